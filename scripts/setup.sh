@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Gatehouse needs to build, run and test on Debian 12, and only
+# what is missing: Debian packages through apt-get, the test tools through npm.
+# Idempotent: a second run does nothing but check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(
+  build-essential cmake pkg-config clang-format
+  libmicrohttpd-dev libcjose-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
+  libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
+  nodejs npm chromium python3 openssl curl
+)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  if [ "$p" = nodejs ] || [ "$p" = npm ]; then
+    command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# JavaScript test tools (openid-client, playwright-core), pinned by the lock file.
+if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages for the tests"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi

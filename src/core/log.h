@@ -1,0 +1,25 @@
+/* Structured logging: one JSON object per line on stderr.
+ *
+ * Fields are string key/value pairs; values are JSON-escaped here, so any
+ * text may be passed. Never pass a secret (passwords, tokens, codes, client
+ * secrets): the log is not a secure place. Safe to call from any thread; each
+ * line is written with one write(2). */
+#ifndef GH_CORE_LOG_H
+#define GH_CORE_LOG_H
+
+typedef enum { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR } log_level_t;
+
+/* Lines below this level are dropped (default LOG_INFO). */
+void log_set_level(log_level_t lvl);
+
+/* Writes {"ts":…,"level":…,"event":event,key:value,…}. The variadic part is
+ * pairs of const char *key, const char *value, ended by a NULL key. A NULL
+ * value is written as null. Values that are numbers may be given with
+ * log_num(), which marks them to be written unquoted. */
+void log_event(log_level_t lvl, const char *event, ...) __attribute__((sentinel));
+
+/* Prefix that makes log_event write a value unquoted; the string must be a
+ * valid JSON number. Use as log_event(..., "status", LOG_NUM "200", NULL). */
+#define LOG_NUM "\x01"
+
+#endif

@@ -1,0 +1,42 @@
+/* Process-wide application counters, updated with relaxed atomics. */
+#include "core/metrics.h"
+
+#include <stdatomic.h>
+
+static _Atomic uint64_t counters[METRIC_COUNT];
+
+static const struct {
+    const char *name, *labels, *help;
+} INFO[METRIC_COUNT] = {
+    [METRIC_TOKENS_ACCESS] = {"gatehouse_tokens_issued_total", "type=\"access\"", "Tokens issued."},
+    [METRIC_TOKENS_ID] = {"gatehouse_tokens_issued_total", "type=\"id\"", "Tokens issued."},
+    [METRIC_TOKENS_REFRESH] = {"gatehouse_tokens_issued_total", "type=\"refresh\"", "Tokens issued."},
+    [METRIC_CODES_ISSUED] = {"gatehouse_codes_issued_total", 0, "Authorization codes issued."},
+    [METRIC_LOGINS_OK] = {"gatehouse_logins_total", "result=\"ok\"", "Password logins."},
+    [METRIC_LOGINS_FAILED] = {"gatehouse_logins_total", "result=\"failed\"", "Password logins."},
+};
+
+void metrics_add(metric_t m, uint64_t n)
+{
+    atomic_fetch_add_explicit(&counters[m], n, memory_order_relaxed);
+}
+
+uint64_t metrics_get(metric_t m)
+{
+    return atomic_load_explicit(&counters[m], memory_order_relaxed);
+}
+
+const char *metrics_name(metric_t m)
+{
+    return INFO[m].name;
+}
+
+const char *metrics_labels(metric_t m)
+{
+    return INFO[m].labels;
+}
+
+const char *metrics_help(metric_t m)
+{
+    return INFO[m].help;
+}

@@ -1,0 +1,29 @@
+/* Application counters for /metrics (Prometheus text format).
+ *
+ * Counters are process-wide, lock-free (atomic adds) and named once here, so
+ * the exposition knows them all. */
+#ifndef GH_CORE_METRICS_H
+#define GH_CORE_METRICS_H
+
+#include <stdint.h>
+
+typedef enum {
+    METRIC_TOKENS_ACCESS,   /* access tokens issued */
+    METRIC_TOKENS_ID,       /* id tokens issued */
+    METRIC_TOKENS_REFRESH,  /* refresh tokens issued */
+    METRIC_CODES_ISSUED,    /* authorization codes issued */
+    METRIC_LOGINS_OK,       /* successful password logins */
+    METRIC_LOGINS_FAILED,   /* failed password logins */
+    METRIC_COUNT
+} metric_t;
+
+void metrics_add(metric_t m, uint64_t n);
+uint64_t metrics_get(metric_t m);
+
+/* The Prometheus name and help text of m ("gatehouse_tokens_issued_total", …)
+ * and the label pair it carries, or NULL for none (`type="access"`). */
+const char *metrics_name(metric_t m);
+const char *metrics_labels(metric_t m);
+const char *metrics_help(metric_t m);
+
+#endif

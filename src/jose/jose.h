@@ -1,0 +1,71 @@
+/* JOSE: signing keys, JWKS, and JWTs as compact JWS (RFC 7515, 7517, 7519).
+ * The only module that knows cjose and OpenSSL key types.
+ *
+ * A keyset is built from the stored private JWKs and is immutable afterwards,
+ * so any number of threads may sign and verify with it at once; a key rotation
+ * builds a new keyset. Verification accepts only what this server signs with:
+ * the header's `alg` must be exactly the algorithm of the key its `kid` names
+ * (no `none`, no HS256 with a public key, no unknown kid), the token must be
+ * three base64url parts of bounded size. Claims such as exp, iss and aud are
+ * the caller's to check (jose_jwt_verify checks signatures only). */
+#ifndef GH_JOSE_JOSE_H
+#define GH_JOSE_JOSE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/status.h"
+
+typedef enum { JOSE_RS256, JOSE_ES256 } jose_alg_t;
+
+/* "RS256" → JOSE_RS256 …; GH_ERR_INVALID for anything else. */
+gh_status_t jose_alg_parse(const char *name, jose_alg_t *out);
+const char *jose_alg_name(jose_alg_t alg);
+
+/* Generates a new key pair (RSA-2048 for RS256, P-256 for ES256). *kid is its
+ * RFC 7638 thumbprint; *private_jwk the private JWK as JSON text with kid, alg
+ * and use set. Both in the arena. */
+gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **private_jwk);
+
+typedef struct {
+    const char *private_jwk; /* JSON text as made by jose_key_generate */
+    bool signs;              /* true for exactly one key: the one that signs new tokens */
+} jose_key_input_t;
+
+typedef struct jose_keyset jose_keyset_t;
+
+/* Builds a keyset; GH_ERR_INVALID when a JWK does not parse or no key signs. */
+gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_keyset_t **out);
+void jose_keyset_free(jose_keyset_t *ks);
+
+/* The public JWKS document {"keys":[…]} of every key, built once (borrowed). */
+const char *jose_keyset_jwks(const jose_keyset_t *ks, size_t *len);
+
+/* The signing key's kid and algorithm. */
+const char *jose_keyset_kid(const jose_keyset_t *ks);
+jose_alg_t jose_keyset_alg(const jose_keyset_t *ks);
+
+/* Signs claims (not consumed) with the signing key; header {alg, kid, typ}
+ * (typ omitted when NULL). *out is the compact JWS in the arena. */
+gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
+                          const json_t *claims, char **out);
+
+/* Longest token jose_jwt_verify looks at. */
+#define JOSE_MAX_TOKEN 8192
+
+/* Verifies the token's signature with the key its kid names. On GH_OK *claims
+ * is the payload object (released with the arena) and *typ the header typ (or
+ * NULL). GH_ERR_INVALID for anything malformed, GH_ERR_CRYPTO for a bad
+ * signature, unknown kid or an algorithm other than the key's. */
+gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token,
+                            json_t **claims, const char **typ);
+
+/* Splits a compact JWS without verifying it and returns its payload object
+ * (released with the arena): for reading an expired id_token_hint's claims
+ * after jose_jwt_verify has checked its signature. */
+gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims);
+
+#endif

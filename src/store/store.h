@@ -1,0 +1,182 @@
+/* Storage: one interface, engine-neutral (SQLite now, PostgreSQL behind the
+ * same table of operations later).
+ *
+ * store_open() picks the engine from the URL ("sqlite:PATH"), applies the
+ * numbered migrations and returns a handle shared by all threads; each engine
+ * keeps one connection per thread internally, so callers never lock.
+ *
+ * Secrets are never stored in the clear: codes, refresh tokens, session ids
+ * and client secrets arrive here already digested (core/secret.h); passwords as
+ * argon2id strings. Every string a getter returns is allocated in the arena the
+ * caller passes and lives as long as it. Single-use operations (store_code_take,
+ * store_refresh_rotate) are atomic: of two concurrent callers exactly one wins.
+ *
+ * Status results: GH_OK; GH_ERR_NOT_FOUND (no such record, or expired);
+ * GH_ERR_CONFLICT (already exists, or already used); GH_ERR_UNAVAILABLE (the
+ * database cannot be reached or is locked past the busy timeout);
+ * GH_ERR_INTERNAL otherwise (logged by the engine). */
+#ifndef GH_STORE_STORE_H
+#define GH_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/status.h"
+
+typedef struct store store_t;
+
+/* Grant types a client may use (bit flags). */
+enum {
+    STORE_GRANT_AUTHORIZATION_CODE = 1 << 0,
+    STORE_GRANT_REFRESH_TOKEN = 1 << 1,
+    STORE_GRANT_CLIENT_CREDENTIALS = 1 << 2,
+    STORE_GRANT_DEVICE_CODE = 1 << 3,
+};
+
+typedef struct {
+    const char *sub;           /* 32 hex characters, the member's unique id */
+    const char *username;
+    const char *password_hash; /* argon2id PHC string */
+    const char *email;         /* may be NULL */
+    const char *nickname;      /* may be NULL */
+    const char *name;          /* may be NULL */
+    int64_t created_at;
+} store_user_t;
+
+typedef struct {
+    const char *id;
+    const char *secret_digest;   /* core/secret.h client-secret digest; NULL for public clients */
+    const char *name;            /* display name for the consent page; may be NULL */
+    const char **redirect_uris;  /* exact strings, compared byte for byte */
+    size_t redirect_uri_count;
+    const char **post_logout_redirect_uris;
+    size_t post_logout_redirect_uri_count;
+    const char *scope;           /* space-separated scopes the client may ask for */
+    unsigned grants;             /* STORE_GRANT_* */
+    bool is_public;
+    int64_t created_at;
+} store_client_t;
+
+typedef struct {
+    const char *digest;        /* of the code */
+    const char *client_id;
+    const char *redirect_uri;
+    const char *scope;
+    const char *sub;
+    const char *nonce;          /* may be NULL */
+    const char *code_challenge; /* S256 challenge, or NULL */
+    const char *session_digest; /* login session it came from; may be NULL */
+    const char *family;         /* refresh-token family created at redemption; NULL before */
+    int64_t auth_time;
+    int64_t expires_at;
+} store_code_t;
+
+typedef struct {
+    const char *digest;  /* of the refresh token */
+    const char *family;  /* rotation family: all tokens descending from one grant */
+    const char *client_id;
+    const char *sub;     /* NULL for client-only grants */
+    const char *scope;
+    int64_t auth_time;
+    int64_t issued_at;
+    int64_t expires_at;
+} store_refresh_t;
+
+typedef struct {
+    const char *digest; /* of the session id in the cookie */
+    const char *sub;
+    int64_t auth_time;
+    int64_t expires_at;
+} store_session_t;
+
+typedef struct {
+    const char *kid;
+    const char *alg;         /* "RS256" or "ES256" */
+    const char *private_jwk; /* JSON text of the private JWK */
+    int64_t created_at;
+    int64_t retire_at;       /* 0 while it signs; after rotation, when to drop it from the JWKS */
+} store_key_t;
+
+/* Opens (creating when needed) the database named by url and migrates it. */
+gh_status_t store_open(const char *url, store_t **out);
+
+/* Closes every per-thread connection and frees. NULL does nothing. */
+void store_close(store_t *s);
+
+/* The engine's name ("sqlite"). */
+const char *store_engine(const store_t *s);
+
+/* ---- users ---- */
+gh_status_t store_user_add(store_t *s, const store_user_t *u);            /* CONFLICT: username taken */
+gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out);
+gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_user_t *out);
+gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count);
+gh_status_t store_user_remove(store_t *s, const char *username);          /* also its sessions, consents, tokens */
+gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
+
+/* ---- clients ---- */
+gh_status_t store_client_add(store_t *s, const store_client_t *c);        /* CONFLICT: id taken */
+gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out);
+gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count);
+gh_status_t store_client_remove(store_t *s, const char *id);              /* also its consents, codes, tokens */
+
+/* ---- consents: the scopes a user has granted a client ---- */
+/* *scope gets the granted scopes (space-separated); NOT_FOUND when none. */
+gh_status_t store_consent_get(store_t *s, arena_t *a, const char *sub, const char *client_id,
+                              const char **scope);
+/* Replaces the granted scopes for (sub, client_id). */
+gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id, const char *scope,
+                              int64_t now);
+
+/* ---- login sessions ---- */
+gh_status_t store_session_put(store_t *s, const store_session_t *sess);
+/* NOT_FOUND when missing or expired at now. */
+gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,
+                              store_session_t *out);
+gh_status_t store_session_delete(store_t *s, const char *digest);
+
+/* ---- authorization codes (single use) ---- */
+gh_status_t store_code_put(store_t *s, const store_code_t *c);
+/* Atomically marks the code used and returns it, recording family (the refresh
+ * family the redemption will create) on it. NOT_FOUND when unknown or expired
+ * at now; CONFLICT when it was already used, and then *out holds the earlier
+ * redemption (with its family) so the caller can revoke what it issued. */
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t now,
+                            const char *family, store_code_t *out);
+
+/* ---- refresh tokens (rotated) ---- */
+gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r);
+/* Looks up a live refresh token (not used, not revoked, not expired). */
+gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_t now,
+                              store_refresh_t *out);
+/* In one transaction: finds old_digest for client_id; when it is live, marks it
+ * used and inserts next (whose family, sub, scope and auth_time are copied from
+ * the old one; next->digest, issued_at and expires_at are the caller's) and
+ * returns the old record in *old. NOT_FOUND when unknown, expired, revoked or
+ * another client's; CONFLICT when it was already used, and then the whole
+ * family is revoked (RFC 9700 §4.14.2 reuse detection). */
+gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
+                                 const char *client_id, int64_t now, const store_refresh_t *next,
+                                 store_refresh_t *old);
+/* Revokes every token of a family. */
+gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
+
+/* ---- signing keys ---- */
+gh_status_t store_key_add(store_t *s, const store_key_t *k);
+/* All keys, newest first. */
+gh_status_t store_key_list(store_t *s, arena_t *a, store_key_t **out, size_t *count);
+/* Sets retire_at on every key that has none except keep_kid (a rotation). */
+gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, int64_t retire_at);
+/* Deletes keys whose retire_at has passed. */
+gh_status_t store_key_prune(store_t *s, int64_t now);
+
+/* ---- settings: small named values (generated secrets, schema facts) ---- */
+gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const char **value);
+/* Inserts name = value unless name exists; *value_out gets the stored value
+ * either way (so concurrent first starts agree on one generated secret). */
+gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
+                               const char **value_out);
+
+#endif

@@ -1,0 +1,92 @@
+/* Pages the person sees at the authorization server: sign-in, consent, error.
+ *
+ * Rendering only: the callers (oauth/) decide what to show; this module turns
+ * it into HTML from the templates in web/templates (embedded in the binary),
+ * escaping every value. Korean and English. The look comes from
+ * /static/gatehouse.css, served by ui_static_handler; pages carry no inline
+ * script or style, so the CSP can forbid them. */
+#ifndef GH_UI_UI_H
+#define GH_UI_UI_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "http/http.h"
+
+typedef enum { UI_LANG_EN, UI_LANG_KO } ui_lang_t;
+
+/* The language to use: the first of ui_locales (OpenID Connect, space-separated
+ * BCP 47 tags) we speak, else the best of Accept-Language (RFC 9110 §12.5.4
+ * q-values), else English. Either may be NULL. */
+ui_lang_t ui_lang_pick(const char *ui_locales, const char *accept_language);
+
+/* "en" or "ko". */
+const char *ui_lang_tag(ui_lang_t lang);
+
+/* Messages a page may show; each has an English and a Korean text. */
+typedef enum {
+    UI_MSG_NONE,
+    UI_MSG_BAD_CREDENTIALS,   /* wrong username or password */
+    UI_MSG_TOO_MANY_ATTEMPTS, /* throttled; try again later */
+    UI_MSG_FORM_EXPIRED,      /* CSRF check failed or the form is too old: please try again */
+    UI_MSG_UNKNOWN_CLIENT,    /* the application is not registered */
+    UI_MSG_BAD_REDIRECT_URI,  /* the return address is not registered for the application */
+    UI_MSG_BAD_REQUEST,       /* the sign-in request is malformed */
+    UI_MSG_SERVER_ERROR,      /* something went wrong on our side */
+    UI_MSG_NOT_FOUND,         /* no such page */
+    UI_MSG_SIGNED_OUT,        /* you are signed out */
+} ui_msg_t;
+
+/* A hidden form field, posted back unchanged. */
+typedef struct {
+    const char *name, *value;
+} ui_hidden_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;        /* form action (path and query), e.g. "/auth/authorize?…" */
+    const ui_hidden_t *hidden; /* includes the CSRF token */
+    size_t hidden_count;
+    const char *client_name;   /* the application asking; may be NULL */
+    const char *username;      /* pre-filled (login_hint or the last attempt); may be NULL */
+    ui_msg_t message;          /* an error to show above the form, or UI_MSG_NONE */
+} ui_login_t;
+
+/* The sign-in page: one <form method="post"> with inputs username, password,
+ * the hidden fields, and a submit button. NULL when the arena is full. */
+const char *ui_render_login(arena_t *a, const ui_login_t *page);
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden;
+    size_t hidden_count;
+    const char *client_name;  /* shown as the application asking */
+    const char *username;     /* who is signed in */
+    const char *const *scopes; /* requested scopes, each described in words */
+    size_t scope_count;
+} ui_consent_t;
+
+/* The consent page: one <form method="post"> with the hidden fields and two
+ * submit buttons name="decision" value="allow" / value="deny". */
+const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
+
+/* A page that explains an error and offers no way onward but back (never a
+ * redirect to an unverified place). detail may be NULL. */
+const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail);
+
+/* A plain information page (e.g. after logout). */
+const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
+
+/* The words for a scope in a language ("openid" → "Sign you in with your
+ * account"); unknown scopes give NULL (the page then shows the scope name). */
+const char *ui_scope_text(ui_lang_t lang, const char *scope);
+
+/* GET /static/<file>: serves embedded web/static files with a long cache life. */
+void ui_static_handler(http_request_t *req, http_response_t *res);
+
+/* Appends s HTML-escaped (&, <, >, ", ') to b. */
+void ui_html_escape(buf_t *b, const char *s);
+
+#endif
