@@ -74,9 +74,9 @@ void *arena_alloc(arena_t *a, size_t n)
 {
     if (!a)
         return NULL;
-    size_t rounded = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-    if (rounded < n || rounded == 0)
-        rounded = ALIGN;
+    if (n > a->cap - a->used)
+        return NULL; /* also keeps the rounding below from overflowing */
+    size_t rounded = n ? (n + ALIGN - 1) & ~(size_t)(ALIGN - 1) : ALIGN;
     if (rounded > a->cap - a->used)
         return NULL;
     struct block *b = a->head;

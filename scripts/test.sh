@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every suite `make test` promises, after `make setup all`: unit tests
+# (also under AddressSanitizer + UBSan), the CLI script, the end-to-end suite
+# and the seed 004 partner check. Prints one line per suite and a closing
+# "N passed, N failed" line; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+BUILD_ASAN=${BUILD_ASAN:-build-asan}
+JOBS=${JOBS:-$(nproc)}
+LOGS=${LOGS:-$BUILD/test-logs}
+mkdir -p "$LOGS"
+passed=0
+failed=0
+failures=()
+
+suite() { # name, command…
+  local name=$1
+  shift
+  local log="$LOGS/${name//\//_}.log"
+  local t0=$SECONDS
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    printf 'ok    %-22s (%ds)\n' "$name" $((SECONDS - t0))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf 'FAIL  %-22s (%ds)  log: %s\n' "$name" $((SECONDS - t0)) "$log"
+    tail -n 40 "$log" | sed 's/^/      /'
+  fi
+}
+
+asan_build() {
+  cmake -S . -B "$BUILD_ASAN" -DGH_SANITIZE=ON ${CI:+-DGH_WERROR=ON} >/dev/null &&
+    cmake --build "$BUILD_ASAN" -j "$JOBS"
+}
+
+suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
+suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' CI='${CI:-}' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
+suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
+suite e2e bash -c "cd tests/e2e && GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
+if [ -x ../shared/checks/seed004-flow ]; then
+  suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
+fi
+
+if [ "$failed" -gt 0 ]; then
+  echo "failed suites: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

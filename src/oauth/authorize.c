@@ -1,0 +1,484 @@
+/* /auth/authorize (RFC 6749 §4.1, OpenID Connect Core §3.1.2): validates the
+ * authorization request, signs the person in, asks for consent, and answers
+ * with a single-use code.
+ *
+ * The request travels with the person: GET carries it in the query; the login
+ * and consent forms post it back in hidden fields (with a CSRF token and the
+ * `step`), and every POST validates it again from scratch. Until the client
+ * and its exact redirect URI are known, errors are pages, never redirects
+ * (RFC 6749 §4.1.2.1); after that they go back to the client. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/secret.h"
+#include "oauth/oauth_int.h"
+#include "ui/ui.h"
+
+typedef struct {
+    const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
+        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales;
+} authz_params_t;
+
+static const struct {
+    const char *name;
+    size_t offset;
+} PARAMS[] = {
+#define P(n) {#n, offsetof(authz_params_t, n)}
+    P(client_id), P(redirect_uri), P(response_type), P(scope), P(state), P(nonce),
+    P(code_challenge), P(code_challenge_method), P(prompt), P(max_age), P(login_hint),
+    P(ui_locales),
+#undef P
+};
+
+#define PARAM_COUNT (sizeof PARAMS / sizeof PARAMS[0])
+
+/* Everything one authorization request needs while it is handled. */
+typedef struct {
+    http_request_t *req;
+    http_response_t *res;
+    app_t *app;
+    authz_params_t p;
+    ui_lang_t lang;
+    store_client_t client;
+    scope_list_t scope;
+    long max_age; /* -1 when absent */
+} authz_t;
+
+static const char **param_slot(authz_params_t *p, size_t i)
+{
+    return (const char **)((char *)p + PARAMS[i].offset);
+}
+
+static void read_params(authz_t *z)
+{
+    const http_pairs_t *src = z->req->method == HTTP_POST ? &z->req->form : &z->req->query;
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = http_pairs_get(src, PARAMS[i].name);
+        *param_slot(&z->p, i) = v && *v ? v : NULL;
+    }
+}
+
+/* ---- answers ---- */
+
+static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
+{
+    const char *html = ui_render_error(z->req->arena, z->lang, msg, detail);
+    if (!html) {
+        http_response_text(z->res, 500, "internal error");
+        return;
+    }
+    http_response_html(z->res, status, html, strlen(html));
+}
+
+static void append_param(buf_t *b, bool *first, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    buf_putc(b, *first ? (strchr(b->data, '?') ? '&' : '?') : '&');
+    *first = false;
+    buf_puts(b, name);
+    buf_putc(b, '=');
+    pct_encode(b, value);
+}
+
+/* Redirects to the verified redirect_uri with the given parameters + state + iss. */
+static void redirect_back(authz_t *z, const char *k1, const char *v1, const char *k2,
+                          const char *v2)
+{
+    buf_t b;
+    buf_init(&b, z->req->arena);
+    buf_puts(&b, z->p.redirect_uri);
+    bool first = true;
+    append_param(&b, &first, k1, v1);
+    append_param(&b, &first, k2, v2);
+    append_param(&b, &first, "state", z->p.state);
+    append_param(&b, &first, "iss", z->app->cfg->issuer); /* RFC 9207 */
+    const char *location = buf_cstr(&b);
+    if (!location) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    http_response_redirect(z->res, 302, location);
+}
+
+static void redirect_error(authz_t *z, oauth_error_kind_t kind, const char *description)
+{
+    redirect_back(z, "error", oauth_error_name(kind), "error_description", description);
+}
+
+static void redirect_error_named(authz_t *z, const char *error, const char *description)
+{
+    redirect_back(z, "error", error, "error_description", description);
+}
+
+/* ---- validation ---- */
+
+static bool find_redirect_uri(const store_client_t *c, const char *uri)
+{
+    for (size_t i = 0; i < c->redirect_uri_count; i++)
+        if (!strcmp(c->redirect_uris[i], uri)) /* exact match, RFC 9700 §4.1.3 */
+            return true;
+    return false;
+}
+
+/* The client and its redirect URI; on failure an error page is written. */
+static bool check_client(authz_t *z)
+{
+    if (!z->p.client_id) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, "client_id is missing");
+        return false;
+    }
+    gh_status_t st = store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    if (st == GH_ERR_NOT_FOUND) {
+        error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, NULL);
+        return false;
+    }
+    if (st != GH_OK) {
+        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        return false;
+    }
+    if (!z->p.redirect_uri || !find_redirect_uri(&z->client, z->p.redirect_uri)) {
+        error_page(z, 400, UI_MSG_BAD_REDIRECT_URI, NULL);
+        return false;
+    }
+    return true;
+}
+
+static bool check_pkce(authz_t *z)
+{
+    const char *method = z->p.code_challenge_method, *challenge = z->p.code_challenge;
+    if (challenge && !pkce_method_supported(method)) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "code_challenge_method must be S256");
+        return false;
+    }
+    if (challenge && !pkce_challenge_valid(challenge)) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "malformed code_challenge");
+        return false;
+    }
+    if (!challenge && method) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "code_challenge_method without code_challenge");
+        return false;
+    }
+    if (!challenge && z->client.is_public) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "a public client must use PKCE");
+        return false;
+    }
+    return true;
+}
+
+static bool parse_max_age(authz_t *z)
+{
+    z->max_age = -1;
+    if (!z->p.max_age)
+        return true;
+    char *end = NULL;
+    long v = strtol(z->p.max_age, &end, 10);
+    if (*end || end == z->p.max_age || v < 0) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "max_age must be a whole number");
+        return false;
+    }
+    z->max_age = v;
+    return true;
+}
+
+static bool prompt_has(const authz_t *z, const char *value)
+{
+    scope_list_t l; /* prompt is a space-separated list too */
+    return z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &l) == GH_OK &&
+           scope_has(&l, value);
+}
+
+/* The rest of the request, answered by redirect on failure. */
+static bool check_request(authz_t *z)
+{
+    if (!z->p.response_type) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "response_type is required");
+        return false;
+    }
+    if (strcmp(z->p.response_type, "code") != 0) {
+        redirect_error(z, OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE, "only response_type=code");
+        return false;
+    }
+    if (!(z->client.grants & STORE_GRANT_AUTHORIZATION_CODE)) {
+        redirect_error(z, OAUTH_ERR_UNAUTHORIZED_CLIENT, "client may not use the code flow");
+        return false;
+    }
+    scope_list_t allowed;
+    if (!z->p.scope || scope_parse(z->req->arena, z->p.scope, &z->scope) != GH_OK) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "scope is missing or malformed");
+        return false;
+    }
+    if (scope_parse(z->req->arena, z->client.scope, &allowed) != GH_OK ||
+        !scope_subset(&z->scope, &allowed)) {
+        redirect_error(z, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
+        return false;
+    }
+    if (prompt_has(z, "none") && z->p.prompt && strcmp(z->p.prompt, "none") != 0) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt=none cannot be combined");
+        return false;
+    }
+    return check_pkce(z) && parse_max_age(z);
+}
+
+/* ---- pages ---- */
+
+/* The request's parameters, the CSRF token and the step, as hidden fields. */
+static bool hidden_fields(authz_t *z, const char *step, ui_hidden_t **out, size_t *count)
+{
+    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
+    const char *csrf = csrf_token(z->req, z->res);
+    if (!h || !csrf)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = *param_slot(&z->p, i);
+        if (v)
+            h[n++] = (ui_hidden_t){PARAMS[i].name, v};
+    }
+    h[n++] = (ui_hidden_t){"csrf", csrf};
+    h[n++] = (ui_hidden_t){"step", step};
+    *out = h;
+    *count = n;
+    return true;
+}
+
+static const char *client_display_name(const authz_t *z)
+{
+    return z->client.name && *z->client.name ? z->client.name : z->client.id;
+}
+
+static void login_page(authz_t *z, int status, ui_msg_t msg, const char *username)
+{
+    ui_login_t page = {.lang = z->lang,
+                       .action = "/auth/authorize",
+                       .client_name = client_display_name(z),
+                       .username = username ? username : z->p.login_hint,
+                       .message = msg};
+    ui_hidden_t *hidden = NULL;
+    const char *html = NULL;
+    if (hidden_fields(z, "login", &hidden, &page.hidden_count)) {
+        page.hidden = hidden;
+        html = ui_render_login(z->req->arena, &page);
+    }
+    if (!html) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    http_response_html(z->res, status, html, strlen(html));
+}
+
+static void consent_page(authz_t *z, const store_user_t *user)
+{
+    ui_consent_t page = {.lang = z->lang,
+                         .action = "/auth/authorize",
+                         .client_name = client_display_name(z),
+                         .username = user->nickname ? user->nickname : user->username,
+                         .scopes = z->scope.items,
+                         .scope_count = z->scope.count};
+    ui_hidden_t *hidden = NULL;
+    const char *html = NULL;
+    if (hidden_fields(z, "consent", &hidden, &page.hidden_count)) {
+        page.hidden = hidden;
+        html = ui_render_consent(z->req->arena, &page);
+    }
+    if (!html) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    http_response_html(z->res, 200, html, strlen(html));
+}
+
+/* ---- the code ---- */
+
+static void issue_code(authz_t *z, const store_session_t *session)
+{
+    const char *code = NULL, *digest = NULL;
+    const char *scope = scope_join(z->req->arena, &z->scope);
+    if (!scope || token_mint_refresh(z->req->arena, &code, &digest) != GH_OK) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    int64_t now = clock_now();
+    store_code_t c = {.digest = digest,
+                      .client_id = z->client.id,
+                      .redirect_uri = z->p.redirect_uri,
+                      .scope = scope,
+                      .sub = session->sub,
+                      .nonce = z->p.nonce,
+                      .code_challenge = z->p.code_challenge,
+                      .session_digest = session->digest,
+                      .auth_time = session->auth_time,
+                      .expires_at = now + z->app->cfg->code_ttl};
+    gh_status_t st = store_code_put(z->app->store, &c);
+    if (st != GH_OK) {
+        redirect_error(z, oauth_error_from_status(st), NULL);
+        return;
+    }
+    metrics_add(METRIC_CODES_ISSUED, 1);
+    redirect_back(z, "code", code, NULL, NULL);
+}
+
+/* Consent given before for every requested scope? */
+static bool consented(authz_t *z, const char *sub)
+{
+    const char *granted = NULL;
+    scope_list_t g;
+    return store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) == GH_OK &&
+           scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
+}
+
+/* With a session: consent, then the code. */
+static void continue_signed_in(authz_t *z, const store_session_t *session)
+{
+    if (consented(z, session->sub) && !prompt_has(z, "consent")) {
+        issue_code(z, session);
+        return;
+    }
+    if (prompt_has(z, "none")) {
+        redirect_error_named(z, "consent_required", "consent has not been given");
+        return;
+    }
+    store_user_t user;
+    gh_status_t st = store_user_get(z->app->store, z->req->arena, session->sub, &user);
+    if (st != GH_OK) {
+        login_page(z, 200, UI_MSG_NONE, NULL);
+        return;
+    }
+    consent_page(z, &user);
+}
+
+/* Does this session satisfy prompt=login and max_age? */
+static bool session_fresh_enough(const authz_t *z, const store_session_t *s, bool just_signed_in)
+{
+    if (just_signed_in)
+        return true;
+    if (prompt_has(z, "login"))
+        return false;
+    return z->max_age < 0 || clock_now() - s->auth_time <= z->max_age;
+}
+
+static void on_get(authz_t *z)
+{
+    store_session_t session;
+    gh_status_t st = session_current(z->req, &session);
+    if (st == GH_OK && session_fresh_enough(z, &session, false)) {
+        continue_signed_in(z, &session);
+        return;
+    }
+    if (prompt_has(z, "none")) {
+        redirect_error_named(z, "login_required", "the user is not signed in");
+        return;
+    }
+    login_page(z, 200, UI_MSG_NONE, NULL);
+}
+
+static void on_login(authz_t *z)
+{
+    const char *username = http_pairs_get(&z->req->form, "username");
+    const char *password = http_pairs_get(&z->req->form, "password");
+    if (!username || !password || !*username) {
+        login_page(z, 400, UI_MSG_BAD_CREDENTIALS, username);
+        return;
+    }
+    store_user_t user;
+    gh_status_t st = store_user_find(z->app->store, z->req->arena, username, &user);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
+        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    /* unknown users cost a verification too, so timing does not tell them apart */
+    const char *hash = st == GH_OK ? user.password_hash : z->app->dummy_password_hash;
+    if (!secret_password_verify(hash, password) || st != GH_OK) {
+        metrics_add(METRIC_LOGINS_FAILED, 1);
+        log_event(LOG_INFO, "login_failed", "client_id", z->client.id, NULL);
+        login_page(z, 401, UI_MSG_BAD_CREDENTIALS, username);
+        return;
+    }
+    store_session_t session;
+    st = session_start(z->req, z->res, user.sub, clock_now(), &session);
+    if (st != GH_OK) {
+        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        return;
+    }
+    metrics_add(METRIC_LOGINS_OK, 1);
+    continue_signed_in(z, &session);
+}
+
+static void on_consent(authz_t *z)
+{
+    store_session_t session;
+    if (session_current(z->req, &session) != GH_OK) {
+        login_page(z, 200, UI_MSG_NONE, NULL);
+        return;
+    }
+    const char *decision = http_pairs_get(&z->req->form, "decision");
+    if (!decision || strcmp(decision, "allow") != 0) {
+        redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
+        return;
+    }
+    /* remember the union of what was granted before and now */
+    const char *before = NULL;
+    scope_list_t granted = z->scope, old;
+    if (store_consent_get(z->app->store, z->req->arena, session.sub, z->client.id, &before) ==
+            GH_OK &&
+        scope_parse(z->req->arena, before, &old) == GH_OK)
+        scope_union(&granted, &old);
+    const char *joined = scope_join(z->req->arena, &granted);
+    gh_status_t st = joined ? store_consent_put(z->app->store, session.sub, z->client.id, joined,
+                                                clock_now())
+                            : GH_ERR_NOMEM;
+    if (st != GH_OK) {
+        redirect_error(z, oauth_error_from_status(st), NULL);
+        return;
+    }
+    issue_code(z, &session);
+}
+
+static void on_post(authz_t *z)
+{
+    if (!csrf_check(z->req)) {
+        login_page(z, 403, UI_MSG_FORM_EXPIRED, NULL);
+        return;
+    }
+    const char *step = http_pairs_get(&z->req->form, "step");
+    if (step && !strcmp(step, "login"))
+        on_login(z);
+    else if (step && !strcmp(step, "consent"))
+        on_consent(z);
+    else
+        error_page(z, 400, UI_MSG_BAD_REQUEST, "unknown step");
+}
+
+void authorize_handler(http_request_t *req, http_response_t *res)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    read_params(&z);
+    z.lang = ui_lang_pick(z.p.ui_locales, http_request_header(req, "Accept-Language"));
+    if (req->method == HTTP_POST && req->form_malformed) {
+        error_page(&z, 400, UI_MSG_BAD_REQUEST, NULL);
+        return;
+    }
+    if (!check_client(&z) || !check_request(&z))
+        return;
+    if (req->method == HTTP_POST)
+        on_post(&z);
+    else
+        on_get(&z);
+}
+
+/* Declared parameters: repeated or over-long ones are refused before the
+ * handler runs (RFC 6749 §3.1). */
+const http_param_spec_t AUTHORIZE_PARAMS[] = {
+    {"client_id", 128},     {"redirect_uri", 2048},         {"response_type", 64},
+    {"scope", 1024},        {"state", 2048},                {"nonce", 512},
+    {"code_challenge", 128}, {"code_challenge_method", 16}, {"prompt", 64},
+    {"max_age", 16},        {"login_hint", 256},            {"ui_locales", 128},
+    {"username", 256},      {"password", 1024},             {"csrf", 128},
+    {"step", 16},           {"decision", 16},               {NULL, 0},
+};

@@ -1,0 +1,102 @@
+/* OAuth errors rendered in one place, in the configured style:
+ * seed 004 ({"error":{"code","message"},"payload":null}, HTTP 400) or
+ * RFC 6749 §5.2 / RFC 6750 §3. The full table is in docs/errors.md. */
+#include <string.h>
+
+#include "oauth/oauth_int.h"
+
+static const struct {
+    const char *name;         /* RFC 6749 / 6750 error code */
+    const char *seed_code;    /* seed 004 code */
+    const char *seed_message; /* seed 004 message */
+    int seed_status;
+    int rfc_status;
+} ERRORS[] = {
+    [OAUTH_ERR_INVALID_REQUEST] = {"invalid_request", "10051", "Invalid request", 400, 400},
+    [OAUTH_ERR_INVALID_GRANT] = {"invalid_grant", "10051", "Invalid request", 400, 400},
+    [OAUTH_ERR_INVALID_CLIENT] = {"invalid_client", "10076", "Unauthorized oauth2 client", 400, 401},
+    [OAUTH_ERR_UNAUTHORIZED_CLIENT] = {"unauthorized_client", "10076", "Unauthorized oauth2 client",
+                                       400, 400},
+    [OAUTH_ERR_UNSUPPORTED_GRANT_TYPE] = {"unsupported_grant_type", "10051", "Invalid request", 400,
+                                          400},
+    [OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE] = {"unsupported_response_type", "10051",
+                                             "Invalid request", 400, 400},
+    [OAUTH_ERR_INVALID_SCOPE] = {"invalid_scope", "10071", "Invalid oauth2 scope", 400, 400},
+    [OAUTH_ERR_ACCESS_DENIED] = {"access_denied", "10051", "Invalid request", 400, 403},
+    [OAUTH_ERR_INVALID_TOKEN] = {"invalid_token", "10075", "Invalid oauth2 token", 400, 401},
+    [OAUTH_ERR_INSUFFICIENT_SCOPE] = {"insufficient_scope", "10074", "Insufficient oauth2 scope",
+                                      400, 403},
+    [OAUTH_ERR_TOO_LARGE] = {"invalid_request", "10051", "Invalid request", 413, 413},
+    [OAUTH_ERR_SERVER_ERROR] = {"server_error", "10500", "Internal server error", 500, 500},
+    [OAUTH_ERR_UNAVAILABLE] = {"temporarily_unavailable", "10503", "Service unavailable", 503, 503},
+};
+
+const char *oauth_error_name(oauth_error_kind_t kind)
+{
+    return ERRORS[kind].name;
+}
+
+const char *oauth_error_seed_code(oauth_error_kind_t kind)
+{
+    return ERRORS[kind].seed_code;
+}
+
+oauth_error_kind_t oauth_error_from_status(gh_status_t st)
+{
+    switch (st) {
+    case GH_ERR_UNAVAILABLE: return OAUTH_ERR_UNAVAILABLE;
+    case GH_ERR_INVALID: return OAUTH_ERR_INVALID_REQUEST;
+    case GH_ERR_TOO_LARGE: return OAUTH_ERR_TOO_LARGE;
+    default: return OAUTH_ERR_SERVER_ERROR;
+    }
+}
+
+static void respond_seed(const http_request_t *req, http_response_t *res, const oauth_error_t *err)
+{
+    json_t *body = json_pack("{s:{s:s,s:s},s:n}", "error", "code", ERRORS[err->kind].seed_code,
+                             "message", ERRORS[err->kind].seed_message, "payload");
+    http_response_json(req, res, ERRORS[err->kind].seed_status, body);
+    json_decref(body);
+}
+
+/* RFC 6750 §3: a resource answers with a Bearer challenge naming the error. */
+static void add_bearer_challenge(const http_request_t *req, http_response_t *res,
+                                 const oauth_error_t *err)
+{
+    const char *value = "Bearer";
+    if (err->kind == OAUTH_ERR_INVALID_TOKEN || err->kind == OAUTH_ERR_INSUFFICIENT_SCOPE ||
+        err->kind == OAUTH_ERR_INVALID_REQUEST)
+        value = arena_printf(req->arena, "Bearer error=\"%s\"", ERRORS[err->kind].name);
+    if (value)
+        http_response_header(res, "WWW-Authenticate", value);
+}
+
+static void respond_rfc(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
+                        const oauth_error_t *err)
+{
+    json_t *body = json_pack("{s:s}", "error", ERRORS[err->kind].name);
+    if (body && err->description)
+        json_object_set_new(body, "error_description", json_string(err->description));
+    int status = ERRORS[err->kind].rfc_status;
+    /* RFC 6749 §5.2: invalid_client is 401 with a challenge only when the
+     * client tried the Authorization header; otherwise 400 would also do, but
+     * 401 is always allowed. */
+    if (err->kind == OAUTH_ERR_INVALID_CLIENT && http_request_header(req, "Authorization"))
+        http_response_header(res, "WWW-Authenticate", "Basic realm=\"gatehouse\"");
+    if (site == OAUTH_AT_RESOURCE) {
+        if (err->kind == OAUTH_ERR_INVALID_REQUEST)
+            status = 400;
+        add_bearer_challenge(req, res, err);
+    }
+    http_response_json(req, res, status, body);
+    json_decref(body);
+}
+
+void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
+                         const oauth_error_t *err)
+{
+    if (app_of(req)->cfg->error_style == ERROR_STYLE_RFC6749)
+        respond_rfc(req, res, site, err);
+    else
+        respond_seed(req, res, err);
+}

@@ -1,0 +1,173 @@
+/* The key ring: the keyset the server signs and verifies with, reloaded from
+ * the store every few seconds so a rotation anywhere is served everywhere
+ * without a restart.
+ *
+ * Readers take the current pointer with one atomic load and no lock. A
+ * replaced keyset is not freed at once but parked for RETIRE_GRACE_US, far
+ * longer than any request may hold it (connections time out sooner). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "oauth/oauth_int.h"
+#include "oauth/signing_keys.h"
+
+#define RELOAD_SECONDS 2
+#define RETIRE_GRACE_US (120u * 1000000u)
+
+typedef struct parked {
+    struct parked *next;
+    jose_keyset_t *ks;
+    uint64_t since_us;
+} parked_t;
+
+struct keyring {
+    _Atomic(jose_keyset_t *) current;
+    store_t *store;
+    jose_alg_t alg;
+    char *fingerprint; /* kids and retire times of the loaded keys */
+    parked_t *parked;
+    pthread_t thread;
+    pthread_mutex_t lock; /* guards stop, with cond; never taken by readers */
+    pthread_cond_t cond;
+    bool stop;
+};
+
+/* A string that changes whenever the stored key set does. */
+static char *fingerprint(store_t *store, arena_t *a)
+{
+    store_key_t *keys = NULL;
+    size_t n = 0;
+    if (store_key_list(store, a, &keys, &n) != GH_OK)
+        return NULL;
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s:%lld;", keys[i].kid, (long long)keys[i].retire_at);
+    const char *s = buf_cstr(&b);
+    return s ? strdup(s) : NULL;
+}
+
+static void free_parked(keyring_t *kr, bool all)
+{
+    uint64_t now = clock_mono_us();
+    parked_t **p = &kr->parked;
+    while (*p) {
+        parked_t *cur = *p;
+        if (all || now - cur->since_us > RETIRE_GRACE_US) {
+            *p = cur->next;
+            jose_keyset_free(cur->ks);
+            free(cur);
+        } else {
+            p = &cur->next;
+        }
+    }
+}
+
+/* Loads the keys when they changed; GH_OK when the ring is current. */
+static gh_status_t reload(keyring_t *kr)
+{
+    arena_t *a = arena_new(1 << 20);
+    if (!a)
+        return GH_ERR_NOMEM;
+    gh_status_t st = GH_OK;
+    jose_keyset_t *ks = NULL;
+    char *fp = fingerprint(kr->store, a);
+    if (!fp || (kr->fingerprint && !strcmp(fp, kr->fingerprint)))
+        goto out;
+    st = signing_keys_load(kr->store, a, clock_now(), &ks);
+    if (st != GH_OK)
+        goto out;
+    parked_t *old = calloc(1, sizeof *old);
+    if (!old) {
+        jose_keyset_free(ks);
+        st = GH_ERR_NOMEM;
+        goto out;
+    }
+    old->ks = atomic_exchange(&kr->current, ks);
+    old->since_us = clock_mono_us();
+    old->next = kr->parked;
+    kr->parked = old;
+    free(kr->fingerprint);
+    kr->fingerprint = fp;
+    fp = NULL;
+    log_event(LOG_INFO, "keys_loaded", "signing_kid", jose_keyset_kid(ks), NULL);
+out:
+    free(fp);
+    arena_free(a);
+    return st;
+}
+
+static void *reload_loop(void *arg)
+{
+    keyring_t *kr = arg;
+    pthread_mutex_lock(&kr->lock);
+    while (!kr->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += RELOAD_SECONDS;
+        pthread_cond_timedwait(&kr->cond, &kr->lock, &until);
+        if (kr->stop)
+            break;
+        pthread_mutex_unlock(&kr->lock);
+        if (signing_keys_ensure(kr->store, kr->alg, clock_now()) != GH_OK || reload(kr) != GH_OK)
+            log_event(LOG_WARN, "keys_reload_failed", NULL);
+        free_parked(kr, false);
+        pthread_mutex_lock(&kr->lock);
+    }
+    pthread_mutex_unlock(&kr->lock);
+    return NULL;
+}
+
+gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out)
+{
+    keyring_t *kr = calloc(1, sizeof *kr);
+    if (!kr)
+        return GH_ERR_NOMEM;
+    kr->store = store;
+    kr->alg = alg;
+    pthread_mutex_init(&kr->lock, NULL);
+    pthread_cond_init(&kr->cond, NULL);
+    gh_status_t st = signing_keys_ensure(store, alg, clock_now());
+    if (st == GH_OK)
+        st = reload(kr);
+    if (st == GH_OK && !atomic_load(&kr->current))
+        st = GH_ERR_INTERNAL;
+    if (st == GH_OK && pthread_create(&kr->thread, NULL, reload_loop, kr) != 0)
+        st = GH_ERR_INTERNAL;
+    if (st != GH_OK) {
+        free_parked(kr, true);
+        jose_keyset_free(atomic_load(&kr->current));
+        free(kr->fingerprint);
+        free(kr);
+        return st;
+    }
+    *out = kr;
+    return GH_OK;
+}
+
+void keyring_stop(keyring_t *kr)
+{
+    if (!kr)
+        return;
+    pthread_mutex_lock(&kr->lock);
+    kr->stop = true;
+    pthread_cond_signal(&kr->cond);
+    pthread_mutex_unlock(&kr->lock);
+    pthread_join(kr->thread, NULL);
+    free_parked(kr, true);
+    jose_keyset_free(atomic_load(&kr->current));
+    free(kr->fingerprint);
+    pthread_mutex_destroy(&kr->lock);
+    pthread_cond_destroy(&kr->cond);
+    free(kr);
+}
+
+const jose_keyset_t *keyring_current(keyring_t *kr)
+{
+    return atomic_load_explicit(&kr->current, memory_order_acquire);
+}

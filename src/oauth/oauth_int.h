@@ -1,0 +1,183 @@
+/* Private to the oauth module: the server context every handler reaches
+ * through req->app, and the pieces the endpoint files share (errors, scopes,
+ * PKCE, client authentication, sessions and CSRF, the key ring, token
+ * issuing). */
+#ifndef GH_OAUTH_INT_H
+#define GH_OAUTH_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "http/http.h"
+#include "jose/jose.h"
+#include "store/store.h"
+
+/* ---- the key ring: the current keyset, reloaded from the store ---- */
+
+typedef struct keyring keyring_t;
+
+/* Loads the keys and starts a thread that reloads them every few seconds, so a
+ * rotation made by `gatehouse keys rotate` (or another instance) is served
+ * without a restart. */
+gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out);
+void keyring_stop(keyring_t *kr);
+
+/* The current keyset: valid for the rest of the request (a replaced keyset is
+ * kept alive for a grace period long past any request's lifetime). */
+const jose_keyset_t *keyring_current(keyring_t *kr);
+
+/* ---- the server context ---- */
+
+typedef struct {
+    const config_server_t *cfg;
+    store_t *store;
+    keyring_t *keys;
+    const char *discovery; /* the discovery document, built once */
+    size_t discovery_len;
+    unsigned char csrf_key[32]; /* shared by all instances (store setting) */
+    bool secure_cookies;        /* issuer is https */
+    const char *dummy_password_hash; /* verified for unknown usernames (equal timing) */
+} app_t;
+
+static inline app_t *app_of(const http_request_t *req)
+{
+    return (app_t *)req->app;
+}
+
+/* ---- errors: a typed value, rendered in one place ---- */
+
+typedef enum {
+    OAUTH_ERR_INVALID_REQUEST,
+    OAUTH_ERR_INVALID_GRANT,
+    OAUTH_ERR_INVALID_CLIENT,
+    OAUTH_ERR_UNAUTHORIZED_CLIENT,
+    OAUTH_ERR_UNSUPPORTED_GRANT_TYPE,
+    OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE,
+    OAUTH_ERR_INVALID_SCOPE,
+    OAUTH_ERR_ACCESS_DENIED,
+    OAUTH_ERR_INVALID_TOKEN,
+    OAUTH_ERR_INSUFFICIENT_SCOPE,
+    OAUTH_ERR_TOO_LARGE,
+    OAUTH_ERR_SERVER_ERROR,
+    OAUTH_ERR_UNAVAILABLE,
+} oauth_error_kind_t;
+
+typedef struct {
+    oauth_error_kind_t kind;
+    const char *description; /* for people; never secret; may be NULL */
+} oauth_error_t;
+
+/* Where an error is answered: the token-style endpoints, or a protected
+ * resource (userinfo: RFC 6750 §3 challenge in rfc6749 style). */
+typedef enum { OAUTH_AT_TOKEN, OAUTH_AT_RESOURCE } oauth_error_site_t;
+
+/* Writes the error in the configured style: seed 004
+ * {"error":{"code","message"},"payload":null} or RFC 6749 §5.2 / RFC 6750 §3. */
+void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
+                         const oauth_error_t *err);
+
+/* The RFC 6749 error name ("invalid_scope"), for authorize redirects. */
+const char *oauth_error_name(oauth_error_kind_t kind);
+
+/* The seed 004 code ("10071"). */
+const char *oauth_error_seed_code(oauth_error_kind_t kind);
+
+/* Maps a store status to the error to answer (UNAVAILABLE → 503, …). */
+oauth_error_kind_t oauth_error_from_status(gh_status_t st);
+
+/* ---- scopes: space-separated lists (RFC 6749 §3.3) ---- */
+
+#define SCOPE_MAX_ITEMS 32
+
+typedef struct {
+    const char *items[SCOPE_MAX_ITEMS];
+    size_t count;
+} scope_list_t;
+
+/* Splits s on single spaces into distinct scope tokens (RFC 6749 §3.3
+ * scope-token characters only). GH_ERR_INVALID on a bad character, an empty
+ * item or too many. Items point into the arena. */
+gh_status_t scope_parse(arena_t *a, const char *s, scope_list_t *out);
+
+bool scope_has(const scope_list_t *l, const char *scope);
+
+/* True when every item of sub is in super. */
+bool scope_subset(const scope_list_t *sub, const scope_list_t *super);
+
+/* The items joined by single spaces, in the arena. */
+const char *scope_join(arena_t *a, const scope_list_t *l);
+
+/* The union of two lists (a's order, then b's new items). */
+void scope_union(scope_list_t *into, const scope_list_t *other);
+
+/* ---- PKCE (RFC 7636), S256 only ---- */
+
+/* True when method is supported ("S256"). */
+bool pkce_method_supported(const char *method);
+
+/* True when challenge is a well-formed S256 challenge (43 base64url chars). */
+bool pkce_challenge_valid(const char *challenge);
+
+/* True when verifier (43–128 unreserved chars) hashes to challenge; constant time. */
+bool pkce_verify(const char *challenge, const char *verifier);
+
+/* ---- client authentication at the token-style endpoints ---- */
+
+/* Authenticates the client of a token/revoke/introspect request:
+ * client_secret_basic, client_secret_post, or a public client's bare
+ * client_id. On failure fills err (10076 / invalid_client). */
+bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err);
+
+/* ---- login sessions and CSRF ---- */
+
+#define SESSION_COOKIE "gh_session"
+#define CSRF_COOKIE "gh_csrf"
+
+/* The live session of the request's cookie, or GH_ERR_NOT_FOUND. */
+gh_status_t session_current(const http_request_t *req, store_session_t *out);
+
+/* Starts a session for sub (auth_time now) and sets its cookie. */
+gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
+                          int64_t now, store_session_t *out);
+
+/* The CSRF token to put in a form for this browser; sets the CSRF cookie when
+ * the browser has none. NULL when out of memory. */
+const char *csrf_token(const http_request_t *req, http_response_t *res);
+
+/* True when the posted csrf field matches this browser's cookie. */
+bool csrf_check(const http_request_t *req);
+
+/* ---- tokens ---- */
+
+typedef struct {
+    const store_client_t *client;
+    const char *sub;           /* the user; NULL for client_credentials */
+    const char *scope;         /* granted, space-separated */
+    const char *nonce;         /* for the id_token; may be NULL */
+    int64_t auth_time;         /* 0 when not a user grant */
+    bool id_token;             /* issue an id_token */
+    const char *refresh_token; /* already stored, to hand out; or NULL */
+} token_grant_t;
+
+/* A new refresh token: *token (the value handed out) and *digest (what the
+ * store keeps), both in the arena. */
+gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **digest);
+
+/* Signs the access token (and the id_token when asked) and writes the seed 004
+ * token answer with Cache-Control: no-store. */
+void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
+
+/* ---- endpoints ---- */
+
+void authorize_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t AUTHORIZE_PARAMS[];
+extern const http_param_spec_t TOKEN_PARAMS[];
+extern const http_param_spec_t USERINFO_PARAMS[];
+void token_handler(http_request_t *req, http_response_t *res);
+void userinfo_handler(http_request_t *req, http_response_t *res);
+void discovery_handler(http_request_t *req, http_response_t *res);
+void jwks_handler(http_request_t *req, http_response_t *res);
+void healthz_handler(http_request_t *req, http_response_t *res);
+
+#endif

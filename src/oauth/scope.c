@@ -1,0 +1,74 @@
+/* Scope lists (RFC 6749 §3.3): space-delimited, case-sensitive scope tokens of
+ * %x21 / %x23-5B / %x5D-7E characters. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "oauth/oauth_int.h"
+
+static bool scope_char(unsigned char c)
+{
+    return c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+}
+
+gh_status_t scope_parse(arena_t *a, const char *s, scope_list_t *out)
+{
+    scope_list_t l = {.count = 0};
+    const char *p = s;
+    while (*p) {
+        const char *start = p;
+        while (*p && *p != ' ') {
+            if (!scope_char((unsigned char)*p))
+                return GH_ERR_INVALID;
+            p++;
+        }
+        if (p == start)
+            return GH_ERR_INVALID; /* empty item: leading, trailing or double space */
+        char *item = arena_strndup(a, start, (size_t)(p - start));
+        if (!item)
+            return GH_ERR_NOMEM;
+        if (!scope_has(&l, item)) {
+            if (l.count == SCOPE_MAX_ITEMS)
+                return GH_ERR_TOO_LARGE;
+            l.items[l.count++] = item;
+        }
+        if (*p == ' ' && *++p == '\0')
+            return GH_ERR_INVALID;
+    }
+    *out = l;
+    return GH_OK;
+}
+
+bool scope_has(const scope_list_t *l, const char *scope)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (!strcmp(l->items[i], scope))
+            return true;
+    return false;
+}
+
+bool scope_subset(const scope_list_t *sub, const scope_list_t *super)
+{
+    for (size_t i = 0; i < sub->count; i++)
+        if (!scope_has(super, sub->items[i]))
+            return false;
+    return true;
+}
+
+const char *scope_join(arena_t *a, const scope_list_t *l)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < l->count; i++) {
+        if (i)
+            buf_putc(&b, ' ');
+        buf_puts(&b, l->items[i]);
+    }
+    return buf_cstr(&b);
+}
+
+void scope_union(scope_list_t *into, const scope_list_t *other)
+{
+    for (size_t i = 0; i < other->count && into->count < SCOPE_MAX_ITEMS; i++)
+        if (!scope_has(into, other->items[i]))
+            into->items[into->count++] = other->items[i];
+}

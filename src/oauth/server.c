@@ -1,0 +1,183 @@
+/* `gatehouse serve`: the route table of the authorization server, its
+ * start-up (store, keys, shared secrets, documents built once) and a graceful
+ * stop on SIGINT/SIGTERM. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "core/log.h"
+#include "core/secret.h"
+#include "oauth/oauth_int.h"
+#include "oauth/server.h"
+#include "oauth/signing_keys.h"
+#include "oidc/oidc.h"
+#include "ui/ui.h"
+
+void discovery_handler(http_request_t *req, http_response_t *res)
+{
+    app_t *app = app_of(req);
+    http_response_json_raw(res, 200, app->discovery, app->discovery_len);
+    res->cacheable = true;
+    res->max_age = 3600;
+}
+
+void jwks_handler(http_request_t *req, http_response_t *res)
+{
+    size_t len = 0;
+    const char *jwks = jose_keyset_jwks(keyring_current(app_of(req)->keys), &len);
+    http_response_json_raw(res, 200, jwks, len);
+    res->cacheable = true;
+    res->max_age = 60; /* short: clients must see a rotation soon */
+}
+
+void healthz_handler(http_request_t *req, http_response_t *res)
+{
+    static const char body[] = "{\"status\":\"ok\"}";
+    http_response_json_raw(res, 200, body, sizeof body - 1);
+}
+
+static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
+                           const char *name)
+{
+    const char *why = problem == HTTP_PARAM_REPEATED  ? "a parameter is repeated"
+                      : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
+                                                       : "the parameters are malformed";
+    if (req->route && req->route->handler == authorize_handler) {
+        const char *html = ui_render_error(req->arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, why);
+        if (html)
+            http_response_html(res, 400, html, strlen(html));
+        else
+            http_response_text(res, 400, why);
+        return;
+    }
+    oauth_error_t err = {OAUTH_ERR_INVALID_REQUEST, why};
+    (void)name;
+    oauth_error_respond(req, res, req->route && req->route->handler == userinfo_handler
+                                      ? OAUTH_AT_RESOURCE
+                                      : OAUTH_AT_TOKEN,
+                        &err);
+}
+
+static void on_not_found(http_request_t *req, http_response_t *res)
+{
+    static const char body[] = "{\"error\":{\"code\":\"10404\",\"message\":\"Not found\"},\"payload\":null}";
+    http_response_json_raw(res, 404, body, sizeof body - 1);
+}
+
+static const http_route_t ROUTES[] = {
+    {HTTP_GET | HTTP_POST, "/auth/authorize", authorize_handler, "authorize", AUTHORIZE_PARAMS},
+    {HTTP_POST, "/oauth2/v1/token", token_handler, "token", TOKEN_PARAMS},
+    {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
+    {HTTP_GET, "/oauth2/v1/keys", jwks_handler, "keys", NULL},
+    {HTTP_GET, "/.well-known/openid-configuration", discovery_handler, "discovery", NULL},
+    {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
+    {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
+    {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
+};
+
+/* The CSRF key every instance shares, generated once and kept in the store. */
+static gh_status_t load_csrf_key(app_t *app, arena_t *a)
+{
+    unsigned char raw[32];
+    char hex[65];
+    const char *stored = NULL;
+    gh_status_t st = secret_random(raw, sizeof raw);
+    if (st != GH_OK)
+        return st;
+    hex_encode(raw, sizeof raw, hex);
+    st = store_setting_init(app->store, a, "csrf_key", hex, &stored);
+    if (st != GH_OK)
+        return st;
+    secret_sha256(stored, strlen(stored), app->csrf_key);
+    secret_wipe(raw, sizeof raw);
+    return GH_OK;
+}
+
+static gh_status_t build_documents(app_t *app, arena_t *a)
+{
+    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg);
+    char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    json_decref(d);
+    if (!text)
+        return GH_ERR_NOMEM;
+    app->discovery = arena_strdup(a, text);
+    app->discovery_len = strlen(text);
+    free(text);
+    char *pw = secret_token(a);
+    char *hash = NULL;
+    if (!pw || secret_password_hash(a, pw, &SECRET_ARGON2_DEFAULT, &hash) != GH_OK)
+        return GH_ERR_CRYPTO;
+    app->dummy_password_hash = hash;
+    return app->discovery ? GH_OK : GH_ERR_NOMEM;
+}
+
+static int fail(const char *what, gh_status_t st)
+{
+    fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
+    return 1;
+}
+
+/* Blocks the stop signals in every thread and waits for one here. */
+static void wait_for_stop(const sigset_t *set)
+{
+    int sig = 0;
+    sigwait(set, &sig);
+    log_event(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+}
+
+int oauth_serve(const config_t *cfg)
+{
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = 1;
+    arena_t *a = arena_new(1 << 20);
+    app_t app = {.cfg = &cfg->server,
+                 .secure_cookies = !strncmp(cfg->server.issuer, "https://", 8)};
+    http_server_t *http = NULL;
+    jose_alg_t alg;
+    gh_status_t st = jose_alg_parse(cfg->server.signing_alg, &alg);
+    if (!a || st != GH_OK) {
+        rc = fail("signing_alg", st);
+        goto out;
+    }
+    if ((st = store_open(cfg->server.db, &app.store)) != GH_OK) {
+        rc = fail("cannot open the database", st);
+        goto out;
+    }
+    if ((st = keyring_start(app.store, alg, &app.keys)) != GH_OK ||
+        (st = load_csrf_key(&app, a)) != GH_OK || (st = build_documents(&app, a)) != GH_OK) {
+        rc = fail("cannot prepare keys and documents", st);
+        goto out;
+    }
+    http_server_opts_t opts = {.listen = cfg->server.listen,
+                               .routes = ROUTES,
+                               .route_count = sizeof ROUTES / sizeof ROUTES[0],
+                               .on_param_error = on_param_error,
+                               .on_not_found = on_not_found,
+                               .app = &app,
+                               .threads = (unsigned)cfg->server.threads,
+                               .max_body = (size_t)cfg->server.max_body};
+    if ((st = http_server_start(&opts, &http)) != GH_OK) {
+        rc = fail("cannot listen", st);
+        goto out;
+    }
+    log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
+              "db", store_engine(app.store), NULL);
+    wait_for_stop(&stop_signals);
+    rc = 0;
+out:
+    http_server_stop(http);
+    keyring_stop(app.keys);
+    store_close(app.store);
+    arena_free(a);
+    return rc;
+}

@@ -1,0 +1,229 @@
+/* POST /oauth2/v1/token (RFC 6749 §3.2): client authentication, then one of
+ * the grants in the table below. Every grant either answers with tokens or
+ * with one typed error; nothing is half-issued. */
+#include <string.h>
+#include <strings.h>
+
+#include "core/clock.h"
+#include "core/secret.h"
+#include "oauth/oauth_int.h"
+
+typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
+                         oauth_error_t *err);
+
+static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
+{
+    err->kind = kind;
+    err->description = why;
+    return false;
+}
+
+/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
+ * NULL or absent keeps granted. */
+static bool narrow_scope(arena_t *a, const char *requested, const char *granted, const char **out,
+                         oauth_error_t *err)
+{
+    scope_list_t want, have;
+    if (scope_parse(a, granted, &have) != GH_OK)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (!requested) {
+        *out = granted;
+        return true;
+    }
+    if (scope_parse(a, requested, &want) != GH_OK)
+        return fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
+    if (!scope_subset(&want, &have))
+        return fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
+    *out = scope_join(a, &want);
+    return *out != NULL || fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+}
+
+static bool has_scope(arena_t *a, const char *scope, const char *item)
+{
+    scope_list_t l;
+    return scope_parse(a, scope, &l) == GH_OK && scope_has(&l, item);
+}
+
+/* Revokes what a replayed code issued (RFC 6749 §4.1.2). */
+static void revoke_code_family(app_t *app, const store_code_t *code)
+{
+    if (code->family)
+        store_refresh_revoke_family(app->store, code->family);
+}
+
+static bool code_matches(const http_request_t *req, const store_code_t *code,
+                         const store_client_t *client, oauth_error_t *err)
+{
+    const char *redirect_uri = http_pairs_get(&req->form, "redirect_uri");
+    const char *verifier = http_pairs_get(&req->form, "code_verifier");
+    if (strcmp(code->client_id, client->id) != 0)
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was issued to another client");
+    if (!redirect_uri || strcmp(redirect_uri, code->redirect_uri) != 0) /* RFC 6749 §4.1.3 */
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "redirect_uri differs from the authorization request");
+    if (code->code_challenge && !pkce_verify(code->code_challenge, verifier)) /* RFC 7636 §4.6 */
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier does not match");
+    if (!code->code_challenge && (verifier || client->is_public)) /* public clients: PKCE always */
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier and code_challenge must go together");
+    return true;
+}
+
+static bool grant_authorization_code(http_request_t *req, http_response_t *res,
+                                     store_client_t *client, oauth_error_t *err)
+{
+    app_t *app = app_of(req);
+    const char *code_value = http_pairs_get(&req->form, "code");
+    if (!code_value || !*code_value)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST, "code is required");
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    secret_sha256_hex(code_value, strlen(code_value), digest);
+    const char *family = secret_hex_id(req->arena, 16);
+    if (!family)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    store_code_t code;
+    gh_status_t st = store_code_take(app->store, req->arena, digest, clock_now(), family, &code);
+    if (st == GH_ERR_CONFLICT) {
+        revoke_code_family(app, &code);
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
+    }
+    if (st == GH_ERR_NOT_FOUND)
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    if (!code_matches(req, &code, client, err))
+        return false;
+    token_grant_t g = {.client = client,
+                       .sub = code.sub,
+                       .scope = code.scope,
+                       .nonce = code.nonce,
+                       .auth_time = code.auth_time,
+                       .id_token = has_scope(req->arena, code.scope, "openid")};
+    if (client->grants & STORE_GRANT_REFRESH_TOKEN) {
+        const char *digest_rt = NULL;
+        int64_t now = clock_now();
+        if (token_mint_refresh(req->arena, &g.refresh_token, &digest_rt) != GH_OK)
+            return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        store_refresh_t r = {.digest = digest_rt,
+                             .family = family,
+                             .client_id = client->id,
+                             .sub = code.sub,
+                             .scope = code.scope,
+                             .auth_time = code.auth_time,
+                             .issued_at = now,
+                             .expires_at = now + app->cfg->refresh_token_ttl};
+        st = store_refresh_put(app->store, &r);
+        if (st != GH_OK)
+            return fail(err, oauth_error_from_status(st), NULL);
+    }
+    token_respond(req, res, &g);
+    return true;
+}
+
+static bool grant_refresh_token(http_request_t *req, http_response_t *res, store_client_t *client,
+                                oauth_error_t *err)
+{
+    app_t *app = app_of(req);
+    const char *value = http_pairs_get(&req->form, "refresh_token");
+    if (!value || !*value)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST, "refresh_token is required");
+    char old_digest[SECRET_DIGEST_HEX_LEN + 1];
+    secret_sha256_hex(value, strlen(value), old_digest);
+    int64_t now = clock_now();
+    /* check the scope before spending the token */
+    store_refresh_t cur;
+    gh_status_t st = store_refresh_get(app->store, req->arena, old_digest, now, &cur);
+    if (st == GH_OK && strcmp(cur.client_id, client->id) != 0)
+        st = GH_ERR_NOT_FOUND;
+    const char *scope = NULL;
+    if (st == GH_OK &&
+        !narrow_scope(req->arena, http_pairs_get(&req->form, "scope"), cur.scope, &scope, err))
+        return false;
+    store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
+    const char *token = NULL;
+    if (token_mint_refresh(req->arena, &token, &next.digest) != GH_OK)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    store_refresh_t old;
+    /* a missing token (st != OK) still goes through rotate, which detects reuse */
+    st = store_refresh_rotate(app->store, req->arena, old_digest, client->id, now, &next, &old);
+    if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the refresh token is invalid, expired or used");
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    token_grant_t g = {.client = client,
+                       .sub = old.sub,
+                       .scope = scope ? scope : old.scope,
+                       .auth_time = old.auth_time,
+                       .id_token = old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
+                       .refresh_token = token};
+    token_respond(req, res, &g);
+    return true;
+}
+
+static bool grant_client_credentials(http_request_t *req, http_response_t *res,
+                                     store_client_t *client, oauth_error_t *err)
+{
+    if (client->is_public)
+        return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT, "a public client cannot use client_credentials");
+    scope_list_t allowed, want;
+    if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    const char *requested = http_pairs_get(&req->form, "scope");
+    if (requested) {
+        if (scope_parse(req->arena, requested, &want) != GH_OK || scope_has(&want, "openid") ||
+            !scope_subset(&want, &allowed))
+            return fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
+    } else {
+        want.count = 0; /* default: every registered scope except the user ones */
+        for (size_t i = 0; i < allowed.count; i++)
+            if (strcmp(allowed.items[i], "openid") != 0)
+                want.items[want.count++] = allowed.items[i];
+    }
+    token_grant_t g = {.client = client, .scope = scope_join(req->arena, &want)};
+    if (!g.scope)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    token_respond(req, res, &g);
+    return true;
+}
+
+static const struct {
+    const char *name;
+    unsigned grant;
+    grant_fn fn;
+} GRANTS[] = {
+    {"authorization_code", STORE_GRANT_AUTHORIZATION_CODE, grant_authorization_code},
+    {"refresh_token", STORE_GRANT_REFRESH_TOKEN, grant_refresh_token},
+    {"client_credentials", STORE_GRANT_CLIENT_CREDENTIALS, grant_client_credentials},
+};
+
+static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
+{
+    if (req->form_malformed || !http_request_header(req, "Content-Type") ||
+        strncasecmp(http_request_header(req, "Content-Type"), "application/x-www-form-urlencoded", 33) != 0)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST, "expected an application/x-www-form-urlencoded body");
+    const char *grant_type = http_pairs_get(&req->form, "grant_type");
+    if (!grant_type || !*grant_type)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");
+    store_client_t client;
+    if (!client_authenticate(req, &client, err))
+        return false;
+    for (size_t i = 0; i < sizeof GRANTS / sizeof GRANTS[0]; i++) {
+        if (strcmp(grant_type, GRANTS[i].name) != 0)
+            continue;
+        if (!(client.grants & GRANTS[i].grant))
+            return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT, "grant type not allowed for this client");
+        return GRANTS[i].fn(req, res, &client, err);
+    }
+    return fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
+}
+
+void token_handler(http_request_t *req, http_response_t *res)
+{
+    oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
+    if (!dispatch(req, res, &err))
+        oauth_error_respond(req, res, OAUTH_AT_TOKEN, &err);
+}
+
+const http_param_spec_t TOKEN_PARAMS[] = {
+    {"grant_type", 128},    {"code", 256},           {"redirect_uri", 2048},
+    {"client_id", 128},     {"client_secret", 512},  {"code_verifier", 128},
+    {"refresh_token", 256}, {"scope", 1024},         {NULL, 0},
+};

@@ -1,0 +1,94 @@
+/* Issuing tokens: the access token as an RFC 9068 JWT, the id_token, and the
+ * seed 004 token answer. Refresh tokens are opaque 256-bit values; only their
+ * digests are stored. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/metrics.h"
+#include "core/secret.h"
+#include "oauth/oauth_int.h"
+#include "oidc/oidc.h"
+
+gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **digest)
+{
+    char *t = secret_token(a);
+    char *d = arena_alloc(a, SECRET_DIGEST_HEX_LEN + 1);
+    if (!t || !d)
+        return GH_ERR_NOMEM;
+    secret_sha256_hex(t, strlen(t), d);
+    *token = t;
+    *digest = d;
+    return GH_OK;
+}
+
+/* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, scope (+ auth_time). */
+static char *sign_access_token(http_request_t *req, const token_grant_t *g, int64_t now)
+{
+    app_t *app = app_of(req);
+    char *jti = secret_hex_id(req->arena, 16);
+    if (!jti)
+        return NULL;
+    json_t *c = json_object();
+    json_object_set_new(c, "iss", json_string(app->cfg->issuer));
+    json_object_set_new(c, "sub", json_string(g->sub ? g->sub : g->client->id));
+    json_object_set_new(c, "aud", json_string(app->cfg->issuer));
+    json_object_set_new(c, "client_id", json_string(g->client->id));
+    json_object_set_new(c, "scope", json_string(g->scope));
+    json_object_set_new(c, "iat", json_integer(now));
+    json_object_set_new(c, "exp", json_integer(now + app->cfg->access_token_ttl));
+    json_object_set_new(c, "jti", json_string(jti));
+    if (g->auth_time)
+        json_object_set_new(c, "auth_time", json_integer(g->auth_time));
+    char *out = NULL;
+    if (jose_jwt_sign(keyring_current(app->keys), req->arena, "at+jwt", c, &out) != GH_OK)
+        out = NULL;
+    json_decref(c);
+    return out;
+}
+
+static char *sign_id_token(http_request_t *req, const token_grant_t *g, const char *access_token,
+                           int64_t now)
+{
+    app_t *app = app_of(req);
+    oidc_id_token_t in = {.issuer = app->cfg->issuer,
+                          .sub = g->sub,
+                          .client_id = g->client->id,
+                          .nonce = g->nonce,
+                          .access_token = access_token,
+                          .iat = now,
+                          .exp = now + app->cfg->access_token_ttl,
+                          .auth_time = g->auth_time};
+    json_t *c = oidc_id_token_claims(&in);
+    char *out = NULL;
+    if (jose_jwt_sign(keyring_current(app->keys), req->arena, "JWT", c, &out) != GH_OK)
+        out = NULL;
+    json_decref(c);
+    return out;
+}
+
+void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *g)
+{
+    int64_t now = clock_now();
+    char *access = sign_access_token(req, g, now);
+    char *id_token = access && g->id_token ? sign_id_token(req, g, access, now) : NULL;
+    if (!access || (g->id_token && !id_token)) {
+        oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, "could not sign the token"};
+        oauth_error_respond(req, res, OAUTH_AT_TOKEN, &err);
+        return;
+    }
+    /* the seed 004 answer, in its order */
+    json_t *body = json_object();
+    json_object_set_new(body, "access_token", json_string(access));
+    if (g->refresh_token)
+        json_object_set_new(body, "refresh_token", json_string(g->refresh_token));
+    json_object_set_new(body, "scope", json_string(g->scope));
+    if (id_token)
+        json_object_set_new(body, "id_token", json_string(id_token));
+    json_object_set_new(body, "token_type", json_string("Bearer"));
+    json_object_set_new(body, "expires_in", json_integer(app_of(req)->cfg->access_token_ttl));
+    http_response_json(req, res, 200, body);
+    json_decref(body);
+    metrics_add(METRIC_TOKENS_ACCESS, 1);
+    metrics_add(METRIC_TOKENS_ID, id_token != NULL);
+    metrics_add(METRIC_TOKENS_REFRESH, g->refresh_token != NULL);
+}

@@ -1,0 +1,100 @@
+/* GET|POST /oauth2/v1/userinfo (OpenID Connect Core §5.3): the bearer token
+ * from the Authorization header, a form body or the query (RFC 6750 §2.1–2.3;
+ * seed 001 shows the query form) — exactly one of them. The token must be one
+ * of our access tokens (typ at+jwt, our issuer and audience, not expired) and
+ * carry the openid scope. */
+#include <string.h>
+#include <strings.h>
+
+#include "core/clock.h"
+#include "oauth/oauth_int.h"
+#include "oidc/oidc.h"
+
+static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
+{
+    err->kind = kind;
+    err->description = why;
+    return false;
+}
+
+/* The one presented token, or NULL with err set. */
+static const char *presented_token(const http_request_t *req, oauth_error_t *err)
+{
+    const char *header = http_request_bearer(req);
+    const char *form = http_pairs_get(&req->form, "access_token");
+    const char *query = http_pairs_get(&req->query, "access_token");
+    int ways = (header != NULL) + (form != NULL) + (query != NULL);
+    if (ways > 1) {
+        fail(err, OAUTH_ERR_INVALID_REQUEST, "more than one way of presenting the token");
+        return NULL;
+    }
+    const char *token = header ? header : form ? form : query;
+    if (!token || !*token) {
+        const char *auth = http_request_header(req, "Authorization");
+        fail(err, auth ? OAUTH_ERR_INVALID_TOKEN : OAUTH_ERR_INVALID_REQUEST,
+             auth ? "malformed Authorization header" : "an access token is required");
+        return NULL;
+    }
+    return token;
+}
+
+static bool claim_is(json_t *claims, const char *name, const char *want)
+{
+    const char *v = json_string_value(json_object_get(claims, name));
+    return v && !strcmp(v, want);
+}
+
+/* Verifies an access token and returns its claims. */
+static bool verify_access_token(http_request_t *req, const char *token, json_t **claims,
+                                oauth_error_t *err)
+{
+    app_t *app = app_of(req);
+    const char *typ = NULL;
+    json_t *c = NULL;
+    if (jose_jwt_verify(keyring_current(app->keys), req->arena, token, &c, &typ) != GH_OK)
+        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
+    if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
+        return fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
+    if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
+        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
+    json_t *exp = json_object_get(c, "exp");
+    if (!json_is_integer(exp) || json_integer_value(exp) <= clock_now())
+        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
+    *claims = c;
+    return true;
+}
+
+static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err)
+{
+    const char *token = presented_token(req, err);
+    json_t *claims = NULL;
+    if (!token || !verify_access_token(req, token, &claims, err))
+        return false;
+    scope_list_t scope;
+    const char *scope_text = json_string_value(json_object_get(claims, "scope"));
+    if (!scope_text || scope_parse(req->arena, scope_text, &scope) != GH_OK ||
+        !scope_has(&scope, "openid"))
+        return fail(err, OAUTH_ERR_INSUFFICIENT_SCOPE, "the token lacks the openid scope");
+    const char *sub = json_string_value(json_object_get(claims, "sub"));
+    store_user_t user;
+    gh_status_t st = store_user_get(app_of(req)->store, req->arena, sub ? sub : "", &user);
+    if (st == GH_ERR_NOT_FOUND)
+        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the user no longer exists");
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    oidc_release_t release = {.profile = scope_has(&scope, "profile"),
+                              .email = scope_has(&scope, "email")};
+    json_t *body = oidc_userinfo_claims(&user, release);
+    http_response_json(req, res, 200, body);
+    json_decref(body);
+    return true;
+}
+
+void userinfo_handler(http_request_t *req, http_response_t *res)
+{
+    oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
+    if (!answer(req, res, &err))
+        oauth_error_respond(req, res, OAUTH_AT_RESOURCE, &err);
+}
+
+const http_param_spec_t USERINFO_PARAMS[] = {{"access_token", JOSE_MAX_TOKEN}, {NULL, 0}};

@@ -1,0 +1,66 @@
+/* The discovery document (OpenID Connect Discovery 1.0 §3, RFC 8414 §2): the
+ * endpoints under the issuer and exactly the features Gatehouse implements. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oidc/oidc.h"
+
+static json_t *strings(const char *const *items)
+{
+    json_t *a = json_array();
+    for (; *items; items++)
+        json_array_append_new(a, json_string(*items));
+    return a;
+}
+
+static json_t *endpoint(const char *issuer, const char *path)
+{
+    size_t n = strlen(issuer) + strlen(path) + 1;
+    char *url = malloc(n);
+    if (!url)
+        return json_null();
+    snprintf(url, n, "%s%s", issuer, path);
+    json_t *s = json_string(url);
+    free(url);
+    return s;
+}
+
+json_t *oidc_discovery(const char *issuer, const char *signing_alg)
+{
+    static const char *const scopes[] = {"openid", "profile", "email", NULL};
+    static const char *const response_types[] = {"code", NULL};
+    static const char *const response_modes[] = {"query", NULL};
+    static const char *const grants[] = {"authorization_code", "refresh_token",
+                                         "client_credentials", NULL};
+    static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post", "none",
+                                               NULL};
+    static const char *const pkce[] = {"S256", NULL};
+    static const char *const claims[] = {"sub",   "iss",   "aud",      "exp",  "iat", "auth_time",
+                                         "nonce", "at_hash", "nickname", "name", "email", NULL};
+    static const char *const locales[] = {"en", "ko", NULL};
+    static const char *const subjects[] = {"public", NULL};
+    const char *const algs[] = {signing_alg, NULL};
+
+    json_t *d = json_object();
+    json_object_set_new(d, "issuer", json_string(issuer));
+    json_object_set_new(d, "authorization_endpoint", endpoint(issuer, "/auth/authorize"));
+    json_object_set_new(d, "token_endpoint", endpoint(issuer, "/oauth2/v1/token"));
+    json_object_set_new(d, "userinfo_endpoint", endpoint(issuer, "/oauth2/v1/userinfo"));
+    json_object_set_new(d, "jwks_uri", endpoint(issuer, "/oauth2/v1/keys"));
+    json_object_set_new(d, "scopes_supported", strings(scopes));
+    json_object_set_new(d, "response_types_supported", strings(response_types));
+    json_object_set_new(d, "response_modes_supported", strings(response_modes));
+    json_object_set_new(d, "grant_types_supported", strings(grants));
+    json_object_set_new(d, "subject_types_supported", strings(subjects));
+    json_object_set_new(d, "id_token_signing_alg_values_supported", strings(algs));
+    json_object_set_new(d, "token_endpoint_auth_methods_supported", strings(auth_methods));
+    json_object_set_new(d, "code_challenge_methods_supported", strings(pkce));
+    json_object_set_new(d, "claims_supported", strings(claims));
+    json_object_set_new(d, "ui_locales_supported", strings(locales));
+    json_object_set_new(d, "claims_parameter_supported", json_false());
+    json_object_set_new(d, "request_parameter_supported", json_false());
+    json_object_set_new(d, "request_uri_parameter_supported", json_false());
+    json_object_set_new(d, "authorization_response_iss_parameter_supported", json_true());
+    return d;
+}

@@ -1,0 +1,78 @@
+/* Unit tests: digests, client-secret digests, constant-time equality, argon2id. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/secret.h"
+
+static void sha256_known_answer(void **state)
+{
+    char hex[SECRET_DIGEST_HEX_LEN + 1];
+    secret_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* RFC 4231 test case 2 */
+    secret_hmac_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+static void tokens_are_random_and_sized(void **state)
+{
+    arena_t *a = arena_new(4096);
+    char *t1 = secret_token(a), *t2 = secret_token(a);
+    assert_int_equal(strlen(t1), 43);
+    assert_string_not_equal(t1, t2);
+    char *id = secret_hex_id(a, 16);
+    assert_int_equal(strlen(id), 32);
+    arena_free(a);
+}
+
+static void client_digest_checks(void **state)
+{
+    arena_t *a = arena_new(4096);
+    char *d1 = secret_client_digest(a, "s3cret-game1");
+    char *d2 = secret_client_digest(a, "s3cret-game1");
+    assert_string_not_equal(d1, d2); /* salted */
+    assert_null(strstr(d1, "s3cret"));
+    assert_true(secret_client_check(d1, "s3cret-game1"));
+    assert_true(secret_client_check(d2, "s3cret-game1"));
+    assert_false(secret_client_check(d1, "s3cret-game2"));
+    assert_false(secret_client_check(d1, ""));
+    assert_false(secret_client_check("hmac-sha256$short$x", "s3cret-game1"));
+    assert_false(secret_client_check(NULL, "x"));
+    arena_free(a);
+}
+
+static void equality(void **state)
+{
+    assert_true(secret_equal_str("abc", "abc"));
+    assert_false(secret_equal_str("abc", "abd"));
+    assert_false(secret_equal_str("abc", "abcd"));
+    assert_false(secret_equal_str(NULL, "abc"));
+}
+
+static void passwords(void **state)
+{
+    arena_t *a = arena_new(4096);
+    secret_argon2_cost_t cheap = {.t_cost = 1, .m_cost_kib = 64, .parallelism = 1};
+    char *h = NULL;
+    assert_int_equal(secret_password_hash(a, "pa55-Word!x", &cheap, &h), GH_OK);
+    assert_true(strncmp(h, "$argon2id$", 10) == 0);
+    assert_true(secret_password_verify(h, "pa55-Word!x"));
+    assert_false(secret_password_verify(h, "pa55-Word!y"));
+    assert_false(secret_password_verify("$argon2i$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA", "x"));
+    assert_false(secret_password_verify(NULL, "x"));
+    arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sha256_known_answer), cmocka_unit_test(tokens_are_random_and_sized),
+        cmocka_unit_test(client_digest_checks), cmocka_unit_test(equality),
+        cmocka_unit_test(passwords),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
