@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/assets.h"
 #include "core/buf.h"
 #include "http/http.h"
 
@@ -48,9 +49,9 @@ typedef struct {
     const char *action;        /* form action (path and query), e.g. "/auth/authorize?…" */
     const ui_hidden_t *hidden; /* includes the CSRF token */
     size_t hidden_count;
-    const char *client_name;   /* the application asking; may be NULL */
-    const char *username;      /* pre-filled (login_hint or the last attempt); may be NULL */
-    ui_msg_t message;          /* an error to show above the form, or UI_MSG_NONE */
+    const char *client_name; /* the application asking; may be NULL */
+    const char *username;    /* pre-filled (login_hint or the last attempt); may be NULL */
+    ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password,
@@ -62,8 +63,8 @@ typedef struct {
     const char *action;
     const ui_hidden_t *hidden;
     size_t hidden_count;
-    const char *client_name;  /* shown as the application asking */
-    const char *username;     /* who is signed in */
+    const char *client_name;   /* shown as the application asking */
+    const char *username;      /* who is signed in */
     const char *const *scopes; /* requested scopes, each described in words */
     size_t scope_count;
 } ui_consent_t;
@@ -79,12 +80,18 @@ const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const 
 /* A plain information page (e.g. after logout). */
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
 
-/* The words for a scope in a language ("openid" → "Sign you in with your
- * account"); unknown scopes give NULL (the page then shows the scope name). */
+/* The words for a scope in a language ("profile" → "Your nickname and name");
+ * unknown scopes give NULL (the page then shows the scope name). */
 const char *ui_scope_text(ui_lang_t lang, const char *scope);
 
 /* GET /static/<file>: serves embedded web/static files with a long cache life. */
 void ui_static_handler(http_request_t *req, http_response_t *res);
+
+/* The embedded web/static file that path ("/static/<name>") names, with its
+ * Content-Type in *content_type. NULL for any other path, for a name that is
+ * empty, holds anything but [A-Za-z0-9._-], starts with '.' or contains "..",
+ * and for a file type we do not serve. Used by ui_static_handler. */
+const asset_t *ui_static_find(const char *path, const char **content_type);
 
 /* Appends s HTML-escaped (&, <, >, ", ') to b. */
 void ui_html_escape(buf_t *b, const char *s);

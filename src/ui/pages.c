@@ -1,0 +1,179 @@
+/* The sign-in, consent, error and information pages.
+ *
+ * Each page is its template in web/templates, expanded with the page's
+ * variables, inside templates/layout.html. Every value from the caller goes
+ * through the template engine's escaping; the only trusted HTML is what this
+ * file builds from its own fragment templates below (which escape too) and the
+ * fixed texts. Everything is allocated in the caller's arena; a page is NULL
+ * as soon as any part of it could not be allocated, never a page with a
+ * missing part. */
+#include "ui/ui_int.h"
+
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char HIDDEN_TPL[] = "<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n";
+static const char SCOPE_TPL[] = "<li class=\"scope\">{{text}}</li>\n";
+static const char ALERT_TPL[] = "<p class=\"alert\" role=\"alert\">{{text}}</p>";
+static const char DETAIL_TPL[] =
+    "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
+
+/* tpl expanded once with vars, in the arena; NULL when out of memory. */
+static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
+{
+    buf_t b;
+    buf_init(&b, a);
+    tpl_expand(&b, tpl, strlen(tpl), vars, count);
+    return buf_cstr(&b);
+}
+
+/* A fixed text with {{client}} replaced by the escaped client name. */
+static const char *text_html(arena_t *a, ui_lang_t lang, ui_text_t id, const char *client)
+{
+    const tpl_var_t vars[] = {{"client", client, false}};
+    return expand(a, ui_text(lang, id), vars, COUNT(vars));
+}
+
+static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < count; i++) {
+        const tpl_var_t vars[] = {{"name", hidden[i].name, false},
+                                  {"value", hidden[i].value, false}};
+        tpl_expand(&b, HIDDEN_TPL, sizeof HIDDEN_TPL - 1, vars, COUNT(vars));
+    }
+    return buf_cstr(&b);
+}
+
+static const char *scopes_html(arena_t *a, ui_lang_t lang, const char *const *scopes, size_t count)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < count; i++) {
+        const char *text = ui_scope_text(lang, scopes[i]);
+        const tpl_var_t vars[] = {{"text", text ? text : scopes[i], false}};
+        tpl_expand(&b, SCOPE_TPL, sizeof SCOPE_TPL - 1, vars, COUNT(vars));
+    }
+    return buf_cstr(&b);
+}
+
+static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg)
+{
+    if (msg == UI_MSG_NONE)
+        return "";
+    const tpl_var_t vars[] = {{"text", ui_msg_sentence(lang, msg), false}};
+    return expand(a, ALERT_TPL, vars, COUNT(vars));
+}
+
+static const char *detail_html(arena_t *a, ui_lang_t lang, const char *detail)
+{
+    if (!detail || !*detail)
+        return "";
+    const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false},
+                              {"detail", detail, false}};
+    return expand(a, DETAIL_TPL, vars, COUNT(vars));
+}
+
+/* Whether every trusted fragment among vars was built (NULL means out of memory). */
+static bool fragments_ok(const tpl_var_t *vars, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (vars[i].html && !vars[i].value)
+            return false;
+    return true;
+}
+
+/* The page template at path expanded with vars, inside the layout. */
+static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                          const tpl_var_t *vars, size_t count)
+{
+    if (!fragments_ok(vars, count))
+        return NULL;
+    buf_t content;
+    buf_init(&content, a);
+    if (tpl_render(&content, path, vars, count) != GH_OK || !buf_cstr(&content))
+        return NULL;
+    const tpl_var_t page[] = {
+        {"lang", ui_lang_tag(lang), false},
+        {"title", title, false},
+        {"footer", ui_text(lang, TXT_PRODUCT_FOOTER), false},
+        {"content", buf_cstr(&content), true},
+    };
+    buf_t out;
+    buf_init(&out, a);
+    if (tpl_render(&out, "templates/layout.html", page, COUNT(page)) != GH_OK)
+        return NULL;
+    return buf_cstr(&out);
+}
+
+const char *ui_render_login(arena_t *a, const ui_login_t *p)
+{
+    ui_lang_t lang = p->lang;
+    bool has_user = p->username && *p->username;
+    const tpl_var_t vars[] = {
+        {"heading",
+         p->client_name ? text_html(a, lang, TXT_LOGIN_HEADING_CLIENT, p->client_name)
+                        : ui_text(lang, TXT_LOGIN_HEADING),
+         true},
+        {"lead", ui_text(lang, TXT_LOGIN_LEAD), false},
+        {"alert", alert_html(a, lang, p->message), true},
+        {"action", p->action, false},
+        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"username_label", ui_text(lang, TXT_USERNAME), false},
+        {"username", p->username, false},
+        {"password_label", ui_text(lang, TXT_PASSWORD), false},
+        {"submit", ui_text(lang, TXT_SIGN_IN), false},
+        {"username_focus", has_user ? "" : "autofocus", true},
+        {"password_focus", has_user ? "autofocus" : "", true},
+    };
+    return render(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
+                  COUNT(vars));
+}
+
+const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *client = p->client_name ? p->client_name : ui_text(lang, TXT_UNKNOWN_APP);
+    const tpl_var_t vars[] = {
+        {"heading", text_html(a, lang, TXT_CONSENT_HEADING, client), true},
+        {"account_label", ui_text(lang, TXT_CONSENT_ACCOUNT), false},
+        {"username", p->username, false},
+        {"intro", ui_text(lang, TXT_CONSENT_INTRO), false},
+        {"scopes", scopes_html(a, lang, p->scopes, p->scope_count), true},
+        {"note", ui_text(lang, TXT_CONSENT_NOTE), false},
+        {"action", p->action, false},
+        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"allow", ui_text(lang, TXT_ALLOW), false},
+        {"deny", ui_text(lang, TXT_DENY), false},
+    };
+    return render(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
+                  COUNT(vars));
+}
+
+/* The error and information pages share templates/message.html. */
+static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, const char *detail,
+                                  bool error)
+{
+    const char *title = ui_msg_title(lang, msg);
+    const tpl_var_t vars[] = {
+        {"kind", error ? "error" : "info", false},
+        {"role", error ? "alert" : "status", false},
+        {"title", title, false},
+        {"sentence", ui_msg_sentence(lang, msg), false},
+        {"detail", detail_html(a, lang, detail), true},
+        {"hint", ui_text(lang, error ? TXT_ERROR_HINT : TXT_INFO_HINT), false},
+    };
+    return render(a, lang, title, "templates/message.html", vars, COUNT(vars));
+}
+
+const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail)
+{
+    return render_message(a, lang, message, detail, true);
+}
+
+const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message)
+{
+    return render_message(a, lang, message, NULL, false);
+}

@@ -1,0 +1,127 @@
+/* Every word the pages show, in English and Korean.
+ *
+ * Three tables indexed by id and language (UI_LANG_EN, UI_LANG_KO): fixed
+ * texts, messages (a title and a sentence each), and scope descriptions.
+ * Texts are trusted template text: {{client}} inside them is replaced (and
+ * escaped) by the caller. */
+#include "ui/ui_int.h"
+
+#include <string.h>
+
+#define LANGS 2
+
+static const char *const TEXTS[TXT_COUNT][LANGS] = {
+    [TXT_PRODUCT_FOOTER] = {"Secured by Gatehouse", "Gatehouse 보안 로그인"},
+    [TXT_LOGIN_TITLE] = {"Sign in", "로그인"},
+    [TXT_LOGIN_HEADING] = {"Sign in", "로그인"},
+    [TXT_LOGIN_HEADING_CLIENT] = {"Sign in to continue to {{client}}", "{{client}}에 로그인"},
+    [TXT_LOGIN_LEAD] = {"Use your Gatehouse account.", "Gatehouse 계정으로 계속하세요."},
+    [TXT_USERNAME] = {"Username", "아이디"},
+    [TXT_PASSWORD] = {"Password", "비밀번호"},
+    [TXT_SIGN_IN] = {"Sign in", "로그인"},
+    [TXT_CONSENT_TITLE] = {"Allow access", "접근 허용"},
+    [TXT_CONSENT_HEADING] = {"{{client}} wants to access your Gatehouse account",
+                             "{{client}}에서 Gatehouse 계정에 접근하려고 합니다"},
+    [TXT_CONSENT_ACCOUNT] = {"Signed in as", "로그인 계정"},
+    [TXT_CONSENT_INTRO] = {"If you allow it, this application will be able to:",
+                           "허용하면 이 애플리케이션이 다음 권한을 갖게 됩니다:"},
+    [TXT_CONSENT_NOTE] = {"Only allow applications you trust. Your password is never shared.",
+                          "신뢰하는 애플리케이션만 허용하세요. 비밀번호는 공유되지 않습니다."},
+    [TXT_ALLOW] = {"Allow and continue", "동의하고 계속"},
+    [TXT_DENY] = {"Deny", "거부"},
+    [TXT_UNKNOWN_APP] = {"An application", "애플리케이션"},
+    [TXT_DETAIL] = {"Details", "자세한 내용"},
+    [TXT_ERROR_HINT] = {"You can close this page and return to the application you came from.",
+                        "이 페이지를 닫고 이전 애플리케이션으로 돌아가 주세요."},
+    [TXT_INFO_HINT] = {"You can close this page now.", "이제 이 페이지를 닫아도 됩니다."},
+};
+
+typedef struct {
+    const char *title[LANGS];
+    const char *sentence[LANGS];
+} msg_text_t;
+
+static const msg_text_t MESSAGES[] = {
+    [UI_MSG_NONE] = {{"Something went wrong", "문제가 발생했습니다"},
+                     {"The request could not be completed.", "요청을 처리하지 못했습니다."}},
+    [UI_MSG_BAD_CREDENTIALS] =
+        {{"Incorrect username or password", "아이디 또는 비밀번호 오류"},
+         {"The username or password is incorrect. Please check them and try again.",
+          "아이디 또는 비밀번호가 올바르지 않습니다. 확인 후 다시 입력해 주세요."}},
+    [UI_MSG_TOO_MANY_ATTEMPTS] =
+        {{"Too many attempts", "시도 횟수 초과"},
+         {"There were too many sign-in attempts. Please wait a few minutes and try again.",
+          "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요."}},
+    [UI_MSG_FORM_EXPIRED] = {{"The page has expired", "페이지가 만료되었습니다"},
+                             {"This form is no longer valid. Please try again.",
+                              "이 양식은 더 이상 유효하지 않습니다. 다시 시도해 주세요."}},
+    [UI_MSG_UNKNOWN_CLIENT] =
+        {{"Unknown application", "등록되지 않은 애플리케이션"},
+         {"The application that sent you here is not registered with Gatehouse.",
+          "이 페이지로 연결한 애플리케이션은 Gatehouse에 등록되어 있지 않습니다."}},
+    [UI_MSG_BAD_REDIRECT_URI] =
+        {{"Invalid return address", "잘못된 리디렉션 주소"},
+         {"The address to return to is not registered for this application.",
+          "돌아갈 주소가 이 애플리케이션에 등록되어 있지 않습니다."}},
+    [UI_MSG_BAD_REQUEST] = {{"Invalid sign-in request", "잘못된 로그인 요청"},
+                            {"The sign-in request is malformed or incomplete.",
+                             "로그인 요청의 형식이 잘못되었거나 빠진 정보가 있습니다."}},
+    [UI_MSG_SERVER_ERROR] = {{"Something went wrong", "일시적인 오류"},
+                             {"Something went wrong on our side. Please try again later.",
+                              "서버에 문제가 발생했습니다. 잠시 후 다시 시도해 주세요."}},
+    [UI_MSG_NOT_FOUND] = {{"Page not found", "페이지를 찾을 수 없습니다"},
+                          {"There is no page at this address.", "이 주소에는 페이지가 없습니다."}},
+    [UI_MSG_SIGNED_OUT] = {{"You are signed out", "로그아웃되었습니다"},
+                           {"You have been signed out of Gatehouse.",
+                            "Gatehouse에서 안전하게 로그아웃되었습니다."}},
+};
+
+typedef struct {
+    const char *scope;
+    const char *text[LANGS];
+} scope_text_t;
+
+static const scope_text_t SCOPES[] = {
+    {"openid",
+     {"Confirm your identity with your Gatehouse account", "Gatehouse 계정으로 본인 확인"}},
+    {"profile", {"Your nickname and name", "닉네임과 이름"}},
+    {"email", {"Your email address", "이메일 주소"}},
+    {"offline_access",
+     {"Stay connected when you are away (refresh)", "사용하지 않는 동안에도 연결 유지 (갱신)"}},
+};
+
+static size_t lang_index(ui_lang_t lang)
+{
+    return lang == UI_LANG_KO ? 1 : 0;
+}
+
+static const msg_text_t *message(ui_msg_t msg)
+{
+    size_t i = (size_t)msg;
+    return i < sizeof MESSAGES / sizeof MESSAGES[0] ? &MESSAGES[i] : &MESSAGES[UI_MSG_NONE];
+}
+
+const char *ui_text(ui_lang_t lang, ui_text_t id)
+{
+    return (size_t)id < TXT_COUNT ? TEXTS[id][lang_index(lang)] : "";
+}
+
+const char *ui_msg_title(ui_lang_t lang, ui_msg_t msg)
+{
+    return message(msg)->title[lang_index(lang)];
+}
+
+const char *ui_msg_sentence(ui_lang_t lang, ui_msg_t msg)
+{
+    return message(msg)->sentence[lang_index(lang)];
+}
+
+const char *ui_scope_text(ui_lang_t lang, const char *scope)
+{
+    if (!scope)
+        return NULL;
+    for (size_t i = 0; i < sizeof SCOPES / sizeof SCOPES[0]; i++)
+        if (!strcmp(SCOPES[i].scope, scope))
+            return SCOPES[i].text[lang_index(lang)];
+    return NULL;
+}
