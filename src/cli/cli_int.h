@@ -45,11 +45,12 @@ struct cli {
 enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_OWN = 0x110 };
 
 /* The options every command accepts, first in each command's option table. */
+// clang-format off
 #define CLI_COMMON_OPTIONS                                                                         \
-    {"help", no_argument, NULL, 'h'}, {"db", required_argument, NULL, CLI_OPT_DB},                 \
-    {                                                                                              \
-        "config", required_argument, NULL, CLI_OPT_CONFIG                                          \
-    }
+    {"help", no_argument, NULL, 'h'},                                                              \
+    {"db", required_argument, NULL, CLI_OPT_DB},                                                   \
+    {"config", required_argument, NULL, CLI_OPT_CONFIG}
+// clang-format on
 
 /* cli_next_option() results besides an option's value. */
 enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
