@@ -163,14 +163,14 @@ gh_status_t cli_config_load(cli_t *c)
     return GH_OK;
 }
 
-/* The database URL without a password ("postgres://…@host/db"), for messages. */
-static const char *redacted_url(arena_t *a, const char *url)
+/* The database URL as messages may show it: a SQLite path in full, a server
+ * URL by its scheme only (it may carry a password in several places). */
+static const char *shown_url(arena_t *a, const char *url)
 {
     const char *scheme_end = strstr(url, "://");
-    const char *at = scheme_end ? strrchr(scheme_end, '@') : NULL;
-    if (!at)
+    if (!strncmp(url, "sqlite:", 7) || !scheme_end)
         return url;
-    const char *shown = arena_printf(a, "%.*s://...%s", (int)(scheme_end - url), url, at);
+    const char *shown = arena_printf(a, "%.*s://...", (int)(scheme_end - url), url);
     return shown ? shown : "(database)";
 }
 
@@ -180,7 +180,7 @@ gh_status_t cli_store(cli_t *c, store_t **out)
     if (st == GH_OK && !c->store) {
         st = store_open(c->cfg.server.db, &c->store);
         if (st != GH_OK)
-            cli_fail("cannot open the database %s: %s", redacted_url(c->arena, c->cfg.server.db),
+            cli_fail("cannot open the database %s: %s", shown_url(c->arena, c->cfg.server.db),
                      gh_status_str(st));
     }
     if (st == GH_OK)
