@@ -1,10 +1,8 @@
-/* gatehouse: subcommand dispatch. */
-#include <stdio.h>
+/* gatehouse: the program's entry point. Everything it does, from option
+ * parsing to the subcommands, is in cli/ so that it is part of ghlib. */
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "usage: gatehouse COMMAND\n");
-    return 2;
+    return cli_main(argc, argv);
 }

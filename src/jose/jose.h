@@ -30,6 +30,11 @@ const char *jose_alg_name(jose_alg_t alg);
  * and use set. Both in the arena. */
 gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **private_jwk);
 
+/* The RFC 7638 thumbprint (SHA-256, base64url, in the arena) of a public or
+ * private RSA or EC JWK given as JSON text: what jose_key_generate uses as
+ * kid. GH_ERR_INVALID when the text is not such a JWK. */
+gh_status_t jose_jwk_thumbprint(arena_t *a, const char *jwk_json, char **out);
+
 typedef struct {
     const char *private_jwk; /* JSON text as made by jose_key_generate */
     bool signs;              /* true for exactly one key: the one that signs new tokens */
@@ -60,8 +65,8 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
  * is the payload object (released with the arena) and *typ the header typ (or
  * NULL). GH_ERR_INVALID for anything malformed, GH_ERR_CRYPTO for a bad
  * signature, unknown kid or an algorithm other than the key's. */
-gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token,
-                            json_t **claims, const char **typ);
+gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
+                            const char **typ);
 
 /* Splits a compact JWS without verifying it and returns its payload object
  * (released with the arena): for reading an expired id_token_hint's claims

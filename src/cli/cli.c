@@ -1,0 +1,252 @@
+/* The program's command tree, global options (--db, --config, --help) and the
+ * helpers shared by the commands: option parsing with one-line usage errors,
+ * the configuration in its precedence order (flags > environment > file >
+ * defaults) and the store opened on demand. Also `gatehouse serve`, which only
+ * hands the configuration to the server. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/secret.h"
+#include "oauth/server.h"
+
+#define CLI_ARENA_CAP (16u << 20)
+
+static const char COMMON_HELP[] =
+    "\nGlobal options (also accepted before the command):\n"
+    "  --db URL        database: sqlite:PATH or postgres://... (env GATEHOUSE_DB,\n"
+    "                  default sqlite:var/gatehouse.db)\n"
+    "  --config FILE   INI configuration file; flags override the environment,\n"
+    "                  which overrides the file\n"
+    "  -h, --help      show this help\n";
+
+static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+
+static const cli_cmd_t ROOT_SUBS[] = {
+    {"serve", "gatehouse serve", "run the authorization server",
+     "usage: gatehouse serve [--listen HOST:PORT] [--issuer URL]\n\n"
+     "Runs the authorization server until SIGINT or SIGTERM.\n\n"
+     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)\n"
+     "  --issuer URL         issuer identifier (default http:// + listen address)\n",
+     run_serve, NULL},
+    {"client", "gatehouse client", "register and manage clients", NULL, cli_run_group,
+     CLI_CLIENT_COMMANDS},
+    {"user", "gatehouse user", "create and manage users", NULL, cli_run_group, CLI_USER_COMMANDS},
+    {"keys", "gatehouse keys", "list and rotate the signing keys", NULL, cli_run_group,
+     CLI_KEYS_COMMANDS},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const cli_cmd_t ROOT = {"gatehouse", "gatehouse",   "an OAuth 2.0 / OpenID Connect server",
+                               NULL,        cli_run_group, ROOT_SUBS};
+
+int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cmd->path);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (try '%s --help')\n", cmd->path);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gatehouse: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return CLI_EXIT_FAIL;
+}
+
+static void print_help(const cli_cmd_t *cmd)
+{
+    if (cmd->subs) {
+        printf("usage: %s [OPTIONS] COMMAND [ARGS]\n\n%s.\n\nCommands:\n", cmd->path, cmd->summary);
+        for (const cli_cmd_t *sub = cmd->subs; sub->name; sub++)
+            printf("  %-8s %s\n", sub->name, sub->summary);
+        printf("\nRun '%s COMMAND --help' for the options of a command.\n", cmd->path);
+    } else {
+        fputs(cmd->usage, stdout);
+    }
+    fputs(COMMON_HELP, stdout);
+}
+
+int cli_next_option(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv,
+                    const struct option *opts, int *code)
+{
+    /* A group stops at its first operand (the command name); '+' as in POSIX. */
+    const char *optstring = cmd->subs ? "+:h" : ":h";
+    opterr = 0;
+    for (;;) {
+        int ch = getopt_long(argc, argv, optstring, opts, NULL);
+        if (ch == CLI_OPT_DB) {
+            c->db_flag = optarg;
+        } else if (ch == CLI_OPT_CONFIG) {
+            c->config_flag = optarg;
+        } else if (ch == 'h') {
+            print_help(cmd);
+            *code = CLI_EXIT_OK;
+            return CLI_OPT_STOP;
+        } else if (ch == '?' || ch == ':') {
+            const char *what = ch == '?' ? "unknown option" : "missing value for option";
+            *code = cli_usage_error(cmd, "%s '%s'", what, argv[optind - 1]);
+            return CLI_OPT_STOP;
+        } else {
+            return ch;
+        }
+    }
+}
+
+int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const char **operand)
+{
+    int have = argc - optind;
+    if (have > want)
+        return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + want]);
+    if (have < want)
+        return cli_usage_error(cmd, "missing argument");
+    if (want == 1)
+        *operand = argv[optind];
+    return CLI_CONTINUE;
+}
+
+int cli_parse_operands(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
+                       const char **operand)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int code = CLI_CONTINUE;
+    if (cli_next_option(c, cmd, argc, argv, opts, &code) == CLI_OPT_STOP)
+        return code;
+    return cli_operands(cmd, argc, argv, want, operand);
+}
+
+int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int code = CLI_CONTINUE;
+    if (cli_next_option(c, self, argc, argv, opts, &code) == CLI_OPT_STOP)
+        return code;
+    if (optind >= argc)
+        return cli_usage_error(self, "missing command");
+    const char *name = argv[optind];
+    for (const cli_cmd_t *sub = self->subs; sub->name; sub++) {
+        if (!strcmp(sub->name, name)) {
+            int first = optind;
+            optind = 0; /* a full restart of getopt for the command's own arguments */
+            return sub->run(c, sub, argc - first, argv + first);
+        }
+    }
+    return cli_usage_error(self, "unknown command '%s'", name);
+}
+
+gh_status_t cli_config_load(cli_t *c)
+{
+    char err[256] = "";
+    gh_status_t st = GH_OK;
+    if (c->cfg_loaded)
+        return GH_OK;
+    if (c->config_flag)
+        st = config_load_file(&c->cfg, c->config_flag, err, sizeof err);
+    if (st == GH_OK)
+        st = config_load_env(&c->cfg, err, sizeof err);
+    if (st == GH_OK && c->db_flag)
+        st = config_set(&c->cfg, "server", "db", c->db_flag, err, sizeof err);
+    if (st != GH_OK) {
+        cli_fail("%s", err[0] ? err : gh_status_str(st));
+        return st;
+    }
+    c->cfg_loaded = true;
+    return GH_OK;
+}
+
+/* The database URL as messages may show it: a SQLite path in full, a server
+ * URL by its scheme only (it may carry a password in several places). */
+static const char *shown_url(arena_t *a, const char *url)
+{
+    const char *scheme_end = strstr(url, "://");
+    if (!strncmp(url, "sqlite:", 7) || !scheme_end)
+        return url;
+    const char *shown = arena_printf(a, "%.*s://...", (int)(scheme_end - url), url);
+    return shown ? shown : "(database)";
+}
+
+gh_status_t cli_store(cli_t *c, store_t **out)
+{
+    gh_status_t st = c->store ? GH_OK : cli_config_load(c);
+    if (st == GH_OK && !c->store) {
+        st = store_open(c->cfg.server.db, &c->store);
+        if (st != GH_OK)
+            cli_fail("cannot open the database %s: %s", shown_url(c->arena, c->cfg.server.db),
+                     gh_status_str(st));
+    }
+    if (st == GH_OK)
+        *out = c->store;
+    return st;
+}
+
+static void wipe_string(void *s)
+{
+    secret_wipe(s, strlen(s));
+}
+
+int cli_wipe_later(cli_t *c, char *s)
+{
+    if (arena_defer(c->arena, wipe_string, s) != 0)
+        return cli_fail("out of memory");
+    return CLI_CONTINUE;
+}
+
+static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    enum { OPT_LISTEN = CLI_OPT_OWN, OPT_ISSUER };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"listen", required_argument, NULL, OPT_LISTEN},
+                                         {"issuer", required_argument, NULL, OPT_ISSUER},
+                                         {NULL, 0, NULL, 0}};
+    const char *listen = NULL, *issuer = NULL;
+    int ch, code = CLI_CONTINUE;
+    while ((ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
+        if (ch == OPT_LISTEN)
+            listen = optarg;
+        else
+            issuer = optarg;
+    }
+    if (ch == CLI_OPT_STOP || (code = cli_operands(self, argc, argv, 0, NULL)) != CLI_CONTINUE)
+        return code;
+    if (cli_config_load(c) != GH_OK)
+        return CLI_EXIT_FAIL;
+    char err[256] = "";
+    gh_status_t st = GH_OK;
+    if (listen)
+        st = config_set(&c->cfg, "server", "listen", listen, err, sizeof err);
+    if (st == GH_OK && issuer)
+        st = config_set(&c->cfg, "server", "issuer", issuer, err, sizeof err);
+    if (st != GH_OK)
+        return cli_fail("%s", err[0] ? err : gh_status_str(st));
+    config_finish(&c->cfg);
+    return oauth_serve(&c->cfg);
+}
+
+int cli_main(int argc, char **argv)
+{
+    cli_t c;
+    memset(&c, 0, sizeof c);
+    config_init(&c.cfg);
+    c.arena = arena_new(CLI_ARENA_CAP);
+    int code = CLI_EXIT_FAIL;
+    if (!c.arena) {
+        cli_fail("out of memory");
+        goto out;
+    }
+    optind = 0;
+    code = cli_run_group(&c, &ROOT, argc, argv);
+out:
+    store_close(c.store);
+    arena_free(c.arena);
+    config_free(&c.cfg);
+    return code;
+}

@@ -1,0 +1,98 @@
+/* Private to cli/: the command table, the per-run state and the helpers every
+ * command uses (option parsing with the global options, error lines, the
+ * configuration and the store opened on demand).
+ *
+ * Conventions: a command's run function starts with optind == 0 and argv[0]
+ * naming the command; it returns the process exit status. Helpers that may
+ * end the command return CLI_CONTINUE when it goes on, otherwise the exit
+ * status, having printed the one line that says why. */
+#ifndef GH_CLI_CLI_INT_H
+#define GH_CLI_CLI_INT_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "store/store.h"
+
+#define CLI_CONTINUE (-1)
+
+typedef struct cli cli_t;
+typedef struct cli_cmd cli_cmd_t;
+
+struct cli_cmd {
+    const char *name;    /* as typed: "add" */
+    const char *path;    /* for messages and help: "gatehouse client add" */
+    const char *summary; /* one line in the parent's help */
+    const char *usage;   /* a leaf's --help text; a group's is built from subs */
+    int (*run)(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+    const cli_cmd_t *subs; /* a group's commands, ended by a NULL name; NULL for a leaf */
+};
+
+struct cli {
+    config_t cfg;
+    bool cfg_loaded;
+    const char *db_flag;     /* --db */
+    const char *config_flag; /* --config */
+    arena_t *arena;          /* everything of this run */
+    store_t *store;          /* opened by cli_store() */
+};
+
+/* Values of the global options; a command's own options use CLI_OPT_OWN and up. */
+enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_OWN = 0x110 };
+
+/* The options every command accepts, first in each command's option table. */
+// clang-format off
+#define CLI_COMMON_OPTIONS                                                                         \
+    {"help", no_argument, NULL, 'h'},                                                              \
+    {"db", required_argument, NULL, CLI_OPT_DB},                                                   \
+    {"config", required_argument, NULL, CLI_OPT_CONFIG}
+// clang-format on
+
+/* cli_next_option() results besides an option's value. */
+enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
+
+/* The commands of each group, each table in its own file. */
+extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[];
+
+/* Runs a group: its global options, then the command named next. */
+int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+
+/* The next option of cmd's command line (opts ends with a zero entry). Handles
+ * --help, --db, --config and usage errors itself: then it returns CLI_OPT_STOP
+ * with the exit status in *code. Returns CLI_OPT_END when the options are over
+ * (operands start at optind), else the value of one of the command's options
+ * with its argument in optarg. */
+int cli_next_option(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv,
+                    const struct option *opts, int *code);
+
+/* Parses a command that has only the global options and exactly `want`
+ * operands (0 or 1); *operand gets the one operand. */
+int cli_parse_operands(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
+                       const char **operand);
+
+/* Checks that exactly `want` operands (0 or 1) follow the options. */
+int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const char **operand);
+
+/* Prints "<path>: <message> (try '<path> --help')" on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "gatehouse: <message>" on stderr; returns CLI_EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Loads the configuration once: file (--config), environment, --db. */
+gh_status_t cli_config_load(cli_t *c);
+
+/* The store named by the configuration, opened on first use (and the
+ * configuration loaded); prints why on failure. */
+gh_status_t cli_store(cli_t *c, store_t **out);
+
+/* Has the NUL-terminated secret s wiped when the run ends; CLI_CONTINUE, or
+ * CLI_EXIT_FAIL when out of memory (s is then wiped at once). */
+int cli_wipe_later(cli_t *c, char *s);
+
+#endif

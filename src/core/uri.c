@@ -1,0 +1,80 @@
+/* Strict syntax check of registered redirect URIs (RFC 3986 §3 subset:
+ * http/https scheme, host, port, path, query; no user information, no
+ * fragment). Reads its input only; allocates nothing. */
+#include "core/uri.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool is_unreserved(unsigned char c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static bool is_sub_delim(unsigned char c)
+{
+    return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
+}
+
+/* The end of the host at p (a name, IPv4 or [IPv6]), or NULL when malformed. */
+static const char *scan_host(const char *p)
+{
+    if (*p == '[') {
+        const char *q = p + 1;
+        while (isxdigit((unsigned char)*q) || *q == ':' || *q == '.')
+            q++;
+        return (*q == ']' && q > p + 1) ? q + 1 : NULL;
+    }
+    if (!isalnum((unsigned char)*p))
+        return NULL;
+    while (isalnum((unsigned char)*p) || *p == '-' || *p == '.')
+        p++;
+    return p;
+}
+
+/* The end of an optional ":port" at p (1–65535), or NULL when malformed. */
+static const char *scan_port(const char *p)
+{
+    if (*p != ':')
+        return p;
+    long port = 0;
+    int digits = 0;
+    for (p++; isdigit((unsigned char)*p) && digits < 6; p++, digits++)
+        port = port * 10 + (*p - '0');
+    return (digits > 0 && port >= 1 && port <= 65535) ? p : NULL;
+}
+
+/* RFC 3986 path and query characters only; a '#' (fragment) fails here. */
+static bool path_query_ok(const char *p)
+{
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '%') {
+            if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))
+                return false;
+            p += 2;
+        } else if (!is_unreserved(c) && !is_sub_delim(c) && !strchr(":@/?", c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool uri_is_valid_redirect(const char *uri)
+{
+    if (!uri || strlen(uri) > URI_MAX_LEN)
+        return false;
+    const char *p = NULL;
+    if (!strncmp(uri, "https://", 8))
+        p = uri + 8;
+    else if (!strncmp(uri, "http://", 7))
+        p = uri + 7;
+    else
+        return false;
+    p = scan_host(p);
+    if (p)
+        p = scan_port(p);
+    if (!p || (*p != '\0' && *p != '/' && *p != '?'))
+        return false;
+    return path_query_ok(p);
+}

@@ -1,0 +1,71 @@
+/* The signature algorithms this server signs and verifies with (RFC 7518
+ * §3.1): RS256 over RSA keys, ES256 over P-256 keys. Nothing else is ever
+ * accepted, so `none`, the HS* family and other hash sizes have no row. */
+#include <string.h>
+
+#include "jose/jose_int.h"
+
+static const char *const RSA_MEMBERS[] = {"n", "e", NULL};
+static const char *const EC_MEMBERS[] = {"crv", "x", "y", NULL};
+
+static const jose_alg_ops_t JOSE_ALGS[] = {
+    {
+        .alg = JOSE_RS256,
+        .name = "RS256",
+        .kty = "RSA",
+        .members = RSA_MEMBERS,
+        .generate = jose_rsa_generate,
+        .import = jose_rsa_import,
+    },
+    {
+        .alg = JOSE_ES256,
+        .name = "ES256",
+        .kty = "EC",
+        .members = EC_MEMBERS,
+        .generate = jose_ec_generate,
+        .import = jose_ec_import,
+        .sig_to_jws = jose_ec_sig_to_jws,
+        .sig_from_jws = jose_ec_sig_from_jws,
+    },
+};
+
+#define NALGS (sizeof JOSE_ALGS / sizeof JOSE_ALGS[0])
+
+const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg)
+{
+    for (size_t i = 0; i < NALGS; i++)
+        if (JOSE_ALGS[i].alg == alg)
+            return &JOSE_ALGS[i];
+    return NULL;
+}
+
+const jose_alg_ops_t *jose_alg_ops_by_name(const char *name)
+{
+    for (size_t i = 0; name && i < NALGS; i++)
+        if (strcmp(JOSE_ALGS[i].name, name) == 0)
+            return &JOSE_ALGS[i];
+    return NULL;
+}
+
+const jose_alg_ops_t *jose_alg_ops_by_kty(const char *kty)
+{
+    for (size_t i = 0; kty && i < NALGS; i++)
+        if (strcmp(JOSE_ALGS[i].kty, kty) == 0)
+            return &JOSE_ALGS[i];
+    return NULL;
+}
+
+gh_status_t jose_alg_parse(const char *name, jose_alg_t *out)
+{
+    const jose_alg_ops_t *ops = jose_alg_ops_by_name(name);
+    if (!ops)
+        return GH_ERR_INVALID;
+    *out = ops->alg;
+    return GH_OK;
+}
+
+const char *jose_alg_name(jose_alg_t alg)
+{
+    const jose_alg_ops_t *ops = jose_alg_ops(alg);
+    return ops ? ops->name : "unknown";
+}

@@ -1,0 +1,93 @@
+/* JOSE internals shared by the files of src/jose: the table of signature
+ * algorithms, the parsed key, and the JWK member helpers.
+ *
+ * Each algorithm is one row of JOSE_ALGS: how to generate a key (cjose), how
+ * to turn a private JWK into an OpenSSL EVP_PKEY, which public members make
+ * its RFC 7638 thumbprint and its JWKS entry, and how its signature is laid
+ * out in a JWS. Keys live as EVP_PKEYs, which OpenSSL 3 lets many threads use
+ * at once; cjose objects never outlive the call that made them. */
+#ifndef GH_JOSE_JOSE_INT_H
+#define GH_JOSE_JOSE_INT_H
+
+#include <cjose/cjose.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include "jose/jose.h"
+
+/* Longest decoded JWK member we accept: an 8192-bit RSA modulus. */
+#define JOSE_MAX_MEMBER 1024
+
+/* Largest JWS signature: an RSA-8192 signature. */
+#define JOSE_MAX_SIG 1024
+
+typedef struct {
+    jose_alg_t alg;
+    const char *name;           /* "RS256" */
+    const char *kty;            /* "RSA" */
+    const char *const *members; /* public members besides kty, JWKS order, NULL-ended */
+    /* A fresh key pair made by cjose; NULL on failure. */
+    cjose_jwk_t *(*generate)(cjose_err *err);
+    /* The key pair of a parsed private JWK whose kty is this row's. */
+    gh_status_t (*import)(const json_t *jwk, EVP_PKEY **out);
+    /* Rewrites the signature OpenSSL made (der[0..n)) in the JWS form into
+     * out[0..JOSE_MAX_SIG); NULL when the two are the same. */
+    gh_status_t (*sig_to_jws)(const unsigned char *der, size_t n, unsigned char *out,
+                              size_t *out_len);
+    /* The reverse, for verification; NULL when the two are the same. */
+    gh_status_t (*sig_from_jws)(const unsigned char *sig, size_t n, unsigned char *out,
+                                size_t *out_len);
+} jose_alg_ops_t;
+
+/* The row of alg, or of the first algorithm for a key type; NULL if none. */
+const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg);
+const jose_alg_ops_t *jose_alg_ops_by_name(const char *name);
+const jose_alg_ops_t *jose_alg_ops_by_kty(const char *kty);
+
+/* One key of a keyset. */
+typedef struct {
+    char *kid;
+    const jose_alg_ops_t *ops;
+    EVP_PKEY *pkey;
+} jose_key_t;
+
+struct jose_keyset {
+    jose_key_t *keys;
+    size_t count;
+    const jose_key_t *signer;
+    char *jwks; /* the public JWKS document, malloc'd */
+    size_t jwks_len;
+};
+
+/* The key of ks named kid, or NULL. */
+const jose_key_t *jose_keyset_find(const jose_keyset_t *ks, const char *kid);
+
+/* The string member name of jwk, or NULL when missing or not a string. */
+const char *jose_member_str(const json_t *jwk, const char *name);
+
+/* Decodes the base64url member name of jwk into out[0..cap). */
+gh_status_t jose_member_bytes(const json_t *jwk, const char *name, unsigned char *out, size_t cap,
+                              size_t *len);
+
+/* The base64url member name of jwk as a big-endian unsigned integer; free it
+ * with BN_clear_free. The decoded bytes are wiped. */
+gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out);
+
+/* A key pair of the given OpenSSL type ("RSA", "EC") from the parameters in
+ * bld, checked for consistency. */
+gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **out);
+
+/* The RFC 7638 thumbprint of a parsed JWK whose key type is ops'. */
+gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t *ops, char **out);
+
+/* The algorithm rows' own functions (rsa.c, ec.c). */
+cjose_jwk_t *jose_rsa_generate(cjose_err *err);
+gh_status_t jose_rsa_import(const json_t *jwk, EVP_PKEY **out);
+cjose_jwk_t *jose_ec_generate(cjose_err *err);
+gh_status_t jose_ec_import(const json_t *jwk, EVP_PKEY **out);
+gh_status_t jose_ec_sig_to_jws(const unsigned char *der, size_t n, unsigned char *out,
+                               size_t *out_len);
+gh_status_t jose_ec_sig_from_jws(const unsigned char *sig, size_t n, unsigned char *out,
+                                 size_t *out_len);
+
+#endif

@@ -1,0 +1,167 @@
+/* JWKs (RFC 7517): reading key members, building OpenSSL keys from them,
+ * RFC 7638 thumbprints, and generating new private JWKs with cjose.
+ *
+ * Private key bytes pass through stack buffers that are wiped after use; the
+ * generated JWK text is wiped before it is freed. */
+#include <openssl/bn.h>
+#include <openssl/params.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/encoding.h"
+#include "core/secret.h"
+#include "jose/jose_int.h"
+
+const char *jose_member_str(const json_t *jwk, const char *name)
+{
+    return json_string_value(json_object_get(jwk, name));
+}
+
+gh_status_t jose_member_bytes(const json_t *jwk, const char *name, unsigned char *out, size_t cap,
+                              size_t *len)
+{
+    const json_t *v = json_object_get(jwk, name);
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return GH_ERR_INVALID;
+    gh_status_t st = b64url_decode(json_string_value(v), json_string_length(v), out, cap, len);
+    return st == GH_OK ? GH_OK : GH_ERR_INVALID;
+}
+
+gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out)
+{
+    unsigned char raw[JOSE_MAX_MEMBER];
+    size_t len = 0;
+    gh_status_t st = jose_member_bytes(jwk, name, raw, sizeof raw, &len);
+    if (st != GH_OK)
+        return st;
+    BIGNUM *bn = BN_secure_new(); /* so OSSL_PARAM_BLD keeps it in wiped memory */
+    if (bn && !BN_bin2bn(raw, (int)len, bn)) {
+        BN_free(bn);
+        bn = NULL;
+    }
+    secret_wipe(raw, len);
+    if (!bn)
+        return GH_ERR_NOMEM;
+    *out = bn;
+    return GH_OK;
+}
+
+/* Builds the key from the parameters and checks that its parts agree. */
+gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **out)
+{
+    gh_status_t st = GH_ERR_CRYPTO;
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+    EVP_PKEY_CTX *check = NULL;
+    EVP_PKEY *pkey = NULL;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
+        goto out;
+    check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    if (!check || EVP_PKEY_check(check) != 1)
+        goto out;
+    *out = pkey;
+    pkey = NULL;
+    st = GH_OK;
+out:
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_CTX_free(check);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params); /* wipes the secure (private) part */
+    return st;
+}
+
+/* RFC 7638 §3: SHA-256 of the required public members with sorted keys and
+ * no whitespace, base64url. */
+gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t *ops, char **out)
+{
+    gh_status_t st = GH_ERR_INVALID;
+    char *text = NULL;
+    json_t *req = json_pack("{ss}", "kty", ops->kty);
+    if (!req)
+        return GH_ERR_NOMEM;
+    for (const char *const *m = ops->members; *m; m++) {
+        json_t *v = json_object_get(jwk, *m);
+        if (!json_is_string(v) || json_object_set(req, *m, v) != 0)
+            goto out;
+    }
+    st = GH_ERR_NOMEM;
+    text = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text)
+        goto out;
+    unsigned char digest[32];
+    secret_sha256(text, strlen(text), digest);
+    char *t = b64url_encode(a, digest, sizeof digest);
+    if (!t)
+        goto out;
+    *out = t;
+    st = GH_OK;
+out:
+    free(text);
+    json_decref(req);
+    return st;
+}
+
+gh_status_t jose_jwk_thumbprint(arena_t *a, const char *jwk_json, char **out)
+{
+    json_t *jwk = json_loads(jwk_json, JSON_REJECT_DUPLICATES, NULL);
+    const jose_alg_ops_t *ops = jose_alg_ops_by_kty(jose_member_str(jwk, "kty"));
+    gh_status_t st = ops ? jose_thumbprint(a, jwk, ops, out) : GH_ERR_INVALID;
+    json_decref(jwk);
+    return st;
+}
+
+/* Wipes the NUL-terminated s (which may be NULL) and returns it, for freeing. */
+static char *wiped(char *s)
+{
+    if (s)
+        secret_wipe(s, strlen(s));
+    return s;
+}
+
+/* Sets kid, alg and use on the parsed private JWK and writes it out. */
+static gh_status_t finish_jwk(arena_t *a, json_t *jwk, const jose_alg_ops_t *ops, char **kid,
+                              char **private_jwk)
+{
+    char *k = NULL;
+    gh_status_t st = jose_thumbprint(a, jwk, ops, &k);
+    if (st != GH_OK)
+        return st;
+    if (json_object_set_new(jwk, "kid", json_string(k)) != 0 ||
+        json_object_set_new(jwk, "alg", json_string(ops->name)) != 0 ||
+        json_object_set_new(jwk, "use", json_string("sig")) != 0)
+        return GH_ERR_NOMEM;
+    char *text = json_dumps(jwk, JSON_COMPACT);
+    char *copy = text ? arena_strdup(a, text) : NULL;
+    free(wiped(text));
+    if (!copy)
+        return GH_ERR_NOMEM;
+    *kid = k;
+    *private_jwk = copy;
+    return GH_OK;
+}
+
+gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **private_jwk)
+{
+    const jose_alg_ops_t *ops = jose_alg_ops(alg);
+    if (!ops)
+        return GH_ERR_INVALID;
+    gh_status_t st = GH_ERR_CRYPTO;
+    cjose_err err;
+    char *text = NULL;
+    json_t *jwk = NULL;
+    cjose_jwk_t *key = ops->generate(&err);
+    if (!key)
+        goto out;
+    text = cjose_jwk_to_json(key, true, &err);
+    if (!text)
+        goto out;
+    jwk = json_loads(text, 0, NULL);
+    st = jwk ? finish_jwk(a, jwk, ops, kid, private_jwk) : GH_ERR_NOMEM;
+out:
+    json_decref(jwk);
+    if (text)
+        cjose_get_dealloc()(wiped(text));
+    cjose_jwk_release(key);
+    return st;
+}

@@ -1,0 +1,219 @@
+/* JWTs as compact JWS (RFC 7515 §7.1, RFC 7519): signing with the keyset's
+ * signing key and verifying with the key a token's kid names.
+ *
+ * Signatures are made and checked by OpenSSL's EVP_DigestSign/Verify over the
+ * ASCII signing input, with the keyset's shared, read-only EVP_PKEYs; each
+ * call has its own EVP_MD_CTX, so threads never share mutable state. cjose's
+ * JWS functions are not used: they go through OpenSSL's deprecated RSA/EC_KEY
+ * calls and copy the token several times. A token is untrusted until its
+ * signature checks: its header is parsed only to find the key, its payload
+ * only after the signature is good. */
+#include <openssl/err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/encoding.h"
+#include "jose/jose_int.h"
+
+/* One of the three base64url parts of a compact JWS. */
+typedef struct {
+    const char *p;
+    size_t n;
+} part_t;
+
+static void decref(void *p)
+{
+    json_decref(p);
+}
+
+/* Hands v over to the arena; on failure v is already released. */
+static gh_status_t adopt(arena_t *a, json_t *v)
+{
+    return arena_defer(a, decref, v) == 0 ? GH_OK : GH_ERR_NOMEM;
+}
+
+/* base64url of the compact JSON text of v, in the arena. */
+static char *encode_json(arena_t *a, const json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    char *enc = text ? b64url_encode(a, text, strlen(text)) : NULL;
+    free(text);
+    return enc;
+}
+
+/* Signs in[0..n) with key into sig[0..JOSE_MAX_SIG) in the JWS form. */
+static gh_status_t sign_input(const jose_key_t *key, const char *in, size_t n, unsigned char *sig,
+                              size_t *sig_len)
+{
+    gh_status_t st = GH_ERR_CRYPTO;
+    unsigned char der[JOSE_MAX_SIG];
+    unsigned char *dst = key->ops->sig_to_jws ? der : sig;
+    size_t len = JOSE_MAX_SIG;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestSignInit_ex(ctx, NULL, "SHA256", NULL, NULL, key->pkey, NULL) != 1 ||
+        EVP_DigestSign(ctx, dst, &len, (const unsigned char *)in, n) != 1)
+        goto out;
+    if (key->ops->sig_to_jws) {
+        st = key->ops->sig_to_jws(der, len, sig, sig_len);
+    } else {
+        *sig_len = len;
+        st = GH_OK;
+    }
+out:
+    if (st != GH_OK)
+        ERR_clear_error();
+    EVP_MD_CTX_free(ctx);
+    return st;
+}
+
+gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
+                          const json_t *claims, char **out)
+{
+    const jose_key_t *key = ks->signer;
+    unsigned char sig[JOSE_MAX_SIG];
+    size_t sig_len = 0;
+    char *h = NULL, *p = NULL, *input = NULL, *s = NULL, *token = NULL;
+    if (!json_is_object(claims))
+        return GH_ERR_INVALID;
+    gh_status_t st = GH_ERR_NOMEM;
+    json_t *hdr = json_pack("{ss ss}", "alg", key->ops->name, "kid", key->kid);
+    if (!hdr || (typ && json_object_set_new(hdr, "typ", json_string(typ)) != 0))
+        goto out;
+    h = encode_json(a, hdr);
+    p = encode_json(a, claims);
+    input = h && p ? arena_printf(a, "%s.%s", h, p) : NULL;
+    if (!input)
+        goto out;
+    st = sign_input(key, input, strlen(input), sig, &sig_len);
+    if (st != GH_OK)
+        goto out;
+    s = b64url_encode(a, sig, sig_len);
+    token = s ? arena_printf(a, "%s.%s", input, s) : NULL;
+    st = token ? GH_OK : GH_ERR_NOMEM;
+    if (token)
+        *out = token;
+out:
+    json_decref(hdr);
+    return st;
+}
+
+/* RFC 7515 §7.1: exactly three non-empty parts, the whole at most
+ * JOSE_MAX_TOKEN bytes. */
+static gh_status_t split(const char *token, part_t parts[3])
+{
+    size_t len = token ? strnlen(token, JOSE_MAX_TOKEN + 1) : 0;
+    if (!token || len > JOSE_MAX_TOKEN)
+        return GH_ERR_INVALID;
+    const char *p = token, *end = token + len;
+    for (int i = 0; i < 3; i++) {
+        const char *dot = i < 2 ? memchr(p, '.', (size_t)(end - p)) : end;
+        if (!dot || dot == p)
+            return GH_ERR_INVALID;
+        parts[i] = (part_t){p, (size_t)(dot - p)};
+        p = dot + 1;
+    }
+    return memchr(parts[2].p, '.', parts[2].n) ? GH_ERR_INVALID : GH_OK;
+}
+
+/* Decodes a part holding a JSON object (duplicate names refused). */
+static gh_status_t decode_object(arena_t *a, part_t part, json_t **out)
+{
+    size_t cap = part.n / 4 * 3 + 2, len = 0;
+    unsigned char *raw = arena_alloc(a, cap);
+    if (!raw)
+        return GH_ERR_NOMEM;
+    if (b64url_decode(part.p, part.n, raw, cap, &len) != GH_OK)
+        return GH_ERR_INVALID;
+    json_t *v = json_loadb((const char *)raw, len, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(v)) {
+        json_decref(v);
+        return GH_ERR_INVALID;
+    }
+    *out = v;
+    return GH_OK;
+}
+
+/* The key the header names, if its alg is exactly that key's (RFC 8725 §3.1). */
+static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, const jose_key_t **key,
+                                const char **typ)
+{
+    const char *alg = jose_member_str(hdr, "alg");
+    const json_t *t = json_object_get(hdr, "typ");
+    if (!alg || json_object_get(hdr, "crit") || (t && !json_is_string(t)))
+        return GH_ERR_INVALID; /* no extension is understood (RFC 7515 §4.1.11) */
+    const jose_key_t *k = jose_keyset_find(ks, jose_member_str(hdr, "kid"));
+    if (!k || strcmp(alg, k->ops->name) != 0)
+        return GH_ERR_CRYPTO;
+    *key = k;
+    *typ = json_string_value(t);
+    return GH_OK;
+}
+
+/* Checks the signature part over in[0..n). */
+static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, part_t part)
+{
+    unsigned char sig[JOSE_MAX_SIG], der[JOSE_MAX_SIG];
+    const unsigned char *s = sig;
+    size_t len = 0;
+    if (b64url_decode(part.p, part.n, sig, sizeof sig, &len) != GH_OK)
+        return GH_ERR_INVALID;
+    if (key->ops->sig_from_jws) {
+        if (key->ops->sig_from_jws(sig, len, der, &len) != GH_OK)
+            return GH_ERR_CRYPTO;
+        s = der;
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx &&
+             EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, key->pkey, NULL) == 1 &&
+             EVP_DigestVerify(ctx, s, len, (const unsigned char *)in, n) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        ERR_clear_error();
+    return ok ? GH_OK : GH_ERR_CRYPTO;
+}
+
+gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
+                            const char **typ)
+{
+    part_t parts[3];
+    json_t *hdr = NULL, *payload = NULL;
+    const jose_key_t *key = NULL;
+    const char *t = NULL;
+    gh_status_t st = split(token, parts);
+    if (st != GH_OK)
+        return st;
+    st = decode_object(a, parts[0], &hdr);
+    if (st == GH_OK)
+        st = check_header(ks, hdr, &key, &t);
+    if (st == GH_OK) /* the signing input is header.payload as sent */
+        st = verify_sig(key, token, (size_t)(parts[2].p - 1 - token), parts[2]);
+    if (st == GH_OK)
+        st = decode_object(a, parts[1], &payload);
+    if (st == GH_OK && t && !(t = arena_strdup(a, t)))
+        st = GH_ERR_NOMEM;
+    json_decref(hdr);
+    if (st != GH_OK) {
+        json_decref(payload);
+        return st;
+    }
+    st = adopt(a, payload);
+    if (st == GH_OK) {
+        *claims = payload;
+        *typ = t;
+    }
+    return st;
+}
+
+gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims)
+{
+    part_t parts[3];
+    json_t *payload = NULL;
+    gh_status_t st = split(token, parts);
+    if (st == GH_OK)
+        st = decode_object(a, parts[1], &payload);
+    if (st == GH_OK)
+        st = adopt(a, payload);
+    if (st == GH_OK)
+        *claims = payload;
+    return st;
+}

@@ -1,0 +1,106 @@
+/* Signing keys: the first key on first start, rotation, and the keyset built
+ * from the store. Key material is made by jose/ and kept by store/; this file
+ * only decides which key signs and how long the others stay. */
+#include "oauth/signing_keys.h"
+
+#include <string.h>
+
+#include "core/secret.h"
+
+/* Settings name prefix used to agree on one first key between processes. */
+#define FIRST_KEY_SETTING "signing_keys.first_after."
+
+int64_t signing_keys_retire_after(const config_server_t *srv)
+{
+    /* Access tokens and id tokens are both issued for access_token_ttl seconds;
+     * refresh tokens are opaque and not signed. */
+    return (int64_t)srv->access_token_ttl + SIGNING_KEYS_GRACE;
+}
+
+size_t signing_keys_signer(const store_key_t *keys, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (keys[i].retire_at == 0)
+            return i;
+    return count;
+}
+
+/* Generates a key of algorithm alg and stores it as signing from now. */
+static gh_status_t add_new_key(store_t *s, arena_t *a, jose_alg_t alg, int64_t now, char **kid)
+{
+    char *id = NULL, *jwk = NULL;
+    gh_status_t st = jose_key_generate(a, alg, &id, &jwk);
+    if (st != GH_OK)
+        return st;
+    store_key_t k = {.kid = id,
+                     .alg = jose_alg_name(alg),
+                     .private_jwk = jwk,
+                     .created_at = now,
+                     .retire_at = 0};
+    st = store_key_add(s, &k);
+    secret_wipe(jwk, strlen(jwk));
+    if (st == GH_OK)
+        *kid = id;
+    return st;
+}
+
+gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now)
+{
+    store_key_t *keys = NULL;
+    size_t n = 0;
+    char *kid = NULL;
+    const char *lock = NULL, *winner = NULL;
+    arena_t *a = arena_new(1 << 20);
+    gh_status_t st = a ? store_key_list(s, a, &keys, &n) : GH_ERR_NOMEM;
+    if (st != GH_OK || signing_keys_signer(keys, n) < n)
+        goto out;
+    /* Every process that saw this same state uses the same setting name, and
+     * store_setting_init lets exactly one kid in: the others retire their own
+     * key (it has signed nothing yet) in favour of the winner's, which was
+     * stored before the winner wrote the setting. */
+    lock = arena_printf(a, FIRST_KEY_SETTING "%s", n ? keys[0].kid : "none");
+    st = lock ? add_new_key(s, a, alg, now, &kid) : GH_ERR_NOMEM;
+    if (st == GH_OK)
+        st = store_setting_init(s, a, lock, kid, &winner);
+    if (st == GH_OK && strcmp(winner, kid) != 0)
+        st = store_key_retire_others(s, winner, now);
+out:
+    arena_free(a);
+    return st;
+}
+
+gh_status_t signing_keys_rotate(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after,
+                                const char **new_kid, arena_t *a)
+{
+    char *kid = NULL;
+    gh_status_t st = add_new_key(s, a, alg, now, &kid);
+    if (st == GH_OK)
+        st = store_key_retire_others(s, kid, now + retire_after);
+    if (st == GH_OK)
+        *new_kid = kid;
+    return st;
+}
+
+gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, jose_keyset_t **out)
+{
+    store_key_t *keys = NULL;
+    size_t n = 0, used = 0;
+    gh_status_t st = store_key_prune(s, now);
+    if (st == GH_OK)
+        st = store_key_list(s, a, &keys, &n);
+    if (st != GH_OK)
+        return st;
+    size_t signer = signing_keys_signer(keys, n);
+    if (signer == n)
+        return GH_ERR_NOT_FOUND;
+    jose_key_input_t *in = arena_alloc(a, n * sizeof *in);
+    if (!in)
+        return GH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (keys[i].retire_at != 0 && keys[i].retire_at <= now)
+            continue; /* expired between the prune and the list */
+        in[used].private_jwk = keys[i].private_jwk;
+        in[used++].signs = (i == signer);
+    }
+    return jose_keyset_new(in, used, out);
+}

@@ -1,0 +1,52 @@
+/* Signing-key management shared by `gatehouse serve` and `gatehouse keys`:
+ * the first key, rotation, and the keyset the server signs and verifies with.
+ *
+ * Keys live in the store (store_key_t). A key with retire_at == 0 may sign;
+ * of those the newest (first in store_key_list order) signs and any other
+ * verifies only. A rotated-out key gets a retire_at far enough ahead that every
+ * token it signed has expired by then, so it stays in the JWKS until that time
+ * and is pruned afterwards. */
+#ifndef GH_OAUTH_SIGNING_KEYS_H
+#define GH_OAUTH_SIGNING_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "jose/jose.h"
+#include "store/store.h"
+
+/* Seconds a retired key is kept beyond the lifetime of its tokens (clock skew,
+ * tokens in flight). */
+#define SIGNING_KEYS_GRACE 60
+
+/* How long a key rotated out now must stay verifiable under this
+ * configuration: the longest lifetime of a token it signed (access tokens and
+ * id tokens both live access_token_ttl) plus SIGNING_KEYS_GRACE. */
+int64_t signing_keys_retire_after(const config_server_t *srv);
+
+/* Creates a key of algorithm alg when the store has none with retire_at == 0
+ * (first start). Safe when several processes start at once on one database:
+ * they agree through store_setting_init() on one winner and the losing keys
+ * are retired at once, before any of them has signed. */
+gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now);
+
+/* Rotation: adds a new key of algorithm alg that signs from now on, and gives
+ * every other key still without a retire_at the value now + retire_after.
+ * *new_kid (in arena a) gets the new key's kid. */
+gh_status_t signing_keys_rotate(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after,
+                                const char **new_kid, arena_t *a);
+
+/* The index in keys[0..count) (newest first, as store_key_list returns them) of
+ * the key that signs: the first with retire_at == 0; count when there is none. */
+size_t signing_keys_signer(const store_key_t *keys, size_t count);
+
+/* Prunes keys whose retire_at has passed, then builds the keyset of the rest:
+ * the signer signs, all others verify. *out is the caller's to release with
+ * jose_keyset_free(); a is used for temporaries only. GH_ERR_NOT_FOUND when no
+ * key may sign (call signing_keys_ensure first). */
+gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, jose_keyset_t **out);
+
+#endif

@@ -1,0 +1,747 @@
+/* SQLite engine: the store operations, their SQL, and the migrations.
+ *
+ * The database is one file (WAL journal, synchronous=FULL) shared by every
+ * thread through per-thread connections (sqlite_conn.c). Single-use records
+ * (codes, refresh tokens) change state only inside BEGIN IMMEDIATE
+ * transactions, so of two concurrent redeemers exactly one sees the record
+ * unused. Removing a user or a client cascades through foreign keys. Expired
+ * rows are deleted at most once a minute by the operations that are given the
+ * time; used codes and refresh tokens are kept an hour past expiry so a late
+ * replay is still recognised as one. The SQL sticks to what PostgreSQL reads
+ * the same way. */
+#include "store/sqlite_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/assets.h"
+#include "core/buf.h"
+#include "core/log.h"
+
+#define SCHEME "sqlite:"
+#define SCHEMA_DIR "sqlite/"
+#define PURGE_EVERY 60         /* seconds between two deletions of expired rows */
+#define KEEP_AFTER_EXPIRY 3600 /* used codes / tokens stay this long for reuse detection */
+#define JOIN_ARENA_CAP (1u << 20)
+
+#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
+#define CLIENT_COLS                                                                                \
+    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
+    "is_public, created_at"
+#define CODE_COLS                                                                                  \
+    "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
+    "family, auth_time, expires_at"
+#define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
+#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+
+const char *const SQLITE_SQL[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_MIGRATION_APPLIED] = "SELECT version FROM schema_migrations WHERE version = ?",
+    [Q_MIGRATION_RECORD] = "INSERT INTO schema_migrations (version) VALUES (?)",
+    [Q_USER_ADD] = "INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [Q_USER_GET] = "SELECT " USER_COLS " FROM users WHERE sub = ?",
+    [Q_USER_FIND] = "SELECT " USER_COLS " FROM users WHERE username = ?",
+    [Q_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
+    [Q_USER_REMOVE] = "DELETE FROM users WHERE username = ?",
+    [Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ? WHERE username = ?",
+    [Q_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = ?",
+    [Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients ORDER BY id",
+    [Q_CLIENT_REMOVE] = "DELETE FROM clients WHERE id = ?",
+    [Q_CONSENT_GET] = "SELECT scope FROM consents WHERE sub = ? AND client_id = ?",
+    [Q_CONSENT_PUT] =
+        "INSERT INTO consents (sub, client_id, scope, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (sub, client_id) DO UPDATE SET scope = excluded.scope, "
+        "updated_at = excluded.updated_at",
+    [Q_SESSION_PUT] = "INSERT INTO sessions (digest, sub, auth_time, expires_at) "
+                      "VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE SET "
+                      "sub = excluded.sub, auth_time = excluded.auth_time, "
+                      "expires_at = excluded.expires_at",
+    [Q_SESSION_GET] = "SELECT digest, sub, auth_time, expires_at FROM sessions "
+                      "WHERE digest = ? AND expires_at > ?",
+    [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE digest = ?",
+    [Q_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_CODE_FIND] = "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ?",
+    [Q_CODE_USE] = "UPDATE codes SET used_at = ?, family = ? WHERE digest = ?",
+    [Q_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [Q_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
+                      "AND used_at IS NULL AND revoked = 0 AND expires_at > ?",
+    [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL, revoked "
+                       "FROM refresh_tokens WHERE digest = ? AND client_id = ?",
+    [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = ? WHERE digest = ?",
+    [Q_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?",
+    [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?)",
+    [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
+    [Q_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = ? "
+                            "WHERE retire_at = 0 AND kid <> ?",
+    [Q_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= ?",
+    [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
+    [Q_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES (?, ?) "
+                       "ON CONFLICT (name) DO NOTHING",
+    [Q_PURGE_SESSIONS] = "DELETE FROM sessions WHERE expires_at <= ?",
+    [Q_PURGE_CODES] = "DELETE FROM codes WHERE expires_at < ?",
+    [Q_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?",
+};
+
+#define SELF(base) ((sqlite_store_t *)(base))
+
+/* ---- opening, migrations, closing ---- */
+
+/* mkdir -p of the directory holding path. */
+static gh_status_t make_parent_dirs(const char *path)
+{
+    char *dir = strdup(path);
+    gh_status_t st = dir ? GH_OK : GH_ERR_NOMEM;
+    for (char *p = dir ? strchr(dir + 1, '/') : NULL; p && st == GH_OK; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            log_event(LOG_ERROR, "store", "op", "open", "path", dir, "error", strerror(errno),
+                      NULL);
+            st = GH_ERR_UNAVAILABLE;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return st;
+}
+
+/* Creates the file readable by its owner only; SQLite gives its -wal and -shm
+ * files the same mode. */
+static gh_status_t create_file(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        log_event(LOG_ERROR, "store", "op", "open", "path", path, "error", strerror(errno), NULL);
+        return GH_ERR_UNAVAILABLE;
+    }
+    close(fd);
+    return GH_OK;
+}
+
+/* The number a migration's file name starts with ("sqlite/001_init.sql" → 1), or 0. */
+static long migration_version(const char *path)
+{
+    char *end = NULL;
+    long v = strtol(path + strlen(SCHEMA_DIR), &end, 10);
+    return end && *end == '_' && v > 0 ? v : 0;
+}
+
+/* Applies one migration unless recorded; the check runs under the write lock,
+ * so processes opening a fresh database together apply it once. */
+static gh_status_t migrate_one(sqlite_store_t *s, long version, const char *sql)
+{
+    sq_t q = {0};
+    gh_status_t st = sq_begin(s, "migrate");
+    if (st != GH_OK)
+        return st;
+    st = sq_query(s, Q_MIGRATION_APPLIED, "migrate", &q, "i", (int64_t)version);
+    sq_end(&q);
+    if (st == GH_ERR_NOT_FOUND) {
+        st = sq_script(s, "migrate", sql);
+        if (st == GH_OK)
+            st = sq_exec(s, Q_MIGRATION_RECORD, "migrate", "i", (int64_t)version);
+    }
+    return sq_finish(s, "migrate", st == GH_OK);
+}
+
+static gh_status_t migrate(sqlite_store_t *s)
+{
+    gh_status_t st = sq_script(s, "migrate",
+                               "CREATE TABLE IF NOT EXISTS schema_migrations "
+                               "(version INTEGER PRIMARY KEY)");
+    for (const asset_t *f = SCHEMA_FILES; f->path && st == GH_OK; f++) {
+        if (strncmp(f->path, SCHEMA_DIR, strlen(SCHEMA_DIR)) != 0)
+            continue;
+        long version = migration_version(f->path);
+        if (version == 0) {
+            log_event(LOG_ERROR, "store", "op", "migrate", "path", f->path, "error",
+                      "migration file names start with their number: NNN_name.sql", NULL);
+            return GH_ERR_INTERNAL;
+        }
+        st = migrate_one(s, version, f->data);
+    }
+    return st;
+}
+
+static void sqlite_close(store_t *base)
+{
+    sqlite_store_t *s = SELF(base);
+    sq_close_all(s);
+    free(s->path);
+    free(s);
+}
+
+static const store_ops_t SQLITE_OPS;
+
+gh_status_t store_sqlite_open(const char *url, store_t **out)
+{
+    const char *path = url + strlen(SCHEME);
+    sqlite_store_t *s = NULL;
+    if (!*path) {
+        log_event(LOG_ERROR, "store", "op", "open", "error", "sqlite: needs a file path", NULL);
+        return GH_ERR_INVALID;
+    }
+    gh_status_t st = make_parent_dirs(path);
+    if (st == GH_OK)
+        st = create_file(path);
+    if (st != GH_OK)
+        return st;
+    s = calloc(1, sizeof *s);
+    if (s)
+        s->path = strdup(path);
+    if (!s || !s->path || sq_init(s) != GH_OK) {
+        free(s ? s->path : NULL);
+        free(s);
+        return GH_ERR_NOMEM;
+    }
+    s->base.ops = &SQLITE_OPS;
+    st = migrate(s);
+    if (st != GH_OK) {
+        sqlite_close(&s->base);
+        return st;
+    }
+    *out = &s->base;
+    return GH_OK;
+}
+
+/* Deletes expired rows, at most once per PURGE_EVERY seconds of `now`; best
+ * effort (a failure is logged and the caller goes on). */
+static void purge(sqlite_store_t *s, int64_t now)
+{
+    int64_t due = atomic_load(&s->next_purge);
+    if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
+        return;
+    if (sq_begin(s, "purge") != GH_OK)
+        return;
+    gh_status_t st = sq_exec(s, Q_PURGE_SESSIONS, "purge", "i", now);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_CODES, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    sq_finish(s, "purge", st == GH_OK);
+}
+
+/* ---- rows ---- */
+
+/* Runs a list query (no arguments) and reads every row into an arena array
+ * of elements of `size` bytes; *out is NULL when there are none. */
+static gh_status_t list_rows(sqlite_store_t *s, arena_t *a, query_t id, const char *op, size_t size,
+                             sq_read_fn read, void **out, size_t *count)
+{
+    sq_t q = {0};
+    unsigned char *rows = NULL;
+    size_t n = 0, cap = 0;
+    gh_status_t st = sq_query(s, id, op, &q, "");
+    for (; st == GH_OK; st = sq_next(&q), n++) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            unsigned char *bigger = arena_alloc(a, cap * size);
+            if (bigger && n)
+                memcpy(bigger, rows, n * size);
+            rows = bigger;
+        }
+        st = rows ? read(&q, a, rows + n * size) : GH_ERR_NOMEM;
+        if (st != GH_OK)
+            break;
+    }
+    sq_end(&q);
+    if (st != GH_ERR_NOT_FOUND)
+        return st;
+    *out = rows;
+    *count = n;
+    return GH_OK;
+}
+
+/* One text column into *(const char **)row. */
+static gh_status_t read_text(sq_t *q, arena_t *a, void *row)
+{
+    const char *v = sq_text(q, a);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(const char **)row = v;
+    return st;
+}
+
+static gh_status_t read_user(sq_t *q, arena_t *a, void *row)
+{
+    store_user_t u = {0};
+    u.sub = sq_text(q, a);
+    u.username = sq_text(q, a);
+    u.password_hash = sq_text(q, a);
+    u.email = sq_text(q, a);
+    u.nickname = sq_text(q, a);
+    u.name = sq_text(q, a);
+    u.created_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(store_user_t *)row = u;
+    return st;
+}
+
+/* Redirect URIs are stored newline-joined; each must be non-empty and free
+ * of newlines (a URI never holds a raw one). */
+static bool lines_ok(const char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!v[i] || !*v[i] || strchr(v[i], '\n'))
+            return false;
+    return true;
+}
+
+static const char *join_lines(arena_t *a, const char **v, size_t n)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&b, '\n');
+        buf_puts(&b, v[i]);
+    }
+    return buf_cstr(&b);
+}
+
+/* Splits an arena string in place at its newlines. */
+static gh_status_t split_lines(arena_t *a, char *joined, const char ***out, size_t *count)
+{
+    size_t n = 0;
+    const char **v = NULL;
+    if (joined && *joined) {
+        n = 1;
+        for (const char *p = joined; (p = strchr(p, '\n')); p++)
+            n++;
+        v = arena_alloc(a, n * sizeof *v);
+        if (!v)
+            return GH_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++)
+            v[i] = strsep(&joined, "\n");
+    }
+    *out = v;
+    *count = n;
+    return GH_OK;
+}
+
+static gh_status_t read_client(sq_t *q, arena_t *a, void *row)
+{
+    store_client_t c = {0};
+    c.id = sq_text(q, a);
+    c.secret_digest = sq_text(q, a);
+    c.name = sq_text(q, a);
+    char *uris = sq_text(q, a);
+    char *logout_uris = sq_text(q, a);
+    c.scope = sq_text(q, a);
+    c.grants = (unsigned)sq_int(q);
+    c.is_public = sq_int(q) != 0;
+    c.created_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
+    if (st == GH_OK)
+        st = split_lines(a, logout_uris, &c.post_logout_redirect_uris,
+                         &c.post_logout_redirect_uri_count);
+    if (st == GH_OK)
+        *(store_client_t *)row = c;
+    return st;
+}
+
+static gh_status_t read_session(sq_t *q, arena_t *a, void *row)
+{
+    store_session_t sess = {0};
+    sess.digest = sq_text(q, a);
+    sess.sub = sq_text(q, a);
+    sess.auth_time = sq_int(q);
+    sess.expires_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(store_session_t *)row = sess;
+    return st;
+}
+
+/* A code and whether it was used (Q_CODE_FIND). */
+typedef struct {
+    store_code_t code;
+    bool used;
+} code_row_t;
+
+static gh_status_t read_code_row(sq_t *q, arena_t *a, void *row)
+{
+    store_code_t c = {0};
+    c.digest = sq_text(q, a);
+    c.client_id = sq_text(q, a);
+    c.redirect_uri = sq_text(q, a);
+    c.scope = sq_text(q, a);
+    c.sub = sq_text(q, a);
+    c.nonce = sq_text(q, a);
+    c.code_challenge = sq_text(q, a);
+    c.session_digest = sq_text(q, a);
+    c.family = sq_text(q, a);
+    c.auth_time = sq_int(q);
+    c.expires_at = sq_int(q);
+    bool used = sq_int(q) != 0;
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(code_row_t *)row = (code_row_t){.code = c, .used = used};
+    return st;
+}
+
+static gh_status_t read_refresh(sq_t *q, arena_t *a, void *row)
+{
+    store_refresh_t r = {0};
+    r.digest = sq_text(q, a);
+    r.family = sq_text(q, a);
+    r.client_id = sq_text(q, a);
+    r.sub = sq_text(q, a);
+    r.scope = sq_text(q, a);
+    r.auth_time = sq_int(q);
+    r.issued_at = sq_int(q);
+    r.expires_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(store_refresh_t *)row = r;
+    return st;
+}
+
+/* A refresh token and its state (Q_REFRESH_FIND). */
+typedef struct {
+    store_refresh_t token;
+    bool used, revoked;
+} refresh_row_t;
+
+static gh_status_t read_refresh_row(sq_t *q, arena_t *a, void *row)
+{
+    refresh_row_t *r = row;
+    gh_status_t st = read_refresh(q, a, &r->token);
+    if (st == GH_OK) {
+        r->used = sq_int(q) != 0;
+        r->revoked = sq_int(q) != 0;
+    }
+    return st;
+}
+
+static gh_status_t read_key(sq_t *q, arena_t *a, void *row)
+{
+    store_key_t k = {0};
+    k.kid = sq_text(q, a);
+    k.alg = sq_text(q, a);
+    k.private_jwk = sq_text(q, a);
+    k.created_at = sq_int(q);
+    k.retire_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(store_key_t *)row = k;
+    return st;
+}
+
+/* ---- users ---- */
+
+static gh_status_t user_add(store_t *base, const store_user_t *u)
+{
+    return sq_exec(SELF(base), Q_USER_ADD, "user_add", "ssssssi", u->sub, u->username,
+                   u->password_hash, u->email, u->nickname, u->name, u->created_at);
+}
+
+static gh_status_t user_get(store_t *base, arena_t *a, const char *sub, store_user_t *out)
+{
+    return sq_get(SELF(base), Q_USER_GET, "user_get", read_user, a, out, "s", sub);
+}
+
+static gh_status_t user_find(store_t *base, arena_t *a, const char *username, store_user_t *out)
+{
+    return sq_get(SELF(base), Q_USER_FIND, "user_find", read_user, a, out, "s", username);
+}
+
+static gh_status_t user_list(store_t *base, arena_t *a, store_user_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st =
+        list_rows(SELF(base), a, Q_USER_LIST, "user_list", sizeof **out, read_user, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+static gh_status_t user_remove(store_t *base, const char *username)
+{
+    return sq_exec_one(SELF(base), Q_USER_REMOVE, "user_remove", "s", username);
+}
+
+static gh_status_t user_set_password(store_t *base, const char *username, const char *hash)
+{
+    return sq_exec_one(SELF(base), Q_USER_SET_PASSWORD, "user_set_password", "ss", hash, username);
+}
+
+/* ---- clients ---- */
+
+static gh_status_t client_add(store_t *base, const store_client_t *c)
+{
+    arena_t *a = NULL;
+    const char *uris = NULL, *logout_uris = NULL;
+    gh_status_t st = GH_ERR_INVALID;
+    if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
+        !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count))
+        goto out;
+    st = GH_ERR_NOMEM;
+    a = arena_new(JOIN_ARENA_CAP);
+    if (!a)
+        goto out;
+    uris = join_lines(a, c->redirect_uris, c->redirect_uri_count);
+    logout_uris = join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
+    if (!uris || !logout_uris)
+        goto out;
+    st = sq_exec(SELF(base), Q_CLIENT_ADD, "client_add", "ssssssiii", c->id, c->secret_digest,
+                 c->name, uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
+                 c->created_at);
+out:
+    arena_free(a);
+    return st;
+}
+
+static gh_status_t client_get(store_t *base, arena_t *a, const char *id, store_client_t *out)
+{
+    return sq_get(SELF(base), Q_CLIENT_GET, "client_get", read_client, a, out, "s", id);
+}
+
+static gh_status_t client_list(store_t *base, arena_t *a, store_client_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st = list_rows(SELF(base), a, Q_CLIENT_LIST, "client_list", sizeof **out,
+                               read_client, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+static gh_status_t client_remove(store_t *base, const char *id)
+{
+    return sq_exec_one(SELF(base), Q_CLIENT_REMOVE, "client_remove", "s", id);
+}
+
+/* ---- consents ---- */
+
+static gh_status_t consent_get(store_t *base, arena_t *a, const char *sub, const char *client_id,
+                               const char **scope)
+{
+    return sq_get(SELF(base), Q_CONSENT_GET, "consent_get", read_text, a, scope, "ss", sub,
+                  client_id);
+}
+
+static gh_status_t consent_put(store_t *base, const char *sub, const char *client_id,
+                               const char *scope, int64_t now)
+{
+    return sq_exec(SELF(base), Q_CONSENT_PUT, "consent_put", "sssi", sub, client_id, scope, now);
+}
+
+/* ---- sessions ---- */
+
+static gh_status_t session_put(store_t *base, const store_session_t *sess)
+{
+    return sq_exec(SELF(base), Q_SESSION_PUT, "session_put", "ssii", sess->digest, sess->sub,
+                   sess->auth_time, sess->expires_at);
+}
+
+static gh_status_t session_get(store_t *base, arena_t *a, const char *digest, int64_t now,
+                               store_session_t *out)
+{
+    return sq_get(SELF(base), Q_SESSION_GET, "session_get", read_session, a, out, "si", digest,
+                  now);
+}
+
+static gh_status_t session_delete(store_t *base, const char *digest)
+{
+    return sq_exec_one(SELF(base), Q_SESSION_DELETE, "session_delete", "s", digest);
+}
+
+/* ---- codes ---- */
+
+static gh_status_t code_put(store_t *base, const store_code_t *c)
+{
+    return sq_exec(SELF(base), Q_CODE_PUT, "code_put", "sssssssssii", c->digest, c->client_id,
+                   c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
+                   c->session_digest, c->family, c->auth_time, c->expires_at);
+}
+
+/* Inside code_take's transaction: marks a found code used, unless it was. */
+static gh_status_t code_redeem(sqlite_store_t *s, arena_t *a, code_row_t *r, int64_t now,
+                               const char *family)
+{
+    if (r->used)
+        return GH_ERR_CONFLICT;
+    if (r->code.expires_at <= now)
+        return GH_ERR_NOT_FOUND;
+    r->code.family = arena_strdup(a, family);
+    if (family && !r->code.family)
+        return GH_ERR_NOMEM;
+    return sq_exec(s, Q_CODE_USE, "code_take", "iss", now, family, r->code.digest);
+}
+
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
+                             const char *family, store_code_t *out)
+{
+    sqlite_store_t *s = SELF(base);
+    code_row_t r = {0};
+    purge(s, now);
+    gh_status_t st = sq_begin(s, "code_take");
+    if (st != GH_OK)
+        return st;
+    st = sq_get(s, Q_CODE_FIND, "code_take", read_code_row, a, &r, "s", digest);
+    if (st == GH_OK)
+        st = code_redeem(s, a, &r, now, family);
+    gh_status_t end = sq_finish(s, "code_take", st == GH_OK);
+    if (end != GH_OK)
+        return end;
+    if (st == GH_OK || st == GH_ERR_CONFLICT)
+        *out = r.code;
+    return st;
+}
+
+/* ---- refresh tokens ---- */
+
+static gh_status_t insert_refresh(sqlite_store_t *s, const char *op, const store_refresh_t *r)
+{
+    return sq_exec(s, Q_REFRESH_PUT, op, "sssssiii", r->digest, r->family, r->client_id, r->sub,
+                   r->scope, r->auth_time, r->issued_at, r->expires_at);
+}
+
+static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
+{
+    return insert_refresh(SELF(base), "refresh_put", r);
+}
+
+static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
+                               store_refresh_t *out)
+{
+    return sq_get(SELF(base), Q_REFRESH_GET, "refresh_get", read_refresh, a, out, "si", digest,
+                  now);
+}
+
+/* Inside refresh_rotate's transaction: a reused token revokes its family
+ * (RFC 9700 §4.14.2); a live one is marked used and its successor inserted. */
+static gh_status_t rotate_found(sqlite_store_t *s, const refresh_row_t *r, int64_t now,
+                                const store_refresh_t *next)
+{
+    const store_refresh_t *old = &r->token;
+    if (r->revoked)
+        return GH_ERR_NOT_FOUND;
+    if (r->used) {
+        gh_status_t st = sq_exec(s, Q_REFRESH_REVOKE_FAMILY, "refresh_rotate", "s", old->family);
+        return st == GH_OK ? GH_ERR_CONFLICT : st;
+    }
+    if (old->expires_at <= now)
+        return GH_ERR_NOT_FOUND;
+    gh_status_t st = sq_exec(s, Q_REFRESH_USE, "refresh_rotate", "is", now, old->digest);
+    if (st != GH_OK)
+        return st;
+    store_refresh_t successor = *old;
+    successor.digest = next->digest;
+    successor.issued_at = next->issued_at;
+    successor.expires_at = next->expires_at;
+    return insert_refresh(s, "refresh_rotate", &successor);
+}
+
+static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
+                                  const char *client_id, int64_t now, const store_refresh_t *next,
+                                  store_refresh_t *old)
+{
+    sqlite_store_t *s = SELF(base);
+    refresh_row_t r = {0};
+    purge(s, now);
+    gh_status_t st = sq_begin(s, "refresh_rotate");
+    if (st != GH_OK)
+        return st;
+    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", read_refresh_row, a, &r, "ss", old_digest,
+                client_id);
+    if (st == GH_OK)
+        st = rotate_found(s, &r, now, next);
+    /* A reuse commits the family's revocation. */
+    gh_status_t end = sq_finish(s, "refresh_rotate", st == GH_OK || st == GH_ERR_CONFLICT);
+    if (end != GH_OK)
+        return end;
+    if (st == GH_OK)
+        *old = r.token;
+    return st;
+}
+
+static gh_status_t refresh_revoke_family(store_t *base, const char *family)
+{
+    return sq_exec(SELF(base), Q_REFRESH_REVOKE_FAMILY, "refresh_revoke_family", "s", family);
+}
+
+/* ---- signing keys ---- */
+
+static gh_status_t key_add(store_t *base, const store_key_t *k)
+{
+    return sq_exec(SELF(base), Q_KEY_ADD, "key_add", "sssii", k->kid, k->alg, k->private_jwk,
+                   k->created_at, k->retire_at);
+}
+
+static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st =
+        list_rows(SELF(base), a, Q_KEY_LIST, "key_list", sizeof **out, read_key, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+static gh_status_t key_retire_others(store_t *base, const char *keep_kid, int64_t retire_at)
+{
+    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "is", retire_at, keep_kid);
+}
+
+static gh_status_t key_prune(store_t *base, int64_t now)
+{
+    return sq_exec(SELF(base), Q_KEY_PRUNE, "key_prune", "i", now);
+}
+
+/* ---- settings ---- */
+
+static gh_status_t setting_get(store_t *base, arena_t *a, const char *name, const char **value)
+{
+    return sq_get(SELF(base), Q_SETTING_GET, "setting_get", read_text, a, value, "s", name);
+}
+
+static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, const char *value,
+                                const char **value_out)
+{
+    gh_status_t st = sq_exec(SELF(base), Q_SETTING_INIT, "setting_init", "ss", name, value);
+    return st == GH_OK ? setting_get(base, a, name, value_out) : st;
+}
+
+static const store_ops_t SQLITE_OPS = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .user_add = user_add,
+    .user_get = user_get,
+    .user_find = user_find,
+    .user_list = user_list,
+    .user_remove = user_remove,
+    .user_set_password = user_set_password,
+    .client_add = client_add,
+    .client_get = client_get,
+    .client_list = client_list,
+    .client_remove = client_remove,
+    .consent_get = consent_get,
+    .consent_put = consent_put,
+    .session_put = session_put,
+    .session_get = session_get,
+    .session_delete = session_delete,
+    .code_put = code_put,
+    .code_take = code_take,
+    .refresh_put = refresh_put,
+    .refresh_get = refresh_get,
+    .refresh_rotate = refresh_rotate,
+    .refresh_revoke_family = refresh_revoke_family,
+    .key_add = key_add,
+    .key_list = key_list,
+    .key_retire_others = key_retire_others,
+    .key_prune = key_prune,
+    .setting_get = setting_get,
+    .setting_init = setting_init,
+};

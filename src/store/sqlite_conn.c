@@ -1,0 +1,344 @@
+/* SQLite engine, connection layer: one connection per thread, prepared
+ * statements cached on it, typed binding and reading, transactions, and the
+ * mapping of SQLite result codes to gh_status_t.
+ *
+ * Invariants: a connection is only ever used by the thread whose key holds it
+ * (so it is opened with SQLITE_OPEN_NOMUTEX); every statement is reset and its
+ * bindings cleared before another use, so no bound pointer outlives a call.
+ * Error text from SQLite names tables and constraints, never bound values, so
+ * it is safe to log. */
+#include "store/sqlite_int.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/* Per connection: durability first (nothing acknowledged may be lost). */
+static const char PRAGMAS[] = "PRAGMA journal_mode = WAL;"
+                              "PRAGMA synchronous = FULL;"
+                              "PRAGMA foreign_keys = ON;";
+
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[Q_COUNT];
+    sqlite_store_t *owner;
+    conn_t *prev, *next;
+};
+
+static void log_sqlite(log_level_t lvl, sqlite3 *db, int rc, const char *op)
+{
+    char code[16];
+    snprintf(code, sizeof code, LOG_NUM "%d", rc);
+    log_event(lvl, "store", "engine", "sqlite", "op", op, "code", code, "error",
+              db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), NULL);
+}
+
+/* Constraint failures are the caller's mistake or a race, not an engine error. */
+static gh_status_t constraint_status(int rc)
+{
+    switch (rc) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+        return GH_ERR_CONFLICT;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return GH_ERR_NOT_FOUND;
+    default:
+        return GH_ERR_INVALID;
+    }
+}
+
+static gh_status_t status_of(sqlite3 *db, int rc, const char *op)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return GH_OK;
+    case SQLITE_CONSTRAINT:
+        return constraint_status(rc);
+    case SQLITE_NOMEM:
+        return GH_ERR_NOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+        log_sqlite(LOG_ERROR, db, rc, op);
+        return GH_ERR_UNAVAILABLE;
+    default:
+        log_sqlite(LOG_ERROR, db, rc, op);
+        return GH_ERR_INTERNAL;
+    }
+}
+
+static void conn_free(conn_t *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static void conn_unlink(sqlite_store_t *s, conn_t *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+}
+
+/* pthread key destructor: the thread is exiting, its connection goes with it. */
+static void on_thread_exit(void *p)
+{
+    conn_t *c = p;
+    pthread_mutex_lock(&c->owner->lock);
+    conn_unlink(c->owner, c);
+    pthread_mutex_unlock(&c->owner->lock);
+    conn_free(c);
+}
+
+static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
+{
+    conn_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return GH_ERR_NOMEM;
+    c->owner = s;
+    int rc = sqlite3_open_v2(
+        s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(c->db, 1);
+        sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+        rc = sqlite3_exec(c->db, PRAGMAS, NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        log_sqlite(LOG_ERROR, c->db, rc, "connect");
+        conn_free(c);
+        return rc == SQLITE_NOMEM ? GH_ERR_NOMEM : GH_ERR_UNAVAILABLE;
+    }
+    *out = c;
+    return GH_OK;
+}
+
+/* This thread's connection, opened on first use. */
+static gh_status_t conn_get(sqlite_store_t *s, conn_t **out)
+{
+    conn_t *c = pthread_getspecific(s->key);
+    if (c) {
+        *out = c;
+        return GH_OK;
+    }
+    gh_status_t st = conn_open(s, &c);
+    if (st != GH_OK)
+        return st;
+    if (pthread_setspecific(s->key, c) != 0) {
+        conn_free(c);
+        return GH_ERR_NOMEM;
+    }
+    pthread_mutex_lock(&s->lock);
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    pthread_mutex_unlock(&s->lock);
+    *out = c;
+    return GH_OK;
+}
+
+gh_status_t sq_init(sqlite_store_t *s)
+{
+    if (pthread_mutex_init(&s->lock, NULL) != 0)
+        return GH_ERR_INTERNAL;
+    if (pthread_key_create(&s->key, on_thread_exit) != 0) {
+        pthread_mutex_destroy(&s->lock);
+        return GH_ERR_INTERNAL;
+    }
+    return GH_OK;
+}
+
+void sq_close_all(sqlite_store_t *s)
+{
+    pthread_key_delete(s->key); /* from here on no destructor runs */
+    pthread_mutex_lock(&s->lock);
+    while (s->conns) {
+        conn_t *c = s->conns;
+        s->conns = c->next;
+        conn_free(c);
+    }
+    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_destroy(&s->lock);
+}
+
+static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)
+{
+    int rc = SQLITE_OK;
+    for (int i = 0; fmt[i] && rc == SQLITE_OK; i++) {
+        assert(fmt[i] == 's' || fmt[i] == 'i');
+        if (fmt[i] == 's')
+            rc = sqlite3_bind_text(q->st, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
+        else
+            rc = sqlite3_bind_int64(q->st, i + 1, va_arg(ap, int64_t));
+    }
+    return status_of(q->conn->db, rc, q->op);
+}
+
+/* Gets the connection, the cached statement for id, and binds the arguments. */
+static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt,
+                         va_list ap)
+{
+    *q = (sq_t){.op = op};
+    gh_status_t st = conn_get(s, &q->conn);
+    if (st != GH_OK)
+        return st;
+    sqlite3_stmt **slot = &q->conn->stmts[id];
+    if (!*slot) {
+        assert(SQLITE_SQL[id]);
+        int rc = sqlite3_prepare_v3(q->conn->db, SQLITE_SQL[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                    slot, NULL);
+        if (rc != SQLITE_OK)
+            return status_of(q->conn->db, rc, op);
+    }
+    q->st = *slot;
+    return bind_args(q, fmt, ap);
+}
+
+static gh_status_t step(sq_t *q)
+{
+    int rc = sqlite3_step(q->st);
+    q->col = 0;
+    if (rc == SQLITE_ROW)
+        return GH_OK;
+    if (rc == SQLITE_DONE)
+        return GH_ERR_NOT_FOUND;
+    return status_of(q->conn->db, rc, q->op);
+}
+
+gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = start(s, id, op, q, fmt, ap);
+    va_end(ap);
+    return st == GH_OK ? step(q) : st;
+}
+
+gh_status_t sq_next(sq_t *q)
+{
+    return step(q);
+}
+
+void sq_end(sq_t *q)
+{
+    if (!q->st)
+        return;
+    sqlite3_reset(q->st);
+    sqlite3_clear_bindings(q->st);
+    q->st = NULL;
+}
+
+char *sq_text(sq_t *q, arena_t *a)
+{
+    int i = q->col++;
+    const unsigned char *t = sqlite3_column_text(q->st, i);
+    if (!t)
+        return NULL;
+    char *copy = arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(q->st, i));
+    if (!copy)
+        q->oom = true;
+    return copy;
+}
+
+int64_t sq_int(sq_t *q)
+{
+    return sqlite3_column_int64(q->st, q->col++);
+}
+
+gh_status_t sq_row_status(const sq_t *q)
+{
+    return q->oom ? GH_ERR_NOMEM : GH_OK;
+}
+
+/* Runs a statement to its end; *changes gets the rows it touched. */
+static gh_status_t exec_va(sqlite_store_t *s, query_t id, const char *op, int *changes,
+                           const char *fmt, va_list ap)
+{
+    sq_t q;
+    gh_status_t st = start(s, id, op, &q, fmt, ap);
+    if (st == GH_OK)
+        st = step(&q);
+    if (st == GH_ERR_NOT_FOUND) /* SQLITE_DONE: the statement ran to its end */
+        st = GH_OK;
+    *changes = st == GH_OK ? sqlite3_changes(q.conn->db) : 0;
+    sq_end(&q);
+    return st;
+}
+
+gh_status_t sq_exec(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...)
+{
+    int changes = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = exec_va(s, id, op, &changes, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+gh_status_t sq_exec_one(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...)
+{
+    int changes = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = exec_va(s, id, op, &changes, fmt, ap);
+    va_end(ap);
+    return st == GH_OK && changes == 0 ? GH_ERR_NOT_FOUND : st;
+}
+
+gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn read, arena_t *a,
+                   void *row, const char *fmt, ...)
+{
+    sq_t q;
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = start(s, id, op, &q, fmt, ap);
+    va_end(ap);
+    if (st == GH_OK)
+        st = step(&q);
+    if (st == GH_OK)
+        st = read(&q, a, row);
+    sq_end(&q);
+    return st;
+}
+
+gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql)
+{
+    conn_t *c = NULL;
+    gh_status_t st = conn_get(s, &c);
+    if (st != GH_OK)
+        return st;
+    return status_of(c->db, sqlite3_exec(c->db, sql, NULL, NULL, NULL), op);
+}
+
+gh_status_t sq_begin(sqlite_store_t *s, const char *op)
+{
+    return sq_exec(s, Q_BEGIN, op, "");
+}
+
+gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit)
+{
+    conn_t *c = NULL;
+    gh_status_t st = commit ? sq_exec(s, Q_COMMIT, op, "") : GH_OK;
+    if (commit && st == GH_OK)
+        return GH_OK;
+    if (conn_get(s, &c) == GH_OK && !sqlite3_get_autocommit(c->db))
+        sq_exec(s, Q_ROLLBACK, op, "");
+    return st;
+}

@@ -1,0 +1,133 @@
+/* SQLite engine internals shared by sqlite_conn.c (connections, the statement
+ * cache, binding, reading, transactions, error mapping) and sqlite.c (the
+ * store operations and the migrations).
+ *
+ * Each thread that touches a store gets its own connection, opened lazily and
+ * closed when the thread exits or the store closes. Statements are named by a
+ * query_t, prepared once per connection from SQLITE_SQL and reset after use.
+ * Nothing outside these two files sees a sqlite3 type. */
+#ifndef GH_STORE_SQLITE_INT_H
+#define GH_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "store/store_int.h"
+
+typedef enum {
+    Q_BEGIN,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_MIGRATION_APPLIED,
+    Q_MIGRATION_RECORD,
+    Q_USER_ADD,
+    Q_USER_GET,
+    Q_USER_FIND,
+    Q_USER_LIST,
+    Q_USER_REMOVE,
+    Q_USER_SET_PASSWORD,
+    Q_CLIENT_ADD,
+    Q_CLIENT_GET,
+    Q_CLIENT_LIST,
+    Q_CLIENT_REMOVE,
+    Q_CONSENT_GET,
+    Q_CONSENT_PUT,
+    Q_SESSION_PUT,
+    Q_SESSION_GET,
+    Q_SESSION_DELETE,
+    Q_CODE_PUT,
+    Q_CODE_FIND,
+    Q_CODE_USE,
+    Q_REFRESH_PUT,
+    Q_REFRESH_GET,
+    Q_REFRESH_FIND,
+    Q_REFRESH_USE,
+    Q_REFRESH_REVOKE_FAMILY,
+    Q_KEY_ADD,
+    Q_KEY_LIST,
+    Q_KEY_RETIRE_OTHERS,
+    Q_KEY_PRUNE,
+    Q_SETTING_GET,
+    Q_SETTING_INIT,
+    Q_PURGE_SESSIONS,
+    Q_PURGE_CODES,
+    Q_PURGE_REFRESH,
+    Q_COUNT
+} query_t;
+
+/* The SQL text of each query (defined in sqlite.c). */
+extern const char *const SQLITE_SQL[Q_COUNT];
+
+typedef struct conn conn_t;
+
+typedef struct {
+    store_t base;               /* first: the handle callers hold */
+    char *path;                 /* database file */
+    pthread_key_t key;          /* this thread's conn_t */
+    pthread_mutex_t lock;       /* guards conns */
+    conn_t *conns;              /* every open connection, so close can reach them all */
+    _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
+} sqlite_store_t;
+
+/* A statement in use. After sq_query returns GH_OK it sits on a row whose
+ * columns sq_text / sq_int read left to right. */
+typedef struct {
+    conn_t *conn;
+    sqlite3_stmt *st;
+    const char *op; /* operation name for the log */
+    int col;        /* next column to read */
+    bool oom;       /* a sq_text copy ran out of arena */
+} sq_t;
+
+/* Sets up the per-thread key and the lock; nothing is opened yet. */
+gh_status_t sq_init(sqlite_store_t *s);
+
+/* Closes every connection and drops the key. Callers ensure no thread is
+ * still using the store. */
+void sq_close_all(sqlite_store_t *s);
+
+/* Runs query id with arguments described by fmt, one letter each: 's' a
+ * const char * (NULL binds SQL NULL), 'i' an int64_t. GH_OK when a row came
+ * back, GH_ERR_NOT_FOUND when none; the statement stays open until sq_end. */
+gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt, ...);
+
+/* Moves to the next row: GH_OK, or GH_ERR_NOT_FOUND past the last. */
+gh_status_t sq_next(sq_t *q);
+
+/* Resets the statement for its next use. Safe on a query that never started. */
+void sq_end(sq_t *q);
+
+/* The next column as a string copied into a (NULL for SQL NULL), or its integer. */
+char *sq_text(sq_t *q, arena_t *a);
+int64_t sq_int(sq_t *q);
+
+/* GH_ERR_NOMEM when a copy of this row failed, else GH_OK. */
+gh_status_t sq_row_status(const sq_t *q);
+
+/* Runs a statement that returns no rows. */
+gh_status_t sq_exec(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...);
+
+/* As sq_exec, for a write that must touch a row: GH_ERR_NOT_FOUND when none. */
+gh_status_t sq_exec_one(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...);
+
+/* Reads the current row of q into *row (a store_*_t), strings in a. */
+typedef gh_status_t (*sq_read_fn)(sq_t *q, arena_t *a, void *row);
+
+/* Runs a lookup and reads its first row with read: GH_OK, GH_ERR_NOT_FOUND
+ * when there is none, or an error. */
+gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn read, arena_t *a,
+                   void *row, const char *fmt, ...);
+
+/* Runs a script of several statements (a migration) on this thread's connection. */
+gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql);
+
+/* BEGIN IMMEDIATE: takes the write lock now, waiting up to the busy timeout. */
+gh_status_t sq_begin(sqlite_store_t *s, const char *op);
+
+/* Commits (commit true) or rolls back. A failed commit is rolled back and its
+ * status returned; a rollback always returns GH_OK. */
+gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit);
+
+#endif

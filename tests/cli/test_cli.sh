@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Drives the real `gatehouse` binary through its command line (CONTRACT.md,
+# "The program"): --help everywhere, usage errors (exit 2), other errors
+# (exit 1, one line), users, clients and their secrets, signing keys, and the
+# precedence of --db over GATEHOUSE_DB over the config file. Each check prints
+# one line; the last line counts them; the exit status is non-zero on failure.
+#
+# usage: tests/cli/test_cli.sh [path/to/gatehouse]   (default: build/gatehouse)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(realpath "${1:-$root/build/gatehouse}")
+[ -x "$bin" ] || { echo "test_cli: no executable at $bin" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-cli-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+unset GATEHOUSE_DB GATEHOUSE_SIGNING_ALG GATEHOUSE_ACCESS_TOKEN_TTL
+db="sqlite:$tmp/main.db"
+
+passed=0
+failed=0
+check() { # check NAME COMMAND... : passes when the command succeeds
+    local name=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        [ -s err ] && sed 's/^/     stderr: /' err | head -3
+    fi
+}
+
+# gh ARGS...: runs the binary; stdout in ./out, stderr in ./err, status in $rc.
+gh() {
+    rc=0
+    "$bin" "$@" >out 2>err || rc=$?
+}
+status_is() { [ "$rc" = "$1" ]; }
+one_error_line() { [ "$(wc -l <err)" = 1 ] && [ ! -s out ]; }
+out_has() { grep -qE -- "$1" out; }
+err_has() { grep -qE -- "$1" err; }
+out_lacks() { ! grep -qF -- "$1" out; }
+# in_db TEXT: the database files (with SQLite's -wal) hold TEXT byte for byte.
+in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
+ok_with_usage() { status_is 0 && out_has '^usage: ' && [ ! -s err ]; }
+usage_error() { status_is 2 && one_error_line && err_has -- '--help'; }
+
+# ---- --help everywhere ----
+for cmd in "" serve client "client add" "client list" "client show" "client remove" \
+    user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate"; do
+    # shellcheck disable=SC2086
+    gh $cmd --help
+    check "help: gatehouse $cmd --help exits 0 with usage on stdout" ok_with_usage
+done
+gh --db "$db" user add --help
+check "help: wins over missing required options" ok_with_usage
+
+# ---- usage errors ----
+gh
+check "usage: no command exits 2" usage_error
+gh frobnicate
+check "usage: unknown command exits 2 with one line" usage_error
+gh client frobnicate
+check "usage: unknown client command exits 2" usage_error
+gh --bogus user list
+check "usage: unknown global option exits 2" usage_error
+gh --db "$db" user list --bogus
+check "usage: unknown command option exits 2" usage_error
+gh user list --db
+check "usage: missing option value exits 2" usage_error
+gh --db "$db" user add --password 'pa55-Word!x'
+check "usage: user add without --username exits 2" usage_error
+gh --db "$db" user add --username bob
+check "usage: user add without a password exits 2" usage_error
+gh --db "$db" user add --username bob --password short
+check "usage: short password exits 2" usage_error
+gh --db "$db" user add --username 'bob smith' --password 'pa55-Word!x'
+check "usage: bad username exits 2" usage_error
+gh --db "$db" client add --redirect-uri https://oauth2.example.com/code
+check "usage: client add without --id exits 2" usage_error
+gh --db "$db" client add --id app --redirect-uri 'https://oauth2.example.com/code#frag'
+check "usage: redirect URI with a fragment exits 2" usage_error
+gh --db "$db" client add --id app --redirect-uri /relative
+check "usage: relative redirect URI exits 2" usage_error
+gh --db "$db" client add --id app --redirect-uri https://a.example/cb --grant password
+check "usage: unknown grant exits 2" usage_error
+gh --db "$db" client add --id app --redirect-uri https://a.example/cb --secret 1234567
+check "usage: client secret under 8 characters exits 2" usage_error
+gh --db "$db" client add --id app --redirect-uri https://a.example/cb --public --secret abcdefgh1
+check "usage: --public with --secret exits 2" usage_error
+gh --db "$db" client show
+check "usage: client show without ID exits 2" usage_error
+gh --db "$db" client show a b
+check "usage: client show with two IDs exits 2" usage_error
+gh --db "$db" keys rotate --alg HS256
+check "usage: keys rotate --alg HS256 exits 2" usage_error
+check "usage errors touch no database" test ! -e "$tmp/main.db"
+
+# ---- users ----
+gh --db "$db" user add --username test --password 'pa55-Word!x' --email test@flask.global \
+    --nickname test
+check "user add exits 0" status_is 0
+check "user add prints a 32-hex-digit sub" grep -qxE '[0-9a-f]{32}' out
+sub=$(cat out)
+check "user add does not echo the password" out_lacks 'pa55-Word!x'
+gh --db "$db" user add --username test --password 'other-Pass1'
+check "user add: duplicate exits 1" status_is 1
+check "user add: duplicate gives one line" one_error_line
+check "user add: duplicate says so" err_has "user 'test' already exists"
+printf 'stdin-Pass1\n' >pw
+rc=0
+"$bin" user add --db "$db" --username alice --password-stdin <pw >out 2>err || rc=$?
+check "user add --password-stdin (options after the command) exits 0" status_is 0
+gh --db "$db" user list
+check "user list shows both users" eval 'out_has "^test	$sub	test@flask.global	test	-$" && out_has "^alice	"'
+check "user list shows no password hash" out_lacks 'argon2'
+check "password hashes are argon2id" in_db '$argon2id$'
+check "no password in the database" eval "! in_db 'pa55-Word!x'"
+rc=0
+printf 'new-Pass-123\n' | "$bin" --db "$db" user passwd alice --password-stdin >out 2>err || rc=$?
+check "user passwd --password-stdin exits 0" status_is 0
+rc=0
+"$bin" --db "$db" user passwd alice </dev/null >out 2>err || rc=$?
+check "user passwd without a password off a terminal exits 2" usage_error
+gh --db "$db" user passwd nobody --password 'new-Pass-123'
+check "user passwd of an unknown user exits 1" eval 'status_is 1 && one_error_line'
+gh --db "$db" user remove alice
+check "user remove exits 0" status_is 0
+gh --db "$db" user list
+check "user list no longer shows the removed user" eval '! out_has "^alice	"'
+gh --db "$db" user remove alice
+check "user remove of an unknown user exits 1 with one line" eval 'status_is 1 && one_error_line'
+
+# ---- clients ----
+gh --db "$db" client add --id game1 --redirect-uri https://oauth2.example.com/code \
+    --scope "openid profile email" --name "Game One"
+check "client add (generated secret) exits 0" status_is 0
+check "client add prints the secret exactly once" \
+    eval '[ "$(grep -c "^client_secret: " out)" = 1 ]'
+secret=$(sed -n 's/^client_secret: //p' out)
+check "the generated secret is 256 bits of base64url" eval '[[ "$secret" =~ ^[A-Za-z0-9_-]{43}$ ]]'
+check "the secret is not stored in the clear" eval '! in_db "$secret"'
+check "its digest is stored" in_db 'hmac-sha256$'
+gh --db "$db" client show game1
+check "client show exits 0 with JSON" eval 'status_is 0 && out_has "\"client_id\": \"game1\""'
+check "client show lists the redirect URI and grants" \
+    eval 'out_has "https://oauth2.example.com/code" && out_has "authorization_code" && out_has "refresh_token"'
+check "client show never shows the secret" out_lacks "$secret"
+check "client show never shows the digest" eval 'out_lacks hmac-sha256 && out_lacks digest'
+gh --db "$db" client list
+check "client list: one tab-separated line" \
+    eval 'out_has "^game1	Game One	authorization_code,refresh_token	https://oauth2.example.com/code$"'
+check "client list never shows the secret" out_lacks "$secret"
+gh --db "$db" client add --id game1 --redirect-uri https://oauth2.example.com/code
+check "client add: duplicate exits 1 with one line" eval 'status_is 1 && one_error_line'
+check "client add: duplicate prints no secret" eval '! grep -q client_secret out'
+gh --db "$db" client add --id svc --secret 's3cret-service' --grant client_credentials
+check "client add with --secret and client_credentials only" \
+    eval 'status_is 0 && ! grep -q "^client_secret:" out'
+gh --db "$db" client add --id spa --public --redirect-uri http://127.0.0.1:3000/cb
+check "client add --public prints no secret" eval 'status_is 0 && ! grep -q "^client_secret:" out'
+gh --db "$db" client show spa
+check "a public client authenticates with 'none'" out_has '"token_endpoint_auth_method": "none"'
+gh --db "$db" client remove spa
+check "client remove exits 0" status_is 0
+gh --db "$db" client show spa
+check "client show of a removed client exits 1 with one line" \
+    eval 'status_is 1 && one_error_line && err_has "spa"'
+
+# ---- signing keys ----
+gh --db "$db" keys list
+check "keys list on a new database is empty" eval 'status_is 0 && [ ! -s out ]'
+gh --db "$db" keys rotate
+check "keys rotate exits 0 and prints the kid" eval 'status_is 0 && [ "$(wc -l <out)" = 1 ]'
+kid1=$(cat out)
+gh --db "$db" keys rotate
+kid2=$(cat out)
+gh --db "$db" keys list
+check "after two rotations there are 2 keys" eval '[ "$(wc -l <out)" = 2 ]'
+check "the new key signs" out_has "^$kid2	RS256	[0-9T:-]+Z	signing$"
+check "the previous key is retiring" out_has "^$kid1	RS256	[0-9T:-]+Z	retiring until [0-9T:-]+Z$"
+check "keys list shows no private key material" eval 'out_lacks "\"d\"" && out_lacks "{"'
+GATEHOUSE_SIGNING_ALG=ES256 gh --db "$db" keys rotate
+kid3=$(cat out)
+gh --db "$db" keys list
+check "keys rotate follows signing_alg (ES256)" out_has "^$kid3	ES256	.*	signing$"
+check "three keys after three rotations, one signing" \
+    eval '[ "$(wc -l <out)" = 3 ] && [ "$(grep -c "	signing$" out)" = 1 ]'
+
+# ---- precedence: --db flag > GATEHOUSE_DB > config file ----
+printf '[server]\ndb = sqlite:%s/file.db\n' "$tmp" >gh.ini
+gh --config gh.ini user add --username from-file --password 'pa55-Word!x'
+GATEHOUSE_DB="sqlite:$tmp/env.db" gh --config gh.ini user add --username from-env \
+    --password 'pa55-Word!x'
+GATEHOUSE_DB="sqlite:$tmp/env.db" gh --config gh.ini --db "sqlite:$tmp/flag.db" \
+    user add --username from-flag --password 'pa55-Word!x'
+listed() { "$bin" --db "sqlite:$tmp/$1" user list | cut -f1 | sort | tr '\n' ' '; }
+check "the config file's db is used without env or flag" eval '[ "$(listed file.db)" = "from-file " ]'
+check "GATEHOUSE_DB overrides the config file" eval '[ "$(listed env.db)" = "from-env " ]'
+check "--db overrides GATEHOUSE_DB and the file" eval '[ "$(listed flag.db)" = "from-flag " ]'
+gh --config missing.ini user list
+check "a missing config file exits 1 with one line" eval 'status_is 1 && one_error_line'
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

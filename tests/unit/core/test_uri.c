@@ -1,0 +1,97 @@
+/* Unit tests for uri_is_valid_redirect(): what a client may register as a
+ * redirect URI. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/uri.h"
+
+static void test_accepts_plain_uris(void **state)
+{
+    (void)state;
+    assert_true(uri_is_valid_redirect("https://oauth2.example.com/code"));
+    assert_true(uri_is_valid_redirect("http://127.0.0.1:8081/oauth2/callback?platform=ottm"));
+    assert_true(uri_is_valid_redirect("http://localhost"));
+    assert_true(uri_is_valid_redirect("https://[::1]:8443/cb"));
+    assert_true(uri_is_valid_redirect("https://a.example/cb?x=%2F&y=a+b;z=~"));
+    assert_true(uri_is_valid_redirect("https://example.com:65535/"));
+}
+
+static void test_refuses_other_schemes(void **state)
+{
+    (void)state;
+    assert_false(uri_is_valid_redirect("ftp://example.com/cb"));
+    assert_false(uri_is_valid_redirect("HTTPS://example.com/cb"));
+    assert_false(uri_is_valid_redirect("javascript:alert(1)"));
+    assert_false(uri_is_valid_redirect("//example.com/cb"));
+    assert_false(uri_is_valid_redirect("/relative/cb"));
+    assert_false(uri_is_valid_redirect(""));
+    assert_false(uri_is_valid_redirect(NULL));
+}
+
+static void test_refuses_fragment_and_userinfo(void **state)
+{
+    (void)state;
+    assert_false(uri_is_valid_redirect("https://example.com/cb#frag"));
+    assert_false(uri_is_valid_redirect("https://example.com/cb?a=1#"));
+    assert_false(uri_is_valid_redirect("https://user@example.com/cb"));
+    assert_false(uri_is_valid_redirect("https://evil.example@good.example/cb"));
+}
+
+static void test_refuses_bad_host_and_port(void **state)
+{
+    (void)state;
+    assert_false(uri_is_valid_redirect("https:///cb"));
+    assert_false(uri_is_valid_redirect("https://"));
+    assert_false(uri_is_valid_redirect("https://.example.com/"));
+    assert_false(uri_is_valid_redirect("https://example.com:/cb"));
+    assert_false(uri_is_valid_redirect("https://example.com:0/cb"));
+    assert_false(uri_is_valid_redirect("https://example.com:65536/cb"));
+    assert_false(uri_is_valid_redirect("https://example.com:123456/cb"));
+    assert_false(uri_is_valid_redirect("https://example.com:80x/cb"));
+    assert_false(uri_is_valid_redirect("https://[]/cb"));
+    assert_false(uri_is_valid_redirect("https://[::1/cb"));
+    assert_false(uri_is_valid_redirect("https://exa_mple.com/cb"));
+}
+
+static void test_refuses_bad_characters(void **state)
+{
+    (void)state;
+    assert_false(uri_is_valid_redirect("https://example.com/c b"));
+    assert_false(uri_is_valid_redirect("https://example.com/cb\n"));
+    assert_false(uri_is_valid_redirect("https://example.com/cb?x=<script>"));
+    assert_false(uri_is_valid_redirect("https://example.com/%zz"));
+    assert_false(uri_is_valid_redirect("https://example.com/%4"));
+    assert_false(uri_is_valid_redirect("https://example.com/\"q\""));
+}
+
+static void test_length_limit(void **state)
+{
+    (void)state;
+    char uri[URI_MAX_LEN + 2];
+    const char *prefix = "https://example.com/";
+    size_t n = strlen(prefix);
+    memcpy(uri, prefix, n);
+    memset(uri + n, 'a', URI_MAX_LEN - n);
+    uri[URI_MAX_LEN] = '\0';
+    assert_true(uri_is_valid_redirect(uri));
+    uri[URI_MAX_LEN] = 'a';
+    uri[URI_MAX_LEN + 1] = '\0';
+    assert_false(uri_is_valid_redirect(uri));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accepts_plain_uris),
+        cmocka_unit_test(test_refuses_other_schemes),
+        cmocka_unit_test(test_refuses_fragment_and_userinfo),
+        cmocka_unit_test(test_refuses_bad_host_and_port),
+        cmocka_unit_test(test_refuses_bad_characters),
+        cmocka_unit_test(test_length_limit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
