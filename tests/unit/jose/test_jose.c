@@ -449,6 +449,12 @@ static void test_refuse_shape(void **state)
     assert_int_equal(verify(F.ks_rsa, a, arena_strndup(a, token, (size_t)(dot2 - token))),
                      GH_ERR_INVALID);
     assert_int_equal(verify(F.ks_rsa, a, arena_printf(a, "%s.AAAA", token)), GH_ERR_INVALID);
+    /* four parts are malformed whatever the header says */
+    char *foreign = arena_printf(a, "%s.AAAA", sign_sample(F.ks_other, a));
+    assert_int_equal(verify(F.ks_rsa, a, foreign), GH_ERR_INVALID);
+    json_t *claims = NULL;
+    assert_int_equal(jose_jwt_peek(a, arena_printf(a, "%s.AAAA", token), &claims), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_peek(a, token, &claims), GH_OK);
     assert_int_equal(verify(F.ks_rsa, a, arena_printf(a, ".%s", strchr(token, '.') + 1)),
                      GH_ERR_INVALID);
     assert_int_equal(
