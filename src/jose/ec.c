@@ -9,7 +9,8 @@
 
 #include "jose/jose_int.h"
 
-#define COORD 32 /* bytes of a P-256 coordinate, scalar, R or S */
+#define COORD 32             /* bytes of a P-256 coordinate, scalar, R or S */
+#define SIG_LEN (COORD * 2u) /* R || S */
 
 cjose_jwk_t *jose_ec_generate(cjose_err *err)
 {
@@ -65,14 +66,14 @@ gh_status_t jose_ec_sig_to_jws(const unsigned char *der, size_t n, unsigned char
     ECDSA_SIG_free(sig);
     if (!ok)
         return GH_ERR_CRYPTO;
-    *out_len = 2 * COORD;
+    *out_len = SIG_LEN;
     return GH_OK;
 }
 
 gh_status_t jose_ec_sig_from_jws(const unsigned char *jws, size_t n, unsigned char *out,
                                  size_t *out_len)
 {
-    if (n != 2 * COORD) /* RFC 7518 §3.4: exactly R || S */
+    if (n != SIG_LEN) /* RFC 7518 §3.4: exactly R || S */
         return GH_ERR_CRYPTO;
     gh_status_t st = GH_ERR_NOMEM;
     ECDSA_SIG *sig = ECDSA_SIG_new();

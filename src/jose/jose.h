@@ -63,8 +63,9 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
 
 /* Verifies the token's signature with the key its kid names. On GH_OK *claims
  * is the payload object (released with the arena) and *typ the header typ (or
- * NULL). GH_ERR_INVALID for anything malformed, GH_ERR_CRYPTO for a bad
- * signature, unknown kid or an algorithm other than the key's. */
+ * NULL; typ itself may be NULL when the caller does not need it). GH_ERR_INVALID for anything
+ * malformed, GH_ERR_CRYPTO for a bad signature, unknown kid or an algorithm other than the key's.
+ */
 gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
                             const char **typ);
 

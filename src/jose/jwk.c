@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/encoding.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "jose/jose_int.h"
 
@@ -151,11 +152,11 @@ gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **pri
     char *text = NULL;
     json_t *jwk = NULL;
     cjose_jwk_t *key = ops->generate(&err);
-    if (!key)
+    text = key ? cjose_jwk_to_json(key, true, &err) : NULL;
+    if (!text) {
+        log_event(LOG_ERROR, "jose_key_generate", "alg", ops->name, "error", err.message, NULL);
         goto out;
-    text = cjose_jwk_to_json(key, true, &err);
-    if (!text)
-        goto out;
+    }
     jwk = json_loads(text, 0, NULL);
     st = jwk ? finish_jwk(a, jwk, ops, kid, private_jwk) : GH_ERR_NOMEM;
 out:

@@ -189,7 +189,7 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
         st = verify_sig(key, token, (size_t)(parts[2].p - 1 - token), parts[2]);
     if (st == GH_OK)
         st = decode_object(a, parts[1], &payload);
-    if (st == GH_OK && t && !(t = arena_strdup(a, t)))
+    if (st == GH_OK && typ && t && !(t = arena_strdup(a, t)))
         st = GH_ERR_NOMEM;
     json_decref(hdr);
     if (st != GH_OK) {
@@ -199,7 +199,8 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
     st = adopt(a, payload);
     if (st == GH_OK) {
         *claims = payload;
-        *typ = t;
+        if (typ)
+            *typ = t;
     }
     return st;
 }

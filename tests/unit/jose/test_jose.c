@@ -1,0 +1,715 @@
+/* Tests of src/jose: key generation and RFC 7638 kids, keysets and their
+ * public JWKS, JWT round trips, every way a token must be refused, rotation,
+ * concurrent use of one keyset, and (printed, not asserted) signing speed.
+ *
+ * Tokens with chosen headers are made by forge(), which signs with the real
+ * private key through OpenSSL, so a refusal is caused by what the test
+ * changed and not by a broken signature. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/hmac.h>
+
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "jose/jose.h"
+#include "jose/jose_int.h"
+
+#define ARENA_CAP (1 << 20)
+
+/* RFC 7638 §3.1 */
+static const char RFC7638_JWK[] =
+    "{\"kty\":\"RSA\",\"n\":"
+    "\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aP"
+    "FFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-"
+    "65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
+    "bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\","
+    "\"e\":\"AQAB\",\"alg\":\"RS256\",\"kid\":\"2011-04-29\"}";
+static const char RFC7638_THUMBPRINT[] = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+
+/* Keys made once for all tests: rsa (signs in ks_rsa), old (kept in ks_rsa
+ * as a non-signing key; signs in ks_old), ec (ks_ec), other (ks_other). */
+static struct {
+    arena_t *arena;
+    char *rsa, *rsa_kid, *old, *old_kid, *ec, *ec_kid, *other, *other_kid;
+    jose_keyset_t *ks_rsa, *ks_old, *ks_ec, *ks_other;
+} F;
+
+static jose_keyset_t *keyset(const char *signer, const char *extra)
+{
+    jose_key_input_t in[2] = {{signer, true}, {extra, false}};
+    jose_keyset_t *ks = NULL;
+    assert_int_equal(jose_keyset_new(in, extra ? 2 : 1, &ks), GH_OK);
+    return ks;
+}
+
+static int setup(void **state)
+{
+    F.arena = arena_new(ARENA_CAP);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.rsa_kid, &F.rsa), GH_OK);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.old_kid, &F.old), GH_OK);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_ES256, &F.ec_kid, &F.ec), GH_OK);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.other_kid, &F.other), GH_OK);
+    F.ks_rsa = keyset(F.rsa, F.old);
+    F.ks_old = keyset(F.old, NULL);
+    F.ks_ec = keyset(F.ec, NULL);
+    F.ks_other = keyset(F.other, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    jose_keyset_free(F.ks_rsa);
+    jose_keyset_free(F.ks_old);
+    jose_keyset_free(F.ks_ec);
+    jose_keyset_free(F.ks_other);
+    arena_free(F.arena);
+    return 0;
+}
+
+static int arena_setup(void **state)
+{
+    *state = arena_new(ARENA_CAP);
+    return *state ? 0 : -1;
+}
+
+static int arena_teardown(void **state)
+{
+    arena_free(*state);
+    return 0;
+}
+
+static char *b64_text(arena_t *a, const char *s)
+{
+    return b64url_encode(a, s, strlen(s));
+}
+
+/* A token with the given header and payload texts, signed with the private
+ * JWK's key using digest md, its signature in the JWS form of the key type. */
+static char *forge(arena_t *a, const char *private_jwk, const char *md, const char *header,
+                   const char *payload)
+{
+    json_t *jwk = json_loads(private_jwk, 0, NULL);
+    const jose_alg_ops_t *ops = jose_alg_ops_by_kty(jose_member_str(jwk, "kty"));
+    EVP_PKEY *pkey = NULL;
+    assert_non_null(ops);
+    assert_int_equal(ops->import(jwk, &pkey), GH_OK);
+    json_decref(jwk);
+    char *input = arena_printf(a, "%s.%s", b64_text(a, header), b64_text(a, payload));
+    unsigned char der[JOSE_MAX_SIG], sig[JOSE_MAX_SIG];
+    size_t der_len = sizeof der, sig_len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestSignInit_ex(ctx, NULL, md, NULL, NULL, pkey, NULL), 1);
+    assert_int_equal(
+        EVP_DigestSign(ctx, der, &der_len, (const unsigned char *)input, strlen(input)), 1);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    if (ops->sig_to_jws) {
+        assert_int_equal(ops->sig_to_jws(der, der_len, sig, &sig_len), GH_OK);
+    } else {
+        memcpy(sig, der, der_len);
+        sig_len = der_len;
+    }
+    return arena_printf(a, "%s.%s", input, b64url_encode(a, sig, sig_len));
+}
+
+static char *header_for(arena_t *a, const char *alg, const char *kid)
+{
+    return arena_printf(a, "{\"alg\":\"%s\",\"kid\":\"%s\"}", alg, kid);
+}
+
+static gh_status_t verify(const jose_keyset_t *ks, arena_t *a, const char *token)
+{
+    json_t *claims = NULL;
+    const char *typ = NULL;
+    return jose_jwt_verify(ks, a, token, &claims, &typ);
+}
+
+static char *sign_sample(const jose_keyset_t *ks, arena_t *a)
+{
+    json_t *claims = json_pack("{ss si}", "sub", "alice", "exp", 2000000000);
+    char *token = NULL;
+    assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+    json_decref(claims);
+    return token;
+}
+
+/* The decoded part i (0, 1, 2) of a token, as NUL-terminated bytes. */
+static unsigned char *part(arena_t *a, const char *token, int i, size_t *len)
+{
+    const char *p = token;
+    for (int k = 0; k < i; k++)
+        p = strchr(p, '.') + 1;
+    size_t n = strcspn(p, ".");
+    unsigned char *out = arena_alloc(a, n + 1);
+    assert_int_equal(b64url_decode(p, n, out, n, len), GH_OK);
+    return out;
+}
+
+static void test_alg_names(void **state)
+{
+    jose_alg_t alg;
+    assert_int_equal(jose_alg_parse("RS256", &alg), GH_OK);
+    assert_int_equal(alg, JOSE_RS256);
+    assert_int_equal(jose_alg_parse("ES256", &alg), GH_OK);
+    assert_int_equal(alg, JOSE_ES256);
+    assert_string_equal(jose_alg_name(JOSE_RS256), "RS256");
+    assert_string_equal(jose_alg_name(JOSE_ES256), "ES256");
+    const char *bad[] = {"none", "HS256", "RS384", "rs256", "", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(jose_alg_parse(bad[i], &alg), GH_ERR_INVALID);
+}
+
+static void test_thumbprint_rfc7638(void **state)
+{
+    arena_t *a = *state;
+    char *t = NULL;
+    assert_int_equal(jose_jwk_thumbprint(a, RFC7638_JWK, &t), GH_OK);
+    assert_string_equal(t, RFC7638_THUMBPRINT);
+    /* the optional members and their order do not matter, the required ones do */
+    json_t *jwk = json_loads(RFC7638_JWK, 0, NULL);
+    json_object_del(jwk, "kid");
+    json_object_set_new(jwk, "use", json_string("sig"));
+    char *text = json_dumps(jwk, JSON_SORT_KEYS | JSON_INDENT(2));
+    assert_int_equal(jose_jwk_thumbprint(a, text, &t), GH_OK);
+    assert_string_equal(t, RFC7638_THUMBPRINT);
+    free(text);
+    json_object_set_new(jwk, "e", json_string("AQAC"));
+    text = json_dumps(jwk, 0);
+    assert_int_equal(jose_jwk_thumbprint(a, text, &t), GH_OK);
+    assert_string_not_equal(t, RFC7638_THUMBPRINT);
+    free(text);
+    json_object_del(jwk, "n");
+    text = json_dumps(jwk, 0);
+    assert_int_equal(jose_jwk_thumbprint(a, text, &t), GH_ERR_INVALID);
+    free(text);
+    json_decref(jwk);
+    assert_int_equal(jose_jwk_thumbprint(a, "{\"kty\":\"oct\",\"k\":\"AAAA\"}", &t),
+                     GH_ERR_INVALID);
+    assert_int_equal(jose_jwk_thumbprint(a, "not json", &t), GH_ERR_INVALID);
+}
+
+/* The generated JWK carries kid = thumbprint, alg and use, and its private part. */
+static void check_generated(arena_t *a, const char *jwk_text, const char *kid, const char *alg,
+                            const char *private_member)
+{
+    char *t = NULL;
+    assert_int_equal(jose_jwk_thumbprint(a, jwk_text, &t), GH_OK);
+    assert_string_equal(t, kid);
+    assert_int_equal(strlen(kid), 43);
+    json_t *jwk = json_loads(jwk_text, 0, NULL);
+    assert_string_equal(jose_member_str(jwk, "kid"), kid);
+    assert_string_equal(jose_member_str(jwk, "alg"), alg);
+    assert_string_equal(jose_member_str(jwk, "use"), "sig");
+    assert_non_null(jose_member_str(jwk, private_member));
+    json_decref(jwk);
+}
+
+static void test_generate(void **state)
+{
+    arena_t *a = *state;
+    check_generated(a, F.rsa, F.rsa_kid, "RS256", "d");
+    check_generated(a, F.ec, F.ec_kid, "ES256", "d");
+    json_t *jwk = json_loads(F.ec, 0, NULL);
+    assert_string_equal(jose_member_str(jwk, "crv"), "P-256");
+    json_decref(jwk);
+    assert_string_not_equal(F.rsa_kid, F.old_kid);
+    assert_string_equal(jose_keyset_kid(F.ks_rsa), F.rsa_kid);
+    assert_int_equal(jose_keyset_alg(F.ks_rsa), JOSE_RS256);
+    assert_string_equal(jose_keyset_kid(F.ks_ec), F.ec_kid);
+    assert_int_equal(jose_keyset_alg(F.ks_ec), JOSE_ES256);
+}
+
+/* Every JWKS entry holds exactly the members named in allowed (NULL-ended),
+ * all strings, and its kid is its thumbprint. */
+static void check_jwks(arena_t *a, const jose_keyset_t *ks, size_t count,
+                       const char *const *allowed)
+{
+    size_t len = 0, nallowed = 0;
+    const char *text = jose_keyset_jwks(ks, &len);
+    assert_int_equal(len, strlen(text));
+    json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+    assert_int_equal(json_object_size(doc), 1);
+    json_t *keys = json_object_get(doc, "keys");
+    assert_int_equal(json_array_size(keys), count);
+    for (size_t i = 0; i < count; i++) {
+        json_t *key = json_array_get(keys, i);
+        for (nallowed = 0; allowed[nallowed]; nallowed++)
+            assert_true(json_is_string(json_object_get(key, allowed[nallowed])));
+        assert_int_equal(json_object_size(key), nallowed);
+        assert_string_equal(jose_member_str(key, "use"), "sig");
+        char *kt = NULL, *entry = json_dumps(key, 0);
+        assert_int_equal(jose_jwk_thumbprint(a, entry, &kt), GH_OK);
+        assert_string_equal(kt, jose_member_str(key, "kid"));
+        free(entry);
+    }
+    json_decref(doc);
+}
+
+static void test_jwks_public_only(void **state)
+{
+    arena_t *a = *state;
+    static const char *const rsa[] = {"kty", "kid", "use", "alg", "n", "e", NULL};
+    static const char *const ec[] = {"kty", "kid", "use", "alg", "crv", "x", "y", NULL};
+    check_jwks(a, F.ks_rsa, 2, rsa);
+    check_jwks(a, F.ks_ec, 1, ec);
+    const char *jwks = jose_keyset_jwks(F.ks_rsa, NULL);
+    assert_non_null(strstr(jwks, F.rsa_kid));
+    assert_non_null(strstr(jwks, F.old_kid));
+    const char *secret[] = {"\"d\"", "\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\""};
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        assert_null(strstr(jwks, secret[i]));
+        assert_null(strstr(jose_keyset_jwks(F.ks_ec, NULL), secret[i]));
+    }
+}
+
+static void roundtrip(arena_t *a, const jose_keyset_t *ks, const char *alg, size_t sig_bytes)
+{
+    json_t *claims = json_pack("{ss si s[ss] s{sb}}", "sub", "alice", "exp", 2000000000, "aud", "a",
+                               "b", "ext", "ok", 1);
+    char *token = NULL;
+    assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+
+    json_t *got = NULL;
+    const char *typ = NULL;
+    assert_int_equal(jose_jwt_verify(ks, a, token, &got, &typ), GH_OK);
+    assert_true(json_equal(got, claims));
+    assert_string_equal(typ, "at+jwt");
+
+    size_t len = 0;
+    json_t *hdr = json_loads((char *)part(a, token, 0, &len), 0, NULL);
+    assert_int_equal(json_object_size(hdr), 3);
+    assert_string_equal(jose_member_str(hdr, "alg"), alg);
+    assert_string_equal(jose_member_str(hdr, "kid"), jose_keyset_kid(ks));
+    json_decref(hdr);
+    part(a, token, 2, &len);
+    assert_int_equal(len, sig_bytes);
+
+    assert_int_equal(jose_jwt_sign(ks, a, NULL, claims, &token), GH_OK);
+    assert_int_equal(jose_jwt_verify(ks, a, token, &got, &typ), GH_OK);
+    assert_null(typ);
+    assert_null(strstr((char *)part(a, token, 0, &len), "typ"));
+    assert_int_equal(jose_jwt_verify(ks, a, token, &got, NULL), GH_OK);
+    json_decref(claims);
+
+    json_t *not_object = json_string("x");
+    assert_int_equal(jose_jwt_sign(ks, a, NULL, not_object, &token), GH_ERR_INVALID);
+    json_decref(not_object);
+}
+
+static void test_roundtrip_rs256(void **state)
+{
+    roundtrip(*state, F.ks_rsa, "RS256", 256);
+}
+
+static void test_roundtrip_es256(void **state)
+{
+    roundtrip(*state, F.ks_ec, "ES256", 64); /* raw R || S, not DER */
+}
+
+static void test_forge_sanity(void **state)
+{
+    arena_t *a = *state;
+    const char *payload = "{\"sub\":\"x\"}";
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", header_for(a, "RS256", F.rsa_kid), payload)),
+        GH_OK);
+    assert_int_equal(
+        verify(F.ks_ec, a, forge(a, F.ec, "SHA256", header_for(a, "ES256", F.ec_kid), payload)),
+        GH_OK);
+}
+
+static void test_refuse_alg_none(void **state)
+{
+    arena_t *a = *state;
+    const char *hdr = header_for(a, "none", F.rsa_kid);
+    char *unsigned_token =
+        arena_printf(a, "%s.%s.", b64_text(a, hdr), b64_text(a, "{\"sub\":\"x\"}"));
+    assert_int_equal(verify(F.ks_rsa, a, unsigned_token), GH_ERR_INVALID);
+    /* even with a signature that is good for the bytes */
+    char *signed_none = forge(a, F.rsa, "SHA256", hdr, "{\"sub\":\"x\"}");
+    assert_int_equal(verify(F.ks_rsa, a, signed_none), GH_ERR_CRYPTO);
+    /* and the same with the case changed */
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", header_for(a, "rs256", F.rsa_kid), "{}")),
+        GH_ERR_CRYPTO);
+}
+
+/* HS256 keyed with the public key's bytes, as an attacker who read the JWKS would. */
+static char *hs256(arena_t *a, const char *kid, const char *secret)
+{
+    char *input = arena_printf(a, "%s.%s", b64_text(a, header_for(a, "HS256", kid)),
+                               b64_text(a, "{\"sub\":\"admin\"}"));
+    unsigned char mac[32];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)input, strlen(input), mac,
+         &len);
+    return arena_printf(a, "%s.%s", input, b64url_encode(a, mac, len));
+}
+
+static void test_refuse_hs256(void **state)
+{
+    arena_t *a = *state;
+    json_t *jwks = json_loads(jose_keyset_jwks(F.ks_rsa, NULL), 0, NULL);
+    char *pub = json_dumps(json_array_get(json_object_get(jwks, "keys"), 0), JSON_COMPACT);
+    assert_int_equal(verify(F.ks_rsa, a, hs256(a, F.rsa_kid, pub)), GH_ERR_CRYPTO);
+    assert_int_equal(verify(F.ks_rsa, a, hs256(a, F.rsa_kid, jose_keyset_jwks(F.ks_rsa, NULL))),
+                     GH_ERR_CRYPTO);
+    assert_int_equal(verify(F.ks_rsa, a, hs256(a, F.rsa_kid, F.rsa)), GH_ERR_CRYPTO);
+    free(pub);
+    json_decref(jwks);
+}
+
+static void test_refuse_other_algs(void **state)
+{
+    arena_t *a = *state;
+    /* correctly signed with the right key, but with SHA-384 */
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA384", header_for(a, "RS384", F.rsa_kid), "{}")),
+        GH_ERR_CRYPTO);
+    /* an algorithm of the other key type */
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", header_for(a, "ES256", F.rsa_kid), "{}")),
+        GH_ERR_CRYPTO);
+    assert_int_equal(
+        verify(F.ks_ec, a, forge(a, F.ec, "SHA256", header_for(a, "RS256", F.ec_kid), "{}")),
+        GH_ERR_CRYPTO);
+}
+
+/* The token with character i of part p replaced by c. */
+static char *patch(arena_t *a, const char *token, int p, size_t i, char c)
+{
+    char *t = arena_strdup(a, token);
+    char *s = t;
+    for (int k = 0; k < p; k++)
+        s = strchr(s, '.') + 1;
+    s[i] = c;
+    return t;
+}
+
+static void flip_signature(arena_t *a, const jose_keyset_t *ks)
+{
+    char *token = sign_sample(ks, a);
+    size_t len = 0;
+    unsigned char *sig = part(a, token, 2, &len);
+    sig[len / 2] ^= 0x01;
+    char *hp = arena_strndup(a, token, (size_t)(strrchr(token, '.') - token));
+    char *bad = arena_printf(a, "%s.%s", hp, b64url_encode(a, sig, len));
+    assert_int_equal(verify(ks, a, token), GH_OK);
+    assert_int_equal(verify(ks, a, bad), GH_ERR_CRYPTO);
+    /* a signature one byte short */
+    bad = arena_printf(a, "%s.%s", hp, b64url_encode(a, sig, len - 1));
+    assert_int_equal(verify(ks, a, bad), GH_ERR_CRYPTO);
+}
+
+static void test_refuse_flipped_signature(void **state)
+{
+    flip_signature(*state, F.ks_rsa);
+    flip_signature(*state, F.ks_ec);
+}
+
+static void modify_payload(arena_t *a, const jose_keyset_t *ks)
+{
+    char *token = sign_sample(ks, a);
+    const char *dot1 = strchr(token, '.'), *dot2 = strrchr(token, '.');
+    char *bad = arena_printf(a, "%.*s.%s%s", (int)(dot1 - token), token,
+                             b64_text(a, "{\"sub\":\"mallory\",\"exp\":2000000000}"), dot2);
+    assert_int_equal(verify(ks, a, bad), GH_ERR_CRYPTO);
+}
+
+static void test_refuse_modified_payload(void **state)
+{
+    modify_payload(*state, F.ks_rsa);
+    modify_payload(*state, F.ks_ec);
+}
+
+static void test_refuse_kid(void **state)
+{
+    arena_t *a = *state;
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", header_for(a, "RS256", "nope"), "{}")),
+        GH_ERR_CRYPTO);
+    assert_int_equal(verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", "{\"alg\":\"RS256\"}", "{}")),
+                     GH_ERR_CRYPTO);
+    assert_int_equal(
+        verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", "{\"alg\":\"RS256\",\"kid\":7}", "{}")),
+        GH_ERR_CRYPTO);
+}
+
+static void test_refuse_shape(void **state)
+{
+    arena_t *a = *state;
+    char *token = sign_sample(F.ks_rsa, a);
+    const char *dot2 = strrchr(token, '.');
+    assert_int_equal(verify(F.ks_rsa, a, token), GH_OK);
+    assert_int_equal(verify(F.ks_rsa, a, arena_strndup(a, token, (size_t)(dot2 - token))),
+                     GH_ERR_INVALID);
+    assert_int_equal(verify(F.ks_rsa, a, arena_printf(a, "%s.AAAA", token)), GH_ERR_INVALID);
+    /* four parts are malformed whatever the header says */
+    char *foreign = arena_printf(a, "%s.AAAA", sign_sample(F.ks_other, a));
+    assert_int_equal(verify(F.ks_rsa, a, foreign), GH_ERR_INVALID);
+    json_t *claims = NULL;
+    assert_int_equal(jose_jwt_peek(a, arena_printf(a, "%s.AAAA", token), &claims), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_peek(a, token, &claims), GH_OK);
+    assert_int_equal(verify(F.ks_rsa, a, arena_printf(a, ".%s", strchr(token, '.') + 1)),
+                     GH_ERR_INVALID);
+    assert_int_equal(
+        verify(F.ks_rsa, a,
+               arena_printf(a, "%.*s..%s", (int)(strchr(token, '.') - token), token, dot2 + 1)),
+        GH_ERR_INVALID);
+    assert_int_equal(verify(F.ks_rsa, a, ""), GH_ERR_INVALID);
+    assert_int_equal(verify(F.ks_rsa, a, NULL), GH_ERR_INVALID);
+    const char bad_chars[] = {'+', '/', '=', ' ', '%'};
+    for (size_t i = 0; i < sizeof bad_chars; i++) {
+        assert_int_equal(verify(F.ks_rsa, a, patch(a, token, 0, 3, bad_chars[i])), GH_ERR_INVALID);
+        assert_int_equal(verify(F.ks_rsa, a, patch(a, token, 2, 5, bad_chars[i])), GH_ERR_INVALID);
+    }
+    /* padding on the signature (256 bytes: 342 characters, padded 344) */
+    assert_int_equal(verify(F.ks_rsa, a, arena_printf(a, "%s==", token)), GH_ERR_INVALID);
+    /* a padded header */
+    const char *hdr = "{\"alg\":\"RS256\",\"kid\":\"x\"}"; /* 25 bytes: needs padding */
+    char *padded = arena_printf(a, "%s=%s", b64_text(a, hdr), strchr(token, '.'));
+    assert_int_equal(verify(F.ks_rsa, a, padded), GH_ERR_INVALID);
+}
+
+static void test_refuse_too_long(void **state)
+{
+    arena_t *a = *state;
+    char *hdr = header_for(a, "RS256", F.rsa_kid);
+    /* header ~70, signature 342, two dots: the payload text decides the length */
+    size_t fill = (JOSE_MAX_TOKEN - 70 - 342 - 2) * 3 / 4 - 40;
+    char *big = arena_alloc(a, fill + 1);
+    memset(big, 'x', fill);
+    char *ok = forge(a, F.rsa, "SHA256", hdr, arena_printf(a, "{\"pad\":\"%s\"}", big));
+    assert_true(strlen(ok) <= JOSE_MAX_TOKEN);
+    assert_int_equal(verify(F.ks_rsa, a, ok), GH_OK);
+    char *more = arena_alloc(a, fill + 200 + 1);
+    memset(more, 'x', fill + 200);
+    char *long_token = forge(a, F.rsa, "SHA256", hdr, arena_printf(a, "{\"pad\":\"%s\"}", more));
+    assert_true(strlen(long_token) > JOSE_MAX_TOKEN);
+    assert_int_equal(verify(F.ks_rsa, a, long_token), GH_ERR_INVALID);
+    json_t *claims = NULL;
+    assert_int_equal(jose_jwt_peek(a, long_token, &claims), GH_ERR_INVALID);
+}
+
+static void test_refuse_header(void **state)
+{
+    arena_t *a = *state;
+    const char *bad[] = {
+        "[\"RS256\"]",
+        "\"RS256\"",
+        "not json",
+        "{\"alg\":\"RS256\",\"kid\":\"%s\"} trailing",
+        "{\"alg\":\"RS256\",\"alg\":\"none\",\"kid\":\"%s\"}",
+        "{\"alg\":[\"RS256\"],\"kid\":\"%s\"}",
+        "{\"kid\":\"%s\"}",
+        "{\"alg\":\"RS256\",\"kid\":\"%s\",\"crit\":[\"exp\"],\"exp\":1}",
+        "{\"alg\":\"RS256\",\"kid\":\"%s\",\"typ\":5}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *hdr = strstr(bad[i], "%s") ? arena_printf(a, bad[i], F.rsa_kid) : (char *)bad[i];
+        assert_int_equal(verify(F.ks_rsa, a, forge(a, F.rsa, "SHA256", hdr, "{}")), GH_ERR_INVALID);
+    }
+}
+
+static void test_refuse_payload_not_object(void **state)
+{
+    arena_t *a = *state;
+    char *hdr = header_for(a, "RS256", F.rsa_kid);
+    const char *bad[] = {"[1]", "\"sub\"", "{\"a\":1,\"a\":2}", "{", "{}x"};
+    json_t *claims = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *token = forge(a, F.rsa, "SHA256", hdr, bad[i]);
+        assert_int_equal(verify(F.ks_rsa, a, token), GH_ERR_INVALID);
+        assert_int_equal(jose_jwt_peek(a, token, &claims), GH_ERR_INVALID);
+    }
+}
+
+static void test_refuse_other_keyset(void **state)
+{
+    arena_t *a = *state;
+    char *token = sign_sample(F.ks_other, a);
+    assert_int_equal(verify(F.ks_other, a, token), GH_OK);
+    assert_int_equal(verify(F.ks_rsa, a, token), GH_ERR_CRYPTO);
+    /* the other key, claiming to be ours */
+    char *posing = forge(a, F.other, "SHA256", header_for(a, "RS256", F.rsa_kid), "{}");
+    assert_int_equal(verify(F.ks_rsa, a, posing), GH_ERR_CRYPTO);
+}
+
+static void test_rotation(void **state)
+{
+    arena_t *a = *state;
+    char *old_token = sign_sample(F.ks_old, a);
+    json_t *claims = NULL;
+    const char *typ = NULL;
+    assert_int_equal(jose_jwt_verify(F.ks_rsa, a, old_token, &claims, &typ), GH_OK);
+    assert_string_equal(json_string_value(json_object_get(claims, "sub")), "alice");
+    char *new_token = sign_sample(F.ks_rsa, a);
+    size_t len = 0;
+    assert_non_null(strstr((char *)part(a, new_token, 0, &len), F.rsa_kid));
+    assert_int_equal(verify(F.ks_old, a, new_token), GH_ERR_CRYPTO);
+}
+
+static void test_peek(void **state)
+{
+    arena_t *a = *state;
+    json_t *claims = NULL;
+    char *token =
+        forge(a, F.other, "SHA256", header_for(a, "RS256", "whatever"), "{\"sub\":\"bob\"}");
+    assert_int_equal(jose_jwt_peek(a, token, &claims), GH_OK);
+    assert_string_equal(json_string_value(json_object_get(claims, "sub")), "bob");
+    assert_int_equal(jose_jwt_peek(a, "a.b", &claims), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_peek(a, "a.b+.c", &claims), GH_ERR_INVALID);
+}
+
+/* The JWK text with member name set to value (or removed when value is NULL). */
+static char *edit_jwk(const char *jwk_text, const char *name, const char *value)
+{
+    json_t *jwk = json_loads(jwk_text, 0, NULL);
+    if (value)
+        json_object_set_new(jwk, name, json_string(value));
+    else
+        json_object_del(jwk, name);
+    char *text = json_dumps(jwk, 0);
+    json_decref(jwk);
+    return text;
+}
+
+static void keyset_fails(const char *a, bool a_signs, const char *b, bool b_signs, size_t n)
+{
+    jose_key_input_t in[2] = {{a, a_signs}, {b, b_signs}};
+    jose_keyset_t *ks = (jose_keyset_t *)&in; /* must stay untouched */
+    assert_int_equal(jose_keyset_new(in, n, &ks), GH_ERR_INVALID);
+    assert_ptr_equal(ks, (jose_keyset_t *)&in);
+}
+
+static void test_keyset_refuses(void **state)
+{
+    keyset_fails(F.rsa, false, F.old, false, 2);     /* nobody signs */
+    keyset_fails(F.rsa, true, F.old, true, 2);       /* two signers */
+    keyset_fails(F.rsa, true, F.rsa, false, 2);      /* the same kid twice */
+    keyset_fails(F.rsa, true, NULL, false, 0);       /* no keys */
+    keyset_fails("{\"kty\":", true, NULL, false, 1); /* not JSON */
+    keyset_fails(NULL, true, NULL, false, 1);        /* nothing */
+    keyset_fails(RFC7638_JWK, true, NULL, false, 1); /* public only */
+    const struct {
+        const char *jwk, *name, *value;
+    } edits[] = {
+        {F.rsa, "d", NULL},      {F.rsa, "qi", NULL},    {F.rsa, "alg", "RS384"},
+        {F.rsa, "alg", "ES256"}, {F.rsa, "alg", NULL},   {F.rsa, "kid", ""},
+        {F.rsa, "kid", NULL},    {F.rsa, "use", "enc"},  {F.rsa, "n", "AQAB"},
+        {F.rsa, "e", "AQAC"},    {F.ec, "alg", "RS256"}, {F.ec, "crv", "P-384"},
+        {F.ec, "d", "AQAB"}, /* a private key that does not match the public point */
+        {F.ec, "x", "AQAB"},     {F.ec, "y", NULL},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *text = edit_jwk(edits[i].jwk, edits[i].name, edits[i].value);
+        keyset_fails(text, true, NULL, false, 1);
+        free(text);
+    }
+}
+
+#define THREADS 4
+#define ROUNDS 500
+
+static void *worker(void *arg)
+{
+    int *ok = arg;
+    json_t *claims = json_pack("{ss}", "sub", "thread");
+    for (int i = 0; i < ROUNDS; i++) {
+        arena_t *a = arena_new(ARENA_CAP);
+        char *token = NULL;
+        json_t *got = NULL;
+        const char *typ = NULL;
+        json_object_set_new(claims, "i", json_integer(i));
+        if (jose_jwt_sign(F.ks_rsa, a, "at+jwt", claims, &token) == GH_OK &&
+            jose_jwt_verify(F.ks_rsa, a, token, &got, &typ) == GH_OK && json_equal(got, claims))
+            (*ok)++;
+        arena_free(a);
+    }
+    json_decref(claims);
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    pthread_t t[THREADS];
+    int ok[THREADS] = {0};
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, worker, &ok[i]), 0);
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(ok[i], ROUNDS);
+    }
+}
+
+static void measure(const jose_keyset_t *ks)
+{
+    json_t *claims = json_pack("{ss ss si si ss}", "iss", "http://127.0.0.1:8080", "sub",
+                               "e68a06bf9f2d4496882877cbecad27eb", "iat", 1700000000, "exp",
+                               1700003599, "scope", "openid profile");
+    int signs = 0, verifies = 0;
+    uint64_t start = clock_mono_us(), sign_us = 0;
+    while (clock_mono_us() - start < 300000) {
+        arena_t *a = arena_new(ARENA_CAP);
+        char *token = NULL;
+        json_t *got = NULL;
+        const char *typ = NULL;
+        uint64_t t0 = clock_mono_us();
+        assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+        sign_us += clock_mono_us() - t0;
+        signs++;
+        assert_int_equal(jose_jwt_verify(ks, a, token, &got, &typ), GH_OK);
+        verifies++;
+        arena_free(a);
+    }
+    uint64_t total = clock_mono_us() - start;
+    printf("# %s: %.0f signs/s, %.0f verifies/s (one thread)\n", jose_alg_name(jose_keyset_alg(ks)),
+           signs * 1e6 / (double)sign_us, verifies * 1e6 / (double)(total - sign_us));
+    json_decref(claims);
+}
+
+static void test_speed(void **state)
+{
+    measure(F.ks_rsa);
+    measure(F.ks_ec);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_alg_names),
+        T(test_thumbprint_rfc7638),
+        T(test_generate),
+        T(test_jwks_public_only),
+        T(test_roundtrip_rs256),
+        T(test_roundtrip_es256),
+        T(test_forge_sanity),
+        T(test_refuse_alg_none),
+        T(test_refuse_hs256),
+        T(test_refuse_other_algs),
+        T(test_refuse_flipped_signature),
+        T(test_refuse_modified_payload),
+        T(test_refuse_kid),
+        T(test_refuse_shape),
+        T(test_refuse_too_long),
+        T(test_refuse_header),
+        T(test_refuse_payload_not_object),
+        T(test_refuse_other_keyset),
+        T(test_rotation),
+        T(test_peek),
+        T(test_keyset_refuses),
+        T(test_threads),
+        T(test_speed),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
