@@ -211,15 +211,21 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
     return bind_args(q, fmt, ap);
 }
 
-static gh_status_t step(sq_t *q)
+/* Steps once; *row tells whether a row came back. */
+static gh_status_t step(sq_t *q, bool *row)
 {
     int rc = sqlite3_step(q->st);
     q->col = 0;
-    if (rc == SQLITE_ROW)
-        return GH_OK;
-    if (rc == SQLITE_DONE)
-        return GH_ERR_NOT_FOUND;
+    *row = rc == SQLITE_ROW;
     return status_of(q->conn->db, rc, q->op);
+}
+
+/* Steps to the next row: GH_OK, GH_ERR_NOT_FOUND past the last, or an error. */
+static gh_status_t step_row(sq_t *q)
+{
+    bool row = false;
+    gh_status_t st = step(q, &row);
+    return st == GH_OK && !row ? GH_ERR_NOT_FOUND : st;
 }
 
 gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt, ...)
@@ -228,12 +234,12 @@ gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, con
     va_start(ap, fmt);
     gh_status_t st = start(s, id, op, q, fmt, ap);
     va_end(ap);
-    return st == GH_OK ? step(q) : st;
+    return st == GH_OK ? step_row(q) : st;
 }
 
 gh_status_t sq_next(sq_t *q)
 {
-    return step(q);
+    return step_row(q);
 }
 
 void sq_end(sq_t *q)
@@ -272,11 +278,10 @@ static gh_status_t exec_va(sqlite_store_t *s, query_t id, const char *op, int *c
                            const char *fmt, va_list ap)
 {
     sq_t q;
+    bool row = false;
     gh_status_t st = start(s, id, op, &q, fmt, ap);
     if (st == GH_OK)
-        st = step(&q);
-    if (st == GH_ERR_NOT_FOUND) /* SQLITE_DONE: the statement ran to its end */
-        st = GH_OK;
+        st = step(&q, &row);
     *changes = st == GH_OK ? sqlite3_changes(q.conn->db) : 0;
     sq_end(&q);
     return st;
@@ -311,7 +316,7 @@ gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn rea
     gh_status_t st = start(s, id, op, &q, fmt, ap);
     va_end(ap);
     if (st == GH_OK)
-        st = step(&q);
+        st = step_row(&q);
     if (st == GH_OK)
         st = read(&q, a, row);
     sq_end(&q);
