@@ -17,6 +17,7 @@
 #include "core/log.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define RETRY_SLEEP_MS 10
 
 /* Per connection: durability first (nothing acknowledged may be lost). */
 static const char PRAGMAS[] = "PRAGMA journal_mode = WAL;"
@@ -107,6 +108,22 @@ static void on_thread_exit(void *p)
     conn_free(c);
 }
 
+/* Applies PRAGMAS. Switching a fresh database to WAL takes an exclusive lock
+ * and SQLite may answer SQLITE_BUSY at once, without its busy handler, while
+ * another process does the same; so that step is retried up to the timeout. */
+static int configure(sqlite3 *db)
+{
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    int rc = sqlite3_exec(db, PRAGMAS, NULL, NULL, NULL);
+    for (int waited = 0; (rc & 0xff) == SQLITE_BUSY && waited < BUSY_TIMEOUT_MS;
+         waited += RETRY_SLEEP_MS) {
+        sqlite3_sleep(RETRY_SLEEP_MS);
+        rc = sqlite3_exec(db, PRAGMAS, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
 static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
 {
     conn_t *c = calloc(1, sizeof *c);
@@ -115,11 +132,8 @@ static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
     c->owner = s;
     int rc = sqlite3_open_v2(
         s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(c->db, 1);
-        sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-        rc = sqlite3_exec(c->db, PRAGMAS, NULL, NULL, NULL);
-    }
+    if (rc == SQLITE_OK)
+        rc = configure(c->db);
     if (rc != SQLITE_OK) {
         log_sqlite(LOG_ERROR, c->db, rc, "connect");
         conn_free(c);
