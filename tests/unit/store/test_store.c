@@ -275,6 +275,17 @@ static void test_user_conflicts_and_missing(void **state)
     assert_int_equal(store_user_set_password(f->s, uniq(f, "nobody"), HASH), GH_ERR_NOT_FOUND);
 }
 
+static void test_user_missing_fields_invalid(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t no_sub = make_user(f, "nosub"), no_name = make_user(f, "noname"), got = {0};
+    no_sub.sub = NULL;
+    no_name.username = NULL;
+    assert_int_equal(store_user_add(f->s, &no_sub), GH_ERR_INVALID);
+    assert_int_equal(store_user_add(f->s, &no_name), GH_ERR_INVALID);
+    assert_int_equal(store_user_find(f->s, f->a, uniq(f, "nosub"), &got), GH_ERR_NOT_FOUND);
+}
+
 static void test_user_set_password_and_remove(void **state)
 {
     fixture_t *f = *state;
@@ -435,6 +446,9 @@ static void test_code_take_once(void **state)
                      GH_ERR_CONFLICT);
     assert_non_null(got.family);
     assert_string_equal(got.family, family); /* the first redemption's family */
+    /* a replay after expiry is still a replay */
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 61, digest(f), &got),
+                     GH_ERR_CONFLICT);
 }
 
 static void test_code_expired_or_unknown(void **state)
@@ -809,6 +823,7 @@ int main(void)
         TEST(test_user_add_get_find),
         TEST(test_user_optional_fields_null),
         TEST(test_user_conflicts_and_missing),
+        TEST(test_user_missing_fields_invalid),
         TEST(test_user_set_password_and_remove),
         TEST(test_client_add_get),
         TEST(test_client_public_without_uris),
