@@ -160,12 +160,13 @@ static gh_status_t migrate(sqlite_store_t *s)
         if (strncmp(f->path, SCHEMA_DIR, strlen(SCHEMA_DIR)) != 0)
             continue;
         long version = migration_version(f->path);
-        if (version == 0) {
-            log_event(LOG_ERROR, "store", "op", "migrate", "path", f->path, "error",
-                      "migration file names start with their number: NNN_name.sql", NULL);
-            return GH_ERR_INTERNAL;
+        if (version > 0) {
+            st = migrate_one(s, version, f->data);
+            continue;
         }
-        st = migrate_one(s, version, f->data);
+        log_event(LOG_ERROR, "store", "op", "migrate", "path", f->path, "error",
+                  "migration file names start with their number: NNN_name.sql", NULL);
+        st = GH_ERR_INTERNAL;
     }
     return st;
 }
@@ -180,35 +181,50 @@ static void sqlite_close(store_t *base)
 
 static const store_ops_t SQLITE_OPS;
 
+/* A handle with no connection yet. */
+static gh_status_t sqlite_new(const char *path, sqlite_store_t **out)
+{
+    sqlite_store_t *s = calloc(1, sizeof *s);
+    gh_status_t st = GH_ERR_NOMEM;
+    if (!s || !(s->path = strdup(path)))
+        goto out;
+    st = sq_init(s);
+    if (st != GH_OK)
+        goto out;
+    s->base.ops = &SQLITE_OPS;
+    *out = s;
+    s = NULL;
+out:
+    if (s)
+        free(s->path);
+    free(s);
+    return st;
+}
+
 gh_status_t store_sqlite_open(const char *url, store_t **out)
 {
     const char *path = url + strlen(SCHEME);
     sqlite_store_t *s = NULL;
+    gh_status_t st = GH_ERR_INVALID;
     if (!*path) {
         log_event(LOG_ERROR, "store", "op", "open", "error", "sqlite: needs a file path", NULL);
-        return GH_ERR_INVALID;
+        goto out;
     }
-    gh_status_t st = make_parent_dirs(path);
+    st = make_parent_dirs(path);
     if (st == GH_OK)
         st = create_file(path);
-    if (st != GH_OK)
-        return st;
-    s = calloc(1, sizeof *s);
+    if (st == GH_OK)
+        st = sqlite_new(path, &s);
+    if (st == GH_OK)
+        st = migrate(s);
+    if (st == GH_OK) {
+        *out = &s->base;
+        s = NULL;
+    }
+out:
     if (s)
-        s->path = strdup(path);
-    if (!s || !s->path || sq_init(s) != GH_OK) {
-        free(s ? s->path : NULL);
-        free(s);
-        return GH_ERR_NOMEM;
-    }
-    s->base.ops = &SQLITE_OPS;
-    st = migrate(s);
-    if (st != GH_OK) {
         sqlite_close(&s->base);
-        return st;
-    }
-    *out = &s->base;
-    return GH_OK;
+    return st;
 }
 
 /* Deletes expired rows, at most once per PURGE_EVERY seconds of `now`; best

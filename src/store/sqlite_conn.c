@@ -17,6 +17,7 @@
 #include "core/log.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define RETRY_SLEEP_MS 10
 
 /* Per connection: durability first (nothing acknowledged may be lost). */
 static const char PRAGMAS[] = "PRAGMA journal_mode = WAL;"
@@ -107,6 +108,22 @@ static void on_thread_exit(void *p)
     conn_free(c);
 }
 
+/* Applies PRAGMAS. Switching a fresh database to WAL takes an exclusive lock
+ * and SQLite may answer SQLITE_BUSY at once, without its busy handler, while
+ * another process does the same; so that step is retried up to the timeout. */
+static int configure(sqlite3 *db)
+{
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    int rc = sqlite3_exec(db, PRAGMAS, NULL, NULL, NULL);
+    for (int waited = 0; (rc & 0xff) == SQLITE_BUSY && waited < BUSY_TIMEOUT_MS;
+         waited += RETRY_SLEEP_MS) {
+        sqlite3_sleep(RETRY_SLEEP_MS);
+        rc = sqlite3_exec(db, PRAGMAS, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
 static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
 {
     conn_t *c = calloc(1, sizeof *c);
@@ -115,11 +132,8 @@ static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
     c->owner = s;
     int rc = sqlite3_open_v2(
         s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(c->db, 1);
-        sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-        rc = sqlite3_exec(c->db, PRAGMAS, NULL, NULL, NULL);
-    }
+    if (rc == SQLITE_OK)
+        rc = configure(c->db);
     if (rc != SQLITE_OK) {
         log_sqlite(LOG_ERROR, c->db, rc, "connect");
         conn_free(c);
@@ -211,15 +225,21 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
     return bind_args(q, fmt, ap);
 }
 
-static gh_status_t step(sq_t *q)
+/* Steps once; *row tells whether a row came back. */
+static gh_status_t step(sq_t *q, bool *row)
 {
     int rc = sqlite3_step(q->st);
     q->col = 0;
-    if (rc == SQLITE_ROW)
-        return GH_OK;
-    if (rc == SQLITE_DONE)
-        return GH_ERR_NOT_FOUND;
+    *row = rc == SQLITE_ROW;
     return status_of(q->conn->db, rc, q->op);
+}
+
+/* Steps to the next row: GH_OK, GH_ERR_NOT_FOUND past the last, or an error. */
+static gh_status_t step_row(sq_t *q)
+{
+    bool row = false;
+    gh_status_t st = step(q, &row);
+    return st == GH_OK && !row ? GH_ERR_NOT_FOUND : st;
 }
 
 gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt, ...)
@@ -228,12 +248,12 @@ gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, con
     va_start(ap, fmt);
     gh_status_t st = start(s, id, op, q, fmt, ap);
     va_end(ap);
-    return st == GH_OK ? step(q) : st;
+    return st == GH_OK ? step_row(q) : st;
 }
 
 gh_status_t sq_next(sq_t *q)
 {
-    return step(q);
+    return step_row(q);
 }
 
 void sq_end(sq_t *q)
@@ -272,11 +292,10 @@ static gh_status_t exec_va(sqlite_store_t *s, query_t id, const char *op, int *c
                            const char *fmt, va_list ap)
 {
     sq_t q;
+    bool row = false;
     gh_status_t st = start(s, id, op, &q, fmt, ap);
     if (st == GH_OK)
-        st = step(&q);
-    if (st == GH_ERR_NOT_FOUND) /* SQLITE_DONE: the statement ran to its end */
-        st = GH_OK;
+        st = step(&q, &row);
     *changes = st == GH_OK ? sqlite3_changes(q.conn->db) : 0;
     sq_end(&q);
     return st;
@@ -311,7 +330,7 @@ gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn rea
     gh_status_t st = start(s, id, op, &q, fmt, ap);
     va_end(ap);
     if (st == GH_OK)
-        st = step(&q);
+        st = step_row(&q);
     if (st == GH_OK)
         st = read(&q, a, row);
     sq_end(&q);

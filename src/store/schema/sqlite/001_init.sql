@@ -2,9 +2,10 @@
 -- same way, so the pg/ migrations can mirror it. Timestamps are unix seconds.
 -- Secrets (codes, refresh tokens, session ids, client secrets) are stored only
 -- as digests. Removing a user or a client cascades to what hangs off it.
+-- Keys say NOT NULL because SQLite otherwise lets a TEXT PRIMARY KEY be NULL.
 
 CREATE TABLE users (
-    sub           TEXT PRIMARY KEY,
+    sub           TEXT NOT NULL PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
     email         TEXT,
@@ -15,7 +16,7 @@ CREATE TABLE users (
 
 -- Redirect URIs are newline-joined: a URI never holds a raw newline.
 CREATE TABLE clients (
-    id                        TEXT PRIMARY KEY,
+    id                        TEXT NOT NULL PRIMARY KEY,
     secret_digest             TEXT,
     name                      TEXT,
     redirect_uris             TEXT NOT NULL,
@@ -36,7 +37,7 @@ CREATE TABLE consents (
 CREATE INDEX consents_client ON consents (client_id);
 
 CREATE TABLE sessions (
-    digest     TEXT PRIMARY KEY,
+    digest     TEXT NOT NULL PRIMARY KEY,
     sub        TEXT NOT NULL REFERENCES users (sub) ON DELETE CASCADE,
     auth_time  BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
@@ -45,7 +46,7 @@ CREATE INDEX sessions_sub ON sessions (sub);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 
 CREATE TABLE codes (
-    digest         TEXT PRIMARY KEY,
+    digest         TEXT NOT NULL PRIMARY KEY,
     client_id      TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
     redirect_uri   TEXT NOT NULL,
     scope          TEXT NOT NULL,
@@ -63,7 +64,7 @@ CREATE INDEX codes_sub ON codes (sub);
 CREATE INDEX codes_expires ON codes (expires_at);
 
 CREATE TABLE refresh_tokens (
-    digest     TEXT PRIMARY KEY,
+    digest     TEXT NOT NULL PRIMARY KEY,
     family     TEXT NOT NULL,
     client_id  TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
     sub        TEXT REFERENCES users (sub) ON DELETE CASCADE,
@@ -81,7 +82,7 @@ CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
 
 -- retire_at is 0 while the key signs.
 CREATE TABLE signing_keys (
-    kid         TEXT PRIMARY KEY,
+    kid         TEXT NOT NULL PRIMARY KEY,
     alg         TEXT NOT NULL,
     private_jwk TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
@@ -90,6 +91,6 @@ CREATE TABLE signing_keys (
 CREATE INDEX signing_keys_created ON signing_keys (created_at);
 
 CREATE TABLE settings (
-    name  TEXT PRIMARY KEY,
+    name  TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
 );

@@ -1,0 +1,849 @@
+/* Storage conformance suite, written against store.h only so that every
+ * engine passes the same tests. The database is $GH_TEST_DB when set (the
+ * suite then only adds rows whose names carry a per-run random suffix, so it
+ * can share a server database), otherwise a fresh sqlite: file in a new
+ * temporary directory. Times are made up: the store never reads the clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/secret.h"
+#include "store/store.h"
+
+#define T0 INT64_C(1700000000)
+#define RACERS 8
+#define HASH "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+
+typedef struct {
+    store_t *s;
+    arena_t *a; /* per test */
+    char *url;
+    char dir[64]; /* temporary directory, "" when GH_TEST_DB is used */
+    char run[33]; /* random suffix of every name this run creates */
+} fixture_t;
+
+/* ---- fixture ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+static int group_setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    arena_t *a = arena_new(1 << 16);
+    const char *env = getenv("GH_TEST_DB");
+    assert_non_null(f);
+    strcpy(f->run, secret_hex_id(a, 16));
+    if (env && *env) {
+        f->url = strdup(env);
+    } else {
+        strcpy(f->dir, "/tmp/gh-store-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        /* the missing parent directories must be created by store_open */
+        assert_int_not_equal(asprintf(&f->url, "sqlite:%s/var/db/test.db", f->dir), -1);
+    }
+    arena_free(a);
+    assert_int_equal(store_open(f->url, &f->s), GH_OK);
+    *state = f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture_t *f = *state;
+    store_close(f->s);
+    if (f->dir[0])
+        nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    free(f->url);
+    free(f);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    fixture_t *f = *state;
+    f->a = arena_new(1 << 20);
+    return f->a ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    arena_free(f->a);
+    f->a = NULL;
+    return 0;
+}
+
+static bool is_sqlite(const fixture_t *f)
+{
+    return strncmp(f->url, "sqlite:", 7) == 0;
+}
+
+/* ---- helpers ---- */
+
+static const char *uniq(fixture_t *f, const char *base)
+{
+    const char *n = arena_printf(f->a, "%s-%s", base, f->run);
+    assert_non_null(n);
+    return n;
+}
+
+/* A random 64-hex-digit string, shaped like the digests the callers store. */
+static const char *digest(fixture_t *f)
+{
+    const char *d = secret_hex_id(f->a, 32);
+    assert_non_null(d);
+    return d;
+}
+
+static store_user_t make_user(fixture_t *f, const char *base)
+{
+    return (store_user_t){.sub = secret_hex_id(f->a, 16),
+                          .username = uniq(f, base),
+                          .password_hash = HASH,
+                          .email = arena_printf(f->a, "%s@example.test", base),
+                          .nickname = base,
+                          .created_at = T0};
+}
+
+static const char *add_user(fixture_t *f, const char *base)
+{
+    store_user_t u = make_user(f, base);
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    return u.sub;
+}
+
+static const char *add_client(fixture_t *f, const char *base)
+{
+    static const char *uris[] = {"https://rp.example/cb"};
+    store_client_t c = {.id = uniq(f, base),
+                        .secret_digest = "hmac-sha256$00$11",
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid profile",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN,
+                        .created_at = T0};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    return c.id;
+}
+
+static store_code_t put_code(fixture_t *f, const char *client, const char *sub, int64_t expires)
+{
+    store_code_t c = {.digest = digest(f),
+                      .client_id = client,
+                      .redirect_uri = "https://rp.example/cb",
+                      .scope = "openid profile",
+                      .sub = sub,
+                      .nonce = "n-0S6_WzA2Mj",
+                      .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                      .session_digest = digest(f),
+                      .auth_time = T0,
+                      .expires_at = expires};
+    assert_int_equal(store_code_put(f->s, &c), GH_OK);
+    return c;
+}
+
+static store_refresh_t put_refresh(fixture_t *f, const char *client, const char *sub,
+                                   int64_t expires)
+{
+    store_refresh_t r = {.digest = digest(f),
+                         .family = digest(f),
+                         .client_id = client,
+                         .sub = sub,
+                         .scope = "openid profile offline_access",
+                         .auth_time = T0 - 5,
+                         .issued_at = T0,
+                         .expires_at = expires};
+    assert_int_equal(store_refresh_put(f->s, &r), GH_OK);
+    return r;
+}
+
+static store_refresh_t next_refresh(fixture_t *f, int64_t issued_at)
+{
+    return (store_refresh_t){
+        .digest = digest(f), .issued_at = issued_at, .expires_at = issued_at + 3600};
+}
+
+static bool user_listed(fixture_t *f, const char *username)
+{
+    store_user_t *users = NULL;
+    size_t n = 0;
+    assert_int_equal(store_user_list(f->s, f->a, &users, &n), GH_OK);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(users[i].username, username))
+            return true;
+    return false;
+}
+
+static bool client_listed(fixture_t *f, const char *id)
+{
+    store_client_t *clients = NULL;
+    size_t n = 0;
+    assert_int_equal(store_client_list(f->s, f->a, &clients, &n), GH_OK);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(clients[i].id, id))
+            return true;
+    return false;
+}
+
+/* ---- opening ---- */
+
+static void test_open_rejects_bad_urls(void **state)
+{
+    store_t *s = NULL;
+    assert_int_equal(store_open("mysql://localhost/db", &s), GH_ERR_INVALID);
+    assert_int_equal(store_open("sqlite:", &s), GH_ERR_INVALID);
+    assert_int_equal(store_open("var/gatehouse.db", &s), GH_ERR_INVALID);
+    assert_null(s);
+    store_close(NULL);
+}
+
+static void test_engine_name(void **state)
+{
+    fixture_t *f = *state;
+    if (is_sqlite(f))
+        assert_string_equal(store_engine(f->s), "sqlite");
+    else
+        assert_non_null(store_engine(f->s));
+}
+
+/* ---- users ---- */
+
+static void test_user_add_get_find(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "alice"), got = {0};
+    u.name = "Alice Liddell";
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+
+    assert_int_equal(store_user_get(f->s, f->a, u.sub, &got), GH_OK);
+    assert_string_equal(got.sub, u.sub);
+    assert_string_equal(got.username, u.username);
+    assert_string_equal(got.password_hash, HASH);
+    assert_string_equal(got.email, u.email);
+    assert_string_equal(got.nickname, "alice");
+    assert_string_equal(got.name, "Alice Liddell");
+    assert_int_equal(got.created_at, T0);
+
+    memset(&got, 0, sizeof got);
+    assert_int_equal(store_user_find(f->s, f->a, u.username, &got), GH_OK);
+    assert_string_equal(got.sub, u.sub);
+    assert_true(user_listed(f, u.username));
+}
+
+static void test_user_optional_fields_null(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = {.sub = secret_hex_id(f->a, 16),
+                      .username = uniq(f, "bare"),
+                      .password_hash = HASH,
+                      .created_at = T0},
+                 got = {0};
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    assert_int_equal(store_user_find(f->s, f->a, u.username, &got), GH_OK);
+    assert_null(got.email);
+    assert_null(got.nickname);
+    assert_null(got.name);
+}
+
+static void test_user_conflicts_and_missing(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "bob"), same_name = make_user(f, "bob"),
+                 same_sub = make_user(f, "bob2"), got = {0};
+    same_sub.sub = u.sub;
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    assert_int_equal(store_user_add(f->s, &same_name), GH_ERR_CONFLICT);
+    assert_int_equal(store_user_add(f->s, &same_sub), GH_ERR_CONFLICT);
+
+    assert_int_equal(store_user_get(f->s, f->a, digest(f), &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_user_find(f->s, f->a, uniq(f, "nobody"), &got), GH_ERR_NOT_FOUND);
+    assert_null(got.sub); /* untouched on failure */
+    assert_int_equal(store_user_remove(f->s, uniq(f, "nobody")), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_user_set_password(f->s, uniq(f, "nobody"), HASH), GH_ERR_NOT_FOUND);
+}
+
+static void test_user_missing_fields_invalid(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t no_sub = make_user(f, "nosub"), no_name = make_user(f, "noname"), got = {0};
+    no_sub.sub = NULL;
+    no_name.username = NULL;
+    assert_int_equal(store_user_add(f->s, &no_sub), GH_ERR_INVALID);
+    assert_int_equal(store_user_add(f->s, &no_name), GH_ERR_INVALID);
+    assert_int_equal(store_user_find(f->s, f->a, uniq(f, "nosub"), &got), GH_ERR_NOT_FOUND);
+}
+
+static void test_user_set_password_and_remove(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "carol"), got = {0};
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    assert_int_equal(store_user_set_password(f->s, u.username, "$argon2id$new"), GH_OK);
+    assert_int_equal(store_user_find(f->s, f->a, u.username, &got), GH_OK);
+    assert_string_equal(got.password_hash, "$argon2id$new");
+
+    assert_int_equal(store_user_remove(f->s, u.username), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, u.sub, &got), GH_ERR_NOT_FOUND);
+    assert_false(user_listed(f, u.username));
+    assert_int_equal(store_user_remove(f->s, u.username), GH_ERR_NOT_FOUND);
+}
+
+/* ---- clients ---- */
+
+static void test_client_add_get(void **state)
+{
+    fixture_t *f = *state;
+    const char *uris[] = {"https://rp.example/cb", "http://127.0.0.1:9000/cb?x=1"};
+    const char *logout[] = {"https://rp.example/bye"};
+    store_client_t c = {.id = uniq(f, "rp"),
+                        .secret_digest = "hmac-sha256$aa$bb",
+                        .name = "Relying Party",
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 2,
+                        .post_logout_redirect_uris = logout,
+                        .post_logout_redirect_uri_count = 1,
+                        .scope = "openid profile email",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_CLIENT_CREDENTIALS,
+                        .created_at = T0 + 7},
+                   got = {0};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_OK);
+    assert_string_equal(got.id, c.id);
+    assert_string_equal(got.secret_digest, "hmac-sha256$aa$bb");
+    assert_string_equal(got.name, "Relying Party");
+    assert_int_equal(got.redirect_uri_count, 2);
+    assert_string_equal(got.redirect_uris[0], uris[0]);
+    assert_string_equal(got.redirect_uris[1], uris[1]);
+    assert_int_equal(got.post_logout_redirect_uri_count, 1);
+    assert_string_equal(got.post_logout_redirect_uris[0], logout[0]);
+    assert_string_equal(got.scope, "openid profile email");
+    assert_int_equal(got.grants, STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_CLIENT_CREDENTIALS);
+    assert_false(got.is_public);
+    assert_int_equal(got.created_at, T0 + 7);
+    assert_true(client_listed(f, c.id));
+}
+
+static void test_client_public_without_uris(void **state)
+{
+    fixture_t *f = *state;
+    store_client_t c = {.id = uniq(f, "spa"),
+                        .scope = "openid",
+                        .grants = STORE_GRANT_CLIENT_CREDENTIALS,
+                        .is_public = true,
+                        .created_at = T0},
+                   got = {0};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_OK);
+    assert_true(got.is_public);
+    assert_null(got.secret_digest);
+    assert_null(got.name);
+    assert_int_equal(got.redirect_uri_count, 0);
+    assert_int_equal(got.post_logout_redirect_uri_count, 0);
+}
+
+static void test_client_conflicts_and_missing(void **state)
+{
+    fixture_t *f = *state;
+    const char *bad[] = {"https://rp.example/cb\nhttps://evil.example/"};
+    store_client_t c = {.id = uniq(f, "rp-bad"),
+                        .redirect_uris = bad,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .created_at = T0},
+                   got = {0};
+    assert_int_equal(store_client_add(f->s, &c), GH_ERR_INVALID);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_ERR_NOT_FOUND);
+
+    const char *id = add_client(f, "rp-dup");
+    c.id = id;
+    c.redirect_uri_count = 0;
+    assert_int_equal(store_client_add(f->s, &c), GH_ERR_CONFLICT);
+
+    assert_int_equal(store_client_remove(f->s, id), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, id, &got), GH_ERR_NOT_FOUND);
+    assert_false(client_listed(f, id));
+    assert_int_equal(store_client_remove(f->s, id), GH_ERR_NOT_FOUND);
+}
+
+/* ---- consents ---- */
+
+static void test_consents(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dave"), *client = add_client(f, "rp-consent");
+    const char *scope = NULL;
+    assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_consent_put(f->s, sub, client, "openid", T0), GH_OK);
+    assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_OK);
+    assert_string_equal(scope, "openid");
+    assert_int_equal(store_consent_put(f->s, sub, client, "openid profile", T0 + 1), GH_OK);
+    assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_OK);
+    assert_string_equal(scope, "openid profile");
+    /* a consent needs a real user and client */
+    assert_int_equal(store_consent_put(f->s, digest(f), client, "openid", T0), GH_ERR_NOT_FOUND);
+}
+
+/* ---- sessions ---- */
+
+static void test_sessions(void **state)
+{
+    fixture_t *f = *state;
+    store_session_t sess = {.digest = digest(f),
+                            .sub = add_user(f, "erin"),
+                            .auth_time = T0,
+                            .expires_at = T0 + 100},
+                    got = {0};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 99, &got), GH_OK);
+    assert_string_equal(got.digest, sess.digest);
+    assert_string_equal(got.sub, sess.sub);
+    assert_int_equal(got.auth_time, T0);
+    assert_int_equal(got.expires_at, T0 + 100);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
+
+    assert_int_equal(store_session_delete(f->s, sess.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_session_delete(f->s, sess.digest), GH_ERR_NOT_FOUND);
+}
+
+/* ---- codes ---- */
+
+static void test_code_take_once(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "frank"), *client = add_client(f, "rp-code");
+    store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
+    const char *family = digest(f);
+
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 1, family, &got), GH_OK);
+    assert_string_equal(got.digest, c.digest);
+    assert_string_equal(got.client_id, client);
+    assert_string_equal(got.redirect_uri, c.redirect_uri);
+    assert_string_equal(got.scope, c.scope);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.nonce, c.nonce);
+    assert_string_equal(got.code_challenge, c.code_challenge);
+    assert_string_equal(got.session_digest, c.session_digest);
+    assert_string_equal(got.family, family);
+    assert_int_equal(got.auth_time, T0);
+    assert_int_equal(got.expires_at, T0 + 60);
+
+    memset(&got, 0, sizeof got);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 2, digest(f), &got),
+                     GH_ERR_CONFLICT);
+    assert_non_null(got.family);
+    assert_string_equal(got.family, family); /* the first redemption's family */
+    /* a replay after expiry is still a replay */
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 61, digest(f), &got),
+                     GH_ERR_CONFLICT);
+}
+
+static void test_code_expired_or_unknown(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "gina"), *client = add_client(f, "rp-code2");
+    store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 60, "fam", &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, digest(f), T0, "fam", &got), GH_ERR_NOT_FOUND);
+    assert_null(got.digest);
+    assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
+}
+
+/* ---- refresh tokens ---- */
+
+static void test_refresh_rotate(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "hank"), *client = add_client(f, "rp-rt");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
+    store_refresh_t next = next_refresh(f, T0 + 10);
+
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 1, &got), GH_OK);
+    assert_string_equal(got.family, r.family);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+                     GH_OK);
+    assert_string_equal(old.digest, r.digest);
+    assert_string_equal(old.sub, sub);
+    assert_int_equal(old.expires_at, T0 + 1000);
+
+    /* the old one is spent; the new one inherits family, sub, scope, auth_time */
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 11, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 11, &got), GH_OK);
+    assert_string_equal(got.family, r.family);
+    assert_string_equal(got.client_id, client);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.scope, r.scope);
+    assert_int_equal(got.auth_time, r.auth_time);
+    assert_int_equal(got.issued_at, T0 + 10);
+    assert_int_equal(got.expires_at, T0 + 10 + 3600);
+}
+
+static void test_refresh_reuse_revokes_family(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ivy"), *client = add_client(f, "rp-rt2");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
+    store_refresh_t next = next_refresh(f, T0 + 10), again = next_refresh(f, T0 + 20);
+
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+                     GH_OK);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, &again, &old),
+                     GH_ERR_CONFLICT);
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, again.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, &again, &old),
+                     GH_ERR_NOT_FOUND);
+}
+
+static void test_refresh_wrong_client_expired_unknown(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "jack"), *client = add_client(f, "rp-rt3");
+    const char *other = add_client(f, "rp-rt3-other");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got = {0}, old = {0};
+    store_refresh_t next = next_refresh(f, T0 + 10);
+
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, other, T0 + 10, &next, &old),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 10, &got), GH_OK);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 100, &next, &old),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, digest(f), client, T0, &next, &old),
+                     GH_ERR_NOT_FOUND);
+    assert_null(old.digest);
+}
+
+static void test_refresh_revoke_family_and_client_only(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-rt4");
+    store_refresh_t a = put_refresh(f, client, NULL, T0 + 100), got = {0};
+    store_refresh_t b = put_refresh(f, client, NULL, T0 + 100);
+    assert_int_equal(store_refresh_get(f->s, f->a, a.digest, T0, &got), GH_OK);
+    assert_null(got.sub);
+    assert_int_equal(store_refresh_revoke_family(f->s, a.family), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, a.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, b.digest, T0, &got), GH_OK);
+}
+
+/* ---- cascades ---- */
+
+static void test_user_remove_cascades(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "kate"), got_user = {0};
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    const char *client = add_client(f, "rp-cascade-u");
+    store_session_t sess = {.digest = digest(f), .sub = u.sub, .expires_at = T0 + 100}, got = {0};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_consent_put(f->s, u.sub, client, "openid", T0), GH_OK);
+    store_code_t c = put_code(f, client, u.sub, T0 + 60), got_code = {0};
+    store_refresh_t r = put_refresh(f, client, u.sub, T0 + 100), got_rt = {0};
+    const char *scope = NULL;
+
+    assert_int_equal(store_user_remove(f->s, u.username), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_consent_get(f->s, f->a, u.sub, client, &scope), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_user_get(f->s, f->a, u.sub, &got_user), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_client_get(f->s, f->a, client, &(store_client_t){0}), GH_OK);
+}
+
+static void test_client_remove_cascades(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "liam"), *client = add_client(f, "rp-cascade-c");
+    assert_int_equal(store_consent_put(f->s, sub, client, "openid", T0), GH_OK);
+    store_code_t c = put_code(f, client, sub, T0 + 60), got_code = {0};
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got_rt = {0};
+    store_user_t got_user = {0};
+    const char *scope = NULL;
+
+    assert_int_equal(store_client_remove(f->s, client), GH_OK);
+    assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &got_user), GH_OK);
+    /* nothing may hang off a client that does not exist */
+    assert_int_equal(store_code_put(f->s, &c), GH_ERR_NOT_FOUND);
+}
+
+/* ---- signing keys ---- */
+
+/* Position of kid in the list, or -1. */
+static int key_index(const store_key_t *keys, size_t n, const char *kid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(keys[i].kid, kid))
+            return (int)i;
+    return -1;
+}
+
+static void test_keys(void **state)
+{
+    fixture_t *f = *state;
+    const char *kid[3] = {uniq(f, "k1"), uniq(f, "k2"), uniq(f, "k3")};
+    store_key_t *keys = NULL;
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        store_key_t k = {.kid = kid[i],
+                         .alg = i ? "RS256" : "ES256",
+                         .private_jwk = "{\"kty\":\"RSA\"}",
+                         .created_at = T0 + i};
+        assert_int_equal(store_key_add(f->s, &k), GH_OK);
+        assert_int_equal(store_key_add(f->s, &k), GH_ERR_CONFLICT);
+    }
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    int i1 = key_index(keys, n, kid[0]), i2 = key_index(keys, n, kid[1]),
+        i3 = key_index(keys, n, kid[2]);
+    assert_true(i3 >= 0 && i3 < i2 && i2 < i1); /* newest first */
+    assert_string_equal(keys[i1].alg, "ES256");
+    assert_string_equal(keys[i1].private_jwk, "{\"kty\":\"RSA\"}");
+    assert_int_equal(keys[i1].created_at, T0);
+    assert_int_equal(keys[i1].retire_at, 0);
+
+    assert_int_equal(store_key_retire_others(f->s, kid[2], T0 + 500), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, T0 + 500);
+    assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 500);
+    assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
+
+    assert_int_equal(store_key_prune(f->s, T0 + 499), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_true(key_index(keys, n, kid[0]) >= 0);
+    assert_int_equal(store_key_prune(f->s, T0 + 500), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(key_index(keys, n, kid[0]), -1);
+    assert_int_equal(key_index(keys, n, kid[1]), -1);
+    assert_true(key_index(keys, n, kid[2]) >= 0);
+}
+
+/* ---- settings ---- */
+
+static void test_settings(void **state)
+{
+    fixture_t *f = *state;
+    const char *name = uniq(f, "cookie_key"), *value = NULL;
+    assert_int_equal(store_setting_get(f->s, f->a, name, &value), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_setting_init(f->s, f->a, name, "first", &value), GH_OK);
+    assert_string_equal(value, "first");
+    assert_int_equal(store_setting_init(f->s, f->a, name, "second", &value), GH_OK);
+    assert_string_equal(value, "first");
+    value = NULL;
+    assert_int_equal(store_setting_get(f->s, f->a, name, &value), GH_OK);
+    assert_string_equal(value, "first");
+}
+
+/* ---- concurrency ---- */
+
+typedef struct {
+    store_t *s;
+    pthread_barrier_t *go;
+    const char *digest, *client_id;
+    const char *family;   /* code race: the family this racer records */
+    store_refresh_t next; /* refresh race: this racer's successor */
+    gh_status_t st;
+    char seen_family[80]; /* code race: out->family after OK or CONFLICT */
+} racer_t;
+
+static void *take_code(void *p)
+{
+    racer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_code_t out = {0};
+    pthread_barrier_wait(r->go);
+    r->st = store_code_take(r->s, a, r->digest, T0 + 1, r->family, &out);
+    if (out.family)
+        snprintf(r->seen_family, sizeof r->seen_family, "%s", out.family);
+    arena_free(a);
+    return NULL;
+}
+
+static void *rotate_refresh(void *p)
+{
+    racer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_refresh_t old = {0};
+    pthread_barrier_wait(r->go);
+    r->st = store_refresh_rotate(r->s, a, r->digest, r->client_id, T0 + 1, &r->next, &old);
+    arena_free(a);
+    return NULL;
+}
+
+/* Starts RACERS threads on fn at once; returns the index of the one winner
+ * after checking every other lost with CONFLICT or NOT_FOUND. */
+static int race(racer_t *r, void *(*fn)(void *))
+{
+    pthread_t t[RACERS];
+    pthread_barrier_t go;
+    int winner = -1, wins = 0;
+    assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++) {
+        r[i].go = &go;
+        assert_int_equal(pthread_create(&t[i], NULL, fn, &r[i]), 0);
+    }
+    for (int i = 0; i < RACERS; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&go);
+    for (int i = 0; i < RACERS; i++) {
+        if (r[i].st == GH_OK) {
+            winner = i;
+            wins++;
+        } else if (r[i].st != GH_ERR_CONFLICT) {
+            assert_int_equal(r[i].st, GH_ERR_NOT_FOUND);
+        }
+    }
+    assert_int_equal(wins, 1);
+    return winner;
+}
+
+static void test_race_code_take(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "race-code"), *client = add_client(f, "rp-race-code");
+    store_code_t c = put_code(f, client, sub, T0 + 60);
+    racer_t r[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = c.digest, .family = digest(f)};
+    int w = race(r, take_code);
+    assert_string_equal(r[w].seen_family, r[w].family);
+    for (int i = 0; i < RACERS; i++)
+        if (r[i].st == GH_ERR_CONFLICT)
+            assert_string_equal(r[i].seen_family, r[w].family);
+}
+
+static void test_race_refresh_rotate(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "race-rt"), *client = add_client(f, "rp-race-rt");
+    store_refresh_t old = put_refresh(f, client, sub, T0 + 1000), got = {0};
+    racer_t r[RACERS];
+    bool reused = false;
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){
+            .s = f->s, .digest = old.digest, .client_id = client, .next = next_refresh(f, T0 + 1)};
+    int w = race(r, rotate_refresh);
+    for (int i = 0; i < RACERS; i++)
+        reused = reused || r[i].st == GH_ERR_CONFLICT;
+    /* a loser that saw the token used revoked the family, the winner's token too */
+    assert_int_equal(store_refresh_get(f->s, f->a, r[w].next.digest, T0 + 2, &got),
+                     reused ? GH_ERR_NOT_FOUND : GH_OK);
+    for (int i = 0; i < RACERS; i++)
+        if (i != w)
+            assert_int_equal(store_refresh_get(f->s, f->a, r[i].next.digest, T0 + 2, &got),
+                             GH_ERR_NOT_FOUND);
+}
+
+/* ---- reopening ---- */
+
+static void test_reopen_keeps_data(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "reopen"), got = {0};
+    const char *name = uniq(f, "reopen_key"), *value = NULL;
+    store_t *second = NULL;
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    assert_int_equal(store_setting_init(f->s, f->a, name, "kept", &value), GH_OK);
+
+    /* a second handle on the same database, as another process would open it;
+     * a migration run again would fail on its CREATE TABLE */
+    assert_int_equal(store_open(f->url, &second), GH_OK);
+    assert_int_equal(store_user_find(second, f->a, u.username, &got), GH_OK);
+    store_close(second);
+
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(store_open(f->url, &f->s), GH_OK);
+    assert_int_equal(store_user_find(f->s, f->a, u.username, &got), GH_OK);
+    assert_string_equal(got.sub, u.sub);
+    assert_int_equal(store_setting_get(f->s, f->a, name, &value), GH_OK);
+    assert_string_equal(value, "kept");
+}
+
+typedef struct {
+    const char *url;
+    pthread_barrier_t *go;
+    gh_status_t st;
+} opener_t;
+
+static void *open_fresh(void *p)
+{
+    opener_t *o = p;
+    store_t *s = NULL;
+    pthread_barrier_wait(o->go);
+    o->st = store_open(o->url, &s);
+    store_close(s);
+    return NULL;
+}
+
+/* Several processes starting on one fresh database all succeed. */
+static void test_concurrent_first_open(void **state)
+{
+    fixture_t *f = *state;
+    if (!f->dir[0])
+        skip(); /* needs a fresh database of its own */
+    opener_t o[RACERS];
+    pthread_t t[RACERS];
+    pthread_barrier_t go;
+    const char *url = arena_printf(f->a, "sqlite:%s/fresh/db/gatehouse.db", f->dir);
+    assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++) {
+        o[i] = (opener_t){.url = url, .go = &go, .st = GH_ERR_INTERNAL};
+        assert_int_equal(pthread_create(&t[i], NULL, open_fresh, &o[i]), 0);
+    }
+    for (int i = 0; i < RACERS; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&go);
+    for (int i = 0; i < RACERS; i++)
+        assert_int_equal(o[i].st, GH_OK);
+}
+
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TEST(test_open_rejects_bad_urls),
+        TEST(test_engine_name),
+        TEST(test_user_add_get_find),
+        TEST(test_user_optional_fields_null),
+        TEST(test_user_conflicts_and_missing),
+        TEST(test_user_missing_fields_invalid),
+        TEST(test_user_set_password_and_remove),
+        TEST(test_client_add_get),
+        TEST(test_client_public_without_uris),
+        TEST(test_client_conflicts_and_missing),
+        TEST(test_consents),
+        TEST(test_sessions),
+        TEST(test_code_take_once),
+        TEST(test_code_expired_or_unknown),
+        TEST(test_refresh_rotate),
+        TEST(test_refresh_reuse_revokes_family),
+        TEST(test_refresh_wrong_client_expired_unknown),
+        TEST(test_refresh_revoke_family_and_client_only),
+        TEST(test_user_remove_cascades),
+        TEST(test_client_remove_cascades),
+        TEST(test_keys),
+        TEST(test_settings),
+        TEST(test_race_code_take),
+        TEST(test_race_refresh_rotate),
+        TEST(test_reopen_keeps_data),
+        TEST(test_concurrent_first_open),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
