@@ -31,7 +31,7 @@ struct http_server {
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */
     http_metrics_t *metrics;
     uint16_t port;
-    atomic_uint in_flight; /* exchanges begun and not yet completed */
+    atomic_uint answering; /* requests being handled or answered, not yet completed */
 };
 
 typedef struct {
@@ -42,7 +42,7 @@ typedef struct {
     http_body_t body;
     uint64_t start_us;
     size_t route; /* index into the route table; route_count for none */
-    bool started, query_malformed, out_of_memory;
+    bool started, answering, query_malformed, out_of_memory;
 } exchange_t;
 
 /* ---- answering ---- */
@@ -57,10 +57,19 @@ static void log_request(const exchange_t *ex, uint64_t us)
               http_metrics_label(ex->server->metrics, ex->route), NULL);
 }
 
+/* Marks the request as one a graceful stop waits for. */
+static void begin_answer(exchange_t *ex)
+{
+    if (!ex->answering)
+        atomic_fetch_add(&ex->server->answering, 1);
+    ex->answering = true;
+}
+
 /* Turns ex->res into a libmicrohttpd response and queues it. */
 static enum MHD_Result send_answer(exchange_t *ex, struct MHD_Connection *c)
 {
     http_response_t *res = &ex->res;
+    begin_answer(ex);
     http_header_set_t hs;
     http_response_headers(res, &hs);
     struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -211,7 +220,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     ex->start_us = clock_mono_us();
     ex->route = s->opts.route_count;
     ex->body.max = s->opts.max_body;
-    atomic_fetch_add(&s->in_flight, 1);
     return ex;
 }
 
@@ -223,8 +231,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!ex)
         return;
     *con_cls = NULL;
+    if (ex->answering)
+        atomic_fetch_sub(&s->answering, 1);
     arena_free(ex->req.arena);
-    atomic_fetch_sub(&s->in_flight, 1);
 }
 
 /* The first call, once the headers are in: build the request and refuse a
@@ -261,6 +270,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         *upload_size = 0; /* past the limit the rest is read and dropped */
         return MHD_YES;
     }
+    begin_answer(ex);
     if (ex->body.too_large)
         return refuse(ex, c, 413, "request body too large\n", false);
     if (ex->out_of_memory || http_request_set_body(&ex->req, &ex->body) != GH_OK)
@@ -324,13 +334,18 @@ static struct MHD_Daemon *start_daemon(http_server_t *s, const struct sockaddr_s
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    return MHD_start_daemon(
-        flags, 0, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-        MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT, s->opts.connection_limit,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, NULL, MHD_OPTION_END);
+    struct MHD_OptionItem pool[] = {/* one thread: no pool option at all */
+                                    {MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads, NULL},
+                                    {MHD_OPTION_END, 0, NULL}};
+    if (s->opts.threads < 2)
+        pool[0].option = MHD_OPTION_END;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
+                            on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+                            MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
+                            s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+                            s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 }
 
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
@@ -356,12 +371,13 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     return GH_OK;
 }
 
-/* Waits (bounded) until the requests in flight have been answered. */
+/* Waits (bounded) until the requests being handled have been answered;
+ * connections still sending their request are not waited for. */
 static void drain(http_server_t *s)
 {
     const struct timespec tick = {0, 10 * 1000 * 1000};
     uint64_t deadline = clock_mono_us() + DRAIN_LIMIT_US;
-    while (atomic_load(&s->in_flight) > 0 && clock_mono_us() < deadline)
+    while (atomic_load(&s->answering) > 0 && clock_mono_us() < deadline)
         nanosleep(&tick, NULL);
 }
 
