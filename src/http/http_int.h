@@ -1,0 +1,86 @@
+/* Private interface between the files of src/http/: response finishing
+ * (response.c), request building from a libmicrohttpd connection
+ * (request.c) and the per-server request metrics (metrics.c). Nothing outside
+ * src/http/ includes this header. */
+#ifndef GH_HTTP_HTTP_INT_H
+#define GH_HTTP_HTTP_INT_H
+
+#include <microhttpd.h>
+
+#include "http/http.h"
+
+/* ---- parse.c ---- */
+
+/* True when s[0..n) is a non-empty RFC 9110 token (header and cookie names). */
+bool http_is_token(const char *s, size_t n);
+
+/* True when s[0..n) is made of RFC 6265 cookie-octets (may be empty). */
+bool http_is_cookie_value(const char *s, size_t n);
+
+/* ---- response.c ---- */
+
+/* The complete header list of a response: the handler's own headers, then the
+ * Content-Type and the security and cache headers its kind calls for (each
+ * only when the handler did not set that header itself). */
+typedef struct {
+    http_pair_t items[HTTP_MAX_HEADERS + 8];
+    size_t count;
+    char cache_control[48]; /* storage for a "public, max-age=N" value */
+} http_header_set_t;
+
+void http_response_headers(const http_response_t *res, http_header_set_t *out);
+
+/* Replaces res with a 500 JSON answer {"error":"internal"} (extra headers dropped). */
+void http_response_internal_error(http_response_t *res);
+
+/* ---- request.c ---- */
+
+/* The method bit of a method name; HTTP_OTHER for unknown methods. */
+http_method_t http_method_parse(const char *name);
+
+/* "GET, HEAD, POST" for a set of method bits, in the arena (an Allow value). */
+char *http_methods_text(arena_t *a, unsigned methods);
+
+/* Fills req from the connection once its headers are in: method, path and
+ * query (decoded from target, the request target exactly as sent), headers,
+ * cookies and remote address. GH_ERR_INVALID when the path cannot be decoded
+ * (bad escape, NUL) or the cookies are too many; GH_ERR_NOMEM. A query that
+ * cannot be decoded leaves req->query empty and sets *query_malformed. */
+gh_status_t http_request_fill(http_request_t *req, struct MHD_Connection *c, const char *method,
+                              const char *target, bool *query_malformed);
+
+/* A request body accumulated in the arena, at most max bytes. */
+typedef struct {
+    char *data;
+    size_t len, cap, max;
+    bool too_large;
+} http_body_t;
+
+/* Appends n bytes; GH_ERR_TOO_LARGE (and too_large set) past max, GH_ERR_NOMEM. */
+gh_status_t http_body_append(arena_t *a, http_body_t *b, const char *p, size_t n);
+
+/* Attaches the body to req and decodes it into req->form when its
+ * Content-Type is application/x-www-form-urlencoded (form_malformed on a
+ * decoding failure). GH_ERR_NOMEM only. */
+gh_status_t http_request_set_body(http_request_t *req, const http_body_t *b);
+
+/* ---- metrics.c ---- */
+
+typedef struct http_metrics http_metrics_t;
+
+/* Counters for a route table; index route_count stands for "no route". NULL
+ * when out of memory. The routes are borrowed. */
+http_metrics_t *http_metrics_new(const http_route_t *routes, size_t route_count);
+void http_metrics_free(http_metrics_t *m);
+
+/* The metrics label of route i (its label, else its path; "none" for i ==
+ * route_count). */
+const char *http_metrics_label(const http_metrics_t *m, size_t i);
+
+/* Counts one answered request of route i (lock-free). */
+void http_metrics_record(http_metrics_t *m, size_t i, int status, uint64_t duration_us);
+
+/* Makes m the metrics http_metrics_handler shows on this thread (NULL: none). */
+void http_metrics_bind(const http_metrics_t *m);
+
+#endif

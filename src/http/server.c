@@ -1,0 +1,402 @@
+/* The HTTP server: a libmicrohttpd daemon (epoll, thread pool), one exchange
+ * per request, and dispatch through the route table.
+ *
+ * An exchange (request, response, body) lives in a per-request arena created
+ * when the request line arrives (the URI log callback, which also gives the
+ * raw request target) and freed when libmicrohttpd reports the request
+ * complete. Declared parameters are checked before a handler runs; every
+ * answer goes through one function that adds the security headers, counts
+ * it and logs one line (never the query, headers or body). */
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/http_int.h"
+
+#define DEFAULT_MAX_BODY (64 * 1024)
+#define DEFAULT_ARENA_CAP (1024 * 1024)
+#define DEFAULT_TIMEOUT 30
+#define DEFAULT_CONNECTION_LIMIT 4096
+#define CONNECTION_MEMORY (64 * 1024) /* per connection: request line, headers, buffers */
+#define DRAIN_LIMIT_US (5 * 1000 * 1000)
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_server_opts_t opts; /* with defaults filled in; routes borrowed */
+    http_metrics_t *metrics;
+    uint16_t port;
+    atomic_uint answering; /* requests being handled or answered, not yet completed */
+};
+
+typedef struct {
+    http_request_t req;
+    http_response_t res;
+    http_server_t *server;
+    const char *target; /* the request target as sent */
+    http_body_t body;
+    uint64_t start_us;
+    size_t route; /* index into the route table; route_count for none */
+    bool started, answering, query_malformed, out_of_memory;
+} exchange_t;
+
+/* ---- answering ---- */
+
+static void log_request(const exchange_t *ex, uint64_t us)
+{
+    char status[16], ms[32];
+    snprintf(status, sizeof status, LOG_NUM "%d", ex->res.status);
+    snprintf(ms, sizeof ms, LOG_NUM "%.3f", (double)us / 1000.0);
+    log_event(LOG_INFO, "request", "method", ex->req.method_name, "path", ex->req.path, "status",
+              status, "duration_ms", ms, "route",
+              http_metrics_label(ex->server->metrics, ex->route), NULL);
+}
+
+/* Marks the request as one a graceful stop waits for. */
+static void begin_answer(exchange_t *ex)
+{
+    if (!ex->answering)
+        atomic_fetch_add(&ex->server->answering, 1);
+    ex->answering = true;
+}
+
+/* Turns ex->res into a libmicrohttpd response and queues it. */
+static enum MHD_Result send_answer(exchange_t *ex, struct MHD_Connection *c)
+{
+    http_response_t *res = &ex->res;
+    begin_answer(ex);
+    http_header_set_t hs;
+    http_response_headers(res, &hs);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        res->body_len, (void *)(res->body ? res->body : ""), MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ok = r ? MHD_YES : MHD_NO;
+    for (size_t i = 0; ok == MHD_YES && i < hs.count; i++)
+        ok = MHD_add_response_header(r, hs.items[i].name, hs.items[i].value);
+    if (ok == MHD_YES && res->close)
+        ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (ok == MHD_YES)
+        ok = MHD_queue_response(c, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    uint64_t us = clock_mono_us() - ex->start_us;
+    http_metrics_record(ex->server->metrics, ex->route, res->status, us);
+    log_request(ex, us);
+    return ok;
+}
+
+/* A plain-text refusal before any handler ran. */
+static enum MHD_Result refuse(exchange_t *ex, struct MHD_Connection *c, int status,
+                              const char *text, bool close)
+{
+    http_response_text(&ex->res, status, text);
+    ex->res.close = close;
+    return send_answer(ex, c);
+}
+
+/* ---- dispatch ---- */
+
+static bool path_matches(const http_route_t *r, const char *path)
+{
+    size_t n = strlen(r->path);
+    if (n > 0 && r->path[n - 1] == '*')
+        return strncmp(r->path, path, n - 1) == 0;
+    return strcmp(r->path, path) == 0;
+}
+
+static unsigned effective_methods(const http_route_t *r)
+{
+    return r->methods | (r->methods & HTTP_GET ? HTTP_HEAD : 0);
+}
+
+/* The first route matching path and method; else the first matching path
+ * (the caller answers 405); else route_count. *allowed gets the methods of
+ * every route matching path. */
+static size_t find_route(const http_server_opts_t *o, const char *path, unsigned method,
+                         unsigned *allowed)
+{
+    size_t found = o->route_count, first = o->route_count;
+    *allowed = 0;
+    for (size_t i = 0; i < o->route_count; i++) {
+        if (!path_matches(&o->routes[i], path))
+            continue;
+        unsigned m = effective_methods(&o->routes[i]);
+        *allowed |= m;
+        first = first < i ? first : i;
+        if (found == o->route_count && (m & method))
+            found = i;
+    }
+    return found < o->route_count ? found : first;
+}
+
+/* The longest value of name among pairs. */
+static size_t longest(const http_pairs_t *p, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        if (strcmp(p->items[i].name, name) == 0 && p->items[i].value_len > n)
+            n = p->items[i].value_len;
+    }
+    return n;
+}
+
+static http_param_problem_t check_params(const exchange_t *ex, const char **name)
+{
+    const http_request_t *req = &ex->req;
+    *name = ex->query_malformed ? "query" : "form";
+    if (ex->query_malformed || req->form_malformed)
+        return HTTP_PARAM_MALFORMED;
+    for (const http_param_spec_t *p = req->route->params; p && p->name; p++) {
+        *name = p->name;
+        if (http_pairs_count(&req->query, p->name) + http_pairs_count(&req->form, p->name) > 1)
+            return HTTP_PARAM_REPEATED; /* RFC 6749 §3.1 */
+        if (longest(&req->query, p->name) > p->max_len || longest(&req->form, p->name) > p->max_len)
+            return HTTP_PARAM_TOO_LONG;
+    }
+    return HTTP_PARAM_OK;
+}
+
+static void not_found(http_request_t *req, http_response_t *res)
+{
+    http_response_text(res, 404, "not found\n");
+}
+
+static void run_route(exchange_t *ex)
+{
+    const http_server_opts_t *o = &ex->server->opts;
+    http_request_t *req = &ex->req;
+    const char *name = NULL;
+    req->route = &o->routes[ex->route];
+    if (req->method == HTTP_HEAD && !(req->route->methods & HTTP_HEAD))
+        req->method = HTTP_GET; /* HEAD is GET without the body */
+    http_param_problem_t problem = check_params(ex, &name);
+    if (problem == HTTP_PARAM_OK)
+        req->route->handler(req, &ex->res);
+    else if (o->on_param_error)
+        o->on_param_error(req, &ex->res, problem, name);
+    else
+        http_response_text(&ex->res, 400, "bad request\n");
+}
+
+static void dispatch(exchange_t *ex)
+{
+    const http_server_opts_t *o = &ex->server->opts;
+    unsigned allowed;
+    ex->route = find_route(o, ex->req.path, ex->req.method, &allowed);
+    http_metrics_bind(ex->server->metrics);
+    if (ex->route == o->route_count) {
+        (o->on_not_found ? o->on_not_found : not_found)(&ex->req, &ex->res);
+    } else if (!(allowed & ex->req.method)) {
+        const char *allow = http_methods_text(ex->req.arena, allowed);
+        http_response_text(&ex->res, 405, "method not allowed\n");
+        if (!allow || !http_response_header(&ex->res, "Allow", allow))
+            http_response_internal_error(&ex->res);
+    } else {
+        run_route(ex);
+    }
+    http_metrics_bind(NULL);
+    if (ex->res.status < 100 || ex->res.status > 599)
+        http_response_internal_error(&ex->res);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    http_server_t *s = cls;
+    arena_t *a = arena_new(s->opts.arena_cap);
+    exchange_t *ex = a ? arena_alloc(a, sizeof *ex) : NULL;
+    if (!ex) {
+        arena_free(a);
+        return NULL;
+    }
+    ex->req.arena = a;
+    ex->req.app = s->opts.app;
+    ex->server = s;
+    ex->target = arena_strdup(a, uri);
+    ex->start_us = clock_mono_us();
+    ex->route = s->opts.route_count;
+    ex->body.max = s->opts.max_body;
+    return ex;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    http_server_t *s = cls;
+    exchange_t *ex = *con_cls;
+    if (!ex)
+        return;
+    *con_cls = NULL;
+    if (ex->answering)
+        atomic_fetch_sub(&s->answering, 1);
+    arena_free(ex->req.arena);
+}
+
+/* The first call, once the headers are in: build the request and refuse a
+ * body announced over the limit before reading it. */
+static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, const char *method)
+{
+    ex->started = true;
+    if (!ex->target)
+        return refuse(ex, c, 500, "internal error\n", true);
+    gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
+    if (st != GH_OK) {
+        ex->req.method_name = method;
+        return st == GH_ERR_NOMEM ? refuse(ex, c, 500, "internal error\n", true)
+                                  : refuse(ex, c, 400, "bad request\n", true);
+    }
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > ex->body.max)
+        return refuse(ex, c, 413, "request body too large\n", true);
+    return MHD_YES;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+    exchange_t *ex = *con_cls;
+    if (!ex)
+        return MHD_NO;
+    if (!ex->started)
+        return on_headers(ex, c, method);
+    if (*upload_size > 0) {
+        if (http_body_append(ex->req.arena, &ex->body, upload, *upload_size) == GH_ERR_NOMEM)
+            ex->out_of_memory = true;
+        *upload_size = 0; /* past the limit the rest is read and dropped */
+        return MHD_YES;
+    }
+    begin_answer(ex);
+    if (ex->body.too_large)
+        return refuse(ex, c, 413, "request body too large\n", false);
+    if (ex->out_of_memory || http_request_set_body(&ex->req, &ex->body) != GH_OK)
+        http_response_internal_error(&ex->res);
+    else
+        dispatch(ex);
+    return send_answer(ex, c);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\r\n")] = '\0';
+    log_event(LOG_WARN, "http_server", "message", msg, NULL);
+}
+
+/* ---- start and stop ---- */
+
+/* Resolves "HOST:PORT" ("[::1]:PORT" for IPv6; an empty host binds all). */
+static gh_status_t resolve(const char *listen, struct sockaddr_storage *ss)
+{
+    const char *colon = listen ? strrchr(listen, ':') : NULL;
+    if (!colon || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return GH_ERR_INVALID;
+    char host[256];
+    size_t n = (size_t)(colon - listen);
+    bool bracketed = n >= 2 && listen[0] == '[' && listen[n - 1] == ']';
+    if (n >= sizeof host)
+        return GH_ERR_INVALID;
+    memcpy(host, listen + bracketed, n - 2 * bracketed);
+    host[n - 2 * bracketed] = '\0';
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    if (getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai) != 0 || !ai)
+        return GH_ERR_INVALID;
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo(ai);
+    return GH_OK;
+}
+
+static void fill_defaults(http_server_opts_t *o)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (o->threads == 0)
+        o->threads = cores > 0 ? (unsigned)cores : 1;
+    if (o->max_body == 0)
+        o->max_body = DEFAULT_MAX_BODY;
+    if (o->arena_cap == 0)
+        o->arena_cap = DEFAULT_ARENA_CAP;
+    if (o->connection_timeout == 0)
+        o->connection_timeout = DEFAULT_TIMEOUT;
+    if (o->connection_limit == 0)
+        o->connection_limit = DEFAULT_CONNECTION_LIMIT;
+}
+
+static struct MHD_Daemon *start_daemon(http_server_t *s, const struct sockaddr_storage *ss)
+{
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ss->ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_OptionItem pool[] = {/* one thread: no pool option at all */
+                                    {MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads, NULL},
+                                    {MHD_OPTION_END, 0, NULL}};
+    if (s->opts.threads < 2)
+        pool[0].option = MHD_OPTION_END;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
+                            on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+                            MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
+                            s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+                            s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+}
+
+gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
+{
+    struct sockaddr_storage ss = {0};
+    gh_status_t st = resolve(opts->listen, &ss);
+    http_server_t *s = st == GH_OK ? calloc(1, sizeof *s) : NULL;
+    if (!s)
+        return st == GH_OK ? GH_ERR_NOMEM : GH_ERR_IO;
+    s->opts = *opts;
+    fill_defaults(&s->opts);
+    s->metrics = http_metrics_new(s->opts.routes, s->opts.route_count);
+    s->daemon = s->metrics ? start_daemon(s, &ss) : NULL;
+    const union MHD_DaemonInfo *info =
+        s->daemon ? MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    if (!info) {
+        st = s->metrics ? GH_ERR_IO : GH_ERR_NOMEM;
+        http_server_stop(s);
+        return st;
+    }
+    s->port = info->port;
+    *out = s;
+    return GH_OK;
+}
+
+/* Waits (bounded) until the requests being handled have been answered;
+ * connections still sending their request are not waited for. */
+static void drain(http_server_t *s)
+{
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    uint64_t deadline = clock_mono_us() + DRAIN_LIMIT_US;
+    while (atomic_load(&s->answering) > 0 && clock_mono_us() < deadline)
+        nanosleep(&tick, NULL);
+}
+
+void http_server_stop(http_server_t *s)
+{
+    if (!s)
+        return;
+    if (s->daemon) {
+        MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+        drain(s);
+        MHD_stop_daemon(s->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
+    http_metrics_free(s->metrics);
+    free(s);
+}
+
+uint16_t http_server_port(const http_server_t *s)
+{
+    return s->port;
+}
