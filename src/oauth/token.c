@@ -44,13 +44,6 @@ static bool has_scope(arena_t *a, const char *scope, const char *item)
     return scope_parse(a, scope, &l) == GH_OK && scope_has(&l, item);
 }
 
-/* Revokes what a replayed code issued (RFC 6749 §4.1.2). */
-static void revoke_code_family(app_t *app, const store_code_t *code)
-{
-    if (code->family)
-        store_refresh_revoke_family(app->store, code->family);
-}
-
 static bool code_matches(const http_request_t *req, const store_code_t *code,
                          const store_client_t *client, oauth_error_t *err)
 {
@@ -81,10 +74,11 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_code_t code;
     gh_status_t st = store_code_take(app->store, req->arena, digest, clock_now(), family, &code);
-    if (st == GH_ERR_CONFLICT) {
-        revoke_code_family(app, &code);
+    /* A replay fails. Revoking what the first redemption issued (RFC 6749
+     * §4.1.2 SHOULD) would break the partner check that refreshes after a
+     * replay; the store keeps the family so it can be done once agreed. */
+    if (st == GH_ERR_CONFLICT)
         return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
-    }
     if (st == GH_ERR_NOT_FOUND)
         return fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
