@@ -54,6 +54,12 @@ static void on_echo(http_request_t *req, http_response_t *res)
 
 static void on_nothing(http_request_t *req, http_response_t *res) {}
 
+static void on_broken(http_request_t *req, http_response_t *res)
+{
+    res->status = 200;
+    res->body_len = 5; /* and no body */
+}
+
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
@@ -72,6 +78,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/files/*", on_echo, "files", NULL},
     {HTTP_DELETE, "/files/x", on_hello, "files", NULL},
     {HTTP_GET, "/nothing", on_nothing, "nothing", NULL},
+    {HTTP_GET, "/broken", on_broken, "broken", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
 };
 
@@ -369,6 +376,9 @@ static void test_head(void **state)
 static void test_handler_without_answer(void **state)
 {
     const char *r = get("/nothing");
+    assert_int_equal(status_of(r), 500);
+    assert_string_equal(body_of(r), "{\"error\":\"internal\"}");
+    r = get("/broken");
     assert_int_equal(status_of(r), 500);
     assert_string_equal(body_of(r), "{\"error\":\"internal\"}");
     assert_still_serving();
