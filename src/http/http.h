@@ -173,7 +173,9 @@ typedef enum {
 typedef void (*http_handler_fn)(http_request_t *req, http_response_t *res);
 
 /* Called instead of the handler when the declared parameters are violated;
- * renders the error in the application's format. */
+ * renders the error in the application's format. name is the offending
+ * parameter, or "query" / "form" for HTTP_PARAM_MALFORMED (a query or form
+ * body that cannot be decoded is refused on every route). */
 typedef void (*http_param_error_fn)(http_request_t *req, http_response_t *res,
                                     http_param_problem_t problem, const char *name);
 
@@ -185,6 +187,8 @@ typedef struct http_route {
     const http_param_spec_t *params; /* declared query+form parameters, ended by {NULL}; may be NULL */
 } http_route_t;
 
+/* Options of http_server_start; zero fields take the defaults shown. The route
+ * table and its strings are borrowed and must outlive the server. */
 typedef struct {
     const char *listen;        /* "HOST:PORT" */
     const http_route_t *routes;
@@ -193,7 +197,7 @@ typedef struct {
     http_handler_fn on_not_found;  /* 404 for unknown paths (and 405 is derived) */
     void *app;
     unsigned threads;          /* 0 = one per core */
-    size_t max_body;           /* bigger bodies get 413 */
+    size_t max_body;           /* bigger bodies get 413, default 64 KiB */
     size_t arena_cap;          /* per-request arena cap, default 1 MiB */
     unsigned connection_timeout; /* seconds a connection may sit idle, default 30 */
     unsigned connection_limit;   /* default 4096 */

@@ -215,6 +215,25 @@ static bool is_ctl(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
+/* Base64-decodes the credentials of a Basic header: "user-id:password" with
+ * no control characters (RFC 7617 §2). */
+static gh_status_t basic_credentials(arena_t *a, const char *cred, const char **out, size_t *len)
+{
+    size_t n = strlen(cred);
+    size_t cap = n / 4 * 3 + 1;
+    unsigned char *raw = arena_alloc(a, cap);
+    if (!raw)
+        return GH_ERR_NOMEM;
+    if (b64_decode(cred, n, raw, cap, len) != GH_OK)
+        return GH_ERR_INVALID;
+    for (size_t i = 0; i < *len; i++) {
+        if (is_ctl(raw[i]))
+            return GH_ERR_INVALID;
+    }
+    *out = (const char *)raw;
+    return GH_OK;
+}
+
 gh_status_t http_request_basic_auth(const http_request_t *req, const char **user,
                                     const char **password)
 {
@@ -222,28 +241,19 @@ gh_status_t http_request_basic_auth(const http_request_t *req, const char **user
     const char *cred = h ? scheme_value(h, "Basic") : NULL;
     if (!cred)
         return GH_ERR_NOT_FOUND;
-    size_t n = strlen(cred), len = 0;
-    size_t cap = n / 4 * 3 + 1;
-    unsigned char *raw = arena_alloc(req->arena, cap);
-    if (!raw)
-        return GH_ERR_NOMEM;
-    if (b64_decode(cred, n, raw, cap, &len) != GH_OK)
-        return GH_ERR_INVALID;
-    const char *s = (const char *)raw;
-    const char *colon = memchr(s, ':', len);
-    for (size_t i = 0; i < len; i++) {
-        if (is_ctl(raw[i])) /* RFC 7617 §2: no control characters */
-            return GH_ERR_INVALID;
-    }
-    if (!colon)
-        return GH_ERR_INVALID;
+    const char *s = NULL;
+    size_t len = 0;
+    gh_status_t st = basic_credentials(req->arena, cred, &s, &len);
+    const char *colon = st == GH_OK ? memchr(s, ':', len) : NULL;
+    if (st == GH_OK && !colon)
+        st = GH_ERR_INVALID;
     /* RFC 6749 §2.3.1: both parts are form-urlencoded before base64. */
     char *u = NULL, *p = NULL;
-    size_t ulen, plen;
-    size_t ulen_raw = (size_t)(colon - s);
-    gh_status_t st = pct_decode(req->arena, s, ulen_raw, true, &u, &ulen);
+    size_t ulen = 0, plen = 0;
     if (st == GH_OK)
-        st = pct_decode(req->arena, colon + 1, len - ulen_raw - 1, true, &p, &plen);
+        st = pct_decode(req->arena, s, (size_t)(colon - s), true, &u, &ulen);
+    if (st == GH_OK)
+        st = pct_decode(req->arena, colon + 1, len - (size_t)(colon - s) - 1, true, &p, &plen);
     if (st != GH_OK)
         return st;
     *user = u;

@@ -198,7 +198,9 @@ static void dispatch(exchange_t *ex)
         run_route(ex);
     }
     http_metrics_bind(NULL);
-    if (ex->res.status < 100 || ex->res.status > 599)
+    const http_response_t *res = &ex->res;
+    if (res->status < 100 || res->status > 599 || (!res->body && res->body_len > 0) ||
+        (unsigned)res->kind > HTTP_KIND_STATIC)
         http_response_internal_error(&ex->res);
 }
 

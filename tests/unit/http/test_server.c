@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -54,6 +55,19 @@ static void on_echo(http_request_t *req, http_response_t *res)
 
 static void on_nothing(http_request_t *req, http_response_t *res) {}
 
+static void on_broken(http_request_t *req, http_response_t *res)
+{
+    res->status = 200;
+    res->body_len = 5; /* and no body */
+}
+
+static void on_slow(http_request_t *req, http_response_t *res)
+{
+    const struct timespec pause = {0, 300 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    http_response_text(res, 200, "slow\n");
+}
+
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
@@ -72,6 +86,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/files/*", on_echo, "files", NULL},
     {HTTP_DELETE, "/files/x", on_hello, "files", NULL},
     {HTTP_GET, "/nothing", on_nothing, "nothing", NULL},
+    {HTTP_GET, "/broken", on_broken, "broken", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
 };
 
@@ -96,16 +111,21 @@ static int stop(void **state)
 
 /* ---- a raw HTTP client ---- */
 
-static int dial(void)
+static int dial_port(uint16_t port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
     struct timeval tv = {5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(http_server_port(server))};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     return fd;
+}
+
+static int dial(void)
+{
+    return dial_port(http_server_port(server));
 }
 
 /* Sends n raw bytes and reads the answer until the server closes. */
@@ -371,6 +391,9 @@ static void test_handler_without_answer(void **state)
     const char *r = get("/nothing");
     assert_int_equal(status_of(r), 500);
     assert_string_equal(body_of(r), "{\"error\":\"internal\"}");
+    r = get("/broken");
+    assert_int_equal(status_of(r), 500);
+    assert_string_equal(body_of(r), "{\"error\":\"internal\"}");
     assert_still_serving();
 }
 
@@ -475,6 +498,25 @@ static void test_bad_listen_addresses(void **state)
     http_server_stop(NULL);
 }
 
+static void test_stop_finishes_requests_in_flight(void **state)
+{
+    static const http_route_t slow[] = {{HTTP_GET, "/slow", on_slow, "slow", NULL}};
+    http_server_opts_t o = {.listen = "127.0.0.1:0", .routes = slow, .route_count = 1};
+    http_server_t *s = NULL;
+    assert_int_equal(http_server_start(&o, &s), GH_OK);
+    int fd = dial_port(http_server_port(s));
+    const char req[] = "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    assert_int_equal(send(fd, req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)sizeof req - 1);
+    const struct timespec pause = {0, 100 * 1000 * 1000}; /* the handler is running */
+    nanosleep(&pause, NULL);
+    http_server_stop(s);
+    char buf[1024] = {0};
+    assert_true(recv(fd, buf, sizeof buf - 1, MSG_WAITALL) > 0);
+    close(fd);
+    assert_int_equal(status_of(buf), 200);
+    assert_string_equal(body_of(buf), "slow\n");
+}
+
 static void test_ipv6_listen(void **state)
 {
     int probe = socket(AF_INET6, SOCK_STREAM, 0);
@@ -527,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_log_line_without_query),
         cmocka_unit_test(test_metrics_count_requests),
         cmocka_unit_test(test_bad_listen_addresses),
+        cmocka_unit_test(test_stop_finishes_requests_in_flight),
         cmocka_unit_test(test_ipv6_listen),
     };
     return cmocka_run_group_tests(tests, start, stop);
