@@ -195,6 +195,7 @@ typedef struct {
     size_t route_count;
     http_param_error_fn on_param_error;
     http_handler_fn on_not_found;  /* 404 for unknown paths (and 405 is derived) */
+    http_handler_fn on_too_large;  /* writes the 413 body (req->route set when known); may be NULL */
     void *app;
     unsigned threads;          /* 0 = one per core */
     size_t max_body;           /* bigger bodies get 413, default 64 KiB */

@@ -181,6 +181,22 @@ static void run_route(exchange_t *ex)
         http_response_text(&ex->res, 400, "bad request\n");
 }
 
+/* 413 in the application's format when it gives one (opts.on_too_large). */
+static enum MHD_Result refuse_too_large(exchange_t *ex, struct MHD_Connection *c, bool close)
+{
+    const http_server_opts_t *o = &ex->server->opts;
+    if (!o->on_too_large)
+        return refuse(ex, c, 413, "request body too large\n", close);
+    unsigned allowed = 0;
+    size_t i = find_route(o, ex->req.path ? ex->req.path : "", ex->req.method, &allowed);
+    ex->route = i;
+    ex->req.route = i < o->route_count ? &o->routes[i] : NULL;
+    o->on_too_large(&ex->req, &ex->res);
+    ex->res.status = 413;
+    ex->res.close = close;
+    return send_answer(ex, c);
+}
+
 static void dispatch(exchange_t *ex)
 {
     const http_server_opts_t *o = &ex->server->opts;
@@ -253,7 +269,7 @@ static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, cons
     }
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > ex->body.max)
-        return refuse(ex, c, 413, "request body too large\n", true);
+        return refuse_too_large(ex, c, true);
     return MHD_YES;
 }
 
@@ -274,7 +290,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     }
     begin_answer(ex);
     if (ex->body.too_large)
-        return refuse(ex, c, 413, "request body too large\n", false);
+        return refuse_too_large(ex, c, false);
     if (ex->out_of_memory || http_request_set_body(&ex->req, &ex->body) != GH_OK)
         http_response_internal_error(&ex->res);
     else

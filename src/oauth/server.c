@@ -40,26 +40,36 @@ void healthz_handler(http_request_t *req, http_response_t *res)
     http_response_json_raw(res, 200, body, sizeof body - 1);
 }
 
+/* An error found before the handler ran: a page at /auth/authorize (the
+ * redirect URI is not verified yet), the configured error body elsewhere. */
+static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
+                         int page_status, const char *why)
+{
+    if (req->route && req->route->handler == authorize_handler) {
+        const char *html = ui_render_error(req->arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, why);
+        if (html)
+            http_response_html(res, page_status, html, strlen(html));
+        else
+            http_response_text(res, page_status, why);
+        return;
+    }
+    oauth_error_t err = {kind, why};
+    bool resource = req->route && req->route->handler == userinfo_handler;
+    oauth_error_respond(req, res, resource ? OAUTH_AT_RESOURCE : OAUTH_AT_TOKEN, &err);
+}
+
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
     const char *why = problem == HTTP_PARAM_REPEATED  ? "a parameter is repeated"
                       : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
                                                        : "the parameters are malformed";
-    if (req->route && req->route->handler == authorize_handler) {
-        const char *html = ui_render_error(req->arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, why);
-        if (html)
-            http_response_html(res, 400, html, strlen(html));
-        else
-            http_response_text(res, 400, why);
-        return;
-    }
-    oauth_error_t err = {OAUTH_ERR_INVALID_REQUEST, why};
-    (void)name;
-    oauth_error_respond(req, res, req->route && req->route->handler == userinfo_handler
-                                      ? OAUTH_AT_RESOURCE
-                                      : OAUTH_AT_TOKEN,
-                        &err);
+    refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, why);
+}
+
+static void on_too_large(http_request_t *req, http_response_t *res)
+{
+    refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, "the request is too large");
 }
 
 static void on_not_found(http_request_t *req, http_response_t *res)
@@ -163,6 +173,7 @@ int oauth_serve(const config_t *cfg)
                                .route_count = sizeof ROUTES / sizeof ROUTES[0],
                                .on_param_error = on_param_error,
                                .on_not_found = on_not_found,
+                               .on_too_large = on_too_large,
                                .app = &app,
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body};
