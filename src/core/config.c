@@ -198,7 +198,6 @@ const char *config_get(const config_t *c, const char *section, const char *key)
     return NULL;
 }
 
-
 void config_each_section(const config_t *c, const char *prefix,
                          void (*fn)(const char *section, void *ctx), void *ctx)
 {

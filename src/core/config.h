@@ -15,9 +15,9 @@
 typedef enum { ERROR_STYLE_SEED, ERROR_STYLE_RFC6749 } error_style_t;
 
 typedef struct {
-    char *listen;           /* HOST:PORT, default 127.0.0.1:8080 */
-    char *issuer;           /* default "http://" + listen */
-    char *db;               /* sqlite:PATH or postgres://… */
+    char *listen; /* HOST:PORT, default 127.0.0.1:8080 */
+    char *issuer; /* default "http://" + listen */
+    char *db;     /* sqlite:PATH or postgres://… */
     error_style_t error_style;
     long access_token_ttl;  /* seconds, default 3599 (seed 004 expires_in) */
     long refresh_token_ttl; /* seconds, default 30 days */

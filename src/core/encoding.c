@@ -74,8 +74,7 @@ static gh_status_t decode(const char *alphabet, const char *s, size_t n, unsigne
     return GH_OK;
 }
 
-gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap,
-                          size_t *out_len)
+gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len)
 {
     return decode(B64URL, s, n, out, cap, out_len);
 }

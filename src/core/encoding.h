@@ -18,8 +18,7 @@
 char *b64url_encode(arena_t *a, const void *p, size_t n);
 
 /* Decodes base64url (padding refused) into out[0..cap); *out_len gets the length. */
-gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap,
-                          size_t *out_len);
+gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len);
 
 /* Decodes standard base64 with padding (RFC 4648 §4) into out[0..cap). */
 gh_status_t b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len);

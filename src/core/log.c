@@ -18,10 +18,14 @@ void log_set_level(log_level_t lvl)
 static const char *level_name(log_level_t lvl)
 {
     switch (lvl) {
-    case LOG_DEBUG: return "debug";
-    case LOG_INFO: return "info";
-    case LOG_WARN: return "warn";
-    case LOG_ERROR: return "error";
+    case LOG_DEBUG:
+        return "debug";
+    case LOG_INFO:
+        return "info";
+    case LOG_WARN:
+        return "warn";
+    case LOG_ERROR:
+        return "error";
     }
     return "info";
 }

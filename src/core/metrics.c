@@ -10,7 +10,8 @@ static const struct {
 } INFO[METRIC_COUNT] = {
     [METRIC_TOKENS_ACCESS] = {"gatehouse_tokens_issued_total", "type=\"access\"", "Tokens issued."},
     [METRIC_TOKENS_ID] = {"gatehouse_tokens_issued_total", "type=\"id\"", "Tokens issued."},
-    [METRIC_TOKENS_REFRESH] = {"gatehouse_tokens_issued_total", "type=\"refresh\"", "Tokens issued."},
+    [METRIC_TOKENS_REFRESH] = {"gatehouse_tokens_issued_total", "type=\"refresh\"",
+                               "Tokens issued."},
     [METRIC_CODES_ISSUED] = {"gatehouse_codes_issued_total", 0, "Authorization codes issued."},
     [METRIC_LOGINS_OK] = {"gatehouse_logins_total", "result=\"ok\"", "Password logins."},
     [METRIC_LOGINS_FAILED] = {"gatehouse_logins_total", "result=\"failed\"", "Password logins."},

@@ -11,7 +11,8 @@
 
 #include "core/encoding.h"
 
-const secret_argon2_cost_t SECRET_ARGON2_DEFAULT = {.t_cost = 2, .m_cost_kib = 19456, .parallelism = 1};
+const secret_argon2_cost_t SECRET_ARGON2_DEFAULT = {
+    .t_cost = 2, .m_cost_kib = 19456, .parallelism = 1};
 
 gh_status_t secret_random(void *out, size_t n)
 {
@@ -82,8 +83,8 @@ gh_status_t secret_password_hash(arena_t *a, const char *password, const secret_
     unsigned char salt[16];
     if (secret_random(salt, sizeof salt) != GH_OK)
         return GH_ERR_CRYPTO;
-    size_t len = argon2_encodedlen(cost->t_cost, cost->m_cost_kib, cost->parallelism,
-                                   sizeof salt, 32, Argon2_id);
+    size_t len = argon2_encodedlen(cost->t_cost, cost->m_cost_kib, cost->parallelism, sizeof salt,
+                                   32, Argon2_id);
     char *enc = arena_alloc(a, len);
     if (!enc)
         return GH_ERR_NOMEM;

@@ -13,8 +13,8 @@
 #include "core/arena.h"
 #include "core/status.h"
 
-#define SECRET_TOKEN_BYTES 32     /* 256-bit tokens */
-#define SECRET_DIGEST_HEX_LEN 64  /* hex of a SHA-256 digest */
+#define SECRET_TOKEN_BYTES 32    /* 256-bit tokens */
+#define SECRET_DIGEST_HEX_LEN 64 /* hex of a SHA-256 digest */
 
 /* n bytes from the OS CSPRNG (OpenSSL RAND_bytes). */
 gh_status_t secret_random(void *out, size_t n);

@@ -54,16 +54,16 @@ const char *http_pairs_get_ci(const http_pairs_t *p, const char *name);
 size_t http_pairs_count(const http_pairs_t *p, const char *name);
 
 typedef struct http_request {
-    arena_t *arena;          /* lives until the response has been sent */
+    arena_t *arena; /* lives until the response has been sent */
     http_method_t method;
     const char *method_name; /* as sent, e.g. "GET" */
     const char *path;        /* decoded path without the query, e.g. "/auth/authorize" */
     http_pairs_t query;      /* decoded query parameters */
     http_pairs_t headers;    /* as sent; look up with http_pairs_get_ci */
     http_pairs_t cookies;    /* from the Cookie header */
-    http_pairs_t form;       /* decoded body when Content-Type is application/x-www-form-urlencoded */
-    bool form_malformed;     /* the form body could not be decoded */
-    const char *body;        /* raw body, NUL-terminated; body_len excludes the NUL */
+    http_pairs_t form;   /* decoded body when Content-Type is application/x-www-form-urlencoded */
+    bool form_malformed; /* the form body could not be decoded */
+    const char *body;    /* raw body, NUL-terminated; body_len excludes the NUL */
     size_t body_len;
     const char *remote_addr; /* client IP as text */
     void *app;               /* http_server_opts_t.app */
@@ -86,11 +86,12 @@ typedef struct {
     const char *content_type;
     const char *body; /* arena-owned or static */
     size_t body_len;
-    bool cacheable;   /* JSON that may be cached (discovery, JWKS): Cache-Control: public, max-age=… */
-    int max_age;      /* with cacheable */
+    bool
+        cacheable; /* JSON that may be cached (discovery, JWKS): Cache-Control: public, max-age=… */
+    int max_age;   /* with cacheable */
     http_pair_t headers[HTTP_MAX_HEADERS]; /* extra headers, Set-Cookie may repeat */
     size_t header_count;
-    bool close;       /* close the connection after answering */
+    bool close; /* close the connection after answering */
 } http_response_t;
 
 /* Serialises json (not consumed) into the request arena and sets a JSON answer. */
@@ -118,8 +119,8 @@ typedef struct {
     const char *path;         /* default "/" */
     long max_age;             /* seconds; -1 = session cookie; 0 = delete */
     bool secure;
-    bool http_only;           /* default in practice: true */
-    const char *same_site;    /* "Lax" (default when NULL), "Strict" or "None" */
+    bool http_only;        /* default in practice: true */
+    const char *same_site; /* "Lax" (default when NULL), "Strict" or "None" */
 } http_cookie_t;
 
 /* Adds a Set-Cookie header built from c in the request arena. */
@@ -180,26 +181,27 @@ typedef void (*http_param_error_fn)(http_request_t *req, http_response_t *res,
                                     http_param_problem_t problem, const char *name);
 
 typedef struct http_route {
-    unsigned methods;                /* bitwise OR of http_method_t */
-    const char *path;                /* exact path, or a prefix when it ends in '*' */
+    unsigned methods; /* bitwise OR of http_method_t */
+    const char *path; /* exact path, or a prefix when it ends in '*' */
     http_handler_fn handler;
-    const char *label;               /* metrics label, e.g. "token" */
-    const http_param_spec_t *params; /* declared query+form parameters, ended by {NULL}; may be NULL */
+    const char *label; /* metrics label, e.g. "token" */
+    const http_param_spec_t
+        *params; /* declared query+form parameters, ended by {NULL}; may be NULL */
 } http_route_t;
 
 /* Options of http_server_start; zero fields take the defaults shown. The route
  * table and its strings are borrowed and must outlive the server. */
 typedef struct {
-    const char *listen;        /* "HOST:PORT" */
+    const char *listen; /* "HOST:PORT" */
     const http_route_t *routes;
     size_t route_count;
     http_param_error_fn on_param_error;
-    http_handler_fn on_not_found;  /* 404 for unknown paths (and 405 is derived) */
-    http_handler_fn on_too_large;  /* writes the 413 body (req->route set when known); may be NULL */
+    http_handler_fn on_not_found; /* 404 for unknown paths (and 405 is derived) */
+    http_handler_fn on_too_large; /* writes the 413 body (req->route set when known); may be NULL */
     void *app;
-    unsigned threads;          /* 0 = one per core */
-    size_t max_body;           /* bigger bodies get 413, default 64 KiB */
-    size_t arena_cap;          /* per-request arena cap, default 1 MiB */
+    unsigned threads;            /* 0 = one per core */
+    size_t max_body;             /* bigger bodies get 413, default 64 KiB */
+    size_t arena_cap;            /* per-request arena cap, default 1 MiB */
     unsigned connection_timeout; /* seconds a connection may sit idle, default 30 */
     unsigned connection_limit;   /* default 4096 */
 } http_server_opts_t;

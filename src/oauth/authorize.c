@@ -29,10 +29,13 @@ static const struct {
     const char *name;
     size_t offset;
 } PARAMS[] = {
-#define P(n) {#n, offsetof(authz_params_t, n)}
-    P(client_id), P(redirect_uri), P(response_type), P(scope), P(state), P(nonce),
-    P(code_challenge), P(code_challenge_method), P(prompt), P(max_age), P(login_hint),
-    P(ui_locales),
+#define P(n)                                                                                       \
+    {                                                                                              \
+#n, offsetof(authz_params_t, n)                                                            \
+    }
+    P(client_id), P(redirect_uri), P(response_type),  P(scope),
+    P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
+    P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
 #undef P
 };
 
@@ -162,7 +165,8 @@ static bool check_pkce(authz_t *z)
         return false;
     }
     if (!challenge && method) {
-        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "code_challenge_method without code_challenge");
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
+                       "code_challenge_method without code_challenge");
         return false;
     }
     if (!challenge && z->client.is_public) {
@@ -430,9 +434,9 @@ static void on_consent(authz_t *z)
         scope_parse(z->req->arena, before, &old) == GH_OK)
         scope_union(&granted, &old);
     const char *joined = scope_join(z->req->arena, &granted);
-    gh_status_t st = joined ? store_consent_put(z->app->store, session.sub, z->client.id, joined,
-                                                clock_now())
-                            : GH_ERR_NOMEM;
+    gh_status_t st =
+        joined ? store_consent_put(z->app->store, session.sub, z->client.id, joined, clock_now())
+               : GH_ERR_NOMEM;
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;
@@ -475,10 +479,13 @@ void authorize_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs (RFC 6749 §3.1). */
 const http_param_spec_t AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},     {"redirect_uri", 2048},         {"response_type", 64},
-    {"scope", 1024},        {"state", 2048},                {"nonce", 512},
-    {"code_challenge", 128}, {"code_challenge_method", 16}, {"prompt", 64},
-    {"max_age", 16},        {"login_hint", 256},            {"ui_locales", 128},
-    {"username", 256},      {"password", 1024},             {"csrf", 128},
-    {"step", 16},           {"decision", 16},               {NULL, 0},
+    {"client_id", 128},      {"redirect_uri", 2048},
+    {"response_type", 64},   {"scope", 1024},
+    {"state", 2048},         {"nonce", 512},
+    {"code_challenge", 128}, {"code_challenge_method", 16},
+    {"prompt", 64},          {"max_age", 16},
+    {"login_hint", 256},     {"ui_locales", 128},
+    {"username", 256},       {"password", 1024},
+    {"csrf", 128},           {"step", 16},
+    {"decision", 16},        {NULL, 0},
 };

@@ -25,7 +25,8 @@ bool client_authenticate(const http_request_t *req, store_client_t *client, oaut
     if (st == GH_OK && form_secret)
         return fail(err, OAUTH_ERR_INVALID_REQUEST, "more than one client authentication method");
     if (st == GH_OK && form_id && strcmp(form_id, basic_id) != 0)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "client_id differs from the authenticated client");
+        return fail(err, OAUTH_ERR_INVALID_REQUEST,
+                    "client_id differs from the authenticated client");
     const char *id = st == GH_OK ? basic_id : form_id;
     const char *secret = st == GH_OK ? basic_secret : form_secret;
     if (!id || !*id)

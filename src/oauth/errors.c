@@ -14,7 +14,8 @@ static const struct {
 } ERRORS[] = {
     [OAUTH_ERR_INVALID_REQUEST] = {"invalid_request", "10051", "Invalid request", 400, 400},
     [OAUTH_ERR_INVALID_GRANT] = {"invalid_grant", "10051", "Invalid request", 400, 400},
-    [OAUTH_ERR_INVALID_CLIENT] = {"invalid_client", "10076", "Unauthorized oauth2 client", 400, 401},
+    [OAUTH_ERR_INVALID_CLIENT] = {"invalid_client", "10076", "Unauthorized oauth2 client", 400,
+                                  401},
     [OAUTH_ERR_UNAUTHORIZED_CLIENT] = {"unauthorized_client", "10076", "Unauthorized oauth2 client",
                                        400, 400},
     [OAUTH_ERR_UNSUPPORTED_GRANT_TYPE] = {"unsupported_grant_type", "10051", "Invalid request", 400,
@@ -44,10 +45,14 @@ const char *oauth_error_seed_code(oauth_error_kind_t kind)
 oauth_error_kind_t oauth_error_from_status(gh_status_t st)
 {
     switch (st) {
-    case GH_ERR_UNAVAILABLE: return OAUTH_ERR_UNAVAILABLE;
-    case GH_ERR_INVALID: return OAUTH_ERR_INVALID_REQUEST;
-    case GH_ERR_TOO_LARGE: return OAUTH_ERR_TOO_LARGE;
-    default: return OAUTH_ERR_SERVER_ERROR;
+    case GH_ERR_UNAVAILABLE:
+        return OAUTH_ERR_UNAVAILABLE;
+    case GH_ERR_INVALID:
+        return OAUTH_ERR_INVALID_REQUEST;
+    case GH_ERR_TOO_LARGE:
+        return OAUTH_ERR_TOO_LARGE;
+    default:
+        return OAUTH_ERR_SERVER_ERROR;
     }
 }
 

@@ -35,8 +35,8 @@ typedef struct {
     keyring_t *keys;
     const char *discovery; /* the discovery document, built once */
     size_t discovery_len;
-    unsigned char csrf_key[32]; /* shared by all instances (store setting) */
-    bool secure_cookies;        /* issuer is https */
+    unsigned char csrf_key[32];      /* shared by all instances (store setting) */
+    bool secure_cookies;             /* issuer is https */
     const char *dummy_password_hash; /* verified for unknown usernames (equal timing) */
 } app_t;
 

@@ -61,7 +61,7 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
-    const char *why = problem == HTTP_PARAM_REPEATED  ? "a parameter is repeated"
+    const char *why = problem == HTTP_PARAM_REPEATED   ? "a parameter is repeated"
                       : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
                                                        : "the parameters are malformed";
     refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, why);
@@ -74,7 +74,8 @@ static void on_too_large(http_request_t *req, http_response_t *res)
 
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
-    static const char body[] = "{\"error\":{\"code\":\"10404\",\"message\":\"Not found\"},\"payload\":null}";
+    static const char body[] =
+        "{\"error\":{\"code\":\"10404\",\"message\":\"Not found\"},\"payload\":null}";
     http_response_json_raw(res, 404, body, sizeof body - 1);
 }
 

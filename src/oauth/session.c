@@ -43,10 +43,8 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     if (!id || !digest)
         return GH_ERR_NOMEM;
     secret_sha256_hex(id, strlen(id), digest);
-    store_session_t s = {.digest = digest,
-                         .sub = sub,
-                         .auth_time = now,
-                         .expires_at = now + app->cfg->session_ttl};
+    store_session_t s = {
+        .digest = digest, .sub = sub, .auth_time = now, .expires_at = now + app->cfg->session_ttl};
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;

@@ -52,11 +52,13 @@ static bool code_matches(const http_request_t *req, const store_code_t *code,
     if (strcmp(code->client_id, client->id) != 0)
         return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was issued to another client");
     if (!redirect_uri || strcmp(redirect_uri, code->redirect_uri) != 0) /* RFC 6749 §4.1.3 */
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "redirect_uri differs from the authorization request");
+        return fail(err, OAUTH_ERR_INVALID_GRANT,
+                    "redirect_uri differs from the authorization request");
     if (code->code_challenge && !pkce_verify(code->code_challenge, verifier)) /* RFC 7636 §4.6 */
         return fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier does not match");
     if (!code->code_challenge && (verifier || client->is_public)) /* public clients: PKCE always */
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier and code_challenge must go together");
+        return fail(err, OAUTH_ERR_INVALID_GRANT,
+                    "code_verifier and code_challenge must go together");
     return true;
 }
 
@@ -146,7 +148,8 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                        .sub = old.sub,
                        .scope = scope ? scope : old.scope,
                        .auth_time = old.auth_time,
-                       .id_token = old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
+                       .id_token =
+                           old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
                        .refresh_token = token};
     token_respond(req, res, &g);
     return true;
@@ -156,7 +159,8 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
                                      store_client_t *client, oauth_error_t *err)
 {
     if (client->is_public)
-        return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT, "a public client cannot use client_credentials");
+        return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
+                    "a public client cannot use client_credentials");
     scope_list_t allowed, want;
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
         return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
@@ -191,8 +195,10 @@ static const struct {
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     if (req->form_malformed || !http_request_header(req, "Content-Type") ||
-        strncasecmp(http_request_header(req, "Content-Type"), "application/x-www-form-urlencoded", 33) != 0)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "expected an application/x-www-form-urlencoded body");
+        strncasecmp(http_request_header(req, "Content-Type"), "application/x-www-form-urlencoded",
+                    33) != 0)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST,
+                    "expected an application/x-www-form-urlencoded body");
     const char *grant_type = http_pairs_get(&req->form, "grant_type");
     if (!grant_type || !*grant_type)
         return fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");
@@ -203,7 +209,8 @@ static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *e
         if (strcmp(grant_type, GRANTS[i].name) != 0)
             continue;
         if (!(client.grants & GRANTS[i].grant))
-            return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT, "grant type not allowed for this client");
+            return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
+                        "grant type not allowed for this client");
         return GRANTS[i].fn(req, res, &client, err);
     }
     return fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
@@ -217,7 +224,7 @@ void token_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t TOKEN_PARAMS[] = {
-    {"grant_type", 128},    {"code", 256},           {"redirect_uri", 2048},
-    {"client_id", 128},     {"client_secret", 512},  {"code_verifier", 128},
-    {"refresh_token", 256}, {"scope", 1024},         {NULL, 0},
+    {"grant_type", 128},    {"code", 256},          {"redirect_uri", 2048},
+    {"client_id", 128},     {"client_secret", 512}, {"code_verifier", 128},
+    {"refresh_token", 256}, {"scope", 1024},        {NULL, 0},
 };

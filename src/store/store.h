@@ -39,7 +39,7 @@ enum {
 };
 
 typedef struct {
-    const char *sub;           /* 32 hex characters, the member's unique id */
+    const char *sub; /* 32 hex characters, the member's unique id */
     const char *username;
     const char *password_hash; /* argon2id PHC string */
     const char *email;         /* may be NULL */
@@ -50,20 +50,20 @@ typedef struct {
 
 typedef struct {
     const char *id;
-    const char *secret_digest;   /* core/secret.h client-secret digest; NULL for public clients */
-    const char *name;            /* display name for the consent page; may be NULL */
-    const char **redirect_uris;  /* exact strings, compared byte for byte */
+    const char *secret_digest;  /* core/secret.h client-secret digest; NULL for public clients */
+    const char *name;           /* display name for the consent page; may be NULL */
+    const char **redirect_uris; /* exact strings, compared byte for byte */
     size_t redirect_uri_count;
     const char **post_logout_redirect_uris;
     size_t post_logout_redirect_uri_count;
-    const char *scope;           /* space-separated scopes the client may ask for */
-    unsigned grants;             /* STORE_GRANT_* */
+    const char *scope; /* space-separated scopes the client may ask for */
+    unsigned grants;   /* STORE_GRANT_* */
     bool is_public;
     int64_t created_at;
 } store_client_t;
 
 typedef struct {
-    const char *digest;        /* of the code */
+    const char *digest; /* of the code */
     const char *client_id;
     const char *redirect_uri;
     const char *scope;
@@ -77,10 +77,10 @@ typedef struct {
 } store_code_t;
 
 typedef struct {
-    const char *digest;  /* of the refresh token */
-    const char *family;  /* rotation family: all tokens descending from one grant */
+    const char *digest; /* of the refresh token */
+    const char *family; /* rotation family: all tokens descending from one grant */
     const char *client_id;
-    const char *sub;     /* NULL for client-only grants */
+    const char *sub; /* NULL for client-only grants */
     const char *scope;
     int64_t auth_time;
     int64_t issued_at;
@@ -99,7 +99,7 @@ typedef struct {
     const char *alg;         /* "RS256" or "ES256" */
     const char *private_jwk; /* JSON text of the private JWK */
     int64_t created_at;
-    int64_t retire_at;       /* 0 while it signs; after rotation, when to drop it from the JWKS */
+    int64_t retire_at; /* 0 while it signs; after rotation, when to drop it from the JWKS */
 } store_key_t;
 
 /* Opens (creating when needed) the database named by url and migrates it. */
@@ -112,18 +112,19 @@ void store_close(store_t *s);
 const char *store_engine(const store_t *s);
 
 /* ---- users ---- */
-gh_status_t store_user_add(store_t *s, const store_user_t *u);            /* CONFLICT: username taken */
+gh_status_t store_user_add(store_t *s, const store_user_t *u); /* CONFLICT: username taken */
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out);
 gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_user_t *out);
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count);
-gh_status_t store_user_remove(store_t *s, const char *username);          /* also its sessions, consents, tokens */
+gh_status_t store_user_remove(store_t *s,
+                              const char *username); /* also its sessions, consents, tokens */
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
 
 /* ---- clients ---- */
-gh_status_t store_client_add(store_t *s, const store_client_t *c);        /* CONFLICT: id taken */
+gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out);
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count);
-gh_status_t store_client_remove(store_t *s, const char *id);              /* also its consents, codes, tokens */
+gh_status_t store_client_remove(store_t *s, const char *id); /* also its consents, codes, tokens */
 
 /* ---- consents: the scopes a user has granted a client ---- */
 /* *scope gets the granted scopes (space-separated); NOT_FOUND when none. */

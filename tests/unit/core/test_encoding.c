@@ -34,8 +34,9 @@ static void b64url_refuses_bad_input(void **state)
     size_t n;
     assert_int_equal(b64url_decode("Zg==", 4, out, sizeof out, &n), GH_ERR_INVALID); /* padding */
     assert_int_equal(b64url_decode("Zm9v+", 5, out, sizeof out, &n), GH_ERR_INVALID);
-    assert_int_equal(b64url_decode("Z", 1, out, sizeof out, &n), GH_ERR_INVALID);    /* length */
-    assert_int_equal(b64url_decode("Zh", 2, out, sizeof out, &n), GH_ERR_INVALID);   /* trailing bits */
+    assert_int_equal(b64url_decode("Z", 1, out, sizeof out, &n), GH_ERR_INVALID); /* length */
+    assert_int_equal(b64url_decode("Zh", 2, out, sizeof out, &n),
+                     GH_ERR_INVALID); /* trailing bits */
     assert_int_equal(b64url_decode("Zm\0v", 4, out, sizeof out, &n), GH_ERR_INVALID);
     assert_int_equal(b64url_decode("Zm9vYmFy", 8, out, 5, &n), GH_ERR_TOO_LARGE);
 }

@@ -70,8 +70,10 @@ static void passwords(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sha256_known_answer), cmocka_unit_test(tokens_are_random_and_sized),
-        cmocka_unit_test(client_digest_checks), cmocka_unit_test(equality),
+        cmocka_unit_test(sha256_known_answer),
+        cmocka_unit_test(tokens_are_random_and_sized),
+        cmocka_unit_test(client_digest_checks),
+        cmocka_unit_test(equality),
         cmocka_unit_test(passwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
