@@ -36,6 +36,9 @@ asan_build() {
     cmake --build "$BUILD_ASAN" -j "$JOBS"
 }
 
+if command -v clang-format >/dev/null; then
+  suite format bash -c "clang-format --dry-run --Werror \$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')"
+fi
 suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
 suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' CI='${CI:-}' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
 suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
