@@ -145,7 +145,8 @@ export function parseSetCookie(line) {
   return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
 }
 
-function deletes(c) {
+/** True when a parsed Set-Cookie removes the cookie (Max-Age <= 0 or Expires in the past). */
+export function cookieDeletes(c) {
   if (c.attrs['max-age'] !== undefined && Number(c.attrs['max-age']) <= 0) return true;
   return typeof c.attrs.expires === 'string' && Date.parse(c.attrs.expires) <= Date.now();
 }
@@ -158,7 +159,7 @@ export class CookieJar {
   take(res) {
     for (const line of res.setCookies) {
       const c = parseSetCookie(line);
-      if (deletes(c)) this.#cookies.delete(c.name);
+      if (cookieDeletes(c)) this.#cookies.delete(c.name);
       else this.#cookies.set(c.name, c.value);
     }
   }
@@ -169,6 +170,11 @@ export class CookieJar {
 
   get size() {
     return this.#cookies.size;
+  }
+
+  /** A copy of the cookies held, name to value. */
+  entries() {
+    return new Map(this.#cookies);
   }
 
   /** The Cookie request header, or undefined when the jar is empty. */
