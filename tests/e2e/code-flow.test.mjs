@@ -15,6 +15,7 @@ import {
   decodeJwt,
   refreshGrant,
   useGatehouse,
+  USERINFO_PATH,
   verifyJwt,
 } from './lib/harness.mjs';
 
@@ -101,6 +102,21 @@ test('code flow: login, consent, code grant with a validated id_token (client_se
 test('userinfo answers the seed 004 claims for openid profile', async () => {
   const info = await oidc.fetchUserInfo(state.config, state.tokens.access_token, user.sub);
   assert.deepEqual(info, { sub: user.sub, nickname: user.nickname, email: user.email });
+});
+
+test('userinfo takes the token from the header, a POST form body, or the query (seed 001)', async () => {
+  const token = state.tokens.access_token;
+  const expected = { sub: user.sub, nickname: user.nickname, email: user.email };
+  const answers = {
+    header: await gh.userinfo(token),
+    form: await gh.post(USERINFO_PATH, { access_token: token }),
+    query: await gh.get(`${USERINFO_PATH}?${new URLSearchParams({ access_token: token })}`),
+  };
+  for (const [how, res] of Object.entries(answers)) {
+    assert.equal(res.status, 200, `${how}: ${res.describe()}`);
+    assert.match(res.header('content-type') ?? '', /^application\/json/i, how);
+    assert.deepEqual(res.json, expected, how);
+  }
 });
 
 test('refresh token grant rotates the refresh token and gives a working access token', async () => {
