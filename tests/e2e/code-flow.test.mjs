@@ -5,7 +5,7 @@
 // token rotation. The token answer is also checked against seed 004's shape.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
 
@@ -14,6 +14,7 @@ import {
   assertSeedError,
   decodeJwt,
   refreshGrant,
+  setup,
   useGatehouse,
   USERINFO_PATH,
   verifyJwt,
@@ -67,7 +68,7 @@ function assertSeedTokenAnswer(exchange, scopes) {
   for (const m of ['access_token', 'refresh_token', 'id_token']) assert.ok(body[m].length > 0, m);
 }
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'rp-code', secret: 'rp-code-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   user = await gh.addUser({ username: 'alice', password: 'correct horse 7', email: 'alice@example.com', nickname: 'ali' });
   jwks = (await gh.get('/oauth2/v1/keys')).json;
