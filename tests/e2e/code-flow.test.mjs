@@ -134,10 +134,14 @@ test('refresh token grant rotates the refresh token and gives a working access t
   const info = await oidc.fetchUserInfo(config, fresh.access_token, user.sub);
   assert.equal(info.sub, user.sub);
 
-  const replay = await gh.token(refreshGrant(client, old.refresh_token));
-  assertSeedError(replay, '10051', 'the rotated-out refresh token is refused');
   const again = await oidc.refreshTokenGrant(config, fresh.refresh_token);
   assert.ok(again.access_token, 'the new refresh token works');
+
+  // RFC 9700 §4.14.2: presenting a rotated-out token revokes the whole family
+  const replay = await gh.token(refreshGrant(client, old.refresh_token));
+  assertSeedError(replay, '10051', 'the rotated-out refresh token is refused');
+  const afterReuse = await gh.token(refreshGrant(client, again.refresh_token));
+  assertSeedError(afterReuse, '10051', 'reuse revoked the newest token of the family too');
 });
 
 test('a second authorization (client_secret_basic) skips login and the remembered consent', async () => {
