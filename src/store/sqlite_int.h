@@ -54,6 +54,10 @@ typedef enum {
     Q_PURGE_SESSIONS,
     Q_PURGE_CODES,
     Q_PURGE_REFRESH,
+    Q_LOGIN_GET,
+    Q_LOGIN_FAILURE,
+    Q_LOGIN_SUCCESS,
+    Q_PURGE_LOGIN,
     Q_COUNT
 } query_t;
 

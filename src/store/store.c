@@ -190,3 +190,19 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
 {
     return s->ops->setting_init(s, a, name, value, value_out);
 }
+
+gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out)
+{
+    return s->ops->login_attempts_get(s, key, out);
+}
+
+gh_status_t store_login_failure_add(store_t *s, const char *key, int64_t now, int64_t window,
+                                    store_login_attempts_t *out)
+{
+    return s->ops->login_failure_add(s, key, now, window, out);
+}
+
+gh_status_t store_login_success(store_t *s, const char *key, int64_t now)
+{
+    return s->ops->login_success(s, key, now);
+}

@@ -60,6 +60,11 @@ typedef struct store_ops {
     gh_status_t (*setting_get)(store_t *s, arena_t *a, const char *name, const char **value);
     gh_status_t (*setting_init)(store_t *s, arena_t *a, const char *name, const char *value,
                                 const char **value_out);
+
+    gh_status_t (*login_attempts_get)(store_t *s, const char *key, store_login_attempts_t *out);
+    gh_status_t (*login_failure_add)(store_t *s, const char *key, int64_t now, int64_t window,
+                                     store_login_attempts_t *out);
+    gh_status_t (*login_success)(store_t *s, const char *key, int64_t now);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on
