@@ -14,6 +14,7 @@ typedef enum {
     METRIC_CODES_ISSUED,   /* authorization codes issued */
     METRIC_LOGINS_OK,      /* successful password logins */
     METRIC_LOGINS_FAILED,  /* failed password logins */
+    METRIC_LOGINS_THROTTLED, /* sign-ins refused by throttling (429) */
     METRIC_COUNT
 } metric_t;
 

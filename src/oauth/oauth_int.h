@@ -168,6 +168,28 @@ gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **dige
  * token answer with Cache-Control: no-store. */
 void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
 
+/* ---- sign-in throttling (docs/security.md) ---- */
+
+/* Seconds left at now of the lock a counter is under, or 0: a counter with
+ * limit failures or more (limit > 0) is locked for login_lockout seconds after
+ * its last failure, doubling with each further failure, at most
+ * login_lockout_max. Pure, so that the policy is unit-tested. */
+int64_t throttle_lock_left(const config_server_t *cfg, long limit,
+                           const store_login_attempts_t *counter, int64_t now);
+
+/* Whether username may try a password from the request's address now: *wait
+ * gets 0, or the seconds until it may (the longest lock of its counters).
+ * A store failure is returned as is. */
+gh_status_t throttle_check(const http_request_t *req, const char *username, int64_t now,
+                           int64_t *wait);
+
+/* Counts a wrong password for username from the request's address. */
+void throttle_failure(const http_request_t *req, const char *username, int64_t now);
+
+/* After a right password: clears the account's counter and marks the
+ * (account, address) pair as known. */
+void throttle_success(const http_request_t *req, const char *username, int64_t now);
+
 /* ---- endpoints ---- */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
