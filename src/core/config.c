@@ -145,7 +145,6 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
     return set_login(s, key, value, err, err_len);
 }
 
-
 gh_status_t config_set(config_t *c, const char *section, const char *key, const char *value,
                        char *err, size_t err_len)
 {
@@ -204,13 +203,23 @@ gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t er
 
 gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
 {
-    static const char *const keys[] = {"listen",      "issuer",           "db",
-                                       "error_style", "access_token_ttl", "refresh_token_ttl",
-                                       "code_ttl",    "session_ttl",      "signing_alg",
-                                       "threads",     "max_body",
-                                       "login_max_failures", "login_max_failures_address",
-                                       "login_max_failures_account", "login_failure_window",
-                                       "login_lockout", "login_lockout_max"};
+    static const char *const keys[] = {"listen",
+                                       "issuer",
+                                       "db",
+                                       "error_style",
+                                       "access_token_ttl",
+                                       "refresh_token_ttl",
+                                       "code_ttl",
+                                       "session_ttl",
+                                       "signing_alg",
+                                       "threads",
+                                       "max_body",
+                                       "login_max_failures",
+                                       "login_max_failures_address",
+                                       "login_max_failures_account",
+                                       "login_failure_window",
+                                       "login_lockout",
+                                       "login_lockout_max"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";
         size_t n = strlen(name);

@@ -13,10 +13,10 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
-#include "core/encoding.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/secret.h"
+#include "core/uri.h"
 #include "oauth/oauth_int.h"
 #include "ui/ui.h"
 
@@ -71,23 +71,7 @@ static void read_params(authz_t *z)
 
 static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
 {
-    const char *html = ui_render_error(z->req->arena, z->lang, msg, detail);
-    if (!html) {
-        http_response_text(z->res, 500, "internal error");
-        return;
-    }
-    http_response_html(z->res, status, html, strlen(html));
-}
-
-static void append_param(buf_t *b, bool *first, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    buf_putc(b, *first ? (strchr(b->data, '?') ? '&' : '?') : '&');
-    *first = false;
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    pct_encode(b, value);
+    oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
 
 /* Redirects to the verified redirect_uri with the given parameters + state + iss. */
@@ -97,11 +81,10 @@ static void redirect_back(authz_t *z, const char *k1, const char *v1, const char
     buf_t b;
     buf_init(&b, z->req->arena);
     buf_puts(&b, z->p.redirect_uri);
-    bool first = true;
-    append_param(&b, &first, k1, v1);
-    append_param(&b, &first, k2, v2);
-    append_param(&b, &first, "state", z->p.state);
-    append_param(&b, &first, "iss", z->app->cfg->issuer); /* RFC 9207 */
+    uri_append_param(&b, k1, v1);
+    uri_append_param(&b, k2, v2);
+    uri_append_param(&b, "state", z->p.state);
+    uri_append_param(&b, "iss", z->app->cfg->issuer); /* RFC 9207 */
     const char *location = buf_cstr(&b);
     if (!location) {
         error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);

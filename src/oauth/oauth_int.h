@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "jose/jose.h"
 #include "store/store.h"
+#include "ui/ui.h"
 
 /* ---- the key ring: the current keyset, reloaded from the store ---- */
 
@@ -61,6 +62,7 @@ typedef enum {
     OAUTH_ERR_TOO_LARGE,
     OAUTH_ERR_SERVER_ERROR,
     OAUTH_ERR_UNAVAILABLE,
+    OAUTH_ERR_TOKEN_MISSING, /* a resource request without any token (RFC 6750 §3.1) */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -82,6 +84,12 @@ const char *oauth_error_name(oauth_error_kind_t kind);
 
 /* The seed 004 code ("10071"). */
 const char *oauth_error_seed_code(oauth_error_kind_t kind);
+
+/* An error page in lang (ui_render_error) with status: where the client or
+ * its redirect URI is not verified, errors are pages, never redirects. A bare
+ * 500 when the page cannot be built. */
+void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
+                      ui_msg_t msg, const char *detail);
 
 /* Maps a store status to the error to answer (UNAVAILABLE → 503, …). */
 oauth_error_kind_t oauth_error_from_status(gh_status_t st);
@@ -140,6 +148,12 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out);
 /* Starts a session for sub (auth_time now) and sets its cookie. */
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
                           int64_t now, store_session_t *out);
+
+/* Ends the request's session: deletes its record (when there is one) and
+ * clears the cookie (Max-Age=0). A store failure is returned and then the
+ * cookie is left alone, so the person is never told they left when they did
+ * not. */
+gh_status_t session_end(const http_request_t *req, http_response_t *res);
 
 /* The CSRF token to put in a form for this browser; sets the CSRF cookie when
  * the browser has none. NULL when out of memory. */
@@ -201,5 +215,7 @@ void userinfo_handler(http_request_t *req, http_response_t *res);
 void discovery_handler(http_request_t *req, http_response_t *res);
 void jwks_handler(http_request_t *req, http_response_t *res);
 void healthz_handler(http_request_t *req, http_response_t *res);
+void logout_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t LOGOUT_PARAMS[];
 
 #endif
