@@ -188,6 +188,31 @@ gh_status_t cli_store(cli_t *c, store_t **out)
     return st;
 }
 
+int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
+                           const char **operand, store_t **s)
+{
+    int code = cli_parse_operands(c, cmd, argc, argv, want, operand);
+    if (code != CLI_CONTINUE)
+        return code;
+    return cli_store(c, s) == GH_OK ? CLI_CONTINUE : CLI_EXIT_FAIL;
+}
+
+int cli_remove(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, const char *what,
+               gh_status_t (*remove)(store_t *s, const char *name))
+{
+    const char *name = NULL;
+    store_t *s = NULL;
+    int code = cli_operands_and_store(c, cmd, argc, argv, 1, &name, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = remove(s, name);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no %s '%s'", what, name);
+    if (st != GH_OK)
+        return cli_fail("cannot remove %s '%s': %s", what, name, gh_status_str(st));
+    return CLI_EXIT_OK;
+}
+
 static void wipe_string(void *s)
 {
     secret_wipe(s, strlen(s));

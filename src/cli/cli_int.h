@@ -91,6 +91,15 @@ gh_status_t cli_config_load(cli_t *c);
  * configuration loaded); prints why on failure. */
 gh_status_t cli_store(cli_t *c, store_t **out);
 
+/* cli_parse_operands, then cli_store: the shape of every list/show/remove
+ * command. CLI_CONTINUE with *s open, else the exit status. */
+int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
+                           const char **operand, store_t **s);
+
+/* A `remove NAME` command: what names the kind of record in messages. */
+int cli_remove(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, const char *what,
+               gh_status_t (*remove)(store_t *s, const char *name));
+
 /* Has the NUL-terminated secret s wiped when the run ends; CLI_CONTINUE, or
  * CLI_EXIT_FAIL when out of memory (s is then wiped at once). */
 int cli_wipe_later(cli_t *c, char *s);

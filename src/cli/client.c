@@ -201,11 +201,9 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     store_t *s = NULL;
     store_client_t *list = NULL;
     size_t n = 0;
-    int code = cli_parse_operands(c, self, argc, argv, 0, NULL);
+    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
     if (code != CLI_CONTINUE)
         return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
     gh_status_t st = store_client_list(s, c->arena, &list, &n);
     if (st != GH_OK)
         return cli_fail("cannot list clients: %s", gh_status_str(st));
@@ -261,11 +259,9 @@ static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     const char *id = NULL;
     store_t *s = NULL;
     store_client_t cl;
-    int code = cli_parse_operands(c, self, argc, argv, 1, &id);
+    int code = cli_operands_and_store(c, self, argc, argv, 1, &id, &s);
     if (code != CLI_CONTINUE)
         return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
     gh_status_t st = store_client_get(s, c->arena, id, &cl);
     if (st == GH_ERR_NOT_FOUND)
         return cli_fail("no client '%s'", id);
@@ -283,19 +279,7 @@ static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    const char *id = NULL;
-    store_t *s = NULL;
-    int code = cli_parse_operands(c, self, argc, argv, 1, &id);
-    if (code != CLI_CONTINUE)
-        return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
-    gh_status_t st = store_client_remove(s, id);
-    if (st == GH_ERR_NOT_FOUND)
-        return cli_fail("no client '%s'", id);
-    if (st != GH_OK)
-        return cli_fail("cannot remove client '%s': %s", id, gh_status_str(st));
-    return CLI_EXIT_OK;
+    return cli_remove(c, self, argc, argv, "client", store_client_remove);
 }
 
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {

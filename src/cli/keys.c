@@ -39,11 +39,9 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     store_t *s = NULL;
     store_key_t *keys = NULL;
     size_t n = 0;
-    int code = cli_parse_operands(c, self, argc, argv, 0, NULL);
+    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
     if (code != CLI_CONTINUE)
         return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
     gh_status_t st = store_key_list(s, c->arena, &keys, &n);
     if (st != GH_OK)
         return cli_fail("cannot list the signing keys: %s", gh_status_str(st));

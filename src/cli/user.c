@@ -208,11 +208,9 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     store_t *s = NULL;
     store_user_t *list = NULL;
     size_t n = 0;
-    int code = cli_parse_operands(c, self, argc, argv, 0, NULL);
+    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
     if (code != CLI_CONTINUE)
         return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
     gh_status_t st = store_user_list(s, c->arena, &list, &n);
     if (st != GH_OK)
         return cli_fail("cannot list users: %s", gh_status_str(st));
@@ -224,19 +222,7 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    const char *username = NULL;
-    store_t *s = NULL;
-    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
-    if (code != CLI_CONTINUE)
-        return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
-    gh_status_t st = store_user_remove(s, username);
-    if (st == GH_ERR_NOT_FOUND)
-        return cli_fail("no user '%s'", username);
-    if (st != GH_OK)
-        return cli_fail("cannot remove user '%s': %s", username, gh_status_str(st));
-    return CLI_EXIT_OK;
+    return cli_remove(c, self, argc, argv, "user", store_user_remove);
 }
 
 static int parse_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv, pw_source_t *src,

@@ -5,7 +5,7 @@
 // token rotation. The token answer is also checked against seed 004's shape.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
 
@@ -14,6 +14,7 @@ import {
   assertSeedError,
   decodeJwt,
   refreshGrant,
+  setup,
   useGatehouse,
   USERINFO_PATH,
   verifyJwt,
@@ -67,7 +68,7 @@ function assertSeedTokenAnswer(exchange, scopes) {
   for (const m of ['access_token', 'refresh_token', 'id_token']) assert.ok(body[m].length > 0, m);
 }
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'rp-code', secret: 'rp-code-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   user = await gh.addUser({ username: 'alice', password: 'correct horse 7', email: 'alice@example.com', nickname: 'ali' });
   jwks = (await gh.get('/oauth2/v1/keys')).json;
@@ -133,10 +134,14 @@ test('refresh token grant rotates the refresh token and gives a working access t
   const info = await oidc.fetchUserInfo(config, fresh.access_token, user.sub);
   assert.equal(info.sub, user.sub);
 
-  const replay = await gh.token(refreshGrant(client, old.refresh_token));
-  assertSeedError(replay, '10051', 'the rotated-out refresh token is refused');
   const again = await oidc.refreshTokenGrant(config, fresh.refresh_token);
   assert.ok(again.access_token, 'the new refresh token works');
+
+  // RFC 9700 §4.14.2: presenting a rotated-out token revokes the whole family
+  const replay = await gh.token(refreshGrant(client, old.refresh_token));
+  assertSeedError(replay, '10051', 'the rotated-out refresh token is refused');
+  const afterReuse = await gh.token(refreshGrant(client, again.refresh_token));
+  assertSeedError(afterReuse, '10051', 'reuse revoked the newest token of the family too');
 });
 
 test('a second authorization (client_secret_basic) skips login and the remembered consent', async () => {

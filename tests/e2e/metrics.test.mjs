@@ -4,9 +4,9 @@
 // access-token counter moves only when access tokens are issued.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { DISCOVERY_PATH, codeGrant, randomString, refreshGrant, useGatehouse } from './lib/harness.mjs';
+import { DISCOVERY_PATH, codeGrant, randomString, refreshGrant, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -18,7 +18,7 @@ const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/gy;
 let client;
 let user;
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'rp-metrics', secret: 'rp-metrics-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   user = await gh.addUser({ username: 'hank', password: 'hank-Pass-1234', email: 'hank@example.com', nickname: 'hk' });
 });

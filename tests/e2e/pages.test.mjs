@@ -3,10 +3,10 @@
 // escaping, remembered consent, denial, and RFC 9207's iss on the redirect.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { formData, inputValue, postForms, visibleText } from './lib/html.mjs';
-import { CookieJar, assertPageHeaders, cookieDeletes, parseSetCookie, request, useGatehouse } from './lib/harness.mjs';
+import { CookieJar, assertPageHeaders, cookieDeletes, parseSetCookie, request, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -15,7 +15,7 @@ let user;
 let other;
 const jar = new CookieJar(); // the signed-in browser, from the successful login on
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'rp-pages', secret: 'rp-pages-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   user = await gh.addUser({ username: 'dora', password: 'dora-Pass-1234', email: 'dora@example.com', nickname: 'dee' });
   other = await gh.addUser({ username: 'eve', password: 'eve-Pass-1234', email: 'eve@example.com', nickname: 'evie' });

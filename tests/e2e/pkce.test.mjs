@@ -4,11 +4,11 @@
 // without PKCE, and the plain method is not accepted.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
 
-import { codeGrant, useGatehouse } from './lib/harness.mjs';
+import { codeGrant, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -16,7 +16,7 @@ let spa;
 let web;
 let user;
 
-before(async () => {
+setup(async () => {
   spa = await gh.addClient({ id: 'spa', redirectUris: 'https://spa.example/cb', isPublic: true, scope: 'openid profile' });
   web = await gh.addClient({ id: 'rp-pkce', secret: 'rp-pkce-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   user = await gh.addUser({ username: 'ivan', password: 'ivan-Pass-1234', email: 'ivan@example.com', nickname: 'iv' });

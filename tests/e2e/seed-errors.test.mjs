@@ -4,7 +4,7 @@
 // error=invalid_scope instead (the redirect URI is known by then).
 
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import {
   assertSeedError,
@@ -13,6 +13,7 @@ import {
   refreshGrant,
   sleep,
   tamperSignature,
+  setup,
   useGatehouse,
   USERINFO_PATH,
 } from './lib/harness.mjs';
@@ -25,7 +26,7 @@ let client;
 let narrow;
 let user;
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'rp-err', secret: 'rp-err-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   narrow = await gh.addClient({
     id: 'rp-narrow',

@@ -7,9 +7,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { CookieJar, useGatehouse } from './lib/harness.mjs';
+import { CookieJar, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -48,7 +48,7 @@ function curl(args) {
 const authorizeSample = () =>
   `${gh.base}/auth/authorize?&scope=openid%20profile&response_type=code&state=xxx&redirect_uri=${REDIRECT}&client_id=${client.id}`;
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({ id: 'ottm-game', secret: 'ottm-game-secret-0123456789', redirectUris: REDIRECT });
   user = await gh.addUser({ username: 'test', password: 'test-Pass-1234', email: 'test@flask.global', nickname: 'test' });
 });

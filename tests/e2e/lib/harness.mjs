@@ -242,6 +242,7 @@ export class Gatehouse {
     this.config = config;
     this.label = label;
     this.proc = null;
+    this.started = false;
     this.failed = false;
   }
 
@@ -519,19 +520,30 @@ export function randomString(bytes = 12) {
   return crypto.randomBytes(bytes).toString('base64url');
 }
 
+const started = []; // the ready promises of this file's servers
+
 /**
- * Registers before/after hooks that start one server for the current test
- * file and stop it at the end (failing the file when it does not stop
- * gracefully or had crashed), and prints the server's log of a failed test.
+ * Registers hooks that start one server for the current test file and stop it
+ * at the end (failing the file when it does not stop gracefully or had
+ * crashed), and print the server's log during a failed test. Do the file's
+ * own preparation in setup(), which waits for the servers: Node 20 runs
+ * top-level before() hooks concurrently.
  */
 export function useGatehouse(opts = {}) {
   const gh = new Gatehouse(opts);
   let mark = 0;
+  let ready;
+  const promise = new Promise((resolve, reject) => (ready = { resolve, reject }));
+  promise.catch(() => {}); // reported by the hook below
+  started.push(promise);
   before(async () => {
     try {
       await gh.start();
+      gh.started = true;
+      ready.resolve();
     } catch (e) {
       gh.failed = true;
+      ready.reject(e);
       throw e;
     }
   });
@@ -539,9 +551,10 @@ export function useGatehouse(opts = {}) {
     mark = gh.logSize();
   });
   afterEach((t) => {
-    if (t.passed) return;
+    if (t.passed || !gh.started) return; // a failed start already told its log
     gh.failed = true;
-    process.stderr.write(`--- ${gh.label} log during "${t.name}" ---\n${gh.logSince(mark)}\n--- end of log ---\n`);
+    const log = gh.logSince(mark);
+    if (log) process.stderr.write(`--- ${gh.label} log during "${t.name}" ---\n${log}\n--- end of log ---\n`);
   });
   after(async () => {
     const problem = await gh.stop();
@@ -550,6 +563,14 @@ export function useGatehouse(opts = {}) {
     if (problem) throw new Error(`${problem}\n${gh.logTail()}`);
   });
   return gh;
+}
+
+/** A before() hook that runs fn once every server of this file is ready. */
+export function setup(fn) {
+  before(async () => {
+    await Promise.all(started);
+    await fn();
+  });
 }
 
 /* --------------------------------------------------------- assertions -- */
