@@ -6,7 +6,7 @@
 // one second here (access_token_ttl = 1), so expired hints can be shown to work.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   CookieJar,
@@ -16,6 +16,7 @@ import {
   cookieDeletes,
   decodeJwt,
   parseSetCookie,
+  setup,
   sleep,
   tamperSignature,
   useGatehouse,
@@ -33,7 +34,7 @@ let other;
 let alice;
 let bob;
 
-before(async () => {
+setup(async () => {
   client = await gh.addClient({
     id: 'rp-logout',
     secret: 'rp-logout-secret-0123456789',
