@@ -365,6 +365,7 @@ export class Gatehouse {
         clearTimeout(timer);
         resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
       });
+      p.stdin.on('error', () => {}); // EPIPE when the command exits without reading its input
       p.stdin.end(input ?? '');
     });
   }
