@@ -98,10 +98,10 @@ static void respond_rfc(const http_request_t *req, http_response_t *res, oauth_e
     if (body && !bare && err->description)
         json_object_set_new(body, "error_description", json_string(err->description));
     int status = ERRORS[err->kind].rfc_status;
-    /* RFC 6749 §5.2: invalid_client is 401 with a challenge only when the
-     * client tried the Authorization header; otherwise 400 would also do, but
-     * 401 is always allowed. */
-    if (err->kind == OAUTH_ERR_INVALID_CLIENT && http_request_header(req, "Authorization"))
+    /* RFC 6749 §5.2: invalid_client is 401, and MUST carry a Basic
+     * challenge when the client tried the Authorization header; a 401
+     * always carries one (RFC 9110 §15.5.2), so it is sent either way. */
+    if (err->kind == OAUTH_ERR_INVALID_CLIENT)
         http_response_header(res, "WWW-Authenticate", "Basic realm=\"gatehouse\"");
     if (site == OAUTH_AT_RESOURCE) {
         if (err->kind == OAUTH_ERR_INVALID_REQUEST)

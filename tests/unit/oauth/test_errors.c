@@ -97,6 +97,7 @@ static void rfc_style(void **state)
     j = respond(&f, OAUTH_AT_TOKEN, OAUTH_ERR_INVALID_CLIENT);
     assert_int_equal(f.res.status, 401);
     assert_string_equal(json_string_value(json_object_get(j, "error")), "invalid_client");
+    assert_string_equal(header(&f.res, "WWW-Authenticate"), "Basic realm=\"gatehouse\"");
     j = respond(&f, OAUTH_AT_RESOURCE, OAUTH_ERR_INVALID_TOKEN);
     assert_int_equal(f.res.status, 401);
     assert_string_equal(header(&f.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
