@@ -167,9 +167,11 @@ test('a forged or foreign id_token_hint is refused with an error page', async ()
   for (const [what, hint] of forged) {
     const res = await logout({ id_token_hint: hint, post_logout_redirect_uri: BACK }, jar);
     assertErrorPage(res, what);
+    assert.match(visibleText(res.text), /id_token_hint is not an ID token of ours/, what);
   }
   const mismatch = await logout({ id_token_hint: tokens.id_token, client_id: other.id, post_logout_redirect_uri: 'https://other.example/bye' }, jar);
   assertErrorPage(mismatch, 'client_id other than the hint audience');
+  assert.match(visibleText(mismatch.text), /client_id is not the id_token_hint's audience/);
   assert.equal(await signedIn(jar), true);
 });
 
