@@ -3,6 +3,8 @@
  * seed 001 shows the query form) — exactly one of them. The token must be one
  * of our live access tokens (access_token_verify: typ at+jwt, our issuer and
  * audience, not expired, not revoked) and carry the openid scope. */
+#include <strings.h>
+
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
