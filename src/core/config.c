@@ -26,6 +26,8 @@ void config_init(config_t *c)
     c->server.session_ttl = 8L * 3600;
     c->server.threads = 0;
     c->server.max_body = 64 * 1024;
+    c->server.device_code_ttl = 600;
+    c->server.device_code_interval = 5;
 }
 
 void config_free(config_t *c)
@@ -109,6 +111,10 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->threads, key, value, 256, err, err_len);
     if (!strcmp(key, "max_body"))
         return set_seconds(&s->max_body, key, value, 16L << 20, err, err_len);
+    if (!strcmp(key, "device_code_ttl"))
+        return set_seconds(&s->device_code_ttl, key, value, 3600, err, err_len);
+    if (!strcmp(key, "device_code_interval"))
+        return set_seconds(&s->device_code_interval, key, value, 60, err, err_len);
     return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
 }
 
@@ -170,10 +176,19 @@ gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t er
 
 gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
 {
-    static const char *const keys[] = {"listen",      "issuer",           "db",
-                                       "error_style", "access_token_ttl", "refresh_token_ttl",
-                                       "code_ttl",    "session_ttl",      "signing_alg",
-                                       "threads",     "max_body"};
+    static const char *const keys[] = {"listen",
+                                       "issuer",
+                                       "db",
+                                       "error_style",
+                                       "access_token_ttl",
+                                       "refresh_token_ttl",
+                                       "code_ttl",
+                                       "session_ttl",
+                                       "signing_alg",
+                                       "threads",
+                                       "max_body",
+                                       "device_code_ttl",
+                                       "device_code_interval"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";
         size_t n = strlen(name);

@@ -61,6 +61,9 @@ typedef enum {
     OAUTH_ERR_TOO_LARGE,
     OAUTH_ERR_SERVER_ERROR,
     OAUTH_ERR_UNAVAILABLE,
+    OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
+    OAUTH_ERR_SLOW_DOWN,
+    OAUTH_ERR_EXPIRED_TOKEN,
 } oauth_error_kind_t;
 
 typedef struct {
@@ -73,7 +76,10 @@ typedef struct {
 typedef enum { OAUTH_AT_TOKEN, OAUTH_AT_RESOURCE } oauth_error_site_t;
 
 /* Writes the error in the configured style: seed 004
- * {"error":{"code","message"},"payload":null} or RFC 6749 §5.2 / RFC 6750 §3. */
+ * {"error":{"code","message"},"payload":null} or RFC 6749 §5.2 / RFC 6750 §3.
+ * The device flow's polling answers (authorization_pending, slow_down,
+ * expired_token, access_denied) are RFC 6749 §5.2 in both styles, since
+ * standard device clients read their `error` member (RFC 8628 §3.5). */
 void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
                          const oauth_error_t *err);
 
@@ -167,6 +173,23 @@ gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **dige
 /* Signs the access token (and the id_token when asked) and writes the seed 004
  * token answer with Cache-Control: no-store. */
 void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
+
+/* ---- device flow user codes (RFC 8628 §6.1) ---- */
+
+#define USER_CODE_LEN 8         /* letters */
+#define USER_CODE_DISPLAY_LEN 9 /* "XXXX-XXXX" */
+
+/* A new random user code in its display form, "XXXX-XXXX": eight letters
+ * of BCDFGHJKLMNPQRSTVWXZ. GH_ERR_CRYPTO when the CSPRNG fails. */
+gh_status_t user_code_new(char out[USER_CODE_DISPLAY_LEN + 1]);
+
+/* What a person typed, as the eight upper-case letters: case, dashes and
+ * spaces do not matter. GH_ERR_INVALID for anything else (other characters,
+ * a wrong number of letters, over 64 characters). */
+gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
+
+/* The digest the store keeps of a normalised user code. */
+void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
 /* ---- endpoints ---- */
 
