@@ -14,9 +14,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/encoding.h"
-#include "core/log.h"
 #include "core/metrics.h"
-#include "core/secret.h"
 #include "oauth/oauth_int.h"
 #include "ui/ui.h"
 
@@ -384,33 +382,17 @@ static void on_get(authz_t *z)
 
 static void on_login(authz_t *z)
 {
-    const char *username = http_pairs_get(&z->req->form, "username");
-    const char *password = http_pairs_get(&z->req->form, "password");
-    if (!username || !password || !*username) {
-        login_page(z, 400, UI_MSG_BAD_CREDENTIALS, username);
-        return;
-    }
-    store_user_t user;
-    gh_status_t st = store_user_find(z->app->store, z->req->arena, username, &user);
-    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
-        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
-        return;
-    }
-    /* unknown users cost a verification too, so timing does not tell them apart */
-    const char *hash = st == GH_OK ? user.password_hash : z->app->dummy_password_hash;
-    if (!secret_password_verify(hash, password) || st != GH_OK) {
-        metrics_add(METRIC_LOGINS_FAILED, 1);
-        log_event(LOG_INFO, "login_failed", "client_id", z->client.id, NULL);
-        login_page(z, 401, UI_MSG_BAD_CREDENTIALS, username);
-        return;
-    }
     store_session_t session;
-    st = session_start(z->req, z->res, user.sub, clock_now(), &session);
+    gh_status_t st = session_login(z->req, z->res, z->client.id, &session);
+    if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
+        login_page(z, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS,
+                   http_pairs_get(&z->req->form, "username"));
+        return;
+    }
     if (st != GH_OK) {
         error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
         return;
     }
-    metrics_add(METRIC_LOGINS_OK, 1);
     continue_signed_in(z, &session);
 }
 

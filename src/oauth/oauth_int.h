@@ -147,6 +147,14 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out);
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
                           int64_t now, store_session_t *out);
 
+/* Checks the posted username and password and starts a session (an unknown
+ * username costs one password verification too, so timing does not tell them
+ * apart). GH_ERR_INVALID when a field is missing; GH_ERR_NOT_FOUND for wrong
+ * credentials (counted, and logged with client_id, which may be NULL); a
+ * store status otherwise. */
+gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
+                          store_session_t *out);
+
 /* The CSRF token to put in a form for this browser; sets the CSRF cookie when
  * the browser has none. NULL when out of memory. */
 const char *csrf_token(const http_request_t *req, http_response_t *res);

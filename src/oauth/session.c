@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
+#include "core/metrics.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
@@ -51,6 +53,31 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     set_cookie(req, res, SESSION_COOKIE, id, -1);
     *out = s;
     return GH_OK;
+}
+
+gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
+                          store_session_t *out)
+{
+    app_t *app = app_of(req);
+    const char *username = http_pairs_get(&req->form, "username");
+    const char *password = http_pairs_get(&req->form, "password");
+    if (!username || !password || !*username)
+        return GH_ERR_INVALID;
+    store_user_t user;
+    gh_status_t st = store_user_find(app->store, req->arena, username, &user);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    /* unknown users cost a verification too, so timing does not tell them apart */
+    const char *hash = st == GH_OK ? user.password_hash : app->dummy_password_hash;
+    if (!secret_password_verify(hash, password) || st != GH_OK) {
+        metrics_add(METRIC_LOGINS_FAILED, 1);
+        log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);
+        return GH_ERR_NOT_FOUND;
+    }
+    st = session_start(req, res, user.sub, clock_now(), out);
+    if (st == GH_OK)
+        metrics_add(METRIC_LOGINS_OK, 1);
+    return st;
 }
 
 static const char *csrf_for(const http_request_t *req, const char *cookie_value)

@@ -56,6 +56,10 @@ typedef enum {
     TXT_DETAIL,
     TXT_ERROR_HINT,
     TXT_INFO_HINT,
+    TXT_DEVICE_TITLE,
+    TXT_DEVICE_LEAD,
+    TXT_USER_CODE,
+    TXT_CONTINUE,
     TXT_COUNT
 } ui_text_t;
 
