@@ -69,12 +69,7 @@ static void read_params(authz_t *z)
 
 static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
 {
-    const char *html = ui_render_error(z->req->arena, z->lang, msg, detail);
-    if (!html) {
-        http_response_text(z->res, 500, "internal error");
-        return;
-    }
-    http_response_html(z->res, status, html, strlen(html));
+    page_respond(z->res, status, ui_render_error(z->req->arena, z->lang, msg, detail));
 }
 
 static void append_param(buf_t *b, bool *first, const char *name, const char *value)

@@ -3,6 +3,7 @@
  * request may use one method only. Secrets are compared through their stored
  * HMAC digests in constant time. */
 #include <string.h>
+#include <strings.h>
 
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
@@ -12,6 +13,13 @@ static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
     err->kind = kind;
     err->description = why;
     return false;
+}
+
+bool form_body_ok(const http_request_t *req)
+{
+    const char *type = http_request_header(req, "Content-Type");
+    return !req->form_malformed && type &&
+           strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0;
 }
 
 bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err)

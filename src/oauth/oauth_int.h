@@ -135,6 +135,10 @@ bool pkce_verify(const char *challenge, const char *verifier);
  * client_id. On failure fills err (10076 / invalid_client). */
 bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* True when the request has a well-formed application/x-www-form-urlencoded
+ * body, as every token-style endpoint requires (RFC 6749 §3.2). */
+bool form_body_ok(const http_request_t *req);
+
 /* ---- login sessions and CSRF ---- */
 
 #define SESSION_COOKIE "gh_session"
@@ -161,6 +165,10 @@ const char *csrf_token(const http_request_t *req, http_response_t *res);
 
 /* True when the posted csrf field matches this browser's cookie. */
 bool csrf_check(const http_request_t *req);
+
+/* Answers with a rendered page, or a plain 500 when html is NULL (the arena
+ * ran out while rendering). */
+void page_respond(http_response_t *res, int status, const char *html);
 
 /* ---- tokens ---- */
 
@@ -210,5 +218,13 @@ void userinfo_handler(http_request_t *req, http_response_t *res);
 void discovery_handler(http_request_t *req, http_response_t *res);
 void jwks_handler(http_request_t *req, http_response_t *res);
 void healthz_handler(http_request_t *req, http_response_t *res);
+
+/* The device authorization grant (RFC 8628): the endpoint the device calls,
+ * and the page where the person enters the user code. */
+#define DEVICE_PAGE_PATH "/auth/device" /* the verification_uri */
+void device_authorize_handler(http_request_t *req, http_response_t *res);
+void device_page_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t DEVICE_AUTHORIZE_PARAMS[];
+extern const http_param_spec_t DEVICE_PAGE_PARAMS[];
 
 #endif

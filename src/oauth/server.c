@@ -41,11 +41,13 @@ void healthz_handler(http_request_t *req, http_response_t *res)
 }
 
 /* An error found before the handler ran: a page at /auth/authorize (the
- * redirect URI is not verified yet), the configured error body elsewhere. */
+ * redirect URI is not verified yet) and /auth/device, the configured error
+ * body elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
                          int page_status, const char *why)
 {
-    if (req->route && req->route->handler == authorize_handler) {
+    if (req->route &&
+        (req->route->handler == authorize_handler || req->route->handler == device_page_handler)) {
         const char *html = ui_render_error(req->arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, why);
         if (html)
             http_response_html(res, page_status, html, strlen(html));
@@ -88,6 +90,9 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
+    {HTTP_POST, "/oauth2/v1/device/authorize", device_authorize_handler, "device_authorize",
+     DEVICE_AUTHORIZE_PARAMS},
+    {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */

@@ -1,4 +1,4 @@
-/* Login sessions and CSRF protection for the pages.
+/* Login sessions, sign-in and CSRF protection for the pages.
  *
  * A session is a random 256-bit id in an HttpOnly, SameSite=Lax cookie; the
  * store holds only its SHA-256 digest. CSRF tokens are a double submit bound
@@ -108,4 +108,13 @@ bool csrf_check(const http_request_t *req)
     if (!cookie || strlen(cookie) != 43 || !posted)
         return false;
     return secret_equal_str(csrf_for(req, cookie), posted);
+}
+
+void page_respond(http_response_t *res, int status, const char *html)
+{
+    if (!html) {
+        http_response_text(res, 500, "internal error");
+        return;
+    }
+    http_response_html(res, status, html, strlen(html));
 }
