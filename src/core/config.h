@@ -19,15 +19,17 @@ typedef struct {
     char *issuer; /* default "http://" + listen */
     char *db;     /* sqlite:PATH or postgres://… */
     error_style_t error_style;
-    long access_token_ttl;     /* seconds, default 3599 (seed 004 expires_in) */
-    long refresh_token_ttl;    /* seconds, default 30 days */
-    long code_ttl;             /* seconds, default 60 */
-    long session_ttl;          /* login session, seconds, default 8 hours */
-    char *signing_alg;         /* RS256 (default) or ES256 */
-    long threads;              /* HTTP worker threads, 0 = one per core */
-    long max_body;             /* request body cap in bytes, default 64 KiB */
-    long device_code_ttl;      /* device authorization (RFC 8628), seconds, default 600 */
-    long device_code_interval; /* seconds between two polls, default 5 */
+    long access_token_ttl;  /* seconds, default 3599 (seed 004 expires_in) */
+    long refresh_token_ttl; /* seconds, default 30 days */
+    long code_ttl;          /* seconds, default 60 */
+    long session_ttl;       /* login session, seconds, default 8 hours */
+    char *signing_alg;      /* RS256 (default) or ES256 */
+    long threads;           /* HTTP worker threads, 0 = one per core */
+    long max_body;          /* request body cap in bytes, default 64 KiB */
+
+    /* the device authorization grant (RFC 8628) */
+    long device_code_ttl;      /* seconds a device code lives, default 600 */
+    long device_code_interval; /* seconds a device leaves between polls, default 5 */
 } config_server_t;
 
 typedef struct config_entry config_entry_t;
