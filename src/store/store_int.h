@@ -67,6 +67,18 @@ typedef struct store_ops {
     gh_status_t (*login_failure_add)(store_t *s, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out);
     gh_status_t (*login_success)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*device_put)(store_t *s, const store_device_t *d);
+    gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
+                               store_device_t *out);
+    gh_status_t (*device_decide)(store_t *s, const char *user_code_digest, int64_t now,
+                                 bool approve, const char *sub, int64_t auth_time);
+    gh_status_t (*device_poll)(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                               int64_t now, store_device_t *out, bool *slow_down);
+    gh_status_t (*device_redeem)(store_t *s, const char *digest);
+    gh_status_t (*device_attempts_get)(store_t *s, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures);
+    gh_status_t (*device_attempts_add)(store_t *s, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on
