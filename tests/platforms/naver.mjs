@@ -1,6 +1,7 @@
 // Naver Login stand-in (developers.naver.com, "네이버 로그인 API"):
 // GET /oauth2.0/authorize, /oauth2.0/token (grant_type authorization_code,
-// refresh_token and delete; errors as 200 {"error","error_description"}),
+// refresh_token and delete; errors as 200 {"error","error_description"};
+// expires_in a string, p.expiresIn when set),
 // GET /v1/nid/me ({"resultcode":"00","message":"success","response":{…}};
 // 401 {"resultcode":"024","message":"Authentication failed"}).
 
@@ -23,7 +24,7 @@ function token(p, ctx) {
     const c = p.takeCode(f.code);
     if (!c || c.state !== f.state) return error(ctx, 'no valid data in session');
     const t = p.issueTokens();
-    return ctx.json(200, { access_token: t.access, refresh_token: t.refresh, token_type: 'bearer', expires_in: '3600' });
+    return ctx.json(200, { access_token: t.access, refresh_token: t.refresh, token_type: 'bearer', expires_in: p.expiresIn ?? '3600' });
   }
   if (f.grant_type === 'refresh_token') {
     if (!p.refreshTokens.has(f.refresh_token)) return error(ctx, 'invalid refresh token');
