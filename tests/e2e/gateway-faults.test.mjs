@@ -24,7 +24,7 @@ afterEach(() => {
 });
 const gw = useGateway({
   platforms: () => ({ naver: nv.config(), kakao: kk.config() }),
-  settings: { state_ttl: 1 },
+  settings: { state_ttl: 1, upstream_timeout: 3 },
 });
 
 /** Rows of a gateway table (the gateway's own SQLite file). */
