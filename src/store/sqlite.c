@@ -43,6 +43,8 @@
     "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
     "last_poll, expires_at"
 #define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
+#define GW_USER_COLS                                                                               \
+    "id, platform, platform_user_id, email, name, profile, tokens, created_at, updated_at"
 
 const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -135,6 +137,29 @@ const char *const SQLITE_SQL[Q_COUNT] = {
         "THEN device_attempts.window_start ELSE excluded.window_start END",
     [Q_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < ?",
     [Q_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < ?",
+    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
+                       "VALUES (?, ?, ?, ?)",
+    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, used_at IS NOT NULL "
+                        "FROM gateway_states WHERE digest = ?",
+    [Q_GW_STATE_USE] = "UPDATE gateway_states SET used_at = ? WHERE digest = ?",
+    [Q_GW_USER_UPSERT] =
+        "INSERT INTO gateway_users (" GW_USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (platform, platform_user_id) DO UPDATE SET email = excluded.email, "
+        "name = excluded.name, profile = excluded.profile, tokens = excluded.tokens, "
+        "updated_at = excluded.updated_at",
+    [Q_GW_USER_ID] = "SELECT id FROM gateway_users WHERE platform = ? AND platform_user_id = ?",
+    [Q_GW_USER_GET] = "SELECT " GW_USER_COLS " FROM gateway_users WHERE id = ?",
+    [Q_GW_USER_SET_TOKENS] = "UPDATE gateway_users SET tokens = ?, updated_at = ? WHERE id = ?",
+    [Q_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = ?",
+    [Q_GW_REFRESH_PUT] = "INSERT INTO gateway_refresh (digest, user_id, expires_at) "
+                         "VALUES (?, ?, ?)",
+    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL FROM gateway_refresh "
+                          "WHERE digest = ?",
+    [Q_GW_REFRESH_USE] = "UPDATE gateway_refresh SET used_at = ? WHERE digest = ?",
+    [Q_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = ?",
+    [Q_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = ?",
+    [Q_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < ?",
+    [Q_GW_PURGE_REFRESH] = "DELETE FROM gateway_refresh WHERE expires_at < ?",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -276,7 +301,7 @@ out:
 
 /* Deletes expired rows, at most once per PURGE_EVERY seconds of `now`; best
  * effort (a failure is logged and the caller goes on). */
-static void purge(sqlite_store_t *s, int64_t now)
+void sq_purge(sqlite_store_t *s, int64_t now)
 {
     int64_t due = atomic_load(&s->next_purge);
     if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
@@ -296,6 +321,10 @@ static void purge(sqlite_store_t *s, int64_t now)
         st = sq_exec(s, Q_PURGE_DEVICE, "purge", "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_DEVICE_ATTEMPTS, "purge", "i", now - ATTEMPTS_KEEP);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_GW_PURGE_STATES, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_GW_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
     sq_finish(s, "purge", st == GH_OK);
 }
 
@@ -675,7 +704,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
 {
     sqlite_store_t *s = SELF(base);
     code_row_t r = {0};
-    purge(s, now);
+    sq_purge(s, now);
     gh_status_t st = sq_begin(s, "code_take");
     if (st != GH_OK)
         return st;
@@ -740,7 +769,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
 {
     sqlite_store_t *s = SELF(base);
     refresh_row_t r = {0};
-    purge(s, now);
+    sq_purge(s, now);
     gh_status_t st = sq_begin(s, "refresh_rotate");
     if (st != GH_OK)
         return st;
@@ -809,7 +838,7 @@ static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, con
 static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at, int64_t now)
 {
     sqlite_store_t *s = SELF(base);
-    purge(s, now);
+    sq_purge(s, now);
     return sq_exec(s, Q_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
 }
 
@@ -845,7 +874,7 @@ static gh_status_t login_attempts_get(store_t *base, const char *key, store_logi
 static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out)
 {
-    purge(SELF(base), now);
+    sq_purge(SELF(base), now);
     return sq_get(SELF(base), Q_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
                   key, now, window);
 }
@@ -902,7 +931,7 @@ static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, co
     sqlite_store_t *s = SELF(base);
     store_device_t d;
     bool slow = false;
-    purge(s, now);
+    sq_purge(s, now);
     gh_status_t st = sq_begin(s, "device_poll");
     if (st != GH_OK)
         return st;
@@ -999,4 +1028,12 @@ static const store_ops_t SQLITE_OPS = {
     .device_redeem = device_redeem,
     .device_attempts_get = device_attempts_get,
     .device_attempts_add = device_attempts_add,
+    .gw_state_put = sq_gw_state_put,
+    .gw_state_take = sq_gw_state_take,
+    .gw_user_login = sq_gw_user_login,
+    .gw_user_get = sq_gw_user_get,
+    .gw_user_set_tokens = sq_gw_user_set_tokens,
+    .gw_user_delete = sq_gw_user_delete,
+    .gw_refresh_rotate = sq_gw_refresh_rotate,
+    .gw_refresh_delete = sq_gw_refresh_delete,
 };

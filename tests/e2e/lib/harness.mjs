@@ -284,12 +284,13 @@ export class Gatehouse {
     this.db = `sqlite:${this.dir}/gh.db`;
     this.logPath = path.join(this.dir, 'serve.log');
     const args = [...this.globalArgs];
-    if (this.config) {
+    const configText = this.configText();
+    if (configText) {
       this.configPath = path.join(this.dir, 'gatehouse.ini');
-      fs.writeFileSync(this.configPath, iniText(this.config));
+      fs.writeFileSync(this.configPath, configText);
       args.push('--config', this.configPath);
     }
-    args.push('serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base);
+    args.push(...this.commandArgs());
     const log = fs.openSync(this.logPath, 'a');
     this.proc = spawn(BIN, args, { stdio: ['ignore', log, log], env: childEnv() });
     fs.closeSync(log);
@@ -298,6 +299,21 @@ export class Gatehouse {
     this.onExit = () => proc.kill('SIGKILL');
     process.on('exit', this.onExit);
     await this.waitReady();
+  }
+
+  /** The INI text of the config file, or null for none. */
+  configText() {
+    return this.config ? iniText(this.config) : null;
+  }
+
+  /** The subcommand and its options. */
+  commandArgs() {
+    return ['serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base];
+  }
+
+  /** What answers 200 once the server is ready. */
+  get readyPath() {
+    return DISCOVERY_PATH;
   }
 
   async waitReady() {
@@ -309,7 +325,7 @@ export class Gatehouse {
         throw new Error(`${this.label} exited before it was ready (${why})\n${this.logTail()}`);
       }
       try {
-        const r = await request('GET', this.url(DISCOVERY_PATH), { timeout: 1000 });
+        const r = await request('GET', this.url(this.readyPath), { timeout: 1000 });
         if (r.status === 200) return;
       } catch {
         // not listening yet
@@ -317,7 +333,7 @@ export class Gatehouse {
       await sleep(50);
     }
     await this.stop();
-    throw new Error(`${this.label} did not answer ${DISCOVERY_PATH} with 200 within ${READY_TIMEOUT_MS} ms\n${this.logTail()}`);
+    throw new Error(`${this.label} did not answer ${this.readyPath} with 200 within ${READY_TIMEOUT_MS} ms\n${this.logTail()}`);
   }
 
   /**
@@ -595,7 +611,11 @@ const started = []; // the ready promises of this file's servers
  * authorize, …) also wait for gh.ready.
  */
 export function useGatehouse(opts = {}) {
-  const gh = new Gatehouse(opts);
+  return useServer(new Gatehouse(opts));
+}
+
+/** useGatehouse for a server object made elsewhere (a Gatehouse subclass). */
+export function useServer(gh) {
   let mark = 0;
   let ready;
   const promise = new Promise((resolve, reject) => (ready = { resolve, reject }));

@@ -1,0 +1,129 @@
+// End-to-end helpers for the social-login gateway: a `gatehouse gateway`
+// process configured with [gateway] and [platform.NAME] sections (a
+// Gatehouse subclass, so the harness's start, stop and log handling apply),
+// the seed 002 API calls with a browser's cookie jar, and the sign-in dance
+// against a platform stand-in (tests/platforms) or our own authorization
+// server.
+
+import assert from 'node:assert/strict';
+
+import { CookieJar, Gatehouse, decodeJwt, parseSetCookie, request, useServer } from './harness.mjs';
+
+export { CookieJar, decodeJwt };
+
+/** The INI text of { section: { key: value } }. */
+function sectionsText(sections) {
+  return Object.entries(sections)
+    .map(([name, keys]) => [`[${name}]`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join('\n'))
+    .join('\n\n') + '\n';
+}
+
+export class Gateway extends Gatehouse {
+  /**
+   * platforms: () => ({ NAME: { kind, client_id, … } }), read when the gateway
+   * starts (after the stand-ins have their ports); settings: more [gateway] keys.
+   */
+  constructor({ platforms, settings = {}, label = 'gateway' }) {
+    super({ label });
+    this.platforms = platforms;
+    this.settings = settings;
+  }
+
+  configText() {
+    const sections = { gateway: { public_url: this.base, upstream_timeout: 5, ...this.settings } };
+    for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
+    return sectionsText(sections);
+  }
+
+  commandArgs() {
+    return ['gateway', '--listen', `127.0.0.1:${this.port}`];
+  }
+
+  get readyPath() {
+    return '/healthz';
+  }
+
+  /** One API call with the jar's cookies (taken back from the answer); body as JSON. */
+  async api(method, path, { jar = new CookieJar(), body, headers = {} } = {}) {
+    const h = jar.headers(headers);
+    let payload = body;
+    if (body !== undefined && typeof body !== 'string') {
+      payload = JSON.stringify(body);
+      h['content-type'] = 'application/json';
+    }
+    const res = await request(method, this.url(path), { headers: h, body: payload });
+    jar.take(res);
+    return res;
+  }
+
+  /** GET /oauth2/api/login/{platform}: the authorize URL (asserted 200). */
+  async loginUrl(platform) {
+    const res = await this.api('GET', `/oauth2/api/login/${platform}`);
+    assertEnvelope(res, 200, true);
+    return new URL(res.json.body);
+  }
+
+  /** POST /oauth2/api/login/{platform} with {code, state}. */
+  login(platform, code, state, jar) {
+    return this.api('POST', `/oauth2/api/login/${platform}`, { jar, body: { code, state } });
+  }
+
+  /**
+   * The whole sign-in with a stand-in: login URL, the platform's authorize
+   * redirect, the callback's code and state posted to the login API.
+   * Resolves to { res, jar, url }.
+   */
+  async signIn(platform, { jar = new CookieJar() } = {}) {
+    const url = await this.loginUrl(platform);
+    const { code, state } = await followAuthorize(url, this.base);
+    const res = await this.login(platform, code, state, jar);
+    return { res, jar, url };
+  }
+}
+
+/** Follows a stand-in's authorize URL to the gateway callback; resolves to { code, state }. */
+export async function followAuthorize(url, gatewayBase) {
+  const res = await request('GET', url.href);
+  assert.equal(res.status, 302, `authorize at the platform: ${res.describe()}`);
+  const back = new URL(res.header('location'));
+  assert.equal(back.origin + back.pathname, `${gatewayBase}/oauth2/callback`);
+  return { code: back.searchParams.get('code'), state: back.searchParams.get('state'), callback: back };
+}
+
+/** Registers the hooks of one gateway process for the current test file. */
+export function useGateway(opts) {
+  return useServer(new Gateway(opts));
+}
+
+/** The seed 002 envelope: status, flag, and the four members exactly. */
+export function assertEnvelope(res, status, flag, what = '') {
+  const ctx = `${what}: ${res.describe()}`;
+  assert.equal(res.status, status, ctx);
+  assert.match(res.header('content-type') ?? '', /^application\/json/i, ctx);
+  const j = res.json;
+  assert.ok(j, ctx);
+  assert.deepEqual(Object.keys(j).sort(), ['body', 'flag', 'message', 'title'], ctx);
+  assert.equal(j.flag, flag, ctx);
+  assert.equal(typeof j.title, 'string', ctx);
+  assert.equal(typeof j.message, 'string', ctx);
+  assert.ok(j.message.length > 0, ctx);
+  return j;
+}
+
+/** The Set-Cookie headers of an answer, by cookie name. */
+export function setCookies(res) {
+  return Object.fromEntries(res.setCookies.map((l) => {
+    const c = parseSetCookie(l);
+    return [c.name, c];
+  }));
+}
+
+/** The cookie attributes the contract asks for; maxAge when given. */
+export function assertCookie(c, { maxAge, secure = false } = {}) {
+  assert.ok(c, 'cookie set');
+  assert.equal(c.attrs.httponly, true, `${c.name}: HttpOnly`);
+  assert.equal(String(c.attrs.samesite).toLowerCase(), 'lax', `${c.name}: SameSite=Lax`);
+  assert.equal(c.attrs.path, '/', `${c.name}: Path=/`);
+  assert.equal(Boolean(c.attrs.secure), secure, `${c.name}: Secure`);
+  if (maxAge !== undefined) assert.equal(Number(c.attrs['max-age']), maxAge, `${c.name}: Max-Age`);
+}
