@@ -252,21 +252,33 @@ export class Gatehouse {
     return this.base + p;
   }
 
-  async start() {
+  /**
+   * Starts the server once; later calls share the first one's promise. The
+   * methods below wait for it, because Node 20 runs root-level before() hooks
+   * at once rather than in turn, so a test file's setup hook may call them
+   * while useGatehouse's hook is still starting the server.
+   */
+  start() {
+    this.starting ??= this.launch();
+    return this.starting;
+  }
+
+  async launch() {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
-    this.port = await freePort();
+    this.port ??= await freePort(); /* a test may reserve it first (callback URLs) */
     this.base = `http://127.0.0.1:${this.port}`;
     this.db = `sqlite:${this.dir}/gh.db`;
     this.logPath = path.join(this.dir, 'serve.log');
     const args = [...this.globalArgs];
-    if (this.config) {
+    const configText = this.configText();
+    if (configText) {
       this.configPath = path.join(this.dir, 'gatehouse.ini');
-      fs.writeFileSync(this.configPath, iniText(this.config));
+      fs.writeFileSync(this.configPath, configText);
       args.push('--config', this.configPath);
     }
-    args.push('serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base);
+    args.push(...this.commandArgs());
     const log = fs.openSync(this.logPath, 'a');
     this.proc = spawn(BIN, args, { stdio: ['ignore', log, log], env: childEnv() });
     fs.closeSync(log);
@@ -275,6 +287,21 @@ export class Gatehouse {
     this.onExit = () => proc.kill('SIGKILL');
     process.on('exit', this.onExit);
     await this.waitReady();
+  }
+
+  /** The INI text of --config, or null for none. */
+  configText() {
+    return this.config ? iniText(this.config) : null;
+  }
+
+  /** The subcommand and its flags. */
+  commandArgs() {
+    return ['serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base];
+  }
+
+  /** The path that answers 200 once the server is ready. */
+  get readyPath() {
+    return DISCOVERY_PATH;
   }
 
   async waitReady() {
@@ -286,7 +313,7 @@ export class Gatehouse {
         throw new Error(`${this.label} exited before it was ready (${why})\n${this.logTail()}`);
       }
       try {
-        const r = await request('GET', this.url(DISCOVERY_PATH), { timeout: 1000 });
+        const r = await request('GET', this.url(this.readyPath), { timeout: 1000 });
         if (r.status === 200) return;
       } catch {
         // not listening yet
@@ -294,7 +321,7 @@ export class Gatehouse {
       await sleep(50);
     }
     await this.stop();
-    throw new Error(`${this.label} did not answer ${DISCOVERY_PATH} with 200 within ${READY_TIMEOUT_MS} ms\n${this.logTail()}`);
+    throw new Error(`${this.label} did not answer ${this.readyPath} with 200 within ${READY_TIMEOUT_MS} ms\n${this.logTail()}`);
   }
 
   /**
@@ -303,6 +330,7 @@ export class Gatehouse {
    */
   async stop() {
     if (!this.proc) return null;
+    this.starting = null; /* a later start() starts it again */
     process.removeListener('exit', this.onExit);
     const proc = this.proc;
     this.proc = null;
@@ -347,7 +375,8 @@ export class Gatehouse {
   /* ------------------------------------------------------------ CLI -- */
 
   /** Runs `gatehouse --db <this db> ...args`; resolves to { code, stdout, stderr }. */
-  cli(args, { input } = {}) {
+  async cli(args, { input } = {}) {
+    await this.starting;
     const missing = binaryMissing();
     if (missing) return Promise.reject(new Error(missing));
     return new Promise((resolve, reject) => {
@@ -391,11 +420,13 @@ export class Gatehouse {
 
   /* ----------------------------------------------------------- HTTP -- */
 
-  get(p, opts) {
+  async get(p, opts) {
+    await this.starting;
     return request('GET', this.url(p), opts);
   }
 
-  post(p, body, opts = {}) {
+  async post(p, body, opts = {}) {
+    await this.starting;
     return request('POST', this.url(p), { ...opts, body });
   }
 
@@ -415,43 +446,11 @@ export class Gatehouse {
     return `${this.url(AUTHORIZE_PATH)}?${new URLSearchParams(params)}`;
   }
 
-  /**
-   * Walks an authorization request like a browser: GETs the authorize URL (a
-   * string, or params for /auth/authorize), follows redirects that stay on
-   * this server, and on pages with one post form posts back every control
-   * unchanged, plus username and password on the login form, or the
-   * decision=allow|deny button on the consent form. Stops at a redirect that
-   * leaves the server (redirect = its URL), or at a page it cannot go on from
-   * (redirect = null; response = that page), or when the same kind of form
-   * comes back after being posted (a failed login, for instance).
-   * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
-   */
-  async authorize(target, { username, password, decision = 'allow', jar = new CookieJar(), maxSteps = 12 } = {}) {
-    let url = typeof target === 'string' ? target : this.authorizeUrl(target);
-    let method = 'GET';
-    let body;
-    const history = [];
-    const posted = new Set();
-    for (let step = 0; step < maxSteps; step++) {
-      const res = await request(method, url, { headers: jar.headers(), body });
-      jar.take(res);
-      const entry = { method, url, status: res.status, form: null };
-      history.push(entry);
-      const location = res.header('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        const next = new URL(location, url);
-        if (next.origin !== this.base) return { redirect: next, response: res, jar, history };
-        if (res.status !== 307 && res.status !== 308) [method, body] = ['GET', undefined];
-        url = next.href;
-        continue;
-      }
-      const next = res.status === 200 ? nextForm(res, { username, password, decision }) : null;
-      if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
-      posted.add(next.kind);
-      entry.form = next.kind;
-      [method, url, body] = ['POST', new URL(next.form.action || url, url).href, next.data];
-    }
-    throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
+  /** walkAuthorize on this server: target is a URL string, or params for /auth/authorize. */
+  async authorize(target, opts = {}) {
+    await this.starting;
+    const url = typeof target === 'string' ? target : this.authorizeUrl(target);
+    return walkAuthorize(url, { ...opts, origin: this.base });
   }
 
   /**
@@ -473,6 +472,45 @@ export class Gatehouse {
     assert.equal(res.status, 200, `token request: ${res.describe()}`);
     return res.json;
   }
+}
+
+/**
+ * Walks an authorization request like a browser: GETs url, follows redirects
+ * that stay on origin (default: url's), and on pages with one post form posts
+ * back every control unchanged, plus username and password on a login form
+ * (one with a password input), or the decision=allow|deny button on a consent
+ * form. Stops at a redirect that leaves origin (redirect = its URL), or at a
+ * page it cannot go on from (redirect = null; response = that page), or when
+ * the same kind of form comes back after being posted (a failed login, for
+ * instance). Works for any provider whose pages are shaped like ours.
+ * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
+ */
+export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, decision = 'allow', jar = new CookieJar(), maxSteps = 12 } = {}) {
+  let url = start;
+  let method = 'GET';
+  let body;
+  const history = [];
+  const posted = new Set();
+  for (let step = 0; step < maxSteps; step++) {
+    const res = await request(method, url, { headers: jar.headers(), body });
+    jar.take(res);
+    const entry = { method, url, status: res.status, form: null };
+    history.push(entry);
+    const location = res.header('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, url);
+      if (next.origin !== origin) return { redirect: next, response: res, jar, history };
+      if (res.status !== 307 && res.status !== 308) [method, body] = ['GET', undefined];
+      url = next.href;
+      continue;
+    }
+    const next = res.status === 200 ? nextForm(res, { username, password, decision }) : null;
+    if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
+    posted.add(next.kind);
+    entry.form = next.kind;
+    [method, url, body] = ['POST', new URL(next.form.action || url, url).href, next.data];
+  }
+  throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
 }
 
 function nextForm(res, { username, password, decision }) {
@@ -521,7 +559,11 @@ export function randomString(bytes = 12) {
  * gracefully or had crashed), and prints the server's log of a failed test.
  */
 export function useGatehouse(opts = {}) {
-  const gh = new Gatehouse(opts);
+  return useServer(new Gatehouse(opts));
+}
+
+/** useGatehouse for a server object made by the caller (a Gatehouse or a subclass). */
+export function useServer(gh) {
   let mark = 0;
   before(async () => {
     try {
