@@ -24,7 +24,7 @@ const TEXTS = {
     platform: 'Signed in with',
     noEmail: 'Not shared',
     noName: 'Your account',
-    reconsent: 'Review shared information',
+    reconsent: 'Review consent',
     logout: 'Sign out',
     revoke: 'Unlink this account…',
     revokeQuestion:
@@ -61,7 +61,7 @@ const TEXTS = {
     platform: '로그인한 계정',
     noEmail: '공유하지 않음',
     noName: '내 계정',
-    reconsent: '제공 정보 다시 선택하기',
+    reconsent: '동의 항목 다시 선택',
     logout: '로그아웃',
     revoke: '이 계정 연결 끊기…',
     revokeQuestion:

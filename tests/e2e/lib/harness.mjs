@@ -408,14 +408,15 @@ export class Gatehouse {
   }
 
   /** `user add`; throws unless it exits 0; resolves to the user's sub (its stdout). */
-  async addUser({ username, password, email, nickname }) {
+  async addUser({ username, password, email, nickname, name }) {
     const args = ['user', 'add', '--username', username, '--password', password];
     args.push('--email', email, '--nickname', nickname);
+    if (name) args.push('--name', name);
     const r = await this.cli(args);
     assert.equal(r.code, 0, `gatehouse user add --username ${username} exited ${r.code}: ${r.stderr}`);
     const sub = r.stdout.trim();
     assert.match(sub, /^\S+$/, `user add should print the sub alone on stdout, printed ${JSON.stringify(r.stdout)}`);
-    return { username, password, email, nickname, sub };
+    return { username, password, email, nickname, name, sub };
   }
 
   /* ----------------------------------------------------------- HTTP -- */
