@@ -330,7 +330,9 @@ async function reconsent() {
     return;
   }
   if (r.status === 401) return showSignIn({ key: 'errSession' });
-  notify(failure(r, 'reconsentUnavailable'), 'info');
+  /* a 4xx flag:false is the platform's answer (no separate consent), not a fault */
+  const refused = r.status >= 400 && r.status < 500;
+  notify(failure(r, refused ? 'reconsentUnavailable' : 'errGeneric'), refused ? 'info' : 'error');
 }
 
 async function logout() {
