@@ -9,6 +9,7 @@
 
 #include "cli/cli_int.h"
 #include "core/secret.h"
+#include "gateway/gateway.h"
 #include "oauth/server.h"
 
 #define CLI_ARENA_CAP (16u << 20)
@@ -22,6 +23,7 @@ static const char COMMON_HELP[] =
     "  -h, --help      show this help\n";
 
 static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+static int run_gateway(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
 
 static const cli_cmd_t ROOT_SUBS[] = {
     {"serve", "gatehouse serve", "run the authorization server",
@@ -30,6 +32,12 @@ static const cli_cmd_t ROOT_SUBS[] = {
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)\n"
      "  --issuer URL         issuer identifier (default http:// + listen address)\n",
      run_serve, NULL},
+    {"gateway", "gatehouse gateway", "run the social-login gateway",
+     "usage: gatehouse gateway [--listen HOST:PORT]\n\n"
+     "Runs the social-login gateway (seed 002) until SIGINT or SIGTERM, with the\n"
+     "[gateway] and [platform.NAME] sections of --config.\n\n"
+     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8081)\n",
+     run_gateway, NULL},
     {"client", "gatehouse client", "register and manage clients", NULL, cli_run_group,
      CLI_CLIENT_COMMANDS},
     {"user", "gatehouse user", "create and manage users", NULL, cli_run_group, CLI_USER_COMMANDS},
@@ -229,6 +237,26 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
     config_finish(&c->cfg);
     return oauth_serve(&c->cfg);
+}
+
+static int run_gateway(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    enum { OPT_LISTEN = CLI_OPT_OWN };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"listen", required_argument, NULL, OPT_LISTEN}, {NULL, 0, NULL, 0}};
+    const char *listen = NULL;
+    int ch, code = CLI_CONTINUE;
+    while ((ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0)
+        listen = optarg;
+    if (ch == CLI_OPT_STOP || (code = cli_operands(self, argc, argv, 0, NULL)) != CLI_CONTINUE)
+        return code;
+    if (cli_config_load(c) != GH_OK)
+        return CLI_EXIT_FAIL;
+    char err[256] = "";
+    if (listen && config_set(&c->cfg, "gateway", "listen", listen, err, sizeof err) != GH_OK)
+        return cli_fail("%s", err[0] ? err : "out of memory");
+    config_finish(&c->cfg);
+    return gateway_serve(&c->cfg);
 }
 
 int cli_main(int argc, char **argv)

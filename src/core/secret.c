@@ -1,5 +1,6 @@
-/* Random tokens, SHA-256/HMAC digests, constant-time comparison (OpenSSL) and
- * argon2id password hashing (libargon2, the reference implementation). */
+/* Random tokens, SHA-256/HMAC digests, constant-time comparison, AES-256-GCM
+ * sealing (OpenSSL) and argon2id password hashing (libargon2, the reference
+ * implementation). */
 #include "core/secret.h"
 
 #include <argon2.h>
@@ -134,4 +135,75 @@ bool secret_client_check(const char *stored, const char *secret)
     char mac[SECRET_DIGEST_HEX_LEN + 1];
     secret_hmac_hex(salt, 32, secret, strlen(secret), mac);
     return secret_equal_str(sep + 1, mac);
+}
+
+/* ---- sealing ---- */
+
+#define SEAL_PREFIX "v1."
+#define SEAL_NONCE 12
+#define SEAL_TAG 16
+
+/* One AES-256-GCM pass: encrypts (enc) or decrypts in[0..n) into out, with
+ * the tag written (enc) or checked. */
+static gh_status_t gcm(bool enc, const unsigned char *key, const unsigned char *nonce,
+                       const char *aad, const unsigned char *in, size_t n, unsigned char *out,
+                       unsigned char *tag)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int len = 0, fin = 0;
+    int ok = ctx && EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1 &&
+             EVP_CipherUpdate(ctx, NULL, &len, (const unsigned char *)aad, (int)strlen(aad)) == 1 &&
+             EVP_CipherUpdate(ctx, out, &len, in, (int)n) == 1 &&
+             (enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SEAL_TAG, tag) == 1) &&
+             EVP_CipherFinal_ex(ctx, out + len, &fin) == 1 &&
+             (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SEAL_TAG, tag) == 1);
+    EVP_CIPHER_CTX_free(ctx);
+    return ok ? GH_OK : GH_ERR_CRYPTO;
+}
+
+gh_status_t secret_seal(arena_t *a, const unsigned char key[SECRET_SEAL_KEY_BYTES], const char *aad,
+                        const void *plain, size_t n, char **out)
+{
+    if (n > SECRET_SEAL_MAX)
+        return GH_ERR_TOO_LARGE;
+    size_t total = SEAL_NONCE + n + SEAL_TAG;
+    unsigned char *raw = arena_alloc(a, total);
+    if (!raw)
+        return GH_ERR_NOMEM;
+    gh_status_t st = secret_random(raw, SEAL_NONCE);
+    if (st == GH_OK)
+        st = gcm(true, key, raw, aad, plain, n, raw + SEAL_NONCE, raw + SEAL_NONCE + n);
+    char *enc = st == GH_OK ? b64url_encode(a, raw, total) : NULL;
+    char *text = enc ? arena_printf(a, SEAL_PREFIX "%s", enc) : NULL;
+    if (st == GH_OK && !text)
+        st = GH_ERR_NOMEM;
+    if (st == GH_OK)
+        *out = text;
+    return st;
+}
+
+gh_status_t secret_open(arena_t *a, const unsigned char key[SECRET_SEAL_KEY_BYTES], const char *aad,
+                        const char *sealed, char **out, size_t *out_len)
+{
+    size_t plen = strlen(SEAL_PREFIX), n = sealed ? strlen(sealed) : 0, len = 0;
+    size_t cap = SEAL_NONCE + SECRET_SEAL_MAX + SEAL_TAG;
+    if (n <= plen || strncmp(sealed, SEAL_PREFIX, plen) != 0 || n - plen > cap / 3 * 4 + 4)
+        return GH_ERR_INVALID;
+    unsigned char *raw = arena_alloc(a, cap);
+    if (!raw)
+        return GH_ERR_NOMEM;
+    if (b64url_decode(sealed + plen, n - plen, raw, cap, &len) != GH_OK ||
+        len < SEAL_NONCE + SEAL_TAG)
+        return GH_ERR_INVALID;
+    size_t clen = len - SEAL_NONCE - SEAL_TAG;
+    char *plain = arena_alloc(a, clen + 1);
+    if (!plain)
+        return GH_ERR_NOMEM;
+    gh_status_t st = gcm(false, key, raw, aad, raw + SEAL_NONCE, clen, (unsigned char *)plain,
+                         raw + SEAL_NONCE + clen);
+    if (st != GH_OK)
+        return st;
+    *out = plain;
+    *out_len = clen;
+    return GH_OK;
 }

@@ -67,4 +67,22 @@ bool secret_password_verify(const char *encoded, const char *password);
 /* Wipes n bytes so the compiler cannot drop it (OPENSSL_cleanse). */
 void secret_wipe(void *p, size_t n);
 
+/* ---- sealing: authenticated encryption of small secrets kept at rest ---- */
+
+#define SECRET_SEAL_KEY_BYTES 32
+#define SECRET_SEAL_MAX 16384 /* longest plaintext sealed or opened */
+
+/* Encrypts plain[0..n) with AES-256-GCM under key, a fresh random 96-bit
+ * nonce and the additional data aad (authenticated, not stored: the same aad
+ * must be given to open it). *out is "v1." + base64url(nonce || ciphertext ||
+ * tag), NUL-terminated, in the arena. GH_ERR_TOO_LARGE past SECRET_SEAL_MAX. */
+gh_status_t secret_seal(arena_t *a, const unsigned char key[SECRET_SEAL_KEY_BYTES], const char *aad,
+                        const void *plain, size_t n, char **out);
+
+/* Decrypts what secret_seal made under the same key and aad into a
+ * NUL-terminated arena string (*out_len bytes). GH_ERR_INVALID when
+ * malformed, GH_ERR_CRYPTO when the key, aad or text do not match. */
+gh_status_t secret_open(arena_t *a, const unsigned char key[SECRET_SEAL_KEY_BYTES], const char *aad,
+                        const char *sealed, char **out, size_t *out_len);
+
 #endif

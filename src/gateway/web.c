@@ -1,20 +1,20 @@
-/* The gateway's web page, its script and style sheet, and the platform list.
+/* The gateway's web page (seed 003's fe): the page, its script and style
+ * sheet, and the list of platforms it offers.
  *
  * The page and its files are embedded in the binary (web/gateway/) and served
  * as they are; the server's only choice is the page's language, from
- * Accept-Language (untrusted, parsed by ui_lang_pick). The platform list is
- * built once from the configuration, whose values are trusted (the operator's
- * file) but still serialised by jansson, never by hand. */
-#include "gateway/web.h"
-
-#include <jansson.h>
-#include <stdlib.h>
+ * Accept-Language (untrusted, parsed by ui_lang_pick). Everything the page
+ * shows comes from the gateway's API, called by its script. The platform
+ * list depends on the configuration alone, so it is built once at start-up
+ * from the platforms the gateway accepted. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/assets.h"
+#include "gateway/gateway_int.h"
+#include "ui/ui.h"
 
 #define ASSET_MAX_AGE 3600
-#define PLATFORM_PREFIX "platform."
 
 /* Stricter than the default page policy: only this origin's script and style,
  * profile pictures also from https origins, and no form may post elsewhere. */
@@ -23,10 +23,10 @@ static const char PAGE_CSP[] =
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'";
 
-const http_param_spec_t GATEWAY_CALLBACK_PARAMS[] = {
+const http_param_spec_t GW_CALLBACK_PARAMS[] = {
     {"platform", 64},
-    {"code", 2048},
-    {"state", 512},
+    {"code", GW_MAX_CODE},
+    {"state", GW_MAX_STATE},
     {"error", 128},
     {"error_description", 1024},
     {"error_uri", 1024},
@@ -51,61 +51,47 @@ static const struct {
     {"github", "GitHub"},
 };
 
-static const char *default_label(const char *kind, const char *name)
+static const char *label_of(const config_t *cfg, const gw_platform_t *p)
 {
+    char section[sizeof "platform." + 64];
+    snprintf(section, sizeof section, "platform.%s", p->name);
+    const char *label = config_get(cfg, section, "label");
+    if (label && *label)
+        return label;
     for (size_t i = 0; i < sizeof KIND_LABELS / sizeof KIND_LABELS[0]; i++)
-        if (!strcmp(KIND_LABELS[i].kind, kind))
+        if (!strcmp(KIND_LABELS[i].kind, p->kind->name))
             return KIND_LABELS[i].label;
-    return name;
+    return p->name;
 }
 
-typedef struct {
-    const config_t *cfg;
-    json_t *list;
-    bool failed;
-} platform_walk_t;
-
-static void on_platform(const char *section, void *ctx)
+gh_status_t gw_web_init(gw_app_t *app, const config_t *cfg)
 {
-    platform_walk_t *w = ctx;
-    const char *name = section + strlen(PLATFORM_PREFIX);
-    const char *kind = config_get(w->cfg, section, "kind");
-    const char *label = config_get(w->cfg, section, "label");
-    if (!kind || !*kind)
-        kind = "oidc";
-    if (!label || !*label)
-        label = default_label(kind, name);
-    json_t *item = json_pack("{s:s, s:s, s:s}", "name", name, "kind", kind, "label", label);
-    if (!item || json_array_append_new(w->list, item))
-        w->failed = true;
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < app->platform_count; i++) {
+        const gw_platform_t *p = &app->platforms[i];
+        json_t *item = json_pack("{s:s, s:s, s:s}", "name", p->name, "kind", p->kind->name, "label",
+                                 label_of(cfg, p));
+        if (json_array_append_new(list, item)) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    app->platform_list = list;
+    return list ? GH_OK : GH_ERR_NOMEM;
 }
 
-gh_status_t gateway_web_init(gateway_web_t *w, const config_t *cfg, arena_t *a)
+void gw_platforms_handler(http_request_t *req, http_response_t *res)
 {
-    platform_walk_t walk = {cfg, json_array(), false};
-    if (walk.list)
-        config_each_section(cfg, PLATFORM_PREFIX, on_platform, &walk);
-    json_t *env = walk.list && !walk.failed
-                      ? json_pack("{s:b, s:s, s:s, s:O}", "flag", 1, "title", "success", "message",
-                                  "platform list response success", "body", walk.list)
-                      : NULL;
-    char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
-    json_decref(env);
-    json_decref(walk.list);
-    const char *copy = text ? arena_strdup(a, text) : NULL;
-    free(text);
-    if (!copy)
-        return GH_ERR_NOMEM;
-    *w = (gateway_web_t){copy, strlen(copy)};
-    return GH_OK;
+    json_t *body = json_deep_copy(gw_app_of(req)->platform_list);
+    if (!body) {
+        gw_error_t err = {GW_ERR_INTERNAL, "internal error"};
+        gw_respond_error(req, res, "error", &err);
+        return;
+    }
+    gw_respond(req, res, "success", "platform list response success", body);
 }
 
-void gateway_web_platforms_respond(const gateway_web_t *w, http_response_t *res)
-{
-    http_response_json_raw(res, 200, w->platforms, w->platforms_len);
-}
-
-void gateway_web_page_handler(http_request_t *req, http_response_t *res)
+void gw_page_handler(http_request_t *req, http_response_t *res)
 {
     ui_lang_t lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
     const char *page = ui_render_app_page(req->arena, "gateway/index.html", lang);
@@ -117,7 +103,7 @@ void gateway_web_page_handler(http_request_t *req, http_response_t *res)
     http_response_html(res, 200, page, strlen(page));
 }
 
-void gateway_web_asset_handler(http_request_t *req, http_response_t *res)
+void gw_asset_handler(http_request_t *req, http_response_t *res)
 {
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
         const asset_t *file =
@@ -133,5 +119,6 @@ void gateway_web_asset_handler(http_request_t *req, http_response_t *res)
         res->max_age = ASSET_MAX_AGE;
         return;
     }
-    http_response_text(res, 404, "not found");
+    gw_error_t err = {GW_ERR_NOT_FOUND, "no such file"};
+    gw_respond_error(req, res, "error", &err);
 }

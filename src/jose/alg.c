@@ -16,6 +16,7 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
         .members = RSA_MEMBERS,
         .generate = jose_rsa_generate,
         .import = jose_rsa_import,
+        .import_public = jose_rsa_import_public,
     },
     {
         .alg = JOSE_ES256,
@@ -24,6 +25,7 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
         .members = EC_MEMBERS,
         .generate = jose_ec_generate,
         .import = jose_ec_import,
+        .import_public = jose_ec_import_public,
         .sig_to_jws = jose_ec_sig_to_jws,
         .sig_from_jws = jose_ec_sig_from_jws,
     },

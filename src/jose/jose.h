@@ -7,7 +7,12 @@
  * the header's `alg` must be exactly the algorithm of the key its `kid` names
  * (no `none`, no HS256 with a public key, no unknown kid), the token must be
  * three base64url parts of bounded size. Claims such as exp, iss and aud are
- * the caller's to check (jose_jwt_verify checks signatures only). */
+ * the caller's to check (jose_jwt_verify checks signatures only).
+ *
+ * Two more uses, each with its own entry point so they never mix with the
+ * server's keys: verification-only keysets built from another provider's
+ * public JWKS (jose_keyset_from_jwks), and HS256 tokens under a shared
+ * secret (jose_hs256_sign / jose_hs256_verify). */
 #ifndef GH_JOSE_JOSE_H
 #define GH_JOSE_JOSE_H
 
@@ -44,12 +49,25 @@ typedef struct jose_keyset jose_keyset_t;
 
 /* Builds a keyset; GH_ERR_INVALID when a JWK does not parse or no key signs. */
 gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_keyset_t **out);
+
+/* Most keys read from a provider's JWKS. */
+#define JOSE_JWKS_MAX_KEYS 32
+
+/* A verification-only keyset from another party's public JWKS document (an
+ * OpenID provider's jwks_uri), for jose_jwt_verify. Each key is kept when it
+ * has a kid not seen before, `use` absent or "sig", and is an RSA key of at
+ * least 2048 bits (RS256) or a P-256 key (ES256) whose `alg`, when present,
+ * names exactly that; other keys (encryption keys, other algorithms) are
+ * skipped. GH_ERR_INVALID when the text is not a JWKS of at most
+ * JOSE_JWKS_MAX_KEYS keys or no key is usable. Such a keyset has no signing
+ * key: jose_jwt_sign refuses it, jose_keyset_kid/alg must not be called. */
+gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **out);
 void jose_keyset_free(jose_keyset_t *ks);
 
 /* The public JWKS document {"keys":[…]} of every key, built once (borrowed). */
 const char *jose_keyset_jwks(const jose_keyset_t *ks, size_t *len);
 
-/* The signing key's kid and algorithm. */
+/* The signing key's kid and algorithm (a keyset with a signing key only). */
 const char *jose_keyset_kid(const jose_keyset_t *ks);
 jose_alg_t jose_keyset_alg(const jose_keyset_t *ks);
 
@@ -73,5 +91,23 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
  * (released with the arena): for reading an expired id_token_hint's claims
  * after jose_jwt_verify has checked its signature. */
 gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims);
+
+/* ---- HS256: tokens a server issues to itself, under its own secret ---- */
+
+/* Shortest HS256 key accepted, in bytes (RFC 7518 §3.2: at least the hash size). */
+#define JOSE_HS256_MIN_KEY 32
+
+/* Signs claims (not consumed) with HMAC-SHA256 under key; header
+ * {"alg":"HS256","typ":"JWT"}. *out is the compact JWS in the arena.
+ * GH_ERR_CRYPTO when the key is shorter than JOSE_HS256_MIN_KEY. */
+gh_status_t jose_hs256_sign(const void *key, size_t key_len, arena_t *a, const json_t *claims,
+                            char **out);
+
+/* Verifies an HS256 token under key (constant-time comparison); accepts no
+ * other alg. On GH_OK *claims is the payload object (released with the
+ * arena). GH_ERR_INVALID for anything malformed, GH_ERR_CRYPTO for another
+ * alg or a wrong MAC. Claims (exp, …) are the caller's to check. */
+gh_status_t jose_hs256_verify(const void *key, size_t key_len, arena_t *a, const char *token,
+                              json_t **claims);
 
 #endif

@@ -30,6 +30,8 @@ typedef struct {
     cjose_jwk_t *(*generate)(cjose_err *err);
     /* The key pair of a parsed private JWK whose kty is this row's. */
     gh_status_t (*import)(const json_t *jwk, EVP_PKEY **out);
+    /* The public key of a parsed public JWK whose kty is this row's. */
+    gh_status_t (*import_public)(const json_t *jwk, EVP_PKEY **out);
     /* Rewrites the signature OpenSSL made (der[0..n)) in the JWS form into
      * out[0..JOSE_MAX_SIG); NULL when the two are the same. */
     gh_status_t (*sig_to_jws)(const unsigned char *der, size_t n, unsigned char *out,
@@ -54,8 +56,8 @@ typedef struct {
 struct jose_keyset {
     jose_key_t *keys;
     size_t count;
-    const jose_key_t *signer;
-    char *jwks; /* the public JWKS document, malloc'd */
+    const jose_key_t *signer; /* NULL in a keyset built from a provider's JWKS */
+    char *jwks;               /* the public JWKS document, malloc'd */
     size_t jwks_len;
 };
 
@@ -73,9 +75,11 @@ gh_status_t jose_member_bytes(const json_t *jwk, const char *name, unsigned char
  * with BN_clear_free. The decoded bytes are wiped. */
 gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out);
 
-/* A key pair of the given OpenSSL type ("RSA", "EC") from the parameters in
- * bld, checked for consistency. */
-gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **out);
+/* A key of the given OpenSSL type ("RSA", "EC") from the parameters in bld,
+ * checked for consistency: a key pair when selection is EVP_PKEY_KEYPAIR, a
+ * public key when it is EVP_PKEY_PUBLIC_KEY. */
+gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int selection,
+                                  EVP_PKEY **out);
 
 /* The RFC 7638 thumbprint of a parsed JWK whose key type is ops'. */
 gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t *ops, char **out);
@@ -83,11 +87,35 @@ gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t 
 /* The algorithm rows' own functions (rsa.c, ec.c). */
 cjose_jwk_t *jose_rsa_generate(cjose_err *err);
 gh_status_t jose_rsa_import(const json_t *jwk, EVP_PKEY **out);
+gh_status_t jose_rsa_import_public(const json_t *jwk, EVP_PKEY **out);
 cjose_jwk_t *jose_ec_generate(cjose_err *err);
 gh_status_t jose_ec_import(const json_t *jwk, EVP_PKEY **out);
+gh_status_t jose_ec_import_public(const json_t *jwk, EVP_PKEY **out);
 gh_status_t jose_ec_sig_to_jws(const unsigned char *der, size_t n, unsigned char *out,
                                size_t *out_len);
 gh_status_t jose_ec_sig_from_jws(const unsigned char *sig, size_t n, unsigned char *out,
                                  size_t *out_len);
+
+/* ---- the compact serialisation (jws.c) ---- */
+
+/* One of the three base64url parts of a compact JWS. */
+typedef struct {
+    const char *p;
+    size_t n;
+} jose_part_t;
+
+/* RFC 7515 §7.1: exactly three non-empty parts, the whole at most
+ * JOSE_MAX_TOKEN bytes. */
+gh_status_t jose_split(const char *token, jose_part_t parts[3]);
+
+/* Decodes a part holding a JSON object (duplicate names refused); the caller
+ * owns *out. */
+gh_status_t jose_decode_object(arena_t *a, jose_part_t part, json_t **out);
+
+/* base64url of the compact JSON text of v, in the arena; NULL when out of memory. */
+char *jose_encode_json(arena_t *a, const json_t *v);
+
+/* Hands v over to the arena; on failure v is already released. */
+gh_status_t jose_adopt(arena_t *a, json_t *v);
 
 #endif

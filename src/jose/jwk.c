@@ -48,7 +48,8 @@ gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out)
 }
 
 /* Builds the key from the parameters and checks that its parts agree. */
-gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **out)
+gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int selection,
+                                  EVP_PKEY **out)
 {
     gh_status_t st = GH_ERR_CRYPTO;
     OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
@@ -56,10 +57,11 @@ gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKE
     EVP_PKEY_CTX *check = NULL;
     EVP_PKEY *pkey = NULL;
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
+        EVP_PKEY_fromdata(ctx, &pkey, selection, params) != 1)
         goto out;
     check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-    if (!check || EVP_PKEY_check(check) != 1)
+    if (!check ||
+        (selection == EVP_PKEY_KEYPAIR ? EVP_PKEY_check(check) : EVP_PKEY_public_check(check)) != 1)
         goto out;
     *out = pkey;
     pkey = NULL;

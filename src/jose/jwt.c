@@ -15,32 +15,6 @@
 #include "core/encoding.h"
 #include "jose/jose_int.h"
 
-/* One of the three base64url parts of a compact JWS. */
-typedef struct {
-    const char *p;
-    size_t n;
-} part_t;
-
-static void decref(void *p)
-{
-    json_decref(p);
-}
-
-/* Hands v over to the arena; on failure v is already released. */
-static gh_status_t adopt(arena_t *a, json_t *v)
-{
-    return arena_defer(a, decref, v) == 0 ? GH_OK : GH_ERR_NOMEM;
-}
-
-/* base64url of the compact JSON text of v, in the arena. */
-static char *encode_json(arena_t *a, const json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    char *enc = text ? b64url_encode(a, text, strlen(text)) : NULL;
-    free(text);
-    return enc;
-}
-
 /* Signs in[0..n) with key into sig[0..JOSE_MAX_SIG) in the JWS form. */
 static gh_status_t sign_input(const jose_key_t *key, const char *in, size_t n, unsigned char *sig,
                               size_t *sig_len)
@@ -73,14 +47,14 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
     unsigned char sig[JOSE_MAX_SIG];
     size_t sig_len = 0;
     char *h = NULL, *p = NULL, *input = NULL, *s = NULL, *token = NULL;
-    if (!json_is_object(claims))
-        return GH_ERR_INVALID;
+    if (!key || !json_is_object(claims))
+        return GH_ERR_INVALID; /* a keyset from a provider's JWKS only verifies */
     gh_status_t st = GH_ERR_NOMEM;
     json_t *hdr = json_pack("{ss ss}", "alg", key->ops->name, "kid", key->kid);
     if (!hdr || (typ && json_object_set_new(hdr, "typ", json_string(typ)) != 0))
         goto out;
-    h = encode_json(a, hdr);
-    p = encode_json(a, claims);
+    h = jose_encode_json(a, hdr);
+    p = jose_encode_json(a, claims);
     input = h && p ? arena_printf(a, "%s.%s", h, p) : NULL;
     if (!input)
         goto out;
@@ -95,42 +69,6 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
 out:
     json_decref(hdr);
     return st;
-}
-
-/* RFC 7515 §7.1: exactly three non-empty parts, the whole at most
- * JOSE_MAX_TOKEN bytes. */
-static gh_status_t split(const char *token, part_t parts[3])
-{
-    size_t len = token ? strnlen(token, JOSE_MAX_TOKEN + 1) : 0;
-    if (!token || len > JOSE_MAX_TOKEN)
-        return GH_ERR_INVALID;
-    const char *p = token, *end = token + len;
-    for (int i = 0; i < 3; i++) {
-        const char *dot = i < 2 ? memchr(p, '.', (size_t)(end - p)) : end;
-        if (!dot || dot == p)
-            return GH_ERR_INVALID;
-        parts[i] = (part_t){p, (size_t)(dot - p)};
-        p = dot + 1;
-    }
-    return memchr(parts[2].p, '.', parts[2].n) ? GH_ERR_INVALID : GH_OK;
-}
-
-/* Decodes a part holding a JSON object (duplicate names refused). */
-static gh_status_t decode_object(arena_t *a, part_t part, json_t **out)
-{
-    size_t cap = part.n / 4 * 3 + 2, len = 0;
-    unsigned char *raw = arena_alloc(a, cap);
-    if (!raw)
-        return GH_ERR_NOMEM;
-    if (b64url_decode(part.p, part.n, raw, cap, &len) != GH_OK)
-        return GH_ERR_INVALID;
-    json_t *v = json_loadb((const char *)raw, len, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(v)) {
-        json_decref(v);
-        return GH_ERR_INVALID;
-    }
-    *out = v;
-    return GH_OK;
 }
 
 /* The key the header names, if its alg is exactly that key's (RFC 8725 §3.1). */
@@ -150,7 +88,7 @@ static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, cons
 }
 
 /* Checks the signature part over in[0..n). */
-static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, part_t part)
+static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, jose_part_t part)
 {
     unsigned char sig[JOSE_MAX_SIG], der[JOSE_MAX_SIG];
     const unsigned char *s = sig;
@@ -175,20 +113,20 @@ static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, p
 gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
                             const char **typ)
 {
-    part_t parts[3];
+    jose_part_t parts[3];
     json_t *hdr = NULL, *payload = NULL;
     const jose_key_t *key = NULL;
     const char *t = NULL;
-    gh_status_t st = split(token, parts);
+    gh_status_t st = jose_split(token, parts);
     if (st != GH_OK)
         return st;
-    st = decode_object(a, parts[0], &hdr);
+    st = jose_decode_object(a, parts[0], &hdr);
     if (st == GH_OK)
         st = check_header(ks, hdr, &key, &t);
     if (st == GH_OK) /* the signing input is header.payload as sent */
         st = verify_sig(key, token, (size_t)(parts[2].p - 1 - token), parts[2]);
     if (st == GH_OK)
-        st = decode_object(a, parts[1], &payload);
+        st = jose_decode_object(a, parts[1], &payload);
     if (st == GH_OK && typ && t && !(t = arena_strdup(a, t)))
         st = GH_ERR_NOMEM;
     json_decref(hdr);
@@ -196,7 +134,7 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
         json_decref(payload);
         return st;
     }
-    st = adopt(a, payload);
+    st = jose_adopt(a, payload);
     if (st == GH_OK) {
         *claims = payload;
         if (typ)
@@ -207,13 +145,13 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
 
 gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims)
 {
-    part_t parts[3];
+    jose_part_t parts[3];
     json_t *payload = NULL;
-    gh_status_t st = split(token, parts);
+    gh_status_t st = jose_split(token, parts);
     if (st == GH_OK)
-        st = decode_object(a, parts[1], &payload);
+        st = jose_decode_object(a, parts[1], &payload);
     if (st == GH_OK)
-        st = adopt(a, payload);
+        st = jose_adopt(a, payload);
     if (st == GH_OK)
         *claims = payload;
     return st;

@@ -132,3 +132,80 @@ jose_alg_t jose_keyset_alg(const jose_keyset_t *ks)
 {
     return ks->signer->ops->alg;
 }
+
+/* ---- verification-only keysets from a provider's public JWKS ---- */
+
+/* The algorithm row of a public JWK: its alg when given, else its kty's. */
+static const jose_alg_ops_t *public_ops(const json_t *jwk)
+{
+    const char *kty = jose_member_str(jwk, "kty");
+    const json_t *alg = json_object_get(jwk, "alg");
+    const jose_alg_ops_t *ops =
+        alg ? jose_alg_ops_by_name(json_string_value(alg)) : jose_alg_ops_by_kty(kty);
+    return ops && kty && strcmp(kty, ops->kty) == 0 ? ops : NULL;
+}
+
+/* Fills key from a public JWK; GH_ERR_INVALID when it is not one to keep. */
+static gh_status_t load_public(const json_t *jwk, jose_key_t *key)
+{
+    const jose_alg_ops_t *ops = public_ops(jwk);
+    const char *use = jose_member_str(jwk, "use");
+    const char *kid = jose_member_str(jwk, "kid");
+    if (!ops || !kid || !*kid || (json_object_get(jwk, "use") && (!use || strcmp(use, "sig"))))
+        return GH_ERR_INVALID;
+    gh_status_t st = ops->import_public(jwk, &key->pkey);
+    if (st != GH_OK)
+        return st == GH_ERR_NOMEM ? st : GH_ERR_INVALID;
+    key->ops = ops;
+    key->kid = strdup(kid);
+    return key->kid ? GH_OK : GH_ERR_NOMEM;
+}
+
+/* Adds the JWK to ks unless it is unusable or its kid repeats. */
+static gh_status_t add_public(jose_keyset_t *ks, const json_t *jwk, json_t *entries)
+{
+    jose_key_t *key = &ks->keys[ks->count];
+    gh_status_t st = load_public(jwk, key);
+    if (st == GH_OK && jose_keyset_find(ks, key->kid))
+        st = GH_ERR_INVALID;
+    if (st != GH_OK) {
+        EVP_PKEY_free(key->pkey);
+        free(key->kid);
+        *key = (jose_key_t){0};
+        return st == GH_ERR_NOMEM ? st : GH_OK; /* skipped */
+    }
+    ks->count++;
+    return json_array_append_new(entries, public_jwk(jwk, key)) == 0 ? GH_OK : GH_ERR_NOMEM;
+}
+
+gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **out)
+{
+    gh_status_t st = GH_ERR_INVALID;
+    jose_keyset_t *ks = NULL;
+    json_t *in = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *keys = json_object_get(in, "keys"), *doc = json_pack("{s[]}", "keys");
+    json_t *entries = json_object_get(doc, "keys");
+    size_t n = json_array_size(keys);
+    if (!json_is_array(keys) || n == 0 || n > JOSE_JWKS_MAX_KEYS || !entries)
+        goto out;
+    st = GH_ERR_NOMEM;
+    if (!(ks = calloc(1, sizeof *ks)) || !(ks->keys = calloc(n, sizeof *ks->keys)))
+        goto out;
+    st = GH_OK;
+    for (size_t i = 0; i < n && st == GH_OK; i++)
+        st = add_public(ks, json_array_get(keys, i), entries);
+    if (st == GH_OK && ks->count == 0)
+        st = GH_ERR_INVALID;
+    if (st == GH_OK && !(ks->jwks = json_dumps(doc, JSON_COMPACT)))
+        st = GH_ERR_NOMEM;
+    if (st == GH_OK) {
+        ks->jwks_len = strlen(ks->jwks);
+        *out = ks;
+        ks = NULL;
+    }
+out:
+    json_decref(in);
+    json_decref(doc);
+    jose_keyset_free(ks);
+    return st;
+}

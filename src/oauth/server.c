@@ -1,8 +1,6 @@
 /* `gatehouse serve`: the route table of the authorization server, its
  * start-up (store, keys, shared secrets, documents built once) and a graceful
  * stop on SIGINT/SIGTERM. */
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +9,7 @@
 #include "core/encoding.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "core/stop.h"
 #include "oauth/oauth_int.h"
 #include "oauth/server.h"
 #include "oauth/signing_keys.h"
@@ -132,22 +131,10 @@ static int fail(const char *what, gh_status_t st)
     return 1;
 }
 
-/* Blocks the stop signals in every thread and waits for one here. */
-static void wait_for_stop(const sigset_t *set)
-{
-    int sig = 0;
-    sigwait(set, &sig);
-    log_event(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
-}
-
 int oauth_serve(const config_t *cfg)
 {
     sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals_block(&stop_signals);
 
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
@@ -184,7 +171,7 @@ int oauth_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    wait_for_stop(&stop_signals);
+    stop_signals_wait(&stop_signals);
     rc = 0;
 out:
     http_server_stop(http);

@@ -37,6 +37,8 @@
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define GW_USER_COLS                                                                               \
+    "id, platform, platform_user_id, email, name, profile, tokens, created_at, updated_at"
 
 const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -88,6 +90,29 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_PURGE_SESSIONS] = "DELETE FROM sessions WHERE expires_at <= ?",
     [Q_PURGE_CODES] = "DELETE FROM codes WHERE expires_at < ?",
     [Q_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?",
+    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
+                       "VALUES (?, ?, ?, ?)",
+    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, used_at IS NOT NULL "
+                        "FROM gateway_states WHERE digest = ?",
+    [Q_GW_STATE_USE] = "UPDATE gateway_states SET used_at = ? WHERE digest = ?",
+    [Q_GW_USER_UPSERT] =
+        "INSERT INTO gateway_users (" GW_USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (platform, platform_user_id) DO UPDATE SET email = excluded.email, "
+        "name = excluded.name, profile = excluded.profile, tokens = excluded.tokens, "
+        "updated_at = excluded.updated_at",
+    [Q_GW_USER_ID] = "SELECT id FROM gateway_users WHERE platform = ? AND platform_user_id = ?",
+    [Q_GW_USER_GET] = "SELECT " GW_USER_COLS " FROM gateway_users WHERE id = ?",
+    [Q_GW_USER_SET_TOKENS] = "UPDATE gateway_users SET tokens = ?, updated_at = ? WHERE id = ?",
+    [Q_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = ?",
+    [Q_GW_REFRESH_PUT] = "INSERT INTO gateway_refresh (digest, user_id, expires_at) "
+                         "VALUES (?, ?, ?)",
+    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL FROM gateway_refresh "
+                          "WHERE digest = ?",
+    [Q_GW_REFRESH_USE] = "UPDATE gateway_refresh SET used_at = ? WHERE digest = ?",
+    [Q_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = ?",
+    [Q_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = ?",
+    [Q_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < ?",
+    [Q_GW_PURGE_REFRESH] = "DELETE FROM gateway_refresh WHERE expires_at < ?",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -229,7 +254,7 @@ out:
 
 /* Deletes expired rows, at most once per PURGE_EVERY seconds of `now`; best
  * effort (a failure is logged and the caller goes on). */
-static void purge(sqlite_store_t *s, int64_t now)
+void sq_purge(sqlite_store_t *s, int64_t now)
 {
     int64_t due = atomic_load(&s->next_purge);
     if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
@@ -241,6 +266,10 @@ static void purge(sqlite_store_t *s, int64_t now)
         st = sq_exec(s, Q_PURGE_CODES, "purge", "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_GW_PURGE_STATES, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_GW_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
     sq_finish(s, "purge", st == GH_OK);
 }
 
@@ -601,7 +630,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
 {
     sqlite_store_t *s = SELF(base);
     code_row_t r = {0};
-    purge(s, now);
+    sq_purge(s, now);
     gh_status_t st = sq_begin(s, "code_take");
     if (st != GH_OK)
         return st;
@@ -666,7 +695,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
 {
     sqlite_store_t *s = SELF(base);
     refresh_row_t r = {0};
-    purge(s, now);
+    sq_purge(s, now);
     gh_status_t st = sq_begin(s, "refresh_rotate");
     if (st != GH_OK)
         return st;
@@ -760,4 +789,12 @@ static const store_ops_t SQLITE_OPS = {
     .key_prune = key_prune,
     .setting_get = setting_get,
     .setting_init = setting_init,
+    .gw_state_put = sq_gw_state_put,
+    .gw_state_take = sq_gw_state_take,
+    .gw_user_login = sq_gw_user_login,
+    .gw_user_get = sq_gw_user_get,
+    .gw_user_set_tokens = sq_gw_user_set_tokens,
+    .gw_user_delete = sq_gw_user_delete,
+    .gw_refresh_rotate = sq_gw_refresh_rotate,
+    .gw_refresh_delete = sq_gw_refresh_delete,
 };

@@ -54,6 +54,21 @@ typedef enum {
     Q_PURGE_SESSIONS,
     Q_PURGE_CODES,
     Q_PURGE_REFRESH,
+    Q_GW_STATE_PUT,
+    Q_GW_STATE_FIND,
+    Q_GW_STATE_USE,
+    Q_GW_USER_UPSERT,
+    Q_GW_USER_ID,
+    Q_GW_USER_GET,
+    Q_GW_USER_SET_TOKENS,
+    Q_GW_USER_DELETE,
+    Q_GW_REFRESH_PUT,
+    Q_GW_REFRESH_FIND,
+    Q_GW_REFRESH_USE,
+    Q_GW_REFRESH_DELETE,
+    Q_GW_REFRESH_DELETE_USER,
+    Q_GW_PURGE_STATES,
+    Q_GW_PURGE_REFRESH,
     Q_COUNT
 } query_t;
 
@@ -129,5 +144,24 @@ gh_status_t sq_begin(sqlite_store_t *s, const char *op);
 /* Commits (commit true) or rolls back. A failed commit is rolled back and its
  * status returned; a rollback always returns GH_OK. */
 gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit);
+
+/* ---- sqlite.c, for the operations kept in their own files ---- */
+
+/* Deletes expired rows, at most once a minute of `now` (best effort). */
+void sq_purge(sqlite_store_t *s, int64_t now);
+
+/* ---- sqlite_gateway.c: the gateway's operations (store.h) ---- */
+
+gh_status_t sq_gw_state_put(store_t *s, const store_gw_state_t *st);
+gh_status_t sq_gw_state_take(store_t *s, arena_t *a, const char *digest, int64_t now,
+                             store_gw_state_t *out);
+gh_status_t sq_gw_user_login(store_t *s, arena_t *a, const store_gw_user_t *u,
+                             const store_gw_refresh_t *r, const char **user_id);
+gh_status_t sq_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user_t *out);
+gh_status_t sq_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
+gh_status_t sq_gw_user_delete(store_t *s, const char *id);
+gh_status_t sq_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                 const store_gw_refresh_t *next, const char **user_id);
+gh_status_t sq_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

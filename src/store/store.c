@@ -190,3 +190,46 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
 {
     return s->ops->setting_init(s, a, name, value, value_out);
 }
+
+gh_status_t store_gw_state_put(store_t *s, const store_gw_state_t *st)
+{
+    return s->ops->gw_state_put(s, st);
+}
+
+gh_status_t store_gw_state_take(store_t *s, arena_t *a, const char *digest, int64_t now,
+                                store_gw_state_t *out)
+{
+    return s->ops->gw_state_take(s, a, digest, now, out);
+}
+
+gh_status_t store_gw_user_login(store_t *s, arena_t *a, const store_gw_user_t *u,
+                                const store_gw_refresh_t *r, const char **user_id)
+{
+    return s->ops->gw_user_login(s, a, u, r, user_id);
+}
+
+gh_status_t store_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user_t *out)
+{
+    return s->ops->gw_user_get(s, a, id, out);
+}
+
+gh_status_t store_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now)
+{
+    return s->ops->gw_user_set_tokens(s, id, tokens, now);
+}
+
+gh_status_t store_gw_user_delete(store_t *s, const char *id)
+{
+    return s->ops->gw_user_delete(s, id);
+}
+
+gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                    const store_gw_refresh_t *next, const char **user_id)
+{
+    return s->ops->gw_refresh_rotate(s, a, old_digest, now, next, user_id);
+}
+
+gh_status_t store_gw_refresh_delete(store_t *s, const char *digest)
+{
+    return s->ops->gw_refresh_delete(s, digest);
+}

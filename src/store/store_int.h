@@ -60,6 +60,18 @@ typedef struct store_ops {
     gh_status_t (*setting_get)(store_t *s, arena_t *a, const char *name, const char **value);
     gh_status_t (*setting_init)(store_t *s, arena_t *a, const char *name, const char *value,
                                 const char **value_out);
+
+    gh_status_t (*gw_state_put)(store_t *s, const store_gw_state_t *st);
+    gh_status_t (*gw_state_take)(store_t *s, arena_t *a, const char *digest, int64_t now,
+                                 store_gw_state_t *out);
+    gh_status_t (*gw_user_login)(store_t *s, arena_t *a, const store_gw_user_t *u,
+                                 const store_gw_refresh_t *r, const char **user_id);
+    gh_status_t (*gw_user_get)(store_t *s, arena_t *a, const char *id, store_gw_user_t *out);
+    gh_status_t (*gw_user_set_tokens)(store_t *s, const char *id, const char *tokens, int64_t now);
+    gh_status_t (*gw_user_delete)(store_t *s, const char *id);
+    gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                     const store_gw_refresh_t *next, const char **user_id);
+    gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on

@@ -48,14 +48,15 @@ const CLIENT = { id: 'gateway', secret: `gw-secret-${randomString(24)}` };
 
 describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
   const as = useServer(new Gatehouse({ label: 'authorization server' }));
-  const gw = new Gateway();
+  let platforms;
+  const gw = new Gateway({ platforms: () => platforms });
   let browser;
 
   before(async () => {
     await gw.reserve();
     await as.addClient({ ...CLIENT, redirectUris: gw.callbackUrl(PLATFORM) });
     await as.addUser(USER);
-    gw.platforms = {
+    platforms = {
       [PLATFORM]: {
         kind: 'oidc',
         issuer: as.base,

@@ -6,7 +6,7 @@
 //
 //   node tests/platforms/oidc-provider.mjs '<json options>'
 //
-// Options: { client: { id, secret, redirectUri, authMethod = 'client_secret_post' },
+// Options: { client: { id, secret, redirectUri, authMethod = 'client_secret_basic' },
 //            account: { username, password, claims: { sub, name, email, picture, … } } }
 // When listening it prints one line, {"issuer":"http://127.0.0.1:PORT"}, on stdout.
 // SIGTERM or SIGINT stops it.
@@ -50,7 +50,7 @@ function configuration() {
       {
         client_id: client.id,
         client_secret: client.secret,
-        token_endpoint_auth_method: client.authMethod ?? 'client_secret_post',
+        token_endpoint_auth_method: client.authMethod ?? 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: [client.redirectUri],

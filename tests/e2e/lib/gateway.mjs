@@ -1,39 +1,43 @@
-// The gateway's side of the end-to-end harness: `gatehouse gateway` as a test
-// server (a Gatehouse whose subcommand and config differ), the calls of its
-// seed 002 API with a cookie jar, the envelope check, and a third-party
-// OpenID provider (tests/platforms/oidc-provider.mjs) as a child process.
+// End-to-end helpers for the social-login gateway: a `gatehouse gateway`
+// process configured with [gateway] and [platform.NAME] sections (a
+// Gatehouse subclass, so the harness's start, stop and log handling apply),
+// the seed 002 API calls with a browser's cookie jar, the sign-in dance
+// against a platform stand-in (tests/platforms) or our own authorization
+// server, and a third-party OpenID provider (node-oidc-provider, run by
+// tests/platforms/oidc-provider.mjs) as a child process.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { CookieJar, Gatehouse, freePort, request } from './harness.mjs';
+import { CookieJar, Gatehouse, decodeJwt, freePort, parseSetCookie, request, useServer } from './harness.mjs';
+
+export { CookieJar, decodeJwt };
 
 const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OIDC_PROVIDER_SCRIPT = path.resolve(E2E_DIR, '../platforms/oidc-provider.mjs');
 const PROVIDER_READY_MS = 15000;
 
-export const API = '/oauth2/api';
-
-function section(name, entries) {
-  return [`[${name}]`, ...Object.entries(entries).map(([k, v]) => `${k} = ${v}`)].join('\n');
+/** The INI text of { section: { key: value } }. */
+function sectionsText(sections) {
+  return Object.entries(sections)
+    .map(([name, keys]) => [`[${name}]`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join('\n'))
+    .join('\n\n') + '\n';
 }
 
-/**
- * One `gatehouse gateway` process. platforms maps a platform name to its
- * [platform.NAME] keys ({ kind, issuer, client_id, client_secret, scope, … });
- * gateway holds extra [gateway] keys. listen and public_url are filled in.
- */
 export class Gateway extends Gatehouse {
-  constructor({ platforms = {}, gateway = {}, label = 'gateway' } = {}) {
+  /**
+   * platforms: () => ({ NAME: { kind, client_id, … } }), read when the gateway
+   * starts (after the stand-ins have their ports); settings: more [gateway] keys.
+   */
+  constructor({ platforms, settings = {}, label = 'gateway' }) {
     super({ label });
     this.platforms = platforms;
-    this.gateway = gateway;
+    this.settings = settings;
   }
 
-  /** Picks the port before start, so platforms can be told the callback URL first. */
+  /** Picks the port before start, so a platform can be told the callback URL first. */
   async reserve() {
     this.port ??= await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
@@ -46,10 +50,9 @@ export class Gateway extends Gatehouse {
   }
 
   configText() {
-    const gw = { listen: `127.0.0.1:${this.port}`, public_url: this.base, ...this.gateway };
-    const parts = [section('gateway', gw)];
-    for (const [name, keys] of Object.entries(this.platforms)) parts.push(section(`platform.${name}`, keys));
-    return parts.join('\n\n') + '\n';
+    const sections = { gateway: { public_url: this.base, upstream_timeout: 2, ...this.settings } };
+    for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
+    return sectionsText(sections);
   }
 
   commandArgs() {
@@ -57,38 +60,92 @@ export class Gateway extends Gatehouse {
   }
 
   get readyPath() {
-    return '/';
+    return '/healthz';
   }
 
-  /**
-   * A call of the seed 002 API (path below /oauth2/api) with jar's cookies;
-   * body, when given, is sent as JSON. The jar takes the cookies set.
-   */
-  async api(method, p, { jar = new CookieJar(), body } = {}) {
-    const headers = jar.headers({ accept: 'application/json' });
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await request(method, this.url(API + p), { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  /** One API call with the jar's cookies (taken back from the answer); body as JSON. */
+  async api(method, path, { jar = new CookieJar(), body, headers = {} } = {}) {
+    const h = jar.headers(headers);
+    let payload = body;
+    if (body !== undefined && typeof body !== 'string') {
+      payload = JSON.stringify(body);
+      h['content-type'] = 'application/json';
+    }
+    const res = await request(method, this.url(path), { headers: h, body: payload });
     jar.take(res);
     return res;
   }
+
+  /** GET /oauth2/api/login/{platform}: the authorize URL (asserted 200). */
+  async loginUrl(platform) {
+    const res = await this.api('GET', `/oauth2/api/login/${platform}`);
+    assertEnvelope(res, 200, true);
+    return new URL(res.json.body);
+  }
+
+  /** POST /oauth2/api/login/{platform} with {code, state}. */
+  login(platform, code, state, jar) {
+    return this.api('POST', `/oauth2/api/login/${platform}`, { jar, body: { code, state } });
+  }
+
+  /**
+   * The whole sign-in with a stand-in: login URL, the platform's authorize
+   * redirect, the callback's code and state posted to the login API.
+   * Resolves to { res, jar, url }.
+   */
+  async signIn(platform, { jar = new CookieJar() } = {}) {
+    const url = await this.loginUrl(platform);
+    const { code, state } = await followAuthorize(url, this.base);
+    const res = await this.login(platform, code, state, jar);
+    return { res, jar, url };
+  }
 }
 
-/**
- * The seed 002 envelope, exactly {flag, title, message, body}, with flag and
- * the status class expected (2xx for true, 4xx/5xx for false). Returns it.
- */
-export function assertEnvelope(res, flag, what = '') {
+/** Follows a stand-in's authorize URL to the gateway callback; resolves to { code, state }. */
+export async function followAuthorize(url, gatewayBase) {
+  const res = await request('GET', url.href);
+  assert.equal(res.status, 302, `authorize at the platform: ${res.describe()}`);
+  const back = new URL(res.header('location'));
+  assert.equal(back.origin + back.pathname, `${gatewayBase}/oauth2/callback`);
+  return { code: back.searchParams.get('code'), state: back.searchParams.get('state'), callback: back };
+}
+
+/** Registers the hooks of one gateway process for the current test file. */
+export function useGateway(opts) {
+  return useServer(new Gateway(opts));
+}
+
+/** The seed 002 envelope: status, flag, and the four members exactly. */
+export function assertEnvelope(res, status, flag, what = '') {
   const ctx = `${what}: ${res.describe()}`;
+  assert.equal(res.status, status, ctx);
   assert.match(res.header('content-type') ?? '', /^application\/json/i, ctx);
-  const env = res.json;
-  assert.ok(env && typeof env === 'object', ctx);
-  assert.deepEqual(Object.keys(env).sort(), ['body', 'flag', 'message', 'title'], ctx);
-  assert.equal(env.flag, flag, ctx);
-  assert.equal(typeof env.title, 'string', ctx);
-  assert.equal(typeof env.message, 'string', ctx);
-  if (flag) assert.ok(res.status >= 200 && res.status < 300, ctx);
-  else assert.ok(res.status >= 400 && res.status < 600, ctx);
-  return env;
+  const j = res.json;
+  assert.ok(j, ctx);
+  assert.deepEqual(Object.keys(j).sort(), ['body', 'flag', 'message', 'title'], ctx);
+  assert.equal(j.flag, flag, ctx);
+  assert.equal(typeof j.title, 'string', ctx);
+  assert.equal(typeof j.message, 'string', ctx);
+  assert.ok(j.message.length > 0, ctx);
+  return j;
+}
+
+/** The Set-Cookie headers of an answer, by cookie name. */
+export function setCookies(res) {
+  return Object.fromEntries(res.setCookies.map((l) => {
+    const c = parseSetCookie(l);
+    return [c.name, c];
+  }));
+}
+
+/** The cookie attributes the contract asks for; maxAge when given. */
+export function assertCookie(c, { maxAge, secure = false } = {}) {
+  assert.ok(c, 'cookie set');
+  assert.equal(c.attrs.httponly, true, `${c.name}: HttpOnly`);
+  assert.equal(String(c.attrs.samesite).toLowerCase(), 'lax', `${c.name}: SameSite=Lax`);
+  assert.equal(c.attrs.path, '/', `${c.name}: Path=/`);
+  assert.equal(Boolean(c.attrs.secure), secure, `${c.name}: Secure`);
+  if (maxAge !== undefined) assert.equal(Number(c.attrs['max-age']), maxAge, `${c.name}: Max-Age`);
 }
 
 /**
@@ -141,15 +198,4 @@ export class OidcProviderPlatform {
     proc.kill('SIGTERM');
     await done;
   }
-}
-
-/** Registers before/after hooks that start and stop a platform process. */
-export function usePlatform(platform) {
-  before(async () => {
-    await platform.start();
-  });
-  after(async () => {
-    await platform.stop();
-  });
-  return platform;
 }

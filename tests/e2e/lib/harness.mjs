@@ -289,17 +289,17 @@ export class Gatehouse {
     await this.waitReady();
   }
 
-  /** The INI text of --config, or null for none. */
+  /** The INI text of the config file, or null for none. */
   configText() {
     return this.config ? iniText(this.config) : null;
   }
 
-  /** The subcommand and its flags. */
+  /** The subcommand and its options. */
   commandArgs() {
     return ['serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base];
   }
 
-  /** The path that answers 200 once the server is ready. */
+  /** What answers 200 once the server is ready. */
   get readyPath() {
     return DISCOVERY_PATH;
   }
@@ -563,7 +563,7 @@ export function useGatehouse(opts = {}) {
   return useServer(new Gatehouse(opts));
 }
 
-/** useGatehouse for a server object made by the caller (a Gatehouse or a subclass). */
+/** useGatehouse for a server object made elsewhere (a Gatehouse subclass). */
 export function useServer(gh) {
   let mark = 0;
   before(async () => {

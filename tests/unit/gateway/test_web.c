@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "gateway/web.h"
+#include "gateway/gateway_int.h"
 
 typedef struct {
     arena_t *arena;
@@ -41,7 +41,7 @@ static void assert_page(const char *accept_language, const char *html_tag)
 {
     fixture_t f;
     setup(&f, "/", accept_language);
-    gateway_web_page_handler(&f.req, &f.res);
+    gw_page_handler(&f.req, &f.res);
     assert_int_equal(f.res.status, 200);
     assert_int_equal(f.res.kind, HTTP_KIND_HTML);
     assert_int_equal(strlen(f.res.body), f.res.body_len);
@@ -68,8 +68,10 @@ static void assert_asset(const char *path, int status, const char *type, const c
 {
     fixture_t f;
     setup(&f, path, NULL);
-    gateway_web_asset_handler(&f.req, &f.res);
+    gw_asset_handler(&f.req, &f.res);
     assert_int_equal(f.res.status, status);
+    if (!type)
+        assert_int_equal(f.res.kind, HTTP_KIND_JSON); /* the envelope */
     if (type) {
         assert_int_equal(f.res.kind, HTTP_KIND_STATIC);
         assert_string_equal(f.res.content_type, type);
@@ -94,44 +96,67 @@ static void set(config_t *cfg, const char *section, const char *key, const char 
     assert_int_equal(config_set(cfg, section, key, value, err, sizeof err), GH_OK);
 }
 
+/* The envelope of GET /oauth2/api/platforms for the platforms of cfg. */
+static json_t *platforms_answer(config_t *cfg)
+{
+    fixture_t f;
+    gw_app_t app = {0};
+    char err[256] = "";
+    setup(&f, "/oauth2/api/platforms", NULL);
+    assert_int_equal(gw_platforms_load(cfg, f.arena, "http://127.0.0.1:8081", &app.platforms,
+                                       &app.platform_count, err, sizeof err),
+                     GH_OK);
+    assert_int_equal(gw_web_init(&app, cfg), GH_OK);
+    f.req.app = &app;
+    gw_platforms_handler(&f.req, &f.res);
+    assert_int_equal(f.res.status, 200);
+    assert_int_equal(f.res.kind, HTTP_KIND_JSON);
+    json_t *env = json_loadb(f.res.body, f.res.body_len, 0, NULL);
+    assert_non_null(env);
+    json_decref(app.platform_list);
+    gw_platforms_free(app.platforms, app.platform_count);
+    arena_free(f.arena);
+    return env;
+}
+
+static void assert_json(json_t *got, const char *want)
+{
+    json_t *w = json_loads(want, 0, NULL);
+    assert_non_null(w);
+    if (!json_equal(got, w)) {
+        char *text = json_dumps(got, JSON_COMPACT);
+        fail_msg("got %s", text);
+    }
+    json_decref(w);
+    json_decref(got);
+}
+
 static void platform_list(void **state)
 {
     config_t cfg;
     config_init(&cfg);
-    set(&cfg, "gateway", "listen", "127.0.0.1:8081");
     set(&cfg, "platform.ottm", "kind", "oidc");
+    set(&cfg, "platform.ottm", "issuer", "http://127.0.0.1:8080");
+    set(&cfg, "platform.ottm", "client_id", "gw");
+    set(&cfg, "platform.ottm", "client_secret", "s");
     set(&cfg, "platform.ottm", "label", "OTTM \"membership\"");
     set(&cfg, "platform.nv", "kind", "naver");
-    set(&cfg, "platform.other", "issuer", "http://127.0.0.1:9");
+    set(&cfg, "platform.nv", "client_id", "id1");
+    set(&cfg, "platform.nv", "client_secret", "s1");
+    set(&cfg, "platform.op", "kind", "oidc");
+    set(&cfg, "platform.op", "issuer", "https://op.example");
+    set(&cfg, "platform.op", "client_id", "gw");
+    set(&cfg, "platform.op", "client_secret", "s");
     set(&cfg, "platform.gh", "kind", "github");
-    arena_t *a = arena_new(1 << 14);
-    gateway_web_t w;
-    assert_int_equal(gateway_web_init(&w, &cfg, a), GH_OK);
-    assert_string_equal(
-        w.platforms, "{\"flag\":true,\"title\":\"success\","
-                     "\"message\":\"platform list response success\",\"body\":["
-                     "{\"name\":\"ottm\",\"kind\":\"oidc\",\"label\":\"OTTM \\\"membership\\\"\"},"
-                     "{\"name\":\"nv\",\"kind\":\"naver\",\"label\":\"NAVER\"},"
-                     "{\"name\":\"other\",\"kind\":\"oidc\",\"label\":\"other\"},"
-                     "{\"name\":\"gh\",\"kind\":\"github\",\"label\":\"GitHub\"}]}");
-    http_response_t res = {0};
-    gateway_web_platforms_respond(&w, &res);
-    assert_int_equal(res.status, 200);
-    assert_int_equal(res.kind, HTTP_KIND_JSON);
-    assert_int_equal(res.body_len, strlen(w.platforms));
-    arena_free(a);
-    config_free(&cfg);
-}
-
-static void no_platforms(void **state)
-{
-    config_t cfg;
-    config_init(&cfg);
-    arena_t *a = arena_new(1 << 12);
-    gateway_web_t w;
-    assert_int_equal(gateway_web_init(&w, &cfg, a), GH_OK);
-    assert_non_null(strstr(w.platforms, "\"body\":[]}"));
-    arena_free(a);
+    set(&cfg, "platform.gh", "client_id", "id2");
+    set(&cfg, "platform.gh", "client_secret", "s2");
+    assert_json(platforms_answer(&cfg),
+                "{\"flag\":true,\"title\":\"success\","
+                "\"message\":\"platform list response success\",\"body\":["
+                "{\"name\":\"ottm\",\"kind\":\"oidc\",\"label\":\"OTTM \\\"membership\\\"\"},"
+                "{\"name\":\"nv\",\"kind\":\"naver\",\"label\":\"NAVER\"},"
+                "{\"name\":\"op\",\"kind\":\"oidc\",\"label\":\"op\"},"
+                "{\"name\":\"gh\",\"kind\":\"github\",\"label\":\"GitHub\"}]}");
     config_free(&cfg);
 }
 
@@ -141,7 +166,6 @@ int main(void)
         cmocka_unit_test(page_language),
         cmocka_unit_test(assets),
         cmocka_unit_test(platform_list),
-        cmocka_unit_test(no_platforms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

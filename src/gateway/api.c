@@ -1,0 +1,199 @@
+/* The sign-in endpoints of seed 002: the login URL (GET
+ * /oauth2/api/login/{platform}), the login itself (POST, {"code","state"}),
+ * auto-login and logout.
+ *
+ * A login runs every upstream call first (state, code exchange, id_token,
+ * userinfo) and writes only when all succeeded: the user, its sealed
+ * platform tokens and its first refresh record in one transaction, then the
+ * cookies. Any failure before that leaves nothing behind. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "gateway/gateway_int.h"
+
+#define TITLE_URL "login url"
+#define TITLE_LOGIN "login"
+#define TITLE_AUTO "auto login"
+#define TITLE_LOGOUT "logout"
+
+/* {"code","state"}: a JSON object with both as bounded strings. */
+static gh_status_t read_body(const http_request_t *req, const char **code, const char **state,
+                             gw_error_t *err)
+{
+    json_t *j = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, NULL);
+    const char *c = json_string_value(json_object_get(j, "code"));
+    const char *s = json_string_value(json_object_get(j, "state"));
+    bool ok = c && s && *c && *s && strlen(c) <= GW_MAX_CODE && strlen(s) <= GW_MAX_STATE;
+    *code = ok ? arena_strdup(req->arena, c) : NULL;
+    *state = ok ? arena_strdup(req->arena, s) : NULL;
+    json_decref(j);
+    if (!ok)
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+                       "the body must be JSON {\"code\": \"…\", \"state\": \"…\"}");
+    return *code && *state ? GH_OK : gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+}
+
+/* Everything the platform must confirm: state, tokens, the id_token of an
+ * OpenID provider, the user's profile. */
+static gh_status_t ask_platform(const http_request_t *req, gw_platform_t *p, const char *code,
+                                const char *state, gw_tokens_t *t, gw_profile_t *prof,
+                                gw_error_t *err)
+{
+    const char *nonce = NULL, *sub = NULL;
+    gw_endpoints_t ep;
+    bool oidc = p->kind->oidc;
+    gh_status_t st = gw_state_take(req, p, state, &nonce, err);
+    if (st == GH_OK)
+        st = gw_platform_endpoints(req, p, &ep, err);
+    if (st == GH_OK)
+        st = gw_exchange_code(req, p, &ep, code, state, oidc ? gw_pkce_verifier(req, state) : NULL,
+                              t, err);
+    if (st == GH_OK && oidc)
+        st = gw_oidc_check_id_token(req, p, t->id_token, nonce, &sub, err);
+    if (st == GH_OK && !ep.userinfo)
+        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                     arena_printf(req->arena, "%s has no userinfo endpoint", p->name));
+    if (st == GH_OK)
+        st = gw_fetch_profile(req, p, &ep, t, prof, err);
+    if (st == GH_OK && oidc && strcmp(prof->id, sub) != 0) /* OpenID Connect Core §5.3.4 */
+        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                     arena_printf(req->arena, "%s's user info is for another user", p->name));
+    return st;
+}
+
+/* Stores the user with its tokens and first refresh record; *user_id gets
+ * the user's id (an existing user keeps its own). */
+static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
+                             const gw_tokens_t *t, const gw_profile_t *prof, const gw_refresh_t *r,
+                             const char **user_id, gw_error_t *err)
+{
+    int64_t now = clock_now();
+    store_gw_user_t u = {.id = secret_hex_id(req->arena, 16),
+                         .platform = p->name,
+                         .platform_user_id = prof->id,
+                         .email = prof->email,
+                         .name = prof->name,
+                         .profile = prof->profile,
+                         .created_at = now,
+                         .updated_at = now};
+    if (!u.id || gw_tokens_seal(req, &u, t, &u.tokens) != GH_OK)
+        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "cannot seal the platform tokens");
+    store_gw_refresh_t rec = {r->digest, NULL, r->expires_at};
+    gh_status_t st = store_gw_user_login(gw_app_of(req)->store, req->arena, &u, &rec, user_id);
+    return st == GH_OK ? st : gw_fail_store(err, st);
+}
+
+static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
+{
+    const char *code = NULL, *state = NULL, *user_id = NULL;
+    gw_tokens_t t;
+    gw_profile_t prof;
+    gw_refresh_t r;
+    gw_error_t err;
+    gh_status_t st = read_body(req, &code, &state, &err);
+    if (st == GH_OK)
+        st = ask_platform(req, p, code, state, &t, &prof, &err);
+    if (st == GH_OK && gw_refresh_new(req, &r) != GH_OK)
+        st = gw_fail(&err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    if (st == GH_OK)
+        st = save_user(req, p, &t, &prof, &r, &user_id, &err);
+    if (st == GH_OK && gw_cookies_set(req, res, user_id, &r) != GH_OK)
+        st = gw_fail(&err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    if (st != GH_OK) {
+        res->header_count = 0; /* no cookie on a failure */
+        gw_respond_error(req, res, TITLE_LOGIN, &err);
+        return;
+    }
+    gw_respond(req, res, TITLE_LOGIN, "authorized success", NULL);
+}
+
+static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *p)
+{
+    const char *url = NULL;
+    gw_error_t err;
+    if (gw_authorize_url(req, p, NULL, NULL, &url, &err) != GH_OK) {
+        gw_respond_error(req, res, TITLE_URL, &err);
+        return;
+    }
+    const char *msg = arena_printf(req->arena, "%s authorization url response success", p->name);
+    gw_respond(req, res, TITLE_URL, msg ? msg : "authorization url response success",
+               json_string(url));
+}
+
+void gw_login_handler(http_request_t *req, http_response_t *res)
+{
+    const char *name = req->path + strlen(GW_LOGIN_PREFIX);
+    gw_platform_t *p = gw_platform_find(req, name);
+    const char *title = req->method == HTTP_POST ? TITLE_LOGIN : TITLE_URL;
+    if (!p) {
+        gw_error_t err = {GW_ERR_NOT_FOUND, "no such platform"};
+        gw_respond_error(req, res, title, &err);
+    } else if (req->method == HTTP_POST) {
+        login(req, res, p);
+    } else {
+        login_url(req, res, p);
+    }
+}
+
+/* True when the access cookie is valid and its user still exists. */
+static bool signed_in(const http_request_t *req)
+{
+    const char *user_id = NULL;
+    store_gw_user_t u;
+    gw_error_t err;
+    return gw_access_user(req, &user_id, &err) == GH_OK &&
+           store_gw_user_get(gw_app_of(req)->store, req->arena, user_id, &u) == GH_OK;
+}
+
+/* Seed 002: a valid access cookie needs nothing; else a live refresh cookie
+ * is rotated and both cookies renewed; else 401. */
+void gw_auto_login_handler(http_request_t *req, http_response_t *res)
+{
+    const char *digest = NULL, *user_id = NULL;
+    gw_refresh_t next;
+    gw_error_t err = {GW_ERR_UNAUTHORIZED, "not signed in: sign in again"};
+    if (signed_in(req)) {
+        gw_respond(req, res, TITLE_AUTO, "auto authorized success", NULL);
+        return;
+    }
+    gh_status_t st = gw_refresh_cookie(req, &digest);
+    if (st == GH_OK)
+        st = gw_refresh_new(req, &next);
+    if (st == GH_OK) {
+        store_gw_refresh_t rec = {next.digest, NULL, next.expires_at};
+        st = store_gw_refresh_rotate(gw_app_of(req)->store, req->arena, digest, clock_now(), &rec,
+                                     &user_id);
+        if (st != GH_OK && st != GH_ERR_NOT_FOUND && st != GH_ERR_CONFLICT)
+            gw_fail_store(&err, st);
+    }
+    if (st == GH_OK && gw_cookies_set(req, res, user_id, &next) != GH_OK)
+        st = gw_fail(&err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    if (st != GH_OK) {
+        res->header_count = 0;
+        gw_respond_error(req, res, TITLE_AUTO, &err);
+        return;
+    }
+    gw_respond(req, res, TITLE_AUTO, "auto authorized success", NULL);
+}
+
+void gw_logout_handler(http_request_t *req, http_response_t *res)
+{
+    const char *digest = NULL;
+    gw_cookies_clear(req, res);
+    if (gw_refresh_cookie(req, &digest) == GH_OK) {
+        gh_status_t st = store_gw_refresh_delete(gw_app_of(req)->store, digest);
+        if (st != GH_OK) {
+            gw_error_t err;
+            gw_fail_store(&err, st);
+            gw_respond_error(req, res, TITLE_LOGOUT, &err);
+            return;
+        }
+    }
+    gw_respond(req, res, TITLE_LOGOUT, "logout success", NULL);
+}
+
+void gw_healthz_handler(http_request_t *req, http_response_t *res)
+{
+    static const char body[] = "{\"status\":\"ok\"}";
+    http_response_json_raw(res, 200, body, sizeof body - 1);
+}

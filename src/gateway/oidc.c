@@ -1,0 +1,275 @@
+/* OpenID Connect platforms: discovery (OpenID Connect Discovery 1.0 §4) and
+ * id_token checks (Core §3.1.3.7).
+ *
+ * The discovery document is fetched on first use and kept for the life of
+ * the process; its issuer must equal the configured one exactly (§4.3) and
+ * every endpoint must pass httpc's URL rule. The provider's JWKS becomes a
+ * verification-only keyset, shared by reference count: a request holds the
+ * keyset it verified with even if another request replaces it. A signature
+ * that fails against keys older than a minute refetches them once (the
+ * provider may have rotated); a token whose kid is still unknown is refused. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "gateway/gateway_int.h"
+
+#define KEYS_REFETCH_AFTER 60 /* seconds */
+#define CLOCK_SKEW 60         /* seconds of leeway on exp */
+
+typedef struct {
+    jose_keyset_t *ks;
+    atomic_int refs;
+} keys_t;
+
+struct gw_oidc {
+    pthread_mutex_t lock;
+    bool loaded; /* the fields below are set once, then only read */
+    char *authorize, *token, *userinfo, *revoke, *jwks_uri;
+    bool basic_auth;
+    keys_t *keys; /* guarded by lock */
+    int64_t keys_at;
+};
+
+gw_oidc_t *gw_oidc_new(void)
+{
+    gw_oidc_t *o = calloc(1, sizeof *o);
+    if (o && pthread_mutex_init(&o->lock, NULL) != 0) {
+        free(o);
+        o = NULL;
+    }
+    return o;
+}
+
+static void keys_release(keys_t *k)
+{
+    if (k && atomic_fetch_sub(&k->refs, 1) == 1) {
+        jose_keyset_free(k->ks);
+        free(k);
+    }
+}
+
+void gw_oidc_free(gw_oidc_t *o)
+{
+    if (!o)
+        return;
+    keys_release(o->keys);
+    free(o->authorize);
+    free(o->token);
+    free(o->userinfo);
+    free(o->revoke);
+    free(o->jwks_uri);
+    pthread_mutex_destroy(&o->lock);
+    free(o);
+}
+
+/* Metadata member name as an allowed URL; NULL when absent. *ok false when
+ * present but not allowed. */
+static const char *meta_url(const json_t *doc, const char *name, bool *ok)
+{
+    const json_t *v = json_object_get(doc, name);
+    const char *s = json_string_value(v);
+    if (v && (!s || !httpc_url_allowed(s)))
+        *ok = false;
+    return s;
+}
+
+/* True when the array holds the string s. */
+static bool has_string(const json_t *array, const char *s)
+{
+    for (size_t i = 0; i < json_array_size(array); i++) {
+        const char *v = json_string_value(json_array_get(array, i));
+        if (v && strcmp(v, s) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* RFC 8414 §2: client_secret_basic is the default when the list is absent. */
+static bool wants_basic(const json_t *doc)
+{
+    const json_t *list = json_object_get(doc, "token_endpoint_auth_methods_supported");
+    if (!json_is_array(list))
+        return true;
+    return has_string(list, "client_secret_basic");
+}
+
+/* Copies the checked document into the cache (first writer wins). */
+static gh_status_t remember(gw_oidc_t *o, const json_t *doc)
+{
+    bool ok = true;
+    const char *az = meta_url(doc, "authorization_endpoint", &ok);
+    const char *tk = meta_url(doc, "token_endpoint", &ok);
+    const char *ui = meta_url(doc, "userinfo_endpoint", &ok);
+    const char *rv = meta_url(doc, "revocation_endpoint", &ok);
+    const char *jw = meta_url(doc, "jwks_uri", &ok);
+    if (!ok || !az || !tk || !jw)
+        return GH_ERR_INVALID;
+    gh_status_t st = GH_OK;
+    pthread_mutex_lock(&o->lock);
+    if (!o->loaded) {
+        o->authorize = strdup(az);
+        o->token = strdup(tk);
+        o->userinfo = ui ? strdup(ui) : NULL;
+        o->revoke = rv ? strdup(rv) : NULL;
+        o->jwks_uri = strdup(jw);
+        o->basic_auth = wants_basic(doc);
+        o->loaded = o->authorize && o->token && o->jwks_uri;
+        st = o->loaded ? GH_OK : GH_ERR_NOMEM;
+    }
+    pthread_mutex_unlock(&o->lock);
+    return st;
+}
+
+static gh_status_t discover(const http_request_t *req, gw_platform_t *p, gw_error_t *err)
+{
+    arena_t *a = req->arena;
+    size_t n = strlen(p->issuer);
+    const char *url = arena_printf(a, "%.*s/.well-known/openid-configuration",
+                                   (int)(n && p->issuer[n - 1] == '/' ? n - 1 : n), p->issuer);
+    httpc_header_t accept = {"Accept", "application/json"};
+    httpc_request_t call = {.method = HTTPC_GET, .url = url, .headers = &accept, .header_count = 1};
+    json_t *doc = NULL;
+    gh_status_t st = gw_call(req, p, &call, "discovery request", true, &doc, err);
+    if (st != GH_OK)
+        return st;
+    const char *iss = json_string_value(json_object_get(doc, "issuer"));
+    if (!iss || strcmp(iss, p->issuer) != 0) /* Discovery §4.3 */
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                       arena_printf(a, "%s's discovery document names another issuer", p->name));
+    st = remember(p->oidc, doc);
+    if (st == GH_ERR_INVALID)
+        return gw_fail(
+            err, st, GW_ERR_UPSTREAM,
+            arena_printf(a, "%s's discovery document lacks or has unusable endpoints", p->name));
+    return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
+}
+
+gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_endpoints_t *out,
+                              gw_error_t *err)
+{
+    gw_oidc_t *o = p->oidc;
+    pthread_mutex_lock(&o->lock);
+    bool loaded = o->loaded;
+    pthread_mutex_unlock(&o->lock);
+    gh_status_t st = loaded ? GH_OK : discover(req, p, err);
+    if (st != GH_OK)
+        return st;
+    *out = (gw_endpoints_t){o->authorize, o->token, o->userinfo, o->revoke, o->basic_auth};
+    return GH_OK;
+}
+
+/* The current keys with a reference taken, fetching them when there are none
+ * or when refresh is set and they are older than KEYS_REFETCH_AFTER. */
+static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool refresh, keys_t **out,
+                            gw_error_t *err)
+{
+    gw_oidc_t *o = p->oidc;
+    int64_t now = clock_now();
+    pthread_mutex_lock(&o->lock);
+    keys_t *k = o->keys;
+    bool fetch = !k || (refresh && now - o->keys_at >= KEYS_REFETCH_AFTER);
+    if (!fetch)
+        atomic_fetch_add(&k->refs, 1);
+    pthread_mutex_unlock(&o->lock);
+    if (!fetch) {
+        *out = k;
+        return GH_OK;
+    }
+    httpc_request_t call = {.method = HTTPC_GET, .url = o->jwks_uri};
+    json_t *doc = NULL;
+    gh_status_t st = gw_call(req, p, &call, "JWKS request", true, &doc, err);
+    char *text = st == GH_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
+    jose_keyset_t *ks = NULL;
+    if (st == GH_OK && (!text || jose_keyset_from_jwks(text, strlen(text), &ks) != GH_OK))
+        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                     arena_printf(req->arena, "%s's JWKS has no usable key", p->name));
+    free(text);
+    if (st != GH_OK)
+        return st;
+    if (!(k = calloc(1, sizeof *k))) {
+        jose_keyset_free(ks);
+        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    }
+    k->ks = ks;
+    atomic_init(&k->refs, 2); /* the cache's and the caller's */
+    pthread_mutex_lock(&o->lock);
+    keys_t *old = o->keys;
+    o->keys = k;
+    o->keys_at = now;
+    pthread_mutex_unlock(&o->lock);
+    keys_release(old);
+    *out = k;
+    return GH_OK;
+}
+
+/* The signature, with one refetch of old keys on a failure. */
+static gh_status_t verify_signature(const http_request_t *req, gw_platform_t *p,
+                                    const char *id_token, json_t **claims, gw_error_t *err)
+{
+    gh_status_t st = GH_ERR_CRYPTO;
+    for (int attempt = 0; attempt < 2 && st == GH_ERR_CRYPTO; attempt++) {
+        keys_t *k = NULL;
+        gh_status_t got = keys_get(req, p, attempt > 0, &k, err);
+        if (got != GH_OK)
+            return got;
+        st = jose_jwt_verify(k->ks, req->arena, id_token, claims, NULL);
+        keys_release(k);
+    }
+    if (st != GH_OK)
+        return gw_fail(err, st, GW_ERR_UPSTREAM,
+                       arena_printf(req->arena, "%s's id_token has a bad signature", p->name));
+    return GH_OK;
+}
+
+/* aud holds client_id; with several audiences azp must be client_id. */
+static bool audience_ok(const json_t *claims, const char *client_id)
+{
+    const json_t *aud = json_object_get(claims, "aud");
+    if (json_is_string(aud))
+        return strcmp(json_string_value(aud), client_id) == 0;
+    const char *azp = json_string_value(json_object_get(claims, "azp"));
+    return has_string(aud, client_id) &&
+           (json_array_size(aud) == 1 || (azp && !strcmp(azp, client_id)));
+}
+
+/* Which claim check fails, or NULL. */
+static const char *claims_problem(const json_t *c, const gw_platform_t *p, const char *nonce)
+{
+    const char *iss = json_string_value(json_object_get(c, "iss"));
+    const char *got_nonce = json_string_value(json_object_get(c, "nonce"));
+    const char *sub = json_string_value(json_object_get(c, "sub"));
+    const json_t *exp = json_object_get(c, "exp");
+    if (!iss || strcmp(iss, p->issuer) != 0)
+        return "another issuer";
+    if (!audience_ok(c, p->client_id))
+        return "another audience";
+    if (!json_is_integer(exp) || json_integer_value(exp) + CLOCK_SKEW <= clock_now())
+        return "an expired token";
+    if (!nonce || !secret_equal_str(got_nonce, nonce))
+        return "a wrong nonce";
+    if (!sub || !*sub)
+        return "no subject";
+    return NULL;
+}
+
+gh_status_t gw_oidc_check_id_token(const http_request_t *req, gw_platform_t *p,
+                                   const char *id_token, const char *nonce, const char **sub,
+                                   gw_error_t *err)
+{
+    json_t *claims = NULL;
+    if (!id_token)
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                       arena_printf(req->arena, "%s sent no id_token", p->name));
+    gh_status_t st = verify_signature(req, p, id_token, &claims, err);
+    if (st != GH_OK)
+        return st;
+    const char *problem = claims_problem(claims, p, nonce);
+    if (problem)
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                       arena_printf(req->arena, "%s's id_token was refused: %s", p->name, problem));
+    *sub = json_string_value(json_object_get(claims, "sub"));
+    return GH_OK;
+}

@@ -1,0 +1,233 @@
+/* Outbound HTTP over libcurl: one easy handle per call, TLS verification on,
+ * no redirects, http:// only to loopback, answers capped in size and read
+ * into the caller's arena.
+ *
+ * curl_global_init runs once (pthread_once) before the first handle, as
+ * libcurl requires of threaded programs; CURLOPT_NOSIGNAL keeps timeouts
+ * away from signals. The URL is checked with libcurl's own parser, the one
+ * that will be used for the connection, so the check and the call agree. */
+#include "httpc/httpc.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+
+#define USER_AGENT "gatehouse-gateway"
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static bool global_ok;
+
+static void global_init(void)
+{
+    global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+/* 127.0.0.0/8, ::1 or localhost (the host as curl's URL parser gives it). */
+static bool host_is_loopback(const char *host)
+{
+    struct in_addr v4;
+    if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+        return true;
+    return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool httpc_url_allowed(const char *url)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL;
+    bool ok = false;
+    if (!u || !url || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+        goto out;
+    if (strcmp(scheme, "https") == 0)
+        ok = true;
+    else if (strcmp(scheme, "http") == 0)
+        ok = host_is_loopback(host);
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+/* The answer body as it arrives, refused past max. */
+typedef struct {
+    buf_t body;
+    size_t max;
+    bool too_large;
+} sink_t;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    sink_t *s = ctx;
+    size_t len = size * n;
+    if (len > s->max - s->body.len) {
+        s->too_large = true;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
+    buf_append(&s->body, p, len);
+    return s->body.failed ? 0 : len;
+}
+
+/* Appends line to list; on failure frees the list and returns NULL. */
+static struct curl_slist *append(struct curl_slist *list, const char *line)
+{
+    struct curl_slist *next = line && list ? curl_slist_append(list, line) : NULL;
+    if (!next)
+        curl_slist_free_all(list);
+    return next;
+}
+
+/* The request headers as a curl list; NULL when out of memory or a header
+ * holds a line break. */
+static struct curl_slist *build_headers(arena_t *a, const httpc_request_t *req)
+{
+    struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+    if (req->content_type)
+        list = append(list, arena_printf(a, "Content-Type: %s", req->content_type));
+    for (size_t i = 0; list && i < req->header_count; i++) {
+        const httpc_header_t *h = &req->headers[i];
+        const char *line = arena_printf(a, "%s: %s", h->name, h->value);
+        list = append(list, line && !strpbrk(line, "\r\n") ? line : NULL);
+    }
+    return list;
+}
+
+/* The options every call has: where, how long, how big, how safe. */
+static bool set_common(CURL *h, const httpc_request_t *req, struct curl_slist *hdrs, sink_t *sink)
+{
+    long connect_ms =
+        req->connect_timeout_ms > 0 ? req->connect_timeout_ms : HTTPC_DEFAULT_CONNECT_TIMEOUT_MS;
+    long total_ms = req->timeout_ms > 0 ? req->timeout_ms : HTTPC_DEFAULT_TIMEOUT_MS;
+    return curl_easy_setopt(h, CURLOPT_URL, req->url) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)sink->max) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_WRITEDATA, sink) == CURLE_OK;
+}
+
+/* The method, its body and the Basic credentials. */
+static bool set_method(CURL *h, const httpc_request_t *req)
+{
+    bool ok = true;
+    if (req->basic_user) {
+        const char *pw = req->basic_password ? req->basic_password : "";
+        ok = curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_USERNAME, req->basic_user) == CURLE_OK &&
+             curl_easy_setopt(h, CURLOPT_PASSWORD, pw) == CURLE_OK;
+    }
+    if (ok && req->method == HTTPC_DELETE)
+        ok = curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE") == CURLE_OK;
+    if (!ok || req->method == HTTPC_GET || (req->method == HTTPC_DELETE && !req->body))
+        return ok;
+    const char *body = req->body ? req->body : "";
+    curl_off_t len = req->body ? (curl_off_t)req->body_len : 0;
+    return curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, len) == CURLE_OK &&
+           curl_easy_setopt(h, CURLOPT_POSTFIELDS, body) == CURLE_OK;
+}
+
+static httpc_outcome_t outcome_of(CURLcode rc, const sink_t *sink)
+{
+    switch (rc) {
+    case CURLE_OK:
+        return HTTPC_OK;
+    case CURLE_OPERATION_TIMEDOUT:
+        return HTTPC_FAIL_TIMEOUT;
+    case CURLE_FILESIZE_EXCEEDED:
+        return HTTPC_FAIL_TOO_LARGE;
+    case CURLE_WRITE_ERROR:
+        return sink->too_large ? HTTPC_FAIL_TOO_LARGE : HTTPC_FAIL_INTERNAL;
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+        return HTTPC_FAIL_INTERNAL;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return HTTPC_FAIL_URL;
+    default: /* resolution, connection, TLS, an answer cut short */
+        return HTTPC_FAIL_CONNECT;
+    }
+}
+
+static gh_status_t status_of(httpc_outcome_t o)
+{
+    switch (o) {
+    case HTTPC_OK:
+        return GH_OK;
+    case HTTPC_FAIL_TOO_LARGE:
+        return GH_ERR_TOO_LARGE;
+    case HTTPC_FAIL_URL:
+        return GH_ERR_INVALID;
+    case HTTPC_FAIL_INTERNAL:
+        return GH_ERR_INTERNAL;
+    default:
+        return GH_ERR_UNAVAILABLE;
+    }
+}
+
+/* Fills res from a finished transfer. */
+static void read_answer(arena_t *a, CURL *h, const sink_t *sink, httpc_response_t *res)
+{
+    struct curl_header *ct = NULL;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+    if (curl_easy_header(h, "Content-Type", 0, CURLH_HEADER, -1, &ct) == CURLHE_OK)
+        res->content_type = arena_strdup(a, ct->value);
+    res->body = buf_cstr(&sink->body);
+    res->body_len = sink->body.len;
+    if (!res->body) {
+        res->body = "";
+        res->body_len = 0;
+        res->outcome = HTTPC_FAIL_INTERNAL;
+    } else if (res->status < 200 || res->status > 299) {
+        res->outcome = HTTPC_FAIL_STATUS;
+    }
+}
+
+gh_status_t httpc_send(arena_t *a, const httpc_request_t *req, httpc_response_t *res)
+{
+    *res = (httpc_response_t){.outcome = HTTPC_FAIL_INTERNAL, .body = ""};
+    if (!httpc_url_allowed(req->url)) {
+        res->outcome = HTTPC_FAIL_URL;
+        return status_of(res->outcome);
+    }
+    pthread_once(&global_once, global_init);
+    sink_t sink = {.max = req->max_response ? req->max_response : HTTPC_DEFAULT_MAX_RESPONSE};
+    CURL *h = global_ok ? curl_easy_init() : NULL;
+    struct curl_slist *hdrs = h ? build_headers(a, req) : NULL;
+    buf_init(&sink.body, a);
+    if (!hdrs || !set_common(h, req, hdrs, &sink) || !set_method(h, req))
+        goto out;
+    res->outcome = outcome_of(curl_easy_perform(h), &sink);
+    if (res->outcome == HTTPC_OK)
+        read_answer(a, h, &sink, res);
+out:
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(h);
+    return status_of(res->outcome);
+}
+
+const char *httpc_outcome_str(httpc_outcome_t o)
+{
+    static const char *const NAMES[] = {
+        [HTTPC_OK] = "ok",
+        [HTTPC_FAIL_STATUS] = "unexpected HTTP status",
+        [HTTPC_FAIL_TIMEOUT] = "timed out",
+        [HTTPC_FAIL_CONNECT] = "connection failed",
+        [HTTPC_FAIL_TOO_LARGE] = "answer too large",
+        [HTTPC_FAIL_URL] = "URL not allowed",
+        [HTTPC_FAIL_INTERNAL] = "internal failure",
+    };
+    return (unsigned)o < sizeof NAMES / sizeof NAMES[0] ? NAMES[o] : "unknown";
+}

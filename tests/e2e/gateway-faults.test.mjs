@@ -1,0 +1,128 @@
+// What the gateway refuses and how it fails: states that are unknown, used,
+// expired or made for another platform; malformed login bodies; and every
+// upstream fault (timeout, 5xx, garbage, a huge answer, the platform's own
+// error answer) at the token, userinfo and unlink calls. Each failure is a
+// seed 002 envelope with flag false and 4xx/5xx, sets no cookie, writes no
+// account, and the gateway keeps serving. Also: an expired platform token is
+// renewed before unlinking.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, afterEach, before, test } from 'node:test';
+
+import { kakao } from '../platforms/kakao.mjs';
+import { naver } from '../platforms/naver.mjs';
+import { sleep } from './lib/harness.mjs';
+import { assertEnvelope, followAuthorize, useGateway } from './lib/gateway.mjs';
+
+const nv = naver();
+const kk = kakao();
+before(() => Promise.all([nv.start(), kk.start()]));
+after(() => Promise.all([nv.stop(), kk.stop()]));
+afterEach(() => {
+  for (const p of [nv, kk]) [p.fault, p.faultOn, p.expiresIn] = [null, null, undefined];
+});
+const gw = useGateway({
+  platforms: () => ({ naver: nv.config(), kakao: kk.config() }),
+  settings: { state_ttl: 1 },
+});
+
+/** Rows of a gateway table (the gateway's own SQLite file). */
+function rows(table) {
+  const out = execFileSync('sqlite3', [gw.db.slice('sqlite:'.length), `SELECT count(*) FROM ${table}`]);
+  return Number(out.toString().trim());
+}
+
+/** A code and state from naver, ready to post. */
+async function callback(platform = 'naver') {
+  return followAuthorize(await gw.loginUrl(platform), gw.base);
+}
+
+function assertRefused(res, status, what) {
+  const j = assertEnvelope(res, status, false, what);
+  assert.equal(res.setCookies.length, 0, `${what}: no cookie`);
+  return j;
+}
+
+test('unknown, used and other-platform states are refused', async () => {
+  const { code } = await callback();
+  assertRefused(await gw.login('naver', code, 'not-a-state-we-made'), 400, 'unknown state');
+  const good = await callback();
+  assertEnvelope(await gw.login('naver', good.code, good.state), 200, true);
+  assertRefused(await gw.login('naver', good.code, good.state), 400, 'used state');
+  const forNaver = await callback('naver');
+  const j = assertRefused(await gw.login('kakao', forNaver.code, forNaver.state), 400, 'other platform');
+  assert.match(j.message, /another platform/);
+  assertRefused(await gw.login('naver', forNaver.code, forNaver.state), 400, 'spent by the failed try');
+});
+
+test('an expired state is refused', async () => {
+  const { code, state } = await callback();
+  await sleep(2100);
+  assertRefused(await gw.login('naver', code, state), 400, 'expired state');
+});
+
+test('malformed login bodies are 400', async () => {
+  const { code, state } = await callback();
+  for (const body of ['not json', '[]', JSON.stringify({ code }), JSON.stringify({ state }), JSON.stringify({ code: 1, state }), JSON.stringify({ code: 'x'.repeat(5000), state })]) {
+    assertRefused(await gw.api('POST', '/oauth2/api/login/naver', { body, headers: { 'content-type': 'application/json' } }), 400, body.slice(0, 30));
+  }
+  assertEnvelope(await gw.login('naver', code, state), 200, true, 'the state survived the bad requests');
+});
+
+const FAULTS = [
+  ['timeout', 504],
+  ['5xx', 502],
+  ['garbage', 502],
+  ['huge', 502],
+  ['error', 502],
+];
+
+for (const where of ['token', 'userinfo']) {
+  for (const [fault, status] of FAULTS) {
+    test(`a ${fault} at naver's ${where} endpoint: ${status}, no cookie, no account`, async () => {
+      const users = rows('gateway_users');
+      const { code, state } = await callback();
+      [nv.fault, nv.faultOn] = [fault, [where]];
+      const j = assertRefused(await gw.login('naver', code, state), status, `${fault} at ${where}`);
+      assert.match(j.message, /naver/);
+      assert.equal(rows('gateway_users'), users, 'no account written');
+      assert.equal((await gw.get('/healthz')).status, 200, 'still serving');
+    });
+  }
+}
+
+test('kakao\'s own error answers are reported with their code', async () => {
+  const { code, state } = await callback('kakao');
+  [kk.fault, kk.faultOn] = ['error', ['token']];
+  const j = assertRefused(await gw.login('kakao', code, state), 502, 'kakao error');
+  assert.match(j.message, /invalid_grant/);
+});
+
+test('a failed unlink keeps the account and the cookies', async () => {
+  const { jar } = await gw.signIn('kakao');
+  for (const [fault, status] of FAULTS) {
+    [kk.fault, kk.faultOn] = [fault, ['revoke']];
+    const res = await gw.api('DELETE', '/oauth2/api/revoke', { jar });
+    assertRefused(res, status, `unlink ${fault}`);
+  }
+  kk.fault = null;
+  assertEnvelope(await gw.api('GET', '/oauth2/api/userinfo', { jar }), 200, true, 'account kept');
+  assertEnvelope(await gw.api('DELETE', '/oauth2/api/revoke', { jar }), 200, true, 'then unlinked');
+});
+
+test('an expired platform token is renewed before the unlink', async () => {
+  nv.expiresIn = '5';
+  const { jar } = await gw.signIn('naver');
+  const before = nv.calls('token').length;
+  assertEnvelope(await gw.api('DELETE', '/oauth2/api/revoke', { jar }), 200, true, 'revoke');
+  const calls = nv.calls('token').slice(before).map((c) => c.fields.grant_type);
+  assert.deepEqual(calls, ['refresh_token', 'delete']);
+});
+
+test('no platform secret or token reaches the log', async () => {
+  await gw.signIn('naver');
+  const log = gw.logSince(0, 1e7);
+  assert.ok(!log.includes(nv.clientSecret), 'client secret');
+  assert.ok(!/naver-(at|rt)-/.test(log), 'platform tokens');
+});

@@ -1,0 +1,160 @@
+/* The gateway's platform configuration and its small pure helpers: which
+ * [platform.NAME] sections are accepted (names, kinds, required keys, URLs
+ * https or loopback only), what a platform gets from its kind (scope joined
+ * with the kind's separator, callback URL), reading userinfo fields by path
+ * (strings and numeric ids), and form bodies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gateway/gateway_int.h"
+
+#define PUBLIC "http://127.0.0.1:8081"
+
+static config_t cfg;
+static arena_t *arena;
+
+static int setup(void **state)
+{
+    config_init(&cfg);
+    arena = arena_new(1 << 20);
+    return arena ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    config_free(&cfg);
+    arena_free(arena);
+    return 0;
+}
+
+static void set(const char *section, const char *key, const char *value)
+{
+    char err[128];
+    assert_int_equal(config_set(&cfg, section, key, value, err, sizeof err), GH_OK);
+}
+
+static gh_status_t load(gw_platform_t **list, size_t *n, char *err, size_t len)
+{
+    return gw_platforms_load(&cfg, arena, PUBLIC, list, n, err, len);
+}
+
+static void test_kinds_and_defaults(void **state)
+{
+    gw_platform_t *list = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    set("platform.kk", "kind", "kakao");
+    set("platform.kk", "client_id", "id1");
+    set("platform.gh", "kind", "github");
+    set("platform.gh", "client_id", "id2");
+    set("platform.gh", "client_secret", "s2");
+    set("platform.gh", "token_url", "http://localhost:9/token");
+    assert_int_equal(load(&list, &n, err, sizeof err), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].name, "kk");
+    assert_string_equal(list[0].scope, "profile_nickname,profile_image,account_email");
+    assert_string_equal(list[0].redirect_uri, PUBLIC "/oauth2/callback?platform=kk");
+    assert_null(list[0].client_secret);
+    assert_string_equal(list[1].scope, "read:user user:email");
+    assert_string_equal(list[1].configured.token, "http://localhost:9/token");
+    assert_null(list[1].configured.authorize);
+    assert_null(list[1].oidc);
+    gw_platforms_free(list, n);
+}
+
+/* One bad section at a time; each must be refused with a reason. */
+static void refused(const char *key, const char *value, const char *kind)
+{
+    gw_platform_t *list = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    config_free(&cfg);
+    config_init(&cfg);
+    set("platform.p", "kind", kind);
+    set("platform.p", "client_id", "id");
+    if (key)
+        set("platform.p", key, value);
+    assert_int_equal(load(&list, &n, err, sizeof err), GH_ERR_INVALID);
+    assert_true(strncmp(err, "[platform.p]", 12) == 0);
+}
+
+static void test_refusals(void **state)
+{
+    refused(NULL, NULL, "myspace");
+    refused("client_id", "", "naver");
+    refused(NULL, NULL, "oidc"); /* no issuer */
+    refused("issuer", "http://idp.example.com", "oidc");
+    refused("token_url", "http://example.com/token", "naver");
+    refused("userinfo_url", "ftp://127.0.0.1/me", "naver");
+    refused("revoke_url", "not a url", "google");
+    gw_platform_t *list = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    config_free(&cfg);
+    config_init(&cfg);
+    assert_int_equal(load(&list, &n, err, sizeof err), GH_ERR_INVALID); /* none at all */
+    static const char *const names[] = {"platform.auto", "platform.put", "platform.Naver",
+                                        "platform.a/b", "platform."};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        config_free(&cfg);
+        config_init(&cfg);
+        set(names[i], "kind", "naver");
+        set(names[i], "client_id", "id");
+        assert_int_equal(load(&list, &n, err, sizeof err), GH_ERR_INVALID);
+    }
+}
+
+static void test_oidc_platform(void **state)
+{
+    gw_platform_t *list = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    set("platform.ottm", "kind", "oidc");
+    set("platform.ottm", "client_id", "gateway");
+    set("platform.ottm", "issuer", "https://id.example.com");
+    set("platform.ottm", "scope", "openid  email");
+    assert_int_equal(load(&list, &n, err, sizeof err), GH_OK);
+    assert_non_null(list[0].oidc);
+    assert_string_equal(list[0].scope, "openid email");
+    gw_platforms_free(list, n);
+}
+
+static void test_json_path(void **state)
+{
+    json_t *v = json_loads("{\"id\":123456789,\"response\":{\"email\":\"a@b\",\"x\":\"\"},"
+                           "\"kakao_account\":{\"profile\":{\"nickname\":\"n\"}},\"f\":1.5}",
+                           0, NULL);
+    assert_string_equal(gw_json_path(arena, v, "id"), "123456789");
+    assert_string_equal(gw_json_path(arena, v, "response.email"), "a@b");
+    assert_string_equal(gw_json_path(arena, v, "kakao_account.profile.nickname"), "n");
+    assert_null(gw_json_path(arena, v, "response.x"));       /* empty is absent */
+    assert_null(gw_json_path(arena, v, "response"));         /* not a string */
+    assert_null(gw_json_path(arena, v, "f"));                /* not an integer */
+    assert_null(gw_json_path(arena, v, "response.email.x")); /* past a leaf */
+    assert_null(gw_json_path(arena, v, "missing.path"));
+    assert_null(gw_json_path(arena, NULL, "id"));
+    json_decref(v);
+}
+
+static void test_form(void **state)
+{
+    const char *pairs[] = {"a", "1 2", "skipped", NULL, "c", "x&y=z", NULL};
+    assert_string_equal(gw_form(arena, pairs), "a=1%202&c=x%26y%3Dz");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kinds_and_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oidc_platform, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,163 @@
+/* The gateway's store operations, written against store.h only (every
+ * engine must pass): single-use login states, the user upsert that commits
+ * with its first refresh record, token replacement, refresh rotation with
+ * reuse detection, logout and account deletion. The database is
+ * $GH_TEST_DB when set (rows then carry a per-run random suffix), otherwise a
+ * fresh sqlite: file. Times are made up: the store never reads the clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/secret.h"
+#include "store/store.h"
+
+#define T0 INT64_C(1700000000)
+
+static struct {
+    store_t *s;
+    arena_t *a;
+    char dir[64];
+    char *url;
+    char run[33];
+} F;
+
+static int group_setup(void **state)
+{
+    const char *env = getenv("GH_TEST_DB");
+    F.a = arena_new(1 << 20);
+    strcpy(F.run, secret_hex_id(F.a, 16));
+    if (env && *env) {
+        F.url = strdup(env);
+    } else {
+        strcpy(F.dir, "/tmp/gh-gwstore-XXXXXX");
+        assert_non_null(mkdtemp(F.dir));
+        assert_int_not_equal(asprintf(&F.url, "sqlite:%s/gw.db", F.dir), -1);
+    }
+    return store_open(F.url, &F.s) == GH_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    store_close(F.s);
+    if (F.dir[0]) {
+        char *cmd = NULL;
+        assert_int_not_equal(asprintf(&cmd, "rm -rf '%s'", F.dir), -1);
+        assert_int_equal(system(cmd), 0);
+        free(cmd);
+    }
+    free(F.url);
+    arena_free(F.a);
+    return 0;
+}
+
+static const char *name(const char *what)
+{
+    return arena_printf(F.a, "%s-%s", what, F.run);
+}
+
+static void test_state_single_use(void **state)
+{
+    store_gw_state_t in = {name("state1"), "naver", "n0nce", T0 + 600}, out;
+    assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
+    assert_int_equal(store_gw_state_put(F.s, &in), GH_ERR_CONFLICT);
+    assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0, &out), GH_OK);
+    assert_string_equal(out.platform, "naver");
+    assert_string_equal(out.nonce, "n0nce");
+    assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0 + 1, &out), GH_ERR_CONFLICT);
+    assert_int_equal(store_gw_state_take(F.s, F.a, name("unknown"), T0, &out), GH_ERR_NOT_FOUND);
+}
+
+static void test_state_expires(void **state)
+{
+    store_gw_state_t in = {name("state2"), "kakao", NULL, T0 + 600}, out;
+    assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
+    assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0 + 600, &out), GH_ERR_NOT_FOUND);
+}
+
+static const char *login(const char *puid, const char *email, const char *refresh_digest)
+{
+    store_gw_user_t u = {name(puid), "github", name(puid), email, "Name", NULL, "sealed", T0, T0};
+    store_gw_refresh_t r = {refresh_digest, NULL, T0 + 1000};
+    const char *id = NULL;
+    assert_int_equal(store_gw_user_login(F.s, F.a, &u, &r, &id), GH_OK);
+    return id;
+}
+
+static void test_user_upsert_keeps_id(void **state)
+{
+    const char *id = login("u1", "a@example.com", name("r1"));
+    store_gw_user_t again = {name("other-id"), "github", name("u1"), NULL, "New", "pic", "t2",
+                             T0 + 5,           T0 + 5};
+    store_gw_refresh_t r = {name("r2"), NULL, T0 + 1000};
+    const char *id2 = NULL;
+    assert_int_equal(store_gw_user_login(F.s, F.a, &again, &r, &id2), GH_OK);
+    assert_string_equal(id, id2);
+    store_gw_user_t got;
+    assert_int_equal(store_gw_user_get(F.s, F.a, id, &got), GH_OK);
+    assert_null(got.email); /* no longer consented: not kept */
+    assert_string_equal(got.name, "New");
+    assert_string_equal(got.profile, "pic");
+    assert_string_equal(got.tokens, "t2");
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(store_gw_user_set_tokens(F.s, id, "t3", T0 + 9), GH_OK);
+    assert_int_equal(store_gw_user_get(F.s, F.a, id, &got), GH_OK);
+    assert_string_equal(got.tokens, "t3");
+    assert_int_equal(store_gw_user_set_tokens(F.s, name("nobody"), "t", T0), GH_ERR_NOT_FOUND);
+}
+
+static void test_refresh_rotation(void **state)
+{
+    const char *id = login("u2", NULL, name("r3"));
+    store_gw_refresh_t next = {name("r4"), NULL, T0 + 2000};
+    const char *who = NULL;
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 1, &next, &who), GH_OK);
+    assert_string_equal(who, id);
+    /* the rotated record is spent; its reuse ends the user's other records too */
+    store_gw_refresh_t next2 = {name("r5"), NULL, T0 + 2000};
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 2, &next2, &who),
+                     GH_ERR_CONFLICT);
+    store_gw_refresh_t next3 = {name("r6"), NULL, T0 + 2000};
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r4"), T0 + 3, &next3, &who),
+                     GH_ERR_NOT_FOUND);
+    /* expired */
+    login("u3", NULL, name("r7"));
+    store_gw_refresh_t next4 = {name("r8"), NULL, T0 + 3000};
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r7"), T0 + 1000, &next4, &who),
+                     GH_ERR_NOT_FOUND);
+}
+
+static void test_logout_and_delete(void **state)
+{
+    const char *id = login("u4", NULL, name("r9"));
+    assert_int_equal(store_gw_refresh_delete(F.s, name("r9")), GH_OK);
+    assert_int_equal(store_gw_refresh_delete(F.s, name("r9")), GH_OK);
+    store_gw_refresh_t next = {name("r10"), NULL, T0 + 2000};
+    const char *who = NULL;
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r9"), T0 + 1, &next, &who),
+                     GH_ERR_NOT_FOUND);
+    /* deleting the user deletes its refresh records */
+    login("u4", NULL, name("r11"));
+    assert_int_equal(store_gw_user_delete(F.s, id), GH_OK);
+    assert_int_equal(store_gw_user_delete(F.s, id), GH_ERR_NOT_FOUND);
+    store_gw_user_t got;
+    assert_int_equal(store_gw_user_get(F.s, F.a, id, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r11"), T0 + 1, &next, &who),
+                     GH_ERR_NOT_FOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_state_single_use),     cmocka_unit_test(test_state_expires),
+        cmocka_unit_test(test_user_upsert_keeps_id), cmocka_unit_test(test_refresh_rotation),
+        cmocka_unit_test(test_logout_and_delete),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
