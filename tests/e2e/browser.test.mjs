@@ -4,7 +4,8 @@
 // platform. The person opens the gateway's page, chooses ottm, signs in on
 // our login page, allows on our consent page, lands back signed in with
 // their name and email shown, asks for re-consent (an oidc platform answers
-// flag:false, shown in words), signs out; the Korean page speaks Korean and
+// flag:false, shown in words), signs out, comes back and unlinks the account
+// after confirming; the Korean page speaks Korean and
 // its switch changes the language in place and remembers it.
 //
 // Screenshots of every step go to tests/e2e/artifacts/browser/ (git-ignored).
@@ -141,6 +142,17 @@ describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
       await page.reload();
       await page.locator('#view-signin').waitFor();
       assert.equal(await page.locator('#signin-notice').isHidden(), true);
+
+      /* signed in at our server still: choosing ottm again comes straight back */
+      await page.locator(`button[data-platform="${PLATFORM}"]`).click();
+      await page.locator('#view-signedin').waitFor();
+      await page.locator('#revoke').click();
+      await page.locator('#revoke-confirm').waitFor();
+      await shot(page, '07-unlink-confirm');
+      await page.locator('#revoke-yes').click();
+      await page.locator('#view-signin').waitFor();
+      assert.match(await page.locator('#signin-notice').textContent(), /unlinked/);
+      await shot(page, '08-unlinked');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -156,7 +168,7 @@ describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
       await notice.waitFor();
       assert.match(await notice.textContent(), /did not agree to share/);
       assert.doesNotMatch(await notice.textContent(), /access_denied/);
-      await shot(page, '07-refused');
+      await shot(page, '09-refused');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -172,7 +184,7 @@ describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
       assert.equal(await page.locator('#view-signin h1').textContent(), '로그인');
       assert.match(await page.locator(`button[data-platform="${PLATFORM}"]`).textContent(), /OTTM 계정으로 로그인/);
       assert.equal(await page.locator('#lang-switch').textContent(), 'English');
-      await shot(page, '08-korean');
+      await shot(page, '10-korean');
 
       await page.locator('#lang-switch').click();
       assert.equal(await page.locator('#view-signin h1').textContent(), 'Sign in');
@@ -180,7 +192,7 @@ describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
       await page.reload();
       await page.locator('#view-signin').waitFor();
       assert.equal(await page.locator('#view-signin h1').textContent(), 'Sign in', 'the choice is remembered');
-      await shot(page, '09-switched-to-english');
+      await shot(page, '11-switched-to-english');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -195,7 +207,7 @@ describe('the seed 000 sequence in chromium', { timeout: 180000 }, () => {
       await page.locator('#view-signin').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
-      await shot(page, '10-phone');
+      await shot(page, '12-phone');
     } finally {
       await context.close();
     }
