@@ -7,6 +7,7 @@
  * platform tokens and its first refresh record in one transaction, then the
  * cookies. Any failure before that leaves nothing behind. */
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "gateway/gateway_int.h"
@@ -16,10 +17,24 @@
 #define TITLE_AUTO "auto login"
 #define TITLE_LOGOUT "logout"
 
+/* True when the body is declared JSON. Browsers cannot send that cross-site
+ * without a CORS preflight (which is never granted), unlike the text/plain of
+ * a form: no login CSRF. */
+static bool is_json(const http_request_t *req)
+{
+    const char *type = http_request_header(req, "Content-Type");
+    size_t n = strlen("application/json");
+    return type && strncasecmp(type, "application/json", n) == 0 &&
+           (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
 /* {"code","state"}: a JSON object with both as bounded strings. */
 static gh_status_t read_body(const http_request_t *req, const char **code, const char **state,
                              gw_error_t *err)
 {
+    if (!is_json(req))
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+                       "the body must be sent as Content-Type: application/json");
     json_t *j = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, NULL);
     const char *c = json_string_value(json_object_get(j, "code"));
     const char *s = json_string_value(json_object_get(j, "state"));

@@ -161,6 +161,24 @@ gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_en
     return GH_OK;
 }
 
+/* Fetches the provider's JWKS into a keyset. */
+static gh_status_t fetch_keys(const http_request_t *req, gw_platform_t *p, jose_keyset_t **out,
+                              gw_error_t *err)
+{
+    httpc_request_t call = {.method = HTTPC_GET, .url = p->oidc->jwks_uri};
+    json_t *doc = NULL;
+    gh_status_t st = gw_call(req, p, &call, "JWKS request", true, &doc, err);
+    if (st != GH_OK)
+        return st;
+    char *text = json_dumps(doc, JSON_COMPACT);
+    st = text ? jose_keyset_from_jwks(text, strlen(text), out) : GH_ERR_NOMEM;
+    free(text);
+    if (st != GH_OK)
+        return gw_fail(err, st, GW_ERR_UPSTREAM,
+                       arena_printf(req->arena, "%s's JWKS has no usable key", p->name));
+    return GH_OK;
+}
+
 /* The current keys with a reference taken, fetching them when there are none
  * or when refresh is set and they are older than KEYS_REFETCH_AFTER. */
 static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool refresh, keys_t **out,
@@ -174,21 +192,12 @@ static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool re
     if (!fetch)
         atomic_fetch_add(&k->refs, 1);
     pthread_mutex_unlock(&o->lock);
-    if (!fetch) {
-        *out = k;
-        return GH_OK;
-    }
-    httpc_request_t call = {.method = HTTPC_GET, .url = o->jwks_uri};
-    json_t *doc = NULL;
-    gh_status_t st = gw_call(req, p, &call, "JWKS request", true, &doc, err);
-    char *text = st == GH_OK ? json_dumps(doc, JSON_COMPACT) : NULL;
     jose_keyset_t *ks = NULL;
-    if (st == GH_OK && (!text || jose_keyset_from_jwks(text, strlen(text), &ks) != GH_OK))
-        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                     arena_printf(req->arena, "%s's JWKS has no usable key", p->name));
-    free(text);
-    if (st != GH_OK)
+    gh_status_t st = fetch ? fetch_keys(req, p, &ks, err) : GH_OK;
+    if (st != GH_OK || !fetch) {
+        *out = k;
         return st;
+    }
     if (!(k = calloc(1, sizeof *k))) {
         jose_keyset_free(ks);
         return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");

@@ -107,10 +107,10 @@ static gh_status_t load_secret(const config_t *cfg, arena_t *a, store_t *store, 
 
 static void derive(arena_t *a, const char *label, const char *secret, unsigned char key[32])
 {
-    const char *in = arena_printf(a, "gatehouse gateway %s\n%s", label, secret);
+    char *in = arena_printf(a, "gatehouse gateway %s\n%s", label, secret);
     secret_sha256(in ? in : "", in ? strlen(in) : 0, key);
     if (in)
-        secret_wipe((void *)in, strlen(in));
+        secret_wipe(in, strlen(in));
 }
 
 static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const char **listen)

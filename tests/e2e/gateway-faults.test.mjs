@@ -24,7 +24,7 @@ afterEach(() => {
 });
 const gw = useGateway({
   platforms: () => ({ naver: nv.config(), kakao: kk.config() }),
-  settings: { state_ttl: 1 },
+  settings: { state_ttl: 1, upstream_timeout: 3 },
 });
 
 /** Rows of a gateway table (the gateway's own SQLite file). */
@@ -67,6 +67,8 @@ test('malformed login bodies are 400', async () => {
   for (const body of ['not json', '[]', JSON.stringify({ code }), JSON.stringify({ state }), JSON.stringify({ code: 1, state }), JSON.stringify({ code: 'x'.repeat(5000), state })]) {
     assertRefused(await gw.api('POST', '/oauth2/api/login/naver', { body, headers: { 'content-type': 'application/json' } }), 400, body.slice(0, 30));
   }
+  const form = await gw.api('POST', '/oauth2/api/login/naver', { body: JSON.stringify({ code, state }), headers: { 'content-type': 'text/plain' } });
+  assert.match(assertRefused(form, 400, 'not declared JSON (a cross-site form)').message, /application\/json/);
   assertEnvelope(await gw.login('naver', code, state), 200, true, 'the state survived the bad requests');
 });
 

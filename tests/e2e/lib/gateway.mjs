@@ -50,7 +50,7 @@ export class Gateway extends Gatehouse {
   }
 
   configText() {
-    const sections = { gateway: { public_url: this.base, upstream_timeout: 2, ...this.settings } };
+    const sections = { gateway: { public_url: this.base, upstream_timeout: 5, ...this.settings } };
     for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
     return sectionsText(sections);
   }
