@@ -27,7 +27,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# JavaScript test tools (openid-client, playwright-core), pinned by the lock file.
+# JavaScript test tools (openid-client, playwright-core, oidc-provider as a test
+# platform), pinned by the lock file. playwright-core drives Debian's chromium
+# and must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages for the tests"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

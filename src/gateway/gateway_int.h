@@ -204,6 +204,7 @@ typedef struct {
     long upstream_timeout_ms;
     gw_platform_t *platforms;
     size_t platform_count;
+    json_t *platform_list; /* body of GET /oauth2/api/platforms (web.c) */
 } gw_app_t;
 
 static inline gw_app_t *gw_app_of(const http_request_t *req)
@@ -281,5 +282,28 @@ void gw_healthz_handler(http_request_t *req, http_response_t *res);
 
 extern const http_route_t GW_ROUTES[];
 extern const size_t GW_ROUTE_COUNT;
+
+/* ---- the web page (web.c): seed 003's fe, and the platforms it offers ---- */
+
+/* Builds app->platform_list from app->platforms: [{"name","kind","label"}],
+ * label being [platform.NAME] label, else a name for the kind (naver, kakao,
+ * google, github), else NAME. Release it with json_decref. GH_ERR_NOMEM. */
+gh_status_t gw_web_init(gw_app_t *app, const config_t *cfg);
+
+/* GET /oauth2/api/platforms: the list in the envelope (no cookie needed). */
+void gw_platforms_handler(http_request_t *req, http_response_t *res);
+
+/* GET / and GET /oauth2/callback: the page (web/gateway/index.html), in the
+ * language of Accept-Language, with a CSP that allows only its own script
+ * and style (profile pictures also over https). The callback's query is read
+ * by the page's script, never by the server. */
+void gw_page_handler(http_request_t *req, http_response_t *res);
+
+/* GET /gateway/app.js and GET /gateway/app.css. */
+void gw_asset_handler(http_request_t *req, http_response_t *res);
+
+/* The query parameters a platform may send to the callback (RFC 6749
+ * §4.1.2, §4.1.2.1, RFC 9207), each at most once. */
+extern const http_param_spec_t GW_CALLBACK_PARAMS[];
 
 #endif

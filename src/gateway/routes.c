@@ -4,6 +4,7 @@
  * and the method wins, so the fixed /login/put and /login/auto paths come
  * before the /login/{platform} prefix. */
 #include "gateway/gateway_int.h"
+#include "ui/ui.h"
 
 const http_route_t GW_ROUTES[] = {
     {HTTP_PUT, "/oauth2/api/login/put", gw_reconsent_handler, "reconsent", NULL},
@@ -14,6 +15,13 @@ const http_route_t GW_ROUTES[] = {
     {HTTP_GET, "/oauth2/api/userinfo", gw_userinfo_handler, "userinfo", NULL},
     {HTTP_GET, "/healthz", gw_healthz_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
+    /* the web page (web.c) */
+    {HTTP_GET, "/oauth2/api/platforms", gw_platforms_handler, "platforms", NULL},
+    {HTTP_GET, "/", gw_page_handler, "page", NULL},
+    {HTTP_GET, GW_CALLBACK_PATH, gw_page_handler, "callback", GW_CALLBACK_PARAMS},
+    {HTTP_GET, "/gateway/app.js", gw_asset_handler, "asset", NULL},
+    {HTTP_GET, "/gateway/app.css", gw_asset_handler, "asset", NULL},
+    {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
 };
 
 const size_t GW_ROUTE_COUNT = sizeof GW_ROUTES / sizeof GW_ROUTES[0];

@@ -124,6 +124,8 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
                            sizeof err);
     if (st != GH_OK)
         return refuse(st, "%s", err[0] ? err : gh_status_str(st));
+    if ((st = gw_web_init(app, cfg)) != GH_OK)
+        return refuse(st, "cannot list the platforms: %s", gh_status_str(st));
     if ((st = store_open(cfg->server.db, &app->store)) != GH_OK)
         return refuse(st, "cannot open the database: %s", gh_status_str(st));
     if ((st = load_secret(cfg, a, app->store, &secret)) != GH_OK)
@@ -167,6 +169,7 @@ int gateway_serve(const config_t *cfg)
 out:
     http_server_stop(http);
     gw_platforms_free(app.platforms, app.platform_count);
+    json_decref(app.platform_list);
     store_close(app.store);
     secret_wipe(&app, sizeof app);
     arena_free(a);

@@ -212,3 +212,13 @@ const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message)
 {
     return render_message(a, lang, message, NULL, false);
 }
+
+const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang)
+{
+    const tpl_var_t vars[] = {{"lang", ui_lang_tag(lang), false}};
+    buf_t out;
+    buf_init(&out, a);
+    if (tpl_render(&out, path, vars, COUNT(vars)) != GH_OK)
+        return NULL;
+    return buf_cstr(&out);
+}

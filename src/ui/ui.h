@@ -113,6 +113,11 @@ const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const 
 /* A plain information page (e.g. after logout). */
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
 
+/* An embedded web/ page that is whole in itself (e.g. "gateway/index.html",
+ * whose texts come from its script), with {{lang}} set to lang's tag. NULL
+ * when no such file is embedded or the arena is full. */
+const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
+
 /* The words for a scope in a language ("profile" → "Your nickname and name");
  * unknown scopes give NULL (the page then shows the scope name). */
 const char *ui_scope_text(ui_lang_t lang, const char *scope);

@@ -1,15 +1,23 @@
 // End-to-end helpers for the social-login gateway: a `gatehouse gateway`
 // process configured with [gateway] and [platform.NAME] sections (a
 // Gatehouse subclass, so the harness's start, stop and log handling apply),
-// the seed 002 API calls with a browser's cookie jar, and the sign-in dance
+// the seed 002 API calls with a browser's cookie jar, the sign-in dance
 // against a platform stand-in (tests/platforms) or our own authorization
-// server.
+// server, and a third-party OpenID provider (node-oidc-provider, run by
+// tests/platforms/oidc-provider.mjs) as a child process.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { CookieJar, Gatehouse, decodeJwt, parseSetCookie, request, useServer } from './harness.mjs';
+import { CookieJar, Gatehouse, decodeJwt, freePort, parseSetCookie, request, useServer } from './harness.mjs';
 
 export { CookieJar, decodeJwt };
+
+const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OIDC_PROVIDER_SCRIPT = path.resolve(E2E_DIR, '../platforms/oidc-provider.mjs');
+const PROVIDER_READY_MS = 15000;
 
 /** The INI text of { section: { key: value } }. */
 function sectionsText(sections) {
@@ -27,6 +35,18 @@ export class Gateway extends Gatehouse {
     super({ label });
     this.platforms = platforms;
     this.settings = settings;
+  }
+
+  /** Picks the port before start, so a platform can be told the callback URL first. */
+  async reserve() {
+    this.port ??= await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    return this;
+  }
+
+  /** The redirect URI a platform must have registered for this gateway. */
+  callbackUrl(platform) {
+    return `${this.base}/oauth2/callback?platform=${platform}`;
   }
 
   configText() {
@@ -126,4 +146,56 @@ export function assertCookie(c, { maxAge, secure = false } = {}) {
   assert.equal(c.attrs.path, '/', `${c.name}: Path=/`);
   assert.equal(Boolean(c.attrs.secure), secure, `${c.name}: Secure`);
   if (maxAge !== undefined) assert.equal(Number(c.attrs['max-age']), maxAge, `${c.name}: Max-Age`);
+}
+
+/**
+ * node-oidc-provider as a platform: start() runs tests/platforms/oidc-provider.mjs
+ * with one client and one account, and resolves once it prints its issuer.
+ */
+export class OidcProviderPlatform {
+  constructor({ client, account, label = 'oidc-provider' }) {
+    this.options = { client, account };
+    this.label = label;
+    this.proc = null;
+    this.log = '';
+  }
+
+  async start() {
+    this.proc = spawn(process.execPath, [OIDC_PROVIDER_SCRIPT, JSON.stringify(this.options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = this.proc;
+    proc.stderr.on('data', (c) => (this.log += c));
+    this.onExit = () => proc.kill('SIGKILL');
+    process.on('exit', this.onExit);
+    const line = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.label} did not start:\n${this.log}`)), PROVIDER_READY_MS);
+      let out = '';
+      proc.stdout.on('data', (c) => {
+        out += c;
+        if (!out.includes('\n')) return;
+        clearTimeout(timer);
+        resolve(out.slice(0, out.indexOf('\n')));
+      });
+      proc.once('exit', (code) => reject(new Error(`${this.label} exited with ${code}:\n${this.log}`)));
+    });
+    this.issuer = JSON.parse(line).issuer;
+    return this;
+  }
+
+  /** What happened to tokens and grants so far: [{ event, kind, at }]. */
+  async events() {
+    const res = await request('GET', `${this.issuer}/_test/events`);
+    assert.equal(res.status, 200, res.describe());
+    return res.json;
+  }
+
+  async stop() {
+    if (!this.proc) return;
+    process.removeListener('exit', this.onExit);
+    const proc = this.proc;
+    this.proc = null;
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const done = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await done;
+  }
 }

@@ -279,7 +279,7 @@ export class Gatehouse {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
-    this.port = await freePort();
+    this.port ??= await freePort(); /* a test may reserve it first (callback URLs) */
     this.base = `http://127.0.0.1:${this.port}`;
     this.db = `sqlite:${this.dir}/gh.db`;
     this.logPath = path.join(this.dir, 'serve.log');
@@ -342,6 +342,7 @@ export class Gatehouse {
    */
   async stop() {
     if (!this.proc) return null;
+    this.starting = null; /* a later start() starts it again */
     process.removeListener('exit', this.onExit);
     const proc = this.proc;
     this.proc = null;
@@ -421,14 +422,15 @@ export class Gatehouse {
   }
 
   /** `user add`; throws unless it exits 0; resolves to the user's sub (its stdout). */
-  async addUser({ username, password, email, nickname }) {
+  async addUser({ username, password, email, nickname, name }) {
     const args = ['user', 'add', '--username', username, '--password', password];
     args.push('--email', email, '--nickname', nickname);
+    if (name) args.push('--name', name);
     const r = await this.cli(args);
     assert.equal(r.code, 0, `gatehouse user add --username ${username} exited ${r.code}: ${r.stderr}`);
     const sub = r.stdout.trim();
     assert.match(sub, /^\S+$/, `user add should print the sub alone on stdout, printed ${JSON.stringify(r.stdout)}`);
-    return { username, password, email, nickname, sub };
+    return { username, password, email, nickname, name, sub };
   }
 
   /* ----------------------------------------------------------- HTTP -- */
@@ -474,46 +476,11 @@ export class Gatehouse {
     return `${this.url(AUTHORIZE_PATH)}?${new URLSearchParams(params)}`;
   }
 
-  /**
-   * Walks an authorization request like a browser: GETs the authorize URL (a
-   * string, or params for /auth/authorize), follows redirects that stay on
-   * this server, and on pages with one post form posts back every control
-   * unchanged, plus username and password on the login form, or the
-   * decision=allow|deny button on the consent form (and userCode, when
-   * given, on the device page's code form). Stops at a redirect that
-   * leaves the server (redirect = its URL), or at a page it cannot go on from
-   * (redirect = null; response = that page), or when the same kind of form
-   * comes back after being posted (a failed login, for instance).
-   * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
-   * localAddress: the source address to send from (see request).
-   */
-  async authorize(target, { username, password, userCode, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+  /** walkAuthorize on this server: target is a URL string, or params for /auth/authorize. */
+  async authorize(target, opts = {}) {
     await this.ready;
-    let url = typeof target === 'string' ? target : this.authorizeUrl(target);
-    let method = 'GET';
-    let body;
-    const history = [];
-    const posted = new Set();
-    for (let step = 0; step < maxSteps; step++) {
-      const res = await request(method, url, { headers: jar.headers(), body, localAddress });
-      jar.take(res);
-      const entry = { method, url, status: res.status, form: null };
-      history.push(entry);
-      const location = res.header('location');
-      if (res.status >= 300 && res.status < 400 && location) {
-        const next = new URL(location, url);
-        if (next.origin !== this.base) return { redirect: next, response: res, jar, history };
-        if (res.status !== 307 && res.status !== 308) [method, body] = ['GET', undefined];
-        url = next.href;
-        continue;
-      }
-      const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode }) : null;
-      if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
-      posted.add(next.kind);
-      entry.form = next.kind;
-      [method, url, body] = ['POST', new URL(next.form.action || url, url).href, next.data];
-    }
-    throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
+    const url = typeof target === 'string' ? target : this.authorizeUrl(target);
+    return walkAuthorize(url, { ...opts, origin: this.base });
   }
 
   /**
@@ -554,6 +521,47 @@ export class Gatehouse {
     assert.equal(res.status, 200, `token request: ${res.describe()}`);
     return res.json;
   }
+}
+
+/**
+ * Walks an authorization request like a browser: GETs url, follows redirects
+ * that stay on origin (default: url's), and on pages with one post form posts
+ * back every control unchanged, plus username and password on a login form
+ * (one with a password input), or the decision=allow|deny button on a consent
+ * form (and userCode, when given, on the device page's code form). Stops at
+ * a redirect that leaves origin (redirect = its URL), or at a
+ * page it cannot go on from (redirect = null; response = that page), or when
+ * the same kind of form comes back after being posted (a failed login, for
+ * instance). Works for any provider whose pages are shaped like ours.
+ * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
+ * localAddress: the source address to send from (see request).
+ */
+export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, userCode, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+  let url = start;
+  let method = 'GET';
+  let body;
+  const history = [];
+  const posted = new Set();
+  for (let step = 0; step < maxSteps; step++) {
+    const res = await request(method, url, { headers: jar.headers(), body, localAddress });
+    jar.take(res);
+    const entry = { method, url, status: res.status, form: null };
+    history.push(entry);
+    const location = res.header('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, url);
+      if (next.origin !== origin) return { redirect: next, response: res, jar, history };
+      if (res.status !== 307 && res.status !== 308) [method, body] = ['GET', undefined];
+      url = next.href;
+      continue;
+    }
+    const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode }) : null;
+    if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
+    posted.add(next.kind);
+    entry.form = next.kind;
+    [method, url, body] = ['POST', new URL(next.form.action || url, url).href, next.data];
+  }
+  throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
 }
 
 function nextForm(res, { username, password, decision, userCode }) {
