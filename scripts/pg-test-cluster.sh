@@ -4,8 +4,9 @@
 # PostgreSQL requires) and starts it on 127.0.0.1 only, port $GH_PG_PORT
 # (default 55432), with its socket in that directory too; `url` prints the
 # URL of its maintenance database; `newdb` creates a fresh, empty database
-# gh_test_<random> and prints its URL; `restart` restarts the server (for
-# reconnection tests); `stop` stops it (pg_ctl stop -m fast) and removes the
+# gh_test_<random> and prints its URL; `restart` restarts the server, and
+# `pause` stops it keeping its data for the next `start` (both for the
+# reconnection test); `stop` stops it (pg_ctl stop -m fast) and removes the
 # directory. Installs Debian's postgresql when it is missing.
 #
 # Authentication is `trust`, which is acceptable only because the server
@@ -29,16 +30,18 @@ start() {
   [ -n "$(bindir)" ] || scripts/setup.sh
   local bin
   bin=$(bindir)
-  if [ -f "$DIR/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" status -D "$DIR/data" >/dev/null; then
+  if [ -f "$DIR/data/PG_VERSION" ] && as_postgres "$bin/pg_ctl" status -D "$DIR/data" >/dev/null; then
     echo "$URL"
     return
   fi
-  rm -rf "$DIR"
-  mkdir -p "$DIR"
-  chmod 700 "$DIR"
-  chown postgres: "$DIR"
-  as_postgres "$bin/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --no-sync >"$DIR/initdb.log" 2>&1 ||
-    { cat "$DIR/initdb.log" >&2; exit 1; }
+  if [ ! -f "$DIR/data/PG_VERSION" ]; then
+    rm -rf "$DIR"
+    mkdir -p "$DIR"
+    chmod 700 "$DIR"
+    chown postgres: "$DIR"
+    as_postgres "$bin/initdb" -D "$DIR/data" -U postgres -A trust -E UTF8 --no-sync >"$DIR/initdb.log" 2>&1 ||
+      { cat "$DIR/initdb.log" >&2; exit 1; }
+  fi
   as_postgres "$bin/pg_ctl" start -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$DIR' -c max_connections=200" >/dev/null ||
     { cat "$DIR/server.log" >&2; exit 1; }
@@ -52,6 +55,10 @@ stop() {
     as_postgres "$bin/pg_ctl" stop -D "$DIR/data" -m fast -w >/dev/null 2>&1 || true
   fi
   rm -rf "$DIR"
+}
+
+pause() {
+  as_postgres "$(bindir)/pg_ctl" stop -D "$DIR/data" -m fast -w >/dev/null
 }
 
 restart() {
@@ -69,10 +76,11 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) restart ;;
+  pause) pause ;;
   url) echo "$URL" ;;
   newdb) newdb ;;
   *)
-    echo "usage: $0 start|stop|restart|url|newdb" >&2
+    echo "usage: $0 start|stop|restart|pause|url|newdb" >&2
     exit 2
     ;;
 esac
