@@ -1,8 +1,10 @@
 /* Client authentication at the token-style endpoints (RFC 6749 §2.3.1):
  * client_secret_basic, client_secret_post, or "none" for public clients. A
  * request may use one method only. Secrets are compared through their stored
- * HMAC digests in constant time. */
+ * HMAC digests in constant time. Also the form-body check those endpoints
+ * share. */
 #include <string.h>
+#include <strings.h>
 
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
@@ -44,5 +46,15 @@ bool client_authenticate(const http_request_t *req, store_client_t *client, oaut
     }
     if (!secret || !secret_client_check(client->secret_digest, secret))
         return fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication failed");
+    return true;
+}
+
+bool client_form_check(const http_request_t *req, oauth_error_t *err)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    const char *type = http_request_header(req, "Content-Type");
+    if (req->form_malformed || !type || strncasecmp(type, form, sizeof form - 1) != 0)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST,
+                    "expected an application/x-www-form-urlencoded body");
     return true;
 }

@@ -129,6 +129,11 @@ bool pkce_verify(const char *challenge, const char *verifier);
  * client_id. On failure fills err (10076 / invalid_client). */
 bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* True when the request carries an application/x-www-form-urlencoded body, as
+ * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
+ * §2.1); otherwise fills err (10051 / invalid_request). */
+bool client_form_check(const http_request_t *req, oauth_error_t *err);
+
 /* ---- login sessions and CSRF ---- */
 
 #define SESSION_COOKIE "gh_session"
@@ -168,6 +173,53 @@ gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **dige
  * token answer with Cache-Control: no-store. */
 void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
 
+/* ---- access tokens presented back to us ---- */
+
+/* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
+ * our issuer and audience, not expired, jti not revoked. On success *claims
+ * is the payload (released with the arena); otherwise err is 10075 /
+ * invalid_token, or the store's failure (503) when the denylist cannot be
+ * read. */
+bool access_token_verify(http_request_t *req, const char *token, json_t **claims,
+                         oauth_error_t *err);
+
+/* ---- revocation and introspection: a token handed back by its client ---- */
+
+/* What a presented token turned out to be. */
+typedef enum { FOUND_NONE, FOUND_ACCESS, FOUND_REFRESH } found_kind_t;
+
+typedef struct {
+    found_kind_t kind;
+    json_t *claims;          /* FOUND_ACCESS: the verified claims (arena-released) */
+    store_refresh_t refresh; /* FOUND_REFRESH: the live record */
+} found_token_t;
+
+/* Reads a revoke/introspect request: a form body, an authenticated client
+ * (confidential only when confidential is set: a public client then gets
+ * 10076 / invalid_client), and the token parameter (10051 when missing). The
+ * token_type_hint is accepted and not needed: our access tokens (JWTs) and
+ * refresh tokens (opaque) cannot be mistaken for each other. */
+bool presented_read(http_request_t *req, bool confidential, store_client_t *client,
+                    const char **token, oauth_error_t *err);
+
+/* Identifies token as a live token issued to client: an access token
+ * (access_token_verify) or a live refresh token (stored digest). Anything
+ * else — malformed, unknown, expired, revoked, another client's, another
+ * issuer's — is FOUND_NONE. False, with err, only when the store fails. */
+bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
+                    found_token_t *out, oauth_error_t *err);
+
+/* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
+ * active, scope, client_id, username (when not NULL), token_type, exp, iat,
+ * sub, aud, iss, jti. A new reference. */
+json_t *introspect_access_answer(const json_t *claims, const char *username);
+
+/* The RFC 7662 §2.2 answer for a live refresh token of issuer: active, scope,
+ * client_id, username (when not NULL), token_type "refresh_token", exp, iat,
+ * sub (when a user's), iss. A new reference. */
+json_t *introspect_refresh_answer(const store_refresh_t *r, const char *issuer,
+                                  const char *username);
+
 /* ---- endpoints ---- */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
@@ -179,5 +231,8 @@ void userinfo_handler(http_request_t *req, http_response_t *res);
 void discovery_handler(http_request_t *req, http_response_t *res);
 void jwks_handler(http_request_t *req, http_response_t *res);
 void healthz_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspect */
+void revoke_handler(http_request_t *req, http_response_t *res);
+void introspect_handler(http_request_t *req, http_response_t *res);
 
 #endif

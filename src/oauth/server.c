@@ -88,6 +88,8 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
+    {HTTP_POST, "/oauth2/v1/revoke", revoke_handler, "revoke", PRESENTED_TOKEN_PARAMS},
+    {HTTP_POST, "/oauth2/v1/introspect", introspect_handler, "introspect", PRESENTED_TOKEN_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */

@@ -2,7 +2,6 @@
  * the grants in the table below. Every grant either answers with tokens or
  * with one typed error; nothing is half-issued. */
 #include <string.h>
-#include <strings.h>
 
 #include "core/clock.h"
 #include "core/secret.h"
@@ -194,11 +193,8 @@ static const struct {
 
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
-    if (req->form_malformed || !http_request_header(req, "Content-Type") ||
-        strncasecmp(http_request_header(req, "Content-Type"), "application/x-www-form-urlencoded",
-                    33) != 0)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST,
-                    "expected an application/x-www-form-urlencoded body");
+    if (!client_form_check(req, err))
+        return false;
     const char *grant_type = http_pairs_get(&req->form, "grant_type");
     if (!grant_type || !*grant_type)
         return fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");

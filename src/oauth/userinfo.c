@@ -1,12 +1,8 @@
 /* GET|POST /oauth2/v1/userinfo (OpenID Connect Core §5.3): the bearer token
  * from the Authorization header, a form body or the query (RFC 6750 §2.1–2.3;
  * seed 001 shows the query form) — exactly one of them. The token must be one
- * of our access tokens (typ at+jwt, our issuer and audience, not expired) and
- * carry the openid scope. */
-#include <string.h>
-#include <strings.h>
-
-#include "core/clock.h"
+ * of our live access tokens (access_token_verify: typ at+jwt, our issuer and
+ * audience, not expired, not revoked) and carry the openid scope. */
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
@@ -38,37 +34,11 @@ static const char *presented_token(const http_request_t *req, oauth_error_t *err
     return token;
 }
 
-static bool claim_is(json_t *claims, const char *name, const char *want)
-{
-    const char *v = json_string_value(json_object_get(claims, name));
-    return v && !strcmp(v, want);
-}
-
-/* Verifies an access token and returns its claims. */
-static bool verify_access_token(http_request_t *req, const char *token, json_t **claims,
-                                oauth_error_t *err)
-{
-    app_t *app = app_of(req);
-    const char *typ = NULL;
-    json_t *c = NULL;
-    if (jose_jwt_verify(keyring_current(app->keys), req->arena, token, &c, &typ) != GH_OK)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
-    if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
-    if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
-    json_t *exp = json_object_get(c, "exp");
-    if (!json_is_integer(exp) || json_integer_value(exp) <= clock_now())
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
-    *claims = c;
-    return true;
-}
-
 static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     const char *token = presented_token(req, err);
     json_t *claims = NULL;
-    if (!token || !verify_access_token(req, token, &claims, err))
+    if (!token || !access_token_verify(req, token, &claims, err))
         return false;
     scope_list_t scope;
     const char *scope_text = json_string_value(json_object_get(claims, "scope"));

@@ -35,6 +35,9 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
                                          "client_credentials", NULL};
     static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post", "none",
                                                NULL};
+    /* introspection is for confidential clients only */
+    static const char *const confidential_auth_methods[] = {"client_secret_basic",
+                                                            "client_secret_post", NULL};
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",      "iss",       "aud",   "exp",
                                          "iat",      "auth_time", "nonce", "at_hash",
@@ -63,5 +66,10 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "request_parameter_supported", json_false());
     json_object_set_new(d, "request_uri_parameter_supported", json_false());
     json_object_set_new(d, "authorization_response_iss_parameter_supported", json_true());
+    json_object_set_new(d, "revocation_endpoint", endpoint(issuer, "/oauth2/v1/revoke"));
+    json_object_set_new(d, "revocation_endpoint_auth_methods_supported", strings(auth_methods));
+    json_object_set_new(d, "introspection_endpoint", endpoint(issuer, "/oauth2/v1/introspect"));
+    json_object_set_new(d, "introspection_endpoint_auth_methods_supported",
+                        strings(confidential_auth_methods));
     return d;
 }

@@ -105,6 +105,10 @@ const char *const PG_SQL[P_COUNT] = {
     [P_PURGE_SESSIONS] = "DELETE FROM sessions WHERE expires_at <= $1",
     [P_PURGE_CODES] = "DELETE FROM codes WHERE expires_at < $1",
     [P_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < $1",
+    [P_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) "
+                     "ON CONFLICT (jti) DO NOTHING",
+    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = $1 AND expires_at > $2",
+    [P_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= $1",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -188,7 +192,9 @@ static void purge(pg_store_t *s, int64_t now)
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_CODES, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
-        pq_exec(s, P_PURGE_REFRESH, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+        st = pq_exec(s, P_PURGE_REFRESH, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
 }
 
 /* ---- rows ---- */
@@ -622,6 +628,26 @@ static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, con
     return st == GH_OK ? setting_get(base, a, name, value_out) : st;
 }
 
+/* ---- revoked access tokens ---- */
+
+static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at, int64_t now)
+{
+    pg_store_t *s = SELF(base);
+    purge(s, now);
+    return pq_exec(s, P_JTI_REVOKE, "jti_revoke", NULL, "si", jti, expires_at);
+}
+
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+{
+    pq_t q = {0};
+    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    pq_end(&q);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    *revoked = st == GH_OK;
+    return GH_OK;
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -652,4 +678,6 @@ const store_ops_t STORE_PG_OPS = {
     .key_prune = key_prune,
     .setting_get = setting_get,
     .setting_init = setting_init,
+    .jti_revoke = jti_revoke,
+    .jti_is_revoked = jti_is_revoked,
 };

@@ -52,6 +52,9 @@ typedef enum {
     P_PURGE_SESSIONS,
     P_PURGE_CODES,
     P_PURGE_REFRESH,
+    P_JTI_REVOKE,
+    P_JTI_GET,
+    P_PURGE_JTI,
     P_COUNT
 } pg_query_t;
 

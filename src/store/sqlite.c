@@ -85,6 +85,10 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_PURGE_SESSIONS] = "DELETE FROM sessions WHERE expires_at <= ?",
     [Q_PURGE_CODES] = "DELETE FROM codes WHERE expires_at < ?",
     [Q_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?",
+    [Q_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) "
+                     "ON CONFLICT (jti) DO NOTHING",
+    [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = ? AND expires_at > ?",
+    [Q_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= ?",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -217,6 +221,8 @@ static void purge(sqlite_store_t *s, int64_t now)
         st = sq_exec(s, Q_PURGE_CODES, "purge", "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_JTI, "purge", "i", now);
     sq_finish(s, "purge", st == GH_OK);
 }
 
@@ -653,6 +659,26 @@ static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, con
     return st == GH_OK ? setting_get(base, a, name, value_out) : st;
 }
 
+/* ---- revoked access tokens ---- */
+
+static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at, int64_t now)
+{
+    sqlite_store_t *s = SELF(base);
+    purge(s, now);
+    return sq_exec(s, Q_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
+}
+
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+{
+    sq_t q = {0};
+    gh_status_t st = sq_query(SELF(base), Q_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    sq_end(&q);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    *revoked = st == GH_OK;
+    return GH_OK;
+}
+
 const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -683,4 +709,6 @@ const store_ops_t STORE_SQLITE_OPS = {
     .key_prune = key_prune,
     .setting_get = setting_get,
     .setting_init = setting_init,
+    .jti_revoke = jti_revoke,
+    .jti_is_revoked = jti_is_revoked,
 };

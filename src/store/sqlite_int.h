@@ -53,6 +53,9 @@ typedef enum {
     Q_PURGE_SESSIONS,
     Q_PURGE_CODES,
     Q_PURGE_REFRESH,
+    Q_JTI_REVOKE,
+    Q_JTI_GET,
+    Q_PURGE_JTI,
     Q_COUNT
 } query_t;
 

@@ -185,3 +185,13 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
 {
     return s->ops->setting_init(s, a, name, value, value_out);
 }
+
+gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now)
+{
+    return s->ops->jti_revoke(s, jti, expires_at, now);
+}
+
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked)
+{
+    return s->ops->jti_is_revoked(s, jti, now, revoked);
+}

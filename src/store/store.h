@@ -185,4 +185,12 @@ gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const ch
 gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
                                const char **value_out);
 
+/* ---- revoked access tokens: a denylist by jti (RFC 7009) ---- */
+/* Records jti as revoked until expires_at (the token's exp); revoking it again
+ * does nothing. now lets the engine prune rows whose tokens have expired. */
+gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now);
+/* *revoked is true when jti was revoked and its row has not expired at now.
+ * One primary-key lookup: it sits on the path of every userinfo call. */
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked);
+
 #endif

@@ -62,6 +62,9 @@ typedef struct store_ops {
     gh_status_t (*setting_get)(store_t *s, arena_t *a, const char *name, const char **value);
     gh_status_t (*setting_init)(store_t *s, arena_t *a, const char *name, const char *value,
                                 const char **value_out);
+
+    gh_status_t (*jti_revoke)(store_t *s, const char *jti, int64_t expires_at, int64_t now);
+    gh_status_t (*jti_is_revoked)(store_t *s, const char *jti, int64_t now, bool *revoked);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on

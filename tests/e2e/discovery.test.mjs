@@ -24,6 +24,8 @@ test('discovery document names this issuer and the seed 004 endpoints', async ()
   assert.equal(d.token_endpoint, gh.url('/oauth2/v1/token'));
   assert.equal(d.userinfo_endpoint, gh.url('/oauth2/v1/userinfo'));
   assert.equal(d.jwks_uri, gh.url('/oauth2/v1/keys'));
+  assert.equal(d.revocation_endpoint, gh.url('/oauth2/v1/revoke'));
+  assert.equal(d.introspection_endpoint, gh.url('/oauth2/v1/introspect'));
 });
 
 test('discovery document has the required members and what the server supports', async () => {

@@ -2,9 +2,10 @@
 // database under one issuer URL, as behind a load balancer, addressed here
 // one by one. A person's steps may land on any instance: the login form from
 // one is posted to another, the code is redeemed at a second, refreshed at a
-// third; single use holds across instances (30 concurrent spends of one
-// refresh token, exactly one succeeds); a key rotation made with the CLI is
-// served by every instance's JWKS within seconds.
+// third; a token revoked at one is refused at the others; single use holds
+// across instances (30 concurrent spends of one refresh token, exactly one
+// succeeds); a key rotation made with the CLI is served by every instance's
+// JWKS within seconds.
 //
 // Runs only on PostgreSQL (GATEHOUSE_E2E_PG, which `make test` sets).
 
@@ -123,6 +124,18 @@ describe('scale-out: three instances on one PostgreSQL database', { skip: SKIP }
     // the first refresh token, already rotated at instance 3, reused at 1: the family is revoked everywhere
     assertSeedError(await a.token(refreshGrant(client, tokens.json.refresh_token)), '10051', 'rotated token reused');
     assertSeedError(await b.token(refreshGrant(client, refreshed.json.refresh_token)), '10051', 'its successor, after the reuse');
+  });
+
+  test('a token revoked at one instance is refused by the others', async () => {
+    const tokens = await a.obtainTokens(client, user, { state: 'st-scale-revoke' });
+    const auth = { client_id: client.id, client_secret: client.secret };
+    assert.equal((await c.userinfo(tokens.access_token)).status, 200);
+    assert.equal((await b.revoke({ ...auth, token: tokens.access_token })).status, 200, 'access token revoked at 2');
+    assertSeedError(await c.userinfo(tokens.access_token), '10075', `the revoked access token at ${c.label}`);
+    const introspected = await a.introspect({ ...auth, token: tokens.access_token });
+    assert.deepEqual(introspected.json, { active: false }, `introspection at ${a.label}`);
+    assert.equal((await c.revoke({ ...auth, token: tokens.refresh_token })).status, 200, 'refresh token revoked at 3');
+    assertSeedError(await a.token(refreshGrant(client, tokens.refresh_token)), '10051', `the revoked refresh token at ${a.label}`);
   });
 
   test(`${SPENDERS} concurrent spends of one refresh token over three instances: exactly one succeeds`, async () => {

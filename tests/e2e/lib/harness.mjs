@@ -40,6 +40,8 @@ export const TOKEN_PATH = '/oauth2/v1/token';
 export const USERINFO_PATH = '/oauth2/v1/userinfo';
 export const AUTHORIZE_PATH = '/auth/authorize';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+export const REVOKE_PATH = '/oauth2/v1/revoke';
+export const INTROSPECT_PATH = '/oauth2/v1/introspect';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -285,7 +287,17 @@ export class Gatehouse {
     return this.base + p;
   }
 
-  async start() {
+  /**
+   * Starts the server once; every call returns the same promise. Node 20 runs
+   * a file's top-level before hooks concurrently, so a setup hook may reach
+   * the CLI while the server is still starting: cli() waits for it.
+   */
+  start() {
+    this.starting ??= this.#start();
+    return this.starting;
+  }
+
+  async #start() {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
@@ -390,9 +402,10 @@ export class Gatehouse {
   /* ------------------------------------------------------------ CLI -- */
 
   /** Runs `gatehouse --db <this db> ...args`; resolves to { code, stdout, stderr }. */
-  cli(args, { input } = {}) {
+  async cli(args, { input } = {}) {
     const missing = binaryMissing();
-    if (missing) return Promise.reject(new Error(missing));
+    if (missing) throw new Error(missing);
+    await this.starting?.catch(() => {}); // a failed start is reported by its own hook
     return new Promise((resolve, reject) => {
       const p = spawn(BIN, [...this.globalArgs, ...args], { env: childEnv() });
       const out = [];
@@ -442,11 +455,26 @@ export class Gatehouse {
     return request('POST', this.url(p), { ...opts, body });
   }
 
-  /** POST /oauth2/v1/token with form fields (client_secret_post unless basic is given). */
-  token(fields, { basic, headers = {} } = {}) {
+  /** POST of form fields to a token-style endpoint (client_secret_post unless basic is given). */
+  postForm(p, fields, { basic, headers = {} } = {}) {
     const h = { ...headers };
     if (basic) h.authorization = basicAuth(basic.id, basic.secret);
-    return this.post(TOKEN_PATH, new URLSearchParams(fields), { headers: h });
+    return this.post(p, new URLSearchParams(fields), { headers: h });
+  }
+
+  /** POST /oauth2/v1/token with form fields (client_secret_post unless basic is given). */
+  token(fields, opts) {
+    return this.postForm(TOKEN_PATH, fields, opts);
+  }
+
+  /** POST /oauth2/v1/revoke (RFC 7009) with form fields, as token(). */
+  revoke(fields, opts) {
+    return this.postForm(REVOKE_PATH, fields, opts);
+  }
+
+  /** POST /oauth2/v1/introspect (RFC 7662) with form fields, as token(). */
+  introspect(fields, opts) {
+    return this.postForm(INTROSPECT_PATH, fields, opts);
   }
 
   /** GET /oauth2/v1/userinfo with Authorization: Bearer. */

@@ -541,6 +541,48 @@ static void test_refresh_revoke_family_and_client_only(void **state)
     assert_int_equal(store_refresh_get(f->s, f->a, b.digest, T0, &got), GH_OK);
 }
 
+/* ---- revoked access tokens ---- */
+
+static void test_jti_denylist(void **state)
+{
+    fixture_t *f = *state;
+    const char *jti = uniq(f, "jti"), *other = uniq(f, "jti-other");
+    bool revoked = true;
+    assert_int_equal(store_jti_is_revoked(f->s, jti, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0 + 1), GH_OK); /* idempotent */
+    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 99, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, other, T0 + 99, &revoked), GH_OK);
+    assert_false(revoked);
+    /* once the token itself has expired its row no longer counts */
+    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 100, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, NULL, T0 + 100, T0), GH_ERR_INVALID);
+}
+
+static void test_jti_expired_rows_pruned(void **state)
+{
+    fixture_t *f = *state;
+    const char *old = uniq(f, "jti-old"), *live = uniq(f, "jti-live");
+    bool revoked = false;
+    /* far in the future, so this call's purge is not held back by earlier
+     * ones; that purge also deletes other expired rows, so never on a shared
+     * database */
+    int64_t later = T0 + 100000000;
+    if (!f->dir[0])
+        skip();
+    assert_int_equal(store_jti_revoke(f->s, old, later + 10, later), GH_OK);
+    assert_int_equal(store_jti_revoke(f->s, live, later + 1000, later + 600), GH_OK);
+    /* the row of old was deleted: revoking it again with a new expiry counts anew */
+    assert_int_equal(store_jti_revoke(f->s, old, later + 2000, later + 600), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, old, later + 1500, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, live, later + 999, &revoked), GH_OK);
+    assert_true(revoked);
+}
+
 /* ---- cascades ---- */
 
 static void test_user_remove_cascades(void **state)
@@ -841,6 +883,8 @@ int main(void)
         TEST(test_refresh_reuse_revokes_family),
         TEST(test_refresh_wrong_client_expired_unknown),
         TEST(test_refresh_revoke_family_and_client_only),
+        TEST(test_jti_denylist),
+        TEST(test_jti_expired_rows_pruned),
         TEST(test_user_remove_cascades),
         TEST(test_client_remove_cascades),
         TEST(test_keys),

@@ -1,0 +1,57 @@
+/* POST /oauth2/v1/revoke (RFC 7009): a client hands back one of its tokens.
+ * A refresh token takes its whole rotation family with it; an access token
+ * (a self-contained JWT) goes on the denylist by jti until its own exp. A
+ * token that is unknown, malformed, expired, already revoked or another
+ * client's changes nothing and gets the same 200 (RFC 7009 §2.1, §2.2), so
+ * the answer tells nobody whether a token exists. */
+#include "core/clock.h"
+#include "core/log.h"
+#include "oauth/oauth_int.h"
+
+static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
+{
+    err->kind = kind;
+    err->description = why;
+    return false;
+}
+
+/* Verified claims: jti is a non-empty string and exp an integer. */
+static gh_status_t deny_access_token(store_t *store, const json_t *claims)
+{
+    const char *jti = json_string_value(json_object_get(claims, "jti"));
+    json_int_t exp = json_integer_value(json_object_get(claims, "exp"));
+    return store_jti_revoke(store, jti, exp, clock_now());
+}
+
+static bool revoke(http_request_t *req, oauth_error_t *err)
+{
+    store_client_t client;
+    const char *token = NULL;
+    found_token_t found;
+    if (!presented_read(req, false, &client, &token, err) ||
+        !presented_find(req, &client, token, &found, err))
+        return false;
+    store_t *store = app_of(req)->store;
+    gh_status_t st = GH_OK;
+    if (found.kind == FOUND_REFRESH)
+        st = store_refresh_revoke_family(store, found.refresh.family);
+    else if (found.kind == FOUND_ACCESS)
+        st = deny_access_token(store, found.claims);
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    if (found.kind != FOUND_NONE)
+        log_event(LOG_INFO, "revoked", "client_id", client.id, "token",
+                  found.kind == FOUND_REFRESH ? "refresh_token" : "access_token", NULL);
+    return true;
+}
+
+void revoke_handler(http_request_t *req, http_response_t *res)
+{
+    oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
+    if (!revoke(req, &err)) {
+        oauth_error_respond(req, res, OAUTH_AT_TOKEN, &err);
+        return;
+    }
+    http_response_text(res, 200, ""); /* RFC 7009 §2.2: the body is empty */
+    http_response_header(res, "Cache-Control", "no-store");
+}
