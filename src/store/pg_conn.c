@@ -8,8 +8,10 @@
  * keepalives and tcp_user_timeout; the URI may override each default. So a
  * call during an outage returns GH_ERR_UNAVAILABLE within seconds.
  *
- * Reconnection: a connection that broke is reset (PQreset) by its thread's
- * next call, and its prepared statements are prepared again. A statement that
+ * Reconnection: a connection that broke, or that refuses writes because its
+ * server became a standby (a failover), is reset (PQreset, which follows
+ * target_session_attrs over the URI's hosts) by its thread's next call, and
+ * its prepared statements are prepared again. A statement that
  * failed because the connection broke while no transaction was open is run
  * once more on the reset connection, so the first call after a database
  * restart succeeds. If it had in fact run before the break, the second run
@@ -36,6 +38,7 @@ struct pg_conn {
     store_conn_t link; /* first: the per-thread registry's part */
     PGconn *db;
     bool prepared[P_COUNT];
+    bool stale; /* reset before the next use, though libpq still thinks it fine */
 };
 
 /* Connection keywords. Those before "dbname" are defaults that the URI
@@ -56,20 +59,21 @@ static const char *const CONNECT_DEFAULTS[] = {
 typedef struct {
     const char *prefix;
     gh_status_t st;
-    bool log; /* constraint failures are the caller's mistake or a race: not logged */
+    bool log;       /* constraint failures are the caller's mistake or a race: not logged */
+    bool reconnect; /* the server is no longer the primary: find the one that is */
 } sqlstate_map_t;
 
 static const sqlstate_map_t SQLSTATES[] = {
-    {"23505", GH_ERR_CONFLICT, false},   /* unique_violation */
-    {"23503", GH_ERR_NOT_FOUND, false},  /* foreign_key_violation */
-    {"23", GH_ERR_INVALID, false},       /* not_null_violation, check_violation */
-    {"22", GH_ERR_INVALID, true},        /* data exception: bad UTF-8, a NUL byte */
-    {"08", GH_ERR_UNAVAILABLE, true},    /* connection exception */
-    {"57", GH_ERR_UNAVAILABLE, true},    /* shutdown, statement timeout, cancel */
-    {"53", GH_ERR_UNAVAILABLE, true},    /* insufficient resources */
-    {"40", GH_ERR_UNAVAILABLE, true},    /* serialization failure, deadlock */
-    {"55P03", GH_ERR_UNAVAILABLE, true}, /* lock_not_available */
-    {"25006", GH_ERR_UNAVAILABLE, true}, /* read-only transaction: a standby */
+    {"23505", GH_ERR_CONFLICT, false, false},   /* unique_violation */
+    {"23503", GH_ERR_NOT_FOUND, false, false},  /* foreign_key_violation */
+    {"23", GH_ERR_INVALID, false, false},       /* not_null_violation, check_violation */
+    {"22", GH_ERR_INVALID, true, false},        /* data exception: bad UTF-8, a NUL byte */
+    {"08", GH_ERR_UNAVAILABLE, true, false},    /* connection exception */
+    {"57", GH_ERR_UNAVAILABLE, true, false},    /* shutdown, statement timeout, cancel */
+    {"53", GH_ERR_UNAVAILABLE, true, false},    /* insufficient resources */
+    {"40", GH_ERR_UNAVAILABLE, true, false},    /* serialization failure, deadlock */
+    {"55P03", GH_ERR_UNAVAILABLE, true, false}, /* lock_not_available */
+    {"25006", GH_ERR_UNAVAILABLE, true, true},  /* read-only: a demoted primary, after failover */
 };
 
 static void log_pg(const char *op, const char *sqlstate, const char *msg)
@@ -101,6 +105,7 @@ static gh_status_t status_of(pg_conn_t *c, const PGresult *res, const char *op)
         return GH_ERR_UNAVAILABLE;
     }
     const sqlstate_map_t *m = sqlstate_find(state);
+    c->stale = m && m->reconnect;
     if (!m || m->log)
         log_pg(op, state, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     return m ? m->st : GH_ERR_INTERNAL;
@@ -146,6 +151,7 @@ static gh_status_t conn_reset(pg_conn_t *c)
 {
     PQreset(c->db);
     memset(c->prepared, 0, sizeof c->prepared);
+    c->stale = false;
     if (PQstatus(c->db) != CONNECTION_OK) {
         log_pg("reconnect", NULL, PQerrorMessage(c->db));
         return GH_ERR_UNAVAILABLE;
@@ -154,7 +160,8 @@ static gh_status_t conn_reset(pg_conn_t *c)
     return GH_OK;
 }
 
-/* This thread's connection: opened on first use, reset when it broke. */
+/* This thread's connection: opened on first use, reset when it broke or
+ * landed on a standby. */
 static gh_status_t conn_get(pg_store_t *s, pg_conn_t **out)
 {
     pg_conn_t *c = (pg_conn_t *)store_conns_current(&s->conns);
@@ -163,7 +170,7 @@ static gh_status_t conn_get(pg_store_t *s, pg_conn_t **out)
         st = conn_open(s, &c);
         if (st == GH_OK)
             st = store_conns_adopt(&s->conns, &c->link);
-    } else if (PQstatus(c->db) == CONNECTION_BAD) {
+    } else if (c->stale || PQstatus(c->db) == CONNECTION_BAD) {
         st = conn_reset(c);
     }
     if (st == GH_OK)
@@ -233,7 +240,8 @@ static void params_build(params_t *p, const char *fmt, va_list ap)
 }
 
 /* Runs a prepared statement once; *again says whether it failed only
- * because an idle connection had broken, so that a rerun is safe. */
+ * because an idle connection had broken or was on a standby, so that a rerun
+ * on a reset connection is safe. */
 static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params_t *p, bool *again)
 {
     pg_conn_t *c = NULL;
@@ -249,7 +257,7 @@ static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params
         q->res = PQexecPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
         st = status_of(c, q->res, q->op);
     }
-    *again = st == GH_ERR_UNAVAILABLE && idle && PQstatus(c->db) == CONNECTION_BAD;
+    *again = st == GH_ERR_UNAVAILABLE && idle && (c->stale || PQstatus(c->db) == CONNECTION_BAD);
     return st;
 }
 

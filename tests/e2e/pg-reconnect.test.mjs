@@ -3,7 +3,8 @@
 // statement run again); while the database is down, requests that need it
 // answer 503 in the seed format within seconds and the process keeps serving
 // the rest; once it is back, requests succeed again without a restart of
-// Gatehouse.
+// Gatehouse. A database that refuses writes, as a demoted primary does
+// after a failover, answers 503 until writes are taken again.
 //
 // Runs only on the throw-away test cluster (GATEHOUSE_E2E_PG, and
 // GATEHOUSE_E2E_PG_CLUSTER = the path of scripts/pg-test-cluster.sh, which
@@ -77,5 +78,22 @@ describe('PostgreSQL restart and outage', { skip: SKIP }, () => {
       await sleep(200);
     } while (Date.now() < deadline);
     assert.equal(res.status, 200, `served again once the database is back: ${res.describe()}`);
+  });
+
+  test('a database that turns read-only (a demoted primary): 503, then served once it takes writes again', async () => {
+    const tokens = await gh.obtainTokens(client, user, { state: 'st-read-only' });
+    const readOnly = (on) => execFileSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', `ALTER SYSTEM SET default_transaction_read_only = ${on}`, '-c', 'SELECT pg_reload_conf()'], { stdio: 'ignore' });
+    readOnly('on');
+    try {
+      await sleep(300); // the reload reaches every backend
+      const res = await gh.token(refreshGrant(client, tokens.refresh_token));
+      assert.equal(res.status, 503, `a refresh needs a write: ${res.describe()}`);
+      assert.equal(res.json?.error?.code, '10503', res.describe());
+    } finally {
+      readOnly('off');
+    }
+    await sleep(300);
+    const res = await gh.token(refreshGrant(client, tokens.refresh_token));
+    assert.equal(res.status, 200, `writable again: ${res.describe()}`);
   });
 });
