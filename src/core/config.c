@@ -2,6 +2,7 @@
 #include "core/config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,12 @@ void config_init(config_t *c)
     c->server.session_ttl = 8L * 3600;
     c->server.threads = 0;
     c->server.max_body = 64 * 1024;
+    c->server.login_max_failures = 5;
+    c->server.login_max_failures_address = 20;
+    c->server.login_max_failures_account = 100;
+    c->server.login_failure_window = 900;
+    c->server.login_lockout = 30;
+    c->server.login_lockout_max = 300;
 }
 
 void config_free(config_t *c)
@@ -74,6 +81,32 @@ static gh_status_t set_seconds(long *slot, const char *key, const char *value, l
     return GH_OK;
 }
 
+/* The sign-in throttling keys (counts, then seconds: a lock is never longer
+ * than a day, so it always ends). */
+static gh_status_t set_login(config_server_t *s, const char *key, const char *value, char *err,
+                             size_t err_len)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+        long max;
+    } KEYS[] = {
+        {"login_max_failures", offsetof(config_server_t, login_max_failures), 100000},
+        {"login_max_failures_address", offsetof(config_server_t, login_max_failures_address),
+         100000},
+        {"login_max_failures_account", offsetof(config_server_t, login_max_failures_account),
+         100000},
+        {"login_failure_window", offsetof(config_server_t, login_failure_window), 86400},
+        {"login_lockout", offsetof(config_server_t, login_lockout), 86400},
+        {"login_lockout_max", offsetof(config_server_t, login_lockout_max), 86400},
+    };
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if (!strcmp(key, KEYS[i].key))
+            return set_seconds((long *)((char *)s + KEYS[i].offset), key, value, KEYS[i].max, err,
+                               err_len);
+    return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
+}
+
 static gh_status_t set_server(config_server_t *s, const char *key, const char *value, char *err,
                               size_t err_len)
 {
@@ -109,7 +142,7 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->threads, key, value, 256, err, err_len);
     if (!strcmp(key, "max_body"))
         return set_seconds(&s->max_body, key, value, 16L << 20, err, err_len);
-    return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
+    return set_login(s, key, value, err, err_len);
 }
 
 gh_status_t config_set(config_t *c, const char *section, const char *key, const char *value,
@@ -170,10 +203,23 @@ gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t er
 
 gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
 {
-    static const char *const keys[] = {"listen",      "issuer",           "db",
-                                       "error_style", "access_token_ttl", "refresh_token_ttl",
-                                       "code_ttl",    "session_ttl",      "signing_alg",
-                                       "threads",     "max_body"};
+    static const char *const keys[] = {"listen",
+                                       "issuer",
+                                       "db",
+                                       "error_style",
+                                       "access_token_ttl",
+                                       "refresh_token_ttl",
+                                       "code_ttl",
+                                       "session_ttl",
+                                       "signing_alg",
+                                       "threads",
+                                       "max_body",
+                                       "login_max_failures",
+                                       "login_max_failures_address",
+                                       "login_max_failures_account",
+                                       "login_failure_window",
+                                       "login_lockout",
+                                       "login_lockout_max"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";
         size_t n = strlen(name);

@@ -26,6 +26,13 @@ typedef struct {
     char *signing_alg;      /* RS256 (default) or ES256 */
     long threads;           /* HTTP worker threads, 0 = one per core */
     long max_body;          /* request body cap in bytes, default 64 KiB */
+    /* sign-in throttling (docs/security.md); a limit of 0 turns its counter off */
+    long login_max_failures;         /* per (account, address), default 5 */
+    long login_max_failures_address; /* per client address, default 20 */
+    long login_max_failures_account; /* per account from anywhere, default 100 */
+    long login_failure_window;       /* seconds a counting window lasts, default 900 */
+    long login_lockout;              /* first lock in seconds, default 30; doubles */
+    long login_lockout_max;          /* longest lock in seconds, default 300 */
 } config_server_t;
 
 typedef struct config_entry config_entry_t;

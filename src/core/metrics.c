@@ -15,6 +15,8 @@ static const struct {
     [METRIC_CODES_ISSUED] = {"gatehouse_codes_issued_total", 0, "Authorization codes issued."},
     [METRIC_LOGINS_OK] = {"gatehouse_logins_total", "result=\"ok\"", "Password logins."},
     [METRIC_LOGINS_FAILED] = {"gatehouse_logins_total", "result=\"failed\"", "Password logins."},
+    [METRIC_LOGINS_THROTTLED] = {"gatehouse_logins_total", "result=\"throttled\"",
+                                 "Password logins."},
 };
 
 void metrics_add(metric_t m, uint64_t n)

@@ -1,10 +1,13 @@
 /* Strict syntax check of registered redirect URIs (RFC 3986 §3 subset:
  * http/https scheme, host, port, path, query; no user information, no
- * fragment). Reads its input only; allocates nothing. */
+ * fragment). Reads its input only; allocates nothing. And the one way
+ * parameters are added to a redirect URI. */
 #include "core/uri.h"
 
 #include <ctype.h>
 #include <string.h>
+
+#include "core/encoding.h"
 
 static bool is_unreserved(unsigned char c)
 {
@@ -77,4 +80,15 @@ bool uri_is_valid_redirect(const char *uri)
     if (!p || (*p != '\0' && *p != '/' && *p != '?'))
         return false;
     return path_query_ok(p);
+}
+
+void uri_append_param(buf_t *b, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    bool has_query = b->data && memchr(b->data, '?', b->len);
+    buf_putc(b, has_query ? '&' : '?');
+    buf_puts(b, name);
+    buf_putc(b, '=');
+    pct_encode(b, value);
 }

@@ -13,10 +13,10 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
-#include "core/encoding.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/secret.h"
+#include "core/uri.h"
 #include "oauth/oauth_int.h"
 #include "ui/ui.h"
 
@@ -71,23 +71,7 @@ static void read_params(authz_t *z)
 
 static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
 {
-    const char *html = ui_render_error(z->req->arena, z->lang, msg, detail);
-    if (!html) {
-        http_response_text(z->res, 500, "internal error");
-        return;
-    }
-    http_response_html(z->res, status, html, strlen(html));
-}
-
-static void append_param(buf_t *b, bool *first, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    buf_putc(b, *first ? (strchr(b->data, '?') ? '&' : '?') : '&');
-    *first = false;
-    buf_puts(b, name);
-    buf_putc(b, '=');
-    pct_encode(b, value);
+    oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
 
 /* Redirects to the verified redirect_uri with the given parameters + state + iss. */
@@ -97,11 +81,10 @@ static void redirect_back(authz_t *z, const char *k1, const char *v1, const char
     buf_t b;
     buf_init(&b, z->req->arena);
     buf_puts(&b, z->p.redirect_uri);
-    bool first = true;
-    append_param(&b, &first, k1, v1);
-    append_param(&b, &first, k2, v2);
-    append_param(&b, &first, "state", z->p.state);
-    append_param(&b, &first, "iss", z->app->cfg->issuer); /* RFC 9207 */
+    uri_append_param(&b, k1, v1);
+    uri_append_param(&b, k2, v2);
+    uri_append_param(&b, "state", z->p.state);
+    uri_append_param(&b, "iss", z->app->cfg->issuer); /* RFC 9207 */
     const char *location = buf_cstr(&b);
     if (!location) {
         error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
@@ -382,6 +365,32 @@ static void on_get(authz_t *z)
     login_page(z, 200, UI_MSG_NONE, NULL);
 }
 
+static void store_failed(authz_t *z, gh_status_t st)
+{
+    error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+}
+
+/* While username is locked out from this address: 429 with Retry-After
+ * (RFC 6585 §4, RFC 9110 §10.2.3) and the login page saying why. */
+static bool throttled(authz_t *z, const char *username, int64_t now)
+{
+    int64_t wait = 0;
+    gh_status_t st = throttle_check(z->req, username, now, &wait);
+    if (st != GH_OK) {
+        store_failed(z, st);
+        return true;
+    }
+    if (wait == 0)
+        return false;
+    const char *seconds = arena_printf(z->req->arena, "%lld", (long long)wait);
+    if (seconds)
+        http_response_header(z->res, "Retry-After", seconds);
+    metrics_add(METRIC_LOGINS_THROTTLED, 1);
+    log_event(LOG_INFO, "login_throttled", "client_id", z->client.id, NULL);
+    login_page(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username);
+    return true;
+}
+
 static void on_login(authz_t *z)
 {
     const char *username = http_pairs_get(&z->req->form, "username");
@@ -390,24 +399,29 @@ static void on_login(authz_t *z)
         login_page(z, 400, UI_MSG_BAD_CREDENTIALS, username);
         return;
     }
+    int64_t now = clock_now();
+    if (throttled(z, username, now))
+        return;
     store_user_t user;
     gh_status_t st = store_user_find(z->app->store, z->req->arena, username, &user);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
-        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        store_failed(z, st);
         return;
     }
     /* unknown users cost a verification too, so timing does not tell them apart */
     const char *hash = st == GH_OK ? user.password_hash : z->app->dummy_password_hash;
     if (!secret_password_verify(hash, password) || st != GH_OK) {
+        throttle_failure(z->req, username, now);
         metrics_add(METRIC_LOGINS_FAILED, 1);
         log_event(LOG_INFO, "login_failed", "client_id", z->client.id, NULL);
         login_page(z, 401, UI_MSG_BAD_CREDENTIALS, username);
         return;
     }
+    throttle_success(z->req, username, now);
     store_session_t session;
-    st = session_start(z->req, z->res, user.sub, clock_now(), &session);
+    st = session_start(z->req, z->res, user.sub, now, &session);
     if (st != GH_OK) {
-        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        store_failed(z, st);
         return;
     }
     metrics_add(METRIC_LOGINS_OK, 1);

@@ -1,6 +1,7 @@
 /* OAuth errors rendered in one place, in the configured style:
  * seed 004 ({"error":{"code","message"},"payload":null}, HTTP 400) or
- * RFC 6749 §5.2 / RFC 6750 §3. The full table is in docs/errors.md. */
+ * RFC 6749 §5.2 / RFC 6750 §3; and the error pages of the browser-facing
+ * endpoints. The full table is in docs/errors.md. */
 #include <string.h>
 
 #include "oauth/oauth_int.h"
@@ -30,6 +31,7 @@ static const struct {
     [OAUTH_ERR_TOO_LARGE] = {"invalid_request", "10051", "Invalid request", 413, 413},
     [OAUTH_ERR_SERVER_ERROR] = {"server_error", "10500", "Internal server error", 500, 500},
     [OAUTH_ERR_UNAVAILABLE] = {"temporarily_unavailable", "10503", "Service unavailable", 503, 503},
+    [OAUTH_ERR_TOKEN_MISSING] = {"invalid_request", "10051", "Invalid request", 400, 401},
 };
 
 const char *oauth_error_name(oauth_error_kind_t kind)
@@ -56,6 +58,16 @@ oauth_error_kind_t oauth_error_from_status(gh_status_t st)
     }
 }
 
+void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
+                      ui_msg_t msg, const char *detail)
+{
+    const char *html = ui_render_error(req->arena, lang, msg, detail);
+    if (html)
+        http_response_html(res, status, html, strlen(html));
+    else
+        http_response_text(res, 500, "internal error");
+}
+
 static void respond_seed(const http_request_t *req, http_response_t *res, const oauth_error_t *err)
 {
     json_t *body = json_pack("{s:{s:s,s:s},s:n}", "error", "code", ERRORS[err->kind].seed_code,
@@ -79,14 +91,17 @@ static void add_bearer_challenge(const http_request_t *req, http_response_t *res
 static void respond_rfc(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
                         const oauth_error_t *err)
 {
-    json_t *body = json_pack("{s:s}", "error", ERRORS[err->kind].name);
-    if (body && err->description)
+    /* RFC 6750 §3.1: a request with no authentication at all gets a bare
+     * challenge and no error code */
+    bool bare = err->kind == OAUTH_ERR_TOKEN_MISSING;
+    json_t *body = bare ? json_object() : json_pack("{s:s}", "error", ERRORS[err->kind].name);
+    if (body && !bare && err->description)
         json_object_set_new(body, "error_description", json_string(err->description));
     int status = ERRORS[err->kind].rfc_status;
-    /* RFC 6749 §5.2: invalid_client is 401 with a challenge only when the
-     * client tried the Authorization header; otherwise 400 would also do, but
-     * 401 is always allowed. */
-    if (err->kind == OAUTH_ERR_INVALID_CLIENT && http_request_header(req, "Authorization"))
+    /* RFC 6749 §5.2: invalid_client is 401, and MUST carry a Basic
+     * challenge when the client tried the Authorization header; a 401
+     * always carries one (RFC 9110 §15.5.2), so it is sent either way. */
+    if (err->kind == OAUTH_ERR_INVALID_CLIENT)
         http_response_header(res, "WWW-Authenticate", "Basic realm=\"gatehouse\"");
     if (site == OAUTH_AT_RESOURCE) {
         if (err->kind == OAUTH_ERR_INVALID_REQUEST)

@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "jose/jose.h"
 #include "store/store.h"
+#include "ui/ui.h"
 
 /* ---- the key ring: the current keyset, reloaded from the store ---- */
 
@@ -61,6 +62,7 @@ typedef enum {
     OAUTH_ERR_TOO_LARGE,
     OAUTH_ERR_SERVER_ERROR,
     OAUTH_ERR_UNAVAILABLE,
+    OAUTH_ERR_TOKEN_MISSING, /* a resource request without any token (RFC 6750 §3.1) */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -82,6 +84,12 @@ const char *oauth_error_name(oauth_error_kind_t kind);
 
 /* The seed 004 code ("10071"). */
 const char *oauth_error_seed_code(oauth_error_kind_t kind);
+
+/* An error page in lang (ui_render_error) with status: where the client or
+ * its redirect URI is not verified, errors are pages, never redirects. A bare
+ * 500 when the page cannot be built. */
+void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
+                      ui_msg_t msg, const char *detail);
 
 /* Maps a store status to the error to answer (UNAVAILABLE → 503, …). */
 oauth_error_kind_t oauth_error_from_status(gh_status_t st);
@@ -145,6 +153,12 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out);
 /* Starts a session for sub (auth_time now) and sets its cookie. */
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
                           int64_t now, store_session_t *out);
+
+/* Ends the request's session: deletes its record (when there is one) and
+ * clears the cookie (Max-Age=0). A store failure is returned and then the
+ * cookie is left alone, so the person is never told they left when they did
+ * not. */
+gh_status_t session_end(const http_request_t *req, http_response_t *res);
 
 /* The CSRF token to put in a form for this browser; sets the CSRF cookie when
  * the browser has none. NULL when out of memory. */
@@ -219,6 +233,27 @@ json_t *introspect_access_answer(const json_t *claims, const char *username);
  * sub (when a user's), iss. A new reference. */
 json_t *introspect_refresh_answer(const store_refresh_t *r, const char *issuer,
                                   const char *username);
+/* ---- sign-in throttling (docs/security.md) ---- */
+
+/* Seconds left at now of the lock a counter is under, or 0: a counter with
+ * limit failures or more (limit > 0) is locked for login_lockout seconds after
+ * its last failure, doubling with each further failure, at most
+ * login_lockout_max. Pure, so that the policy is unit-tested. */
+int64_t throttle_lock_left(const config_server_t *cfg, long limit,
+                           const store_login_attempts_t *counter, int64_t now);
+
+/* Whether username may try a password from the request's address now: *wait
+ * gets 0, or the seconds until it may (the longest lock of its counters).
+ * A store failure is returned as is. */
+gh_status_t throttle_check(const http_request_t *req, const char *username, int64_t now,
+                           int64_t *wait);
+
+/* Counts a wrong password for username from the request's address. */
+void throttle_failure(const http_request_t *req, const char *username, int64_t now);
+
+/* After a right password: clears the account's counter and marks the
+ * (account, address) pair as known. */
+void throttle_success(const http_request_t *req, const char *username, int64_t now);
 
 /* ---- endpoints ---- */
 
@@ -234,5 +269,7 @@ void healthz_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspect */
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
+void logout_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t LOGOUT_PARAMS[];
 
 #endif

@@ -40,17 +40,15 @@ void healthz_handler(http_request_t *req, http_response_t *res)
     http_response_json_raw(res, 200, body, sizeof body - 1);
 }
 
-/* An error found before the handler ran: a page at /auth/authorize (the
- * redirect URI is not verified yet), the configured error body elsewhere. */
+/* An error found before the handler ran: a page at the browser endpoints
+ * /auth/authorize and /auth/logout (no redirect URI is verified yet), the
+ * configured error body elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
                          int page_status, const char *why)
 {
-    if (req->route && req->route->handler == authorize_handler) {
-        const char *html = ui_render_error(req->arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, why);
-        if (html)
-            http_response_html(res, page_status, html, strlen(html));
-        else
-            http_response_text(res, page_status, why);
+    http_handler_fn h = req->route ? req->route->handler : NULL;
+    if (h == authorize_handler || h == logout_handler) {
+        oauth_error_page(req, res, UI_LANG_EN, page_status, UI_MSG_BAD_REQUEST, why);
         return;
     }
     oauth_error_t err = {kind, why};
@@ -90,6 +88,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
     {HTTP_POST, "/oauth2/v1/revoke", revoke_handler, "revoke", PRESENTED_TOKEN_PARAMS},
     {HTTP_POST, "/oauth2/v1/introspect", introspect_handler, "introspect", PRESENTED_TOKEN_PARAMS},
+    {HTTP_GET | HTTP_POST, "/auth/logout", logout_handler, "logout", LOGOUT_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */

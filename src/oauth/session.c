@@ -53,6 +53,18 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     return GH_OK;
 }
 
+gh_status_t session_end(const http_request_t *req, http_response_t *res)
+{
+    store_session_t s;
+    gh_status_t st = session_current(req, &s);
+    if (st == GH_OK)
+        st = store_session_delete(app_of(req)->store, s.digest);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    set_cookie(req, res, SESSION_COOKIE, "", 0);
+    return GH_OK;
+}
+
 static const char *csrf_for(const http_request_t *req, const char *cookie_value)
 {
     char *mac = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);

@@ -3,6 +3,8 @@
  * seed 001 shows the query form) — exactly one of them. The token must be one
  * of our live access tokens (access_token_verify: typ at+jwt, our issuer and
  * audience, not expired, not revoked) and carry the openid scope. */
+#include <strings.h>
+
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
@@ -11,6 +13,13 @@ static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
     err->kind = kind;
     err->description = why;
     return false;
+}
+
+/* Whether an Authorization header uses the Bearer scheme (case-insensitive,
+ * RFC 9110 §11.1), whatever follows. */
+static bool bearer_scheme(const char *auth)
+{
+    return auth && !strncasecmp(auth, "Bearer", 6) && (auth[6] == ' ' || auth[6] == '\0');
 }
 
 /* The one presented token, or NULL with err set. */
@@ -25,13 +34,13 @@ static const char *presented_token(const http_request_t *req, oauth_error_t *err
         return NULL;
     }
     const char *token = header ? header : form ? form : query;
-    if (!token || !*token) {
-        const char *auth = http_request_header(req, "Authorization");
-        fail(err, auth ? OAUTH_ERR_INVALID_TOKEN : OAUTH_ERR_INVALID_REQUEST,
-             auth ? "malformed Authorization header" : "an access token is required");
-        return NULL;
-    }
-    return token;
+    if (token && *token)
+        return token;
+    if (bearer_scheme(http_request_header(req, "Authorization")))
+        fail(err, OAUTH_ERR_INVALID_TOKEN, "malformed Authorization header");
+    else /* none, or another scheme: no authentication we know (RFC 6750 §3.1) */
+        fail(err, OAUTH_ERR_TOKEN_MISSING, "an access token is required");
+    return NULL;
 }
 
 static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err)

@@ -52,6 +52,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "token_endpoint", endpoint(issuer, "/oauth2/v1/token"));
     json_object_set_new(d, "userinfo_endpoint", endpoint(issuer, "/oauth2/v1/userinfo"));
     json_object_set_new(d, "jwks_uri", endpoint(issuer, "/oauth2/v1/keys"));
+    json_object_set_new(d, "end_session_endpoint", endpoint(issuer, "/auth/logout"));
     json_object_set_new(d, "scopes_supported", strings(scopes));
     json_object_set_new(d, "response_types_supported", strings(response_types));
     json_object_set_new(d, "response_modes_supported", strings(response_modes));

@@ -44,6 +44,8 @@
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define LOGIN_COLS "failures, window_start, last_failure, last_success"
+#define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
 
 const char *const PG_SQL[P_COUNT] = {
     [P_MIGRATE_LOCK] = "SELECT pg_advisory_xact_lock($1)",
@@ -109,6 +111,22 @@ const char *const PG_SQL[P_COUNT] = {
                      "ON CONFLICT (jti) DO NOTHING",
     [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = $1 AND expires_at > $2",
     [P_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= $1",
+    [P_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = $1",
+    /* $1 key, $2 now, $3 window; the SET expressions all see the old row, and
+     * a concurrent failure on the same key waits for this one's row lock */
+    [P_LOGIN_FAILURE] =
+        "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES ($1, 1, $2::bigint, $2, 0) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "failures = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
+        "THEN login_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
+        "THEN login_attempts.window_start ELSE $2 END, "
+        "last_failure = $2 RETURNING " LOGIN_COLS,
+    [P_LOGIN_SUCCESS] = "INSERT INTO login_attempts (key, " LOGIN_COLS ") "
+                        "VALUES ($1, 0, 0, 0, $2) "
+                        "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
+                        "last_success = excluded.last_success",
+    [P_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < $1 AND last_success < $1",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -194,7 +212,9 @@ static void purge(pg_store_t *s, int64_t now)
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_REFRESH, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
-        pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
+        st = pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
+    if (st == GH_OK)
+        pq_exec(s, P_PURGE_LOGIN, "purge", NULL, "i", now - KEEP_LOGIN_ROWS);
 }
 
 /* ---- rows ---- */
@@ -648,6 +668,37 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
     return GH_OK;
 }
 
+/* ---- sign-in attempts ---- */
+
+static gh_status_t read_login(pq_t *q, arena_t *a, void *row)
+{
+    store_login_attempts_t r = {0};
+    r.failures = pq_int(q);
+    r.window_start = pq_int(q);
+    r.last_failure = pq_int(q);
+    r.last_success = pq_int(q);
+    *(store_login_attempts_t *)row = r;
+    return GH_OK;
+}
+
+static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
+{
+    return pq_get(SELF(base), P_LOGIN_GET, "login_attempts_get", read_login, NULL, out, "s", key);
+}
+
+static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                     store_login_attempts_t *out)
+{
+    purge(SELF(base), now);
+    return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
+                  key, now, window);
+}
+
+static gh_status_t login_success(store_t *base, const char *key, int64_t now)
+{
+    return pq_exec(SELF(base), P_LOGIN_SUCCESS, "login_success", NULL, "si", key, now);
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -680,4 +731,7 @@ const store_ops_t STORE_PG_OPS = {
     .setting_init = setting_init,
     .jti_revoke = jti_revoke,
     .jti_is_revoked = jti_is_revoked,
+    .login_attempts_get = login_attempts_get,
+    .login_failure_add = login_failure_add,
+    .login_success = login_success,
 };

@@ -55,6 +55,10 @@ typedef enum {
     P_JTI_REVOKE,
     P_JTI_GET,
     P_PURGE_JTI,
+    P_LOGIN_GET,
+    P_LOGIN_FAILURE,
+    P_LOGIN_SUCCESS,
+    P_PURGE_LOGIN,
     P_COUNT
 } pg_query_t;
 

@@ -34,6 +34,8 @@
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define LOGIN_COLS "failures, window_start, last_failure, last_success"
+#define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
 
 const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -89,6 +91,20 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                      "ON CONFLICT (jti) DO NOTHING",
     [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = ? AND expires_at > ?",
     [Q_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= ?",
+    [Q_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = ?",
+    /* ?1 key, ?2 now, ?3 window; the SET expressions all see the old row */
+    [Q_LOGIN_FAILURE] =
+        "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES (?1, 1, ?2, ?2, 0) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "failures = CASE WHEN login_attempts.window_start > ?2 - ?3 "
+        "THEN login_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN login_attempts.window_start > ?2 - ?3 "
+        "THEN login_attempts.window_start ELSE ?2 END, "
+        "last_failure = ?2 RETURNING " LOGIN_COLS,
+    [Q_LOGIN_SUCCESS] = "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES (?, 0, 0, 0, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
+                        "last_success = excluded.last_success",
+    [Q_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < ? AND last_success < ?",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -223,6 +239,8 @@ static void purge(sqlite_store_t *s, int64_t now)
         st = sq_exec(s, Q_PURGE_REFRESH, "purge", "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_JTI, "purge", "i", now);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_LOGIN, "purge", "ii", now - KEEP_LOGIN_ROWS, now - KEEP_LOGIN_ROWS);
     sq_finish(s, "purge", st == GH_OK);
 }
 
@@ -679,6 +697,37 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
     return GH_OK;
 }
 
+/* ---- sign-in attempts ---- */
+
+static gh_status_t read_login(sq_t *q, arena_t *a, void *row)
+{
+    store_login_attempts_t r = {0};
+    r.failures = sq_int(q);
+    r.window_start = sq_int(q);
+    r.last_failure = sq_int(q);
+    r.last_success = sq_int(q);
+    *(store_login_attempts_t *)row = r;
+    return GH_OK;
+}
+
+static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
+{
+    return sq_get(SELF(base), Q_LOGIN_GET, "login_attempts_get", read_login, NULL, out, "s", key);
+}
+
+static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                     store_login_attempts_t *out)
+{
+    purge(SELF(base), now);
+    return sq_get(SELF(base), Q_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
+                  key, now, window);
+}
+
+static gh_status_t login_success(store_t *base, const char *key, int64_t now)
+{
+    return sq_exec(SELF(base), Q_LOGIN_SUCCESS, "login_success", "si", key, now);
+}
+
 const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -711,4 +760,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .setting_init = setting_init,
     .jti_revoke = jti_revoke,
     .jti_is_revoked = jti_is_revoked,
+    .login_attempts_get = login_attempts_get,
+    .login_failure_add = login_failure_add,
+    .login_success = login_success,
 };

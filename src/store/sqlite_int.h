@@ -56,6 +56,10 @@ typedef enum {
     Q_JTI_REVOKE,
     Q_JTI_GET,
     Q_PURGE_JTI,
+    Q_LOGIN_GET,
+    Q_LOGIN_FAILURE,
+    Q_LOGIN_SUCCESS,
+    Q_PURGE_LOGIN,
     Q_COUNT
 } query_t;
 

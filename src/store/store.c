@@ -195,3 +195,19 @@ gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool 
 {
     return s->ops->jti_is_revoked(s, jti, now, revoked);
 }
+
+gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out)
+{
+    return s->ops->login_attempts_get(s, key, out);
+}
+
+gh_status_t store_login_failure_add(store_t *s, const char *key, int64_t now, int64_t window,
+                                    store_login_attempts_t *out)
+{
+    return s->ops->login_failure_add(s, key, now, window, out);
+}
+
+gh_status_t store_login_success(store_t *s, const char *key, int64_t now)
+{
+    return s->ops->login_success(s, key, now);
+}

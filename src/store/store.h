@@ -192,5 +192,25 @@ gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, in
 /* *revoked is true when jti was revoked and its row has not expired at now.
  * One primary-key lookup: it sits on the path of every userinfo call. */
 gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked);
+/* ---- sign-in attempts: counters for throttling (oauth/throttle.c) ---- */
+
+/* One counter. key is an opaque digest chosen by the caller (an account, an
+ * address, or both); times are unix seconds, 0 meaning never. */
+typedef struct {
+    int64_t failures;     /* failures counted in the current window */
+    int64_t window_start; /* time of the window's first failure */
+    int64_t last_failure;
+    int64_t last_success;
+} store_login_attempts_t;
+
+/* The counter of key; NOT_FOUND when nothing was ever counted under it. */
+gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out);
+/* Atomically counts one failure at now: one more when the window that began
+ * at window_start is younger than window seconds, else a new window with one
+ * failure. *out gets the counter as it now is. */
+gh_status_t store_login_failure_add(store_t *s, const char *key, int64_t now, int64_t window,
+                                    store_login_attempts_t *out);
+/* Clears the failures of key and records a success at now. */
+gh_status_t store_login_success(store_t *s, const char *key, int64_t now);
 
 #endif

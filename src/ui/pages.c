@@ -1,4 +1,4 @@
-/* The sign-in, consent, error and information pages.
+/* The sign-in, consent, sign-out, error and information pages.
  *
  * Each page is its template in web/templates, expanded with the page's
  * variables, inside templates/layout.html. Every value from the caller goes
@@ -149,6 +149,24 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"deny", ui_text(lang, TXT_DENY), false},
     };
     return render(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
+                  COUNT(vars));
+}
+
+const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_LOGOUT_HEADING), false},
+        {"lead",
+         p->client_name ? text_html(a, lang, TXT_LOGOUT_LEAD_CLIENT, p->client_name)
+                        : ui_text(lang, TXT_LOGOUT_LEAD),
+         true},
+        {"action", p->action, false},
+        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"submit", ui_text(lang, TXT_SIGN_OUT), false},
+        {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
+    };
+    return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
                   COUNT(vars));
 }
 

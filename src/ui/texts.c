@@ -34,6 +34,16 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_ERROR_HINT] = {"You can close this page and return to the application you came from.",
                         "이 페이지를 닫고 이전 애플리케이션으로 돌아가 주세요."},
     [TXT_INFO_HINT] = {"You can close this page now.", "이제 이 페이지를 닫아도 됩니다."},
+    [TXT_LOGOUT_TITLE] = {"Sign out", "로그아웃"},
+    [TXT_LOGOUT_HEADING] = {"Sign out of Gatehouse?", "Gatehouse에서 로그아웃할까요?"},
+    [TXT_LOGOUT_LEAD] = {"Do you want to sign out of your Gatehouse account?",
+                         "Gatehouse 계정에서 로그아웃하시겠습니까?"},
+    [TXT_LOGOUT_LEAD_CLIENT] = {"{{client}} asks to sign you out of your Gatehouse account.",
+                                "{{client}}에서 Gatehouse 계정 로그아웃을 요청했습니다."},
+    [TXT_SIGN_OUT] = {"Sign out", "로그아웃"},
+    [TXT_LOGOUT_HINT] = {"If you did not ask to sign out, close this page: you stay signed in.",
+                         "로그아웃을 요청하지 않았다면 이 페이지를 닫으세요. 로그인 상태가 "
+                         "유지됩니다."},
 };
 
 typedef struct {

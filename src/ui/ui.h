@@ -1,4 +1,5 @@
-/* Pages the person sees at the authorization server: sign-in, consent, error.
+/* Pages the person sees at the authorization server: sign-in, consent,
+ * sign-out confirmation, error and information.
  *
  * Rendering only: the callers (oauth/) decide what to show; this module turns
  * it into HTML from the templates in web/templates (embedded in the binary),
@@ -72,6 +73,19 @@ typedef struct {
 /* The consent page: one <form method="post"> with the hidden fields and two
  * submit buttons name="decision" value="allow" / value="deny". */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden; /* includes the CSRF token */
+    size_t hidden_count;
+    const char *client_name; /* the application asking to sign out; may be NULL */
+} ui_logout_t;
+
+/* The sign-out confirmation page (RP-initiated logout without a valid
+ * id_token_hint): one <form method="post"> with the hidden fields and one
+ * submit button name="confirm" value="yes". */
+const char *ui_render_logout(arena_t *a, const ui_logout_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place). detail may be NULL. */

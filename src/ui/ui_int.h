@@ -56,6 +56,12 @@ typedef enum {
     TXT_DETAIL,
     TXT_ERROR_HINT,
     TXT_INFO_HINT,
+    TXT_LOGOUT_TITLE,
+    TXT_LOGOUT_HEADING,
+    TXT_LOGOUT_LEAD,
+    TXT_LOGOUT_LEAD_CLIENT, /* holds {{client}} */
+    TXT_SIGN_OUT,
+    TXT_LOGOUT_HINT,
     TXT_COUNT
 } ui_text_t;
 

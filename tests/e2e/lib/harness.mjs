@@ -113,9 +113,11 @@ class Response {
  * request line unchanged (so malformed escapes reach the server). body may be
  * a string or Buffer, an object or URLSearchParams (sent as a form), or an
  * array of chunks (sent with chunked transfer encoding). Redirects are not
- * followed. Resolves to a Response; rejects on network errors and timeouts.
+ * followed. localAddress picks the client's source address (any 127.x.y.z
+ * reaches a loopback server, so a test can be several clients). Resolves to a
+ * Response; rejects on network errors and timeouts.
  */
-export function request(method, url, { headers = {}, body, timeout = REQUEST_TIMEOUT_MS } = {}) {
+export function request(method, url, { headers = {}, body, timeout = REQUEST_TIMEOUT_MS, localAddress } = {}) {
   const u = new URL(url);
   const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const chunks = encodeBody(body, hdrs);
@@ -123,7 +125,7 @@ export function request(method, url, { headers = {}, body, timeout = REQUEST_TIM
   const target = url.slice(url.indexOf(u.host) + u.host.length) || '/';
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, method, path: target, headers: hdrs, agent: false },
+      { host: u.hostname, port: u.port, method, path: target, headers: hdrs, agent: false, localAddress },
       (res) => {
         const parts = [];
         res.on('data', (c) => parts.push(c));
@@ -418,15 +420,17 @@ export class Gatehouse {
         clearTimeout(timer);
         resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
       });
+      p.stdin.on('error', () => {}); // EPIPE when the command exits without reading its input
       p.stdin.end(input ?? '');
     });
   }
 
   /** `client add`; throws unless it exits 0. */
-  async addClient({ id, secret, redirectUris, scope = 'openid profile email', grants = [], isPublic = false }) {
+  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false }) {
     const args = ['client', 'add', '--id', id, '--scope', scope];
     if (secret) args.push('--secret', secret);
     for (const u of [].concat(redirectUris)) args.push('--redirect-uri', u);
+    for (const u of [].concat(postLogoutRedirectUris)) args.push('--post-logout-redirect-uri', u);
     for (const g of grants) args.push('--grant', g);
     if (isPublic) args.push('--public');
     const r = await this.cli(args);
@@ -496,15 +500,16 @@ export class Gatehouse {
    * (redirect = null; response = that page), or when the same kind of form
    * comes back after being posted (a failed login, for instance).
    * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
+   * localAddress: the source address to send from (see request).
    */
-  async authorize(target, { username, password, decision = 'allow', jar = new CookieJar(), maxSteps = 12 } = {}) {
+  async authorize(target, { username, password, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
     let url = typeof target === 'string' ? target : this.authorizeUrl(target);
     let method = 'GET';
     let body;
     const history = [];
     const posted = new Set();
     for (let step = 0; step < maxSteps; step++) {
-      const res = await request(method, url, { headers: jar.headers(), body });
+      const res = await request(method, url, { headers: jar.headers(), body, localAddress });
       jar.take(res);
       const entry = { method, url, status: res.status, form: null };
       history.push(entry);

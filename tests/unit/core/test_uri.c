@@ -1,5 +1,5 @@
 /* Unit tests for uri_is_valid_redirect(): what a client may register as a
- * redirect URI. */
+ * redirect URI; and uri_append_param(), how parameters are added to one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,6 +83,28 @@ static void test_length_limit(void **state)
     assert_false(uri_is_valid_redirect(uri));
 }
 
+static const char *appended(arena_t *a, const char *uri)
+{
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, uri);
+    uri_append_param(&b, "state", "a b&c=d");
+    uri_append_param(&b, "none", NULL);
+    uri_append_param(&b, "iss", "https://x");
+    return buf_cstr(&b);
+}
+
+static void test_append_param(void **state)
+{
+    (void)state;
+    arena_t *a = arena_new(4096);
+    assert_string_equal(appended(a, "https://rp.example/cb"),
+                        "https://rp.example/cb?state=a%20b%26c%3Dd&iss=https%3A%2F%2Fx");
+    assert_string_equal(appended(a, "https://rp.example/cb?k=v"),
+                        "https://rp.example/cb?k=v&state=a%20b%26c%3Dd&iss=https%3A%2F%2Fx");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_refuses_bad_host_and_port),
         cmocka_unit_test(test_refuses_bad_characters),
         cmocka_unit_test(test_length_limit),
+        cmocka_unit_test(test_append_param),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

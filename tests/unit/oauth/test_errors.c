@@ -70,6 +70,7 @@ static void seed_style(void **state)
         {OAUTH_ERR_TOO_LARGE, "10051", "Invalid request", 413},
         {OAUTH_ERR_SERVER_ERROR, "10500", "Internal server error", 500},
         {OAUTH_ERR_UNAVAILABLE, "10503", "Service unavailable", 503},
+        {OAUTH_ERR_TOKEN_MISSING, "10051", "Invalid request", 400},
     };
     fixture_t f;
     setup(&f, ERROR_STYLE_SEED);
@@ -96,12 +97,28 @@ static void rfc_style(void **state)
     j = respond(&f, OAUTH_AT_TOKEN, OAUTH_ERR_INVALID_CLIENT);
     assert_int_equal(f.res.status, 401);
     assert_string_equal(json_string_value(json_object_get(j, "error")), "invalid_client");
+    assert_string_equal(header(&f.res, "WWW-Authenticate"), "Basic realm=\"gatehouse\"");
     j = respond(&f, OAUTH_AT_RESOURCE, OAUTH_ERR_INVALID_TOKEN);
     assert_int_equal(f.res.status, 401);
     assert_string_equal(header(&f.res, "WWW-Authenticate"), "Bearer error=\"invalid_token\"");
     j = respond(&f, OAUTH_AT_RESOURCE, OAUTH_ERR_INSUFFICIENT_SCOPE);
     assert_int_equal(f.res.status, 403);
     assert_string_equal(json_string_value(json_object_get(j, "error")), "insufficient_scope");
+    teardown(&f);
+}
+
+/* RFC 6750 §3.1: no token at all → 401 with a bare challenge, no error code. */
+static void rfc_style_missing_token(void **state)
+{
+    fixture_t f;
+    setup(&f, ERROR_STYLE_RFC6749);
+    json_t *j = respond(&f, OAUTH_AT_RESOURCE, OAUTH_ERR_TOKEN_MISSING);
+    assert_int_equal(f.res.status, 401);
+    assert_string_equal(header(&f.res, "WWW-Authenticate"), "Bearer");
+    assert_int_equal(json_object_size(j), 0);
+    j = respond(&f, OAUTH_AT_RESOURCE, OAUTH_ERR_INVALID_REQUEST);
+    assert_int_equal(f.res.status, 400);
+    assert_string_equal(header(&f.res, "WWW-Authenticate"), "Bearer error=\"invalid_request\"");
     teardown(&f);
 }
 
@@ -120,6 +137,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seed_style),
         cmocka_unit_test(rfc_style),
+        cmocka_unit_test(rfc_style_missing_token),
         cmocka_unit_test(names_and_statuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -692,6 +692,46 @@ static void test_settings(void **state)
     assert_string_equal(value, "first");
 }
 
+/* ---- sign-in attempts ---- */
+
+static void test_login_attempts(void **state)
+{
+    fixture_t *f = *state;
+    const char *key = digest(f);
+    store_login_attempts_t r = {0};
+    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_login_failure_add(f->s, key, T0, 60, &r), GH_OK);
+    assert_int_equal(r.failures, 1);
+    assert_int_equal(r.window_start, T0);
+    assert_int_equal(store_login_failure_add(f->s, key, T0 + 59, 60, &r), GH_OK);
+    assert_int_equal(r.failures, 2);
+    assert_int_equal(r.window_start, T0);
+    assert_int_equal(r.last_failure, T0 + 59);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(r.failures, 2);
+    assert_int_equal(r.last_failure, T0 + 59);
+    assert_int_equal(r.last_success, 0);
+    /* the window is over: a new one starts */
+    assert_int_equal(store_login_failure_add(f->s, key, T0 + 60, 60, &r), GH_OK);
+    assert_int_equal(r.failures, 1);
+    assert_int_equal(r.window_start, T0 + 60);
+    /* a success clears the failures and is remembered */
+    assert_int_equal(store_login_success(f->s, key, T0 + 61), GH_OK);
+    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(r.failures, 0);
+    assert_int_equal(r.last_success, T0 + 61);
+    assert_int_equal(store_login_failure_add(f->s, key, T0 + 62, 60, &r), GH_OK);
+    assert_int_equal(r.failures, 1);
+    assert_int_equal(r.last_success, T0 + 61);
+    /* a success under a new key creates it */
+    const char *other = digest(f);
+    assert_int_equal(store_login_success(f->s, other, T0), GH_OK);
+    assert_int_equal(store_login_attempts_get(f->s, other, &r), GH_OK);
+    assert_int_equal(r.failures, 0);
+    assert_int_equal(r.last_success, T0);
+}
+
 /* ---- concurrency ---- */
 
 typedef struct {
@@ -728,13 +768,11 @@ static void *rotate_refresh(void *p)
     return NULL;
 }
 
-/* Starts RACERS threads on fn at once; returns the index of the one winner
- * after checking every other lost with CONFLICT or NOT_FOUND. */
-static int race(racer_t *r, void *(*fn)(void *))
+/* Starts RACERS threads on fn at once and waits for them all. */
+static void run_racers(racer_t *r, void *(*fn)(void *))
 {
     pthread_t t[RACERS];
     pthread_barrier_t go;
-    int winner = -1, wins = 0;
     assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
     for (int i = 0; i < RACERS; i++) {
         r[i].go = &go;
@@ -743,6 +781,14 @@ static int race(racer_t *r, void *(*fn)(void *))
     for (int i = 0; i < RACERS; i++)
         pthread_join(t[i], NULL);
     pthread_barrier_destroy(&go);
+}
+
+/* Starts RACERS threads on fn at once; returns the index of the one winner
+ * after checking every other lost with CONFLICT or NOT_FOUND. */
+static int race(racer_t *r, void *(*fn)(void *))
+{
+    int winner = -1, wins = 0;
+    run_racers(r, fn);
     for (int i = 0; i < RACERS; i++) {
         if (r[i].st == GH_OK) {
             winner = i;
@@ -793,6 +839,31 @@ static void test_race_refresh_rotate(void **state)
 }
 
 /* ---- reopening ---- */
+
+static void *count_failure(void *arg)
+{
+    racer_t *r = arg;
+    store_login_attempts_t out;
+    pthread_barrier_wait(r->go);
+    r->st = store_login_failure_add(r->s, r->digest, T0, 60, &out);
+    return NULL;
+}
+
+/* Failures counted at once from many threads are all counted. */
+static void test_race_login_failures(void **state)
+{
+    fixture_t *f = *state;
+    racer_t r[RACERS];
+    const char *key = digest(f);
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = key};
+    run_racers(r, count_failure);
+    for (int i = 0; i < RACERS; i++)
+        assert_int_equal(r[i].st, GH_OK);
+    store_login_attempts_t got;
+    assert_int_equal(store_login_attempts_get(f->s, key, &got), GH_OK);
+    assert_int_equal(got.failures, RACERS);
+}
 
 static void test_reopen_keeps_data(void **state)
 {
@@ -893,6 +964,8 @@ int main(void)
         TEST(test_race_refresh_rotate),
         TEST(test_reopen_keeps_data),
         TEST(test_concurrent_first_open),
+        TEST(test_login_attempts),
+        TEST(test_race_login_failures),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

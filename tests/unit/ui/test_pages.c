@@ -320,6 +320,39 @@ static void test_info_page(void **state)
     assert_int_equal(count_of(ko, "<a "), 0);
 }
 
+static const char *logout_page(ui_lang_t lang, const char *client)
+{
+    const ui_logout_t p = {lang, "/auth/logout", HIDDEN, COUNT(HIDDEN), client};
+    return ui_render_logout(arena, &p);
+}
+
+static void test_logout_form(void **state)
+{
+    const char *page = logout_page(UI_LANG_EN, "Demo App");
+    assert_page(page, "en");
+    assert_int_equal(count_of(page, "<form"), 1);
+    const char *form = the_form(page);
+    assert_true(contains(form, "method=\"post\" action=\"/auth/logout\""));
+    assert_int_equal(count_of(form, "type=\"submit\""), 1);
+    assert_int_equal(count_of(form, "<button class=\"button button-primary\" type=\"submit\" "
+                                    "name=\"confirm\" value=\"yes\">Sign out</button>"),
+                     1);
+    assert_hidden_fields(form);
+    assert_true(contains(page, "Demo App asks to sign you out"));
+    assert_true(contains(page, "you stay signed in"));
+}
+
+static void test_logout_korean_and_escaped(void **state)
+{
+    const char *ko = logout_page(UI_LANG_KO, NULL);
+    assert_page(ko, "ko");
+    assert_true(contains(ko, ">로그아웃</button>"));
+    assert_true(contains(ko, "Gatehouse 계정에서 로그아웃하시겠습니까?"));
+    const char *evil = logout_page(UI_LANG_EN, XSS);
+    assert_false(contains(evil, "<script"));
+    assert_true(contains(evil, XSS_ESCAPED));
+}
+
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN),
@@ -359,6 +392,8 @@ int main(void)
         cmocka_unit_test(test_error_detail_escaped),
         cmocka_unit_test(test_info_page),
         cmocka_unit_test(test_out_of_memory_is_all_or_nothing),
+        cmocka_unit_test(test_logout_form),
+        cmocka_unit_test(test_logout_korean_and_escaped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,225 @@
+/* GET|POST /auth/logout: RP-initiated logout (OpenID Connect RP-Initiated
+ * Logout 1.0 §2–3). Ends the login session (its record and its cookie), then
+ * redirects to the client's registered post_logout_redirect_uri with `state`,
+ * or shows the "signed out" page.
+ *
+ * Trust: an id_token_hint counts only when its signature checks with one of
+ * our keys, its typ is our id_token's ("JWT", not an access token) and its
+ * iss is ours; it may have expired (§2). Its aud names the client, and a
+ * client_id sent beside it must be the same. A post_logout_redirect_uri must
+ * be registered byte for byte for that client, otherwise the answer is an
+ * error page, never a redirect. Without a hint for the signed-in person the
+ * logout could be forged by another site (§6, logout CSRF), so the person is
+ * asked first: a CSRF-protected confirmation form posted back here. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/uri.h"
+#include "oauth/oauth_int.h"
+
+typedef struct {
+    const char *id_token_hint, *post_logout_redirect_uri, *state, *client_id, *ui_locales;
+} logout_params_t;
+
+typedef struct {
+    http_request_t *req;
+    http_response_t *res;
+    app_t *app;
+    logout_params_t p;
+    ui_lang_t lang;
+    const char *hint_sub; /* sub of a valid id_token_hint, else NULL */
+    store_client_t client;
+    bool has_client;
+} logout_t;
+
+static const char *param(const http_pairs_t *src, const char *name)
+{
+    const char *v = http_pairs_get(src, name);
+    return v && *v ? v : NULL;
+}
+
+static void read_params(logout_t *l)
+{
+    const http_pairs_t *src = l->req->method == HTTP_POST ? &l->req->form : &l->req->query;
+    l->p = (logout_params_t){.id_token_hint = param(src, "id_token_hint"),
+                             .post_logout_redirect_uri = param(src, "post_logout_redirect_uri"),
+                             .state = param(src, "state"),
+                             .client_id = param(src, "client_id"),
+                             .ui_locales = param(src, "ui_locales")};
+}
+
+static bool refuse(logout_t *l, int status, ui_msg_t msg, const char *detail)
+{
+    oauth_error_page(l->req, l->res, l->lang, status, msg, detail);
+    return false;
+}
+
+static bool server_failed(logout_t *l, gh_status_t st)
+{
+    return refuse(l, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+}
+
+static const char *claim(json_t *claims, const char *name)
+{
+    return json_string_value(json_object_get(claims, name));
+}
+
+/* The id_token_hint, when sent, must be one of our id_tokens. */
+static bool check_hint(logout_t *l)
+{
+    if (!l->p.id_token_hint)
+        return true;
+    json_t *claims = NULL;
+    const char *typ = NULL, *iss = NULL, *aud = NULL, *sub = NULL;
+    if (jose_jwt_verify(keyring_current(l->app->keys), l->req->arena, l->p.id_token_hint, &claims,
+                        &typ) == GH_OK &&
+        typ && !strcmp(typ, "JWT")) {
+        iss = claim(claims, "iss");
+        aud = claim(claims, "aud");
+        sub = claim(claims, "sub");
+    }
+    if (!iss || strcmp(iss, l->app->cfg->issuer) != 0 || !aud || !sub)
+        return refuse(l, 400, UI_MSG_BAD_REQUEST, "id_token_hint is not an ID token of ours");
+    if (l->p.client_id && strcmp(l->p.client_id, aud) != 0)
+        return refuse(l, 400, UI_MSG_BAD_REQUEST, "client_id is not the id_token_hint's audience");
+    l->p.client_id = aud;
+    l->hint_sub = sub;
+    return true;
+}
+
+static bool logout_uri_registered(const store_client_t *c, const char *uri)
+{
+    for (size_t i = 0; i < c->post_logout_redirect_uri_count; i++)
+        if (!strcmp(c->post_logout_redirect_uris[i], uri)) /* exact match */
+            return true;
+    return false;
+}
+
+/* The client named by the hint or client_id, and the URI it may return to. */
+static bool check_client(logout_t *l)
+{
+    if (l->p.client_id) {
+        gh_status_t st = store_client_get(l->app->store, l->req->arena, l->p.client_id, &l->client);
+        if (st == GH_ERR_NOT_FOUND)
+            return refuse(l, 400, UI_MSG_UNKNOWN_CLIENT, NULL);
+        if (st != GH_OK)
+            return server_failed(l, st);
+        l->has_client = true;
+    }
+    const char *uri = l->p.post_logout_redirect_uri;
+    if (uri && !l->has_client)
+        return refuse(l, 400, UI_MSG_BAD_REQUEST,
+                      "post_logout_redirect_uri needs id_token_hint or client_id");
+    if (uri && !logout_uri_registered(&l->client, uri))
+        return refuse(l, 400, UI_MSG_BAD_REDIRECT_URI, NULL);
+    return true;
+}
+
+/* The confirmation form: the request (client resolved) posted back with CSRF. */
+static void confirm_page(logout_t *l)
+{
+    const char *csrf = csrf_token(l->req, l->res);
+    const ui_hidden_t all[] = {
+        {"client_id", l->has_client ? l->client.id : NULL},
+        {"post_logout_redirect_uri", l->p.post_logout_redirect_uri},
+        {"state", l->p.state},
+        {"ui_locales", l->p.ui_locales},
+        {"csrf", csrf},
+    };
+    ui_hidden_t hidden[sizeof all / sizeof all[0]];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i].value)
+            hidden[n++] = all[i];
+    const char *name = NULL;
+    if (l->has_client)
+        name = l->client.name && *l->client.name ? l->client.name : l->client.id;
+    ui_logout_t page = {l->lang, "/auth/logout", hidden, n, name};
+    const char *html = csrf ? ui_render_logout(l->req->arena, &page) : NULL;
+    if (!html) {
+        server_failed(l, GH_ERR_NOMEM);
+        return;
+    }
+    http_response_html(l->res, 200, html, strlen(html));
+}
+
+/* Without a hint for this session: true once the person has confirmed
+ * (a POST of the form with a good CSRF token); otherwise the form or, for a
+ * forged post, an error is answered. */
+static bool confirmed(logout_t *l)
+{
+    if (l->req->method != HTTP_POST || !http_pairs_get(&l->req->form, "confirm")) {
+        confirm_page(l);
+        return false;
+    }
+    if (!csrf_check(l->req))
+        return refuse(l, 403, UI_MSG_FORM_EXPIRED, NULL);
+    return true;
+}
+
+/* Ends the session, then back to the client or the "signed out" page. */
+static void finish(logout_t *l)
+{
+    gh_status_t st = session_end(l->req, l->res);
+    if (st != GH_OK) {
+        server_failed(l, st);
+        return;
+    }
+    log_event(LOG_INFO, "logout", "client_id", l->has_client ? l->client.id : "-", NULL);
+    if (!l->p.post_logout_redirect_uri) {
+        const char *html = ui_render_info(l->req->arena, l->lang, UI_MSG_SIGNED_OUT);
+        if (html)
+            http_response_html(l->res, 200, html, strlen(html));
+        else
+            server_failed(l, GH_ERR_NOMEM);
+        return;
+    }
+    buf_t b;
+    buf_init(&b, l->req->arena);
+    buf_puts(&b, l->p.post_logout_redirect_uri);
+    uri_append_param(&b, "state", l->p.state);
+    const char *location = buf_cstr(&b);
+    if (!location) {
+        server_failed(l, GH_ERR_NOMEM);
+        return;
+    }
+    /* after a POST, 303 makes the browser GET the client's page */
+    http_response_redirect(l->res, l->req->method == HTTP_POST ? 303 : 302, location);
+}
+
+void logout_handler(http_request_t *req, http_response_t *res)
+{
+    logout_t l = {.req = req, .res = res, .app = app_of(req)};
+    read_params(&l);
+    l.lang = ui_lang_pick(l.p.ui_locales, http_request_header(req, "Accept-Language"));
+    if (req->method == HTTP_POST && req->form_malformed) {
+        refuse(&l, 400, UI_MSG_BAD_REQUEST, NULL);
+        return;
+    }
+    if (!check_hint(&l) || !check_client(&l))
+        return;
+    store_session_t session;
+    gh_status_t st = session_current(req, &session);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
+        server_failed(&l, st);
+        return;
+    }
+    /* nothing to end, or the hint names who is signed in: no need to ask */
+    bool ask = st == GH_OK && !(l.hint_sub && !strcmp(l.hint_sub, session.sub));
+    if (ask && !confirmed(&l))
+        return;
+    finish(&l);
+}
+
+/* Declared parameters: repeated or over-long ones are refused (a page). */
+const http_param_spec_t LOGOUT_PARAMS[] = {
+    {"id_token_hint", JOSE_MAX_TOKEN},
+    {"post_logout_redirect_uri", 2048},
+    {"state", 2048},
+    {"client_id", 128},
+    {"ui_locales", 128},
+    {"csrf", 128},
+    {"confirm", 16},
+    {NULL, 0},
+};
