@@ -33,6 +33,8 @@ void config_init(config_t *c)
     c->server.login_failure_window = 900;
     c->server.login_lockout = 30;
     c->server.login_lockout_max = 300;
+    c->server.device_code_ttl = 600;
+    c->server.device_code_interval = 5;
 }
 
 void config_free(config_t *c)
@@ -142,6 +144,10 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->threads, key, value, 256, err, err_len);
     if (!strcmp(key, "max_body"))
         return set_seconds(&s->max_body, key, value, 16L << 20, err, err_len);
+    if (!strcmp(key, "device_code_ttl"))
+        return set_seconds(&s->device_code_ttl, key, value, 3600, err, err_len);
+    if (!strcmp(key, "device_code_interval"))
+        return set_seconds(&s->device_code_interval, key, value, 60, err, err_len);
     return set_login(s, key, value, err, err_len);
 }
 
@@ -219,7 +225,9 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "login_max_failures_account",
                                        "login_failure_window",
                                        "login_lockout",
-                                       "login_lockout_max"};
+                                       "login_lockout_max",
+                                       "device_code_ttl",
+                                       "device_code_interval"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";
         size_t n = strlen(name);

@@ -33,6 +33,10 @@ typedef struct {
     long login_failure_window;       /* seconds a counting window lasts, default 900 */
     long login_lockout;              /* first lock in seconds, default 30; doubles */
     long login_lockout_max;          /* longest lock in seconds, default 300 */
+
+    /* the device authorization grant (RFC 8628) */
+    long device_code_ttl;      /* seconds a device code lives, default 600 */
+    long device_code_interval; /* seconds a device leaves between polls, default 5 */
 } config_server_t;
 
 typedef struct config_entry config_entry_t;

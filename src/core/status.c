@@ -24,6 +24,8 @@ const char *gh_status_str(gh_status_t st)
         return "crypto error";
     case GH_ERR_INTERNAL:
         return "internal error";
+    case GH_ERR_THROTTLED:
+        return "too many attempts";
     }
     return "unknown status";
 }

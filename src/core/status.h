@@ -16,6 +16,7 @@ typedef enum {
     GH_ERR_IO,          /* a file or socket operation failed */
     GH_ERR_CRYPTO,      /* a signature, key or digest operation failed */
     GH_ERR_INTERNAL,    /* a bug or an unexpected library failure */
+    GH_ERR_THROTTLED,   /* refused for now: too many attempts; try again later */
 } gh_status_t;
 
 /* A short English name for the status ("not found"); never NULL. */

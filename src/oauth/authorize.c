@@ -370,61 +370,32 @@ static void store_failed(authz_t *z, gh_status_t st)
     error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
 }
 
-/* While username is locked out from this address: 429 with Retry-After
- * (RFC 6585 §4, RFC 9110 §10.2.3) and the login page saying why. */
-static bool throttled(authz_t *z, const char *username, int64_t now)
+/* A sign-in refused by the throttle: 429 with Retry-After and the login page
+ * saying why. */
+static void throttled_page(authz_t *z, int64_t retry_after, const char *username)
 {
-    int64_t wait = 0;
-    gh_status_t st = throttle_check(z->req, username, now, &wait);
-    if (st != GH_OK) {
-        store_failed(z, st);
-        return true;
-    }
-    if (wait == 0)
-        return false;
-    const char *seconds = arena_printf(z->req->arena, "%lld", (long long)wait);
-    if (seconds)
-        http_response_header(z->res, "Retry-After", seconds);
-    metrics_add(METRIC_LOGINS_THROTTLED, 1);
-    log_event(LOG_INFO, "login_throttled", "client_id", z->client.id, NULL);
+    session_retry_after(z->req, z->res, retry_after);
     login_page(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username);
-    return true;
 }
 
 static void on_login(authz_t *z)
 {
-    const char *username = http_pairs_get(&z->req->form, "username");
-    const char *password = http_pairs_get(&z->req->form, "password");
-    if (!username || !password || !*username) {
-        login_page(z, 400, UI_MSG_BAD_CREDENTIALS, username);
-        return;
-    }
-    int64_t now = clock_now();
-    if (throttled(z, username, now))
-        return;
-    store_user_t user;
-    gh_status_t st = store_user_find(z->app->store, z->req->arena, username, &user);
-    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
-        store_failed(z, st);
-        return;
-    }
-    /* unknown users cost a verification too, so timing does not tell them apart */
-    const char *hash = st == GH_OK ? user.password_hash : z->app->dummy_password_hash;
-    if (!secret_password_verify(hash, password) || st != GH_OK) {
-        throttle_failure(z->req, username, now);
-        metrics_add(METRIC_LOGINS_FAILED, 1);
-        log_event(LOG_INFO, "login_failed", "client_id", z->client.id, NULL);
-        login_page(z, 401, UI_MSG_BAD_CREDENTIALS, username);
-        return;
-    }
-    throttle_success(z->req, username, now);
     store_session_t session;
-    st = session_start(z->req, z->res, user.sub, now, &session);
+    int64_t retry_after = 0;
+    gh_status_t st = session_login(z->req, z->res, z->client.id, &session, &retry_after);
+    const char *username = http_pairs_get(&z->req->form, "username");
+    if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
+        login_page(z, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS, username);
+        return;
+    }
+    if (st == GH_ERR_THROTTLED) {
+        throttled_page(z, retry_after, username);
+        return;
+    }
     if (st != GH_OK) {
         store_failed(z, st);
         return;
     }
-    metrics_add(METRIC_LOGINS_OK, 1);
     continue_signed_in(z, &session);
 }
 

@@ -12,6 +12,7 @@ static const struct {
     const char *seed_message; /* seed 004 message */
     int seed_status;
     int rfc_status;
+    bool rfc_always; /* RFC 6749 §5.2 shape in both styles (RFC 8628 §3.5) */
 } ERRORS[] = {
     [OAUTH_ERR_INVALID_REQUEST] = {"invalid_request", "10051", "Invalid request", 400, 400},
     [OAUTH_ERR_INVALID_GRANT] = {"invalid_grant", "10051", "Invalid request", 400, 400},
@@ -24,7 +25,7 @@ static const struct {
     [OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE] = {"unsupported_response_type", "10051",
                                              "Invalid request", 400, 400},
     [OAUTH_ERR_INVALID_SCOPE] = {"invalid_scope", "10071", "Invalid oauth2 scope", 400, 400},
-    [OAUTH_ERR_ACCESS_DENIED] = {"access_denied", "10051", "Invalid request", 400, 403},
+    [OAUTH_ERR_ACCESS_DENIED] = {"access_denied", "10051", "Invalid request", 400, 400, true},
     [OAUTH_ERR_INVALID_TOKEN] = {"invalid_token", "10075", "Invalid oauth2 token", 400, 401},
     [OAUTH_ERR_INSUFFICIENT_SCOPE] = {"insufficient_scope", "10074", "Insufficient oauth2 scope",
                                       400, 403},
@@ -32,6 +33,10 @@ static const struct {
     [OAUTH_ERR_SERVER_ERROR] = {"server_error", "10500", "Internal server error", 500, 500},
     [OAUTH_ERR_UNAVAILABLE] = {"temporarily_unavailable", "10503", "Service unavailable", 503, 503},
     [OAUTH_ERR_TOKEN_MISSING] = {"invalid_request", "10051", "Invalid request", 400, 401},
+    [OAUTH_ERR_AUTHORIZATION_PENDING] = {"authorization_pending", "10051", "Invalid request", 400,
+                                         400, true},
+    [OAUTH_ERR_SLOW_DOWN] = {"slow_down", "10051", "Invalid request", 400, 400, true},
+    [OAUTH_ERR_EXPIRED_TOKEN] = {"expired_token", "10051", "Invalid request", 400, 400, true},
 };
 
 const char *oauth_error_name(oauth_error_kind_t kind)
@@ -115,7 +120,7 @@ static void respond_rfc(const http_request_t *req, http_response_t *res, oauth_e
 void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
                          const oauth_error_t *err)
 {
-    if (app_of(req)->cfg->error_style == ERROR_STYLE_RFC6749)
+    if (app_of(req)->cfg->error_style == ERROR_STYLE_RFC6749 || ERRORS[err->kind].rfc_always)
         respond_rfc(req, res, site, err);
     else
         respond_seed(req, res, err);

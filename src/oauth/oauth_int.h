@@ -62,7 +62,10 @@ typedef enum {
     OAUTH_ERR_TOO_LARGE,
     OAUTH_ERR_SERVER_ERROR,
     OAUTH_ERR_UNAVAILABLE,
-    OAUTH_ERR_TOKEN_MISSING, /* a resource request without any token (RFC 6750 §3.1) */
+    OAUTH_ERR_TOKEN_MISSING,         /* a resource request without any token (RFC 6750 §3.1) */
+    OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
+    OAUTH_ERR_SLOW_DOWN,
+    OAUTH_ERR_EXPIRED_TOKEN,
 } oauth_error_kind_t;
 
 typedef struct {
@@ -75,7 +78,10 @@ typedef struct {
 typedef enum { OAUTH_AT_TOKEN, OAUTH_AT_RESOURCE } oauth_error_site_t;
 
 /* Writes the error in the configured style: seed 004
- * {"error":{"code","message"},"payload":null} or RFC 6749 §5.2 / RFC 6750 §3. */
+ * {"error":{"code","message"},"payload":null} or RFC 6749 §5.2 / RFC 6750 §3.
+ * The device flow's polling answers (authorization_pending, slow_down,
+ * expired_token, access_denied) are RFC 6749 §5.2 in both styles, since
+ * standard device clients read their `error` member (RFC 8628 §3.5). */
 void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_error_site_t site,
                          const oauth_error_t *err);
 
@@ -160,12 +166,29 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
  * not. */
 gh_status_t session_end(const http_request_t *req, http_response_t *res);
 
+/* Checks the posted username and password and starts a session (an unknown
+ * username costs one password verification too, so timing does not tell them
+ * apart), under the sign-in throttle (docs/security.md). GH_ERR_INVALID when
+ * a field is missing; GH_ERR_NOT_FOUND for wrong credentials (counted, and
+ * logged with client_id, which may be NULL); GH_ERR_THROTTLED with
+ * *retry_after seconds when too many attempts failed; a store status
+ * otherwise. */
+gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
+                          store_session_t *out, int64_t *retry_after);
+
+/* Adds Retry-After: seconds to a throttled answer. */
+void session_retry_after(const http_request_t *req, http_response_t *res, int64_t seconds);
+
 /* The CSRF token to put in a form for this browser; sets the CSRF cookie when
  * the browser has none. NULL when out of memory. */
 const char *csrf_token(const http_request_t *req, http_response_t *res);
 
 /* True when the posted csrf field matches this browser's cookie. */
 bool csrf_check(const http_request_t *req);
+
+/* Answers with a rendered page, or a plain 500 when html is NULL (the arena
+ * ran out while rendering). */
+void page_respond(http_response_t *res, int status, const char *html);
 
 /* ---- tokens ---- */
 
@@ -255,6 +278,23 @@ void throttle_failure(const http_request_t *req, const char *username, int64_t n
  * (account, address) pair as known. */
 void throttle_success(const http_request_t *req, const char *username, int64_t now);
 
+/* ---- device flow user codes (RFC 8628 §6.1) ---- */
+
+#define USER_CODE_LEN 8         /* letters */
+#define USER_CODE_DISPLAY_LEN 9 /* "XXXX-XXXX" */
+
+/* A new random user code in its display form, "XXXX-XXXX": eight letters
+ * of BCDFGHJKLMNPQRSTVWXZ. GH_ERR_CRYPTO when the CSPRNG fails. */
+gh_status_t user_code_new(char out[USER_CODE_DISPLAY_LEN + 1]);
+
+/* What a person typed, as the eight upper-case letters: case, dashes and
+ * spaces do not matter. GH_ERR_INVALID for anything else (other characters,
+ * a wrong number of letters, over 64 characters). */
+gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
+
+/* The digest the store keeps of a normalised user code. */
+void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
+
 /* ---- endpoints ---- */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
@@ -271,5 +311,13 @@ void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t LOGOUT_PARAMS[];
+
+/* The device authorization grant (RFC 8628): the endpoint the device calls,
+ * and the page where the person enters the user code. */
+#define DEVICE_PAGE_PATH "/auth/device" /* the verification_uri */
+void device_authorize_handler(http_request_t *req, http_response_t *res);
+void device_page_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t DEVICE_AUTHORIZE_PARAMS[];
+extern const http_param_spec_t DEVICE_PAGE_PARAMS[];
 
 #endif

@@ -41,13 +41,13 @@ void healthz_handler(http_request_t *req, http_response_t *res)
 }
 
 /* An error found before the handler ran: a page at the browser endpoints
- * /auth/authorize and /auth/logout (no redirect URI is verified yet), the
- * configured error body elsewhere. */
+ * /auth/authorize, /auth/logout and /auth/device (no redirect URI is verified
+ * yet), the configured error body elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
                          int page_status, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
-    if (h == authorize_handler || h == logout_handler) {
+    if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
         oauth_error_page(req, res, UI_LANG_EN, page_status, UI_MSG_BAD_REQUEST, why);
         return;
     }
@@ -89,6 +89,9 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, "/oauth2/v1/revoke", revoke_handler, "revoke", PRESENTED_TOKEN_PARAMS},
     {HTTP_POST, "/oauth2/v1/introspect", introspect_handler, "introspect", PRESENTED_TOKEN_PARAMS},
     {HTTP_GET | HTTP_POST, "/auth/logout", logout_handler, "logout", LOGOUT_PARAMS},
+    {HTTP_POST, "/oauth2/v1/device/authorize", device_authorize_handler, "device_authorize",
+     DEVICE_AUTHORIZE_PARAMS},
+    {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */

@@ -1,4 +1,4 @@
-/* Login sessions and CSRF protection for the pages.
+/* Login sessions, sign-in and CSRF protection for the pages.
  *
  * A session is a random 256-bit id in an HttpOnly, SameSite=Lax cookie; the
  * store holds only its SHA-256 digest. CSRF tokens are a double submit bound
@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
+#include "core/metrics.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
@@ -65,6 +67,42 @@ gh_status_t session_end(const http_request_t *req, http_response_t *res)
     return GH_OK;
 }
 
+gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
+                          store_session_t *out, int64_t *retry_after)
+{
+    app_t *app = app_of(req);
+    const char *username = http_pairs_get(&req->form, "username");
+    const char *password = http_pairs_get(&req->form, "password");
+    if (!username || !password || !*username)
+        return GH_ERR_INVALID;
+    int64_t now = clock_now();
+    gh_status_t st = throttle_check(req, username, now, retry_after);
+    if (st != GH_OK)
+        return st;
+    if (*retry_after > 0) {
+        metrics_add(METRIC_LOGINS_THROTTLED, 1);
+        log_event(LOG_INFO, "login_throttled", "client_id", client_id, NULL);
+        return GH_ERR_THROTTLED;
+    }
+    store_user_t user;
+    st = store_user_find(app->store, req->arena, username, &user);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    /* unknown users cost a verification too, so timing does not tell them apart */
+    const char *hash = st == GH_OK ? user.password_hash : app->dummy_password_hash;
+    if (!secret_password_verify(hash, password) || st != GH_OK) {
+        throttle_failure(req, username, now);
+        metrics_add(METRIC_LOGINS_FAILED, 1);
+        log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);
+        return GH_ERR_NOT_FOUND;
+    }
+    throttle_success(req, username, now);
+    st = session_start(req, res, user.sub, now, out);
+    if (st == GH_OK)
+        metrics_add(METRIC_LOGINS_OK, 1);
+    return st;
+}
+
 static const char *csrf_for(const http_request_t *req, const char *cookie_value)
 {
     char *mac = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);
@@ -93,4 +131,20 @@ bool csrf_check(const http_request_t *req)
     if (!cookie || strlen(cookie) != 43 || !posted)
         return false;
     return secret_equal_str(csrf_for(req, cookie), posted);
+}
+
+void page_respond(http_response_t *res, int status, const char *html)
+{
+    if (!html) {
+        http_response_text(res, 500, "internal error");
+        return;
+    }
+    http_response_html(res, status, html, strlen(html));
+}
+
+void session_retry_after(const http_request_t *req, http_response_t *res, int64_t seconds)
+{
+    const char *value = arena_printf(req->arena, "%lld", (long long)seconds);
+    if (value) /* RFC 6585 §4, RFC 9110 §10.2.3 */
+        http_response_header(res, "Retry-After", value);
 }

@@ -43,6 +43,30 @@ static bool has_scope(arena_t *a, const char *scope, const char *item)
     return scope_parse(a, scope, &l) == GH_OK && scope_has(&l, item);
 }
 
+/* A user grant's first refresh token, in a new family, when the client may
+ * refresh; g->refresh_token gets the value to hand out. */
+static bool start_refresh(http_request_t *req, token_grant_t *g, const char *family,
+                          oauth_error_t *err)
+{
+    if (!(g->client->grants & STORE_GRANT_REFRESH_TOKEN))
+        return true;
+    app_t *app = app_of(req);
+    const char *digest = NULL;
+    int64_t now = clock_now();
+    if (token_mint_refresh(req->arena, &g->refresh_token, &digest) != GH_OK)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    store_refresh_t r = {.digest = digest,
+                         .family = family,
+                         .client_id = g->client->id,
+                         .sub = g->sub,
+                         .scope = g->scope,
+                         .auth_time = g->auth_time,
+                         .issued_at = now,
+                         .expires_at = now + app->cfg->refresh_token_ttl};
+    gh_status_t st = store_refresh_put(app->store, &r);
+    return st == GH_OK || fail(err, oauth_error_from_status(st), NULL);
+}
+
 static bool code_matches(const http_request_t *req, const store_code_t *code,
                          const store_client_t *client, oauth_error_t *err)
 {
@@ -92,23 +116,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .nonce = code.nonce,
                        .auth_time = code.auth_time,
                        .id_token = has_scope(req->arena, code.scope, "openid")};
-    if (client->grants & STORE_GRANT_REFRESH_TOKEN) {
-        const char *digest_rt = NULL;
-        int64_t now = clock_now();
-        if (token_mint_refresh(req->arena, &g.refresh_token, &digest_rt) != GH_OK)
-            return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-        store_refresh_t r = {.digest = digest_rt,
-                             .family = family,
-                             .client_id = client->id,
-                             .sub = code.sub,
-                             .scope = code.scope,
-                             .auth_time = code.auth_time,
-                             .issued_at = now,
-                             .expires_at = now + app->cfg->refresh_token_ttl};
-        st = store_refresh_put(app->store, &r);
-        if (st != GH_OK)
-            return fail(err, oauth_error_from_status(st), NULL);
-    }
+    if (!start_refresh(req, &g, family, err))
+        return false;
     token_respond(req, res, &g);
     return true;
 }
@@ -181,6 +190,65 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     return true;
 }
 
+/* Why a poll gets no tokens yet, or true when the person approved (RFC 8628 §3.5). */
+static bool device_ready(const store_device_t *d, bool slow_down, int64_t now, oauth_error_t *err)
+{
+    if (d->expires_at <= now)
+        return fail(err, OAUTH_ERR_EXPIRED_TOKEN, "the device code has expired");
+    switch (d->state) {
+    case STORE_DEVICE_APPROVED:
+        return true;
+    case STORE_DEVICE_DENIED:
+        return fail(err, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
+    case STORE_DEVICE_REDEEMED:
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
+    default:
+        return slow_down ? fail(err, OAUTH_ERR_SLOW_DOWN, "polling too fast: wait 5 s more")
+                         : fail(err, OAUTH_ERR_AUTHORIZATION_PENDING, "waiting for the user");
+    }
+}
+
+/* RFC 8628 §3.4: the device polls with its device_code until the person has
+ * answered; the code gives tokens once (the store redeems it atomically). */
+static bool grant_device_code(http_request_t *req, http_response_t *res, store_client_t *client,
+                              oauth_error_t *err)
+{
+    app_t *app = app_of(req);
+    const char *value = http_pairs_get(&req->form, "device_code");
+    if (!value || !*value)
+        return fail(err, OAUTH_ERR_INVALID_REQUEST, "device_code is required");
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    secret_sha256_hex(value, strlen(value), digest);
+    store_device_t d;
+    bool slow_down = false;
+    int64_t now = clock_now();
+    gh_status_t st =
+        store_device_poll(app->store, req->arena, digest, client->id, now, &d, &slow_down);
+    if (st == GH_ERR_NOT_FOUND)
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code is invalid");
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    if (!device_ready(&d, slow_down, now, err))
+        return false;
+    st = store_device_redeem(app->store, digest);
+    if (st == GH_ERR_CONFLICT)
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    const char *family = secret_hex_id(req->arena, 16);
+    if (!family)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    token_grant_t g = {.client = client,
+                       .sub = d.sub,
+                       .scope = d.scope,
+                       .auth_time = d.auth_time,
+                       .id_token = has_scope(req->arena, d.scope, "openid")};
+    if (!start_refresh(req, &g, family, err))
+        return false;
+    token_respond(req, res, &g);
+    return true;
+}
+
 static const struct {
     const char *name;
     unsigned grant;
@@ -189,6 +257,7 @@ static const struct {
     {"authorization_code", STORE_GRANT_AUTHORIZATION_CODE, grant_authorization_code},
     {"refresh_token", STORE_GRANT_REFRESH_TOKEN, grant_refresh_token},
     {"client_credentials", STORE_GRANT_CLIENT_CREDENTIALS, grant_client_credentials},
+    {"urn:ietf:params:oauth:grant-type:device_code", STORE_GRANT_DEVICE_CODE, grant_device_code},
 };
 
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
@@ -220,7 +289,9 @@ void token_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t TOKEN_PARAMS[] = {
-    {"grant_type", 128},    {"code", 256},          {"redirect_uri", 2048},
-    {"client_id", 128},     {"client_secret", 512}, {"code_verifier", 128},
-    {"refresh_token", 256}, {"scope", 1024},        {NULL, 0},
+    {"grant_type", 128},    {"code", 256},
+    {"redirect_uri", 2048}, {"client_id", 128},
+    {"client_secret", 512}, {"code_verifier", 128},
+    {"refresh_token", 256}, {"scope", 1024},
+    {"device_code", 256},   {NULL, 0},
 };

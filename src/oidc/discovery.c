@@ -32,7 +32,8 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     static const char *const response_types[] = {"code", NULL};
     static const char *const response_modes[] = {"query", NULL};
     static const char *const grants[] = {"authorization_code", "refresh_token",
-                                         "client_credentials", NULL};
+                                         "client_credentials",
+                                         "urn:ietf:params:oauth:grant-type:device_code", NULL};
     static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post", "none",
                                                NULL};
     /* introspection is for confidential clients only */
@@ -53,6 +54,8 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "userinfo_endpoint", endpoint(issuer, "/oauth2/v1/userinfo"));
     json_object_set_new(d, "jwks_uri", endpoint(issuer, "/oauth2/v1/keys"));
     json_object_set_new(d, "end_session_endpoint", endpoint(issuer, "/auth/logout"));
+    json_object_set_new(d, "device_authorization_endpoint",
+                        endpoint(issuer, "/oauth2/v1/device/authorize")); /* RFC 8628 §4 */
     json_object_set_new(d, "scopes_supported", strings(scopes));
     json_object_set_new(d, "response_types_supported", strings(response_types));
     json_object_set_new(d, "response_modes_supported", strings(response_modes));

@@ -46,6 +46,10 @@
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
 #define LOGIN_COLS "failures, window_start, last_failure, last_success"
 #define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
+#define DEVICE_COLS                                                                                \
+    "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
+    "last_poll, expires_at"
+#define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
 
 const char *const PG_SQL[P_COUNT] = {
     [P_MIGRATE_LOCK] = "SELECT pg_advisory_xact_lock($1)",
@@ -127,6 +131,32 @@ const char *const PG_SQL[P_COUNT] = {
                         "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                         "last_success = excluded.last_success",
     [P_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < $1 AND last_success < $1",
+    [P_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
+                     "poll_interval, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    [P_DEVICE_FIND] = "SELECT " DEVICE_COLS " FROM device_codes "
+                      "WHERE user_code_digest = $1 AND expires_at > $2",
+    [P_DEVICE_DECIDE] = "UPDATE device_codes SET state = $1, sub = $2, auth_time = $3 "
+                        "WHERE user_code_digest = $4 AND state = 0 AND expires_at > $5",
+    [P_DEVICE_STATE] = "SELECT state FROM device_codes "
+                       "WHERE user_code_digest = $1 AND expires_at > $2",
+    [P_DEVICE_LOCK] = "SELECT " DEVICE_COLS " FROM device_codes "
+                      "WHERE digest = $1 AND client_id = $2 FOR UPDATE",
+    [P_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = $1, last_poll = $2 "
+                        "WHERE digest = $3",
+    [P_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = $1 AND state = 1",
+    [P_DEVICE_ATTEMPTS_GET] = "SELECT failures FROM device_attempts "
+                              "WHERE throttle_key = $1 AND window_start > $2",
+    /* $1 key, $2 now, $3 now - window; the window restarts once it is over */
+    [P_DEVICE_ATTEMPTS_ADD] =
+        "INSERT INTO device_attempts (throttle_key, window_start, failures) VALUES ($1, $2, 1) "
+        "ON CONFLICT (throttle_key) DO UPDATE SET "
+        "failures = CASE WHEN device_attempts.window_start > $3::bigint "
+        "THEN device_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN device_attempts.window_start > $3::bigint "
+        "THEN device_attempts.window_start ELSE excluded.window_start END "
+        "RETURNING failures",
+    [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
+    [P_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < $1",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -214,7 +244,11 @@ static void purge(pg_store_t *s, int64_t now)
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
     if (st == GH_OK)
-        pq_exec(s, P_PURGE_LOGIN, "purge", NULL, "i", now - KEEP_LOGIN_ROWS);
+        st = pq_exec(s, P_PURGE_LOGIN, "purge", NULL, "i", now - KEEP_LOGIN_ROWS);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_DEVICE, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        pq_exec(s, P_PURGE_DEVICE_ATTEMPTS, "purge", NULL, "i", now - ATTEMPTS_KEEP);
 }
 
 /* ---- rows ---- */
@@ -372,6 +406,31 @@ static gh_status_t read_refresh_state(pq_t *q, arena_t *a, void *row)
     if (st == GH_OK)
         *(refresh_state_t *)row = r;
     return st;
+}
+
+static gh_status_t read_device(pq_t *q, arena_t *a, void *row)
+{
+    store_device_t d = {0};
+    d.digest = pq_text(q, a);
+    d.user_code_digest = pq_text(q, a);
+    d.client_id = pq_text(q, a);
+    d.scope = pq_text(q, a);
+    d.state = (store_device_state_t)pq_int(q);
+    d.sub = pq_text(q, a);
+    d.auth_time = pq_int(q);
+    d.interval = pq_int(q);
+    d.last_poll = pq_int(q);
+    d.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_device_t *)row = d;
+    return st;
+}
+
+static gh_status_t read_int(pq_t *q, arena_t *a, void *row)
+{
+    *(int64_t *)row = pq_int(q);
+    return GH_OK;
 }
 
 static gh_status_t read_key(pq_t *q, arena_t *a, void *row)
@@ -699,6 +758,91 @@ static gh_status_t login_success(store_t *base, const char *key, int64_t now)
     return pq_exec(SELF(base), P_LOGIN_SUCCESS, "login_success", NULL, "si", key, now);
 }
 
+/* ---- device authorizations (RFC 8628) ---- */
+
+static gh_status_t device_put(store_t *base, const store_device_t *d)
+{
+    return pq_exec(SELF(base), P_DEVICE_PUT, "device_put", NULL, "ssssii", d->digest,
+                   d->user_code_digest, d->client_id, d->scope, d->interval, d->expires_at);
+}
+
+static gh_status_t device_find(store_t *base, arena_t *a, const char *user_code_digest, int64_t now,
+                               store_device_t *out)
+{
+    return pq_get(SELF(base), P_DEVICE_FIND, "device_find", read_device, a, out, "si",
+                  user_code_digest, now);
+}
+
+/* One atomic UPDATE of a pending, live authorization; when it touched
+ * nothing, a live one was decided before (CONFLICT), else NOT_FOUND. */
+static gh_status_t device_decide(store_t *base, const char *user_code_digest, int64_t now,
+                                 bool approve, const char *sub, int64_t auth_time)
+{
+    pg_store_t *s = SELF(base);
+    int64_t state = 0;
+    int n = 0;
+    gh_status_t st = pq_exec(s, P_DEVICE_DECIDE, "device_decide", &n, "isisi",
+                             (int64_t)(approve ? STORE_DEVICE_APPROVED : STORE_DEVICE_DENIED), sub,
+                             auth_time, user_code_digest, now);
+    if (st != GH_OK || n > 0)
+        return st;
+    st = pq_get(s, P_DEVICE_STATE, "device_decide", read_int, NULL, &state, "si", user_code_digest,
+                now);
+    return st == GH_OK ? GH_ERR_CONFLICT : st;
+}
+
+/* The row is locked (SELECT … FOR UPDATE) from reading its last poll to
+ * writing the new one, so concurrent polls are counted one after another. */
+static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                               int64_t now, store_device_t *out, bool *slow_down)
+{
+    pg_store_t *s = SELF(base);
+    store_device_t d;
+    bool slow = false;
+    purge(s, now);
+    gh_status_t st = pq_script(s, "device_poll", "BEGIN");
+    if (st != GH_OK)
+        return st;
+    st = pq_get(s, P_DEVICE_LOCK, "device_poll", read_device, a, &d, "ss", digest, client_id);
+    if (st == GH_OK) {
+        slow = store_device_polled(&d, now);
+        st = pq_exec(s, P_DEVICE_POLLED, "device_poll", NULL, "iis", d.interval, now, digest);
+    }
+    gh_status_t end = pq_script(s, "device_poll", st == GH_OK ? "COMMIT" : "ROLLBACK");
+    if (st == GH_OK && end == GH_OK) {
+        *out = d;
+        *slow_down = slow;
+    }
+    return st == GH_OK ? end : st;
+}
+
+static gh_status_t device_redeem(store_t *base, const char *digest)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_DEVICE_REDEEM, "device_redeem", &n, "s", digest);
+    return st == GH_OK && n == 0 ? GH_ERR_CONFLICT : st;
+}
+
+static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    int64_t n = 0;
+    gh_status_t st = pq_get(SELF(base), P_DEVICE_ATTEMPTS_GET, "device_attempts_get", read_int,
+                            NULL, &n, "si", key, now - window);
+    if (st == GH_ERR_NOT_FOUND)
+        st = GH_OK;
+    if (st == GH_OK)
+        *failures = n;
+    return st;
+}
+
+static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    return pq_get(SELF(base), P_DEVICE_ATTEMPTS_ADD, "device_attempts_add", read_int, NULL,
+                  failures, "sii", key, now, now - window);
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -734,4 +878,11 @@ const store_ops_t STORE_PG_OPS = {
     .login_attempts_get = login_attempts_get,
     .login_failure_add = login_failure_add,
     .login_success = login_success,
+    .device_put = device_put,
+    .device_find = device_find,
+    .device_decide = device_decide,
+    .device_poll = device_poll,
+    .device_redeem = device_redeem,
+    .device_attempts_get = device_attempts_get,
+    .device_attempts_add = device_attempts_add,
 };

@@ -36,6 +36,10 @@
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
 #define LOGIN_COLS "failures, window_start, last_failure, last_success"
 #define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
+#define DEVICE_COLS                                                                                \
+    "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
+    "last_poll, expires_at"
+#define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
 
 const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -105,6 +109,29 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                         "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                         "last_success = excluded.last_success",
     [Q_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < ? AND last_success < ?",
+    [Q_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
+                     "poll_interval, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    [Q_DEVICE_FIND] = "SELECT " DEVICE_COLS " FROM device_codes "
+                      "WHERE user_code_digest = ? AND expires_at > ?",
+    [Q_DEVICE_STATE] = "SELECT state FROM device_codes "
+                       "WHERE user_code_digest = ? AND expires_at > ?",
+    [Q_DEVICE_FIND_POLL] = "SELECT " DEVICE_COLS " FROM device_codes "
+                           "WHERE digest = ? AND client_id = ?",
+    [Q_DEVICE_DECIDE] = "UPDATE device_codes SET state = ?, sub = ?, auth_time = ? "
+                        "WHERE user_code_digest = ? AND state = 0",
+    [Q_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = ?, last_poll = ? WHERE digest = ?",
+    [Q_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = ? AND state = 1",
+    [Q_DEVICE_ATTEMPTS_GET] = "SELECT failures FROM device_attempts "
+                              "WHERE throttle_key = ? AND window_start > ?",
+    [Q_DEVICE_ATTEMPTS_ADD] =
+        "INSERT INTO device_attempts (throttle_key, window_start, failures) VALUES (?, ?, 1) "
+        "ON CONFLICT (throttle_key) DO UPDATE SET "
+        "failures = CASE WHEN device_attempts.window_start > ? "
+        "THEN device_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN device_attempts.window_start > ? "
+        "THEN device_attempts.window_start ELSE excluded.window_start END",
+    [Q_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < ?",
+    [Q_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < ?",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -241,6 +268,10 @@ static void purge(sqlite_store_t *s, int64_t now)
         st = sq_exec(s, Q_PURGE_JTI, "purge", "i", now);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_LOGIN, "purge", "ii", now - KEEP_LOGIN_ROWS, now - KEEP_LOGIN_ROWS);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_DEVICE, "purge", "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = sq_exec(s, Q_PURGE_DEVICE_ATTEMPTS, "purge", "i", now - ATTEMPTS_KEEP);
     sq_finish(s, "purge", st == GH_OK);
 }
 
@@ -395,6 +426,25 @@ static gh_status_t read_refresh_row(sq_t *q, arena_t *a, void *row)
         r->used = sq_int(q) != 0;
         r->revoked = sq_int(q) != 0;
     }
+    return st;
+}
+
+static gh_status_t read_device(sq_t *q, arena_t *a, void *row)
+{
+    store_device_t d = {0};
+    d.digest = sq_text(q, a);
+    d.user_code_digest = sq_text(q, a);
+    d.client_id = sq_text(q, a);
+    d.scope = sq_text(q, a);
+    d.state = (store_device_state_t)sq_int(q);
+    d.sub = sq_text(q, a);
+    d.auth_time = sq_int(q);
+    d.interval = sq_int(q);
+    d.last_poll = sq_int(q);
+    d.expires_at = sq_int(q);
+    gh_status_t st = sq_row_status(q);
+    if (st == GH_OK)
+        *(store_device_t *)row = d;
     return st;
 }
 
@@ -728,6 +778,106 @@ static gh_status_t login_success(store_t *base, const char *key, int64_t now)
     return sq_exec(SELF(base), Q_LOGIN_SUCCESS, "login_success", "si", key, now);
 }
 
+/* ---- device authorizations (RFC 8628) ---- */
+
+static gh_status_t device_put(store_t *base, const store_device_t *d)
+{
+    return sq_exec(SELF(base), Q_DEVICE_PUT, "device_put", "ssssii", d->digest, d->user_code_digest,
+                   d->client_id, d->scope, d->interval, d->expires_at);
+}
+
+static gh_status_t device_find(store_t *base, arena_t *a, const char *user_code_digest, int64_t now,
+                               store_device_t *out)
+{
+    return sq_get(SELF(base), Q_DEVICE_FIND, "device_find", read_device, a, out, "si",
+                  user_code_digest, now);
+}
+
+static gh_status_t read_int(sq_t *q, arena_t *a, void *row)
+{
+    *(int64_t *)row = sq_int(q);
+    return GH_OK;
+}
+
+static gh_status_t device_decide(store_t *base, const char *user_code_digest, int64_t now,
+                                 bool approve, const char *sub, int64_t auth_time)
+{
+    sqlite_store_t *s = SELF(base);
+    int64_t state = 0;
+    gh_status_t st = sq_begin(s, "device_decide");
+    if (st != GH_OK)
+        return st;
+    st = sq_get(s, Q_DEVICE_STATE, "device_decide", read_int, NULL, &state, "si", user_code_digest,
+                now);
+    if (st == GH_OK && state != STORE_DEVICE_PENDING)
+        st = GH_ERR_CONFLICT;
+    if (st == GH_OK)
+        st = sq_exec(s, Q_DEVICE_DECIDE, "device_decide", "isis",
+                     (int64_t)(approve ? STORE_DEVICE_APPROVED : STORE_DEVICE_DENIED), sub,
+                     auth_time, user_code_digest);
+    gh_status_t end = sq_finish(s, "device_decide", st == GH_OK);
+    return end != GH_OK ? end : st;
+}
+
+static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                               int64_t now, store_device_t *out, bool *slow_down)
+{
+    sqlite_store_t *s = SELF(base);
+    store_device_t d;
+    bool slow = false;
+    purge(s, now);
+    gh_status_t st = sq_begin(s, "device_poll");
+    if (st != GH_OK)
+        return st;
+    st = sq_get(s, Q_DEVICE_FIND_POLL, "device_poll", read_device, a, &d, "ss", digest, client_id);
+    if (st == GH_OK) {
+        slow = store_device_polled(&d, now);
+        st = sq_exec(s, Q_DEVICE_POLLED, "device_poll", "iis", d.interval, now, digest);
+    }
+    gh_status_t end = sq_finish(s, "device_poll", st == GH_OK);
+    if (end != GH_OK)
+        return end;
+    if (st == GH_OK) {
+        *out = d;
+        *slow_down = slow;
+    }
+    return st;
+}
+
+static gh_status_t device_redeem(store_t *base, const char *digest)
+{
+    gh_status_t st = sq_exec_one(SELF(base), Q_DEVICE_REDEEM, "device_redeem", "s", digest);
+    return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
+}
+
+static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    int64_t n = 0;
+    gh_status_t st = sq_get(SELF(base), Q_DEVICE_ATTEMPTS_GET, "device_attempts_get", read_int,
+                            NULL, &n, "si", key, now - window);
+    if (st == GH_ERR_NOT_FOUND)
+        st = GH_OK;
+    if (st == GH_OK)
+        *failures = n;
+    return st;
+}
+
+static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    sqlite_store_t *s = SELF(base);
+    gh_status_t st = sq_begin(s, "device_attempts_add");
+    if (st != GH_OK)
+        return st;
+    st = sq_exec(s, Q_DEVICE_ATTEMPTS_ADD, "device_attempts_add", "siii", key, now, now - window,
+                 now - window);
+    if (st == GH_OK)
+        st = device_attempts_get(base, key, now, window, failures);
+    gh_status_t end = sq_finish(s, "device_attempts_add", st == GH_OK);
+    return end != GH_OK ? end : st;
+}
+
 const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -763,4 +913,11 @@ const store_ops_t STORE_SQLITE_OPS = {
     .login_attempts_get = login_attempts_get,
     .login_failure_add = login_failure_add,
     .login_success = login_success,
+    .device_put = device_put,
+    .device_find = device_find,
+    .device_decide = device_decide,
+    .device_poll = device_poll,
+    .device_redeem = device_redeem,
+    .device_attempts_get = device_attempts_get,
+    .device_attempts_add = device_attempts_add,
 };

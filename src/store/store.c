@@ -211,3 +211,43 @@ gh_status_t store_login_success(store_t *s, const char *key, int64_t now)
 {
     return s->ops->login_success(s, key, now);
 }
+
+gh_status_t store_device_put(store_t *s, const store_device_t *d)
+{
+    return s->ops->device_put(s, d);
+}
+
+gh_status_t store_device_find(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
+                              store_device_t *out)
+{
+    return s->ops->device_find(s, a, user_code_digest, now, out);
+}
+
+gh_status_t store_device_decide(store_t *s, const char *user_code_digest, int64_t now, bool approve,
+                                const char *sub, int64_t auth_time)
+{
+    return s->ops->device_decide(s, user_code_digest, now, approve, sub, auth_time);
+}
+
+gh_status_t store_device_poll(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                              int64_t now, store_device_t *out, bool *slow_down)
+{
+    return s->ops->device_poll(s, a, digest, client_id, now, out, slow_down);
+}
+
+gh_status_t store_device_redeem(store_t *s, const char *digest)
+{
+    return s->ops->device_redeem(s, digest);
+}
+
+gh_status_t store_device_attempts_get(store_t *s, const char *key, int64_t now, int64_t window,
+                                      int64_t *failures)
+{
+    return s->ops->device_attempts_get(s, key, now, window, failures);
+}
+
+gh_status_t store_device_attempts_add(store_t *s, const char *key, int64_t now, int64_t window,
+                                      int64_t *failures)
+{
+    return s->ops->device_attempts_add(s, key, now, window, failures);
+}

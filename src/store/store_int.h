@@ -69,6 +69,18 @@ typedef struct store_ops {
     gh_status_t (*login_failure_add)(store_t *s, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out);
     gh_status_t (*login_success)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*device_put)(store_t *s, const store_device_t *d);
+    gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
+                               store_device_t *out);
+    gh_status_t (*device_decide)(store_t *s, const char *user_code_digest, int64_t now,
+                                 bool approve, const char *sub, int64_t auth_time);
+    gh_status_t (*device_poll)(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                               int64_t now, store_device_t *out, bool *slow_down);
+    gh_status_t (*device_redeem)(store_t *s, const char *digest);
+    gh_status_t (*device_attempts_get)(store_t *s, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures);
+    gh_status_t (*device_attempts_add)(store_t *s, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on
@@ -126,6 +138,14 @@ gh_status_t store_client_uris_join(const store_client_t *c, arena_t **a, const c
 /* Splits an arena string in place at its newlines into an arena array; NULL
  * or "" gives no elements. */
 gh_status_t store_lines_split(arena_t *a, char *joined, const char ***out, size_t *count);
+
+/* ---- device authorizations (device.c) ---- */
+
+/* Records a token-endpoint poll of d at now (RFC 8628 §3.5): d->last_poll
+ * becomes now, and when d is pending and was polled less than d->interval
+ * seconds before, d->interval grows by STORE_DEVICE_SLOW_DOWN and the result
+ * is true (the client must slow down). */
+bool store_device_polled(store_device_t *d, int64_t now);
 
 /* ---- migrations (migrations.c) ---- */
 

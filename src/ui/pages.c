@@ -1,4 +1,4 @@
-/* The sign-in, consent, sign-out, error and information pages.
+/* The sign-in, consent, sign-out, device-code, error and information pages.
  *
  * Each page is its template in web/templates, expanded with the page's
  * variables, inside templates/layout.html. Every value from the caller goes
@@ -167,6 +167,23 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
         {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
     };
     return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
+                  COUNT(vars));
+}
+
+const char *ui_render_device(arena_t *a, const ui_device_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
+        {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
+        {"alert", alert_html(a, lang, p->message), true},
+        {"action", p->action, false},
+        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"code_label", ui_text(lang, TXT_USER_CODE), false},
+        {"user_code", p->user_code, false},
+        {"submit", ui_text(lang, TXT_CONTINUE), false},
+    };
+    return render(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
                   COUNT(vars));
 }
 

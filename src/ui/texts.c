@@ -44,6 +44,11 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_LOGOUT_HINT] = {"If you did not ask to sign out, close this page: you stay signed in.",
                          "로그아웃을 요청하지 않았다면 이 페이지를 닫으세요. 로그인 상태가 "
                          "유지됩니다."},
+    [TXT_DEVICE_TITLE] = {"Connect a device", "기기 연결"},
+    [TXT_DEVICE_LEAD] = {"Enter the code shown on your TV or game console.",
+                         "TV나 게임기 화면에 표시된 코드를 입력하세요."},
+    [TXT_USER_CODE] = {"Code", "코드"},
+    [TXT_CONTINUE] = {"Continue", "계속"},
 };
 
 typedef struct {
@@ -84,6 +89,26 @@ static const msg_text_t MESSAGES[] = {
     [UI_MSG_SIGNED_OUT] = {{"You are signed out", "로그아웃되었습니다"},
                            {"You have been signed out of Gatehouse.",
                             "Gatehouse에서 안전하게 로그아웃되었습니다."}},
+    [UI_MSG_USER_CODE_INVALID] =
+        {{"Code not recognised", "코드를 확인할 수 없습니다"},
+         {"That code is not valid or has expired. Check the code shown on your device and "
+          "try again.",
+          "코드가 올바르지 않거나 만료되었습니다. 기기에 표시된 코드를 확인하고 다시 입력해 "
+          "주세요."}},
+    [UI_MSG_USER_CODE_USED] =
+        {{"Code already used", "이미 사용된 코드"},
+         {"This code has already been used. Start again on your device to get a new code.",
+          "이 코드는 이미 사용되었습니다. 기기에서 다시 시작하여 새 코드를 받아 주세요."}},
+    [UI_MSG_TOO_MANY_CODES] =
+        {{"Too many wrong codes", "잘못된 코드 입력 초과"},
+         {"Too many wrong codes were entered. Please wait a few minutes and try again.",
+          "잘못된 코드를 너무 많이 입력했습니다. 잠시 후 다시 시도해 주세요."}},
+    [UI_MSG_DEVICE_APPROVED] = {{"Device connected", "기기가 연결되었습니다"},
+                                {"Your device is now signed in. You can return to it.",
+                                 "기기에 로그인되었습니다. 이제 기기로 돌아가세요."}},
+    [UI_MSG_DEVICE_DENIED] = {{"Access denied", "접근이 거부되었습니다"},
+                              {"You denied access. The device has not been signed in.",
+                               "접근을 거부했습니다. 기기에 로그인되지 않았습니다."}},
 };
 
 typedef struct {

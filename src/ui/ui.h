@@ -38,6 +38,11 @@ typedef enum {
     UI_MSG_SERVER_ERROR,      /* something went wrong on our side */
     UI_MSG_NOT_FOUND,         /* no such page */
     UI_MSG_SIGNED_OUT,        /* you are signed out */
+    UI_MSG_USER_CODE_INVALID, /* device flow: that code is not valid or has expired */
+    UI_MSG_USER_CODE_USED,    /* device flow: that code was used already */
+    UI_MSG_TOO_MANY_CODES,    /* device flow: too many wrong codes; wait */
+    UI_MSG_DEVICE_APPROVED,   /* device flow: the device is signed in (information) */
+    UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
 } ui_msg_t;
 
 /* A hidden form field, posted back unchanged. */
@@ -86,6 +91,20 @@ typedef struct {
  * id_token_hint): one <form method="post"> with the hidden fields and one
  * submit button name="confirm" value="yes". */
 const char *ui_render_logout(arena_t *a, const ui_logout_t *page);
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden; /* includes the CSRF token */
+    size_t hidden_count;
+    const char *user_code; /* pre-filled (verification_uri_complete); may be NULL */
+    ui_msg_t message;      /* an error to show above the form, or UI_MSG_NONE */
+} ui_device_t;
+
+/* The device page (RFC 8628 §3.3), where a person types the code their TV or
+ * console shows: one <form method="post"> with an input user_code, the
+ * hidden fields and a submit button. NULL when the arena is full. */
+const char *ui_render_device(arena_t *a, const ui_device_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place). detail may be NULL. */

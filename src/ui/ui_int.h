@@ -62,6 +62,10 @@ typedef enum {
     TXT_LOGOUT_LEAD_CLIENT, /* holds {{client}} */
     TXT_SIGN_OUT,
     TXT_LOGOUT_HINT,
+    TXT_DEVICE_TITLE,
+    TXT_DEVICE_LEAD,
+    TXT_USER_CODE,
+    TXT_CONTINUE,
     TXT_COUNT
 } ui_text_t;
 

@@ -27,7 +27,7 @@ const users = {};
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-throttle', secret: 'rp-throttle-secret-0123', redirectUris: 'https://rp.example/cb' });
-  for (const name of ['alice', 'carol', 'erin', 'dave']) {
+  for (const name of ['alice', 'carol', 'erin', 'dave', 'frank']) {
     users[name] = await gh.addUser({ username: name, password: `${name}-right-pw-1`, email: `${name}@example.com`, nickname: name });
   }
 });
@@ -111,4 +111,14 @@ test('the throttled sign-ins are counted in /metrics', async () => {
   const text = (await gh.get('/metrics')).text;
   const m = text.match(/^gatehouse_logins_total\{result="throttled"\} (\d+)$/m);
   assert.ok(m && Number(m[1]) >= 5, `throttled counter: ${m?.[0]}`);
+});
+
+test('the device page\'s sign-in form is throttled by the same counters', async () => {
+  const frank = users.frank;
+  for (let i = 0; i < 3; i++) {
+    const walk = await gh.device(undefined, { username: frank.username, password: 'wrong password!' });
+    assert.equal(walk.response.status, 401, `failure ${i + 1}: ${walk.response.describe()}`);
+  }
+  const walk = await gh.device(undefined, { username: frank.username, password: frank.password });
+  assertThrottled(walk.response, 'device sign-in after 3 failures');
 });

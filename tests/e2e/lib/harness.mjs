@@ -42,6 +42,9 @@ export const AUTHORIZE_PATH = '/auth/authorize';
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 export const REVOKE_PATH = '/oauth2/v1/revoke';
 export const INTROSPECT_PATH = '/oauth2/v1/introspect';
+export const DEVICE_AUTHORIZE_PATH = '/oauth2/v1/device/authorize';
+export const DEVICE_PATH = '/auth/device';
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -299,6 +302,11 @@ export class Gatehouse {
     return this.starting;
   }
 
+  /** Settles once start() has (a failed start is reported by its own hook). */
+  get ready() {
+    return this.starting?.catch(() => {});
+  }
+
   async #start() {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
@@ -407,7 +415,7 @@ export class Gatehouse {
   async cli(args, { input } = {}) {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
-    await this.starting?.catch(() => {}); // a failed start is reported by its own hook
+    await this.ready;
     return new Promise((resolve, reject) => {
       const p = spawn(BIN, [...this.globalArgs, ...args], { env: childEnv() });
       const out = [];
@@ -451,11 +459,13 @@ export class Gatehouse {
 
   /* ----------------------------------------------------------- HTTP -- */
 
-  get(p, opts) {
+  async get(p, opts) {
+    await this.ready;
     return request('GET', this.url(p), opts);
   }
 
-  post(p, body, opts = {}) {
+  async post(p, body, opts = {}) {
+    await this.ready;
     return request('POST', this.url(p), { ...opts, body });
   }
 
@@ -495,14 +505,16 @@ export class Gatehouse {
    * string, or params for /auth/authorize), follows redirects that stay on
    * this server, and on pages with one post form posts back every control
    * unchanged, plus username and password on the login form, or the
-   * decision=allow|deny button on the consent form. Stops at a redirect that
+   * decision=allow|deny button on the consent form (and userCode, when
+   * given, on the device page's code form). Stops at a redirect that
    * leaves the server (redirect = its URL), or at a page it cannot go on from
    * (redirect = null; response = that page), or when the same kind of form
    * comes back after being posted (a failed login, for instance).
    * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
    * localAddress: the source address to send from (see request).
    */
-  async authorize(target, { username, password, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+  async authorize(target, { username, password, userCode, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+    await this.ready;
     let url = typeof target === 'string' ? target : this.authorizeUrl(target);
     let method = 'GET';
     let body;
@@ -521,13 +533,32 @@ export class Gatehouse {
         url = next.href;
         continue;
       }
-      const next = res.status === 200 ? nextForm(res, { username, password, decision }) : null;
+      const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode }) : null;
       if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
       posted.add(next.kind);
       entry.form = next.kind;
       [method, url, body] = ['POST', new URL(next.form.action || url, url).href, next.data];
     }
     throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
+  }
+
+  /**
+   * The person's part of the device flow (RFC 8628 §3.3) in a browser: opens
+   * target (verification_uri or verification_uri_complete; default the
+   * former), signs in, types userCode on the code form (or keeps what
+   * verification_uri_complete pre-filled), and allows or denies on the
+   * consent page. Resolves like authorize(); response is the last page (the
+   * "device connected" page when all went well).
+   */
+  async device(target, { username, password, userCode, decision = 'allow', jar = new CookieJar() } = {}) {
+    await this.ready;
+    return this.authorize(target ?? this.url(DEVICE_PATH), { username, password, userCode, decision, jar });
+  }
+
+  /** POST /oauth2/v1/device/authorize with form fields. */
+  deviceAuthorize(fields, { basic } = {}) {
+    const headers = basic ? { authorization: basicAuth(basic.id, basic.secret) } : {};
+    return this.post(DEVICE_AUTHORIZE_PATH, new URLSearchParams(fields), { headers });
   }
 
   /**
@@ -551,7 +582,7 @@ export class Gatehouse {
   }
 }
 
-function nextForm(res, { username, password, decision }) {
+function nextForm(res, { username, password, decision, userCode }) {
   if (!/text\/html/i.test(res.header('content-type') ?? '')) return null;
   const forms = postForms(res.text);
   if (forms.length !== 1) return null;
@@ -559,6 +590,10 @@ function nextForm(res, { username, password, decision }) {
   if (form.inputs.some((i) => i.name === 'password')) {
     const submit = form.buttons.find((b) => b.name) ?? null;
     return { kind: 'login', form, data: formData(form, { username, password }, submit) };
+  }
+  if (form.inputs.some((i) => i.name === 'user_code' && i.type !== 'hidden')) {
+    const fill = userCode === undefined ? {} : { user_code: userCode };
+    return { kind: 'code', form, data: formData(form, fill, form.buttons[0] ?? null) };
   }
   const button = form.buttons.find((b) => b.name === 'decision' && b.value === decision);
   return button ? { kind: 'consent', form, data: formData(form, {}, button) } : null;
@@ -596,9 +631,10 @@ const started = []; // the ready promises of this file's servers
 /**
  * Registers hooks that start one server for the current test file and stop it
  * at the end (failing the file when it does not stop gracefully or had
- * crashed), and print the server's log during a failed test. Do the file's
- * own preparation in setup(), which waits for the servers: Node 20 runs
- * top-level before() hooks concurrently.
+ * crashed), and print the server's log during a failed test. Node 20 runs a
+ * file's top-level before() hooks concurrently: do the file's own preparation
+ * in setup(), which waits for the servers; the helpers (cli, get, post,
+ * authorize, …) also wait for gh.ready.
  */
 export function useGatehouse(opts = {}) {
   const gh = new Gatehouse(opts);

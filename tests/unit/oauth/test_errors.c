@@ -122,6 +122,32 @@ static void rfc_style_missing_token(void **state)
     teardown(&f);
 }
 
+/* RFC 8628 §3.5: device clients read `error`, so these are RFC 6749 §5.2 in both styles. */
+static void device_polling_errors(void **state)
+{
+    static const struct {
+        oauth_error_kind_t kind;
+        const char *name;
+    } want[] = {
+        {OAUTH_ERR_AUTHORIZATION_PENDING, "authorization_pending"},
+        {OAUTH_ERR_SLOW_DOWN, "slow_down"},
+        {OAUTH_ERR_EXPIRED_TOKEN, "expired_token"},
+        {OAUTH_ERR_ACCESS_DENIED, "access_denied"},
+    };
+    static const error_style_t styles[] = {ERROR_STYLE_SEED, ERROR_STYLE_RFC6749};
+    for (size_t s = 0; s < 2; s++) {
+        fixture_t f;
+        setup(&f, styles[s]);
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            json_t *j = respond(&f, OAUTH_AT_TOKEN, want[i].kind);
+            assert_int_equal(f.res.status, 400);
+            assert_string_equal(json_string_value(json_object_get(j, "error")), want[i].name);
+            assert_string_equal(json_string_value(json_object_get(j, "error_description")), "why");
+        }
+        teardown(&f);
+    }
+}
+
 static void names_and_statuses(void **state)
 {
     assert_string_equal(oauth_error_name(OAUTH_ERR_ACCESS_DENIED), "access_denied");
@@ -139,6 +165,7 @@ int main(void)
         cmocka_unit_test(rfc_style),
         cmocka_unit_test(rfc_style_missing_token),
         cmocka_unit_test(names_and_statuses),
+        cmocka_unit_test(device_polling_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -931,6 +931,133 @@ static void test_concurrent_first_open(void **state)
         assert_int_equal(o[i].st, GH_OK);
 }
 
+/* ---- device authorizations (RFC 8628) ---- */
+
+static store_device_t put_device(fixture_t *f, const char *client, int64_t expires)
+{
+    store_device_t d = {.digest = digest(f),
+                        .user_code_digest = digest(f),
+                        .client_id = client,
+                        .scope = "openid profile",
+                        .interval = 5,
+                        .expires_at = expires};
+    assert_int_equal(store_device_put(f->s, &d), GH_OK);
+    return d;
+}
+
+static void test_device_approve_redeem_once(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dev-ann"), *client = add_client(f, "rp-dev");
+    store_device_t d = put_device(f, client, T0 + 600), got = {0};
+    bool slow = true;
+    assert_int_equal(store_device_find(f->s, f->a, d.user_code_digest, T0, &got), GH_OK);
+    assert_int_equal(got.state, STORE_DEVICE_PENDING);
+    assert_string_equal(got.client_id, client);
+    assert_string_equal(got.scope, "openid profile");
+    assert_null(got.sub);
+    assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT); /* not approved */
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9),
+                     GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0),
+                     GH_ERR_CONFLICT);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 3, &got, &slow), GH_OK);
+    assert_false(slow);
+    assert_int_equal(got.state, STORE_DEVICE_APPROVED);
+    assert_string_equal(got.sub, sub);
+    assert_int_equal(got.auth_time, T0 - 9);
+    assert_int_equal(store_device_redeem(f->s, d.digest), GH_OK);
+    assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 4, &got, &slow), GH_OK);
+    assert_int_equal(got.state, STORE_DEVICE_REDEEMED);
+    assert_int_equal(store_device_put(f->s, &d), GH_ERR_CONFLICT);
+}
+
+static void test_device_deny_and_expiry(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dev-bob"), *client = add_client(f, "rp-dev2");
+    store_device_t d = put_device(f, client, T0 + 600), late = put_device(f, client, T0 + 10);
+    store_device_t got = {0};
+    bool slow = false;
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0), GH_OK);
+    assert_int_equal(store_device_find(f->s, f->a, d.user_code_digest, T0, &got), GH_OK);
+    assert_int_equal(got.state, STORE_DEVICE_DENIED);
+    assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
+    /* expired: not found by user code, but a poll still tells the caller */
+    assert_int_equal(store_device_find(f->s, f->a, late.user_code_digest, T0 + 10, &got),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, T0 + 10, &got, &slow),
+                     GH_OK);
+    assert_int_equal(got.expires_at, T0 + 10);
+    assert_int_equal(store_device_find(f->s, f->a, digest(f), T0, &got), GH_ERR_NOT_FOUND);
+}
+
+static void test_device_poll_slow_down(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-dev3"), *other = add_client(f, "rp-dev4");
+    store_device_t d = put_device(f, client, T0 + 600), got = {0};
+    bool slow = true;
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0, &got, &slow), GH_OK);
+    assert_false(slow); /* the first poll is never too early */
+    assert_int_equal(got.last_poll, T0);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 4, &got, &slow), GH_OK);
+    assert_true(slow);
+    assert_int_equal(got.interval, 5 + STORE_DEVICE_SLOW_DOWN);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 14, &got, &slow), GH_OK);
+    assert_false(slow);
+    assert_int_equal(got.interval, 5 + STORE_DEVICE_SLOW_DOWN);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, other, T0 + 30, &got, &slow),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_device_poll(f->s, f->a, digest(f), client, T0 + 30, &got, &slow),
+                     GH_ERR_NOT_FOUND);
+}
+
+static void test_device_attempts(void **state)
+{
+    fixture_t *f = *state;
+    const char *key = uniq(f, "addr"), *other = uniq(f, "sess");
+    int64_t n = -1;
+    assert_int_equal(store_device_attempts_get(f->s, key, T0, 600, &n), GH_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_device_attempts_add(f->s, key, T0, 600, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 599, 600, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 599, 600, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_device_attempts_get(f->s, other, T0 + 599, 600, &n), GH_OK);
+    assert_int_equal(n, 0);
+    /* the window started at the first failure and is over */
+    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 600, 600, &n), GH_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 600, 600, &n), GH_OK);
+    assert_int_equal(n, 1);
+}
+
+static void *redeem_device(void *p)
+{
+    racer_t *r = p;
+    pthread_barrier_wait(r->go);
+    r->st = store_device_redeem(r->s, r->digest);
+    return NULL;
+}
+
+static void test_race_device_redeem(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "race-dev"), *client = add_client(f, "rp-race-dev");
+    store_device_t d = put_device(f, client, T0 + 600);
+    racer_t r[RACERS];
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0), GH_OK);
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = d.digest};
+    race(r, redeem_device);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -966,6 +1093,11 @@ int main(void)
         TEST(test_concurrent_first_open),
         TEST(test_login_attempts),
         TEST(test_race_login_failures),
+        TEST(test_device_approve_redeem_once),
+        TEST(test_device_deny_and_expiry),
+        TEST(test_device_poll_slow_down),
+        TEST(test_device_attempts),
+        TEST(test_race_device_redeem),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

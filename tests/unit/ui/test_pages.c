@@ -246,7 +246,8 @@ static void test_scope_text(void **state)
 static const ui_msg_t ALL_MESSAGES[] = {
     UI_MSG_NONE,           UI_MSG_BAD_CREDENTIALS,  UI_MSG_TOO_MANY_ATTEMPTS, UI_MSG_FORM_EXPIRED,
     UI_MSG_UNKNOWN_CLIENT, UI_MSG_BAD_REDIRECT_URI, UI_MSG_BAD_REQUEST,       UI_MSG_SERVER_ERROR,
-    UI_MSG_NOT_FOUND,      UI_MSG_SIGNED_OUT,
+    UI_MSG_NOT_FOUND,      UI_MSG_SIGNED_OUT,       UI_MSG_USER_CODE_INVALID, UI_MSG_USER_CODE_USED,
+    UI_MSG_TOO_MANY_CODES, UI_MSG_DEVICE_APPROVED,  UI_MSG_DEVICE_DENIED,
 };
 
 /* The text of the page's <h1>. */
@@ -353,6 +354,49 @@ static void test_logout_korean_and_escaped(void **state)
     assert_true(contains(evil, XSS_ESCAPED));
 }
 
+static const char *device(ui_lang_t lang, const char *user_code, ui_msg_t msg)
+{
+    const ui_device_t p = {
+        .lang = lang,
+        .action = "/auth/device",
+        .hidden = HIDDEN,
+        .hidden_count = COUNT(HIDDEN),
+        .user_code = user_code,
+        .message = msg,
+    };
+    return ui_render_device(arena, &p);
+}
+
+static void test_device_form(void **state)
+{
+    const char *page = device(UI_LANG_EN, "WDJB-MJHT", UI_MSG_NONE);
+    assert_page(page, "en");
+    assert_int_equal(count_of(page, "<form"), 1);
+    const char *form = the_form(page);
+    assert_true(contains(form, "method=\"post\" action=\"/auth/device\""));
+    assert_int_equal(count_of(form, "name=\"user_code\""), 1);
+    assert_true(contains(form, "value=\"WDJB-MJHT\""));
+    assert_true(contains(form, "<label for=\"user_code\">Code</label>"));
+    assert_int_equal(count_of(form, "type=\"submit\""), 1);
+    assert_hidden_fields(form);
+    assert_int_equal(count_of(page, "role=\"alert\""), 0);
+    assert_true(contains(page, "<title>Connect a device · Gatehouse</title>"));
+}
+
+static void test_device_korean_message_and_escaping(void **state)
+{
+    const char *page = device(UI_LANG_KO, XSS, UI_MSG_USER_CODE_INVALID);
+    assert_page(page, "ko");
+    assert_true(contains(page, "기기 연결"));
+    assert_int_equal(count_of(page, "role=\"alert\""), 1);
+    assert_true(contains(page, "코드가 올바르지 않거나 만료되었습니다"));
+    assert_true(contains(page, "value=\"" XSS_ESCAPED "\""));
+    assert_false(contains(page, XSS));
+    page = device(UI_LANG_EN, NULL, UI_MSG_TOO_MANY_CODES);
+    assert_true(contains(page, "value=\"\""));
+    assert_true(contains(page, "Too many wrong codes were entered"));
+}
+
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN),
@@ -394,6 +438,8 @@ int main(void)
         cmocka_unit_test(test_out_of_memory_is_all_or_nothing),
         cmocka_unit_test(test_logout_form),
         cmocka_unit_test(test_logout_korean_and_escaped),
+        cmocka_unit_test(test_device_form),
+        cmocka_unit_test(test_device_korean_message_and_escaping),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

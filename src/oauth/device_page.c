@@ -1,0 +1,286 @@
+/* /auth/device (RFC 8628 §3.3): where a person approves a device. GET shows
+ * the code form (`?user_code=` pre-fills it: verification_uri_complete), or
+ * the sign-in form first; the person confirms the code, sees which
+ * application asks for what, and allows or denies. Every POST carries a CSRF
+ * token and its `step` (login, code, consent), and the code is looked up again
+ * at each step.
+ *
+ * User codes are short, so guessing is throttled: wrong codes are counted per
+ * session and per address in the store (shared by every instance), and past
+ * the limit no code is looked up until the window ends. A code is single use:
+ * once allowed or denied it is refused with its own message. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/secret.h"
+#include "oauth/oauth_int.h"
+#include "ui/ui.h"
+
+#define THROTTLE_WINDOW 600 /* seconds, from the first wrong code */
+#define THROTTLE_PER_SESSION 5
+#define THROTTLE_PER_ADDRESS 20
+
+typedef struct {
+    http_request_t *req;
+    http_response_t *res;
+    app_t *app;
+    ui_lang_t lang;
+    const char *user_code; /* as typed or given; may be NULL */
+    store_session_t session;
+    bool signed_in;
+} device_page_t;
+
+/* ---- pages ---- */
+
+static void error_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    page_respond(d->res, status, ui_render_error(d->req->arena, d->lang, msg, NULL));
+}
+
+static void server_error(device_page_t *d, gh_status_t st)
+{
+    error_page(d, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR);
+}
+
+/* The CSRF token and the step, plus the user code when it travels hidden. */
+static bool hidden_fields(device_page_t *d, const char *step, const char *user_code, ui_hidden_t *h,
+                          size_t *n)
+{
+    const char *csrf = csrf_token(d->req, d->res);
+    if (!csrf)
+        return false;
+    *n = 0;
+    h[(*n)++] = (ui_hidden_t){"csrf", csrf};
+    h[(*n)++] = (ui_hidden_t){"step", step};
+    if (user_code)
+        h[(*n)++] = (ui_hidden_t){"user_code", user_code};
+    return true;
+}
+
+static void login_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    ui_hidden_t hidden[3];
+    ui_login_t page = {.lang = d->lang,
+                       .action = DEVICE_PAGE_PATH,
+                       .hidden = hidden,
+                       .username = http_pairs_get(&d->req->form, "username"),
+                       .message = msg};
+    bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
+    page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
+}
+
+static void code_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    ui_hidden_t hidden[2];
+    ui_device_t page = {.lang = d->lang,
+                        .action = DEVICE_PAGE_PATH,
+                        .hidden = hidden,
+                        .user_code = d->user_code,
+                        .message = msg};
+    bool ok = hidden_fields(d, "code", NULL, hidden, &page.hidden_count);
+    page_respond(d->res, status, ok ? ui_render_device(d->req->arena, &page) : NULL);
+}
+
+static void consent_page(device_page_t *d, const store_device_t *dev, const store_client_t *client,
+                         const store_user_t *user)
+{
+    ui_hidden_t hidden[3];
+    scope_list_t scope;
+    ui_consent_t page = {.lang = d->lang,
+                         .action = DEVICE_PAGE_PATH,
+                         .hidden = hidden,
+                         .client_name = client->name && *client->name ? client->name : client->id,
+                         .username = user->nickname ? user->nickname : user->username};
+    bool ok = scope_parse(d->req->arena, dev->scope, &scope) == GH_OK &&
+              hidden_fields(d, "consent", d->user_code, hidden, &page.hidden_count);
+    page.scopes = scope.items;
+    page.scope_count = ok ? scope.count : 0;
+    page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
+}
+
+/* ---- throttling wrong codes ---- */
+
+typedef struct {
+    const char *key;
+    int64_t limit;
+} throttle_t;
+
+/* The counters this request falls under: its session and its address. */
+static size_t throttles(device_page_t *d, throttle_t t[2])
+{
+    const char *addr = d->req->remote_addr ? d->req->remote_addr : "";
+    char *addr_key = arena_alloc(d->req->arena, SECRET_DIGEST_HEX_LEN + 3);
+    if (!addr_key)
+        return 0;
+    memcpy(addr_key, "a:", 2);
+    secret_sha256_hex(addr, strlen(addr), addr_key + 2);
+    t[0] =
+        (throttle_t){arena_printf(d->req->arena, "s:%s", d->session.digest), THROTTLE_PER_SESSION};
+    t[1] = (throttle_t){addr_key, THROTTLE_PER_ADDRESS};
+    return t[0].key ? 2 : 0;
+}
+
+static gh_status_t over_limit(device_page_t *d, bool *over)
+{
+    throttle_t t[2];
+    size_t n = throttles(d, t);
+    gh_status_t st = n ? GH_OK : GH_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == GH_OK; i++) {
+        int64_t failures = 0;
+        st = store_device_attempts_get(d->app->store, t[i].key, clock_now(), THROTTLE_WINDOW,
+                                       &failures);
+        *over = *over || failures >= t[i].limit;
+    }
+    return st;
+}
+
+/* Best effort: a counter that cannot be written is logged by the store. */
+static void count_failure(device_page_t *d)
+{
+    throttle_t t[2];
+    size_t n = throttles(d, t);
+    for (size_t i = 0; i < n; i++) {
+        int64_t failures = 0;
+        store_device_attempts_add(d->app->store, t[i].key, clock_now(), THROTTLE_WINDOW, &failures);
+    }
+    log_event(LOG_INFO, "device_code_wrong", "ip", d->req->remote_addr, NULL);
+}
+
+/* ---- steps ---- */
+
+/* The pending authorization of the code the person typed; otherwise the
+ * page that says why is written and false returned. */
+static bool lookup(device_page_t *d, store_device_t *dev)
+{
+    bool over = false;
+    char normalized[USER_CODE_LEN + 1], digest[SECRET_DIGEST_HEX_LEN + 1];
+    gh_status_t st = over_limit(d, &over);
+    if (st == GH_OK && over) {
+        code_page(d, 429, UI_MSG_TOO_MANY_CODES);
+        return false;
+    }
+    if (st == GH_OK && user_code_normalize(d->user_code, normalized) != GH_OK)
+        st = GH_ERR_NOT_FOUND;
+    if (st == GH_OK) {
+        user_code_digest(normalized, digest);
+        st = store_device_find(d->app->store, d->req->arena, digest, clock_now(), dev);
+    }
+    if (st == GH_ERR_NOT_FOUND) {
+        count_failure(d);
+        code_page(d, 400, UI_MSG_USER_CODE_INVALID);
+        return false;
+    }
+    if (st != GH_OK) {
+        server_error(d, st);
+        return false;
+    }
+    if (dev->state != STORE_DEVICE_PENDING)
+        code_page(d, 400, UI_MSG_USER_CODE_USED);
+    return dev->state == STORE_DEVICE_PENDING;
+}
+
+static void on_login(device_page_t *d)
+{
+    int64_t retry_after = 0;
+    gh_status_t st = session_login(d->req, d->res, NULL, &d->session, &retry_after);
+    if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
+        login_page(d, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS);
+        return;
+    }
+    if (st == GH_ERR_THROTTLED) {
+        session_retry_after(d->req, d->res, retry_after);
+        login_page(d, 429, UI_MSG_TOO_MANY_ATTEMPTS);
+        return;
+    }
+    if (st != GH_OK) {
+        server_error(d, st);
+        return;
+    }
+    d->signed_in = true;
+    code_page(d, 200, UI_MSG_NONE);
+}
+
+static void on_code(device_page_t *d)
+{
+    store_device_t dev;
+    store_client_t client;
+    store_user_t user;
+    if (!lookup(d, &dev))
+        return;
+    gh_status_t st = store_client_get(d->app->store, d->req->arena, dev.client_id, &client);
+    if (st == GH_OK)
+        st = store_user_get(d->app->store, d->req->arena, d->session.sub, &user);
+    if (st != GH_OK) {
+        server_error(d, st);
+        return;
+    }
+    consent_page(d, &dev, &client, &user);
+}
+
+static void on_consent(device_page_t *d)
+{
+    store_device_t dev;
+    if (!lookup(d, &dev))
+        return;
+    const char *decision = http_pairs_get(&d->req->form, "decision");
+    bool allow = decision && !strcmp(decision, "allow");
+    gh_status_t st = store_device_decide(d->app->store, dev.user_code_digest, clock_now(), allow,
+                                         d->session.sub, d->session.auth_time);
+    if (st == GH_ERR_CONFLICT || st == GH_ERR_NOT_FOUND) {
+        code_page(d, 400, UI_MSG_USER_CODE_USED);
+        return;
+    }
+    if (st != GH_OK) {
+        server_error(d, st);
+        return;
+    }
+    log_event(LOG_INFO, "device_decided", "client_id", dev.client_id, "decision",
+              allow ? "allow" : "deny", NULL);
+    page_respond(d->res, 200,
+                 ui_render_info(d->req->arena, d->lang,
+                                allow ? UI_MSG_DEVICE_APPROVED : UI_MSG_DEVICE_DENIED));
+}
+
+static void on_post(device_page_t *d)
+{
+    const char *step = http_pairs_get(&d->req->form, "step");
+    if (!csrf_check(d->req)) {
+        (d->signed_in ? code_page : login_page)(d, 403, UI_MSG_FORM_EXPIRED);
+        return;
+    }
+    if (step && !strcmp(step, "login"))
+        on_login(d);
+    else if (!d->signed_in)
+        login_page(d, 200, UI_MSG_NONE);
+    else if (step && !strcmp(step, "code"))
+        on_code(d);
+    else if (step && !strcmp(step, "consent"))
+        on_consent(d);
+    else
+        error_page(d, 400, UI_MSG_BAD_REQUEST);
+}
+
+void device_page_handler(http_request_t *req, http_response_t *res)
+{
+    device_page_t d = {.req = req, .res = res, .app = app_of(req)};
+    const http_pairs_t *src = req->method == HTTP_POST ? &req->form : &req->query;
+    d.lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
+    d.user_code = http_pairs_get(src, "user_code");
+    d.signed_in = session_current(req, &d.session) == GH_OK;
+    if (req->method == HTTP_POST && req->form_malformed)
+        error_page(&d, 400, UI_MSG_BAD_REQUEST);
+    else if (req->method == HTTP_POST)
+        on_post(&d);
+    else if (d.signed_in)
+        code_page(&d, 200, UI_MSG_NONE);
+    else
+        login_page(&d, 200, UI_MSG_NONE);
+}
+
+/* Declared parameters: repeated or over-long ones are refused before the
+ * handler runs. */
+const http_param_spec_t DEVICE_PAGE_PARAMS[] = {
+    {"user_code", 64}, {"username", 256}, {"password", 1024}, {"csrf", 128},
+    {"step", 16},      {"decision", 16},  {NULL, 0},
+};
