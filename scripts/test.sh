@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every suite `make test` promises, after `make setup all`: unit tests
 # (also under AddressSanitizer + UBSan), the CLI script, the end-to-end suite
-# and the seed 004 partner check. Prints one line per suite and a closing
-# "N passed, N failed" line; exits non-zero when anything failed.
+# and the seed 004 partner check, on SQLite; then, on a throw-away PostgreSQL
+# server (scripts/pg-test-cluster.sh, stopped on exit), the store conformance
+# suite and the end-to-end suite again, scale-out included. Prints one line
+# per suite and a closing "N passed, N failed" line; exits non-zero when
+# anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +49,18 @@ suite e2e bash -c "cd tests/e2e && GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --
 if [ -x ../shared/checks/seed004-flow ]; then
   suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
 fi
+
+# PostgreSQL: a free port unless one is given, a cluster stopped on exit.
+GH_PG_PORT=${GH_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+export GH_PG_PORT
+trap 'scripts/pg-test-cluster.sh stop' EXIT
+store_on_pg() {
+  GH_TEST_DB=$(scripts/pg-test-cluster.sh newdb) && GH_TEST_DB_FRESH=$(scripts/pg-test-cluster.sh newdb) &&
+    export GH_TEST_DB GH_TEST_DB_FRESH && cd "$BUILD" && ctest --output-on-failure -R '^store/'
+}
+suite postgresql scripts/pg-test-cluster.sh start
+suite unit-pg bash -c "$(declare -f store_on_pg); BUILD='$BUILD' store_on_pg"
+suite e2e-pg bash -c "cd tests/e2e && GATEHOUSE_E2E_PG='$(scripts/pg-test-cluster.sh url)' GATEHOUSE_E2E_PG_CLUSTER='$PWD/scripts/pg-test-cluster.sh' GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
 
 if [ "$failed" -gt 0 ]; then
   echo "failed suites: ${failures[*]}"

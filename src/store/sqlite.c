@@ -18,15 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/assets.h"
-#include "core/buf.h"
 #include "core/log.h"
 
 #define SCHEME "sqlite:"
 #define SCHEMA_DIR "sqlite/"
 #define PURGE_EVERY 60         /* seconds between two deletions of expired rows */
 #define KEEP_AFTER_EXPIRY 3600 /* used codes / tokens stay this long for reuse detection */
-#define JOIN_ARENA_CAP (1u << 20)
 
 #define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
 #define CLIENT_COLS                                                                                \
@@ -197,18 +194,11 @@ static gh_status_t create_file(const char *path)
     return GH_OK;
 }
 
-/* The number a migration's file name starts with ("sqlite/001_init.sql" → 1), or 0. */
-static long migration_version(const char *path)
-{
-    char *end = NULL;
-    long v = strtol(path + strlen(SCHEMA_DIR), &end, 10);
-    return end && *end == '_' && v > 0 ? v : 0;
-}
-
 /* Applies one migration unless recorded; the check runs under the write lock,
  * so processes opening a fresh database together apply it once. */
-static gh_status_t migrate_one(sqlite_store_t *s, long version, const char *sql)
+static gh_status_t migrate_one(void *ctx, long version, const char *sql)
 {
+    sqlite_store_t *s = ctx;
     sq_t q = {0};
     gh_status_t st = sq_begin(s, "migrate");
     if (st != GH_OK)
@@ -228,19 +218,7 @@ static gh_status_t migrate(sqlite_store_t *s)
     gh_status_t st = sq_script(s, "migrate",
                                "CREATE TABLE IF NOT EXISTS schema_migrations "
                                "(version INTEGER PRIMARY KEY)");
-    for (const asset_t *f = SCHEMA_FILES; f->path && st == GH_OK; f++) {
-        if (strncmp(f->path, SCHEMA_DIR, strlen(SCHEMA_DIR)) != 0)
-            continue;
-        long version = migration_version(f->path);
-        if (version > 0) {
-            st = migrate_one(s, version, f->data);
-            continue;
-        }
-        log_event(LOG_ERROR, "store", "op", "migrate", "path", f->path, "error",
-                  "migration file names start with their number: NNN_name.sql", NULL);
-        st = GH_ERR_INTERNAL;
-    }
-    return st;
+    return st == GH_OK ? store_migrations_each(SCHEMA_DIR, migrate_one, s) : st;
 }
 
 static void sqlite_close(store_t *base)
@@ -250,8 +228,6 @@ static void sqlite_close(store_t *base)
     free(s->path);
     free(s);
 }
-
-static const store_ops_t SQLITE_OPS;
 
 /* A handle with no connection yet. */
 static gh_status_t sqlite_new(const char *path, sqlite_store_t **out)
@@ -263,7 +239,7 @@ static gh_status_t sqlite_new(const char *path, sqlite_store_t **out)
     st = sq_init(s);
     if (st != GH_OK)
         goto out;
-    s->base.ops = &SQLITE_OPS;
+    s->base.ops = &STORE_SQLITE_OPS;
     *out = s;
     s = NULL;
 out:
@@ -385,48 +361,6 @@ static gh_status_t read_user(sq_t *q, arena_t *a, void *row)
     return st;
 }
 
-/* Redirect URIs are stored newline-joined; each must be non-empty and free
- * of newlines (a URI never holds a raw one). */
-static bool lines_ok(const char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!v[i] || !*v[i] || strchr(v[i], '\n'))
-            return false;
-    return true;
-}
-
-static const char *join_lines(arena_t *a, const char **v, size_t n)
-{
-    buf_t b;
-    buf_init(&b, a);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            buf_putc(&b, '\n');
-        buf_puts(&b, v[i]);
-    }
-    return buf_cstr(&b);
-}
-
-/* Splits an arena string in place at its newlines. */
-static gh_status_t split_lines(arena_t *a, char *joined, const char ***out, size_t *count)
-{
-    size_t n = 0;
-    const char **v = NULL;
-    if (joined && *joined) {
-        n = 1;
-        for (const char *p = joined; (p = strchr(p, '\n')); p++)
-            n++;
-        v = arena_alloc(a, n * sizeof *v);
-        if (!v)
-            return GH_ERR_NOMEM;
-        for (size_t i = 0; i < n; i++)
-            v[i] = strsep(&joined, "\n");
-    }
-    *out = v;
-    *count = n;
-    return GH_OK;
-}
-
 static gh_status_t read_client(sq_t *q, arena_t *a, void *row)
 {
     store_client_t c = {0};
@@ -441,10 +375,10 @@ static gh_status_t read_client(sq_t *q, arena_t *a, void *row)
     c.created_at = sq_int(q);
     gh_status_t st = sq_row_status(q);
     if (st == GH_OK)
-        st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
+        st = store_lines_split(a, uris, &c.redirect_uris, &c.redirect_uri_count);
     if (st == GH_OK)
-        st = split_lines(a, logout_uris, &c.post_logout_redirect_uris,
-                         &c.post_logout_redirect_uri_count);
+        st = store_lines_split(a, logout_uris, &c.post_logout_redirect_uris,
+                               &c.post_logout_redirect_uri_count);
     if (st == GH_OK)
         *(store_client_t *)row = c;
     return st;
@@ -601,22 +535,11 @@ static gh_status_t client_add(store_t *base, const store_client_t *c)
 {
     arena_t *a = NULL;
     const char *uris = NULL, *logout_uris = NULL;
-    gh_status_t st = GH_ERR_INVALID;
-    if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
-        !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count))
-        goto out;
-    st = GH_ERR_NOMEM;
-    a = arena_new(JOIN_ARENA_CAP);
-    if (!a)
-        goto out;
-    uris = join_lines(a, c->redirect_uris, c->redirect_uri_count);
-    logout_uris = join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
-    if (!uris || !logout_uris)
-        goto out;
-    st = sq_exec(SELF(base), Q_CLIENT_ADD, "client_add", "ssssssiii", c->id, c->secret_digest,
-                 c->name, uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
-                 c->created_at);
-out:
+    gh_status_t st = store_client_uris_join(c, &a, &uris, &logout_uris);
+    if (st == GH_OK)
+        st = sq_exec(SELF(base), Q_CLIENT_ADD, "client_add", "ssssssiii", c->id, c->secret_digest,
+                     c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                     (int64_t)c->is_public, c->created_at);
     arena_free(a);
     return st;
 }
@@ -937,15 +860,13 @@ static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, co
         return st;
     st = sq_get(s, Q_DEVICE_FIND_POLL, "device_poll", read_device, a, &d, "ss", digest, client_id);
     if (st == GH_OK) {
-        slow = d.state == STORE_DEVICE_PENDING && d.last_poll && now - d.last_poll < d.interval;
-        d.interval += slow ? STORE_DEVICE_SLOW_DOWN : 0;
+        slow = store_device_polled(&d, now);
         st = sq_exec(s, Q_DEVICE_POLLED, "device_poll", "iis", d.interval, now, digest);
     }
     gh_status_t end = sq_finish(s, "device_poll", st == GH_OK);
     if (end != GH_OK)
         return end;
     if (st == GH_OK) {
-        d.last_poll = now;
         *out = d;
         *slow_down = slow;
     }
@@ -986,7 +907,7 @@ static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t n
     return end != GH_OK ? end : st;
 }
 
-static const store_ops_t SQLITE_OPS = {
+const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
     .user_add = user_add,

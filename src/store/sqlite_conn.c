@@ -25,10 +25,9 @@ static const char PRAGMAS[] = "PRAGMA journal_mode = WAL;"
                               "PRAGMA foreign_keys = ON;";
 
 struct conn {
+    store_conn_t link; /* first: the per-thread registry's part */
     sqlite3 *db;
     sqlite3_stmt *stmts[Q_COUNT];
-    sqlite_store_t *owner;
-    conn_t *prev, *next;
 };
 
 static void log_sqlite(log_level_t lvl, sqlite3 *db, int rc, const char *op)
@@ -78,34 +77,15 @@ static gh_status_t status_of(sqlite3 *db, int rc, const char *op)
     }
 }
 
-static void conn_free(conn_t *c)
+static void conn_free(store_conn_t *link)
 {
+    conn_t *c = (conn_t *)link;
     if (!c)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(c->stmts[i]);
     sqlite3_close(c->db);
     free(c);
-}
-
-static void conn_unlink(sqlite_store_t *s, conn_t *c)
-{
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        s->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-}
-
-/* pthread key destructor: the thread is exiting, its connection goes with it. */
-static void on_thread_exit(void *p)
-{
-    conn_t *c = p;
-    pthread_mutex_lock(&c->owner->lock);
-    conn_unlink(c->owner, c);
-    pthread_mutex_unlock(&c->owner->lock);
-    conn_free(c);
 }
 
 /* Applies PRAGMAS. Switching a fresh database to WAL takes an exclusive lock
@@ -129,14 +109,13 @@ static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
     conn_t *c = calloc(1, sizeof *c);
     if (!c)
         return GH_ERR_NOMEM;
-    c->owner = s;
     int rc = sqlite3_open_v2(
         s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
         rc = configure(c->db);
     if (rc != SQLITE_OK) {
         log_sqlite(LOG_ERROR, c->db, rc, "connect");
-        conn_free(c);
+        conn_free(&c->link);
         return rc == SQLITE_NOMEM ? GH_ERR_NOMEM : GH_ERR_UNAVAILABLE;
     }
     *out = c;
@@ -146,50 +125,26 @@ static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
 /* This thread's connection, opened on first use. */
 static gh_status_t conn_get(sqlite_store_t *s, conn_t **out)
 {
-    conn_t *c = pthread_getspecific(s->key);
-    if (c) {
+    conn_t *c = (conn_t *)store_conns_current(&s->conns);
+    gh_status_t st = GH_OK;
+    if (!c) {
+        st = conn_open(s, &c);
+        if (st == GH_OK)
+            st = store_conns_adopt(&s->conns, &c->link);
+    }
+    if (st == GH_OK)
         *out = c;
-        return GH_OK;
-    }
-    gh_status_t st = conn_open(s, &c);
-    if (st != GH_OK)
-        return st;
-    if (pthread_setspecific(s->key, c) != 0) {
-        conn_free(c);
-        return GH_ERR_NOMEM;
-    }
-    pthread_mutex_lock(&s->lock);
-    c->next = s->conns;
-    if (s->conns)
-        s->conns->prev = c;
-    s->conns = c;
-    pthread_mutex_unlock(&s->lock);
-    *out = c;
-    return GH_OK;
+    return st;
 }
 
 gh_status_t sq_init(sqlite_store_t *s)
 {
-    if (pthread_mutex_init(&s->lock, NULL) != 0)
-        return GH_ERR_INTERNAL;
-    if (pthread_key_create(&s->key, on_thread_exit) != 0) {
-        pthread_mutex_destroy(&s->lock);
-        return GH_ERR_INTERNAL;
-    }
-    return GH_OK;
+    return store_conns_init(&s->conns, conn_free);
 }
 
 void sq_close_all(sqlite_store_t *s)
 {
-    pthread_key_delete(s->key); /* from here on no destructor runs */
-    pthread_mutex_lock(&s->lock);
-    while (s->conns) {
-        conn_t *c = s->conns;
-        s->conns = c->next;
-        conn_free(c);
-    }
-    pthread_mutex_unlock(&s->lock);
-    pthread_mutex_destroy(&s->lock);
+    store_conns_close_all(&s->conns);
 }
 
 static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)

@@ -9,7 +9,6 @@
 #ifndef GH_STORE_SQLITE_INT_H
 #define GH_STORE_SQLITE_INT_H
 
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -98,9 +97,7 @@ typedef struct conn conn_t;
 typedef struct {
     store_t base;               /* first: the handle callers hold */
     char *path;                 /* database file */
-    pthread_key_t key;          /* this thread's conn_t */
-    pthread_mutex_t lock;       /* guards conns */
-    conn_t *conns;              /* every open connection, so close can reach them all */
+    store_conns_t conns;        /* one connection per thread */
     _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
 } sqlite_store_t;
 

@@ -9,30 +9,25 @@
 #include "core/log.h"
 
 typedef struct {
-    const char *scheme;                                  /* URL prefix, scheme included */
-    gh_status_t (*open)(const char *url, store_t **out); /* NULL: engine not built yet */
+    const char *scheme; /* URL prefix, scheme included */
+    gh_status_t (*open)(const char *url, store_t **out);
 } engine_t;
 
 static const engine_t ENGINES[] = {
     {"sqlite:", store_sqlite_open},
-    {"postgres://", NULL},
-    {"postgresql://", NULL},
+    {"postgres://", store_pg_open},
+    {"postgresql://", store_pg_open},
 };
 
 gh_status_t store_open(const char *url, store_t **out)
 {
     for (size_t i = 0; url && i < sizeof ENGINES / sizeof ENGINES[0]; i++) {
         const engine_t *e = &ENGINES[i];
-        if (strncmp(url, e->scheme, strlen(e->scheme)) != 0)
-            continue;
-        if (e->open)
+        if (strncmp(url, e->scheme, strlen(e->scheme)) == 0)
             return e->open(url, out);
-        log_event(LOG_ERROR, "store", "op", "open", "error",
-                  "the PostgreSQL engine is not built yet; use sqlite:PATH", NULL);
-        return GH_ERR_INVALID;
     }
     log_event(LOG_ERROR, "store", "op", "open", "error",
-              "database URL must start with sqlite: or postgres://", NULL);
+              "database URL must start with sqlite:, postgres:// or postgresql://", NULL);
     return GH_ERR_INVALID;
 }
 

@@ -1,7 +1,8 @@
-/* Storage: one interface, engine-neutral (SQLite now, PostgreSQL behind the
- * same table of operations later).
+/* Storage: one interface, engine-neutral (SQLite and PostgreSQL behind the
+ * same table of operations).
  *
- * store_open() picks the engine from the URL ("sqlite:PATH"), applies the
+ * store_open() picks the engine from the URL ("sqlite:PATH", or a libpq URI
+ * "postgres://…" / "postgresql://…"), applies the
  * numbered migrations and returns a handle shared by all threads; each engine
  * keeps one connection per thread internally, so callers never lock.
  *
@@ -133,7 +134,7 @@ gh_status_t store_open(const char *url, store_t **out);
 /* Closes every per-thread connection and frees. NULL does nothing. */
 void store_close(store_t *s);
 
-/* The engine's name ("sqlite"). */
+/* The engine's name ("sqlite" or "postgresql"). */
 const char *store_engine(const store_t *s);
 
 /* ---- users ---- */

@@ -8,6 +8,8 @@
 #ifndef GH_STORE_STORE_INT_H
 #define GH_STORE_STORE_INT_H
 
+#include <pthread.h>
+
 #include "store/store.h"
 
 struct store {
@@ -95,5 +97,75 @@ typedef struct store_ops {
 /* Engine constructors. Each receives the whole URL (scheme included) and, on
  * success, a migrated handle whose ops are set. */
 gh_status_t store_sqlite_open(const char *url, store_t **out);
+/* "postgres://…" or "postgresql://…": a libpq connection URI. */
+gh_status_t store_pg_open(const char *url, store_t **out);
+
+/* Every engine's table, for the test that no operation is missing. */
+extern const store_ops_t STORE_SQLITE_OPS;
+extern const store_ops_t STORE_PG_OPS;
+
+/* ---- per-thread connections (conns.c), shared by the engines ----
+ *
+ * Each thread that touches a store gets its own connection, opened lazily by
+ * the engine and adopted here: the thread's key holds it, and the list holds
+ * all of them so the store can close them. An engine's connection struct
+ * starts with a store_conn_t. */
+typedef struct store_conn store_conn_t;
+typedef struct store_conns store_conns_t;
+
+struct store_conn {
+    store_conn_t *prev, *next;
+    store_conns_t *owner;
+};
+
+struct store_conns {
+    pthread_key_t key;             /* this thread's store_conn_t */
+    pthread_mutex_t lock;          /* guards head */
+    store_conn_t *head;            /* every open connection */
+    void (*free)(store_conn_t *c); /* the engine's: closes and frees one */
+};
+
+/* Sets up the key and the lock; nothing is opened yet. */
+gh_status_t store_conns_init(store_conns_t *r, void (*free_fn)(store_conn_t *c));
+
+/* This thread's connection, or NULL when it has none yet. */
+store_conn_t *store_conns_current(store_conns_t *r);
+
+/* Makes c this thread's connection and tracks it; on failure c is freed. */
+gh_status_t store_conns_adopt(store_conns_t *r, store_conn_t *c);
+
+/* Closes every connection and drops the key and lock. Callers ensure no
+ * thread is still using the store; a thread that exits later frees nothing. */
+void store_conns_close_all(store_conns_t *r);
+
+/* ---- client URI lists (lines.c): stored newline-joined ---- */
+
+/* Joins c's redirect and post-logout URIs into a new arena *a (the caller
+ * frees it, also on failure). GH_ERR_INVALID when a URI is NULL, empty or
+ * holds a newline. */
+gh_status_t store_client_uris_join(const store_client_t *c, arena_t **a, const char **uris,
+                                   const char **logout_uris);
+
+/* Splits an arena string in place at its newlines into an arena array; NULL
+ * or "" gives no elements. */
+gh_status_t store_lines_split(arena_t *a, char *joined, const char ***out, size_t *count);
+
+/* ---- device authorizations (device.c) ---- */
+
+/* Records a token-endpoint poll of d at now (RFC 8628 §3.5): d->last_poll
+ * becomes now, and when d is pending and was polled less than d->interval
+ * seconds before, d->interval grows by STORE_DEVICE_SLOW_DOWN and the result
+ * is true (the client must slow down). */
+bool store_device_polled(store_device_t *d, int64_t now);
+
+/* ---- migrations (migrations.c) ---- */
+
+/* Applies one migration (the SQL text of file NNN_*.sql, version NNN). */
+typedef gh_status_t (*store_migration_fn)(void *ctx, long version, const char *sql);
+
+/* Calls apply for each migration file of the engine's schema directory dir
+ * ("sqlite/", "pg/"), in order, until one fails; a file whose name does not
+ * start with its number is GH_ERR_INTERNAL. */
+gh_status_t store_migrations_each(const char *dir, store_migration_fn apply, void *ctx);
 
 #endif

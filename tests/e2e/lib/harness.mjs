@@ -6,12 +6,16 @@
 // (cli, addClient, addUser). The server's log is printed when a test fails.
 //
 // Environment: GATEHOUSE_BIN (default ../../build/gatehouse, relative to
-// tests/e2e), GATEHOUSE_E2E_KEEP=1 keeps the temporary directories.
+// tests/e2e), GATEHOUSE_E2E_KEEP=1 keeps the temporary directories (and
+// databases). GATEHOUSE_E2E_PG=postgres://… (a PostgreSQL server's
+// maintenance database; scripts/test.sh sets it) gives every server a fresh
+// PostgreSQL database, created with psql and dropped afterwards, instead of
+// a SQLite file.
 // GATEHOUSE_* variables of the caller are not passed to the server, so that
 // only the flags and the config file of a test decide its settings.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,6 +30,8 @@ import { formData, postForms } from './html.mjs';
 const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.resolve(E2E_DIR, process.env.GATEHOUSE_BIN || '../../build/gatehouse');
 const KEEP = process.env.GATEHOUSE_E2E_KEEP === '1';
+/** The PostgreSQL server the tests run on (its maintenance database's URL), or undefined for SQLite. */
+export const PG_URL = process.env.GATEHOUSE_E2E_PG || undefined;
 const READY_TIMEOUT_MS = 15000;
 const STOP_GRACE_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
@@ -197,6 +203,27 @@ export class CookieJar {
   }
 }
 
+/* -------------------------------------------------------------- database -- */
+
+function psql(sql) {
+  execFileSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * A fresh, empty database for one test file's servers: a new PostgreSQL
+ * database when GATEHOUSE_E2E_PG is set, else a SQLite file in dir. Resolves
+ * to { url, drop() }; drop() removes a PostgreSQL database (a SQLite file
+ * goes with its directory).
+ */
+export function freshDatabase(dir) {
+  if (!PG_URL) return { url: `sqlite:${dir}/gh.db`, drop() {} };
+  const name = `gh_e2e_${crypto.randomBytes(8).toString('hex')}`;
+  psql(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /* ---------------------------------------------------------------- server -- */
 
 function childEnv() {
@@ -241,11 +268,16 @@ function waitExit(proc, ms) {
 /**
  * One `gatehouse serve` process. config is an object of [server] keys written
  * to a temporary INI file and passed with --config (e.g. { code_ttl: 1 }).
+ * By default each server gets a fresh database (freshDatabase) and its own
+ * URL as issuer; several instances of one deployment share a database URL
+ * (db, which the caller creates and drops) and an issuer (issuer).
  */
 export class Gatehouse {
-  constructor({ config = null, label = 'gatehouse' } = {}) {
+  constructor({ config = null, label = 'gatehouse', db = null, issuer = null } = {}) {
     this.config = config;
     this.label = label;
+    this.sharedDb = db;
+    this.issuer = issuer;
     this.proc = null;
     this.started = false;
     this.failed = false;
@@ -281,7 +313,12 @@ export class Gatehouse {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
     this.port ??= await freePort(); /* a test may reserve it first (callback URLs) */
     this.base = `http://127.0.0.1:${this.port}`;
-    this.db = `sqlite:${this.dir}/gh.db`;
+    if (this.sharedDb) {
+      this.db = this.sharedDb;
+    } else {
+      this.database = freshDatabase(this.dir);
+      this.db = this.database.url;
+    }
     this.logPath = path.join(this.dir, 'serve.log');
     const args = [...this.globalArgs];
     const configText = this.configText();
@@ -308,7 +345,7 @@ export class Gatehouse {
 
   /** The subcommand and its options. */
   commandArgs() {
-    return ['serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.base];
+    return ['serve', '--listen', `127.0.0.1:${this.port}`, '--issuer', this.issuer ?? this.base];
   }
 
   /** What answers 200 once the server is ready. */
@@ -379,9 +416,14 @@ export class Gatehouse {
     return `--- ${this.label} log (${this.logPath}) ---\n${this.logSince(0, 4000)}--- end of log ---`;
   }
 
+  /** Removes the temporary directory and the server's own database, unless kept. */
   removeDir() {
-    if (this.dir && !KEEP && !this.failed) fs.rmSync(this.dir, { recursive: true, force: true });
-    else if (this.dir) process.stderr.write(`${this.label}: files kept in ${this.dir}\n`);
+    if (this.dir && !KEEP && !this.failed) {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      this.database?.drop();
+    } else if (this.dir) {
+      process.stderr.write(`${this.label}: files kept in ${this.dir}${this.database && PG_URL ? `, database ${this.db}` : ''}\n`);
+    }
   }
 
   /* ------------------------------------------------------------ CLI -- */

@@ -1,0 +1,888 @@
+/* PostgreSQL engine: the store operations, their SQL, and the migrations.
+ *
+ * Any number of Gatehouse processes share one database, each with one
+ * connection per worker thread (pg_conn.c). Every operation is one statement
+ * in its own transaction at PostgreSQL's default READ COMMITTED isolation;
+ * that is enough because the single-use operations are single atomic
+ * statements whose WHERE clause demands the unused state:
+ *
+ *   - store_code_take is `UPDATE codes … WHERE used_at IS NULL … RETURNING`.
+ *     Of two concurrent callers (threads or processes alike) the second
+ *     blocks on the row lock until the first commits, then re-checks the
+ *     WHERE clause against the committed row, finds it used and updates
+ *     nothing: exactly one winner. Only then is the row read again, to tell
+ *     a replay (CONFLICT, with the winner's family) from an unknown code.
+ *   - store_refresh_rotate marks the old token used and inserts its successor
+ *     in one statement (a data-modifying WITH), with the same row-lock
+ *     re-check; a loser then finds the token used and revokes its family.
+ *   - store_setting_init is INSERT … ON CONFLICT DO NOTHING followed by a
+ *     read in a new snapshot, which sees whichever insert won.
+ *
+ * SERIALIZABLE with retries would also be correct, but would make callers
+ * retry where a row lock simply queues them. Migrations run in one
+ * transaction under a transaction-scoped advisory lock, so several instances
+ * starting together on a fresh database apply each migration once. Expired
+ * rows are deleted as by the SQLite engine. */
+#include "store/pg_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define SCHEMA_DIR "pg/"
+#define MIGRATE_LOCK_KEY INT64_C(0x476174656855) /* "GatehU": any constant all instances share */
+#define PURGE_EVERY 60                           /* seconds between two deletions of expired rows */
+#define KEEP_AFTER_EXPIRY 3600 /* used codes / tokens stay this long for reuse detection */
+
+#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
+#define CLIENT_COLS                                                                                \
+    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
+    "is_public, created_at"
+#define CODE_COLS                                                                                  \
+    "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
+    "family, auth_time, expires_at"
+#define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
+#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define LOGIN_COLS "failures, window_start, last_failure, last_success"
+#define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
+#define DEVICE_COLS                                                                                \
+    "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
+    "last_poll, expires_at"
+#define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
+
+const char *const PG_SQL[P_COUNT] = {
+    [P_MIGRATE_LOCK] = "SELECT pg_advisory_xact_lock($1)",
+    [P_MIGRATION_APPLIED] = "SELECT version FROM schema_migrations WHERE version = $1",
+    [P_MIGRATION_RECORD] = "INSERT INTO schema_migrations (version) VALUES ($1)",
+    [P_USER_ADD] = "INSERT INTO users (" USER_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    [P_USER_GET] = "SELECT " USER_COLS " FROM users WHERE sub = $1",
+    [P_USER_FIND] = "SELECT " USER_COLS " FROM users WHERE username = $1",
+    [P_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
+    [P_USER_REMOVE] = "DELETE FROM users WHERE username = $1",
+    [P_USER_SET_PASSWORD] = "UPDATE users SET password_hash = $1 WHERE username = $2",
+    [P_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    [P_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = $1",
+    [P_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients ORDER BY id",
+    [P_CLIENT_REMOVE] = "DELETE FROM clients WHERE id = $1",
+    [P_CONSENT_GET] = "SELECT scope FROM consents WHERE sub = $1 AND client_id = $2",
+    [P_CONSENT_PUT] =
+        "INSERT INTO consents (sub, client_id, scope, updated_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (sub, client_id) DO UPDATE SET scope = excluded.scope, "
+        "updated_at = excluded.updated_at",
+    [P_SESSION_PUT] = "INSERT INTO sessions (digest, sub, auth_time, expires_at) "
+                      "VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO UPDATE SET "
+                      "sub = excluded.sub, auth_time = excluded.auth_time, "
+                      "expires_at = excluded.expires_at",
+    [P_SESSION_GET] = "SELECT digest, sub, auth_time, expires_at FROM sessions "
+                      "WHERE digest = $1 AND expires_at > $2",
+    [P_SESSION_DELETE] = "DELETE FROM sessions WHERE digest = $1",
+    [P_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    [P_CODE_TAKE] = "UPDATE codes SET used_at = $2, family = $3 "
+                    "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
+                    "RETURNING " CODE_COLS,
+    [P_CODE_FIND] = "SELECT " CODE_COLS ", (used_at IS NOT NULL)::int FROM codes "
+                    "WHERE digest = $1",
+    [P_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [P_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = $1 "
+                      "AND used_at IS NULL AND revoked = 0 AND expires_at > $2",
+    [P_REFRESH_ROTATE] =
+        "WITH old AS (UPDATE refresh_tokens SET used_at = $3 "
+        "WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked = 0 "
+        "AND expires_at > $3 RETURNING " REFRESH_COLS "), "
+        "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+        "SELECT $4::text, family, client_id, sub, scope, auth_time, $5::bigint, $6::bigint "
+        "FROM old) "
+        "SELECT " REFRESH_COLS " FROM old",
+    [P_REFRESH_STATE] = "SELECT family, (used_at IS NOT NULL)::int, revoked FROM refresh_tokens "
+                        "WHERE digest = $1 AND client_id = $2",
+    [P_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = $1",
+    [P_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES ($1, $2, $3, $4, $5)",
+    [P_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
+    [P_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = $1 "
+                            "WHERE retire_at = 0 AND kid <> $2",
+    [P_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= $1",
+    [P_SETTING_GET] = "SELECT value FROM settings WHERE name = $1",
+    [P_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES ($1, $2) "
+                       "ON CONFLICT (name) DO NOTHING",
+    [P_PURGE_SESSIONS] = "DELETE FROM sessions WHERE expires_at <= $1",
+    [P_PURGE_CODES] = "DELETE FROM codes WHERE expires_at < $1",
+    [P_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < $1",
+    [P_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) "
+                     "ON CONFLICT (jti) DO NOTHING",
+    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = $1 AND expires_at > $2",
+    [P_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= $1",
+    [P_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = $1",
+    /* $1 key, $2 now, $3 window; the SET expressions all see the old row, and
+     * a concurrent failure on the same key waits for this one's row lock */
+    [P_LOGIN_FAILURE] =
+        "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES ($1, 1, $2::bigint, $2, 0) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "failures = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
+        "THEN login_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
+        "THEN login_attempts.window_start ELSE $2 END, "
+        "last_failure = $2 RETURNING " LOGIN_COLS,
+    [P_LOGIN_SUCCESS] = "INSERT INTO login_attempts (key, " LOGIN_COLS ") "
+                        "VALUES ($1, 0, 0, 0, $2) "
+                        "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
+                        "last_success = excluded.last_success",
+    [P_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < $1 AND last_success < $1",
+    [P_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
+                     "poll_interval, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    [P_DEVICE_FIND] = "SELECT " DEVICE_COLS " FROM device_codes "
+                      "WHERE user_code_digest = $1 AND expires_at > $2",
+    [P_DEVICE_DECIDE] = "UPDATE device_codes SET state = $1, sub = $2, auth_time = $3 "
+                        "WHERE user_code_digest = $4 AND state = 0 AND expires_at > $5",
+    [P_DEVICE_STATE] = "SELECT state FROM device_codes "
+                       "WHERE user_code_digest = $1 AND expires_at > $2",
+    [P_DEVICE_LOCK] = "SELECT " DEVICE_COLS " FROM device_codes "
+                      "WHERE digest = $1 AND client_id = $2 FOR UPDATE",
+    [P_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = $1, last_poll = $2 "
+                        "WHERE digest = $3",
+    [P_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = $1 AND state = 1",
+    [P_DEVICE_ATTEMPTS_GET] = "SELECT failures FROM device_attempts "
+                              "WHERE throttle_key = $1 AND window_start > $2",
+    /* $1 key, $2 now, $3 now - window; the window restarts once it is over */
+    [P_DEVICE_ATTEMPTS_ADD] =
+        "INSERT INTO device_attempts (throttle_key, window_start, failures) VALUES ($1, $2, 1) "
+        "ON CONFLICT (throttle_key) DO UPDATE SET "
+        "failures = CASE WHEN device_attempts.window_start > $3::bigint "
+        "THEN device_attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN device_attempts.window_start > $3::bigint "
+        "THEN device_attempts.window_start ELSE excluded.window_start END "
+        "RETURNING failures",
+    [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
+    [P_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < $1",
+};
+
+#define SELF(base) ((pg_store_t *)(base))
+
+/* ---- opening, migrations, closing ---- */
+
+static gh_status_t migrate_one(void *ctx, long version, const char *sql)
+{
+    pg_store_t *s = ctx;
+    pq_t q = {0};
+    gh_status_t st = pq_query(s, P_MIGRATION_APPLIED, "migrate", &q, "i", (int64_t)version);
+    pq_end(&q);
+    if (st != GH_ERR_NOT_FOUND)
+        return st; /* GH_OK: applied before */
+    st = pq_script(s, "migrate", sql);
+    if (st == GH_OK)
+        st = pq_exec(s, P_MIGRATION_RECORD, "migrate", NULL, "i", (int64_t)version);
+    return st;
+}
+
+/* Applies every pending migration in one transaction, holding an advisory
+ * lock that every instance takes first, so one instance migrates and the
+ * others then find the work done. DDL is transactional in PostgreSQL: a
+ * failed migration leaves nothing behind. */
+static gh_status_t migrate(pg_store_t *s)
+{
+    gh_status_t st = pq_script(s, "migrate", "BEGIN; SET LOCAL statement_timeout = '60s'");
+    if (st != GH_OK)
+        return st;
+    st = pq_exec(s, P_MIGRATE_LOCK, "migrate", NULL, "i", MIGRATE_LOCK_KEY);
+    if (st == GH_OK)
+        st = pq_script(s, "migrate",
+                       "CREATE TABLE IF NOT EXISTS schema_migrations "
+                       "(version INTEGER PRIMARY KEY)");
+    if (st == GH_OK)
+        st = store_migrations_each(SCHEMA_DIR, migrate_one, s);
+    gh_status_t end = pq_script(s, "migrate", st == GH_OK ? "COMMIT" : "ROLLBACK");
+    return st == GH_OK ? end : st;
+}
+
+static void pg_close(store_t *base)
+{
+    pg_store_t *s = SELF(base);
+    pq_close_all(s);
+    free(s->url);
+    free(s);
+}
+
+gh_status_t store_pg_open(const char *url, store_t **out)
+{
+    pg_store_t *s = calloc(1, sizeof *s);
+    gh_status_t st = GH_ERR_NOMEM;
+    if (!s || !(s->url = strdup(url))) {
+        free(s);
+        return st;
+    }
+    s->base.ops = &STORE_PG_OPS;
+    st = pq_init(s, url);
+    if (st != GH_OK) {
+        free(s->url);
+        free(s);
+        return st;
+    }
+    st = migrate(s);
+    if (st != GH_OK) {
+        pg_close(&s->base);
+        return st;
+    }
+    *out = &s->base;
+    return GH_OK;
+}
+
+/* Deletes expired rows, at most once per PURGE_EVERY seconds of `now` in
+ * each process; best effort (a failure is logged and the caller goes on). */
+static void purge(pg_store_t *s, int64_t now)
+{
+    int64_t due = atomic_load(&s->next_purge);
+    if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
+        return;
+    gh_status_t st = pq_exec(s, P_PURGE_SESSIONS, "purge", NULL, "i", now);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_CODES, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_REFRESH, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_LOGIN, "purge", NULL, "i", now - KEEP_LOGIN_ROWS);
+    if (st == GH_OK)
+        st = pq_exec(s, P_PURGE_DEVICE, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        pq_exec(s, P_PURGE_DEVICE_ATTEMPTS, "purge", NULL, "i", now - ATTEMPTS_KEEP);
+}
+
+/* ---- rows ---- */
+
+/* Runs a list query (no arguments) and reads every row into an arena array
+ * of elements of `size` bytes; *out is NULL when there are none. */
+static gh_status_t list_rows(pg_store_t *s, arena_t *a, pg_query_t id, const char *op, size_t size,
+                             pq_read_fn read, void **out, size_t *count)
+{
+    pq_t q = {0};
+    unsigned char *rows = NULL;
+    size_t n = 0;
+    gh_status_t st = pq_query(s, id, op, &q, "");
+    if (st == GH_OK && !(rows = arena_alloc(a, (size_t)q.rows * size)))
+        st = GH_ERR_NOMEM;
+    while (st == GH_OK) {
+        st = read(&q, a, rows + n++ * size);
+        if (st == GH_OK)
+            st = pq_next(&q);
+    }
+    pq_end(&q);
+    if (st != GH_ERR_NOT_FOUND)
+        return st;
+    *out = rows;
+    *count = n;
+    return GH_OK;
+}
+
+static gh_status_t read_text(pq_t *q, arena_t *a, void *row)
+{
+    const char *v = pq_text(q, a);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(const char **)row = v;
+    return st;
+}
+
+static gh_status_t read_user(pq_t *q, arena_t *a, void *row)
+{
+    store_user_t u = {0};
+    u.sub = pq_text(q, a);
+    u.username = pq_text(q, a);
+    u.password_hash = pq_text(q, a);
+    u.email = pq_text(q, a);
+    u.nickname = pq_text(q, a);
+    u.name = pq_text(q, a);
+    u.created_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_user_t *)row = u;
+    return st;
+}
+
+static gh_status_t read_client(pq_t *q, arena_t *a, void *row)
+{
+    store_client_t c = {0};
+    c.id = pq_text(q, a);
+    c.secret_digest = pq_text(q, a);
+    c.name = pq_text(q, a);
+    char *uris = pq_text(q, a);
+    char *logout_uris = pq_text(q, a);
+    c.scope = pq_text(q, a);
+    c.grants = (unsigned)pq_int(q);
+    c.is_public = pq_int(q) != 0;
+    c.created_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        st = store_lines_split(a, uris, &c.redirect_uris, &c.redirect_uri_count);
+    if (st == GH_OK)
+        st = store_lines_split(a, logout_uris, &c.post_logout_redirect_uris,
+                               &c.post_logout_redirect_uri_count);
+    if (st == GH_OK)
+        *(store_client_t *)row = c;
+    return st;
+}
+
+static gh_status_t read_session(pq_t *q, arena_t *a, void *row)
+{
+    store_session_t sess = {0};
+    sess.digest = pq_text(q, a);
+    sess.sub = pq_text(q, a);
+    sess.auth_time = pq_int(q);
+    sess.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_session_t *)row = sess;
+    return st;
+}
+
+static gh_status_t read_code(pq_t *q, arena_t *a, void *row)
+{
+    store_code_t c = {0};
+    c.digest = pq_text(q, a);
+    c.client_id = pq_text(q, a);
+    c.redirect_uri = pq_text(q, a);
+    c.scope = pq_text(q, a);
+    c.sub = pq_text(q, a);
+    c.nonce = pq_text(q, a);
+    c.code_challenge = pq_text(q, a);
+    c.session_digest = pq_text(q, a);
+    c.family = pq_text(q, a);
+    c.auth_time = pq_int(q);
+    c.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_code_t *)row = c;
+    return st;
+}
+
+/* A code and whether it was used (P_CODE_FIND). */
+typedef struct {
+    store_code_t code;
+    bool used;
+} code_row_t;
+
+static gh_status_t read_code_row(pq_t *q, arena_t *a, void *row)
+{
+    code_row_t *r = row;
+    gh_status_t st = read_code(q, a, &r->code);
+    if (st == GH_OK)
+        r->used = pq_int(q) != 0;
+    return st;
+}
+
+static gh_status_t read_refresh(pq_t *q, arena_t *a, void *row)
+{
+    store_refresh_t r = {0};
+    r.digest = pq_text(q, a);
+    r.family = pq_text(q, a);
+    r.client_id = pq_text(q, a);
+    r.sub = pq_text(q, a);
+    r.scope = pq_text(q, a);
+    r.auth_time = pq_int(q);
+    r.issued_at = pq_int(q);
+    r.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_refresh_t *)row = r;
+    return st;
+}
+
+/* What became of a refresh token that did not rotate (P_REFRESH_STATE). */
+typedef struct {
+    const char *family;
+    bool used, revoked;
+} refresh_state_t;
+
+static gh_status_t read_refresh_state(pq_t *q, arena_t *a, void *row)
+{
+    refresh_state_t r = {0};
+    r.family = pq_text(q, a);
+    r.used = pq_int(q) != 0;
+    r.revoked = pq_int(q) != 0;
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(refresh_state_t *)row = r;
+    return st;
+}
+
+static gh_status_t read_device(pq_t *q, arena_t *a, void *row)
+{
+    store_device_t d = {0};
+    d.digest = pq_text(q, a);
+    d.user_code_digest = pq_text(q, a);
+    d.client_id = pq_text(q, a);
+    d.scope = pq_text(q, a);
+    d.state = (store_device_state_t)pq_int(q);
+    d.sub = pq_text(q, a);
+    d.auth_time = pq_int(q);
+    d.interval = pq_int(q);
+    d.last_poll = pq_int(q);
+    d.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_device_t *)row = d;
+    return st;
+}
+
+static gh_status_t read_int(pq_t *q, arena_t *a, void *row)
+{
+    *(int64_t *)row = pq_int(q);
+    return GH_OK;
+}
+
+static gh_status_t read_key(pq_t *q, arena_t *a, void *row)
+{
+    store_key_t k = {0};
+    k.kid = pq_text(q, a);
+    k.alg = pq_text(q, a);
+    k.private_jwk = pq_text(q, a);
+    k.created_at = pq_int(q);
+    k.retire_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_key_t *)row = k;
+    return st;
+}
+
+/* ---- users ---- */
+
+static gh_status_t user_add(store_t *base, const store_user_t *u)
+{
+    return pq_exec(SELF(base), P_USER_ADD, "user_add", NULL, "ssssssi", u->sub, u->username,
+                   u->password_hash, u->email, u->nickname, u->name, u->created_at);
+}
+
+static gh_status_t user_get(store_t *base, arena_t *a, const char *sub, store_user_t *out)
+{
+    return pq_get(SELF(base), P_USER_GET, "user_get", read_user, a, out, "s", sub);
+}
+
+static gh_status_t user_find(store_t *base, arena_t *a, const char *username, store_user_t *out)
+{
+    return pq_get(SELF(base), P_USER_FIND, "user_find", read_user, a, out, "s", username);
+}
+
+static gh_status_t user_list(store_t *base, arena_t *a, store_user_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st =
+        list_rows(SELF(base), a, P_USER_LIST, "user_list", sizeof **out, read_user, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+/* A write that must touch a row: GH_ERR_NOT_FOUND when it touched none. */
+static gh_status_t exec_one(gh_status_t st, int changes)
+{
+    return st == GH_OK && changes == 0 ? GH_ERR_NOT_FOUND : st;
+}
+
+static gh_status_t user_remove(store_t *base, const char *username)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_USER_REMOVE, "user_remove", &n, "s", username);
+    return exec_one(st, n);
+}
+
+static gh_status_t user_set_password(store_t *base, const char *username, const char *hash)
+{
+    int n = 0;
+    gh_status_t st =
+        pq_exec(SELF(base), P_USER_SET_PASSWORD, "user_set_password", &n, "ss", hash, username);
+    return exec_one(st, n);
+}
+
+/* ---- clients ---- */
+
+static gh_status_t client_add(store_t *base, const store_client_t *c)
+{
+    arena_t *a = NULL;
+    const char *uris = NULL, *logout_uris = NULL;
+    gh_status_t st = store_client_uris_join(c, &a, &uris, &logout_uris);
+    if (st == GH_OK)
+        st = pq_exec(SELF(base), P_CLIENT_ADD, "client_add", NULL, "ssssssiii", c->id,
+                     c->secret_digest, c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                     (int64_t)c->is_public, c->created_at);
+    arena_free(a);
+    return st;
+}
+
+static gh_status_t client_get(store_t *base, arena_t *a, const char *id, store_client_t *out)
+{
+    return pq_get(SELF(base), P_CLIENT_GET, "client_get", read_client, a, out, "s", id);
+}
+
+static gh_status_t client_list(store_t *base, arena_t *a, store_client_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st = list_rows(SELF(base), a, P_CLIENT_LIST, "client_list", sizeof **out,
+                               read_client, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+static gh_status_t client_remove(store_t *base, const char *id)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_CLIENT_REMOVE, "client_remove", &n, "s", id);
+    return exec_one(st, n);
+}
+
+/* ---- consents ---- */
+
+static gh_status_t consent_get(store_t *base, arena_t *a, const char *sub, const char *client_id,
+                               const char **scope)
+{
+    return pq_get(SELF(base), P_CONSENT_GET, "consent_get", read_text, a, scope, "ss", sub,
+                  client_id);
+}
+
+static gh_status_t consent_put(store_t *base, const char *sub, const char *client_id,
+                               const char *scope, int64_t now)
+{
+    return pq_exec(SELF(base), P_CONSENT_PUT, "consent_put", NULL, "sssi", sub, client_id, scope,
+                   now);
+}
+
+/* ---- sessions ---- */
+
+static gh_status_t session_put(store_t *base, const store_session_t *sess)
+{
+    return pq_exec(SELF(base), P_SESSION_PUT, "session_put", NULL, "ssii", sess->digest, sess->sub,
+                   sess->auth_time, sess->expires_at);
+}
+
+static gh_status_t session_get(store_t *base, arena_t *a, const char *digest, int64_t now,
+                               store_session_t *out)
+{
+    return pq_get(SELF(base), P_SESSION_GET, "session_get", read_session, a, out, "si", digest,
+                  now);
+}
+
+static gh_status_t session_delete(store_t *base, const char *digest)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_SESSION_DELETE, "session_delete", &n, "s", digest);
+    return exec_one(st, n);
+}
+
+/* ---- codes ---- */
+
+static gh_status_t code_put(store_t *base, const store_code_t *c)
+{
+    return pq_exec(SELF(base), P_CODE_PUT, "code_put", NULL, "sssssssssii", c->digest, c->client_id,
+                   c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
+                   c->session_digest, c->family, c->auth_time, c->expires_at);
+}
+
+/* After code_take's update found no redeemable code: a used one is a replay
+ * (CONFLICT, *out = the earlier redemption), anything else NOT_FOUND. */
+static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, store_code_t *out)
+{
+    code_row_t r = {0};
+    gh_status_t st = pq_get(s, P_CODE_FIND, "code_take", read_code_row, a, &r, "s", digest);
+    if (st != GH_OK)
+        return st;
+    if (!r.used)
+        return GH_ERR_NOT_FOUND; /* expired unused */
+    *out = r.code;
+    return GH_ERR_CONFLICT;
+}
+
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
+                             const char *family, store_code_t *out)
+{
+    pg_store_t *s = SELF(base);
+    store_code_t c = {0};
+    purge(s, now);
+    gh_status_t st =
+        pq_get(s, P_CODE_TAKE, "code_take", read_code, a, &c, "sis", digest, now, family);
+    if (st == GH_ERR_NOT_FOUND)
+        st = code_replayed(s, a, digest, &c);
+    if (st == GH_OK || st == GH_ERR_CONFLICT)
+        *out = c;
+    return st;
+}
+
+/* ---- refresh tokens ---- */
+
+static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
+{
+    return pq_exec(SELF(base), P_REFRESH_PUT, "refresh_put", NULL, "sssssiii", r->digest, r->family,
+                   r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+}
+
+static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
+                               store_refresh_t *out)
+{
+    return pq_get(SELF(base), P_REFRESH_GET, "refresh_get", read_refresh, a, out, "si", digest,
+                  now);
+}
+
+/* After a rotation found no live token: one already used (and not revoked)
+ * is being reused, so its family is revoked (RFC 9700 §4.14.2) and the
+ * answer is CONFLICT; unknown, another client's, revoked or expired is
+ * NOT_FOUND. */
+static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
+                                  const char *client_id)
+{
+    refresh_state_t r = {0};
+    gh_status_t st = pq_get(s, P_REFRESH_STATE, "refresh_rotate", read_refresh_state, a, &r, "ss",
+                            digest, client_id);
+    if (st != GH_OK)
+        return st;
+    if (r.revoked || !r.used)
+        return GH_ERR_NOT_FOUND;
+    st = pq_exec(s, P_REFRESH_REVOKE_FAMILY, "refresh_rotate", NULL, "s", r.family);
+    return st == GH_OK ? GH_ERR_CONFLICT : st;
+}
+
+static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
+                                  const char *client_id, int64_t now, const store_refresh_t *next,
+                                  store_refresh_t *old)
+{
+    pg_store_t *s = SELF(base);
+    store_refresh_t r = {0};
+    purge(s, now);
+    gh_status_t st =
+        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", read_refresh, a, &r, "ssisii", old_digest,
+               client_id, now, next->digest, next->issued_at, next->expires_at);
+    if (st == GH_ERR_NOT_FOUND)
+        st = refresh_reused(s, a, old_digest, client_id);
+    if (st == GH_OK)
+        *old = r;
+    return st;
+}
+
+static gh_status_t refresh_revoke_family(store_t *base, const char *family)
+{
+    return pq_exec(SELF(base), P_REFRESH_REVOKE_FAMILY, "refresh_revoke_family", NULL, "s", family);
+}
+
+/* ---- signing keys ---- */
+
+static gh_status_t key_add(store_t *base, const store_key_t *k)
+{
+    return pq_exec(SELF(base), P_KEY_ADD, "key_add", NULL, "sssii", k->kid, k->alg, k->private_jwk,
+                   k->created_at, k->retire_at);
+}
+
+static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
+{
+    void *rows = NULL;
+    gh_status_t st =
+        list_rows(SELF(base), a, P_KEY_LIST, "key_list", sizeof **out, read_key, &rows, count);
+    if (st == GH_OK)
+        *out = rows;
+    return st;
+}
+
+static gh_status_t key_retire_others(store_t *base, const char *keep_kid, int64_t retire_at)
+{
+    return pq_exec(SELF(base), P_KEY_RETIRE_OTHERS, "key_retire_others", NULL, "is", retire_at,
+                   keep_kid);
+}
+
+static gh_status_t key_prune(store_t *base, int64_t now)
+{
+    return pq_exec(SELF(base), P_KEY_PRUNE, "key_prune", NULL, "i", now);
+}
+
+/* ---- settings ---- */
+
+static gh_status_t setting_get(store_t *base, arena_t *a, const char *name, const char **value)
+{
+    return pq_get(SELF(base), P_SETTING_GET, "setting_get", read_text, a, value, "s", name);
+}
+
+static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, const char *value,
+                                const char **value_out)
+{
+    gh_status_t st = pq_exec(SELF(base), P_SETTING_INIT, "setting_init", NULL, "ss", name, value);
+    return st == GH_OK ? setting_get(base, a, name, value_out) : st;
+}
+
+/* ---- revoked access tokens ---- */
+
+static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at, int64_t now)
+{
+    pg_store_t *s = SELF(base);
+    purge(s, now);
+    return pq_exec(s, P_JTI_REVOKE, "jti_revoke", NULL, "si", jti, expires_at);
+}
+
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+{
+    pq_t q = {0};
+    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    pq_end(&q);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    *revoked = st == GH_OK;
+    return GH_OK;
+}
+
+/* ---- sign-in attempts ---- */
+
+static gh_status_t read_login(pq_t *q, arena_t *a, void *row)
+{
+    store_login_attempts_t r = {0};
+    r.failures = pq_int(q);
+    r.window_start = pq_int(q);
+    r.last_failure = pq_int(q);
+    r.last_success = pq_int(q);
+    *(store_login_attempts_t *)row = r;
+    return GH_OK;
+}
+
+static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
+{
+    return pq_get(SELF(base), P_LOGIN_GET, "login_attempts_get", read_login, NULL, out, "s", key);
+}
+
+static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                     store_login_attempts_t *out)
+{
+    purge(SELF(base), now);
+    return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
+                  key, now, window);
+}
+
+static gh_status_t login_success(store_t *base, const char *key, int64_t now)
+{
+    return pq_exec(SELF(base), P_LOGIN_SUCCESS, "login_success", NULL, "si", key, now);
+}
+
+/* ---- device authorizations (RFC 8628) ---- */
+
+static gh_status_t device_put(store_t *base, const store_device_t *d)
+{
+    return pq_exec(SELF(base), P_DEVICE_PUT, "device_put", NULL, "ssssii", d->digest,
+                   d->user_code_digest, d->client_id, d->scope, d->interval, d->expires_at);
+}
+
+static gh_status_t device_find(store_t *base, arena_t *a, const char *user_code_digest, int64_t now,
+                               store_device_t *out)
+{
+    return pq_get(SELF(base), P_DEVICE_FIND, "device_find", read_device, a, out, "si",
+                  user_code_digest, now);
+}
+
+/* One atomic UPDATE of a pending, live authorization; when it touched
+ * nothing, a live one was decided before (CONFLICT), else NOT_FOUND. */
+static gh_status_t device_decide(store_t *base, const char *user_code_digest, int64_t now,
+                                 bool approve, const char *sub, int64_t auth_time)
+{
+    pg_store_t *s = SELF(base);
+    int64_t state = 0;
+    int n = 0;
+    gh_status_t st = pq_exec(s, P_DEVICE_DECIDE, "device_decide", &n, "isisi",
+                             (int64_t)(approve ? STORE_DEVICE_APPROVED : STORE_DEVICE_DENIED), sub,
+                             auth_time, user_code_digest, now);
+    if (st != GH_OK || n > 0)
+        return st;
+    st = pq_get(s, P_DEVICE_STATE, "device_decide", read_int, NULL, &state, "si", user_code_digest,
+                now);
+    return st == GH_OK ? GH_ERR_CONFLICT : st;
+}
+
+/* The row is locked (SELECT … FOR UPDATE) from reading its last poll to
+ * writing the new one, so concurrent polls are counted one after another. */
+static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                               int64_t now, store_device_t *out, bool *slow_down)
+{
+    pg_store_t *s = SELF(base);
+    store_device_t d;
+    bool slow = false;
+    purge(s, now);
+    gh_status_t st = pq_script(s, "device_poll", "BEGIN");
+    if (st != GH_OK)
+        return st;
+    st = pq_get(s, P_DEVICE_LOCK, "device_poll", read_device, a, &d, "ss", digest, client_id);
+    if (st == GH_OK) {
+        slow = store_device_polled(&d, now);
+        st = pq_exec(s, P_DEVICE_POLLED, "device_poll", NULL, "iis", d.interval, now, digest);
+    }
+    gh_status_t end = pq_script(s, "device_poll", st == GH_OK ? "COMMIT" : "ROLLBACK");
+    if (st == GH_OK && end == GH_OK) {
+        *out = d;
+        *slow_down = slow;
+    }
+    return st == GH_OK ? end : st;
+}
+
+static gh_status_t device_redeem(store_t *base, const char *digest)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_DEVICE_REDEEM, "device_redeem", &n, "s", digest);
+    return st == GH_OK && n == 0 ? GH_ERR_CONFLICT : st;
+}
+
+static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    int64_t n = 0;
+    gh_status_t st = pq_get(SELF(base), P_DEVICE_ATTEMPTS_GET, "device_attempts_get", read_int,
+                            NULL, &n, "si", key, now - window);
+    if (st == GH_ERR_NOT_FOUND)
+        st = GH_OK;
+    if (st == GH_OK)
+        *failures = n;
+    return st;
+}
+
+static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
+                                       int64_t *failures)
+{
+    return pq_get(SELF(base), P_DEVICE_ATTEMPTS_ADD, "device_attempts_add", read_int, NULL,
+                  failures, "sii", key, now, now - window);
+}
+
+const store_ops_t STORE_PG_OPS = {
+    .name = "postgresql",
+    .close = pg_close,
+    .user_add = user_add,
+    .user_get = user_get,
+    .user_find = user_find,
+    .user_list = user_list,
+    .user_remove = user_remove,
+    .user_set_password = user_set_password,
+    .client_add = client_add,
+    .client_get = client_get,
+    .client_list = client_list,
+    .client_remove = client_remove,
+    .consent_get = consent_get,
+    .consent_put = consent_put,
+    .session_put = session_put,
+    .session_get = session_get,
+    .session_delete = session_delete,
+    .code_put = code_put,
+    .code_take = code_take,
+    .refresh_put = refresh_put,
+    .refresh_get = refresh_get,
+    .refresh_rotate = refresh_rotate,
+    .refresh_revoke_family = refresh_revoke_family,
+    .key_add = key_add,
+    .key_list = key_list,
+    .key_retire_others = key_retire_others,
+    .key_prune = key_prune,
+    .setting_get = setting_get,
+    .setting_init = setting_init,
+    .jti_revoke = jti_revoke,
+    .jti_is_revoked = jti_is_revoked,
+    .login_attempts_get = login_attempts_get,
+    .login_failure_add = login_failure_add,
+    .login_success = login_success,
+    .device_put = device_put,
+    .device_find = device_find,
+    .device_decide = device_decide,
+    .device_poll = device_poll,
+    .device_redeem = device_redeem,
+    .device_attempts_get = device_attempts_get,
+    .device_attempts_add = device_attempts_add,
+};

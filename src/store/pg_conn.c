@@ -1,0 +1,362 @@
+/* PostgreSQL engine, connection layer: one libpq connection per thread,
+ * statements prepared once per connection, parameters passed as text,
+ * results read into the caller's arena, the mapping of SQLSTATEs to
+ * gh_status_t, and reconnection.
+ *
+ * Timeouts: a connection attempt gives up after connect_timeout, a statement
+ * after statement_timeout (server side), and a dead peer is noticed by TCP
+ * keepalives and tcp_user_timeout; the URI may override each default. So a
+ * call during an outage returns GH_ERR_UNAVAILABLE within seconds.
+ *
+ * Reconnection: a connection that broke, or that refuses writes because its
+ * server became a standby (a failover), is reset (PQreset, which follows
+ * target_session_attrs over the URI's hosts) by its thread's next call, and
+ * its prepared statements are prepared again. A statement that
+ * failed because the connection broke while no transaction was open is run
+ * once more on the reset connection, so the first call after a database
+ * restart succeeds. If it had in fact run before the break, the second run
+ * finds its work done: single-use operations then fail closed (CONFLICT or
+ * NOT_FOUND), never grant twice.
+ *
+ * Logged: SQLSTATEs and the server's primary message, which names tables and
+ * constraints, never the DETAIL (it quotes values) and never the URI (it may
+ * hold a password). */
+#include "store/pg_int.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define MAX_PARAMS 16
+#define STMT_NAME_MAX 16
+
+struct pg_conn {
+    store_conn_t link; /* first: the per-thread registry's part */
+    PGconn *db;
+    bool prepared[P_COUNT];
+    bool stale; /* reset before the next use, though libpq still thinks it fine */
+};
+
+/* Connection keywords. Those before "dbname" are defaults that the URI
+ * expanded there may override (libpq's rule for expand_dbname); those after
+ * it always apply. */
+static const char *const CONNECT_KEYS[] = {"connect_timeout",  "options",
+                                           "keepalives_idle",  "keepalives_interval",
+                                           "keepalives_count", "tcp_user_timeout",
+                                           "application_name", "dbname",
+                                           "client_encoding",  NULL};
+#define DBNAME_INDEX 7
+
+static const char *const CONNECT_DEFAULTS[] = {
+    "5", "-c statement_timeout=5000", "10", "5", "3", "10000", "gatehouse", NULL, "UTF8", NULL};
+
+/* What a failed statement's SQLSTATE means to callers: the first entry whose
+ * prefix matches (a whole code, or a two-character class). */
+typedef struct {
+    const char *prefix;
+    gh_status_t st;
+    bool log;       /* constraint failures are the caller's mistake or a race: not logged */
+    bool reconnect; /* the server is no longer the primary: find the one that is */
+} sqlstate_map_t;
+
+static const sqlstate_map_t SQLSTATES[] = {
+    {"23505", GH_ERR_CONFLICT, false, false},   /* unique_violation */
+    {"23503", GH_ERR_NOT_FOUND, false, false},  /* foreign_key_violation */
+    {"23", GH_ERR_INVALID, false, false},       /* not_null_violation, check_violation */
+    {"22", GH_ERR_INVALID, true, false},        /* data exception: bad UTF-8, a NUL byte */
+    {"08", GH_ERR_UNAVAILABLE, true, false},    /* connection exception */
+    {"57", GH_ERR_UNAVAILABLE, true, false},    /* shutdown, statement timeout, cancel */
+    {"53", GH_ERR_UNAVAILABLE, true, false},    /* insufficient resources */
+    {"40", GH_ERR_UNAVAILABLE, true, false},    /* serialization failure, deadlock */
+    {"55P03", GH_ERR_UNAVAILABLE, true, false}, /* lock_not_available */
+    {"25006", GH_ERR_UNAVAILABLE, true, true},  /* read-only: a demoted primary, after failover */
+};
+
+static void log_pg(const char *op, const char *sqlstate, const char *msg)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", msg ? msg : "unknown error");
+    for (size_t n = strlen(text); n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ');)
+        text[--n] = '\0'; /* libpq ends its messages with a newline */
+    log_event(LOG_ERROR, "store", "engine", "postgresql", "op", op, "code", sqlstate, "error", text,
+              NULL);
+}
+
+static const sqlstate_map_t *sqlstate_find(const char *state)
+{
+    for (size_t i = 0; i < sizeof SQLSTATES / sizeof SQLSTATES[0]; i++)
+        if (!strncmp(state, SQLSTATES[i].prefix, strlen(SQLSTATES[i].prefix)))
+            return &SQLSTATES[i];
+    return NULL;
+}
+
+static gh_status_t status_of(pg_conn_t *c, const PGresult *res, const char *op)
+{
+    ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
+        return GH_OK;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (!state || PQstatus(c->db) == CONNECTION_BAD) {
+        log_pg(op, state, PQerrorMessage(c->db));
+        return GH_ERR_UNAVAILABLE;
+    }
+    const sqlstate_map_t *m = sqlstate_find(state);
+    c->stale = m && m->reconnect;
+    if (!m || m->log)
+        log_pg(op, state, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+    return m ? m->st : GH_ERR_INTERNAL;
+}
+
+static void conn_free(store_conn_t *link)
+{
+    pg_conn_t *c = (pg_conn_t *)link;
+    if (!c)
+        return;
+    PQfinish(c->db);
+    free(c);
+}
+
+/* Server notices ("relation already exists, skipping") are not errors, and
+ * libpq would print them on stderr, between the JSON log lines. */
+static void on_notice(void *arg, const char *message) {}
+
+static gh_status_t conn_open(pg_store_t *s, pg_conn_t **out)
+{
+    const char *values[sizeof CONNECT_DEFAULTS / sizeof CONNECT_DEFAULTS[0]];
+    memcpy(values, CONNECT_DEFAULTS, sizeof values);
+    values[DBNAME_INDEX] = s->url;
+    pg_conn_t *c = calloc(1, sizeof *c);
+    if (c)
+        c->db = PQconnectdbParams(CONNECT_KEYS, values, 1);
+    if (!c || !c->db) {
+        free(c);
+        return GH_ERR_NOMEM;
+    }
+    if (PQstatus(c->db) != CONNECTION_OK) {
+        log_pg("connect", NULL, PQerrorMessage(c->db));
+        conn_free(&c->link);
+        return GH_ERR_UNAVAILABLE;
+    }
+    PQsetNoticeProcessor(c->db, on_notice, NULL);
+    *out = c;
+    return GH_OK;
+}
+
+/* Reconnects a broken connection with its original parameters. */
+static gh_status_t conn_reset(pg_conn_t *c)
+{
+    PQreset(c->db);
+    memset(c->prepared, 0, sizeof c->prepared);
+    c->stale = false;
+    if (PQstatus(c->db) != CONNECTION_OK) {
+        log_pg("reconnect", NULL, PQerrorMessage(c->db));
+        return GH_ERR_UNAVAILABLE;
+    }
+    log_event(LOG_INFO, "store", "engine", "postgresql", "op", "reconnect", NULL);
+    return GH_OK;
+}
+
+/* This thread's connection: opened on first use, reset when it broke or
+ * landed on a standby. */
+static gh_status_t conn_get(pg_store_t *s, pg_conn_t **out)
+{
+    pg_conn_t *c = (pg_conn_t *)store_conns_current(&s->conns);
+    gh_status_t st = GH_OK;
+    if (!c) {
+        st = conn_open(s, &c);
+        if (st == GH_OK)
+            st = store_conns_adopt(&s->conns, &c->link);
+    } else if (c->stale || PQstatus(c->db) == CONNECTION_BAD) {
+        st = conn_reset(c);
+    }
+    if (st == GH_OK)
+        *out = c;
+    return st;
+}
+
+gh_status_t pq_init(pg_store_t *s, const char *url)
+{
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(url, &err);
+    /* err may quote the URI, and so a password: not logged */
+    PQfreemem(err);
+    if (!opts) {
+        log_event(LOG_ERROR, "store", "op", "open", "error",
+                  "not a valid PostgreSQL connection URI", NULL);
+        return GH_ERR_INVALID;
+    }
+    PQconninfoFree(opts);
+    return store_conns_init(&s->conns, conn_free);
+}
+
+void pq_close_all(pg_store_t *s)
+{
+    store_conns_close_all(&s->conns);
+}
+
+static void stmt_name(char name[STMT_NAME_MAX], pg_query_t id)
+{
+    snprintf(name, STMT_NAME_MAX, "gh_%d", (int)id);
+}
+
+static gh_status_t prepare(pg_conn_t *c, pg_query_t id, const char *op)
+{
+    char name[STMT_NAME_MAX];
+    if (c->prepared[id])
+        return GH_OK;
+    assert(PG_SQL[id]);
+    stmt_name(name, id);
+    PGresult *res = PQprepare(c->db, name, PG_SQL[id], 0, NULL);
+    gh_status_t st = status_of(c, res, op);
+    PQclear(res);
+    c->prepared[id] = st == GH_OK;
+    return st;
+}
+
+/* The arguments as text, as libpq takes them. */
+typedef struct {
+    const char *values[MAX_PARAMS];
+    char numbers[MAX_PARAMS][24];
+    int count;
+} params_t;
+
+static void params_build(params_t *p, const char *fmt, va_list ap)
+{
+    p->count = 0;
+    for (; fmt[p->count]; p->count++) {
+        int i = p->count;
+        assert(i < MAX_PARAMS && (fmt[i] == 's' || fmt[i] == 'i'));
+        if (fmt[i] == 's') {
+            p->values[i] = va_arg(ap, const char *);
+            continue;
+        }
+        snprintf(p->numbers[i], sizeof p->numbers[i], "%lld", (long long)va_arg(ap, int64_t));
+        p->values[i] = p->numbers[i];
+    }
+}
+
+/* Runs a prepared statement once; *again says whether it failed only
+ * because an idle connection had broken or was on a standby, so that a rerun
+ * on a reset connection is safe. */
+static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params_t *p, bool *again)
+{
+    pg_conn_t *c = NULL;
+    char name[STMT_NAME_MAX];
+    *again = false;
+    gh_status_t st = conn_get(s, &c);
+    if (st != GH_OK)
+        return st;
+    bool idle = PQtransactionStatus(c->db) == PQTRANS_IDLE;
+    st = prepare(c, id, q->op);
+    if (st == GH_OK) {
+        stmt_name(name, id);
+        q->res = PQexecPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
+        st = status_of(c, q->res, q->op);
+    }
+    *again = st == GH_ERR_UNAVAILABLE && idle && (c->stale || PQstatus(c->db) == CONNECTION_BAD);
+    return st;
+}
+
+static gh_status_t run(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt,
+                       va_list ap)
+{
+    params_t p;
+    bool again = false;
+    *q = (pq_t){.op = op};
+    params_build(&p, fmt, ap);
+    gh_status_t st = exec_once(s, id, q, &p, &again);
+    if (again) {
+        pq_end(q);
+        st = exec_once(s, id, q, &p, &again);
+    }
+    if (st == GH_OK)
+        q->rows = PQntuples(q->res);
+    return st;
+}
+
+gh_status_t pq_query(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = run(s, id, op, q, fmt, ap);
+    va_end(ap);
+    return st == GH_OK && q->rows == 0 ? GH_ERR_NOT_FOUND : st;
+}
+
+gh_status_t pq_next(pq_t *q)
+{
+    q->col = 0;
+    return ++q->row < q->rows ? GH_OK : GH_ERR_NOT_FOUND;
+}
+
+void pq_end(pq_t *q)
+{
+    PQclear(q->res);
+    q->res = NULL;
+}
+
+char *pq_text(pq_t *q, arena_t *a)
+{
+    int i = q->col++;
+    if (PQgetisnull(q->res, q->row, i))
+        return NULL;
+    char *copy =
+        arena_strndup(a, PQgetvalue(q->res, q->row, i), (size_t)PQgetlength(q->res, q->row, i));
+    if (!copy)
+        q->oom = true;
+    return copy;
+}
+
+int64_t pq_int(pq_t *q)
+{
+    return strtoll(PQgetvalue(q->res, q->row, q->col++), NULL, 10);
+}
+
+gh_status_t pq_row_status(const pq_t *q)
+{
+    return q->oom ? GH_ERR_NOMEM : GH_OK;
+}
+
+gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, const char *fmt,
+                    ...)
+{
+    pq_t q;
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = run(s, id, op, &q, fmt, ap);
+    va_end(ap);
+    if (st == GH_OK && changes)
+        *changes = atoi(PQcmdTuples(q.res));
+    pq_end(&q);
+    return st;
+}
+
+gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read, arena_t *a,
+                   void *row, const char *fmt, ...)
+{
+    pq_t q;
+    va_list ap;
+    va_start(ap, fmt);
+    gh_status_t st = run(s, id, op, &q, fmt, ap);
+    va_end(ap);
+    if (st == GH_OK)
+        st = q.rows > 0 ? read(&q, a, row) : GH_ERR_NOT_FOUND;
+    pq_end(&q);
+    return st;
+}
+
+gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
+{
+    pg_conn_t *c = NULL;
+    gh_status_t st = conn_get(s, &c);
+    if (st != GH_OK)
+        return st;
+    PGresult *res = PQexec(c->db, sql);
+    st = status_of(c, res, op);
+    PQclear(res);
+    return st;
+}

@@ -1,0 +1,140 @@
+/* PostgreSQL engine internals shared by pg_conn.c (connections, prepared
+ * statements, parameters, results, error mapping, reconnection) and pg.c (the
+ * store operations, their SQL and the migrations).
+ *
+ * Each thread that touches a store gets its own libpq connection, opened
+ * lazily; a statement is named by a pg_query_t and prepared once per
+ * connection (PQprepare) from PG_SQL, then run with PQexecPrepared. A
+ * connection that broke is reset on its thread's next call. Nothing outside
+ * these two files sees a libpq type. */
+#ifndef GH_STORE_PG_INT_H
+#define GH_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "store/store_int.h"
+
+typedef enum {
+    P_MIGRATE_LOCK,
+    P_MIGRATION_APPLIED,
+    P_MIGRATION_RECORD,
+    P_USER_ADD,
+    P_USER_GET,
+    P_USER_FIND,
+    P_USER_LIST,
+    P_USER_REMOVE,
+    P_USER_SET_PASSWORD,
+    P_CLIENT_ADD,
+    P_CLIENT_GET,
+    P_CLIENT_LIST,
+    P_CLIENT_REMOVE,
+    P_CONSENT_GET,
+    P_CONSENT_PUT,
+    P_SESSION_PUT,
+    P_SESSION_GET,
+    P_SESSION_DELETE,
+    P_CODE_PUT,
+    P_CODE_TAKE,
+    P_CODE_FIND,
+    P_REFRESH_PUT,
+    P_REFRESH_GET,
+    P_REFRESH_ROTATE,
+    P_REFRESH_STATE,
+    P_REFRESH_REVOKE_FAMILY,
+    P_KEY_ADD,
+    P_KEY_LIST,
+    P_KEY_RETIRE_OTHERS,
+    P_KEY_PRUNE,
+    P_SETTING_GET,
+    P_SETTING_INIT,
+    P_PURGE_SESSIONS,
+    P_PURGE_CODES,
+    P_PURGE_REFRESH,
+    P_JTI_REVOKE,
+    P_JTI_GET,
+    P_PURGE_JTI,
+    P_LOGIN_GET,
+    P_LOGIN_FAILURE,
+    P_LOGIN_SUCCESS,
+    P_PURGE_LOGIN,
+    P_DEVICE_PUT,
+    P_DEVICE_FIND,
+    P_DEVICE_DECIDE,
+    P_DEVICE_STATE,
+    P_DEVICE_LOCK,
+    P_DEVICE_POLLED,
+    P_DEVICE_REDEEM,
+    P_DEVICE_ATTEMPTS_GET,
+    P_DEVICE_ATTEMPTS_ADD,
+    P_PURGE_DEVICE,
+    P_PURGE_DEVICE_ATTEMPTS,
+    P_COUNT
+} pg_query_t;
+
+/* The SQL text of each query (defined in pg.c). */
+extern const char *const PG_SQL[P_COUNT];
+
+typedef struct {
+    store_t base;               /* first: the handle callers hold */
+    char *url;                  /* the libpq connection URI (may hold a password: never logged) */
+    store_conns_t conns;        /* one connection per thread */
+    _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
+} pg_store_t;
+
+typedef struct pg_conn pg_conn_t;
+
+/* A result in use. After pq_query returns GH_OK it sits on its first row,
+ * whose columns pq_text / pq_int read left to right; pq_next moves on. */
+typedef struct {
+    PGresult *res;
+    const char *op; /* operation name for the log */
+    int row, rows;  /* current row, and how many came back */
+    int col;        /* next column to read */
+    bool oom;       /* a pq_text copy ran out of arena */
+} pq_t;
+
+/* Checks the URI's syntax with libpq and sets up the per-thread registry;
+ * nothing is connected yet. GH_ERR_INVALID for a malformed URI. */
+gh_status_t pq_init(pg_store_t *s, const char *url);
+
+/* Closes every connection. Callers ensure no thread still uses the store. */
+void pq_close_all(pg_store_t *s);
+
+/* Runs query id with arguments described by fmt, one letter each: 's' a
+ * const char * (NULL passes SQL NULL), 'i' an int64_t. GH_OK when a row came
+ * back, GH_ERR_NOT_FOUND when none; the result is held until pq_end. */
+gh_status_t pq_query(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt, ...);
+
+/* Moves to the next row: GH_OK, or GH_ERR_NOT_FOUND past the last. */
+gh_status_t pq_next(pq_t *q);
+
+/* Releases the result. Safe on a query that never ran. */
+void pq_end(pq_t *q);
+
+/* The next column as a string copied into a (NULL for SQL NULL), or its integer. */
+char *pq_text(pq_t *q, arena_t *a);
+int64_t pq_int(pq_t *q);
+
+/* GH_ERR_NOMEM when a copy of this row failed, else GH_OK. */
+gh_status_t pq_row_status(const pq_t *q);
+
+/* Runs a statement and discards its rows; *changes (may be NULL) gets the
+ * number of rows it touched. */
+gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, const char *fmt,
+                    ...);
+
+/* Reads the current row of q into *row (a store_*_t), strings in a. */
+typedef gh_status_t (*pq_read_fn)(pq_t *q, arena_t *a, void *row);
+
+/* Runs a lookup and reads its first row with read: GH_OK, GH_ERR_NOT_FOUND
+ * when there is none, or an error. */
+gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read, arena_t *a,
+                   void *row, const char *fmt, ...);
+
+/* Runs SQL text that takes no parameters (BEGIN, a migration script of
+ * several statements, COMMIT) on this thread's connection. */
+gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql);
+
+#endif
