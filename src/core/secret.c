@@ -15,6 +15,9 @@
 const secret_argon2_cost_t SECRET_ARGON2_DEFAULT = {
     .t_cost = 2, .m_cost_kib = 19456, .parallelism = 1};
 
+const char SECRET_ARGON2_DUMMY[] = "$argon2id$v=19$m=19456,t=2,p=1$u46+DdNHuuEz282zJytcag$"
+                                   "ZpboTf1uBJTpF38YvWiaei7AnetA8uqrRo/Yp9Eq3QM";
+
 gh_status_t secret_random(void *out, size_t n)
 {
     if (n > 0x7fffffff || RAND_bytes(out, (int)n) != 1)

@@ -57,6 +57,12 @@ typedef struct {
 
 extern const secret_argon2_cost_t SECRET_ARGON2_DEFAULT;
 
+/* An argon2id hash, at SECRET_ARGON2_DEFAULT's cost, of a random password
+ * nobody knows: verified when a username is unknown, so that case costs the
+ * same as a wrong password and timing does not tell which usernames exist. A
+ * constant, so start-up does not pay for hashing it. */
+extern const char SECRET_ARGON2_DUMMY[];
+
 /* An argon2id PHC string ("$argon2id$v=19$m=...") for password, in the arena. */
 gh_status_t secret_password_hash(arena_t *a, const char *password, const secret_argon2_cost_t *cost,
                                  char **out);

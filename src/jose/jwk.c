@@ -47,7 +47,10 @@ gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out)
     return GH_OK;
 }
 
-/* Builds the key from the parameters and checks that its parts agree. */
+/* Builds the key from the parameters and checks that its parts agree: the
+ * pairwise check (the private half matches the public one), not the full
+ * EVP_PKEY_check, whose primality tests of an RSA key cost tens of
+ * milliseconds per key at every start for keys this server made itself. */
 gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int selection,
                                   EVP_PKEY **out)
 {
@@ -60,8 +63,8 @@ gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int sel
         EVP_PKEY_fromdata(ctx, &pkey, selection, params) != 1)
         goto out;
     check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-    if (!check ||
-        (selection == EVP_PKEY_KEYPAIR ? EVP_PKEY_check(check) : EVP_PKEY_public_check(check)) != 1)
+    if (!check || (selection == EVP_PKEY_KEYPAIR ? EVP_PKEY_pairwise_check(check)
+                                                 : EVP_PKEY_public_check(check)) != 1)
         goto out;
     *out = pkey;
     pkey = NULL;

@@ -38,7 +38,6 @@ typedef struct {
     size_t discovery_len;
     unsigned char csrf_key[32];      /* shared by all instances (store setting) */
     bool secure_cookies;             /* issuer is https */
-    const char *dummy_password_hash; /* verified for unknown usernames (equal timing) */
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)

@@ -121,11 +121,6 @@ static gh_status_t build_documents(app_t *app, arena_t *a)
     app->discovery = arena_strdup(a, text);
     app->discovery_len = strlen(text);
     free(text);
-    char *pw = secret_token(a);
-    char *hash = NULL;
-    if (!pw || secret_password_hash(a, pw, &SECRET_ARGON2_DEFAULT, &hash) != GH_OK)
-        return GH_ERR_CRYPTO;
-    app->dummy_password_hash = hash;
     return app->discovery ? GH_OK : GH_ERR_NOMEM;
 }
 

@@ -89,7 +89,7 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
     /* unknown users cost a verification too, so timing does not tell them apart */
-    const char *hash = st == GH_OK ? user.password_hash : app->dummy_password_hash;
+    const char *hash = st == GH_OK ? user.password_hash : SECRET_ARGON2_DUMMY;
     if (!secret_password_verify(hash, password) || st != GH_OK) {
         throttle_failure(req, username, now);
         metrics_add(METRIC_LOGINS_FAILED, 1);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/secret.h"
@@ -67,6 +68,17 @@ static void passwords(void **state)
     arena_free(a);
 }
 
+/* The dummy must cost what a real hash costs, or unknown usernames show in timing. */
+static void dummy_hash_has_the_default_cost(void **state)
+{
+    char want[64];
+    snprintf(want, sizeof want, "$argon2id$v=19$m=%u,t=%u,p=%u$", SECRET_ARGON2_DEFAULT.m_cost_kib,
+             SECRET_ARGON2_DEFAULT.t_cost, SECRET_ARGON2_DEFAULT.parallelism);
+    assert_true(strncmp(SECRET_ARGON2_DUMMY, want, strlen(want)) == 0);
+    assert_false(secret_password_verify(SECRET_ARGON2_DUMMY, ""));
+    assert_false(secret_password_verify(SECRET_ARGON2_DUMMY, "password"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -75,6 +87,7 @@ int main(void)
         cmocka_unit_test(client_digest_checks),
         cmocka_unit_test(equality),
         cmocka_unit_test(passwords),
+        cmocka_unit_test(dummy_hash_has_the_default_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
