@@ -20,7 +20,7 @@ BENCH=$ROOT/bench
 GH_BIN=${GATEHOUSE_BIN:-$ROOT/build/gatehouse}
 
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
-  : "${BENCH_SECONDS:=1}" "${BENCH_WARMUP:=0}" "${BENCH_STARTS:=1}" "${REFRESH_BATCH:=64}"
+  : "${BENCH_SECONDS:=1}" "${BENCH_WARMUP:=0}" "${BENCH_STARTS:=1}"
 fi
 DUR=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-3}
@@ -33,6 +33,7 @@ export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI
 export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
 # refresh.lua spends one list of fresh refresh tokens per wrk run (warm-up and measured run)
 export REFRESH_BATCHES=$([ "$WARM" = 0 ] && echo 1 || echo 2)
+# at least one token per connection and one more per thread (wrk asks one request ahead)
 export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
 BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
 HZ=$(getconf CLK_TCK)
