@@ -2,8 +2,10 @@
 -- one refresh token and its answer carries the next one, so each connection
 -- keeps a chain going. The chains start from a pre-made list (WRK_TOKENS, one
 -- token per line, shared out between the WRK_THREADS threads); a failed
--- answer ends its chain, and a thread without tokens sends a request that
--- must fail, so failures show as non-2xx and are never counted as refreshes.
+-- answer ends its chain (wrk asks each thread for one request more than it
+-- has connections, so give the list some slack), and a thread without tokens
+-- sends a request that must fail, so failures show as non-2xx and are never
+-- counted as refreshes.
 -- Also from the environment: WRK_AUTH (client_secret_basic header).
 -- Prints "Refreshes/sec:" (successful rotations per second) at the end.
 local threads, next_id = {}, 0
