@@ -31,9 +31,8 @@ SERVERS=${BENCH_SERVERS:-gatehouse nginx oidc-provider glewlwyd gatehouse-es256}
 SPEED_SECONDS=$([ "$DUR" -ge 10 ] && echo 3 || echo 1)
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
 export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
-# refresh.lua spends one list of fresh refresh tokens per wrk run (warm-up and measured run)
-export REFRESH_BATCHES=$([ "$WARM" = 0 ] && echo 1 || echo 2)
-# at least one token per connection and one more per thread (wrk asks one request ahead)
+# refresh.lua spends one list of fresh refresh tokens per wrk run: at least one
+# token per connection and one more per thread (wrk asks one request ahead)
 export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
 BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
 HZ=$(getconf CLK_TCK)
@@ -161,17 +160,19 @@ start_server() { # start_server SERVER: sets SRV_PID and START_MS
 # ---------------------------------------------------------------- one wrk measurement
 # load SERVER ENDPOINT URL SCRIPT [VAR=VALUE…]: warm-up, then the measured run.
 # The variables are passed to the wrk script, and WRK_TOKENS names the list of
-# refresh tokens of this wrk run (refresh-1.txt, then refresh-2.txt).
+# refresh tokens refresh.lua spends, made anew before each wrk run.
 load() {
   local srv=$1 ep=$2 url=$3 script=$4 f=$OUT/$1-$2.txt t0 t1 w0 w1 vars
   shift 4
-  vars=("$@" WRK_THREADS="$THREADS")
+  vars=("$@" WRK_THREADS="$THREADS" WRK_TOKENS="$WORK/$srv/refresh.txt")
   if [ "$WARM" != 0 ]; then
     log "$srv $ep: warm-up ${WARM}s"
-    env "${vars[@]}" WRK_TOKENS="$WORK/$srv/refresh-1.txt" wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" \
+    fresh_tokens "$srv" "$script" || return
+    env "${vars[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" \
       --timeout 10s -s "$BENCH/lua/$script" "$url" >"$OUT/$srv-$ep-warmup.txt" 2>&1
   fi
   log "$srv $ep: ${DUR}s"
+  fresh_tokens "$srv" "$script" || return
   (while kill -0 "$SRV_PID" 2>/dev/null; do
     rss_kb "$SRV_PID"
     sleep 0.1
@@ -179,7 +180,7 @@ load() {
   SAMPLER_PID=$!
   t0=$(cpu_ticks "$SRV_PID")
   w0=$(date +%s%N)
-  env "${vars[@]}" WRK_TOKENS="$WORK/$srv/refresh-$REFRESH_BATCHES.txt" wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" \
+  env "${vars[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" \
     --timeout 10s --latency -s "$BENCH/lua/$script" "$url" >"$f" 2>&1
   t1=$(cpu_ticks "$SRV_PID")
   w1=$(date +%s%N)
@@ -188,6 +189,14 @@ load() {
   SAMPLER_PID=""
   record "$srv" "$ep" "$f" "$(sort -n "$OUT/.rss" | tail -1)" \
     "$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v w="$((w1 - w0))" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}')"
+}
+
+fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
+  [ "$2" = refresh.lua ] || return 0
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "${1%-es256}" "$(url_of "$1")" "${DISC[$1]}" \
+    --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
+  skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
+  return 1
 }
 
 record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary.tsv
@@ -275,7 +284,7 @@ prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
     oidc-provider) CC_BODY="grant_type=client_credentials&scope=api&resource=urn%3Abench%3Aapi" ;; # RS256 JWT, not opaque
     *) CC_BODY="grant_type=client_credentials&scope=api" ;;
   esac
-  vars=$(node "$BENCH/tools/prepare.mjs" "$kind" "$(url_of "$1")" "${DISC[$1]}" "$WORK/$1" 2>>"$OUT/bench.log") || return 1
+  vars=$(node "$BENCH/tools/prepare.mjs" "$kind" "$(url_of "$1")" "${DISC[$1]}" 2>>"$OUT/bench.log") || return 1
   eval "$vars"
 }
 

@@ -2,28 +2,28 @@
 // benchmark user in once (so that its session and consent are remembered),
 // and collects what the wrk scripts replay: a user access token, a
 // client_credentials token, the authorize request with its session cookie,
-// batches of fresh refresh tokens (one batch per wrk run, since every refresh
-// spends its token) and, for Gatehouse, a filled-in login form.
+// and, for Gatehouse, a filled-in login form. With --refresh FILE it makes a
+// list of fresh refresh tokens instead, right before a wrk run spends them
+// (made earlier, node-oidc-provider's in-memory LRU would have evicted them).
 //
-//   node prepare.mjs KIND BASE DISCOVERY_PATH OUTDIR
+//   node prepare.mjs KIND BASE DISCOVERY_PATH [--refresh FILE]
 //
 // KIND: gatehouse | oidc-provider | glewlwyd. Env: CLIENT_ID, CLIENT_SECRET,
-// REDIRECT_URI, BENCH_USER, BENCH_PASSWORD, REFRESH_BATCHES, REFRESH_BATCH.
+// REDIRECT_URI, BENCH_USER, BENCH_PASSWORD, REFRESH_BATCH (tokens per list),
+// SESSION_COOKIE (for --refresh: the Cookie header the first run printed).
 // Prints shell assignments (NAME='value') on stdout; endpoints come from the
 // server's discovery document, and an empty *_PATH means "not offered".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 
 import { basicAuth, CookieJar, Gatehouse, request } from '../../tests/e2e/lib/harness.mjs';
 import { formData, postForms } from '../../tests/e2e/lib/html.mjs';
 
-const [kind, base, discoveryPath, outDir] = process.argv.slice(2);
+const [kind, base, discoveryPath, flag, refreshFile] = process.argv.slice(2);
 const env = process.env;
 const client = { id: env.CLIENT_ID, secret: env.CLIENT_SECRET, redirectUri: env.REDIRECT_URI };
 const user = { username: env.BENCH_USER, password: env.BENCH_PASSWORD };
 const basic = basicAuth(client.id, client.secret);
-const BATCHES = Number(env.REFRESH_BATCHES ?? 2);
 const BATCH = Number(env.REFRESH_BATCH ?? 128);
 const PARALLEL = 8;
 
@@ -120,6 +120,11 @@ async function main() {
   const server = SERVERS[kind];
   assert.ok(server, `unknown server kind ${kind}`);
   const meta = (await request('GET', base + discoveryPath)).json;
+  if (flag === '--refresh') {
+    const session = { headers: () => ({ cookie: env.SESSION_COOKIE }) };
+    fs.writeFileSync(refreshFile, (await refreshTokens(meta, server, session, BATCH)).join('\n') + '\n');
+    return;
+  }
   const jar = new CookieJar();
   await server.signIn(meta, server, jar);
   const vars = {
@@ -132,10 +137,6 @@ async function main() {
     USER_TOKEN: (await codeFlow(meta, server, jar)).access_token,
     CC_TOKEN: (await token(meta, { grant_type: 'client_credentials', scope: server.ccScope })).access_token,
   };
-  for (let b = 1; b <= BATCHES; b++) {
-    const file = path.join(outDir, `refresh-${b}.txt`);
-    fs.writeFileSync(file, (await refreshTokens(meta, server, jar, BATCH)).join('\n') + '\n');
-  }
   if (kind === 'gatehouse') {
     const f = await loginForm(meta, server);
     Object.assign(vars, { LOGIN_PATH: f.path, LOGIN_COOKIE: f.cookie, LOGIN_BODY: f.body });
