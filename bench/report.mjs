@@ -185,6 +185,8 @@ if (resultsMd) {
     'Written by `make bench` (bench/run.sh, bench/report.mjs) from one run; how to',
     'read and reproduce it: [docs/performance.md](../docs/performance.md). Raw outputs:',
     `\`bench/results/${path.basename(dir)}/\` (kept locally, git-ignored except summary.md).`,
+    'wrk shares the cores with the servers: look at the load averages below before',
+    'trusting a figure, and re-take them on a quiet machine.',
     '',
   ].join('\n');
   fs.writeFileSync(resultsMd, head + text);

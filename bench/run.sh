@@ -14,7 +14,7 @@
 # Output: bench/results/<UTC timestamp>/ (raw wrk outputs, logs, TSVs,
 # summary.md); a full run also rewrites bench/RESULTS.md.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 BENCH=$ROOT/bench
 GH_BIN=${GATEHOUSE_BIN:-$ROOT/build/gatehouse}
@@ -50,9 +50,9 @@ printf 'server\tendpoint\treason\n' >"$SKIPPED"
 SRV_PID=""
 SAMPLER_PID=""
 stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 5 s
-  local pid=$1 i
+  local pid=$1 _
   kill "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.05
   done
@@ -74,7 +74,7 @@ skip() { # skip SERVER ENDPOINT REASON
 free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # ---------------------------------------------------------------- a process tree's RSS and CPU
-tree() { echo "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); } # nginx: master + workers
+tree() { echo "$1" "$(cat /proc/"$1"/task/*/children 2>/dev/null)"; } # nginx: master + workers
 rss_kb() { # summed VmRSS of the tree
   local p sum=0 v
   for p in $(tree "$1"); do
@@ -120,7 +120,7 @@ available() { # available SERVER: is it installed?
 }
 
 setup_gatehouse() { # setup_gatehouse SERVER SIGNING_ALG
-  local d=$WORK/$1 gh
+  local d=$WORK/$1
   printf '[server]\nsigning_alg = %s\n' "$2" >"$d/gatehouse.ini"
   gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
   gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
@@ -290,7 +290,7 @@ prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
 
 # ---------------------------------------------------------------- one server, start to stop
 bench_server() {
-  local srv=$1 s first starts=() idle
+  local srv=$1 _ first starts=() idle
   if ! available "$srv"; then
     skip "$srv" all "not installed (scripts/setup.sh bench)"
     return
@@ -301,7 +301,7 @@ bench_server() {
   # the first start creates what a new installation lacks (Gatehouse: schema and keys)
   start_server "$srv" || { skip "$srv" all "did not start, see $OUT/$srv.log"; return; }
   first=$START_MS
-  for s in $(seq 1 "$STARTS"); do
+  for _ in $(seq 1 "$STARTS"); do
     stop_pid "$SRV_PID"
     SRV_PID=""
     start_server "$srv" || { skip "$srv" all "did not start, see $OUT/$srv.log"; return; }
