@@ -356,5 +356,6 @@ for srv in $SERVERS; do
 done
 echo "load after: $(uptime)" >>"$OUT/env.txt"
 rm -rf "$WORK" "$OUT/.rss" "$OUT/.check"
+gzip -f "$OUT"/*.log # the servers' request logs run to hundreds of MB
 RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || echo "$BENCH/RESULTS.md")
 node "$BENCH/report.mjs" "$OUT" $RESULTS
