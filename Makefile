@@ -8,7 +8,7 @@ ifdef CI
 CMAKE_FLAGS += -DGH_WERROR=ON
 endif
 
-.PHONY: all setup run test unit unit-asan e2e seed-check format format-check clean
+.PHONY: all setup run test unit unit-asan e2e seed-check format format-check clean bench bench-smoke
 
 all: $(BUILD)/gatehouse
 
@@ -49,5 +49,10 @@ format-check:
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)
+
+# Gatehouse beside nginx, node-oidc-provider and Glewlwyd (docs/performance.md)
+bench bench-smoke: all
+	@scripts/setup.sh bench
+	@BENCH_SMOKE=$(if $(filter bench-smoke,$@),1,0) bench/run.sh
 
 FORCE:

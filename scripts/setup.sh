@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Gatehouse needs to build, run and test on Debian 12, and only
 # what is missing: Debian packages through apt-get, the test tools through npm.
-# Idempotent: a second run does nothing but check.
+# Idempotent: a second run does nothing but check. `setup.sh bench` adds what
+# `make bench` needs: wrk, nginx, Glewlwyd and the node-oidc-provider peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ DEB_PACKAGES=(
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
   nodejs npm chromium python3 openssl curl postgresql
 )
+# `scripts/setup.sh bench`: also what `make bench` needs (never run by `make test`).
+if [ "${1:-}" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -34,4 +37,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages for the tests"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# `scripts/setup.sh bench`: the peer node-oidc-provider, pinned by its lock file.
+if [ "${1:-}" = bench ] && { [ ! -d bench/peers/oidc-provider/node_modules ] ||
+  [ bench/peers/oidc-provider/package-lock.json -nt bench/peers/oidc-provider/node_modules/.package-lock.json ]; }; then
+  echo "setup: installing npm packages for the benchmark peer"
+  (cd bench/peers/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -283,6 +283,17 @@ export class Gatehouse {
     this.failed = false;
   }
 
+  /**
+   * An instance for a server someone else started and stops (the benchmark):
+   * its base URL and database; start() and stop() are not used on it.
+   */
+  static attach({ base, db, label = 'gatehouse' }) {
+    const gh = new Gatehouse({ label });
+    gh.base = base;
+    gh.db = db;
+    return gh;
+  }
+
   /** The arguments every invocation starts with: the database, nothing else. */
   get globalArgs() {
     return ['--db', this.db];

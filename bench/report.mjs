@@ -1,0 +1,193 @@
+// The report of one bench/run.sh run: reads the TSV files, speed.txt and
+// env.txt of a results folder, prints one Markdown table of throughput and
+// latency with the ratios (Gatehouse ÷ the nginx ceiling, Gatehouse ÷ each
+// peer), the start-up and memory table, openssl speed, and the targets as
+// met / not met. Writes it to the folder's summary.md and, when given, to
+// RESULTS_MD too.
+//
+//   node report.mjs RESULTS_DIR [RESULTS_MD]
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [dir, resultsMd] = process.argv.slice(2);
+
+function readTsv(name) {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return [];
+  const [head, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const keys = head.split('\t');
+  return lines.filter(Boolean).map((l) => Object.fromEntries(l.split('\t').map((v, i) => [keys[i], v])));
+}
+
+const read = (name) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : '');
+
+/* wrk's latency ("850.00us", "1.23ms", "1.20s", "2.00m") in milliseconds */
+function ms(text) {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text ?? '');
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
+}
+
+const SERVERS = ['gatehouse', 'gatehouse-es256', 'nginx', 'oidc-provider', 'glewlwyd'];
+const TITLES = { gatehouse: 'Gatehouse', 'gatehouse-es256': 'Gatehouse ES256', nginx: 'nginx (static)', 'oidc-provider': 'oidc-provider', glewlwyd: 'Glewlwyd' };
+const ENDPOINTS = [
+  ['discovery', 'discovery'],
+  ['jwks', 'JWKS'],
+  ['token_cc', 'token, client_credentials (JWT)'],
+  ['userinfo', 'userinfo (user token)'],
+  ['introspect', 'introspection'],
+  ['refresh', 'refresh grant, rotated (refreshes/s)'],
+  ['code_flow', 'whole code flow (flows/s)'],
+  ['login', 'password login, argon2id'],
+];
+
+const rows = readTsv('summary.tsv');
+const servers = Object.fromEntries(readTsv('servers.tsv').map((r) => [r.server, r]));
+const skipped = readTsv('skipped.tsv');
+const find = (server, endpoint) => rows.find((r) => r.server === server && r.endpoint === endpoint);
+
+/* The figure of a row: flows or refreshes per second where the script counts them, else req/s. */
+function rate(server, endpoint) {
+  const r = find(server, endpoint);
+  if (!r) return NaN;
+  return Number(r.rate !== '-' ? r.rate : r.req_per_s);
+}
+
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+
+function cell(server, endpoint) {
+  const r = find(server, endpoint);
+  if (!r) {
+    const s = skipped.find((x) => x.server === server && (x.endpoint === endpoint || x.endpoint === 'all'));
+    return s ? 'skipped¹' : '';
+  }
+  const bad = Number(r.non2xx) + (Number(r.rate_failures) || 0) > 0 || r.socket_errors !== 'none' ? ' ⚠' : '';
+  return `**${fmt(rate(server, endpoint))}**${bad}<br>${fmt(ms(r.p50), 2)} / ${fmt(ms(r.p99), 1)} ms`;
+}
+
+function throughputTable() {
+  const present = SERVERS.filter((s) => rows.some((r) => r.server === s) || servers[s]);
+  const head = ['endpoint', ...present.map((s) => TITLES[s]), 'GH ÷ nginx', 'GH ÷ oidc-provider', 'GH ÷ Glewlwyd'];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const ceiling = rate('nginx', 'discovery');
+  for (const [ep, title] of ENDPOINTS) {
+    if (!present.some((s) => find(s, ep))) continue;
+    const gh = rate('gatehouse', ep);
+    const vsNginx = ['discovery', 'jwks'].includes(ep) ? rate('nginx', ep) : ['userinfo', 'introspect'].includes(ep) ? ceiling : NaN;
+    const cells = present.map((s) => cell(s, ep));
+    out.push(`| ${title} | ${cells.join(' | ')} | ${ratio(gh, vsNginx)} | ${ratio(gh, rate('oidc-provider', ep))} | ${ratio(gh, rate('glewlwyd', ep))} |`);
+  }
+  return out.join('\n');
+}
+
+/* Peak RSS (kB) sampled during a server's runs: the API load, and the login run apart
+ * (argon2id takes its memory cost per verification in flight). */
+function peak(server, { login }) {
+  const picked = rows.filter((r) => r.server === server && (r.endpoint === 'login') === login);
+  return picked.length ? Math.max(...picked.map((r) => Number(r.peak_rss_kB))) : NaN;
+}
+
+function serverTable() {
+  const out = [
+    '| server | start-up to first 200 (ms) | first start (ms) | idle RSS (MiB) | peak RSS, API load (MiB) | peak RSS, logins (MiB) |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const s of SERVERS.filter((x) => servers[x])) {
+    const r = servers[s];
+    const mib = (kb) => fmt(kb / 1024, 1);
+    out.push(`| ${TITLES[s]} | ${r.start_ms.replaceAll('/', ' / ')} | ${r.first_start_ms} | ${mib(r.idle_rss_kB)} | ${mib(peak(s, { login: false }))} | ${mib(peak(s, { login: true }))} |`);
+  }
+  return out.join('\n');
+}
+
+function speed() {
+  const text = read('speed.txt');
+  const rsa = /^rsa\s+2048 bits\s+\S+\s+\S+\s+([\d.]+)\s+([\d.]+)/m.exec(text);
+  const ec = /256 bits ecdsa \(nistp256\)\s+\S+\s+\S+\s+([\d.]+)\s+([\d.]+)/m.exec(text);
+  return { rsaSign: Number(rsa?.[1]), rsaVerify: Number(rsa?.[2]), ecSign: Number(ec?.[1]), ecVerify: Number(ec?.[2]) };
+}
+
+function targets(sp) {
+  const ceiling = rate('nginx', 'discovery');
+  const cc = rate('gatehouse', 'token_cc');
+  const gh = servers.gatehouse;
+  const starts = gh ? gh.start_ms.split('/').map(Number) : [];
+  const list = [
+    ['discovery ≥ 0.8 × nginx static', rate('gatehouse', 'discovery'), 0.8 * rate('nginx', 'discovery')],
+    ['JWKS ≥ 0.8 × nginx static', rate('gatehouse', 'jwks'), 0.8 * rate('nginx', 'jwks')],
+    ['client_credentials RS256 ≥ 1.3 × one core’s RS256 sign/s', cc, 1.3 * sp.rsaSign],
+    ['client_credentials RS256 ≥ 2 × oidc-provider', cc, 2 * rate('oidc-provider', 'token_cc')],
+    ['client_credentials ES256 ≥ 5 × the RS256 figure', rate('gatehouse-es256', 'token_cc'), 5 * cc],
+    ['userinfo ≥ 0.4 × nginx static', rate('gatehouse', 'userinfo'), 0.4 * ceiling],
+    ['introspection ≥ 0.4 × nginx static', rate('gatehouse', 'introspect'), 0.4 * ceiling],
+    ['whole code flow ≥ 1,000 flows/s', rate('gatehouse', 'code_flow'), 1000],
+    ['refresh ≥ 1,200/s', rate('gatehouse', 'refresh'), 1200],
+    ['idle RSS ≤ 10 MiB', -(gh?.idle_rss_kB ?? NaN) / 1024, -10, 'MiB'],
+    ['peak RSS under API load ≤ 32 MiB', -peak('gatehouse', { login: false }) / 1024, -32, 'MiB'],
+    ['start to first answer ≤ 50 ms (slowest timed start)', -Math.max(...starts), -50, 'ms'],
+  ];
+  const out = ['| target | Gatehouse | needed | |', '|---|---|---|---|'];
+  for (const [name, got, need, unit] of list) {
+    const known = Number.isFinite(got) && Number.isFinite(need);
+    const verdict = !known ? 'not measured' : got >= need ? '**met**' : '**not met**';
+    const show = (v) => (unit ? `${fmt(Math.abs(v), 1)} ${unit}` : fmt(v));
+    out.push(`| ${name} | ${Number.isFinite(got) ? show(got) : '–'} | ${Number.isFinite(need) ? show(need) : '–'} | ${verdict} |`);
+  }
+  return out.join('\n');
+}
+
+function report() {
+  const sp = speed();
+  const env = read('env.txt').trim();
+  const notes = skipped.map((s, i) => `${i === 0 ? '¹ ' : ''}skipped: ${TITLES[s.server] ?? s.server} ${s.endpoint}: ${s.reason}`);
+  return [
+    '## Machine, versions, settings',
+    '',
+    '```',
+    env,
+    '```',
+    '',
+    '## Throughput and latency',
+    '',
+    'Each cell: **req/s** (flows/s, refreshes/s where named), then p50 / p99 latency of the requests.',
+    '⚠ = some answers were not 2xx/3xx, or a flow or refresh failed (see the raw output).',
+    '',
+    throughputTable(),
+    '',
+    ...notes.map((n) => `${n}  `),
+    '',
+    '## Start-up and memory',
+    '',
+    serverTable(),
+    '',
+    '## openssl speed (one process = one core)',
+    '',
+    '| algorithm | sign/s | verify/s |',
+    '|---|---|---|',
+    `| RSA-2048 (RS256) | ${fmt(sp.rsaSign)} | ${fmt(sp.rsaVerify)} |`,
+    `| ECDSA P-256 (ES256) | ${fmt(sp.ecSign)} | ${fmt(sp.ecVerify)} |`,
+    '',
+    '## Targets',
+    '',
+    targets(sp),
+    '',
+  ].join('\n');
+}
+
+const text = report();
+fs.writeFileSync(path.join(dir, 'summary.md'), text);
+process.stdout.write(text);
+if (resultsMd) {
+  const head = [
+    '# Benchmark results',
+    '',
+    'Written by `make bench` (bench/run.sh, bench/report.mjs) from one run; how to',
+    'read and reproduce it: [docs/performance.md](../docs/performance.md). Raw outputs:',
+    `\`bench/results/${path.basename(dir)}/\` (kept locally, git-ignored except summary.md).`,
+    'wrk shares the cores with the servers: look at the load averages below before',
+    'trusting a figure, and re-take them on a quiet machine.',
+    '',
+  ].join('\n');
+  fs.writeFileSync(resultsMd, head + text);
+}

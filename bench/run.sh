@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# `make bench`: measures Gatehouse beside nginx serving the same discovery
+# bytes (the ceiling of plain HTTP here), node-oidc-provider and Glewlwyd, on
+# this machine, in one run, with identical wrk settings; then prints one table
+# with the ratios and the targets (bench/report.mjs). See docs/performance.md.
+#
+# Everything listens on 127.0.0.1, every load run is bounded by -d, and every
+# server is stopped by the PID we started it with (also on Ctrl-C).
+#
+# Env: BENCH_SECONDS (10) and BENCH_WARMUP (3) per wrk run, BENCH_THREADS (2),
+# BENCH_CONNS (64), BENCH_STARTS (3 timed starts per server), BENCH_SERVERS
+# (which servers, in order), BENCH_SMOKE=1 (1 s runs, no warm-up, one start:
+# the whole harness in well under a minute; writes no RESULTS.md).
+# Output: bench/results/<UTC timestamp>/ (raw wrk outputs, logs, TSVs,
+# summary.md); a full run also rewrites bench/RESULTS.md.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+BENCH=$ROOT/bench
+GH_BIN=${GATEHOUSE_BIN:-$ROOT/build/gatehouse}
+
+if [ "${BENCH_SMOKE:-0}" = 1 ]; then
+  : "${BENCH_SECONDS:=1}" "${BENCH_WARMUP:=0}" "${BENCH_STARTS:=1}"
+fi
+DUR=${BENCH_SECONDS:-10}
+WARM=${BENCH_WARMUP:-3}
+THREADS=${BENCH_THREADS:-2}
+CONNS=${BENCH_CONNS:-64}
+STARTS=${BENCH_STARTS:-3}
+SERVERS=${BENCH_SERVERS:-gatehouse nginx oidc-provider glewlwyd gatehouse-es256}
+SPEED_SECONDS=$([ "$DUR" -ge 10 ] && echo 3 || echo 1)
+export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
+export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
+# refresh.lua spends one list of fresh refresh tokens per wrk run: at least one
+# token per connection and one more per thread (wrk asks one request ahead)
+export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
+BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
+HZ=$(getconf CLK_TCK)
+
+OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
+WORK=$OUT/work
+mkdir -p "$WORK"
+SUMMARY=$OUT/summary.tsv
+SERVERS_TSV=$OUT/servers.tsv
+SKIPPED=$OUT/skipped.tsv
+printf 'server\tendpoint\treq_per_s\tp50\tp99\tnon2xx\tsocket_errors\trate\trate_failures\tpeak_rss_kB\tcpu_pct\n' >"$SUMMARY"
+printf 'server\tfirst_start_ms\tstart_ms\tidle_rss_kB\n' >"$SERVERS_TSV"
+printf 'server\tendpoint\treason\n' >"$SKIPPED"
+
+SRV_PID=""
+SAMPLER_PID=""
+stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 5 s
+  local pid=$1 _
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.05
+  done
+  kill -KILL "$pid" 2>/dev/null
+}
+cleanup() {
+  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+  [ -n "$SRV_PID" ] && stop_pid "$SRV_PID"
+  SRV_PID=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/bench.log" >&2; }
+skip() { # skip SERVER ENDPOINT REASON
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$SKIPPED"
+  log "skip $1 $2: $3"
+}
+free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# ---------------------------------------------------------------- a process tree's RSS and CPU
+tree() { echo "$1" "$(cat /proc/"$1"/task/*/children 2>/dev/null)"; } # nginx: master + workers
+rss_kb() { # summed VmRSS of the tree
+  local p sum=0 v
+  for p in $(tree "$1"); do
+    v=$(awk '$1=="VmRSS:"{print $2}' "/proc/$p/status" 2>/dev/null)
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+cpu_ticks() { # summed utime+stime of the tree
+  local p sum=0 v
+  for p in $(tree "$1"); do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13}')
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+
+# ---------------------------------------------------------------- the servers
+declare -A PORT
+declare -A DISC=([gatehouse]=/.well-known/openid-configuration [gatehouse-es256]=/.well-known/openid-configuration
+  [nginx]=/.well-known/openid-configuration [oidc-provider]=/.well-known/openid-configuration
+  [glewlwyd]=/api/oidc/.well-known/openid-configuration)
+url_of() { echo "http://127.0.0.1:${PORT[$1]}"; }
+
+command_of() { # command_of SERVER: the command line that starts it, in CMD
+  local d=$WORK/$1 u
+  u=$(url_of "$1")
+  case $1 in
+    gatehouse*) CMD=("$GH_BIN" --db "sqlite:$d/gh.db" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
+    nginx) CMD=(nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon off;') ;;
+    oidc-provider) CMD=(env NODE_ENV=production PORT="${PORT[$1]}" KEY_FILE="$d/key.json" node "$BENCH/peers/oidc-provider/provider.mjs") ;;
+    glewlwyd) CMD=(glewlwyd --config-file="$d/glewlwyd.conf") ;;
+  esac
+}
+
+available() { # available SERVER: is it installed?
+  case $1 in
+    gatehouse*) [ -x "$GH_BIN" ] ;;
+    nginx) command -v nginx >/dev/null ;;
+    oidc-provider) [ -d "$BENCH/peers/oidc-provider/node_modules/oidc-provider" ] ;;
+    glewlwyd) command -v glewlwyd >/dev/null && command -v sqlite3 >/dev/null ;;
+  esac
+}
+
+setup_gatehouse() { # setup_gatehouse SERVER SIGNING_ALG
+  local d=$WORK/$1
+  printf '[server]\nsigning_alg = %s\n' "$2" >"$d/gatehouse.ini"
+  gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
+  gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
+    --scope "openid profile email api" --grant authorization_code --grant refresh_token \
+    --grant client_credentials >/dev/null &&
+    gh user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \
+      --nickname "$BENCH_USER" >/dev/null
+}
+
+# nginx serves the bytes Gatehouse served (keep_documents), as static files
+setup_nginx() {
+  local d=$WORK/nginx
+  [ -s "$WORK/documents/.well-known/openid-configuration" ] || return 1
+  cp -r "$WORK/documents" "$d/html"
+  sed -e "s|@PORT@|${PORT[nginx]}|" -e "s|@DIR@|$d|g" "$BENCH/peers/nginx/nginx.conf.in" >"$d/nginx.conf"
+}
+
+setup_server() { # setup_server SERVER: what must exist before the first start
+  mkdir -p "$WORK/$1"
+  case $1 in
+    gatehouse) setup_gatehouse "$1" RS256 ;;
+    gatehouse-es256) setup_gatehouse "$1" ES256 ;;
+    nginx) setup_nginx ;;
+    oidc-provider) : ;;
+    glewlwyd) "$BENCH/peers/glewlwyd/setup.sh" "$WORK/glewlwyd" "${PORT[glewlwyd]}" >>"$OUT/glewlwyd-setup.log" 2>&1 ;;
+  esac
+}
+
+start_server() { # start_server SERVER: sets SRV_PID and START_MS
+  local r
+  command_of "$1"
+  r=$(node "$BENCH/tools/startup.mjs" "$(url_of "$1")${DISC[$1]}" "$OUT/$1.log" "${CMD[@]}") || return 1
+  SRV_PID=${r% *}
+  START_MS=${r#* }
+}
+
+# ---------------------------------------------------------------- one wrk measurement
+# load SERVER ENDPOINT URL SCRIPT [VAR=VALUE…]: warm-up, then the measured run.
+# The variables are passed to the wrk script, and WRK_TOKENS names the list of
+# refresh tokens refresh.lua spends, made anew before each wrk run.
+load() {
+  local srv=$1 ep=$2 url=$3 script=$4 f=$OUT/$1-$2.txt t0 t1 w0 w1 vars
+  shift 4
+  vars=("$@" WRK_THREADS="$THREADS" WRK_TOKENS="$WORK/$srv/refresh.txt")
+  if [ "$WARM" != 0 ]; then
+    log "$srv $ep: warm-up ${WARM}s"
+    fresh_tokens "$srv" "$script" || return
+    env "${vars[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" \
+      --timeout 10s -s "$BENCH/lua/$script" "$url" >"$OUT/$srv-$ep-warmup.txt" 2>&1
+  fi
+  log "$srv $ep: ${DUR}s"
+  fresh_tokens "$srv" "$script" || return
+  (while kill -0 "$SRV_PID" 2>/dev/null; do
+    rss_kb "$SRV_PID"
+    sleep 0.1
+  done) >"$OUT/.rss" 2>/dev/null &
+  SAMPLER_PID=$!
+  t0=$(cpu_ticks "$SRV_PID")
+  w0=$(date +%s%N)
+  env "${vars[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" \
+    --timeout 10s --latency -s "$BENCH/lua/$script" "$url" >"$f" 2>&1
+  t1=$(cpu_ticks "$SRV_PID")
+  w1=$(date +%s%N)
+  kill "$SAMPLER_PID" 2>/dev/null
+  wait "$SAMPLER_PID" 2>/dev/null
+  SAMPLER_PID=""
+  record "$srv" "$ep" "$f" "$(sort -n "$OUT/.rss" | tail -1)" \
+    "$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v w="$((w1 - w0))" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}')"
+}
+
+fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
+  [ "$2" = refresh.lua ] || return 0
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "${1%-es256}" "$(url_of "$1")" "${DISC[$1]}" \
+    --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
+  skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
+  return 1
+}
+
+record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary.tsv
+  local f=$3 rps p50 p99 non2xx serr rate fails
+  rps=$(awk '/^Requests\/sec:/{print $2}' "$f")
+  p50=$(awk '$1=="50%"{print $2}' "$f")
+  p99=$(awk '$1=="99%"{print $2}' "$f")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f")
+  serr=$(awk -F'Socket errors: ' '/Socket errors:/{print $2}' "$f" | tr -d ' ')
+  rate=$(awk '/^(Flows|Refreshes)\/sec:/{print $2}' "$f")
+  fails=$(awk '/^(Flow|Refresh) failures:/{print $NF}' "$f")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${rps:-0}" "${p50:--}" "${p99:--}" \
+    "${non2xx:-0}" "${serr:-none}" "${rate:--}" "${fails:--}" "${4:-0}" "$5" | tee -a "$SUMMARY" >&2
+}
+
+check() { # check SERVER ENDPOINT URL EXPECTED_STATUS [VAR=VALUE…]: one request as wrk will send it
+  local srv=$1 ep=$2 url=$3 want=$4 code
+  shift 4
+  local WRK_METHOD=GET WRK_BODY="" WRK_AUTH="" WRK_COOKIE="" kv
+  for kv in "$@"; do local "${kv?}"; done
+  code=$(curl -s -o "$OUT/.check" -w '%{http_code}' -X "$WRK_METHOD" ${WRK_AUTH:+-H "Authorization: $WRK_AUTH"} \
+    ${WRK_COOKIE:+-H "Cookie: $WRK_COOKIE"} ${WRK_BODY:+--data-raw "$WRK_BODY"} "$url")
+  [ "$code" = "$want" ] && return 0
+  skip "$srv" "$ep" "one request answered $code, not $want: $(head -c 200 "$OUT/.check")"
+  return 1
+}
+
+simple() { # simple SERVER ENDPOINT URL EXPECTED [VAR=VALUE…]: check, then load with request.lua
+  check "$@" && load "$1" "$2" "$3" request.lua "${@:5}"
+}
+
+# ---------------------------------------------------------------- the endpoints of each server
+measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TOKEN_PATH etc.)
+  local srv=$1 b ep
+  b=$(url_of "$srv")
+  shift
+  for ep in "$@"; do
+    case $ep in
+      discovery) simple "$srv" discovery "$b${DISC[$srv]}" 200 ;;
+      jwks) simple "$srv" jwks "$b$JWKS_PATH" 200 ;;
+      token_cc) simple "$srv" token_cc "$b$TOKEN_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" WRK_BODY="$CC_BODY" ;;
+      userinfo) simple "$srv" userinfo "$b$USERINFO_PATH" 200 WRK_AUTH="Bearer $USER_TOKEN" ;;
+      introspect)
+        if [ -z "$INTROSPECT_PATH" ]; then
+          skip "$srv" introspect "no introspection_endpoint in its discovery document"
+        else
+          simple "$srv" introspect "$b$INTROSPECT_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" WRK_BODY="token=$CC_TOKEN"
+        fi
+        ;;
+      refresh) load "$srv" refresh "$b$TOKEN_PATH" refresh.lua WRK_AUTH="$BASIC" ;;
+      code_flow)
+        load "$srv" code_flow "$b$TOKEN_PATH" codeflow.lua WRK_AUTHZ="$AUTHZ_PATH" WRK_COOKIE="$SESSION_COOKIE" \
+          WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
+        ;;
+      login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
+    esac
+  done
+}
+
+endpoints_of() {
+  case $1 in
+    gatehouse) echo discovery jwks token_cc userinfo introspect refresh code_flow login ;;
+    gatehouse-es256) echo token_cc userinfo refresh code_flow ;;
+    nginx) echo discovery jwks ;;
+    *) echo discovery jwks token_cc userinfo introspect refresh code_flow ;;
+  esac
+}
+
+keep_documents() { # Gatehouse's discovery document and JWKS, for nginx
+  local d=$WORK/documents g
+  g=$(url_of gatehouse)
+  mkdir -p "$d/.well-known"
+  curl -sf -o "$d/.well-known/openid-configuration" "$g/.well-known/openid-configuration" &&
+    curl -sf -o "$d/jwks.json" "$g/oauth2/v1/keys"
+}
+
+prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
+  local kind=${1%-es256} vars
+  case $1 in
+    nginx)
+      JWKS_PATH=/jwks.json
+      return 0
+      ;;
+    gatehouse) keep_documents || return 1 ;;&
+    oidc-provider) CC_BODY="grant_type=client_credentials&scope=api&resource=urn%3Abench%3Aapi" ;; # RS256 JWT, not opaque
+    *) CC_BODY="grant_type=client_credentials&scope=api" ;;
+  esac
+  vars=$(node "$BENCH/tools/prepare.mjs" "$kind" "$(url_of "$1")" "${DISC[$1]}" 2>>"$OUT/bench.log") || return 1
+  eval "$vars"
+}
+
+# ---------------------------------------------------------------- one server, start to stop
+bench_server() {
+  local srv=$1 _ first starts=() idle
+  if ! available "$srv"; then
+    skip "$srv" all "not installed (scripts/setup.sh bench)"
+    return
+  fi
+  PORT[$srv]=$(free_port)
+  log "=== $srv on 127.0.0.1:${PORT[$srv]}"
+  setup_server "$srv" || { skip "$srv" all "set-up failed, see $OUT/bench.log and $WORK/$srv"; return; }
+  # the first start creates what a new installation lacks (Gatehouse: schema and keys)
+  start_server "$srv" || { skip "$srv" all "did not start, see $OUT/$srv.log"; return; }
+  first=$START_MS
+  for _ in $(seq 1 "$STARTS"); do
+    stop_pid "$SRV_PID"
+    SRV_PID=""
+    start_server "$srv" || { skip "$srv" all "did not start, see $OUT/$srv.log"; return; }
+    starts+=("$START_MS")
+  done
+  sleep 2
+  idle=$(rss_kb "$SRV_PID")
+  log "$srv: start-up ${starts[*]} ms (first $first ms), idle RSS $idle kB"
+  if prepare "$srv"; then
+    # shellcheck disable=SC2046
+    measure_endpoints "$srv" $(endpoints_of "$srv")
+  else
+    skip "$srv" all "preparation failed, see $OUT/bench.log"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$srv" "$first" "$(
+    IFS=/
+    echo "${starts[*]}"
+  )" "$idle" >>"$SERVERS_TSV"
+  stop_pid "$SRV_PID"
+  SRV_PID=""
+}
+
+# ---------------------------------------------------------------- the machine
+environment() {
+  {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "load before: $(uptime)"
+    echo "settings: wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 10s --latency, warm-up ${WARM}s, $STARTS timed starts"
+    echo "gatehouse: $(git -C "$ROOT" describe --always --dirty 2>/dev/null) (build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$GH_BIN")/CMakeCache.txt" 2>/dev/null | grep . || echo 'RelWithDebInfo, the default'); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12 2>/dev/null), sqlite $(dpkg-query -W -f='${Version}' libsqlite3-0 2>/dev/null))"
+    echo "wrk: $(dpkg-query -W -f='${Version}' wrk 2>/dev/null)"
+    echo "nginx: $(dpkg-query -W -f='${Version}' nginx 2>/dev/null)"
+    echo "oidc-provider: $(node -p 'require("./bench/peers/oidc-provider/node_modules/oidc-provider/package.json").version' 2>/dev/null) on Node.js $(node --version)"
+    echo "glewlwyd: $(dpkg-query -W -f='${Version}' glewlwyd 2>/dev/null)"
+    echo "openssl: $(openssl version)"
+  } >"$OUT/env.txt"
+}
+
+speed() { # openssl speed, one process = one core: the signing limit
+  log "openssl speed rsa2048 ecdsap256 (${SPEED_SECONDS}s each)"
+  openssl speed -seconds "$SPEED_SECONDS" rsa2048 ecdsap256 >"$OUT/speed.txt" 2>/dev/null
+}
+
+environment
+command -v wrk >/dev/null || {
+  echo "bench: wrk is missing; run scripts/setup.sh bench" >&2
+  exit 1
+}
+speed
+for srv in $SERVERS; do
+  bench_server "$srv"
+done
+echo "load after: $(uptime)" >>"$OUT/env.txt"
+rm -rf "$WORK" "$OUT/.rss" "$OUT/.check"
+gzip -f "$OUT"/*.log # the servers' request logs run to hundreds of MB
+RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || echo "$BENCH/RESULTS.md")
+node "$BENCH/report.mjs" "$OUT" $RESULTS
