@@ -28,6 +28,7 @@ struct conn {
     store_conn_t link; /* first: the per-thread registry's part */
     sqlite3 *db;
     sqlite3_stmt *stmts[Q_COUNT];
+    bool in_write; /* inside sq_begin … sq_finish: holds the store's write_lock */
 };
 
 static void log_sqlite(log_level_t lvl, sqlite3 *db, int rc, const char *op)
@@ -139,12 +140,15 @@ static gh_status_t conn_get(sqlite_store_t *s, conn_t **out)
 
 gh_status_t sq_init(sqlite_store_t *s)
 {
+    if (pthread_mutex_init(&s->write_lock, NULL) != 0)
+        return GH_ERR_INTERNAL;
     return store_conns_init(&s->conns, conn_free);
 }
 
 void sq_close_all(sqlite_store_t *s)
 {
     store_conns_close_all(&s->conns);
+    pthread_mutex_destroy(&s->write_lock);
 }
 
 static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)
@@ -177,7 +181,16 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
             return status_of(q->conn->db, rc, op);
     }
     q->st = *slot;
-    return bind_args(q, fmt, ap);
+    q->store = s;
+    st = bind_args(q, fmt, ap);
+    /* a write outside a transaction takes its turn like a transaction does
+     * (BEGIN IMMEDIATE counts as a write: sq_begin holds the lock for it) */
+    if (st == GH_OK && id != Q_BEGIN && !sqlite3_stmt_readonly(q->st) &&
+        sqlite3_get_autocommit(q->conn->db)) {
+        pthread_mutex_lock(&s->write_lock);
+        q->locked = true;
+    }
+    return st;
 }
 
 /* Steps once; *row tells whether a row came back. */
@@ -218,6 +231,10 @@ void sq_end(sq_t *q)
     sqlite3_reset(q->st);
     sqlite3_clear_bindings(q->st);
     q->st = NULL;
+    if (q->locked) {
+        q->locked = false;
+        pthread_mutex_unlock(&q->store->write_lock);
+    }
 }
 
 char *sq_text(sq_t *q, arena_t *a)
@@ -303,16 +320,30 @@ gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql)
 
 gh_status_t sq_begin(sqlite_store_t *s, const char *op)
 {
-    return sq_exec(s, Q_BEGIN, op, "");
+    conn_t *c = NULL;
+    gh_status_t st = conn_get(s, &c);
+    if (st != GH_OK)
+        return st;
+    pthread_mutex_lock(&s->write_lock);
+    st = sq_exec(s, Q_BEGIN, op, "");
+    if (st == GH_OK)
+        c->in_write = true;
+    else
+        pthread_mutex_unlock(&s->write_lock);
+    return st;
 }
 
 gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit)
 {
     conn_t *c = NULL;
+    if (conn_get(s, &c) != GH_OK)
+        return GH_ERR_INTERNAL;
     gh_status_t st = commit ? sq_exec(s, Q_COMMIT, op, "") : GH_OK;
-    if (commit && st == GH_OK)
-        return GH_OK;
-    if (conn_get(s, &c) == GH_OK && !sqlite3_get_autocommit(c->db))
+    if (!(commit && st == GH_OK) && !sqlite3_get_autocommit(c->db))
         sq_exec(s, Q_ROLLBACK, op, "");
+    if (c->in_write) {
+        c->in_write = false;
+        pthread_mutex_unlock(&s->write_lock);
+    }
     return st;
 }

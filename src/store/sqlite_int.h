@@ -9,6 +9,7 @@
 #ifndef GH_STORE_SQLITE_INT_H
 #define GH_STORE_SQLITE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -99,6 +100,10 @@ typedef struct {
     char *path;                 /* database file */
     store_conns_t conns;        /* one connection per thread */
     _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
+    /* Writers of this process take turns here rather than in SQLite's busy
+     * handler, whose sleep-and-retry gives waits of up to 100 ms per round
+     * under contention; other processes still meet the busy timeout. */
+    pthread_mutex_t write_lock;
 } sqlite_store_t;
 
 /* A statement in use. After sq_query returns GH_OK it sits on a row whose
@@ -109,6 +114,8 @@ typedef struct {
     const char *op; /* operation name for the log */
     int col;        /* next column to read */
     bool oom;       /* a sq_text copy ran out of arena */
+    bool locked;    /* holds the store's write_lock for this one statement */
+    sqlite_store_t *store;
 } sq_t;
 
 /* Sets up the per-thread key and the lock; nothing is opened yet. */
