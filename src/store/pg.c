@@ -17,6 +17,8 @@
  *     re-check; a loser then finds the token used and revokes its family.
  *   - store_setting_init is INSERT … ON CONFLICT DO NOTHING followed by a
  *     read in a new snapshot, which sees whichever insert won.
+ *   - the gateway's states and refresh records follow the same pattern
+ *     (pg_gateway.c).
  *
  * SERIALIZABLE with retries would also be correct, but would make callers
  * retry where a row lock simply queues them. Migrations run in one
@@ -50,6 +52,8 @@
     "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
     "last_poll, expires_at"
 #define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
+#define GW_USER_COLS                                                                               \
+    "id, platform, platform_user_id, email, name, profile, tokens, created_at, updated_at"
 
 const char *const PG_SQL[P_COUNT] = {
     [P_MIGRATE_LOCK] = "SELECT pg_advisory_xact_lock($1)",
@@ -157,6 +161,39 @@ const char *const PG_SQL[P_COUNT] = {
         "RETURNING failures",
     [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
     [P_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < $1",
+    [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
+                       "VALUES ($1, $2, $3, $4)",
+    [P_GW_STATE_TAKE] = "UPDATE gateway_states SET used_at = $2 "
+                        "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
+                        "RETURNING digest, platform, nonce, expires_at",
+    [P_GW_STATE_FIND] = "SELECT (used_at IS NOT NULL)::int FROM gateway_states WHERE digest = $1",
+    /* the user upserted and its first refresh record inserted in one
+     * statement; the RETURNING id is the stored user's, also on conflict */
+    [P_GW_USER_LOGIN] =
+        "WITH u AS (INSERT INTO gateway_users (" GW_USER_COLS ") "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT (platform, platform_user_id) DO UPDATE SET email = excluded.email, "
+        "name = excluded.name, profile = excluded.profile, tokens = excluded.tokens, "
+        "updated_at = excluded.updated_at RETURNING id), "
+        "r AS (INSERT INTO gateway_refresh (digest, user_id, expires_at) "
+        "SELECT $10::text, id, $11::bigint FROM u) "
+        "SELECT id FROM u",
+    [P_GW_USER_GET] = "SELECT " GW_USER_COLS " FROM gateway_users WHERE id = $1",
+    [P_GW_USER_SET_TOKENS] = "UPDATE gateway_users SET tokens = $1, updated_at = $2 WHERE id = $3",
+    [P_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = $1",
+    /* marks the old record used and inserts its successor in one statement */
+    [P_GW_REFRESH_ROTATE] =
+        "WITH old AS (UPDATE gateway_refresh SET used_at = $2 "
+        "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id), "
+        "successor AS (INSERT INTO gateway_refresh (digest, user_id, expires_at) "
+        "SELECT $3::text, user_id, $4::bigint FROM old) "
+        "SELECT user_id FROM old",
+    [P_GW_REFRESH_FIND] = "SELECT user_id, (used_at IS NOT NULL)::int FROM gateway_refresh "
+                          "WHERE digest = $1",
+    [P_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = $1",
+    [P_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = $1",
+    [P_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < $1",
+    [P_GW_PURGE_REFRESH] = "DELETE FROM gateway_refresh WHERE expires_at < $1",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -231,7 +268,7 @@ gh_status_t store_pg_open(const char *url, store_t **out)
 
 /* Deletes expired rows, at most once per PURGE_EVERY seconds of `now` in
  * each process; best effort (a failure is logged and the caller goes on). */
-static void purge(pg_store_t *s, int64_t now)
+void pq_purge(pg_store_t *s, int64_t now)
 {
     int64_t due = atomic_load(&s->next_purge);
     if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
@@ -248,7 +285,11 @@ static void purge(pg_store_t *s, int64_t now)
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_DEVICE, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
-        pq_exec(s, P_PURGE_DEVICE_ATTEMPTS, "purge", NULL, "i", now - ATTEMPTS_KEEP);
+        st = pq_exec(s, P_PURGE_DEVICE_ATTEMPTS, "purge", NULL, "i", now - ATTEMPTS_KEEP);
+    if (st == GH_OK)
+        st = pq_exec(s, P_GW_PURGE_STATES, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
+    if (st == GH_OK)
+        pq_exec(s, P_GW_PURGE_REFRESH, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
 }
 
 /* ---- rows ---- */
@@ -475,8 +516,7 @@ static gh_status_t user_list(store_t *base, arena_t *a, store_user_t **out, size
     return st;
 }
 
-/* A write that must touch a row: GH_ERR_NOT_FOUND when it touched none. */
-static gh_status_t exec_one(gh_status_t st, int changes)
+gh_status_t pq_exec_one(gh_status_t st, int changes)
 {
     return st == GH_OK && changes == 0 ? GH_ERR_NOT_FOUND : st;
 }
@@ -485,7 +525,7 @@ static gh_status_t user_remove(store_t *base, const char *username)
 {
     int n = 0;
     gh_status_t st = pq_exec(SELF(base), P_USER_REMOVE, "user_remove", &n, "s", username);
-    return exec_one(st, n);
+    return pq_exec_one(st, n);
 }
 
 static gh_status_t user_set_password(store_t *base, const char *username, const char *hash)
@@ -493,7 +533,7 @@ static gh_status_t user_set_password(store_t *base, const char *username, const 
     int n = 0;
     gh_status_t st =
         pq_exec(SELF(base), P_USER_SET_PASSWORD, "user_set_password", &n, "ss", hash, username);
-    return exec_one(st, n);
+    return pq_exec_one(st, n);
 }
 
 /* ---- clients ---- */
@@ -530,7 +570,7 @@ static gh_status_t client_remove(store_t *base, const char *id)
 {
     int n = 0;
     gh_status_t st = pq_exec(SELF(base), P_CLIENT_REMOVE, "client_remove", &n, "s", id);
-    return exec_one(st, n);
+    return pq_exec_one(st, n);
 }
 
 /* ---- consents ---- */
@@ -568,7 +608,7 @@ static gh_status_t session_delete(store_t *base, const char *digest)
 {
     int n = 0;
     gh_status_t st = pq_exec(SELF(base), P_SESSION_DELETE, "session_delete", &n, "s", digest);
-    return exec_one(st, n);
+    return pq_exec_one(st, n);
 }
 
 /* ---- codes ---- */
@@ -599,7 +639,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
 {
     pg_store_t *s = SELF(base);
     store_code_t c = {0};
-    purge(s, now);
+    pq_purge(s, now);
     gh_status_t st =
         pq_get(s, P_CODE_TAKE, "code_take", read_code, a, &c, "sis", digest, now, family);
     if (st == GH_ERR_NOT_FOUND)
@@ -648,7 +688,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
 {
     pg_store_t *s = SELF(base);
     store_refresh_t r = {0};
-    purge(s, now);
+    pq_purge(s, now);
     gh_status_t st =
         pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", read_refresh, a, &r, "ssisii", old_digest,
                client_id, now, next->digest, next->issued_at, next->expires_at);
@@ -712,7 +752,7 @@ static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, con
 static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at, int64_t now)
 {
     pg_store_t *s = SELF(base);
-    purge(s, now);
+    pq_purge(s, now);
     return pq_exec(s, P_JTI_REVOKE, "jti_revoke", NULL, "si", jti, expires_at);
 }
 
@@ -748,7 +788,7 @@ static gh_status_t login_attempts_get(store_t *base, const char *key, store_logi
 static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out)
 {
-    purge(SELF(base), now);
+    pq_purge(SELF(base), now);
     return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
                   key, now, window);
 }
@@ -799,7 +839,7 @@ static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, co
     pg_store_t *s = SELF(base);
     store_device_t d;
     bool slow = false;
-    purge(s, now);
+    pq_purge(s, now);
     gh_status_t st = pq_script(s, "device_poll", "BEGIN");
     if (st != GH_OK)
         return st;
@@ -885,4 +925,12 @@ const store_ops_t STORE_PG_OPS = {
     .device_redeem = device_redeem,
     .device_attempts_get = device_attempts_get,
     .device_attempts_add = device_attempts_add,
+    .gw_state_put = pg_gw_state_put,
+    .gw_state_take = pg_gw_state_take,
+    .gw_user_login = pg_gw_user_login,
+    .gw_user_get = pg_gw_user_get,
+    .gw_user_set_tokens = pg_gw_user_set_tokens,
+    .gw_user_delete = pg_gw_user_delete,
+    .gw_refresh_rotate = pg_gw_refresh_rotate,
+    .gw_refresh_delete = pg_gw_refresh_delete,
 };

@@ -70,6 +70,19 @@ typedef enum {
     P_DEVICE_ATTEMPTS_ADD,
     P_PURGE_DEVICE,
     P_PURGE_DEVICE_ATTEMPTS,
+    P_GW_STATE_PUT,
+    P_GW_STATE_TAKE,
+    P_GW_STATE_FIND,
+    P_GW_USER_LOGIN,
+    P_GW_USER_GET,
+    P_GW_USER_SET_TOKENS,
+    P_GW_USER_DELETE,
+    P_GW_REFRESH_ROTATE,
+    P_GW_REFRESH_FIND,
+    P_GW_REFRESH_DELETE,
+    P_GW_REFRESH_DELETE_USER,
+    P_GW_PURGE_STATES,
+    P_GW_PURGE_REFRESH,
     P_COUNT
 } pg_query_t;
 
@@ -136,5 +149,27 @@ gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read
 /* Runs SQL text that takes no parameters (BEGIN, a migration script of
  * several statements, COMMIT) on this thread's connection. */
 gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql);
+
+/* The status of a write that must touch a row: GH_ERR_NOT_FOUND when it
+ * succeeded (st) but changed nothing, else st. */
+gh_status_t pq_exec_one(gh_status_t st, int changes);
+
+/* Deletes expired rows, at most once per minute of `now` in each process;
+ * best effort (a failure is logged and the caller goes on). */
+void pq_purge(pg_store_t *s, int64_t now);
+
+/* The social-login gateway's operations (pg_gateway.c), with the contracts of
+ * store.h. */
+gh_status_t pg_gw_state_put(store_t *s, const store_gw_state_t *st);
+gh_status_t pg_gw_state_take(store_t *s, arena_t *a, const char *digest, int64_t now,
+                             store_gw_state_t *out);
+gh_status_t pg_gw_user_login(store_t *s, arena_t *a, const store_gw_user_t *u,
+                             const store_gw_refresh_t *r, const char **user_id);
+gh_status_t pg_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user_t *out);
+gh_status_t pg_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
+gh_status_t pg_gw_user_delete(store_t *s, const char *id);
+gh_status_t pg_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                 const store_gw_refresh_t *next, const char **user_id);
+gh_status_t pg_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

@@ -7,12 +7,11 @@
 // renewed before unlinking.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, afterEach, before, test } from 'node:test';
 
 import { kakao } from '../platforms/kakao.mjs';
 import { naver } from '../platforms/naver.mjs';
-import { sleep } from './lib/harness.mjs';
+import { querySql, sleep } from './lib/harness.mjs';
 import { assertEnvelope, followAuthorize, useGateway } from './lib/gateway.mjs';
 
 const nv = naver();
@@ -27,10 +26,9 @@ const gw = useGateway({
   settings: { state_ttl: 1, upstream_timeout: 3 },
 });
 
-/** Rows of a gateway table (the gateway's own SQLite file). */
+/** Rows of a gateway table (in the gateway's own database). */
 function rows(table) {
-  const out = execFileSync('sqlite3', [gw.db.slice('sqlite:'.length), `SELECT count(*) FROM ${table}`]);
-  return Number(out.toString().trim());
+  return Number(querySql(gw.db, `SELECT count(*) FROM ${table}`));
 }
 
 /** A code and state from naver, ready to post. */

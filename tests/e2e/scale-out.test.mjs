@@ -5,13 +5,18 @@
 // third; a token revoked at one is refused at the others; single use holds
 // across instances (30 concurrent spends of one refresh token, exactly one
 // succeeds); a key rotation made with the CLI is served by every instance's
-// JWKS within seconds.
+// JWKS within seconds. Likewise two `gatehouse gateway` instances with one
+// configuration (public URL, jwt_secret) on one database: a login URL made by
+// one is completed at the other, its state spent once across both, and a
+// refresh cookie rotated at one is refused as reused at the other.
 //
 // Runs only on PostgreSQL (GATEHOUSE_E2E_PG, which `make test` sets).
 
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
+import { naver } from '../platforms/naver.mjs';
+import { assertEnvelope, followAuthorize, setCookies, useGateway } from './lib/gateway.mjs';
 import { formData, postForms } from './lib/html.mjs';
 import {
   AUTHORIZE_PATH,
@@ -21,6 +26,8 @@ import {
   codeGrant,
   decodeJwt,
   freshDatabase,
+  querySql,
+  randomString,
   refreshGrant,
   request,
   setup,
@@ -40,6 +47,22 @@ const nodes = database
   : [];
 const [a, b, c] = nodes;
 if (database) after(() => database.drop());
+
+const GATEWAY_URL = 'http://gateway.scale-out.test'; // the gateways' public URL, behind the load balancer
+const STATE_RACERS = 10;
+const platform = naver();
+if (database) {
+  before(() => platform.start());
+  after(() => platform.stop());
+}
+const gwDatabase = PG_URL ? freshDatabase() : null;
+const gatewaySettings = { public_url: GATEWAY_URL, jwt_secret: randomString(32) };
+const gateways = gwDatabase
+  ? [1, 2].map((n) =>
+      useGateway({ db: gwDatabase.url, label: `gateway ${n}`, settings: gatewaySettings, platforms: () => ({ naver: platform.config() }) }),
+    )
+  : [];
+if (gwDatabase) after(() => gwDatabase.drop());
 
 let client;
 let user;
@@ -169,5 +192,44 @@ describe('scale-out: three instances on one PostgreSQL database', { skip: SKIP }
       assert.ok(verifyJwt(tokens.access_token, jwks), `a token of ${n.label} verifies with the JWKS of ${a.label}`);
       assert.equal((await nodes[(i + 1) % nodes.length].userinfo(tokens.access_token)).status, 200);
     }
+  });
+});
+
+describe('scale-out: two gateway instances on one PostgreSQL database', { skip: SKIP }, () => {
+  /** POST /oauth2/api/login/auto at gw with only a refresh cookie; resolves to { res, refresh } (the new cookie). */
+  async function autoLogin(gw, refresh) {
+    const jar = new CookieJar();
+    jar.take({ setCookies: [`refresh=${refresh}`] });
+    const res = await gw.api('POST', '/oauth2/api/login/auto', { jar });
+    return { res, refresh: setCookies(res).refresh?.value };
+  }
+
+  test('a login URL from gateway 1 is completed at gateway 2; a refresh cookie rotated at one is refused as reused at the other', async () => {
+    const [g1, g2] = gateways;
+    const { code, state } = await followAuthorize(await g1.loginUrl('naver'), GATEWAY_URL);
+    const jar = new CookieJar();
+    assertEnvelope(await g2.login('naver', code, state, jar), 200, true, `login at ${g2.label} with the state of ${g1.label}`);
+    assertEnvelope(await g1.login('naver', code, state), 400, false, `the same state again at ${g1.label}`);
+    const info = assertEnvelope(await g1.api('GET', '/oauth2/api/userinfo', { jar }), 200, true, `userinfo at ${g1.label}`);
+    assert.equal(info.body.platform, 'naver');
+
+    // rotated at 1, its successor rotated at 2: each instance honours the other's records
+    const atOne = await autoLogin(g1, jar.get('refresh'));
+    assertEnvelope(atOne.res, 200, true, `refresh cookie rotated at ${g1.label}`);
+    const atTwo = await autoLogin(g2, atOne.refresh);
+    assertEnvelope(atTwo.res, 200, true, `its successor rotated at ${g2.label}`);
+    assert.ok(atTwo.refresh && atTwo.refresh !== atOne.refresh, 'a new refresh cookie');
+    // the cookie rotated at 2, replayed at 1: a reuse, which ends the whole session
+    assertEnvelope((await autoLogin(g1, atOne.refresh)).res, 401, false, `the rotated cookie reused at ${g1.label}`);
+    assert.equal(querySql(gwDatabase.url, 'SELECT count(*) FROM gateway_refresh'), '0', 'every refresh record of the user deleted');
+    assertEnvelope((await autoLogin(g2, atTwo.refresh)).res, 401, false, `the newest cookie, after the reuse, at ${g2.label}`);
+  });
+
+  test(`one state posted ${STATE_RACERS} times at once to both gateways signs in exactly once`, async () => {
+    const { code, state } = await followAuthorize(await gateways[1].loginUrl('naver'), GATEWAY_URL);
+    const answers = await Promise.all(Array.from({ length: STATE_RACERS }, (_, i) => gateways[i % 2].login('naver', code, state)));
+    const ok = answers.filter((r) => r.status === 200);
+    assert.equal(ok.length, 1, `statuses: ${answers.map((r) => r.status).join(' ')}`);
+    for (const r of answers.filter((x) => x.status !== 200)) assertEnvelope(r, 400, false, 'a losing login');
   });
 });

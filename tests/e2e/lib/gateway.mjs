@@ -29,10 +29,11 @@ function sectionsText(sections) {
 export class Gateway extends Gatehouse {
   /**
    * platforms: () => ({ NAME: { kind, client_id, … } }), read when the gateway
-   * starts (after the stand-ins have their ports); settings: more [gateway] keys.
+   * starts (after the stand-ins have their ports); settings: more [gateway] keys;
+   * db: a database URL shared by several instances (default: a fresh one).
    */
-  constructor({ platforms, settings = {}, label = 'gateway' }) {
-    super({ label });
+  constructor({ platforms, settings = {}, label = 'gateway', db = null }) {
+    super({ label, db });
     this.platforms = platforms;
     this.settings = settings;
   }

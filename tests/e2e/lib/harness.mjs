@@ -205,8 +205,15 @@ export class CookieJar {
 
 /* -------------------------------------------------------------- database -- */
 
-function psql(sql) {
-  execFileSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', PG_URL, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs sql on a PostgreSQL database (default: the maintenance one); its output, unaligned. */
+function psql(sql, url = PG_URL) {
+  return execFileSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+}
+
+/** Runs sql on the database at a Gatehouse --db URL (sqlite: or postgres:); its output, trimmed. */
+export function querySql(dbUrl, sql) {
+  if (dbUrl.startsWith('sqlite:')) return execFileSync('sqlite3', [dbUrl.slice('sqlite:'.length), sql]).toString().trim();
+  return psql(sql, dbUrl).trim();
 }
 
 /**

@@ -1,9 +1,11 @@
 /* The gateway's store operations, written against store.h only (every
  * engine must pass): single-use login states, the user upsert that commits
  * with its first refresh record, token replacement, refresh rotation with
- * reuse detection, logout and account deletion. The database is
+ * reuse detection, logout and account deletion, and single use under
+ * concurrent callers (one connection per thread). The database is
  * $GH_TEST_DB when set (rows then carry a per-run random suffix), otherwise a
  * fresh sqlite: file. Times are made up: the store never reads the clock. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "store/store.h"
 
 #define T0 INT64_C(1700000000)
+#define RACERS 8
 
 static struct {
     store_t *s;
@@ -152,12 +155,97 @@ static void test_logout_and_delete(void **state)
                      GH_ERR_NOT_FOUND);
 }
 
+/* ---- concurrency ---- */
+
+typedef struct {
+    pthread_barrier_t *go;
+    const char *digest;
+    const char *next; /* refresh race: this racer's successor */
+    gh_status_t st;
+} racer_t;
+
+static void *take_state(void *p)
+{
+    racer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_gw_state_t out;
+    pthread_barrier_wait(r->go);
+    r->st = store_gw_state_take(F.s, a, r->digest, T0 + 1, &out);
+    arena_free(a);
+    return NULL;
+}
+
+static void *rotate_refresh(void *p)
+{
+    racer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_gw_refresh_t next = {r->next, NULL, T0 + 2000};
+    const char *who = NULL;
+    pthread_barrier_wait(r->go);
+    r->st = store_gw_refresh_rotate(F.s, a, r->digest, T0 + 1, &next, &who);
+    arena_free(a);
+    return NULL;
+}
+
+/* Starts RACERS threads on fn at once over one digest; returns the index of
+ * the one winner after checking that every other one lost with CONFLICT, or
+ * NOT_FOUND once a reuse deleted the record. */
+static int race(racer_t *r, void *(*fn)(void *))
+{
+    pthread_t t[RACERS];
+    pthread_barrier_t go;
+    int winner = -1, wins = 0;
+    assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++) {
+        r[i].go = &go;
+        assert_int_equal(pthread_create(&t[i], NULL, fn, &r[i]), 0);
+    }
+    for (int i = 0; i < RACERS; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&go);
+    for (int i = 0; i < RACERS; i++) {
+        if (r[i].st == GH_OK) {
+            winner = i;
+            wins++;
+        } else if (r[i].st != GH_ERR_CONFLICT) {
+            assert_int_equal(r[i].st, GH_ERR_NOT_FOUND);
+        }
+    }
+    assert_int_equal(wins, 1);
+    return winner;
+}
+
+static void test_race_state_take(void **state)
+{
+    store_gw_state_t in = {name("state-race"), "google", NULL, T0 + 600};
+    racer_t r[RACERS];
+    assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.digest = in.digest};
+    race(r, take_state);
+}
+
+static void test_race_refresh_rotate(void **state)
+{
+    login("u-race", NULL, name("r-race"));
+    racer_t r[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.digest = name("r-race"), .next = name(arena_printf(F.a, "r-race-%d", i))};
+    int w = race(r, rotate_refresh);
+    /* the losers saw a used record: a reuse, which ended the winner's successor too */
+    store_gw_refresh_t next = {name("r-race-after"), NULL, T0 + 2000};
+    const char *who = NULL;
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, r[w].next, T0 + 2, &next, &who),
+                     GH_ERR_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_single_use),     cmocka_unit_test(test_state_expires),
         cmocka_unit_test(test_user_upsert_keeps_id), cmocka_unit_test(test_refresh_rotation),
-        cmocka_unit_test(test_logout_and_delete),
+        cmocka_unit_test(test_logout_and_delete),    cmocka_unit_test(test_race_state_take),
+        cmocka_unit_test(test_race_refresh_rotate),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,174 @@
+/* PostgreSQL engine: the social-login gateway's operations (store.h, "the
+ * social-login gateway"). The SQL is in pg.c with the rest.
+ *
+ * As for codes and refresh tokens (see pg.c), each single-use step is one
+ * atomic statement whose WHERE clause demands the unused state, so among
+ * concurrent callers on any connections of any processes exactly one wins:
+ *
+ *   - gw_state_take is `UPDATE … WHERE used_at IS NULL … RETURNING`; only
+ *     when it touched nothing is the row read again, to tell a used state
+ *     (CONFLICT) from an unknown or expired one.
+ *   - gw_refresh_rotate marks the old record used and inserts its successor
+ *     in one statement; a loser, like any later reuse, then finds the record
+ *     used and deletes every refresh record of its user.
+ *   - gw_user_login upserts the user and inserts its first refresh record in
+ *     one statement, so both commit together or neither does. */
+#include "store/pg_int.h"
+
+#define SELF(base) ((pg_store_t *)(base))
+
+static gh_status_t read_state(pq_t *q, arena_t *a, void *row)
+{
+    store_gw_state_t g = {0};
+    g.digest = pq_text(q, a);
+    g.platform = pq_text(q, a);
+    g.nonce = pq_text(q, a);
+    g.expires_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_gw_state_t *)row = g;
+    return st;
+}
+
+static gh_status_t read_user(pq_t *q, arena_t *a, void *row)
+{
+    store_gw_user_t u = {0};
+    u.id = pq_text(q, a);
+    u.platform = pq_text(q, a);
+    u.platform_user_id = pq_text(q, a);
+    u.email = pq_text(q, a);
+    u.name = pq_text(q, a);
+    u.profile = pq_text(q, a);
+    u.tokens = pq_text(q, a);
+    u.created_at = pq_int(q);
+    u.updated_at = pq_int(q);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(store_gw_user_t *)row = u;
+    return st;
+}
+
+static gh_status_t read_id(pq_t *q, arena_t *a, void *row)
+{
+    const char *id = pq_text(q, a);
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(const char **)row = id;
+    return st;
+}
+
+static gh_status_t read_used(pq_t *q, arena_t *a, void *row)
+{
+    (void)a;
+    *(bool *)row = pq_int(q) != 0;
+    return GH_OK;
+}
+
+/* A refresh record's user and whether it was used (P_GW_REFRESH_FIND). */
+typedef struct {
+    const char *user_id;
+    bool used;
+} refresh_row_t;
+
+static gh_status_t read_refresh_row(pq_t *q, arena_t *a, void *row)
+{
+    refresh_row_t r = {0};
+    r.user_id = pq_text(q, a);
+    r.used = pq_int(q) != 0;
+    gh_status_t st = pq_row_status(q);
+    if (st == GH_OK)
+        *(refresh_row_t *)row = r;
+    return st;
+}
+
+gh_status_t pg_gw_state_put(store_t *base, const store_gw_state_t *g)
+{
+    return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssi", g->digest, g->platform,
+                   g->nonce, g->expires_at);
+}
+
+gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int64_t now,
+                             store_gw_state_t *out)
+{
+    pg_store_t *s = SELF(base);
+    store_gw_state_t g = {0};
+    bool used = false;
+    pq_purge(s, now);
+    gh_status_t st =
+        pq_get(s, P_GW_STATE_TAKE, "gw_state_take", read_state, a, &g, "si", digest, now);
+    if (st == GH_OK) {
+        *out = g;
+        return GH_OK;
+    }
+    if (st != GH_ERR_NOT_FOUND)
+        return st;
+    /* nothing taken: a used state is a replay, anything else unknown */
+    st = pq_get(s, P_GW_STATE_FIND, "gw_state_take", read_used, NULL, &used, "s", digest);
+    if (st != GH_OK)
+        return st;
+    return used ? GH_ERR_CONFLICT : GH_ERR_NOT_FOUND;
+}
+
+gh_status_t pg_gw_user_login(store_t *base, arena_t *a, const store_gw_user_t *u,
+                             const store_gw_refresh_t *r, const char **user_id)
+{
+    return pq_get(SELF(base), P_GW_USER_LOGIN, "gw_user_login", read_id, a, user_id, "sssssssiisi",
+                  u->id, u->platform, u->platform_user_id, u->email, u->name, u->profile, u->tokens,
+                  u->created_at, u->updated_at, r->digest, r->expires_at);
+}
+
+gh_status_t pg_gw_user_get(store_t *base, arena_t *a, const char *id, store_gw_user_t *out)
+{
+    return pq_get(SELF(base), P_GW_USER_GET, "gw_user_get", read_user, a, out, "s", id);
+}
+
+gh_status_t pg_gw_user_set_tokens(store_t *base, const char *id, const char *tokens, int64_t now)
+{
+    int n = 0;
+    gh_status_t st =
+        pq_exec(SELF(base), P_GW_USER_SET_TOKENS, "gw_user_set_tokens", &n, "sis", tokens, now, id);
+    return pq_exec_one(st, n);
+}
+
+gh_status_t pg_gw_user_delete(store_t *base, const char *id)
+{
+    int n = 0;
+    gh_status_t st = pq_exec(SELF(base), P_GW_USER_DELETE, "gw_user_delete", &n, "s", id);
+    return pq_exec_one(st, n);
+}
+
+/* After a rotation found no live record: one already used is being reused,
+ * so every refresh record of its user is deleted and the answer is
+ * CONFLICT; unknown or expired is NOT_FOUND. */
+static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest)
+{
+    refresh_row_t r = {0};
+    gh_status_t st =
+        pq_get(s, P_GW_REFRESH_FIND, "gw_refresh_rotate", read_refresh_row, a, &r, "s", digest);
+    if (st != GH_OK)
+        return st;
+    if (!r.used)
+        return GH_ERR_NOT_FOUND;
+    st = pq_exec(s, P_GW_REFRESH_DELETE_USER, "gw_refresh_rotate", NULL, "s", r.user_id);
+    return st == GH_OK ? GH_ERR_CONFLICT : st;
+}
+
+gh_status_t pg_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now,
+                                 const store_gw_refresh_t *next, const char **user_id)
+{
+    pg_store_t *s = SELF(base);
+    const char *id = NULL;
+    pq_purge(s, now);
+    gh_status_t st = pq_get(s, P_GW_REFRESH_ROTATE, "gw_refresh_rotate", read_id, a, &id, "sisi",
+                            old_digest, now, next->digest, next->expires_at);
+    if (st == GH_ERR_NOT_FOUND)
+        return refresh_reused(s, a, old_digest);
+    if (st == GH_OK)
+        *user_id = id;
+    return st;
+}
+
+gh_status_t pg_gw_refresh_delete(store_t *base, const char *digest)
+{
+    return pq_exec(SELF(base), P_GW_REFRESH_DELETE, "gw_refresh_delete", NULL, "s", digest);
+}
