@@ -404,11 +404,12 @@ void http_server_stop(http_server_t *s)
     if (!s)
         return;
     if (s->daemon) {
+        /* closed at once: a new connection is refused, not left in the backlog */
         MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        drain(s);
-        MHD_stop_daemon(s->daemon);
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
+        drain(s);
+        MHD_stop_daemon(s->daemon);
     }
     http_metrics_free(s->metrics);
     free(s);

@@ -157,6 +157,7 @@ const char *const PG_SQL[P_COUNT] = {
         "RETURNING failures",
     [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
     [P_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < $1",
+    [P_PING] = "SELECT count(*) FROM schema_migrations",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -843,6 +844,14 @@ static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t n
                   failures, "sii", key, now, now - window);
 }
 
+/* ---- readiness ---- */
+
+static gh_status_t ping(store_t *base)
+{
+    int64_t n = 0;
+    return pq_get(SELF(base), P_PING, "ping", read_int, NULL, &n, "");
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -885,4 +894,5 @@ const store_ops_t STORE_PG_OPS = {
     .device_redeem = device_redeem,
     .device_attempts_get = device_attempts_get,
     .device_attempts_add = device_attempts_add,
+    .ping = ping,
 };

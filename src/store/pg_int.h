@@ -70,6 +70,7 @@ typedef enum {
     P_DEVICE_ATTEMPTS_ADD,
     P_PURGE_DEVICE,
     P_PURGE_DEVICE_ATTEMPTS,
+    P_PING,
     P_COUNT
 } pg_query_t;
 

@@ -86,6 +86,7 @@ typedef enum {
     Q_GW_REFRESH_DELETE_USER,
     Q_GW_PURGE_STATES,
     Q_GW_PURGE_REFRESH,
+    Q_PING,
     Q_COUNT
 } query_t;
 
@@ -99,6 +100,7 @@ typedef struct {
     char *path;                 /* database file */
     store_conns_t conns;        /* one connection per thread */
     _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
+    atomic_bool locked;         /* the last write found the database locked past the busy timeout */
 } sqlite_store_t;
 
 /* A statement in use. After sq_query returns GH_OK it sits on a row whose
