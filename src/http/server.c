@@ -25,13 +25,14 @@
 #define DEFAULT_CONNECTION_LIMIT 4096
 #define CONNECTION_MEMORY (64 * 1024) /* per connection: request line, headers, buffers */
 #define DRAIN_LIMIT_US (5 * 1000 * 1000)
+#define QUIET_TICKS 5 /* of 10 ms */
 
 struct http_server {
     struct MHD_Daemon *daemon;
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */
     http_metrics_t *metrics;
     uint16_t port;
-    atomic_uint answering; /* requests being handled or answered, not yet completed */
+    atomic_uint in_flight; /* requests whose headers have arrived, not yet completed */
 };
 
 typedef struct {
@@ -42,7 +43,7 @@ typedef struct {
     http_body_t body;
     uint64_t start_us;
     size_t route; /* index into the route table; route_count for none */
-    bool started, answering, query_malformed, out_of_memory;
+    bool started, query_malformed, out_of_memory;
 } exchange_t;
 
 /* ---- answering ---- */
@@ -57,19 +58,10 @@ static void log_request(const exchange_t *ex, uint64_t us)
               http_metrics_label(ex->server->metrics, ex->route), NULL);
 }
 
-/* Marks the request as one a graceful stop waits for. */
-static void begin_answer(exchange_t *ex)
-{
-    if (!ex->answering)
-        atomic_fetch_add(&ex->server->answering, 1);
-    ex->answering = true;
-}
-
 /* Turns ex->res into a libmicrohttpd response and queues it. */
 static enum MHD_Result send_answer(exchange_t *ex, struct MHD_Connection *c)
 {
     http_response_t *res = &ex->res;
-    begin_answer(ex);
     http_header_set_t hs;
     http_response_headers(res, &hs);
     struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -249,16 +241,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!ex)
         return;
     *con_cls = NULL;
-    if (ex->answering)
-        atomic_fetch_sub(&s->answering, 1);
+    if (ex->started)
+        atomic_fetch_sub(&s->in_flight, 1);
     arena_free(ex->req.arena);
 }
 
 /* The first call, once the headers are in: build the request and refuse a
- * body announced over the limit before reading it. */
+ * body announced over the limit before reading it. From here on the request
+ * is one a graceful stop waits for (libmicrohttpd reports its completion). */
 static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, const char *method)
 {
     ex->started = true;
+    atomic_fetch_add(&ex->server->in_flight, 1);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
     gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
@@ -288,7 +282,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         *upload_size = 0; /* past the limit the rest is read and dropped */
         return MHD_YES;
     }
-    begin_answer(ex);
     if (ex->body.too_large)
         return refuse_too_large(ex, c, false);
     if (ex->out_of_memory || http_request_set_body(&ex->req, &ex->body) != GH_OK)
@@ -389,14 +382,18 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     return GH_OK;
 }
 
-/* Waits (bounded) until the requests being handled have been answered;
- * connections still sending their request are not waited for. */
+/* Waits (bounded by DRAIN_LIMIT_US) until every request whose headers have
+ * arrived has been answered, its body read first when it is still coming.
+ * Nothing in flight must be seen for QUIET_TICKS ticks in a row: a request
+ * already accepted but not yet read by a busy worker shows up within that. */
 static void drain(http_server_t *s)
 {
     const struct timespec tick = {0, 10 * 1000 * 1000};
     uint64_t deadline = clock_mono_us() + DRAIN_LIMIT_US;
-    while (atomic_load(&s->answering) > 0 && clock_mono_us() < deadline)
+    for (int quiet = 0; quiet < QUIET_TICKS && clock_mono_us() < deadline;) {
+        quiet = atomic_load(&s->in_flight) > 0 ? 0 : quiet + 1;
         nanosleep(&tick, NULL);
+    }
 }
 
 void http_server_stop(http_server_t *s)
@@ -404,11 +401,12 @@ void http_server_stop(http_server_t *s)
     if (!s)
         return;
     if (s->daemon) {
+        /* closed at once: a new connection is refused, not left in the backlog */
         MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        drain(s);
-        MHD_stop_daemon(s->daemon);
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
+        drain(s);
+        MHD_stop_daemon(s->daemon);
     }
     http_metrics_free(s->metrics);
     free(s);

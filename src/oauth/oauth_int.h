@@ -305,6 +305,7 @@ void userinfo_handler(http_request_t *req, http_response_t *res);
 void discovery_handler(http_request_t *req, http_response_t *res);
 void jwks_handler(http_request_t *req, http_response_t *res);
 void healthz_handler(http_request_t *req, http_response_t *res);
+void readyz_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspect */
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);

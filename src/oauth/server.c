@@ -33,10 +33,24 @@ void jwks_handler(http_request_t *req, http_response_t *res)
     res->max_age = 60; /* short: clients must see a rotation soon */
 }
 
+/* Liveness: the process answers; it touches nothing else (a database outage
+ * must not make an orchestrator restart a process that will recover). */
 void healthz_handler(http_request_t *req, http_response_t *res)
 {
     static const char body[] = "{\"status\":\"ok\"}";
     http_response_json_raw(res, 200, body, sizeof body - 1);
+}
+
+/* Readiness: 200 while the database answers a trivial query, 503 otherwise
+ * (a balancer stops sending traffic until it answers again). */
+void readyz_handler(http_request_t *req, http_response_t *res)
+{
+    static const char ready[] = "{\"status\":\"ok\"}";
+    static const char unavailable[] = "{\"status\":\"unavailable\"}";
+    if (store_ping(app_of(req)->store) == GH_OK)
+        http_response_json_raw(res, 200, ready, sizeof ready - 1);
+    else
+        http_response_json_raw(res, 503, unavailable, sizeof unavailable - 1);
 }
 
 /* An error found before the handler ran: a page at the browser endpoints
@@ -91,6 +105,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, "/oauth2/v1/device/authorize", device_authorize_handler, "device_authorize",
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
+    {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -163,7 +178,8 @@ int oauth_serve(const config_t *cfg)
                                .on_too_large = on_too_large,
                                .app = &app,
                                .threads = (unsigned)cfg->server.threads,
-                               .max_body = (size_t)cfg->server.max_body};
+                               .max_body = (size_t)cfg->server.max_body,
+                               .connection_timeout = (unsigned)cfg->server.connection_timeout};
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
         rc = fail("cannot listen", st);
         goto out;

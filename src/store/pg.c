@@ -194,6 +194,7 @@ const char *const PG_SQL[P_COUNT] = {
     [P_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = $1",
     [P_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < $1",
     [P_GW_PURGE_REFRESH] = "DELETE FROM gateway_refresh WHERE expires_at < $1",
+    [P_PING] = "SELECT count(*) FROM schema_migrations",
 };
 
 #define SELF(base) ((pg_store_t *)(base))
@@ -883,6 +884,14 @@ static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t n
                   failures, "sii", key, now, now - window);
 }
 
+/* ---- readiness ---- */
+
+static gh_status_t ping(store_t *base)
+{
+    int64_t n = 0;
+    return pq_get(SELF(base), P_PING, "ping", read_int, NULL, &n, "");
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -933,4 +942,5 @@ const store_ops_t STORE_PG_OPS = {
     .gw_user_delete = pg_gw_user_delete,
     .gw_refresh_rotate = pg_gw_refresh_rotate,
     .gw_refresh_delete = pg_gw_refresh_delete,
+    .ping = ping,
 };

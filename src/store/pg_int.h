@@ -83,6 +83,7 @@ typedef enum {
     P_GW_REFRESH_DELETE_USER,
     P_GW_PURGE_STATES,
     P_GW_PURGE_REFRESH,
+    P_PING,
     P_COUNT
 } pg_query_t;
 

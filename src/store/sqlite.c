@@ -157,6 +157,7 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = ?",
     [Q_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < ?",
     [Q_GW_PURGE_REFRESH] = "DELETE FROM gateway_refresh WHERE expires_at < ?",
+    [Q_PING] = "SELECT count(*) FROM schema_migrations",
 };
 
 #define SELF(base) ((sqlite_store_t *)(base))
@@ -907,6 +908,21 @@ static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t n
     return end != GH_OK ? end : st;
 }
 
+/* ---- readiness ---- */
+
+/* Reads the schema inside BEGIN IMMEDIATE, so a database another process
+ * holds locked is not ready (WAL readers would not notice the lock). */
+static gh_status_t ping(store_t *base)
+{
+    sqlite_store_t *s = SELF(base);
+    int64_t n = 0;
+    gh_status_t st = sq_begin(s, "ping");
+    if (st == GH_OK)
+        st = sq_get(s, Q_PING, "ping", read_int, NULL, &n, "");
+    gh_status_t end = sq_finish(s, "ping", false);
+    return st != GH_OK ? st : end;
+}
+
 const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -957,4 +973,5 @@ const store_ops_t STORE_SQLITE_OPS = {
     .gw_user_delete = sq_gw_user_delete,
     .gw_refresh_rotate = sq_gw_refresh_rotate,
     .gw_refresh_delete = sq_gw_refresh_delete,
+    .ping = ping,
 };

@@ -6,7 +6,13 @@
  * (so it is opened with SQLITE_OPEN_NOMUTEX); every statement is reset and its
  * bindings cleared before another use, so no bound pointer outlives a call.
  * Error text from SQLite names tables and constraints, never bound values, so
- * it is safe to log. */
+ * it is safe to log.
+ *
+ * Another process holding the database locked (docs/durability.md): a write
+ * waits up to BUSY_TIMEOUT_MS, then fails as unavailable. Once one has, every
+ * connection waits only LOCKED_BUSY_MS until a write gets through again, so
+ * requests queued behind the lock fail fast instead of each waiting the
+ * whole timeout while the worker threads (and /healthz) wait behind them. */
 #include "store/sqlite_int.h"
 
 #include <assert.h>
@@ -17,6 +23,7 @@
 #include "core/log.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define LOCKED_BUSY_MS 100
 #define RETRY_SLEEP_MS 10
 
 /* Per connection: durability first (nothing acknowledged may be lost). */
@@ -27,6 +34,8 @@ static const char PRAGMAS[] = "PRAGMA journal_mode = WAL;"
 struct conn {
     store_conn_t link; /* first: the per-thread registry's part */
     sqlite3 *db;
+    sqlite_store_t *store;
+    int busy_ms; /* the busy timeout set on db */
     sqlite3_stmt *stmts[Q_COUNT];
     bool in_write; /* inside sq_begin … sq_finish: holds the store's write_lock */
 };
@@ -114,6 +123,8 @@ static gh_status_t conn_open(sqlite_store_t *s, conn_t **out)
         s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
         rc = configure(c->db);
+    c->store = s;
+    c->busy_ms = BUSY_TIMEOUT_MS;
     if (rc != SQLITE_OK) {
         log_sqlite(LOG_ERROR, c->db, rc, "connect");
         conn_free(&c->link);
@@ -164,6 +175,30 @@ static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)
     return status_of(q->conn->db, rc, q->op);
 }
 
+/* The busy timeout for the next statement: short while the database is known
+ * to be locked by someone else. */
+static void set_busy_timeout(conn_t *c)
+{
+    int ms = atomic_load(&c->store->locked) ? LOCKED_BUSY_MS : BUSY_TIMEOUT_MS;
+    if (ms != c->busy_ms)
+        sqlite3_busy_timeout(c->db, ms);
+    c->busy_ms = ms;
+}
+
+/* Notes whether a write found the database locked (SQLITE_BUSY after the
+ * busy timeout) or got through (a writing statement, or one inside a write
+ * transaction, succeeded). */
+static void note_lock(conn_t *c, sqlite3_stmt *st, int rc)
+{
+    bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+    if ((rc & 0xff) == SQLITE_BUSY)
+        atomic_store(&c->store->locked, true);
+    else if (ok &&
+             (!sqlite3_stmt_readonly(st) || sqlite3_txn_state(c->db, NULL) == SQLITE_TXN_WRITE))
+        if (atomic_load(&c->store->locked))
+            atomic_store(&c->store->locked, false);
+}
+
 /* Gets the connection, the cached statement for id, and binds the arguments. */
 static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt,
                          va_list ap)
@@ -172,6 +207,7 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
     gh_status_t st = conn_get(s, &q->conn);
     if (st != GH_OK)
         return st;
+    set_busy_timeout(q->conn);
     sqlite3_stmt **slot = &q->conn->stmts[id];
     if (!*slot) {
         assert(SQLITE_SQL[id]);
@@ -197,6 +233,7 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
 static gh_status_t step(sq_t *q, bool *row)
 {
     int rc = sqlite3_step(q->st);
+    note_lock(q->conn, q->st, rc);
     q->col = 0;
     *row = rc == SQLITE_ROW;
     return status_of(q->conn->db, rc, q->op);

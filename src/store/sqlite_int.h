@@ -87,6 +87,7 @@ typedef enum {
     Q_GW_REFRESH_DELETE_USER,
     Q_GW_PURGE_STATES,
     Q_GW_PURGE_REFRESH,
+    Q_PING,
     Q_COUNT
 } query_t;
 
@@ -104,6 +105,7 @@ typedef struct {
      * handler, whose sleep-and-retry gives waits of up to 100 ms per round
      * under contention; other processes still meet the busy timeout. */
     pthread_mutex_t write_lock;
+    atomic_bool locked; /* the last write found the database locked past the busy timeout */
 } sqlite_store_t;
 
 /* A statement in use. After sq_query returns GH_OK it sits on a row whose

@@ -294,3 +294,8 @@ gh_status_t store_gw_refresh_delete(store_t *s, const char *digest)
 {
     return s->ops->gw_refresh_delete(s, digest);
 }
+
+gh_status_t store_ping(store_t *s)
+{
+    return s->ops->ping(s);
+}

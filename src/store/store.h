@@ -321,4 +321,9 @@ gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_dige
 /* Deletes one refresh record (logout); GH_OK even when there was none. */
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest);
 
+/* ---- readiness ---- */
+/* Runs a trivial read of the schema: GH_OK when the database answers,
+ * GH_ERR_UNAVAILABLE when it cannot be reached or stays locked. */
+gh_status_t store_ping(store_t *s);
+
 #endif

@@ -92,6 +92,7 @@ typedef struct store_ops {
     gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
                                      const store_gw_refresh_t *next, const char **user_id);
     gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
+    gh_status_t (*ping)(store_t *s);
 } store_ops_t;
 
 /* Engine constructors. Each receives the whole URL (scheme included) and, on

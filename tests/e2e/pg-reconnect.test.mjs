@@ -65,6 +65,10 @@ describe('PostgreSQL restart and outage', { skip: SKIP }, () => {
       assert.ok(Date.now() - t0 < OUTAGE_ANSWER_MS, `answered in ${Date.now() - t0} ms`);
       assert.equal(res.status, 503, res.describe());
       assert.equal(res.json?.error?.code, '10503', res.describe());
+      const info = await gh.userinfo(tokens.access_token);
+      assert.equal(info.status, 503, `userinfo reads the user: ${info.describe()}`);
+      assert.equal(info.json?.error?.code, '10503', info.describe());
+      assert.equal((await gh.get('/readyz')).status, 503, 'not ready while the database is away');
       assert.equal((await gh.get('/healthz')).status, 200, 'the process is alive');
       assert.equal((await gh.get('/oauth2/v1/keys')).status, 200, 'what needs no database is still served');
     } finally {
@@ -78,6 +82,7 @@ describe('PostgreSQL restart and outage', { skip: SKIP }, () => {
       await sleep(200);
     } while (Date.now() < deadline);
     assert.equal(res.status, 200, `served again once the database is back: ${res.describe()}`);
+    assert.equal((await gh.get('/readyz')).status, 200, 'ready again');
   });
 
   test('a database that turns read-only (a demoted primary): 503, then served once it takes writes again', async () => {

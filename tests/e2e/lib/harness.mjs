@@ -117,10 +117,12 @@ class Response {
  * a string or Buffer, an object or URLSearchParams (sent as a form), or an
  * array of chunks (sent with chunked transfer encoding). Redirects are not
  * followed. localAddress picks the client's source address (any 127.x.y.z
- * reaches a loopback server, so a test can be several clients). Resolves to a
- * Response; rejects on network errors and timeouts.
+ * reaches a loopback server, so a test can be several clients). agent: an
+ * http.Agent to send through (keep-alive connections); default a new
+ * connection per request. Resolves to a Response; rejects on network errors
+ * and timeouts.
  */
-export function request(method, url, { headers = {}, body, timeout = REQUEST_TIMEOUT_MS, localAddress } = {}) {
+export function request(method, url, { headers = {}, body, timeout = REQUEST_TIMEOUT_MS, localAddress, agent = false } = {}) {
   const u = new URL(url);
   const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const chunks = encodeBody(body, hdrs);
@@ -128,7 +130,7 @@ export function request(method, url, { headers = {}, body, timeout = REQUEST_TIM
   const target = url.slice(url.indexOf(u.host) + u.host.length) || '/';
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, method, path: target, headers: hdrs, agent: false, localAddress },
+      { host: u.hostname, port: u.port, method, path: target, headers: hdrs, agent, localAddress },
       (res) => {
         const parts = [];
         res.on('data', (c) => parts.push(c));
@@ -328,12 +330,13 @@ export class Gatehouse {
   async #start() {
     const missing = binaryMissing();
     if (missing) throw new Error(missing);
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
+    /* a start after crash() keeps the directory, port and database */
+    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
     this.port ??= await freePort(); /* a test may reserve it first (callback URLs) */
     this.base = `http://127.0.0.1:${this.port}`;
     if (this.sharedDb) {
       this.db = this.sharedDb;
-    } else {
+    } else if (!this.database) {
       this.database = freshDatabase(this.dir);
       this.db = this.database.url;
     }
@@ -410,6 +413,19 @@ export class Gatehouse {
     }
     if (proc.exitCode !== 0) return `${this.label} stopped on SIGTERM with ${describeExit(proc)}`;
     return null;
+  }
+
+  /**
+   * SIGKILL, as a crash: nothing of the process runs after it. Resolves once
+   * it has exited; start() then runs it again on the same database and port.
+   */
+  async crash() {
+    const proc = this.proc;
+    this.proc = null;
+    this.starting = null;
+    process.removeListener('exit', this.onExit);
+    proc.kill('SIGKILL');
+    await waitExit(proc, STOP_GRACE_MS);
   }
 
   logSize() {
