@@ -36,8 +36,8 @@ typedef struct {
     keyring_t *keys;
     const char *discovery; /* the discovery document, built once */
     size_t discovery_len;
-    unsigned char csrf_key[32];      /* shared by all instances (store setting) */
-    bool secure_cookies;             /* issuer is https */
+    unsigned char csrf_key[32]; /* shared by all instances (store setting) */
+    bool secure_cookies;        /* issuer is https */
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)
