@@ -250,11 +250,30 @@ out:
     return st;
 }
 
+/* Splits "PATH[?synchronous=normal|full]" into a new path string and the
+ * option; NULL (with the reason logged) when the option is not one of those. */
+static char *parse_url(const char *rest, bool *sync_full)
+{
+    const char *q = strchr(rest, '?');
+    *sync_full = false;
+    if (q && !strcmp(q + 1, "synchronous=full"))
+        *sync_full = true;
+    else if (q && strcmp(q + 1, "synchronous=normal") != 0) {
+        log_event(LOG_ERROR, "store", "op", "open", "error",
+                  "sqlite: the only option is ?synchronous=normal|full", NULL);
+        return NULL;
+    }
+    return strndup(rest, q ? (size_t)(q - rest) : strlen(rest));
+}
+
 gh_status_t store_sqlite_open(const char *url, store_t **out)
 {
-    const char *path = url + strlen(SCHEME);
+    bool sync_full = false;
+    char *path = parse_url(url + strlen(SCHEME), &sync_full);
     sqlite_store_t *s = NULL;
     gh_status_t st = GH_ERR_INVALID;
+    if (!path)
+        goto out;
     if (!*path) {
         log_event(LOG_ERROR, "store", "op", "open", "error", "sqlite: needs a file path", NULL);
         goto out;
@@ -264,13 +283,16 @@ gh_status_t store_sqlite_open(const char *url, store_t **out)
         st = create_file(path);
     if (st == GH_OK)
         st = sqlite_new(path, &s);
-    if (st == GH_OK)
+    if (st == GH_OK) {
+        s->sync_full = sync_full;
         st = migrate(s);
+    }
     if (st == GH_OK) {
         *out = &s->base;
         s = NULL;
     }
 out:
+    free(path);
     if (s)
         sqlite_close(&s->base);
     return st;

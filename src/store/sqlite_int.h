@@ -99,6 +99,7 @@ typedef struct conn conn_t;
 typedef struct {
     store_t base;               /* first: the handle callers hold */
     char *path;                 /* database file */
+    bool sync_full;             /* synchronous=FULL (URL option), else NORMAL */
     store_conns_t conns;        /* one connection per thread */
     _Atomic int64_t next_purge; /* earliest `now` at which expired rows are deleted again */
     /* Writers of this process take turns here rather than in SQLite's busy
