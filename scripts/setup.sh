@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Gatehouse needs to build, run and test on Debian 12, and only
 # what is missing: Debian packages through apt-get, the test tools through npm.
-# Idempotent: a second run does nothing but check.
+# Idempotent: a second run does nothing but check. `setup.sh fuzz` also
+# installs clang and its fuzzer runtime, which only `make fuzz` needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ DEB_PACKAGES=(
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
   nodejs npm chromium python3 openssl curl postgresql
 )
+if [ "${1:-}" = fuzz ]; then
+  DEB_PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
