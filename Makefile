@@ -1,14 +1,17 @@
 # Gatehouse: `make` builds build/gatehouse; `make run` starts the demo;
 # `make test` runs every suite. Both install what is missing first.
+# `make fuzz` runs each libFuzzer target FUZZ_SECONDS (docs/fuzzing.md).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 ifdef CI
 CMAKE_FLAGS += -DGH_WERROR=ON
 endif
 
-.PHONY: all setup run test unit unit-asan e2e seed-check format format-check clean bench bench-smoke soak
+.PHONY: all setup run test unit unit-asan e2e seed-check fuzz format format-check clean bench bench-smoke soak
 
 all: $(BUILD)/gatehouse
 
@@ -45,6 +48,12 @@ soak: all
 seed-check: all
 	GH_NO_BUILD=1 ../shared/checks/seed004-flow
 
+fuzz:
+	@scripts/setup.sh fuzz
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DGH_FUZZ=ON -DGH_TESTS=OFF -DGH_WERROR=OFF
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
+	BUILD_FUZZ=$(BUILD_FUZZ) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
@@ -52,7 +61,7 @@ format-check:
 	clang-format --dry-run --Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
 
 # Gatehouse beside nginx, node-oidc-provider and Glewlwyd (docs/performance.md)
 bench bench-smoke: all

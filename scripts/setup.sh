@@ -2,7 +2,8 @@
 # Installs what Gatehouse needs to build, run and test on Debian 12, and only
 # what is missing: Debian packages through apt-get, the test tools through npm.
 # Idempotent: a second run does nothing but check. `setup.sh bench` adds what
-# `make bench` needs: wrk, nginx, Glewlwyd and the node-oidc-provider peer.
+# `make bench` needs (wrk, nginx, Glewlwyd and the node-oidc-provider peer);
+# `setup.sh fuzz` adds clang and its fuzzer runtime, which only `make fuzz` needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ DEB_PACKAGES=(
 )
 # `scripts/setup.sh bench`: also what `make bench` needs (never run by `make test`).
 if [ "${1:-}" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi
+if [ "${1:-}" = fuzz ]; then
+  DEB_PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

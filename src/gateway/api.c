@@ -28,24 +28,37 @@ static bool is_json(const http_request_t *req)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-/* {"code","state"}: a JSON object with both as bounded strings. */
+gh_status_t gw_login_body_parse(arena_t *a, const char *body, size_t len, const char **code,
+                                const char **state)
+{
+    json_t *j = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
+    const char *c = json_string_value(json_object_get(j, "code"));
+    const char *s = json_string_value(json_object_get(j, "state"));
+    bool ok = c && s && *c && *s && strlen(c) <= GW_MAX_CODE && strlen(s) <= GW_MAX_STATE;
+    const char *c_copy = ok ? arena_strdup(a, c) : NULL;
+    const char *s_copy = ok ? arena_strdup(a, s) : NULL;
+    json_decref(j);
+    if (!ok)
+        return GH_ERR_INVALID;
+    if (!c_copy || !s_copy)
+        return GH_ERR_NOMEM;
+    *code = c_copy;
+    *state = s_copy;
+    return GH_OK;
+}
+
+/* {"code","state"} sent as JSON. */
 static gh_status_t read_body(const http_request_t *req, const char **code, const char **state,
                              gw_error_t *err)
 {
     if (!is_json(req))
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
                        "the body must be sent as Content-Type: application/json");
-    json_t *j = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, NULL);
-    const char *c = json_string_value(json_object_get(j, "code"));
-    const char *s = json_string_value(json_object_get(j, "state"));
-    bool ok = c && s && *c && *s && strlen(c) <= GW_MAX_CODE && strlen(s) <= GW_MAX_STATE;
-    *code = ok ? arena_strdup(req->arena, c) : NULL;
-    *state = ok ? arena_strdup(req->arena, s) : NULL;
-    json_decref(j);
-    if (!ok)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+    gh_status_t st = gw_login_body_parse(req->arena, req->body, req->body_len, code, state);
+    if (st == GH_ERR_INVALID)
+        return gw_fail(err, st, GW_ERR_BAD_REQUEST,
                        "the body must be JSON {\"code\": \"…\", \"state\": \"…\"}");
-    return *code && *state ? GH_OK : gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
 }
 
 /* Everything the platform must confirm: state, tokens, the id_token of an

@@ -176,6 +176,38 @@ gh_status_t gw_fetch_profile(const http_request_t *req, const gw_platform_t *p,
 /* The string (or integer, as text) at a dotted path of v, or NULL. */
 const char *gw_json_path(arena_t *a, const json_t *v, const char *path);
 
+/* ---- the platforms' answers, read without any I/O (also fuzzed) ---- */
+
+/* An answer body as JSON: an object or an array, duplicate names refused,
+ * released with the arena. GH_ERR_INVALID when it is neither, GH_ERR_NOMEM. */
+gh_status_t gw_answer_parse(arena_t *a, const char *body, size_t len, json_t **out);
+
+/* True when the answer is a refusal (an object holding `error`); then *code
+ * is the platform's error code when it is a short plain token (it is shown
+ * to people), else NULL. */
+bool gw_answer_refused(const json_t *v, const char **code);
+
+/* A token answer (RFC 6749 §5.1) as tokens borrowed from v; keep_refresh when
+ * it has no refresh_token; expires_at from expires_in (a number, or naver's
+ * string of digits; at most a year) after now, 0 when unknown.
+ * GH_ERR_INVALID when there is no access token. */
+gh_status_t gw_tokens_from_answer(const json_t *v, const char *keep_refresh, int64_t now,
+                                  gw_tokens_t *out);
+
+/* A userinfo answer mapped to seed 002's fields by the paths of kind k.
+ * GH_ERR_INVALID when it has no user id. */
+gh_status_t gw_profile_from_answer(arena_t *a, const gw_kind_t *k, const json_t *v,
+                                   gw_profile_t *out);
+
+/* The primary verified address of github's /user/emails answer, or NULL. */
+const char *gw_primary_email(arena_t *a, const json_t *list);
+
+/* The {"code","state"} JSON body of a login: both non-empty strings of at
+ * most GW_MAX_CODE and GW_MAX_STATE bytes, copied into the arena.
+ * GH_ERR_INVALID for anything else, GH_ERR_NOMEM. */
+gh_status_t gw_login_body_parse(arena_t *a, const char *body, size_t len, const char **code,
+                                const char **state);
+
 /* ---- OpenID Connect platforms (oidc.c) ---- */
 
 gw_oidc_t *gw_oidc_new(void);

@@ -112,6 +112,20 @@ static gh_status_t revoke_github(const http_request_t *req, const gw_platform_t 
     return gw_call(req, p, &call, "unlink request", false, &v, err);
 }
 
+const char *gw_primary_email(arena_t *a, const json_t *list)
+{
+    const char *email = NULL;
+    const json_t *item;
+    size_t i;
+    json_array_foreach(list, i, item)
+    {
+        if (json_is_true(json_object_get(item, "primary")) &&
+            json_is_true(json_object_get(item, "verified")))
+            email = gw_json_path(a, item, "email");
+    }
+    return email;
+}
+
 /* GitHub keeps a private e-mail address out of /user: the primary verified
  * one of /user/emails (needs the user:email scope; without it, none). */
 static gh_status_t github_emails(const http_request_t *req, const gw_platform_t *p,
@@ -126,17 +140,11 @@ static gh_status_t github_emails(const http_request_t *req, const gw_platform_t 
                             .url = arena_printf(a, "%s/emails", ep->userinfo),
                             .headers = h,
                             .header_count = 2};
-    json_t *list = NULL, *item;
-    size_t i;
+    json_t *list = NULL;
     gh_status_t st = gw_call(req, p, &call, "e-mail request", true, &list, err);
     if (st != GH_OK)
         return st;
-    json_array_foreach(list, i, item)
-    {
-        if (json_is_true(json_object_get(item, "primary")) &&
-            json_is_true(json_object_get(item, "verified")))
-            prof->email = gw_json_path(a, item, "email");
-    }
+    prof->email = gw_primary_email(a, list);
     return GH_OK;
 }
 

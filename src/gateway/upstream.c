@@ -18,6 +18,9 @@
 #include "gateway/gateway_int.h"
 
 #define MAX_ERROR_CODE 40
+/* Longest token lifetime believed: a longer expires_in (up to 2^63 - 1 from a
+ * platform) counts as this, so that now + expires_in cannot overflow. */
+#define MAX_TOKEN_TTL (366 * 24 * 3600)
 
 static void decref(void *p)
 {
@@ -62,6 +65,27 @@ static gh_status_t call_failed(const http_request_t *req, const gw_platform_t *p
     return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM, msg);
 }
 
+gh_status_t gw_answer_parse(arena_t *a, const char *body, size_t len, json_t **out)
+{
+    json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(v) && !json_is_array(v)) {
+        json_decref(v);
+        return GH_ERR_INVALID;
+    }
+    if (arena_defer(a, decref, v) != 0)
+        return GH_ERR_NOMEM;
+    *out = v;
+    return GH_OK;
+}
+
+bool gw_answer_refused(const json_t *v, const char **code)
+{
+    if (!json_is_object(v) || !json_object_get(v, "error"))
+        return false;
+    *code = error_code(v);
+    return true;
+}
+
 gh_status_t gw_call(const http_request_t *req, const gw_platform_t *p, httpc_request_t *call,
                     const char *what, bool want_json, json_t **out, gw_error_t *err)
 {
@@ -72,16 +96,15 @@ gh_status_t gw_call(const http_request_t *req, const gw_platform_t *p, httpc_req
         return call_failed(req, p, what, &res, err);
     if (!want_json)
         return GH_OK;
-    json_t *v = json_loadb(res.body, res.body_len, JSON_REJECT_DUPLICATES, NULL);
-    if (!json_is_object(v) && !json_is_array(v)) {
-        json_decref(v);
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+    json_t *v = NULL;
+    const char *code = NULL;
+    gh_status_t st = gw_answer_parse(a, res.body, res.body_len, &v);
+    if (st == GH_ERR_INVALID)
+        return gw_fail(err, st, GW_ERR_UPSTREAM,
                        arena_printf(a, "%s sent a malformed answer to the %s", p->name, what));
-    }
-    if (arena_defer(a, decref, v) != 0)
-        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
-    if (json_is_object(v) && json_object_get(v, "error")) {
-        const char *code = error_code(v);
+    if (st != GH_OK)
+        return gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
+    if (gw_answer_refused(v, &code)) {
         return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM,
                        arena_printf(a, "%s refused the %s%s%s", p->name, what, code ? ": " : "",
                                     code ? code : ""));
@@ -159,21 +182,29 @@ static int64_t expires_in(const json_t *v)
     return s && *s && end && !*end ? n : 0;
 }
 
-/* Reads a token answer (RFC 6749 §5.1) into out; keep_refresh is kept when
- * the answer has no refresh_token. */
-static gh_status_t read_tokens(const http_request_t *req, const gw_platform_t *p, json_t *v,
-                               const char *keep_refresh, gw_tokens_t *out, gw_error_t *err)
+gh_status_t gw_tokens_from_answer(const json_t *v, const char *keep_refresh, int64_t now,
+                                  gw_tokens_t *out)
 {
     const char *access = json_string_value(json_object_get(v, "access_token"));
     if (!access || !*access)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s sent no access token", p->name));
+        return GH_ERR_INVALID;
     int64_t ttl = expires_in(json_object_get(v, "expires_in"));
     const char *refresh = json_string_value(json_object_get(v, "refresh_token"));
     *out = (gw_tokens_t){.access_token = access,
                          .refresh_token = refresh ? refresh : keep_refresh,
                          .id_token = json_string_value(json_object_get(v, "id_token")),
-                         .expires_at = ttl > 0 ? clock_now() + ttl : 0};
+                         .expires_at =
+                             ttl > 0 ? now + (ttl < MAX_TOKEN_TTL ? ttl : MAX_TOKEN_TTL) : 0};
+    return GH_OK;
+}
+
+/* Reads a token answer into out, or names what the platform left out. */
+static gh_status_t read_tokens(const http_request_t *req, const gw_platform_t *p, json_t *v,
+                               const char *keep_refresh, gw_tokens_t *out, gw_error_t *err)
+{
+    if (gw_tokens_from_answer(v, keep_refresh, clock_now(), out) != GH_OK)
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
+                       arena_printf(req->arena, "%s sent no access token", p->name));
     return GH_OK;
 }
 
@@ -231,6 +262,21 @@ const char *gw_json_path(arena_t *a, const json_t *v, const char *path)
     return s && *s ? s : NULL;
 }
 
+gh_status_t gw_profile_from_answer(arena_t *a, const gw_kind_t *k, const json_t *v,
+                                   gw_profile_t *out)
+{
+    gw_profile_t prof = {.id = gw_json_path(a, v, k->id_path),
+                         .email = gw_json_path(a, v, k->email_path),
+                         .name = gw_json_path(a, v, k->name_path),
+                         .profile = gw_json_path(a, v, k->profile_path)};
+    if (!prof.name && k->name_fallback)
+        prof.name = gw_json_path(a, v, k->name_fallback);
+    if (!prof.id)
+        return GH_ERR_INVALID;
+    *out = prof;
+    return GH_OK;
+}
+
 gh_status_t gw_fetch_profile(const http_request_t *req, const gw_platform_t *p,
                              const gw_endpoints_t *ep, const gw_tokens_t *t, gw_profile_t *out,
                              gw_error_t *err)
@@ -244,13 +290,8 @@ gh_status_t gw_fetch_profile(const http_request_t *req, const gw_platform_t *p,
     gh_status_t st = gw_call(req, p, &call, "user info request", true, &v, err);
     if (st != GH_OK)
         return st;
-    gw_profile_t prof = {.id = gw_json_path(a, v, k->id_path),
-                         .email = gw_json_path(a, v, k->email_path),
-                         .name = gw_json_path(a, v, k->name_path),
-                         .profile = gw_json_path(a, v, k->profile_path)};
-    if (!prof.name && k->name_fallback)
-        prof.name = gw_json_path(a, v, k->name_fallback);
-    if (!prof.id)
+    gw_profile_t prof;
+    if (gw_profile_from_answer(a, k, v, &prof) != GH_OK)
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
                        arena_printf(a, "%s sent user info without a user id", p->name));
     if (k->complete && (st = k->complete(req, p, ep, t, &prof, err)) != GH_OK)

@@ -141,6 +141,26 @@ static void test_json_path(void **state)
     json_decref(v);
 }
 
+/* expires_in from a platform: a number or digits, believed up to a year
+ * (an overflow of now + expires_in was found by tests/fuzz). */
+static void test_token_answer(void **state)
+{
+    gw_tokens_t t;
+    json_t *v = json_pack("{ss ss}", "access_token", "at", "expires_in", "3600");
+    assert_int_equal(gw_tokens_from_answer(v, "old", 1000, &t), GH_OK);
+    assert_string_equal(t.refresh_token, "old");
+    assert_int_equal(t.expires_at, 4600);
+    json_object_set_new(v, "expires_in", json_integer(INT64_MAX));
+    assert_int_equal(gw_tokens_from_answer(v, NULL, 1000, &t), GH_OK);
+    assert_int_equal(t.expires_at, 1000 + 366 * 24 * 3600);
+    json_object_set_new(v, "expires_in", json_string("99999999999999999999"));
+    assert_int_equal(gw_tokens_from_answer(v, NULL, 1000, &t), GH_OK);
+    assert_int_equal(t.expires_at, 1000 + 366 * 24 * 3600);
+    json_object_del(v, "access_token");
+    assert_int_equal(gw_tokens_from_answer(v, NULL, 1000, &t), GH_ERR_INVALID);
+    json_decref(v);
+}
+
 static void test_form(void **state)
 {
     const char *pairs[] = {"a", "1 2", "skipped", NULL, "c", "x&y=z", NULL};
@@ -155,6 +175,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oidc_platform, setup, teardown),
         cmocka_unit_test_setup_teardown(test_json_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_answer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -264,6 +264,28 @@ static void test_jwks_refused(void **state)
     }
 }
 
+/* A 2048-bit modulus divisible by 1051 (from tests/fuzz/corpus/jwks/
+ * rsa-small-factor): OpenSSL's randomised check let it through about two
+ * times in three, so it is tried many times. */
+static void test_jwks_small_factor_refused(void **state)
+{
+    static const char N[] =
+        "uIsmKi0jrjB9vzMMwPl7g-VJBM1ltVv7UCk1EUqAK_ks7fy9BpdfD2BgyE17kwhRG2fhHwaBsrxvVE9W"
+        "OJpIpkLypA-MRDMxvhIZbJ1Z8_V_V6j9Lg8H4jApwCkVe5UEk6ldss8sY4V27SFxDi9_pq0Lb_xf3-tO"
+        "SYygfWRJJoElTVaNUSaLOTEDIaQgU0nElhD-IUc-5mklEJ-fw19Ib4MboO0_jgqQFXZF_FuaAzRVtEFZ"
+        "ZpVsWQm0YHWgs7KChXBkB2l5oVzD5yFxB_oTiX0_7BBU0OS5exsGWXMQSS7Eu573dkD6gYflsQu4c0SE"
+        "pF_AcqKtW-4gWNGBUKln7Q";
+    json_t *doc = json_pack("{s[{ss ss ss ss ss}]}", "keys", "kty", "RSA", "kid", "k", "alg",
+                            "RS256", "n", N, "e", "AQAB");
+    char *text = json_dumps(doc, JSON_COMPACT);
+    for (int i = 0; i < 20; i++) {
+        jose_keyset_t *ks = NULL;
+        assert_int_equal(jose_keyset_from_jwks(text, strlen(text), &ks), GH_ERR_INVALID);
+    }
+    free(text);
+    json_decref(doc);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
 
 int main(void)
@@ -276,6 +298,7 @@ int main(void)
         T(test_jwks_verifies_rs256_and_es256),
         T(test_jwks_skips_unusable_keys),
         T(test_jwks_refused),
+        T(test_jwks_small_factor_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
