@@ -37,6 +37,8 @@ typedef struct {
     /* the device authorization grant (RFC 8628) */
     long device_code_ttl;      /* seconds a device code lives, default 600 */
     long device_code_interval; /* seconds a device leaves between polls, default 5 */
+
+    long connection_timeout; /* seconds an HTTP connection may sit idle, default 30 */
 } config_server_t;
 
 typedef struct config_entry config_entry_t;
