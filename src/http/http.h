@@ -145,7 +145,8 @@ const char *http_request_bearer(const http_request_t *req);
 
 /* Parses an application/x-www-form-urlencoded string (also a query string) of
  * n bytes into pairs. At most max_pairs pairs; empty segments are skipped;
- * a bad percent escape or a NUL byte gives GH_ERR_INVALID. */
+ * a bad percent escape, a NUL byte or a name or value that is not UTF-8 gives
+ * GH_ERR_INVALID. */
 gh_status_t http_parse_form(arena_t *a, const char *s, size_t n, size_t max_pairs,
                             http_pairs_t *out);
 
