@@ -31,6 +31,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */
     http_metrics_t *metrics;
+    http_watchdog_t *watchdog;
     uint16_t port;
     atomic_uint answering; /* requests being handled or answered, not yet completed */
 };
@@ -283,11 +284,34 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return ex;
 }
 
+/* The connection's entry in the header watchdog, or NULL. */
+static http_watch_t *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    http_server_t *s = cls;
+    const union MHD_ConnectionInfo *info =
+        toe == MHD_CONNECTION_NOTIFY_STARTED
+            ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD)
+            : NULL;
+    if (info)
+        *socket_context = http_watchdog_add(s->watchdog, info->connect_fd);
+    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        http_watchdog_remove(s->watchdog, *socket_context);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
+    http_watchdog_headers(s->watchdog, watch_of(c), false);
     if (!ex)
         return;
     *con_cls = NULL;
@@ -327,6 +351,7 @@ static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, cons
                                   const char *version)
 {
     ex->started = true;
+    http_watchdog_headers(ex->server->watchdog, watch_of(c), true);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
     gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
@@ -428,13 +453,13 @@ static struct MHD_Daemon *start_daemon(http_server_t *s, const struct sockaddr_s
                                     {MHD_OPTION_END, 0, NULL}};
     if (s->opts.threads < 2)
         pool[0].option = MHD_OPTION_END;
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
-                            on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-                            MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
-                            s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
-                            s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                            (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_CONNECTION_TIMEOUT, s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+        s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 }
 
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
@@ -447,11 +472,12 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     s->opts = *opts;
     fill_defaults(&s->opts);
     s->metrics = http_metrics_new(s->opts.routes, s->opts.route_count);
-    s->daemon = s->metrics ? start_daemon(s, &ss) : NULL;
+    s->watchdog = s->metrics ? http_watchdog_start(s->opts.connection_timeout) : NULL;
+    s->daemon = s->watchdog ? start_daemon(s, &ss) : NULL;
     const union MHD_DaemonInfo *info =
         s->daemon ? MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
-        st = s->metrics ? GH_ERR_IO : GH_ERR_NOMEM;
+        st = s->watchdog ? GH_ERR_IO : GH_ERR_NOMEM;
         http_server_stop(s);
         return st;
     }
@@ -481,6 +507,7 @@ void http_server_stop(http_server_t *s)
         if (fd != MHD_INVALID_SOCKET)
             close(fd);
     }
+    http_watchdog_stop(s->watchdog);
     http_metrics_free(s->metrics);
     free(s);
 }
