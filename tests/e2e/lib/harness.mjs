@@ -7,7 +7,9 @@
 //
 // Environment: GATEHOUSE_BIN (default ../../build/gatehouse, relative to
 // tests/e2e), GATEHOUSE_E2E_KEEP=1 keeps the temporary directories (and
-// databases). GATEHOUSE_E2E_PG=postgres://… (a PostgreSQL server's
+// databases). A server whose log holds a sanitizer report (ASan, LSan,
+// UBSan: the binary of build-asan, run with ASAN_OPTIONS / UBSAN_OPTIONS
+// passed through) fails its test file when it stops. GATEHOUSE_E2E_PG=postgres://… (a PostgreSQL server's
 // maintenance database; scripts/test.sh sets it) gives every server a fresh
 // PostgreSQL database, created with psql and dropped afterwards, instead of
 // a SQLite file.
@@ -35,6 +37,8 @@ export const PG_URL = process.env.GATEHOUSE_E2E_PG || undefined;
 const READY_TIMEOUT_MS = 15000;
 const STOP_GRACE_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
+/* What ASan, LSan and UBSan print when they find something (scripts/test.sh's e2e-asan suite). */
+const SANITIZER_REPORT = /^.*(ERROR: AddressSanitizer|LeakSanitizer|runtime error:).*$/m;
 
 export const TOKEN_PATH = '/oauth2/v1/token';
 export const USERINFO_PATH = '/oauth2/v1/userinfo';
@@ -457,8 +461,16 @@ export class Gatehouse {
       await waitExit(proc, STOP_GRACE_MS);
       return `${this.label} ignored SIGTERM for ${STOP_GRACE_MS} ms and was killed`;
     }
+    const report = this.sanitizerReport();
+    if (report) return `${this.label} logged a sanitizer report: ${report}`;
     if (proc.exitCode !== 0) return `${this.label} stopped on SIGTERM with ${describeExit(proc)}`;
     return null;
+  }
+
+  /** The first line of an AddressSanitizer, LeakSanitizer or UBSan report in the log, or null. */
+  sanitizerReport() {
+    const log = this.logSince(0, Infinity);
+    return SANITIZER_REPORT.exec(log)?.[0] ?? null;
   }
 
   logSize() {
