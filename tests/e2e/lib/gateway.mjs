@@ -29,12 +29,14 @@ function sectionsText(sections) {
 export class Gateway extends Gatehouse {
   /**
    * platforms: () => ({ NAME: { kind, client_id, … } }), read when the gateway
-   * starts (after the stand-ins have their ports); settings: more [gateway] keys.
+   * starts (after the stand-ins have their ports); settings: more [gateway] keys;
+   * server: [server] keys (threads, max_body, connection_timeout).
    */
-  constructor({ platforms, settings = {}, label = 'gateway' }) {
+  constructor({ platforms, settings = {}, server = {}, label = 'gateway' }) {
     super({ label });
     this.platforms = platforms;
     this.settings = settings;
+    this.server = server;
   }
 
   /** Picks the port before start, so a platform can be told the callback URL first. */
@@ -51,6 +53,7 @@ export class Gateway extends Gatehouse {
 
   configText() {
     const sections = { gateway: { public_url: this.base, upstream_timeout: 5, ...this.settings } };
+    if (Object.keys(this.server).length) sections.server = this.server;
     for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
     return sectionsText(sections);
   }
