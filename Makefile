@@ -11,7 +11,7 @@ ifdef CI
 CMAKE_FLAGS += -DGH_WERROR=ON
 endif
 
-.PHONY: all setup run test unit unit-asan e2e seed-check fuzz format format-check clean bench bench-smoke soak
+.PHONY: all setup run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
 
 all: $(BUILD)/gatehouse
 
@@ -37,6 +37,10 @@ unit-asan:
 	cmake -S . -B $(BUILD_ASAN) -DGH_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure
+
+# Every unit test executable under valgrind memcheck (errors and leaks fail).
+unit-valgrind: all
+	scripts/unit-valgrind.sh $(BUILD)
 
 e2e: all
 	cd tests/e2e && node --test --test-concurrency=1 *.test.mjs

@@ -11,7 +11,7 @@ DEB_PACKAGES=(
   build-essential cmake pkg-config clang-format
   libmicrohttpd-dev libcjose-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
-  nodejs npm chromium python3 openssl curl postgresql
+  nodejs npm chromium python3 openssl curl postgresql valgrind sqlite3
 )
 # `scripts/setup.sh bench`: also what `make bench` needs (never run by `make test`).
 if [ "${1:-}" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi

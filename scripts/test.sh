@@ -3,7 +3,10 @@
 # (also under AddressSanitizer + UBSan), the CLI script, the end-to-end suite
 # and the seed 004 partner check, on SQLite; then, on a throw-away PostgreSQL
 # server (scripts/pg-test-cluster.sh, stopped on exit), the store conformance
-# suite and the end-to-end suite again, scale-out included. Prints one line
+# suite and the end-to-end suite again, scale-out included. The end-to-end
+# suite also runs against the ASan+UBSan build (e2e-asan; E2E_ASAN_FILES
+# picks the files, default all). GH_TEST_VALGRIND=1 adds the unit tests under
+# valgrind (scripts/unit-valgrind.sh; about ten minutes, so not by default). Prints one line
 # per suite and a closing "N passed, N failed" line; exits non-zero when
 # anything failed.
 set -uo pipefail
@@ -13,6 +16,7 @@ BUILD=${BUILD:-build}
 BUILD_ASAN=${BUILD_ASAN:-build-asan}
 JOBS=${JOBS:-$(nproc)}
 LOGS=${LOGS:-$BUILD/test-logs}
+E2E_ASAN_FILES=${E2E_ASAN_FILES:-*.test.mjs}
 mkdir -p "$LOGS"
 passed=0
 failed=0
@@ -46,6 +50,12 @@ suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
 suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' CI='${CI:-}' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
 suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
 suite e2e bash -c "cd tests/e2e && GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
+# The e2e suite against the ASan+UBSan binary (built by unit-asan); the
+# harness fails a file whose server logged a sanitizer report.
+suite e2e-asan bash -c "cd tests/e2e && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 GATEHOUSE_BIN='$PWD/$BUILD_ASAN/gatehouse' node --test --test-concurrency=1 --test-reporter=spec $E2E_ASAN_FILES"
+if [ "${GH_TEST_VALGRIND:-0}" = 1 ]; then
+  suite unit-valgrind scripts/unit-valgrind.sh "$BUILD"
+fi
 if [ -x ../shared/checks/seed004-flow ]; then
   suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
 fi

@@ -39,6 +39,13 @@ static void on_too_large(http_request_t *req, http_response_t *res)
     gw_respond_error(req, res, "error", &err);
 }
 
+static void on_refused(http_request_t *req, http_response_t *res, int status)
+{
+    gw_error_t err = {GW_ERR_BAD_REQUEST, status == 405 ? "the method is not allowed here"
+                                                        : "the request is malformed"};
+    gw_respond_error(req, res, "error", &err);
+}
+
 /* Prints one line on stderr saying why the gateway cannot start; returns st. */
 static gh_status_t refuse(gh_status_t st, const char *fmt, const char *what)
 {
@@ -154,9 +161,11 @@ int gateway_serve(const config_t *cfg)
                                .on_param_error = on_param_error,
                                .on_not_found = on_not_found,
                                .on_too_large = on_too_large,
+                               .on_refused = on_refused,
                                .app = &app,
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body,
+                               .connection_timeout = (unsigned)cfg->server.connection_timeout,
                                .arena_cap = 8u << 20}; /* room for 1 MiB upstream answers */
     if (http_server_start(&opts, &http) != GH_OK) {
         refuse(GH_ERR_IO, "cannot listen on %s", listen);

@@ -145,7 +145,8 @@ const char *http_request_bearer(const http_request_t *req);
 
 /* Parses an application/x-www-form-urlencoded string (also a query string) of
  * n bytes into pairs. At most max_pairs pairs; empty segments are skipped;
- * a bad percent escape or a NUL byte gives GH_ERR_INVALID. */
+ * a bad percent escape, a NUL byte or a name or value that is not UTF-8 gives
+ * GH_ERR_INVALID. */
 gh_status_t http_parse_form(arena_t *a, const char *s, size_t n, size_t max_pairs,
                             http_pairs_t *out);
 
@@ -180,6 +181,15 @@ typedef void (*http_handler_fn)(http_request_t *req, http_response_t *res);
 typedef void (*http_param_error_fn)(http_request_t *req, http_response_t *res,
                                     http_param_problem_t problem, const char *name);
 
+/* Writes the body of a refusal the HTTP layer decides before any handler
+ * runs, in the application's format: status 400 for a request that is
+ * malformed (a path that cannot be decoded, a header name or value that is
+ * not allowed, ambiguous message framing), 405 for a method the path does not
+ * take, 501 for a transfer coding other than chunked. req->route is set when
+ * the path names one (req->path may be NULL). The server sets the status (and
+ * Allow on a 405) afterwards. */
+typedef void (*http_refusal_fn)(http_request_t *req, http_response_t *res, int status);
+
 typedef struct http_route {
     unsigned methods; /* bitwise OR of http_method_t */
     const char *path; /* exact path, or a prefix when it ends in '*' */
@@ -198,6 +208,7 @@ typedef struct {
     http_param_error_fn on_param_error;
     http_handler_fn on_not_found; /* 404 for unknown paths (and 405 is derived) */
     http_handler_fn on_too_large; /* writes the 413 body (req->route set when known); may be NULL */
+    http_refusal_fn on_refused;   /* writes 400/405/501 bodies; may be NULL (plain text) */
     void *app;
     unsigned threads;            /* 0 = one per core */
     size_t max_body;             /* bigger bodies get 413, default 64 KiB */

@@ -83,4 +83,27 @@ void http_metrics_record(http_metrics_t *m, size_t i, int status, uint64_t durat
 /* Makes m the metrics http_metrics_handler shows on this thread (NULL: none). */
 void http_metrics_bind(const http_metrics_t *m);
 
+/* ---- watchdog.c ---- */
+
+typedef struct http_watchdog http_watchdog_t;
+typedef struct http_watch http_watch_t;
+
+/* Starts the thread that drops connections whose request headers are not in
+ * within timeout_s seconds. NULL when out of memory or threads. */
+http_watchdog_t *http_watchdog_start(unsigned timeout_s);
+
+/* Stops the thread and frees what is left; call after the daemon has stopped.
+ * NULL does nothing. */
+void http_watchdog_stop(http_watchdog_t *w);
+
+/* Watches a new connection's socket; NULL (not watched) when out of memory. */
+http_watch_t *http_watchdog_add(http_watchdog_t *w, int fd);
+
+/* Forgets a connection, before its socket is closed. NULL does nothing. */
+void http_watchdog_remove(http_watchdog_t *w, http_watch_t *e);
+
+/* in: a request's headers are in (no deadline while it is read and answered);
+ * !in: it completed, and the wait for the next one's headers begins. */
+void http_watchdog_headers(http_watchdog_t *w, http_watch_t *e, bool in);
+
 #endif

@@ -49,30 +49,48 @@ char *http_methods_text(arena_t *a, unsigned methods)
 typedef struct {
     http_pairs_t *pairs;
     size_t cap;
+    bool invalid;
 } header_sink_t;
 
+/* RFC 9110 §5.5: field-value octets are VCHAR, obs-text, SP and HTAB; a NUL,
+ * CR, LF or other control byte is refused, never passed on truncated. */
+static bool is_field_value(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            return false;
+    }
+    return true;
+}
+
 static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                 const char *value)
+                                 size_t key_size, const char *value, size_t value_size)
 {
     header_sink_t *sink = cls;
+    value = value ? value : "";
+    if (!http_is_token(key, key_size) || !is_field_value(value, value_size)) {
+        sink->invalid = true;
+        return MHD_NO;
+    }
     if (sink->pairs->count == sink->cap)
         return MHD_NO;
-    value = value ? value : "";
-    sink->pairs->items[sink->pairs->count++] = (http_pair_t){key, value, strlen(value)};
+    sink->pairs->items[sink->pairs->count++] = (http_pair_t){key, value, value_size};
     return MHD_YES;
 }
 
+/* The headers as sent; GH_ERR_INVALID when a name or value is not allowed. */
 static gh_status_t collect_headers(http_request_t *req, struct MHD_Connection *c)
 {
-    int n = MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL);
+    int n = MHD_get_connection_values_n(c, MHD_HEADER_KIND, NULL, NULL);
     if (n <= 0)
         return GH_OK;
     req->headers.items = arena_alloc(req->arena, (size_t)n * sizeof *req->headers.items);
     if (!req->headers.items)
         return GH_ERR_NOMEM;
-    header_sink_t sink = {&req->headers, (size_t)n};
-    MHD_get_connection_values(c, MHD_HEADER_KIND, on_header, &sink);
-    return GH_OK;
+    header_sink_t sink = {&req->headers, (size_t)n, false};
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, on_header, &sink);
+    return sink.invalid ? GH_ERR_INVALID : GH_OK;
 }
 
 static gh_status_t remote_address(http_request_t *req, struct MHD_Connection *c)
@@ -94,6 +112,17 @@ static gh_status_t remote_address(http_request_t *req, struct MHD_Connection *c)
     return GH_OK;
 }
 
+/* True when s[0..n) holds an encoded slash, which would make a path that a
+ * proxy in front routed as one segment reach another route here. */
+static bool has_encoded_slash(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] == '%' && s[i + 1] == '2' && (s[i + 2] == 'f' || s[i + 2] == 'F'))
+            return true;
+    }
+    return false;
+}
+
 /* Splits the target at '?' and decodes both halves. */
 static gh_status_t decode_target(http_request_t *req, const char *target, bool *query_malformed)
 {
@@ -101,6 +130,8 @@ static gh_status_t decode_target(http_request_t *req, const char *target, bool *
     size_t path_len = q ? (size_t)(q - target) : strlen(target);
     char *path = NULL;
     size_t ignored;
+    if (has_encoded_slash(target, path_len))
+        return GH_ERR_INVALID;
     gh_status_t st = pct_decode(req->arena, target, path_len, false, &path, &ignored);
     if (st != GH_OK)
         return st;

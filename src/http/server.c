@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */
     http_metrics_t *metrics;
+    http_watchdog_t *watchdog;
     uint16_t port;
     atomic_uint in_flight; /* requests whose headers have arrived, not yet completed */
 };
@@ -173,20 +175,60 @@ static void run_route(exchange_t *ex)
         http_response_text(&ex->res, 400, "bad request\n");
 }
 
+/* Sets ex->route and req->route from the path, when there is one. */
+static void locate_route(exchange_t *ex)
+{
+    const http_server_opts_t *o = &ex->server->opts;
+    unsigned allowed = 0;
+    size_t i = find_route(o, ex->req.path ? ex->req.path : "", ex->req.method, &allowed);
+    ex->route = i;
+    ex->req.route = i < o->route_count ? &o->routes[i] : NULL;
+}
+
+static enum MHD_Result send_refusal(exchange_t *ex, struct MHD_Connection *c, int status,
+                                    bool close)
+{
+    ex->res.status = status;
+    ex->res.close = close;
+    return send_answer(ex, c);
+}
+
 /* 413 in the application's format when it gives one (opts.on_too_large). */
 static enum MHD_Result refuse_too_large(exchange_t *ex, struct MHD_Connection *c, bool close)
 {
     const http_server_opts_t *o = &ex->server->opts;
     if (!o->on_too_large)
         return refuse(ex, c, 413, "request body too large\n", close);
-    unsigned allowed = 0;
-    size_t i = find_route(o, ex->req.path ? ex->req.path : "", ex->req.method, &allowed);
-    ex->route = i;
-    ex->req.route = i < o->route_count ? &o->routes[i] : NULL;
+    locate_route(ex);
     o->on_too_large(&ex->req, &ex->res);
-    ex->res.status = 413;
-    ex->res.close = close;
-    return send_answer(ex, c);
+    return send_refusal(ex, c, 413, close);
+}
+
+static const char *refusal_text(int status)
+{
+    return status == 405   ? "method not allowed\n"
+           : status == 501 ? "not implemented\n"
+                           : "bad request\n";
+}
+
+/* 400, 405 or 501 in the application's format when it gives one (opts.on_refused). */
+static void write_refusal(exchange_t *ex, int status)
+{
+    const http_server_opts_t *o = &ex->server->opts;
+    if (o->on_refused)
+        o->on_refused(&ex->req, &ex->res, status);
+    else
+        http_response_text(&ex->res, status, refusal_text(status));
+    ex->res.status = status;
+}
+
+/* A refusal before the request's body was read; the connection is closed,
+ * since what follows on it cannot be trusted to be a new request. */
+static enum MHD_Result refuse_request(exchange_t *ex, struct MHD_Connection *c, int status)
+{
+    locate_route(ex);
+    write_refusal(ex, status);
+    return send_refusal(ex, c, status, true);
 }
 
 static void dispatch(exchange_t *ex)
@@ -199,7 +241,8 @@ static void dispatch(exchange_t *ex)
         (o->on_not_found ? o->on_not_found : not_found)(&ex->req, &ex->res);
     } else if (!(allowed & ex->req.method)) {
         const char *allow = http_methods_text(ex->req.arena, allowed);
-        http_response_text(&ex->res, 405, "method not allowed\n");
+        ex->req.route = &o->routes[ex->route];
+        write_refusal(ex, 405);
         if (!allow || !http_response_header(&ex->res, "Allow", allow))
             http_response_internal_error(&ex->res);
     } else {
@@ -233,11 +276,34 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return ex;
 }
 
+/* The connection's entry in the header watchdog, or NULL. */
+static http_watch_t *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    http_server_t *s = cls;
+    const union MHD_ConnectionInfo *info =
+        toe == MHD_CONNECTION_NOTIFY_STARTED
+            ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD)
+            : NULL;
+    if (info)
+        *socket_context = http_watchdog_add(s->watchdog, info->connect_fd);
+    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        http_watchdog_remove(s->watchdog, *socket_context);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
+    http_watchdog_headers(s->watchdog, watch_of(c), false);
     if (!ex)
         return;
     *con_cls = NULL;
@@ -246,21 +312,51 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     arena_free(ex->req.arena);
 }
 
+static size_t count_header(const http_request_t *req, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < req->headers.count; i++)
+        n += strcasecmp(req->headers.items[i].name, name) == 0;
+    return n;
+}
+
+/* Framing that two parsers could read differently (request smuggling behind a
+ * proxy): 400 for Content-Length with Transfer-Encoding (RFC 9112 §6.1) or
+ * repeated (§6.3), and for an HTTP/1.1 request without exactly one Host
+ * (§3.2); 501 for a transfer coding other than chunked (§6.1). 0 when fine. */
+static int framing_problem(const http_request_t *req, const char *version)
+{
+    size_t te = count_header(req, "Transfer-Encoding");
+    size_t cl = count_header(req, "Content-Length");
+    if ((te && cl) || cl > 1)
+        return 400;
+    if (te > 1 || (te && strcasecmp(http_request_header(req, "Transfer-Encoding"), "chunked")))
+        return 501;
+    if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && count_header(req, "Host") != 1)
+        return 400;
+    return 0;
+}
+
 /* The first call, once the headers are in: build the request and refuse a
  * body announced over the limit before reading it. From here on the request
  * is one a graceful stop waits for (libmicrohttpd reports its completion). */
-static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, const char *method)
+static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, const char *method,
+                                  const char *version)
 {
     ex->started = true;
     atomic_fetch_add(&ex->server->in_flight, 1);
+    http_watchdog_headers(ex->server->watchdog, watch_of(c), true);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
     gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
     if (st != GH_OK) {
         ex->req.method_name = method;
         return st == GH_ERR_NOMEM ? refuse(ex, c, 500, "internal error\n", true)
-                                  : refuse(ex, c, 400, "bad request\n", true);
+                                  : refuse_request(ex, c, 400);
     }
+    int framing = framing_problem(&ex->req, version);
+    if (framing)
+        return refuse_request(ex, c, framing);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > ex->body.max)
         return refuse_too_large(ex, c, true);
@@ -275,7 +371,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     if (!ex)
         return MHD_NO;
     if (!ex->started)
-        return on_headers(ex, c, method);
+        return on_headers(ex, c, method, version);
     if (*upload_size > 0) {
         if (http_body_append(ex->req.arena, &ex->body, upload, *upload_size) == GH_ERR_NOMEM)
             ex->out_of_memory = true;
@@ -350,13 +446,13 @@ static struct MHD_Daemon *start_daemon(http_server_t *s, const struct sockaddr_s
                                     {MHD_OPTION_END, 0, NULL}};
     if (s->opts.threads < 2)
         pool[0].option = MHD_OPTION_END;
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
-                            on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-                            MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_TIMEOUT,
-                            s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
-                            s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                            (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_ARRAY, pool,
+        MHD_OPTION_CONNECTION_TIMEOUT, s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
+        s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
 }
 
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
@@ -369,11 +465,12 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     s->opts = *opts;
     fill_defaults(&s->opts);
     s->metrics = http_metrics_new(s->opts.routes, s->opts.route_count);
-    s->daemon = s->metrics ? start_daemon(s, &ss) : NULL;
+    s->watchdog = s->metrics ? http_watchdog_start(s->opts.connection_timeout) : NULL;
+    s->daemon = s->watchdog ? start_daemon(s, &ss) : NULL;
     const union MHD_DaemonInfo *info =
         s->daemon ? MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
-        st = s->metrics ? GH_ERR_IO : GH_ERR_NOMEM;
+        st = s->watchdog ? GH_ERR_IO : GH_ERR_NOMEM;
         http_server_stop(s);
         return st;
     }
@@ -408,6 +505,7 @@ void http_server_stop(http_server_t *s)
         drain(s);
         MHD_stop_daemon(s->daemon);
     }
+    http_watchdog_stop(s->watchdog);
     http_metrics_free(s->metrics);
     free(s);
 }

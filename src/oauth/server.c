@@ -83,6 +83,12 @@ static void on_too_large(http_request_t *req, http_response_t *res)
     refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, "the request is too large");
 }
 
+static void on_refused(http_request_t *req, http_response_t *res, int status)
+{
+    refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, status,
+                 status == 405 ? "the method is not allowed here" : "the request is malformed");
+}
+
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
     static const char body[] =
@@ -176,6 +182,7 @@ int oauth_serve(const config_t *cfg)
                                .on_param_error = on_param_error,
                                .on_not_found = on_not_found,
                                .on_too_large = on_too_large,
+                               .on_refused = on_refused,
                                .app = &app,
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body,

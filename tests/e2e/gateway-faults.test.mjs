@@ -3,28 +3,63 @@
 // upstream fault (timeout, 5xx, garbage, a huge answer, the platform's own
 // error answer) at the token, userinfo and unlink calls. Each failure is a
 // seed 002 envelope with flag false and 4xx/5xx, sets no cookie, writes no
-// account, and the gateway keeps serving. Also: an expired platform token is
+// account, arrives within the upstream timeout plus a margin, and the gateway
+// keeps serving. Also: an answer that never ends, a TLS alert, a redirect
+// (never followed), an oversized chunked answer, a connect that never
+// completes and a refused one. Also: an expired platform token is
 // renewed before unlinking.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { after, afterEach, before, test } from 'node:test';
 
 import { kakao } from '../platforms/kakao.mjs';
 import { naver } from '../platforms/naver.mjs';
-import { querySql, sleep } from './lib/harness.mjs';
+import { freePort, querySql, sleep } from './lib/harness.mjs';
 import { assertEnvelope, followAuthorize, useGateway } from './lib/gateway.mjs';
 
+const UPSTREAM_TIMEOUT_S = 3;
+const MARGIN_MS = 2000;
 const nv = naver();
 const kk = kakao();
+const hole = await blackHole(); /* before the gateway reads its configuration */
+const closedPort = await freePort();
 before(() => Promise.all([nv.start(), kk.start()]));
-after(() => Promise.all([nv.stop(), kk.stop()]));
+after(() => Promise.all([nv.stop(), kk.stop(), hole.stop()]));
 afterEach(() => {
   for (const p of [nv, kk]) [p.fault, p.faultOn, p.expiresIn] = [null, null, undefined];
 });
 const gw = useGateway({
-  platforms: () => ({ naver: nv.config(), kakao: kk.config() }),
-  settings: { state_ttl: 1, upstream_timeout: 3 },
+  platforms: () => ({
+    naver: nv.config(),
+    kakao: kk.config(),
+    // naver's pages, but a token endpoint that never completes a TCP handshake, or refuses it
+    naverhole: { ...nv.config(), token_url: `http://127.0.0.1:${hole.port}/oauth2.0/token` },
+    naverdown: { ...nv.config(), token_url: `http://127.0.0.1:${closedPort}/oauth2.0/token` },
+  }),
+  settings: { state_ttl: 1, upstream_timeout: UPSTREAM_TIMEOUT_S },
 });
+
+/**
+ * A port whose connections never complete: a listener with a backlog of 0
+ * that never accepts (python3, since Node accepts at once), its queue filled
+ * by a few connections of ours, so that further SYNs are dropped.
+ */
+async function blackHole() {
+  const hole = { fillers: [] };
+  const code = 'import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(3600)';
+  hole.proc = spawn('python3', ['-c', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  hole.port = Number(await new Promise((resolve) => hole.proc.stdout.once('data', resolve)));
+  process.on('exit', () => hole.proc.kill('SIGKILL'));
+  for (let i = 0; i < 4; i++) hole.fillers.push(net.connect(hole.port, '127.0.0.1').on('error', () => {}));
+  await sleep(200);
+  hole.stop = async () => {
+    for (const f of hole.fillers) f.destroy();
+    hole.proc.kill('SIGTERM');
+  };
+  return hole;
+}
 
 /** Rows of a gateway table (in the gateway's own database). */
 function rows(table) {
@@ -76,7 +111,20 @@ const FAULTS = [
   ['garbage', 502],
   ['huge', 502],
   ['error', 502],
+  ['trickle', 504],
+  ['tls', 502],
+  ['redirect', 502],
+  ['huge-chunked', 502],
 ];
+
+/** The answer to fn(), asserted to arrive within the upstream timeout plus a margin. */
+async function inTime(fn, what) {
+  const t0 = Date.now();
+  const res = await fn();
+  const ms = Date.now() - t0;
+  assert.ok(ms < UPSTREAM_TIMEOUT_S * 1000 + MARGIN_MS, `${what}: answered after ${ms} ms`);
+  return res;
+}
 
 for (const where of ['token', 'userinfo']) {
   for (const [fault, status] of FAULTS) {
@@ -84,12 +132,24 @@ for (const where of ['token', 'userinfo']) {
       const users = rows('gateway_users');
       const { code, state } = await callback();
       [nv.fault, nv.faultOn] = [fault, [where]];
-      const j = assertRefused(await gw.login('naver', code, state), status, `${fault} at ${where}`);
+      const res = await inTime(() => gw.login('naver', code, state), `${fault} at ${where}`);
+      const j = assertRefused(res, status, `${fault} at ${where}`);
       assert.match(j.message, /naver/);
       assert.equal(rows('gateway_users'), users, 'no account written');
+      assert.equal(nv.redirectedHits, undefined, 'a redirect is never followed');
       assert.equal((await gw.get('/healthz')).status, 200, 'still serving');
     });
   }
+}
+
+for (const [platform, what, status] of [['naverhole', 'a connect that never completes', 504], ['naverdown', 'a refused connection', 502]]) {
+  test(`${what} at the token endpoint: ${status} in time, no cookie, no account`, async () => {
+    const users = rows('gateway_users');
+    const { code, state } = await callback(platform);
+    const res = await inTime(() => gw.login(platform, code, state), what);
+    assertRefused(res, status, what);
+    assert.equal(rows('gateway_users'), users, 'no account written');
+  });
 }
 
 test('kakao\'s own error answers are reported with their code', async () => {
@@ -103,7 +163,7 @@ test('a failed unlink keeps the account and the cookies', async () => {
   const { jar } = await gw.signIn('kakao');
   for (const [fault, status] of FAULTS) {
     [kk.fault, kk.faultOn] = [fault, ['revoke']];
-    const res = await gw.api('DELETE', '/oauth2/api/revoke', { jar });
+    const res = await inTime(() => gw.api('DELETE', '/oauth2/api/revoke', { jar }), `unlink ${fault}`);
     assertRefused(res, status, `unlink ${fault}`);
   }
   kk.fault = null;

@@ -6,7 +6,8 @@
 // A stand-in is an authorization server as seen from the gateway: its
 // authorize endpoint answers at once with a 302 to the redirect URI (the user
 // consents without a page), and its API endpoints answer in the shapes the
-// platform documents. Faults (timeout, 5xx, garbage, huge, error) apply to
+// platform documents. Faults (timeout, 5xx, garbage, huge, error, trickle,
+// tls, redirect, huge-chunked: see #applyFault) apply to
 // the API endpoints named in `faultOn` (default: all of them). Control them
 // in process (platform.fault = 'timeout') or over HTTP: POST /_control with
 // JSON {"fault": "timeout", "faultOn": ["token"], "user": {...}}.
@@ -14,7 +15,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 
-export const FAULTS = ['timeout', '5xx', 'garbage', 'huge', 'error'];
+export const FAULTS = ['timeout', '5xx', 'garbage', 'huge', 'error', 'trickle', 'tls', 'redirect', 'huge-chunked'];
 const MAX_BODY = 64 * 1024;
 
 export const random = (bytes = 24) => crypto.randomBytes(bytes).toString('base64url');
@@ -181,9 +182,32 @@ export class Platform {
         return ctx.send(200, 'application/json', '{"access_token": "x", oops');
       case 'huge':
         return ctx.send(200, 'application/json', `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+      case 'huge-chunked': // over the cap, without a Content-Length
+        ctx.res.writeHead(200, { 'content-type': 'application/json' });
+        for (let i = 0; i < 64; i++) ctx.res.write(`{"pad":"${'x'.repeat(32 * 1024)}"}`);
+        return ctx.res.end();
+      case 'trickle': // an answer that never ends (slowloris upstream)
+        return this.#trickle(ctx.res);
+      case 'tls': // a TLS alert where HTTP was expected, then the connection closed
+        return ctx.req.socket.end(Buffer.from('15030100020228', 'hex'));
+      case 'redirect': // must not be followed
+        this.redirectTarget = this.url('/_redirected');
+        return ctx.send(302, 'text/plain', '', { location: this.redirectTarget });
       default:
         return this.errorAnswer(name, ctx);
     }
+  }
+
+  /** Headers, then one byte of body a second for as long as the connection lasts. */
+  #trickle(res) {
+    this.held.add(res);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{');
+    const timer = setInterval(() => res.write(' '), 1000);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.held.delete(res);
+    });
   }
 
   async #serve(req, res) {
@@ -206,6 +230,7 @@ export class Platform {
     if (req.method === 'POST' && url.pathname === '/_control') return this.#control(ctx);
     const found = this.#route(req.method, url.pathname);
     const name = found && Object.entries(this.api).find(([, k]) => k === found.key)?.[0];
+    if (url.pathname === '/_redirected') this.redirectedHits = (this.redirectedHits ?? 0) + 1;
     if (name) this.requests.push({ name, method: req.method, path: url.pathname, headers: req.headers, fields: ctx.fields, body });
     if (!found) return ctx.json(404, { error: 'not_found' });
     if (this.#faulty(name)) return this.#applyFault(name, ctx);

@@ -30,12 +30,14 @@ export class Gateway extends Gatehouse {
   /**
    * platforms: () => ({ NAME: { kind, client_id, … } }), read when the gateway
    * starts (after the stand-ins have their ports); settings: more [gateway] keys;
+   * server: [server] keys (threads, max_body, connection_timeout);
    * db: a database URL shared by several instances (default: a fresh one).
    */
-  constructor({ platforms, settings = {}, label = 'gateway', db = null }) {
+  constructor({ platforms, settings = {}, server = {}, label = 'gateway', db = null }) {
     super({ label, db });
     this.platforms = platforms;
     this.settings = settings;
+    this.server = server;
   }
 
   /** Picks the port before start, so a platform can be told the callback URL first. */
@@ -52,6 +54,7 @@ export class Gateway extends Gatehouse {
 
   configText() {
     const sections = { gateway: { public_url: this.base, upstream_timeout: 5, ...this.settings } };
+    if (Object.keys(this.server).length) sections.server = this.server;
     for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
     return sectionsText(sections);
   }

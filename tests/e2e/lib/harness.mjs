@@ -7,7 +7,9 @@
 //
 // Environment: GATEHOUSE_BIN (default ../../build/gatehouse, relative to
 // tests/e2e), GATEHOUSE_E2E_KEEP=1 keeps the temporary directories (and
-// databases). GATEHOUSE_E2E_PG=postgres://… (a PostgreSQL server's
+// databases). A server whose log holds a sanitizer report (ASan, LSan,
+// UBSan: the binary of build-asan, run with ASAN_OPTIONS / UBSAN_OPTIONS
+// passed through) fails its test file when it stops. GATEHOUSE_E2E_PG=postgres://… (a PostgreSQL server's
 // maintenance database; scripts/test.sh sets it) gives every server a fresh
 // PostgreSQL database, created with psql and dropped afterwards, instead of
 // a SQLite file.
@@ -35,6 +37,8 @@ export const PG_URL = process.env.GATEHOUSE_E2E_PG || undefined;
 const READY_TIMEOUT_MS = 15000;
 const STOP_GRACE_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
+/* What ASan, LSan and UBSan print when they find something (scripts/test.sh's e2e-asan suite). */
+const SANITIZER_REPORT = /^.*(ERROR: AddressSanitizer|LeakSanitizer|runtime error:).*$/m;
 
 export const TOKEN_PATH = '/oauth2/v1/token';
 export const USERINFO_PATH = '/oauth2/v1/userinfo';
@@ -142,6 +146,73 @@ export function request(method, url, { headers = {}, body, timeout = REQUEST_TIM
     req.on('error', reject);
     for (const c of chunks) req.write(c);
     req.end();
+  });
+}
+
+/** Parses every complete HTTP/1.x response at the start of buf; returns [responses, rest]. */
+function parseResponses(buf, headOnly) {
+  const out = [];
+  for (;;) {
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) return [out, buf];
+    const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]);
+    if (!m) return [out, buf];
+    const headers = {};
+    for (const l of lines.slice(1)) {
+      const i = l.indexOf(':');
+      const k = l.slice(0, i).trim().toLowerCase();
+      (headers[k] ??= []).push(l.slice(i + 1).trim());
+    }
+    const len = headOnly ? 0 : Number(headers['content-length']?.[0] ?? 0);
+    if (buf.length < end + 4 + len) return [out, buf];
+    const body = buf.subarray(end + 4, end + 4 + len);
+    out.push({ status: Number(m[1]), statusLine: lines[0], headers, text: body.toString('utf8'), head: lines.join('\n') });
+    buf = buf.subarray(end + 4 + len);
+  }
+}
+
+/**
+ * Sends raw bytes over a new TCP connection (for requests an HTTP client
+ * would refuse to send): data is a string, a Buffer, or an array of them
+ * written gapMs apart. Collects the answers until the server closes, or
+ * settleMs after the last complete answer (the connection is then closed by
+ * us), or timeout. headOnly: the answers have no body (HEAD). Resolves to
+ * { responses: [{ status, statusLine, headers: { name: [values] }, text, head }],
+ * closed (by the server), timedOut, rest (unparsed bytes), ms }.
+ */
+export function rawRequest(port, data, { gapMs = 0, settleMs = 300, timeout = REQUEST_TIMEOUT_MS, headOnly = false } = {}) {
+  const pieces = [].concat(data).map((d) => Buffer.from(d, typeof d === 'string' ? 'latin1' : undefined));
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let buf = Buffer.alloc(0);
+    let settle = null;
+    let done = false;
+    const finish = (how) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(settle);
+      sock.destroy();
+      const [responses, rest] = parseResponses(buf, headOnly);
+      resolve({ responses, closed: how === 'closed', timedOut: how === 'timeout', rest: rest.toString('latin1'), ms: Date.now() - t0 });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeout);
+    sock.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      clearTimeout(settle);
+      if (parseResponses(buf, headOnly)[0].length > 0) settle = setTimeout(() => finish('settled'), settleMs);
+    });
+    sock.on('close', () => finish('closed'));
+    sock.on('error', () => finish('closed'));
+    sock.on('connect', async () => {
+      for (const [i, p] of pieces.entries()) {
+        if (i > 0 && gapMs) await sleep(gapMs);
+        if (done || sock.destroyed) return;
+        sock.write(p);
+      }
+    });
   });
 }
 
@@ -411,6 +482,8 @@ export class Gatehouse {
       await waitExit(proc, STOP_GRACE_MS);
       return `${this.label} ignored SIGTERM for ${STOP_GRACE_MS} ms and was killed`;
     }
+    const report = this.sanitizerReport();
+    if (report) return `${this.label} logged a sanitizer report: ${report}`;
     if (proc.exitCode !== 0) return `${this.label} stopped on SIGTERM with ${describeExit(proc)}`;
     return null;
   }
@@ -426,6 +499,12 @@ export class Gatehouse {
     process.removeListener('exit', this.onExit);
     proc.kill('SIGKILL');
     await waitExit(proc, STOP_GRACE_MS);
+  }
+
+  /** The first line of an AddressSanitizer, LeakSanitizer or UBSan report in the log, or null. */
+  sanitizerReport() {
+    const log = this.logSince(0, Infinity);
+    return SANITIZER_REPORT.exec(log)?.[0] ?? null;
   }
 
   logSize() {

@@ -66,6 +66,20 @@ static void test_form_nul_refused(void **state)
     assert_int_equal(http_parse_form(*state, raw, sizeof raw - 1, 10, &p), GH_ERR_INVALID);
 }
 
+static void test_form_utf8(void **state)
+{
+    http_pairs_t p;
+    assert_int_equal(form(state, "a=%C3%A9%E2%82%AC%F0%9F%98%80&b=%7F", 10, &p), GH_OK);
+    static const char *const bad[] = {
+        "a=%ff",       "a=%C3",       "a=%C3%28",
+        "a=%C0%AF", /* overlong '/' */
+        "a=%E0%80%AF", "a=%ED%A0%80", /* a surrogate */ "a=%F4%90%80%80",
+        "%C0%80=1",    "a=%80",       "a=%F0%9F%98",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(form(state, bad[i], 10, &p), GH_ERR_INVALID);
+}
+
 static void test_form_empty_segments(void **state)
 {
     http_pairs_t p = {.count = 99};
@@ -253,6 +267,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_form_names_are_decoded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_bad_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_nul_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_form_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_empty_segments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_repeated_names_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_max_pairs, setup, teardown),

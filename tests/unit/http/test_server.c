@@ -251,7 +251,7 @@ static void test_method_not_allowed(void **state)
 
 static void test_prefix_route_and_path_decoding(void **state)
 {
-    const char *r = get("/files/a%20b%2Fc?q=1");
+    const char *r = get("/files/a%20b/c?q=1");
     assert_int_equal(status_of(r), 200);
     json_t *j = json_loads(body_of(r), 0, NULL);
     assert_non_null(j);
@@ -266,6 +266,35 @@ static void test_bad_path(void **state)
 {
     assert_int_equal(status_of(get("/files/a%00b")), 400);
     assert_int_equal(status_of(get("/files/a%zz")), 400);
+    assert_int_equal(status_of(get("/files/a%2Fb")), 400); /* an encoded slash */
+    assert_int_equal(status_of(get("/files/a%2fb")), 400);
+    assert_still_serving();
+}
+
+/* Framing two parsers could read differently, and header bytes RFC 9110 §5.5
+ * forbids, are refused before any handler runs (and the connection closed). */
+static void test_ambiguous_framing(void **state)
+{
+    static const char *const refused[] = {
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        "GET /hello HTTP/1.1\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nHost: u\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nX A: b\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\x01b\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *r = send_text(refused[i]);
+        assert_int_equal(status_of(r), 400);
+        assert_string_equal(header_of(r, "Connection"), "close");
+    }
+    const char *r = send_text("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked"
+                              "\r\n\r\n0\r\n\r\n");
+    assert_int_equal(status_of(r), 501);
+    r = send_text("GET /hello HTTP/1.0\r\n\r\n"); /* HTTP/1.0 needs no Host */
+    assert_int_equal(status_of(r), 200);
     assert_still_serving();
 }
 
@@ -571,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_bad_listen_addresses),
         cmocka_unit_test(test_stop_finishes_requests_in_flight),
         cmocka_unit_test(test_ipv6_listen),
+        cmocka_unit_test(test_ambiguous_framing),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }

@@ -222,7 +222,7 @@ static void test_tls_to_plain_server_fails(void **state)
 {
     const char *u =
         arena_printf(arena, "https://127.0.0.1:%u/echo", (unsigned)http_server_port(server));
-    httpc_request_t req = {.method = HTTPC_GET, .url = u, .timeout_ms = 2000};
+    httpc_request_t req = {.method = HTTPC_GET, .url = u, .timeout_ms = 10000};
     httpc_response_t res;
     assert_int_equal(httpc_send(arena, &req, &res), GH_ERR_UNAVAILABLE);
     assert_int_equal(res.outcome, HTTPC_FAIL_CONNECT);
