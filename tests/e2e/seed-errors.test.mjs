@@ -175,3 +175,31 @@ describe('10076 Unauthorized oauth2 client', () => {
     assert.equal(res.status, 200, res.describe());
   });
 });
+
+// RFC 9700 §4.15: a client must not pass for a resource owner. A
+// client_credentials token never carries openid, so it never reads userinfo.
+describe('a client is never a resource owner', () => {
+  let machine;
+  setup(async () => {
+    machine = await gh.addClient({
+      id: 'svc-err',
+      secret: 'svc-err-secret-0123456789',
+      redirectUris: 'https://svc.example/cb',
+      scope: 'openid api1',
+      grants: ['client_credentials'],
+    });
+  });
+
+  test('client_credentials with scope=openid → 10071', async () => {
+    const res = await gh.token({ grant_type: 'client_credentials', scope: 'openid', client_id: machine.id, client_secret: machine.secret });
+    assertSeedError(res, '10071', 'openid for a client');
+  });
+
+  test('a client_credentials token at userinfo → 10074', async () => {
+    const res = await gh.token({ grant_type: 'client_credentials', client_id: machine.id, client_secret: machine.secret });
+    assert.equal(res.status, 200, res.describe());
+    assert.equal(res.json.scope, 'api1', 'the default scope leaves openid out');
+    const info = await gh.get(USERINFO_PATH, { headers: { authorization: `Bearer ${res.json.access_token}` } });
+    assertSeedError(info, '10074', 'client token at userinfo');
+  });
+});
