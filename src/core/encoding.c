@@ -3,6 +3,7 @@
  * an error, so one value has exactly one encoding. */
 #include "core/encoding.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -36,12 +37,22 @@ char *b64url_encode(arena_t *a, const void *p, size_t n)
     return out;
 }
 
+/* Reverse tables (value + 1; 0 = not in the alphabet), built once. */
+static unsigned char reverse_url[256], reverse_std[256];
+static pthread_once_t reverse_once = PTHREAD_ONCE_INIT;
+
+static void build_reverse(void)
+{
+    for (int i = 0; i < 64; i++) {
+        reverse_url[(unsigned char)B64URL[i]] = (unsigned char)(i + 1);
+        reverse_std[(unsigned char)B64STD[i]] = (unsigned char)(i + 1);
+    }
+}
+
 static int sextet(const char *alphabet, char c)
 {
-    if (c == '\0')
-        return -1;
-    const char *p = memchr(alphabet, c, 64);
-    return p ? (int)(p - alphabet) : -1;
+    const unsigned char *table = alphabet == B64URL ? reverse_url : reverse_std;
+    return table[(unsigned char)c] - 1;
 }
 
 /* Decodes n characters (no padding) of the given alphabet. */
@@ -53,6 +64,7 @@ static gh_status_t decode(const char *alphabet, const char *s, size_t n, unsigne
     size_t need = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
     if (need > cap)
         return GH_ERR_TOO_LARGE;
+    pthread_once(&reverse_once, build_reverse);
     size_t o = 0;
     unsigned acc = 0;
     int bits = 0;

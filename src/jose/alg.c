@@ -3,6 +3,8 @@
  * accepted, so `none`, the HS* family and other hash sizes have no row. */
 #include <string.h>
 
+#include <pthread.h>
+
 #include "jose/jose_int.h"
 
 static const char *const RSA_MEMBERS[] = {"n", "e", NULL};
@@ -70,4 +72,18 @@ const char *jose_alg_name(jose_alg_t alg)
 {
     const jose_alg_ops_t *ops = jose_alg_ops(alg);
     return ops ? ops->name : "unknown";
+}
+
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+EVP_MD *jose_sha256(void)
+{
+    pthread_once(&sha256_once, fetch_sha256);
+    return sha256;
 }

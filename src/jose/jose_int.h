@@ -42,6 +42,11 @@ typedef struct {
 } jose_alg_ops_t;
 
 /* The row of alg, or of the first algorithm for a key type; NULL if none. */
+/* SHA-256 fetched once for the process (EVP_MD_fetch): passing it to
+ * EVP_DigestSignInit / EVP_DigestVerifyInit skips the by-name algorithm
+ * lookup those do on every call. NULL only if OpenSSL cannot provide it. */
+EVP_MD *jose_sha256(void);
+
 const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg);
 const jose_alg_ops_t *jose_alg_ops_by_name(const char *name);
 const jose_alg_ops_t *jose_alg_ops_by_kty(const char *kty);

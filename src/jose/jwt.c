@@ -24,7 +24,7 @@ static gh_status_t sign_input(const jose_key_t *key, const char *in, size_t n, u
     unsigned char *dst = key->ops->sig_to_jws ? der : sig;
     size_t len = JOSE_MAX_SIG;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || EVP_DigestSignInit_ex(ctx, NULL, "SHA256", NULL, NULL, key->pkey, NULL) != 1 ||
+    if (!ctx || EVP_DigestSignInit(ctx, NULL, jose_sha256(), NULL, key->pkey) != 1 ||
         EVP_DigestSign(ctx, dst, &len, (const unsigned char *)in, n) != 1)
         goto out;
     if (key->ops->sig_to_jws) {
@@ -101,8 +101,7 @@ static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, j
         s = der;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx &&
-             EVP_DigestVerifyInit_ex(ctx, NULL, "SHA256", NULL, NULL, key->pkey, NULL) == 1 &&
+    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, jose_sha256(), NULL, key->pkey) == 1 &&
              EVP_DigestVerify(ctx, s, len, (const unsigned char *)in, n) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok)
