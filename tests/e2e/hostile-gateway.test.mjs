@@ -8,12 +8,11 @@
 // serving.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { after, afterEach, test } from 'node:test';
 
-import { freePort, rawRequest, setup, sleep, useGatehouse, walkAuthorize } from './lib/harness.mjs';
+import { freePort, querySql, rawRequest, setup, sleep, useGatehouse, walkAuthorize } from './lib/harness.mjs';
 import { CookieJar, assertEnvelope, useGateway } from './lib/gateway.mjs';
 
 const UPSTREAM_TIMEOUT_S = 3;
@@ -78,7 +77,7 @@ setup(async () => {
 });
 
 function accounts() {
-  return Number(execFileSync('sqlite3', [gw.db.slice('sqlite:'.length), 'SELECT count(*) FROM gateway_users']).toString().trim());
+  return Number(querySql(gw.db, 'SELECT count(*) FROM gateway_users'));
 }
 
 /** The front channel through the proxy; resolves to { code, state }. */
