@@ -188,8 +188,9 @@ const char *const PG_SQL[P_COUNT] = {
         "successor AS (INSERT INTO gateway_refresh (digest, user_id, expires_at) "
         "SELECT $3::text, user_id, $4::bigint FROM old) "
         "SELECT user_id FROM old",
-    [P_GW_REFRESH_FIND] = "SELECT user_id, (used_at IS NOT NULL)::int FROM gateway_refresh "
-                          "WHERE digest = $1",
+    [P_GW_REFRESH_FIND] =
+        "SELECT user_id, expires_at, (used_at IS NOT NULL)::int FROM gateway_refresh "
+        "WHERE digest = $1",
     [P_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = $1",
     [P_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = $1",
     [P_GW_PURGE_STATES] = "DELETE FROM gateway_states WHERE expires_at < $1",
@@ -298,7 +299,7 @@ void pq_purge(pg_store_t *s, int64_t now)
 /* Runs a list query (no arguments) and reads every row into an arena array
  * of elements of `size` bytes; *out is NULL when there are none. */
 static gh_status_t list_rows(pg_store_t *s, arena_t *a, pg_query_t id, const char *op, size_t size,
-                             pq_read_fn read, void **out, size_t *count)
+                             store_read_fn read, void **out, size_t *count)
 {
     pq_t q = {0};
     unsigned char *rows = NULL;
@@ -307,7 +308,7 @@ static gh_status_t list_rows(pg_store_t *s, arena_t *a, pg_query_t id, const cha
     if (st == GH_OK && !(rows = arena_alloc(a, (size_t)q.rows * size)))
         st = GH_ERR_NOMEM;
     while (st == GH_OK) {
-        st = read(&q, a, rows + n++ * size);
+        st = read(&q.cursor, a, rows + n++ * size);
         if (st == GH_OK)
             st = pq_next(&q);
     }
@@ -317,176 +318,6 @@ static gh_status_t list_rows(pg_store_t *s, arena_t *a, pg_query_t id, const cha
     *out = rows;
     *count = n;
     return GH_OK;
-}
-
-static gh_status_t read_text(pq_t *q, arena_t *a, void *row)
-{
-    const char *v = pq_text(q, a);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(const char **)row = v;
-    return st;
-}
-
-static gh_status_t read_user(pq_t *q, arena_t *a, void *row)
-{
-    store_user_t u = {0};
-    u.sub = pq_text(q, a);
-    u.username = pq_text(q, a);
-    u.password_hash = pq_text(q, a);
-    u.email = pq_text(q, a);
-    u.nickname = pq_text(q, a);
-    u.name = pq_text(q, a);
-    u.created_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_user_t *)row = u;
-    return st;
-}
-
-static gh_status_t read_client(pq_t *q, arena_t *a, void *row)
-{
-    store_client_t c = {0};
-    c.id = pq_text(q, a);
-    c.secret_digest = pq_text(q, a);
-    c.name = pq_text(q, a);
-    char *uris = pq_text(q, a);
-    char *logout_uris = pq_text(q, a);
-    c.scope = pq_text(q, a);
-    c.grants = (unsigned)pq_int(q);
-    c.is_public = pq_int(q) != 0;
-    c.created_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        st = store_lines_split(a, uris, &c.redirect_uris, &c.redirect_uri_count);
-    if (st == GH_OK)
-        st = store_lines_split(a, logout_uris, &c.post_logout_redirect_uris,
-                               &c.post_logout_redirect_uri_count);
-    if (st == GH_OK)
-        *(store_client_t *)row = c;
-    return st;
-}
-
-static gh_status_t read_session(pq_t *q, arena_t *a, void *row)
-{
-    store_session_t sess = {0};
-    sess.digest = pq_text(q, a);
-    sess.sub = pq_text(q, a);
-    sess.auth_time = pq_int(q);
-    sess.expires_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_session_t *)row = sess;
-    return st;
-}
-
-static gh_status_t read_code(pq_t *q, arena_t *a, void *row)
-{
-    store_code_t c = {0};
-    c.digest = pq_text(q, a);
-    c.client_id = pq_text(q, a);
-    c.redirect_uri = pq_text(q, a);
-    c.scope = pq_text(q, a);
-    c.sub = pq_text(q, a);
-    c.nonce = pq_text(q, a);
-    c.code_challenge = pq_text(q, a);
-    c.session_digest = pq_text(q, a);
-    c.family = pq_text(q, a);
-    c.auth_time = pq_int(q);
-    c.expires_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_code_t *)row = c;
-    return st;
-}
-
-/* A code and whether it was used (P_CODE_FIND). */
-typedef struct {
-    store_code_t code;
-    bool used;
-} code_row_t;
-
-static gh_status_t read_code_row(pq_t *q, arena_t *a, void *row)
-{
-    code_row_t *r = row;
-    gh_status_t st = read_code(q, a, &r->code);
-    if (st == GH_OK)
-        r->used = pq_int(q) != 0;
-    return st;
-}
-
-static gh_status_t read_refresh(pq_t *q, arena_t *a, void *row)
-{
-    store_refresh_t r = {0};
-    r.digest = pq_text(q, a);
-    r.family = pq_text(q, a);
-    r.client_id = pq_text(q, a);
-    r.sub = pq_text(q, a);
-    r.scope = pq_text(q, a);
-    r.auth_time = pq_int(q);
-    r.issued_at = pq_int(q);
-    r.expires_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_refresh_t *)row = r;
-    return st;
-}
-
-/* What became of a refresh token that did not rotate (P_REFRESH_STATE). */
-typedef struct {
-    const char *family;
-    bool used, revoked;
-} refresh_state_t;
-
-static gh_status_t read_refresh_state(pq_t *q, arena_t *a, void *row)
-{
-    refresh_state_t r = {0};
-    r.family = pq_text(q, a);
-    r.used = pq_int(q) != 0;
-    r.revoked = pq_int(q) != 0;
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(refresh_state_t *)row = r;
-    return st;
-}
-
-static gh_status_t read_device(pq_t *q, arena_t *a, void *row)
-{
-    store_device_t d = {0};
-    d.digest = pq_text(q, a);
-    d.user_code_digest = pq_text(q, a);
-    d.client_id = pq_text(q, a);
-    d.scope = pq_text(q, a);
-    d.state = (store_device_state_t)pq_int(q);
-    d.sub = pq_text(q, a);
-    d.auth_time = pq_int(q);
-    d.interval = pq_int(q);
-    d.last_poll = pq_int(q);
-    d.expires_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_device_t *)row = d;
-    return st;
-}
-
-static gh_status_t read_int(pq_t *q, arena_t *a, void *row)
-{
-    *(int64_t *)row = pq_int(q);
-    return GH_OK;
-}
-
-static gh_status_t read_key(pq_t *q, arena_t *a, void *row)
-{
-    store_key_t k = {0};
-    k.kid = pq_text(q, a);
-    k.alg = pq_text(q, a);
-    k.private_jwk = pq_text(q, a);
-    k.created_at = pq_int(q);
-    k.retire_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_key_t *)row = k;
-    return st;
 }
 
 /* ---- users ---- */
@@ -499,19 +330,19 @@ static gh_status_t user_add(store_t *base, const store_user_t *u)
 
 static gh_status_t user_get(store_t *base, arena_t *a, const char *sub, store_user_t *out)
 {
-    return pq_get(SELF(base), P_USER_GET, "user_get", read_user, a, out, "s", sub);
+    return pq_get(SELF(base), P_USER_GET, "user_get", store_read_user, a, out, "s", sub);
 }
 
 static gh_status_t user_find(store_t *base, arena_t *a, const char *username, store_user_t *out)
 {
-    return pq_get(SELF(base), P_USER_FIND, "user_find", read_user, a, out, "s", username);
+    return pq_get(SELF(base), P_USER_FIND, "user_find", store_read_user, a, out, "s", username);
 }
 
 static gh_status_t user_list(store_t *base, arena_t *a, store_user_t **out, size_t *count)
 {
     void *rows = NULL;
-    gh_status_t st =
-        list_rows(SELF(base), a, P_USER_LIST, "user_list", sizeof **out, read_user, &rows, count);
+    gh_status_t st = list_rows(SELF(base), a, P_USER_LIST, "user_list", sizeof **out,
+                               store_read_user, &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -554,14 +385,14 @@ static gh_status_t client_add(store_t *base, const store_client_t *c)
 
 static gh_status_t client_get(store_t *base, arena_t *a, const char *id, store_client_t *out)
 {
-    return pq_get(SELF(base), P_CLIENT_GET, "client_get", read_client, a, out, "s", id);
+    return pq_get(SELF(base), P_CLIENT_GET, "client_get", store_read_client, a, out, "s", id);
 }
 
 static gh_status_t client_list(store_t *base, arena_t *a, store_client_t **out, size_t *count)
 {
     void *rows = NULL;
     gh_status_t st = list_rows(SELF(base), a, P_CLIENT_LIST, "client_list", sizeof **out,
-                               read_client, &rows, count);
+                               store_read_client, &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -579,7 +410,7 @@ static gh_status_t client_remove(store_t *base, const char *id)
 static gh_status_t consent_get(store_t *base, arena_t *a, const char *sub, const char *client_id,
                                const char **scope)
 {
-    return pq_get(SELF(base), P_CONSENT_GET, "consent_get", read_text, a, scope, "ss", sub,
+    return pq_get(SELF(base), P_CONSENT_GET, "consent_get", store_read_text, a, scope, "ss", sub,
                   client_id);
 }
 
@@ -601,8 +432,8 @@ static gh_status_t session_put(store_t *base, const store_session_t *sess)
 static gh_status_t session_get(store_t *base, arena_t *a, const char *digest, int64_t now,
                                store_session_t *out)
 {
-    return pq_get(SELF(base), P_SESSION_GET, "session_get", read_session, a, out, "si", digest,
-                  now);
+    return pq_get(SELF(base), P_SESSION_GET, "session_get", store_read_session, a, out, "si",
+                  digest, now);
 }
 
 static gh_status_t session_delete(store_t *base, const char *digest)
@@ -625,8 +456,8 @@ static gh_status_t code_put(store_t *base, const store_code_t *c)
  * (CONFLICT, *out = the earlier redemption), anything else NOT_FOUND. */
 static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, store_code_t *out)
 {
-    code_row_t r = {0};
-    gh_status_t st = pq_get(s, P_CODE_FIND, "code_take", read_code_row, a, &r, "s", digest);
+    store_code_row_t r = {0};
+    gh_status_t st = pq_get(s, P_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
     if (st != GH_OK)
         return st;
     if (!r.used)
@@ -642,7 +473,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
     store_code_t c = {0};
     pq_purge(s, now);
     gh_status_t st =
-        pq_get(s, P_CODE_TAKE, "code_take", read_code, a, &c, "sis", digest, now, family);
+        pq_get(s, P_CODE_TAKE, "code_take", store_read_code, a, &c, "sis", digest, now, family);
     if (st == GH_ERR_NOT_FOUND)
         st = code_replayed(s, a, digest, &c);
     if (st == GH_OK || st == GH_ERR_CONFLICT)
@@ -661,8 +492,8 @@ static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
                                store_refresh_t *out)
 {
-    return pq_get(SELF(base), P_REFRESH_GET, "refresh_get", read_refresh, a, out, "si", digest,
-                  now);
+    return pq_get(SELF(base), P_REFRESH_GET, "refresh_get", store_read_refresh, a, out, "si",
+                  digest, now);
 }
 
 /* After a rotation found no live token: one already used (and not revoked)
@@ -672,9 +503,9 @@ static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, in
 static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
                                   const char *client_id)
 {
-    refresh_state_t r = {0};
-    gh_status_t st = pq_get(s, P_REFRESH_STATE, "refresh_rotate", read_refresh_state, a, &r, "ss",
-                            digest, client_id);
+    store_refresh_state_t r = {0};
+    gh_status_t st = pq_get(s, P_REFRESH_STATE, "refresh_rotate", store_read_refresh_state, a, &r,
+                            "ss", digest, client_id);
     if (st != GH_OK)
         return st;
     if (r.revoked || !r.used)
@@ -691,8 +522,8 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
     store_refresh_t r = {0};
     pq_purge(s, now);
     gh_status_t st =
-        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", read_refresh, a, &r, "ssisii", old_digest,
-               client_id, now, next->digest, next->issued_at, next->expires_at);
+        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisii",
+               old_digest, client_id, now, next->digest, next->issued_at, next->expires_at);
     if (st == GH_ERR_NOT_FOUND)
         st = refresh_reused(s, a, old_digest, client_id);
     if (st == GH_OK)
@@ -716,8 +547,8 @@ static gh_status_t key_add(store_t *base, const store_key_t *k)
 static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
 {
     void *rows = NULL;
-    gh_status_t st =
-        list_rows(SELF(base), a, P_KEY_LIST, "key_list", sizeof **out, read_key, &rows, count);
+    gh_status_t st = list_rows(SELF(base), a, P_KEY_LIST, "key_list", sizeof **out, store_read_key,
+                               &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -738,7 +569,7 @@ static gh_status_t key_prune(store_t *base, int64_t now)
 
 static gh_status_t setting_get(store_t *base, arena_t *a, const char *name, const char **value)
 {
-    return pq_get(SELF(base), P_SETTING_GET, "setting_get", read_text, a, value, "s", name);
+    return pq_get(SELF(base), P_SETTING_GET, "setting_get", store_read_text, a, value, "s", name);
 }
 
 static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, const char *value,
@@ -770,28 +601,18 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
 
 /* ---- sign-in attempts ---- */
 
-static gh_status_t read_login(pq_t *q, arena_t *a, void *row)
-{
-    store_login_attempts_t r = {0};
-    r.failures = pq_int(q);
-    r.window_start = pq_int(q);
-    r.last_failure = pq_int(q);
-    r.last_success = pq_int(q);
-    *(store_login_attempts_t *)row = r;
-    return GH_OK;
-}
-
 static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
 {
-    return pq_get(SELF(base), P_LOGIN_GET, "login_attempts_get", read_login, NULL, out, "s", key);
+    return pq_get(SELF(base), P_LOGIN_GET, "login_attempts_get", store_read_login, NULL, out, "s",
+                  key);
 }
 
 static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out)
 {
     pq_purge(SELF(base), now);
-    return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
-                  key, now, window);
+    return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", store_read_login, NULL, out,
+                  "sii", key, now, window);
 }
 
 static gh_status_t login_success(store_t *base, const char *key, int64_t now)
@@ -810,7 +631,7 @@ static gh_status_t device_put(store_t *base, const store_device_t *d)
 static gh_status_t device_find(store_t *base, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out)
 {
-    return pq_get(SELF(base), P_DEVICE_FIND, "device_find", read_device, a, out, "si",
+    return pq_get(SELF(base), P_DEVICE_FIND, "device_find", store_read_device, a, out, "si",
                   user_code_digest, now);
 }
 
@@ -827,8 +648,8 @@ static gh_status_t device_decide(store_t *base, const char *user_code_digest, in
                              auth_time, user_code_digest, now);
     if (st != GH_OK || n > 0)
         return st;
-    st = pq_get(s, P_DEVICE_STATE, "device_decide", read_int, NULL, &state, "si", user_code_digest,
-                now);
+    st = pq_get(s, P_DEVICE_STATE, "device_decide", store_read_int, NULL, &state, "si",
+                user_code_digest, now);
     return st == GH_OK ? GH_ERR_CONFLICT : st;
 }
 
@@ -844,7 +665,7 @@ static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, co
     gh_status_t st = pq_script(s, "device_poll", "BEGIN");
     if (st != GH_OK)
         return st;
-    st = pq_get(s, P_DEVICE_LOCK, "device_poll", read_device, a, &d, "ss", digest, client_id);
+    st = pq_get(s, P_DEVICE_LOCK, "device_poll", store_read_device, a, &d, "ss", digest, client_id);
     if (st == GH_OK) {
         slow = store_device_polled(&d, now);
         st = pq_exec(s, P_DEVICE_POLLED, "device_poll", NULL, "iis", d.interval, now, digest);
@@ -868,8 +689,8 @@ static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t n
                                        int64_t *failures)
 {
     int64_t n = 0;
-    gh_status_t st = pq_get(SELF(base), P_DEVICE_ATTEMPTS_GET, "device_attempts_get", read_int,
-                            NULL, &n, "si", key, now - window);
+    gh_status_t st = pq_get(SELF(base), P_DEVICE_ATTEMPTS_GET, "device_attempts_get",
+                            store_read_int, NULL, &n, "si", key, now - window);
     if (st == GH_ERR_NOT_FOUND)
         st = GH_OK;
     if (st == GH_OK)
@@ -880,7 +701,7 @@ static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t n
 static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
                                        int64_t *failures)
 {
-    return pq_get(SELF(base), P_DEVICE_ATTEMPTS_ADD, "device_attempts_add", read_int, NULL,
+    return pq_get(SELF(base), P_DEVICE_ATTEMPTS_ADD, "device_attempts_add", store_read_int, NULL,
                   failures, "sii", key, now, now - window);
 }
 
@@ -889,7 +710,7 @@ static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t n
 static gh_status_t ping(store_t *base)
 {
     int64_t n = 0;
-    return pq_get(SELF(base), P_PING, "ping", read_int, NULL, &n, "");
+    return pq_get(SELF(base), P_PING, "ping", store_read_int, NULL, &n, "");
 }
 
 const store_ops_t STORE_PG_OPS = {

@@ -261,12 +261,35 @@ static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params
     return st;
 }
 
+/* The cursor's column getters (store_int.h), over the current row of the
+ * pq_t that starts with r. */
+static char *cursor_text(store_row_t *r, arena_t *a)
+{
+    pq_t *q = (pq_t *)r;
+    int i = r->col++;
+    if (PQgetisnull(q->res, q->row, i))
+        return NULL;
+    char *copy =
+        arena_strndup(a, PQgetvalue(q->res, q->row, i), (size_t)PQgetlength(q->res, q->row, i));
+    if (!copy)
+        r->oom = true;
+    return copy;
+}
+
+static int64_t cursor_int(store_row_t *r)
+{
+    pq_t *q = (pq_t *)r;
+    return strtoll(PQgetvalue(q->res, q->row, r->col++), NULL, 10);
+}
+
+static const store_row_ops_t CURSOR_OPS = {.text = cursor_text, .integer = cursor_int};
+
 static gh_status_t run(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt,
                        va_list ap)
 {
     params_t p;
     bool again = false;
-    *q = (pq_t){.op = op};
+    *q = (pq_t){.cursor.ops = &CURSOR_OPS, .op = op};
     params_build(&p, fmt, ap);
     gh_status_t st = exec_once(s, id, q, &p, &again);
     if (again) {
@@ -289,7 +312,7 @@ gh_status_t pq_query(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, cons
 
 gh_status_t pq_next(pq_t *q)
 {
-    q->col = 0;
+    q->cursor.col = 0;
     return ++q->row < q->rows ? GH_OK : GH_ERR_NOT_FOUND;
 }
 
@@ -297,28 +320,6 @@ void pq_end(pq_t *q)
 {
     PQclear(q->res);
     q->res = NULL;
-}
-
-char *pq_text(pq_t *q, arena_t *a)
-{
-    int i = q->col++;
-    if (PQgetisnull(q->res, q->row, i))
-        return NULL;
-    char *copy =
-        arena_strndup(a, PQgetvalue(q->res, q->row, i), (size_t)PQgetlength(q->res, q->row, i));
-    if (!copy)
-        q->oom = true;
-    return copy;
-}
-
-int64_t pq_int(pq_t *q)
-{
-    return strtoll(PQgetvalue(q->res, q->row, q->col++), NULL, 10);
-}
-
-gh_status_t pq_row_status(const pq_t *q)
-{
-    return q->oom ? GH_ERR_NOMEM : GH_OK;
 }
 
 gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, const char *fmt,
@@ -335,7 +336,7 @@ gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, 
     return st;
 }
 
-gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read, arena_t *a,
+gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, store_read_fn read, arena_t *a,
                    void *row, const char *fmt, ...)
 {
     pq_t q;
@@ -344,7 +345,7 @@ gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read
     gh_status_t st = run(s, id, op, &q, fmt, ap);
     va_end(ap);
     if (st == GH_OK)
-        st = q.rows > 0 ? read(&q, a, row) : GH_ERR_NOT_FOUND;
+        st = q.rows > 0 ? read(&q.cursor, a, row) : GH_ERR_NOT_FOUND;
     pq_end(&q);
     return st;
 }

@@ -17,70 +17,6 @@
 
 #define SELF(base) ((pg_store_t *)(base))
 
-static gh_status_t read_state(pq_t *q, arena_t *a, void *row)
-{
-    store_gw_state_t g = {0};
-    g.digest = pq_text(q, a);
-    g.platform = pq_text(q, a);
-    g.nonce = pq_text(q, a);
-    g.expires_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_gw_state_t *)row = g;
-    return st;
-}
-
-static gh_status_t read_user(pq_t *q, arena_t *a, void *row)
-{
-    store_gw_user_t u = {0};
-    u.id = pq_text(q, a);
-    u.platform = pq_text(q, a);
-    u.platform_user_id = pq_text(q, a);
-    u.email = pq_text(q, a);
-    u.name = pq_text(q, a);
-    u.profile = pq_text(q, a);
-    u.tokens = pq_text(q, a);
-    u.created_at = pq_int(q);
-    u.updated_at = pq_int(q);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(store_gw_user_t *)row = u;
-    return st;
-}
-
-static gh_status_t read_id(pq_t *q, arena_t *a, void *row)
-{
-    const char *id = pq_text(q, a);
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(const char **)row = id;
-    return st;
-}
-
-static gh_status_t read_used(pq_t *q, arena_t *a, void *row)
-{
-    (void)a;
-    *(bool *)row = pq_int(q) != 0;
-    return GH_OK;
-}
-
-/* A refresh record's user and whether it was used (P_GW_REFRESH_FIND). */
-typedef struct {
-    const char *user_id;
-    bool used;
-} refresh_row_t;
-
-static gh_status_t read_refresh_row(pq_t *q, arena_t *a, void *row)
-{
-    refresh_row_t r = {0};
-    r.user_id = pq_text(q, a);
-    r.used = pq_int(q) != 0;
-    gh_status_t st = pq_row_status(q);
-    if (st == GH_OK)
-        *(refresh_row_t *)row = r;
-    return st;
-}
-
 gh_status_t pg_gw_state_put(store_t *base, const store_gw_state_t *g)
 {
     return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssi", g->digest, g->platform,
@@ -95,7 +31,7 @@ gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int6
     bool used = false;
     pq_purge(s, now);
     gh_status_t st =
-        pq_get(s, P_GW_STATE_TAKE, "gw_state_take", read_state, a, &g, "si", digest, now);
+        pq_get(s, P_GW_STATE_TAKE, "gw_state_take", store_read_gw_state, a, &g, "si", digest, now);
     if (st == GH_OK) {
         *out = g;
         return GH_OK;
@@ -103,7 +39,7 @@ gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int6
     if (st != GH_ERR_NOT_FOUND)
         return st;
     /* nothing taken: a used state is a replay, anything else unknown */
-    st = pq_get(s, P_GW_STATE_FIND, "gw_state_take", read_used, NULL, &used, "s", digest);
+    st = pq_get(s, P_GW_STATE_FIND, "gw_state_take", store_read_bool, NULL, &used, "s", digest);
     if (st != GH_OK)
         return st;
     return used ? GH_ERR_CONFLICT : GH_ERR_NOT_FOUND;
@@ -112,14 +48,14 @@ gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int6
 gh_status_t pg_gw_user_login(store_t *base, arena_t *a, const store_gw_user_t *u,
                              const store_gw_refresh_t *r, const char **user_id)
 {
-    return pq_get(SELF(base), P_GW_USER_LOGIN, "gw_user_login", read_id, a, user_id, "sssssssiisi",
-                  u->id, u->platform, u->platform_user_id, u->email, u->name, u->profile, u->tokens,
-                  u->created_at, u->updated_at, r->digest, r->expires_at);
+    return pq_get(SELF(base), P_GW_USER_LOGIN, "gw_user_login", store_read_text, a, user_id,
+                  "sssssssiisi", u->id, u->platform, u->platform_user_id, u->email, u->name,
+                  u->profile, u->tokens, u->created_at, u->updated_at, r->digest, r->expires_at);
 }
 
 gh_status_t pg_gw_user_get(store_t *base, arena_t *a, const char *id, store_gw_user_t *out)
 {
-    return pq_get(SELF(base), P_GW_USER_GET, "gw_user_get", read_user, a, out, "s", id);
+    return pq_get(SELF(base), P_GW_USER_GET, "gw_user_get", store_read_gw_user, a, out, "s", id);
 }
 
 gh_status_t pg_gw_user_set_tokens(store_t *base, const char *id, const char *tokens, int64_t now)
@@ -142,9 +78,9 @@ gh_status_t pg_gw_user_delete(store_t *base, const char *id)
  * CONFLICT; unknown or expired is NOT_FOUND. */
 static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest)
 {
-    refresh_row_t r = {0};
-    gh_status_t st =
-        pq_get(s, P_GW_REFRESH_FIND, "gw_refresh_rotate", read_refresh_row, a, &r, "s", digest);
+    store_gw_refresh_row_t r = {0};
+    gh_status_t st = pq_get(s, P_GW_REFRESH_FIND, "gw_refresh_rotate", store_read_gw_refresh_row, a,
+                            &r, "s", digest);
     if (st != GH_OK)
         return st;
     if (!r.used)
@@ -159,8 +95,8 @@ gh_status_t pg_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_dige
     pg_store_t *s = SELF(base);
     const char *id = NULL;
     pq_purge(s, now);
-    gh_status_t st = pq_get(s, P_GW_REFRESH_ROTATE, "gw_refresh_rotate", read_id, a, &id, "sisi",
-                            old_digest, now, next->digest, next->expires_at);
+    gh_status_t st = pq_get(s, P_GW_REFRESH_ROTATE, "gw_refresh_rotate", store_read_text, a, &id,
+                            "sisi", old_digest, now, next->digest, next->expires_at);
     if (st == GH_ERR_NOT_FOUND)
         return refresh_reused(s, a, old_digest);
     if (st == GH_OK)

@@ -100,13 +100,13 @@ typedef struct {
 typedef struct pg_conn pg_conn_t;
 
 /* A result in use. After pq_query returns GH_OK it sits on its first row,
- * whose columns pq_text / pq_int read left to right; pq_next moves on. */
+ * whose columns the readers of rows.c take through cursor, left to right;
+ * pq_next moves on. */
 typedef struct {
+    store_row_t cursor; /* first: the cursor the readers hold */
     PGresult *res;
     const char *op; /* operation name for the log */
     int row, rows;  /* current row, and how many came back */
-    int col;        /* next column to read */
-    bool oom;       /* a pq_text copy ran out of arena */
 } pq_t;
 
 /* Checks the URI's syntax with libpq and sets up the per-thread registry;
@@ -127,24 +127,14 @@ gh_status_t pq_next(pq_t *q);
 /* Releases the result. Safe on a query that never ran. */
 void pq_end(pq_t *q);
 
-/* The next column as a string copied into a (NULL for SQL NULL), or its integer. */
-char *pq_text(pq_t *q, arena_t *a);
-int64_t pq_int(pq_t *q);
-
-/* GH_ERR_NOMEM when a copy of this row failed, else GH_OK. */
-gh_status_t pq_row_status(const pq_t *q);
-
 /* Runs a statement and discards its rows; *changes (may be NULL) gets the
  * number of rows it touched. */
 gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, const char *fmt,
                     ...);
 
-/* Reads the current row of q into *row (a store_*_t), strings in a. */
-typedef gh_status_t (*pq_read_fn)(pq_t *q, arena_t *a, void *row);
-
 /* Runs a lookup and reads its first row with read: GH_OK, GH_ERR_NOT_FOUND
  * when there is none, or an error. */
-gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, pq_read_fn read, arena_t *a,
+gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, store_read_fn read, arena_t *a,
                    void *row, const char *fmt, ...);
 
 /* Runs SQL text that takes no parameters (BEGIN, a migration script of

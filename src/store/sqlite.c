@@ -332,7 +332,7 @@ void sq_purge(sqlite_store_t *s, int64_t now)
 /* Runs a list query (no arguments) and reads every row into an arena array
  * of elements of `size` bytes; *out is NULL when there are none. */
 static gh_status_t list_rows(sqlite_store_t *s, arena_t *a, query_t id, const char *op, size_t size,
-                             sq_read_fn read, void **out, size_t *count)
+                             store_read_fn read, void **out, size_t *count)
 {
     sq_t q = {0};
     unsigned char *rows = NULL;
@@ -346,7 +346,7 @@ static gh_status_t list_rows(sqlite_store_t *s, arena_t *a, query_t id, const ch
                 memcpy(bigger, rows, n * size);
             rows = bigger;
         }
-        st = rows ? read(&q, a, rows + n * size) : GH_ERR_NOMEM;
+        st = rows ? read(&q.row, a, rows + n * size) : GH_ERR_NOMEM;
         if (st != GH_OK)
             break;
     }
@@ -356,162 +356,6 @@ static gh_status_t list_rows(sqlite_store_t *s, arena_t *a, query_t id, const ch
     *out = rows;
     *count = n;
     return GH_OK;
-}
-
-/* One text column into *(const char **)row. */
-static gh_status_t read_text(sq_t *q, arena_t *a, void *row)
-{
-    const char *v = sq_text(q, a);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(const char **)row = v;
-    return st;
-}
-
-static gh_status_t read_user(sq_t *q, arena_t *a, void *row)
-{
-    store_user_t u = {0};
-    u.sub = sq_text(q, a);
-    u.username = sq_text(q, a);
-    u.password_hash = sq_text(q, a);
-    u.email = sq_text(q, a);
-    u.nickname = sq_text(q, a);
-    u.name = sq_text(q, a);
-    u.created_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_user_t *)row = u;
-    return st;
-}
-
-static gh_status_t read_client(sq_t *q, arena_t *a, void *row)
-{
-    store_client_t c = {0};
-    c.id = sq_text(q, a);
-    c.secret_digest = sq_text(q, a);
-    c.name = sq_text(q, a);
-    char *uris = sq_text(q, a);
-    char *logout_uris = sq_text(q, a);
-    c.scope = sq_text(q, a);
-    c.grants = (unsigned)sq_int(q);
-    c.is_public = sq_int(q) != 0;
-    c.created_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        st = store_lines_split(a, uris, &c.redirect_uris, &c.redirect_uri_count);
-    if (st == GH_OK)
-        st = store_lines_split(a, logout_uris, &c.post_logout_redirect_uris,
-                               &c.post_logout_redirect_uri_count);
-    if (st == GH_OK)
-        *(store_client_t *)row = c;
-    return st;
-}
-
-static gh_status_t read_session(sq_t *q, arena_t *a, void *row)
-{
-    store_session_t sess = {0};
-    sess.digest = sq_text(q, a);
-    sess.sub = sq_text(q, a);
-    sess.auth_time = sq_int(q);
-    sess.expires_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_session_t *)row = sess;
-    return st;
-}
-
-/* A code and whether it was used (Q_CODE_FIND). */
-typedef struct {
-    store_code_t code;
-    bool used;
-} code_row_t;
-
-static gh_status_t read_code_row(sq_t *q, arena_t *a, void *row)
-{
-    store_code_t c = {0};
-    c.digest = sq_text(q, a);
-    c.client_id = sq_text(q, a);
-    c.redirect_uri = sq_text(q, a);
-    c.scope = sq_text(q, a);
-    c.sub = sq_text(q, a);
-    c.nonce = sq_text(q, a);
-    c.code_challenge = sq_text(q, a);
-    c.session_digest = sq_text(q, a);
-    c.family = sq_text(q, a);
-    c.auth_time = sq_int(q);
-    c.expires_at = sq_int(q);
-    bool used = sq_int(q) != 0;
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(code_row_t *)row = (code_row_t){.code = c, .used = used};
-    return st;
-}
-
-static gh_status_t read_refresh(sq_t *q, arena_t *a, void *row)
-{
-    store_refresh_t r = {0};
-    r.digest = sq_text(q, a);
-    r.family = sq_text(q, a);
-    r.client_id = sq_text(q, a);
-    r.sub = sq_text(q, a);
-    r.scope = sq_text(q, a);
-    r.auth_time = sq_int(q);
-    r.issued_at = sq_int(q);
-    r.expires_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_refresh_t *)row = r;
-    return st;
-}
-
-/* A refresh token and its state (Q_REFRESH_FIND). */
-typedef struct {
-    store_refresh_t token;
-    bool used, revoked;
-} refresh_row_t;
-
-static gh_status_t read_refresh_row(sq_t *q, arena_t *a, void *row)
-{
-    refresh_row_t *r = row;
-    gh_status_t st = read_refresh(q, a, &r->token);
-    if (st == GH_OK) {
-        r->used = sq_int(q) != 0;
-        r->revoked = sq_int(q) != 0;
-    }
-    return st;
-}
-
-static gh_status_t read_device(sq_t *q, arena_t *a, void *row)
-{
-    store_device_t d = {0};
-    d.digest = sq_text(q, a);
-    d.user_code_digest = sq_text(q, a);
-    d.client_id = sq_text(q, a);
-    d.scope = sq_text(q, a);
-    d.state = (store_device_state_t)sq_int(q);
-    d.sub = sq_text(q, a);
-    d.auth_time = sq_int(q);
-    d.interval = sq_int(q);
-    d.last_poll = sq_int(q);
-    d.expires_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_device_t *)row = d;
-    return st;
-}
-
-static gh_status_t read_key(sq_t *q, arena_t *a, void *row)
-{
-    store_key_t k = {0};
-    k.kid = sq_text(q, a);
-    k.alg = sq_text(q, a);
-    k.private_jwk = sq_text(q, a);
-    k.created_at = sq_int(q);
-    k.retire_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_key_t *)row = k;
-    return st;
 }
 
 /* ---- users ---- */
@@ -524,19 +368,19 @@ static gh_status_t user_add(store_t *base, const store_user_t *u)
 
 static gh_status_t user_get(store_t *base, arena_t *a, const char *sub, store_user_t *out)
 {
-    return sq_get(SELF(base), Q_USER_GET, "user_get", read_user, a, out, "s", sub);
+    return sq_get(SELF(base), Q_USER_GET, "user_get", store_read_user, a, out, "s", sub);
 }
 
 static gh_status_t user_find(store_t *base, arena_t *a, const char *username, store_user_t *out)
 {
-    return sq_get(SELF(base), Q_USER_FIND, "user_find", read_user, a, out, "s", username);
+    return sq_get(SELF(base), Q_USER_FIND, "user_find", store_read_user, a, out, "s", username);
 }
 
 static gh_status_t user_list(store_t *base, arena_t *a, store_user_t **out, size_t *count)
 {
     void *rows = NULL;
-    gh_status_t st =
-        list_rows(SELF(base), a, Q_USER_LIST, "user_list", sizeof **out, read_user, &rows, count);
+    gh_status_t st = list_rows(SELF(base), a, Q_USER_LIST, "user_list", sizeof **out,
+                               store_read_user, &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -569,14 +413,14 @@ static gh_status_t client_add(store_t *base, const store_client_t *c)
 
 static gh_status_t client_get(store_t *base, arena_t *a, const char *id, store_client_t *out)
 {
-    return sq_get(SELF(base), Q_CLIENT_GET, "client_get", read_client, a, out, "s", id);
+    return sq_get(SELF(base), Q_CLIENT_GET, "client_get", store_read_client, a, out, "s", id);
 }
 
 static gh_status_t client_list(store_t *base, arena_t *a, store_client_t **out, size_t *count)
 {
     void *rows = NULL;
     gh_status_t st = list_rows(SELF(base), a, Q_CLIENT_LIST, "client_list", sizeof **out,
-                               read_client, &rows, count);
+                               store_read_client, &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -592,7 +436,7 @@ static gh_status_t client_remove(store_t *base, const char *id)
 static gh_status_t consent_get(store_t *base, arena_t *a, const char *sub, const char *client_id,
                                const char **scope)
 {
-    return sq_get(SELF(base), Q_CONSENT_GET, "consent_get", read_text, a, scope, "ss", sub,
+    return sq_get(SELF(base), Q_CONSENT_GET, "consent_get", store_read_text, a, scope, "ss", sub,
                   client_id);
 }
 
@@ -613,8 +457,8 @@ static gh_status_t session_put(store_t *base, const store_session_t *sess)
 static gh_status_t session_get(store_t *base, arena_t *a, const char *digest, int64_t now,
                                store_session_t *out)
 {
-    return sq_get(SELF(base), Q_SESSION_GET, "session_get", read_session, a, out, "si", digest,
-                  now);
+    return sq_get(SELF(base), Q_SESSION_GET, "session_get", store_read_session, a, out, "si",
+                  digest, now);
 }
 
 static gh_status_t session_delete(store_t *base, const char *digest)
@@ -632,7 +476,7 @@ static gh_status_t code_put(store_t *base, const store_code_t *c)
 }
 
 /* Inside code_take's transaction: marks a found code used, unless it was. */
-static gh_status_t code_redeem(sqlite_store_t *s, arena_t *a, code_row_t *r, int64_t now,
+static gh_status_t code_redeem(sqlite_store_t *s, arena_t *a, store_code_row_t *r, int64_t now,
                                const char *family)
 {
     if (r->used)
@@ -649,12 +493,12 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
                              const char *family, store_code_t *out)
 {
     sqlite_store_t *s = SELF(base);
-    code_row_t r = {0};
+    store_code_row_t r = {0};
     sq_purge(s, now);
     gh_status_t st = sq_begin(s, "code_take");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_CODE_FIND, "code_take", read_code_row, a, &r, "s", digest);
+    st = sq_get(s, Q_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
     if (st == GH_OK)
         st = code_redeem(s, a, &r, now, family);
     gh_status_t end = sq_finish(s, "code_take", st == GH_OK);
@@ -681,13 +525,13 @@ static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
                                store_refresh_t *out)
 {
-    return sq_get(SELF(base), Q_REFRESH_GET, "refresh_get", read_refresh, a, out, "si", digest,
-                  now);
+    return sq_get(SELF(base), Q_REFRESH_GET, "refresh_get", store_read_refresh, a, out, "si",
+                  digest, now);
 }
 
 /* Inside refresh_rotate's transaction: a reused token revokes its family
  * (RFC 9700 §4.14.2); a live one is marked used and its successor inserted. */
-static gh_status_t rotate_found(sqlite_store_t *s, const refresh_row_t *r, int64_t now,
+static gh_status_t rotate_found(sqlite_store_t *s, const store_refresh_row_t *r, int64_t now,
                                 const store_refresh_t *next)
 {
     const store_refresh_t *old = &r->token;
@@ -714,13 +558,13 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
                                   store_refresh_t *old)
 {
     sqlite_store_t *s = SELF(base);
-    refresh_row_t r = {0};
+    store_refresh_row_t r = {0};
     sq_purge(s, now);
     gh_status_t st = sq_begin(s, "refresh_rotate");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", read_refresh_row, a, &r, "ss", old_digest,
-                client_id);
+    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", store_read_refresh_row, a, &r, "ss",
+                old_digest, client_id);
     if (st == GH_OK)
         st = rotate_found(s, &r, now, next);
     /* A reuse commits the family's revocation. */
@@ -748,8 +592,8 @@ static gh_status_t key_add(store_t *base, const store_key_t *k)
 static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
 {
     void *rows = NULL;
-    gh_status_t st =
-        list_rows(SELF(base), a, Q_KEY_LIST, "key_list", sizeof **out, read_key, &rows, count);
+    gh_status_t st = list_rows(SELF(base), a, Q_KEY_LIST, "key_list", sizeof **out, store_read_key,
+                               &rows, count);
     if (st == GH_OK)
         *out = rows;
     return st;
@@ -769,7 +613,7 @@ static gh_status_t key_prune(store_t *base, int64_t now)
 
 static gh_status_t setting_get(store_t *base, arena_t *a, const char *name, const char **value)
 {
-    return sq_get(SELF(base), Q_SETTING_GET, "setting_get", read_text, a, value, "s", name);
+    return sq_get(SELF(base), Q_SETTING_GET, "setting_get", store_read_text, a, value, "s", name);
 }
 
 static gh_status_t setting_init(store_t *base, arena_t *a, const char *name, const char *value,
@@ -801,28 +645,18 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
 
 /* ---- sign-in attempts ---- */
 
-static gh_status_t read_login(sq_t *q, arena_t *a, void *row)
-{
-    store_login_attempts_t r = {0};
-    r.failures = sq_int(q);
-    r.window_start = sq_int(q);
-    r.last_failure = sq_int(q);
-    r.last_success = sq_int(q);
-    *(store_login_attempts_t *)row = r;
-    return GH_OK;
-}
-
 static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
 {
-    return sq_get(SELF(base), Q_LOGIN_GET, "login_attempts_get", read_login, NULL, out, "s", key);
+    return sq_get(SELF(base), Q_LOGIN_GET, "login_attempts_get", store_read_login, NULL, out, "s",
+                  key);
 }
 
 static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out)
 {
     sq_purge(SELF(base), now);
-    return sq_get(SELF(base), Q_LOGIN_FAILURE, "login_failure_add", read_login, NULL, out, "sii",
-                  key, now, window);
+    return sq_get(SELF(base), Q_LOGIN_FAILURE, "login_failure_add", store_read_login, NULL, out,
+                  "sii", key, now, window);
 }
 
 static gh_status_t login_success(store_t *base, const char *key, int64_t now)
@@ -841,14 +675,8 @@ static gh_status_t device_put(store_t *base, const store_device_t *d)
 static gh_status_t device_find(store_t *base, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out)
 {
-    return sq_get(SELF(base), Q_DEVICE_FIND, "device_find", read_device, a, out, "si",
+    return sq_get(SELF(base), Q_DEVICE_FIND, "device_find", store_read_device, a, out, "si",
                   user_code_digest, now);
-}
-
-static gh_status_t read_int(sq_t *q, arena_t *a, void *row)
-{
-    *(int64_t *)row = sq_int(q);
-    return GH_OK;
 }
 
 static gh_status_t device_decide(store_t *base, const char *user_code_digest, int64_t now,
@@ -859,8 +687,8 @@ static gh_status_t device_decide(store_t *base, const char *user_code_digest, in
     gh_status_t st = sq_begin(s, "device_decide");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_DEVICE_STATE, "device_decide", read_int, NULL, &state, "si", user_code_digest,
-                now);
+    st = sq_get(s, Q_DEVICE_STATE, "device_decide", store_read_int, NULL, &state, "si",
+                user_code_digest, now);
     if (st == GH_OK && state != STORE_DEVICE_PENDING)
         st = GH_ERR_CONFLICT;
     if (st == GH_OK)
@@ -881,7 +709,8 @@ static gh_status_t device_poll(store_t *base, arena_t *a, const char *digest, co
     gh_status_t st = sq_begin(s, "device_poll");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_DEVICE_FIND_POLL, "device_poll", read_device, a, &d, "ss", digest, client_id);
+    st = sq_get(s, Q_DEVICE_FIND_POLL, "device_poll", store_read_device, a, &d, "ss", digest,
+                client_id);
     if (st == GH_OK) {
         slow = store_device_polled(&d, now);
         st = sq_exec(s, Q_DEVICE_POLLED, "device_poll", "iis", d.interval, now, digest);
@@ -906,8 +735,8 @@ static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t n
                                        int64_t *failures)
 {
     int64_t n = 0;
-    gh_status_t st = sq_get(SELF(base), Q_DEVICE_ATTEMPTS_GET, "device_attempts_get", read_int,
-                            NULL, &n, "si", key, now - window);
+    gh_status_t st = sq_get(SELF(base), Q_DEVICE_ATTEMPTS_GET, "device_attempts_get",
+                            store_read_int, NULL, &n, "si", key, now - window);
     if (st == GH_ERR_NOT_FOUND)
         st = GH_OK;
     if (st == GH_OK)
@@ -940,7 +769,7 @@ static gh_status_t ping(store_t *base)
     int64_t n = 0;
     gh_status_t st = sq_begin(s, "ping");
     if (st == GH_OK)
-        st = sq_get(s, Q_PING, "ping", read_int, NULL, &n, "");
+        st = sq_get(s, Q_PING, "ping", store_read_int, NULL, &n, "");
     gh_status_t end = sq_finish(s, "ping", false);
     return st != GH_OK ? st : end;
 }

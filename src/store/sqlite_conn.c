@@ -207,11 +207,34 @@ static void note_lock(conn_t *c, sqlite3_stmt *st, int rc)
             atomic_store(&c->store->locked, false);
 }
 
+/* The cursor's column getters (store_int.h), over the current row of the
+ * sq_t that starts with r. */
+static char *row_text(store_row_t *r, arena_t *a)
+{
+    sq_t *q = (sq_t *)r;
+    int i = r->col++;
+    const unsigned char *t = sqlite3_column_text(q->st, i);
+    if (!t)
+        return NULL;
+    char *copy = arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(q->st, i));
+    if (!copy)
+        r->oom = true;
+    return copy;
+}
+
+static int64_t row_int(store_row_t *r)
+{
+    sq_t *q = (sq_t *)r;
+    return sqlite3_column_int64(q->st, r->col++);
+}
+
+static const store_row_ops_t ROW_OPS = {.text = row_text, .integer = row_int};
+
 /* Gets the connection, the cached statement for id, and binds the arguments. */
 static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt,
                          va_list ap)
 {
-    *q = (sq_t){.op = op};
+    *q = (sq_t){.row.ops = &ROW_OPS, .op = op};
     gh_status_t st = conn_get(s, &q->conn);
     if (st != GH_OK)
         return st;
@@ -242,7 +265,7 @@ static gh_status_t step(sq_t *q, bool *row)
 {
     int rc = sqlite3_step(q->st);
     note_lock(q->conn, q->st, rc);
-    q->col = 0;
+    q->row.col = 0;
     *row = rc == SQLITE_ROW;
     return status_of(q->conn->db, rc, q->op);
 }
@@ -282,28 +305,6 @@ void sq_end(sq_t *q)
     }
 }
 
-char *sq_text(sq_t *q, arena_t *a)
-{
-    int i = q->col++;
-    const unsigned char *t = sqlite3_column_text(q->st, i);
-    if (!t)
-        return NULL;
-    char *copy = arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(q->st, i));
-    if (!copy)
-        q->oom = true;
-    return copy;
-}
-
-int64_t sq_int(sq_t *q)
-{
-    return sqlite3_column_int64(q->st, q->col++);
-}
-
-gh_status_t sq_row_status(const sq_t *q)
-{
-    return q->oom ? GH_ERR_NOMEM : GH_OK;
-}
-
 /* Runs a statement to its end; *changes gets the rows it touched. */
 static gh_status_t exec_va(sqlite_store_t *s, query_t id, const char *op, int *changes,
                            const char *fmt, va_list ap)
@@ -338,7 +339,7 @@ gh_status_t sq_exec_one(sqlite_store_t *s, query_t id, const char *op, const cha
     return st == GH_OK && changes == 0 ? GH_ERR_NOT_FOUND : st;
 }
 
-gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn read, arena_t *a,
+gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, store_read_fn read, arena_t *a,
                    void *row, const char *fmt, ...)
 {
     sq_t q;
@@ -349,7 +350,7 @@ gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn rea
     if (st == GH_OK)
         st = step_row(&q);
     if (st == GH_OK)
-        st = read(&q, a, row);
+        st = read(&q.row, a, row);
     sq_end(&q);
     return st;
 }

@@ -7,72 +7,6 @@
 
 #define SELF(base) ((sqlite_store_t *)(base))
 
-/* A state and whether it was used (Q_GW_STATE_FIND). */
-typedef struct {
-    store_gw_state_t state;
-    bool used;
-} state_row_t;
-
-static gh_status_t read_state_row(sq_t *q, arena_t *a, void *row)
-{
-    store_gw_state_t g = {0};
-    g.digest = sq_text(q, a);
-    g.platform = sq_text(q, a);
-    g.nonce = sq_text(q, a);
-    g.expires_at = sq_int(q);
-    bool used = sq_int(q) != 0;
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(state_row_t *)row = (state_row_t){g, used};
-    return st;
-}
-
-static gh_status_t read_user(sq_t *q, arena_t *a, void *row)
-{
-    store_gw_user_t u = {0};
-    u.id = sq_text(q, a);
-    u.platform = sq_text(q, a);
-    u.platform_user_id = sq_text(q, a);
-    u.email = sq_text(q, a);
-    u.name = sq_text(q, a);
-    u.profile = sq_text(q, a);
-    u.tokens = sq_text(q, a);
-    u.created_at = sq_int(q);
-    u.updated_at = sq_int(q);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(store_gw_user_t *)row = u;
-    return st;
-}
-
-static gh_status_t read_id(sq_t *q, arena_t *a, void *row)
-{
-    char *id = sq_text(q, a);
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(const char **)row = id;
-    return st;
-}
-
-/* A refresh record's user, expiry and whether it was used (Q_GW_REFRESH_FIND). */
-typedef struct {
-    const char *user_id;
-    int64_t expires_at;
-    bool used;
-} refresh_row_t;
-
-static gh_status_t read_refresh_row(sq_t *q, arena_t *a, void *row)
-{
-    refresh_row_t r = {0};
-    r.user_id = sq_text(q, a);
-    r.expires_at = sq_int(q);
-    r.used = sq_int(q) != 0;
-    gh_status_t st = sq_row_status(q);
-    if (st == GH_OK)
-        *(refresh_row_t *)row = r;
-    return st;
-}
-
 gh_status_t sq_gw_state_put(store_t *base, const store_gw_state_t *g)
 {
     return sq_exec(SELF(base), Q_GW_STATE_PUT, "gw_state_put", "sssi", g->digest, g->platform,
@@ -83,12 +17,12 @@ gh_status_t sq_gw_state_take(store_t *base, arena_t *a, const char *digest, int6
                              store_gw_state_t *out)
 {
     sqlite_store_t *s = SELF(base);
-    state_row_t r = {0};
+    store_gw_state_row_t r = {0};
     sq_purge(s, now);
     gh_status_t st = sq_begin(s, "gw_state_take");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_GW_STATE_FIND, "gw_state_take", read_state_row, a, &r, "s", digest);
+    st = sq_get(s, Q_GW_STATE_FIND, "gw_state_take", store_read_gw_state_row, a, &r, "s", digest);
     if (st == GH_OK && r.used)
         st = GH_ERR_CONFLICT;
     else if (st == GH_OK && r.state.expires_at <= now)
@@ -115,7 +49,7 @@ gh_status_t sq_gw_user_login(store_t *base, arena_t *a, const store_gw_user_t *u
                  u->platform_user_id, u->email, u->name, u->profile, u->tokens, u->created_at,
                  u->updated_at);
     if (st == GH_OK)
-        st = sq_get(s, Q_GW_USER_ID, "gw_user_login", read_id, a, &id, "ss", u->platform,
+        st = sq_get(s, Q_GW_USER_ID, "gw_user_login", store_read_text, a, &id, "ss", u->platform,
                     u->platform_user_id);
     if (st == GH_OK)
         st = sq_exec(s, Q_GW_REFRESH_PUT, "gw_user_login", "ssi", r->digest, id, r->expires_at);
@@ -129,7 +63,7 @@ gh_status_t sq_gw_user_login(store_t *base, arena_t *a, const store_gw_user_t *u
 
 gh_status_t sq_gw_user_get(store_t *base, arena_t *a, const char *id, store_gw_user_t *out)
 {
-    return sq_get(SELF(base), Q_GW_USER_GET, "gw_user_get", read_user, a, out, "s", id);
+    return sq_get(SELF(base), Q_GW_USER_GET, "gw_user_get", store_read_gw_user, a, out, "s", id);
 }
 
 gh_status_t sq_gw_user_set_tokens(store_t *base, const char *id, const char *tokens, int64_t now)
@@ -145,8 +79,9 @@ gh_status_t sq_gw_user_delete(store_t *base, const char *id)
 
 /* Inside the rotation's transaction: a reused record ends every session of
  * its user; a live one is marked used and its successor inserted. */
-static gh_status_t rotate_found(sqlite_store_t *s, const char *old_digest, const refresh_row_t *r,
-                                int64_t now, const store_gw_refresh_t *next)
+static gh_status_t rotate_found(sqlite_store_t *s, const char *old_digest,
+                                const store_gw_refresh_row_t *r, int64_t now,
+                                const store_gw_refresh_t *next)
 {
     const char *op = "gw_refresh_rotate";
     if (r->used) {
@@ -165,13 +100,13 @@ gh_status_t sq_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_dige
                                  const store_gw_refresh_t *next, const char **user_id)
 {
     sqlite_store_t *s = SELF(base);
-    refresh_row_t r = {0};
+    store_gw_refresh_row_t r = {0};
     sq_purge(s, now);
     gh_status_t st = sq_begin(s, "gw_refresh_rotate");
     if (st != GH_OK)
         return st;
-    st =
-        sq_get(s, Q_GW_REFRESH_FIND, "gw_refresh_rotate", read_refresh_row, a, &r, "s", old_digest);
+    st = sq_get(s, Q_GW_REFRESH_FIND, "gw_refresh_rotate", store_read_gw_refresh_row, a, &r, "s",
+                old_digest);
     if (st == GH_OK)
         st = rotate_found(s, old_digest, &r, now, next);
     /* a reuse commits the deletion of the user's records */

@@ -110,13 +110,12 @@ typedef struct {
 } sqlite_store_t;
 
 /* A statement in use. After sq_query returns GH_OK it sits on a row whose
- * columns sq_text / sq_int read left to right. */
+ * columns the readers of rows.c take through row, left to right. */
 typedef struct {
+    store_row_t row; /* first: the cursor the readers hold */
     conn_t *conn;
     sqlite3_stmt *st;
     const char *op; /* operation name for the log */
-    int col;        /* next column to read */
-    bool oom;       /* a sq_text copy ran out of arena */
     bool locked;    /* holds the store's write_lock for this one statement */
     sqlite_store_t *store;
 } sq_t;
@@ -139,25 +138,15 @@ gh_status_t sq_next(sq_t *q);
 /* Resets the statement for its next use. Safe on a query that never started. */
 void sq_end(sq_t *q);
 
-/* The next column as a string copied into a (NULL for SQL NULL), or its integer. */
-char *sq_text(sq_t *q, arena_t *a);
-int64_t sq_int(sq_t *q);
-
-/* GH_ERR_NOMEM when a copy of this row failed, else GH_OK. */
-gh_status_t sq_row_status(const sq_t *q);
-
 /* Runs a statement that returns no rows. */
 gh_status_t sq_exec(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...);
 
 /* As sq_exec, for a write that must touch a row: GH_ERR_NOT_FOUND when none. */
 gh_status_t sq_exec_one(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...);
 
-/* Reads the current row of q into *row (a store_*_t), strings in a. */
-typedef gh_status_t (*sq_read_fn)(sq_t *q, arena_t *a, void *row);
-
 /* Runs a lookup and reads its first row with read: GH_OK, GH_ERR_NOT_FOUND
  * when there is none, or an error. */
-gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, sq_read_fn read, arena_t *a,
+gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, store_read_fn read, arena_t *a,
                    void *row, const char *fmt, ...);
 
 /* Runs a script of several statements (a migration) on this thread's connection. */

@@ -169,4 +169,100 @@ typedef gh_status_t (*store_migration_fn)(void *ctx, long version, const char *s
  * start with its number is GH_ERR_INTERNAL. */
 gh_status_t store_migrations_each(const char *dir, store_migration_fn apply, void *ctx);
 
+/* ---- row cursors and row readers (rows.c), shared by the engines ----
+ *
+ * A query that came back with rows sits on one of them; a reader takes its
+ * columns left to right through the engine's cursor and fills in a record.
+ * An engine's cursor struct starts with a store_row_t whose ops point at the
+ * engine's two column getters. */
+typedef struct store_row store_row_t;
+
+typedef struct {
+    /* The next column as a string copied into a (NULL for SQL NULL); a failed
+     * copy sets r->oom and gives NULL. */
+    char *(*text)(store_row_t *r, arena_t *a);
+    /* The next column as an integer (0 for SQL NULL). */
+    int64_t (*integer)(store_row_t *r);
+} store_row_ops_t;
+
+struct store_row {
+    const store_row_ops_t *ops;
+    int col;  /* next column to read; the engine resets it on each row */
+    bool oom; /* a text copy ran out of arena */
+};
+
+/* Reads the current row of r into *row (a record below), strings in a. On
+ * failure (GH_ERR_NOMEM, or a status of store_lines_split) *row is unchanged. */
+typedef gh_status_t (*store_read_fn)(store_row_t *r, arena_t *a, void *row);
+
+/* A code and whether it was used. */
+typedef struct {
+    store_code_t code;
+    bool used;
+} store_code_row_t;
+
+/* A refresh token and its state. */
+typedef struct {
+    store_refresh_t token;
+    bool used, revoked;
+} store_refresh_row_t;
+
+/* What became of a refresh token that did not rotate. */
+typedef struct {
+    const char *family;
+    bool used, revoked;
+} store_refresh_state_t;
+
+/* A gateway state and whether it was used. */
+typedef struct {
+    store_gw_state_t state;
+    bool used;
+} store_gw_state_row_t;
+
+/* A gateway refresh record's user, expiry and whether it was used. */
+typedef struct {
+    const char *user_id;
+    int64_t expires_at;
+    bool used;
+} store_gw_refresh_row_t;
+
+/* The readers, each named for what *row is and listing its columns in order. */
+gh_status_t store_read_text(store_row_t *r, arena_t *a, void *row); /* const char *: one text */
+gh_status_t store_read_int(store_row_t *r, arena_t *a, void *row);  /* int64_t: one integer */
+gh_status_t store_read_bool(store_row_t *r, arena_t *a, void *row); /* bool: one integer, != 0 */
+/* store_user_t: sub, username, password_hash, email, nickname, name, created_at */
+gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row);
+/* store_client_t: id, secret_digest, name, redirect_uris, post_logout_redirect_uris (both
+ * newline-joined), scope, grants, is_public, created_at */
+gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row);
+/* store_session_t: digest, sub, auth_time, expires_at */
+gh_status_t store_read_session(store_row_t *r, arena_t *a, void *row);
+/* store_code_t: digest, client_id, redirect_uri, scope, sub, nonce, code_challenge,
+ * session_digest, family, auth_time, expires_at */
+gh_status_t store_read_code(store_row_t *r, arena_t *a, void *row);
+/* store_code_row_t: the code's columns, then used */
+gh_status_t store_read_code_row(store_row_t *r, arena_t *a, void *row);
+/* store_refresh_t: digest, family, client_id, sub, scope, auth_time, issued_at, expires_at */
+gh_status_t store_read_refresh(store_row_t *r, arena_t *a, void *row);
+/* store_refresh_row_t: the token's columns, then used, revoked */
+gh_status_t store_read_refresh_row(store_row_t *r, arena_t *a, void *row);
+/* store_refresh_state_t: family, used, revoked */
+gh_status_t store_read_refresh_state(store_row_t *r, arena_t *a, void *row);
+/* store_key_t: kid, alg, private_jwk, created_at, retire_at */
+gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row);
+/* store_login_attempts_t: failures, window_start, last_failure, last_success */
+gh_status_t store_read_login(store_row_t *r, arena_t *a, void *row);
+/* store_device_t: digest, user_code_digest, client_id, scope, state, sub, auth_time, interval,
+ * last_poll, expires_at */
+gh_status_t store_read_device(store_row_t *r, arena_t *a, void *row);
+/* store_gw_state_t: digest, platform, nonce, expires_at */
+gh_status_t store_read_gw_state(store_row_t *r, arena_t *a, void *row);
+/* store_gw_state_row_t: the state's columns, then used */
+gh_status_t store_read_gw_state_row(store_row_t *r, arena_t *a, void *row);
+/* store_gw_user_t: id, platform, platform_user_id, email, name, profile, tokens, created_at,
+ * updated_at */
+gh_status_t store_read_gw_user(store_row_t *r, arena_t *a, void *row);
+/* store_gw_refresh_row_t: user_id, expires_at, used */
+gh_status_t store_read_gw_refresh_row(store_row_t *r, arena_t *a, void *row);
+
 #endif
