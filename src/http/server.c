@@ -207,7 +207,7 @@ static enum MHD_Result refuse_too_large(exchange_t *ex, struct MHD_Connection *c
 static const char *refusal_text(int status)
 {
     return status == 405   ? "method not allowed\n"
-           : status == 501 ? "not implemented\n"
+           : status == 501 ? "transfer coding not supported\n"
                            : "bad request\n";
 }
 
