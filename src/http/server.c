@@ -7,6 +7,7 @@
  * complete. Declared parameters are checked before a handler runs; every
  * answer goes through one function that adds the security headers, counts
  * it and logs one line (never the query, headers or body). */
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -493,15 +494,35 @@ static void drain(http_server_t *s)
     }
 }
 
+/* Hands the connections already waiting in the listening socket's backlog
+ * (their handshake done, their request perhaps sent) to the daemon, then
+ * closes the socket: those are served, a connection after it is refused. */
+static void adopt_backlog(http_server_t *s, int listen_fd)
+{
+    int flags = fcntl(listen_fd, F_GETFL);
+    if (flags >= 0 && fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) == 0) {
+        for (;;) {
+            struct sockaddr_storage peer;
+            socklen_t len = sizeof peer;
+            int fd =
+                accept4(listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0)
+                break;
+            /* libmicrohttpd closes the socket itself when it cannot take it */
+            MHD_add_connection(s->daemon, fd, (const struct sockaddr *)&peer, len);
+        }
+    }
+    close(listen_fd);
+}
+
 void http_server_stop(http_server_t *s)
 {
     if (!s)
         return;
     if (s->daemon) {
-        /* closed at once: a new connection is refused, not left in the backlog */
         MHD_socket fd = MHD_quiesce_daemon(s->daemon);
         if (fd != MHD_INVALID_SOCKET)
-            close(fd);
+            adopt_backlog(s, fd);
         drain(s);
         MHD_stop_daemon(s->daemon);
     }
