@@ -18,6 +18,8 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 BENCH=$ROOT/bench
 GH_BIN=${GATEHOUSE_BIN:-$ROOT/build/gatehouse}
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 if [ "${BENCH_SMOKE:-0}" = 1 ]; then
   : "${BENCH_SECONDS:=1}" "${BENCH_WARMUP:=0}" "${BENCH_STARTS:=1}"
@@ -29,13 +31,9 @@ CONNS=${BENCH_CONNS:-64}
 STARTS=${BENCH_STARTS:-3}
 SERVERS=${BENCH_SERVERS:-gatehouse nginx oidc-provider glewlwyd gatehouse-es256}
 SPEED_SECONDS=$([ "$DUR" -ge 10 ] && echo 3 || echo 1)
-export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
-export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
 # refresh.lua spends one list of fresh refresh tokens per wrk run: at least one
 # token per connection and one more per thread (wrk asks one request ahead)
 export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
-BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
-HZ=$(getconf CLK_TCK)
 
 OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$OUT/work
@@ -49,15 +47,6 @@ printf 'server\tendpoint\treason\n' >"$SKIPPED"
 
 SRV_PID=""
 SAMPLER_PID=""
-stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 5 s
-  local pid=$1 _
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.05
-  done
-  kill -KILL "$pid" 2>/dev/null
-}
 cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
   [ -n "$SRV_PID" ] && stop_pid "$SRV_PID"
@@ -66,96 +55,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/bench.log" >&2; }
-skip() { # skip SERVER ENDPOINT REASON
-  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$SKIPPED"
-  log "skip $1 $2: $3"
-}
-free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
-# ---------------------------------------------------------------- a process tree's RSS and CPU
-tree() { echo "$1" "$(cat /proc/"$1"/task/*/children 2>/dev/null)"; } # nginx: master + workers
-rss_kb() { # summed VmRSS of the tree
-  local p sum=0 v
-  for p in $(tree "$1"); do
-    v=$(awk '$1=="VmRSS:"{print $2}' "/proc/$p/status" 2>/dev/null)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
-}
-cpu_ticks() { # summed utime+stime of the tree
-  local p sum=0 v
-  for p in $(tree "$1"); do
-    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13}')
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
-}
-
-# ---------------------------------------------------------------- the servers
-declare -A PORT
-declare -A DISC=([gatehouse]=/.well-known/openid-configuration [gatehouse-es256]=/.well-known/openid-configuration
-  [nginx]=/.well-known/openid-configuration [oidc-provider]=/.well-known/openid-configuration
-  [glewlwyd]=/api/oidc/.well-known/openid-configuration)
-url_of() { echo "http://127.0.0.1:${PORT[$1]}"; }
-
-command_of() { # command_of SERVER: the command line that starts it, in CMD
-  local d=$WORK/$1 u
-  u=$(url_of "$1")
-  case $1 in
-    gatehouse*) CMD=("$GH_BIN" --db "sqlite:$d/gh.db" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
-    nginx) CMD=(nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon off;') ;;
-    oidc-provider) CMD=(env NODE_ENV=production PORT="${PORT[$1]}" KEY_FILE="$d/key.json" node "$BENCH/peers/oidc-provider/provider.mjs") ;;
-    glewlwyd) CMD=(glewlwyd --config-file="$d/glewlwyd.conf") ;;
-  esac
-}
-
-available() { # available SERVER: is it installed?
-  case $1 in
-    gatehouse*) [ -x "$GH_BIN" ] ;;
-    nginx) command -v nginx >/dev/null ;;
-    oidc-provider) [ -d "$BENCH/peers/oidc-provider/node_modules/oidc-provider" ] ;;
-    glewlwyd) command -v glewlwyd >/dev/null && command -v sqlite3 >/dev/null ;;
-  esac
-}
-
-setup_gatehouse() { # setup_gatehouse SERVER SIGNING_ALG
-  local d=$WORK/$1
-  printf '[server]\nsigning_alg = %s\n' "$2" >"$d/gatehouse.ini"
-  gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
-  gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
-    --scope "openid profile email api" --grant authorization_code --grant refresh_token \
-    --grant client_credentials >/dev/null &&
-    gh user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \
-      --nickname "$BENCH_USER" >/dev/null
-}
-
-# nginx serves the bytes Gatehouse served (keep_documents), as static files
-setup_nginx() {
-  local d=$WORK/nginx
-  [ -s "$WORK/documents/.well-known/openid-configuration" ] || return 1
-  cp -r "$WORK/documents" "$d/html"
-  sed -e "s|@PORT@|${PORT[nginx]}|" -e "s|@DIR@|$d|g" "$BENCH/peers/nginx/nginx.conf.in" >"$d/nginx.conf"
-}
-
-setup_server() { # setup_server SERVER: what must exist before the first start
-  mkdir -p "$WORK/$1"
-  case $1 in
-    gatehouse) setup_gatehouse "$1" RS256 ;;
-    gatehouse-es256) setup_gatehouse "$1" ES256 ;;
-    nginx) setup_nginx ;;
-    oidc-provider) : ;;
-    glewlwyd) "$BENCH/peers/glewlwyd/setup.sh" "$WORK/glewlwyd" "${PORT[glewlwyd]}" >>"$OUT/glewlwyd-setup.log" 2>&1 ;;
-  esac
-}
-
-start_server() { # start_server SERVER: sets SRV_PID and START_MS
-  local r
-  command_of "$1"
-  r=$(node "$BENCH/tools/startup.mjs" "$(url_of "$1")${DISC[$1]}" "$OUT/$1.log" "${CMD[@]}") || return 1
-  SRV_PID=${r% *}
-  START_MS=${r#* }
-}
 
 # ---------------------------------------------------------------- one wrk measurement
 # load SERVER ENDPOINT URL SCRIPT [VAR=VALUE…]: warm-up, then the measured run.
@@ -212,50 +111,6 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary
     "${non2xx:-0}" "${serr:-none}" "${rate:--}" "${fails:--}" "${4:-0}" "$5" | tee -a "$SUMMARY" >&2
 }
 
-check() { # check SERVER ENDPOINT URL EXPECTED_STATUS [VAR=VALUE…]: one request as wrk will send it
-  local srv=$1 ep=$2 url=$3 want=$4 code
-  shift 4
-  local WRK_METHOD=GET WRK_BODY="" WRK_AUTH="" WRK_COOKIE="" kv
-  for kv in "$@"; do local "${kv?}"; done
-  code=$(curl -s -o "$OUT/.check" -w '%{http_code}' -X "$WRK_METHOD" ${WRK_AUTH:+-H "Authorization: $WRK_AUTH"} \
-    ${WRK_COOKIE:+-H "Cookie: $WRK_COOKIE"} ${WRK_BODY:+--data-raw "$WRK_BODY"} "$url")
-  [ "$code" = "$want" ] && return 0
-  skip "$srv" "$ep" "one request answered $code, not $want: $(head -c 200 "$OUT/.check")"
-  return 1
-}
-
-simple() { # simple SERVER ENDPOINT URL EXPECTED [VAR=VALUE…]: check, then load with request.lua
-  check "$@" && load "$1" "$2" "$3" request.lua "${@:5}"
-}
-
-# ---------------------------------------------------------------- the endpoints of each server
-measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TOKEN_PATH etc.)
-  local srv=$1 b ep
-  b=$(url_of "$srv")
-  shift
-  for ep in "$@"; do
-    case $ep in
-      discovery) simple "$srv" discovery "$b${DISC[$srv]}" 200 ;;
-      jwks) simple "$srv" jwks "$b$JWKS_PATH" 200 ;;
-      token_cc) simple "$srv" token_cc "$b$TOKEN_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" WRK_BODY="$CC_BODY" ;;
-      userinfo) simple "$srv" userinfo "$b$USERINFO_PATH" 200 WRK_AUTH="Bearer $USER_TOKEN" ;;
-      introspect)
-        if [ -z "$INTROSPECT_PATH" ]; then
-          skip "$srv" introspect "no introspection_endpoint in its discovery document"
-        else
-          simple "$srv" introspect "$b$INTROSPECT_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" WRK_BODY="token=$CC_TOKEN"
-        fi
-        ;;
-      refresh) load "$srv" refresh "$b$TOKEN_PATH" refresh.lua WRK_AUTH="$BASIC" ;;
-      code_flow)
-        load "$srv" code_flow "$b$TOKEN_PATH" codeflow.lua WRK_AUTHZ="$AUTHZ_PATH" WRK_COOKIE="$SESSION_COOKIE" \
-          WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
-        ;;
-      login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
-    esac
-  done
-}
-
 endpoints_of() {
   case $1 in
     gatehouse) echo discovery jwks token_cc userinfo introspect refresh code_flow login ;;
@@ -263,29 +118,6 @@ endpoints_of() {
     nginx) echo discovery jwks ;;
     *) echo discovery jwks token_cc userinfo introspect refresh code_flow ;;
   esac
-}
-
-keep_documents() { # Gatehouse's discovery document and JWKS, for nginx
-  local d=$WORK/documents g
-  g=$(url_of gatehouse)
-  mkdir -p "$d/.well-known"
-  curl -sf -o "$d/.well-known/openid-configuration" "$g/.well-known/openid-configuration" &&
-    curl -sf -o "$d/jwks.json" "$g/oauth2/v1/keys"
-}
-
-prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
-  local kind=${1%-es256} vars
-  case $1 in
-    nginx)
-      JWKS_PATH=/jwks.json
-      return 0
-      ;;
-    gatehouse) keep_documents || return 1 ;;&
-    oidc-provider) CC_BODY="grant_type=client_credentials&scope=api&resource=urn%3Abench%3Aapi" ;; # RS256 JWT, not opaque
-    *) CC_BODY="grant_type=client_credentials&scope=api" ;;
-  esac
-  vars=$(node "$BENCH/tools/prepare.mjs" "$kind" "$(url_of "$1")" "${DISC[$1]}" 2>>"$OUT/bench.log") || return 1
-  eval "$vars"
 }
 
 # ---------------------------------------------------------------- one server, start to stop
