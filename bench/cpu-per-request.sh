@@ -6,14 +6,16 @@
 # as bench/run.sh does (bench/lib.sh), and for each endpoint runs wrk
 # CPU_REPEAT times: the server's utime + stime (/proc) before and after a run,
 # divided by the requests wrk reports, in microseconds. Prints each run and
-# the median; exits non-zero when an answer was not 2xx.
+# the median, split into user and system time; exits non-zero when an
+# answer was not 2xx.
 #
 #   bench/cpu-per-request.sh [ENDPOINT…]   (token_cc userinfo introspect discovery)
 #
 # Env: CPU_SECONDS (5) per run, CPU_WARMUP (1), CPU_THREADS (1), CPU_CONNS (16),
 # CPU_REPEAT (3), CPU_SERVERS ("gatehouse gatehouse-es256"), GATEHOUSE_BIN,
 # CPU_PERF=1 (after the measured runs, one more run under
-# `perf record -e cpu-clock -g`; its report goes to OUT/SERVER-ENDPOINT.perf.txt),
+# `perf record -e cpu-clock -g`; its shares by library and by symbol go to
+# OUT/SERVER-ENDPOINT.perf.txt),
 # CPU_OUT (the output folder; a new temporary one by default).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -47,10 +49,25 @@ run_wrk() {
   env "$@" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 10s -s "$BENCH/lua/request.lua" "$url" >"$f" 2>&1
 }
 
-# per_request FROM_TICKS TO_TICKS WRK_OUTPUT: microseconds of CPU per request
-per_request() {
-  awk -v a="$1" -v b="$2" -v hz="$HZ" '/ requests in /{n=$1} END{printf "%.1f", n ? (b-a)/hz*1e6/n : -1}' "$3"
+# user_sys PID: the summed utime and stime (ticks) of the server's processes
+user_sys() {
+  local p u=0 s=0 a b
+  for p in $(tree "$1"); do
+    read -r a b < <(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12, $13}')
+    u=$((u + ${a:-0}))
+    s=$((s + ${b:-0}))
+  done
+  echo "$u $s"
 }
+
+# per_request "U0 S0" "U1 S1" WRK_OUTPUT: microseconds of CPU per request: "total user system"
+per_request() {
+  awk -v a="$1" -v b="$2" -v hz="$HZ" '/ requests in /{n=$1} END{
+    split(a, x, " "); split(b, y, " "); u=(y[1]-x[1])/hz*1e6; s=(y[2]-x[2])/hz*1e6
+    if (n) printf "%.1f %.1f %.1f", (u+s)/n, u/n, s/n; else print "-1 -1 -1"}' "$3"
+}
+
+median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 # The measurement measure_endpoints runs (only request.lua endpoints are measured).
 load() {
@@ -60,15 +77,18 @@ load() {
   [ "$WARM" = 0 ] || run_wrk "$OUT/$srv-$ep-warmup.txt" "$url" "$WARM" "$@"
   for i in $(seq 1 "$REPEAT"); do
     f=$OUT/$srv-$ep-$i.txt
-    t0=$(cpu_ticks "$SRV_PID")
+    t0=$(user_sys "$SRV_PID")
     run_wrk "$f" "$url" "$DUR" "$@"
-    t1=$(cpu_ticks "$SRV_PID")
+    t1=$(user_sys "$SRV_PID")
     runs+=("$(per_request "$t0" "$t1" "$f")")
     grep -q 'Non-2xx' "$f" && { log "$srv $ep: answers that are not 2xx, see $f"; FAILED=1; }
   done
-  printf '%-16s %-10s %8s req/s  %7s us/request (median; runs: %s)\n' "$srv" "$ep" \
-    "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")" \
-    "$(printf '%s\n' "${runs[@]}" | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}')" "${runs[*]}"
+  printf '%-16s %-10s %6s req/s %7s us/request = user %6s + system %6s (medians; runs: %s)\n' \
+    "$srv" "$ep" "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")" \
+    "$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)" \
+    "$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)" \
+    "$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)" \
+    "$(printf '%s\n' "${runs[@]}" | awk '{printf "%s ", $1}')"
   [ "${CPU_PERF:-0}" = 1 ] && profile "$srv" "$ep" "$url" "$@"
 }
 
@@ -80,8 +100,11 @@ profile() {
   local perf_pid=$!
   run_wrk "$OUT/$srv-$ep-perf.txt" "$url" "$DUR" "$@"
   wait "$perf_pid"
-  perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -40 >"$OUT/$srv-$ep.perf.txt"
+  {
+    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -12
+    echo
+    perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -40
+  } >"$OUT/$srv-$ep.perf.txt"
 }
 
 for srv in $SERVERS; do
