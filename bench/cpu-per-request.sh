@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
-# Server CPU time per request on the API endpoints: what a change to the
-# request path costs or saves, measured so that other load on the machine
-# barely moves it (wall-clock rates do move). For each Gatehouse set-up
-# (RS256 and ES256 signing) it starts a fresh server on 127.0.0.1, prepares it
-# as bench/run.sh does (bench/lib.sh), and for each endpoint runs wrk
-# CPU_REPEAT times: the server's utime + stime (/proc) before and after a run,
-# divided by the requests wrk reports, in microseconds. Prints each run and
-# the median, split into user and system time; exits non-zero when an
-# answer was not 2xx.
+# Server CPU per request on the API endpoints: what a change to the request
+# path costs or saves, measured so that other load on the machine moves it
+# little (wall-clock rates move a lot). For each Gatehouse set-up (RS256 and
+# ES256 signing) it starts a fresh server on 127.0.0.1, prepares it as
+# bench/run.sh does (bench/lib.sh), and for each endpoint runs wrk CPU_REPEAT
+# times: the server's utime and stime (/proc) before and after a run, divided
+# by the requests wrk reports, in microseconds. Prints the median of the runs
+# (total = user + system) and each run's total; exits non-zero when an answer
+# was not 2xx.
 #
 #   bench/cpu-per-request.sh [ENDPOINT…]   (token_cc userinfo introspect discovery)
 #
-# Env: CPU_SECONDS (5) per run, CPU_WARMUP (1), CPU_THREADS (1), CPU_CONNS (16),
+# Env: CPU_SECONDS (5) per run, CPU_WARMUP (1), CPU_THREADS (1), CPU_CONNS (16;
+# 4 with CPU_CALLGRIND),
 # CPU_REPEAT (3), CPU_SERVERS ("gatehouse gatehouse-es256"), GATEHOUSE_BIN,
-# CPU_PERF=1 (after the measured runs, one more run under
-# `perf record -e cpu-clock -g`; its shares by library and by symbol go to
-# OUT/SERVER-ENDPOINT.perf.txt),
-# CPU_OUT (the output folder; a new temporary one by default).
+# CPU_OUT (the output folder; a new temporary one by default), and:
+#   CPU_PERF=1       after the measured runs, one more run under
+#                    `perf record -e cpu-clock -g`; the shares by library and
+#                    by symbol go to OUT/SERVER-ENDPOINT.perf.txt
+#   CPU_CALLGRIND=1  the server runs under callgrind instead, and each run
+#                    counts the instructions it executed per request (user
+#                    space only, but the same from run to run whatever else
+#                    the machine does); the profile of the last run goes to
+#                    OUT/SERVER-ENDPOINT.callgrind.txt
+# shellcheck disable=SC2317 # the measurements are called through $MEASURE
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -32,6 +39,7 @@ CONNS=${CPU_CONNS:-16}
 REPEAT=${CPU_REPEAT:-3}
 SERVERS=${CPU_SERVERS:-gatehouse gatehouse-es256}
 ENDPOINTS=${*:-token_cc userinfo introspect discovery}
+CALLGRIND=${CPU_CALLGRIND:-0}
 OUT=${CPU_OUT:-$(mktemp -d /tmp/gh-cpu.XXXXXX)}
 WORK=$OUT/work
 SKIPPED=$OUT/skipped.tsv
@@ -42,12 +50,16 @@ SRV_PID=""
 trap '[ -n "$SRV_PID" ] && stop_pid "$SRV_PID"' EXIT
 trap 'exit 130' INT TERM
 
-# run_wrk OUTPUT URL VAR=VALUE…: one wrk run with request.lua
+# run_wrk OUTPUT URL SECONDS VAR=VALUE…: one wrk run with request.lua
 run_wrk() {
   local f=$1 url=$2 secs=$3
   shift 3
   env "$@" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --timeout 10s -s "$BENCH/lua/request.lua" "$url" >"$f" 2>&1
+  grep -q 'Non-2xx' "$f" && { log "answers that are not 2xx, see $f"; FAILED=1; }
+  return 0
 }
+
+requests() { awk '/ requests in /{print $1}' "$1"; }
 
 # user_sys PID: the summed utime and stime (ticks) of the server's processes
 user_sys() {
@@ -60,53 +72,78 @@ user_sys() {
   echo "$u $s"
 }
 
-# per_request "U0 S0" "U1 S1" WRK_OUTPUT: microseconds of CPU per request: "total user system"
-per_request() {
-  awk -v a="$1" -v b="$2" -v hz="$HZ" '/ requests in /{n=$1} END{
-    split(a, x, " "); split(b, y, " "); u=(y[1]-x[1])/hz*1e6; s=(y[2]-x[2])/hz*1e6
-    if (n) printf "%.1f %.1f %.1f", (u+s)/n, u/n, s/n; else print "-1 -1 -1"}' "$3"
+# cpu_run OUTPUT URL VAR=VALUE…: one measured run; prints "total user system" in µs per request
+cpu_run() {
+  local f=$1 t0 t1
+  t0=$(user_sys "$SRV_PID")
+  run_wrk "$f" "$2" "$DUR" "${@:3}"
+  t1=$(user_sys "$SRV_PID")
+  awk -v a="$t0" -v b="$t1" -v n="$(requests "$f")" -v hz="$HZ" 'BEGIN{
+    split(a, x, " "); split(b, y, " "); u=(y[1]-x[1])/hz*1e6/n; s=(y[2]-x[2])/hz*1e6/n
+    printf "%.1f %.1f %.1f", u+s, u, s}'
+}
+
+# callgrind_run OUTPUT URL VAR=VALUE…: one measured run under callgrind (its
+# counters zeroed before, dumped after); prints the instructions per request
+callgrind_run() {
+  local f=$1 dump d n=0
+  callgrind_control -z "$SRV_PID" >/dev/null
+  run_wrk "$f" "$2" "$DUR" "${@:3}"
+  callgrind_control -d "$SRV_PID" >/dev/null
+  for d in "$OUT/callgrind.out.$SRV_PID".*; do # the dumps are numbered from 1
+    [ "${d##*.}" -gt "$n" ] && n=${d##*.}
+  done
+  dump=$OUT/callgrind.out.$SRV_PID.$n
+  callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | head -60 >"$OUT/$CUR.callgrind.txt"
+  awk -v n="$(requests "$f")" '/^(summary|totals):/{t=$2} END{printf "%.0f", t/n}' "$dump"
 }
 
 median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+column_median() { printf '%s\n' "${@:2}" | awk -v c="$1" '{print $c}' | median; }
 
 # The measurement measure_endpoints runs (only request.lua endpoints are measured).
 load() {
-  local srv=$1 ep=$2 url=$3 script=$4 f runs=() t0 t1 i
+  local srv=$1 ep=$2 url=$3 script=$4 runs=() i rate
   shift 4
   [ "$script" = request.lua ] || return 0
-  [ "$WARM" = 0 ] || run_wrk "$OUT/$srv-$ep-warmup.txt" "$url" "$WARM" "$@"
+  CUR=$srv-$ep
+  [ "$WARM" = 0 ] || run_wrk "$OUT/$CUR-warmup.txt" "$url" "$WARM" "$@"
   for i in $(seq 1 "$REPEAT"); do
-    f=$OUT/$srv-$ep-$i.txt
-    t0=$(user_sys "$SRV_PID")
-    run_wrk "$f" "$url" "$DUR" "$@"
-    t1=$(user_sys "$SRV_PID")
-    runs+=("$(per_request "$t0" "$t1" "$f")")
-    grep -q 'Non-2xx' "$f" && { log "$srv $ep: answers that are not 2xx, see $f"; FAILED=1; }
+    runs+=("$("$MEASURE" "$OUT/$CUR-$i.txt" "$url" "$@")")
   done
-  printf '%-16s %-10s %6s req/s %7s us/request = user %6s + system %6s (medians; runs: %s)\n' \
-    "$srv" "$ep" "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f")" \
-    "$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)" \
-    "$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)" \
-    "$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)" \
-    "$(printf '%s\n' "${runs[@]}" | awk '{printf "%s ", $1}')"
-  [ "${CPU_PERF:-0}" = 1 ] && profile "$srv" "$ep" "$url" "$@"
+  rate=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$OUT/$CUR-$REPEAT.txt")
+  if [ "$CALLGRIND" = 1 ]; then
+    printf '%-16s %-10s %9s instructions/request (median; runs: %s)\n' "$srv" "$ep" \
+      "$(column_median 1 "${runs[@]}")" "${runs[*]}"
+  else
+    printf '%-16s %-10s %6s req/s %7s us/request = user %6s + system %6s (medians; runs: %s)\n' \
+      "$srv" "$ep" "$rate" "$(column_median 1 "${runs[@]}")" "$(column_median 2 "${runs[@]}")" \
+      "$(column_median 3 "${runs[@]}")" "$(printf '%s\n' "${runs[@]}" | awk '{printf "%s ", $1}')"
+  fi
+  [ "${CPU_PERF:-0}" = 1 ] && profile "$url" "$@"
+  return 0
 }
 
-# profile SERVER ENDPOINT URL VAR=VALUE…: one more run under perf, its report
+# profile URL VAR=VALUE…: one more run under perf, its report
 profile() {
-  local data=$OUT/$1-$2.perf.data url=$3 srv=$1 ep=$2
-  shift 3
+  local data=$OUT/$CUR.perf.data perf_pid
   perf record -q -e cpu-clock -g -p "$SRV_PID" -o "$data" -- sleep "$DUR" 2>/dev/null &
-  local perf_pid=$!
-  run_wrk "$OUT/$srv-$ep-perf.txt" "$url" "$DUR" "$@"
+  perf_pid=$!
+  run_wrk "$OUT/$CUR-perf.txt" "$1" "$DUR" "${@:2}"
   wait "$perf_pid"
   {
     perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -12
     echo
     perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -40
-  } >"$OUT/$srv-$ep.perf.txt"
+  } >"$OUT/$CUR.perf.txt"
 }
 
+MEASURE=cpu_run
+if [ "$CALLGRIND" = 1 ]; then
+  MEASURE=callgrind_run
+  CONNS=${CPU_CONNS:-4} # more requests per connection: its set-up counts less
+  GH_PREFIX=(valgrind --tool=callgrind "--callgrind-out-file=$OUT/callgrind.out.%p")
+fi
 for srv in $SERVERS; do
   PORT[$srv]=$(free_port)
   if ! { setup_server "$srv" && start_server "$srv" && prepare "$srv"; }; then

@@ -7,12 +7,15 @@
 # run's output folder: logs and bench.log), WORK (servers' data), SKIPPED (a
 # TSV of skipped measurements) and defines `load SERVER ENDPOINT URL SCRIPT
 # [VAR=VALUE…]`, the measurement that measure_endpoints runs on each endpoint.
+# GH_PREFIX (an array, empty by default) goes before the gatehouse command
+# when a server is started, e.g. to run it under valgrind.
 # shellcheck shell=bash disable=SC2034 # the variables set here are read by the sourcing scripts
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
 export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
 
 BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
 HZ=$(getconf CLK_TCK)
+GH_PREFIX=()
 
 stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 5 s
   local pid=$1 _
@@ -61,7 +64,7 @@ command_of() { # command_of SERVER: the command line that starts it, in CMD
   local d=$WORK/$1 u
   u=$(url_of "$1")
   case $1 in
-    gatehouse*) CMD=("$GH_BIN" --db "sqlite:$d/gh.db" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
+    gatehouse*) CMD=("${GH_PREFIX[@]}" "$GH_BIN" --db "sqlite:$d/gh.db" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
     nginx) CMD=(nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon off;') ;;
     oidc-provider) CMD=(env NODE_ENV=production PORT="${PORT[$1]}" KEY_FILE="$d/key.json" node "$BENCH/peers/oidc-provider/provider.mjs") ;;
     glewlwyd) CMD=(glewlwyd --config-file="$d/glewlwyd.conf") ;;

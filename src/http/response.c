@@ -54,17 +54,25 @@ void http_response_json_raw(http_response_t *res, int status, const char *body, 
     set_body(res, status, HTTP_KIND_JSON, body, len);
 }
 
+static int dump_to_buf(const char *p, size_t n, void *data)
+{
+    buf_t *b = data;
+    buf_append(b, p, n);
+    return b->failed ? -1 : 0;
+}
+
+/* One pass over the tree (json_dumpb would need two: one to size the buffer). */
 void http_response_json(const http_request_t *req, http_response_t *res, int status,
                         const json_t *json)
 {
-    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
-    size_t len = json ? json_dumpb(json, NULL, 0, flags) : 0;
-    char *body = len ? arena_alloc(req->arena, len + 1) : NULL;
-    if (!body || json_dumpb(json, body, len, flags) != len) {
+    buf_t b;
+    buf_init(&b, req->arena);
+    if (!json || json_dump_callback(json, dump_to_buf, &b, JSON_COMPACT | JSON_ENCODE_ANY) != 0 ||
+        b.len == 0 || !buf_cstr(&b)) {
         http_response_internal_error(res);
         return;
     }
-    http_response_json_raw(res, status, body, len);
+    http_response_json_raw(res, status, b.data, b.len);
 }
 
 void http_response_html(http_response_t *res, int status, const char *body, size_t len)
