@@ -40,6 +40,19 @@ out:
     return st;
 }
 
+/* "x.y" in the arena; NULL when out of memory. */
+static char *dot_join(arena_t *a, const char *x, const char *y)
+{
+    size_t xn = strlen(x), yn = strlen(y);
+    char *out = arena_alloc(a, xn + 1 + yn + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, x, xn);
+    out[xn] = '.';
+    memcpy(out + xn + 1, y, yn + 1);
+    return out;
+}
+
 gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
                           const json_t *claims, char **out)
 {
@@ -55,14 +68,14 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
         goto out;
     h = jose_encode_json(a, hdr);
     p = jose_encode_json(a, claims);
-    input = h && p ? arena_printf(a, "%s.%s", h, p) : NULL;
+    input = h && p ? dot_join(a, h, p) : NULL;
     if (!input)
         goto out;
     st = sign_input(key, input, strlen(input), sig, &sig_len);
     if (st != GH_OK)
         goto out;
     s = b64url_encode(a, sig, sig_len);
-    token = s ? arena_printf(a, "%s.%s", input, s) : NULL;
+    token = s ? dot_join(a, input, s) : NULL;
     st = token ? GH_OK : GH_ERR_NOMEM;
     if (token)
         *out = token;
