@@ -296,14 +296,18 @@ gh_status_t http_request_basic_auth(const http_request_t *req, const char **user
     return GH_OK;
 }
 
+static bool is_b64token_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
 /* RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 static bool is_b64token(const char *t)
 {
     size_t n = 0;
-    for (; t[n] && (strchr("-._~+/", t[n]) || (t[n] >= 'a' && t[n] <= 'z') ||
-                    (t[n] >= 'A' && t[n] <= 'Z') || (t[n] >= '0' && t[n] <= '9'));
-         n++)
-        ;
+    while (is_b64token_char(t[n]))
+        n++;
     if (n == 0)
         return false;
     while (t[n] == '=')

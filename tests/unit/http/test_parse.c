@@ -1,9 +1,12 @@
 /* Unit tests of the request parsers: form and query strings, Cookie headers,
  * and the Basic and Bearer Authorization schemes. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -249,6 +252,21 @@ static void test_bearer(void **state)
     assert_null(http_request_bearer(&req));
 }
 
+/* Every byte against the b64token alphabet of RFC 6750 §2.1, in the middle of a token. */
+static void test_bearer_alphabet(void **state)
+{
+    static const char extra[] = "-._~+/";
+    for (int c = 1; c < 256; c++) {
+        char value[16];
+        snprintf(value, sizeof value, "Bearer a%cb", c);
+        bool want = (c < 0x80 && isalnum(c)) || strchr(extra, c) != NULL;
+        if (want)
+            assert_non_null(bearer(state, value));
+        else
+            assert_null(bearer(state, value));
+    }
+}
+
 static void test_request_accessors(void **state)
 {
     http_pair_t h[] = {{"cookie", "a=1", 3}, {"X-Thing", "v", 1}};
@@ -281,6 +299,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_basic_bad, setup, teardown),
         cmocka_unit_test_setup_teardown(test_basic_absent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bearer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bearer_alphabet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_accessors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
