@@ -56,7 +56,18 @@ typedef struct {
     char *kid;
     const jose_alg_ops_t *ops;
     EVP_PKEY *pkey;
+    /* Initialised for the key's algorithm and only ever copied, by any
+     * thread, for one signature or verification (jwt.c); sign_ready is NULL
+     * in a key that does not sign. */
+    EVP_MD_CTX *sign_ready, *verify_ready;
 } jose_key_t;
+
+/* Makes key's ready contexts once its pkey and ops are set: the verifying
+ * one, and the signing one when sign. GH_ERR_CRYPTO when OpenSSL refuses. */
+gh_status_t jose_key_prepare(jose_key_t *key, bool sign);
+
+/* Frees what key holds and zeroes it. */
+void jose_key_release(jose_key_t *key);
 
 struct jose_keyset {
     jose_key_t *keys;

@@ -3,9 +3,10 @@
  *
  * Signatures are made and checked by OpenSSL's EVP_DigestSign/Verify over the
  * ASCII signing input, with the keyset's shared, read-only EVP_PKEYs; each
- * call has its own EVP_MD_CTX, so threads never share mutable state. cjose's
- * JWS functions are not used: they go through OpenSSL's deprecated RSA/EC_KEY
- * calls and copy the token several times. A token is untrusted until its
+ * call works on its own copy of the key's ready EVP_MD_CTX, which threads
+ * only read, so threads never share mutable state. cjose's JWS functions are
+ * not used: they go through OpenSSL's deprecated RSA/EC_KEY calls and copy
+ * the token several times. A token is untrusted until its
  * signature checks: its header is parsed only to find the key, its payload
  * only after the signature is good. */
 #include <openssl/err.h>
@@ -15,6 +16,52 @@
 #include "core/encoding.h"
 #include "jose/jose_int.h"
 
+/* A context initialised for signing (or verifying) with pkey, never used
+ * itself: each operation works on a copy (use_ctx), which spares OpenSSL's
+ * algorithm and key look-ups of an EVP_DigestSignInit per call. FINALISE
+ * lets OpenSSL finish an operation in place rather than on another copy. */
+static EVP_MD_CTX *ready_ctx(EVP_PKEY *pkey, bool sign)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx)
+        EVP_MD_CTX_set_flags(ctx, EVP_MD_CTX_FLAG_FINALISE);
+    int ok = ctx && (sign ? EVP_DigestSignInit(ctx, NULL, jose_sha256(), NULL, pkey)
+                          : EVP_DigestVerifyInit(ctx, NULL, jose_sha256(), NULL, pkey)) == 1;
+    if (!ok) {
+        EVP_MD_CTX_free(ctx);
+        ERR_clear_error();
+        return NULL;
+    }
+    return ctx;
+}
+
+gh_status_t jose_key_prepare(jose_key_t *key, bool sign)
+{
+    key->verify_ready = ready_ctx(key->pkey, false);
+    key->sign_ready = sign ? ready_ctx(key->pkey, true) : NULL;
+    return key->verify_ready && (!sign || key->sign_ready) ? GH_OK : GH_ERR_CRYPTO;
+}
+
+void jose_key_release(jose_key_t *key)
+{
+    EVP_MD_CTX_free(key->sign_ready);
+    EVP_MD_CTX_free(key->verify_ready);
+    EVP_PKEY_free(key->pkey);
+    free(key->kid);
+    *key = (jose_key_t){0};
+}
+
+/* A fresh copy of a ready context, for one operation; NULL on failure. */
+static EVP_MD_CTX *use_ctx(const EVP_MD_CTX *ready)
+{
+    EVP_MD_CTX *ctx = ready ? EVP_MD_CTX_new() : NULL;
+    if (ctx && EVP_MD_CTX_copy_ex(ctx, ready) != 1) {
+        EVP_MD_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
 /* Signs in[0..n) with key into sig[0..JOSE_MAX_SIG) in the JWS form. */
 static gh_status_t sign_input(const jose_key_t *key, const char *in, size_t n, unsigned char *sig,
                               size_t *sig_len)
@@ -23,9 +70,8 @@ static gh_status_t sign_input(const jose_key_t *key, const char *in, size_t n, u
     unsigned char der[JOSE_MAX_SIG];
     unsigned char *dst = key->ops->sig_to_jws ? der : sig;
     size_t len = JOSE_MAX_SIG;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!ctx || EVP_DigestSignInit(ctx, NULL, jose_sha256(), NULL, key->pkey) != 1 ||
-        EVP_DigestSign(ctx, dst, &len, (const unsigned char *)in, n) != 1)
+    EVP_MD_CTX *ctx = use_ctx(key->sign_ready);
+    if (!ctx || EVP_DigestSign(ctx, dst, &len, (const unsigned char *)in, n) != 1)
         goto out;
     if (key->ops->sig_to_jws) {
         st = key->ops->sig_to_jws(der, len, sig, sig_len);
@@ -113,9 +159,8 @@ static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, j
             return GH_ERR_CRYPTO;
         s = der;
     }
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, jose_sha256(), NULL, key->pkey) == 1 &&
-             EVP_DigestVerify(ctx, s, len, (const unsigned char *)in, n) == 1;
+    EVP_MD_CTX *ctx = use_ctx(key->verify_ready);
+    int ok = ctx && EVP_DigestVerify(ctx, s, len, (const unsigned char *)in, n) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok)
         ERR_clear_error();

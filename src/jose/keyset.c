@@ -59,7 +59,9 @@ static gh_status_t add_key(jose_keyset_t *ks, const jose_key_input_t *in, json_t
         goto out; /* duplicate kid, or a second signing key */
     if (in->signs)
         ks->signer = key;
-    st = json_array_append_new(entries, public_jwk(jwk, key)) == 0 ? GH_OK : GH_ERR_NOMEM;
+    st = jose_key_prepare(key, in->signs);
+    if (st == GH_OK)
+        st = json_array_append_new(entries, public_jwk(jwk, key)) == 0 ? GH_OK : GH_ERR_NOMEM;
 out:
     json_decref(jwk);
     return st;
@@ -99,10 +101,8 @@ void jose_keyset_free(jose_keyset_t *ks)
 {
     if (!ks)
         return;
-    for (size_t i = 0; i < ks->count; i++) {
-        EVP_PKEY_free(ks->keys[i].pkey);
-        free(ks->keys[i].kid);
-    }
+    for (size_t i = 0; i < ks->count; i++)
+        jose_key_release(&ks->keys[i]);
     free(ks->keys);
     free(ks->jwks);
     free(ks);
@@ -168,10 +168,10 @@ static gh_status_t add_public(jose_keyset_t *ks, const json_t *jwk, json_t *entr
     gh_status_t st = load_public(jwk, key);
     if (st == GH_OK && jose_keyset_find(ks, key->kid))
         st = GH_ERR_INVALID;
+    if (st == GH_OK)
+        st = jose_key_prepare(key, false);
     if (st != GH_OK) {
-        EVP_PKEY_free(key->pkey);
-        free(key->kid);
-        *key = (jose_key_t){0};
+        jose_key_release(key);
         return st == GH_ERR_NOMEM ? st : GH_OK; /* skipped */
     }
     ks->count++;
