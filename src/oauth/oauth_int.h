@@ -199,6 +199,7 @@ typedef struct {
     int64_t auth_time;         /* 0 when not a user grant */
     bool id_token;             /* issue an id_token */
     const char *refresh_token; /* already stored, to hand out; or NULL */
+    const char *family;        /* the grant's family (see grant_revoke); NULL for none */
 } token_grant_t;
 
 /* A new refresh token: *token (the value handed out) and *digest (what the
@@ -211,8 +212,19 @@ void token_respond(http_request_t *req, http_response_t *res, const token_grant_
 
 /* ---- access tokens presented back to us ---- */
 
+/* An access token of a user grant has the jti FAMILY "." RANDOM, so that
+ * revoking the grant (its family id on the denylist) revokes every access
+ * token issued from it; a client_credentials token's jti is RANDOM alone. */
+#define ACCESS_JTI_FAMILY_END '.'
+
+/* Revokes a whole grant: every access token issued from it (its family id on
+ * the denylist until they have all expired) and every refresh token of the
+ * family. In that order, so that a token being issued meanwhile cannot slip
+ * between the two (store_refresh_put refuses a denylisted family). */
+gh_status_t grant_revoke(app_t *app, const char *family);
+
 /* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
- * our issuer and audience, not expired, jti not revoked. On success *claims
+ * our issuer and audience, not expired, neither its jti nor its grant revoked. On success *claims
  * is the payload (released with the arena); otherwise err is 10075 /
  * invalid_token, or the store's failure (503) when the denylist cannot be
  * read. */

@@ -91,6 +91,11 @@ const char *const PG_SQL[P_COUNT] = {
                     "WHERE digest = $1",
     [P_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    /* a family's first token, unless the whole grant was revoked meanwhile */
+    [P_REFRESH_START] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                        "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint, "
+                        "$7::bigint, $8::bigint WHERE NOT EXISTS "
+                        "(SELECT 1 FROM revoked_tokens WHERE jti = $2)",
     [P_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = $1 "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > $2",
     [P_REFRESH_ROTATE] =
@@ -117,7 +122,8 @@ const char *const PG_SQL[P_COUNT] = {
     [P_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < $1",
     [P_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) "
                      "ON CONFLICT (jti) DO NOTHING",
-    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = $1 AND expires_at > $2",
+    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti IN ($1, $2) "
+                  "AND expires_at > $3 LIMIT 1",
     [P_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= $1",
     [P_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = $1",
     /* $1 key, $2 now, $3 window; the SET expressions all see the old row, and
@@ -485,8 +491,12 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
 
 static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 {
-    return pq_exec(SELF(base), P_REFRESH_PUT, "refresh_put", NULL, "sssssiii", r->digest, r->family,
-                   r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    int n = 0;
+    gh_status_t st =
+        pq_exec(SELF(base), P_REFRESH_START, "refresh_put", &n, "sssssiii", r->digest, r->family,
+                r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    st = pq_exec_one(st, n);
+    return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -501,7 +511,7 @@ static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, in
  * answer is CONFLICT; unknown, another client's, revoked or expired is
  * NOT_FOUND. */
 static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
-                                  const char *client_id)
+                                  const char *client_id, store_refresh_t *old)
 {
     store_refresh_state_t r = {0};
     gh_status_t st = pq_get(s, P_REFRESH_STATE, "refresh_rotate", store_read_refresh_state, a, &r,
@@ -511,6 +521,7 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
     if (r.revoked || !r.used)
         return GH_ERR_NOT_FOUND;
     st = pq_exec(s, P_REFRESH_REVOKE_FAMILY, "refresh_rotate", NULL, "s", r.family);
+    old->family = r.family;
     return st == GH_OK ? GH_ERR_CONFLICT : st;
 }
 
@@ -525,7 +536,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
         pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisii",
                old_digest, client_id, now, next->digest, next->issued_at, next->expires_at);
     if (st == GH_ERR_NOT_FOUND)
-        st = refresh_reused(s, a, old_digest, client_id);
+        st = refresh_reused(s, a, old_digest, client_id, old);
     if (st == GH_OK)
         *old = r;
     return st;
@@ -588,10 +599,12 @@ static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at
     return pq_exec(s, P_JTI_REVOKE, "jti_revoke", NULL, "si", jti, expires_at);
 }
 
-static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, const char *family, int64_t now,
+                                  bool *revoked)
 {
     pq_t q = {0};
-    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "ssi", jti,
+                              family ? family : jti, now);
     pq_end(&q);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;

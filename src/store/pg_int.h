@@ -39,6 +39,7 @@ typedef enum {
     P_CODE_TAKE,
     P_CODE_FIND,
     P_REFRESH_PUT,
+    P_REFRESH_START,
     P_REFRESH_GET,
     P_REFRESH_ROTATE,
     P_REFRESH_STATE,

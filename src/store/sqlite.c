@@ -76,6 +76,10 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_CODE_USE] = "UPDATE codes SET used_at = ?, family = ? WHERE digest = ?",
     [Q_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    /* a family's first token, unless the whole grant was revoked meanwhile */
+    [Q_REFRESH_START] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS "
+                        "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)",
     [Q_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > ?",
     [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL, revoked "
@@ -95,7 +99,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?",
     [Q_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) "
                      "ON CONFLICT (jti) DO NOTHING",
-    [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = ? AND expires_at > ?",
+    [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti IN (?, ?) AND expires_at > ? "
+                  "LIMIT 1",
     [Q_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= ?",
     [Q_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = ?",
     /* ?1 key, ?2 now, ?3 window; the SET expressions all see the old row */
@@ -519,7 +524,10 @@ static gh_status_t insert_refresh(sqlite_store_t *s, const char *op, const store
 
 static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 {
-    return insert_refresh(SELF(base), "refresh_put", r);
+    gh_status_t st =
+        sq_exec_one(SELF(base), Q_REFRESH_START, "refresh_put", "sssssiii", r->digest, r->family,
+                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -571,7 +579,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
     gh_status_t end = sq_finish(s, "refresh_rotate", st == GH_OK || st == GH_ERR_CONFLICT);
     if (end != GH_OK)
         return end;
-    if (st == GH_OK)
+    if (st == GH_OK || st == GH_ERR_CONFLICT)
         *old = r.token;
     return st;
 }
@@ -632,10 +640,12 @@ static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at
     return sq_exec(s, Q_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
 }
 
-static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, const char *family, int64_t now,
+                                  bool *revoked)
 {
     sq_t q = {0};
-    gh_status_t st = sq_query(SELF(base), Q_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    gh_status_t st = sq_query(SELF(base), Q_JTI_GET, "jti_is_revoked", &q, "ssi", jti,
+                              family ? family : jti, now);
     sq_end(&q);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;

@@ -41,6 +41,7 @@ typedef enum {
     Q_CODE_FIND,
     Q_CODE_USE,
     Q_REFRESH_PUT,
+    Q_REFRESH_START,
     Q_REFRESH_GET,
     Q_REFRESH_FIND,
     Q_REFRESH_USE,

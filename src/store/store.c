@@ -191,9 +191,10 @@ gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, in
     return s->ops->jti_revoke(s, jti, expires_at, now);
 }
 
-gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked)
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,
+                                 bool *revoked)
 {
-    return s->ops->jti_is_revoked(s, jti, now, revoked);
+    return s->ops->jti_is_revoked(s, jti, family, now, revoked);
 }
 
 gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out)

@@ -64,7 +64,8 @@ typedef struct store_ops {
                                 const char **value_out);
 
     gh_status_t (*jti_revoke)(store_t *s, const char *jti, int64_t expires_at, int64_t now);
-    gh_status_t (*jti_is_revoked)(store_t *s, const char *jti, int64_t now, bool *revoked);
+    gh_status_t (*jti_is_revoked)(store_t *s, const char *jti, const char *family, int64_t now,
+                                  bool *revoked);
     gh_status_t (*login_attempts_get)(store_t *s, const char *key, store_login_attempts_t *out);
     gh_status_t (*login_failure_add)(store_t *s, const char *key, int64_t now, int64_t window,
                                      store_login_attempts_t *out);

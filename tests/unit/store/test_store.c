@@ -501,8 +501,11 @@ static void test_refresh_reuse_revokes_family(void **state)
 
     assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
                      GH_OK);
+    old.family = NULL;
     assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, &again, &old),
                      GH_ERR_CONFLICT);
+    assert_non_null(old.family); /* so the caller can revoke the grant's access tokens */
+    assert_string_equal(old.family, r.family);
     assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, again.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, &again, &old),
@@ -548,18 +551,54 @@ static void test_jti_denylist(void **state)
     fixture_t *f = *state;
     const char *jti = uniq(f, "jti"), *other = uniq(f, "jti-other");
     bool revoked = true;
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0, &revoked), GH_OK);
     assert_false(revoked);
     assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0), GH_OK);
     assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0 + 1), GH_OK); /* idempotent */
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 99, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 99, &revoked), GH_OK);
     assert_true(revoked);
-    assert_int_equal(store_jti_is_revoked(f->s, other, T0 + 99, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, other, NULL, T0 + 99, &revoked), GH_OK);
     assert_false(revoked);
     /* once the token itself has expired its row no longer counts */
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 100, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 100, &revoked), GH_OK);
     assert_false(revoked);
     assert_int_equal(store_jti_revoke(f->s, NULL, T0 + 100, T0), GH_ERR_INVALID);
+}
+
+static void test_jti_denylist_family(void **state)
+{
+    fixture_t *f = *state;
+    const char *family = uniq(f, "fam"), *jti = uniq(f, "jti-of-fam");
+    bool revoked = true;
+    assert_int_equal(store_jti_is_revoked(f->s, jti, family, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    /* a token of the family is revoked through it, whatever its own jti */
+    assert_int_equal(store_jti_is_revoked(f->s, jti, family, T0 + 1, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 1, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, uniq(f, "fam-other"), T0 + 1, &revoked),
+                     GH_OK);
+    assert_false(revoked);
+}
+
+static void test_refresh_put_refused_for_revoked_family(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ines"), *client = add_client(f, "rp-rt5");
+    store_refresh_t r = {.digest = digest(f),
+                         .family = uniq(f, "fam-revoked"),
+                         .client_id = client,
+                         .sub = sub,
+                         .scope = "openid",
+                         .auth_time = T0,
+                         .issued_at = T0,
+                         .expires_at = T0 + 100},
+                    got = {0};
+    assert_int_equal(store_jti_revoke(f->s, r.family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_refresh_put(f->s, &r), GH_ERR_CONFLICT);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got), GH_ERR_NOT_FOUND);
 }
 
 static void test_jti_expired_rows_pruned(void **state)
@@ -577,9 +616,9 @@ static void test_jti_expired_rows_pruned(void **state)
     assert_int_equal(store_jti_revoke(f->s, live, later + 1000, later + 600), GH_OK);
     /* the row of old was deleted: revoking it again with a new expiry counts anew */
     assert_int_equal(store_jti_revoke(f->s, old, later + 2000, later + 600), GH_OK);
-    assert_int_equal(store_jti_is_revoked(f->s, old, later + 1500, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, old, NULL, later + 1500, &revoked), GH_OK);
     assert_true(revoked);
-    assert_int_equal(store_jti_is_revoked(f->s, live, later + 999, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, live, NULL, later + 999, &revoked), GH_OK);
     assert_true(revoked);
 }
 
@@ -1082,6 +1121,8 @@ int main(void)
         TEST(test_refresh_wrong_client_expired_unknown),
         TEST(test_refresh_revoke_family_and_client_only),
         TEST(test_jti_denylist),
+        TEST(test_jti_denylist_family),
+        TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_user_remove_cascades),
         TEST(test_client_remove_cascades),
