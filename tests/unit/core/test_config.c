@@ -39,8 +39,7 @@ static void test_error_style(void **state)
     assert_int_equal(c.server.error_style, ERROR_STYLE_SEED);
     assert_int_equal(config_set(&c, "server", "error_style", "rfc6749", err, sizeof err), GH_OK);
     assert_int_equal(c.server.error_style, ERROR_STYLE_RFC6749);
-    assert_int_equal(config_set(&c, "server", "error_style", "", err, sizeof err),
-                     GH_ERR_INVALID);
+    assert_int_equal(config_set(&c, "server", "error_style", "", err, sizeof err), GH_ERR_INVALID);
     assert_string_equal(err, "error_style: expected seed or rfc6749, got ''");
     assert_int_equal(config_set(&c, "server", "error_style", "seed", err, sizeof err), GH_OK);
     assert_int_equal(c.server.error_style, ERROR_STYLE_SEED);
