@@ -80,9 +80,11 @@ static const char *address_of(const http_request_t *req)
 }
 
 /* Sets c to the counter of purpose for what the format names, with limit. */
-__attribute__((format(printf, 5, 6))) static void counter_set(const http_request_t *req,
-                                                              counter_t *c, const char *purpose,
-                                                              long limit, const char *fmt, ...)
+static void counter_set(const http_request_t *req, counter_t *c, const char *purpose, long limit,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void counter_set(const http_request_t *req, counter_t *c, const char *purpose, long limit,
+                        const char *fmt, ...)
 {
     const app_t *app = app_of(req);
     char digest[SECRET_DIGEST_HEX_LEN + 1];
