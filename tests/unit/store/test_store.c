@@ -731,42 +731,42 @@ static void test_settings(void **state)
     assert_string_equal(value, "first");
 }
 
-/* ---- sign-in attempts ---- */
+/* ---- attempts: failure counters ---- */
 
-static void test_login_attempts(void **state)
+static void test_attempts(void **state)
 {
     fixture_t *f = *state;
     const char *key = digest(f);
-    store_login_attempts_t r = {0};
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_login_failure_add(f->s, key, T0, 60, &r), GH_OK);
+    store_attempts_t r = {0};
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_attempts_fail(f->s, key, T0, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.window_start, T0);
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 59, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 59, 60, &r), GH_OK);
     assert_int_equal(r.failures, 2);
     assert_int_equal(r.window_start, T0);
     assert_int_equal(r.last_failure, T0 + 59);
     memset(&r, 0, sizeof r);
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_OK);
     assert_int_equal(r.failures, 2);
     assert_int_equal(r.last_failure, T0 + 59);
     assert_int_equal(r.last_success, 0);
     /* the window is over: a new one starts */
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 60, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 60, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.window_start, T0 + 60);
     /* a success clears the failures and is remembered */
-    assert_int_equal(store_login_success(f->s, key, T0 + 61), GH_OK);
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(store_attempts_succeed(f->s, key, T0 + 61), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_OK);
     assert_int_equal(r.failures, 0);
     assert_int_equal(r.last_success, T0 + 61);
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 62, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 62, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.last_success, T0 + 61);
     /* a success under a new key creates it */
     const char *other = digest(f);
-    assert_int_equal(store_login_success(f->s, other, T0), GH_OK);
-    assert_int_equal(store_login_attempts_get(f->s, other, &r), GH_OK);
+    assert_int_equal(store_attempts_succeed(f->s, other, T0), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, other, &r), GH_OK);
     assert_int_equal(r.failures, 0);
     assert_int_equal(r.last_success, T0);
 }
@@ -882,14 +882,14 @@ static void test_race_refresh_rotate(void **state)
 static void *count_failure(void *arg)
 {
     racer_t *r = arg;
-    store_login_attempts_t out;
+    store_attempts_t out;
     pthread_barrier_wait(r->go);
-    r->st = store_login_failure_add(r->s, r->digest, T0, 60, &out);
+    r->st = store_attempts_fail(r->s, r->digest, T0, 60, &out);
     return NULL;
 }
 
 /* Failures counted at once from many threads are all counted. */
-static void test_race_login_failures(void **state)
+static void test_race_attempts_fail(void **state)
 {
     fixture_t *f = *state;
     racer_t r[RACERS];
@@ -899,8 +899,8 @@ static void test_race_login_failures(void **state)
     run_racers(r, count_failure);
     for (int i = 0; i < RACERS; i++)
         assert_int_equal(r[i].st, GH_OK);
-    store_login_attempts_t got;
-    assert_int_equal(store_login_attempts_get(f->s, key, &got), GH_OK);
+    store_attempts_t got;
+    assert_int_equal(store_attempts_get(f->s, key, &got), GH_OK);
     assert_int_equal(got.failures, RACERS);
 }
 
@@ -1055,28 +1055,6 @@ static void test_device_poll_slow_down(void **state)
                      GH_ERR_NOT_FOUND);
 }
 
-static void test_device_attempts(void **state)
-{
-    fixture_t *f = *state;
-    const char *key = uniq(f, "addr"), *other = uniq(f, "sess");
-    int64_t n = -1;
-    assert_int_equal(store_device_attempts_get(f->s, key, T0, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0, 600, &n), GH_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(store_device_attempts_get(f->s, other, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    /* the window started at the first failure and is over */
-    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 600, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 600, 600, &n), GH_OK);
-    assert_int_equal(n, 1);
-}
-
 static void *redeem_device(void *p)
 {
     racer_t *r = p;
@@ -1132,12 +1110,11 @@ int main(void)
         TEST(test_race_refresh_rotate),
         TEST(test_reopen_keeps_data),
         TEST(test_concurrent_first_open),
-        TEST(test_login_attempts),
-        TEST(test_race_login_failures),
+        TEST(test_attempts),
+        TEST(test_race_attempts_fail),
         TEST(test_device_approve_redeem_once),
         TEST(test_device_deny_and_expiry),
         TEST(test_device_poll_slow_down),
-        TEST(test_device_attempts),
         TEST(test_race_device_redeem),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
