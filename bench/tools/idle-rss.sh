@@ -34,7 +34,7 @@ stop
 for run in $(seq 1 "$RUNS"); do
   start
   sleep 2
-  awk -v run="$run" '/^(VmRSS|RssAnon|RssFile|RssShmem):/{printf "%s %s %s kB  ", (NR==1 ? "run " run ":" : ""), $1, $2} END{print ""}' \
+  awk -v run="$run" 'BEGIN{printf "run %s:", run} /^(VmRSS|RssAnon|RssFile):/{printf "  %s %s kB", $1, $2} END{print ""}' \
     "/proc/$PID/status"
   [ "$run" = "$RUNS" ] || stop
 done
