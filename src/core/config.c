@@ -110,6 +110,18 @@ static gh_status_t set_login(config_server_t *s, const char *key, const char *va
     return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
 }
 
+/* A key with two values: *out gets 0 for first, 1 for second. */
+static gh_status_t set_choice(int *out, const char *key, const char *value, const char *first,
+                              const char *second, char *err, size_t err_len)
+{
+    if (strcmp(value, first) && strcmp(value, second)) {
+        snprintf(err, err_len, "%s: expected %s or %s, got '%s'", key, first, second, value);
+        return GH_ERR_INVALID;
+    }
+    *out = strcmp(value, first) ? 1 : 0;
+    return GH_OK;
+}
+
 static gh_status_t set_server(config_server_t *s, const char *key, const char *value, char *err,
                               size_t err_len)
 {
@@ -119,15 +131,11 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_string(&s->issuer, value);
     if (!strcmp(key, "db"))
         return set_string(&s->db, value);
-    if (!strcmp(key, "error_style")) {
-        if (!strcmp(value, "seed"))
-            s->error_style = ERROR_STYLE_SEED;
-        else if (!strcmp(value, "rfc6749"))
-            s->error_style = ERROR_STYLE_RFC6749;
-        else
-            return fail(err, err_len, "%s: expected seed or rfc6749, got '%s'", key, value);
-        return GH_OK;
-    }
+    if (!strcmp(key, "error_style"))
+        return set_choice((int *)&s->error_style, key, value, "seed", "rfc6749", err, err_len);
+    if (!strcmp(key, "code_replay_revokes"))
+        return set_choice((int *)&s->code_replay_revokes, key, value, "public", "all", err,
+                          err_len);
     if (!strcmp(key, "signing_alg")) {
         if (strcmp(value, "RS256") && strcmp(value, "ES256"))
             return fail(err, err_len, "%s: expected RS256 or ES256, got '%s'", key, value);
@@ -216,6 +224,7 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "issuer",
                                        "db",
                                        "error_style",
+                                       "code_replay_revokes",
                                        "access_token_ttl",
                                        "refresh_token_ttl",
                                        "code_ttl",

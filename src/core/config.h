@@ -14,18 +14,22 @@
 
 typedef enum { ERROR_STYLE_SEED, ERROR_STYLE_RFC6749 } error_style_t;
 
+/* Whose grants a replayed authorization code revokes (RFC 6749 §4.1.2). */
+typedef enum { CODE_REPLAY_REVOKES_PUBLIC, CODE_REPLAY_REVOKES_ALL } code_replay_revokes_t;
+
 typedef struct {
     char *listen; /* HOST:PORT, default 127.0.0.1:8080 */
     char *issuer; /* default "http://" + listen */
     char *db;     /* sqlite:PATH or postgres://… */
     error_style_t error_style;
-    long access_token_ttl;  /* seconds, default 3599 (seed 004 expires_in) */
-    long refresh_token_ttl; /* seconds, default 30 days */
-    long code_ttl;          /* seconds, default 60 */
-    long session_ttl;       /* login session, seconds, default 8 hours */
-    char *signing_alg;      /* RS256 (default) or ES256 */
-    long threads;           /* HTTP worker threads, 0 = one per core */
-    long max_body;          /* request body cap in bytes, default 64 KiB */
+    code_replay_revokes_t code_replay_revokes; /* default: public clients' grants */
+    long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
+    long refresh_token_ttl;                    /* seconds, default 30 days */
+    long code_ttl;                             /* seconds, default 60 */
+    long session_ttl;                          /* login session, seconds, default 8 hours */
+    char *signing_alg;                         /* RS256 (default) or ES256 */
+    long threads;                              /* HTTP worker threads, 0 = one per core */
+    long max_body;                             /* request body cap in bytes, default 64 KiB */
     /* sign-in throttling (docs/security.md); a limit of 0 turns its counter off */
     long login_max_failures;         /* per (account, address), default 5 */
     long login_max_failures_address; /* per client address, default 20 */

@@ -18,6 +18,11 @@ const secret_argon2_cost_t SECRET_ARGON2_DEFAULT = {
 const char SECRET_ARGON2_DUMMY[] = "$argon2id$v=19$m=19456,t=2,p=1$u46+DdNHuuEz282zJytcag$"
                                    "ZpboTf1uBJTpF38YvWiaei7AnetA8uqrRo/Yp9Eq3QM";
 
+void secret_skip_error_texts(void)
+{
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
+}
+
 gh_status_t secret_random(void *out, size_t n)
 {
     if (n > 0x7fffffff || RAND_bytes(out, (int)n) != 1)

@@ -16,6 +16,14 @@
 #define SECRET_TOKEN_BYTES 32    /* 256-bit tokens */
 #define SECRET_DIGEST_HEX_LEN 64 /* hex of a SHA-256 digest */
 
+/* Keeps OpenSSL from loading its tables of error texts (about 0.4 MiB
+ * resident; docs/performance.md). Takes effect only when called before
+ * anything in the process has used OpenSSL, and only a process that never
+ * shows OpenSSL's error texts may call it: Gatehouse maps OpenSSL failures
+ * to its own statuses, but libpq puts them in its TLS error messages, so
+ * the server calls it only on SQLite. */
+void secret_skip_error_texts(void);
+
 /* n bytes from the OS CSPRNG (OpenSSL RAND_bytes). */
 gh_status_t secret_random(void *out, size_t n);
 

@@ -127,6 +127,8 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
     gh_status_t st = read_settings(cfg, a, app, listen);
     if (st != GH_OK)
         return st;
+    if ((st = httpc_init()) != GH_OK)
+        return refuse(st, "cannot load %s, the HTTP client of the gateway", "libcurl");
     st = gw_platforms_load(cfg, a, app->public_url, &app->platforms, &app->platform_count, err,
                            sizeof err);
     if (st != GH_OK)

@@ -2,8 +2,10 @@
  * no redirects, http:// only to loopback, answers capped in size and read
  * into the caller's arena.
  *
- * curl_global_init runs once (pthread_once) before the first handle, as
- * libcurl requires of threaded programs; CURLOPT_NOSIGNAL keeps timeouts
+ * libcurl is not linked: httpc_init opens it (core/dynlib.h) and runs
+ * curl_global_init, once (pthread_once), before the first handle, as libcurl
+ * requires of threaded programs; calls go through the table libcurl,
+ * libcurl.easy_init() for curl_easy_init(). CURLOPT_NOSIGNAL keeps timeouts
  * away from signals. The URL is checked with libcurl's own parser, the one
  * that will be used for the connection, so the check and the call agree. */
 #include "httpc/httpc.h"
@@ -15,15 +17,53 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/dynlib.h"
 
 #define USER_AGENT "gatehouse-gateway"
 
+/* The libcurl functions called here, (prefix, name) for curl_name. */
+#define LIBCURL_FUNCTIONS(X)                                                                       \
+    X(curl_, easy_cleanup)                                                                         \
+    X(curl_, easy_getinfo)                                                                         \
+    X(curl_, easy_header)                                                                          \
+    X(curl_, easy_init)                                                                            \
+    X(curl_, easy_perform)                                                                         \
+    X(curl_, easy_setopt)                                                                          \
+    X(curl_, free)                                                                                 \
+    X(curl_, global_init)                                                                          \
+    X(curl_, slist_append)                                                                         \
+    X(curl_, slist_free_all)                                                                       \
+    X(curl_, url)                                                                                  \
+    X(curl_, url_cleanup)                                                                          \
+    X(curl_, url_get)                                                                              \
+    X(curl_, url_set)
+
+typedef struct {
+    LIBCURL_FUNCTIONS(DYNLIB_FIELD)
+} libcurl_t;
+
+static libcurl_t libcurl;
+
+#define LIBCURL_SYMBOL(prefix, name) DYNLIB_SYMBOL(libcurl_t, prefix, name)
+static const dynlib_symbol_t LIBCURL_SYMBOLS[] = {LIBCURL_FUNCTIONS(LIBCURL_SYMBOL)};
+static dynlib_t libcurl_lib = {"libcurl.so.4",  "libcurl4",
+                               LIBCURL_SYMBOLS, sizeof LIBCURL_SYMBOLS / sizeof LIBCURL_SYMBOLS[0],
+                               &libcurl,        false};
+
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static bool global_ok;
+static gh_status_t global_status = GH_ERR_UNAVAILABLE;
 
 static void global_init(void)
 {
-    global_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    global_status = dynlib_load(&libcurl_lib);
+    if (global_status == GH_OK && libcurl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        global_status = GH_ERR_INTERNAL;
+}
+
+gh_status_t httpc_init(void)
+{
+    pthread_once(&global_once, global_init);
+    return global_status;
 }
 
 /* 127.0.0.0/8, ::1 or localhost (the host as curl's URL parser gives it). */
@@ -37,21 +77,23 @@ static bool host_is_loopback(const char *host)
 
 bool httpc_url_allowed(const char *url)
 {
-    CURLU *u = curl_url();
+    if (httpc_init() != GH_OK)
+        return false;
+    CURLU *u = libcurl.url();
     char *scheme = NULL, *host = NULL;
     bool ok = false;
-    if (!u || !url || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    if (!u || !url || libcurl.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        libcurl.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        libcurl.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
         goto out;
     if (strcmp(scheme, "https") == 0)
         ok = true;
     else if (strcmp(scheme, "http") == 0)
         ok = host_is_loopback(host);
 out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_url_cleanup(u);
+    libcurl.free(scheme);
+    libcurl.free(host);
+    libcurl.url_cleanup(u);
     return ok;
 }
 
@@ -77,9 +119,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 /* Appends line to list; on failure frees the list and returns NULL. */
 static struct curl_slist *append(struct curl_slist *list, const char *line)
 {
-    struct curl_slist *next = line && list ? curl_slist_append(list, line) : NULL;
+    struct curl_slist *next = line && list ? libcurl.slist_append(list, line) : NULL;
     if (!next)
-        curl_slist_free_all(list);
+        libcurl.slist_free_all(list);
     return next;
 }
 
@@ -87,7 +129,7 @@ static struct curl_slist *append(struct curl_slist *list, const char *line)
  * holds a line break. */
 static struct curl_slist *build_headers(arena_t *a, const httpc_request_t *req)
 {
-    struct curl_slist *list = curl_slist_append(NULL, "Expect:");
+    struct curl_slist *list = libcurl.slist_append(NULL, "Expect:");
     if (req->content_type)
         list = append(list, arena_printf(a, "Content-Type: %s", req->content_type));
     for (size_t i = 0; list && i < req->header_count; i++) {
@@ -104,19 +146,19 @@ static bool set_common(CURL *h, const httpc_request_t *req, struct curl_slist *h
     long connect_ms =
         req->connect_timeout_ms > 0 ? req->connect_timeout_ms : HTTPC_DEFAULT_CONNECT_TIMEOUT_MS;
     long total_ms = req->timeout_ms > 0 ? req->timeout_ms : HTTPC_DEFAULT_TIMEOUT_MS;
-    return curl_easy_setopt(h, CURLOPT_URL, req->url) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)sink->max) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_WRITEDATA, sink) == CURLE_OK;
+    return libcurl.easy_setopt(h, CURLOPT_URL, req->url) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)sink->max) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_WRITEDATA, sink) == CURLE_OK;
 }
 
 /* The method, its body and the Basic credentials. */
@@ -125,18 +167,18 @@ static bool set_method(CURL *h, const httpc_request_t *req)
     bool ok = true;
     if (req->basic_user) {
         const char *pw = req->basic_password ? req->basic_password : "";
-        ok = curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
-             curl_easy_setopt(h, CURLOPT_USERNAME, req->basic_user) == CURLE_OK &&
-             curl_easy_setopt(h, CURLOPT_PASSWORD, pw) == CURLE_OK;
+        ok = libcurl.easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
+             libcurl.easy_setopt(h, CURLOPT_USERNAME, req->basic_user) == CURLE_OK &&
+             libcurl.easy_setopt(h, CURLOPT_PASSWORD, pw) == CURLE_OK;
     }
     if (ok && req->method == HTTPC_DELETE)
-        ok = curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE") == CURLE_OK;
+        ok = libcurl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE") == CURLE_OK;
     if (!ok || req->method == HTTPC_GET || (req->method == HTTPC_DELETE && !req->body))
         return ok;
     const char *body = req->body ? req->body : "";
     curl_off_t len = req->body ? (curl_off_t)req->body_len : 0;
-    return curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, len) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_POSTFIELDS, body) == CURLE_OK;
+    return libcurl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, len) == CURLE_OK &&
+           libcurl.easy_setopt(h, CURLOPT_POSTFIELDS, body) == CURLE_OK;
 }
 
 static httpc_outcome_t outcome_of(CURLcode rc, const sink_t *sink)
@@ -181,8 +223,8 @@ static gh_status_t status_of(httpc_outcome_t o)
 static void read_answer(arena_t *a, CURL *h, const sink_t *sink, httpc_response_t *res)
 {
     struct curl_header *ct = NULL;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
-    if (curl_easy_header(h, "Content-Type", 0, CURLH_HEADER, -1, &ct) == CURLHE_OK)
+    libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+    if (libcurl.easy_header(h, "Content-Type", 0, CURLH_HEADER, -1, &ct) == CURLHE_OK)
         res->content_type = arena_strdup(a, ct->value);
     res->body = buf_cstr(&sink->body);
     res->body_len = sink->body.len;
@@ -198,23 +240,24 @@ static void read_answer(arena_t *a, CURL *h, const sink_t *sink, httpc_response_
 gh_status_t httpc_send(arena_t *a, const httpc_request_t *req, httpc_response_t *res)
 {
     *res = (httpc_response_t){.outcome = HTTPC_FAIL_INTERNAL, .body = ""};
+    if (httpc_init() != GH_OK)
+        return status_of(res->outcome);
     if (!httpc_url_allowed(req->url)) {
         res->outcome = HTTPC_FAIL_URL;
         return status_of(res->outcome);
     }
-    pthread_once(&global_once, global_init);
     sink_t sink = {.max = req->max_response ? req->max_response : HTTPC_DEFAULT_MAX_RESPONSE};
-    CURL *h = global_ok ? curl_easy_init() : NULL;
+    CURL *h = libcurl.easy_init();
     struct curl_slist *hdrs = h ? build_headers(a, req) : NULL;
     buf_init(&sink.body, a);
     if (!hdrs || !set_common(h, req, hdrs, &sink) || !set_method(h, req))
         goto out;
-    res->outcome = outcome_of(curl_easy_perform(h), &sink);
+    res->outcome = outcome_of(libcurl.easy_perform(h), &sink);
     if (res->outcome == HTTPC_OK)
         read_answer(a, h, &sink, res);
 out:
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(h);
+    libcurl.slist_free_all(hdrs);
+    libcurl.easy_cleanup(h);
     return status_of(res->outcome);
 }
 

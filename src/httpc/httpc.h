@@ -63,6 +63,14 @@ typedef struct {
     const char *content_type; /* as sent, in the arena; NULL when absent */
 } httpc_response_t;
 
+/* Opens libcurl and initializes it, once per process (later calls return
+ * the first result). GH_OK; GH_ERR_UNAVAILABLE when libcurl cannot be
+ * loaded (logged, naming the library and its Debian package), or
+ * GH_ERR_INTERNAL when it fails to initialize. Call it before starting
+ * threads; httpc_url_allowed and httpc_send call it too, and fail (false, or
+ * HTTPC_FAIL_INTERNAL) when it did. */
+gh_status_t httpc_init(void);
+
 /* True when url may be called: https://, or http:// to a loopback host. */
 bool httpc_url_allowed(const char *url);
 

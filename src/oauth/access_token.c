@@ -22,14 +22,19 @@ static bool claim_is(json_t *claims, const char *name, const char *want)
     return v && !strcmp(v, want);
 }
 
-/* RFC 7009: a revoked token's jti stays denied until the token's exp. */
-static bool not_revoked(store_t *store, json_t *claims, int64_t now, oauth_error_t *err)
+/* RFC 7009: a revoked token's jti stays denied until the token's exp; a
+ * revoked grant's family id until all its access tokens have expired. */
+static bool not_revoked(http_request_t *req, json_t *claims, int64_t now, oauth_error_t *err)
 {
     const char *jti = json_string_value(json_object_get(claims, "jti"));
     if (!jti || !*jti)
         return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has no jti");
+    const char *end = strchr(jti, ACCESS_JTI_FAMILY_END);
+    const char *family = end ? arena_strndup(req->arena, jti, (size_t)(end - jti)) : NULL;
+    if (end && !family)
+        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     bool revoked = true;
-    gh_status_t st = store_jti_is_revoked(store, jti, now, &revoked);
+    gh_status_t st = store_jti_is_revoked(app_of(req)->store, jti, family, now, &revoked);
     if (st != GH_OK)
         return fail(err, oauth_error_from_status(st), NULL);
     if (revoked)
@@ -53,7 +58,7 @@ bool access_token_verify(http_request_t *req, const char *token, json_t **claims
     json_t *exp = json_object_get(c, "exp");
     if (!json_is_integer(exp) || json_integer_value(exp) <= now)
         return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
-    if (!not_revoked(app->store, c, now, err))
+    if (!not_revoked(req, c, now, err))
         return false;
     *claims = c;
     return true;

@@ -5,10 +5,11 @@
  * token and its `step` (login, code, consent), and the code is looked up again
  * at each step.
  *
- * User codes are short, so guessing is throttled: wrong codes are counted per
- * session and per address in the store (shared by every instance), and past
- * the limit no code is looked up until the window ends. A code is single use:
- * once allowed or denied it is refused with its own message. */
+ * User codes are short, so guessing is throttled (throttle.c): wrong codes are
+ * counted per session and per address in the store (shared by every
+ * instance), and past the limit no code is looked up until the window ends. A
+ * code is single use: once allowed or denied it is refused with its own
+ * message. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -16,10 +17,6 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 #include "ui/ui.h"
-
-#define THROTTLE_WINDOW 600 /* seconds, from the first wrong code */
-#define THROTTLE_PER_SESSION 5
-#define THROTTLE_PER_ADDRESS 20
 
 typedef struct {
     http_request_t *req;
@@ -99,54 +96,6 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
     page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
 }
 
-/* ---- throttling wrong codes ---- */
-
-typedef struct {
-    const char *key;
-    int64_t limit;
-} throttle_t;
-
-/* The counters this request falls under: its session and its address. */
-static size_t throttles(device_page_t *d, throttle_t t[2])
-{
-    const char *addr = d->req->remote_addr ? d->req->remote_addr : "";
-    char *addr_key = arena_alloc(d->req->arena, SECRET_DIGEST_HEX_LEN + 3);
-    if (!addr_key)
-        return 0;
-    memcpy(addr_key, "a:", 2);
-    secret_sha256_hex(addr, strlen(addr), addr_key + 2);
-    t[0] =
-        (throttle_t){arena_printf(d->req->arena, "s:%s", d->session.digest), THROTTLE_PER_SESSION};
-    t[1] = (throttle_t){addr_key, THROTTLE_PER_ADDRESS};
-    return t[0].key ? 2 : 0;
-}
-
-static gh_status_t over_limit(device_page_t *d, bool *over)
-{
-    throttle_t t[2];
-    size_t n = throttles(d, t);
-    gh_status_t st = n ? GH_OK : GH_ERR_NOMEM;
-    for (size_t i = 0; i < n && st == GH_OK; i++) {
-        int64_t failures = 0;
-        st = store_device_attempts_get(d->app->store, t[i].key, clock_now(), THROTTLE_WINDOW,
-                                       &failures);
-        *over = *over || failures >= t[i].limit;
-    }
-    return st;
-}
-
-/* Best effort: a counter that cannot be written is logged by the store. */
-static void count_failure(device_page_t *d)
-{
-    throttle_t t[2];
-    size_t n = throttles(d, t);
-    for (size_t i = 0; i < n; i++) {
-        int64_t failures = 0;
-        store_device_attempts_add(d->app->store, t[i].key, clock_now(), THROTTLE_WINDOW, &failures);
-    }
-    log_event(LOG_INFO, "device_code_wrong", "ip", d->req->remote_addr, NULL);
-}
-
 /* ---- steps ---- */
 
 /* The pending authorization of the code the person typed; otherwise the
@@ -155,7 +104,8 @@ static bool lookup(device_page_t *d, store_device_t *dev)
 {
     bool over = false;
     char normalized[USER_CODE_LEN + 1], digest[SECRET_DIGEST_HEX_LEN + 1];
-    gh_status_t st = over_limit(d, &over);
+    int64_t now = clock_now();
+    gh_status_t st = throttle_code_check(d->req, d->session.digest, now, &over);
     if (st == GH_OK && over) {
         code_page(d, 429, UI_MSG_TOO_MANY_CODES);
         return false;
@@ -164,10 +114,11 @@ static bool lookup(device_page_t *d, store_device_t *dev)
         st = GH_ERR_NOT_FOUND;
     if (st == GH_OK) {
         user_code_digest(normalized, digest);
-        st = store_device_find(d->app->store, d->req->arena, digest, clock_now(), dev);
+        st = store_device_find(d->app->store, d->req->arena, digest, now, dev);
     }
     if (st == GH_ERR_NOT_FOUND) {
-        count_failure(d);
+        throttle_code_failure(d->req, d->session.digest, now);
+        log_event(LOG_INFO, "device_code_wrong", "ip", d->req->remote_addr, NULL);
         code_page(d, 400, UI_MSG_USER_CODE_INVALID);
         return false;
     }

@@ -199,6 +199,7 @@ typedef struct {
     int64_t auth_time;         /* 0 when not a user grant */
     bool id_token;             /* issue an id_token */
     const char *refresh_token; /* already stored, to hand out; or NULL */
+    const char *family;        /* the grant's family (see grant_revoke); NULL for none */
 } token_grant_t;
 
 /* A new refresh token: *token (the value handed out) and *digest (what the
@@ -211,8 +212,19 @@ void token_respond(http_request_t *req, http_response_t *res, const token_grant_
 
 /* ---- access tokens presented back to us ---- */
 
+/* An access token of a user grant has the jti FAMILY "." RANDOM, so that
+ * revoking the grant (its family id on the denylist) revokes every access
+ * token issued from it; a client_credentials token's jti is RANDOM alone. */
+#define ACCESS_JTI_FAMILY_END '.'
+
+/* Revokes a whole grant: every access token issued from it (its family id on
+ * the denylist until they have all expired) and every refresh token of the
+ * family. In that order, so that a token being issued meanwhile cannot slip
+ * between the two (store_refresh_put refuses a denylisted family). */
+gh_status_t grant_revoke(app_t *app, const char *family);
+
 /* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
- * our issuer and audience, not expired, jti not revoked. On success *claims
+ * our issuer and audience, not expired, neither its jti nor its grant revoked. On success *claims
  * is the payload (released with the arena); otherwise err is 10075 /
  * invalid_token, or the store's failure (503) when the denylist cannot be
  * read. */
@@ -255,14 +267,18 @@ json_t *introspect_access_answer(const json_t *claims, const char *username);
  * sub (when a user's), iss. A new reference. */
 json_t *introspect_refresh_answer(const store_refresh_t *r, const char *issuer,
                                   const char *username);
-/* ---- sign-in throttling (docs/security.md) ---- */
+/* ---- throttling of guesses: sign-in and user codes (docs/security.md) ---- */
 
 /* Seconds left at now of the lock a counter is under, or 0: a counter with
  * limit failures or more (limit > 0) is locked for login_lockout seconds after
  * its last failure, doubling with each further failure, at most
  * login_lockout_max. Pure, so that the policy is unit-tested. */
-int64_t throttle_lock_left(const config_server_t *cfg, long limit,
-                           const store_login_attempts_t *counter, int64_t now);
+int64_t throttle_lock_left(const config_server_t *cfg, long limit, const store_attempts_t *counter,
+                           int64_t now);
+
+/* The failures of counter in its window of `window` seconds from its first
+ * failure, or 0 at now once that window is over. Pure, for the same reason. */
+int64_t throttle_window_failures(const store_attempts_t *counter, int64_t window, int64_t now);
 
 /* Whether username may try a password from the request's address now: *wait
  * gets 0, or the seconds until it may (the longest lock of its counters).
@@ -276,6 +292,16 @@ void throttle_failure(const http_request_t *req, const char *username, int64_t n
 /* After a right password: clears the account's counter and marks the
  * (account, address) pair as known. */
 void throttle_success(const http_request_t *req, const char *username, int64_t now);
+
+/* Whether a user code may be looked up now for the session (its digest) at
+ * the request's address: *over is true while the session has 5, or the
+ * address 20, wrong codes in the 10 minutes from its first (docs/device.md).
+ * A store failure is returned as is. */
+gh_status_t throttle_code_check(const http_request_t *req, const char *session_digest, int64_t now,
+                                bool *over);
+
+/* Counts a wrong user code for the session and the request's address. */
+void throttle_code_failure(const http_request_t *req, const char *session_digest, int64_t now);
 
 /* ---- device flow user codes (RFC 8628 §6.1) ---- */
 

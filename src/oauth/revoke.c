@@ -1,6 +1,7 @@
 /* POST /oauth2/v1/revoke (RFC 7009): a client hands back one of its tokens.
- * A refresh token takes its whole rotation family with it; an access token
- * (a self-contained JWT) goes on the denylist by jti until its own exp. A
+ * A refresh token takes its whole grant with it (its rotation family and the
+ * access tokens issued from it, RFC 7009 §2.1); an access token (a
+ * self-contained JWT) goes on the denylist by jti until its own exp. A
  * token that is unknown, malformed, expired, already revoked or another
  * client's changes nothing and gets the same 200 (RFC 7009 §2.1, §2.2), so
  * the answer tells nobody whether a token exists. */
@@ -13,6 +14,18 @@ static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
     err->kind = kind;
     err->description = why;
     return false;
+}
+
+/* An access token issued just as its grant is revoked may carry an exp up to
+ * this much later than the revocation's now + access_token_ttl. */
+#define GRANT_REVOKE_MARGIN 60
+
+gh_status_t grant_revoke(app_t *app, const char *family)
+{
+    int64_t now = clock_now();
+    gh_status_t st = store_jti_revoke(app->store, family,
+                                      now + app->cfg->access_token_ttl + GRANT_REVOKE_MARGIN, now);
+    return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
 /* Verified claims: jti is a non-empty string and exp an integer. */
@@ -31,12 +44,11 @@ static bool revoke(http_request_t *req, oauth_error_t *err)
     if (!presented_read(req, false, &client, &token, err) ||
         !presented_find(req, &client, token, &found, err))
         return false;
-    store_t *store = app_of(req)->store;
     gh_status_t st = GH_OK;
     if (found.kind == FOUND_REFRESH)
-        st = store_refresh_revoke_family(store, found.refresh.family);
+        st = grant_revoke(app_of(req), found.refresh.family);
     else if (found.kind == FOUND_ACCESS)
-        st = deny_access_token(store, found.claims);
+        st = deny_access_token(app_of(req)->store, found.claims);
     if (st != GH_OK)
         return fail(err, oauth_error_from_status(st), NULL);
     if (found.kind != FOUND_NONE)

@@ -1,6 +1,7 @@
-/* Sign-in throttling at the login form: three counters of wrong passwords,
- * kept in the store so every instance sees them (docs/security.md).
+/* Throttling of guesses: counters of failures kept in the store (table
+ * `attempts`), so every instance sees them (docs/security.md).
  *
+ * Sign-in: three counters of wrong passwords at the login form.
  * - the pair (account, address): a few failures lock this address out of
  *   this account for a while;
  * - the address: many failures across accounts lock the address out
@@ -9,29 +10,52 @@
  *   addresses (distributed guessing), but never for an address the account
  *   signed in from before, so an attacker elsewhere cannot keep the real
  *   user out.
- *
  * Every lock ends: it lasts login_lockout seconds after the counter's last
  * failure, doubling per further failure up to login_lockout_max, and attempts
- * refused while locked are not counted. Counter keys are HMACs (with the
- * server's shared CSRF key, under a "throttle" label no CSRF input can take)
- * of what they count, so the store holds no username or address. */
+ * refused while locked are not counted.
+ *
+ * User codes at /auth/device (docs/device.md): user codes are short, so
+ * wrong ones are counted per session and per address; past either limit no
+ * code is looked up until CODE_WINDOW seconds from the first failure are over.
+ *
+ * A counter's key starts with its purpose, so sign-in and user-code counters
+ * never share a row, then an HMAC (with the server's shared CSRF key, under a
+ * "throttle" label no CSRF input can take) of what it counts, so the store
+ * holds no username or address. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
-typedef enum { COUNTER_PAIR, COUNTER_ADDRESS, COUNTER_ACCOUNT, COUNTER_COUNT } counter_t;
+#define PURPOSE_LOGIN "login:" /* migration 006 gave the older sign-in keys this prefix */
+#define PURPOSE_CODE "device:"
+#define PURPOSE_MAX 8 /* bytes, with the NUL */
+#define LABEL "throttle\n"
 
-typedef struct {
-    char key[COUNTER_COUNT][SECRET_DIGEST_HEX_LEN + 1];
-    long limit[COUNTER_COUNT];
-} counters_t;
+#define CODE_WINDOW 600 /* seconds, from the first wrong code */
+#define CODE_PER_SESSION 5
+#define CODE_PER_ADDRESS 20
 
 #define MAX_DOUBLINGS 20 /* 2^20 times any lock is past every cap */
 
-int64_t throttle_lock_left(const config_server_t *cfg, long limit,
-                           const store_login_attempts_t *counter, int64_t now)
+_Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX,
+               "a purpose fits a key");
+
+typedef enum { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_COUNT } login_counter_t;
+typedef enum { CODE_SESSION, CODE_ADDRESS, CODE_COUNT } code_counter_t;
+
+typedef struct {
+    char key[PURPOSE_MAX + SECRET_DIGEST_HEX_LEN];
+    long limit; /* failures that lock; 0 turns the counter off */
+} counter_t;
+
+/* ---- the policies (pure) ---- */
+
+int64_t throttle_lock_left(const config_server_t *cfg, long limit, const store_attempts_t *counter,
+                           int64_t now)
 {
     if (limit <= 0 || counter->failures < limit)
         return 0;
@@ -43,44 +67,95 @@ int64_t throttle_lock_left(const config_server_t *cfg, long limit,
     return left > 0 ? left : 0;
 }
 
-/* The keys and limits of the request's counters for username. */
-static void counters_for(const http_request_t *req, const char *username, counters_t *c)
+int64_t throttle_window_failures(const store_attempts_t *counter, int64_t window, int64_t now)
+{
+    return counter->window_start > now - window ? counter->failures : 0;
+}
+
+/* ---- counters in the store ---- */
+
+static const char *address_of(const http_request_t *req)
+{
+    return req->remote_addr ? req->remote_addr : "";
+}
+
+/* Sets c to the counter of purpose for what the format names, with limit. */
+static void counter_set(const http_request_t *req, counter_t *c, const char *purpose, long limit,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void counter_set(const http_request_t *req, counter_t *c, const char *purpose, long limit,
+                        const char *fmt, ...)
 {
     const app_t *app = app_of(req);
-    const char *addr = req->remote_addr ? req->remote_addr : "";
-    const char *what[COUNTER_COUNT] = {
-        [COUNTER_PAIR] = arena_printf(req->arena, "throttle\npair\n%s\n%s", username, addr),
-        [COUNTER_ADDRESS] = arena_printf(req->arena, "throttle\naddress\n%s", addr),
-        [COUNTER_ACCOUNT] = arena_printf(req->arena, "throttle\naccount\n%s", username),
-    };
-    c->limit[COUNTER_PAIR] = app->cfg->login_max_failures;
-    c->limit[COUNTER_ADDRESS] = app->cfg->login_max_failures_address;
-    c->limit[COUNTER_ACCOUNT] = app->cfg->login_max_failures_account;
-    for (int i = 0; i < COUNTER_COUNT; i++) {
-        const char *w = what[i] ? what[i] : ""; /* out of memory: every key alike, still bounded */
-        secret_hmac_hex(app->csrf_key, sizeof app->csrf_key, w, strlen(w), c->key[i]);
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    va_list ap;
+    va_start(ap, fmt);
+    const char *what = arena_vprintf(req->arena, fmt, ap);
+    va_end(ap);
+    if (!what)
+        what = ""; /* out of memory: every key of the purpose alike, still bounded */
+    secret_hmac_hex(app->csrf_key, sizeof app->csrf_key, what, strlen(what), digest);
+    snprintf(c->key, sizeof c->key, "%s%s", purpose, digest);
+    c->limit = limit;
+}
+
+/* Reads n counters into got; one never counted reads as zeros. */
+static gh_status_t counters_get(store_t *store, const counter_t *c, size_t n, store_attempts_t *got)
+{
+    for (size_t i = 0; i < n; i++) {
+        gh_status_t st = store_attempts_get(store, c[i].key, &got[i]);
+        if (st == GH_ERR_NOT_FOUND)
+            got[i] = (store_attempts_t){0};
+        else if (st != GH_OK)
+            return st;
     }
+    return GH_OK;
+}
+
+/* Counts a failure at now on each of n counters that is on, in windows of
+ * `window` seconds. Best effort: a counter that cannot be written is logged. */
+static void counters_fail(const app_t *app, const counter_t *c, size_t n, int64_t now,
+                          int64_t window)
+{
+    store_attempts_t after;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].limit <= 0)
+            continue;
+        gh_status_t st = store_attempts_fail(app->store, c[i].key, now, window, &after);
+        if (st != GH_OK)
+            log_event(LOG_WARN, "throttle", "op", "count_failure", "error", gh_status_str(st),
+                      NULL);
+    }
+}
+
+/* ---- sign-in ---- */
+
+static void login_counters(const http_request_t *req, const char *username, counter_t *c)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    const char *addr = address_of(req);
+    counter_set(req, &c[LOGIN_PAIR], PURPOSE_LOGIN, cfg->login_max_failures, LABEL "pair\n%s\n%s",
+                username, addr);
+    counter_set(req, &c[LOGIN_ADDRESS], PURPOSE_LOGIN, cfg->login_max_failures_address,
+                LABEL "address\n%s", addr);
+    counter_set(req, &c[LOGIN_ACCOUNT], PURPOSE_LOGIN, cfg->login_max_failures_account,
+                LABEL "account\n%s", username);
 }
 
 gh_status_t throttle_check(const http_request_t *req, const char *username, int64_t now,
                            int64_t *wait)
 {
-    store_t *store = app_of(req)->store;
-    counters_t c;
-    store_login_attempts_t got[COUNTER_COUNT];
-    counters_for(req, username, &c);
-    for (int i = 0; i < COUNTER_COUNT; i++) {
-        gh_status_t st = store_login_attempts_get(store, c.key[i], &got[i]);
-        if (st == GH_ERR_NOT_FOUND)
-            got[i] = (store_login_attempts_t){0};
-        else if (st != GH_OK)
-            return st;
-    }
+    counter_t c[LOGIN_COUNT];
+    store_attempts_t got[LOGIN_COUNT];
+    login_counters(req, username, c);
+    gh_status_t st = counters_get(app_of(req)->store, c, LOGIN_COUNT, got);
+    if (st != GH_OK)
+        return st;
     *wait = 0;
-    for (int i = 0; i < COUNTER_COUNT; i++) {
-        bool known = got[COUNTER_PAIR].last_success != 0;
-        int64_t left = throttle_lock_left(app_of(req)->cfg, c.limit[i], &got[i], now);
-        if (!(i == COUNTER_ACCOUNT && known) && left > *wait)
+    for (int i = 0; i < LOGIN_COUNT; i++) {
+        bool known = got[LOGIN_PAIR].last_success != 0;
+        int64_t left = throttle_lock_left(app_of(req)->cfg, c[i].limit, &got[i], now);
+        if (!(i == LOGIN_ACCOUNT && known) && left > *wait)
             *wait = left;
     }
     return GH_OK;
@@ -89,31 +164,54 @@ gh_status_t throttle_check(const http_request_t *req, const char *username, int6
 void throttle_failure(const http_request_t *req, const char *username, int64_t now)
 {
     const app_t *app = app_of(req);
-    counters_t c;
-    store_login_attempts_t after;
-    counters_for(req, username, &c);
-    for (int i = 0; i < COUNTER_COUNT; i++) {
-        if (c.limit[i] <= 0)
-            continue;
-        gh_status_t st = store_login_failure_add(app->store, c.key[i], now,
-                                                 app->cfg->login_failure_window, &after);
-        if (st != GH_OK)
-            log_event(LOG_WARN, "throttle", "op", "count_failure", "error", gh_status_str(st),
-                      NULL);
-    }
+    counter_t c[LOGIN_COUNT];
+    login_counters(req, username, c);
+    counters_fail(app, c, LOGIN_COUNT, now, app->cfg->login_failure_window);
 }
 
 void throttle_success(const http_request_t *req, const char *username, int64_t now)
 {
     const app_t *app = app_of(req);
-    counters_t c;
-    counters_for(req, username, &c);
+    counter_t c[LOGIN_COUNT];
+    login_counters(req, username, c);
     /* not the address counter: one good account must not wash a spraying address clean */
-    const counter_t cleared[] = {COUNTER_PAIR, COUNTER_ACCOUNT};
+    const login_counter_t cleared[] = {LOGIN_PAIR, LOGIN_ACCOUNT};
     for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) {
-        gh_status_t st = store_login_success(app->store, c.key[cleared[i]], now);
+        gh_status_t st = store_attempts_succeed(app->store, c[cleared[i]].key, now);
         if (st != GH_OK)
             log_event(LOG_WARN, "throttle", "op", "count_success", "error", gh_status_str(st),
                       NULL);
     }
+}
+
+/* ---- user codes at /auth/device ---- */
+
+static void code_counters(const http_request_t *req, const char *session_digest, counter_t *c)
+{
+    counter_set(req, &c[CODE_SESSION], PURPOSE_CODE, CODE_PER_SESSION, LABEL "session\n%s",
+                session_digest);
+    counter_set(req, &c[CODE_ADDRESS], PURPOSE_CODE, CODE_PER_ADDRESS, LABEL "address\n%s",
+                address_of(req));
+}
+
+gh_status_t throttle_code_check(const http_request_t *req, const char *session_digest, int64_t now,
+                                bool *over)
+{
+    counter_t c[CODE_COUNT];
+    store_attempts_t got[CODE_COUNT];
+    code_counters(req, session_digest, c);
+    gh_status_t st = counters_get(app_of(req)->store, c, CODE_COUNT, got);
+    if (st != GH_OK)
+        return st;
+    *over = false;
+    for (int i = 0; i < CODE_COUNT; i++)
+        *over = *over || throttle_window_failures(&got[i], CODE_WINDOW, now) >= c[i].limit;
+    return GH_OK;
+}
+
+void throttle_code_failure(const http_request_t *req, const char *session_digest, int64_t now)
+{
+    counter_t c[CODE_COUNT];
+    code_counters(req, session_digest, c);
+    counters_fail(app_of(req), c, CODE_COUNT, now, CODE_WINDOW);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
@@ -64,6 +65,8 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
                          .issued_at = now,
                          .expires_at = now + app->cfg->refresh_token_ttl};
     gh_status_t st = store_refresh_put(app->store, &r);
+    if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
+        return fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
     return st == GH_OK || fail(err, oauth_error_from_status(st), NULL);
 }
 
@@ -85,6 +88,24 @@ static bool code_matches(const http_request_t *req, const store_code_t *code,
     return true;
 }
 
+/* A code presented again (RFC 6749 §4.1.2) is refused. When its own client
+ * replays it, the grant the first redemption started is revoked: always for
+ * a public client, where whoever holds the code can redeem it; for a
+ * confidential client, whose replay is authenticated as the client itself,
+ * only with code_replay_revokes = all (docs/security.md). */
+static bool refuse_replay(app_t *app, const store_client_t *client, const store_code_t *code,
+                          oauth_error_t *err)
+{
+    bool revoke = code->family && strcmp(code->client_id, client->id) == 0 &&
+                  (client->is_public || app->cfg->code_replay_revokes == CODE_REPLAY_REVOKES_ALL);
+    gh_status_t st = revoke ? grant_revoke(app, code->family) : GH_OK;
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    if (revoke)
+        log_event(LOG_WARN, "code_replayed", "client_id", client->id, "revoked", "grant", NULL);
+    return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
+}
+
 static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                                      store_client_t *client, oauth_error_t *err)
 {
@@ -99,11 +120,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_code_t code;
     gh_status_t st = store_code_take(app->store, req->arena, digest, clock_now(), family, &code);
-    /* A replay fails. Revoking what the first redemption issued (RFC 6749
-     * §4.1.2 SHOULD) would break the partner check that refreshes after a
-     * replay; the store keeps the family so it can be done once agreed. */
     if (st == GH_ERR_CONFLICT)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
+        return refuse_replay(app, client, &code, err);
     if (st == GH_ERR_NOT_FOUND)
         return fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
@@ -115,11 +133,25 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .scope = code.scope,
                        .nonce = code.nonce,
                        .auth_time = code.auth_time,
-                       .id_token = has_scope(req->arena, code.scope, "openid")};
+                       .id_token = has_scope(req->arena, code.scope, "openid"),
+                       .family = family};
     if (!start_refresh(req, &g, family, err))
         return false;
     token_respond(req, res, &g);
     return true;
+}
+
+/* store_refresh_rotate, with a reuse (CONFLICT: the store revoked the
+ * refresh family) also revoking the access tokens of the grant. */
+static gh_status_t rotate(app_t *app, arena_t *a, const char *old_digest, const char *client_id,
+                          const store_refresh_t *next, store_refresh_t *old)
+{
+    gh_status_t st =
+        store_refresh_rotate(app->store, a, old_digest, client_id, next->issued_at, next, old);
+    if (st != GH_ERR_CONFLICT)
+        return st;
+    gh_status_t revoked = grant_revoke(app, old->family);
+    return revoked == GH_OK ? GH_ERR_CONFLICT : revoked;
 }
 
 static bool grant_refresh_token(http_request_t *req, http_response_t *res, store_client_t *client,
@@ -147,7 +179,7 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
         return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_refresh_t old;
     /* a missing token (st != OK) still goes through rotate, which detects reuse */
-    st = store_refresh_rotate(app->store, req->arena, old_digest, client->id, now, &next, &old);
+    st = rotate(app, req->arena, old_digest, client->id, &next, &old);
     if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
         return fail(err, OAUTH_ERR_INVALID_GRANT, "the refresh token is invalid, expired or used");
     if (st != GH_OK)
@@ -158,7 +190,8 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                        .auth_time = old.auth_time,
                        .id_token =
                            old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
-                       .refresh_token = token};
+                       .refresh_token = token,
+                       .family = old.family};
     token_respond(req, res, &g);
     return true;
 }
@@ -242,7 +275,8 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .sub = d.sub,
                        .scope = d.scope,
                        .auth_time = d.auth_time,
-                       .id_token = has_scope(req->arena, d.scope, "openid")};
+                       .id_token = has_scope(req->arena, d.scope, "openid"),
+                       .family = family};
     if (!start_refresh(req, &g, family, err))
         return false;
     token_respond(req, res, &g);

@@ -26,6 +26,8 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
 {
     app_t *app = app_of(req);
     char *jti = secret_hex_id(req->arena, 16);
+    if (jti && g->family)
+        jti = arena_printf(req->arena, "%s%c%s", g->family, ACCESS_JTI_FAMILY_END, jti);
     if (!jti)
         return NULL;
     json_t *c = json_object();

@@ -46,12 +46,11 @@
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
-#define LOGIN_COLS "failures, window_start, last_failure, last_success"
-#define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
+#define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
+#define KEEP_ATTEMPTS (30 * 86400) /* failure counters idle this long are forgotten */
 #define DEVICE_COLS                                                                                \
     "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
     "last_poll, expires_at"
-#define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
 #define GW_USER_COLS                                                                               \
     "id, platform, platform_user_id, email, name, profile, tokens, created_at, updated_at"
 
@@ -91,6 +90,11 @@ const char *const PG_SQL[P_COUNT] = {
                     "WHERE digest = $1",
     [P_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    /* a family's first token, unless the whole grant was revoked meanwhile */
+    [P_REFRESH_START] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                        "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bigint, "
+                        "$7::bigint, $8::bigint WHERE NOT EXISTS "
+                        "(SELECT 1 FROM revoked_tokens WHERE jti = $2)",
     [P_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = $1 "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > $2",
     [P_REFRESH_ROTATE] =
@@ -117,24 +121,25 @@ const char *const PG_SQL[P_COUNT] = {
     [P_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < $1",
     [P_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2) "
                      "ON CONFLICT (jti) DO NOTHING",
-    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = $1 AND expires_at > $2",
+    [P_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti IN ($1, $2) "
+                  "AND expires_at > $3 LIMIT 1",
     [P_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= $1",
-    [P_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = $1",
+    [P_ATTEMPTS_GET] = "SELECT " ATTEMPTS_COLS " FROM attempts WHERE key = $1",
     /* $1 key, $2 now, $3 window; the SET expressions all see the old row, and
      * a concurrent failure on the same key waits for this one's row lock */
-    [P_LOGIN_FAILURE] =
-        "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES ($1, 1, $2::bigint, $2, 0) "
+    [P_ATTEMPTS_FAIL] =
+        "INSERT INTO attempts (key, " ATTEMPTS_COLS ") VALUES ($1, 1, $2::bigint, $2, 0) "
         "ON CONFLICT (key) DO UPDATE SET "
-        "failures = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
-        "THEN login_attempts.failures + 1 ELSE 1 END, "
-        "window_start = CASE WHEN login_attempts.window_start > $2 - $3::bigint "
-        "THEN login_attempts.window_start ELSE $2 END, "
-        "last_failure = $2 RETURNING " LOGIN_COLS,
-    [P_LOGIN_SUCCESS] = "INSERT INTO login_attempts (key, " LOGIN_COLS ") "
-                        "VALUES ($1, 0, 0, 0, $2) "
-                        "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
-                        "last_success = excluded.last_success",
-    [P_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < $1 AND last_success < $1",
+        "failures = CASE WHEN attempts.window_start > $2 - $3::bigint "
+        "THEN attempts.failures + 1 ELSE 1 END, "
+        "window_start = CASE WHEN attempts.window_start > $2 - $3::bigint "
+        "THEN attempts.window_start ELSE $2 END, "
+        "last_failure = $2 RETURNING " ATTEMPTS_COLS,
+    [P_ATTEMPTS_SUCCEED] = "INSERT INTO attempts (key, " ATTEMPTS_COLS ") "
+                           "VALUES ($1, 0, 0, 0, $2) "
+                           "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
+                           "last_success = excluded.last_success",
+    [P_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < $1 AND last_success < $1",
     [P_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
     [P_DEVICE_FIND] = "SELECT " DEVICE_COLS " FROM device_codes "
@@ -148,19 +153,7 @@ const char *const PG_SQL[P_COUNT] = {
     [P_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = $1, last_poll = $2 "
                         "WHERE digest = $3",
     [P_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = $1 AND state = 1",
-    [P_DEVICE_ATTEMPTS_GET] = "SELECT failures FROM device_attempts "
-                              "WHERE throttle_key = $1 AND window_start > $2",
-    /* $1 key, $2 now, $3 now - window; the window restarts once it is over */
-    [P_DEVICE_ATTEMPTS_ADD] =
-        "INSERT INTO device_attempts (throttle_key, window_start, failures) VALUES ($1, $2, 1) "
-        "ON CONFLICT (throttle_key) DO UPDATE SET "
-        "failures = CASE WHEN device_attempts.window_start > $3::bigint "
-        "THEN device_attempts.failures + 1 ELSE 1 END, "
-        "window_start = CASE WHEN device_attempts.window_start > $3::bigint "
-        "THEN device_attempts.window_start ELSE excluded.window_start END "
-        "RETURNING failures",
     [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
-    [P_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < $1",
     [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
                        "VALUES ($1, $2, $3, $4)",
     [P_GW_STATE_TAKE] = "UPDATE gateway_states SET used_at = $2 "
@@ -283,11 +276,9 @@ void pq_purge(pg_store_t *s, int64_t now)
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_JTI, "purge", NULL, "i", now);
     if (st == GH_OK)
-        st = pq_exec(s, P_PURGE_LOGIN, "purge", NULL, "i", now - KEEP_LOGIN_ROWS);
+        st = pq_exec(s, P_PURGE_ATTEMPTS, "purge", NULL, "i", now - KEEP_ATTEMPTS);
     if (st == GH_OK)
         st = pq_exec(s, P_PURGE_DEVICE, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
-    if (st == GH_OK)
-        st = pq_exec(s, P_PURGE_DEVICE_ATTEMPTS, "purge", NULL, "i", now - ATTEMPTS_KEEP);
     if (st == GH_OK)
         st = pq_exec(s, P_GW_PURGE_STATES, "purge", NULL, "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
@@ -485,8 +476,12 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
 
 static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 {
-    return pq_exec(SELF(base), P_REFRESH_PUT, "refresh_put", NULL, "sssssiii", r->digest, r->family,
-                   r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    int n = 0;
+    gh_status_t st =
+        pq_exec(SELF(base), P_REFRESH_START, "refresh_put", &n, "sssssiii", r->digest, r->family,
+                r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    st = pq_exec_one(st, n);
+    return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -501,7 +496,7 @@ static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, in
  * answer is CONFLICT; unknown, another client's, revoked or expired is
  * NOT_FOUND. */
 static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
-                                  const char *client_id)
+                                  const char *client_id, store_refresh_t *old)
 {
     store_refresh_state_t r = {0};
     gh_status_t st = pq_get(s, P_REFRESH_STATE, "refresh_rotate", store_read_refresh_state, a, &r,
@@ -511,6 +506,7 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
     if (r.revoked || !r.used)
         return GH_ERR_NOT_FOUND;
     st = pq_exec(s, P_REFRESH_REVOKE_FAMILY, "refresh_rotate", NULL, "s", r.family);
+    old->family = r.family;
     return st == GH_OK ? GH_ERR_CONFLICT : st;
 }
 
@@ -525,7 +521,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
         pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisii",
                old_digest, client_id, now, next->digest, next->issued_at, next->expires_at);
     if (st == GH_ERR_NOT_FOUND)
-        st = refresh_reused(s, a, old_digest, client_id);
+        st = refresh_reused(s, a, old_digest, client_id, old);
     if (st == GH_OK)
         *old = r;
     return st;
@@ -588,10 +584,12 @@ static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at
     return pq_exec(s, P_JTI_REVOKE, "jti_revoke", NULL, "si", jti, expires_at);
 }
 
-static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, const char *family, int64_t now,
+                                  bool *revoked)
 {
     pq_t q = {0};
-    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    gh_status_t st = pq_query(SELF(base), P_JTI_GET, "jti_is_revoked", &q, "ssi", jti,
+                              family ? family : jti, now);
     pq_end(&q);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
@@ -599,25 +597,25 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
     return GH_OK;
 }
 
-/* ---- sign-in attempts ---- */
+/* ---- attempts: failure counters ---- */
 
-static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
+static gh_status_t attempts_get(store_t *base, const char *key, store_attempts_t *out)
 {
-    return pq_get(SELF(base), P_LOGIN_GET, "login_attempts_get", store_read_login, NULL, out, "s",
+    return pq_get(SELF(base), P_ATTEMPTS_GET, "attempts_get", store_read_attempts, NULL, out, "s",
                   key);
 }
 
-static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
-                                     store_login_attempts_t *out)
+static gh_status_t attempts_fail(store_t *base, const char *key, int64_t now, int64_t window,
+                                 store_attempts_t *out)
 {
     pq_purge(SELF(base), now);
-    return pq_get(SELF(base), P_LOGIN_FAILURE, "login_failure_add", store_read_login, NULL, out,
+    return pq_get(SELF(base), P_ATTEMPTS_FAIL, "attempts_fail", store_read_attempts, NULL, out,
                   "sii", key, now, window);
 }
 
-static gh_status_t login_success(store_t *base, const char *key, int64_t now)
+static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
 {
-    return pq_exec(SELF(base), P_LOGIN_SUCCESS, "login_success", NULL, "si", key, now);
+    return pq_exec(SELF(base), P_ATTEMPTS_SUCCEED, "attempts_succeed", NULL, "si", key, now);
 }
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -685,26 +683,6 @@ static gh_status_t device_redeem(store_t *base, const char *digest)
     return st == GH_OK && n == 0 ? GH_ERR_CONFLICT : st;
 }
 
-static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures)
-{
-    int64_t n = 0;
-    gh_status_t st = pq_get(SELF(base), P_DEVICE_ATTEMPTS_GET, "device_attempts_get",
-                            store_read_int, NULL, &n, "si", key, now - window);
-    if (st == GH_ERR_NOT_FOUND)
-        st = GH_OK;
-    if (st == GH_OK)
-        *failures = n;
-    return st;
-}
-
-static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures)
-{
-    return pq_get(SELF(base), P_DEVICE_ATTEMPTS_ADD, "device_attempts_add", store_read_int, NULL,
-                  failures, "sii", key, now, now - window);
-}
-
 /* ---- readiness ---- */
 
 static gh_status_t ping(store_t *base)
@@ -745,16 +723,14 @@ const store_ops_t STORE_PG_OPS = {
     .setting_init = setting_init,
     .jti_revoke = jti_revoke,
     .jti_is_revoked = jti_is_revoked,
-    .login_attempts_get = login_attempts_get,
-    .login_failure_add = login_failure_add,
-    .login_success = login_success,
+    .attempts_get = attempts_get,
+    .attempts_fail = attempts_fail,
+    .attempts_succeed = attempts_succeed,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,
     .device_poll = device_poll,
     .device_redeem = device_redeem,
-    .device_attempts_get = device_attempts_get,
-    .device_attempts_add = device_attempts_add,
     .gw_state_put = pg_gw_state_put,
     .gw_state_take = pg_gw_state_take,
     .gw_user_login = pg_gw_user_login,

@@ -96,18 +96,18 @@ static const sqlstate_map_t *sqlstate_find(const char *state)
 
 static gh_status_t status_of(pg_conn_t *c, const PGresult *res, const char *op)
 {
-    ExecStatusType rs = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    ExecStatusType rs = res ? libpq.resultStatus(res) : PGRES_FATAL_ERROR;
     if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK)
         return GH_OK;
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    if (!state || PQstatus(c->db) == CONNECTION_BAD) {
-        log_pg(op, state, PQerrorMessage(c->db));
+    const char *state = res ? libpq.resultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (!state || libpq.status(c->db) == CONNECTION_BAD) {
+        log_pg(op, state, libpq.errorMessage(c->db));
         return GH_ERR_UNAVAILABLE;
     }
     const sqlstate_map_t *m = sqlstate_find(state);
     c->stale = m && m->reconnect;
     if (!m || m->log)
-        log_pg(op, state, PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        log_pg(op, state, libpq.resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
     return m ? m->st : GH_ERR_INTERNAL;
 }
 
@@ -116,7 +116,7 @@ static void conn_free(store_conn_t *link)
     pg_conn_t *c = (pg_conn_t *)link;
     if (!c)
         return;
-    PQfinish(c->db);
+    libpq.finish(c->db);
     free(c);
 }
 
@@ -131,17 +131,17 @@ static gh_status_t conn_open(pg_store_t *s, pg_conn_t **out)
     values[DBNAME_INDEX] = s->url;
     pg_conn_t *c = calloc(1, sizeof *c);
     if (c)
-        c->db = PQconnectdbParams(CONNECT_KEYS, values, 1);
+        c->db = libpq.connectdbParams(CONNECT_KEYS, values, 1);
     if (!c || !c->db) {
         free(c);
         return GH_ERR_NOMEM;
     }
-    if (PQstatus(c->db) != CONNECTION_OK) {
-        log_pg("connect", NULL, PQerrorMessage(c->db));
+    if (libpq.status(c->db) != CONNECTION_OK) {
+        log_pg("connect", NULL, libpq.errorMessage(c->db));
         conn_free(&c->link);
         return GH_ERR_UNAVAILABLE;
     }
-    PQsetNoticeProcessor(c->db, on_notice, NULL);
+    libpq.setNoticeProcessor(c->db, on_notice, NULL);
     *out = c;
     return GH_OK;
 }
@@ -149,11 +149,11 @@ static gh_status_t conn_open(pg_store_t *s, pg_conn_t **out)
 /* Reconnects a broken connection with its original parameters. */
 static gh_status_t conn_reset(pg_conn_t *c)
 {
-    PQreset(c->db);
+    libpq.reset(c->db);
     memset(c->prepared, 0, sizeof c->prepared);
     c->stale = false;
-    if (PQstatus(c->db) != CONNECTION_OK) {
-        log_pg("reconnect", NULL, PQerrorMessage(c->db));
+    if (libpq.status(c->db) != CONNECTION_OK) {
+        log_pg("reconnect", NULL, libpq.errorMessage(c->db));
         return GH_ERR_UNAVAILABLE;
     }
     log_event(LOG_INFO, "store", "engine", "postgresql", "op", "reconnect", NULL);
@@ -170,7 +170,7 @@ static gh_status_t conn_get(pg_store_t *s, pg_conn_t **out)
         st = conn_open(s, &c);
         if (st == GH_OK)
             st = store_conns_adopt(&s->conns, &c->link);
-    } else if (c->stale || PQstatus(c->db) == CONNECTION_BAD) {
+    } else if (c->stale || libpq.status(c->db) == CONNECTION_BAD) {
         st = conn_reset(c);
     }
     if (st == GH_OK)
@@ -178,18 +178,29 @@ static gh_status_t conn_get(pg_store_t *s, pg_conn_t **out)
     return st;
 }
 
+libpq_t libpq;
+
+#define LIBPQ_SYMBOL(prefix, name) DYNLIB_SYMBOL(libpq_t, prefix, name)
+static const dynlib_symbol_t LIBPQ_SYMBOLS[] = {LIBPQ_FUNCTIONS(LIBPQ_SYMBOL)};
+static dynlib_t libpq_lib = {"libpq.so.5",  "libpq5",
+                             LIBPQ_SYMBOLS, sizeof LIBPQ_SYMBOLS / sizeof LIBPQ_SYMBOLS[0],
+                             &libpq,        false};
+
 gh_status_t pq_init(pg_store_t *s, const char *url)
 {
+    gh_status_t st = dynlib_load(&libpq_lib);
+    if (st != GH_OK)
+        return st;
     char *err = NULL;
-    PQconninfoOption *opts = PQconninfoParse(url, &err);
+    PQconninfoOption *opts = libpq.conninfoParse(url, &err);
     /* err may quote the URI, and so a password: not logged */
-    PQfreemem(err);
+    libpq.freemem(err);
     if (!opts) {
         log_event(LOG_ERROR, "store", "op", "open", "error",
                   "not a valid PostgreSQL connection URI", NULL);
         return GH_ERR_INVALID;
     }
-    PQconninfoFree(opts);
+    libpq.conninfoFree(opts);
     return store_conns_init(&s->conns, conn_free);
 }
 
@@ -210,9 +221,9 @@ static gh_status_t prepare(pg_conn_t *c, pg_query_t id, const char *op)
         return GH_OK;
     assert(PG_SQL[id]);
     stmt_name(name, id);
-    PGresult *res = PQprepare(c->db, name, PG_SQL[id], 0, NULL);
+    PGresult *res = libpq.prepare(c->db, name, PG_SQL[id], 0, NULL);
     gh_status_t st = status_of(c, res, op);
-    PQclear(res);
+    libpq.clear(res);
     c->prepared[id] = st == GH_OK;
     return st;
 }
@@ -250,14 +261,15 @@ static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params
     gh_status_t st = conn_get(s, &c);
     if (st != GH_OK)
         return st;
-    bool idle = PQtransactionStatus(c->db) == PQTRANS_IDLE;
+    bool idle = libpq.transactionStatus(c->db) == PQTRANS_IDLE;
     st = prepare(c, id, q->op);
     if (st == GH_OK) {
         stmt_name(name, id);
-        q->res = PQexecPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
+        q->res = libpq.execPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
         st = status_of(c, q->res, q->op);
     }
-    *again = st == GH_ERR_UNAVAILABLE && idle && (c->stale || PQstatus(c->db) == CONNECTION_BAD);
+    *again =
+        st == GH_ERR_UNAVAILABLE && idle && (c->stale || libpq.status(c->db) == CONNECTION_BAD);
     return st;
 }
 
@@ -267,10 +279,10 @@ static char *cursor_text(store_row_t *r, arena_t *a)
 {
     pq_t *q = (pq_t *)r;
     int i = r->col++;
-    if (PQgetisnull(q->res, q->row, i))
+    if (libpq.getisnull(q->res, q->row, i))
         return NULL;
-    char *copy =
-        arena_strndup(a, PQgetvalue(q->res, q->row, i), (size_t)PQgetlength(q->res, q->row, i));
+    char *copy = arena_strndup(a, libpq.getvalue(q->res, q->row, i),
+                               (size_t)libpq.getlength(q->res, q->row, i));
     if (!copy)
         r->oom = true;
     return copy;
@@ -279,7 +291,7 @@ static char *cursor_text(store_row_t *r, arena_t *a)
 static int64_t cursor_int(store_row_t *r)
 {
     pq_t *q = (pq_t *)r;
-    return strtoll(PQgetvalue(q->res, q->row, r->col++), NULL, 10);
+    return strtoll(libpq.getvalue(q->res, q->row, r->col++), NULL, 10);
 }
 
 static const store_row_ops_t CURSOR_OPS = {.text = cursor_text, .integer = cursor_int};
@@ -297,7 +309,7 @@ static gh_status_t run(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, co
         st = exec_once(s, id, q, &p, &again);
     }
     if (st == GH_OK)
-        q->rows = PQntuples(q->res);
+        q->rows = libpq.ntuples(q->res);
     return st;
 }
 
@@ -318,7 +330,7 @@ gh_status_t pq_next(pq_t *q)
 
 void pq_end(pq_t *q)
 {
-    PQclear(q->res);
+    libpq.clear(q->res);
     q->res = NULL;
 }
 
@@ -331,7 +343,7 @@ gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, 
     gh_status_t st = run(s, id, op, &q, fmt, ap);
     va_end(ap);
     if (st == GH_OK && changes)
-        *changes = atoi(PQcmdTuples(q.res));
+        *changes = atoi(libpq.cmdTuples(q.res));
     pq_end(&q);
     return st;
 }
@@ -356,8 +368,8 @@ gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
     gh_status_t st = conn_get(s, &c);
     if (st != GH_OK)
         return st;
-    PGresult *res = PQexec(c->db, sql);
+    PGresult *res = libpq.exec(c->db, sql);
     st = status_of(c, res, op);
-    PQclear(res);
+    libpq.clear(res);
     return st;
 }

@@ -6,7 +6,10 @@
  * lazily; a statement is named by a pg_query_t and prepared once per
  * connection (PQprepare) from PG_SQL, then run with PQexecPrepared. A
  * connection that broke is reset on its thread's next call. Nothing outside
- * these two files sees a libpq type. */
+ * these two files sees a libpq type.
+ *
+ * libpq is not linked: pq_init opens it (core/dynlib.h), and pg_conn.c calls
+ * it through the table libpq, libpq.status(c) for PQstatus(c). */
 #ifndef GH_STORE_PG_INT_H
 #define GH_STORE_PG_INT_H
 
@@ -14,7 +17,39 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "core/dynlib.h"
 #include "store/store_int.h"
+
+/* The libpq functions the engine calls, (prefix, name) for PQname. */
+#define LIBPQ_FUNCTIONS(X)                                                                         \
+    X(PQ, clear)                                                                                   \
+    X(PQ, cmdTuples)                                                                               \
+    X(PQ, conninfoFree)                                                                            \
+    X(PQ, conninfoParse)                                                                           \
+    X(PQ, connectdbParams)                                                                         \
+    X(PQ, errorMessage)                                                                            \
+    X(PQ, exec)                                                                                    \
+    X(PQ, execPrepared)                                                                            \
+    X(PQ, finish)                                                                                  \
+    X(PQ, freemem)                                                                                 \
+    X(PQ, getisnull)                                                                               \
+    X(PQ, getlength)                                                                               \
+    X(PQ, getvalue)                                                                                \
+    X(PQ, ntuples)                                                                                 \
+    X(PQ, prepare)                                                                                 \
+    X(PQ, reset)                                                                                   \
+    X(PQ, resultErrorField)                                                                        \
+    X(PQ, resultStatus)                                                                            \
+    X(PQ, setNoticeProcessor)                                                                      \
+    X(PQ, status)                                                                                  \
+    X(PQ, transactionStatus)
+
+typedef struct {
+    LIBPQ_FUNCTIONS(DYNLIB_FIELD)
+} libpq_t;
+
+/* Filled by pq_init (the first PostgreSQL store of the process opens libpq). */
+extern libpq_t libpq;
 
 typedef enum {
     P_MIGRATE_LOCK,
@@ -39,6 +74,7 @@ typedef enum {
     P_CODE_TAKE,
     P_CODE_FIND,
     P_REFRESH_PUT,
+    P_REFRESH_START,
     P_REFRESH_GET,
     P_REFRESH_ROTATE,
     P_REFRESH_STATE,
@@ -55,10 +91,10 @@ typedef enum {
     P_JTI_REVOKE,
     P_JTI_GET,
     P_PURGE_JTI,
-    P_LOGIN_GET,
-    P_LOGIN_FAILURE,
-    P_LOGIN_SUCCESS,
-    P_PURGE_LOGIN,
+    P_ATTEMPTS_GET,
+    P_ATTEMPTS_FAIL,
+    P_ATTEMPTS_SUCCEED,
+    P_PURGE_ATTEMPTS,
     P_DEVICE_PUT,
     P_DEVICE_FIND,
     P_DEVICE_DECIDE,
@@ -66,10 +102,7 @@ typedef enum {
     P_DEVICE_LOCK,
     P_DEVICE_POLLED,
     P_DEVICE_REDEEM,
-    P_DEVICE_ATTEMPTS_GET,
-    P_DEVICE_ATTEMPTS_ADD,
     P_PURGE_DEVICE,
-    P_PURGE_DEVICE_ATTEMPTS,
     P_GW_STATE_PUT,
     P_GW_STATE_TAKE,
     P_GW_STATE_FIND,
@@ -109,8 +142,9 @@ typedef struct {
     int row, rows;  /* current row, and how many came back */
 } pq_t;
 
-/* Checks the URI's syntax with libpq and sets up the per-thread registry;
- * nothing is connected yet. GH_ERR_INVALID for a malformed URI. */
+/* Opens libpq (once per process), checks the URI's syntax with it and sets
+ * up the per-thread registry; nothing is connected yet. GH_ERR_INVALID for a
+ * malformed URI, GH_ERR_UNAVAILABLE when libpq cannot be loaded. */
 gh_status_t pq_init(pg_store_t *s, const char *url);
 
 /* Closes every connection. Callers ensure no thread still uses the store. */

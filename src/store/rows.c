@@ -169,10 +169,10 @@ gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row)
     return finish(r, &k, sizeof k, row);
 }
 
-gh_status_t store_read_login(store_row_t *r, arena_t *a, void *row)
+gh_status_t store_read_attempts(store_row_t *r, arena_t *a, void *row)
 {
     (void)a;
-    store_login_attempts_t l = {0};
+    store_attempts_t l = {0};
     l.failures = integer(r);
     l.window_start = integer(r);
     l.last_failure = integer(r);

@@ -34,12 +34,11 @@
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
 #define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
-#define LOGIN_COLS "failures, window_start, last_failure, last_success"
-#define KEEP_LOGIN_ROWS (30 * 86400) /* sign-in counters idle this long are forgotten */
+#define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
+#define KEEP_ATTEMPTS (30 * 86400) /* failure counters idle this long are forgotten */
 #define DEVICE_COLS                                                                                \
     "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
     "last_poll, expires_at"
-#define ATTEMPTS_KEEP 86400 /* longest throttle window of device_attempts */
 #define GW_USER_COLS                                                                               \
     "id, platform, platform_user_id, email, name, profile, tokens, created_at, updated_at"
 
@@ -76,6 +75,10 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_CODE_USE] = "UPDATE codes SET used_at = ?, family = ? WHERE digest = ?",
     [Q_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    /* a family's first token, unless the whole grant was revoked meanwhile */
+    [Q_REFRESH_START] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS "
+                        "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)",
     [Q_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > ?",
     [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL, revoked "
@@ -95,22 +98,22 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_PURGE_REFRESH] = "DELETE FROM refresh_tokens WHERE expires_at < ?",
     [Q_JTI_REVOKE] = "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) "
                      "ON CONFLICT (jti) DO NOTHING",
-    [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti = ? AND expires_at > ?",
+    [Q_JTI_GET] = "SELECT expires_at FROM revoked_tokens WHERE jti IN (?, ?) AND expires_at > ? "
+                  "LIMIT 1",
     [Q_PURGE_JTI] = "DELETE FROM revoked_tokens WHERE expires_at <= ?",
-    [Q_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM login_attempts WHERE key = ?",
+    [Q_ATTEMPTS_GET] = "SELECT " ATTEMPTS_COLS " FROM attempts WHERE key = ?",
     /* ?1 key, ?2 now, ?3 window; the SET expressions all see the old row */
-    [Q_LOGIN_FAILURE] =
-        "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES (?1, 1, ?2, ?2, 0) "
-        "ON CONFLICT (key) DO UPDATE SET "
-        "failures = CASE WHEN login_attempts.window_start > ?2 - ?3 "
-        "THEN login_attempts.failures + 1 ELSE 1 END, "
-        "window_start = CASE WHEN login_attempts.window_start > ?2 - ?3 "
-        "THEN login_attempts.window_start ELSE ?2 END, "
-        "last_failure = ?2 RETURNING " LOGIN_COLS,
-    [Q_LOGIN_SUCCESS] = "INSERT INTO login_attempts (key, " LOGIN_COLS ") VALUES (?, 0, 0, 0, ?) "
-                        "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
-                        "last_success = excluded.last_success",
-    [Q_PURGE_LOGIN] = "DELETE FROM login_attempts WHERE last_failure < ? AND last_success < ?",
+    [Q_ATTEMPTS_FAIL] = "INSERT INTO attempts (key, " ATTEMPTS_COLS ") VALUES (?1, 1, ?2, ?2, 0) "
+                        "ON CONFLICT (key) DO UPDATE SET "
+                        "failures = CASE WHEN attempts.window_start > ?2 - ?3 "
+                        "THEN attempts.failures + 1 ELSE 1 END, "
+                        "window_start = CASE WHEN attempts.window_start > ?2 - ?3 "
+                        "THEN attempts.window_start ELSE ?2 END, "
+                        "last_failure = ?2 RETURNING " ATTEMPTS_COLS,
+    [Q_ATTEMPTS_SUCCEED] = "INSERT INTO attempts (key, " ATTEMPTS_COLS ") VALUES (?, 0, 0, 0, ?) "
+                           "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
+                           "last_success = excluded.last_success",
+    [Q_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < ? AND last_success < ?",
     [Q_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     [Q_DEVICE_FIND] = "SELECT " DEVICE_COLS " FROM device_codes "
@@ -123,17 +126,7 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                         "WHERE user_code_digest = ? AND state = 0",
     [Q_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = ?, last_poll = ? WHERE digest = ?",
     [Q_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = ? AND state = 1",
-    [Q_DEVICE_ATTEMPTS_GET] = "SELECT failures FROM device_attempts "
-                              "WHERE throttle_key = ? AND window_start > ?",
-    [Q_DEVICE_ATTEMPTS_ADD] =
-        "INSERT INTO device_attempts (throttle_key, window_start, failures) VALUES (?, ?, 1) "
-        "ON CONFLICT (throttle_key) DO UPDATE SET "
-        "failures = CASE WHEN device_attempts.window_start > ? "
-        "THEN device_attempts.failures + 1 ELSE 1 END, "
-        "window_start = CASE WHEN device_attempts.window_start > ? "
-        "THEN device_attempts.window_start ELSE excluded.window_start END",
     [Q_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < ?",
-    [Q_PURGE_DEVICE_ATTEMPTS] = "DELETE FROM device_attempts WHERE window_start < ?",
     [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
                        "VALUES (?, ?, ?, ?)",
     [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, used_at IS NOT NULL "
@@ -315,11 +308,9 @@ void sq_purge(sqlite_store_t *s, int64_t now)
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_JTI, "purge", "i", now);
     if (st == GH_OK)
-        st = sq_exec(s, Q_PURGE_LOGIN, "purge", "ii", now - KEEP_LOGIN_ROWS, now - KEEP_LOGIN_ROWS);
+        st = sq_exec(s, Q_PURGE_ATTEMPTS, "purge", "ii", now - KEEP_ATTEMPTS, now - KEEP_ATTEMPTS);
     if (st == GH_OK)
         st = sq_exec(s, Q_PURGE_DEVICE, "purge", "i", now - KEEP_AFTER_EXPIRY);
-    if (st == GH_OK)
-        st = sq_exec(s, Q_PURGE_DEVICE_ATTEMPTS, "purge", "i", now - ATTEMPTS_KEEP);
     if (st == GH_OK)
         st = sq_exec(s, Q_GW_PURGE_STATES, "purge", "i", now - KEEP_AFTER_EXPIRY);
     if (st == GH_OK)
@@ -519,7 +510,10 @@ static gh_status_t insert_refresh(sqlite_store_t *s, const char *op, const store
 
 static gh_status_t refresh_put(store_t *base, const store_refresh_t *r)
 {
-    return insert_refresh(SELF(base), "refresh_put", r);
+    gh_status_t st =
+        sq_exec_one(SELF(base), Q_REFRESH_START, "refresh_put", "sssssiii", r->digest, r->family,
+                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+    return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
 static gh_status_t refresh_get(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -571,7 +565,7 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
     gh_status_t end = sq_finish(s, "refresh_rotate", st == GH_OK || st == GH_ERR_CONFLICT);
     if (end != GH_OK)
         return end;
-    if (st == GH_OK)
+    if (st == GH_OK || st == GH_ERR_CONFLICT)
         *old = r.token;
     return st;
 }
@@ -632,10 +626,12 @@ static gh_status_t jti_revoke(store_t *base, const char *jti, int64_t expires_at
     return sq_exec(s, Q_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
 }
 
-static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, bool *revoked)
+static gh_status_t jti_is_revoked(store_t *base, const char *jti, const char *family, int64_t now,
+                                  bool *revoked)
 {
     sq_t q = {0};
-    gh_status_t st = sq_query(SELF(base), Q_JTI_GET, "jti_is_revoked", &q, "si", jti, now);
+    gh_status_t st = sq_query(SELF(base), Q_JTI_GET, "jti_is_revoked", &q, "ssi", jti,
+                              family ? family : jti, now);
     sq_end(&q);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
@@ -643,25 +639,25 @@ static gh_status_t jti_is_revoked(store_t *base, const char *jti, int64_t now, b
     return GH_OK;
 }
 
-/* ---- sign-in attempts ---- */
+/* ---- attempts: failure counters ---- */
 
-static gh_status_t login_attempts_get(store_t *base, const char *key, store_login_attempts_t *out)
+static gh_status_t attempts_get(store_t *base, const char *key, store_attempts_t *out)
 {
-    return sq_get(SELF(base), Q_LOGIN_GET, "login_attempts_get", store_read_login, NULL, out, "s",
+    return sq_get(SELF(base), Q_ATTEMPTS_GET, "attempts_get", store_read_attempts, NULL, out, "s",
                   key);
 }
 
-static gh_status_t login_failure_add(store_t *base, const char *key, int64_t now, int64_t window,
-                                     store_login_attempts_t *out)
+static gh_status_t attempts_fail(store_t *base, const char *key, int64_t now, int64_t window,
+                                 store_attempts_t *out)
 {
     sq_purge(SELF(base), now);
-    return sq_get(SELF(base), Q_LOGIN_FAILURE, "login_failure_add", store_read_login, NULL, out,
+    return sq_get(SELF(base), Q_ATTEMPTS_FAIL, "attempts_fail", store_read_attempts, NULL, out,
                   "sii", key, now, window);
 }
 
-static gh_status_t login_success(store_t *base, const char *key, int64_t now)
+static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
 {
-    return sq_exec(SELF(base), Q_LOGIN_SUCCESS, "login_success", "si", key, now);
+    return sq_exec(SELF(base), Q_ATTEMPTS_SUCCEED, "attempts_succeed", "si", key, now);
 }
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -731,34 +727,6 @@ static gh_status_t device_redeem(store_t *base, const char *digest)
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
-static gh_status_t device_attempts_get(store_t *base, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures)
-{
-    int64_t n = 0;
-    gh_status_t st = sq_get(SELF(base), Q_DEVICE_ATTEMPTS_GET, "device_attempts_get",
-                            store_read_int, NULL, &n, "si", key, now - window);
-    if (st == GH_ERR_NOT_FOUND)
-        st = GH_OK;
-    if (st == GH_OK)
-        *failures = n;
-    return st;
-}
-
-static gh_status_t device_attempts_add(store_t *base, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures)
-{
-    sqlite_store_t *s = SELF(base);
-    gh_status_t st = sq_begin(s, "device_attempts_add");
-    if (st != GH_OK)
-        return st;
-    st = sq_exec(s, Q_DEVICE_ATTEMPTS_ADD, "device_attempts_add", "siii", key, now, now - window,
-                 now - window);
-    if (st == GH_OK)
-        st = device_attempts_get(base, key, now, window, failures);
-    gh_status_t end = sq_finish(s, "device_attempts_add", st == GH_OK);
-    return end != GH_OK ? end : st;
-}
-
 /* ---- readiness ---- */
 
 /* Reads the schema inside BEGIN IMMEDIATE, so a database another process
@@ -806,16 +774,14 @@ const store_ops_t STORE_SQLITE_OPS = {
     .setting_init = setting_init,
     .jti_revoke = jti_revoke,
     .jti_is_revoked = jti_is_revoked,
-    .login_attempts_get = login_attempts_get,
-    .login_failure_add = login_failure_add,
-    .login_success = login_success,
+    .attempts_get = attempts_get,
+    .attempts_fail = attempts_fail,
+    .attempts_succeed = attempts_succeed,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,
     .device_poll = device_poll,
     .device_redeem = device_redeem,
-    .device_attempts_get = device_attempts_get,
-    .device_attempts_add = device_attempts_add,
     .gw_state_put = sq_gw_state_put,
     .gw_state_take = sq_gw_state_take,
     .gw_user_login = sq_gw_user_login,

@@ -191,25 +191,26 @@ gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, in
     return s->ops->jti_revoke(s, jti, expires_at, now);
 }
 
-gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked)
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,
+                                 bool *revoked)
 {
-    return s->ops->jti_is_revoked(s, jti, now, revoked);
+    return s->ops->jti_is_revoked(s, jti, family, now, revoked);
 }
 
-gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out)
+gh_status_t store_attempts_get(store_t *s, const char *key, store_attempts_t *out)
 {
-    return s->ops->login_attempts_get(s, key, out);
+    return s->ops->attempts_get(s, key, out);
 }
 
-gh_status_t store_login_failure_add(store_t *s, const char *key, int64_t now, int64_t window,
-                                    store_login_attempts_t *out)
+gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_t window,
+                                store_attempts_t *out)
 {
-    return s->ops->login_failure_add(s, key, now, window, out);
+    return s->ops->attempts_fail(s, key, now, window, out);
 }
 
-gh_status_t store_login_success(store_t *s, const char *key, int64_t now)
+gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now)
 {
-    return s->ops->login_success(s, key, now);
+    return s->ops->attempts_succeed(s, key, now);
 }
 
 gh_status_t store_device_put(store_t *s, const store_device_t *d)
@@ -238,18 +239,6 @@ gh_status_t store_device_poll(store_t *s, arena_t *a, const char *digest, const 
 gh_status_t store_device_redeem(store_t *s, const char *digest)
 {
     return s->ops->device_redeem(s, digest);
-}
-
-gh_status_t store_device_attempts_get(store_t *s, const char *key, int64_t now, int64_t window,
-                                      int64_t *failures)
-{
-    return s->ops->device_attempts_get(s, key, now, window, failures);
-}
-
-gh_status_t store_device_attempts_add(store_t *s, const char *key, int64_t now, int64_t window,
-                                      int64_t *failures)
-{
-    return s->ops->device_attempts_add(s, key, now, window, failures);
 }
 
 gh_status_t store_gw_state_put(store_t *s, const store_gw_state_t *st)

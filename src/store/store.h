@@ -178,6 +178,9 @@ gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t 
                             const char *family, store_code_t *out);
 
 /* ---- refresh tokens (rotated) ---- */
+/* Stores the first token of a new family; CONFLICT when that family is
+ * already on the denylist (its grant was revoked, e.g. by a code replay, while
+ * this token was being issued). */
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r);
 /* Looks up a live refresh token (not used, not revoked, not expired). */
 gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_t now,
@@ -187,7 +190,8 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
  * the old one; next->digest, issued_at and expires_at are the caller's) and
  * returns the old record in *old. NOT_FOUND when unknown, expired, revoked or
  * another client's; CONFLICT when it was already used, and then the whole
- * family is revoked (RFC 9700 §4.14.2 reuse detection). */
+ * family is revoked (RFC 9700 §4.14.2 reuse detection) and old->family
+ * names it. */
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
                                  const char *client_id, int64_t now, const store_refresh_t *next,
                                  store_refresh_t *old);
@@ -211,32 +215,39 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
                                const char **value_out);
 
 /* ---- revoked access tokens: a denylist by jti (RFC 7009) ---- */
-/* Records jti as revoked until expires_at (the token's exp); revoking it again
- * does nothing. now lets the engine prune rows whose tokens have expired. */
+/* The denylist holds the jti of each revoked access token and the family id
+ * of each revoked grant (every token issued from one authorization). */
+/* Records jti (or a family id) as revoked until expires_at (the token's exp,
+ * or the latest exp of the family's access tokens); revoking it again does
+ * nothing. now lets the engine prune rows whose tokens have expired. */
 gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now);
-/* *revoked is true when jti was revoked and its row has not expired at now.
- * One primary-key lookup: it sits on the path of every userinfo call. */
-gh_status_t store_jti_is_revoked(store_t *s, const char *jti, int64_t now, bool *revoked);
-/* ---- sign-in attempts: counters for throttling (oauth/throttle.c) ---- */
+/* *revoked is true when jti, or family (NULL when the token has none), is on
+ * the denylist with a row not expired at now. One indexed lookup: it sits on
+ * the path of every userinfo call. */
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,
+                                 bool *revoked);
+/* ---- attempts: failure counters for throttling (oauth/throttle.c) ---- */
 
-/* One counter. key is an opaque digest chosen by the caller (an account, an
- * address, or both); times are unix seconds, 0 meaning never. */
+/* One counter. key is chosen by the caller: a prefix naming its purpose
+ * (sign-in, user codes), then an opaque digest of what it counts; times are
+ * unix seconds, 0 meaning never. */
 typedef struct {
     int64_t failures;     /* failures counted in the current window */
     int64_t window_start; /* time of the window's first failure */
     int64_t last_failure;
     int64_t last_success;
-} store_login_attempts_t;
+} store_attempts_t;
 
 /* The counter of key; NOT_FOUND when nothing was ever counted under it. */
-gh_status_t store_login_attempts_get(store_t *s, const char *key, store_login_attempts_t *out);
+gh_status_t store_attempts_get(store_t *s, const char *key, store_attempts_t *out);
 /* Atomically counts one failure at now: one more when the window that began
  * at window_start is younger than window seconds, else a new window with one
- * failure. *out gets the counter as it now is. */
-gh_status_t store_login_failure_add(store_t *s, const char *key, int64_t now, int64_t window,
-                                    store_login_attempts_t *out);
+ * failure. *out gets the counter as it now is. Counters idle for 30 days are
+ * deleted. */
+gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_t window,
+                                store_attempts_t *out);
 /* Clears the failures of key and records a success at now. */
-gh_status_t store_login_success(store_t *s, const char *key, int64_t now);
+gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now);
 /* ---- device authorizations (RFC 8628) ---- */
 /* Stores a new pending authorization (state, sub, auth_time and last_poll are
  * ignored). CONFLICT when its user code digest is taken (pick another code). */
@@ -263,14 +274,6 @@ gh_status_t store_device_poll(store_t *s, arena_t *a, const char *digest, const 
  * callers exactly one gets GH_OK, the other CONFLICT (also when it is not
  * approved). */
 gh_status_t store_device_redeem(store_t *s, const char *digest);
-/* Wrong user codes counted under key (a session or address digest) in a
- * fixed window of `window` seconds (at most a day) starting at the first
- * failure. get: *failures in the current window (0 when none). add: counts
- * one more and returns the new count. */
-gh_status_t store_device_attempts_get(store_t *s, const char *key, int64_t now, int64_t window,
-                                      int64_t *failures);
-gh_status_t store_device_attempts_add(store_t *s, const char *key, int64_t now, int64_t window,
-                                      int64_t *failures);
 
 /* ---- the social-login gateway (seed 002) ---- */
 

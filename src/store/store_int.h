@@ -64,11 +64,12 @@ typedef struct store_ops {
                                 const char **value_out);
 
     gh_status_t (*jti_revoke)(store_t *s, const char *jti, int64_t expires_at, int64_t now);
-    gh_status_t (*jti_is_revoked)(store_t *s, const char *jti, int64_t now, bool *revoked);
-    gh_status_t (*login_attempts_get)(store_t *s, const char *key, store_login_attempts_t *out);
-    gh_status_t (*login_failure_add)(store_t *s, const char *key, int64_t now, int64_t window,
-                                     store_login_attempts_t *out);
-    gh_status_t (*login_success)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*jti_is_revoked)(store_t *s, const char *jti, const char *family, int64_t now,
+                                  bool *revoked);
+    gh_status_t (*attempts_get)(store_t *s, const char *key, store_attempts_t *out);
+    gh_status_t (*attempts_fail)(store_t *s, const char *key, int64_t now, int64_t window,
+                                 store_attempts_t *out);
+    gh_status_t (*attempts_succeed)(store_t *s, const char *key, int64_t now);
     gh_status_t (*device_put)(store_t *s, const store_device_t *d);
     gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out);
@@ -77,10 +78,6 @@ typedef struct store_ops {
     gh_status_t (*device_poll)(store_t *s, arena_t *a, const char *digest, const char *client_id,
                                int64_t now, store_device_t *out, bool *slow_down);
     gh_status_t (*device_redeem)(store_t *s, const char *digest);
-    gh_status_t (*device_attempts_get)(store_t *s, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures);
-    gh_status_t (*device_attempts_add)(store_t *s, const char *key, int64_t now, int64_t window,
-                                       int64_t *failures);
     gh_status_t (*gw_state_put)(store_t *s, const store_gw_state_t *st);
     gh_status_t (*gw_state_take)(store_t *s, arena_t *a, const char *digest, int64_t now,
                                  store_gw_state_t *out);
@@ -250,8 +247,8 @@ gh_status_t store_read_refresh_row(store_row_t *r, arena_t *a, void *row);
 gh_status_t store_read_refresh_state(store_row_t *r, arena_t *a, void *row);
 /* store_key_t: kid, alg, private_jwk, created_at, retire_at */
 gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row);
-/* store_login_attempts_t: failures, window_start, last_failure, last_success */
-gh_status_t store_read_login(store_row_t *r, arena_t *a, void *row);
+/* store_attempts_t: failures, window_start, last_failure, last_success */
+gh_status_t store_read_attempts(store_row_t *r, arena_t *a, void *row);
 /* store_device_t: digest, user_code_digest, client_id, scope, state, sub, auth_time, interval,
  * last_poll, expires_at */
 gh_status_t store_read_device(store_row_t *r, arena_t *a, void *row);

@@ -179,13 +179,17 @@ test('a refresh token used by another client is refused', async () => {
   assert.equal((await gh.token(refreshGrant(client, t.refresh_token))).status, 200, 'the owner still can');
 });
 
-test('a reused refresh token revokes its family: the newer token dies too', async () => {
+test('a reused refresh token revokes its family: the newer tokens die too, access tokens included', async () => {
   const t = await gh.obtainTokens(client, user);
   const rotated = await gh.token(refreshGrant(client, t.refresh_token));
   assert.equal(rotated.status, 200);
   const newer = rotated.json.refresh_token;
+  assert.equal((await gh.userinfo(rotated.json.access_token)).status, 200);
   assertSeedError(await gh.token(refreshGrant(client, t.refresh_token)), '10051', 'reuse of the rotated-out token');
   assertSeedError(await gh.token(refreshGrant(client, newer)), '10051', 'the newer token of the revoked family');
+  assertSeedError(await gh.userinfo(rotated.json.access_token), '10075', 'the newer access token of the revoked family');
+  assertSeedError(await gh.userinfo(t.access_token), '10075', 'the first access token of the revoked family');
+  assert.equal((await gh.userinfo(tokens.access_token)).status, 200, "another grant's token is untouched");
 });
 
 /* ----------------------------------------------------------- authorize -- */

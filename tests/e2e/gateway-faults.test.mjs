@@ -20,6 +20,10 @@ import { freePort, querySql, sleep } from './lib/harness.mjs';
 import { assertEnvelope, followAuthorize, useGateway } from './lib/gateway.mjs';
 
 const UPSTREAM_TIMEOUT_S = 3;
+// Expiry counts whole seconds: a state lives between STATE_TTL_S - 1 and
+// STATE_TTL_S seconds, so 1 would let a state made just before a second ends
+// expire at once.
+const STATE_TTL_S = 2;
 const MARGIN_MS = 2000;
 const nv = naver();
 const kk = kakao();
@@ -38,7 +42,7 @@ const gw = useGateway({
     naverhole: { ...nv.config(), token_url: `http://127.0.0.1:${hole.port}/oauth2.0/token` },
     naverdown: { ...nv.config(), token_url: `http://127.0.0.1:${closedPort}/oauth2.0/token` },
   }),
-  settings: { state_ttl: 1, upstream_timeout: UPSTREAM_TIMEOUT_S },
+  settings: { state_ttl: STATE_TTL_S, upstream_timeout: UPSTREAM_TIMEOUT_S },
 });
 
 /**
@@ -91,7 +95,7 @@ test('unknown, used and other-platform states are refused', async () => {
 
 test('an expired state is refused', async () => {
   const { code, state } = await callback();
-  await sleep(2100);
+  await sleep((STATE_TTL_S + 1) * 1000 + 100);
   assertRefused(await gw.login('naver', code, state), 400, 'expired state');
 });
 

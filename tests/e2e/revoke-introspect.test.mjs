@@ -1,5 +1,6 @@
 // Token revocation (RFC 7009) and introspection (RFC 7662): a client hands
-// back its refresh token (the whole family dies) or its access token (denied
+// back its refresh token (the whole grant dies: the refresh family and the
+// access tokens issued from it) or its access token (denied
 // by jti at userinfo and introspection until it expires); introspection shows
 // a confidential client the members of its own live tokens and nothing of
 // anyone else's; unknown and garbage tokens answer 200 / {"active":false};
@@ -144,6 +145,11 @@ test('revoking a refresh token kills its family: the grant fails and introspecti
   assertSeedError(await gh.token(refreshGrant(alpha, live)), '10051', 'refresh with the revoked token');
   assertSeedError(await gh.token(refreshGrant(alpha, first.refresh_token)), '10051', 'refresh with its used parent');
   assert.deepEqual(await introspect(alpha, live), { active: false });
+  // RFC 7009 §2.1: the access tokens of the same grant go with it
+  for (const t of [first.access_token, rotated.json.access_token]) {
+    assertSeedError(await gh.userinfo(t), '10075', 'an access token of the revoked grant');
+    assert.deepEqual(await introspect(alpha, t), { active: false });
+  }
 });
 
 test('revoking an access token denies it at userinfo and introspection; the hint is only a hint', async () => {

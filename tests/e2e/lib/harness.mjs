@@ -573,7 +573,7 @@ export class Gatehouse {
     if (isPublic) args.push('--public');
     const r = await this.cli(args);
     assert.equal(r.code, 0, `gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return { id, secret, redirectUri: [].concat(redirectUris)[0], scope };
+    return { id, secret, redirectUri: [].concat(redirectUris)[0], scope, isPublic };
   }
 
   /** `user add`; throws unless it exits 0; resolves to the user's sub (its stdout). */
@@ -736,21 +736,19 @@ function nextForm(res, { username, password, decision, userCode }) {
   return button ? { kind: 'consent', form, data: formData(form, {}, button) } : null;
 }
 
+/** client_secret_post's fields: client_id, and client_secret unless the client has none (a public one). */
+function clientFields(client) {
+  return client.secret === undefined ? { client_id: client.id } : { client_secret: client.secret, client_id: client.id };
+}
+
 /** The seed 004 authorization_code token request body (client_secret_post). */
 export function codeGrant(client, code, extra = {}) {
-  return {
-    grant_type: 'authorization_code',
-    code,
-    client_secret: client.secret,
-    client_id: client.id,
-    redirect_uri: client.redirectUri,
-    ...extra,
-  };
+  return { grant_type: 'authorization_code', code, ...clientFields(client), redirect_uri: client.redirectUri, ...extra };
 }
 
 /** A refresh_token grant body (client_secret_post). */
 export function refreshGrant(client, refreshToken, extra = {}) {
-  return { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.id, client_secret: client.secret, ...extra };
+  return { grant_type: 'refresh_token', refresh_token: refreshToken, ...clientFields(client), ...extra };
 }
 
 /** RFC 6749 §2.3.1: both parts form-encoded, then base64. */

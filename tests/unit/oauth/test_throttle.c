@@ -1,10 +1,16 @@
-/* Unit tests: the sign-in lock policy (src/oauth/throttle.c): when a counter
- * locks, how the lock doubles, that it is capped and always ends. */
+/* Unit tests for src/oauth/throttle.c: the sign-in lock policy (when a
+ * counter locks, how the lock doubles, that it is capped and always ends), the
+ * user-code window, and, against a real SQLite store in a temporary
+ * directory, the user-code throttle per session and per address and that
+ * sign-in and user-code counters never share a row. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "oauth/oauth_int.h"
 
@@ -18,7 +24,7 @@ static config_server_t policy(void)
 static int64_t left(long limit, int64_t failures, int64_t since_last_failure)
 {
     config_server_t cfg = policy();
-    store_login_attempts_t c = {.failures = failures, .window_start = T0, .last_failure = T0};
+    store_attempts_t c = {.failures = failures, .window_start = T0, .last_failure = T0};
     return throttle_lock_left(&cfg, limit, &c, T0 + since_last_failure);
 }
 
@@ -51,6 +57,111 @@ static void a_zero_limit_never_locks(void **state)
     assert_int_equal(left(0, 1000, 0), 0);
 }
 
+static void the_code_window_starts_at_the_first_failure(void **state)
+{
+    store_attempts_t c = {.failures = 3, .window_start = T0, .last_failure = T0 + 500};
+    assert_int_equal(throttle_window_failures(&c, 600, T0), 3);
+    assert_int_equal(throttle_window_failures(&c, 600, T0 + 599), 3);
+    assert_int_equal(throttle_window_failures(&c, 600, T0 + 600), 0);
+    store_attempts_t never = {0};
+    assert_int_equal(throttle_window_failures(&never, 600, T0), 0);
+}
+
+/* ---- against a store ---- */
+
+typedef struct {
+    char dir[64];
+    config_t cfg;
+    app_t app;
+    http_request_t req;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    char url[96];
+    assert_non_null(f);
+    strcpy(f->dir, "/tmp/gh-test-throttle.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(url, sizeof url, "sqlite:%s/throttle.db", f->dir);
+    config_init(&f->cfg);
+    f->app.cfg = &f->cfg.server;
+    memset(f->app.csrf_key, 7, sizeof f->app.csrf_key);
+    assert_int_equal(store_open(url, &f->app.store), GH_OK);
+    f->req =
+        (http_request_t){.arena = arena_new(1u << 20), .remote_addr = "192.0.2.1", .app = &f->app};
+    assert_non_null(f->req.arena);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    char cmd[128];
+    store_close(f->app.store);
+    arena_free(f->req.arena);
+    config_free(&f->cfg);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static bool code_over(fixture_t *f, const char *session, int64_t now)
+{
+    bool over = true;
+    assert_int_equal(throttle_code_check(&f->req, session, now, &over), GH_OK);
+    return over;
+}
+
+static void codes_throttled_per_session(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 0; i < 4; i++)
+        throttle_code_failure(&f->req, "session-a", T0 + i);
+    assert_false(code_over(f, "session-a", T0 + 4));
+    throttle_code_failure(&f->req, "session-a", T0 + 4);
+    assert_true(code_over(f, "session-a", T0 + 5));
+    assert_false(code_over(f, "session-b", T0 + 5));
+    /* the window began at the first wrong code */
+    assert_true(code_over(f, "session-a", T0 + 599));
+    assert_false(code_over(f, "session-a", T0 + 600));
+}
+
+static void codes_throttled_per_address(void **state)
+{
+    fixture_t *f = *state;
+    char session[32];
+    for (int i = 0; i < 20; i++) {
+        snprintf(session, sizeof session, "session-%d", i);
+        assert_false(code_over(f, session, T0));
+        throttle_code_failure(&f->req, session, T0);
+    }
+    assert_true(code_over(f, "a-new-session", T0 + 1));
+    f->req.remote_addr = "192.0.2.2";
+    assert_false(code_over(f, "a-new-session", T0 + 1));
+}
+
+/* The address counters of both purposes digest the same address: only the
+ * key's purpose keeps them apart. */
+static void sign_in_and_codes_count_apart(void **state)
+{
+    fixture_t *f = *state;
+    int64_t wait = -1;
+    f->cfg.server.login_max_failures_address = 20;
+    for (int i = 0; i < 20; i++)
+        throttle_code_failure(&f->req, "session-a", T0);
+    assert_int_equal(throttle_check(&f->req, "alice", T0 + 1, &wait), GH_OK);
+    assert_int_equal(wait, 0);
+    f->req.remote_addr = "192.0.2.3";
+    for (int i = 0; i < 20; i++)
+        throttle_failure(&f->req, "bob", T0);
+    assert_int_equal(throttle_check(&f->req, "carol", T0 + 1, &wait), GH_OK);
+    assert_true(wait > 0);
+    assert_false(code_over(f, "session-c", T0 + 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -58,6 +169,10 @@ int main(void)
         cmocka_unit_test(the_limit_locks_then_doubles),
         cmocka_unit_test(the_lock_is_capped_and_ends),
         cmocka_unit_test(a_zero_limit_never_locks),
+        cmocka_unit_test(the_code_window_starts_at_the_first_failure),
+        cmocka_unit_test_setup_teardown(codes_throttled_per_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(codes_throttled_per_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(sign_in_and_codes_count_apart, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

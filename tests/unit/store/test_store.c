@@ -501,8 +501,11 @@ static void test_refresh_reuse_revokes_family(void **state)
 
     assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
                      GH_OK);
+    old.family = NULL;
     assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, &again, &old),
                      GH_ERR_CONFLICT);
+    assert_non_null(old.family); /* so the caller can revoke the grant's access tokens */
+    assert_string_equal(old.family, r.family);
     assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, again.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, &again, &old),
@@ -548,18 +551,54 @@ static void test_jti_denylist(void **state)
     fixture_t *f = *state;
     const char *jti = uniq(f, "jti"), *other = uniq(f, "jti-other");
     bool revoked = true;
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0, &revoked), GH_OK);
     assert_false(revoked);
     assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0), GH_OK);
     assert_int_equal(store_jti_revoke(f->s, jti, T0 + 100, T0 + 1), GH_OK); /* idempotent */
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 99, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 99, &revoked), GH_OK);
     assert_true(revoked);
-    assert_int_equal(store_jti_is_revoked(f->s, other, T0 + 99, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, other, NULL, T0 + 99, &revoked), GH_OK);
     assert_false(revoked);
     /* once the token itself has expired its row no longer counts */
-    assert_int_equal(store_jti_is_revoked(f->s, jti, T0 + 100, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 100, &revoked), GH_OK);
     assert_false(revoked);
     assert_int_equal(store_jti_revoke(f->s, NULL, T0 + 100, T0), GH_ERR_INVALID);
+}
+
+static void test_jti_denylist_family(void **state)
+{
+    fixture_t *f = *state;
+    const char *family = uniq(f, "fam"), *jti = uniq(f, "jti-of-fam");
+    bool revoked = true;
+    assert_int_equal(store_jti_is_revoked(f->s, jti, family, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    /* a token of the family is revoked through it, whatever its own jti */
+    assert_int_equal(store_jti_is_revoked(f->s, jti, family, T0 + 1, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, NULL, T0 + 1, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_is_revoked(f->s, jti, uniq(f, "fam-other"), T0 + 1, &revoked),
+                     GH_OK);
+    assert_false(revoked);
+}
+
+static void test_refresh_put_refused_for_revoked_family(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ines"), *client = add_client(f, "rp-rt5");
+    store_refresh_t r = {.digest = digest(f),
+                         .family = uniq(f, "fam-revoked"),
+                         .client_id = client,
+                         .sub = sub,
+                         .scope = "openid",
+                         .auth_time = T0,
+                         .issued_at = T0,
+                         .expires_at = T0 + 100},
+                    got = {0};
+    assert_int_equal(store_jti_revoke(f->s, r.family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_refresh_put(f->s, &r), GH_ERR_CONFLICT);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got), GH_ERR_NOT_FOUND);
 }
 
 static void test_jti_expired_rows_pruned(void **state)
@@ -577,9 +616,9 @@ static void test_jti_expired_rows_pruned(void **state)
     assert_int_equal(store_jti_revoke(f->s, live, later + 1000, later + 600), GH_OK);
     /* the row of old was deleted: revoking it again with a new expiry counts anew */
     assert_int_equal(store_jti_revoke(f->s, old, later + 2000, later + 600), GH_OK);
-    assert_int_equal(store_jti_is_revoked(f->s, old, later + 1500, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, old, NULL, later + 1500, &revoked), GH_OK);
     assert_true(revoked);
-    assert_int_equal(store_jti_is_revoked(f->s, live, later + 999, &revoked), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, live, NULL, later + 999, &revoked), GH_OK);
     assert_true(revoked);
 }
 
@@ -692,42 +731,42 @@ static void test_settings(void **state)
     assert_string_equal(value, "first");
 }
 
-/* ---- sign-in attempts ---- */
+/* ---- attempts: failure counters ---- */
 
-static void test_login_attempts(void **state)
+static void test_attempts(void **state)
 {
     fixture_t *f = *state;
     const char *key = digest(f);
-    store_login_attempts_t r = {0};
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_login_failure_add(f->s, key, T0, 60, &r), GH_OK);
+    store_attempts_t r = {0};
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_attempts_fail(f->s, key, T0, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.window_start, T0);
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 59, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 59, 60, &r), GH_OK);
     assert_int_equal(r.failures, 2);
     assert_int_equal(r.window_start, T0);
     assert_int_equal(r.last_failure, T0 + 59);
     memset(&r, 0, sizeof r);
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_OK);
     assert_int_equal(r.failures, 2);
     assert_int_equal(r.last_failure, T0 + 59);
     assert_int_equal(r.last_success, 0);
     /* the window is over: a new one starts */
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 60, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 60, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.window_start, T0 + 60);
     /* a success clears the failures and is remembered */
-    assert_int_equal(store_login_success(f->s, key, T0 + 61), GH_OK);
-    assert_int_equal(store_login_attempts_get(f->s, key, &r), GH_OK);
+    assert_int_equal(store_attempts_succeed(f->s, key, T0 + 61), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, key, &r), GH_OK);
     assert_int_equal(r.failures, 0);
     assert_int_equal(r.last_success, T0 + 61);
-    assert_int_equal(store_login_failure_add(f->s, key, T0 + 62, 60, &r), GH_OK);
+    assert_int_equal(store_attempts_fail(f->s, key, T0 + 62, 60, &r), GH_OK);
     assert_int_equal(r.failures, 1);
     assert_int_equal(r.last_success, T0 + 61);
     /* a success under a new key creates it */
     const char *other = digest(f);
-    assert_int_equal(store_login_success(f->s, other, T0), GH_OK);
-    assert_int_equal(store_login_attempts_get(f->s, other, &r), GH_OK);
+    assert_int_equal(store_attempts_succeed(f->s, other, T0), GH_OK);
+    assert_int_equal(store_attempts_get(f->s, other, &r), GH_OK);
     assert_int_equal(r.failures, 0);
     assert_int_equal(r.last_success, T0);
 }
@@ -843,14 +882,14 @@ static void test_race_refresh_rotate(void **state)
 static void *count_failure(void *arg)
 {
     racer_t *r = arg;
-    store_login_attempts_t out;
+    store_attempts_t out;
     pthread_barrier_wait(r->go);
-    r->st = store_login_failure_add(r->s, r->digest, T0, 60, &out);
+    r->st = store_attempts_fail(r->s, r->digest, T0, 60, &out);
     return NULL;
 }
 
 /* Failures counted at once from many threads are all counted. */
-static void test_race_login_failures(void **state)
+static void test_race_attempts_fail(void **state)
 {
     fixture_t *f = *state;
     racer_t r[RACERS];
@@ -860,8 +899,8 @@ static void test_race_login_failures(void **state)
     run_racers(r, count_failure);
     for (int i = 0; i < RACERS; i++)
         assert_int_equal(r[i].st, GH_OK);
-    store_login_attempts_t got;
-    assert_int_equal(store_login_attempts_get(f->s, key, &got), GH_OK);
+    store_attempts_t got;
+    assert_int_equal(store_attempts_get(f->s, key, &got), GH_OK);
     assert_int_equal(got.failures, RACERS);
 }
 
@@ -1016,28 +1055,6 @@ static void test_device_poll_slow_down(void **state)
                      GH_ERR_NOT_FOUND);
 }
 
-static void test_device_attempts(void **state)
-{
-    fixture_t *f = *state;
-    const char *key = uniq(f, "addr"), *other = uniq(f, "sess");
-    int64_t n = -1;
-    assert_int_equal(store_device_attempts_get(f->s, key, T0, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0, 600, &n), GH_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(store_device_attempts_get(f->s, other, T0 + 599, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    /* the window started at the first failure and is over */
-    assert_int_equal(store_device_attempts_get(f->s, key, T0 + 600, 600, &n), GH_OK);
-    assert_int_equal(n, 0);
-    assert_int_equal(store_device_attempts_add(f->s, key, T0 + 600, 600, &n), GH_OK);
-    assert_int_equal(n, 1);
-}
-
 static void *redeem_device(void *p)
 {
     racer_t *r = p;
@@ -1082,6 +1099,8 @@ int main(void)
         TEST(test_refresh_wrong_client_expired_unknown),
         TEST(test_refresh_revoke_family_and_client_only),
         TEST(test_jti_denylist),
+        TEST(test_jti_denylist_family),
+        TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_user_remove_cascades),
         TEST(test_client_remove_cascades),
@@ -1091,12 +1110,11 @@ int main(void)
         TEST(test_race_refresh_rotate),
         TEST(test_reopen_keeps_data),
         TEST(test_concurrent_first_open),
-        TEST(test_login_attempts),
-        TEST(test_race_login_failures),
+        TEST(test_attempts),
+        TEST(test_race_attempts_fail),
         TEST(test_device_approve_redeem_once),
         TEST(test_device_deny_and_expiry),
         TEST(test_device_poll_slow_down),
-        TEST(test_device_attempts),
         TEST(test_race_device_redeem),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

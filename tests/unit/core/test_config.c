@@ -1,0 +1,56 @@
+/* Unit tests for config_set() on the [server] keys with a fixed set of
+ * values: each value is taken, anything else is refused with a one-line
+ * reason naming the key and the values it takes, and the old value stays. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/config.h"
+
+static void test_code_replay_revokes(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[160] = "";
+    config_init(&c);
+    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_PUBLIC);
+    assert_int_equal(config_set(&c, "server", "code_replay_revokes", "all", err, sizeof err),
+                     GH_OK);
+    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_ALL);
+    assert_int_equal(config_set(&c, "server", "code_replay_revokes", "ALL", err, sizeof err),
+                     GH_ERR_INVALID);
+    assert_string_equal(err, "code_replay_revokes: expected public or all, got 'ALL'");
+    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_ALL);
+    assert_int_equal(config_set(&c, "server", "code_replay_revokes", "public", err, sizeof err),
+                     GH_OK);
+    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_PUBLIC);
+    config_free(&c);
+}
+
+static void test_error_style(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[160] = "";
+    config_init(&c);
+    assert_int_equal(c.server.error_style, ERROR_STYLE_SEED);
+    assert_int_equal(config_set(&c, "server", "error_style", "rfc6749", err, sizeof err), GH_OK);
+    assert_int_equal(c.server.error_style, ERROR_STYLE_RFC6749);
+    assert_int_equal(config_set(&c, "server", "error_style", "", err, sizeof err), GH_ERR_INVALID);
+    assert_string_equal(err, "error_style: expected seed or rfc6749, got ''");
+    assert_int_equal(config_set(&c, "server", "error_style", "seed", err, sizeof err), GH_OK);
+    assert_int_equal(c.server.error_style, ERROR_STYLE_SEED);
+    config_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_code_replay_revokes),
+        cmocka_unit_test(test_error_style),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
