@@ -156,5 +156,6 @@ for srv in $SERVERS; do
   SRV_PID=""
 done
 rm -rf "$WORK"
+gzip -f "$OUT"/*.log # the servers' request logs run to hundreds of MB
 log "outputs in $OUT"
 exit "$FAILED"
