@@ -175,7 +175,7 @@ int gateway_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", listen, "public_url", app.public_url, "db",
               store_engine(app.store), NULL);
-    stop_signals_wait(&stop_signals);
+    stop_signals_wait(&stop_signals, 0, NULL, NULL);
     rc = 0;
 out:
     http_server_stop(http);

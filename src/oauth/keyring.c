@@ -1,11 +1,11 @@
 /* The key ring: the keyset the server signs and verifies with, reloaded from
- * the store every few seconds so a rotation anywhere is served everywhere
+ * the store every few seconds (by the main thread, which otherwise only
+ * waits for a stop signal) so a rotation anywhere is served everywhere
  * without a restart.
  *
  * Readers take the current pointer with one atomic load and no lock. A
  * replaced keyset is not freed at once but parked for RETIRE_GRACE_US, far
  * longer than any request may hold it (connections time out sooner). */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,6 @@
 #include "oauth/oauth_int.h"
 #include "oauth/signing_keys.h"
 
-#define RELOAD_SECONDS 2
 #define RETIRE_GRACE_US (120u * 1000000u)
 
 typedef struct parked {
@@ -31,10 +30,6 @@ struct keyring {
     jose_alg_t alg;
     char *fingerprint; /* kids and retire times of the loaded keys */
     parked_t *parked;
-    pthread_t thread;
-    pthread_mutex_t lock; /* guards stop, with cond; never taken by readers */
-    pthread_cond_t cond;
-    bool stop;
 };
 
 /* A string that changes whenever the stored key set does. */
@@ -102,25 +97,22 @@ out:
     return st;
 }
 
-static void *reload_loop(void *arg)
+void keyring_reload(void *arg)
 {
     keyring_t *kr = arg;
-    pthread_mutex_lock(&kr->lock);
-    while (!kr->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += RELOAD_SECONDS;
-        pthread_cond_timedwait(&kr->cond, &kr->lock, &until);
-        if (kr->stop)
-            break;
-        pthread_mutex_unlock(&kr->lock);
-        if (signing_keys_ensure(kr->store, kr->alg, clock_now()) != GH_OK || reload(kr) != GH_OK)
-            log_event(LOG_WARN, "keys_reload_failed", NULL);
-        free_parked(kr, false);
-        pthread_mutex_lock(&kr->lock);
-    }
-    pthread_mutex_unlock(&kr->lock);
-    return NULL;
+    if (signing_keys_ensure(kr->store, kr->alg, clock_now()) != GH_OK || reload(kr) != GH_OK)
+        log_event(LOG_WARN, "keys_reload_failed", NULL);
+    free_parked(kr, false);
+}
+
+void keyring_stop(keyring_t *kr)
+{
+    if (!kr)
+        return;
+    free_parked(kr, true);
+    jose_keyset_free(atomic_load(&kr->current));
+    free(kr->fingerprint);
+    free(kr);
 }
 
 gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out)
@@ -130,41 +122,17 @@ gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out)
         return GH_ERR_NOMEM;
     kr->store = store;
     kr->alg = alg;
-    pthread_mutex_init(&kr->lock, NULL);
-    pthread_cond_init(&kr->cond, NULL);
     gh_status_t st = signing_keys_ensure(store, alg, clock_now());
     if (st == GH_OK)
         st = reload(kr);
     if (st == GH_OK && !atomic_load(&kr->current))
         st = GH_ERR_INTERNAL;
-    if (st == GH_OK && pthread_create(&kr->thread, NULL, reload_loop, kr) != 0)
-        st = GH_ERR_INTERNAL;
     if (st != GH_OK) {
-        free_parked(kr, true);
-        jose_keyset_free(atomic_load(&kr->current));
-        free(kr->fingerprint);
-        free(kr);
+        keyring_stop(kr);
         return st;
     }
     *out = kr;
     return GH_OK;
-}
-
-void keyring_stop(keyring_t *kr)
-{
-    if (!kr)
-        return;
-    pthread_mutex_lock(&kr->lock);
-    kr->stop = true;
-    pthread_cond_signal(&kr->cond);
-    pthread_mutex_unlock(&kr->lock);
-    pthread_join(kr->thread, NULL);
-    free_parked(kr, true);
-    jose_keyset_free(atomic_load(&kr->current));
-    free(kr->fingerprint);
-    pthread_mutex_destroy(&kr->lock);
-    pthread_cond_destroy(&kr->cond);
-    free(kr);
 }
 
 const jose_keyset_t *keyring_current(keyring_t *kr)

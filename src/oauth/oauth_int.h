@@ -18,10 +18,17 @@
 
 typedef struct keyring keyring_t;
 
-/* Loads the keys and starts a thread that reloads them every few seconds, so a
- * rotation made by `gatehouse keys rotate` (or another instance) is served
- * without a restart. */
+/* How often the server calls keyring_reload, so a rotation made by `gatehouse
+ * keys rotate` (or another instance) is served within seconds, without a
+ * restart. */
+#define KEYRING_RELOAD_SECONDS 2
+
+/* Loads the keys (creating a signing key when none is usable). */
 gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out);
+/* Loads the stored keys again when they changed, and frees keysets replaced
+ * long ago. One caller at a time (the server's main thread, between waits for
+ * a stop signal); requests keep reading meanwhile. kr is a keyring_t *. */
+void keyring_reload(void *kr);
 void keyring_stop(keyring_t *kr);
 
 /* The current keyset: valid for the rest of the request (a replaced keyset is

@@ -195,7 +195,7 @@ int oauth_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    stop_signals_wait(&stop_signals);
+    stop_signals_wait(&stop_signals, KEYRING_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:
     http_server_stop(http);
