@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/status.h"
 
 typedef enum {
@@ -100,6 +101,10 @@ void http_response_json(const http_request_t *req, http_response_t *res, int sta
 
 /* A JSON answer from bytes already serialised (borrowed; must outlive the request). */
 void http_response_json_raw(http_response_t *res, int status, const char *body, size_t len);
+
+/* A JSON answer from text written into an arena buffer (core/jsonw.h); a
+ * failed or empty buffer (or NULL) answers 500. */
+void http_response_json_text(http_response_t *res, int status, const buf_t *text);
 
 /* An HTML page (borrowed body). */
 void http_response_html(http_response_t *res, int status, const char *body, size_t len);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/jsonw.h"
 #include "http/http_int.h"
 
 static const char INTERNAL_ERROR[] = "{\"error\":\"internal\"}";
@@ -54,25 +55,25 @@ void http_response_json_raw(http_response_t *res, int status, const char *body, 
     set_body(res, status, HTTP_KIND_JSON, body, len);
 }
 
-static int dump_to_buf(const char *p, size_t n, void *data)
-{
-    buf_t *b = data;
-    buf_append(b, p, n);
-    return b->failed ? -1 : 0;
-}
-
 /* One pass over the tree (json_dumpb would need two: one to size the buffer). */
 void http_response_json(const http_request_t *req, http_response_t *res, int status,
                         const json_t *json)
 {
     buf_t b;
     buf_init(&b, req->arena);
-    if (!json || json_dump_callback(json, dump_to_buf, &b, JSON_COMPACT | JSON_ENCODE_ANY) != 0 ||
-        b.len == 0 || !buf_cstr(&b)) {
+    if (json)
+        jsonw_dump(&b, json);
+    http_response_json_text(res, status, json ? &b : NULL);
+}
+
+void http_response_json_text(http_response_t *res, int status, const buf_t *text)
+{
+    const char *body = text ? buf_cstr(text) : NULL;
+    if (!body || text->len == 0) {
         http_response_internal_error(res);
         return;
     }
-    http_response_json_raw(res, status, b.data, b.len);
+    http_response_json_raw(res, status, body, text->len);
 }
 
 void http_response_html(http_response_t *res, int status, const char *body, size_t len)

@@ -76,6 +76,11 @@ jose_alg_t jose_keyset_alg(const jose_keyset_t *ks);
 gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
                           const json_t *claims, char **out);
 
+/* The same with the claims already written as a JSON object's text
+ * (core/jsonw.h), claims[0..len): the hot paths skip building a tree. */
+gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, arena_t *a, const char *typ,
+                               const char *claims, size_t len, char **out);
+
 /* Longest token jose_jwt_verify looks at. */
 #define JOSE_MAX_TOKEN 8192
 

@@ -51,6 +51,9 @@ const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg);
 const jose_alg_ops_t *jose_alg_ops_by_name(const char *name);
 const jose_alg_ops_t *jose_alg_ops_by_kty(const char *kty);
 
+/* How many typ values (none among them) have a header prepared per key. */
+#define JOSE_TYPS 3
+
 /* One key of a keyset. */
 typedef struct {
     char *kid;
@@ -60,6 +63,13 @@ typedef struct {
      * thread, for one signature or verification (jwt.c); sign_ready is NULL
      * in a key that does not sign. */
     EVP_MD_CTX *sign_ready, *verify_ready;
+    /* The base64url header part this key writes, one per typ of JOSE_TYPS
+     * (jwt.c): signing copies it, and a token whose header part is byte for
+     * byte one of them needs no parsing to know its key and typ. */
+    struct {
+        char *text;
+        size_t len;
+    } headers[JOSE_TYPS];
 } jose_key_t;
 
 /* Makes key's ready contexts once its pkey and ops are set: the verifying

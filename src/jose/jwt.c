@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/encoding.h"
+#include "core/jsonw.h"
 #include "jose/jose_int.h"
 
 /* A context initialised for signing (or verifying) with pkey, never used
@@ -35,11 +36,47 @@ static EVP_MD_CTX *ready_ctx(EVP_PKEY *pkey, bool sign)
     return ctx;
 }
 
+/* The typ values of the tokens Gatehouse writes (NULL: no typ member), in
+ * the order of jose_key_t.headers. */
+static const char *const TYPS[JOSE_TYPS] = {"at+jwt", "JWT", NULL};
+
+/* The base64url header part {alg, kid[, typ]} in the arena; NULL when out of memory. */
+static char *encode_header(arena_t *a, const jose_key_t *key, const char *typ)
+{
+    buf_t b;
+    jsonw_t w;
+    buf_init(&b, a);
+    jsonw_begin(&w, &b);
+    jsonw_string(&w, "alg", key->ops->name);
+    jsonw_string(&w, "kid", key->kid);
+    if (typ)
+        jsonw_string(&w, "typ", typ);
+    jsonw_end(&w);
+    const char *text = buf_cstr(&b);
+    return text ? b64url_encode(a, text, b.len) : NULL;
+}
+
+static gh_status_t prepare_headers(jose_key_t *key)
+{
+    arena_t *a = arena_new(4096);
+    gh_status_t st = a ? GH_OK : GH_ERR_NOMEM;
+    for (size_t i = 0; st == GH_OK && i < JOSE_TYPS; i++) {
+        char *h = encode_header(a, key, TYPS[i]);
+        key->headers[i].text = h ? strdup(h) : NULL;
+        key->headers[i].len = h ? strlen(h) : 0;
+        st = key->headers[i].text ? GH_OK : GH_ERR_NOMEM;
+    }
+    arena_free(a);
+    return st;
+}
+
 gh_status_t jose_key_prepare(jose_key_t *key, bool sign)
 {
     key->verify_ready = ready_ctx(key->pkey, false);
     key->sign_ready = sign ? ready_ctx(key->pkey, true) : NULL;
-    return key->verify_ready && (!sign || key->sign_ready) ? GH_OK : GH_ERR_CRYPTO;
+    if (!key->verify_ready || (sign && !key->sign_ready))
+        return GH_ERR_CRYPTO;
+    return prepare_headers(key);
 }
 
 void jose_key_release(jose_key_t *key)
@@ -48,6 +85,8 @@ void jose_key_release(jose_key_t *key)
     EVP_MD_CTX_free(key->verify_ready);
     EVP_PKEY_free(key->pkey);
     free(key->kid);
+    for (size_t i = 0; i < JOSE_TYPS; i++)
+        free(key->headers[i].text);
     *key = (jose_key_t){0};
 }
 
@@ -99,35 +138,51 @@ static char *dot_join(arena_t *a, const char *x, const char *y)
     return out;
 }
 
-gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
-                          const json_t *claims, char **out)
+/* The key's prepared header part for typ, or one made in the arena. */
+static const char *header_part(arena_t *a, const jose_key_t *key, const char *typ)
+{
+    for (size_t i = 0; i < JOSE_TYPS; i++) {
+        bool same = typ && TYPS[i] ? strcmp(typ, TYPS[i]) == 0 : typ == TYPS[i];
+        if (same)
+            return key->headers[i].text;
+    }
+    return encode_header(a, key, typ);
+}
+
+gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, arena_t *a, const char *typ,
+                               const char *claims, size_t len, char **out)
 {
     const jose_key_t *key = ks->signer;
     unsigned char sig[JOSE_MAX_SIG];
     size_t sig_len = 0;
-    char *h = NULL, *p = NULL, *input = NULL, *s = NULL, *token = NULL;
-    if (!key || !json_is_object(claims))
+    if (!key || !claims)
         return GH_ERR_INVALID; /* a keyset from a provider's JWKS only verifies */
-    gh_status_t st = GH_ERR_NOMEM;
-    json_t *hdr = json_pack("{ss ss}", "alg", key->ops->name, "kid", key->kid);
-    if (!hdr || (typ && json_object_set_new(hdr, "typ", json_string(typ)) != 0))
-        goto out;
-    h = jose_encode_json(a, hdr);
-    p = jose_encode_json(a, claims);
-    input = h && p ? dot_join(a, h, p) : NULL;
+    const char *h = header_part(a, key, typ);
+    char *p = b64url_encode(a, claims, len);
+    char *input = h && p ? dot_join(a, h, p) : NULL;
     if (!input)
-        goto out;
-    st = sign_input(key, input, strlen(input), sig, &sig_len);
+        return GH_ERR_NOMEM;
+    gh_status_t st = sign_input(key, input, strlen(input), sig, &sig_len);
     if (st != GH_OK)
-        goto out;
-    s = b64url_encode(a, sig, sig_len);
-    token = s ? dot_join(a, input, s) : NULL;
-    st = token ? GH_OK : GH_ERR_NOMEM;
-    if (token)
-        *out = token;
-out:
-    json_decref(hdr);
-    return st;
+        return st;
+    char *s = b64url_encode(a, sig, sig_len);
+    char *token = s ? dot_join(a, input, s) : NULL;
+    if (!token)
+        return GH_ERR_NOMEM;
+    *out = token;
+    return GH_OK;
+}
+
+gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
+                          const json_t *claims, char **out)
+{
+    if (!json_is_object(claims))
+        return GH_ERR_INVALID;
+    buf_t b;
+    buf_init(&b, a);
+    jsonw_dump(&b, claims);
+    const char *text = buf_cstr(&b);
+    return text ? jose_jwt_sign_text(ks, a, typ, text, b.len, out) : GH_ERR_NOMEM;
 }
 
 /* The key the header names, if its alg is exactly that key's (RFC 8725 §3.1). */
@@ -144,6 +199,22 @@ static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, cons
     *key = k;
     *typ = json_string_value(t);
     return GH_OK;
+}
+
+/* The key and typ of a header part that is byte for byte one the keyset's
+ * keys write (so its alg is the key's), without parsing it; NULL otherwise. */
+static const jose_key_t *known_header(const jose_keyset_t *ks, jose_part_t part, const char **typ)
+{
+    for (size_t k = 0; k < ks->count; k++) {
+        for (size_t i = 0; i < JOSE_TYPS; i++) {
+            const jose_key_t *key = &ks->keys[k];
+            if (key->headers[i].len == part.n && !memcmp(key->headers[i].text, part.p, part.n)) {
+                *typ = TYPS[i];
+                return key;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* Checks the signature part over in[0..n). */
@@ -177,9 +248,12 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
     gh_status_t st = jose_split(token, parts);
     if (st != GH_OK)
         return st;
-    st = jose_decode_object(a, parts[0], &hdr);
-    if (st == GH_OK)
-        st = check_header(ks, hdr, &key, &t);
+    key = known_header(ks, parts[0], &t);
+    if (!key) {
+        st = jose_decode_object(a, parts[0], &hdr);
+        if (st == GH_OK)
+            st = check_header(ks, hdr, &key, &t);
+    }
     if (st == GH_OK) /* the signing input is header.payload as sent */
         st = verify_sig(key, token, (size_t)(parts[2].p - 1 - token), parts[2]);
     if (st == GH_OK)

@@ -6,6 +6,7 @@
  * functions of their inputs. */
 #include <string.h>
 
+#include "core/jsonw.h"
 #include "oauth/oauth_int.h"
 
 static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
@@ -15,48 +16,48 @@ static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
     return false;
 }
 
-/* Copies the named members of from that are present into into. */
-static void copy_members(json_t *into, const json_t *from, const char *const *names)
+/* Writes the named members of from that are present. */
+static void copy_members(jsonw_t *w, const json_t *from, const char *const *names)
 {
     for (; *names; names++) {
-        json_t *v = json_object_get(from, *names);
+        const json_t *v = json_object_get(from, *names);
         if (v)
-            json_object_set(into, *names, v);
+            jsonw_value(w, *names, v);
     }
 }
 
-static json_t *active_answer(const char *username)
+static void begin_active(jsonw_t *w, buf_t *b, const char *username, const char *token_type)
 {
-    json_t *a = json_object();
-    json_object_set_new(a, "active", json_true());
+    jsonw_begin(w, b);
+    jsonw_bool(w, "active", true);
     if (username)
-        json_object_set_new(a, "username", json_string(username));
-    return a;
+        jsonw_string(w, "username", username);
+    jsonw_string(w, "token_type", token_type);
 }
 
-json_t *introspect_access_answer(const json_t *claims, const char *username)
+void introspect_access_answer(buf_t *b, const json_t *claims, const char *username)
 {
     static const char *const members[] = {"scope", "client_id", "exp", "iat", "sub",
                                           "aud",   "iss",       "jti", NULL};
-    json_t *a = active_answer(username);
-    json_object_set_new(a, "token_type", json_string("Bearer"));
-    copy_members(a, claims, members);
-    return a;
+    jsonw_t w;
+    begin_active(&w, b, username, "Bearer");
+    copy_members(&w, claims, members);
+    jsonw_end(&w);
 }
 
-json_t *introspect_refresh_answer(const store_refresh_t *r, const char *issuer,
-                                  const char *username)
+void introspect_refresh_answer(buf_t *b, const store_refresh_t *r, const char *issuer,
+                               const char *username)
 {
-    json_t *a = active_answer(username);
-    json_object_set_new(a, "token_type", json_string("refresh_token"));
-    json_object_set_new(a, "scope", json_string(r->scope));
-    json_object_set_new(a, "client_id", json_string(r->client_id));
-    json_object_set_new(a, "exp", json_integer(r->expires_at));
-    json_object_set_new(a, "iat", json_integer(r->issued_at));
+    jsonw_t w;
+    begin_active(&w, b, username, "refresh_token");
+    jsonw_string(&w, "scope", r->scope);
+    jsonw_string(&w, "client_id", r->client_id);
+    jsonw_int(&w, "exp", r->expires_at);
+    jsonw_int(&w, "iat", r->issued_at);
     if (r->sub)
-        json_object_set_new(a, "sub", json_string(r->sub));
-    json_object_set_new(a, "iss", json_string(issuer));
-    return a;
+        jsonw_string(&w, "sub", r->sub);
+    jsonw_string(&w, "iss", issuer);
+    jsonw_end(&w);
 }
 
 static const char *found_sub(const found_token_t *f)
@@ -96,15 +97,15 @@ static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t 
         !presented_find(req, &client, token, &found, err) ||
         !find_username(req, &client, &found, &username, err))
         return false;
-    json_t *body = NULL;
+    buf_t b;
+    buf_init(&b, req->arena);
     if (found.kind == FOUND_ACCESS)
-        body = introspect_access_answer(found.claims, username);
+        introspect_access_answer(&b, found.claims, username);
     else if (found.kind == FOUND_REFRESH)
-        body = introspect_refresh_answer(&found.refresh, app_of(req)->cfg->issuer, username);
+        introspect_refresh_answer(&b, &found.refresh, app_of(req)->cfg->issuer, username);
     else
-        body = json_pack("{s:b}", "active", 0); /* RFC 7662 §2.2: nothing else */
-    http_response_json(req, res, 200, body);
-    json_decref(body);
+        buf_puts(&b, "{\"active\":false}"); /* RFC 7662 §2.2: nothing else */
+    http_response_json_text(res, 200, &b);
     return true;
 }
 

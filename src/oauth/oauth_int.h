@@ -266,14 +266,14 @@ bool presented_find(http_request_t *req, const store_client_t *client, const cha
 
 /* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
  * active, scope, client_id, username (when not NULL), token_type, exp, iat,
- * sub, aud, iss, jti. A new reference. */
-json_t *introspect_access_answer(const json_t *claims, const char *username);
+ * sub, aud, iss, jti. Written into b as one JSON object. */
+void introspect_access_answer(buf_t *b, const json_t *claims, const char *username);
 
 /* The RFC 7662 §2.2 answer for a live refresh token of issuer: active, scope,
  * client_id, username (when not NULL), token_type "refresh_token", exp, iat,
- * sub (when a user's), iss. A new reference. */
-json_t *introspect_refresh_answer(const store_refresh_t *r, const char *issuer,
-                                  const char *username);
+ * sub (when a user's), iss. Written into b as one JSON object. */
+void introspect_refresh_answer(buf_t *b, const store_refresh_t *r, const char *issuer,
+                               const char *username);
 /* ---- throttling of guesses: sign-in and user codes (docs/security.md) ---- */
 
 /* Seconds left at now of the lock a counter is under, or 0: a counter with

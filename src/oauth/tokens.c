@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/metrics.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
@@ -30,21 +31,26 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
         jti = arena_printf(req->arena, "%s%c%s", g->family, ACCESS_JTI_FAMILY_END, jti);
     if (!jti)
         return NULL;
-    json_t *c = json_object();
-    json_object_set_new(c, "iss", json_string(app->cfg->issuer));
-    json_object_set_new(c, "sub", json_string(g->sub ? g->sub : g->client->id));
-    json_object_set_new(c, "aud", json_string(app->cfg->issuer));
-    json_object_set_new(c, "client_id", json_string(g->client->id));
-    json_object_set_new(c, "scope", json_string(g->scope));
-    json_object_set_new(c, "iat", json_integer(now));
-    json_object_set_new(c, "exp", json_integer(now + app->cfg->access_token_ttl));
-    json_object_set_new(c, "jti", json_string(jti));
+    buf_t b;
+    jsonw_t w;
+    buf_init(&b, req->arena);
+    jsonw_begin(&w, &b);
+    jsonw_string(&w, "iss", app->cfg->issuer);
+    jsonw_string(&w, "sub", g->sub ? g->sub : g->client->id);
+    jsonw_string(&w, "aud", app->cfg->issuer);
+    jsonw_string(&w, "client_id", g->client->id);
+    jsonw_string(&w, "scope", g->scope);
+    jsonw_int(&w, "iat", now);
+    jsonw_int(&w, "exp", now + app->cfg->access_token_ttl);
+    jsonw_string(&w, "jti", jti);
     if (g->auth_time)
-        json_object_set_new(c, "auth_time", json_integer(g->auth_time));
+        jsonw_int(&w, "auth_time", g->auth_time);
+    jsonw_end(&w);
+    const char *claims = buf_cstr(&b);
     char *out = NULL;
-    if (jose_jwt_sign(keyring_current(app->keys), req->arena, "at+jwt", c, &out) != GH_OK)
+    if (!claims || jose_jwt_sign_text(keyring_current(app->keys), req->arena, "at+jwt", claims,
+                                      b.len, &out) != GH_OK)
         out = NULL;
-    json_decref(c);
     return out;
 }
 
@@ -79,17 +85,20 @@ void token_respond(http_request_t *req, http_response_t *res, const token_grant_
         return;
     }
     /* the seed 004 answer, in its order */
-    json_t *body = json_object();
-    json_object_set_new(body, "access_token", json_string(access));
+    buf_t b;
+    jsonw_t w;
+    buf_init(&b, req->arena);
+    jsonw_begin(&w, &b);
+    jsonw_string(&w, "access_token", access);
     if (g->refresh_token)
-        json_object_set_new(body, "refresh_token", json_string(g->refresh_token));
-    json_object_set_new(body, "scope", json_string(g->scope));
+        jsonw_string(&w, "refresh_token", g->refresh_token);
+    jsonw_string(&w, "scope", g->scope);
     if (id_token)
-        json_object_set_new(body, "id_token", json_string(id_token));
-    json_object_set_new(body, "token_type", json_string("Bearer"));
-    json_object_set_new(body, "expires_in", json_integer(app_of(req)->cfg->access_token_ttl));
-    http_response_json(req, res, 200, body);
-    json_decref(body);
+        jsonw_string(&w, "id_token", id_token);
+    jsonw_string(&w, "token_type", "Bearer");
+    jsonw_int(&w, "expires_in", app_of(req)->cfg->access_token_ttl);
+    jsonw_end(&w);
+    http_response_json_text(res, 200, &b);
     metrics_add(METRIC_TOKENS_ACCESS, 1);
     metrics_add(METRIC_TOKENS_ID, id_token != NULL);
     metrics_add(METRIC_TOKENS_REFRESH, g->refresh_token != NULL);

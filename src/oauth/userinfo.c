@@ -63,9 +63,10 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
         return fail(err, oauth_error_from_status(st), NULL);
     oidc_release_t release = {.profile = scope_has(&scope, "profile"),
                               .email = scope_has(&scope, "email")};
-    json_t *body = oidc_userinfo_claims(&user, release);
-    http_response_json(req, res, 200, body);
-    json_decref(body);
+    buf_t b;
+    buf_init(&b, req->arena);
+    oidc_userinfo_write(&b, &user, release);
+    http_response_json_text(res, 200, &b);
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/arena.h"
 #include "core/encoding.h"
+#include "core/jsonw.h"
 #include "core/secret.h"
 #include "oidc/oidc.h"
 
@@ -35,21 +36,22 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
     return c;
 }
 
-static void set_optional(json_t *o, const char *name, const char *value)
+static void write_optional(jsonw_t *w, const char *name, const char *value)
 {
     if (value)
-        json_object_set_new(o, name, json_string(value));
+        jsonw_string(w, name, value);
 }
 
-json_t *oidc_userinfo_claims(const store_user_t *user, oidc_release_t release)
+void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t release)
 {
-    json_t *c = json_object();
-    json_object_set_new(c, "sub", json_string(user->sub));
+    jsonw_t w;
+    jsonw_begin(&w, b);
+    jsonw_string(&w, "sub", user->sub);
     if (release.profile)
-        set_optional(c, "nickname", user->nickname);
+        write_optional(&w, "nickname", user->nickname);
     if (release.profile || release.email)
-        set_optional(c, "email", user->email);
+        write_optional(&w, "email", user->email);
     if (release.profile)
-        set_optional(c, "name", user->name);
-    return c;
+        write_optional(&w, "name", user->name);
+    jsonw_end(&w);
 }

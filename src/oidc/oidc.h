@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "store/store.h"
 
 /* The OpenID Connect Discovery 1.0 / RFC 8414 metadata for issuer, listing
@@ -31,8 +32,8 @@ typedef struct {
     bool email;   /* email */
 } oidc_release_t;
 
-/* The userinfo answer for a user: sub first, then nickname, email, name as
- * released and set (absent claims are omitted, OpenID Connect Core §5.3.2). */
-json_t *oidc_userinfo_claims(const store_user_t *user, oidc_release_t release);
+/* The userinfo answer for a user, written into b as one JSON object: sub first, then nickname,
+ * email, name as released and set (absent claims are omitted, OpenID Connect Core §5.3.2). */
+void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t release);
 
 #endif
