@@ -12,7 +12,8 @@
 # (which servers, in order), BENCH_SMOKE=1 (1 s runs, no warm-up, one start:
 # the whole harness in well under a minute; writes no RESULTS.md).
 # Output: bench/results/<UTC timestamp>/ (raw wrk outputs, logs, TSVs,
-# summary.md); a full run also rewrites bench/RESULTS.md.
+# summary.md); a full run (every server, not the smoke run) also rewrites
+# bench/RESULTS.md.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -189,5 +190,5 @@ done
 echo "load after: $(uptime)" >>"$OUT/env.txt"
 rm -rf "$WORK" "$OUT/.rss" "$OUT/.check"
 gzip -f "$OUT"/*.log # the servers' request logs run to hundreds of MB
-RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || echo "$BENCH/RESULTS.md")
+RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || [ -n "${BENCH_SERVERS:-}" ] || echo "$BENCH/RESULTS.md")
 node "$BENCH/report.mjs" "$OUT" $RESULTS
