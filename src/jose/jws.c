@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/encoding.h"
+#include "core/jsonw.h"
 #include "jose/jose_int.h"
 
 static void decref(void *p)
@@ -50,7 +51,9 @@ gh_status_t jose_decode_object(arena_t *a, jose_part_t part, json_t **out)
         return GH_ERR_NOMEM;
     if (b64url_decode(part.p, part.n, raw, cap, &len) != GH_OK)
         return GH_ERR_INVALID;
-    json_t *v = json_loadb((const char *)raw, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *v = NULL;
+    if (!jsonw_read((const char *)raw, len, &v)) /* our own compact claims, or jansson */
+        v = json_loadb((const char *)raw, len, JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(v)) {
         json_decref(v);
         return GH_ERR_INVALID;

@@ -105,6 +105,58 @@ static void empty_object_and_null_string(void **state)
     arena_free(a);
 }
 
+static void reads_back_what_it_writes(void **state)
+{
+    const char text[] = "{\"iss\":\"https://gh.example\",\"iat\":1700000000,\"neg\":-5,"
+                        "\"zero\":0,\"big\":999999999999999999,\"e\":\"\"}";
+    json_t *got = NULL;
+    assert_true(jsonw_read(text, sizeof text - 1, &got));
+    json_t *want = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+    assert_true(json_equal(got, want));
+    json_decref(got);
+    json_decref(want);
+    assert_true(jsonw_read("{}", 2, &got));
+    assert_int_equal(json_object_size(got), 0);
+    json_decref(got);
+}
+
+/* Anything but the canonical form is left to jansson. */
+static void leaves_the_rest_to_jansson(void **state)
+{
+    const char *other[] = {
+        "",
+        "{",
+        "}",
+        "[]",
+        "{\"a\":1,\"a\":2}",
+        "{ }",
+        "{\"a\": 1}",
+        "{\"a\":-0}",
+        "{\"a\":01}",
+        "{\"a\":1234567890123456789}",
+        "{\"a\":1.5}",
+        "{\"a\":1e5}",
+        "{\"a\":true}",
+        "{\"a\":null}",
+        "{\"a\":\"x\\\"y\"}",
+        "{\"a\":{}}",
+        "{\"a\":[1]}",
+        "{\"a\":1,}",
+        "{\"a\":1}x",
+        "{\"a\":\"x",
+        "{\"a\":\"\t\"}",
+        "{\"\xc3\xa9\":1}",
+        "{\"a\":-}",
+        "{a:1}",
+        "{\"a\"1}",
+    };
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+        json_t *got = NULL;
+        if (jsonw_read(other[i], strlen(other[i]), &got))
+            fail_msg("read %s", other[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +164,8 @@ int main(void)
         cmocka_unit_test(invalid_utf8_fails_the_buffer),
         cmocka_unit_test(members_in_order_as_jansson),
         cmocka_unit_test(empty_object_and_null_string),
+        cmocka_unit_test(reads_back_what_it_writes),
+        cmocka_unit_test(leaves_the_rest_to_jansson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
