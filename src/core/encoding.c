@@ -15,80 +15,92 @@ char *b64url_encode(arena_t *a, const void *p, size_t n)
     char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
     if (!out)
         return NULL;
-    size_t o = 0, i = 0;
-    for (; i + 2 < n; i += 3) {
+    char *w = out;
+    size_t i = 0;
+    for (; n - i >= 3; i += 3, w += 4) {
         unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        out[o++] = B64URL[v >> 18 & 63];
-        out[o++] = B64URL[v >> 12 & 63];
-        out[o++] = B64URL[v >> 6 & 63];
-        out[o++] = B64URL[v & 63];
+        w[0] = B64URL[v >> 18];
+        w[1] = B64URL[v >> 12 & 63];
+        w[2] = B64URL[v >> 6 & 63];
+        w[3] = B64URL[v & 63];
     }
-    if (n - i == 1) {
-        unsigned v = (unsigned)in[i] << 16;
-        out[o++] = B64URL[v >> 18 & 63];
-        out[o++] = B64URL[v >> 12 & 63];
-    } else if (n - i == 2) {
-        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
-        out[o++] = B64URL[v >> 18 & 63];
-        out[o++] = B64URL[v >> 12 & 63];
-        out[o++] = B64URL[v >> 6 & 63];
+    if (n - i > 0) { /* 1 or 2 bytes left: 2 or 3 characters, no padding */
+        unsigned v = (unsigned)in[i] << 16 | (n - i == 2 ? (unsigned)in[i + 1] << 8 : 0);
+        *w++ = B64URL[v >> 18];
+        *w++ = B64URL[v >> 12 & 63];
+        if (n - i == 2)
+            *w++ = B64URL[v >> 6 & 63];
     }
-    out[o] = '\0';
+    *w = '\0';
     return out;
 }
 
-/* Reverse tables (value + 1; 0 = not in the alphabet), built once. */
+/* Reverse tables: each byte's sextet, or BAD for a byte outside the
+ * alphabet. Built once. */
+#define BAD 0x80u
 static unsigned char reverse_url[256], reverse_std[256];
 static pthread_once_t reverse_once = PTHREAD_ONCE_INIT;
 
 static void build_reverse(void)
 {
+    memset(reverse_url, BAD, sizeof reverse_url);
+    memset(reverse_std, BAD, sizeof reverse_std);
     for (int i = 0; i < 64; i++) {
-        reverse_url[(unsigned char)B64URL[i]] = (unsigned char)(i + 1);
-        reverse_std[(unsigned char)B64STD[i]] = (unsigned char)(i + 1);
+        reverse_url[(unsigned char)B64URL[i]] = (unsigned char)i;
+        reverse_std[(unsigned char)B64STD[i]] = (unsigned char)i;
     }
 }
 
-static int sextet(const char *alphabet, char c)
+/* Decodes the last 2 or 3 characters (rem) into 1 or 2 bytes; returns the
+ * sextets OR-ed together (BAD set if one was not in the alphabet), with BAD
+ * also set when the unused trailing bits are not zero (non-canonical). */
+static unsigned decode_tail(const unsigned char *t, const unsigned char *in, size_t rem,
+                            unsigned char *out)
 {
-    const unsigned char *table = alphabet == B64URL ? reverse_url : reverse_std;
-    return table[(unsigned char)c] - 1;
+    unsigned a = t[in[0]], b = t[in[1]], c = rem == 3 ? t[in[2]] : 0;
+    unsigned v = a << 12 | b << 6 | c;
+    out[0] = (unsigned char)(v >> 10);
+    if (rem == 3)
+        out[1] = (unsigned char)(v >> 2);
+    unsigned unused = rem == 3 ? v & 3u : v & 0x3ffu;
+    return a | b | c | (unused ? BAD : 0);
 }
 
-/* Decodes n characters (no padding) of the given alphabet. */
-static gh_status_t decode(const char *alphabet, const char *s, size_t n, unsigned char *out,
+/* Decodes n characters (no padding) with the reverse table t: four
+ * characters into three bytes per step, the validity of every character
+ * gathered in one OR and checked once at the end. */
+static gh_status_t decode(const unsigned char *t, const char *s, size_t n, unsigned char *out,
                           size_t cap, size_t *out_len)
 {
-    if (n % 4 == 1)
+    size_t rem = n % 4;
+    if (rem == 1)
         return GH_ERR_INVALID;
-    size_t need = n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0);
+    size_t need = n / 4 * 3 + (rem ? rem - 1 : 0);
     if (need > cap)
         return GH_ERR_TOO_LARGE;
     pthread_once(&reverse_once, build_reverse);
+    const unsigned char *in = (const unsigned char *)s;
+    unsigned seen = 0;
     size_t o = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = sextet(alphabet, s[i]);
-        if (v < 0)
-            return GH_ERR_INVALID;
-        acc = acc << 6 | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
+    for (size_t i = 0; i + 4 <= n; i += 4, o += 3) {
+        unsigned a = t[in[i]], b = t[in[i + 1]], c = t[in[i + 2]], d = t[in[i + 3]];
+        unsigned v = a << 18 | b << 12 | c << 6 | d;
+        out[o] = (unsigned char)(v >> 16);
+        out[o + 1] = (unsigned char)(v >> 8);
+        out[o + 2] = (unsigned char)v;
+        seen |= a | b | c | d;
     }
-    if (acc != 0) /* non-canonical trailing bits */
+    if (rem)
+        seen |= decode_tail(t, in + n - rem, rem, out + o);
+    if (seen & BAD)
         return GH_ERR_INVALID;
-    *out_len = o;
+    *out_len = need;
     return GH_OK;
 }
 
 gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len)
 {
-    return decode(B64URL, s, n, out, cap, out_len);
+    return decode(reverse_url, s, n, out, cap, out_len);
 }
 
 gh_status_t b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len)
@@ -98,7 +110,7 @@ gh_status_t b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, 
     size_t pad = 0;
     while (pad < 2 && n > pad && s[n - 1 - pad] == '=')
         pad++;
-    return decode(B64STD, s, n - pad, out, cap, out_len);
+    return decode(reverse_std, s, n - pad, out, cap, out_len);
 }
 
 static int hexval(char c)
@@ -161,9 +173,9 @@ void hex_encode(const void *p, size_t n, char *out)
 {
     static const char HEX[] = "0123456789abcdef";
     const unsigned char *in = p;
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = HEX[in[i] >> 4];
-        out[2 * i + 1] = HEX[in[i] & 15];
+    for (size_t i = 0; i < n; i++, out += 2) {
+        out[0] = HEX[in[i] >> 4];
+        out[1] = HEX[in[i] & 15];
     }
-    out[2 * n] = '\0';
+    *out = '\0';
 }
