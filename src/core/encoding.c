@@ -4,6 +4,7 @@
 #include "core/encoding.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -124,6 +125,54 @@ static int hexval(char c)
     return -1;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Non-zero when one of the eight bytes of w is zero (which one is not told). */
+static uint64_t zero_byte(uint64_t w)
+{
+    return (w - ONES) & ~w & HIGHS;
+}
+
+/* The bytes percent-decoding changes or refuses. */
+static const bool ESCAPES[256] = {['\0'] = true, ['%'] = true, ['+'] = true};
+
+/* Length of the prefix of s[0..n) made of ASCII bytes, taken eight at a
+ * time; with `escapes` it also ends at the first ESCAPES byte. */
+static size_t ascii_run(const unsigned char *s, size_t n, bool escapes)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t stop = w & HIGHS;
+        if (escapes)
+            stop |= zero_byte(w) | zero_byte(w ^ ONES * '%') | zero_byte(w ^ ONES * '+');
+        if (stop)
+            break;
+    }
+    while (i < n && s[i] < 0x80 && !(escapes && ESCAPES[s[i]]))
+        i++;
+    return i;
+}
+
+/* Decodes the one byte or escape that starts s[0..n) (n > 0) into *c;
+ * returns the characters used, 0 for a bad escape or a NUL. */
+static size_t decode_one(const char *s, size_t n, bool plus_is_space, char *c)
+{
+    if (s[0] != '%') {
+        *c = s[0] == '+' && plus_is_space ? ' ' : s[0];
+        return *c ? 1 : 0;
+    }
+    if (n < 3)
+        return 0;
+    int hi = hexval(s[1]), lo = hexval(s[2]);
+    if (hi < 0 || lo < 0)
+        return 0;
+    *c = (char)(hi << 4 | lo);
+    return *c ? 3 : 0;
+}
+
 gh_status_t pct_decode(arena_t *a, const char *s, size_t n, bool plus_is_space, char **out,
                        size_t *out_len)
 {
@@ -131,27 +180,57 @@ gh_status_t pct_decode(arena_t *a, const char *s, size_t n, bool plus_is_space, 
     if (!d)
         return GH_ERR_NOMEM;
     size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            if (n - i < 3)
-                return GH_ERR_INVALID;
-            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return GH_ERR_INVALID;
-            c = (char)(hi << 4 | lo);
-            i += 2;
-        } else if (c == '+' && plus_is_space) {
-            c = ' ';
-        }
-        if (c == '\0')
+    for (size_t i = 0; i < n;) {
+        size_t run = ascii_run((const unsigned char *)s + i, n - i, true);
+        memcpy(d + o, s + i, run); /* nothing to decode in the run */
+        o += run;
+        i += run;
+        if (i == n)
+            break;
+        size_t used = decode_one(s + i, n - i, plus_is_space, d + o);
+        if (used == 0)
             return GH_ERR_INVALID;
-        d[o++] = c;
+        i += used;
+        o++;
     }
     d[o] = '\0';
     *out = d;
     *out_len = o;
     return GH_OK;
+}
+
+/* Length of the multi-byte UTF-8 sequence a byte >= 0x80 starts, 0 for a
+ * byte that cannot lead one. */
+static size_t utf8_length(unsigned char b)
+{
+    return b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+}
+
+/* True when the len (2 to 4) bytes at s are continuation bytes after the
+ * lead s[0] and the sequence is neither overlong, a surrogate nor past U+10FFFF. */
+static bool utf8_sequence_valid(const unsigned char *s, size_t len)
+{
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return false;
+    }
+    unsigned char b0 = s[0], b1 = s[1];
+    return !((b0 == 0xe0 && b1 < 0xa0) || (b0 == 0xed && b1 > 0x9f) || (b0 == 0xf0 && b1 < 0x90) ||
+             (b0 == 0xf4 && b1 > 0x8f));
+}
+
+bool utf8_valid(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0;;) {
+        i += ascii_run(s + i, n - i, false);
+        if (i == n)
+            return true;
+        size_t len = utf8_length(s[i]);
+        if (len == 0 || len > n - i || !utf8_sequence_valid(s + i, len))
+            return false;
+        i += len;
+    }
 }
 
 void pct_encode(buf_t *b, const char *s)
