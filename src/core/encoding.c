@@ -16,23 +16,25 @@ char *b64url_encode(arena_t *a, const void *p, size_t n)
     char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
     if (!out)
         return NULL;
-    char *w = out;
-    size_t i = 0;
-    for (; n - i >= 3; i += 3, w += 4) {
+    size_t o = 0, i = 0;
+    for (; i + 2 < n; i += 3) {
         unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        w[0] = B64URL[v >> 18];
-        w[1] = B64URL[v >> 12 & 63];
-        w[2] = B64URL[v >> 6 & 63];
-        w[3] = B64URL[v & 63];
+        out[o++] = B64URL[v >> 18 & 63];
+        out[o++] = B64URL[v >> 12 & 63];
+        out[o++] = B64URL[v >> 6 & 63];
+        out[o++] = B64URL[v & 63];
     }
-    if (n - i > 0) { /* 1 or 2 bytes left: 2 or 3 characters, no padding */
-        unsigned v = (unsigned)in[i] << 16 | (n - i == 2 ? (unsigned)in[i + 1] << 8 : 0);
-        *w++ = B64URL[v >> 18];
-        *w++ = B64URL[v >> 12 & 63];
-        if (n - i == 2)
-            *w++ = B64URL[v >> 6 & 63];
+    if (n - i == 1) {
+        unsigned v = (unsigned)in[i] << 16;
+        out[o++] = B64URL[v >> 18 & 63];
+        out[o++] = B64URL[v >> 12 & 63];
+    } else if (n - i == 2) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+        out[o++] = B64URL[v >> 18 & 63];
+        out[o++] = B64URL[v >> 12 & 63];
+        out[o++] = B64URL[v >> 6 & 63];
     }
-    *w = '\0';
+    out[o] = '\0';
     return out;
 }
 
@@ -252,9 +254,9 @@ void hex_encode(const void *p, size_t n, char *out)
 {
     static const char HEX[] = "0123456789abcdef";
     const unsigned char *in = p;
-    for (size_t i = 0; i < n; i++, out += 2) {
-        out[0] = HEX[in[i] >> 4];
-        out[1] = HEX[in[i] & 15];
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = HEX[in[i] >> 4];
+        out[2 * i + 1] = HEX[in[i] & 15];
     }
-    *out = '\0';
+    out[2 * n] = '\0';
 }
