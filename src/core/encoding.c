@@ -130,27 +130,24 @@ static int hexval(char c)
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
-/* Non-zero when one of the eight bytes of w is zero (which one is not told). */
-static uint64_t zero_byte(uint64_t w)
-{
-    return (w - ONES) & ~w & HIGHS;
-}
-
-/* The bytes percent-decoding changes or refuses. */
+/* The bytes percent-decoding changes or refuses, all below ESCAPES_BELOW. */
 static const bool ESCAPES[256] = {['\0'] = true, ['%'] = true, ['+'] = true};
+#define ESCAPES_BELOW ','
 
-/* Length of the prefix of s[0..n) made of ASCII bytes, taken eight at a
- * time; with `escapes` it also ends at the first ESCAPES byte. */
+/* Length of the prefix of s[0..n) made of ASCII bytes; with `escapes` it
+ * also ends at the first ESCAPES byte. Eight bytes are tested at once: a
+ * word passes when no byte has its high bit set and, with `escapes`, none is
+ * below ESCAPES_BELOW (then subtracting ESCAPES_BELOW from every byte
+ * borrows nowhere and sets no high bit; a byte below it sets one). From the
+ * first word that does not pass, the run is walked a byte at a time. */
 static size_t ascii_run(const unsigned char *s, size_t n, bool escapes)
 {
     size_t i = 0;
     for (; n - i >= 8; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t stop = w & HIGHS;
-        if (escapes)
-            stop |= zero_byte(w) | zero_byte(w ^ ONES * '%') | zero_byte(w ^ ONES * '+');
-        if (stop)
+        uint64_t low = escapes ? w - ONES * ESCAPES_BELOW : 0;
+        if ((w | low) & HIGHS)
             break;
     }
     while (i < n && s[i] < 0x80 && !(escapes && ESCAPES[s[i]]))
