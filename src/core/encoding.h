@@ -28,6 +28,10 @@ gh_status_t b64_decode(const char *s, size_t n, unsigned char *out, size_t cap, 
 gh_status_t pct_decode(arena_t *a, const char *s, size_t n, bool plus_is_space, char **out,
                        size_t *out_len);
 
+/* True when s[0..n) is well-formed UTF-8 (RFC 3629 §4): no overlong forms,
+ * no surrogates, nothing past U+10FFFF. */
+bool utf8_valid(const char *s, size_t n);
+
 /* Appends s percent-encoded so that only RFC 3986 unreserved bytes stay as they are. */
 void pct_encode(buf_t *b, const char *s);
 

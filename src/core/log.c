@@ -3,6 +3,7 @@
 #include "core/log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -43,24 +44,70 @@ static void put(line_t *l, const char *s, size_t n)
     l->len += n;
 }
 
+/* Bytes a JSON string may hold as they are (RFC 8259 §7), DEL aside. */
+static bool is_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
+
+/* Appends the escape of one byte that is not plain: \" \\ or \u00XX. */
+static void put_escape(line_t *l, unsigned char c)
+{
+    static const char HEX[] = "0123456789abcdef";
+    char esc[6] = {'\\', (char)c};
+    if (c == '"' || c == '\\') {
+        put(l, esc, 2);
+        return;
+    }
+    memcpy(esc + 1, "u00", 3);
+    esc[4] = HEX[c >> 4];
+    esc[5] = HEX[c & 15];
+    put(l, esc, 6);
+}
+
+/* Appends s as a JSON string, its runs of plain bytes copied whole. */
 static void put_escaped(line_t *l, const char *s)
 {
     put(l, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            put(l, esc, 2);
-        } else if (c < 0x20 || c == 0x7f) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            put(l, esc, 6);
-        } else {
-            put(l, (const char *)&c, 1);
-        }
+    while (*s) {
+        const char *run = s;
+        while (is_plain((unsigned char)*s))
+            s++;
+        put(l, run, (size_t)(s - run));
+        if (*s)
+            put_escape(l, (unsigned char)*s++);
     }
     put(l, "\"", 1);
+}
+
+/* Formats the time of a line, "YYYY-MM-DDTHH:MM:SS.mmmZ", into
+ * ts[TS_SECONDS_MAX + 5] and returns its length. The part up to the seconds
+ * is made by strftime once a second per thread and kept; only the
+ * milliseconds are formatted per line. */
+#define TS_SECONDS_MAX 32
+
+static size_t format_time(char *ts)
+{
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[TS_SECONDS_MAX];
+    static _Thread_local size_t cached_len;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (now.tv_sec != cached_sec) {
+        struct tm tm;
+        gmtime_r(&now.tv_sec, &tm);
+        cached_len = strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_sec = now.tv_sec;
+    }
+    unsigned ms = (unsigned)(now.tv_nsec / 1000000);
+    memcpy(ts, cached, cached_len);
+    char *p = ts + cached_len;
+    p[0] = '.';
+    p[1] = (char)('0' + ms / 100);
+    p[2] = (char)('0' + ms / 10 % 10);
+    p[3] = (char)('0' + ms % 10);
+    p[4] = 'Z';
+    return cached_len + 5;
 }
 
 void log_event(log_level_t lvl, const char *event, ...)
@@ -68,15 +115,10 @@ void log_event(log_level_t lvl, const char *event, ...)
     if (lvl < min_level)
         return;
     line_t l = {.len = 0};
-    char ts[40];
-    struct timespec now;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    size_t n = strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(ts + n, sizeof ts - n, ".%03ldZ", now.tv_nsec / 1000000);
+    char ts[TS_SECONDS_MAX + 5];
+    size_t ts_len = format_time(ts);
     put(&l, "{\"ts\":\"", 7);
-    put(&l, ts, strlen(ts));
+    put(&l, ts, ts_len);
     put(&l, "\",\"level\":\"", 11);
     put(&l, level_name(lvl), strlen(level_name(lvl)));
     put(&l, "\",\"event\":", 10);

@@ -4,10 +4,12 @@
 #include "core/secret.h"
 
 #include <argon2.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/encoding.h"
@@ -64,11 +66,47 @@ void secret_sha256_hex(const char *s, size_t n, char *out)
     hex_encode(d, sizeof d, out);
 }
 
+/* HMAC with SHA-256 set, made once: OpenSSL's one-shot HMAC() fetches the
+ * MAC and the digest by name on every call. It is only read afterwards (each
+ * call keys a copy of its own), so threads share it safely. */
+static EVP_MAC_CTX *hmac_ready;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+
+static void prepare_hmac(void)
+{
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+    EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac); /* the context holds its own reference */
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, OSSL_DIGEST_NAME_SHA2_256, 0),
+        OSSL_PARAM_construct_end()};
+    if (ctx && EVP_MAC_CTX_set_params(ctx, params) == 1)
+        hmac_ready = ctx;
+    else
+        EVP_MAC_CTX_free(ctx);
+}
+
+/* HMAC-SHA256 on a copy of the prepared context, keyed without parameters
+ * (so the digest is not fetched again); false when OpenSSL failed. */
+static bool hmac_prepared(const void *key, size_t key_len, const char *s, size_t n,
+                          unsigned char d[32])
+{
+    pthread_once(&hmac_once, prepare_hmac);
+    EVP_MAC_CTX *ctx = hmac_ready ? EVP_MAC_CTX_dup(hmac_ready) : NULL;
+    size_t len = 0;
+    bool ok = ctx && EVP_MAC_init(ctx, key, key_len, NULL) == 1 &&
+              EVP_MAC_update(ctx, (const unsigned char *)s, n) == 1 &&
+              EVP_MAC_final(ctx, d, &len, 32) == 1 && len == 32;
+    EVP_MAC_CTX_free(ctx); /* wipes the keyed state */
+    return ok;
+}
+
 void secret_hmac_hex(const void *key, size_t key_len, const char *s, size_t n, char *out)
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)s, n, d, &len);
+    if (!hmac_prepared(key, key_len, s, n, d)) /* then as OpenSSL does it alone */
+        HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)s, n, d, &len);
     hex_encode(d, 32, out);
 }
 

@@ -61,37 +61,6 @@ static size_t count_pieces(const char *s, size_t n, char sep)
     return count;
 }
 
-/* Length of the UTF-8 sequence a lead byte starts, 0 for a byte that cannot lead. */
-static size_t utf8_length(unsigned char b)
-{
-    return b < 0x80                 ? 1
-           : b >= 0xc2 && b <= 0xdf ? 2
-           : b >= 0xe0 && b <= 0xef ? 3
-           : b >= 0xf0 && b <= 0xf4 ? 4
-                                    : 0;
-}
-
-/* True when s[0..n) is well-formed UTF-8 (RFC 3629 §4): no overlong forms,
- * no surrogates, nothing past U+10FFFF. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        size_t len = utf8_length(s[i]);
-        if (len == 0 || len > n - i)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-        }
-        unsigned char b0 = s[i], b1 = len > 1 ? s[i + 1] : 0;
-        if ((b0 == 0xe0 && b1 < 0xa0) || (b0 == 0xed && b1 > 0x9f) || (b0 == 0xf0 && b1 < 0x90) ||
-            (b0 == 0xf4 && b1 > 0x8f))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
 /* Decodes one "name=value" (or bare "name") form segment. */
 static gh_status_t decode_pair(arena_t *a, const char *seg, size_t len, http_pair_t *out)
 {
@@ -105,8 +74,7 @@ static gh_status_t decode_pair(arena_t *a, const char *seg, size_t len, http_pai
         st = pct_decode(a, seg + value_off, len - value_off, true, &value, &out->value_len);
     if (st != GH_OK)
         return st;
-    if (!utf8_valid((const unsigned char *)name, strlen(name)) ||
-        !utf8_valid((const unsigned char *)value, out->value_len))
+    if (!utf8_valid(name, strlen(name)) || !utf8_valid(value, out->value_len))
         return GH_ERR_INVALID; /* form bodies and queries are UTF-8 (WHATWG URL §5) */
     out->name = name;
     out->value = value;

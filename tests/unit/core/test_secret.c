@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,80 @@ static void sha256_known_answer(void **state)
     /* RFC 4231 test case 2 */
     secret_hmac_hex("Jefe", 4, "what do ya want for nothing?", 28, hex);
     assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+/* RFC 4231 test cases 1, 3 (20-byte keys), 2 (a short key) and 6 (a key
+ * longer than SHA-256's block, hashed first). */
+typedef struct {
+    unsigned char key[131];
+    size_t key_len;
+    const char *data;
+    size_t data_len;
+    const char *want;
+} hmac_case_t;
+
+static void hmac_cases(hmac_case_t c[4])
+{
+    memset(c, 0, 4 * sizeof *c);
+    memset(c[0].key, 0x0b, c[0].key_len = 20);
+    c[0].data = "Hi There";
+    c[0].want = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+    memcpy(c[1].key, "Jefe", c[1].key_len = 4);
+    c[1].data = "what do ya want for nothing?";
+    c[1].want = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    memset(c[2].key, 0xaa, c[2].key_len = 20);
+    c[2].data = "\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd"
+                "\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd"
+                "\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd\xdd";
+    c[2].want = "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe";
+    memset(c[3].key, 0xaa, c[3].key_len = 131);
+    c[3].data = "Test Using Larger Than Block-Size Key - Hash Key First";
+    c[3].want = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+    for (int i = 0; i < 4; i++)
+        c[i].data_len = strlen(c[i].data);
+}
+
+/* Each case in turn, twice over: no key or data is left over from the call before. */
+static void hmac_known_answers(void **state)
+{
+    hmac_case_t c[4];
+    hmac_cases(c);
+    char hex[SECRET_DIGEST_HEX_LEN + 1];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 4; i++) {
+            secret_hmac_hex(c[i].key, c[i].key_len, c[i].data, c[i].data_len, hex);
+            assert_string_equal(hex, c[i].want);
+        }
+    }
+}
+
+/* Threads share the prepared HMAC context: each computes the cases over
+ * and over, all at once, and must always get the right answers. */
+static void *hmac_worker(void *arg)
+{
+    const hmac_case_t *c = arg;
+    char hex[SECRET_DIGEST_HEX_LEN + 1];
+    for (int n = 0; n < 400; n++) {
+        const hmac_case_t *k = &c[n % 4];
+        secret_hmac_hex(k->key, k->key_len, k->data, k->data_len, hex);
+        if (strcmp(hex, k->want) != 0)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void hmac_from_threads(void **state)
+{
+    hmac_case_t c[4];
+    hmac_cases(c);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, hmac_worker, c), 0);
+    for (int i = 0; i < 4; i++) {
+        void *failed = NULL;
+        pthread_join(t[i], &failed);
+        assert_null(failed);
+    }
 }
 
 static void tokens_are_random_and_sized(void **state)
@@ -83,6 +158,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sha256_known_answer),
+        cmocka_unit_test(hmac_known_answers),
+        cmocka_unit_test(hmac_from_threads),
         cmocka_unit_test(tokens_are_random_and_sized),
         cmocka_unit_test(client_digest_checks),
         cmocka_unit_test(equality),
