@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   build-essential cmake pkg-config clang-format
-  libmicrohttpd-dev libcjose-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
+  libmicrohttpd-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
   nodejs npm chromium python3 openssl curl postgresql valgrind sqlite3
 )

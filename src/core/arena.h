@@ -3,8 +3,8 @@
  * Everything allocated from an arena is released at once by arena_free().
  * An arena has a hard cap on the bytes it hands out; past it every allocation
  * returns NULL. Cleanup hooks registered with arena_defer() run, last
- * registered first, before the memory goes, so library objects (json_t, cjose
- * keys, PGresult) can live exactly as long as the request. */
+ * registered first, before the memory goes, so library objects (json_t,
+ * PGresult) can live exactly as long as the request. */
 #ifndef GH_CORE_ARENA_H
 #define GH_CORE_ARENA_H
 

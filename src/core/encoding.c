@@ -10,12 +10,9 @@
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 static const char B64STD[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-char *b64url_encode(arena_t *a, const void *p, size_t n)
+size_t b64url_encode_to(const void *p, size_t n, char *out)
 {
     const unsigned char *in = p;
-    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
-    if (!out)
-        return NULL;
     size_t o = 0, i = 0;
     for (; i + 2 < n; i += 3) {
         unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
@@ -35,6 +32,14 @@ char *b64url_encode(arena_t *a, const void *p, size_t n)
         out[o++] = B64URL[v >> 6 & 63];
     }
     out[o] = '\0';
+    return o;
+}
+
+char *b64url_encode(arena_t *a, const void *p, size_t n)
+{
+    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+    if (out)
+        b64url_encode_to(p, n, out);
     return out;
 }
 

@@ -17,6 +17,10 @@
 /* base64url without padding, NUL-terminated, in the arena; NULL when out of memory. */
 char *b64url_encode(arena_t *a, const void *p, size_t n);
 
+/* The same into out, which holds at least (n + 2) / 3 * 4 + 1 bytes; returns
+ * the length written before the NUL. */
+size_t b64url_encode_to(const void *p, size_t n, char *out);
+
 /* Decodes base64url (padding refused) into out[0..cap); *out_len gets the length. */
 gh_status_t b64url_decode(const char *s, size_t n, unsigned char *out, size_t cap, size_t *out_len);
 

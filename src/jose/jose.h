@@ -1,5 +1,5 @@
 /* JOSE: signing keys, JWKS, and JWTs as compact JWS (RFC 7515, 7517, 7519).
- * The only module that knows cjose and OpenSSL key types.
+ * The only module that knows OpenSSL key types.
  *
  * A keyset is built from the stored private JWKs and is immutable afterwards,
  * so any number of threads may sign and verify with it at once; a key rotation

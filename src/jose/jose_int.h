@@ -1,15 +1,14 @@
 /* JOSE internals shared by the files of src/jose: the table of signature
  * algorithms, the parsed key, and the JWK member helpers.
  *
- * Each algorithm is one row of JOSE_ALGS: how to generate a key (cjose), how
- * to turn a private JWK into an OpenSSL EVP_PKEY, which public members make
- * its RFC 7638 thumbprint and its JWKS entry, and how its signature is laid
- * out in a JWS. Keys live as EVP_PKEYs, which OpenSSL 3 lets many threads use
- * at once; cjose objects never outlive the call that made them. */
+ * Each algorithm is one row of JOSE_ALGS: how to generate a key and write
+ * it as a private JWK, how to turn a private JWK into an OpenSSL EVP_PKEY,
+ * which public members make its RFC 7638 thumbprint and its JWKS entry, and
+ * how its signature is laid out in a JWS. Keys live as EVP_PKEYs, which
+ * OpenSSL 3 lets many threads use at once. */
 #ifndef GH_JOSE_JOSE_INT_H
 #define GH_JOSE_JOSE_INT_H
 
-#include <cjose/cjose.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
@@ -26,8 +25,10 @@ typedef struct {
     const char *name;           /* "RS256" */
     const char *kty;            /* "RSA" */
     const char *const *members; /* public members besides kty, JWKS order, NULL-ended */
-    /* A fresh key pair made by cjose; NULL on failure. */
-    cjose_jwk_t *(*generate)(cjose_err *err);
+    /* A fresh key pair (OpenSSL's key generation); NULL on failure. */
+    EVP_PKEY *(*generate)(void);
+    /* Adds kty and the private JWK members of pkey, a key of this row's, to jwk. */
+    gh_status_t (*export_jwk)(const EVP_PKEY *pkey, json_t *jwk);
     /* The key pair of a parsed private JWK whose kty is this row's. */
     gh_status_t (*import)(const json_t *jwk, EVP_PKEY **out);
     /* The public key of a parsed public JWK whose kty is this row's. */
@@ -101,6 +102,12 @@ gh_status_t jose_member_bytes(const json_t *jwk, const char *name, unsigned char
  * with BN_clear_free. The decoded bytes are wiped. */
 gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out);
 
+/* Sets jwk's member name to the base64url big-endian bytes of pkey's integer
+ * parameter param: left-padded with zeros to width bytes, or as few bytes as
+ * it takes when width is 0 (RFC 7518 §6.2.1.2, §6.3.1.1). */
+gh_status_t jose_member_set_param(json_t *jwk, const char *name, const EVP_PKEY *pkey,
+                                  const char *param, size_t width);
+
 /* A key of the given OpenSSL type ("RSA", "EC") from the parameters in bld,
  * checked for consistency: a key pair when selection is EVP_PKEY_KEYPAIR, a
  * public key when it is EVP_PKEY_PUBLIC_KEY. */
@@ -111,10 +118,12 @@ gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int sel
 gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t *ops, char **out);
 
 /* The algorithm rows' own functions (rsa.c, ec.c). */
-cjose_jwk_t *jose_rsa_generate(cjose_err *err);
+EVP_PKEY *jose_rsa_generate(void);
+gh_status_t jose_rsa_export(const EVP_PKEY *pkey, json_t *jwk);
 gh_status_t jose_rsa_import(const json_t *jwk, EVP_PKEY **out);
 gh_status_t jose_rsa_import_public(const json_t *jwk, EVP_PKEY **out);
-cjose_jwk_t *jose_ec_generate(cjose_err *err);
+EVP_PKEY *jose_ec_generate(void);
+gh_status_t jose_ec_export(const EVP_PKEY *pkey, json_t *jwk);
 gh_status_t jose_ec_import(const json_t *jwk, EVP_PKEY **out);
 gh_status_t jose_ec_import_public(const json_t *jwk, EVP_PKEY **out);
 gh_status_t jose_ec_sig_to_jws(const unsigned char *der, size_t n, unsigned char *out,

@@ -1,9 +1,11 @@
 /* JWKs (RFC 7517): reading key members, building OpenSSL keys from them,
- * RFC 7638 thumbprints, and generating new private JWKs with cjose.
+ * RFC 7638 thumbprints, and generating new private JWKs (OpenSSL makes the
+ * key, each algorithm's row writes its members).
  *
  * Private key bytes pass through stack buffers that are wiped after use; the
  * generated JWK text is wiped before it is freed. */
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <stdlib.h>
@@ -46,6 +48,26 @@ gh_status_t jose_member_bn(const json_t *jwk, const char *name, BIGNUM **out)
         return GH_ERR_NOMEM;
     *out = bn;
     return GH_OK;
+}
+
+gh_status_t jose_member_set_param(json_t *jwk, const char *name, const EVP_PKEY *pkey,
+                                  const char *param, size_t width)
+{
+    unsigned char raw[JOSE_MAX_MEMBER];
+    char text[JOSE_MAX_MEMBER * 4 / 3 + 4];
+    BIGNUM *bn = NULL;
+    int n = -1;
+    if (EVP_PKEY_get_bn_param(pkey, param, &bn) == 1)
+        n = width ? BN_bn2binpad(bn, raw, (int)width) : BN_bn2bin(bn, raw);
+    BN_clear_free(bn);
+    if (n <= 0 || (size_t)n > sizeof raw) /* BN_bn2bin writes at most the key's size */
+        return GH_ERR_CRYPTO;
+    size_t len = b64url_encode_to(raw, (size_t)n, text);
+    gh_status_t st =
+        json_object_set_new(jwk, name, json_stringn(text, len)) == 0 ? GH_OK : GH_ERR_NOMEM;
+    secret_wipe(raw, sizeof raw);
+    secret_wipe(text, sizeof text);
+    return st;
 }
 
 /* True when the private half of pkey matches its public half: a fixed message
@@ -169,22 +191,15 @@ gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **pri
     const jose_alg_ops_t *ops = jose_alg_ops(alg);
     if (!ops)
         return GH_ERR_INVALID;
-    gh_status_t st = GH_ERR_CRYPTO;
-    cjose_err err;
-    char *text = NULL;
-    json_t *jwk = NULL;
-    cjose_jwk_t *key = ops->generate(&err);
-    text = key ? cjose_jwk_to_json(key, true, &err) : NULL;
-    if (!text) {
-        log_event(LOG_ERROR, "jose_key_generate", "alg", ops->name, "error", err.message, NULL);
-        goto out;
-    }
-    jwk = json_loads(text, 0, NULL);
-    st = jwk ? finish_jwk(a, jwk, ops, kid, private_jwk) : GH_ERR_NOMEM;
-out:
+    EVP_PKEY *pkey = ops->generate();
+    json_t *jwk = pkey ? json_object() : NULL;
+    gh_status_t st = !pkey ? GH_ERR_CRYPTO : jwk ? ops->export_jwk(pkey, jwk) : GH_ERR_NOMEM;
+    if (st == GH_OK)
+        st = finish_jwk(a, jwk, ops, kid, private_jwk);
+    else
+        log_event(LOG_ERROR, "jose_key_generate", "alg", ops->name, NULL);
+    ERR_clear_error();
     json_decref(jwk);
-    if (text)
-        cjose_get_dealloc()(wiped(text));
-    cjose_jwk_release(key);
+    EVP_PKEY_free(pkey);
     return st;
 }

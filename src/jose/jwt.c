@@ -4,9 +4,7 @@
  * Signatures are made and checked by OpenSSL's EVP_DigestSign/Verify over the
  * ASCII signing input, with the keyset's shared, read-only EVP_PKEYs; each
  * call works on its own copy of the key's ready EVP_MD_CTX, which threads
- * only read, so threads never share mutable state. cjose's JWS functions are
- * not used: they go through OpenSSL's deprecated RSA/EC_KEY calls and copy
- * the token several times. A token is untrusted until its
+ * only read, so threads never share mutable state. A token is untrusted until its
  * signature checks: its header is parsed only to find the key, its payload
  * only after the signature is good. */
 #include <openssl/err.h>

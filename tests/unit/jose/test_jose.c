@@ -219,6 +219,17 @@ static void test_generate(void **state)
     check_generated(a, F.ec, F.ec_kid, "ES256", "d");
     json_t *jwk = json_loads(F.ec, 0, NULL);
     assert_string_equal(jose_member_str(jwk, "crv"), "P-256");
+    assert_string_equal(jose_member_str(jwk, "kty"), "EC");
+    /* RFC 7518 §6.2.1.2, §6.2.2.1: coordinates and d at the full 32 bytes */
+    for (const char *const *m = (const char *const[]){"x", "y", "d", NULL}; *m; m++)
+        assert_int_equal(strlen(jose_member_str(jwk, *m)), 43);
+    json_decref(jwk);
+    jwk = json_loads(F.rsa, 0, NULL);
+    assert_string_equal(jose_member_str(jwk, "kty"), "RSA");
+    assert_string_equal(jose_member_str(jwk, "e"), "AQAB");
+    assert_int_equal(strlen(jose_member_str(jwk, "n")), 342); /* 2048 bits, no leading zero */
+    for (const char *const *m = (const char *const[]){"p", "q", "dp", "dq", "qi", NULL}; *m; m++)
+        assert_non_null(jose_member_str(jwk, *m));
     json_decref(jwk);
     assert_string_not_equal(F.rsa_kid, F.old_kid);
     assert_string_equal(jose_keyset_kid(F.ks_rsa), F.rsa_kid);
