@@ -14,6 +14,11 @@
 /* True when s[0..n) is a non-empty RFC 9110 token (header and cookie names). */
 bool http_is_token(const char *s, size_t n);
 
+/* RFC 9110 §5.5: true when v[0..n) holds only field-value octets (VCHAR,
+ * obs-text, SP, HTAB); a NUL, CR, LF or other control byte is refused, never
+ * passed on truncated. */
+bool http_is_field_value(const char *v, size_t n);
+
 /* True when s[0..n) is made of RFC 6265 cookie-octets (may be empty). */
 bool http_is_cookie_value(const char *s, size_t n);
 

@@ -7,6 +7,7 @@
 #include "http/http.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -131,6 +132,37 @@ static bool all_of(const char *s, size_t n, bool (*ok)(unsigned char))
 bool http_is_token(const char *s, size_t n)
 {
     return n > 0 && all_of(s, n, is_tchar);
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* True when no byte of the word is below 0x20 or is 0x7f: subtracting 0x20
+ * (or 1 from the word XOR 0x7f…) from every byte sets the high bit of a byte
+ * that was below it and had it clear; a clean word sets none. */
+static bool word_is_field_text(uint64_t w)
+{
+    uint64_t del = w ^ (ONES * 0x7f);
+    return ((((w - ONES * 0x20) & ~w) | ((del - ONES) & ~del)) & HIGHS) == 0;
+}
+
+/* Eight bytes at a time while the words are clean (a long Bearer token),
+ * then one at a time from the first word that holds an HTAB or a control
+ * byte. */
+bool http_is_field_value(const char *v, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t w; n - i >= 8; i += 8) {
+        memcpy(&w, v + i, 8);
+        if (!word_is_field_text(w))
+            break;
+    }
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            return false;
+    }
+    return true;
 }
 
 bool http_is_cookie_value(const char *s, size_t n)
@@ -264,22 +296,16 @@ gh_status_t http_request_basic_auth(const http_request_t *req, const char **user
     return GH_OK;
 }
 
-static bool is_b64token_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-}
-
 /* RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+static const char B64TOKEN_CHARS[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+
 static bool is_b64token(const char *t)
 {
-    size_t n = 0;
-    while (is_b64token_char(t[n]))
-        n++;
+    size_t n = strspn(t, B64TOKEN_CHARS); /* glibc: one table, then a word at a time */
     if (n == 0)
         return false;
-    while (t[n] == '=')
-        n++;
+    n += strspn(t + n, "=");
     return t[n] == '\0';
 }
 

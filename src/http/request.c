@@ -52,24 +52,12 @@ typedef struct {
     bool invalid;
 } header_sink_t;
 
-/* RFC 9110 §5.5: field-value octets are VCHAR, obs-text, SP and HTAB; a NUL,
- * CR, LF or other control byte is refused, never passed on truncated. */
-static bool is_field_value(const char *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)v[i];
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-            return false;
-    }
-    return true;
-}
-
 static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                  size_t key_size, const char *value, size_t value_size)
 {
     header_sink_t *sink = cls;
     value = value ? value : "";
-    if (!http_is_token(key, key_size) || !is_field_value(value, value_size)) {
+    if (!http_is_token(key, key_size) || !http_is_field_value(value, value_size)) {
         sink->invalid = true;
         return MHD_NO;
     }

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "http/http.h"
+#include "http/http_int.h"
 
 static int setup(void **state)
 {
@@ -267,6 +267,32 @@ static void test_bearer_alphabet(void **state)
     }
 }
 
+/* RFC 9110 §5.5 stated apart from parse.c: VCHAR, obs-text, SP, HTAB. */
+static bool field_octet(unsigned char c)
+{
+    return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+/* Every byte value at every position of a 17-byte value (two words and a
+ * tail), and next to an HTAB, against the reference. */
+static void test_field_value_bytes(void **state)
+{
+    char v[17];
+    for (size_t pos = 0; pos < sizeof v; pos++) {
+        for (int c = 0; c < 256; c++) {
+            memset(v, 'a', sizeof v);
+            v[pos] = (char)c;
+            assert_int_equal(http_is_field_value(v, sizeof v), field_octet((unsigned char)c));
+            v[(pos + 1) % sizeof v] = '\t';
+            assert_int_equal(http_is_field_value(v, sizeof v), field_octet((unsigned char)c));
+        }
+    }
+    assert_true(http_is_field_value("", 0));
+    static const char obs_text[] = "caf\xc3\xa9 \x80\xff\x7e";
+    assert_true(http_is_field_value(obs_text, sizeof obs_text - 1));
+    assert_false(http_is_field_value(obs_text, sizeof obs_text)); /* with its NUL */
+}
+
 static void test_request_accessors(void **state)
 {
     http_pair_t h[] = {{"cookie", "a=1", 3}, {"X-Thing", "v", 1}};
@@ -301,6 +327,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bearer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bearer_alphabet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_accessors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_field_value_bytes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
