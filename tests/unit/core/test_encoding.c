@@ -124,20 +124,33 @@ static void check_decoders(const char *s, size_t n)
     }
 }
 
-/* Every byte value at every position of inputs of 1 to 11 characters. */
-static void b64_every_byte_everywhere(void **state)
+/* Calls check(s, n, ctx) with every prefix of base (1 character to all of
+ * them, base at most 63) holding every byte value at every position. */
+static void each_byte_everywhere(const char *base, void (*check)(const char *, size_t, void *),
+                                 void *ctx)
 {
-    const char base[] = "Zm9vYmFy-_/+";
-    char s[sizeof base];
-    for (size_t n = 1; n < sizeof base; n++) {
+    char s[64];
+    for (size_t n = 1; n <= strlen(base) && n < sizeof s; n++) {
         for (size_t pos = 0; pos < n; pos++) {
             for (int b = 0; b < 256; b++) {
                 memcpy(s, base, n);
                 s[pos] = (char)b;
-                check_decoders(s, n);
+                check(s, n, ctx);
             }
         }
     }
+}
+
+static void check_decoders_at(const char *s, size_t n, void *ctx)
+{
+    (void)ctx;
+    check_decoders(s, n);
+}
+
+/* Every byte value at every position of inputs of 1 to 12 characters. */
+static void b64_every_byte_everywhere(void **state)
+{
+    each_byte_everywhere("Zm9vYmFy-_/+", check_decoders_at, NULL);
 }
 
 /* Every pair of byte values as the last two characters of inputs of 2 to
@@ -269,25 +282,20 @@ static void pct_same_as_reference(arena_t *a, const char *s, size_t n)
     }
 }
 
+static void pct_same_as_reference_at(const char *s, size_t n, void *arena)
+{
+    pct_same_as_reference(arena, s, n);
+}
+
 /* Every byte value at every position of inputs of 1 to 20 bytes (runs
  * shorter and longer than the eight bytes taken at once), and every pair
  * of byte values after a '%'. */
 static void percent_decoding_every_byte(void **state)
 {
-    arena_t *a = arena_new(1 << 20);
-    const char base[] = "ab%41+c%7e0123456789";
-    char s[sizeof base];
-    for (size_t n = 1; n < sizeof base; n++) {
-        for (size_t pos = 0; pos < n; pos++) {
-            for (int b = 0; b < 256; b++) {
-                memcpy(s, base, n);
-                s[pos] = (char)b;
-                pct_same_as_reference(a, s, n);
-            }
-        }
-        arena_free(a);
-        a = arena_new(1 << 20);
-    }
+    arena_t *a = arena_new(1 << 24);
+    each_byte_everywhere("ab%41+c%7e0123456789", pct_same_as_reference_at, a);
+    arena_free(a);
+    a = arena_new(1 << 20);
     for (int x = 0; x < 256; x++) {
         for (int y = 0; y < 256; y++) {
             char esc[] = {'a', '%', (char)x, (char)y};
