@@ -28,7 +28,8 @@ struct keyring {
     _Atomic(jose_keyset_t *) current;
     store_t *store;
     jose_alg_t alg;
-    char *fingerprint; /* kids and retire times of the loaded keys */
+    int64_t retire_after; /* of a losing first key (signing_keys_ensure) */
+    char *fingerprint;    /* kids and retire times of the loaded keys */
     parked_t *parked;
 };
 
@@ -100,7 +101,8 @@ out:
 void keyring_reload(void *arg)
 {
     keyring_t *kr = arg;
-    if (signing_keys_ensure(kr->store, kr->alg, clock_now()) != GH_OK || reload(kr) != GH_OK)
+    if (signing_keys_ensure(kr->store, kr->alg, clock_now(), kr->retire_after) != GH_OK ||
+        reload(kr) != GH_OK)
         log_event(LOG_WARN, "keys_reload_failed", NULL);
     free_parked(kr, false);
 }
@@ -115,14 +117,15 @@ void keyring_stop(keyring_t *kr)
     free(kr);
 }
 
-gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out)
+gh_status_t keyring_start(store_t *store, jose_alg_t alg, int64_t retire_after, keyring_t **out)
 {
     keyring_t *kr = calloc(1, sizeof *kr);
     if (!kr)
         return GH_ERR_NOMEM;
     kr->store = store;
     kr->alg = alg;
-    gh_status_t st = signing_keys_ensure(store, alg, clock_now());
+    kr->retire_after = retire_after;
+    gh_status_t st = signing_keys_ensure(store, alg, clock_now(), retire_after);
     if (st == GH_OK)
         st = reload(kr);
     if (st == GH_OK && !atomic_load(&kr->current))

@@ -24,7 +24,7 @@ typedef struct keyring keyring_t;
 #define KEYRING_RELOAD_SECONDS 2
 
 /* Loads the keys (creating a signing key when none is usable). */
-gh_status_t keyring_start(store_t *store, jose_alg_t alg, keyring_t **out);
+gh_status_t keyring_start(store_t *store, jose_alg_t alg, int64_t retire_after, keyring_t **out);
 /* Loads the stored keys again when they changed, and frees keysets replaced
  * long ago. One caller at a time (the server's main thread, between waits for
  * a stop signal); requests keep reading meanwhile. kr is a keyring_t *. */

@@ -173,7 +173,8 @@ int oauth_serve(const config_t *cfg)
     }
     if (strcmp(store_engine(app.store), "sqlite") == 0)
         secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
-    if ((st = keyring_start(app.store, alg, &app.keys)) != GH_OK ||
+    if ((st = keyring_start(app.store, alg, signing_keys_retire_after(&cfg->server), &app.keys)) !=
+            GH_OK ||
         (st = load_csrf_key(&app, a)) != GH_OK || (st = build_documents(&app, a)) != GH_OK) {
         rc = fail("cannot prepare keys and documents", st);
         goto out;

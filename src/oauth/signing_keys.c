@@ -44,7 +44,7 @@ static gh_status_t add_new_key(store_t *s, arena_t *a, jose_alg_t alg, int64_t n
     return st;
 }
 
-gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now)
+gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after)
 {
     store_key_t *keys = NULL;
     size_t n = 0;
@@ -56,14 +56,15 @@ gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now)
         goto out;
     /* Every process that saw this same state uses the same setting name, and
      * store_setting_init lets exactly one kid in: the others retire their own
-     * key (it has signed nothing yet) in favour of the winner's, which was
-     * stored before the winner wrote the setting. */
+     * key in favour of the winner's, which was stored before the winner wrote
+     * the setting. A process that loaded the key set in between may sign with
+     * a losing key until its next reload, so those tokens stay verifiable. */
     lock = arena_printf(a, FIRST_KEY_SETTING "%s", n ? keys[0].kid : "none");
     st = lock ? add_new_key(s, a, alg, now, &kid) : GH_ERR_NOMEM;
     if (st == GH_OK)
         st = store_setting_init(s, a, lock, kid, &winner);
     if (st == GH_OK && strcmp(winner, kid) != 0)
-        st = store_key_retire_others(s, winner, now);
+        st = store_key_retire_others(s, winner, now + retire_after);
 out:
     arena_free(a);
     return st;

@@ -30,8 +30,10 @@ int64_t signing_keys_retire_after(const config_server_t *srv);
 /* Creates a key of algorithm alg when the store has none with retire_at == 0
  * (first start). Safe when several processes start at once on one database:
  * they agree through store_setting_init() on one winner and the losing keys
- * are retired at once, before any of them has signed. */
-gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now);
+ * are retired. Another process may have loaded a losing key as its signer
+ * before that (for one reload interval at most), so a losing key keeps
+ * verifying for retire_after seconds, like a rotated-out key. */
+gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after);
 
 /* Rotation: adds a new key of algorithm alg that signs from now on, and gives
  * every other key still without a retire_at the value now + retire_after.
