@@ -16,8 +16,10 @@
 # CPU_REPEAT (3), CPU_SERVERS ("gatehouse gatehouse-es256"), GATEHOUSE_BIN,
 # CPU_OUT (the output folder; a new temporary one by default), and:
 #   CPU_PERF=1       after the measured runs, one more run under
-#                    `perf record -e cpu-clock -g`; the shares by library and
-#                    by symbol go to OUT/SERVER-ENDPOINT.perf.txt
+#                    `perf record -e cpu-clock -g` and `perf stat`; the
+#                    server's CPU time and context switches per request, and
+#                    the shares by library and by symbol, go to
+#                    OUT/SERVER-ENDPOINT.perf.txt
 #   CPU_CALLGRIND=1  the server runs under callgrind instead, and each run
 #                    counts the instructions it executed per request (user
 #                    space only, but the same from run to run whatever else
@@ -126,12 +128,17 @@ load() {
 
 # profile URL VAR=VALUE…: one more run under perf, its report
 profile() {
-  local data=$OUT/$CUR.perf.data perf_pid
+  local data=$OUT/$CUR.perf.data perf_pid stat_pid
   perf record -q -e cpu-clock -g -p "$SRV_PID" -o "$data" -- sleep "$DUR" 2>/dev/null &
   perf_pid=$!
+  perf stat -e task-clock,context-switches,cpu-migrations -p "$SRV_PID" -o "$OUT/$CUR.perf-stat.txt" -- sleep "$DUR" 2>/dev/null &
+  stat_pid=$!
   run_wrk "$OUT/$CUR-perf.txt" "$1" "$DUR" "${@:2}"
-  wait "$perf_pid"
+  wait "$perf_pid" "$stat_pid"
   {
+    awk -v n="$(requests "$OUT/$CUR-perf.txt")" '{ gsub(",", "", $1) }
+      $2 == "msec" && $3 == "task-clock" { printf "CPU time per request: %.1f us\n", $1 * 1000 / n }
+      $2 ~ /^(context-switches|cpu-migrations)$/ { printf "%s per request: %.2f\n", $2, $1 / n }' "$OUT/$CUR.perf-stat.txt"
     perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -12
     echo
     perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -40

@@ -93,13 +93,17 @@ void http_metrics_bind(const http_metrics_t *m);
 typedef struct http_watchdog http_watchdog_t;
 typedef struct http_watch http_watch_t;
 
-/* Starts the thread that drops connections whose request headers are not in
- * within timeout_s seconds. NULL when out of memory or threads. */
-http_watchdog_t *http_watchdog_start(unsigned timeout_s);
+#define HTTP_WATCHDOG_TICK_MS 200 /* how often the acceptor's thread sweeps */
 
-/* Stops the thread and frees what is left; call after the daemon has stopped.
- * NULL does nothing. */
-void http_watchdog_stop(http_watchdog_t *w);
+/* The bookkeeping of connections whose request headers must be in within
+ * timeout_s seconds. NULL when out of memory. */
+http_watchdog_t *http_watchdog_new(unsigned timeout_s);
+
+/* Shuts down the sockets of connections past their deadline. */
+void http_watchdog_sweep(http_watchdog_t *w);
+
+/* Frees what is left; call after the daemon has stopped. NULL does nothing. */
+void http_watchdog_free(http_watchdog_t *w);
 
 /* Watches a new connection's socket; NULL (not watched) when out of memory. */
 http_watch_t *http_watchdog_add(http_watchdog_t *w, int fd);
@@ -108,7 +112,28 @@ http_watch_t *http_watchdog_add(http_watchdog_t *w, int fd);
 void http_watchdog_remove(http_watchdog_t *w, http_watch_t *e);
 
 /* in: a request's headers are in (no deadline while it is read and answered);
- * !in: it completed, and the wait for the next one's headers begins. */
-void http_watchdog_headers(http_watchdog_t *w, http_watch_t *e, bool in);
+ * !in: it completed, and the wait for the next one's headers begins. Takes no
+ * lock. NULL does nothing. */
+void http_watchdog_headers(http_watch_t *e, bool in);
+
+/* ---- acceptor.c ---- */
+
+typedef struct http_acceptor http_acceptor_t;
+
+/* Takes an accepted connection's socket (non-blocking) and its peer's address. */
+typedef void (*http_hand_off_fn)(void *ctx, int fd, const struct sockaddr *peer, socklen_t len);
+
+/* Starts the thread that accepts connections on listen_fd (non-blocking,
+ * listening) and gives each to hand_off(ctx, …), and sweeps watchdog every
+ * HTTP_WATCHDOG_TICK_MS; the acceptor owns the socket from then on. NULL when
+ * out of memory or threads (the socket is left to the caller). */
+http_acceptor_t *http_acceptor_start(int listen_fd, http_watchdog_t *watchdog,
+                                     http_hand_off_fn hand_off, void *ctx);
+
+/* Stops accepting: the connections already waiting in the backlog (their
+ * handshake done, their request perhaps sent) are handed off, then
+ * the socket is closed, so those are served and a connection after them is
+ * refused. */
+void http_acceptor_stop(http_acceptor_t *a);
 
 #endif

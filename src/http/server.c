@@ -1,5 +1,7 @@
-/* The HTTP server: a libmicrohttpd daemon (epoll, thread pool), one exchange
- * per request, and dispatch through the route table.
+/* The HTTP server: one libmicrohttpd daemon (epoll, its own thread) per
+ * worker, each handed connections by the acceptor from our own listening
+ * socket, to the worker holding the fewest; one exchange per request, and
+ * dispatch through the route table.
  *
  * An exchange (request, response, body) lives in a per-request arena created
  * when the request line arrives (the URI log callback, which also gives the
@@ -7,7 +9,7 @@
  * complete. Declared parameters are checked before a handler runs; every
  * answer goes through one function that adds the security headers, counts
  * it and logs one line (never the query, headers or body). */
-#include <fcntl.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -29,8 +31,21 @@
 #define DRAIN_LIMIT_US (5 * 1000 * 1000)
 #define QUIET_TICKS 5 /* of 10 ms */
 
-struct http_server {
+/* A worker: a daemon, its thread, and how many connections it holds: counted
+ * when handed to it and until libmicrohttpd reports them closed (one the
+ * daemon drops before starting it, for want of memory, stays counted; that
+ * only tilts the choice of worker a little). */
+typedef struct {
+    http_server_t *server;
     struct MHD_Daemon *daemon;
+    atomic_uint connections;
+} worker_t;
+
+struct http_server {
+    worker_t *workers;    /* opts.threads of them */
+    unsigned next_worker; /* where the acceptor's search for the least busy one starts */
+    http_acceptor_t *acceptor;
+    int listen_fd;
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */
     http_metrics_t *metrics;
     http_watchdog_t *watchdog;
@@ -288,15 +303,17 @@ static http_watch_t *watch_of(struct MHD_Connection *c)
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    http_server_t *s = cls;
+    worker_t *w = cls;
     const union MHD_ConnectionInfo *info =
         toe == MHD_CONNECTION_NOTIFY_STARTED
             ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD)
             : NULL;
-    if (info)
-        *socket_context = http_watchdog_add(s->watchdog, info->connect_fd);
-    else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
-        http_watchdog_remove(s->watchdog, *socket_context);
+    if (info) {
+        *socket_context = http_watchdog_add(w->server->watchdog, info->connect_fd);
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        atomic_fetch_sub(&w->connections, 1);
+        http_watchdog_remove(w->server->watchdog, *socket_context);
+    }
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -304,7 +321,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
-    http_watchdog_headers(s->watchdog, watch_of(c), false);
+    http_watchdog_headers(watch_of(c), false);
     if (!ex)
         return;
     *con_cls = NULL;
@@ -346,7 +363,7 @@ static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, cons
 {
     ex->started = true;
     atomic_fetch_add(&ex->server->in_flight, 1);
-    http_watchdog_headers(ex->server->watchdog, watch_of(c), true);
+    http_watchdog_headers(watch_of(c), true);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
     gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
@@ -437,23 +454,80 @@ static void fill_defaults(http_server_opts_t *o)
         o->connection_limit = DEFAULT_CONNECTION_LIMIT;
 }
 
-static struct MHD_Daemon *start_daemon(http_server_t *s, const struct sockaddr_storage *ss)
+/* A non-blocking socket listening on ss, or -1 with errno set. */
+static int open_listener(const struct sockaddr_storage *ss)
 {
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    if (ss->ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    struct MHD_OptionItem pool[] = {/* one thread: no pool option at all */
-                                    {MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads, NULL},
-                                    {MHD_OPTION_END, 0, NULL}};
-    if (s->opts.threads < 2)
-        pool[0].option = MHD_OPTION_END;
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int on = 1;
+    socklen_t len =
+        ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
+        (ss->ss_family != AF_INET6 ||
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) == 0) &&
+        bind(fd, (const struct sockaddr *)ss, len) == 0 && listen(fd, SOMAXCONN) == 0)
+        return fd;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+static uint16_t bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return 0;
+    return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                          : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* A worker's daemon, listening on nothing itself: the acceptor hands it
+ * connections. */
+static struct MHD_Daemon *start_daemon(http_server_t *s, worker_t *w)
+{
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
+    unsigned limit = (s->opts.connection_limit + s->opts.threads - 1) / s->opts.threads;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss, MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, s->opts.connection_timeout, MHD_OPTION_CONNECTION_LIMIT,
-        s->opts.connection_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, w, MHD_OPTION_END);
+}
+
+/* The acceptor's hand-off: to the worker holding the fewest connections, the
+ * first of them from one worker further each time. */
+static void hand_off(void *ctx, int fd, const struct sockaddr *peer, socklen_t len)
+{
+    http_server_t *s = ctx;
+    unsigned n = s->opts.threads, best = s->next_worker++ % n;
+    unsigned fewest = atomic_load(&s->workers[best].connections);
+    for (unsigned i = 1; i < n; i++) {
+        unsigned k = (best + i) % n, held = atomic_load(&s->workers[k].connections);
+        if (held < fewest) {
+            best = k;
+            fewest = held;
+        }
+    }
+    atomic_fetch_add(&s->workers[best].connections, 1);
+    /* libmicrohttpd closes the socket itself when it cannot take it */
+    if (MHD_add_connection(s->workers[best].daemon, fd, peer, len) != MHD_YES)
+        atomic_fetch_sub(&s->workers[best].connections, 1);
+}
+
+static bool start_workers(http_server_t *s)
+{
+    s->workers = calloc(s->opts.threads, sizeof *s->workers);
+    for (unsigned i = 0; s->workers && i < s->opts.threads; i++) {
+        s->workers[i].server = s;
+        if (!(s->workers[i].daemon = start_daemon(s, &s->workers[i])))
+            return false;
+    }
+    return s->workers != NULL;
 }
 
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
@@ -465,17 +539,23 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
         return st == GH_OK ? GH_ERR_NOMEM : GH_ERR_IO;
     s->opts = *opts;
     fill_defaults(&s->opts);
+    s->listen_fd = open_listener(&ss);
+    if (s->listen_fd < 0) {
+        log_event(LOG_WARN, "http_server", "message", "cannot listen", "listen", opts->listen,
+                  "error", strerror(errno), NULL);
+        free(s);
+        return GH_ERR_IO;
+    }
+    s->port = bound_port(s->listen_fd);
     s->metrics = http_metrics_new(s->opts.routes, s->opts.route_count);
-    s->watchdog = s->metrics ? http_watchdog_start(s->opts.connection_timeout) : NULL;
-    s->daemon = s->watchdog ? start_daemon(s, &ss) : NULL;
-    const union MHD_DaemonInfo *info =
-        s->daemon ? MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
-    if (!info) {
-        st = s->watchdog ? GH_ERR_IO : GH_ERR_NOMEM;
+    s->watchdog = s->metrics ? http_watchdog_new(s->opts.connection_timeout) : NULL;
+    bool started = s->watchdog && start_workers(s);
+    s->acceptor = started ? http_acceptor_start(s->listen_fd, s->watchdog, hand_off, s) : NULL;
+    if (!s->acceptor) {
+        st = s->workers && !started ? GH_ERR_IO : GH_ERR_NOMEM;
         http_server_stop(s);
         return st;
     }
-    s->port = info->port;
     *out = s;
     return GH_OK;
 }
@@ -494,39 +574,21 @@ static void drain(http_server_t *s)
     }
 }
 
-/* Hands the connections already waiting in the listening socket's backlog
- * (their handshake done, their request perhaps sent) to the daemon, then
- * closes the socket: those are served, a connection after it is refused. */
-static void adopt_backlog(http_server_t *s, int listen_fd)
-{
-    int flags = fcntl(listen_fd, F_GETFL);
-    if (flags >= 0 && fcntl(listen_fd, F_SETFL, flags | O_NONBLOCK) == 0) {
-        for (;;) {
-            struct sockaddr_storage peer;
-            socklen_t len = sizeof peer;
-            int fd =
-                accept4(listen_fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0)
-                break;
-            /* libmicrohttpd closes the socket itself when it cannot take it */
-            MHD_add_connection(s->daemon, fd, (const struct sockaddr *)&peer, len);
-        }
-    }
-    close(listen_fd);
-}
-
 void http_server_stop(http_server_t *s)
 {
     if (!s)
         return;
-    if (s->daemon) {
-        MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-        if (fd != MHD_INVALID_SOCKET)
-            adopt_backlog(s, fd);
+    if (s->acceptor) {
+        http_acceptor_stop(s->acceptor);
         drain(s);
-        MHD_stop_daemon(s->daemon);
+    } else {
+        close(s->listen_fd);
     }
-    http_watchdog_stop(s->watchdog);
+    for (unsigned i = 0; s->workers && i < s->opts.threads; i++)
+        if (s->workers[i].daemon)
+            MHD_stop_daemon(s->workers[i].daemon);
+    free(s->workers);
+    http_watchdog_free(s->watchdog);
     http_metrics_free(s->metrics);
     free(s);
 }

@@ -2,70 +2,57 @@
  * connection timeout, counted from when the connection opened or its previous
  * request completed. libmicrohttpd's own timeout only counts idle time, so a
  * client trickling one byte per second (slowloris) would hold a connection
- * for ever; the watchdog thread shuts such a socket down, and libmicrohttpd
- * then closes the connection as it would any that the client closed.
+ * for ever; the watchdog shuts such a socket down when the acceptor's thread
+ * sweeps it (http_watchdog_sweep, every HTTP_WATCHDOG_TICK_MS), and
+ * libmicrohttpd then closes the connection as it would any that the client
+ * closed.
  *
  * Entries are registered and removed by libmicrohttpd's connection
  * notifications (removal comes before the socket is closed), under one mutex
- * the watchdog also holds while it shuts a socket down, so it never touches a
- * descriptor that has been closed and reused. */
+ * the sweep also holds while it shuts a socket down, so it never touches a
+ * descriptor that has been closed and reused. A request's start and end, twice
+ * per request from every worker, only store the entry's atomic clock: no lock
+ * on the request path. */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "core/clock.h"
 #include "http/http_int.h"
 
-#define TICK_NS (200 * 1000 * 1000)
+#define HEADERS_IN UINT64_MAX /* a request's headers are in; it is being read or answered */
 
 struct http_watch {
-    struct http_watch *prev, *next;
+    struct http_watch *prev, *next; /* under the lock */
     int fd;
-    uint64_t since_us; /* when the wait for the next request's headers began */
-    bool headers_in;   /* a request's headers are in; it is being read or answered */
-    bool dropped;
+    _Atomic uint64_t
+        since_us; /* when the wait for the next request's headers began, or HEADERS_IN */
+    bool dropped; /* under the lock */
 };
 
 struct http_watchdog {
     pthread_mutex_t lock;
-    pthread_cond_t wake;
-    pthread_t thread;
     uint64_t deadline_us;
-    bool stopping;
     http_watch_t head; /* sentinel of a circular list */
 };
 
-/* Shuts down the sockets past their deadline; called with the lock held. */
-static void sweep(http_watchdog_t *w)
+void http_watchdog_sweep(http_watchdog_t *w)
 {
+    pthread_mutex_lock(&w->lock);
     uint64_t now = clock_mono_us();
     for (http_watch_t *e = w->head.next; e != &w->head; e = e->next) {
-        if (!e->headers_in && !e->dropped && now - e->since_us > w->deadline_us) {
+        uint64_t since = atomic_load_explicit(&e->since_us, memory_order_relaxed);
+        if (since != HEADERS_IN && !e->dropped && now > since && now - since > w->deadline_us) {
             shutdown(e->fd, SHUT_RDWR);
             e->dropped = true;
         }
     }
-}
-
-static void *run(void *arg)
-{
-    http_watchdog_t *w = arg;
-    pthread_mutex_lock(&w->lock);
-    while (!w->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += TICK_NS;
-        until.tv_sec += until.tv_nsec / 1000000000;
-        until.tv_nsec %= 1000000000;
-        pthread_cond_timedwait(&w->wake, &w->lock, &until);
-        sweep(w);
-    }
     pthread_mutex_unlock(&w->lock);
-    return NULL;
 }
 
-http_watchdog_t *http_watchdog_start(unsigned timeout_s)
+http_watchdog_t *http_watchdog_new(unsigned timeout_s)
 {
     http_watchdog_t *w = calloc(1, sizeof *w);
     if (!w)
@@ -73,28 +60,15 @@ http_watchdog_t *http_watchdog_start(unsigned timeout_s)
     w->deadline_us = (uint64_t)timeout_s * 1000000u;
     w->head.next = w->head.prev = &w->head;
     pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, NULL);
-    if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        pthread_cond_destroy(&w->wake);
-        pthread_mutex_destroy(&w->lock);
-        free(w);
-        return NULL;
-    }
     return w;
 }
 
-void http_watchdog_stop(http_watchdog_t *w)
+void http_watchdog_free(http_watchdog_t *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->lock);
-    w->stopping = true;
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
     while (w->head.next != &w->head)
         http_watchdog_remove(w, w->head.next);
-    pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
     free(w);
 }
@@ -105,7 +79,7 @@ http_watch_t *http_watchdog_add(http_watchdog_t *w, int fd)
     if (!e)
         return NULL;
     e->fd = fd;
-    e->since_us = clock_mono_us();
+    atomic_init(&e->since_us, clock_mono_us());
     pthread_mutex_lock(&w->lock);
     e->next = w->head.next;
     e->prev = &w->head;
@@ -126,13 +100,9 @@ void http_watchdog_remove(http_watchdog_t *w, http_watch_t *e)
     free(e);
 }
 
-void http_watchdog_headers(http_watchdog_t *w, http_watch_t *e, bool in)
+void http_watchdog_headers(http_watch_t *e, bool in)
 {
-    if (!e)
-        return;
-    pthread_mutex_lock(&w->lock);
-    e->headers_in = in;
-    if (!in)
-        e->since_us = clock_mono_us();
-    pthread_mutex_unlock(&w->lock);
+    if (e)
+        atomic_store_explicit(&e->since_us, in ? HEADERS_IN : clock_mono_us(),
+                              memory_order_relaxed);
 }

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "http/http.h"
 
 #define MAX_BODY 1024
@@ -51,6 +53,15 @@ static void on_echo(http_request_t *req, http_response_t *res)
                           "cookie", http_request_cookie(req, "sid"));
     http_response_json(req, res, 200, j);
     json_decref(j);
+}
+
+/* Which worker thread answered. */
+static void on_worker(http_request_t *req, http_response_t *res)
+{
+    char *id = arena_alloc(req->arena, 32);
+    assert_non_null(id);
+    snprintf(id, 32, "%lu", (unsigned long)pthread_self());
+    http_response_text(res, 200, id);
 }
 
 static void on_nothing(http_request_t *req, http_response_t *res) {}
@@ -86,6 +97,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET, "/files/*", on_echo, "files", NULL},
     {HTTP_DELETE, "/files/x", on_hello, "files", NULL},
     {HTTP_GET, "/nothing", on_nothing, "nothing", NULL},
+    {HTTP_GET, "/worker", on_worker, "worker", NULL},
     {HTTP_GET, "/broken", on_broken, "broken", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
 };
@@ -458,6 +470,38 @@ static void test_keep_alive(void **state)
     assert_int_equal(status_of(third), 200);
 }
 
+/* Connections opened together go to both workers, half each (libmicrohttpd's
+ * pooled workers each accepted up to ten at a time, so a burst could all land
+ * on one and leave the other idle for as long as the connections lasted). */
+static void test_connections_spread_over_workers(void **state)
+{
+    enum { N = 8 };
+    int fds[N];
+    for (int i = 0; i < N; i++)
+        fds[i] = dial();
+    const char req[] = "GET /worker HTTP/1.1\r\nHost: t\r\n\r\n";
+    for (int i = 0; i < N; i++)
+        assert_int_equal(send(fds[i], req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)sizeof req - 1);
+    char first[32] = "";
+    int same = 0;
+    for (int i = 0; i < N; i++) {
+        char buf[2048] = {0};
+        size_t len = 0;
+        ssize_t got;
+        while (!strstr(buf, "\r\n\r\n") || strlen(body_of(buf)) == 0) {
+            got = recv(fds[i], buf + len, sizeof buf - 1 - len, 0);
+            assert_true(got > 0);
+            len += (size_t)got;
+        }
+        close(fds[i]);
+        assert_int_equal(status_of(buf), 200);
+        if (i == 0)
+            snprintf(first, sizeof first, "%s", body_of(buf));
+        same += strcmp(body_of(buf), first) == 0;
+    }
+    assert_in_range(same, N / 2 - 1, N / 2 + 1); /* a connection of an earlier test may linger */
+}
+
 static void test_log_line_without_query(void **state)
 {
     char path[] = "/tmp/gh_http_logXXXXXX";
@@ -595,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_cookies_reach_handler),
         cmocka_unit_test(test_garbage_and_abandoned_requests),
         cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_connections_spread_over_workers),
         cmocka_unit_test(test_log_line_without_query),
         cmocka_unit_test(test_metrics_count_requests),
         cmocka_unit_test(test_bad_listen_addresses),
