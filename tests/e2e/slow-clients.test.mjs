@@ -2,13 +2,16 @@
 // part of a request line and then nothing. While they are held, /healthz and
 // a client_credentials token request answer promptly; the server closes every
 // one of them at the connection timeout ([server] connection_timeout, 3 s
-// here, 30 by default).
+// here, 30 by default). And a server out of file descriptors: the connections
+// it cannot accept wait in the backlog and are served once others close, with
+// one warning and no busy loop in between.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
 import { test } from 'node:test';
 
-import { setup, useGatehouse } from './lib/harness.mjs';
+import { setup, sleep, useGatehouse } from './lib/harness.mjs';
 
 const SLOW = 1000;
 const TIMEOUT_S = 3;
@@ -16,6 +19,8 @@ const PROMPT_MS = 500; // what "promptly" means for the others
 const CLOSED_WITHIN_MS = (TIMEOUT_S + 3) * 1000;
 
 const gh = useGatehouse({ config: { connection_timeout: TIMEOUT_S } });
+const OPEN_FILES = 64; // a handful go to the database, the log, epoll and the listening socket
+const capped = useGatehouse({ label: 'gatehouse, 64 open files', openFiles: OPEN_FILES });
 
 let client;
 
@@ -68,4 +73,38 @@ test(`${SLOW} stalled connections: others are served promptly, the stalled ones 
     for (const s of slow) s.socket.destroy();
   }
   assert.equal((await gh.get('/healthz')).status, 200, 'serving after they are gone');
+});
+
+/** The CPU ticks (user + system) the server's acceptor thread has used. */
+function acceptorTicks(pid) {
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    if (fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== 'acceptor') continue;
+    const fields = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  }
+  throw new Error('no acceptor thread');
+}
+
+const WARNING = /"event":"http_server","message":"cannot accept connections/;
+const warnings = (log) => log.split('\n').filter((line) => WARNING.test(line)).length;
+
+test('out of file descriptors: connections wait in the backlog, one warning, no busy loop, served once others close', async () => {
+  const port = Number(new URL(capped.base).port);
+  const from = capped.logSize();
+  // More connections than the server has descriptors: the kernel completes
+  // each handshake, so every connect succeeds, accepted or not.
+  const held = await Promise.all(Array.from({ length: OPEN_FILES }, () => slowClient(port)));
+  try {
+    for (let waited = 0; warnings(capped.logSince(from, Infinity)) === 0 && waited < 3000; waited += 50) await sleep(50);
+    const ticks = acceptorTicks(capped.proc.pid);
+    const waiting = capped.get('/healthz'); // queued behind them, in the backlog
+    await sleep(1000);
+    assert.ok(acceptorTicks(capped.proc.pid) - ticks <= 5, 'the acceptor sleeps while it cannot accept');
+    assert.equal(warnings(capped.logSince(from, Infinity)), 1, 'one warning, not one per retry');
+    for (const c of held) c.socket.destroy();
+    const health = await waiting;
+    assert.equal(health.status, 200, health.describe());
+  } finally {
+    for (const c of held) c.socket.destroy();
+  }
 });

@@ -353,8 +353,9 @@ function waitExit(proc, ms) {
  * (db, which the caller creates and drops) and an issuer (issuer).
  */
 export class Gatehouse {
-  constructor({ config = null, label = 'gatehouse', db = null, issuer = null } = {}) {
+  constructor({ config = null, label = 'gatehouse', db = null, issuer = null, openFiles = null } = {}) {
     this.config = config;
+    this.openFiles = openFiles; /* a limit on the server's open files (RLIMIT_NOFILE), or none */
     this.label = label;
     this.sharedDb = db;
     this.issuer = issuer;
@@ -421,7 +422,8 @@ export class Gatehouse {
     }
     args.push(...this.commandArgs());
     const log = fs.openSync(this.logPath, 'a');
-    this.proc = spawn(BIN, args, { stdio: ['ignore', log, log], env: childEnv() });
+    const [cmd, argv] = this.openFiles ? ['prlimit', [`--nofile=${this.openFiles}`, '--', BIN, ...args]] : [BIN, args];
+    this.proc = spawn(cmd, argv, { stdio: ['ignore', log, log], env: childEnv() });
     fs.closeSync(log);
     const proc = this.proc;
     proc.on('error', (e) => (proc.spawnError = e));
