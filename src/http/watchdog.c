@@ -27,8 +27,8 @@
 struct http_watch {
     struct http_watch *prev, *next; /* under the lock */
     int fd;
-    _Atomic uint64_t
-        since_us; /* when the wait for the next request's headers began, or HEADERS_IN */
+    /* when the wait for the next request's headers began, or HEADERS_IN */
+    _Atomic uint64_t since_us;
     bool dropped; /* under the lock */
 };
 
