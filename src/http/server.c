@@ -42,8 +42,9 @@ typedef struct {
 } worker_t;
 
 struct http_server {
-    worker_t *workers;    /* opts.threads of them */
-    unsigned next_worker; /* where the acceptor's search for the least busy one starts */
+    worker_t *workers; /* opts.threads of them */
+    unsigned
+        next_worker; /* where the next search for the least busy starts; acceptor thread only */
     http_acceptor_t *acceptor;
     int listen_fd;
     http_server_opts_t opts; /* with defaults filled in; routes borrowed */

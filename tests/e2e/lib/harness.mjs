@@ -350,7 +350,8 @@ function waitExit(proc, ms) {
  * to a temporary INI file and passed with --config (e.g. { code_ttl: 1 }).
  * By default each server gets a fresh database (freshDatabase) and its own
  * URL as issuer; several instances of one deployment share a database URL
- * (db, which the caller creates and drops) and an issuer (issuer).
+ * (db, which the caller creates and drops) and an issuer (issuer). openFiles
+ * limits the process's open files (run under prlimit), to test running out.
  */
 export class Gatehouse {
   constructor({ config = null, label = 'gatehouse', db = null, issuer = null, openFiles = null } = {}) {
