@@ -112,6 +112,10 @@ static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t 
 void introspect_handler(http_request_t *req, http_response_t *res)
 {
     oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
-    if (!introspect(req, res, &err))
+    store_t *store = app_of(req)->store;
+    store_read_begin(store); /* the client, the token and its user, as of one moment */
+    bool ok = introspect(req, res, &err);
+    store_read_end(store);
+    if (!ok)
         oauth_error_respond(req, res, OAUTH_AT_TOKEN, &err);
 }

@@ -73,7 +73,11 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
 void userinfo_handler(http_request_t *req, http_response_t *res)
 {
     oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
-    if (!answer(req, res, &err))
+    store_t *store = app_of(req)->store;
+    store_read_begin(store); /* the revocation and the user, as of one moment */
+    bool ok = answer(req, res, &err);
+    store_read_end(store);
+    if (!ok)
         oauth_error_respond(req, res, OAUTH_AT_RESOURCE, &err);
 }
 

@@ -691,6 +691,13 @@ static gh_status_t ping(store_t *base)
     return pq_get(SELF(base), P_PING, "ping", store_read_int, NULL, &n, "");
 }
 
+/* ---- read snapshots: every statement is its own (store.h) ---- */
+
+static void read_alone(store_t *base)
+{
+    (void)base;
+}
+
 const store_ops_t STORE_PG_OPS = {
     .name = "postgresql",
     .close = pg_close,
@@ -739,5 +746,7 @@ const store_ops_t STORE_PG_OPS = {
     .gw_user_delete = pg_gw_user_delete,
     .gw_refresh_rotate = pg_gw_refresh_rotate,
     .gw_refresh_delete = pg_gw_refresh_delete,
+    .read_begin = read_alone,
+    .read_end = read_alone,
     .ping = ping,
 };

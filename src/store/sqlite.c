@@ -44,6 +44,7 @@
 
 const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_READ_BEGIN] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
     [Q_MIGRATION_APPLIED] = "SELECT version FROM schema_migrations WHERE version = ?",
@@ -746,6 +747,16 @@ static gh_status_t ping(store_t *base)
     return st != GH_OK ? st : end;
 }
 
+static void read_begin(store_t *base)
+{
+    sq_read_begin(SELF(base));
+}
+
+static void read_end(store_t *base)
+{
+    sq_read_end(SELF(base));
+}
+
 const store_ops_t STORE_SQLITE_OPS = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -794,5 +805,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .gw_user_delete = sq_gw_user_delete,
     .gw_refresh_rotate = sq_gw_refresh_rotate,
     .gw_refresh_delete = sq_gw_refresh_delete,
+    .read_begin = read_begin,
+    .read_end = read_end,
     .ping = ping,
 };

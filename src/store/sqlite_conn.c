@@ -157,8 +157,18 @@ static gh_status_t conn_get(sqlite_store_t *s, conn_t **out)
     return st;
 }
 
+/* SQLite keeps allocation statistics under one process-wide mutex taken on
+ * every sqlite3_malloc and sqlite3_free; the workers' reads contended on it
+ * (docs/performance.md). Nothing here reads those statistics. */
+static void configure_library(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 gh_status_t sq_init(sqlite_store_t *s)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_library);
     if (pthread_mutex_init(&s->write_lock, NULL) != 0)
         return GH_ERR_INTERNAL;
     return store_conns_init(&s->conns, conn_free);
@@ -377,6 +387,18 @@ gh_status_t sq_begin(sqlite_store_t *s, const char *op)
     else
         pthread_mutex_unlock(&s->write_lock);
     return st;
+}
+
+void sq_read_begin(sqlite_store_t *s)
+{
+    sq_exec(s, Q_READ_BEGIN, "read_begin", "");
+}
+
+void sq_read_end(sqlite_store_t *s)
+{
+    conn_t *c = NULL;
+    if (conn_get(s, &c) == GH_OK && !sqlite3_get_autocommit(c->db))
+        sq_exec(s, Q_COMMIT, "read_end", "");
 }
 
 gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit)

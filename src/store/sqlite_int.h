@@ -18,6 +18,7 @@
 
 typedef enum {
     Q_BEGIN,
+    Q_READ_BEGIN,
     Q_COMMIT,
     Q_ROLLBACK,
     Q_MIGRATION_APPLIED,
@@ -152,6 +153,12 @@ gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql);
 
 /* BEGIN IMMEDIATE: takes the write lock now, waiting up to the busy timeout. */
 gh_status_t sq_begin(sqlite_store_t *s, const char *op);
+
+/* BEGIN (deferred) and its end: the reads in between share one read
+ * transaction (store_read_begin). A begin that fails is logged by the
+ * statement's status; the end then has nothing to close. */
+void sq_read_begin(sqlite_store_t *s);
+void sq_read_end(sqlite_store_t *s);
 
 /* Commits (commit true) or rolls back. A failed commit is rolled back and its
  * status returned; a rollback always returns GH_OK. */

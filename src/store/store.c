@@ -284,6 +284,16 @@ gh_status_t store_gw_refresh_delete(store_t *s, const char *digest)
     return s->ops->gw_refresh_delete(s, digest);
 }
 
+void store_read_begin(store_t *s)
+{
+    s->ops->read_begin(s);
+}
+
+void store_read_end(store_t *s)
+{
+    s->ops->read_end(s);
+}
+
 gh_status_t store_ping(store_t *s)
 {
     return s->ops->ping(s);

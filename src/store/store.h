@@ -324,6 +324,16 @@ gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_dige
 /* Deletes one refresh record (logout); GH_OK even when there was none. */
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest);
 
+/* ---- read snapshots ---- */
+/* The reads between store_read_begin and store_read_end, on this thread, see
+ * one state of the store: a read-only request's lookups (a token's revocation,
+ * then its user) agree with each other. No write may come in between. On
+ * SQLite they share one read transaction, so one WAL read lock rather than one
+ * per statement; on PostgreSQL every statement stays its own snapshot. A begin
+ * that fails is logged and the reads run one by one. */
+void store_read_begin(store_t *s);
+void store_read_end(store_t *s);
+
 /* ---- readiness ---- */
 /* Runs a trivial read of the schema: GH_OK when the database answers,
  * GH_ERR_UNAVAILABLE when it cannot be reached or stays locked. */

@@ -89,6 +89,8 @@ typedef struct store_ops {
     gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
                                      const store_gw_refresh_t *next, const char **user_id);
     gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
+    void (*read_begin)(store_t *s);
+    void (*read_end)(store_t *s);
     gh_status_t (*ping)(store_t *s);
 } store_ops_t;
 

@@ -624,6 +624,60 @@ static void test_jti_expired_rows_pruned(void **state)
 
 /* ---- cascades ---- */
 
+/* ---- read snapshots ---- */
+
+typedef struct {
+    store_t *s;
+    const char *jti, *username;
+} writer_t;
+
+/* Another connection's writes: a revocation and a user's removal. */
+static void *write_elsewhere(void *p)
+{
+    writer_t *w = p;
+    assert_int_equal(store_jti_revoke(w->s, w->jti, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_user_remove(w->s, w->username), GH_OK);
+    return NULL;
+}
+
+static void write_on_another_thread(writer_t *w)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, write_elsewhere, w), 0);
+    pthread_join(t, NULL);
+}
+
+/* Between store_read_begin and store_read_end the reads of this thread agree
+ * with one another on SQLite (one read transaction), while other connections
+ * write without waiting; PostgreSQL reads each statement afresh. Once the
+ * snapshot ends, the writes show, and this thread can write again. */
+static void test_read_snapshot(void **state)
+{
+    fixture_t *f = *state;
+    store_user_t u = make_user(f, "snapshot");
+    assert_int_equal(store_user_add(f->s, &u), GH_OK);
+    writer_t w = {.s = f->s, .jti = uniq(f, "jti-snapshot"), .username = u.username};
+    bool revoked = true;
+    store_user_t got;
+
+    store_read_begin(f->s);
+    assert_int_equal(store_jti_is_revoked(f->s, w.jti, NULL, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    write_on_another_thread(&w);
+    assert_int_equal(store_jti_is_revoked(f->s, w.jti, NULL, T0, &revoked), GH_OK);
+    assert_int_equal(revoked, !is_sqlite(f));
+    assert_int_equal(store_user_get(f->s, f->a, u.sub, &got),
+                     is_sqlite(f) ? GH_OK : GH_ERR_NOT_FOUND);
+    store_read_end(f->s);
+
+    assert_int_equal(store_jti_is_revoked(f->s, w.jti, NULL, T0, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_user_get(f->s, f->a, u.sub, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_revoke(f->s, uniq(f, "jti-after"), T0 + 100, T0), GH_OK);
+    store_read_end(f->s); /* a second end has nothing to close */
+    assert_int_equal(store_jti_revoke(f->s, uniq(f, "jti-after-2"), T0 + 100, T0), GH_OK);
+}
+
 static void test_user_remove_cascades(void **state)
 {
     fixture_t *f = *state;
@@ -1102,6 +1156,7 @@ int main(void)
         TEST(test_jti_denylist_family),
         TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
+        TEST(test_read_snapshot),
         TEST(test_user_remove_cascades),
         TEST(test_client_remove_cascades),
         TEST(test_keys),

@@ -1,10 +1,12 @@
-/* Unit tests: the SQLite URL's option (sqlite:PATH?synchronous=normal|full):
- * the option is not part of the file name, and anything else is refused. */
+/* Unit tests of what only the SQLite engine has: the URL's option
+ * (sqlite:PATH?synchronous=normal|full: not part of the file name, anything
+ * else refused), and the library settings it makes for the whole process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,18 @@ static void other_options_refused(void **state)
     assert_int_equal(store_open(url, &s), GH_ERR_INVALID);
 }
 
+/* SQLite's allocation statistics take one process-wide mutex on every
+ * allocation, which the worker threads' reads contended on: they are off, so
+ * the library counts nothing however much the store allocates. */
+static void allocation_statistics_off(void **state)
+{
+    char url[256];
+    snprintf(url, sizeof url, "sqlite:%s/c.db", dir);
+    add_user(url);
+    assert_int_equal(sqlite3_memory_used(), 0);
+    assert_int_equal(sqlite3_memory_highwater(0), 0);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -60,6 +74,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(option_is_not_the_file_name),
         cmocka_unit_test(other_options_refused),
+        cmocka_unit_test(allocation_statistics_off),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
