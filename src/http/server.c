@@ -51,7 +51,7 @@ struct http_server {
     http_metrics_t *metrics;
     http_watchdog_t *watchdog;
     uint16_t port;
-    atomic_uint in_flight; /* requests whose headers have arrived, not yet completed */
+    atomic_uint in_flight; /* requests whose request line has arrived, not yet completed */
 };
 
 typedef struct {
@@ -290,6 +290,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     ex->start_us = clock_mono_us();
     ex->route = s->opts.route_count;
     ex->body.max = s->opts.max_body;
+    /* from here libmicrohttpd reports the request's end (on_completed), even
+     * when the client leaves before its headers are in */
+    atomic_fetch_add(&s->in_flight, 1);
     return ex;
 }
 
@@ -326,8 +329,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!ex)
         return;
     *con_cls = NULL;
-    if (ex->started)
-        atomic_fetch_sub(&s->in_flight, 1);
+    atomic_fetch_sub(&s->in_flight, 1);
     arena_free(ex->req.arena);
 }
 
@@ -357,13 +359,11 @@ static int framing_problem(const http_request_t *req, const char *version)
 }
 
 /* The first call, once the headers are in: build the request and refuse a
- * body announced over the limit before reading it. From here on the request
- * is one a graceful stop waits for (libmicrohttpd reports its completion). */
+ * body announced over the limit before reading it. */
 static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, const char *method,
                                   const char *version)
 {
     ex->started = true;
-    atomic_fetch_add(&ex->server->in_flight, 1);
     http_watchdog_headers(watch_of(c), true);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
@@ -561,8 +561,9 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     return GH_OK;
 }
 
-/* Waits (bounded by DRAIN_LIMIT_US) until every request whose headers have
- * arrived has been answered, its body read first when it is still coming.
+/* Waits (bounded by DRAIN_LIMIT_US) until every request whose request line
+ * has arrived has been answered, its headers and body read first when they are
+ * still coming.
  * Nothing in flight must be seen for QUIET_TICKS ticks in a row: a request
  * already accepted but not yet read by a busy worker shows up within that. */
 static void drain(http_server_t *s)

@@ -3,7 +3,9 @@
 // server had received (its headers in) is answered 200, the trickled one once
 // its body is complete; a new connection after the signal is refused; the
 // process exits 0 within a bound. Connections still waiting in the listening
-// socket's backlog when the signal comes are served too, not reset.
+// socket's backlog when the signal comes are served too, not reset, and so is
+// a request whose head was still coming in when the signal came; clients
+// that left in the middle of a head do not hold the stop up.
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -15,11 +17,16 @@ const BURST = 200;
 const EXIT_WITHIN_MS = 6000; // the drain is bounded at 5 s
 const TRICKLE_MS = 40; // between two bytes of the trickled body
 
+const HEAD_PAUSE_MS = 400; // after the request line, before the first header line
+const HEAD_LINE_MS = 100; // between two header lines
+const QUICK_EXIT_MS = 2000; // nothing in flight: well under the drain's 5 s bound
 const REFUSAL_WITHIN_MS = 2000; // from the signal to the listening socket closed, on a loaded machine
 const BACKLOG = 100;
 
 const gh = useGatehouse({ config: { threads: 2 } });
 const stalled = useGatehouse({ config: { threads: 1 } });
+const midHead = useGatehouse({ config: { threads: 1 } });
+const leftMidHead = useGatehouse({ config: { threads: 1 } });
 
 const clientSpec = { id: 'svc-stop', secret: 'svc-stop-secret-0123456789', redirectUris: 'https://svc.example/cb', scope: 'profile', grants: ['client_credentials'] };
 const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientSpec.id, client_secret: clientSpec.secret }).toString();
@@ -28,6 +35,7 @@ const headers = { 'content-type': 'application/x-www-form-urlencoded' };
 setup(async () => {
   await gh.addClient(clientSpec);
   await stalled.addClient(clientSpec);
+  await midHead.addClient(clientSpec);
 });
 
 /** A token request over a raw socket whose body goes out one byte every TRICKLE_MS; resolves to the raw answer. */
@@ -41,6 +49,31 @@ function trickledRequest(port) {
         if (socket.destroyed) return;
         socket.write(ch);
       }
+    });
+    socket.on('data', (c) => (answer += c));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+/**
+ * A token request whose request line goes out at once and whose header lines
+ * follow one every HEAD_LINE_MS after a pause of HEAD_PAUSE_MS; resolves to
+ * the raw answer.
+ */
+function slowHeadRequest(port) {
+  const lines = [`POST ${TOKEN_PATH} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${form.length}`, 'Connection: close'];
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = net.connect(port, '127.0.0.1', async () => {
+      socket.write(`${lines[0]}\r\n`);
+      await sleep(HEAD_PAUSE_MS);
+      for (const line of lines.slice(1)) {
+        if (socket.destroyed) return;
+        socket.write(`${line}\r\n`);
+        await sleep(HEAD_LINE_MS);
+      }
+      if (!socket.destroyed) socket.write(`\r\n${form}`);
     });
     socket.on('data', (c) => (answer += c));
     socket.on('end', () => resolve(answer));
@@ -111,4 +144,33 @@ test('SIGTERM with connections still in the backlog: they are served, not reset'
   proc.kill('SIGCONT');
   assert.deepEqual(await unanswered(burst), [], `all ${BACKLOG} queued requests answered 200`);
   assert.equal(await stopped, null, 'exited 0 on SIGTERM');
+});
+
+test('SIGTERM while a request\'s head is still coming in: it is answered once the head is in', async () => {
+  const raw = slowHeadRequest(Number(new URL(midHead.base).port));
+  await sleep(HEAD_PAUSE_MS / 2); // the request line is in, the headers are not
+  const stopped = midHead.stop();
+  const answer = await raw;
+  assert.match(answer, /^HTTP\/1\.1 200 /, `answered after the signal: ${answer.slice(0, 200)}`);
+  assert.match(answer, /"access_token"/);
+  assert.equal(await stopped, null, 'exited 0 on SIGTERM');
+});
+
+test('SIGTERM after clients left in the middle of a head: the stop does not wait for them', async () => {
+  const port = Number(new URL(leftMidHead.base).port);
+  const left = await Promise.all(
+    [`POST ${TOKEN_PATH} HTTP/1.1\r\n`, `GET /.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\n`, 'GET /'].map(
+      (head) =>
+        new Promise((resolve, reject) => {
+          const socket = net.connect(port, '127.0.0.1', () => socket.write(head, () => resolve(socket)));
+          socket.on('error', reject);
+        }),
+    ),
+  );
+  await sleep(200); // the server has read the heads so far
+  for (const socket of left) socket.destroy();
+  await sleep(200); // and seen the clients leave
+  const t0 = Date.now();
+  assert.equal(await leftMidHead.stop(), null, 'exited 0 on SIGTERM');
+  assert.ok(Date.now() - t0 < QUICK_EXIT_MS, `exited ${Date.now() - t0} ms after the signal`);
 });
