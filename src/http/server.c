@@ -563,7 +563,7 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
 
 /* Waits (bounded by DRAIN_LIMIT_US) until every request whose request line
  * has arrived has been answered, its headers and body read first when they are
- * still coming.
+ * still coming (the header deadline still holds: this loop sweeps).
  * Nothing in flight must be seen for QUIET_TICKS ticks in a row: a request
  * already accepted but not yet read by a busy worker shows up within that. */
 static void drain(http_server_t *s)
@@ -573,6 +573,7 @@ static void drain(http_server_t *s)
     for (int quiet = 0; quiet < QUIET_TICKS && clock_mono_us() < deadline;) {
         quiet = atomic_load(&s->in_flight) > 0 ? 0 : quiet + 1;
         nanosleep(&tick, NULL);
+        http_watchdog_sweep(s->watchdog); /* the acceptor that swept has stopped */
     }
 }
 

@@ -5,7 +5,8 @@
 // process exits 0 within a bound. Connections still waiting in the listening
 // socket's backlog when the signal comes are served too, not reset, and so is
 // a request whose head was still coming in when the signal came; clients
-// that left in the middle of a head do not hold the stop up.
+// that left in the middle of a head do not hold the stop up, and one that
+// trickles its head is still dropped at the header deadline.
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -27,6 +28,8 @@ const gh = useGatehouse({ config: { threads: 2 } });
 const stalled = useGatehouse({ config: { threads: 1 } });
 const midHead = useGatehouse({ config: { threads: 1 } });
 const leftMidHead = useGatehouse({ config: { threads: 1 } });
+const HEAD_DEADLINE_S = 1; // connection_timeout of the next server
+const slowloris = useGatehouse({ config: { threads: 1, connection_timeout: HEAD_DEADLINE_S } });
 
 const clientSpec = { id: 'svc-stop', secret: 'svc-stop-secret-0123456789', redirectUris: 'https://svc.example/cb', scope: 'profile', grants: ['client_credentials'] };
 const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientSpec.id, client_secret: clientSpec.secret }).toString();
@@ -173,4 +176,25 @@ test('SIGTERM after clients left in the middle of a head: the stop does not wait
   const t0 = Date.now();
   assert.equal(await leftMidHead.stop(), null, 'exited 0 on SIGTERM');
   assert.ok(Date.now() - t0 < QUICK_EXIT_MS, `exited ${Date.now() - t0} ms after the signal`);
+});
+
+test('SIGTERM while a client trickles its head: dropped at the header deadline, the stop does not wait 5 s', async () => {
+  const port = Number(new URL(slowloris.base).port);
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`GET /.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: `);
+  const trickle = setInterval(() => socket.destroyed || socket.write('a'), 100);
+  try {
+    await sleep(300);
+    const t0 = Date.now();
+    assert.equal(await slowloris.stop(), null, 'exited 0 on SIGTERM');
+    const ms = Date.now() - t0;
+    assert.ok(ms < (HEAD_DEADLINE_S + 1.5) * 1000, `exited ${ms} ms after the signal (the head's deadline is ${HEAD_DEADLINE_S} s)`);
+    await closed;
+  } finally {
+    clearInterval(trickle);
+    socket.destroy();
+  }
 });
