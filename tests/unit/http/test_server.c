@@ -522,7 +522,14 @@ static void test_log_line_without_query(void **state)
     assert_non_null(strstr(log, "\"path\":\"/hello\""));
     assert_non_null(strstr(log, "\"status\":200"));
     assert_non_null(strstr(log, "\"route\":\"hello\""));
-    assert_non_null(strstr(log, "\"duration_ms\":"));
+    const char *ms = strstr(log, "\"duration_ms\":");
+    assert_non_null(ms);
+    ms += strlen("\"duration_ms\":");
+    size_t whole = strspn(ms, "0123456789");
+    assert_true(whole > 0); /* milliseconds to three places: 0.412 */
+    assert_int_equal(ms[whole], '.');
+    assert_int_equal(strspn(ms + whole + 1, "0123456789"), 3);
+    assert_true(ms[whole + 4] == ',' || ms[whole + 4] == '}');
     assert_null(strstr(log, "SECRET"));
 }
 
