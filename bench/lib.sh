@@ -80,9 +80,9 @@ available() { # available SERVER: is it installed?
   esac
 }
 
-setup_gatehouse() { # setup_gatehouse SERVER SIGNING_ALG
+setup_gatehouse() { # setup_gatehouse SERVER ACCESS_TOKEN_ALG (id_tokens stay RS256)
   local d=$WORK/$1
-  printf '[server]\nsigning_alg = %s\n' "$2" >"$d/gatehouse.ini"
+  printf '[server]\naccess_token_alg = %s\n' "$2" >"$d/gatehouse.ini"
   gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
   gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
     --scope "openid profile email api" --grant authorization_code --grant refresh_token \

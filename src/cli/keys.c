@@ -1,7 +1,8 @@
 /* `gatehouse keys list|rotate`: the signing keys. Listing shows which key
- * signs and until when the rotated-out ones stay in the JWKS; rotation is
- * oauth/signing_keys.h's, with the retirement delay this configuration's
- * token lifetimes need. No private key material is ever printed. */
+ * signs each algorithm's tokens and until when the rotated-out ones stay in
+ * the JWKS; rotation is oauth/signing_keys.h's, for the algorithms and with
+ * the retirement delay this configuration needs. No private key material is
+ * ever printed. */
 #include <stdio.h>
 #include <time.h>
 
@@ -45,10 +46,13 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     gh_status_t st = store_key_list(s, c->arena, &keys, &n);
     if (st != GH_OK)
         return cli_fail("cannot list the signing keys: %s", gh_status_str(st));
-    size_t signer = signing_keys_signer(keys, n);
     int64_t now = clock_now();
-    for (size_t i = 0; i < n; i++)
-        print_key(&keys[i], i == signer, now);
+    for (size_t i = 0; i < n; i++) {
+        jose_alg_t alg;
+        bool signs =
+            jose_alg_parse(keys[i].alg, &alg) == GH_OK && signing_keys_signer(keys, n, alg) == i;
+        print_key(&keys[i], signs, now);
+    }
     return CLI_EXIT_OK;
 }
 
@@ -57,40 +61,46 @@ static int run_rotate(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     enum { OPT_ALG = CLI_OPT_OWN };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS, {"alg", required_argument, NULL, OPT_ALG}, {NULL, 0, NULL, 0}};
-    const char *alg_name = NULL, *kid = NULL;
-    jose_alg_t alg = JOSE_RS256;
+    const char *alg_name = NULL, *kids[JOSE_ALG_COUNT] = {NULL};
+    jose_alg_t algs[JOSE_ALG_COUNT];
+    size_t n = 1;
     store_t *s = NULL;
     int ch, code = CLI_CONTINUE;
     while ((ch = cli_next_option(c, self, argc, argv, opts, &code)) == OPT_ALG)
         alg_name = optarg;
     if (ch == CLI_OPT_STOP || (code = cli_operands(self, argc, argv, 0, NULL)) != CLI_CONTINUE)
         return code;
-    if (alg_name && jose_alg_parse(alg_name, &alg) != GH_OK)
+    if (alg_name && jose_alg_parse(alg_name, &algs[0]) != GH_OK)
         return cli_usage_error(self, "--alg must be RS256 or ES256");
     if (cli_store(c, &s) != GH_OK)
         return CLI_EXIT_FAIL;
-    if (!alg_name && jose_alg_parse(c->cfg.server.signing_alg, &alg) != GH_OK)
-        return cli_fail("signing_alg '%s' is not RS256 or ES256", c->cfg.server.signing_alg);
-    gh_status_t st = signing_keys_rotate(s, alg, clock_now(),
-                                         signing_keys_retire_after(&c->cfg.server), &kid, c->arena);
+    if (!alg_name && signing_keys_algs(&c->cfg.server, algs, &n) != GH_OK)
+        return cli_fail("signing_alg and access_token_alg must be RS256 or ES256");
+    gh_status_t st = signing_keys_rotate(s, algs, n, clock_now(),
+                                         signing_keys_retire_after(&c->cfg.server), kids, c->arena);
     if (st != GH_OK)
-        return cli_fail("cannot rotate the signing key: %s", gh_status_str(st));
-    printf("%s\n", kid);
+        return cli_fail("cannot rotate the signing keys: %s", gh_status_str(st));
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", kids[i]);
     return CLI_EXIT_OK;
 }
 
 const cli_cmd_t CLI_KEYS_COMMANDS[] = {
     {"list", "gatehouse keys list", "list the signing keys",
      "usage: gatehouse keys list\n\n"
-     "One line per key, tab-separated: kid, alg, created (UTC), status: 'signing',\n"
-     "'retiring until TIME' (still in the JWKS for the tokens it signed) or 'expired'.\n",
+     "One line per key, tab-separated: kid, alg, created (UTC), status: 'signing'\n"
+     "(the newest key of its algorithm), 'retiring until TIME' (still in the JWKS\n"
+     "for the tokens it signed) or 'expired'.\n",
      run_list, NULL},
-    {"rotate", "gatehouse keys rotate", "make a new key sign from now on",
+    {"rotate", "gatehouse keys rotate", "make new keys sign from now on",
      "usage: gatehouse keys rotate [--alg RS256|ES256]\n\n"
-     "Adds a new signing key and prints its kid. The previous keys stay in the JWKS\n"
-     "until the tokens they signed have expired (access_token_ttl + 60 s).\n"
-     "Servers already running sign with it once they load the keys again.\n\n"
-     "  --alg ALG   RS256 or ES256 (default: the signing_alg setting)\n",
+     "Adds a new signing key for each algorithm the configuration signs with\n"
+     "(signing_alg, then access_token_alg when it differs) and prints their kids.\n"
+     "Every previous key stays in the JWKS until the tokens it signed have expired\n"
+     "(access_token_ttl + 60 s). Servers already running sign with the new keys once\n"
+     "they load the keys again; one that signs with an algorithm left out makes a\n"
+     "new key for it then.\n\n"
+     "  --alg ALG   a new key of ALG only (RS256 or ES256): to change algorithm\n",
      run_rotate, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

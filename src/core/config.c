@@ -44,6 +44,7 @@ void config_free(config_t *c)
     free(c->server.issuer);
     free(c->server.db);
     free(c->server.signing_alg);
+    free(c->server.access_token_alg);
     config_entry_t *e = c->entries;
     while (e) {
         config_entry_t *next = e->next;
@@ -70,6 +71,15 @@ static gh_status_t set_string(char **slot, const char *value)
     free(*slot);
     *slot = copy;
     return GH_OK;
+}
+
+/* A signature algorithm's name: one the server signs with. */
+static gh_status_t set_alg(char **slot, const char *key, const char *value, char *err,
+                           size_t err_len)
+{
+    if (strcmp(value, "RS256") && strcmp(value, "ES256"))
+        return fail(err, err_len, "%s: expected RS256 or ES256, got '%s'", key, value);
+    return set_string(slot, value);
 }
 
 static gh_status_t set_seconds(long *slot, const char *key, const char *value, long max, char *err,
@@ -136,11 +146,10 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
     if (!strcmp(key, "code_replay_revokes"))
         return set_choice((int *)&s->code_replay_revokes, key, value, "public", "all", err,
                           err_len);
-    if (!strcmp(key, "signing_alg")) {
-        if (strcmp(value, "RS256") && strcmp(value, "ES256"))
-            return fail(err, err_len, "%s: expected RS256 or ES256, got '%s'", key, value);
-        return set_string(&s->signing_alg, value);
-    }
+    if (!strcmp(key, "signing_alg"))
+        return set_alg(&s->signing_alg, key, value, err, err_len);
+    if (!strcmp(key, "access_token_alg"))
+        return set_alg(&s->access_token_alg, key, value, err, err_len);
     if (!strcmp(key, "access_token_ttl"))
         return set_seconds(&s->access_token_ttl, key, value, 86400 * 7, err, err_len);
     if (!strcmp(key, "refresh_token_ttl"))
@@ -230,6 +239,7 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "code_ttl",
                                        "session_ttl",
                                        "signing_alg",
+                                       "access_token_alg",
                                        "threads",
                                        "max_body",
                                        "login_max_failures",

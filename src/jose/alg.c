@@ -36,6 +36,7 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
 };
 
 #define NALGS (sizeof JOSE_ALGS / sizeof JOSE_ALGS[0])
+_Static_assert(NALGS == JOSE_ALG_COUNT, "one row per jose_alg_t");
 
 const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg)
 {

@@ -25,6 +25,7 @@
 #include "core/status.h"
 
 typedef enum { JOSE_RS256, JOSE_ES256 } jose_alg_t;
+#define JOSE_ALG_COUNT 2 /* how many algorithms jose_alg_t names */
 
 /* "RS256" → JOSE_RS256 …; GH_ERR_INVALID for anything else. */
 gh_status_t jose_alg_parse(const char *name, jose_alg_t *out);
@@ -42,12 +43,13 @@ gh_status_t jose_jwk_thumbprint(arena_t *a, const char *jwk_json, char **out);
 
 typedef struct {
     const char *private_jwk; /* JSON text as made by jose_key_generate */
-    bool signs;              /* true for exactly one key: the one that signs new tokens */
+    bool signs; /* true for at most one key per algorithm: the one that signs its new tokens */
 } jose_key_input_t;
 
 typedef struct jose_keyset jose_keyset_t;
 
-/* Builds a keyset; GH_ERR_INVALID when a JWK does not parse or no key signs. */
+/* Builds a keyset; GH_ERR_INVALID when a JWK does not parse, two keys sign
+ * for one algorithm, or no key signs. */
 gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_keyset_t **out);
 
 /* Most keys read from a provider's JWKS. */
@@ -60,25 +62,25 @@ gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_key
  * names exactly that; other keys (encryption keys, other algorithms) are
  * skipped. GH_ERR_INVALID when the text is not a JWKS of at most
  * JOSE_JWKS_MAX_KEYS keys or no key is usable. Such a keyset has no signing
- * key: jose_jwt_sign refuses it, jose_keyset_kid/alg must not be called. */
+ * key: jose_jwt_sign refuses it and jose_keyset_kid gives NULL. */
 gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **out);
 void jose_keyset_free(jose_keyset_t *ks);
 
 /* The public JWKS document {"keys":[…]} of every key, built once (borrowed). */
 const char *jose_keyset_jwks(const jose_keyset_t *ks, size_t *len);
 
-/* The signing key's kid and algorithm (a keyset with a signing key only). */
-const char *jose_keyset_kid(const jose_keyset_t *ks);
-jose_alg_t jose_keyset_alg(const jose_keyset_t *ks);
+/* The kid of the key that signs alg's tokens, or NULL when none does. */
+const char *jose_keyset_kid(const jose_keyset_t *ks, jose_alg_t alg);
 
-/* Signs claims (not consumed) with the signing key; header {alg, kid, typ}
- * (typ omitted when NULL). *out is the compact JWS in the arena. */
-gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
+/* Signs claims (not consumed) with the key that signs alg's tokens; header
+ * {alg, kid, typ} (typ omitted when NULL). *out is the compact JWS in the
+ * arena. GH_ERR_INVALID when no key of ks signs alg. */
+gh_status_t jose_jwt_sign(const jose_keyset_t *ks, jose_alg_t alg, arena_t *a, const char *typ,
                           const json_t *claims, char **out);
 
 /* The same with the claims already written as a JSON object's text
  * (core/jsonw.h), claims[0..len): the hot paths skip building a tree. */
-gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, arena_t *a, const char *typ,
+gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, jose_alg_t alg, arena_t *a, const char *typ,
                                const char *claims, size_t len, char **out);
 
 /* Longest token jose_jwt_verify looks at. */

@@ -83,8 +83,10 @@ void jose_key_release(jose_key_t *key);
 struct jose_keyset {
     jose_key_t *keys;
     size_t count;
-    const jose_key_t *signer; /* NULL in a keyset built from a provider's JWKS */
-    char *jwks;               /* the public JWKS document, malloc'd */
+    /* the key that signs each algorithm's tokens, or NULL (all NULL in a
+     * keyset built from a provider's JWKS) */
+    const jose_key_t *signers[JOSE_ALG_COUNT];
+    char *jwks; /* the public JWKS document, malloc'd */
     size_t jwks_len;
 };
 

@@ -147,14 +147,14 @@ static const char *header_part(arena_t *a, const jose_key_t *key, const char *ty
     return encode_header(a, key, typ);
 }
 
-gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, arena_t *a, const char *typ,
+gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, jose_alg_t alg, arena_t *a, const char *typ,
                                const char *claims, size_t len, char **out)
 {
-    const jose_key_t *key = ks->signer;
+    const jose_key_t *key = (unsigned)alg < JOSE_ALG_COUNT ? ks->signers[alg] : NULL;
     unsigned char sig[JOSE_MAX_SIG];
     size_t sig_len = 0;
     if (!key || !claims)
-        return GH_ERR_INVALID; /* a keyset from a provider's JWKS only verifies */
+        return GH_ERR_INVALID; /* no key of alg signs (a provider's JWKS only verifies) */
     const char *h = header_part(a, key, typ);
     char *p = b64url_encode(a, claims, len);
     char *input = h && p ? dot_join(a, h, p) : NULL;
@@ -171,7 +171,7 @@ gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, arena_t *a, const char *
     return GH_OK;
 }
 
-gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
+gh_status_t jose_jwt_sign(const jose_keyset_t *ks, jose_alg_t alg, arena_t *a, const char *typ,
                           const json_t *claims, char **out)
 {
     if (!json_is_object(claims))
@@ -180,7 +180,7 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, arena_t *a, const char *typ,
     buf_init(&b, a);
     jsonw_dump(&b, claims);
     const char *text = buf_cstr(&b);
-    return text ? jose_jwt_sign_text(ks, a, typ, text, b.len, out) : GH_ERR_NOMEM;
+    return text ? jose_jwt_sign_text(ks, alg, a, typ, text, b.len, out) : GH_ERR_NOMEM;
 }
 
 /* The key the header names, if its alg is exactly that key's (RFC 8725 §3.1). */

@@ -55,10 +55,11 @@ static gh_status_t add_key(jose_keyset_t *ks, const jose_key_input_t *in, json_t
     if (st != GH_OK)
         goto out;
     st = GH_ERR_INVALID;
-    if (jose_keyset_find(ks, key->kid) != key || (in->signs && ks->signer))
-        goto out; /* duplicate kid, or a second signing key */
+    const jose_key_t **signer = &ks->signers[key->ops->alg];
+    if (jose_keyset_find(ks, key->kid) != key || (in->signs && *signer))
+        goto out; /* duplicate kid, or a second signing key for one algorithm */
     if (in->signs)
-        ks->signer = key;
+        *signer = key;
     st = jose_key_prepare(key, in->signs);
     if (st == GH_OK)
         st = json_array_append_new(entries, public_jwk(jwk, key)) == 0 ? GH_OK : GH_ERR_NOMEM;
@@ -81,7 +82,7 @@ gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_key
             goto out;
     }
     st = GH_ERR_INVALID;
-    if (!ks->signer)
+    if (!ks->signers[JOSE_RS256] && !ks->signers[JOSE_ES256])
         goto out;
     st = GH_ERR_NOMEM;
     ks->jwks = json_dumps(doc, JSON_COMPACT);
@@ -123,14 +124,10 @@ const char *jose_keyset_jwks(const jose_keyset_t *ks, size_t *len)
     return ks->jwks;
 }
 
-const char *jose_keyset_kid(const jose_keyset_t *ks)
+const char *jose_keyset_kid(const jose_keyset_t *ks, jose_alg_t alg)
 {
-    return ks->signer->kid;
-}
-
-jose_alg_t jose_keyset_alg(const jose_keyset_t *ks)
-{
-    return ks->signer->ops->alg;
+    const jose_key_t *signer = (unsigned)alg < JOSE_ALG_COUNT ? ks->signers[alg] : NULL;
+    return signer ? signer->kid : NULL;
 }
 
 /* ---- verification-only keysets from a provider's public JWKS ---- */

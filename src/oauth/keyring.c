@@ -27,7 +27,8 @@ typedef struct parked {
 struct keyring {
     _Atomic(jose_keyset_t *) current;
     store_t *store;
-    jose_alg_t alg;
+    jose_alg_t algs[JOSE_ALG_COUNT]; /* that this server signs with */
+    size_t alg_count;
     int64_t retire_after; /* of a losing first key (signing_keys_ensure) */
     char *fingerprint;    /* kids and retire times of the loaded keys */
     parked_t *parked;
@@ -75,7 +76,7 @@ static gh_status_t reload(keyring_t *kr)
     char *fp = fingerprint(kr->store, a);
     if (!fp || (kr->fingerprint && !strcmp(fp, kr->fingerprint)))
         goto out;
-    st = signing_keys_load(kr->store, a, clock_now(), &ks);
+    st = signing_keys_load(kr->store, a, clock_now(), kr->algs, kr->alg_count, &ks);
     if (st != GH_OK)
         goto out;
     parked_t *old = calloc(1, sizeof *old);
@@ -91,18 +92,27 @@ static gh_status_t reload(keyring_t *kr)
     free(kr->fingerprint);
     kr->fingerprint = fp;
     fp = NULL;
-    log_event(LOG_INFO, "keys_loaded", "signing_kid", jose_keyset_kid(ks), NULL);
+    log_event(LOG_INFO, "keys_loaded", "signing_kid", jose_keyset_kid(ks, kr->algs[0]),
+              "access_token_kid", jose_keyset_kid(ks, kr->algs[kr->alg_count - 1]), NULL);
 out:
     free(fp);
     arena_free(a);
     return st;
 }
 
+/* A key for each algorithm this server signs with. */
+static gh_status_t ensure(keyring_t *kr)
+{
+    gh_status_t st = GH_OK;
+    for (size_t i = 0; i < kr->alg_count && st == GH_OK; i++)
+        st = signing_keys_ensure(kr->store, kr->algs[i], clock_now(), kr->retire_after);
+    return st;
+}
+
 void keyring_reload(void *arg)
 {
     keyring_t *kr = arg;
-    if (signing_keys_ensure(kr->store, kr->alg, clock_now(), kr->retire_after) != GH_OK ||
-        reload(kr) != GH_OK)
+    if (ensure(kr) != GH_OK || reload(kr) != GH_OK)
         log_event(LOG_WARN, "keys_reload_failed", NULL);
     free_parked(kr, false);
 }
@@ -117,15 +127,19 @@ void keyring_stop(keyring_t *kr)
     free(kr);
 }
 
-gh_status_t keyring_start(store_t *store, jose_alg_t alg, int64_t retire_after, keyring_t **out)
+gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,
+                          int64_t retire_after, keyring_t **out)
 {
+    if (alg_count < 1 || alg_count > JOSE_ALG_COUNT)
+        return GH_ERR_INVALID;
     keyring_t *kr = calloc(1, sizeof *kr);
     if (!kr)
         return GH_ERR_NOMEM;
     kr->store = store;
-    kr->alg = alg;
+    memcpy(kr->algs, algs, alg_count * sizeof *algs);
+    kr->alg_count = alg_count;
     kr->retire_after = retire_after;
-    gh_status_t st = signing_keys_ensure(store, alg, clock_now(), retire_after);
+    gh_status_t st = ensure(kr);
     if (st == GH_OK)
         st = reload(kr);
     if (st == GH_OK && !atomic_load(&kr->current))

@@ -23,8 +23,10 @@ typedef struct keyring keyring_t;
  * restart. */
 #define KEYRING_RELOAD_SECONDS 2
 
-/* Loads the keys (creating a signing key when none is usable). */
-gh_status_t keyring_start(store_t *store, jose_alg_t alg, int64_t retire_after, keyring_t **out);
+/* Loads the keys, creating a signing key for each of algs[0..alg_count)
+ * (id tokens' first, then access tokens' when another) that has none. */
+gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,
+                          int64_t retire_after, keyring_t **out);
 /* Loads the stored keys again when they changed, and frees keysets replaced
  * long ago. One caller at a time (the server's main thread, between waits for
  * a stop signal); requests keep reading meanwhile. kr is a keyring_t *. */
@@ -41,7 +43,9 @@ typedef struct {
     const config_server_t *cfg;
     store_t *store;
     keyring_t *keys;
-    const char *discovery; /* the discovery document, built once */
+    jose_alg_t id_token_alg;     /* signing_alg */
+    jose_alg_t access_token_alg; /* access_token_alg, by default signing_alg */
+    const char *discovery;       /* the discovery document, built once */
     size_t discovery_len;
     unsigned char csrf_key[32]; /* shared by all instances (store setting) */
     bool secure_cookies;        /* issuer is https */

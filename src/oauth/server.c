@@ -161,20 +161,23 @@ int oauth_serve(const config_t *cfg)
     app_t app = {.cfg = &cfg->server,
                  .secure_cookies = !strncmp(cfg->server.issuer, "https://", 8)};
     http_server_t *http = NULL;
-    jose_alg_t alg;
-    gh_status_t st = jose_alg_parse(cfg->server.signing_alg, &alg);
+    jose_alg_t algs[JOSE_ALG_COUNT];
+    size_t alg_count = 0;
+    gh_status_t st = signing_keys_algs(&cfg->server, algs, &alg_count);
     if (!a || st != GH_OK) {
-        rc = fail("signing_alg", st);
+        rc = fail("signing_alg or access_token_alg", st);
         goto out;
     }
+    app.id_token_alg = algs[0];
+    app.access_token_alg = algs[alg_count - 1];
     if ((st = store_open(cfg->server.db, &app.store)) != GH_OK) {
         rc = fail("cannot open the database", st);
         goto out;
     }
     if (strcmp(store_engine(app.store), "sqlite") == 0)
         secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
-    if ((st = keyring_start(app.store, alg, signing_keys_retire_after(&cfg->server), &app.keys)) !=
-            GH_OK ||
+    if ((st = keyring_start(app.store, algs, alg_count, signing_keys_retire_after(&cfg->server),
+                            &app.keys)) != GH_OK ||
         (st = load_csrf_key(&app, a)) != GH_OK || (st = build_documents(&app, a)) != GH_OK) {
         rc = fail("cannot prepare keys and documents", st);
         goto out;

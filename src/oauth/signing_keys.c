@@ -17,10 +17,27 @@ int64_t signing_keys_retire_after(const config_server_t *srv)
     return (int64_t)srv->access_token_ttl + SIGNING_KEYS_GRACE;
 }
 
-size_t signing_keys_signer(const store_key_t *keys, size_t count)
+gh_status_t signing_keys_access_alg(const config_server_t *srv, jose_alg_t *out)
 {
+    return jose_alg_parse(srv->access_token_alg ? srv->access_token_alg : srv->signing_alg, out);
+}
+
+gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_ALG_COUNT],
+                              size_t *n)
+{
+    gh_status_t st = jose_alg_parse(srv->signing_alg, &algs[0]);
+    if (st == GH_OK)
+        st = signing_keys_access_alg(srv, &algs[1]);
+    if (st == GH_OK)
+        *n = algs[1] == algs[0] ? 1 : 2;
+    return st;
+}
+
+size_t signing_keys_signer(const store_key_t *keys, size_t count, jose_alg_t alg)
+{
+    const char *name = jose_alg_name(alg);
     for (size_t i = 0; i < count; i++)
-        if (keys[i].retire_at == 0)
+        if (keys[i].retire_at == 0 && keys[i].alg && strcmp(keys[i].alg, name) == 0)
             return i;
     return count;
 }
@@ -52,37 +69,44 @@ gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now, int64_t
     const char *lock = NULL, *winner = NULL;
     arena_t *a = arena_new(1 << 20);
     gh_status_t st = a ? store_key_list(s, a, &keys, &n) : GH_ERR_NOMEM;
-    if (st != GH_OK || signing_keys_signer(keys, n) < n)
+    if (st != GH_OK || signing_keys_signer(keys, n, alg) < n)
         goto out;
-    /* Every process that saw this same state uses the same setting name, and
+    /* Every process that saw this same state (no key of alg may sign; the
+     * newest key of any algorithm) uses the same setting name, and
      * store_setting_init lets exactly one kid in: the others retire their own
-     * key in favour of the winner's, which was stored before the winner wrote
+     * key of alg in favour of the winner's, which was stored before the winner wrote
      * the setting. A process that loaded the key set in between may sign with
      * a losing key until its next reload, so those tokens stay verifiable. */
-    lock = arena_printf(a, FIRST_KEY_SETTING "%s", n ? keys[0].kid : "none");
+    lock = arena_printf(a, FIRST_KEY_SETTING "%s.%s", jose_alg_name(alg), n ? keys[0].kid : "none");
     st = lock ? add_new_key(s, a, alg, now, &kid) : GH_ERR_NOMEM;
     if (st == GH_OK)
         st = store_setting_init(s, a, lock, kid, &winner);
     if (st == GH_OK && strcmp(winner, kid) != 0)
-        st = store_key_retire_others(s, winner, now + retire_after);
+        st = store_key_retire_others(s, winner, jose_alg_name(alg), now + retire_after);
 out:
     arena_free(a);
     return st;
 }
 
-gh_status_t signing_keys_rotate(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after,
-                                const char **new_kid, arena_t *a)
+gh_status_t signing_keys_rotate(store_t *s, const jose_alg_t *algs, size_t n, int64_t now,
+                                int64_t retire_after, const char **new_kids, arena_t *a)
 {
-    char *kid = NULL;
-    gh_status_t st = add_new_key(s, a, alg, now, &kid);
-    if (st == GH_OK)
-        st = store_key_retire_others(s, kid, now + retire_after);
-    if (st == GH_OK)
-        *new_kid = kid;
+    const char *keep[JOSE_ALG_COUNT] = {NULL};
+    gh_status_t st = GH_OK;
+    for (size_t i = 0; i < n && st == GH_OK; i++) {
+        char *kid = NULL;
+        st = keep[algs[i]] ? GH_ERR_INVALID : add_new_key(s, a, algs[i], now, &kid);
+        keep[algs[i]] = new_kids[i] = kid;
+    }
+    /* the new keys sign first, then every older key of every algorithm retires */
+    for (int alg = 0; alg < JOSE_ALG_COUNT && st == GH_OK; alg++)
+        st = store_key_retire_others(s, keep[alg], jose_alg_name((jose_alg_t)alg),
+                                     now + retire_after);
     return st;
 }
 
-gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, jose_keyset_t **out)
+gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, const jose_alg_t *algs,
+                              size_t n_algs, jose_keyset_t **out)
 {
     store_key_t *keys = NULL;
     size_t n = 0, used = 0;
@@ -91,17 +115,19 @@ gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, jose_keyset_t
         st = store_key_list(s, a, &keys, &n);
     if (st != GH_OK)
         return st;
-    size_t signer = signing_keys_signer(keys, n);
-    if (signer == n)
-        return GH_ERR_NOT_FOUND;
+    for (size_t i = 0; i < n_algs; i++)
+        if (signing_keys_signer(keys, n, algs[i]) == n)
+            return GH_ERR_NOT_FOUND;
     jose_key_input_t *in = arena_alloc(a, n * sizeof *in);
     if (!in)
         return GH_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         if (keys[i].retire_at != 0 && keys[i].retire_at <= now)
             continue; /* expired between the prune and the list */
+        jose_alg_t alg;
         in[used].private_jwk = keys[i].private_jwk;
-        in[used++].signs = (i == signer);
+        in[used++].signs =
+            jose_alg_parse(keys[i].alg, &alg) == GH_OK && signing_keys_signer(keys, n, alg) == i;
     }
     return jose_keyset_new(in, used, out);
 }

@@ -2,10 +2,12 @@
  * the first key, rotation, and the keyset the server signs and verifies with.
  *
  * Keys live in the store (store_key_t). A key with retire_at == 0 may sign;
- * of those the newest (first in store_key_list order) signs and any other
- * verifies only. A rotated-out key gets a retire_at far enough ahead that every
- * token it signed has expired by then, so it stays in the JWKS until that time
- * and is pruned afterwards. */
+ * of those the newest of each algorithm (first in store_key_list order) signs
+ * that algorithm's tokens and any other verifies only. A server signs with one
+ * or two algorithms: id tokens with signing_alg, access tokens with
+ * access_token_alg (by default the same), each with its own key. A rotated-out
+ * key gets a retire_at far enough ahead that every token it signed has expired
+ * by then, so it stays in the JWKS until that time and is pruned afterwards. */
 #ifndef GH_OAUTH_SIGNING_KEYS_H
 #define GH_OAUTH_SIGNING_KEYS_H
 
@@ -27,28 +29,43 @@
  * id tokens both live access_token_ttl) plus SIGNING_KEYS_GRACE. */
 int64_t signing_keys_retire_after(const config_server_t *srv);
 
-/* Creates a key of algorithm alg when the store has none with retire_at == 0
- * (first start). Safe when several processes start at once on one database:
- * they agree through store_setting_init() on one winner and the losing keys
- * are retired. Another process may have loaded a losing key as its signer
- * before that (for one reload interval at most), so a losing key keeps
- * verifying for retire_after seconds, like a rotated-out key. */
+/* The algorithms srv signs with: algs[0] for id tokens (signing_alg), then
+ * the access tokens' when access_token_alg names another; *n gets 1 or 2.
+ * GH_ERR_INVALID for a name that is not RS256 or ES256. */
+gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_ALG_COUNT],
+                              size_t *n);
+
+/* The access tokens' algorithm of srv (access_token_alg, else signing_alg);
+ * GH_ERR_INVALID as above. */
+gh_status_t signing_keys_access_alg(const config_server_t *srv, jose_alg_t *out);
+
+/* Creates a key of algorithm alg when the store has none of alg with
+ * retire_at == 0 (first start, or the first start that signs with alg). Safe when several processes
+ * start at once on one database: they agree through store_setting_init() on one winner and the
+ * losing keys are retired. Another process may have loaded a losing key as its signer before that
+ * (for one reload interval at most), so a losing key keeps verifying for retire_after seconds, like
+ * a rotated-out key. */
 gh_status_t signing_keys_ensure(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after);
 
-/* Rotation: adds a new key of algorithm alg that signs from now on, and gives
- * every other key still without a retire_at the value now + retire_after.
- * *new_kid (in arena a) gets the new key's kid. */
-gh_status_t signing_keys_rotate(store_t *s, jose_alg_t alg, int64_t now, int64_t retire_after,
-                                const char **new_kid, arena_t *a);
+/* Rotation: adds a new key for each of algs[0..n), each signing its
+ * algorithm's tokens from now on, and gives every other key still without a
+ * retire_at, of any algorithm, the value now + retire_after. A server that
+ * signs with an algorithm left out makes a new key for it at its next reload
+ * (signing_keys_ensure). new_kids[i] (in arena a) gets algs[i]'s new kid. */
+gh_status_t signing_keys_rotate(store_t *s, const jose_alg_t *algs, size_t n, int64_t now,
+                                int64_t retire_after, const char **new_kids, arena_t *a);
 
 /* The index in keys[0..count) (newest first, as store_key_list returns them) of
- * the key that signs: the first with retire_at == 0; count when there is none. */
-size_t signing_keys_signer(const store_key_t *keys, size_t count);
+ * the key that signs alg's tokens: the first of alg with retire_at == 0; count
+ * when there is none. */
+size_t signing_keys_signer(const store_key_t *keys, size_t count, jose_alg_t alg);
 
 /* Prunes keys whose retire_at has passed, then builds the keyset of the rest:
- * the signer signs, all others verify. *out is the caller's to release with
- * jose_keyset_free(); a is used for temporaries only. GH_ERR_NOT_FOUND when no
- * key may sign (call signing_keys_ensure first). */
-gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, jose_keyset_t **out);
+ * each algorithm's signer signs, all others verify. *out is the caller's to
+ * release with jose_keyset_free(); a is used for temporaries only.
+ * GH_ERR_NOT_FOUND when no key may sign one of algs[0..n) (call
+ * signing_keys_ensure first). */
+gh_status_t signing_keys_load(store_t *s, arena_t *a, int64_t now, const jose_alg_t *algs, size_t n,
+                              jose_keyset_t **out);
 
 #endif

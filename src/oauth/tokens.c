@@ -48,8 +48,8 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
     jsonw_end(&w);
     const char *claims = buf_cstr(&b);
     char *out = NULL;
-    if (!claims || jose_jwt_sign_text(keyring_current(app->keys), req->arena, "at+jwt", claims,
-                                      b.len, &out) != GH_OK)
+    if (!claims || jose_jwt_sign_text(keyring_current(app->keys), app->access_token_alg, req->arena,
+                                      "at+jwt", claims, b.len, &out) != GH_OK)
         out = NULL;
     return out;
 }
@@ -68,7 +68,8 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
                           .auth_time = g->auth_time};
     json_t *c = oidc_id_token_claims(&in);
     char *out = NULL;
-    if (jose_jwt_sign(keyring_current(app->keys), req->arena, "JWT", c, &out) != GH_OK)
+    if (jose_jwt_sign(keyring_current(app->keys), app->id_token_alg, req->arena, "JWT", c, &out) !=
+        GH_OK)
         out = NULL;
     json_decref(c);
     return out;

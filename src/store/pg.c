@@ -111,7 +111,8 @@ const char *const PG_SQL[P_COUNT] = {
     [P_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES ($1, $2, $3, $4, $5)",
     [P_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [P_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = $1 "
-                            "WHERE retire_at = 0 AND kid <> $2",
+                            "WHERE retire_at = 0 AND ($2::text IS NULL OR kid <> $2) "
+                            "AND ($3::text IS NULL OR alg = $3)",
     [P_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= $1",
     [P_SETTING_GET] = "SELECT value FROM settings WHERE name = $1",
     [P_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES ($1, $2) "
@@ -550,10 +551,11 @@ static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t
     return st;
 }
 
-static gh_status_t key_retire_others(store_t *base, const char *keep_kid, int64_t retire_at)
+static gh_status_t key_retire_others(store_t *base, const char *keep_kid, const char *alg,
+                                     int64_t retire_at)
 {
-    return pq_exec(SELF(base), P_KEY_RETIRE_OTHERS, "key_retire_others", NULL, "is", retire_at,
-                   keep_kid);
+    return pq_exec(SELF(base), P_KEY_RETIRE_OTHERS, "key_retire_others", NULL, "iss", retire_at,
+                   keep_kid, alg);
 }
 
 static gh_status_t key_prune(store_t *base, int64_t now)

@@ -89,7 +89,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?)",
     [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [Q_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = ? "
-                            "WHERE retire_at = 0 AND kid <> ?",
+                            "WHERE retire_at = 0 AND (?2 IS NULL OR kid <> ?2) "
+                            "AND (?3 IS NULL OR alg = ?3)",
     [Q_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
     [Q_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES (?, ?) "
@@ -598,9 +599,11 @@ static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t
     return st;
 }
 
-static gh_status_t key_retire_others(store_t *base, const char *keep_kid, int64_t retire_at)
+static gh_status_t key_retire_others(store_t *base, const char *keep_kid, const char *alg,
+                                     int64_t retire_at)
 {
-    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "is", retire_at, keep_kid);
+    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "iss", retire_at, keep_kid,
+                   alg);
 }
 
 static gh_status_t key_prune(store_t *base, int64_t now)

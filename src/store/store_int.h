@@ -56,7 +56,8 @@ typedef struct store_ops {
 
     gh_status_t (*key_add)(store_t *s, const store_key_t *k);
     gh_status_t (*key_list)(store_t *s, arena_t *a, store_key_t **out, size_t *count);
-    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, int64_t retire_at);
+    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, const char *alg,
+                                     int64_t retire_at);
     gh_status_t (*key_prune)(store_t *s, int64_t now);
 
     gh_status_t (*setting_get)(store_t *s, arena_t *a, const char *name, const char **value);

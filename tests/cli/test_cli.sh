@@ -189,6 +189,18 @@ gh --db "$db" keys list
 check "keys rotate follows signing_alg (ES256)" out_has "^$kid3	ES256	.*	signing$"
 check "three keys after three rotations, one signing" \
     eval '[ "$(wc -l <out)" = 3 ] && [ "$(grep -c "	signing$" out)" = 1 ]'
+GATEHOUSE_ACCESS_TOKEN_ALG=ES256 gh --db "$db" keys rotate
+check "keys rotate with access_token_alg = ES256 prints a kid per algorithm" \
+    eval 'status_is 0 && [ "$(wc -l <out)" = 2 ]'
+kid4=$(sed -n 1p out)
+kid5=$(sed -n 2p out)
+gh --db "$db" keys list
+check "the id tokens' key (signing_alg) signs RS256" out_has "^$kid4	RS256	.*	signing$"
+check "the access tokens' key signs ES256" out_has "^$kid5	ES256	.*	signing$"
+check "every older key is retiring" eval '[ "$(grep -c "	signing$" out)" = 2 ] &&
+    [ "$(grep -c "	retiring until" out)" = 3 ]'
+GATEHOUSE_ACCESS_TOKEN_ALG=HS256 gh --db "$db" keys rotate
+check "access_token_alg = HS256 is refused with one line" eval 'status_is 1 && one_error_line'
 
 # ---- precedence: --db flag > GATEHOUSE_DB > config file ----
 printf '[server]\ndb = sqlite:%s/file.db\n' "$tmp" >gh.ini

@@ -1,8 +1,10 @@
 // Signing keys: `gatehouse keys rotate` on a running server is picked up
 // without a restart (the new key signs, the old one stays in the JWKS so the
-// tokens it signed still verify), and `signing_alg = ES256` gives ES256
+// tokens it signed still verify), `signing_alg = ES256` gives ES256
 // id_tokens and access tokens that a certified relying party (openid-client)
-// validates.
+// validates, and `access_token_alg = ES256` signs access tokens with an ES256
+// key while id_tokens stay RS256, each algorithm with its own key (and its own
+// rotation).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,12 +15,13 @@ import { USERINFO_PATH, codeGrant, decodeJwt, setup, sleep, useGatehouse, verify
 
 const rs = useGatehouse({ label: 'gatehouse-rs256' });
 const es = useGatehouse({ label: 'gatehouse-es256', config: { signing_alg: 'ES256' } });
+const mixed = useGatehouse({ label: 'gatehouse-mixed', config: { access_token_alg: 'ES256' } });
 
 const user = { username: 'keyuser', password: 'pa55-Word!x', email: 'k@example.com', nickname: 'k' };
 const clients = {};
 
 setup(async () => {
-  for (const [name, gh] of Object.entries({ rs, es })) {
+  for (const [name, gh] of Object.entries({ rs, es, mixed })) {
     clients[name] = await gh.addClient({ id: `keys-${name}`, secret: `keys-${name}-secret-0123`, redirectUris: 'https://rp.example/cb' });
     await gh.addUser(user);
   }
@@ -61,23 +64,80 @@ test('keys rotate: a running server signs with the new key within seconds, the o
   assert.equal(old.status, 200, `the old key's access token still works: ${old.describe()}`);
 });
 
+/**
+ * A code flow by openid-client (a certified relying party) against gh, which
+ * validates the id_token; then the userinfo it fetches with the access token.
+ * Resolves to the token answer.
+ */
+async function relyingPartyFlow(gh, client, state) {
+  const config = await oidc.discovery(new URL(gh.base), client.id, { client_secret: client.secret }, oidc.ClientSecretPost(client.secret), {
+    execute: [oidc.allowInsecureRequests],
+  });
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: client.redirectUri, scope: 'openid profile', nonce, state });
+  const r = await gh.authorize(url.href, { username: user.username, password: user.password });
+  assert.ok(r.redirect, `authorize: ${r.response.describe()}`);
+  const t = await oidc.authorizationCodeGrant(config, r.redirect, { expectedNonce: nonce, expectedState: state });
+  const info = await oidc.fetchUserInfo(config, t.access_token, t.claims().sub);
+  assert.equal(info.nickname, user.nickname);
+  return t;
+}
+
 test('signing_alg = ES256: discovery, JWKS and tokens use ES256, and openid-client validates them', async () => {
   const d = (await es.get('/.well-known/openid-configuration')).json;
   assert.deepEqual(d.id_token_signing_alg_values_supported, ['ES256']);
   const set = await jwks(es);
   assert.ok(set.keys.length >= 1 && set.keys.every((k) => k.kty === 'EC' && k.crv === 'P-256' && k.alg === 'ES256'), JSON.stringify(set));
 
-  const client = clients.es;
-  const config = await oidc.discovery(new URL(es.base), client.id, { client_secret: client.secret }, oidc.ClientSecretPost(client.secret), {
-    execute: [oidc.allowInsecureRequests],
-  });
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: client.redirectUri, scope: 'openid profile', nonce, state: 'es' });
-  const r = await es.authorize(url.href, { username: user.username, password: user.password });
-  assert.ok(r.redirect, `authorize: ${r.response.describe()}`);
-  const t = await oidc.authorizationCodeGrant(config, r.redirect, { expectedNonce: nonce, expectedState: 'es' });
+  const t = await relyingPartyFlow(es, clients.es, 'es');
   assert.equal(decodeJwt(t.id_token).header.alg, 'ES256');
   assert.equal(decodeJwt(t.access_token).header.alg, 'ES256');
-  const info = await oidc.fetchUserInfo(config, t.access_token, t.claims().sub);
-  assert.equal(info.nickname, user.nickname);
+});
+
+/** The kids `keys list` shows as signing, by algorithm. */
+async function signingKids(gh) {
+  const r = await gh.cli(['keys', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((line) => line.split('\t'));
+  return Object.fromEntries(rows.filter((row) => row[3] === 'signing').map(([kid, alg]) => [alg, kid]));
+}
+
+test('access_token_alg = ES256: access tokens ES256, id_tokens RS256, each from its own key; openid-client validates them', async () => {
+  const d = (await mixed.get('/.well-known/openid-configuration')).json;
+  assert.deepEqual(d.id_token_signing_alg_values_supported, ['RS256'], 'id_tokens stay RS256 (OpenID Connect Discovery 1.0 §3)');
+  const signing = await signingKids(mixed);
+  assert.deepEqual(Object.keys(signing).sort(), ['ES256', 'RS256'], 'one signing key per algorithm');
+  const set = await jwks(mixed);
+  assert.deepEqual(set.keys.map((k) => `${k.kid} ${k.alg}`).sort(), [`${signing.ES256} ES256`, `${signing.RS256} RS256`].sort());
+
+  const t = await relyingPartyFlow(mixed, clients.mixed, 'mixed');
+  const idHeader = decodeJwt(t.id_token).header;
+  const atHeader = decodeJwt(t.access_token).header;
+  assert.deepEqual([idHeader.alg, idHeader.kid], ['RS256', signing.RS256]);
+  assert.deepEqual([atHeader.alg, atHeader.kid, atHeader.typ], ['ES256', signing.ES256, 'at+jwt']);
+  assert.ok(verifyJwt(t.access_token, set), 'the access token verifies against the JWKS');
+});
+
+test('keys rotate with two algorithms: a new key for each, both picked up within seconds, the old ones still published', async () => {
+  const before = await tokens(mixed, clients.mixed);
+  const old = await signingKids(mixed);
+  const r = await mixed.cli(['--config', mixed.configPath, 'keys', 'rotate']); // the server's configuration: both algorithms
+  assert.equal(r.code, 0, r.stderr);
+  const printed = r.stdout.trim().split('\n');
+  const now = await signingKids(mixed);
+  assert.deepEqual(printed, [now.RS256, now.ES256], 'the new kids, id tokens\' first');
+  assert.ok(now.RS256 !== old.RS256 && now.ES256 !== old.ES256, 'both algorithms rotated');
+
+  let after;
+  for (let i = 0; i < 40; i++) { // the key ring reloads every 2 s
+    after = await tokens(mixed, clients.mixed);
+    if (decodeJwt(after.access_token).header.kid === now.ES256) break;
+    await sleep(250);
+  }
+  assert.equal(decodeJwt(after.access_token).header.kid, now.ES256, 'access tokens by the new ES256 key');
+  assert.equal(decodeJwt(after.id_token).header.kid, now.RS256, 'id_tokens by the new RS256 key');
+  const set = await jwks(mixed);
+  assert.deepEqual(set.keys.map((k) => k.kid).sort(), [old.RS256, old.ES256, now.RS256, now.ES256].sort(), 'all four published');
+  const info = await mixed.get(USERINFO_PATH, { headers: { authorization: `Bearer ${before.access_token}` } });
+  assert.equal(info.status, 200, `the old ES256 key's access token still works: ${info.describe()}`);
 });

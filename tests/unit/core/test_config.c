@@ -46,11 +46,34 @@ static void test_error_style(void **state)
     config_free(&c);
 }
 
+/* The id tokens' algorithm, and the access tokens' (by default the same). */
+static void test_signing_algs(void **state)
+{
+    (void)state;
+    config_t c;
+    char err[160] = "";
+    config_init(&c);
+    assert_string_equal(c.server.signing_alg, "RS256");
+    assert_null(c.server.access_token_alg);
+    assert_int_equal(config_set(&c, "server", "access_token_alg", "ES256", err, sizeof err), GH_OK);
+    assert_string_equal(c.server.access_token_alg, "ES256");
+    assert_int_equal(config_set(&c, "server", "access_token_alg", "HS256", err, sizeof err),
+                     GH_ERR_INVALID);
+    assert_string_equal(err, "access_token_alg: expected RS256 or ES256, got 'HS256'");
+    assert_string_equal(c.server.access_token_alg, "ES256");
+    assert_int_equal(config_set(&c, "server", "signing_alg", "none", err, sizeof err),
+                     GH_ERR_INVALID);
+    assert_string_equal(err, "signing_alg: expected RS256 or ES256, got 'none'");
+    assert_string_equal(c.server.signing_alg, "RS256");
+    config_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_replay_revokes),
         cmocka_unit_test(test_error_style),
+        cmocka_unit_test(test_signing_algs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,7 +159,7 @@ static void test_hs256_and_keysets_never_mix(void **state)
     arena_t *a = *state;
     json_t *out = NULL, *c = claims();
     char *rs = NULL;
-    assert_int_equal(jose_jwt_sign(F.rsa, a, NULL, c, &rs), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.rsa, JOSE_RS256, a, NULL, c, &rs), GH_OK);
     json_decref(c);
     assert_int_not_equal(jose_hs256_verify(KEY, strlen(KEY), a, rs, &out), GH_OK);
     assert_int_not_equal(jose_jwt_verify(F.rsa, a, hs256(a, KEY), &out, NULL), GH_OK);
@@ -195,15 +195,15 @@ static void test_jwks_verifies_rs256_and_es256(void **state)
     jose_keyset_t *ks = from_jwks(merged_jwks(a));
     json_t *c = claims(), *out = NULL;
     char *rs = NULL, *es = NULL, *other = NULL;
-    assert_int_equal(jose_jwt_sign(F.rsa, a, NULL, c, &rs), GH_OK);
-    assert_int_equal(jose_jwt_sign(F.ec, a, NULL, c, &es), GH_OK);
-    assert_int_equal(jose_jwt_sign(F.stranger, a, NULL, c, &other), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.rsa, JOSE_RS256, a, NULL, c, &rs), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.ec, JOSE_ES256, a, NULL, c, &es), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.stranger, JOSE_RS256, a, NULL, c, &other), GH_OK);
     assert_int_equal(jose_jwt_verify(ks, a, rs, &out, NULL), GH_OK);
     assert_int_equal(jose_jwt_verify(ks, a, es, &out, NULL), GH_OK);
     assert_int_equal(jose_jwt_verify(ks, a, other, &out, NULL), GH_ERR_CRYPTO);
     /* verification only */
     char *mine = NULL;
-    assert_int_equal(jose_jwt_sign(ks, a, NULL, c, &mine), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_sign(ks, JOSE_RS256, a, NULL, c, &mine), GH_ERR_INVALID);
     json_decref(c);
     jose_keyset_free(ks);
 }
@@ -236,7 +236,7 @@ static void test_jwks_skips_unusable_keys(void **state)
     assert_int_equal(json_array_size(json_object_get(got, "keys")), 1);
     json_t *c = claims(), *out = NULL;
     char *rs = NULL;
-    assert_int_equal(jose_jwt_sign(F.rsa, a, NULL, c, &rs), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.rsa, JOSE_RS256, a, NULL, c, &rs), GH_OK);
     assert_int_equal(jose_jwt_verify(ks, a, rs, &out, NULL), GH_OK);
     json_decref(c);
     json_decref(got);

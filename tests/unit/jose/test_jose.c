@@ -50,6 +50,12 @@ static jose_keyset_t *keyset(const char *signer, const char *extra)
     return ks;
 }
 
+/* The algorithm the one signing key of ks signs. */
+static jose_alg_t alg_of(const jose_keyset_t *ks)
+{
+    return jose_keyset_kid(ks, JOSE_RS256) ? JOSE_RS256 : JOSE_ES256;
+}
+
 static int setup(void **state)
 {
     F.arena = arena_new(ARENA_CAP);
@@ -136,7 +142,7 @@ static char *sign_sample(const jose_keyset_t *ks, arena_t *a)
 {
     json_t *claims = json_pack("{ss si}", "sub", "alice", "exp", 2000000000);
     char *token = NULL;
-    assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+    assert_int_equal(jose_jwt_sign(ks, alg_of(ks), a, "at+jwt", claims, &token), GH_OK);
     json_decref(claims);
     return token;
 }
@@ -232,10 +238,10 @@ static void test_generate(void **state)
         assert_non_null(jose_member_str(jwk, *m));
     json_decref(jwk);
     assert_string_not_equal(F.rsa_kid, F.old_kid);
-    assert_string_equal(jose_keyset_kid(F.ks_rsa), F.rsa_kid);
-    assert_int_equal(jose_keyset_alg(F.ks_rsa), JOSE_RS256);
-    assert_string_equal(jose_keyset_kid(F.ks_ec), F.ec_kid);
-    assert_int_equal(jose_keyset_alg(F.ks_ec), JOSE_ES256);
+    assert_string_equal(jose_keyset_kid(F.ks_rsa, JOSE_RS256), F.rsa_kid);
+    assert_null(jose_keyset_kid(F.ks_rsa, JOSE_ES256));
+    assert_string_equal(jose_keyset_kid(F.ks_ec, JOSE_ES256), F.ec_kid);
+    assert_null(jose_keyset_kid(F.ks_ec, JOSE_RS256));
 }
 
 /* Every JWKS entry holds exactly the members named in allowed (NULL-ended),
@@ -286,7 +292,7 @@ static void roundtrip(arena_t *a, const jose_keyset_t *ks, const char *alg, size
     json_t *claims = json_pack("{ss si s[ss] s{sb}}", "sub", "alice", "exp", 2000000000, "aud", "a",
                                "b", "ext", "ok", 1);
     char *token = NULL;
-    assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+    assert_int_equal(jose_jwt_sign(ks, alg_of(ks), a, "at+jwt", claims, &token), GH_OK);
 
     json_t *got = NULL;
     const char *typ = NULL;
@@ -298,12 +304,12 @@ static void roundtrip(arena_t *a, const jose_keyset_t *ks, const char *alg, size
     json_t *hdr = json_loads((char *)part(a, token, 0, &len), 0, NULL);
     assert_int_equal(json_object_size(hdr), 3);
     assert_string_equal(jose_member_str(hdr, "alg"), alg);
-    assert_string_equal(jose_member_str(hdr, "kid"), jose_keyset_kid(ks));
+    assert_string_equal(jose_member_str(hdr, "kid"), jose_keyset_kid(ks, alg_of(ks)));
     json_decref(hdr);
     part(a, token, 2, &len);
     assert_int_equal(len, sig_bytes);
 
-    assert_int_equal(jose_jwt_sign(ks, a, NULL, claims, &token), GH_OK);
+    assert_int_equal(jose_jwt_sign(ks, alg_of(ks), a, NULL, claims, &token), GH_OK);
     assert_int_equal(jose_jwt_verify(ks, a, token, &got, &typ), GH_OK);
     assert_null(typ);
     assert_null(strstr((char *)part(a, token, 0, &len), "typ"));
@@ -311,7 +317,7 @@ static void roundtrip(arena_t *a, const jose_keyset_t *ks, const char *alg, size
     json_decref(claims);
 
     json_t *not_object = json_string("x");
-    assert_int_equal(jose_jwt_sign(ks, a, NULL, not_object, &token), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_sign(ks, alg_of(ks), a, NULL, not_object, &token), GH_ERR_INVALID);
     json_decref(not_object);
 }
 
@@ -601,10 +607,44 @@ static void keyset_fails(const char *a, bool a_signs, const char *b, bool b_sign
     assert_ptr_equal(ks, (jose_keyset_t *)&in);
 }
 
+/* One signing key per algorithm: each signs its own algorithm's tokens, and
+ * an algorithm without one signs nothing. */
+static void test_keyset_signs_each_algorithm(void **state)
+{
+    jose_key_input_t in[3] = {{F.rsa, true}, {F.ec, true}, {F.old, false}};
+    jose_keyset_t *both = NULL;
+    arena_t *a = arena_new(ARENA_CAP);
+    json_t *claims = json_pack("{ss}", "sub", "alice"), *hdr = NULL;
+    char *token = NULL;
+    size_t len = 0;
+    assert_int_equal(jose_keyset_new(in, 3, &both), GH_OK);
+    assert_string_equal(jose_keyset_kid(both, JOSE_RS256), F.rsa_kid);
+    assert_string_equal(jose_keyset_kid(both, JOSE_ES256), F.ec_kid);
+    const struct {
+        jose_alg_t alg;
+        const char *name, *kid;
+    } cases[] = {{JOSE_RS256, "RS256", F.rsa_kid}, {JOSE_ES256, "ES256", F.ec_kid}};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(jose_jwt_sign(both, cases[i].alg, a, "JWT", claims, &token), GH_OK);
+        assert_int_equal(verify(both, a, token), GH_OK);
+        hdr = json_loads((char *)part(a, token, 0, &len), 0, NULL);
+        assert_string_equal(jose_member_str(hdr, "alg"), cases[i].name);
+        assert_string_equal(jose_member_str(hdr, "kid"), cases[i].kid);
+        json_decref(hdr);
+    }
+    assert_int_equal(jose_jwt_sign(F.ks_rsa, JOSE_ES256, a, "JWT", claims, &token), GH_ERR_INVALID);
+    assert_int_equal(jose_jwt_sign(F.ks_rsa, (jose_alg_t)JOSE_ALG_COUNT, a, "JWT", claims, &token),
+                     GH_ERR_INVALID);
+    assert_null(jose_keyset_kid(F.ks_rsa, (jose_alg_t)JOSE_ALG_COUNT));
+    json_decref(claims);
+    jose_keyset_free(both);
+    arena_free(a);
+}
+
 static void test_keyset_refuses(void **state)
 {
     keyset_fails(F.rsa, false, F.old, false, 2);     /* nobody signs */
-    keyset_fails(F.rsa, true, F.old, true, 2);       /* two signers */
+    keyset_fails(F.rsa, true, F.old, true, 2);       /* two signers of one algorithm */
     keyset_fails(F.rsa, true, F.rsa, false, 2);      /* the same kid twice */
     keyset_fails(F.rsa, true, NULL, false, 0);       /* no keys */
     keyset_fails("{\"kty\":", true, NULL, false, 1); /* not JSON */
@@ -647,7 +687,7 @@ static void *worker(void *arg)
         json_t *got = NULL;
         const char *typ = NULL;
         json_object_set_new(claims, "i", json_integer(i));
-        if (jose_jwt_sign(w->ks, a, "at+jwt", claims, &token) == GH_OK &&
+        if (jose_jwt_sign(w->ks, alg_of(w->ks), a, "at+jwt", claims, &token) == GH_OK &&
             jose_jwt_verify(w->ks, a, token, &got, &typ) == GH_OK && json_equal(got, claims))
             w->ok++;
         arena_free(a);
@@ -683,7 +723,7 @@ static void measure(const jose_keyset_t *ks)
         json_t *got = NULL;
         const char *typ = NULL;
         uint64_t t0 = clock_mono_us();
-        assert_int_equal(jose_jwt_sign(ks, a, "at+jwt", claims, &token), GH_OK);
+        assert_int_equal(jose_jwt_sign(ks, alg_of(ks), a, "at+jwt", claims, &token), GH_OK);
         sign_us += clock_mono_us() - t0;
         signs++;
         assert_int_equal(jose_jwt_verify(ks, a, token, &got, &typ), GH_OK);
@@ -691,7 +731,7 @@ static void measure(const jose_keyset_t *ks)
         arena_free(a);
     }
     uint64_t total = clock_mono_us() - start;
-    printf("# %s: %.0f signs/s, %.0f verifies/s (one thread)\n", jose_alg_name(jose_keyset_alg(ks)),
+    printf("# %s: %.0f signs/s, %.0f verifies/s (one thread)\n", jose_alg_name(alg_of(ks)),
            signs * 1e6 / (double)sign_us, verifies * 1e6 / (double)(total - sign_us));
     json_decref(claims);
 }
@@ -726,6 +766,7 @@ int main(void)
         T(test_refuse_other_keyset),
         T(test_rotation),
         T(test_peek),
+        T(test_keyset_signs_each_algorithm),
         T(test_keyset_refuses),
         T(test_threads),
         T(test_speed),

@@ -753,15 +753,23 @@ static void test_keys(void **state)
     assert_int_equal(keys[i1].created_at, T0);
     assert_int_equal(keys[i1].retire_at, 0);
 
-    assert_int_equal(store_key_retire_others(f->s, kid[2], T0 + 500), GH_OK);
+    /* one algorithm's rotation leaves the other algorithm's key signing */
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 400), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, 0);
+    assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
+    assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
+    /* every algorithm: a retired key keeps its time */
+    assert_int_equal(store_key_retire_others(f->s, kid[2], NULL, T0 + 500), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, T0 + 500);
-    assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 500);
+    assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
 
     assert_int_equal(store_key_prune(f->s, T0 + 499), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_true(key_index(keys, n, kid[0]) >= 0);
+    assert_int_equal(key_index(keys, n, kid[1]), -1);
     assert_int_equal(store_key_prune(f->s, T0 + 500), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(key_index(keys, n, kid[0]), -1);
