@@ -100,7 +100,9 @@ const cli_cmd_t CLI_KEYS_COMMANDS[] = {
      "(access_token_ttl + 60 s). Servers already running sign with the new keys once\n"
      "they load the keys again; one that signs with an algorithm left out makes a\n"
      "new key for it then.\n\n"
-     "  --alg ALG   a new key of ALG only (RS256 or ES256): to change algorithm\n",
+     "  --alg ALG   a new key of ALG only (RS256 or ES256). Servers sign with the\n"
+     "              algorithms of their own configuration (signing_alg,\n"
+     "              access_token_alg): change those to change algorithm.\n",
      run_rotate, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
