@@ -82,7 +82,10 @@ gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_key
             goto out;
     }
     st = GH_ERR_INVALID;
-    if (!ks->signers[JOSE_RS256] && !ks->signers[JOSE_ES256])
+    bool signs = false;
+    for (int alg = 0; alg < JOSE_ALG_COUNT; alg++)
+        signs = signs || ks->signers[alg];
+    if (!signs)
         goto out;
     st = GH_ERR_NOMEM;
     ks->jwks = json_dumps(doc, JSON_COMPACT);

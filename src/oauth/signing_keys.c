@@ -17,17 +17,13 @@ int64_t signing_keys_retire_after(const config_server_t *srv)
     return (int64_t)srv->access_token_ttl + SIGNING_KEYS_GRACE;
 }
 
-gh_status_t signing_keys_access_alg(const config_server_t *srv, jose_alg_t *out)
-{
-    return jose_alg_parse(srv->access_token_alg ? srv->access_token_alg : srv->signing_alg, out);
-}
-
 gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_ALG_COUNT],
                               size_t *n)
 {
+    const char *access = srv->access_token_alg ? srv->access_token_alg : srv->signing_alg;
     gh_status_t st = jose_alg_parse(srv->signing_alg, &algs[0]);
     if (st == GH_OK)
-        st = signing_keys_access_alg(srv, &algs[1]);
+        st = jose_alg_parse(access, &algs[1]);
     if (st == GH_OK)
         *n = algs[1] == algs[0] ? 1 : 2;
     return st;

@@ -30,14 +30,11 @@
 int64_t signing_keys_retire_after(const config_server_t *srv);
 
 /* The algorithms srv signs with: algs[0] for id tokens (signing_alg), then
- * the access tokens' when access_token_alg names another; *n gets 1 or 2.
+ * the access tokens' (access_token_alg, by default signing_alg) when it is
+ * another; *n gets 1 or 2, and algs[*n - 1] is the access tokens'.
  * GH_ERR_INVALID for a name that is not RS256 or ES256. */
 gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_ALG_COUNT],
                               size_t *n);
-
-/* The access tokens' algorithm of srv (access_token_alg, else signing_alg);
- * GH_ERR_INVALID as above. */
-gh_status_t signing_keys_access_alg(const config_server_t *srv, jose_alg_t *out);
 
 /* Creates a key of algorithm alg when the store has none of alg with
  * retire_at == 0 (first start, or the first start that signs with alg). Safe when several processes

@@ -95,15 +95,13 @@ static void test_algs_of_the_configuration(void **state)
 {
     (void)state;
     config_t cfg;
-    jose_alg_t algs[JOSE_ALG_COUNT], access;
+    jose_alg_t algs[JOSE_ALG_COUNT];
     size_t n = 0;
     char err[128];
     config_init(&cfg);
     assert_int_equal(signing_keys_algs(&cfg.server, algs, &n), GH_OK);
     assert_int_equal(n, 1);
     assert_int_equal(algs[0], JOSE_RS256);
-    assert_int_equal(signing_keys_access_alg(&cfg.server, &access), GH_OK);
-    assert_int_equal(access, JOSE_RS256);
     assert_int_equal(config_set(&cfg, "server", "access_token_alg", "ES256", err, sizeof err),
                      GH_OK);
     assert_int_equal(signing_keys_algs(&cfg.server, algs, &n), GH_OK);
