@@ -102,7 +102,8 @@ const cli_cmd_t CLI_KEYS_COMMANDS[] = {
      "new key for it then.\n\n"
      "  --alg ALG   a new key of ALG only (RS256 or ES256). Servers sign with the\n"
      "              algorithms of their own configuration (signing_alg,\n"
-     "              access_token_alg): change those to change algorithm.\n",
+     "              access_token_alg): to change algorithm, change those, then\n"
+     "              rotate, which retires the previous algorithm's key.\n",
      run_rotate, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
