@@ -775,6 +775,17 @@ static void test_keys(void **state)
     assert_int_equal(key_index(keys, n, kid[0]), -1);
     assert_int_equal(key_index(keys, n, kid[1]), -1);
     assert_true(key_index(keys, n, kid[2]) >= 0);
+
+    /* no key kept: every key of the algorithm retires, the others' stay */
+    store_key_t es = {.kid = uniq(f, "kid-es"),
+                      .alg = "ES256",
+                      .private_jwk = "{\"kty\":\"EC\"}",
+                      .created_at = T0 + 3};
+    assert_int_equal(store_key_add(f->s, &es), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 600), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, es.kid)].retire_at, T0 + 600);
+    assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
 }
 
 /* ---- settings ---- */
