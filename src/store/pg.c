@@ -112,7 +112,7 @@ const char *const PG_SQL[P_COUNT] = {
     [P_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [P_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = $1 "
                             "WHERE retire_at = 0 AND ($2::text IS NULL OR kid <> $2) "
-                            "AND ($3::text IS NULL OR alg = $3)",
+                            "AND alg = $3",
     [P_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= $1",
     [P_SETTING_GET] = "SELECT value FROM settings WHERE name = $1",
     [P_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES ($1, $2) "

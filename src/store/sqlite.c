@@ -90,7 +90,7 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [Q_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = ? "
                             "WHERE retire_at = 0 AND (?2 IS NULL OR kid <> ?2) "
-                            "AND (?3 IS NULL OR alg = ?3)",
+                            "AND alg = ?3",
     [Q_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
     [Q_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES (?, ?) "

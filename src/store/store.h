@@ -202,9 +202,8 @@ gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
 gh_status_t store_key_add(store_t *s, const store_key_t *k);
 /* All keys, newest first. */
 gh_status_t store_key_list(store_t *s, arena_t *a, store_key_t **out, size_t *count);
-/* Sets retire_at on every key that has none except keep_kid (a rotation;
- * NULL keeps none): of algorithm alg only ("RS256", …), or of every algorithm
- * when alg is NULL. */
+/* Sets retire_at on every key of algorithm alg ("RS256", …) that has none,
+ * except keep_kid (a rotation; NULL keeps none). */
 gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg,
                                     int64_t retire_at);
 /* Deletes keys whose retire_at has passed. */

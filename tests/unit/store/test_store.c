@@ -759,8 +759,9 @@ static void test_keys(void **state)
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, 0);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
-    /* every algorithm: a retired key keeps its time */
-    assert_int_equal(store_key_retire_others(f->s, kid[2], NULL, T0 + 500), GH_OK);
+    /* a retired key keeps its time; no key kept retires all of an algorithm */
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 500), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 500), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, T0 + 500);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
