@@ -121,13 +121,22 @@ start_server() { # start_server SERVER: sets SRV_PID and START_MS
 check() { # check SERVER ENDPOINT URL EXPECTED_STATUS [VAR=VALUE…]: one request as wrk will send it
   local srv=$1 ep=$2 url=$3 want=$4 code
   shift 4
-  local WRK_METHOD=GET WRK_BODY="" WRK_AUTH="" WRK_COOKIE="" kv
+  local WRK_METHOD=GET WRK_BODY="" WRK_AUTH="" WRK_COOKIE="" CHECK_BODY="" kv
   for kv in "$@"; do local "${kv?}"; done
   code=$(curl -s -o "$OUT/.check" -w '%{http_code}' -X "$WRK_METHOD" ${WRK_AUTH:+-H "Authorization: $WRK_AUTH"} \
     ${WRK_COOKIE:+-H "Cookie: $WRK_COOKIE"} ${WRK_BODY:+--data-raw "$WRK_BODY"} "$url")
-  [ "$code" = "$want" ] && return 0
-  skip "$srv" "$ep" "one request answered $code, not $want: $(head -c 200 "$OUT/.check")"
+  [ "$code" = "$want" ] && { [ -z "$CHECK_BODY" ] || [ "$(cat "$OUT/.check")" = "$CHECK_BODY" ]; } && return 0
+  skip "$srv" "$ep" "one request answered $code, not $want${CHECK_BODY:+ $CHECK_BODY}: $(head -c 200 "$OUT/.check")"
   return 1
+}
+
+# forged JWT: the same token with the middle character of its signature
+# changed, still valid base64url, so that only the signature check fails
+forged() {
+  local sig=${1##*.} c=A i
+  i=$((${#sig} / 2))
+  [ "${sig:i:1}" = A ] && c=B
+  echo "${1%.*}.${sig:0:i}$c${sig:i+1}"
 }
 
 simple() { # simple SERVER ENDPOINT URL EXPECTED [VAR=VALUE…]: check, then load with request.lua
@@ -158,6 +167,16 @@ measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TO
           WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
         ;;
       login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
+      # The bounds: the least work any correct answer to the request above does
+      userinfo_forged) simple "$srv" userinfo_forged "$b$USERINFO_PATH" 400 WRK_AUTH="Bearer $(forged "$USER_TOKEN")" ;;
+      introspect_forged)
+        simple "$srv" introspect_forged "$b$INTROSPECT_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" \
+          WRK_BODY="token=$(forged "$CC_TOKEN")" CHECK_BODY='{"active":false}'
+        ;;
+      token_cc_refused)
+        simple "$srv" token_cc_refused "$b$TOKEN_PATH" 400 WRK_METHOD=POST WRK_AUTH="$BASIC" \
+          WRK_BODY="grant_type=client_credentials&scope=not-granted"
+        ;;
     esac
   done
 }

@@ -137,6 +137,33 @@ function targets(sp) {
   return out.join('\n');
 }
 
+/* Whether a target is within reach at all: each endpoint's least work, a
+ * request that does only what every correct answer to it must do, measured
+ * right after the endpoint itself. A rate below the one needed puts the target
+ * out of reach in this run whatever the rest of the code costs. */
+function bounds(sp) {
+  const ceiling = rate('nginx', 'discovery');
+  const refused = rate('gatehouse-es256', 'token_cc_refused');
+  const list = [
+    ['userinfo ≥ 0.4 × nginx static', 0.4 * ceiling, rate('gatehouse', 'userinfo'),
+      'the token’s signature checked (a forged one: 400)', rate('gatehouse', 'userinfo_forged')],
+    ['introspection ≥ 0.4 × nginx static', 0.4 * ceiling, rate('gatehouse', 'introspect'),
+      'the client authenticated and the token’s signature checked (a forged one: {"active":false})',
+      rate('gatehouse', 'introspect_forged')],
+    ['client_credentials ES256 ≥ 5 × the RS256 figure', 5 * rate('gatehouse', 'token_cc'), rate('gatehouse-es256', 'token_cc'),
+      `the client authenticated, no token made (a scope it lacks: 400; ${fmt(refused)}/s), plus one ES256 signature spread over both cores at openssl speed’s rate`,
+      1 / (1 / refused + 1 / (2 * sp.ecSign))],
+  ];
+  const out = ['| target | needed | Gatehouse | least work of a correct answer | its rate | |', '|---|---|---|---|---|---|'];
+  for (const [name, need, got, what, least] of list) {
+    const known = Number.isFinite(least) && Number.isFinite(need);
+    const verdict = !known ? 'not measured' : least >= need ? 'within reach' : '**out of reach**';
+    const vsNginx = name.includes('nginx') && Number.isFinite(least) && ceiling > 0 ? ` (${(least / ceiling).toFixed(2)} × nginx)` : '';
+    out.push(`| ${name} | ${fmt(need)} | ${fmt(got)} | ${what} | ${fmt(least)}${vsNginx} | ${verdict} |`);
+  }
+  return out.join('\n');
+}
+
 function report() {
   const sp = speed();
   const env = read('env.txt').trim();
@@ -171,6 +198,14 @@ function report() {
     '## Targets',
     '',
     targets(sp),
+    '',
+    '## The least work, measured alone',
+    '',
+    'What the endpoints short of a target could reach at best in this run: a request doing only',
+    'what every correct answer to it must do, measured right after the endpoint itself (single',
+    'runs, as noisy as any row above; docs/performance.md, "The least work").',
+    '',
+    bounds(sp),
     '',
   ].join('\n');
 }

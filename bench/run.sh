@@ -114,8 +114,8 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary
 
 endpoints_of() {
   case $1 in
-    gatehouse) echo discovery jwks token_cc userinfo introspect refresh code_flow login ;;
-    gatehouse-es256) echo token_cc userinfo refresh code_flow ;;
+    gatehouse) echo discovery jwks token_cc userinfo userinfo_forged introspect introspect_forged refresh code_flow login ;;
+    gatehouse-es256) echo token_cc token_cc_refused userinfo refresh code_flow ;;
     nginx) echo discovery jwks ;;
     *) echo discovery jwks token_cc userinfo introspect refresh code_flow ;;
   esac
