@@ -167,7 +167,7 @@ measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TO
           WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
         ;;
       login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
-      # The bounds: the least work any correct answer to the request above does
+      # the least work of the endpoints still short of a target (docs/performance.md)
       userinfo_forged) simple "$srv" userinfo_forged "$b$USERINFO_PATH" 400 WRK_AUTH="Bearer $(forged "$USER_TOKEN")" ;;
       introspect_forged)
         simple "$srv" introspect_forged "$b$INTROSPECT_PATH" 200 WRK_METHOD=POST WRK_AUTH="$BASIC" \
