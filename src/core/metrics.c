@@ -17,6 +17,10 @@ static const struct {
     [METRIC_LOGINS_FAILED] = {"gatehouse_logins_total", "result=\"failed\"", "Password logins."},
     [METRIC_LOGINS_THROTTLED] = {"gatehouse_logins_total", "result=\"throttled\"",
                                  "Password logins."},
+    [METRIC_SIGNATURES_COMPUTED] = {"gatehouse_signature_checks_total", "result=\"computed\"",
+                                    "JWT signature checks."},
+    [METRIC_SIGNATURES_REMEMBERED] = {"gatehouse_signature_checks_total", "result=\"remembered\"",
+                                      "JWT signature checks."},
 };
 
 void metrics_add(metric_t m, uint64_t n)

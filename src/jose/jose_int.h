@@ -88,7 +88,20 @@ struct jose_keyset {
     const jose_key_t *signers[JOSE_ALG_COUNT];
     char *jwks; /* the public JWKS document, malloc'd */
     size_t jwks_len;
+    /* unique to this keyset for the life of the process, never 0: what
+     * verified.c remembers a signature under */
+    uint64_t id;
 };
+
+/* A thread's memory of accepted token signatures (verified.c). */
+#define JOSE_DIGEST_LEN 32
+/* The SHA-256 digest of token[0..n), what the memory knows a token by. */
+void jose_verified_digest(const char *token, size_t n, unsigned char out[JOSE_DIGEST_LEN]);
+/* Whether this thread accepted the signature of the token with this digest
+ * under the keyset with this id, and still remembers it. */
+bool jose_verified_seen(uint64_t keyset, const unsigned char digest[JOSE_DIGEST_LEN]);
+/* Remembers, for this thread, that keyset accepted the token's signature. */
+void jose_verified_remember(uint64_t keyset, const unsigned char digest[JOSE_DIGEST_LEN]);
 
 /* The key of ks named kid, or NULL. */
 const jose_key_t *jose_keyset_find(const jose_keyset_t *ks, const char *kid);

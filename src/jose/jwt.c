@@ -6,7 +6,8 @@
  * call works on its own copy of the key's ready EVP_MD_CTX, which threads
  * only read, so threads never share mutable state. A token is untrusted until its
  * signature checks: its header is parsed only to find the key, its payload
- * only after the signature is good. */
+ * only after the signature is good. A signature this thread has accepted
+ * before under the same keyset is not checked again (verified.c). */
 #include <openssl/err.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,23 @@ static gh_status_t verify_sig(const jose_key_t *key, const char *in, size_t n, j
     return ok ? GH_OK : GH_ERR_CRYPTO;
 }
 
+/* Checks the signature of token (whose signature part is sig) with key, or
+ * knows it good from this thread's earlier check under the same keyset
+ * (verified.c). */
+static gh_status_t verify_once(const jose_keyset_t *ks, const jose_key_t *key, const char *token,
+                               jose_part_t sig)
+{
+    unsigned char digest[JOSE_DIGEST_LEN];
+    jose_verified_digest(token, (size_t)(sig.p - token) + sig.n, digest);
+    if (jose_verified_seen(ks->id, digest))
+        return GH_OK;
+    /* the signing input is header.payload as sent */
+    gh_status_t st = verify_sig(key, token, (size_t)(sig.p - 1 - token), sig);
+    if (st == GH_OK)
+        jose_verified_remember(ks->id, digest);
+    return st;
+}
+
 gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
                             const char **typ)
 {
@@ -252,8 +270,8 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
         if (st == GH_OK)
             st = check_header(ks, hdr, &key, &t);
     }
-    if (st == GH_OK) /* the signing input is header.payload as sent */
-        st = verify_sig(key, token, (size_t)(parts[2].p - 1 - token), parts[2]);
+    if (st == GH_OK)
+        st = verify_once(ks, key, token, parts[2]);
     if (st == GH_OK)
         st = jose_decode_object(a, parts[1], &payload);
     if (st == GH_OK && typ && t && !(t = arena_strdup(a, t)))

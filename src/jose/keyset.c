@@ -5,10 +5,27 @@
  * only read the keyset, so threads share it freely. Kids are unique, and
  * every key names an algorithm of its own key type (RS256 for RSA, ES256 for
  * P-256). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jose/jose_int.h"
+
+/* The id of the next keyset made (jose_keyset_t.id). */
+static _Atomic uint64_t next_id = 1;
+
+/* An empty keyset with room for n keys and an id of its own; NULL when out of memory. */
+static jose_keyset_t *keyset_alloc(size_t n)
+{
+    jose_keyset_t *ks = calloc(1, sizeof *ks);
+    if (ks && !(ks->keys = calloc(n ? n : 1, sizeof *ks->keys))) {
+        free(ks);
+        return NULL;
+    }
+    if (ks)
+        ks->id = atomic_fetch_add(&next_id, 1);
+    return ks;
+}
 
 /* The JWKS entry: kty, kid, use, alg, then the public members of the key type
  * and nothing else (RFC 7517 §4, RFC 7518 §6). */
@@ -71,10 +88,10 @@ out:
 gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_keyset_t **out)
 {
     gh_status_t st = GH_ERR_NOMEM;
-    jose_keyset_t *ks = calloc(1, sizeof *ks);
+    jose_keyset_t *ks = keyset_alloc(count);
     json_t *doc = json_pack("{s[]}", "keys");
     json_t *entries = json_object_get(doc, "keys");
-    if (!ks || !entries || !(ks->keys = calloc(count ? count : 1, sizeof *ks->keys)))
+    if (!ks || !entries)
         goto out;
     for (size_t i = 0; i < count; i++) {
         st = add_key(ks, &keys[i], entries);
@@ -189,7 +206,7 @@ gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **
     if (!json_is_array(keys) || n == 0 || n > JOSE_JWKS_MAX_KEYS || !entries)
         goto out;
     st = GH_ERR_NOMEM;
-    if (!(ks = calloc(1, sizeof *ks)) || !(ks->keys = calloc(n, sizeof *ks->keys)))
+    if (!(ks = keyset_alloc(n)))
         goto out;
     st = GH_OK;
     for (size_t i = 0; i < n && st == GH_OK; i++)

@@ -1,7 +1,9 @@
 // Liveness and metrics: /healthz answers JSON, /metrics is well-formed
 // Prometheus text whose request counter moves by route and status exactly as
 // the requests sent (with bounded labels: never the raw path), and whose
-// access-token counter moves only when access tokens are issued.
+// access-token counter moves only when access tokens are issued, and whose
+// signature counter shows a token presented again remembered by the worker
+// that checked it, while a forged one is checked every time.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,9 +11,12 @@ import { test } from 'node:test';
 import { DISCOVERY_PATH, codeGrant, randomString, refreshGrant, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
+const WORKERS = 2;
+const two = useGatehouse({ config: { threads: WORKERS }, label: 'gatehouse (two workers)' });
 
 const REQUESTS = 'gatehouse_http_requests_total';
 const TOKENS = 'gatehouse_tokens_issued_total';
+const SIGNATURES = 'gatehouse_signature_checks_total';
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/;
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/gy;
 
@@ -36,8 +41,8 @@ function parseLabels(text = '') {
 }
 
 /** Fetches /metrics and parses it strictly: { types: {name: type}, samples: [{name, labels, value, key}] }. */
-async function scrape() {
-  const res = await gh.get('/metrics');
+async function scrape(server = gh) {
+  const res = await server.get('/metrics');
   assert.equal(res.status, 200);
   assert.match(res.header('content-type') ?? '', /^text\/plain/i);
   const types = {};
@@ -117,4 +122,23 @@ test('the access-token counter moves once per access token issued, not on failur
   assert.equal(accessTokens(await scrape()), v0 + 1, 'a failed exchange issues nothing');
   assert.equal((await gh.token(refreshGrant(client, first.json.refresh_token))).status, 200);
   assert.equal(accessTokens(await scrape()), v0 + 2, 'refresh');
+});
+
+test('a token presented again is remembered by the worker that checked it; a forged one is checked every time', async () => {
+  const c = await two.addClient({ id: 'rp-remember', secret: 'rp-remember-secret-0123456789', redirectUris: 'https://rp.example/cb' });
+  const u = await two.addUser({ username: 'ida', password: 'ida-Pass-1234', email: 'ida@example.com', nickname: 'ida' });
+  const { access_token: token } = await two.obtainTokens(c, u, { scope: 'openid profile' });
+  const sig = token.slice(token.lastIndexOf('.') + 1);
+  const i = Math.floor(sig.length / 2);
+  const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${sig.slice(0, i)}${sig[i] === 'A' ? 'B' : 'A'}${sig.slice(i + 1)}`;
+  const SENT = 8;
+  const FORGED = 3;
+  const a = await scrape(two);
+  for (let n = 0; n < SENT; n++) assert.equal((await two.userinfo(token)).status, 200);
+  for (let n = 0; n < FORGED; n++) assert.notEqual((await two.userinfo(forged)).status, 200, 'a forged signature is refused');
+  const b = await scrape(two);
+  assert.equal(b.types[SIGNATURES], 'counter');
+  const moved = Object.fromEntries(deltas(a, b, SIGNATURES).map((s) => [s.labels.result, s.delta]));
+  assert.ok(moved.computed >= FORGED + 1 && moved.computed <= FORGED + WORKERS, `checked once per worker at most, forged ones always: ${JSON.stringify(moved)}`);
+  assert.equal(moved.computed + moved.remembered, SENT + FORGED, `every presentation counted once: ${JSON.stringify(moved)}`);
 });
