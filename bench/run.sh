@@ -10,7 +10,9 @@
 # Env: BENCH_SECONDS (10) and BENCH_WARMUP (3) per wrk run, BENCH_THREADS (2),
 # BENCH_CONNS (64), BENCH_STARTS (3 timed starts per server), BENCH_SERVERS
 # (which servers, in order), BENCH_SMOKE=1 (1 s runs, no warm-up, one start:
-# the whole harness in well under a minute; writes no RESULTS.md).
+# the whole harness in well under a minute; writes no RESULTS.md),
+# ACCESS_TOKENS (16384, 256 in the smoke run: the distinct user tokens of the
+# "never presented before" runs).
 # Output: bench/results/<UTC timestamp>/ (raw wrk outputs, logs, TSVs,
 # summary.md); a full run (every server, not the smoke run) also rewrites
 # bench/RESULTS.md.
@@ -35,6 +37,10 @@ SPEED_SECONDS=$([ "$DUR" -ge 10 ] && echo 3 || echo 1)
 # refresh.lua spends one list of fresh refresh tokens per wrk run: at least one
 # token per connection and one more per thread (wrk asks one request ahead)
 export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
+# tokens.lua's list: long enough that no worker still remembers a token's
+# signature when it comes round again (1,024 per worker, src/jose/verified.c);
+# the smoke run's is too short for that and only tries the harness
+export ACCESS_TOKENS=${ACCESS_TOKENS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 256 || echo 16384)}
 
 OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$OUT/work
@@ -60,11 +66,12 @@ trap 'exit 130' INT TERM
 # ---------------------------------------------------------------- one wrk measurement
 # load SERVER ENDPOINT URL SCRIPT [VAR=VALUE…]: warm-up, then the measured run.
 # The variables are passed to the wrk script, and WRK_TOKENS names the list of
-# refresh tokens refresh.lua spends, made anew before each wrk run.
+# refresh tokens refresh.lua spends, made anew before each wrk run (or, given,
+# the list tokens.lua walks).
 load() {
   local srv=$1 ep=$2 url=$3 script=$4 f=$OUT/$1-$2.txt t0 t1 w0 w1 vars
   shift 4
-  vars=("$@" WRK_THREADS="$THREADS" WRK_TOKENS="$WORK/$srv/refresh.txt")
+  vars=(WRK_THREADS="$THREADS" WRK_TOKENS="$WORK/$srv/refresh.txt" "$@")
   if [ "$WARM" != 0 ]; then
     log "$srv $ep: warm-up ${WARM}s"
     fresh_tokens "$srv" "$script" || return
@@ -99,6 +106,14 @@ fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of re
   return 1
 }
 
+access_tokens() { # access_tokens SERVER FILE: distinct user access tokens, for tokens.lua
+  log "$1: $ACCESS_TOKENS user access tokens"
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "${1%-es256}" "$(url_of "$1")" "${DISC[$1]}" \
+    --access "$2" 2>>"$OUT/bench.log" && return 0
+  skip "$1" each_new "no access tokens, see $OUT/bench.log"
+  return 1
+}
+
 record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary.tsv
   local f=$3 rps p50 p99 non2xx serr rate fails
   rps=$(awk '/^Requests\/sec:/{print $2}' "$f")
@@ -114,7 +129,7 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary
 
 endpoints_of() {
   case $1 in
-    gatehouse) echo discovery jwks token_cc userinfo userinfo_forged introspect introspect_forged refresh code_flow login ;;
+    gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login ;;
     gatehouse-es256) echo token_cc token_cc_refused userinfo refresh code_flow ;;
     nginx) echo discovery jwks ;;
     *) echo discovery jwks token_cc userinfo introspect refresh code_flow ;;
@@ -164,6 +179,7 @@ environment() {
     echo "machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
     echo "load before: $(uptime)"
     echo "settings: wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 10s --latency, warm-up ${WARM}s, $STARTS timed starts"
+    echo "access tokens: $ACCESS_TOKENS distinct, for the runs that present a different one on every request"
     echo "gatehouse: $(git -C "$ROOT" describe --always --dirty 2>/dev/null) (build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$GH_BIN")/CMakeCache.txt" 2>/dev/null | grep . || echo 'RelWithDebInfo, the default'); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12 2>/dev/null), sqlite $(dpkg-query -W -f='${Version}' libsqlite3-0 2>/dev/null))"
     echo "wrk: $(dpkg-query -W -f='${Version}' wrk 2>/dev/null)"
     echo "nginx: $(dpkg-query -W -f='${Version}' nginx 2>/dev/null)"

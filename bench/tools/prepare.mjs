@@ -5,12 +5,15 @@
 // and, for Gatehouse, a filled-in login form. With --refresh FILE it makes a
 // list of fresh refresh tokens instead, right before a wrk run spends them
 // (made earlier, node-oidc-provider's in-memory LRU would have evicted them).
+// With --access FILE it makes a list of distinct user access tokens, for the
+// runs that present a different token on every request (tokens.lua).
 //
-//   node prepare.mjs KIND BASE DISCOVERY_PATH [--refresh FILE]
+//   node prepare.mjs KIND BASE DISCOVERY_PATH [--refresh FILE | --access FILE]
 //
 // KIND: gatehouse | oidc-provider | glewlwyd. Env: CLIENT_ID, CLIENT_SECRET,
 // REDIRECT_URI, BENCH_USER, BENCH_PASSWORD, REFRESH_BATCH (tokens per list),
-// SESSION_COOKIE (for --refresh: the Cookie header the first run printed).
+// ACCESS_TOKENS (tokens in the --access list), SESSION_COOKIE (for --refresh
+// and --access: the Cookie header the first run printed).
 // Prints shell assignments (NAME='value') on stdout; endpoints come from the
 // server's discovery document, and an empty *_PATH means "not offered".
 import assert from 'node:assert/strict';
@@ -19,12 +22,13 @@ import fs from 'node:fs';
 import { basicAuth, CookieJar, Gatehouse, request } from '../../tests/e2e/lib/harness.mjs';
 import { formData, postForms } from '../../tests/e2e/lib/html.mjs';
 
-const [kind, base, discoveryPath, flag, refreshFile] = process.argv.slice(2);
+const [kind, base, discoveryPath, flag, listFile] = process.argv.slice(2);
 const env = process.env;
 const client = { id: env.CLIENT_ID, secret: env.CLIENT_SECRET, redirectUri: env.REDIRECT_URI };
 const user = { username: env.BENCH_USER, password: env.BENCH_PASSWORD };
 const basic = basicAuth(client.id, client.secret);
 const BATCH = Number(env.REFRESH_BATCH ?? 128);
+const ACCESS = Number(env.ACCESS_TOKENS ?? 1024);
 const PARALLEL = 8;
 
 /* How each server signs a person in and what its authorize request needs. */
@@ -89,14 +93,15 @@ async function codeFlow(meta, server, jar) {
   return token(meta, { grant_type: 'authorization_code', code: c, redirect_uri: client.redirectUri });
 }
 
-async function refreshTokens(meta, server, jar, count) {
+/* The member (refresh_token, access_token) of count code flows' answers. */
+async function tokensOf(meta, server, jar, count, member) {
   const out = [];
   while (out.length < count) {
     const n = Math.min(PARALLEL, count - out.length);
     const got = await Promise.all(Array.from({ length: n }, () => codeFlow(meta, server, jar)));
     for (const t of got) {
-      assert.ok(t.refresh_token, `no refresh_token in ${JSON.stringify(t)}`);
-      out.push(t.refresh_token);
+      assert.ok(t[member], `no ${member} in ${JSON.stringify(t)}`);
+      out.push(t[member]);
     }
   }
   return out;
@@ -120,9 +125,10 @@ async function main() {
   const server = SERVERS[kind];
   assert.ok(server, `unknown server kind ${kind}`);
   const meta = (await request('GET', base + discoveryPath)).json;
-  if (flag === '--refresh') {
+  if (flag === '--refresh' || flag === '--access') {
     const session = { headers: () => ({ cookie: env.SESSION_COOKIE }) };
-    fs.writeFileSync(refreshFile, (await refreshTokens(meta, server, session, BATCH)).join('\n') + '\n');
+    const [count, member] = flag === '--refresh' ? [BATCH, 'refresh_token'] : [ACCESS, 'access_token'];
+    fs.writeFileSync(listFile, (await tokensOf(meta, server, session, count, member)).join('\n') + '\n');
     return;
   }
   const jar = new CookieJar();
