@@ -8,6 +8,7 @@
 -- counted as refreshes.
 -- Also from the environment: WRK_AUTH (client_secret_basic header).
 -- Prints "Refreshes/sec:" (successful rotations per second) at the end.
+local share = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "share.lua")
 local threads, next_id = {}, 0
 local tokens = {}
 local headers = {
@@ -22,13 +23,7 @@ function setup(thread)
 end
 
 function init(args)
-  local n, i = tonumber(os.getenv("WRK_THREADS")), 0
-  for line in io.lines(os.getenv("WRK_TOKENS")) do
-    if i % n == id and line ~= "" then
-      tokens[#tokens + 1] = line
-    end
-    i = i + 1
-  end
+  tokens = share(id)
   refreshed, failed = 0, 0
 end
 

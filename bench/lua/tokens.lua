@@ -5,6 +5,7 @@
 -- remembers the last 1,024 signatures it accepted, src/jose/verified.c) long
 -- before it comes round again. WRK_AS: "bearer" (GET, Authorization: Bearer)
 -- or "form" (POST token=…, with the Authorization header WRK_AUTH).
+local share = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "share.lua")
 local next_id = 0
 local tokens, at = {}, 0
 local as_form = os.getenv("WRK_AS") == "form"
@@ -16,13 +17,7 @@ function setup(thread)
 end
 
 function init(args)
-  local n, i = tonumber(os.getenv("WRK_THREADS")), 0
-  for line in io.lines(os.getenv("WRK_TOKENS")) do
-    if i % n == id and line ~= "" then
-      tokens[#tokens + 1] = line
-    end
-    i = i + 1
-  end
+  tokens = share(id)
   if as_form then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     headers["Authorization"] = os.getenv("WRK_AUTH")

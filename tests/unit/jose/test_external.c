@@ -14,8 +14,7 @@
 
 #include "core/encoding.h"
 #include "jose/jose.h"
-
-#define ARENA_CAP (1 << 20)
+#include "arena_fixture.h"
 
 static const char KEY[] = "0123456789abcdef0123456789abcdef";
 static const char OTHER_KEY[] = "0123456789abcdef0123456789abcdeX";
@@ -50,18 +49,6 @@ static int teardown(void **state)
     jose_keyset_free(F.ec);
     jose_keyset_free(F.stranger);
     arena_free(F.arena);
-    return 0;
-}
-
-static int arena_setup(void **state)
-{
-    *state = arena_new(ARENA_CAP);
-    return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-    arena_free(*state);
     return 0;
 }
 

@@ -21,8 +21,7 @@
 #include "core/encoding.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
-
-#define ARENA_CAP (1 << 20)
+#include "arena_fixture.h"
 
 /* RFC 7638 §3.1 */
 static const char RFC7638_JWK[] =
@@ -77,18 +76,6 @@ static int teardown(void **state)
     jose_keyset_free(F.ks_ec);
     jose_keyset_free(F.ks_other);
     arena_free(F.arena);
-    return 0;
-}
-
-static int arena_setup(void **state)
-{
-    *state = arena_new(ARENA_CAP);
-    return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-    arena_free(*state);
     return 0;
 }
 

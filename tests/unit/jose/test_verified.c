@@ -17,8 +17,7 @@
 #include "core/metrics.h"
 #include "jose/jose.h"
 #include "jose/jose_int.h"
-
-#define ARENA_CAP (1 << 20)
+#include "arena_fixture.h"
 
 /* ks signs with key; impostor holds another key under key's kid. */
 static struct {
@@ -55,18 +54,6 @@ static int teardown(void **state)
     jose_keyset_free(F.ks);
     jose_keyset_free(F.impostor);
     arena_free(F.arena);
-    return 0;
-}
-
-static int arena_setup(void **state)
-{
-    *state = arena_new(ARENA_CAP);
-    return *state ? 0 : -1;
-}
-
-static int arena_teardown(void **state)
-{
-    arena_free(*state);
     return 0;
 }
 
