@@ -225,11 +225,13 @@ static bool check_request(authz_t *z)
 
 /* ---- pages ---- */
 
-/* The request's parameters, the CSRF token and the step, as hidden fields. */
-static bool hidden_fields(authz_t *z, const char *step, ui_hidden_t **out, size_t *count)
+/* The request's parameters, the CSRF token (for session, see csrf_token) and
+ * the step, as hidden fields. */
+static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
+                          ui_hidden_t **out, size_t *count)
 {
     ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
-    const char *csrf = csrf_token(z->req, z->res);
+    const char *csrf = csrf_token(z->req, z->res, session);
     if (!h || !csrf)
         return false;
     size_t n = 0;
@@ -259,7 +261,7 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
                        .message = msg};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (hidden_fields(z, "login", &hidden, &page.hidden_count)) {
+    if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_login(z->req->arena, &page);
     }
@@ -270,7 +272,7 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
     http_response_html(z->res, status, html, strlen(html));
 }
 
-static void consent_page(authz_t *z, const store_user_t *user)
+static void consent_page(authz_t *z, const store_session_t *session, const store_user_t *user)
 {
     ui_consent_t page = {.lang = z->lang,
                          .action = "/auth/authorize",
@@ -280,7 +282,7 @@ static void consent_page(authz_t *z, const store_user_t *user)
                          .scope_count = z->scope.count};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (hidden_fields(z, "consent", &hidden, &page.hidden_count)) {
+    if (hidden_fields(z, "consent", session, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_consent(z->req->arena, &page);
     }
@@ -347,7 +349,7 @@ static void continue_signed_in(authz_t *z, const store_session_t *session)
         login_page(z, 200, UI_MSG_NONE, NULL);
         return;
     }
-    consent_page(z, &user);
+    consent_page(z, session, &user);
 }
 
 /* Does this session satisfy prompt=login and max_age? */

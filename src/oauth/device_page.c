@@ -44,7 +44,7 @@ static void server_error(device_page_t *d, gh_status_t st)
 static bool hidden_fields(device_page_t *d, const char *step, const char *user_code, ui_hidden_t *h,
                           size_t *n)
 {
-    const char *csrf = csrf_token(d->req, d->res);
+    const char *csrf = csrf_token(d->req, d->res, d->signed_in ? &d->session : NULL);
     if (!csrf)
         return false;
     *n = 0;
