@@ -277,12 +277,11 @@ static void consent_page(authz_t *z, const store_session_t *session, const store
     ui_consent_t page = {.lang = z->lang,
                          .action = "/auth/authorize",
                          .client_name = client_display_name(z),
-                         .username = user->nickname ? user->nickname : user->username,
-                         .scopes = z->scope.items,
-                         .scope_count = z->scope.count};
+                         .username = user->nickname ? user->nickname : user->username};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (hidden_fields(z, "consent", session, &hidden, &page.hidden_count)) {
+    if (scope_consent_items(z->req->arena, &z->scope, &page) &&
+        hidden_fields(z, "consent", session, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_consent(z->req->arena, &page);
     }

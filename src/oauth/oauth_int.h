@@ -137,6 +137,12 @@ const char *scope_join(arena_t *a, const scope_list_t *l);
 /* The union of two lists (a's order, then b's new items). */
 void scope_union(scope_list_t *into, const scope_list_t *other);
 
+/* What a consent page names for a grant of scope: every claim the grant
+ * releases at userinfo (page->claims, from oidc_released_claims, the table
+ * userinfo answers from) and the scopes that release no claim (page->scopes:
+ * offline_access, …). Both lists in the arena; false when out of memory. */
+bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page);
+
 /* ---- PKCE (RFC 7636), S256 only ---- */
 
 /* True when method is supported ("S256"). */
