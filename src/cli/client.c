@@ -96,14 +96,30 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
     return cli_operands(self, argc, argv, 0, NULL);
 }
 
-/* RFC 6749 §3.1.2: absolute URIs without a fragment. */
+/* RFC 6749 §3.1.2: absolute URIs without a fragment; https, or http on the
+ * loopback interface only (RFC 8252 §7.3, OAuth 2.1 §2.3.1); a private-use
+ * scheme (RFC 8252 §7.1) only for a public client, a native app. */
 static int check_uris(const cli_cmd_t *self, const char *const *uris, size_t count,
-                      const char *option)
+                      const char *option, bool is_public)
 {
-    for (size_t i = 0; i < count; i++)
-        if (!uri_is_valid_redirect(uris[i]))
-            return cli_usage_error(self, "%s '%s' is not an absolute http(s) URI without fragment",
+    for (size_t i = 0; i < count; i++) {
+        uri_redirect_kind_t kind = uri_redirect_kind(uris[i]);
+        if (kind == URI_REDIRECT_INVALID)
+            return cli_usage_error(self,
+                                   "%s '%s' is not an absolute https URI (http only on loopback, "
+                                   "or a native app's com.example.app:/path) without fragment",
                                    option, uris[i]);
+        if (kind == URI_REDIRECT_HTTP)
+            return cli_usage_error(self,
+                                   "%s '%s': http is allowed only for 127.0.0.1, [::1] and "
+                                   "localhost; use https",
+                                   option, uris[i]);
+        if (kind == URI_REDIRECT_PRIVATE_USE && !is_public)
+            return cli_usage_error(self,
+                                   "%s '%s': a private-use scheme is for native apps, which are "
+                                   "--public clients",
+                                   option, uris[i]);
+    }
     return CLI_CONTINUE;
 }
 
@@ -128,11 +144,12 @@ static int check_add(const cli_cmd_t *self, add_args_t *o)
         return cli_usage_error(self, "a --public client cannot use client_credentials");
     if (o->secret && !cli_client_secret_valid(o->secret))
         return cli_usage_error(self, "--secret must be 8-512 printable ASCII characters");
-    int code = check_uris(self, cl->redirect_uris, cl->redirect_uri_count, "--redirect-uri");
+    int code = check_uris(self, cl->redirect_uris, cl->redirect_uri_count, "--redirect-uri",
+                          cl->is_public);
     if (code != CLI_CONTINUE)
         return code;
     return check_uris(self, cl->post_logout_redirect_uris, cl->post_logout_redirect_uri_count,
-                      "--post-logout-redirect-uri");
+                      "--post-logout-redirect-uri", cl->is_public);
 }
 
 /* Digests the given secret, or generates one into *generated (wiped at exit). */
@@ -291,8 +308,10 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
      "  --secret S              client secret, 8-512 printable ASCII characters\n"
-     "  --redirect-uri URI      absolute http(s) URI, no fragment (repeatable;\n"
-     "                          required with authorization_code)\n"
+     "  --redirect-uri URI      absolute https URI, no fragment (repeatable;\n"
+     "                          required with authorization_code); http only for\n"
+     "                          127.0.0.1, [::1] and localhost; a private-use scheme\n"
+     "                          such as com.example.app:/cb only with --public\n"
      "  --post-logout-redirect-uri URI  where logout may return (repeatable)\n"
      "  --scope SCOPES          scopes it may ask for (default \"" DEFAULT_SCOPE "\")\n"
      "  --grant G               authorization_code, refresh_token, client_credentials or\n"

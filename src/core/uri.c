@@ -1,7 +1,8 @@
 /* Strict syntax check of registered redirect URIs (RFC 3986 §3 subset:
  * http/https scheme, host, port, path, query; no user information, no
- * fragment). Reads its input only; allocates nothing. And the one way
- * parameters are added to a redirect URI. */
+ * fragment), and their kind (https, loopback http, other http, a native
+ * app's private-use scheme). Reads its input only; allocates nothing. And the
+ * one way parameters are added to a redirect URI. */
 #include "core/uri.h"
 
 #include <ctype.h>
@@ -80,6 +81,55 @@ bool uri_is_valid_redirect(const char *uri)
     if (!p || (*p != '\0' && *p != '/' && *p != '?'))
         return false;
     return path_query_ok(p);
+}
+
+/* Whether the host of an http URI (at p, ending at end) is the loopback
+ * interface, by the names RFC 8252 §7.3 and §8.3 give. */
+static bool is_loopback(const char *p, const char *end)
+{
+    static const char *const HOSTS[] = {"127.0.0.1", "[::1]", "localhost"};
+    for (size_t i = 0; i < sizeof HOSTS / sizeof HOSTS[0]; i++)
+        if ((size_t)(end - p) == strlen(HOSTS[i]) && !strncmp(p, HOSTS[i], (size_t)(end - p)))
+            return true;
+    return false;
+}
+
+/* The end of a private-use scheme at p (a reversed domain name: labels of
+ * [a-z0-9-], the first starting with a letter, at least two), or NULL. */
+static const char *scan_private_scheme(const char *p)
+{
+    if (!islower((unsigned char)*p))
+        return NULL;
+    size_t labels = 1, label_len = 0;
+    for (; *p && *p != ':'; p++) {
+        if (*p == '.') {
+            if (label_len == 0)
+                return NULL;
+            labels++;
+            label_len = 0;
+        } else if (islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-') {
+            label_len++;
+        } else {
+            return NULL;
+        }
+    }
+    return *p == ':' && labels >= 2 && label_len > 0 ? p : NULL;
+}
+
+uri_redirect_kind_t uri_redirect_kind(const char *uri)
+{
+    if (uri_is_valid_redirect(uri)) {
+        if (!strncmp(uri, "https://", 8))
+            return URI_REDIRECT_HTTPS;
+        const char *host = uri + 7;
+        return is_loopback(host, scan_host(host)) ? URI_REDIRECT_HTTP_LOOPBACK : URI_REDIRECT_HTTP;
+    }
+    if (!uri || strlen(uri) > URI_MAX_LEN)
+        return URI_REDIRECT_INVALID;
+    const char *colon = scan_private_scheme(uri); /* RFC 8252 §7.1 */
+    if (!colon || colon[1] != '/' || !path_query_ok(colon + 1))
+        return URI_REDIRECT_INVALID;
+    return URI_REDIRECT_PRIVATE_USE;
 }
 
 void uri_append_param(buf_t *b, const char *name, const char *value)

@@ -22,6 +22,23 @@
  * host, spaces and control bytes, anything longer than URI_MAX_LEN. */
 bool uri_is_valid_redirect(const char *uri);
 
+/* What kind of redirect URI uri is, for the registration rules (RFC 8252,
+ * OAuth 2.1 §2.3.1): https for web clients, http only on the loopback
+ * interface, a private-use scheme only for native apps. */
+typedef enum {
+    URI_REDIRECT_INVALID,       /* none of the below */
+    URI_REDIRECT_HTTPS,         /* uri_is_valid_redirect, https */
+    URI_REDIRECT_HTTP_LOOPBACK, /* http, host 127.0.0.1, [::1] or localhost (RFC 8252 §7.3) */
+    URI_REDIRECT_HTTP,          /* http, any other host */
+    URI_REDIRECT_PRIVATE_USE,   /* "com.example.app:/path" (RFC 8252 §7.1), see below */
+} uri_redirect_kind_t;
+
+/* The kind of uri. A private-use URI has a lower-case scheme made of
+ * dot-separated labels of [a-z0-9-] (at least two labels: a reversed domain
+ * name, so never "http", "javascript" or "data"), then ":/" and a path and
+ * query of RFC 3986 characters; no fragment, at most URI_MAX_LEN bytes. */
+uri_redirect_kind_t uri_redirect_kind(const char *uri);
+
 /* Appends name=value (value percent-encoded) to the URI being built in b:
  * after '?' when b holds no '?' yet, else after '&' (RFC 6749 §3.1.2: the
  * registered query is kept). A NULL value appends nothing. */

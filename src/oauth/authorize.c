@@ -2,9 +2,10 @@
  * authorization request, signs the person in, asks for consent, and answers
  * with a single-use code.
  *
- * The request travels with the person: GET carries it in the query; the login
- * and consent forms post it back in hidden fields (with a CSRF token and the
- * `step`), and every POST validates it again from scratch. Until the client
+ * The request travels with the person: GET carries it in the query (or a POST
+ * in a form body, OpenID Connect Core §3.1.2.1); the login and consent forms
+ * post it back in hidden fields (with a CSRF token and the `step`), and every
+ * POST validates it again from scratch. Until the client
  * and its exact redirect URI are known, errors are pages, never redirects
  * (RFC 6749 §4.1.2.1); after that they go back to the client. */
 #include <stddef.h>
@@ -22,7 +23,7 @@
 
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
-        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales;
+        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri;
 } authz_params_t;
 
 static const struct {
@@ -36,6 +37,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
+    P(request),   P(request_uri),
 #undef P
 };
 
@@ -184,6 +186,14 @@ static bool prompt_has(const authz_t *z, const char *value)
 /* The rest of the request, answered by redirect on failure. */
 static bool check_request(authz_t *z)
 {
+    if (z->p.request) { /* OpenID Connect Core §6: request objects are not supported */
+        redirect_error_named(z, "request_not_supported", "request objects are not supported");
+        return false;
+    }
+    if (z->p.request_uri) {
+        redirect_error_named(z, "request_uri_not_supported", "request_uri is not supported");
+        return false;
+    }
     if (!z->p.response_type) {
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "response_type is required");
         return false;
@@ -215,11 +225,13 @@ static bool check_request(authz_t *z)
 
 /* ---- pages ---- */
 
-/* The request's parameters, the CSRF token and the step, as hidden fields. */
-static bool hidden_fields(authz_t *z, const char *step, ui_hidden_t **out, size_t *count)
+/* The request's parameters, the CSRF token (for session, see csrf_token) and
+ * the step, as hidden fields. */
+static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
+                          ui_hidden_t **out, size_t *count)
 {
     ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
-    const char *csrf = csrf_token(z->req, z->res);
+    const char *csrf = csrf_token(z->req, z->res, session);
     if (!h || !csrf)
         return false;
     size_t n = 0;
@@ -249,7 +261,7 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
                        .message = msg};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (hidden_fields(z, "login", &hidden, &page.hidden_count)) {
+    if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_login(z->req->arena, &page);
     }
@@ -260,17 +272,16 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
     http_response_html(z->res, status, html, strlen(html));
 }
 
-static void consent_page(authz_t *z, const store_user_t *user)
+static void consent_page(authz_t *z, const store_session_t *session, const store_user_t *user)
 {
     ui_consent_t page = {.lang = z->lang,
                          .action = "/auth/authorize",
                          .client_name = client_display_name(z),
-                         .username = user->nickname ? user->nickname : user->username,
-                         .scopes = z->scope.items,
-                         .scope_count = z->scope.count};
+                         .username = user->nickname ? user->nickname : user->username};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (hidden_fields(z, "consent", &hidden, &page.hidden_count)) {
+    if (scope_consent_items(z->req->arena, &z->scope, &page) &&
+        hidden_fields(z, "consent", session, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_consent(z->req->arena, &page);
     }
@@ -337,7 +348,7 @@ static void continue_signed_in(authz_t *z, const store_session_t *session)
         login_page(z, 200, UI_MSG_NONE, NULL);
         return;
     }
-    consent_page(z, &user);
+    consent_page(z, session, &user);
 }
 
 /* Does this session satisfy prompt=login and max_age? */
@@ -429,6 +440,17 @@ static void on_consent(authz_t *z)
     issue_code(z, &session);
 }
 
+/* One of our own forms (sign-in, consent), as opposed to an authorization
+ * request sent by POST, which carries none of their fields. */
+static bool is_our_form(const http_request_t *req)
+{
+    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision"};
+    for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
+        if (http_pairs_get(&req->form, FIELDS[i]))
+            return true;
+    return false;
+}
+
 static void on_post(authz_t *z)
 {
     if (!csrf_check(z->req)) {
@@ -455,7 +477,9 @@ void authorize_handler(http_request_t *req, http_response_t *res)
     }
     if (!check_client(&z) || !check_request(&z))
         return;
-    if (req->method == HTTP_POST)
+    /* an authorization request may come by POST (OpenID Connect Core
+     * §3.1.2.1); only our forms' steps need their CSRF check */
+    if (req->method == HTTP_POST && is_our_form(req))
         on_post(&z);
     else
         on_get(&z);
@@ -472,5 +496,6 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"login_hint", 256},     {"ui_locales", 128},
     {"username", 256},       {"password", 1024},
     {"csrf", 128},           {"step", 16},
-    {"decision", 16},        {NULL, 0},
+    {"decision", 16},        {"request", 16384},
+    {"request_uri", 2048},   {NULL, 0},
 };

@@ -44,7 +44,7 @@ static void server_error(device_page_t *d, gh_status_t st)
 static bool hidden_fields(device_page_t *d, const char *step, const char *user_code, ui_hidden_t *h,
                           size_t *n)
 {
-    const char *csrf = csrf_token(d->req, d->res);
+    const char *csrf = csrf_token(d->req, d->res, d->signed_in ? &d->session : NULL);
     if (!csrf)
         return false;
     *n = 0;
@@ -90,9 +90,8 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
                          .client_name = client->name && *client->name ? client->name : client->id,
                          .username = user->nickname ? user->nickname : user->username};
     bool ok = scope_parse(d->req->arena, dev->scope, &scope) == GH_OK &&
+              scope_consent_items(d->req->arena, &scope, &page) &&
               hidden_fields(d, "consent", d->user_code, hidden, &page.hidden_count);
-    page.scopes = scope.items;
-    page.scope_count = ok ? scope.count : 0;
     page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
 }
 

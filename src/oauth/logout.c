@@ -119,7 +119,7 @@ static bool check_client(logout_t *l)
 /* The confirmation form: the request (client resolved) posted back with CSRF. */
 static void confirm_page(logout_t *l)
 {
-    const char *csrf = csrf_token(l->req, l->res);
+    const char *csrf = csrf_token(l->req, l->res, NULL);
     const ui_hidden_t all[] = {
         {"client_id", l->has_client ? l->client.id : NULL},
         {"post_logout_redirect_uri", l->p.post_logout_redirect_uri},

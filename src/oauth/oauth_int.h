@@ -49,6 +49,8 @@ typedef struct {
     size_t discovery_len;
     unsigned char csrf_key[32]; /* shared by all instances (store setting) */
     bool secure_cookies;        /* issuer is https */
+    const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
+    const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)
@@ -135,6 +137,12 @@ const char *scope_join(arena_t *a, const scope_list_t *l);
 /* The union of two lists (a's order, then b's new items). */
 void scope_union(scope_list_t *into, const scope_list_t *other);
 
+/* What a consent page names for a grant of scope: every claim the grant
+ * releases at userinfo (page->claims, from oidc_released_claims, the table
+ * userinfo answers from) and the scopes that release no claim (page->scopes:
+ * offline_access, …). Both lists in the arena; false when out of memory. */
+bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page);
+
 /* ---- PKCE (RFC 7636), S256 only ---- */
 
 /* True when method is supported ("S256"). */
@@ -160,8 +168,13 @@ bool client_form_check(const http_request_t *req, oauth_error_t *err);
 
 /* ---- login sessions and CSRF ---- */
 
+/* The cookies' names under an http issuer. Under an https issuer they carry
+ * the "__Host-" prefix (RFC 6265bis §4.1.3.2): a browser then keeps them only
+ * when set Secure, with Path=/ and no Domain, by this host itself, so a
+ * sibling site cannot plant them. */
 #define SESSION_COOKIE "gh_session"
 #define CSRF_COOKIE "gh_csrf"
+#define HOST_COOKIE_PREFIX "__Host-"
 
 /* The live session of the request's cookie, or GH_ERR_NOT_FOUND. */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
@@ -189,11 +202,17 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
 /* Adds Retry-After: seconds to a throttled answer. */
 void session_retry_after(const http_request_t *req, http_response_t *res, int64_t seconds);
 
-/* The CSRF token to put in a form for this browser; sets the CSRF cookie when
- * the browser has none. NULL when out of memory. */
-const char *csrf_token(const http_request_t *req, http_response_t *res);
+/* The CSRF token to put in a form: HMAC(csrf_key, …) of the session it is
+ * for, so that only this server can make one and it is good for that session
+ * alone. session is the one the request just started (a form shown right
+ * after sign-in), or NULL for the request's own session cookie. Before any
+ * session the token is bound to the browser's CSRF cookie instead (set here
+ * when the browser has none). NULL when out of memory. */
+const char *csrf_token(const http_request_t *req, http_response_t *res,
+                       const store_session_t *session);
 
-/* True when the posted csrf field matches this browser's cookie. */
+/* True when the posted csrf field is the token for the request's session
+ * cookie (or, without one, for its CSRF cookie); compared in constant time. */
 bool csrf_check(const http_request_t *req);
 
 /* Answers with a rendered page, or a plain 500 when html is NULL (the arena

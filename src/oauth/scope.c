@@ -1,9 +1,11 @@
 /* Scope lists (RFC 6749 §3.3): space-delimited, case-sensitive scope tokens of
- * %x21 / %x23-5B / %x5D-7E characters. */
+ * %x21 / %x23-5B / %x5D-7E characters; and what a consent page lists for
+ * them. */
 #include <string.h>
 
 #include "core/buf.h"
 #include "oauth/oauth_int.h"
+#include "oidc/oidc.h"
 
 static bool scope_char(unsigned char c)
 {
@@ -71,4 +73,21 @@ void scope_union(scope_list_t *into, const scope_list_t *other)
     for (size_t i = 0; i < other->count && into->count < SCOPE_MAX_ITEMS; i++)
         if (!scope_has(into, other->items[i]))
             into->items[into->count++] = other->items[i];
+}
+
+bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page)
+{
+    const char **claims = arena_alloc(a, OIDC_CLAIM_MAX * sizeof *claims);
+    const char **others = arena_alloc(a, SCOPE_MAX_ITEMS * sizeof *others);
+    if (!claims || !others)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < scope->count; i++)
+        if (!oidc_scope_releases(scope->items[i]))
+            others[n++] = scope->items[i];
+    page->claims = claims;
+    page->claim_count = oidc_released_claims(oidc_release_of(scope->items, scope->count), claims);
+    page->scopes = others;
+    page->scope_count = n;
+    return true;
 }

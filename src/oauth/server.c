@@ -158,8 +158,11 @@ int oauth_serve(const config_t *cfg)
 
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
+    bool secure = !strncmp(cfg->server.issuer, "https://", 8);
     app_t app = {.cfg = &cfg->server,
-                 .secure_cookies = !strncmp(cfg->server.issuer, "https://", 8)};
+                 .secure_cookies = secure,
+                 .session_cookie = secure ? HOST_COOKIE_PREFIX SESSION_COOKIE : SESSION_COOKIE,
+                 .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE};
     http_server_t *http = NULL;
     jose_alg_t algs[JOSE_ALG_COUNT];
     size_t alg_count = 0;

@@ -1,10 +1,17 @@
 /* Login sessions, sign-in and CSRF protection for the pages.
  *
  * A session is a random 256-bit id in an HttpOnly, SameSite=Lax cookie; the
- * store holds only its SHA-256 digest. CSRF tokens are a double submit bound
- * to the server: the browser gets a random value in a cookie, and forms carry
- * HMAC(csrf_key, that value), which a cross-site page can neither read nor
- * forge. csrf_key is shared by every instance through the store. */
+ * store holds only its SHA-256 digest. Under an https issuer the cookies'
+ * names carry the "__Host-" prefix, so no sibling site can plant them.
+ *
+ * A form's CSRF token is HMAC(csrf_key, "session:" digest of the session
+ * cookie): only this server can make it, and it is good for that session
+ * alone, so a pair of cookie and token that someone obtained for himself and
+ * planted in another browser is worth nothing there. Before sign-in there is
+ * no session: the token is then HMAC(csrf_key, "browser:" a random value in
+ * the browser's CSRF cookie), a double submit that a cross-site page can
+ * neither read nor forge (and, under https, not plant). csrf_key is shared by
+ * every instance through the store. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -13,13 +20,24 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
+#define CSRF_COOKIE_LEN 43 /* secret_token: base64url of SECRET_TOKEN_BYTES */
+
+/* The digest of the request's session cookie (whether or not the session
+ * still lives); false when there is none. */
+static bool cookie_session_digest(const http_request_t *req, char digest[SECRET_DIGEST_HEX_LEN + 1])
+{
+    const char *id = http_request_cookie(req, app_of(req)->session_cookie);
+    if (!id || !*id || strlen(id) > 128)
+        return false;
+    secret_sha256_hex(id, strlen(id), digest);
+    return true;
+}
+
 gh_status_t session_current(const http_request_t *req, store_session_t *out)
 {
-    const char *id = http_request_cookie(req, SESSION_COOKIE);
-    if (!id || strlen(id) > 128)
-        return GH_ERR_NOT_FOUND;
     char digest[SECRET_DIGEST_HEX_LEN + 1];
-    secret_sha256_hex(id, strlen(id), digest);
+    if (!cookie_session_digest(req, digest))
+        return GH_ERR_NOT_FOUND;
     return store_session_get(app_of(req)->store, req->arena, digest, clock_now(), out);
 }
 
@@ -50,7 +68,7 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;
-    set_cookie(req, res, SESSION_COOKIE, id, -1);
+    set_cookie(req, res, app->session_cookie, id, -1);
     *out = s;
     return GH_OK;
 }
@@ -63,7 +81,7 @@ gh_status_t session_end(const http_request_t *req, http_response_t *res)
         st = store_session_delete(app_of(req)->store, s.digest);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
-    set_cookie(req, res, SESSION_COOKIE, "", 0);
+    set_cookie(req, res, app_of(req)->session_cookie, "", 0);
     return GH_OK;
 }
 
@@ -103,34 +121,52 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     return st;
 }
 
-static const char *csrf_for(const http_request_t *req, const char *cookie_value)
+/* HMAC(csrf_key, kind ":" value) in hex, in the arena; NULL when out of memory. */
+static const char *csrf_for(const http_request_t *req, const char *kind, const char *value)
 {
+    const char *bound = arena_printf(req->arena, "%s:%s", kind, value);
     char *mac = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);
-    if (mac)
-        secret_hmac_hex(app_of(req)->csrf_key, sizeof app_of(req)->csrf_key, cookie_value,
-                        strlen(cookie_value), mac);
+    if (!bound || !mac)
+        return NULL;
+    secret_hmac_hex(app_of(req)->csrf_key, sizeof app_of(req)->csrf_key, bound, strlen(bound), mac);
     return mac;
 }
 
-const char *csrf_token(const http_request_t *req, http_response_t *res)
+/* The browser's CSRF cookie when it is one of ours in shape, else NULL. */
+static const char *csrf_cookie(const http_request_t *req)
 {
-    const char *cookie = http_request_cookie(req, CSRF_COOKIE);
-    if (!cookie || strlen(cookie) != 43) {
+    const char *cookie = http_request_cookie(req, app_of(req)->csrf_cookie);
+    return cookie && strlen(cookie) == CSRF_COOKIE_LEN ? cookie : NULL;
+}
+
+const char *csrf_token(const http_request_t *req, http_response_t *res,
+                       const store_session_t *session)
+{
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    if (session)
+        return csrf_for(req, "session", session->digest);
+    if (cookie_session_digest(req, digest))
+        return csrf_for(req, "session", digest);
+    const char *cookie = csrf_cookie(req);
+    if (!cookie) {
         cookie = secret_token(req->arena);
         if (!cookie)
             return NULL;
-        set_cookie(req, res, CSRF_COOKIE, cookie, -1);
+        set_cookie(req, res, app_of(req)->csrf_cookie, cookie, -1);
     }
-    return csrf_for(req, cookie);
+    return csrf_for(req, "browser", cookie);
 }
 
 bool csrf_check(const http_request_t *req)
 {
-    const char *cookie = http_request_cookie(req, CSRF_COOKIE);
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
     const char *posted = http_pairs_get(&req->form, "csrf");
-    if (!cookie || strlen(cookie) != 43 || !posted)
-        return false;
-    return secret_equal_str(csrf_for(req, cookie), posted);
+    const char *expected = NULL;
+    if (cookie_session_digest(req, digest))
+        expected = csrf_for(req, "session", digest);
+    else if (csrf_cookie(req))
+        expected = csrf_for(req, "browser", csrf_cookie(req));
+    return posted && expected && secret_equal_str(expected, posted);
 }
 
 void page_respond(http_response_t *res, int status, const char *html)

@@ -61,8 +61,7 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
         return fail(err, OAUTH_ERR_INVALID_TOKEN, "the user no longer exists");
     if (st != GH_OK)
         return fail(err, oauth_error_from_status(st), NULL);
-    oidc_release_t release = {.profile = scope_has(&scope, "profile"),
-                              .email = scope_has(&scope, "email")};
+    oidc_release_t release = oidc_release_of(scope.items, scope.count);
     buf_t b;
     buf_init(&b, req->arena);
     oidc_userinfo_write(&b, &user, release);

@@ -1,4 +1,6 @@
-/* id_token and userinfo claims. */
+/* id_token and userinfo claims, and which scopes release which userinfo
+ * claims (the table the consent page names them from). */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -36,22 +38,75 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
     return c;
 }
 
-static void write_optional(jsonw_t *w, const char *name, const char *value)
+/* The claims userinfo releases, in the order it writes them, and the scopes
+ * that release each: one table for the answer and for the consent page. */
+enum { BY_OPENID = 1, BY_PROFILE = 2, BY_EMAIL = 4 };
+
+static const struct {
+    const char *name;
+    size_t offset; /* of the value in store_user_t */
+    unsigned by;   /* BY_* */
+} CLAIMS[] = {
+    {"sub", offsetof(store_user_t, sub), BY_OPENID},
+    {"nickname", offsetof(store_user_t, nickname), BY_PROFILE},
+    {"email", offsetof(store_user_t, email), BY_PROFILE | BY_EMAIL}, /* seed 004 */
+    {"name", offsetof(store_user_t, name), BY_PROFILE},
+};
+
+#define CLAIM_COUNT (sizeof CLAIMS / sizeof CLAIMS[0])
+_Static_assert(CLAIM_COUNT <= OIDC_CLAIM_MAX, "OIDC_CLAIM_MAX too small");
+
+static const struct {
+    const char *scope;
+    unsigned bit;
+} SCOPES[] = {{"openid", BY_OPENID}, {"profile", BY_PROFILE}, {"email", BY_EMAIL}};
+
+static unsigned scope_bit(const char *scope)
 {
-    if (value)
-        jsonw_string(w, name, value);
+    for (size_t i = 0; i < sizeof SCOPES / sizeof SCOPES[0]; i++)
+        if (!strcmp(SCOPES[i].scope, scope))
+            return SCOPES[i].bit;
+    return 0;
+}
+
+bool oidc_scope_releases(const char *scope)
+{
+    return scope && scope_bit(scope) != 0;
+}
+
+oidc_release_t oidc_release_of(const char *const *scopes, size_t count)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < count; i++)
+        bits |= scopes[i] ? scope_bit(scopes[i]) : 0;
+    return (oidc_release_t){
+        .openid = bits & BY_OPENID, .profile = bits & BY_PROFILE, .email = bits & BY_EMAIL};
+}
+
+static bool released(size_t i, oidc_release_t r)
+{
+    unsigned bits =
+        (r.openid ? BY_OPENID : 0) | (r.profile ? BY_PROFILE : 0) | (r.email ? BY_EMAIL : 0);
+    return r.openid && (CLAIMS[i].by & bits);
+}
+
+size_t oidc_released_claims(oidc_release_t release, const char *out[OIDC_CLAIM_MAX])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < CLAIM_COUNT; i++)
+        if (released(i, release))
+            out[n++] = CLAIMS[i].name;
+    return n;
 }
 
 void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t release)
 {
     jsonw_t w;
     jsonw_begin(&w, b);
-    jsonw_string(&w, "sub", user->sub);
-    if (release.profile)
-        write_optional(&w, "nickname", user->nickname);
-    if (release.profile || release.email)
-        write_optional(&w, "email", user->email);
-    if (release.profile)
-        write_optional(&w, "name", user->name);
+    for (size_t i = 0; i < CLAIM_COUNT; i++) {
+        const char *value = *(const char *const *)((const char *)user + CLAIMS[i].offset);
+        if (value && released(i, release))
+            jsonw_string(&w, CLAIMS[i].name, value);
+    }
     jsonw_end(&w);
 }

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -26,14 +27,31 @@ typedef struct {
  * auth_time, nonce when given, at_hash when an access token is given. */
 json_t *oidc_id_token_claims(const oidc_id_token_t *in);
 
-/* What the granted scopes release at userinfo. */
+/* What the granted scopes release at userinfo (OpenID Connect Core §5.4). */
 typedef struct {
+    bool openid;  /* sub; without openid userinfo answers nothing at all */
     bool profile; /* nickname, name — and email, as seed 004's answer shows */
     bool email;   /* email */
 } oidc_release_t;
 
-/* The userinfo answer for a user, written into b as one JSON object: sub first, then nickname,
- * email, name as released and set (absent claims are omitted, OpenID Connect Core §5.3.2). */
+/* Whether scope is one that releases claims (openid, profile, email). */
+bool oidc_scope_releases(const char *scope);
+
+/* What the scopes scopes[0..count) release together. */
+oidc_release_t oidc_release_of(const char *const *scopes, size_t count);
+
+/* Most claims userinfo can release. */
+#define OIDC_CLAIM_MAX 4
+
+/* The names of the claims userinfo answers under release (when the user has
+ * them set), in its order, "sub" first: what a consent page must name. Fills
+ * out and returns how many (none without openid). The same table decides
+ * oidc_userinfo_write, so the two cannot drift apart. */
+size_t oidc_released_claims(oidc_release_t release, const char *out[OIDC_CLAIM_MAX]);
+
+/* The userinfo answer for a user, written into b as one JSON object: the claims
+ * oidc_released_claims names, in that order, those the user has set (absent
+ * claims are omitted, OpenID Connect Core §5.3.2). */
 void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t release);
 
 #endif

@@ -15,6 +15,7 @@
 
 static const char HIDDEN_TPL[] = "<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n";
 static const char SCOPE_TPL[] = "<li class=\"scope\">{{text}}</li>\n";
+static const char CLAIM_TPL[] = "<li class=\"scope claim\" data-claim=\"{{name}}\">{{text}}</li>\n";
 static const char ALERT_TPL[] = "<p class=\"alert\" role=\"alert\">{{text}}</p>";
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
@@ -47,13 +48,20 @@ static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t cou
     return buf_cstr(&b);
 }
 
-static const char *scopes_html(arena_t *a, ui_lang_t lang, const char *const *scopes, size_t count)
+/* The claims, then the scopes, each in words, as list items. */
+static const char *scopes_html(arena_t *a, const ui_consent_t *p)
 {
     buf_t b;
     buf_init(&b, a);
-    for (size_t i = 0; i < count; i++) {
-        const char *text = ui_scope_text(lang, scopes[i]);
-        const tpl_var_t vars[] = {{"text", text ? text : scopes[i], false}};
+    for (size_t i = 0; i < p->claim_count; i++) {
+        const char *text = ui_claim_text(p->lang, p->claims[i]);
+        const tpl_var_t vars[] = {{"name", p->claims[i], false},
+                                  {"text", text ? text : p->claims[i], false}};
+        tpl_expand(&b, CLAIM_TPL, sizeof CLAIM_TPL - 1, vars, COUNT(vars));
+    }
+    for (size_t i = 0; i < p->scope_count; i++) {
+        const char *text = ui_scope_text(p->lang, p->scopes[i]);
+        const tpl_var_t vars[] = {{"text", text ? text : p->scopes[i], false}};
         tpl_expand(&b, SCOPE_TPL, sizeof SCOPE_TPL - 1, vars, COUNT(vars));
     }
     return buf_cstr(&b);
@@ -141,7 +149,7 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"account_label", ui_text(lang, TXT_CONSENT_ACCOUNT), false},
         {"username", p->username, false},
         {"intro", ui_text(lang, TXT_CONSENT_INTRO), false},
-        {"scopes", scopes_html(a, lang, p->scopes, p->scope_count), true},
+        {"scopes", scopes_html(a, p), true},
         {"note", ui_text(lang, TXT_CONSENT_NOTE), false},
         {"action", p->action, false},
         {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},

@@ -1,7 +1,8 @@
 /* Every word the pages show, in English and Korean.
  *
- * Three tables indexed by id and language (UI_LANG_EN, UI_LANG_KO): fixed
- * texts, messages (a title and a sentence each), and scope descriptions.
+ * Tables indexed by id and language (UI_LANG_EN, UI_LANG_KO): fixed texts,
+ * messages (a title and a sentence each), and the descriptions of scopes and
+ * of userinfo claims.
  * Texts are trusted template text: {{client}} inside them is replaced (and
  * escaped) by the caller. */
 #include "ui/ui_int.h"
@@ -116,13 +117,19 @@ typedef struct {
     const char *text[LANGS];
 } scope_text_t;
 
+/* Scopes that release no claim; the claims a grant releases are named one by
+ * one (CLAIMS below), so that the page says everything that is released. */
 static const scope_text_t SCOPES[] = {
-    {"openid",
-     {"Confirm your identity with your Gatehouse account", "Gatehouse 계정으로 본인 확인"}},
-    {"profile", {"Your nickname and name", "닉네임과 이름"}},
-    {"email", {"Your email address", "이메일 주소"}},
     {"offline_access",
      {"Stay connected when you are away (refresh)", "사용하지 않는 동안에도 연결 유지 (갱신)"}},
+};
+
+/* Every claim oidc_released_claims can name (src/oidc/claims.c). */
+static const scope_text_t CLAIMS[] = {
+    {"sub", {"Confirm your identity with your Gatehouse account", "Gatehouse 계정으로 본인 확인"}},
+    {"nickname", {"Your nickname", "닉네임"}},
+    {"email", {"Your email address", "이메일 주소"}},
+    {"name", {"Your name", "이름"}},
 };
 
 static size_t lang_index(ui_lang_t lang)
@@ -151,12 +158,23 @@ const char *ui_msg_sentence(ui_lang_t lang, ui_msg_t msg)
     return message(msg)->sentence[lang_index(lang)];
 }
 
+static const char *find_text(const scope_text_t *table, size_t count, ui_lang_t lang,
+                             const char *key)
+{
+    if (!key)
+        return NULL;
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(table[i].scope, key))
+            return table[i].text[lang_index(lang)];
+    return NULL;
+}
+
 const char *ui_scope_text(ui_lang_t lang, const char *scope)
 {
-    if (!scope)
-        return NULL;
-    for (size_t i = 0; i < sizeof SCOPES / sizeof SCOPES[0]; i++)
-        if (!strcmp(SCOPES[i].scope, scope))
-            return SCOPES[i].text[lang_index(lang)];
-    return NULL;
+    return find_text(SCOPES, sizeof SCOPES / sizeof SCOPES[0], lang, scope);
+}
+
+const char *ui_claim_text(ui_lang_t lang, const char *claim)
+{
+    return find_text(CLAIMS, sizeof CLAIMS / sizeof CLAIMS[0], lang, claim);
 }

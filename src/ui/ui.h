@@ -71,12 +71,16 @@ typedef struct {
     size_t hidden_count;
     const char *client_name;   /* shown as the application asking */
     const char *username;      /* who is signed in */
-    const char *const *scopes; /* requested scopes, each described in words */
+    const char *const *claims; /* every claim the grant releases ("sub", "email", …) */
+    size_t claim_count;
+    const char *const *scopes; /* requested scopes that release no claim ("offline_access") */
     size_t scope_count;
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two
- * submit buttons name="decision" value="allow" / value="deny". */
+ * submit buttons name="decision" value="allow" / value="deny". It lists each
+ * claim in words, <li class="scope claim" data-claim="NAME">, then each scope,
+ * <li class="scope">. */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
 
 typedef struct {
@@ -118,9 +122,14 @@ const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
  * when no such file is embedded or the arena is full. */
 const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
 
-/* The words for a scope in a language ("profile" → "Your nickname and name");
- * unknown scopes give NULL (the page then shows the scope name). */
+/* The words for a scope that releases no claim in a language
+ * ("offline_access" → "Stay connected …"); unknown scopes give NULL (the page
+ * then shows the scope name). */
 const char *ui_scope_text(ui_lang_t lang, const char *scope);
+
+/* The words for a userinfo claim in a language ("email" → "Your email
+ * address"); unknown claims give NULL (the page then shows the claim name). */
+const char *ui_claim_text(ui_lang_t lang, const char *claim);
 
 /* GET /static/<file>: serves embedded web/static files with a long cache life. */
 void ui_static_handler(http_request_t *req, http_response_t *res);

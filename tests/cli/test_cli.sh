@@ -20,6 +20,7 @@ db="sqlite:$tmp/main.db"
 
 passed=0
 failed=0
+loops=0
 check() { # check NAME COMMAND... : passes when the command succeeds
     local name=$1
     shift
@@ -164,6 +165,36 @@ gh --db "$db" client add --id spa --public --redirect-uri http://127.0.0.1:3000/
 check "client add --public prints no secret" eval 'status_is 0 && ! grep -q "^client_secret:" out'
 gh --db "$db" client show spa
 check "a public client authenticates with 'none'" out_has '"token_endpoint_auth_method": "none"'
+# ---- redirect URI rules: https; http only on loopback; private-use for native apps ----
+for uri in http://rp.example/cb http://localhost.evil.example/cb http://127.0.0.2/cb; do
+    gh --db "$db" client add --id web-http --secret 's3cret-web-http' --redirect-uri "$uri"
+    check "client add: http redirect URI $uri off loopback exits 2" \
+        eval 'usage_error && err_has "only for 127.0.0.1, \[::1\] and localhost"'
+done
+gh --db "$db" client add --id web-http --secret 's3cret-web-http' \
+    --redirect-uri https://rp.example/cb --post-logout-redirect-uri http://rp.example/bye
+check "client add: http post-logout URI off loopback exits 2" \
+    eval 'usage_error && err_has "post-logout-redirect-uri"'
+for uri in http://localhost:8000/cb 'http://[::1]:8000/cb'; do
+    gh --db "$db" client add --id "loop$((++loops))" --public --redirect-uri "$uri"
+    check "client add: loopback http redirect URI $uri accepted" status_is 0
+done
+gh --db "$db" client add --id native --public --redirect-uri com.example.app:/oauth2redirect
+check "client add --public: private-use scheme redirect URI accepted" status_is 0
+gh --db "$db" client show native
+check "client show: the private-use redirect URI as registered" \
+    out_has '"com.example.app:/oauth2redirect"'
+gh --db "$db" client add --id native2 --secret 's3cret-native2' \
+    --redirect-uri com.example.app:/oauth2redirect
+check "client add: private-use scheme for a confidential client exits 2" \
+    eval 'usage_error && err_has "native apps"'
+for uri in myapp:/cb javascript:/x 'com.example.app:cb' 'com.example.app:/cb#x'; do
+    gh --db "$db" client add --id native3 --public --redirect-uri "$uri"
+    check "client add --public: '$uri' exits 2" usage_error
+done
+gh --db "$db" client show native2
+check "a refused client is not registered" eval 'status_is 1 && one_error_line'
+
 gh --db "$db" client remove spa
 check "client remove exits 0" status_is 0
 gh --db "$db" client show spa

@@ -105,6 +105,41 @@ static void test_append_param(void **state)
     arena_free(a);
 }
 
+static void test_kinds(void **state)
+{
+    (void)state;
+    assert_int_equal(uri_redirect_kind("https://rp.example/cb"), URI_REDIRECT_HTTPS);
+    assert_int_equal(uri_redirect_kind("http://127.0.0.1:3000/cb"), URI_REDIRECT_HTTP_LOOPBACK);
+    assert_int_equal(uri_redirect_kind("http://[::1]/cb"), URI_REDIRECT_HTTP_LOOPBACK);
+    assert_int_equal(uri_redirect_kind("http://localhost"), URI_REDIRECT_HTTP_LOOPBACK);
+    assert_int_equal(uri_redirect_kind("http://rp.example/cb"), URI_REDIRECT_HTTP);
+    assert_int_equal(uri_redirect_kind("http://localhost.evil.example/cb"), URI_REDIRECT_HTTP);
+    assert_int_equal(uri_redirect_kind("http://127.0.0.1.evil.example/"), URI_REDIRECT_HTTP);
+    assert_int_equal(uri_redirect_kind("http://127.0.0.2/cb"), URI_REDIRECT_HTTP);
+    assert_int_equal(uri_redirect_kind("http://[::2]/cb"), URI_REDIRECT_HTTP);
+}
+
+static void test_private_use_schemes(void **state)
+{
+    (void)state; /* RFC 8252 §7.1 */
+    assert_int_equal(uri_redirect_kind("com.example.app:/oauth2redirect/example-provider"),
+                     URI_REDIRECT_PRIVATE_USE);
+    assert_int_equal(uri_redirect_kind("com.example.app:/cb?x=1"), URI_REDIRECT_PRIVATE_USE);
+    assert_int_equal(uri_redirect_kind("io.my-app2.ios:/"), URI_REDIRECT_PRIVATE_USE);
+    assert_int_equal(uri_redirect_kind("myapp:/cb"), URI_REDIRECT_INVALID);          /* no dot */
+    assert_int_equal(uri_redirect_kind("javascript:/x"), URI_REDIRECT_INVALID);      /* no dot */
+    assert_int_equal(uri_redirect_kind("com.example.app:cb"), URI_REDIRECT_INVALID); /* no path */
+    assert_int_equal(uri_redirect_kind("com.example.app:/cb#f"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind("Com.Example.App:/cb"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind("com..app:/cb"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind(".com.app:/cb"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind("com.app.:/cb"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind("1com.app:/cb"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind("com.app:/c b"), URI_REDIRECT_INVALID);
+    assert_int_equal(uri_redirect_kind(NULL), URI_REDIRECT_INVALID);
+    assert_false(uri_is_valid_redirect("com.example.app:/cb")); /* not http(s) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +150,8 @@ int main(void)
         cmocka_unit_test(test_refuses_bad_characters),
         cmocka_unit_test(test_length_limit),
         cmocka_unit_test(test_append_param),
+        cmocka_unit_test(test_kinds),
+        cmocka_unit_test(test_private_use_schemes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

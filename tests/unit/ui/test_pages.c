@@ -161,7 +161,8 @@ static void test_login_error_message(void **state)
     assert_false(contains(expired, "The username or password is incorrect."));
 }
 
-static const char *const SCOPES[] = {"openid", "profile", "email", "offline_access", XSS};
+static const char *const CLAIMS[] = {"sub", "nickname", "email", "name", XSS};
+static const char *const SCOPES[] = {"offline_access", XSS};
 
 static const char *consent(ui_lang_t lang, const char *client, const char *user)
 {
@@ -172,6 +173,8 @@ static const char *consent(ui_lang_t lang, const char *client, const char *user)
         .hidden_count = COUNT(HIDDEN),
         .client_name = client,
         .username = user,
+        .claims = CLAIMS,
+        .claim_count = COUNT(CLAIMS),
         .scopes = SCOPES,
         .scope_count = COUNT(SCOPES),
     };
@@ -198,22 +201,27 @@ static void test_consent_form(void **state)
     assert_true(contains(page, ">alice<"));
 }
 
-static void test_consent_scopes_in_words(void **state)
+static void test_consent_claims_and_scopes_in_words(void **state)
 {
     const char *en = consent(UI_LANG_EN, "Demo", "alice");
     const char *ko = consent(UI_LANG_KO, "Demo", "alice");
-    assert_true(contains(en, ">Confirm your identity with your Gatehouse account<"));
-    assert_true(contains(en, ">Your nickname and name<"));
-    assert_true(contains(en, ">Your email address<"));
+    assert_true(
+        contains(en, "data-claim=\"sub\">Confirm your identity with your Gatehouse account<"));
+    assert_true(contains(en, "data-claim=\"nickname\">Your nickname<"));
+    assert_true(contains(en, "data-claim=\"email\">Your email address<"));
+    assert_true(contains(en, "data-claim=\"name\">Your name<"));
     assert_true(contains(en, ">Stay connected when you are away (refresh)<"));
-    assert_true(contains(ko, ">Gatehouse 계정으로 본인 확인<"));
-    assert_true(contains(ko, ">닉네임과 이름<"));
-    assert_true(contains(ko, ">이메일 주소<"));
+    assert_true(contains(ko, "data-claim=\"sub\">Gatehouse 계정으로 본인 확인<"));
+    assert_true(contains(ko, "data-claim=\"nickname\">닉네임<"));
+    assert_true(contains(ko, "data-claim=\"email\">이메일 주소<"));
+    assert_true(contains(ko, "data-claim=\"name\">이름<"));
     assert_true(contains(ko, ">사용하지 않는 동안에도 연결 유지 (갱신)<"));
+    assert_int_equal(count_of(en, "<li class=\"scope claim\" data-claim="), COUNT(CLAIMS));
+    assert_int_equal(count_of(ko, "<li class=\"scope claim\" data-claim="), COUNT(CLAIMS));
     assert_int_equal(count_of(en, "<li class=\"scope\">"), COUNT(SCOPES));
     assert_int_equal(count_of(ko, "<li class=\"scope\">"), COUNT(SCOPES));
     assert_true(contains(en, "<li class=\"scope\">" XSS_ESCAPED "</li>"));
-    assert_true(contains(ko, "<li class=\"scope\">" XSS_ESCAPED "</li>"));
+    assert_true(contains(ko, "data-claim=\"" XSS_ESCAPED "\">" XSS_ESCAPED "</li>"));
 }
 
 static void test_consent_korean_buttons(void **state)
@@ -231,15 +239,20 @@ static void test_consent_escapes_everything(void **state)
     const char *page = consent(UI_LANG_EN, XSS, XSS);
     assert_page(page, "en");
     assert_int_equal(count_of(page, XSS), 0);
-    assert_int_equal(count_of(page, XSS_ESCAPED), 4); /* client, user, scope, hidden state */
+    assert_int_equal(count_of(page, XSS_ESCAPED),
+                     6); /* client, user, claim (name and words), scope, hidden state */
 }
 
-static void test_scope_text(void **state)
+static void test_scope_and_claim_text(void **state)
 {
-    assert_string_equal(ui_scope_text(UI_LANG_EN, "email"), "Your email address");
-    assert_string_equal(ui_scope_text(UI_LANG_KO, "email"), "이메일 주소");
+    assert_string_equal(ui_claim_text(UI_LANG_EN, "email"), "Your email address");
+    assert_string_equal(ui_claim_text(UI_LANG_KO, "email"), "이메일 주소");
+    assert_null(ui_claim_text(UI_LANG_EN, "admin"));
+    assert_null(ui_claim_text(UI_LANG_KO, "Email"));
+    assert_null(ui_claim_text(UI_LANG_EN, NULL));
+    assert_string_equal(ui_scope_text(UI_LANG_KO, "offline_access"),
+                        "사용하지 않는 동안에도 연결 유지 (갱신)");
     assert_null(ui_scope_text(UI_LANG_EN, "admin"));
-    assert_null(ui_scope_text(UI_LANG_KO, "Email"));
     assert_null(ui_scope_text(UI_LANG_EN, NULL));
 }
 
@@ -399,8 +412,8 @@ static void test_device_korean_message_and_escaping(void **state)
 
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
-    const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN),
-                            "Demo",     "alice",           SCOPES, COUNT(SCOPES)};
+    const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN), "Demo", "alice",
+                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES)};
     const char *full = ui_render_consent(arena, &p);
     assert_non_null(full);
     size_t nulls = 0;
@@ -427,10 +440,10 @@ int main(void)
         cmocka_unit_test(test_login_prefilled_user_focuses_password),
         cmocka_unit_test(test_login_error_message),
         cmocka_unit_test(test_consent_form),
-        cmocka_unit_test(test_consent_scopes_in_words),
+        cmocka_unit_test(test_consent_claims_and_scopes_in_words),
         cmocka_unit_test(test_consent_korean_buttons),
         cmocka_unit_test(test_consent_escapes_everything),
-        cmocka_unit_test(test_scope_text),
+        cmocka_unit_test(test_scope_and_claim_text),
         cmocka_unit_test(test_error_pages_distinct_per_message_and_language),
         cmocka_unit_test(test_error_page_texts),
         cmocka_unit_test(test_error_detail_escaped),
