@@ -58,6 +58,16 @@ done
 gh --db "$db" user add --help
 check "help: wins over missing required options" ok_with_usage
 
+# ---- --version: the version and the commit the binary was built from ----
+gh --version
+check "version: exits 0 with one line 'gatehouse X.Y.Z (commit ...)'" \
+    eval 'status_is 0 && [ "$(wc -l <out)" = 1 ] && out_has "^gatehouse [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)$"'
+if head=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
+    check "version: names the checkout's commit" out_has "\(commit $head(-dirty)?\)"
+fi
+gh --help
+check "version: the top-level help lists --version" out_has '--version'
+
 # ---- usage errors ----
 gh
 check "usage: no command exits 2" usage_error
