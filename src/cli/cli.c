@@ -44,6 +44,8 @@ static const cli_cmd_t ROOT_SUBS[] = {
     {"user", "gatehouse user", "create and manage users", NULL, cli_run_group, CLI_USER_COMMANDS},
     {"keys", "gatehouse keys", "list and rotate the signing keys", NULL, cli_run_group,
      CLI_KEYS_COMMANDS},
+    {"config", "gatehouse config", "show, check and document the settings", NULL, cli_run_group,
+     CLI_CONFIG_COMMANDS},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
