@@ -7,9 +7,6 @@ BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
-ifdef CI
-CMAKE_FLAGS += -DGH_WERROR=ON
-endif
 
 .PHONY: all setup run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
 

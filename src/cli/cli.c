@@ -9,6 +9,7 @@
 
 #include "cli/cli_int.h"
 #include "core/secret.h"
+#include "core/version.h"
 #include "gateway/gateway.h"
 #include "oauth/server.h"
 
@@ -43,11 +44,15 @@ static const cli_cmd_t ROOT_SUBS[] = {
     {"user", "gatehouse user", "create and manage users", NULL, cli_run_group, CLI_USER_COMMANDS},
     {"keys", "gatehouse keys", "list and rotate the signing keys", NULL, cli_run_group,
      CLI_KEYS_COMMANDS},
+    {"config", "gatehouse config", "show, check and document the settings", NULL, cli_run_group,
+     CLI_CONFIG_COMMANDS},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-static const cli_cmd_t ROOT = {"gatehouse", "gatehouse",   "an OAuth 2.0 / OpenID Connect server",
-                               NULL,        cli_run_group, ROOT_SUBS};
+static int run_root(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+
+static const cli_cmd_t ROOT = {"gatehouse", "gatehouse", "an OAuth 2.0 / OpenID Connect server",
+                               NULL,        run_root,    ROOT_SUBS};
 
 int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...)
 {
@@ -78,6 +83,9 @@ static void print_help(const cli_cmd_t *cmd)
         for (const cli_cmd_t *sub = cmd->subs; sub->name; sub++)
             printf("  %-8s %s\n", sub->name, sub->summary);
         printf("\nRun '%s COMMAND --help' for the options of a command.\n", cmd->path);
+        if (cmd == &ROOT)
+            fputs("\n  --version       print the version and the git commit it was built from\n",
+                  stdout);
     } else {
         fputs(cmd->usage, stdout);
     }
@@ -132,12 +140,9 @@ int cli_parse_operands(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, in
     return cli_operands(cmd, argc, argv, want, operand);
 }
 
-int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+/* Runs the command named by the group's first operand. */
+static int run_sub(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    int code = CLI_CONTINUE;
-    if (cli_next_option(c, self, argc, argv, opts, &code) == CLI_OPT_STOP)
-        return code;
     if (optind >= argc)
         return cli_usage_error(self, "missing command");
     const char *name = argv[optind];
@@ -149,6 +154,32 @@ int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         }
     }
     return cli_usage_error(self, "unknown command '%s'", name);
+}
+
+int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int code = CLI_CONTINUE;
+    if (cli_next_option(c, self, argc, argv, opts, &code) == CLI_OPT_STOP)
+        return code;
+    return run_sub(c, self, argc, argv);
+}
+
+/* The top level: a group that also answers --version. */
+static int run_root(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    enum { OPT_VERSION = CLI_OPT_OWN };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+    int code = CLI_CONTINUE;
+    int ch = cli_next_option(c, self, argc, argv, opts, &code);
+    if (ch == CLI_OPT_STOP)
+        return code;
+    if (ch == OPT_VERSION) {
+        printf("gatehouse %s (commit %s)\n", GH_VERSION, GH_GIT_COMMIT);
+        return CLI_EXIT_OK;
+    }
+    return run_sub(c, self, argc, argv);
 }
 
 gh_status_t cli_config_load(cli_t *c)
@@ -296,7 +327,7 @@ int cli_main(int argc, char **argv)
         goto out;
     }
     optind = 0;
-    code = cli_run_group(&c, &ROOT, argc, argv);
+    code = ROOT.run(&c, &ROOT, argc, argv);
 out:
     store_close(c.store);
     arena_free(c.arena);

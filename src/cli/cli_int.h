@@ -56,7 +56,8 @@ enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_OWN = 0x110 };
 enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
 
 /* The commands of each group, each table in its own file. */
-extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[];
+extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[],
+    CLI_CONFIG_COMMANDS[];
 
 /* Runs a group: its global options, then the command named next. */
 int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv);

@@ -1,50 +1,185 @@
-/* Configuration sources merged into one config_t. INI parsing is inih's. */
+/* Configuration sources merged into one config_t, every key validated
+ * against the table of config_keys.c. INI parsing is inih's. */
 #include "core/config.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#define PLATFORM_PREFIX "platform."
 
 struct config_entry {
     config_entry_t *next;
     char *section, *key, *value;
+    config_from_t from;
 };
+
+/* ---- the table ---- */
+
+/* The table's name for a section: every [platform.NAME] is "platform.*". */
+static bool section_is(const config_key_t *k, const char *section)
+{
+    if (!strcmp(k->section, "platform.*"))
+        return !strncmp(section, PLATFORM_PREFIX, strlen(PLATFORM_PREFIX)) &&
+               section[strlen(PLATFORM_PREFIX)];
+    return !strcmp(k->section, section);
+}
+
+/* Whether the table declares any key of this section (others are free). */
+static bool section_known(const char *section)
+{
+    size_t n;
+    const config_key_t *keys = config_keys(&n);
+    for (size_t i = 0; i < n; i++)
+        if (section_is(&keys[i], section))
+            return true;
+    return false;
+}
+
+const config_key_t *config_key_find(const char *section, const char *key)
+{
+    size_t n;
+    const config_key_t *keys = config_keys(&n);
+    for (size_t i = 0; i < n; i++)
+        if (section_is(&keys[i], section) && !strcmp(keys[i].key, key))
+            return &keys[i];
+    return NULL;
+}
+
+bool config_key_env(const config_key_t *k, char *buf, size_t len)
+{
+    if (k->flags & CONFIG_NO_ENV)
+        return false;
+    const char *prefix = strcmp(k->section, "server") ? "GATEHOUSE_GATEWAY_" : "GATEHOUSE_";
+    int n = snprintf(buf, len, "%s%s", prefix, k->key);
+    if (n < 0 || (size_t)n >= len)
+        return false;
+    for (char *p = buf; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    return true;
+}
+
+static void *slot(config_t *c, const config_key_t *k)
+{
+    return (char *)c + k->offset;
+}
+
+/* ---- values ---- */
+
+static gh_status_t set_text(char **slot_p, const char *value)
+{
+    char *copy = value ? strdup(value) : NULL;
+    if (value && !copy)
+        return GH_ERR_NOMEM;
+    free(*slot_p);
+    *slot_p = copy;
+    return GH_OK;
+}
+
+/* "a or b", "a, b or c" */
+static void list_choices(const char *const *choices, char *out, size_t len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; choices[i] && used < len; i++) {
+        const char *sep = i == 0 ? "" : choices[i + 1] ? ", " : " or ";
+        int n = snprintf(out + used, len - used, "%s%s", sep, choices[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static int choice_index(const char *const *choices, const char *value)
+{
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(choices[i], value))
+            return i;
+    return -1;
+}
+
+/* A whole number in [min, max], or false. */
+static bool parse_number(const char *value, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Validates value for k and, when k has a slot, stores it there. */
+static gh_status_t apply(config_t *c, const config_key_t *k, const char *value, char *err,
+                         size_t err_len)
+{
+    char why[160] = "";
+    long number = 0;
+    int index = -1;
+    switch (k->type) {
+    case CONFIG_NUMBER:
+        if (!parse_number(value, k->min, k->max, &number))
+            snprintf(why, sizeof why, "expected a whole number of %s from %ld to %ld", k->unit,
+                     k->min, k->max);
+        break;
+    case CONFIG_CHOICE:
+    case CONFIG_WORD:
+        if ((index = choice_index(k->choices, value)) < 0) {
+            char list[120];
+            list_choices(k->choices, list, sizeof list);
+            snprintf(why, sizeof why, "expected %s", list);
+        }
+        break;
+    case CONFIG_TEXT:
+        if (k->check && !k->check(value, why, sizeof why) && !why[0])
+            snprintf(why, sizeof why, "not a valid value");
+        break;
+    }
+    if (why[0]) {
+        if (k->flags & CONFIG_SECRET)
+            snprintf(err, err_len, "%s: %s", k->key, why);
+        else
+            snprintf(err, err_len, "%s: %s, got '%s'", k->key, why, value);
+        return GH_ERR_INVALID;
+    }
+    if (k->flags & CONFIG_NO_SLOT)
+        return GH_OK;
+    switch (k->type) {
+    case CONFIG_NUMBER:
+        *(long *)slot(c, k) = number;
+        return GH_OK;
+    case CONFIG_CHOICE:
+        *(int *)slot(c, k) = index;
+        return GH_OK;
+    case CONFIG_WORD:
+    case CONFIG_TEXT:
+        return set_text(slot(c, k), value);
+    }
+    return GH_OK;
+}
 
 void config_init(config_t *c)
 {
     memset(c, 0, sizeof *c);
-    c->server.listen = strdup("127.0.0.1:8080");
-    c->server.db = strdup("sqlite:var/gatehouse.db");
-    c->server.signing_alg = strdup("RS256");
-    c->server.error_style = ERROR_STYLE_SEED;
-    c->server.access_token_ttl = 3599;
-    c->server.refresh_token_ttl = 30L * 24 * 3600;
-    c->server.code_ttl = 60;
-    c->server.session_ttl = 8L * 3600;
-    c->server.threads = 0;
-    c->server.max_body = 64 * 1024;
-    c->server.login_max_failures = 5;
-    c->server.login_max_failures_address = 20;
-    c->server.login_max_failures_account = 100;
-    c->server.login_failure_window = 900;
-    c->server.login_lockout = 30;
-    c->server.login_lockout_max = 300;
-    c->server.device_code_ttl = 600;
-    c->server.device_code_interval = 5;
-    c->server.connection_timeout = 30;
+    size_t n;
+    const config_key_t *keys = config_keys(&n);
+    char err[256];
+    for (size_t i = 0; i < n; i++)
+        if (keys[i].def && !(keys[i].flags & CONFIG_NO_SLOT))
+            (void)apply(c, &keys[i], keys[i].def, err, sizeof err); /* the table's own defaults */
 }
 
 void config_free(config_t *c)
 {
-    free(c->server.listen);
-    free(c->server.issuer);
-    free(c->server.db);
-    free(c->server.signing_alg);
-    free(c->server.access_token_alg);
+    size_t n;
+    const config_key_t *keys = config_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        const config_key_t *k = &keys[i];
+        if (!(k->flags & CONFIG_NO_SLOT) && (k->type == CONFIG_TEXT || k->type == CONFIG_WORD))
+            free(*(char **)slot(c, k));
+    }
     config_entry_t *e = c->entries;
     while (e) {
         config_entry_t *next = e->next;
@@ -54,128 +189,25 @@ void config_free(config_t *c)
         free(e);
         e = next;
     }
+    free(c->file);
     memset(c, 0, sizeof *c);
 }
 
-static gh_status_t fail(char *err, size_t err_len, const char *fmt, const char *a, const char *b)
+static gh_status_t set_from(config_t *c, config_from_t from, const char *section, const char *key,
+                            const char *value, char *err, size_t err_len)
 {
-    snprintf(err, err_len, fmt, a, b);
-    return GH_ERR_INVALID;
-}
-
-static gh_status_t set_string(char **slot, const char *value)
-{
-    char *copy = strdup(value);
-    if (!copy)
-        return GH_ERR_NOMEM;
-    free(*slot);
-    *slot = copy;
-    return GH_OK;
-}
-
-/* A signature algorithm's name: one the server signs with. */
-static gh_status_t set_alg(char **slot, const char *key, const char *value, char *err,
-                           size_t err_len)
-{
-    if (strcmp(value, "RS256") && strcmp(value, "ES256"))
-        return fail(err, err_len, "%s: expected RS256 or ES256, got '%s'", key, value);
-    return set_string(slot, value);
-}
-
-static gh_status_t set_seconds(long *slot, const char *key, const char *value, long max, char *err,
-                               size_t err_len)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(value, &end, 10);
-    if (errno || end == value || *end != '\0' || v < 0 || v > max)
-        return fail(err, err_len, "%s: expected a whole number in range, got '%s'", key, value);
-    *slot = v;
-    return GH_OK;
-}
-
-/* The sign-in throttling keys (counts, then seconds: a lock is never longer
- * than a day, so it always ends). */
-static gh_status_t set_login(config_server_t *s, const char *key, const char *value, char *err,
-                             size_t err_len)
-{
-    static const struct {
-        const char *key;
-        size_t offset;
-        long max;
-    } KEYS[] = {
-        {"login_max_failures", offsetof(config_server_t, login_max_failures), 100000},
-        {"login_max_failures_address", offsetof(config_server_t, login_max_failures_address),
-         100000},
-        {"login_max_failures_account", offsetof(config_server_t, login_max_failures_account),
-         100000},
-        {"login_failure_window", offsetof(config_server_t, login_failure_window), 86400},
-        {"login_lockout", offsetof(config_server_t, login_lockout), 86400},
-        {"login_lockout_max", offsetof(config_server_t, login_lockout_max), 86400},
-    };
-    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
-        if (!strcmp(key, KEYS[i].key))
-            return set_seconds((long *)((char *)s + KEYS[i].offset), key, value, KEYS[i].max, err,
-                               err_len);
-    return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
-}
-
-/* A key with two values: *out gets 0 for first, 1 for second. */
-static gh_status_t set_choice(int *out, const char *key, const char *value, const char *first,
-                              const char *second, char *err, size_t err_len)
-{
-    if (strcmp(value, first) && strcmp(value, second)) {
-        snprintf(err, err_len, "%s: expected %s or %s, got '%s'", key, first, second, value);
+    const config_key_t *k = config_key_find(section, key);
+    if (!k && section_known(section)) {
+        snprintf(err, err_len, "unknown key '%s' in [%s]", key, section);
         return GH_ERR_INVALID;
     }
-    *out = strcmp(value, first) ? 1 : 0;
-    return GH_OK;
-}
-
-static gh_status_t set_server(config_server_t *s, const char *key, const char *value, char *err,
-                              size_t err_len)
-{
-    if (!strcmp(key, "listen"))
-        return set_string(&s->listen, value);
-    if (!strcmp(key, "issuer"))
-        return set_string(&s->issuer, value);
-    if (!strcmp(key, "db"))
-        return set_string(&s->db, value);
-    if (!strcmp(key, "error_style"))
-        return set_choice((int *)&s->error_style, key, value, "seed", "rfc6749", err, err_len);
-    if (!strcmp(key, "code_replay_revokes"))
-        return set_choice((int *)&s->code_replay_revokes, key, value, "public", "all", err,
-                          err_len);
-    if (!strcmp(key, "signing_alg"))
-        return set_alg(&s->signing_alg, key, value, err, err_len);
-    if (!strcmp(key, "access_token_alg"))
-        return set_alg(&s->access_token_alg, key, value, err, err_len);
-    if (!strcmp(key, "access_token_ttl"))
-        return set_seconds(&s->access_token_ttl, key, value, 86400 * 7, err, err_len);
-    if (!strcmp(key, "refresh_token_ttl"))
-        return set_seconds(&s->refresh_token_ttl, key, value, 86400L * 3650, err, err_len);
-    if (!strcmp(key, "code_ttl"))
-        return set_seconds(&s->code_ttl, key, value, 600, err, err_len);
-    if (!strcmp(key, "session_ttl"))
-        return set_seconds(&s->session_ttl, key, value, 86400L * 365, err, err_len);
-    if (!strcmp(key, "threads"))
-        return set_seconds(&s->threads, key, value, 256, err, err_len);
-    if (!strcmp(key, "max_body"))
-        return set_seconds(&s->max_body, key, value, 16L << 20, err, err_len);
-    if (!strcmp(key, "device_code_ttl"))
-        return set_seconds(&s->device_code_ttl, key, value, 3600, err, err_len);
-    if (!strcmp(key, "device_code_interval"))
-        return set_seconds(&s->device_code_interval, key, value, 60, err, err_len);
-    if (!strcmp(key, "connection_timeout"))
-        return set_seconds(&s->connection_timeout, key, value, 3600, err, err_len);
-    return set_login(s, key, value, err, err_len);
-}
-
-gh_status_t config_set(config_t *c, const char *section, const char *key, const char *value,
-                       char *err, size_t err_len)
-{
-    if (!strcmp(section, "server")) {
-        gh_status_t st = set_server(&c->server, key, value, err, err_len);
+    if (k) {
+        gh_status_t st = apply(c, k, value, err, err_len);
+        if (st == GH_ERR_INVALID && strcmp(section, "server")) { /* name the section too */
+            char reason[256];
+            snprintf(reason, sizeof reason, "%s", err);
+            snprintf(err, err_len, "[%s] %s", section, reason);
+        }
         if (st != GH_OK)
             return st;
     }
@@ -185,12 +217,21 @@ gh_status_t config_set(config_t *c, const char *section, const char *key, const 
     e->section = strdup(section);
     e->key = strdup(key);
     e->value = strdup(value);
+    e->from = from;
     e->next = c->entries;
     c->entries = e;
     if (!e->section || !e->key || !e->value)
         return GH_ERR_NOMEM;
     return GH_OK;
 }
+
+gh_status_t config_set(config_t *c, const char *section, const char *key, const char *value,
+                       char *err, size_t err_len)
+{
+    return set_from(c, CONFIG_FROM_FLAG, section, key, value, err, err_len);
+}
+
+/* ---- sources ---- */
 
 typedef struct {
     config_t *c;
@@ -206,20 +247,28 @@ static int on_ini_entry(void *user, const char *section, const char *key, const 
         return 0;
     if (!section[0])
         section = "server";
-    ctx->st = config_set(ctx->c, section, key, value, ctx->err, ctx->err_len);
+    ctx->st = set_from(ctx->c, CONFIG_FROM_FILE, section, key, value, ctx->err, ctx->err_len);
     return ctx->st == GH_OK;
 }
 
 gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t err_len)
 {
     ini_ctx_t ctx = {c, err, err_len, GH_OK};
+    if (set_text(&c->file, path) != GH_OK)
+        return GH_ERR_NOMEM;
     int rc = ini_parse(path, on_ini_entry, &ctx);
     if (rc == -1) {
         snprintf(err, err_len, "cannot read config file '%s'", path);
         return GH_ERR_IO;
     }
-    if (ctx.st != GH_OK)
+    if (ctx.st != GH_OK) {
+        if (ctx.st == GH_ERR_INVALID) {
+            char reason[256];
+            snprintf(reason, sizeof reason, "%s", err);
+            snprintf(err, err_len, "config file '%s': %s", path, reason);
+        }
         return ctx.st;
+    }
     if (rc != 0) {
         snprintf(err, err_len, "config file '%s': syntax error on line %d", path, rc);
         return GH_ERR_INVALID;
@@ -229,50 +278,55 @@ gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t er
 
 gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
 {
-    static const char *const keys[] = {"listen",
-                                       "issuer",
-                                       "db",
-                                       "error_style",
-                                       "code_replay_revokes",
-                                       "access_token_ttl",
-                                       "refresh_token_ttl",
-                                       "code_ttl",
-                                       "session_ttl",
-                                       "signing_alg",
-                                       "access_token_alg",
-                                       "threads",
-                                       "max_body",
-                                       "login_max_failures",
-                                       "login_max_failures_address",
-                                       "login_max_failures_account",
-                                       "login_failure_window",
-                                       "login_lockout",
-                                       "login_lockout_max",
-                                       "device_code_ttl",
-                                       "device_code_interval",
-                                       "connection_timeout"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        char name[64] = "GATEHOUSE_";
-        size_t n = strlen(name);
-        for (const char *k = keys[i]; *k && n < sizeof name - 1; k++)
-            name[n++] = (char)(*k >= 'a' && *k <= 'z' ? *k - 32 : *k);
-        name[n] = '\0';
+    size_t n;
+    const config_key_t *keys = config_keys(&n);
+    for (size_t i = 0; i < n; i++) {
+        char name[64];
+        if (!config_key_env(&keys[i], name, sizeof name))
+            continue;
         const char *v = getenv(name);
-        if (v && *v) {
-            gh_status_t st = config_set(c, "server", keys[i], v, err, err_len);
-            if (st != GH_OK)
-                return st;
+        if (!v || !*v)
+            continue;
+        gh_status_t st =
+            set_from(c, CONFIG_FROM_ENV, keys[i].section, keys[i].key, v, err, err_len);
+        if (st != GH_OK) {
+            if (st == GH_ERR_INVALID) {
+                char reason[256];
+                snprintf(reason, sizeof reason, "%s", err);
+                snprintf(err, err_len, "%s: %s", name, reason);
+            }
+            return st;
         }
     }
     return GH_OK;
 }
 
-const char *config_get(const config_t *c, const char *section, const char *key)
+/* ---- reading ---- */
+
+static const config_entry_t *newest(const config_t *c, const char *section, const char *key)
 {
     for (const config_entry_t *e = c->entries; e; e = e->next)
         if (!strcmp(e->section, section) && !strcmp(e->key, key))
-            return e->value;
+            return e;
     return NULL;
+}
+
+const char *config_get(const config_t *c, const char *section, const char *key)
+{
+    const config_entry_t *e = newest(c, section, key);
+    return e ? e->value : NULL;
+}
+
+config_from_t config_source(const config_t *c, const char *section, const char *key,
+                            const char **what)
+{
+    const config_entry_t *e = newest(c, section, key);
+    *what = NULL;
+    if (!e)
+        return CONFIG_FROM_DEFAULT;
+    if (e->from == CONFIG_FROM_FILE)
+        *what = c->file;
+    return e->from;
 }
 
 void config_each_section(const config_t *c, const char *prefix,
@@ -301,14 +355,22 @@ void config_each_section(const config_t *c, const char *prefix,
     free(all);
 }
 
+/* *url = "http://" + listen when unset; trailing slashes dropped. */
+static void derive_url(char **url, const char *listen)
+{
+    if (!*url || !**url) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "http://%s", listen);
+        set_text(url, buf);
+    }
+    size_t n = *url ? strlen(*url) : 0;
+    while (n > 0 && (*url)[n - 1] == '/')
+        (*url)[--n] = '\0';
+}
+
 void config_finish(config_t *c)
 {
-    if (!c->server.issuer || !c->server.issuer[0]) {
-        char buf[512];
-        snprintf(buf, sizeof buf, "http://%s", c->server.listen);
-        set_string(&c->server.issuer, buf);
-    }
-    size_t n = strlen(c->server.issuer);
-    while (n > 0 && c->server.issuer[n - 1] == '/')
-        c->server.issuer[--n] = '\0';
+    derive_url(&c->server.issuer, c->server.listen);
+    if (!c->gateway.public_url)
+        derive_url(&c->gateway.public_url, c->gateway.listen);
 }

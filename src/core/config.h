@@ -1,13 +1,17 @@
 /* Configuration: defaults, then an INI file, then GATEHOUSE_* environment
  * variables, then command-line flags (each later source overrides).
  *
- * The [server] section is typed here. Every entry of every section is also
- * kept as raw text, so other parts (the gateway's [gateway] and [platform.*]
- * sections) read their own keys with config_get(). Strings are owned by the
- * config and live until config_free(). */
+ * Every key is declared once, in the table of config_keys.c (name, type,
+ * default, bounds, environment name, help line); parsing, validation, the
+ * environment, `gatehouse config show` and docs/settings.md all read it. The
+ * [server] and [gateway] sections are typed here; every entry of every
+ * section is also kept as raw text, so the [platform.NAME] sections are read
+ * with config_get(). Strings are owned by the config and live until
+ * config_free(). */
 #ifndef GH_CORE_CONFIG_H
 #define GH_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
@@ -46,12 +50,76 @@ typedef struct {
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
 } config_server_t;
 
+/* The social-login gateway's [gateway] section (docs/gateway.md). */
+typedef struct {
+    char *listen;          /* HOST:PORT, default 127.0.0.1:8081 */
+    char *public_url;      /* default "http://" + listen */
+    char *jwt_secret;      /* NULL: generated once and kept in the store */
+    long access_ttl;       /* seconds, the access cookie, default 900 */
+    long refresh_ttl;      /* seconds, the refresh cookie, default 14 days */
+    long state_ttl;        /* seconds a login URL's state stays usable, default 600 */
+    long upstream_timeout; /* seconds for each call to a platform, default 10 */
+} config_gateway_t;
+
 typedef struct config_entry config_entry_t;
+
+/* Where a value came from, for `config show`. */
+typedef enum {
+    CONFIG_FROM_DEFAULT,
+    CONFIG_FROM_FILE,
+    CONFIG_FROM_ENV,
+    CONFIG_FROM_FLAG
+} config_from_t;
 
 typedef struct {
     config_server_t server;
+    config_gateway_t gateway;
     config_entry_t *entries; /* every section.key = value seen, later ones first */
+    char *file;              /* the file loaded, if any */
 } config_t;
+
+/* ---- the table of keys ---- */
+
+typedef enum {
+    CONFIG_TEXT,   /* char *: any text (check may refuse some) */
+    CONFIG_NUMBER, /* long: a whole number in [min, max] */
+    CONFIG_CHOICE, /* int: the index of one of choices */
+    CONFIG_WORD,   /* char *: one of choices, kept as text */
+} config_type_t;
+
+#define CONFIG_SECRET 0x1u  /* masked by `config show` */
+#define CONFIG_NO_ENV 0x2u  /* no GATEHOUSE_* variable */
+#define CONFIG_NO_SLOT 0x4u /* raw only: read with config_get() */
+#define CONFIG_URL 0x8u     /* a URL whose password `config show` masks */
+
+typedef struct {
+    const char *section; /* "server", "gateway", or "platform.*" for every [platform.NAME] */
+    const char *key;
+    config_type_t type;
+    const char *def;            /* the default as text; NULL: none, or derived (see def_note) */
+    const char *note;           /* how a missing value is derived, for the docs; may be NULL */
+    long min, max;              /* CONFIG_NUMBER */
+    const char *unit;           /* CONFIG_NUMBER: "seconds", "bytes", "count" */
+    const char *const *choices; /* CONFIG_CHOICE, CONFIG_WORD: NULL-terminated */
+    size_t offset;              /* of the slot in config_t (unless CONFIG_NO_SLOT) */
+    unsigned flags;
+    /* Further validation of a text: writes why into a short buffer and
+     * returns false to refuse. NULL: none. */
+    bool (*check)(const char *value, char *why, size_t why_len);
+    const char *help; /* one line */
+} config_key_t;
+
+/* Every key, in the order of the docs; *count gets their number. */
+const config_key_t *config_keys(size_t *count);
+
+/* The key section.key ("platform.x" finds the "platform.*" keys), or NULL. */
+const config_key_t *config_key_find(const char *section, const char *key);
+
+/* The environment variable of a key into buf ("GATEHOUSE_DB",
+ * "GATEHOUSE_GATEWAY_LISTEN"), or false when it has none. */
+bool config_key_env(const config_key_t *k, char *buf, size_t len);
+
+/* ---- loading ---- */
 
 /* Fills in the defaults. */
 void config_init(config_t *c);
@@ -62,23 +130,30 @@ void config_free(config_t *c);
 /* Reads an INI file. On failure writes a one-line reason into err. */
 gh_status_t config_load_file(config_t *c, const char *path, char *err, size_t err_len);
 
-/* Applies GATEHOUSE_<KEY> variables for the [server] keys (GATEHOUSE_DB,
- * GATEHOUSE_LISTEN, GATEHOUSE_ERROR_STYLE, …). */
+/* Applies the GATEHOUSE_* variable of every key that has one. */
 gh_status_t config_load_env(config_t *c, char *err, size_t err_len);
 
-/* Sets section.key = value, validating [server] keys (a flag or a file line). */
+/* Sets section.key = value from a command-line flag, validating it against
+ * the table: an unknown key of a known section, or a value out of bounds,
+ * is GH_ERR_INVALID with a one-line reason naming the key in err. */
 gh_status_t config_set(config_t *c, const char *section, const char *key, const char *value,
                        char *err, size_t err_len);
 
 /* The raw value of section.key, or NULL. Borrowed. */
 const char *config_get(const config_t *c, const char *section, const char *key);
 
+/* Where the value of section.key came from; *what gets the file or variable
+ * name (borrowed), or NULL. */
+config_from_t config_source(const config_t *c, const char *section, const char *key,
+                            const char **what);
+
 /* Calls fn for each distinct section name that starts with prefix (e.g.
  * "platform."), in the order first seen. */
 void config_each_section(const config_t *c, const char *prefix,
                          void (*fn)(const char *section, void *ctx), void *ctx);
 
-/* Fills issuer from listen when it was not set. Call after all sources. */
+/* Fills in what derives from other keys (issuer from listen, the gateway's
+ * public_url from its listen). Call after all sources. */
 void config_finish(config_t *c);
 
 #endif

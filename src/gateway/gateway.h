@@ -12,4 +12,9 @@
  * not start). */
 int gateway_serve(const config_t *cfg);
 
+/* Checks the [platform.*] sections as gateway_serve would, without calling
+ * any platform: GH_OK when there are none or all are usable, else
+ * GH_ERR_INVALID with a one-line reason naming the section in err. */
+gh_status_t gateway_check_platforms(const config_t *cfg, char *err, size_t err_len);
+
 #endif

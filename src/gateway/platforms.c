@@ -169,3 +169,28 @@ gh_status_t gw_platform_endpoints(const http_request_t *req, gw_platform_t *p, g
     *out = e;
     return GH_OK;
 }
+
+/* Whether any [platform.*] section exists. */
+static void on_any(const char *section, void *ctx)
+{
+    *(bool *)ctx = true;
+}
+
+gh_status_t gateway_check_platforms(const config_t *cfg, char *err, size_t err_len)
+{
+    bool any = false;
+    config_each_section(cfg, PREFIX, on_any, &any);
+    if (!any)
+        return GH_OK;
+    arena_t *a = arena_new(1 << 20);
+    if (!a)
+        return GH_ERR_NOMEM;
+    gw_platform_t *list = NULL;
+    size_t count = 0;
+    gh_status_t st =
+        gw_platforms_load(cfg, a, cfg->gateway.public_url, &list, &count, err, err_len);
+    if (st == GH_OK)
+        gw_platforms_free(list, count);
+    arena_free(a);
+    return st;
+}

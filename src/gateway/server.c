@@ -3,7 +3,7 @@
  * and stops gracefully on SIGINT/SIGTERM.
  *
  * The cookie and sealing keys come from one secret: [gateway] jwt_secret when
- * set (at least 32 characters), else a 256-bit secret generated once and
+ * set (at least 32 characters, core/config_keys.c), else a 256-bit secret generated once and
  * kept in the store, so every instance sharing the store agrees. Each key is
  * SHA-256 over a purpose label and the secret, so no two uses share a key. */
 #include <stdio.h>
@@ -15,10 +15,6 @@
 #include "core/stop.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway_int.h"
-
-#define SECTION "gateway"
-#define DEFAULT_LISTEN "127.0.0.1:8081"
-#define MIN_SECRET 32
 
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
@@ -55,50 +51,25 @@ static gh_status_t refuse(gh_status_t st, const char *fmt, const char *what)
     return st;
 }
 
-/* [gateway] key as seconds in [min, max], or def when unset. */
-static bool seconds(const config_t *cfg, const char *key, long def, long min, long max, long *out)
+/* The [gateway] settings, validated by the configuration's table of keys
+ * (core/config_keys.c); public_url derived from listen by config_finish. */
+static void read_settings(const config_t *cfg, gw_app_t *app, const char **listen)
 {
-    const char *v = config_get(cfg, SECTION, key);
-    char *end = NULL;
-    long n = v ? strtol(v, &end, 10) : def;
-    if (v && (!*v || *end || n < min || n > max))
-        return false;
-    *out = n;
-    return true;
-}
-
-static gh_status_t read_settings(const config_t *cfg, arena_t *a, gw_app_t *app,
-                                 const char **listen)
-{
-    const char *l = config_get(cfg, SECTION, "listen");
-    const char *url = config_get(cfg, SECTION, "public_url");
-    *listen = l ? l : DEFAULT_LISTEN;
-    app->public_url = url ? url : arena_printf(a, "http://%s", *listen);
-    size_t n = app->public_url ? strlen(app->public_url) : 0;
-    if (!n || app->public_url[n - 1] == '/' ||
-        (strncmp(app->public_url, "https://", 8) && strncmp(app->public_url, "http://", 7)))
-        return refuse(GH_ERR_INVALID, "[gateway] public_url: %s",
-                      "an http(s) URL without a trailing slash");
+    const config_gateway_t *g = &cfg->gateway;
+    *listen = g->listen;
+    app->public_url = g->public_url;
     app->secure_cookies = !strncmp(app->public_url, "https://", 8);
-    long timeout = 0;
-    if (!seconds(cfg, "access_ttl", 900, 60, 86400, &app->access_ttl) ||
-        !seconds(cfg, "refresh_ttl", 14L * 86400, 300, 365L * 86400, &app->refresh_ttl) ||
-        !seconds(cfg, "state_ttl", 600, 1, 3600, &app->state_ttl) ||
-        !seconds(cfg, "upstream_timeout", 10, 1, 120, &timeout))
-        return refuse(GH_ERR_INVALID, "[gateway]: %s",
-                      "a *_ttl or upstream_timeout value is out of range");
-    app->upstream_timeout_ms = timeout * 1000;
-    return GH_OK;
+    app->access_ttl = g->access_ttl;
+    app->refresh_ttl = g->refresh_ttl;
+    app->state_ttl = g->state_ttl;
+    app->upstream_timeout_ms = g->upstream_timeout * 1000;
 }
 
 /* The secret of the configuration, or the one kept in the store. */
 static gh_status_t load_secret(const config_t *cfg, arena_t *a, store_t *store, const char **out)
 {
-    const char *s = config_get(cfg, SECTION, "jwt_secret");
-    if (s) {
-        if (strlen(s) < MIN_SECRET)
-            return refuse(GH_ERR_INVALID, "[gateway] jwt_secret: %s", "at least 32 characters");
-        *out = s;
+    if (cfg->gateway.jwt_secret) { /* at least 32 characters, as the table checked */
+        *out = cfg->gateway.jwt_secret;
         return GH_OK;
     }
     unsigned char raw[32];
@@ -124,9 +95,8 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
 {
     char err[256] = "";
     const char *secret = NULL;
-    gh_status_t st = read_settings(cfg, a, app, listen);
-    if (st != GH_OK)
-        return st;
+    gh_status_t st;
+    read_settings(cfg, app, listen);
     if ((st = httpc_init()) != GH_OK)
         return refuse(st, "cannot load %s, the HTTP client of the gateway", "libcurl");
     st = gw_platforms_load(cfg, a, app->public_url, &app->platforms, &app->platform_count, err,

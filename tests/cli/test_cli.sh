@@ -51,13 +51,24 @@ usage_error() { status_is 2 && one_error_line && err_has -- '--help'; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
-    user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate"; do
+    user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate" \
+    config "config show" "config check" "config doc"; do
     # shellcheck disable=SC2086
     gh $cmd --help
     check "help: gatehouse $cmd --help exits 0 with usage on stdout" ok_with_usage
 done
 gh --db "$db" user add --help
 check "help: wins over missing required options" ok_with_usage
+
+# ---- --version: the version and the commit the binary was built from ----
+gh --version
+check "version: exits 0 with one line 'gatehouse X.Y.Z (commit ...)'" \
+    eval 'status_is 0 && [ "$(wc -l <out)" = 1 ] && out_has "^gatehouse [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)$"'
+if head=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
+    check "version: names the checkout's commit" out_has "\(commit $head(-dirty)?\)"
+fi
+gh --help
+check "version: the top-level help lists --version" out_has '--version'
 
 # ---- usage errors ----
 gh
@@ -246,6 +257,38 @@ check "GATEHOUSE_DB overrides the config file" eval '[ "$(listed env.db)" = "fro
 check "--db overrides GATEHOUSE_DB and the file" eval '[ "$(listed flag.db)" = "from-flag " ]'
 gh --config missing.ini user list
 check "a missing config file exits 1 with one line" eval 'status_is 1 && one_error_line'
+
+# ---- config show | check | doc: the table of keys ----
+printf '[server]\ncode_ttl = 30\n[gateway]\njwt_secret = %s\n[platform.ottm]\nkind = oidc\nclient_id = gw\nclient_secret = hush-hush\nissuer = http://127.0.0.1:9\n' \
+    "0123456789abcdef0123456789abcdef" >conf.ini
+GATEHOUSE_DB='postgres://gh:pg-pass@127.0.0.1/gh' GATEHOUSE_ACCESS_TOKEN_TTL=120 \
+    gh --config conf.ini config show
+check "config show: each value with where it came from" eval 'status_is 0 &&
+    out_has "^code_ttl = 30  ; file conf.ini$" && out_has "^access_token_ttl = 120  ; env GATEHOUSE_ACCESS_TOKEN_TTL$" &&
+    out_has "^session_ttl = 28800  ; default$" && out_has "^\[platform.ottm\]$"'
+check "config show: secrets and the database password masked" eval 'out_lacks pg-pass &&
+    out_lacks hush-hush && out_lacks 0123456789abcdef &&
+    out_has "^db = postgres://gh:\*+@127.0.0.1/gh  ; env GATEHOUSE_DB$"'
+gh --config conf.ini config check
+check "config check: a usable configuration exits 0" eval 'status_is 0 && out_has "configuration OK"'
+printf '[gateway]\nstate_ttl = 0\n' >bad.ini
+gh --config bad.ini config check
+check "config check: a value out of bounds exits 1 naming the key" eval 'status_is 1 &&
+    one_error_line && err_has "\[gateway\] state_ttl: expected a whole number of seconds from 1 to 3600"'
+printf '[server]\nacess_token_ttl = 5\n' >bad.ini
+gh --config bad.ini config check
+check "config check: a misspelt key exits 1 naming it" eval 'status_is 1 && one_error_line &&
+    err_has "unknown key .acess_token_ttl. in \[server\]"'
+printf '[platform.x]\nkind = oidc\nclient_id = a\n' >bad.ini
+gh --config bad.ini config check
+check "config check: a platform section missing its issuer exits 1" eval 'status_is 1 &&
+    one_error_line && err_has "\[platform.x\]"'
+GATEHOUSE_GATEWAY_STATE_TTL=x gh config check
+check "config check: a bad environment variable is named" eval 'status_is 1 && one_error_line &&
+    err_has "^gatehouse: GATEHOUSE_GATEWAY_STATE_TTL: "'
+gh config doc
+check "config doc: docs/settings.md is what the table says (every key documented)" \
+    cmp -s out "$root/docs/settings.md"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -85,7 +85,11 @@ static void refused(const char *key, const char *value, const char *kind)
 
 static void test_refusals(void **state)
 {
-    refused(NULL, NULL, "myspace");
+    char why[256] = ""; /* an unknown kind is refused as the file is read */
+    assert_int_equal(config_set(&cfg, "platform.p", "kind", "myspace", why, sizeof why),
+                     GH_ERR_INVALID);
+    assert_string_equal(why, "[platform.p] kind: expected oidc, naver, kakao, google or github, "
+                             "got 'myspace'");
     refused("client_id", "", "naver");
     refused(NULL, NULL, "oidc"); /* no issuer */
     refused("issuer", "http://idp.example.com", "oidc");

@@ -1,0 +1,150 @@
+/* The table of settings: every key of every section declared once, with its
+ * type, default, bounds, environment variable and help line (in the manner
+ * of Redis's standardConfig). config.c parses and validates through it,
+ * `gatehouse config show` prints it with the effective values, and
+ * `gatehouse config doc` writes docs/settings.md from it. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/config.h"
+
+#define SERVER(field) offsetof(config_t, server.field)
+#define GATEWAY(field) offsetof(config_t, gateway.field)
+#define DAY 86400L
+
+static const char *const ERROR_STYLES[] = {"seed", "rfc6749", NULL};
+static const char *const REPLAY_SCOPES[] = {"public", "all", NULL};
+static const char *const ALGS[] = {"RS256", "ES256", NULL};
+static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
+
+static bool http_url(const char *v, char *why, size_t len)
+{
+    size_t n = strlen(v);
+    if ((!strncmp(v, "https://", 8) && n > 8) || (!strncmp(v, "http://", 7) && n > 7)) {
+        if (v[n - 1] != '/')
+            return true;
+    }
+    snprintf(why, len, "an http(s) URL without a trailing slash");
+    return false;
+}
+
+static bool long_secret(const char *v, char *why, size_t len)
+{
+    if (strlen(v) >= 32)
+        return true;
+    snprintf(why, len, "at least 32 characters");
+    return false;
+}
+
+static bool not_empty(const char *v, char *why, size_t len)
+{
+    if (*v)
+        return true;
+    snprintf(why, len, "must not be empty");
+    return false;
+}
+
+/* clang-format off */
+static const config_key_t KEYS[] = {
+    /* ---- [server]: the authorization server (and the store every command uses) ---- */
+    {"server", "listen", CONFIG_TEXT, "127.0.0.1:8080", NULL, 0, 0, NULL, NULL, SERVER(listen), 0,
+     not_empty, "address the authorization server listens on (HOST:PORT)"},
+    {"server", "issuer", CONFIG_TEXT, NULL, "http:// + listen", 0, 0, NULL, NULL, SERVER(issuer), 0,
+     NULL, "the `iss` of every token; https in production"},
+    {"server", "db", CONFIG_TEXT, "sqlite:var/gatehouse.db", NULL, 0, 0, NULL, NULL, SERVER(db),
+     CONFIG_URL, not_empty, "sqlite:PATH or postgres://... (also --db)"},
+    {"server", "error_style", CONFIG_CHOICE, "seed", NULL, 0, 0, NULL, ERROR_STYLES,
+     SERVER(error_style), 0, NULL, "error answers in seed 004's envelope or RFC 6749's shape"},
+    {"server", "code_replay_revokes", CONFIG_CHOICE, "public", NULL, 0, 0, NULL, REPLAY_SCOPES,
+     SERVER(code_replay_revokes), 0, NULL,
+     "whose grant a replayed code revokes: public clients', or all clients'"},
+    {"server", "access_token_ttl", CONFIG_NUMBER, "3599", NULL, 1, 7 * DAY, "seconds", NULL,
+     SERVER(access_token_ttl), 0, NULL, "lifetime of access tokens and id_tokens"},
+    {"server", "refresh_token_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds", NULL,
+     SERVER(refresh_token_ttl), 0, NULL, "lifetime of a refresh token (30 days)"},
+    {"server", "code_ttl", CONFIG_NUMBER, "60", NULL, 1, 600, "seconds", NULL, SERVER(code_ttl), 0,
+     NULL, "lifetime of an authorization code"},
+    {"server", "session_ttl", CONFIG_NUMBER, "28800", NULL, 1, 365 * DAY, "seconds", NULL,
+     SERVER(session_ttl), 0, NULL, "lifetime of a sign-in session (8 hours)"},
+    {"server", "signing_alg", CONFIG_WORD, "RS256", NULL, 0, 0, NULL, ALGS, SERVER(signing_alg), 0,
+     NULL, "algorithm of id_tokens (and of access tokens unless access_token_alg says otherwise)"},
+    {"server", "access_token_alg", CONFIG_WORD, NULL, "signing_alg", 0, 0, NULL, ALGS,
+     SERVER(access_token_alg), 0, NULL,
+     "algorithm of access tokens; each algorithm in use gets its own signing key"},
+    {"server", "threads", CONFIG_NUMBER, "0", NULL, 0, 256, "count", NULL, SERVER(threads), 0, NULL,
+     "HTTP worker threads; 0: one per core (also read by gateway)"},
+    {"server", "max_body", CONFIG_NUMBER, "65536", NULL, 0, 16L << 20, "bytes", NULL,
+     SERVER(max_body), 0, NULL, "larger request bodies get 413 (also read by gateway)"},
+    {"server", "connection_timeout", CONFIG_NUMBER, "30", NULL, 0, 3600, "seconds", NULL,
+     SERVER(connection_timeout), 0, NULL,
+     "time a client has to send its request headers, and an idle connection is kept (also read "
+     "by gateway)"},
+    {"server", "login_max_failures", CONFIG_NUMBER, "5", NULL, 0, 100000, "count", NULL,
+     SERVER(login_max_failures), 0, NULL,
+     "wrong passwords per (account, address) before a lock; 0 turns the counter off"},
+    {"server", "login_max_failures_address", CONFIG_NUMBER, "20", NULL, 0, 100000, "count", NULL,
+     SERVER(login_max_failures_address), 0, NULL, "wrong passwords per address, across accounts"},
+    {"server", "login_max_failures_account", CONFIG_NUMBER, "100", NULL, 0, 100000, "count", NULL,
+     SERVER(login_max_failures_account), 0, NULL,
+     "wrong passwords per account, from addresses it never signed in from"},
+    {"server", "login_failure_window", CONFIG_NUMBER, "900", NULL, 0, DAY, "seconds", NULL,
+     SERVER(login_failure_window), 0, NULL, "time over which failures are counted"},
+    {"server", "login_lockout", CONFIG_NUMBER, "30", NULL, 0, DAY, "seconds", NULL,
+     SERVER(login_lockout), 0, NULL, "first lock; doubles with each further failure"},
+    {"server", "login_lockout_max", CONFIG_NUMBER, "300", NULL, 0, DAY, "seconds", NULL,
+     SERVER(login_lockout_max), 0, NULL, "the longest lock; every lock ends"},
+    {"server", "device_code_ttl", CONFIG_NUMBER, "600", NULL, 1, 3600, "seconds", NULL,
+     SERVER(device_code_ttl), 0, NULL, "device flow: lifetime of a device and user code"},
+    {"server", "device_code_interval", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
+     SERVER(device_code_interval), 0, NULL, "device flow: time a device must leave between polls"},
+
+    /* ---- [gateway]: the social-login gateway ---- */
+    {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,
+     not_empty, "address the gateway listens on (HOST:PORT)"},
+    {"gateway", "public_url", CONFIG_TEXT, NULL, "http:// + listen", 0, 0, NULL, NULL,
+     GATEWAY(public_url), 0, http_url,
+     "the gateway's URL as browsers see it; callbacks are public_url + "
+     "/oauth2/callback?platform=NAME"},
+    {"gateway", "jwt_secret", CONFIG_TEXT, NULL, "generated once, kept in the store", 0, 0, NULL,
+     NULL, GATEWAY(jwt_secret), CONFIG_SECRET, long_secret,
+     "key of the access and refresh cookies (at least 32 characters); the same on every instance"},
+    {"gateway", "access_ttl", CONFIG_NUMBER, "900", NULL, 60, DAY, "seconds", NULL,
+     GATEWAY(access_ttl), 0, NULL, "lifetime of the access cookie"},
+    {"gateway", "refresh_ttl", CONFIG_NUMBER, "1209600", NULL, 300, 365 * DAY, "seconds", NULL,
+     GATEWAY(refresh_ttl), 0, NULL, "lifetime of the refresh cookie (14 days)"},
+    {"gateway", "state_ttl", CONFIG_NUMBER, "600", NULL, 1, 3600, "seconds", NULL,
+     GATEWAY(state_ttl), 0, NULL, "time a login URL's state stays usable"},
+    {"gateway", "upstream_timeout", CONFIG_NUMBER, "10", NULL, 1, 120, "seconds", NULL,
+     GATEWAY(upstream_timeout), 0, NULL, "time allowed for each call to a platform"},
+
+    /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
+    {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the platform is; decides the defaults (required)"},
+    {"platform.*", "client_id", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the gateway's client id at the platform (required)"},
+    {"platform.*", "client_secret", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "the gateway's client secret there"},
+    {"platform.*", "issuer", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "kind = oidc: the provider's issuer; endpoints come from its discovery document"},
+    {"platform.*", "scope", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "scopes separated by spaces (joined the platform's way)"},
+    {"platform.*", "label", CONFIG_TEXT, NULL, "the kind's name", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the name on the sign-in button"},
+    {"platform.*", "authorize_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the authorization endpoint"},
+    {"platform.*", "token_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the token endpoint"},
+    {"platform.*", "userinfo_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the user-information endpoint"},
+    {"platform.*", "revoke_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the endpoint that unlinks an account"},
+};
+/* clang-format on */
+
+const config_key_t *config_keys(size_t *count)
+{
+    *count = sizeof KEYS / sizeof KEYS[0];
+    return KEYS;
+}
