@@ -21,6 +21,7 @@ void config_init(config_t *c)
     c->server.db = strdup("sqlite:var/gatehouse.db");
     c->server.signing_alg = strdup("RS256");
     c->server.error_style = ERROR_STYLE_SEED;
+    c->server.code_replay_revokes = CODE_REPLAY_REVOKES_ALL; /* RFC 6749 §4.1.2 */
     c->server.access_token_ttl = 3599;
     c->server.refresh_token_ttl = 30L * 24 * 3600;
     c->server.code_ttl = 60;

@@ -22,7 +22,7 @@ typedef struct {
     char *issuer; /* default "http://" + listen */
     char *db;     /* sqlite:PATH or postgres://… */
     error_style_t error_style;
-    code_replay_revokes_t code_replay_revokes; /* default: public clients' grants */
+    code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
     long refresh_token_ttl;                    /* seconds, default 30 days */
     long code_ttl;                             /* seconds, default 60 */

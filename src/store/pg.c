@@ -84,10 +84,10 @@ const char *const PG_SQL[P_COUNT] = {
     [P_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") "
                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     [P_CODE_TAKE] = "UPDATE codes SET used_at = $2, family = $3 "
-                    "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
-                    "RETURNING " CODE_COLS,
+                    "WHERE digest = $1 AND client_id = $4 AND used_at IS NULL "
+                    "AND expires_at > $2 RETURNING " CODE_COLS,
     [P_CODE_FIND] = "SELECT " CODE_COLS ", (used_at IS NOT NULL)::int FROM codes "
-                    "WHERE digest = $1",
+                    "WHERE digest = $1 AND client_id = $2",
     [P_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     /* a family's first token, unless the whole grant was revoked meanwhile */
@@ -446,10 +446,12 @@ static gh_status_t code_put(store_t *base, const store_code_t *c)
 
 /* After code_take's update found no redeemable code: a used one is a replay
  * (CONFLICT, *out = the earlier redemption), anything else NOT_FOUND. */
-static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, store_code_t *out)
+static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest,
+                                 const char *client_id, store_code_t *out)
 {
     store_code_row_t r = {0};
-    gh_status_t st = pq_get(s, P_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
+    gh_status_t st =
+        pq_get(s, P_CODE_FIND, "code_take", store_read_code_row, a, &r, "ss", digest, client_id);
     if (st != GH_OK)
         return st;
     if (!r.used)
@@ -458,16 +460,16 @@ static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, 
     return GH_ERR_CONFLICT;
 }
 
-static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out)
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out)
 {
     pg_store_t *s = SELF(base);
     store_code_t c = {0};
     pq_purge(s, now);
-    gh_status_t st =
-        pq_get(s, P_CODE_TAKE, "code_take", store_read_code, a, &c, "sis", digest, now, family);
+    gh_status_t st = pq_get(s, P_CODE_TAKE, "code_take", store_read_code, a, &c, "siss", digest,
+                            now, family, client_id);
     if (st == GH_ERR_NOT_FOUND)
-        st = code_replayed(s, a, digest, &c);
+        st = code_replayed(s, a, digest, client_id, &c);
     if (st == GH_OK || st == GH_ERR_CONFLICT)
         *out = c;
     return st;

@@ -72,7 +72,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                       "WHERE digest = ? AND expires_at > ?",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE digest = ?",
     [Q_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [Q_CODE_FIND] = "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ?",
+    [Q_CODE_FIND] = "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes "
+                    "WHERE digest = ? AND client_id = ?",
     [Q_CODE_USE] = "UPDATE codes SET used_at = ?, family = ? WHERE digest = ?",
     [Q_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -486,8 +487,8 @@ static gh_status_t code_redeem(sqlite_store_t *s, arena_t *a, store_code_row_t *
     return sq_exec(s, Q_CODE_USE, "code_take", "iss", now, family, r->code.digest);
 }
 
-static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out)
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out)
 {
     sqlite_store_t *s = SELF(base);
     store_code_row_t r = {0};
@@ -495,7 +496,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
     gh_status_t st = sq_begin(s, "code_take");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
+    st = sq_get(s, Q_CODE_FIND, "code_take", store_read_code_row, a, &r, "ss", digest, client_id);
     if (st == GH_OK)
         st = code_redeem(s, a, &r, now, family);
     gh_status_t end = sq_finish(s, "code_take", st == GH_OK);

@@ -126,10 +126,10 @@ gh_status_t store_code_put(store_t *s, const store_code_t *c)
     return s->ops->code_put(s, c);
 }
 
-gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t now,
-                            const char *family, store_code_t *out)
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                            int64_t now, const char *family, store_code_t *out)
 {
-    return s->ops->code_take(s, a, digest, now, family, out);
+    return s->ops->code_take(s, a, digest, client_id, now, family, out);
 }
 
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)

@@ -169,13 +169,15 @@ gh_status_t store_session_delete(store_t *s, const char *digest);
 
 /* ---- authorization codes (single use) ---- */
 gh_status_t store_code_put(store_t *s, const store_code_t *c);
-/* Atomically marks the code used and returns it, recording family (the refresh
- * family the redemption will create) on it. NOT_FOUND when unknown or expired
- * at now; CONFLICT when it was already used, and then *out holds the earlier
- * redemption (with its family) so the caller can revoke what it issued; a
- * used code stays CONFLICT after it expires, so a late replay is still seen. */
-gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t now,
-                            const char *family, store_code_t *out);
+/* Atomically marks client_id's code used and returns it, recording family
+ * (the refresh family the redemption will create) on it. NOT_FOUND when
+ * unknown, expired at now or another client's (compared in the same atomic
+ * step, so another client's attempt leaves the code unspent); CONFLICT when
+ * it was already used, and then *out holds the earlier redemption (with its
+ * family) so the caller can revoke what it issued; a used code stays
+ * CONFLICT after it expires, so a late replay is still seen. */
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                            int64_t now, const char *family, store_code_t *out);
 
 /* ---- refresh tokens (rotated) ---- */
 /* Stores the first token of a new family; CONFLICT when that family is

@@ -43,8 +43,8 @@ typedef struct store_ops {
     gh_status_t (*session_delete)(store_t *s, const char *digest);
 
     gh_status_t (*code_put)(store_t *s, const store_code_t *c);
-    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out);
+    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out);
 
     gh_status_t (*refresh_put)(store_t *s, const store_refresh_t *r);
     gh_status_t (*refresh_get)(store_t *s, arena_t *a, const char *digest, int64_t now,

@@ -429,7 +429,9 @@ static void test_code_take_once(void **state)
     store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
     const char *family = digest(f);
 
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 1, family, &got), GH_OK);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, "someone-else", T0 + 1, family, &got),
+                     GH_ERR_NOT_FOUND); /* another client's try spends nothing */
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 1, family, &got), GH_OK);
     assert_string_equal(got.digest, c.digest);
     assert_string_equal(got.client_id, client);
     assert_string_equal(got.redirect_uri, c.redirect_uri);
@@ -443,12 +445,12 @@ static void test_code_take_once(void **state)
     assert_int_equal(got.expires_at, T0 + 60);
 
     memset(&got, 0, sizeof got);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 2, digest(f), &got),
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 2, digest(f), &got),
                      GH_ERR_CONFLICT);
     assert_non_null(got.family);
     assert_string_equal(got.family, family); /* the first redemption's family */
     /* a replay after expiry is still a replay */
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 61, digest(f), &got),
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 61, digest(f), &got),
                      GH_ERR_CONFLICT);
 }
 
@@ -457,8 +459,10 @@ static void test_code_expired_or_unknown(void **state)
     fixture_t *f = *state;
     const char *sub = add_user(f, "gina"), *client = add_client(f, "rp-code2");
     store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 60, "fam", &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, digest(f), T0, "fam", &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 60, "fam", &got),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, digest(f), client, T0, "fam", &got),
+                     GH_ERR_NOT_FOUND);
     assert_null(got.digest);
     assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
 }
@@ -694,7 +698,8 @@ static void test_user_remove_cascades(void **state)
     assert_int_equal(store_user_remove(f->s, u.username), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_consent_get(f->s, f->a, u.sub, client, &scope), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
     assert_int_equal(store_user_get(f->s, f->a, u.sub, &got_user), GH_ERR_NOT_FOUND);
     assert_int_equal(store_client_get(f->s, f->a, client, &(store_client_t){0}), GH_OK);
@@ -712,7 +717,8 @@ static void test_client_remove_cascades(void **state)
 
     assert_int_equal(store_client_remove(f->s, client), GH_OK);
     assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
     assert_int_equal(store_user_get(f->s, f->a, sub, &got_user), GH_OK);
     /* nothing may hang off a client that does not exist */
@@ -863,7 +869,7 @@ static void *take_code(void *p)
     arena_t *a = arena_new(1 << 16);
     store_code_t out = {0};
     pthread_barrier_wait(r->go);
-    r->st = store_code_take(r->s, a, r->digest, T0 + 1, r->family, &out);
+    r->st = store_code_take(r->s, a, r->digest, r->client_id, T0 + 1, r->family, &out);
     if (out.family)
         snprintf(r->seen_family, sizeof r->seen_family, "%s", out.family);
     arena_free(a);
@@ -921,7 +927,7 @@ static void test_race_code_take(void **state)
     store_code_t c = put_code(f, client, sub, T0 + 60);
     racer_t r[RACERS];
     for (int i = 0; i < RACERS; i++)
-        r[i] = (racer_t){.s = f->s, .digest = c.digest, .family = digest(f)};
+        r[i] = (racer_t){.s = f->s, .digest = c.digest, .client_id = client, .family = digest(f)};
     int w = race(r, take_code);
     assert_string_equal(r[w].seen_family, r[w].family);
     for (int i = 0; i < RACERS; i++)
