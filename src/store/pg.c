@@ -140,6 +140,8 @@ const char *const PG_SQL[P_COUNT] = {
                            "VALUES ($1, 0, 0, 0, $2) "
                            "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                            "last_success = excluded.last_success",
+    [P_ATTEMPTS_FORGIVE] = "UPDATE attempts SET failures = failures - 1 "
+                           "WHERE key = $1 AND failures > 0",
     [P_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < $1 AND last_success < $1",
     [P_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -622,6 +624,11 @@ static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
     return pq_exec(SELF(base), P_ATTEMPTS_SUCCEED, "attempts_succeed", NULL, "si", key, now);
 }
 
+static gh_status_t attempts_forgive(store_t *base, const char *key)
+{
+    return pq_exec(SELF(base), P_ATTEMPTS_FORGIVE, "attempts_forgive", NULL, "s", key);
+}
+
 /* ---- device authorizations (RFC 8628) ---- */
 
 static gh_status_t device_put(store_t *base, const store_device_t *d)
@@ -737,6 +744,7 @@ const store_ops_t STORE_PG_OPS = {
     .attempts_get = attempts_get,
     .attempts_fail = attempts_fail,
     .attempts_succeed = attempts_succeed,
+    .attempts_forgive = attempts_forgive,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,

@@ -120,6 +120,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_ATTEMPTS_SUCCEED] = "INSERT INTO attempts (key, " ATTEMPTS_COLS ") VALUES (?, 0, 0, 0, ?) "
                            "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                            "last_success = excluded.last_success",
+    [Q_ATTEMPTS_FORGIVE] = "UPDATE attempts SET failures = failures - 1 "
+                           "WHERE key = ? AND failures > 0",
     [Q_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < ? AND last_success < ?",
     [Q_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -669,6 +671,11 @@ static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
     return sq_exec(SELF(base), Q_ATTEMPTS_SUCCEED, "attempts_succeed", "si", key, now);
 }
 
+static gh_status_t attempts_forgive(store_t *base, const char *key)
+{
+    return sq_exec(SELF(base), Q_ATTEMPTS_FORGIVE, "attempts_forgive", "s", key);
+}
+
 /* ---- device authorizations (RFC 8628) ---- */
 
 static gh_status_t device_put(store_t *base, const store_device_t *d)
@@ -796,6 +803,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .attempts_get = attempts_get,
     .attempts_fail = attempts_fail,
     .attempts_succeed = attempts_succeed,
+    .attempts_forgive = attempts_forgive,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,

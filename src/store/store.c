@@ -214,6 +214,11 @@ gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now)
     return s->ops->attempts_succeed(s, key, now);
 }
 
+gh_status_t store_attempts_forgive(store_t *s, const char *key)
+{
+    return s->ops->attempts_forgive(s, key);
+}
+
 gh_status_t store_device_put(store_t *s, const store_device_t *d)
 {
     return s->ops->device_put(s, d);

@@ -252,6 +252,9 @@ gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_
                                 store_attempts_t *out);
 /* Clears the failures of key and records a success at now. */
 gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now);
+/* Takes one failure off key (a guess counted before it was checked that
+ * turned out right, or was refused); never below zero, GH_OK when none. */
+gh_status_t store_attempts_forgive(store_t *s, const char *key);
 /* ---- device authorizations (RFC 8628) ---- */
 /* Stores a new pending authorization (state, sub, auth_time and last_poll are
  * ignored). CONFLICT when its user code digest is taken (pick another code). */

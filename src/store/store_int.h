@@ -71,6 +71,7 @@ typedef struct store_ops {
     gh_status_t (*attempts_fail)(store_t *s, const char *key, int64_t now, int64_t window,
                                  store_attempts_t *out);
     gh_status_t (*attempts_succeed)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*attempts_forgive)(store_t *s, const char *key);
     gh_status_t (*device_put)(store_t *s, const store_device_t *d);
     gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out);
