@@ -64,6 +64,17 @@ const char *const PG_SQL[P_COUNT] = {
     [P_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
     [P_USER_REMOVE] = "DELETE FROM users WHERE username = $1",
     [P_USER_SET_PASSWORD] = "UPDATE users SET password_hash = $1 WHERE username = $2",
+    /* store_user_end_all: $1 sub, $2 until when the grants' families stay denied */
+    [P_USER_END_DENY] = "INSERT INTO revoked_tokens (jti, expires_at) "
+                        "SELECT family, $2::bigint FROM refresh_tokens WHERE sub = $1 "
+                        "UNION SELECT family, $2::bigint FROM codes "
+                        "WHERE sub = $1 AND family IS NOT NULL "
+                        "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+                        "WHERE revoked_tokens.expires_at < excluded.expires_at",
+    [P_USER_END_REFRESH] = "UPDATE refresh_tokens SET revoked = 1 WHERE sub = $1",
+    [P_USER_END_SESSIONS] = "DELETE FROM sessions WHERE sub = $1",
+    [P_USER_END_CODES] = "DELETE FROM codes WHERE sub = $1 AND used_at IS NULL",
+    [P_USER_END_DEVICES] = "UPDATE device_codes SET state = 2 WHERE sub = $1 AND state = 1",
     [P_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") "
                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     [P_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = $1",
@@ -360,6 +371,29 @@ static gh_status_t user_set_password(store_t *base, const char *username, const 
     gh_status_t st =
         pq_exec(SELF(base), P_USER_SET_PASSWORD, "user_set_password", &n, "ss", hash, username);
     return pq_exec_one(st, n);
+}
+
+/* store_user_end_all's statements, in order; each takes sub, the first also
+ * the time until which the grants' families stay denied. */
+static const struct {
+    pg_query_t id;
+    const char *fmt;
+} USER_END[] = {
+    {P_USER_END_DENY, "si"}, {P_USER_END_REFRESH, "s"}, {P_USER_END_SESSIONS, "s"},
+    {P_USER_END_CODES, "s"}, {P_USER_END_DEVICES, "s"},
+};
+
+static gh_status_t user_end_all(store_t *base, const char *sub, int64_t now, int64_t revoke_until)
+{
+    pg_store_t *s = SELF(base);
+    pq_purge(s, now);
+    gh_status_t st = pq_script(s, "user_end_all", "BEGIN");
+    if (st != GH_OK)
+        return st;
+    for (size_t i = 0; st == GH_OK && i < sizeof USER_END / sizeof USER_END[0]; i++)
+        st = pq_exec(s, USER_END[i].id, "user_end_all", NULL, USER_END[i].fmt, sub, revoke_until);
+    gh_status_t end = pq_script(s, "user_end_all", st == GH_OK ? "COMMIT" : "ROLLBACK");
+    return st != GH_OK ? st : end;
 }
 
 /* ---- clients ---- */
@@ -718,6 +752,7 @@ const store_ops_t STORE_PG_OPS = {
     .user_list = user_list,
     .user_remove = user_remove,
     .user_set_password = user_set_password,
+    .user_end_all = user_end_all,
     .client_add = client_add,
     .client_get = client_get,
     .client_list = client_list,

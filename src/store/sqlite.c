@@ -55,6 +55,16 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
     [Q_USER_REMOVE] = "DELETE FROM users WHERE username = ?",
     [Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ? WHERE username = ?",
+    /* store_user_end_all: ?1 sub, ?2 until when the grants' families stay denied */
+    [Q_USER_END_DENY] = "INSERT INTO revoked_tokens (jti, expires_at) "
+                        "SELECT family, ?2 FROM refresh_tokens WHERE sub = ?1 "
+                        "UNION SELECT family, ?2 FROM codes WHERE sub = ?1 AND family IS NOT NULL "
+                        "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+                        "WHERE revoked_tokens.expires_at < excluded.expires_at",
+    [Q_USER_END_REFRESH] = "UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1",
+    [Q_USER_END_SESSIONS] = "DELETE FROM sessions WHERE sub = ?1",
+    [Q_USER_END_CODES] = "DELETE FROM codes WHERE sub = ?1 AND used_at IS NULL",
+    [Q_USER_END_DEVICES] = "UPDATE device_codes SET state = 2 WHERE sub = ?1 AND state = 1",
     [Q_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = ?",
     [Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients ORDER BY id",
@@ -394,6 +404,29 @@ static gh_status_t user_remove(store_t *base, const char *username)
 static gh_status_t user_set_password(store_t *base, const char *username, const char *hash)
 {
     return sq_exec_one(SELF(base), Q_USER_SET_PASSWORD, "user_set_password", "ss", hash, username);
+}
+
+/* store_user_end_all's statements, in order; each takes sub, the first also
+ * the time until which the grants' families stay denied. */
+static const struct {
+    query_t id;
+    const char *fmt;
+} USER_END[] = {
+    {Q_USER_END_DENY, "si"}, {Q_USER_END_REFRESH, "s"}, {Q_USER_END_SESSIONS, "s"},
+    {Q_USER_END_CODES, "s"}, {Q_USER_END_DEVICES, "s"},
+};
+
+static gh_status_t user_end_all(store_t *base, const char *sub, int64_t now, int64_t revoke_until)
+{
+    sqlite_store_t *s = SELF(base);
+    sq_purge(s, now);
+    gh_status_t st = sq_begin(s, "user_end_all");
+    if (st != GH_OK)
+        return st;
+    for (size_t i = 0; st == GH_OK && i < sizeof USER_END / sizeof USER_END[0]; i++)
+        st = sq_exec(s, USER_END[i].id, "user_end_all", USER_END[i].fmt, sub, revoke_until);
+    gh_status_t end = sq_finish(s, "user_end_all", st == GH_OK);
+    return st != GH_OK ? st : end;
 }
 
 /* ---- clients ---- */
@@ -777,6 +810,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .user_list = user_list,
     .user_remove = user_remove,
     .user_set_password = user_set_password,
+    .user_end_all = user_end_all,
     .client_add = client_add,
     .client_get = client_get,
     .client_list = client_list,

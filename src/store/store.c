@@ -73,6 +73,11 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
     return s->ops->user_set_password(s, username, password_hash);
 }
 
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until)
+{
+    return s->ops->user_end_all(s, sub, now, revoke_until);
+}
+
 gh_status_t store_client_add(store_t *s, const store_client_t *c)
 {
     return s->ops->client_add(s, c);

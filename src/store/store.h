@@ -145,6 +145,14 @@ gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *
 gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
+/* Ends everything person sub holds, in one transaction (a credential
+ * change, a removal): deletes every login session, every code not yet
+ * redeemed, denies every approved device authorization not yet redeemed,
+ * revokes every refresh token, and puts the family of each grant (from its
+ * refresh tokens and redeemed codes) on the denylist until revoke_until, so
+ * the grants' access tokens are refused too. GH_OK also when sub held
+ * nothing. */
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
 /* ---- clients ---- */
 gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */

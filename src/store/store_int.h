@@ -26,6 +26,7 @@ typedef struct store_ops {
     gh_status_t (*user_list)(store_t *s, arena_t *a, store_user_t **out, size_t *count);
     gh_status_t (*user_remove)(store_t *s, const char *username);
     gh_status_t (*user_set_password)(store_t *s, const char *username, const char *password_hash);
+    gh_status_t (*user_end_all)(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
     gh_status_t (*client_add)(store_t *s, const store_client_t *c);
     gh_status_t (*client_get)(store_t *s, arena_t *a, const char *id, store_client_t *out);

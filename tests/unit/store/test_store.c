@@ -682,6 +682,39 @@ static void test_read_snapshot(void **state)
     assert_int_equal(store_jti_revoke(f->s, uniq(f, "jti-after-2"), T0 + 100, T0), GH_OK);
 }
 
+/* A credential change ends everything of one person and nothing of another. */
+static void test_user_end_all(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ken"), *other = add_user(f, "kim");
+    const char *client = add_client(f, "rp-end-all");
+    store_session_t sess = {.digest = digest(f), .sub = sub, .expires_at = T0 + 100}, got = {0};
+    store_session_t kept = {.digest = digest(f), .sub = other, .expires_at = T0 + 100};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_session_put(f->s, &kept), GH_OK);
+    store_code_t c = put_code(f, client, sub, T0 + 60), got_code = {0};
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got_rt = {0};
+    store_refresh_t r2 = put_refresh(f, client, other, T0 + 100);
+    bool revoked = false;
+
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 49, &revoked), GH_OK);
+    assert_true(revoked); /* the grant's access tokens */
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 50, &revoked), GH_OK);
+    assert_false(revoked); /* until revoke_until */
+    /* the other person keeps everything */
+    assert_int_equal(store_session_get(f->s, f->a, kept.digest, T0, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, r2.digest, T0, &got_rt), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r2.family, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    /* nothing to end is no error */
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+}
+
 static void test_user_remove_cascades(void **state)
 {
     fixture_t *f = *state;
@@ -1184,6 +1217,7 @@ int main(void)
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
         TEST(test_user_remove_cascades),
+        TEST(test_user_end_all),
         TEST(test_client_remove_cascades),
         TEST(test_keys),
         TEST(test_settings),
