@@ -155,6 +155,8 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->access_token_ttl, key, value, 86400 * 7, err, err_len);
     if (!strcmp(key, "refresh_token_ttl"))
         return set_seconds(&s->refresh_token_ttl, key, value, 86400L * 3650, err, err_len);
+    if (!strcmp(key, "refresh_grace"))
+        return set_seconds(&s->refresh_grace, key, value, 300, err, err_len);
     if (!strcmp(key, "code_ttl"))
         return set_seconds(&s->code_ttl, key, value, 600, err, err_len);
     if (!strcmp(key, "session_ttl"))
@@ -237,6 +239,7 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "code_replay_revokes",
                                        "access_token_ttl",
                                        "refresh_token_ttl",
+                                       "refresh_grace",
                                        "code_ttl",
                                        "session_ttl",
                                        "signing_alg",

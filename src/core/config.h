@@ -25,12 +25,13 @@ typedef struct {
     code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
     long refresh_token_ttl;                    /* seconds, default 30 days */
-    long code_ttl;                             /* seconds, default 60 */
-    long session_ttl;                          /* login session, seconds, default 8 hours */
-    char *signing_alg;                         /* RS256 (default) or ES256: id tokens */
-    char *access_token_alg;                    /* RS256 or ES256; NULL: signing_alg */
-    long threads;                              /* HTTP worker threads, 0 = one per core */
-    long max_body;                             /* request body cap in bytes, default 64 KiB */
+    long refresh_grace;     /* seconds a rotated refresh token may come again, default 0 (off) */
+    long code_ttl;          /* seconds, default 60 */
+    long session_ttl;       /* login session, seconds, default 8 hours */
+    char *signing_alg;      /* RS256 (default) or ES256: id tokens */
+    char *access_token_alg; /* RS256 or ES256; NULL: signing_alg */
+    long threads;           /* HTTP worker threads, 0 = one per core */
+    long max_body;          /* request body cap in bytes, default 64 KiB */
     /* sign-in throttling (docs/security.md); a limit of 0 turns its counter off */
     long login_max_failures;         /* per (account, address), default 5 */
     long login_max_failures_address; /* per client address, default 20 */

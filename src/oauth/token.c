@@ -148,8 +148,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
 static gh_status_t rotate(app_t *app, arena_t *a, const char *old_digest, const char *client_id,
                           const store_refresh_t *next, store_refresh_t *old)
 {
-    gh_status_t st =
-        store_refresh_rotate(app->store, a, old_digest, client_id, next->issued_at, next, old);
+    gh_status_t st = store_refresh_rotate(app->store, a, old_digest, client_id, next->issued_at,
+                                          app->cfg->refresh_grace, next, old);
     if (st != GH_ERR_CONFLICT)
         return st;
     gh_status_t revoked = grant_revoke(app, old->family);

@@ -109,9 +109,9 @@ const char *const PG_SQL[P_COUNT] = {
     [P_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = $1 "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > $2",
     [P_REFRESH_ROTATE] =
-        "WITH old AS (UPDATE refresh_tokens SET used_at = $3 "
-        "WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked = 0 "
-        "AND expires_at > $3 RETURNING " REFRESH_COLS "), "
+        "WITH old AS (UPDATE refresh_tokens SET used_at = coalesce(used_at, $3) "
+        "WHERE digest = $1 AND client_id = $2 AND (used_at IS NULL OR used_at > $3 - $7::bigint) "
+        "AND revoked = 0 AND expires_at > $3 RETURNING " REFRESH_COLS "), "
         "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
         "SELECT $4::text, family, client_id, sub, scope, auth_time, $5::bigint, $6::bigint "
         "FROM old) "
@@ -550,15 +550,15 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
 }
 
 static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old)
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old)
 {
     pg_store_t *s = SELF(base);
     store_refresh_t r = {0};
     pq_purge(s, now);
     gh_status_t st =
-        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisii",
-               old_digest, client_id, now, next->digest, next->issued_at, next->expires_at);
+        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisiii",
+               old_digest, client_id, now, next->digest, next->issued_at, next->expires_at, grace);
     if (st == GH_ERR_NOT_FOUND)
         st = refresh_reused(s, a, old_digest, client_id, old);
     if (st == GH_OK)

@@ -93,9 +93,11 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                         "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)",
     [Q_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > ?",
-    [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL, revoked "
-                       "FROM refresh_tokens WHERE digest = ? AND client_id = ?",
-    [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = ? WHERE digest = ?",
+    /* used: rotated, and longer ago than the grace (?3 now, ?4 grace) */
+    [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL AND used_at <= ?3 - ?4, "
+                       "revoked FROM refresh_tokens WHERE digest = ?1 AND client_id = ?2",
+    /* a rotation in the grace keeps the first rotation's time */
+    [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?) WHERE digest = ?",
     [Q_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?",
     [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?)",
     [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
@@ -590,8 +592,8 @@ static gh_status_t rotate_found(sqlite_store_t *s, const store_refresh_row_t *r,
 }
 
 static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old)
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old)
 {
     sqlite_store_t *s = SELF(base);
     store_refresh_row_t r = {0};
@@ -599,8 +601,8 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
     gh_status_t st = sq_begin(s, "refresh_rotate");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", store_read_refresh_row, a, &r, "ss",
-                old_digest, client_id);
+    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", store_read_refresh_row, a, &r, "ssii",
+                old_digest, client_id, now, grace);
     if (st == GH_OK)
         st = rotate_found(s, &r, now, next);
     /* A reuse commits the family's revocation. */

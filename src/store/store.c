@@ -149,10 +149,10 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
 }
 
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
-                                 const char *client_id, int64_t now, const store_refresh_t *next,
-                                 store_refresh_t *old)
+                                 const char *client_id, int64_t now, int64_t grace,
+                                 const store_refresh_t *next, store_refresh_t *old)
 {
-    return s->ops->refresh_rotate(s, a, old_digest, client_id, now, next, old);
+    return s->ops->refresh_rotate(s, a, old_digest, client_id, now, grace, next, old);
 }
 
 gh_status_t store_refresh_revoke_family(store_t *s, const char *family)

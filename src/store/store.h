@@ -198,13 +198,15 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
 /* In one transaction: finds old_digest for client_id; when it is live, marks it
  * used and inserts next (whose family, sub, scope and auth_time are copied from
  * the old one; next->digest, issued_at and expires_at are the caller's) and
- * returns the old record in *old. NOT_FOUND when unknown, expired, revoked or
- * another client's; CONFLICT when it was already used, and then the whole
- * family is revoked (RFC 9700 §4.14.2 reuse detection) and old->family
- * names it. */
+ * returns the old record in *old. A token rotated less than grace seconds
+ * before now counts as live (it keeps its first rotation time, so the grace
+ * is never extended); grace 0 turns that off. NOT_FOUND when unknown,
+ * expired, revoked or another client's; CONFLICT when it was already used
+ * (past the grace), and then the whole family is revoked (RFC 9700 §4.14.2
+ * reuse detection) and old->family names it. */
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
-                                 const char *client_id, int64_t now, const store_refresh_t *next,
-                                 store_refresh_t *old);
+                                 const char *client_id, int64_t now, int64_t grace,
+                                 const store_refresh_t *next, store_refresh_t *old);
 /* Revokes every token of a family. */
 gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
 

@@ -51,8 +51,8 @@ typedef struct store_ops {
     gh_status_t (*refresh_get)(store_t *s, arena_t *a, const char *digest, int64_t now,
                                store_refresh_t *out);
     gh_status_t (*refresh_rotate)(store_t *s, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old);
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old);
     gh_status_t (*refresh_revoke_family)(store_t *s, const char *family);
 
     gh_status_t (*key_add)(store_t *s, const store_key_t *k);

@@ -478,7 +478,7 @@ static void test_refresh_rotate(void **state)
 
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 1, &got), GH_OK);
     assert_string_equal(got.family, r.family);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 0, &next, &old),
                      GH_OK);
     assert_string_equal(old.digest, r.digest);
     assert_string_equal(old.sub, sub);
@@ -503,17 +503,44 @@ static void test_refresh_reuse_revokes_family(void **state)
     store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
     store_refresh_t next = next_refresh(f, T0 + 10), again = next_refresh(f, T0 + 20);
 
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 0, &next, &old),
                      GH_OK);
     old.family = NULL;
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, &again, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, 0, &again, &old),
                      GH_ERR_CONFLICT);
     assert_non_null(old.family); /* so the caller can revoke the grant's access tokens */
     assert_string_equal(old.family, r.family);
     assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, again.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, &again, &old),
-                     GH_ERR_NOT_FOUND);
+    assert_int_equal(
+        store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, 0, &again, &old),
+        GH_ERR_NOT_FOUND);
+}
+
+/* Within the grace a rotated token rotates again (a second successor in the
+ * same family); the grace runs from the first rotation, and past it a reuse
+ * revokes the family as without one. */
+static void test_refresh_grace(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ivo"), *client = add_client(f, "rp-rt-grace");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
+    store_refresh_t n1 = next_refresh(f, T0 + 10), n2 = next_refresh(f, T0 + 12);
+    store_refresh_t n3 = next_refresh(f, T0 + 16);
+
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 5, &n1, &old),
+                     GH_OK);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 12, 5, &n2, &old),
+                     GH_OK);
+    assert_string_equal(old.family, r.family);
+    assert_int_equal(store_refresh_get(f->s, f->a, n1.digest, T0 + 12, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, n2.digest, T0 + 12, &got), GH_OK);
+    assert_string_equal(got.family, r.family);
+    /* T0 + 16 is past T0 + 10 + 5: theft */
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 16, 5, &n3, &old),
+                     GH_ERR_CONFLICT);
+    assert_int_equal(store_refresh_get(f->s, f->a, n1.digest, T0 + 16, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, n2.digest, T0 + 16, &got), GH_ERR_NOT_FOUND);
 }
 
 static void test_refresh_wrong_client_expired_unknown(void **state)
@@ -524,13 +551,13 @@ static void test_refresh_wrong_client_expired_unknown(void **state)
     store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got = {0}, old = {0};
     store_refresh_t next = next_refresh(f, T0 + 10);
 
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, other, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, other, T0 + 10, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 10, &got), GH_OK);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 100, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 100, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, digest(f), client, T0, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, digest(f), client, T0, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_null(old.digest);
 }
@@ -915,7 +942,7 @@ static void *rotate_refresh(void *p)
     arena_t *a = arena_new(1 << 16);
     store_refresh_t old = {0};
     pthread_barrier_wait(r->go);
-    r->st = store_refresh_rotate(r->s, a, r->digest, r->client_id, T0 + 1, &r->next, &old);
+    r->st = store_refresh_rotate(r->s, a, r->digest, r->client_id, T0 + 1, 0, &r->next, &old);
     arena_free(a);
     return NULL;
 }
@@ -1209,6 +1236,7 @@ int main(void)
         TEST(test_code_expired_or_unknown),
         TEST(test_refresh_rotate),
         TEST(test_refresh_reuse_revokes_family),
+        TEST(test_refresh_grace),
         TEST(test_refresh_wrong_client_expired_unknown),
         TEST(test_refresh_revoke_family_and_client_only),
         TEST(test_jti_denylist),
