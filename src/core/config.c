@@ -36,6 +36,8 @@ void config_init(config_t *c)
     c->server.login_lockout_max = 300;
     c->server.device_code_ttl = 600;
     c->server.device_code_interval = 5;
+    c->server.device_code_rate = 60;
+    c->server.device_code_rate_window = 60;
     c->server.connection_timeout = 30;
 }
 
@@ -169,6 +171,10 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->device_code_ttl, key, value, 3600, err, err_len);
     if (!strcmp(key, "device_code_interval"))
         return set_seconds(&s->device_code_interval, key, value, 60, err, err_len);
+    if (!strcmp(key, "device_code_rate"))
+        return set_seconds(&s->device_code_rate, key, value, 1000000, err, err_len);
+    if (!strcmp(key, "device_code_rate_window"))
+        return set_seconds(&s->device_code_rate_window, key, value, 86400, err, err_len);
     if (!strcmp(key, "connection_timeout"))
         return set_seconds(&s->connection_timeout, key, value, 3600, err, err_len);
     return set_login(s, key, value, err, err_len);
@@ -254,6 +260,8 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "login_lockout_max",
                                        "device_code_ttl",
                                        "device_code_interval",
+                                       "device_code_rate",
+                                       "device_code_rate_window",
                                        "connection_timeout"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";

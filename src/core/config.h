@@ -41,8 +41,10 @@ typedef struct {
     long login_lockout_max;          /* longest lock in seconds, default 300 */
 
     /* the device authorization grant (RFC 8628) */
-    long device_code_ttl;      /* seconds a device code lives, default 600 */
-    long device_code_interval; /* seconds a device leaves between polls, default 5 */
+    long device_code_ttl;         /* seconds a device code lives, default 600 */
+    long device_code_interval;    /* seconds a device leaves between polls, default 5 */
+    long device_code_rate;        /* new device codes per address and window, default 60; 0 off */
+    long device_code_rate_window; /* seconds, default 60 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
 } config_server_t;

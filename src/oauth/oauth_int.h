@@ -76,6 +76,7 @@ typedef enum {
     OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
     OAUTH_ERR_SLOW_DOWN,
     OAUTH_ERR_EXPIRED_TOKEN,
+    OAUTH_ERR_TOO_MANY_REQUESTS, /* a rate limit (429, with Retry-After) */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -315,6 +316,12 @@ gh_status_t throttle_code_begin(const http_request_t *req, const char *session_d
 
 /* After the code was found: takes the guess off the counters again. */
 void throttle_code_found(const http_request_t *req, const char *session_digest);
+
+/* Counts a request for a new device code from the request's address
+ * (store_rate_count): *retry_after gets 0 while the address is within
+ * device_code_rate per device_code_rate_window, else the seconds until it
+ * may ask again. A store failure is returned as is. */
+gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after);
 
 /* ---- device flow user codes (RFC 8628 §6.1) ---- */
 

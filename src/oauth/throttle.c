@@ -38,7 +38,8 @@
 
 #define PURPOSE_LOGIN "login:" /* migration 006 gave the older sign-in keys this prefix */
 #define PURPOSE_CODE "device:"
-#define PURPOSE_MAX 8 /* bytes, with the NUL */
+#define PURPOSE_RATE "rate:" /* rate limits of unauthenticated writes */
+#define PURPOSE_MAX 8        /* bytes, with the NUL */
 #define LABEL "throttle\n"
 
 #define CODE_WINDOW 600 /* seconds, from the first wrong code */
@@ -47,7 +48,8 @@
 
 #define MAX_DOUBLINGS 20 /* 2^20 times any lock is past every cap */
 
-_Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX,
+_Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX &&
+                   sizeof PURPOSE_RATE <= PURPOSE_MAX,
                "a purpose fits a key");
 
 typedef enum { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_COUNT } login_counter_t;
@@ -255,4 +257,16 @@ void throttle_code_found(const http_request_t *req, const char *session_digest)
     counter_t c[CODE_COUNT];
     code_counters(req, session_digest, c);
     counters_forgive(app_of(req), c, CODE_COUNT);
+}
+
+/* ---- new device codes (RFC 8628 §3.1), per address ---- */
+
+gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->device_code_rate, LABEL "device codes\n%s",
+                address_of(req));
+    return store_rate_count(app_of(req)->store, c.key, now, cfg->device_code_rate_window, c.limit,
+                            retry_after);
 }

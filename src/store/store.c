@@ -219,6 +219,21 @@ gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now)
     return s->ops->attempts_succeed(s, key, now);
 }
 
+gh_status_t store_rate_count(store_t *s, const char *key, int64_t now, int64_t window, long limit,
+                             int64_t *retry_after)
+{
+    store_attempts_t c;
+    *retry_after = 0;
+    if (limit <= 0)
+        return GH_OK;
+    gh_status_t st = s->ops->attempts_fail(s, key, now, window, &c);
+    if (st == GH_OK && c.failures > limit) {
+        int64_t left = c.window_start + window - now;
+        *retry_after = left > 0 ? left : 1;
+    }
+    return st;
+}
+
 gh_status_t store_attempts_forgive(store_t *s, const char *key)
 {
     return s->ops->attempts_forgive(s, key);

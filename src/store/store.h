@@ -262,6 +262,13 @@ gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_
                                 store_attempts_t *out);
 /* Clears the failures of key and records a success at now. */
 gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now);
+/* A rate limit (no engine of its own: store_attempts_fail's atomic upsert):
+ * counts one event under key at now, in windows of window seconds from a
+ * window's first event. *retry_after gets 0 when the event is among the
+ * first limit of its window, else the seconds left of the window (at least
+ * 1). limit <= 0 is no limit: nothing is counted. */
+gh_status_t store_rate_count(store_t *s, const char *key, int64_t now, int64_t window, long limit,
+                             int64_t *retry_after);
 /* Takes one failure off key (a guess counted before it was checked that
  * turned out right, or was refused); never below zero, GH_OK when none. */
 gh_status_t store_attempts_forgive(store_t *s, const char *key);
