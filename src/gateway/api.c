@@ -139,7 +139,8 @@ static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *
 {
     const char *url = NULL;
     gw_error_t err;
-    if (gw_authorize_url(req, p, NULL, NULL, &url, &err) != GH_OK) {
+    if (gw_login_rate(req, res, &err) != GH_OK ||
+        gw_authorize_url(req, p, NULL, NULL, &url, &err) != GH_OK) {
         gw_respond_error(req, res, TITLE_URL, &err);
         return;
     }

@@ -37,6 +37,7 @@ typedef enum {
     GW_ERR_UNAUTHORIZED,     /* 401: no valid cookie */
     GW_ERR_NOT_FOUND,        /* 404: no such platform or endpoint */
     GW_ERR_TOO_LARGE,        /* 413 */
+    GW_ERR_TOO_MANY,         /* 429: a rate limit (the answer carries Retry-After) */
     GW_ERR_INTERNAL,         /* 500 */
     GW_ERR_UPSTREAM,         /* 502: the platform failed or refused */
     GW_ERR_UNAVAILABLE,      /* 503: the database */
@@ -233,6 +234,7 @@ typedef struct {
     unsigned char seal_key[32]; /* seals the upstream tokens at rest */
     unsigned char pkce_key[32]; /* derives PKCE verifiers from states */
     long access_ttl, refresh_ttl, state_ttl;
+    long login_rate, login_rate_window; /* login URLs per address and window (0: no limit) */
     long upstream_timeout_ms;
     gw_platform_t *platforms;
     size_t platform_count;
@@ -248,6 +250,11 @@ static inline gw_app_t *gw_app_of(const http_request_t *req)
 gw_platform_t *gw_platform_find(const http_request_t *req, const char *name);
 
 /* ---- login states (state.c) ---- */
+
+/* Counts a login URL asked for from the request's address (rate.c): GH_OK
+ * while the address is within login_rate per login_rate_window, else
+ * GH_ERR_THROTTLED with *err a 429 and Retry-After set on res. */
+gh_status_t gw_login_rate(const http_request_t *req, http_response_t *res, gw_error_t *err);
 
 /* A fresh single-use state for p (and a nonce for oidc platforms), stored
  * with its expiry; both in the arena. */

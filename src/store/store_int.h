@@ -26,6 +26,7 @@ typedef struct store_ops {
     gh_status_t (*user_list)(store_t *s, arena_t *a, store_user_t **out, size_t *count);
     gh_status_t (*user_remove)(store_t *s, const char *username);
     gh_status_t (*user_set_password)(store_t *s, const char *username, const char *password_hash);
+    gh_status_t (*user_end_all)(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
     gh_status_t (*client_add)(store_t *s, const store_client_t *c);
     gh_status_t (*client_get)(store_t *s, arena_t *a, const char *id, store_client_t *out);
@@ -43,15 +44,15 @@ typedef struct store_ops {
     gh_status_t (*session_delete)(store_t *s, const char *digest);
 
     gh_status_t (*code_put)(store_t *s, const store_code_t *c);
-    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out);
+    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out);
 
     gh_status_t (*refresh_put)(store_t *s, const store_refresh_t *r);
     gh_status_t (*refresh_get)(store_t *s, arena_t *a, const char *digest, int64_t now,
                                store_refresh_t *out);
     gh_status_t (*refresh_rotate)(store_t *s, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old);
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old);
     gh_status_t (*refresh_revoke_family)(store_t *s, const char *family);
 
     gh_status_t (*key_add)(store_t *s, const store_key_t *k);
@@ -71,6 +72,7 @@ typedef struct store_ops {
     gh_status_t (*attempts_fail)(store_t *s, const char *key, int64_t now, int64_t window,
                                  store_attempts_t *out);
     gh_status_t (*attempts_succeed)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*attempts_forgive)(store_t *s, const char *key);
     gh_status_t (*device_put)(store_t *s, const store_device_t *d);
     gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out);
