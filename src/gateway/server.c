@@ -84,9 +84,10 @@ static gh_status_t read_settings(const config_t *cfg, arena_t *a, gw_app_t *app,
     if (!seconds(cfg, "access_ttl", 900, 60, 86400, &app->access_ttl) ||
         !seconds(cfg, "refresh_ttl", 14L * 86400, 300, 365L * 86400, &app->refresh_ttl) ||
         !seconds(cfg, "state_ttl", 600, 1, 3600, &app->state_ttl) ||
+        !seconds(cfg, "refresh_grace", 5, 0, 60, &app->refresh_grace) ||
         !seconds(cfg, "upstream_timeout", 10, 1, 120, &timeout))
         return refuse(GH_ERR_INVALID, "[gateway]: %s",
-                      "a *_ttl or upstream_timeout value is out of range");
+                      "a *_ttl, refresh_grace or upstream_timeout value is out of range");
     app->upstream_timeout_ms = timeout * 1000;
     return GH_OK;
 }
