@@ -68,8 +68,8 @@ void gw_reconsent_handler(http_request_t *req, http_response_t *res)
                                   "when signing in",
                                   p->name));
     if (st == GH_OK)
-        st = gw_authorize_url(req, res, p, p->kind->reconsent_param, p->kind->reconsent_value,
-                              &url, &err);
+        st = gw_authorize_url(req, res, p, p->kind->reconsent_param, p->kind->reconsent_value, &url,
+                              &err);
     if (st != GH_OK) {
         gw_respond_error(req, res, TITLE_RECONSENT, &err);
         return;

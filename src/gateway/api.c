@@ -64,8 +64,9 @@ static gh_status_t check_iss(const http_request_t *req, const gw_platform_t *p,
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
                        arena_printf(req->arena, "%s's answer lacks its iss", p->name));
     if (iss && p->issuer && strcmp(iss, p->issuer) != 0)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       arena_printf(req->arena, "the answer names another issuer than %s", p->name));
+        return gw_fail(
+            err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+            arena_printf(req->arena, "the answer names another issuer than %s", p->name));
     return GH_OK;
 }
 

@@ -24,7 +24,7 @@
 
 #define GW_COOKIE_ACCESS "access"
 #define GW_COOKIE_REFRESH "refresh"
-#define GW_COOKIE_LOGIN "gw_login"          /* binds login states to a browser */
+#define GW_COOKIE_LOGIN "gw_login"             /* binds login states to a browser */
 #define GW_COOKIE_LOGIN_HOST "__Host-gw_login" /* its name under an https public URL */
 #define GW_CALLBACK_PATH "/oauth2/callback"
 #define GW_LOGIN_PREFIX "/oauth2/api/login/"
@@ -89,7 +89,7 @@ typedef struct {
 /* Where a platform answers (after configuration and discovery). */
 typedef struct {
     const char *authorize, *token, *userinfo, *revoke; /* revoke may be NULL (oidc) */
-    bool basic_auth; /* client_secret_basic at the token endpoint, else client_secret_post */
+    bool basic_auth;  /* client_secret_basic at the token endpoint, else client_secret_post */
     const char *jwks; /* oidc: the JWKS; configured as jwks_url, else discovered */
     bool iss_param;   /* oidc: the platform sends RFC 9207 iss in its redirect */
 } gw_endpoints_t;

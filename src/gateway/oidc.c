@@ -139,7 +139,8 @@ static gh_status_t remember(const gw_platform_t *p, const json_t *doc)
         o->revoke = rv ? strdup(rv) : NULL;
         o->jwks_uri = strdup(jw);
         o->basic_auth = wants_basic(doc);
-        o->iss_param = json_is_true(json_object_get(doc, "authorization_response_iss_parameter_supported"));
+        o->iss_param =
+            json_is_true(json_object_get(doc, "authorization_response_iss_parameter_supported"));
         o->loaded = o->authorize && o->token && o->jwks_uri;
         st = o->loaded ? GH_OK : GH_ERR_NOMEM;
     }
@@ -181,8 +182,8 @@ gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_en
     gh_status_t st = loaded ? GH_OK : discover(req, p, err);
     if (st != GH_OK)
         return st;
-    *out = (gw_endpoints_t){o->authorize, o->token,      o->userinfo,
-                            o->revoke,    o->basic_auth, o->jwks_uri, o->iss_param};
+    *out = (gw_endpoints_t){o->authorize,  o->token,    o->userinfo, o->revoke,
+                            o->basic_auth, o->jwks_uri, o->iss_param};
     return GH_OK;
 }
 

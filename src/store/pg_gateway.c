@@ -21,8 +21,8 @@
 
 gh_status_t pg_gw_state_put(store_t *base, const store_gw_state_t *g)
 {
-    return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssis", g->digest, g->platform,
-                   g->nonce, g->expires_at, g->binding);
+    return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssis", g->digest,
+                   g->platform, g->nonce, g->expires_at, g->binding);
 }
 
 gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -91,8 +91,9 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest)
     return st == GH_OK ? GH_ERR_CONFLICT : st;
 }
 
-gh_status_t pg_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now, int64_t grace,
-                                 const store_gw_refresh_t *next, const char **user_id)
+gh_status_t pg_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now,
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id)
 {
     pg_store_t *s = SELF(base);
     const char *id = NULL;

@@ -98,8 +98,9 @@ static gh_status_t rotate_found(sqlite_store_t *s, const char *old_digest,
     return st;
 }
 
-gh_status_t sq_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now, int64_t grace,
-                                 const store_gw_refresh_t *next, const char **user_id)
+gh_status_t sq_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now,
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id)
 {
     sqlite_store_t *s = SELF(base);
     store_gw_refresh_row_t r = {0};

@@ -179,8 +179,9 @@ gh_status_t sq_gw_user_login(store_t *s, arena_t *a, const store_gw_user_t *u,
 gh_status_t sq_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user_t *out);
 gh_status_t sq_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
 gh_status_t sq_gw_user_delete(store_t *s, const char *id);
-gh_status_t sq_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now, int64_t grace,
-                                 const store_gw_refresh_t *next, const char **user_id);
+gh_status_t sq_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id);
 gh_status_t sq_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

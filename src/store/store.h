@@ -325,8 +325,9 @@ gh_status_t store_gw_user_delete(store_t *s, const char *id);
  * this off. NOT_FOUND when unknown or expired; CONFLICT when already used
  * (and not within the grace), and then every refresh record of its user is
  * deleted (reuse of a rotated cookie). */
-gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now, int64_t grace,
-                                    const store_gw_refresh_t *next, const char **user_id);
+gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                    int64_t grace, const store_gw_refresh_t *next,
+                                    const char **user_id);
 /* Deletes one refresh record (logout); GH_OK even when there was none. */
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest);
 

@@ -87,8 +87,9 @@ typedef struct store_ops {
     gh_status_t (*gw_user_get)(store_t *s, arena_t *a, const char *id, store_gw_user_t *out);
     gh_status_t (*gw_user_set_tokens)(store_t *s, const char *id, const char *tokens, int64_t now);
     gh_status_t (*gw_user_delete)(store_t *s, const char *id);
-    gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now, int64_t grace,
-                                     const store_gw_refresh_t *next, const char **user_id);
+    gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
+                                     int64_t grace, const store_gw_refresh_t *next,
+                                     const char **user_id);
     gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
     void (*read_begin)(store_t *s);
     void (*read_end)(store_t *s);

@@ -263,8 +263,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_single_use),     cmocka_unit_test(test_state_expires),
         cmocka_unit_test(test_user_upsert_keeps_id), cmocka_unit_test(test_refresh_rotation),
-        cmocka_unit_test(test_refresh_grace),        cmocka_unit_test(test_logout_and_delete),    cmocka_unit_test(test_race_state_take),
-        cmocka_unit_test(test_race_refresh_rotate),
+        cmocka_unit_test(test_refresh_grace),        cmocka_unit_test(test_logout_and_delete),
+        cmocka_unit_test(test_race_state_take),      cmocka_unit_test(test_race_refresh_rotate),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
