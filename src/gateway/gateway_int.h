@@ -316,6 +316,10 @@ void gw_login_cookie_clear(const http_request_t *req, http_response_t *res);
  * is never granted). Else err (403) and GH_ERR_INVALID. */
 gh_status_t gw_same_origin(const http_request_t *req, gw_error_t *err);
 
+/* The length of url's origin (RFC 6454: scheme://host[:port]), up to the
+ * first '/' after "scheme://". */
+size_t gw_origin_len(const char *url);
+
 /* The user of a valid `access` cookie, else GH_ERR_NOT_FOUND (err: 401). */
 gh_status_t gw_access_user(const http_request_t *req, const char **user_id, gw_error_t *err);
 

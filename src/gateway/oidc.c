@@ -69,18 +69,10 @@ void gw_oidc_free(gw_oidc_t *o)
     free(o);
 }
 
-/* The length of url's origin: up to the first '/' after "scheme://". */
-static size_t origin_len(const char *url)
-{
-    const char *host = strstr(url, "://");
-    const char *slash = host ? strchr(host + 3, '/') : NULL;
-    return slash ? (size_t)(slash - url) : strlen(url);
-}
-
 /* True when url has the issuer's origin (then the next character ends it). */
 static bool same_origin(const char *url, const char *issuer)
 {
-    size_t n = origin_len(issuer);
+    size_t n = gw_origin_len(issuer);
     return strncmp(url, issuer, n) == 0 && (url[n] == '\0' || url[n] == '/');
 }
 
