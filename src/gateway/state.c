@@ -20,6 +20,8 @@
 #include "core/encoding.h"
 #include "gateway/gateway_int.h"
 
+#define OTHER_BROWSER "this sign-in was not started in this browser; start the login again"
+
 gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const gw_platform_t *p,
                          const char **state, const char **nonce, gw_error_t *err)
 {
@@ -50,8 +52,7 @@ gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, con
     store_gw_state_t row;
     const char *cookie = http_request_cookie(req, gw_login_cookie_name(req));
     if (!cookie || !*cookie)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       "this sign-in was not started in this browser; start the login again");
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, OTHER_BROWSER);
     secret_sha256_hex(cookie, strlen(cookie), binding);
     secret_sha256_hex(state, strlen(state), digest);
     gh_status_t st =
@@ -65,8 +66,7 @@ gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, con
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
                        "the state was issued for another platform; start the login again");
     if (!row.binding || !secret_equal_str(row.binding, binding))
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       "this sign-in was not started in this browser; start the login again");
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, OTHER_BROWSER);
     *nonce = row.nonce;
     return GH_OK;
 }
