@@ -64,6 +64,7 @@ typedef struct {
     long upstream_timeout;  /* seconds for each call to a platform, default 10 */
     long login_rate;        /* login URLs per address and window, default 60; 0 off */
     long login_rate_window; /* seconds, default 60 */
+    long refresh_grace;     /* seconds a just-rotated refresh cookie still rotates, default 5 */
 } config_gateway_t;
 
 typedef struct config_entry config_entry_t;

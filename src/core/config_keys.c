@@ -123,6 +123,10 @@ static const config_key_t KEYS[] = {
      GATEWAY(access_ttl), 0, NULL, "lifetime of the access cookie"},
     {"gateway", "refresh_ttl", CONFIG_NUMBER, "1209600", NULL, 300, 365 * DAY, "seconds", NULL,
      GATEWAY(refresh_ttl), 0, NULL, "lifetime of the refresh cookie (14 days)"},
+    {"gateway", "refresh_grace", CONFIG_NUMBER, "5", NULL, 0, 60, "seconds", NULL,
+     GATEWAY(refresh_grace), 0, NULL,
+     "time after its rotation in which a refresh cookie presented again (two tabs at once) "
+     "still rotates instead of ending its family; 0 = off"},
     {"gateway", "state_ttl", CONFIG_NUMBER, "600", NULL, 1, 3600, "seconds", NULL,
      GATEWAY(state_ttl), 0, NULL, "time a login URL's state stays usable"},
     {"gateway", "upstream_timeout", CONFIG_NUMBER, "10", NULL, 1, 120, "seconds", NULL,
@@ -155,6 +159,9 @@ static const config_key_t KEYS[] = {
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the user-information endpoint"},
     {"platform.*", "revoke_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the endpoint that unlinks an account"},
+    {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
 };
 /* clang-format on */
 

@@ -65,6 +65,7 @@ static void read_settings(const config_t *cfg, gw_app_t *app, const char **liste
     app->upstream_timeout_ms = g->upstream_timeout * 1000;
     app->login_rate = g->login_rate;
     app->login_rate_window = g->login_rate_window;
+    app->refresh_grace = g->refresh_grace;
 }
 
 /* The secret of the configuration, or the one kept in the store. */

@@ -168,11 +168,11 @@ const char *const PG_SQL[P_COUNT] = {
                         "WHERE digest = $3",
     [P_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = $1 AND state = 1",
     [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
-    [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
-                       "VALUES ($1, $2, $3, $4)",
+    [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at, binding) "
+                       "VALUES ($1, $2, $3, $4, $5)",
     [P_GW_STATE_TAKE] = "UPDATE gateway_states SET used_at = $2 "
                         "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
-                        "RETURNING digest, platform, nonce, expires_at",
+                        "RETURNING digest, platform, nonce, expires_at, binding",
     [P_GW_STATE_FIND] = "SELECT (used_at IS NOT NULL)::int FROM gateway_states WHERE digest = $1",
     /* the user upserted and its first refresh record inserted in one
      * statement; the RETURNING id is the stored user's, also on conflict */
@@ -188,15 +188,18 @@ const char *const PG_SQL[P_COUNT] = {
     [P_GW_USER_GET] = "SELECT " GW_USER_COLS " FROM gateway_users WHERE id = $1",
     [P_GW_USER_SET_TOKENS] = "UPDATE gateway_users SET tokens = $1, updated_at = $2 WHERE id = $3",
     [P_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = $1",
-    /* marks the old record used and inserts its successor in one statement */
+    /* marks the old record used (or finds it used less than $5 seconds ago:
+     * the grace period) and inserts its successor in one statement */
     [P_GW_REFRESH_ROTATE] =
-        "WITH old AS (UPDATE gateway_refresh SET used_at = $2 "
-        "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id), "
+        "WITH old AS (UPDATE gateway_refresh SET used_at = COALESCE(used_at, $2) "
+        "WHERE digest = $1 AND expires_at > $2 "
+        "AND (used_at IS NULL OR used_at > $2 - $5::bigint) RETURNING user_id), "
         "successor AS (INSERT INTO gateway_refresh (digest, user_id, expires_at) "
         "SELECT $3::text, user_id, $4::bigint FROM old) "
         "SELECT user_id FROM old",
     [P_GW_REFRESH_FIND] =
-        "SELECT user_id, expires_at, (used_at IS NOT NULL)::int FROM gateway_refresh "
+        "SELECT user_id, expires_at, (used_at IS NOT NULL)::int, COALESCE(used_at, 0) "
+        "FROM gateway_refresh "
         "WHERE digest = $1",
     [P_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = $1",
     [P_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = $1",

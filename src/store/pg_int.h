@@ -200,7 +200,8 @@ gh_status_t pg_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user
 gh_status_t pg_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
 gh_status_t pg_gw_user_delete(store_t *s, const char *id);
 gh_status_t pg_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                 const store_gw_refresh_t *next, const char **user_id);
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id);
 gh_status_t pg_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

@@ -148,9 +148,9 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = ?, last_poll = ? WHERE digest = ?",
     [Q_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = ? AND state = 1",
     [Q_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < ?",
-    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
-                       "VALUES (?, ?, ?, ?)",
-    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, used_at IS NOT NULL "
+    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at, binding) "
+                       "VALUES (?, ?, ?, ?, ?)",
+    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, binding, used_at IS NOT NULL "
                         "FROM gateway_states WHERE digest = ?",
     [Q_GW_STATE_USE] = "UPDATE gateway_states SET used_at = ? WHERE digest = ?",
     [Q_GW_USER_UPSERT] =
@@ -164,7 +164,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = ?",
     [Q_GW_REFRESH_PUT] = "INSERT INTO gateway_refresh (digest, user_id, expires_at) "
                          "VALUES (?, ?, ?)",
-    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL FROM gateway_refresh "
+    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL, COALESCE(used_at, 0) "
+                          "FROM gateway_refresh "
                           "WHERE digest = ?",
     [Q_GW_REFRESH_USE] = "UPDATE gateway_refresh SET used_at = ? WHERE digest = ?",
     [Q_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = ?",

@@ -300,9 +300,10 @@ gh_status_t store_gw_user_delete(store_t *s, const char *id)
 }
 
 gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                    const store_gw_refresh_t *next, const char **user_id)
+                                    int64_t grace, const store_gw_refresh_t *next,
+                                    const char **user_id)
 {
-    return s->ops->gw_refresh_rotate(s, a, old_digest, now, next, user_id);
+    return s->ops->gw_refresh_rotate(s, a, old_digest, now, grace, next, user_id);
 }
 
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest)

@@ -306,6 +306,7 @@ typedef struct {
     const char *platform; /* the platform the login URL was made for */
     const char *nonce;    /* oidc platforms; may be NULL */
     int64_t expires_at;
+    const char *binding; /* digest of the browser's binding cookie; NULL: none */
 } store_gw_state_t;
 
 typedef struct {
@@ -340,11 +341,15 @@ gh_status_t store_gw_user_set_tokens(store_t *s, const char *id, const char *tok
 /* Deletes the user and its refresh records. NOT_FOUND when there was none. */
 gh_status_t store_gw_user_delete(store_t *s, const char *id);
 /* In one transaction: when old_digest is live, marks it used, inserts next
- * for the same user and gives that user's id in *user_id. NOT_FOUND when
- * unknown or expired; CONFLICT when already used, and then every refresh
- * record of its user is deleted (reuse of a rotated cookie). */
+ * for the same user and gives that user's id in *user_id. A record used less
+ * than grace seconds before now (two tabs refreshing at once) is taken as
+ * live again: next is inserted and the first use's time kept; grace 0 turns
+ * this off. NOT_FOUND when unknown or expired; CONFLICT when already used
+ * (and not within the grace), and then every refresh record of its user is
+ * deleted (reuse of a rotated cookie). */
 gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                    const store_gw_refresh_t *next, const char **user_id);
+                                    int64_t grace, const store_gw_refresh_t *next,
+                                    const char **user_id);
 /* Deletes one refresh record (logout); GH_OK even when there was none. */
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest);
 

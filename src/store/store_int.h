@@ -90,7 +90,8 @@ typedef struct store_ops {
     gh_status_t (*gw_user_set_tokens)(store_t *s, const char *id, const char *tokens, int64_t now);
     gh_status_t (*gw_user_delete)(store_t *s, const char *id);
     gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                     const store_gw_refresh_t *next, const char **user_id);
+                                     int64_t grace, const store_gw_refresh_t *next,
+                                     const char **user_id);
     gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
     void (*read_begin)(store_t *s);
     void (*read_end)(store_t *s);
@@ -221,11 +222,12 @@ typedef struct {
     bool used;
 } store_gw_state_row_t;
 
-/* A gateway refresh record's user, expiry and whether it was used. */
+/* A gateway refresh record's user, expiry, whether it was used and when. */
 typedef struct {
     const char *user_id;
     int64_t expires_at;
     bool used;
+    int64_t used_at; /* 0 when unused */
 } store_gw_refresh_row_t;
 
 /* The readers, each named for what *row is and listing its columns in order. */
@@ -257,14 +259,14 @@ gh_status_t store_read_attempts(store_row_t *r, arena_t *a, void *row);
 /* store_device_t: digest, user_code_digest, client_id, scope, state, sub, auth_time, interval,
  * last_poll, expires_at */
 gh_status_t store_read_device(store_row_t *r, arena_t *a, void *row);
-/* store_gw_state_t: digest, platform, nonce, expires_at */
+/* store_gw_state_t: digest, platform, nonce, expires_at, binding */
 gh_status_t store_read_gw_state(store_row_t *r, arena_t *a, void *row);
 /* store_gw_state_row_t: the state's columns, then used */
 gh_status_t store_read_gw_state_row(store_row_t *r, arena_t *a, void *row);
 /* store_gw_user_t: id, platform, platform_user_id, email, name, profile, tokens, created_at,
  * updated_at */
 gh_status_t store_read_gw_user(store_row_t *r, arena_t *a, void *row);
-/* store_gw_refresh_row_t: user_id, expires_at, used */
+/* store_gw_refresh_row_t: user_id, expires_at, used, used_at */
 gh_status_t store_read_gw_refresh_row(store_row_t *r, arena_t *a, void *row);
 
 #endif

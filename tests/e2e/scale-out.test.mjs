@@ -56,7 +56,8 @@ if (database) {
   after(() => platform.stop());
 }
 const gwDatabase = PG_URL ? freshDatabase() : null;
-const gatewaySettings = { public_url: GATEWAY_URL, jwt_secret: randomString(32) };
+// refresh_grace = 0: a rotated cookie replayed is reuse at once (the grace is gateway-refresh-grace.test.mjs's)
+const gatewaySettings = { public_url: GATEWAY_URL, jwt_secret: randomString(32), refresh_grace: 0 };
 const gateways = gwDatabase
   ? [1, 2].map((n) =>
       useGateway({ db: gwDatabase.url, label: `gateway ${n}`, settings: gatewaySettings, platforms: () => ({ naver: platform.config() }) }),
