@@ -329,6 +329,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
     http_watchdog_headers(watch_of(c), false);
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        http_watchdog_completed(watch_of(c));
     if (!ex)
         return;
     *con_cls = NULL;
