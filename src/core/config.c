@@ -1,6 +1,8 @@
 /* Configuration sources merged into one config_t. INI parsing is inih's. */
 #include "core/config.h"
 
+#include "core/cidr.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <ini.h>
@@ -36,6 +38,7 @@ void config_init(config_t *c)
     c->server.device_code_ttl = 600;
     c->server.device_code_interval = 5;
     c->server.connection_timeout = 30;
+    c->server.metrics_allow = strdup(CONFIG_METRICS_ALLOW);
 }
 
 void config_free(config_t *c)
@@ -45,6 +48,7 @@ void config_free(config_t *c)
     free(c->server.db);
     free(c->server.signing_alg);
     free(c->server.access_token_alg);
+    free(c->server.metrics_allow);
     config_entry_t *e = c->entries;
     while (e) {
         config_entry_t *next = e->next;
@@ -120,6 +124,17 @@ static gh_status_t set_login(config_server_t *s, const char *key, const char *va
     return fail(err, err_len, "unknown key '%s' in [server]%s", key, "");
 }
 
+/* An address list (core/cidr.h), kept as text and parsed again where used. */
+static gh_status_t set_addresses(char **slot, const char *key, const char *value, char *err,
+                                 size_t err_len)
+{
+    cidr_list_t list;
+    char why[160];
+    if (cidr_list_parse(value, &list, why, sizeof why) != GH_OK)
+        return fail(err, err_len, "%s: %s", key, why);
+    return set_string(slot, value);
+}
+
 /* A key with two values: *out gets 0 for first, 1 for second. */
 static gh_status_t set_choice(int *out, const char *key, const char *value, const char *first,
                               const char *second, char *err, size_t err_len)
@@ -168,6 +183,8 @@ static gh_status_t set_server(config_server_t *s, const char *key, const char *v
         return set_seconds(&s->device_code_interval, key, value, 60, err, err_len);
     if (!strcmp(key, "connection_timeout"))
         return set_seconds(&s->connection_timeout, key, value, 3600, err, err_len);
+    if (!strcmp(key, "metrics_allow"))
+        return set_addresses(&s->metrics_allow, key, value, err, err_len);
     return set_login(s, key, value, err, err_len);
 }
 
@@ -250,7 +267,8 @@ gh_status_t config_load_env(config_t *c, char *err, size_t err_len)
                                        "login_lockout_max",
                                        "device_code_ttl",
                                        "device_code_interval",
-                                       "connection_timeout"};
+                                       "connection_timeout",
+                                       "metrics_allow"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64] = "GATEHOUSE_";
         size_t n = strlen(name);

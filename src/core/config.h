@@ -44,7 +44,13 @@ typedef struct {
     long device_code_interval; /* seconds a device leaves between polls, default 5 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+
+    /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
+     * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
+    char *metrics_allow;
 } config_server_t;
+
+#define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"
 
 typedef struct config_entry config_entry_t;
 

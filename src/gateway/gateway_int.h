@@ -234,6 +234,8 @@ typedef struct {
     unsigned char pkce_key[32]; /* derives PKCE verifiers from states */
     long access_ttl, refresh_ttl, state_ttl;
     long upstream_timeout_ms;
+    const char
+        *metrics_allow; /* who may read /metrics (core/cidr.h list); borrowed from the config */
     gw_platform_t *platforms;
     size_t platform_count;
     json_t *platform_list; /* body of GET /oauth2/api/platforms (web.c) */

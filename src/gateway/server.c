@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cidr.h"
 #include "core/encoding.h"
 #include "core/log.h"
 #include "core/stop.h"
@@ -67,6 +68,19 @@ static bool seconds(const config_t *cfg, const char *key, long def, long min, lo
     return true;
 }
 
+/* Who may read /metrics: [gateway] metrics_allow, else [server]'s (whose
+ * default is loopback, and which GATEHOUSE_METRICS_ALLOW sets). */
+static gh_status_t metrics_allow(const config_t *cfg, const char **out)
+{
+    const char *v = config_get(cfg, SECTION, "metrics_allow");
+    cidr_list_t list;
+    char why[160];
+    if (v && cidr_list_parse(v, &list, why, sizeof why) != GH_OK)
+        return refuse(GH_ERR_INVALID, "[gateway] metrics_allow: %s", why);
+    *out = v ? v : cfg->server.metrics_allow;
+    return GH_OK;
+}
+
 static gh_status_t read_settings(const config_t *cfg, arena_t *a, gw_app_t *app,
                                  const char **listen)
 {
@@ -88,7 +102,7 @@ static gh_status_t read_settings(const config_t *cfg, arena_t *a, gw_app_t *app,
         return refuse(GH_ERR_INVALID, "[gateway]: %s",
                       "a *_ttl or upstream_timeout value is out of range");
     app->upstream_timeout_ms = timeout * 1000;
-    return GH_OK;
+    return metrics_allow(cfg, &app->metrics_allow);
 }
 
 /* The secret of the configuration, or the one kept in the store. */
@@ -168,6 +182,7 @@ int gateway_serve(const config_t *cfg)
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body,
                                .connection_timeout = (unsigned)cfg->server.connection_timeout,
+                               .metrics_allow = app.metrics_allow,
                                .arena_cap = 8u << 20}; /* room for 1 MiB upstream answers */
     if (http_server_start(&opts, &http) != GH_OK) {
         refuse(GH_ERR_IO, "cannot listen on %s", listen);

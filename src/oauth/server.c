@@ -192,7 +192,8 @@ int oauth_serve(const config_t *cfg)
                                .app = &app,
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body,
-                               .connection_timeout = (unsigned)cfg->server.connection_timeout};
+                               .connection_timeout = (unsigned)cfg->server.connection_timeout,
+                               .metrics_allow = cfg->server.metrics_allow};
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
         rc = fail("cannot listen", st);
         goto out;
