@@ -146,31 +146,31 @@ void keyring_stop(keyring_t *kr)
 }
 
 /* A reload for a token whose kid the ring lacks, unless one was made less
- * than UNKNOWN_KID_RELOAD_US ago or another is under way. True when the ring
- * may have changed. */
-static bool reload_for_unknown_kid(keyring_t *kr)
+ * than UNKNOWN_KID_RELOAD_US ago or another is under way (the periodic one,
+ * which loads the same keys). */
+static void reload_for_unknown_kid(keyring_t *kr)
 {
     uint64_t now = clock_mono_us();
     uint64_t last = atomic_load(&kr->unknown_kid_at);
     if (now - last < UNKNOWN_KID_RELOAD_US ||
-        !atomic_compare_exchange_strong(&kr->unknown_kid_at, &last, now))
-        return false;
-    if (pthread_mutex_trylock(&kr->lock) != 0)
-        return false; /* the periodic reload is running */
-    const jose_keyset_t *before = keyring_current(kr);
+        !atomic_compare_exchange_strong(&kr->unknown_kid_at, &last, now) ||
+        pthread_mutex_trylock(&kr->lock) != 0)
+        return;
     metrics_add(METRIC_KEY_RELOADS_UNKNOWN_KID, 1);
     if (reload(kr, false) != GH_OK)
         log_event(LOG_WARN, "keys_reload_failed", "reason", "unknown_kid", NULL);
     pthread_mutex_unlock(&kr->lock);
-    return keyring_current(kr) != before;
 }
 
 gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t **claims,
                            const char **typ)
 {
-    gh_status_t st = jose_jwt_verify(keyring_current(kr), a, token, claims, typ);
-    if (st != GH_OK && jose_jwt_kid_unknown(keyring_current(kr), a, token) &&
-        reload_for_unknown_kid(kr))
+    const jose_keyset_t *ks = keyring_current(kr);
+    gh_status_t st = jose_jwt_verify(ks, a, token, claims, typ);
+    if (st == GH_OK || !jose_jwt_kid_unknown(ks, a, token))
+        return st;
+    reload_for_unknown_kid(kr);
+    if (keyring_current(kr) != ks) /* loaded again, here or by the periodic reload */
         st = jose_jwt_verify(keyring_current(kr), a, token, claims, typ);
     return st;
 }
