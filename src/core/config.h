@@ -51,7 +51,13 @@ typedef struct {
     long device_code_rate_window; /* seconds, default 60 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+
+    /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
+     * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
+    char *metrics_allow;
 } config_server_t;
+
+#define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"
 
 /* The social-login gateway's [gateway] section (docs/gateway.md). */
 typedef struct {
@@ -65,6 +71,7 @@ typedef struct {
     long login_rate;        /* login URLs per address and window, default 60; 0 off */
     long login_rate_window; /* seconds, default 60 */
     long refresh_grace;     /* seconds a just-rotated refresh cookie still rotates, default 5 */
+    char *metrics_allow;    /* who may read /metrics; NULL: [server] metrics_allow */
 } config_gateway_t;
 
 typedef struct config_entry config_entry_t;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cidr.h"
 #include "core/config.h"
 
 #define SERVER(field) offsetof(config_t, server.field)
@@ -43,6 +44,12 @@ static bool not_empty(const char *v, char *why, size_t len)
         return true;
     snprintf(why, len, "must not be empty");
     return false;
+}
+
+static bool addresses(const char *v, char *why, size_t len)
+{
+    cidr_list_t list;
+    return cidr_list_parse(v, &list, why, len) == GH_OK;
 }
 
 /* clang-format off */
@@ -85,6 +92,10 @@ static const config_key_t KEYS[] = {
      SERVER(connection_timeout), 0, NULL,
      "time a client has to send its request headers, and an idle connection is kept (also read "
      "by gateway)"},
+    {"server", "metrics_allow", CONFIG_TEXT, CONFIG_METRICS_ALLOW, NULL, 0, 0, NULL, NULL,
+     SERVER(metrics_allow), 0, addresses,
+     "client addresses (CIDR list, spaces or commas) that may read /metrics, or any; others get "
+     "404 (also the gateway's unless [gateway] metrics_allow is set)"},
     {"server", "login_max_failures", CONFIG_NUMBER, "5", NULL, 0, 100000, "count", NULL,
      SERVER(login_max_failures), 0, NULL,
      "wrong passwords per (account, address) before a lock; 0 turns the counter off"},
@@ -131,6 +142,9 @@ static const config_key_t KEYS[] = {
      GATEWAY(state_ttl), 0, NULL, "time a login URL's state stays usable"},
     {"gateway", "upstream_timeout", CONFIG_NUMBER, "10", NULL, 1, 120, "seconds", NULL,
      GATEWAY(upstream_timeout), 0, NULL, "time allowed for each call to a platform"},
+    {"gateway", "metrics_allow", CONFIG_TEXT, NULL, "[server] metrics_allow", 0, 0, NULL, NULL,
+     GATEWAY(metrics_allow), 0, addresses,
+     "client addresses that may read the gateway's /metrics, or any; others get 404"},
     {"gateway", "login_rate", CONFIG_NUMBER, "60", NULL, 0, 1000000, "count", NULL,
      GATEWAY(login_rate), 0, NULL,
      "login URLs (new states) per client address and window, then 429; 0 = no limit"},

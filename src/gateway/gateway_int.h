@@ -247,6 +247,8 @@ typedef struct {
     long login_rate, login_rate_window; /* login URLs per address and window (0: no limit) */
     long refresh_grace;                 /* seconds a just-rotated refresh cookie still rotates */
     long upstream_timeout_ms;
+    const char
+        *metrics_allow; /* who may read /metrics (core/cidr.h list); borrowed from the config */
     gw_platform_t *platforms;
     size_t platform_count;
     json_t *platform_list; /* body of GET /oauth2/api/platforms (web.c) */

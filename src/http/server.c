@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cidr.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "http/http_int.h"
 
@@ -53,6 +55,7 @@ struct http_server {
     http_watchdog_t *watchdog;
     uint16_t port;
     atomic_uint in_flight; /* requests whose request line has arrived, not yet completed */
+    cidr_list_t metrics_allow;
 };
 
 typedef struct {
@@ -251,11 +254,23 @@ static enum MHD_Result refuse_request(exchange_t *ex, struct MHD_Connection *c, 
     return send_refusal(ex, c, status, true);
 }
 
+/* The metrics are for the operator's scraper, not the world: to a client
+ * outside opts.metrics_allow their route does not exist. */
+static bool hidden(const exchange_t *ex)
+{
+    const http_server_t *s = ex->server;
+    return ex->route < s->opts.route_count &&
+           s->opts.routes[ex->route].handler == http_metrics_handler &&
+           !cidr_list_allows(&s->metrics_allow, ex->req.remote_addr);
+}
+
 static void dispatch(exchange_t *ex)
 {
     const http_server_opts_t *o = &ex->server->opts;
     unsigned allowed;
     ex->route = find_route(o, ex->req.path, ex->req.method, &allowed);
+    if (hidden(ex))
+        ex->route = o->route_count;
     http_metrics_bind(ex->server->metrics);
     if (ex->route == o->route_count) {
         (o->on_not_found ? o->on_not_found : not_found)(&ex->req, &ex->res);
@@ -329,6 +344,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
     http_watchdog_headers(watch_of(c), false);
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        http_watchdog_completed(watch_of(c));
     if (!ex)
         return;
     *con_cls = NULL;
@@ -537,11 +554,17 @@ static bool start_workers(http_server_t *s)
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
 {
     struct sockaddr_storage ss = {0};
+    cidr_list_t metrics_allow;
+    char why[160];
+    if (cidr_list_parse(opts->metrics_allow ? opts->metrics_allow : CONFIG_METRICS_ALLOW,
+                        &metrics_allow, why, sizeof why) != GH_OK)
+        return GH_ERR_INVALID;
     gh_status_t st = resolve(opts->listen, &ss);
     http_server_t *s = st == GH_OK ? calloc(1, sizeof *s) : NULL;
     if (!s)
         return st == GH_OK ? GH_ERR_NOMEM : GH_ERR_IO;
     s->opts = *opts;
+    s->metrics_allow = metrics_allow;
     fill_defaults(&s->opts);
     s->listen_fd = open_listener(&ss);
     if (s->listen_fd < 0) {

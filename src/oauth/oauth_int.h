@@ -18,11 +18,6 @@
 
 typedef struct keyring keyring_t;
 
-/* How often the server calls keyring_reload, so a rotation made by `gatehouse
- * keys rotate` (or another instance) is served within seconds, without a
- * restart. */
-#define KEYRING_RELOAD_SECONDS 2
-
 /* Loads the keys, creating a signing key for each of algs[0..alg_count)
  * (id tokens' first, then access tokens' when another) that has none. */
 gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,
@@ -36,6 +31,13 @@ void keyring_stop(keyring_t *kr);
 /* The current keyset: valid for the rest of the request (a replaced keyset is
  * kept alive for a grace period long past any request's lifetime). */
 const jose_keyset_t *keyring_current(keyring_t *kr);
+
+/* jose_jwt_verify with the current keyset; when the token names a kid the
+ * ring does not hold, the ring is loaded again first (at most once a second
+ * for the whole ring: a token signed by another instance with a key this one
+ * has not loaded yet is accepted at once) and the token checked once more. */
+gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t **claims,
+                           const char **typ);
 
 /* ---- the server context ---- */
 

@@ -166,6 +166,7 @@ gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row)
     k.private_jwk = text(r, a);
     k.created_at = integer(r);
     k.retire_at = integer(r);
+    k.activate_at = integer(r);
     return finish(r, &k, sizeof k, row);
 }
 

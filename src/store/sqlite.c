@@ -33,7 +33,7 @@
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
-#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at, activate_at"
 #define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
 #define KEEP_ATTEMPTS (30 * 86400) /* failure counters idle this long are forgotten */
 #define DEVICE_COLS                                                                                \
@@ -99,11 +99,11 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     /* a rotation in the grace keeps the first rotation's time */
     [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?) WHERE digest = ?",
     [Q_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?",
-    [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?)",
+    [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?, ?)",
     [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [Q_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = ? "
                             "WHERE retire_at = 0 AND (?2 IS NULL OR kid <> ?2) "
-                            "AND alg = ?3",
+                            "AND alg = ?3 AND activate_at <= ?4",
     [Q_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
     [Q_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES (?, ?) "
@@ -624,8 +624,8 @@ static gh_status_t refresh_revoke_family(store_t *base, const char *family)
 
 static gh_status_t key_add(store_t *base, const store_key_t *k)
 {
-    return sq_exec(SELF(base), Q_KEY_ADD, "key_add", "sssii", k->kid, k->alg, k->private_jwk,
-                   k->created_at, k->retire_at);
+    return sq_exec(SELF(base), Q_KEY_ADD, "key_add", "sssiii", k->kid, k->alg, k->private_jwk,
+                   k->created_at, k->retire_at, k->activate_at);
 }
 
 static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
@@ -639,10 +639,10 @@ static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t
 }
 
 static gh_status_t key_retire_others(store_t *base, const char *keep_kid, const char *alg,
-                                     int64_t retire_at)
+                                     int64_t now, int64_t retire_at)
 {
-    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "iss", retire_at, keep_kid,
-                   alg);
+    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "issi", retire_at,
+                   keep_kid, alg, now);
 }
 
 static gh_status_t key_prune(store_t *base, int64_t now)

@@ -170,10 +170,10 @@ gh_status_t store_key_list(store_t *s, arena_t *a, store_key_t **out, size_t *co
     return s->ops->key_list(s, a, out, count);
 }
 
-gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg,
+gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg, int64_t now,
                                     int64_t retire_at)
 {
-    return s->ops->key_retire_others(s, keep_kid, alg, retire_at);
+    return s->ops->key_retire_others(s, keep_kid, alg, now, retire_at);
 }
 
 gh_status_t store_key_prune(store_t *s, int64_t now)

@@ -57,7 +57,7 @@ typedef struct store_ops {
 
     gh_status_t (*key_add)(store_t *s, const store_key_t *k);
     gh_status_t (*key_list)(store_t *s, arena_t *a, store_key_t **out, size_t *count);
-    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, const char *alg,
+    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, const char *alg, int64_t now,
                                      int64_t retire_at);
     gh_status_t (*key_prune)(store_t *s, int64_t now);
 
@@ -252,7 +252,7 @@ gh_status_t store_read_refresh(store_row_t *r, arena_t *a, void *row);
 gh_status_t store_read_refresh_row(store_row_t *r, arena_t *a, void *row);
 /* store_refresh_state_t: family, used, revoked */
 gh_status_t store_read_refresh_state(store_row_t *r, arena_t *a, void *row);
-/* store_key_t: kid, alg, private_jwk, created_at, retire_at */
+/* store_key_t: kid, alg, private_jwk, created_at, retire_at, activate_at */
 gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row);
 /* store_attempts_t: failures, window_start, last_failure, last_success */
 gh_status_t store_read_attempts(store_row_t *r, arena_t *a, void *row);

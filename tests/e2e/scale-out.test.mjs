@@ -181,7 +181,7 @@ describe('scale-out: three instances on one PostgreSQL database', { skip: SKIP }
 
   test('a key rotation with the CLI is served by every JWKS within seconds and signs on every instance', async () => {
     const before = new Set(await kids(a));
-    const rotated = await c.cli(['keys', 'rotate']);
+    const rotated = await c.cli(['keys', 'rotate', '--now']);
     assert.equal(rotated.code, 0, `keys rotate: ${rotated.stderr}`);
     const deadline = Date.now() + KEY_RELOAD_WAIT_MS;
     let fresh = [];

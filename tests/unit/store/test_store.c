@@ -818,16 +818,17 @@ static void test_keys(void **state)
     assert_string_equal(keys[i1].private_jwk, "{\"kty\":\"RSA\"}");
     assert_int_equal(keys[i1].created_at, T0);
     assert_int_equal(keys[i1].retire_at, 0);
+    assert_int_equal(keys[i1].activate_at, 0);
 
     /* one algorithm's rotation leaves the other algorithm's key signing */
-    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 400), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 10, T0 + 400), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, 0);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
     /* a retired key keeps its time; no key kept retires all of an algorithm */
-    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 500), GH_OK);
-    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 500), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 10, T0 + 500), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 10, T0 + 500), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, T0 + 500);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
@@ -849,10 +850,25 @@ static void test_keys(void **state)
                       .private_jwk = "{\"kty\":\"EC\"}",
                       .created_at = T0 + 3};
     assert_int_equal(store_key_add(f->s, &es), GH_OK);
-    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 600), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 10, T0 + 600), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, es.kid)].retire_at, T0 + 600);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
+
+    /* a key stored to sign later is kept until its activate_at has come */
+    store_key_t next = {.kid = uniq(f, "kid-next"),
+                        .alg = "RS256",
+                        .private_jwk = "{\"kty\":\"RSA\"}",
+                        .created_at = T0 + 20,
+                        .activate_at = T0 + 90};
+    assert_int_equal(store_key_add(f->s, &next), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 89, T0 + 700), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].activate_at, T0 + 90);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].retire_at, 0);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 90, T0 + 700), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].retire_at, T0 + 700);
 }
 
 /* ---- settings ---- */
