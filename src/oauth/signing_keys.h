@@ -82,7 +82,9 @@ gh_status_t signing_keys_rotate(store_t *s, const jose_alg_t *algs, size_t n, in
  * and activate_at <= now; count when there is none. */
 size_t signing_keys_signer(const store_key_t *keys, size_t count, jose_alg_t alg, int64_t now);
 
-/* Prunes keys whose retire_at has passed, then builds the keyset of the rest:
+/* Prunes keys whose retire_at has passed (best effort: a database busy with
+ * another instance's write must not keep the keys from loading, and expired
+ * keys are skipped either way), then builds the keyset of the rest:
  * each algorithm's signer signs, all others verify. *out is the caller's to
  * release with jose_keyset_free(); a is used for temporaries only.
  * GH_ERR_NOT_FOUND when no key may sign one of algs[0..n) (call
