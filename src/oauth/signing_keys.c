@@ -32,11 +32,19 @@ gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_A
 size_t signing_keys_signer(const store_key_t *keys, size_t count, jose_alg_t alg, int64_t now)
 {
     const char *name = jose_alg_name(alg);
-    for (size_t i = 0; i < count; i++)
-        if (keys[i].retire_at == 0 && keys[i].activate_at <= now && keys[i].alg &&
-            strcmp(keys[i].alg, name) == 0)
-            return i;
-    return count;
+    size_t best = count;
+    int64_t best_from = 0;
+    for (size_t i = 0; i < count; i++) {
+        const store_key_t *k = &keys[i];
+        if (k->retire_at != 0 || k->activate_at > now || !k->alg || strcmp(k->alg, name) != 0)
+            continue;
+        int64_t from = k->activate_at > k->created_at ? k->activate_at : k->created_at;
+        if (best == count || from > best_from) {
+            best = i;
+            best_from = from;
+        }
+    }
+    return best;
 }
 
 /* Generates a key of algorithm alg and stores it as signing from activate_at
@@ -69,8 +77,8 @@ static gh_status_t retire_superseded(store_t *s, const store_key_t *keys, size_t
 {
     const store_key_t *k = &keys[signer];
     bool superseded = false;
-    for (size_t i = signer + 1; i < n && k->activate_at != 0 && !superseded; i++)
-        superseded = keys[i].retire_at == 0 && keys[i].activate_at <= now &&
+    for (size_t i = 0; i < n && k->activate_at != 0 && !superseded; i++)
+        superseded = i != signer && keys[i].retire_at == 0 && keys[i].activate_at <= now &&
                      strcmp(keys[i].alg, k->alg) == 0;
     if (!superseded)
         return GH_OK;

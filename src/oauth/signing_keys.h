@@ -78,8 +78,11 @@ gh_status_t signing_keys_rotate(store_t *s, const jose_alg_t *algs, size_t n, in
                                 arena_t *a);
 
 /* The index in keys[0..count) (newest first, as store_key_list returns them) of
- * the key that signs alg's tokens at now: the first of alg with retire_at == 0
- * and activate_at <= now; count when there is none. */
+ * the key that signs alg's tokens at now: of the keys of alg with retire_at ==
+ * 0 and activate_at <= now, the one that took over last (the later of its
+ * activation and its creation; created_at has whole seconds, so a key stored
+ * to sign later may share its second with the key it replaces), the first
+ * listed on a tie; count when there is none. */
 size_t signing_keys_signer(const store_key_t *keys, size_t count, jose_alg_t alg, int64_t now);
 
 /* Prunes keys whose retire_at has passed (best effort: a database busy with

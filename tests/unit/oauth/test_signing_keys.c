@@ -91,6 +91,22 @@ static void test_signer_is_newest_unretired(void **state)
     assert_int_equal(signing_keys_signer(NULL, 0, JOSE_RS256, NOW), 0);
 }
 
+/* A key stored to sign later in the same second as the key it replaces (so
+ * the list may put either first): once active, the later key signs, and
+ * before that the older one does, whatever the order of their kids. */
+static void test_signer_of_the_same_second(void **state)
+{
+    (void)state;
+    store_key_t keys[2] = {
+        {.kid = "old", .alg = "RS256", .created_at = NOW - 10},
+        {.kid = "new", .alg = "RS256", .created_at = NOW - 10, .activate_at = NOW - 5}};
+    assert_int_equal(signing_keys_signer(keys, 2, JOSE_RS256, NOW), 1);
+    assert_int_equal(signing_keys_signer(keys, 2, JOSE_RS256, NOW - 6), 0);
+    store_key_t swapped[2] = {keys[1], keys[0]};
+    assert_int_equal(signing_keys_signer(swapped, 2, JOSE_RS256, NOW), 0);
+    assert_int_equal(signing_keys_signer(swapped, 2, JOSE_RS256, NOW - 6), 1);
+}
+
 static void test_algs_of_the_configuration(void **state)
 {
     (void)state;
@@ -357,6 +373,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retire_after),
         cmocka_unit_test(test_signer_is_newest_unretired),
+        cmocka_unit_test(test_signer_of_the_same_second),
         cmocka_unit_test(test_algs_of_the_configuration),
         cmocka_unit_test_setup_teardown(test_ensure_creates_one_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_key_per_algorithm, setup, teardown),
