@@ -14,8 +14,8 @@ void log_set_level(log_level_t lvl);
 
 /* Writes {"ts":…,"level":…,"event":event,key:value,…}. The variadic part is
  * pairs of const char *key, const char *value, ended by a NULL key. A NULL
- * value is written as null. Values that are numbers may be given with
- * log_num(), which marks them to be written unquoted. */
+ * value is written as null. Values that are numbers may be prefixed with
+ * LOG_NUM, which marks them to be written unquoted. */
 void log_event(log_level_t lvl, const char *event, ...) __attribute__((sentinel));
 
 /* Prefix that makes log_event write a value unquoted; the string must be a

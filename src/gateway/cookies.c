@@ -50,19 +50,6 @@ gh_status_t gw_refresh_new(const http_request_t *req, gw_refresh_t *out)
     return GH_OK;
 }
 
-static bool set_cookie(const http_request_t *req, http_response_t *res, const char *name,
-                       const char *value, long max_age)
-{
-    http_cookie_t c = {.name = name,
-                       .value = value,
-                       .path = "/",
-                       .max_age = max_age,
-                       .secure = gw_app_of(req)->secure_cookies,
-                       .http_only = true,
-                       .same_site = "Lax"};
-    return http_response_cookie(req, res, &c);
-}
-
 gh_status_t gw_cookies_set(const http_request_t *req, http_response_t *res, const char *user_id,
                            const gw_refresh_t *refresh)
 {
@@ -71,16 +58,20 @@ gh_status_t gw_cookies_set(const http_request_t *req, http_response_t *res, cons
     const char *access =
         mint(req, user_id, USE_ACCESS, secret_token(req->arena), now + app->access_ttl);
     const char *rt = mint(req, user_id, USE_REFRESH, refresh->jti, refresh->expires_at);
-    if (!access || !rt || !set_cookie(req, res, GW_COOKIE_ACCESS, access, app->access_ttl) ||
-        !set_cookie(req, res, GW_COOKIE_REFRESH, rt, (long)(refresh->expires_at - now)))
+    if (!access || !rt ||
+        !http_response_own_cookie(req, res, GW_COOKIE_ACCESS, access, app->access_ttl,
+                                  gw_app_of(req)->secure_cookies) ||
+        !http_response_own_cookie(req, res, GW_COOKIE_REFRESH, rt,
+                                  (long)(refresh->expires_at - now),
+                                  gw_app_of(req)->secure_cookies))
         return GH_ERR_NOMEM;
     return GH_OK;
 }
 
 void gw_cookies_clear(const http_request_t *req, http_response_t *res)
 {
-    set_cookie(req, res, GW_COOKIE_ACCESS, "", 0);
-    set_cookie(req, res, GW_COOKIE_REFRESH, "", 0);
+    http_response_own_cookie(req, res, GW_COOKIE_ACCESS, "", 0, gw_app_of(req)->secure_cookies);
+    http_response_own_cookie(req, res, GW_COOKIE_REFRESH, "", 0, gw_app_of(req)->secure_cookies);
 }
 
 const char *gw_login_cookie_name(const http_request_t *req)
@@ -90,12 +81,14 @@ const char *gw_login_cookie_name(const http_request_t *req)
 
 bool gw_login_cookie_set(const http_request_t *req, http_response_t *res, const char *value)
 {
-    return set_cookie(req, res, gw_login_cookie_name(req), value, gw_app_of(req)->state_ttl);
+    return http_response_own_cookie(req, res, gw_login_cookie_name(req), value,
+                                    gw_app_of(req)->state_ttl, gw_app_of(req)->secure_cookies);
 }
 
 void gw_login_cookie_clear(const http_request_t *req, http_response_t *res)
 {
-    set_cookie(req, res, gw_login_cookie_name(req), "", 0);
+    http_response_own_cookie(req, res, gw_login_cookie_name(req), "", 0,
+                             gw_app_of(req)->secure_cookies);
 }
 
 /* The claims of a valid cookie token of the given use. */

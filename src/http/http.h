@@ -5,7 +5,7 @@
  * arena; a handler fills an http_response_t. Handlers never see sockets, so
  * unit tests call them directly with a request they build themselves.
  *
- * Security headers are set in one place (http_response_finish), from the kind
+ * Security headers are set in one place (http_response_headers), from the kind
  * of response: every answer gets `X-Content-Type-Options: nosniff` and
  * `Referrer-Policy: no-referrer`; HTML pages also `X-Frame-Options: DENY` and
  * `Content-Security-Policy: frame-ancestors 'none'; …`; JSON answers
@@ -130,6 +130,11 @@ typedef struct {
 
 /* Adds a Set-Cookie header built from c in the request arena. */
 bool http_response_cookie(const http_request_t *req, http_response_t *res, const http_cookie_t *c);
+
+/* A server's own cookie, as both servers set theirs: Path=/, HttpOnly,
+ * SameSite=Lax, Secure when secure; max_age as http_cookie_t's. */
+bool http_response_own_cookie(const http_request_t *req, http_response_t *res, const char *name,
+                              const char *value, long max_age, bool secure);
 
 /* A request header value (case-insensitive name), or NULL. */
 const char *http_request_header(const http_request_t *req, const char *name);

@@ -129,6 +129,19 @@ bool http_response_cookie(const http_request_t *req, http_response_t *res, const
     return value && http_response_header(res, "Set-Cookie", value);
 }
 
+bool http_response_own_cookie(const http_request_t *req, http_response_t *res, const char *name,
+                              const char *value, long max_age, bool secure)
+{
+    http_cookie_t c = {.name = name,
+                       .value = value,
+                       .path = "/",
+                       .max_age = max_age,
+                       .secure = secure,
+                       .http_only = true,
+                       .same_site = "Lax"};
+    return http_response_cookie(req, res, &c);
+}
+
 /* What each kind of response gets by default. */
 static const struct {
     const char *content_type;

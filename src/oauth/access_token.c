@@ -9,13 +9,6 @@
 #include "core/clock.h"
 #include "oauth/oauth_int.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 static bool claim_is(json_t *claims, const char *name, const char *want)
 {
     const char *v = json_string_value(json_object_get(claims, name));
@@ -28,17 +21,17 @@ static bool not_revoked(http_request_t *req, json_t *claims, int64_t now, oauth_
 {
     const char *jti = json_string_value(json_object_get(claims, "jti"));
     if (!jti || !*jti)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has no jti");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has no jti");
     const char *end = strchr(jti, ACCESS_JTI_FAMILY_END);
     const char *family = end ? arena_strndup(req->arena, jti, (size_t)(end - jti)) : NULL;
     if (end && !family)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     bool revoked = true;
     gh_status_t st = store_jti_is_revoked(app_of(req)->store, jti, family, now, &revoked);
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (revoked)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has been revoked");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has been revoked");
     return true;
 }
 
@@ -50,14 +43,14 @@ bool access_token_verify(http_request_t *req, const char *token, json_t **claims
     json_t *c = NULL;
     int64_t now = clock_now();
     if (keyring_verify(app->keys, req->arena, token, &c, &typ) != GH_OK)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
     if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
     if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
     json_t *exp = json_object_get(c, "exp");
     if (!json_is_integer(exp) || json_integer_value(exp) <= now)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
     if (!not_revoked(req, c, now, err))
         return false;
     *claims = c;

@@ -298,7 +298,7 @@ static void issue_code(authz_t *z, const store_session_t *session)
 {
     const char *code = NULL, *digest = NULL;
     const char *scope = scope_join(z->req->arena, &z->scope);
-    if (!scope || token_mint_refresh(z->req->arena, &code, &digest) != GH_OK) {
+    if (!scope || tokens_mint(z->req->arena, &code, &digest) != GH_OK) {
         error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
         return;
     }
@@ -453,7 +453,7 @@ static bool is_our_form(const http_request_t *req)
 
 static void on_post(authz_t *z)
 {
-    if (!csrf_check(z->req)) {
+    if (!session_csrf_check(z->req)) {
         login_page(z, 403, UI_MSG_FORM_EXPIRED, NULL);
         return;
     }

@@ -9,52 +9,46 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
-bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err)
+bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err)
 {
     const char *basic_id = NULL, *basic_secret = NULL;
     gh_status_t st = http_request_basic_auth(req, &basic_id, &basic_secret);
     if (st == GH_ERR_INVALID)
-        return fail(err, OAUTH_ERR_INVALID_CLIENT, "malformed Basic authorization");
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "malformed Basic authorization");
     const char *form_id = http_pairs_get(&req->form, "client_id");
     const char *form_secret = http_pairs_get(&req->form, "client_secret");
     if (st == GH_OK && form_secret)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "more than one client authentication method");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                          "more than one client authentication method");
     if (st == GH_OK && form_id && strcmp(form_id, basic_id) != 0)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST,
-                    "client_id differs from the authenticated client");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                          "client_id differs from the authenticated client");
     const char *id = st == GH_OK ? basic_id : form_id;
     const char *secret = st == GH_OK ? basic_secret : form_secret;
     if (!id || !*id)
-        return fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication is required");
     app_t *app = app_of(req);
     st = store_client_get(app->store, req->arena, id, client);
     if (st == GH_ERR_NOT_FOUND)
-        return fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (client->is_public) {
         if (secret)
-            return fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client has no secret");
+            return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client has no secret");
         return true;
     }
     if (!secret || !secret_client_check(client->secret_digest, secret))
-        return fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication failed");
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication failed");
     return true;
 }
 
-bool client_form_check(const http_request_t *req, oauth_error_t *err)
+bool client_auth_form_check(const http_request_t *req, oauth_error_t *err)
 {
     static const char form[] = "application/x-www-form-urlencoded";
     const char *type = http_request_header(req, "Content-Type");
     if (req->form_malformed || !type || strncasecmp(type, form, sizeof form - 1) != 0)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST,
-                    "expected an application/x-www-form-urlencoded body");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                          "expected an application/x-www-form-urlencoded body");
     return true;
 }

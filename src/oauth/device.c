@@ -13,13 +13,6 @@
 
 #define USER_CODE_TRIES 3 /* new user codes tried when one is taken */
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 /* The scope asked for, within the client's registered scopes (RFC 8628
  * §3.1); absent, all of them. */
 static bool device_scope(const http_request_t *req, const store_client_t *client, const char **out,
@@ -28,17 +21,17 @@ static bool device_scope(const http_request_t *req, const store_client_t *client
     scope_list_t allowed, want;
     const char *requested = http_pairs_get(&req->form, "scope");
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     if (!requested) {
         *out = client->scope;
         return true;
     }
     if (scope_parse(req->arena, requested, &want) != GH_OK || want.count == 0)
-        return fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
     if (!scope_subset(&want, &allowed))
-        return fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
     *out = scope_join(req->arena, &want);
-    return *out != NULL || fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    return *out != NULL || oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
 }
 
 /* Stores a new pending authorization; a user code already taken (by a live
@@ -88,15 +81,15 @@ static bool device_authorize(http_request_t *req, http_response_t *res, oauth_er
     store_client_t client;
     const char *scope = NULL, *device_code = NULL;
     store_device_t d = {0};
-    if (!client_form_check(req, err) || !client_authenticate(req, &client, err))
+    if (!client_auth_form_check(req, err) || !client_auth_verify(req, &client, err))
         return false;
     if (!(client.grants & STORE_GRANT_DEVICE_CODE))
-        return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
-                    "client may not use the device authorization grant");
+        return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
+                          "client may not use the device authorization grant");
     if (!device_scope(req, &client, &scope, err))
         return false;
-    if (token_mint_refresh(req->arena, &device_code, &d.digest) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (tokens_mint(req->arena, &device_code, &d.digest) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     d.client_id = client.id;
     d.scope = scope;
     d.interval = app->cfg->device_code_interval;
@@ -104,7 +97,7 @@ static bool device_authorize(http_request_t *req, http_response_t *res, oauth_er
     char user_code[USER_CODE_DISPLAY_LEN + 1];
     gh_status_t st = store_new(req, &d, user_code);
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     respond(req, res, device_code, user_code);
     return true;
 }
@@ -116,11 +109,11 @@ static bool within_rate(http_request_t *req, http_response_t *res, oauth_error_t
     int64_t retry_after = 0;
     gh_status_t st = throttle_device_codes(req, clock_now(), &retry_after);
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (retry_after == 0)
         return true;
     session_retry_after(req, res, retry_after);
-    return fail(err, OAUTH_ERR_TOO_MANY_REQUESTS, "too many device codes from this address");
+    return oauth_fail(err, OAUTH_ERR_TOO_MANY_REQUESTS, "too many device codes from this address");
 }
 
 void device_authorize_handler(http_request_t *req, http_response_t *res)

@@ -32,7 +32,7 @@ typedef struct {
 
 static void error_page(device_page_t *d, int status, ui_msg_t msg)
 {
-    page_respond(d->res, status, ui_render_error(d->req->arena, d->lang, msg, NULL));
+    session_page_respond(d->res, status, ui_render_error(d->req->arena, d->lang, msg, NULL));
 }
 
 static void server_error(device_page_t *d, gh_status_t st)
@@ -64,7 +64,7 @@ static void login_page(device_page_t *d, int status, ui_msg_t msg)
                        .username = http_pairs_get(&d->req->form, "username"),
                        .message = msg};
     bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
-    page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
+    session_page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
 }
 
 static void code_page(device_page_t *d, int status, ui_msg_t msg)
@@ -76,7 +76,7 @@ static void code_page(device_page_t *d, int status, ui_msg_t msg)
                         .user_code = d->user_code,
                         .message = msg};
     bool ok = hidden_fields(d, "code", NULL, hidden, &page.hidden_count);
-    page_respond(d->res, status, ok ? ui_render_device(d->req->arena, &page) : NULL);
+    session_page_respond(d->res, status, ok ? ui_render_device(d->req->arena, &page) : NULL);
 }
 
 static void consent_page(device_page_t *d, const store_device_t *dev, const store_client_t *client,
@@ -92,7 +92,7 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
     bool ok = scope_parse(d->req->arena, dev->scope, &scope) == GH_OK &&
               scope_consent_items(d->req->arena, &scope, &page) &&
               hidden_fields(d, "consent", d->user_code, hidden, &page.hidden_count);
-    page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
+    session_page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
 }
 
 /* ---- steps ---- */
@@ -188,15 +188,15 @@ static void on_consent(device_page_t *d)
     }
     log_event(LOG_INFO, "device_decided", "client_id", dev.client_id, "decision",
               allow ? "allow" : "deny", NULL);
-    page_respond(d->res, 200,
-                 ui_render_info(d->req->arena, d->lang,
-                                allow ? UI_MSG_DEVICE_APPROVED : UI_MSG_DEVICE_DENIED));
+    session_page_respond(d->res, 200,
+                         ui_render_info(d->req->arena, d->lang,
+                                        allow ? UI_MSG_DEVICE_APPROVED : UI_MSG_DEVICE_DENIED));
 }
 
 static void on_post(device_page_t *d)
 {
     const char *step = http_pairs_get(&d->req->form, "step");
-    if (!csrf_check(d->req)) {
+    if (!session_csrf_check(d->req)) {
         (d->signed_in ? code_page : login_page)(d, 403, UI_MSG_FORM_EXPIRED);
         return;
     }

@@ -129,3 +129,10 @@ void oauth_error_respond(const http_request_t *req, http_response_t *res, oauth_
     else
         respond_seed(req, res, err);
 }
+
+bool oauth_fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
+{
+    err->kind = kind;
+    err->description = why;
+    return false;
+}

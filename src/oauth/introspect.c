@@ -9,13 +9,6 @@
 #include "core/jsonw.h"
 #include "oauth/oauth_int.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 /* Writes the named members of from that are present. */
 static void copy_members(jsonw_t *w, const json_t *from, const char *const *names)
 {
@@ -82,7 +75,7 @@ static bool find_username(http_request_t *req, const store_client_t *client, fou
     if (st == GH_ERR_NOT_FOUND)
         f->kind = FOUND_NONE;
     else if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     else
         *username = user.username;
     return true;

@@ -152,7 +152,7 @@ static bool confirmed(logout_t *l)
         confirm_page(l);
         return false;
     }
-    if (!csrf_check(l->req))
+    if (!session_csrf_check(l->req))
         return refuse(l, 403, UI_MSG_FORM_EXPIRED, NULL);
     return true;
 }

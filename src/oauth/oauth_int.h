@@ -88,6 +88,10 @@ typedef struct {
     const char *description; /* for people; never secret; may be NULL */
 } oauth_error_t;
 
+/* Fills in *err and returns false: the one-line failure of every check
+ * that reports an oauth_error_t. */
+bool oauth_fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why);
+
 /* Where an error is answered: the token-style endpoints, or a protected
  * resource (userinfo: RFC 6750 §3 challenge in rfc6749 style). */
 typedef enum { OAUTH_AT_TOKEN, OAUTH_AT_RESOURCE } oauth_error_site_t;
@@ -162,12 +166,12 @@ bool pkce_verify(const char *challenge, const char *verifier);
 /* Authenticates the client of a token/revoke/introspect request:
  * client_secret_basic, client_secret_post, or a public client's bare
  * client_id. On failure fills err (10076 / invalid_client). */
-bool client_authenticate(const http_request_t *req, store_client_t *client, oauth_error_t *err);
+bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
 /* True when the request carries an application/x-www-form-urlencoded body, as
  * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
  * §2.1); otherwise fills err (10051 / invalid_request). */
-bool client_form_check(const http_request_t *req, oauth_error_t *err);
+bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
 
 /* ---- login sessions and CSRF ---- */
 
@@ -216,11 +220,11 @@ const char *csrf_token(const http_request_t *req, http_response_t *res,
 
 /* True when the posted csrf field is the token for the request's session
  * cookie (or, without one, for its CSRF cookie); compared in constant time. */
-bool csrf_check(const http_request_t *req);
+bool session_csrf_check(const http_request_t *req);
 
 /* Answers with a rendered page, or a plain 500 when html is NULL (the arena
  * ran out while rendering). */
-void page_respond(http_response_t *res, int status, const char *html);
+void session_page_respond(http_response_t *res, int status, const char *html);
 
 /* ---- tokens ---- */
 
@@ -232,16 +236,17 @@ typedef struct {
     int64_t auth_time;         /* 0 when not a user grant */
     bool id_token;             /* issue an id_token */
     const char *refresh_token; /* already stored, to hand out; or NULL */
-    const char *family;        /* the grant's family (see grant_revoke); NULL for none */
+    const char *family;        /* the grant's family (see revoke_grant); NULL for none */
 } token_grant_t;
 
-/* A new refresh token: *token (the value handed out) and *digest (what the
- * store keeps), both in the arena. */
-gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **digest);
+/* A new opaque single-use value (an authorization code, a refresh token, a
+ * device code): *token (the value handed out, 256 random bits) and *digest
+ * (what the store keeps), both in the arena. */
+gh_status_t tokens_mint(arena_t *a, const char **token, const char **digest);
 
 /* Signs the access token (and the id_token when asked) and writes the seed 004
  * token answer with Cache-Control: no-store. */
-void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
+void tokens_respond(http_request_t *req, http_response_t *res, const token_grant_t *grant);
 
 /* ---- access tokens presented back to us ---- */
 
@@ -254,7 +259,7 @@ void token_respond(http_request_t *req, http_response_t *res, const token_grant_
  * the denylist until they have all expired) and every refresh token of the
  * family. In that order, so that a token being issued meanwhile cannot slip
  * between the two (store_refresh_put refuses a denylisted family). */
-gh_status_t grant_revoke(app_t *app, const char *family);
+gh_status_t revoke_grant(app_t *app, const char *family);
 
 /* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
  * our issuer and audience, not expired, neither its jti nor its grant revoked. On success *claims
@@ -369,10 +374,8 @@ extern const http_param_spec_t TOKEN_PARAMS[];
 extern const http_param_spec_t USERINFO_PARAMS[];
 void token_handler(http_request_t *req, http_response_t *res);
 void userinfo_handler(http_request_t *req, http_response_t *res);
-void discovery_handler(http_request_t *req, http_response_t *res);
-void jwks_handler(http_request_t *req, http_response_t *res);
-void healthz_handler(http_request_t *req, http_response_t *res);
-void readyz_handler(http_request_t *req, http_response_t *res);
+void server_discovery_handler(http_request_t *req, http_response_t *res);
+void server_jwks_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspect */
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);

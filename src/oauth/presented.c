@@ -9,23 +9,17 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 bool presented_read(http_request_t *req, bool confidential, store_client_t *client,
                     const char **token, oauth_error_t *err)
 {
-    if (!client_form_check(req, err) || !client_authenticate(req, client, err))
+    if (!client_auth_form_check(req, err) || !client_auth_verify(req, client, err))
         return false;
     if (confidential && client->is_public)
-        return fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client cannot use this endpoint");
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
+                          "a public client cannot use this endpoint");
     const char *t = http_pairs_get(&req->form, "token");
     if (!t || !*t)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "token is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "token is required");
     *token = t;
     return true;
 }
@@ -54,7 +48,7 @@ static bool find_refresh(http_request_t *req, const store_client_t *client, cons
     if (st == GH_ERR_NOT_FOUND)
         return true;
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (!strcmp(r.client_id, client->id))
         *out = (found_token_t){.kind = FOUND_REFRESH, .refresh = r};
     return true;

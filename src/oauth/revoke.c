@@ -9,18 +9,11 @@
 #include "core/log.h"
 #include "oauth/oauth_int.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 /* An access token issued just as its grant is revoked may carry an exp up to
  * this much later than the revocation's now + access_token_ttl. */
 #define GRANT_REVOKE_MARGIN 60
 
-gh_status_t grant_revoke(app_t *app, const char *family)
+gh_status_t revoke_grant(app_t *app, const char *family)
 {
     int64_t now = clock_now();
     gh_status_t st = store_jti_revoke(app->store, family,
@@ -52,11 +45,11 @@ static bool revoke(http_request_t *req, oauth_error_t *err)
         return false;
     gh_status_t st = GH_OK;
     if (found.kind == FOUND_REFRESH)
-        st = grant_revoke(app_of(req), found.refresh.family);
+        st = revoke_grant(app_of(req), found.refresh.family);
     else if (found.kind == FOUND_ACCESS)
         st = deny_access_token(app_of(req)->store, found.claims);
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (found.kind != FOUND_NONE)
         log_event(LOG_INFO, "revoked", "client_id", client.id, "token",
                   found.kind == FOUND_REFRESH ? "refresh_token" : "access_token", NULL);

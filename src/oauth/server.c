@@ -16,7 +16,7 @@
 #include "oidc/oidc.h"
 #include "ui/ui.h"
 
-void discovery_handler(http_request_t *req, http_response_t *res)
+void server_discovery_handler(http_request_t *req, http_response_t *res)
 {
     app_t *app = app_of(req);
     http_response_json_raw(res, 200, app->discovery, app->discovery_len);
@@ -24,7 +24,7 @@ void discovery_handler(http_request_t *req, http_response_t *res)
     res->max_age = 3600;
 }
 
-void jwks_handler(http_request_t *req, http_response_t *res)
+void server_jwks_handler(http_request_t *req, http_response_t *res)
 {
     size_t len = 0;
     const char *jwks = jose_keyset_jwks(keyring_current(app_of(req)->keys), &len);
@@ -35,7 +35,7 @@ void jwks_handler(http_request_t *req, http_response_t *res)
 
 /* Liveness: the process answers; it touches nothing else (a database outage
  * must not make an orchestrator restart a process that will recover). */
-void healthz_handler(http_request_t *req, http_response_t *res)
+static void healthz_handler(http_request_t *req, http_response_t *res)
 {
     static const char body[] = "{\"status\":\"ok\"}";
     http_response_json_raw(res, 200, body, sizeof body - 1);
@@ -43,7 +43,7 @@ void healthz_handler(http_request_t *req, http_response_t *res)
 
 /* Readiness: 200 while the database answers a trivial query, 503 otherwise
  * (a balancer stops sending traffic until it answers again). */
-void readyz_handler(http_request_t *req, http_response_t *res)
+static void readyz_handler(http_request_t *req, http_response_t *res)
 {
     static const char ready[] = "{\"status\":\"ok\"}";
     static const char unavailable[] = "{\"status\":\"unavailable\"}";
@@ -100,8 +100,8 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/auth/authorize", authorize_handler, "authorize", AUTHORIZE_PARAMS},
     {HTTP_POST, "/oauth2/v1/token", token_handler, "token", TOKEN_PARAMS},
     {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
-    {HTTP_GET, "/oauth2/v1/keys", jwks_handler, "keys", NULL},
-    {HTTP_GET, "/.well-known/openid-configuration", discovery_handler, "discovery", NULL},
+    {HTTP_GET, "/oauth2/v1/keys", server_jwks_handler, "keys", NULL},
+    {HTTP_GET, "/.well-known/openid-configuration", server_discovery_handler, "discovery", NULL},
     {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
@@ -145,7 +145,7 @@ static gh_status_t build_documents(app_t *app, arena_t *a)
     return app->discovery ? GH_OK : GH_ERR_NOMEM;
 }
 
-static int fail(const char *what, gh_status_t st)
+static int refuse_start(const char *what, gh_status_t st)
 {
     fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
     return 1;
@@ -168,13 +168,13 @@ int oauth_serve(const config_t *cfg)
     size_t alg_count = 0;
     gh_status_t st = signing_keys_algs(&cfg->server, algs, &alg_count);
     if (!a || st != GH_OK) {
-        rc = fail("signing_alg or access_token_alg", st);
+        rc = refuse_start("signing_alg or access_token_alg", st);
         goto out;
     }
     app.id_token_alg = algs[0];
     app.access_token_alg = algs[alg_count - 1];
     if ((st = store_open(cfg->server.db, &app.store)) != GH_OK) {
-        rc = fail("cannot open the database", st);
+        rc = refuse_start("cannot open the database", st);
         goto out;
     }
     if (strcmp(store_engine(app.store), "sqlite") == 0)
@@ -182,7 +182,7 @@ int oauth_serve(const config_t *cfg)
     if ((st = keyring_start(app.store, algs, alg_count, signing_keys_retire_after(&cfg->server),
                             &app.keys)) != GH_OK ||
         (st = load_csrf_key(&app, a)) != GH_OK || (st = build_documents(&app, a)) != GH_OK) {
-        rc = fail("cannot prepare keys and documents", st);
+        rc = refuse_start("cannot prepare keys and documents", st);
         goto out;
     }
     http_server_opts_t opts = {.listen = cfg->server.listen,
@@ -198,7 +198,7 @@ int oauth_serve(const config_t *cfg)
                                .connection_timeout = (unsigned)cfg->server.connection_timeout,
                                .metrics_allow = cfg->server.metrics_allow};
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        rc = fail("cannot listen", st);
+        rc = refuse_start("cannot listen", st);
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,

@@ -41,19 +41,6 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out)
     return store_session_get(app_of(req)->store, req->arena, digest, clock_now(), out);
 }
 
-static void set_cookie(const http_request_t *req, http_response_t *res, const char *name,
-                       const char *value, long max_age)
-{
-    http_cookie_t c = {.name = name,
-                       .value = value,
-                       .path = "/",
-                       .max_age = max_age,
-                       .secure = app_of(req)->secure_cookies,
-                       .http_only = true,
-                       .same_site = "Lax"};
-    http_response_cookie(req, res, &c);
-}
-
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
                           int64_t now, store_session_t *out)
 {
@@ -68,7 +55,7 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;
-    set_cookie(req, res, app->session_cookie, id, -1);
+    http_response_own_cookie(req, res, app->session_cookie, id, -1, app_of(req)->secure_cookies);
     *out = s;
     return GH_OK;
 }
@@ -81,7 +68,8 @@ gh_status_t session_end(const http_request_t *req, http_response_t *res)
         st = store_session_delete(app_of(req)->store, s.digest);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
-    set_cookie(req, res, app_of(req)->session_cookie, "", 0);
+    http_response_own_cookie(req, res, app_of(req)->session_cookie, "", 0,
+                             app_of(req)->secure_cookies);
     return GH_OK;
 }
 
@@ -151,12 +139,13 @@ const char *csrf_token(const http_request_t *req, http_response_t *res,
         cookie = secret_token(req->arena);
         if (!cookie)
             return NULL;
-        set_cookie(req, res, app_of(req)->csrf_cookie, cookie, -1);
+        http_response_own_cookie(req, res, app_of(req)->csrf_cookie, cookie, -1,
+                                 app_of(req)->secure_cookies);
     }
     return csrf_for(req, "browser", cookie);
 }
 
-bool csrf_check(const http_request_t *req)
+bool session_csrf_check(const http_request_t *req)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     const char *posted = http_pairs_get(&req->form, "csrf");
@@ -168,7 +157,7 @@ bool csrf_check(const http_request_t *req)
     return posted && expected && secret_equal_str(expected, posted);
 }
 
-void page_respond(http_response_t *res, int status, const char *html)
+void session_page_respond(http_response_t *res, int status, const char *html)
 {
     if (!html) {
         http_response_text(res, 500, "internal error");

@@ -11,13 +11,6 @@
 typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
                          oauth_error_t *err);
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 /* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
  * NULL or absent keeps granted. */
 static bool narrow_scope(arena_t *a, const char *requested, const char *granted, const char **out,
@@ -25,17 +18,17 @@ static bool narrow_scope(arena_t *a, const char *requested, const char *granted,
 {
     scope_list_t want, have;
     if (scope_parse(a, granted, &have) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     if (!requested) {
         *out = granted;
         return true;
     }
     if (scope_parse(a, requested, &want) != GH_OK)
-        return fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
     if (!scope_subset(&want, &have))
-        return fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
     *out = scope_join(a, &want);
-    return *out != NULL || fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    return *out != NULL || oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
 }
 
 static bool has_scope(arena_t *a, const char *scope, const char *item)
@@ -54,8 +47,8 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
     app_t *app = app_of(req);
     const char *digest = NULL;
     int64_t now = clock_now();
-    if (token_mint_refresh(req->arena, &g->refresh_token, &digest) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (tokens_mint(req->arena, &g->refresh_token, &digest) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_refresh_t r = {.digest = digest,
                          .family = family,
                          .client_id = g->client->id,
@@ -66,8 +59,8 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
                          .expires_at = now + app->cfg->refresh_token_ttl};
     gh_status_t st = store_refresh_put(app->store, &r);
     if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
-    return st == GH_OK || fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
+    return st == GH_OK || oauth_fail(err, oauth_error_from_status(st), NULL);
 }
 
 static bool code_matches(const http_request_t *req, const store_code_t *code,
@@ -76,15 +69,15 @@ static bool code_matches(const http_request_t *req, const store_code_t *code,
     const char *redirect_uri = http_pairs_get(&req->form, "redirect_uri");
     const char *verifier = http_pairs_get(&req->form, "code_verifier");
     if (strcmp(code->client_id, client->id) != 0)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was issued to another client");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code was issued to another client");
     if (!redirect_uri || strcmp(redirect_uri, code->redirect_uri) != 0) /* RFC 6749 §4.1.3 */
-        return fail(err, OAUTH_ERR_INVALID_GRANT,
-                    "redirect_uri differs from the authorization request");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
+                          "redirect_uri differs from the authorization request");
     if (code->code_challenge && !pkce_verify(code->code_challenge, verifier)) /* RFC 7636 §4.6 */
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier does not match");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "code_verifier does not match");
     if (!code->code_challenge && (verifier || client->is_public)) /* public clients: PKCE always */
-        return fail(err, OAUTH_ERR_INVALID_GRANT,
-                    "code_verifier and code_challenge must go together");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
+                          "code_verifier and code_challenge must go together");
     return true;
 }
 
@@ -99,12 +92,12 @@ static bool refuse_replay(app_t *app, const store_client_t *client, const store_
 {
     bool revoke = code->family && strcmp(code->client_id, client->id) == 0 &&
                   (client->is_public || app->cfg->code_replay_revokes == CODE_REPLAY_REVOKES_ALL);
-    gh_status_t st = revoke ? grant_revoke(app, code->family) : GH_OK;
+    gh_status_t st = revoke ? revoke_grant(app, code->family) : GH_OK;
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (revoke)
         log_event(LOG_WARN, "code_replayed", "client_id", client->id, "revoked", "grant", NULL);
-    return fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
+    return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
 }
 
 static bool grant_authorization_code(http_request_t *req, http_response_t *res,
@@ -113,21 +106,21 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
     app_t *app = app_of(req);
     const char *code_value = http_pairs_get(&req->form, "code");
     if (!code_value || !*code_value)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "code is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "code is required");
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(code_value, strlen(code_value), digest);
     const char *family = secret_hex_id(req->arena, 16);
     if (!family)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_code_t code;
     gh_status_t st =
         store_code_take(app->store, req->arena, digest, client->id, clock_now(), family, &code);
     if (st == GH_ERR_CONFLICT)
         return refuse_replay(app, client, &code, err);
     if (st == GH_ERR_NOT_FOUND)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (!code_matches(req, &code, client, err))
         return false;
     token_grant_t g = {.client = client,
@@ -139,7 +132,7 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .family = family};
     if (!start_refresh(req, &g, family, err))
         return false;
-    token_respond(req, res, &g);
+    tokens_respond(req, res, &g);
     return true;
 }
 
@@ -152,7 +145,7 @@ static gh_status_t rotate(app_t *app, arena_t *a, const char *old_digest, const 
                                           app->cfg->refresh_grace, next, old);
     if (st != GH_ERR_CONFLICT)
         return st;
-    gh_status_t revoked = grant_revoke(app, old->family);
+    gh_status_t revoked = revoke_grant(app, old->family);
     return revoked == GH_OK ? GH_ERR_CONFLICT : revoked;
 }
 
@@ -162,7 +155,7 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     app_t *app = app_of(req);
     const char *value = http_pairs_get(&req->form, "refresh_token");
     if (!value || !*value)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "refresh_token is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "refresh_token is required");
     char old_digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(value, strlen(value), old_digest);
     int64_t now = clock_now();
@@ -177,15 +170,16 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
         return false;
     store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
     const char *token = NULL;
-    if (token_mint_refresh(req->arena, &token, &next.digest) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (tokens_mint(req->arena, &token, &next.digest) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_refresh_t old;
     /* a missing token (st != OK) still goes through rotate, which detects reuse */
     st = rotate(app, req->arena, old_digest, client->id, &next, &old);
     if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the refresh token is invalid, expired or used");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
+                          "the refresh token is invalid, expired or used");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     token_grant_t g = {.client = client,
                        .sub = old.sub,
                        .scope = scope ? scope : old.scope,
@@ -194,7 +188,7 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                            old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
                        .refresh_token = token,
                        .family = old.family};
-    token_respond(req, res, &g);
+    tokens_respond(req, res, &g);
     return true;
 }
 
@@ -202,16 +196,16 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
                                      store_client_t *client, oauth_error_t *err)
 {
     if (client->is_public)
-        return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
-                    "a public client cannot use client_credentials");
+        return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
+                          "a public client cannot use client_credentials");
     scope_list_t allowed, want;
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     const char *requested = http_pairs_get(&req->form, "scope");
     if (requested) {
         if (scope_parse(req->arena, requested, &want) != GH_OK || scope_has(&want, "openid") ||
             !scope_subset(&want, &allowed))
-            return fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
+            return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
     } else {
         want.count = 0; /* default: every registered scope except the user ones */
         for (size_t i = 0; i < allowed.count; i++)
@@ -220,8 +214,8 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     }
     token_grant_t g = {.client = client, .scope = scope_join(req->arena, &want)};
     if (!g.scope)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    token_respond(req, res, &g);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    tokens_respond(req, res, &g);
     return true;
 }
 
@@ -229,17 +223,17 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
 static bool device_ready(const store_device_t *d, bool slow_down, int64_t now, oauth_error_t *err)
 {
     if (d->expires_at <= now)
-        return fail(err, OAUTH_ERR_EXPIRED_TOKEN, "the device code has expired");
+        return oauth_fail(err, OAUTH_ERR_EXPIRED_TOKEN, "the device code has expired");
     switch (d->state) {
     case STORE_DEVICE_APPROVED:
         return true;
     case STORE_DEVICE_DENIED:
-        return fail(err, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
+        return oauth_fail(err, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
     case STORE_DEVICE_REDEEMED:
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
     default:
-        return slow_down ? fail(err, OAUTH_ERR_SLOW_DOWN, "polling too fast: wait 5 s more")
-                         : fail(err, OAUTH_ERR_AUTHORIZATION_PENDING, "waiting for the user");
+        return slow_down ? oauth_fail(err, OAUTH_ERR_SLOW_DOWN, "polling too fast: wait 5 s more")
+                         : oauth_fail(err, OAUTH_ERR_AUTHORIZATION_PENDING, "waiting for the user");
     }
 }
 
@@ -251,7 +245,7 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
     app_t *app = app_of(req);
     const char *value = http_pairs_get(&req->form, "device_code");
     if (!value || !*value)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "device_code is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "device_code is required");
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(value, strlen(value), digest);
     store_device_t d;
@@ -260,19 +254,19 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
     gh_status_t st =
         store_device_poll(app->store, req->arena, digest, client->id, now, &d, &slow_down);
     if (st == GH_ERR_NOT_FOUND)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code is invalid");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the device code is invalid");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (!device_ready(&d, slow_down, now, err))
         return false;
     st = store_device_redeem(app->store, digest);
     if (st == GH_ERR_CONFLICT)
-        return fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     const char *family = secret_hex_id(req->arena, 16);
     if (!family)
-        return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     token_grant_t g = {.client = client,
                        .sub = d.sub,
                        .scope = d.scope,
@@ -281,7 +275,7 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .family = family};
     if (!start_refresh(req, &g, family, err))
         return false;
-    token_respond(req, res, &g);
+    tokens_respond(req, res, &g);
     return true;
 }
 
@@ -298,23 +292,23 @@ static const struct {
 
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
-    if (!client_form_check(req, err))
+    if (!client_auth_form_check(req, err))
         return false;
     const char *grant_type = http_pairs_get(&req->form, "grant_type");
     if (!grant_type || !*grant_type)
-        return fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");
     store_client_t client;
-    if (!client_authenticate(req, &client, err))
+    if (!client_auth_verify(req, &client, err))
         return false;
     for (size_t i = 0; i < sizeof GRANTS / sizeof GRANTS[0]; i++) {
         if (strcmp(grant_type, GRANTS[i].name) != 0)
             continue;
         if (!(client.grants & GRANTS[i].grant))
-            return fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
-                        "grant type not allowed for this client");
+            return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
+                              "grant type not allowed for this client");
         return GRANTS[i].fn(req, res, &client, err);
     }
-    return fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
+    return oauth_fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
 }
 
 void token_handler(http_request_t *req, http_response_t *res)

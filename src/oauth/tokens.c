@@ -10,7 +10,7 @@
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
-gh_status_t token_mint_refresh(arena_t *a, const char **token, const char **digest)
+gh_status_t tokens_mint(arena_t *a, const char **token, const char **digest)
 {
     char *t = secret_token(a);
     char *d = arena_alloc(a, SECRET_DIGEST_HEX_LEN + 1);
@@ -75,7 +75,7 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
     return out;
 }
 
-void token_respond(http_request_t *req, http_response_t *res, const token_grant_t *g)
+void tokens_respond(http_request_t *req, http_response_t *res, const token_grant_t *g)
 {
     int64_t now = clock_now();
     char *access = sign_access_token(req, g, now);

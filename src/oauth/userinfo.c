@@ -8,13 +8,6 @@
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
-static bool fail(oauth_error_t *err, oauth_error_kind_t kind, const char *why)
-{
-    err->kind = kind;
-    err->description = why;
-    return false;
-}
-
 /* Whether an Authorization header uses the Bearer scheme (case-insensitive,
  * RFC 9110 §11.1), whatever follows. */
 static bool bearer_scheme(const char *auth)
@@ -30,16 +23,16 @@ static const char *presented_token(const http_request_t *req, oauth_error_t *err
     const char *query = http_pairs_get(&req->query, "access_token");
     int ways = (header != NULL) + (form != NULL) + (query != NULL);
     if (ways > 1) {
-        fail(err, OAUTH_ERR_INVALID_REQUEST, "more than one way of presenting the token");
+        oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "more than one way of presenting the token");
         return NULL;
     }
     const char *token = header ? header : form ? form : query;
     if (token && *token)
         return token;
     if (bearer_scheme(http_request_header(req, "Authorization")))
-        fail(err, OAUTH_ERR_INVALID_TOKEN, "malformed Authorization header");
+        oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "malformed Authorization header");
     else /* none, or another scheme: no authentication we know (RFC 6750 §3.1) */
-        fail(err, OAUTH_ERR_TOKEN_MISSING, "an access token is required");
+        oauth_fail(err, OAUTH_ERR_TOKEN_MISSING, "an access token is required");
     return NULL;
 }
 
@@ -53,14 +46,14 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
     const char *scope_text = json_string_value(json_object_get(claims, "scope"));
     if (!scope_text || scope_parse(req->arena, scope_text, &scope) != GH_OK ||
         !scope_has(&scope, "openid"))
-        return fail(err, OAUTH_ERR_INSUFFICIENT_SCOPE, "the token lacks the openid scope");
+        return oauth_fail(err, OAUTH_ERR_INSUFFICIENT_SCOPE, "the token lacks the openid scope");
     const char *sub = json_string_value(json_object_get(claims, "sub"));
     store_user_t user;
     gh_status_t st = store_user_get(app_of(req)->store, req->arena, sub ? sub : "", &user);
     if (st == GH_ERR_NOT_FOUND)
-        return fail(err, OAUTH_ERR_INVALID_TOKEN, "the user no longer exists");
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the user no longer exists");
     if (st != GH_OK)
-        return fail(err, oauth_error_from_status(st), NULL);
+        return oauth_fail(err, oauth_error_from_status(st), NULL);
     oidc_release_t release = oidc_release_of(scope.items, scope.count);
     buf_t b;
     buf_init(&b, req->arena);
