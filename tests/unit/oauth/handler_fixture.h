@@ -45,7 +45,7 @@
 #define HF_VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 #define HF_CHALLENGE "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
-#define HF_MAX_REQUESTS 64
+#define HF_MAX_REQUESTS 512
 #define HF_MAX_HEADERS 16
 #define HF_REMOTE_ADDR "192.0.2.10"
 
@@ -363,6 +363,28 @@ static inline void hf_assert_rfc_error(hf_req_t *r, int status, const char *erro
     const char *got = hf_str(r, "error");
     if (!got || strcmp(got, error) != 0)
         fail_msg("want %s, got %.*s", error, (int)r->res.body_len, r->res.body);
+}
+
+/* Builds a request that must be refused. */
+typedef hf_req_t *(*hf_build_fn)(hf_server_t *s);
+
+/* Runs a fresh request from build in the seed 004 style (400 and seed_code),
+ * then another in the RFC 6749 style (rfc_status and rfc_error), and returns
+ * the latter, for the caller to check its headers. The style is left as
+ * seed. */
+static inline hf_req_t *hf_refused(hf_server_t *s, hf_build_fn build, const char *seed_code,
+                                   int rfc_status, const char *rfc_error)
+{
+    s->cfg.server.error_style = ERROR_STYLE_SEED;
+    hf_req_t *r = build(s);
+    hf_run(r);
+    hf_assert_seed_error(r, 400, seed_code);
+    s->cfg.server.error_style = ERROR_STYLE_RFC6749;
+    r = build(s);
+    hf_run(r);
+    hf_assert_rfc_error(r, rfc_status, rfc_error);
+    s->cfg.server.error_style = ERROR_STYLE_SEED;
+    return r;
 }
 
 /* The value of the Set-Cookie named name, or NULL. */

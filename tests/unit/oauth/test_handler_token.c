@@ -170,27 +170,16 @@ static void client_credentials_grant(void **state)
 
 /* ---- refusals, each in both styles ---- */
 
-typedef hf_req_t *(*build_fn)(hf_server_t *s);
-
-/* Runs a fresh request from build in the seed style, then another in the
- * RFC 6749 style, and checks both answers. */
-static void refused(hf_server_t *s, build_fn build, const char *seed_code, int rfc_status,
+/* hf_refused, and a 401 carries the Basic challenge (RFC 6749 §5.2). */
+static void refused(hf_server_t *s, hf_build_fn build, const char *seed_code, int rfc_status,
                     const char *rfc_error)
 {
-    s->cfg.server.error_style = ERROR_STYLE_SEED;
-    hf_req_t *r = build(s);
-    hf_run(r);
-    hf_assert_seed_error(r, 400, seed_code);
-    s->cfg.server.error_style = ERROR_STYLE_RFC6749;
-    r = build(s);
-    hf_run(r);
-    hf_assert_rfc_error(r, rfc_status, rfc_error);
+    hf_req_t *r = hf_refused(s, build, seed_code, rfc_status, rfc_error);
     const char *challenge = hf_res_header(r, "WWW-Authenticate");
     if (rfc_status == 401)
         assert_string_equal(challenge, "Basic realm=\"gatehouse\"");
     else
         assert_null(challenge);
-    s->cfg.server.error_style = ERROR_STYLE_SEED;
 }
 
 static hf_req_t *code_request(hf_server_t *s, const char *code)
