@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/secret.h"
+#include "http/http_int.h" /* http_response_headers: the headers as sent */
 #include "oauth/oauth_int.h"
 
 /* What the fixture registers. */
@@ -306,6 +307,19 @@ static inline const char *hf_res_header(const hf_req_t *r, const char *name)
     for (size_t i = 0; i < r->res.header_count; i++)
         if (!strcasecmp(r->res.headers[i].name, name))
             return r->res.headers[i].value;
+    return NULL;
+}
+
+/* A header of the answer as it is sent (the handler's own, then the
+ * Content-Type, security and cache headers its kind adds), or NULL. */
+static inline const char *hf_sent_header(hf_req_t *r, const char *name)
+{
+    http_header_set_t *set = arena_alloc(r->req.arena, sizeof *set);
+    assert_non_null(set);
+    http_response_headers(&r->res, set);
+    for (size_t i = 0; i < set->count; i++)
+        if (!strcasecmp(set->items[i].name, name))
+            return arena_strdup(r->req.arena, set->items[i].value);
     return NULL;
 }
 

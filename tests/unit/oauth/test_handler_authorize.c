@@ -11,12 +11,14 @@
 
 #include "handler_fixture.h"
 
-/* An error page: HTML at status, and no redirect anywhere. */
+/* An error page: HTML at status, and no redirect anywhere; not to be
+ * framed (clickjacking of the sign-in and consent forms). */
 static void assert_page(hf_req_t *r, int status)
 {
     assert_int_equal(hf_run(r), status);
     assert_int_equal(r->res.kind, HTTP_KIND_HTML);
     assert_null(hf_res_header(r, "Location"));
+    assert_string_equal(hf_sent_header(r, "X-Frame-Options"), "DENY");
 }
 
 /* A redirect back to the client's redirect URI with error, state and iss. */
@@ -222,12 +224,30 @@ static void the_code_comes_back_with_state_and_iss(void **state)
     hf_server_t *s = *state;
     const char *session = hf_session(s);
     hf_req_t *r = consent_post(s, session, "allow", hf_csrf(s, session));
+    hf_form(r, "nonce", "n-1");
     assert_int_equal(hf_run(r), 302);
     assert_string_equal(hf_location_base(r), HF_CONF_REDIRECT);
     assert_int_equal(strlen(hf_location_param(r, "code")), 43);
     assert_string_equal(hf_location_param(r, "state"), "st-123");
     assert_string_equal(hf_location_param(r, "iss"), s->cfg.server.issuer);
     assert_null(hf_location_param(r, "error"));
+    assert_string_equal(hf_sent_header(r, "Cache-Control"), "no-store");
+}
+
+/* state comes back exactly as sent, whatever it holds. */
+static void state_round_trip(void **state)
+{
+    hf_server_t *s = *state;
+    static const char odd[] = "a&b=c d+e%20/?#\xc3\xa9";
+    hf_req_t *r = hf_request(s, "GET", "/auth/authorize");
+    hf_query(r, "client_id", HF_CONF);
+    hf_query(r, "redirect_uri", HF_CONF_REDIRECT);
+    hf_query(r, "response_type", "token");
+    hf_query(r, "scope", "openid");
+    hf_query(r, "state", odd);
+    assert_int_equal(hf_run(r), 302);
+    assert_string_equal(hf_location_param(r, "state"), odd);
+    assert_string_equal(hf_location_param(r, "error"), "unsupported_response_type");
 }
 
 static void denied_consent(void **state)
@@ -306,6 +326,7 @@ int main(void)
         hf_test(prompt_none_without_session),
         hf_test(consent_is_asked_once),
         hf_test(the_code_comes_back_with_state_and_iss),
+        hf_test(state_round_trip),
         hf_test(denied_consent),
         hf_test(forged_consent),
         hf_test(signing_in),

@@ -16,6 +16,7 @@ static json_t *discovery(hf_server_t *s)
     assert_int_equal(hf_run(r), 200);
     assert_true(r->res.cacheable);
     assert_int_equal(r->res.max_age, 3600);
+    assert_string_equal(hf_sent_header(r, "Cache-Control"), "public, max-age=3600");
     return hf_json(r);
 }
 

@@ -39,6 +39,10 @@ static void code_grant_answers_in_the_seed_shape(void **state)
     assert_string_equal(hf_str(r, "scope"), "openid profile");
     assert_string_equal(hf_str(r, "token_type"), "Bearer");
     assert_int_equal(json_integer_value(json_object_get(hf_json(r), "expires_in")), 3599);
+    /* RFC 6749 §5.1 */
+    assert_string_equal(hf_sent_header(r, "Cache-Control"), "no-store");
+    assert_string_equal(hf_sent_header(r, "Pragma"), "no-cache");
+    assert_string_equal(hf_sent_header(r, "Content-Type"), "application/json");
 }
 
 static void access_token_is_an_rfc9068_jwt(void **state)
@@ -480,6 +484,28 @@ static hf_req_t *client_credentials_beyond_registration(hf_server_t *s)
     return r;
 }
 
+/* Another client's refresh token is refused and stays its owner's. */
+static void another_clients_refresh_token_is_not_spent(void **state)
+{
+    hf_server_t *s = *state;
+    hf_req_t *pub = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_form(pub, "grant_type", "authorization_code");
+    hf_form(pub, "client_id", HF_PUB);
+    hf_form(pub, "code", hf_code_for(s, HF_PUB, HF_PUB_REDIRECT, "openid", HF_CHALLENGE, NULL));
+    hf_form(pub, "redirect_uri", HF_PUB_REDIRECT);
+    hf_form(pub, "code_verifier", HF_VERIFIER);
+    assert_int_equal(hf_run(pub), 200);
+    const char *rt = hf_str(pub, "refresh_token");
+    hf_req_t *r = refresh_request(s, rt, NULL);
+    hf_run(r);
+    hf_assert_seed_error(r, 400, "10051");
+    r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_form(r, "grant_type", "refresh_token");
+    hf_form(r, "client_id", HF_PUB);
+    hf_form(r, "refresh_token", rt);
+    assert_int_equal(hf_run(r), 200);
+}
+
 static void other_grant_refusals(void **state)
 {
     hf_server_t *s = *state;
@@ -530,6 +556,7 @@ int main(void)
         hf_test(client_authentication),
         hf_test(code_refusals),
         hf_test(other_grant_refusals),
+        hf_test(another_clients_refresh_token_is_not_spent),
         hf_test(error_bodies),
         hf_test(get_is_not_allowed),
     };
