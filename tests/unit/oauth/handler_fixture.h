@@ -268,8 +268,10 @@ static inline void hf_bearer(hf_req_t *r, const char *token)
     hf_header(r, "Authorization", arena_printf(r->req.arena, "Bearer %s", token));
 }
 
-/* Decodes what was built the way the server does (request.c) and answers it
- * through the route table. Returns the status. */
+/* Decodes what was built the way the server does (the query and cookies
+ * with the server's parsers, the body with request.c's own
+ * http_request_set_body) and answers it through the route table. Returns
+ * the status. */
 static inline int hf_run(hf_req_t *r)
 {
     http_request_t *q = &r->req;
@@ -287,14 +289,11 @@ static inline int hf_run(hf_req_t *r)
         q->query = (http_pairs_t){0};
         q->query_malformed = true;
     }
-    q->body = r->form.len ? buf_cstr(&r->form) : "";
-    q->body_len = r->form.len;
-    const char *type = http_request_header(q, "Content-Type");
-    if (type && !strncasecmp(type, "application/x-www-form-urlencoded", 33) &&
-        http_parse_form(a, q->body, q->body_len, 128, &q->form) != GH_OK) {
-        q->form = (http_pairs_t){0};
-        q->form_malformed = true;
-    }
+    http_body_t body = {.data = r->form.len ? (char *)buf_cstr(&r->form) : NULL,
+                        .len = r->form.len,
+                        .cap = r->form.len,
+                        .max = r->form.len};
+    assert_int_equal(http_request_set_body(q, &body), GH_OK);
     http_route_request(&r->srv->opts, q, &r->res);
     return r->res.status;
 }
