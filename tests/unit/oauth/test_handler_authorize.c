@@ -34,6 +34,14 @@ static void assert_redirect_error(hf_req_t *r, const char *redirect_uri, const c
     assert_null(hf_location_param(r, "code"));
 }
 
+/* An error page that says why. */
+static void assert_page_saying(hf_req_t *r, int status, const char *detail)
+{
+    assert_page(r, status);
+    if (!hf_body_has(r, detail))
+        fail_msg("the page does not say \"%s\"", detail);
+}
+
 static hf_req_t *conf_request(hf_server_t *s, const char *session)
 {
     return hf_authorize(s, session, HF_CONF, HF_CONF_REDIRECT, "openid", NULL);
@@ -48,7 +56,7 @@ static void unknown_client_gets_a_page(void **state)
     hf_req_t *r = hf_request(s, "GET", "/auth/authorize");
     hf_query(r, "redirect_uri", HF_CONF_REDIRECT);
     hf_query(r, "response_type", "code");
-    assert_page(r, 400);
+    assert_page_saying(r, 400, "client_id is missing");
 }
 
 static void unregistered_redirect_uri_gets_a_page(void **state)
@@ -69,22 +77,30 @@ static void unregistered_redirect_uri_gets_a_page(void **state)
     assert_page(r, 400);
 }
 
-/* A repeated or over-long parameter is refused before the handler: a page. */
-static void repeated_parameter_gets_a_page(void **state)
+/* A repeated, over-long or undecodable parameter is refused before the
+ * handler: a page. */
+static void parameter_problems_get_a_page(void **state)
 {
     hf_server_t *s = *state;
     hf_req_t *r = conf_request(s, hf_session(s));
     hf_query(r, "state", "again");
-    assert_page(r, 400);
+    assert_page_saying(r, 400, "a parameter is repeated");
     r = conf_request(s, NULL);
     hf_query(r, "client_id", HF_CONF);
-    assert_page(r, 400);
-    r = hf_authorize(s, NULL, HF_CONF, HF_CONF_REDIRECT, "openid", NULL);
+    assert_page_saying(r, 400, "a parameter is repeated");
+    r = conf_request(s, NULL);
     char nonce[600];
     memset(nonce, 'n', sizeof nonce - 1);
     nonce[sizeof nonce - 1] = '\0';
     hf_query(r, "nonce", nonce);
-    assert_page(r, 400);
+    assert_page_saying(r, 400, "a parameter is too long");
+    r = conf_request(s, NULL);
+    buf_puts(&r->query, "&bad=%zz");
+    assert_page_saying(r, 400, "the parameters are malformed");
+    r = hf_request(s, "POST", "/auth/authorize");
+    hf_header(r, "Content-Type", "application/x-www-form-urlencoded");
+    hf_body(r, "client_id=conf&redirect_uri=https%3A%2F%2Frp.example%2Fcb&state=%G1");
+    assert_page_saying(r, 400, "the parameters are malformed");
 }
 
 /* ---- after it: back to the client ---- */
@@ -319,7 +335,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         hf_test(unknown_client_gets_a_page),
         hf_test(unregistered_redirect_uri_gets_a_page),
-        hf_test(repeated_parameter_gets_a_page),
+        hf_test(parameter_problems_get_a_page),
         hf_test(bad_requests_go_back_to_the_client),
         hf_test(pkce_checks),
         hf_test(no_session_shows_the_login_page),

@@ -241,6 +241,15 @@ static hf_req_t *too_long_scope(hf_server_t *s)
     return r;
 }
 
+static hf_req_t *undecodable_form(hf_server_t *s)
+{
+    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_header(r, "Content-Type", "application/x-www-form-urlencoded");
+    hf_body(r, "grant_type=client_credentials&scope=%zz");
+    hf_basic(r, HF_SVC, HF_SVC_SECRET);
+    return r;
+}
+
 static void malformed_requests(void **state)
 {
     hf_server_t *s = *state;
@@ -250,6 +259,7 @@ static void malformed_requests(void **state)
     refused(s, grant_not_registered, "10076", 400, "unauthorized_client");
     refused(s, repeated_grant_type, "10051", 400, "invalid_request");
     refused(s, too_long_scope, "10051", 400, "invalid_request");
+    refused(s, undecodable_form, "10051", 400, "invalid_request");
 }
 
 /* A repeated parameter is refused before the handler runs: the code is not
