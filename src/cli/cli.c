@@ -31,7 +31,11 @@ static const cli_cmd_t ROOT_SUBS[] = {
      "usage: gatehouse serve [--listen HOST:PORT] [--issuer URL]\n\n"
      "Runs the authorization server until SIGINT or SIGTERM.\n\n"
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)\n"
-     "  --issuer URL         issuer identifier (default http:// + listen address)\n",
+     "  --issuer URL         issuer identifier (default http:// + listen address)\n\n"
+     "Settings come from the [server] section of --config and GATEHOUSE_<KEY>\n"
+     "variables (README lists them all), among them:\n"
+     "  code_replay_revokes  whose grant a replayed code revokes: all (default) | public\n"
+     "  refresh_grace        seconds a rotated refresh token may come again (default 0: off)\n",
      run_serve, NULL},
     {"gateway", "gatehouse gateway", "run the social-login gateway",
      "usage: gatehouse gateway [--listen HOST:PORT]\n\n"

@@ -11,6 +11,7 @@
 #include "cli/cli_int.h"
 #include "core/clock.h"
 #include "core/secret.h"
+#include "oauth/server.h"
 
 #define PROFILE_MAX_LEN 200
 
@@ -220,9 +221,26 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* Removes a user after ending everything it holds: its access tokens are
+ * refused from now on, not only once its row is gone. */
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    return cli_remove(c, self, argc, argv, "user", store_user_remove);
+    const char *username = NULL;
+    store_t *s = NULL;
+    store_user_t u;
+    int code = cli_operands_and_store(c, self, argc, argv, 1, &username, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = store_user_find(s, c->arena, username, &u);
+    if (st == GH_OK)
+        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
+    if (st == GH_OK)
+        st = store_user_remove(s, username);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no user '%s'", username);
+    if (st != GH_OK)
+        return cli_fail("cannot remove user '%s': %s", username, gh_status_str(st));
+    return CLI_EXIT_OK;
 }
 
 static int parse_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv, pw_source_t *src,
@@ -259,6 +277,8 @@ static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         st = hash_password(c, password, &hash);
     if (st == GH_OK)
         st = store_user_set_password(s, username, hash);
+    if (st == GH_OK) /* a credential change ends every session and grant (issue 17) */
+        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
     if (st == GH_ERR_NOT_FOUND)
         return cli_fail("no user '%s'", username);
     if (st != GH_OK)
@@ -284,11 +304,14 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"
-     "Removes the user with its sessions, consents and tokens.\n",
+     "Removes the user with its sessions, consents and tokens; its access tokens\n"
+     "are refused at once.\n",
      run_remove, NULL},
     {"passwd", "gatehouse user passwd", "change a user's password",
      "usage: gatehouse user passwd USERNAME [--password P | --password-stdin]\n\n"
-     "Sets a new password; without an option it is asked twice on the terminal.\n\n"
+     "Sets a new password; without an option it is asked twice on the terminal.\n"
+     "Ends every sign-in session of the user and revokes every grant (refresh and\n"
+     "access tokens), so every application must sign the user in again.\n\n"
      "  --password P       the new password, 8-1024 characters\n"
      "  --password-stdin   read it from the first line of stdin\n",
      run_passwd, NULL},

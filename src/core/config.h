@@ -26,15 +26,16 @@ typedef struct {
     char *issuer; /* default "http://" + listen */
     char *db;     /* sqlite:PATH or postgres://… */
     error_style_t error_style;
-    code_replay_revokes_t code_replay_revokes; /* default: public clients' grants */
+    code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
     long refresh_token_ttl;                    /* seconds, default 30 days */
-    long code_ttl;                             /* seconds, default 60 */
-    long session_ttl;                          /* login session, seconds, default 8 hours */
-    char *signing_alg;                         /* RS256 (default) or ES256: id tokens */
-    char *access_token_alg;                    /* RS256 or ES256; NULL: signing_alg */
-    long threads;                              /* HTTP worker threads, 0 = one per core */
-    long max_body;                             /* request body cap in bytes, default 64 KiB */
+    long refresh_grace;     /* seconds a rotated refresh token may come again, default 0 (off) */
+    long code_ttl;          /* seconds, default 60 */
+    long session_ttl;       /* login session, seconds, default 8 hours */
+    char *signing_alg;      /* RS256 (default) or ES256: id tokens */
+    char *access_token_alg; /* RS256 or ES256; NULL: signing_alg */
+    long threads;           /* HTTP worker threads, 0 = one per core */
+    long max_body;          /* request body cap in bytes, default 64 KiB */
     /* sign-in throttling (docs/security.md); a limit of 0 turns its counter off */
     long login_max_failures;         /* per (account, address), default 5 */
     long login_max_failures_address; /* per client address, default 20 */
@@ -44,21 +45,33 @@ typedef struct {
     long login_lockout_max;          /* longest lock in seconds, default 300 */
 
     /* the device authorization grant (RFC 8628) */
-    long device_code_ttl;      /* seconds a device code lives, default 600 */
-    long device_code_interval; /* seconds a device leaves between polls, default 5 */
+    long device_code_ttl;         /* seconds a device code lives, default 600 */
+    long device_code_interval;    /* seconds a device leaves between polls, default 5 */
+    long device_code_rate;        /* new device codes per address and window, default 60; 0 off */
+    long device_code_rate_window; /* seconds, default 60 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+
+    /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
+     * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
+    char *metrics_allow;
 } config_server_t;
+
+#define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"
 
 /* The social-login gateway's [gateway] section (docs/gateway.md). */
 typedef struct {
-    char *listen;          /* HOST:PORT, default 127.0.0.1:8081 */
-    char *public_url;      /* default "http://" + listen */
-    char *jwt_secret;      /* NULL: generated once and kept in the store */
-    long access_ttl;       /* seconds, the access cookie, default 900 */
-    long refresh_ttl;      /* seconds, the refresh cookie, default 14 days */
-    long state_ttl;        /* seconds a login URL's state stays usable, default 600 */
-    long upstream_timeout; /* seconds for each call to a platform, default 10 */
+    char *listen;           /* HOST:PORT, default 127.0.0.1:8081 */
+    char *public_url;       /* default "http://" + listen */
+    char *jwt_secret;       /* NULL: generated once and kept in the store */
+    long access_ttl;        /* seconds, the access cookie, default 900 */
+    long refresh_ttl;       /* seconds, the refresh cookie, default 14 days */
+    long state_ttl;         /* seconds a login URL's state stays usable, default 600 */
+    long upstream_timeout;  /* seconds for each call to a platform, default 10 */
+    long login_rate;        /* login URLs per address and window, default 60; 0 off */
+    long login_rate_window; /* seconds, default 60 */
+    long refresh_grace;     /* seconds a just-rotated refresh cookie still rotates, default 5 */
+    char *metrics_allow;    /* who may read /metrics; NULL: [server] metrics_allow */
 } config_gateway_t;
 
 typedef struct config_entry config_entry_t;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cidr.h"
 #include "core/config.h"
 
 #define SERVER(field) offsetof(config_t, server.field)
@@ -45,6 +46,12 @@ static bool not_empty(const char *v, char *why, size_t len)
     return false;
 }
 
+static bool addresses(const char *v, char *why, size_t len)
+{
+    cidr_list_t list;
+    return cidr_list_parse(v, &list, why, len) == GH_OK;
+}
+
 /* clang-format off */
 static const config_key_t KEYS[] = {
     /* ---- [server]: the authorization server (and the store every command uses) ---- */
@@ -56,13 +63,18 @@ static const config_key_t KEYS[] = {
      CONFIG_URL, not_empty, "sqlite:PATH or postgres://... (also --db)"},
     {"server", "error_style", CONFIG_CHOICE, "seed", NULL, 0, 0, NULL, ERROR_STYLES,
      SERVER(error_style), 0, NULL, "error answers in seed 004's envelope or RFC 6749's shape"},
-    {"server", "code_replay_revokes", CONFIG_CHOICE, "public", NULL, 0, 0, NULL, REPLAY_SCOPES,
+    {"server", "code_replay_revokes", CONFIG_CHOICE, "all", NULL, 0, 0, NULL, REPLAY_SCOPES,
      SERVER(code_replay_revokes), 0, NULL,
-     "whose grant a replayed code revokes: public clients', or all clients'"},
+     "whose grant a replayed code revokes: every client's (RFC 6749 §4.1.2), or only public "
+     "clients'"},
     {"server", "access_token_ttl", CONFIG_NUMBER, "3599", NULL, 1, 7 * DAY, "seconds", NULL,
      SERVER(access_token_ttl), 0, NULL, "lifetime of access tokens and id_tokens"},
     {"server", "refresh_token_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds", NULL,
      SERVER(refresh_token_ttl), 0, NULL, "lifetime of a refresh token (30 days)"},
+    {"server", "refresh_grace", CONFIG_NUMBER, "0", NULL, 0, 300, "seconds", NULL,
+     SERVER(refresh_grace), 0, NULL,
+     "time after its rotation in which a refresh token presented again gets a fresh pair "
+     "instead of revoking its grant (two tabs refreshing at once); 0 = off"},
     {"server", "code_ttl", CONFIG_NUMBER, "60", NULL, 1, 600, "seconds", NULL, SERVER(code_ttl), 0,
      NULL, "lifetime of an authorization code"},
     {"server", "session_ttl", CONFIG_NUMBER, "28800", NULL, 1, 365 * DAY, "seconds", NULL,
@@ -80,6 +92,10 @@ static const config_key_t KEYS[] = {
      SERVER(connection_timeout), 0, NULL,
      "time a client has to send its request headers, and an idle connection is kept (also read "
      "by gateway)"},
+    {"server", "metrics_allow", CONFIG_TEXT, CONFIG_METRICS_ALLOW, NULL, 0, 0, NULL, NULL,
+     SERVER(metrics_allow), 0, addresses,
+     "client addresses (CIDR list, spaces or commas) that may read /metrics, or any; others get "
+     "404 (also the gateway's unless [gateway] metrics_allow is set)"},
     {"server", "login_max_failures", CONFIG_NUMBER, "5", NULL, 0, 100000, "count", NULL,
      SERVER(login_max_failures), 0, NULL,
      "wrong passwords per (account, address) before a lock; 0 turns the counter off"},
@@ -98,6 +114,11 @@ static const config_key_t KEYS[] = {
      SERVER(device_code_ttl), 0, NULL, "device flow: lifetime of a device and user code"},
     {"server", "device_code_interval", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
      SERVER(device_code_interval), 0, NULL, "device flow: time a device must leave between polls"},
+    {"server", "device_code_rate", CONFIG_NUMBER, "60", NULL, 0, 1000000, "count", NULL,
+     SERVER(device_code_rate), 0, NULL,
+     "device flow: new device codes per client address and window, then 429; 0 = no limit"},
+    {"server", "device_code_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
+     SERVER(device_code_rate_window), 0, NULL, "device flow: the window of device_code_rate"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,
@@ -113,10 +134,22 @@ static const config_key_t KEYS[] = {
      GATEWAY(access_ttl), 0, NULL, "lifetime of the access cookie"},
     {"gateway", "refresh_ttl", CONFIG_NUMBER, "1209600", NULL, 300, 365 * DAY, "seconds", NULL,
      GATEWAY(refresh_ttl), 0, NULL, "lifetime of the refresh cookie (14 days)"},
+    {"gateway", "refresh_grace", CONFIG_NUMBER, "5", NULL, 0, 60, "seconds", NULL,
+     GATEWAY(refresh_grace), 0, NULL,
+     "time after its rotation in which a refresh cookie presented again (two tabs at once) "
+     "still rotates instead of ending its family; 0 = off"},
     {"gateway", "state_ttl", CONFIG_NUMBER, "600", NULL, 1, 3600, "seconds", NULL,
      GATEWAY(state_ttl), 0, NULL, "time a login URL's state stays usable"},
     {"gateway", "upstream_timeout", CONFIG_NUMBER, "10", NULL, 1, 120, "seconds", NULL,
      GATEWAY(upstream_timeout), 0, NULL, "time allowed for each call to a platform"},
+    {"gateway", "metrics_allow", CONFIG_TEXT, NULL, "[server] metrics_allow", 0, 0, NULL, NULL,
+     GATEWAY(metrics_allow), 0, addresses,
+     "client addresses that may read the gateway's /metrics, or any; others get 404"},
+    {"gateway", "login_rate", CONFIG_NUMBER, "60", NULL, 0, 1000000, "count", NULL,
+     GATEWAY(login_rate), 0, NULL,
+     "login URLs (new states) per client address and window, then 429; 0 = no limit"},
+    {"gateway", "login_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
+     GATEWAY(login_rate_window), 0, NULL, "the window of login_rate"},
 
     /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
     {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,
@@ -140,6 +173,9 @@ static const config_key_t KEYS[] = {
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the user-information endpoint"},
     {"platform.*", "revoke_url", CONFIG_TEXT, NULL, "the kind's", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "overrides the endpoint that unlinks an account"},
+    {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
 };
 /* clang-format on */
 

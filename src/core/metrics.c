@@ -21,6 +21,8 @@ static const struct {
                                     "JWT signature checks."},
     [METRIC_SIGNATURES_REMEMBERED] = {"gatehouse_signature_checks_total", "result=\"remembered\"",
                                       "JWT signature checks."},
+    [METRIC_KEY_RELOADS_UNKNOWN_KID] = {"gatehouse_key_reloads_total", "reason=\"unknown_kid\"",
+                                        "Signing keys loaded again outside the periodic reload."},
 };
 
 void metrics_add(metric_t m, uint64_t n)

@@ -8,15 +8,16 @@
 #include <stdint.h>
 
 typedef enum {
-    METRIC_TOKENS_ACCESS,         /* access tokens issued */
-    METRIC_TOKENS_ID,             /* id tokens issued */
-    METRIC_TOKENS_REFRESH,        /* refresh tokens issued */
-    METRIC_CODES_ISSUED,          /* authorization codes issued */
-    METRIC_LOGINS_OK,             /* successful password logins */
-    METRIC_LOGINS_FAILED,         /* failed password logins */
-    METRIC_LOGINS_THROTTLED,      /* sign-ins refused by throttling (429) */
-    METRIC_SIGNATURES_COMPUTED,   /* JWT signatures checked with the key */
-    METRIC_SIGNATURES_REMEMBERED, /* JWT signatures known good from an earlier check */
+    METRIC_TOKENS_ACCESS,           /* access tokens issued */
+    METRIC_TOKENS_ID,               /* id tokens issued */
+    METRIC_TOKENS_REFRESH,          /* refresh tokens issued */
+    METRIC_CODES_ISSUED,            /* authorization codes issued */
+    METRIC_LOGINS_OK,               /* successful password logins */
+    METRIC_LOGINS_FAILED,           /* failed password logins */
+    METRIC_LOGINS_THROTTLED,        /* sign-ins refused by throttling (429) */
+    METRIC_SIGNATURES_COMPUTED,     /* JWT signatures checked with the key */
+    METRIC_SIGNATURES_REMEMBERED,   /* JWT signatures known good from an earlier check */
+    METRIC_KEY_RELOADS_UNKNOWN_KID, /* key ring loads for a token naming a kid it lacked */
     METRIC_COUNT
 } metric_t;
 

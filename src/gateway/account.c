@@ -1,6 +1,7 @@
 /* The endpoints of a signed-in user (cookie `access`): user info, the
  * re-consent URL, and revoke (unlink at the platform, then delete the local
- * account and log out). */
+ * account and log out). Re-consent and revoke change something and pass
+ * gw_same_origin (csrf.c) first. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -57,7 +58,9 @@ void gw_reconsent_handler(http_request_t *req, http_response_t *res)
     gw_platform_t *p = NULL;
     gw_error_t err;
     const char *url = NULL;
-    gh_status_t st = current(req, &u, &p, &err);
+    gh_status_t st = gw_same_origin(req, &err);
+    if (st == GH_OK)
+        st = current(req, &u, &p, &err);
     if (st == GH_OK && !p->kind->reconsent_param)
         st = gw_fail(&err, GH_ERR_INVALID, GW_ERR_UNSUPPORTED,
                      arena_printf(req->arena,
@@ -65,7 +68,7 @@ void gw_reconsent_handler(http_request_t *req, http_response_t *res)
                                   "when signing in",
                                   p->name));
     if (st == GH_OK)
-        st = gw_authorize_url(req, p, p->kind->reconsent_param, p->kind->reconsent_value, &url,
+        st = gw_authorize_url(req, res, p, p->kind->reconsent_param, p->kind->reconsent_value, &url,
                               &err);
     if (st != GH_OK) {
         gw_respond_error(req, res, TITLE_RECONSENT, &err);
@@ -96,7 +99,9 @@ void gw_revoke_handler(http_request_t *req, http_response_t *res)
     store_gw_user_t u;
     gw_platform_t *p = NULL;
     gw_error_t err;
-    gh_status_t st = current(req, &u, &p, &err);
+    gh_status_t st = gw_same_origin(req, &err);
+    if (st == GH_OK)
+        st = current(req, &u, &p, &err);
     if (st == GH_OK)
         st = unlink_user(req, p, &u, &err);
     if (st == GH_OK) {

@@ -5,7 +5,8 @@
  * A login runs every upstream call first (state, code exchange, id_token,
  * userinfo) and writes only when all succeeded: the user, its sealed
  * platform tokens and its first refresh record in one transaction, then the
- * cookies. Any failure before that leaves nothing behind. */
+ * cookies. Any failure before that leaves nothing behind. Every call but the
+ * login URL changes something and passes gw_same_origin (csrf.c) first. */
 #include <string.h>
 #include <strings.h>
 
@@ -17,55 +18,63 @@
 #define TITLE_AUTO "auto login"
 #define TITLE_LOGOUT "logout"
 
-/* True when the body is declared JSON. Browsers cannot send that cross-site
- * without a CORS preflight (which is never granted), unlike the text/plain of
- * a form: no login CSRF. */
-static bool is_json(const http_request_t *req)
-{
-    const char *type = http_request_header(req, "Content-Type");
-    size_t n = strlen("application/json");
-    return type && strncasecmp(type, "application/json", n) == 0 &&
-           (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
-}
-
 gh_status_t gw_login_body_parse(arena_t *a, const char *body, size_t len, const char **code,
-                                const char **state)
+                                const char **state, const char **iss)
 {
     json_t *j = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
     const char *c = json_string_value(json_object_get(j, "code"));
     const char *s = json_string_value(json_object_get(j, "state"));
-    bool ok = c && s && *c && *s && strlen(c) <= GW_MAX_CODE && strlen(s) <= GW_MAX_STATE;
+    const json_t *i = json_object_get(j, "iss");
+    const char *is = json_string_value(i);
+    bool ok = c && s && *c && *s && strlen(c) <= GW_MAX_CODE && strlen(s) <= GW_MAX_STATE &&
+              (!i || (is && *is && strlen(is) <= GW_MAX_ISS));
     const char *c_copy = ok ? arena_strdup(a, c) : NULL;
     const char *s_copy = ok ? arena_strdup(a, s) : NULL;
+    const char *i_copy = ok && is ? arena_strdup(a, is) : NULL;
+    bool nomem = ok && (!c_copy || !s_copy || (is && !i_copy));
     json_decref(j);
     if (!ok)
         return GH_ERR_INVALID;
-    if (!c_copy || !s_copy)
+    if (nomem)
         return GH_ERR_NOMEM;
     *code = c_copy;
     *state = s_copy;
+    *iss = i_copy;
     return GH_OK;
 }
 
-/* {"code","state"} sent as JSON. */
+/* {"code","state"[,"iss"]} sent as JSON (the type checked by gw_same_origin). */
 static gh_status_t read_body(const http_request_t *req, const char **code, const char **state,
-                             gw_error_t *err)
+                             const char **iss, gw_error_t *err)
 {
-    if (!is_json(req))
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       "the body must be sent as Content-Type: application/json");
-    gh_status_t st = gw_login_body_parse(req->arena, req->body, req->body_len, code, state);
+    gh_status_t st = gw_login_body_parse(req->arena, req->body, req->body_len, code, state, iss);
     if (st == GH_ERR_INVALID)
         return gw_fail(err, st, GW_ERR_BAD_REQUEST,
                        "the body must be JSON {\"code\": \"…\", \"state\": \"…\"}");
     return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
 }
 
-/* Everything the platform must confirm: state, tokens, the id_token of an
- * OpenID provider, the user's profile. */
+/* RFC 9207 §2.4: the redirect's iss, when sent, is the platform's issuer;
+ * required when its metadata says it is sent. Platforms without a configured
+ * issuer (the fixed kinds) have nothing to compare it with. */
+static gh_status_t check_iss(const http_request_t *req, const gw_platform_t *p,
+                             const gw_endpoints_t *ep, const char *iss, gw_error_t *err)
+{
+    if (!iss && ep->iss_param)
+        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+                       arena_printf(req->arena, "%s's answer lacks its iss", p->name));
+    if (iss && p->issuer && strcmp(iss, p->issuer) != 0)
+        return gw_fail(
+            err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
+            arena_printf(req->arena, "the answer names another issuer than %s", p->name));
+    return GH_OK;
+}
+
+/* Everything the platform must confirm: state, issuer, tokens, the id_token
+ * of an OpenID provider, the user's profile. */
 static gh_status_t ask_platform(const http_request_t *req, gw_platform_t *p, const char *code,
-                                const char *state, gw_tokens_t *t, gw_profile_t *prof,
-                                gw_error_t *err)
+                                const char *state, const char *iss, gw_tokens_t *t,
+                                gw_profile_t *prof, gw_error_t *err)
 {
     const char *nonce = NULL, *sub = NULL;
     gw_endpoints_t ep;
@@ -73,6 +82,8 @@ static gh_status_t ask_platform(const http_request_t *req, gw_platform_t *p, con
     gh_status_t st = gw_state_take(req, p, state, &nonce, err);
     if (st == GH_OK)
         st = gw_platform_endpoints(req, p, &ep, err);
+    if (st == GH_OK)
+        st = check_iss(req, p, &ep, iss, err);
     if (st == GH_OK)
         st = gw_exchange_code(req, p, &ep, code, state, oidc ? gw_pkce_verifier(req, state) : NULL,
                               t, err);
@@ -113,14 +124,16 @@ static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
 
 static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
 {
-    const char *code = NULL, *state = NULL, *user_id = NULL;
+    const char *code = NULL, *state = NULL, *iss = NULL, *user_id = NULL;
     gw_tokens_t t;
     gw_profile_t prof;
     gw_refresh_t r;
     gw_error_t err;
-    gh_status_t st = read_body(req, &code, &state, &err);
+    gh_status_t st = gw_same_origin(req, &err);
     if (st == GH_OK)
-        st = ask_platform(req, p, code, state, &t, &prof, &err);
+        st = read_body(req, &code, &state, &iss, &err);
+    if (st == GH_OK)
+        st = ask_platform(req, p, code, state, iss, &t, &prof, &err);
     if (st == GH_OK && gw_refresh_new(req, &r) != GH_OK)
         st = gw_fail(&err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
     if (st == GH_OK)
@@ -132,6 +145,7 @@ static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
         gw_respond_error(req, res, TITLE_LOGIN, &err);
         return;
     }
+    gw_login_cookie_clear(req, res); /* its state is spent */
     gw_respond(req, res, TITLE_LOGIN, "authorized success", NULL);
 }
 
@@ -139,7 +153,8 @@ static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *
 {
     const char *url = NULL;
     gw_error_t err;
-    if (gw_authorize_url(req, p, NULL, NULL, &url, &err) != GH_OK) {
+    if (gw_login_rate(req, res, &err) != GH_OK ||
+        gw_authorize_url(req, res, p, NULL, NULL, &url, &err) != GH_OK) {
         gw_respond_error(req, res, TITLE_URL, &err);
         return;
     }
@@ -180,6 +195,10 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
     const char *digest = NULL, *user_id = NULL;
     gw_refresh_t next;
     gw_error_t err = {GW_ERR_UNAUTHORIZED, "not signed in: sign in again"};
+    if (gw_same_origin(req, &err) != GH_OK) {
+        gw_respond_error(req, res, TITLE_AUTO, &err);
+        return;
+    }
     if (signed_in(req)) {
         gw_respond(req, res, TITLE_AUTO, "auto authorized success", NULL);
         return;
@@ -189,8 +208,8 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
         st = gw_refresh_new(req, &next);
     if (st == GH_OK) {
         store_gw_refresh_t rec = {next.digest, NULL, next.expires_at};
-        st = store_gw_refresh_rotate(gw_app_of(req)->store, req->arena, digest, clock_now(), &rec,
-                                     &user_id);
+        st = store_gw_refresh_rotate(gw_app_of(req)->store, req->arena, digest, clock_now(),
+                                     gw_app_of(req)->refresh_grace, &rec, &user_id);
         if (st != GH_OK && st != GH_ERR_NOT_FOUND && st != GH_ERR_CONFLICT)
             gw_fail_store(&err, st);
     }
@@ -207,11 +226,15 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
 void gw_logout_handler(http_request_t *req, http_response_t *res)
 {
     const char *digest = NULL;
+    gw_error_t err;
+    if (gw_same_origin(req, &err) != GH_OK) {
+        gw_respond_error(req, res, TITLE_LOGOUT, &err);
+        return;
+    }
     gw_cookies_clear(req, res);
     if (gw_refresh_cookie(req, &digest) == GH_OK) {
         gh_status_t st = store_gw_refresh_delete(gw_app_of(req)->store, digest);
         if (st != GH_OK) {
-            gw_error_t err;
             gw_fail_store(&err, st);
             gw_respond_error(req, res, TITLE_LOGOUT, &err);
             return;

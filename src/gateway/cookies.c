@@ -8,7 +8,12 @@
  * token is honoured only while the store holds the record keyed by the
  * SHA-256 of its jti, so logout, revoke and rotation end it at once. Cookies
  * are HttpOnly, SameSite=Lax, Path=/, Secure under an https public URL, with
- * Max-Age equal to the JWT's lifetime. */
+ * Max-Age equal to the JWT's lifetime.
+ *
+ * The login cookie (state.c) is set with each authorize URL and lives as long
+ * as a state: a random value whose digest is stored with the state, so only
+ * the browser that asked for a login URL can finish that login. Under https
+ * it is named with the __Host- prefix, which a sibling host cannot plant. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -76,6 +81,21 @@ void gw_cookies_clear(const http_request_t *req, http_response_t *res)
 {
     set_cookie(req, res, GW_COOKIE_ACCESS, "", 0);
     set_cookie(req, res, GW_COOKIE_REFRESH, "", 0);
+}
+
+const char *gw_login_cookie_name(const http_request_t *req)
+{
+    return gw_app_of(req)->secure_cookies ? GW_COOKIE_LOGIN_HOST : GW_COOKIE_LOGIN;
+}
+
+bool gw_login_cookie_set(const http_request_t *req, http_response_t *res, const char *value)
+{
+    return set_cookie(req, res, gw_login_cookie_name(req), value, gw_app_of(req)->state_ttl);
+}
+
+void gw_login_cookie_clear(const http_request_t *req, http_response_t *res)
+{
+    set_cookie(req, res, gw_login_cookie_name(req), "", 0);
 }
 
 /* The claims of a valid cookie token of the given use. */

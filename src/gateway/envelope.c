@@ -6,9 +6,10 @@
 #include "core/log.h"
 
 static const int STATUS[] = {
-    [GW_ERR_BAD_REQUEST] = 400, [GW_ERR_UNSUPPORTED] = 400, [GW_ERR_UNAUTHORIZED] = 401,
-    [GW_ERR_NOT_FOUND] = 404,   [GW_ERR_TOO_LARGE] = 413,   [GW_ERR_INTERNAL] = 500,
-    [GW_ERR_UPSTREAM] = 502,    [GW_ERR_UNAVAILABLE] = 503, [GW_ERR_UPSTREAM_TIMEOUT] = 504,
+    [GW_ERR_BAD_REQUEST] = 400, [GW_ERR_UNSUPPORTED] = 400,      [GW_ERR_UNAUTHORIZED] = 401,
+    [GW_ERR_FORBIDDEN] = 403,   [GW_ERR_NOT_FOUND] = 404,        [GW_ERR_TOO_LARGE] = 413,
+    [GW_ERR_TOO_MANY] = 429,    [GW_ERR_INTERNAL] = 500,         [GW_ERR_UPSTREAM] = 502,
+    [GW_ERR_UNAVAILABLE] = 503, [GW_ERR_UPSTREAM_TIMEOUT] = 504,
 };
 
 gh_status_t gw_fail(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, const char *message)

@@ -24,10 +24,13 @@
 
 #define GW_COOKIE_ACCESS "access"
 #define GW_COOKIE_REFRESH "refresh"
+#define GW_COOKIE_LOGIN "gw_login"             /* binds login states to a browser */
+#define GW_COOKIE_LOGIN_HOST "__Host-gw_login" /* its name under an https public URL */
 #define GW_CALLBACK_PATH "/oauth2/callback"
 #define GW_LOGIN_PREFIX "/oauth2/api/login/"
 #define GW_MAX_CODE 2048 /* longest authorization code accepted from the browser */
 #define GW_MAX_STATE 128 /* longest state value accepted */
+#define GW_MAX_ISS 512   /* longest RFC 9207 iss value accepted */
 
 /* ---- errors: a typed value, rendered only by gw_respond_error ---- */
 
@@ -35,8 +38,10 @@ typedef enum {
     GW_ERR_BAD_REQUEST,      /* 400: malformed request, refused state */
     GW_ERR_UNSUPPORTED,      /* 400: the platform does not offer this */
     GW_ERR_UNAUTHORIZED,     /* 401: no valid cookie */
+    GW_ERR_FORBIDDEN,        /* 403: a cross-site request */
     GW_ERR_NOT_FOUND,        /* 404: no such platform or endpoint */
     GW_ERR_TOO_LARGE,        /* 413 */
+    GW_ERR_TOO_MANY,         /* 429: a rate limit (the answer carries Retry-After) */
     GW_ERR_INTERNAL,         /* 500 */
     GW_ERR_UPSTREAM,         /* 502: the platform failed or refused */
     GW_ERR_UNAVAILABLE,      /* 503: the database */
@@ -85,7 +90,9 @@ typedef struct {
 /* Where a platform answers (after configuration and discovery). */
 typedef struct {
     const char *authorize, *token, *userinfo, *revoke; /* revoke may be NULL (oidc) */
-    bool basic_auth; /* client_secret_basic at the token endpoint, else client_secret_post */
+    bool basic_auth;  /* client_secret_basic at the token endpoint, else client_secret_post */
+    const char *jwks; /* oidc: the JWKS; configured as jwks_url, else discovered */
+    bool iss_param;   /* oidc: the platform sends RFC 9207 iss in its redirect */
 } gw_endpoints_t;
 
 typedef struct gw_kind {
@@ -202,23 +209,27 @@ gh_status_t gw_profile_from_answer(arena_t *a, const gw_kind_t *k, const json_t 
 /* The primary verified address of github's /user/emails answer, or NULL. */
 const char *gw_primary_email(arena_t *a, const json_t *list);
 
-/* The {"code","state"} JSON body of a login: both non-empty strings of at
- * most GW_MAX_CODE and GW_MAX_STATE bytes, copied into the arena.
- * GH_ERR_INVALID for anything else, GH_ERR_NOMEM. */
+/* The {"code","state"[,"iss"]} JSON body of a login: code and state
+ * non-empty strings of at most GW_MAX_CODE and GW_MAX_STATE bytes, iss (RFC
+ * 9207, optional: *iss NULL when absent) a non-empty string of at most
+ * GW_MAX_ISS bytes; copied into the arena. GH_ERR_INVALID for anything else,
+ * GH_ERR_NOMEM. */
 gh_status_t gw_login_body_parse(arena_t *a, const char *body, size_t len, const char **code,
-                                const char **state);
+                                const char **state, const char **iss);
 
 /* ---- OpenID Connect platforms (oidc.c) ---- */
 
 gw_oidc_t *gw_oidc_new(void);
 void gw_oidc_free(gw_oidc_t *o);
 
-/* The discovered endpoints (fetched once, then cached). */
+/* The discovered endpoints (fetched once, then cached). Each must share the
+ * issuer's origin, unless the configuration names that endpoint itself. */
 gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_endpoints_t *out,
                               gw_error_t *err);
 
 /* Checks an id_token (OpenID Connect Core §3.1.3.7): signature against the
- * provider's JWKS, iss, aud = client_id, exp, nonce. *sub gets its subject. */
+ * provider's JWKS, iss, aud = client_id, azp (when present) = client_id,
+ * exp, iat and nbf (with a clock skew), nonce. *sub gets its subject. */
 gh_status_t gw_oidc_check_id_token(const http_request_t *req, gw_platform_t *p,
                                    const char *id_token, const char *nonce, const char **sub,
                                    gw_error_t *err);
@@ -233,7 +244,11 @@ typedef struct {
     unsigned char seal_key[32]; /* seals the upstream tokens at rest */
     unsigned char pkce_key[32]; /* derives PKCE verifiers from states */
     long access_ttl, refresh_ttl, state_ttl;
+    long login_rate, login_rate_window; /* login URLs per address and window (0: no limit) */
+    long refresh_grace;                 /* seconds a just-rotated refresh cookie still rotates */
     long upstream_timeout_ms;
+    const char
+        *metrics_allow; /* who may read /metrics (core/cidr.h list); borrowed from the config */
     gw_platform_t *platforms;
     size_t platform_count;
     json_t *platform_list; /* body of GET /oauth2/api/platforms (web.c) */
@@ -249,13 +264,20 @@ gw_platform_t *gw_platform_find(const http_request_t *req, const char *name);
 
 /* ---- login states (state.c) ---- */
 
-/* A fresh single-use state for p (and a nonce for oidc platforms), stored
- * with its expiry; both in the arena. */
-gh_status_t gw_state_new(const http_request_t *req, const gw_platform_t *p, const char **state,
-                         const char **nonce, gw_error_t *err);
+/* Counts a login URL asked for from the request's address (rate.c): GH_OK
+ * while the address is within login_rate per login_rate_window, else
+ * GH_ERR_THROTTLED with *err a 429 and Retry-After set on res. */
+gh_status_t gw_login_rate(const http_request_t *req, http_response_t *res, gw_error_t *err);
 
-/* Takes the state (single use): refused when unknown, used, expired or made
- * for another platform. *nonce gets the bound nonce (or NULL). */
+/* A fresh single-use state for p (and a nonce for oidc platforms), stored
+ * with its expiry and bound to this browser: res gets the login cookie, a
+ * random value whose digest is stored with the state. Both in the arena. */
+gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const gw_platform_t *p,
+                         const char **state, const char **nonce, gw_error_t *err);
+
+/* Takes the state (single use): refused when unknown, used, expired, made
+ * for another platform or for another browser (the login cookie's digest,
+ * compared in constant time). *nonce gets the bound nonce (or NULL). */
 gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, const char *state,
                           const char **nonce, gw_error_t *err);
 
@@ -263,10 +285,11 @@ gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, con
 const char *gw_pkce_verifier(const http_request_t *req, const char *state);
 const char *gw_pkce_challenge(const http_request_t *req, const char *state);
 
-/* The platform's authorize URL with a fresh state; extra_param/value adds
- * one more parameter (re-consent) when not NULL. */
-gh_status_t gw_authorize_url(const http_request_t *req, gw_platform_t *p, const char *extra_param,
-                             const char *extra_value, const char **url, gw_error_t *err);
+/* The platform's authorize URL with a fresh state (its login cookie set on
+ * res); extra_param/value adds one more parameter (re-consent) when not NULL. */
+gh_status_t gw_authorize_url(const http_request_t *req, http_response_t *res, gw_platform_t *p,
+                             const char *extra_param, const char *extra_value, const char **url,
+                             gw_error_t *err);
 
 /* ---- the gateway's own cookies (cookies.c) ---- */
 
@@ -286,6 +309,25 @@ gh_status_t gw_cookies_set(const http_request_t *req, http_response_t *res, cons
 
 /* Overwrites both cookies with Max-Age=0. */
 void gw_cookies_clear(const http_request_t *req, http_response_t *res);
+
+/* The login cookie: its name (with the __Host- prefix under https), setting
+ * it to value for state_ttl seconds, and clearing it. */
+const char *gw_login_cookie_name(const http_request_t *req);
+bool gw_login_cookie_set(const http_request_t *req, http_response_t *res, const char *value);
+void gw_login_cookie_clear(const http_request_t *req, http_response_t *res);
+
+/* ---- cross-site requests (csrf.c) ---- */
+
+/* GH_OK when a state-changing call may proceed: not marked cross-site or
+ * same-site by Sec-Fetch-Site, an Origin (when sent) equal to public_url's,
+ * and a body declared Content-Type: application/json (which a cross-site
+ * form cannot send, and a cross-site fetch only after a CORS preflight that
+ * is never granted). Else err (403) and GH_ERR_INVALID. */
+gh_status_t gw_same_origin(const http_request_t *req, gw_error_t *err);
+
+/* The length of url's origin (RFC 6454: scheme://host[:port]), up to the
+ * first '/' after "scheme://". */
+size_t gw_origin_len(const char *url);
 
 /* The user of a valid `access` cookie, else GH_ERR_NOT_FOUND (err: 401). */
 gh_status_t gw_access_user(const http_request_t *req, const char **user_id, gw_error_t *err);

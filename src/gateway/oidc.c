@@ -2,8 +2,12 @@
  * id_token checks (Core §3.1.3.7).
  *
  * The discovery document is fetched on first use and kept for the life of
- * the process; its issuer must equal the configured one exactly (§4.3) and
- * every endpoint must pass httpc's URL rule. The provider's JWKS becomes a
+ * the process; its issuer must equal the configured one exactly (§4.3),
+ * every endpoint must pass httpc's URL rule and share the issuer's origin
+ * (scheme, host and port) unless the configuration names that endpoint
+ * itself: a document that could send the code or the client secret to
+ * another host is refused. `authorization_response_iss_parameter_supported`
+ * (RFC 9207) makes the redirect's iss required (api.c). The provider's JWKS becomes a
  * verification-only keyset, shared by reference count: a request holds the
  * keyset it verified with even if another request replaces it. A signature
  * that fails against keys older than a minute refetches them once (the
@@ -17,7 +21,7 @@
 #include "gateway/gateway_int.h"
 
 #define KEYS_REFETCH_AFTER 60 /* seconds */
-#define CLOCK_SKEW 60         /* seconds of leeway on exp */
+#define CLOCK_SKEW 60         /* seconds of leeway on exp, iat and nbf */
 
 typedef struct {
     jose_keyset_t *ks;
@@ -28,7 +32,7 @@ struct gw_oidc {
     pthread_mutex_t lock;
     bool loaded; /* the fields below are set once, then only read */
     char *authorize, *token, *userinfo, *revoke, *jwks_uri;
-    bool basic_auth;
+    bool basic_auth, iss_param;
     keys_t *keys; /* guarded by lock */
     int64_t keys_at;
 };
@@ -65,13 +69,22 @@ void gw_oidc_free(gw_oidc_t *o)
     free(o);
 }
 
+/* True when url has the issuer's origin (then the next character ends it). */
+static bool same_origin(const char *url, const char *issuer)
+{
+    size_t n = gw_origin_len(issuer);
+    return strncmp(url, issuer, n) == 0 && (url[n] == '\0' || url[n] == '/');
+}
+
 /* Metadata member name as an allowed URL; NULL when absent. *ok false when
- * present but not allowed. */
-static const char *meta_url(const json_t *doc, const char *name, bool *ok)
+ * present but not allowed, or (unless configured is set: the configuration
+ * names this endpoint itself) on another origin than the issuer's. */
+static const char *meta_url(const json_t *doc, const char *name, const gw_platform_t *p,
+                            const char *configured, bool *ok)
 {
     const json_t *v = json_object_get(doc, name);
     const char *s = json_string_value(v);
-    if (v && (!s || !httpc_url_allowed(s)))
+    if (v && (!s || !httpc_url_allowed(s) || (!configured && !same_origin(s, p->issuer))))
         *ok = false;
     return s;
 }
@@ -97,14 +110,16 @@ static bool wants_basic(const json_t *doc)
 }
 
 /* Copies the checked document into the cache (first writer wins). */
-static gh_status_t remember(gw_oidc_t *o, const json_t *doc)
+static gh_status_t remember(const gw_platform_t *p, const json_t *doc)
 {
+    gw_oidc_t *o = p->oidc;
+    const gw_endpoints_t *c = &p->configured;
     bool ok = true;
-    const char *az = meta_url(doc, "authorization_endpoint", &ok);
-    const char *tk = meta_url(doc, "token_endpoint", &ok);
-    const char *ui = meta_url(doc, "userinfo_endpoint", &ok);
-    const char *rv = meta_url(doc, "revocation_endpoint", &ok);
-    const char *jw = meta_url(doc, "jwks_uri", &ok);
+    const char *az = meta_url(doc, "authorization_endpoint", p, c->authorize, &ok);
+    const char *tk = meta_url(doc, "token_endpoint", p, c->token, &ok);
+    const char *ui = meta_url(doc, "userinfo_endpoint", p, c->userinfo, &ok);
+    const char *rv = meta_url(doc, "revocation_endpoint", p, c->revoke, &ok);
+    const char *jw = meta_url(doc, "jwks_uri", p, c->jwks, &ok);
     if (!ok || !az || !tk || !jw)
         return GH_ERR_INVALID;
     gh_status_t st = GH_OK;
@@ -116,6 +131,8 @@ static gh_status_t remember(gw_oidc_t *o, const json_t *doc)
         o->revoke = rv ? strdup(rv) : NULL;
         o->jwks_uri = strdup(jw);
         o->basic_auth = wants_basic(doc);
+        o->iss_param =
+            json_is_true(json_object_get(doc, "authorization_response_iss_parameter_supported"));
         o->loaded = o->authorize && o->token && o->jwks_uri;
         st = o->loaded ? GH_OK : GH_ERR_NOMEM;
     }
@@ -139,7 +156,7 @@ static gh_status_t discover(const http_request_t *req, gw_platform_t *p, gw_erro
     if (!iss || strcmp(iss, p->issuer) != 0) /* Discovery §4.3 */
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
                        arena_printf(a, "%s's discovery document names another issuer", p->name));
-    st = remember(p->oidc, doc);
+    st = remember(p, doc);
     if (st == GH_ERR_INVALID)
         return gw_fail(
             err, st, GW_ERR_UPSTREAM,
@@ -157,7 +174,8 @@ gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_en
     gh_status_t st = loaded ? GH_OK : discover(req, p, err);
     if (st != GH_OK)
         return st;
-    *out = (gw_endpoints_t){o->authorize, o->token, o->userinfo, o->revoke, o->basic_auth};
+    *out = (gw_endpoints_t){o->authorize,  o->token,    o->userinfo, o->revoke,
+                            o->basic_auth, o->jwks_uri, o->iss_param};
     return GH_OK;
 }
 
@@ -165,7 +183,8 @@ gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_en
 static gh_status_t fetch_keys(const http_request_t *req, gw_platform_t *p, jose_keyset_t **out,
                               gw_error_t *err)
 {
-    httpc_request_t call = {.method = HTTPC_GET, .url = p->oidc->jwks_uri};
+    const char *url = p->configured.jwks ? p->configured.jwks : p->oidc->jwks_uri;
+    httpc_request_t call = {.method = HTTPC_GET, .url = url};
     json_t *doc = NULL;
     gh_status_t st = gw_call(req, p, &call, "JWKS request", true, &doc, err);
     if (st != GH_OK)
@@ -233,15 +252,42 @@ static gh_status_t verify_signature(const http_request_t *req, gw_platform_t *p,
     return GH_OK;
 }
 
-/* aud holds client_id; with several audiences azp must be client_id. */
+/* aud holds client_id; azp, when present (and always with several
+ * audiences), is client_id (Core §3.1.3.7 items 3-5). */
 static bool audience_ok(const json_t *claims, const char *client_id)
 {
     const json_t *aud = json_object_get(claims, "aud");
+    const json_t *azp = json_object_get(claims, "azp");
+    if (azp && (!json_is_string(azp) || strcmp(json_string_value(azp), client_id) != 0))
+        return false;
     if (json_is_string(aud))
         return strcmp(json_string_value(aud), client_id) == 0;
-    const char *azp = json_string_value(json_object_get(claims, "azp"));
-    return has_string(aud, client_id) &&
-           (json_array_size(aud) == 1 || (azp && !strcmp(azp, client_id)));
+    return has_string(aud, client_id) && (json_array_size(aud) == 1 || azp);
+}
+
+/* A NumericDate claim (RFC 7519 §2) as a whole number of seconds; false when
+ * absent or not an integer. */
+static bool numeric_date(const json_t *c, const char *name, json_int_t *out)
+{
+    const json_t *v = json_object_get(c, name);
+    if (!json_is_integer(v))
+        return false;
+    *out = json_integer_value(v);
+    return true;
+}
+
+/* exp, iat and nbf against now with CLOCK_SKEW; written as comparisons with
+ * now +/- the skew so that no claim value can overflow them. */
+static const char *times_problem(const json_t *c, int64_t now)
+{
+    json_int_t exp = 0, iat = 0, nbf = 0;
+    if (!numeric_date(c, "exp", &exp) || exp <= now - CLOCK_SKEW)
+        return "an expired token";
+    if (!numeric_date(c, "iat", &iat) || iat > now + CLOCK_SKEW)
+        return "an iat missing or in the future";
+    if (json_object_get(c, "nbf") && (!numeric_date(c, "nbf", &nbf) || nbf > now + CLOCK_SKEW))
+        return "a token not valid yet (nbf)";
+    return NULL;
 }
 
 /* Which claim check fails, or NULL. */
@@ -250,13 +296,13 @@ static const char *claims_problem(const json_t *c, const gw_platform_t *p, const
     const char *iss = json_string_value(json_object_get(c, "iss"));
     const char *got_nonce = json_string_value(json_object_get(c, "nonce"));
     const char *sub = json_string_value(json_object_get(c, "sub"));
-    const json_t *exp = json_object_get(c, "exp");
+    const char *times = times_problem(c, clock_now());
     if (!iss || strcmp(iss, p->issuer) != 0)
         return "another issuer";
     if (!audience_ok(c, p->client_id))
         return "another audience";
-    if (!json_is_integer(exp) || json_integer_value(exp) + CLOCK_SKEW <= clock_now())
-        return "an expired token";
+    if (times)
+        return times;
     if (!nonce || !secret_equal_str(got_nonce, nonce))
         return "a wrong nonce";
     if (!sub || !*sub)

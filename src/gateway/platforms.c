@@ -95,7 +95,8 @@ static gh_status_t fill(load_t *l, const char *section, gw_platform_t *p)
     if (!url_key(l, section, "authorize_url", &e->authorize) ||
         !url_key(l, section, "token_url", &e->token) ||
         !url_key(l, section, "userinfo_url", &e->userinfo) ||
-        !url_key(l, section, "revoke_url", &e->revoke))
+        !url_key(l, section, "revoke_url", &e->revoke) ||
+        !url_key(l, section, "jwks_url", &e->jwks))
         return l->st;
     if (p->kind->oidc && !(p->oidc = gw_oidc_new()))
         return GH_ERR_NOMEM;
@@ -166,6 +167,7 @@ gh_status_t gw_platform_endpoints(const http_request_t *req, gw_platform_t *p, g
     e.token = c->token ? c->token : e.token;
     e.userinfo = c->userinfo ? c->userinfo : e.userinfo;
     e.revoke = c->revoke ? c->revoke : e.revoke;
+    e.jwks = c->jwks ? c->jwks : e.jwks;
     *out = e;
     return GH_OK;
 }

@@ -63,6 +63,10 @@ static void read_settings(const config_t *cfg, gw_app_t *app, const char **liste
     app->refresh_ttl = g->refresh_ttl;
     app->state_ttl = g->state_ttl;
     app->upstream_timeout_ms = g->upstream_timeout * 1000;
+    app->login_rate = g->login_rate;
+    app->login_rate_window = g->login_rate_window;
+    app->refresh_grace = g->refresh_grace;
+    app->metrics_allow = g->metrics_allow ? g->metrics_allow : cfg->server.metrics_allow;
 }
 
 /* The secret of the configuration, or the one kept in the store. */
@@ -138,6 +142,7 @@ int gateway_serve(const config_t *cfg)
                                .threads = (unsigned)cfg->server.threads,
                                .max_body = (size_t)cfg->server.max_body,
                                .connection_timeout = (unsigned)cfg->server.connection_timeout,
+                               .metrics_allow = app.metrics_allow,
                                .arena_cap = 8u << 20}; /* room for 1 MiB upstream answers */
     if (http_server_start(&opts, &http) != GH_OK) {
         refuse(GH_ERR_IO, "cannot listen on %s", listen);

@@ -221,11 +221,16 @@ typedef struct {
     size_t arena_cap;            /* per-request arena cap, default 1 MiB */
     unsigned connection_timeout; /* seconds a connection may sit idle, default 30 */
     unsigned connection_limit;   /* default 4096 */
+    /* clients whose address may GET a route served by http_metrics_handler, a
+     * core/cidr.h list ("any" for all); NULL: loopback only. Others get the
+     * on_not_found answer, as if there were no such route. */
+    const char *metrics_allow;
 } http_server_opts_t;
 
 typedef struct http_server http_server_t;
 
-/* Starts listening; GH_ERR_IO when the address cannot be bound. */
+/* Starts listening; GH_ERR_IO when the address cannot be bound,
+ * GH_ERR_INVALID when metrics_allow is malformed. */
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out);
 
 /* Answers req as the server does once its body is in: finds the route of

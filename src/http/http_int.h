@@ -116,6 +116,13 @@ void http_watchdog_remove(http_watchdog_t *w, http_watch_t *e);
  * lock. NULL does nothing. */
 void http_watchdog_headers(http_watch_t *e, bool in);
 
+/* A request was answered in full: when the client has already closed its
+ * sending side (nothing more can come), shuts the socket down so that
+ * libmicrohttpd closes the connection now rather than at the timeout. Called
+ * on the connection's worker thread, which alone may close the socket. NULL
+ * does nothing. */
+void http_watchdog_completed(http_watch_t *e);
+
 /* ---- acceptor.c ---- */
 
 typedef struct http_acceptor http_acceptor_t;

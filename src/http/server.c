@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cidr.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "http/http_int.h"
 
@@ -53,6 +55,7 @@ struct http_server {
     http_watchdog_t *watchdog;
     uint16_t port;
     atomic_uint in_flight; /* requests whose request line has arrived, not yet completed */
+    cidr_list_t metrics_allow;
 };
 
 typedef struct {
@@ -267,11 +270,26 @@ void http_route_request(const http_server_opts_t *o, http_request_t *req, http_r
         http_response_internal_error(res);
 }
 
+/* The metrics are for the operator's scraper, not the world: to a client
+ * outside opts.metrics_allow their route does not exist. */
+static bool hidden(const http_server_t *s, const http_request_t *req)
+{
+    unsigned allowed;
+    size_t i = find_route(&s->opts, req->path, req->method, &allowed);
+    return i < s->opts.route_count && s->opts.routes[i].handler == http_metrics_handler &&
+           !cidr_list_allows(&s->metrics_allow, req->remote_addr);
+}
+
 static void dispatch(exchange_t *ex)
 {
     const http_server_opts_t *o = &ex->server->opts;
     http_metrics_bind(ex->server->metrics);
-    http_route_request(o, &ex->req, &ex->res);
+    if (hidden(ex->server, &ex->req)) {
+        ex->req.route = NULL;
+        (o->on_not_found ? o->on_not_found : not_found)(&ex->req, &ex->res);
+    } else {
+        http_route_request(o, &ex->req, &ex->res);
+    }
     http_metrics_bind(NULL);
     ex->route = ex->req.route ? (size_t)(ex->req.route - o->routes) : o->route_count;
 }
@@ -330,6 +348,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_server_t *s = cls;
     exchange_t *ex = *con_cls;
     http_watchdog_headers(watch_of(c), false);
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        http_watchdog_completed(watch_of(c));
     if (!ex)
         return;
     *con_cls = NULL;
@@ -538,11 +558,17 @@ static bool start_workers(http_server_t *s)
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out)
 {
     struct sockaddr_storage ss = {0};
+    cidr_list_t metrics_allow;
+    char why[160];
+    if (cidr_list_parse(opts->metrics_allow ? opts->metrics_allow : CONFIG_METRICS_ALLOW,
+                        &metrics_allow, why, sizeof why) != GH_OK)
+        return GH_ERR_INVALID;
     gh_status_t st = resolve(opts->listen, &ss);
     http_server_t *s = st == GH_OK ? calloc(1, sizeof *s) : NULL;
     if (!s)
         return st == GH_OK ? GH_ERR_NOMEM : GH_ERR_IO;
     s->opts = *opts;
+    s->metrics_allow = metrics_allow;
     fill_defaults(&s->opts);
     s->listen_fd = open_listener(&ss);
     if (s->listen_fd < 0) {

@@ -12,11 +12,20 @@
  * the sweep also holds while it shuts a socket down, so it never touches a
  * descriptor that has been closed and reused. A request's start and end, twice
  * per request from every worker, only store the entry's atomic clock: no lock
- * on the request path. */
+ * on the request path.
+ *
+ * A client that half-closes its side (shutdown(SHUT_WR)) right after its
+ * request is also ended here: libmicrohttpd (0.9.75, edge-triggered epoll)
+ * forgets a socket's readiness after a short read, so an end of stream that
+ * came in with the request raises no new event and the connection would be
+ * held until the timeout. Once the answer is sent, http_watchdog_completed
+ * looks for that end of stream and shuts the socket down, which wakes
+ * libmicrohttpd up to close it. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <sys/socket.h>
 
 #include "core/clock.h"
@@ -105,4 +114,17 @@ void http_watchdog_headers(http_watch_t *e, bool in)
     if (e)
         atomic_store_explicit(&e->since_us, in ? HEADERS_IN : clock_mono_us(),
                               memory_order_relaxed);
+}
+
+void http_watchdog_completed(http_watch_t *e)
+{
+    if (!e)
+        return;
+    char c;
+    ssize_t n;
+    do
+        n = recv(e->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n == 0) /* the client sent its end of stream, and nothing after it */
+        shutdown(e->fd, SHUT_RDWR);
 }

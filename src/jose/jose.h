@@ -94,6 +94,10 @@ gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, jose_alg_t alg, arena_t 
 gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
                             const char **typ);
 
+/* True when token's header parses and names a kid that ks does not hold: a
+ * key the caller may not have loaded yet. Checks nothing else. */
+bool jose_jwt_kid_unknown(const jose_keyset_t *ks, arena_t *a, const char *token);
+
 /* Splits a compact JWS without verifying it and returns its payload object
  * (released with the arena): for reading an expired id_token_hint's claims
  * after jose_jwt_verify has checked its signature. */

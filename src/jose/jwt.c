@@ -290,6 +290,18 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
     return st;
 }
 
+bool jose_jwt_kid_unknown(const jose_keyset_t *ks, arena_t *a, const char *token)
+{
+    jose_part_t parts[3];
+    json_t *hdr = NULL;
+    if (jose_split(token, parts) != GH_OK || jose_decode_object(a, parts[0], &hdr) != GH_OK)
+        return false;
+    const char *kid = jose_member_str(hdr, "kid");
+    bool unknown = kid && !jose_keyset_find(ks, kid);
+    json_decref(hdr);
+    return unknown;
+}
+
 gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims)
 {
     jose_part_t parts[3];

@@ -49,7 +49,7 @@ bool access_token_verify(http_request_t *req, const char *token, json_t **claims
     const char *typ = NULL;
     json_t *c = NULL;
     int64_t now = clock_now();
-    if (jose_jwt_verify(keyring_current(app->keys), req->arena, token, &c, &typ) != GH_OK)
+    if (keyring_verify(app->keys, req->arena, token, &c, &typ) != GH_OK)
         return fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
     if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
         return fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");

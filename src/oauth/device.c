@@ -109,10 +109,24 @@ static bool device_authorize(http_request_t *req, http_response_t *res, oauth_er
     return true;
 }
 
+/* Unauthenticated requests (a public client's bare id) make rows: each
+ * address may ask for device_code_rate codes per window (docs/device.md). */
+static bool within_rate(http_request_t *req, http_response_t *res, oauth_error_t *err)
+{
+    int64_t retry_after = 0;
+    gh_status_t st = throttle_device_codes(req, clock_now(), &retry_after);
+    if (st != GH_OK)
+        return fail(err, oauth_error_from_status(st), NULL);
+    if (retry_after == 0)
+        return true;
+    session_retry_after(req, res, retry_after);
+    return fail(err, OAUTH_ERR_TOO_MANY_REQUESTS, "too many device codes from this address");
+}
+
 void device_authorize_handler(http_request_t *req, http_response_t *res)
 {
     oauth_error_t err = {OAUTH_ERR_SERVER_ERROR, NULL};
-    if (!device_authorize(req, res, &err))
+    if (!within_rate(req, res, &err) || !device_authorize(req, res, &err))
         oauth_error_respond(req, res, OAUTH_AT_TOKEN, &err);
 }
 

@@ -104,7 +104,7 @@ static bool lookup(device_page_t *d, store_device_t *dev)
     bool over = false;
     char normalized[USER_CODE_LEN + 1], digest[SECRET_DIGEST_HEX_LEN + 1];
     int64_t now = clock_now();
-    gh_status_t st = throttle_code_check(d->req, d->session.digest, now, &over);
+    gh_status_t st = throttle_code_begin(d->req, d->session.digest, now, &over);
     if (st == GH_OK && over) {
         code_page(d, 429, UI_MSG_TOO_MANY_CODES);
         return false;
@@ -115,8 +115,9 @@ static bool lookup(device_page_t *d, store_device_t *dev)
         user_code_digest(normalized, digest);
         st = store_device_find(d->app->store, d->req->arena, digest, now, dev);
     }
+    if (st == GH_OK)
+        throttle_code_found(d->req, d->session.digest);
     if (st == GH_ERR_NOT_FOUND) {
-        throttle_code_failure(d->req, d->session.digest, now);
         log_event(LOG_INFO, "device_code_wrong", "ip", d->req->remote_addr, NULL);
         code_page(d, 400, UI_MSG_USER_CODE_INVALID);
         return false;

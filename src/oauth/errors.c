@@ -38,6 +38,9 @@ static const struct {
                                          400, true},
     [OAUTH_ERR_SLOW_DOWN] = {"slow_down", "10051", "Invalid request", 400, 400, true},
     [OAUTH_ERR_EXPIRED_TOKEN] = {"expired_token", "10051", "Invalid request", 400, 400, true},
+    /* RFC 6585 §4; RFC 6749 has no code for it: temporarily_unavailable is nearest */
+    [OAUTH_ERR_TOO_MANY_REQUESTS] = {"temporarily_unavailable", "10429", "Too many requests", 429,
+                                     429, false},
 };
 
 const char *oauth_error_name(oauth_error_kind_t kind)

@@ -1,11 +1,16 @@
 /* The key ring: the keyset the server signs and verifies with, reloaded from
  * the store every few seconds (by the main thread, which otherwise only
  * waits for a stop signal) so a rotation anywhere is served everywhere
- * without a restart.
+ * without a restart; and at once, by a request's thread, when a token names a
+ * kid the ring does not hold (another instance may already sign with a key
+ * this one has not loaded yet), at most once per UNKNOWN_KID_RELOAD_US.
  *
  * Readers take the current pointer with one atomic load and no lock. A
  * replaced keyset is not freed at once but parked for RETIRE_GRACE_US, far
- * longer than any request may hold it (connections time out sooner). */
+ * longer than any request may hold it (connections time out sooner). Loading
+ * (the fingerprint, the parked list) is under one mutex, which requests only
+ * try: a request never waits for another's reload. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +18,12 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "oauth/oauth_int.h"
 #include "oauth/signing_keys.h"
 
 #define RETIRE_GRACE_US (120u * 1000000u)
+#define UNKNOWN_KID_RELOAD_US 1000000u /* at most one reload a second for unknown kids */
 
 typedef struct parked {
     struct parked *next;
@@ -30,21 +37,26 @@ struct keyring {
     jose_alg_t algs[JOSE_ALG_COUNT]; /* that this server signs with */
     size_t alg_count;
     int64_t retire_after; /* of a losing first key (signing_keys_ensure) */
-    char *fingerprint;    /* kids and retire times of the loaded keys */
+    char *fingerprint;    /* kids, retire times and activation of the loaded keys */
     parked_t *parked;
+    pthread_mutex_t lock;            /* loading: fingerprint, parked */
+    _Atomic uint64_t unknown_kid_at; /* clock_mono_us of the last reload for an unknown kid */
 };
 
-/* A string that changes whenever the stored key set does. */
+/* A string that changes whenever the stored key set does, and when a key
+ * stored ahead of time starts signing. */
 static char *fingerprint(store_t *store, arena_t *a)
 {
     store_key_t *keys = NULL;
     size_t n = 0;
     if (store_key_list(store, a, &keys, &n) != GH_OK)
         return NULL;
+    int64_t now = clock_now();
     buf_t b;
     buf_init(&b, a);
     for (size_t i = 0; i < n; i++)
-        buf_printf(&b, "%s:%lld;", keys[i].kid, (long long)keys[i].retire_at);
+        buf_printf(&b, "%s:%lld:%d;", keys[i].kid, (long long)keys[i].retire_at,
+                   keys[i].activate_at <= now);
     const char *s = buf_cstr(&b);
     return s ? strdup(s) : NULL;
 }
@@ -65,8 +77,10 @@ static void free_parked(keyring_t *kr, bool all)
     }
 }
 
-/* Loads the keys when they changed; GH_OK when the ring is current. */
-static gh_status_t reload(keyring_t *kr)
+/* Loads the keys when they changed; GH_OK when the ring is current. Under
+ * kr->lock. prune: delete expired keys from the store first (the periodic
+ * reload; a request's reads only). */
+static gh_status_t reload(keyring_t *kr, bool prune)
 {
     arena_t *a = arena_new(1 << 20);
     if (!a)
@@ -76,7 +90,8 @@ static gh_status_t reload(keyring_t *kr)
     char *fp = fingerprint(kr->store, a);
     if (!fp || (kr->fingerprint && !strcmp(fp, kr->fingerprint)))
         goto out;
-    st = signing_keys_load(kr->store, a, clock_now(), kr->algs, kr->alg_count, &ks);
+    st = (prune ? signing_keys_load : signing_keys_read)(kr->store, a, clock_now(), kr->algs,
+                                                         kr->alg_count, &ks);
     if (st != GH_OK)
         goto out;
     parked_t *old = calloc(1, sizeof *old);
@@ -112,9 +127,11 @@ static gh_status_t ensure(keyring_t *kr)
 void keyring_reload(void *arg)
 {
     keyring_t *kr = arg;
-    if (ensure(kr) != GH_OK || reload(kr) != GH_OK)
+    pthread_mutex_lock(&kr->lock);
+    if (ensure(kr) != GH_OK || reload(kr, true) != GH_OK)
         log_event(LOG_WARN, "keys_reload_failed", NULL);
     free_parked(kr, false);
+    pthread_mutex_unlock(&kr->lock);
 }
 
 void keyring_stop(keyring_t *kr)
@@ -124,7 +141,38 @@ void keyring_stop(keyring_t *kr)
     free_parked(kr, true);
     jose_keyset_free(atomic_load(&kr->current));
     free(kr->fingerprint);
+    pthread_mutex_destroy(&kr->lock);
     free(kr);
+}
+
+/* A reload for a token whose kid the ring lacks, unless one was made less
+ * than UNKNOWN_KID_RELOAD_US ago or another is under way (the periodic one,
+ * which loads the same keys). */
+static void reload_for_unknown_kid(keyring_t *kr)
+{
+    uint64_t now = clock_mono_us();
+    uint64_t last = atomic_load(&kr->unknown_kid_at);
+    if (now - last < UNKNOWN_KID_RELOAD_US ||
+        !atomic_compare_exchange_strong(&kr->unknown_kid_at, &last, now) ||
+        pthread_mutex_trylock(&kr->lock) != 0)
+        return;
+    metrics_add(METRIC_KEY_RELOADS_UNKNOWN_KID, 1);
+    if (reload(kr, false) != GH_OK)
+        log_event(LOG_WARN, "keys_reload_failed", "reason", "unknown_kid", NULL);
+    pthread_mutex_unlock(&kr->lock);
+}
+
+gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t **claims,
+                           const char **typ)
+{
+    const jose_keyset_t *ks = keyring_current(kr);
+    gh_status_t st = jose_jwt_verify(ks, a, token, claims, typ);
+    if (st == GH_OK || !jose_jwt_kid_unknown(ks, a, token))
+        return st;
+    reload_for_unknown_kid(kr);
+    if (keyring_current(kr) != ks) /* loaded again, here or by the periodic reload */
+        st = jose_jwt_verify(keyring_current(kr), a, token, claims, typ);
+    return st;
 }
 
 gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,
@@ -136,12 +184,14 @@ gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_cou
     if (!kr)
         return GH_ERR_NOMEM;
     kr->store = store;
+    pthread_mutex_init(&kr->lock, NULL);
+    kr->unknown_kid_at = clock_mono_us() - UNKNOWN_KID_RELOAD_US;
     memcpy(kr->algs, algs, alg_count * sizeof *algs);
     kr->alg_count = alg_count;
     kr->retire_after = retire_after;
     gh_status_t st = ensure(kr);
     if (st == GH_OK)
-        st = reload(kr);
+        st = reload(kr, true);
     if (st == GH_OK && !atomic_load(&kr->current))
         st = GH_ERR_INTERNAL;
     if (st != GH_OK) {

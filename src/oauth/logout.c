@@ -72,8 +72,7 @@ static bool check_hint(logout_t *l)
         return true;
     json_t *claims = NULL;
     const char *typ = NULL, *iss = NULL, *aud = NULL, *sub = NULL;
-    if (jose_jwt_verify(keyring_current(l->app->keys), l->req->arena, l->p.id_token_hint, &claims,
-                        &typ) == GH_OK &&
+    if (keyring_verify(l->app->keys, l->req->arena, l->p.id_token_hint, &claims, &typ) == GH_OK &&
         typ && !strcmp(typ, "JWT")) {
         iss = claim(claims, "iss");
         aud = claim(claims, "aud");

@@ -18,11 +18,6 @@
 
 typedef struct keyring keyring_t;
 
-/* How often the server calls keyring_reload, so a rotation made by `gatehouse
- * keys rotate` (or another instance) is served within seconds, without a
- * restart. */
-#define KEYRING_RELOAD_SECONDS 2
-
 /* Loads the keys, creating a signing key for each of algs[0..alg_count)
  * (id tokens' first, then access tokens' when another) that has none. */
 gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,
@@ -36,6 +31,13 @@ void keyring_stop(keyring_t *kr);
 /* The current keyset: valid for the rest of the request (a replaced keyset is
  * kept alive for a grace period long past any request's lifetime). */
 const jose_keyset_t *keyring_current(keyring_t *kr);
+
+/* jose_jwt_verify with the current keyset; when the token names a kid the
+ * ring does not hold, the ring is loaded again first (at most once a second
+ * for the whole ring: a token signed by another instance with a key this one
+ * has not loaded yet is accepted at once) and the token checked once more. */
+gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t **claims,
+                           const char **typ);
 
 /* ---- the server context ---- */
 
@@ -94,6 +96,7 @@ typedef enum {
     OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
     OAUTH_ERR_SLOW_DOWN,
     OAUTH_ERR_EXPIRED_TOKEN,
+    OAUTH_ERR_TOO_MANY_REQUESTS, /* a rate limit (429, with Retry-After) */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -326,28 +329,36 @@ int64_t throttle_lock_left(const config_server_t *cfg, long limit, const store_a
  * failure, or 0 at now once that window is over. Pure, for the same reason. */
 int64_t throttle_window_failures(const store_attempts_t *counter, int64_t window, int64_t now);
 
-/* Whether username may try a password from the request's address now: *wait
- * gets 0, or the seconds until it may (the longest lock of its counters).
- * A store failure is returned as is. */
-gh_status_t throttle_check(const http_request_t *req, const char *username, int64_t now,
-                           int64_t *wait);
+/* Before a password of username from the request's address is checked:
+ * counts it as a failure (atomically, on every counter), then *wait gets 0
+ * when it may be checked, or the seconds until one may (the longest lock of
+ * its counters, as they stood just before this guess was counted; a refused
+ * guess is not counted). Of concurrent guesses at most the limit get 0. A
+ * wrong password needs nothing more. A store failure is returned as is. */
+gh_status_t throttle_login_begin(const http_request_t *req, const char *username, int64_t now,
+                                 int64_t *wait);
 
-/* Counts a wrong password for username from the request's address. */
-void throttle_failure(const http_request_t *req, const char *username, int64_t now);
-
-/* After a right password: clears the account's counter and marks the
- * (account, address) pair as known. */
+/* After a right password: clears the account's counter, marks the
+ * (account, address) pair as known, and takes the guess off the address's. */
 void throttle_success(const http_request_t *req, const char *username, int64_t now);
 
-/* Whether a user code may be looked up now for the session (its digest) at
- * the request's address: *over is true while the session has 5, or the
- * address 20, wrong codes in the 10 minutes from its first (docs/device.md).
- * A store failure is returned as is. */
-gh_status_t throttle_code_check(const http_request_t *req, const char *session_digest, int64_t now,
+/* Before a user code is looked up for the session (its digest) at the
+ * request's address: counts it as wrong (atomically), and *over is true
+ * (and the guess not counted) when the session had 5, or the address 20,
+ * wrong codes in the 10 minutes from its first (docs/device.md). Of
+ * concurrent guesses at most the limit are looked up. A store failure is
+ * returned as is. */
+gh_status_t throttle_code_begin(const http_request_t *req, const char *session_digest, int64_t now,
                                 bool *over);
 
-/* Counts a wrong user code for the session and the request's address. */
-void throttle_code_failure(const http_request_t *req, const char *session_digest, int64_t now);
+/* After the code was found: takes the guess off the counters again. */
+void throttle_code_found(const http_request_t *req, const char *session_digest);
+
+/* Counts a request for a new device code from the request's address
+ * (store_rate_count): *retry_after gets 0 while the address is within
+ * device_code_rate per device_code_rate_window, else the seconds until it
+ * may ask again. A store failure is returned as is. */
+gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after);
 
 /* ---- device flow user codes (RFC 8628 §6.1) ---- */
 

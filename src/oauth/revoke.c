@@ -28,6 +28,12 @@ gh_status_t grant_revoke(app_t *app, const char *family)
     return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
+gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub)
+{
+    int64_t now = clock_now();
+    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
+}
+
 /* Verified claims: jti is a non-empty string and exp an integer. */
 static gh_status_t deny_access_token(store_t *store, const json_t *claims)
 {

@@ -30,7 +30,7 @@ void jwks_handler(http_request_t *req, http_response_t *res)
     const char *jwks = jose_keyset_jwks(keyring_current(app_of(req)->keys), &len);
     http_response_json_raw(res, 200, jwks, len);
     res->cacheable = true;
-    res->max_age = 60; /* short: clients must see a rotation soon */
+    res->max_age = SIGNING_KEYS_JWKS_MAX_AGE; /* a new key is published this long before it signs */
 }
 
 /* Liveness: the process answers; it touches nothing else (a database outage
@@ -194,7 +194,8 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
                                 .app = app,
                                 .threads = (unsigned)cfg->threads,
                                 .max_body = (size_t)cfg->max_body,
-                                .connection_timeout = (unsigned)cfg->connection_timeout};
+                                .connection_timeout = (unsigned)cfg->connection_timeout,
+                                .metrics_allow = cfg->metrics_allow};
 }
 
 int oauth_serve(const config_t *cfg)
@@ -220,7 +221,7 @@ int oauth_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    stop_signals_wait(&stop_signals, KEYRING_RELOAD_SECONDS, keyring_reload, app.keys);
+    stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:
     http_server_stop(http);

@@ -94,7 +94,7 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     if (!username || !password || !*username)
         return GH_ERR_INVALID;
     int64_t now = clock_now();
-    gh_status_t st = throttle_check(req, username, now, retry_after);
+    gh_status_t st = throttle_login_begin(req, username, now, retry_after);
     if (st != GH_OK)
         return st;
     if (*retry_after > 0) {
@@ -109,7 +109,6 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     /* unknown users cost a verification too, so timing does not tell them apart */
     const char *hash = st == GH_OK ? user.password_hash : SECRET_ARGON2_DUMMY;
     if (!secret_password_verify(hash, password) || st != GH_OK) {
-        throttle_failure(req, username, now);
         metrics_add(METRIC_LOGINS_FAILED, 1);
         log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);
         return GH_ERR_NOT_FOUND;

@@ -18,6 +18,12 @@
  * wrong ones are counted per session and per address; past either limit no
  * code is looked up until CODE_WINDOW seconds from the first failure are over.
  *
+ * Every guess is counted BEFORE it is checked, by the store's atomic
+ * increment, and the count it got decides whether it may be checked: of
+ * concurrent guesses each gets its own count, so a burst checks no more
+ * than the limit (issue 17). A guess that turns out right, or that is
+ * refused, is then taken off the counters again (store_attempts_forgive).
+ *
  * A counter's key starts with its purpose, so sign-in and user-code counters
  * never share a row, then an HMAC (with the server's shared CSRF key, under a
  * "throttle" label no CSRF input can take) of what it counts, so the store
@@ -32,7 +38,8 @@
 
 #define PURPOSE_LOGIN "login:" /* migration 006 gave the older sign-in keys this prefix */
 #define PURPOSE_CODE "device:"
-#define PURPOSE_MAX 8 /* bytes, with the NUL */
+#define PURPOSE_RATE "rate:" /* rate limits of unauthenticated writes */
+#define PURPOSE_MAX 8        /* bytes, with the NUL */
 #define LABEL "throttle\n"
 
 #define CODE_WINDOW 600 /* seconds, from the first wrong code */
@@ -41,7 +48,8 @@
 
 #define MAX_DOUBLINGS 20 /* 2^20 times any lock is past every cap */
 
-_Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX,
+_Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX &&
+                   sizeof PURPOSE_RATE <= PURPOSE_MAX,
                "a purpose fits a key");
 
 typedef enum { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_COUNT } login_counter_t;
@@ -112,19 +120,30 @@ static gh_status_t counters_get(store_t *store, const counter_t *c, size_t n, st
     return GH_OK;
 }
 
-/* Counts a failure at now on each of n counters that is on, in windows of
- * `window` seconds. Best effort: a counter that cannot be written is logged. */
-static void counters_fail(const app_t *app, const counter_t *c, size_t n, int64_t now,
-                          int64_t window)
+/* Counts one guess at now on each of n counters that is on, in windows of
+ * `window` seconds; after[i] gets counter i with it (zeros when off). */
+static gh_status_t counters_count(const app_t *app, const counter_t *c, size_t n, int64_t now,
+                                  int64_t window, store_attempts_t *after)
 {
-    store_attempts_t after;
     for (size_t i = 0; i < n; i++) {
+        after[i] = (store_attempts_t){0};
         if (c[i].limit <= 0)
             continue;
-        gh_status_t st = store_attempts_fail(app->store, c[i].key, now, window, &after);
+        gh_status_t st = store_attempts_fail(app->store, c[i].key, now, window, &after[i]);
         if (st != GH_OK)
-            log_event(LOG_WARN, "throttle", "op", "count_failure", "error", gh_status_str(st),
-                      NULL);
+            return st;
+    }
+    return GH_OK;
+}
+
+/* Takes one counted guess off each of n counters that is on. Best effort: a
+ * counter that cannot be written is logged (and errs on the safe side). */
+static void counters_forgive(const app_t *app, const counter_t *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        gh_status_t st = c[i].limit > 0 ? store_attempts_forgive(app->store, c[i].key) : GH_OK;
+        if (st != GH_OK)
+            log_event(LOG_WARN, "throttle", "op", "forgive", "error", gh_status_str(st), NULL);
     }
 }
 
@@ -142,31 +161,50 @@ static void login_counters(const http_request_t *req, const char *username, coun
                 LABEL "account\n%s", username);
 }
 
-gh_status_t throttle_check(const http_request_t *req, const char *username, int64_t now,
-                           int64_t *wait)
+/* The longest lock at now of the counters as in got; the account counter
+ * does not lock out an address the account signed in from (known). */
+static int64_t login_wait(const config_server_t *cfg, const counter_t *c,
+                          const store_attempts_t *got, bool known, int64_t now)
 {
-    counter_t c[LOGIN_COUNT];
-    store_attempts_t got[LOGIN_COUNT];
-    login_counters(req, username, c);
-    gh_status_t st = counters_get(app_of(req)->store, c, LOGIN_COUNT, got);
-    if (st != GH_OK)
-        return st;
-    *wait = 0;
+    int64_t wait = 0;
     for (int i = 0; i < LOGIN_COUNT; i++) {
-        bool known = got[LOGIN_PAIR].last_success != 0;
-        int64_t left = throttle_lock_left(app_of(req)->cfg, c[i].limit, &got[i], now);
-        if (!(i == LOGIN_ACCOUNT && known) && left > *wait)
-            *wait = left;
+        int64_t left = throttle_lock_left(cfg, c[i].limit, &got[i], now);
+        if (!(i == LOGIN_ACCOUNT && known) && left > wait)
+            wait = left;
     }
-    return GH_OK;
+    return wait;
 }
 
-void throttle_failure(const http_request_t *req, const char *username, int64_t now)
+gh_status_t throttle_login_begin(const http_request_t *req, const char *username, int64_t now,
+                                 int64_t *wait)
 {
     const app_t *app = app_of(req);
     counter_t c[LOGIN_COUNT];
+    store_attempts_t got[LOGIN_COUNT], after[LOGIN_COUNT];
     login_counters(req, username, c);
-    counters_fail(app, c, LOGIN_COUNT, now, app->cfg->login_failure_window);
+    gh_status_t st = counters_get(app->store, c, LOGIN_COUNT, got);
+    if (st != GH_OK)
+        return st;
+    bool known = got[LOGIN_PAIR].last_success != 0;
+    *wait = login_wait(app->cfg, c, got, known, now);
+    if (*wait > 0)
+        return GH_OK; /* locked: not counted */
+    st = counters_count(app, c, LOGIN_COUNT, now, app->cfg->login_failure_window, after);
+    if (st != GH_OK)
+        return st;
+    /* Each counter as it was just before this guess was counted. When other
+     * guesses were counted since it was read, they were counted just now. */
+    for (int i = 0; i < LOGIN_COUNT; i++) {
+        if (c[i].limit <= 0)
+            continue;
+        bool alone = after[i].failures - 1 == got[i].failures;
+        after[i].failures--;
+        after[i].last_failure = alone ? got[i].last_failure : now;
+    }
+    *wait = login_wait(app->cfg, c, after, known, now);
+    if (*wait > 0)
+        counters_forgive(app, c, LOGIN_COUNT); /* refused: not counted */
+    return GH_OK;
 }
 
 void throttle_success(const http_request_t *req, const char *username, int64_t now)
@@ -174,7 +212,8 @@ void throttle_success(const http_request_t *req, const char *username, int64_t n
     const app_t *app = app_of(req);
     counter_t c[LOGIN_COUNT];
     login_counters(req, username, c);
-    /* not the address counter: one good account must not wash a spraying address clean */
+    /* not the address counter: one good account must not wash a spraying
+     * address clean; it only loses the guess counted for this sign-in */
     const login_counter_t cleared[] = {LOGIN_PAIR, LOGIN_ACCOUNT};
     for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) {
         gh_status_t st = store_attempts_succeed(app->store, c[cleared[i]].key, now);
@@ -182,6 +221,7 @@ void throttle_success(const http_request_t *req, const char *username, int64_t n
             log_event(LOG_WARN, "throttle", "op", "count_success", "error", gh_status_str(st),
                       NULL);
     }
+    counters_forgive(app, &c[LOGIN_ADDRESS], 1);
 }
 
 /* ---- user codes at /auth/device ---- */
@@ -194,24 +234,39 @@ static void code_counters(const http_request_t *req, const char *session_digest,
                 address_of(req));
 }
 
-gh_status_t throttle_code_check(const http_request_t *req, const char *session_digest, int64_t now,
+gh_status_t throttle_code_begin(const http_request_t *req, const char *session_digest, int64_t now,
                                 bool *over)
 {
     counter_t c[CODE_COUNT];
-    store_attempts_t got[CODE_COUNT];
+    store_attempts_t after[CODE_COUNT];
     code_counters(req, session_digest, c);
-    gh_status_t st = counters_get(app_of(req)->store, c, CODE_COUNT, got);
+    gh_status_t st = counters_count(app_of(req), c, CODE_COUNT, now, CODE_WINDOW, after);
     if (st != GH_OK)
         return st;
+    /* over when the window held the limit before this guess was counted */
     *over = false;
     for (int i = 0; i < CODE_COUNT; i++)
-        *over = *over || throttle_window_failures(&got[i], CODE_WINDOW, now) >= c[i].limit;
+        *over = *over || throttle_window_failures(&after[i], CODE_WINDOW, now) > c[i].limit;
+    if (*over)
+        counters_forgive(app_of(req), c, CODE_COUNT); /* refused: not counted */
     return GH_OK;
 }
 
-void throttle_code_failure(const http_request_t *req, const char *session_digest, int64_t now)
+void throttle_code_found(const http_request_t *req, const char *session_digest)
 {
     counter_t c[CODE_COUNT];
     code_counters(req, session_digest, c);
-    counters_fail(app_of(req), c, CODE_COUNT, now, CODE_WINDOW);
+    counters_forgive(app_of(req), c, CODE_COUNT);
+}
+
+/* ---- new device codes (RFC 8628 §3.1), per address ---- */
+
+gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->device_code_rate, LABEL "device codes\n%s",
+                address_of(req));
+    return store_rate_count(app_of(req)->store, c.key, now, cfg->device_code_rate_window, c.limit,
+                            retry_after);
 }

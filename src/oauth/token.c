@@ -92,7 +92,8 @@ static bool code_matches(const http_request_t *req, const store_code_t *code,
  * replays it, the grant the first redemption started is revoked: always for
  * a public client, where whoever holds the code can redeem it; for a
  * confidential client, whose replay is authenticated as the client itself,
- * only with code_replay_revokes = all (docs/security.md). */
+ * with code_replay_revokes = all, the default (docs/security.md). Another
+ * client never gets here: the store finds no code of its own. */
 static bool refuse_replay(app_t *app, const store_client_t *client, const store_code_t *code,
                           oauth_error_t *err)
 {
@@ -119,7 +120,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
     if (!family)
         return fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_code_t code;
-    gh_status_t st = store_code_take(app->store, req->arena, digest, clock_now(), family, &code);
+    gh_status_t st =
+        store_code_take(app->store, req->arena, digest, client->id, clock_now(), family, &code);
     if (st == GH_ERR_CONFLICT)
         return refuse_replay(app, client, &code, err);
     if (st == GH_ERR_NOT_FOUND)
@@ -146,8 +148,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
 static gh_status_t rotate(app_t *app, arena_t *a, const char *old_digest, const char *client_id,
                           const store_refresh_t *next, store_refresh_t *old)
 {
-    gh_status_t st =
-        store_refresh_rotate(app->store, a, old_digest, client_id, next->issued_at, next, old);
+    gh_status_t st = store_refresh_rotate(app->store, a, old_digest, client_id, next->issued_at,
+                                          app->cfg->refresh_grace, next, old);
     if (st != GH_ERR_CONFLICT)
         return st;
     gh_status_t revoked = grant_revoke(app, old->family);

@@ -45,7 +45,7 @@
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
-#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at, activate_at"
 #define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
 #define KEEP_ATTEMPTS (30 * 86400) /* failure counters idle this long are forgotten */
 #define DEVICE_COLS                                                                                \
@@ -64,6 +64,17 @@ const char *const PG_SQL[P_COUNT] = {
     [P_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
     [P_USER_REMOVE] = "DELETE FROM users WHERE username = $1",
     [P_USER_SET_PASSWORD] = "UPDATE users SET password_hash = $1 WHERE username = $2",
+    /* store_user_end_all: $1 sub, $2 until when the grants' families stay denied */
+    [P_USER_END_DENY] = "INSERT INTO revoked_tokens (jti, expires_at) "
+                        "SELECT family, $2::bigint FROM refresh_tokens WHERE sub = $1 "
+                        "UNION SELECT family, $2::bigint FROM codes "
+                        "WHERE sub = $1 AND family IS NOT NULL "
+                        "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+                        "WHERE revoked_tokens.expires_at < excluded.expires_at",
+    [P_USER_END_REFRESH] = "UPDATE refresh_tokens SET revoked = 1 WHERE sub = $1",
+    [P_USER_END_SESSIONS] = "DELETE FROM sessions WHERE sub = $1",
+    [P_USER_END_CODES] = "DELETE FROM codes WHERE sub = $1 AND used_at IS NULL",
+    [P_USER_END_DEVICES] = "UPDATE device_codes SET state = 2 WHERE sub = $1 AND state = 1",
     [P_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") "
                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     [P_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = $1",
@@ -84,10 +95,10 @@ const char *const PG_SQL[P_COUNT] = {
     [P_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") "
                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     [P_CODE_TAKE] = "UPDATE codes SET used_at = $2, family = $3 "
-                    "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
-                    "RETURNING " CODE_COLS,
+                    "WHERE digest = $1 AND client_id = $4 AND used_at IS NULL "
+                    "AND expires_at > $2 RETURNING " CODE_COLS,
     [P_CODE_FIND] = "SELECT " CODE_COLS ", (used_at IS NOT NULL)::int FROM codes "
-                    "WHERE digest = $1",
+                    "WHERE digest = $1 AND client_id = $2",
     [P_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     /* a family's first token, unless the whole grant was revoked meanwhile */
@@ -98,9 +109,9 @@ const char *const PG_SQL[P_COUNT] = {
     [P_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = $1 "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > $2",
     [P_REFRESH_ROTATE] =
-        "WITH old AS (UPDATE refresh_tokens SET used_at = $3 "
-        "WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked = 0 "
-        "AND expires_at > $3 RETURNING " REFRESH_COLS "), "
+        "WITH old AS (UPDATE refresh_tokens SET used_at = coalesce(used_at, $3) "
+        "WHERE digest = $1 AND client_id = $2 AND (used_at IS NULL OR used_at > $3 - $7::bigint) "
+        "AND revoked = 0 AND expires_at > $3 RETURNING " REFRESH_COLS "), "
         "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
         "SELECT $4::text, family, client_id, sub, scope, auth_time, $5::bigint, $6::bigint "
         "FROM old) "
@@ -108,11 +119,11 @@ const char *const PG_SQL[P_COUNT] = {
     [P_REFRESH_STATE] = "SELECT family, (used_at IS NOT NULL)::int, revoked FROM refresh_tokens "
                         "WHERE digest = $1 AND client_id = $2",
     [P_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = $1",
-    [P_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES ($1, $2, $3, $4, $5)",
+    [P_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES ($1, $2, $3, $4, $5, $6)",
     [P_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [P_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = $1 "
                             "WHERE retire_at = 0 AND ($2::text IS NULL OR kid <> $2) "
-                            "AND alg = $3",
+                            "AND alg = $3 AND activate_at <= $4",
     [P_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= $1",
     [P_SETTING_GET] = "SELECT value FROM settings WHERE name = $1",
     [P_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES ($1, $2) "
@@ -140,6 +151,8 @@ const char *const PG_SQL[P_COUNT] = {
                            "VALUES ($1, 0, 0, 0, $2) "
                            "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                            "last_success = excluded.last_success",
+    [P_ATTEMPTS_FORGIVE] = "UPDATE attempts SET failures = failures - 1 "
+                           "WHERE key = $1 AND failures > 0",
     [P_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < $1 AND last_success < $1",
     [P_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -155,11 +168,11 @@ const char *const PG_SQL[P_COUNT] = {
                         "WHERE digest = $3",
     [P_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = $1 AND state = 1",
     [P_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < $1",
-    [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
-                       "VALUES ($1, $2, $3, $4)",
+    [P_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at, binding) "
+                       "VALUES ($1, $2, $3, $4, $5)",
     [P_GW_STATE_TAKE] = "UPDATE gateway_states SET used_at = $2 "
                         "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 "
-                        "RETURNING digest, platform, nonce, expires_at",
+                        "RETURNING digest, platform, nonce, expires_at, binding",
     [P_GW_STATE_FIND] = "SELECT (used_at IS NOT NULL)::int FROM gateway_states WHERE digest = $1",
     /* the user upserted and its first refresh record inserted in one
      * statement; the RETURNING id is the stored user's, also on conflict */
@@ -175,15 +188,18 @@ const char *const PG_SQL[P_COUNT] = {
     [P_GW_USER_GET] = "SELECT " GW_USER_COLS " FROM gateway_users WHERE id = $1",
     [P_GW_USER_SET_TOKENS] = "UPDATE gateway_users SET tokens = $1, updated_at = $2 WHERE id = $3",
     [P_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = $1",
-    /* marks the old record used and inserts its successor in one statement */
+    /* marks the old record used (or finds it used less than $5 seconds ago:
+     * the grace period) and inserts its successor in one statement */
     [P_GW_REFRESH_ROTATE] =
-        "WITH old AS (UPDATE gateway_refresh SET used_at = $2 "
-        "WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id), "
+        "WITH old AS (UPDATE gateway_refresh SET used_at = COALESCE(used_at, $2) "
+        "WHERE digest = $1 AND expires_at > $2 "
+        "AND (used_at IS NULL OR used_at > $2 - $5::bigint) RETURNING user_id), "
         "successor AS (INSERT INTO gateway_refresh (digest, user_id, expires_at) "
         "SELECT $3::text, user_id, $4::bigint FROM old) "
         "SELECT user_id FROM old",
     [P_GW_REFRESH_FIND] =
-        "SELECT user_id, expires_at, (used_at IS NOT NULL)::int FROM gateway_refresh "
+        "SELECT user_id, expires_at, (used_at IS NOT NULL)::int, COALESCE(used_at, 0) "
+        "FROM gateway_refresh "
         "WHERE digest = $1",
     [P_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = $1",
     [P_GW_REFRESH_DELETE_USER] = "DELETE FROM gateway_refresh WHERE user_id = $1",
@@ -360,6 +376,29 @@ static gh_status_t user_set_password(store_t *base, const char *username, const 
     return pq_exec_one(st, n);
 }
 
+/* store_user_end_all's statements, in order; each takes sub, the first also
+ * the time until which the grants' families stay denied. */
+static const struct {
+    pg_query_t id;
+    const char *fmt;
+} USER_END[] = {
+    {P_USER_END_DENY, "si"}, {P_USER_END_REFRESH, "s"}, {P_USER_END_SESSIONS, "s"},
+    {P_USER_END_CODES, "s"}, {P_USER_END_DEVICES, "s"},
+};
+
+static gh_status_t user_end_all(store_t *base, const char *sub, int64_t now, int64_t revoke_until)
+{
+    pg_store_t *s = SELF(base);
+    pq_purge(s, now);
+    gh_status_t st = pq_script(s, "user_end_all", "BEGIN");
+    if (st != GH_OK)
+        return st;
+    for (size_t i = 0; st == GH_OK && i < sizeof USER_END / sizeof USER_END[0]; i++)
+        st = pq_exec(s, USER_END[i].id, "user_end_all", NULL, USER_END[i].fmt, sub, revoke_until);
+    gh_status_t end = pq_script(s, "user_end_all", st == GH_OK ? "COMMIT" : "ROLLBACK");
+    return st != GH_OK ? st : end;
+}
+
 /* ---- clients ---- */
 
 static gh_status_t client_add(store_t *base, const store_client_t *c)
@@ -446,10 +485,12 @@ static gh_status_t code_put(store_t *base, const store_code_t *c)
 
 /* After code_take's update found no redeemable code: a used one is a replay
  * (CONFLICT, *out = the earlier redemption), anything else NOT_FOUND. */
-static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, store_code_t *out)
+static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest,
+                                 const char *client_id, store_code_t *out)
 {
     store_code_row_t r = {0};
-    gh_status_t st = pq_get(s, P_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
+    gh_status_t st =
+        pq_get(s, P_CODE_FIND, "code_take", store_read_code_row, a, &r, "ss", digest, client_id);
     if (st != GH_OK)
         return st;
     if (!r.used)
@@ -458,16 +499,16 @@ static gh_status_t code_replayed(pg_store_t *s, arena_t *a, const char *digest, 
     return GH_ERR_CONFLICT;
 }
 
-static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out)
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out)
 {
     pg_store_t *s = SELF(base);
     store_code_t c = {0};
     pq_purge(s, now);
-    gh_status_t st =
-        pq_get(s, P_CODE_TAKE, "code_take", store_read_code, a, &c, "sis", digest, now, family);
+    gh_status_t st = pq_get(s, P_CODE_TAKE, "code_take", store_read_code, a, &c, "siss", digest,
+                            now, family, client_id);
     if (st == GH_ERR_NOT_FOUND)
-        st = code_replayed(s, a, digest, &c);
+        st = code_replayed(s, a, digest, client_id, &c);
     if (st == GH_OK || st == GH_ERR_CONFLICT)
         *out = c;
     return st;
@@ -512,15 +553,15 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest,
 }
 
 static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old)
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old)
 {
     pg_store_t *s = SELF(base);
     store_refresh_t r = {0};
     pq_purge(s, now);
     gh_status_t st =
-        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisii",
-               old_digest, client_id, now, next->digest, next->issued_at, next->expires_at);
+        pq_get(s, P_REFRESH_ROTATE, "refresh_rotate", store_read_refresh, a, &r, "ssisiii",
+               old_digest, client_id, now, next->digest, next->issued_at, next->expires_at, grace);
     if (st == GH_ERR_NOT_FOUND)
         st = refresh_reused(s, a, old_digest, client_id, old);
     if (st == GH_OK)
@@ -537,8 +578,8 @@ static gh_status_t refresh_revoke_family(store_t *base, const char *family)
 
 static gh_status_t key_add(store_t *base, const store_key_t *k)
 {
-    return pq_exec(SELF(base), P_KEY_ADD, "key_add", NULL, "sssii", k->kid, k->alg, k->private_jwk,
-                   k->created_at, k->retire_at);
+    return pq_exec(SELF(base), P_KEY_ADD, "key_add", NULL, "sssiii", k->kid, k->alg, k->private_jwk,
+                   k->created_at, k->retire_at, k->activate_at);
 }
 
 static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
@@ -552,10 +593,10 @@ static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t
 }
 
 static gh_status_t key_retire_others(store_t *base, const char *keep_kid, const char *alg,
-                                     int64_t retire_at)
+                                     int64_t now, int64_t retire_at)
 {
-    return pq_exec(SELF(base), P_KEY_RETIRE_OTHERS, "key_retire_others", NULL, "iss", retire_at,
-                   keep_kid, alg);
+    return pq_exec(SELF(base), P_KEY_RETIRE_OTHERS, "key_retire_others", NULL, "issi", retire_at,
+                   keep_kid, alg, now);
 }
 
 static gh_status_t key_prune(store_t *base, int64_t now)
@@ -618,6 +659,11 @@ static gh_status_t attempts_fail(store_t *base, const char *key, int64_t now, in
 static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
 {
     return pq_exec(SELF(base), P_ATTEMPTS_SUCCEED, "attempts_succeed", NULL, "si", key, now);
+}
+
+static gh_status_t attempts_forgive(store_t *base, const char *key)
+{
+    return pq_exec(SELF(base), P_ATTEMPTS_FORGIVE, "attempts_forgive", NULL, "s", key);
 }
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -709,6 +755,7 @@ const store_ops_t STORE_PG_OPS = {
     .user_list = user_list,
     .user_remove = user_remove,
     .user_set_password = user_set_password,
+    .user_end_all = user_end_all,
     .client_add = client_add,
     .client_get = client_get,
     .client_list = client_list,
@@ -735,6 +782,7 @@ const store_ops_t STORE_PG_OPS = {
     .attempts_get = attempts_get,
     .attempts_fail = attempts_fail,
     .attempts_succeed = attempts_succeed,
+    .attempts_forgive = attempts_forgive,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,

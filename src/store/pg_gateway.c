@@ -9,7 +9,9 @@
  *     when it touched nothing is the row read again, to tell a used state
  *     (CONFLICT) from an unknown or expired one.
  *   - gw_refresh_rotate marks the old record used and inserts its successor
- *     in one statement; a loser, like any later reuse, then finds the record
+ *     in one statement; a concurrent caller within the grace period passes
+ *     the same WHERE clause once the first commits (READ COMMITTED re-reads
+ *     the row) and gets a successor too; any later reuse finds the record
  *     used and deletes every refresh record of its user.
  *   - gw_user_login upserts the user and inserts its first refresh record in
  *     one statement, so both commit together or neither does. */
@@ -19,8 +21,8 @@
 
 gh_status_t pg_gw_state_put(store_t *base, const store_gw_state_t *g)
 {
-    return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssi", g->digest, g->platform,
-                   g->nonce, g->expires_at);
+    return pq_exec(SELF(base), P_GW_STATE_PUT, "gw_state_put", NULL, "sssis", g->digest,
+                   g->platform, g->nonce, g->expires_at, g->binding);
 }
 
 gh_status_t pg_gw_state_take(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -90,13 +92,14 @@ static gh_status_t refresh_reused(pg_store_t *s, arena_t *a, const char *digest)
 }
 
 gh_status_t pg_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now,
-                                 const store_gw_refresh_t *next, const char **user_id)
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id)
 {
     pg_store_t *s = SELF(base);
     const char *id = NULL;
     pq_purge(s, now);
     gh_status_t st = pq_get(s, P_GW_REFRESH_ROTATE, "gw_refresh_rotate", store_read_text, a, &id,
-                            "sisi", old_digest, now, next->digest, next->expires_at);
+                            "sisii", old_digest, now, next->digest, next->expires_at, grace);
     if (st == GH_ERR_NOT_FOUND)
         return refresh_reused(s, a, old_digest);
     if (st == GH_OK)

@@ -61,6 +61,11 @@ typedef enum {
     P_USER_LIST,
     P_USER_REMOVE,
     P_USER_SET_PASSWORD,
+    P_USER_END_DENY,
+    P_USER_END_REFRESH,
+    P_USER_END_SESSIONS,
+    P_USER_END_CODES,
+    P_USER_END_DEVICES,
     P_CLIENT_ADD,
     P_CLIENT_GET,
     P_CLIENT_LIST,
@@ -94,6 +99,7 @@ typedef enum {
     P_ATTEMPTS_GET,
     P_ATTEMPTS_FAIL,
     P_ATTEMPTS_SUCCEED,
+    P_ATTEMPTS_FORGIVE,
     P_PURGE_ATTEMPTS,
     P_DEVICE_PUT,
     P_DEVICE_FIND,
@@ -194,7 +200,8 @@ gh_status_t pg_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user
 gh_status_t pg_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
 gh_status_t pg_gw_user_delete(store_t *s, const char *id);
 gh_status_t pg_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                 const store_gw_refresh_t *next, const char **user_id);
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id);
 gh_status_t pg_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

@@ -166,6 +166,7 @@ gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row)
     k.private_jwk = text(r, a);
     k.created_at = integer(r);
     k.retire_at = integer(r);
+    k.activate_at = integer(r);
     return finish(r, &k, sizeof k, row);
 }
 
@@ -203,6 +204,7 @@ gh_status_t store_read_gw_state(store_row_t *r, arena_t *a, void *row)
     g.platform = text(r, a);
     g.nonce = text(r, a);
     g.expires_at = integer(r);
+    g.binding = text(r, a);
     return finish(r, &g, sizeof g, row);
 }
 
@@ -236,5 +238,6 @@ gh_status_t store_read_gw_refresh_row(store_row_t *r, arena_t *a, void *row)
     g.user_id = text(r, a);
     g.expires_at = integer(r);
     g.used = integer(r) != 0;
+    g.used_at = integer(r);
     return finish(r, &g, sizeof g, row);
 }

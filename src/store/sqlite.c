@@ -33,7 +33,7 @@
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
     "family, auth_time, expires_at"
 #define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
-#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at"
+#define KEY_COLS "kid, alg, private_jwk, created_at, retire_at, activate_at"
 #define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
 #define KEEP_ATTEMPTS (30 * 86400) /* failure counters idle this long are forgotten */
 #define DEVICE_COLS                                                                                \
@@ -55,6 +55,16 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_USER_LIST] = "SELECT " USER_COLS " FROM users ORDER BY username",
     [Q_USER_REMOVE] = "DELETE FROM users WHERE username = ?",
     [Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ? WHERE username = ?",
+    /* store_user_end_all: ?1 sub, ?2 until when the grants' families stay denied */
+    [Q_USER_END_DENY] = "INSERT INTO revoked_tokens (jti, expires_at) "
+                        "SELECT family, ?2 FROM refresh_tokens WHERE sub = ?1 "
+                        "UNION SELECT family, ?2 FROM codes WHERE sub = ?1 AND family IS NOT NULL "
+                        "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+                        "WHERE revoked_tokens.expires_at < excluded.expires_at",
+    [Q_USER_END_REFRESH] = "UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1",
+    [Q_USER_END_SESSIONS] = "DELETE FROM sessions WHERE sub = ?1",
+    [Q_USER_END_CODES] = "DELETE FROM codes WHERE sub = ?1 AND used_at IS NULL",
+    [Q_USER_END_DEVICES] = "UPDATE device_codes SET state = 2 WHERE sub = ?1 AND state = 1",
     [Q_CLIENT_ADD] = "INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = ?",
     [Q_CLIENT_LIST] = "SELECT " CLIENT_COLS " FROM clients ORDER BY id",
@@ -72,7 +82,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                       "WHERE digest = ? AND expires_at > ?",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE digest = ?",
     [Q_CODE_PUT] = "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [Q_CODE_FIND] = "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ?",
+    [Q_CODE_FIND] = "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes "
+                    "WHERE digest = ? AND client_id = ?",
     [Q_CODE_USE] = "UPDATE codes SET used_at = ?, family = ? WHERE digest = ?",
     [Q_REFRESH_PUT] = "INSERT INTO refresh_tokens (" REFRESH_COLS ") "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -82,15 +93,17 @@ const char *const SQLITE_SQL[Q_COUNT] = {
                         "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)",
     [Q_REFRESH_GET] = "SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
                       "AND used_at IS NULL AND revoked = 0 AND expires_at > ?",
-    [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL, revoked "
-                       "FROM refresh_tokens WHERE digest = ? AND client_id = ?",
-    [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = ? WHERE digest = ?",
+    /* used: rotated, and longer ago than the grace (?3 now, ?4 grace) */
+    [Q_REFRESH_FIND] = "SELECT " REFRESH_COLS ", used_at IS NOT NULL AND used_at <= ?3 - ?4, "
+                       "revoked FROM refresh_tokens WHERE digest = ?1 AND client_id = ?2",
+    /* a rotation in the grace keeps the first rotation's time */
+    [Q_REFRESH_USE] = "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?) WHERE digest = ?",
     [Q_REFRESH_REVOKE_FAMILY] = "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?",
-    [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?)",
+    [Q_KEY_ADD] = "INSERT INTO signing_keys (" KEY_COLS ") VALUES (?, ?, ?, ?, ?, ?)",
     [Q_KEY_LIST] = "SELECT " KEY_COLS " FROM signing_keys ORDER BY created_at DESC, kid DESC",
     [Q_KEY_RETIRE_OTHERS] = "UPDATE signing_keys SET retire_at = ? "
                             "WHERE retire_at = 0 AND (?2 IS NULL OR kid <> ?2) "
-                            "AND alg = ?3",
+                            "AND alg = ?3 AND activate_at <= ?4",
     [Q_KEY_PRUNE] = "DELETE FROM signing_keys WHERE retire_at <> 0 AND retire_at <= ?",
     [Q_SETTING_GET] = "SELECT value FROM settings WHERE name = ?",
     [Q_SETTING_INIT] = "INSERT INTO settings (name, value) VALUES (?, ?) "
@@ -119,6 +132,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_ATTEMPTS_SUCCEED] = "INSERT INTO attempts (key, " ATTEMPTS_COLS ") VALUES (?, 0, 0, 0, ?) "
                            "ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "
                            "last_success = excluded.last_success",
+    [Q_ATTEMPTS_FORGIVE] = "UPDATE attempts SET failures = failures - 1 "
+                           "WHERE key = ? AND failures > 0",
     [Q_PURGE_ATTEMPTS] = "DELETE FROM attempts WHERE last_failure < ? AND last_success < ?",
     [Q_DEVICE_PUT] = "INSERT INTO device_codes (digest, user_code_digest, client_id, scope, "
                      "poll_interval, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -133,9 +148,9 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_DEVICE_POLLED] = "UPDATE device_codes SET poll_interval = ?, last_poll = ? WHERE digest = ?",
     [Q_DEVICE_REDEEM] = "UPDATE device_codes SET state = 3 WHERE digest = ? AND state = 1",
     [Q_PURGE_DEVICE] = "DELETE FROM device_codes WHERE expires_at < ?",
-    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at) "
-                       "VALUES (?, ?, ?, ?)",
-    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, used_at IS NOT NULL "
+    [Q_GW_STATE_PUT] = "INSERT INTO gateway_states (digest, platform, nonce, expires_at, binding) "
+                       "VALUES (?, ?, ?, ?, ?)",
+    [Q_GW_STATE_FIND] = "SELECT digest, platform, nonce, expires_at, binding, used_at IS NOT NULL "
                         "FROM gateway_states WHERE digest = ?",
     [Q_GW_STATE_USE] = "UPDATE gateway_states SET used_at = ? WHERE digest = ?",
     [Q_GW_USER_UPSERT] =
@@ -149,7 +164,8 @@ const char *const SQLITE_SQL[Q_COUNT] = {
     [Q_GW_USER_DELETE] = "DELETE FROM gateway_users WHERE id = ?",
     [Q_GW_REFRESH_PUT] = "INSERT INTO gateway_refresh (digest, user_id, expires_at) "
                          "VALUES (?, ?, ?)",
-    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL FROM gateway_refresh "
+    [Q_GW_REFRESH_FIND] = "SELECT user_id, expires_at, used_at IS NOT NULL, COALESCE(used_at, 0) "
+                          "FROM gateway_refresh "
                           "WHERE digest = ?",
     [Q_GW_REFRESH_USE] = "UPDATE gateway_refresh SET used_at = ? WHERE digest = ?",
     [Q_GW_REFRESH_DELETE] = "DELETE FROM gateway_refresh WHERE digest = ?",
@@ -393,6 +409,29 @@ static gh_status_t user_set_password(store_t *base, const char *username, const 
     return sq_exec_one(SELF(base), Q_USER_SET_PASSWORD, "user_set_password", "ss", hash, username);
 }
 
+/* store_user_end_all's statements, in order; each takes sub, the first also
+ * the time until which the grants' families stay denied. */
+static const struct {
+    query_t id;
+    const char *fmt;
+} USER_END[] = {
+    {Q_USER_END_DENY, "si"}, {Q_USER_END_REFRESH, "s"}, {Q_USER_END_SESSIONS, "s"},
+    {Q_USER_END_CODES, "s"}, {Q_USER_END_DEVICES, "s"},
+};
+
+static gh_status_t user_end_all(store_t *base, const char *sub, int64_t now, int64_t revoke_until)
+{
+    sqlite_store_t *s = SELF(base);
+    sq_purge(s, now);
+    gh_status_t st = sq_begin(s, "user_end_all");
+    if (st != GH_OK)
+        return st;
+    for (size_t i = 0; st == GH_OK && i < sizeof USER_END / sizeof USER_END[0]; i++)
+        st = sq_exec(s, USER_END[i].id, "user_end_all", USER_END[i].fmt, sub, revoke_until);
+    gh_status_t end = sq_finish(s, "user_end_all", st == GH_OK);
+    return st != GH_OK ? st : end;
+}
+
 /* ---- clients ---- */
 
 static gh_status_t client_add(store_t *base, const store_client_t *c)
@@ -486,8 +525,8 @@ static gh_status_t code_redeem(sqlite_store_t *s, arena_t *a, store_code_row_t *
     return sq_exec(s, Q_CODE_USE, "code_take", "iss", now, family, r->code.digest);
 }
 
-static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out)
+static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out)
 {
     sqlite_store_t *s = SELF(base);
     store_code_row_t r = {0};
@@ -495,7 +534,7 @@ static gh_status_t code_take(store_t *base, arena_t *a, const char *digest, int6
     gh_status_t st = sq_begin(s, "code_take");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_CODE_FIND, "code_take", store_read_code_row, a, &r, "s", digest);
+    st = sq_get(s, Q_CODE_FIND, "code_take", store_read_code_row, a, &r, "ss", digest, client_id);
     if (st == GH_OK)
         st = code_redeem(s, a, &r, now, family);
     gh_status_t end = sq_finish(s, "code_take", st == GH_OK);
@@ -554,8 +593,8 @@ static gh_status_t rotate_found(sqlite_store_t *s, const store_refresh_row_t *r,
 }
 
 static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old)
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old)
 {
     sqlite_store_t *s = SELF(base);
     store_refresh_row_t r = {0};
@@ -563,8 +602,8 @@ static gh_status_t refresh_rotate(store_t *base, arena_t *a, const char *old_dig
     gh_status_t st = sq_begin(s, "refresh_rotate");
     if (st != GH_OK)
         return st;
-    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", store_read_refresh_row, a, &r, "ss",
-                old_digest, client_id);
+    st = sq_get(s, Q_REFRESH_FIND, "refresh_rotate", store_read_refresh_row, a, &r, "ssii",
+                old_digest, client_id, now, grace);
     if (st == GH_OK)
         st = rotate_found(s, &r, now, next);
     /* A reuse commits the family's revocation. */
@@ -585,8 +624,8 @@ static gh_status_t refresh_revoke_family(store_t *base, const char *family)
 
 static gh_status_t key_add(store_t *base, const store_key_t *k)
 {
-    return sq_exec(SELF(base), Q_KEY_ADD, "key_add", "sssii", k->kid, k->alg, k->private_jwk,
-                   k->created_at, k->retire_at);
+    return sq_exec(SELF(base), Q_KEY_ADD, "key_add", "sssiii", k->kid, k->alg, k->private_jwk,
+                   k->created_at, k->retire_at, k->activate_at);
 }
 
 static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t *count)
@@ -600,10 +639,10 @@ static gh_status_t key_list(store_t *base, arena_t *a, store_key_t **out, size_t
 }
 
 static gh_status_t key_retire_others(store_t *base, const char *keep_kid, const char *alg,
-                                     int64_t retire_at)
+                                     int64_t now, int64_t retire_at)
 {
-    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "iss", retire_at, keep_kid,
-                   alg);
+    return sq_exec(SELF(base), Q_KEY_RETIRE_OTHERS, "key_retire_others", "issi", retire_at,
+                   keep_kid, alg, now);
 }
 
 static gh_status_t key_prune(store_t *base, int64_t now)
@@ -666,6 +705,11 @@ static gh_status_t attempts_fail(store_t *base, const char *key, int64_t now, in
 static gh_status_t attempts_succeed(store_t *base, const char *key, int64_t now)
 {
     return sq_exec(SELF(base), Q_ATTEMPTS_SUCCEED, "attempts_succeed", "si", key, now);
+}
+
+static gh_status_t attempts_forgive(store_t *base, const char *key)
+{
+    return sq_exec(SELF(base), Q_ATTEMPTS_FORGIVE, "attempts_forgive", "s", key);
 }
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -769,6 +813,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .user_list = user_list,
     .user_remove = user_remove,
     .user_set_password = user_set_password,
+    .user_end_all = user_end_all,
     .client_add = client_add,
     .client_get = client_get,
     .client_list = client_list,
@@ -795,6 +840,7 @@ const store_ops_t STORE_SQLITE_OPS = {
     .attempts_get = attempts_get,
     .attempts_fail = attempts_fail,
     .attempts_succeed = attempts_succeed,
+    .attempts_forgive = attempts_forgive,
     .device_put = device_put,
     .device_find = device_find,
     .device_decide = device_decide,

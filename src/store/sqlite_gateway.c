@@ -9,8 +9,8 @@
 
 gh_status_t sq_gw_state_put(store_t *base, const store_gw_state_t *g)
 {
-    return sq_exec(SELF(base), Q_GW_STATE_PUT, "gw_state_put", "sssi", g->digest, g->platform,
-                   g->nonce, g->expires_at);
+    return sq_exec(SELF(base), Q_GW_STATE_PUT, "gw_state_put", "sssis", g->digest, g->platform,
+                   g->nonce, g->expires_at, g->binding);
 }
 
 gh_status_t sq_gw_state_take(store_t *base, arena_t *a, const char *digest, int64_t now,
@@ -78,26 +78,29 @@ gh_status_t sq_gw_user_delete(store_t *base, const char *id)
 }
 
 /* Inside the rotation's transaction: a reused record ends every session of
- * its user; a live one is marked used and its successor inserted. */
+ * its user; a live one is marked used and its successor inserted; one used
+ * less than grace seconds ago gets another successor. */
 static gh_status_t rotate_found(sqlite_store_t *s, const char *old_digest,
-                                const store_gw_refresh_row_t *r, int64_t now,
+                                const store_gw_refresh_row_t *r, int64_t now, int64_t grace,
                                 const store_gw_refresh_t *next)
 {
     const char *op = "gw_refresh_rotate";
-    if (r->used) {
+    bool in_grace = r->used && r->used_at > now - grace;
+    if (r->used && !in_grace) {
         gh_status_t st = sq_exec(s, Q_GW_REFRESH_DELETE_USER, op, "s", r->user_id);
         return st == GH_OK ? GH_ERR_CONFLICT : st;
     }
     if (r->expires_at <= now)
         return GH_ERR_NOT_FOUND;
-    gh_status_t st = sq_exec(s, Q_GW_REFRESH_USE, op, "is", now, old_digest);
+    gh_status_t st = in_grace ? GH_OK : sq_exec(s, Q_GW_REFRESH_USE, op, "is", now, old_digest);
     if (st == GH_OK)
         st = sq_exec(s, Q_GW_REFRESH_PUT, op, "ssi", next->digest, r->user_id, next->expires_at);
     return st;
 }
 
 gh_status_t sq_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_digest, int64_t now,
-                                 const store_gw_refresh_t *next, const char **user_id)
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id)
 {
     sqlite_store_t *s = SELF(base);
     store_gw_refresh_row_t r = {0};
@@ -108,7 +111,7 @@ gh_status_t sq_gw_refresh_rotate(store_t *base, arena_t *a, const char *old_dige
     st = sq_get(s, Q_GW_REFRESH_FIND, "gw_refresh_rotate", store_read_gw_refresh_row, a, &r, "s",
                 old_digest);
     if (st == GH_OK)
-        st = rotate_found(s, old_digest, &r, now, next);
+        st = rotate_found(s, old_digest, &r, now, grace, next);
     /* a reuse commits the deletion of the user's records */
     gh_status_t end = sq_finish(s, "gw_refresh_rotate", st == GH_OK || st == GH_ERR_CONFLICT);
     if (end != GH_OK)

@@ -29,6 +29,11 @@ typedef enum {
     Q_USER_LIST,
     Q_USER_REMOVE,
     Q_USER_SET_PASSWORD,
+    Q_USER_END_DENY,
+    Q_USER_END_REFRESH,
+    Q_USER_END_SESSIONS,
+    Q_USER_END_CODES,
+    Q_USER_END_DEVICES,
     Q_CLIENT_ADD,
     Q_CLIENT_GET,
     Q_CLIENT_LIST,
@@ -62,6 +67,7 @@ typedef enum {
     Q_ATTEMPTS_GET,
     Q_ATTEMPTS_FAIL,
     Q_ATTEMPTS_SUCCEED,
+    Q_ATTEMPTS_FORGIVE,
     Q_PURGE_ATTEMPTS,
     Q_DEVICE_PUT,
     Q_DEVICE_FIND,
@@ -180,7 +186,8 @@ gh_status_t sq_gw_user_get(store_t *s, arena_t *a, const char *id, store_gw_user
 gh_status_t sq_gw_user_set_tokens(store_t *s, const char *id, const char *tokens, int64_t now);
 gh_status_t sq_gw_user_delete(store_t *s, const char *id);
 gh_status_t sq_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                 const store_gw_refresh_t *next, const char **user_id);
+                                 int64_t grace, const store_gw_refresh_t *next,
+                                 const char **user_id);
 gh_status_t sq_gw_refresh_delete(store_t *s, const char *digest);
 
 #endif

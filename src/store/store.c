@@ -73,6 +73,11 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
     return s->ops->user_set_password(s, username, password_hash);
 }
 
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until)
+{
+    return s->ops->user_end_all(s, sub, now, revoke_until);
+}
+
 gh_status_t store_client_add(store_t *s, const store_client_t *c)
 {
     return s->ops->client_add(s, c);
@@ -126,10 +131,10 @@ gh_status_t store_code_put(store_t *s, const store_code_t *c)
     return s->ops->code_put(s, c);
 }
 
-gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t now,
-                            const char *family, store_code_t *out)
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                            int64_t now, const char *family, store_code_t *out)
 {
-    return s->ops->code_take(s, a, digest, now, family, out);
+    return s->ops->code_take(s, a, digest, client_id, now, family, out);
 }
 
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
@@ -144,10 +149,10 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
 }
 
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
-                                 const char *client_id, int64_t now, const store_refresh_t *next,
-                                 store_refresh_t *old)
+                                 const char *client_id, int64_t now, int64_t grace,
+                                 const store_refresh_t *next, store_refresh_t *old)
 {
-    return s->ops->refresh_rotate(s, a, old_digest, client_id, now, next, old);
+    return s->ops->refresh_rotate(s, a, old_digest, client_id, now, grace, next, old);
 }
 
 gh_status_t store_refresh_revoke_family(store_t *s, const char *family)
@@ -165,10 +170,10 @@ gh_status_t store_key_list(store_t *s, arena_t *a, store_key_t **out, size_t *co
     return s->ops->key_list(s, a, out, count);
 }
 
-gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg,
+gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg, int64_t now,
                                     int64_t retire_at)
 {
-    return s->ops->key_retire_others(s, keep_kid, alg, retire_at);
+    return s->ops->key_retire_others(s, keep_kid, alg, now, retire_at);
 }
 
 gh_status_t store_key_prune(store_t *s, int64_t now)
@@ -212,6 +217,26 @@ gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_
 gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now)
 {
     return s->ops->attempts_succeed(s, key, now);
+}
+
+gh_status_t store_rate_count(store_t *s, const char *key, int64_t now, int64_t window, long limit,
+                             int64_t *retry_after)
+{
+    store_attempts_t c;
+    *retry_after = 0;
+    if (limit <= 0)
+        return GH_OK;
+    gh_status_t st = s->ops->attempts_fail(s, key, now, window, &c);
+    if (st == GH_OK && c.failures > limit) {
+        int64_t left = c.window_start + window - now;
+        *retry_after = left > 0 ? left : 1;
+    }
+    return st;
+}
+
+gh_status_t store_attempts_forgive(store_t *s, const char *key)
+{
+    return s->ops->attempts_forgive(s, key);
 }
 
 gh_status_t store_device_put(store_t *s, const store_device_t *d)
@@ -275,9 +300,10 @@ gh_status_t store_gw_user_delete(store_t *s, const char *id)
 }
 
 gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                    const store_gw_refresh_t *next, const char **user_id)
+                                    int64_t grace, const store_gw_refresh_t *next,
+                                    const char **user_id)
 {
-    return s->ops->gw_refresh_rotate(s, a, old_digest, now, next, user_id);
+    return s->ops->gw_refresh_rotate(s, a, old_digest, now, grace, next, user_id);
 }
 
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest)

@@ -100,7 +100,8 @@ typedef struct {
     const char *alg;         /* "RS256" or "ES256" */
     const char *private_jwk; /* JSON text of the private JWK */
     int64_t created_at;
-    int64_t retire_at; /* 0 while it signs; after rotation, when to drop it from the JWKS */
+    int64_t retire_at;   /* 0 while it signs; after rotation, when to drop it from the JWKS */
+    int64_t activate_at; /* when it starts signing (0: once stored); in the JWKS from the start */
 } store_key_t;
 
 /* A device authorization (RFC 8628) moves pending → approved | denied, and
@@ -145,6 +146,14 @@ gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *
 gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
+/* Ends everything person sub holds, in one transaction (a credential
+ * change, a removal): deletes every login session, every code not yet
+ * redeemed, denies every approved device authorization not yet redeemed,
+ * revokes every refresh token, and puts the family of each grant (from its
+ * refresh tokens and redeemed codes) on the denylist until revoke_until, so
+ * the grants' access tokens are refused too. GH_OK also when sub held
+ * nothing. */
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
 /* ---- clients ---- */
 gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */
@@ -169,13 +178,15 @@ gh_status_t store_session_delete(store_t *s, const char *digest);
 
 /* ---- authorization codes (single use) ---- */
 gh_status_t store_code_put(store_t *s, const store_code_t *c);
-/* Atomically marks the code used and returns it, recording family (the refresh
- * family the redemption will create) on it. NOT_FOUND when unknown or expired
- * at now; CONFLICT when it was already used, and then *out holds the earlier
- * redemption (with its family) so the caller can revoke what it issued; a
- * used code stays CONFLICT after it expires, so a late replay is still seen. */
-gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, int64_t now,
-                            const char *family, store_code_t *out);
+/* Atomically marks client_id's code used and returns it, recording family
+ * (the refresh family the redemption will create) on it. NOT_FOUND when
+ * unknown, expired at now or another client's (compared in the same atomic
+ * step, so another client's attempt leaves the code unspent); CONFLICT when
+ * it was already used, and then *out holds the earlier redemption (with its
+ * family) so the caller can revoke what it issued; a used code stays
+ * CONFLICT after it expires, so a late replay is still seen. */
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                            int64_t now, const char *family, store_code_t *out);
 
 /* ---- refresh tokens (rotated) ---- */
 /* Stores the first token of a new family; CONFLICT when that family is
@@ -188,13 +199,15 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
 /* In one transaction: finds old_digest for client_id; when it is live, marks it
  * used and inserts next (whose family, sub, scope and auth_time are copied from
  * the old one; next->digest, issued_at and expires_at are the caller's) and
- * returns the old record in *old. NOT_FOUND when unknown, expired, revoked or
- * another client's; CONFLICT when it was already used, and then the whole
- * family is revoked (RFC 9700 §4.14.2 reuse detection) and old->family
- * names it. */
+ * returns the old record in *old. A token rotated less than grace seconds
+ * before now counts as live (it keeps its first rotation time, so the grace
+ * is never extended); grace 0 turns that off. NOT_FOUND when unknown,
+ * expired, revoked or another client's; CONFLICT when it was already used
+ * (past the grace), and then the whole family is revoked (RFC 9700 §4.14.2
+ * reuse detection) and old->family names it. */
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
-                                 const char *client_id, int64_t now, const store_refresh_t *next,
-                                 store_refresh_t *old);
+                                 const char *client_id, int64_t now, int64_t grace,
+                                 const store_refresh_t *next, store_refresh_t *old);
 /* Revokes every token of a family. */
 gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
 
@@ -202,9 +215,10 @@ gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
 gh_status_t store_key_add(store_t *s, const store_key_t *k);
 /* All keys, newest first. */
 gh_status_t store_key_list(store_t *s, arena_t *a, store_key_t **out, size_t *count);
-/* Sets retire_at on every key of algorithm alg ("RS256", …) that has none,
- * except keep_kid (a rotation; NULL keeps none). */
-gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg,
+/* Sets retire_at on every key of algorithm alg ("RS256", …) that has none
+ * and whose activate_at is not after now, except keep_kid (a rotation; NULL
+ * keeps none): a key stored to sign later is left alone. */
+gh_status_t store_key_retire_others(store_t *s, const char *keep_kid, const char *alg, int64_t now,
                                     int64_t retire_at);
 /* Deletes keys whose retire_at has passed. */
 gh_status_t store_key_prune(store_t *s, int64_t now);
@@ -250,6 +264,16 @@ gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_
                                 store_attempts_t *out);
 /* Clears the failures of key and records a success at now. */
 gh_status_t store_attempts_succeed(store_t *s, const char *key, int64_t now);
+/* A rate limit (no engine of its own: store_attempts_fail's atomic upsert):
+ * counts one event under key at now, in windows of window seconds from a
+ * window's first event. *retry_after gets 0 when the event is among the
+ * first limit of its window, else the seconds left of the window (at least
+ * 1). limit <= 0 is no limit: nothing is counted. */
+gh_status_t store_rate_count(store_t *s, const char *key, int64_t now, int64_t window, long limit,
+                             int64_t *retry_after);
+/* Takes one failure off key (a guess counted before it was checked that
+ * turned out right, or was refused); never below zero, GH_OK when none. */
+gh_status_t store_attempts_forgive(store_t *s, const char *key);
 /* ---- device authorizations (RFC 8628) ---- */
 /* Stores a new pending authorization (state, sub, auth_time and last_poll are
  * ignored). CONFLICT when its user code digest is taken (pick another code). */
@@ -284,6 +308,7 @@ typedef struct {
     const char *platform; /* the platform the login URL was made for */
     const char *nonce;    /* oidc platforms; may be NULL */
     int64_t expires_at;
+    const char *binding; /* digest of the browser's binding cookie; NULL: none */
 } store_gw_state_t;
 
 typedef struct {
@@ -318,11 +343,15 @@ gh_status_t store_gw_user_set_tokens(store_t *s, const char *id, const char *tok
 /* Deletes the user and its refresh records. NOT_FOUND when there was none. */
 gh_status_t store_gw_user_delete(store_t *s, const char *id);
 /* In one transaction: when old_digest is live, marks it used, inserts next
- * for the same user and gives that user's id in *user_id. NOT_FOUND when
- * unknown or expired; CONFLICT when already used, and then every refresh
- * record of its user is deleted (reuse of a rotated cookie). */
+ * for the same user and gives that user's id in *user_id. A record used less
+ * than grace seconds before now (two tabs refreshing at once) is taken as
+ * live again: next is inserted and the first use's time kept; grace 0 turns
+ * this off. NOT_FOUND when unknown or expired; CONFLICT when already used
+ * (and not within the grace), and then every refresh record of its user is
+ * deleted (reuse of a rotated cookie). */
 gh_status_t store_gw_refresh_rotate(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                    const store_gw_refresh_t *next, const char **user_id);
+                                    int64_t grace, const store_gw_refresh_t *next,
+                                    const char **user_id);
 /* Deletes one refresh record (logout); GH_OK even when there was none. */
 gh_status_t store_gw_refresh_delete(store_t *s, const char *digest);
 

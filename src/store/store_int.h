@@ -26,6 +26,7 @@ typedef struct store_ops {
     gh_status_t (*user_list)(store_t *s, arena_t *a, store_user_t **out, size_t *count);
     gh_status_t (*user_remove)(store_t *s, const char *username);
     gh_status_t (*user_set_password)(store_t *s, const char *username, const char *password_hash);
+    gh_status_t (*user_end_all)(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
     gh_status_t (*client_add)(store_t *s, const store_client_t *c);
     gh_status_t (*client_get)(store_t *s, arena_t *a, const char *id, store_client_t *out);
@@ -43,20 +44,20 @@ typedef struct store_ops {
     gh_status_t (*session_delete)(store_t *s, const char *digest);
 
     gh_status_t (*code_put)(store_t *s, const store_code_t *c);
-    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, int64_t now,
-                             const char *family, store_code_t *out);
+    gh_status_t (*code_take)(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, store_code_t *out);
 
     gh_status_t (*refresh_put)(store_t *s, const store_refresh_t *r);
     gh_status_t (*refresh_get)(store_t *s, arena_t *a, const char *digest, int64_t now,
                                store_refresh_t *out);
     gh_status_t (*refresh_rotate)(store_t *s, arena_t *a, const char *old_digest,
-                                  const char *client_id, int64_t now, const store_refresh_t *next,
-                                  store_refresh_t *old);
+                                  const char *client_id, int64_t now, int64_t grace,
+                                  const store_refresh_t *next, store_refresh_t *old);
     gh_status_t (*refresh_revoke_family)(store_t *s, const char *family);
 
     gh_status_t (*key_add)(store_t *s, const store_key_t *k);
     gh_status_t (*key_list)(store_t *s, arena_t *a, store_key_t **out, size_t *count);
-    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, const char *alg,
+    gh_status_t (*key_retire_others)(store_t *s, const char *keep_kid, const char *alg, int64_t now,
                                      int64_t retire_at);
     gh_status_t (*key_prune)(store_t *s, int64_t now);
 
@@ -71,6 +72,7 @@ typedef struct store_ops {
     gh_status_t (*attempts_fail)(store_t *s, const char *key, int64_t now, int64_t window,
                                  store_attempts_t *out);
     gh_status_t (*attempts_succeed)(store_t *s, const char *key, int64_t now);
+    gh_status_t (*attempts_forgive)(store_t *s, const char *key);
     gh_status_t (*device_put)(store_t *s, const store_device_t *d);
     gh_status_t (*device_find)(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
                                store_device_t *out);
@@ -88,7 +90,8 @@ typedef struct store_ops {
     gh_status_t (*gw_user_set_tokens)(store_t *s, const char *id, const char *tokens, int64_t now);
     gh_status_t (*gw_user_delete)(store_t *s, const char *id);
     gh_status_t (*gw_refresh_rotate)(store_t *s, arena_t *a, const char *old_digest, int64_t now,
-                                     const store_gw_refresh_t *next, const char **user_id);
+                                     int64_t grace, const store_gw_refresh_t *next,
+                                     const char **user_id);
     gh_status_t (*gw_refresh_delete)(store_t *s, const char *digest);
     void (*read_begin)(store_t *s);
     void (*read_end)(store_t *s);
@@ -219,11 +222,12 @@ typedef struct {
     bool used;
 } store_gw_state_row_t;
 
-/* A gateway refresh record's user, expiry and whether it was used. */
+/* A gateway refresh record's user, expiry, whether it was used and when. */
 typedef struct {
     const char *user_id;
     int64_t expires_at;
     bool used;
+    int64_t used_at; /* 0 when unused */
 } store_gw_refresh_row_t;
 
 /* The readers, each named for what *row is and listing its columns in order. */
@@ -248,21 +252,21 @@ gh_status_t store_read_refresh(store_row_t *r, arena_t *a, void *row);
 gh_status_t store_read_refresh_row(store_row_t *r, arena_t *a, void *row);
 /* store_refresh_state_t: family, used, revoked */
 gh_status_t store_read_refresh_state(store_row_t *r, arena_t *a, void *row);
-/* store_key_t: kid, alg, private_jwk, created_at, retire_at */
+/* store_key_t: kid, alg, private_jwk, created_at, retire_at, activate_at */
 gh_status_t store_read_key(store_row_t *r, arena_t *a, void *row);
 /* store_attempts_t: failures, window_start, last_failure, last_success */
 gh_status_t store_read_attempts(store_row_t *r, arena_t *a, void *row);
 /* store_device_t: digest, user_code_digest, client_id, scope, state, sub, auth_time, interval,
  * last_poll, expires_at */
 gh_status_t store_read_device(store_row_t *r, arena_t *a, void *row);
-/* store_gw_state_t: digest, platform, nonce, expires_at */
+/* store_gw_state_t: digest, platform, nonce, expires_at, binding */
 gh_status_t store_read_gw_state(store_row_t *r, arena_t *a, void *row);
 /* store_gw_state_row_t: the state's columns, then used */
 gh_status_t store_read_gw_state_row(store_row_t *r, arena_t *a, void *row);
 /* store_gw_user_t: id, platform, platform_user_id, email, name, profile, tokens, created_at,
  * updated_at */
 gh_status_t store_read_gw_user(store_row_t *r, arena_t *a, void *row);
-/* store_gw_refresh_row_t: user_id, expires_at, used */
+/* store_gw_refresh_row_t: user_id, expires_at, used, used_at */
 gh_status_t store_read_gw_refresh_row(store_row_t *r, arena_t *a, void *row);
 
 #endif

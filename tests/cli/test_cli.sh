@@ -215,23 +215,23 @@ check "client show of a removed client exits 1 with one line" \
 # ---- signing keys ----
 gh --db "$db" keys list
 check "keys list on a new database is empty" eval 'status_is 0 && [ ! -s out ]'
-gh --db "$db" keys rotate
-check "keys rotate exits 0 and prints the kid" eval 'status_is 0 && [ "$(wc -l <out)" = 1 ]'
+gh --db "$db" keys rotate --now
+check "keys rotate --now exits 0 and prints the kid" eval 'status_is 0 && [ "$(wc -l <out)" = 1 ]'
 kid1=$(cat out)
-gh --db "$db" keys rotate
+gh --db "$db" keys rotate --now
 kid2=$(cat out)
 gh --db "$db" keys list
 check "after two rotations there are 2 keys" eval '[ "$(wc -l <out)" = 2 ]'
-check "the new key signs" out_has "^$kid2	RS256	[0-9T:-]+Z	signing$"
+check "keys rotate --now: the new key signs at once" out_has "^$kid2	RS256	[0-9T:-]+Z	signing$"
 check "the previous key is retiring" out_has "^$kid1	RS256	[0-9T:-]+Z	retiring until [0-9T:-]+Z$"
 check "keys list shows no private key material" eval 'out_lacks "\"d\"" && out_lacks "{"'
-GATEHOUSE_SIGNING_ALG=ES256 gh --db "$db" keys rotate
+GATEHOUSE_SIGNING_ALG=ES256 gh --db "$db" keys rotate --now
 kid3=$(cat out)
 gh --db "$db" keys list
 check "keys rotate follows signing_alg (ES256)" out_has "^$kid3	ES256	.*	signing$"
 check "three keys after three rotations, one signing" \
     eval '[ "$(wc -l <out)" = 3 ] && [ "$(grep -c "	signing$" out)" = 1 ]'
-GATEHOUSE_ACCESS_TOKEN_ALG=ES256 gh --db "$db" keys rotate
+GATEHOUSE_ACCESS_TOKEN_ALG=ES256 gh --db "$db" keys rotate --now
 check "keys rotate with access_token_alg = ES256 prints a kid per algorithm" \
     eval 'status_is 0 && [ "$(wc -l <out)" = 2 ]'
 kid4=$(sed -n 1p out)
@@ -241,8 +241,16 @@ check "the id tokens' key (signing_alg) signs RS256" out_has "^$kid4	RS256	.*	si
 check "the access tokens' key signs ES256" out_has "^$kid5	ES256	.*	signing$"
 check "every older key is retiring" eval '[ "$(grep -c "	signing$" out)" = 2 ] &&
     [ "$(grep -c "	retiring until" out)" = 3 ]'
-GATEHOUSE_ACCESS_TOKEN_ALG=HS256 gh --db "$db" keys rotate
+GATEHOUSE_ACCESS_TOKEN_ALG=HS256 gh --db "$db" keys rotate --now
 check "access_token_alg = HS256 is refused with one line" eval 'status_is 1 && one_error_line'
+
+gh --db "sqlite:$tmp/keys.db" keys rotate --now
+gh --db "sqlite:$tmp/keys.db" keys rotate
+kid6=$(cat out)
+gh --db "sqlite:$tmp/keys.db" keys list
+check "keys rotate: the new key is published first and signs later" \
+    out_has "^$kid6	RS256	[0-9T:-]+Z	next, signing from [0-9T:-]+Z$"
+check "keys rotate: the old key signs until then" eval '[ "$(grep -c "	signing$" out)" = 1 ]'
 
 # ---- precedence: --db flag > GATEHOUSE_DB > config file ----
 printf '[server]\ndb = sqlite:%s/file.db\n' "$tmp" >gh.ini

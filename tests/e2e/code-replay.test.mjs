@@ -2,9 +2,9 @@
 // is always refused; when the code's own client replays it, the grant the
 // first redemption started is revoked — every access token issued from it
 // (also those of later refreshes) and its refresh tokens — for a public
-// client always, for a confidential one with code_replay_revokes = all. By
-// default a confidential client's replay leaves its tokens working, as the
-// partner check (../shared/checks/seed004-flow) expects.
+// client always, for a confidential one with code_replay_revokes = all, the
+// default since issue 17 (RFC 6749 §4.1.2). With code_replay_revokes = public
+// a confidential client's replay leaves its tokens working.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -12,8 +12,8 @@ import { test } from 'node:test';
 
 import { assertSeedError, codeGrant, refreshGrant, setup, useGatehouse } from './lib/harness.mjs';
 
-const lenient = useGatehouse({ label: 'default' });
-const strict = useGatehouse({ config: { code_replay_revokes: 'all' }, label: 'code_replay_revokes=all' });
+const lenient = useGatehouse({ config: { code_replay_revokes: 'public' }, label: 'code_replay_revokes=public' });
+const strict = useGatehouse({ label: 'default (code_replay_revokes=all)' });
 
 const REDIRECT = 'https://rp.example/cb';
 const spec = {
@@ -71,7 +71,7 @@ test('a public client replays its code: refused, and every token of the grant is
   assert.equal((await lenient.userinfo(other.refreshed.access_token)).status, 200, 'another grant of the same client and user lives on');
 });
 
-test('by default a confidential client replaying its code is refused and keeps its tokens', async () => {
+test('with code_replay_revokes = public a confidential client replaying its code is refused and keeps its tokens', async () => {
   const { web } = clients.get(lenient);
   const g = await grantWithRefresh(lenient, web);
   assertSeedError(await lenient.token(g.grant), '10051', 'the replayed code');
@@ -79,7 +79,7 @@ test('by default a confidential client replaying its code is refused and keeps i
   assert.equal((await lenient.token(refreshGrant(web, g.refreshed.refresh_token))).status, 200);
 });
 
-test('with code_replay_revokes = all a confidential client replaying its code loses the grant', async () => {
+test('by default (code_replay_revokes = all) a confidential client replaying its code loses the grant', async () => {
   const { web } = clients.get(strict);
   const g = await grantWithRefresh(strict, web);
   assertSeedError(await strict.token(g.grant), '10051', 'the replayed code');

@@ -105,7 +105,7 @@ test('malformed login bodies are 400', async () => {
     assertRefused(await gw.api('POST', '/oauth2/api/login/naver', { body, headers: { 'content-type': 'application/json' } }), 400, body.slice(0, 30));
   }
   const form = await gw.api('POST', '/oauth2/api/login/naver', { body: JSON.stringify({ code, state }), headers: { 'content-type': 'text/plain' } });
-  assert.match(assertRefused(form, 400, 'not declared JSON (a cross-site form)').message, /application\/json/);
+  assert.match(assertRefused(form, 403, 'not declared JSON (a cross-site form)').message, /application\/json/);
   assertEnvelope(await gw.login('naver', code, state), 200, true, 'the state survived the bad requests');
 });
 

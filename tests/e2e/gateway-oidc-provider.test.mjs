@@ -79,9 +79,11 @@ describe('gateway with node-oidc-provider as an oidc platform', () => {
     assert.match(page.header('content-type') ?? '', /^text\/html/);
     const code = callback.searchParams.get('code');
     const state = callback.searchParams.get('state');
-    const res = await gw.login(PLATFORM, code, state, jar);
+    const iss = callback.searchParams.get('iss');
+    const bound = jar.get('gw_login'); /* the browser's login cookie, spent by the login */
+    const res = await gw.login(PLATFORM, code, state, jar, iss);
     assertEnvelope(res, 200, true, 'login');
-    return { res, code, state, forms };
+    return { res, code, state, iss, bound, forms };
   }
 
   const state = {};
@@ -93,18 +95,20 @@ describe('gateway with node-oidc-provider as an oidc platform', () => {
 
   test('login through the provider sets the access and refresh cookies', async () => {
     const jar = new CookieJar();
-    const { res, code, state: st, forms } = await login(jar);
+    const { res, code, state: st, iss, bound, forms } = await login(jar);
     assert.deepEqual(forms, ['login', 'consent'], 'first login: sign-in and consent at the provider');
     const cookies = setCookies(res);
     for (const name of ['access', 'refresh']) {
       assertCookie(cookies[name]);
       assert.equal(cookies[name].value.split('.').length, 3, `${name}: a JWT`);
     }
-    Object.assign(state, { jar, code, state: st });
+    Object.assign(state, { jar, code, state: st, iss, bound });
   });
 
   test('the same code and state cannot log in twice', async () => {
-    const res = await gw.login(PLATFORM, state.code, state.state);
+    const same = new CookieJar(); /* the same browser, its login cookie kept */
+    same.take({ setCookies: [`gw_login=${state.bound}`] });
+    const res = await gw.login(PLATFORM, state.code, state.state, same, state.iss);
     assertEnvelope(res, 400, false, 'replayed login');
     assert.equal(res.setCookies.length, 0, 'no cookie for a replay');
   });

@@ -36,12 +36,13 @@ function register() {
 /** Signs in through the authorization server's login and consent pages. */
 async function signIn(jar = new CookieJar()) {
   await register();
-  const url = await gw.loginUrl('ottm');
+  const url = await gw.loginUrl('ottm', jar);
   const r = await gh.authorize(url.href, { username: user.username, password: user.password });
   assert.ok(r.redirect, `authorize should come back to the gateway: ${r.response.describe()}`);
   assert.equal(r.redirect.origin + r.redirect.pathname, `${gw.base}/oauth2/callback`);
   assert.equal(r.redirect.searchParams.get('platform'), 'ottm');
-  const res = await gw.login('ottm', r.redirect.searchParams.get('code'), r.redirect.searchParams.get('state'), jar);
+  const p = r.redirect.searchParams;
+  const res = await gw.login('ottm', p.get('code'), p.get('state'), jar, p.get('iss'));
   return { res, jar, url };
 }
 
@@ -68,8 +69,9 @@ test('a code is redeemed once: replaying the callback fails', async () => {
   const r = await gh.authorize(url.href, { username: user.username, password: user.password });
   const code = r.redirect.searchParams.get('code');
   const state = r.redirect.searchParams.get('state');
-  assertEnvelope(await gw.login('ottm', code, state), 200, true);
-  assertEnvelope(await gw.login('ottm', code, state), 400, false, 'state already used');
+  const iss = r.redirect.searchParams.get('iss');
+  assertEnvelope(await gw.login('ottm', code, state, undefined, iss), 200, true);
+  assertEnvelope(await gw.login('ottm', code, state, undefined, iss), 400, false, 'state already used');
 });
 
 test('auto-login, re-consent refused, logout, revoke', async () => {

@@ -80,20 +80,21 @@ function accounts() {
   return Number(querySql(gw.db, 'SELECT count(*) FROM gateway_users'));
 }
 
-/** The front channel through the proxy; resolves to { code, state }. */
+/** The front channel through the proxy; resolves to { code, state, iss }. */
 async function callback(platform) {
   const url = await gw.loginUrl(platform);
   const r = await walkAuthorize(url.href, { origin: proxyBase, username: user.username, password: user.password });
   assert.ok(r.redirect, `back at the gateway: ${r.response.describe()}`);
-  return { code: r.redirect.searchParams.get('code'), state: r.redirect.searchParams.get('state') };
+  const q = r.redirect.searchParams;
+  return { code: q.get('code'), state: q.get('state'), iss: q.get('iss') };
 }
 
 /* ------------------------------------------------------- JWKS faults -- */
 
 test('the flow works through the proxy (the faults below are about the JWKS)', async () => {
-  const { code, state } = await callback('ottm');
+  const { code, state, iss } = await callback('ottm');
   const jar = new CookieJar();
-  assertEnvelope(await gw.login('ottm', code, state, jar), 200, true);
+  assertEnvelope(await gw.login('ottm', code, state, jar, iss), 200, true);
   assert.ok(jar.get('access'));
 });
 
@@ -105,11 +106,11 @@ const JWKS_FAULTS = [
 ];
 for (const [platform, fault, status] of JWKS_FAULTS) {
   test(`a JWKS that is ${fault === 'changed' ? 'changed (no longer holds the signing key)' : fault}: ${status} in time, no cookie, no account`, async () => {
-    const { code, state } = await callback(platform);
+    const { code, state, iss } = await callback(platform);
     const users = accounts();
     proxy.fault = fault;
     const t0 = Date.now();
-    const res = await gw.login(platform, code, state, new CookieJar());
+    const res = await gw.login(platform, code, state, new CookieJar(), iss);
     assert.ok(Date.now() - t0 < UPSTREAM_TIMEOUT_S * 1000 + 2000, `answered after ${Date.now() - t0} ms`);
     assertEnvelope(res, status, false, fault);
     assert.equal(res.setCookies.length, 0, 'no cookie');

@@ -44,7 +44,7 @@ async function jwks(gh) {
 test('keys rotate: a running server signs with the new key within seconds, the old key stays published', async () => {
   const before = await tokens(rs, clients.rs);
   const oldKid = decodeJwt(before.access_token).header.kid;
-  const r = await rs.cli(['keys', 'rotate']);
+  const r = await rs.cli(['keys', 'rotate', '--now']);
   assert.equal(r.code, 0, r.stderr);
 
   let after;
@@ -121,7 +121,7 @@ test('access_token_alg = ES256: access tokens ES256, id_tokens RS256, each from 
 test('keys rotate with two algorithms: a new key for each, both picked up within seconds, the old ones still published', async () => {
   const before = await tokens(mixed, clients.mixed);
   const old = await signingKids(mixed);
-  const r = await mixed.cli(['--config', mixed.configPath, 'keys', 'rotate']); // the server's configuration: both algorithms
+  const r = await mixed.cli(['--config', mixed.configPath, 'keys', 'rotate', '--now']); // the server's configuration: both algorithms
   assert.equal(r.code, 0, r.stderr);
   const printed = r.stdout.trim().split('\n');
   const now = await signingKids(mixed);

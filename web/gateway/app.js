@@ -150,12 +150,14 @@ function switchLang() {
 /* ------------------------------------------------------------------ API -- */
 
 /* One call to the gateway. Resolves to { ok, status, env } where env is the
- * envelope (or null when the answer was not one); never rejects. */
+ * envelope (or null when the answer was not one); never rejects. Every call
+ * that changes something is sent as JSON: the gateway refuses any other type
+ * there (a cross-site form cannot send JSON). */
 async function api(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
-  if (body !== undefined) {
+  if (method !== 'GET') {
     init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(body ?? {});
   }
   let res;
   try {
@@ -305,7 +307,7 @@ async function startLogin(p, button) {
   notify(failure(r, 'errLoginUrl', { label: p.label }));
 }
 
-/* The platform sent the browser back here: post its code and state, or say what went wrong. */
+/* The platform sent the browser back here: post its code, state and (RFC 9207) iss, or say what went wrong. */
 async function finishLogin(params) {
   const platform = params.get('platform');
   const error = params.get('error');
@@ -316,7 +318,8 @@ async function finishLogin(params) {
   if (!platform || !code || !st) return showSignIn({ key: 'errCallback' });
   $('view-loading').querySelector('[data-t]').dataset.t = 'signingIn';
   applyTexts();
-  const r = await api('POST', `/login/${encodeURIComponent(platform)}`, { code, state: st });
+  const iss = params.get('iss');
+  const r = await api('POST', `/login/${encodeURIComponent(platform)}`, { code, state: st, ...(iss ? { iss } : {}) });
   if (!r.ok) return showSignIn(failure(r, 'errLogin'));
   notify(null);
   return showSignedIn();

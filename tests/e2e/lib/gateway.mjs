@@ -67,9 +67,13 @@ export class Gateway extends Gatehouse {
     return '/healthz';
   }
 
-  /** One API call with the jar's cookies (taken back from the answer); body as JSON. */
+  /**
+   * One API call with the jar's cookies (taken back from the answer); body as
+   * JSON. Like the gateway's page, every call but a GET declares a JSON body
+   * (the gateway refuses anything else there); headers may override it.
+   */
   async api(method, path, { jar = new CookieJar(), body, headers = {} } = {}) {
-    const h = jar.headers(headers);
+    const h = jar.headers(method === 'GET' ? headers : { 'content-type': 'application/json', ...headers });
     let payload = body;
     if (body !== undefined && typeof body !== 'string') {
       payload = JSON.stringify(body);
@@ -80,16 +84,29 @@ export class Gateway extends Gatehouse {
     return res;
   }
 
-  /** GET /oauth2/api/login/{platform}: the authorize URL (asserted 200). */
-  async loginUrl(platform) {
-    const res = await this.api('GET', `/oauth2/api/login/${platform}`);
+  /**
+   * GET /oauth2/api/login/{platform}: the authorize URL (asserted 200). The
+   * login cookie that binds its state to the browser goes into jar, and is
+   * remembered by state for login() (the same browser finishing the login).
+   */
+  async loginUrl(platform, jar = new CookieJar()) {
+    const res = await this.api('GET', `/oauth2/api/login/${platform}`, { jar });
     assertEnvelope(res, 200, true);
-    return new URL(res.json.body);
+    const url = new URL(res.json.body);
+    const bound = loginCookie(res);
+    if (bound) LOGIN_COOKIES.set(url.searchParams.get('state'), bound);
+    return url;
   }
 
-  /** POST /oauth2/api/login/{platform} with {code, state}. */
-  login(platform, code, state, jar) {
-    return this.api('POST', `/oauth2/api/login/${platform}`, { jar, body: { code, state } });
+  /**
+   * POST /oauth2/api/login/{platform} with {code, state} (and iss when given),
+   * from the browser that asked for the state: its login cookie is added to
+   * jar unless jar already holds one. To post from another browser, use api().
+   */
+  login(platform, code, state, jar = new CookieJar(), iss = undefined) {
+    const bound = LOGIN_COOKIES.get(state);
+    if (bound && jar.get(bound.name) === undefined) jar.take({ setCookies: [`${bound.name}=${bound.value}`] });
+    return this.api('POST', `/oauth2/api/login/${platform}`, { jar, body: { code, state, ...(iss ? { iss } : {}) } });
   }
 
   /**
@@ -98,9 +115,9 @@ export class Gateway extends Gatehouse {
    * Resolves to { res, jar, url }.
    */
   async signIn(platform, { jar = new CookieJar() } = {}) {
-    const url = await this.loginUrl(platform);
-    const { code, state } = await followAuthorize(url, this.base);
-    const res = await this.login(platform, code, state, jar);
+    const url = await this.loginUrl(platform, jar);
+    const { code, state, iss } = await followAuthorize(url, this.base);
+    const res = await this.login(platform, code, state, jar, iss);
     return { res, jar, url };
   }
 }
@@ -111,7 +128,16 @@ export async function followAuthorize(url, gatewayBase) {
   assert.equal(res.status, 302, `authorize at the platform: ${res.describe()}`);
   const back = new URL(res.header('location'));
   assert.equal(back.origin + back.pathname, `${gatewayBase}/oauth2/callback`);
-  return { code: back.searchParams.get('code'), state: back.searchParams.get('state'), callback: back };
+  return { code: back.searchParams.get('code'), state: back.searchParams.get('state'), iss: back.searchParams.get('iss') ?? undefined, callback: back };
+}
+
+/** The login cookies set by loginUrl, by state: { name, value }. */
+const LOGIN_COOKIES = new Map();
+
+/** The login cookie (gw_login, or __Host-gw_login under https) an answer sets, or null. */
+export function loginCookie(res) {
+  const c = Object.values(setCookies(res)).find((x) => /^(__Host-)?gw_login$/.test(x.name));
+  return c && c.value ? { name: c.name, value: c.value } : null;
 }
 
 /** Registers the hooks of one gateway process for the current test file. */

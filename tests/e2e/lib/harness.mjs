@@ -830,6 +830,7 @@ export const SEED_MESSAGES = {
   10074: 'Insufficient oauth2 scope',
   10075: 'Invalid oauth2 token',
   10076: 'Unauthorized oauth2 client',
+  10429: 'Too many requests',
 };
 
 /** The seed 004 error answer, exactly: status, JSON type, code and message. */

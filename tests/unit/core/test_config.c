@@ -18,7 +18,7 @@ static void test_code_replay_revokes(void **state)
     config_t c;
     char err[160] = "";
     config_init(&c);
-    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_PUBLIC);
+    assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_ALL); /* the default */
     assert_int_equal(config_set(&c, "server", "code_replay_revokes", "all", err, sizeof err),
                      GH_OK);
     assert_int_equal(c.server.code_replay_revokes, CODE_REPLAY_REVOKES_ALL);

@@ -81,14 +81,30 @@ static void test_signer_is_newest_unretired(void **state)
                            {.kid = "c", .alg = "RS256", .retire_at = NOW},
                            {.kid = "b", .alg = "RS256"},
                            {.kid = "a", .alg = "RS256"}};
-    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256), 2);
-    assert_int_equal(signing_keys_signer(keys, 4, JOSE_ES256), 0);
+    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256, NOW), 2);
+    assert_int_equal(signing_keys_signer(keys, 4, JOSE_ES256, NOW), 0);
     keys[2].retire_at = NOW;
-    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256), 3);
+    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256, NOW), 3);
     keys[3].retire_at = NOW;
-    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256), 4);
-    assert_int_equal(signing_keys_signer(keys, 4, JOSE_ES256), 0);
-    assert_int_equal(signing_keys_signer(NULL, 0, JOSE_RS256), 0);
+    assert_int_equal(signing_keys_signer(keys, 4, JOSE_RS256, NOW), 4);
+    assert_int_equal(signing_keys_signer(keys, 4, JOSE_ES256, NOW), 0);
+    assert_int_equal(signing_keys_signer(NULL, 0, JOSE_RS256, NOW), 0);
+}
+
+/* A key stored to sign later in the same second as the key it replaces (so
+ * the list may put either first): once active, the later key signs, and
+ * before that the older one does, whatever the order of their kids. */
+static void test_signer_of_the_same_second(void **state)
+{
+    (void)state;
+    store_key_t keys[2] = {
+        {.kid = "old", .alg = "RS256", .created_at = NOW - 10},
+        {.kid = "new", .alg = "RS256", .created_at = NOW - 10, .activate_at = NOW - 5}};
+    assert_int_equal(signing_keys_signer(keys, 2, JOSE_RS256, NOW), 1);
+    assert_int_equal(signing_keys_signer(keys, 2, JOSE_RS256, NOW - 6), 0);
+    store_key_t swapped[2] = {keys[1], keys[0]};
+    assert_int_equal(signing_keys_signer(swapped, 2, JOSE_RS256, NOW), 0);
+    assert_int_equal(signing_keys_signer(swapped, 2, JOSE_RS256, NOW - 6), 1);
 }
 
 static void test_algs_of_the_configuration(void **state)
@@ -174,7 +190,7 @@ static void test_rotate_keeps_old_key_until_tokens_expire(void **state)
     assert_int_equal(signing_keys_ensure(f->store, JOSE_ES256, NOW, RETIRE_AFTER), GH_OK);
     assert_int_equal(list_keys(f, &keys), 1);
     const char *old_kid = keys[0].kid;
-    assert_int_equal(signing_keys_rotate(f->store, RS256_ONLY, 1, NOW + 10, 100, &kid, f->arena),
+    assert_int_equal(signing_keys_rotate(f->store, RS256_ONLY, 1, NOW + 10, 0, 100, &kid, f->arena),
                      GH_OK);
     assert_string_not_equal(kid, old_kid);
     assert_int_equal(list_keys(f, &keys), 2);
@@ -204,10 +220,11 @@ static void test_second_rotation_keeps_first_retire_time(void **state)
     fixture_t *f = *state;
     store_key_t *keys = NULL;
     const char *k1 = NULL, *k2 = NULL, *k3 = NULL;
-    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW, 100, &k1, f->arena), GH_OK);
-    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 1, 100, &k2, f->arena),
+    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW, 0, 100, &k1, f->arena),
                      GH_OK);
-    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 2, 100, &k3, f->arena),
+    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 1, 0, 100, &k2, f->arena),
+                     GH_OK);
+    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 2, 0, 100, &k3, f->arena),
                      GH_OK);
     assert_int_equal(list_keys(f, &keys), 3);
     assert_string_equal(keys[0].kid, k3);
@@ -226,7 +243,8 @@ static void test_rotate_both_algorithms(void **state)
     const char *kids[2] = {NULL}, *es = NULL;
     assert_int_equal(signing_keys_ensure(f->store, JOSE_RS256, NOW, RETIRE_AFTER), GH_OK);
     assert_int_equal(signing_keys_ensure(f->store, JOSE_ES256, NOW, RETIRE_AFTER), GH_OK);
-    assert_int_equal(signing_keys_rotate(f->store, BOTH, 2, NOW + 10, 100, kids, f->arena), GH_OK);
+    assert_int_equal(signing_keys_rotate(f->store, BOTH, 2, NOW + 10, 0, 100, kids, f->arena),
+                     GH_OK);
     assert_int_equal(list_keys(f, &keys), 4);
     for (size_t i = 0; i < 4; i++) {
         bool new_key = !strcmp(keys[i].kid, kids[0]) || !strcmp(keys[i].kid, kids[1]);
@@ -237,7 +255,7 @@ static void test_rotate_both_algorithms(void **state)
     assert_string_equal(jose_keyset_kid(ks, JOSE_ES256), kids[1]);
     jose_keyset_free(ks);
 
-    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 20, 100, &es, f->arena),
+    assert_int_equal(signing_keys_rotate(f->store, ES256_ONLY, 1, NOW + 20, 0, 100, &es, f->arena),
                      GH_OK);
     assert_int_equal(list_keys(f, &keys), 5);
     for (size_t i = 0; i < 5; i++)
@@ -251,8 +269,47 @@ static void test_rotate_both_algorithms(void **state)
     assert_string_equal(jose_keyset_kid(ks, JOSE_ES256), es);
     jose_keyset_free(ks);
     assert_int_equal(signing_keys_rotate(f->store, (jose_alg_t[]){JOSE_ES256, JOSE_ES256}, 2,
-                                         NOW + 30, 100, kids, f->arena),
+                                         NOW + 30, 0, 100, kids, f->arena),
                      GH_ERR_INVALID);
+}
+
+/* A rotation for later: the new key is in the keyset (the JWKS) at once but
+ * verifies only; the old one signs until the activation time, then the new
+ * one signs and the next ensure retires the old one from then on. */
+static void test_rotate_later_publishes_first(void **state)
+{
+    fixture_t *f = *state;
+    store_key_t *keys = NULL;
+    jose_keyset_t *ks = NULL;
+    const char *kid = NULL;
+    size_t len = 0;
+    assert_int_equal(signing_keys_ensure(f->store, JOSE_RS256, NOW, RETIRE_AFTER), GH_OK);
+    assert_int_equal(list_keys(f, &keys), 1);
+    const char *old_kid = keys[0].kid;
+    assert_int_equal(
+        signing_keys_rotate(f->store, RS256_ONLY, 1, NOW + 10, NOW + 100, 50, &kid, f->arena),
+        GH_OK);
+    assert_int_equal(list_keys(f, &keys), 2);
+    assert_string_equal(keys[0].kid, kid);
+    assert_int_equal(keys[0].activate_at, NOW + 100);
+    assert_int_equal(keys[1].retire_at, 0); /* the old key signs until then */
+
+    assert_int_equal(signing_keys_ensure(f->store, JOSE_RS256, NOW + 99, 50), GH_OK);
+    assert_int_equal(signing_keys_load(f->store, f->arena, NOW + 99, RS256_ONLY, 1, &ks), GH_OK);
+    assert_string_equal(jose_keyset_kid(ks, JOSE_RS256), old_kid);
+    assert_non_null(strstr(jose_keyset_jwks(ks, &len), kid));
+    jose_keyset_free(ks);
+    assert_int_equal(list_keys(f, &keys), 2);
+    assert_int_equal(keys[1].retire_at, 0);
+
+    assert_int_equal(signing_keys_load(f->store, f->arena, NOW + 100, RS256_ONLY, 1, &ks), GH_OK);
+    assert_string_equal(jose_keyset_kid(ks, JOSE_RS256), kid);
+    assert_non_null(strstr(jose_keyset_jwks(ks, &len), old_kid));
+    jose_keyset_free(ks);
+    assert_int_equal(signing_keys_ensure(f->store, JOSE_RS256, NOW + 130, 50), GH_OK);
+    assert_int_equal(list_keys(f, &keys), 2);
+    assert_int_equal(keys[0].retire_at, 0);
+    assert_int_equal(keys[1].retire_at, NOW + 100 + 50); /* from when it stopped signing */
 }
 
 /* Two processes start on an empty database at the same moment, each making
@@ -316,9 +373,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retire_after),
         cmocka_unit_test(test_signer_is_newest_unretired),
+        cmocka_unit_test(test_signer_of_the_same_second),
         cmocka_unit_test(test_algs_of_the_configuration),
         cmocka_unit_test_setup_teardown(test_ensure_creates_one_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_key_per_algorithm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rotate_later_publishes_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rotate_both_algorithms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rotate_keeps_old_key_until_tokens_expire, setup,
                                         teardown),

@@ -108,25 +108,34 @@ static int teardown(void **state)
     return 0;
 }
 
+/* One user code guess: counts it, true when it is refused. */
 static bool code_over(fixture_t *f, const char *session, int64_t now)
 {
     bool over = true;
-    assert_int_equal(throttle_code_check(&f->req, session, now, &over), GH_OK);
+    assert_int_equal(throttle_code_begin(&f->req, session, now, &over), GH_OK);
     return over;
 }
 
 static void codes_throttled_per_session(void **state)
 {
     fixture_t *f = *state;
-    for (int i = 0; i < 4; i++)
-        throttle_code_failure(&f->req, "session-a", T0 + i);
-    assert_false(code_over(f, "session-a", T0 + 4));
-    throttle_code_failure(&f->req, "session-a", T0 + 4);
+    for (int i = 0; i < 5; i++)
+        assert_false(code_over(f, "session-a", T0 + i));
     assert_true(code_over(f, "session-a", T0 + 5));
     assert_false(code_over(f, "session-b", T0 + 5));
-    /* the window began at the first wrong code */
+    /* the window began at the first wrong code; refused guesses are not counted */
     assert_true(code_over(f, "session-a", T0 + 599));
     assert_false(code_over(f, "session-a", T0 + 600));
+}
+
+static void a_found_code_is_not_counted(void **state)
+{
+    fixture_t *f = *state;
+    for (int i = 0; i < 10; i++) {
+        assert_false(code_over(f, "session-a", T0));
+        throttle_code_found(&f->req, "session-a");
+    }
+    assert_false(code_over(f, "session-a", T0));
 }
 
 static void codes_throttled_per_address(void **state)
@@ -136,11 +145,37 @@ static void codes_throttled_per_address(void **state)
     for (int i = 0; i < 20; i++) {
         snprintf(session, sizeof session, "session-%d", i);
         assert_false(code_over(f, session, T0));
-        throttle_code_failure(&f->req, session, T0);
     }
     assert_true(code_over(f, "a-new-session", T0 + 1));
     f->req.remote_addr = "192.0.2.2";
     assert_false(code_over(f, "a-new-session", T0 + 1));
+}
+
+/* One password guess of username at now: the seconds it must wait (0: checked). */
+static int64_t login_wait(fixture_t *f, const char *username, int64_t now)
+{
+    int64_t wait = -1;
+    assert_int_equal(throttle_login_begin(&f->req, username, now, &wait), GH_OK);
+    return wait;
+}
+
+/* Guesses are counted before they are checked, so the limit holds however
+ * they interleave; a right password takes its guess off the address. */
+static void sign_in_guesses_are_counted_first(void **state)
+{
+    fixture_t *f = *state;
+    f->cfg.server.login_max_failures = 5;
+    f->cfg.server.login_max_failures_address = 8;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(login_wait(f, "alice", T0), 0);
+    assert_true(login_wait(f, "alice", T0) > 0);
+    /* a right password elsewhere: the address keeps no count of it */
+    assert_int_equal(login_wait(f, "bob", T0), 0);
+    throttle_success(&f->req, "bob", T0);
+    assert_int_equal(login_wait(f, "carol", T0), 0);
+    assert_int_equal(login_wait(f, "dave", T0), 0);
+    assert_int_equal(login_wait(f, "erin", T0), 0); /* the address's 8th wrong guess */
+    assert_true(login_wait(f, "frank", T0) > 0);
 }
 
 /* The address counters of both purposes digest the same address: only the
@@ -148,17 +183,19 @@ static void codes_throttled_per_address(void **state)
 static void sign_in_and_codes_count_apart(void **state)
 {
     fixture_t *f = *state;
-    int64_t wait = -1;
+    char name[32];
     f->cfg.server.login_max_failures_address = 20;
-    for (int i = 0; i < 20; i++)
-        throttle_code_failure(&f->req, "session-a", T0);
-    assert_int_equal(throttle_check(&f->req, "alice", T0 + 1, &wait), GH_OK);
-    assert_int_equal(wait, 0);
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof name, "session-%d", i);
+        assert_false(code_over(f, name, T0));
+    }
+    assert_int_equal(login_wait(f, "alice", T0 + 1), 0);
     f->req.remote_addr = "192.0.2.3";
-    for (int i = 0; i < 20; i++)
-        throttle_failure(&f->req, "bob", T0);
-    assert_int_equal(throttle_check(&f->req, "carol", T0 + 1, &wait), GH_OK);
-    assert_true(wait > 0);
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof name, "bob-%d", i);
+        assert_int_equal(login_wait(f, name, T0), 0);
+    }
+    assert_true(login_wait(f, "carol", T0 + 1) > 0);
     assert_false(code_over(f, "session-c", T0 + 1));
 }
 
@@ -172,6 +209,8 @@ int main(void)
         cmocka_unit_test(the_code_window_starts_at_the_first_failure),
         cmocka_unit_test_setup_teardown(codes_throttled_per_session, setup, teardown),
         cmocka_unit_test_setup_teardown(codes_throttled_per_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_found_code_is_not_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(sign_in_guesses_are_counted_first, setup, teardown),
         cmocka_unit_test_setup_teardown(sign_in_and_codes_count_apart, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

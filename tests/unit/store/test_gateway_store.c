@@ -67,19 +67,20 @@ static const char *name(const char *what)
 
 static void test_state_single_use(void **state)
 {
-    store_gw_state_t in = {name("state1"), "naver", "n0nce", T0 + 600}, out;
+    store_gw_state_t in = {name("state1"), "naver", "n0nce", T0 + 600, "b1nding"}, out;
     assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
     assert_int_equal(store_gw_state_put(F.s, &in), GH_ERR_CONFLICT);
     assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0, &out), GH_OK);
     assert_string_equal(out.platform, "naver");
     assert_string_equal(out.nonce, "n0nce");
+    assert_string_equal(out.binding, "b1nding");
     assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0 + 1, &out), GH_ERR_CONFLICT);
     assert_int_equal(store_gw_state_take(F.s, F.a, name("unknown"), T0, &out), GH_ERR_NOT_FOUND);
 }
 
 static void test_state_expires(void **state)
 {
-    store_gw_state_t in = {name("state2"), "kakao", NULL, T0 + 600}, out;
+    store_gw_state_t in = {name("state2"), "kakao", NULL, T0 + 600, NULL}, out;
     assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
     assert_int_equal(store_gw_state_take(F.s, F.a, in.digest, T0 + 600, &out), GH_ERR_NOT_FOUND);
 }
@@ -120,19 +121,37 @@ static void test_refresh_rotation(void **state)
     const char *id = login("u2", NULL, name("r3"));
     store_gw_refresh_t next = {name("r4"), NULL, T0 + 2000};
     const char *who = NULL;
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 1, &next, &who), GH_OK);
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 1, 0, &next, &who), GH_OK);
     assert_string_equal(who, id);
     /* the rotated record is spent; its reuse ends the user's other records too */
     store_gw_refresh_t next2 = {name("r5"), NULL, T0 + 2000};
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 2, &next2, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r3"), T0 + 2, 0, &next2, &who),
                      GH_ERR_CONFLICT);
     store_gw_refresh_t next3 = {name("r6"), NULL, T0 + 2000};
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r4"), T0 + 3, &next3, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r4"), T0 + 3, 0, &next3, &who),
                      GH_ERR_NOT_FOUND);
     /* expired */
     login("u3", NULL, name("r7"));
     store_gw_refresh_t next4 = {name("r8"), NULL, T0 + 3000};
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r7"), T0 + 1000, &next4, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r7"), T0 + 1000, 0, &next4, &who),
+                     GH_ERR_NOT_FOUND);
+}
+
+/* Within the grace period the just-rotated record gives another successor of
+ * the same user (and the first use's time is kept); after it, reuse. */
+static void test_refresh_grace(void **state)
+{
+    const char *id = login("u5", NULL, name("g1"));
+    const char *who = NULL;
+    store_gw_refresh_t a = {name("g2"), NULL, T0 + 2000}, b = {name("g3"), NULL, T0 + 2000},
+                       c = {name("g4"), NULL, T0 + 2000}, d = {name("g5"), NULL, T0 + 2000};
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("g1"), T0 + 10, 5, &a, &who), GH_OK);
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("g1"), T0 + 14, 5, &b, &who), GH_OK);
+    assert_string_equal(who, id);
+    /* the grace runs from the first use, not the last */
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("g1"), T0 + 15, 5, &c, &who),
+                     GH_ERR_CONFLICT);
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("g3"), T0 + 15, 5, &d, &who),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -143,7 +162,7 @@ static void test_logout_and_delete(void **state)
     assert_int_equal(store_gw_refresh_delete(F.s, name("r9")), GH_OK);
     store_gw_refresh_t next = {name("r10"), NULL, T0 + 2000};
     const char *who = NULL;
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r9"), T0 + 1, &next, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r9"), T0 + 1, 0, &next, &who),
                      GH_ERR_NOT_FOUND);
     /* deleting the user deletes its refresh records */
     login("u4", NULL, name("r11"));
@@ -151,7 +170,7 @@ static void test_logout_and_delete(void **state)
     assert_int_equal(store_gw_user_delete(F.s, id), GH_ERR_NOT_FOUND);
     store_gw_user_t got;
     assert_int_equal(store_gw_user_get(F.s, F.a, id, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r11"), T0 + 1, &next, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, name("r11"), T0 + 1, 0, &next, &who),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -182,7 +201,7 @@ static void *rotate_refresh(void *p)
     store_gw_refresh_t next = {r->next, NULL, T0 + 2000};
     const char *who = NULL;
     pthread_barrier_wait(r->go);
-    r->st = store_gw_refresh_rotate(F.s, a, r->digest, T0 + 1, &next, &who);
+    r->st = store_gw_refresh_rotate(F.s, a, r->digest, T0 + 1, 0, &next, &who);
     arena_free(a);
     return NULL;
 }
@@ -217,7 +236,7 @@ static int race(racer_t *r, void *(*fn)(void *))
 
 static void test_race_state_take(void **state)
 {
-    store_gw_state_t in = {name("state-race"), "google", NULL, T0 + 600};
+    store_gw_state_t in = {name("state-race"), "google", NULL, T0 + 600, NULL};
     racer_t r[RACERS];
     assert_int_equal(store_gw_state_put(F.s, &in), GH_OK);
     for (int i = 0; i < RACERS; i++)
@@ -235,7 +254,7 @@ static void test_race_refresh_rotate(void **state)
     /* the losers saw a used record: a reuse, which ended the winner's successor too */
     store_gw_refresh_t next = {name("r-race-after"), NULL, T0 + 2000};
     const char *who = NULL;
-    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, r[w].next, T0 + 2, &next, &who),
+    assert_int_equal(store_gw_refresh_rotate(F.s, F.a, r[w].next, T0 + 2, 0, &next, &who),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -244,8 +263,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_single_use),     cmocka_unit_test(test_state_expires),
         cmocka_unit_test(test_user_upsert_keeps_id), cmocka_unit_test(test_refresh_rotation),
-        cmocka_unit_test(test_logout_and_delete),    cmocka_unit_test(test_race_state_take),
-        cmocka_unit_test(test_race_refresh_rotate),
+        cmocka_unit_test(test_refresh_grace),        cmocka_unit_test(test_logout_and_delete),
+        cmocka_unit_test(test_race_state_take),      cmocka_unit_test(test_race_refresh_rotate),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

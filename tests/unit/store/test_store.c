@@ -429,7 +429,9 @@ static void test_code_take_once(void **state)
     store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
     const char *family = digest(f);
 
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 1, family, &got), GH_OK);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, "someone-else", T0 + 1, family, &got),
+                     GH_ERR_NOT_FOUND); /* another client's try spends nothing */
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 1, family, &got), GH_OK);
     assert_string_equal(got.digest, c.digest);
     assert_string_equal(got.client_id, client);
     assert_string_equal(got.redirect_uri, c.redirect_uri);
@@ -443,12 +445,12 @@ static void test_code_take_once(void **state)
     assert_int_equal(got.expires_at, T0 + 60);
 
     memset(&got, 0, sizeof got);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 2, digest(f), &got),
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 2, digest(f), &got),
                      GH_ERR_CONFLICT);
     assert_non_null(got.family);
     assert_string_equal(got.family, family); /* the first redemption's family */
     /* a replay after expiry is still a replay */
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 61, digest(f), &got),
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 61, digest(f), &got),
                      GH_ERR_CONFLICT);
 }
 
@@ -457,8 +459,10 @@ static void test_code_expired_or_unknown(void **state)
     fixture_t *f = *state;
     const char *sub = add_user(f, "gina"), *client = add_client(f, "rp-code2");
     store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0 + 60, "fam", &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, digest(f), T0, "fam", &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 60, "fam", &got),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, digest(f), client, T0, "fam", &got),
+                     GH_ERR_NOT_FOUND);
     assert_null(got.digest);
     assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
 }
@@ -474,7 +478,7 @@ static void test_refresh_rotate(void **state)
 
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 1, &got), GH_OK);
     assert_string_equal(got.family, r.family);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 0, &next, &old),
                      GH_OK);
     assert_string_equal(old.digest, r.digest);
     assert_string_equal(old.sub, sub);
@@ -499,17 +503,44 @@ static void test_refresh_reuse_revokes_family(void **state)
     store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
     store_refresh_t next = next_refresh(f, T0 + 10), again = next_refresh(f, T0 + 20);
 
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 0, &next, &old),
                      GH_OK);
     old.family = NULL;
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, &again, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 20, 0, &again, &old),
                      GH_ERR_CONFLICT);
     assert_non_null(old.family); /* so the caller can revoke the grant's access tokens */
     assert_string_equal(old.family, r.family);
     assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, again.digest, T0 + 21, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, &again, &old),
-                     GH_ERR_NOT_FOUND);
+    assert_int_equal(
+        store_refresh_rotate(f->s, f->a, next.digest, client, T0 + 22, 0, &again, &old),
+        GH_ERR_NOT_FOUND);
+}
+
+/* Within the grace a rotated token rotates again (a second successor in the
+ * same family); the grace runs from the first rotation, and past it a reuse
+ * revokes the family as without one. */
+static void test_refresh_grace(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ivo"), *client = add_client(f, "rp-rt-grace");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 1000), got = {0}, old = {0};
+    store_refresh_t n1 = next_refresh(f, T0 + 10), n2 = next_refresh(f, T0 + 12);
+    store_refresh_t n3 = next_refresh(f, T0 + 16);
+
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 10, 5, &n1, &old),
+                     GH_OK);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 12, 5, &n2, &old),
+                     GH_OK);
+    assert_string_equal(old.family, r.family);
+    assert_int_equal(store_refresh_get(f->s, f->a, n1.digest, T0 + 12, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, n2.digest, T0 + 12, &got), GH_OK);
+    assert_string_equal(got.family, r.family);
+    /* T0 + 16 is past T0 + 10 + 5: theft */
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 16, 5, &n3, &old),
+                     GH_ERR_CONFLICT);
+    assert_int_equal(store_refresh_get(f->s, f->a, n1.digest, T0 + 16, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, n2.digest, T0 + 16, &got), GH_ERR_NOT_FOUND);
 }
 
 static void test_refresh_wrong_client_expired_unknown(void **state)
@@ -520,13 +551,13 @@ static void test_refresh_wrong_client_expired_unknown(void **state)
     store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got = {0}, old = {0};
     store_refresh_t next = next_refresh(f, T0 + 10);
 
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, other, T0 + 10, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, other, T0 + 10, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 10, &got), GH_OK);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 100, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, client, T0 + 100, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_refresh_rotate(f->s, f->a, digest(f), client, T0, &next, &old),
+    assert_int_equal(store_refresh_rotate(f->s, f->a, digest(f), client, T0, 0, &next, &old),
                      GH_ERR_NOT_FOUND);
     assert_null(old.digest);
 }
@@ -678,6 +709,39 @@ static void test_read_snapshot(void **state)
     assert_int_equal(store_jti_revoke(f->s, uniq(f, "jti-after-2"), T0 + 100, T0), GH_OK);
 }
 
+/* A credential change ends everything of one person and nothing of another. */
+static void test_user_end_all(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "ken"), *other = add_user(f, "kim");
+    const char *client = add_client(f, "rp-end-all");
+    store_session_t sess = {.digest = digest(f), .sub = sub, .expires_at = T0 + 100}, got = {0};
+    store_session_t kept = {.digest = digest(f), .sub = other, .expires_at = T0 + 100};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_session_put(f->s, &kept), GH_OK);
+    store_code_t c = put_code(f, client, sub, T0 + 60), got_code = {0};
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got_rt = {0};
+    store_refresh_t r2 = put_refresh(f, client, other, T0 + 100);
+    bool revoked = false;
+
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 49, &revoked), GH_OK);
+    assert_true(revoked); /* the grant's access tokens */
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 50, &revoked), GH_OK);
+    assert_false(revoked); /* until revoke_until */
+    /* the other person keeps everything */
+    assert_int_equal(store_session_get(f->s, f->a, kept.digest, T0, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, r2.digest, T0, &got_rt), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r2.family, T0, &revoked), GH_OK);
+    assert_false(revoked);
+    /* nothing to end is no error */
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+}
+
 static void test_user_remove_cascades(void **state)
 {
     fixture_t *f = *state;
@@ -694,7 +758,8 @@ static void test_user_remove_cascades(void **state)
     assert_int_equal(store_user_remove(f->s, u.username), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_consent_get(f->s, f->a, u.sub, client, &scope), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
     assert_int_equal(store_user_get(f->s, f->a, u.sub, &got_user), GH_ERR_NOT_FOUND);
     assert_int_equal(store_client_get(f->s, f->a, client, &(store_client_t){0}), GH_OK);
@@ -712,7 +777,8 @@ static void test_client_remove_cascades(void **state)
 
     assert_int_equal(store_client_remove(f->s, client), GH_OK);
     assert_int_equal(store_consent_get(f->s, f->a, sub, client, &scope), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_code_take(f->s, f->a, c.digest, T0, "fam", &got_code), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
     assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
     assert_int_equal(store_user_get(f->s, f->a, sub, &got_user), GH_OK);
     /* nothing may hang off a client that does not exist */
@@ -752,16 +818,17 @@ static void test_keys(void **state)
     assert_string_equal(keys[i1].private_jwk, "{\"kty\":\"RSA\"}");
     assert_int_equal(keys[i1].created_at, T0);
     assert_int_equal(keys[i1].retire_at, 0);
+    assert_int_equal(keys[i1].activate_at, 0);
 
     /* one algorithm's rotation leaves the other algorithm's key signing */
-    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 400), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 10, T0 + 400), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, 0);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
     /* a retired key keeps its time; no key kept retires all of an algorithm */
-    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 500), GH_OK);
-    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 500), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 10, T0 + 500), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 10, T0 + 500), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, kid[0])].retire_at, T0 + 500);
     assert_int_equal(keys[key_index(keys, n, kid[1])].retire_at, T0 + 400);
@@ -783,10 +850,25 @@ static void test_keys(void **state)
                       .private_jwk = "{\"kty\":\"EC\"}",
                       .created_at = T0 + 3};
     assert_int_equal(store_key_add(f->s, &es), GH_OK);
-    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 600), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, NULL, "ES256", T0 + 10, T0 + 600), GH_OK);
     assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
     assert_int_equal(keys[key_index(keys, n, es.kid)].retire_at, T0 + 600);
     assert_int_equal(keys[key_index(keys, n, kid[2])].retire_at, 0);
+
+    /* a key stored to sign later is kept until its activate_at has come */
+    store_key_t next = {.kid = uniq(f, "kid-next"),
+                        .alg = "RS256",
+                        .private_jwk = "{\"kty\":\"RSA\"}",
+                        .created_at = T0 + 20,
+                        .activate_at = T0 + 90};
+    assert_int_equal(store_key_add(f->s, &next), GH_OK);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 89, T0 + 700), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].activate_at, T0 + 90);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].retire_at, 0);
+    assert_int_equal(store_key_retire_others(f->s, kid[2], "RS256", T0 + 90, T0 + 700), GH_OK);
+    assert_int_equal(store_key_list(f->s, f->a, &keys, &n), GH_OK);
+    assert_int_equal(keys[key_index(keys, n, next.kid)].retire_at, T0 + 700);
 }
 
 /* ---- settings ---- */
@@ -863,7 +945,7 @@ static void *take_code(void *p)
     arena_t *a = arena_new(1 << 16);
     store_code_t out = {0};
     pthread_barrier_wait(r->go);
-    r->st = store_code_take(r->s, a, r->digest, T0 + 1, r->family, &out);
+    r->st = store_code_take(r->s, a, r->digest, r->client_id, T0 + 1, r->family, &out);
     if (out.family)
         snprintf(r->seen_family, sizeof r->seen_family, "%s", out.family);
     arena_free(a);
@@ -876,7 +958,7 @@ static void *rotate_refresh(void *p)
     arena_t *a = arena_new(1 << 16);
     store_refresh_t old = {0};
     pthread_barrier_wait(r->go);
-    r->st = store_refresh_rotate(r->s, a, r->digest, r->client_id, T0 + 1, &r->next, &old);
+    r->st = store_refresh_rotate(r->s, a, r->digest, r->client_id, T0 + 1, 0, &r->next, &old);
     arena_free(a);
     return NULL;
 }
@@ -921,7 +1003,7 @@ static void test_race_code_take(void **state)
     store_code_t c = put_code(f, client, sub, T0 + 60);
     racer_t r[RACERS];
     for (int i = 0; i < RACERS; i++)
-        r[i] = (racer_t){.s = f->s, .digest = c.digest, .family = digest(f)};
+        r[i] = (racer_t){.s = f->s, .digest = c.digest, .client_id = client, .family = digest(f)};
     int w = race(r, take_code);
     assert_string_equal(r[w].seen_family, r[w].family);
     for (int i = 0; i < RACERS; i++)
@@ -1170,6 +1252,7 @@ int main(void)
         TEST(test_code_expired_or_unknown),
         TEST(test_refresh_rotate),
         TEST(test_refresh_reuse_revokes_family),
+        TEST(test_refresh_grace),
         TEST(test_refresh_wrong_client_expired_unknown),
         TEST(test_refresh_revoke_family_and_client_only),
         TEST(test_jti_denylist),
@@ -1178,6 +1261,7 @@ int main(void)
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
         TEST(test_user_remove_cascades),
+        TEST(test_user_end_all),
         TEST(test_client_remove_cascades),
         TEST(test_keys),
         TEST(test_settings),
