@@ -62,9 +62,10 @@ typedef struct http_request {
     http_pairs_t query;      /* decoded query parameters */
     http_pairs_t headers;    /* as sent; look up with http_pairs_get_ci */
     http_pairs_t cookies;    /* from the Cookie header */
-    http_pairs_t form;   /* decoded body when Content-Type is application/x-www-form-urlencoded */
-    bool form_malformed; /* the form body could not be decoded */
-    const char *body;    /* raw body, NUL-terminated; body_len excludes the NUL */
+    http_pairs_t form;    /* decoded body when Content-Type is application/x-www-form-urlencoded */
+    bool form_malformed;  /* the form body could not be decoded */
+    bool query_malformed; /* the query string could not be decoded (query left empty) */
+    const char *body;     /* raw body, NUL-terminated; body_len excludes the NUL */
     size_t body_len;
     const char *remote_addr; /* client IP as text */
     void *app;               /* http_server_opts_t.app */
@@ -236,6 +237,16 @@ typedef struct http_server http_server_t;
 /* Starts listening; GH_ERR_IO when the address cannot be bound,
  * GH_ERR_INVALID when metrics_allow is malformed. */
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out);
+
+/* Answers req as the server does once its body is in: finds the route of
+ * req->path and req->method in opts' table (sets req->route; 404 through
+ * on_not_found, 405 with Allow through on_refused), checks the route's
+ * declared parameters (on_param_error), then runs its handler; an answer that
+ * is not well-formed becomes a 500. The request must be complete (arena,
+ * method, path, query, headers, cookies, form, body, app); unit tests build
+ * one themselves and call this instead of a socket. Security headers are
+ * added later, when the answer is sent. */
+void http_route_request(const http_server_opts_t *opts, http_request_t *req, http_response_t *res);
 
 /* Stops accepting, finishes requests in flight, frees. NULL does nothing. */
 void http_server_stop(http_server_t *s);

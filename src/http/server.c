@@ -66,7 +66,7 @@ typedef struct {
     http_body_t body;
     uint64_t start_us;
     size_t route; /* index into the route table; route_count for none */
-    bool started, query_malformed, out_of_memory;
+    bool started, out_of_memory;
 } exchange_t;
 
 /* ---- answering ---- */
@@ -160,11 +160,10 @@ static size_t longest(const http_pairs_t *p, const char *name)
     return n;
 }
 
-static http_param_problem_t check_params(const exchange_t *ex, const char **name)
+static http_param_problem_t check_params(const http_request_t *req, const char **name)
 {
-    const http_request_t *req = &ex->req;
-    *name = ex->query_malformed ? "query" : "form";
-    if (ex->query_malformed || req->form_malformed)
+    *name = req->query_malformed ? "query" : "form";
+    if (req->query_malformed || req->form_malformed)
         return HTTP_PARAM_MALFORMED;
     for (const http_param_spec_t *p = req->route->params; p && p->name; p++) {
         *name = p->name;
@@ -181,21 +180,18 @@ static void not_found(http_request_t *req, http_response_t *res)
     http_response_text(res, 404, "not found\n");
 }
 
-static void run_route(exchange_t *ex)
+static void run_route(const http_server_opts_t *o, http_request_t *req, http_response_t *res)
 {
-    const http_server_opts_t *o = &ex->server->opts;
-    http_request_t *req = &ex->req;
     const char *name = NULL;
-    req->route = &o->routes[ex->route];
     if (req->method == HTTP_HEAD && !(req->route->methods & HTTP_HEAD))
         req->method = HTTP_GET; /* HEAD is GET without the body */
-    http_param_problem_t problem = check_params(ex, &name);
+    http_param_problem_t problem = check_params(req, &name);
     if (problem == HTTP_PARAM_OK)
-        req->route->handler(req, &ex->res);
+        req->route->handler(req, res);
     else if (o->on_param_error)
-        o->on_param_error(req, &ex->res, problem, name);
+        o->on_param_error(req, res, problem, name);
     else
-        http_response_text(&ex->res, 400, "bad request\n");
+        http_response_text(res, 400, "bad request\n");
 }
 
 /* Sets ex->route and req->route from the path, when there is one. */
@@ -235,14 +231,14 @@ static const char *refusal_text(int status)
 }
 
 /* 400, 405 or 501 in the application's format when it gives one (opts.on_refused). */
-static void write_refusal(exchange_t *ex, int status)
+static void write_refusal(const http_server_opts_t *o, http_request_t *req, http_response_t *res,
+                          int status)
 {
-    const http_server_opts_t *o = &ex->server->opts;
     if (o->on_refused)
-        o->on_refused(&ex->req, &ex->res, status);
+        o->on_refused(req, res, status);
     else
-        http_response_text(&ex->res, status, refusal_text(status));
-    ex->res.status = status;
+        http_response_text(res, status, refusal_text(status));
+    res->status = status;
 }
 
 /* A refusal before the request's body was read; the connection is closed,
@@ -250,44 +246,52 @@ static void write_refusal(exchange_t *ex, int status)
 static enum MHD_Result refuse_request(exchange_t *ex, struct MHD_Connection *c, int status)
 {
     locate_route(ex);
-    write_refusal(ex, status);
+    write_refusal(&ex->server->opts, &ex->req, &ex->res, status);
     return send_refusal(ex, c, status, true);
+}
+
+void http_route_request(const http_server_opts_t *o, http_request_t *req, http_response_t *res)
+{
+    unsigned allowed;
+    size_t i = find_route(o, req->path, req->method, &allowed);
+    req->route = i < o->route_count ? &o->routes[i] : NULL;
+    if (!req->route) {
+        (o->on_not_found ? o->on_not_found : not_found)(req, res);
+    } else if (!(allowed & req->method)) {
+        const char *allow = http_methods_text(req->arena, allowed);
+        write_refusal(o, req, res, 405);
+        if (!allow || !http_response_header(res, "Allow", allow))
+            http_response_internal_error(res);
+    } else {
+        run_route(o, req, res);
+    }
+    if (res->status < 100 || res->status > 599 || (!res->body && res->body_len > 0) ||
+        (unsigned)res->kind > HTTP_KIND_STATIC)
+        http_response_internal_error(res);
 }
 
 /* The metrics are for the operator's scraper, not the world: to a client
  * outside opts.metrics_allow their route does not exist. */
-static bool hidden(const exchange_t *ex)
+static bool hidden(const http_server_t *s, const http_request_t *req)
 {
-    const http_server_t *s = ex->server;
-    return ex->route < s->opts.route_count &&
-           s->opts.routes[ex->route].handler == http_metrics_handler &&
-           !cidr_list_allows(&s->metrics_allow, ex->req.remote_addr);
+    unsigned allowed;
+    size_t i = find_route(&s->opts, req->path, req->method, &allowed);
+    return i < s->opts.route_count && s->opts.routes[i].handler == http_metrics_handler &&
+           !cidr_list_allows(&s->metrics_allow, req->remote_addr);
 }
 
 static void dispatch(exchange_t *ex)
 {
     const http_server_opts_t *o = &ex->server->opts;
-    unsigned allowed;
-    ex->route = find_route(o, ex->req.path, ex->req.method, &allowed);
-    if (hidden(ex))
-        ex->route = o->route_count;
     http_metrics_bind(ex->server->metrics);
-    if (ex->route == o->route_count) {
+    if (hidden(ex->server, &ex->req)) {
+        ex->req.route = NULL;
         (o->on_not_found ? o->on_not_found : not_found)(&ex->req, &ex->res);
-    } else if (!(allowed & ex->req.method)) {
-        const char *allow = http_methods_text(ex->req.arena, allowed);
-        ex->req.route = &o->routes[ex->route];
-        write_refusal(ex, 405);
-        if (!allow || !http_response_header(&ex->res, "Allow", allow))
-            http_response_internal_error(&ex->res);
     } else {
-        run_route(ex);
+        http_route_request(o, &ex->req, &ex->res);
     }
     http_metrics_bind(NULL);
-    const http_response_t *res = &ex->res;
-    if (res->status < 100 || res->status > 599 || (!res->body && res->body_len > 0) ||
-        (unsigned)res->kind > HTTP_KIND_STATIC)
-        http_response_internal_error(&ex->res);
+    ex->route = ex->req.route ? (size_t)(ex->req.route - o->routes) : o->route_count;
 }
 
 /* ---- libmicrohttpd callbacks ---- */
@@ -387,7 +391,7 @@ static enum MHD_Result on_headers(exchange_t *ex, struct MHD_Connection *c, cons
     http_watchdog_headers(watch_of(c), true);
     if (!ex->target)
         return refuse(ex, c, 500, "internal error\n", true);
-    gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->query_malformed);
+    gh_status_t st = http_request_fill(&ex->req, c, method, ex->target, &ex->req.query_malformed);
     if (st != GH_OK) {
         ex->req.method_name = method;
         return st == GH_ERR_NOMEM ? refuse(ex, c, 500, "internal error\n", true)

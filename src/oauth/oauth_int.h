@@ -60,6 +60,22 @@ static inline app_t *app_of(const http_request_t *req)
     return (app_t *)req->app;
 }
 
+/* Assembles the server context from cfg (borrowed; must outlive app): the
+ * signing algorithms, the store (opened and migrated), the key ring (a first
+ * key per algorithm when there is none), the shared CSRF key and the
+ * discovery document (in arena a, which must outlive app). On failure *what
+ * names the step for the operator's message and what was opened is closed
+ * again. `gatehouse serve` and the handlers' unit tests build it this way. */
+gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, const char **what);
+
+/* Closes what oauth_app_open opened; a zeroed app_t does nothing. */
+void oauth_app_close(app_t *app);
+
+/* The HTTP options of the authorization server for app: its route table, its
+ * error hooks (errors in the configured style; pages at the browser
+ * endpoints) and app->cfg's listen address, threads, body cap and timeout. */
+void oauth_http_opts(app_t *app, http_server_opts_t *out);
+
 /* ---- errors: a typed value, rendered in one place ---- */
 
 typedef enum {

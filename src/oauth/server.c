@@ -145,10 +145,57 @@ static gh_status_t build_documents(app_t *app, arena_t *a)
     return app->discovery ? GH_OK : GH_ERR_NOMEM;
 }
 
-static int refuse_start(const char *what, gh_status_t st)
+gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, const char **what)
 {
-    fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
-    return 1;
+    bool secure = !strncmp(cfg->issuer, "https://", 8);
+    *app = (app_t){.cfg = cfg,
+                   .secure_cookies = secure,
+                   .session_cookie = secure ? HOST_COOKIE_PREFIX SESSION_COOKIE : SESSION_COOKIE,
+                   .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE};
+    jose_alg_t algs[JOSE_ALG_COUNT];
+    size_t alg_count = 0;
+    *what = "signing_alg or access_token_alg";
+    gh_status_t st = signing_keys_algs(cfg, algs, &alg_count);
+    if (st != GH_OK)
+        return st;
+    app->id_token_alg = algs[0];
+    app->access_token_alg = algs[alg_count - 1];
+    *what = "cannot open the database";
+    if ((st = store_open(cfg->db, &app->store)) != GH_OK)
+        return st;
+    if (strcmp(store_engine(app->store), "sqlite") == 0)
+        secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
+    *what = "cannot prepare keys and documents";
+    if ((st = keyring_start(app->store, algs, alg_count, signing_keys_retire_after(cfg),
+                            &app->keys)) != GH_OK ||
+        (st = load_csrf_key(app, a)) != GH_OK || (st = build_documents(app, a)) != GH_OK)
+        oauth_app_close(app);
+    return st;
+}
+
+void oauth_app_close(app_t *app)
+{
+    keyring_stop(app->keys);
+    store_close(app->store);
+    app->keys = NULL;
+    app->store = NULL;
+}
+
+void oauth_http_opts(app_t *app, http_server_opts_t *out)
+{
+    const config_server_t *cfg = app->cfg;
+    *out = (http_server_opts_t){.listen = cfg->listen,
+                                .routes = ROUTES,
+                                .route_count = sizeof ROUTES / sizeof ROUTES[0],
+                                .on_param_error = on_param_error,
+                                .on_not_found = on_not_found,
+                                .on_too_large = on_too_large,
+                                .on_refused = on_refused,
+                                .app = app,
+                                .threads = (unsigned)cfg->threads,
+                                .max_body = (size_t)cfg->max_body,
+                                .connection_timeout = (unsigned)cfg->connection_timeout,
+                                .metrics_allow = cfg->metrics_allow};
 }
 
 int oauth_serve(const config_t *cfg)
@@ -158,47 +205,18 @@ int oauth_serve(const config_t *cfg)
 
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
-    bool secure = !strncmp(cfg->server.issuer, "https://", 8);
-    app_t app = {.cfg = &cfg->server,
-                 .secure_cookies = secure,
-                 .session_cookie = secure ? HOST_COOKIE_PREFIX SESSION_COOKIE : SESSION_COOKIE,
-                 .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE};
+    app_t app = {0};
     http_server_t *http = NULL;
-    jose_alg_t algs[JOSE_ALG_COUNT];
-    size_t alg_count = 0;
-    gh_status_t st = signing_keys_algs(&cfg->server, algs, &alg_count);
-    if (!a || st != GH_OK) {
-        rc = refuse_start("signing_alg or access_token_alg", st);
+    const char *what = "out of memory";
+    gh_status_t st = a ? oauth_app_open(&cfg->server, a, &app, &what) : GH_ERR_NOMEM;
+    if (st != GH_OK) {
+        fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
         goto out;
     }
-    app.id_token_alg = algs[0];
-    app.access_token_alg = algs[alg_count - 1];
-    if ((st = store_open(cfg->server.db, &app.store)) != GH_OK) {
-        rc = refuse_start("cannot open the database", st);
-        goto out;
-    }
-    if (strcmp(store_engine(app.store), "sqlite") == 0)
-        secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
-    if ((st = keyring_start(app.store, algs, alg_count, signing_keys_retire_after(&cfg->server),
-                            &app.keys)) != GH_OK ||
-        (st = load_csrf_key(&app, a)) != GH_OK || (st = build_documents(&app, a)) != GH_OK) {
-        rc = refuse_start("cannot prepare keys and documents", st);
-        goto out;
-    }
-    http_server_opts_t opts = {.listen = cfg->server.listen,
-                               .routes = ROUTES,
-                               .route_count = sizeof ROUTES / sizeof ROUTES[0],
-                               .on_param_error = on_param_error,
-                               .on_not_found = on_not_found,
-                               .on_too_large = on_too_large,
-                               .on_refused = on_refused,
-                               .app = &app,
-                               .threads = (unsigned)cfg->server.threads,
-                               .max_body = (size_t)cfg->server.max_body,
-                               .connection_timeout = (unsigned)cfg->server.connection_timeout,
-                               .metrics_allow = cfg->server.metrics_allow};
+    http_server_opts_t opts;
+    oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        rc = refuse_start("cannot listen", st);
+        fprintf(stderr, "gatehouse: cannot listen: %s\n", gh_status_str(st));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
@@ -207,8 +225,7 @@ int oauth_serve(const config_t *cfg)
     rc = 0;
 out:
     http_server_stop(http);
-    keyring_stop(app.keys);
-    store_close(app.store);
+    oauth_app_close(&app);
     arena_free(a);
     return rc;
 }
