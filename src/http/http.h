@@ -140,6 +140,12 @@ bool http_response_own_cookie(const http_request_t *req, http_response_t *res, c
 /* A request header value (case-insensitive name), or NULL. */
 const char *http_request_header(const http_request_t *req, const char *name);
 
+/* Whether the body is application/x-www-form-urlencoded (its media type
+ * exactly, whatever its parameters, such as charset): the one rule for the
+ * bodies that are decoded into req->form and for the endpoints that demand
+ * one. */
+bool http_request_is_form(const http_request_t *req);
+
 /* A cookie value, or NULL. */
 const char *http_request_cookie(const http_request_t *req, const char *name);
 

@@ -172,9 +172,9 @@ gh_status_t http_body_append(arena_t *a, http_body_t *b, const char *p, size_t n
     return GH_OK;
 }
 
-/* application/x-www-form-urlencoded, whatever its parameters (charset). */
-static bool is_form(const char *content_type)
+bool http_request_is_form(const http_request_t *req)
 {
+    const char *content_type = http_request_header(req, "Content-Type");
     static const char FORM[] = "application/x-www-form-urlencoded";
     const size_t n = sizeof FORM - 1;
     if (!content_type || strncasecmp(content_type, FORM, n) != 0)
@@ -187,7 +187,7 @@ gh_status_t http_request_set_body(http_request_t *req, const http_body_t *b)
 {
     req->body = b->data ? b->data : "";
     req->body_len = b->len;
-    if (!is_form(http_request_header(req, "Content-Type")))
+    if (!http_request_is_form(req))
         return GH_OK;
     gh_status_t st =
         http_parse_form(req->arena, req->body, req->body_len, MAX_FORM_PAIRS, &req->form);

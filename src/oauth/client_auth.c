@@ -4,7 +4,6 @@
  * HMAC digests in constant time. Also the form-body check those endpoints
  * share. */
 #include <string.h>
-#include <strings.h>
 
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
@@ -45,9 +44,7 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
 
 bool client_auth_form_check(const http_request_t *req, oauth_error_t *err)
 {
-    static const char form[] = "application/x-www-form-urlencoded";
-    const char *type = http_request_header(req, "Content-Type");
-    if (req->form_malformed || !type || strncasecmp(type, form, sizeof form - 1) != 0)
+    if (req->form_malformed || !http_request_is_form(req))
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
                           "expected an application/x-www-form-urlencoded body");
     return true;

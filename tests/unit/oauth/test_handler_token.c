@@ -202,6 +202,16 @@ static hf_req_t *not_a_form(hf_server_t *s)
     return r;
 }
 
+/* A media type that only starts like the form's is not a form. */
+static hf_req_t *form_lookalike(hf_server_t *s)
+{
+    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_header(r, "Content-Type", "application/x-www-form-urlencodedX");
+    hf_body(r, "grant_type=client_credentials");
+    hf_basic(r, HF_SVC, HF_SVC_SECRET);
+    return r;
+}
+
 static hf_req_t *no_grant_type(hf_server_t *s)
 {
     hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
@@ -254,6 +264,9 @@ static void malformed_requests(void **state)
 {
     hf_server_t *s = *state;
     refused(s, not_a_form, "10051", 400, "invalid_request");
+    hf_req_t *r = hf_refused(s, form_lookalike, "10051", 400, "invalid_request");
+    assert_string_equal(hf_str(r, "error_description"),
+                        "expected an application/x-www-form-urlencoded body");
     refused(s, no_grant_type, "10051", 400, "invalid_request");
     refused(s, unknown_grant, "10051", 400, "unsupported_grant_type");
     refused(s, grant_not_registered, "10076", 400, "unauthorized_client");
