@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
+#include "oidc/oidc.h"
 
 typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
                          oauth_error_t *err);
@@ -201,15 +202,22 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     scope_list_t allowed, want;
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    /* no person stands behind the token, so no scope that releases a
+     * person's claims (openid, profile, email) */
     const char *requested = http_pairs_get(&req->form, "scope");
     if (requested) {
-        if (scope_parse(req->arena, requested, &want) != GH_OK || scope_has(&want, "openid") ||
-            !scope_subset(&want, &allowed))
+        bool personal = false;
+        if (scope_parse(req->arena, requested, &want) != GH_OK || !scope_subset(&want, &allowed))
             return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
+        for (size_t i = 0; i < want.count && !personal; i++)
+            personal = oidc_scope_releases(want.items[i]);
+        if (personal)
+            return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE,
+                              "client_credentials grants no scope of a person's claims");
     } else {
-        want.count = 0; /* default: every registered scope except the user ones */
+        want.count = 0; /* default: every registered scope except the person's */
         for (size_t i = 0; i < allowed.count; i++)
-            if (strcmp(allowed.items[i], "openid") != 0)
+            if (!oidc_scope_releases(allowed.items[i]))
                 want.items[want.count++] = allowed.items[i];
     }
     token_grant_t g = {.client = client, .scope = scope_join(req->arena, &want)};

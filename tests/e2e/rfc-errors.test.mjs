@@ -17,7 +17,7 @@ let user;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-rfc', secret: 'rp-rfc-secret-0123456789', redirectUris: 'https://rp.example/cb', scope: 'openid profile' });
-  machine = await gh.addClient({ id: 'svc-rfc', secret: 'svc-rfc-secret-0123456789', redirectUris: 'https://svc.example/cb', scope: 'openid profile', grants: ['client_credentials'] });
+  machine = await gh.addClient({ id: 'svc-rfc', secret: 'svc-rfc-secret-0123456789', redirectUris: 'https://svc.example/cb', scope: 'openid profile api', grants: ['client_credentials'] });
   user = await gh.addUser({ username: 'alice', password: 'correct horse 7', email: 'alice@example.com', nickname: 'ali' });
 });
 
@@ -88,7 +88,7 @@ test('userinfo with a bad token: 401 Bearer error="invalid_token"', async () => 
 test('userinfo with a token lacking openid: 403 Bearer error="insufficient_scope"', async () => {
   const t = await gh.token({ grant_type: 'client_credentials', ...secretPost(machine) });
   assert.equal(t.status, 200, t.describe());
-  assert.equal(t.json.scope, 'profile');
+  assert.equal(t.json.scope, 'api', 'no scope of a person for a client alone');
   const res = await gh.userinfo(t.json.access_token);
   assertRfcError(res, 403, 'insufficient_scope', 'client_credentials token');
   assert.equal(res.header('www-authenticate'), 'Bearer error="insufficient_scope"');

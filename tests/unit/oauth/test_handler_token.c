@@ -170,6 +170,23 @@ static void client_credentials_grant(void **state)
     hf_basic(r, HF_SVC, HF_SVC_SECRET);
     assert_int_equal(hf_run(r), 200);
     assert_string_equal(hf_str(r, "scope"), "api.write");
+
+    /* no person stands behind the token: the scopes that release a person's
+     * claims are neither given by default nor granted when asked for */
+    r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_form(r, "grant_type", "client_credentials");
+    hf_basic(r, HF_CONF, HF_CONF_SECRET);
+    assert_int_equal(hf_run(r), 200);
+    assert_string_equal(hf_str(r, "scope"), "api.read");
+    static const char *const personal[] = {"openid", "profile", "email", "api.read email"};
+    for (size_t i = 0; i < sizeof personal / sizeof personal[0]; i++) {
+        r = hf_request(s, "POST", "/oauth2/v1/token");
+        hf_form(r, "grant_type", "client_credentials");
+        hf_form(r, "scope", personal[i]);
+        hf_basic(r, HF_CONF, HF_CONF_SECRET);
+        hf_run(r);
+        hf_assert_seed_error(r, 400, "10071");
+    }
 }
 
 /* ---- refusals, each in both styles ---- */
