@@ -216,6 +216,11 @@ static bool check_request(authz_t *z)
         redirect_error(z, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
         return false;
     }
+    scope_list_t prompt;
+    if (z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &prompt) != GH_OK) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt is malformed");
+        return false;
+    }
     if (prompt_has(z, "none") && z->p.prompt && strcmp(z->p.prompt, "none") != 0) {
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt=none cannot be combined");
         return false;

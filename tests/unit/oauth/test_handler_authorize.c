@@ -140,6 +140,13 @@ static void bad_requests_go_back_to_the_client(void **state)
     r = conf_request(s, NULL);
     hf_query(r, "prompt", "none login");
     assert_redirect_error(r, cb, "invalid_request");
+    /* a malformed prompt is refused, not taken for no prompt */
+    static const char *const malformed[] = {"none  none", " none", "none ", "none\tlogin"};
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        r = conf_request(s, NULL);
+        hf_query(r, "prompt", malformed[i]);
+        assert_redirect_error(r, cb, "invalid_request");
+    }
 }
 
 static void pkce_checks(void **state)
