@@ -210,23 +210,25 @@ static hf_req_t *code_request(hf_server_t *s, const char *code)
     return r;
 }
 
-static hf_req_t *not_a_form(hf_server_t *s)
+/* A token request of svc's with this body as it is. */
+static hf_req_t *raw_request(hf_server_t *s, const char *content_type, const char *body)
 {
     hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_header(r, "Content-Type", "application/json");
-    hf_body(r, "{\"grant_type\":\"client_credentials\"}");
+    hf_header(r, "Content-Type", content_type);
+    hf_body(r, body);
     hf_basic(r, HF_SVC, HF_SVC_SECRET);
     return r;
+}
+
+static hf_req_t *not_a_form(hf_server_t *s)
+{
+    return raw_request(s, "application/json", "{\"grant_type\":\"client_credentials\"}");
 }
 
 /* A media type that only starts like the form's is not a form. */
 static hf_req_t *form_lookalike(hf_server_t *s)
 {
-    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_header(r, "Content-Type", "application/x-www-form-urlencodedX");
-    hf_body(r, "grant_type=client_credentials");
-    hf_basic(r, HF_SVC, HF_SVC_SECRET);
-    return r;
+    return raw_request(s, "application/x-www-form-urlencodedX", "grant_type=client_credentials");
 }
 
 static hf_req_t *no_grant_type(hf_server_t *s)
@@ -270,11 +272,8 @@ static hf_req_t *too_long_scope(hf_server_t *s)
 
 static hf_req_t *undecodable_form(hf_server_t *s)
 {
-    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_header(r, "Content-Type", "application/x-www-form-urlencoded");
-    hf_body(r, "grant_type=client_credentials&scope=%zz");
-    hf_basic(r, HF_SVC, HF_SVC_SECRET);
-    return r;
+    return raw_request(s, "application/x-www-form-urlencoded",
+                       "grant_type=client_credentials&scope=%zz");
 }
 
 static void malformed_requests(void **state)
