@@ -4,6 +4,7 @@
 #include "store/db.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 static atomic_int last_slot;
@@ -31,7 +32,7 @@ const char *store_sql_text(const store_sql_t *sql, bool pg)
 bool store_sql_numbered(const char *sql, char *out, size_t len)
 {
     size_t o = 0;
-    int next = 1;
+    int max = 0; /* the largest number given so far: a bare `?` takes the next */
     bool quoted = false;
     for (const char *p = sql; *p; p++) {
         char piece[16];
@@ -40,13 +41,14 @@ bool store_sql_numbered(const char *sql, char *out, size_t len)
         if (*p == '\'') {
             quoted = !quoted;
         } else if (*p == '?' && !quoted) {
-            int number = next;
+            int number = max + 1;
             if (p[1] >= '0' && p[1] <= '9') {
                 number = 0;
                 while (p[1] >= '0' && p[1] <= '9')
                     number = number * 10 + (*++p - '0');
             }
-            next = number + 1;
+            if (number > max)
+                max = number;
             n = (size_t)snprintf(piece, sizeof piece, "$%d", number);
         }
         if (o + n >= len)
@@ -68,7 +70,8 @@ static gh_status_t query_va(store_t *s, store_sql_t *sql, const char *op, store_
 {
     memset(c, 0, sizeof *c);
     c->op = op;
-    return s->engine->query(s, sql, c, fmt, ap);
+    gh_status_t st = s->engine->query(s, sql, c, fmt, ap);
+    return st == GH_OK && !c->has_row ? GH_ERR_NOT_FOUND : st;
 }
 
 gh_status_t db_query(store_t *s, store_sql_t *sql, const char *op, store_cursor_t *c,
@@ -97,9 +100,9 @@ static gh_status_t exec_va(store_t *s, store_sql_t *sql, const char *op, int *ch
                            const char *fmt, va_list ap)
 {
     store_cursor_t c;
-    gh_status_t st = query_va(s, sql, op, &c, fmt, ap);
-    if (st == GH_ERR_NOT_FOUND)
-        st = GH_OK;
+    memset(&c, 0, sizeof c);
+    c.op = op;
+    gh_status_t st = s->engine->query(s, sql, &c, fmt, ap); /* rows or none: it ran */
     *changes = st == GH_OK ? s->engine->changes(&c) : 0;
     db_end(&c);
     return st;

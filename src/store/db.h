@@ -29,9 +29,15 @@ typedef struct {
     _Atomic int slot; /* 1 + its index in each connection's statement cache; 0 until first use */
 } store_sql_t;
 
-#define STORE_SQL(t) {.text = (t)}
+#define STORE_SQL(t)                                                                               \
+    {                                                                                              \
+        .text = (t)                                                                                \
+    }
 /* A statement whose PostgreSQL text differs (FOR UPDATE, data-modifying WITH). */
-#define STORE_SQL2(t, p) {.text = (t), .pg = (p)}
+#define STORE_SQL2(t, p)                                                                           \
+    {                                                                                              \
+        .text = (t), .pg = (p)                                                                     \
+    }
 
 /* What an engine's SQL can do beyond the portable part. */
 typedef struct {
@@ -46,11 +52,14 @@ typedef struct {
 typedef struct {
     store_row_t row;
     const char *op; /* the operation's name, for the log */
+    bool has_row;   /* set by the engine's query: the statement gave a first row */
     void *engine[6];
 } store_cursor_t;
 
 /* An engine: what truly differs between SQLite and PostgreSQL. Every
- * function has the contract of the db_* call of the same name. */
+ * function has the contract of the db_* call of the same name, but query:
+ * GH_OK when the statement ran (c->has_row saying whether a row came back),
+ * else its error (a constraint's NOT_FOUND or CONFLICT included). */
 typedef struct store_engine {
     const char *name; /* what store_engine() returns */
     store_dialect_t dialect;

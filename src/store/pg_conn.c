@@ -41,7 +41,7 @@ struct pg_conn {
     store_conn_t link; /* first: the per-thread registry's part */
     PGconn *db;
     bool prepared[STORE_MAX_SQL]; /* by store_sql_slot() - 1 */
-    bool stale; /* reset before the next use, though libpq still thinks it fine */
+    bool stale;                   /* reset before the next use, though libpq still thinks it fine */
 };
 
 /* Connection keywords. Those before "dbname" are defaults that the URI
@@ -343,7 +343,8 @@ gh_status_t pq_query(store_t *base, store_sql_t *sql, store_cursor_t *c, const c
     }
     if (st == GH_OK)
         q->rows = libpq.ntuples(q->res);
-    return st == GH_OK && q->rows == 0 ? GH_ERR_NOT_FOUND : st;
+    c->has_row = q->rows > 0;
+    return st;
 }
 
 gh_status_t pq_next(store_cursor_t *c)

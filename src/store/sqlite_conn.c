@@ -42,7 +42,7 @@ struct conn {
     store_conn_t link; /* first: the per-thread registry's part */
     sqlite3 *db;
     sqlite_store_t *store;
-    int busy_ms; /* the busy timeout set on db */
+    int busy_ms;                        /* the busy timeout set on db */
     sqlite3_stmt *stmts[STORE_MAX_SQL]; /* by store_sql_slot() - 1 */
     bool in_write; /* inside sq_begin … sq_finish: holds the store's write_lock */
 };
@@ -312,10 +312,10 @@ gh_status_t sq_next(store_cursor_t *c)
 }
 
 gh_status_t sq_query(store_t *base, store_sql_t *sql, store_cursor_t *c, const char *fmt,
-                            va_list ap)
+                     va_list ap)
 {
     gh_status_t st = start((sqlite_store_t *)base, sql, c, fmt, ap);
-    return st == GH_OK ? sq_next(c) : st;
+    return st == GH_OK ? step(c, &c->has_row) : st;
 }
 
 int sq_changes(store_cursor_t *c)
