@@ -33,12 +33,15 @@
 
 #define MAX_PARAMS 16
 #define STMT_NAME_MAX 16
+#define SQL_MAX 4096 /* bytes of a statement's text, placeholders rewritten */
+#define OID_INT8 20
+#define OID_TEXT 25
 
 struct pg_conn {
     store_conn_t link; /* first: the per-thread registry's part */
     PGconn *db;
-    bool prepared[P_COUNT];
-    bool stale; /* reset before the next use, though libpq still thinks it fine */
+    bool prepared[STORE_MAX_SQL]; /* by store_sql_slot() - 1 */
+    bool stale;                   /* reset before the next use, though libpq still thinks it fine */
 };
 
 /* Connection keywords. Those before "dbname" are defaults that the URI
@@ -209,22 +212,44 @@ void pq_close_all(pg_store_t *s)
     store_conns_close_all(&s->conns);
 }
 
-static void stmt_name(char name[STMT_NAME_MAX], pg_query_t id)
+/* A statement in use: the cursor's engine part (store_cursor_t.engine). */
+typedef struct {
+    const store_engine_t *engine; /* first: db_next and db_end dispatch on it */
+    PGresult *res;
+    int row, rows; /* current row, and how many came back */
+} pq_t;
+
+_Static_assert(sizeof(pq_t) <= sizeof(((store_cursor_t *)0)->engine), "pq_t fits a cursor");
+
+static pq_t *pq_of(store_cursor_t *c)
 {
-    snprintf(name, STMT_NAME_MAX, "gh_%d", (int)id);
+    return (pq_t *)c->engine;
 }
 
-static gh_status_t prepare(pg_conn_t *c, pg_query_t id, const char *op)
+static void stmt_name(char name[STMT_NAME_MAX], int slot)
 {
-    char name[STMT_NAME_MAX];
-    if (c->prepared[id])
+    snprintf(name, STMT_NAME_MAX, "gh_%d", slot);
+}
+
+/* Prepares sql on c once, its placeholders numbered and its parameters typed
+ * from fmt (text or bigint), so the SQL needs no casts. */
+static gh_status_t prepare(pg_conn_t *c, store_sql_t *sql, const char *fmt, const char *op)
+{
+    int slot = store_sql_slot(sql);
+    if (c->prepared[slot - 1])
         return GH_OK;
-    assert(PG_SQL[id]);
-    stmt_name(name, id);
-    PGresult *res = libpq.prepare(c->db, name, PG_SQL[id], 0, NULL);
+    char name[STMT_NAME_MAX], text[SQL_MAX];
+    Oid types[MAX_PARAMS];
+    int n = 0;
+    for (; fmt[n] && n < MAX_PARAMS; n++)
+        types[n] = fmt[n] == 'i' ? OID_INT8 : OID_TEXT;
+    if (!store_sql_numbered(store_sql_text(sql, true), text, sizeof text))
+        return GH_ERR_INTERNAL;
+    stmt_name(name, slot);
+    PGresult *res = libpq.prepare(c->db, name, text, n, types);
     gh_status_t st = status_of(c, res, op);
     libpq.clear(res);
-    c->prepared[id] = st == GH_OK;
+    c->prepared[slot - 1] = st == GH_OK;
     return st;
 }
 
@@ -253,7 +278,8 @@ static void params_build(params_t *p, const char *fmt, va_list ap)
 /* Runs a prepared statement once; *again says whether it failed only
  * because an idle connection had broken or was on a standby, so that a rerun
  * on a reset connection is safe. */
-static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params_t *p, bool *again)
+static gh_status_t exec_once(pg_store_t *s, store_sql_t *sql, store_cursor_t *cur, const char *fmt,
+                             const params_t *p, bool *again)
 {
     pg_conn_t *c = NULL;
     char name[STMT_NAME_MAX];
@@ -262,11 +288,11 @@ static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params
     if (st != GH_OK)
         return st;
     bool idle = libpq.transactionStatus(c->db) == PQTRANS_IDLE;
-    st = prepare(c, id, q->op);
+    st = prepare(c, sql, fmt, cur->op);
     if (st == GH_OK) {
-        stmt_name(name, id);
-        q->res = libpq.execPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
-        st = status_of(c, q->res, q->op);
+        stmt_name(name, store_sql_slot(sql));
+        pq_of(cur)->res = libpq.execPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
+        st = status_of(c, pq_of(cur)->res, cur->op);
     }
     *again =
         st == GH_ERR_UNAVAILABLE && idle && (c->stale || libpq.status(c->db) == CONNECTION_BAD);
@@ -274,10 +300,10 @@ static gh_status_t exec_once(pg_store_t *s, pg_query_t id, pq_t *q, const params
 }
 
 /* The cursor's column getters (store_int.h), over the current row of the
- * pq_t that starts with r. */
+ * result of the cursor that starts with r. */
 static char *cursor_text(store_row_t *r, arena_t *a)
 {
-    pq_t *q = (pq_t *)r;
+    pq_t *q = pq_of((store_cursor_t *)r);
     int i = r->col++;
     if (libpq.getisnull(q->res, q->row, i))
         return NULL;
@@ -288,78 +314,57 @@ static char *cursor_text(store_row_t *r, arena_t *a)
     return copy;
 }
 
+/* An integer column; a boolean one ("t", "f", as `used_at IS NOT NULL`
+ * gives) reads as 1 or 0, as SQLite's does. */
 static int64_t cursor_int(store_row_t *r)
 {
-    pq_t *q = (pq_t *)r;
-    return strtoll(libpq.getvalue(q->res, q->row, r->col++), NULL, 10);
+    pq_t *q = pq_of((store_cursor_t *)r);
+    const char *v = libpq.getvalue(q->res, q->row, r->col++);
+    if (v[0] == 't' || v[0] == 'f')
+        return v[0] == 't';
+    return strtoll(v, NULL, 10);
 }
 
 static const store_row_ops_t CURSOR_OPS = {.text = cursor_text, .integer = cursor_int};
 
-static gh_status_t run(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt,
-                       va_list ap)
+gh_status_t pq_query(store_t *base, store_sql_t *sql, store_cursor_t *c, const char *fmt,
+                     va_list ap)
 {
+    pq_t *q = pq_of(c);
     params_t p;
     bool again = false;
-    *q = (pq_t){.cursor.ops = &CURSOR_OPS, .op = op};
+    c->row.ops = &CURSOR_OPS;
+    q->engine = &PG_ENGINE;
     params_build(&p, fmt, ap);
-    gh_status_t st = exec_once(s, id, q, &p, &again);
+    gh_status_t st = exec_once((pg_store_t *)base, sql, c, fmt, &p, &again);
     if (again) {
-        pq_end(q);
-        st = exec_once(s, id, q, &p, &again);
+        pq_end(c);
+        st = exec_once((pg_store_t *)base, sql, c, fmt, &p, &again);
     }
     if (st == GH_OK)
         q->rows = libpq.ntuples(q->res);
+    c->has_row = q->rows > 0;
     return st;
 }
 
-gh_status_t pq_query(pg_store_t *s, pg_query_t id, const char *op, pq_t *q, const char *fmt, ...)
+gh_status_t pq_next(store_cursor_t *c)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = run(s, id, op, q, fmt, ap);
-    va_end(ap);
-    return st == GH_OK && q->rows == 0 ? GH_ERR_NOT_FOUND : st;
-}
-
-gh_status_t pq_next(pq_t *q)
-{
-    q->cursor.col = 0;
+    pq_t *q = pq_of(c);
+    c->row.col = 0;
     return ++q->row < q->rows ? GH_OK : GH_ERR_NOT_FOUND;
 }
 
-void pq_end(pq_t *q)
+int pq_changes(store_cursor_t *c)
 {
+    pq_t *q = pq_of(c);
+    return q->res ? atoi(libpq.cmdTuples(q->res)) : 0;
+}
+
+void pq_end(store_cursor_t *c)
+{
+    pq_t *q = pq_of(c);
     libpq.clear(q->res);
     q->res = NULL;
-}
-
-gh_status_t pq_exec(pg_store_t *s, pg_query_t id, const char *op, int *changes, const char *fmt,
-                    ...)
-{
-    pq_t q;
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = run(s, id, op, &q, fmt, ap);
-    va_end(ap);
-    if (st == GH_OK && changes)
-        *changes = atoi(libpq.cmdTuples(q.res));
-    pq_end(&q);
-    return st;
-}
-
-gh_status_t pq_get(pg_store_t *s, pg_query_t id, const char *op, store_read_fn read, arena_t *a,
-                   void *row, const char *fmt, ...)
-{
-    pq_t q;
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = run(s, id, op, &q, fmt, ap);
-    va_end(ap);
-    if (st == GH_OK)
-        st = q.rows > 0 ? read(&q.cursor, a, row) : GH_ERR_NOT_FOUND;
-    pq_end(&q);
-    return st;
 }
 
 gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
@@ -371,5 +376,19 @@ gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
     PGresult *res = libpq.exec(c->db, sql);
     st = status_of(c, res, op);
     libpq.clear(res);
+    return st;
+}
+
+gh_status_t pq_begin(store_t *s, const char *op)
+{
+    return pq_script((pg_store_t *)s, op, "BEGIN");
+}
+
+gh_status_t pq_finish(store_t *base, const char *op, bool commit)
+{
+    pg_store_t *s = (pg_store_t *)base;
+    gh_status_t st = commit ? pq_script(s, op, "COMMIT") : GH_OK;
+    if (!(commit && st == GH_OK))
+        pq_script(s, op, "ROLLBACK");
     return st;
 }

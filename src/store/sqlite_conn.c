@@ -42,8 +42,8 @@ struct conn {
     store_conn_t link; /* first: the per-thread registry's part */
     sqlite3 *db;
     sqlite_store_t *store;
-    int busy_ms; /* the busy timeout set on db */
-    sqlite3_stmt *stmts[Q_COUNT];
+    int busy_ms;                        /* the busy timeout set on db */
+    sqlite3_stmt *stmts[STORE_MAX_SQL]; /* by store_sql_slot() - 1 */
     bool in_write; /* inside sq_begin … sq_finish: holds the store's write_lock */
 };
 
@@ -99,7 +99,7 @@ static void conn_free(store_conn_t *link)
     conn_t *c = (conn_t *)link;
     if (!c)
         return;
-    for (int i = 0; i < Q_COUNT; i++)
+    for (int i = 0; i < STORE_MAX_SQL; i++)
         sqlite3_finalize(c->stmts[i]);
     sqlite3_close(c->db);
     free(c);
@@ -180,8 +180,30 @@ void sq_close_all(sqlite_store_t *s)
     pthread_mutex_destroy(&s->write_lock);
 }
 
-static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)
+/* The engine's statements of its own. */
+static store_sql_t SQL_BEGIN = STORE_SQL("BEGIN IMMEDIATE");
+static store_sql_t SQL_READ_BEGIN = STORE_SQL("BEGIN");
+static store_sql_t SQL_COMMIT = STORE_SQL("COMMIT");
+static store_sql_t SQL_ROLLBACK = STORE_SQL("ROLLBACK");
+
+/* A statement in use: the cursor's engine part (store_cursor_t.engine). */
+typedef struct {
+    const store_engine_t *engine; /* first: db_next and db_end dispatch on it */
+    conn_t *conn;
+    sqlite3_stmt *st;
+    bool locked; /* holds the store's write_lock for this one statement */
+} sq_t;
+
+_Static_assert(sizeof(sq_t) <= sizeof(((store_cursor_t *)0)->engine), "sq_t fits a cursor");
+
+static sq_t *sq_of(store_cursor_t *c)
 {
+    return (sq_t *)c->engine;
+}
+
+static gh_status_t bind_args(store_cursor_t *c, const char *fmt, va_list ap)
+{
+    sq_t *q = sq_of(c);
     int rc = SQLITE_OK;
     for (int i = 0; fmt[i] && rc == SQLITE_OK; i++) {
         assert(fmt[i] == 's' || fmt[i] == 'i');
@@ -190,7 +212,7 @@ static gh_status_t bind_args(sq_t *q, const char *fmt, va_list ap)
         else
             rc = sqlite3_bind_int64(q->st, i + 1, va_arg(ap, int64_t));
     }
-    return status_of(q->conn->db, rc, q->op);
+    return status_of(q->conn->db, rc, c->op);
 }
 
 /* The busy timeout for the next statement: short while the database is known
@@ -218,10 +240,10 @@ static void note_lock(conn_t *c, sqlite3_stmt *st, int rc)
 }
 
 /* The cursor's column getters (store_int.h), over the current row of the
- * sq_t that starts with r. */
+ * statement of the cursor that starts with r. */
 static char *row_text(store_row_t *r, arena_t *a)
 {
-    sq_t *q = (sq_t *)r;
+    sq_t *q = sq_of((store_cursor_t *)r);
     int i = r->col++;
     const unsigned char *t = sqlite3_column_text(q->st, i);
     if (!t)
@@ -234,35 +256,35 @@ static char *row_text(store_row_t *r, arena_t *a)
 
 static int64_t row_int(store_row_t *r)
 {
-    sq_t *q = (sq_t *)r;
+    sq_t *q = sq_of((store_cursor_t *)r);
     return sqlite3_column_int64(q->st, r->col++);
 }
 
 static const store_row_ops_t ROW_OPS = {.text = row_text, .integer = row_int};
 
-/* Gets the connection, the cached statement for id, and binds the arguments. */
-static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt,
+/* Gets the connection, the cached statement for sql, and binds the arguments. */
+static gh_status_t start(sqlite_store_t *s, store_sql_t *sql, store_cursor_t *c, const char *fmt,
                          va_list ap)
 {
-    *q = (sq_t){.row.ops = &ROW_OPS, .op = op};
+    sq_t *q = sq_of(c);
+    c->row.ops = &ROW_OPS;
+    q->engine = &SQLITE_ENGINE;
     gh_status_t st = conn_get(s, &q->conn);
     if (st != GH_OK)
         return st;
     set_busy_timeout(q->conn);
-    sqlite3_stmt **slot = &q->conn->stmts[id];
+    sqlite3_stmt **slot = &q->conn->stmts[store_sql_slot(sql) - 1];
     if (!*slot) {
-        assert(SQLITE_SQL[id]);
-        int rc = sqlite3_prepare_v3(q->conn->db, SQLITE_SQL[id], -1, SQLITE_PREPARE_PERSISTENT,
-                                    slot, NULL);
+        int rc = sqlite3_prepare_v3(q->conn->db, store_sql_text(sql, false), -1,
+                                    SQLITE_PREPARE_PERSISTENT, slot, NULL);
         if (rc != SQLITE_OK)
-            return status_of(q->conn->db, rc, op);
+            return status_of(q->conn->db, rc, c->op);
     }
     q->st = *slot;
-    q->store = s;
-    st = bind_args(q, fmt, ap);
+    st = bind_args(c, fmt, ap);
     /* a write outside a transaction takes its turn like a transaction does
      * (BEGIN IMMEDIATE counts as a write: sq_begin holds the lock for it) */
-    if (st == GH_OK && id != Q_BEGIN && !sqlite3_stmt_readonly(q->st) &&
+    if (st == GH_OK && sql != &SQL_BEGIN && !sqlite3_stmt_readonly(q->st) &&
         sqlite3_get_autocommit(q->conn->db)) {
         pthread_mutex_lock(&s->write_lock);
         q->locked = true;
@@ -271,98 +293,54 @@ static gh_status_t start(sqlite_store_t *s, query_t id, const char *op, sq_t *q,
 }
 
 /* Steps once; *row tells whether a row came back. */
-static gh_status_t step(sq_t *q, bool *row)
+static gh_status_t step(store_cursor_t *c, bool *row)
 {
+    sq_t *q = sq_of(c);
     int rc = sqlite3_step(q->st);
     note_lock(q->conn, q->st, rc);
-    q->row.col = 0;
+    c->row.col = 0;
     *row = rc == SQLITE_ROW;
-    return status_of(q->conn->db, rc, q->op);
+    return status_of(q->conn->db, rc, c->op);
 }
 
 /* Steps to the next row: GH_OK, GH_ERR_NOT_FOUND past the last, or an error. */
-static gh_status_t step_row(sq_t *q)
+gh_status_t sq_next(store_cursor_t *c)
 {
     bool row = false;
-    gh_status_t st = step(q, &row);
+    gh_status_t st = step(c, &row);
     return st == GH_OK && !row ? GH_ERR_NOT_FOUND : st;
 }
 
-gh_status_t sq_query(sqlite_store_t *s, query_t id, const char *op, sq_t *q, const char *fmt, ...)
+gh_status_t sq_query(store_t *base, store_sql_t *sql, store_cursor_t *c, const char *fmt,
+                     va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = start(s, id, op, q, fmt, ap);
-    va_end(ap);
-    return st == GH_OK ? step_row(q) : st;
+    gh_status_t st = start((sqlite_store_t *)base, sql, c, fmt, ap);
+    return st == GH_OK ? step(c, &c->has_row) : st;
 }
 
-gh_status_t sq_next(sq_t *q)
+int sq_changes(store_cursor_t *c)
 {
-    return step_row(q);
+    return sqlite3_changes(sq_of(c)->conn->db);
 }
 
-void sq_end(sq_t *q)
+void sq_end(store_cursor_t *c)
 {
-    if (!q->st)
-        return;
-    sqlite3_reset(q->st);
-    sqlite3_clear_bindings(q->st);
-    q->st = NULL;
+    sq_t *q = sq_of(c);
+    if (q->st) {
+        sqlite3_reset(q->st);
+        sqlite3_clear_bindings(q->st);
+        q->st = NULL;
+    }
     if (q->locked) {
         q->locked = false;
-        pthread_mutex_unlock(&q->store->write_lock);
+        pthread_mutex_unlock(&q->conn->store->write_lock);
     }
 }
 
-/* Runs a statement to its end; *changes gets the rows it touched. */
-static gh_status_t exec_va(sqlite_store_t *s, query_t id, const char *op, int *changes,
-                           const char *fmt, va_list ap)
+/* Runs one of the engine's own statements (no arguments, no rows). */
+static gh_status_t run(sqlite_store_t *s, store_sql_t *sql, const char *op)
 {
-    sq_t q;
-    bool row = false;
-    gh_status_t st = start(s, id, op, &q, fmt, ap);
-    if (st == GH_OK)
-        st = step(&q, &row);
-    *changes = st == GH_OK ? sqlite3_changes(q.conn->db) : 0;
-    sq_end(&q);
-    return st;
-}
-
-gh_status_t sq_exec(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...)
-{
-    int changes = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = exec_va(s, id, op, &changes, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
-gh_status_t sq_exec_one(sqlite_store_t *s, query_t id, const char *op, const char *fmt, ...)
-{
-    int changes = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = exec_va(s, id, op, &changes, fmt, ap);
-    va_end(ap);
-    return st == GH_OK && changes == 0 ? GH_ERR_NOT_FOUND : st;
-}
-
-gh_status_t sq_get(sqlite_store_t *s, query_t id, const char *op, store_read_fn read, arena_t *a,
-                   void *row, const char *fmt, ...)
-{
-    sq_t q;
-    va_list ap;
-    va_start(ap, fmt);
-    gh_status_t st = start(s, id, op, &q, fmt, ap);
-    va_end(ap);
-    if (st == GH_OK)
-        st = step_row(&q);
-    if (st == GH_OK)
-        st = read(&q.row, a, row);
-    sq_end(&q);
-    return st;
+    return db_exec(&s->base, sql, op, "");
 }
 
 gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql)
@@ -374,14 +352,15 @@ gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql)
     return status_of(c->db, sqlite3_exec(c->db, sql, NULL, NULL, NULL), op);
 }
 
-gh_status_t sq_begin(sqlite_store_t *s, const char *op)
+gh_status_t sq_begin(store_t *base, const char *op)
 {
+    sqlite_store_t *s = (sqlite_store_t *)base;
     conn_t *c = NULL;
     gh_status_t st = conn_get(s, &c);
     if (st != GH_OK)
         return st;
     pthread_mutex_lock(&s->write_lock);
-    st = sq_exec(s, Q_BEGIN, op, "");
+    st = run(s, &SQL_BEGIN, op);
     if (st == GH_OK)
         c->in_write = true;
     else
@@ -389,26 +368,28 @@ gh_status_t sq_begin(sqlite_store_t *s, const char *op)
     return st;
 }
 
-void sq_read_begin(sqlite_store_t *s)
+void sq_read_begin(store_t *base)
 {
-    sq_exec(s, Q_READ_BEGIN, "read_begin", "");
+    run((sqlite_store_t *)base, &SQL_READ_BEGIN, "read_begin");
 }
 
-void sq_read_end(sqlite_store_t *s)
+void sq_read_end(store_t *base)
 {
+    sqlite_store_t *s = (sqlite_store_t *)base;
     conn_t *c = NULL;
     if (conn_get(s, &c) == GH_OK && !sqlite3_get_autocommit(c->db))
-        sq_exec(s, Q_COMMIT, "read_end", "");
+        run(s, &SQL_COMMIT, "read_end");
 }
 
-gh_status_t sq_finish(sqlite_store_t *s, const char *op, bool commit)
+gh_status_t sq_finish(store_t *base, const char *op, bool commit)
 {
+    sqlite_store_t *s = (sqlite_store_t *)base;
     conn_t *c = NULL;
     if (conn_get(s, &c) != GH_OK)
         return GH_ERR_INTERNAL;
-    gh_status_t st = commit ? sq_exec(s, Q_COMMIT, op, "") : GH_OK;
+    gh_status_t st = commit ? run(s, &SQL_COMMIT, op) : GH_OK;
     if (!(commit && st == GH_OK) && !sqlite3_get_autocommit(c->db))
-        sq_exec(s, Q_ROLLBACK, op, "");
+        run(s, &SQL_ROLLBACK, op);
     if (c->in_write) {
         c->in_write = false;
         pthread_mutex_unlock(&s->write_lock);

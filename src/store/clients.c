@@ -1,0 +1,121 @@
+/* The clients store: registered applications (clients.h). A client's URI
+ * lists are stored as newline-joined text columns: a URI never holds a raw
+ * newline, so joining loses nothing, and an empty or newline-holding URI is
+ * refused before it can be stored (it would split into something else on the
+ * way back). Removing a client cascades to its consents, codes and tokens. */
+#include <string.h>
+
+#include "core/buf.h"
+#include "store/db.h"
+
+#define JOIN_ARENA_CAP (1u << 20)
+#define CLIENT_COLS                                                                                \
+    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
+    "is_public, created_at"
+
+static store_sql_t SQL_ADD =
+    STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
+static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
+static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
+
+static bool lines_ok(const char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!v[i] || !*v[i] || strchr(v[i], '\n'))
+            return false;
+    return true;
+}
+
+static const char *join_lines(arena_t *a, const char **v, size_t n)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&b, '\n');
+        buf_puts(&b, v[i]);
+    }
+    return buf_cstr(&b);
+}
+
+/* Splits an arena string in place at its newlines into an arena array; NULL
+ * or "" gives no elements. */
+static gh_status_t split_lines(arena_t *a, char *joined, const char ***out, size_t *count)
+{
+    size_t n = 0;
+    const char **v = NULL;
+    if (joined && *joined) {
+        n = 1;
+        for (const char *p = joined; (p = strchr(p, '\n')); p++)
+            n++;
+        v = arena_alloc(a, n * sizeof *v);
+        if (!v)
+            return GH_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++)
+            v[i] = strsep(&joined, "\n");
+    }
+    *out = v;
+    *count = n;
+    return GH_OK;
+}
+
+/* store_client_t: the columns of CLIENT_COLS */
+static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
+{
+    store_client_t c = {0};
+    c.id = store_row_text(r, a);
+    c.secret_digest = store_row_text(r, a);
+    c.name = store_row_text(r, a);
+    char *uris = store_row_text(r, a);
+    char *logout_uris = store_row_text(r, a);
+    c.scope = store_row_text(r, a);
+    c.grants = (unsigned)store_row_int(r);
+    c.is_public = store_row_int(r) != 0;
+    c.created_at = store_row_int(r);
+    gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
+    if (st == GH_OK)
+        st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
+    if (st == GH_OK)
+        st = split_lines(a, logout_uris, &c.post_logout_redirect_uris,
+                         &c.post_logout_redirect_uri_count);
+    if (st == GH_OK)
+        *(store_client_t *)row = c;
+    return st;
+}
+
+gh_status_t store_client_add(store_t *s, const store_client_t *c)
+{
+    if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
+        !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count))
+        return GH_ERR_INVALID;
+    arena_t *a = arena_new(JOIN_ARENA_CAP);
+    if (!a)
+        return GH_ERR_NOMEM;
+    const char *uris = join_lines(a, c->redirect_uris, c->redirect_uri_count);
+    const char *logout_uris =
+        join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
+    gh_status_t st = GH_ERR_NOMEM;
+    if (uris && logout_uris)
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiii", c->id, c->secret_digest, c->name, uris,
+                     logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
+                     c->created_at);
+    arena_free(a);
+    return st;
+}
+
+gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out)
+{
+    return db_get(s, &SQL_GET, "client_get", read_client, a, out, "s", id);
+}
+
+gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count)
+{
+    return db_list(s, &SQL_LIST, "client_list", read_client, a, sizeof **out, (void **)out, count,
+                   "");
+}
+
+gh_status_t store_client_remove(store_t *s, const char *id)
+{
+    return db_exec_one(s, &SQL_REMOVE, "client_remove", "s", id);
+}

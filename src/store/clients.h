@@ -1,0 +1,35 @@
+/* The clients store (clients.c): registered applications. */
+#ifndef GH_STORE_CLIENTS_H
+#define GH_STORE_CLIENTS_H
+
+#include "store/store.h"
+
+/* Grant types a client may use (bit flags). */
+enum {
+    STORE_GRANT_AUTHORIZATION_CODE = 1 << 0,
+    STORE_GRANT_REFRESH_TOKEN = 1 << 1,
+    STORE_GRANT_CLIENT_CREDENTIALS = 1 << 2,
+    STORE_GRANT_DEVICE_CODE = 1 << 3,
+};
+
+typedef struct {
+    const char *id;
+    const char *secret_digest;  /* core/secret.h client-secret digest; NULL for public clients */
+    const char *name;           /* display name for the consent page; may be NULL */
+    const char **redirect_uris; /* exact strings, compared byte for byte */
+    size_t redirect_uri_count;
+    const char **post_logout_redirect_uris;
+    size_t post_logout_redirect_uri_count;
+    const char *scope; /* space-separated scopes the client may ask for */
+    unsigned grants;   /* STORE_GRANT_* */
+    bool is_public;
+    int64_t created_at;
+} store_client_t;
+
+/* ---- clients ---- */
+gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */
+gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out);
+gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count);
+gh_status_t store_client_remove(store_t *s, const char *id); /* also its consents, codes, tokens */
+
+#endif

@@ -1,0 +1,90 @@
+/* The grants store (grants.c): what a member gave a client and what the
+ * server issued for it: consents, single-use codes, rotated refresh tokens,
+ * and the denylist of revoked access tokens and grants. */
+#ifndef GH_STORE_GRANTS_H
+#define GH_STORE_GRANTS_H
+
+#include "store/store.h"
+
+typedef struct {
+    const char *digest; /* of the code */
+    const char *client_id;
+    const char *redirect_uri;
+    const char *scope;
+    const char *sub;
+    const char *nonce;          /* may be NULL */
+    const char *code_challenge; /* S256 challenge, or NULL */
+    const char *session_digest; /* login session it came from; may be NULL */
+    const char *family;         /* refresh-token family created at redemption; NULL before */
+    int64_t auth_time;
+    int64_t expires_at;
+} store_code_t;
+
+typedef struct {
+    const char *digest; /* of the refresh token */
+    const char *family; /* rotation family: all tokens descending from one grant */
+    const char *client_id;
+    const char *sub; /* NULL for client-only grants */
+    const char *scope;
+    int64_t auth_time;
+    int64_t issued_at;
+    int64_t expires_at;
+} store_refresh_t;
+
+/* ---- consents: the scopes a user has granted a client ---- */
+/* *scope gets the granted scopes (space-separated); NOT_FOUND when none. */
+gh_status_t store_consent_get(store_t *s, arena_t *a, const char *sub, const char *client_id,
+                              const char **scope);
+/* Replaces the granted scopes for (sub, client_id). */
+gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id, const char *scope,
+                              int64_t now);
+
+/* ---- authorization codes (single use) ---- */
+gh_status_t store_code_put(store_t *s, const store_code_t *c);
+/* Atomically marks client_id's code used and returns it, recording family
+ * (the refresh family the redemption will create) on it. NOT_FOUND when
+ * unknown, expired at now or another client's (compared in the same atomic
+ * step, so another client's attempt leaves the code unspent); CONFLICT when
+ * it was already used, and then *out holds the earlier redemption (with its
+ * family) so the caller can revoke what it issued; a used code stays
+ * CONFLICT after it expires, so a late replay is still seen. */
+gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                            int64_t now, const char *family, store_code_t *out);
+
+/* ---- refresh tokens (rotated) ---- */
+/* Stores the first token of a new family; CONFLICT when that family is
+ * already on the denylist (its grant was revoked, e.g. by a code replay, while
+ * this token was being issued). */
+gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r);
+/* Looks up a live refresh token (not used, not revoked, not expired). */
+gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_t now,
+                              store_refresh_t *out);
+/* In one transaction: finds old_digest for client_id; when it is live, marks it
+ * used and inserts next (whose family, sub, scope and auth_time are copied from
+ * the old one; next->digest, issued_at and expires_at are the caller's) and
+ * returns the old record in *old. A token rotated less than grace seconds
+ * before now counts as live (it keeps its first rotation time, so the grace
+ * is never extended); grace 0 turns that off. NOT_FOUND when unknown,
+ * expired, revoked or another client's; CONFLICT when it was already used
+ * (past the grace), and then the whole family is revoked (RFC 9700 §4.14.2
+ * reuse detection) and old->family names it. */
+gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
+                                 const char *client_id, int64_t now, int64_t grace,
+                                 const store_refresh_t *next, store_refresh_t *old);
+/* Revokes every token of a family. */
+gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
+
+/* ---- revoked access tokens: a denylist by jti (RFC 7009) ---- */
+/* The denylist holds the jti of each revoked access token and the family id
+ * of each revoked grant (every token issued from one authorization). */
+/* Records jti (or a family id) as revoked until expires_at (the token's exp,
+ * or the latest exp of the family's access tokens); revoking it again does
+ * nothing. now lets the engine prune rows whose tokens have expired. */
+gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now);
+/* *revoked is true when jti, or family (NULL when the token has none), is on
+ * the denylist with a row not expired at now. One indexed lookup: it sits on
+ * the path of every userinfo call. */
+gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,
+                                 bool *revoked);
+
+#endif

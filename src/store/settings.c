@@ -1,0 +1,20 @@
+/* The settings store: small named values (settings.h). A first value is
+ * inserted unless one exists and then read back, so instances starting
+ * together on one database agree on whichever insert won. */
+#include "store/db.h"
+
+static store_sql_t SQL_GET = STORE_SQL("SELECT value FROM settings WHERE name = ?");
+static store_sql_t SQL_INIT = STORE_SQL("INSERT INTO settings (name, value) VALUES (?, ?) "
+                                        "ON CONFLICT (name) DO NOTHING");
+
+gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const char **value)
+{
+    return db_get(s, &SQL_GET, "setting_get", store_read_text, a, value, "s", name);
+}
+
+gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
+                               const char **value_out)
+{
+    gh_status_t st = db_exec(s, &SQL_INIT, "setting_init", "ss", name, value);
+    return st == GH_OK ? store_setting_get(s, a, name, value_out) : st;
+}

@@ -1,0 +1,15 @@
+/* The settings store (settings.c): small named values the instances sharing
+ * a database agree on (generated secrets, schema facts). */
+#ifndef GH_STORE_SETTINGS_H
+#define GH_STORE_SETTINGS_H
+
+#include "store/store.h"
+
+/* ---- settings: small named values (generated secrets, schema facts) ---- */
+gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const char **value);
+/* Inserts name = value unless name exists; *value_out gets the stored value
+ * either way (so concurrent first starts agree on one generated secret). */
+gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
+                               const char **value_out);
+
+#endif
