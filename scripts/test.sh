@@ -9,6 +9,12 @@
 # valgrind (scripts/unit-valgrind.sh; about ten minutes, so not by default). Prints one line
 # per suite and a closing "N passed, N failed" line; exits non-zero when
 # anything failed.
+#
+# To stay within ten minutes on two cores, the suites run in two lanes side
+# by side once the builds are done: the SQLite end-to-end suite and then the
+# PostgreSQL ones in one, the sanitizer build's unit and end-to-end suites in
+# the other. They share no port (each server takes a free one), no database
+# (each test makes its own) and no file but their logs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,21 +24,21 @@ JOBS=${JOBS:-$(nproc)}
 LOGS=${LOGS:-$BUILD/test-logs}
 E2E_ASAN_FILES=${E2E_ASAN_FILES:-*.test.mjs}
 mkdir -p "$LOGS"
-passed=0
-failed=0
-failures=()
+RESULTS="$LOGS/results"
+: >"$RESULTS"
 
-suite() { # name, command…
+# suite NAME COMMAND…: runs one suite into its log and records "ok NAME" or
+# "FAIL NAME" in $RESULTS (lanes run in subshells, so no shell variables).
+suite() {
   local name=$1
   shift
   local log="$LOGS/${name//\//_}.log"
   local t0=$SECONDS
   if "$@" >"$log" 2>&1; then
-    passed=$((passed + 1))
+    echo "ok $name" >>"$RESULTS"
     printf 'ok    %-22s (%ds)\n' "$name" $((SECONDS - t0))
   else
-    failed=$((failed + 1))
-    failures+=("$name")
+    echo "FAIL $name" >>"$RESULTS"
     printf 'FAIL  %-22s (%ds)  log: %s\n' "$name" $((SECONDS - t0)) "$log"
     tail -n 40 "$log" | sed 's/^/      /'
   fi
@@ -47,15 +53,7 @@ if command -v clang-format >/dev/null; then
   suite format bash -c "clang-format --dry-run --Werror \$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')"
 fi
 suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
-suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
 suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
-suite e2e bash -c "cd tests/e2e && GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
-# The e2e suite against the ASan+UBSan binary (built by unit-asan); the
-# harness fails a file whose server logged a sanitizer report.
-suite e2e-asan bash -c "cd tests/e2e && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 GATEHOUSE_BIN='$PWD/$BUILD_ASAN/gatehouse' node --test --test-concurrency=1 --test-reporter=spec $E2E_ASAN_FILES"
-if [ "${GH_TEST_VALGRIND:-0}" = 1 ]; then
-  suite unit-valgrind scripts/unit-valgrind.sh "$BUILD"
-fi
 if [ -x ../shared/checks/seed004-flow ]; then
   suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
 fi
@@ -63,17 +61,40 @@ fi
 # PostgreSQL: a free port unless one is given, a cluster stopped on exit.
 GH_PG_PORT=${GH_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export GH_PG_PORT
-trap 'scripts/pg-test-cluster.sh stop' EXIT
+trap 'scripts/pg-test-cluster.sh stop >/dev/null 2>&1' EXIT
 store_on_pg() {
   GH_TEST_DB=$(scripts/pg-test-cluster.sh newdb) && GH_TEST_DB_FRESH=$(scripts/pg-test-cluster.sh newdb) &&
     export GH_TEST_DB GH_TEST_DB_FRESH && cd "$BUILD" && ctest --output-on-failure -R '^store/'
 }
-suite postgresql scripts/pg-test-cluster.sh start
-suite unit-pg bash -c "$(declare -f store_on_pg); BUILD='$BUILD' store_on_pg"
-suite e2e-pg bash -c "cd tests/e2e && GATEHOUSE_E2E_PG='$(scripts/pg-test-cluster.sh url)' GATEHOUSE_E2E_PG_CLUSTER='$PWD/scripts/pg-test-cluster.sh' GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
 
+# Lane one: the end-to-end suite on SQLite, then everything on PostgreSQL.
+lane_engines() {
+  suite e2e bash -c "cd tests/e2e && GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
+  suite postgresql scripts/pg-test-cluster.sh start
+  suite unit-pg bash -c "$(declare -f store_on_pg); BUILD='$BUILD' store_on_pg"
+  suite e2e-pg bash -c "cd tests/e2e && GATEHOUSE_E2E_PG='$(scripts/pg-test-cluster.sh url)' GATEHOUSE_E2E_PG_CLUSTER='$PWD/scripts/pg-test-cluster.sh' GATEHOUSE_BIN='$PWD/$BUILD/gatehouse' node --test --test-concurrency=1 --test-reporter=spec *.test.mjs"
+}
+
+# Lane two: the ASan+UBSan build, its unit tests, and the e2e suite against
+# its binary (the harness fails a file whose server logged a sanitizer report).
+lane_sanitizers() {
+  suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
+  suite e2e-asan bash -c "cd tests/e2e && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 GATEHOUSE_BIN='$PWD/$BUILD_ASAN/gatehouse' node --test --test-concurrency=1 --test-reporter=spec $E2E_ASAN_FILES"
+  if [ "${GH_TEST_VALGRIND:-0}" = 1 ]; then
+    suite unit-valgrind scripts/unit-valgrind.sh "$BUILD"
+  fi
+}
+
+lane_engines &
+engines=$!
+lane_sanitizers &
+sanitizers=$!
+wait "$engines" "$sanitizers"
+
+passed=$(grep -c '^ok ' "$RESULTS")
+failed=$(grep -c '^FAIL ' "$RESULTS")
 if [ "$failed" -gt 0 ]; then
-  echo "failed suites: ${failures[*]}"
+  echo "failed suites: $(sed -n 's/^FAIL //p' "$RESULTS" | tr '\n' ' ')"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
