@@ -30,7 +30,7 @@ function ms(text) {
 }
 
 /* The labels of binaries A and B, from env.txt's "gatehouse LABEL: PATH, …" lines (B only in an A/B run). */
-const [labelA, labelB] = [...read('env.txt').matchAll(/^gatehouse (.+?): \//gm)].map((m) => m[1]);
+const [labelA, labelB] = [...read('env.txt').matchAll(/^gatehouse (.+?): /gm)].map((m) => m[1]);
 const A = labelB ? ` ${labelA}` : '';
 const SERVERS = ['gatehouse', 'gatehouse-pg', 'gatehouse-b', 'gatehouse-pg-b', 'gatehouse-es256', 'nginx', 'oidc-provider', 'glewlwyd'];
 const AB_ONLY = ['gatehouse-b', 'gatehouse-pg-b']; // only in the A/B table, not in the main one
@@ -120,6 +120,39 @@ function abTable() {
     out.push(`| ${title} | ${pairs.map(([a, b]) => `${cell(a, ep)} | ${cell(b, ep)} | ${ratio(rate(b, ep), rate(a, ep))}`).join(' | ')} |`);
   }
   return out.join('\n');
+}
+
+/* The section "PostgreSQL beside SQLite" (lines), for A and for B when they ran on PostgreSQL. */
+function pgSection() {
+  const pairs = [['gatehouse', 'gatehouse-pg'], ['gatehouse-b', 'gatehouse-pg-b']].filter(([, pg]) => measured(pg));
+  if (!pairs.length) return [];
+  return [
+    '## PostgreSQL beside SQLite',
+    '',
+    'The same binary on a database of a throw-away PostgreSQL cluster started by the run (its version and',
+    'settings are in the first section), right after SQLite. The target for the rows that read or write the database:',
+    `PostgreSQL ≥ ${PG_TARGET} × SQLite in the same run.`,
+    '',
+    ...pairs.flatMap(([sqlite, pg]) => [pgTable(sqlite, pg), '']),
+    '³ CPU time of the processes during the measured run ÷ its wall time (200 % = both cores, wrk included in neither):',
+    "Gatehouse's, and on PostgreSQL also its database server's (postmaster and backends).",
+    '',
+  ];
+}
+
+/* The section "A/B" (lines), when the run had a binary B. */
+function abSection() {
+  if (!labelB) return [];
+  return [
+    `## A/B: ${labelA} and ${labelB}`,
+    '',
+    `The same rows with binary ${labelB} (GATEHOUSE_BIN_B) beside ${labelA}, on each engine, in the same run; the`,
+    'ratio is the throughput of B ÷ A. Single runs: an A/A run (B the same binary) shows how far a ratio moves by',
+    'noise alone (docs/performance.md).',
+    '',
+    abTable(),
+    '',
+  ];
 }
 
 function throughputTable() {
@@ -227,29 +260,6 @@ function report() {
   const checked = SERVERS.filter((s) => find(s, 'userinfo_each_new') || find(s, 'introspect_each_new'))
     .map((s) => `${TITLES[s]}: ${['userinfo_each_new', 'introspect_each_new'].map((ep) => `${ep.split('_')[0]} ${computedShare(s, ep)}`).join(', ')}`)
     .join('; ');
-  const pgPairs = [['gatehouse', 'gatehouse-pg'], ['gatehouse-b', 'gatehouse-pg-b']].filter(([a, b]) => measured(a) || measured(b));
-  const pgSection = !pgPairs.some(([, pg]) => measured(pg) || servers[pg]) ? [] : [
-    '## PostgreSQL beside SQLite',
-    '',
-    'The same binary on a database of a throw-away PostgreSQL cluster started by the run (its version and',
-    `settings are in the first section), right after SQLite. The target for the rows that read or write the database:`,
-    `PostgreSQL ≥ ${PG_TARGET} × SQLite in the same run.`,
-    '',
-    ...pgPairs.flatMap(([a, b]) => [pgTable(a, b), '']),
-    '³ CPU time of the processes during the measured run ÷ its wall time (200 % = both cores, wrk included in neither):',
-    'Gatehouse\'s, and on PostgreSQL also its database server\'s (postmaster and backends).',
-    '',
-  ];
-  const abSection = !labelB ? [] : [
-    `## A/B: ${labelA} and ${labelB}`,
-    '',
-    `The same rows with binary ${labelB} (GATEHOUSE_BIN_B) beside ${labelA}, on each engine, in the same run; the`,
-    'ratio is the throughput of B ÷ A. Single runs: compare a ratio with the spread of repeated runs before reading',
-    'it as a change.',
-    '',
-    abTable(),
-    '',
-  ];
   return [
     '## Machine, versions, settings',
     '',
@@ -269,8 +279,8 @@ function report() {
     `(which remembers the last 1,024 signatures it accepted) has forgotten a token when it comes back: the figure of`,
     `traffic that never repeats a token. Signatures checked in full over the warm-up and the run: ${checked}.`,
     '',
-    ...pgSection,
-    ...abSection,
+    ...pgSection(),
+    ...abSection(),
     '## Start-up and memory',
     '',
     serverTable(),
