@@ -13,7 +13,8 @@
 #
 # Env: CPU_SECONDS (5) per run, CPU_WARMUP (1), CPU_THREADS (1), CPU_CONNS (16;
 # 4 with CPU_CALLGRIND),
-# CPU_REPEAT (3), CPU_SERVERS ("gatehouse gatehouse-es256"), GATEHOUSE_BIN,
+# CPU_REPEAT (3), CPU_SERVERS ("gatehouse gatehouse-es256"; gatehouse-pg runs
+# on a throw-away PostgreSQL cluster, as in bench/run.sh), GATEHOUSE_BIN,
 # CPU_OUT (the output folder; a new temporary one by default), and:
 #   CPU_PERF=1       after the measured runs, one more run under
 #                    `perf record -e cpu-clock -g` and `perf stat`; the
@@ -49,7 +50,7 @@ FAILED=0
 mkdir -p "$WORK"
 
 SRV_PID=""
-trap '[ -n "$SRV_PID" ] && stop_pid "$SRV_PID"' EXIT
+trap '[ -n "$SRV_PID" ] && stop_pid "$SRV_PID"; pg_down' EXIT
 trap 'exit 130' INT TERM
 
 # run_wrk OUTPUT URL SECONDS VAR=VALUE…: one wrk run with request.lua

@@ -3,19 +3,23 @@
 # prepared (tokens, cookies, paths) and stopped, a process tree's CPU and RSS,
 # and the endpoints with the requests wrk replays on them.
 #
-# The caller sets BENCH (this folder), GH_BIN (the gatehouse binary), OUT (the
+# The caller sets ROOT (the repository), BENCH (this folder), GH_BIN (the
+# gatehouse binary; GH_BIN_B the other one of an A/B run), OUT (the
 # run's output folder: logs and bench.log), WORK (servers' data), SKIPPED (a
 # TSV of skipped measurements) and defines `load SERVER ENDPOINT URL SCRIPT
 # [VAR=VALUE…]`, the measurement that measure_endpoints runs on each endpoint.
 # GH_PREFIX (an array, empty by default) goes before the gatehouse command
-# when a server is started, e.g. to run it under valgrind.
-# shellcheck shell=bash disable=SC2034 # the variables set here are read by the sourcing scripts
+# when a server is started, e.g. to run it under valgrind. A server whose name
+# has -pg runs on the benchmark's own PostgreSQL cluster, which the caller
+# stops with pg_down on exit.
+# shellcheck shell=bash disable=SC2034,SC2153 # the variables set here are read by the sourcing scripts, GH_BIN is set by them
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
 export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
 
 BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
 HZ=$(getconf CLK_TCK)
 GH_PREFIX=()
+GH_BIN_B=${GH_BIN_B:-}
 
 stop_pid() { # stop_pid PID: SIGTERM, then SIGKILL after 5 s
   local pid=$1 _
@@ -54,40 +58,92 @@ cpu_ticks() { # summed utime+stime of the tree
 }
 
 # ---------------------------------------------------------------- the servers
+# Gatehouse runs in variants named gatehouse[-pg][-es256][-b]: -pg on a
+# database of the benchmark's PostgreSQL cluster (else SQLite), -es256 with
+# ES256 access tokens (else RS256), -b the binary GH_BIN_B (the A/B mode; else
+# GH_BIN). Every other name is a peer.
 declare -A PORT
-declare -A DISC=([gatehouse]=/.well-known/openid-configuration [gatehouse-es256]=/.well-known/openid-configuration
-  [nginx]=/.well-known/openid-configuration [oidc-provider]=/.well-known/openid-configuration
+declare -A DISC=([nginx]=/.well-known/openid-configuration [oidc-provider]=/.well-known/openid-configuration
   [glewlwyd]=/api/oidc/.well-known/openid-configuration)
+for _v in gatehouse gatehouse-pg gatehouse-b gatehouse-pg-b gatehouse-es256; do
+  DISC[$_v]=/.well-known/openid-configuration
+done
+declare -A GH_DB # a Gatehouse variant's database URL, set by setup_gatehouse
 url_of() { echo "http://127.0.0.1:${PORT[$1]}"; }
+kind_of() { case $1 in gatehouse*) echo gatehouse ;; *) echo "$1" ;; esac; } # for prepare.mjs
+bin_of() { case $1 in gatehouse*-b) echo "$GH_BIN_B" ;; *) echo "$GH_BIN" ;; esac; }
 
 command_of() { # command_of SERVER: the command line that starts it, in CMD
   local d=$WORK/$1 u
   u=$(url_of "$1")
   case $1 in
-    gatehouse*) CMD=("${GH_PREFIX[@]}" "$GH_BIN" --db "sqlite:$d/gh.db" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
+    gatehouse*) CMD=("${GH_PREFIX[@]}" "$(bin_of "$1")" --db "${GH_DB[$1]}" --config "$d/gatehouse.ini" serve --listen "${u#http://}" --issuer "$u") ;;
     nginx) CMD=(nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon off;') ;;
     oidc-provider) CMD=(env NODE_ENV=production PORT="${PORT[$1]}" KEY_FILE="$d/key.json" node "$BENCH/peers/oidc-provider/provider.mjs") ;;
     glewlwyd) CMD=(glewlwyd --config-file="$d/glewlwyd.conf") ;;
   esac
 }
 
+# ---------------------------------------------------------------- the PostgreSQL cluster
+# One throw-away cluster for all -pg variants (scripts/pg-test-cluster.sh),
+# started by the first of them on BENCH_PG_PORT (a free port by default),
+# in its own directory under /tmp; each variant gets a new database in it.
+# BENCH_PG_SETTINGS ("name=value …", none by default: PostgreSQL's defaults)
+# are set with ALTER SYSTEM before the first variant starts. What it runs with
+# goes to OUT/env.txt.
+PG_UP=""
+pg_cluster() {
+  GH_PG_PORT=$BENCH_PG_PORT GH_PG_DIR=$(pg_dir) "$ROOT/scripts/pg-test-cluster.sh" "$@"
+}
+pg_dir() { echo "${TMPDIR:-/tmp}/gh-bench-pg-$BENCH_PG_PORT"; }
+db_ticks() { # db_ticks SERVER: the CPU ticks of its PostgreSQL server (postmaster and backends), or -
+  case $1 in
+    gatehouse-pg*) cpu_ticks "$(head -1 "$(pg_dir)/data/postmaster.pid")" ;;
+    *) echo - ;;
+  esac
+}
+pg_up() {
+  [ -n "$PG_UP" ] && return 0
+  : "${BENCH_PG_PORT:=$(free_port)}"
+  log "PostgreSQL cluster on 127.0.0.1:$BENCH_PG_PORT"
+  PG_UP=1 # from here on pg_down stops it, even if the start fails half-way
+  local url kv
+  url=$(pg_cluster start 2>>"$OUT/bench.log") || return 1
+  for kv in ${BENCH_PG_SETTINGS:-}; do
+    psql -qAt -v ON_ERROR_STOP=1 "$url" -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" >>"$OUT/bench.log" 2>&1 || return 1
+  done
+  psql -qAt "$url" -c 'SELECT pg_reload_conf()' >/dev/null &&
+    psql -qAt -F ' = ' "$url" -c "SELECT 'postgresql: ' || version()" -c "SELECT 'postgresql setting ' || name, setting || coalesce(unit, '')
+      FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'max_connections')" >>"$OUT/env.txt"
+}
+pg_down() {
+  [ -n "$PG_UP" ] && pg_cluster stop >>"$OUT/bench.log" 2>&1
+  PG_UP=""
+}
+
 available() { # available SERVER: is it installed?
   case $1 in
-    gatehouse*) [ -x "$GH_BIN" ] ;;
+    gatehouse-pg*) [ -x "$(bin_of "$1")" ] && command -v psql >/dev/null ;;
+    gatehouse*) [ -x "$(bin_of "$1")" ] ;;
     nginx) command -v nginx >/dev/null ;;
     oidc-provider) [ -d "$BENCH/peers/oidc-provider/node_modules/oidc-provider" ] ;;
     glewlwyd) command -v glewlwyd >/dev/null && command -v sqlite3 >/dev/null ;;
   esac
 }
 
-setup_gatehouse() { # setup_gatehouse SERVER ACCESS_TOKEN_ALG (id_tokens stay RS256)
-  local d=$WORK/$1
-  printf '[server]\naccess_token_alg = %s\n' "$2" >"$d/gatehouse.ini"
-  gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
-  gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
+setup_gatehouse() { # setup_gatehouse SERVER: its configuration, database, client and user
+  local d=$WORK/$1 alg=RS256
+  [[ $1 == *-es256* ]] && alg=ES256 # id_tokens stay RS256
+  case $1 in
+    gatehouse-pg*) pg_up && GH_DB[$1]=$(pg_cluster newdb) || return 1 ;;
+    *) GH_DB[$1]=sqlite:$d/gh.db ;;
+  esac
+  printf '[server]\naccess_token_alg = %s\n' "$alg" >"$d/gatehouse.ini"
+  gh() { "$(bin_of "$1")" --db "${GH_DB[$1]}" "${@:2}"; }
+  gh "$1" client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
     --scope "openid profile email api" --grant authorization_code --grant refresh_token \
     --grant client_credentials >/dev/null &&
-    gh user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \
+    gh "$1" user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \
       --nickname "$BENCH_USER" >/dev/null
 }
 
@@ -102,8 +158,7 @@ setup_nginx() {
 setup_server() { # setup_server SERVER: what must exist before the first start
   mkdir -p "$WORK/$1"
   case $1 in
-    gatehouse) setup_gatehouse "$1" RS256 ;;
-    gatehouse-es256) setup_gatehouse "$1" ES256 ;;
+    gatehouse*) setup_gatehouse "$1" ;;
     nginx) setup_nginx ;;
     oidc-provider) : ;;
     glewlwyd) "$BENCH/peers/glewlwyd/setup.sh" "$WORK/glewlwyd" "${PORT[glewlwyd]}" >>"$OUT/glewlwyd-setup.log" 2>&1 ;;
@@ -205,7 +260,7 @@ keep_documents() { # Gatehouse's discovery document and JWKS, for nginx
 }
 
 prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
-  local kind=${1%-es256} vars
+  local vars
   case $1 in
     nginx)
       JWKS_PATH=/jwks.json
@@ -215,6 +270,6 @@ prepare() { # prepare SERVER: the tokens, cookies and paths the endpoints need
     oidc-provider) CC_BODY="grant_type=client_credentials&scope=api&resource=urn%3Abench%3Aapi" ;; # RS256 JWT, not opaque
     *) CC_BODY="grant_type=client_credentials&scope=api" ;;
   esac
-  vars=$(node "$BENCH/tools/prepare.mjs" "$kind" "$(url_of "$1")" "${DISC[$1]}" 2>>"$OUT/bench.log") || return 1
+  vars=$(node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" 2>>"$OUT/bench.log") || return 1
   eval "$vars"
 }

@@ -1,9 +1,10 @@
 // The report of one bench/run.sh run: reads the TSV files, speed.txt and
 // env.txt of a results folder, prints one Markdown table of throughput and
 // latency with the ratios (Gatehouse ÷ the nginx ceiling, Gatehouse ÷ each
-// peer), the start-up and memory table, openssl speed, and the targets as
-// met / not met. Writes it to the folder's summary.md and, when given, to
-// RESULTS_MD too.
+// peer), Gatehouse on PostgreSQL beside SQLite (the ratio per row), the A/B
+// comparison when the run had a binary B (GATEHOUSE_BIN_B), the start-up and
+// memory table, openssl speed, and the targets as met / not met. Writes it to
+// the folder's summary.md and, when given, to RESULTS_MD too.
 //
 //   node report.mjs RESULTS_DIR [RESULTS_MD]
 import fs from 'node:fs';
@@ -28,8 +29,21 @@ function ms(text) {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
 }
 
-const SERVERS = ['gatehouse', 'gatehouse-es256', 'nginx', 'oidc-provider', 'glewlwyd'];
-const TITLES = { gatehouse: 'Gatehouse', 'gatehouse-es256': 'Gatehouse ES256', nginx: 'nginx (static)', 'oidc-provider': 'oidc-provider', glewlwyd: 'Glewlwyd' };
+/* The labels of binaries A and B, from env.txt's "gatehouse LABEL: PATH, …" lines (B only in an A/B run). */
+const [labelA, labelB] = [...read('env.txt').matchAll(/^gatehouse (.+?): /gm)].map((m) => m[1]);
+const A = labelB ? ` ${labelA}` : '';
+const SERVERS = ['gatehouse', 'gatehouse-pg', 'gatehouse-b', 'gatehouse-pg-b', 'gatehouse-es256', 'nginx', 'oidc-provider', 'glewlwyd'];
+const AB_ONLY = ['gatehouse-b', 'gatehouse-pg-b']; // only in the A/B table, not in the main one
+const TITLES = {
+  gatehouse: `Gatehouse${A}`,
+  'gatehouse-pg': `Gatehouse${A} PostgreSQL`,
+  'gatehouse-b': `Gatehouse ${labelB}`,
+  'gatehouse-pg-b': `Gatehouse ${labelB} PostgreSQL`,
+  'gatehouse-es256': 'Gatehouse ES256',
+  nginx: 'nginx (static)',
+  'oidc-provider': 'oidc-provider',
+  glewlwyd: 'Glewlwyd',
+};
 const ENDPOINTS = [
   ['discovery', 'discovery'],
   ['jwks', 'JWKS'],
@@ -42,6 +56,10 @@ const ENDPOINTS = [
   ['code_flow', 'whole code flow (flows/s)'],
   ['login', 'password login, argon2id'],
 ];
+const titleOf = (ep) => ENDPOINTS.find(([e]) => e === ep)[1].replace('²', '');
+/* The rows that read or write the database: PostgreSQL must reach 0.8 × SQLite on each. */
+const DB_ROWS = ['token_cc', 'userinfo', 'userinfo_each_new', 'introspect', 'introspect_each_new', 'refresh', 'code_flow', 'login'];
+const PG_TARGET = 0.8;
 
 const rows = readTsv('summary.tsv');
 const servers = Object.fromEntries(readTsv('servers.tsv').map((r) => [r.server, r]));
@@ -68,8 +86,77 @@ function cell(server, endpoint) {
   return `**${fmt(rate(server, endpoint))}**${bad}<br>${fmt(ms(r.p50), 2)} / ${fmt(ms(r.p99), 1)} ms`;
 }
 
+const measured = (server) => rows.some((r) => r.server === server);
+const verdict = (got, need) => (!Number.isFinite(got) || !Number.isFinite(need) ? 'not measured' : got >= need ? '**met**' : '**not met**');
+
+/* PostgreSQL beside SQLite, the same binary in the same run: each row's figures and ratio,
+ * and whether a row that touches the database reaches PG_TARGET × SQLite. */
+function pgTable(sqlite, pg) {
+  const out = [
+    `| endpoint | ${TITLES[sqlite]} (SQLite) | ${TITLES[pg]} | PostgreSQL ÷ SQLite | ≥ ${PG_TARGET} × SQLite | CPU³: SQLite | CPU³: PostgreSQL, Gatehouse + database |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const [ep, title] of ENDPOINTS) {
+    if (!find(sqlite, ep) && !find(pg, ep)) continue;
+    const [a, b] = [rate(sqlite, ep), rate(pg, ep)];
+    const target = DB_ROWS.includes(ep) ? verdict(b, PG_TARGET * a) : 'no database';
+    const cpu = (server) => find(server, ep)?.cpu_pct ?? '–';
+    const db = find(pg, ep)?.db_cpu_pct ?? '–';
+    out.push(`| ${title} | ${cell(sqlite, ep)} | ${cell(pg, ep)} | ${ratio(b, a)} | ${target} | ${cpu(sqlite)} % | ${cpu(pg)} % + ${db} % |`);
+  }
+  return out.join('\n');
+}
+
+/* A/B: binary B's rows beside A's, on each engine that both ran on. */
+function abTable() {
+  const pairs = [
+    ['gatehouse', 'gatehouse-b', 'SQLite'],
+    ['gatehouse-pg', 'gatehouse-pg-b', 'PostgreSQL'],
+  ].filter(([a, b]) => measured(a) && measured(b));
+  const head = ['endpoint', ...pairs.flatMap(([, , engine]) => [`${engine}: ${labelA}`, `${engine}: ${labelB}`, `${labelB} ÷ ${labelA}`])];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const [ep, title] of ENDPOINTS) {
+    if (!pairs.some(([a, b]) => find(a, ep) || find(b, ep))) continue;
+    out.push(`| ${title} | ${pairs.map(([a, b]) => `${cell(a, ep)} | ${cell(b, ep)} | ${ratio(rate(b, ep), rate(a, ep))}`).join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+/* The section "PostgreSQL beside SQLite" (lines), for A and for B when they ran on PostgreSQL. */
+function pgSection() {
+  const pairs = [['gatehouse', 'gatehouse-pg'], ['gatehouse-b', 'gatehouse-pg-b']].filter(([, pg]) => measured(pg));
+  if (!pairs.length) return [];
+  return [
+    '## PostgreSQL beside SQLite',
+    '',
+    'The same binary on a database of a throw-away PostgreSQL cluster started by the run (its version and',
+    'settings are in the first section), right after SQLite. The target for the rows that read or write the database:',
+    `PostgreSQL ≥ ${PG_TARGET} × SQLite in the same run.`,
+    '',
+    ...pairs.flatMap(([sqlite, pg]) => [pgTable(sqlite, pg), '']),
+    '³ CPU time of the processes during the measured run ÷ its wall time (200 % = both cores, wrk included in neither):',
+    "Gatehouse's, and on PostgreSQL also its database server's (postmaster and backends).",
+    '',
+  ];
+}
+
+/* The section "A/B" (lines), when the run had a binary B. */
+function abSection() {
+  if (!labelB) return [];
+  return [
+    `## A/B: ${labelA} and ${labelB}`,
+    '',
+    `The same rows with binary ${labelB} (GATEHOUSE_BIN_B) beside ${labelA}, on each engine, in the same run; the`,
+    'ratio is the throughput of B ÷ A. Single runs: an A/A run (B the same binary) shows how far a ratio moves by',
+    'noise alone (docs/performance.md).',
+    '',
+    abTable(),
+    '',
+  ];
+}
+
 function throughputTable() {
-  const present = SERVERS.filter((s) => rows.some((r) => r.server === s) || servers[s]);
+  const present = SERVERS.filter((s) => !AB_ONLY.includes(s) && (rows.some((r) => r.server === s) || servers[s]));
   const head = ['endpoint', ...present.map((s) => TITLES[s]), 'GH ÷ nginx', 'GH ÷ oidc-provider', 'GH ÷ Glewlwyd'];
   const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const ceiling = rate('nginx', 'discovery');
@@ -128,13 +215,12 @@ function targets(sp) {
     ['idle RSS ≤ 10 MiB', -(gh?.idle_rss_kB ?? NaN) / 1024, -10, 'MiB'],
     ['peak RSS under API load ≤ 32 MiB', -peak('gatehouse', { login: false }) / 1024, -32, 'MiB'],
     ['start to first answer ≤ 50 ms (slowest timed start)', -Math.max(...starts), -50, 'ms'],
+    ...DB_ROWS.map((ep) => [`${titleOf(ep)} on PostgreSQL ≥ ${PG_TARGET} × SQLite`, rate('gatehouse-pg', ep), PG_TARGET * rate('gatehouse', ep)]),
   ];
   const out = ['| target | Gatehouse | needed | |', '|---|---|---|---|'];
   for (const [name, got, need, unit] of list) {
-    const known = Number.isFinite(got) && Number.isFinite(need);
-    const verdict = !known ? 'not measured' : got >= need ? '**met**' : '**not met**';
     const show = (v) => (unit ? `${fmt(Math.abs(v), 1)} ${unit}` : fmt(v));
-    out.push(`| ${name} | ${Number.isFinite(got) ? show(got) : '–'} | ${Number.isFinite(need) ? show(need) : '–'} | ${verdict} |`);
+    out.push(`| ${name} | ${Number.isFinite(got) ? show(got) : '–'} | ${Number.isFinite(need) ? show(need) : '–'} | ${verdict(got, need)} |`);
   }
   return out.join('\n');
 }
@@ -159,8 +245,8 @@ function bounds(sp) {
 
 /* The share of signature checks computed in full during an endpoint's runs
  * (gatehouse_signature_checks_total before and after, in SERVER-EP-signatures.txt). */
-function computedShare(ep) {
-  const [c0, r0, c1, r1] = read(`gatehouse-${ep}-signatures.txt`).trim().split(' ').map(Number);
+function computedShare(server, ep) {
+  const [c0, r0, c1, r1] = read(`${server}-${ep}-signatures.txt`).trim().split(' ').map(Number);
   const computed = c1 - c0;
   const all = computed + (r1 - r0);
   return all > 0 ? `${((100 * computed) / all).toFixed(1)} %` : '–';
@@ -171,7 +257,9 @@ function report() {
   const env = read('env.txt').trim();
   const notes = skipped.map((s, i) => `${i === 0 ? '¹ ' : ''}skipped: ${TITLES[s.server] ?? s.server} ${s.endpoint}: ${s.reason}`);
   const fresh = Number(read('env.txt').match(/^access tokens: (\d+)/m)?.[1]);
-  const checked = ['userinfo_each_new', 'introspect_each_new'].map((ep) => `${ep.split('_')[0]} ${computedShare(ep)}`).join(', ');
+  const checked = SERVERS.filter((s) => find(s, 'userinfo_each_new') || find(s, 'introspect_each_new'))
+    .map((s) => `${TITLES[s]}: ${['userinfo_each_new', 'introspect_each_new'].map((ep) => `${ep.split('_')[0]} ${computedShare(s, ep)}`).join(', ')}`)
+    .join('; ');
   return [
     '## Machine, versions, settings',
     '',
@@ -191,6 +279,8 @@ function report() {
     `(which remembers the last 1,024 signatures it accepted) has forgotten a token when it comes back: the figure of`,
     `traffic that never repeats a token. Signatures checked in full over the warm-up and the run: ${checked}.`,
     '',
+    ...pgSection(),
+    ...abSection(),
     '## Start-up and memory',
     '',
     serverTable(),

@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# `make bench`: measures Gatehouse beside nginx serving the same discovery
-# bytes (the ceiling of plain HTTP here), node-oidc-provider and Glewlwyd, on
-# this machine, in one run, with identical wrk settings; then prints one table
-# with the ratios and the targets (bench/report.mjs). See docs/performance.md.
+# `make bench`: measures Gatehouse, on SQLite and on PostgreSQL, beside nginx
+# serving the same discovery bytes (the ceiling of plain HTTP here),
+# node-oidc-provider and Glewlwyd, on this machine, in one run, with identical
+# wrk settings; then prints one table with the ratios and the targets
+# (bench/report.mjs). See docs/performance.md.
+#
+# Servers (BENCH_SERVERS, in this order by default): gatehouse (SQLite),
+# gatehouse-pg (the same binary on a database of a throw-away PostgreSQL
+# cluster the run starts with scripts/pg-test-cluster.sh and stops on exit;
+# BENCH_PG_PORT, a free one by default; BENCH_PG_SETTINGS="name=value …" set
+# with ALTER SYSTEM, none by default), nginx, oidc-provider, glewlwyd,
+# gatehouse-es256 (ES256 access tokens, SQLite).
+#
+# A/B mode, e.g. before and after a refactor: GATEHOUSE_BIN_B=/path/to/other/gatehouse
+# adds gatehouse-b and gatehouse-pg-b (right after gatehouse-pg), the other
+# binary measured the same way on both engines; the report puts each row of
+# B beside A's with the ratio B ÷ A. BENCH_A_LABEL and BENCH_B_LABEL (A and
+# B by default) name the two in the report, e.g. BENCH_A_LABEL=main
+# BENCH_B_LABEL=refactor.
 #
 # Everything listens on 127.0.0.1, every load run is bounded by -d, and every
 # server is stopped by the PID we started it with (also on Ctrl-C).
@@ -14,13 +29,14 @@
 # ACCESS_TOKENS (16384, 256 in the smoke run: the distinct user tokens of the
 # "never presented before" runs).
 # Output: bench/results/<UTC timestamp>/ (raw wrk outputs, logs, TSVs,
-# summary.md); a full run (every server, not the smoke run) also rewrites
-# bench/RESULTS.md.
+# summary.md); a full run (every server, not the smoke run, not A/B) also
+# rewrites bench/RESULTS.md.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 BENCH=$ROOT/bench
 GH_BIN=${GATEHOUSE_BIN:-$ROOT/build/gatehouse}
+GH_BIN_B=${GATEHOUSE_BIN_B:-}
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 
@@ -32,7 +48,7 @@ WARM=${BENCH_WARMUP:-3}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNS:-64}
 STARTS=${BENCH_STARTS:-3}
-SERVERS=${BENCH_SERVERS:-gatehouse nginx oidc-provider glewlwyd gatehouse-es256}
+SERVERS=${BENCH_SERVERS:-gatehouse gatehouse-pg${GH_BIN_B:+ gatehouse-b gatehouse-pg-b} nginx oidc-provider glewlwyd gatehouse-es256}
 SPEED_SECONDS=$([ "$DUR" -ge 10 ] && echo 3 || echo 1)
 # refresh.lua spends one list of fresh refresh tokens per wrk run: at least one
 # token per connection and one more per thread (wrk asks one request ahead)
@@ -48,7 +64,7 @@ mkdir -p "$WORK"
 SUMMARY=$OUT/summary.tsv
 SERVERS_TSV=$OUT/servers.tsv
 SKIPPED=$OUT/skipped.tsv
-printf 'server\tendpoint\treq_per_s\tp50\tp99\tnon2xx\tsocket_errors\trate\trate_failures\tpeak_rss_kB\tcpu_pct\n' >"$SUMMARY"
+printf 'server\tendpoint\treq_per_s\tp50\tp99\tnon2xx\tsocket_errors\trate\trate_failures\tpeak_rss_kB\tcpu_pct\tdb_cpu_pct\n' >"$SUMMARY"
 printf 'server\tfirst_start_ms\tstart_ms\tidle_rss_kB\n' >"$SERVERS_TSV"
 printf 'server\tendpoint\treason\n' >"$SKIPPED"
 
@@ -58,6 +74,7 @@ cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
   [ -n "$SRV_PID" ] && stop_pid "$SRV_PID"
   SRV_PID=""
+  pg_down
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -69,7 +86,7 @@ trap 'exit 130' INT TERM
 # refresh tokens refresh.lua spends, made anew before each wrk run (or, given,
 # the list tokens.lua walks).
 load() {
-  local srv=$1 ep=$2 url=$3 script=$4 f=$OUT/$1-$2.txt t0 t1 w0 w1 vars
+  local srv=$1 ep=$2 url=$3 script=$4 f=$OUT/$1-$2.txt t0 t1 d0 d1 w0 w1 vars
   shift 4
   vars=(WRK_THREADS="$THREADS" WRK_TOKENS="$WORK/$srv/refresh.txt" "$@")
   if [ "$WARM" != 0 ]; then
@@ -86,21 +103,25 @@ load() {
   done) >"$OUT/.rss" 2>/dev/null &
   SAMPLER_PID=$!
   t0=$(cpu_ticks "$SRV_PID")
+  d0=$(db_ticks "$srv")
   w0=$(date +%s%N)
   env "${vars[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" \
     --timeout 10s --latency -s "$BENCH/lua/$script" "$url" >"$f" 2>&1
   t1=$(cpu_ticks "$SRV_PID")
+  d1=$(db_ticks "$srv")
   w1=$(date +%s%N)
   kill "$SAMPLER_PID" 2>/dev/null
   wait "$SAMPLER_PID" 2>/dev/null
   SAMPLER_PID=""
-  record "$srv" "$ep" "$f" "$(sort -n "$OUT/.rss" | tail -1)" \
-    "$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v w="$((w1 - w0))" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}')"
+  record "$srv" "$ep" "$f" "$(sort -n "$OUT/.rss" | tail -1)" "$(cpu_pct "$t0" "$t1" $((w1 - w0)))" \
+    "$([ "$d0" = - ] && echo - || cpu_pct "$d0" "$d1" $((w1 - w0)))"
 }
+
+cpu_pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v w="$3" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}'; } # TICKS0 TICKS1 NS
 
 fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
   [ "$2" = refresh.lua ] || return 0
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "${1%-es256}" "$(url_of "$1")" "${DISC[$1]}" \
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
     --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
   skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
   return 1
@@ -108,13 +129,13 @@ fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of re
 
 access_tokens() { # access_tokens SERVER FILE: distinct user access tokens, for tokens.lua
   log "$1: $ACCESS_TOKENS user access tokens"
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "${1%-es256}" "$(url_of "$1")" "${DISC[$1]}" \
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
     --access "$2" 2>>"$OUT/bench.log" && return 0
   skip "$1" each_new "no access tokens, see $OUT/bench.log"
   return 1
 }
 
-record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary.tsv
+record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU DB_CPU: one line of summary.tsv
   local f=$3 rps p50 p99 non2xx serr rate fails
   rps=$(awk '/^Requests\/sec:/{print $2}' "$f")
   p50=$(awk '$1=="50%"{print $2}' "$f")
@@ -123,14 +144,15 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU: one line of summary
   serr=$(awk -F'Socket errors: ' '/Socket errors:/{print $2}' "$f" | tr -d ' ')
   rate=$(awk '/^(Flows|Refreshes)\/sec:/{print $2}' "$f")
   fails=$(awk '/^(Flow|Refresh) failures:/{print $NF}' "$f")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${rps:-0}" "${p50:--}" "${p99:--}" \
-    "${non2xx:-0}" "${serr:-none}" "${rate:--}" "${fails:--}" "${4:-0}" "$5" | tee -a "$SUMMARY" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${rps:-0}" "${p50:--}" "${p99:--}" \
+    "${non2xx:-0}" "${serr:-none}" "${rate:--}" "${fails:--}" "${4:-0}" "$5" "${6:--}" | tee -a "$SUMMARY" >&2
 }
 
 endpoints_of() {
   case $1 in
     gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login ;;
     gatehouse-es256) echo token_cc token_cc_refused userinfo refresh code_flow ;;
+    gatehouse*) endpoints_of gatehouse ;; # the same rows on PostgreSQL and for B
     nginx) echo discovery jwks ;;
     *) echo discovery jwks token_cc userinfo introspect refresh code_flow ;;
   esac
@@ -180,7 +202,8 @@ environment() {
     echo "load before: $(uptime)"
     echo "settings: wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 10s --latency, warm-up ${WARM}s, $STARTS timed starts"
     echo "access tokens: $ACCESS_TOKENS distinct, for the runs that present a different one on every request"
-    echo "gatehouse: $(git -C "$ROOT" describe --always --dirty 2>/dev/null) (build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$GH_BIN")/CMakeCache.txt" 2>/dev/null | grep . || echo 'RelWithDebInfo, the default'); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12 2>/dev/null), sqlite $(dpkg-query -W -f='${Version}' libsqlite3-0 2>/dev/null))"
+    echo "gatehouse ${BENCH_A_LABEL:-A}: $GH_BIN, $("$GH_BIN" --version 2>/dev/null); $(git -C "$ROOT" describe --always --dirty 2>/dev/null) (build type $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$GH_BIN")/CMakeCache.txt" 2>/dev/null | grep . || echo 'RelWithDebInfo, the default'); libmicrohttpd $(dpkg-query -W -f='${Version}' libmicrohttpd12 2>/dev/null), sqlite $(dpkg-query -W -f='${Version}' libsqlite3-0 2>/dev/null))"
+    [ -n "$GH_BIN_B" ] && echo "gatehouse ${BENCH_B_LABEL:-B}: $GH_BIN_B, $("$GH_BIN_B" --version 2>/dev/null)"
     echo "wrk: $(dpkg-query -W -f='${Version}' wrk 2>/dev/null)"
     echo "nginx: $(dpkg-query -W -f='${Version}' nginx 2>/dev/null)"
     echo "oidc-provider: $(node -p 'require("./bench/peers/oidc-provider/node_modules/oidc-provider/package.json").version' 2>/dev/null) on Node.js $(node --version)"
@@ -203,8 +226,9 @@ speed
 for srv in $SERVERS; do
   bench_server "$srv"
 done
+pg_down
 echo "load after: $(uptime)" >>"$OUT/env.txt"
 rm -rf "$WORK" "$OUT/.rss" "$OUT/.check"
 gzip -f "$OUT"/*.log # the servers' request logs run to hundreds of MB
-RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || [ -n "${BENCH_SERVERS:-}" ] || echo "$BENCH/RESULTS.md")
+RESULTS=$([ "${BENCH_SMOKE:-0}" = 1 ] || [ -n "${BENCH_SERVERS:-}" ] || [ -n "$GH_BIN_B" ] || echo "$BENCH/RESULTS.md")
 node "$BENCH/report.mjs" "$OUT" $RESULTS
