@@ -277,6 +277,20 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
  * between the two (store_refresh_put refuses a denylisted family). */
 gh_status_t revoke_grant(app_t *app, const char *family);
 
+/* An access token as far as it can be checked without the store: signed by a
+ * key of the ring, typ at+jwt, our issuer and audience, not expired. On
+ * success *claims is the payload and *jti and *family (NULL when it has
+ * none) name what the denylist may hold of it; otherwise err is 10075 /
+ * invalid_token. The caller still checks the denylist (access_token_verify,
+ * or with the token's user: store_user_for_token). */
+bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
+                         const char **family, oauth_error_t *err);
+
+/* The denylist's part: true when neither jti nor family is on it; else err
+ * is invalid_token, or the store's failure. */
+bool access_token_not_revoked(http_request_t *req, const char *jti, const char *family,
+                              oauth_error_t *err);
+
 /* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
  * our issuer and audience, not expired, neither its jti nor its grant revoked. On success *claims
  * is the payload (released with the arena); otherwise err is 10075 /
