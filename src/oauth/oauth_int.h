@@ -308,6 +308,7 @@ typedef struct {
     found_kind_t kind;
     json_t *claims;          /* FOUND_ACCESS: the verified claims (arena-released) */
     store_refresh_t refresh; /* FOUND_REFRESH: the live record */
+    const char *username;    /* with_user: the token's member's; NULL for a client's own token */
 } found_token_t;
 
 /* Reads a revoke/introspect request: a form body, an authenticated client
@@ -321,9 +322,13 @@ bool presented_read(http_request_t *req, bool confidential, store_client_t *clie
 /* Identifies token as a live token issued to client: an access token
  * (access_token_verify) or a live refresh token (stored digest). Anything
  * else — malformed, unknown, expired, revoked, another client's, another
- * issuer's — is FOUND_NONE. False, with err, only when the store fails. */
+ * issuer's — is FOUND_NONE. With with_user, out->username names the token's
+ * member (NULL for a client's own token: no user, or sub = client_id as
+ * client_credentials issues), read with an access token's revocation in one
+ * statement, and a token whose member is gone is FOUND_NONE. False, with
+ * err, only when the store fails. */
 bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
-                    found_token_t *out, oauth_error_t *err);
+                    bool with_user, found_token_t *out, oauth_error_t *err);
 
 /* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
  * active, scope, client_id, username (when not NULL), token_type, exp, iat,
