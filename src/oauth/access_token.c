@@ -15,19 +15,50 @@ static bool claim_is(json_t *claims, const char *name, const char *want)
     return v && !strcmp(v, want);
 }
 
+/* The jti and the grant's family id (the jti's part before
+ * ACCESS_JTI_FAMILY_END, when there is one). */
+static bool token_ids(http_request_t *req, json_t *claims, const char **jti, const char **family,
+                      oauth_error_t *err)
+{
+    const char *id = json_string_value(json_object_get(claims, "jti"));
+    if (!id || !*id)
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has no jti");
+    const char *end = strchr(id, ACCESS_JTI_FAMILY_END);
+    *family = end ? arena_strndup(req->arena, id, (size_t)(end - id)) : NULL;
+    if (end && !*family)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    *jti = id;
+    return true;
+}
+
+bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
+                         const char **family, oauth_error_t *err)
+{
+    app_t *app = app_of(req);
+    const char *typ = NULL;
+    json_t *c = NULL;
+    if (keyring_verify(app->keys, req->arena, token, &c, &typ) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
+    if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
+    if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
+    json_t *exp = json_object_get(c, "exp");
+    if (!json_is_integer(exp) || json_integer_value(exp) <= clock_now())
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
+    if (!token_ids(req, c, jti, family, err))
+        return false;
+    *claims = c;
+    return true;
+}
+
 /* RFC 7009: a revoked token's jti stays denied until the token's exp; a
  * revoked grant's family id until all its access tokens have expired. */
-static bool not_revoked(http_request_t *req, json_t *claims, int64_t now, oauth_error_t *err)
+bool access_token_not_revoked(http_request_t *req, const char *jti, const char *family,
+                              oauth_error_t *err)
 {
-    const char *jti = json_string_value(json_object_get(claims, "jti"));
-    if (!jti || !*jti)
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has no jti");
-    const char *end = strchr(jti, ACCESS_JTI_FAMILY_END);
-    const char *family = end ? arena_strndup(req->arena, jti, (size_t)(end - jti)) : NULL;
-    if (end && !family)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     bool revoked = true;
-    gh_status_t st = store_jti_is_revoked(app_of(req)->store, jti, family, now, &revoked);
+    gh_status_t st = store_jti_is_revoked(app_of(req)->store, jti, family, clock_now(), &revoked);
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (revoked)
@@ -38,20 +69,10 @@ static bool not_revoked(http_request_t *req, json_t *claims, int64_t now, oauth_
 bool access_token_verify(http_request_t *req, const char *token, json_t **claims,
                          oauth_error_t *err)
 {
-    app_t *app = app_of(req);
-    const char *typ = NULL;
+    const char *jti = NULL, *family = NULL;
     json_t *c = NULL;
-    int64_t now = clock_now();
-    if (keyring_verify(app->keys, req->arena, token, &c, &typ) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
-    if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
-    if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
-    json_t *exp = json_object_get(c, "exp");
-    if (!json_is_integer(exp) || json_integer_value(exp) <= now)
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
-    if (!not_revoked(req, c, now, err))
+    if (!access_token_claims(req, token, &c, &jti, &family, err) ||
+        !access_token_not_revoked(req, jti, family, err))
         return false;
     *claims = c;
     return true;

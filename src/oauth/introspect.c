@@ -53,49 +53,20 @@ void introspect_refresh_answer(buf_t *b, const store_refresh_t *r, const char *i
     jsonw_end(&w);
 }
 
-static const char *found_sub(const found_token_t *f)
-{
-    if (f->kind == FOUND_ACCESS)
-        return json_string_value(json_object_get(f->claims, "sub"));
-    return f->kind == FOUND_REFRESH ? f->refresh.sub : NULL;
-}
-
-/* The username of the token's user, NULL for a client's own token (no user,
- * or sub = client_id as client_credentials issues); a token whose user is
- * gone becomes FOUND_NONE. */
-static bool find_username(http_request_t *req, const store_client_t *client, found_token_t *f,
-                          const char **username, oauth_error_t *err)
-{
-    const char *sub = found_sub(f);
-    *username = NULL;
-    if (!sub || !strcmp(sub, client->id))
-        return true;
-    store_user_t user;
-    gh_status_t st = store_user_get(app_of(req)->store, req->arena, sub, &user);
-    if (st == GH_ERR_NOT_FOUND)
-        f->kind = FOUND_NONE;
-    else if (st != GH_OK)
-        return oauth_fail(err, oauth_error_from_status(st), NULL);
-    else
-        *username = user.username;
-    return true;
-}
-
 static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     store_client_t client;
-    const char *token = NULL, *username = NULL;
+    const char *token = NULL;
     found_token_t found;
     if (!presented_read(req, true, &client, &token, err) ||
-        !presented_find(req, &client, token, &found, err) ||
-        !find_username(req, &client, &found, &username, err))
+        !presented_find(req, &client, token, true, &found, err))
         return false;
     buf_t b;
     buf_init(&b, req->arena);
     if (found.kind == FOUND_ACCESS)
-        introspect_access_answer(&b, found.claims, username);
+        introspect_access_answer(&b, found.claims, found.username);
     else if (found.kind == FOUND_REFRESH)
-        introspect_refresh_answer(&b, &found.refresh, app_of(req)->cfg->issuer, username);
+        introspect_refresh_answer(&b, &found.refresh, app_of(req)->cfg->issuer, found.username);
     else
         buf_puts(&b, "{\"active\":false}"); /* RFC 7662 §2.2: nothing else */
     http_response_json_text(res, 200, &b);

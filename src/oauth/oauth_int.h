@@ -277,6 +277,20 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
  * between the two (store_refresh_put refuses a denylisted family). */
 gh_status_t revoke_grant(app_t *app, const char *family);
 
+/* An access token as far as it can be checked without the store: signed by a
+ * key of the ring, typ at+jwt, our issuer and audience, not expired. On
+ * success *claims is the payload and *jti and *family (NULL when it has
+ * none) name what the denylist may hold of it; otherwise err is 10075 /
+ * invalid_token. The caller still checks the denylist (access_token_verify,
+ * or with the token's user: store_user_for_token). */
+bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
+                         const char **family, oauth_error_t *err);
+
+/* The denylist's part: true when neither jti nor family is on it; else err
+ * is invalid_token, or the store's failure. */
+bool access_token_not_revoked(http_request_t *req, const char *jti, const char *family,
+                              oauth_error_t *err);
+
 /* Verifies one of our access tokens: signed by a key of the ring, typ at+jwt,
  * our issuer and audience, not expired, neither its jti nor its grant revoked. On success *claims
  * is the payload (released with the arena); otherwise err is 10075 /
@@ -294,6 +308,7 @@ typedef struct {
     found_kind_t kind;
     json_t *claims;          /* FOUND_ACCESS: the verified claims (arena-released) */
     store_refresh_t refresh; /* FOUND_REFRESH: the live record */
+    const char *username;    /* with_user: the token's member's; NULL for a client's own token */
 } found_token_t;
 
 /* Reads a revoke/introspect request: a form body, an authenticated client
@@ -307,9 +322,13 @@ bool presented_read(http_request_t *req, bool confidential, store_client_t *clie
 /* Identifies token as a live token issued to client: an access token
  * (access_token_verify) or a live refresh token (stored digest). Anything
  * else — malformed, unknown, expired, revoked, another client's, another
- * issuer's — is FOUND_NONE. False, with err, only when the store fails. */
+ * issuer's — is FOUND_NONE. With with_user, out->username names the token's
+ * member (NULL for a client's own token: no user, or sub = client_id as
+ * client_credentials issues), read with an access token's revocation in one
+ * statement, and a token whose member is gone is FOUND_NONE. False, with
+ * err, only when the store fails. */
 bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
-                    found_token_t *out, oauth_error_t *err);
+                    bool with_user, found_token_t *out, oauth_error_t *err);
 
 /* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
  * active, scope, client_id, username (when not NULL), token_type, exp, iat,

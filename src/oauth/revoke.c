@@ -41,7 +41,7 @@ static bool revoke(http_request_t *req, oauth_error_t *err)
     const char *token = NULL;
     found_token_t found;
     if (!presented_read(req, false, &client, &token, err) ||
-        !presented_find(req, &client, token, &found, err))
+        !presented_find(req, &client, token, false, &found, err))
         return false;
     gh_status_t st = GH_OK;
     if (found.kind == FOUND_REFRESH)

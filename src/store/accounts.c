@@ -11,6 +11,13 @@ static store_sql_t SQL_ADD =
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
+/* ?1 sub, ?2 jti, ?3 family, ?4 now: two seeks in the denylist, as
+ * grants.c's lookup does */
+static store_sql_t SQL_FOR_TOKEN =
+    STORE_SQL("SELECT " USER_COLS ", "
+              "EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2 AND expires_at > ?4) "
+              "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4) "
+              "FROM users WHERE sub = ?1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM users WHERE username = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
@@ -45,6 +52,21 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &u, sizeof u, row);
 }
 
+/* A user and whether the token presented for it is revoked. */
+typedef struct {
+    store_user_t user;
+    bool revoked;
+} user_token_t;
+
+static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
+{
+    user_token_t *t = row;
+    gh_status_t st = read_user(r, a, &t->user);
+    if (st == GH_OK)
+        t->revoked = store_row_int(r) != 0;
+    return st;
+}
+
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
     return db_exec(s, &SQL_ADD, "user_add", "ssssssi", u->sub, u->username, u->password_hash,
@@ -64,6 +86,19 @@ gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count)
 {
     return db_list(s, &SQL_LIST, "user_list", read_user, a, sizeof **out, (void **)out, count, "");
+}
+
+gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
+                                 const char *family, int64_t now, store_user_t *out, bool *revoked)
+{
+    user_token_t t;
+    gh_status_t st = db_get(s, &SQL_FOR_TOKEN, "user_for_token", read_user_token, a, &t, "sssi",
+                            sub, jti, family ? family : jti, now);
+    if (st == GH_OK) {
+        *out = t.user;
+        *revoked = t.revoked;
+    }
+    return st;
 }
 
 gh_status_t store_user_remove(store_t *s, const char *username)

@@ -30,6 +30,12 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
  * refresh tokens and redeemed codes) on the denylist until revoke_until, so
  * the grants' access tokens are refused too. GH_OK also when sub held
  * nothing. */
+/* The member an access token speaks for, and whether that token (jti) or its
+ * grant (family, NULL when it has none) is on the denylist with a row not
+ * expired at now: one read, so a resource request costs one round trip.
+ * NOT_FOUND when the member is gone (*revoked is then not known). */
+gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
+                                 const char *family, int64_t now, store_user_t *out, bool *revoked);
 gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
 #endif

@@ -614,6 +614,32 @@ static void test_jti_denylist_family(void **state)
     assert_false(revoked);
 }
 
+/* The user of a token and the token's revocation, read together. */
+static void test_user_for_token(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "tess"), *family = uniq(f, "fam-u"), *jti = uniq(f, "jti-u");
+    store_user_t u = {0};
+    bool revoked = true;
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, family, T0, &u, &revoked), GH_OK);
+    assert_string_equal(u.sub, sub);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, family, T0 + 1, &u, &revoked),
+                     GH_OK);
+    assert_true(revoked); /* through its grant */
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 1, &u, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 50, T0), GH_OK);
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 1, &u, &revoked), GH_OK);
+    assert_true(revoked); /* by its own jti */
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 50, &u, &revoked),
+                     GH_OK);
+    assert_false(revoked); /* the row expired with the token */
+    assert_int_equal(store_user_for_token(f->s, f->a, digest(f), jti, NULL, T0, &u, &revoked),
+                     GH_ERR_NOT_FOUND);
+}
+
 static void test_refresh_put_refused_for_revoked_family(void **state)
 {
     fixture_t *f = *state;
@@ -1257,6 +1283,7 @@ int main(void)
         TEST(test_refresh_revoke_family_and_client_only),
         TEST(test_jti_denylist),
         TEST(test_jti_denylist_family),
+        TEST(test_user_for_token),
         TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
