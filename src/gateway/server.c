@@ -144,8 +144,10 @@ int gateway_serve(const config_t *cfg)
                                .connection_timeout = (unsigned)cfg->server.connection_timeout,
                                .metrics_allow = app.metrics_allow,
                                .arena_cap = 8u << 20}; /* room for 1 MiB upstream answers */
-    if (http_server_start(&opts, &http) != GH_OK) {
-        refuse(GH_ERR_IO, "cannot listen on %s", listen);
+    gh_status_t st = http_server_start(&opts, &http);
+    if (st != GH_OK) {
+        char why[160];
+        refuse(st, "%s", http_listen_problem(st, listen, why, sizeof why));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", listen, "public_url", app.public_url, "db",

@@ -33,14 +33,6 @@ void server_jwks_handler(http_request_t *req, http_response_t *res)
     res->max_age = SIGNING_KEYS_JWKS_MAX_AGE; /* a new key is published this long before it signs */
 }
 
-/* Liveness: the process answers; it touches nothing else (a database outage
- * must not make an orchestrator restart a process that will recover). */
-static void healthz_handler(http_request_t *req, http_response_t *res)
-{
-    static const char body[] = "{\"status\":\"ok\"}";
-    http_response_json_raw(res, 200, body, sizeof body - 1);
-}
-
 /* Readiness: 200 while the database answers a trivial query, 503 otherwise
  * (a balancer stops sending traffic until it answers again). */
 static void readyz_handler(http_request_t *req, http_response_t *res)
@@ -102,7 +94,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
     {HTTP_GET, "/oauth2/v1/keys", server_jwks_handler, "keys", NULL},
     {HTTP_GET, "/.well-known/openid-configuration", server_discovery_handler, "discovery", NULL},
-    {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
+    {HTTP_GET, "/healthz", http_health_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
     {HTTP_POST, "/oauth2/v1/revoke", revoke_handler, "revoke", PRESENTED_TOKEN_PARAMS},
@@ -216,7 +208,9 @@ int oauth_serve(const config_t *cfg)
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        fprintf(stderr, "gatehouse: cannot listen: %s\n", gh_status_str(st));
+        char why[160];
+        fprintf(stderr, "gatehouse: %s\n",
+                http_listen_problem(st, cfg->server.listen, why, sizeof why));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
