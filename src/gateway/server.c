@@ -15,9 +15,14 @@
 #include "core/stop.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway_int.h"
+#include "ui/ui.h"
 
+/* A browser gets the 404 page ("/" is the gateway's own page); API clients
+ * the seed 002 envelope. */
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
+    if (ui_browser_not_found(req, res, false))
+        return;
     gw_error_t err = {GW_ERR_NOT_FOUND, "no such endpoint"};
     gw_respond_error(req, res, "error", &err);
 }

@@ -146,6 +146,10 @@ const char *http_request_header(const http_request_t *req, const char *name);
  * one. */
 bool http_request_is_form(const http_request_t *req);
 
+/* Whether the Accept header names text/html (with a weight above zero): a
+ * browser, which gets pages where an API client gets JSON. */
+bool http_request_wants_html(const http_request_t *req);
+
 /* A cookie value, or NULL. */
 const char *http_request_cookie(const http_request_t *req, const char *name);
 

@@ -64,6 +64,9 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
+    if (problem == HTTP_PARAM_TOO_LONG && req->route && req->route->handler == authorize_handler &&
+        authorize_credential_too_long(req, res, name))
+        return; /* the sign-in form again, the attempt kept */
     const char *why = problem == HTTP_PARAM_REPEATED   ? "a parameter is repeated"
                       : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
                                                        : "the parameters are malformed";
@@ -81,8 +84,12 @@ static void on_refused(http_request_t *req, http_response_t *res, int status)
                  status == 405 ? "the method is not allowed here" : "the request is malformed");
 }
 
+/* A browser gets the home page at "/" and the 404 page elsewhere; API
+ * clients the seed 004 envelope. */
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
+    if (ui_browser_not_found(req, res, true))
+        return;
     static const char body[] =
         "{\"error\":{\"code\":\"10404\",\"message\":\"Not found\"},\"payload\":null}";
     http_response_json_raw(res, 404, body, sizeof body - 1);
