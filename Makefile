@@ -1,5 +1,7 @@
-# Gatehouse: `make` builds build/gatehouse; `make run` starts the demo;
-# `make test` runs every suite. Both install what is missing first.
+# Gatehouse: `make` builds build/gatehouse; `make run` starts the demo
+# (GATEHOUSE_DEMO_PORT, GATEHOUSE_DEMO_GATEWAY_PORT: other ports than 8080,
+# 8081); `make test` runs every suite. Both install what is missing first,
+# `make run` only what the demo needs (scripts/setup.sh demo).
 # `make fuzz` runs each libFuzzer target FUZZ_SECONDS (docs/fuzzing.md).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -8,7 +10,7 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
+.PHONY: all setup setup-demo run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
 
 all: $(BUILD)/gatehouse
 
@@ -21,7 +23,12 @@ $(BUILD)/gatehouse: FORCE | $(BUILD)/Makefile
 setup:
 	@scripts/setup.sh
 
-run: setup all
+# The demo needs only the build and the binary: no test tools, no unit tests built.
+setup-demo:
+	@scripts/setup.sh demo
+
+run: setup-demo $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS) --target gatehouse
 	@scripts/run-demo.sh
 
 test: setup all

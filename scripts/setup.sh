@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Installs what Gatehouse needs to build, run and test on Debian 12, and only
-# what is missing: Debian packages through apt-get, the test tools through npm.
-# Idempotent: a second run does nothing but check. `setup.sh bench` adds what
-# `make bench` needs (wrk, nginx, Glewlwyd and the node-oidc-provider peer);
-# `setup.sh fuzz` adds clang and its fuzzer runtime, which only `make fuzz` needs.
+# Installs what Gatehouse needs on Debian 12, and only what is missing:
+# Debian packages through apt-get, the test tools through npm. Idempotent: a
+# second run does nothing but check.
+#   setup.sh        what `make test` needs: the build, the demo and every suite
+#                   (Debian packages and the npm packages of tests/e2e)
+#   setup.sh demo   what `make run` needs: the build and the demo script
+#                   (no test tools, no npm)
+#   setup.sh bench  also what `make bench` needs (wrk, nginx, Glewlwyd and the
+#                   node-oidc-provider peer)
+#   setup.sh fuzz   also clang and its fuzzer runtime, which only `make fuzz` needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=${1:-test}
 
+# The build (libcmocka-dev too: the default build configures the unit tests)
+# and the demo script (curl).
 DEB_PACKAGES=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config
   libmicrohttpd-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
-  libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
-  nodejs npm chromium python3 openssl curl postgresql valgrind sqlite3
+  libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev curl
 )
-# `scripts/setup.sh bench`: also what `make bench` needs (never run by `make test`).
-if [ "${1:-}" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi
-if [ "${1:-}" = fuzz ]; then
+# The suites: formatting check, e2e and browser tests, PostgreSQL, valgrind.
+if [ "$MODE" != demo ]; then
+  DEB_PACKAGES+=(clang-format nodejs npm chromium python3 openssl postgresql valgrind sqlite3)
+fi
+if [ "$MODE" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi
+if [ "$MODE" = fuzz ]; then
   DEB_PACKAGES+=(clang libclang-rt-14-dev)
 fi
 
@@ -37,6 +47,8 @@ fi
 # JavaScript test tools (openid-client, playwright-core, oidc-provider as a test
 # platform), pinned by the lock file. playwright-core drives Debian's chromium
 # and must never download a browser of its own.
+# `make run` needs none of them.
+[ "$MODE" = demo ] && exit 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages for the tests"
@@ -44,7 +56,7 @@ if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2
 fi
 
 # `scripts/setup.sh bench`: the peer node-oidc-provider, pinned by its lock file.
-if [ "${1:-}" = bench ] && { [ ! -d bench/peers/oidc-provider/node_modules ] ||
+if [ "$MODE" = bench ] && { [ ! -d bench/peers/oidc-provider/node_modules ] ||
   [ bench/peers/oidc-provider/package-lock.json -nt bench/peers/oidc-provider/node_modules/.package-lock.json ]; }; then
   echo "setup: installing npm packages for the benchmark peer"
   (cd bench/peers/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)

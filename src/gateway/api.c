@@ -242,9 +242,3 @@ void gw_logout_handler(http_request_t *req, http_response_t *res)
     }
     gw_respond(req, res, TITLE_LOGOUT, "logout success", NULL);
 }
-
-void gw_healthz_handler(http_request_t *req, http_response_t *res)
-{
-    static const char body[] = "{\"status\":\"ok\"}";
-    http_response_json_raw(res, 200, body, sizeof body - 1);
-}

@@ -352,7 +352,6 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res);
 void gw_logout_handler(http_request_t *req, http_response_t *res);
 void gw_revoke_handler(http_request_t *req, http_response_t *res);
 void gw_userinfo_handler(http_request_t *req, http_response_t *res);
-void gw_healthz_handler(http_request_t *req, http_response_t *res);
 
 extern const http_route_t GW_ROUTES[];
 extern const size_t GW_ROUTE_COUNT;

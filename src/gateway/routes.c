@@ -13,7 +13,7 @@ const http_route_t GW_ROUTES[] = {
     {HTTP_POST, "/oauth2/api/logout", gw_logout_handler, "logout", NULL},
     {HTTP_DELETE, "/oauth2/api/revoke", gw_revoke_handler, "revoke", NULL},
     {HTTP_GET, "/oauth2/api/userinfo", gw_userinfo_handler, "userinfo", NULL},
-    {HTTP_GET, "/healthz", gw_healthz_handler, "healthz", NULL},
+    {HTTP_GET, "/healthz", http_health_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     /* the web page (web.c) */
     {HTTP_GET, "/oauth2/api/platforms", gw_platforms_handler, "platforms", NULL},

@@ -15,9 +15,14 @@
 #include "core/stop.h"
 #include "gateway/gateway.h"
 #include "gateway/gateway_int.h"
+#include "ui/ui.h"
 
+/* A browser gets the 404 page ("/" is the gateway's own page); API clients
+ * the seed 002 envelope. */
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
+    if (ui_browser_not_found(req, res, false))
+        return;
     gw_error_t err = {GW_ERR_NOT_FOUND, "no such endpoint"};
     gw_respond_error(req, res, "error", &err);
 }
@@ -144,8 +149,10 @@ int gateway_serve(const config_t *cfg)
                                .connection_timeout = (unsigned)cfg->server.connection_timeout,
                                .metrics_allow = app.metrics_allow,
                                .arena_cap = 8u << 20}; /* room for 1 MiB upstream answers */
-    if (http_server_start(&opts, &http) != GH_OK) {
-        refuse(GH_ERR_IO, "cannot listen on %s", listen);
+    gh_status_t st = http_server_start(&opts, &http);
+    if (st != GH_OK) {
+        char why[160];
+        refuse(st, "%s", http_listen_problem(st, listen, why, sizeof why));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", listen, "public_url", app.public_url, "db",

@@ -146,6 +146,10 @@ const char *http_request_header(const http_request_t *req, const char *name);
  * one. */
 bool http_request_is_form(const http_request_t *req);
 
+/* Whether the Accept header names text/html (with a weight above zero): a
+ * browser, which gets pages where an API client gets JSON. */
+bool http_request_wants_html(const http_request_t *req);
+
 /* A cookie value, or NULL. */
 const char *http_request_cookie(const http_request_t *req, const char *name);
 
@@ -240,9 +244,23 @@ typedef struct {
 
 typedef struct http_server http_server_t;
 
-/* Starts listening; GH_ERR_IO when the address cannot be bound,
- * GH_ERR_INVALID when metrics_allow is malformed. */
+/* Starts listening; GH_ERR_CONFLICT when the address is already in use
+ * (EADDRINUSE), GH_ERR_IO when it cannot be bound otherwise, GH_ERR_INVALID
+ * when metrics_allow is malformed. */
 gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **out);
+
+/* Writes into out (n bytes) the one line that says why http_server_start
+ * failed with st on listen, and returns out: for GH_ERR_CONFLICT
+ * "HOST:PORT is already in use", followed by " by another Gatehouse" or
+ * " by something that is not Gatehouse" when the holder answers a GET
+ * /healthz within a second (nothing is said of a holder that does not);
+ * otherwise "cannot listen on HOST:PORT: <status>". Blocks up to a second. */
+const char *http_listen_problem(gh_status_t st, const char *listen, char *out, size_t n);
+
+/* GET /healthz, liveness: 200 {"status":"ok"} with `Server: Gatehouse`, the
+ * mark http_listen_problem looks for. Touches nothing else (a database outage
+ * must not make an orchestrator restart a process that will recover). */
+void http_health_handler(http_request_t *req, http_response_t *res);
 
 /* Answers req as the server does once its body is in: finds the route of
  * req->path and req->method in opts' table (sets req->route; 404 through

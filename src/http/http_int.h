@@ -6,6 +6,7 @@
 #define GH_HTTP_HTTP_INT_H
 
 #include <microhttpd.h>
+#include <sys/socket.h>
 
 #include "http/http.h"
 
@@ -21,6 +22,12 @@ bool http_is_field_value(const char *v, size_t n);
 
 /* True when s[0..n) is made of RFC 6265 cookie-octets (may be empty). */
 bool http_is_cookie_value(const char *s, size_t n);
+
+/* ---- server.c ---- */
+
+/* Resolves "HOST:PORT" ("[::1]:PORT" for IPv6; an empty host binds all) into
+ * ss. GH_ERR_INVALID when it is not of that form or the host is unknown. */
+gh_status_t http_resolve(const char *listen, struct sockaddr_storage *ss);
 
 /* ---- response.c ---- */
 

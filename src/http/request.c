@@ -183,6 +183,42 @@ bool http_request_is_form(const http_request_t *req)
     return *rest == '\0' || *rest == ';';
 }
 
+/* Whether the q parameter among a member's parameters p[0..n) is zero ("q=0",
+ * "q=0.000"; RFC 9110 §12.4.2): that range is refused. */
+static bool weight_is_zero(const char *p, size_t n)
+{
+    const char *end = p + n;
+    while ((p += strspn(p, "; \t")) < end) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        size_t len = semi ? (size_t)(semi - p) : (size_t)(end - p);
+        if (len >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+            const char *v = p + 2;
+            size_t vn = len - 2;
+            while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+                vn--;
+            return vn >= 1 && v[0] == '0' && strspn(v + 1, ".0") >= vn - 1;
+        }
+        p += len;
+    }
+    return false;
+}
+
+bool http_request_wants_html(const http_request_t *req)
+{
+    static const char HTML[] = "text/html";
+    const char *accept = http_request_header(req, "Accept");
+    for (const char *m = accept; m && *m;) {
+        m += strspn(m, ", \t");
+        size_t len = strcspn(m, ",");
+        size_t type = strcspn(m, "; \t,");
+        if (type == sizeof HTML - 1 && !strncasecmp(m, HTML, type) &&
+            !weight_is_zero(m + type, len - type))
+            return true;
+        m += len;
+    }
+    return false;
+}
+
 gh_status_t http_request_set_body(http_request_t *req, const http_body_t *b)
 {
     req->body = b->data ? b->data : "";

@@ -440,8 +440,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
-/* Resolves "HOST:PORT" ("[::1]:PORT" for IPv6; an empty host binds all). */
-static gh_status_t resolve(const char *listen, struct sockaddr_storage *ss)
+gh_status_t http_resolve(const char *listen, struct sockaddr_storage *ss)
 {
     const char *colon = listen ? strrchr(listen, ':') : NULL;
     if (!colon || colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1))
@@ -563,7 +562,7 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     if (cidr_list_parse(opts->metrics_allow ? opts->metrics_allow : CONFIG_METRICS_ALLOW,
                         &metrics_allow, why, sizeof why) != GH_OK)
         return GH_ERR_INVALID;
-    gh_status_t st = resolve(opts->listen, &ss);
+    gh_status_t st = http_resolve(opts->listen, &ss);
     http_server_t *s = st == GH_OK ? calloc(1, sizeof *s) : NULL;
     if (!s)
         return st == GH_OK ? GH_ERR_NOMEM : GH_ERR_IO;
@@ -572,10 +571,11 @@ gh_status_t http_server_start(const http_server_opts_t *opts, http_server_t **ou
     fill_defaults(&s->opts);
     s->listen_fd = open_listener(&ss);
     if (s->listen_fd < 0) {
+        int err = errno;
         log_event(LOG_WARN, "http_server", "message", "cannot listen", "listen", opts->listen,
-                  "error", strerror(errno), NULL);
+                  "error", strerror(err), NULL);
         free(s);
-        return GH_ERR_IO;
+        return err == EADDRINUSE ? GH_ERR_CONFLICT : GH_ERR_IO;
     }
     s->port = bound_port(s->listen_fd);
     s->metrics = http_metrics_new(s->opts.routes, s->opts.route_count);

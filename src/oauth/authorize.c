@@ -43,6 +43,11 @@ static const struct {
 
 #define PARAM_COUNT (sizeof PARAMS / sizeof PARAMS[0])
 
+/* The sign-in form's fields: declared limits (AUTHORIZE_PARAMS), also the
+ * inputs' maxlength. */
+#define USERNAME_MAX 256
+#define PASSWORD_MAX 1024
+
 /* Everything one authorization request needs while it is handled. */
 typedef struct {
     http_request_t *req;
@@ -263,7 +268,9 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
                        .action = "/auth/authorize",
                        .client_name = client_display_name(z),
                        .username = username ? username : z->p.login_hint,
-                       .message = msg};
+                       .message = msg,
+                       .username_max = USERNAME_MAX,
+                       .password_max = PASSWORD_MAX};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
@@ -471,16 +478,43 @@ static void on_post(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, "unknown step");
 }
 
+/* The request's parameters and language, the client and the request checked;
+ * false when an answer (an error page or redirect) has been written. */
+static bool begin(authz_t *z)
+{
+    read_params(z);
+    z->lang = ui_lang_pick(z->p.ui_locales, http_request_header(z->req, "Accept-Language"));
+    if (z->req->method == HTTP_POST && z->req->form_malformed) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, NULL);
+        return false;
+    }
+    return check_client(z) && check_request(z);
+}
+
+bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name)
+{
+    const char *step = http_pairs_get(&req->form, "step");
+    if (req->method != HTTP_POST || !step || strcmp(step, "login") != 0 ||
+        (strcmp(name, "username") != 0 && strcmp(name, "password") != 0))
+        return false;
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    if (!begin(&z))
+        return true;
+    if (!session_csrf_check(req)) {
+        login_page(&z, 403, UI_MSG_FORM_EXPIRED, NULL);
+        return true;
+    }
+    /* an over-long username is not shown again; beside an over-long password it is */
+    const char *username = http_pairs_get(&req->form, "username");
+    bool keep = username && strlen(username) <= USERNAME_MAX;
+    login_page(&z, 400, UI_MSG_FIELD_TOO_LONG, keep ? username : NULL);
+    return true;
+}
+
 void authorize_handler(http_request_t *req, http_response_t *res)
 {
     authz_t z = {.req = req, .res = res, .app = app_of(req)};
-    read_params(&z);
-    z.lang = ui_lang_pick(z.p.ui_locales, http_request_header(req, "Accept-Language"));
-    if (req->method == HTTP_POST && req->form_malformed) {
-        error_page(&z, 400, UI_MSG_BAD_REQUEST, NULL);
-        return;
-    }
-    if (!check_client(&z) || !check_request(&z))
+    if (!begin(&z))
         return;
     /* an authorization request may come by POST (OpenID Connect Core
      * §3.1.2.1); only our forms' steps need their CSRF check */
@@ -493,14 +527,24 @@ void authorize_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs (RFC 6749 §3.1). */
 const http_param_spec_t AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},      {"redirect_uri", 2048},
-    {"response_type", 64},   {"scope", 1024},
-    {"state", 2048},         {"nonce", 512},
-    {"code_challenge", 128}, {"code_challenge_method", 16},
-    {"prompt", 64},          {"max_age", 16},
-    {"login_hint", 256},     {"ui_locales", 128},
-    {"username", 256},       {"password", 1024},
-    {"csrf", 128},           {"step", 16},
-    {"decision", 16},        {"request", 16384},
-    {"request_uri", 2048},   {NULL, 0},
+    {"client_id", 128},
+    {"redirect_uri", 2048},
+    {"response_type", 64},
+    {"scope", 1024},
+    {"state", 2048},
+    {"nonce", 512},
+    {"code_challenge", 128},
+    {"code_challenge_method", 16},
+    {"prompt", 64},
+    {"max_age", 16},
+    {"login_hint", 256},
+    {"ui_locales", 128},
+    {"username", USERNAME_MAX},
+    {"password", PASSWORD_MAX},
+    {"csrf", 128},
+    {"step", 16},
+    {"decision", 16},
+    {"request", 16384},
+    {"request_uri", 2048},
+    {NULL, 0},
 };

@@ -405,6 +405,14 @@ void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
 void authorize_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t AUTHORIZE_PARAMS[];
+
+/* Called for a request to authorize_handler whose parameter name is over its
+ * declared limit. When name is the sign-in form's username or password (a
+ * POST of our login step), answers 400 with the sign-in form again, saying the
+ * field is too long, the pending authorization request kept (validated as
+ * authorize_handler does), and returns true; otherwise writes nothing and
+ * returns false. */
+bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name);
 extern const http_param_spec_t TOKEN_PARAMS[];
 extern const http_param_spec_t USERINFO_PARAMS[];
 void token_handler(http_request_t *req, http_response_t *res);

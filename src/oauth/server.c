@@ -33,14 +33,6 @@ void server_jwks_handler(http_request_t *req, http_response_t *res)
     res->max_age = SIGNING_KEYS_JWKS_MAX_AGE; /* a new key is published this long before it signs */
 }
 
-/* Liveness: the process answers; it touches nothing else (a database outage
- * must not make an orchestrator restart a process that will recover). */
-static void healthz_handler(http_request_t *req, http_response_t *res)
-{
-    static const char body[] = "{\"status\":\"ok\"}";
-    http_response_json_raw(res, 200, body, sizeof body - 1);
-}
-
 /* Readiness: 200 while the database answers a trivial query, 503 otherwise
  * (a balancer stops sending traffic until it answers again). */
 static void readyz_handler(http_request_t *req, http_response_t *res)
@@ -72,6 +64,9 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
+    if (problem == HTTP_PARAM_TOO_LONG && req->route && req->route->handler == authorize_handler &&
+        authorize_credential_too_long(req, res, name))
+        return; /* the sign-in form again, the attempt kept */
     const char *why = problem == HTTP_PARAM_REPEATED   ? "a parameter is repeated"
                       : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
                                                        : "the parameters are malformed";
@@ -89,8 +84,12 @@ static void on_refused(http_request_t *req, http_response_t *res, int status)
                  status == 405 ? "the method is not allowed here" : "the request is malformed");
 }
 
+/* A browser gets the home page at "/" and the 404 page elsewhere; API
+ * clients the seed 004 envelope. */
 static void on_not_found(http_request_t *req, http_response_t *res)
 {
+    if (ui_browser_not_found(req, res, true))
+        return;
     static const char body[] =
         "{\"error\":{\"code\":\"10404\",\"message\":\"Not found\"},\"payload\":null}";
     http_response_json_raw(res, 404, body, sizeof body - 1);
@@ -102,7 +101,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
     {HTTP_GET, "/oauth2/v1/keys", server_jwks_handler, "keys", NULL},
     {HTTP_GET, "/.well-known/openid-configuration", server_discovery_handler, "discovery", NULL},
-    {HTTP_GET, "/healthz", healthz_handler, "healthz", NULL},
+    {HTTP_GET, "/healthz", http_health_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
     {HTTP_POST, "/oauth2/v1/revoke", revoke_handler, "revoke", PRESENTED_TOKEN_PARAMS},
@@ -216,7 +215,9 @@ int oauth_serve(const config_t *cfg)
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        fprintf(stderr, "gatehouse: cannot listen: %s\n", gh_status_str(st));
+        char why[160];
+        fprintf(stderr, "gatehouse: %s\n",
+                http_listen_problem(st, cfg->server.listen, why, sizeof why));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,

@@ -116,6 +116,17 @@ static const char *render(arena_t *a, ui_lang_t lang, const char *title, const c
     return buf_cstr(&out);
 }
 
+/* " maxlength=\"N\"" for an input, or nothing when n is 0. */
+static const char *maxlength_html(arena_t *a, size_t n)
+{
+    if (n == 0)
+        return "";
+    buf_t b;
+    buf_init(&b, a);
+    buf_printf(&b, " maxlength=\"%zu\"", n);
+    return buf_cstr(&b);
+}
+
 const char *ui_render_login(arena_t *a, const ui_login_t *p)
 {
     ui_lang_t lang = p->lang;
@@ -135,6 +146,8 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"submit", ui_text(lang, TXT_SIGN_IN), false},
         {"username_focus", has_user ? "" : "autofocus", true},
         {"password_focus", has_user ? "autofocus" : "", true},
+        {"username_maxlength", maxlength_html(a, p->username_max), true},
+        {"password_maxlength", maxlength_html(a, p->password_max), true},
     };
     return render(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
                   COUNT(vars));
@@ -229,4 +242,15 @@ const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang)
     if (tpl_render(&out, path, vars, COUNT(vars)) != GH_OK)
         return NULL;
     return buf_cstr(&out);
+}
+
+const char *ui_render_home(arena_t *a, ui_lang_t lang)
+{
+    const char *heading = ui_text(lang, TXT_HOME_HEADING);
+    const tpl_var_t vars[] = {
+        {"heading", heading, false},
+        {"lead", ui_text(lang, TXT_HOME_LEAD), false},
+        {"discovery", ui_text(lang, TXT_HOME_DISCOVERY), false},
+    };
+    return render(a, lang, heading, "templates/home.html", vars, COUNT(vars));
 }

@@ -50,6 +50,12 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                          "TV나 게임기 화면에 표시된 코드를 입력하세요."},
     [TXT_USER_CODE] = {"Code", "코드"},
     [TXT_CONTINUE] = {"Continue", "계속"},
+    [TXT_HOME_HEADING] = {"Gatehouse sign-in server", "Gatehouse 로그인 서버"},
+    [TXT_HOME_LEAD] = {"Applications bring you here to sign in with your Gatehouse account. "
+                       "There is nothing to do on this page itself.",
+                       "애플리케이션이 Gatehouse 계정으로 로그인할 때 이 서버로 안내합니다. "
+                       "이 페이지에서 따로 하실 일은 없습니다."},
+    [TXT_HOME_DISCOVERY] = {"OpenID Connect discovery document", "OpenID Connect 디스커버리 문서"},
 };
 
 typedef struct {
@@ -110,6 +116,11 @@ static const msg_text_t MESSAGES[] = {
     [UI_MSG_DEVICE_DENIED] = {{"Access denied", "접근이 거부되었습니다"},
                               {"You denied access. The device has not been signed in.",
                                "접근을 거부했습니다. 기기에 로그인되지 않았습니다."}},
+    [UI_MSG_FIELD_TOO_LONG] = {{"Username or password too long",
+                                "아이디 또는 비밀번호가 너무 깁니다"},
+                               {"The username or password is too long. Please check it and try "
+                                "again.",
+                                "아이디 또는 비밀번호가 너무 깁니다. 확인 후 다시 입력해 주세요."}},
 };
 
 typedef struct {

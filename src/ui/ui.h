@@ -43,6 +43,7 @@ typedef enum {
     UI_MSG_TOO_MANY_CODES,    /* device flow: too many wrong codes; wait */
     UI_MSG_DEVICE_APPROVED,   /* device flow: the device is signed in (information) */
     UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
+    UI_MSG_FIELD_TOO_LONG,    /* sign-in: the username or password is over its limit */
 } ui_msg_t;
 
 /* A hidden form field, posted back unchanged. */
@@ -58,10 +59,13 @@ typedef struct {
     const char *client_name; /* the application asking; may be NULL */
     const char *username;    /* pre-filled (login_hint or the last attempt); may be NULL */
     ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
+    size_t username_max;     /* the inputs' maxlength: the endpoint's declared limits */
+    size_t password_max;     /* (0: no maxlength) */
 } ui_login_t;
 
-/* The sign-in page: one <form method="post"> with inputs username, password,
- * the hidden fields, and a submit button. NULL when the arena is full. */
+/* The sign-in page: one <form method="post"> with inputs username, password
+ * (each with maxlength when its limit is set), the hidden fields, and a
+ * submit button. NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
 
 typedef struct {
@@ -113,6 +117,17 @@ const char *ui_render_device(arena_t *a, const ui_device_t *page);
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place). detail may be NULL. */
 const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail);
+
+/* The page a browser sees at the authorization server's own address: what
+ * the server is, and a link to its discovery document. */
+const char *ui_render_home(arena_t *a, ui_lang_t lang);
+
+/* For a path no route serves: when the request comes from a browser (its
+ * Accept names text/html, http_request_wants_html), writes the 404 page in
+ * the visitor's language, or the home page (ui_render_home) for GET or HEAD
+ * "/" when home is true, and returns true; otherwise writes nothing and
+ * returns false (the caller answers as to an API client). */
+bool ui_browser_not_found(http_request_t *req, http_response_t *res, bool home);
 
 /* A plain information page (e.g. after logout). */
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);

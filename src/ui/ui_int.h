@@ -66,6 +66,9 @@ typedef enum {
     TXT_DEVICE_LEAD,
     TXT_USER_CODE,
     TXT_CONTINUE,
+    TXT_HOME_HEADING, /* the authorization server's own address, opened in a browser */
+    TXT_HOME_LEAD,
+    TXT_HOME_DISCOVERY,
     TXT_COUNT
 } ui_text_t;
 

@@ -173,6 +173,29 @@ static http_request_t with_auth(void **state, http_pair_t *h, const char *value)
     return (http_request_t){.arena = *state, .headers = {h, value ? 1 : 0}};
 }
 
+/* Whether a request with this Accept header (NULL: none) is a browser's. */
+static bool wants_html(void **state, const char *accept)
+{
+    http_pair_t h = {"Accept", accept, accept ? strlen(accept) : 0};
+    http_request_t req = {.arena = *state, .headers = {&h, accept ? 1 : 0}};
+    return http_request_wants_html(&req);
+}
+
+/* Issue 25: browsers (Accept names text/html) get pages, API clients JSON. */
+static void test_wants_html(void **state)
+{
+    assert_true(wants_html(state, "text/html,application/xhtml+xml,*/*;q=0.8"));
+    assert_true(wants_html(state, "application/json, TEXT/HTML;q=0.5"));
+    assert_true(wants_html(state, "text/html ; level=1 ; q=0.01"));
+    assert_false(wants_html(state, NULL));
+    assert_false(wants_html(state, ""));
+    assert_false(wants_html(state, "*/*"));
+    assert_false(wants_html(state, "application/json"));
+    assert_false(wants_html(state, "text/htmlx, text/plain"));
+    assert_false(wants_html(state, "text/html;q=0"));
+    assert_false(wants_html(state, "text/html; q=0.000 , application/json"));
+}
+
 static gh_status_t basic(void **state, const char *value, const char **u, const char **p)
 {
     http_pair_t h;
@@ -328,6 +351,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bearer_alphabet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_accessors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_field_value_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wants_html, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -574,8 +574,41 @@ static void test_bad_listen_addresses(void **state)
     snprintf(taken, sizeof taken, "127.0.0.1:%u", http_server_port(server));
     http_server_opts_t o = {.listen = taken, .routes = ROUTES, .route_count = 1};
     http_server_t *s = NULL;
-    assert_int_equal(http_server_start(&o, &s), GH_ERR_IO);
+    assert_int_equal(http_server_start(&o, &s), GH_ERR_CONFLICT);
     http_server_stop(NULL);
+}
+
+/* Issue 25: a taken address is named, with what holds it when it answers. */
+static void test_listen_problem_names_the_holder(void **state)
+{
+    char taken[32], why[160], want[160];
+    snprintf(taken, sizeof taken, "127.0.0.1:%u", http_server_port(server));
+    snprintf(want, sizeof want, "%s is already in use by something that is not Gatehouse", taken);
+    assert_string_equal(http_listen_problem(GH_ERR_CONFLICT, taken, why, sizeof why), want);
+
+    static const http_route_t health[] = {{HTTP_GET, "/healthz", http_health_handler, "h", NULL}};
+    http_server_opts_t o = {.listen = "127.0.0.1:0", .routes = health, .route_count = 1};
+    http_server_t *s = NULL;
+    assert_int_equal(http_server_start(&o, &s), GH_OK);
+    snprintf(taken, sizeof taken, "127.0.0.1:%u", http_server_port(s));
+    snprintf(want, sizeof want, "%s is already in use by another Gatehouse", taken);
+    assert_string_equal(http_listen_problem(GH_ERR_CONFLICT, taken, why, sizeof why), want);
+    http_server_stop(s);
+
+    /* a holder that accepts and never answers: nothing is guessed */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sin;
+    assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+    snprintf(taken, sizeof taken, "127.0.0.1:%u", ntohs(sin.sin_port));
+    snprintf(want, sizeof want, "%s is already in use", taken);
+    assert_string_equal(http_listen_problem(GH_ERR_CONFLICT, taken, why, sizeof why), want);
+    close(fd);
+
+    assert_string_equal(http_listen_problem(GH_ERR_IO, "127.0.0.1:1", why, sizeof why),
+                        "cannot listen on 127.0.0.1:1: i/o error");
 }
 
 static void test_stop_finishes_requests_in_flight(void **state)
@@ -650,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_log_line_without_query),
         cmocka_unit_test(test_metrics_count_requests),
         cmocka_unit_test(test_bad_listen_addresses),
+        cmocka_unit_test(test_listen_problem_names_the_holder),
         cmocka_unit_test(test_stop_finishes_requests_in_flight),
         cmocka_unit_test(test_ipv6_listen),
         cmocka_unit_test(test_ambiguous_framing),

@@ -161,6 +161,36 @@ static void test_login_error_message(void **state)
     assert_false(contains(expired, "The username or password is incorrect."));
 }
 
+/* Issue 25: the inputs carry the endpoint's limits; the too-long message speaks both languages. */
+static void test_login_limits_and_too_long(void **state)
+{
+    ui_login_t p = {.lang = UI_LANG_EN,
+                    .action = "/auth/authorize",
+                    .message = UI_MSG_FIELD_TOO_LONG,
+                    .username_max = 256,
+                    .password_max = 1024};
+    const char *en = ui_render_login(arena, &p);
+    assert_true(contains(en, "autocomplete=\"username\" autocapitalize=\"none\" "
+                             "spellcheck=\"false\" required maxlength=\"256\""));
+    assert_true(contains(en, "required maxlength=\"1024\""));
+    assert_true(contains(en, "The username or password is too long."));
+    p.lang = UI_LANG_KO;
+    assert_true(contains(ui_render_login(arena, &p), "아이디 또는 비밀번호가 너무 깁니다."));
+    assert_false(contains(login(UI_LANG_EN, NULL, NULL, UI_MSG_NONE), "maxlength"));
+}
+
+/* Issue 25: the authorization server's own address in a browser. */
+static void test_home_page(void **state)
+{
+    const char *en = ui_render_home(arena, UI_LANG_EN);
+    const char *ko = ui_render_home(arena, UI_LANG_KO);
+    assert_true(contains(en, "<html lang=\"en\">"));
+    assert_true(contains(en, "href=\"/.well-known/openid-configuration\""));
+    assert_true(contains(en, "/static/gatehouse.css"));
+    assert_true(contains(ko, "<html lang=\"ko\">"));
+    assert_true(contains(ko, "로그인 서버"));
+}
+
 static const char *const CLAIMS[] = {"sub", "nickname", "email", "name", XSS};
 static const char *const SCOPES[] = {"offline_access", XSS};
 
@@ -439,6 +469,8 @@ int main(void)
         cmocka_unit_test(test_login_without_client_or_user),
         cmocka_unit_test(test_login_prefilled_user_focuses_password),
         cmocka_unit_test(test_login_error_message),
+        cmocka_unit_test(test_login_limits_and_too_long),
+        cmocka_unit_test(test_home_page),
         cmocka_unit_test(test_consent_form),
         cmocka_unit_test(test_consent_claims_and_scopes_in_words),
         cmocka_unit_test(test_consent_korean_buttons),
