@@ -160,14 +160,16 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     char old_digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(value, strlen(value), old_digest);
     int64_t now = clock_now();
-    /* check the scope before spending the token */
+    /* a narrower scope asked for is checked before the token is spent (one
+     * read more, only then) */
+    const char *requested = http_pairs_get(&req->form, "scope"), *scope = NULL;
     store_refresh_t cur;
-    gh_status_t st = store_refresh_get(app->store, req->arena, old_digest, now, &cur);
+    gh_status_t st = GH_ERR_NOT_FOUND;
+    if (requested)
+        st = store_refresh_get(app->store, req->arena, old_digest, now, &cur);
     if (st == GH_OK && strcmp(cur.client_id, client->id) != 0)
         st = GH_ERR_NOT_FOUND;
-    const char *scope = NULL;
-    if (st == GH_OK &&
-        !narrow_scope(req->arena, http_pairs_get(&req->form, "scope"), cur.scope, &scope, err))
+    if (st == GH_OK && !narrow_scope(req->arena, requested, cur.scope, &scope, err))
         return false;
     store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
     const char *token = NULL;
