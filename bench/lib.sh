@@ -84,9 +84,10 @@ setup_gatehouse() { # setup_gatehouse SERVER ACCESS_TOKEN_ALG (id_tokens stay RS
   local d=$WORK/$1
   printf '[server]\naccess_token_alg = %s\n' "$2" >"$d/gatehouse.ini"
   gh() { "$GH_BIN" --db "sqlite:$d/gh.db" "$@"; }
-  gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
-    --scope "openid profile email api" --grant authorization_code --grant refresh_token \
-    --grant client_credentials >/dev/null &&
+  gh db migrate >/dev/null &&
+    gh client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
+      --scope "openid profile email api" --grant authorization_code --grant refresh_token \
+      --grant client_credentials >/dev/null &&
     gh user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \
       --nickname "$BENCH_USER" >/dev/null
 }

@@ -17,6 +17,7 @@ GATEWAY=http://127.0.0.1:8081
 CALLBACK="$GATEWAY/oauth2/callback?platform=ottm"
 mkdir -p var
 gh() { "$BIN" --db "$DB" "$@"; }
+gh db migrate >/dev/null # the CLI makes no database by itself
 
 if ! gh client show demo >/dev/null 2>&1; then
   secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
