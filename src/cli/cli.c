@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "core/log.h"
 #include "core/secret.h"
+#include "core/stop.h"
 #include "core/version.h"
 #include "gateway/gateway.h"
 #include "oauth/server.h"
@@ -314,6 +316,42 @@ int cli_wipe_later(cli_t *c, char *s)
     return CLI_CONTINUE;
 }
 
+static void apply_logging(const config_server_t *server)
+{
+    log_set_format((log_format_t)server->log_format);
+    log_set_level((log_level_t)server->log_level);
+}
+
+/* SIGHUP's part for both servers: log_format and log_level, read again from
+ * the configuration file and the environment; a configuration that no
+ * longer loads changes nothing. */
+static const char *reload_logging(void *ctx)
+{
+    cli_t *c = ctx;
+    config_t fresh;
+    char err[256] = "";
+    config_init(&fresh);
+    gh_status_t st = GH_OK;
+    if (c->config_flag)
+        st = config_load_file(&fresh, c->config_flag, err, sizeof err);
+    if (st == GH_OK)
+        st = config_load_env(&fresh, err, sizeof err);
+    if (st == GH_OK)
+        apply_logging(&fresh.server);
+    else
+        log_event(LOG_ERROR, "reload_failed", "error", err[0] ? err : gh_status_str(st), NULL);
+    config_free(&fresh);
+    return st == GH_OK ? "log settings" : NULL;
+}
+
+/* What both servers do before serving: the log settings, and their reload. */
+static void prepare_server(cli_t *c)
+{
+    config_finish(&c->cfg);
+    apply_logging(&c->cfg.server);
+    stop_signals_on_reload(reload_logging, c);
+}
+
 static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     enum { OPT_LISTEN = CLI_OPT_OWN, OPT_ISSUER };
@@ -341,7 +379,7 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         st = config_set(&c->cfg, "server", "issuer", issuer, err, sizeof err);
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
-    config_finish(&c->cfg);
+    prepare_server(c);
     return oauth_serve(&c->cfg);
 }
 
@@ -361,7 +399,7 @@ static int run_gateway(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     char err[256] = "";
     if (listen && config_set(&c->cfg, "gateway", "listen", listen, err, sizeof err) != GH_OK)
         return cli_fail("%s", err[0] ? err : "out of memory");
-    config_finish(&c->cfg);
+    prepare_server(c);
     return gateway_serve(&c->cfg);
 }
 
