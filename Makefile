@@ -18,7 +18,7 @@ DOCDIR     ?= $(PREFIX)/share/doc/gatehouse
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 
-.PHONY: man install deb
+.PHONY: man install deb deb-check
 .PHONY: all setup run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
 
 all: $(BUILD)/gatehouse
@@ -105,5 +105,10 @@ install: man
 # The Debian package, with Debian's own tools, into $(BUILD)/ (docs/operations.md)
 deb:
 	scripts/deb.sh $(BUILD)
+
+# Installs the package on this machine (root), runs the seed 004 check against
+# it, purges it (scripts/deb-check.sh)
+deb-check: deb
+	scripts/deb-check.sh $(BUILD)
 
 FORCE:

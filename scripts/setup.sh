@@ -12,6 +12,7 @@ DEB_PACKAGES=(
   libmicrohttpd-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev
   nodejs npm chromium python3 openssl curl postgresql valgrind sqlite3
+  groff-base debhelper lintian
 )
 # `scripts/setup.sh bench`: also what `make bench` needs (never run by `make test`).
 if [ "${1:-}" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi

@@ -57,6 +57,10 @@ suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
 suite cli-db bash tests/cli/test_cli_db.sh "$PWD/$BUILD/gatehouse"
 suite man bash tests/cli/test_man.sh "$PWD/$BUILD/gatehouse"
 suite install bash tests/cli/test_install.sh "$PWD/$BUILD/gatehouse"
+# The Debian package: built, installed with apt-get, checked, purged (root only).
+if [ "$(id -u)" = 0 ] && command -v dpkg-buildpackage >/dev/null; then
+  suite package bash -c "scripts/deb.sh '$BUILD' && scripts/deb-check.sh '$BUILD'"
+fi
 if [ -x ../shared/checks/seed004-flow ]; then
   suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
 fi
