@@ -61,6 +61,12 @@ check "a system user gatehouse owns /var/lib/gatehouse" \
     eval 'id -u gatehouse >/dev/null && [ "$(stat -c %U "/var/lib/gatehouse")" = gatehouse ]'
 check "man finds gatehouse(8) and gatehouse.ini(5)" \
     eval 'man -w gatehouse >/dev/null && man -w 5 gatehouse.ini >/dev/null'
+if command -v systemd-analyze >/dev/null; then
+    for unit in gatehouse gatehouse-gateway; do
+        check "systemd-analyze verify $unit.service (installed) is clean" \
+            eval '[ -z "$(systemd-analyze verify /lib/systemd/system/$unit.service 2>&1)" ]'
+    done
+fi
 check "the installed configuration is valid" \
     eval '/usr/sbin/gatehouse --config /etc/gatehouse/gatehouse.ini config check >/dev/null'
 
