@@ -3,6 +3,7 @@
 # 8081); `make test` runs every suite. Both install what is missing first,
 # `make run` only what the demo needs (scripts/setup.sh demo).
 # `make fuzz` runs each libFuzzer target FUZZ_SECONDS (docs/fuzzing.md).
+# `make install` (PREFIX, DESTDIR) and `make deb` (docs/operations.md).
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
@@ -10,6 +11,16 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
+# make install: PREFIX=/usr puts the configuration in /etc and the units in
+# /lib/systemd/system (Debian's places); any other prefix keeps all under it.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/gatehouse
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
+.PHONY: man install deb deb-check
 .PHONY: all setup setup-demo run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
 
 all: $(BUILD)/gatehouse
@@ -75,5 +86,36 @@ clean:
 bench bench-smoke: all
 	@scripts/setup.sh bench
 	@BENCH_SMOKE=$(if $(filter bench-smoke,$@),1,0) bench/run.sh
+
+# gatehouse(8) and gatehouse.ini(5), from the binary's --help and settings table
+man: all
+	@mkdir -p $(BUILD)/man
+	scripts/gen-man.py $(BUILD)/gatehouse $(BUILD)/man
+
+# The configuration is installed only where there is none yet; the examples always.
+install: man
+	install -D -m 0755 $(BUILD)/gatehouse $(DESTDIR)$(SBINDIR)/gatehouse
+	install -D -m 0644 $(BUILD)/man/gatehouse.8 $(DESTDIR)$(MANDIR)/man8/gatehouse.8
+	install -D -m 0644 $(BUILD)/man/gatehouse.ini.5 $(DESTDIR)$(MANDIR)/man5/gatehouse.ini.5
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 contrib/gatehouse.ini contrib/gateway.ini contrib/nginx-gatehouse.conf \
+	  $(DESTDIR)$(DOCDIR)/examples/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/gatehouse/gatehouse.ini ] || \
+	  install -D -m 0644 contrib/gatehouse.ini $(DESTDIR)$(SYSCONFDIR)/gatehouse/gatehouse.ini
+	install -d $(DESTDIR)$(UNITDIR)
+	for unit in gatehouse gatehouse-gateway; do \
+	  sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    contrib/systemd/$$unit.service.in >$(BUILD)/$$unit.service && \
+	  install -m 0644 $(BUILD)/$$unit.service $(DESTDIR)$(UNITDIR)/ || exit 1; \
+	done
+
+# The Debian package, with Debian's own tools, into $(BUILD)/ (docs/operations.md)
+deb:
+	scripts/deb.sh $(BUILD)
+
+# Installs the package on this machine (root), runs the seed 004 check against
+# it, purges it (scripts/deb-check.sh)
+deb-check: deb
+	scripts/deb-check.sh $(BUILD)
 
 FORCE:

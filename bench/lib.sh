@@ -140,7 +140,8 @@ setup_gatehouse() { # setup_gatehouse SERVER: its configuration, database, clien
   esac
   printf '[server]\naccess_token_alg = %s\n' "$alg" >"$d/gatehouse.ini"
   gh() { "$(bin_of "$1")" --db "${GH_DB[$1]}" "${@:2}"; }
-  gh "$1" client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
+  gh "$1" db migrate >/dev/null &&
+    gh "$1" client add --id "$CLIENT_ID" --secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
     --scope "openid profile email api" --grant authorization_code --grant refresh_token \
     --grant client_credentials >/dev/null &&
     gh "$1" user add --username "$BENCH_USER" --password "$BENCH_PASSWORD" --email "$BENCH_USER@example.invalid" \

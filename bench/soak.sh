@@ -30,6 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 gh() { "$BIN" --db "sqlite:$dir/gh.db" "$@"; }
+gh db migrate >/dev/null
 
 gh client add --id soak-svc --secret soak-svc-secret-0123456789 --redirect-uri https://svc.example/cb \
   --scope profile --grant client_credentials >/dev/null

@@ -33,6 +33,7 @@ GATEWAY=http://127.0.0.1:$GATEWAY_PORT
 CALLBACK="$GATEWAY/oauth2/callback?platform=ottm"
 mkdir -p var
 gh() { "$BIN" --db "$DB" "$@"; }
+gh db migrate >/dev/null # the CLI makes no database by itself
 
 # The demo client, registered for seed 004's example redirect URI and for the
 # gateway's callback on this start's port.

@@ -22,7 +22,8 @@ DEB_PACKAGES=(
 )
 # The suites: formatting check, e2e and browser tests, PostgreSQL, valgrind.
 if [ "$MODE" != demo ]; then
-  DEB_PACKAGES+=(clang-format nodejs npm chromium python3 openssl postgresql valgrind sqlite3)
+  DEB_PACKAGES+=(clang-format nodejs npm chromium python3 openssl postgresql valgrind sqlite3
+    groff-base debhelper lintian)
 fi
 if [ "$MODE" = bench ]; then DEB_PACKAGES+=(wrk nginx glewlwyd sqlite3); fi
 if [ "$MODE" = fuzz ]; then

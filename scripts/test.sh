@@ -54,6 +54,9 @@ if command -v clang-format >/dev/null; then
 fi
 suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
 suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
+suite cli-db bash tests/cli/test_cli_db.sh "$PWD/$BUILD/gatehouse"
+suite man bash tests/cli/test_man.sh "$PWD/$BUILD/gatehouse"
+suite install bash tests/cli/test_install.sh "$PWD/$BUILD/gatehouse"
 if [ -x ../shared/checks/seed004-flow ]; then
   suite seed004-flow env GH_NO_BUILD=1 ../shared/checks/seed004-flow
 fi
@@ -82,6 +85,10 @@ lane_sanitizers() {
   suite e2e-asan bash -c "cd tests/e2e && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 GATEHOUSE_BIN='$PWD/$BUILD_ASAN/gatehouse' node --test --test-concurrency=1 --test-reporter=spec $E2E_ASAN_FILES"
   if [ "${GH_TEST_VALGRIND:-0}" = 1 ]; then
     suite unit-valgrind scripts/unit-valgrind.sh "$BUILD"
+  fi
+  # The Debian package: built, installed with apt-get, checked, purged (root only).
+  if [ "$(id -u)" = 0 ] && command -v dpkg-buildpackage >/dev/null; then
+    suite package bash -c "scripts/deb.sh '$BUILD' && scripts/deb-check.sh '$BUILD'"
   fi
 }
 

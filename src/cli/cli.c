@@ -5,10 +5,13 @@
  * hands the configuration to the server. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "core/log.h"
 #include "core/secret.h"
+#include "core/stop.h"
 #include "core/version.h"
 #include "gateway/gateway.h"
 #include "oauth/server.h"
@@ -21,6 +24,8 @@ static const char COMMON_HELP[] =
     "                  default sqlite:var/gatehouse.db)\n"
     "  --config FILE   INI configuration file; flags override the environment,\n"
     "                  which overrides the file\n"
+    "  --create        create the SQLite database if it does not exist (otherwise\n"
+    "                  only serve, gateway and db migrate create one)\n"
     "  -h, --help      show this help\n";
 
 static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
@@ -50,6 +55,15 @@ static const cli_cmd_t ROOT_SUBS[] = {
      CLI_KEYS_COMMANDS},
     {"config", "gatehouse config", "show, check and document the settings", NULL, cli_run_group,
      CLI_CONFIG_COMMANDS},
+    {"db", "gatehouse db", "show and apply the database migrations", NULL, cli_run_group,
+     CLI_DB_COMMANDS},
+    {"backup", "gatehouse backup", "copy a live SQLite database to a file",
+     "usage: gatehouse backup FILE\n\n"
+     "Copies the SQLite database, consistent as of one moment, to FILE (a new file,\n"
+     "readable by its owner only) while servers go on using it (SQLite's online\n"
+     "backup API). Restore: stop the servers, put the copy in the database's place\n"
+     "(and remove its -wal and -shm files), start them. PostgreSQL: use pg_dump.\n",
+     cli_run_backup, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -108,6 +122,8 @@ int cli_next_option(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv,
             c->db_flag = optarg;
         } else if (ch == CLI_OPT_CONFIG) {
             c->config_flag = optarg;
+        } else if (ch == CLI_OPT_CREATE) {
+            c->create = true;
         } else if (ch == 'h') {
             print_help(cmd);
             *code = CLI_EXIT_OK;
@@ -206,29 +222,61 @@ gh_status_t cli_config_load(cli_t *c)
     return GH_OK;
 }
 
-/* The database URL as messages may show it: a SQLite path in full, a server
- * URL by its scheme only (it may carry a password in several places). */
-static const char *shown_url(arena_t *a, const char *url)
+const char *cli_shown_url(cli_t *c)
 {
+    const char *url = c->cfg.server.db;
     const char *scheme_end = strstr(url, "://");
     if (!strncmp(url, "sqlite:", 7) || !scheme_end)
         return url;
-    const char *shown = arena_printf(a, "%.*s://...", (int)(scheme_end - url), url);
+    const char *shown = arena_printf(c->arena, "%.*s://...", (int)(scheme_end - url), url);
     return shown ? shown : "(database)";
 }
 
-gh_status_t cli_store(cli_t *c, store_t **out)
+gh_status_t cli_store_with(cli_t *c, unsigned flags, store_t **out)
 {
     gh_status_t st = c->store ? GH_OK : cli_config_load(c);
     if (st == GH_OK && !c->store) {
-        st = store_open(c->cfg.server.db, &c->store);
-        if (st != GH_OK)
-            cli_fail("cannot open the database %s: %s", shown_url(c->arena, c->cfg.server.db),
-                     gh_status_str(st));
+        st = store_open_with(c->cfg.server.db, flags | (c->create ? STORE_OPEN_CREATE : 0),
+                             &c->store);
+        if (st == GH_ERR_NOT_FOUND)
+            cli_fail("no database at %s (create it with 'gatehouse db migrate', or add --create)",
+                     cli_shown_url(c));
+        else if (st != GH_OK)
+            cli_fail("cannot open the database %s: %s", cli_shown_url(c), gh_status_str(st));
     }
     if (st == GH_OK)
         *out = c->store;
     return st;
+}
+
+gh_status_t cli_store(cli_t *c, store_t **out)
+{
+    return cli_store_with(c, STORE_OPEN_MIGRATE, out);
+}
+
+int cli_list_begin(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, bool *json, store_t **s)
+{
+    enum { OPT_JSON = CLI_OPT_OWN };
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS, {"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
+    int ch, code = CLI_CONTINUE;
+    *json = false;
+    while ((ch = cli_next_option(c, cmd, argc, argv, opts, &code)) >= 0)
+        *json = true;
+    if (ch == CLI_OPT_STOP || (code = cli_operands(cmd, argc, argv, 0, NULL)) != CLI_CONTINUE)
+        return code;
+    return cli_store(c, s) == GH_OK ? CLI_CONTINUE : CLI_EXIT_FAIL;
+}
+
+int cli_print_json(json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(v);
+    if (!text)
+        return cli_fail("out of memory");
+    puts(text);
+    free(text);
+    return CLI_EXIT_OK;
 }
 
 int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
@@ -268,6 +316,42 @@ int cli_wipe_later(cli_t *c, char *s)
     return CLI_CONTINUE;
 }
 
+static void apply_logging(const config_server_t *server)
+{
+    log_set_format((log_format_t)server->log_format);
+    log_set_level((log_level_t)server->log_level);
+}
+
+/* SIGHUP's part for both servers: log_format and log_level, read again from
+ * the configuration file and the environment; a configuration that no
+ * longer loads changes nothing. */
+static const char *reload_logging(void *ctx)
+{
+    cli_t *c = ctx;
+    config_t fresh;
+    char err[256] = "";
+    config_init(&fresh);
+    gh_status_t st = GH_OK;
+    if (c->config_flag)
+        st = config_load_file(&fresh, c->config_flag, err, sizeof err);
+    if (st == GH_OK)
+        st = config_load_env(&fresh, err, sizeof err);
+    if (st == GH_OK)
+        apply_logging(&fresh.server);
+    else
+        log_event(LOG_ERROR, "reload_failed", "error", err[0] ? err : gh_status_str(st), NULL);
+    config_free(&fresh);
+    return st == GH_OK ? "log settings" : NULL;
+}
+
+/* What both servers do before serving: the log settings, and their reload. */
+static void prepare_server(cli_t *c)
+{
+    config_finish(&c->cfg);
+    apply_logging(&c->cfg.server);
+    stop_signals_on_reload(reload_logging, c);
+}
+
 static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     enum { OPT_LISTEN = CLI_OPT_OWN, OPT_ISSUER };
@@ -295,7 +379,7 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         st = config_set(&c->cfg, "server", "issuer", issuer, err, sizeof err);
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
-    config_finish(&c->cfg);
+    prepare_server(c);
     return oauth_serve(&c->cfg);
 }
 
@@ -315,7 +399,7 @@ static int run_gateway(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     char err[256] = "";
     if (listen && config_set(&c->cfg, "gateway", "listen", listen, err, sizeof err) != GH_OK)
         return cli_fail("%s", err[0] ? err : "out of memory");
-    config_finish(&c->cfg);
+    prepare_server(c);
     return gateway_serve(&c->cfg);
 }
 

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -37,19 +39,21 @@ struct cli {
     bool cfg_loaded;
     const char *db_flag;     /* --db */
     const char *config_flag; /* --config */
+    bool create;             /* --create: a missing SQLite database may be made */
     arena_t *arena;          /* everything of this run */
     store_t *store;          /* opened by cli_store() */
 };
 
 /* Values of the global options; a command's own options use CLI_OPT_OWN and up. */
-enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_OWN = 0x110 };
+enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_CREATE, CLI_OPT_OWN = 0x110 };
 
 /* The options every command accepts, first in each command's option table. */
 // clang-format off
 #define CLI_COMMON_OPTIONS                                                                         \
     {"help", no_argument, NULL, 'h'},                                                              \
     {"db", required_argument, NULL, CLI_OPT_DB},                                                   \
-    {"config", required_argument, NULL, CLI_OPT_CONFIG}
+    {"config", required_argument, NULL, CLI_OPT_CONFIG},                                           \
+    {"create", no_argument, NULL, CLI_OPT_CREATE}
 // clang-format on
 
 /* cli_next_option() results besides an option's value. */
@@ -57,7 +61,10 @@ enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
 
 /* The commands of each group, each table in its own file. */
 extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[],
-    CLI_CONFIG_COMMANDS[];
+    CLI_CONFIG_COMMANDS[], CLI_DB_COMMANDS[];
+
+/* `gatehouse backup FILE` (db.c). */
+int cli_run_backup(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
 
 /* Runs a group: its global options, then the command named next. */
 int cli_run_group(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
@@ -89,8 +96,28 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 gh_status_t cli_config_load(cli_t *c);
 
 /* The store named by the configuration, opened on first use (and the
- * configuration loaded); prints why on failure. */
+ * configuration loaded) and migrated; prints why on failure. A SQLite
+ * database that does not exist is an error naming its path, unless --create
+ * was given: an administrative command never makes a database by accident. */
 gh_status_t cli_store(cli_t *c, store_t **out);
+
+/* As cli_store, with store_open_with's flags (STORE_OPEN_*) for the db
+ * commands; --create adds STORE_OPEN_CREATE. */
+gh_status_t cli_store_with(cli_t *c, unsigned flags, store_t **out);
+
+/* The database URL as messages may show it: a SQLite path in full, a server
+ * URL by its scheme only (it may carry a password). */
+const char *cli_shown_url(cli_t *c);
+
+/* A list command: the global options and --json (*json), no operands, then
+ * the store. CLI_CONTINUE with *s open, else the exit status. Text lists
+ * print a header line, then one tab-separated line per record; --json prints
+ * an array of objects. */
+int cli_list_begin(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, bool *json, store_t **s);
+
+/* Prints v (taking it) as indented JSON on stdout: CLI_EXIT_OK, or the
+ * failure when v is NULL (out of memory). */
+int cli_print_json(json_t *v);
 
 /* cli_parse_operands, then cli_store: the shape of every list/show/remove
  * command. CLI_CONTINUE with *s open, else the exit status. */

@@ -213,32 +213,6 @@ static size_t grant_names(unsigned grants, const char *names[32])
     return n;
 }
 
-static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
-{
-    store_t *s = NULL;
-    store_client_t *list = NULL;
-    size_t n = 0;
-    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
-    if (code != CLI_CONTINUE)
-        return code;
-    gh_status_t st = store_client_list(s, c->arena, &list, &n);
-    if (st != GH_OK)
-        return cli_fail("cannot list clients: %s", gh_status_str(st));
-    for (size_t i = 0; i < n; i++) {
-        const char *grants[32];
-        buf_t b;
-        buf_init(&b, c->arena);
-        buf_printf(&b, "%s\t%s\t", list[i].id, list[i].name ? list[i].name : "-");
-        put_list(&b, grants, grant_names(list[i].grants, grants), ',');
-        buf_putc(&b, '\t');
-        put_list(&b, list[i].redirect_uris, list[i].redirect_uri_count, ' ');
-        if (!buf_cstr(&b))
-            return cli_fail("out of memory");
-        puts(buf_cstr(&b));
-    }
-    return CLI_EXIT_OK;
-}
-
 static json_t *string_array(const char *const *items, size_t count)
 {
     json_t *arr = json_array();
@@ -271,6 +245,40 @@ static json_t *client_json(const store_client_t *cl)
     return o;
 }
 
+static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    store_t *s = NULL;
+    store_client_t *list = NULL;
+    size_t n = 0;
+    bool json = false;
+    int code = cli_list_begin(c, self, argc, argv, &json, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = store_client_list(s, c->arena, &list, &n);
+    if (st != GH_OK)
+        return cli_fail("cannot list clients: %s", gh_status_str(st));
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < n; i++)
+            json_array_append_new(arr, client_json(&list[i]));
+        return cli_print_json(arr);
+    }
+    puts("CLIENT_ID\tNAME\tGRANT_TYPES\tREDIRECT_URIS");
+    for (size_t i = 0; i < n; i++) {
+        const char *grants[32];
+        buf_t b;
+        buf_init(&b, c->arena);
+        buf_printf(&b, "%s\t%s\t", list[i].id, list[i].name ? list[i].name : "-");
+        put_list(&b, grants, grant_names(list[i].grants, grants), ',');
+        buf_putc(&b, '\t');
+        put_list(&b, list[i].redirect_uris, list[i].redirect_uri_count, ' ');
+        if (!buf_cstr(&b))
+            return cli_fail("out of memory");
+        puts(buf_cstr(&b));
+    }
+    return CLI_EXIT_OK;
+}
+
 static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     const char *id = NULL;
@@ -284,14 +292,7 @@ static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return cli_fail("no client '%s'", id);
     if (st != GH_OK)
         return cli_fail("cannot read client '%s': %s", id, gh_status_str(st));
-    json_t *o = client_json(&cl);
-    char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(o);
-    if (!text)
-        return cli_fail("out of memory");
-    puts(text);
-    free(text);
-    return CLI_EXIT_OK;
+    return cli_print_json(client_json(&cl));
 }
 
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -321,8 +322,10 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --name NAME             display name for the consent page\n",
      run_add, NULL},
     {"list", "gatehouse client list", "list clients",
-     "usage: gatehouse client list\n\n"
-     "One line per client, tab-separated: id, name, grant types, redirect URIs.\n",
+     "usage: gatehouse client list [--json]\n\n"
+     "A header line, then one line per client, tab-separated: id, name, grant types,\n"
+     "redirect URIs.\n\n"
+     "  --json   an array of the clients as 'client show' prints each\n",
      run_list, NULL},
     {"show", "gatehouse client show", "show one client as JSON",
      "usage: gatehouse client show ID\n\n"

@@ -5,6 +5,7 @@
  * key material is ever printed. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli/cli_int.h"
@@ -20,23 +21,52 @@ static void format_time(int64_t t, char out[21])
         snprintf(out, 21, "%lld", (long long)t);
 }
 
-static void print_key(const store_key_t *k, bool signs, int64_t now)
+/* What a key does now: its state name and, for a key that is next or
+ * retiring, from or until when (else 0). */
+static const char *key_state(const store_key_t *k, bool signs, int64_t now, int64_t *when)
 {
-    char created[21], until[21], from[21];
-    format_time(k->created_at, created);
-    format_time(k->retire_at, until);
-    format_time(k->activate_at, from);
-    printf("%s\t%s\t%s\t", k->kid, k->alg, created);
+    *when = 0;
     if (signs)
-        puts("signing");
-    else if (k->retire_at == 0 && k->activate_at > now)
-        printf("next, signing from %s\n", from);
-    else if (k->retire_at == 0)
-        puts("verifying"); /* briefly, while two processes create the first key */
-    else if (k->retire_at > now)
-        printf("retiring until %s\n", until);
+        return "signing";
+    if (k->retire_at == 0 && k->activate_at > now) {
+        *when = k->activate_at;
+        return "next";
+    }
+    if (k->retire_at == 0)
+        return "verifying"; /* briefly, while two processes create the first key */
+    if (k->retire_at > now) {
+        *when = k->retire_at;
+        return "retiring";
+    }
+    return "expired";
+}
+
+static void print_key(const store_key_t *k, const char *state, int64_t when)
+{
+    char created[21], at[21];
+    format_time(k->created_at, created);
+    format_time(when, at);
+    printf("%s\t%s\t%s\t", k->kid, k->alg, created);
+    if (!strcmp(state, "next"))
+        printf("next, signing from %s\n", at);
+    else if (!strcmp(state, "retiring"))
+        printf("retiring until %s\n", at);
     else
-        puts("expired");
+        puts(state);
+}
+
+/* The key as JSON: times as ISO 8601 UTC, "until"/"from" only where they apply. */
+static json_t *key_json(const store_key_t *k, const char *state, int64_t when)
+{
+    char created[21], at[21];
+    format_time(k->created_at, created);
+    format_time(when, at);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "kid", k->kid, "alg", k->alg, "created", created,
+                          "state", state);
+    if (o && when)
+        json_object_set_new(o, !strcmp(state, "next") ? "signing_from" : "retiring_until",
+                            json_string(at));
+    return o;
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -44,20 +74,29 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     store_t *s = NULL;
     store_key_t *keys = NULL;
     size_t n = 0;
-    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
+    bool json = false;
+    int code = cli_list_begin(c, self, argc, argv, &json, &s);
     if (code != CLI_CONTINUE)
         return code;
     gh_status_t st = store_key_list(s, c->arena, &keys, &n);
     if (st != GH_OK)
         return cli_fail("cannot list the signing keys: %s", gh_status_str(st));
     int64_t now = clock_now();
-    for (size_t i = 0; i < n; i++) {
+    json_t *arr = json ? json_array() : NULL;
+    if (!json)
+        puts("KID\tALG\tCREATED\tSTATE");
+    for (size_t i = 0; i < n && (arr || !json); i++) {
         jose_alg_t alg;
+        int64_t when = 0;
         bool signs = jose_alg_parse(keys[i].alg, &alg) == GH_OK &&
                      signing_keys_signer(keys, n, alg, now) == i;
-        print_key(&keys[i], signs, now);
+        const char *state = key_state(&keys[i], signs, now, &when);
+        if (json)
+            json_array_append_new(arr, key_json(&keys[i], state, when));
+        else
+            print_key(&keys[i], state, when);
     }
-    return CLI_EXIT_OK;
+    return json ? cli_print_json(arr) : CLI_EXIT_OK;
 }
 
 /* --activate-in's value: whole seconds, 0 to a day. */
@@ -122,10 +161,12 @@ static int run_rotate(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 
 const cli_cmd_t CLI_KEYS_COMMANDS[] = {
     {"list", "gatehouse keys list", "list the signing keys",
-     "usage: gatehouse keys list\n\n"
-     "One line per key, tab-separated: kid, alg, created (UTC), status: 'signing'\n"
-     "(the newest key of its algorithm), 'retiring until TIME' (still in the JWKS\n"
-     "for the tokens it signed) or 'expired'.\n",
+     "usage: gatehouse keys list [--json]\n\n"
+     "A header line, then one line per key, tab-separated: kid, alg, created (UTC),\n"
+     "state: 'signing' (the newest key of its algorithm), 'next, signing from TIME',\n"
+     "'retiring until TIME' (still in the JWKS for the tokens it signed) or 'expired'.\n\n"
+     "  --json   an array of {\"kid\", \"alg\", \"created\", \"state\"} objects, with\n"
+     "           \"signing_from\" or \"retiring_until\" where they apply\n",
      run_list, NULL},
     {"rotate", "gatehouse keys rotate", "add new signing keys, published first, signing later",
      "usage: gatehouse keys rotate [--alg RS256|ES256] [--now | --activate-in SECONDS]\n\n"

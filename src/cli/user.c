@@ -204,17 +204,31 @@ static const char *or_dash(const char *s)
     return s ? s : "-";
 }
 
+static json_t *user_json(const store_user_t *u)
+{
+    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "username", u->username, "sub", u->sub,
+                     "email", u->email, "nickname", u->nickname, "name", u->name);
+}
+
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     store_t *s = NULL;
     store_user_t *list = NULL;
     size_t n = 0;
-    int code = cli_operands_and_store(c, self, argc, argv, 0, NULL, &s);
+    bool json = false;
+    int code = cli_list_begin(c, self, argc, argv, &json, &s);
     if (code != CLI_CONTINUE)
         return code;
     gh_status_t st = store_user_list(s, c->arena, &list, &n);
     if (st != GH_OK)
         return cli_fail("cannot list users: %s", gh_status_str(st));
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < n; i++)
+            json_array_append_new(arr, user_json(&list[i]));
+        return cli_print_json(arr);
+    }
+    puts("USERNAME\tSUB\tEMAIL\tNICKNAME\tNAME");
     for (size_t i = 0; i < n; i++)
         printf("%s\t%s\t%s\t%s\t%s\n", list[i].username, list[i].sub, or_dash(list[i].email),
                or_dash(list[i].nickname), or_dash(list[i].name));
@@ -299,8 +313,11 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "  --name NAME        full name\n",
      run_add, NULL},
     {"list", "gatehouse user list", "list users",
-     "usage: gatehouse user list\n\n"
-     "One line per user, tab-separated: username, sub, email, nickname, name.\n",
+     "usage: gatehouse user list [--json]\n\n"
+     "A header line, then one line per user, tab-separated: username, sub, email,\n"
+     "nickname, name ('-' where there is none).\n\n"
+     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\"}\n"
+     "           objects (null where there is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"

@@ -55,6 +55,9 @@ typedef struct {
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
     char *metrics_allow;
+
+    int log_format; /* core/log.h's log_format_t: json (default) | text */
+    int log_level;  /* core/log.h's log_level_t: debug | info (default) | warn | error */
 } config_server_t;
 
 #define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"

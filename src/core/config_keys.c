@@ -17,6 +17,9 @@
 static const char *const ERROR_STYLES[] = {"seed", "rfc6749", NULL};
 static const char *const REPLAY_SCOPES[] = {"public", "all", NULL};
 static const char *const ALGS[] = {"RS256", "ES256", NULL};
+static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t's order */
+static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
+                                         NULL}; /* log_level_t's */
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
@@ -96,6 +99,13 @@ static const config_key_t KEYS[] = {
      SERVER(metrics_allow), 0, addresses,
      "client addresses (CIDR list, spaces or commas) that may read /metrics, or any; others get "
      "404 (also the gateway's unless [gateway] metrics_allow is set)"},
+    {"server", "log_format", CONFIG_CHOICE, "json", NULL, 0, 0, NULL, LOG_FORMATS,
+     SERVER(log_format), 0, NULL,
+     "log lines on stderr: JSON objects, or text for people (also read by gateway; SIGHUP "
+     "reloads it)"},
+    {"server", "log_level", CONFIG_CHOICE, "info", NULL, 0, 0, NULL, LOG_LEVELS,
+     SERVER(log_level), 0, NULL,
+     "lines below this level are not logged (also read by gateway; SIGHUP reloads it)"},
     {"server", "login_max_failures", CONFIG_NUMBER, "5", NULL, 0, 100000, "count", NULL,
      SERVER(login_max_failures), 0, NULL,
      "wrong passwords per (account, address) before a lock; 0 turns the counter off"},

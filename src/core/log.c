@@ -1,19 +1,27 @@
-/* JSON log lines on stderr, each emitted by a single write(2) so lines from
- * different threads never interleave. */
+/* Log lines on stderr, JSON or text, each emitted by a single write(2) so
+ * lines from different threads never interleave. The level and the format
+ * are atomics: a reload (SIGHUP) changes them while workers log. */
 #include "core/log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static log_level_t min_level = LOG_INFO;
+static _Atomic log_level_t min_level = LOG_INFO;
+static _Atomic log_format_t line_format = LOG_FORMAT_JSON;
 
 void log_set_level(log_level_t lvl)
 {
-    min_level = lvl;
+    atomic_store(&min_level, lvl);
+}
+
+void log_set_format(log_format_t format)
+{
+    atomic_store(&line_format, format);
 }
 
 static const char *level_name(log_level_t lvl)
@@ -110,36 +118,76 @@ static size_t format_time(char *ts)
     return cached_len + 5;
 }
 
-void log_event(log_level_t lvl, const char *event, ...)
+/* A text value as it is when it holds nothing that would make the line
+ * ambiguous (spaces, quotes, '=', control bytes), else as a JSON string. */
+static void put_text_value(line_t *l, const char *v)
 {
-    if (lvl < min_level)
-        return;
-    line_t l = {.len = 0};
+    bool bare = *v != '\0';
+    for (const char *p = v; *p && bare; p++)
+        bare = is_plain((unsigned char)*p) && *p != ' ' && *p != '=';
+    if (bare)
+        put(l, v, strlen(v));
+    else
+        put_escaped(l, v);
+}
+
+static void put_head(line_t *l, bool text, log_level_t lvl, const char *event)
+{
     char ts[TS_SECONDS_MAX + 5];
     size_t ts_len = format_time(ts);
-    put(&l, "{\"ts\":\"", 7);
-    put(&l, ts, ts_len);
-    put(&l, "\",\"level\":\"", 11);
-    put(&l, level_name(lvl), strlen(level_name(lvl)));
-    put(&l, "\",\"event\":", 10);
-    put_escaped(&l, event);
+    const char *level = level_name(lvl);
+    if (text) {
+        put(l, ts, ts_len);
+        put(l, " ", 1);
+        put(l, level, strlen(level));
+        put(l, " ", 1);
+        put_text_value(l, event);
+        return;
+    }
+    put(l, "{\"ts\":\"", 7);
+    put(l, ts, ts_len);
+    put(l, "\",\"level\":\"", 11);
+    put(l, level, strlen(level));
+    put(l, "\",\"event\":", 10);
+    put_escaped(l, event);
+}
+
+static void put_field(line_t *l, bool text, const char *key, const char *value)
+{
+    put(l, text ? " " : ",", 1);
+    if (text)
+        put_text_value(l, key);
+    else
+        put_escaped(l, key);
+    put(l, text ? "=" : ":", 1);
+    if (!value)
+        put(l, "null", 4);
+    else if (value[0] == LOG_NUM[0])
+        put(l, value + 1, strlen(value + 1));
+    else if (text)
+        put_text_value(l, value);
+    else
+        put_escaped(l, value);
+}
+
+void log_event(log_level_t lvl, const char *event, ...)
+{
+    if (lvl < atomic_load(&min_level))
+        return;
+    bool text = atomic_load(&line_format) == LOG_FORMAT_TEXT;
+    line_t l = {.len = 0};
+    put_head(&l, text, lvl, event);
     va_list ap;
     va_start(ap, event);
-    for (const char *key = va_arg(ap, const char *); key; key = va_arg(ap, const char *)) {
-        const char *value = va_arg(ap, const char *);
-        put(&l, ",", 1);
-        put_escaped(&l, key);
-        put(&l, ":", 1);
-        if (!value)
-            put(&l, "null", 4);
-        else if (value[0] == LOG_NUM[0])
-            put(&l, value + 1, strlen(value + 1));
-        else
-            put_escaped(&l, value);
-    }
+    for (const char *key = va_arg(ap, const char *); key; key = va_arg(ap, const char *))
+        put_field(&l, text, key, va_arg(ap, const char *));
     va_end(ap);
-    memcpy(l.data + l.len, "}\n", 2);
-    l.len += 2;
+    if (text) {
+        l.data[l.len++] = '\n';
+    } else {
+        memcpy(l.data + l.len, "}\n", 2);
+        l.len += 2;
+    }
     ssize_t ignored = write(STDERR_FILENO, l.data, l.len);
     (void)ignored;
 }

@@ -197,6 +197,14 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
                                 .metrics_allow = cfg->metrics_allow};
 }
 
+/* SIGHUP's part here: the signing keys, at once rather than at the next
+ * periodic reload. */
+static const char *reload_keys(void *keys)
+{
+    keyring_reload(keys);
+    return "signing keys";
+}
+
 int oauth_serve(const config_t *cfg)
 {
     sigset_t stop_signals;
@@ -222,6 +230,7 @@ int oauth_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
+    stop_signals_on_reload(reload_keys, app.keys);
     stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:

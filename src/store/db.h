@@ -73,6 +73,12 @@ typedef struct store_engine {
     void (*read_begin)(store_t *s);
     void (*read_end)(store_t *s);
     void (*close)(store_t *s);
+    /* The engine's directory of migrations in SCHEMA_FILES ("sqlite/"). */
+    const char *schema_dir;
+    /* Applies the pending migrations (store_migrate). */
+    gh_status_t (*migrate)(store_t *s);
+    /* store_backup; NULL where the engine has its own tools. */
+    gh_status_t (*backup)(store_t *s, const char *path);
 } store_engine_t;
 
 /* The slot of sql, assigned on its first use (engines index their caches

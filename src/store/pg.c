@@ -34,9 +34,10 @@ static void read_alone(store_t *base)
     (void)base;
 }
 
-static gh_status_t migrate_one(void *ctx, long version, const char *sql)
+static gh_status_t migrate_one(void *ctx, long version, const char *path, const char *sql)
 {
     pg_store_t *s = ctx;
+    (void)path;
     store_cursor_t c;
     gh_status_t st =
         db_query(&s->base, &SQL_MIGRATION_APPLIED, "migrate", &c, "i", (int64_t)version);
@@ -53,8 +54,9 @@ static gh_status_t migrate_one(void *ctx, long version, const char *sql)
  * lock that every instance takes first, so one instance migrates and the
  * others then find the work done. DDL is transactional in PostgreSQL: a
  * failed migration leaves nothing behind. */
-static gh_status_t migrate(pg_store_t *s)
+static gh_status_t pg_migrate(store_t *base)
 {
+    pg_store_t *s = (pg_store_t *)base;
     gh_status_t st = pq_script(s, "migrate", "BEGIN; SET LOCAL statement_timeout = '60s'");
     if (st != GH_OK)
         return st;
@@ -77,10 +79,12 @@ static void pg_close(store_t *base)
     free(s);
 }
 
-gh_status_t store_pg_open(const char *url, store_t **out)
+/* PostgreSQL databases are made by their administrator: create has no effect. */
+gh_status_t store_pg_open(const char *url, bool create, store_t **out)
 {
     pg_store_t *s = calloc(1, sizeof *s);
     gh_status_t st = GH_ERR_NOMEM;
+    (void)create;
     if (!s || !(s->url = strdup(url))) {
         free(s);
         return st;
@@ -90,11 +94,6 @@ gh_status_t store_pg_open(const char *url, store_t **out)
     if (st != GH_OK) {
         free(s->url);
         free(s);
-        return st;
-    }
-    st = migrate(s);
-    if (st != GH_OK) {
-        pg_close(&s->base);
         return st;
     }
     *out = &s->base;
@@ -113,4 +112,7 @@ const store_engine_t PG_ENGINE = {
     .read_begin = read_alone,
     .read_end = read_alone,
     .close = pg_close,
+    .schema_dir = SCHEMA_DIR,
+    .migrate = pg_migrate,
+    .backup = NULL, /* pg_dump (docs/operations.md) */
 };

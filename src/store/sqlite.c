@@ -58,9 +58,10 @@ static gh_status_t create_file(const char *path)
 
 /* Applies one migration unless recorded; the check runs under the write lock,
  * so processes opening a fresh database together apply it once. */
-static gh_status_t migrate_one(void *ctx, long version, const char *sql)
+static gh_status_t migrate_one(void *ctx, long version, const char *path, const char *sql)
 {
     sqlite_store_t *s = ctx;
+    (void)path;
     store_cursor_t c;
     gh_status_t st = db_begin(&s->base, "migrate");
     if (st != GH_OK)
@@ -75,8 +76,9 @@ static gh_status_t migrate_one(void *ctx, long version, const char *sql)
     return db_finish(&s->base, "migrate", st == GH_OK);
 }
 
-static gh_status_t migrate(sqlite_store_t *s)
+static gh_status_t sqlite_migrate(store_t *base)
 {
+    sqlite_store_t *s = (sqlite_store_t *)base;
     gh_status_t st = sq_script(s, "migrate",
                                "CREATE TABLE IF NOT EXISTS schema_migrations "
                                "(version INTEGER PRIMARY KEY)");
@@ -127,7 +129,20 @@ static char *parse_url(const char *rest, bool *sync_full)
     return strndup(rest, q ? (size_t)(q - rest) : strlen(rest));
 }
 
-gh_status_t store_sqlite_open(const char *url, store_t **out)
+/* The file at path, created with its directories when create allows;
+ * GH_ERR_NOT_FOUND (nothing logged) when it does not exist and may not be. */
+static gh_status_t ensure_file(const char *path, bool create)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0)
+        return GH_OK;
+    if (!create && errno == ENOENT)
+        return GH_ERR_NOT_FOUND;
+    gh_status_t st = make_parent_dirs(path);
+    return st == GH_OK ? create_file(path) : st;
+}
+
+gh_status_t store_sqlite_open(const char *url, bool create, store_t **out)
 {
     bool sync_full = false;
     char *path = parse_url(url + strlen(SCHEME), &sync_full);
@@ -139,16 +154,11 @@ gh_status_t store_sqlite_open(const char *url, store_t **out)
         log_event(LOG_ERROR, "store", "op", "open", "error", "sqlite: needs a file path", NULL);
         goto out;
     }
-    st = make_parent_dirs(path);
-    if (st == GH_OK)
-        st = create_file(path);
+    st = ensure_file(path, create);
     if (st == GH_OK)
         st = sqlite_new(path, &s);
     if (st == GH_OK) {
         s->sync_full = sync_full;
-        st = migrate(s);
-    }
-    if (st == GH_OK) {
         *out = &s->base;
         s = NULL;
     }
@@ -171,4 +181,7 @@ const store_engine_t SQLITE_ENGINE = {
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
     .close = sqlite_close,
+    .schema_dir = SCHEMA_DIR,
+    .migrate = sqlite_migrate,
+    .backup = sq_backup,
 };

@@ -343,6 +343,15 @@ static gh_status_t run(sqlite_store_t *s, store_sql_t *sql, const char *op)
     return db_exec(&s->base, sql, op, "");
 }
 
+gh_status_t sq_connection(sqlite_store_t *s, sqlite3 **db)
+{
+    conn_t *c = NULL;
+    gh_status_t st = conn_get(s, &c);
+    if (st == GH_OK)
+        *db = c->db;
+    return st;
+}
+
 gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql)
 {
     conn_t *c = NULL;

@@ -41,6 +41,12 @@ gh_status_t sq_init(sqlite_store_t *s);
  * still using the store. */
 void sq_close_all(sqlite_store_t *s);
 
+/* This thread's connection (opened on first use), for sqlite_backup.c. */
+gh_status_t sq_connection(sqlite_store_t *s, sqlite3 **db);
+
+/* store_backup (sqlite_backup.c). */
+gh_status_t sq_backup(store_t *s, const char *path);
+
 /* Runs a script of several statements (a migration) on this thread's connection. */
 gh_status_t sq_script(sqlite_store_t *s, const char *op, const char *sql);
 

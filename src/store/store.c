@@ -11,7 +11,7 @@
 
 typedef struct {
     const char *scheme; /* URL prefix, scheme included */
-    gh_status_t (*open)(const char *url, store_t **out);
+    gh_status_t (*open)(const char *url, bool create, store_t **out);
 } engine_t;
 
 static const engine_t ENGINES[] = {
@@ -22,14 +22,38 @@ static const engine_t ENGINES[] = {
 
 gh_status_t store_open(const char *url, store_t **out)
 {
+    return store_open_with(url, STORE_OPEN_CREATE | STORE_OPEN_MIGRATE, out);
+}
+
+gh_status_t store_open_with(const char *url, unsigned flags, store_t **out)
+{
     for (size_t i = 0; url && i < sizeof ENGINES / sizeof ENGINES[0]; i++) {
         const engine_t *e = &ENGINES[i];
-        if (strncmp(url, e->scheme, strlen(e->scheme)) == 0)
-            return e->open(url, out);
+        if (strncmp(url, e->scheme, strlen(e->scheme)) != 0)
+            continue;
+        store_t *s = NULL;
+        gh_status_t st = e->open(url, (flags & STORE_OPEN_CREATE) != 0, &s);
+        if (st == GH_OK && (flags & STORE_OPEN_MIGRATE))
+            st = store_migrate(s);
+        if (st == GH_OK)
+            *out = s;
+        else
+            store_close(s);
+        return st;
     }
     log_event(LOG_ERROR, "store", "op", "open", "error",
               "database URL must start with sqlite:, postgres:// or postgresql://", NULL);
     return GH_ERR_INVALID;
+}
+
+gh_status_t store_migrate(store_t *s)
+{
+    return s->engine->migrate(s);
+}
+
+gh_status_t store_backup(store_t *s, const char *path)
+{
+    return s->engine->backup ? s->engine->backup(s, path) : GH_ERR_INVALID;
 }
 
 void store_close(store_t *s)

@@ -33,8 +33,44 @@
 
 typedef struct store store_t;
 
-/* Opens (creating when needed) the database named by url and migrates it. */
+/* Opens (creating when needed) the database named by url and migrates it:
+ * store_open_with(url, STORE_OPEN_CREATE | STORE_OPEN_MIGRATE, out). */
 gh_status_t store_open(const char *url, store_t **out);
+
+/* store_open_with's flags: create a SQLite file (and its directories) that
+ * does not exist yet; apply the pending migrations. */
+enum { STORE_OPEN_CREATE = 1u << 0, STORE_OPEN_MIGRATE = 1u << 1 };
+
+/* Opens the database named by url as flags say. Without STORE_OPEN_CREATE a
+ * SQLite file that does not exist is GH_ERR_NOT_FOUND, nothing created and
+ * nothing logged (a PostgreSQL database is never created). */
+gh_status_t store_open_with(const char *url, unsigned flags, store_t **out);
+
+/* ---- migrations and backups (migrations.c, the engines) ---- */
+
+/* One migration: the number and name of its file (NNN_name.sql), and whether
+ * the database has it. A version the database has but this binary does not
+ * know (a newer binary applied it) comes last, its name NULL. */
+typedef struct {
+    long version;
+    const char *name;
+    bool applied;
+} store_migration_t;
+
+/* Every migration of the engine, in order, into an arena array. Reads only:
+ * a database no migration ever touched lists them all as pending. */
+gh_status_t store_migrations(store_t *s, arena_t *a, store_migration_t **out, size_t *count);
+
+/* Applies the pending migrations, each once (several processes may migrate
+ * one database together). */
+gh_status_t store_migrate(store_t *s);
+
+/* Copies the whole database, consistent as of one moment, into a new file at
+ * path while other processes go on writing (SQLite's online backup API); the
+ * copy appears under its name only once complete, readable by its owner
+ * only. GH_ERR_CONFLICT when path exists; GH_ERR_INVALID for an engine that
+ * has its own tools (PostgreSQL: pg_dump); GH_ERR_IO when it cannot be written. */
+gh_status_t store_backup(store_t *s, const char *path);
 
 /* Closes every per-thread connection and frees. NULL does nothing. */
 void store_close(store_t *s);

@@ -19,11 +19,13 @@ struct store {
     _Atomic int64_t next_purge;        /* earliest `now` at which expired rows go again */
 };
 
-/* Engine constructors. Each receives the whole URL (scheme included) and, on
- * success, a migrated handle whose engine is set. */
-gh_status_t store_sqlite_open(const char *url, store_t **out);
+/* Engine constructors. Each receives the whole URL (scheme included) and
+ * whether a missing database may be created (store_open_with's
+ * STORE_OPEN_CREATE) and, on success, a handle whose engine is set; the
+ * caller migrates it. */
+gh_status_t store_sqlite_open(const char *url, bool create, store_t **out);
 /* "postgres://…" or "postgresql://…": a libpq connection URI. */
-gh_status_t store_pg_open(const char *url, store_t **out);
+gh_status_t store_pg_open(const char *url, bool create, store_t **out);
 
 /* Deletes expired rows of every feature, at most once a minute of `now` in
  * each process (purge.c); best effort: a failure is logged and the caller
@@ -66,13 +68,18 @@ void store_conns_close_all(store_conns_t *r);
 
 /* ---- migrations (migrations.c) ---- */
 
-/* Applies one migration (the SQL text of file NNN_*.sql, version NNN). */
-typedef gh_status_t (*store_migration_fn)(void *ctx, long version, const char *sql);
+/* Applies one migration (the SQL text of file path, NNN_*.sql, version NNN). */
+typedef gh_status_t (*store_migration_fn)(void *ctx, long version, const char *path,
+                                          const char *sql);
 
 /* Calls apply for each migration file of the engine's schema directory dir
  * ("sqlite/", "pg/"), in order, until one fails; a file whose name does not
  * start with its number is GH_ERR_INTERNAL. */
 gh_status_t store_migrations_each(const char *dir, store_migration_fn apply, void *ctx);
+
+/* The name part of a migration's path ("sqlite/009_backup_x.sql" → "backup_x"),
+ * in a; NULL when a is full. */
+const char *store_migration_name(const char *path, arena_t *a);
 
 /* ---- row cursors and row readers (rows.c), shared by the engines ----
  *

@@ -52,7 +52,7 @@ usage_error() { status_is 2 && one_error_line && err_has -- '--help'; }
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
     user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate" \
-    config "config show" "config check" "config doc"; do
+    config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help
     check "help: gatehouse $cmd --help exits 0 with usage on stdout" ok_with_usage
@@ -110,6 +110,10 @@ check "usage: client show with two IDs exits 2" usage_error
 gh --db "$db" keys rotate --alg HS256
 check "usage: keys rotate --alg HS256 exits 2" usage_error
 check "usage errors touch no database" test ! -e "$tmp/main.db"
+
+# ---- the database: made by db migrate (test_cli_db.sh tests the rest) ----
+gh --db "$db" db migrate
+check "db migrate creates the database" eval 'status_is 0 && [ -s "$tmp/main.db" ]'
 
 # ---- users ----
 gh --db "$db" user add --username test --password 'pa55-Word!x' --email test@flask.global \
@@ -214,14 +218,14 @@ check "client show of a removed client exits 1 with one line" \
 
 # ---- signing keys ----
 gh --db "$db" keys list
-check "keys list on a new database is empty" eval 'status_is 0 && [ ! -s out ]'
+check "keys list on a new database is its header alone" eval 'status_is 0 && [ "$(cat out)" = "KID	ALG	CREATED	STATE" ]'
 gh --db "$db" keys rotate --now
 check "keys rotate --now exits 0 and prints the kid" eval 'status_is 0 && [ "$(wc -l <out)" = 1 ]'
 kid1=$(cat out)
 gh --db "$db" keys rotate --now
 kid2=$(cat out)
 gh --db "$db" keys list
-check "after two rotations there are 2 keys" eval '[ "$(wc -l <out)" = 2 ]'
+check "after two rotations there are 2 keys" eval '[ "$(wc -l <out)" = 3 ]'
 check "keys rotate --now: the new key signs at once" out_has "^$kid2	RS256	[0-9T:-]+Z	signing$"
 check "the previous key is retiring" out_has "^$kid1	RS256	[0-9T:-]+Z	retiring until [0-9T:-]+Z$"
 check "keys list shows no private key material" eval 'out_lacks "\"d\"" && out_lacks "{"'
@@ -230,7 +234,7 @@ kid3=$(cat out)
 gh --db "$db" keys list
 check "keys rotate follows signing_alg (ES256)" out_has "^$kid3	ES256	.*	signing$"
 check "three keys after three rotations, one signing" \
-    eval '[ "$(wc -l <out)" = 3 ] && [ "$(grep -c "	signing$" out)" = 1 ]'
+    eval '[ "$(wc -l <out)" = 4 ] && [ "$(grep -c "	signing$" out)" = 1 ]'
 GATEHOUSE_ACCESS_TOKEN_ALG=ES256 gh --db "$db" keys rotate --now
 check "keys rotate with access_token_alg = ES256 prints a kid per algorithm" \
     eval 'status_is 0 && [ "$(wc -l <out)" = 2 ]'
@@ -244,7 +248,7 @@ check "every older key is retiring" eval '[ "$(grep -c "	signing$" out)" = 2 ] &
 GATEHOUSE_ACCESS_TOKEN_ALG=HS256 gh --db "$db" keys rotate --now
 check "access_token_alg = HS256 is refused with one line" eval 'status_is 1 && one_error_line'
 
-gh --db "sqlite:$tmp/keys.db" keys rotate --now
+gh --create --db "sqlite:$tmp/keys.db" keys rotate --now
 gh --db "sqlite:$tmp/keys.db" keys rotate
 kid6=$(cat out)
 gh --db "sqlite:$tmp/keys.db" keys list
@@ -254,12 +258,12 @@ check "keys rotate: the old key signs until then" eval '[ "$(grep -c "	signing$"
 
 # ---- precedence: --db flag > GATEHOUSE_DB > config file ----
 printf '[server]\ndb = sqlite:%s/file.db\n' "$tmp" >gh.ini
-gh --config gh.ini user add --username from-file --password 'pa55-Word!x'
-GATEHOUSE_DB="sqlite:$tmp/env.db" gh --config gh.ini user add --username from-env \
+gh --create --config gh.ini user add --username from-file --password 'pa55-Word!x'
+GATEHOUSE_DB="sqlite:$tmp/env.db" gh --config gh.ini --create user add --username from-env \
     --password 'pa55-Word!x'
 GATEHOUSE_DB="sqlite:$tmp/env.db" gh --config gh.ini --db "sqlite:$tmp/flag.db" \
-    user add --username from-flag --password 'pa55-Word!x'
-listed() { "$bin" --db "sqlite:$tmp/$1" user list | cut -f1 | sort | tr '\n' ' '; }
+    user add --create --username from-flag --password 'pa55-Word!x'
+listed() { "$bin" --db "sqlite:$tmp/$1" user list | tail -n +2 | cut -f1 | sort | tr '\n' ' '; }
 check "the config file's db is used without env or flag" eval '[ "$(listed file.db)" = "from-file " ]'
 check "GATEHOUSE_DB overrides the config file" eval '[ "$(listed env.db)" = "from-env " ]'
 check "--db overrides GATEHOUSE_DB and the file" eval '[ "$(listed flag.db)" = "from-flag " ]'

@@ -144,12 +144,70 @@ static void time_of_each_line(void **state)
     check_line("tick", "i", "after a second");
 }
 
+/* Runs fn with stderr captured into out (NUL-terminated); the bytes written. */
+static size_t capture_any(void (*fn)(void), char *out, size_t len)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0 && dup2(fileno(f), STDERR_FILENO) >= 0);
+    fn();
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    ssize_t n = pread(fileno(f), out, len - 1, 0);
+    fclose(f);
+    assert_true(n >= 0);
+    out[n] = '\0';
+    return (size_t)n;
+}
+
+static void log_mixed(void)
+{
+    log_event(LOG_WARN, "reloaded", "what", "signing keys", "listen", "127.0.0.1:8080", "empty", "",
+              "eq", "a=b", "status", LOG_NUM "200", "none", NULL, "quote", "say \"hi\"", NULL);
+}
+
+static void log_info_and_error(void)
+{
+    log_event(LOG_INFO, "dropped", NULL);
+    log_event(LOG_ERROR, "kept", NULL);
+}
+
+/* log_format = text: "TS LEVEL event key=value ...", values quoted only
+ * where they would be ambiguous, as JSON strings. */
+static void text_format(void **state)
+{
+    char got[512];
+    log_set_format(LOG_FORMAT_TEXT);
+    capture_any(log_mixed, got, sizeof got);
+    log_set_format(LOG_FORMAT_JSON);
+    const char *rest = strchr(got, ' ');
+    assert_non_null(rest);
+    assert_int_equal(rest - got, 24); /* 2024-05-01T12:00:00.000Z */
+    assert_string_equal(rest,
+                        " warn reloaded what=\"signing keys\" listen=127.0.0.1:8080 "
+                        "empty=\"\" eq=\"a=b\" status=200 none=null quote=\"say \\\"hi\\\"\"\n");
+}
+
+/* log_set_level drops the lines below it. */
+static void level_filter(void **state)
+{
+    char got[512];
+    log_set_level(LOG_WARN);
+    capture_any(log_info_and_error, got, sizeof got);
+    log_set_level(LOG_INFO);
+    assert_null(strstr(got, "dropped"));
+    assert_non_null(strstr(got, "\"event\":\"kept\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_byte_is_escaped_as_before),
         cmocka_unit_test(long_lines_are_cut_as_before),
         cmocka_unit_test(time_of_each_line),
+        cmocka_unit_test(text_format),
+        cmocka_unit_test(level_filter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
