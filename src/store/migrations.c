@@ -1,7 +1,8 @@
-/* Migrations, shared by the engines: each engine keeps its schema as numbered
- * SQL files in its own directory of src/store/schema (sqlite/, pg/), embedded
- * in the binary (core/assets.h) and sorted by path, so NNN_name.sql files come
- * in the order of their numbers. The engine decides how one is applied (once,
+/* Migrations, shared by the engines: the schema is one numbered series of SQL
+ * files in src/store/schema, embedded in the binary (core/assets.h). A
+ * migration whose DDL both engines read the same way is one file in common/;
+ * one whose DDL must differ has a file of the same number in each engine's
+ * directory (sqlite/, pg/). A number is never in both. The engine decides how one is applied (once,
  * and recorded in schema_migrations, under its own lock); this file walks the
  * files and tells which of them a database has. */
 #include "store/db.h"
@@ -28,21 +29,62 @@ static long migration_version(const char *path, size_t dir_len)
     return end && *end == '_' && v > 0 ? v : 0;
 }
 
-gh_status_t store_migrations_each(const char *dir, store_migration_fn apply, void *ctx)
+#define COMMON_DIR "common/" /* migrations whose DDL both engines read the same way */
+
+/* The migration of number version in dir, or NULL. */
+static const asset_t *find(const char *dir, long version)
 {
     size_t dir_len = strlen(dir);
-    gh_status_t st = GH_OK;
-    for (const asset_t *f = SCHEMA_FILES; f->path && st == GH_OK; f++) {
-        if (strncmp(f->path, dir, dir_len) != 0)
-            continue;
-        long version = migration_version(f->path, dir_len);
-        if (version > 0) {
-            st = apply(ctx, version, f->path, f->data);
-            continue;
-        }
-        log_event(LOG_ERROR, "store", "op", "migrate", "path", f->path, "error",
+    for (const asset_t *f = SCHEMA_FILES; f->path; f++)
+        if (!strncmp(f->path, dir, dir_len) && migration_version(f->path, dir_len) == version)
+            return f;
+    return NULL;
+}
+
+/* A file of dir whose name does not start with its number; NULL when none. */
+static const char *misnamed(const char *dir)
+{
+    size_t dir_len = strlen(dir);
+    for (const asset_t *f = SCHEMA_FILES; f->path; f++)
+        if (!strncmp(f->path, dir, dir_len) && migration_version(f->path, dir_len) == 0)
+            return f->path;
+    return NULL;
+}
+
+/* The largest number in dir. */
+static long last_version(const char *dir)
+{
+    size_t dir_len = strlen(dir);
+    long last = 0;
+    for (const asset_t *f = SCHEMA_FILES; f->path; f++)
+        if (!strncmp(f->path, dir, dir_len) && migration_version(f->path, dir_len) > last)
+            last = migration_version(f->path, dir_len);
+    return last;
+}
+
+/* One numbered series made of two directories: the engine's own and
+ * common/; a number in both is a mistake the build lets through and this
+ * refuses. */
+gh_status_t store_migrations_each(const char *dir, store_migration_fn apply, void *ctx)
+{
+    const char *bad = misnamed(dir) ? misnamed(dir) : misnamed(COMMON_DIR);
+    if (bad) {
+        log_event(LOG_ERROR, "store", "op", "migrate", "path", bad, "error",
                   "migration file names start with their number: NNN_name.sql", NULL);
-        st = GH_ERR_INTERNAL;
+        return GH_ERR_INTERNAL;
+    }
+    long last =
+        last_version(dir) > last_version(COMMON_DIR) ? last_version(dir) : last_version(COMMON_DIR);
+    gh_status_t st = GH_OK;
+    for (long v = 1; v <= last && st == GH_OK; v++) {
+        const asset_t *own = find(dir, v), *common = find(COMMON_DIR, v);
+        if (own && common) {
+            log_event(LOG_ERROR, "store", "op", "migrate", "path", own->path, "error",
+                      "a migration number is both the engine's and common/'s", NULL);
+            return GH_ERR_INTERNAL;
+        }
+        if (own || common)
+            st = apply(ctx, v, (own ? own : common)->path, (own ? own : common)->data);
     }
     return st;
 }

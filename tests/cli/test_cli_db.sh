@@ -96,16 +96,17 @@ check "user list --bogus is a usage error" status_is 2
 
 # ---- db status | migrate [--dry-run] ----
 # A database as an older version left it: every migration but the last.
-schema=$root/src/store/schema/sqlite
-last=$(basename "$(ls "$schema"/*.sql | tail -1)" .sql)
+# SQLite's series: its own files and common/'s, by number.
+migrations=$(ls "$root"/src/store/schema/{sqlite,common}/*.sql | awk -F/ '{print $NF "\t" $0}' | sort | cut -f2)
+last=$(basename "$(echo "$migrations" | tail -1)" .sql)
 old="$tmp/old.db"
 sqlite3 "$old" 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)'
-for f in "$schema"/*.sql; do
+for f in $migrations; do
     [ "$(basename "$f" .sql)" = "$last" ] && continue
     sqlite3 "$old" <"$f"
     sqlite3 "$old" "INSERT INTO schema_migrations VALUES ($((10#$(basename "$f" | cut -c1-3))))"
 done
-count=$(ls "$schema"/*.sql | wc -l)
+count=$(echo "$migrations" | wc -l)
 gh --db "sqlite:$old" db status
 check "db status: a header and one line per migration" \
     eval 'status_is 0 && [ "$(head -1 out)" = "VERSION	NAME	STATE" ] && [ "$(wc -l <out)" = $((count + 1)) ]'

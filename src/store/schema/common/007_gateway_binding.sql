@@ -1,4 +1,4 @@
--- Gatehouse schema, version 7 (SQLite): a gateway login state is bound to the
+-- Gatehouse schema, version 7 (both engines): a gateway login state is bound to the
 -- browser that asked for it (issue 17, login CSRF). binding holds the SHA-256
 -- of the random value of a short-lived cookie set with the login URL; a state
 -- is honoured only when the same browser presents that cookie. States made
