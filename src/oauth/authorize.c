@@ -71,7 +71,7 @@ static void read_params(authz_t *z)
 
 /* ---- answers ---- */
 
-static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
+static void error_page(authz_t *z, int status, ui_msg_t msg, ui_detail_t detail)
 {
     oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
@@ -89,7 +89,7 @@ static void redirect_back(authz_t *z, const char *k1, const char *v1, const char
     uri_append_param(&b, "iss", z->app->cfg->issuer); /* RFC 9207 */
     const char *location = buf_cstr(&b);
     if (!location) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_redirect(z->res, 302, location);
@@ -119,20 +119,20 @@ static bool find_redirect_uri(const store_client_t *c, const char *uri)
 static bool check_client(authz_t *z)
 {
     if (!z->p.client_id) {
-        error_page(z, 400, UI_MSG_BAD_REQUEST, "client_id is missing");
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
     gh_status_t st = store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
     if (st == GH_ERR_NOT_FOUND) {
-        error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, NULL);
+        error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
         return false;
     }
     if (st != GH_OK) {
-        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return false;
     }
     if (!z->p.redirect_uri || !find_redirect_uri(&z->client, z->p.redirect_uri)) {
-        error_page(z, 400, UI_MSG_BAD_REDIRECT_URI, NULL);
+        error_page(z, 400, UI_MSG_BAD_REDIRECT_URI, UI_DETAIL_NONE);
         return false;
     }
     return true;
@@ -257,13 +257,15 @@ static const char *client_display_name(const authz_t *z)
     return z->client.name && *z->client.name ? z->client.name : z->client.id;
 }
 
-static void login_page(authz_t *z, int status, ui_msg_t msg, const char *username)
+static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char *username,
+                               int64_t retry_after)
 {
     ui_login_t page = {.lang = z->lang,
                        .action = "/auth/authorize",
                        .client_name = client_display_name(z),
                        .username = username ? username : z->p.login_hint,
-                       .message = msg};
+                       .message = msg,
+                       .retry_after = (long)retry_after};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
@@ -271,10 +273,15 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
         html = ui_render_login(z->req->arena, &page);
     }
     if (!html) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_html(z->res, status, html, strlen(html));
+}
+
+static void login_page(authz_t *z, int status, ui_msg_t msg, const char *username)
+{
+    login_page_waiting(z, status, msg, username, 0);
 }
 
 static void consent_page(authz_t *z, const store_session_t *session, const store_user_t *user)
@@ -291,7 +298,7 @@ static void consent_page(authz_t *z, const store_session_t *session, const store
         html = ui_render_consent(z->req->arena, &page);
     }
     if (!html) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_html(z->res, 200, html, strlen(html));
@@ -304,7 +311,7 @@ static void issue_code(authz_t *z, const store_session_t *session)
     const char *code = NULL, *digest = NULL;
     const char *scope = scope_join(z->req->arena, &z->scope);
     if (!scope || tokens_mint(z->req->arena, &code, &digest) != GH_OK) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     int64_t now = clock_now();
@@ -383,7 +390,7 @@ static void on_get(authz_t *z)
 
 static void store_failed(authz_t *z, gh_status_t st)
 {
-    error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+    error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
 }
 
 /* A sign-in refused by the throttle: 429 with Retry-After and the login page
@@ -391,7 +398,7 @@ static void store_failed(authz_t *z, gh_status_t st)
 static void throttled_page(authz_t *z, int64_t retry_after, const char *username)
 {
     session_retry_after(z->req, z->res, retry_after);
-    login_page(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username);
+    login_page_waiting(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username, retry_after);
 }
 
 static void on_login(authz_t *z)
@@ -468,7 +475,7 @@ static void on_post(authz_t *z)
     else if (step && !strcmp(step, "consent"))
         on_consent(z);
     else
-        error_page(z, 400, UI_MSG_BAD_REQUEST, "unknown step");
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
 
 void authorize_handler(http_request_t *req, http_response_t *res)
@@ -477,7 +484,7 @@ void authorize_handler(http_request_t *req, http_response_t *res)
     read_params(&z);
     z.lang = ui_lang_pick(z.p.ui_locales, http_request_header(req, "Accept-Language"));
     if (req->method == HTTP_POST && req->form_malformed) {
-        error_page(&z, 400, UI_MSG_BAD_REQUEST, NULL);
+        error_page(&z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return;
     }
     if (!check_client(&z) || !check_request(&z))

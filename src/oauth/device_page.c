@@ -32,7 +32,8 @@ typedef struct {
 
 static void error_page(device_page_t *d, int status, ui_msg_t msg)
 {
-    session_page_respond(d->res, status, ui_render_error(d->req->arena, d->lang, msg, NULL));
+    session_page_respond(d->res, status,
+                         ui_render_error(d->req->arena, d->lang, msg, UI_DETAIL_NONE));
 }
 
 static void server_error(device_page_t *d, gh_status_t st)
@@ -55,16 +56,22 @@ static bool hidden_fields(device_page_t *d, const char *step, const char *user_c
     return true;
 }
 
-static void login_page(device_page_t *d, int status, ui_msg_t msg)
+static void login_page_waiting(device_page_t *d, int status, ui_msg_t msg, int64_t retry_after)
 {
     ui_hidden_t hidden[3];
     ui_login_t page = {.lang = d->lang,
                        .action = DEVICE_PAGE_PATH,
                        .hidden = hidden,
                        .username = http_pairs_get(&d->req->form, "username"),
-                       .message = msg};
+                       .message = msg,
+                       .retry_after = (long)retry_after};
     bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
     session_page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
+}
+
+static void login_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    login_page_waiting(d, status, msg, 0);
 }
 
 static void code_page(device_page_t *d, int status, ui_msg_t msg)
@@ -141,7 +148,7 @@ static void on_login(device_page_t *d)
     }
     if (st == GH_ERR_THROTTLED) {
         session_retry_after(d->req, d->res, retry_after);
-        login_page(d, 429, UI_MSG_TOO_MANY_ATTEMPTS);
+        login_page_waiting(d, 429, UI_MSG_TOO_MANY_ATTEMPTS, retry_after);
         return;
     }
     if (st != GH_OK) {

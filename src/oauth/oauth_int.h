@@ -130,7 +130,7 @@ const char *oauth_error_seed_code(oauth_error_kind_t kind);
  * its redirect URI is not verified, errors are pages, never redirects. A bare
  * 500 when the page cannot be built. */
 void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
-                      ui_msg_t msg, const char *detail);
+                      ui_msg_t msg, ui_detail_t detail);
 
 /* Maps a store status to the error to answer (UNAVAILABLE → 503, …). */
 oauth_error_kind_t oauth_error_from_status(gh_status_t st);

@@ -45,6 +45,24 @@ typedef enum {
     UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
 } ui_msg_t;
 
+/* Details an error page may add under its message, each in English and
+ * Korean: an error names one of these, never a sentence of its own, so that
+ * every word on the page exists in the person's language. */
+typedef enum {
+    UI_DETAIL_NONE,
+    UI_DETAIL_CLIENT_ID_MISSING,       /* the request names no application */
+    UI_DETAIL_PARAM_REPEATED,          /* a parameter appears twice (RFC 6749 §3.1) */
+    UI_DETAIL_PARAM_TOO_LONG,          /* a parameter is longer than allowed */
+    UI_DETAIL_PARAMS_MALFORMED,        /* the query or form could not be read */
+    UI_DETAIL_TOO_LARGE,               /* the request is larger than allowed */
+    UI_DETAIL_METHOD_NOT_ALLOWED,      /* the page does not take this method */
+    UI_DETAIL_UNKNOWN_STEP,            /* a form posted a step we do not know */
+    UI_DETAIL_HINT_NOT_OURS,           /* logout: id_token_hint is not an ID token of ours */
+    UI_DETAIL_HINT_AUDIENCE,           /* logout: client_id is not the hint's audience */
+    UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT, /* logout: a return address without a client */
+    UI_DETAIL_COUNT
+} ui_detail_t;
+
 /* A hidden form field, posted back unchanged. */
 typedef struct {
     const char *name, *value;
@@ -58,10 +76,14 @@ typedef struct {
     const char *client_name; /* the application asking; may be NULL */
     const char *username;    /* pre-filled (login_hint or the last attempt); may be NULL */
     ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
+    long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password,
- * the hidden fields, and a submit button. NULL when the arena is full. */
+ * the hidden fields, and a submit button. The message, if any, is an alert
+ * (id "form-error"); wrong credentials mark both inputs aria-invalid and
+ * described by it. A lock's message says the time left ("30 seconds").
+ * NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
 
 typedef struct {
@@ -107,18 +129,20 @@ typedef struct {
 
 /* The device page (RFC 8628 §3.3), where a person types the code their TV or
  * console shows: one <form method="post"> with an input user_code, the
- * hidden fields and a submit button. NULL when the arena is full. */
+ * hidden fields and a submit button; a wrong or used code marks the input
+ * aria-invalid and described by the alert. NULL when the arena is full. */
 const char *ui_render_device(arena_t *a, const ui_device_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
- * redirect to an unverified place). detail may be NULL. */
-const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail);
+ * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */
+const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail);
 
 /* A plain information page (e.g. after logout). */
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
 
 /* An embedded web/ page that is whole in itself (e.g. "gateway/index.html",
- * whose texts come from its script), with {{lang}} set to lang's tag. NULL
+ * whose texts come from its script), with {{lang}} set to lang's tag and
+ * {{needs_script}} to the sentence shown without JavaScript. NULL
  * when no such file is embedded or the arena is full. */
 const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
 

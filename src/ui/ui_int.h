@@ -66,6 +66,11 @@ typedef enum {
     TXT_DEVICE_LEAD,
     TXT_USER_CODE,
     TXT_CONTINUE,
+    TXT_WAIT_MOMENT,  /* how long to wait when the time is not known */
+    TXT_WAIT_SECOND,  /* exactly one second */
+    TXT_WAIT_SECONDS, /* holds {{n}} */
+    TXT_WAIT_MINUTES, /* holds {{n}} */
+    TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
     TXT_COUNT
 } ui_text_t;
 
@@ -77,5 +82,8 @@ const char *ui_msg_title(ui_lang_t lang, ui_msg_t msg);
 
 /* The sentence that explains a message in lang; never NULL. */
 const char *ui_msg_sentence(ui_lang_t lang, ui_msg_t msg);
+
+/* The words of an error's detail in lang; NULL for UI_DETAIL_NONE. */
+const char *ui_detail_text(ui_lang_t lang, ui_detail_t detail);
 
 #endif
