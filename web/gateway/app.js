@@ -160,6 +160,7 @@ function applyTexts() {
   const sw = $('lang-switch');
   sw.textContent = t('switchTo');
   sw.setAttribute('aria-label', t('switchLabel'));
+  sw.lang = state.lang === 'en' ? 'ko' : 'en'; /* it speaks the other language */
   sw.hidden = false;
   renderPlatforms();
   renderUser();
