@@ -159,7 +159,7 @@ function applyTexts() {
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   const sw = $('lang-switch');
   sw.textContent = t('switchTo');
-  sw.setAttribute('aria-label', t('switchLabel'));
+  sw.title = t('switchLabel'); /* the name stays the text shown (WCAG 2.5.3) */
   sw.lang = state.lang === 'en' ? 'ko' : 'en'; /* it speaks the other language */
   sw.hidden = false;
   renderPlatforms();
