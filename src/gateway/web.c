@@ -38,6 +38,7 @@ static const struct {
     const char *path, *asset, *content_type;
 } FILES[] = {
     {"/gateway/app.js", "gateway/app.js", "text/javascript; charset=utf-8"},
+    {"/gateway/marks.js", "gateway/marks.js", "text/javascript; charset=utf-8"},
     {"/gateway/app.css", "gateway/app.css", "text/css; charset=utf-8"},
 };
 

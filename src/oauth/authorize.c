@@ -287,6 +287,7 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
 static void consent_page(authz_t *z, const store_session_t *session, const store_user_t *user)
 {
     ui_consent_t page = {.lang = z->lang,
+                         .config = z->app->config,
                          .action = "/auth/authorize",
                          .client_name = client_display_name(z),
                          .username = user->nickname ? user->nickname : user->username};

@@ -92,6 +92,7 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
     ui_hidden_t hidden[3];
     scope_list_t scope;
     ui_consent_t page = {.lang = d->lang,
+                         .config = d->app->config,
                          .action = DEVICE_PAGE_PATH,
                          .hidden = hidden,
                          .client_name = client->name && *client->name ? client->name : client->id,

@@ -43,6 +43,7 @@ gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t 
 
 typedef struct {
     const config_server_t *cfg;
+    const config_t *config; /* the whole configuration ([scope.NAME] labels); may be NULL */
     store_t *store;
     keyring_t *keys;
     jose_alg_t id_token_alg;     /* signing_alg */

@@ -225,6 +225,7 @@ int oauth_serve(const config_t *cfg)
         fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
         goto out;
     }
+    app.config = cfg;
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {

@@ -62,7 +62,7 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
         tpl_expand(&b, CLAIM_TPL, sizeof CLAIM_TPL - 1, vars, COUNT(vars));
     }
     for (size_t i = 0; i < p->scope_count; i++) {
-        const char *text = ui_scope_text(p->lang, p->scopes[i]);
+        const char *text = ui_scope_label(p->config, p->lang, p->scopes[i]);
         const tpl_var_t vars[] = {{"text", text ? text : p->scopes[i], false}};
         tpl_expand(&b, SCOPE_TPL, sizeof SCOPE_TPL - 1, vars, COUNT(vars));
     }

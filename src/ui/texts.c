@@ -7,6 +7,7 @@
  * escaped) by the caller. */
 #include "ui/ui_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LANGS 2
@@ -218,6 +219,19 @@ static const char *find_text(const scope_text_t *table, size_t count, ui_lang_t 
 const char *ui_scope_text(ui_lang_t lang, const char *scope)
 {
     return find_text(SCOPES, sizeof SCOPES / sizeof SCOPES[0], lang, scope);
+}
+
+const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scope)
+{
+    char section[sizeof "scope." + 128];
+    int n = scope ? snprintf(section, sizeof section, "scope.%s", scope) : -1;
+    if (cfg && n > 0 && (size_t)n < sizeof section) {
+        const char *ko = lang == UI_LANG_KO ? config_get(cfg, section, "label_ko") : NULL;
+        const char *label = ko && *ko ? ko : config_get(cfg, section, "label_en");
+        if (label && *label)
+            return label;
+    }
+    return ui_scope_text(lang, scope);
 }
 
 const char *ui_claim_text(ui_lang_t lang, const char *claim)

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/assets.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "http/http.h"
 
 typedef enum { UI_LANG_EN, UI_LANG_KO } ui_lang_t;
@@ -97,12 +98,13 @@ typedef struct {
     size_t claim_count;
     const char *const *scopes; /* requested scopes that release no claim ("offline_access") */
     size_t scope_count;
+    const config_t *config; /* the [scope.NAME] labels (ui_scope_label); may be NULL */
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two
  * submit buttons name="decision" value="allow" / value="deny". It lists each
- * claim in words, <li class="scope claim" data-claim="NAME">, then each scope,
- * <li class="scope">. */
+ * claim in words, <li class="scope claim" data-claim="NAME">, then each scope
+ * in words (ui_scope_label; its name when it has none), <li class="scope">. */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
 
 typedef struct {
@@ -150,6 +152,11 @@ const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
  * ("offline_access" → "Stay connected …"); unknown scopes give NULL (the page
  * then shows the scope name). */
 const char *ui_scope_text(ui_lang_t lang, const char *scope);
+
+/* The words for a scope that releases no claim in lang: the label of its
+ * [scope.NAME] section in cfg (label_ko on Korean pages, else label_en),
+ * else ui_scope_text; NULL when it has none. cfg may be NULL. */
+const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scope);
 
 /* The words for a userinfo claim in a language ("email" → "Your email
  * address"); unknown claims give NULL (the page then shows the claim name). */

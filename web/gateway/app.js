@@ -283,12 +283,13 @@ function renderPlatforms() {
     ...state.platforms.map((p) => {
       const b = document.createElement('button');
       b.type = 'button';
-      b.className = `button gw-platform gw-kind-${/^[a-z]+$/.test(p.kind) ? p.kind : 'oidc'}`;
+      const kind = /^[a-z]+$/.test(p.kind) ? p.kind : 'oidc';
+      b.className = `button gw-platform gw-kind-${kind}`;
       b.dataset.platform = p.name;
       const mark = document.createElement('span');
       mark.className = 'gw-platform-mark';
       mark.setAttribute('aria-hidden', 'true');
-      mark.textContent = (p.label || p.name).slice(0, 1).toUpperCase();
+      mark.append(platformMark(kind)); /* marks.js */
       const text = document.createElement('span');
       text.textContent = t('continueWith', { label: p.label });
       b.append(mark, text);

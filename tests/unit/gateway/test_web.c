@@ -84,6 +84,7 @@ static void assert_asset(const char *path, int status, const char *type, const c
 static void assets(void **state)
 {
     assert_asset("/gateway/app.js", 200, "text/javascript; charset=utf-8", "/oauth2/api");
+    assert_asset("/gateway/marks.js", 200, "text/javascript; charset=utf-8", "platformMark");
     assert_asset("/gateway/app.css", 200, "text/css; charset=utf-8", ".gw-platform");
     assert_asset("/gateway/index.html", 404, NULL, NULL);
     assert_asset("/gateway/../static/logo.svg", 404, NULL, NULL);

@@ -436,7 +436,7 @@ static void test_device_korean_message_and_escaping(void **state)
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN), "Demo", "alice",
-                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES)};
+                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL};
     const char *full = ui_render_consent(arena, &p);
     assert_non_null(full);
     size_t nulls = 0;
