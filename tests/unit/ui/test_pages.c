@@ -161,6 +161,42 @@ static void test_login_error_message(void **state)
     assert_false(contains(expired, "The username or password is incorrect."));
 }
 
+/* Wrong credentials mark both inputs invalid and described by the alert;
+ * other messages mark none (issue 25 item 5). */
+static void test_login_error_tied_to_inputs(void **state)
+{
+    const char *bad = login(UI_LANG_EN, "Demo", "alice", UI_MSG_BAD_CREDENTIALS);
+    assert_int_equal(count_of(bad, "id=\"form-error\" role=\"alert\""), 1);
+    assert_int_equal(count_of(bad, "aria-invalid=\"true\" aria-describedby=\"form-error\""), 2);
+    const char *expired = login(UI_LANG_EN, "Demo", "alice", UI_MSG_FORM_EXPIRED);
+    assert_int_equal(count_of(expired, "aria-invalid"), 0);
+    assert_int_equal(count_of(login(UI_LANG_EN, "Demo", NULL, UI_MSG_NONE), "aria-"), 0);
+}
+
+static const char *locked(ui_lang_t lang, long retry_after)
+{
+    const ui_login_t p = {.lang = lang,
+                          .action = "/auth/authorize",
+                          .message = UI_MSG_TOO_MANY_ATTEMPTS,
+                          .retry_after = retry_after};
+    return ui_render_login(arena, &p);
+}
+
+/* A lock says the time it has left, not "a few minutes" (issue 25 item 6). */
+static void test_lock_says_time_left(void **state)
+{
+    assert_true(contains(locked(UI_LANG_EN, 30), "Please wait 30 seconds and try again."));
+    assert_true(contains(locked(UI_LANG_EN, 1), "Please wait 1 second and try again."));
+    assert_true(contains(locked(UI_LANG_EN, 119), "wait 119 seconds"));
+    assert_true(contains(locked(UI_LANG_EN, 121), "wait 3 minutes"));
+    assert_true(contains(locked(UI_LANG_EN, 300), "wait 5 minutes"));
+    assert_true(contains(locked(UI_LANG_EN, 0), "wait a moment"));
+    assert_true(contains(locked(UI_LANG_KO, 30), "30초 후에 다시 시도해 주세요."));
+    assert_true(contains(locked(UI_LANG_KO, 300), "5분 후에"));
+    assert_false(contains(locked(UI_LANG_EN, 30), "few minutes"));
+    assert_int_equal(count_of(locked(UI_LANG_EN, 30), "{{"), 0);
+}
+
 static const char *const CLAIMS[] = {"sub", "nickname", "email", "name", XSS};
 static const char *const SCOPES[] = {"offline_access", XSS};
 
@@ -462,6 +498,8 @@ int main(void)
         cmocka_unit_test(test_login_without_client_or_user),
         cmocka_unit_test(test_login_prefilled_user_focuses_password),
         cmocka_unit_test(test_login_error_message),
+        cmocka_unit_test(test_login_error_tied_to_inputs),
+        cmocka_unit_test(test_lock_says_time_left),
         cmocka_unit_test(test_consent_form),
         cmocka_unit_test(test_consent_claims_and_scopes_in_words),
         cmocka_unit_test(test_consent_korean_buttons),
