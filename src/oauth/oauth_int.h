@@ -349,13 +349,13 @@ gh_status_t throttle_login_begin(const http_request_t *req, const char *username
 void throttle_success(const http_request_t *req, const char *username, int64_t now);
 
 /* Before a user code is looked up for the session (its digest) at the
- * request's address: counts it as wrong (atomically), and *over is true
- * (and the guess not counted) when the session had 5, or the address 20,
- * wrong codes in the 10 minutes from its first (docs/device.md). Of
- * concurrent guesses at most the limit are looked up. A store failure is
- * returned as is. */
+ * request's address: counts it as wrong (atomically), and *retry_after is
+ * the seconds until the guesses may go on (and the guess not counted) when
+ * the session had 5, or the address 20, wrong codes in the 10 minutes from
+ * its first (docs/device.md), else 0. Of concurrent guesses at most the
+ * limit are looked up. A store failure is returned as is. */
 gh_status_t throttle_code_begin(const http_request_t *req, const char *session_digest, int64_t now,
-                                bool *over);
+                                int64_t *retry_after);
 
 /* After the code was found: takes the guess off the counters again. */
 void throttle_code_found(const http_request_t *req, const char *session_digest);

@@ -213,7 +213,7 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
         {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, 0), true},
+        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
         {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid",

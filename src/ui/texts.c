@@ -111,8 +111,8 @@ static const msg_text_t MESSAGES[] = {
           "이 코드는 이미 사용되었습니다. 기기에서 다시 시작하여 새 코드를 받아 주세요."}},
     [UI_MSG_TOO_MANY_CODES] =
         {{"Too many wrong codes", "잘못된 코드 입력 초과"},
-         {"Too many wrong codes were entered. Please wait a few minutes and try again.",
-          "잘못된 코드를 너무 많이 입력했습니다. 잠시 후 다시 시도해 주세요."}},
+         {"Too many wrong codes were entered. Please wait {{wait}} and try again.",
+          "잘못된 코드를 너무 많이 입력했습니다. {{wait}} 후에 다시 시도해 주세요."}},
     [UI_MSG_DEVICE_APPROVED] = {{"Device connected", "기기가 연결되었습니다"},
                                 {"Your device is now signed in. You can return to it.",
                                  "기기에 로그인되었습니다. 이제 기기로 돌아가세요."}},

@@ -127,6 +127,7 @@ typedef struct {
     size_t hidden_count;
     const char *user_code; /* pre-filled (verification_uri_complete); may be NULL */
     ui_msg_t message;      /* an error to show above the form, or UI_MSG_NONE */
+    long retry_after;      /* UI_MSG_TOO_MANY_CODES: seconds until codes are taken again */
 } ui_device_t;
 
 /* The device page (RFC 8628 §3.3), where a person types the code their TV or
