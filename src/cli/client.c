@@ -12,6 +12,8 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "core/uri.h"
+#include "oidc/oidc.h"
+#include "ui/ui.h"
 
 #define DEFAULT_SCOPE "openid profile email"
 #define DEFAULT_GRANTS (STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN)
@@ -166,6 +168,28 @@ static int make_secret(cli_t *c, add_args_t *o, char **generated)
     return o->client.secret_digest ? CLI_CONTINUE : cli_fail("cannot digest the client secret");
 }
 
+/* A warning on stderr for each scope the consent page has no words for: not
+ * a standard one and no [scope.NAME] label in the configuration. The page
+ * would show its bare name; the client is added all the same. */
+static void warn_unlabelled_scopes(const cli_t *c, const char *scope)
+{
+    for (const char *p = scope; p && *p;) {
+        size_t n = strcspn(p, " ");
+        char name[129];
+        if (n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            if (!oidc_scope_releases(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
+                fprintf(stderr,
+                        "gatehouse: warning: scope '%s' has no words for the consent page, which "
+                        "will show its name; give it label_en and label_ko in a [scope.%s] "
+                        "section of the configuration\n",
+                        name, name);
+        }
+        p += n + (p[n] == ' ');
+    }
+}
+
 static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     add_args_t o;
@@ -189,6 +213,7 @@ static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     printf("client_id: %s\n", o.client.id);
     if (generated)
         printf("client_secret: %s\n", generated);
+    warn_unlabelled_scopes(c, o.client.scope);
     return CLI_EXIT_OK;
 }
 

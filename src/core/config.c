@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PLATFORM_PREFIX "platform."
-
 struct config_entry {
     config_entry_t *next;
     char *section, *key, *value;
@@ -18,12 +16,13 @@ struct config_entry {
 
 /* ---- the table ---- */
 
-/* The table's name for a section: every [platform.NAME] is "platform.*". */
+/* The table's name for a section: every [platform.NAME] is "platform.*",
+ * every [scope.NAME] "scope.*". */
 static bool section_is(const config_key_t *k, const char *section)
 {
-    if (!strcmp(k->section, "platform.*"))
-        return !strncmp(section, PLATFORM_PREFIX, strlen(PLATFORM_PREFIX)) &&
-               section[strlen(PLATFORM_PREFIX)];
+    size_t n = strlen(k->section);
+    if (n >= 2 && !strcmp(k->section + n - 2, ".*"))
+        return !strncmp(section, k->section, n - 1) && section[n - 1];
     return !strcmp(k->section, section);
 }
 

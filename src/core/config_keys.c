@@ -186,6 +186,12 @@ static const config_key_t KEYS[] = {
     {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
+
+    /* ---- [scope.NAME]: the words for a scope of your own on the consent page ---- */
+    {"scope.*", "label_en", CONFIG_TEXT, NULL, "the scope's name", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the scope lets an application do, in English"},
+    {"scope.*", "label_ko", CONFIG_TEXT, NULL, "label_en", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the same in Korean"},
 };
 /* clang-format on */
 

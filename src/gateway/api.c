@@ -169,7 +169,7 @@ void gw_login_handler(http_request_t *req, http_response_t *res)
     gw_platform_t *p = gw_platform_find(req, name);
     const char *title = req->method == HTTP_POST ? TITLE_LOGIN : TITLE_URL;
     if (!p) {
-        gw_error_t err = {GW_ERR_NOT_FOUND, "no such platform"};
+        gw_error_t err = {GW_ERR_NOT_FOUND, "no such platform", NULL};
         gw_respond_error(req, res, title, &err);
     } else if (req->method == HTTP_POST) {
         login(req, res, p);
@@ -194,7 +194,7 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
 {
     const char *digest = NULL, *user_id = NULL;
     gw_refresh_t next;
-    gw_error_t err = {GW_ERR_UNAUTHORIZED, "not signed in: sign in again"};
+    gw_error_t err = {GW_ERR_UNAUTHORIZED, "not signed in: sign in again", NULL};
     if (gw_same_origin(req, &err) != GH_OK) {
         gw_respond_error(req, res, TITLE_AUTO, &err);
         return;

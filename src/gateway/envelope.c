@@ -1,6 +1,8 @@
 /* The seed 002 envelope {"flag","title","message","body"} that every gateway
  * answer uses, and the one place a typed gateway error becomes an HTTP
- * status and a failure envelope. */
+ * status and a failure envelope. A failure's body names its code, which the
+ * page turns into words in the person's language; the message is English for
+ * developers and never shown on the page. */
 #include "gateway/gateway_int.h"
 
 #include "core/log.h"
@@ -12,9 +14,31 @@ static const int STATUS[] = {
     [GW_ERR_UNAVAILABLE] = 503, [GW_ERR_UPSTREAM_TIMEOUT] = 504,
 };
 
+/* Each kind's code, when the error names no more precise one. */
+static const char *const CODE[] = {
+    [GW_ERR_BAD_REQUEST] = "bad_request",
+    [GW_ERR_UNSUPPORTED] = "unsupported",
+    [GW_ERR_UNAUTHORIZED] = "unauthorized",
+    [GW_ERR_FORBIDDEN] = "forbidden",
+    [GW_ERR_NOT_FOUND] = "not_found",
+    [GW_ERR_TOO_LARGE] = "too_large",
+    [GW_ERR_TOO_MANY] = "too_many_requests",
+    [GW_ERR_INTERNAL] = "internal",
+    [GW_ERR_UPSTREAM] = "upstream",
+    [GW_ERR_UNAVAILABLE] = "unavailable",
+    [GW_ERR_UPSTREAM_TIMEOUT] = "upstream_timeout",
+};
+
 gh_status_t gw_fail(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, const char *message)
 {
-    *err = (gw_error_t){kind, message};
+    *err = (gw_error_t){kind, message, NULL};
+    return st;
+}
+
+gh_status_t gw_fail_code(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, const char *code,
+                         const char *message)
+{
+    *err = (gw_error_t){kind, message, code};
     return st;
 }
 
@@ -49,8 +73,11 @@ void gw_respond(const http_request_t *req, http_response_t *res, const char *tit
 void gw_respond_error(const http_request_t *req, http_response_t *res, const char *title,
                       const gw_error_t *err)
 {
-    int status = (unsigned)err->kind < sizeof STATUS / sizeof STATUS[0] ? STATUS[err->kind] : 500;
+    bool known = (unsigned)err->kind < sizeof STATUS / sizeof STATUS[0];
+    int status = known ? STATUS[err->kind] : 500;
+    const char *code = err->code ? err->code : known ? CODE[err->kind] : CODE[GW_ERR_INTERNAL];
     if (status >= 500)
         log_event(LOG_WARN, "gateway_error", "path", req->path, "message", err->message, NULL);
-    envelope(req, res, status, false, title, err->message ? err->message : "error", NULL);
+    envelope(req, res, status, false, title, err->message ? err->message : "error",
+             json_pack("{ss}", "code", code));
 }

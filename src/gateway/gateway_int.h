@@ -50,11 +50,18 @@ typedef enum {
 
 typedef struct {
     gw_error_kind_t kind;
-    const char *message; /* for people; never secret */
+    const char *message; /* for developers reading the API's answers; never secret */
+    const char *code;    /* the reason the page words in the person's language
+                            (docs/gateway.md); NULL: the kind's own code */
 } gw_error_t;
 
 /* Fills *err and returns st (so `return gw_fail(err, GH_ERR_…, GW_ERR_…, "…")`). */
 gh_status_t gw_fail(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, const char *message);
+
+/* gw_fail with a reason more precise than the kind's, as a code the page
+ * knows ("state_expired"). */
+gh_status_t gw_fail_code(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, const char *code,
+                         const char *message);
 
 /* Fills *err for a store failure (UNAVAILABLE → 503, else 500) and returns st. */
 gh_status_t gw_fail_store(gw_error_t *err, gh_status_t st);
@@ -65,7 +72,8 @@ gh_status_t gw_fail_store(gw_error_t *err, gh_status_t st);
 void gw_respond(const http_request_t *req, http_response_t *res, const char *title,
                 const char *message, json_t *body);
 
-/* A failure: the error's status, flag false, body null. */
+/* A failure: the error's status, flag false, body {"code": the error's code}
+ * (the page's text id for it; the message stays for developers). */
 void gw_respond_error(const http_request_t *req, http_response_t *res, const char *title,
                       const gw_error_t *err);
 

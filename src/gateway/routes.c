@@ -20,6 +20,7 @@ const http_route_t GW_ROUTES[] = {
     {HTTP_GET, "/", gw_page_handler, "page", NULL},
     {HTTP_GET, GW_CALLBACK_PATH, gw_page_handler, "callback", GW_CALLBACK_PARAMS},
     {HTTP_GET, "/gateway/app.js", gw_asset_handler, "asset", NULL},
+    {HTTP_GET, "/gateway/marks.js", gw_asset_handler, "asset", NULL},
     {HTTP_GET, "/gateway/app.css", gw_asset_handler, "asset", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
 };

@@ -23,27 +23,28 @@ static void on_not_found(http_request_t *req, http_response_t *res)
 {
     if (ui_browser_not_found(req, res, false))
         return;
-    gw_error_t err = {GW_ERR_NOT_FOUND, "no such endpoint"};
+    gw_error_t err = {GW_ERR_NOT_FOUND, "no such endpoint", NULL};
     gw_respond_error(req, res, "error", &err);
 }
 
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
-    gw_error_t err = {GW_ERR_BAD_REQUEST, "the request's parameters are malformed"};
+    gw_error_t err = {GW_ERR_BAD_REQUEST, "the request's parameters are malformed", NULL};
     gw_respond_error(req, res, "error", &err);
 }
 
 static void on_too_large(http_request_t *req, http_response_t *res)
 {
-    gw_error_t err = {GW_ERR_TOO_LARGE, "the request is too large"};
+    gw_error_t err = {GW_ERR_TOO_LARGE, "the request is too large", NULL};
     gw_respond_error(req, res, "error", &err);
 }
 
 static void on_refused(http_request_t *req, http_response_t *res, int status)
 {
-    gw_error_t err = {GW_ERR_BAD_REQUEST, status == 405 ? "the method is not allowed here"
-                                                        : "the request is malformed"};
+    gw_error_t err = {GW_ERR_BAD_REQUEST,
+                      status == 405 ? "the method is not allowed here" : "the request is malformed",
+                      NULL};
     gw_respond_error(req, res, "error", &err);
 }
 

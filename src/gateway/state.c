@@ -52,21 +52,23 @@ gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, con
     store_gw_state_t row;
     const char *cookie = http_request_cookie(req, gw_login_cookie_name(req));
     if (!cookie || !*cookie)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, OTHER_BROWSER);
+        return gw_fail_code(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, "state_other_browser",
+                            OTHER_BROWSER);
     secret_sha256_hex(cookie, strlen(cookie), binding);
     secret_sha256_hex(state, strlen(state), digest);
     gh_status_t st =
         store_gw_state_take(gw_app_of(req)->store, req->arena, digest, clock_now(), &row);
     if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
-        return gw_fail(err, st, GW_ERR_BAD_REQUEST,
-                       "the state is unknown, expired or already used; start the login again");
+        return gw_fail_code(err, st, GW_ERR_BAD_REQUEST, "state_expired",
+                            "the state is unknown, expired or already used; start the login again");
     if (st != GH_OK)
         return gw_fail_store(err, st);
     if (strcmp(row.platform, p->name) != 0)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       "the state was issued for another platform; start the login again");
+        return gw_fail_code(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, "state_other_platform",
+                            "the state was issued for another platform; start the login again");
     if (!row.binding || !secret_equal_str(row.binding, binding))
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, OTHER_BROWSER);
+        return gw_fail_code(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST, "state_other_browser",
+                            OTHER_BROWSER);
     *nonce = row.nonce;
     return GH_OK;
 }

@@ -38,6 +38,7 @@ static const struct {
     const char *path, *asset, *content_type;
 } FILES[] = {
     {"/gateway/app.js", "gateway/app.js", "text/javascript; charset=utf-8"},
+    {"/gateway/marks.js", "gateway/marks.js", "text/javascript; charset=utf-8"},
     {"/gateway/app.css", "gateway/app.css", "text/css; charset=utf-8"},
 };
 
@@ -84,7 +85,7 @@ void gw_platforms_handler(http_request_t *req, http_response_t *res)
 {
     json_t *body = json_deep_copy(gw_app_of(req)->platform_list);
     if (!body) {
-        gw_error_t err = {GW_ERR_INTERNAL, "internal error"};
+        gw_error_t err = {GW_ERR_INTERNAL, "internal error", NULL};
         gw_respond_error(req, res, "error", &err);
         return;
     }
@@ -119,6 +120,6 @@ void gw_asset_handler(http_request_t *req, http_response_t *res)
         res->max_age = ASSET_MAX_AGE;
         return;
     }
-    gw_error_t err = {GW_ERR_NOT_FOUND, "no such file"};
+    gw_error_t err = {GW_ERR_NOT_FOUND, "no such file", NULL};
     gw_respond_error(req, res, "error", &err);
 }

@@ -76,7 +76,7 @@ static void read_params(authz_t *z)
 
 /* ---- answers ---- */
 
-static void error_page(authz_t *z, int status, ui_msg_t msg, const char *detail)
+static void error_page(authz_t *z, int status, ui_msg_t msg, ui_detail_t detail)
 {
     oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
@@ -94,7 +94,7 @@ static void redirect_back(authz_t *z, const char *k1, const char *v1, const char
     uri_append_param(&b, "iss", z->app->cfg->issuer); /* RFC 9207 */
     const char *location = buf_cstr(&b);
     if (!location) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_redirect(z->res, 302, location);
@@ -124,20 +124,20 @@ static bool find_redirect_uri(const store_client_t *c, const char *uri)
 static bool check_client(authz_t *z)
 {
     if (!z->p.client_id) {
-        error_page(z, 400, UI_MSG_BAD_REQUEST, "client_id is missing");
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
     gh_status_t st = store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
     if (st == GH_ERR_NOT_FOUND) {
-        error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, NULL);
+        error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
         return false;
     }
     if (st != GH_OK) {
-        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return false;
     }
     if (!z->p.redirect_uri || !find_redirect_uri(&z->client, z->p.redirect_uri)) {
-        error_page(z, 400, UI_MSG_BAD_REDIRECT_URI, NULL);
+        error_page(z, 400, UI_MSG_BAD_REDIRECT_URI, UI_DETAIL_NONE);
         return false;
     }
     return true;
@@ -262,7 +262,8 @@ static const char *client_display_name(const authz_t *z)
     return z->client.name && *z->client.name ? z->client.name : z->client.id;
 }
 
-static void login_page(authz_t *z, int status, ui_msg_t msg, const char *username)
+static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char *username,
+                               int64_t retry_after)
 {
     ui_login_t page = {.lang = z->lang,
                        .action = "/auth/authorize",
@@ -270,7 +271,8 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
                        .username = username ? username : z->p.login_hint,
                        .message = msg,
                        .username_max = USERNAME_MAX,
-                       .password_max = PASSWORD_MAX};
+                       .password_max = PASSWORD_MAX,
+                       .retry_after = (long)retry_after};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
@@ -278,15 +280,21 @@ static void login_page(authz_t *z, int status, ui_msg_t msg, const char *usernam
         html = ui_render_login(z->req->arena, &page);
     }
     if (!html) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_html(z->res, status, html, strlen(html));
 }
 
+static void login_page(authz_t *z, int status, ui_msg_t msg, const char *username)
+{
+    login_page_waiting(z, status, msg, username, 0);
+}
+
 static void consent_page(authz_t *z, const store_session_t *session, const store_user_t *user)
 {
     ui_consent_t page = {.lang = z->lang,
+                         .config = z->app->config,
                          .action = "/auth/authorize",
                          .client_name = client_display_name(z),
                          .username = user->nickname ? user->nickname : user->username};
@@ -298,7 +306,7 @@ static void consent_page(authz_t *z, const store_session_t *session, const store
         html = ui_render_consent(z->req->arena, &page);
     }
     if (!html) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     http_response_html(z->res, 200, html, strlen(html));
@@ -311,7 +319,7 @@ static void issue_code(authz_t *z, const store_session_t *session)
     const char *code = NULL, *digest = NULL;
     const char *scope = scope_join(z->req->arena, &z->scope);
     if (!scope || tokens_mint(z->req->arena, &code, &digest) != GH_OK) {
-        error_page(z, 500, UI_MSG_SERVER_ERROR, NULL);
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
         return;
     }
     int64_t now = clock_now();
@@ -390,7 +398,7 @@ static void on_get(authz_t *z)
 
 static void store_failed(authz_t *z, gh_status_t st)
 {
-    error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+    error_page(z, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
 }
 
 /* A sign-in refused by the throttle: 429 with Retry-After and the login page
@@ -398,7 +406,7 @@ static void store_failed(authz_t *z, gh_status_t st)
 static void throttled_page(authz_t *z, int64_t retry_after, const char *username)
 {
     session_retry_after(z->req, z->res, retry_after);
-    login_page(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username);
+    login_page_waiting(z, 429, UI_MSG_TOO_MANY_ATTEMPTS, username, retry_after);
 }
 
 static void on_login(authz_t *z)
@@ -475,7 +483,7 @@ static void on_post(authz_t *z)
     else if (step && !strcmp(step, "consent"))
         on_consent(z);
     else
-        error_page(z, 400, UI_MSG_BAD_REQUEST, "unknown step");
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
 
 /* The request's parameters and language, the client and the request checked;
@@ -485,7 +493,7 @@ static bool begin(authz_t *z)
     read_params(z);
     z->lang = ui_lang_pick(z->p.ui_locales, http_request_header(z->req, "Accept-Language"));
     if (z->req->method == HTTP_POST && z->req->form_malformed) {
-        error_page(z, 400, UI_MSG_BAD_REQUEST, NULL);
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return false;
     }
     return check_client(z) && check_request(z);

@@ -32,7 +32,8 @@ typedef struct {
 
 static void error_page(device_page_t *d, int status, ui_msg_t msg)
 {
-    session_page_respond(d->res, status, ui_render_error(d->req->arena, d->lang, msg, NULL));
+    session_page_respond(d->res, status,
+                         ui_render_error(d->req->arena, d->lang, msg, UI_DETAIL_NONE));
 }
 
 static void server_error(device_page_t *d, gh_status_t st)
@@ -55,28 +56,40 @@ static bool hidden_fields(device_page_t *d, const char *step, const char *user_c
     return true;
 }
 
-static void login_page(device_page_t *d, int status, ui_msg_t msg)
+static void login_page_waiting(device_page_t *d, int status, ui_msg_t msg, int64_t retry_after)
 {
     ui_hidden_t hidden[3];
     ui_login_t page = {.lang = d->lang,
                        .action = DEVICE_PAGE_PATH,
                        .hidden = hidden,
                        .username = http_pairs_get(&d->req->form, "username"),
-                       .message = msg};
+                       .message = msg,
+                       .retry_after = (long)retry_after};
     bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
     session_page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
 }
 
-static void code_page(device_page_t *d, int status, ui_msg_t msg)
+static void login_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    login_page_waiting(d, status, msg, 0);
+}
+
+static void code_page_waiting(device_page_t *d, int status, ui_msg_t msg, int64_t retry_after)
 {
     ui_hidden_t hidden[2];
     ui_device_t page = {.lang = d->lang,
                         .action = DEVICE_PAGE_PATH,
                         .hidden = hidden,
                         .user_code = d->user_code,
-                        .message = msg};
+                        .message = msg,
+                        .retry_after = (long)retry_after};
     bool ok = hidden_fields(d, "code", NULL, hidden, &page.hidden_count);
     session_page_respond(d->res, status, ok ? ui_render_device(d->req->arena, &page) : NULL);
+}
+
+static void code_page(device_page_t *d, int status, ui_msg_t msg)
+{
+    code_page_waiting(d, status, msg, 0);
 }
 
 static void consent_page(device_page_t *d, const store_device_t *dev, const store_client_t *client,
@@ -85,6 +98,7 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
     ui_hidden_t hidden[3];
     scope_list_t scope;
     ui_consent_t page = {.lang = d->lang,
+                         .config = d->app->config,
                          .action = DEVICE_PAGE_PATH,
                          .hidden = hidden,
                          .client_name = client->name && *client->name ? client->name : client->id,
@@ -101,12 +115,13 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
  * page that says why is written and false returned. */
 static bool lookup(device_page_t *d, store_device_t *dev)
 {
-    bool over = false;
+    int64_t retry_after = 0;
     char normalized[USER_CODE_LEN + 1], digest[SECRET_DIGEST_HEX_LEN + 1];
     int64_t now = clock_now();
-    gh_status_t st = throttle_code_begin(d->req, d->session.digest, now, &over);
-    if (st == GH_OK && over) {
-        code_page(d, 429, UI_MSG_TOO_MANY_CODES);
+    gh_status_t st = throttle_code_begin(d->req, d->session.digest, now, &retry_after);
+    if (st == GH_OK && retry_after > 0) {
+        session_retry_after(d->req, d->res, retry_after);
+        code_page_waiting(d, 429, UI_MSG_TOO_MANY_CODES, retry_after);
         return false;
     }
     if (st == GH_OK && user_code_normalize(d->user_code, normalized) != GH_OK)
@@ -141,7 +156,7 @@ static void on_login(device_page_t *d)
     }
     if (st == GH_ERR_THROTTLED) {
         session_retry_after(d->req, d->res, retry_after);
-        login_page(d, 429, UI_MSG_TOO_MANY_ATTEMPTS);
+        login_page_waiting(d, 429, UI_MSG_TOO_MANY_ATTEMPTS, retry_after);
         return;
     }
     if (st != GH_OK) {

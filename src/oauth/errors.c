@@ -68,7 +68,7 @@ oauth_error_kind_t oauth_error_from_status(gh_status_t st)
 }
 
 void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
-                      ui_msg_t msg, const char *detail)
+                      ui_msg_t msg, ui_detail_t detail)
 {
     const char *html = ui_render_error(req->arena, lang, msg, detail);
     if (html)

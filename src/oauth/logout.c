@@ -49,7 +49,7 @@ static void read_params(logout_t *l)
                              .ui_locales = param(src, "ui_locales")};
 }
 
-static bool refuse(logout_t *l, int status, ui_msg_t msg, const char *detail)
+static bool refuse(logout_t *l, int status, ui_msg_t msg, ui_detail_t detail)
 {
     oauth_error_page(l->req, l->res, l->lang, status, msg, detail);
     return false;
@@ -57,7 +57,7 @@ static bool refuse(logout_t *l, int status, ui_msg_t msg, const char *detail)
 
 static bool server_failed(logout_t *l, gh_status_t st)
 {
-    return refuse(l, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, NULL);
+    return refuse(l, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
 }
 
 static const char *claim(json_t *claims, const char *name)
@@ -79,9 +79,9 @@ static bool check_hint(logout_t *l)
         sub = claim(claims, "sub");
     }
     if (!iss || strcmp(iss, l->app->cfg->issuer) != 0 || !aud || !sub)
-        return refuse(l, 400, UI_MSG_BAD_REQUEST, "id_token_hint is not an ID token of ours");
+        return refuse(l, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_HINT_NOT_OURS);
     if (l->p.client_id && strcmp(l->p.client_id, aud) != 0)
-        return refuse(l, 400, UI_MSG_BAD_REQUEST, "client_id is not the id_token_hint's audience");
+        return refuse(l, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_HINT_AUDIENCE);
     l->p.client_id = aud;
     l->hint_sub = sub;
     return true;
@@ -101,17 +101,16 @@ static bool check_client(logout_t *l)
     if (l->p.client_id) {
         gh_status_t st = store_client_get(l->app->store, l->req->arena, l->p.client_id, &l->client);
         if (st == GH_ERR_NOT_FOUND)
-            return refuse(l, 400, UI_MSG_UNKNOWN_CLIENT, NULL);
+            return refuse(l, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
         if (st != GH_OK)
             return server_failed(l, st);
         l->has_client = true;
     }
     const char *uri = l->p.post_logout_redirect_uri;
     if (uri && !l->has_client)
-        return refuse(l, 400, UI_MSG_BAD_REQUEST,
-                      "post_logout_redirect_uri needs id_token_hint or client_id");
+        return refuse(l, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT);
     if (uri && !logout_uri_registered(&l->client, uri))
-        return refuse(l, 400, UI_MSG_BAD_REDIRECT_URI, NULL);
+        return refuse(l, 400, UI_MSG_BAD_REDIRECT_URI, UI_DETAIL_NONE);
     return true;
 }
 
@@ -153,7 +152,7 @@ static bool confirmed(logout_t *l)
         return false;
     }
     if (!session_csrf_check(l->req))
-        return refuse(l, 403, UI_MSG_FORM_EXPIRED, NULL);
+        return refuse(l, 403, UI_MSG_FORM_EXPIRED, UI_DETAIL_NONE);
     return true;
 }
 
@@ -193,7 +192,7 @@ void logout_handler(http_request_t *req, http_response_t *res)
     read_params(&l);
     l.lang = ui_lang_pick(l.p.ui_locales, http_request_header(req, "Accept-Language"));
     if (req->method == HTTP_POST && req->form_malformed) {
-        refuse(&l, 400, UI_MSG_BAD_REQUEST, NULL);
+        refuse(&l, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return;
     }
     if (!check_hint(&l) || !check_client(&l))

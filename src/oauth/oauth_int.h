@@ -43,6 +43,7 @@ gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t 
 
 typedef struct {
     const config_server_t *cfg;
+    const config_t *config; /* the whole configuration ([scope.NAME] labels); may be NULL */
     store_t *store;
     keyring_t *keys;
     jose_alg_t id_token_alg;     /* signing_alg */
@@ -130,7 +131,7 @@ const char *oauth_error_seed_code(oauth_error_kind_t kind);
  * its redirect URI is not verified, errors are pages, never redirects. A bare
  * 500 when the page cannot be built. */
 void oauth_error_page(const http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
-                      ui_msg_t msg, const char *detail);
+                      ui_msg_t msg, ui_detail_t detail);
 
 /* Maps a store status to the error to answer (UNAVAILABLE → 503, …). */
 oauth_error_kind_t oauth_error_from_status(gh_status_t st);
@@ -367,13 +368,13 @@ gh_status_t throttle_login_begin(const http_request_t *req, const char *username
 void throttle_success(const http_request_t *req, const char *username, int64_t now);
 
 /* Before a user code is looked up for the session (its digest) at the
- * request's address: counts it as wrong (atomically), and *over is true
- * (and the guess not counted) when the session had 5, or the address 20,
- * wrong codes in the 10 minutes from its first (docs/device.md). Of
- * concurrent guesses at most the limit are looked up. A store failure is
- * returned as is. */
+ * request's address: counts it as wrong (atomically), and *retry_after is
+ * the seconds until the guesses may go on (and the guess not counted) when
+ * the session had 5, or the address 20, wrong codes in the 10 minutes from
+ * its first (docs/device.md), else 0. Of concurrent guesses at most the
+ * limit are looked up. A store failure is returned as is. */
 gh_status_t throttle_code_begin(const http_request_t *req, const char *session_digest, int64_t now,
-                                bool *over);
+                                int64_t *retry_after);
 
 /* After the code was found: takes the guess off the counters again. */
 void throttle_code_found(const http_request_t *req, const char *session_digest);

@@ -47,13 +47,15 @@ static void readyz_handler(http_request_t *req, http_response_t *res)
 
 /* An error found before the handler ran: a page at the browser endpoints
  * /auth/authorize, /auth/logout and /auth/device (no redirect URI is verified
- * yet), the configured error body elsewhere. */
+ * yet) in the person's language, the configured error body elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
-                         int page_status, const char *why)
+                         int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
     if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
-        oauth_error_page(req, res, UI_LANG_EN, page_status, UI_MSG_BAD_REQUEST, why);
+        ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
+                                      http_request_header(req, "Accept-Language"));
+        oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
         return;
     }
     oauth_error_t err = {kind, why};
@@ -67,21 +69,31 @@ static void on_param_error(http_request_t *req, http_response_t *res, http_param
     if (problem == HTTP_PARAM_TOO_LONG && req->route && req->route->handler == authorize_handler &&
         authorize_credential_too_long(req, res, name))
         return; /* the sign-in form again, the attempt kept */
-    const char *why = problem == HTTP_PARAM_REPEATED   ? "a parameter is repeated"
-                      : problem == HTTP_PARAM_TOO_LONG ? "a parameter is too long"
-                                                       : "the parameters are malformed";
-    refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, why);
+    if (problem == HTTP_PARAM_REPEATED)
+        refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, UI_DETAIL_PARAM_REPEATED,
+                     "a parameter is repeated");
+    else if (problem == HTTP_PARAM_TOO_LONG)
+        refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, UI_DETAIL_PARAM_TOO_LONG,
+                     "a parameter is too long");
+    else
+        refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, 400, UI_DETAIL_PARAMS_MALFORMED,
+                     "the parameters are malformed");
 }
 
 static void on_too_large(http_request_t *req, http_response_t *res)
 {
-    refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, "the request is too large");
+    refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, UI_DETAIL_TOO_LARGE,
+                 "the request is too large");
 }
 
 static void on_refused(http_request_t *req, http_response_t *res, int status)
 {
-    refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, status,
-                 status == 405 ? "the method is not allowed here" : "the request is malformed");
+    if (status == 405)
+        refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, status, UI_DETAIL_METHOD_NOT_ALLOWED,
+                     "the method is not allowed here");
+    else
+        refuse_early(req, res, OAUTH_ERR_INVALID_REQUEST, status, UI_DETAIL_PARAMS_MALFORMED,
+                     "the request is malformed");
 }
 
 /* A browser gets the home page at "/" and the 404 page elsewhere; API
@@ -220,6 +232,7 @@ int oauth_serve(const config_t *cfg)
         fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
         goto out;
     }
+    app.config = cfg;
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {

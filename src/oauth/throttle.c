@@ -235,7 +235,7 @@ static void code_counters(const http_request_t *req, const char *session_digest,
 }
 
 gh_status_t throttle_code_begin(const http_request_t *req, const char *session_digest, int64_t now,
-                                bool *over)
+                                int64_t *retry_after)
 {
     counter_t c[CODE_COUNT];
     store_attempts_t after[CODE_COUNT];
@@ -243,11 +243,19 @@ gh_status_t throttle_code_begin(const http_request_t *req, const char *session_d
     gh_status_t st = counters_count(app_of(req), c, CODE_COUNT, now, CODE_WINDOW, after);
     if (st != GH_OK)
         return st;
-    /* over when the window held the limit before this guess was counted */
-    *over = false;
-    for (int i = 0; i < CODE_COUNT; i++)
-        *over = *over || throttle_window_failures(&after[i], CODE_WINDOW, now) > c[i].limit;
-    if (*over)
+    /* over when the window held the limit before this guess was counted;
+     * the guesses go on when the last full window ends */
+    *retry_after = 0;
+    for (int i = 0; i < CODE_COUNT; i++) {
+        if (throttle_window_failures(&after[i], CODE_WINDOW, now) <= c[i].limit)
+            continue;
+        int64_t left = after[i].window_start + CODE_WINDOW - now;
+        if (left < 1)
+            left = 1;
+        if (left > *retry_after)
+            *retry_after = left;
+    }
+    if (*retry_after > 0)
         counters_forgive(app_of(req), c, CODE_COUNT); /* refused: not counted */
     return GH_OK;
 }

@@ -16,7 +16,9 @@
 static const char HIDDEN_TPL[] = "<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n";
 static const char SCOPE_TPL[] = "<li class=\"scope\">{{text}}</li>\n";
 static const char CLAIM_TPL[] = "<li class=\"scope claim\" data-claim=\"{{name}}\">{{text}}</li>\n";
-static const char ALERT_TPL[] = "<p class=\"alert\" role=\"alert\">{{text}}</p>";
+static const char ALERT_TPL[] = "<p class=\"alert\" id=\"form-error\" role=\"alert\">{{text}}</p>";
+/* An input the alert is about (WCAG 3.3.1: the error is tied to its field). */
+static const char INVALID_ATTRS[] = " aria-invalid=\"true\" aria-describedby=\"form-error\"";
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
@@ -60,27 +62,53 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
         tpl_expand(&b, CLAIM_TPL, sizeof CLAIM_TPL - 1, vars, COUNT(vars));
     }
     for (size_t i = 0; i < p->scope_count; i++) {
-        const char *text = ui_scope_text(p->lang, p->scopes[i]);
+        const char *text = ui_scope_label(p->config, p->lang, p->scopes[i]);
         const tpl_var_t vars[] = {{"text", text ? text : p->scopes[i], false}};
         tpl_expand(&b, SCOPE_TPL, sizeof SCOPE_TPL - 1, vars, COUNT(vars));
     }
     return buf_cstr(&b);
 }
 
-static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg)
+/* How long to wait, in words: "1 second", "30 seconds", from two minutes on
+ * "3 minutes" (rounded up), "a moment" when not known. */
+static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
+{
+    if (seconds <= 0)
+        return ui_text(lang, TXT_WAIT_MOMENT);
+    if (seconds == 1)
+        return ui_text(lang, TXT_WAIT_SECOND);
+    bool minutes = seconds >= 120;
+    const char *n = arena_printf(a, "%ld", minutes ? (seconds + 59) / 60 : seconds);
+    const tpl_var_t vars[] = {{"n", n, false}};
+    return n ? expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
+                      COUNT(vars))
+             : NULL;
+}
+
+/* A message's sentence; retry_after fills the {{wait}} of a lock's message. */
+static const char *sentence_text(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+{
+    const char *wait = wait_text(a, lang, retry_after);
+    const tpl_var_t vars[] = {{"wait", wait, false}};
+    return wait ? expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
+}
+
+/* The alert above a form. */
+static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
     if (msg == UI_MSG_NONE)
         return "";
-    const tpl_var_t vars[] = {{"text", ui_msg_sentence(lang, msg), false}};
-    return expand(a, ALERT_TPL, vars, COUNT(vars));
+    const char *sentence = sentence_text(a, lang, msg, retry_after);
+    const tpl_var_t vars[] = {{"text", sentence, false}};
+    return sentence ? expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
 }
 
-static const char *detail_html(arena_t *a, ui_lang_t lang, const char *detail)
+static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
 {
-    if (!detail || !*detail)
+    const char *text = ui_detail_text(lang, detail);
+    if (!text)
         return "";
-    const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false},
-                              {"detail", detail, false}};
+    const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false}, {"detail", text, false}};
     return expand(a, DETAIL_TPL, vars, COUNT(vars));
 }
 
@@ -137,9 +165,10 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
                         : ui_text(lang, TXT_LOGIN_HEADING),
          true},
         {"lead", ui_text(lang, TXT_LOGIN_LEAD), false},
-        {"alert", alert_html(a, lang, p->message), true},
+        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
         {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"invalid", p->message == UI_MSG_BAD_CREDENTIALS ? INVALID_ATTRS : "", true},
         {"username_label", ui_text(lang, TXT_USERNAME), false},
         {"username", p->username, false},
         {"password_label", ui_text(lang, TXT_PASSWORD), false},
@@ -197,9 +226,14 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
         {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
-        {"alert", alert_html(a, lang, p->message), true},
+        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
         {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"invalid",
+         p->message == UI_MSG_USER_CODE_INVALID || p->message == UI_MSG_USER_CODE_USED
+             ? INVALID_ATTRS
+             : "",
+         true},
         {"code_label", ui_text(lang, TXT_USER_CODE), false},
         {"user_code", p->user_code, false},
         {"submit", ui_text(lang, TXT_CONTINUE), false},
@@ -209,7 +243,7 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
 }
 
 /* The error and information pages share templates/message.html. */
-static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, const char *detail,
+static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, ui_detail_t detail,
                                   bool error)
 {
     const char *title = ui_msg_title(lang, msg);
@@ -217,26 +251,27 @@ static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, cons
         {"kind", error ? "error" : "info", false},
         {"role", error ? "alert" : "status", false},
         {"title", title, false},
-        {"sentence", ui_msg_sentence(lang, msg), false},
+        {"sentence", sentence_text(a, lang, msg, 0), false},
         {"detail", detail_html(a, lang, detail), true},
         {"hint", ui_text(lang, error ? TXT_ERROR_HINT : TXT_INFO_HINT), false},
     };
     return render(a, lang, title, "templates/message.html", vars, COUNT(vars));
 }
 
-const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail)
+const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail)
 {
     return render_message(a, lang, message, detail, true);
 }
 
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message)
 {
-    return render_message(a, lang, message, NULL, false);
+    return render_message(a, lang, message, UI_DETAIL_NONE, false);
 }
 
 const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang)
 {
-    const tpl_var_t vars[] = {{"lang", ui_lang_tag(lang), false}};
+    const tpl_var_t vars[] = {{"lang", ui_lang_tag(lang), false},
+                              {"needs_script", ui_text(lang, TXT_NEEDS_SCRIPT), false}};
     buf_t out;
     buf_init(&out, a);
     if (tpl_render(&out, path, vars, COUNT(vars)) != GH_OK)

@@ -12,7 +12,7 @@
 static void not_found(http_request_t *req, http_response_t *res)
 {
     ui_lang_t lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
-    const char *page = ui_render_error(req->arena, lang, UI_MSG_NOT_FOUND, NULL);
+    const char *page = ui_render_error(req->arena, lang, UI_MSG_NOT_FOUND, UI_DETAIL_NONE);
     if (page)
         http_response_html(res, 404, page, strlen(page));
     else

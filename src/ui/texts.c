@@ -7,6 +7,7 @@
  * escaped) by the caller. */
 #include "ui/ui_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LANGS 2
@@ -56,6 +57,14 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                        "애플리케이션이 Gatehouse 계정으로 로그인할 때 이 서버로 안내합니다. "
                        "이 페이지에서 따로 하실 일은 없습니다."},
     [TXT_HOME_DISCOVERY] = {"OpenID Connect discovery document", "OpenID Connect 디스커버리 문서"},
+    [TXT_WAIT_MOMENT] = {"a moment", "잠시"},
+    [TXT_WAIT_SECOND] = {"1 second", "1초"},
+    [TXT_WAIT_SECONDS] = {"{{n}} seconds", "{{n}}초"},
+    [TXT_WAIT_MINUTES] = {"{{n}} minutes", "{{n}}분"},
+    [TXT_NEEDS_SCRIPT] = {"This page needs JavaScript. Turn it on in your browser and reload the "
+                          "page.",
+                          "이 페이지를 사용하려면 JavaScript가 필요합니다. 브라우저에서 "
+                          "JavaScript를 켜고 페이지를 새로 고쳐 주세요."},
 };
 
 typedef struct {
@@ -72,8 +81,8 @@ static const msg_text_t MESSAGES[] = {
           "아이디 또는 비밀번호가 올바르지 않습니다. 확인 후 다시 입력해 주세요."}},
     [UI_MSG_TOO_MANY_ATTEMPTS] =
         {{"Too many attempts", "시도 횟수 초과"},
-         {"There were too many sign-in attempts. Please wait a few minutes and try again.",
-          "로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요."}},
+         {"There were too many sign-in attempts. Please wait {{wait}} and try again.",
+          "로그인 시도가 너무 많습니다. {{wait}} 후에 다시 시도해 주세요."}},
     [UI_MSG_FORM_EXPIRED] = {{"The page has expired", "페이지가 만료되었습니다"},
                              {"This form is no longer valid. Please try again.",
                               "이 양식은 더 이상 유효하지 않습니다. 다시 시도해 주세요."}},
@@ -108,8 +117,8 @@ static const msg_text_t MESSAGES[] = {
           "이 코드는 이미 사용되었습니다. 기기에서 다시 시작하여 새 코드를 받아 주세요."}},
     [UI_MSG_TOO_MANY_CODES] =
         {{"Too many wrong codes", "잘못된 코드 입력 초과"},
-         {"Too many wrong codes were entered. Please wait a few minutes and try again.",
-          "잘못된 코드를 너무 많이 입력했습니다. 잠시 후 다시 시도해 주세요."}},
+         {"Too many wrong codes were entered. Please wait {{wait}} and try again.",
+          "잘못된 코드를 너무 많이 입력했습니다. {{wait}} 후에 다시 시도해 주세요."}},
     [UI_MSG_DEVICE_APPROVED] = {{"Device connected", "기기가 연결되었습니다"},
                                 {"Your device is now signed in. You can return to it.",
                                  "기기에 로그인되었습니다. 이제 기기로 돌아가세요."}},
@@ -121,6 +130,39 @@ static const msg_text_t MESSAGES[] = {
                                {"The username or password is too long. Please check it and try "
                                 "again.",
                                 "아이디 또는 비밀번호가 너무 깁니다. 확인 후 다시 입력해 주세요."}},
+};
+
+/* The details keep the parameter's wire name, which a developer looks for,
+ * inside a sentence a person can read. */
+static const char *const DETAILS[UI_DETAIL_COUNT][LANGS] = {
+    [UI_DETAIL_CLIENT_ID_MISSING] = {"The request does not name the application (client_id is "
+                                     "missing).",
+                                     "요청에 애플리케이션 정보(client_id)가 없습니다."},
+    [UI_DETAIL_PARAM_REPEATED] = {"A parameter appears more than once in the request.",
+                                  "요청에 같은 항목이 두 번 이상 들어 있습니다."},
+    [UI_DETAIL_PARAM_TOO_LONG] = {"A parameter of the request is too long.",
+                                  "요청의 항목 중 하나가 너무 깁니다."},
+    [UI_DETAIL_PARAMS_MALFORMED] = {"The parameters of the request could not be read.",
+                                    "요청의 형식을 읽을 수 없습니다."},
+    [UI_DETAIL_TOO_LARGE] = {"The request is too large.", "요청이 너무 큽니다."},
+    [UI_DETAIL_METHOD_NOT_ALLOWED] = {"This page cannot be opened this way (the method is not "
+                                      "allowed here).",
+                                      "이 페이지는 이 방식으로 열 수 없습니다."},
+    [UI_DETAIL_UNKNOWN_STEP] = {"The form sent an unknown step.",
+                                "알 수 없는 단계의 양식이 전송되었습니다."},
+    [UI_DETAIL_HINT_NOT_OURS] = {"The id_token_hint is not an ID token of ours: this server did "
+                                 "not issue it.",
+                                 "로그아웃 요청의 ID 토큰(id_token_hint)은 이 서버가 발급한 "
+                                 "토큰이 아닙니다."},
+    [UI_DETAIL_HINT_AUDIENCE] = {"The client_id is not the id_token_hint's audience: the ID token "
+                                 "was made for another application.",
+                                 "요청한 애플리케이션(client_id)이 ID 토큰을 받은 애플리케이션과 "
+                                 "다릅니다."},
+    [UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT] = {"A return address (post_logout_redirect_uri) needs "
+                                           "the application to be named (id_token_hint or "
+                                           "client_id).",
+                                           "돌아갈 주소를 쓰려면 애플리케이션(id_token_hint 또는 "
+                                           "client_id)을 알려야 합니다."},
 };
 
 typedef struct {
@@ -169,6 +211,11 @@ const char *ui_msg_sentence(ui_lang_t lang, ui_msg_t msg)
     return message(msg)->sentence[lang_index(lang)];
 }
 
+const char *ui_detail_text(ui_lang_t lang, ui_detail_t detail)
+{
+    return (size_t)detail < UI_DETAIL_COUNT ? DETAILS[detail][lang_index(lang)] : NULL;
+}
+
 static const char *find_text(const scope_text_t *table, size_t count, ui_lang_t lang,
                              const char *key)
 {
@@ -183,6 +230,19 @@ static const char *find_text(const scope_text_t *table, size_t count, ui_lang_t 
 const char *ui_scope_text(ui_lang_t lang, const char *scope)
 {
     return find_text(SCOPES, sizeof SCOPES / sizeof SCOPES[0], lang, scope);
+}
+
+const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scope)
+{
+    char section[sizeof "scope." + 128];
+    int n = scope ? snprintf(section, sizeof section, "scope.%s", scope) : -1;
+    if (cfg && n > 0 && (size_t)n < sizeof section) {
+        const char *ko = lang == UI_LANG_KO ? config_get(cfg, section, "label_ko") : NULL;
+        const char *label = ko && *ko ? ko : config_get(cfg, section, "label_en");
+        if (label && *label)
+            return label;
+    }
+    return ui_scope_text(lang, scope);
 }
 
 const char *ui_claim_text(ui_lang_t lang, const char *claim)

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/assets.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "http/http.h"
 
 typedef enum { UI_LANG_EN, UI_LANG_KO } ui_lang_t;
@@ -46,6 +47,24 @@ typedef enum {
     UI_MSG_FIELD_TOO_LONG,    /* sign-in: the username or password is over its limit */
 } ui_msg_t;
 
+/* Details an error page may add under its message, each in English and
+ * Korean: an error names one of these, never a sentence of its own, so that
+ * every word on the page exists in the person's language. */
+typedef enum {
+    UI_DETAIL_NONE,
+    UI_DETAIL_CLIENT_ID_MISSING,       /* the request names no application */
+    UI_DETAIL_PARAM_REPEATED,          /* a parameter appears twice (RFC 6749 §3.1) */
+    UI_DETAIL_PARAM_TOO_LONG,          /* a parameter is longer than allowed */
+    UI_DETAIL_PARAMS_MALFORMED,        /* the query or form could not be read */
+    UI_DETAIL_TOO_LARGE,               /* the request is larger than allowed */
+    UI_DETAIL_METHOD_NOT_ALLOWED,      /* the page does not take this method */
+    UI_DETAIL_UNKNOWN_STEP,            /* a form posted a step we do not know */
+    UI_DETAIL_HINT_NOT_OURS,           /* logout: id_token_hint is not an ID token of ours */
+    UI_DETAIL_HINT_AUDIENCE,           /* logout: client_id is not the hint's audience */
+    UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT, /* logout: a return address without a client */
+    UI_DETAIL_COUNT
+} ui_detail_t;
+
 /* A hidden form field, posted back unchanged. */
 typedef struct {
     const char *name, *value;
@@ -61,11 +80,14 @@ typedef struct {
     ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
     size_t username_max;     /* the inputs' maxlength: the endpoint's declared limits */
     size_t password_max;     /* (0: no maxlength) */
+    long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
  * (each with maxlength when its limit is set), the hidden fields, and a
- * submit button. NULL when the arena is full. */
+ * submit button. The message, if any, is an alert (id "form-error"); wrong
+ * credentials mark both inputs aria-invalid and described by it. A lock's
+ * message says the time left ("30 seconds"). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
 
 typedef struct {
@@ -79,12 +101,13 @@ typedef struct {
     size_t claim_count;
     const char *const *scopes; /* requested scopes that release no claim ("offline_access") */
     size_t scope_count;
+    const config_t *config; /* the [scope.NAME] labels (ui_scope_label); may be NULL */
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two
  * submit buttons name="decision" value="allow" / value="deny". It lists each
- * claim in words, <li class="scope claim" data-claim="NAME">, then each scope,
- * <li class="scope">. */
+ * claim in words, <li class="scope claim" data-claim="NAME">, then each scope
+ * in words (ui_scope_label; its name when it has none), <li class="scope">. */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
 
 typedef struct {
@@ -107,16 +130,18 @@ typedef struct {
     size_t hidden_count;
     const char *user_code; /* pre-filled (verification_uri_complete); may be NULL */
     ui_msg_t message;      /* an error to show above the form, or UI_MSG_NONE */
+    long retry_after;      /* UI_MSG_TOO_MANY_CODES: seconds until codes are taken again */
 } ui_device_t;
 
 /* The device page (RFC 8628 §3.3), where a person types the code their TV or
  * console shows: one <form method="post"> with an input user_code, the
- * hidden fields and a submit button. NULL when the arena is full. */
+ * hidden fields and a submit button; a wrong or used code marks the input
+ * aria-invalid and described by the alert. NULL when the arena is full. */
 const char *ui_render_device(arena_t *a, const ui_device_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
- * redirect to an unverified place). detail may be NULL. */
-const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, const char *detail);
+ * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */
+const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail);
 
 /* The page a browser sees at the authorization server's own address: what
  * the server is, and a link to its discovery document. */
@@ -133,7 +158,8 @@ bool ui_browser_not_found(http_request_t *req, http_response_t *res, bool home);
 const char *ui_render_info(arena_t *a, ui_lang_t lang, ui_msg_t message);
 
 /* An embedded web/ page that is whole in itself (e.g. "gateway/index.html",
- * whose texts come from its script), with {{lang}} set to lang's tag. NULL
+ * whose texts come from its script), with {{lang}} set to lang's tag and
+ * {{needs_script}} to the sentence shown without JavaScript. NULL
  * when no such file is embedded or the arena is full. */
 const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
 
@@ -141,6 +167,11 @@ const char *ui_render_app_page(arena_t *a, const char *path, ui_lang_t lang);
  * ("offline_access" → "Stay connected …"); unknown scopes give NULL (the page
  * then shows the scope name). */
 const char *ui_scope_text(ui_lang_t lang, const char *scope);
+
+/* The words for a scope that releases no claim in lang: the label of its
+ * [scope.NAME] section in cfg (label_ko on Korean pages, else label_en),
+ * else ui_scope_text; NULL when it has none. cfg may be NULL. */
+const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scope);
 
 /* The words for a userinfo claim in a language ("email" → "Your email
  * address"); unknown claims give NULL (the page then shows the claim name). */

@@ -69,6 +69,11 @@ typedef enum {
     TXT_HOME_HEADING, /* the authorization server's own address, opened in a browser */
     TXT_HOME_LEAD,
     TXT_HOME_DISCOVERY,
+    TXT_WAIT_MOMENT,  /* how long to wait when the time is not known */
+    TXT_WAIT_SECOND,  /* exactly one second */
+    TXT_WAIT_SECONDS, /* holds {{n}} */
+    TXT_WAIT_MINUTES, /* holds {{n}} */
+    TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
     TXT_COUNT
 } ui_text_t;
 
@@ -80,5 +85,8 @@ const char *ui_msg_title(ui_lang_t lang, ui_msg_t msg);
 
 /* The sentence that explains a message in lang; never NULL. */
 const char *ui_msg_sentence(ui_lang_t lang, ui_msg_t msg);
+
+/* The words of an error's detail in lang; NULL for UI_DETAIL_NONE. */
+const char *ui_detail_text(ui_lang_t lang, ui_detail_t detail);
 
 #endif

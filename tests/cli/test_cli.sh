@@ -298,6 +298,24 @@ check "config check: a platform section missing its issuer exits 1" eval 'status
 GATEHOUSE_GATEWAY_STATE_TTL=x gh config check
 check "config check: a bad environment variable is named" eval 'status_is 1 && one_error_line &&
     err_has "^gatehouse: GATEHOUSE_GATEWAY_STATE_TTL: "'
+# ---- scopes the consent page has no words for (issue 25 item 6) ----
+gh --db "$db" client add --id scoped --redirect-uri https://rp.example/cb \
+    --scope "openid profile email offline_access photos:read"
+check "client add: a scope without words is added, with one warning naming it" eval 'status_is 0 &&
+    out_has "^client_id: scoped$" && [ "$(wc -l <err)" = 1 ] &&
+    err_has "warning: scope .photos:read. has no words" && err_has "\[scope.photos:read\]"'
+printf '[scope.photos:read]\nlabel_en = See your photos\nlabel_ko = 사진 보기\n' >scopes.ini
+gh --config scopes.ini --db "$db" client add --id scoped2 --redirect-uri https://rp.example/cb \
+    --scope "openid photos:read"
+check "client add: a scope labelled in [scope.NAME], and the standard ones, give no warning" \
+    eval 'status_is 0 && [ ! -s err ]'
+gh --config scopes.ini config check
+check "config check: [scope.NAME] takes label_en and label_ko" eval 'status_is 0'
+printf '[scope.photos:read]\nlabel = x\n' >bad.ini
+gh --config bad.ini config check
+check "config check: [scope.NAME] refuses other keys" eval 'status_is 1 && one_error_line &&
+    err_has "label"'
+
 gh config doc
 check "config doc: docs/settings.md is what the table says (every key documented)" \
     cmp -s out "$root/docs/settings.md"

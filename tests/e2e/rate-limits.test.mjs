@@ -34,7 +34,7 @@ test(`the gateway gives ${LIMIT} login URLs a minute to one address`, async () =
   for (let i = 0; i < LIMIT; i++) assertEnvelope(await request('GET', url, { localAddress: '127.0.0.5' }), 200, true, `login URL ${i + 1}`);
   const refused = await request('GET', url, { localAddress: '127.0.0.5' });
   assertEnvelope(refused, 429, false, 'past the limit');
-  assert.equal(refused.json.body, null, 'no URL, so no state');
+  assert.deepEqual(refused.json.body, { code: 'too_many_requests' }, 'no URL, so no state: only the reason');
   assertRetryAfter(refused, 'gateway');
   assertEnvelope(await request('GET', url, { localAddress: '127.0.0.6' }), 200, true, 'another address');
 });

@@ -45,6 +45,21 @@ const TEXTS = {
     errLogout: 'Signing out failed. Please try again.',
     errRevoke: 'Unlinking failed. Please try again.',
     errGeneric: 'Something went wrong. Please try again.',
+    /* the reasons of a failure, by the code in the answer's body (docs/gateway.md) */
+    code_state_expired: 'This sign-in took too long or was already used. Start again from the buttons below.',
+    code_state_other_browser: 'This sign-in was not started in this browser. Start again here.',
+    code_state_other_platform: 'This sign-in was started with another platform. Start again.',
+    code_bad_request: 'The gateway did not accept the request.',
+    code_unsupported: 'The platform does not offer this.',
+    code_unauthorized: 'You are not signed in.',
+    code_forbidden: 'The request did not come from this page, so it was refused.',
+    code_not_found: 'The gateway does not know this platform.',
+    code_too_large: 'The request was too large.',
+    code_too_many_requests: 'There were too many attempts. Wait a minute and try again.',
+    code_internal: 'The gateway had a problem on its side.',
+    code_upstream: 'The sign-in platform did not answer as expected.',
+    code_unavailable: 'The gateway cannot reach its database right now.',
+    code_upstream_timeout: 'The sign-in platform did not answer in time.',
     footer: 'Gatehouse · social sign-in',
   },
   ko: {
@@ -82,6 +97,20 @@ const TEXTS = {
     errLogout: '로그아웃하지 못했습니다. 다시 시도해 주세요.',
     errRevoke: '연결을 끊지 못했습니다. 다시 시도해 주세요.',
     errGeneric: '문제가 발생했습니다. 다시 시도해 주세요.',
+    code_state_expired: '로그인 시간이 지났거나 이미 사용된 요청입니다. 아래 버튼으로 다시 시작해 주세요.',
+    code_state_other_browser: '이 브라우저에서 시작한 로그인이 아닙니다. 여기에서 다시 시작해 주세요.',
+    code_state_other_platform: '다른 플랫폼으로 시작한 로그인입니다. 다시 시작해 주세요.',
+    code_bad_request: '게이트웨이가 요청을 받아들이지 않았습니다.',
+    code_unsupported: '이 플랫폼은 이 기능을 제공하지 않습니다.',
+    code_unauthorized: '로그인되어 있지 않습니다.',
+    code_forbidden: '이 페이지에서 보낸 요청이 아니어서 거부되었습니다.',
+    code_not_found: '게이트웨이에 설정되지 않은 플랫폼입니다.',
+    code_too_large: '요청이 너무 큽니다.',
+    code_too_many_requests: '시도가 너무 많습니다. 1분 후에 다시 시도해 주세요.',
+    code_internal: '게이트웨이에 문제가 발생했습니다.',
+    code_upstream: '로그인 플랫폼이 예상과 다르게 응답했습니다.',
+    code_unavailable: '게이트웨이가 지금 데이터베이스에 연결할 수 없습니다.',
+    code_upstream_timeout: '로그인 플랫폼이 제시간에 응답하지 않았습니다.',
     footer: 'Gatehouse · 소셜 로그인',
   },
 };
@@ -97,7 +126,7 @@ const LANG_KEY = 'gatehouse.lang';
 const API = '/oauth2/api';
 const $ = (id) => document.getElementById(id);
 
-const state = { lang: 'en', platforms: [], user: null, notice: null };
+const state = { lang: 'en', platforms: [], user: null, notice: null, view: 'view-loading' };
 
 /* ------------------------------------------------------------- language -- */
 
@@ -130,7 +159,8 @@ function applyTexts() {
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   const sw = $('lang-switch');
   sw.textContent = t('switchTo');
-  sw.setAttribute('aria-label', t('switchLabel'));
+  sw.title = t('switchLabel'); /* the name stays the text shown (WCAG 2.5.3) */
+  sw.lang = state.lang === 'en' ? 'ko' : 'en'; /* it speaks the other language */
   sw.hidden = false;
   renderPlatforms();
   renderUser();
@@ -175,11 +205,21 @@ async function api(method, path, body) {
   return { ok: res.ok && env !== null && env.flag === true, status: res.status, env };
 }
 
-/* The words for a failed call: no answer, an ended session, or what the action failed to do. */
+/* The words for a failed call: no answer, an ended session, or what the
+ * action failed to do, with the reason the gateway gave as a code (its body's
+ * `code`); the envelope's message is for developers and never shown. */
 function failure(r, key, vars) {
   if (r.status === 0) return { key: 'errNetwork' };
   if (r.status === 401) return { key: 'errSession' };
-  return { key, vars, detail: r.env && typeof r.env.message === 'string' ? r.env.message : '' };
+  const body = r.env && r.env.body;
+  const code = body && typeof body.code === 'string' && /^[a-z_]+$/.test(body.code) ? body.code : '';
+  return { key, vars, code };
+}
+
+/* The words for a failure's code in the current language, or '' for a code this page does not know. */
+function reason(code) {
+  const key = `code_${code}`;
+  return code && Object.hasOwn(TEXTS[state.lang], key) ? t(key) : '';
 }
 
 function isWebUrl(s) {
@@ -193,9 +233,16 @@ function isWebUrl(s) {
 
 /* ---------------------------------------------------------------- views -- */
 
+/* Shows one view. When one view replaces another the person was using,
+ * focus moves to the new view's heading, so a keyboard or screen reader is
+ * not left on a button that disappeared (WCAG 2.4.3); the first view after
+ * loading leaves focus where the browser put it. */
 function show(view) {
   for (const id of ['view-loading', 'view-signin', 'view-signedin']) $(id).hidden = id !== view;
   $('view-loading').setAttribute('aria-busy', String(view === 'view-loading'));
+  const replaced = state.view !== view && state.view !== 'view-loading';
+  state.view = view;
+  if (replaced) $(view).querySelector('h1').focus();
 }
 
 /* A notice in words (an error or a confirmation) in the view on screen. */
@@ -215,10 +262,11 @@ function renderNotice() {
     const main = document.createElement('p');
     main.textContent = t(n.key, n.vars);
     box.append(main);
-    if (n.detail) {
+    const why = reason(n.code);
+    if (why) {
       const detail = document.createElement('p');
       detail.className = 'gw-notice-detail';
-      detail.textContent = n.detail;
+      detail.textContent = why;
       box.append(detail);
     }
   }
@@ -235,12 +283,13 @@ function renderPlatforms() {
     ...state.platforms.map((p) => {
       const b = document.createElement('button');
       b.type = 'button';
-      b.className = `button gw-platform gw-kind-${/^[a-z]+$/.test(p.kind) ? p.kind : 'oidc'}`;
+      const kind = /^[a-z]+$/.test(p.kind) ? p.kind : 'oidc';
+      b.className = `button gw-platform gw-kind-${kind}`;
       b.dataset.platform = p.name;
       const mark = document.createElement('span');
       mark.className = 'gw-platform-mark';
       mark.setAttribute('aria-hidden', 'true');
-      mark.textContent = (p.label || p.name).slice(0, 1).toUpperCase();
+      mark.append(platformMark(kind)); /* marks.js */
       const text = document.createElement('span');
       text.textContent = t('continueWith', { label: p.label });
       b.append(mark, text);
@@ -344,14 +393,17 @@ async function logout() {
   return showSignIn({ key: 'signedOut' }, 'ok');
 }
 
+/* Opens or closes the unlink question; focus goes into it, and back to the
+ * button that opened it when it closes. */
 function confirmRevoke(open) {
   $('revoke-confirm').hidden = !open;
   $('revoke').hidden = open;
-  if (open) $('revoke-cancel').focus();
+  $(open ? 'revoke-cancel' : 'revoke').focus();
 }
 
 async function revoke() {
-  confirmRevoke(false);
+  $('revoke-confirm').hidden = true;
+  $('revoke').hidden = false;
   const r = await api('DELETE', '/revoke');
   if (!r.ok) return notify(failure(r, 'errRevoke'));
   return showSignIn({ key: 'revoked' }, 'ok');
@@ -364,10 +416,14 @@ function bind() {
   $('revoke').addEventListener('click', () => confirmRevoke(true));
   $('revoke-cancel').addEventListener('click', () => confirmRevoke(false));
   $('revoke-yes').addEventListener('click', revoke);
+  $('revoke-confirm').addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') confirmRevoke(false);
+  });
   $('user-picture').addEventListener('error', pictureFailed);
 }
 
 async function main() {
+  document.documentElement.classList.remove('no-js');
   state.lang = initialLang();
   bind();
   applyTexts();

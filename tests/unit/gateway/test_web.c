@@ -58,10 +58,10 @@ static void assert_page(const char *accept_language, const char *html_tag)
 
 static void page_language(void **state)
 {
-    assert_page(NULL, "<html lang=\"en\">");
-    assert_page("ko-KR,ko;q=0.9,en;q=0.8", "<html lang=\"ko\">");
-    assert_page("en-US,ko;q=0.5", "<html lang=\"en\">");
-    assert_page("fr, \"><script>", "<html lang=\"en\">");
+    assert_page(NULL, "<html lang=\"en\" class=\"no-js\">");
+    assert_page("ko-KR,ko;q=0.9,en;q=0.8", "<html lang=\"ko\" class=\"no-js\">");
+    assert_page("en-US,ko;q=0.5", "<html lang=\"en\" class=\"no-js\">");
+    assert_page("fr, \"><script>", "<html lang=\"en\" class=\"no-js\">");
 }
 
 static void assert_asset(const char *path, int status, const char *type, const char *snippet)
@@ -84,6 +84,7 @@ static void assert_asset(const char *path, int status, const char *type, const c
 static void assets(void **state)
 {
     assert_asset("/gateway/app.js", 200, "text/javascript; charset=utf-8", "/oauth2/api");
+    assert_asset("/gateway/marks.js", 200, "text/javascript; charset=utf-8", "platformMark");
     assert_asset("/gateway/app.css", 200, "text/css; charset=utf-8", ".gw-platform");
     assert_asset("/gateway/index.html", 404, NULL, NULL);
     assert_asset("/gateway/../static/logo.svg", 404, NULL, NULL);

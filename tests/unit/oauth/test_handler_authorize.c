@@ -84,23 +84,23 @@ static void parameter_problems_get_a_page(void **state)
     hf_server_t *s = *state;
     hf_req_t *r = conf_request(s, hf_session(s));
     hf_query(r, "state", "again");
-    assert_page_saying(r, 400, "a parameter is repeated");
+    assert_page_saying(r, 400, "A parameter appears more than once");
     r = conf_request(s, NULL);
     hf_query(r, "client_id", HF_CONF);
-    assert_page_saying(r, 400, "a parameter is repeated");
+    assert_page_saying(r, 400, "A parameter appears more than once");
     r = conf_request(s, NULL);
     char nonce[600];
     memset(nonce, 'n', sizeof nonce - 1);
     nonce[sizeof nonce - 1] = '\0';
     hf_query(r, "nonce", nonce);
-    assert_page_saying(r, 400, "a parameter is too long");
+    assert_page_saying(r, 400, "A parameter of the request is too long");
     r = conf_request(s, NULL);
     buf_puts(&r->query, "&bad=%zz");
-    assert_page_saying(r, 400, "the parameters are malformed");
+    assert_page_saying(r, 400, "The parameters of the request could not be read");
     r = hf_request(s, "POST", "/auth/authorize");
     hf_header(r, "Content-Type", "application/x-www-form-urlencoded");
     hf_body(r, "client_id=conf&redirect_uri=https%3A%2F%2Frp.example%2Fcb&state=%G1");
-    assert_page_saying(r, 400, "the parameters are malformed");
+    assert_page_saying(r, 400, "The parameters of the request could not be read");
 }
 
 /* ---- after it: back to the client ---- */

@@ -108,12 +108,18 @@ static int teardown(void **state)
     return 0;
 }
 
+/* One user code guess: counts it; the seconds to wait when it is refused, else 0. */
+static int64_t code_wait(fixture_t *f, const char *session, int64_t now)
+{
+    int64_t retry_after = -1;
+    assert_int_equal(throttle_code_begin(&f->req, session, now, &retry_after), GH_OK);
+    return retry_after;
+}
+
 /* One user code guess: counts it, true when it is refused. */
 static bool code_over(fixture_t *f, const char *session, int64_t now)
 {
-    bool over = true;
-    assert_int_equal(throttle_code_begin(&f->req, session, now, &over), GH_OK);
-    return over;
+    return code_wait(f, session, now) > 0;
 }
 
 static void codes_throttled_per_session(void **state)
@@ -122,6 +128,8 @@ static void codes_throttled_per_session(void **state)
     for (int i = 0; i < 5; i++)
         assert_false(code_over(f, "session-a", T0 + i));
     assert_true(code_over(f, "session-a", T0 + 5));
+    /* refused until 10 minutes after the first wrong code (issue 25 item 6) */
+    assert_int_equal(code_wait(f, "session-a", T0 + 100), 600 - 100);
     assert_false(code_over(f, "session-b", T0 + 5));
     /* the window began at the first wrong code; refused guesses are not counted */
     assert_true(code_over(f, "session-a", T0 + 599));

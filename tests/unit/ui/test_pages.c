@@ -191,6 +191,42 @@ static void test_home_page(void **state)
     assert_true(contains(ko, "로그인 서버"));
 }
 
+/* Wrong credentials mark both inputs invalid and described by the alert;
+ * other messages mark none (issue 25 item 5). */
+static void test_login_error_tied_to_inputs(void **state)
+{
+    const char *bad = login(UI_LANG_EN, "Demo", "alice", UI_MSG_BAD_CREDENTIALS);
+    assert_int_equal(count_of(bad, "id=\"form-error\" role=\"alert\""), 1);
+    assert_int_equal(count_of(bad, "aria-invalid=\"true\" aria-describedby=\"form-error\""), 2);
+    const char *expired = login(UI_LANG_EN, "Demo", "alice", UI_MSG_FORM_EXPIRED);
+    assert_int_equal(count_of(expired, "aria-invalid"), 0);
+    assert_int_equal(count_of(login(UI_LANG_EN, "Demo", NULL, UI_MSG_NONE), "aria-"), 0);
+}
+
+static const char *locked(ui_lang_t lang, long retry_after)
+{
+    const ui_login_t p = {.lang = lang,
+                          .action = "/auth/authorize",
+                          .message = UI_MSG_TOO_MANY_ATTEMPTS,
+                          .retry_after = retry_after};
+    return ui_render_login(arena, &p);
+}
+
+/* A lock says the time it has left, not "a few minutes" (issue 25 item 6). */
+static void test_lock_says_time_left(void **state)
+{
+    assert_true(contains(locked(UI_LANG_EN, 30), "Please wait 30 seconds and try again."));
+    assert_true(contains(locked(UI_LANG_EN, 1), "Please wait 1 second and try again."));
+    assert_true(contains(locked(UI_LANG_EN, 119), "wait 119 seconds"));
+    assert_true(contains(locked(UI_LANG_EN, 121), "wait 3 minutes"));
+    assert_true(contains(locked(UI_LANG_EN, 300), "wait 5 minutes"));
+    assert_true(contains(locked(UI_LANG_EN, 0), "wait a moment"));
+    assert_true(contains(locked(UI_LANG_KO, 30), "30초 후에 다시 시도해 주세요."));
+    assert_true(contains(locked(UI_LANG_KO, 300), "5분 후에"));
+    assert_false(contains(locked(UI_LANG_EN, 30), "few minutes"));
+    assert_int_equal(count_of(locked(UI_LANG_EN, 30), "{{"), 0);
+}
+
 static const char *const CLAIMS[] = {"sub", "nickname", "email", "name", XSS};
 static const char *const SCOPES[] = {"offline_access", XSS};
 
@@ -310,8 +346,8 @@ static void test_error_pages_distinct_per_message_and_language(void **state)
     const char *seen[2 * COUNT(ALL_MESSAGES)];
     size_t n = 0;
     for (size_t i = 0; i < COUNT(ALL_MESSAGES); i++) {
-        const char *en = ui_render_error(arena, UI_LANG_EN, ALL_MESSAGES[i], NULL);
-        const char *ko = ui_render_error(arena, UI_LANG_KO, ALL_MESSAGES[i], NULL);
+        const char *en = ui_render_error(arena, UI_LANG_EN, ALL_MESSAGES[i], UI_DETAIL_NONE);
+        const char *ko = ui_render_error(arena, UI_LANG_KO, ALL_MESSAGES[i], UI_DETAIL_NONE);
         assert_page(en, "en");
         assert_page(ko, "ko");
         assert_int_equal(count_of(en, "role=\"alert\""), 1);
@@ -329,9 +365,9 @@ static void test_error_pages_distinct_per_message_and_language(void **state)
 
 static void test_error_page_texts(void **state)
 {
-    const char *en = ui_render_error(arena, UI_LANG_EN, UI_MSG_UNKNOWN_CLIENT, NULL);
-    const char *ko = ui_render_error(arena, UI_LANG_KO, UI_MSG_BAD_REDIRECT_URI, NULL);
-    const char *nf = ui_render_error(arena, UI_LANG_KO, UI_MSG_NOT_FOUND, NULL);
+    const char *en = ui_render_error(arena, UI_LANG_EN, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
+    const char *ko = ui_render_error(arena, UI_LANG_KO, UI_MSG_BAD_REDIRECT_URI, UI_DETAIL_NONE);
+    const char *nf = ui_render_error(arena, UI_LANG_KO, UI_MSG_NOT_FOUND, UI_DETAIL_NONE);
     assert_string_equal(heading(en), "Unknown application");
     assert_true(contains(en, "<title>Unknown application · Gatehouse</title>"));
     assert_string_equal(heading(ko), "잘못된 리디렉션 주소");
@@ -339,16 +375,39 @@ static void test_error_page_texts(void **state)
     assert_false(contains(en, "class=\"detail\""));
 }
 
-static void test_error_detail_escaped(void **state)
+/* Whether s holds a Hangul syllable (U+AC00..U+D7A3: EA B0 80 .. ED 9E A3). */
+static bool has_hangul(const char *s)
 {
-    const char *page = ui_render_error(arena, UI_LANG_EN, UI_MSG_BAD_REQUEST,
-                                       "redirect_uri " XSS " <a href=\"https://evil\">x</a>");
-    assert_page(page, "en");
-    assert_int_equal(count_of(page, "class=\"detail\""), 1);
-    assert_true(contains(page, "redirect_uri " XSS_ESCAPED " &lt;a href=&quot;https://evil&quot;"));
-    assert_int_equal(count_of(page, "<a "), 0);
-    const char *ko = ui_render_error(arena, UI_LANG_KO, UI_MSG_BAD_REQUEST, "x");
-    assert_true(contains(ko, ">자세한 내용</span> x</p>"));
+    for (const unsigned char *p = (const unsigned char *)s; p[0] && p[1] && p[2]; p++)
+        if ((p[0] == 0xEA && p[1] >= 0xB0) || (p[0] > 0xEA && p[0] < 0xED) ||
+            (p[0] == 0xED && p[1] < 0x9F))
+            return true;
+    return false;
+}
+
+/* An error's detail is a text id: each has words in both languages, and the
+ * Korean page says it in Korean (issue 25 item 4). */
+static void test_error_details_in_both_languages(void **state)
+{
+    for (int d = UI_DETAIL_NONE + 1; d < UI_DETAIL_COUNT; d++) {
+        const char *en = ui_render_error(arena, UI_LANG_EN, UI_MSG_BAD_REQUEST, (ui_detail_t)d);
+        const char *ko = ui_render_error(arena, UI_LANG_KO, UI_MSG_BAD_REQUEST, (ui_detail_t)d);
+        assert_page(en, "en");
+        assert_page(ko, "ko");
+        assert_int_equal(count_of(en, "class=\"detail\""), 1);
+        assert_true(contains(ko, ">자세한 내용</span> "));
+        const char *detail = strstr(ko, ">자세한 내용</span> ");
+        const char *end = strstr(detail, "</p>");
+        char text[512];
+        size_t n = (size_t)(end - detail);
+        assert_true(n < sizeof text);
+        memcpy(text, detail + strlen(">자세한 내용</span> "), n - strlen(">자세한 내용</span> "));
+        text[n - strlen(">자세한 내용</span> ")] = '\0';
+        assert_true(has_hangul(text));
+        assert_false(contains(en, "자세한"));
+    }
+    const char *none = ui_render_error(arena, UI_LANG_KO, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
+    assert_false(contains(none, "class=\"detail\""));
 }
 
 static void test_info_page(void **state)
@@ -443,7 +502,7 @@ static void test_device_korean_message_and_escaping(void **state)
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN), "Demo", "alice",
-                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES)};
+                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL};
     const char *full = ui_render_consent(arena, &p);
     assert_non_null(full);
     size_t nulls = 0;
@@ -471,6 +530,8 @@ int main(void)
         cmocka_unit_test(test_login_error_message),
         cmocka_unit_test(test_login_limits_and_too_long),
         cmocka_unit_test(test_home_page),
+        cmocka_unit_test(test_login_error_tied_to_inputs),
+        cmocka_unit_test(test_lock_says_time_left),
         cmocka_unit_test(test_consent_form),
         cmocka_unit_test(test_consent_claims_and_scopes_in_words),
         cmocka_unit_test(test_consent_korean_buttons),
@@ -478,7 +539,7 @@ int main(void)
         cmocka_unit_test(test_scope_and_claim_text),
         cmocka_unit_test(test_error_pages_distinct_per_message_and_language),
         cmocka_unit_test(test_error_page_texts),
-        cmocka_unit_test(test_error_detail_escaped),
+        cmocka_unit_test(test_error_details_in_both_languages),
         cmocka_unit_test(test_info_page),
         cmocka_unit_test(test_out_of_memory_is_all_or_nothing),
         cmocka_unit_test(test_logout_form),
