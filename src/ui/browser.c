@@ -14,8 +14,9 @@ bool ui_browser_not_found(http_request_t *req, http_response_t *res, bool home)
     ui_lang_t lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
     bool at_home = home && req->path && !strcmp(req->path, "/") &&
                    (req->method == HTTP_GET || req->method == HTTP_HEAD);
-    const char *page = at_home ? ui_render_home(req->arena, lang)
-                               : ui_render_error(req->arena, lang, UI_MSG_NOT_FOUND, UI_DETAIL_NONE);
+    const char *page = at_home
+                           ? ui_render_home(req->arena, lang)
+                           : ui_render_error(req->arena, lang, UI_MSG_NOT_FOUND, UI_DETAIL_NONE);
     if (!page)
         return false; /* out of memory: the caller's answer */
     http_response_html(res, at_home ? 200 : 404, page, strlen(page));
