@@ -8,46 +8,12 @@
 # usage: tests/cli/test_cli.sh [path/to/gatehouse]   (default: build/gatehouse)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$(realpath "${1:-$root/build/gatehouse}")
-[ -x "$bin" ] || { echo "test_cli: no executable at $bin" >&2; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-cli-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "$(dirname "$0")/lib.sh" test_cli "$@"
 unset GATEHOUSE_DB GATEHOUSE_SIGNING_ALG GATEHOUSE_ACCESS_TOKEN_TTL
 db="sqlite:$tmp/main.db"
-
-passed=0
-failed=0
 loops=0
-check() { # check NAME COMMAND... : passes when the command succeeds
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok   $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        [ -s err ] && sed 's/^/     stderr: /' err | head -3
-    fi
-}
-
-# gh ARGS...: runs the binary; stdout in ./out, stderr in ./err, status in $rc.
-gh() {
-    rc=0
-    "$bin" "$@" >out 2>err || rc=$?
-}
-status_is() { [ "$rc" = "$1" ]; }
-one_error_line() { [ "$(wc -l <err)" = 1 ] && [ ! -s out ]; }
-out_has() { grep -qE -- "$1" out; }
-err_has() { grep -qE -- "$1" err; }
-out_lacks() { ! grep -qF -- "$1" out; }
 # in_db TEXT: the database files (with SQLite's -wal) hold TEXT byte for byte.
 in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
-ok_with_usage() { status_is 0 && out_has '^usage: ' && [ ! -s err ]; }
-usage_error() { status_is 2 && one_error_line && err_has -- '--help'; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
@@ -320,5 +286,4 @@ gh config doc
 check "config doc: docs/settings.md is what the table says (every key documented)" \
     cmp -s out "$root/docs/settings.md"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -10,39 +10,9 @@
 # usage: tests/cli/test_cli_db.sh [path/to/gatehouse]   (default: build/gatehouse)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$(realpath "${1:-$root/build/gatehouse}")
-[ -x "$bin" ] || { echo "test_cli_db: no executable at $bin" >&2; exit 2; }
+. "$(dirname "$0")/lib.sh" test_cli_db "$@"
 command -v sqlite3 >/dev/null || { echo "test_cli_db: needs the sqlite3 program" >&2; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-cli-db-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
 unset GATEHOUSE_DB
-
-passed=0
-failed=0
-check() { # check NAME COMMAND... : passes when the command succeeds
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok   $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        [ -s err ] && sed 's/^/     stderr: /' err | head -3
-        return 0
-    fi
-}
-gh() {
-    rc=0
-    "$bin" "$@" >out 2>err || rc=$?
-}
-status_is() { [ "$rc" = "$1" ]; }
-one_error_line() { [ "$(wc -l <err)" = 1 ] && [ ! -s out ]; }
-out_has() { grep -qE -- "$1" out; }
-err_has() { grep -qE -- "$1" err; }
 json_ok() { python3 -c 'import json, sys; v = json.load(open("out")); sys.exit(0 if '"$1"' else 1)' 2>/dev/null; }
 
 # ---- no database is made by accident ----
@@ -151,5 +121,4 @@ check "backup of PostgreSQL is refused, pointing to pg_dump" \
 gh --db "$db" backup
 check "backup without FILE is a usage error" status_is 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -9,25 +9,7 @@
 #        its directory is the build directory make install takes it from)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$(realpath "${1:-$root/build/gatehouse}")
-[ -x "$bin" ] || { echo "test_install: no executable at $bin" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-install-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok   $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-    fi
-}
+. "$(dirname "$0")/lib.sh" test_install "$@"
 install_to() { make -s -C "$root" install BUILD="$(dirname "$bin")" "$@" >"$tmp/make.log" 2>&1; }
 
 # ---- PREFIX=/usr under DESTDIR: Debian's places ----
@@ -80,5 +62,4 @@ else
     echo "skip systemd-analyze checks: not installed"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

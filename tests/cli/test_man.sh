@@ -9,24 +9,7 @@
 # usage: tests/cli/test_man.sh [path/to/gatehouse]   (default: build/gatehouse)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=$(realpath "${1:-$root/build/gatehouse}")
-[ -x "$bin" ] || { echo "test_man: no executable at $bin" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gh-man-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0
-failed=0
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-    fi
-}
+. "$(dirname "$0")/lib.sh" test_man "$@"
 
 check "gen-man.py writes both pages" "$root/scripts/gen-man.py" "$bin" "$tmp"
 page8=$tmp/gatehouse.8
@@ -75,5 +58,4 @@ for section in '\[server\]' '\[gateway\]' '\[platform.NAME\]'; do
     check "gatehouse.ini(5) has the section $section" grep -qx ".SH $section" "$page5"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -10,11 +10,10 @@
 // changes, and the gateway without JavaScript says so instead of spinning.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launch, openPage, seriousViolations } from './lib/browser.mjs';
-import { Gateway } from './lib/gateway.mjs';
-import { Gatehouse, randomString, useServer } from './lib/harness.mjs';
+import { openPage, seriousViolations, useSignInStack } from './lib/browser.mjs';
+import { randomString } from './lib/harness.mjs';
 
 const PLATFORM = 'ottm';
 const REDIRECT = 'https://rp.example/cb';
@@ -39,26 +38,11 @@ function contrast(a, b) {
 }
 
 describe('accessibility of every page, in chromium', { timeout: 400000 }, () => {
-  const as = useServer(new Gatehouse({ label: 'authorization server' }));
-  let platforms;
-  const gw = new Gateway({ platforms: () => platforms });
-  let browser;
-
-  before(async () => {
-    await gw.reserve();
-    await as.addClient({ ...GW_CLIENT, redirectUris: gw.callbackUrl(PLATFORM) });
-    await as.addClient(RP);
-    await as.addUser(USER);
-    platforms = { [PLATFORM]: { kind: 'oidc', issuer: as.base, client_id: GW_CLIENT.id, client_secret: GW_CLIENT.secret, scope: 'openid profile email', label: 'OTTM' } };
-    browser = await launch();
-  });
-  useServer(gw);
-  after(async () => {
-    await browser?.close();
-  });
+  const stack = useSignInStack({ platform: PLATFORM, gwClient: GW_CLIENT, rp: RP, user: USER });
+  const { as, gw } = stack;
 
   async function withPage(lang, opts, fn) {
-    const { context, page } = await openPage(browser, lang, opts);
+    const { context, page } = await openPage(stack.browser, lang, opts);
     try {
       return await fn(page);
     } finally {

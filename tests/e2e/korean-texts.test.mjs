@@ -10,12 +10,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { latinOnlySentences, launch, openPage, readableText } from './lib/browser.mjs';
-import { Gateway } from './lib/gateway.mjs';
-import { Gatehouse, randomString, request, useServer } from './lib/harness.mjs';
+import { latinOnlySentences, openPage, readableText, useSignInStack } from './lib/browser.mjs';
+import { randomString, request } from './lib/harness.mjs';
 import { visibleText } from './lib/html.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,27 +32,12 @@ function assertKorean(text, what) {
 }
 
 describe('Korean pages and notices are in Korean, in chromium', { timeout: 300000 }, () => {
-  const as = useServer(new Gatehouse({ label: 'authorization server', config: { login_max_failures: 2, login_lockout: 30 } }));
-  let platforms;
-  const gw = new Gateway({ platforms: () => platforms });
-  let browser;
-
-  before(async () => {
-    await gw.reserve();
-    await as.addClient({ ...GW_CLIENT, redirectUris: gw.callbackUrl(PLATFORM) });
-    await as.addClient(RP);
-    await as.addUser(USER);
-    platforms = { [PLATFORM]: { kind: 'oidc', issuer: as.base, client_id: GW_CLIENT.id, client_secret: GW_CLIENT.secret, scope: 'openid profile email', label: 'OTTM' } };
-    browser = await launch();
-  });
-  useServer(gw);
-  after(async () => {
-    await browser?.close();
-  });
+  const stack = useSignInStack({ config: { login_max_failures: 2, login_lockout: 30 }, platform: PLATFORM, gwClient: GW_CLIENT, rp: RP, user: USER });
+  const { as, gw } = stack;
 
   /** Opens a Korean page, runs fn(page), and closes it. */
   async function inKorean(fn) {
-    const { context, page } = await openPage(browser, 'ko');
+    const { context, page } = await openPage(stack.browser, 'ko');
     try {
       return await fn(page);
     } finally {

@@ -6,7 +6,11 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+
+import { Gateway } from './gateway.mjs';
+import { Gatehouse, useServer } from './harness.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -96,4 +100,29 @@ export async function seriousViolations(page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n')[1]?.trim() ?? v.help})`));
+}
+
+/**
+ * For a describe(): an authorization server (config), a gateway whose one
+ * platform (platform, an OpenID provider labelled OTTM) is that server
+ * through gwClient, the relying party rp and the member user registered, and
+ * a chromium. Returns { as, gw, browser } (browser set once before() ran).
+ */
+export function useSignInStack({ config, platform, gwClient, rp, user }) {
+  const stack = { as: useServer(new Gatehouse({ label: 'authorization server', config })), browser: null };
+  let platforms;
+  stack.gw = new Gateway({ platforms: () => platforms });
+  before(async () => {
+    await stack.gw.reserve();
+    await stack.as.addClient({ ...gwClient, redirectUris: stack.gw.callbackUrl(platform) });
+    await stack.as.addClient(rp);
+    await stack.as.addUser(user);
+    platforms = { [platform]: { kind: 'oidc', issuer: stack.as.base, client_id: gwClient.id, client_secret: gwClient.secret, scope: 'openid profile email', label: 'OTTM' } };
+    stack.browser = await launch();
+  });
+  useServer(stack.gw);
+  after(async () => {
+    await stack.browser?.close();
+  });
+  return stack;
 }
