@@ -10,6 +10,7 @@
 #ifndef GH_GATEWAY_INT_H
 #define GH_GATEWAY_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,6 +81,7 @@ void gw_respond_error(const http_request_t *req, http_response_t *res, const cha
 /* ---- platforms: each kind is one row of data ---- */
 
 typedef struct gw_platform gw_platform_t;
+typedef struct gw_platform_set gw_platform_set_t;
 
 /* Tokens of the platform for one user (upstream tokens: server-side only). */
 typedef struct {
@@ -146,6 +148,28 @@ const gw_kind_t *gw_kind_find(const char *name);
 gh_status_t gw_platforms_load(const config_t *cfg, arena_t *a, const char *public_url,
                               gw_platform_t **out, size_t *count, char *err, size_t err_len);
 void gw_platforms_free(gw_platform_t *p, size_t count);
+
+/* The configured platforms as one unit that SIGHUP replaces whole: their
+ * rows, the body of GET /oauth2/api/platforms, and what their strings point
+ * into. A replaced set stays (on ->older) until the gateway stops, since a
+ * request may still hold one of its rows. */
+struct gw_platform_set {
+    gw_platform_t *list;
+    size_t count;
+    json_t *list_json; /* body of GET /oauth2/api/platforms (web.c) */
+    config_t *cfg;     /* the configuration read again for this set, or NULL */
+    arena_t *arena;    /* the rows' strings */
+    gw_platform_set_t *older;
+};
+
+/* The set of cfg's [platform.*] sections; owned (may be NULL) is a
+ * configuration the set takes over and frees. On failure err says why in one
+ * line and owned is left to the caller. */
+gh_status_t gw_platform_set_new(const config_t *cfg, config_t *owned, const char *public_url,
+                                gw_platform_set_t **out, char *err, size_t err_len);
+
+/* Frees s and every older set. NULL does nothing. */
+void gw_platform_set_free(gw_platform_set_t *s);
 
 /* The effective endpoints of p (configured, else discovered, else the kind's). */
 gh_status_t gw_platform_endpoints(const http_request_t *req, gw_platform_t *p, gw_endpoints_t *out,
@@ -257,9 +281,8 @@ typedef struct {
     long upstream_timeout_ms;
     const char
         *metrics_allow; /* who may read /metrics (core/cidr.h list); borrowed from the config */
-    gw_platform_t *platforms;
-    size_t platform_count;
-    json_t *platform_list; /* body of GET /oauth2/api/platforms (web.c) */
+    const char *config_file;                /* the --config file SIGHUP reads again; may be NULL */
+    _Atomic(gw_platform_set_t *) platforms; /* the configured platforms, replaced by SIGHUP */
 } gw_app_t;
 
 static inline gw_app_t *gw_app_of(const http_request_t *req)
@@ -366,10 +389,11 @@ extern const size_t GW_ROUTE_COUNT;
 
 /* ---- the web page (web.c): seed 003's fe, and the platforms it offers ---- */
 
-/* Builds app->platform_list from app->platforms: [{"name","kind","label"}],
- * label being [platform.NAME] label, else a name for the kind (naver, kakao,
- * google, github), else NAME. Release it with json_decref. GH_ERR_NOMEM. */
-gh_status_t gw_web_init(gw_app_t *app, const config_t *cfg);
+/* The list GET /oauth2/api/platforms answers for list[0..count):
+ * [{"name","kind","label"}], label being [platform.NAME] label, else a name
+ * for the kind (naver, kakao, google, github), else NAME. Release it with
+ * json_decref; NULL when out of memory. */
+json_t *gw_web_platform_list(const gw_platform_t *list, size_t count, const config_t *cfg);
 
 /* GET /oauth2/api/platforms: the list in the envelope (no cookie needed). */
 void gw_platforms_handler(http_request_t *req, http_response_t *res);

@@ -146,11 +146,45 @@ void gw_platforms_free(gw_platform_t *p, size_t count)
 
 gw_platform_t *gw_platform_find(const http_request_t *req, const char *name)
 {
-    gw_app_t *app = gw_app_of(req);
-    for (size_t i = 0; name && i < app->platform_count; i++)
-        if (strcmp(app->platforms[i].name, name) == 0)
-            return &app->platforms[i];
+    gw_platform_set_t *set = atomic_load(&gw_app_of(req)->platforms);
+    for (size_t i = 0; name && i < set->count; i++)
+        if (strcmp(set->list[i].name, name) == 0)
+            return &set->list[i];
     return NULL;
+}
+
+gh_status_t gw_platform_set_new(const config_t *cfg, config_t *owned, const char *public_url,
+                                gw_platform_set_t **out, char *err, size_t err_len)
+{
+    gw_platform_set_t *set = calloc(1, sizeof *set);
+    gh_status_t st = GH_ERR_NOMEM;
+    if (set && (set->arena = arena_new(1 << 20)))
+        st = gw_platforms_load(cfg, set->arena, public_url, &set->list, &set->count, err, err_len);
+    if (st == GH_OK && !(set->list_json = gw_web_platform_list(set->list, set->count, cfg)))
+        st = GH_ERR_NOMEM;
+    if (st != GH_OK) {
+        gw_platform_set_free(set);
+        return st;
+    }
+    set->cfg = owned;
+    *out = set;
+    return GH_OK;
+}
+
+void gw_platform_set_free(gw_platform_set_t *s)
+{
+    while (s) {
+        gw_platform_set_t *older = s->older;
+        gw_platforms_free(s->list, s->count);
+        json_decref(s->list_json);
+        arena_free(s->arena);
+        if (s->cfg) {
+            config_free(s->cfg);
+            free(s->cfg);
+        }
+        free(s);
+        s = older;
+    }
 }
 
 gh_status_t gw_platform_endpoints(const http_request_t *req, gw_platform_t *p, gw_endpoints_t *out,

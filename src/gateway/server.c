@@ -109,12 +109,12 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
     read_settings(cfg, app, listen);
     if ((st = httpc_init()) != GH_OK)
         return refuse(st, "cannot load %s, the HTTP client of the gateway", "libcurl");
-    st = gw_platforms_load(cfg, a, app->public_url, &app->platforms, &app->platform_count, err,
-                           sizeof err);
+    gw_platform_set_t *set = NULL;
+    st = gw_platform_set_new(cfg, NULL, app->public_url, &set, err, sizeof err);
     if (st != GH_OK)
         return refuse(st, "%s", err[0] ? err : gh_status_str(st));
-    if ((st = gw_web_init(app, cfg)) != GH_OK)
-        return refuse(st, "cannot list the platforms: %s", gh_status_str(st));
+    atomic_store(&app->platforms, set);
+    app->config_file = cfg->file;
     if ((st = store_open(cfg->server.db, &app->store)) != GH_OK)
         return refuse(st, "cannot open the database: %s", gh_status_str(st));
     if ((st = load_secret(cfg, a, app->store, &secret)) != GH_OK)
@@ -124,6 +124,38 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
     derive(a, "seal", secret, app->seal_key);
     derive(a, "pkce", secret, app->pkce_key);
     return GH_OK;
+}
+
+/* SIGHUP: the [platform.*] sections read again from the configuration file
+ * and the environment, and put in place whole; the rest of [gateway] needs a
+ * restart. A configuration that no longer loads changes nothing. */
+static const char *reload_platforms(void *ctx)
+{
+    gw_app_t *app = ctx;
+    char err[256] = "";
+    config_t *fresh = calloc(1, sizeof *fresh);
+    gw_platform_set_t *set = NULL;
+    gh_status_t st = fresh ? GH_OK : GH_ERR_NOMEM;
+    if (st == GH_OK) {
+        config_init(fresh);
+        if (app->config_file)
+            st = config_load_file(fresh, app->config_file, err, sizeof err);
+        if (st == GH_OK)
+            st = config_load_env(fresh, err, sizeof err);
+    }
+    if (st == GH_OK)
+        st = gw_platform_set_new(fresh, fresh, app->public_url, &set, err, sizeof err);
+    if (st != GH_OK) {
+        log_event(LOG_ERROR, "reload_failed", "what", "platforms", "error",
+                  err[0] ? err : gh_status_str(st), NULL);
+        if (fresh)
+            config_free(fresh);
+        free(fresh);
+        return NULL;
+    }
+    set->older = atomic_load(&app->platforms); /* a request may still hold one of its rows */
+    atomic_store(&app->platforms, set);
+    return "platforms";
 }
 
 int gateway_serve(const config_t *cfg)
@@ -158,12 +190,12 @@ int gateway_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", listen, "public_url", app.public_url, "db",
               store_engine(app.store), NULL);
+    stop_signals_on_reload(reload_platforms, &app);
     stop_signals_wait(&stop_signals, 0, NULL, NULL);
     rc = 0;
 out:
     http_server_stop(http);
-    gw_platforms_free(app.platforms, app.platform_count);
-    json_decref(app.platform_list);
+    gw_platform_set_free(atomic_load(&app.platforms));
     store_close(app.store);
     secret_wipe(&app, sizeof app);
     arena_free(a);

@@ -65,25 +65,24 @@ static const char *label_of(const config_t *cfg, const gw_platform_t *p)
     return p->name;
 }
 
-gh_status_t gw_web_init(gw_app_t *app, const config_t *cfg)
+json_t *gw_web_platform_list(const gw_platform_t *list, size_t count, const config_t *cfg)
 {
-    json_t *list = json_array();
-    for (size_t i = 0; list && i < app->platform_count; i++) {
-        const gw_platform_t *p = &app->platforms[i];
+    json_t *out = json_array();
+    for (size_t i = 0; out && i < count; i++) {
+        const gw_platform_t *p = &list[i];
         json_t *item = json_pack("{s:s, s:s, s:s}", "name", p->name, "kind", p->kind->name, "label",
                                  label_of(cfg, p));
-        if (json_array_append_new(list, item)) {
-            json_decref(list);
-            list = NULL;
+        if (json_array_append_new(out, item)) {
+            json_decref(out);
+            out = NULL;
         }
     }
-    app->platform_list = list;
-    return list ? GH_OK : GH_ERR_NOMEM;
+    return out;
 }
 
 void gw_platforms_handler(http_request_t *req, http_response_t *res)
 {
-    json_t *body = json_deep_copy(gw_app_of(req)->platform_list);
+    json_t *body = json_deep_copy(atomic_load(&gw_app_of(req)->platforms)->list_json);
     if (!body) {
         gw_error_t err = {GW_ERR_INTERNAL, "internal error", NULL};
         gw_respond_error(req, res, "error", &err);

@@ -102,20 +102,19 @@ static json_t *platforms_answer(config_t *cfg)
 {
     fixture_t f;
     gw_app_t app = {0};
+    gw_platform_set_t *set = NULL;
     char err[256] = "";
     setup(&f, "/oauth2/api/platforms", NULL);
-    assert_int_equal(gw_platforms_load(cfg, f.arena, "http://127.0.0.1:8081", &app.platforms,
-                                       &app.platform_count, err, sizeof err),
+    assert_int_equal(gw_platform_set_new(cfg, NULL, "http://127.0.0.1:8081", &set, err, sizeof err),
                      GH_OK);
-    assert_int_equal(gw_web_init(&app, cfg), GH_OK);
+    atomic_store(&app.platforms, set);
     f.req.app = &app;
     gw_platforms_handler(&f.req, &f.res);
     assert_int_equal(f.res.status, 200);
     assert_int_equal(f.res.kind, HTTP_KIND_JSON);
     json_t *env = json_loadb(f.res.body, f.res.body_len, 0, NULL);
     assert_non_null(env);
-    json_decref(app.platform_list);
-    gw_platforms_free(app.platforms, app.platform_count);
+    gw_platform_set_free(set);
     arena_free(f.arena);
     return env;
 }
