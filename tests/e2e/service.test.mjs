@@ -64,92 +64,79 @@ function startProcess(args, dir, notifySocket) {
   return { proc, exited, log: () => fs.readFileSync(log, 'utf8') };
 }
 
-test('serve: READY=1 once it answers, SIGHUP reloads log settings and keys (RELOADING=1, READY=1), STOPPING=1', async () => {
+
+/**
+ * Runs a `command` (serve or gateway) with NOTIFY_SOCKET set, the
+ * configuration iniText in file iniName, its own database and a free port,
+ * waits for READY=1 and calls body({ ini, notes, server, port }); stops and
+ * cleans up whatever happens.
+ */
+async function withService(command, iniName, iniText, body) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-service-'));
-  const ini = path.join(dir, 'gatehouse.ini');
-  fs.writeFileSync(ini, '[server]\nlog_format = json\n');
+  const ini = path.join(dir, iniName);
+  fs.writeFileSync(ini, iniText);
   const notes = new Notifications(dir);
   let server;
   try {
     await notes.waitFor('LISTENING');
     const port = await freePort();
-    server = startProcess(['--db', `sqlite:${dir}/gh.db`, '--config', ini, 'serve', '--listen', `127.0.0.1:${port}`], dir, notes.path);
+    server = startProcess(['--db', `sqlite:${dir}/${command}.db`, '--config', ini, command, '--listen', `127.0.0.1:${port}`], dir, notes.path);
     await notes.waitFor('READY=1');
-    const d = await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`);
-    assert.equal(d.status, 200, 'READY=1 means it answers');
-    assert.match(server.log(), /^\{"ts":.*"event":"listening"/m, 'JSON lines by default');
-
-    fs.writeFileSync(ini, '[server]\nlog_format = text\n');
-    server.proc.kill('SIGHUP');
-    await notes.waitFor('READY=1', 2);
-    assert.ok(notes.lines.includes('RELOADING=1'), JSON.stringify(notes.lines));
-    const reloaded = server.log().trim().split('\n').at(-1);
-    assert.match(reloaded, /^\d{4}-\d\d-\d\dT[\d:.]+Z info reloaded signal=SIGHUP what="log settings, signing keys"$/, 'a text line naming what was reloaded');
-    assert.equal((await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`)).status, 200, 'still serving');
-
-    fs.writeFileSync(ini, '[server]\nlog_format = text\nlog_level = error\n');
-    server.proc.kill('SIGHUP');
-    await notes.waitFor('READY=1', 3);
-    const before = server.log();
-    server.proc.kill('SIGTERM');
-    await notes.waitFor('STOPPING=1');
-    assert.deepEqual(await server.exited, { code: 0, signal: null });
-    assert.equal(server.log(), before, 'log_level = error: the info lines (reloaded, stopping) are no longer written');
+    await body({ ini, notes, server, port });
   } finally {
     if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL');
     notes.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('serve: READY=1 once it answers, SIGHUP reloads log settings and keys (RELOADING=1, READY=1), STOPPING=1', async () => {
+  await withService('serve', 'gatehouse.ini', '[server]\nlog_format = json\n', async ({ ini, notes, server, port }) => {
+  const d = await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`);
+  assert.equal(d.status, 200, 'READY=1 means it answers');
+  assert.match(server.log(), /^\{"ts":.*"event":"listening"/m, 'JSON lines by default');
+
+  fs.writeFileSync(ini, '[server]\nlog_format = text\n');
+  server.proc.kill('SIGHUP');
+  await notes.waitFor('READY=1', 2);
+  assert.ok(notes.lines.includes('RELOADING=1'), JSON.stringify(notes.lines));
+  const reloaded = server.log().trim().split('\n').at(-1);
+  assert.match(reloaded, /^\d{4}-\d\d-\d\dT[\d:.]+Z info reloaded signal=SIGHUP what="log settings, signing keys"$/, 'a text line naming what was reloaded');
+  assert.equal((await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`)).status, 200, 'still serving');
+
+  fs.writeFileSync(ini, '[server]\nlog_format = text\nlog_level = error\n');
+  server.proc.kill('SIGHUP');
+  await notes.waitFor('READY=1', 3);
+  const before = server.log();
+  server.proc.kill('SIGTERM');
+  await notes.waitFor('STOPPING=1');
+  assert.deepEqual(await server.exited, { code: 0, signal: null });
+  assert.equal(server.log(), before, 'log_level = error: the info lines (reloaded, stopping) are no longer written');
+  });
 });
 
 test('serve: a configuration that no longer loads is not applied on SIGHUP, and the server goes on', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-service-'));
-  const ini = path.join(dir, 'gatehouse.ini');
-  fs.writeFileSync(ini, '[server]\nlog_format = json\n');
-  const notes = new Notifications(dir);
-  let server;
-  try {
-    await notes.waitFor('LISTENING');
-    const port = await freePort();
-    server = startProcess(['--db', `sqlite:${dir}/gh.db`, '--config', ini, 'serve', '--listen', `127.0.0.1:${port}`], dir, notes.path);
-    await notes.waitFor('READY=1');
-    fs.writeFileSync(ini, '[server]\nlog_format = yaml\n');
-    server.proc.kill('SIGHUP');
-    await notes.waitFor('READY=1', 2);
-    const lines = server.log().trim().split('\n').slice(-2).map((l) => JSON.parse(l));
-    assert.equal(lines[0].event, 'reload_failed');
-    assert.match(lines[0].error, /log_format/);
-    assert.equal(lines[1].event, 'reloaded');
-    assert.equal(lines[1].what, 'signing keys');
-    assert.equal((await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`)).status, 200);
-    server.proc.kill('SIGTERM');
-    assert.deepEqual(await server.exited, { code: 0, signal: null });
-  } finally {
-    if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL');
-    notes.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await withService('serve', 'gatehouse.ini', '[server]\nlog_format = json\n', async ({ ini, notes, server, port }) => {
+  fs.writeFileSync(ini, '[server]\nlog_format = yaml\n');
+  server.proc.kill('SIGHUP');
+  await notes.waitFor('READY=1', 2);
+  const lines = server.log().trim().split('\n').slice(-2).map((l) => JSON.parse(l));
+  assert.equal(lines[0].event, 'reload_failed');
+  assert.match(lines[0].error, /log_format/);
+  assert.equal(lines[1].event, 'reloaded');
+  assert.equal(lines[1].what, 'signing keys');
+  assert.equal((await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`)).status, 200);
+  server.proc.kill('SIGTERM');
+  assert.deepEqual(await server.exited, { code: 0, signal: null });
+  });
 });
 
 test('gateway: READY=1 and STOPPING=1, text logs with log_format = text', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gh-service-'));
-  const ini = path.join(dir, 'gateway.ini');
-  fs.writeFileSync(ini, '[server]\nlog_format = text\n[platform.gh]\nkind = github\nclient_id = gw\nclient_secret = gw-secret\n');
-  const notes = new Notifications(dir);
-  let gw;
-  try {
-    await notes.waitFor('LISTENING');
-    const port = await freePort();
-    gw = startProcess(['--db', `sqlite:${dir}/gw.db`, '--config', ini, 'gateway', '--listen', `127.0.0.1:${port}`], dir, notes.path);
-    await notes.waitFor('READY=1');
-    assert.equal((await request('GET', `http://127.0.0.1:${port}/healthz`)).status, 200);
-    gw.proc.kill('SIGTERM');
-    await notes.waitFor('STOPPING=1');
-    assert.deepEqual(await gw.exited, { code: 0, signal: null });
-    assert.match(gw.log(), /^\S+Z info stopping signal=SIGTERM$/m);
-  } finally {
-    if (gw && gw.proc.exitCode === null) gw.proc.kill('SIGKILL');
-    notes.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await withService('gateway', 'gateway.ini', '[server]\nlog_format = text\n[platform.gh]\nkind = github\nclient_id = gw\nclient_secret = gw-secret\n', async ({ ini, notes, server: gw, port }) => {
+  assert.equal((await request('GET', `http://127.0.0.1:${port}/healthz`)).status, 200);
+  gw.proc.kill('SIGTERM');
+  await notes.waitFor('STOPPING=1');
+  assert.deepEqual(await gw.exited, { code: 0, signal: null });
+  assert.match(gw.log(), /^\S+Z info stopping signal=SIGTERM$/m);
+  });
 });
