@@ -19,6 +19,7 @@ DEB_PACKAGES=(
   build-essential cmake pkg-config
   libmicrohttpd-dev libjansson-dev libargon2-dev libsqlite3-dev libpq-dev
   libcurl4-openssl-dev libinih-dev libssl-dev libcmocka-dev curl
+  liboath-dev libqrencode-dev libcbor-dev libfido2-dev libpwquality-dev
 )
 # The suites: formatting check, e2e and browser tests, PostgreSQL, valgrind.
 if [ "$MODE" != demo ]; then
@@ -45,8 +46,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# JavaScript test tools (openid-client, playwright-core, oidc-provider as a test
-# platform), pinned by the lock file. playwright-core drives Debian's chromium
+# JavaScript test tools (openid-client, oauth4webapi, playwright-core, oidc-provider
+# as a test platform, otplib for TOTP codes, smtp-server and mailparser as the
+# mail server), pinned by the lock file. playwright-core drives Debian's chromium
 # and must never download a browser of its own.
 # `make run` needs none of them.
 [ "$MODE" = demo ] && exit 0
