@@ -12,6 +12,8 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "core/uri.h"
+#include "httpc/httpc.h"
+#include "jose/jose.h"
 #include "oidc/oidc.h"
 #include "ui/ui.h"
 
@@ -28,11 +30,18 @@ enum {
     OPT_GRANT,
     OPT_PUBLIC,
     OPT_NAME,
+    OPT_JWKS,
+    OPT_JWKS_URI,
+    OPT_RESOURCE,
+    OPT_REQUIRE_PAR,
 };
+
+#define JWKS_FILE_MAX (64 * 1024)
 
 typedef struct {
     store_client_t client;
-    char *secret; /* --secret (in argv), or NULL */
+    char *secret;          /* --secret (in argv), or NULL */
+    const char *jwks_file; /* --jwks FILE, or NULL */
 } add_args_t;
 
 static int add_option(cli_t *c, const cli_cmd_t *self, add_args_t *o, int ch, char *arg)
@@ -61,6 +70,18 @@ static int add_option(cli_t *c, const cli_cmd_t *self, add_args_t *o, int ch, ch
     case OPT_NAME:
         cl->name = arg;
         break;
+    case OPT_JWKS:
+        o->jwks_file = arg;
+        break;
+    case OPT_JWKS_URI:
+        cl->jwks_uri = arg;
+        break;
+    case OPT_RESOURCE:
+        cl->resources[cl->resource_count++] = arg;
+        break;
+    case OPT_REQUIRE_PAR:
+        cl->require_par = true;
+        break;
     case OPT_GRANT:
         if (cli_grant_parse(arg, &bit) != GH_OK)
             return cli_usage_error(self, "unknown grant type '%s'", arg);
@@ -82,6 +103,10 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
         {"grant", required_argument, NULL, OPT_GRANT},
         {"public", no_argument, NULL, OPT_PUBLIC},
         {"name", required_argument, NULL, OPT_NAME},
+        {"jwks", required_argument, NULL, OPT_JWKS},
+        {"jwks-uri", required_argument, NULL, OPT_JWKS_URI},
+        {"resource", required_argument, NULL, OPT_RESOURCE},
+        {"require-par", no_argument, NULL, OPT_REQUIRE_PAR},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -89,7 +114,8 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
     o->client.scope = DEFAULT_SCOPE;
     o->client.redirect_uris = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
     o->client.post_logout_redirect_uris = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
-    if (!o->client.redirect_uris || !o->client.post_logout_redirect_uris)
+    o->client.resources = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
+    if (!o->client.redirect_uris || !o->client.post_logout_redirect_uris || !o->client.resources)
         return cli_fail("out of memory");
     while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0)
         code = add_option(c, self, o, ch, optarg);
@@ -125,6 +151,64 @@ static int check_uris(const cli_cmd_t *self, const char *const *uris, size_t cou
     return CLI_CONTINUE;
 }
 
+/* A public JWKS text that jose can use: no private members (a private key
+ * registered here would be a secret shown by `client show`). */
+static bool public_jwks_ok(const char *text, size_t n)
+{
+    static const char *const PRIVATE[] = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
+    jose_keyset_t *ks = NULL;
+    json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+    json_t *keys = json_object_get(doc, "keys");
+    bool ok = json_is_array(keys) && jose_keyset_from_jwks(text, n, &ks) == GH_OK;
+    for (size_t i = 0; ok && i < json_array_size(keys); i++)
+        for (size_t m = 0; ok && m < sizeof PRIVATE / sizeof PRIVATE[0]; m++)
+            ok = !json_object_get(json_array_get(keys, i), PRIVATE[m]);
+    jose_keyset_free(ks);
+    json_decref(doc);
+    return ok;
+}
+
+/* --jwks FILE: its text, checked, into client->jwks. */
+static int read_jwks(cli_t *c, const cli_cmd_t *self, add_args_t *o)
+{
+    FILE *f = fopen(o->jwks_file, "rb");
+    if (!f)
+        return cli_fail("cannot read --jwks file '%s'", o->jwks_file);
+    char *text = arena_alloc(c->arena, JWKS_FILE_MAX + 1);
+    size_t n = text ? fread(text, 1, JWKS_FILE_MAX + 1, f) : 0;
+    fclose(f);
+    if (!text)
+        return cli_fail("out of memory");
+    if (n > JWKS_FILE_MAX)
+        return cli_usage_error(self, "--jwks file is larger than %d bytes", JWKS_FILE_MAX);
+    text[n] = '\0';
+    if (!public_jwks_ok(text, n))
+        return cli_usage_error(self, "--jwks file is not a JWKS of usable public RS256 or ES256 "
+                                     "signing keys (no private members)");
+    o->client.jwks = text;
+    return CLI_CONTINUE;
+}
+
+/* The options of key-bound and resource-bound clients. */
+static int check_modern(cli_t *c, const cli_cmd_t *self, add_args_t *o)
+{
+    store_client_t *cl = &o->client;
+    for (size_t i = 0; i < cl->resource_count; i++)
+        if (!uri_is_resource(cl->resources[i]))
+            return cli_usage_error(self, "--resource '%s' is not an absolute URI without fragment",
+                                   cl->resources[i]);
+    if (!o->jwks_file && !cl->jwks_uri)
+        return CLI_CONTINUE;
+    if (o->jwks_file && cl->jwks_uri)
+        return cli_usage_error(self, "give --jwks or --jwks-uri, not both");
+    if (cl->is_public || o->secret)
+        return cli_usage_error(self, "a client with keys (--jwks, --jwks-uri) has no --secret and "
+                                     "is not --public");
+    if (cl->jwks_uri && (!uri_is_valid_redirect(cl->jwks_uri) || !httpc_url_allowed(cl->jwks_uri)))
+        return cli_usage_error(self, "--jwks-uri must be an https URL (http only on loopback)");
+    return o->jwks_file ? read_jwks(c, self, o) : CLI_CONTINUE;
+}
+
 static int check_add(const cli_cmd_t *self, add_args_t *o)
 {
     store_client_t *cl = &o->client;
@@ -157,8 +241,8 @@ static int check_add(const cli_cmd_t *self, add_args_t *o)
 /* Digests the given secret, or generates one into *generated (wiped at exit). */
 static int make_secret(cli_t *c, add_args_t *o, char **generated)
 {
-    if (o->client.is_public)
-        return CLI_CONTINUE;
+    if (o->client.is_public || o->client.jwks || o->client.jwks_uri)
+        return CLI_CONTINUE; /* no secret: public, or private_key_jwt */
     if (!o->secret) {
         o->secret = *generated = secret_token(c->arena);
         if (!o->secret || cli_wipe_later(c, o->secret) != CLI_CONTINUE)
@@ -198,6 +282,8 @@ static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     int code = parse_add(c, self, argc, argv, &o);
     if (code == CLI_CONTINUE)
         code = check_add(self, &o);
+    if (code == CLI_CONTINUE)
+        code = check_modern(c, self, &o);
     if (code == CLI_CONTINUE)
         code = make_secret(c, &o, &generated);
     if (code != CLI_CONTINUE)
@@ -265,7 +351,17 @@ static json_t *client_json(const store_client_t *cl)
     json_object_set_new(o, "grant_types", string_array(grants, ngrants));
     json_object_set_new(o, "scope", json_string(cl->scope ? cl->scope : ""));
     json_object_set_new(o, "token_endpoint_auth_method",
-                        json_string(cl->is_public ? "none" : "client_secret_basic"));
+                        json_string(cl->is_public              ? "none"
+                                    : cl->jwks || cl->jwks_uri ? "private_key_jwt"
+                                                               : "client_secret_basic"));
+    if (cl->jwks)
+        json_object_set_new(o, "jwks", json_loads(cl->jwks, 0, NULL));
+    if (cl->jwks_uri)
+        json_object_set_new(o, "jwks_uri", json_string(cl->jwks_uri));
+    if (cl->resource_count) /* RFC 8707 resources it may ask for */
+        json_object_set_new(o, "resources", string_array(cl->resources, cl->resource_count));
+    if (cl->require_par) /* RFC 9126 §6 */
+        json_object_set_new(o, "require_pushed_authorization_requests", json_true());
     json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
     return o;
 }
@@ -329,7 +425,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
      "usage: gatehouse client add --id ID [--secret S] --redirect-uri URI...\n"
      "                            [--post-logout-redirect-uri URI...] [--scope SCOPES]\n"
-     "                            [--grant G]... [--public] [--name NAME]\n\n"
+     "                            [--grant G]... [--public] [--name NAME]\n"
+     "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
+     "                            [--require-par]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
@@ -344,7 +442,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          urn:ietf:params:oauth:grant-type:device_code (repeatable;\n"
      "                          default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
-     "  --name NAME             display name for the consent page\n",
+     "  --name NAME             display name for the consent page\n"
+     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
+     "                          such a client has no secret\n"
+     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
+     "                          (https; http only on loopback)\n"
+     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
+     "  --require-par           it must push its authorization requests (RFC 9126)\n",
      run_add, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

@@ -39,6 +39,11 @@ typedef enum {
  * query of RFC 3986 characters; no fragment, at most URI_MAX_LEN bytes. */
 uri_redirect_kind_t uri_redirect_kind(const char *uri);
 
+/* True when uri may be a resource indicator (RFC 8707 §2): an absolute URI
+ * (a scheme, ':' and a non-empty rest of RFC 3986 characters, percent
+ * escapes well formed) without a fragment, at most URI_MAX_LEN bytes. */
+bool uri_is_resource(const char *uri);
+
 /* Appends name=value (value percent-encoded) to the URI being built in b:
  * after '?' when b holds no '?' yet, else after '&' (RFC 6749 §3.1.2: the
  * registered query is kept). A NULL value appends nothing. */

@@ -23,7 +23,8 @@
 
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
-        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri;
+        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri,
+        *response_mode;
 } authz_params_t;
 
 static const struct {
@@ -37,7 +38,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
-    P(request),   P(request_uri),
+    P(request),   P(request_uri),  P(response_mode),
 #undef P
 };
 
@@ -57,7 +58,8 @@ typedef struct {
     ui_lang_t lang;
     store_client_t client;
     scope_list_t scope;
-    long max_age; /* -1 when absent */
+    long max_age;   /* -1 when absent */
+    bool form_post; /* response_mode=form_post: answers go back in a posted form */
 } authz_t;
 
 static const char **param_slot(authz_params_t *p, size_t i)
@@ -81,10 +83,34 @@ static void error_page(authz_t *z, int status, ui_msg_t msg, ui_detail_t detail)
     oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
 
-/* Redirects to the verified redirect_uri with the given parameters + state + iss. */
+/* OAuth 2.0 Form Post Response Mode §2: the answer's parameters (those of
+ * them that are set) posted to the verified redirect_uri by the browser. */
+static void post_back(authz_t *z, const ui_hidden_t *fields, size_t count)
+{
+    ui_hidden_t set[4];
+    size_t n = 0;
+    for (size_t i = 0; i < count && n < sizeof set / sizeof set[0]; i++)
+        if (fields[i].name && fields[i].value)
+            set[n++] = fields[i];
+    const char *html = ui_render_form_post(z->req->arena, z->lang, z->p.redirect_uri, set, n);
+    if (!html) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return;
+    }
+    http_response_html(z->res, 200, html, strlen(html));
+}
+
+/* Sends the given parameters + state + iss back to the verified
+ * redirect_uri: a redirect with them in the query, or a posted form. */
 static void redirect_back(authz_t *z, const char *k1, const char *v1, const char *k2,
                           const char *v2)
 {
+    if (z->form_post) {
+        const ui_hidden_t fields[] = {
+            {k1, v1}, {k2, v2}, {"state", z->p.state}, {"iss", z->app->cfg->issuer}};
+        post_back(z, fields, sizeof fields / sizeof fields[0]);
+        return;
+    }
     buf_t b;
     buf_init(&b, z->req->arena);
     buf_puts(&b, z->p.redirect_uri);
@@ -186,6 +212,20 @@ static bool prompt_has(const authz_t *z, const char *value)
     scope_list_t l; /* prompt is a space-separated list too */
     return z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &l) == GH_OK &&
            scope_has(&l, value);
+}
+
+/* OAuth 2.0 Multiple Response Type Encoding Practices §2.1 and Form Post
+ * Response Mode §2: query (the default for code) or form_post. An unknown
+ * mode is answered in the default one. */
+static bool check_response_mode(authz_t *z)
+{
+    const char *mode = z->p.response_mode;
+    z->form_post = mode && !strcmp(mode, "form_post");
+    if (mode && !z->form_post && strcmp(mode, "query") != 0) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "response_mode must be query or form_post");
+        return false;
+    }
+    return true;
 }
 
 /* The rest of the request, answered by redirect on failure. */
@@ -496,7 +536,7 @@ static bool begin(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return false;
     }
-    return check_client(z) && check_request(z);
+    return check_client(z) && check_response_mode(z) && check_request(z);
 }
 
 bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name)
@@ -554,5 +594,6 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"decision", 16},
     {"request", 16384},
     {"request_uri", 2048},
+    {"response_mode", 32},
     {NULL, 0},
 };

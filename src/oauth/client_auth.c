@@ -1,5 +1,7 @@
 /* Client authentication at the token-style endpoints (RFC 6749 §2.3.1):
- * client_secret_basic, client_secret_post, or "none" for public clients. A
+ * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523,
+ * client_assertion.c), or "none" for public clients. A client registered
+ * with keys has no secret, so only its assertions authenticate it. A
  * request may use one method only. Secrets are compared through their stored
  * HMAC digests in constant time. Also the form-body check those endpoints
  * share. */
@@ -16,6 +18,12 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "malformed Basic authorization");
     const char *form_id = http_pairs_get(&req->form, "client_id");
     const char *form_secret = http_pairs_get(&req->form, "client_secret");
+    if (client_assertion_sent(req)) {
+        if (st == GH_OK || form_secret)
+            return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                              "more than one client authentication method");
+        return client_assertion_verify(req, client, err);
+    }
     if (st == GH_OK && form_secret)
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
                           "more than one client authentication method");

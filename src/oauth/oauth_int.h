@@ -185,6 +185,35 @@ bool pkce_verify(const char *challenge, const char *verifier);
  * client_id. On failure fills err (10076 / invalid_client). */
 bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* Whether the request tries private_key_jwt (client_assertion or
+ * client_assertion_type sent). */
+bool client_assertion_sent(const http_request_t *req);
+
+/* private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9, client_assertion.c):
+ * the client the assertion names, its signature checked with the client's
+ * keys and its claims (iss, sub, aud, exp, nbf, iat, a jti used once). On
+ * failure fills err (invalid_client). */
+bool client_assertion_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
+
+/* Verifies token's signature with client's own keys (client_keys.c): its
+ * inline jwks, or its jwks_uri fetched with httpc and cached. On GH_OK *claims
+ * is the payload (arena-released) and *typ (when not NULL) the header's typ.
+ * GH_ERR_NOT_FOUND when the client has no keys, GH_ERR_UNAVAILABLE when its
+ * jwks_uri cannot be read, GH_ERR_INVALID / GH_ERR_CRYPTO as jose_jwt_verify. */
+gh_status_t client_keys_verify(const http_request_t *req, const store_client_t *client,
+                               const char *token, json_t **claims, const char **typ);
+
+/* The declared limits of private_key_jwt's two parameters, for the
+ * parameter tables of the endpoints that authenticate clients. */
+#define CLIENT_ASSERTION_PARAMS                                                                    \
+    {"client_assertion", JOSE_MAX_TOKEN},                                                          \
+    {                                                                                              \
+        "client_assertion_type", 128                                                               \
+    }
+
+/* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */
+extern const char *const CLIENT_KEYS_ALGS[];
+
 /* True when the request carries an application/x-www-form-urlencoded body, as
  * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
  * §2.1); otherwise fills err (10051 / invalid_request). */
@@ -403,6 +432,9 @@ gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
 void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
 /* ---- endpoints ---- */
+
+#define TOKEN_ENDPOINT_PATH "/oauth2/v1/token"
+#define PAR_ENDPOINT_PATH "/oauth2/v1/par" /* RFC 9126 */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t AUTHORIZE_PARAMS[];

@@ -115,9 +115,6 @@ bool presented_find(http_request_t *req, const store_client_t *client, const cha
 }
 
 const http_param_spec_t PRESENTED_TOKEN_PARAMS[] = {
-    {"token", JOSE_MAX_TOKEN},
-    {"token_type_hint", 64},
-    {"client_id", 128},
-    {"client_secret", 512},
-    {NULL, 0},
+    {"token", JOSE_MAX_TOKEN}, {"token_type_hint", 64}, {"client_id", 128},
+    {"client_secret", 512},    CLIENT_ASSERTION_PARAMS, {NULL, 0},
 };

@@ -109,10 +109,13 @@ static void on_not_found(http_request_t *req, http_response_t *res)
 
 static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/auth/authorize", authorize_handler, "authorize", AUTHORIZE_PARAMS},
-    {HTTP_POST, "/oauth2/v1/token", token_handler, "token", TOKEN_PARAMS},
+    {HTTP_POST, TOKEN_ENDPOINT_PATH, token_handler, "token", TOKEN_PARAMS},
     {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
     {HTTP_GET, "/oauth2/v1/keys", server_jwks_handler, "keys", NULL},
     {HTTP_GET, "/.well-known/openid-configuration", server_discovery_handler, "discovery", NULL},
+    /* RFC 8414 §3: the same metadata at the OAuth well-known path */
+    {HTTP_GET, "/.well-known/oauth-authorization-server", server_discovery_handler,
+     "oauth_metadata", NULL},
     {HTTP_GET, "/healthz", http_health_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},

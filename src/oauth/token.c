@@ -329,9 +329,15 @@ void token_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t TOKEN_PARAMS[] = {
-    {"grant_type", 128},    {"code", 256},
-    {"redirect_uri", 2048}, {"client_id", 128},
-    {"client_secret", 512}, {"code_verifier", 128},
-    {"refresh_token", 256}, {"scope", 1024},
-    {"device_code", 256},   {NULL, 0},
+    {"grant_type", 128},
+    {"code", 256},
+    {"redirect_uri", 2048},
+    {"client_id", 128},
+    {"client_secret", 512},
+    {"code_verifier", 128},
+    {"refresh_token", 256},
+    {"scope", 1024},
+    {"device_code", 256},
+    CLIENT_ASSERTION_PARAMS,
+    {NULL, 0},
 };

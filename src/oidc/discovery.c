@@ -1,5 +1,7 @@
 /* The discovery document (OpenID Connect Discovery 1.0 §3, RFC 8414 §2): the
- * endpoints under the issuer and exactly the features Gatehouse implements. */
+ * endpoints under the issuer and exactly the features Gatehouse implements.
+ * One document serves both well-known paths (RFC 8414 §3: the OpenID members
+ * are metadata too). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,15 +32,18 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
 {
     static const char *const scopes[] = {"openid", "profile", "email", NULL};
     static const char *const response_types[] = {"code", NULL};
-    static const char *const response_modes[] = {"query", NULL};
+    static const char *const response_modes[] = {"query", "form_post", NULL};
     static const char *const grants[] = {"authorization_code", "refresh_token",
                                          "client_credentials",
                                          "urn:ietf:params:oauth:grant-type:device_code", NULL};
-    static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post", "none",
-                                               NULL};
+    static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post",
+                                               "private_key_jwt", "none", NULL};
     /* introspection is for confidential clients only */
-    static const char *const confidential_auth_methods[] = {"client_secret_basic",
-                                                            "client_secret_post", NULL};
+    static const char *const confidential_auth_methods[] = {
+        "client_secret_basic", "client_secret_post", "private_key_jwt", NULL};
+    /* what a client may sign its assertions and request objects with: what
+     * jose verifies (never none or HS256) */
+    static const char *const client_algs[] = {"RS256", "ES256", NULL};
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",      "iss",       "aud",   "exp",
                                          "iat",      "auth_time", "nonce", "at_hash",
@@ -75,5 +80,11 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "introspection_endpoint", endpoint(issuer, "/oauth2/v1/introspect"));
     json_object_set_new(d, "introspection_endpoint_auth_methods_supported",
                         strings(confidential_auth_methods));
+    json_object_set_new(d, "token_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs)); /* RFC 8414 §2 */
+    json_object_set_new(d, "revocation_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs));
+    json_object_set_new(d, "introspection_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs));
     return d;
 }

@@ -24,6 +24,14 @@ typedef struct {
     unsigned grants;   /* STORE_GRANT_* */
     bool is_public;
     int64_t created_at;
+    /* private_key_jwt (RFC 7523 §2.2): the client's public keys, as an inline
+     * JWKS document or a jwks_uri to fetch; both NULL for a client that
+     * authenticates with a secret (or none). */
+    const char *jwks;
+    const char *jwks_uri;
+    const char **resources; /* RFC 8707 resources it may ask tokens for, exact strings */
+    size_t resource_count;
+    bool require_par; /* must push its authorization requests (RFC 9126 §6) */
 } store_client_t;
 
 /* ---- clients ---- */

@@ -281,6 +281,15 @@ gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, in
     return db_exec(s, &SQL_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
 }
 
+gh_status_t store_jti_use_once(store_t *s, const char *jti, int64_t expires_at, int64_t now)
+{
+    int changes = 0;
+    store_purge(s, now);
+    gh_status_t st =
+        db_exec_count(s, &SQL_JTI_REVOKE, "jti_use_once", &changes, "si", jti, expires_at);
+    return st == GH_OK && changes == 0 ? GH_ERR_CONFLICT : st;
+}
+
 gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,
                                  bool *revoked)
 {

@@ -81,6 +81,10 @@ gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
  * or the latest exp of the family's access tokens); revoking it again does
  * nothing. now lets the engine prune rows whose tokens have expired. */
 gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now);
+/* Records a one-time value (a client assertion's jti, RFC 7523 §3) on the
+ * same list until expires_at: GH_OK the first time, GH_ERR_CONFLICT when it
+ * is already there (a replay). Atomic: of two concurrent callers one wins. */
+gh_status_t store_jti_use_once(store_t *s, const char *jti, int64_t expires_at, int64_t now);
 /* *revoked is true when jti, or family (NULL when the token has none), is on
  * the denylist with a row not expired at now. One indexed lookup: it sits on
  * the path of every userinfo call. */

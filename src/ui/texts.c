@@ -65,6 +65,9 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                           "page.",
                           "이 페이지를 사용하려면 JavaScript가 필요합니다. 브라우저에서 "
                           "JavaScript를 켜고 페이지를 새로 고쳐 주세요."},
+    [TXT_FORM_POST_TITLE] = {"Returning to the application", "애플리케이션으로 돌아가는 중"},
+    [TXT_FORM_POST_LEAD] = {"Press Continue to return to the application.",
+                            "애플리케이션으로 돌아가려면 계속을 누르세요."},
 };
 
 typedef struct {

@@ -139,6 +139,15 @@ typedef struct {
  * aria-invalid and described by the alert. NULL when the arena is full. */
 const char *ui_render_device(arena_t *a, const ui_device_t *page);
 
+/* The OAuth 2.0 Form Post Response Mode page: one <form method="post"
+ * id="form-post"> to action (the client's verified redirect URI) holding the
+ * answer's parameters as hidden fields, submitted at once by
+ * /static/form_post.js (a script of our own origin, so the CSP needs no
+ * inline script), with a Continue button inside <noscript>. NULL when the
+ * arena is full. */
+const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
+                                const ui_hidden_t *hidden, size_t hidden_count);
+
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */
 const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail);

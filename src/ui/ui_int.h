@@ -69,11 +69,13 @@ typedef enum {
     TXT_HOME_HEADING, /* the authorization server's own address, opened in a browser */
     TXT_HOME_LEAD,
     TXT_HOME_DISCOVERY,
-    TXT_WAIT_MOMENT,  /* how long to wait when the time is not known */
-    TXT_WAIT_SECOND,  /* exactly one second */
-    TXT_WAIT_SECONDS, /* holds {{n}} */
-    TXT_WAIT_MINUTES, /* holds {{n}} */
-    TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
+    TXT_WAIT_MOMENT,     /* how long to wait when the time is not known */
+    TXT_WAIT_SECOND,     /* exactly one second */
+    TXT_WAIT_SECONDS,    /* holds {{n}} */
+    TXT_WAIT_MINUTES,    /* holds {{n}} */
+    TXT_NEEDS_SCRIPT,    /* an app page without JavaScript */
+    TXT_FORM_POST_TITLE, /* response_mode=form_post: the page that carries the answer back */
+    TXT_FORM_POST_LEAD,
     TXT_COUNT
 } ui_text_t;
 

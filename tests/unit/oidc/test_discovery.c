@@ -11,7 +11,8 @@
 
 #include "oidc/oidc.h"
 
-#define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"none\"]"
+#define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\",\"none\"]"
+#define CLIENT_ALGS "[\"RS256\",\"ES256\"]"
 
 static const char WANT[] =
     "{\"issuer\":\"https://id.example\","
@@ -25,7 +26,7 @@ static const char WANT[] =
     "\"introspection_endpoint\":\"https://id.example/oauth2/v1/introspect\","
     "\"scopes_supported\":[\"openid\",\"profile\",\"email\"],"
     "\"response_types_supported\":[\"code\"],"
-    "\"response_modes_supported\":[\"query\"],"
+    "\"response_modes_supported\":[\"query\",\"form_post\"],"
     "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"client_credentials\","
     "\"urn:ietf:params:oauth:grant-type:device_code\"],"
     "\"subject_types_supported\":[\"public\"],"
@@ -33,7 +34,10 @@ static const char WANT[] =
     "\"token_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"revocation_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"introspection_endpoint_auth_methods_supported\":"
-    "[\"client_secret_basic\",\"client_secret_post\"],"
+    "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\"],"
+    "\"token_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"revocation_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"introspection_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
     "\"at_hash\",\"nickname\",\"name\",\"email\"],"
