@@ -60,16 +60,20 @@ typedef struct {
     scope_list_t scope;
     long max_age;   /* -1 when absent */
     bool form_post; /* response_mode=form_post: answers go back in a posted form */
+    bool pushed;    /* the parameters came from a pushed request (RFC 9126) */
 } authz_t;
+
+/* How long the mark of a pushed request (pushed_mark) stays good: the time
+ * a person may take to sign in and consent. */
+#define PUSHED_MARK_TTL 3600
 
 static const char **param_slot(authz_params_t *p, size_t i)
 {
     return (const char **)((char *)p + PARAMS[i].offset);
 }
 
-static void read_params(authz_t *z)
+static void read_params(authz_t *z, const http_pairs_t *src)
 {
-    const http_pairs_t *src = z->req->method == HTTP_POST ? &z->req->form : &z->req->query;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
         const char *v = http_pairs_get(src, PARAMS[i].name);
         *param_slot(&z->p, i) = v && *v ? v : NULL;
@@ -231,12 +235,10 @@ static bool check_response_mode(authz_t *z)
 /* The rest of the request, answered by redirect on failure. */
 static bool check_request(authz_t *z)
 {
-    if (z->p.request) { /* OpenID Connect Core §6: request objects are not supported */
-        redirect_error_named(z, "request_not_supported", "request objects are not supported");
-        return false;
-    }
-    if (z->p.request_uri) {
-        redirect_error_named(z, "request_uri_not_supported", "request_uri is not supported");
+    if (z->p.request_uri) { /* only our own pushed requests' (resolve_source) */
+        redirect_error_named(
+            z, "request_uri_not_supported",
+            "request_uri must come from the pushed authorization request endpoint");
         return false;
     }
     if (!z->p.response_type) {
@@ -273,6 +275,104 @@ static bool check_request(authz_t *z)
     return check_pkce(z) && parse_max_age(z);
 }
 
+/* ---- request objects and pushed requests ---- */
+
+/* The mark that the parameters on our forms came from a pushed request, so
+ * that the steps after it (sign-in, consent) still count as pushed:
+ * "EXP.HMAC", HMAC(csrf_key) over EXP and every parameter, good until EXP.
+ * NULL when out of memory. */
+static const char *pushed_mark(const authz_t *z, int64_t exp)
+{
+    buf_t b;
+    buf_init(&b, z->req->arena);
+    buf_printf(&b, "pushed %lld", (long long)exp);
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = *param_slot((authz_params_t *)&z->p, i);
+        buf_putc(&b, '\0');
+        buf_puts(&b, PARAMS[i].name);
+        buf_putc(&b, '\0');
+        buf_puts(&b, v ? v : "");
+    }
+    char mac[SECRET_DIGEST_HEX_LEN + 1];
+    if (!buf_cstr(&b))
+        return NULL;
+    secret_hmac_hex(z->app->csrf_key, sizeof z->app->csrf_key, b.data, b.len, mac);
+    return arena_printf(z->req->arena, "%lld.%s", (long long)exp, mac);
+}
+
+/* Whether our form carries a good mark of a pushed request. */
+static bool pushed_mark_ok(const authz_t *z)
+{
+    const char *mark = z->req->method == HTTP_POST ? http_pairs_get(&z->req->form, "par") : NULL;
+    char *end = NULL;
+    long long exp = mark ? strtoll(mark, &end, 10) : 0;
+    if (!mark || !end || *end != '.' || exp < clock_now())
+        return false;
+    const char *want = pushed_mark(z, exp);
+    return want && secret_equal_str(mark, want);
+}
+
+/* RFC 9101 §5, RFC 9126 §4: a request object, or a pushed request, replaces
+ * the request's parameters (the outer client_id stays, and the inner one must
+ * be the same). Until the redirect URI inside is verified, errors are pages.
+ * A request_uri that is not ours is left for check_request to refuse. */
+static bool resolve_source(authz_t *z)
+{
+    const char *outer_id = z->p.client_id, *uri = z->p.request_uri;
+    if ((!z->p.request && !uri) || (uri && !par_is_ours(uri) && !z->p.request))
+        return true;
+    if (!outer_id) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
+        return false;
+    }
+    http_pairs_t src;
+    oauth_error_t err;
+    if (z->p.request && uri) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
+        return false;
+    }
+    if (uri && !par_take(z->req, outer_id, uri, &src)) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_URI_INVALID);
+        return false;
+    }
+    if (!uri) {
+        gh_status_t st = store_client_get(z->app->store, z->req->arena, outer_id, &z->client);
+        if (st != GH_OK) {
+            error_page(z, st == GH_ERR_NOT_FOUND ? 400 : 503,
+                       st == GH_ERR_NOT_FOUND ? UI_MSG_UNKNOWN_CLIENT : UI_MSG_SERVER_ERROR,
+                       UI_DETAIL_NONE);
+            return false;
+        }
+        if (!request_object_read(z->req, &z->client, z->p.request, &src, &err)) {
+            error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_OBJECT_INVALID);
+            return false;
+        }
+    }
+    const char *inner_id = http_pairs_get(&src, "client_id");
+    if (inner_id && strcmp(inner_id, outer_id) != 0) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
+        return false;
+    }
+    read_params(z, &src);
+    z->p.client_id = outer_id;
+    z->pushed = uri != NULL;
+    return true;
+}
+
+/* RFC 9126 §5: a client (or the server) that requires pushed requests takes
+ * no other. */
+static bool check_pushed(authz_t *z)
+{
+    if (!z->pushed)
+        z->pushed = pushed_mark_ok(z);
+    if (!z->pushed && (z->client.require_par || z->app->cfg->require_par)) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
+                       "authorization requests must be pushed first (RFC 9126)");
+        return false;
+    }
+    return true;
+}
+
 /* ---- pages ---- */
 
 /* The request's parameters, the CSRF token (for session, see csrf_token) and
@@ -280,9 +380,10 @@ static bool check_request(authz_t *z)
 static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
                           ui_hidden_t **out, size_t *count)
 {
-    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
+    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 3) * sizeof *h);
     const char *csrf = csrf_token(z->req, z->res, session);
-    if (!h || !csrf)
+    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
+    if (!h || !csrf || (z->pushed && !mark))
         return false;
     size_t n = 0;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
@@ -290,6 +391,8 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
         if (v)
             h[n++] = (ui_hidden_t){PARAMS[i].name, v};
     }
+    if (mark)
+        h[n++] = (ui_hidden_t){"par", mark};
     h[n++] = (ui_hidden_t){"csrf", csrf};
     h[n++] = (ui_hidden_t){"step", step};
     *out = h;
@@ -530,13 +633,14 @@ static void on_post(authz_t *z)
  * false when an answer (an error page or redirect) has been written. */
 static bool begin(authz_t *z)
 {
-    read_params(z);
+    read_params(z, z->req->method == HTTP_POST ? &z->req->form : &z->req->query);
     z->lang = ui_lang_pick(z->p.ui_locales, http_request_header(z->req, "Accept-Language"));
     if (z->req->method == HTTP_POST && z->req->form_malformed) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return false;
     }
-    return check_client(z) && check_response_mode(z) && check_request(z);
+    return resolve_source(z) && check_client(z) && check_response_mode(z) && check_pushed(z) &&
+           check_request(z);
 }
 
 bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name)
@@ -592,8 +696,9 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"csrf", 128},
     {"step", 16},
     {"decision", 16},
-    {"request", 16384},
+    {"request", JOSE_MAX_TOKEN},
     {"request_uri", 2048},
     {"response_mode", 32},
+    {"par", 96},
     {NULL, 0},
 };

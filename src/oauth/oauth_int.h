@@ -97,7 +97,10 @@ typedef enum {
     OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
     OAUTH_ERR_SLOW_DOWN,
     OAUTH_ERR_EXPIRED_TOKEN,
-    OAUTH_ERR_TOO_MANY_REQUESTS, /* a rate limit (429, with Retry-After) */
+    OAUTH_ERR_TOO_MANY_REQUESTS,      /* a rate limit (429, with Retry-After) */
+    OAUTH_ERR_INVALID_REQUEST_OBJECT, /* RFC 9101 §6.2: a request object that does not verify */
+    OAUTH_ERR_INVALID_REQUEST_URI,    /* RFC 9126 §4: an unknown, used or expired request_uri */
+    OAUTH_ERR_INVALID_TARGET,         /* RFC 8707 §2: a resource not allowed */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -431,6 +434,45 @@ gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
 /* The digest the store keeps of a normalised user code. */
 void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
+/* ---- request objects (RFC 9101) and pushed requests (RFC 9126) ---- */
+
+/* Most resource indicators (RFC 8707) one request names, and their
+ * declaration in an endpoint's parameters (a name declared k times may
+ * appear k times). */
+#define RESOURCE_MAX_COUNT 8
+#define RESOURCE_PARAM                                                                             \
+    {                                                                                              \
+        "resource", 2048                                                                           \
+    }
+#define RESOURCE_PARAMS                                                                            \
+    RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM,                \
+        RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM
+
+/* Most parameters one pushed request holds. */
+#define PAR_MAX_PARAMS 64
+
+/* A request object of client (request_object.c): its signature checked with
+ * the client's keys, its iss, aud, exp, nbf and typ, and no nested request
+ * or request_uri; *out gets its claims as the authorization request's
+ * parameters (arena). On failure err is invalid_request_object. */
+bool request_object_read(const http_request_t *req, const store_client_t *client, const char *jwt,
+                         http_pairs_t *out, oauth_error_t *err);
+
+/* The parameter part of request_object_read: a verified request object's
+ * claims as parameters, without the JWT claims; false when a value is not a
+ * string, a whole number or an array of strings, or there are too many.
+ * Exposed for the fuzz target. */
+bool request_object_params(const json_t *claims, arena_t *a, http_pairs_t *out);
+
+/* Takes (single use) the pushed request request_uri names for client_id
+ * (par.c) and parses its parameters into *out; false when request_uri is not
+ * ours, unknown, used, expired or another client's. */
+bool par_take(const http_request_t *req, const char *client_id, const char *request_uri,
+              http_pairs_t *out);
+
+/* True when request_uri has the form of ours (urn:ietf:params:oauth:request_uri:…). */
+bool par_is_ours(const char *request_uri);
+
 /* ---- endpoints ---- */
 
 #define TOKEN_ENDPOINT_PATH "/oauth2/v1/token"
@@ -456,6 +498,8 @@ extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspec
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
+void par_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t PAR_PARAMS[];
 extern const http_param_spec_t LOGOUT_PARAMS[];
 
 /* The device authorization grant (RFC 8628): the endpoint the device calls,

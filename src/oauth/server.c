@@ -126,6 +126,7 @@ static const http_route_t ROUTES[] = {
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
+    {HTTP_POST, PAR_ENDPOINT_PATH, par_handler, "par", PAR_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -148,7 +149,7 @@ static gh_status_t load_csrf_key(app_t *app, arena_t *a)
 
 static gh_status_t build_documents(app_t *app, arena_t *a)
 {
-    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg);
+    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, app->cfg->require_par);
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)

@@ -28,7 +28,7 @@ static json_t *endpoint(const char *issuer, const char *path)
     return s;
 }
 
-json_t *oidc_discovery(const char *issuer, const char *signing_alg)
+json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require_par)
 {
     static const char *const scopes[] = {"openid", "profile", "email", NULL};
     static const char *const response_types[] = {"code", NULL};
@@ -72,8 +72,16 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "claims_supported", strings(claims));
     json_object_set_new(d, "ui_locales_supported", strings(locales));
     json_object_set_new(d, "claims_parameter_supported", json_false());
-    json_object_set_new(d, "request_parameter_supported", json_false());
+    /* RFC 9101: request objects by value (and inside pushed requests),
+     * signed with the client's keys; request_uri only as RFC 9126 hands it
+     * out (nothing is fetched), hence request_uri_parameter_supported false */
+    json_object_set_new(d, "request_parameter_supported", json_true());
     json_object_set_new(d, "request_uri_parameter_supported", json_false());
+    json_object_set_new(d, "request_object_signing_alg_values_supported", strings(client_algs));
+    json_object_set_new(d, "require_signed_request_object", json_false());
+    json_object_set_new(d, "pushed_authorization_request_endpoint",
+                        endpoint(issuer, "/oauth2/v1/par")); /* RFC 9126 §5 */
+    json_object_set_new(d, "require_pushed_authorization_requests", json_boolean(require_par));
     json_object_set_new(d, "authorization_response_iss_parameter_supported", json_true());
     json_object_set_new(d, "revocation_endpoint", endpoint(issuer, "/oauth2/v1/revoke"));
     json_object_set_new(d, "revocation_endpoint_auth_methods_supported", strings(auth_methods));

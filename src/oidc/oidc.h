@@ -13,8 +13,9 @@
 #include "store/store.h"
 
 /* The OpenID Connect Discovery 1.0 / RFC 8414 metadata for issuer, listing
- * exactly what the server supports. A new reference (json_decref it). */
-json_t *oidc_discovery(const char *issuer, const char *signing_alg);
+ * exactly what the server supports; require_par: every client must push its
+ * authorization requests (RFC 9126 §5). A new reference (json_decref it). */
+json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require_par);
 
 typedef struct {
     const char *issuer, *sub, *client_id;

@@ -166,6 +166,15 @@ static const char *const DETAILS[UI_DETAIL_COUNT][LANGS] = {
                                            "client_id).",
                                            "돌아갈 주소를 쓰려면 애플리케이션(id_token_hint 또는 "
                                            "client_id)을 알려야 합니다."},
+    [UI_DETAIL_REQUEST_URI_INVALID] = {"The pushed request (request_uri) is unknown, was used "
+                                       "already or has expired: the application must send it "
+                                       "again.",
+                                       "전달된 요청(request_uri)을 찾을 수 없거나 이미 쓰였거나 "
+                                       "만료되었습니다. 애플리케이션이 다시 보내야 합니다."},
+    [UI_DETAIL_REQUEST_OBJECT_INVALID] = {"The signed request (request) of the application "
+                                          "could not be verified.",
+                                          "애플리케이션의 서명된 요청(request)을 확인할 수 "
+                                          "없습니다."},
 };
 
 typedef struct {

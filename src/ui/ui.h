@@ -62,6 +62,8 @@ typedef enum {
     UI_DETAIL_HINT_NOT_OURS,           /* logout: id_token_hint is not an ID token of ours */
     UI_DETAIL_HINT_AUDIENCE,           /* logout: client_id is not the hint's audience */
     UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT, /* logout: a return address without a client */
+    UI_DETAIL_REQUEST_URI_INVALID,     /* PAR: the request_uri is unknown, used or expired */
+    UI_DETAIL_REQUEST_OBJECT_INVALID,  /* JAR: the request object does not verify */
     UI_DETAIL_COUNT
 } ui_detail_t;
 

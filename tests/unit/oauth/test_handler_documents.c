@@ -56,7 +56,8 @@ static void discovery_document(void **state)
     assert_list(d, "introspection_endpoint_auth_methods_supported",
                 "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\"]");
     assert_true(json_is_true(json_object_get(d, "authorization_response_iss_parameter_supported")));
-    assert_true(json_is_false(json_object_get(d, "request_parameter_supported")));
+    assert_true(json_is_true(json_object_get(d, "request_parameter_supported")));
+    assert_url(s, d, "pushed_authorization_request_endpoint", "/oauth2/v1/par");
 }
 
 /* RFC 8414 §3: the same metadata at /.well-known/oauth-authorization-server. */
@@ -95,7 +96,7 @@ static void every_named_endpoint_is_routed(void **state)
             fail_msg("%s (%s) is not routed", name, value);
         checked++;
     }
-    assert_int_equal(checked, 8);
+    assert_int_equal(checked, 9);
 }
 
 static void jwks(void **state)

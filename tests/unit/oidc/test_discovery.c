@@ -43,8 +43,12 @@ static const char WANT[] =
     "\"at_hash\",\"nickname\",\"name\",\"email\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
-    "\"request_parameter_supported\":false,"
+    "\"request_parameter_supported\":true,"
     "\"request_uri_parameter_supported\":false,"
+    "\"request_object_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"require_signed_request_object\":false,"
+    "\"pushed_authorization_request_endpoint\":\"https://id.example/oauth2/v1/par\","
+    "\"require_pushed_authorization_requests\":false,"
     "\"authorization_response_iss_parameter_supported\":true}";
 
 static void assert_json_equal(json_t *got, const char *want_text)
@@ -62,7 +66,7 @@ static void assert_json_equal(json_t *got, const char *want_text)
 static void test_the_whole_document(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example", "RS256");
+    json_t *d = oidc_discovery("https://id.example", "RS256", false);
     assert_non_null(d);
     assert_json_equal(d, WANT);
     json_decref(d);
@@ -73,7 +77,7 @@ static void test_the_whole_document(void **state)
 static void test_issuer_with_a_path_and_es256(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example/tenant", "ES256");
+    json_t *d = oidc_discovery("https://id.example/tenant", "ES256", true);
     assert_non_null(d);
     assert_string_equal(json_string_value(json_object_get(d, "issuer")),
                         "https://id.example/tenant");
@@ -82,6 +86,7 @@ static void test_issuer_with_a_path_and_es256(void **state)
     assert_string_equal(json_string_value(json_object_get(d, "jwks_uri")),
                         "https://id.example/tenant/oauth2/v1/keys");
     assert_json_equal(json_object_get(d, "id_token_signing_alg_values_supported"), "[\"ES256\"]");
+    assert_true(json_is_true(json_object_get(d, "require_pushed_authorization_requests")));
     json_decref(d);
 }
 
