@@ -40,6 +40,8 @@ static json_t *public_jwk(const json_t *jwk, const jose_key_t *key)
             pub = NULL;
         }
     }
+    if (pub && !*key->kid) /* a key without kid is published without one */
+        json_object_del(pub, "kid");
     return pub;
 }
 

@@ -58,9 +58,11 @@ typedef struct {
     ui_lang_t lang;
     store_client_t client;
     scope_list_t scope;
-    long max_age;   /* -1 when absent */
-    bool form_post; /* response_mode=form_post: answers go back in a posted form */
-    bool pushed;    /* the parameters came from a pushed request (RFC 9126) */
+    long max_age;              /* -1 when absent */
+    bool form_post;            /* response_mode=form_post: answers go back in a posted form */
+    bool pushed;               /* the parameters came from a pushed request (RFC 9126) */
+    const http_pairs_t *src;   /* where the parameters came from (for the repeated resource) */
+    resource_list_t resources; /* RFC 8707 */
 } authz_t;
 
 /* How long the mark of a pushed request (pushed_mark) stays good: the time
@@ -74,6 +76,7 @@ static const char **param_slot(authz_params_t *p, size_t i)
 
 static void read_params(authz_t *z, const http_pairs_t *src)
 {
+    z->src = src;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
         const char *v = http_pairs_get(src, PARAMS[i].name);
         *param_slot(&z->p, i) = v && *v ? v : NULL;
@@ -232,6 +235,18 @@ static bool check_response_mode(authz_t *z)
     return true;
 }
 
+/* RFC 8707 §2: the resources asked for, each one the client may ask for. */
+static bool check_resources(authz_t *z)
+{
+    oauth_error_t err;
+    if (!resource_read(z->src, &z->resources, &err) ||
+        !resource_allowed(&z->resources, z->client.resources, z->client.resource_count, &err)) {
+        redirect_error(z, err.kind, err.description);
+        return false;
+    }
+    return true;
+}
+
 /* The rest of the request, answered by redirect on failure. */
 static bool check_request(authz_t *z)
 {
@@ -272,7 +287,7 @@ static bool check_request(authz_t *z)
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt=none cannot be combined");
         return false;
     }
-    return check_pkce(z) && parse_max_age(z);
+    return check_pkce(z) && parse_max_age(z) && check_resources(z);
 }
 
 /* ---- request objects and pushed requests ---- */
@@ -292,6 +307,12 @@ static const char *pushed_mark(const authz_t *z, int64_t exp)
         buf_puts(&b, PARAMS[i].name);
         buf_putc(&b, '\0');
         buf_puts(&b, v ? v : "");
+    }
+    for (size_t i = 0; i < z->resources.count; i++) {
+        buf_putc(&b, '\0');
+        buf_puts(&b, "resource");
+        buf_putc(&b, '\0');
+        buf_puts(&b, z->resources.items[i]);
     }
     char mac[SECRET_DIGEST_HEX_LEN + 1];
     if (!buf_cstr(&b))
@@ -363,7 +384,8 @@ static bool resolve_source(authz_t *z)
  * no other. */
 static bool check_pushed(authz_t *z)
 {
-    if (!z->pushed)
+    oauth_error_t err; /* a bad resource is told by check_resources */
+    if (!z->pushed && resource_read(z->src, &z->resources, &err))
         z->pushed = pushed_mark_ok(z);
     if (!z->pushed && (z->client.require_par || z->app->cfg->require_par)) {
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
@@ -380,7 +402,7 @@ static bool check_pushed(authz_t *z)
 static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
                           ui_hidden_t **out, size_t *count)
 {
-    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 3) * sizeof *h);
+    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 3 + RESOURCE_MAX_COUNT) * sizeof *h);
     const char *csrf = csrf_token(z->req, z->res, session);
     const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
     if (!h || !csrf || (z->pushed && !mark))
@@ -391,6 +413,8 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
         if (v)
             h[n++] = (ui_hidden_t){PARAMS[i].name, v};
     }
+    for (size_t i = 0; i < z->resources.count; i++)
+        h[n++] = (ui_hidden_t){"resource", z->resources.items[i]};
     if (mark)
         h[n++] = (ui_hidden_t){"par", mark};
     h[n++] = (ui_hidden_t){"csrf", csrf};
@@ -475,7 +499,8 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .code_challenge = z->p.code_challenge,
                       .session_digest = session->digest,
                       .auth_time = session->auth_time,
-                      .expires_at = now + z->app->cfg->code_ttl};
+                      .expires_at = now + z->app->cfg->code_ttl,
+                      .resources = resource_join(z->req->arena, &z->resources)};
     gh_status_t st = store_code_put(z->app->store, &c);
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);
@@ -700,5 +725,6 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"request_uri", 2048},
     {"response_mode", 32},
     {"par", 96},
+    RESOURCE_PARAMS,
     {NULL, 0},
 };

@@ -275,17 +275,57 @@ bool session_csrf_check(const http_request_t *req);
  * ran out while rendering). */
 void session_page_respond(http_response_t *res, int status, const char *html);
 
+/* ---- resource indicators (RFC 8707) ---- */
+
+/* Most resource indicators (RFC 8707) one request names, and their
+ * declaration in an endpoint's parameters (a name declared k times may
+ * appear k times). */
+#define RESOURCE_MAX_COUNT 8
+#define RESOURCE_PARAM                                                                             \
+    {                                                                                              \
+        "resource", 2048                                                                           \
+    }
+#define RESOURCE_PARAMS                                                                            \
+    RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM,                \
+        RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM
+
+typedef struct {
+    const char *items[RESOURCE_MAX_COUNT];
+    size_t count;
+} resource_list_t;
+
+/* The distinct resource parameters of p (resource.c); invalid_target when
+ * one is not an absolute URI without fragment or there are too many. Items
+ * borrow p's values. */
+bool resource_read(const http_pairs_t *p, resource_list_t *out, oauth_error_t *err);
+
+/* True when every item of want is one of allowed[0..n); else invalid_target. */
+bool resource_allowed(const resource_list_t *want, const char *const *allowed, size_t n,
+                      oauth_error_t *err);
+
+/* The list newline-joined, as the store keeps it ("" for none), in the arena. */
+const char *resource_join(arena_t *a, const resource_list_t *l);
+
+/* The audience of a token request (RFC 8707 §2.2): the form's resources,
+ * which must be among granted (the grant's newline-joined resources), or,
+ * for a grant of none, among the client's; none asked gives all granted.
+ * invalid_target otherwise. */
+bool resource_narrow(const http_request_t *req, const store_client_t *client, const char *granted,
+                     resource_list_t *audience, oauth_error_t *err);
+
 /* ---- tokens ---- */
 
 typedef struct {
     const store_client_t *client;
-    const char *sub;           /* the user; NULL for client_credentials */
-    const char *scope;         /* granted, space-separated */
-    const char *nonce;         /* for the id_token; may be NULL */
-    int64_t auth_time;         /* 0 when not a user grant */
-    bool id_token;             /* issue an id_token */
-    const char *refresh_token; /* already stored, to hand out; or NULL */
-    const char *family;        /* the grant's family (see revoke_grant); NULL for none */
+    const char *sub;                 /* the user; NULL for client_credentials */
+    const char *scope;               /* granted, space-separated */
+    const char *nonce;               /* for the id_token; may be NULL */
+    int64_t auth_time;               /* 0 when not a user grant */
+    bool id_token;                   /* issue an id_token */
+    const char *refresh_token;       /* already stored, to hand out; or NULL */
+    const char *family;              /* the grant's family (see revoke_grant); NULL for none */
+    const resource_list_t *audience; /* RFC 8707: the access token's aud; NULL or empty: issuer */
+    const char *resources;           /* the grant's resources for its refresh token (joined) */
 } token_grant_t;
 
 /* A new opaque single-use value (an authorization code, a refresh token, a
@@ -318,6 +358,11 @@ gh_status_t revoke_grant(app_t *app, const char *family);
  * or with the token's user: store_user_for_token). */
 bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
                          const char **family, oauth_error_t *err);
+
+/* True when the verified access token's aud (a string or an array) names
+ * want: userinfo takes only tokens for this server (aud = the issuer), not
+ * those audience-restricted to another resource (RFC 8707). */
+bool access_token_audience_has(const json_t *claims, const char *want);
 
 /* The denylist's part: true when neither jti nor family is on it; else err
  * is invalid_token, or the store's failure. */
@@ -435,18 +480,6 @@ gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
 void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
 /* ---- request objects (RFC 9101) and pushed requests (RFC 9126) ---- */
-
-/* Most resource indicators (RFC 8707) one request names, and their
- * declaration in an endpoint's parameters (a name declared k times may
- * appear k times). */
-#define RESOURCE_MAX_COUNT 8
-#define RESOURCE_PARAM                                                                             \
-    {                                                                                              \
-        "resource", 2048                                                                           \
-    }
-#define RESOURCE_PARAMS                                                                            \
-    RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM,                \
-        RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM
 
 /* Most parameters one pushed request holds. */
 #define PAR_MAX_PARAMS 64

@@ -22,6 +22,24 @@ gh_status_t tokens_mint(arena_t *a, const char **token, const char **digest)
     return GH_OK;
 }
 
+/* RFC 8707 §2: the resources asked for, else this server (the issuer). */
+static void write_audience(jsonw_t *w, const resource_list_t *aud, const char *issuer)
+{
+    if (!aud || aud->count == 0) {
+        jsonw_string(w, "aud", issuer);
+        return;
+    }
+    if (aud->count == 1) {
+        jsonw_string(w, "aud", aud->items[0]);
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < aud->count; i++)
+        json_array_append_new(list, json_string(aud->items[i]));
+    jsonw_value(w, "aud", list);
+    json_decref(list);
+}
+
 /* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, scope (+ auth_time). */
 static char *sign_access_token(http_request_t *req, const token_grant_t *g, int64_t now)
 {
@@ -37,7 +55,7 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
     jsonw_begin(&w, &b);
     jsonw_string(&w, "iss", app->cfg->issuer);
     jsonw_string(&w, "sub", g->sub ? g->sub : g->client->id);
-    jsonw_string(&w, "aud", app->cfg->issuer);
+    write_audience(&w, g->audience, app->cfg->issuer);
     jsonw_string(&w, "client_id", g->client->id);
     jsonw_string(&w, "scope", g->scope);
     jsonw_int(&w, "iat", now);

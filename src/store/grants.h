@@ -18,6 +18,7 @@ typedef struct {
     const char *family;         /* refresh-token family created at redemption; NULL before */
     int64_t auth_time;
     int64_t expires_at;
+    const char *resources; /* RFC 8707 resources granted, newline-joined; NULL or "" for none */
 } store_code_t;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     int64_t auth_time;
     int64_t issued_at;
     int64_t expires_at;
+    const char *resources; /* RFC 8707 resources of the grant, newline-joined; "" for none */
 } store_refresh_t;
 
 /* ---- consents: the scopes a user has granted a client ---- */
