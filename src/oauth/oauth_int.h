@@ -161,6 +161,11 @@ bool scope_subset(const scope_list_t *sub, const scope_list_t *super);
 /* The items joined by single spaces, in the arena. */
 const char *scope_join(arena_t *a, const scope_list_t *l);
 
+/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
+ * NULL requested keeps granted. invalid_scope otherwise. */
+bool scope_narrow(arena_t *a, const char *requested, const char *granted, const char **out,
+                  oauth_error_t *err);
+
 /* The union of two lists (a's order, then b's new items). */
 void scope_union(scope_list_t *into, const scope_list_t *other);
 
@@ -281,13 +286,14 @@ void session_page_respond(http_response_t *res, int status, const char *html);
  * declaration in an endpoint's parameters (a name declared k times may
  * appear k times). */
 #define RESOURCE_MAX_COUNT 8
-#define RESOURCE_PARAM                                                                             \
-    {                                                                                              \
-        "resource", 2048                                                                           \
-    }
-#define RESOURCE_PARAMS                                                                            \
-    RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM,                \
-        RESOURCE_PARAM, RESOURCE_PARAM, RESOURCE_PARAM
+/* clang-format off */
+#define REPEATED_PARAM(name) {name, 2048}
+#define REPEATED_PARAMS(name)                                                                      \
+    REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name),      \
+    REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name)
+#define RESOURCE_PARAMS REPEATED_PARAMS("resource")
+#define AUDIENCE_PARAMS REPEATED_PARAMS("audience") /* RFC 8693 */
+/* clang-format on */
 
 typedef struct {
     const char *items[RESOURCE_MAX_COUNT];
@@ -326,6 +332,10 @@ typedef struct {
     const char *family;              /* the grant's family (see revoke_grant); NULL for none */
     const resource_list_t *audience; /* RFC 8707: the access token's aud; NULL or empty: issuer */
     const char *resources;           /* the grant's resources for its refresh token (joined) */
+    /* token exchange (RFC 8693) */
+    const json_t *act;             /* the act claim; NULL for none */
+    int64_t expires_at_max;        /* the access token lives no longer; 0: no cap */
+    const char *issued_token_type; /* answered as issued_token_type; NULL: not said */
 } token_grant_t;
 
 /* A new opaque single-use value (an authorization code, a refresh token, a
@@ -524,6 +534,12 @@ bool authorize_credential_too_long(http_request_t *req, http_response_t *res, co
 extern const http_param_spec_t TOKEN_PARAMS[];
 extern const http_param_spec_t USERINFO_PARAMS[];
 void token_handler(http_request_t *req, http_response_t *res);
+
+/* The token exchange grant (RFC 8693, token_exchange.c), a row of the token
+ * endpoint's grant table. */
+#define TOKEN_EXCHANGE_GRANT "urn:ietf:params:oauth:grant-type:token-exchange"
+bool token_exchange_grant(http_request_t *req, http_response_t *res, store_client_t *client,
+                          oauth_error_t *err);
 void userinfo_handler(http_request_t *req, http_response_t *res);
 void server_discovery_handler(http_request_t *req, http_response_t *res);
 void server_jwks_handler(http_request_t *req, http_response_t *res);

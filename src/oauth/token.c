@@ -12,26 +12,6 @@
 typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
                          oauth_error_t *err);
 
-/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
- * NULL or absent keeps granted. */
-static bool narrow_scope(arena_t *a, const char *requested, const char *granted, const char **out,
-                         oauth_error_t *err)
-{
-    scope_list_t want, have;
-    if (scope_parse(a, granted, &have) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    if (!requested) {
-        *out = granted;
-        return true;
-    }
-    if (scope_parse(a, requested, &want) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
-    if (!scope_subset(&want, &have))
-        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
-    *out = scope_join(a, &want);
-    return *out != NULL || oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-}
-
 static bool has_scope(arena_t *a, const char *scope, const char *item)
 {
     scope_list_t l;
@@ -175,7 +155,7 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
         st = store_refresh_get(app->store, req->arena, old_digest, now, &cur);
     if (st == GH_OK && strcmp(cur.client_id, client->id) != 0)
         st = GH_ERR_NOT_FOUND;
-    if (st == GH_OK && (!narrow_scope(req->arena, requested, cur.scope, &scope, err) ||
+    if (st == GH_OK && (!scope_narrow(req->arena, requested, cur.scope, &scope, err) ||
                         !resource_narrow(req, client, cur.resources, &audience, err)))
         return false;
     store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
@@ -316,6 +296,7 @@ static const struct {
     {"refresh_token", STORE_GRANT_REFRESH_TOKEN, grant_refresh_token},
     {"client_credentials", STORE_GRANT_CLIENT_CREDENTIALS, grant_client_credentials},
     {"urn:ietf:params:oauth:grant-type:device_code", STORE_GRANT_DEVICE_CODE, grant_device_code},
+    {TOKEN_EXCHANGE_GRANT, STORE_GRANT_TOKEN_EXCHANGE, token_exchange_grant}, /* RFC 8693 */
 };
 
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)

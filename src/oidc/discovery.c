@@ -33,9 +33,12 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
     static const char *const scopes[] = {"openid", "profile", "email", NULL};
     static const char *const response_types[] = {"code", NULL};
     static const char *const response_modes[] = {"query", "form_post", NULL};
-    static const char *const grants[] = {"authorization_code", "refresh_token",
+    static const char *const grants[] = {"authorization_code",
+                                         "refresh_token",
                                          "client_credentials",
-                                         "urn:ietf:params:oauth:grant-type:device_code", NULL};
+                                         "urn:ietf:params:oauth:grant-type:device_code",
+                                         "urn:ietf:params:oauth:grant-type:token-exchange",
+                                         NULL};
     static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post",
                                                "private_key_jwt", "none", NULL};
     /* introspection is for confidential clients only */

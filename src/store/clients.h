@@ -10,6 +10,7 @@ enum {
     STORE_GRANT_REFRESH_TOKEN = 1 << 1,
     STORE_GRANT_CLIENT_CREDENTIALS = 1 << 2,
     STORE_GRANT_DEVICE_CODE = 1 << 3,
+    STORE_GRANT_TOKEN_EXCHANGE = 1 << 4, /* RFC 8693 */
 };
 
 typedef struct {
