@@ -24,25 +24,21 @@ bool client_assertion_sent(const http_request_t *req)
            http_pairs_get(&req->form, "client_assertion_type");
 }
 
-static bool audience_is_ours(const http_request_t *req, const json_t *aud)
+static bool aud_names_one_of(const json_t *aud, const char *const *ours)
 {
-    const char *issuer = app_of(req)->cfg->issuer;
-    const char *token = arena_printf(req->arena, "%s%s", issuer, TOKEN_ENDPOINT_PATH);
-    const char *called = arena_printf(req->arena, "%s%s", issuer, req->path ? req->path : "");
-    if (!token || !called)
-        return false;
     size_t n = json_is_array(aud) ? json_array_size(aud) : 1;
     if (n == 0 || n > 8)
         return false;
     for (size_t i = 0; i < n; i++) {
         const char *v = json_string_value(json_is_array(aud) ? json_array_get(aud, i) : aud);
-        if (v && (!strcmp(v, issuer) || !strcmp(v, token) || !strcmp(v, called)))
-            return true;
+        for (const char *const *o = ours; v && *o; o++)
+            if (!strcmp(v, *o))
+                return true;
     }
     return false;
 }
 
-static bool time_claims_ok(const json_t *claims, int64_t now, int64_t *exp)
+static bool times_ok(const json_t *claims, int64_t now, int64_t *exp)
 {
     const json_t *e = json_object_get(claims, "exp"), *nbf = json_object_get(claims, "nbf"),
                  *iat = json_object_get(claims, "iat");
@@ -54,25 +50,40 @@ static bool time_claims_ok(const json_t *claims, int64_t now, int64_t *exp)
            (!iat || json_integer_value(iat) <= now + CLOCK_SKEW);
 }
 
-/* The claims of a verified assertion of client (RFC 7523 §3). */
-static bool claims_ok(const http_request_t *req, const store_client_t *client, const json_t *claims,
-                      oauth_error_t *err)
+bool client_assertion_claims_valid(const json_t *claims, const char *client_id,
+                                   const char *const *audiences, int64_t now, int64_t *exp,
+                                   const char **jti, const char **why)
 {
     const char *iss = json_string_value(json_object_get(claims, "iss"));
     const char *sub = json_string_value(json_object_get(claims, "sub"));
-    const char *jti = json_string_value(json_object_get(claims, "jti"));
+    *jti = json_string_value(json_object_get(claims, "jti"));
+    *why = "the assertion's iss and sub must be the client_id";
+    if (!iss || !sub || strcmp(iss, client_id) != 0 || strcmp(sub, client_id) != 0)
+        return false;
+    *why = "the assertion's aud is not this server";
+    if (!aud_names_one_of(json_object_get(claims, "aud"), audiences))
+        return false;
+    *why = "the assertion is expired, not yet valid or lives too long";
+    if (!times_ok(claims, now, exp))
+        return false;
+    *why = "the assertion needs a jti";
+    return *jti && **jti && strlen(*jti) <= JTI_MAX;
+}
+
+/* The claims of a verified assertion of client (RFC 7523 §3), its jti then
+ * spent. */
+static bool claims_ok(const http_request_t *req, const store_client_t *client, const json_t *claims,
+                      oauth_error_t *err)
+{
+    const char *issuer = app_of(req)->cfg->issuer, *jti = NULL, *why = NULL;
+    const char *ours[] = {issuer, arena_printf(req->arena, "%s%s", issuer, TOKEN_ENDPOINT_PATH),
+                          arena_printf(req->arena, "%s%s", issuer, req->path ? req->path : ""),
+                          NULL};
     int64_t now = clock_now(), exp = 0;
-    if (!iss || !sub || strcmp(iss, client->id) != 0 || strcmp(sub, client->id) != 0)
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
-                          "the assertion's iss and sub must be "
-                          "the client_id");
-    if (!audience_is_ours(req, json_object_get(claims, "aud")))
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "the assertion's aud is not this server");
-    if (!time_claims_ok(claims, now, &exp))
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
-                          "the assertion is expired, not yet valid or lives too long");
-    if (!jti || !*jti || strlen(jti) > JTI_MAX)
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "the assertion needs a jti");
+    if (!ours[1] || !ours[2])
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (!client_assertion_claims_valid(claims, client->id, ours, now, &exp, &jti, &why))
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, why);
     const char *key = arena_printf(req->arena, "assertion:%s:%s", client->id, jti);
     gh_status_t st = key ? store_jti_use_once(app_of(req)->store, key, exp, now) : GH_ERR_NOMEM;
     if (st == GH_ERR_CONFLICT)

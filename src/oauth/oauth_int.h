@@ -203,6 +203,15 @@ bool client_assertion_sent(const http_request_t *req);
  * failure fills err (invalid_client). */
 bool client_assertion_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* The claims part of client_assertion_verify, a pure function (unit tests,
+ * fuzz target): iss = sub = client_id, aud (a string or up to 8) naming one
+ * of audiences (NULL-ended), exp after now and at most 5 minutes (and a
+ * minute's skew) ahead, nbf and iat not past now + skew, a jti of 1-256
+ * bytes. On true *exp and *jti are set; on false *why says what failed. */
+bool client_assertion_claims_valid(const json_t *claims, const char *client_id,
+                                   const char *const *audiences, int64_t now, int64_t *exp,
+                                   const char **jti, const char **why);
+
 /* Verifies token's signature with client's own keys (client_keys.c): its
  * inline jwks, or its jwks_uri fetched with httpc and cached. On GH_OK *claims
  * is the payload (arena-released) and *typ (when not NULL) the header's typ.
@@ -506,6 +515,12 @@ bool request_object_read(const http_request_t *req, const store_client_t *client
  * string, a whole number or an array of strings, or there are too many.
  * Exposed for the fuzz target. */
 bool request_object_params(const json_t *claims, arena_t *a, http_pairs_t *out);
+
+/* The parameters of a pushed request as the store keeps them: one
+ * form-encoded string, client_id first, then p's pairs in order except
+ * client_id and client authentication's (client_secret, client_assertion,
+ * client_assertion_type); NULL when out of memory. */
+const char *par_encode(arena_t *a, const char *client_id, const http_pairs_t *p);
 
 /* Takes (single use) the pushed request request_uri names for client_id
  * (par.c) and parses its parameters into *out; false when request_uri is not

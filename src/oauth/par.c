@@ -27,13 +27,12 @@ static bool is_auth_field(const char *name)
            !strcmp(name, "client_assertion_type");
 }
 
-/* The pushed parameters as one form-encoded string, client_id first. */
-static const char *encode(arena_t *a, const store_client_t *client, const http_pairs_t *p)
+const char *par_encode(arena_t *a, const char *client_id, const http_pairs_t *p)
 {
     buf_t b;
     buf_init(&b, a);
     buf_puts(&b, "client_id=");
-    pct_encode(&b, client->id);
+    pct_encode(&b, client_id);
     for (size_t i = 0; i < p->count; i++) {
         if (is_auth_field(p->items[i].name) || !strcmp(p->items[i].name, "client_id"))
             continue;
@@ -85,7 +84,7 @@ static bool push(http_request_t *req, http_response_t *res, oauth_error_t *err)
     const char *type = http_pairs_get(&p, "response_type");
     if (!type || strcmp(type, "code") != 0)
         return oauth_fail(err, OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE, "only response_type=code");
-    const char *params = encode(req->arena, &client, &p), *token = NULL, *digest = NULL;
+    const char *params = par_encode(req->arena, client.id, &p), *token = NULL, *digest = NULL;
     if (!params || tokens_mint(req->arena, &token, &digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     int64_t now = clock_now();
