@@ -57,6 +57,7 @@ typedef struct {
     long jwks_uri_timeout;   /* seconds a client's jwks_uri fetch may take, default 3 */
     long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
     long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
+    int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */

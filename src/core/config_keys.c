@@ -142,6 +142,10 @@ static const config_key_t KEYS[] = {
     {"server", "jwks_uri_cache", CONFIG_NUMBER, "300", NULL, 0, DAY, "seconds", NULL,
      SERVER(jwks_uri_cache), 0, NULL,
      "private_key_jwt: how long a fetched jwks_uri document is used before it is fetched again"},
+    {"server", "jwks_uri_private", CONFIG_CHOICE, "no", NULL, 0, 0, NULL, NO_YES,
+     SERVER(jwks_uri_private), 0, NULL,
+     "private_key_jwt: fetch a client's jwks_uri from loopback, private or link-local addresses "
+     "too (no: public addresses only)"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

@@ -2,7 +2,8 @@
  * (RFC 7523 §2.2) and request objects (RFC 9101). They come from its inline
  * `jwks` (parsed per use) or its `jwks_uri`, fetched with httpc (https, or
  * http to loopback; no redirects; a size cap and a time limit from the
- * settings) and kept in a small process-wide cache for jwks_uri_cache
+ * settings; only public addresses unless jwks_uri_private = yes) and kept
+ * in a small process-wide cache for jwks_uri_cache
  * seconds. A token naming a kid the cached set lacks fetches the document
  * again, at most once per REFETCH_GAP seconds; a failed fetch is remembered
  * for FAILURE_GAP seconds, so a slow or broken jwks_uri costs one bounded
@@ -56,7 +57,8 @@ static jose_keyset_t *fetch(const http_request_t *req, const char *uri)
                          .header_count = 1,
                          .connect_timeout_ms = cfg->jwks_uri_timeout * 1000,
                          .timeout_ms = cfg->jwks_uri_timeout * 1000,
-                         .max_response = (size_t)cfg->jwks_uri_max_bytes};
+                         .max_response = (size_t)cfg->jwks_uri_max_bytes,
+                         .public_only = !cfg->jwks_uri_private};
     httpc_response_t res;
     jose_keyset_t *ks = NULL;
     if (httpc_send(req->arena, &r, &res) == GH_OK &&

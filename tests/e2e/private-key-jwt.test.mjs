@@ -5,8 +5,8 @@
 // client registered with `--jwks-uri`. Then what must be refused: a replayed
 // assertion, alg none, HS256 made with the public key, another audience, a
 // lifetime too long, iss ≠ sub, a secret for a key-bound client, two methods
-// at once; and a hostile jwks_uri (slow, huge, redirecting) that changes
-// nothing and costs bounded time.
+// at once; and a hostile jwks_uri (slow, huge, redirecting, on a private
+// address) that changes nothing and costs bounded time.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -20,7 +20,9 @@ import * as oidc from 'openid-client';
 import { CookieJar, setup, useGatehouse } from './lib/harness.mjs';
 import { clientKey, jwksServer, noneJwt, signJwt, writeJwks } from './lib/client-keys.mjs';
 
-const gh = useGatehouse({ config: { error_style: 'rfc6749', jwks_uri_timeout: 1 } });
+// the keys' servers below are on loopback, which a jwks_uri may use only when allowed
+const gh = useGatehouse({ config: { error_style: 'rfc6749', jwks_uri_timeout: 1, jwks_uri_private: 'yes' } });
+const guarded = useGatehouse({ config: { error_style: 'rfc6749' }, label: 'jwks_uri_private = no (default)' });
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 let inlineKey, uriKey, jwks, user;
@@ -181,4 +183,18 @@ test('client add --jwks refuses private keys and files that are not a JWKS', asy
   const shown = JSON.parse((await gh.cli(['client', 'show', 'pkjwt'])).stdout);
   assert.equal(shown.token_endpoint_auth_method, 'private_key_jwt');
   assert.equal(shown.jwks.keys[0].kid, inlineKey.kid);
+});
+
+test('by default a jwks_uri on a loopback or private address is not fetched', async () => {
+  const inside = await jwksServer([uriKey]);
+  try {
+    const r = await guarded.cli(['client', 'add', '--id', 'inside', '--jwks-uri', inside.url, '--grant', 'client_credentials', '--scope', 'api:read']);
+    assert.equal(r.code, 0, r.stderr);
+    const now = Math.floor(Date.now() / 1000);
+    const a = await signJwt(uriKey, { iss: 'inside', sub: 'inside', aud: guarded.base, exp: now + 60, jti: crypto.randomUUID() });
+    assertInvalidClient(await guarded.token(withAssertion(a, { grant_type: 'client_credentials' })), 'a jwks_uri on loopback');
+    assert.equal(inside.hits, 0, 'no request reached it');
+  } finally {
+    await inside.close();
+  }
 });
