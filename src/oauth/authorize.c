@@ -62,6 +62,7 @@ typedef struct {
     bool form_post;            /* response_mode=form_post: answers go back in a posted form */
     bool pushed;               /* the parameters came from a pushed request (RFC 9126) */
     const http_pairs_t *src;   /* where the parameters came from (for the repeated resource) */
+    http_pairs_t resolved;     /* a request object's or pushed request's (src then points here) */
     resource_list_t resources; /* RFC 8707 */
 } authz_t;
 
@@ -346,13 +347,12 @@ static bool resolve_source(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
-    http_pairs_t src;
     oauth_error_t err;
     if (z->p.request && uri) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
         return false;
     }
-    if (uri && !par_take(z->req, outer_id, uri, &src)) {
+    if (uri && !par_take(z->req, outer_id, uri, &z->resolved)) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_URI_INVALID);
         return false;
     }
@@ -364,17 +364,17 @@ static bool resolve_source(authz_t *z)
                        UI_DETAIL_NONE);
             return false;
         }
-        if (!request_object_read(z->req, &z->client, z->p.request, &src, &err)) {
+        if (!request_object_read(z->req, &z->client, z->p.request, &z->resolved, &err)) {
             error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_OBJECT_INVALID);
             return false;
         }
     }
-    const char *inner_id = http_pairs_get(&src, "client_id");
+    const char *inner_id = http_pairs_get(&z->resolved, "client_id");
     if (inner_id && strcmp(inner_id, outer_id) != 0) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
         return false;
     }
-    read_params(z, &src);
+    read_params(z, &z->resolved);
     z->p.client_id = outer_id;
     z->pushed = uri != NULL;
     return true;
