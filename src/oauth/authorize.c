@@ -332,7 +332,8 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .code_challenge = z->p.code_challenge,
                       .session_digest = session->digest,
                       .auth_time = session->auth_time,
-                      .expires_at = now + z->app->cfg->code_ttl};
+                      .expires_at = now + z->app->cfg->code_ttl,
+                      .authn = session->authn};
     gh_status_t st = store_code_put(z->app->store, &c);
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);

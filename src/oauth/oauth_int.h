@@ -203,9 +203,13 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
 /* The live session of the request's cookie, or GH_ERR_NOT_FOUND. */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
 
-/* Starts a session for sub (auth_time now) and sets its cookie. */
+/* Starts a session for sub (auth_time now), signed in as authn says (its
+ * strings must outlive the request), and sets its cookie. */
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
-                          int64_t now, store_session_t *out);
+                          const store_authn_t *authn, int64_t now, store_session_t *out);
+
+/* How a password sign-in authenticates (RFC 8176). */
+#define SESSION_AMR_PASSWORD "pwd"
 
 /* Ends the request's session: deletes its record (when there is one) and
  * clears the cookie (Max-Age=0). A store failure is returned and then the
@@ -254,6 +258,7 @@ typedef struct {
     bool id_token;             /* issue an id_token */
     const char *refresh_token; /* already stored, to hand out; or NULL */
     const char *family;        /* the grant's family (see revoke_grant); NULL for none */
+    store_authn_t authn;       /* how the member signed in, for the id_token */
 } token_grant_t;
 
 /* A new opaque single-use value (an authorization code, a refresh token, a

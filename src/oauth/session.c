@@ -42,7 +42,7 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out)
 }
 
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
-                          int64_t now, store_session_t *out)
+                          const store_authn_t *authn, int64_t now, store_session_t *out)
 {
     app_t *app = app_of(req);
     char *id = secret_token(req->arena);
@@ -50,8 +50,11 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     if (!id || !digest)
         return GH_ERR_NOMEM;
     secret_sha256_hex(id, strlen(id), digest);
-    store_session_t s = {
-        .digest = digest, .sub = sub, .auth_time = now, .expires_at = now + app->cfg->session_ttl};
+    store_session_t s = {.digest = digest,
+                         .sub = sub,
+                         .auth_time = now,
+                         .expires_at = now + app->cfg->session_ttl,
+                         .authn = *authn};
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;
@@ -102,7 +105,7 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
         return GH_ERR_NOT_FOUND;
     }
     throttle_success(req, username, now);
-    st = session_start(req, res, user.sub, now, out);
+    st = session_start(req, res, user.sub, &(store_authn_t){.amr = SESSION_AMR_PASSWORD}, now, out);
     if (st == GH_OK)
         metrics_add(METRIC_LOGINS_OK, 1);
     return st;

@@ -57,7 +57,8 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
                          .scope = g->scope,
                          .auth_time = g->auth_time,
                          .issued_at = now,
-                         .expires_at = now + app->cfg->refresh_token_ttl};
+                         .expires_at = now + app->cfg->refresh_token_ttl,
+                         .authn = g->authn};
     gh_status_t st = store_refresh_put(app->store, &r);
     if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
@@ -130,7 +131,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .nonce = code.nonce,
                        .auth_time = code.auth_time,
                        .id_token = has_scope(req->arena, code.scope, "openid"),
-                       .family = family};
+                       .family = family,
+                       .authn = code.authn};
     if (!start_refresh(req, &g, family, err))
         return false;
     tokens_respond(req, res, &g);
@@ -190,7 +192,8 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                        .id_token =
                            old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
                        .refresh_token = token,
-                       .family = old.family};
+                       .family = old.family,
+                       .authn = old.authn};
     tokens_respond(req, res, &g);
     return true;
 }

@@ -22,6 +22,19 @@ static json_t *at_hash(const char *access_token)
     return s;
 }
 
+/* amr's space-separated method values as the JSON array RFC 8176 asks for. */
+static json_t *amr_array(const char *amr)
+{
+    json_t *out = json_array();
+    for (const char *p = amr; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            json_array_append_new(out, json_stringn(p, n));
+        p += n + (p[n] == ' ');
+    }
+    return out;
+}
+
 json_t *oidc_id_token_claims(const oidc_id_token_t *in)
 {
     json_t *c = json_object();
@@ -35,6 +48,12 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
         json_object_set_new(c, "nonce", json_string(in->nonce));
     if (in->access_token)
         json_object_set_new(c, "at_hash", at_hash(in->access_token));
+    if (in->authn.amr && *in->authn.amr)
+        json_object_set_new(c, "amr", amr_array(in->authn.amr));
+    if (in->authn.acr && *in->authn.acr)
+        json_object_set_new(c, "acr", json_string(in->authn.acr));
+    if (in->authn.idp && *in->authn.idp)
+        json_object_set_new(c, "idp", json_string(in->authn.idp));
     return c;
 }
 

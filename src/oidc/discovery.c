@@ -40,9 +40,9 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     static const char *const confidential_auth_methods[] = {"client_secret_basic",
                                                             "client_secret_post", NULL};
     static const char *const pkce[] = {"S256", NULL};
-    static const char *const claims[] = {"sub",      "iss",       "aud",   "exp",
-                                         "iat",      "auth_time", "nonce", "at_hash",
-                                         "nickname", "name",      "email", NULL};
+    static const char *const claims[] = {"sub",       "iss",   "aud",     "exp", "iat",
+                                         "auth_time", "nonce", "at_hash", "amr", "nickname",
+                                         "name",      "email", NULL};
     static const char *const locales[] = {"en", "ko", NULL};
     static const char *const subjects[] = {"public", NULL};
     const char *const algs[] = {signing_alg, NULL};

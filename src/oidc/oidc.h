@@ -21,10 +21,12 @@ typedef struct {
     const char *nonce;        /* may be NULL */
     const char *access_token; /* for at_hash; may be NULL */
     int64_t iat, exp, auth_time;
+    store_authn_t authn; /* how the member signed in; each part may be NULL */
 } oidc_id_token_t;
 
 /* The id_token claims (OpenID Connect Core §2): iss, sub, aud, exp, iat,
- * auth_time, nonce when given, at_hash when an access token is given. */
+ * auth_time, nonce when given, at_hash when an access token is given, and
+ * how the member signed in when known: amr (RFC 8176, an array), acr, idp. */
 json_t *oidc_id_token_claims(const oidc_id_token_t *in);
 
 /* What the granted scopes release at userinfo (OpenID Connect Core §5.4). */

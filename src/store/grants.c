@@ -23,8 +23,9 @@
 
 #define CODE_COLS                                                                                  \
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
-    "family, auth_time, expires_at"
-#define REFRESH_COLS "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at"
+    "family, auth_time, expires_at, " AUTHN_COLS
+#define REFRESH_COLS                                                                               \
+    "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, " AUTHN_COLS
 
 static store_sql_t SQL_CONSENT_GET =
     STORE_SQL("SELECT scope FROM consents WHERE sub = ? AND client_id = ?");
@@ -33,8 +34,8 @@ static store_sql_t SQL_CONSENT_PUT =
               "ON CONFLICT (sub, client_id) DO UPDATE SET scope = excluded.scope, "
               "updated_at = excluded.updated_at");
 
-static store_sql_t SQL_CODE_PUT =
-    STORE_SQL("INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_CODE_PUT = STORE_SQL("INSERT INTO codes (" CODE_COLS
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 static store_sql_t SQL_CODE_TAKE =
     STORE_SQL("UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "
@@ -45,7 +46,7 @@ static store_sql_t SQL_CODE_FIND = STORE_SQL(
 /* a family's first token, unless the whole grant was revoked meanwhile */
 static store_sql_t SQL_REFRESH_START =
     STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS "
               "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)");
 static store_sql_t SQL_REFRESH_GET =
     STORE_SQL("SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
@@ -58,13 +59,13 @@ static store_sql_t SQL_REFRESH_GET =
     "WHERE digest = ?1 AND client_id = ?2 AND (used_at IS NULL OR used_at > ?3 - ?4) "             \
     "AND revoked = 0 AND expires_at > ?3 RETURNING " REFRESH_COLS
 static store_sql_t SQL_REFRESH_USE = STORE_SQL(REFRESH_USE);
-static store_sql_t SQL_REFRESH_PUT =
-    STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-static store_sql_t SQL_REFRESH_ROTATE =
-    STORE_SQL("WITH old AS (" REFRESH_USE "), "
-              "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7 FROM old) "
-              "SELECT " REFRESH_COLS " FROM old");
+static store_sql_t SQL_REFRESH_PUT = STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_REFRESH_ROTATE = STORE_SQL(
+    "WITH old AS (" REFRESH_USE "), "
+    "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+    "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, " AUTHN_COLS " FROM old) "
+    "SELECT " REFRESH_COLS " FROM old");
 static store_sql_t SQL_REFRESH_STATE =
     STORE_SQL("SELECT family, used_at IS NOT NULL, revoked FROM refresh_tokens "
               "WHERE digest = ? AND client_id = ?");
@@ -96,6 +97,7 @@ static gh_status_t read_code(store_row_t *r, arena_t *a, void *row)
     c.family = store_row_text(r, a);
     c.auth_time = store_row_int(r);
     c.expires_at = store_row_int(r);
+    store_row_authn(r, a, &c.authn);
     return store_row_done(r, &c, sizeof c, row);
 }
 
@@ -126,6 +128,7 @@ static gh_status_t read_refresh(store_row_t *r, arena_t *a, void *row)
     t.auth_time = store_row_int(r);
     t.issued_at = store_row_int(r);
     t.expires_at = store_row_int(r);
+    store_row_authn(r, a, &t.authn);
     return store_row_done(r, &t, sizeof t, row);
 }
 
@@ -163,9 +166,10 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssii", c->digest, c->client_id,
+    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisss", c->digest, c->client_id,
                    c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
-                   c->session_digest, c->family, c->auth_time, c->expires_at);
+                   c->session_digest, c->family, c->auth_time, c->expires_at, c->authn.amr,
+                   c->authn.acr, c->authn.idp);
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
@@ -203,8 +207,9 @@ gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const ch
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
 {
     gh_status_t st =
-        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiii", r->digest, r->family,
-                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at);
+        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiisss", r->digest, r->family,
+                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at,
+                    r->authn.amr, r->authn.acr, r->authn.idp);
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
@@ -229,8 +234,9 @@ static gh_status_t rotate_live(store_t *s, arena_t *a, const char *digest, const
         return st;
     st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssii", digest, client_id, now, grace);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiii", next->digest, r->family, r->client_id,
-                     r->sub, r->scope, r->auth_time, next->issued_at, next->expires_at);
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisss", next->digest, r->family, r->client_id,
+                     r->sub, r->scope, r->auth_time, next->issued_at, next->expires_at,
+                     r->authn.amr, r->authn.acr, r->authn.idp);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }

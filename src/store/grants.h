@@ -18,6 +18,7 @@ typedef struct {
     const char *family;         /* refresh-token family created at redemption; NULL before */
     int64_t auth_time;
     int64_t expires_at;
+    store_authn_t authn; /* how the member signed in */
 } store_code_t;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     int64_t auth_time;
     int64_t issued_at;
     int64_t expires_at;
+    store_authn_t authn; /* how the member signed in (NULLs for client grants) */
 } store_refresh_t;
 
 /* ---- consents: the scopes a user has granted a client ---- */

@@ -10,6 +10,7 @@ typedef struct {
     const char *sub;
     int64_t auth_time;
     int64_t expires_at;
+    store_authn_t authn; /* how the member signed in */
 } store_session_t;
 
 /* ---- login sessions ---- */

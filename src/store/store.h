@@ -93,6 +93,17 @@ void store_read_end(store_t *s);
  * GH_ERR_UNAVAILABLE when it cannot be reached or stays locked. */
 gh_status_t store_ping(store_t *s);
 
+/* How a member signed in, carried from the sign-in session to the codes and
+ * refresh tokens it leads to and into their id_tokens: amr, the RFC 8176
+ * method values separated by spaces ("pwd", "otp mfa", ...); acr, the
+ * authentication context class (OpenID Connect Core §2); idp, the platform a
+ * federated sign-in came through. Each NULL when it does not apply. */
+typedef struct {
+    const char *amr;
+    const char *acr;
+    const char *idp;
+} store_authn_t;
+
 /* The stores per feature. */
 #include "store/accounts.h"
 #include "store/attempts.h"

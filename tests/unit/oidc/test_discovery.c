@@ -36,7 +36,7 @@ static const char WANT[] =
     "[\"client_secret_basic\",\"client_secret_post\"],"
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
-    "\"at_hash\",\"nickname\",\"name\",\"email\"],"
+    "\"at_hash\",\"amr\",\"nickname\",\"name\",\"email\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
     "\"request_parameter_supported\":false,"

@@ -151,7 +151,8 @@ static store_code_t put_code(fixture_t *f, const char *client, const char *sub, 
                       .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
                       .session_digest = digest(f),
                       .auth_time = T0,
-                      .expires_at = expires};
+                      .expires_at = expires,
+                      .authn = {.amr = "pwd", .idp = "naver"}};
     assert_int_equal(store_code_put(f->s, &c), GH_OK);
     return c;
 }
@@ -166,7 +167,8 @@ static store_refresh_t put_refresh(fixture_t *f, const char *client, const char 
                          .scope = "openid profile offline_access",
                          .auth_time = T0 - 5,
                          .issued_at = T0,
-                         .expires_at = expires};
+                         .expires_at = expires,
+                         .authn = {.amr = "hwk user", .acr = "phr"}};
     assert_int_equal(store_refresh_put(f->s, &r), GH_OK);
     return r;
 }
@@ -405,7 +407,8 @@ static void test_sessions(void **state)
     store_session_t sess = {.digest = digest(f),
                             .sub = add_user(f, "erin"),
                             .auth_time = T0,
-                            .expires_at = T0 + 100},
+                            .expires_at = T0 + 100,
+                            .authn = {.amr = "pwd otp mfa", .acr = "mfa", .idp = "kakao"}},
                     got = {0};
     assert_int_equal(store_session_put(f->s, &sess), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 99, &got), GH_OK);
@@ -413,6 +416,9 @@ static void test_sessions(void **state)
     assert_string_equal(got.sub, sess.sub);
     assert_int_equal(got.auth_time, T0);
     assert_int_equal(got.expires_at, T0 + 100);
+    assert_string_equal(got.authn.amr, "pwd otp mfa");
+    assert_string_equal(got.authn.acr, "mfa");
+    assert_string_equal(got.authn.idp, "kakao");
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
 
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_OK);
@@ -443,6 +449,9 @@ static void test_code_take_once(void **state)
     assert_string_equal(got.family, family);
     assert_int_equal(got.auth_time, T0);
     assert_int_equal(got.expires_at, T0 + 60);
+    assert_string_equal(got.authn.amr, "pwd");
+    assert_null(got.authn.acr);
+    assert_string_equal(got.authn.idp, "naver");
 
     memset(&got, 0, sizeof got);
     assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 2, digest(f), &got),
@@ -492,6 +501,9 @@ static void test_refresh_rotate(void **state)
     assert_string_equal(got.sub, sub);
     assert_string_equal(got.scope, r.scope);
     assert_int_equal(got.auth_time, r.auth_time);
+    assert_string_equal(got.authn.amr, "hwk user"); /* and how the member signed in */
+    assert_string_equal(got.authn.acr, "phr");
+    assert_null(got.authn.idp);
     assert_int_equal(got.issued_at, T0 + 10);
     assert_int_equal(got.expires_at, T0 + 10 + 3600);
 }
