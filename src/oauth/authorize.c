@@ -115,7 +115,7 @@ static void redirect_error_named(authz_t *z, const char *error, const char *desc
 static bool find_redirect_uri(const store_client_t *c, const char *uri)
 {
     for (size_t i = 0; i < c->redirect_uri_count; i++)
-        if (!strcmp(c->redirect_uris[i], uri)) /* exact match, RFC 9700 §4.1.3 */
+        if (uri_redirect_matches(c->redirect_uris[i], uri)) /* RFC 9700 §4.1.3, RFC 8252 §7.3 */
             return true;
     return false;
 }
