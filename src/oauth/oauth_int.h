@@ -278,6 +278,11 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
  * between the two (store_refresh_put refuses a denylisted family). */
 gh_status_t revoke_grant(app_t *app, const char *family);
 
+/* Withdraws sub's consent to client_id and revokes every grant of that
+ * client for sub, as revoke_grant does each (store_consent_revoke).
+ * NOT_FOUND when there was no such consent. */
+gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id);
+
 /* An access token as far as it can be checked without the store: signed by a
  * key of the ring, typ at+jwt, our issuer and audience, not expired. On
  * success *claims is the payload and *jti and *family (NULL when it has
