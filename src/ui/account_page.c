@@ -184,6 +184,12 @@ const char *ui_render_account(arena_t *a, const ui_account_t *p)
     const ui_hidden_t hidden[] = {{"csrf", p->csrf}};
     const char *csrf = page_hidden_html(a, hidden, COUNT(hidden));
     const char *end_others = NULL;
+    const char *nickname_max = arena_printf(a, "%zu", p->nickname_max);
+    const char *name_max = arena_printf(a, "%zu", p->name_max);
+    const char *password_max = arena_printf(a, "%zu", p->password_max);
+    const char *email = email_html(a, p);
+    if (!nickname_max || !name_max || !password_max || !email)
+        return NULL; /* the escaped values must be whole too */
     if (csrf) {
         const tpl_var_t vars[] = {{"csrf", csrf, true},
                                   {"text", ui_text(lang, TXT_SESSIONS_END_OTHERS), false}};
@@ -198,15 +204,15 @@ const char *ui_render_account(arena_t *a, const ui_account_t *p)
         {"profile_heading", ui_text(lang, TXT_PROFILE), false},
         {"nickname_label", ui_text(lang, TXT_NICKNAME), false},
         {"nickname", p->nickname, false},
-        {"nickname_max", arena_printf(a, "%zu", p->nickname_max), false},
+        {"nickname_max", nickname_max, false},
         {"nickname_invalid", p->invalid & UI_ACCOUNT_BAD_PROFILE ? INVALID_ATTRS : "", true},
         {"name_label", ui_text(lang, TXT_NAME), false},
         {"name", p->name, false},
-        {"name_max", arena_printf(a, "%zu", p->name_max), false},
+        {"name_max", name_max, false},
         {"name_invalid", p->invalid & UI_ACCOUNT_BAD_PROFILE ? INVALID_ATTRS : "", true},
         {"profile_submit", ui_text(lang, TXT_PROFILE_SAVE), false},
         {"email_heading", ui_text(lang, TXT_EMAIL), false},
-        {"email_current", email_html(a, p), false},
+        {"email_current", email, true},
         {"email_label", ui_text(lang, TXT_EMAIL_NEW), false},
         {"email_note", ui_text(lang, TXT_EMAIL_NOTE), false},
         {"email_submit", ui_text(lang, TXT_EMAIL_CHANGE), false},
@@ -217,7 +223,7 @@ const char *ui_render_account(arena_t *a, const ui_account_t *p)
         {"new_label", ui_text(lang, TXT_PASSWORD_NEW), false},
         {"again_label", ui_text(lang, TXT_PASSWORD_AGAIN), false},
         {"new_invalid", p->invalid & UI_ACCOUNT_BAD_NEW ? INVALID_ATTRS : "", true},
-        {"password_max", arena_printf(a, "%zu", p->password_max), false},
+        {"password_max", password_max, false},
         {"password_submit", ui_text(lang, TXT_PASSWORD_CHANGE), false},
         {"factors", p->factors_html ? p->factors_html : "", true},
         {"platforms", p->platforms_html ? p->platforms_html : "", true},

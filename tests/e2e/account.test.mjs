@@ -263,6 +263,23 @@ describe('the account page', { timeout: 180000 }, () => {
     assert.equal(ok.status, 303, `with its own token: ${ok.describe()}`);
   });
 
+  test('password: wrong current passwords are throttled as sign-in is, and then even the right one waits', async () => {
+    const user = await member('kyung');
+    const { jar, csrf } = await httpSession(user);
+    const change = (current) => request('POST', gh.url('/account/password'), { headers: jar.headers(), body: { csrf, current_password: current, new_password: 'kyung-second-pw-456', new_password_again: 'kyung-second-pw-456' } });
+    let res;
+    for (let i = 0; i < 10; i++) {
+      res = await change(`wrong-password-${i}`);
+      if (res.status === 429) break;
+      assert.equal(res.status, 400, res.describe());
+    }
+    assert.equal(res.status, 429, `locked after a few wrong passwords: ${res.describe()}`);
+    assert.match(res.header('retry-after') ?? '', /^\d+$/);
+    const right = await change(user.password);
+    assert.equal(right.status, 429, 'the right password waits for the lock too');
+    assert.equal((await gh.get('/account', { headers: jar.headers() })).status, 200, 'the session lives on');
+  });
+
   test('in Korean: every sentence of the page is Korean', async () => {
     const user = await member('ina');
     await tokens(rp, user);
