@@ -247,7 +247,7 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return code;
     gh_status_t st = store_user_find(s, c->arena, username, &u);
     if (st == GH_OK)
-        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
+        st = oauth_user_end_all(s, &c->cfg.server, u.sub, NULL);
     if (st == GH_OK)
         st = store_user_remove(s, username);
     if (st == GH_ERR_NOT_FOUND)
@@ -292,7 +292,7 @@ static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (st == GH_OK)
         st = store_user_set_password(s, username, hash);
     if (st == GH_OK) /* a credential change ends every session and grant (issue 17) */
-        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
+        st = oauth_user_end_all(s, &c->cfg.server, u.sub, NULL);
     if (st == GH_ERR_NOT_FOUND)
         return cli_fail("no user '%s'", username);
     if (st != GH_OK)

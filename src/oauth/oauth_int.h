@@ -200,11 +200,14 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
 #define CSRF_COOKIE "gh_csrf"
 #define HOST_COOKIE_PREFIX "__Host-"
 
-/* The live session of the request's cookie, or GH_ERR_NOT_FOUND. */
+/* The live session of the request's cookie, or GH_ERR_NOT_FOUND. Moves its
+ * last_seen_at to now when it is a minute old or more (one write a minute at
+ * most, not one a request). */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
 
 /* Starts a session for sub (auth_time now), signed in as authn says (its
- * strings must outlive the request), and sets its cookie. */
+ * strings must outlive the request), and sets its cookie; the session keeps
+ * the request's User-Agent (truncated) and address for the account page. */
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
                           const store_authn_t *authn, int64_t now, store_session_t *out);
 
@@ -282,6 +285,11 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
  * family. In that order, so that a token being issued meanwhile cannot slip
  * between the two (store_refresh_put refuses a denylisted family). */
 gh_status_t revoke_grant(app_t *app, const char *family);
+
+/* Withdraws sub's consent to client_id and revokes every grant of that
+ * client for sub, as revoke_grant does each (store_consent_revoke).
+ * NOT_FOUND when there was no such consent. */
+gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id);
 
 /* An access token as far as it can be checked without the store: signed by a
  * key of the ring, typ at+jwt, our issuer and audience, not expired. On
@@ -430,6 +438,11 @@ void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t LOGOUT_PARAMS[];
+
+/* The account page (issue 21): GET /account and the POSTs under it
+ * (account.c). */
+void account_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t ACCOUNT_PARAMS[];
 
 /* The device authorization grant (RFC 8628): the endpoint the device calls,
  * and the page where the person enters the user code. */

@@ -21,10 +21,19 @@ gh_status_t revoke_grant(app_t *app, const char *family)
     return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
-gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub)
+gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
+                               const char *keep_session)
 {
     int64_t now = clock_now();
-    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
+    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN,
+                              keep_session);
+}
+
+gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id)
+{
+    int64_t now = clock_now();
+    return store_consent_revoke(app->store, sub, client_id, now,
+                                now + app->cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
 }
 
 /* Verified claims: jti is a non-empty string and exp an integer. */

@@ -46,13 +46,15 @@ static void readyz_handler(http_request_t *req, http_response_t *res)
 }
 
 /* An error found before the handler ran: a page at the browser endpoints
- * /auth/authorize, /auth/logout and /auth/device (no redirect URI is verified
- * yet) in the person's language, the configured error body elsewhere. */
+ * /auth/authorize, /auth/logout, /auth/device and /account (no redirect URI
+ * is verified yet) in the person's language, the configured error body
+ * elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
                          int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
-    if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
+    if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
+        h == account_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -123,6 +125,15 @@ static const http_route_t ROUTES[] = {
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
+    /* the account page (account.c) */
+    {HTTP_GET, "/account", account_handler, "account", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/login", account_handler, "account_login", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/profile", account_handler, "account_profile", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/password", account_handler, "account_password", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/apps/revoke", account_handler, "account_app_revoke", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/sessions/end", account_handler, "account_session_end", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/sessions/end-others", account_handler, "account_sessions_end",
+     ACCOUNT_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */

@@ -15,7 +15,10 @@ int oauth_serve(const config_t *cfg);
  * password set by `user passwd` or a reset, `user remove`, a second factor
  * reset): every login session, every grant (refresh tokens and, through the
  * denylist, the access tokens of their families) and every code or device
- * authorization not yet redeemed (store_user_end_all). docs/revocation.md. */
-gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub);
+ * authorization not yet redeemed (store_user_end_all), but the login session
+ * keep_session (a digest; NULL for none): the one that changed the password
+ * on the account page. docs/revocation.md. */
+gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
+                               const char *keep_session);
 
 #endif

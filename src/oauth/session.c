@@ -21,6 +21,8 @@
 #include "oauth/oauth_int.h"
 
 #define CSRF_COOKIE_LEN 43 /* secret_token: base64url of SECRET_TOKEN_BYTES */
+#define USER_AGENT_MAX 200 /* bytes of User-Agent kept with a session */
+#define SEEN_EVERY 60      /* seconds between two moves of a session's last_seen_at */
 
 /* The digest of the request's session cookie (whether or not the session
  * still lives); false when there is none. */
@@ -38,7 +40,28 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out)
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     if (!cookie_session_digest(req, digest))
         return GH_ERR_NOT_FOUND;
-    return store_session_get(app_of(req)->store, req->arena, digest, clock_now(), out);
+    int64_t now = clock_now();
+    gh_status_t st = store_session_get(app_of(req)->store, req->arena, digest, now, out);
+    /* last seen, for the account page: a write at most once a minute (best effort) */
+    if (st == GH_OK && now - out->last_seen_at >= SEEN_EVERY &&
+        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
+        out->last_seen_at = now;
+    return st;
+}
+
+/* The request's User-Agent cut to USER_AGENT_MAX bytes, printable ASCII only
+ * (anything else becomes '?', so the store gets valid text), or NULL. */
+static const char *user_agent(const http_request_t *req)
+{
+    const char *ua = http_request_header(req, "User-Agent");
+    size_t n = ua ? strnlen(ua, USER_AGENT_MAX) : 0;
+    char *out = n ? arena_alloc(req->arena, n + 1) : NULL;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = ua[i] >= 0x20 && ua[i] < 0x7F ? ua[i] : '?';
+    out[n] = '\0';
+    return out;
 }
 
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
@@ -54,6 +77,10 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
                          .sub = sub,
                          .auth_time = now,
                          .expires_at = now + app->cfg->session_ttl,
+                         .created_at = now,
+                         .last_seen_at = now,
+                         .user_agent = user_agent(req),
+                         .ip = req->remote_addr,
                          .authn = *authn};
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)

@@ -22,21 +22,12 @@ static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM users WHERE username = ?"
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
 
-/* store_user_end_all, in order: ?1 sub, ?2 until when the grants' families
- * stay denied */
-static store_sql_t SQL_END_DENY =
-    STORE_SQL("INSERT INTO revoked_tokens (jti, expires_at) "
-              "SELECT family, ?2 FROM refresh_tokens WHERE sub = ?1 "
-              "UNION SELECT family, ?2 FROM codes WHERE sub = ?1 AND family IS NOT NULL "
-              "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
-              "WHERE revoked_tokens.expires_at < excluded.expires_at");
-static store_sql_t SQL_END_REFRESH =
-    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1");
-static store_sql_t SQL_END_SESSIONS = STORE_SQL("DELETE FROM sessions WHERE sub = ?1");
-static store_sql_t SQL_END_CODES =
-    STORE_SQL("DELETE FROM codes WHERE sub = ?1 AND used_at IS NULL");
-static store_sql_t SQL_END_DEVICES =
-    STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1 AND state = 1");
+/* store_user_end_all's part beside the grants (store_grants_end): ?1 sub,
+ * ?2 the session kept ('' for none) */
+static store_sql_t SQL_END_SESSIONS =
+    STORE_SQL("DELETE FROM sessions WHERE sub = ?1 AND digest <> ?2");
+static store_sql_t SQL_SET_PROFILE =
+    STORE_SQL("UPDATE users SET nickname = ?, name = ? WHERE sub = ?");
 
 /* store_user_t: the columns of USER_COLS */
 static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
@@ -111,17 +102,23 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
     return db_exec_one(s, &SQL_SET_PASSWORD, "user_set_password", "ss", hash, username);
 }
 
-gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until)
+gh_status_t store_user_set_profile(store_t *s, const char *sub, const char *nickname,
+                                   const char *name)
 {
-    store_sql_t *const steps[] = {&SQL_END_DENY, &SQL_END_REFRESH, &SQL_END_SESSIONS,
-                                  &SQL_END_CODES, &SQL_END_DEVICES};
+    return db_exec_one(s, &SQL_SET_PROFILE, "user_set_profile", "sss", nickname, name, sub);
+}
+
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until,
+                               const char *keep_session)
+{
+    const char *op = "user_end_all";
     store_purge(s, now);
-    gh_status_t st = db_begin(s, "user_end_all");
+    gh_status_t st = db_begin(s, op);
     if (st != GH_OK)
         return st;
-    for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
-        st = i == 0 ? db_exec(s, steps[i], "user_end_all", "si", sub, revoke_until)
-                    : db_exec(s, steps[i], "user_end_all", "s", sub);
-    gh_status_t end = db_finish(s, "user_end_all", st == GH_OK);
+    st = store_grants_end(s, op, sub, NULL, revoke_until);
+    if (st == GH_OK)
+        st = db_exec(s, &SQL_END_SESSIONS, op, "ss", sub, keep_session ? keep_session : "");
+    gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }

@@ -23,19 +23,26 @@ gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *
 gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
+/* Replaces sub's nickname and name (NULL clears one); NOT_FOUND when there
+ * is no such member. */
+gh_status_t store_user_set_profile(store_t *s, const char *sub, const char *nickname,
+                                   const char *name);
 /* Ends everything person sub holds, in one transaction (a credential
- * change, a removal): deletes every login session, every code not yet
+ * change, a removal): deletes every login session (but keep_session, a
+ * session digest, when not NULL: the one that changed the password), every
+ * code not yet
  * redeemed, denies every approved device authorization not yet redeemed,
  * revokes every refresh token, and puts the family of each grant (from its
  * refresh tokens and redeemed codes) on the denylist until revoke_until, so
  * the grants' access tokens are refused too. GH_OK also when sub held
  * nothing. */
+gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until,
+                               const char *keep_session);
 /* The member an access token speaks for, and whether that token (jti) or its
  * grant (family, NULL when it has none) is on the denylist with a row not
  * expired at now: one read, so a resource request costs one round trip.
  * NOT_FOUND when the member is gone (*revoked is then not known). */
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
                                  const char *family, int64_t now, store_user_t *out, bool *revoked);
-gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until);
 
 #endif

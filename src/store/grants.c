@@ -33,6 +33,35 @@ static store_sql_t SQL_CONSENT_PUT =
     STORE_SQL("INSERT INTO consents (sub, client_id, scope, updated_at) VALUES (?, ?, ?, ?) "
               "ON CONFLICT (sub, client_id) DO UPDATE SET scope = excluded.scope, "
               "updated_at = excluded.updated_at");
+/* a member's consents, with the latest use of each: the newest refresh
+ * token of the client's grants (issued at each rotation) and the latest
+ * code redeemed, both read here rather than written on the token path */
+static store_sql_t SQL_CONSENT_LIST =
+    STORE_SQL("SELECT c.client_id, k.name, c.scope, c.updated_at, "
+              "coalesce((SELECT max(r.issued_at) FROM refresh_tokens r "
+              "WHERE r.sub = c.sub AND r.client_id = c.client_id), 0), "
+              "coalesce((SELECT max(d.used_at) FROM codes d "
+              "WHERE d.sub = c.sub AND d.client_id = c.client_id), 0) "
+              "FROM consents c JOIN clients k ON k.id = c.client_id WHERE c.sub = ? "
+              "ORDER BY c.client_id");
+static store_sql_t SQL_CONSENT_DELETE =
+    STORE_SQL("DELETE FROM consents WHERE sub = ? AND client_id = ?");
+
+/* store_grants_end, in order: ?1 sub, ?2 client_id ('' for every client),
+ * ?3 until when the grants' families stay denied */
+#define OF_CLIENT " AND (?2 = '' OR client_id = ?2)"
+static store_sql_t SQL_END_DENY = STORE_SQL(
+    "INSERT INTO revoked_tokens (jti, expires_at) "
+    "SELECT family, ?3 FROM refresh_tokens WHERE sub = ?1" OF_CLIENT
+    " UNION SELECT family, ?3 FROM codes WHERE sub = ?1" OF_CLIENT " AND family IS NOT NULL "
+    "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+    "WHERE revoked_tokens.expires_at < excluded.expires_at");
+static store_sql_t SQL_END_REFRESH =
+    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1" OF_CLIENT);
+static store_sql_t SQL_END_CODES =
+    STORE_SQL("DELETE FROM codes WHERE sub = ?1" OF_CLIENT " AND used_at IS NULL");
+static store_sql_t SQL_END_DEVICES =
+    STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
 static store_sql_t SQL_CODE_PUT = STORE_SQL("INSERT INTO codes (" CODE_COLS
                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -147,7 +176,56 @@ static gh_status_t read_refresh_state(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &t, sizeof t, row);
 }
 
+/* store_consent_t: client_id, client_name, scope, updated_at, and the two
+ * latest uses, of which the later is last_used_at */
+static gh_status_t read_consent(store_row_t *r, arena_t *a, void *row)
+{
+    store_consent_t c = {0};
+    c.client_id = store_row_text(r, a);
+    c.client_name = store_row_text(r, a);
+    c.scope = store_row_text(r, a);
+    c.updated_at = store_row_int(r);
+    int64_t refreshed = store_row_int(r), redeemed = store_row_int(r);
+    c.last_used_at = refreshed > redeemed ? refreshed : redeemed;
+    return store_row_done(r, &c, sizeof c, row);
+}
+
 /* ---- consents ---- */
+
+gh_status_t store_consent_list(store_t *s, arena_t *a, const char *sub, store_consent_t **out,
+                               size_t *count)
+{
+    return db_list(s, &SQL_CONSENT_LIST, "consent_list", read_consent, a, sizeof **out,
+                   (void **)out, count, "s", sub);
+}
+
+gh_status_t store_grants_end(store_t *s, const char *op, const char *sub, const char *client_id,
+                             int64_t revoke_until)
+{
+    store_sql_t *const steps[] = {&SQL_END_DENY, &SQL_END_REFRESH, &SQL_END_CODES,
+                                  &SQL_END_DEVICES};
+    const char *client = client_id ? client_id : "";
+    gh_status_t st = GH_OK;
+    for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
+        st = i == 0 ? db_exec(s, steps[i], op, "ssi", sub, client, revoke_until)
+                    : db_exec(s, steps[i], op, "ss", sub, client);
+    return st;
+}
+
+gh_status_t store_consent_revoke(store_t *s, const char *sub, const char *client_id, int64_t now,
+                                 int64_t revoke_until)
+{
+    const char *op = "consent_revoke";
+    store_purge(s, now);
+    gh_status_t st = db_begin(s, op);
+    if (st != GH_OK)
+        return st;
+    st = db_exec_one(s, &SQL_CONSENT_DELETE, op, "ss", sub, client_id);
+    if (st == GH_OK)
+        st = store_grants_end(s, op, sub, client_id, revoke_until);
+    gh_status_t end = db_finish(s, op, st == GH_OK);
+    return st != GH_OK ? st : end;
+}
 
 gh_status_t store_consent_get(store_t *s, arena_t *a, const char *sub, const char *client_id,
                               const char **scope)

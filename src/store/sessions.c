@@ -1,17 +1,28 @@
 /* The sessions store: sign-in sessions by the digest of their cookie
- * (sessions.h). Expired ones are deleted by store_purge. */
+ * (sessions.h), and what the account page shows and ends of a member's
+ * sessions. Expired ones are deleted by store_purge. */
 #include "store/db.h"
 
-#define SESSION_COLS "digest, sub, auth_time, expires_at, " AUTHN_COLS
+#define SESSION_COLS                                                                               \
+    "digest, sub, auth_time, expires_at, created_at, last_seen_at, user_agent, ip, " AUTHN_COLS
 
 static store_sql_t SQL_PUT = STORE_SQL(
-    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (digest) DO UPDATE SET sub = excluded.sub, auth_time = excluded.auth_time, "
-    "expires_at = excluded.expires_at, amr = excluded.amr, acr = excluded.acr, "
-    "idp = excluded.idp");
+    "expires_at = excluded.expires_at, created_at = excluded.created_at, "
+    "last_seen_at = excluded.last_seen_at, user_agent = excluded.user_agent, "
+    "ip = excluded.ip, amr = excluded.amr, acr = excluded.acr, idp = excluded.idp");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
+/* ?1 digest, ?2 now, ?3 the least time between two moves */
+static store_sql_t SQL_TOUCH = STORE_SQL(
+    "UPDATE sessions SET last_seen_at = ?2 WHERE digest = ?1 AND last_seen_at <= ?2 - ?3");
+static store_sql_t SQL_LIST =
+    STORE_SQL("SELECT " SESSION_COLS " FROM sessions WHERE sub = ? AND expires_at > ? "
+              "ORDER BY last_seen_at DESC, created_at DESC, digest");
+static store_sql_t SQL_END_ONE = STORE_SQL("DELETE FROM sessions WHERE digest = ? AND sub = ?");
+static store_sql_t SQL_END_OTHERS = STORE_SQL("DELETE FROM sessions WHERE sub = ? AND digest <> ?");
 
 /* store_session_t: the columns of SESSION_COLS */
 static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
@@ -21,14 +32,19 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
     sess.sub = store_row_text(r, a);
     sess.auth_time = store_row_int(r);
     sess.expires_at = store_row_int(r);
+    sess.created_at = store_row_int(r);
+    sess.last_seen_at = store_row_int(r);
+    sess.user_agent = store_row_text(r, a);
+    sess.ip = store_row_text(r, a);
     store_row_authn(r, a, &sess.authn);
     return store_row_done(r, &sess, sizeof sess, row);
 }
 
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
 {
-    return db_exec(s, &SQL_PUT, "session_put", "ssiisss", sess->digest, sess->sub, sess->auth_time,
-                   sess->expires_at, sess->authn.amr, sess->authn.acr, sess->authn.idp);
+    return db_exec(s, &SQL_PUT, "session_put", "ssiiiisssss", sess->digest, sess->sub,
+                   sess->auth_time, sess->expires_at, sess->created_at, sess->last_seen_at,
+                   sess->user_agent, sess->ip, sess->authn.amr, sess->authn.acr, sess->authn.idp);
 }
 
 gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,
@@ -40,4 +56,26 @@ gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_
 gh_status_t store_session_delete(store_t *s, const char *digest)
 {
     return db_exec_one(s, &SQL_DELETE, "session_delete", "s", digest);
+}
+
+gh_status_t store_session_touch(store_t *s, const char *digest, int64_t now, int64_t every)
+{
+    return db_exec(s, &SQL_TOUCH, "session_touch", "sii", digest, now, every);
+}
+
+gh_status_t store_session_list(store_t *s, arena_t *a, const char *sub, int64_t now,
+                               store_session_t **out, size_t *count)
+{
+    return db_list(s, &SQL_LIST, "session_list", read_session, a, sizeof **out, (void **)out, count,
+                   "si", sub, now);
+}
+
+gh_status_t store_session_end(store_t *s, const char *sub, const char *digest)
+{
+    return db_exec_one(s, &SQL_END_ONE, "session_end", "ss", digest, sub);
+}
+
+gh_status_t store_session_end_others(store_t *s, const char *sub, const char *keep)
+{
+    return db_exec(s, &SQL_END_OTHERS, "session_end_others", "ss", sub, keep);
 }

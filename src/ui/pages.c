@@ -121,9 +121,10 @@ static bool fragments_ok(const tpl_var_t *vars, size_t count)
     return true;
 }
 
-/* The page template at path expanded with vars, inside the layout. */
-static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
-                          const tpl_var_t *vars, size_t count)
+/* The page template at path expanded with vars, inside the layout, whose
+ * card carries card_class ("" or " card-wide"). */
+static const char *render_card(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                               const tpl_var_t *vars, size_t count, const char *card_class)
 {
     if (!fragments_ok(vars, count))
         return NULL;
@@ -136,12 +137,20 @@ static const char *render(arena_t *a, ui_lang_t lang, const char *title, const c
         {"title", title, false},
         {"footer", ui_text(lang, TXT_PRODUCT_FOOTER), false},
         {"content", buf_cstr(&content), true},
+        {"card_class", card_class, false},
     };
     buf_t out;
     buf_init(&out, a);
     if (tpl_render(&out, "templates/layout.html", page, COUNT(page)) != GH_OK)
         return NULL;
     return buf_cstr(&out);
+}
+
+/* The page template at path expanded with vars, inside the layout. */
+static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                          const tpl_var_t *vars, size_t count)
+{
+    return render_card(a, lang, title, path, vars, count, "");
 }
 
 /* " maxlength=\"N\"" for an input, or nothing when n is 0. */
@@ -288,4 +297,32 @@ const char *ui_render_home(arena_t *a, ui_lang_t lang)
         {"discovery", ui_text(lang, TXT_HOME_DISCOVERY), false},
     };
     return render(a, lang, heading, "templates/home.html", vars, COUNT(vars));
+}
+
+/* ---- for the pages built in other files (ui_int.h) ---- */
+
+const char *page_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
+{
+    return expand(a, tpl, vars, count);
+}
+
+const char *page_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
+{
+    return hidden_html(a, hidden, count);
+}
+
+const char *page_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+{
+    return alert_html(a, lang, msg, retry_after);
+}
+
+const char *page_sentence(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+{
+    return sentence_text(a, lang, msg, retry_after);
+}
+
+const char *page_render_wide(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                             const tpl_var_t *vars, size_t count)
+{
+    return render_card(a, lang, title, path, vars, count, " card-wide");
 }

@@ -65,6 +65,45 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                           "page.",
                           "이 페이지를 사용하려면 JavaScript가 필요합니다. 브라우저에서 "
                           "JavaScript를 켜고 페이지를 새로 고쳐 주세요."},
+    [TXT_ACCOUNT_TITLE] = {"Your account", "내 계정"},
+    [TXT_PROFILE] = {"Profile", "프로필"},
+    [TXT_NICKNAME] = {"Nickname", "닉네임"},
+    [TXT_NAME] = {"Name", "이름"},
+    [TXT_PROFILE_SAVE] = {"Save profile", "프로필 저장"},
+    [TXT_EMAIL] = {"Email address", "이메일 주소"},
+    [TXT_EMAIL_CURRENT] = {"Your address is {{email}}.", "현재 주소는 {{email}}입니다."},
+    [TXT_EMAIL_NONE] = {"You have not given an email address yet.",
+                        "아직 등록한 이메일 주소가 없습니다."},
+    [TXT_EMAIL_NEW] = {"New email address", "새 이메일 주소"},
+    [TXT_EMAIL_NOTE] = {"We send a message to the new address; it replaces the old one once you "
+                        "confirm it there.",
+                        "새 주소로 메일을 보내 드립니다. 메일에서 확인하면 기존 주소가 새 주소로 "
+                        "바뀝니다."},
+    [TXT_EMAIL_CHANGE] = {"Change email address", "이메일 주소 변경"},
+    [TXT_PASSWORD_SECTION] = {"Password", "비밀번호"},
+    [TXT_PASSWORD_HINT] =
+        {"At least 8 characters. A new password signs you out everywhere else "
+         "and disconnects every application until you sign in there again.",
+         "8자 이상이어야 합니다. 비밀번호를 바꾸면 다른 모든 곳에서 로그아웃되고, "
+         "애플리케이션은 다시 로그인할 때까지 연결이 끊깁니다."},
+    [TXT_PASSWORD_CURRENT] = {"Current password", "현재 비밀번호"},
+    [TXT_PASSWORD_NEW] = {"New password", "새 비밀번호"},
+    [TXT_PASSWORD_AGAIN] = {"New password again", "새 비밀번호 확인"},
+    [TXT_PASSWORD_CHANGE] = {"Change password", "비밀번호 변경"},
+    [TXT_APPS] = {"Connected applications", "연결된 애플리케이션"},
+    [TXT_APPS_NONE] = {"No application can use your account.",
+                       "계정을 사용할 수 있는 애플리케이션이 없습니다."},
+    [TXT_APP_LAST_USED] = {"Last used", "마지막 사용"},
+    [TXT_APP_NOT_USED] = {"Not used lately", "최근 사용 기록 없음"},
+    [TXT_APP_REVOKE] = {"Remove access", "접근 해제"},
+    [TXT_SESSIONS] = {"Where you are signed in", "로그인한 곳"},
+    [TXT_SESSION_THIS] = {"This browser", "지금 사용 중"},
+    [TXT_SESSION_UNKNOWN_BROWSER] = {"Unknown browser", "알 수 없는 브라우저"},
+    [TXT_SESSION_STARTED] = {"Signed in", "로그인"},
+    [TXT_SESSION_LAST_SEEN] = {"Last active", "마지막 활동"},
+    [TXT_SESSION_ADDRESS] = {"Address", "IP 주소"},
+    [TXT_SESSIONS_END_OTHERS] = {"Sign out everywhere else", "다른 모든 곳에서 로그아웃"},
+    [TXT_TIME_UNKNOWN] = {"unknown", "알 수 없음"},
 };
 
 typedef struct {
@@ -130,6 +169,39 @@ static const msg_text_t MESSAGES[] = {
                                {"The username or password is too long. Please check it and try "
                                 "again.",
                                 "아이디 또는 비밀번호가 너무 깁니다. 확인 후 다시 입력해 주세요."}},
+    [UI_MSG_PROFILE_SAVED] = {{"Profile saved", "프로필을 저장했습니다"},
+                              {"Your profile was saved.", "프로필이 저장되었습니다."}},
+    [UI_MSG_PROFILE_INVALID] = {{"Profile not saved", "프로필을 저장하지 못했습니다"},
+                                {"A nickname may have up to 64 characters and a name up to 128, "
+                                 "without line breaks or control characters.",
+                                 "닉네임은 64자, 이름은 128자까지 쓸 수 있으며 줄바꿈이나 제어 "
+                                 "문자는 쓸 수 없습니다."}},
+    [UI_MSG_PASSWORD_CHANGED] = {{"Password changed", "비밀번호를 바꿨습니다"},
+                                 {"Your password was changed. You were signed out everywhere "
+                                  "else, and applications will ask you to sign in again.",
+                                  "비밀번호가 변경되었습니다. 다른 모든 곳에서 로그아웃되었고, "
+                                  "애플리케이션에서는 다시 로그인해야 합니다."}},
+    [UI_MSG_PASSWORD_WRONG] = {{"Incorrect password", "비밀번호 오류"},
+                               {"The current password is incorrect. Your password was not "
+                                "changed.",
+                                "현재 비밀번호가 올바르지 않습니다. 비밀번호는 바뀌지 "
+                                "않았습니다."}},
+    [UI_MSG_PASSWORDS_DIFFER] = {{"Passwords differ", "새 비밀번호가 서로 다릅니다"},
+                                 {"The two new passwords are not the same. Please type them "
+                                  "again.",
+                                  "두 번 입력한 새 비밀번호가 같지 않습니다. 다시 입력해 주세요."}},
+    [UI_MSG_PASSWORD_WEAK] = {{"Password not accepted", "사용할 수 없는 비밀번호"},
+                              {"The new password must have 8 to 1024 characters.",
+                               "새 비밀번호는 8자 이상 1024자 이하여야 합니다."}},
+    [UI_MSG_APP_REVOKED] = {{"Access removed", "접근을 해제했습니다"},
+                            {"The application can no longer use your account.",
+                             "이제 이 애플리케이션은 계정을 사용할 수 없습니다."}},
+    [UI_MSG_SESSION_ENDED] = {{"Signed out", "로그아웃했습니다"},
+                              {"That browser was signed out.",
+                               "해당 브라우저에서 로그아웃했습니다."}},
+    [UI_MSG_SESSIONS_ENDED] = {{"Signed out everywhere else", "다른 곳에서 로그아웃했습니다"},
+                               {"Every other browser was signed out.",
+                                "다른 모든 브라우저에서 로그아웃했습니다."}},
 };
 
 /* The details keep the parameter's wire name, which a developer looks for,

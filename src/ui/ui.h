@@ -9,7 +9,9 @@
 #ifndef GH_UI_UI_H
 #define GH_UI_UI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/assets.h"
@@ -45,6 +47,15 @@ typedef enum {
     UI_MSG_DEVICE_APPROVED,   /* device flow: the device is signed in (information) */
     UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
     UI_MSG_FIELD_TOO_LONG,    /* sign-in: the username or password is over its limit */
+    UI_MSG_PROFILE_SAVED,     /* account page: confirmations and errors of its forms */
+    UI_MSG_PROFILE_INVALID,
+    UI_MSG_PASSWORD_CHANGED,
+    UI_MSG_PASSWORD_WRONG,
+    UI_MSG_PASSWORDS_DIFFER,
+    UI_MSG_PASSWORD_WEAK,
+    UI_MSG_APP_REVOKED,
+    UI_MSG_SESSION_ENDED,
+    UI_MSG_SESSIONS_ENDED,
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -138,6 +149,68 @@ typedef struct {
  * hidden fields and a submit button; a wrong or used code marks the input
  * aria-invalid and described by the alert. NULL when the arena is full. */
 const char *ui_render_device(arena_t *a, const ui_device_t *page);
+
+/* ---- the account page (issue 21) ---- */
+
+/* A client holding the member's consent. */
+typedef struct {
+    const char *client_id;     /* what its revoke form posts */
+    const char *client_name;   /* may be NULL: the id is shown */
+    const char *const *claims; /* named as the consent page names them (scope_consent_items) */
+    size_t claim_count;
+    const char *const *scopes;
+    size_t scope_count;
+    int64_t last_used_at; /* 0: no use on record */
+} ui_account_app_t;
+
+/* A sign-in session of the member. */
+typedef struct {
+    const char *handle;     /* what its sign-out form posts (not the session's digest) */
+    const char *user_agent; /* may be NULL */
+    const char *ip;         /* may be NULL */
+    int64_t created_at;     /* 0: not known */
+    int64_t last_seen_at;
+    bool current; /* the session showing the page */
+} ui_account_session_t;
+
+/* Inputs an error of the account page is about (marked aria-invalid). */
+enum {
+    UI_ACCOUNT_BAD_PROFILE = 1, /* nickname and name */
+    UI_ACCOUNT_BAD_CURRENT = 2, /* current_password */
+    UI_ACCOUNT_BAD_NEW = 4,     /* new_password, new_password_again */
+};
+
+typedef struct {
+    ui_lang_t lang;
+    const char *csrf; /* the session's CSRF token, in every form */
+    const char *username;
+    const char *nickname, *name, *email; /* may be NULL */
+    ui_msg_t message; /* above the sections: an error, or a confirmation when notice */
+    bool notice;
+    long retry_after; /* UI_MSG_TOO_MANY_ATTEMPTS */
+    int invalid;      /* UI_ACCOUNT_BAD_* */
+    const ui_account_app_t *apps;
+    size_t app_count;
+    const ui_account_session_t *sessions;
+    size_t session_count;
+    /* Hooks where other features plug in their sections: trusted HTML built
+     * by this module (escaped), or NULL for nothing. */
+    const char *factors_html;                    /* second factors and passkeys */
+    const char *platforms_html;                  /* linked platforms */
+    size_t nickname_max, name_max, password_max; /* the inputs' maxlength */
+    const config_t *config;                      /* the [scope.NAME] labels; may be NULL */
+} ui_account_t;
+
+/* The account page: profile (POST /account/profile: nickname, name), the
+ * e-mail address (POST /account/email: email), the password (POST
+ * /account/password: current_password, new_password, new_password_again),
+ * the hooks, the connected applications (each a POST /account/apps/revoke
+ * with client_id; <li data-client="ID">) and the sessions (each a POST
+ * /account/sessions/end with session; <li data-session="HANDLE">, the
+ * current one marked; POST /account/sessions/end-others). Every form holds
+ * the CSRF token as `csrf`. Times are shown in UTC. NULL when the arena is
+ * full. */
+const char *ui_render_account(arena_t *a, const ui_account_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */

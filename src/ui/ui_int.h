@@ -35,6 +35,21 @@ void tpl_expand(buf_t *b, const char *src, size_t len, const tpl_var_t *vars, si
  * GH_ERR_NOT_FOUND when no such template is embedded. */
 gh_status_t tpl_render(buf_t *b, const char *path, const tpl_var_t *vars, size_t count);
 
+/* ---- pages.c's pieces, for the pages built in other files ---- */
+
+/* tpl expanded once with vars, in the arena; NULL when out of memory. */
+const char *page_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count);
+/* The hidden inputs, escaped. */
+const char *page_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count);
+/* The error alert above a form (id "form-error", role alert); "" for UI_MSG_NONE. */
+const char *page_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
+/* A message's sentence (retry_after fills a lock's {{wait}}). */
+const char *page_sentence(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
+/* The page template at path with vars inside the layout, in a wide card;
+ * NULL when a trusted fragment among vars is NULL or the arena is full. */
+const char *page_render_wide(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                             const tpl_var_t *vars, size_t count);
+
 /* Fixed texts of the pages, each in English and Korean. */
 typedef enum {
     TXT_PRODUCT_FOOTER,
@@ -69,11 +84,41 @@ typedef enum {
     TXT_HOME_HEADING, /* the authorization server's own address, opened in a browser */
     TXT_HOME_LEAD,
     TXT_HOME_DISCOVERY,
-    TXT_WAIT_MOMENT,  /* how long to wait when the time is not known */
-    TXT_WAIT_SECOND,  /* exactly one second */
-    TXT_WAIT_SECONDS, /* holds {{n}} */
-    TXT_WAIT_MINUTES, /* holds {{n}} */
-    TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
+    TXT_WAIT_MOMENT,   /* how long to wait when the time is not known */
+    TXT_WAIT_SECOND,   /* exactly one second */
+    TXT_WAIT_SECONDS,  /* holds {{n}} */
+    TXT_WAIT_MINUTES,  /* holds {{n}} */
+    TXT_NEEDS_SCRIPT,  /* an app page without JavaScript */
+    TXT_ACCOUNT_TITLE, /* the account page (issue 21) */
+    TXT_PROFILE,
+    TXT_NICKNAME,
+    TXT_NAME,
+    TXT_PROFILE_SAVE,
+    TXT_EMAIL,
+    TXT_EMAIL_CURRENT, /* holds {{email}} */
+    TXT_EMAIL_NONE,
+    TXT_EMAIL_NEW,
+    TXT_EMAIL_NOTE,
+    TXT_EMAIL_CHANGE,
+    TXT_PASSWORD_SECTION,
+    TXT_PASSWORD_HINT,
+    TXT_PASSWORD_CURRENT,
+    TXT_PASSWORD_NEW,
+    TXT_PASSWORD_AGAIN,
+    TXT_PASSWORD_CHANGE,
+    TXT_APPS,
+    TXT_APPS_NONE,
+    TXT_APP_LAST_USED,
+    TXT_APP_NOT_USED,
+    TXT_APP_REVOKE,
+    TXT_SESSIONS,
+    TXT_SESSION_THIS,
+    TXT_SESSION_UNKNOWN_BROWSER,
+    TXT_SESSION_STARTED,
+    TXT_SESSION_LAST_SEEN,
+    TXT_SESSION_ADDRESS,
+    TXT_SESSIONS_END_OTHERS,
+    TXT_TIME_UNKNOWN,
     TXT_COUNT
 } ui_text_t;
 

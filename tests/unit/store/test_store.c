@@ -762,7 +762,7 @@ static void test_user_end_all(void **state)
     store_refresh_t r2 = put_refresh(f, client, other, T0 + 100);
     bool revoked = false;
 
-    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, NULL), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
                      GH_ERR_NOT_FOUND);
@@ -777,7 +777,7 @@ static void test_user_end_all(void **state)
     assert_int_equal(store_jti_is_revoked(f->s, "x", r2.family, T0, &revoked), GH_OK);
     assert_false(revoked);
     /* nothing to end is no error */
-    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, NULL), GH_OK);
 }
 
 static void test_user_remove_cascades(void **state)
@@ -1269,6 +1269,143 @@ static void test_race_device_redeem(void **state)
     race(r, redeem_device);
 }
 
+/* ---- the account page (issue 21) ---- */
+
+/* A session with its details, of sub, last seen at seen. */
+static store_session_t put_session(fixture_t *f, const char *sub, int64_t seen)
+{
+    store_session_t sess = {.digest = digest(f),
+                            .sub = sub,
+                            .auth_time = T0,
+                            .expires_at = T0 + 1000,
+                            .created_at = T0,
+                            .last_seen_at = seen,
+                            .user_agent = "Mozilla/5.0 (X11; Linux x86_64)",
+                            .ip = "192.0.2.7"};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    return sess;
+}
+
+static void test_session_details_and_list(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "sora"), *other = add_user(f, "seo");
+    store_session_t old = put_session(f, sub, T0), recent = put_session(f, sub, T0 + 30), got = {0};
+    store_session_t theirs = put_session(f, other, T0 + 40);
+    store_session_t gone = {.digest = digest(f), .sub = sub, .expires_at = T0 + 10};
+    assert_int_equal(store_session_put(f->s, &gone), GH_OK);
+
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.created_at, T0);
+    assert_string_equal(got.user_agent, old.user_agent);
+    assert_string_equal(got.ip, "192.0.2.7");
+
+    /* last seen moves at most once per `every` seconds */
+    assert_int_equal(store_session_touch(f->s, old.digest, T0 + 59, 60), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.last_seen_at, T0);
+    assert_int_equal(store_session_touch(f->s, old.digest, T0 + 60, 60), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.last_seen_at, T0 + 60);
+
+    /* the member's live sessions, the most recently seen first */
+    store_session_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_session_list(f->s, f->a, sub, T0 + 20, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].digest, old.digest);
+    assert_string_equal(list[1].digest, recent.digest);
+    assert_string_equal(list[1].user_agent, recent.user_agent);
+
+    /* one ends only the member's own; all others keeps the one named */
+    assert_int_equal(store_session_end(f->s, sub, theirs.digest), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_session_end(f->s, sub, recent.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, recent.digest, T0, &got), GH_ERR_NOT_FOUND);
+    store_session_t again = put_session(f, sub, T0);
+    assert_int_equal(store_session_end_others(f->s, sub, old.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, again.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, theirs.digest, T0, &got), GH_OK);
+}
+
+/* A password changed on the account page ends every other session only. */
+static void test_user_end_all_keeps_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "hana"), *client = add_client(f, "rp-end-keep");
+    store_session_t here = put_session(f, sub, T0), there = put_session(f, sub, T0), got = {0};
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got_rt = {0};
+    bool revoked = false;
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, here.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, here.digest, T0, &got), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, there.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+}
+
+static void test_user_set_profile(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "jiwoo");
+    store_user_t got = {0};
+    assert_int_equal(store_user_set_profile(f->s, sub, "jw", "Park Jiwoo"), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &got), GH_OK);
+    assert_string_equal(got.nickname, "jw");
+    assert_string_equal(got.name, "Park Jiwoo");
+    assert_int_equal(store_user_set_profile(f->s, sub, "jw", NULL), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &got), GH_OK);
+    assert_null(got.name);
+    assert_int_equal(store_user_set_profile(f->s, digest(f), "x", NULL), GH_ERR_NOT_FOUND);
+}
+
+/* The connected applications: listed with their last use; revoking one
+ * withdraws its consent and its grants, and nothing of another client's. */
+static void test_consent_list_and_revoke(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "yuna");
+    const char *app = add_client(f, "rp-apps-a"), *kept = add_client(f, "rp-apps-b");
+    assert_int_equal(store_consent_put(f->s, sub, app, "openid profile", T0 - 100), GH_OK);
+    assert_int_equal(store_consent_put(f->s, sub, kept, "openid", T0 - 100), GH_OK);
+    store_refresh_t r = put_refresh(f, app, sub, T0 + 3600), old = {0}, got_rt = {0};
+    store_refresh_t next = next_refresh(f, T0 + 70);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, app, T0 + 70, 0, &next, &old),
+                     GH_OK);
+    store_refresh_t rk = put_refresh(f, kept, sub, T0 + 3600);
+    store_code_t unused = put_code(f, app, sub, T0 + 60), got_code = {0};
+
+    store_consent_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_consent_list(f->s, f->a, sub, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    const store_consent_t *a = !strcmp(list[0].client_id, app) ? &list[0] : &list[1];
+    assert_string_equal(a->client_id, app);
+    assert_string_equal(a->scope, "openid profile");
+    assert_int_equal(a->updated_at, T0 - 100);
+    assert_int_equal(a->last_used_at, T0 + 70); /* the latest rotation */
+
+    bool revoked = false;
+    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_OK);
+    assert_int_equal(store_consent_get(f->s, f->a, sub, app, &(const char *){NULL}),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 80, &got_rt),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 80, &revoked), GH_OK);
+    assert_true(revoked); /* the access tokens of the grant */
+    assert_int_equal(store_code_take(f->s, f->a, unused.digest, app, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
+    /* the other client keeps everything */
+    assert_int_equal(store_refresh_get(f->s, f->a, rk.digest, T0 + 80, &got_rt), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", rk.family, T0 + 80, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_consent_list(f->s, f->a, sub, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, kept);
+    /* nothing left to revoke */
+    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_ERR_NOT_FOUND);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1314,6 +1451,10 @@ int main(void)
         TEST(test_device_deny_and_expiry),
         TEST(test_device_poll_slow_down),
         TEST(test_race_device_redeem),
+        TEST(test_session_details_and_list),
+        TEST(test_user_end_all_keeps_session),
+        TEST(test_user_set_profile),
+        TEST(test_consent_list_and_revoke),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
