@@ -15,7 +15,9 @@ int oauth_serve(const config_t *cfg);
  * password set by `user passwd` or a reset, `user remove`, a second factor
  * reset): every login session, every grant (refresh tokens and, through the
  * denylist, the access tokens of their families) and every code or device
- * authorization not yet redeemed (store_user_end_all). docs/revocation.md. */
+ * authorization not yet redeemed (store_user_end_all). Each client that
+ * received a code in one of the sessions and has a backchannel_logout_uri
+ * gets a logout token (queued; the server delivers it). docs/revocation.md. */
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub);
 
 #endif

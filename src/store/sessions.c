@@ -5,10 +5,10 @@
 #define SESSION_COLS "digest, sub, auth_time, expires_at, " AUTHN_COLS
 
 static store_sql_t SQL_PUT = STORE_SQL(
-    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (digest) DO UPDATE SET sub = excluded.sub, auth_time = excluded.auth_time, "
     "expires_at = excluded.expires_at, amr = excluded.amr, acr = excluded.acr, "
-    "idp = excluded.idp");
+    "idp = excluded.idp, sid = excluded.sid");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
@@ -27,8 +27,9 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
 {
-    return db_exec(s, &SQL_PUT, "session_put", "ssiisss", sess->digest, sess->sub, sess->auth_time,
-                   sess->expires_at, sess->authn.amr, sess->authn.acr, sess->authn.idp);
+    return db_exec(s, &SQL_PUT, "session_put", "ssiissss", sess->digest, sess->sub, sess->auth_time,
+                   sess->expires_at, sess->authn.amr, sess->authn.acr, sess->authn.idp,
+                   sess->authn.sid);
 }
 
 gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,

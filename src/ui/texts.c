@@ -65,6 +65,7 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                           "page.",
                           "이 페이지를 사용하려면 JavaScript가 필요합니다. 브라우저에서 "
                           "JavaScript를 켜고 페이지를 새로 고쳐 주세요."},
+    [TXT_LOGOUT_FRAME] = {"Signing you out of an application", "애플리케이션에서 로그아웃하는 중"},
 };
 
 typedef struct {

@@ -74,6 +74,7 @@ typedef enum {
     TXT_WAIT_SECONDS, /* holds {{n}} */
     TXT_WAIT_MINUTES, /* holds {{n}} */
     TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
+    TXT_LOGOUT_FRAME, /* the title of a front-channel logout iframe */
     TXT_COUNT
 } ui_text_t;
 
