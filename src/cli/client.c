@@ -183,7 +183,8 @@ static int check_logout_uri(const cli_t *c, const cli_cmd_t *self, const char *u
     if (!uri)
         return CLI_CONTINUE;
     uri_redirect_kind_t kind = uri_redirect_kind(uri);
-    bool http_issuer = !strncmp(c->cfg.server.issuer, "http://", 7);
+    const char *issuer = c->cfg.server.issuer; /* NULL: http:// + listen */
+    bool http_issuer = !issuer || !strncmp(issuer, "http://", 7);
     if (kind == URI_REDIRECT_HTTPS || kind == URI_REDIRECT_HTTP_LOOPBACK ||
         (kind == URI_REDIRECT_HTTP && http_issuer))
         return CLI_CONTINUE;
@@ -193,8 +194,11 @@ static int check_logout_uri(const cli_t *c, const cli_cmd_t *self, const char *u
                            option, uri);
 }
 
-static int check_logout(const cli_t *c, const cli_cmd_t *self, const store_client_t *cl)
+static int check_logout(cli_t *c, const cli_cmd_t *self, const store_client_t *cl)
 {
+    if ((cl->backchannel_logout_uri || cl->frontchannel_logout_uri) &&
+        cli_config_load(c) != GH_OK) /* the issuer decides whether http will do */
+        return CLI_EXIT_FAIL;
     int code = check_logout_uri(c, self, cl->backchannel_logout_uri, "--backchannel-logout-uri");
     if (code == CLI_CONTINUE)
         code = check_logout_uri(c, self, cl->frontchannel_logout_uri, "--frontchannel-logout-uri");
