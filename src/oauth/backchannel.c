@@ -13,7 +13,9 @@
  * an hour), until backchannel_logout_attempts; any other answer (a 4xx: the
  * client refused the token) or the last failed attempt gives the row up,
  * logged. Rows stay in the store across restarts. When idle the thread polls
- * the store once a second with a read. */
+ * the store once a second with a read. libcurl is opened at the first
+ * delivery (httpc_send), so a server whose clients never ask for back-channel
+ * logout never maps it (docs/performance.md). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,9 +181,6 @@ static void *run(void *arg)
 
 gh_status_t backchannel_start(app_t *app, backchannel_t **out)
 {
-    if (httpc_init() != GH_OK) /* before the thread: libcurl's global init is not thread-safe */
-        log_event(LOG_WARN, "backchannel_logout_unavailable", "why", "libcurl cannot be loaded",
-                  NULL);
     struct backchannel *b = calloc(1, sizeof *b);
     if (!b)
         return GH_ERR_NOMEM;

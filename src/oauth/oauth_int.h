@@ -63,8 +63,7 @@ typedef struct {
 
 /* Starts the thread that delivers the queued back-channel logout tokens
  * (store/logout.h) of app, whose store and keys it uses until
- * backchannel_stop; call before starting other threads (it initializes
- * libcurl). GH_ERR_NOMEM / GH_ERR_INTERNAL when it cannot start. */
+ * backchannel_stop. GH_ERR_NOMEM / GH_ERR_INTERNAL when it cannot start. */
 gh_status_t backchannel_start(app_t *app, backchannel_t **out);
 /* Makes the thread look at the outbox now rather than at its next poll.
  * NULL does nothing. */
