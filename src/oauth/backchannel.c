@@ -193,6 +193,7 @@ gh_status_t backchannel_start(app_t *app, backchannel_t **out)
         free(b);
         return GH_ERR_INTERNAL;
     }
+    pthread_setname_np(b->thread, "logout");
     *out = b;
     return GH_OK;
 }
