@@ -28,6 +28,10 @@ enum {
     OPT_GRANT,
     OPT_PUBLIC,
     OPT_NAME,
+    OPT_BACKCHANNEL,
+    OPT_BACKCHANNEL_SID,
+    OPT_FRONTCHANNEL,
+    OPT_FRONTCHANNEL_SID,
 };
 
 typedef struct {
@@ -61,6 +65,18 @@ static int add_option(cli_t *c, const cli_cmd_t *self, add_args_t *o, int ch, ch
     case OPT_NAME:
         cl->name = arg;
         break;
+    case OPT_BACKCHANNEL:
+        cl->backchannel_logout_uri = arg;
+        break;
+    case OPT_BACKCHANNEL_SID:
+        cl->backchannel_logout_session_required = true;
+        break;
+    case OPT_FRONTCHANNEL:
+        cl->frontchannel_logout_uri = arg;
+        break;
+    case OPT_FRONTCHANNEL_SID:
+        cl->frontchannel_logout_session_required = true;
+        break;
     case OPT_GRANT:
         if (cli_grant_parse(arg, &bit) != GH_OK)
             return cli_usage_error(self, "unknown grant type '%s'", arg);
@@ -82,6 +98,10 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
         {"grant", required_argument, NULL, OPT_GRANT},
         {"public", no_argument, NULL, OPT_PUBLIC},
         {"name", required_argument, NULL, OPT_NAME},
+        {"backchannel-logout-uri", required_argument, NULL, OPT_BACKCHANNEL},
+        {"backchannel-logout-session-required", no_argument, NULL, OPT_BACKCHANNEL_SID},
+        {"frontchannel-logout-uri", required_argument, NULL, OPT_FRONTCHANNEL},
+        {"frontchannel-logout-session-required", no_argument, NULL, OPT_FRONTCHANNEL_SID},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -154,6 +174,37 @@ static int check_add(const cli_cmd_t *self, add_args_t *o)
                       "--post-logout-redirect-uri", cl->is_public);
 }
 
+/* A logout URI (Back-Channel Logout 1.0 §2.2, Front-Channel Logout 1.0
+ * §2): absolute, no fragment; https, or http on loopback or when the issuer
+ * itself is http (a test or development server). */
+static int check_logout_uri(const cli_t *c, const cli_cmd_t *self, const char *uri,
+                            const char *option)
+{
+    if (!uri)
+        return CLI_CONTINUE;
+    uri_redirect_kind_t kind = uri_redirect_kind(uri);
+    const char *issuer = c->cfg.server.issuer; /* NULL: http:// + listen */
+    bool http_issuer = !issuer || !strncmp(issuer, "http://", 7);
+    if (kind == URI_REDIRECT_HTTPS || kind == URI_REDIRECT_HTTP_LOOPBACK ||
+        (kind == URI_REDIRECT_HTTP && http_issuer))
+        return CLI_CONTINUE;
+    return cli_usage_error(self,
+                           "%s '%s' is not an absolute https URI without fragment (http only on "
+                           "loopback or under an http issuer)",
+                           option, uri);
+}
+
+static int check_logout(cli_t *c, const cli_cmd_t *self, const store_client_t *cl)
+{
+    if ((cl->backchannel_logout_uri || cl->frontchannel_logout_uri) &&
+        cli_config_load(c) != GH_OK) /* the issuer decides whether http will do */
+        return CLI_EXIT_FAIL;
+    int code = check_logout_uri(c, self, cl->backchannel_logout_uri, "--backchannel-logout-uri");
+    if (code == CLI_CONTINUE)
+        code = check_logout_uri(c, self, cl->frontchannel_logout_uri, "--frontchannel-logout-uri");
+    return code;
+}
+
 /* Digests the given secret, or generates one into *generated (wiped at exit). */
 static int make_secret(cli_t *c, add_args_t *o, char **generated)
 {
@@ -198,6 +249,8 @@ static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     int code = parse_add(c, self, argc, argv, &o);
     if (code == CLI_CONTINUE)
         code = check_add(self, &o);
+    if (code == CLI_CONTINUE)
+        code = check_logout(c, self, &o.client);
     if (code == CLI_CONTINUE)
         code = make_secret(c, &o, &generated);
     if (code != CLI_CONTINUE)
@@ -267,6 +320,16 @@ static json_t *client_json(const store_client_t *cl)
     json_object_set_new(o, "token_endpoint_auth_method",
                         json_string(cl->is_public ? "none" : "client_secret_basic"));
     json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
+    if (cl->backchannel_logout_uri) { /* Back-Channel Logout 1.0 §2.2 */
+        json_object_set_new(o, "backchannel_logout_uri", json_string(cl->backchannel_logout_uri));
+        json_object_set_new(o, "backchannel_logout_session_required",
+                            json_boolean(cl->backchannel_logout_session_required));
+    }
+    if (cl->frontchannel_logout_uri) { /* Front-Channel Logout 1.0 §2 */
+        json_object_set_new(o, "frontchannel_logout_uri", json_string(cl->frontchannel_logout_uri));
+        json_object_set_new(o, "frontchannel_logout_session_required",
+                            json_boolean(cl->frontchannel_logout_session_required));
+    }
     return o;
 }
 
@@ -329,7 +392,11 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
      "usage: gatehouse client add --id ID [--secret S] --redirect-uri URI...\n"
      "                            [--post-logout-redirect-uri URI...] [--scope SCOPES]\n"
-     "                            [--grant G]... [--public] [--name NAME]\n\n"
+     "                            [--grant G]... [--public] [--name NAME]\n"
+     "                            [--backchannel-logout-uri URI "
+     "[--backchannel-logout-session-required]]\n"
+     "                            [--frontchannel-logout-uri URI "
+     "[--frontchannel-logout-session-required]]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
@@ -344,7 +411,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          urn:ietf:params:oauth:grant-type:device_code (repeatable;\n"
      "                          default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
-     "  --name NAME             display name for the consent page\n",
+     "  --name NAME             display name for the consent page\n"
+     "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
+     "                          that got tokens for the client ends (https; http on\n"
+     "                          loopback or under an http issuer; no fragment)\n"
+     "  --backchannel-logout-session-required  the client needs sid in it\n"
+     "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
+     "  --frontchannel-logout-session-required  with iss and sid query parameters\n",
      run_add, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

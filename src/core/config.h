@@ -52,6 +52,11 @@ typedef struct {
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
 
+    /* back-channel logout delivery (oauth/backchannel.c) */
+    long backchannel_logout_timeout;  /* seconds per attempt, default 5 */
+    long backchannel_logout_attempts; /* tries before giving up, default 8 */
+    long backchannel_logout_backoff;  /* seconds before the first retry, default 10; doubles */
+
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
     char *metrics_allow;

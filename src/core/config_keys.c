@@ -129,6 +129,17 @@ static const config_key_t KEYS[] = {
      "device flow: new device codes per client address and window, then 429; 0 = no limit"},
     {"server", "device_code_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      SERVER(device_code_rate_window), 0, NULL, "device flow: the window of device_code_rate"},
+    {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
+     SERVER(backchannel_logout_timeout), 0, NULL,
+     "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},
+    {"server", "backchannel_logout_attempts", CONFIG_NUMBER, "8", NULL, 1, 100, "count", NULL,
+     SERVER(backchannel_logout_attempts), 0, NULL,
+     "back-channel logout: attempts (on timeouts and 5xx answers) before a logout token is "
+     "given up (logged)"},
+    {"server", "backchannel_logout_backoff", CONFIG_NUMBER, "10", NULL, 1, 3600, "seconds", NULL,
+     SERVER(backchannel_logout_backoff), 0, NULL,
+     "back-channel logout: wait before the first retry; doubles with each further one, at most "
+     "an hour"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

@@ -335,6 +335,9 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .expires_at = now + z->app->cfg->code_ttl,
                       .authn = session->authn};
     gh_status_t st = store_code_put(z->app->store, &c);
+    if (st == GH_OK && session->authn.sid) /* who to tell when the session ends */
+        st = store_session_client_add(z->app->store, session->authn.sid, z->client.id, session->sub,
+                                      session->expires_at);
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;

@@ -41,6 +41,8 @@ gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t 
 
 /* ---- the server context ---- */
 
+typedef struct backchannel backchannel_t;
+
 typedef struct {
     const config_server_t *cfg;
     const config_t *config; /* the whole configuration ([scope.NAME] labels); may be NULL */
@@ -54,7 +56,41 @@ typedef struct {
     bool secure_cookies;        /* issuer is https */
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
+    backchannel_t *backchannel; /* the logout delivery thread; NULL outside `serve` */
 } app_t;
+
+/* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
+
+/* Starts the thread that delivers the queued back-channel logout tokens
+ * (store/logout.h) of app, whose store and keys it uses until
+ * backchannel_stop. GH_ERR_NOMEM / GH_ERR_INTERNAL when it cannot start. */
+gh_status_t backchannel_start(app_t *app, backchannel_t **out);
+/* Makes the thread look at the outbox now rather than at its next poll.
+ * NULL does nothing. */
+void backchannel_wake(backchannel_t *b);
+/* Stops the thread (after an attempt under way) and frees. NULL does nothing. */
+void backchannel_stop(backchannel_t *b);
+/* Seconds before the next attempt after `attempts` failed ones: first,
+ * doubled at each further attempt, at most an hour. */
+int64_t backchannel_backoff(long first, int64_t attempts);
+
+/* The sign-in session (session) ends: queues a logout token for every
+ * client that received a code in it and has a backchannel_logout_uri, wakes
+ * the delivery thread, and revokes the session's refresh tokens granted
+ * without offline_access (docs/clients.md "Logout"). *clients gets the
+ * session's clients (for the front-channel iframes), in the arena. */
+gh_status_t logout_session_ended(app_t *app, arena_t *a, const store_session_t *session,
+                                 store_session_client_t **clients, size_t *count);
+
+/* Every session of sub ends (oauth_user_end_all): queues a logout token for
+ * every client that received a code in any of them (the grants themselves
+ * are revoked by store_user_end_all). Any process may call it: the server's
+ * delivery thread finds the rows at its next poll. */
+gh_status_t logout_user_ended(store_t *store, const char *sub);
+
+/* An access token issued just as its grant is revoked may carry an exp up to
+ * this much later than the revocation's now + access_token_ttl. */
+#define GRANT_REVOKE_MARGIN 60
 
 static inline app_t *app_of(const http_request_t *req)
 {

@@ -9,10 +9,6 @@
 #include "core/log.h"
 #include "oauth/oauth_int.h"
 
-/* An access token issued just as its grant is revoked may carry an exp up to
- * this much later than the revocation's now + access_token_ttl. */
-#define GRANT_REVOKE_MARGIN 60
-
 gh_status_t revoke_grant(app_t *app, const char *family)
 {
     int64_t now = clock_now();
@@ -24,6 +20,9 @@ gh_status_t revoke_grant(app_t *app, const char *family)
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
                                const char *keep_session)
 {
+    gh_status_t st = logout_user_ended(store, sub); /* before the sessions go */
+    if (st != GH_OK)
+        return st;
     int64_t now = clock_now();
     return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN,
                               keep_session);

@@ -252,6 +252,10 @@ int oauth_serve(const config_t *cfg)
                 http_listen_problem(st, cfg->server.listen, why, sizeof why));
         goto out;
     }
+    if ((st = backchannel_start(&app, &app.backchannel)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start the logout delivery: %s\n", gh_status_str(st));
+        goto out;
+    }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
     stop_signals_on_reload(reload_keys, app.keys);
@@ -259,6 +263,7 @@ int oauth_serve(const config_t *cfg)
     rc = 0;
 out:
     http_server_stop(http);
+    backchannel_stop(app.backchannel);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

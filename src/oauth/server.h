@@ -17,7 +17,9 @@ int oauth_serve(const config_t *cfg);
  * denylist, the access tokens of their families) and every code or device
  * authorization not yet redeemed (store_user_end_all), but the login session
  * keep_session (a digest; NULL for none): the one that changed the password
- * on the account page. docs/revocation.md. */
+ * on the account page. Each client that received a code in one of the ended
+ * sessions and has a backchannel_logout_uri gets a logout token (queued; the
+ * server delivers it). docs/revocation.md. */
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
                                const char *keep_session);
 

@@ -70,7 +70,8 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
     app_t *app = app_of(req);
     char *id = secret_token(req->arena);
     char *digest = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);
-    if (!id || !digest)
+    char *sid = secret_hex_id(req->arena, 16); /* its own random value: never the cookie's */
+    if (!id || !digest || !sid)
         return GH_ERR_NOMEM;
     secret_sha256_hex(id, strlen(id), digest);
     store_session_t s = {.digest = digest,
@@ -82,6 +83,7 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
                          .user_agent = user_agent(req),
                          .ip = req->remote_addr,
                          .authn = *authn};
+    s.authn.sid = sid;
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;

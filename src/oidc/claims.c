@@ -54,6 +54,29 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
         json_object_set_new(c, "acr", json_string(in->authn.acr));
     if (in->authn.idp && *in->authn.idp)
         json_object_set_new(c, "idp", json_string(in->authn.idp));
+    if (in->authn.sid && *in->authn.sid) /* Back-Channel Logout 1.0 §2.1 */
+        json_object_set_new(c, "sid", json_string(in->authn.sid));
+    return c;
+}
+
+json_t *oidc_logout_token_claims(const oidc_logout_token_t *in)
+{
+    bool has_sub = in->sub && *in->sub, has_sid = in->sid && *in->sid;
+    if (!has_sub && !has_sid)
+        return NULL;
+    json_t *c = json_object();
+    json_t *events = json_object();
+    json_object_set_new(events, OIDC_LOGOUT_EVENT, json_object());
+    json_object_set_new(c, "iss", json_string(in->issuer));
+    json_object_set_new(c, "aud", json_string(in->client_id));
+    json_object_set_new(c, "iat", json_integer(in->iat));
+    json_object_set_new(c, "exp", json_integer(in->iat + OIDC_LOGOUT_TOKEN_TTL));
+    json_object_set_new(c, "jti", json_string(in->jti));
+    json_object_set_new(c, "events", events);
+    if (has_sub)
+        json_object_set_new(c, "sub", json_string(in->sub));
+    if (has_sid)
+        json_object_set_new(c, "sid", json_string(in->sid));
     return c;
 }
 

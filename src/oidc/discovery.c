@@ -41,8 +41,8 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
                                                             "client_secret_post", NULL};
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",       "iss",   "aud",     "exp", "iat",
-                                         "auth_time", "nonce", "at_hash", "amr", "nickname",
-                                         "name",      "email", NULL};
+                                         "auth_time", "nonce", "at_hash", "amr", "sid",
+                                         "nickname",  "name",  "email",   NULL};
     static const char *const locales[] = {"en", "ko", NULL};
     static const char *const subjects[] = {"public", NULL};
     const char *const algs[] = {signing_alg, NULL};
@@ -75,5 +75,10 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "introspection_endpoint", endpoint(issuer, "/oauth2/v1/introspect"));
     json_object_set_new(d, "introspection_endpoint_auth_methods_supported",
                         strings(confidential_auth_methods));
+    /* OpenID Connect Back-Channel Logout 1.0 §2.1, Front-Channel Logout 1.0 §3 */
+    json_object_set_new(d, "backchannel_logout_supported", json_true());
+    json_object_set_new(d, "backchannel_logout_session_supported", json_true());
+    json_object_set_new(d, "frontchannel_logout_supported", json_true());
+    json_object_set_new(d, "frontchannel_logout_session_supported", json_true());
     return d;
 }

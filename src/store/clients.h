@@ -24,6 +24,13 @@ typedef struct {
     unsigned grants;   /* STORE_GRANT_* */
     bool is_public;
     int64_t created_at;
+    /* OpenID Connect Back-Channel / Front-Channel Logout 1.0: where the
+     * client hears that a session ended (NULL: not at all), and whether it
+     * needs the session's sid to act on it */
+    const char *backchannel_logout_uri;
+    bool backchannel_logout_session_required;
+    const char *frontchannel_logout_uri;
+    bool frontchannel_logout_session_required;
 } store_client_t;
 
 /* ---- clients ---- */

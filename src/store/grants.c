@@ -63,8 +63,8 @@ static store_sql_t SQL_END_CODES =
 static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
-static store_sql_t SQL_CODE_PUT = STORE_SQL("INSERT INTO codes (" CODE_COLS
-                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_CODE_PUT = STORE_SQL(
+    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 static store_sql_t SQL_CODE_TAKE =
     STORE_SQL("UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "
@@ -75,7 +75,7 @@ static store_sql_t SQL_CODE_FIND = STORE_SQL(
 /* a family's first token, unless the whole grant was revoked meanwhile */
 static store_sql_t SQL_REFRESH_START =
     STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE NOT EXISTS "
               "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)");
 static store_sql_t SQL_REFRESH_GET =
     STORE_SQL("SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
@@ -89,7 +89,7 @@ static store_sql_t SQL_REFRESH_GET =
     "AND revoked = 0 AND expires_at > ?3 RETURNING " REFRESH_COLS
 static store_sql_t SQL_REFRESH_USE = STORE_SQL(REFRESH_USE);
 static store_sql_t SQL_REFRESH_PUT = STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_REFRESH_ROTATE = STORE_SQL(
     "WITH old AS (" REFRESH_USE "), "
     "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
@@ -244,10 +244,10 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisss", c->digest, c->client_id,
+    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiissss", c->digest, c->client_id,
                    c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
                    c->session_digest, c->family, c->auth_time, c->expires_at, c->authn.amr,
-                   c->authn.acr, c->authn.idp);
+                   c->authn.acr, c->authn.idp, c->authn.sid);
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
@@ -285,9 +285,9 @@ gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const ch
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
 {
     gh_status_t st =
-        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiisss", r->digest, r->family,
+        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiissss", r->digest, r->family,
                     r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at,
-                    r->authn.amr, r->authn.acr, r->authn.idp);
+                    r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
@@ -312,9 +312,9 @@ static gh_status_t rotate_live(store_t *s, arena_t *a, const char *digest, const
         return st;
     st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssii", digest, client_id, now, grace);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisss", next->digest, r->family, r->client_id,
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissss", next->digest, r->family, r->client_id,
                      r->sub, r->scope, r->auth_time, next->issued_at, next->expires_at,
-                     r->authn.amr, r->authn.acr, r->authn.idp);
+                     r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }

@@ -11,6 +11,8 @@
 #define KEEP_ATTEMPTS (30 * 86400)
 
 static store_sql_t SQL_SESSIONS = STORE_SQL("DELETE FROM sessions WHERE expires_at <= ?");
+static store_sql_t SQL_SESSION_CLIENTS =
+    STORE_SQL("DELETE FROM session_clients WHERE expires_at <= ?");
 static store_sql_t SQL_CODES = STORE_SQL("DELETE FROM codes WHERE expires_at < ?");
 static store_sql_t SQL_REFRESH = STORE_SQL("DELETE FROM refresh_tokens WHERE expires_at < ?");
 static store_sql_t SQL_JTI = STORE_SQL("DELETE FROM revoked_tokens WHERE expires_at <= ?");
@@ -30,6 +32,7 @@ void store_purge(store_t *s, int64_t now)
         int64_t before;
     } steps[] = {
         {&SQL_SESSIONS, now},
+        {&SQL_SESSION_CLIENTS, now},
         {&SQL_CODES, now - KEEP_AFTER_EXPIRY},
         {&SQL_REFRESH, now - KEEP_AFTER_EXPIRY},
         {&SQL_JTI, now},

@@ -23,6 +23,7 @@ void store_row_authn(store_row_t *r, arena_t *a, store_authn_t *out)
     out->amr = store_row_text(r, a);
     out->acr = store_row_text(r, a);
     out->idp = store_row_text(r, a);
+    out->sid = store_row_text(r, a);
 }
 
 gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, void *row)

@@ -7,11 +7,12 @@
     "digest, sub, auth_time, expires_at, created_at, last_seen_at, user_agent, ip, " AUTHN_COLS
 
 static store_sql_t SQL_PUT = STORE_SQL(
-    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO sessions (" SESSION_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (digest) DO UPDATE SET sub = excluded.sub, auth_time = excluded.auth_time, "
     "expires_at = excluded.expires_at, created_at = excluded.created_at, "
     "last_seen_at = excluded.last_seen_at, user_agent = excluded.user_agent, "
-    "ip = excluded.ip, amr = excluded.amr, acr = excluded.acr, idp = excluded.idp");
+    "ip = excluded.ip, amr = excluded.amr, acr = excluded.acr, idp = excluded.idp, "
+    "sid = excluded.sid");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
@@ -42,9 +43,10 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
 {
-    return db_exec(s, &SQL_PUT, "session_put", "ssiiiisssss", sess->digest, sess->sub,
+    return db_exec(s, &SQL_PUT, "session_put", "ssiiiissssss", sess->digest, sess->sub,
                    sess->auth_time, sess->expires_at, sess->created_at, sess->last_seen_at,
-                   sess->user_agent, sess->ip, sess->authn.amr, sess->authn.acr, sess->authn.idp);
+                   sess->user_agent, sess->ip, sess->authn.amr, sess->authn.acr, sess->authn.idp,
+                   sess->authn.sid);
 }
 
 gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,

@@ -97,11 +97,14 @@ gh_status_t store_ping(store_t *s);
  * refresh tokens it leads to and into their id_tokens: amr, the RFC 8176
  * method values separated by spaces ("pwd", "otp mfa", ...); acr, the
  * authentication context class (OpenID Connect Core §2); idp, the platform a
- * federated sign-in came through. Each NULL when it does not apply. */
+ * federated sign-in came through; sid, the random id of the sign-in session
+ * (OpenID Connect Back-Channel Logout 1.0 §2.1), never its cookie or the
+ * cookie's digest. Each NULL when it does not apply. */
 typedef struct {
     const char *amr;
     const char *acr;
     const char *idp;
+    const char *sid;
 } store_authn_t;
 
 /* The stores per feature. */
@@ -112,6 +115,7 @@ typedef struct {
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
+#include "store/logout.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 

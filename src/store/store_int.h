@@ -112,11 +112,11 @@ typedef gh_status_t (*store_read_fn)(store_row_t *r, arena_t *a, void *row);
  * 1 or 0 on either engine). */
 char *store_row_text(store_row_t *r, arena_t *a);
 int64_t store_row_int(store_row_t *r);
-/* The next three columns, amr, acr and idp (AUTHN_COLS), into *out. */
+/* The next four columns, amr, acr, idp and sid (AUTHN_COLS), into *out. */
 void store_row_authn(store_row_t *r, arena_t *a, store_authn_t *out);
 
 /* The columns of a store_authn_t, in store_row_authn's order. */
-#define AUTHN_COLS "amr, acr, idp"
+#define AUTHN_COLS "amr, acr, idp, sid"
 
 /* Ends a reader: copies the record rec (size bytes) into *row when the whole
  * row was read, else GH_ERR_NOMEM and *row unchanged. */

@@ -19,6 +19,10 @@ static const char CLAIM_TPL[] = "<li class=\"scope claim\" data-claim=\"{{name}}
 static const char ALERT_TPL[] = "<p class=\"alert\" id=\"form-error\" role=\"alert\">{{text}}</p>";
 /* An input the alert is about (WCAG 3.3.1: the error is tied to its field). */
 static const char INVALID_ATTRS[] = " aria-invalid=\"true\" aria-describedby=\"form-error\"";
+static const char FRAME_TPL[] = "<iframe class=\"frontchannel-logout\" src=\"{{src}}\" "
+                                "title=\"{{title}}\" hidden></iframe>\n";
+static const char NEXT_TPL[] =
+    "<p class=\"actions\"><a class=\"button button-primary\" href=\"{{href}}\">{{text}}</a></p>\n";
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
@@ -227,6 +231,28 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
     };
     return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
                   COUNT(vars));
+}
+
+const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *p)
+{
+    ui_lang_t lang = p->lang;
+    buf_t frames;
+    buf_init(&frames, a);
+    for (size_t i = 0; i < p->frame_count; i++) {
+        const tpl_var_t vars[] = {{"src", p->frames[i], false},
+                                  {"title", ui_text(lang, TXT_LOGOUT_FRAME), false}};
+        tpl_expand(&frames, FRAME_TPL, sizeof FRAME_TPL - 1, vars, COUNT(vars));
+    }
+    const tpl_var_t next[] = {{"href", p->next, false},
+                              {"text", ui_text(lang, TXT_CONTINUE), false}};
+    const char *title = ui_msg_title(lang, UI_MSG_SIGNED_OUT);
+    const tpl_var_t vars[] = {
+        {"title", title, false},
+        {"sentence", ui_msg_sentence(lang, UI_MSG_SIGNED_OUT), false},
+        {"frames", buf_cstr(&frames), true},
+        {"next", p->next ? expand(a, NEXT_TPL, next, COUNT(next)) : "", true},
+    };
+    return render(a, lang, title, "templates/signed_out.html", vars, COUNT(vars));
 }
 
 const char *ui_render_device(arena_t *a, const ui_device_t *p)

@@ -104,6 +104,7 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_SESSION_ADDRESS] = {"Address", "IP 주소"},
     [TXT_SESSIONS_END_OTHERS] = {"Sign out everywhere else", "다른 모든 곳에서 로그아웃"},
     [TXT_TIME_UNKNOWN] = {"unknown", "알 수 없음"},
+    [TXT_LOGOUT_FRAME] = {"Signing you out of an application", "애플리케이션에서 로그아웃하는 중"},
 };
 
 typedef struct {

@@ -129,6 +129,18 @@ typedef struct {
     const char *client_name; /* the application asking to sign out; may be NULL */
 } ui_logout_t;
 
+typedef struct {
+    ui_lang_t lang;
+    const char *const *frames; /* front-channel logout URLs (Front-Channel Logout 1.0 §2) */
+    size_t frame_count;
+    const char *next; /* where the person goes on (post_logout_redirect_uri + state), or NULL */
+} ui_signed_out_t;
+
+/* The "signed out" page after a logout: an invisible <iframe
+ * class="frontchannel-logout"> per frame URL, and, when next is set, a
+ * "Continue" link there (the caller sends a Refresh header to it). */
+const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *page);
+
 /* The sign-out confirmation page (RP-initiated logout without a valid
  * id_token_hint): one <form method="post"> with the hidden fields and one
  * submit button name="confirm" value="yes". */

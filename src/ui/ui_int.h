@@ -119,6 +119,7 @@ typedef enum {
     TXT_SESSION_ADDRESS,
     TXT_SESSIONS_END_OTHERS,
     TXT_TIME_UNKNOWN,
+    TXT_LOGOUT_FRAME, /* the title of a front-channel logout iframe */
     TXT_COUNT
 } ui_text_t;
 

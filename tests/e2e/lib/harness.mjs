@@ -567,13 +567,14 @@ export class Gatehouse {
   }
 
   /** `client add`; throws unless it exits 0. */
-  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false }) {
+  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false, extraArgs = [] }) {
     const args = ['client', 'add', '--id', id, '--scope', scope];
     if (secret) args.push('--secret', secret);
     for (const u of [].concat(redirectUris)) args.push('--redirect-uri', u);
     for (const u of [].concat(postLogoutRedirectUris)) args.push('--post-logout-redirect-uri', u);
     for (const g of grants) args.push('--grant', g);
     if (isPublic) args.push('--public');
+    args.push(...extraArgs);
     const r = await this.cli(args);
     assert.equal(r.code, 0, `gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     return { id, secret, redirectUri: [].concat(redirectUris)[0], scope, isPublic };

@@ -36,12 +36,14 @@ static const char WANT[] =
     "[\"client_secret_basic\",\"client_secret_post\"],"
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
-    "\"at_hash\",\"amr\",\"nickname\",\"name\",\"email\"],"
+    "\"at_hash\",\"amr\",\"sid\",\"nickname\",\"name\",\"email\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
     "\"request_parameter_supported\":false,"
     "\"request_uri_parameter_supported\":false,"
-    "\"authorization_response_iss_parameter_supported\":true}";
+    "\"authorization_response_iss_parameter_supported\":true,"
+    "\"backchannel_logout_supported\":true,\"backchannel_logout_session_supported\":true,"
+    "\"frontchannel_logout_supported\":true,\"frontchannel_logout_session_supported\":true}";
 
 static void assert_json_equal(json_t *got, const char *want_text)
 {

@@ -71,11 +71,15 @@ static void test_claims_say_how_the_member_signed_in(void **state)
                           .iat = 10,
                           .exp = 20,
                           .auth_time = 5,
-                          .authn = {.amr = "pwd otp mfa", .acr = "mfa", .idp = "kakao"}};
+                          .authn = {.amr = "pwd otp mfa",
+                                    .acr = "mfa",
+                                    .idp = "kakao",
+                                    .sid = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}};
     json_t *c = oidc_id_token_claims(&in);
     assert_json_equal(c, "{\"iss\":\"https://id.example\",\"sub\":\"s\",\"aud\":\"c\","
                          "\"exp\":20,\"iat\":10,\"auth_time\":5,"
-                         "\"amr\":[\"pwd\",\"otp\",\"mfa\"],\"acr\":\"mfa\",\"idp\":\"kakao\"}");
+                         "\"amr\":[\"pwd\",\"otp\",\"mfa\"],\"acr\":\"mfa\",\"idp\":\"kakao\","
+                         "\"sid\":\"0f1e2d3c4b5a69788796a5b4c3d2e1f0\"}");
     json_decref(c);
 }
 

@@ -1406,6 +1406,206 @@ static void test_consent_list_and_revoke(void **state)
     assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_ERR_NOT_FOUND);
 }
 
+/* ---- logout everywhere (store/logout.h) ---- */
+
+#define LEASE 60
+
+/* A client with the given back- and front-channel logout URIs (NULL: none). */
+static const char *add_logout_client(fixture_t *f, const char *base, const char *back,
+                                     const char *front)
+{
+    static const char *uris[] = {"https://rp.example/cb"};
+    store_client_t c = {.id = uniq(f, base),
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE,
+                        .created_at = T0,
+                        .backchannel_logout_uri = back,
+                        .frontchannel_logout_uri = front,
+                        .frontchannel_logout_session_required = front != NULL};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    return c.id;
+}
+
+/* Claims every message due at now, deletes those not of this run, and
+ * returns how many of this run's came back, the last into *out. */
+static int claim_mine(fixture_t *f, int64_t now, store_logout_msg_t *out)
+{
+    store_logout_msg_t m;
+    int mine = 0;
+    while (store_logout_claim(f->s, f->a, now, LEASE, &m) == GH_OK) {
+        if (!strstr(m.client_id, f->run)) {
+            assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+            continue;
+        }
+        mine++;
+        *out = m;
+    }
+    return mine;
+}
+
+/* A refresh token issued in session sid with scope. */
+static store_refresh_t put_session_refresh(fixture_t *f, const char *client, const char *sub,
+                                           const char *sid, const char *scope)
+{
+    store_refresh_t r = {.digest = digest(f),
+                         .family = digest(f),
+                         .client_id = client,
+                         .sub = sub,
+                         .scope = scope,
+                         .issued_at = T0,
+                         .expires_at = T0 + 1000,
+                         .authn = {.amr = "pwd", .sid = sid}};
+    assert_int_equal(store_refresh_put(f->s, &r), GH_OK);
+    return r;
+}
+
+/* A session's end lists its clients, queues a logout token for each with a
+ * back-channel URI, forgets them, and revokes the session's refresh tokens
+ * but those granted offline_access; another session stays as it was. */
+static void test_logout_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "lena"), *sid = digest(f), *sid2 = digest(f);
+    const char *a = add_logout_client(f, "rp-back", "https://a.example/bc", "https://a.example/fc");
+    const char *b = add_logout_client(f, "rp-none", NULL, NULL);
+    const char *c = add_logout_client(f, "rp-other", "https://c.example/bc", NULL);
+    store_logout_msg_t m = {0};
+    store_refresh_t got;
+    bool revoked = true;
+    claim_mine(f, T0 + 10000, &m); /* nothing left from before */
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 200), GH_OK); /* again */
+    assert_int_equal(store_session_client_add(f->s, sid, b, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_session_client_add(f->s, sid2, c, sub, T0 + 100), GH_OK);
+    store_refresh_t online = put_session_refresh(f, a, sub, sid, "openid profile");
+    store_refresh_t offline = put_session_refresh(f, a, sub, sid, "openid offline_access");
+    store_refresh_t other = put_session_refresh(f, c, sub, sid2, "openid");
+
+    store_session_client_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, T0 + 50, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].client_id, a); /* ordered by client id */
+    assert_string_equal(list[0].backchannel_logout_uri, "https://a.example/bc");
+    assert_string_equal(list[0].frontchannel_logout_uri, "https://a.example/fc");
+    assert_true(list[0].frontchannel_logout_session_required);
+    assert_string_equal(list[0].sid, sid);
+    assert_null(list[1].backchannel_logout_uri);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_string_equal(m.client_id, a);
+    assert_string_equal(m.uri, "https://a.example/bc");
+    assert_string_equal(m.sub, sub);
+    assert_string_equal(m.sid, sid);
+    assert_int_equal(m.attempts, 1);
+    assert_int_equal(m.created_at, T0);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+
+    assert_int_equal(store_refresh_get(f->s, f->a, online.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", online.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_refresh_get(f->s, f->a, offline.digest, T0, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
+    assert_string_equal(got.authn.sid, sid2);
+
+    /* told once: the session's clients are forgotten */
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, T0 + 50, &list, &n), GH_OK);
+    assert_int_equal(n, 0);
+    /* every session of a member (sid NULL): the other one's client */
+    assert_int_equal(store_logout_session(f->s, f->a, NULL, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_string_equal(m.client_id, c);
+    assert_string_equal(m.sid, sid2);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
+}
+
+/* A claimed message is hidden until its lease ends; a retry brings it back
+ * at its time, with the attempts counted; done deletes it. */
+static void test_logout_claim_lease_retry(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "lior"), *sid = digest(f);
+    const char *a = add_logout_client(f, "rp-lease", "https://a.example/bc", NULL);
+    store_session_client_t *list = NULL;
+    store_logout_msg_t m = {0};
+    size_t n = 0;
+    bool due = false;
+    claim_mine(f, T0 + 10000, &m);
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(store_logout_due(f->s, T0 - 1, &due), GH_OK);
+    assert_false(due);
+    assert_int_equal(store_logout_due(f->s, T0, &due), GH_OK);
+    assert_true(due);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_int_equal(claim_mine(f, T0 + LEASE - 1, &m), 0); /* held */
+    assert_int_equal(claim_mine(f, T0 + LEASE, &m), 1);     /* its worker died: again */
+    assert_int_equal(m.attempts, 2);
+    assert_int_equal(store_logout_retry(f->s, m.jti, T0 + 500), GH_OK);
+    assert_int_equal(claim_mine(f, T0 + 499, &m), 0);
+    assert_int_equal(claim_mine(f, T0 + 500, &m), 1);
+    assert_int_equal(m.attempts, 3);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+    assert_int_equal(claim_mine(f, T0 + 10000, &m), 0);
+}
+
+typedef struct {
+    store_t *s;
+    pthread_barrier_t *go;
+    const char *run;
+    int claimed; /* this run's messages this racer got */
+} claimer_t;
+
+static void *claim_all(void *p)
+{
+    claimer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_logout_msg_t m;
+    pthread_barrier_wait(r->go);
+    while (store_logout_claim(r->s, a, T0 + 1, LEASE, &m) == GH_OK)
+        r->claimed += strstr(m.client_id, r->run) != NULL;
+    arena_free(a);
+    return NULL;
+}
+
+/* Workers claiming together (instances on one database) get each message
+ * exactly once. */
+static void test_race_logout_claim(void **state)
+{
+    fixture_t *f = *state;
+    enum { MESSAGES = 20 };
+    const char *sub = add_user(f, "lucas");
+    const char *a = add_logout_client(f, "rp-race", "https://a.example/bc", NULL);
+    store_session_client_t *list = NULL;
+    store_logout_msg_t m;
+    size_t n = 0;
+    claim_mine(f, T0 + 10000, &m);
+    for (int i = 0; i < MESSAGES; i++) {
+        const char *sid = digest(f);
+        assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+        assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    }
+    claimer_t r[RACERS];
+    pthread_t t[RACERS];
+    pthread_barrier_t go;
+    assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++) {
+        r[i] = (claimer_t){.s = f->s, .go = &go, .run = f->run};
+        assert_int_equal(pthread_create(&t[i], NULL, claim_all, &r[i]), 0);
+    }
+    int total = 0;
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(t[i], NULL);
+        total += r[i].claimed;
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(total, MESSAGES);
+    assert_int_equal(claim_mine(f, T0 + 10000, &m), MESSAGES); /* leases over: clean up */
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1455,6 +1655,9 @@ int main(void)
         TEST(test_user_end_all_keeps_session),
         TEST(test_user_set_profile),
         TEST(test_consent_list_and_revoke),
+        TEST(test_logout_session),
+        TEST(test_logout_claim_lease_retry),
+        TEST(test_race_logout_claim),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
