@@ -305,25 +305,46 @@ static void on_app_revoke(account_t *c)
     done(c, "app");
 }
 
-/* The digest of the member's session that handle names, or NULL. */
-static const char *session_of_handle(account_t *c, const char *handle, gh_status_t *st)
+/* The member's live sessions, in the arena; NULL (and *n 0) on failure. */
+static store_session_t *member_sessions(account_t *c, size_t *n, gh_status_t *st)
 {
     store_session_t *rows = NULL;
+    *n = 0;
+    *st = store_session_list(c->app->store, c->req->arena, c->session.sub, clock_now(), &rows, n);
+    return *st == GH_OK ? rows : NULL;
+}
+
+/* The member's session that handle names, or NULL. */
+static const store_session_t *session_of_handle(account_t *c, const char *handle, gh_status_t *st)
+{
     size_t n = 0;
-    *st = store_session_list(c->app->store, c->req->arena, c->session.sub, clock_now(), &rows, &n);
-    for (size_t i = 0; handle && *st == GH_OK && i < n; i++) {
+    store_session_t *rows = member_sessions(c, &n, st);
+    for (size_t i = 0; handle && rows && i < n; i++) {
         const char *h = session_handle(c->req->arena, rows[i].digest);
         if (h && secret_equal_str(h, handle))
-            return rows[i].digest;
+            return &rows[i];
     }
     return NULL;
+}
+
+/* Another session of the member ends: its record, then the clients it
+ * signed in to are told (back-channel logout) and its grants made without
+ * offline_access revoked, as an RP-initiated logout of it would. */
+static gh_status_t end_other_session(account_t *c, const store_session_t *s)
+{
+    gh_status_t st = store_session_end(c->app->store, c->session.sub, s->digest);
+    store_session_client_t *clients = NULL;
+    size_t count = 0;
+    if (st == GH_OK)
+        st = logout_session_ended(c->app, c->req->arena, s, &clients, &count);
+    return st;
 }
 
 static void on_session_end(account_t *c)
 {
     gh_status_t st = GH_OK;
-    const char *digest = session_of_handle(c, http_pairs_get(&c->req->form, "session"), &st);
-    if (st == GH_OK && digest && !strcmp(digest, c->session.digest)) {
+    const store_session_t *s = session_of_handle(c, http_pairs_get(&c->req->form, "session"), &st);
+    if (st == GH_OK && s && !strcmp(s->digest, c->session.digest)) {
         st = session_end(c->req, c->res); /* this browser: back to the sign-in form */
         if (st == GH_OK)
             http_response_redirect(c->res, 303, ACCOUNT_PATH);
@@ -331,8 +352,8 @@ static void on_session_end(account_t *c)
             error_page(c, st);
         return;
     }
-    if (st == GH_OK && digest)
-        st = store_session_end(c->app->store, c->session.sub, digest);
+    if (st == GH_OK && s)
+        st = end_other_session(c, s);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
         error_page(c, st);
         return;
@@ -342,8 +363,13 @@ static void on_session_end(account_t *c)
 
 static void on_end_others(account_t *c)
 {
-    gh_status_t st = store_session_end_others(c->app->store, c->session.sub, c->session.digest);
-    if (st != GH_OK) {
+    size_t n = 0;
+    gh_status_t st = GH_OK;
+    store_session_t *rows = member_sessions(c, &n, &st);
+    for (size_t i = 0; rows && i < n && (st == GH_OK || st == GH_ERR_NOT_FOUND); i++)
+        if (strcmp(rows[i].digest, c->session.digest) != 0)
+            st = end_other_session(c, &rows[i]);
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
         error_page(c, st);
         return;
     }

@@ -23,7 +23,6 @@ static store_sql_t SQL_LIST =
     STORE_SQL("SELECT " SESSION_COLS " FROM sessions WHERE sub = ? AND expires_at > ? "
               "ORDER BY last_seen_at DESC, created_at DESC, digest");
 static store_sql_t SQL_END_ONE = STORE_SQL("DELETE FROM sessions WHERE digest = ? AND sub = ?");
-static store_sql_t SQL_END_OTHERS = STORE_SQL("DELETE FROM sessions WHERE sub = ? AND digest <> ?");
 
 /* store_session_t: the columns of SESSION_COLS */
 static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
@@ -75,9 +74,4 @@ gh_status_t store_session_list(store_t *s, arena_t *a, const char *sub, int64_t 
 gh_status_t store_session_end(store_t *s, const char *sub, const char *digest)
 {
     return db_exec_one(s, &SQL_END_ONE, "session_end", "ss", digest, sub);
-}
-
-gh_status_t store_session_end_others(store_t *s, const char *sub, const char *keep)
-{
-    return db_exec(s, &SQL_END_OTHERS, "session_end_others", "ss", sub, keep);
 }

@@ -32,7 +32,5 @@ gh_status_t store_session_list(store_t *s, arena_t *a, const char *sub, int64_t 
                                store_session_t **out, size_t *count);
 /* Ends the session digest when it is sub's; NOT_FOUND otherwise. */
 gh_status_t store_session_end(store_t *s, const char *sub, const char *digest);
-/* Ends every session of sub but keep (a digest). */
-gh_status_t store_session_end_others(store_t *s, const char *sub, const char *keep);
 
 #endif

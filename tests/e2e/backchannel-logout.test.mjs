@@ -18,6 +18,7 @@ import { after, before, test } from 'node:test';
 import * as jose from 'jose';
 
 import { CookieJar, codeGrant, decodeJwt, freePort, refreshGrant, setup, sleep, useGatehouse } from './lib/harness.mjs';
+import { formData, inputValue, postForms } from './lib/html.mjs';
 
 const gh = useGatehouse({ config: { backchannel_logout_backoff: 1, backchannel_logout_attempts: 3, backchannel_logout_timeout: 2 } });
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -284,4 +285,29 @@ test('a token queued while the client is down is delivered after the server is k
   } finally {
     await late.close();
   }
+});
+
+test("signing out another session on the account page tells that session's clients, and the one left alone hears nothing", async () => {
+  const carol = await gh.addUser({ username: 'carol', password: 'carol-Pass-2468', email: 'carol@example.com', nickname: 'carol' });
+  const away = await signIn(clients.main, carol); /* the session to end, in another browser */
+  const here = await signIn(clients.second, carol); /* the account page's own session */
+  const sid = decodeJwt(away.tokens.id_token).payload.sid;
+  const n = { bc: rp.requests('/bc').length, bc2: rp.requests('/bc-2').length };
+  const page = await gh.get('/account', { headers: here.jar.headers() });
+  assert.equal(page.status, 200, page.describe());
+  const other = [...page.text.matchAll(/<li class="item" data-session="([^"]+)"([^>]*)>/g)].filter((m) => !m[2].trim());
+  assert.equal(other.length, 1, 'one other session');
+  const form = postForms(page.text).find((f) => f.action === '/account/sessions/end' && inputValue(f, 'session') === other[0][1]);
+  assert.ok(form, 'its sign-out form');
+  const res = await gh.post('/account/sessions/end', formData(form), { headers: { ...here.jar.headers(), 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 303, res.describe());
+  const [entry] = (await rp.waitFor('/bc', n.bc + 1)).slice(n.bc);
+  const { payload } = await verifyLogoutToken(entry, clients.main);
+  assert.equal(payload.sub, carol.sub);
+  assert.equal(payload.sid, sid);
+  /* its refresh token is revoked with it; the page's own session and client are untouched */
+  assert.equal((await gh.token(refreshGrant(clients.main, away.tokens.refresh_token))).status, 400);
+  await sleep(1500);
+  assert.equal(rp.requests('/bc-2').length, n.bc2, 'the session left alone: nothing for its client');
+  assert.equal((await gh.token(refreshGrant(clients.second, here.tokens.refresh_token))).status, 200);
 });
