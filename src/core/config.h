@@ -51,6 +51,7 @@ typedef struct {
     long device_code_rate_window; /* seconds, default 60 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+    long events_retention;   /* seconds audit events are kept, default 90 days; 0 for ever */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */

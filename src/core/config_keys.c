@@ -74,6 +74,9 @@ static const config_key_t KEYS[] = {
      SERVER(access_token_ttl), 0, NULL, "lifetime of access tokens and id_tokens"},
     {"server", "refresh_token_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds", NULL,
      SERVER(refresh_token_ttl), 0, NULL, "lifetime of a refresh token (30 days)"},
+    {"server", "events_retention", CONFIG_NUMBER, "7776000", NULL, 0, 3650 * DAY, "seconds", NULL,
+     SERVER(events_retention), 0, NULL,
+     "how long audit events (docs/admin.md) are kept (90 days); 0 = for ever"},
     {"server", "refresh_grace", CONFIG_NUMBER, "0", NULL, 0, 300, "seconds", NULL,
      SERVER(refresh_grace), 0, NULL,
      "time after its rotation in which a refresh token presented again gets a fresh pair "

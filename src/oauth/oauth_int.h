@@ -54,6 +54,9 @@ typedef struct {
     bool secure_cookies;        /* issuer is https */
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
+    const struct oauth_extra_routes *extra; /* oauth_serve_with's, or NULL */
+    const http_route_t *routes;             /* ROUTES, then extra's */
+    size_t route_count;
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)

@@ -21,10 +21,15 @@ gh_status_t revoke_grant(app_t *app, const char *family)
     return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
+int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now)
+{
+    return now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN;
+}
+
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub)
 {
     int64_t now = clock_now();
-    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
+    return store_user_end_all(store, sub, now, oauth_revoke_until(cfg, now));
 }
 
 /* Verified claims: jti is a non-empty string and exp an integer. */

@@ -4,10 +4,10 @@
  * tokens. */
 #include "store/db.h"
 
-#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
+#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at, disabled_at"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
@@ -19,24 +19,42 @@ static store_sql_t SQL_FOR_TOKEN =
               "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4) "
               "FROM users WHERE sub = ?1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM users WHERE username = ?");
+/* ?1 after this username, ?2 a LIKE pattern ('%' for all), ?3 at most this many */
+static store_sql_t SQL_PAGE = STORE_SQL(
+    "SELECT " USER_COLS " FROM users WHERE username > ?1 AND (lower(username) LIKE ?2 ESCAPE '\\' "
+    "OR lower(coalesce(email, '')) LIKE ?2 ESCAPE '\\' "
+    "OR lower(coalesce(name, '')) LIKE ?2 ESCAPE '\\') ORDER BY username LIMIT ?3");
+static store_sql_t SQL_UPDATE =
+    STORE_SQL("UPDATE users SET username = ?, email = ?, nickname = ?, name = ? WHERE sub = ?");
+static store_sql_t SQL_SET_DISABLED = STORE_SQL("UPDATE users SET disabled_at = ? WHERE sub = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
 
-/* store_user_end_all, in order: ?1 sub, ?2 until when the grants' families
- * stay denied */
+/* store_user_end_all and store_grant_revoke, in order: ?1 sub, ?2 until
+ * when the grants' families stay denied, ?3 only this client's (NULL: all) */
+#define OF_CLIENT " AND (?3 IS NULL OR client_id = ?3)"
 static store_sql_t SQL_END_DENY =
     STORE_SQL("INSERT INTO revoked_tokens (jti, expires_at) "
-              "SELECT family, ?2 FROM refresh_tokens WHERE sub = ?1 "
-              "UNION SELECT family, ?2 FROM codes WHERE sub = ?1 AND family IS NOT NULL "
-              "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+              "SELECT family, ?2 FROM refresh_tokens WHERE sub = ?1" OF_CLIENT " "
+              "UNION SELECT family, ?2 FROM codes WHERE sub = ?1 AND family IS NOT NULL" OF_CLIENT
+              " ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
               "WHERE revoked_tokens.expires_at < excluded.expires_at");
 static store_sql_t SQL_END_REFRESH =
-    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1");
-static store_sql_t SQL_END_SESSIONS = STORE_SQL("DELETE FROM sessions WHERE sub = ?1");
+    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1" OF_CLIENT);
 static store_sql_t SQL_END_CODES =
-    STORE_SQL("DELETE FROM codes WHERE sub = ?1 AND used_at IS NULL");
+    STORE_SQL("DELETE FROM codes WHERE sub = ?1 AND used_at IS NULL" OF_CLIENT);
+static store_sql_t SQL_END_CONSENTS = STORE_SQL("DELETE FROM consents WHERE sub = ?1" OF_CLIENT);
+static store_sql_t SQL_END_SESSIONS = STORE_SQL("DELETE FROM sessions WHERE sub = ?1");
 static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1 AND state = 1");
+/* a member's grants by client: its consent and its live refresh families */
+static store_sql_t SQL_GRANTS = STORE_SQL(
+    "SELECT client_id, max(scope), max(consented_at), max(families), max(expires_at) FROM ("
+    "SELECT client_id, scope, updated_at AS consented_at, 0 AS families, 0 AS expires_at "
+    "FROM consents WHERE sub = ?1 UNION ALL "
+    "SELECT client_id, NULL, 0, count(DISTINCT family), max(expires_at) FROM refresh_tokens "
+    "WHERE sub = ?1 AND revoked = 0 AND used_at IS NULL AND expires_at > ?2 GROUP BY client_id"
+    ") g GROUP BY client_id ORDER BY client_id");
 
 /* store_user_t: the columns of USER_COLS */
 static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
@@ -49,6 +67,7 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     u.nickname = store_row_text(r, a);
     u.name = store_row_text(r, a);
     u.created_at = store_row_int(r);
+    u.disabled_at = store_row_int(r);
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -69,8 +88,8 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssi", u->sub, u->username, u->password_hash,
-                   u->email, u->nickname, u->name, u->created_at);
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssii", u->sub, u->username, u->password_hash,
+                   u->email, u->nickname, u->name, u->created_at, u->disabled_at);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -86,6 +105,24 @@ gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count)
 {
     return db_list(s, &SQL_LIST, "user_list", read_user, a, sizeof **out, (void **)out, count, "");
+}
+
+gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
+                            size_t limit, store_user_t **out, size_t *count)
+{
+    return db_list(s, &SQL_PAGE, "user_page", read_user, a, sizeof **out, (void **)out, count,
+                   "ssi", after ? after : "", pattern ? pattern : "%", (int64_t)limit);
+}
+
+gh_status_t store_user_update(store_t *s, const store_user_t *u)
+{
+    return db_exec_one(s, &SQL_UPDATE, "user_update", "sssss", u->username, u->email, u->nickname,
+                       u->name, u->sub);
+}
+
+gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)
+{
+    return db_exec_one(s, &SQL_SET_DISABLED, "user_set_disabled", "is", disabled_at, sub);
 }
 
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
@@ -111,17 +148,54 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
     return db_exec_one(s, &SQL_SET_PASSWORD, "user_set_password", "ss", hash, username);
 }
 
+/* Runs steps[0..n) as one transaction with ?1 sub, ?2 revoke_until, ?3
+ * client_id; SQL_END_SESSIONS and SQL_END_DEVICES take ?1 alone. */
+static gh_status_t end_steps(store_t *s, const char *op, store_sql_t *const *steps, size_t n,
+                             const char *sub, int64_t revoke_until, const char *client_id)
+{
+    gh_status_t st = db_begin(s, op);
+    if (st != GH_OK)
+        return st;
+    for (size_t i = 0; st == GH_OK && i < n; i++)
+        st = steps[i] == &SQL_END_SESSIONS || steps[i] == &SQL_END_DEVICES
+                 ? db_exec(s, steps[i], op, "s", sub)
+                 : db_exec(s, steps[i], op, "sis", sub, revoke_until, client_id);
+    gh_status_t end = db_finish(s, op, st == GH_OK);
+    return st != GH_OK ? st : end;
+}
+
 gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until)
 {
     store_sql_t *const steps[] = {&SQL_END_DENY, &SQL_END_REFRESH, &SQL_END_SESSIONS,
                                   &SQL_END_CODES, &SQL_END_DEVICES};
     store_purge(s, now);
-    gh_status_t st = db_begin(s, "user_end_all");
-    if (st != GH_OK)
-        return st;
-    for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
-        st = i == 0 ? db_exec(s, steps[i], "user_end_all", "si", sub, revoke_until)
-                    : db_exec(s, steps[i], "user_end_all", "s", sub);
-    gh_status_t end = db_finish(s, "user_end_all", st == GH_OK);
-    return st != GH_OK ? st : end;
+    return end_steps(s, "user_end_all", steps, sizeof steps / sizeof steps[0], sub, revoke_until,
+                     NULL);
+}
+
+gh_status_t store_grant_revoke(store_t *s, const char *sub, const char *client_id,
+                               int64_t revoke_until)
+{
+    store_sql_t *const steps[] = {&SQL_END_DENY, &SQL_END_REFRESH, &SQL_END_CODES,
+                                  &SQL_END_CONSENTS};
+    return end_steps(s, "grant_revoke", steps, sizeof steps / sizeof steps[0], sub, revoke_until,
+                     client_id);
+}
+
+static gh_status_t read_grant(store_row_t *r, arena_t *a, void *row)
+{
+    store_grant_t g = {0};
+    g.client_id = store_row_text(r, a);
+    g.scope = store_row_text(r, a);
+    g.consented_at = store_row_int(r);
+    g.refresh_families = store_row_int(r);
+    g.refresh_expires_at = store_row_int(r);
+    return store_row_done(r, &g, sizeof g, row);
+}
+
+gh_status_t store_grant_list(store_t *s, arena_t *a, const char *sub, int64_t now,
+                             store_grant_t **out, size_t *count)
+{
+    return db_list(s, &SQL_GRANTS, "grant_list", read_grant, a, sizeof **out, (void **)out, count,
+                   "si", sub, now);
 }

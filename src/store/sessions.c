@@ -9,6 +9,12 @@ static store_sql_t SQL_PUT = STORE_SQL(
 static store_sql_t SQL_GET = STORE_SQL("SELECT digest, sub, auth_time, expires_at FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
+static store_sql_t SQL_LIST_SUB =
+    STORE_SQL("SELECT digest, sub, auth_time, expires_at FROM sessions "
+              "WHERE sub = ? AND expires_at > ? ORDER BY auth_time DESC, digest");
+/* ?1 sub, ?2 one session's digest, or NULL for every session of sub */
+static store_sql_t SQL_DELETE_SUB =
+    STORE_SQL("DELETE FROM sessions WHERE sub = ?1 AND (?2 IS NULL OR digest = ?2)");
 
 /* store_session_t: digest, sub, auth_time, expires_at */
 static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
@@ -36,4 +42,18 @@ gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_
 gh_status_t store_session_delete(store_t *s, const char *digest)
 {
     return db_exec_one(s, &SQL_DELETE, "session_delete", "s", digest);
+}
+
+gh_status_t store_session_list_sub(store_t *s, arena_t *a, const char *sub, int64_t now,
+                                   store_session_t **out, size_t *count)
+{
+    return db_list(s, &SQL_LIST_SUB, "session_list_sub", read_session, a, sizeof **out,
+                   (void **)out, count, "si", sub, now);
+}
+
+gh_status_t store_session_delete_sub(store_t *s, const char *sub, const char *digest)
+{
+    if (digest)
+        return db_exec_one(s, &SQL_DELETE_SUB, "session_delete_sub", "ss", sub, digest);
+    return db_exec(s, &SQL_DELETE_SUB, "session_delete_sub", "ss", sub, NULL);
 }

@@ -98,6 +98,7 @@ gh_status_t store_ping(store_t *s);
 #include "store/attempts.h"
 #include "store/clients.h"
 #include "store/devices.h"
+#include "store/events.h"
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"

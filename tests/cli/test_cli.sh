@@ -155,7 +155,7 @@ done
 gh --db "$db" client add --id web-http --secret 's3cret-web-http' \
     --redirect-uri https://rp.example/cb --post-logout-redirect-uri http://rp.example/bye
 check "client add: http post-logout URI off loopback exits 2" \
-    eval 'usage_error && err_has "post-logout-redirect-uri"'
+    eval 'usage_error && err_has "post_logout_redirect_uris"'
 for uri in http://localhost:8000/cb 'http://[::1]:8000/cb'; do
     gh --db "$db" client add --id "loop$((++loops))" --public --redirect-uri "$uri"
     check "client add: loopback http redirect URI $uri accepted" status_is 0
