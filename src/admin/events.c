@@ -8,7 +8,7 @@
 static json_t *event_json(const store_event_t *e)
 {
     json_t *details = json_loads(e->details ? e->details : "{}", 0, NULL);
-    return json_pack("{s:I, s:I, s:s?, s:s, s:s?, s:s?, s:o}", "id", (json_int_t)e->id, "time",
+    return json_pack("{s:I, s:I, s:s*, s:s, s:s*, s:s*, s:o}", "id", (json_int_t)e->id, "time",
                      (json_int_t)e->time, "actor", e->actor, "action", e->action, "target",
                      e->target, "ip", e->ip, "details", details ? details : json_object());
 }

@@ -59,7 +59,7 @@ bool admin_grants_list(const admin_ctx_t *ctx, const char *sub, json_t **out, ad
     json_t *items = json_array();
     for (size_t i = 0; items && i < n; i++)
         json_array_append_new(
-            items, json_pack("{s:s, s:s?, s:I, s:I, s:I}", "client_id", list[i].client_id, "scope",
+            items, json_pack("{s:s, s:s*, s:I, s:I, s:I}", "client_id", list[i].client_id, "scope",
                              list[i].scope, "consented_at", (json_int_t)list[i].consented_at,
                              "refresh_families", (json_int_t)list[i].refresh_families,
                              "refresh_expires_at", (json_int_t)list[i].refresh_expires_at));

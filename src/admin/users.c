@@ -73,7 +73,7 @@ bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin
 
 json_t *admin_user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:I, s:b, s:I}", "sub", u->sub, "username",
+    return json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:I, s:b, s:I}", "sub", u->sub, "username",
                      u->username, "email", u->email, "nickname", u->nickname, "name", u->name,
                      "created_at", (json_int_t)u->created_at, "disabled", u->disabled_at != 0,
                      "disabled_at", (json_int_t)u->disabled_at);

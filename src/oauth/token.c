@@ -179,7 +179,7 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     const char *token = NULL;
     if (tokens_mint(req->arena, &token, &next.digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    store_refresh_t old;
+    store_refresh_t old = {0};
     /* a missing token (st != OK) still goes through rotate, which detects reuse */
     st = rotate(app, req->arena, old_digest, client->id, &next, &old);
     if (st == GH_ERR_CONFLICT) /* RFC 9700 §4.14.2: the grant is revoked */
