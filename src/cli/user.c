@@ -238,8 +238,9 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "username", u->username, "sub", u->sub,
-                     "email", u->email, "nickname", u->nickname, "name", u->name);
+    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b}", "username", u->username, "sub", u->sub,
+                     "email", u->email, "nickname", u->nickname, "name", u->name, "disabled",
+                     u->disabled_at != 0);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -352,8 +353,8 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "usage: gatehouse user list [--json]\n\n"
      "A header line, then one line per user, tab-separated: username, sub, email,\n"
      "nickname, name ('-' where there is none).\n\n"
-     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\"}\n"
-     "           objects (null where there is none)\n",
+     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\",\n"
+     "           \"disabled\"} objects (null where there is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"
