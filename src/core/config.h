@@ -22,9 +22,10 @@ typedef enum { ERROR_STYLE_SEED, ERROR_STYLE_RFC6749 } error_style_t;
 typedef enum { CODE_REPLAY_REVOKES_PUBLIC, CODE_REPLAY_REVOKES_ALL } code_replay_revokes_t;
 
 typedef struct {
-    char *listen; /* HOST:PORT, default 127.0.0.1:8080 */
-    char *issuer; /* default "http://" + listen */
-    char *db;     /* sqlite:PATH or postgres://… */
+    char *listen;       /* HOST:PORT, default 127.0.0.1:8080 */
+    char *admin_listen; /* HOST:PORT of the admin API alone; NULL: on listen */
+    char *issuer;       /* default "http://" + listen */
+    char *db;           /* sqlite:PATH or postgres://… */
     error_style_t error_style;
     code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */

@@ -60,6 +60,9 @@ static const config_key_t KEYS[] = {
     /* ---- [server]: the authorization server (and the store every command uses) ---- */
     {"server", "listen", CONFIG_TEXT, "127.0.0.1:8080", NULL, 0, 0, NULL, NULL, SERVER(listen), 0,
      not_empty, "address the authorization server listens on (HOST:PORT)"},
+    {"server", "admin_listen", CONFIG_TEXT, NULL, "listen", 0, 0, NULL, NULL, SERVER(admin_listen),
+     0, NULL,
+     "address of a listener for the admin API alone (HOST:PORT), which then leaves `listen`"},
     {"server", "issuer", CONFIG_TEXT, NULL, "http:// + listen", 0, 0, NULL, NULL, SERVER(issuer), 0,
      NULL, "the `iss` of every token; https in production"},
     {"server", "db", CONFIG_TEXT, "sqlite:var/gatehouse.db", NULL, 0, 0, NULL, NULL, SERVER(db),

@@ -267,6 +267,41 @@ int oauth_serve(const config_t *cfg)
     return oauth_serve_with(cfg, NULL);
 }
 
+/* Starts a server on listen for opts; prints why not. */
+static bool start_listener(http_server_opts_t *opts, const char *listen, http_server_t **out)
+{
+    opts->listen = listen;
+    gh_status_t st = http_server_start(opts, out);
+    if (st == GH_OK)
+        return true;
+    char why[160];
+    fprintf(stderr, "gatehouse: %s\n", http_listen_problem(st, listen, why, sizeof why));
+    return false;
+}
+
+/* The extra routes on the main listener, or on their own (admin_listen):
+ * *own gets that listener's server. */
+static bool start_extra(app_t *app, arena_t *a, const oauth_extra_routes_t *extra,
+                        http_server_t **own)
+{
+    const char *listen = app->cfg->admin_listen;
+    if (!listen || !*listen) {
+        if (add_routes(app, a, extra) == GH_OK)
+            return true;
+        fprintf(stderr, "gatehouse: out of memory\n");
+        return false;
+    }
+    http_server_opts_t opts;
+    app->extra = extra;
+    oauth_http_opts(app, &opts);
+    opts.routes = extra->routes;
+    opts.route_count = extra->count;
+    if (!start_listener(&opts, listen, own))
+        return false;
+    log_event(LOG_INFO, "listening", "admin_listen", listen, NULL);
+    return true;
+}
+
 int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
 {
     sigset_t stop_signals;
@@ -275,7 +310,7 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
     app_t app = {0};
-    http_server_t *http = NULL;
+    http_server_t *http = NULL, *own = NULL;
     const char *what = "out of memory";
     gh_status_t st = a ? oauth_app_open(&cfg->server, a, &app, &what) : GH_ERR_NOMEM;
     if (st != GH_OK) {
@@ -283,18 +318,12 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
         goto out;
     }
     app.config = cfg;
-    if (extra && add_routes(&app, a, extra) != GH_OK) {
-        fprintf(stderr, "gatehouse: out of memory\n");
+    if (extra && !start_extra(&app, a, extra, &own))
         goto out;
-    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
-    if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        char why[160];
-        fprintf(stderr, "gatehouse: %s\n",
-                http_listen_problem(st, cfg->server.listen, why, sizeof why));
+    if (!start_listener(&opts, cfg->server.listen, &http))
         goto out;
-    }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
     stop_signals_on_reload(reload_keys, app.keys);
@@ -302,6 +331,7 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
     rc = 0;
 out:
     http_server_stop(http);
+    http_server_stop(own);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

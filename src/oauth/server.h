@@ -24,7 +24,8 @@ typedef struct oauth_extra_routes {
     http_refusal_fn on_refused;
 } oauth_extra_routes_t;
 
-/* oauth_serve with extra routes (NULL: none). */
+/* oauth_serve with extra routes (NULL: none): on the server's listener, or
+ * alone on their own when the setting admin_listen names one. */
 int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra);
 
 /* For the handlers of extra routes: the server's store and settings. */

@@ -159,6 +159,8 @@ test('bad input: unknown fields, wrong types, refused URIs, a page size of a mil
   assertProblem(await api('GET', '/clients?limit=1000000'), 400, 'limit');
   assertProblem(await api('GET', '/clients?limit=0'), 400, 'limit');
   assertProblem(await api('GET', '/clients?colour=red'), 400, 'colour');
+  assertProblem(await api('GET', '/clients?limit=1&limit=2'), 400); // refused before the handler, still a problem
+  assertProblem(await api('POST', '/clients', { raw: `{"client_id":"${'x'.repeat(70000)}"}`, headers: { 'content-type': 'application/json' } }), 413);
   assertProblem(await api('POST', '/clients', { raw: '{"client_id":', headers: { 'content-type': 'application/json' } }), 400);
   assertProblem(await api('POST', '/clients', { raw: '["x"]', headers: { 'content-type': 'application/json' } }), 400);
   assertProblem(await api('POST', '/clients', { raw: '{"client_id":"a","client_id":"b"}', headers: { 'content-type': 'application/json' } }), 400);
