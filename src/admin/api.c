@@ -4,8 +4,9 @@
  *
  * Every request but the OpenAPI document needs a bearer access token of
  * this server (verified as userinfo verifies one, revocation included) with
- * the scope gatehouse:admin: 401 with WWW-Authenticate without a valid one,
- * 403 without the scope, and nothing runs. Each operation is a row of OPS
+ * the scope gatehouse:admin, issued to a client for itself (client
+ * credentials): 401 with WWW-Authenticate without a valid one, 403 without
+ * the scope or for a member's token, and nothing runs. Each operation is a row of OPS
  * (method, path pattern, the query parameters it accepts, handler); a path
  * no row matches is 404, a method no row of its path takes is 405 with
  * Allow. Every error is RFC 9457 problem details (application/problem+json)
@@ -543,7 +544,17 @@ static bool authorized(api_t *x)
                              "scope=\"" ADMIN_SCOPE "\"");
         return false;
     }
-    x->ctx.actor = json_string_value(json_object_get(claims, "sub"));
+    /* a client's own token (client credentials: sub is the client); a
+     * member's token carrying the scope, from a client that registered it,
+     * does not make the member an administrator */
+    const char *sub = json_string_value(json_object_get(claims, "sub"));
+    const char *client = json_string_value(json_object_get(claims, "client_id"));
+    if (!sub || !client || strcmp(sub, client) != 0 || json_object_get(claims, "auth_time")) {
+        problem(x->req, x->res, 403, NULL,
+                "only a client's own token (client credentials) may use the admin API");
+        return false;
+    }
+    x->ctx.actor = sub;
     return true;
 }
 

@@ -74,6 +74,14 @@ test('401 without a valid token, 403 without the scope; nothing is changed', asy
   assertProblem(await api('GET', '/clients/sneaky'), 404);
 });
 
+test("a member's token with the scope does not make the member an administrator", async () => {
+  const rp = await gh.addClient({ id: 'loose', secret: 'loose-secret-0123456789', redirectUris: REDIRECT, scope: 'openid gatehouse:admin' });
+  const tokens = await gh.obtainTokens(rp, ada, { scope: 'openid gatehouse:admin' });
+  assert.match(tokens.scope, /gatehouse:admin/);
+  assertProblem(await api('GET', '/users', { token: tokens.access_token }), 403);
+  assert.equal((await api('DELETE', `/clients/loose`)).status, 204);
+});
+
 test('a revoked admin token is refused', async () => {
   const r = await gh.cli(['client', 'add', '--id', 'ops2', '--grant', 'client_credentials', '--scope', 'gatehouse:admin']);
   const secret = /client_secret: (\S+)/.exec(r.stdout)[1];
