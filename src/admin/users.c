@@ -116,7 +116,7 @@ bool admin_user_create(const admin_ctx_t *ctx, const admin_user_in_t *in, json_t
 }
 
 /* q as a LIKE pattern matching a part of a lower-cased text: '%' around,
- * '%', '_' and '\\' escaped. */
+ * '%', '_' and the backslash escaped. */
 static const char *like_pattern(arena_t *a, const char *q)
 {
     buf_t b;

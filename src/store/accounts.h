@@ -25,7 +25,7 @@ gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
 /* At most limit members whose username sorts after `after` ("" from the
  * start), by username, whose username, email or name (lower-cased) matches
- * the LIKE pattern (with '\\' escaping; NULL or "%" for all). */
+ * the LIKE pattern (with a backslash escaping; NULL or "%" for all). */
 gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
                             size_t limit, store_user_t **out, size_t *count);
 /* Replaces username, email, nickname and name of member u->sub. NOT_FOUND
