@@ -19,7 +19,7 @@
 #include "admin/admin_int.h"
 #include "core/assets.h"
 #include "core/buf.h"
-#include "core/clock.h"
+#include "core/secret.h"
 #include "oauth/server.h"
 #include "oauth/signing_keys.h"
 
@@ -266,6 +266,14 @@ static void users_list(api_t *x)
         reply(x, admin_user_list(&x->ctx, &p, query(x, "q"), &out, &err), &out, &err, 200, NULL);
 }
 
+/* Wipes the body's password (jansson frees without wiping). */
+static void wipe_password(json_t *body)
+{
+    json_t *pw = json_object_get(body, "password");
+    if (json_is_string(pw))
+        secret_wipe((char *)json_string_value(pw), json_string_length(pw));
+}
+
 static void users_create(api_t *x)
 {
     admin_user_in_t in;
@@ -275,6 +283,7 @@ static void users_create(api_t *x)
         return;
     bool ok = admin_user_check(x->req->arena, x->body, &in, &err) &&
               admin_user_create(&x->ctx, &in, &out, &err);
+    wipe_password(x->body);
     const char *sub = ok ? json_string_value(json_object_get(out, "sub")) : NULL;
     reply(x, ok, &out, &err, 201,
           sub ? arena_printf(x->req->arena, API_PREFIX "users/%s", sub) : NULL);
@@ -334,7 +343,9 @@ static void users_password(api_t *x)
               admin_get_string(x->req->arena, x->body, "password", &password, &err);
     if (ok && !password)
         ok = admin_fail(&err, x->req->arena, 400, "password", "is required");
-    if (ok && admin_user_set_password(&x->ctx, x->args[0], password, &err))
+    ok = ok && admin_user_set_password(&x->ctx, x->args[0], password, &err);
+    wipe_password(x->body);
+    if (ok)
         no_content(x);
     else
         fail(x, &err);
