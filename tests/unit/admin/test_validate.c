@@ -111,7 +111,8 @@ static void test_grants(void **state)
     assert_int_equal(bit, STORE_GRANT_AUTHORIZATION_CODE);
     assert_int_equal(admin_grant_parse("client_credentials", &bit), GH_OK);
     assert_int_equal(bit, STORE_GRANT_CLIENT_CREDENTIALS);
-    assert_int_equal(admin_grant_parse("urn:ietf:params:oauth:grant-type:device_code", &bit), GH_OK);
+    assert_int_equal(admin_grant_parse("urn:ietf:params:oauth:grant-type:device_code", &bit),
+                     GH_OK);
     assert_int_equal(bit, STORE_GRANT_DEVICE_CODE);
     bit = 0;
     assert_int_equal(admin_grant_parse("password", &bit), GH_ERR_INVALID);
