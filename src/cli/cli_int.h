@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "admin/admin.h"
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -124,9 +125,14 @@ int cli_print_json(json_t *v);
 int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
                            const char **operand, store_t **s);
 
-/* A `remove NAME` command: what names the kind of record in messages. */
-int cli_remove(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, const char *what,
-               gh_status_t (*remove)(store_t *s, const char *name));
+/* The admin operations' context for this run (admin/admin.h): the store
+ * (opened by cli_store), the configuration, actor "cli". CLI_CONTINUE, or
+ * the exit status. */
+int cli_admin(cli_t *c, admin_ctx_t *ctx);
+
+/* An admin operation's failure: a 400 (the value given is refused) is a
+ * usage error, anything else a failure; the message is the operation's. */
+int cli_admin_error(const cli_cmd_t *cmd, const admin_error_t *err);
 
 /* Has the NUL-terminated secret s wiped when the run ends; CLI_CONTINUE, or
  * CLI_EXIT_FAIL when out of memory (s is then wiped at once). */

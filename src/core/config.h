@@ -22,9 +22,10 @@ typedef enum { ERROR_STYLE_SEED, ERROR_STYLE_RFC6749 } error_style_t;
 typedef enum { CODE_REPLAY_REVOKES_PUBLIC, CODE_REPLAY_REVOKES_ALL } code_replay_revokes_t;
 
 typedef struct {
-    char *listen; /* HOST:PORT, default 127.0.0.1:8080 */
-    char *issuer; /* default "http://" + listen */
-    char *db;     /* sqlite:PATH or postgres://… */
+    char *listen;       /* HOST:PORT, default 127.0.0.1:8080 */
+    char *admin_listen; /* HOST:PORT of the admin API alone; NULL: on listen */
+    char *issuer;       /* default "http://" + listen */
+    char *db;           /* sqlite:PATH or postgres://… */
     error_style_t error_style;
     code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
@@ -51,6 +52,7 @@ typedef struct {
     long device_code_rate_window; /* seconds, default 60 */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+    long events_retention;   /* seconds audit events are kept, default 90 days; 0 for ever */
 
     /* back-channel logout delivery (oauth/backchannel.c) */
     long backchannel_logout_timeout;  /* seconds per attempt, default 5 */

@@ -60,6 +60,9 @@ static const config_key_t KEYS[] = {
     /* ---- [server]: the authorization server (and the store every command uses) ---- */
     {"server", "listen", CONFIG_TEXT, "127.0.0.1:8080", NULL, 0, 0, NULL, NULL, SERVER(listen), 0,
      not_empty, "address the authorization server listens on (HOST:PORT)"},
+    {"server", "admin_listen", CONFIG_TEXT, NULL, "listen", 0, 0, NULL, NULL, SERVER(admin_listen),
+     0, NULL,
+     "address of a listener for the admin API alone (HOST:PORT), which then leaves `listen`"},
     {"server", "issuer", CONFIG_TEXT, NULL, "http:// + listen", 0, 0, NULL, NULL, SERVER(issuer), 0,
      NULL, "the `iss` of every token; https in production"},
     {"server", "db", CONFIG_TEXT, "sqlite:var/gatehouse.db", NULL, 0, 0, NULL, NULL, SERVER(db),
@@ -74,6 +77,9 @@ static const config_key_t KEYS[] = {
      SERVER(access_token_ttl), 0, NULL, "lifetime of access tokens and id_tokens"},
     {"server", "refresh_token_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds", NULL,
      SERVER(refresh_token_ttl), 0, NULL, "lifetime of a refresh token (30 days)"},
+    {"server", "events_retention", CONFIG_NUMBER, "7776000", NULL, 0, 3650 * DAY, "seconds", NULL,
+     SERVER(events_retention), 0, NULL,
+     "how long audit events (docs/admin.md) are kept (90 days); 0 = for ever"},
     {"server", "refresh_grace", CONFIG_NUMBER, "0", NULL, 0, 300, "seconds", NULL,
      SERVER(refresh_grace), 0, NULL,
      "time after its rotation in which a refresh token presented again gets a fresh pair "

@@ -332,11 +332,10 @@ static const store_session_t *session_of_handle(account_t *c, const char *handle
  * offline_access revoked, as an RP-initiated logout of it would. */
 static gh_status_t end_other_session(account_t *c, const store_session_t *s)
 {
-    gh_status_t st = store_session_end(c->app->store, c->session.sub, s->digest);
-    store_session_client_t *clients = NULL;
-    size_t count = 0;
+    gh_status_t st =
+        oauth_session_end(c->app->store, c->app->cfg, c->req->arena, c->session.sub, s->digest);
     if (st == GH_OK)
-        st = logout_session_ended(c->app, c->req->arena, s, &clients, &count);
+        backchannel_wake(c->app->backchannel);
     return st;
 }
 

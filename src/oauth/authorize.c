@@ -18,6 +18,7 @@
 #include "core/metrics.h"
 #include "core/secret.h"
 #include "core/uri.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 #include "ui/ui.h"
 
@@ -461,6 +462,8 @@ static void on_consent(authz_t *z)
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;
     }
+    audit_event(z->req, session.sub, "consent.give", z->client.id,
+                audit_details(z->req->arena, "scope", joined, NULL));
     issue_code(z, &session);
 }
 

@@ -57,6 +57,9 @@ typedef struct {
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
     backchannel_t *backchannel; /* the logout delivery thread; NULL outside `serve` */
+    const struct oauth_extra_routes *extra; /* oauth_serve_with's, or NULL */
+    const http_route_t *routes;             /* ROUTES, then extra's */
+    size_t route_count;
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */

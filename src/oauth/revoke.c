@@ -17,6 +17,11 @@ gh_status_t revoke_grant(app_t *app, const char *family)
     return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
+int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now)
+{
+    return now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN;
+}
+
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
                                const char *keep_session)
 {
@@ -24,15 +29,13 @@ gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const
     if (st != GH_OK)
         return st;
     int64_t now = clock_now();
-    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN,
-                              keep_session);
+    return store_user_end_all(store, sub, now, oauth_revoke_until(cfg, now), keep_session);
 }
 
 gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id)
 {
     int64_t now = clock_now();
-    return store_consent_revoke(app->store, sub, client_id, now,
-                                now + app->cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
+    return store_consent_revoke(app->store, sub, client_id, now, oauth_revoke_until(app->cfg, now));
 }
 
 /* Verified claims: jti is a non-empty string and exp an integer. */

@@ -53,6 +53,12 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
                          int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
+    const oauth_extra_routes_t *extra = app_of(req)->extra;
+    for (size_t i = 0; h && extra && i < extra->count; i++)
+        if (extra->routes[i].handler == h) {
+            extra->on_refused(req, res, page_status);
+            return;
+        }
     if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
         h == account_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
@@ -185,6 +191,7 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *what = "cannot open the database";
     if ((st = store_open(cfg->db, &app->store)) != GH_OK)
         return st;
+    store_events_retention(app->store, cfg->events_retention);
     if (strcmp(store_engine(app->store), "sqlite") == 0)
         secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
     *what = "cannot prepare keys and documents";
@@ -207,8 +214,9 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
 {
     const config_server_t *cfg = app->cfg;
     *out = (http_server_opts_t){.listen = cfg->listen,
-                                .routes = ROUTES,
-                                .route_count = sizeof ROUTES / sizeof ROUTES[0],
+                                .routes = app->routes ? app->routes : ROUTES,
+                                .route_count = app->routes ? app->route_count
+                                                           : sizeof ROUTES / sizeof ROUTES[0],
                                 .on_param_error = on_param_error,
                                 .on_not_found = on_not_found,
                                 .on_too_large = on_too_large,
@@ -228,7 +236,84 @@ static const char *reload_keys(void *keys)
     return "signing keys";
 }
 
+store_t *oauth_request_store(const http_request_t *req)
+{
+    return app_of(req)->store;
+}
+
+const config_server_t *oauth_request_config(const http_request_t *req)
+{
+    return app_of(req)->cfg;
+}
+
+gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const char **why)
+{
+    const char *token = http_request_bearer(req);
+    oauth_error_t err = {0};
+    if (!token)
+        return GH_ERR_NOT_FOUND;
+    if (access_token_verify(req, token, claims, &err))
+        return GH_OK;
+    *why = err.description;
+    return err.kind == OAUTH_ERR_INVALID_TOKEN ? GH_ERR_INVALID : GH_ERR_UNAVAILABLE;
+}
+
+/* ROUTES, then extra's, in arena a: app->routes. */
+static gh_status_t add_routes(app_t *app, arena_t *a, const oauth_extra_routes_t *extra)
+{
+    size_t n = sizeof ROUTES / sizeof ROUTES[0];
+    http_route_t *all = arena_alloc(a, (n + extra->count) * sizeof *all);
+    if (!all)
+        return GH_ERR_NOMEM;
+    memcpy(all, ROUTES, sizeof ROUTES);
+    memcpy(all + n, extra->routes, extra->count * sizeof *all);
+    app->extra = extra;
+    app->routes = all;
+    app->route_count = n + extra->count;
+    return GH_OK;
+}
+
 int oauth_serve(const config_t *cfg)
+{
+    return oauth_serve_with(cfg, NULL);
+}
+
+/* Starts a server on listen for opts; prints why not. */
+static bool start_listener(http_server_opts_t *opts, const char *listen, http_server_t **out)
+{
+    opts->listen = listen;
+    gh_status_t st = http_server_start(opts, out);
+    if (st == GH_OK)
+        return true;
+    char why[160];
+    fprintf(stderr, "gatehouse: %s\n", http_listen_problem(st, listen, why, sizeof why));
+    return false;
+}
+
+/* The extra routes on the main listener, or on their own (admin_listen):
+ * *own gets that listener's server. */
+static bool start_extra(app_t *app, arena_t *a, const oauth_extra_routes_t *extra,
+                        http_server_t **own)
+{
+    const char *listen = app->cfg->admin_listen;
+    if (!listen || !*listen) {
+        if (add_routes(app, a, extra) == GH_OK)
+            return true;
+        fprintf(stderr, "gatehouse: out of memory\n");
+        return false;
+    }
+    http_server_opts_t opts;
+    app->extra = extra;
+    oauth_http_opts(app, &opts);
+    opts.routes = extra->routes;
+    opts.route_count = extra->count;
+    if (!start_listener(&opts, listen, own))
+        return false;
+    log_event(LOG_INFO, "listening", "admin_listen", listen, NULL);
+    return true;
+}
+
+int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
 {
     sigset_t stop_signals;
     stop_signals_block(&stop_signals);
@@ -236,7 +321,7 @@ int oauth_serve(const config_t *cfg)
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
     app_t app = {0};
-    http_server_t *http = NULL;
+    http_server_t *http = NULL, *own = NULL;
     const char *what = "out of memory";
     gh_status_t st = a ? oauth_app_open(&cfg->server, a, &app, &what) : GH_ERR_NOMEM;
     if (st != GH_OK) {
@@ -244,14 +329,12 @@ int oauth_serve(const config_t *cfg)
         goto out;
     }
     app.config = cfg;
+    if (extra && !start_extra(&app, a, extra, &own))
+        goto out;
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
-    if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        char why[160];
-        fprintf(stderr, "gatehouse: %s\n",
-                http_listen_problem(st, cfg->server.listen, why, sizeof why));
+    if (!start_listener(&opts, cfg->server.listen, &http))
         goto out;
-    }
     if ((st = backchannel_start(&app, &app.backchannel)) != GH_OK) {
         fprintf(stderr, "gatehouse: cannot start the logout delivery: %s\n", gh_status_str(st));
         goto out;
@@ -264,6 +347,7 @@ int oauth_serve(const config_t *cfg)
 out:
     http_server_stop(http);
     backchannel_stop(app.backchannel);
+    http_server_stop(own);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

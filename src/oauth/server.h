@@ -3,13 +3,42 @@
 #ifndef GH_OAUTH_SERVER_H
 #define GH_OAUTH_SERVER_H
 
+#include <jansson.h>
+
 #include "core/config.h"
+#include "http/http.h"
 #include "store/store.h"
 
 /* Opens the store, ensures a signing key, serves until SIGINT or SIGTERM, then
  * finishes the requests in flight. Returns the process exit status (0, or 1
  * with one line on stderr saying why it could not start). */
 int oauth_serve(const config_t *cfg);
+
+/* Routes a module above this one serves beside the server's own (the admin
+ * API), and how refusals found before their handlers run (a malformed query,
+ * a body too large: status 400 or 413) are answered. Borrowed; must outlive
+ * the server. */
+typedef struct oauth_extra_routes {
+    const http_route_t *routes;
+    size_t count;
+    http_refusal_fn on_refused;
+} oauth_extra_routes_t;
+
+/* oauth_serve with extra routes (NULL: none): on the server's listener, or
+ * alone on their own when the setting admin_listen names one. */
+int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra);
+
+/* For the handlers of extra routes: the server's store and settings. */
+store_t *oauth_request_store(const http_request_t *req);
+const config_server_t *oauth_request_config(const http_request_t *req);
+
+/* The request's `Authorization: Bearer` access token, verified as userinfo
+ * does (signature, typ, issuer, audience, expiry, revocation): GH_OK with
+ * *claims (released with the request); GH_ERR_NOT_FOUND when there is no
+ * bearer token; GH_ERR_INVALID when it is not a valid token of this server,
+ * with *why saying why (never secret); a store status when the denylist
+ * cannot be read. */
+gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const char **why);
 
 /* Ends everything of person sub after a credential change or removal (a
  * password set by `user passwd` or a reset, `user remove`, a second factor
@@ -22,5 +51,17 @@ int oauth_serve(const config_t *cfg);
  * server delivers it). docs/revocation.md. */
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
                                const char *keep_session);
+
+/* Ends member sub's session digest (NOT_FOUND when it is not sub's live
+ * session) as an RP-initiated logout of it would: the clients it signed in
+ * to get a logout token (queued; the server delivers it) and its grants made
+ * without offline_access are revoked. For the account page and the admin
+ * API. */
+gh_status_t oauth_session_end(store_t *store, const config_server_t *cfg, arena_t *a,
+                              const char *sub, const char *digest);
+
+/* Until when a grant revoked at now stays on the denylist: past the expiry
+ * of every access token it issued. */
+int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 
 #define CSRF_COOKIE_LEN 43 /* secret_token: base64url of SECRET_TOKEN_BYTES */
@@ -120,6 +121,8 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     if (*retry_after > 0) {
         metrics_add(METRIC_LOGINS_THROTTLED, 1);
         log_event(LOG_INFO, "login_throttled", "client_id", client_id, NULL);
+        audit_event(req, NULL, "signin.lockout", username,
+                    audit_details(req->arena, "client_id", client_id, NULL));
         return GH_ERR_THROTTLED;
     }
     store_user_t user;
@@ -128,15 +131,22 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
         return st;
     /* unknown users cost a verification too, so timing does not tell them apart */
     const char *hash = st == GH_OK ? user.password_hash : SECRET_ARGON2_DUMMY;
-    if (!secret_password_verify(hash, password) || st != GH_OK) {
+    bool right = secret_password_verify(hash, password) && st == GH_OK;
+    if (!right || user.disabled_at) { /* a disabled member is refused as a wrong password is */
         metrics_add(METRIC_LOGINS_FAILED, 1);
         log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);
+        audit_event(req, right ? user.sub : NULL, "signin.failure", username,
+                    audit_details(req->arena, "client_id", client_id, "reason",
+                                  right ? "disabled" : "credentials", NULL));
         return GH_ERR_NOT_FOUND;
     }
     throttle_success(req, username, now);
     st = session_start(req, res, user.sub, &(store_authn_t){.amr = SESSION_AMR_PASSWORD}, now, out);
-    if (st == GH_OK)
+    if (st == GH_OK) {
         metrics_add(METRIC_LOGINS_OK, 1);
+        audit_event(req, user.sub, "signin.ok", user.sub,
+                    audit_details(req->arena, "client_id", client_id, NULL));
+    }
     return st;
 }
 

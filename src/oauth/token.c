@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
@@ -117,8 +118,11 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
     store_code_t code;
     gh_status_t st =
         store_code_take(app->store, req->arena, digest, client->id, clock_now(), family, &code);
-    if (st == GH_ERR_CONFLICT)
+    if (st == GH_ERR_CONFLICT) {
+        audit_event(req, client->id, "token.code_replay", code.sub,
+                    audit_details(req->arena, "client_id", client->id, NULL));
         return refuse_replay(app, client, &code, err);
+    }
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
@@ -177,9 +181,12 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     const char *token = NULL;
     if (tokens_mint(req->arena, &token, &next.digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    store_refresh_t old;
+    store_refresh_t old = {0};
     /* a missing token (st != OK) still goes through rotate, which detects reuse */
     st = rotate(app, req->arena, old_digest, client->id, &next, &old);
+    if (st == GH_ERR_CONFLICT) /* RFC 9700 §4.14.2: the grant is revoked */
+        audit_event(req, client->id, "token.refresh_reuse", old.sub,
+                    audit_details(req->arena, "client_id", client->id, "family", old.family, NULL));
     if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
                           "the refresh token is invalid, expired or used");

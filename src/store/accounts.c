@@ -4,10 +4,10 @@
  * tokens. */
 #include "store/db.h"
 
-#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
+#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at, disabled_at"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
@@ -19,6 +19,14 @@ static store_sql_t SQL_FOR_TOKEN =
               "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4) "
               "FROM users WHERE sub = ?1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM users WHERE username = ?");
+/* ?1 after this username, ?2 a LIKE pattern ('%' for all), ?3 at most this many */
+static store_sql_t SQL_PAGE = STORE_SQL(
+    "SELECT " USER_COLS " FROM users WHERE username > ?1 AND (lower(username) LIKE ?2 ESCAPE '\\' "
+    "OR lower(coalesce(email, '')) LIKE ?2 ESCAPE '\\' "
+    "OR lower(coalesce(name, '')) LIKE ?2 ESCAPE '\\') ORDER BY username LIMIT ?3");
+static store_sql_t SQL_UPDATE =
+    STORE_SQL("UPDATE users SET username = ?, email = ?, nickname = ?, name = ? WHERE sub = ?");
+static store_sql_t SQL_SET_DISABLED = STORE_SQL("UPDATE users SET disabled_at = ? WHERE sub = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
 
@@ -28,6 +36,14 @@ static store_sql_t SQL_END_SESSIONS =
     STORE_SQL("DELETE FROM sessions WHERE sub = ?1 AND digest <> ?2");
 static store_sql_t SQL_SET_PROFILE =
     STORE_SQL("UPDATE users SET nickname = ?, name = ? WHERE sub = ?");
+/* a member's grants by client: its consent and its live refresh families */
+static store_sql_t SQL_GRANTS = STORE_SQL(
+    "SELECT client_id, max(scope), max(consented_at), max(families), max(expires_at) FROM ("
+    "SELECT client_id, scope, updated_at AS consented_at, 0 AS families, 0 AS expires_at "
+    "FROM consents WHERE sub = ?1 UNION ALL "
+    "SELECT client_id, NULL, 0, count(DISTINCT family), max(expires_at) FROM refresh_tokens "
+    "WHERE sub = ?1 AND revoked = 0 AND used_at IS NULL AND expires_at > ?2 GROUP BY client_id"
+    ") g GROUP BY client_id ORDER BY client_id");
 
 /* store_user_t: the columns of USER_COLS */
 static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
@@ -40,6 +56,7 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     u.nickname = store_row_text(r, a);
     u.name = store_row_text(r, a);
     u.created_at = store_row_int(r);
+    u.disabled_at = store_row_int(r);
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -60,8 +77,8 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssi", u->sub, u->username, u->password_hash,
-                   u->email, u->nickname, u->name, u->created_at);
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssii", u->sub, u->username, u->password_hash,
+                   u->email, u->nickname, u->name, u->created_at, u->disabled_at);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -77,6 +94,24 @@ gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count)
 {
     return db_list(s, &SQL_LIST, "user_list", read_user, a, sizeof **out, (void **)out, count, "");
+}
+
+gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
+                            size_t limit, store_user_t **out, size_t *count)
+{
+    return db_list(s, &SQL_PAGE, "user_page", read_user, a, sizeof **out, (void **)out, count,
+                   "ssi", after ? after : "", pattern ? pattern : "%", (int64_t)limit);
+}
+
+gh_status_t store_user_update(store_t *s, const store_user_t *u)
+{
+    return db_exec_one(s, &SQL_UPDATE, "user_update", "sssss", u->username, u->email, u->nickname,
+                       u->name, u->sub);
+}
+
+gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)
+{
+    return db_exec_one(s, &SQL_SET_DISABLED, "user_set_disabled", "is", disabled_at, sub);
 }
 
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
@@ -121,4 +156,22 @@ gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t
         st = db_exec(s, &SQL_END_SESSIONS, op, "ss", sub, keep_session ? keep_session : "");
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
+}
+
+static gh_status_t read_grant(store_row_t *r, arena_t *a, void *row)
+{
+    store_grant_t g = {0};
+    g.client_id = store_row_text(r, a);
+    g.scope = store_row_text(r, a);
+    g.consented_at = store_row_int(r);
+    g.refresh_families = store_row_int(r);
+    g.refresh_expires_at = store_row_int(r);
+    return store_row_done(r, &g, sizeof g, row);
+}
+
+gh_status_t store_grant_list(store_t *s, arena_t *a, const char *sub, int64_t now,
+                             store_grant_t **out, size_t *count)
+{
+    return db_list(s, &SQL_GRANTS, "grant_list", read_grant, a, sizeof **out, (void **)out, count,
+                   "si", sub, now);
 }

@@ -13,6 +13,7 @@ typedef struct {
     const char *nickname;      /* may be NULL */
     const char *name;          /* may be NULL */
     int64_t created_at;
+    int64_t disabled_at; /* 0, or when the member was disabled (cannot sign in) */
 } store_user_t;
 
 /* ---- users ---- */
@@ -22,6 +23,16 @@ gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count);
 gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
+/* At most limit members whose username sorts after `after` ("" from the
+ * start), by username, whose username, email or name (lower-cased) matches
+ * the LIKE pattern (with a backslash escaping; NULL or "%" for all). */
+gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
+                            size_t limit, store_user_t **out, size_t *count);
+/* Replaces username, email, nickname and name of member u->sub. NOT_FOUND
+ * when there is none; CONFLICT when the username is taken. */
+gh_status_t store_user_update(store_t *s, const store_user_t *u);
+/* Sets disabled_at (0 enables) of member sub; NOT_FOUND when there is none. */
+gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at);
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
 /* Replaces sub's nickname and name (NULL clears one); NOT_FOUND when there
  * is no such member. */
@@ -44,5 +55,19 @@ gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t
  * NOT_FOUND when the member is gone (*revoked is then not known). */
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
                                  const char *family, int64_t now, store_user_t *out, bool *revoked);
+
+/* What a member gave one client: the consent (scope NULL when none) and the
+ * live refresh-token families (grants the client holds). */
+typedef struct {
+    const char *client_id;
+    const char *scope;          /* consented scopes, or NULL */
+    int64_t consented_at;       /* 0 when no consent */
+    int64_t refresh_families;   /* live refresh-token families */
+    int64_t refresh_expires_at; /* the latest expiry among them; 0 when none */
+} store_grant_t;
+
+/* The grants of member sub at now, one per client, by client id. */
+gh_status_t store_grant_list(store_t *s, arena_t *a, const char *sub, int64_t now,
+                             store_grant_t **out, size_t *count);
 
 #endif

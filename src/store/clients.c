@@ -19,6 +19,14 @@ static store_sql_t SQL_ADD = STORE_SQL("INSERT INTO clients (" CLIENT_COLS
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
+static store_sql_t SQL_PAGE =
+    STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id > ? ORDER BY id LIMIT ?");
+/* every column but id and created_at, then the id */
+static store_sql_t SQL_UPDATE = STORE_SQL(
+    "UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
+    "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
+    "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
+    "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -89,7 +97,8 @@ static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
     return st;
 }
 
-gh_status_t store_client_add(store_t *s, const store_client_t *c)
+/* Writes c with sql: SQL_ADD's columns, or SQL_UPDATE's (update true). */
+static gh_status_t client_write(store_t *s, const store_client_t *c, bool update)
 {
     if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
         !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count))
@@ -101,7 +110,14 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
     const char *logout_uris =
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     gh_status_t st = GH_ERR_NOMEM;
-    if (uris && logout_uris)
+    if (uris && logout_uris && update)
+        st = db_exec_one(s, &SQL_UPDATE, "client_update", "sssssiisisis", c->secret_digest,
+                         c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                         (int64_t)c->is_public, c->backchannel_logout_uri,
+                         (int64_t)c->backchannel_logout_session_required,
+                         c->frontchannel_logout_uri,
+                         (int64_t)c->frontchannel_logout_session_required, c->id);
+    else if (uris && logout_uris)
         st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisi", c->id, c->secret_digest, c->name,
                      uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
                      c->created_at, c->backchannel_logout_uri,
@@ -109,6 +125,23 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
                      (int64_t)c->frontchannel_logout_session_required);
     arena_free(a);
     return st;
+}
+
+gh_status_t store_client_add(store_t *s, const store_client_t *c)
+{
+    return client_write(s, c, false);
+}
+
+gh_status_t store_client_update(store_t *s, const store_client_t *c)
+{
+    return client_write(s, c, true);
+}
+
+gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t limit,
+                              store_client_t **out, size_t *count)
+{
+    return db_list(s, &SQL_PAGE, "client_page", read_client, a, sizeof **out, (void **)out, count,
+                   "si", after ? after : "", (int64_t)limit);
 }
 
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out)

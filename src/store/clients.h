@@ -37,6 +37,12 @@ typedef struct {
 gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out);
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count);
+/* Replaces every field of client c->id but its id and created_at (the
+ * secret digest too); NOT_FOUND when there is none. */
+gh_status_t store_client_update(store_t *s, const store_client_t *c);
+/* At most limit clients whose id sorts after `after` ("" from the start), by id. */
+gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t limit,
+                              store_client_t **out, size_t *count);
 gh_status_t store_client_remove(store_t *s, const char *id); /* also its consents, codes, tokens */
 
 #endif

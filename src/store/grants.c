@@ -44,8 +44,9 @@ static store_sql_t SQL_CONSENT_LIST =
               "WHERE d.sub = c.sub AND d.client_id = c.client_id), 0) "
               "FROM consents c JOIN clients k ON k.id = c.client_id WHERE c.sub = ? "
               "ORDER BY c.client_id");
+/* ?1 sub, ?2 client_id ('' for every client) */
 static store_sql_t SQL_CONSENT_DELETE =
-    STORE_SQL("DELETE FROM consents WHERE sub = ? AND client_id = ?");
+    STORE_SQL("DELETE FROM consents WHERE sub = ?1 AND (?2 = '' OR client_id = ?2)");
 
 /* store_grants_end, in order: ?1 sub, ?2 client_id ('' for every client),
  * ?3 until when the grants' families stay denied */
@@ -220,7 +221,7 @@ gh_status_t store_consent_revoke(store_t *s, const char *sub, const char *client
     gh_status_t st = db_begin(s, op);
     if (st != GH_OK)
         return st;
-    st = db_exec_one(s, &SQL_CONSENT_DELETE, op, "ss", sub, client_id);
+    st = db_exec(s, &SQL_CONSENT_DELETE, op, "ss", sub, client_id ? client_id : "");
     if (st == GH_OK)
         st = store_grants_end(s, op, sub, client_id, revoke_until);
     gh_status_t end = db_finish(s, op, st == GH_OK);

@@ -56,8 +56,9 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 gh_status_t store_consent_list(store_t *s, arena_t *a, const char *sub, store_consent_t **out,
                                size_t *count);
 /* In one transaction: removes sub's consent to client_id and ends that
- * client's grants for sub (store_grants_end). NOT_FOUND (and nothing
- * changed) when there is no such consent. */
+ * client's grants for sub (store_grants_end), also grants made without a
+ * consent; with client_id NULL every consent and grant of sub. GH_OK also
+ * when there was nothing. */
 gh_status_t store_consent_revoke(store_t *s, const char *sub, const char *client_id, int64_t now,
                                  int64_t revoke_until);
 /* Inside the caller's transaction (op names it for the log): ends every

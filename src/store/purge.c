@@ -2,7 +2,10 @@
  * each process by the operations that are given the time. Used codes and
  * refresh tokens (and the gateway's states and refresh records) stay an hour
  * past expiry, so a late replay is still recognised as one; failure counters
- * idle for 30 days are forgotten. */
+ * idle for 30 days are forgotten; audit events once older than their
+ * retention (store_events_retention; 0 keeps them). */
+#include <stdint.h>
+
 #include "core/log.h"
 #include "store/db.h"
 
@@ -21,12 +24,14 @@ static store_sql_t SQL_ATTEMPTS =
 static store_sql_t SQL_DEVICE = STORE_SQL("DELETE FROM device_codes WHERE expires_at < ?");
 static store_sql_t SQL_GW_STATES = STORE_SQL("DELETE FROM gateway_states WHERE expires_at < ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
+static store_sql_t SQL_EVENTS = STORE_SQL("DELETE FROM events WHERE time < ?");
 
 void store_purge(store_t *s, int64_t now)
 {
     int64_t due = atomic_load(&s->next_purge);
     if (now < due || !atomic_compare_exchange_strong(&s->next_purge, &due, now + PURGE_EVERY))
         return;
+    int64_t retention = atomic_load(&s->events_retention);
     const struct {
         store_sql_t *sql;
         int64_t before;
@@ -40,6 +45,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_DEVICE, now - KEEP_AFTER_EXPIRY},
         {&SQL_GW_STATES, now - KEEP_AFTER_EXPIRY},
         {&SQL_GW_REFRESH, now - KEEP_AFTER_EXPIRY},
+        {&SQL_EVENTS, retention > 0 ? now - retention : INT64_MIN},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

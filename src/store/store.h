@@ -112,6 +112,7 @@ typedef struct {
 #include "store/attempts.h"
 #include "store/clients.h"
 #include "store/devices.h"
+#include "store/events.h"
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"

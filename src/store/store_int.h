@@ -17,6 +17,7 @@
 struct store {
     const struct store_engine *engine; /* db.h */
     _Atomic int64_t next_purge;        /* earliest `now` at which expired rows go again */
+    _Atomic int64_t events_retention;  /* seconds audit events are kept; 0: for ever */
 };
 
 /* Engine constructors. Each receives the whole URL (scheme included) and

@@ -155,7 +155,7 @@ done
 gh --db "$db" client add --id web-http --secret 's3cret-web-http' \
     --redirect-uri https://rp.example/cb --post-logout-redirect-uri http://rp.example/bye
 check "client add: http post-logout URI off loopback exits 2" \
-    eval 'usage_error && err_has "post-logout-redirect-uri"'
+    eval 'usage_error && err_has "post_logout_redirect_uris"'
 # ---- logout URIs (Back-Channel / Front-Channel Logout 1.0) ----
 gh --db "$db" client add --id rp-logout --secret 's3cret-rp-logout' --redirect-uri https://rp.example/cb \
     --backchannel-logout-uri https://rp.example/bc --backchannel-logout-session-required \
@@ -171,17 +171,24 @@ for uri in 'https://rp.example/bc#x' /bc 'ftp://rp.example/bc'; do
     gh --db "$db" client add --id rp-logout2 --secret 's3cret-rp-logout' \
         --redirect-uri https://rp.example/cb --backchannel-logout-uri "$uri"
     check "client add: backchannel logout URI '$uri' exits 2" \
-        eval 'usage_error && err_has "backchannel-logout-uri"'
+        eval 'usage_error && err_has "backchannel_logout_uri"'
 done
 printf '[server]\nissuer = https://id.example\n' >"$tmp/https-issuer.ini"
 gh --db "$db" --config "$tmp/https-issuer.ini" client add --id rp-logout2 \
     --secret 's3cret-rp-logout' --redirect-uri https://rp.example/cb \
     --frontchannel-logout-uri http://rp.example/fc
 check "client add: http front-channel logout URI off loopback under an https issuer exits 2" \
-    eval 'usage_error && err_has "frontchannel-logout-uri"'
+    eval 'usage_error && err_has "frontchannel_logout_uri"'
 gh --db "$db" client add --id rp-logout3 --secret 's3cret-rp-logout' \
     --redirect-uri https://rp.example/cb --frontchannel-logout-uri http://rp.example/fc
-check "client add: http front-channel logout URI under an http issuer accepted" status_is 0
+check "client add: http front-channel logout URI off loopback exits 2 under an http issuer too" \
+    eval 'usage_error && err_has "frontchannel_logout_uri"'
+gh --db "$db" client update rp-logout --backchannel-logout-uri http://127.0.0.1:9/bc
+check "client update: a new back-channel logout URI (http on loopback)" status_is 0
+gh --db "$db" client show rp-logout
+check "client update: kept the front-channel URI it did not name" eval \
+    'out_has "\"backchannel_logout_uri\": \"http://127.0.0.1:9/bc\"" &&
+     grep -qF "\"frontchannel_logout_uri\": \"https://rp.example/fc?a=1\"" out'
 for uri in http://localhost:8000/cb 'http://[::1]:8000/cb'; do
     gh --db "$db" client add --id "loop$((++loops))" --public --redirect-uri "$uri"
     check "client add: loopback http redirect URI $uri accepted" status_is 0

@@ -1399,8 +1399,8 @@ static void test_consent_list_and_revoke(void **state)
     assert_int_equal(store_consent_list(f->s, f->a, sub, &list, &n), GH_OK);
     assert_int_equal(n, 1);
     assert_string_equal(list[0].client_id, kept);
-    /* nothing left to revoke */
-    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_ERR_NOT_FOUND);
+    /* nothing left to revoke: nothing changes */
+    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_OK);
 }
 
 /* ---- logout everywhere (store/logout.h) ---- */
@@ -1603,6 +1603,162 @@ static void test_race_logout_claim(void **state)
     assert_int_equal(claim_mine(f, T0 + 10000, &m), MESSAGES); /* leases over: clean up */
 }
 
+/* ---- the admin API's store operations (issue 22) ---- */
+
+static void test_user_page_update_disable(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "pagey");
+    add_user(f, "pagez");
+    store_user_t *list = NULL, u;
+    size_t n = 0;
+    const char *pattern = arena_printf(f->a, "page_-%s", f->run); /* _: any one character */
+    assert_int_equal(store_user_page(f->s, f->a, NULL, pattern, 10, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].username, uniq(f, "pagey"));
+    assert_int_equal(list[0].disabled_at, 0);
+    /* after the first: the second alone; limit 1: the first alone */
+    assert_int_equal(store_user_page(f->s, f->a, list[0].username, pattern, 10, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].username, uniq(f, "pagez"));
+    assert_int_equal(store_user_page(f->s, f->a, "", pattern, 1, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    /* the pattern is matched against the lower-cased email too */
+    const char *by_mail = "%pagez@example.test%";
+    assert_int_equal(store_user_page(f->s, f->a, NULL, by_mail, 200, &list, &n), GH_OK);
+    assert_true(n >= 1);
+
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    u.username = uniq(f, "pagez");
+    assert_int_equal(store_user_update(f->s, &u), GH_ERR_CONFLICT);
+    u.username = uniq(f, "renamed");
+    u.email = NULL;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_string_equal(u.username, uniq(f, "renamed"));
+    assert_null(u.email);
+    assert_int_equal(store_user_set_disabled(f->s, sub, T0 + 5), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_int_equal(u.disabled_at, T0 + 5);
+    assert_int_equal(store_user_set_disabled(f->s, "no-such-sub", T0), GH_ERR_NOT_FOUND);
+    u.sub = "no-such-sub";
+    assert_int_equal(store_user_update(f->s, &u), GH_ERR_NOT_FOUND);
+}
+
+static void test_client_update_page(void **state)
+{
+    fixture_t *f = *state;
+    static const char *uris[] = {"https://two.example/cb", "https://three.example/cb"};
+    const char *id = add_client(f, "upd");
+    store_client_t c, *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_client_get(f->s, f->a, id, &c), GH_OK);
+    c.redirect_uris = uris;
+    c.redirect_uri_count = 2;
+    c.scope = "openid";
+    c.is_public = true;
+    c.secret_digest = NULL;
+    assert_int_equal(store_client_update(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, id, &c), GH_OK);
+    assert_int_equal(c.redirect_uri_count, 2);
+    assert_string_equal(c.redirect_uris[1], "https://three.example/cb");
+    assert_true(c.is_public);
+    assert_null(c.secret_digest);
+    assert_int_equal(c.created_at, T0);
+    c.id = "no-such-client";
+    assert_int_equal(store_client_update(f->s, &c), GH_ERR_NOT_FOUND);
+    /* a page after the id before this one starts with this one */
+    const char *before = arena_printf(f->a, "upc-%s", f->run);
+    assert_int_equal(store_client_page(f->s, f->a, before, 1, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].id, id);
+}
+
+static void test_grants_of_member(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "granty");
+    const char *c1 = add_client(f, "gr1"), *c2 = add_client(f, "gr2");
+    store_grant_t *list = NULL;
+    size_t n = 0;
+    bool revoked = false;
+    assert_int_equal(store_consent_put(f->s, sub, c1, "openid profile", T0), GH_OK);
+    store_refresh_t r1 = put_refresh(f, c1, sub, T0 + 3600);
+    store_refresh_t r2 = put_refresh(f, c2, sub, T0 + 3600);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].client_id, c1);
+    assert_string_equal(list[0].scope, "openid profile");
+    assert_int_equal(list[0].consented_at, T0);
+    assert_int_equal(list[0].refresh_families, 1);
+    assert_null(list[1].scope); /* a grant without a consent (c2) */
+    assert_int_equal(list[1].refresh_expires_at, T0 + 3600);
+    /* one client's: its consent, its refresh family and the family's access tokens */
+    assert_int_equal(store_consent_revoke(f->s, sub, c1, T0, T0 + 7200), GH_OK);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, c2);
+    assert_int_equal(store_refresh_get(f->s, f->a, r1.digest, T0, &r1), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r1.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_refresh_get(f->s, f->a, r2.digest, T0, &r2), GH_OK);
+    /* every client's, also one holding a grant without a consent */
+    assert_int_equal(store_consent_revoke(f->s, sub, NULL, T0, T0 + 7200), GH_OK);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_events(void **state)
+{
+    fixture_t *f = *state;
+    const char *actor = uniq(f, "auditor");
+    const int64_t base = T0 + 10000000; /* after every other test's times */
+    for (int i = 0; i < 5; i++) {
+        store_event_t e = {.time = base - 1000 + i * 250,
+                           .actor = actor,
+                           .action = i % 2 ? "client.update" : "client.create",
+                           .target = arena_printf(f->a, "t%d", i),
+                           .ip = "127.0.0.1",
+                           .details = i == 4 ? NULL : "{\"n\":1}"};
+        assert_int_equal(store_event_add(f->s, &e), GH_OK);
+    }
+    store_event_t *list = NULL;
+    size_t n = 0;
+    store_event_filter_t all = {.actor = actor, .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &all, &list, &n), GH_OK);
+    assert_int_equal(n, 5);
+    assert_string_equal(list[0].target, "t4"); /* newest first */
+    assert_string_equal(list[0].details, "{}");
+    assert_string_equal(list[4].details, "{\"n\":1}");
+    assert_true(list[0].id > list[1].id);
+    store_event_filter_t action = {.actor = actor, .action = "client.update", .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &action, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    store_event_filter_t window = {
+        .actor = actor, .since = base - 750, .until = base - 250, .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &window, &list, &n), GH_OK);
+    assert_int_equal(n, 3);
+    store_event_filter_t target = {.actor = actor, .target = "t2", .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &target, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    /* pages of two through the cursor */
+    store_event_filter_t page = {.actor = actor, .limit = 2};
+    assert_int_equal(store_event_list(f->s, f->a, &page, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    page.before_id = list[1].id;
+    assert_int_equal(store_event_list(f->s, f->a, &page, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].target, "t2");
+    /* retention: what is older than 600 s at base goes at the next purge (which
+     * store_user_end_all runs) */
+    store_events_retention(f->s, 600);
+    assert_int_equal(store_user_end_all(f->s, add_user(f, "purger"), base, base, NULL), GH_OK);
+    store_events_retention(f->s, 0);
+    assert_int_equal(store_event_list(f->s, f->a, &all, &list, &n), GH_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[2].target, "t2");
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1655,6 +1811,10 @@ int main(void)
         TEST(test_logout_session),
         TEST(test_logout_claim_lease_retry),
         TEST(test_race_logout_claim),
+        TEST(test_user_page_update_disable),
+        TEST(test_client_update_page),
+        TEST(test_grants_of_member),
+        TEST(test_events),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

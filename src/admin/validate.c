@@ -1,9 +1,8 @@
-/* Checks of the values an administrator gives on the command line. Pure
- * functions over NUL-terminated strings; nothing is allocated. */
+/* Checks of the values an administrator gives (admin API and command line
+ * alike). Pure functions over NUL-terminated strings; nothing is allocated. */
 #include <string.h>
 
-#include "cli/cli.h"
-#include "store/store.h"
+#include "admin/admin.h"
 
 static const struct {
     const char *name;
@@ -32,17 +31,17 @@ static bool word_valid(const char *s, size_t max, const char *extra)
     return true;
 }
 
-bool cli_client_id_valid(const char *id)
+bool admin_client_id_valid(const char *id)
 {
     return word_valid(id, 64, "._-");
 }
 
-bool cli_username_valid(const char *username)
+bool admin_username_valid(const char *username)
 {
     return word_valid(username, 64, "._-@");
 }
 
-bool cli_password_valid(const char *password)
+bool admin_password_valid(const char *password)
 {
     size_t chars = 0, bytes = password ? strlen(password) : 0;
     for (size_t i = 0; i < bytes; i++)
@@ -50,7 +49,7 @@ bool cli_password_valid(const char *password)
     return chars >= 8 && chars <= 1024;
 }
 
-bool cli_client_secret_valid(const char *secret)
+bool admin_client_secret_valid(const char *secret)
 {
     size_t n = secret ? strlen(secret) : 0;
     if (n < 8 || n > 512)
@@ -61,7 +60,7 @@ bool cli_client_secret_valid(const char *secret)
     return true;
 }
 
-bool cli_scope_valid(const char *scope)
+bool admin_scope_valid(const char *scope)
 {
     size_t n = scope ? strlen(scope) : 0;
     if (n == 0 || n > 1024 || scope[0] == ' ' || scope[n - 1] == ' ')
@@ -74,7 +73,7 @@ bool cli_scope_valid(const char *scope)
     return true;
 }
 
-bool cli_email_valid(const char *email)
+bool admin_email_valid(const char *email)
 {
     size_t n = email ? strlen(email) : 0;
     const char *at = n ? strchr(email, '@') : NULL;
@@ -86,7 +85,7 @@ bool cli_email_valid(const char *email)
     return true;
 }
 
-gh_status_t cli_grant_parse(const char *name, unsigned *bit)
+gh_status_t admin_grant_parse(const char *name, unsigned *bit)
 {
     for (size_t i = 0; i < GRANT_COUNT; i++) {
         if (!strcmp(name, GRANTS[i].name)) {
@@ -97,7 +96,7 @@ gh_status_t cli_grant_parse(const char *name, unsigned *bit)
     return GH_ERR_INVALID;
 }
 
-const char *cli_grant_name(unsigned bit)
+const char *admin_grant_name(unsigned bit)
 {
     for (size_t i = 0; i < GRANT_COUNT; i++)
         if (GRANTS[i].bit == bit)
