@@ -10,6 +10,7 @@
 
 #include "cli/cli_int.h"
 #include "core/clock.h"
+#include "core/password_policy.h"
 #include "core/secret.h"
 #include "oauth/server.h"
 
@@ -22,6 +23,7 @@ enum {
     OPT_EMAIL,
     OPT_NICKNAME,
     OPT_NAME,
+    OPT_EMAIL_VERIFIED,
 };
 
 /* Where the password comes from. */
@@ -77,7 +79,8 @@ static int prompt_twice(cli_t *c, char **out)
 }
 
 /* The password from src, a prompt when may_prompt and stdin is a terminal;
- * checked against the password rules. */
+ * checked for its shape (the policy comes once the settings are loaded:
+ * policy_check). */
 static int get_password(cli_t *c, const cli_cmd_t *self, const pw_source_t *src, bool may_prompt,
                         char **out)
 {
@@ -95,6 +98,18 @@ static int get_password(cli_t *c, const cli_cmd_t *self, const pw_source_t *src,
     if (code == CLI_CONTINUE && !cli_password_valid(*out))
         return cli_usage_error(self, "the password must be 8-1024 characters");
     return code;
+}
+
+/* The password policy ([server] password_min_length, common passwords:
+ * core/password_policy.h) for username's new password; the settings are
+ * loaded (cli_store). */
+static int policy_check(cli_t *c, const char *username, const char *password)
+{
+    const char *why = NULL;
+    long min = c->cfg.server.password_min_length;
+    if (password_policy_check(password, username, min, &why) == PASSWORD_OK)
+        return CLI_CONTINUE;
+    return cli_fail("%s (at least %ld characters, not a common password)", why, min);
 }
 
 /* Handles --password and --password-stdin (ch is one of them). */
@@ -127,11 +142,15 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, sto
         {"email", required_argument, NULL, OPT_EMAIL},
         {"nickname", required_argument, NULL, OPT_NICKNAME},
         {"name", required_argument, NULL, OPT_NAME},
+        {"email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
     while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
         switch (ch) {
+        case OPT_EMAIL_VERIFIED:
+            u->email_verified = true;
+            break;
         case OPT_USERNAME:
             u->username = optarg;
             break;
@@ -163,6 +182,8 @@ static int check_add(const cli_cmd_t *self, const store_user_t *u)
         return cli_usage_error(self, "--username is required");
     if (!cli_username_valid(u->username))
         return cli_usage_error(self, "the username must be 1-64 characters of A-Z a-z 0-9 . _ - @");
+    if (u->email_verified && !u->email)
+        return cli_usage_error(self, "--email-verified needs --email");
     if (u->email && !cli_email_valid(u->email))
         return cli_usage_error(self, "'%s' is not an e-mail address", u->email);
     if (!profile_ok(u->nickname) || !profile_ok(u->name))
@@ -181,12 +202,16 @@ static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         code = check_add(self, &u);
     if (code == CLI_CONTINUE)
         code = get_password(c, self, &src, false, &password);
+    if (code == CLI_CONTINUE && cli_store(c, &s) != GH_OK)
+        code = CLI_EXIT_FAIL;
+    if (code == CLI_CONTINUE)
+        code = policy_check(c, u.username, password);
     if (code != CLI_CONTINUE)
         return code;
     u.sub = secret_hex_id(c->arena, 16);
     if (!u.sub)
         return cli_fail("cannot generate a user id");
-    if (hash_password(c, password, &hash) != GH_OK || cli_store(c, &s) != GH_OK)
+    if (hash_password(c, password, &hash) != GH_OK)
         return CLI_EXIT_FAIL;
     u.password_hash = hash;
     u.created_at = clock_now();
@@ -206,8 +231,9 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "username", u->username, "sub", u->sub,
-                     "email", u->email, "nickname", u->nickname, "name", u->name);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?}", "username", u->username, "sub", u->sub,
+                     "email", u->email, "email_verified", u->email_verified, "nickname",
+                     u->nickname, "name", u->name);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -287,6 +313,8 @@ static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     gh_status_t st = store_user_find(s, c->arena, username, &u);
     if (st == GH_OK && (code = get_password(c, self, &src, true, &password)) != CLI_CONTINUE)
         return code;
+    if (st == GH_OK && (code = policy_check(c, username, password)) != CLI_CONTINUE)
+        return code;
     if (st == GH_OK)
         st = hash_password(c, password, &hash);
     if (st == GH_OK)
@@ -303,12 +331,16 @@ static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"add", "gatehouse user add", "create a user and print its sub",
      "usage: gatehouse user add --username U (--password P | --password-stdin)\n"
-     "                          [--email E] [--nickname N] [--name NAME]\n\n"
+     "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n\n"
      "Creates a user and prints its sub (its unique id).\n\n"
      "  --username U       1-64 characters of A-Z a-z 0-9 . _ - @\n"
-     "  --password P       the password, 8-1024 characters\n"
+     "  --password P       the password: [server] password_min_length characters or\n"
+     "                     more (10 by default), not a common password\n"
      "  --password-stdin   read the password from the first line of stdin\n"
      "  --email E          e-mail address\n"
+     "  --email-verified   the address is known to be the user's (the email_verified\n"
+     "                     claim is true); otherwise it is false until the user\n"
+     "                     follows a verification link\n"
      "  --nickname N       nickname (the seed 004 'nickname' claim)\n"
      "  --name NAME        full name\n",
      run_add, NULL},
@@ -316,7 +348,8 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "usage: gatehouse user list [--json]\n\n"
      "A header line, then one line per user, tab-separated: username, sub, email,\n"
      "nickname, name ('-' where there is none).\n\n"
-     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\"}\n"
+     "  --json   an array of {\"username\", \"sub\", \"email\", \"email_verified\",\n"
+     "           \"nickname\", \"name\"}\n"
      "           objects (null where there is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
@@ -329,7 +362,7 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "Sets a new password; without an option it is asked twice on the terminal.\n"
      "Ends every sign-in session of the user and revokes every grant (refresh and\n"
      "access tokens), so every application must sign the user in again.\n\n"
-     "  --password P       the new password, 8-1024 characters\n"
+     "  --password P       the new password, under the same policy as user add\n"
      "  --password-stdin   read it from the first line of stdin\n",
      run_passwd, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},

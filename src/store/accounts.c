@@ -4,12 +4,17 @@
  * tokens. */
 #include "store/db.h"
 
-#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at"
+#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at, email_verified"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
+static store_sql_t SQL_BY_EMAIL = STORE_SQL(
+    "SELECT " USER_COLS " FROM users WHERE lower(email) = lower(?) ORDER BY created_at LIMIT 10");
+static store_sql_t SQL_CONFIRM_EMAIL =
+    STORE_SQL("UPDATE users SET email = ?2, email_verified = 1 WHERE sub = ?1 AND "
+              "(?3 = 0 OR lower(email) = lower(?2))");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
 /* ?1 sub, ?2 jti, ?3 family, ?4 now: two seeks in the denylist, as
  * grants.c's lookup does */
@@ -49,6 +54,7 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     u.nickname = store_row_text(r, a);
     u.name = store_row_text(r, a);
     u.created_at = store_row_int(r);
+    u.email_verified = store_row_int(r) != 0;
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -69,8 +75,8 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssi", u->sub, u->username, u->password_hash,
-                   u->email, u->nickname, u->name, u->created_at);
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssii", u->sub, u->username, u->password_hash,
+                   u->email, u->nickname, u->name, u->created_at, (int64_t)u->email_verified);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -109,6 +115,20 @@ gh_status_t store_user_remove(store_t *s, const char *username)
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *hash)
 {
     return db_exec_one(s, &SQL_SET_PASSWORD, "user_set_password", "ss", hash, username);
+}
+
+gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
+                                     size_t *count)
+{
+    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", read_user, a, sizeof **out, (void **)out,
+                   count, "s", email);
+}
+
+gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *email,
+                                     bool only_if_same)
+{
+    return db_exec_one(s, &SQL_CONFIRM_EMAIL, "user_confirm_email", "ssi", sub, email,
+                       (int64_t)only_if_same);
 }
 
 gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until)

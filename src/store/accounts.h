@@ -13,6 +13,7 @@ typedef struct {
     const char *nickname;      /* may be NULL */
     const char *name;          /* may be NULL */
     int64_t created_at;
+    bool email_verified; /* the member showed they receive mail at email */
 } store_user_t;
 
 /* ---- users ---- */
@@ -23,6 +24,16 @@ gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *
 gh_status_t store_user_remove(store_t *s,
                               const char *username); /* also its sessions, consents, tokens */
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *password_hash);
+/* The members whose e-mail address is email (compared without regard to
+ * case), at most 10, into an arena array; *count 0 when none. */
+gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
+                                     size_t *count);
+/* Sets the e-mail address of sub to email, verified: a verification link
+ * followed. With only_if_same, only while email is still the member's
+ * address (a registration's link must not undo a later change):
+ * GH_ERR_NOT_FOUND otherwise, and when sub is gone. */
+gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *email,
+                                     bool only_if_same);
 /* Ends everything person sub holds, in one transaction (a credential
  * change, a removal): deletes every login session, every code not yet
  * redeemed, denies every approved device authorization not yet redeemed,

@@ -101,6 +101,8 @@ gh_status_t store_ping(store_t *s);
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
+#include "store/links.h"
+#include "store/outbox.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 
