@@ -206,7 +206,7 @@ static const config_key_t KEYS[] = {
      mail_address, "the sender's address"},
     {"smtp", "user", CONFIG_TEXT, NULL, "none: no SMTP AUTH", 0, 0, NULL, NULL, SMTP(user), 0,
      not_empty, "the user for SMTP AUTH"},
-    {"smtp", "password", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, SMTP(password),
+    {"smtp", "password", CONFIG_TEXT, NULL, "none", 0, 0, NULL, NULL, SMTP(password),
      CONFIG_SECRET, NULL, "the password for SMTP AUTH"},
     {"smtp", "retry_min", CONFIG_NUMBER, "30", NULL, 1, DAY, "seconds", NULL, SMTP(retry_min), 0,
      NULL, "the wait before a failed message is tried again; doubles with each failure"},

@@ -47,6 +47,11 @@ gh_status_t mail_mime_build(buf_t *b, const mail_mime_t *m);
  * no IP literals. */
 bool mail_address_valid(const char *s);
 
+/* Whether s has the shape of a link's token: 43 base64url characters
+ * (256 random bits, secret_token). Anything else is refused before the store
+ * is asked. */
+bool mail_token_valid(const char *s);
+
 /* ---- the messages ---- */
 
 typedef enum { MAIL_RESET, MAIL_VERIFY, MAIL_EMAIL_CHANGE, MAIL_INVITE } mail_kind_t;

@@ -178,3 +178,17 @@ bool mail_address_valid(const char *s)
             return false;
     return s[0] != '.' && at[-1] != '.' && !strstr(s, "..") && domain_ok(at + 1);
 }
+
+bool mail_token_valid(const char *s)
+{
+    size_t n = 0;
+    if (!s)
+        return false;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= 43 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return n == 43;
+}

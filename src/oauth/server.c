@@ -52,7 +52,8 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
                          int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
-    if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
+    if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
+        selfservice_is_page(h)) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -123,6 +124,10 @@ static const http_route_t ROUTES[] = {
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
+    {HTTP_GET | HTTP_POST, RESET_PATH, reset_handler, "reset", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, VERIFY_PATH, verify_handler, "verify", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, REGISTER_PATH, register_handler, "register", SELFSERVICE_PARAMS},
+    {HTTP_POST, ACCOUNT_EMAIL_PATH, account_email_handler, "account_email", SELFSERVICE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -233,6 +238,15 @@ int oauth_serve(const config_t *cfg)
         goto out;
     }
     app.config = cfg;
+    app.smtp = &cfg->smtp;
+    if (cfg->smtp.url && !cfg->smtp.from) {
+        fprintf(stderr, "gatehouse: [smtp] from is required with url\n");
+        goto out;
+    }
+    if ((st = mail_worker_start(app.store, app.smtp, &app.mail)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start the mail worker: %s\n", gh_status_str(st));
+        goto out;
+    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
@@ -248,6 +262,7 @@ int oauth_serve(const config_t *cfg)
     rc = 0;
 out:
     http_server_stop(http);
+    mail_worker_stop(app.mail); /* after the requests that may wake it */
     oauth_app_close(&app);
     arena_free(a);
     return rc;

@@ -71,7 +71,7 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
 
 /* How long to wait, in words: "1 second", "30 seconds", from two minutes on
  * "3 minutes" (rounded up), "a moment" when not known. */
-static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
+const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds)
 {
     if (seconds <= 0)
         return ui_text(lang, TXT_WAIT_MOMENT);
@@ -88,7 +88,7 @@ static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
 /* A message's sentence; retry_after fills the {{wait}} of a lock's message. */
 static const char *sentence_text(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
-    const char *wait = wait_text(a, lang, retry_after);
+    const char *wait = ui_wait_text(a, lang, retry_after);
     const tpl_var_t vars[] = {{"wait", wait, false}};
     return wait ? expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
 }
@@ -122,8 +122,8 @@ static bool fragments_ok(const tpl_var_t *vars, size_t count)
 }
 
 /* The page template at path expanded with vars, inside the layout. */
-static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
-                          const tpl_var_t *vars, size_t count)
+const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                           const tpl_var_t *vars, size_t count)
 {
     if (!fragments_ok(vars, count))
         return NULL;
@@ -177,9 +177,10 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"password_focus", has_user ? "autofocus" : "", true},
         {"username_maxlength", maxlength_html(a, p->username_max), true},
         {"password_maxlength", maxlength_html(a, p->password_max), true},
+        {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
@@ -198,8 +199,8 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"allow", ui_text(lang, TXT_ALLOW), false},
         {"deny", ui_text(lang, TXT_DENY), false},
     };
-    return render(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
@@ -216,8 +217,8 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
         {"submit", ui_text(lang, TXT_SIGN_OUT), false},
         {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_device(arena_t *a, const ui_device_t *p)
@@ -238,8 +239,8 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
         {"user_code", p->user_code, false},
         {"submit", ui_text(lang, TXT_CONTINUE), false},
     };
-    return render(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
+                          COUNT(vars));
 }
 
 /* The error and information pages share templates/message.html. */
@@ -255,7 +256,7 @@ static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, ui_d
         {"detail", detail_html(a, lang, detail), true},
         {"hint", ui_text(lang, error ? TXT_ERROR_HINT : TXT_INFO_HINT), false},
     };
-    return render(a, lang, title, "templates/message.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, title, "templates/message.html", vars, COUNT(vars));
 }
 
 const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail)
@@ -287,5 +288,5 @@ const char *ui_render_home(arena_t *a, ui_lang_t lang)
         {"lead", ui_text(lang, TXT_HOME_LEAD), false},
         {"discovery", ui_text(lang, TXT_HOME_DISCOVERY), false},
     };
-    return render(a, lang, heading, "templates/home.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, heading, "templates/home.html", vars, COUNT(vars));
 }

@@ -74,8 +74,38 @@ typedef enum {
     TXT_WAIT_SECONDS, /* holds {{n}} */
     TXT_WAIT_MINUTES, /* holds {{n}} */
     TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
+    /* self-service forms (self_service.c) */
+    TXT_FORGOT_PASSWORD,
+    TXT_REGISTER_LINK,
+    TXT_RESET_TITLE,
+    TXT_RESET_LEAD,
+    TXT_LOGIN_OR_EMAIL,
+    TXT_SEND_LINK,
+    TXT_NEW_PASSWORD_TITLE,
+    TXT_NEW_PASSWORD_LEAD, /* holds {{n}} */
+    TXT_NEW_PASSWORD,
+    TXT_SAVE_PASSWORD,
+    TXT_VERIFY_TITLE,
+    TXT_VERIFY_LEAD, /* holds {{email}} */
+    TXT_CONFIRM,
+    TXT_REGISTER_TITLE,
+    TXT_REGISTER_LEAD, /* holds {{n}} */
+    TXT_EMAIL,
+    TXT_CREATE_ACCOUNT,
     TXT_COUNT
 } ui_text_t;
+
+/* The page template at path expanded with vars, inside the layout, titled
+ * title; NULL when out of memory or a trusted fragment among vars is NULL. */
+const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                           const tpl_var_t *vars, size_t count);
+
+/* How long to wait, in words ("30 seconds"; "a moment" when seconds <= 0). */
+const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds);
+
+/* The sign-in page's links to /auth/reset (reset) and /auth/register (reg)
+ * as a trusted fragment; "" when neither. */
+const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg);
 
 /* The text id in lang; never NULL. */
 const char *ui_text(ui_lang_t lang, ui_text_t id);
