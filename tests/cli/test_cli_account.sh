@@ -3,9 +3,11 @@
 # passwd` refuse short and common passwords and passwords holding the
 # username, with one line saying why (exit 1); [server] password_min_length
 # moves the length; a strong password passes. `user add --email-verified`
-# marks the address verified (user list --json shows it).
+# marks the address verified (user list --json shows it); `user invite`
+# prints a single-use registration link and queues its mail when [smtp] is
+# set.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh" cli-password "$@"
+. "$(dirname "$0")/lib.sh" cli-account "$@"
 
 db="sqlite:$tmp/p.db"
 gh --db "$db" db migrate
@@ -47,5 +49,18 @@ check "user list --json shows email_verified true for cy, false for bo" \
     eval 'verified cy true && verified bo false'
 gh --db "$db" user add --username di --password 'violet-Kayak-93' --email-verified
 check "--email-verified without --email is a usage error" usage_error
+
+printf '[server]\nissuer = https://id.example.org\nregistration = invite\n' >inv.ini
+gh --db "$db" --config inv.ini user invite new@example.org
+check "user invite prints a registration link under the issuer" \
+    eval 'status_is 0 && out_has "^https://id\.example\.org/auth/register\?invite=[A-Za-z0-9_-]{43}$"'
+check "the store keeps its digest, not the token" \
+    eval '! grep -aqF -- "$(sed "s/.*invite=//" out)" "$tmp"/p.db*'
+gh --db "$db" --config inv.ini user invite not-an-address
+check "user invite of a non-address is a usage error" usage_error
+printf '[smtp]\nurl = smtp://127.0.0.1:1\nfrom = noreply@example.org\n' >>inv.ini
+gh --db "$db" --config inv.ini user invite --lang ko other@example.org
+check "with [smtp] the invitation is queued in the outbox" \
+    eval 'status_is 0 && [ "$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM outbox WHERE recipient = '"'"'other@example.org'"'"'")" = 1 ]'
 
 finish
