@@ -34,10 +34,10 @@ typedef struct {
 } mail_mime_t;
 
 /* Appends the whole message to b (RFC 5322, CRLF line ends, no line over 78
- * characters): Date, From, To, Subject, Message-ID, MIME-Version,
- * Auto-Submitted, and a multipart/alternative body of the text then the HTML
- * part, each UTF-8 in base64. GH_ERR_INVALID when an address is not valid,
- * or the subject or a part is not UTF-8; GH_ERR_NOMEM when b ran out. */
+ * characters but the address headers of an address near its 254): Date, From, To, Subject,
+ * Message-ID, MIME-Version, Auto-Submitted, and a multipart/alternative body of the text then the
+ * HTML part, each UTF-8 in base64. GH_ERR_INVALID when an address is not valid, or the subject or a
+ * part is not UTF-8; GH_ERR_NOMEM when b ran out. */
 gh_status_t mail_mime_build(buf_t *b, const mail_mime_t *m);
 
 /* Whether s is an address we send to: LOCAL@DOMAIN, at most

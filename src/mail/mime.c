@@ -2,8 +2,10 @@
  * an HTML part. Values are checked, not trusted: addresses must pass
  * mail_address_valid (so no header can be injected through them), texts must
  * be UTF-8. Bodies go out in base64 and a non-ASCII subject as RFC 2047
- * encoded words, so no line of the message is ever longer than 78
- * characters, whatever the texts hold (RFC 5322 §2.1.1). */
+ * encoded words, so no line of the message is longer than 78 characters,
+ * whatever the texts hold, but the From, To and Message-ID headers of a very
+ * long address (an address is not folded; at most 265, well within RFC 5322
+ * §2.1.1's 998). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
