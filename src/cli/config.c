@@ -142,6 +142,8 @@ static int run_check(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return CLI_EXIT_FAIL;
     config_finish(&c->cfg);
     char err[256] = "";
+    if (c->cfg.smtp.url && !c->cfg.smtp.from)
+        return cli_fail("[smtp] from is required with url");
     gh_status_t st = gateway_check_platforms(&c->cfg, err, sizeof err);
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));

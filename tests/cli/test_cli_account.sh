@@ -63,4 +63,16 @@ gh --db "$db" --config inv.ini user invite --lang ko other@example.org
 check "with [smtp] the invitation is queued in the outbox" \
     eval 'status_is 0 && [ "$(sqlite3 "$tmp/p.db" "SELECT count(*) FROM outbox WHERE recipient = '"'"'other@example.org'"'"'")" = 1 ]'
 
+printf '[smtp]\nurl = smtp://127.0.0.1:25\n' >nofrom.ini
+gh --config nofrom.ini config check
+check "config check: [smtp] url without from is an error naming it" \
+    eval 'status_is 1 && one_error_line && err_has "\[smtp\] from"'
+printf '[smtp]\nurl = http://mail.example.org\n' >badurl.ini
+gh --config badurl.ini config check
+check "config check: an url that is not smtp(s) is refused" eval 'status_is 1 && err_has "url"'
+printf '[smtp]\nurl = smtps://mail.example.org\nfrom = a@b.org\nuser = u\npassword = s3cret-smtp\n' >ok.ini
+gh --config ok.ini config show
+check "config show masks the SMTP password" \
+    eval 'status_is 0 && out_has "^password = \*\*\*" && out_lacks s3cret-smtp'
+
 finish

@@ -184,6 +184,19 @@ test('an SMTP outage loses nothing: the message goes out on a retry, and the ser
   assert.equal(querySql(gh.db, 'SELECT count(*) FROM outbox'), '0', 'sent messages leave the outbox');
 });
 
+test('a mailbox that refuses mail for good: the message is given up, not retried forever', async () => {
+  const bounce = { username: 'bounce', password: 'first-Umber-76', email: 'bounce@mail.test', nickname: 'b' };
+  await gh.addUser(bounce);
+  mailbox.reject.add(bounce.email);
+  const mark = gh.logSize();
+  assert.equal((await askReset(bounce.username)).status, 200);
+  const deadline = Date.now() + 8000;
+  while (Date.now() < deadline && !/"mail_given_up"/.test(gh.logSince(mark, Infinity))) await sleep(100);
+  assert.match(gh.logSince(mark, Infinity), /"mail_given_up".*550/);
+  assert.equal(querySql(gh.db, 'SELECT count(*) FROM outbox'), '0');
+  assert.equal(mailbox.to(bounce.email).length, 0);
+});
+
 test('mails per account are limited (silently), requests per address visibly', async () => {
   for (let i = 0; i < 4; i++) assert.equal((await askReset(ruth.email)).status, 200, 'the same answer');
   await sleep(1500);

@@ -12,6 +12,7 @@ export class Mailbox {
   constructor() {
     this.messages = []; // { to, raw, parsed }
     this.server = null;
+    this.reject = new Set(); // recipients refused for good (550)
   }
 
   async start() {
@@ -20,6 +21,12 @@ export class Mailbox {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, session, done) => {
+        if (!this.reject.has(address.address)) return done();
+        const e = new Error('no such mailbox');
+        e.responseCode = 550;
+        return done(e);
+      },
       onData: (stream, session, done) => {
         const chunks = [];
         stream.on('data', (c) => chunks.push(c));
