@@ -420,6 +420,11 @@ bool selfservice_mail_on(const app_t *app);
 bool selfservice_link_find(const http_request_t *req, const char *purpose, const char *token,
                            store_link_t *out, ui_msg_t *why, gh_status_t *st);
 
+/* The page of a link selfservice_link_find refused: why, with 400 (503 or
+ * 500 for the store's failure st). */
+void selfservice_link_page(http_request_t *req, http_response_t *res, ui_lang_t lang, ui_msg_t why,
+                           gh_status_t st);
+
 /* The digest the store keeps of a link's token (already checked in shape). */
 void selfservice_token_digest(const char *token, char digest[65]);
 

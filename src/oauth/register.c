@@ -80,7 +80,7 @@ static bool admitted(reg_t *g)
         selfservice_link_find(g->req, STORE_LINK_INVITE, g->invite, &g->link, &why, &st))
         return true;
     if (mode == REGISTRATION_INVITE && g->invite)
-        selfservice_message(g->req, g->res, g->lang, st != GH_OK ? 503 : 400, why, true);
+        selfservice_link_page(g->req, g->res, g->lang, why, st);
     else
         selfservice_message(g->req, g->res, g->lang, 404, UI_MSG_REGISTRATION_CLOSED, true);
     return false;

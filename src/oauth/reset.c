@@ -150,7 +150,7 @@ static void on_new_password(reset_t *r, const char *token)
     ui_msg_t why;
     gh_status_t st;
     if (!selfservice_link_find(r->req, STORE_LINK_RESET, token, &l, &why, &st)) {
-        selfservice_message(r->req, r->res, r->lang, st != GH_OK ? 503 : 400, why, true);
+        selfservice_link_page(r->req, r->res, r->lang, why, st);
         return;
     }
     if ((st = store_user_get(r->app->store, r->req->arena, l.sub, &u)) != GH_OK) {
@@ -186,7 +186,7 @@ static void on_link(reset_t *r, const char *token)
     ui_msg_t why;
     gh_status_t st;
     if (!selfservice_link_find(r->req, STORE_LINK_RESET, token, &l, &why, &st))
-        selfservice_message(r->req, r->res, r->lang, st != GH_OK ? 503 : 400, why, true);
+        selfservice_link_page(r->req, r->res, r->lang, why, st);
     else
         form(r, UI_FORM_RESET_PASSWORD, 200, UI_MSG_NONE, NULL, 0);
 }

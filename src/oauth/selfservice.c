@@ -158,23 +158,27 @@ gh_status_t selfservice_send(http_request_t *req, mail_kind_t kind, const char *
 
 /* ---- /auth/verify ---- */
 
+void selfservice_link_page(http_request_t *req, http_response_t *res, ui_lang_t lang, ui_msg_t why,
+                           gh_status_t st)
+{
+    int status = why != UI_MSG_SERVER_ERROR ? 400 : st == GH_ERR_UNAVAILABLE ? 503 : 500;
+    selfservice_message(req, res, lang, status, why, true);
+}
+
 /* The verification link of token, of either kind (a registration's or an
  * address change's); false when neither (the page is written). */
 static bool verify_link(http_request_t *req, http_response_t *res, ui_lang_t lang,
                         const char *token, store_link_t *l)
 {
-    ui_msg_t why, why2;
-    gh_status_t st, st2;
-    if (selfservice_link_find(req, STORE_LINK_VERIFY, token, l, &why, &st) ||
-        selfservice_link_find(req, STORE_LINK_EMAIL, token, l, &why2, &st2))
+    ui_msg_t why;
+    gh_status_t st;
+    if (selfservice_link_find(req, STORE_LINK_VERIFY, token, l, &why, &st))
         return true;
-    if (why == UI_MSG_LINK_INVALID) /* not a registration's: the change's answer */
-        why = why2, st = st2;
-    selfservice_message(req, res, lang,
-                        st == GH_ERR_UNAVAILABLE     ? 503
-                        : why == UI_MSG_SERVER_ERROR ? 500
-                                                     : 400,
-                        why, true);
+    /* not a registration's link (or not one at all): the change's answer */
+    if (why == UI_MSG_LINK_INVALID &&
+        selfservice_link_find(req, STORE_LINK_EMAIL, token, l, &why, &st))
+        return true;
+    selfservice_link_page(req, res, lang, why, st);
     return false;
 }
 
@@ -239,43 +243,50 @@ void verify_handler(http_request_t *req, http_response_t *res)
 
 /* ---- POST /account/email ---- */
 
-void account_email_handler(http_request_t *req, http_response_t *res)
+/* Why the request may not change the address of its member (*user), with
+ * the page's status; UI_MSG_NONE when it may. */
+static ui_msg_t email_change_refusal(http_request_t *req, store_user_t *user, int *status,
+                                     int64_t *retry_after)
 {
     app_t *app = app_of(req);
-    ui_lang_t lang = selfservice_lang(req);
-    const char *email = http_pairs_get(&req->form, "email");
     store_session_t session;
-    store_user_t user;
-    int64_t retry_after = 0;
     gh_status_t st = session_current(req, &session);
     if (st == GH_OK)
-        st = store_user_get(app->store, req->arena, session.sub, &user);
-    if (st == GH_ERR_NOT_FOUND) {
-        selfservice_message(req, res, lang, 401, UI_MSG_SIGN_IN_FIRST, true);
+        st = store_user_get(app->store, req->arena, session.sub, user);
+    *status = st == GH_ERR_NOT_FOUND ? 401 : st == GH_ERR_UNAVAILABLE ? 503 : 500;
+    if (st != GH_OK)
+        return st == GH_ERR_NOT_FOUND ? UI_MSG_SIGN_IN_FIRST : UI_MSG_SERVER_ERROR;
+    *status = 403;
+    if (req->form_malformed || !session_csrf_check(req))
+        return UI_MSG_FORM_EXPIRED;
+    *status = 400;
+    if (!mail_address_valid(http_pairs_get(&req->form, "email")))
+        return UI_MSG_EMAIL_INVALID;
+    *status = 503;
+    if (!selfservice_mail_on(app))
+        return UI_MSG_MAIL_UNAVAILABLE;
+    st = throttle_mail_account(req, user->sub, clock_now(), retry_after);
+    *status = st != GH_OK ? 503 : 429;
+    if (st != GH_OK)
+        return UI_MSG_SERVER_ERROR;
+    return *retry_after > 0 ? UI_MSG_TOO_MANY_ATTEMPTS : UI_MSG_NONE;
+}
+
+void account_email_handler(http_request_t *req, http_response_t *res)
+{
+    ui_lang_t lang = selfservice_lang(req);
+    store_user_t user;
+    int status = 500;
+    int64_t retry_after = 0;
+    ui_msg_t refusal = email_change_refusal(req, &user, &status, &retry_after);
+    if (refusal != UI_MSG_NONE) {
+        if (retry_after > 0)
+            session_retry_after(req, res, retry_after);
+        selfservice_message(req, res, lang, status, refusal, true);
         return;
     }
-    if (st == GH_OK && (req->form_malformed || !session_csrf_check(req))) {
-        selfservice_message(req, res, lang, 403, UI_MSG_FORM_EXPIRED, true);
-        return;
-    }
-    if (st == GH_OK && !mail_address_valid(email)) {
-        selfservice_message(req, res, lang, 400, UI_MSG_EMAIL_INVALID, true);
-        return;
-    }
-    if (st == GH_OK && !selfservice_mail_on(app)) {
-        selfservice_message(req, res, lang, 503, UI_MSG_MAIL_UNAVAILABLE, true);
-        return;
-    }
-    if (st == GH_OK)
-        st = throttle_mail_account(req, user.sub, clock_now(), &retry_after);
-    if (st == GH_OK && retry_after > 0) {
-        session_retry_after(req, res, retry_after);
-        selfservice_message(req, res, lang, 429, UI_MSG_TOO_MANY_ATTEMPTS, true);
-        return;
-    }
-    if (st == GH_OK)
-        st = selfservice_send(req, MAIL_EMAIL_CHANGE, STORE_LINK_EMAIL, user.sub, email,
-                              user.username);
+    gh_status_t st = selfservice_send(req, MAIL_EMAIL_CHANGE, STORE_LINK_EMAIL, user.sub,
+                                      http_pairs_get(&req->form, "email"), user.username);
     if (st != GH_OK) {
         selfservice_message(req, res, lang, st == GH_ERR_UNAVAILABLE ? 503 : 500,
                             UI_MSG_SERVER_ERROR, true);

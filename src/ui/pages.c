@@ -22,8 +22,7 @@ static const char INVALID_ATTRS[] = " aria-invalid=\"true\" aria-describedby=\"f
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
-/* tpl expanded once with vars, in the arena; NULL when out of memory. */
-static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
+const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -35,10 +34,10 @@ static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, si
 static const char *text_html(arena_t *a, ui_lang_t lang, ui_text_t id, const char *client)
 {
     const tpl_var_t vars[] = {{"client", client, false}};
-    return expand(a, ui_text(lang, id), vars, COUNT(vars));
+    return ui_expand(a, ui_text(lang, id), vars, COUNT(vars));
 }
 
-static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
+const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -80,8 +79,8 @@ const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds)
     bool minutes = seconds >= 120;
     const char *n = arena_printf(a, "%ld", minutes ? (seconds + 59) / 60 : seconds);
     const tpl_var_t vars[] = {{"n", n, false}};
-    return n ? expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
-                      COUNT(vars))
+    return n ? ui_expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
+                         COUNT(vars))
              : NULL;
 }
 
@@ -90,17 +89,16 @@ static const char *sentence_text(arena_t *a, ui_lang_t lang, ui_msg_t msg, long 
 {
     const char *wait = ui_wait_text(a, lang, retry_after);
     const tpl_var_t vars[] = {{"wait", wait, false}};
-    return wait ? expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
+    return wait ? ui_expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
 }
 
-/* The alert above a form. */
-static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
     if (msg == UI_MSG_NONE)
         return "";
     const char *sentence = sentence_text(a, lang, msg, retry_after);
     const tpl_var_t vars[] = {{"text", sentence, false}};
-    return sentence ? expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
+    return sentence ? ui_expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
 }
 
 static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
@@ -109,7 +107,7 @@ static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
     if (!text)
         return "";
     const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false}, {"detail", text, false}};
-    return expand(a, DETAIL_TPL, vars, COUNT(vars));
+    return ui_expand(a, DETAIL_TPL, vars, COUNT(vars));
 }
 
 /* Whether every trusted fragment among vars was built (NULL means out of memory). */
@@ -165,9 +163,9 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
                         : ui_text(lang, TXT_LOGIN_HEADING),
          true},
         {"lead", ui_text(lang, TXT_LOGIN_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid", p->message == UI_MSG_BAD_CREDENTIALS ? INVALID_ATTRS : "", true},
         {"username_label", ui_text(lang, TXT_USERNAME), false},
         {"username", p->username, false},
@@ -195,7 +193,7 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"scopes", scopes_html(a, p), true},
         {"note", ui_text(lang, TXT_CONSENT_NOTE), false},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"allow", ui_text(lang, TXT_ALLOW), false},
         {"deny", ui_text(lang, TXT_DENY), false},
     };
@@ -213,7 +211,7 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
                         : ui_text(lang, TXT_LOGOUT_LEAD),
          true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"submit", ui_text(lang, TXT_SIGN_OUT), false},
         {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
     };
@@ -227,9 +225,9 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
         {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid",
          p->message == UI_MSG_USER_CODE_INVALID || p->message == UI_MSG_USER_CODE_USED
              ? INVALID_ATTRS

@@ -47,17 +47,7 @@ static const char FIELD_TPL[] =
     "<input id=\"{{name}}\" name=\"{{name}}\" type=\"{{type}}\" value=\"{{value}}\" "
     "autocomplete=\"{{autocomplete}}\" autocapitalize=\"none\" spellcheck=\"false\" "
     "maxlength=\"{{max}}\" required{{{extra}}}>\n</div>\n";
-static const char HIDDEN_TPL[] = "<input type=\"hidden\" name=\"{{name}}\" value=\"{{value}}\">\n";
-static const char ALERT_TPL[] = "<p class=\"alert\" id=\"form-error\" role=\"alert\">{{text}}</p>";
 static const char LINK_TPL[] = "<a href=\"{{href}}\">{{text}}</a>";
-
-static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
-{
-    buf_t b;
-    buf_init(&b, a);
-    tpl_expand(&b, tpl, strlen(tpl), vars, count);
-    return buf_cstr(&b);
-}
 
 /* The value an input starts with: passwords never come back. */
 static const char *value_of(const ui_form_t *p, const field_t *f)
@@ -104,29 +94,6 @@ static const char *fields_html(arena_t *a, const ui_form_t *p, const form_kind_t
     return buf_cstr(&b);
 }
 
-static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
-{
-    buf_t b;
-    buf_init(&b, a);
-    for (size_t i = 0; i < count; i++) {
-        const tpl_var_t vars[] = {{"name", hidden[i].name, false},
-                                  {"value", hidden[i].value, false}};
-        tpl_expand(&b, HIDDEN_TPL, sizeof HIDDEN_TPL - 1, vars, COUNT(vars));
-    }
-    return buf_cstr(&b);
-}
-
-static const char *alert_html(arena_t *a, const ui_form_t *p)
-{
-    if (p->message == UI_MSG_NONE)
-        return "";
-    const char *wait = ui_wait_text(a, p->lang, p->retry_after);
-    const tpl_var_t wv[] = {{"wait", wait, false}};
-    const char *sentence = wait ? expand(a, ui_msg_sentence(p->lang, p->message), wv, 1) : NULL;
-    const tpl_var_t vars[] = {{"text", sentence, false}};
-    return sentence ? expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
-}
-
 const char *ui_render_form(arena_t *a, const ui_form_t *p)
 {
     const form_kind_t *k = &KINDS[p->kind];
@@ -135,10 +102,10 @@ const char *ui_render_form(arena_t *a, const ui_form_t *p)
     const char *title = ui_text(p->lang, k->title);
     const tpl_var_t vars[] = {
         {"heading", title, false},
-        {"lead", expand(a, ui_text(p->lang, k->lead), lead_vars, COUNT(lead_vars)), true},
-        {"alert", alert_html(a, p), true},
+        {"lead", ui_expand(a, ui_text(p->lang, k->lead), lead_vars, COUNT(lead_vars)), true},
+        {"alert", ui_alert_html(a, p->lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"fields", fields_html(a, p, k), true},
         {"submit", ui_text(p->lang, k->submit), false},
     };

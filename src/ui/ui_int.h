@@ -100,6 +100,16 @@ typedef enum {
 const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
                            const tpl_var_t *vars, size_t count);
 
+/* tpl expanded once with vars, in the arena; NULL when out of memory. */
+const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count);
+
+/* The hidden inputs of a form as a trusted fragment. */
+const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count);
+
+/* The alert above a form (id "form-error"), retry_after filling a lock's
+ * {{wait}}; "" for UI_MSG_NONE. */
+const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
+
 /* How long to wait, in words ("30 seconds"; "a moment" when seconds <= 0). */
 const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds);
 

@@ -2,8 +2,9 @@
 // who forgot their password follows "Forgot your password?" from the sign-in
 // page, asks for a link, opens it from the mail a real SMTP server received,
 // chooses a new password (a weak one is refused first, saying why), and signs
-// in with it, landing back at the application with a code. The pages are
-// audited with axe-core, and the Korean reset page speaks Korean.
+// in with it, landing back at the application with a code. The reset and
+// registration pages are audited with axe-core in both languages, and the
+// Korean ones speak Korean.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -21,7 +22,7 @@ const USER = { username: 'greta', password: 'first-Kayak-91', email: 'greta@mail
 const NEW_PASSWORD = 'second-Lumen-92';
 
 describe('forgot password, in chromium', { timeout: 120000 }, () => {
-  const as = useServer(new MailGatehouse({ label: 'browser-reset', smtp: { url: mailbox.url, from: 'noreply@gatehouse.test', retry_min: 1 } }));
+  const as = useServer(new MailGatehouse({ label: 'browser-reset', config: { registration: 'open' }, smtp: { url: mailbox.url, from: 'noreply@gatehouse.test', retry_min: 1 } }));
   let browser;
   setup(async () => {
     await as.addClient({ id: 'web', secret: 'web-secret-0123456789', redirectUris: REDIRECT });
@@ -78,15 +79,19 @@ describe('forgot password, in chromium', { timeout: 120000 }, () => {
     }
   });
 
-  test('the Korean reset page speaks Korean', async () => {
-    const { context, page } = await openPage(browser, 'ko');
-    try {
-      await page.goto(as.url('/auth/reset'));
-      assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
-      assert.deepEqual(latinOnlySentences(await readableText(page)), []);
-      await page.getByRole('button', { name: '링크 보내기' }).waitFor();
-    } finally {
-      await context.close();
-    }
-  });
+  for (const lang of ['en', 'ko']) {
+    test(`${lang}: the reset and registration pages are accessible and in the page's language`, async () => {
+      const { context, page } = await openPage(browser, lang);
+      try {
+        for (const p of ['/auth/reset', '/auth/register']) {
+          await page.goto(as.url(p));
+          assert.equal(await page.locator('html').getAttribute('lang'), lang);
+          if (lang === 'ko') assert.deepEqual(latinOnlySentences(await readableText(page)), [], p);
+          assert.deepEqual(await seriousViolations(page), [], p);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
