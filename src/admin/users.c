@@ -6,14 +6,30 @@
 #include <string.h>
 
 #include "admin/admin_int.h"
+#include "core/password_policy.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/secret.h"
 #include "oauth/audit.h"
 #include "oauth/server.h"
 
-static const char *const FIELDS[] = {"username", "password", "email", "nickname", "name", NULL};
-static const char *const PATCH_FIELDS[] = {"username", "email", "nickname", "name", NULL};
+static const char *const FIELDS[] = {"username", "password", "email", "email_verified",
+                                     "nickname", "name",     NULL};
+static const char *const PATCH_FIELDS[] = {"username", "email", "email_verified",
+                                           "nickname", "name",  NULL};
+
+/* The password policy ([server] password_min_length, common passwords:
+ * core/password_policy.h) for username's new password. */
+static bool policy_ok(const admin_ctx_t *ctx, const char *username, const char *password,
+                      admin_error_t *err)
+{
+    const char *why = NULL;
+    long min = ctx->cfg->password_min_length;
+    if (password_policy_check(password, username, min, &why) == PASSWORD_OK)
+        return true;
+    return admin_fail(err, ctx->arena, 400, "password",
+                      "%s (at least %ld characters, not a common password)", why, min);
+}
 
 bool admin_password_check(const char *password, const char *field, admin_error_t *err)
 {
@@ -38,6 +54,8 @@ static bool check_profile(arena_t *a, const store_user_t *u, admin_error_t *err)
                           "must be 1-64 characters of A-Z a-z 0-9 . _ - @");
     if (u->email && !admin_email_valid(u->email))
         return admin_fail(err, a, 400, "email", "'%s' is not an e-mail address", u->email);
+    if (u->email_verified && !u->email)
+        return admin_fail(err, a, 400, "email_verified", "needs an email");
     for (size_t i = 0; i < sizeof TEXTS / sizeof TEXTS[0]; i++) {
         const char *s = *(const char *const *)((const char *)u + TEXTS[i].offset);
         if (s && (!s[0] || strlen(s) > ADMIN_TEXT_MAX))
@@ -55,6 +73,7 @@ static bool read_profile(arena_t *a, const json_t *body, const char *const *name
     return admin_known_members(a, body, names, err) &&
            admin_get_string(a, body, "username", &u->username, err) &&
            admin_get_string(a, body, "email", &u->email, err) &&
+           admin_get_bool(a, body, "email_verified", &u->email_verified, err) &&
            admin_get_string(a, body, "nickname", &u->nickname, err) &&
            admin_get_string(a, body, "name", &u->name, err);
 }
@@ -73,10 +92,11 @@ bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin
 
 json_t *admin_user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s*, s:s*, s:s*, s:I, s:b, s:I}", "sub", u->sub, "username",
-                     u->username, "email", u->email, "nickname", u->nickname, "name", u->name,
-                     "created_at", (json_int_t)u->created_at, "disabled", u->disabled_at != 0,
-                     "disabled_at", (json_int_t)u->disabled_at);
+    return json_pack("{s:s, s:s, s:s*, s:b, s:s*, s:s*, s:I, s:b, s:I}", "sub", u->sub, "username",
+                     u->username, "email", u->email, "email_verified", u->email_verified,
+                     "nickname", u->nickname, "name", u->name, "created_at",
+                     (json_int_t)u->created_at, "disabled", u->disabled_at != 0, "disabled_at",
+                     (json_int_t)u->disabled_at);
 }
 
 static bool user_answer(arena_t *a, const store_user_t *u, json_t **out, admin_error_t *err)
@@ -97,6 +117,8 @@ bool admin_user_create(const admin_ctx_t *ctx, const admin_user_in_t *in, json_t
 {
     store_user_t u = in->user;
     char *hash = NULL;
+    if (!policy_ok(ctx, u.username, in->password, err))
+        return false;
     u.sub = secret_hex_id(ctx->arena, 16);
     if (!u.sub)
         return admin_fail(err, ctx->arena, 500, NULL, "cannot generate a member id");
@@ -181,8 +203,13 @@ bool admin_user_update(const admin_ctx_t *ctx, const char *sub, const json_t *pa
     /* RFC 7396: a member given replaces, null removes (username cannot go) */
     if (json_object_get(patch, "username"))
         u.username = p.username;
-    if (json_object_get(patch, "email"))
+    if (json_object_get(patch, "email")) {
+        bool same = u.email && p.email && !strcmp(u.email, p.email);
         u.email = p.email;
+        u.email_verified = u.email_verified && same; /* a new address is not verified yet */
+    }
+    if (json_object_get(patch, "email_verified"))
+        u.email_verified = p.email_verified;
     if (json_object_get(patch, "nickname"))
         u.nickname = p.nickname;
     if (json_object_get(patch, "name"))
@@ -239,7 +266,8 @@ bool admin_user_set_password(const admin_ctx_t *ctx, const char *sub, const char
 {
     store_user_t u;
     char *hash = NULL;
-    if (!admin_password_check(password, "password", err) || !get_user(ctx, sub, &u, err))
+    if (!admin_password_check(password, "password", err) || !get_user(ctx, sub, &u, err) ||
+        !policy_ok(ctx, u.username, password, err))
         return false;
     gh_status_t st = secret_password_hash(ctx->arena, password, &SECRET_ARGON2_DEFAULT, &hash);
     if (st == GH_OK)

@@ -11,7 +11,10 @@
 #include <unistd.h>
 
 #include "cli/cli_int.h"
+#include "core/clock.h"
 #include "core/secret.h"
+#include "mail/mail.h"
+#include "oauth/server.h"
 
 enum {
     OPT_USERNAME = CLI_OPT_OWN,
@@ -20,6 +23,8 @@ enum {
     OPT_EMAIL,
     OPT_NICKNAME,
     OPT_NAME,
+    OPT_EMAIL_VERIFIED,
+    OPT_LANG,
 };
 
 /* Where the password comes from. */
@@ -120,6 +125,7 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
         {"email", required_argument, NULL, OPT_EMAIL},
         {"nickname", required_argument, NULL, OPT_NICKNAME},
         {"name", required_argument, NULL, OPT_NAME},
+        {"email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED},
         {NULL, 0, NULL, 0},
     };
     static const char *const MEMBERS[] = {[OPT_USERNAME - CLI_OPT_OWN] = "username",
@@ -132,6 +138,8 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
             if (!add)
                 return cli_usage_error(self, "change a password with 'gatehouse user passwd'");
             password_option(c, src, ch, optarg, &code);
+        } else if (ch == OPT_EMAIL_VERIFIED) {
+            json_object_set_new(body, "email_verified", json_true());
         } else {
             json_object_set_new(body, MEMBERS[ch - CLI_OPT_OWN], json_string(optarg));
         }
@@ -238,9 +246,9 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b}", "username", u->username, "sub", u->sub,
-                     "email", u->email, "nickname", u->nickname, "name", u->name, "disabled",
-                     u->disabled_at != 0);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b}", "username", u->username, "sub",
+                     u->sub, "email", u->email, "email_verified", u->email_verified, "nickname",
+                     u->nickname, "name", u->name, "disabled", u->disabled_at != 0);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -317,15 +325,64 @@ static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* `user invite EMAIL`: a single-use registration link for EMAIL (a week),
+ * printed, and mailed when [smtp] is set (the outbox: a running server's
+ * worker sends it). */
+static int run_invite(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"lang", required_argument, NULL, OPT_LANG},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL, *lang = "en", *url = NULL;
+    store_t *s = NULL;
+    int ch, code = CLI_CONTINUE;
+    while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0)
+        if (ch == OPT_LANG)
+            lang = optarg;
+    if (code == CLI_CONTINUE)
+        code = cli_operands(self, argc, argv, 1, &email);
+    if (code != CLI_CONTINUE)
+        return code;
+    if (strcmp(lang, "en") && strcmp(lang, "ko"))
+        return cli_usage_error(self, "--lang is en or ko");
+    if (!mail_address_valid(email))
+        return cli_usage_error(self, "'%s' is not an e-mail address", email);
+    if (cli_store(c, &s) != GH_OK)
+        return CLI_EXIT_FAIL;
+    config_finish(&c->cfg);
+    if (c->cfg.server.registration != REGISTRATION_INVITE)
+        fprintf(stderr, "gatehouse: warning: [server] registration is not invite: the link "
+                        "works only once it is\n");
+    int64_t now = clock_now();
+    gh_status_t st = oauth_link_new(s, c->cfg.server.issuer, c->arena, STORE_LINK_INVITE, NULL,
+                                    email, now, &url);
+    mail_request_t m = {.kind = MAIL_INVITE,
+                        .lang = strcmp(lang, "ko") ? UI_LANG_EN : UI_LANG_KO,
+                        .to = email,
+                        .link = url};
+    if (st == GH_OK && mail_configured(&c->cfg.smtp))
+        st = mail_queue(s, &c->cfg.smtp, c->arena, &m, now);
+    if (st != GH_OK)
+        return cli_fail("cannot invite %s: %s", email, gh_status_str(st));
+    printf("%s\n", url);
+    return CLI_EXIT_OK;
+}
+
 const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"add", "gatehouse user add", "create a user and print its sub",
      "usage: gatehouse user add --username U (--password P | --password-stdin)\n"
-     "                          [--email E] [--nickname N] [--name NAME]\n\n"
+     "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n\n"
      "Creates a user and prints its sub (its unique id).\n\n"
      "  --username U       1-64 characters of A-Z a-z 0-9 . _ - @\n"
-     "  --password P       the password, 8-1024 characters\n"
+     "  --password P       the password: [server] password_min_length characters or\n"
+     "                     more (10 by default), not a common password\n"
      "  --password-stdin   read the password from the first line of stdin\n"
      "  --email E          e-mail address\n"
+     "  --email-verified   the address is known to be the user's (the email_verified\n"
+     "                     claim is true); otherwise it is false until the user\n"
+     "                     follows a verification link\n"
      "  --nickname N       nickname (the seed 004 'nickname' claim)\n"
      "  --name NAME        full name\n",
      run_add, NULL},
@@ -353,8 +410,8 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "usage: gatehouse user list [--json]\n\n"
      "A header line, then one line per user, tab-separated: username, sub, email,\n"
      "nickname, name ('-' where there is none).\n\n"
-     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\",\n"
-     "           \"disabled\"} objects (null where there is none)\n",
+     "  --json   an array of {\"username\", \"sub\", \"email\", \"email_verified\",\n"
+     "           \"nickname\", \"name\", \"disabled\"} objects (null where there is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"
@@ -366,8 +423,16 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "Sets a new password; without an option it is asked twice on the terminal.\n"
      "Ends every sign-in session of the user and revokes every grant (refresh and\n"
      "access tokens), so every application must sign the user in again.\n\n"
-     "  --password P       the new password, 8-1024 characters\n"
+     "  --password P       the new password, under the same policy as user add\n"
      "  --password-stdin   read it from the first line of stdin\n",
      run_passwd, NULL},
+    {"invite", "gatehouse user invite", "invite someone to register (registration = invite)",
+     "usage: gatehouse user invite EMAIL [--lang en|ko]\n\n"
+     "Makes a single-use registration link for EMAIL, valid for 7 days, prints it,\n"
+     "and mails it when [smtp] is set (a running server sends it). The link leads\n"
+     "to /auth/register with the address filled in and taken as verified. The link\n"
+     "starts with [server] issuer.\n\n"
+     "  --lang L   the mail's language: en (default) or ko\n",
+     run_invite, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

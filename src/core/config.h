@@ -65,7 +65,30 @@ typedef struct {
 
     int log_format; /* core/log.h's log_format_t: json (default) | text */
     int log_level;  /* core/log.h's log_level_t: debug | info (default) | warn | error */
+
+    /* self-service (docs/account.md) */
+    long password_min_length; /* characters, default 10 (core/password_policy.h) */
+    int registration;         /* config_registration_t, default off */
+    long self_service_rate;   /* reset and registration requests per address and hour */
+    long mail_rate_account;   /* mails about one account per hour */
 } config_server_t;
+
+/* Who may create an account at /auth/register. */
+typedef enum { REGISTRATION_OFF, REGISTRATION_OPEN, REGISTRATION_INVITE } config_registration_t;
+
+/* The [smtp] section: mail of the authorization server (docs/account.md).
+ * No url: no mail, and what needs it (password reset, e-mail verification,
+ * invitations by mail) says so. */
+typedef struct {
+    char *url;         /* smtp://HOST[:PORT] or smtps://…; NULL: no mail */
+    char *from;        /* the From address */
+    char *user;        /* SMTP AUTH user; NULL: none */
+    char *password;    /* with user */
+    long retry_min;    /* seconds before the first retry, default 30; doubles */
+    long retry_max;    /* the longest wait between retries, default 3600 */
+    long max_attempts; /* attempts before a message is given up, default 12 */
+    long timeout;      /* seconds one delivery may take, default 30 */
+} config_smtp_t;
 
 #define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"
 
@@ -97,6 +120,7 @@ typedef enum {
 typedef struct {
     config_server_t server;
     config_gateway_t gateway;
+    config_smtp_t smtp;
     config_entry_t *entries; /* every section.key = value seen, later ones first */
     char *file;              /* the file loaded, if any */
 } config_t;

@@ -12,6 +12,7 @@
 
 #define SERVER(field) offsetof(config_t, server.field)
 #define GATEWAY(field) offsetof(config_t, gateway.field)
+#define SMTP(field) offsetof(config_t, smtp.field)
 #define DAY 86400L
 
 static const char *const ERROR_STYLES[] = {"seed", "rfc6749", NULL};
@@ -19,7 +20,8 @@ static const char *const REPLAY_SCOPES[] = {"public", "all", NULL};
 static const char *const ALGS[] = {"RS256", "ES256", NULL};
 static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t's order */
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
-                                         NULL}; /* log_level_t's */
+                                         NULL};                             /* log_level_t's */
+static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* its order */
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
@@ -53,6 +55,25 @@ static bool addresses(const char *v, char *why, size_t len)
 {
     cidr_list_t list;
     return cidr_list_parse(v, &list, why, len) == GH_OK;
+}
+
+/* smtp:// or smtps:// with a host (libcurl checks the rest when it sends). */
+static bool smtp_url(const char *v, char *why, size_t len)
+{
+    if ((!strncmp(v, "smtp://", 7) && v[7]) || (!strncmp(v, "smtps://", 8) && v[8]))
+        return true;
+    snprintf(why, len, "an smtp:// or smtps:// URL");
+    return false;
+}
+
+/* One address, as a From header holds it: something@something, no line break. */
+static bool mail_address(const char *v, char *why, size_t len)
+{
+    const char *at = strchr(v, '@');
+    if (at && at != v && at[1] && !strpbrk(v, "\r\n<>\" ,;") && strlen(v) <= 254)
+        return true;
+    snprintf(why, len, "an e-mail address (name@example.org)");
+    return false;
 }
 
 /* clang-format off */
@@ -146,6 +167,21 @@ static const config_key_t KEYS[] = {
      SERVER(backchannel_logout_backoff), 0, NULL,
      "back-channel logout: wait before the first retry; doubles with each further one, at most "
      "an hour"},
+    {"server", "password_min_length", CONFIG_NUMBER, "10", NULL, 8, 128, "count", NULL,
+     SERVER(password_min_length), 0, NULL,
+     "the fewest characters a new password may have (user add, user passwd, reset, "
+     "registration); common passwords are refused at any length"},
+    {"server", "registration", CONFIG_CHOICE, "off", NULL, 0, 0, NULL, REGISTRATIONS,
+     SERVER(registration), 0, NULL,
+     "self-registration at /auth/register: off, open to anyone, or invite (only with a link "
+     "from `gatehouse user invite`)"},
+    {"server", "self_service_rate", CONFIG_NUMBER, "10", NULL, 0, 100000, "count", NULL,
+     SERVER(self_service_rate), 0, NULL,
+     "password-reset and registration requests per client address and hour; 0 = no limit"},
+    {"server", "mail_rate_account", CONFIG_NUMBER, "3", NULL, 0, 1000, "count", NULL,
+     SERVER(mail_rate_account), 0, NULL,
+     "reset and verification mails per account and hour (more are silently not sent); "
+     "0 = no limit"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,
@@ -177,6 +213,26 @@ static const config_key_t KEYS[] = {
      "login URLs (new states) per client address and window, then 429; 0 = no limit"},
     {"gateway", "login_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      GATEWAY(login_rate_window), 0, NULL, "the window of login_rate"},
+
+    /* ---- [smtp]: the authorization server's mail ---- */
+    {"smtp", "url", CONFIG_TEXT, NULL, "none: no mail", 0, 0, NULL, NULL, SMTP(url), CONFIG_URL,
+     smtp_url,
+     "the mail server: smtp://HOST[:PORT] (STARTTLS required unless HOST is loopback) or "
+     "smtps://HOST[:PORT]"},
+    {"smtp", "from", CONFIG_TEXT, NULL, "required with url", 0, 0, NULL, NULL, SMTP(from), 0,
+     mail_address, "the sender's address"},
+    {"smtp", "user", CONFIG_TEXT, NULL, "none: no SMTP AUTH", 0, 0, NULL, NULL, SMTP(user), 0,
+     not_empty, "the user for SMTP AUTH"},
+    {"smtp", "password", CONFIG_TEXT, NULL, "none", 0, 0, NULL, NULL, SMTP(password),
+     CONFIG_SECRET, NULL, "the password for SMTP AUTH"},
+    {"smtp", "retry_min", CONFIG_NUMBER, "30", NULL, 1, DAY, "seconds", NULL, SMTP(retry_min), 0,
+     NULL, "the wait before a failed message is tried again; doubles with each failure"},
+    {"smtp", "retry_max", CONFIG_NUMBER, "3600", NULL, 1, DAY, "seconds", NULL, SMTP(retry_max),
+     0, NULL, "the longest wait between two tries"},
+    {"smtp", "max_attempts", CONFIG_NUMBER, "12", NULL, 1, 1000, "count", NULL,
+     SMTP(max_attempts), 0, NULL, "tries before a message is given up (logged)"},
+    {"smtp", "timeout", CONFIG_NUMBER, "30", NULL, 1, 600, "seconds", NULL, SMTP(timeout), 0,
+     NULL, "the time one delivery may take"},
 
     /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
     {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,

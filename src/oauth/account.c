@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/password_policy.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 #include "oauth/server.h"
@@ -28,7 +29,6 @@
 #define ACCOUNT_PATH "/account"
 #define NICKNAME_CHARS 64
 #define NAME_CHARS 128
-#define PASSWORD_MIN_CHARS 8 /* the rules `gatehouse user passwd` applies */
 #define PASSWORD_MAX_CHARS 1024
 #define HANDLE_LEN 32 /* hex digits of a session's handle */
 
@@ -209,12 +209,15 @@ static bool profile_field(const char *in, size_t max, const char **out)
     return utf8_chars(in) <= max;
 }
 
-/* The password rules: the minimum `gatehouse user passwd` applies (8 to
- * 1024 characters); the password policy of issue 21 item 6 takes its place. */
-static bool password_acceptable(const char *password)
+/* The password policy every new password meets (core/password_policy.h):
+ * UI_MSG_NONE, or the message saying why not. */
+static ui_msg_t password_refused(const account_t *c, const char *password)
 {
-    size_t n = utf8_chars(password);
-    return n >= PASSWORD_MIN_CHARS && n <= PASSWORD_MAX_CHARS;
+    if (utf8_chars(password) > PASSWORD_MAX_CHARS)
+        return UI_MSG_PASSWORD_WEAK;
+    password_problem_t p =
+        password_policy_check(password, c->user.username, c->app->cfg->password_min_length, NULL);
+    return p == PASSWORD_OK ? UI_MSG_NONE : selfservice_password_msg(p);
 }
 
 /* ---- actions (signed in, CSRF checked) ---- */
@@ -273,8 +276,9 @@ static void on_password(account_t *c)
         page_error(c, 400, UI_MSG_PASSWORDS_DIFFER, UI_ACCOUNT_BAD_NEW);
         return;
     }
-    if (!password_acceptable(next)) {
-        page_error(c, 400, UI_MSG_PASSWORD_WEAK, UI_ACCOUNT_BAD_NEW);
+    ui_msg_t refused = password_refused(c, next);
+    if (refused != UI_MSG_NONE) {
+        page_error(c, 400, refused, UI_ACCOUNT_BAD_NEW);
         return;
     }
     if (!current_password_ok(c))

@@ -273,7 +273,9 @@ static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char 
                        .message = msg,
                        .username_max = USERNAME_MAX,
                        .password_max = PASSWORD_MAX,
-                       .retry_after = (long)retry_after};
+                       .retry_after = (long)retry_after,
+                       .reset_link = selfservice_mail_on(z->app),
+                       .register_link = z->app->cfg->registration == REGISTRATION_OPEN};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {

@@ -64,7 +64,9 @@ static void login_page_waiting(device_page_t *d, int status, ui_msg_t msg, int64
                        .hidden = hidden,
                        .username = http_pairs_get(&d->req->form, "username"),
                        .message = msg,
-                       .retry_after = (long)retry_after};
+                       .retry_after = (long)retry_after,
+                       .reset_link = selfservice_mail_on(d->app),
+                       .register_link = d->app->cfg->registration == REGISTRATION_OPEN};
     bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
     session_page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
 }

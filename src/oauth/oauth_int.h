@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/password_policy.h"
 #include "http/http.h"
 #include "jose/jose.h"
+#include "mail/mail.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -60,6 +62,8 @@ typedef struct {
     const struct oauth_extra_routes *extra; /* oauth_serve_with's, or NULL */
     const http_route_t *routes;             /* ROUTES, then extra's */
     size_t route_count;
+    const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
+    mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
@@ -436,6 +440,69 @@ void throttle_code_found(const http_request_t *req, const char *session_digest);
  * device_code_rate per device_code_rate_window, else the seconds until it
  * may ask again. A store failure is returned as is. */
 gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after);
+
+/* Counts a self-service request (a reset asked for, a registration) from the
+ * request's address: *retry_after 0 while within self_service_rate an hour,
+ * else the seconds until the next may come. A store failure as is. */
+gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after);
+
+/* Counts a mail about member sub (a reset link, an address to verify):
+ * *retry_after 0 while within mail_rate_account an hour. */
+gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, int64_t now,
+                                  int64_t *retry_after);
+
+/* ---- self-service: links sent by mail (selfservice.c, docs/account.md) ---- */
+
+#define RESET_PATH "/auth/reset"
+#define VERIFY_PATH "/auth/verify"
+#define REGISTER_PATH "/auth/register"
+#define ACCOUNT_EMAIL_PATH "/account/email"
+
+/* The language of a self-service page: ui_locales of the query or form,
+ * else Accept-Language. */
+ui_lang_t selfservice_lang(const http_request_t *req);
+
+/* Whether the server sends mail. */
+bool selfservice_mail_on(const app_t *app);
+
+/* The link of token for purpose (a STORE_LINK_* of store/links.h), usable:
+ * GH_OK and *out; otherwise false and *why is the message for the page
+ * (UI_MSG_LINK_INVALID, _EXPIRED, _USED, or UI_MSG_SERVER_ERROR with *st
+ * the store's failure). */
+bool selfservice_link_find(const http_request_t *req, const char *purpose, const char *token,
+                           store_link_t *out, ui_msg_t *why, gh_status_t *st);
+
+/* The page of a link selfservice_link_find refused: why, with 400 (503 or
+ * 500 for the store's failure st). */
+void selfservice_link_page(http_request_t *req, http_response_t *res, ui_lang_t lang, ui_msg_t why,
+                           gh_status_t st);
+
+/* The digest the store keeps of a link's token (already checked in shape). */
+void selfservice_token_digest(const char *token, char digest[65]);
+
+/* A new link for the person (sub) or address (email) of the request, mailed
+ * as kind in the page's language to `to` (mail_queue, then the worker is
+ * woken). GH_OK also when mail is off (nothing is sent then). */
+gh_status_t selfservice_send(http_request_t *req, mail_kind_t kind, const char *purpose,
+                             const char *sub, const char *to, const char *username);
+
+/* The page's message for a password refused by the policy. */
+ui_msg_t selfservice_password_msg(password_problem_t p);
+
+/* Writes a self-service page: an error or information page, or a rendered
+ * form (NULL: 500). */
+void selfservice_message(http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
+                         ui_msg_t msg, bool error);
+
+/* Whether handler is one of the self-service pages (errors found before it
+ * runs are pages there too). */
+bool selfservice_is_page(http_handler_fn handler);
+
+void reset_handler(http_request_t *req, http_response_t *res);
+void verify_handler(http_request_t *req, http_response_t *res);
+void register_handler(http_request_t *req, http_response_t *res);
+void account_email_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t SELFSERVICE_PARAMS[];
 
 /* ---- device flow user codes (RFC 8628 §6.1) ---- */
 

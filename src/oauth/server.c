@@ -60,7 +60,7 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
             return;
         }
     if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
-        h == account_handler) {
+        h == account_handler || selfservice_is_page(h)) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -140,6 +140,10 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, "/account/sessions/end", account_handler, "account_session_end", ACCOUNT_PARAMS},
     {HTTP_POST, "/account/sessions/end-others", account_handler, "account_sessions_end",
      ACCOUNT_PARAMS},
+    {HTTP_GET | HTTP_POST, RESET_PATH, reset_handler, "reset", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, VERIFY_PATH, verify_handler, "verify", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, REGISTER_PATH, register_handler, "register", SELFSERVICE_PARAMS},
+    {HTTP_POST, ACCOUNT_EMAIL_PATH, account_email_handler, "account_email", SELFSERVICE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -331,6 +335,15 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
     app.config = cfg;
     if (extra && !start_extra(&app, a, extra, &own))
         goto out;
+    app.smtp = &cfg->smtp;
+    if (cfg->smtp.url && !cfg->smtp.from) {
+        fprintf(stderr, "gatehouse: [smtp] from is required with url\n");
+        goto out;
+    }
+    if ((st = mail_worker_start(app.store, app.smtp, &app.mail)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start the mail worker: %s\n", gh_status_str(st));
+        goto out;
+    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if (!start_listener(&opts, cfg->server.listen, &http))
@@ -348,6 +361,7 @@ out:
     http_server_stop(http);
     backchannel_stop(app.backchannel);
     http_server_stop(own);
+    mail_worker_stop(app.mail); /* after the requests that may wake it */
     oauth_app_close(&app);
     arena_free(a);
     return rc;

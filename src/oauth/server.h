@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "http/http.h"
+#include "core/arena.h"
 #include "store/store.h"
 
 /* Opens the store, ensures a signing key, serves until SIGINT or SIGTERM, then
@@ -63,5 +64,12 @@ gh_status_t oauth_session_end(store_t *store, const config_server_t *cfg, arena_
 /* Until when a grant revoked at now stays on the denylist: past the expiry
  * of every access token it issued. */
 int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now);
+
+/* A new single-use link for purpose (a STORE_LINK_* of store/links.h) about
+ * sub and/or email, valid ttl seconds from now: its digest is stored and
+ * *url (in a) is issuer + the purpose's page + "?token=…". `gatehouse user
+ * invite` and the self-service pages make their links here. */
+gh_status_t oauth_link_new(store_t *store, const char *issuer, arena_t *a, const char *purpose,
+                           const char *sub, const char *email, int64_t now, const char **url);
 
 #endif

@@ -278,3 +278,27 @@ gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_
     return store_rate_count(app_of(req)->store, c.key, now, cfg->device_code_rate_window, c.limit,
                             retry_after);
 }
+
+/* ---- self-service: resets and registrations per address, mails per account ---- */
+
+#define SELF_SERVICE_WINDOW 3600
+
+gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->self_service_rate, LABEL "self-service\n%s",
+                address_of(req));
+    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
+                            retry_after);
+}
+
+gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, int64_t now,
+                                  int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->mail_rate_account, LABEL "mail\n%s", sub);
+    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
+                            retry_after);
+}

@@ -84,15 +84,22 @@ json_t *oidc_logout_token_claims(const oidc_logout_token_t *in)
  * that release each: one table for the answer and for the consent page. */
 enum { BY_OPENID = 1, BY_PROFILE = 2, BY_EMAIL = 4 };
 
+/* A claim's value: a string of store_user_t, or email_verified, a boolean
+ * that is set when the member has an address (OpenID Connect Core §5.1). */
+typedef enum { CLAIM_TEXT, CLAIM_EMAIL_VERIFIED } claim_kind_t;
+
 static const struct {
     const char *name;
-    size_t offset; /* of the value in store_user_t */
+    size_t offset; /* of the value in store_user_t (CLAIM_TEXT) */
     unsigned by;   /* BY_* */
+    claim_kind_t kind;
 } CLAIMS[] = {
-    {"sub", offsetof(store_user_t, sub), BY_OPENID},
-    {"nickname", offsetof(store_user_t, nickname), BY_PROFILE},
-    {"email", offsetof(store_user_t, email), BY_PROFILE | BY_EMAIL}, /* seed 004 */
-    {"name", offsetof(store_user_t, name), BY_PROFILE},
+    {"sub", offsetof(store_user_t, sub), BY_OPENID, CLAIM_TEXT},
+    {"nickname", offsetof(store_user_t, nickname), BY_PROFILE, CLAIM_TEXT},
+    {"email", offsetof(store_user_t, email), BY_PROFILE | BY_EMAIL, CLAIM_TEXT}, /* seed 004 */
+    /* with the email scope only: seed 004's profile answer stays as it is */
+    {"email_verified", 0, BY_EMAIL, CLAIM_EMAIL_VERIFIED},
+    {"name", offsetof(store_user_t, name), BY_PROFILE, CLAIM_TEXT},
 };
 
 #define CLAIM_COUNT (sizeof CLAIMS / sizeof CLAIMS[0])
@@ -146,8 +153,15 @@ void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t rele
     jsonw_t w;
     jsonw_begin(&w, b);
     for (size_t i = 0; i < CLAIM_COUNT; i++) {
+        if (!released(i, release))
+            continue;
+        if (CLAIMS[i].kind == CLAIM_EMAIL_VERIFIED) {
+            if (user->email)
+                jsonw_bool(&w, CLAIMS[i].name, user->email_verified);
+            continue;
+        }
         const char *value = *(const char *const *)((const char *)user + CLAIMS[i].offset);
-        if (value && released(i, release))
+        if (value)
             jsonw_string(&w, CLAIMS[i].name, value);
     }
     jsonw_end(&w);

@@ -54,7 +54,7 @@ json_t *oidc_logout_token_claims(const oidc_logout_token_t *in);
 typedef struct {
     bool openid;  /* sub; without openid userinfo answers nothing at all */
     bool profile; /* nickname, name — and email, as seed 004's answer shows */
-    bool email;   /* email */
+    bool email;   /* email and email_verified */
 } oidc_release_t;
 
 /* Whether scope is one that releases claims (openid, profile, email). */
@@ -64,7 +64,7 @@ bool oidc_scope_releases(const char *scope);
 oidc_release_t oidc_release_of(const char *const *scopes, size_t count);
 
 /* Most claims userinfo can release. */
-#define OIDC_CLAIM_MAX 4
+#define OIDC_CLAIM_MAX 5
 
 /* The names of the claims userinfo answers under release (when the user has
  * them set), in its order, "sub" first: what a consent page must name. Fills

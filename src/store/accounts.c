@@ -4,12 +4,18 @@
  * tokens. */
 #include "store/db.h"
 
-#define USER_COLS "sub, username, password_hash, email, nickname, name, created_at, disabled_at"
+#define USER_COLS                                                                                  \
+    "sub, username, password_hash, email, nickname, name, created_at, disabled_at, email_verified"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
+static store_sql_t SQL_BY_EMAIL = STORE_SQL(
+    "SELECT " USER_COLS " FROM users WHERE lower(email) = lower(?) ORDER BY created_at LIMIT 10");
+static store_sql_t SQL_CONFIRM_EMAIL =
+    STORE_SQL("UPDATE users SET email = ?2, email_verified = 1 WHERE sub = ?1 AND "
+              "(?3 = 0 OR lower(email) = lower(?2))");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
 /* ?1 sub, ?2 jti, ?3 family, ?4 now: two seeks in the denylist, as
  * grants.c's lookup does */
@@ -25,7 +31,8 @@ static store_sql_t SQL_PAGE = STORE_SQL(
     "OR lower(coalesce(email, '')) LIKE ?2 ESCAPE '\\' "
     "OR lower(coalesce(name, '')) LIKE ?2 ESCAPE '\\') ORDER BY username LIMIT ?3");
 static store_sql_t SQL_UPDATE =
-    STORE_SQL("UPDATE users SET username = ?, email = ?, nickname = ?, name = ? WHERE sub = ?");
+    STORE_SQL("UPDATE users SET username = ?, email = ?, email_verified = ?, nickname = ?, "
+              "name = ? WHERE sub = ?");
 static store_sql_t SQL_SET_DISABLED = STORE_SQL("UPDATE users SET disabled_at = ? WHERE sub = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
@@ -57,6 +64,7 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     u.name = store_row_text(r, a);
     u.created_at = store_row_int(r);
     u.disabled_at = store_row_int(r);
+    u.email_verified = store_row_int(r) != 0;
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -77,8 +85,9 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssii", u->sub, u->username, u->password_hash,
-                   u->email, u->nickname, u->name, u->created_at, u->disabled_at);
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssiii", u->sub, u->username, u->password_hash,
+                   u->email, u->nickname, u->name, u->created_at, u->disabled_at,
+                   (int64_t)u->email_verified);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -105,8 +114,8 @@ gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const cha
 
 gh_status_t store_user_update(store_t *s, const store_user_t *u)
 {
-    return db_exec_one(s, &SQL_UPDATE, "user_update", "sssss", u->username, u->email, u->nickname,
-                       u->name, u->sub);
+    return db_exec_one(s, &SQL_UPDATE, "user_update", "ssisss", u->username, u->email,
+                       (int64_t)u->email_verified, u->nickname, u->name, u->sub);
 }
 
 gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)
@@ -135,6 +144,20 @@ gh_status_t store_user_remove(store_t *s, const char *username)
 gh_status_t store_user_set_password(store_t *s, const char *username, const char *hash)
 {
     return db_exec_one(s, &SQL_SET_PASSWORD, "user_set_password", "ss", hash, username);
+}
+
+gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
+                                     size_t *count)
+{
+    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", read_user, a, sizeof **out, (void **)out,
+                   count, "s", email);
+}
+
+gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *email,
+                                     bool only_if_same)
+{
+    return db_exec_one(s, &SQL_CONFIRM_EMAIL, "user_confirm_email", "ssi", sub, email,
+                       (int64_t)only_if_same);
 }
 
 gh_status_t store_user_set_profile(store_t *s, const char *sub, const char *nickname,

@@ -14,6 +14,7 @@ typedef struct {
     const char *name;          /* may be NULL */
     int64_t created_at;
     int64_t disabled_at; /* 0, or when the member was disabled (cannot sign in) */
+    bool email_verified; /* the member showed they receive mail at email */
 } store_user_t;
 
 /* ---- users ---- */
@@ -38,6 +39,16 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
  * is no such member. */
 gh_status_t store_user_set_profile(store_t *s, const char *sub, const char *nickname,
                                    const char *name);
+/* The members whose e-mail address is email (compared without regard to
+ * case), at most 10, into an arena array; *count 0 when none. */
+gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
+                                     size_t *count);
+/* Sets the e-mail address of sub to email, verified: a verification link
+ * followed. With only_if_same, only while email is still the member's
+ * address (a registration's link must not undo a later change):
+ * GH_ERR_NOT_FOUND otherwise, and when sub is gone. */
+gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *email,
+                                     bool only_if_same);
 /* Ends everything person sub holds, in one transaction (a credential
  * change, a removal): deletes every login session (but keep_session, a
  * session digest, when not NULL: the one that changed the password), every

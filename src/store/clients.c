@@ -22,11 +22,11 @@ static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
 static store_sql_t SQL_PAGE =
     STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id > ? ORDER BY id LIMIT ?");
 /* every column but id and created_at, then the id */
-static store_sql_t SQL_UPDATE = STORE_SQL(
-    "UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
-    "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
-    "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
-    "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ? WHERE id = ?");
+static store_sql_t SQL_UPDATE =
+    STORE_SQL("UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
+              "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
+              "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
+              "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -111,10 +111,9 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     gh_status_t st = GH_ERR_NOMEM;
     if (uris && logout_uris && update)
-        st = db_exec_one(s, &SQL_UPDATE, "client_update", "sssssiisisis", c->secret_digest,
-                         c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
-                         (int64_t)c->is_public, c->backchannel_logout_uri,
-                         (int64_t)c->backchannel_logout_session_required,
+        st = db_exec_one(s, &SQL_UPDATE, "client_update", "sssssiisisis", c->secret_digest, c->name,
+                         uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
+                         c->backchannel_logout_uri, (int64_t)c->backchannel_logout_session_required,
                          c->frontchannel_logout_uri,
                          (int64_t)c->frontchannel_logout_session_required, c->id);
     else if (uris && logout_uris)

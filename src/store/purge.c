@@ -12,6 +12,7 @@
 #define PURGE_EVERY 60         /* seconds between two deletions of expired rows */
 #define KEEP_AFTER_EXPIRY 3600 /* used codes / tokens stay this long for reuse detection */
 #define KEEP_ATTEMPTS (30 * 86400)
+#define KEEP_LINKS 86400 /* mail links: "expired" rather than "unknown" for a day */
 
 static store_sql_t SQL_SESSIONS = STORE_SQL("DELETE FROM sessions WHERE expires_at <= ?");
 static store_sql_t SQL_SESSION_CLIENTS =
@@ -23,6 +24,7 @@ static store_sql_t SQL_ATTEMPTS =
     STORE_SQL("DELETE FROM attempts WHERE last_failure < ?1 AND last_success < ?1");
 static store_sql_t SQL_DEVICE = STORE_SQL("DELETE FROM device_codes WHERE expires_at < ?");
 static store_sql_t SQL_GW_STATES = STORE_SQL("DELETE FROM gateway_states WHERE expires_at < ?");
+static store_sql_t SQL_LINKS = STORE_SQL("DELETE FROM mail_links WHERE expires_at < ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
 static store_sql_t SQL_EVENTS = STORE_SQL("DELETE FROM events WHERE time < ?");
 
@@ -46,6 +48,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_GW_STATES, now - KEEP_AFTER_EXPIRY},
         {&SQL_GW_REFRESH, now - KEEP_AFTER_EXPIRY},
         {&SQL_EVENTS, retention > 0 ? now - retention : INT64_MIN},
+        {&SQL_LINKS, now - KEEP_LINKS},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

@@ -117,6 +117,8 @@ typedef struct {
 #include "store/grants.h"
 #include "store/keys.h"
 #include "store/logout.h"
+#include "store/links.h"
+#include "store/outbox.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 

@@ -62,12 +62,12 @@ static const char *time_html(arena_t *a, ui_lang_t lang, int64_t t)
     struct tm tm;
     char iso[32], shown[32];
     if (t <= 0 || !gmtime_r(&secs, &tm))
-        return page_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_TIME_UNKNOWN), false}},
+        return ui_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_TIME_UNKNOWN), false}},
                            1);
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(shown, sizeof shown, "%Y-%m-%d %H:%M UTC", &tm);
     const tpl_var_t vars[] = {{"iso", iso, false}, {"shown", shown, false}};
-    return page_expand(a, TIME_TPL, vars, COUNT(vars));
+    return ui_expand(a, TIME_TPL, vars, COUNT(vars));
 }
 
 /* The claims, then the scopes, in words: the consent page's names. */
@@ -90,11 +90,11 @@ static void scopes_html(buf_t *b, const ui_account_t *p, const ui_account_app_t 
 static const char *used_html(arena_t *a, ui_lang_t lang, int64_t last_used_at)
 {
     if (last_used_at <= 0)
-        return page_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_APP_NOT_USED), false}},
+        return ui_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_APP_NOT_USED), false}},
                            1);
     const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_APP_LAST_USED), false},
                               {"time", time_html(a, lang, last_used_at), true}};
-    return vars[1].value ? page_expand(a, "{{label}} {{{time}}}", vars, COUNT(vars)) : NULL;
+    return vars[1].value ? ui_expand(a, "{{label}} {{{time}}}", vars, COUNT(vars)) : NULL;
 }
 
 static const char *apps_html(arena_t *a, const ui_account_t *p, const char *csrf)
@@ -102,7 +102,7 @@ static const char *apps_html(arena_t *a, const ui_account_t *p, const char *csrf
     buf_t b;
     buf_init(&b, a);
     if (p->app_count == 0)
-        return page_expand(a, EMPTY_TPL,
+        return ui_expand(a, EMPTY_TPL,
                            (tpl_var_t[]){{"text", ui_text(p->lang, TXT_APPS_NONE), false}}, 1);
     buf_puts(&b, "<ul class=\"items\">\n");
     for (size_t i = 0; i < p->app_count; i++) {
@@ -133,7 +133,7 @@ static const char *sessions_html(arena_t *a, const ui_account_t *p, const char *
     buf_t b;
     buf_init(&b, a);
     const tpl_var_t badge[] = {{"text", ui_text(p->lang, TXT_SESSION_THIS), false}};
-    const char *this_badge = page_expand(a, BADGE_TPL, badge, COUNT(badge));
+    const char *this_badge = ui_expand(a, BADGE_TPL, badge, COUNT(badge));
     for (size_t i = 0; i < p->session_count; i++) {
         const ui_account_session_t *s = &p->sessions[i];
         const char *ua = s->user_agent && *s->user_agent
@@ -165,9 +165,9 @@ static const char *sessions_html(arena_t *a, const ui_account_t *p, const char *
 static const char *message_html(arena_t *a, const ui_account_t *p)
 {
     if (p->message == UI_MSG_NONE || !p->notice)
-        return page_alert_html(a, p->lang, p->message, p->retry_after);
+        return ui_alert_html(a, p->lang, p->message, p->retry_after);
     const tpl_var_t vars[] = {{"text", page_sentence(a, p->lang, p->message, 0), false}};
-    return vars[0].value ? page_expand(a, NOTICE_TPL, vars, COUNT(vars)) : NULL;
+    return vars[0].value ? ui_expand(a, NOTICE_TPL, vars, COUNT(vars)) : NULL;
 }
 
 static const char *email_html(arena_t *a, const ui_account_t *p)
@@ -175,14 +175,14 @@ static const char *email_html(arena_t *a, const ui_account_t *p)
     if (!p->email || !*p->email)
         return ui_text(p->lang, TXT_EMAIL_NONE);
     const tpl_var_t vars[] = {{"email", p->email, false}};
-    return page_expand(a, ui_text(p->lang, TXT_EMAIL_CURRENT), vars, COUNT(vars));
+    return ui_expand(a, ui_text(p->lang, TXT_EMAIL_CURRENT), vars, COUNT(vars));
 }
 
 const char *ui_render_account(arena_t *a, const ui_account_t *p)
 {
     ui_lang_t lang = p->lang;
     const ui_hidden_t hidden[] = {{"csrf", p->csrf}};
-    const char *csrf = page_hidden_html(a, hidden, COUNT(hidden));
+    const char *csrf = ui_hidden_html(a, hidden, COUNT(hidden));
     const char *end_others = NULL;
     const char *nickname_max = arena_printf(a, "%zu", p->nickname_max);
     const char *name_max = arena_printf(a, "%zu", p->name_max);
@@ -193,7 +193,7 @@ const char *ui_render_account(arena_t *a, const ui_account_t *p)
     if (csrf) {
         const tpl_var_t vars[] = {{"csrf", csrf, true},
                                   {"text", ui_text(lang, TXT_SESSIONS_END_OTHERS), false}};
-        end_others = page_expand(a, END_OTHERS_TPL, vars, COUNT(vars));
+        end_others = ui_expand(a, END_OTHERS_TPL, vars, COUNT(vars));
     }
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_ACCOUNT_TITLE), false},

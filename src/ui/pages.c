@@ -26,8 +26,7 @@ static const char NEXT_TPL[] =
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
-/* tpl expanded once with vars, in the arena; NULL when out of memory. */
-static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
+const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -39,10 +38,10 @@ static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, si
 static const char *text_html(arena_t *a, ui_lang_t lang, ui_text_t id, const char *client)
 {
     const tpl_var_t vars[] = {{"client", client, false}};
-    return expand(a, ui_text(lang, id), vars, COUNT(vars));
+    return ui_expand(a, ui_text(lang, id), vars, COUNT(vars));
 }
 
-static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
+const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -75,7 +74,7 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
 
 /* How long to wait, in words: "1 second", "30 seconds", from two minutes on
  * "3 minutes" (rounded up), "a moment" when not known. */
-static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
+const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds)
 {
     if (seconds <= 0)
         return ui_text(lang, TXT_WAIT_MOMENT);
@@ -84,27 +83,26 @@ static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
     bool minutes = seconds >= 120;
     const char *n = arena_printf(a, "%ld", minutes ? (seconds + 59) / 60 : seconds);
     const tpl_var_t vars[] = {{"n", n, false}};
-    return n ? expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
-                      COUNT(vars))
+    return n ? ui_expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
+                         COUNT(vars))
              : NULL;
 }
 
 /* A message's sentence; retry_after fills the {{wait}} of a lock's message. */
 static const char *sentence_text(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
-    const char *wait = wait_text(a, lang, retry_after);
+    const char *wait = ui_wait_text(a, lang, retry_after);
     const tpl_var_t vars[] = {{"wait", wait, false}};
-    return wait ? expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
+    return wait ? ui_expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
 }
 
-/* The alert above a form. */
-static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
     if (msg == UI_MSG_NONE)
         return "";
     const char *sentence = sentence_text(a, lang, msg, retry_after);
     const tpl_var_t vars[] = {{"text", sentence, false}};
-    return sentence ? expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
+    return sentence ? ui_expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
 }
 
 static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
@@ -113,7 +111,7 @@ static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
     if (!text)
         return "";
     const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false}, {"detail", text, false}};
-    return expand(a, DETAIL_TPL, vars, COUNT(vars));
+    return ui_expand(a, DETAIL_TPL, vars, COUNT(vars));
 }
 
 /* Whether every trusted fragment among vars was built (NULL means out of memory). */
@@ -150,9 +148,8 @@ static const char *render_card(arena_t *a, ui_lang_t lang, const char *title, co
     return buf_cstr(&out);
 }
 
-/* The page template at path expanded with vars, inside the layout. */
-static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
-                          const tpl_var_t *vars, size_t count)
+const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                           const tpl_var_t *vars, size_t count)
 {
     return render_card(a, lang, title, path, vars, count, "");
 }
@@ -178,9 +175,9 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
                         : ui_text(lang, TXT_LOGIN_HEADING),
          true},
         {"lead", ui_text(lang, TXT_LOGIN_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid", p->message == UI_MSG_BAD_CREDENTIALS ? INVALID_ATTRS : "", true},
         {"username_label", ui_text(lang, TXT_USERNAME), false},
         {"username", p->username, false},
@@ -190,9 +187,10 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"password_focus", has_user ? "autofocus" : "", true},
         {"username_maxlength", maxlength_html(a, p->username_max), true},
         {"password_maxlength", maxlength_html(a, p->password_max), true},
+        {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
@@ -207,12 +205,12 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"scopes", scopes_html(a, p), true},
         {"note", ui_text(lang, TXT_CONSENT_NOTE), false},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"allow", ui_text(lang, TXT_ALLOW), false},
         {"deny", ui_text(lang, TXT_DENY), false},
     };
-    return render(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
@@ -225,12 +223,12 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
                         : ui_text(lang, TXT_LOGOUT_LEAD),
          true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"submit", ui_text(lang, TXT_SIGN_OUT), false},
         {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *p)
@@ -250,9 +248,9 @@ const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *p)
         {"title", title, false},
         {"sentence", ui_msg_sentence(lang, UI_MSG_SIGNED_OUT), false},
         {"frames", buf_cstr(&frames), true},
-        {"next", p->next ? expand(a, NEXT_TPL, next, COUNT(next)) : "", true},
+        {"next", p->next ? ui_expand(a, NEXT_TPL, next, COUNT(next)) : "", true},
     };
-    return render(a, lang, title, "templates/signed_out.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, title, "templates/signed_out.html", vars, COUNT(vars));
 }
 
 const char *ui_render_device(arena_t *a, const ui_device_t *p)
@@ -261,9 +259,9 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
         {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid",
          p->message == UI_MSG_USER_CODE_INVALID || p->message == UI_MSG_USER_CODE_USED
              ? INVALID_ATTRS
@@ -273,8 +271,8 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
         {"user_code", p->user_code, false},
         {"submit", ui_text(lang, TXT_CONTINUE), false},
     };
-    return render(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
+                          COUNT(vars));
 }
 
 /* The error and information pages share templates/message.html. */
@@ -290,7 +288,7 @@ static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, ui_d
         {"detail", detail_html(a, lang, detail), true},
         {"hint", ui_text(lang, error ? TXT_ERROR_HINT : TXT_INFO_HINT), false},
     };
-    return render(a, lang, title, "templates/message.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, title, "templates/message.html", vars, COUNT(vars));
 }
 
 const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail)
@@ -322,25 +320,10 @@ const char *ui_render_home(arena_t *a, ui_lang_t lang)
         {"lead", ui_text(lang, TXT_HOME_LEAD), false},
         {"discovery", ui_text(lang, TXT_HOME_DISCOVERY), false},
     };
-    return render(a, lang, heading, "templates/home.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, heading, "templates/home.html", vars, COUNT(vars));
 }
 
 /* ---- for the pages built in other files (ui_int.h) ---- */
-
-const char *page_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
-{
-    return expand(a, tpl, vars, count);
-}
-
-const char *page_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
-{
-    return hidden_html(a, hidden, count);
-}
-
-const char *page_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
-{
-    return alert_html(a, lang, msg, retry_after);
-}
 
 const char *page_sentence(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {

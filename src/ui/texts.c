@@ -82,10 +82,10 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_EMAIL_CHANGE] = {"Change email address", "이메일 주소 변경"},
     [TXT_PASSWORD_SECTION] = {"Password", "비밀번호"},
     [TXT_PASSWORD_HINT] =
-        {"At least 8 characters. A new password signs you out everywhere else "
+        {"Long enough, and not a common password. A new password signs you out everywhere else "
          "and disconnects every application until you sign in there again.",
-         "8자 이상이어야 합니다. 비밀번호를 바꾸면 다른 모든 곳에서 로그아웃되고, "
-         "애플리케이션은 다시 로그인할 때까지 연결이 끊깁니다."},
+         "충분히 길고 흔하지 않은 비밀번호여야 합니다. 비밀번호를 바꾸면 다른 모든 곳에서 "
+         "로그아웃되고, 애플리케이션은 다시 로그인할 때까지 연결이 끊깁니다."},
     [TXT_PASSWORD_CURRENT] = {"Current password", "현재 비밀번호"},
     [TXT_PASSWORD_NEW] = {"New password", "새 비밀번호"},
     [TXT_PASSWORD_AGAIN] = {"New password again", "새 비밀번호 확인"},
@@ -105,6 +105,32 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_SESSIONS_END_OTHERS] = {"Sign out everywhere else", "다른 모든 곳에서 로그아웃"},
     [TXT_TIME_UNKNOWN] = {"unknown", "알 수 없음"},
     [TXT_LOGOUT_FRAME] = {"Signing you out of an application", "애플리케이션에서 로그아웃하는 중"},
+    [TXT_FORGOT_PASSWORD] = {"Forgot your password?", "비밀번호를 잊으셨나요?"},
+    [TXT_REGISTER_LINK] = {"Create an account", "계정 만들기"},
+    [TXT_RESET_TITLE] = {"Reset your password", "비밀번호 재설정"},
+    [TXT_RESET_LEAD] = {"Enter your username or e-mail address. We will send a link to choose a "
+                        "new password to the account's address.",
+                        "아이디 또는 이메일 주소를 입력하세요. 계정의 이메일 주소로 새 비밀번호를 "
+                        "정할 수 있는 링크를 보내 드립니다."},
+    [TXT_LOGIN_OR_EMAIL] = {"Username or e-mail", "아이디 또는 이메일"},
+    [TXT_SEND_LINK] = {"Send the link", "링크 보내기"},
+    [TXT_NEW_PASSWORD_TITLE] = {"Choose a new password", "새 비밀번호 정하기"},
+    [TXT_NEW_PASSWORD_LEAD] = {"At least {{n}} characters, and not a common password. You will "
+                               "be signed out everywhere.",
+                               "{{n}}자 이상이며 흔한 비밀번호가 아니어야 합니다. 모든 곳에서 "
+                               "로그아웃됩니다."},
+    [TXT_NEW_PASSWORD] = {"New password", "새 비밀번호"},
+    [TXT_SAVE_PASSWORD] = {"Save the password", "비밀번호 저장"},
+    [TXT_VERIFY_TITLE] = {"Confirm your e-mail address", "이메일 주소 확인"},
+    [TXT_VERIFY_LEAD] = {"Confirm that {{email}} is your address.",
+                         "{{email}}이(가) 본인의 주소인지 확인해 주세요."},
+    [TXT_CONFIRM] = {"Confirm", "확인"},
+    [TXT_REGISTER_TITLE] = {"Create an account", "계정 만들기"},
+    [TXT_REGISTER_LEAD] = {"Choose a username and a password of at least {{n}} characters. We "
+                           "will send a link to confirm your e-mail address.",
+                           "아이디와 {{n}}자 이상의 비밀번호를 정하세요. 이메일 주소를 확인할 수 "
+                           "있는 링크를 보내 드립니다."},
+    [TXT_CREATE_ACCOUNT] = {"Create the account", "계정 만들기"},
 };
 
 typedef struct {
@@ -203,6 +229,82 @@ static const msg_text_t MESSAGES[] = {
     [UI_MSG_SESSIONS_ENDED] = {{"Signed out everywhere else", "다른 곳에서 로그아웃했습니다"},
                                {"Every other browser was signed out.",
                                 "다른 모든 브라우저에서 로그아웃했습니다."}},
+    [UI_MSG_RESET_SENT] = {{"Check your mail", "메일을 확인하세요"},
+                           {"If an account matches what you entered, we sent a link to its "
+                            "e-mail address. The link works once, for 30 minutes.",
+                            "입력하신 정보와 일치하는 계정이 있으면 그 이메일 주소로 링크를 "
+                            "보냈습니다. 링크는 30분 동안 한 번만 쓸 수 있습니다."}},
+    [UI_MSG_PASSWORD_RESET_DONE] = {{"Password changed", "비밀번호가 바뀌었습니다"},
+                                    {"Your password is changed and you are signed out everywhere. "
+                                     "Sign in again with the new password.",
+                                     "비밀번호가 바뀌었고 모든 곳에서 로그아웃되었습니다. 새 "
+                                     "비밀번호로 다시 로그인해 주세요."}},
+    [UI_MSG_LINK_INVALID] = {{"This link is not valid", "유효하지 않은 링크입니다"},
+                             {"The link is not one we sent, or it was cut short. Copy the whole "
+                              "link from the mail, or ask for a new one.",
+                              "보내 드린 링크가 아니거나 링크가 잘렸습니다. 메일의 링크 전체를 "
+                              "복사하거나 새 링크를 요청해 주세요."}},
+    [UI_MSG_LINK_EXPIRED] = {{"This link has expired", "링크가 만료되었습니다"},
+                             {"The link is too old to be used. Please ask for a new one.",
+                              "링크의 사용 기간이 지났습니다. 새 링크를 요청해 주세요."}},
+    [UI_MSG_LINK_USED] = {{"This link was used already", "이미 사용한 링크입니다"},
+                          {"Each link works only once. If you still need it, ask for a new one.",
+                           "링크는 한 번만 쓸 수 있습니다. 다시 필요하면 새 링크를 요청해 "
+                           "주세요."}},
+    [UI_MSG_MAIL_UNAVAILABLE] = {{"Not available here", "이 서버에서는 사용할 수 없습니다"},
+                                 {"This server does not send mail, so this cannot be done by "
+                                  "mail. Please ask the administrator.",
+                                  "이 서버는 메일을 보내지 않아 이 기능을 쓸 수 없습니다. "
+                                  "관리자에게 문의해 주세요."}},
+    [UI_MSG_PASSWORD_TOO_SHORT] = {{"Password too short", "비밀번호가 너무 짧습니다"},
+                                   {"The password is too short. Please choose a longer one.",
+                                    "비밀번호가 너무 짧습니다. 더 긴 비밀번호를 정해 주세요."}},
+    [UI_MSG_PASSWORD_COMMON] = {{"Password too common", "너무 흔한 비밀번호입니다"},
+                                {"The password is a common one or based on a dictionary word. "
+                                 "Please choose another.",
+                                 "흔한 비밀번호이거나 사전 단어를 바탕으로 한 비밀번호입니다. "
+                                 "다른 비밀번호를 정해 주세요."}},
+    [UI_MSG_PASSWORD_HAS_USERNAME] = {{"Password holds the username",
+                                       "비밀번호에 아이디가 들어 있습니다"},
+                                      {"The password contains the username. Please choose "
+                                       "another.",
+                                       "비밀번호에 아이디가 들어 있습니다. 다른 비밀번호를 정해 "
+                                       "주세요."}},
+    [UI_MSG_PASSWORD_TOO_SIMPLE] = {{"Password too simple", "비밀번호가 너무 단순합니다"},
+                                    {"The password is too simple (a repeated, reversed or "
+                                     "systematic pattern). Please choose another.",
+                                     "비밀번호가 너무 단순합니다(반복, 역순 또는 규칙적인 "
+                                     "패턴). 다른 비밀번호를 정해 주세요."}},
+    [UI_MSG_EMAIL_INVALID] = {{"Not an e-mail address", "이메일 주소가 아닙니다"},
+                              {"Please enter an e-mail address such as name@example.com.",
+                               "name@example.com과 같은 이메일 주소를 입력해 주세요."}},
+    [UI_MSG_USERNAME_INVALID] = {{"Username not allowed", "쓸 수 없는 아이디입니다"},
+                                 {"A username is 1 to 64 letters, digits, dots, dashes, "
+                                  "underscores or @.",
+                                  "아이디는 영문자, 숫자, 점, 하이픈, 밑줄, @로 된 1~64자입니다."}},
+    [UI_MSG_USERNAME_TAKEN] = {{"Username taken", "이미 쓰는 아이디입니다"},
+                               {"This username is taken. Please choose another.",
+                                "다른 사람이 쓰는 아이디입니다. 다른 아이디를 정해 주세요."}},
+    [UI_MSG_REGISTERED] = {{"Account created", "계정이 만들어졌습니다"},
+                           {"Your account is ready and you can sign in. We sent a link to "
+                            "confirm your e-mail address.",
+                            "계정이 준비되어 로그인할 수 있습니다. 이메일 주소를 확인할 수 있는 "
+                            "링크를 보냈습니다."}},
+    [UI_MSG_REGISTRATION_CLOSED] = {{"Registration is closed", "가입을 받지 않습니다"},
+                                    {"This server does not take new accounts, or only with an "
+                                     "invitation link.",
+                                     "이 서버는 새 계정을 받지 않거나 초대 링크로만 받습니다."}},
+    [UI_MSG_EMAIL_VERIFIED] = {{"Address confirmed", "주소가 확인되었습니다"},
+                               {"Your e-mail address is confirmed.",
+                                "이메일 주소가 확인되었습니다."}},
+    [UI_MSG_EMAIL_CHANGE_SENT] = {{"Check your new mailbox", "새 메일함을 확인하세요"},
+                                  {"We sent a link to the new address. Your address changes when "
+                                   "you open it; until then the old one stays.",
+                                   "새 주소로 링크를 보냈습니다. 링크를 열면 주소가 바뀌며, 그 "
+                                   "전까지는 이전 주소가 유지됩니다."}},
+    [UI_MSG_SIGN_IN_FIRST] = {{"Please sign in first", "먼저 로그인해 주세요"},
+                              {"This needs you to be signed in. Sign in and try again.",
+                               "로그인이 필요합니다. 로그인한 뒤 다시 시도해 주세요."}},
 };
 
 /* The details keep the parameter's wire name, which a developer looks for,
@@ -255,6 +357,7 @@ static const scope_text_t CLAIMS[] = {
     {"sub", {"Confirm your identity with your Gatehouse account", "Gatehouse 계정으로 본인 확인"}},
     {"nickname", {"Your nickname", "닉네임"}},
     {"email", {"Your email address", "이메일 주소"}},
+    {"email_verified", {"Whether your email address is confirmed", "이메일 주소 확인 여부"}},
     {"name", {"Your name", "이름"}},
 };
 

@@ -56,6 +56,25 @@ typedef enum {
     UI_MSG_APP_REVOKED,
     UI_MSG_SESSION_ENDED,
     UI_MSG_SESSIONS_ENDED,
+    /* self-service (docs/account.md) */
+    UI_MSG_RESET_SENT,            /* the same answer whether or not an account matched */
+    UI_MSG_PASSWORD_RESET_DONE,   /* information: reset done, signed out everywhere */
+    UI_MSG_LINK_INVALID,          /* a mailed link that is not ours (forged, cut short) */
+    UI_MSG_LINK_EXPIRED,          /* a mailed link past its time */
+    UI_MSG_LINK_USED,             /* a mailed link used already */
+    UI_MSG_MAIL_UNAVAILABLE,      /* the server sends no mail: reset and the like are off */
+    UI_MSG_PASSWORD_TOO_SHORT,    /* the policy (core/password_policy.h), one per problem */
+    UI_MSG_PASSWORD_COMMON,       /* */
+    UI_MSG_PASSWORD_HAS_USERNAME, /* */
+    UI_MSG_PASSWORD_TOO_SIMPLE,   /* */
+    UI_MSG_EMAIL_INVALID,         /* not an e-mail address */
+    UI_MSG_USERNAME_INVALID,      /* not 1-64 of A-Z a-z 0-9 . _ - @ */
+    UI_MSG_USERNAME_TAKEN,        /* registration: the username is someone's */
+    UI_MSG_REGISTERED,            /* information: the account exists, a link was mailed */
+    UI_MSG_REGISTRATION_CLOSED,   /* registration is off, or needs an invitation */
+    UI_MSG_EMAIL_VERIFIED,        /* information: the address is confirmed */
+    UI_MSG_EMAIL_CHANGE_SENT,     /* information: a link went to the new address */
+    UI_MSG_SIGN_IN_FIRST,         /* an account action without a session */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -92,13 +111,17 @@ typedef struct {
     size_t username_max;     /* the inputs' maxlength: the endpoint's declared limits */
     size_t password_max;     /* (0: no maxlength) */
     long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
+    bool reset_link;         /* link to /auth/reset (mail is configured) */
+    bool register_link;      /* link to /auth/register (registration = open) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
  * (each with maxlength when its limit is set), the hidden fields, and a
  * submit button. The message, if any, is an alert (id "form-error"); wrong
  * credentials mark both inputs aria-invalid and described by it. A lock's
- * message says the time left ("30 seconds"). NULL when the arena is full. */
+ * message says the time left ("30 seconds"). Under the form, links to
+ * /auth/reset and /auth/register when asked for (with ui_locales of the
+ * page's language). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
 
 typedef struct {
@@ -223,6 +246,32 @@ typedef struct {
  * the CSRF token as `csrf`. Times are shown in UTC. NULL when the arena is
  * full. */
 const char *ui_render_account(arena_t *a, const ui_account_t *page);
+/* The self-service forms (docs/account.md), one template for all. */
+typedef enum {
+    UI_FORM_RESET_REQUEST,  /* /auth/reset: input login (username or e-mail) */
+    UI_FORM_RESET_PASSWORD, /* the reset link's page: input password (new) */
+    UI_FORM_VERIFY,         /* a verification link's page: a confirm button */
+    UI_FORM_REGISTER,       /* /auth/register: inputs username, email, password */
+} ui_form_kind_t;
+
+typedef struct {
+    ui_form_kind_t kind;
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden; /* includes the CSRF token */
+    size_t hidden_count;
+    const char *login, *username, *email; /* pre-filled values; may be NULL */
+    bool email_fixed;                     /* the email input is read-only (an invitation) */
+    long min_length;                      /* the policy's, said in the lead */
+    ui_msg_t message;                     /* an error above the form, or UI_MSG_NONE */
+    const char *invalid;                  /* the input the message is about; may be NULL */
+    long retry_after;                     /* UI_MSG_TOO_MANY_ATTEMPTS */
+} ui_form_t;
+
+/* A self-service form: <form method="post"> with the kind's inputs, the
+ * hidden fields and one submit button; the message, if any, is an alert the
+ * invalid input is described by. NULL when the arena is full. */
+const char *ui_render_form(arena_t *a, const ui_form_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */

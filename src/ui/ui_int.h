@@ -37,12 +37,6 @@ gh_status_t tpl_render(buf_t *b, const char *path, const tpl_var_t *vars, size_t
 
 /* ---- pages.c's pieces, for the pages built in other files ---- */
 
-/* tpl expanded once with vars, in the arena; NULL when out of memory. */
-const char *page_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count);
-/* The hidden inputs, escaped. */
-const char *page_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count);
-/* The error alert above a form (id "form-error", role alert); "" for UI_MSG_NONE. */
-const char *page_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
 /* A message's sentence (retry_after fills a lock's {{wait}}). */
 const char *page_sentence(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
 /* The page template at path with vars inside the layout, in a wide card;
@@ -120,8 +114,47 @@ typedef enum {
     TXT_SESSIONS_END_OTHERS,
     TXT_TIME_UNKNOWN,
     TXT_LOGOUT_FRAME, /* the title of a front-channel logout iframe */
+    /* self-service forms (self_service.c) */
+    TXT_FORGOT_PASSWORD,
+    TXT_REGISTER_LINK,
+    TXT_RESET_TITLE,
+    TXT_RESET_LEAD,
+    TXT_LOGIN_OR_EMAIL,
+    TXT_SEND_LINK,
+    TXT_NEW_PASSWORD_TITLE,
+    TXT_NEW_PASSWORD_LEAD, /* holds {{n}} */
+    TXT_NEW_PASSWORD,
+    TXT_SAVE_PASSWORD,
+    TXT_VERIFY_TITLE,
+    TXT_VERIFY_LEAD, /* holds {{email}} */
+    TXT_CONFIRM,
+    TXT_REGISTER_TITLE,
+    TXT_REGISTER_LEAD, /* holds {{n}} */
+    TXT_CREATE_ACCOUNT,
     TXT_COUNT
 } ui_text_t;
+
+/* The page template at path expanded with vars, inside the layout, titled
+ * title; NULL when out of memory or a trusted fragment among vars is NULL. */
+const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                           const tpl_var_t *vars, size_t count);
+
+/* tpl expanded once with vars, in the arena; NULL when out of memory. */
+const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count);
+
+/* The hidden inputs of a form as a trusted fragment. */
+const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count);
+
+/* The alert above a form (id "form-error"), retry_after filling a lock's
+ * {{wait}}; "" for UI_MSG_NONE. */
+const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after);
+
+/* How long to wait, in words ("30 seconds"; "a moment" when seconds <= 0). */
+const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds);
+
+/* The sign-in page's links to /auth/reset (reset) and /auth/register (reg)
+ * as a trusted fragment; "" when neither. */
+const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg);
 
 /* The text id in lang; never NULL. */
 const char *ui_text(ui_lang_t lang, ui_text_t id);

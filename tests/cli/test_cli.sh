@@ -17,7 +17,7 @@ in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
-    user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate" \
+    user "user add" "user list" "user remove" "user passwd" "user invite" keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help
@@ -102,12 +102,12 @@ check "user list shows no password hash" out_lacks 'argon2'
 check "password hashes are argon2id" in_db '$argon2id$'
 check "no password in the database" eval "! in_db 'pa55-Word!x'"
 rc=0
-printf 'new-Pass-123\n' | "$bin" --db "$db" user passwd alice --password-stdin >out 2>err || rc=$?
+printf 'new-Kayak-123\n' | "$bin" --db "$db" user passwd alice --password-stdin >out 2>err || rc=$?
 check "user passwd --password-stdin exits 0" status_is 0
 rc=0
 "$bin" --db "$db" user passwd alice </dev/null >out 2>err || rc=$?
 check "user passwd without a password off a terminal exits 2" usage_error
-gh --db "$db" user passwd nobody --password 'new-Pass-123'
+gh --db "$db" user passwd nobody --password 'new-Kayak-123'
 check "user passwd of an unknown user exits 1" eval 'status_is 1 && one_error_line'
 gh --db "$db" user remove alice
 check "user remove exits 0" status_is 0

@@ -21,8 +21,8 @@ check "client update before any database: exits 1, creates none" \
 gh --db "$db" --create db migrate
 gh --db "$db" client add --id web --secret 's3cret-web-0123' --redirect-uri https://rp.example/cb
 gh --db "$db" client add --id spa --public --redirect-uri http://127.0.0.1:3000/cb
-gh --db "$db" user add --username alice --password 'alice-Pass-123' --email alice@example.test
-gh --db "$db" user add --username bob --password 'bob-Pass-12345'
+gh --db "$db" user add --username alice --password 'Tr0ub4dor&3x-a' --email alice@example.test
+gh --db "$db" user add --username bob --password 'violet-Kayak-93'
 
 # ---- client update ----
 gh --db "$db" client update web

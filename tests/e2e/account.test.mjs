@@ -24,7 +24,7 @@ let browser;
 
 /** A fresh member for one test (so the tests do not depend on each other's order). */
 async function member(name) {
-  return gh.addUser({ username: name, password: `${name}-first-pw-123`, email: `${name}@example.test`, nickname: name });
+  return gh.addUser({ username: name, password: "Lantern-first-pw-123", email: `${name}@example.test`, nickname: name });
 }
 
 setup(async () => {
@@ -166,15 +166,15 @@ describe('the account page', { timeout: 180000 }, () => {
         await a.page.locator('#new-password-again').fill(again);
         await submit(a.page, a.page.locator('#password button[type="submit"]'));
       };
-      await change('wrong-password-1', 'chan-second-pw-456', 'chan-second-pw-456');
+      await change('wrong-password-1', 'Meadow-second-pw-456', 'Meadow-second-pw-456');
       assert.match(await a.page.locator('#form-error').textContent(), /current password is incorrect/);
       assert.equal(await a.page.locator('#current-password').getAttribute('aria-invalid'), 'true');
-      await change(user.password, 'chan-second-pw-456', 'chan-second-pw-457');
+      await change(user.password, 'Meadow-second-pw-456', 'Meadow-second-pw-457');
       assert.match(await a.page.locator('#form-error').textContent(), /not the same/);
       await assertTokensLive(rp, t, 'before the change');
       const live = await tokens(rp, user);
 
-      await change(user.password, 'chan-second-pw-456', 'chan-second-pw-456');
+      await change(user.password, 'Meadow-second-pw-456', 'Meadow-second-pw-456');
       assert.match(await a.page.locator('#form-notice').textContent(), /password was changed/);
       await a.page.reload();
       await a.page.locator('#sessions').waitFor(); // this browser is still signed in
@@ -183,7 +183,7 @@ describe('the account page', { timeout: 180000 }, () => {
       await b.page.reload();
       await b.page.locator('input[name="password"]').waitFor(); // the other browser must sign in again
       await assertTokensDead(rp, live, 'after the change');
-      await assertTokensLive(rp, await tokens(rp, user, 'chan-second-pw-456'), 'with the new password');
+      await assertTokensLive(rp, await tokens(rp, user, 'Meadow-second-pw-456'), 'with the new password');
     } finally {
       await a.context.close();
       await b.context.close();
@@ -266,7 +266,7 @@ describe('the account page', { timeout: 180000 }, () => {
   test('password: wrong current passwords are throttled as sign-in is, and then even the right one waits', async () => {
     const user = await member('kyung');
     const { jar, csrf } = await httpSession(user);
-    const change = (current) => request('POST', gh.url('/account/password'), { headers: jar.headers(), body: { csrf, current_password: current, new_password: 'kyung-second-pw-456', new_password_again: 'kyung-second-pw-456' } });
+    const change = (current) => request('POST', gh.url('/account/password'), { headers: jar.headers(), body: { csrf, current_password: current, new_password: 'Meadow-second-pw-456', new_password_again: 'Meadow-second-pw-456' } });
     let res;
     for (let i = 0; i < 10; i++) {
       res = await change(`wrong-password-${i}`);
@@ -289,8 +289,8 @@ describe('the account page', { timeout: 180000 }, () => {
       assert.equal(await page.locator('h1').textContent(), '내 계정');
       assert.deepEqual(latinOnlySentences(await readableText(page)), []);
       await page.locator('#current-password').fill('wrong-password-1');
-      await page.locator('#new-password').fill('ina-second-pw-456');
-      await page.locator('#new-password-again').fill('ina-second-pw-456');
+      await page.locator('#new-password').fill('Meadow-second-pw-456');
+      await page.locator('#new-password-again').fill('Meadow-second-pw-456');
       await submit(page, page.locator('#password button[type="submit"]'));
       assert.match(await page.locator('#form-error').textContent(), /현재 비밀번호/);
       assert.deepEqual(latinOnlySentences(await readableText(page)), []);
@@ -310,8 +310,8 @@ describe('the account page', { timeout: 180000 }, () => {
         try {
           for (const v of await seriousViolations(page)) found.push(`${lang} ${dark ? 'dark' : 'light'}: ${v}`);
           await page.locator('#current-password').fill('wrong-password-1');
-          await page.locator('#new-password').fill('jun-second-pw-456');
-          await page.locator('#new-password-again').fill('jun-second-pw-456');
+          await page.locator('#new-password').fill('Meadow-second-pw-456');
+          await page.locator('#new-password-again').fill('Meadow-second-pw-456');
           await submit(page, page.locator('#password button[type="submit"]'));
           for (const v of await seriousViolations(page)) found.push(`${lang} ${dark ? 'dark' : 'light'} with an error: ${v}`);
         } finally {

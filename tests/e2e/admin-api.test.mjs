@@ -17,7 +17,7 @@ const gh = useGatehouse({ label: 'admin-api' });
 const REDIRECT = 'https://rp.example/cb';
 const answers = []; // every admin API answer, for the OpenAPI check
 let adminToken, plainToken, web;
-const ada = { username: 'ada', password: 'ada-first-pw-123', email: 'ada@example.test', nickname: 'ada' };
+const ada = { username: 'ada', password: 'Lantern-first-pw-123', email: 'ada@example.test', nickname: 'ada' };
 
 async function clientToken(id, secret, scope) {
   const res = await gh.token({ grant_type: 'client_credentials', scope }, { basic: { id, secret } });
@@ -184,13 +184,13 @@ test('bad input: unknown fields, wrong types, refused URIs, a page size of a mil
 });
 
 test('users: create, 409, search, PATCH, password', async () => {
-  const created = await api('POST', '/users', { body: { username: 'bob', password: 'bob-first-pw-123', email: 'Bob@Example.test', name: 'Bob Builder' } });
+  const created = await api('POST', '/users', { body: { username: 'bob', password: 'Harbor-first-pw-123', email: 'Bob@Example.test', name: 'Bob Builder' } });
   assert.equal(created.status, 201, created.text);
   const bob = created.json;
   assert.equal(created.headers.get('location'), `/admin/v1/users/${bob.sub}`);
   assert.equal(bob.disabled, false);
   assert.equal(bob.password, undefined);
-  assertProblem(await api('POST', '/users', { body: { username: 'bob', password: 'bob-other-pw-123' } }), 409, 'username');
+  assertProblem(await api('POST', '/users', { body: { username: 'bob', password: 'Harbor-other-pw-123' } }), 409, 'username');
   const found = await api('GET', '/users?q=builder');
   assert.deepEqual(found.json.items.map((u) => u.username), ['bob']);
   assert.deepEqual((await api('GET', '/users?q=EXAMPLE.TEST')).json.items.map((u) => u.username), ['ada', 'bob']);
@@ -201,9 +201,9 @@ test('users: create, 409, search, PATCH, password', async () => {
   assert.equal(patched.json.name, undefined);
   assertProblem(await api('PATCH', `/users/${bob.sub}`, { body: { username: 'ada' } }), 409, 'username');
   assertProblem(await api('PATCH', `/users/${bob.sub}`, { body: { password: 'x' } }), 400, 'password');
-  const pw = await api('POST', `/users/${bob.sub}/password`, { body: { password: 'bob-second-pw-123' } });
+  const pw = await api('POST', `/users/${bob.sub}/password`, { body: { password: 'Harbor-second-pw-123' } });
   assert.equal(pw.status, 204, pw.text);
-  await gh.obtainTokens(web, { username: 'bob', password: 'bob-second-pw-123' });
+  await gh.obtainTokens(web, { username: 'bob', password: 'Harbor-second-pw-123' });
   assertProblem(await api('DELETE', `/users/${bob.sub}/mfa`), 501);
   assert.equal((await api('DELETE', `/users/${bob.sub}`)).status, 204);
   assertProblem(await api('GET', `/users/${bob.sub}`), 404);

@@ -288,7 +288,7 @@ test('a token queued while the client is down is delivered after the server is k
 });
 
 test("signing out another session on the account page tells that session's clients, and the one left alone hears nothing", async () => {
-  const carol = await gh.addUser({ username: 'carol', password: 'carol-Pass-2468', email: 'carol@example.com', nickname: 'carol' });
+  const carol = await gh.addUser({ username: 'carol', password: 'Quartz-Pass-2468', email: 'carol@example.com', nickname: 'carol' });
   const away = await signIn(clients.main, carol); /* the session to end, in another browser */
   const here = await signIn(clients.second, carol); /* the account page's own session */
   const sid = decodeJwt(away.tokens.id_token).payload.sid;

@@ -18,7 +18,7 @@ let user;
 
 setup(async () => {
   native = await gh.addClient({ id: 'native-app', redirectUris: NATIVE_REDIRECT, isPublic: true, scope: 'openid profile' });
-  user = await gh.addUser({ username: 'nadia', password: 'nadia-Pass-1234', email: 'nadia@example.com', nickname: 'nad' });
+  user = await gh.addUser({ username: 'nadia', password: 'n_adia-Pass-1234', email: 'nadia@example.com', nickname: 'nad' });
 });
 
 test('a native app with a private-use scheme redirect URI gets its code there and redeems it', async () => {
