@@ -129,6 +129,11 @@ static const config_key_t KEYS[] = {
      "device flow: new device codes per client address and window, then 429; 0 = no limit"},
     {"server", "device_code_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      SERVER(device_code_rate_window), 0, NULL, "device flow: the window of device_code_rate"},
+    {"server", "mfa_secret_key", CONFIG_TEXT, NULL, "generated once, kept in the store", 0, 0,
+     NULL, NULL, SERVER(mfa_secret_key), CONFIG_SECRET, long_secret,
+     "key that seals TOTP secrets at rest (at least 32 characters; the same on every instance "
+     "and for the CLI); kept outside the database, a copy of the database alone opens none "
+     "(docs/mfa.md)"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

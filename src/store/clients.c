@@ -11,10 +11,10 @@
 #define JOIN_ARENA_CAP (1u << 20)
 #define CLIENT_COLS                                                                                \
     "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
-    "is_public, created_at"
+    "is_public, created_at, require_mfa"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
@@ -73,6 +73,7 @@ static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
     c.grants = (unsigned)store_row_int(r);
     c.is_public = store_row_int(r) != 0;
     c.created_at = store_row_int(r);
+    c.require_mfa = store_row_int(r) != 0;
     gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
     if (st == GH_OK)
         st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
@@ -97,9 +98,9 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     gh_status_t st = GH_ERR_NOMEM;
     if (uris && logout_uris)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiii", c->id, c->secret_digest, c->name, uris,
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiii", c->id, c->secret_digest, c->name, uris,
                      logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
-                     c->created_at);
+                     c->created_at, (int64_t)c->require_mfa);
     arena_free(a);
     return st;
 }

@@ -24,6 +24,7 @@ typedef struct {
     unsigned grants;   /* STORE_GRANT_* */
     bool is_public;
     int64_t created_at;
+    bool require_mfa; /* every member is asked for a second factor (docs/mfa.md) */
 } store_client_t;
 
 /* ---- clients ---- */
