@@ -28,6 +28,7 @@ enum {
     OPT_GRANT,
     OPT_PUBLIC,
     OPT_NAME,
+    OPT_REQUIRE_MFA,
 };
 
 typedef struct {
@@ -61,6 +62,9 @@ static int add_option(cli_t *c, const cli_cmd_t *self, add_args_t *o, int ch, ch
     case OPT_NAME:
         cl->name = arg;
         break;
+    case OPT_REQUIRE_MFA:
+        cl->require_mfa = true;
+        break;
     case OPT_GRANT:
         if (cli_grant_parse(arg, &bit) != GH_OK)
             return cli_usage_error(self, "unknown grant type '%s'", arg);
@@ -82,6 +86,7 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
         {"grant", required_argument, NULL, OPT_GRANT},
         {"public", no_argument, NULL, OPT_PUBLIC},
         {"name", required_argument, NULL, OPT_NAME},
+        {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -267,6 +272,7 @@ static json_t *client_json(const store_client_t *cl)
     json_object_set_new(o, "token_endpoint_auth_method",
                         json_string(cl->is_public ? "none" : "client_secret_basic"));
     json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
+    json_object_set_new(o, "require_mfa", json_boolean(cl->require_mfa)); /* docs/mfa.md */
     return o;
 }
 
@@ -329,7 +335,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
      "usage: gatehouse client add --id ID [--secret S] --redirect-uri URI...\n"
      "                            [--post-logout-redirect-uri URI...] [--scope SCOPES]\n"
-     "                            [--grant G]... [--public] [--name NAME]\n\n"
+     "                            [--grant G]... [--public] [--name NAME] [--require-mfa]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
@@ -344,7 +350,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          urn:ietf:params:oauth:grant-type:device_code (repeatable;\n"
      "                          default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
-     "  --name NAME             display name for the consent page\n",
+     "  --name NAME             display name for the consent page\n"
+     "  --require-mfa           every member signs in with a second factor (docs/mfa.md)\n",
      run_add, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

@@ -332,5 +332,14 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "  --password P       the new password, 8-1024 characters\n"
      "  --password-stdin   read it from the first line of stdin\n",
      run_passwd, NULL},
+    {"mfa", "gatehouse user mfa", "list, add or reset a user's second factors",
+     "usage: gatehouse user mfa USERNAME [--add-totp | --reset]\n\n"
+     "Without an option, lists the user's second factors, tab-separated: factor\n"
+     "(totp, recovery), state, detail (docs/mfa.md).\n\n"
+     "  --add-totp   enrol a confirmed TOTP authenticator (replacing any) and print\n"
+     "               its otpauth:// URI once; only its sealed secret is kept\n"
+     "  --reset      remove every second factor and recovery code, and end the\n"
+     "               user's sessions and grants\n",
+     cli_user_mfa, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
