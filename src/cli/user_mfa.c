@@ -50,18 +50,17 @@ static int add_totp(cli_t *c, store_t *s, const store_user_t *u)
         st = mfa_totp_seal(c->arena, key, u->sub, raw, MFA_TOTP_SECRET_BYTES, &sealed);
     secret_wipe(key, sizeof key);
     if (st == GH_OK)
-        st = store_mfa_totp_set(s, &(store_mfa_totp_t){.sub = u->sub,
-                                                        .secret = sealed,
-                                                        .confirmed = true,
-                                                        .created_at = clock_now()});
+        st = store_mfa_totp_set(
+            s, &(store_mfa_totp_t){
+                   .sub = u->sub, .secret = sealed, .confirmed = true, .created_at = clock_now()});
     /* the issuer names the server in the app; serve's default when none is set */
-    const char *issuer = c->cfg.server.issuer ? c->cfg.server.issuer
-                                              : arena_printf(c->arena, "http://%s",
-                                                             c->cfg.server.listen
-                                                                 ? c->cfg.server.listen
-                                                                 : "127.0.0.1:8080");
-    const char *uri = st == GH_OK && issuer ? mfa_totp_uri(c->arena, issuer, u->username, base32)
-                                            : NULL;
+    const char *issuer =
+        c->cfg.server.issuer
+            ? c->cfg.server.issuer
+            : arena_printf(c->arena, "http://%s",
+                           c->cfg.server.listen ? c->cfg.server.listen : "127.0.0.1:8080");
+    const char *uri =
+        st == GH_OK && issuer ? mfa_totp_uri(c->arena, issuer, u->username, base32) : NULL;
     if (st == GH_OK && !uri)
         st = GH_ERR_NOMEM;
     if (st != GH_OK)

@@ -9,8 +9,7 @@
 #include "core/secret.h"
 #include "mfa/mfa.h"
 
-gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured,
-                         unsigned char key[32])
+gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured, unsigned char key[32])
 {
     const char *secret = configured;
     gh_status_t st = GH_OK;

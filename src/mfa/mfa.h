@@ -1,7 +1,8 @@
 /* Second factors, the parts that need no HTTP: TOTP (RFC 6238, through
  * liboath), recovery codes, what a person types in the second-factor box, the
  * key that seals TOTP secrets at rest. liboath's types stay inside this
- * module (the QR code of an otpauth:// URI is ui_qr_svg's); the store (store/mfa.h) keeps what these functions make.
+ * module (the QR code of an otpauth:// URI is ui_qr_svg's); the store (store/mfa.h) keeps what
+ * these functions make.
  *
  * A TOTP secret is 160 random bits (RFC 4226 §4's recommended length),
  * shown as base32 and kept sealed with AES-256-GCM (core/secret.h) under the
@@ -21,7 +22,7 @@
 
 #define MFA_TOTP_SECRET_BYTES 20 /* 160 bits */
 #define MFA_TOTP_DIGITS 6
-#define MFA_TOTP_STEP 30 /* seconds (RFC 6238 §4.1's X) */
+#define MFA_TOTP_STEP 30  /* seconds (RFC 6238 §4.1's X) */
 #define MFA_TOTP_WINDOW 1 /* steps either side of now that are accepted */
 #define MFA_RECOVERY_COUNT 10
 #define MFA_RECOVERY_DIGITS 20 /* about 66 bits; shown as five groups of four */
@@ -33,8 +34,7 @@
  * mfa_secret_key, at least 32 characters) when it is set, else over a 256-bit
  * secret generated once and kept in the store's settings (mfa_key), so every
  * instance and the CLI agree. */
-gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured,
-                         unsigned char key[32]);
+gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured, unsigned char key[32]);
 
 /* ---- TOTP (RFC 6238) ---- */
 

@@ -41,7 +41,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
-    P(request),   P(request_uri),    P(acr_values),
+    P(request),   P(request_uri),  P(acr_values),
 #undef P
 };
 
@@ -424,8 +424,8 @@ static void mfa_unmet(authz_t *z)
 static bool second_factor_met(authz_t *z, const store_session_t *session)
 {
     mfa_need_t need = MFA_NOT_NEEDED;
-    gh_status_t st = mfa_policy(z->req, session->sub, &z->client, z->p.acr_values,
-                                session->authn.amr, &need);
+    gh_status_t st =
+        mfa_policy(z->req, session->sub, &z->client, z->p.acr_values, session->authn.amr, &need);
     if (st != GH_OK)
         store_failed(z, st);
     else if (need == MFA_UNMET)
@@ -579,8 +579,7 @@ static void on_consent(authz_t *z)
  * request sent by POST, which carries none of their fields. */
 static bool is_our_form(const http_request_t *req)
 {
-    static const char *const FIELDS[] = {"step",     "csrf",     "username",
-                                         "password", "decision", "otp"};
+    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision", "otp"};
     for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
         if (http_pairs_get(&req->form, FIELDS[i]))
             return true;

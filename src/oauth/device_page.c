@@ -300,5 +300,5 @@ void device_page_handler(http_request_t *req, http_response_t *res)
  * handler runs. */
 const http_param_spec_t DEVICE_PAGE_PARAMS[] = {
     {"user_code", 64}, {"username", 256}, {"password", 1024}, {"csrf", 128},
-    {"step", 16},      {"decision", 16},  {"otp", 64}, {NULL, 0},
+    {"step", 16},      {"decision", 16},  {"otp", 64},        {NULL, 0},
 };

@@ -29,9 +29,9 @@ typedef struct {
 
 static void server_error(account_t *c, gh_status_t st)
 {
-    session_page_respond(c->res, st == GH_ERR_UNAVAILABLE ? 503 : 500,
-                         ui_render_error(c->req->arena, c->lang, UI_MSG_SERVER_ERROR,
-                                         UI_DETAIL_NONE));
+    session_page_respond(
+        c->res, st == GH_ERR_UNAVAILABLE ? 503 : 500,
+        ui_render_error(c->req->arena, c->lang, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE));
 }
 
 static void respond(account_t *c, int status, ui_mfa_state_t state, const char *form_action)
@@ -96,8 +96,8 @@ static void new_codes(account_t *c)
     char **shown = NULL, **digests = NULL;
     gh_status_t st = mfa_recovery_new(c->req->arena, c->session.sub, &shown, &digests);
     if (st == GH_OK)
-        st = store_mfa_recovery_replace(c->app->store, c->session.sub, digests,
-                                        MFA_RECOVERY_COUNT, clock_now());
+        st = store_mfa_recovery_replace(c->app->store, c->session.sub, digests, MFA_RECOVERY_COUNT,
+                                        clock_now());
     if (st != GH_OK) {
         server_error(c, st);
         return;

@@ -253,9 +253,9 @@ void mfa_page_failed(const http_request_t *req, http_response_t *res, ui_mfa_t *
         page->retry_after = (long)check->retry_after;
         session_retry_after(req, res, check->retry_after);
     } else if (check->status != GH_ERR_NOT_FOUND) {
-        session_page_respond(res, check->status == GH_ERR_UNAVAILABLE ? 503 : 500,
-                             ui_render_error(req->arena, page->lang, UI_MSG_SERVER_ERROR,
-                                             UI_DETAIL_NONE));
+        session_page_respond(
+            res, check->status == GH_ERR_UNAVAILABLE ? 503 : 500,
+            ui_render_error(req->arena, page->lang, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE));
         return;
     }
     mfa_page(req, res, status, page);

@@ -256,8 +256,8 @@ void session_page_respond(http_response_t *res, int status, const char *html);
 /* RFC 8176 method values and our acr values (OpenID Connect Core §2). */
 #define AMR_OTP "otp"
 #define AMR_MFA "mfa"
-#define ACR_PASSWORD "pwd" /* one factor */
-#define ACR_MFA "mfa"      /* a password and a second factor */
+#define ACR_PASSWORD "pwd"  /* one factor */
+#define ACR_MFA "mfa"       /* a password and a second factor */
 #define MFA_PENDING_TTL 300 /* seconds a sign-in waits for its second factor */
 
 /* What a sign-in must do about a second factor. */

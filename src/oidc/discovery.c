@@ -42,7 +42,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",       "iss",   "aud",     "exp", "iat",
                                          "auth_time", "nonce", "at_hash", "amr", "acr",
-                                         "nickname",  "name",  "email", NULL};
+                                         "nickname",  "name",  "email",   NULL};
     /* docs/mfa.md: a password alone, or a password and a second factor */
     static const char *const acrs[] = {"pwd", "mfa", NULL};
     static const char *const locales[] = {"en", "ko", NULL};

@@ -98,8 +98,8 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     gh_status_t st = GH_ERR_NOMEM;
     if (uris && logout_uris)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiii", c->id, c->secret_digest, c->name, uris,
-                     logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiii", c->id, c->secret_digest, c->name,
+                     uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
                      c->created_at, (int64_t)c->require_mfa);
     arena_free(a);
     return st;

@@ -15,8 +15,8 @@ static store_sql_t SQL_TOTP_SET =
     STORE_SQL("INSERT INTO mfa_totp (" TOTP_COLS ") VALUES (?, ?, 1, ?, ?) "
               "ON CONFLICT (sub) DO UPDATE SET secret = excluded.secret, confirmed = 1, "
               "last_step = excluded.last_step, created_at = excluded.created_at");
-static store_sql_t SQL_TOTP_CONFIRM = STORE_SQL(
-    "UPDATE mfa_totp SET confirmed = 1, last_step = ? WHERE sub = ? AND confirmed = 0");
+static store_sql_t SQL_TOTP_CONFIRM =
+    STORE_SQL("UPDATE mfa_totp SET confirmed = 1, last_step = ? WHERE sub = ? AND confirmed = 0");
 static store_sql_t SQL_TOTP_USE = STORE_SQL(
     "UPDATE mfa_totp SET last_step = ?1 WHERE sub = ?2 AND confirmed = 1 AND last_step < ?1");
 static store_sql_t SQL_RECOVERY_CLEAR = STORE_SQL("DELETE FROM mfa_recovery WHERE sub = ?");
@@ -28,8 +28,8 @@ static store_sql_t SQL_RECOVERY_COUNT =
     STORE_SQL("SELECT COUNT(*) FROM mfa_recovery WHERE sub = ?");
 static store_sql_t SQL_RESET_TOTP = STORE_SQL("DELETE FROM mfa_totp WHERE sub = ?");
 static store_sql_t SQL_RESET_PENDING = STORE_SQL("DELETE FROM mfa_pending WHERE sub = ?");
-static store_sql_t SQL_PENDING_PUT = STORE_SQL(
-    "INSERT INTO mfa_pending (digest, sub, amr, expires_at) VALUES (?, ?, ?, ?)");
+static store_sql_t SQL_PENDING_PUT =
+    STORE_SQL("INSERT INTO mfa_pending (digest, sub, amr, expires_at) VALUES (?, ?, ?, ?)");
 static store_sql_t SQL_PENDING_GET = STORE_SQL(
     "SELECT digest, sub, amr, expires_at FROM mfa_pending WHERE digest = ? AND expires_at > ?");
 static store_sql_t SQL_PENDING_TAKE = STORE_SQL("DELETE FROM mfa_pending WHERE digest = ?");
@@ -104,8 +104,7 @@ gh_status_t store_mfa_recovery_count(store_t *s, const char *sub, int64_t *count
                   sub);
 }
 
-gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *digest,
-                                   int64_t *left)
+gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *digest, int64_t *left)
 {
     gh_status_t st = db_exec_one(s, &SQL_RECOVERY_USE, "mfa_recovery_use", "ss", sub, digest);
     return st == GH_OK ? store_mfa_recovery_count(s, sub, left) : st;

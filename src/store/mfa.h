@@ -42,8 +42,7 @@ gh_status_t store_mfa_recovery_replace(store_t *s, const char *sub, char *const 
 
 /* Uses up one recovery code (its digest): NOT_FOUND when the member has no
  * such unused code. *left gets how many remain. */
-gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *digest,
-                                   int64_t *left);
+gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *digest, int64_t *left);
 
 /* How many unused recovery codes the member has. */
 gh_status_t store_mfa_recovery_count(store_t *s, const char *sub, int64_t *count);

@@ -390,8 +390,8 @@ const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
             {"done_href", p->action, false},
             {"done", ui_text(lang, TXT_MFA_DONE), false},
         };
-        return render(a, lang, ui_text(lang, TXT_MFA_CODES_TITLE), "templates/mfa_codes.html",
-                      vars, COUNT(vars));
+        return render(a, lang, ui_text(lang, TXT_MFA_CODES_TITLE), "templates/mfa_codes.html", vars,
+                      COUNT(vars));
     }
     if (p->state == UI_MFA_ON) {
         const tpl_var_t vars[] = {
@@ -404,8 +404,8 @@ const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
             {"note", ui_text(lang, TXT_MFA_NEW_CODES_NOTE), false},
             {"submit", ui_text(lang, TXT_MFA_NEW_CODES), false},
         };
-        return render(a, lang, ui_text(lang, TXT_MFA_ON_TITLE), "templates/mfa_status.html",
-                      vars, COUNT(vars));
+        return render(a, lang, ui_text(lang, TXT_MFA_ON_TITLE), "templates/mfa_status.html", vars,
+                      COUNT(vars));
     }
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_MFA_SETUP_TITLE), false},

@@ -21,7 +21,8 @@ const char *ui_qr_svg(arena_t *a, const char *text, const char *title_text)
                "role=\"img\" aria-labelledby=\"qr-title\"><title id=\"qr-title\">",
                size, size);
     ui_html_escape(&b, title_text);
-    buf_printf(&b, "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+    buf_printf(&b,
+               "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
                size, size);
     for (int y = 0; y < qr->width; y++)
         for (int x = 0; x < qr->width; x++)

@@ -23,7 +23,8 @@ static void rfc6238_vectors(void **state)
     static const struct {
         int64_t t;
         const char *code;
-    } V[] = {{59, "287082"}, {1111111109, "081804"}, {1234567890, "005924"}, {2000000000, "279037"}};
+    } V[] = {
+        {59, "287082"}, {1111111109, "081804"}, {1234567890, "005924"}, {2000000000, "279037"}};
     for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
         assert_int_equal(mfa_totp_code(SEED, SEED_LEN, mfa_totp_step(V[i].t), code), GH_OK);
         assert_string_equal(code, V[i].code);
@@ -93,8 +94,9 @@ static void code_parse(void **state)
     assert_int_equal(mfa_code_parse(rec, strlen(rec), &kind, out), GH_OK);
     assert_int_equal(kind, MFA_CODE_RECOVERY);
     assert_string_equal(out, "12345678901234567890");
-    static const char *const BAD[] = {"", "12345", "1234567", "12345a", "123456789012345678901",
-                                      "１２３４５６", "123\n456", "12345\0006"};
+    static const char *const BAD[] = {
+        "",         "12345",     "1234567", "12345a", "123456789012345678901", "１２３４５６",
+        "123\n456", "12345\0006"};
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++)
         assert_int_equal(mfa_code_parse(BAD[i], strlen(BAD[i]) + (i == 7 ? 2 : 0), &kind, out),
                          GH_ERR_INVALID);

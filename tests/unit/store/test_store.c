@@ -1308,9 +1308,8 @@ static void test_mfa_totp_steps_only_forward(void **state)
 {
     fixture_t *f = *state;
     const char *sub = add_user(f, "mfa-steps");
-    assert_int_equal(store_mfa_totp_set(f->s, &(store_mfa_totp_t){.sub = sub,
-                                                                  .secret = "v1.x",
-                                                                  .created_at = T0}),
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
                      GH_OK);
     assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_OK);
     assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_ERR_CONFLICT);
@@ -1342,9 +1341,8 @@ static void test_mfa_race(void **state)
     fixture_t *f = *state;
     const char *sub = add_user(f, "mfa-race");
     char *codes[] = {(char *)digest(f), (char *)digest(f)};
-    assert_int_equal(store_mfa_totp_set(f->s, &(store_mfa_totp_t){.sub = sub,
-                                                                  .secret = "v1.x",
-                                                                  .created_at = T0}),
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
                      GH_OK);
     assert_int_equal(store_mfa_recovery_replace(f->s, sub, codes, 2, T0), GH_OK);
     racer_t r[RACERS];
@@ -1380,9 +1378,8 @@ static void test_mfa_recovery_and_reset(void **state)
     assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
     assert_int_equal(left, 1);
     /* a reset removes everything of the member, nothing of another */
-    assert_int_equal(store_mfa_totp_set(f->s, &(store_mfa_totp_t){.sub = sub,
-                                                                  .secret = "v1.x",
-                                                                  .created_at = T0}),
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
                      GH_OK);
     store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
     assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
