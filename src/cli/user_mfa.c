@@ -15,7 +15,7 @@
 #include "mfa/mfa.h"
 #include "oauth/server.h"
 
-enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET };
+enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN };
 
 static int list_factors(cli_t *c, store_t *s, const store_user_t *u)
 {
@@ -39,15 +39,34 @@ static int list_factors(cli_t *c, store_t *s, const store_user_t *u)
     return CLI_EXIT_OK;
 }
 
-static int add_totp(cli_t *c, store_t *s, const store_user_t *u)
+/* The key of an authenticator set up elsewhere: the first line of stdin. */
+static int read_key(cli_t *c, unsigned char **raw, size_t *n, char **base32)
+{
+    char line[256];
+    if (!fgets(line, sizeof line, stdin))
+        return cli_fail("no key on standard input");
+    line[strcspn(line, "\r\n")] = '\0';
+    gh_status_t st = mfa_totp_from_base32(c->arena, line, raw, n);
+    secret_wipe(line, sizeof line);
+    if (st != GH_OK)
+        return cli_fail("the key is not base32 of 16 to 64 bytes");
+    *base32 = mfa_totp_base32(c->arena, *raw, *n);
+    return *base32 ? CLI_CONTINUE : cli_fail("out of memory");
+}
+
+static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
 {
     unsigned char key[32], *raw = NULL;
     char *base32 = NULL, *sealed = NULL;
+    size_t n = MFA_TOTP_SECRET_BYTES;
+    int code = key_stdin ? read_key(c, &raw, &n, &base32) : CLI_CONTINUE;
+    if (code != CLI_CONTINUE)
+        return code;
     gh_status_t st = mfa_key_load(s, c->arena, c->cfg.server.mfa_secret_key, key);
-    if (st == GH_OK)
+    if (st == GH_OK && !raw)
         st = mfa_totp_new(c->arena, &raw, &base32);
     if (st == GH_OK)
-        st = mfa_totp_seal(c->arena, key, u->sub, raw, MFA_TOTP_SECRET_BYTES, &sealed);
+        st = mfa_totp_seal(c->arena, key, u->sub, raw, n, &sealed);
     secret_wipe(key, sizeof key);
     if (st == GH_OK)
         st = store_mfa_totp_set(
@@ -86,15 +105,23 @@ int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         CLI_COMMON_OPTIONS,
         {"add-totp", no_argument, NULL, OPT_ADD_TOTP},
         {"reset", no_argument, NULL, OPT_RESET},
+        {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE, what = 0;
+    bool key_stdin = false;
     const char *username = NULL;
     while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
+        if (ch == OPT_KEY_STDIN) {
+            key_stdin = true;
+            continue;
+        }
         if (what && what != ch)
             return cli_usage_error(self, "give either --add-totp or --reset");
         what = ch;
     }
+    if (code == CLI_CONTINUE && key_stdin && what != OPT_ADD_TOTP)
+        return cli_usage_error(self, "--key-stdin goes with --add-totp");
     if (code == CLI_CONTINUE)
         code = cli_operands(self, argc, argv, 1, &username);
     if (code != CLI_CONTINUE)
@@ -109,7 +136,7 @@ int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (st != GH_OK)
         return cli_fail("cannot read user '%s': %s", username, gh_status_str(st));
     if (what == OPT_ADD_TOTP)
-        return add_totp(c, s, &u);
+        return add_totp(c, s, &u, key_stdin);
     if (what == OPT_RESET)
         return reset(c, s, &u);
     return list_factors(c, s, &u);

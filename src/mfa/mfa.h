@@ -42,6 +42,12 @@ gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured, uns
  * (RFC 4648 §6, no padding), both in the arena. */
 gh_status_t mfa_totp_new(arena_t *a, unsigned char **raw, char **base32);
 
+/* A secret given as base32 text (an authenticator set up elsewhere,
+ * imported): upper or lower case, spaces and padding ignored; *raw in the
+ * arena. GH_ERR_INVALID unless it is base32 of 16 to 64 bytes (RFC 4226 §4:
+ * at least 128 bits). */
+gh_status_t mfa_totp_from_base32(arena_t *a, const char *text, unsigned char **raw, size_t *n);
+
 /* The base32 text of a raw secret, in the arena (NULL when out of memory). */
 char *mfa_totp_base32(arena_t *a, const unsigned char *raw, size_t n);
 

@@ -43,6 +43,38 @@ char *mfa_totp_base32(arena_t *a, const unsigned char *raw, size_t n)
     return out;
 }
 
+gh_status_t mfa_totp_from_base32(arena_t *a, const char *text, unsigned char **raw, size_t *n)
+{
+    char clean[128];
+    size_t len = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ' || *p == '=')
+            continue;
+        if (len == sizeof clean - 1)
+            return GH_ERR_INVALID;
+        clean[len++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    }
+    clean[len] = '\0';
+    char *out = NULL;
+    size_t out_len = 0;
+    if (!oath_ok() || oath_base32_decode(clean, len, &out, &out_len) != OATH_OK)
+        return GH_ERR_INVALID;
+    gh_status_t st = out_len >= 16 && out_len <= 64 ? GH_OK : GH_ERR_INVALID;
+    unsigned char *copy = st == GH_OK ? arena_alloc(a, out_len) : NULL;
+    if (st == GH_OK && !copy)
+        st = GH_ERR_NOMEM;
+    if (copy)
+        memcpy(copy, out, out_len);
+    secret_wipe(out, out_len);
+    secret_wipe(clean, sizeof clean);
+    free(out);
+    if (st == GH_OK) {
+        *raw = copy;
+        *n = out_len;
+    }
+    return st;
+}
+
 gh_status_t mfa_totp_new(arena_t *a, unsigned char **raw, char **base32)
 {
     unsigned char *r = arena_alloc(a, MFA_TOTP_SECRET_BYTES);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
-import { generate } from 'otplib';
+import { generate, generateSecret } from 'otplib';
 
 import { AUTHORIZE_PATH, CookieJar, querySql, setup, sleep, useGatehouse } from './lib/harness.mjs';
 import { formData, postForms, visibleText } from './lib/html.mjs';
@@ -270,6 +270,15 @@ test('CLI: user mfa lists, --add-totp prints the otpauth:// URI once, --reset re
   assert.equal(after.status, 401, 'the session was ended');
   const { claims: plain } = await flow(user);
   assert.deepEqual(plain.amr, ['pwd'], 'no factor, no second step');
+  /* an authenticator set up elsewhere, imported */
+  const imported = generateSecret();
+  const withKey = await gh.cli(['user', 'mfa', user.username, '--add-totp', '--key-stdin'], { input: `${imported.toLowerCase()}\n` });
+  assert.equal(withKey.code, 0, withKey.stderr);
+  assert.equal(new URL(withKey.stdout.trim()).searchParams.get('secret'), imported);
+  const { claims: again } = await flow(user, { otp: await totp(imported) });
+  assert.equal(again.acr, 'mfa', 'the imported key signs in');
+  const short = await gh.cli(['user', 'mfa', user.username, '--add-totp', '--key-stdin'], { input: 'JBSWY3DP\n' });
+  assert.equal(short.code, 1, 'under 128 bits is refused');
   const usage = await gh.cli(['user', 'mfa', user.username, '--add-totp', '--reset']);
   assert.equal(usage.code, 2);
   const nobody = await gh.cli(['user', 'mfa', 'nobody-here']);
