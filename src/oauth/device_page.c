@@ -242,7 +242,7 @@ static void on_consent(device_page_t *d)
     const char *decision = http_pairs_get(&d->req->form, "decision");
     bool allow = decision && !strcmp(decision, "allow");
     gh_status_t st = store_device_decide(d->app->store, dev.user_code_digest, clock_now(), allow,
-                                         d->session.sub, d->session.auth_time);
+                                         d->session.sub, d->session.auth_time, &d->session.authn);
     if (st == GH_ERR_CONFLICT || st == GH_ERR_NOT_FOUND) {
         code_page(d, 400, UI_MSG_USER_CODE_USED);
         return;

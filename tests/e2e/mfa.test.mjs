@@ -317,4 +317,9 @@ test('the device page asks for the second factor too', async () => {
   assert.ok(mfaForm(stop.response), 'the second-factor page after the password');
   const done = await gh.device(start.verification_uri_complete, { username: user.username, password: user.password, otp: await totp(secret, 1) });
   assert.match(visibleText(done.response.text), /Your device is now signed in/);
+  const tokens = await gh.token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: start.device_code, client_id: dc.id, client_secret: dc.secret });
+  assert.equal(tokens.status, 200, tokens.describe());
+  const idToken = JSON.parse(Buffer.from(tokens.json.id_token.split('.')[1], 'base64url'));
+  assert.deepEqual(idToken.amr, ['pwd', 'otp', 'mfa'], "the device's id_token says how the person signed in");
+  assert.equal(idToken.acr, 'mfa');
 });

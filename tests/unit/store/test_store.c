@@ -1190,9 +1190,9 @@ static void test_device_approve_redeem_once(void **state)
     assert_string_equal(got.scope, "openid profile");
     assert_null(got.sub);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT); /* not approved */
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9, NULL),
                      GH_OK);
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0, NULL),
                      GH_ERR_CONFLICT);
     assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 3, &got, &slow), GH_OK);
     assert_false(slow);
@@ -1213,14 +1213,15 @@ static void test_device_deny_and_expiry(void **state)
     store_device_t d = put_device(f, client, T0 + 600), late = put_device(f, client, T0 + 10);
     store_device_t got = {0};
     bool slow = false;
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0, NULL),
+                     GH_OK);
     assert_int_equal(store_device_find(f->s, f->a, d.user_code_digest, T0, &got), GH_OK);
     assert_int_equal(got.state, STORE_DEVICE_DENIED);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
     /* expired: not found by user code, but a poll still tells the caller */
     assert_int_equal(store_device_find(f->s, f->a, late.user_code_digest, T0 + 10, &got),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0),
+    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0, NULL),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, T0 + 10, &got, &slow),
                      GH_OK);
@@ -1263,7 +1264,7 @@ static void test_race_device_redeem(void **state)
     const char *sub = add_user(f, "race-dev"), *client = add_client(f, "rp-race-dev");
     store_device_t d = put_device(f, client, T0 + 600);
     racer_t r[RACERS];
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, NULL), GH_OK);
     for (int i = 0; i < RACERS; i++)
         r[i] = (racer_t){.s = f->s, .digest = d.digest};
     race(r, redeem_device);
@@ -1431,6 +1432,21 @@ static void test_client_require_mfa(void **state)
     assert_false(got.require_mfa);
 }
 
+static void test_device_keeps_authn(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dev-authn"), *client = add_client(f, "rp-dev-authn");
+    store_device_t d = put_device(f, client, T0 + 600), got;
+    store_authn_t authn = {.amr = "pwd otp mfa", .acr = "mfa"};
+    bool slow = false;
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, &authn),
+                     GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 1, &got, &slow), GH_OK);
+    assert_string_equal(got.authn.amr, "pwd otp mfa");
+    assert_string_equal(got.authn.acr, "mfa");
+    assert_null(got.authn.idp);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1469,6 +1485,7 @@ int main(void)
         TEST(test_mfa_recovery_and_reset),
         TEST(test_mfa_pending),
         TEST(test_client_require_mfa),
+        TEST(test_device_keeps_authn),
         TEST(test_client_remove_cascades),
         TEST(test_keys),
         TEST(test_settings),

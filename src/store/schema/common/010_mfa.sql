@@ -6,6 +6,8 @@
 -- codes. mfa_pending: sign-ins past the password, waiting for the second
 -- factor, by the digest of the browser's cookie (single use, minutes long).
 -- clients.require_mfa: the client asks every member for a second factor.
+-- device_codes.amr/acr/idp: how the person who approved a device signed in
+-- (migration 9's authn context), for the device's id_token.
 
 CREATE TABLE mfa_totp (
     sub        TEXT NOT NULL PRIMARY KEY REFERENCES users (sub) ON DELETE CASCADE,
@@ -32,3 +34,6 @@ CREATE INDEX mfa_pending_sub ON mfa_pending (sub);
 CREATE INDEX mfa_pending_expires ON mfa_pending (expires_at);
 
 ALTER TABLE clients ADD COLUMN require_mfa INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device_codes ADD COLUMN amr TEXT;
+ALTER TABLE device_codes ADD COLUMN acr TEXT;
+ALTER TABLE device_codes ADD COLUMN idp TEXT;
