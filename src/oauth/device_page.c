@@ -27,6 +27,7 @@ typedef struct {
     const char *user_code; /* as typed or given; may be NULL */
     store_session_t session;
     bool signed_in;
+    bool needs_factor; /* signed in with the password alone; the member has a factor */
 } device_page_t;
 
 /* ---- pages ---- */
@@ -184,6 +185,18 @@ static void on_mfa(device_page_t *d)
     code_page(d, 200, UI_MSG_NONE);
 }
 
+/* The second-factor page, for the password just checked or (a step-up) a
+ * session with the password alone of a member who has a factor. */
+static void ask_second_factor(device_page_t *d)
+{
+    ui_mfa_t page;
+    ui_hidden_t hidden[3];
+    if (mfa_page_init(d, &page, hidden))
+        mfa_page(d->req, d->res, 200, &page);
+    else
+        server_error(d, GH_ERR_NOMEM);
+}
+
 static void on_login(device_page_t *d)
 {
     int64_t retry_after = 0;
@@ -205,12 +218,7 @@ static void on_login(device_page_t *d)
         return;
     }
     if (next == SIGNIN_SECOND_FACTOR) {
-        ui_mfa_t page;
-        ui_hidden_t hidden[3];
-        if (mfa_page_init(d, &page, hidden))
-            mfa_page(d->req, d->res, 200, &page);
-        else
-            server_error(d, GH_ERR_NOMEM);
+        ask_second_factor(d);
         return;
     }
     d->signed_in = true;
@@ -269,6 +277,8 @@ static void on_post(device_page_t *d)
         on_login(d);
     else if (step && !strcmp(step, "mfa"))
         on_mfa(d);
+    else if (d->needs_factor)
+        ask_second_factor(d);
     else if (!d->signed_in)
         login_page(d, 200, UI_MSG_NONE);
     else if (step && !strcmp(step, "code"))
@@ -286,10 +296,17 @@ void device_page_handler(http_request_t *req, http_response_t *res)
     d.lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
     d.user_code = http_pairs_get(src, "user_code");
     d.signed_in = session_current(req, &d.session) == GH_OK;
+    mfa_need_t need = MFA_NOT_NEEDED;
+    if (d.signed_in &&
+        mfa_policy(req, d.session.sub, NULL, NULL, d.session.authn.amr, &need) != GH_OK)
+        need = MFA_ASK; /* the store failed: ask rather than let a step through */
+    d.needs_factor = need == MFA_ASK;
     if (req->method == HTTP_POST && req->form_malformed)
         error_page(&d, 400, UI_MSG_BAD_REQUEST);
     else if (req->method == HTTP_POST)
         on_post(&d);
+    else if (d.needs_factor)
+        ask_second_factor(&d);
     else if (d.signed_in)
         code_page(&d, 200, UI_MSG_NONE);
     else

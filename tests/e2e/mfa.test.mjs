@@ -322,4 +322,14 @@ test('the device page asks for the second factor too', async () => {
   const idToken = JSON.parse(Buffer.from(tokens.json.id_token.split('.')[1], 'base64url'));
   assert.deepEqual(idToken.amr, ['pwd', 'otp', 'mfa'], "the device's id_token says how the person signed in");
   assert.equal(idToken.acr, 'mfa');
+  /* a session with the password alone of a member who has a factor: a step-up */
+  const later = await newUser();
+  const jar = await signedIn(later);
+  const key = await cliEnrol(later);
+  const page = await gh.get('/auth/device', { headers: jar.headers() });
+  const form = mfaForm(page);
+  assert.ok(form, `the second factor before any code is taken: ${page.describe()}`);
+  const stepped = await gh.post('/auth/device', new URLSearchParams(formData(form, { otp: await totp(key) })), { headers: jar.headers() });
+  jar.take(stepped);
+  assert.ok(postForms(stepped.text)[0].inputs.some((i) => i.name === 'user_code' && i.type !== 'hidden'), 'then the code form');
 });
