@@ -437,15 +437,24 @@ static bool second_factor_met(authz_t *z, const store_session_t *session)
     return st == GH_OK && need == MFA_NOT_NEEDED;
 }
 
-/* The authorization request again, as a link (after a recovery code). */
+/* The authorization request again, as a link (after a recovery code), for
+ * the session just started: without max_age and prompt's "login", which it
+ * has met (they would ask for the password once more). */
 static const char *request_href(authz_t *z)
 {
     buf_t b;
+    scope_list_t prompt = {0}, rest = {0};
+    if (z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &prompt) == GH_OK)
+        for (size_t i = 0; i < prompt.count; i++)
+            if (strcmp(prompt.items[i], "login") != 0)
+                rest.items[rest.count++] = prompt.items[i];
     buf_init(&b, z->req->arena);
     buf_puts(&b, "/auth/authorize");
     for (size_t i = 0; i < PARAM_COUNT; i++) {
         const char *v = *param_slot(&z->p, i);
-        if (v)
+        if (v == z->p.prompt)
+            v = rest.count ? scope_join(z->req->arena, &rest) : NULL;
+        if (v && v != z->p.max_age)
             uri_append_param(&b, PARAMS[i].name, v);
     }
     return buf_cstr(&b);

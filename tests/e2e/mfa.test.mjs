@@ -188,14 +188,18 @@ test('recovery codes: each works once in place of a code, says how many are left
   assert.match(visibleText(used.text), /Recovery codes left: 9/);
   const again = await postCode(await pending(user), codes[0]);
   assert.equal(again.status, 401, 'a recovery code works once');
-  /* the page's link goes on with the authorization request */
-  const p = await pending(user);
+  /* the page's link goes on with the authorization request, whose prompt=login and max_age the new session has met */
+  const p = { jar: new CookieJar() };
+  const start = await gh.authorize({ client_id: client.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's', prompt: 'login consent', max_age: '0' }, { username: user.username, password: user.password, jar: p.jar });
+  p.form = mfaForm(start.response);
   const page = await postCode(p, codes[1]);
   const href = /<a class="button button-primary" href="([^"]+)"/.exec(page.text)[1].replaceAll('&amp;', '&');
+  assert.match(href, /[?&]prompt=consent(&|$)/);
+  assert.doesNotMatch(href, /max_age/);
   p.jar.take(page);
   const on = await gh.get(href, { headers: p.jar.headers() });
-  assert.equal(on.status, 302, on.describe());
-  assert.ok(new URL(on.header('location')).searchParams.get('code'));
+  const consent = postForms(on.text)[0];
+  assert.ok(consent?.buttons.some((b) => b.name === 'decision'), `prompt=consent kept: ${on.describe()}`);
   /* a new set */
   const status = await gh.get(MFA, { headers: jar.headers() });
   const renewed = await gh.post(MFA, new URLSearchParams(formData(postForms(status.text)[0])), { headers: jar.headers() });
