@@ -189,6 +189,20 @@ check() {
   return 1
 }
 
+# mfa_login SERVER: password + TOTP sign-ins (mfalogin.lua); mfa-prepare.mjs
+# makes the members once per server, and checks one whole sign-in first
+mfa_login() {
+  local srv=$1 vars
+  vars=$(node "$BENCH/tools/mfa-prepare.mjs" "$(url_of "$srv")" "$(bin_of "$srv")" "${GH_DB[$srv]}" "$WORK/$srv" \
+    2>>"$OUT/bench.log") || {
+    skip "$srv" login_totp "set-up or check failed, see $OUT/bench.log"
+    return
+  }
+  eval "$vars"
+  load "$srv" login_totp "$(url_of "$srv")$MFA_PATH" mfalogin.lua WRK_COOKIE="$MFA_COOKIE" WRK_USERS="$MFA_USERS" \
+    WRK_LOGIN_BODY="$MFA_LOGIN_BODY" WRK_OTP_BODY="$MFA_OTP_BODY" WRK_CODES="$MFA_CODES" WRK_STATE="$MFA_STATE"
+}
+
 simple() { # simple SERVER ENDPOINT URL EXPECTED [VAR=VALUE…]: check, then load with request.lua
   check "$@" && load "$1" "$2" "$3" request.lua "${@:5}"
 }
@@ -241,6 +255,7 @@ measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TO
           WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
         ;;
       login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
+      login_totp) mfa_login "$srv" ;;
       # a token never presented before on every request (docs/performance.md)
       userinfo_each_new) each_new "$srv" "$ep" "$b$USERINFO_PATH" WRK_AS=bearer ;;
       introspect_each_new) each_new "$srv" "$ep" "$b$INTROSPECT_PATH" WRK_AS=form WRK_AUTH="$BASIC" ;;

@@ -57,6 +57,10 @@ export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
 # signature when it comes round again (1,024 per worker, src/jose/verified.c);
 # the smoke run's is too short for that and only tries the harness
 export ACCESS_TOKENS=${ACCESS_TOKENS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 256 || echo 16384)}
+# the members of the password + TOTP row (bench/tools/mfa-prepare.mjs): each
+# signs in at most once per 30-second step, so the list must outlast the
+# sign-ins of 30 s; the smoke run's only tries the harness
+export BENCH_MFA_USERS=${BENCH_MFA_USERS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 64 || echo 1024)}
 
 OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$OUT/work
@@ -150,7 +154,7 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU DB_CPU: one line of 
 
 endpoints_of() {
   case $1 in
-    gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login ;;
+    gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login login_totp ;;
     gatehouse-es256) echo token_cc token_cc_refused userinfo refresh code_flow ;;
     gatehouse*) endpoints_of gatehouse ;; # the same rows on PostgreSQL and for B
     nginx) echo discovery jwks ;;

@@ -28,6 +28,7 @@ static const char *const FIELDS[] = {"client_id",
                                      "backchannel_logout_session_required",
                                      "frontchannel_logout_uri",
                                      "frontchannel_logout_session_required",
+                                     "require_mfa",
                                      NULL};
 
 static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", NULL};
@@ -128,6 +129,7 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
         !admin_get_string(a, body, "frontchannel_logout_uri", &cl->frontchannel_logout_uri, err) ||
         !admin_get_bool(a, body, "frontchannel_logout_session_required",
                         &cl->frontchannel_logout_session_required, err) ||
+        !admin_get_bool(a, body, "require_mfa", &cl->require_mfa, err) ||
         !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, &cl->is_public, err))
         return false;
     if (!cl->id)
@@ -197,6 +199,7 @@ static json_t *writable_json(const store_client_t *cl)
     json_object_set_new(o, "scope", json_string(cl->scope ? cl->scope : ""));
     json_object_set_new(o, "token_endpoint_auth_method",
                         json_string(cl->is_public ? AUTH_NONE : AUTH_DEFAULT));
+    json_object_set_new(o, "require_mfa", json_boolean(cl->require_mfa)); /* docs/mfa.md */
     if (cl->backchannel_logout_uri) { /* Back-Channel Logout 1.0 §2.2 */
         json_object_set_new(o, "backchannel_logout_uri", json_string(cl->backchannel_logout_uri));
         json_object_set_new(o, "backchannel_logout_session_required",

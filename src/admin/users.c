@@ -286,8 +286,11 @@ bool admin_user_reset_mfa(const admin_ctx_t *ctx, const char *sub, admin_error_t
     store_user_t u;
     if (!get_user(ctx, sub, &u, err))
         return false;
-    /* TODO(issue 22 / MFA): remove the member's second factors and end its
-     * sessions once the second-factor store exists; until then there is
-     * nothing to reset, and saying so beats pretending. */
-    return admin_fail(err, ctx->arena, 501, NULL, "second factors are not supported by this build");
+    gh_status_t st = store_mfa_reset(ctx->store, sub);
+    if (st != GH_OK)
+        return admin_store_fail(err, ctx->arena, st, "member", sub);
+    if (!end_all(ctx, sub, err)) /* whoever signed in with the old factors is signed out */
+        return false;
+    admin_audit(ctx, "user.mfa_reset", sub, NULL);
+    return true;
 }

@@ -64,6 +64,9 @@ enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
 extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[],
     CLI_CONFIG_COMMANDS[], CLI_DB_COMMANDS[];
 
+/* `gatehouse user mfa U [--add-totp | --reset]` (user_mfa.c). */
+int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+
 /* `gatehouse backup FILE` (db.c). */
 int cli_run_backup(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
 

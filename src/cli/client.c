@@ -27,6 +27,7 @@ enum {
     OPT_BACKCHANNEL_SID,
     OPT_FRONTCHANNEL,
     OPT_FRONTCHANNEL_SID,
+    OPT_REQUIRE_MFA,
 };
 
 /* Appends value to the array member name of body (made on first use). */
@@ -53,6 +54,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_BACKCHANNEL_SID - CLI_OPT_OWN] = "backchannel_logout_session_required",
         [OPT_FRONTCHANNEL - CLI_OPT_OWN] = "frontchannel_logout_uri",
         [OPT_FRONTCHANNEL_SID - CLI_OPT_OWN] = "frontchannel_logout_session_required",
+        [OPT_REQUIRE_MFA - CLI_OPT_OWN] = "require_mfa",
     };
     const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
                              ? MEMBERS[ch - CLI_OPT_OWN]
@@ -62,7 +64,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
                             json_string(ch == OPT_PUBLIC ? "none" : "client_secret_basic"));
     else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT)
         append(body, member, arg);
-    else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID)
+    else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA)
         json_object_set_new(body, member, json_true());
     else if (member)
         json_object_set_new(body, member, json_string(arg));
@@ -88,6 +90,7 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"backchannel-logout-session-required", no_argument, NULL, OPT_BACKCHANNEL_SID},
         {"frontchannel-logout-uri", required_argument, NULL, OPT_FRONTCHANNEL},
         {"frontchannel-logout-session-required", no_argument, NULL, OPT_FRONTCHANNEL_SID},
+        {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -266,7 +269,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                            [--backchannel-logout-uri URI "
      "[--backchannel-logout-session-required]]\n"
      "                            [--frontchannel-logout-uri URI "
-     "[--frontchannel-logout-session-required]]\n\n"
+     "[--frontchannel-logout-session-required]]\n"
+     "                            [--require-mfa]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
@@ -287,7 +291,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          loopback; no fragment)\n"
      "  --backchannel-logout-session-required  the client needs sid in it\n"
      "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
-     "  --frontchannel-logout-session-required  with iss and sid query parameters\n",
+     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
+     "  --require-mfa           every member signing in to it is asked for a second\n"
+     "                          factor (docs/mfa.md)\n",
      run_add, NULL},
     {"update", "gatehouse client update", "change a client's registration",
      "usage: gatehouse client update ID [--redirect-uri URI]...\n"
@@ -315,7 +321,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          loopback; no fragment)\n"
      "  --backchannel-logout-session-required  the client needs sid in it\n"
      "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
-     "  --frontchannel-logout-session-required  with iss and sid query parameters\n",
+     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
+     "  --require-mfa           every member signing in to it is asked for a second\n"
+     "                          factor (docs/mfa.md)\n",
      run_update, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

@@ -182,6 +182,11 @@ static const config_key_t KEYS[] = {
      SERVER(mail_rate_account), 0, NULL,
      "reset and verification mails per account and hour (more are silently not sent); "
      "0 = no limit"},
+    {"server", "mfa_secret_key", CONFIG_TEXT, NULL, "generated once, kept in the store", 0, 0,
+     NULL, NULL, SERVER(mfa_secret_key), CONFIG_SECRET, long_secret,
+     "key that seals TOTP secrets at rest (at least 32 characters; the same on every instance "
+     "and for the CLI); kept outside the database, a copy of the database alone opens none "
+     "(docs/mfa.md)"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

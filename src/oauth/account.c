@@ -414,6 +414,46 @@ static void on_get(account_t *c)
     render_page(c, 200, &o);
 }
 
+/* The second-factor page of the account's own sign-in (posting step=mfa to
+ * /account/login), fresh or (check) after a code that failed. */
+static void second_factor_page(account_t *c, const mfa_check_t *check)
+{
+    const char *csrf = csrf_token(c->req, c->res, NULL);
+    const ui_hidden_t hidden[] = {{"csrf", csrf}, {"step", "mfa"}};
+    ui_mfa_t page = {
+        .lang = c->lang, .action = ACCOUNT_PATH "/login", .hidden = hidden, .hidden_count = 2};
+    if (!csrf)
+        error_page(c, GH_ERR_NOMEM);
+    else if (check)
+        mfa_page_failed(c->req, c->res, &page, check);
+    else
+        mfa_page(c->req, c->res, 200, &page);
+}
+
+/* step=mfa: the code for the sign-in the password began (docs/mfa.md). */
+static void on_login_code(account_t *c)
+{
+    mfa_signin_t signin;
+    mfa_check_t check = {0};
+    gh_status_t st = mfa_signin_current(c->req, &signin);
+    if (st == GH_OK) {
+        mfa_code_check(c->req, signin.sub, &check);
+        if (check.status != GH_OK) {
+            second_factor_page(c, &check);
+            return;
+        }
+        st = mfa_signin_complete(c->req, c->res, &signin, AMR_OTP, &c->session);
+    }
+    if (st == GH_ERR_NOT_FOUND)
+        login_page(c, 403, UI_MSG_FORM_EXPIRED, 0);
+    else if (st != GH_OK)
+        error_page(c, st);
+    else if (check.recovery)
+        mfa_page_recovery_used(c->req, c->res, c->lang, check.left, ACCOUNT_PATH);
+    else
+        http_response_redirect(c->res, 303, ACCOUNT_PATH);
+}
+
 static void on_login(account_t *c)
 {
     int64_t retry_after = 0;
@@ -421,7 +461,15 @@ static void on_login(account_t *c)
         login_page(c, 403, UI_MSG_FORM_EXPIRED, 0);
         return;
     }
-    gh_status_t st = session_login(c->req, c->res, NULL, &c->session, &retry_after);
+    const char *step = http_pairs_get(&c->req->form, "step");
+    if (step && !strcmp(step, "mfa")) {
+        on_login_code(c);
+        return;
+    }
+    signin_next_t next = SIGNIN_DONE;
+    mfa_signin_t signin;
+    gh_status_t st =
+        signin_password(c->req, c->res, NULL, NULL, &next, &c->session, &signin, &retry_after);
     if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND)
         login_page(c, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS, 0);
     else if (st == GH_ERR_THROTTLED) {
@@ -429,6 +477,8 @@ static void on_login(account_t *c)
         login_page(c, 429, UI_MSG_TOO_MANY_ATTEMPTS, retry_after);
     } else if (st != GH_OK)
         error_page(c, st);
+    else if (next == SIGNIN_SECOND_FACTOR)
+        second_factor_page(c, NULL);
     else
         http_response_redirect(c->res, 303, ACCOUNT_PATH);
 }
@@ -498,5 +548,7 @@ const http_param_spec_t ACCOUNT_PARAMS[] = {
     {"client_id", 256},
     {"session", HANDLE_LEN},
     {"done", 16},
+    {"step", 8},
+    {"otp", 64},
     {NULL, 0},
 };

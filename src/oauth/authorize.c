@@ -5,7 +5,10 @@
  * The request travels with the person: GET carries it in the query (or a POST
  * in a form body, OpenID Connect Core §3.1.2.1); the login and consent forms
  * post it back in hidden fields (with a CSRF token and the `step`), and every
- * POST validates it again from scratch. Until the client
+ * POST validates it again from scratch. A member who needs a second factor
+ * (mfa_policy) sees the second-factor page after the password, or instead of
+ * the consent when the session has the password alone (a step-up), and every
+ * way to a code passes that check (docs/mfa.md). Until the client
  * and its exact redirect URI are known, errors are pages, never redirects
  * (RFC 6749 §4.1.2.1); after that they go back to the client. */
 #include <stddef.h>
@@ -24,7 +27,8 @@
 
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
-        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri;
+        *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri,
+        *acr_values;
 } authz_params_t;
 
 static const struct {
@@ -38,7 +42,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
-    P(request),   P(request_uri),
+    P(request),   P(request_uri),  P(acr_values),
 #undef P
 };
 
@@ -358,7 +362,7 @@ static bool consented(authz_t *z, const char *sub)
            scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
 }
 
-/* With a session: consent, then the code. */
+/* With a session that meets the second-factor policy: consent, then the code. */
 static void continue_signed_in(authz_t *z, const store_session_t *session)
 {
     if (consented(z, session->sub) && !prompt_has(z, "consent")) {
@@ -378,6 +382,116 @@ static void continue_signed_in(authz_t *z, const store_session_t *session)
     consent_page(z, session, &user);
 }
 
+/* ---- the second factor (mfa_step.c) ---- */
+
+static void store_failed(authz_t *z, gh_status_t st);
+
+/* The other ways to give a second factor, as links on its page. The hook
+ * for passkeys: a factor adds its link here (page->other_ways). */
+static void second_factor_ways(authz_t *z, ui_mfa_t *page)
+{
+    (void)z;
+    page->other_ways = NULL;
+    page->other_way_count = 0;
+}
+
+/* The second-factor page's fields: the request, the CSRF token, step=mfa. */
+static bool mfa_page_init(authz_t *z, ui_mfa_t *page)
+{
+    ui_hidden_t *hidden = NULL;
+    *page = (ui_mfa_t){.lang = z->lang, .action = "/auth/authorize"};
+    if (!hidden_fields(z, "mfa", NULL, &hidden, &page->hidden_count)) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return false;
+    }
+    page->hidden = hidden;
+    second_factor_ways(z, page);
+    return true;
+}
+
+static void ask_second_factor(authz_t *z)
+{
+    ui_mfa_t page;
+    if (mfa_page_init(z, &page))
+        mfa_page(z->req, z->res, 200, &page);
+}
+
+/* A client requires a second factor the member has not enrolled (OpenID
+ * Connect Core errata 2 §3.1.2.6). */
+static void mfa_unmet(authz_t *z)
+{
+    redirect_error_named(z, "unmet_authentication_requirements",
+                         "this application requires two-step sign-in: set it up at /account/mfa");
+}
+
+/* True when session meets the second-factor policy for this request;
+ * otherwise the second-factor page (a step-up) or the error has been
+ * written. */
+static bool second_factor_met(authz_t *z, const store_session_t *session)
+{
+    mfa_need_t need = MFA_NOT_NEEDED;
+    gh_status_t st =
+        mfa_policy(z->req, session->sub, &z->client, z->p.acr_values, session->authn.amr, &need);
+    if (st != GH_OK)
+        store_failed(z, st);
+    else if (need == MFA_UNMET)
+        mfa_unmet(z);
+    else if (need == MFA_ASK && prompt_has(z, "none"))
+        redirect_error_named(z, "interaction_required", "a second factor is needed");
+    else if (need == MFA_ASK)
+        ask_second_factor(z);
+    return st == GH_OK && need == MFA_NOT_NEEDED;
+}
+
+/* The authorization request again, as a link (after a recovery code), for
+ * the session just started: without max_age and prompt's "login", which it
+ * has met (they would ask for the password once more). */
+static const char *request_href(authz_t *z)
+{
+    buf_t b;
+    scope_list_t prompt = {0}, rest = {0};
+    if (z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &prompt) == GH_OK)
+        for (size_t i = 0; i < prompt.count; i++)
+            if (strcmp(prompt.items[i], "login") != 0)
+                rest.items[rest.count++] = prompt.items[i];
+    buf_init(&b, z->req->arena);
+    buf_puts(&b, "/auth/authorize");
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = *param_slot(&z->p, i);
+        if (v == z->p.prompt)
+            v = rest.count ? scope_join(z->req->arena, &rest) : NULL;
+        if (v && v != z->p.max_age)
+            uri_append_param(&b, PARAMS[i].name, v);
+    }
+    return buf_cstr(&b);
+}
+
+static void on_mfa(authz_t *z)
+{
+    mfa_signin_t signin;
+    mfa_check_t check = {0};
+    store_session_t session;
+    ui_mfa_t page;
+    gh_status_t st = mfa_signin_current(z->req, &signin);
+    if (st == GH_OK) {
+        mfa_code_check(z->req, signin.sub, &check);
+        if (check.status != GH_OK) {
+            if (mfa_page_init(z, &page))
+                mfa_page_failed(z->req, z->res, &page, &check);
+            return;
+        }
+        st = mfa_signin_complete(z->req, z->res, &signin, AMR_OTP, &session);
+    }
+    if (st == GH_ERR_NOT_FOUND) /* no pending sign-in of this browser (or it was used) */
+        login_page(z, 403, UI_MSG_FORM_EXPIRED, NULL);
+    else if (st != GH_OK)
+        store_failed(z, st);
+    else if (check.recovery)
+        mfa_page_recovery_used(z->req, z->res, z->lang, check.left, request_href(z));
+    else
+        continue_signed_in(z, &session);
+}
+
 /* Does this session satisfy prompt=login and max_age? */
 static bool session_fresh_enough(const authz_t *z, const store_session_t *s, bool just_signed_in)
 {
@@ -393,7 +507,8 @@ static void on_get(authz_t *z)
     store_session_t session;
     gh_status_t st = session_current(z->req, &session);
     if (st == GH_OK && session_fresh_enough(z, &session, false)) {
-        continue_signed_in(z, &session);
+        if (second_factor_met(z, &session))
+            continue_signed_in(z, &session);
         return;
     }
     if (prompt_has(z, "none")) {
@@ -419,8 +534,11 @@ static void throttled_page(authz_t *z, int64_t retry_after, const char *username
 static void on_login(authz_t *z)
 {
     store_session_t session;
+    mfa_signin_t signin;
+    signin_next_t next = SIGNIN_DONE;
     int64_t retry_after = 0;
-    gh_status_t st = session_login(z->req, z->res, z->client.id, &session, &retry_after);
+    gh_status_t st = signin_password(z->req, z->res, &z->client, z->p.acr_values, &next, &session,
+                                     &signin, &retry_after);
     const char *username = http_pairs_get(&z->req->form, "username");
     if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
         login_page(z, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS, username);
@@ -430,11 +548,14 @@ static void on_login(authz_t *z)
         throttled_page(z, retry_after, username);
         return;
     }
-    if (st != GH_OK) {
+    if (st != GH_OK)
         store_failed(z, st);
-        return;
-    }
-    continue_signed_in(z, &session);
+    else if (next == SIGNIN_SECOND_FACTOR)
+        ask_second_factor(z);
+    else if (next == SIGNIN_UNMET)
+        mfa_unmet(z);
+    else
+        continue_signed_in(z, &session);
 }
 
 static void on_consent(authz_t *z)
@@ -444,6 +565,8 @@ static void on_consent(authz_t *z)
         login_page(z, 200, UI_MSG_NONE, NULL);
         return;
     }
+    if (!second_factor_met(z, &session))
+        return;
     const char *decision = http_pairs_get(&z->req->form, "decision");
     if (!decision || strcmp(decision, "allow") != 0) {
         redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
@@ -473,7 +596,7 @@ static void on_consent(authz_t *z)
  * request sent by POST, which carries none of their fields. */
 static bool is_our_form(const http_request_t *req)
 {
-    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision"};
+    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision", "otp"};
     for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
         if (http_pairs_get(&req->form, FIELDS[i]))
             return true;
@@ -491,6 +614,8 @@ static void on_post(authz_t *z)
         on_login(z);
     else if (step && !strcmp(step, "consent"))
         on_consent(z);
+    else if (step && !strcmp(step, "mfa"))
+        on_mfa(z);
     else
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
@@ -563,5 +688,7 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"decision", 16},
     {"request", 16384},
     {"request_uri", 2048},
+    {"acr_values", 256},
+    {"otp", 64}, /* MFA_CODE_INPUT_MAX */
     {NULL, 0},
 };

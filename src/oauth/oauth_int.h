@@ -64,6 +64,8 @@ typedef struct {
     size_t route_count;
     const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
     mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
+    const char *mfa_cookie;     /* MFA_COOKIE, likewise */
+    unsigned char mfa_key[32];  /* seals TOTP secrets (mfa_key_load) */
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
@@ -241,6 +243,7 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
  * sibling site cannot plant them. */
 #define SESSION_COOKIE "gh_session"
 #define CSRF_COOKIE "gh_csrf"
+#define MFA_COOKIE "gh_mfa" /* a sign-in waiting for its second factor */
 #define HOST_COOKIE_PREFIX "__Host-"
 
 /* The live session of the request's cookie, or GH_ERR_NOT_FOUND. Moves its
@@ -263,15 +266,16 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
  * not. */
 gh_status_t session_end(const http_request_t *req, http_response_t *res);
 
-/* Checks the posted username and password and starts a session (an unknown
- * username costs one password verification too, so timing does not tell them
- * apart), under the sign-in throttle (docs/security.md). GH_ERR_INVALID when
- * a field is missing; GH_ERR_NOT_FOUND for wrong credentials (counted, and
- * logged with client_id, which may be NULL); GH_ERR_THROTTLED with
- * *retry_after seconds when too many attempts failed; a store status
- * otherwise. */
-gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
-                          store_session_t *out, int64_t *retry_after);
+/* Checks the posted username and password (an unknown username costs one
+ * password verification too, so timing does not tell them apart), under the
+ * sign-in throttle (docs/security.md); *sub gets the member's (in the
+ * arena). No session is started: signin_password decides what follows.
+ * GH_ERR_INVALID when a field is missing; GH_ERR_NOT_FOUND for wrong
+ * credentials (counted, and logged with client_id, which may be NULL);
+ * GH_ERR_THROTTLED with *retry_after seconds when too many attempts failed;
+ * a store status otherwise. */
+gh_status_t session_password_check(const http_request_t *req, const char *client_id,
+                                   const char **sub, int64_t *retry_after);
 
 /* Adds Retry-After: seconds to a throttled answer. */
 void session_retry_after(const http_request_t *req, http_response_t *res, int64_t seconds);
@@ -292,6 +296,118 @@ bool session_csrf_check(const http_request_t *req);
 /* Answers with a rendered page, or a plain 500 when html is NULL (the arena
  * ran out while rendering). */
 void session_page_respond(http_response_t *res, int status, const char *html);
+
+/* ---- the second-factor step (mfa_step.c, docs/mfa.md) ---- */
+
+/* RFC 8176 method values and our acr values (OpenID Connect Core §2). */
+#define AMR_OTP "otp"
+#define AMR_MFA "mfa"
+#define ACR_PASSWORD "pwd"  /* one factor */
+#define ACR_MFA "mfa"       /* a password and a second factor */
+#define MFA_PENDING_TTL 300 /* seconds a sign-in waits for its second factor */
+
+/* What a sign-in must do about a second factor. */
+typedef enum {
+    MFA_NOT_NEEDED, /* nothing asked (none asked for, or the session has one) */
+    MFA_ASK,        /* ask the member's second factor */
+    MFA_UNMET,      /* one is required and the member has none enrolled */
+} mfa_need_t;
+
+/* The policy (docs/mfa.md): a second factor is wanted when the member has
+ * one confirmed, when client (may be NULL) requires one, or when acr_values
+ * (may be NULL) names ACR_MFA; it is met by a session whose amr (may be
+ * NULL) holds "mfa". acr_values alone is voluntary (OpenID Connect Core
+ * §3.1.2.1): a member without a factor goes on, the id_token's acr saying
+ * ACR_PASSWORD. */
+gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
+                       const char *acr_values, const char *amr, mfa_need_t *need);
+
+/* A sign-in in the middle of its second-factor step: after the password (a
+ * pending sign-in, bound to the browser by the MFA_COOKIE whose digest the
+ * store keeps), or a signed-in session being stepped up. */
+typedef struct {
+    const char *sub;
+    const char *amr;            /* what the member did so far ("pwd") */
+    const char *pending_digest; /* the pending sign-in's; NULL for a step-up */
+    const char *session_digest; /* a step-up's session; NULL for a pending sign-in */
+} mfa_signin_t;
+
+/* After the right password: a pending sign-in for sub, its cookie set
+ * (MFA_PENDING_TTL seconds). */
+gh_status_t mfa_signin_begin(const http_request_t *req, http_response_t *res, const char *sub,
+                             mfa_signin_t *out);
+
+/* The request's sign-in waiting for its second factor: its pending cookie's,
+ * else (a step-up) its session's. NOT_FOUND when there is neither, or the
+ * cookie is not one of a live pending sign-in. */
+gh_status_t mfa_signin_current(const http_request_t *req, mfa_signin_t *out);
+
+/* Completes a sign-in whose second factor was just checked: the pending
+ * sign-in is used up (NOT_FOUND when it already was: a concurrent request
+ * won) and its cookie cleared, or a step-up's old session ended; a new
+ * session starts with amr = what came before + factor_amr + "mfa" and acr
+ * ACR_MFA. factor_amr is an RFC 8176 value ("otp"; a passkey's "hwk" or
+ * "swk"): other second factors (passkeys) check their own proof, then call
+ * this. */
+gh_status_t mfa_signin_complete(const http_request_t *req, http_response_t *res,
+                                const mfa_signin_t *signin, const char *factor_amr,
+                                store_session_t *out);
+
+/* The outcome of a code typed in the second-factor box. */
+typedef struct {
+    gh_status_t status;  /* GH_OK; GH_ERR_INVALID malformed; GH_ERR_NOT_FOUND wrong or
+                            used; GH_ERR_THROTTLED; a store status */
+    int64_t retry_after; /* GH_ERR_THROTTLED: seconds */
+    bool recovery;       /* a recovery code was used */
+    int64_t left;        /* recovery: how many codes are left */
+} mfa_check_t;
+
+/* Checks the posted `otp` for sub: a TOTP code (once, ±1 step) or a
+ * recovery code (used up), under the second-factor throttle. */
+void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out);
+
+/* The second-factor page (one form posting to action with hidden, which
+ * holds the CSRF token and the step) with status and message; other_ways are
+ * links to other second factors (the passkey hook), may be empty. */
+void mfa_page(const http_request_t *req, http_response_t *res, int status, const ui_mfa_t *page);
+
+/* The answer to a finished check that failed: the page again with its
+ * message (400 malformed, 401 wrong, 429 throttled, 5xx store). */
+void mfa_page_failed(const http_request_t *req, http_response_t *res, ui_mfa_t *page,
+                     const mfa_check_t *check);
+
+/* The page after a sign-in with a recovery code: how many are left, and a
+ * link on (continue_href). */
+void mfa_page_recovery_used(const http_request_t *req, http_response_t *res, ui_lang_t lang,
+                            int64_t left, const char *continue_href);
+
+/* What the sign-in form leads to. */
+typedef enum {
+    SIGNIN_DONE,          /* a session (no second factor needed) */
+    SIGNIN_SECOND_FACTOR, /* a pending sign-in: show the second-factor page */
+    SIGNIN_UNMET,         /* the client requires a factor the member has not enrolled */
+} signin_next_t;
+
+/* The sign-in form posted: the password (session_password_check), then by
+ * mfa_policy (client and acr_values may be NULL) a session with amr "pwd"
+ * (SIGNIN_DONE, and SIGNIN_UNMET: the member may then enrol at
+ * /account/mfa) in *session, or a pending sign-in (SIGNIN_SECOND_FACTOR) in
+ * *signin. Statuses as session_password_check's. */
+gh_status_t signin_password(const http_request_t *req, http_response_t *res,
+                            const store_client_t *client, const char *acr_values,
+                            signin_next_t *next, store_session_t *session, mfa_signin_t *signin,
+                            int64_t *retry_after);
+
+/* Throttling of second-factor codes: as throttle_login_begin and
+ * throttle_success, with counters of their own per member (sub). */
+gh_status_t throttle_mfa_begin(const http_request_t *req, const char *sub, int64_t now,
+                               int64_t *wait);
+void throttle_mfa_success(const http_request_t *req, const char *sub, int64_t now);
+
+/* /account/mfa: enrolment of TOTP and recovery codes (mfa_account.c). */
+#define MFA_ACCOUNT_PATH "/account/mfa"
+void mfa_account_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 
 /* ---- tokens ---- */
 

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "mfa/mfa.h"
 #include "oauth/oauth_int.h"
 #include "oauth/server.h"
 #include "oauth/signing_keys.h"
@@ -144,6 +145,8 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, VERIFY_PATH, verify_handler, "verify", SELFSERVICE_PARAMS},
     {HTTP_GET | HTTP_POST, REGISTER_PATH, register_handler, "register", SELFSERVICE_PARAMS},
     {HTTP_POST, ACCOUNT_EMAIL_PATH, account_email_handler, "account_email", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, MFA_ACCOUNT_PATH, mfa_account_handler, "account_mfa",
+     MFA_ACCOUNT_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -183,7 +186,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *app = (app_t){.cfg = cfg,
                    .secure_cookies = secure,
                    .session_cookie = secure ? HOST_COOKIE_PREFIX SESSION_COOKIE : SESSION_COOKIE,
-                   .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE};
+                   .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE,
+                   .mfa_cookie = secure ? HOST_COOKIE_PREFIX MFA_COOKIE : MFA_COOKIE};
     jose_alg_t algs[JOSE_ALG_COUNT];
     size_t alg_count = 0;
     *what = "signing_alg or access_token_alg";
@@ -201,7 +205,9 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *what = "cannot prepare keys and documents";
     if ((st = keyring_start(app->store, algs, alg_count, signing_keys_retire_after(cfg),
                             &app->keys)) != GH_OK ||
-        (st = load_csrf_key(app, a)) != GH_OK || (st = build_documents(app, a)) != GH_OK)
+        (st = load_csrf_key(app, a)) != GH_OK ||
+        (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
+        (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
     return st;
 }

@@ -106,8 +106,8 @@ gh_status_t session_end(const http_request_t *req, http_response_t *res)
     return GH_OK;
 }
 
-gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
-                          store_session_t *out, int64_t *retry_after)
+gh_status_t session_password_check(const http_request_t *req, const char *client_id,
+                                   const char **sub, int64_t *retry_after)
 {
     app_t *app = app_of(req);
     const char *username = http_pairs_get(&req->form, "username");
@@ -141,13 +141,8 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
         return GH_ERR_NOT_FOUND;
     }
     throttle_success(req, username, now);
-    st = session_start(req, res, user.sub, &(store_authn_t){.amr = SESSION_AMR_PASSWORD}, now, out);
-    if (st == GH_OK) {
-        metrics_add(METRIC_LOGINS_OK, 1);
-        audit_event(req, user.sub, "signin.ok", user.sub,
-                    audit_details(req->arena, "client_id", client_id, NULL));
-    }
-    return st;
+    *sub = user.sub;
+    return GH_OK;
 }
 
 /* HMAC(csrf_key, kind ":" value) in hex, in the arena; NULL when out of memory. */

@@ -292,6 +292,7 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .scope = d.scope,
                        .auth_time = d.auth_time,
                        .id_token = has_scope(req->arena, d.scope, "openid"),
+                       .authn = d.authn,
                        .family = family};
     if (!start_refresh(req, &g, family, err))
         return false;

@@ -40,9 +40,11 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     static const char *const confidential_auth_methods[] = {"client_secret_basic",
                                                             "client_secret_post", NULL};
     static const char *const pkce[] = {"S256", NULL};
-    static const char *const claims[] = {"sub",       "iss",   "aud",     "exp", "iat",
-                                         "auth_time", "nonce", "at_hash", "amr", "sid",
-                                         "nickname",  "name",  "email",   NULL};
+    static const char *const claims[] = {"sub",       "iss",      "aud",     "exp",   "iat",
+                                         "auth_time", "nonce",    "at_hash", "amr",   "acr",
+                                         "sid",       "nickname", "name",    "email", NULL};
+    /* docs/mfa.md: a password alone, or a password and a second factor */
+    static const char *const acrs[] = {"pwd", "mfa", NULL};
     static const char *const locales[] = {"en", "ko", NULL};
     static const char *const subjects[] = {"public", NULL};
     const char *const algs[] = {signing_alg, NULL};
@@ -65,6 +67,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg)
     json_object_set_new(d, "token_endpoint_auth_methods_supported", strings(auth_methods));
     json_object_set_new(d, "code_challenge_methods_supported", strings(pkce));
     json_object_set_new(d, "claims_supported", strings(claims));
+    json_object_set_new(d, "acr_values_supported", strings(acrs));
     json_object_set_new(d, "ui_locales_supported", strings(locales));
     json_object_set_new(d, "claims_parameter_supported", json_false());
     json_object_set_new(d, "request_parameter_supported", json_false());

@@ -31,6 +31,7 @@ typedef struct {
     bool backchannel_logout_session_required;
     const char *frontchannel_logout_uri;
     bool frontchannel_logout_session_required;
+    bool require_mfa; /* every member is asked for a second factor (docs/mfa.md) */
 } store_client_t;
 
 /* ---- clients ---- */

@@ -25,6 +25,7 @@ static store_sql_t SQL_ATTEMPTS =
 static store_sql_t SQL_DEVICE = STORE_SQL("DELETE FROM device_codes WHERE expires_at < ?");
 static store_sql_t SQL_GW_STATES = STORE_SQL("DELETE FROM gateway_states WHERE expires_at < ?");
 static store_sql_t SQL_LINKS = STORE_SQL("DELETE FROM mail_links WHERE expires_at < ?");
+static store_sql_t SQL_MFA_PENDING = STORE_SQL("DELETE FROM mfa_pending WHERE expires_at <= ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
 static store_sql_t SQL_EVENTS = STORE_SQL("DELETE FROM events WHERE time < ?");
 
@@ -49,6 +50,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_GW_REFRESH, now - KEEP_AFTER_EXPIRY},
         {&SQL_EVENTS, retention > 0 ? now - retention : INT64_MIN},
         {&SQL_LINKS, now - KEEP_LINKS},
+        {&SQL_MFA_PENDING, now},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

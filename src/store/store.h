@@ -1,5 +1,6 @@
 /* Storage: the handle, and the stores per feature (included at the end:
  * accounts, clients, sessions, grants, keys, settings, attempts, devices,
+ * second factors (mfa),
  * the gateway's), each written once over both engines (SQLite and
  * PostgreSQL; docs/architecture.md).
  *
@@ -119,6 +120,7 @@ typedef struct {
 #include "store/logout.h"
 #include "store/links.h"
 #include "store/outbox.h"
+#include "store/mfa.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 

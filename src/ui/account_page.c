@@ -63,7 +63,7 @@ static const char *time_html(arena_t *a, ui_lang_t lang, int64_t t)
     char iso[32], shown[32];
     if (t <= 0 || !gmtime_r(&secs, &tm))
         return ui_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_TIME_UNKNOWN), false}},
-                           1);
+                         1);
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
     strftime(shown, sizeof shown, "%Y-%m-%d %H:%M UTC", &tm);
     const tpl_var_t vars[] = {{"iso", iso, false}, {"shown", shown, false}};
@@ -91,7 +91,7 @@ static const char *used_html(arena_t *a, ui_lang_t lang, int64_t last_used_at)
 {
     if (last_used_at <= 0)
         return ui_expand(a, "{{t}}", (tpl_var_t[]){{"t", ui_text(lang, TXT_APP_NOT_USED), false}},
-                           1);
+                         1);
     const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_APP_LAST_USED), false},
                               {"time", time_html(a, lang, last_used_at), true}};
     return vars[1].value ? ui_expand(a, "{{label}} {{{time}}}", vars, COUNT(vars)) : NULL;
@@ -103,7 +103,7 @@ static const char *apps_html(arena_t *a, const ui_account_t *p, const char *csrf
     buf_init(&b, a);
     if (p->app_count == 0)
         return ui_expand(a, EMPTY_TPL,
-                           (tpl_var_t[]){{"text", ui_text(p->lang, TXT_APPS_NONE), false}}, 1);
+                         (tpl_var_t[]){{"text", ui_text(p->lang, TXT_APPS_NONE), false}}, 1);
     buf_puts(&b, "<ul class=\"items\">\n");
     for (size_t i = 0; i < p->app_count; i++) {
         const ui_account_app_t *app = &p->apps[i];

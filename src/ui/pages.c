@@ -335,3 +335,138 @@ const char *page_render_wide(arena_t *a, ui_lang_t lang, const char *title, cons
 {
     return render_card(a, lang, title, path, vars, count, " card-wide");
 }
+
+/* ---- second factors (docs/mfa.md) ---- */
+
+static const char LINK_ITEM_TPL[] = "<li><a href=\"{{href}}\">{{text}}</a></li>\n";
+static const char OTHER_WAYS_TPL[] =
+    "<nav class=\"other-ways\" aria-labelledby=\"other-ways\"><h2 id=\"other-ways\" "
+    "class=\"detail-label\">{{label}}</h2><ul>\n{{{items}}}</ul></nav>";
+static const char CODE_ITEM_TPL[] = "<li><code>{{code}}</code></li>\n";
+
+/* The other ways to give a second factor, as a labelled list of links; ""
+ * when there are none. */
+static const char *other_ways_html(arena_t *a, const ui_mfa_t *p)
+{
+    if (p->other_way_count == 0)
+        return "";
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < p->other_way_count; i++) {
+        const tpl_var_t vars[] = {{"href", p->other_ways[i].href, false},
+                                  {"text", p->other_ways[i].text, false}};
+        tpl_expand(&b, LINK_ITEM_TPL, sizeof LINK_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    const tpl_var_t vars[] = {{"label", ui_text(p->lang, TXT_MFA_OTHER_WAYS), false},
+                              {"items", buf_cstr(&b), true}};
+    return buf_cstr(&b) ? ui_expand(a, OTHER_WAYS_TPL, vars, COUNT(vars)) : NULL;
+}
+
+static bool code_message(ui_msg_t msg)
+{
+    return msg == UI_MSG_MFA_BAD_CODE || msg == UI_MSG_MFA_MALFORMED;
+}
+
+const char *ui_render_mfa(arena_t *a, const ui_mfa_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_MFA_TITLE), false},
+        {"lead", ui_text(lang, TXT_MFA_LEAD), false},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
+        {"code_label", ui_text(lang, TXT_MFA_CODE), false},
+        {"submit", ui_text(lang, TXT_MFA_VERIFY), false},
+        {"recovery_summary", ui_text(lang, TXT_MFA_RECOVERY_SUMMARY), false},
+        {"recovery_help", ui_text(lang, TXT_MFA_RECOVERY_HELP), false},
+        {"other_ways", other_ways_html(a, p), true},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_TITLE), "templates/mfa.html", vars,
+                          COUNT(vars));
+}
+
+/* A fixed text with {{n}} replaced by a number. */
+static const char *count_text(arena_t *a, ui_lang_t lang, ui_text_t id, long n)
+{
+    const char *num = arena_printf(a, "%ld", n);
+    const tpl_var_t vars[] = {{"n", num, false}};
+    return num ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
+}
+
+const char *ui_render_recovery_used(arena_t *a, ui_lang_t lang, long left,
+                                    const char *continue_href)
+{
+    const char *sentence = count_text(a, lang, TXT_MFA_USED_LEFT, left);
+    const tpl_var_t vars[] = {
+        {"title", ui_text(lang, TXT_MFA_USED_TITLE), false},
+        {"sentence", sentence, false},
+        {"continue_href", continue_href, false},
+        {"continue", ui_text(lang, TXT_CONTINUE), false},
+        {"account_href", "/account/mfa", false},
+        {"account", ui_text(lang, TXT_MFA_MANAGE), false},
+    };
+    if (!sentence)
+        return NULL;
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_USED_TITLE), "templates/mfa_used.html",
+                          vars, COUNT(vars));
+}
+
+static const char *codes_html(arena_t *a, char *const *codes, size_t count)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < count; i++) {
+        const tpl_var_t vars[] = {{"code", codes[i], false}};
+        tpl_expand(&b, CODE_ITEM_TPL, sizeof CODE_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    return buf_cstr(&b);
+}
+
+const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *alert = ui_alert_html(a, lang, p->message, p->retry_after);
+    const char *hidden = ui_hidden_html(a, p->hidden, p->hidden_count);
+    if (p->state == UI_MFA_CODES) {
+        const tpl_var_t vars[] = {
+            {"heading", ui_text(lang, TXT_MFA_CODES_TITLE), false},
+            {"lead", ui_text(lang, TXT_MFA_CODES_LEAD), false},
+            {"codes", codes_html(a, p->codes, p->code_count), true},
+            {"done_href", p->action, false},
+            {"done", ui_text(lang, TXT_MFA_DONE), false},
+        };
+        return ui_render_page(a, lang, ui_text(lang, TXT_MFA_CODES_TITLE),
+                              "templates/mfa_codes.html", vars, COUNT(vars));
+    }
+    if (p->state == UI_MFA_ON) {
+        const tpl_var_t vars[] = {
+            {"heading", ui_text(lang, TXT_MFA_ON_TITLE), false},
+            {"lead", ui_text(lang, TXT_MFA_ON_LEAD), false},
+            {"alert", alert, true},
+            {"left", count_text(a, lang, TXT_MFA_LEFT, p->left), false},
+            {"action", p->action, false},
+            {"hidden", hidden, true},
+            {"note", ui_text(lang, TXT_MFA_NEW_CODES_NOTE), false},
+            {"submit", ui_text(lang, TXT_MFA_NEW_CODES), false},
+        };
+        return ui_render_page(a, lang, ui_text(lang, TXT_MFA_ON_TITLE), "templates/mfa_status.html",
+                              vars, COUNT(vars));
+    }
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_MFA_SETUP_TITLE), false},
+        {"lead", ui_text(lang, TXT_MFA_SETUP_LEAD), false},
+        {"alert", alert, true},
+        {"qr", p->uri ? ui_qr_svg(a, p->uri, ui_text(lang, TXT_MFA_QR_TITLE)) : NULL, true},
+        {"key_label", ui_text(lang, TXT_MFA_KEY), false},
+        {"key", p->key, false},
+        {"action", p->action, false},
+        {"hidden", hidden, true},
+        {"invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
+        {"code_label", ui_text(lang, TXT_MFA_CODE), false},
+        {"submit", ui_text(lang, TXT_MFA_VERIFY), false},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_SETUP_TITLE), "templates/mfa_setup.html",
+                          vars, COUNT(vars));
+}

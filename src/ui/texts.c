@@ -131,6 +131,43 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                            "아이디와 {{n}}자 이상의 비밀번호를 정하세요. 이메일 주소를 확인할 수 "
                            "있는 링크를 보내 드립니다."},
     [TXT_CREATE_ACCOUNT] = {"Create the account", "계정 만들기"},
+    [TXT_MFA_TITLE] = {"Two-step sign-in", "2단계 로그인"},
+    [TXT_MFA_LEAD] = {"Enter the 6-digit code from your authenticator app.",
+                      "인증 앱에 표시된 6자리 코드를 입력하세요."},
+    [TXT_MFA_CODE] = {"Code", "인증 코드"},
+    [TXT_MFA_VERIFY] = {"Verify", "확인"},
+    [TXT_MFA_RECOVERY_SUMMARY] = {"Use a recovery code", "복구 코드 사용"},
+    [TXT_MFA_RECOVERY_HELP] = {"Type one of your 20-digit recovery codes in the box above "
+                               "instead. Each recovery code works once.",
+                               "위 입력란에 20자리 복구 코드 중 하나를 대신 입력하세요. 복구 "
+                               "코드는 각각 한 번만 쓸 수 있습니다."},
+    [TXT_MFA_OTHER_WAYS] = {"Other ways to sign in", "다른 방법으로 로그인"},
+    [TXT_MFA_SETUP_TITLE] = {"Set up two-step sign-in", "2단계 로그인 설정"},
+    [TXT_MFA_SETUP_LEAD] = {"Scan the QR code with an authenticator app, or type the key into "
+                            "it. Then enter the 6-digit code the app shows.",
+                            "인증 앱으로 QR 코드를 스캔하거나 키를 직접 입력하세요. 그런 다음 "
+                            "앱에 표시된 6자리 코드를 입력하세요."},
+    [TXT_MFA_QR_TITLE] = {"QR code of the key for your authenticator app",
+                          "인증 앱에 등록할 키의 QR 코드"},
+    [TXT_MFA_KEY] = {"Key", "키"},
+    [TXT_MFA_ON_TITLE] = {"Two-step sign-in is on", "2단계 로그인이 켜져 있습니다"},
+    [TXT_MFA_ON_LEAD] = {"Every sign-in asks for a code from your authenticator app.",
+                         "로그인할 때마다 인증 앱의 코드를 입력해야 합니다."},
+    [TXT_MFA_LEFT] = {"Recovery codes left: {{n}}", "남은 복구 코드: {{n}}개"},
+    [TXT_MFA_NEW_CODES] = {"Make new recovery codes", "새 복구 코드 만들기"},
+    [TXT_MFA_NEW_CODES_NOTE] = {"A new set replaces the codes you have now.",
+                                "새 복구 코드를 만들면 지금 가진 코드는 더 이상 쓸 수 "
+                                "없습니다."},
+    [TXT_MFA_CODES_TITLE] = {"Your recovery codes", "복구 코드"},
+    [TXT_MFA_CODES_LEAD] = {"Keep these codes somewhere safe: each one works once in place of a "
+                            "code from your app. They are shown only now.",
+                            "이 코드를 안전한 곳에 보관하세요. 각 코드는 인증 앱 코드 대신 한 "
+                            "번 쓸 수 있습니다. 지금 한 번만 표시됩니다."},
+    [TXT_MFA_DONE] = {"Done", "완료"},
+    [TXT_MFA_USED_TITLE] = {"Recovery code used", "복구 코드를 사용했습니다"},
+    [TXT_MFA_USED_LEFT] = {"You signed in with a recovery code. Recovery codes left: {{n}}.",
+                           "복구 코드로 로그인했습니다. 남은 복구 코드: {{n}}개."},
+    [TXT_MFA_MANAGE] = {"Manage two-step sign-in", "2단계 로그인 관리"},
 };
 
 typedef struct {
@@ -305,6 +342,17 @@ static const msg_text_t MESSAGES[] = {
     [UI_MSG_SIGN_IN_FIRST] = {{"Please sign in first", "먼저 로그인해 주세요"},
                               {"This needs you to be signed in. Sign in and try again.",
                                "로그인이 필요합니다. 로그인한 뒤 다시 시도해 주세요."}},
+    [UI_MSG_MFA_BAD_CODE] = {{"Incorrect code", "코드가 올바르지 않습니다"},
+                             {"The code is not correct or was used already. Check your "
+                              "authenticator app and try again.",
+                              "코드가 올바르지 않거나 이미 사용되었습니다. 인증 앱을 확인하고 "
+                              "다시 입력해 주세요."}},
+    [UI_MSG_MFA_MALFORMED] = {{"Not a code", "코드 형식 오류"},
+                              {"Enter the 6 digits from your authenticator app, or a 20-digit "
+                               "recovery code.",
+                               "인증 앱의 6자리 숫자 또는 20자리 복구 코드를 입력해 주세요."}},
+    [UI_MSG_MFA_ENABLED] = {{"Two-step sign-in is on", "2단계 로그인이 켜졌습니다"},
+                            {"Your authenticator app is set up.", "인증 앱이 설정되었습니다."}},
 };
 
 /* The details keep the parameter's wire name, which a developer looks for,

@@ -75,6 +75,9 @@ typedef enum {
     UI_MSG_EMAIL_VERIFIED,        /* information: the address is confirmed */
     UI_MSG_EMAIL_CHANGE_SENT,     /* information: a link went to the new address */
     UI_MSG_SIGN_IN_FIRST,         /* an account action without a session */
+    UI_MSG_MFA_BAD_CODE,          /* second factor: wrong or already used code */
+    UI_MSG_MFA_MALFORMED,         /* second factor: not six digits nor a recovery code */
+    UI_MSG_MFA_ENABLED,           /* enrolment: the authenticator was confirmed (information) */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -272,6 +275,59 @@ typedef struct {
  * hidden fields and one submit button; the message, if any, is an alert the
  * invalid input is described by. NULL when the arena is full. */
 const char *ui_render_form(arena_t *a, const ui_form_t *page);
+/* A link: where and its words. */
+typedef struct {
+    const char *href, *text;
+} ui_link_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;        /* form action */
+    const ui_hidden_t *hidden; /* the request's fields, the CSRF token and the step */
+    size_t hidden_count;
+    ui_msg_t message; /* UI_MSG_MFA_BAD_CODE, …, or UI_MSG_NONE */
+    long retry_after; /* UI_MSG_TOO_MANY_CODES: seconds */
+    /* other ways to give a second factor (the passkey hook): links under the
+     * form, in a list labelled "Other ways to sign in"; none: no list */
+    const ui_link_t *other_ways;
+    size_t other_way_count;
+} ui_mfa_t;
+
+/* The second-factor page: one <form method="post"> with an input named otp
+ * (inputmode numeric, autocomplete one-time-code, maxlength 64) for a TOTP
+ * or a recovery code, the hidden fields and a submit button; a disclosure
+ * "Use a recovery code" saying how; the other ways as links. A wrong code
+ * marks the input aria-invalid, described by the alert. */
+const char *ui_render_mfa(arena_t *a, const ui_mfa_t *page);
+
+/* After a sign-in with a recovery code: how many are left (in
+ * #recovery-left), a link on to continue_href and one to /account/mfa. */
+const char *ui_render_recovery_used(arena_t *a, ui_lang_t lang, long left,
+                                    const char *continue_href);
+
+/* /account/mfa in its three states. */
+typedef enum {
+    UI_MFA_SETUP, /* not enrolled: the QR code, the key as text, a form for the first code */
+    UI_MFA_CODES, /* just enrolled or renewed: the recovery codes, shown once */
+    UI_MFA_ON,    /* enrolled: recovery codes left, a form for a new set */
+} ui_mfa_state_t;
+
+typedef struct {
+    ui_lang_t lang;
+    ui_mfa_state_t state;
+    const char *action;
+    const ui_hidden_t *hidden; /* the CSRF token and the form's action field */
+    size_t hidden_count;
+    ui_msg_t message;
+    long retry_after;
+    const char *uri;    /* SETUP: the otpauth:// URI, drawn as a QR code (ui_qr_svg) */
+    const char *key;    /* SETUP: the secret in base32 (shown in #totp-key) */
+    char *const *codes; /* CODES: the recovery codes, in <ol class="recovery-codes"> */
+    size_t code_count;
+    long left; /* ON: recovery codes left */
+} ui_mfa_account_t;
+
+const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */
@@ -319,6 +375,12 @@ void ui_static_handler(http_request_t *req, http_response_t *res);
  * empty, holds anything but [A-Za-z0-9._-], starts with '.' or contains "..",
  * and for a file type we do not serve. Used by ui_static_handler. */
 const asset_t *ui_static_find(const char *path, const char **content_type);
+
+/* text (an otpauth:// URI) as a QR code (libqrencode, error correction M)
+ * drawn as an inline <svg role="img"> with title_text as its accessible
+ * name and one path of dark modules, in the arena; NULL when it cannot be
+ * encoded or the arena is full (ui/qr.c). */
+const char *ui_qr_svg(arena_t *a, const char *text, const char *title_text);
 
 /* Appends s HTML-escaped (&, <, >, ", ') to b. */
 void ui_html_escape(buf_t *b, const char *s);

@@ -131,6 +131,28 @@ typedef enum {
     TXT_REGISTER_TITLE,
     TXT_REGISTER_LEAD, /* holds {{n}} */
     TXT_CREATE_ACCOUNT,
+    TXT_MFA_TITLE, /* the second-factor page */
+    TXT_MFA_LEAD,
+    TXT_MFA_CODE,
+    TXT_MFA_VERIFY,
+    TXT_MFA_RECOVERY_SUMMARY,
+    TXT_MFA_RECOVERY_HELP,
+    TXT_MFA_OTHER_WAYS,
+    TXT_MFA_SETUP_TITLE, /* /account/mfa */
+    TXT_MFA_SETUP_LEAD,
+    TXT_MFA_QR_TITLE,
+    TXT_MFA_KEY,
+    TXT_MFA_ON_TITLE,
+    TXT_MFA_ON_LEAD,
+    TXT_MFA_LEFT, /* holds {{n}} */
+    TXT_MFA_NEW_CODES,
+    TXT_MFA_NEW_CODES_NOTE,
+    TXT_MFA_CODES_TITLE,
+    TXT_MFA_CODES_LEAD,
+    TXT_MFA_DONE,
+    TXT_MFA_USED_TITLE, /* after a recovery code */
+    TXT_MFA_USED_LEFT,  /* holds {{n}} */
+    TXT_MFA_MANAGE,
     TXT_COUNT
 } ui_text_t;
 

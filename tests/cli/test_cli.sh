@@ -17,7 +17,7 @@ in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
-    user "user add" "user list" "user remove" "user passwd" "user invite" keys "keys list" "keys rotate" \
+    user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help

@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { generate } from 'otplib';
+
 import { basicAuth, codeGrant, refreshGrant, setup, useGatehouse } from './lib/harness.mjs';
 import { checkAnswer } from './lib/openapi.mjs';
 
@@ -204,7 +206,16 @@ test('users: create, 409, search, PATCH, password', async () => {
   const pw = await api('POST', `/users/${bob.sub}/password`, { body: { password: 'Harbor-second-pw-123' } });
   assert.equal(pw.status, 204, pw.text);
   await gh.obtainTokens(web, { username: 'bob', password: 'Harbor-second-pw-123' });
-  assertProblem(await api('DELETE', `/users/${bob.sub}/mfa`), 501);
+  /* second factors: an authenticator enrolled at the command line, reset here */
+  const added = await gh.cli(['user', 'mfa', 'bob', '--add-totp']);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match((await gh.cli(['user', 'mfa', 'bob'])).stdout, /^totp\tconfirmed/m);
+  const secret = new URL(added.stdout.trim()).searchParams.get('secret');
+  const withFactor = await gh.obtainTokens(web, { username: 'bob', password: 'Harbor-second-pw-123' }, { otp: await generate({ secret }) });
+  assert.equal((await api('DELETE', `/users/${bob.sub}/mfa`)).status, 204);
+  assert.doesNotMatch((await gh.cli(['user', 'mfa', 'bob'])).stdout, /^totp/m);
+  assert.equal((await gh.token(refreshGrant(web, withFactor.refresh_token))).status, 400, "the member's grants ended");
+  assertProblem(await api('DELETE', `/users/nobody-such/mfa`), 404);
   assert.equal((await api('DELETE', `/users/${bob.sub}`)).status, 204);
   assertProblem(await api('GET', `/users/${bob.sub}`), 404);
 });

@@ -567,8 +567,9 @@ export class Gatehouse {
   }
 
   /** `client add`; throws unless it exits 0. */
-  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false, extraArgs = [] }) {
+  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false, requireMfa = false, extraArgs = [] }) {
     const args = ['client', 'add', '--id', id, '--scope', scope];
+    if (requireMfa) args.push('--require-mfa');
     if (secret) args.push('--secret', secret);
     for (const u of [].concat(redirectUris)) args.push('--redirect-uri', u);
     for (const u of [].concat(postLogoutRedirectUris)) args.push('--post-logout-redirect-uri', u);
@@ -650,9 +651,9 @@ export class Gatehouse {
    * consent page. Resolves like authorize(); response is the last page (the
    * "device connected" page when all went well).
    */
-  async device(target, { username, password, userCode, decision = 'allow', jar = new CookieJar() } = {}) {
+  async device(target, { username, password, userCode, otp, decision = 'allow', jar = new CookieJar() } = {}) {
     await this.ready;
-    return this.authorize(target ?? this.url(DEVICE_PATH), { username, password, userCode, decision, jar });
+    return this.authorize(target ?? this.url(DEVICE_PATH), { username, password, userCode, otp, decision, jar });
   }
 
   /** POST /oauth2/v1/device/authorize with form fields. */
@@ -665,9 +666,9 @@ export class Gatehouse {
    * The whole front channel for one client and user, which must end in a
    * redirect with a code. Resolves to { code, redirect, jar, state }.
    */
-  async obtainCode(client, user, { scope = 'openid profile', state = randomString(), jar, extra = {} } = {}) {
+  async obtainCode(client, user, { scope = 'openid profile', state = randomString(), jar, extra = {}, otp } = {}) {
     const params = { scope, response_type: 'code', state, redirect_uri: client.redirectUri, client_id: client.id, ...extra };
-    const r = await this.authorize(params, { username: user.username, password: user.password, jar });
+    const r = await this.authorize(params, { username: user.username, password: user.password, jar, otp });
     const code = r.redirect?.searchParams.get('code');
     assert.ok(code, `expected a redirect with a code, got ${r.redirect ?? r.response.describe()}`);
     return { code, redirect: r.redirect, jar: r.jar, state };
@@ -695,7 +696,7 @@ export class Gatehouse {
  * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
  * localAddress: the source address to send from (see request).
  */
-export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, userCode, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, userCode, otp, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
   let url = start;
   let method = 'GET';
   let body;
@@ -714,7 +715,7 @@ export async function walkAuthorize(start, { origin = new URL(start).origin, use
       url = next.href;
       continue;
     }
-    const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode }) : null;
+    const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode, otp: typeof otp === 'function' ? otp() : otp }) : null;
     if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
     posted.add(next.kind);
     entry.form = next.kind;
@@ -723,7 +724,7 @@ export async function walkAuthorize(start, { origin = new URL(start).origin, use
   throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
 }
 
-function nextForm(res, { username, password, decision, userCode }) {
+function nextForm(res, { username, password, decision, userCode, otp }) {
   if (!/text\/html/i.test(res.header('content-type') ?? '')) return null;
   const forms = postForms(res.text);
   if (forms.length !== 1) return null;
@@ -731,6 +732,10 @@ function nextForm(res, { username, password, decision, userCode }) {
   if (form.inputs.some((i) => i.name === 'password')) {
     const submit = form.buttons.find((b) => b.name) ?? null;
     return { kind: 'login', form, data: formData(form, { username, password }, submit) };
+  }
+  if (form.inputs.some((i) => i.name === 'otp')) {
+    /* the second-factor step (docs/mfa.md): only when the walk was given a code */
+    return otp === undefined ? null : { kind: 'mfa', form, data: formData(form, { otp }, form.buttons[0] ?? null) };
   }
   if (form.inputs.some((i) => i.name === 'user_code' && i.type !== 'hidden')) {
     const fill = userCode === undefined ? {} : { user_code: userCode };

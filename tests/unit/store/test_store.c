@@ -1190,9 +1190,9 @@ static void test_device_approve_redeem_once(void **state)
     assert_string_equal(got.scope, "openid profile");
     assert_null(got.sub);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT); /* not approved */
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9, NULL),
                      GH_OK);
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0, NULL),
                      GH_ERR_CONFLICT);
     assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 3, &got, &slow), GH_OK);
     assert_false(slow);
@@ -1213,14 +1213,15 @@ static void test_device_deny_and_expiry(void **state)
     store_device_t d = put_device(f, client, T0 + 600), late = put_device(f, client, T0 + 10);
     store_device_t got = {0};
     bool slow = false;
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0, NULL),
+                     GH_OK);
     assert_int_equal(store_device_find(f->s, f->a, d.user_code_digest, T0, &got), GH_OK);
     assert_int_equal(got.state, STORE_DEVICE_DENIED);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
     /* expired: not found by user code, but a poll still tells the caller */
     assert_int_equal(store_device_find(f->s, f->a, late.user_code_digest, T0 + 10, &got),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0),
+    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0, NULL),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, T0 + 10, &got, &slow),
                      GH_OK);
@@ -1263,7 +1264,7 @@ static void test_race_device_redeem(void **state)
     const char *sub = add_user(f, "race-dev"), *client = add_client(f, "rp-race-dev");
     store_device_t d = put_device(f, client, T0 + 600);
     racer_t r[RACERS];
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, NULL), GH_OK);
     for (int i = 0; i < RACERS; i++)
         r[i] = (racer_t){.s = f->s, .digest = d.digest};
     race(r, redeem_device);
@@ -1759,6 +1760,183 @@ static void test_events(void **state)
     assert_string_equal(list[2].target, "t2");
 }
 
+/* ---- second factors (store/mfa.h) ---- */
+
+static void test_mfa_totp_enrol_and_confirm(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-enrol");
+    store_mfa_totp_t t;
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
+    store_mfa_totp_t begin = {.sub = sub, .secret = "v1.first", .created_at = T0};
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_OK);
+    begin.secret = "v1.second"; /* a new unconfirmed secret replaces the old */
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_OK);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.second");
+    assert_false(t.confirmed);
+    /* a code cannot be used before the secret is confirmed */
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 5), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_confirm(f->s, sub, 7), GH_OK);
+    assert_int_equal(store_mfa_totp_confirm(f->s, sub, 8), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_true(t.confirmed);
+    assert_int_equal(t.last_step, 7);
+    begin.secret = "v1.third"; /* a confirmed secret is not replaced by enrolment */
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.second");
+    store_mfa_totp_t set = {.sub = sub, .secret = "v1.cli", .created_at = T0 + 1};
+    assert_int_equal(store_mfa_totp_set(f->s, &set), GH_OK); /* the CLI replaces it */
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.cli");
+    assert_int_equal(t.last_step, 0);
+    set.sub = "no-such-member";
+    assert_int_equal(store_mfa_totp_set(f->s, &set), GH_ERR_NOT_FOUND);
+}
+
+static void test_mfa_totp_steps_only_forward(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-steps");
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_OK);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 9), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 11), GH_OK);
+}
+
+static void *use_step(void *p)
+{
+    racer_t *r = p;
+    pthread_barrier_wait(r->go);
+    r->st = store_mfa_totp_use(r->s, r->digest, 100);
+    return NULL;
+}
+
+static void *use_recovery(void *p)
+{
+    racer_t *r = p;
+    int64_t left = 0;
+    pthread_barrier_wait(r->go);
+    r->st = store_mfa_recovery_use(r->s, r->client_id, r->digest, &left);
+    return NULL;
+}
+
+/* One code (one step, one recovery code) for RACERS concurrent sign-ins:
+ * exactly one gets through. */
+static void test_mfa_race(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-race");
+    char *codes[] = {(char *)digest(f), (char *)digest(f)};
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, codes, 2, T0), GH_OK);
+    racer_t r[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = sub};
+    race(r, use_step);
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = codes[0], .client_id = sub};
+    race(r, use_recovery);
+    int64_t left = 0;
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 1);
+}
+
+static void test_mfa_recovery_and_reset(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-recovery");
+    const char *other = add_user(f, "mfa-other");
+    char *first[] = {(char *)digest(f), (char *)digest(f), (char *)digest(f)};
+    char *second[] = {(char *)digest(f)};
+    int64_t left = -1;
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, first, 3, T0), GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, other, second, 1, T0), GH_OK);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[1], &left), GH_OK);
+    assert_int_equal(left, 2);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[1], &left), GH_ERR_NOT_FOUND);
+    /* another member's code is not this member's */
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, second[0], &left), GH_ERR_NOT_FOUND);
+    /* a new set replaces the old */
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, second, 1, T0 + 1), GH_OK);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[0], &left), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 1);
+    /* a reset removes everything of the member, nothing of another */
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
+    assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    assert_int_equal(store_mfa_reset(f->s, sub), GH_OK);
+    store_mfa_totp_t t;
+    store_mfa_pending_t got;
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 0);
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, other, &left), GH_OK);
+    assert_int_equal(left, 1);
+}
+
+static void test_mfa_pending(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-pending");
+    store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
+    store_mfa_pending_t got;
+    assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_OK);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.amr, "pwd");
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0 + 300, &got),
+                     GH_ERR_NOT_FOUND); /* expired */
+    assert_int_equal(store_mfa_pending_take(f->s, p.digest), GH_OK);
+    assert_int_equal(store_mfa_pending_take(f->s, p.digest), GH_ERR_NOT_FOUND); /* once */
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_ERR_NOT_FOUND);
+}
+
+static void test_client_require_mfa(void **state)
+{
+    fixture_t *f = *state;
+    static const char *uris[] = {"https://rp.example/cb"};
+    store_client_t c = {.id = uniq(f, "strict"),
+                        .secret_digest = "hmac-sha256$00$11",
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE,
+                        .require_mfa = true,
+                        .created_at = T0};
+    store_client_t got;
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_OK);
+    assert_true(got.require_mfa);
+    assert_int_equal(store_client_get(f->s, f->a, add_client(f, "lax"), &got), GH_OK);
+    assert_false(got.require_mfa);
+}
+
+static void test_device_keeps_authn(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dev-authn"), *client = add_client(f, "rp-dev-authn");
+    store_device_t d = put_device(f, client, T0 + 600), got;
+    store_authn_t authn = {.amr = "pwd otp mfa", .acr = "mfa"};
+    bool slow = false;
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, &authn),
+                     GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 1, &got, &slow), GH_OK);
+    assert_string_equal(got.authn.amr, "pwd otp mfa");
+    assert_string_equal(got.authn.acr, "mfa");
+    assert_null(got.authn.idp);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1815,6 +1993,14 @@ int main(void)
         TEST(test_client_update_page),
         TEST(test_grants_of_member),
         TEST(test_events),
+
+        TEST(test_mfa_totp_enrol_and_confirm),
+        TEST(test_mfa_totp_steps_only_forward),
+        TEST(test_mfa_race),
+        TEST(test_mfa_recovery_and_reset),
+        TEST(test_mfa_pending),
+        TEST(test_client_require_mfa),
+        TEST(test_device_keeps_authn),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
