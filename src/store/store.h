@@ -112,6 +112,7 @@ typedef struct {
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
+#include "store/passkeys.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 
