@@ -20,6 +20,8 @@ static const char *const ALGS[] = {"RS256", "ES256", NULL};
 static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t's order */
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
                                          NULL}; /* log_level_t's */
+static const char *const OFF_ON[] = {"off", "on", NULL};
+static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
@@ -129,6 +131,16 @@ static const config_key_t KEYS[] = {
      "device flow: new device codes per client address and window, then 429; 0 = no limit"},
     {"server", "device_code_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      SERVER(device_code_rate_window), 0, NULL, "device flow: the window of device_code_rate"},
+    {"server", "passkeys", CONFIG_CHOICE, "on", NULL, 0, 0, NULL, OFF_ON, SERVER(passkeys), 0, NULL,
+     "passkeys (WebAuthn): sign-in with a passkey, /account/passkeys (needs a domain name in the "
+     "issuer or passkey_rp_id, not an IP address)"},
+    {"server", "passkey_rp_id", CONFIG_TEXT, NULL, "the issuer's host", 0, 0, NULL, NULL,
+     SERVER(passkey_rp_id), 0, NULL,
+     "passkeys: the WebAuthn RP ID, the issuer's host or a parent domain of it; a passkey works "
+     "only under its RP ID"},
+    {"server", "passkey_user_verification", CONFIG_CHOICE, "preferred", NULL, 0, 0, NULL,
+     USER_VERIFICATION, SERVER(passkey_user_verification), 0, NULL,
+     "passkeys: whether the authenticator must verify the person (PIN, biometrics) or should"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

@@ -13,6 +13,7 @@
 #include "jose/jose.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "webauthn/webauthn.h"
 
 /* ---- the key ring: the current keyset, reloaded from the store ---- */
 
@@ -54,6 +55,7 @@ typedef struct {
     bool secure_cookies;        /* issuer is https */
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
+    webauthn_rp_t passkey_rp;   /* RP ID and origin of the passkey ceremonies (passkey.h) */
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)

@@ -45,6 +45,8 @@ typedef enum {
     UI_MSG_DEVICE_APPROVED,   /* device flow: the device is signed in (information) */
     UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
     UI_MSG_FIELD_TOO_LONG,    /* sign-in: the username or password is over its limit */
+    UI_MSG_PASSKEY_REFUSED,   /* sign-in: the passkey did not sign the person in */
+    UI_MSG_SIGN_IN_FIRST,     /* a member's page opened without a session */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -81,6 +83,7 @@ typedef struct {
     size_t username_max;     /* the inputs' maxlength: the endpoint's declared limits */
     size_t password_max;     /* (0: no maxlength) */
     long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
+    bool passkey;            /* offer "Sign in with a passkey" (passkeys are enabled) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
@@ -89,6 +92,31 @@ typedef struct {
  * credentials mark both inputs aria-invalid and described by it. A lock's
  * message says the time left ("30 seconds"). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
+
+/* One passkey on the passkeys page. */
+typedef struct {
+    const char *id;        /* credential id, base64url: the value of its remove button */
+    const char *name;      /* the member's label */
+    const char *created;   /* "2026-12-07" */
+    const char *last_used; /* likewise; NULL when never used */
+} ui_passkey_item_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action; /* where the remove forms post */
+    const char *csrf;   /* the session's CSRF token */
+    const char *username;
+    const ui_passkey_item_t *items;
+    size_t count;
+    size_t name_max; /* the name input's maxlength */
+} ui_passkeys_t;
+
+/* The passkeys page (/account/passkeys): the member's passkeys, each with a
+ * <form method="post"> holding csrf and a button name="remove" value=ID; a
+ * form id="passkey-add" with an input name="name" that /static/passkey.js
+ * turns into a registration; a live region id="passkey-status" for its
+ * outcome. NULL when the arena is full. */
+const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *page);
 
 typedef struct {
     ui_lang_t lang;
