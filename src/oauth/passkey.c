@@ -279,17 +279,21 @@ static const char *transports_of(const http_request_t *req)
     return b.len ? buf_cstr(&b) : NULL;
 }
 
-/* The passkey's name: 1..PASSKEY_NAME_MAX bytes of UTF-8, no control characters. */
+/* The passkey's name: 1..PASSKEY_NAME_MAX characters of UTF-8, no control
+ * characters. */
 static const char *name_of(const http_request_t *req)
 {
     const char *name = http_pairs_get(&req->form, "name");
-    size_t n = name ? strlen(name) : 0;
-    if (n == 0 || n > PASSKEY_NAME_MAX || !utf8_valid(name, n))
+    size_t n = name ? strlen(name) : 0, chars = 0;
+    if (n == 0 || n > PASSKEY_NAME_MAX * 4 || !utf8_valid(name, n))
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f)
             return NULL;
-    return name;
+        chars += (c & 0xc0) != 0x80;
+    }
+    return chars <= PASSKEY_NAME_MAX ? name : NULL;
 }
 
 /* Verifies the posted registration of the member sub; *out the credential. */
@@ -327,7 +331,7 @@ void passkey_register_handler(http_request_t *req, http_response_t *res)
     const char *name = name_of(req);
     if (!name) {
         passkey_refuse(req, res, 400, "invalid_request",
-                       "name must be 1 to 64 bytes of text without control characters");
+                       "name must be 1 to 64 characters of text without control characters");
         return;
     }
     gh_status_t st = verify_registration(req, user.sub, &cred, &why);

@@ -16,7 +16,7 @@
 
 #define PASSKEY_PAGE_PATH "/account/passkeys"
 #define PASSKEY_CHALLENGE_TTL 300 /* seconds */
-#define PASSKEY_NAME_MAX 64       /* bytes of a passkey's name */
+#define PASSKEY_NAME_MAX 64       /* characters of a passkey's name (UTF-8: 4 bytes each at most) */
 
 /* How long each assertion field may be (base64url of the webauthn limits). */
 #define PASSKEY_B64_MAX(n) (((n)*4 + 2) / 3)

@@ -107,6 +107,8 @@ test('registration: bad input is refused with a clear JSON error and nothing is 
   const bobs = await signedIn(bob);
   const bobOptions = await registerOptions(bobs.jar, bobs.csrf);
   refused(await register(other.registration(bobOptions)), 400, /challenge/);
+  refused(await register({ ...other.registration(await registerOptions()), name: 'x'.repeat(65) }), 400, /name must be 1 to 64 characters/);
+  refused(await register({ ...other.registration(await registerOptions()), name: 'a\u0007b' }), 400, /name/);
   /* no CSRF token, or another session's */
   refused(await postJson('/auth/passkey/register/options', aliceJar, {}), 403, /expired/);
   refused(await postJson('/auth/passkey/register/options', aliceJar, { csrf: bobs.csrf }), 403, /expired/);
@@ -131,6 +133,13 @@ test('registration: a good one is stored once, and its challenge cannot be repla
   const o = await registerOptions();
   assert.deepEqual(o.excludeCredentials.map((c) => c.id), [key.credentialId]);
   assert.deepEqual(o.excludeCredentials[0].transports, ['internal']);
+});
+
+test('registration: a name is counted in characters (64 Korean ones fit)', async () => {
+  const name = '회사'.repeat(32);
+  const r = await register({ ...new SoftPasskey({ rpId: 'localhost', origin: ORIGIN }).registration(await registerOptions()), name });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.name, name);
 });
 
 /** The sign-in page of a new authorization request in jar: its passkey form. */

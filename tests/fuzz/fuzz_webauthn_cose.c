@@ -12,8 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *why = NULL;
     int alg = 0;
     gh_status_t checked = webauthn_cose_check(data, size, &alg, &why);
-    gh_status_t verified =
-        webauthn_cose_verify(data, size, msg, sizeof msg, sig, sizeof sig, &why);
+    gh_status_t verified = webauthn_cose_verify(data, size, msg, sizeof msg, sig, sizeof sig, &why);
     FUZZ_CHECK(verified != GH_OK);
     FUZZ_CHECK((checked == GH_OK) == (verified == GH_ERR_CRYPTO));
     if (checked == GH_OK)
