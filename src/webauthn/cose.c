@@ -1,7 +1,8 @@
 /* COSE_Key (RFC 9052 §7, RFC 9053 §7.1.1, RFC 8230 §4) to an OpenSSL public
  * key, and signature checks with it. Two kinds are accepted: EC2 on P-256
  * with ES256 (kty 2, crv 1, 32-byte x and y, the point on the curve), and RSA
- * with RS256 (kty 3, n of 2048-4096 bits, e odd and at most 4 bytes). */
+ * with RS256 (kty 3, n of 2048-4096 bits without a small factor, e odd and
+ * at most 4 bytes). */
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -69,6 +70,21 @@ static EVP_PKEY *ec2_key(const cbor_item_t *map, const char **why)
     return pkey;
 }
 
+#define RSA_TRIAL_LIMIT (1 << 14)
+
+/* True when n has an odd factor below RSA_TRIAL_LIMIT: OpenSSL's public key
+ * check (SP 800-56B) finds one only when its random Miller-Rabin bases
+ * reveal it, so such a modulus, which anyone can factor, passed some of the
+ * time (found by tests/fuzz/fuzz_webauthn_cose.c; jose/rsa.c refuses the
+ * same moduli for the same reason). */
+static bool has_small_factor(const BIGNUM *n)
+{
+    for (BN_ULONG d = 3; d < RSA_TRIAL_LIMIT; d += 2)
+        if (BN_mod_word(n, d) == 0)
+            return true;
+    return false;
+}
+
 static EVP_PKEY *rsa_key(const cbor_item_t *map, const char **why)
 {
     const uint8_t *n, *e;
@@ -83,7 +99,8 @@ static EVP_PKEY *rsa_key(const cbor_item_t *map, const char **why)
     BIGNUM *bn = BN_bin2bn(n, (int)nn, NULL), *be = BN_bin2bn(e, (int)en, NULL);
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     EVP_PKEY *pkey = NULL;
-    if (bn && be && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
+    if (bn && be && bld && !has_small_factor(bn) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
         pkey = pkey_from("RSA", bld);
     OSSL_PARAM_BLD_free(bld);
