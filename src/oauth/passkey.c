@@ -324,7 +324,7 @@ void passkey_register_handler(http_request_t *req, http_response_t *res)
 {
     store_session_t session;
     store_user_t user;
-    webauthn_credential_t cred;
+    webauthn_credential_t cred = {0};
     const char *why = NULL;
     if (!begin(req, res) || !signed_in(req, res, &session, &user))
         return;
