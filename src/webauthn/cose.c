@@ -1,8 +1,8 @@
 /* COSE_Key (RFC 9052 §7, RFC 9053 §7.1.1, RFC 8230 §4) to an OpenSSL public
  * key, and signature checks with it. Two kinds are accepted: EC2 on P-256
  * with ES256 (kty 2, crv 1, 32-byte x and y, the point on the curve), and RSA
- * with RS256 (kty 3, n of 2048-4096 bits without a small factor, e odd and
- * at most 4 bytes). */
+ * with RS256 (kty 3, n odd, of 2048-4096 bits, without a small factor; e odd,
+ * over 2^16 and at most 4 bytes, as SP 800-56B §6.2 asks). */
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -23,8 +23,13 @@
 #define COSE_KTY_RSA 3
 #define COSE_CRV_P256 1
 
-/* An EVP_PKEY of type from the parameters in bld; NULL when invalid. */
-static EVP_PKEY *pkey_from(const char *type, OSSL_PARAM_BLD *bld)
+/* An EVP_PKEY of type from the parameters in bld; NULL when invalid. With
+ * check, OpenSSL's public key check must pass too (EC: the point is on the
+ * curve). RSA keys are checked by rsa_key instead: OpenSSL's RSA check
+ * (SP 800-56B) tests the modulus with random Miller-Rabin bases, so the same
+ * key could pass one time and fail the next (found by fuzz_webauthn_cose.c);
+ * a key's answer must not depend on the draw. */
+static EVP_PKEY *pkey_from(const char *type, OSSL_PARAM_BLD *bld, bool check)
 {
     EVP_PKEY *pkey = NULL;
     OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
@@ -36,10 +41,11 @@ static EVP_PKEY *pkey_from(const char *type, OSSL_PARAM_BLD *bld)
     OSSL_PARAM_free(params);
     if (!pkey)
         return NULL;
-    /* the point is on the curve (EC), the modulus sane (RSA) */
-    EVP_PKEY_CTX *check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-    bool ok = check && EVP_PKEY_public_check(check) == 1;
-    EVP_PKEY_CTX_free(check);
+    if (!check)
+        return pkey;
+    EVP_PKEY_CTX *ctx_check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    bool ok = ctx_check && EVP_PKEY_public_check(ctx_check) == 1;
+    EVP_PKEY_CTX_free(ctx_check);
     if (!ok)
         EVP_PKEY_free(pkey);
     return ok ? pkey : NULL;
@@ -63,7 +69,7 @@ static EVP_PKEY *ec2_key(const cbor_item_t *map, const char **why)
     EVP_PKEY *pkey = NULL;
     if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) &&
         OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub))
-        pkey = pkey_from("EC", bld);
+        pkey = pkey_from("EC", bld, true);
     OSSL_PARAM_BLD_free(bld);
     if (!pkey)
         *why = "COSE key: the point is not on P-256";
@@ -72,11 +78,10 @@ static EVP_PKEY *ec2_key(const cbor_item_t *map, const char **why)
 
 #define RSA_TRIAL_LIMIT (1 << 14)
 
-/* True when n has an odd factor below RSA_TRIAL_LIMIT: OpenSSL's public key
- * check (SP 800-56B) finds one only when its random Miller-Rabin bases
- * reveal it, so such a modulus, which anyone can factor, passed some of the
- * time (found by tests/fuzz/fuzz_webauthn_cose.c; jose/rsa.c refuses the
- * same moduli for the same reason). */
+/* True when n has an odd factor below RSA_TRIAL_LIMIT: a modulus anyone can
+ * factor (jose/rsa.c refuses the same moduli). Deterministic, unlike
+ * OpenSSL's check (see pkey_from): a larger factor is not looked for, as a
+ * member's own weak key puts only that member at risk. */
 static bool has_small_factor(const BIGNUM *n)
 {
     for (BN_ULONG d = 3; d < RSA_TRIAL_LIMIT; d += 2)
@@ -85,14 +90,23 @@ static bool has_small_factor(const BIGNUM *n)
     return false;
 }
 
+/* The value of a big-endian number of n <= 4 bytes. */
+static uint32_t be32_of(const uint8_t *p, size_t n)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
 static EVP_PKEY *rsa_key(const cbor_item_t *map, const char **why)
 {
     const uint8_t *n, *e;
     size_t nn = 0, en = 0;
     if (!wa_cbor_bytes(wa_cbor_map_int(map, COSE_RSA_N), &n, &nn) ||
         !wa_cbor_bytes(wa_cbor_map_int(map, COSE_RSA_E), &e, &en) || nn == 0 || en == 0 || en > 4 ||
-        n[0] == 0 || !(e[en - 1] & 1) || nn * 8 < WEBAUTHN_RSA_BITS_MIN ||
-        nn * 8 > WEBAUTHN_RSA_BITS_MAX) {
+        n[0] == 0 || !(n[nn - 1] & 1) || !(e[en - 1] & 1) || be32_of(e, en) <= 65536 ||
+        nn * 8 < WEBAUTHN_RSA_BITS_MIN || nn * 8 > WEBAUTHN_RSA_BITS_MAX) {
         *why = "COSE key: not an RSA key of 2048 to 4096 bits";
         return NULL;
     }
@@ -102,7 +116,7 @@ static EVP_PKEY *rsa_key(const cbor_item_t *map, const char **why)
     if (bn && be && bld && !has_small_factor(bn) &&
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
-        pkey = pkey_from("RSA", bld);
+        pkey = pkey_from("RSA", bld, false);
     OSSL_PARAM_BLD_free(bld);
     BN_free(bn);
     BN_free(be);

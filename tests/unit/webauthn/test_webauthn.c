@@ -407,6 +407,41 @@ static void rsa_small_factor_refused(void **state)
     }
 }
 
+/* An RSA COSE key from the parts n (256 bytes) and e. */
+static void rsa_cose(vec_buf_t *out, const uint8_t *n, const uint8_t *e, size_t en)
+{
+    cbor_item_t *m = cbor_new_definite_map(4);
+    map_add(m, vec_int(1), vec_int(3));
+    map_add(m, vec_int(3), vec_int(-257));
+    map_add(m, vec_int(-1), cbor_build_bytestring(n, 256));
+    map_add(m, vec_int(-2), cbor_build_bytestring(e, en));
+    out->len = 0;
+    vec_cbor(out, m);
+}
+
+/* RSA keys are judged the same way every time: a small exponent or an even
+ * modulus is refused, a good key accepted, whatever OpenSSL's random draw. */
+static void rsa_key_rules(void **state)
+{
+    vec_key_t k;
+    vec_buf_t c;
+    int alg = 0;
+    const char *why;
+    vec_key_new(&k, WEBAUTHN_ALG_RS256);
+    uint8_t n[256];
+    memcpy(n, (uint8_t *)memmem(k.cose, k.cose_len, "\x20\x59\x01\x00", 4) + 4, 256);
+    rsa_cose(&c, n, (const uint8_t *)"\x01\x00\x01", 3);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_OK);
+    rsa_cose(&c, n, (const uint8_t *)"\x01", 1);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+    rsa_cose(&c, n, (const uint8_t *)"\x03", 1); /* SP 800-56B: e > 2^16 */
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+    n[255] ^= 1;
+    rsa_cose(&c, n, (const uint8_t *)"\x01\x00\x01", 3);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+    vec_key_free(&k);
+}
+
 static void client_data_challenge_read(void **state)
 {
     vec_buf_t cd;
@@ -423,10 +458,15 @@ static void client_data_challenge_read(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(registration_accepted),      cmocka_unit_test(packed_self_attestation),
-        cmocka_unit_test(registration_refusals),      cmocka_unit_test(user_verification_required),
-        cmocka_unit_test(assertion_accepted),         cmocka_unit_test(assertion_refusals),
-        cmocka_unit_test(client_data_challenge_read), cmocka_unit_test(rsa_small_factor_refused),
+        cmocka_unit_test(registration_accepted),
+        cmocka_unit_test(packed_self_attestation),
+        cmocka_unit_test(registration_refusals),
+        cmocka_unit_test(user_verification_required),
+        cmocka_unit_test(assertion_accepted),
+        cmocka_unit_test(assertion_refusals),
+        cmocka_unit_test(client_data_challenge_read),
+        cmocka_unit_test(rsa_small_factor_refused),
+        cmocka_unit_test(rsa_key_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
