@@ -61,6 +61,11 @@ typedef struct {
     long backchannel_logout_attempts; /* tries before giving up, default 8 */
     long backchannel_logout_backoff;  /* seconds before the first retry, default 10; doubles */
 
+    /* passkeys (WebAuthn; docs/mfa.md) */
+    int passkeys;                  /* 0 off, 1 on (default) */
+    char *passkey_rp_id;           /* NULL: the issuer's host */
+    int passkey_user_verification; /* 0 preferred (default), 1 required */
+
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
     char *metrics_allow;

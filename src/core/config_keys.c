@@ -22,6 +22,8 @@ static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
                                          NULL};                             /* log_level_t's */
 static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* its order */
+static const char *const OFF_ON[] = {"off", "on", NULL};
+static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
@@ -187,6 +189,16 @@ static const config_key_t KEYS[] = {
      "key that seals TOTP secrets at rest (at least 32 characters; the same on every instance "
      "and for the CLI); kept outside the database, a copy of the database alone opens none "
      "(docs/mfa.md)"},
+    {"server", "passkeys", CONFIG_CHOICE, "on", NULL, 0, 0, NULL, OFF_ON, SERVER(passkeys), 0, NULL,
+     "passkeys (WebAuthn): sign-in with a passkey, /account/passkeys (needs a domain name in the "
+     "issuer or passkey_rp_id, not an IP address)"},
+    {"server", "passkey_rp_id", CONFIG_TEXT, NULL, "the issuer's host", 0, 0, NULL, NULL,
+     SERVER(passkey_rp_id), 0, NULL,
+     "passkeys: the WebAuthn RP ID, the issuer's host or a parent domain of it; a passkey works "
+     "only under its RP ID"},
+    {"server", "passkey_user_verification", CONFIG_CHOICE, "preferred", NULL, 0, 0, NULL,
+     USER_VERIFICATION, SERVER(passkey_user_verification), 0, NULL,
+     "passkeys: whether the authenticator must verify the person (PIN, biometrics) or should"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,

@@ -23,6 +23,7 @@
 #include "core/uri.h"
 #include "oauth/audit.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "ui/ui.h"
 
 typedef struct {
@@ -279,7 +280,8 @@ static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char 
                        .password_max = PASSWORD_MAX,
                        .retry_after = (long)retry_after,
                        .reset_link = selfservice_mail_on(z->app),
-                       .register_link = z->app->cfg->registration == REGISTRATION_OPEN};
+                       .register_link = z->app->cfg->registration == REGISTRATION_OPEN,
+                       .passkey = passkey_enabled(z->app)};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
@@ -558,6 +560,37 @@ static void on_login(authz_t *z)
         continue_signed_in(z, &session);
 }
 
+/* "Sign in with a passkey": the assertion the sign-in page's passkey form
+ * posted (passkey.h), then a session that says how (amr) and on as after a
+ * password. */
+static void on_passkey(authz_t *z)
+{
+    passkey_result_t r;
+    store_session_t session;
+    const char *why = NULL;
+    gh_status_t st = passkey_assert_for(z->req, NULL, &r, &why);
+    if (st == GH_ERR_UNAVAILABLE || st == GH_ERR_NOMEM || st == GH_ERR_INTERNAL) {
+        store_failed(z, st);
+        return;
+    }
+    if (st != GH_OK) {
+        metrics_add(METRIC_LOGINS_FAILED, 1);
+        log_event(LOG_INFO, "passkey_refused", "client_id", z->client.id, "why", why, NULL);
+        login_page(z, 401, UI_MSG_PASSKEY_REFUSED, NULL);
+        return;
+    }
+    /* with user verification the passkey is two factors in one (docs/mfa.md) */
+    const char *acr = oauth_words_have(z->req->arena, r.amr, AMR_MFA) ? ACR_MFA : ACR_PASSWORD;
+    st = session_start(z->req, z->res, r.sub, &(store_authn_t){.amr = r.amr, .acr = acr},
+                       clock_now(), &session);
+    if (st != GH_OK) {
+        store_failed(z, st);
+        return;
+    }
+    metrics_add(METRIC_LOGINS_OK, 1);
+    continue_signed_in(z, &session);
+}
+
 static void on_consent(authz_t *z)
 {
     store_session_t session;
@@ -616,6 +649,8 @@ static void on_post(authz_t *z)
         on_consent(z);
     else if (step && !strcmp(step, "mfa"))
         on_mfa(z);
+    else if (step && !strcmp(step, "passkey"))
+        on_passkey(z);
     else
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
@@ -690,5 +725,11 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"request_uri", 2048},
     {"acr_values", 256},
     {"otp", 64}, /* MFA_CODE_INPUT_MAX */
+    /* the passkey form's assertion (passkey.h) */
+    {"credential_id", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},
+    {"client_data", PASSKEY_B64_MAX(WEBAUTHN_CLIENT_DATA_MAX)},
+    {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},
+    {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},
+    {"user_handle", 128},
     {NULL, 0},
 };

@@ -28,7 +28,7 @@
 
 /* ---- policy ---- */
 
-static bool words_have(arena_t *a, const char *words, const char *word)
+bool oauth_words_have(arena_t *a, const char *words, const char *word)
 {
     scope_list_t l; /* a space-separated list, as scopes are */
     return words && scope_parse(a, words, &l) == GH_OK && scope_has(&l, word);
@@ -51,8 +51,8 @@ gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_c
     if (st != GH_OK)
         return st;
     bool required = client && client->require_mfa;
-    bool wanted = has || required || words_have(req->arena, acr_values, ACR_MFA);
-    if (!wanted || words_have(req->arena, amr, AMR_MFA))
+    bool wanted = has || required || oauth_words_have(req->arena, acr_values, ACR_MFA);
+    if (!wanted || oauth_words_have(req->arena, amr, AMR_MFA))
         *need = MFA_NOT_NEEDED;
     else if (has)
         *need = MFA_ASK;

@@ -15,6 +15,7 @@
 #include "mail/mail.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "webauthn/webauthn.h"
 
 /* ---- the key ring: the current keyset, reloaded from the store ---- */
 
@@ -64,8 +65,9 @@ typedef struct {
     size_t route_count;
     const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
     mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
-    const char *mfa_cookie;     /* MFA_COOKIE, likewise */
-    unsigned char mfa_key[32];  /* seals TOTP secrets (mfa_key_load) */
+    const char *mfa_cookie;    /* MFA_COOKIE, likewise */
+    unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
+    webauthn_rp_t passkey_rp;  /* RP ID and origin of the passkey ceremonies (passkey.h) */
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
@@ -312,6 +314,9 @@ typedef enum {
     MFA_ASK,        /* ask the member's second factor */
     MFA_UNMET,      /* one is required and the member has none enrolled */
 } mfa_need_t;
+
+/* Whether word is one of the space-separated words (NULL: none). */
+bool oauth_words_have(arena_t *a, const char *words, const char *word);
 
 /* The policy (docs/mfa.md): a second factor is wanted when the member has
  * one confirmed, when client (may be NULL) requires one, or when acr_values

@@ -12,6 +12,7 @@
 #include "core/stop.h"
 #include "mfa/mfa.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "oauth/server.h"
 #include "oauth/signing_keys.h"
 #include "oidc/oidc.h"
@@ -61,7 +62,7 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
             return;
         }
     if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
-        h == account_handler || selfservice_is_page(h)) {
+        h == account_handler || selfservice_is_page(h) || h == passkey_page_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -75,6 +76,14 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
+    if (passkey_is_api(req)) { /* the passkey endpoints' own JSON errors */
+        passkey_refuse(req, res, problem == HTTP_PARAM_TOO_LONG ? 413 : 400, "invalid_request",
+                       arena_printf(req->arena, "%s is %s", name,
+                                    problem == HTTP_PARAM_TOO_LONG   ? "too large"
+                                    : problem == HTTP_PARAM_REPEATED ? "repeated"
+                                                                     : "malformed"));
+        return;
+    }
     if (problem == HTTP_PARAM_TOO_LONG && req->route && req->route->handler == authorize_handler &&
         authorize_credential_too_long(req, res, name))
         return; /* the sign-in form again, the attempt kept */
@@ -91,6 +100,10 @@ static void on_param_error(http_request_t *req, http_response_t *res, http_param
 
 static void on_too_large(http_request_t *req, http_response_t *res)
 {
+    if (passkey_is_api(req)) {
+        passkey_refuse(req, res, 413, "too_large", "the request is too large");
+        return;
+    }
     refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, UI_DETAIL_TOO_LARGE,
                  "the request is too large");
 }
@@ -147,6 +160,13 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, ACCOUNT_EMAIL_PATH, account_email_handler, "account_email", SELFSERVICE_PARAMS},
     {HTTP_GET | HTTP_POST, MFA_ACCOUNT_PATH, mfa_account_handler, "account_mfa",
      MFA_ACCOUNT_PARAMS},
+    {HTTP_POST, "/auth/passkey/register/options", passkey_register_options_handler,
+     "passkey_register_options", PASSKEY_PARAMS},
+    {HTTP_POST, "/auth/passkey/register", passkey_register_handler, "passkey_register",
+     PASSKEY_PARAMS},
+    {HTTP_POST, "/auth/passkey/login/options", passkey_login_options_handler,
+     "passkey_login_options", PASSKEY_PARAMS},
+    {HTTP_GET | HTTP_POST, PASSKEY_PAGE_PATH, passkey_page_handler, "passkeys", PASSKEY_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -209,6 +229,10 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
         (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
+    if (st == GH_OK && (st = passkey_rp_init(app, a)) != GH_OK) {
+        *what = "passkey_rp_id must be the issuer's host or a parent domain of it";
+        oauth_app_close(app);
+    }
     return st;
 }
 

@@ -28,6 +28,8 @@ static store_sql_t SQL_LINKS = STORE_SQL("DELETE FROM mail_links WHERE expires_a
 static store_sql_t SQL_MFA_PENDING = STORE_SQL("DELETE FROM mfa_pending WHERE expires_at <= ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
 static store_sql_t SQL_EVENTS = STORE_SQL("DELETE FROM events WHERE time < ?");
+static store_sql_t SQL_PASSKEY_CHALLENGES =
+    STORE_SQL("DELETE FROM passkey_challenges WHERE expires_at <= ?");
 
 void store_purge(store_t *s, int64_t now)
 {
@@ -51,6 +53,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_EVENTS, retention > 0 ? now - retention : INT64_MIN},
         {&SQL_LINKS, now - KEEP_LINKS},
         {&SQL_MFA_PENDING, now},
+        {&SQL_PASSKEY_CHALLENGES, now},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

@@ -121,6 +121,7 @@ typedef struct {
 #include "store/links.h"
 #include "store/outbox.h"
 #include "store/mfa.h"
+#include "store/passkeys.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 

@@ -165,6 +165,8 @@ static const char *maxlength_html(arena_t *a, size_t n)
     return buf_cstr(&b);
 }
 
+static const char *passkey_signin_html(arena_t *a, const ui_login_t *p);
+
 const char *ui_render_login(arena_t *a, const ui_login_t *p)
 {
     ui_lang_t lang = p->lang;
@@ -188,6 +190,7 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"username_maxlength", maxlength_html(a, p->username_max), true},
         {"password_maxlength", maxlength_html(a, p->password_max), true},
         {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
+        {"passkey", passkey_signin_html(a, p), true},
     };
     return ui_render_page(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
                           COUNT(vars));
@@ -469,4 +472,106 @@ const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
     };
     return ui_render_page(a, lang, ui_text(lang, TXT_MFA_SETUP_TITLE), "templates/mfa_setup.html",
                           vars, COUNT(vars));
+}
+
+/* ---- passkeys ---- */
+
+static const char PASSKEY_ITEM_TPL[] =
+    "<li class=\"passkey\"><span class=\"passkey-name\">{{name}}</span> "
+    "<span class=\"passkey-dates\">{{added}} · {{used}}</span>\n"
+    "<form method=\"post\" action=\"{{action}}\"><input type=\"hidden\" name=\"csrf\" "
+    "value=\"{{csrf}}\"><button class=\"button\" type=\"submit\" name=\"remove\" value=\"{{id}}\" "
+    "aria-label=\"{{label}}\">{{remove}}</button></form></li>\n";
+
+/* A text holding {{name}} value (escaped later, as the text is expanded again). */
+static const char *text_with(arena_t *a, ui_lang_t lang, ui_text_t id, const char *name,
+                             const char *value)
+{
+    const tpl_var_t vars[] = {{name, value, false}};
+    return value ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
+}
+
+/* The "Sign in with a passkey" form under the password form: the same hidden
+ * fields (the pending request, the CSRF token) with step "passkey", and the
+ * assertion's fields that /static/passkey.js fills in. */
+static const char *passkey_signin_html(arena_t *a, const ui_login_t *p)
+{
+    if (!p->passkey)
+        return "";
+    ui_hidden_t *h = arena_alloc(a, (p->hidden_count + 1) * sizeof *h);
+    if (!h)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->hidden_count; i++)
+        if (strcmp(p->hidden[i].name, "step") != 0)
+            h[n++] = p->hidden[i];
+    h[n++] = (ui_hidden_t){"step", "passkey"};
+    const tpl_var_t vars[] = {
+        {"or", ui_text(p->lang, TXT_PASSKEY_OR), false},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, h, n), true},
+        {"label", ui_text(p->lang, TXT_PASSKEY_SIGN_IN), false},
+        {"failed", ui_text(p->lang, TXT_PASSKEY_FAILED), false},
+        {"unsupported", ui_text(p->lang, TXT_PASSKEY_UNSUPPORTED), false},
+    };
+    buf_t b;
+    buf_init(&b, a);
+    if (!fragments_ok(vars, COUNT(vars)) ||
+        tpl_render(&b, "templates/passkey_signin.html", vars, COUNT(vars)) != GH_OK)
+        return NULL;
+    return buf_cstr(&b);
+}
+
+static const char *passkey_items_html(arena_t *a, const ui_passkeys_t *p)
+{
+    if (p->count == 0) {
+        const tpl_var_t vars[] = {{"text", ui_text(p->lang, TXT_PASSKEYS_NONE), false}};
+        return ui_expand(a, "<p class=\"passkeys-none\">{{text}}</p>", vars, COUNT(vars));
+    }
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, "<ul class=\"passkeys\">\n");
+    for (size_t i = 0; i < p->count; i++) {
+        const ui_passkey_item_t *it = &p->items[i];
+        const char *used = it->last_used
+                               ? text_with(a, p->lang, TXT_PASSKEY_LAST_USED, "date", it->last_used)
+                               : ui_text(p->lang, TXT_PASSKEY_NEVER_USED);
+        const tpl_var_t vars[] = {
+            {"name", it->name, false},
+            {"added", text_with(a, p->lang, TXT_PASSKEY_ADDED, "date", it->created), false},
+            {"used", used, false},
+            {"action", p->action, false},
+            {"csrf", p->csrf, false},
+            {"id", it->id, false},
+            {"label", text_with(a, p->lang, TXT_PASSKEY_REMOVE_LABEL, "name", it->name), false},
+            {"remove", ui_text(p->lang, TXT_PASSKEY_REMOVE), false},
+        };
+        tpl_expand(&b, PASSKEY_ITEM_TPL, sizeof PASSKEY_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    buf_puts(&b, "</ul>\n");
+    return buf_cstr(&b);
+}
+
+const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *name_max = arena_printf(a, "%zu", p->name_max);
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_PASSKEYS_TITLE), false},
+        {"lead", ui_text(lang, TXT_PASSKEYS_LEAD), false},
+        {"account_label", ui_text(lang, TXT_PASSKEYS_ACCOUNT), false},
+        {"username", p->username, false},
+        {"list", passkey_items_html(a, p), true},
+        {"csrf", p->csrf, false},
+        {"failed", ui_text(lang, TXT_PASSKEY_FAILED), false},
+        {"unsupported", ui_text(lang, TXT_PASSKEY_UNSUPPORTED), false},
+        {"working", ui_text(lang, TXT_PASSKEY_WORKING), false},
+        {"name_label", ui_text(lang, TXT_PASSKEY_NAME), false},
+        {"name_hint", ui_text(lang, TXT_PASSKEY_NAME_HINT), false},
+        {"name_max", name_max, false},
+        {"add", ui_text(lang, TXT_PASSKEY_ADD), false},
+    };
+    return name_max ? ui_render_page(a, lang, ui_text(lang, TXT_PASSKEYS_TITLE),
+                                     "templates/passkeys.html", vars, COUNT(vars))
+                    : NULL;
 }

@@ -168,6 +168,30 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
     [TXT_MFA_USED_LEFT] = {"You signed in with a recovery code. Recovery codes left: {{n}}.",
                            "복구 코드로 로그인했습니다. 남은 복구 코드: {{n}}개."},
     [TXT_MFA_MANAGE] = {"Manage two-step sign-in", "2단계 로그인 관리"},
+    [TXT_PASSKEY_SIGN_IN] = {"Sign in with a passkey", "패스키로 로그인"},
+    [TXT_PASSKEY_OR] = {"or", "또는"},
+    [TXT_PASSKEYS_TITLE] = {"Passkeys", "패스키"},
+    [TXT_PASSKEYS_LEAD] = {"A passkey signs you in without a password: your fingerprint, face, "
+                           "screen lock or security key confirms it is you.",
+                           "패스키를 사용하면 비밀번호 없이 지문, 얼굴, 화면 잠금 또는 보안 키로 "
+                           "본인임을 확인하고 로그인할 수 있습니다."},
+    [TXT_PASSKEYS_ACCOUNT] = {"Account", "계정"},
+    [TXT_PASSKEYS_NONE] = {"You have no passkeys yet.", "아직 등록한 패스키가 없습니다."},
+    [TXT_PASSKEY_NAME] = {"Name of the new passkey", "새 패스키 이름"},
+    [TXT_PASSKEY_NAME_HINT] = {"For example, the device it is on: \"Work laptop\".",
+                               "예: 패스키가 있는 기기 이름 \"회사 노트북\"."},
+    [TXT_PASSKEY_ADD] = {"Add a passkey", "패스키 추가"},
+    [TXT_PASSKEY_REMOVE] = {"Remove", "삭제"},
+    [TXT_PASSKEY_REMOVE_LABEL] = {"Remove the passkey {{name}}", "패스키 {{name}} 삭제"},
+    [TXT_PASSKEY_ADDED] = {"Added {{date}}", "{{date}}에 추가됨"},
+    [TXT_PASSKEY_LAST_USED] = {"last used {{date}}", "마지막 사용 {{date}}"},
+    [TXT_PASSKEY_NEVER_USED] = {"not used yet", "아직 사용하지 않음"},
+    [TXT_PASSKEY_FAILED] = {"The passkey could not be used. Please try again.",
+                            "패스키를 사용할 수 없습니다. 다시 시도해 주세요."},
+    [TXT_PASSKEY_UNSUPPORTED] = {"This browser cannot use passkeys.",
+                                 "이 브라우저에서는 패스키를 사용할 수 없습니다."},
+    [TXT_PASSKEY_WORKING] = {"Follow your browser's instructions…",
+                             "브라우저의 안내를 따라 주세요…"},
 };
 
 typedef struct {
@@ -353,6 +377,11 @@ static const msg_text_t MESSAGES[] = {
                                "인증 앱의 6자리 숫자 또는 20자리 복구 코드를 입력해 주세요."}},
     [UI_MSG_MFA_ENABLED] = {{"Two-step sign-in is on", "2단계 로그인이 켜졌습니다"},
                             {"Your authenticator app is set up.", "인증 앱이 설정되었습니다."}},
+    [UI_MSG_PASSKEY_REFUSED] = {{"Passkey not accepted", "패스키를 사용할 수 없습니다"},
+                                {"That passkey could not sign you in. Try again, or sign in with "
+                                 "your password.",
+                                 "이 패스키로 로그인할 수 없습니다. 다시 시도하거나 비밀번호로 "
+                                 "로그인해 주세요."}},
 };
 
 /* The details keep the parameter's wire name, which a developer looks for,

@@ -78,6 +78,7 @@ typedef enum {
     UI_MSG_MFA_BAD_CODE,          /* second factor: wrong or already used code */
     UI_MSG_MFA_MALFORMED,         /* second factor: not six digits nor a recovery code */
     UI_MSG_MFA_ENABLED,           /* enrolment: the authenticator was confirmed (information) */
+    UI_MSG_PASSKEY_REFUSED,       /* sign-in: the passkey did not sign the person in */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -116,6 +117,7 @@ typedef struct {
     long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
     bool reset_link;         /* link to /auth/reset (mail is configured) */
     bool register_link;      /* link to /auth/register (registration = open) */
+    bool passkey;            /* offer "Sign in with a passkey" (passkeys are enabled) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
@@ -126,6 +128,31 @@ typedef struct {
  * /auth/reset and /auth/register when asked for (with ui_locales of the
  * page's language). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
+
+/* One passkey on the passkeys page. */
+typedef struct {
+    const char *id;        /* credential id, base64url: the value of its remove button */
+    const char *name;      /* the member's label */
+    const char *created;   /* "2026-12-07" */
+    const char *last_used; /* likewise; NULL when never used */
+} ui_passkey_item_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action; /* where the remove forms post */
+    const char *csrf;   /* the session's CSRF token */
+    const char *username;
+    const ui_passkey_item_t *items;
+    size_t count;
+    size_t name_max; /* the name input's maxlength */
+} ui_passkeys_t;
+
+/* The passkeys page (/account/passkeys): the member's passkeys, each with a
+ * <form method="post"> holding csrf and a button name="remove" value=ID; a
+ * form id="passkey-add" with an input name="name" that /static/passkey.js
+ * turns into a registration; a live region id="passkey-status" for its
+ * outcome. NULL when the arena is full. */
+const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *page);
 
 typedef struct {
     ui_lang_t lang;

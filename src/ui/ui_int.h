@@ -153,6 +153,23 @@ typedef enum {
     TXT_MFA_USED_TITLE, /* after a recovery code */
     TXT_MFA_USED_LEFT,  /* holds {{n}} */
     TXT_MFA_MANAGE,
+    TXT_PASSKEY_SIGN_IN,
+    TXT_PASSKEY_OR, /* between the password form and the passkey button */
+    TXT_PASSKEYS_TITLE,
+    TXT_PASSKEYS_LEAD,
+    TXT_PASSKEYS_ACCOUNT,
+    TXT_PASSKEYS_NONE,
+    TXT_PASSKEY_NAME,
+    TXT_PASSKEY_NAME_HINT,
+    TXT_PASSKEY_ADD,
+    TXT_PASSKEY_REMOVE,
+    TXT_PASSKEY_REMOVE_LABEL, /* holds {{name}} */
+    TXT_PASSKEY_ADDED,        /* holds {{date}} */
+    TXT_PASSKEY_LAST_USED,    /* holds {{date}} */
+    TXT_PASSKEY_NEVER_USED,
+    TXT_PASSKEY_FAILED,
+    TXT_PASSKEY_UNSUPPORTED,
+    TXT_PASSKEY_WORKING,
     TXT_COUNT
 } ui_text_t;
 

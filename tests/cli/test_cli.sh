@@ -294,6 +294,10 @@ printf '[platform.x]\nkind = oidc\nclient_id = a\n' >bad.ini
 gh --config bad.ini config check
 check "config check: a platform section missing its issuer exits 1" eval 'status_is 1 &&
     one_error_line && err_has "\[platform.x\]"'
+printf '[server]\npasskey_rp_id = evil.example\n' >bad.ini
+gh --db "sqlite:$tmp/rp.db" --config bad.ini serve --create --listen 127.0.0.1:1 --issuer http://login.example.com
+check "serve: a passkey_rp_id that is not the issuer's domain stops the start, naming it" eval 'status_is 1 &&
+    err_has "passkey_rp_id must be the issuer.s host or a parent domain of it"'
 GATEHOUSE_GATEWAY_STATE_TTL=x gh config check
 check "config check: a bad environment variable is named" eval 'status_is 1 && one_error_line &&
     err_has "^gatehouse: GATEHOUSE_GATEWAY_STATE_TTL: "'

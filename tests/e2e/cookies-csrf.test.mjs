@@ -40,9 +40,10 @@ async function send(gh, jar, method, fields) {
   return res;
 }
 
+/** The page's one form (the sign-in page's passkey form aside: an https issuer has passkeys). */
 function onlyForm(res, what) {
   assert.equal(res.status, 200, `${what}: ${res.describe()}`);
-  const forms = postForms(res.text);
+  const forms = postForms(res.text).filter((f) => !f.inputs.some((i) => i.name === 'step' && i.value === 'passkey'));
   assert.equal(forms.length, 1, `${what}: one form`);
   return forms[0];
 }

@@ -727,8 +727,10 @@ export async function walkAuthorize(start, { origin = new URL(start).origin, use
 function nextForm(res, { username, password, decision, userCode, otp }) {
   if (!/text\/html/i.test(res.header('content-type') ?? '')) return null;
   const forms = postForms(res.text);
-  if (forms.length !== 1) return null;
-  const [form] = forms;
+  /* the sign-in page may offer other ways beside the password form (a passkey) */
+  const login = forms.find((f) => f.inputs.some((i) => i.name === 'password'));
+  if (forms.length !== 1 && !login) return null;
+  const form = login ?? forms[0];
   if (form.inputs.some((i) => i.name === 'password')) {
     const submit = form.buttons.find((b) => b.name) ?? null;
     return { kind: 'login', form, data: formData(form, { username, password }, submit) };
