@@ -21,6 +21,7 @@ static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
                                          NULL}; /* log_level_t's */
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
+static const char *const YES_NO[] = {"false", "true", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
 {
@@ -161,13 +162,13 @@ static const config_key_t KEYS[] = {
     {"gateway", "login_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      GATEWAY(login_rate_window), 0, NULL, "the window of login_rate"},
 
-    /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
+    /* ---- [platform.NAME]: one per sign-in platform (gateway and server) ---- */
     {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the platform is; decides the defaults (required)"},
     {"platform.*", "client_id", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the gateway's client id at the platform (required)"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "our client id at the platform (required)"},
     {"platform.*", "client_secret", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "the gateway's client secret there"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "our client secret there"},
     {"platform.*", "issuer", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's issuer; endpoints come from its discovery document"},
@@ -186,6 +187,11 @@ static const config_key_t KEYS[] = {
     {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
+
+    {"platform.*", "link_by_verified_email", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "server: a first sign-in whose e-mail the platform asserts verified joins the member with "
+     "that e-mail (docs/federation.md)"},
 
     /* ---- [scope.NAME]: the words for a scope of your own on the consent page ---- */
     {"scope.*", "label_en", CONFIG_TEXT, NULL, "the scope's name", 0, 0, NULL, NULL, 0,

@@ -54,57 +54,27 @@ static gh_status_t read_body(const http_request_t *req, const char **code, const
     return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
 }
 
-/* RFC 9207 §2.4: the redirect's iss, when sent, is the platform's issuer;
- * required when its metadata says it is sent. Platforms without a configured
- * issuer (the fixed kinds) have nothing to compare it with. */
-static gh_status_t check_iss(const http_request_t *req, const gw_platform_t *p,
-                             const gw_endpoints_t *ep, const char *iss, gw_error_t *err)
+/* Everything the platform must confirm: the state (bound to this browser),
+ * then the platform library's checks (iss, tokens, id_token, profile). */
+static gh_status_t ask_platform(const http_request_t *req, platform_t *p, const char *code,
+                                const char *state, const char *iss, platform_tokens_t *t,
+                                platform_profile_t *prof, gw_error_t *err)
 {
-    if (!iss && ep->iss_param)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       arena_printf(req->arena, "%s's answer lacks its iss", p->name));
-    if (iss && p->issuer && strcmp(iss, p->issuer) != 0)
-        return gw_fail(
-            err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-            arena_printf(req->arena, "the answer names another issuer than %s", p->name));
-    return GH_OK;
-}
-
-/* Everything the platform must confirm: state, issuer, tokens, the id_token
- * of an OpenID provider, the user's profile. */
-static gh_status_t ask_platform(const http_request_t *req, gw_platform_t *p, const char *code,
-                                const char *state, const char *iss, gw_tokens_t *t,
-                                gw_profile_t *prof, gw_error_t *err)
-{
-    const char *nonce = NULL, *sub = NULL;
-    gw_endpoints_t ep;
-    bool oidc = p->kind->oidc;
+    const char *nonce = NULL;
+    platform_error_t pe;
     gh_status_t st = gw_state_take(req, p, state, &nonce, err);
-    if (st == GH_OK)
-        st = gw_platform_endpoints(req, p, &ep, err);
-    if (st == GH_OK)
-        st = check_iss(req, p, &ep, iss, err);
-    if (st == GH_OK)
-        st = gw_exchange_code(req, p, &ep, code, state, oidc ? gw_pkce_verifier(req, state) : NULL,
-                              t, err);
-    if (st == GH_OK && oidc)
-        st = gw_oidc_check_id_token(req, p, t->id_token, nonce, &sub, err);
-    if (st == GH_OK && !ep.userinfo)
-        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                     arena_printf(req->arena, "%s has no userinfo endpoint", p->name));
-    if (st == GH_OK)
-        st = gw_fetch_profile(req, p, &ep, t, prof, err);
-    if (st == GH_OK && oidc && strcmp(prof->id, sub) != 0) /* OpenID Connect Core §5.3.4 */
-        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                     arena_printf(req->arena, "%s's user info is for another user", p->name));
-    return st;
+    if (st != GH_OK)
+        return st;
+    const char *verifier = platform_pkce_verifier(req->arena, gw_app_of(req)->pkce_key, state);
+    st = platform_finish_login(req->arena, p, code, state, iss, nonce, verifier, t, prof, &pe);
+    return st == GH_OK ? st : gw_fail_platform(err, st, &pe);
 }
 
 /* Stores the user with its tokens and first refresh record; *user_id gets
  * the user's id (an existing user keeps its own). */
-static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
-                             const gw_tokens_t *t, const gw_profile_t *prof, const gw_refresh_t *r,
-                             const char **user_id, gw_error_t *err)
+static gh_status_t save_user(const http_request_t *req, const platform_t *p,
+                             const platform_tokens_t *t, const platform_profile_t *prof,
+                             const gw_refresh_t *r, const char **user_id, gw_error_t *err)
 {
     int64_t now = clock_now();
     store_gw_user_t u = {.id = secret_hex_id(req->arena, 16),
@@ -122,11 +92,11 @@ static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
     return st == GH_OK ? st : gw_fail_store(err, st);
 }
 
-static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
+static void login(http_request_t *req, http_response_t *res, platform_t *p)
 {
     const char *code = NULL, *state = NULL, *iss = NULL, *user_id = NULL;
-    gw_tokens_t t;
-    gw_profile_t prof;
+    platform_tokens_t t;
+    platform_profile_t prof;
     gw_refresh_t r;
     gw_error_t err;
     gh_status_t st = gw_same_origin(req, &err);
@@ -149,7 +119,7 @@ static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
     gw_respond(req, res, TITLE_LOGIN, "authorized success", NULL);
 }
 
-static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *p)
+static void login_url(http_request_t *req, http_response_t *res, platform_t *p)
 {
     const char *url = NULL;
     gw_error_t err;
@@ -166,7 +136,7 @@ static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *
 void gw_login_handler(http_request_t *req, http_response_t *res)
 {
     const char *name = req->path + strlen(GW_LOGIN_PREFIX);
-    gw_platform_t *p = gw_platform_find(req, name);
+    platform_t *p = gw_platform_find(req, name);
     const char *title = req->method == HTTP_POST ? TITLE_LOGIN : TITLE_URL;
     if (!p) {
         gw_error_t err = {GW_ERR_NOT_FOUND, "no such platform", NULL};

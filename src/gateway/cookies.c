@@ -147,7 +147,7 @@ static const char *aad(const http_request_t *req, const store_gw_user_t *u)
 }
 
 gh_status_t gw_tokens_seal(const http_request_t *req, const store_gw_user_t *u,
-                           const gw_tokens_t *t, const char **out)
+                           const platform_tokens_t *t, const char **out)
 {
     json_t *j = json_pack("{ss ss? sI}", "access_token", t->access_token, "refresh_token",
                           t->refresh_token, "expires_at", (json_int_t)t->expires_at);
@@ -166,7 +166,8 @@ gh_status_t gw_tokens_seal(const http_request_t *req, const store_gw_user_t *u,
     return st;
 }
 
-gh_status_t gw_tokens_open(const http_request_t *req, const store_gw_user_t *u, gw_tokens_t *out)
+gh_status_t gw_tokens_open(const http_request_t *req, const store_gw_user_t *u,
+                           platform_tokens_t *out)
 {
     char *text = NULL;
     size_t len = 0;
@@ -175,11 +176,12 @@ gh_status_t gw_tokens_open(const http_request_t *req, const store_gw_user_t *u, 
         return GH_ERR_NOT_FOUND;
     gh_status_t st = secret_open(req->arena, gw_app_of(req)->seal_key, ad, u->tokens, &text, &len);
     json_t *j = st == GH_OK ? json_loadb(text, len, 0, NULL) : NULL;
-    const char *access = gw_json_path(req->arena, j, "access_token");
+    const char *access = platform_json_path(req->arena, j, "access_token");
     if (j && access) {
-        *out = (gw_tokens_t){.access_token = arena_strdup(req->arena, access),
-                             .refresh_token = gw_json_path(req->arena, j, "refresh_token"),
-                             .expires_at = json_integer_value(json_object_get(j, "expires_at"))};
+        *out =
+            (platform_tokens_t){.access_token = arena_strdup(req->arena, access),
+                                .refresh_token = platform_json_path(req->arena, j, "refresh_token"),
+                                .expires_at = json_integer_value(json_object_get(j, "expires_at"))};
         out->refresh_token = arena_strdup(req->arena, out->refresh_token);
     }
     json_decref(j);
