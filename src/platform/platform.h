@@ -196,6 +196,14 @@ gh_status_t platform_finish_login(arena_t *a, platform_t *p, const char *code, c
  * about to expire first (t is updated). */
 gh_status_t platform_unlink(arena_t *a, platform_t *p, platform_tokens_t *t, platform_error_t *err);
 
+/* Seals t (access and refresh token, expiry) under key, bound to aad (the
+ * identity they belong to), into *out; opens it again. platform_tokens_open:
+ * GH_ERR_INVALID when what opened holds no access token. */
+gh_status_t platform_tokens_seal(arena_t *a, const unsigned char key[32], const char *aad,
+                                 const platform_tokens_t *t, const char **out);
+gh_status_t platform_tokens_open(arena_t *a, const unsigned char key[32], const char *aad,
+                                 const char *sealed, platform_tokens_t *out);
+
 /* The string (or integer, as text) at a dotted path of v, or NULL. */
 const char *platform_json_path(arena_t *a, const json_t *v, const char *path);
 

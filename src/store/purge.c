@@ -18,6 +18,7 @@ static store_sql_t SQL_ATTEMPTS =
     STORE_SQL("DELETE FROM attempts WHERE last_failure < ?1 AND last_success < ?1");
 static store_sql_t SQL_DEVICE = STORE_SQL("DELETE FROM device_codes WHERE expires_at < ?");
 static store_sql_t SQL_GW_STATES = STORE_SQL("DELETE FROM gateway_states WHERE expires_at < ?");
+static store_sql_t SQL_FED_STATES = STORE_SQL("DELETE FROM federation_states WHERE expires_at < ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
 
 void store_purge(store_t *s, int64_t now)
@@ -37,6 +38,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_DEVICE, now - KEEP_AFTER_EXPIRY},
         {&SQL_GW_STATES, now - KEEP_AFTER_EXPIRY},
         {&SQL_GW_REFRESH, now - KEEP_AFTER_EXPIRY},
+        {&SQL_FED_STATES, now - KEEP_AFTER_EXPIRY},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

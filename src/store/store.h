@@ -109,6 +109,7 @@ typedef struct {
 #include "store/attempts.h"
 #include "store/clients.h"
 #include "store/devices.h"
+#include "store/federation.h"
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
