@@ -145,8 +145,8 @@ int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const ch
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + want]);
     if (have < want)
         return cli_usage_error(cmd, "missing argument");
-    if (want == 1)
-        *operand = argv[optind];
+    for (int i = 0; i < want; i++)
+        operand[i] = argv[optind + i];
     return CLI_CONTINUE;
 }
 

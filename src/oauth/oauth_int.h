@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "http/http.h"
 #include "jose/jose.h"
+#include "platform/platform.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -54,6 +55,14 @@ typedef struct {
     bool secure_cookies;        /* issuer is https */
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
+    /* federated sign-in (federate.c) */
+    _Atomic(platform_set_t *) platforms; /* [platform.*] sections, replaced by SIGHUP */
+    platform_site_t platform_site;       /* how they are loaded */
+    char platform_prefix[1024];          /* issuer + /auth/federate/ */
+    const char *config_file;             /* the --config file SIGHUP reads again; may be NULL */
+    const char *fed_cookie;              /* FED_COOKIE, "__Host-" prefixed when secure_cookies */
+    unsigned char fed_pkce_key[32];      /* derives PKCE verifiers from states */
+    unsigned char fed_seal_key[32];      /* seals the platforms' tokens at rest */
 } app_t;
 
 static inline app_t *app_of(const http_request_t *req)
@@ -429,6 +438,53 @@ extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspec
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
+
+/* ---- federated sign-in (federate.c) and its hooks in authorize.c ---- */
+
+#define FED_COOKIE "gh_fed" /* binds a federated sign-in to the browser that started it */
+
+/* GET /auth/federate/NAME, GET /auth/federate/NAME/callback and POST
+ * /auth/federate/NAME/profile. */
+void federate_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t FEDERATE_PARAMS[];
+
+/* Loads the [platform.*] sections of cfg for the server (callbacks ISSUER
+ * /auth/federate/NAME/callback; none is fine) and derives the federation
+ * keys; SIGHUP's reload (federate_reload) reads them again. */
+gh_status_t federate_start(app_t *app, const config_t *cfg, char *err, size_t err_len);
+const char *federate_reload(void *app);
+void federate_stop(app_t *app);
+
+/* The server's platform site for cfg (redirect prefix written into prefix). */
+void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out);
+
+/* A key of its own for each use (FED_KEY_*), from the shared CSRF key. */
+#define FED_KEY_PKCE "gatehouse federation pkce"
+#define FED_KEY_SEAL "gatehouse federation seal"
+void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32]);
+
+/* What a link's sealed tokens are bound to: its platform and subject. */
+const char *federate_seal_aad(arena_t *a, const char *platform, const char *subject);
+
+/* Validates the authorization request in req's query as /auth/authorize
+ * does, answering a bad one as it would (pages until the redirect URI is
+ * verified, then redirects to it). On success *query is the request as a
+ * query string (without '?'), *lang the language of its pages. */
+bool authorize_request_check(http_request_t *req, http_response_t *res, const char **query,
+                             ui_lang_t *lang);
+
+/* Continues the stored request query (validated again) for the person just
+ * signed in with session: consent when needed, then the code. */
+void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
+                      const store_session_t *session);
+
+/* The stored request query as hidden fields of the fault page: *request for
+ * "back to sign-in" (GET /auth/authorize), *give_up for "cancel" (the
+ * request, a CSRF token, step=give_up and reason, POSTed to
+ * /auth/authorize). False when out of memory. */
+bool authorize_request_fields(http_request_t *req, http_response_t *res, const char *query,
+                              const char *reason, ui_hidden_t **request, size_t *request_count,
+                              ui_hidden_t **give_up, size_t *give_up_count);
 extern const http_param_spec_t LOGOUT_PARAMS[];
 
 /* The device authorization grant (RFC 8628): the endpoint the device calls,

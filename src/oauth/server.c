@@ -52,7 +52,8 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
                          int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
-    if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
+    if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
+        h == federate_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -123,6 +124,7 @@ static const http_route_t ROUTES[] = {
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
+    {HTTP_GET | HTTP_POST, "/auth/federate/*", federate_handler, "federate", FEDERATE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -210,11 +212,13 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
 }
 
 /* SIGHUP's part here: the signing keys, at once rather than at the next
- * periodic reload. */
-static const char *reload_keys(void *keys)
+ * periodic reload, and the [platform.*] sections (a configuration that no
+ * longer loads changes nothing). */
+static const char *reload(void *ctx)
 {
-    keyring_reload(keys);
-    return "signing keys";
+    app_t *app = ctx;
+    keyring_reload(app->keys);
+    return federate_reload(app) ? "signing keys and platforms" : "signing keys";
 }
 
 int oauth_serve(const config_t *cfg)
@@ -233,6 +237,11 @@ int oauth_serve(const config_t *cfg)
         goto out;
     }
     app.config = cfg;
+    char err[256] = "";
+    if ((st = federate_start(&app, cfg, err, sizeof err)) != GH_OK) {
+        fprintf(stderr, "gatehouse: %s\n", err[0] ? err : gh_status_str(st));
+        goto out;
+    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if ((st = http_server_start(&opts, &http)) != GH_OK) {
@@ -243,11 +252,12 @@ int oauth_serve(const config_t *cfg)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    stop_signals_on_reload(reload_keys, app.keys);
+    stop_signals_on_reload(reload, &app);
     stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:
     http_server_stop(http);
+    federate_stop(&app);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

@@ -18,4 +18,22 @@ int oauth_serve(const config_t *cfg);
  * authorization not yet redeemed (store_user_end_all). docs/revocation.md. */
 gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub);
 
+/* ---- a member's platform links (members.c, federated sign-in) ---- */
+
+/* The member's links, by platform. */
+gh_status_t oauth_member_links(store_t *store, arena_t *a, const char *sub, store_link_t **out,
+                               size_t *count);
+
+/* Removes member's link to platform, then unlinks at the platform with the
+ * [platform.*] sections of cfg (best effort, logged). GH_ERR_NOT_FOUND when
+ * there is no such link; GH_ERR_CONFLICT when it is the member's last way to
+ * sign in (no password, no other link). */
+gh_status_t oauth_member_unlink(store_t *store, const config_t *cfg, arena_t *a,
+                                const store_user_t *member, const char *platform);
+
+/* Unlinks links[0..count) at their platforms (read before the member was
+ * removed); best effort, each outcome logged. */
+void oauth_member_unlink_all(const store_link_t *links, size_t count, store_t *store,
+                             const config_t *cfg, arena_t *a);
+
 #endif

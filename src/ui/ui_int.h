@@ -74,6 +74,20 @@ typedef enum {
     TXT_WAIT_SECONDS, /* holds {{n}} */
     TXT_WAIT_MINUTES, /* holds {{n}} */
     TXT_NEEDS_SCRIPT, /* an app page without JavaScript */
+    TXT_FED_CONTINUE, /* holds {{client}}: the platform's label */
+    TXT_FED_OR,
+    TXT_PROFILE_TITLE,
+    TXT_PROFILE_LEAD, /* holds {{client}}: the platform's label */
+    TXT_NICKNAME,
+    TXT_EMAIL,
+    TXT_PROFILE_CREATE,
+    TXT_PROFILE_LINK_HEADING,
+    TXT_PROFILE_LINK_LEAD, /* holds {{client}}: the platform's label */
+    TXT_PROFILE_LINK,
+    TXT_PROFILE_LINK_SESSION, /* holds {{client}}: the platform's label */
+    TXT_CANCEL,
+    TXT_BACK_TO_SIGN_IN,
+    TXT_GIVE_UP,
     TXT_COUNT
 } ui_text_t;
 
