@@ -188,6 +188,10 @@ static const config_key_t KEYS[] = {
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
 
+    {"platform.*", "single_sign_out", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "gateway, kind = oidc: signing out also ends the person's session at the platform "
+     "(RP-initiated logout; register public_url + / there as a post-logout redirect URI)"},
     {"platform.*", "link_by_verified_email", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "server: a first sign-in whose e-mail the platform asserts verified joins the member with "

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "gateway/gateway_int.h"
 
 #define TITLE_URL "login url"
@@ -193,6 +194,29 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
     gw_respond(req, res, TITLE_AUTO, "auto authorized success", NULL);
 }
 
+/* Where the browser goes next to end the person's session at its platform
+ * too (single_sign_out), or NULL: read before the cookies go. A platform that
+ * cannot say is no reason to keep anyone signed in here. */
+static const char *end_session_url(const http_request_t *req)
+{
+    const char *user_id = NULL, *url = NULL;
+    store_gw_user_t u;
+    platform_tokens_t t;
+    platform_error_t pe;
+    gw_error_t err;
+    platform_t *p = NULL;
+    if (gw_access_user(req, &user_id, &err) != GH_OK ||
+        store_gw_user_get(gw_app_of(req)->store, req->arena, user_id, &u) != GH_OK ||
+        !(p = gw_platform_find(req, u.platform)) || !p->single_sign_out ||
+        gw_tokens_open(req, &u, &t) != GH_OK)
+        return NULL;
+    const char *back = arena_printf(req->arena, "%s/", gw_app_of(req)->public_url);
+    if (back && platform_end_session_url(req->arena, p, t.id_token, back, &url, &pe) != GH_OK)
+        log_event(LOG_WARN, "single_sign_out_failed", "platform", p->name, "message", pe.message,
+                  NULL);
+    return url;
+}
+
 void gw_logout_handler(http_request_t *req, http_response_t *res)
 {
     const char *digest = NULL;
@@ -201,6 +225,7 @@ void gw_logout_handler(http_request_t *req, http_response_t *res)
         gw_respond_error(req, res, TITLE_LOGOUT, &err);
         return;
     }
+    const char *next = end_session_url(req);
     gw_cookies_clear(req, res);
     if (gw_refresh_cookie(req, &digest) == GH_OK) {
         gh_status_t st = store_gw_refresh_delete(gw_app_of(req)->store, digest);
@@ -210,5 +235,6 @@ void gw_logout_handler(http_request_t *req, http_response_t *res)
             return;
         }
     }
-    gw_respond(req, res, TITLE_LOGOUT, "logout success", NULL);
+    /* body: the platform's logout URL for the page to open, or null */
+    gw_respond(req, res, TITLE_LOGOUT, "logout success", next ? json_string(next) : NULL);
 }

@@ -509,7 +509,10 @@ static void link_member(fed_t *f, const store_fed_state_t *row, const identity_t
         return;
     }
     log_event(LOG_INFO, "member_linked", "platform", f->p->name, "sub", session.sub, NULL);
-    authorize_resume(f->req, f->res, row->request, &session);
+    if (by_password) /* the session just started says pwd: the person typed it */
+        authorize_resume(f->req, f->res, row->request, &session);
+    else /* signed in now through this platform */
+        sign_in(f, session.sub, row->request);
 }
 
 static void profile(fed_t *f)

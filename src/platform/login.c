@@ -118,6 +118,29 @@ gh_status_t platform_finish_login(arena_t *a, platform_t *p, const char *code, c
     return st;
 }
 
+gh_status_t platform_end_session_url(arena_t *a, platform_t *p, const char *id_token,
+                                     const char *post_logout_redirect_uri, const char **url,
+                                     platform_error_t *err)
+{
+    platform_endpoints_t ep;
+    *url = NULL;
+    if (!p->single_sign_out || !p->kind->oidc || !id_token)
+        return GH_OK;
+    gh_status_t st = platform_endpoints(a, p, &ep, err);
+    if (st != GH_OK || !ep.end_session)
+        return st;
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, ep.end_session);
+    buf_putc(&b, strchr(ep.end_session, '?') ? '&' : '?');
+    buf_puts(&b, "client_id=");
+    pct_encode(&b, p->client_id);
+    param(&b, "id_token_hint", id_token);
+    param(&b, "post_logout_redirect_uri", post_logout_redirect_uri);
+    *url = buf_cstr(&b);
+    return *url ? GH_OK : platform_fail(err, GH_ERR_NOMEM, PLATFORM_ERR_INTERNAL, "out of memory");
+}
+
 gh_status_t platform_unlink(arena_t *a, platform_t *p, platform_tokens_t *t, platform_error_t *err)
 {
     platform_endpoints_t ep;

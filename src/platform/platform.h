@@ -120,6 +120,7 @@ struct platform {
     platform_oidc_t *oidc;           /* discovery and JWKS cache; NULL unless kind->oidc */
     long timeout_ms;                 /* for each call */
     bool link_by_verified_email;     /* federated sign-in: see docs/federation.md */
+    bool single_sign_out;            /* the gateway's sign-out ends the platform's session too */
 };
 
 /* The row of a kind name, or NULL. */
@@ -192,11 +193,19 @@ gh_status_t platform_finish_login(arena_t *a, platform_t *p, const char *code, c
                                   platform_tokens_t *t, platform_profile_t *prof,
                                   platform_error_t *err);
 
+/* The platform's RP-initiated logout URL (OpenID Connect RP-Initiated Logout
+ * 1.0 §2) for a person whose id_token is id_token, coming back to
+ * post_logout_redirect_uri: *url NULL when p does not say single_sign_out,
+ * has no end_session_endpoint or there is no id_token. */
+gh_status_t platform_end_session_url(arena_t *a, platform_t *p, const char *id_token,
+                                     const char *post_logout_redirect_uri, const char **url,
+                                     platform_error_t *err);
+
 /* Unlinks a person at the platform with its tokens, renewing an access token
  * about to expire first (t is updated). */
 gh_status_t platform_unlink(arena_t *a, platform_t *p, platform_tokens_t *t, platform_error_t *err);
 
-/* Seals t (access and refresh token, expiry) under key, bound to aad (the
+/* Seals t (access, refresh and id token, expiry) under key, bound to aad (the
  * identity they belong to), into *out; opens it again. platform_tokens_open:
  * GH_ERR_INVALID when what opened holds no access token. */
 gh_status_t platform_tokens_seal(arena_t *a, const unsigned char key[32], const char *aad,

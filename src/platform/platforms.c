@@ -96,6 +96,8 @@ static gh_status_t fill(load_t *l, const char *section, platform_t *p)
     p->label = label && *label ? label : p->kind->label ? p->kind->label : p->name;
     const char *link = config_get(c, section, "link_by_verified_email");
     p->link_by_verified_email = link && !strcmp(link, "true");
+    const char *sso = config_get(c, section, "single_sign_out");
+    p->single_sign_out = sso && !strcmp(sso, "true");
     p->timeout_ms = l->site->timeout_ms;
     platform_endpoints_t *e = &p->configured;
     if (!url_key(l, section, "authorize_url", &e->authorize) ||
