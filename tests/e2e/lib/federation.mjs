@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 
-import { CookieJar, Gatehouse, request } from './harness.mjs';
+import { CookieJar, Gatehouse, freePort, request } from './harness.mjs';
 import { formData, parseForms, postForms } from './html.mjs';
 
 /** The INI text of { section: { key: value } }. */
@@ -29,6 +29,13 @@ export class FederatedServer extends Gatehouse {
     const sections = { server: this.serverKeys, gateway: { upstream_timeout: 3 } };
     for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
     return sectionsText(sections);
+  }
+
+  /** Picks the port before start, so a platform can be told the callback URL first. */
+  async reserve() {
+    this.port ??= await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    return this;
   }
 
   /** The redirect URI a platform must have registered for this server. */
