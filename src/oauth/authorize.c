@@ -632,25 +632,12 @@ void authorize_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs (RFC 6749 §3.1). */
 const http_param_spec_t AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},
-    {"redirect_uri", 2048},
-    {"response_type", 64},
-    {"scope", 1024},
-    {"state", 2048},
-    {"nonce", 512},
-    {"code_challenge", 128},
-    {"code_challenge_method", 16},
-    {"prompt", 64},
-    {"max_age", 16},
-    {"login_hint", 256},
-    {"ui_locales", 128},
+    AUTHORIZE_REQUEST_PARAMS,
     {"username", USERNAME_MAX},
     {"password", PASSWORD_MAX},
     {"csrf", 128},
     {"step", 16},
     {"decision", 16},
     {"reason", 32},
-    {"request", 16384},
-    {"request_uri", 2048},
     {NULL, 0},
 };

@@ -569,21 +569,7 @@ void federate_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t FEDERATE_PARAMS[] = {
-    /* the authorization request (authorize.c's limits) */
-    {"client_id", 128},
-    {"redirect_uri", 2048},
-    {"response_type", 64},
-    {"scope", 1024},
-    {"state", 2048},
-    {"nonce", 512},
-    {"code_challenge", 128},
-    {"code_challenge_method", 16},
-    {"prompt", 64},
-    {"max_age", 16},
-    {"login_hint", 256},
-    {"ui_locales", 128},
-    {"request", 16384},
-    {"request_uri", 2048},
+    AUTHORIZE_REQUEST_PARAMS,
     /* the platform's answer (RFC 6749 §4.1.2, §4.1.2.1, RFC 9207) */
     {"code", PLATFORM_MAX_CODE},
     {"iss", PLATFORM_MAX_ISS},

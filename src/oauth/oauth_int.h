@@ -419,6 +419,16 @@ void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 /* ---- endpoints ---- */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
+
+/* The authorization request's parameters and their limits, for the
+ * endpoints that take one (authorize, federate). */
+// clang-format off
+#define AUTHORIZE_REQUEST_PARAMS                                                                   \
+    {"client_id", 128}, {"redirect_uri", 2048}, {"response_type", 64}, {"scope", 1024},            \
+    {"state", 2048}, {"nonce", 512}, {"code_challenge", 128}, {"code_challenge_method", 16},       \
+    {"prompt", 64}, {"max_age", 16}, {"login_hint", 256}, {"ui_locales", 128},                     \
+    {"request", 16384}, {"request_uri", 2048}
+// clang-format on
 extern const http_param_spec_t AUTHORIZE_PARAMS[];
 
 /* Called for a request to authorize_handler whose parameter name is over its
