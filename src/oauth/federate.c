@@ -30,8 +30,6 @@
 
 #define PREFIX "/auth/federate/"
 #define STATE_TTL 600 /* seconds a sign-in through a platform may take */
-#define NICKNAME_MAX 64
-#define EMAIL_MAX 254
 #define USERNAME_MAX 256
 #define PASSWORD_MAX 1024
 #define LINK_FRESH 600 /* seconds a sign-in proves its member for linking another platform */
@@ -416,8 +414,7 @@ static bool read_identity(arena_t *a, const char *text, identity_t *out)
     return id && out->id;
 }
 
-/* A nickname of 1 to NICKNAME_MAX bytes, not only spaces, no control bytes. */
-static bool nickname_ok(const char *s)
+bool federate_nickname_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > NICKNAME_MAX || strspn(s, " ") == n)
@@ -428,8 +425,7 @@ static bool nickname_ok(const char *s)
     return true;
 }
 
-/* Empty, or one '@' with something on each side, no spaces or control bytes. */
-static bool email_ok(const char *s)
+bool federate_email_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0)
@@ -449,7 +445,7 @@ static void create_member(fed_t *f, const store_fed_state_t *row, const identity
     arena_t *a = f->req->arena;
     const char *nickname = http_pairs_get(&f->req->form, "nickname");
     const char *email = http_pairs_get(&f->req->form, "email");
-    if (!nickname_ok(nickname) || !email_ok(email)) {
+    if (!federate_nickname_ok(nickname) || !federate_email_ok(email)) {
         profile_page(f, 400, id, row->request, row->binding, UI_MSG_PROFILE_INVALID, nickname,
                      email, 0);
         return;
