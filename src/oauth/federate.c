@@ -60,7 +60,7 @@ static void page(fed_t *f, int status, const char *html)
  * give up, which tells the application reason. */
 static void fault(fed_t *f, int status, ui_msg_t msg, const char *query, const char *reason)
 {
-    ui_fed_fault_t pg = {.lang = f->lang, .status = status, .message = msg};
+    ui_fed_fault_t pg = {.lang = f->lang, .message = msg};
     ui_hidden_t *request = NULL, *give_up = NULL;
     if (query && !authorize_request_fields(f->req, f->res, query, reason, &request,
                                            &pg.request_count, &give_up, &pg.give_up_count)) {

@@ -185,7 +185,6 @@ const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *page);
  * application its error. */
 typedef struct {
     ui_lang_t lang;
-    int status;
     ui_msg_t message;
     const ui_hidden_t *request; /* may be empty: no way back */
     size_t request_count;

@@ -12,12 +12,13 @@
 // lists, unlinks and removes (unlinking at the platform).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { google } from '../platforms/google.mjs';
 import { kakao, KAKAO_USER } from '../platforms/kakao.mjs';
 import { naver } from '../platforms/naver.mjs';
-import { CookieJar, codeGrant, decodeJwt, request, setup, useServer } from './lib/harness.mjs';
+import { CookieJar, codeGrant, decodeJwt, request, setup, sleep, useServer } from './lib/harness.mjs';
 import { allow, choose, FederatedServer, follow, submit } from './lib/federation.mjs';
 import { parseForms, visibleText } from './lib/html.mjs';
 
@@ -25,8 +26,10 @@ const stands = { kakao: kakao(), google: google(), naver: naver() };
 before(() => Promise.all(Object.values(stands).map((p) => p.start())));
 after(() => Promise.all(Object.values(stands).map((p) => p.stop())));
 
+let extra = {}; /* platforms added by the SIGHUP test */
 const gh = useServer(new FederatedServer({
   platforms: () => ({
+    ...extra,
     kakao: stands.kakao.config(),
     google: stands.google.config(),
     google_trusted: { ...stands.google.config(), link_by_verified_email: 'true', label: 'Google (trusted)' },
@@ -273,5 +276,33 @@ describe('the CLI', () => {
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal(stands.kakao.revoked.length, revokedBefore + 1, 'unlinked at kakao');
     assert.ok(!(await members()).some((m) => m.username === username));
+  });
+});
+
+describe('SIGHUP', () => {
+  const offered = async () => {
+    const res = await request('GET', authorizeUrl(), {});
+    return parseForms(res.text).filter((f) => f.method === 'get').map((f) => f.action.split('/').pop());
+  };
+  async function reload() {
+    fs.writeFileSync(gh.configPath, gh.configText());
+    const count = () => (gh.logSince(0, Infinity).match(/"event":"(reloaded|reload_failed)"/g) ?? []).length;
+    const before = count();
+    gh.proc.kill('SIGHUP');
+    for (let i = 0; i < 100 && count() === before; i++) await sleep(50);
+    assert.ok(count() > before, 'a reload line in the log');
+  }
+
+  test('reloads the platform sections; a file that no longer loads changes nothing', async () => {
+    extra = { kakao_two: { ...stands.kakao.config(), label: 'Kakao Two' } };
+    await reload();
+    assert.deepEqual(await offered(), ['kakao_two', 'kakao', 'google', 'google_trusted', 'naver']);
+    extra = { broken: { kind: 'myspace', client_id: 'x' } };
+    await reload();
+    assert.ok(/"event":"reload_failed"/.test(gh.logSince(0, Infinity)));
+    assert.deepEqual(await offered(), ['kakao_two', 'kakao', 'google', 'google_trusted', 'naver'], 'as before');
+    extra = {};
+    await reload();
+    assert.deepEqual(await offered(), ['kakao', 'google', 'google_trusted', 'naver']);
   });
 });
