@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { kakao } from '../platforms/kakao.mjs';
 import { naver } from '../platforms/naver.mjs';
-import { launch, openPage, seriousViolations } from './lib/browser.mjs';
+import { latinOnlySentences, launch, openPage, readableText, seriousViolations } from './lib/browser.mjs';
 import { FederatedServer } from './lib/federation.mjs';
 import { codeGrant, decodeJwt, randomString, setup, useServer } from './lib/harness.mjs';
 
@@ -112,16 +112,23 @@ describe('federated sign-in in chromium', { timeout: 180000 }, () => {
     }
   });
 
-  test('a platform that fails: a Korean page with a way back and a way to give up', async () => {
+  test('in Korean: the profile page; a platform that fails, with a way back and a way to give up', async () => {
     const { context, page } = await openPage(browser, 'ko');
-    stands.kakao.fault = '5xx';
     stands.kakao.user = { ...stands.kakao.user, id: 4242 };
     try {
       await page.goto(authorizeUrl());
       await page.getByRole('button', { name: 'Kakao 계정으로 계속하기' }).click();
+      await page.getByRole('heading', { name: '프로필 확인' }).waitFor();
+      assert.deepEqual(latinOnlySentences(await readableText(page)), [], 'the profile page speaks Korean');
+      assert.deepEqual(await seriousViolations(page), []);
+      await shot(page, '05-profile-ko');
+      stands.kakao.fault = '5xx';
+      await page.goto(authorizeUrl());
+      await page.getByRole('button', { name: 'Kakao 계정으로 계속하기' }).click();
       await page.getByRole('heading', { name: '플랫폼이 응답하지 않습니다' }).waitFor();
       assert.deepEqual(await seriousViolations(page), []);
-      await shot(page, '05-fault-ko');
+      assert.deepEqual(latinOnlySentences(await readableText(page)), [], 'the fault page speaks Korean');
+      await shot(page, '06-fault-ko');
       await page.getByRole('button', { name: '로그인 화면으로 돌아가기' }).click();
       await page.getByRole('button', { name: 'Kakao 계정으로 계속하기' }).click(); /* still down */
       await page.getByRole('heading', { name: '플랫폼이 응답하지 않습니다' }).waitFor();
