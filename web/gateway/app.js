@@ -123,6 +123,7 @@ const PLATFORM_ERRORS = {
 };
 
 const LANG_KEY = 'gatehouse.lang';
+const SIGNED_OUT_KEY = 'gatehouse.signedOut';
 const API = '/oauth2/api';
 const $ = (id) => document.getElementById(id);
 
@@ -394,6 +395,7 @@ async function logout() {
   if (!r.ok) return notify(failure(r, 'errLogout'));
   /* single sign-out: the platform ends its own session too, then sends the browser back here */
   if (typeof r.env.body === 'string' && isWebUrl(r.env.body)) {
+    sessionStorage.setItem(SIGNED_OUT_KEY, '1'); /* for the page the platform sends back to */
     window.location.assign(r.env.body);
     return undefined;
   }
@@ -444,6 +446,9 @@ async function main() {
   const [auto, list] = await Promise.all([api('POST', '/login/auto'), platforms]);
   applyTexts();
   if (auto.ok) return showSignedIn();
+  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) === '1'; /* back from the platform's sign-out */
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  if (signedOut) return showSignIn({ key: 'signedOut' }, 'ok');
   return showSignIn(list.status === 0 ? { key: 'errNetwork' } : null);
 }
 
