@@ -43,9 +43,11 @@ typedef struct {
 typedef struct {
     store_t *store;
     const config_server_t *cfg;
-    arena_t *arena;    /* results' strings and temporaries */
-    const char *actor; /* who acts: a token's client_id or sub, "cli" */
-    const char *ip;    /* where from; NULL on the command line */
+    const config_t *config; /* the whole configuration: the platforms a deleted member is
+                               unlinked at (federated sign-in); NULL: none */
+    arena_t *arena;         /* results' strings and temporaries */
+    const char *actor;      /* who acts: a token's client_id or sub, "cli" */
+    const char *ip;         /* where from; NULL on the command line */
 } admin_ctx_t;
 
 /* Where a list starts and how long it is: limit 1..ADMIN_PAGE_MAX, cursor

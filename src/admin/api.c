@@ -617,6 +617,7 @@ static void api_handler(http_request_t *req, http_response_t *res)
                .res = res,
                .ctx = {.store = oauth_request_store(req),
                        .cfg = oauth_request_config(req),
+                       .config = oauth_request_whole_config(req),
                        .arena = req->arena,
                        .ip = req->remote_addr}};
     const api_op_t *op = NULL;

@@ -252,12 +252,22 @@ bool admin_user_set_disabled(const admin_ctx_t *ctx, const char *sub, bool disab
 bool admin_user_delete(const admin_ctx_t *ctx, const char *sub, admin_error_t *err)
 {
     store_user_t u;
-    if (!get_user(ctx, sub, &u, err) || !end_all(ctx, sub, err))
+    store_link_t *links = NULL;
+    size_t n = 0;
+    if (!get_user(ctx, sub, &u, err))
         return false;
-    gh_status_t st = store_user_remove(ctx->store, u.username);
+    /* read first: removing the member removes its platform links */
+    gh_status_t st = oauth_member_links(ctx->store, ctx->arena, sub, &links, &n);
+    if (st != GH_OK)
+        return admin_store_fail(err, ctx->arena, st, "member", sub);
+    if (!end_all(ctx, sub, err))
+        return false;
+    st = store_user_remove(ctx->store, u.username);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "member", sub);
     admin_audit(ctx, "user.delete", sub, audit_details(ctx->arena, "username", u.username, NULL));
+    if (ctx->config) /* at each platform too, as the gateway's revoke does: best effort */
+        oauth_member_unlink_all(links, n, ctx->store, ctx->config, ctx->arena);
     return true;
 }
 

@@ -145,8 +145,8 @@ int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const ch
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + want]);
     if (have < want)
         return cli_usage_error(cmd, "missing argument");
-    if (want == 1)
-        *operand = argv[optind];
+    for (int i = 0; i < want; i++)
+        operand[i] = argv[optind + i];
     return CLI_CONTINUE;
 }
 
@@ -293,7 +293,8 @@ int cli_admin(cli_t *c, admin_ctx_t *ctx)
     store_t *s = NULL;
     if (cli_store(c, &s) != GH_OK)
         return CLI_EXIT_FAIL;
-    *ctx = (admin_ctx_t){.store = s, .cfg = &c->cfg.server, .arena = c->arena, .actor = "cli"};
+    *ctx = (admin_ctx_t){
+        .store = s, .cfg = &c->cfg.server, .config = &c->cfg, .arena = c->arena, .actor = "cli"};
     log_set_level(LOG_WARN); /* the audit rows are written; stderr is for the operator */
     return CLI_CONTINUE;
 }

@@ -82,11 +82,11 @@ int cli_next_option(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv,
                     const struct option *opts, int *code);
 
 /* Parses a command that has only the global options and exactly `want`
- * operands (0 or 1); *operand gets the one operand. */
+ * operands; operand[0..want) gets them. */
 int cli_parse_operands(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
                        const char **operand);
 
-/* Checks that exactly `want` operands (0 or 1) follow the options. */
+/* Checks that exactly `want` operands follow the options. */
 int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const char **operand);
 
 /* Prints "<path>: <message> (try '<path> --help')" on stderr; returns CLI_EXIT_USAGE. */

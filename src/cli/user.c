@@ -1,6 +1,6 @@
-/* `gatehouse user add|update|disable|enable|list|remove|passwd`: local
+/* `gatehouse user add|update|disable|enable|list|remove|passwd|links|unlink`: local
  * accounts, on the admin operations (admin/admin.h) the admin API shares,
- * so the checks and messages are the same. Passwords come
+ * so the checks and messages are the same; and their platform links. Passwords come
  * from --password, the first line of stdin (--password-stdin) or, for passwd,
  * a prompt without echo on a terminal; they are stored only as argon2id
  * hashes and every copy the program held is wiped before it exits. */
@@ -291,6 +291,54 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     return admin_user_delete(&ctx, sub, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
 }
 
+/* The member's linked platform identities: platform, subject, e-mail, when. */
+static int run_links(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    const char *username = NULL;
+    store_t *s = NULL;
+    store_user_t u;
+    store_link_t *links = NULL;
+    size_t n = 0;
+    int code = cli_operands_and_store(c, self, argc, argv, 1, &username, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = store_user_find(s, c->arena, username, &u);
+    if (st == GH_OK)
+        st = oauth_member_links(s, c->arena, u.sub, &links, &n);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no user '%s'", username);
+    if (st != GH_OK)
+        return cli_fail("cannot list the links of '%s': %s", username, gh_status_str(st));
+    puts("PLATFORM\tSUBJECT\tEMAIL\tLINKED_AT");
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\t%lld\n", links[i].platform, links[i].subject, or_dash(links[i].email),
+               (long long)links[i].created_at);
+    return CLI_EXIT_OK;
+}
+
+static int run_unlink(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    const char *operands[2] = {NULL, NULL};
+    store_t *s = NULL;
+    store_user_t u;
+    int code = cli_operands_and_store(c, self, argc, argv, 2, operands, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = store_user_find(s, c->arena, operands[0], &u);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no user '%s'", operands[0]);
+    if (st == GH_OK)
+        st = oauth_member_unlink(s, &c->cfg, c->arena, &u, operands[1]);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("'%s' has no link to '%s'", operands[0], operands[1]);
+    if (st == GH_ERR_CONFLICT)
+        return cli_fail("'%s' would have no way to sign in: set a password first (user passwd)",
+                        operands[0]);
+    if (st != GH_OK)
+        return cli_fail("cannot unlink '%s': %s", operands[0], gh_status_str(st));
+    return CLI_EXIT_OK;
+}
+
 static int parse_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv, pw_source_t *src,
                         const char **username)
 {
@@ -416,8 +464,21 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"
      "Removes the user with its sessions, consents and tokens; its access tokens\n"
-     "are refused at once.\n",
+     "are refused at once. Its platform links go too, and the member is unlinked at\n"
+     "each platform (best effort, logged; never blocking the removal).\n",
      run_remove, NULL},
+    {"links", "gatehouse user links", "list a member's linked platforms",
+     "usage: gatehouse user links USERNAME\n\n"
+     "A header line, then one line per platform identity linked to the member\n"
+     "(federated sign-in), tab-separated: platform, the platform's user id,\n"
+     "e-mail as the platform gave it ('-' when none), when it was linked (unix time).\n",
+     run_links, NULL},
+    {"unlink", "gatehouse user unlink", "remove a member's link to a platform",
+     "usage: gatehouse user unlink USERNAME PLATFORM\n\n"
+     "Removes the link, then unlinks the member at the platform as the gateway's\n"
+     "revoke does (best effort: a failure there is logged). Refused when it would\n"
+     "leave the member no way to sign in (no password and no other platform).\n",
+     run_unlink, NULL},
     {"passwd", "gatehouse user passwd", "change a user's password",
      "usage: gatehouse user passwd USERNAME [--password P | --password-stdin]\n\n"
      "Sets a new password; without an option it is asked twice on the terminal.\n"

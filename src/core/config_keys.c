@@ -25,6 +25,7 @@ static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* i
 static const char *const OFF_ON[] = {"off", "on", NULL};
 static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
+static const char *const YES_NO[] = {"false", "true", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
 {
@@ -251,13 +252,13 @@ static const config_key_t KEYS[] = {
     {"smtp", "timeout", CONFIG_NUMBER, "30", NULL, 1, 600, "seconds", NULL, SMTP(timeout), 0,
      NULL, "the time one delivery may take"},
 
-    /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
+    /* ---- [platform.NAME]: one per sign-in platform (gateway and server) ---- */
     {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the platform is; decides the defaults (required)"},
     {"platform.*", "client_id", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the gateway's client id at the platform (required)"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "our client id at the platform (required)"},
     {"platform.*", "client_secret", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "the gateway's client secret there"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "our client secret there"},
     {"platform.*", "issuer", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's issuer; endpoints come from its discovery document"},
@@ -276,6 +277,15 @@ static const config_key_t KEYS[] = {
     {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
+
+    {"platform.*", "single_sign_out", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "gateway, kind = oidc: signing out also ends the person's session at the platform "
+     "(RP-initiated logout; register public_url + / there as a post-logout redirect URI)"},
+    {"platform.*", "link_by_verified_email", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "server: a first sign-in whose e-mail the platform asserts verified joins the member with "
+     "that e-mail (docs/federation.md)"},
 
     /* ---- [scope.NAME]: the words for a scope of your own on the consent page ---- */
     {"scope.*", "label_en", CONFIG_TEXT, NULL, "the scope's name", 0, 0, NULL, NULL, 0,

@@ -71,9 +71,8 @@ static const char **param_slot(authz_params_t *p, size_t i)
     return (const char **)((char *)p + PARAMS[i].offset);
 }
 
-static void read_params(authz_t *z)
+static void read_params(authz_t *z, const http_pairs_t *src)
 {
-    const http_pairs_t *src = z->req->method == HTTP_POST ? &z->req->form : &z->req->query;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
         const char *v = http_pairs_get(src, PARAMS[i].name);
         *param_slot(&z->p, i) = v && *v ? v : NULL;
@@ -242,12 +241,12 @@ static bool check_request(authz_t *z)
 /* ---- pages ---- */
 
 /* The request's parameters, the CSRF token (for session, see csrf_token) and
- * the step, as hidden fields. */
+ * the step, as hidden fields; the parameters alone when step is NULL. */
 static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
                           ui_hidden_t **out, size_t *count)
 {
     ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
-    const char *csrf = csrf_token(z->req, z->res, session);
+    const char *csrf = step ? csrf_token(z->req, z->res, session) : "";
     if (!h || !csrf)
         return false;
     size_t n = 0;
@@ -256,8 +255,10 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
         if (v)
             h[n++] = (ui_hidden_t){PARAMS[i].name, v};
     }
-    h[n++] = (ui_hidden_t){"csrf", csrf};
-    h[n++] = (ui_hidden_t){"step", step};
+    if (step) {
+        h[n++] = (ui_hidden_t){"csrf", csrf};
+        h[n++] = (ui_hidden_t){"step", step};
+    }
     *out = h;
     *count = n;
     return true;
@@ -266,6 +267,26 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
 static const char *client_display_name(const authz_t *z)
 {
     return z->client.name && *z->client.name ? z->client.name : z->client.id;
+}
+
+/* The configured platforms as buttons, each a form carrying the request's
+ * parameters (not the CSRF token nor the step: starting a federated sign-in
+ * changes nothing, and its state is bound to the browser). */
+static void platform_buttons(authz_t *z, ui_login_t *page)
+{
+    const platform_set_t *set = atomic_load(&z->app->platforms);
+    ui_platform_t *list =
+        set && set->count ? arena_alloc(z->req->arena, set->count * sizeof *list) : NULL;
+    ui_hidden_t *request = NULL;
+    size_t n = 0;
+    if (!list || !hidden_fields(z, NULL, NULL, &request, &n))
+        return;
+    for (size_t i = 0; i < set->count; i++)
+        list[i] = (ui_platform_t){set->list[i].name, set->list[i].label, set->list[i].kind->name};
+    page->platforms = list;
+    page->platform_count = set->count;
+    page->request = request;
+    page->request_count = n;
 }
 
 static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char *username,
@@ -284,6 +305,7 @@ static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char 
                        .passkey = passkey_enabled(z->app)};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
+    platform_buttons(z, &page);
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_login(z->req->arena, &page);
@@ -625,6 +647,18 @@ static void on_consent(authz_t *z)
     issue_code(z, &session);
 }
 
+/* The person gave up after a federated sign-in failed (federate.c's fault
+ * page): the application hears access_denied, or temporarily_unavailable
+ * when the platform was down. */
+static void on_give_up(authz_t *z)
+{
+    const char *reason = http_pairs_get(&z->req->form, "reason");
+    if (reason && !strcmp(reason, "temporarily_unavailable"))
+        redirect_error_named(z, reason, "the sign-in platform is unavailable");
+    else
+        redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user cancelled the sign-in");
+}
+
 /* One of our own forms (sign-in, consent), as opposed to an authorization
  * request sent by POST, which carries none of their fields. */
 static bool is_our_form(const http_request_t *req)
@@ -651,21 +685,83 @@ static void on_post(authz_t *z)
         on_mfa(z);
     else if (step && !strcmp(step, "passkey"))
         on_passkey(z);
+    else if (step && !strcmp(step, "give_up"))
+        on_give_up(z);
     else
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
 
 /* The request's parameters and language, the client and the request checked;
  * false when an answer (an error page or redirect) has been written. */
-static bool begin(authz_t *z)
+static bool begin_from(authz_t *z, const http_pairs_t *src)
 {
-    read_params(z);
+    read_params(z, src);
     z->lang = ui_lang_pick(z->p.ui_locales, http_request_header(z->req, "Accept-Language"));
     if (z->req->method == HTTP_POST && z->req->form_malformed) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return false;
     }
     return check_client(z) && check_request(z);
+}
+
+static bool begin(authz_t *z)
+{
+    return begin_from(z, z->req->method == HTTP_POST ? &z->req->form : &z->req->query);
+}
+
+bool authorize_request_check(http_request_t *req, http_response_t *res, const char **query,
+                             ui_lang_t *lang)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    if (!begin_from(&z, &req->query))
+        return false;
+    buf_t b;
+    buf_init(&b, req->arena);
+    for (size_t i = 0; i < PARAM_COUNT; i++)
+        uri_append_param(&b, PARAMS[i].name, *param_slot(&z.p, i));
+    *query = b.len ? buf_cstr(&b) + 1 : NULL; /* without the '?' */
+    *lang = z.lang;
+    if (!*query)
+        error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+    return *query != NULL;
+}
+
+/* The stored request's parameters as pairs; false when out of memory. */
+static bool stored_pairs(arena_t *a, const char *query, http_pairs_t *out)
+{
+    return http_parse_form(a, query, strlen(query), PARAM_COUNT, out) == GH_OK;
+}
+
+void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
+                      const store_session_t *session)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    http_pairs_t pairs;
+    if (!stored_pairs(req->arena, query, &pairs)) {
+        error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return;
+    }
+    if (begin_from(&z, &pairs))
+        continue_signed_in(&z, session);
+}
+
+bool authorize_request_fields(http_request_t *req, http_response_t *res, const char *query,
+                              const char *reason, ui_hidden_t **request, size_t *request_count,
+                              ui_hidden_t **give_up, size_t *give_up_count)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    http_pairs_t pairs;
+    if (!stored_pairs(req->arena, query, &pairs))
+        return false;
+    read_params(&z, &pairs);
+    ui_hidden_t *g = NULL;
+    if (!hidden_fields(&z, NULL, NULL, request, request_count) ||
+        !hidden_fields(&z, "give_up", NULL, &g, give_up_count) ||
+        !(*give_up = arena_alloc(req->arena, (*give_up_count + 1) * sizeof **give_up)))
+        return false;
+    memcpy(*give_up, g, *give_up_count * sizeof *g);
+    (*give_up)[(*give_up_count)++] = (ui_hidden_t){"reason", reason};
+    return true;
 }
 
 bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name)
@@ -704,18 +800,7 @@ void authorize_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs (RFC 6749 §3.1). */
 const http_param_spec_t AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},
-    {"redirect_uri", 2048},
-    {"response_type", 64},
-    {"scope", 1024},
-    {"state", 2048},
-    {"nonce", 512},
-    {"code_challenge", 128},
-    {"code_challenge_method", 16},
-    {"prompt", 64},
-    {"max_age", 16},
-    {"login_hint", 256},
-    {"ui_locales", 128},
+    AUTHORIZE_REQUEST_PARAMS,
     {"username", USERNAME_MAX},
     {"password", PASSWORD_MAX},
     {"csrf", 128},
@@ -731,5 +816,6 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},
     {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},
     {"user_handle", 128},
+    {"reason", 32},
     {NULL, 0},
 };

@@ -13,6 +13,7 @@
 #include "http/http.h"
 #include "jose/jose.h"
 #include "mail/mail.h"
+#include "platform/platform.h"
 #include "store/store.h"
 #include "ui/ui.h"
 #include "webauthn/webauthn.h"
@@ -68,6 +69,14 @@ typedef struct {
     const char *mfa_cookie;    /* MFA_COOKIE, likewise */
     unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
     webauthn_rp_t passkey_rp;  /* RP ID and origin of the passkey ceremonies (passkey.h) */
+    /* federated sign-in (federate.c) */
+    _Atomic(platform_set_t *) platforms; /* [platform.*] sections, replaced by SIGHUP */
+    platform_site_t platform_site;       /* how they are loaded */
+    char platform_prefix[1024];          /* issuer + /auth/federate/ */
+    const char *config_file;             /* the --config file SIGHUP reads again; may be NULL */
+    const char *fed_cookie;              /* FED_COOKIE, "__Host-" prefixed when secure_cookies */
+    unsigned char fed_pkce_key[32];      /* derives PKCE verifiers from states */
+    unsigned char fed_seal_key[32];      /* seals the platforms' tokens at rest */
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
@@ -586,12 +595,12 @@ ui_lang_t selfservice_lang(const http_request_t *req);
 /* Whether the server sends mail. */
 bool selfservice_mail_on(const app_t *app);
 
-/* The link of token for purpose (a STORE_LINK_* of store/links.h), usable:
+/* The link of token for purpose (a STORE_LINK_* of store/mail_links.h), usable:
  * GH_OK and *out; otherwise false and *why is the message for the page
  * (UI_MSG_LINK_INVALID, _EXPIRED, _USED, or UI_MSG_SERVER_ERROR with *st
  * the store's failure). */
 bool selfservice_link_find(const http_request_t *req, const char *purpose, const char *token,
-                           store_link_t *out, ui_msg_t *why, gh_status_t *st);
+                           store_mail_link_t *out, ui_msg_t *why, gh_status_t *st);
 
 /* The page of a link selfservice_link_find refused: why, with 400 (503 or
  * 500 for the store's failure st). */
@@ -645,6 +654,16 @@ void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 /* ---- endpoints ---- */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
+
+/* The authorization request's parameters and their limits, for the
+ * endpoints that take one (authorize, federate). */
+// clang-format off
+#define AUTHORIZE_REQUEST_PARAMS                                                                   \
+    {"client_id", 128}, {"redirect_uri", 2048}, {"response_type", 64}, {"scope", 1024},            \
+    {"state", 2048}, {"nonce", 512}, {"code_challenge", 128}, {"code_challenge_method", 16},       \
+    {"prompt", 64}, {"max_age", 16}, {"login_hint", 256}, {"ui_locales", 128},                     \
+    {"request", 16384}, {"request_uri", 2048}
+// clang-format on
 extern const http_param_spec_t AUTHORIZE_PARAMS[];
 
 /* Called for a request to authorize_handler whose parameter name is over its
@@ -664,6 +683,62 @@ extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspec
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
+
+/* ---- federated sign-in (federate.c) and its hooks in authorize.c ---- */
+
+#define FED_COOKIE "gh_fed" /* binds a federated sign-in to the browser that started it */
+
+/* GET /auth/federate/NAME, GET /auth/federate/NAME/callback and POST
+ * /auth/federate/NAME/profile. */
+void federate_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t FEDERATE_PARAMS[];
+
+/* Loads the [platform.*] sections of cfg for the server (callbacks ISSUER
+ * /auth/federate/NAME/callback; none is fine) and derives the federation
+ * keys; SIGHUP's reload (federate_reload) reads them again. */
+gh_status_t federate_start(app_t *app, const config_t *cfg, char *err, size_t err_len);
+const char *federate_reload(void *app);
+void federate_stop(app_t *app);
+
+/* The server's platform site for cfg (redirect prefix written into prefix). */
+void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out);
+
+/* A key of its own for each use (FED_KEY_*), from the shared CSRF key. */
+#define FED_KEY_PKCE "gatehouse federation pkce"
+#define FED_KEY_SEAL "gatehouse federation seal"
+void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32]);
+
+/* The profile page's fields (untrusted; fuzzed): a nickname of 1 to
+ * NICKNAME_MAX bytes, not only spaces, without control bytes; an e-mail
+ * address empty, or of at most EMAIL_MAX bytes with one '@' between
+ * something and something, without spaces or control bytes. */
+#define NICKNAME_MAX 64
+#define EMAIL_MAX 254
+bool federate_nickname_ok(const char *s);
+bool federate_email_ok(const char *s);
+
+/* What a link's sealed tokens are bound to: its platform and subject. */
+const char *federate_seal_aad(arena_t *a, const char *platform, const char *subject);
+
+/* Validates the authorization request in req's query as /auth/authorize
+ * does, answering a bad one as it would (pages until the redirect URI is
+ * verified, then redirects to it). On success *query is the request as a
+ * query string (without '?'), *lang the language of its pages. */
+bool authorize_request_check(http_request_t *req, http_response_t *res, const char **query,
+                             ui_lang_t *lang);
+
+/* Continues the stored request query (validated again) for the person just
+ * signed in with session: consent when needed, then the code. */
+void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
+                      const store_session_t *session);
+
+/* The stored request query as hidden fields of the fault page: *request for
+ * "back to sign-in" (GET /auth/authorize), *give_up for "cancel" (the
+ * request, a CSRF token, step=give_up and reason, POSTed to
+ * /auth/authorize). False when out of memory. */
+bool authorize_request_fields(http_request_t *req, http_response_t *res, const char *query,
+                              const char *reason, ui_hidden_t **request, size_t *request_count,
+                              ui_hidden_t **give_up, size_t *give_up_count);
 extern const http_param_spec_t LOGOUT_PARAMS[];
 
 /* The account page (issue 21): GET /account and the POSTs under it

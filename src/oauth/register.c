@@ -22,8 +22,8 @@ typedef struct {
     http_response_t *res;
     app_t *app;
     ui_lang_t lang;
-    const char *invite; /* the invitation's token (invite mode) */
-    store_link_t link;  /* the invitation */
+    const char *invite;     /* the invitation's token (invite mode) */
+    store_mail_link_t link; /* the invitation */
 } reg_t;
 
 /* 1-64 of A-Z a-z 0-9 . _ - @, as `user add` takes them. */
@@ -126,8 +126,8 @@ static gh_status_t create(reg_t *g, store_user_t *u, const char *password)
         return GH_ERR_CONFLICT;
     if (st == GH_OK && g->invite) {
         selfservice_token_digest(g->invite, digest);
-        st =
-            store_link_take(g->app->store, g->req->arena, digest, STORE_LINK_INVITE, now, &g->link);
+        st = store_mail_link_take(g->app->store, g->req->arena, digest, STORE_LINK_INVITE, now,
+                                  &g->link);
         st = st == GH_ERR_NOT_FOUND ? GH_ERR_INVALID : st; /* used a moment ago */
     }
     u->password_hash = hash;

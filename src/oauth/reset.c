@@ -127,16 +127,16 @@ static gh_status_t set_password(reset_t *r, const char *token, const store_user_
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     char *hash = NULL;
-    store_link_t l;
+    store_mail_link_t l;
     int64_t now = clock_now();
     selfservice_token_digest(token, digest);
     gh_status_t st = secret_password_hash(r->req->arena, password, &SECRET_ARGON2_DEFAULT, &hash);
     if (st == GH_OK)
-        st = store_link_take(r->app->store, r->req->arena, digest, STORE_LINK_RESET, now, &l);
+        st = store_mail_link_take(r->app->store, r->req->arena, digest, STORE_LINK_RESET, now, &l);
     if (st == GH_OK)
         st = store_user_set_password(r->app->store, u->username, hash);
     if (st == GH_OK)
-        st = store_link_end_all(r->app->store, u->sub, STORE_LINK_RESET, now);
+        st = store_mail_link_end_all(r->app->store, u->sub, STORE_LINK_RESET, now);
     if (st == GH_OK) /* every session and grant, as any credential change */
         st = oauth_user_end_all(r->app->store, r->app->cfg, u->sub, NULL);
     return st;
@@ -145,7 +145,7 @@ static gh_status_t set_password(reset_t *r, const char *token, const store_user_
 static void on_new_password(reset_t *r, const char *token)
 {
     const char *password = http_pairs_get(&r->req->form, "password");
-    store_link_t l;
+    store_mail_link_t l;
     store_user_t u;
     ui_msg_t why;
     gh_status_t st;
@@ -182,7 +182,7 @@ static void on_new_password(reset_t *r, const char *token)
 
 static void on_link(reset_t *r, const char *token)
 {
-    store_link_t l;
+    store_mail_link_t l;
     ui_msg_t why;
     gh_status_t st;
     if (!selfservice_link_find(r->req, STORE_LINK_RESET, token, &l, &why, &st))

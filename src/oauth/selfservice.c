@@ -103,9 +103,9 @@ gh_status_t oauth_link_new(store_t *store, const char *issuer, arena_t *a, const
     gh_status_t st = tokens_mint(a, &token, &digest);
     if (st != GH_OK)
         return st;
-    store_link_t l = {
+    store_mail_link_t l = {
         .purpose = purpose, .sub = sub, .email = email, .expires_at = now + ttl_of(purpose)};
-    if ((st = store_link_put(store, digest, &l, now)) != GH_OK)
+    if ((st = store_mail_link_put(store, digest, &l, now)) != GH_OK)
         return st;
     const char *param = !strcmp(purpose, STORE_LINK_INVITE) ? "invite" : "token";
     *url = arena_printf(a, "%s%s?%s=%s", issuer, page_of(purpose), param, token);
@@ -113,7 +113,7 @@ gh_status_t oauth_link_new(store_t *store, const char *issuer, arena_t *a, const
 }
 
 bool selfservice_link_find(const http_request_t *req, const char *purpose, const char *token,
-                           store_link_t *out, ui_msg_t *why, gh_status_t *st)
+                           store_mail_link_t *out, ui_msg_t *why, gh_status_t *st)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     *st = GH_OK;
@@ -121,7 +121,7 @@ bool selfservice_link_find(const http_request_t *req, const char *purpose, const
     if (!mail_token_valid(token))
         return false;
     selfservice_token_digest(token, digest);
-    *st = store_link_get(app_of(req)->store, req->arena, digest, purpose, out);
+    *st = store_mail_link_get(app_of(req)->store, req->arena, digest, purpose, out);
     if (*st == GH_ERR_NOT_FOUND) {
         *st = GH_OK;
         return false;
@@ -168,7 +168,7 @@ void selfservice_link_page(http_request_t *req, http_response_t *res, ui_lang_t 
 /* The verification link of token, of either kind (a registration's or an
  * address change's); false when neither (the page is written). */
 static bool verify_link(http_request_t *req, http_response_t *res, ui_lang_t lang,
-                        const char *token, store_link_t *l)
+                        const char *token, store_mail_link_t *l)
 {
     ui_msg_t why;
     gh_status_t st;
@@ -186,18 +186,18 @@ static void verify_confirm(http_request_t *req, http_response_t *res, ui_lang_t 
                            const char *token)
 {
     app_t *app = app_of(req);
-    store_link_t l;
+    store_mail_link_t l;
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     if (!verify_link(req, res, lang, token, &l))
         return;
     selfservice_token_digest(token, digest);
     int64_t now = clock_now();
-    gh_status_t st = store_link_take(app->store, req->arena, digest, l.purpose, now, &l);
+    gh_status_t st = store_mail_link_take(app->store, req->arena, digest, l.purpose, now, &l);
     bool change = st == GH_OK && !strcmp(l.purpose, STORE_LINK_EMAIL);
     if (st == GH_OK)
         st = store_user_confirm_email(app->store, l.sub, l.email, !change);
     if (st == GH_OK && change) /* other pending addresses are void now */
-        st = store_link_end_all(app->store, l.sub, STORE_LINK_EMAIL, now);
+        st = store_mail_link_end_all(app->store, l.sub, STORE_LINK_EMAIL, now);
     if (st == GH_ERR_NOT_FOUND) { /* used meanwhile, or the address changed since */
         selfservice_message(req, res, lang, 400, UI_MSG_LINK_USED, true);
         return;
@@ -216,7 +216,7 @@ void verify_handler(http_request_t *req, http_response_t *res)
     ui_lang_t lang = selfservice_lang(req);
     const http_pairs_t *src = req->method == HTTP_POST ? &req->form : &req->query;
     const char *token = http_pairs_get(src, "token");
-    store_link_t l;
+    store_mail_link_t l;
     if (req->method == HTTP_POST && req->form_malformed) {
         selfservice_message(req, res, lang, 400, UI_MSG_BAD_REQUEST, true);
         return;

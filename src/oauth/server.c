@@ -62,7 +62,8 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
             return;
         }
     if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
-        h == account_handler || selfservice_is_page(h) || h == passkey_page_handler) {
+        h == account_handler || selfservice_is_page(h) || h == passkey_page_handler ||
+        h == federate_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -167,6 +168,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, "/auth/passkey/login/options", passkey_login_options_handler,
      "passkey_login_options", PASSKEY_PARAMS},
     {HTTP_GET | HTTP_POST, PASSKEY_PAGE_PATH, passkey_page_handler, "passkeys", PASSKEY_PARAMS},
+    {HTTP_GET | HTTP_POST, "/auth/federate/*", federate_handler, "federate", FEDERATE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -263,11 +265,13 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
 }
 
 /* SIGHUP's part here: the signing keys, at once rather than at the next
- * periodic reload. */
-static const char *reload_keys(void *keys)
+ * periodic reload, and the [platform.*] sections (a configuration that no
+ * longer loads changes nothing). */
+static const char *reload(void *ctx)
 {
-    keyring_reload(keys);
-    return "signing keys";
+    app_t *app = ctx;
+    keyring_reload(app->keys);
+    return federate_reload(app) ? "signing keys and platforms" : "signing keys";
 }
 
 store_t *oauth_request_store(const http_request_t *req)
@@ -278,6 +282,11 @@ store_t *oauth_request_store(const http_request_t *req)
 const config_server_t *oauth_request_config(const http_request_t *req)
 {
     return app_of(req)->cfg;
+}
+
+const config_t *oauth_request_whole_config(const http_request_t *req)
+{
+    return app_of(req)->config;
 }
 
 gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const char **why)
@@ -374,6 +383,11 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
         fprintf(stderr, "gatehouse: cannot start the mail worker: %s\n", gh_status_str(st));
         goto out;
     }
+    char err[256] = "";
+    if ((st = federate_start(&app, cfg, err, sizeof err)) != GH_OK) {
+        fprintf(stderr, "gatehouse: %s\n", err[0] ? err : gh_status_str(st));
+        goto out;
+    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
     if (!start_listener(&opts, cfg->server.listen, &http))
@@ -384,7 +398,7 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    stop_signals_on_reload(reload_keys, app.keys);
+    stop_signals_on_reload(reload, &app);
     stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:
@@ -392,6 +406,7 @@ out:
     backchannel_stop(app.backchannel);
     http_server_stop(own);
     mail_worker_stop(app.mail); /* after the requests that may wake it */
+    federate_stop(&app);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

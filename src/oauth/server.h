@@ -32,6 +32,8 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra);
 /* For the handlers of extra routes: the server's store and settings. */
 store_t *oauth_request_store(const http_request_t *req);
 const config_server_t *oauth_request_config(const http_request_t *req);
+/* The whole configuration the request's server runs with (its platforms too). */
+const config_t *oauth_request_whole_config(const http_request_t *req);
 
 /* The request's `Authorization: Bearer` access token, verified as userinfo
  * does (signature, typ, issuer, audience, expiry, revocation): GH_OK with
@@ -65,11 +67,29 @@ gh_status_t oauth_session_end(store_t *store, const config_server_t *cfg, arena_
  * of every access token it issued. */
 int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now);
 
-/* A new single-use link for purpose (a STORE_LINK_* of store/links.h) about
+/* A new single-use link for purpose (a STORE_LINK_* of store/mail_links.h) about
  * sub and/or email, valid ttl seconds from now: its digest is stored and
  * *url (in a) is issuer + the purpose's page + "?token=…". `gatehouse user
  * invite` and the self-service pages make their links here. */
 gh_status_t oauth_link_new(store_t *store, const char *issuer, arena_t *a, const char *purpose,
                            const char *sub, const char *email, int64_t now, const char **url);
+
+/* ---- a member's platform links (members.c, federated sign-in) ---- */
+
+/* The member's links, by platform. */
+gh_status_t oauth_member_links(store_t *store, arena_t *a, const char *sub, store_link_t **out,
+                               size_t *count);
+
+/* Removes member's link to platform, then unlinks at the platform with the
+ * [platform.*] sections of cfg (best effort, logged). GH_ERR_NOT_FOUND when
+ * there is no such link; GH_ERR_CONFLICT when it is the member's last way to
+ * sign in (no password, no other link). */
+gh_status_t oauth_member_unlink(store_t *store, const config_t *cfg, arena_t *a,
+                                const store_user_t *member, const char *platform);
+
+/* Unlinks links[0..count) at their platforms (read before the member was
+ * removed); best effort, each outcome logged. */
+void oauth_member_unlink_all(const store_link_t *links, size_t count, store_t *store,
+                             const config_t *cfg, arena_t *a);
 
 #endif

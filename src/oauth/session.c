@@ -129,9 +129,11 @@ gh_status_t session_password_check(const http_request_t *req, const char *client
     st = store_user_find(app->store, req->arena, username, &user);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
-    /* unknown users cost a verification too, so timing does not tell them apart */
-    const char *hash = st == GH_OK ? user.password_hash : SECRET_ARGON2_DUMMY;
-    bool right = secret_password_verify(hash, password) && st == GH_OK;
+    /* unknown users, and members without a password (federated sign-in
+     * only), cost a verification too, so timing does not tell them apart */
+    bool has_password = st == GH_OK && strcmp(user.password_hash, STORE_NO_PASSWORD) != 0;
+    const char *hash = has_password ? user.password_hash : SECRET_ARGON2_DUMMY;
+    bool right = secret_password_verify(hash, password) && has_password;
     if (!right || user.disabled_at) { /* a disabled member is refused as a wrong password is */
         metrics_add(METRIC_LOGINS_FAILED, 1);
         log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);

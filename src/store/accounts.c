@@ -53,7 +53,7 @@ static store_sql_t SQL_GRANTS = STORE_SQL(
     ") g GROUP BY client_id ORDER BY client_id");
 
 /* store_user_t: the columns of USER_COLS */
-static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
+gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row)
 {
     store_user_t u = {0};
     u.sub = store_row_text(r, a);
@@ -77,7 +77,7 @@ typedef struct {
 static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 {
     user_token_t *t = row;
-    gh_status_t st = read_user(r, a, &t->user);
+    gh_status_t st = store_read_user(r, a, &t->user);
     if (st == GH_OK)
         t->revoked = store_row_int(r) != 0;
     return st;
@@ -92,23 +92,24 @@ gh_status_t store_user_add(store_t *s, const store_user_t *u)
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
 {
-    return db_get(s, &SQL_GET, "user_get", read_user, a, out, "s", sub);
+    return db_get(s, &SQL_GET, "user_get", store_read_user, a, out, "s", sub);
 }
 
 gh_status_t store_user_find(store_t *s, arena_t *a, const char *username, store_user_t *out)
 {
-    return db_get(s, &SQL_FIND, "user_find", read_user, a, out, "s", username);
+    return db_get(s, &SQL_FIND, "user_find", store_read_user, a, out, "s", username);
 }
 
 gh_status_t store_user_list(store_t *s, arena_t *a, store_user_t **out, size_t *count)
 {
-    return db_list(s, &SQL_LIST, "user_list", read_user, a, sizeof **out, (void **)out, count, "");
+    return db_list(s, &SQL_LIST, "user_list", store_read_user, a, sizeof **out, (void **)out, count,
+                   "");
 }
 
 gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
                             size_t limit, store_user_t **out, size_t *count)
 {
-    return db_list(s, &SQL_PAGE, "user_page", read_user, a, sizeof **out, (void **)out, count,
+    return db_list(s, &SQL_PAGE, "user_page", store_read_user, a, sizeof **out, (void **)out, count,
                    "ssi", after ? after : "", pattern ? pattern : "%", (int64_t)limit);
 }
 
@@ -149,7 +150,7 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
 gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
                                      size_t *count)
 {
-    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", read_user, a, sizeof **out, (void **)out,
+    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", store_read_user, a, sizeof **out, (void **)out,
                    count, "s", email);
 }
 

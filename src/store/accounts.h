@@ -8,7 +8,7 @@
 typedef struct {
     const char *sub; /* 32 hex characters, the member's unique id */
     const char *username;
-    const char *password_hash; /* argon2id PHC string */
+    const char *password_hash; /* argon2id PHC string, or STORE_NO_PASSWORD */
     const char *email;         /* may be NULL */
     const char *nickname;      /* may be NULL */
     const char *name;          /* may be NULL */
@@ -16,6 +16,10 @@ typedef struct {
     int64_t disabled_at; /* 0, or when the member was disabled (cannot sign in) */
     bool email_verified; /* the member showed they receive mail at email */
 } store_user_t;
+
+/* The password hash of a member who has none (signs in through platforms
+ * only): no password verifies against it. */
+#define STORE_NO_PASSWORD "!"
 
 /* ---- users ---- */
 gh_status_t store_user_add(store_t *s, const store_user_t *u); /* CONFLICT: username taken */

@@ -26,6 +26,7 @@ static store_sql_t SQL_DEVICE = STORE_SQL("DELETE FROM device_codes WHERE expire
 static store_sql_t SQL_GW_STATES = STORE_SQL("DELETE FROM gateway_states WHERE expires_at < ?");
 static store_sql_t SQL_LINKS = STORE_SQL("DELETE FROM mail_links WHERE expires_at < ?");
 static store_sql_t SQL_MFA_PENDING = STORE_SQL("DELETE FROM mfa_pending WHERE expires_at <= ?");
+static store_sql_t SQL_FED_STATES = STORE_SQL("DELETE FROM federation_states WHERE expires_at < ?");
 static store_sql_t SQL_GW_REFRESH = STORE_SQL("DELETE FROM gateway_refresh WHERE expires_at < ?");
 static store_sql_t SQL_EVENTS = STORE_SQL("DELETE FROM events WHERE time < ?");
 static store_sql_t SQL_PASSKEY_CHALLENGES =
@@ -54,6 +55,7 @@ void store_purge(store_t *s, int64_t now)
         {&SQL_LINKS, now - KEEP_LINKS},
         {&SQL_MFA_PENDING, now},
         {&SQL_PASSKEY_CHALLENGES, now},
+        {&SQL_FED_STATES, now - KEEP_AFTER_EXPIRY},
     };
     if (db_begin(s, "purge") != GH_OK)
         return;

@@ -127,5 +127,8 @@ gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, v
 gh_status_t store_read_text(store_row_t *r, arena_t *a, void *row); /* const char *: one text */
 gh_status_t store_read_int(store_row_t *r, arena_t *a, void *row);  /* int64_t: one integer */
 gh_status_t store_read_bool(store_row_t *r, arena_t *a, void *row); /* bool: one integer, != 0 */
+/* store_user_t from the columns sub, username, password_hash, email,
+ * nickname, name, created_at (accounts.c) */
+gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row);
 
 #endif

@@ -26,6 +26,38 @@ static const char NEXT_TPL[] =
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
+static const char FED_OR_TPL[] = "<div class=\"fed\"><p class=\"fed-or\"><span>{{or}}</span></p>\n";
+static const char FED_BUTTON_TPL[] =
+    "<form class=\"fed-form\" method=\"get\" action=\"/auth/federate/{{name}}\">\n"
+    "{{{hidden}}}<button class=\"button fed-button fed-{{kind}}\" type=\"submit\">"
+    "<span class=\"fed-mark\" aria-hidden=\"true\"></span>{{{text}}}</button>\n</form>\n";
+/* The profile page's way to link: the password of an existing member, or
+ * the member this browser signed in as a moment ago. */
+static const char LINK_PASSWORD_TPL[] =
+    "<form class=\"form\" method=\"post\" action=\"{{action}}\">\n{{{hidden}}}"
+    "<div class=\"field\">\n<label for=\"username\">{{username_label}}</label>\n"
+    "<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" "
+    "autocapitalize=\"none\" spellcheck=\"false\" required{{{username_maxlength}}}"
+    "{{{link_invalid}}}>\n</div>\n<div class=\"field\">\n"
+    "<label for=\"password\">{{password_label}}</label>\n"
+    "<input id=\"password\" name=\"password\" type=\"password\" "
+    "autocomplete=\"current-password\" required{{{password_maxlength}}}{{{link_invalid}}}>\n"
+    "</div>\n<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
+    "value=\"link\">{{link}}</button>\n</form>\n";
+static const char LINK_SESSION_TPL[] =
+    "<form class=\"form\" method=\"post\" action=\"{{action}}\">\n{{{hidden}}}"
+    "<p class=\"account\"><span class=\"account-label\">{{account_label}}</span> "
+    "<span class=\"account-name\">{{signed_in_as}}</span></p>\n"
+    "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
+    "value=\"link\">{{link}}</button>\n</form>\n";
+static const char FED_WAYS_TPL[] =
+    "<div class=\"actions\">\n"
+    "<form method=\"get\" action=\"/auth/authorize\">\n{{{request}}}"
+    "<button class=\"button button-primary\" type=\"submit\">{{back}}</button>\n</form>\n"
+    "<form method=\"post\" action=\"/auth/authorize\">\n{{{give_up}}}"
+    "<button class=\"button button-secondary\" type=\"submit\">{{cancel}}</button>\n</form>\n"
+    "</div>\n";
+
 const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
 {
     buf_t b;
@@ -166,6 +198,32 @@ static const char *maxlength_html(arena_t *a, size_t n)
 }
 
 static const char *passkey_signin_html(arena_t *a, const ui_login_t *p);
+/* One GET form per platform, carrying the authorization request, after an
+ * "or"; nothing when there are none. */
+static const char *platforms_html(arena_t *a, const ui_login_t *p)
+{
+    if (p->platform_count == 0)
+        return "";
+    const char *request = ui_hidden_html(a, p->request, p->request_count);
+    buf_t b;
+    buf_init(&b, a);
+    const tpl_var_t or_vars[] = {{"or", ui_text(p->lang, TXT_FED_OR), false}};
+    tpl_expand(&b, FED_OR_TPL, sizeof FED_OR_TPL - 1, or_vars, COUNT(or_vars));
+    for (size_t i = 0; request && i < p->platform_count; i++) {
+        const ui_platform_t *f = &p->platforms[i];
+        const tpl_var_t vars[] = {
+            {"name", f->name, false},
+            {"kind", f->kind, false},
+            {"hidden", request, true},
+            {"text", text_html(a, p->lang, TXT_FED_CONTINUE, f->label), true},
+        };
+        if (!vars[3].value)
+            return NULL;
+        tpl_expand(&b, FED_BUTTON_TPL, sizeof FED_BUTTON_TPL - 1, vars, COUNT(vars));
+    }
+    buf_puts(&b, "</div>\n");
+    return request ? buf_cstr(&b) : NULL;
+}
 
 const char *ui_render_login(arena_t *a, const ui_login_t *p)
 {
@@ -191,6 +249,7 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"password_maxlength", maxlength_html(a, p->password_max), true},
         {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
         {"passkey", passkey_signin_html(a, p), true},
+        {"platforms", platforms_html(a, p), true},
     };
     return ui_render_page(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
                           COUNT(vars));
@@ -574,4 +633,71 @@ const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *p)
     return name_max ? ui_render_page(a, lang, ui_text(lang, TXT_PASSKEYS_TITLE),
                                      "templates/passkeys.html", vars, COUNT(vars))
                     : NULL;
+}
+
+const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *p)
+{
+    ui_lang_t lang = p->lang;
+    bool link_failed =
+        p->message == UI_MSG_BAD_CREDENTIALS || p->message == UI_MSG_TOO_MANY_ATTEMPTS;
+    const tpl_var_t link[] = {
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"username_label", ui_text(lang, TXT_USERNAME), false},
+        {"password_label", ui_text(lang, TXT_PASSWORD), false},
+        {"username_maxlength", maxlength_html(a, p->username_max), true},
+        {"password_maxlength", maxlength_html(a, p->password_max), true},
+        {"link_invalid", link_failed ? INVALID_ATTRS : "", true},
+        {"link", ui_text(lang, TXT_PROFILE_LINK), false},
+        {"account_label", ui_text(lang, TXT_CONSENT_ACCOUNT), false},
+        {"signed_in_as", p->signed_in_as, false},
+    };
+    const char *tpl = p->signed_in_as ? LINK_SESSION_TPL : LINK_PASSWORD_TPL;
+    const char *link_form =
+        fragments_ok(link, COUNT(link)) ? ui_expand(a, tpl, link, COUNT(link)) : NULL;
+    const tpl_var_t vars[] = {
+        {"title", ui_text(lang, TXT_PROFILE_TITLE), false},
+        {"lead", text_html(a, lang, TXT_PROFILE_LEAD, p->platform_label), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"nickname_label", ui_text(lang, TXT_NICKNAME), false},
+        {"nickname", p->nickname, false},
+        {"email_label", ui_text(lang, TXT_EMAIL), false},
+        {"email", p->email, false},
+        {"profile_invalid", p->message == UI_MSG_FED_PROFILE_INVALID ? INVALID_ATTRS : "", true},
+        {"create", ui_text(lang, TXT_PROFILE_CREATE), false},
+        {"link_heading", ui_text(lang, TXT_PROFILE_LINK_HEADING), false},
+        {"link_lead",
+         text_html(a, lang, p->signed_in_as ? TXT_PROFILE_LINK_SESSION : TXT_PROFILE_LINK_LEAD,
+                   p->platform_label),
+         true},
+        {"link_form", link_form, true},
+        {"cancel", ui_text(lang, TXT_CANCEL), false},
+        {"give_up", ui_hidden_html(a, p->give_up, p->give_up_count), true},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_PROFILE_TITLE),
+                          "templates/federate_profile.html", vars, COUNT(vars));
+}
+
+const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *title = ui_msg_title(lang, p->message);
+    const char *ways = "";
+    if (p->request_count) {
+        const tpl_var_t w[] = {
+            {"request", ui_hidden_html(a, p->request, p->request_count), true},
+            {"give_up", ui_hidden_html(a, p->give_up, p->give_up_count), true},
+            {"back", ui_text(lang, TXT_BACK_TO_SIGN_IN), false},
+            {"cancel", ui_text(lang, TXT_GIVE_UP), false},
+        };
+        ways = fragments_ok(w, COUNT(w)) ? ui_expand(a, FED_WAYS_TPL, w, COUNT(w)) : NULL;
+    }
+    const tpl_var_t vars[] = {
+        {"title", title, false},
+        {"sentence", sentence_text(a, lang, p->message, 0), false},
+        {"ways", ways, true},
+    };
+    return ui_render_page(a, lang, title, "templates/federate_fault.html", vars, COUNT(vars));
 }

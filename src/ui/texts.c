@@ -192,6 +192,24 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                                  "이 브라우저에서는 패스키를 사용할 수 없습니다."},
     [TXT_PASSKEY_WORKING] = {"Follow your browser's instructions…",
                              "브라우저의 안내를 따라 주세요…"},
+    [TXT_FED_CONTINUE] = {"Continue with {{client}}", "{{client}} 계정으로 계속하기"},
+    [TXT_FED_OR] = {"or", "또는"},
+    [TXT_PROFILE_TITLE] = {"Check your profile", "프로필 확인"},
+    [TXT_PROFILE_LEAD] =
+        {"This is your first sign-in with {{client}}. Check what we will keep "
+         "and correct it if you like.",
+         "{{client}} 계정으로 처음 로그인했습니다. 저장할 정보를 확인하고 필요하면 "
+         "고쳐 주세요."},
+    [TXT_PROFILE_CREATE] = {"Create my account", "계정 만들기"},
+    [TXT_PROFILE_LINK_HEADING] = {"Already a member?", "이미 회원이신가요?"},
+    [TXT_PROFILE_LINK_LEAD] = {"Sign in with your password to add {{client}} to your account.",
+                               "비밀번호로 로그인하면 기존 계정에 {{client}} 계정이 연결됩니다."},
+    [TXT_PROFILE_LINK] = {"Link to my account", "내 계정에 연결"},
+    [TXT_PROFILE_LINK_SESSION] = {"You signed in a moment ago. Add {{client}} to that account?",
+                                  "방금 로그인한 계정에 {{client}} 계정을 연결할까요?"},
+    [TXT_CANCEL] = {"Cancel", "취소"},
+    [TXT_BACK_TO_SIGN_IN] = {"Back to sign-in", "로그인 화면으로 돌아가기"},
+    [TXT_GIVE_UP] = {"Cancel sign-in", "로그인 취소"},
 };
 
 typedef struct {
@@ -382,6 +400,28 @@ static const msg_text_t MESSAGES[] = {
                                  "your password.",
                                  "이 패스키로 로그인할 수 없습니다. 다시 시도하거나 비밀번호로 "
                                  "로그인해 주세요."}},
+    [UI_MSG_FED_DENIED] = {{"Sign-in not allowed", "로그인이 허용되지 않았습니다"},
+                           {"The sign-in was not allowed at the platform. You can go back and "
+                            "choose another way to sign in.",
+                            "플랫폼에서 로그인을 허용하지 않았습니다. 돌아가서 다른 방법으로 "
+                            "로그인할 수 있습니다."}},
+    [UI_MSG_FED_UNAVAILABLE] = {{"The platform did not answer", "플랫폼이 응답하지 않습니다"},
+                                {"The sign-in platform is unavailable or did not answer as "
+                                 "expected. Please try again in a moment or sign in another way.",
+                                 "로그인 플랫폼을 사용할 수 없거나 올바르게 응답하지 않았습니다. "
+                                 "잠시 후 다시 시도하거나 다른 방법으로 로그인해 주세요."}},
+    [UI_MSG_FED_EXPIRED] =
+        {{"This sign-in has expired", "로그인이 만료되었습니다"},
+         {"This sign-in is no longer valid or was started in another browser. "
+          "Please start again.",
+          "이 로그인은 더 이상 유효하지 않거나 다른 브라우저에서 시작되었습니다. "
+          "처음부터 다시 시도해 주세요."}},
+    [UI_MSG_FED_PROFILE_INVALID] =
+        {{"Check your details", "입력 내용을 확인해 주세요"},
+         {"Give a nickname, and an email address that looks like "
+          "name@example.com (or none).",
+          "닉네임을 입력하고, 이메일은 name@example.com 형식으로 입력하거나 "
+          "비워 두세요."}},
 };
 
 /* The details keep the parameter's wire name, which a developer looks for,

@@ -79,6 +79,10 @@ typedef enum {
     UI_MSG_MFA_MALFORMED,         /* second factor: not six digits nor a recovery code */
     UI_MSG_MFA_ENABLED,           /* enrolment: the authenticator was confirmed (information) */
     UI_MSG_PASSKEY_REFUSED,       /* sign-in: the passkey did not sign the person in */
+    UI_MSG_FED_DENIED,            /* federated sign-in: not allowed at the platform */
+    UI_MSG_FED_UNAVAILABLE,       /* federated sign-in: the platform is down, slow or garbled */
+    UI_MSG_FED_EXPIRED,           /* federated sign-in: unknown, used or another browser's */
+    UI_MSG_FED_PROFILE_INVALID,   /* profile page: a nickname and a valid e-mail are needed */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -104,11 +108,21 @@ typedef struct {
     const char *name, *value;
 } ui_hidden_t;
 
+/* A sign-in platform as a button: "Continue with {label}", in its kind's
+ * colours (class fed-KIND), targeting GET /auth/federate/{name}. */
+typedef struct {
+    const char *name, *label, *kind;
+} ui_platform_t;
+
 typedef struct {
     ui_lang_t lang;
     const char *action;        /* form action (path and query), e.g. "/auth/authorize?…" */
     const ui_hidden_t *hidden; /* includes the CSRF token */
     size_t hidden_count;
+    const ui_platform_t *platforms; /* federated sign-in: one form each, after the password's */
+    size_t platform_count;
+    const ui_hidden_t *request; /* the authorization request the platform forms carry */
+    size_t request_count;
     const char *client_name; /* the application asking; may be NULL */
     const char *username;    /* pre-filled (login_hint or the last attempt); may be NULL */
     ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
@@ -355,6 +369,46 @@ typedef struct {
 } ui_mfa_account_t;
 
 const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *page);
+/* The "check your profile" page of a first federated sign-in: one
+ * <form method="post"> with inputs nickname and email and a submit button
+ * name="action" value="create"; a second <form method="post"> to link the
+ * platform to an existing member with inputs username and password (value
+ * "link"), both carrying the hidden fields (CSRF token, the pending sign-in's
+ * token); and a cancel form that gives up as the fault page's does. */
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden;
+    size_t hidden_count;
+    const ui_hidden_t *give_up; /* the cancel form's (ui_fed_fault_t) */
+    size_t give_up_count;
+    const char *platform_label;
+    const char *nickname, *email; /* pre-filled from the platform */
+    const char *signed_in_as;     /* a member this browser signed in as just now, offered to
+                                     link without a password; NULL: link with a password */
+    ui_msg_t message;             /* UI_MSG_PROFILE_INVALID, UI_MSG_BAD_CREDENTIALS, … */
+    size_t username_max, password_max;
+    long retry_after;
+} ui_profile_t;
+
+const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *page);
+
+/* A federated sign-in that did not succeed: the message naming the platform,
+ * then (when the authorization request is known) a way back to the sign-in
+ * page (<form method="get" action="/auth/authorize"> with the request) and a
+ * way to give up (<form method="post" action="/auth/authorize"> with the
+ * request, the CSRF token, step=give_up and the reason), which sends the
+ * application its error. */
+typedef struct {
+    ui_lang_t lang;
+    ui_msg_t message;
+    const ui_hidden_t *request; /* may be empty: no way back */
+    size_t request_count;
+    const ui_hidden_t *give_up; /* request + csrf + step + reason */
+    size_t give_up_count;
+} ui_fed_fault_t;
+
+const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */

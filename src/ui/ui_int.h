@@ -170,6 +170,18 @@ typedef enum {
     TXT_PASSKEY_FAILED,
     TXT_PASSKEY_UNSUPPORTED,
     TXT_PASSKEY_WORKING,
+    TXT_FED_CONTINUE, /* holds {{client}}: the platform's label */
+    TXT_FED_OR,
+    TXT_PROFILE_TITLE,
+    TXT_PROFILE_LEAD, /* holds {{client}}: the platform's label */
+    TXT_PROFILE_CREATE,
+    TXT_PROFILE_LINK_HEADING,
+    TXT_PROFILE_LINK_LEAD, /* holds {{client}}: the platform's label */
+    TXT_PROFILE_LINK,
+    TXT_PROFILE_LINK_SESSION, /* holds {{client}}: the platform's label */
+    TXT_CANCEL,
+    TXT_BACK_TO_SIGN_IN,
+    TXT_GIVE_UP,
     TXT_COUNT
 } ui_text_t;
 

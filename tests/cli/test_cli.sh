@@ -17,7 +17,8 @@ in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
-    user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" keys "keys list" "keys rotate" \
+    user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" "user links" "user unlink" \
+    keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help
@@ -109,6 +110,15 @@ rc=0
 check "user passwd without a password off a terminal exits 2" usage_error
 gh --db "$db" user passwd nobody --password 'new-Kayak-123'
 check "user passwd of an unknown user exits 1" eval 'status_is 1 && one_error_line'
+# platform links (federated sign-in; the linking itself: e2e federation.test.mjs)
+gh --db "$db" user links alice
+check "user links of a member without links: the header alone" eval 'status_is 0 && [ "$(cat out)" = "PLATFORM	SUBJECT	EMAIL	LINKED_AT" ]'
+gh --db "$db" user links nobody
+check "user links of an unknown user exits 1 with one line" eval 'status_is 1 && one_error_line'
+gh --db "$db" user unlink alice kakao
+check "user unlink of a link the member lacks exits 1 naming it" eval "status_is 1 && one_error_line && err_has \"no link to 'kakao'\""
+gh --db "$db" user unlink alice
+check "usage: user unlink without the platform exits 2" usage_error
 gh --db "$db" user remove alice
 check "user remove exits 0" status_is 0
 gh --db "$db" user list

@@ -111,28 +111,28 @@ static void links_are_single_use(void **state)
     arena_t *a = arena_new(1 << 20);
     store_user_t u = add_user(f, a, "links@example.test");
     const char *d1 = secret_hex_id(a, 32), *d2 = secret_hex_id(a, 32), *d3 = secret_hex_id(a, 32);
-    store_link_t l = {
+    store_mail_link_t l = {
         .purpose = STORE_LINK_RESET, .sub = u.sub, .email = NULL, .expires_at = T0 + 1800};
-    store_link_t got;
-    assert_int_equal(store_link_put(f->s, d1, &l, T0), GH_OK);
-    assert_int_equal(store_link_put(f->s, d2, &l, T0), GH_OK);
-    assert_int_equal(store_link_put(f->s, d3, &l, T0), GH_OK);
-    assert_int_equal(store_link_get(f->s, a, d1, STORE_LINK_VERIFY, &got), GH_ERR_NOT_FOUND);
-    assert_int_equal(store_link_get(f->s, a, d1, STORE_LINK_RESET, &got), GH_OK);
+    store_mail_link_t got;
+    assert_int_equal(store_mail_link_put(f->s, d1, &l, T0), GH_OK);
+    assert_int_equal(store_mail_link_put(f->s, d2, &l, T0), GH_OK);
+    assert_int_equal(store_mail_link_put(f->s, d3, &l, T0), GH_OK);
+    assert_int_equal(store_mail_link_get(f->s, a, d1, STORE_LINK_VERIFY, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mail_link_get(f->s, a, d1, STORE_LINK_RESET, &got), GH_OK);
     assert_string_equal(got.sub, u.sub);
     assert_null(got.email);
     assert_int_equal(got.used_at, 0);
-    assert_int_equal(store_link_take(f->s, a, d1, STORE_LINK_VERIFY, T0 + 1, &got),
+    assert_int_equal(store_mail_link_take(f->s, a, d1, STORE_LINK_VERIFY, T0 + 1, &got),
                      GH_ERR_NOT_FOUND); /* another purpose */
-    assert_int_equal(store_link_take(f->s, a, d1, STORE_LINK_RESET, T0 + 1, &got), GH_OK);
-    assert_int_equal(store_link_take(f->s, a, d1, STORE_LINK_RESET, T0 + 2, &got),
+    assert_int_equal(store_mail_link_take(f->s, a, d1, STORE_LINK_RESET, T0 + 1, &got), GH_OK);
+    assert_int_equal(store_mail_link_take(f->s, a, d1, STORE_LINK_RESET, T0 + 2, &got),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_link_get(f->s, a, d1, STORE_LINK_RESET, &got), GH_OK);
+    assert_int_equal(store_mail_link_get(f->s, a, d1, STORE_LINK_RESET, &got), GH_OK);
     assert_int_equal(got.used_at, T0 + 1); /* still there: "used already" */
-    assert_int_equal(store_link_take(f->s, a, d2, STORE_LINK_RESET, T0 + 1800, &got),
+    assert_int_equal(store_mail_link_take(f->s, a, d2, STORE_LINK_RESET, T0 + 1800, &got),
                      GH_ERR_NOT_FOUND); /* expired */
-    assert_int_equal(store_link_end_all(f->s, u.sub, STORE_LINK_RESET, T0 + 3), GH_OK);
-    assert_int_equal(store_link_take(f->s, a, d3, STORE_LINK_RESET, T0 + 4, &got),
+    assert_int_equal(store_mail_link_end_all(f->s, u.sub, STORE_LINK_RESET, T0 + 3), GH_OK);
+    assert_int_equal(store_mail_link_take(f->s, a, d3, STORE_LINK_RESET, T0 + 4, &got),
                      GH_ERR_NOT_FOUND);
     arena_free(a);
 }
@@ -148,9 +148,9 @@ static void *race(void *p)
 {
     racer_t *r = p;
     arena_t *a = arena_new(1 << 16);
-    store_link_t l;
+    store_mail_link_t l;
     store_mail_t m;
-    r->st = r->digest ? store_link_take(r->f->s, a, r->digest, STORE_LINK_INVITE, r->now, &l)
+    r->st = r->digest ? store_mail_link_take(r->f->s, a, r->digest, STORE_LINK_INVITE, r->now, &l)
                       : store_outbox_claim(r->f->s, a, r->now, 60, &m);
     arena_free(a);
     return NULL;
@@ -179,9 +179,9 @@ static void concurrent_takers_one_wins(void **state)
     fixture_t *f = *state;
     arena_t *a = arena_new(1 << 16);
     const char *d = secret_hex_id(a, 32);
-    store_link_t l = {
+    store_mail_link_t l = {
         .purpose = STORE_LINK_INVITE, .email = "x@example.test", .expires_at = T0 + 60};
-    assert_int_equal(store_link_put(f->s, d, &l, T0), GH_OK);
+    assert_int_equal(store_mail_link_put(f->s, d, &l, T0), GH_OK);
     assert_int_equal(winners(f, d, T0 + 1), 1);
     arena_free(a);
 }

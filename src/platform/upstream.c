@@ -15,12 +15,19 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/encoding.h"
-#include "gateway/gateway_int.h"
+#include "platform/platform_int.h"
 
 #define MAX_ERROR_CODE 40
 /* Longest token lifetime believed: a longer expires_in (up to 2^63 - 1 from a
  * platform) counts as this, so that now + expires_in cannot overflow. */
 #define MAX_TOKEN_TTL (366 * 24 * 3600)
+
+gh_status_t platform_fail(platform_error_t *err, gh_status_t st, platform_error_kind_t kind,
+                          const char *message)
+{
+    *err = (platform_error_t){kind, message};
+    return st;
+}
 
 static void decref(void *p)
 {
@@ -46,26 +53,25 @@ static const char *error_code(const json_t *v)
 }
 
 /* The error for a call that did not end in a usable answer. */
-static gh_status_t call_failed(const http_request_t *req, const gw_platform_t *p, const char *what,
-                               const httpc_response_t *res, gw_error_t *err)
+static gh_status_t call_failed(arena_t *a, const platform_t *p, const char *what,
+                               const httpc_response_t *res, platform_error_t *err)
 {
-    arena_t *a = req->arena;
     if (res->outcome == HTTPC_FAIL_TIMEOUT)
-        return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM_TIMEOUT,
-                       arena_printf(a, "%s did not answer the %s in time", p->name, what));
+        return platform_fail(err, GH_ERR_UNAVAILABLE, PLATFORM_ERR_TIMEOUT,
+                             arena_printf(a, "%s did not answer the %s in time", p->name, what));
     if (res->outcome != HTTPC_FAIL_STATUS)
-        return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM,
-                       arena_printf(a, "the %s to %s failed: %s", what, p->name,
-                                    httpc_outcome_str(res->outcome)));
+        return platform_fail(err, GH_ERR_UNAVAILABLE, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "the %s to %s failed: %s", what, p->name,
+                                          httpc_outcome_str(res->outcome)));
     json_t *v = json_loadb(res->body, res->body_len, JSON_REJECT_DUPLICATES, NULL);
     const char *code = v ? error_code(v) : NULL;
     const char *msg = arena_printf(a, "%s refused the %s (HTTP %ld%s%s)", p->name, what,
                                    res->status, code ? ": " : "", code ? code : "");
     json_decref(v);
-    return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM, msg);
+    return platform_fail(err, GH_ERR_UNAVAILABLE, PLATFORM_ERR_UPSTREAM, msg);
 }
 
-gh_status_t gw_answer_parse(arena_t *a, const char *body, size_t len, json_t **out)
+gh_status_t platform_answer_parse(arena_t *a, const char *body, size_t len, json_t **out)
 {
     json_t *v = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(v) && !json_is_array(v)) {
@@ -78,7 +84,7 @@ gh_status_t gw_answer_parse(arena_t *a, const char *body, size_t len, json_t **o
     return GH_OK;
 }
 
-bool gw_answer_refused(const json_t *v, const char **code)
+bool platform_answer_refused(const json_t *v, const char **code)
 {
     if (!json_is_object(v) || !json_object_get(v, "error"))
         return false;
@@ -86,34 +92,34 @@ bool gw_answer_refused(const json_t *v, const char **code)
     return true;
 }
 
-gh_status_t gw_call(const http_request_t *req, const gw_platform_t *p, httpc_request_t *call,
-                    const char *what, bool want_json, json_t **out, gw_error_t *err)
+gh_status_t platform_call(arena_t *a, const platform_t *p, httpc_request_t *call, const char *what,
+                          bool want_json, json_t **out, platform_error_t *err)
 {
     httpc_response_t res;
-    arena_t *a = req->arena;
-    call->timeout_ms = gw_app_of(req)->upstream_timeout_ms;
+    call->timeout_ms = p->timeout_ms;
     if (httpc_send(a, call, &res) != GH_OK)
-        return call_failed(req, p, what, &res, err);
+        return call_failed(a, p, what, &res, err);
     if (!want_json)
         return GH_OK;
     json_t *v = NULL;
     const char *code = NULL;
-    gh_status_t st = gw_answer_parse(a, res.body, res.body_len, &v);
+    gh_status_t st = platform_answer_parse(a, res.body, res.body_len, &v);
     if (st == GH_ERR_INVALID)
-        return gw_fail(err, st, GW_ERR_UPSTREAM,
-                       arena_printf(a, "%s sent a malformed answer to the %s", p->name, what));
+        return platform_fail(
+            err, st, PLATFORM_ERR_UPSTREAM,
+            arena_printf(a, "%s sent a malformed answer to the %s", p->name, what));
     if (st != GH_OK)
-        return gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
-    if (gw_answer_refused(v, &code)) {
-        return gw_fail(err, GH_ERR_UNAVAILABLE, GW_ERR_UPSTREAM,
-                       arena_printf(a, "%s refused the %s%s%s", p->name, what, code ? ": " : "",
-                                    code ? code : ""));
+        return platform_fail(err, st, PLATFORM_ERR_INTERNAL, "out of memory");
+    if (platform_answer_refused(v, &code)) {
+        return platform_fail(err, GH_ERR_UNAVAILABLE, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s refused the %s%s%s", p->name, what,
+                                          code ? ": " : "", code ? code : ""));
     }
     *out = v;
     return GH_OK;
 }
 
-const char *gw_form(arena_t *a, const char *const *pairs)
+const char *platform_form(arena_t *a, const char *const *pairs)
 {
     buf_t b;
     buf_init(&b, a);
@@ -129,7 +135,7 @@ const char *gw_form(arena_t *a, const char *const *pairs)
     return buf_cstr(&b);
 }
 
-httpc_header_t gw_bearer(arena_t *a, const char *access_token)
+httpc_header_t platform_bearer(arena_t *a, const char *access_token)
 {
     return (httpc_header_t){"Authorization", arena_printf(a, "Bearer %s", access_token)};
 }
@@ -143,19 +149,17 @@ static const char *form_encoded(arena_t *a, const char *s)
     return buf_cstr(&b);
 }
 
-gh_status_t gw_token_request(const http_request_t *req, const gw_platform_t *p,
-                             const gw_endpoints_t *ep, const char *url, const char *what,
-                             const char *const *fields, bool want_json, json_t **out,
-                             gw_error_t *err)
+gh_status_t platform_token_request(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                   const char *url, const char *what, const char *const *fields,
+                                   bool want_json, json_t **out, platform_error_t *err)
 {
-    arena_t *a = req->arena;
     const char *creds[] = {"client_id", p->client_id, "client_secret", p->client_secret, NULL};
-    const char *form = gw_form(a, fields);
-    const char *auth = ep->basic_auth ? "" : gw_form(a, creds);
+    const char *form = platform_form(a, fields);
+    const char *auth = ep->basic_auth ? "" : platform_form(a, creds);
     const char *body =
         form && auth ? arena_printf(a, "%s%s%s", form, *auth ? "&" : "", auth) : NULL;
     if (!body)
-        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+        return platform_fail(err, GH_ERR_NOMEM, PLATFORM_ERR_INTERNAL, "out of memory");
     httpc_header_t accept = {"Accept", "application/json"};
     httpc_request_t call = {.method = HTTPC_POST,
                             .url = url,
@@ -168,7 +172,7 @@ gh_status_t gw_token_request(const http_request_t *req, const gw_platform_t *p,
         call.basic_user = form_encoded(a, p->client_id);
         call.basic_password = form_encoded(a, p->client_secret);
     }
-    return gw_call(req, p, &call, what, want_json, out, err);
+    return platform_call(a, p, &call, what, want_json, out, err);
 }
 
 /* expires_in as a number, or as a string of digits (naver sends "3600"). */
@@ -182,35 +186,35 @@ static int64_t expires_in(const json_t *v)
     return s && *s && end && !*end ? n : 0;
 }
 
-gh_status_t gw_tokens_from_answer(const json_t *v, const char *keep_refresh, int64_t now,
-                                  gw_tokens_t *out)
+gh_status_t platform_tokens_from_answer(const json_t *v, const char *keep_refresh, int64_t now,
+                                        platform_tokens_t *out)
 {
     const char *access = json_string_value(json_object_get(v, "access_token"));
     if (!access || !*access)
         return GH_ERR_INVALID;
     int64_t ttl = expires_in(json_object_get(v, "expires_in"));
     const char *refresh = json_string_value(json_object_get(v, "refresh_token"));
-    *out = (gw_tokens_t){.access_token = access,
-                         .refresh_token = refresh ? refresh : keep_refresh,
-                         .id_token = json_string_value(json_object_get(v, "id_token")),
-                         .expires_at =
-                             ttl > 0 ? now + (ttl < MAX_TOKEN_TTL ? ttl : MAX_TOKEN_TTL) : 0};
+    *out = (platform_tokens_t){.access_token = access,
+                               .refresh_token = refresh ? refresh : keep_refresh,
+                               .id_token = json_string_value(json_object_get(v, "id_token")),
+                               .expires_at =
+                                   ttl > 0 ? now + (ttl < MAX_TOKEN_TTL ? ttl : MAX_TOKEN_TTL) : 0};
     return GH_OK;
 }
 
 /* Reads a token answer into out, or names what the platform left out. */
-static gh_status_t read_tokens(const http_request_t *req, const gw_platform_t *p, json_t *v,
-                               const char *keep_refresh, gw_tokens_t *out, gw_error_t *err)
+static gh_status_t read_tokens(arena_t *a, const platform_t *p, json_t *v, const char *keep_refresh,
+                               platform_tokens_t *out, platform_error_t *err)
 {
-    if (gw_tokens_from_answer(v, keep_refresh, clock_now(), out) != GH_OK)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s sent no access token", p->name));
+    if (platform_tokens_from_answer(v, keep_refresh, clock_now(), out) != GH_OK)
+        return platform_fail(err, GH_ERR_INVALID, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s sent no access token", p->name));
     return GH_OK;
 }
 
-gh_status_t gw_exchange_code(const http_request_t *req, const gw_platform_t *p,
-                             const gw_endpoints_t *ep, const char *code, const char *state,
-                             const char *verifier, gw_tokens_t *out, gw_error_t *err)
+gh_status_t platform_exchange_code(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                   const char *code, const char *state, const char *verifier,
+                                   platform_tokens_t *out, platform_error_t *err)
 {
     const char *fields[] = {"grant_type",
                             "authorization_code",
@@ -225,25 +229,24 @@ gh_status_t gw_exchange_code(const http_request_t *req, const gw_platform_t *p,
                             NULL};
     json_t *v = NULL;
     gh_status_t st =
-        gw_token_request(req, p, ep, ep->token, "token request", fields, true, &v, err);
-    return st == GH_OK ? read_tokens(req, p, v, NULL, out, err) : st;
+        platform_token_request(a, p, ep, ep->token, "token request", fields, true, &v, err);
+    return st == GH_OK ? read_tokens(a, p, v, NULL, out, err) : st;
 }
 
-gh_status_t gw_refresh_tokens(const http_request_t *req, const gw_platform_t *p,
-                              const gw_endpoints_t *ep, gw_tokens_t *t, gw_error_t *err)
+gh_status_t platform_refresh_tokens(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                    platform_tokens_t *t, platform_error_t *err)
 {
     if (!t->refresh_token)
-        return gw_fail(
-            err, GH_ERR_NOT_FOUND, GW_ERR_UPSTREAM,
-            arena_printf(req->arena, "the %s session has expired; sign in again", p->name));
+        return platform_fail(err, GH_ERR_NOT_FOUND, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "the %s session has expired; sign in again", p->name));
     const char *fields[] = {"grant_type", "refresh_token", "refresh_token", t->refresh_token, NULL};
     json_t *v = NULL;
     gh_status_t st =
-        gw_token_request(req, p, ep, ep->token, "token request", fields, true, &v, err);
-    return st == GH_OK ? read_tokens(req, p, v, t->refresh_token, t, err) : st;
+        platform_token_request(a, p, ep, ep->token, "token request", fields, true, &v, err);
+    return st == GH_OK ? read_tokens(a, p, v, t->refresh_token, t, err) : st;
 }
 
-const char *gw_json_path(arena_t *a, const json_t *v, const char *path)
+const char *platform_json_path(arena_t *a, const json_t *v, const char *path)
 {
     char name[64];
     while (path && v) {
@@ -262,39 +265,52 @@ const char *gw_json_path(arena_t *a, const json_t *v, const char *path)
     return s && *s ? s : NULL;
 }
 
-gh_status_t gw_profile_from_answer(arena_t *a, const gw_kind_t *k, const json_t *v,
-                                   gw_profile_t *out)
+gh_status_t platform_profile_from_answer(arena_t *a, const platform_kind_t *k, const json_t *v,
+                                         platform_profile_t *out)
 {
-    gw_profile_t prof = {.id = gw_json_path(a, v, k->id_path),
-                         .email = gw_json_path(a, v, k->email_path),
-                         .name = gw_json_path(a, v, k->name_path),
-                         .profile = gw_json_path(a, v, k->profile_path)};
+    platform_profile_t prof = {.id = platform_json_path(a, v, k->id_path),
+                               .email = platform_json_path(a, v, k->email_path),
+                               .name = platform_json_path(a, v, k->name_path),
+                               .profile = platform_json_path(a, v, k->profile_path)};
+    const json_t *verified = NULL;
+    for (const char *path = k->verified_path; path && v;) { /* a boolean, not a string */
+        char name[64];
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof name)
+            break;
+        memcpy(name, path, n);
+        name[n] = '\0';
+        verified = json_object_get(verified ? verified : v, name);
+        path = path[n] ? path + n + 1 : NULL;
+        if (!verified)
+            break;
+    }
+    prof.email_verified = prof.email && json_is_true(verified);
     if (!prof.name && k->name_fallback)
-        prof.name = gw_json_path(a, v, k->name_fallback);
+        prof.name = platform_json_path(a, v, k->name_fallback);
     if (!prof.id)
         return GH_ERR_INVALID;
     *out = prof;
     return GH_OK;
 }
 
-gh_status_t gw_fetch_profile(const http_request_t *req, const gw_platform_t *p,
-                             const gw_endpoints_t *ep, const gw_tokens_t *t, gw_profile_t *out,
-                             gw_error_t *err)
+gh_status_t platform_fetch_profile(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                   const platform_tokens_t *t, platform_profile_t *out,
+                                   platform_error_t *err)
 {
-    arena_t *a = req->arena;
-    const gw_kind_t *k = p->kind;
-    httpc_header_t h[2] = {gw_bearer(a, t->access_token), {"Accept", "application/json"}};
+    const platform_kind_t *k = p->kind;
+    httpc_header_t h[2] = {platform_bearer(a, t->access_token), {"Accept", "application/json"}};
     httpc_request_t call = {
         .method = HTTPC_GET, .url = ep->userinfo, .headers = h, .header_count = 2};
     json_t *v = NULL;
-    gh_status_t st = gw_call(req, p, &call, "user info request", true, &v, err);
+    gh_status_t st = platform_call(a, p, &call, "user info request", true, &v, err);
     if (st != GH_OK)
         return st;
-    gw_profile_t prof;
-    if (gw_profile_from_answer(a, k, v, &prof) != GH_OK)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(a, "%s sent user info without a user id", p->name));
-    if (k->complete && (st = k->complete(req, p, ep, t, &prof, err)) != GH_OK)
+    platform_profile_t prof;
+    if (platform_profile_from_answer(a, k, v, &prof) != GH_OK)
+        return platform_fail(err, GH_ERR_INVALID, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s sent user info without a user id", p->name));
+    if (k->complete && (st = k->complete(a, p, ep, t, &prof, err)) != GH_OK)
         return st;
     *out = prof;
     return GH_OK;

@@ -7,7 +7,7 @@
  * (scheme, host and port) unless the configuration names that endpoint
  * itself: a document that could send the code or the client secret to
  * another host is refused. `authorization_response_iss_parameter_supported`
- * (RFC 9207) makes the redirect's iss required (api.c). The provider's JWKS becomes a
+ * (RFC 9207) makes the redirect's iss required (login.c). The provider's JWKS becomes a
  * verification-only keyset, shared by reference count: a request holds the
  * keyset it verified with even if another request replaces it. A signature
  * that fails against keys older than a minute refetches them once (the
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "gateway/gateway_int.h"
+#include "platform/platform_int.h"
 
 #define KEYS_REFETCH_AFTER 60 /* seconds */
 #define CLOCK_SKEW 60         /* seconds of leeway on exp, iat and nbf */
@@ -28,18 +28,18 @@ typedef struct {
     atomic_int refs;
 } keys_t;
 
-struct gw_oidc {
+struct platform_oidc {
     pthread_mutex_t lock;
     bool loaded; /* the fields below are set once, then only read */
-    char *authorize, *token, *userinfo, *revoke, *jwks_uri;
+    char *authorize, *token, *userinfo, *revoke, *jwks_uri, *end_session;
     bool basic_auth, iss_param;
     keys_t *keys; /* guarded by lock */
     int64_t keys_at;
 };
 
-gw_oidc_t *gw_oidc_new(void)
+platform_oidc_t *platform_oidc_new(void)
 {
-    gw_oidc_t *o = calloc(1, sizeof *o);
+    platform_oidc_t *o = calloc(1, sizeof *o);
     if (o && pthread_mutex_init(&o->lock, NULL) != 0) {
         free(o);
         o = NULL;
@@ -55,7 +55,7 @@ static void keys_release(keys_t *k)
     }
 }
 
-void gw_oidc_free(gw_oidc_t *o)
+void platform_oidc_free(platform_oidc_t *o)
 {
     if (!o)
         return;
@@ -65,6 +65,7 @@ void gw_oidc_free(gw_oidc_t *o)
     free(o->userinfo);
     free(o->revoke);
     free(o->jwks_uri);
+    free(o->end_session);
     pthread_mutex_destroy(&o->lock);
     free(o);
 }
@@ -72,14 +73,14 @@ void gw_oidc_free(gw_oidc_t *o)
 /* True when url has the issuer's origin (then the next character ends it). */
 static bool same_origin(const char *url, const char *issuer)
 {
-    size_t n = gw_origin_len(issuer);
+    size_t n = platform_origin_len(issuer);
     return strncmp(url, issuer, n) == 0 && (url[n] == '\0' || url[n] == '/');
 }
 
 /* Metadata member name as an allowed URL; NULL when absent. *ok false when
  * present but not allowed, or (unless configured is set: the configuration
  * names this endpoint itself) on another origin than the issuer's. */
-static const char *meta_url(const json_t *doc, const char *name, const gw_platform_t *p,
+static const char *meta_url(const json_t *doc, const char *name, const platform_t *p,
                             const char *configured, bool *ok)
 {
     const json_t *v = json_object_get(doc, name);
@@ -110,16 +111,17 @@ static bool wants_basic(const json_t *doc)
 }
 
 /* Copies the checked document into the cache (first writer wins). */
-static gh_status_t remember(const gw_platform_t *p, const json_t *doc)
+static gh_status_t remember(const platform_t *p, const json_t *doc)
 {
-    gw_oidc_t *o = p->oidc;
-    const gw_endpoints_t *c = &p->configured;
+    platform_oidc_t *o = p->oidc;
+    const platform_endpoints_t *c = &p->configured;
     bool ok = true;
     const char *az = meta_url(doc, "authorization_endpoint", p, c->authorize, &ok);
     const char *tk = meta_url(doc, "token_endpoint", p, c->token, &ok);
     const char *ui = meta_url(doc, "userinfo_endpoint", p, c->userinfo, &ok);
     const char *rv = meta_url(doc, "revocation_endpoint", p, c->revoke, &ok);
     const char *jw = meta_url(doc, "jwks_uri", p, c->jwks, &ok);
+    const char *es = meta_url(doc, "end_session_endpoint", p, NULL, &ok);
     if (!ok || !az || !tk || !jw)
         return GH_ERR_INVALID;
     gh_status_t st = GH_OK;
@@ -130,6 +132,7 @@ static gh_status_t remember(const gw_platform_t *p, const json_t *doc)
         o->userinfo = ui ? strdup(ui) : NULL;
         o->revoke = rv ? strdup(rv) : NULL;
         o->jwks_uri = strdup(jw);
+        o->end_session = es ? strdup(es) : NULL;
         o->basic_auth = wants_basic(doc);
         o->iss_param =
             json_is_true(json_object_get(doc, "authorization_response_iss_parameter_supported"));
@@ -140,70 +143,69 @@ static gh_status_t remember(const gw_platform_t *p, const json_t *doc)
     return st;
 }
 
-static gh_status_t discover(const http_request_t *req, gw_platform_t *p, gw_error_t *err)
+static gh_status_t discover(arena_t *a, platform_t *p, platform_error_t *err)
 {
-    arena_t *a = req->arena;
     size_t n = strlen(p->issuer);
     const char *url = arena_printf(a, "%.*s/.well-known/openid-configuration",
                                    (int)(n && p->issuer[n - 1] == '/' ? n - 1 : n), p->issuer);
     httpc_header_t accept = {"Accept", "application/json"};
     httpc_request_t call = {.method = HTTPC_GET, .url = url, .headers = &accept, .header_count = 1};
     json_t *doc = NULL;
-    gh_status_t st = gw_call(req, p, &call, "discovery request", true, &doc, err);
+    gh_status_t st = platform_call(a, p, &call, "discovery request", true, &doc, err);
     if (st != GH_OK)
         return st;
     const char *iss = json_string_value(json_object_get(doc, "issuer"));
     if (!iss || strcmp(iss, p->issuer) != 0) /* Discovery §4.3 */
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(a, "%s's discovery document names another issuer", p->name));
+        return platform_fail(
+            err, GH_ERR_INVALID, PLATFORM_ERR_UPSTREAM,
+            arena_printf(a, "%s's discovery document names another issuer", p->name));
     st = remember(p, doc);
     if (st == GH_ERR_INVALID)
-        return gw_fail(
-            err, st, GW_ERR_UPSTREAM,
+        return platform_fail(
+            err, st, PLATFORM_ERR_UPSTREAM,
             arena_printf(a, "%s's discovery document lacks or has unusable endpoints", p->name));
-    return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
+    return st == GH_OK ? st : platform_fail(err, st, PLATFORM_ERR_INTERNAL, "out of memory");
 }
 
-gh_status_t gw_oidc_endpoints(const http_request_t *req, gw_platform_t *p, gw_endpoints_t *out,
-                              gw_error_t *err)
+gh_status_t platform_oidc_endpoints(arena_t *a, platform_t *p, platform_endpoints_t *out,
+                                    platform_error_t *err)
 {
-    gw_oidc_t *o = p->oidc;
+    platform_oidc_t *o = p->oidc;
     pthread_mutex_lock(&o->lock);
     bool loaded = o->loaded;
     pthread_mutex_unlock(&o->lock);
-    gh_status_t st = loaded ? GH_OK : discover(req, p, err);
+    gh_status_t st = loaded ? GH_OK : discover(a, p, err);
     if (st != GH_OK)
         return st;
-    *out = (gw_endpoints_t){o->authorize,  o->token,    o->userinfo, o->revoke,
-                            o->basic_auth, o->jwks_uri, o->iss_param};
+    *out = (platform_endpoints_t){o->authorize,  o->token,    o->userinfo,  o->revoke,
+                                  o->basic_auth, o->jwks_uri, o->iss_param, o->end_session};
     return GH_OK;
 }
 
 /* Fetches the provider's JWKS into a keyset. */
-static gh_status_t fetch_keys(const http_request_t *req, gw_platform_t *p, jose_keyset_t **out,
-                              gw_error_t *err)
+static gh_status_t fetch_keys(arena_t *a, platform_t *p, jose_keyset_t **out, platform_error_t *err)
 {
     const char *url = p->configured.jwks ? p->configured.jwks : p->oidc->jwks_uri;
     httpc_request_t call = {.method = HTTPC_GET, .url = url};
     json_t *doc = NULL;
-    gh_status_t st = gw_call(req, p, &call, "JWKS request", true, &doc, err);
+    gh_status_t st = platform_call(a, p, &call, "JWKS request", true, &doc, err);
     if (st != GH_OK)
         return st;
     char *text = json_dumps(doc, JSON_COMPACT);
     st = text ? jose_keyset_from_jwks(text, strlen(text), out) : GH_ERR_NOMEM;
     free(text);
     if (st != GH_OK)
-        return gw_fail(err, st, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s's JWKS has no usable key", p->name));
+        return platform_fail(err, st, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s's JWKS has no usable key", p->name));
     return GH_OK;
 }
 
 /* The current keys with a reference taken, fetching them when there are none
  * or when refresh is set and they are older than KEYS_REFETCH_AFTER. */
-static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool refresh, keys_t **out,
-                            gw_error_t *err)
+static gh_status_t keys_get(arena_t *a, platform_t *p, bool refresh, keys_t **out,
+                            platform_error_t *err)
 {
-    gw_oidc_t *o = p->oidc;
+    platform_oidc_t *o = p->oidc;
     int64_t now = clock_now();
     pthread_mutex_lock(&o->lock);
     keys_t *k = o->keys;
@@ -212,14 +214,14 @@ static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool re
         atomic_fetch_add(&k->refs, 1);
     pthread_mutex_unlock(&o->lock);
     jose_keyset_t *ks = NULL;
-    gh_status_t st = fetch ? fetch_keys(req, p, &ks, err) : GH_OK;
+    gh_status_t st = fetch ? fetch_keys(a, p, &ks, err) : GH_OK;
     if (st != GH_OK || !fetch) {
         *out = k;
         return st;
     }
     if (!(k = calloc(1, sizeof *k))) {
         jose_keyset_free(ks);
-        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+        return platform_fail(err, GH_ERR_NOMEM, PLATFORM_ERR_INTERNAL, "out of memory");
     }
     k->ks = ks;
     atomic_init(&k->refs, 2); /* the cache's and the caller's */
@@ -234,21 +236,21 @@ static gh_status_t keys_get(const http_request_t *req, gw_platform_t *p, bool re
 }
 
 /* The signature, with one refetch of old keys on a failure. */
-static gh_status_t verify_signature(const http_request_t *req, gw_platform_t *p,
-                                    const char *id_token, json_t **claims, gw_error_t *err)
+static gh_status_t verify_signature(arena_t *a, platform_t *p, const char *id_token,
+                                    json_t **claims, platform_error_t *err)
 {
     gh_status_t st = GH_ERR_CRYPTO;
     for (int attempt = 0; attempt < 2 && st == GH_ERR_CRYPTO; attempt++) {
         keys_t *k = NULL;
-        gh_status_t got = keys_get(req, p, attempt > 0, &k, err);
+        gh_status_t got = keys_get(a, p, attempt > 0, &k, err);
         if (got != GH_OK)
             return got;
-        st = jose_jwt_verify(k->ks, req->arena, id_token, claims, NULL);
+        st = jose_jwt_verify(k->ks, a, id_token, claims, NULL);
         keys_release(k);
     }
     if (st != GH_OK)
-        return gw_fail(err, st, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s's id_token has a bad signature", p->name));
+        return platform_fail(err, st, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s's id_token has a bad signature", p->name));
     return GH_OK;
 }
 
@@ -291,7 +293,7 @@ static const char *times_problem(const json_t *c, int64_t now)
 }
 
 /* Which claim check fails, or NULL. */
-static const char *claims_problem(const json_t *c, const gw_platform_t *p, const char *nonce)
+static const char *claims_problem(const json_t *c, const platform_t *p, const char *nonce)
 {
     const char *iss = json_string_value(json_object_get(c, "iss"));
     const char *got_nonce = json_string_value(json_object_get(c, "nonce"));
@@ -310,21 +312,20 @@ static const char *claims_problem(const json_t *c, const gw_platform_t *p, const
     return NULL;
 }
 
-gh_status_t gw_oidc_check_id_token(const http_request_t *req, gw_platform_t *p,
-                                   const char *id_token, const char *nonce, const char **sub,
-                                   gw_error_t *err)
+gh_status_t platform_oidc_check_id_token(arena_t *a, platform_t *p, const char *id_token,
+                                         const char *nonce, const char **sub, platform_error_t *err)
 {
     json_t *claims = NULL;
     if (!id_token)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s sent no id_token", p->name));
-    gh_status_t st = verify_signature(req, p, id_token, &claims, err);
+        return platform_fail(err, GH_ERR_INVALID, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s sent no id_token", p->name));
+    gh_status_t st = verify_signature(a, p, id_token, &claims, err);
     if (st != GH_OK)
         return st;
     const char *problem = claims_problem(claims, p, nonce);
     if (problem)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                       arena_printf(req->arena, "%s's id_token was refused: %s", p->name, problem));
+        return platform_fail(err, GH_ERR_INVALID, PLATFORM_ERR_UPSTREAM,
+                             arena_printf(a, "%s's id_token was refused: %s", p->name, problem));
     *sub = json_string_value(json_object_get(claims, "sub"));
     return GH_OK;
 }

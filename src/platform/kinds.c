@@ -1,25 +1,28 @@
 /* The platform kinds, one row of data each: documented endpoints, scope
- * conventions, where the userinfo answer keeps email/name/profile, how to
- * ask for consent again, and how to unlink a user. Only unlinking (four
+ * conventions, where the userinfo answer keeps email/name/profile (and
+ * whether the e-mail is verified), which OpenID Connect request parameters
+ * it understands, how to ask for consent again, and how to unlink a user. Only unlinking (four
  * different request shapes) and github's e-mail lookup are code.
  *
  * References: Naver Login API (nid.naver.com/oauth2.0, openapi.naver.com
  * /v1/nid/me), Kakao Login REST API (kauth.kakao.com, kapi.kakao.com /v2/user/me,
  * /v1/user/unlink), Google OAuth 2.0 for web server apps and its revoke
  * endpoint, GitHub OAuth apps (login/oauth, api.github.com /user,
- * /user/emails, DELETE /applications/{client_id}/grant), RFC 7009. */
+ * /user/emails, DELETE /applications/{client_id}/grant; `login` as the
+ * login hint), Kakao's `prompt` and `login_hint`, Google's `prompt` and
+ * `login_hint`, RFC 7009. */
 #include <string.h>
 
-#include "gateway/gateway_int.h"
+#include "platform/platform_int.h"
 
 /* POSTs a form to url; want_json when the platform answers with JSON. */
-static gh_status_t post_form(const http_request_t *req, const gw_platform_t *p, const char *url,
+static gh_status_t post_form(arena_t *a, const platform_t *p, const char *url,
                              const httpc_header_t *h, const char *const *fields, bool want_json,
-                             gw_error_t *err)
+                             platform_error_t *err)
 {
-    const char *body = gw_form(req->arena, fields);
+    const char *body = platform_form(a, fields);
     if (!body)
-        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+        return platform_fail(err, GH_ERR_NOMEM, PLATFORM_ERR_INTERNAL, "out of memory");
     httpc_request_t call = {.method = HTTPC_POST,
                             .url = url,
                             .headers = h,
@@ -28,12 +31,12 @@ static gh_status_t post_form(const http_request_t *req, const gw_platform_t *p, 
                             .body_len = strlen(body),
                             .content_type = "application/x-www-form-urlencoded"};
     json_t *v = NULL;
-    return gw_call(req, p, &call, "unlink request", want_json, &v, err);
+    return platform_call(a, p, &call, "unlink request", want_json, &v, err);
 }
 
 /* Naver: the token endpoint with grant_type=delete. */
-static gh_status_t revoke_naver(const http_request_t *req, const gw_platform_t *p,
-                                const gw_endpoints_t *ep, const gw_tokens_t *t, gw_error_t *err)
+static gh_status_t revoke_naver(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                const platform_tokens_t *t, platform_error_t *err)
 {
     const char *fields[] = {"grant_type",
                             "delete",
@@ -46,24 +49,24 @@ static gh_status_t revoke_naver(const http_request_t *req, const gw_platform_t *
                             "service_provider",
                             "NAVER",
                             NULL};
-    return post_form(req, p, ep->revoke, NULL, fields, true, err);
+    return post_form(a, p, ep->revoke, NULL, fields, true, err);
 }
 
 /* Kakao: POST /v1/user/unlink with the user's access token. */
-static gh_status_t revoke_kakao(const http_request_t *req, const gw_platform_t *p,
-                                const gw_endpoints_t *ep, const gw_tokens_t *t, gw_error_t *err)
+static gh_status_t revoke_kakao(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                const platform_tokens_t *t, platform_error_t *err)
 {
-    httpc_header_t h = gw_bearer(req->arena, t->access_token);
+    httpc_header_t h = platform_bearer(a, t->access_token);
     const char *none[] = {NULL};
-    return post_form(req, p, ep->revoke, &h, none, true, err);
+    return post_form(a, p, ep->revoke, &h, none, true, err);
 }
 
 /* Google and RFC 7009: the refresh token when there is one (revoking it ends
  * the whole grant), else the access token, with the client's credentials.
  * No endpoint (an OpenID provider without revocation_endpoint): nothing to
  * call. */
-static gh_status_t revoke_rfc7009(const http_request_t *req, const gw_platform_t *p,
-                                  const gw_endpoints_t *ep, const gw_tokens_t *t, gw_error_t *err)
+static gh_status_t revoke_rfc7009(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                  const platform_tokens_t *t, platform_error_t *err)
 {
     if (!ep->revoke)
         return GH_OK;
@@ -71,7 +74,7 @@ static gh_status_t revoke_rfc7009(const http_request_t *req, const gw_platform_t
     const char *fields[] = {"token", refresh ? t->refresh_token : t->access_token,
                             "token_type_hint", refresh ? "refresh_token" : "access_token", NULL};
     json_t *v = NULL;
-    return gw_token_request(req, p, ep, ep->revoke, "unlink request", fields, false, &v, err);
+    return platform_token_request(a, p, ep, ep->revoke, "unlink request", fields, false, &v, err);
 }
 
 /* The URL with every "{client_id}" replaced. */
@@ -86,10 +89,9 @@ static const char *with_client_id(arena_t *a, const char *url, const char *clien
 
 /* GitHub: DELETE /applications/{client_id}/grant, Basic client_id:secret,
  * body {"access_token": …}; answers 204. */
-static gh_status_t revoke_github(const http_request_t *req, const gw_platform_t *p,
-                                 const gw_endpoints_t *ep, const gw_tokens_t *t, gw_error_t *err)
+static gh_status_t revoke_github(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                 const platform_tokens_t *t, platform_error_t *err)
 {
-    arena_t *a = req->arena;
     json_t *j = json_pack("{ss}", "access_token", t->access_token);
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     const char *body = arena_strdup(a, text);
@@ -97,7 +99,7 @@ static gh_status_t revoke_github(const http_request_t *req, const gw_platform_t 
     free(text);
     json_decref(j);
     if (!body || !url)
-        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+        return platform_fail(err, GH_ERR_NOMEM, PLATFORM_ERR_INTERNAL, "out of memory");
     httpc_header_t h = {"Accept", "application/vnd.github+json"};
     httpc_request_t call = {.method = HTTPC_DELETE,
                             .url = url,
@@ -109,10 +111,10 @@ static gh_status_t revoke_github(const http_request_t *req, const gw_platform_t 
                             .basic_user = p->client_id,
                             .basic_password = p->client_secret};
     json_t *v = NULL;
-    return gw_call(req, p, &call, "unlink request", false, &v, err);
+    return platform_call(a, p, &call, "unlink request", false, &v, err);
 }
 
-const char *gw_primary_email(arena_t *a, const json_t *list)
+const char *platform_primary_email(arena_t *a, const json_t *list)
 {
     const char *email = NULL;
     const json_t *item;
@@ -121,36 +123,37 @@ const char *gw_primary_email(arena_t *a, const json_t *list)
     {
         if (json_is_true(json_object_get(item, "primary")) &&
             json_is_true(json_object_get(item, "verified")))
-            email = gw_json_path(a, item, "email");
+            email = platform_json_path(a, item, "email");
     }
     return email;
 }
 
 /* GitHub keeps a private e-mail address out of /user: the primary verified
  * one of /user/emails (needs the user:email scope; without it, none). */
-static gh_status_t github_emails(const http_request_t *req, const gw_platform_t *p,
-                                 const gw_endpoints_t *ep, const gw_tokens_t *t, gw_profile_t *prof,
-                                 gw_error_t *err)
+static gh_status_t github_emails(arena_t *a, const platform_t *p, const platform_endpoints_t *ep,
+                                 const platform_tokens_t *t, platform_profile_t *prof,
+                                 platform_error_t *err)
 {
     if (prof->email)
         return GH_OK;
-    arena_t *a = req->arena;
-    httpc_header_t h[2] = {gw_bearer(a, t->access_token), {"Accept", "application/json"}};
+    httpc_header_t h[2] = {platform_bearer(a, t->access_token), {"Accept", "application/json"}};
     httpc_request_t call = {.method = HTTPC_GET,
                             .url = arena_printf(a, "%s/emails", ep->userinfo),
                             .headers = h,
                             .header_count = 2};
     json_t *list = NULL;
-    gh_status_t st = gw_call(req, p, &call, "e-mail request", true, &list, err);
+    gh_status_t st = platform_call(a, p, &call, "e-mail request", true, &list, err);
     if (st != GH_OK)
         return st;
-    prof->email = gw_primary_email(a, list);
+    prof->email = platform_primary_email(a, list);
+    prof->email_verified = prof->email != NULL; /* only a verified address is taken */
     return GH_OK;
 }
 
-static const gw_kind_t KINDS[] = {
+static const platform_kind_t KINDS[] = {
     {
         .name = "naver",
+        .label = "NAVER",
         .defaults = {"https://nid.naver.com/oauth2.0/authorize",
                      "https://nid.naver.com/oauth2.0/token", "https://openapi.naver.com/v1/nid/me",
                      "https://nid.naver.com/oauth2.0/token", false},
@@ -166,6 +169,7 @@ static const gw_kind_t KINDS[] = {
     },
     {
         .name = "kakao",
+        .label = "Kakao",
         .defaults = {"https://kauth.kakao.com/oauth/authorize",
                      "https://kauth.kakao.com/oauth/token", "https://kapi.kakao.com/v2/user/me",
                      "https://kapi.kakao.com/v1/user/unlink", false},
@@ -175,11 +179,14 @@ static const gw_kind_t KINDS[] = {
         .email_path = "kakao_account.email",
         .name_path = "kakao_account.profile.nickname",
         .profile_path = "kakao_account.profile.profile_image_url",
+        .verified_path = "kakao_account.is_email_verified",
+        .forwards = PLATFORM_FWD_PROMPT | PLATFORM_FWD_LOGIN_HINT,
         .reconsent_param = "scope",
         .revoke = revoke_kakao,
     },
     {
         .name = "google",
+        .label = "Google",
         .defaults = {"https://accounts.google.com/o/oauth2/v2/auth",
                      "https://oauth2.googleapis.com/token",
                      "https://openidconnect.googleapis.com/v1/userinfo",
@@ -191,10 +198,13 @@ static const gw_kind_t KINDS[] = {
         .email_path = "email",
         .name_path = "name",
         .profile_path = "picture",
+        .verified_path = "email_verified",
+        .forwards = PLATFORM_FWD_PROMPT | PLATFORM_FWD_LOGIN_HINT,
         .revoke = revoke_rfc7009,
     },
     {
         .name = "github",
+        .label = "GitHub",
         .defaults = {"https://github.com/login/oauth/authorize",
                      "https://github.com/login/oauth/access_token", "https://api.github.com/user",
                      "https://api.github.com/applications/{client_id}/grant", false},
@@ -206,6 +216,8 @@ static const gw_kind_t KINDS[] = {
         .name_path = "name",
         .name_fallback = "login",
         .profile_path = "avatar_url",
+        .forwards = PLATFORM_FWD_LOGIN_HINT,
+        .login_hint_param = "login",
         .complete = github_emails,
         .revoke = revoke_github,
     },
@@ -220,11 +232,14 @@ static const gw_kind_t KINDS[] = {
         .name_path = "name",
         .name_fallback = "nickname",
         .profile_path = "picture",
+        .verified_path = "email_verified",
+        .forwards = PLATFORM_FWD_PROMPT | PLATFORM_FWD_MAX_AGE | PLATFORM_FWD_LOGIN_HINT |
+                    PLATFORM_FWD_UI_LOCALES,
         .revoke = revoke_rfc7009,
     },
 };
 
-const gw_kind_t *gw_kind_find(const char *name)
+const platform_kind_t *platform_kind_find(const char *name)
 {
     for (size_t i = 0; name && i < sizeof KINDS / sizeof KINDS[0]; i++)
         if (strcmp(KINDS[i].name, name) == 0)

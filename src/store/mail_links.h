@@ -1,4 +1,4 @@
-/* The mail-links store (links.c): single-use links sent by mail (a password
+/* The mail-links store (mail_links.c): single-use links sent by mail (a password
  * reset, an e-mail verification, an invitation), kept by the SHA-256 digest
  * of their token, never the token itself. */
 #ifndef GH_STORE_LINKS_H
@@ -19,22 +19,23 @@ typedef struct {
     const char *email; /* may be NULL */
     int64_t expires_at;
     int64_t used_at; /* 0 while unused */
-} store_link_t;
+} store_mail_link_t;
 
 /* Stores a new link by its token's digest, made at now. */
-gh_status_t store_link_put(store_t *s, const char *digest, const store_link_t *l, int64_t now);
+gh_status_t store_mail_link_put(store_t *s, const char *digest, const store_mail_link_t *l,
+                                int64_t now);
 /* The link of digest for purpose, used or expired alike (the caller tells the
  * person which); NOT_FOUND when there is none (forged, or purged a day after
  * it expired). */
-gh_status_t store_link_get(store_t *s, arena_t *a, const char *digest, const char *purpose,
-                           store_link_t *out);
+gh_status_t store_mail_link_get(store_t *s, arena_t *a, const char *digest, const char *purpose,
+                                store_mail_link_t *out);
 /* Uses the link at now, atomically: of concurrent callers one gets GH_OK and
  * the link; the others, and any call once it is used or expired,
  * GH_ERR_NOT_FOUND. */
-gh_status_t store_link_take(store_t *s, arena_t *a, const char *digest, const char *purpose,
-                            int64_t now, store_link_t *out);
+gh_status_t store_mail_link_take(store_t *s, arena_t *a, const char *digest, const char *purpose,
+                                 int64_t now, store_mail_link_t *out);
 /* Marks every unused link of purpose for sub used at now (a password that
  * was just reset ends the other reset links). */
-gh_status_t store_link_end_all(store_t *s, const char *sub, const char *purpose, int64_t now);
+gh_status_t store_mail_link_end_all(store_t *s, const char *sub, const char *purpose, int64_t now);
 
 #endif
