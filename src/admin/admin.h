@@ -245,8 +245,8 @@ bool admin_page_parse(const char *limit, const char *cursor, admin_page_t *out, 
 
 /* ---- the HTTP API (api.c) ---- */
 
-/* The routes of /admin/v1/ and of the console (/admin/) for oauth_serve_with, and the refusals found
- * before they run, as problem details. */
+/* The routes of /admin/v1/ and of the console (/admin/) for oauth_serve_with, and the refusals
+ * found before they run, as problem details. */
 extern const http_route_t ADMIN_ROUTES[];
 extern const size_t ADMIN_ROUTE_COUNT;
 void admin_api_refused(http_request_t *req, http_response_t *res, int status);

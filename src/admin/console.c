@@ -51,8 +51,8 @@ static bool served_here(http_request_t *req)
 void admin_console_page(http_request_t *req, http_response_t *res)
 {
     ui_lang_t lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
-    const char *page = served_here(req) ? ui_render_app_page(req->arena, "admin/index.html", lang)
-                                        : NULL;
+    const char *page =
+        served_here(req) ? ui_render_app_page(req->arena, "admin/index.html", lang) : NULL;
     if (!page) {
         not_found(req, res);
         return;
@@ -96,9 +96,8 @@ static json_t *registration(arena_t *a, const char *issuer)
         return NULL;
     return json_pack("{s:s, s:s, s:[s], s:[s], s:[s], s:s, s:s}", "client_id",
                      OAUTH_CONSOLE_CLIENT_ID, "client_name", "Gatehouse console", "redirect_uris",
-                     back, "post_logout_redirect_uris", home, "grant_types",
-                     "authorization_code", "scope", CONSOLE_SCOPE, "token_endpoint_auth_method",
-                     "none");
+                     back, "post_logout_redirect_uris", home, "grant_types", "authorization_code",
+                     "scope", CONSOLE_SCOPE, "token_endpoint_auth_method", "none");
 }
 
 /* The members of want whose value differs from have's, as a merge patch. */

@@ -15,8 +15,8 @@
 
 static const char *const FIELDS[] = {"username", "password", "email", "email_verified",
                                      "nickname", "name",     "admin", NULL};
-static const char *const PATCH_FIELDS[] = {"username", "email", "email_verified", "nickname",
-                                           "name",     "admin", NULL};
+static const char *const PATCH_FIELDS[] = {
+    "username", "email", "email_verified", "nickname", "name", "admin", NULL};
 
 /* The password policy ([server] password_min_length, common passwords:
  * core/password_policy.h) for username's new password. */

@@ -252,10 +252,10 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b, s:b}", "username", u->username,
-                     "sub", u->sub, "email", u->email, "email_verified", u->email_verified,
-                     "nickname", u->nickname, "name", u->name, "disabled", u->disabled_at != 0,
-                     "admin", u->is_admin);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b, s:b}", "username", u->username, "sub",
+                     u->sub, "email", u->email, "email_verified", u->email_verified, "nickname",
+                     u->nickname, "name", u->name, "disabled", u->disabled_at != 0, "admin",
+                     u->is_admin);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)

@@ -369,7 +369,8 @@ static bool consented(authz_t *z, const char *sub)
 static bool admin_role_met(authz_t *z, const char *sub)
 {
     store_user_t user;
-    if (strcmp(z->client.id, OAUTH_CONSOLE_CLIENT_ID) != 0 || !scope_has(&z->scope, OAUTH_ADMIN_SCOPE))
+    if (strcmp(z->client.id, OAUTH_CONSOLE_CLIENT_ID) != 0 ||
+        !scope_has(&z->scope, OAUTH_ADMIN_SCOPE))
         return true;
     gh_status_t st = store_user_get(z->app->store, z->req->arena, sub, &user);
     if (st == GH_OK && user.is_admin && !user.disabled_at)

@@ -5,7 +5,8 @@
 #include "store/db.h"
 
 #define USER_COLS                                                                                  \
-    "sub, username, password_hash, email, nickname, name, created_at, disabled_at, email_verified, "  \
+    "sub, username, password_hash, email, nickname, name, created_at, disabled_at, "               \
+    "email_verified, "                                                                             \
     "is_admin"
 
 static store_sql_t SQL_ADD =
@@ -117,8 +118,8 @@ gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const cha
 gh_status_t store_user_update(store_t *s, const store_user_t *u)
 {
     return db_exec_one(s, &SQL_UPDATE, "user_update", "ssissis", u->username, u->email,
-                       (int64_t)u->email_verified, u->nickname, u->name,
-                       (int64_t)u->is_admin, u->sub);
+                       (int64_t)u->email_verified, u->nickname, u->name, (int64_t)u->is_admin,
+                       u->sub);
 }
 
 gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)
