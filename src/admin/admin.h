@@ -25,10 +25,11 @@
 #include "core/config.h"
 #include "http/http.h"
 #include "jose/jose.h"
+#include "oauth/server.h"
 #include "store/store.h"
 
 /* The scope an access token needs for the admin API. */
-#define ADMIN_SCOPE "gatehouse:admin"
+#define ADMIN_SCOPE OAUTH_ADMIN_SCOPE
 
 /* Page sizes of the list operations. */
 #define ADMIN_PAGE_DEFAULT 50
@@ -246,10 +247,18 @@ bool admin_page_parse(const char *limit, const char *cursor, admin_page_t *out, 
 
 /* ---- the HTTP API (api.c) ---- */
 
-/* The routes of /admin/v1/ for oauth_serve_with, and the refusals found
- * before they run, as problem details. */
+/* The routes of /admin/v1/ and of the console (/admin/) for oauth_serve_with, and the refusals
+ * found before they run, as problem details. */
 extern const http_route_t ADMIN_ROUTES[];
 extern const size_t ADMIN_ROUTE_COUNT;
 void admin_api_refused(http_request_t *req, http_response_t *res, int status);
+
+/* ---- the console (console.c) ---- */
+
+/* Registers the console's public client gatehouse-console for cfg's issuer
+ * (redirect URI ISSUER/admin/callback, post-logout ISSUER/admin/), or
+ * brings it in line; a failure is logged, never fatal (GH_OK). Actor
+ * "serve". Strings from a. */
+gh_status_t admin_console_register(store_t *store, const config_server_t *cfg, arena_t *a);
 
 #endif

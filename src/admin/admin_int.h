@@ -45,4 +45,9 @@ json_t *admin_string_array(const char *const *items, size_t count);
 /* {"items": items, "next_cursor": next or null}, taking items. */
 json_t *admin_page_json(json_t *items, const char *next);
 
+/* The console's handlers (console.c): GET /admin/ and /admin/callback (the
+ * page), /admin/console.js and /admin/console.css; 404 with admin_listen. */
+void admin_console_page(http_request_t *req, http_response_t *res);
+void admin_console_asset(http_request_t *req, http_response_t *res);
+
 #endif

@@ -521,6 +521,29 @@ static bool split(arena_t *a, const char *rest, char **seg, size_t *n)
     return *n > 0;
 }
 
+/* Whether member sub, through client, may use the API: only through the
+ * console, and only while the member holds the admin role and is enabled
+ * (read now, so that removing the role takes effect at the next request).
+ * False with 403 or 503 written otherwise. */
+static bool member_admin(api_t *x, const char *sub, const char *client)
+{
+    store_user_t u;
+    if (!sub || !client || strcmp(client, OAUTH_CONSOLE_CLIENT_ID) != 0) {
+        problem(x->req, x->res, 403, NULL,
+                "only a client's own token (client credentials) or the console's may use the "
+                "admin API");
+        return false;
+    }
+    gh_status_t st = store_user_get(x->ctx.store, x->req->arena, sub, &u);
+    if (st == GH_OK && u.is_admin && !u.disabled_at)
+        return true;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        problem(x->req, x->res, 503, NULL, "the database is unavailable");
+    else
+        problem(x->req, x->res, 403, NULL, "this member does not have the admin role");
+    return false;
+}
+
 /* 401 or 403 (and false) unless the request carries a valid access token of
  * this server with the admin scope; the token's sub becomes the actor. */
 static bool authorized(api_t *x)
@@ -555,16 +578,15 @@ static bool authorized(api_t *x)
                              "scope=\"" ADMIN_SCOPE "\"");
         return false;
     }
-    /* a client's own token (client credentials: sub is the client); a
-     * member's token carrying the scope, from a client that registered it,
-     * does not make the member an administrator */
+    /* a client's own token (client credentials: sub is the client), or a
+     * member's from the console while the member holds the admin role; a
+     * member's token from any other client that registered the scope does
+     * not make the member an administrator */
     const char *sub = json_string_value(json_object_get(claims, "sub"));
     const char *client = json_string_value(json_object_get(claims, "client_id"));
-    if (!sub || !client || strcmp(sub, client) != 0 || json_object_get(claims, "auth_time")) {
-        problem(x->req, x->res, 403, NULL,
-                "only a client's own token (client credentials) may use the admin API");
+    bool own = sub && client && !strcmp(sub, client) && !json_object_get(claims, "auth_time");
+    if (!own && !member_admin(x, sub, client))
         return false;
-    }
     x->ctx.actor = sub;
     return true;
 }
@@ -648,6 +670,10 @@ static const http_param_spec_t PARAMS[] = {
 
 const http_route_t ADMIN_ROUTES[] = {
     {HTTP_GET, API_PREFIX "openapi.json", openapi_handler, "admin_openapi", NULL},
+    {HTTP_GET, "/admin/", admin_console_page, "admin_console", NULL},
+    {HTTP_GET, "/admin/callback", admin_console_page, "admin_console", NULL},
+    {HTTP_GET, "/admin/console.js", admin_console_asset, "admin_console", NULL},
+    {HTTP_GET, "/admin/console.css", admin_console_asset, "admin_console", NULL},
     {HTTP_GET | HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE | HTTP_OPTIONS, API_PREFIX "*",
      api_handler, "admin", PARAMS},
 };

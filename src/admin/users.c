@@ -14,9 +14,9 @@
 #include "oauth/server.h"
 
 static const char *const FIELDS[] = {"username", "password", "email", "email_verified",
-                                     "nickname", "name",     NULL};
-static const char *const PATCH_FIELDS[] = {"username", "email", "email_verified",
-                                           "nickname", "name",  NULL};
+                                     "nickname", "name",     "admin", NULL};
+static const char *const PATCH_FIELDS[] = {
+    "username", "email", "email_verified", "nickname", "name", "admin", NULL};
 
 /* The password policy ([server] password_min_length, common passwords:
  * core/password_policy.h) for username's new password. */
@@ -75,7 +75,8 @@ static bool read_profile(arena_t *a, const json_t *body, const char *const *name
            admin_get_string(a, body, "email", &u->email, err) &&
            admin_get_bool(a, body, "email_verified", &u->email_verified, err) &&
            admin_get_string(a, body, "nickname", &u->nickname, err) &&
-           admin_get_string(a, body, "name", &u->name, err);
+           admin_get_string(a, body, "name", &u->name, err) &&
+           admin_get_bool(a, body, "admin", &u->is_admin, err);
 }
 
 bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin_error_t *err)
@@ -92,11 +93,11 @@ bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin
 
 json_t *admin_user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s*, s:b, s:s*, s:s*, s:I, s:b, s:I}", "sub", u->sub, "username",
-                     u->username, "email", u->email, "email_verified", u->email_verified,
-                     "nickname", u->nickname, "name", u->name, "created_at",
+    return json_pack("{s:s, s:s, s:s*, s:b, s:s*, s:s*, s:I, s:b, s:I, s:b}", "sub", u->sub,
+                     "username", u->username, "email", u->email, "email_verified",
+                     u->email_verified, "nickname", u->nickname, "name", u->name, "created_at",
                      (json_int_t)u->created_at, "disabled", u->disabled_at != 0, "disabled_at",
-                     (json_int_t)u->disabled_at);
+                     (json_int_t)u->disabled_at, "admin", u->is_admin);
 }
 
 static bool user_answer(arena_t *a, const store_user_t *u, json_t **out, admin_error_t *err)
@@ -214,6 +215,8 @@ bool admin_user_update(const admin_ctx_t *ctx, const char *sub, const json_t *pa
         u.nickname = p.nickname;
     if (json_object_get(patch, "name"))
         u.name = p.name;
+    if (json_object_get(patch, "admin"))
+        u.is_admin = p.is_admin;
     if (!check_profile(ctx->arena, &u, err))
         return false;
     gh_status_t st = store_user_update(ctx->store, &u);
@@ -221,7 +224,10 @@ bool admin_user_update(const admin_ctx_t *ctx, const char *sub, const json_t *pa
         return admin_fail(err, ctx->arena, 409, "username", "user '%s' already exists", u.username);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "member", sub);
-    admin_audit(ctx, "user.update", sub, NULL);
+    admin_audit(ctx, "user.update", sub,
+                json_object_get(patch, "admin")
+                    ? audit_details(ctx->arena, "admin", u.is_admin ? "true" : "false", NULL)
+                    : NULL);
     return user_answer(ctx->arena, &u, out, err);
 }
 

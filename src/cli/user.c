@@ -24,6 +24,8 @@ enum {
     OPT_NICKNAME,
     OPT_NAME,
     OPT_EMAIL_VERIFIED,
+    OPT_ADMIN,
+    OPT_NO_ADMIN,
     OPT_LANG,
 };
 
@@ -126,6 +128,8 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
         {"nickname", required_argument, NULL, OPT_NICKNAME},
         {"name", required_argument, NULL, OPT_NAME},
         {"email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED},
+        {"admin", no_argument, NULL, OPT_ADMIN},
+        {"no-admin", no_argument, NULL, OPT_NO_ADMIN},
         {NULL, 0, NULL, 0},
     };
     static const char *const MEMBERS[] = {[OPT_USERNAME - CLI_OPT_OWN] = "username",
@@ -140,6 +144,8 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
             password_option(c, src, ch, optarg, &code);
         } else if (ch == OPT_EMAIL_VERIFIED) {
             json_object_set_new(body, "email_verified", json_true());
+        } else if (ch == OPT_ADMIN || ch == OPT_NO_ADMIN) {
+            json_object_set_new(body, "admin", json_boolean(ch == OPT_ADMIN));
         } else {
             json_object_set_new(body, MEMBERS[ch - CLI_OPT_OWN], json_string(optarg));
         }
@@ -246,9 +252,10 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b}", "username", u->username, "sub",
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b, s:b}", "username", u->username, "sub",
                      u->sub, "email", u->email, "email_verified", u->email_verified, "nickname",
-                     u->nickname, "name", u->name, "disabled", u->disabled_at != 0);
+                     u->nickname, "name", u->name, "disabled", u->disabled_at != 0, "admin",
+                     u->is_admin);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -421,7 +428,8 @@ static int run_invite(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"add", "gatehouse user add", "create a user and print its sub",
      "usage: gatehouse user add --username U (--password P | --password-stdin)\n"
-     "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n\n"
+     "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n"
+     "                          [--admin]\n\n"
      "Creates a user and prints its sub (its unique id).\n\n"
      "  --username U       1-64 characters of A-Z a-z 0-9 . _ - @\n"
      "  --password P       the password: [server] password_min_length characters or\n"
@@ -432,17 +440,21 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "                     claim is true); otherwise it is false until the user\n"
      "                     follows a verification link\n"
      "  --nickname N       nickname (the seed 004 'nickname' claim)\n"
-     "  --name NAME        full name\n",
+     "  --name NAME        full name\n"
+     "  --admin            give the user the admin role (the admin console)\n",
      run_add, NULL},
     {"update", "gatehouse user update", "change a user's profile",
      "usage: gatehouse user update USERNAME [--username U] [--email E] [--nickname N]\n"
-     "                             [--name NAME]\n\n"
+     "                             [--name NAME] [--admin | --no-admin]\n\n"
      "Changes the fields given, as the admin API's PATCH /admin/v1/users/SUB does,\n"
      "with the same checks; the rest stays. 'user passwd' changes the password.\n\n"
      "  --username U       a new username, 1-64 characters of A-Z a-z 0-9 . _ - @\n"
      "  --email E          e-mail address\n"
      "  --nickname N       nickname\n"
-     "  --name NAME        full name\n",
+     "  --name NAME        full name\n"
+     "  --admin            give the user the admin role: signing in to the admin\n"
+     "                     console (/admin/) and using the admin API through it\n"
+     "  --no-admin         remove it; the user's console tokens stop working at once\n",
      run_update, NULL},
     {"disable", "gatehouse user disable", "stop a user from signing in",
      "usage: gatehouse user disable USERNAME\n\n"
@@ -459,7 +471,8 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "A header line, then one line per user, tab-separated: username, sub, email,\n"
      "nickname, name ('-' where there is none).\n\n"
      "  --json   an array of {\"username\", \"sub\", \"email\", \"email_verified\",\n"
-     "           \"nickname\", \"name\", \"disabled\"} objects (null where there is none)\n",
+     "           \"nickname\", \"name\", \"disabled\", \"admin\"} objects (null where there\n"
+     "           is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"

@@ -24,6 +24,7 @@
 #include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 #include "oauth/passkey.h"
+#include "oauth/server.h"
 #include "ui/ui.h"
 
 typedef struct {
@@ -386,9 +387,30 @@ static bool consented(authz_t *z, const char *sub)
            scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
 }
 
+/* The admin console asks for the admin scope: only a member holding the
+ * admin role now may have it (docs/admin.md "Console"). True when the
+ * request may go on; otherwise access_denied has been sent back. */
+static bool admin_role_met(authz_t *z, const char *sub)
+{
+    store_user_t user;
+    if (strcmp(z->client.id, OAUTH_CONSOLE_CLIENT_ID) != 0 ||
+        !scope_has(&z->scope, OAUTH_ADMIN_SCOPE))
+        return true;
+    gh_status_t st = store_user_get(z->app->store, z->req->arena, sub, &user);
+    if (st == GH_OK && user.is_admin && !user.disabled_at)
+        return true;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        redirect_error(z, oauth_error_from_status(st), NULL);
+    else
+        redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "this account does not have the admin role");
+    return false;
+}
+
 /* With a session that meets the second-factor policy: consent, then the code. */
 static void continue_signed_in(authz_t *z, const store_session_t *session)
 {
+    if (!admin_role_met(z, session->sub))
+        return;
     if (consented(z, session->sub) && !prompt_has(z, "consent")) {
         issue_code(z, session);
         return;
@@ -627,6 +649,8 @@ static void on_consent(authz_t *z)
         redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
         return;
     }
+    if (!admin_role_met(z, session.sub))
+        return;
     /* remember the union of what was granted before and now */
     const char *before = NULL;
     scope_list_t granted = z->scope, old;

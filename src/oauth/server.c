@@ -372,6 +372,10 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
         goto out;
     }
     app.config = cfg;
+    if (extra && extra->on_start && (st = extra->on_start(app.store, &cfg->server, a)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start: %s\n", gh_status_str(st));
+        goto out;
+    }
     if (extra && !start_extra(&app, a, extra, &own))
         goto out;
     app.smtp = &cfg->smtp;

@@ -10,6 +10,13 @@
 #include "core/arena.h"
 #include "store/store.h"
 
+/* The admin console (docs/admin.md "Console"): the built-in public client
+ * that serve registers, and the scope that makes an access token an admin
+ * API token. Only a member with the admin role (store_user_t.is_admin) is
+ * granted the scope by the console's authorization request. */
+#define OAUTH_CONSOLE_CLIENT_ID "gatehouse-console"
+#define OAUTH_ADMIN_SCOPE "gatehouse:admin"
+
 /* Opens the store, ensures a signing key, serves until SIGINT or SIGTERM, then
  * finishes the requests in flight. Returns the process exit status (0, or 1
  * with one line on stderr saying why it could not start). */
@@ -23,6 +30,9 @@ typedef struct oauth_extra_routes {
     const http_route_t *routes;
     size_t count;
     http_refusal_fn on_refused;
+    /* run once the store is open, before serving (NULL: nothing); a failure
+     * stops the start */
+    gh_status_t (*on_start)(store_t *store, const config_server_t *cfg, arena_t *a);
 } oauth_extra_routes_t;
 
 /* oauth_serve with extra routes (NULL: none): on the server's listener, or

@@ -15,6 +15,7 @@ typedef struct {
     int64_t created_at;
     int64_t disabled_at; /* 0, or when the member was disabled (cannot sign in) */
     bool email_verified; /* the member showed they receive mail at email */
+    bool is_admin;       /* the admin role: may use the admin console (docs/admin.md) */
 } store_user_t;
 
 /* The password hash of a member who has none (signs in through platforms

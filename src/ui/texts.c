@@ -467,6 +467,9 @@ typedef struct {
 static const scope_text_t SCOPES[] = {
     {"offline_access",
      {"Stay connected when you are away (refresh)", "사용하지 않는 동안에도 연결 유지 (갱신)"}},
+    {"gatehouse:admin",
+     {"Administer this Gatehouse server (clients, members, keys, events)",
+      "이 Gatehouse 서버 관리 (클라이언트, 회원, 키, 이벤트)"}},
 };
 
 /* Every claim oidc_released_claims can name (src/oidc/claims.c). */

@@ -77,6 +77,27 @@ check "user enable: alice is enabled again" eval 'status_is 0 && ! out_has "\"di
 gh --db "$db" user disable
 check "user disable without USERNAME exits 2" usage_error
 
+# ---- the admin role (the console, docs/admin.md "Console") ----
+admin_of() { python3 -c "import json,sys; u={x['username']: x for x in json.load(open('out'))}; print(u['$1']['admin'])"; }
+gh --db "$db" user list --json
+check "a new member has no admin role" eval '[ "$(admin_of alice)" = False ]'
+gh --db "$db" user update alice --admin
+check "user update --admin exits 0" status_is 0
+gh --db "$db" user list --json
+check "user update --admin: alice has the role, bob not" \
+    eval '[ "$(admin_of alice)" = True ] && [ "$(admin_of bob)" = False ]'
+gh --db "$db" user update alice --no-admin
+gh --db "$db" user list --json
+check "user update --no-admin removes the role" eval '[ "$(admin_of alice)" = False ]'
+gh --db "$db" user update alice --admin --no-admin
+gh --db "$db" user list --json
+check "the last of --admin / --no-admin wins" eval '[ "$(admin_of alice)" = False ]'
+gh --db "$db" user add --username root2 --password 'Lantern-first-pw-123' --admin
+gh --db "$db" user list --json
+check "user add --admin creates a member with the role" eval '[ "$(admin_of root2)" = True ]'
+gh user update --help
+check "user update --help names --admin and --no-admin" eval 'out_has "--admin" && out_has "--no-admin"'
+
 # ---- the audit trail ----
 events >out
 check "each change is an audit row, actor cli" eval '
@@ -84,5 +105,7 @@ check "each change is an audit row, actor cli" eval '
     grep -q "^cli user.update " out && grep -q "^cli user.disable " out &&
     grep -q "^cli user.enable " out && ! grep -v "^cli " out'
 check "refused changes leave no audit row" eval '[ "$(grep -c "client.update" out)" = 2 ]'
+sqlite3 "$tmp/admin.db" "SELECT action || ' ' || details FROM events WHERE action = 'user.update'" >out
+check "a role change is audited with its new value" eval 'out_has "\"admin\":\"true\"" && out_has "\"admin\":\"false\""'
 
 finish

@@ -1638,6 +1638,16 @@ static void test_user_page_update_disable(void **state)
     assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
     assert_string_equal(u.username, uniq(f, "renamed"));
     assert_null(u.email);
+    /* the admin role (the console): off by default, kept by an update */
+    assert_false(u.is_admin);
+    u.is_admin = true;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_true(u.is_admin);
+    u.is_admin = false;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_false(u.is_admin);
     assert_int_equal(store_user_set_disabled(f->s, sub, T0 + 5), GH_OK);
     assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
     assert_int_equal(u.disabled_at, T0 + 5);
