@@ -476,6 +476,56 @@ static void test_code_expired_or_unknown(void **state)
     assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
 }
 
+/* store_code_redeem: the take and the grant's first refresh token in one
+ * step; nothing is inserted when the code is not taken. */
+static void test_code_redeem_with_refresh(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "rita"), *client = add_client(f, "rp-redeem");
+    store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
+    const char *family = digest(f);
+    store_refresh_t first = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900},
+                    stray = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900}, r;
+
+    /* another client's try: the code stays, no token */
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, "someone-else", T0 + 1, family, &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 1, &r), GH_ERR_NOT_FOUND);
+
+    assert_int_equal(store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, family, &first, &got),
+                     GH_OK);
+    assert_string_equal(got.digest, c.digest);
+    assert_string_equal(got.family, family);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.authn.idp, "naver");
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &r), GH_OK);
+    assert_string_equal(r.family, family);
+    assert_string_equal(r.client_id, client);
+    assert_string_equal(r.sub, sub);
+    assert_string_equal(r.scope, c.scope);
+    assert_int_equal(r.auth_time, c.auth_time);
+    assert_int_equal(r.issued_at, T0 + 1);
+    assert_int_equal(r.expires_at, T0 + 900);
+    assert_string_equal(r.authn.amr, "pwd");
+    assert_null(r.authn.acr);
+    assert_string_equal(r.authn.idp, "naver");
+
+    /* a replay: CONFLICT with the first family, and no second token */
+    memset(&got, 0, sizeof got);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 2, digest(f), &stray, &got),
+        GH_ERR_CONFLICT);
+    assert_string_equal(got.family, family);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
+    /* an expired code: nothing either */
+    store_code_t old = put_code(f, client, sub, T0 + 60);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, old.digest, client, T0 + 60, digest(f), &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
+}
+
 /* ---- refresh tokens ---- */
 
 static void test_refresh_rotate(void **state)
@@ -1425,6 +1475,7 @@ int main(void)
         TEST(test_sessions),
         TEST(test_code_take_once),
         TEST(test_code_expired_or_unknown),
+        TEST(test_code_redeem_with_refresh),
         TEST(test_refresh_rotate),
         TEST(test_refresh_reuse_revokes_family),
         TEST(test_refresh_grace),
