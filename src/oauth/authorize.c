@@ -58,6 +58,10 @@ typedef struct {
     store_client_t client;
     scope_list_t scope;
     long max_age; /* -1 when absent */
+    /* the member's consent to the client, when read with the session
+     * (session_current_consent): the scope, NULL for none */
+    bool consent_read;
+    const char *consent;
 } authz_t;
 
 static const char **param_slot(authz_params_t *p, size_t i)
@@ -346,10 +350,13 @@ static void issue_code(authz_t *z, const store_session_t *session)
 /* Consent given before for every requested scope? */
 static bool consented(authz_t *z, const char *sub)
 {
-    const char *granted = NULL;
+    const char *granted = z->consent;
     scope_list_t g;
-    return store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) == GH_OK &&
-           scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
+    if (!z->consent_read &&
+        store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) != GH_OK)
+        return false;
+    return granted && scope_parse(z->req->arena, granted, &g) == GH_OK &&
+           scope_subset(&z->scope, &g);
 }
 
 /* With a session: consent, then the code. */
@@ -385,7 +392,8 @@ static bool session_fresh_enough(const authz_t *z, const store_session_t *s, boo
 static void on_get(authz_t *z)
 {
     store_session_t session;
-    gh_status_t st = session_current(z->req, &session);
+    gh_status_t st = session_current_consent(z->req, z->client.id, &session, &z->consent);
+    z->consent_read = st == GH_OK;
     if (st == GH_OK && session_fresh_enough(z, &session, false)) {
         continue_signed_in(z, &session);
         return;

@@ -14,6 +14,11 @@ static store_sql_t SQL_PUT = STORE_SQL(
     "ip = excluded.ip, amr = excluded.amr, acr = excluded.acr, idp = excluded.idp");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
+/* ?1 digest, ?2 now, ?3 client_id */
+static store_sql_t SQL_GET_CONSENT =
+    STORE_SQL("SELECT " SESSION_COLS ", (SELECT c.scope FROM consents c "
+              "WHERE c.sub = sessions.sub AND c.client_id = ?3) FROM sessions "
+              "WHERE digest = ?1 AND expires_at > ?2");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
 /* ?1 digest, ?2 now, ?3 the least time between two moves */
 static store_sql_t SQL_TOUCH = STORE_SQL(
@@ -40,6 +45,21 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &sess, sizeof sess, row);
 }
 
+/* A session and its member's consent to one client. */
+typedef struct {
+    store_session_t session;
+    const char *consent;
+} session_consent_t;
+
+static gh_status_t read_session_consent(store_row_t *r, arena_t *a, void *row)
+{
+    session_consent_t *sc = row;
+    gh_status_t st = read_session(r, a, &sc->session);
+    if (st == GH_OK)
+        st = store_read_text(r, a, &sc->consent);
+    return st;
+}
+
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
 {
     return db_exec(s, &SQL_PUT, "session_put", "ssiiiisssss", sess->digest, sess->sub,
@@ -51,6 +71,20 @@ gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_
                               store_session_t *out)
 {
     return db_get(s, &SQL_GET, "session_get", read_session, a, out, "si", digest, now);
+}
+
+gh_status_t store_session_get_consent(store_t *s, arena_t *a, const char *digest, int64_t now,
+                                      const char *client_id, store_session_t *out,
+                                      const char **consent)
+{
+    session_consent_t sc;
+    gh_status_t st = db_get(s, &SQL_GET_CONSENT, "session_get", read_session_consent, a, &sc, "sis",
+                            digest, now, client_id);
+    if (st == GH_OK) {
+        *out = sc.session;
+        *consent = sc.consent;
+    }
+    return st;
 }
 
 gh_status_t store_session_delete(store_t *s, const char *digest)

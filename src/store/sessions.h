@@ -22,6 +22,12 @@ gh_status_t store_session_put(store_t *s, const store_session_t *sess);
 /* NOT_FOUND when missing or expired at now. */
 gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,
                               store_session_t *out);
+/* store_session_get, and in the same statement (one round trip) the scope
+ * the session's member has consented to for client_id: *consent NULL when
+ * there is no consent. */
+gh_status_t store_session_get_consent(store_t *s, arena_t *a, const char *digest, int64_t now,
+                                      const char *client_id, store_session_t *out,
+                                      const char **consent);
 gh_status_t store_session_delete(store_t *s, const char *digest);
 /* Sets last_seen_at to now unless it moved less than `every` seconds before
  * now (so concurrent requests write at most once); GH_OK either way. */

@@ -426,6 +426,40 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_ERR_NOT_FOUND);
 }
 
+/* store_session_get_consent: the session, and its member's consent to one
+ * client (none, then given, another client's not counted). */
+static void test_session_get_consent(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-sc"), *other = add_client(f, "rp-sc2"), *consent = "x";
+    store_session_t sess = {.digest = digest(f),
+                            .sub = add_user(f, "sara"),
+                            .auth_time = T0,
+                            .expires_at = T0 + 100,
+                            .authn = {.amr = "pwd"}},
+                    got = {0};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_consent_put(f->s, sess.sub, other, "openid email", T0), GH_OK);
+    assert_int_equal(
+        store_session_get_consent(f->s, f->a, sess.digest, T0 + 1, client, &got, &consent), GH_OK);
+    assert_string_equal(got.digest, sess.digest);
+    assert_string_equal(got.sub, sess.sub);
+    assert_int_equal(got.auth_time, T0);
+    assert_string_equal(got.authn.amr, "pwd");
+    assert_null(consent);
+
+    assert_int_equal(store_consent_put(f->s, sess.sub, client, "openid profile", T0), GH_OK);
+    assert_int_equal(
+        store_session_get_consent(f->s, f->a, sess.digest, T0 + 1, client, &got, &consent), GH_OK);
+    assert_string_equal(consent, "openid profile");
+    assert_int_equal(
+        store_session_get_consent(f->s, f->a, sess.digest, T0 + 100, client, &got, &consent),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(
+        store_session_get_consent(f->s, f->a, digest(f), T0 + 1, client, &got, &consent),
+        GH_ERR_NOT_FOUND);
+}
+
 /* ---- codes ---- */
 
 static void test_code_take_once(void **state)
@@ -1473,6 +1507,7 @@ int main(void)
         TEST(test_client_conflicts_and_missing),
         TEST(test_consents),
         TEST(test_sessions),
+        TEST(test_session_get_consent),
         TEST(test_code_take_once),
         TEST(test_code_expired_or_unknown),
         TEST(test_code_redeem_with_refresh),
