@@ -17,6 +17,14 @@ static store_sql_t SQL_ADD =
     STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
+/* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
+ * jti again), ?4 now, ?5 sub; the denylist with two seeks, as grants.c's
+ * lookup does */
+static store_sql_t SQL_GET_TOKEN =
+    STORE_SQL("SELECT " CLIENT_COLS ", "
+              "EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2 AND expires_at > ?4) "
+              "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4), "
+              "(SELECT username FROM users WHERE sub = ?5) FROM clients WHERE id = ?1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
@@ -84,6 +92,24 @@ static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
     return st;
 }
 
+/* A client, whether a token is revoked, and a member's username. */
+typedef struct {
+    store_client_t client;
+    bool revoked;
+    const char *username;
+} client_token_t;
+
+static gh_status_t read_client_token(store_row_t *r, arena_t *a, void *row)
+{
+    client_token_t *t = row;
+    gh_status_t st = read_client(r, a, &t->client);
+    if (st == GH_OK) {
+        t->revoked = store_row_int(r) != 0;
+        st = store_read_text(r, a, &t->username);
+    }
+    return st;
+}
+
 gh_status_t store_client_add(store_t *s, const store_client_t *c)
 {
     if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
@@ -118,4 +144,19 @@ gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size
 gh_status_t store_client_remove(store_t *s, const char *id)
 {
     return db_exec_one(s, &SQL_REMOVE, "client_remove", "s", id);
+}
+
+gh_status_t store_client_get_token(store_t *s, arena_t *a, const char *id, const char *jti,
+                                   const char *family, const char *sub, int64_t now,
+                                   store_client_t *out, bool *revoked, const char **username)
+{
+    client_token_t t;
+    gh_status_t st = db_get(s, &SQL_GET_TOKEN, "client_get_token", read_client_token, a, &t,
+                            "sssis", id, jti, family ? family : jti, now, sub);
+    if (st == GH_OK) {
+        *out = t.client;
+        *revoked = t.revoked;
+        *username = t.username;
+    }
+    return st;
 }

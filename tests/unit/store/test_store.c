@@ -736,6 +736,57 @@ static void test_user_for_token(void **state)
                      GH_ERR_NOT_FOUND);
 }
 
+/* store_client_get_token: the client, a token's revocation (by jti or by
+ * family) and a member's username, read together. */
+static void test_client_get_token(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "cora"), *client = add_client(f, "rp-ct"),
+               *family = uniq(f, "fam-c"), *jti = uniq(f, "jti-c"), *username = "x";
+    store_client_t c = {0};
+    bool revoked = true;
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, family, sub, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_false(revoked);
+    assert_non_null(username);
+    assert_string_equal(username, uniq(f, "cora"));
+    /* no member asked for, or one that does not exist */
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, NULL, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_null(username);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, digest(f), T0, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_null(username);
+    /* revoked through its grant, then by its own jti until it expires */
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, family, sub, T0 + 1, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_true(revoked);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 50, T0), GH_OK);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 50, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_false(revoked);
+    /* an unknown client */
+    assert_int_equal(store_client_get_token(f->s, f->a, uniq(f, "nobody"), jti, NULL, sub, T0, &c,
+                                            &revoked, &username),
+                     GH_ERR_NOT_FOUND);
+}
+
 static void test_refresh_put_refused_for_revoked_family(void **state)
 {
     fixture_t *f = *state;
@@ -1519,6 +1570,7 @@ int main(void)
         TEST(test_jti_denylist),
         TEST(test_jti_denylist_family),
         TEST(test_user_for_token),
+        TEST(test_client_get_token),
         TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
