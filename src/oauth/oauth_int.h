@@ -213,10 +213,14 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
  * last_seen_at to now when it is a minute old or more (one write a minute at
  * most, not one a request). */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
-/* session_current, and read with it in one statement the scope its member
- * has consented to for client_id (*consent NULL when none). */
-gh_status_t session_current_consent(const http_request_t *req, const char *client_id,
-                                    store_session_t *out, const char **consent);
+/* For an authorization request, one statement (one round trip): the
+ * client client_id (the result is its store status, NOT_FOUND when unknown,
+ * and then nothing else is set) and, as session_current does, the request's
+ * live session (*session_st) with the scope its member has consented to for
+ * that client (*consent, NULL when none). */
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent);
 
 /* Starts a session for sub (auth_time now), signed in as authn says (its
  * strings must outlive the request), and sets its cookie; the session keeps

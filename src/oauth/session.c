@@ -35,34 +35,40 @@ static bool cookie_session_digest(const http_request_t *req, char digest[SECRET_
     return true;
 }
 
-/* session_current, with client_id (not NULL) the member's consent to it too. */
-static gh_status_t current(const http_request_t *req, const char *client_id, store_session_t *out,
-                           const char **consent)
+/* Last seen, for the account page: a write at most once a minute (best
+ * effort), on a live session just read. */
+static void seen(const http_request_t *req, const char *digest, int64_t now, store_session_t *s)
+{
+    if (now - s->last_seen_at >= SEEN_EVERY &&
+        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
+        s->last_seen_at = now;
+}
+
+gh_status_t session_current(const http_request_t *req, store_session_t *out)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     if (!cookie_session_digest(req, digest))
         return GH_ERR_NOT_FOUND;
     int64_t now = clock_now();
-    store_t *store = app_of(req)->store;
-    gh_status_t st = client_id ? store_session_get_consent(store, req->arena, digest, now,
-                                                           client_id, out, consent)
-                               : store_session_get(store, req->arena, digest, now, out);
-    /* last seen, for the account page: a write at most once a minute (best effort) */
-    if (st == GH_OK && now - out->last_seen_at >= SEEN_EVERY &&
-        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
-        out->last_seen_at = now;
+    gh_status_t st = store_session_get(app_of(req)->store, req->arena, digest, now, out);
+    if (st == GH_OK)
+        seen(req, digest, now, out);
     return st;
 }
 
-gh_status_t session_current(const http_request_t *req, store_session_t *out)
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent)
 {
-    return current(req, NULL, out, NULL);
-}
-
-gh_status_t session_current_consent(const http_request_t *req, const char *client_id,
-                                    store_session_t *out, const char **consent)
-{
-    return current(req, client_id, out, consent);
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    bool cookie = cookie_session_digest(req, digest);
+    int64_t now = clock_now();
+    gh_status_t st =
+        store_client_session(app_of(req)->store, req->arena, client_id, cookie ? digest : NULL, now,
+                             client, session_st, session, consent);
+    if (st == GH_OK && *session_st == GH_OK)
+        seen(req, digest, now, session);
+    return st;
 }
 
 /* The request's User-Agent cut to USER_AGENT_MAX bytes, printable ASCII only

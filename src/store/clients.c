@@ -9,9 +9,7 @@
 #include "store/db.h"
 
 #define JOIN_ARENA_CAP (1u << 20)
-#define CLIENT_COLS                                                                                \
-    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
-    "is_public, created_at"
+#define CLIENT_COLS STORE_CLIENT_COLS
 
 static store_sql_t SQL_ADD =
     STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -69,7 +67,7 @@ static gh_status_t split_lines(arena_t *a, char *joined, const char ***out, size
 }
 
 /* store_client_t: the columns of CLIENT_COLS */
-static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
+gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
 {
     store_client_t c = {0};
     c.id = store_row_text(r, a);
@@ -102,7 +100,7 @@ typedef struct {
 static gh_status_t read_client_token(store_row_t *r, arena_t *a, void *row)
 {
     client_token_t *t = row;
-    gh_status_t st = read_client(r, a, &t->client);
+    gh_status_t st = store_read_client(r, a, &t->client);
     if (st == GH_OK) {
         t->revoked = store_row_int(r) != 0;
         st = store_read_text(r, a, &t->username);
@@ -132,13 +130,13 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
 
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out)
 {
-    return db_get(s, &SQL_GET, "client_get", read_client, a, out, "s", id);
+    return db_get(s, &SQL_GET, "client_get", store_read_client, a, out, "s", id);
 }
 
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count)
 {
-    return db_list(s, &SQL_LIST, "client_list", read_client, a, sizeof **out, (void **)out, count,
-                   "");
+    return db_list(s, &SQL_LIST, "client_list", store_read_client, a, sizeof **out, (void **)out,
+                   count, "");
 }
 
 gh_status_t store_client_remove(store_t *s, const char *id)

@@ -14,11 +14,14 @@ static store_sql_t SQL_PUT = STORE_SQL(
     "ip = excluded.ip, amr = excluded.amr, acr = excluded.acr, idp = excluded.idp");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
-/* ?1 digest, ?2 now, ?3 client_id */
-static store_sql_t SQL_GET_CONSENT =
-    STORE_SQL("SELECT " SESSION_COLS ", (SELECT c.scope FROM consents c "
-              "WHERE c.sub = sessions.sub AND c.client_id = ?3) FROM sessions "
-              "WHERE digest = ?1 AND expires_at > ?2");
+/* store_client_session: ?1 client id, ?2 session digest, ?3 now. Both sides
+ * in derived tables, so that their columns keep their own names (both have
+ * a created_at); no session gives one row with the session's columns NULL. */
+static store_sql_t SQL_CLIENT_SESSION =
+    STORE_SQL("SELECT * FROM (SELECT " STORE_CLIENT_COLS " FROM clients WHERE id = ?1) c "
+              "LEFT JOIN (SELECT " SESSION_COLS ", (SELECT k.scope FROM consents k "
+              "WHERE k.sub = sessions.sub AND k.client_id = ?1) FROM sessions "
+              "WHERE digest = ?2 AND expires_at > ?3) s ON 1 = 1");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
 /* ?1 digest, ?2 now, ?3 the least time between two moves */
 static store_sql_t SQL_TOUCH = STORE_SQL(
@@ -60,6 +63,20 @@ static gh_status_t read_session_consent(store_row_t *r, arena_t *a, void *row)
     return st;
 }
 
+/* A client, and a session with its member's consent to it (digest NULL when
+ * there is none). */
+typedef struct {
+    store_client_t client;
+    session_consent_t sc;
+} client_session_t;
+
+static gh_status_t read_client_session(store_row_t *r, arena_t *a, void *row)
+{
+    client_session_t *cs = row;
+    gh_status_t st = store_read_client(r, a, &cs->client);
+    return st == GH_OK ? read_session_consent(r, a, &cs->sc) : st;
+}
+
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
 {
     return db_exec(s, &SQL_PUT, "session_put", "ssiiiisssss", sess->digest, sess->sub,
@@ -71,20 +88,6 @@ gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_
                               store_session_t *out)
 {
     return db_get(s, &SQL_GET, "session_get", read_session, a, out, "si", digest, now);
-}
-
-gh_status_t store_session_get_consent(store_t *s, arena_t *a, const char *digest, int64_t now,
-                                      const char *client_id, store_session_t *out,
-                                      const char **consent)
-{
-    session_consent_t sc;
-    gh_status_t st = db_get(s, &SQL_GET_CONSENT, "session_get", read_session_consent, a, &sc, "sis",
-                            digest, now, client_id);
-    if (st == GH_OK) {
-        *out = sc.session;
-        *consent = sc.consent;
-    }
-    return st;
 }
 
 gh_status_t store_session_delete(store_t *s, const char *digest)
@@ -112,4 +115,22 @@ gh_status_t store_session_end(store_t *s, const char *sub, const char *digest)
 gh_status_t store_session_end_others(store_t *s, const char *sub, const char *keep)
 {
     return db_exec(s, &SQL_END_OTHERS, "session_end_others", "ss", sub, keep);
+}
+
+gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, const char *digest,
+                                 int64_t now, store_client_t *client, gh_status_t *session_st,
+                                 store_session_t *session, const char **consent)
+{
+    client_session_t cs;
+    gh_status_t st = db_get(s, &SQL_CLIENT_SESSION, "client_session", read_client_session, a, &cs,
+                            "ssi", client_id, digest, now);
+    if (st != GH_OK)
+        return st;
+    *client = cs.client;
+    *session_st = cs.sc.session.digest ? GH_OK : GH_ERR_NOT_FOUND;
+    if (*session_st == GH_OK) {
+        *session = cs.sc.session;
+        *consent = cs.sc.consent;
+    }
+    return GH_OK;
 }

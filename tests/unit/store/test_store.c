@@ -426,9 +426,10 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_ERR_NOT_FOUND);
 }
 
-/* store_session_get_consent: the session, and its member's consent to one
- * client (none, then given, another client's not counted). */
-static void test_session_get_consent(void **state)
+/* store_client_session: the client, and a session with its member's consent
+ * to that client (none, then given; another client's not counted), in one
+ * statement. */
+static void test_client_session(void **state)
 {
     fixture_t *f = *state;
     const char *client = add_client(f, "rp-sc"), *other = add_client(f, "rp-sc2"), *consent = "x";
@@ -438,10 +439,16 @@ static void test_session_get_consent(void **state)
                             .expires_at = T0 + 100,
                             .authn = {.amr = "pwd"}},
                     got = {0};
+    store_client_t c = {0};
+    gh_status_t st = GH_ERR_INTERNAL;
     assert_int_equal(store_session_put(f->s, &sess), GH_OK);
     assert_int_equal(store_consent_put(f->s, sess.sub, other, "openid email", T0), GH_OK);
     assert_int_equal(
-        store_session_get_consent(f->s, f->a, sess.digest, T0 + 1, client, &got, &consent), GH_OK);
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_int_equal(st, GH_OK);
     assert_string_equal(got.digest, sess.digest);
     assert_string_equal(got.sub, sess.sub);
     assert_int_equal(got.auth_time, T0);
@@ -450,14 +457,22 @@ static void test_session_get_consent(void **state)
 
     assert_int_equal(store_consent_put(f->s, sess.sub, client, "openid profile", T0), GH_OK);
     assert_int_equal(
-        store_session_get_consent(f->s, f->a, sess.digest, T0 + 1, client, &got, &consent), GH_OK);
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
     assert_string_equal(consent, "openid profile");
-    assert_int_equal(
-        store_session_get_consent(f->s, f->a, sess.digest, T0 + 100, client, &got, &consent),
-        GH_ERR_NOT_FOUND);
-    assert_int_equal(
-        store_session_get_consent(f->s, f->a, digest(f), T0 + 1, client, &got, &consent),
-        GH_ERR_NOT_FOUND);
+    /* an expired, unknown or absent session: the client alone */
+    const char *digests[] = {sess.digest, digest(f), NULL};
+    for (size_t i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof c);
+        assert_int_equal(store_client_session(f->s, f->a, client, digests[i], i ? T0 : T0 + 100, &c,
+                                              &st, &got, &consent),
+                         GH_OK);
+        assert_string_equal(c.id, client);
+        assert_int_equal(st, GH_ERR_NOT_FOUND);
+    }
+    assert_int_equal(store_client_session(f->s, f->a, uniq(f, "nobody"), sess.digest, T0 + 1, &c,
+                                          &st, &got, &consent),
+                     GH_ERR_NOT_FOUND);
 }
 
 /* ---- codes ---- */
@@ -1558,7 +1573,7 @@ int main(void)
         TEST(test_client_conflicts_and_missing),
         TEST(test_consents),
         TEST(test_sessions),
-        TEST(test_session_get_consent),
+        TEST(test_client_session),
         TEST(test_code_take_once),
         TEST(test_code_expired_or_unknown),
         TEST(test_code_redeem_with_refresh),
