@@ -102,21 +102,41 @@ user_sys() {
   echo "$u $s"
 }
 
+# db_cpu SERVER: "ALL BACKENDS", the CPU ticks of its PostgreSQL server: all
+# of it (the postmaster, its live processes, and those it reaped: an
+# autovacuum worker that came and went), and of that the backends serving
+# connections (the title "postgres: USER DB …", not a background process);
+# "0 0" on SQLite
+db_cpu() {
+  case $1 in gatehouse-pg*) ;; *) echo "0 0" && return ;; esac
+  local pm p all back=0 v
+  pm=$(head -1 "$(pg_dir)/data/postmaster.pid")
+  all=$(sed 's/.*) //' "/proc/$pm/stat" | awk '{print $12+$13+$14+$15}')
+  for p in $(cat /proc/"$pm"/task/*/children 2>/dev/null); do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13}')
+    all=$((all + ${v:-0}))
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^postgres: postgres ' && back=$((back + ${v:-0}))
+  done
+  echo "$all $back"
+}
+
 # cpu_run OUTPUT URL VAR=VALUE…: one measured run; prints "total user system
-# db wrk" in µs per request: the server's user and system time, the database
-# server's (0 on SQLite), the sum of these three, and apart the load
-# generator's
+# db wrk backends" in µs per request: the server's user and system time, the
+# database server's (0 on SQLite), the sum of these three, apart the load
+# generator's, and the part of db spent by the backends serving Gatehouse
+# (the rest is PostgreSQL's background work: WAL writer, checkpointer,
+# autovacuum)
 cpu_run() {
   local f=$1 t0 t1 d0 d1
   t0=$(user_sys "$SRV_PID")
-  d0=$(db_ticks "$SRV")
+  d0=$(db_cpu "$SRV")
   run_wrk "$f" "$2" "$DUR" "${@:3}"
   t1=$(user_sys "$SRV_PID")
-  d1=$(db_ticks "$SRV")
-  [ "$d0" = - ] && d0=0 d1=0
-  awk -v a="$t0" -v b="$t1" -v d="$((d1 - d0))" -v n="$(requests "$f")" -v hz="$HZ" -v w="$(cat "$f.wrk")" 'BEGIN{
-    split(a, x, " "); split(b, y, " "); u=(y[1]-x[1])/hz*1e6/n; s=(y[2]-x[2])/hz*1e6/n; db=d/hz*1e6/n
-    split(w, g, " "); printf "%.1f %.1f %.1f %.1f %.1f", u+s+db, u, s, db, (g[1]+g[2])*1e6/n}'
+  d1=$(db_cpu "$SRV")
+  awk -v a="$t0" -v b="$t1" -v c="$d0" -v d="$d1" -v n="$(requests "$f")" -v hz="$HZ" -v w="$(cat "$f.wrk")" 'BEGIN{
+    split(a, x, " "); split(b, y, " "); u=(y[1]-x[1])/hz*1e6/n; s=(y[2]-x[2])/hz*1e6/n
+    split(c, p, " "); split(d, q, " "); db=(q[1]-p[1])/hz*1e6/n; back=(q[2]-p[2])/hz*1e6/n
+    split(w, g, " "); printf "%.1f %.1f %.1f %.1f %.1f %.1f", u+s+db, u, s, db, (g[1]+g[2])*1e6/n, back}'
 }
 
 # callgrind_run OUTPUT URL VAR=VALUE…: one measured run under callgrind (its
@@ -157,9 +177,10 @@ load() {
     db=$(column_median 4 "${runs[@]}")
     wrk=$(column_median 5 "${runs[@]}")
     gh=$(awk -v t="$total" -v d="$db" 'BEGIN{printf "%.1f", t-d}')
-    printf '%-16s %-19s %6s req/s %7s us/request = user %6s + system %6s + database %6s; wrk %6s (medians; runs: %s)\n' \
+    printf '%-16s %-19s %6s req/s %7s us/request = user %6s + system %6s + database %6s (backends %6s); wrk %6s (medians; runs: %s)\n' \
       "$srv" "$ep" "$rate" "$total" "$(column_median 2 "${runs[@]}")" \
-      "$(column_median 3 "${runs[@]}")" "$db" "$wrk" "$(printf '%s\n' "${runs[@]}" | awk '{printf "%s ", $1}')"
+      "$(column_median 3 "${runs[@]}")" "$db" "$(column_median 6 "${runs[@]}")" "$wrk" \
+      "$(printf '%s\n' "${runs[@]}" | awk '{printf "%s ", $1}')"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$ep" "$gh" "$db" "$total" "$wrk" >>"$CPU_TSV"
   fi
   [ "${CPU_PERF:-0}" = 1 ] && profile "$url" "$@"
