@@ -109,10 +109,11 @@ user_sys() {
 # "0 0" on SQLite
 db_cpu() {
   case $1 in gatehouse-pg*) ;; *) echo "0 0" && return ;; esac
-  local pm p all back=0 v
+  local pm p all back=0 v kids
   pm=$(head -1 "$(pg_dir)/data/postmaster.pid")
   all=$(sed 's/.*) //' "/proc/$pm/stat" | awk '{print $12+$13+$14+$15}')
-  for p in $(cat /proc/"$pm"/task/*/children 2>/dev/null); do
+  kids=$(cat /proc/"$pm"/task/*/children 2>/dev/null)
+  for p in $kids; do
     v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13}')
     all=$((all + ${v:-0}))
     tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '^postgres: postgres ' && back=$((back + ${v:-0}))
