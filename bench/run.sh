@@ -123,22 +123,6 @@ load() {
 
 cpu_pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v w="$3" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}'; } # TICKS0 TICKS1 NS
 
-fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
-  [ "$2" = refresh.lua ] || return 0
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
-    --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
-  skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
-  return 1
-}
-
-access_tokens() { # access_tokens SERVER FILE: distinct user access tokens, for tokens.lua
-  log "$1: $ACCESS_TOKENS user access tokens"
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
-    --access "$2" 2>>"$OUT/bench.log" && return 0
-  skip "$1" each_new "no access tokens, see $OUT/bench.log"
-  return 1
-}
-
 record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU DB_CPU: one line of summary.tsv
   local f=$3 rps p50 p99 non2xx serr rate fails
   rps=$(awk '/^Requests\/sec:/{print $2}' "$f")

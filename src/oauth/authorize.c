@@ -65,6 +65,13 @@ typedef struct {
     store_client_t client;
     scope_list_t scope;
     long max_age; /* -1 when absent */
+    /* a request that is not one of our forms reads the session, and its
+     * member's consent to the client, with the client (session_client_current:
+     * one round trip); session_read once that is done */
+    bool with_session, session_read;
+    gh_status_t session_st;
+    store_session_t session;
+    const char *consent; /* the scope consented to, NULL for none */
 } authz_t;
 
 static const char **param_slot(authz_params_t *p, size_t i)
@@ -133,7 +140,12 @@ static bool check_client(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
-    gh_status_t st = store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    gh_status_t st =
+        z->with_session
+            ? session_client_current(z->req, z->p.client_id, &z->client, &z->session_st,
+                                     &z->session, &z->consent)
+            : store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    z->session_read = z->with_session && st == GH_OK;
     if (st == GH_ERR_NOT_FOUND) {
         error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
         return false;
@@ -381,10 +393,13 @@ static void issue_code(authz_t *z, const store_session_t *session)
 /* Consent given before for every requested scope? */
 static bool consented(authz_t *z, const char *sub)
 {
-    const char *granted = NULL;
+    const char *granted = z->consent;
     scope_list_t g;
-    return store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) == GH_OK &&
-           scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
+    if (!z->session_read &&
+        store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) != GH_OK)
+        return false;
+    return granted && scope_parse(z->req->arena, granted, &g) == GH_OK &&
+           scope_subset(&z->scope, &g);
 }
 
 /* The admin console asks for the admin scope: only a member holding the
@@ -550,8 +565,8 @@ static bool session_fresh_enough(const authz_t *z, const store_session_t *s, boo
 
 static void on_get(authz_t *z)
 {
-    store_session_t session;
-    gh_status_t st = session_current(z->req, &session);
+    store_session_t session = z->session;
+    gh_status_t st = z->session_read ? z->session_st : session_current(z->req, &session);
     if (st == GH_OK && session_fresh_enough(z, &session, false)) {
         if (second_factor_met(z, &session))
             continue_signed_in(z, &session);
@@ -810,12 +825,13 @@ bool authorize_credential_too_long(http_request_t *req, http_response_t *res, co
 
 void authorize_handler(http_request_t *req, http_response_t *res)
 {
-    authz_t z = {.req = req, .res = res, .app = app_of(req)};
-    if (!begin(&z))
-        return;
     /* an authorization request may come by POST (OpenID Connect Core
      * §3.1.2.1); only our forms' steps need their CSRF check */
-    if (req->method == HTTP_POST && is_our_form(req))
+    bool form = req->method == HTTP_POST && is_our_form(req);
+    authz_t z = {.req = req, .res = res, .app = app_of(req), .with_session = !form};
+    if (!begin(&z))
+        return;
+    if (form)
         on_post(&z);
     else
         on_get(&z);

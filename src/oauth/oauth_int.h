@@ -241,6 +241,15 @@ bool pkce_verify(const char *challenge, const char *verifier);
  * client_id. On failure fills err (10076 / invalid_client). */
 bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* client_auth_verify in two halves around the store's read of the client,
+ * for a caller that reads more with it: the credentials the request carries
+ * (*secret NULL for none), then the check of the client read (st its
+ * store status) against the secret. */
+bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
+                             oauth_error_t *err);
+bool client_auth_check(gh_status_t st, const store_client_t *client, const char *secret,
+                       oauth_error_t *err);
+
 /* True when the request carries an application/x-www-form-urlencoded body, as
  * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
  * §2.1); otherwise fills err (10051 / invalid_request). */
@@ -261,6 +270,14 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
  * last_seen_at to now when it is a minute old or more (one write a minute at
  * most, not one a request). */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
+/* For an authorization request, one statement (one round trip): the
+ * client client_id (the result is its store status, NOT_FOUND when unknown,
+ * and then nothing else is set) and, as session_current does, the request's
+ * live session (*session_st) with the scope its member has consented to for
+ * that client (*consent, NULL when none). */
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent);
 
 /* Starts a session for sub (auth_time now), signed in as authn says (its
  * strings must outlive the request), and sets its cookie; the session keeps
@@ -498,24 +515,24 @@ typedef struct {
     const char *username;    /* with_user: the token's member's; NULL for a client's own token */
 } found_token_t;
 
-/* Reads a revoke/introspect request: a form body, an authenticated client
- * (confidential only when confidential is set: a public client then gets
- * 10076 / invalid_client), and the token parameter (10051 when missing). The
- * token_type_hint is accepted and not needed: our access tokens (JWTs) and
- * refresh tokens (opaque) cannot be mistaken for each other. */
-bool presented_read(http_request_t *req, bool confidential, store_client_t *client,
-                    const char **token, oauth_error_t *err);
-
-/* Identifies token as a live token issued to client: an access token
- * (access_token_verify) or a live refresh token (stored digest). Anything
- * else — malformed, unknown, expired, revoked, another client's, another
- * issuer's — is FOUND_NONE. With with_user, out->username names the token's
- * member (NULL for a client's own token: no user, or sub = client_id as
- * client_credentials issues), read with an access token's revocation in one
- * statement, and a token whose member is gone is FOUND_NONE. False, with
- * err, only when the store fails. */
-bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
-                    bool with_user, found_token_t *out, oauth_error_t *err);
+/* Reads a revoke/introspect request and identifies its token: a form body,
+ * an authenticated client in *client (confidential only when confidential is
+ * set: a public client then gets 10076 / invalid_client), and the token
+ * parameter (10051 when missing). The token_type_hint is accepted and not
+ * needed: our access tokens (JWTs) and refresh tokens (opaque) cannot be
+ * mistaken for each other. *out says what the token is, as a live token
+ * issued to the client: an access token (signed, not expired, not revoked)
+ * or a live refresh token (stored digest). Anything else — malformed,
+ * unknown, expired, revoked, another client's, another issuer's — is
+ * FOUND_NONE. With with_user, out->username names the token's member (NULL
+ * for a client's own token: no user, or sub = client_id as
+ * client_credentials issues), and a token whose member is gone is
+ * FOUND_NONE. An access token's signature is checked first, so that the
+ * client, the token's revocation and its member are read in one statement
+ * (one round trip). False, with err, when the request or the client's
+ * authentication fails or the store fails. */
+bool presented_take(http_request_t *req, bool confidential, bool with_user, store_client_t *client,
+                    found_token_t *out, oauth_error_t *err);
 
 /* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
  * active, scope, client_id, username (when not NULL), token_type, exp, iat,

@@ -49,10 +49,8 @@ static gh_status_t deny_access_token(store_t *store, const json_t *claims)
 static bool revoke(http_request_t *req, oauth_error_t *err)
 {
     store_client_t client;
-    const char *token = NULL;
     found_token_t found;
-    if (!presented_read(req, false, &client, &token, err) ||
-        !presented_find(req, &client, token, false, &found, err))
+    if (!presented_take(req, false, false, &client, &found, err))
         return false;
     gh_status_t st = GH_OK;
     if (found.kind == FOUND_REFRESH)

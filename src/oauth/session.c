@@ -36,6 +36,15 @@ static bool cookie_session_digest(const http_request_t *req, char digest[SECRET_
     return true;
 }
 
+/* Last seen, for the account page: a write at most once a minute (best
+ * effort), on a live session just read. */
+static void seen(const http_request_t *req, const char *digest, int64_t now, store_session_t *s)
+{
+    if (now - s->last_seen_at >= SEEN_EVERY &&
+        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
+        s->last_seen_at = now;
+}
+
 gh_status_t session_current(const http_request_t *req, store_session_t *out)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
@@ -43,10 +52,23 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out)
         return GH_ERR_NOT_FOUND;
     int64_t now = clock_now();
     gh_status_t st = store_session_get(app_of(req)->store, req->arena, digest, now, out);
-    /* last seen, for the account page: a write at most once a minute (best effort) */
-    if (st == GH_OK && now - out->last_seen_at >= SEEN_EVERY &&
-        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
-        out->last_seen_at = now;
+    if (st == GH_OK)
+        seen(req, digest, now, out);
+    return st;
+}
+
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent)
+{
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    bool cookie = cookie_session_digest(req, digest);
+    int64_t now = clock_now();
+    gh_status_t st =
+        store_client_session(app_of(req)->store, req->arena, client_id, cookie ? digest : NULL, now,
+                             client, session_st, session, consent);
+    if (st == GH_OK && *session_st == GH_OK)
+        seen(req, digest, now, session);
     return st;
 }
 

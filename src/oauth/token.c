@@ -39,28 +39,39 @@ static bool has_scope(arena_t *a, const char *scope, const char *item)
     return scope_parse(a, scope, &l) == GH_OK && scope_has(&l, item);
 }
 
+/* A new refresh token for client, when it may refresh: *value gets the
+ * token to hand out (NULL when none), *r its record with the digest and the
+ * times; the grant's part of *r is the caller's to fill. */
+static bool mint_refresh(http_request_t *req, const store_client_t *client, const char **value,
+                         store_refresh_t *r, oauth_error_t *err)
+{
+    *value = NULL;
+    if (!(client->grants & STORE_GRANT_REFRESH_TOKEN))
+        return true;
+    int64_t now = clock_now();
+    *r = (store_refresh_t){.issued_at = now,
+                           .expires_at = now + app_of(req)->cfg->refresh_token_ttl};
+    return tokens_mint(req->arena, value, &r->digest) == GH_OK ||
+           oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+}
+
 /* A user grant's first refresh token, in a new family, when the client may
  * refresh; g->refresh_token gets the value to hand out. */
 static bool start_refresh(http_request_t *req, token_grant_t *g, const char *family,
                           oauth_error_t *err)
 {
-    if (!(g->client->grants & STORE_GRANT_REFRESH_TOKEN))
+    store_refresh_t r;
+    if (!mint_refresh(req, g->client, &g->refresh_token, &r, err))
+        return false;
+    if (!g->refresh_token)
         return true;
-    app_t *app = app_of(req);
-    const char *digest = NULL;
-    int64_t now = clock_now();
-    if (tokens_mint(req->arena, &g->refresh_token, &digest) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    store_refresh_t r = {.digest = digest,
-                         .family = family,
-                         .client_id = g->client->id,
-                         .sub = g->sub,
-                         .scope = g->scope,
-                         .auth_time = g->auth_time,
-                         .issued_at = now,
-                         .expires_at = now + app->cfg->refresh_token_ttl,
-                         .authn = g->authn};
-    gh_status_t st = store_refresh_put(app->store, &r);
+    r.family = family;
+    r.client_id = g->client->id;
+    r.sub = g->sub;
+    r.scope = g->scope;
+    r.auth_time = g->auth_time;
+    r.authn = g->authn;
+    gh_status_t st = store_refresh_put(app_of(req)->store, &r);
     if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
     return st == GH_OK || oauth_fail(err, oauth_error_from_status(st), NULL);
@@ -103,6 +114,10 @@ static bool refuse_replay(app_t *app, const store_client_t *client, const store_
     return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
 }
 
+/* The code redeemed with the grant's first refresh token in the same step
+ * (store_code_redeem: one round trip). A code that then fails the checks of
+ * code_matches stays spent, as before, and the refresh token inserted with
+ * it, whose value nobody ever saw, is revoked with its family. */
 static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                                      store_client_t *client, oauth_error_t *err)
 {
@@ -112,12 +127,15 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "code is required");
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(code_value, strlen(code_value), digest);
-    const char *family = secret_hex_id(req->arena, 16);
+    const char *family = secret_hex_id(req->arena, 16), *refresh_token = NULL;
     if (!family)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    store_refresh_t first;
+    if (!mint_refresh(req, client, &refresh_token, &first, err))
+        return false;
     store_code_t code;
-    gh_status_t st =
-        store_code_take(app->store, req->arena, digest, client->id, clock_now(), family, &code);
+    gh_status_t st = store_code_redeem(app->store, req->arena, digest, client->id, clock_now(),
+                                       family, refresh_token ? &first : NULL, &code);
     if (st == GH_ERR_CONFLICT) {
         audit_event(req, client->id, "token.code_replay", code.sub,
                     audit_details(req->arena, "client_id", client->id, NULL));
@@ -127,18 +145,20 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
-    if (!code_matches(req, &code, client, err))
+    if (!code_matches(req, &code, client, err)) {
+        if (refresh_token && store_refresh_revoke_family(app->store, family) != GH_OK)
+            return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
         return false;
+    }
     token_grant_t g = {.client = client,
                        .sub = code.sub,
                        .scope = code.scope,
                        .nonce = code.nonce,
                        .auth_time = code.auth_time,
                        .id_token = has_scope(req->arena, code.scope, "openid"),
+                       .refresh_token = refresh_token,
                        .family = family,
                        .authn = code.authn};
-    if (!start_refresh(req, &g, family, err))
-        return false;
     tokens_respond(req, res, &g);
     return true;
 }

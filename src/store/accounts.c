@@ -154,8 +154,8 @@ gh_status_t store_user_set_password(store_t *s, const char *username, const char
 gh_status_t store_user_find_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
                                      size_t *count)
 {
-    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", store_read_user, a, sizeof **out, (void **)out,
-                   count, "s", email);
+    return db_list(s, &SQL_BY_EMAIL, "user_find_by_email", store_read_user, a, sizeof **out,
+                   (void **)out, count, "s", email);
 }
 
 gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *email,

@@ -45,5 +45,14 @@ gh_status_t store_client_update(store_t *s, const store_client_t *c);
 gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t limit,
                               store_client_t **out, size_t *count);
 gh_status_t store_client_remove(store_t *s, const char *id); /* also its consents, codes, tokens */
+/* store_client_get, and in the same statement (one round trip) what the
+ * revocation and introspection endpoints need of an access token the client
+ * presents: *revoked whether its jti or its grant's family (NULL for none)
+ * is on the denylist at now (store_jti_is_revoked), and *username the
+ * username of the member sub (NULL when sub is NULL or no member has it).
+ * NOT_FOUND when there is no such client. */
+gh_status_t store_client_get_token(store_t *s, arena_t *a, const char *id, const char *jti,
+                                   const char *family, const char *sub, int64_t now,
+                                   store_client_t *out, bool *revoked, const char **username);
 
 #endif

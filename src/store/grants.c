@@ -12,6 +12,11 @@
  *     is the row read again, to tell a replay (CONFLICT, with the winner's
  *     family) from an unknown code. The client is compared in the same
  *     statement, so another client's attempt leaves the code unspent.
+ *   - store_code_redeem is store_code_take and the grant's first refresh
+ *     token together: one statement on PostgreSQL (a data-modifying WITH: one
+ *     round trip and one commit), one write transaction on SQLite. The
+ *     family is new (the caller's), so no denylist entry can name it yet,
+ *     and a replay that follows finds the token there to revoke.
  *   - store_refresh_rotate marks the old token used and inserts its successor
  *     together: in one statement on PostgreSQL (a data-modifying WITH, one
  *     round trip), in one write transaction on SQLite. A loser finds the
@@ -67,9 +72,18 @@ static store_sql_t SQL_END_DEVICES =
 static store_sql_t SQL_CODE_PUT = STORE_SQL(
     "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
-static store_sql_t SQL_CODE_TAKE =
-    STORE_SQL("UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "
-              "AND used_at IS NULL AND expires_at > ?2 RETURNING " CODE_COLS);
+#define CODE_TAKE                                                                                  \
+    "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
+    "AND used_at IS NULL AND expires_at > ?2 RETURNING " CODE_COLS
+static store_sql_t SQL_CODE_TAKE = STORE_SQL(CODE_TAKE);
+/* store_code_redeem on PostgreSQL: the take and the grant's first refresh
+ * token as one statement (one round trip, one commit); ?1-?4 as
+ * SQL_CODE_TAKE, ?5 the token's digest, ?6 issued_at, ?7 expires_at */
+static store_sql_t SQL_CODE_REDEEM = STORE_SQL(
+    "WITH taken AS (" CODE_TAKE "), "
+    "fresh AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+    "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, " AUTHN_COLS " FROM taken) "
+    "SELECT " CODE_COLS " FROM taken");
 static store_sql_t SQL_CODE_FIND = STORE_SQL(
     "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ? AND client_id = ?");
 
@@ -267,13 +281,45 @@ static gh_status_t code_replayed(store_t *s, arena_t *a, const char *digest, con
     return GH_ERR_CONFLICT;
 }
 
+/* Marks a redeemable code used and, with first, inserts the grant's first
+ * refresh token, as one: *c gets the code; GH_ERR_NOT_FOUND when it was not
+ * redeemable. */
+static gh_status_t take_live(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, const store_refresh_t *first,
+                             store_code_t *c)
+{
+    const char *op = "code_take";
+    if (!first)
+        return db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family,
+                      client_id);
+    if (db_dialect(s)->writable_cte)
+        return db_get(s, &SQL_CODE_REDEEM, op, read_code, a, c, "sisssii", digest, now, family,
+                      client_id, first->digest, first->issued_at, first->expires_at);
+    gh_status_t st = db_begin(s, op);
+    if (st != GH_OK)
+        return st;
+    st = db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family, client_id);
+    if (st == GH_OK)
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissss", first->digest, c->family,
+                     c->client_id, c->sub, c->scope, c->auth_time, first->issued_at,
+                     first->expires_at, c->authn.amr, c->authn.acr, c->authn.idp, c->authn.sid);
+    gh_status_t end = db_finish(s, op, st == GH_OK);
+    return st != GH_OK ? st : end;
+}
+
 gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
                             int64_t now, const char *family, store_code_t *out)
 {
+    return store_code_redeem(s, a, digest, client_id, now, family, NULL, out);
+}
+
+gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                              int64_t now, const char *family, const store_refresh_t *first,
+                              store_code_t *out)
+{
     store_code_t c = {0};
     store_purge(s, now);
-    gh_status_t st = db_get(s, &SQL_CODE_TAKE, "code_take", read_code, a, &c, "siss", digest, now,
-                            family, client_id);
+    gh_status_t st = take_live(s, a, digest, client_id, now, family, first, &c);
     if (st == GH_ERR_NOT_FOUND)
         st = code_replayed(s, a, digest, client_id, &c);
     if (st == GH_OK || st == GH_ERR_CONFLICT)

@@ -81,6 +81,13 @@ gh_status_t store_code_put(store_t *s, const store_code_t *c);
  * CONFLICT after it expires, so a late replay is still seen. */
 gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
                             int64_t now, const char *family, store_code_t *out);
+/* store_code_take, and when the code is taken, in the same atomic step the
+ * first refresh token of the new family: first->digest, issued_at and
+ * expires_at are the caller's, the rest (family, client, sub, scope,
+ * auth_time, authn) is the code's. first NULL: store_code_take. */
+gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                              int64_t now, const char *family, const store_refresh_t *first,
+                              store_code_t *out);
 
 /* ---- refresh tokens (rotated) ---- */
 /* Stores the first token of a new family; CONFLICT when that family is

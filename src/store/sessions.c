@@ -15,6 +15,14 @@ static store_sql_t SQL_PUT = STORE_SQL(
     "sid = excluded.sid");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
+/* store_client_session: ?1 client id, ?2 session digest, ?3 now. Both sides
+ * in derived tables, so that their columns keep their own names (both have
+ * a created_at); no session gives one row with the session's columns NULL. */
+static store_sql_t SQL_CLIENT_SESSION =
+    STORE_SQL("SELECT * FROM (SELECT " STORE_CLIENT_COLS " FROM clients WHERE id = ?1) c "
+              "LEFT JOIN (SELECT " SESSION_COLS ", (SELECT k.scope FROM consents k "
+              "WHERE k.sub = sessions.sub AND k.client_id = ?1) FROM sessions "
+              "WHERE digest = ?2 AND expires_at > ?3) s ON 1 = 1");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
 /* ?1 digest, ?2 now, ?3 the least time between two moves */
 static store_sql_t SQL_TOUCH = STORE_SQL(
@@ -38,6 +46,35 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
     sess.ip = store_row_text(r, a);
     store_row_authn(r, a, &sess.authn);
     return store_row_done(r, &sess, sizeof sess, row);
+}
+
+/* A session and its member's consent to one client. */
+typedef struct {
+    store_session_t session;
+    const char *consent;
+} session_consent_t;
+
+static gh_status_t read_session_consent(store_row_t *r, arena_t *a, void *row)
+{
+    session_consent_t *sc = row;
+    gh_status_t st = read_session(r, a, &sc->session);
+    if (st == GH_OK)
+        st = store_read_text(r, a, &sc->consent);
+    return st;
+}
+
+/* A client, and a session with its member's consent to it (digest NULL when
+ * there is none). */
+typedef struct {
+    store_client_t client;
+    session_consent_t sc;
+} client_session_t;
+
+static gh_status_t read_client_session(store_row_t *r, arena_t *a, void *row)
+{
+    client_session_t *cs = row;
+    gh_status_t st = store_read_client(r, a, &cs->client);
+    return st == GH_OK ? read_session_consent(r, a, &cs->sc) : st;
 }
 
 gh_status_t store_session_put(store_t *s, const store_session_t *sess)
@@ -74,4 +111,22 @@ gh_status_t store_session_list(store_t *s, arena_t *a, const char *sub, int64_t 
 gh_status_t store_session_end(store_t *s, const char *sub, const char *digest)
 {
     return db_exec_one(s, &SQL_END_ONE, "session_end", "ss", digest, sub);
+}
+
+gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, const char *digest,
+                                 int64_t now, store_client_t *client, gh_status_t *session_st,
+                                 store_session_t *session, const char **consent)
+{
+    client_session_t cs;
+    gh_status_t st = db_get(s, &SQL_CLIENT_SESSION, "client_session", read_client_session, a, &cs,
+                            "ssi", client_id, digest, now);
+    if (st != GH_OK)
+        return st;
+    *client = cs.client;
+    *session_st = cs.sc.session.digest ? GH_OK : GH_ERR_NOT_FOUND;
+    if (*session_st == GH_OK) {
+        *session = cs.sc.session;
+        *consent = cs.sc.consent;
+    }
+    return GH_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef GH_STORE_SESSIONS_H
 #define GH_STORE_SESSIONS_H
 
+#include "store/clients.h"
 #include "store/store.h"
 
 typedef struct {
@@ -22,6 +23,14 @@ gh_status_t store_session_put(store_t *s, const store_session_t *sess);
 /* NOT_FOUND when missing or expired at now. */
 gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_t now,
                               store_session_t *out);
+/* store_client_get and store_session_get in one statement (one round trip),
+ * for an authorization request: the client client_id (NOT_FOUND
+ * when unknown, and then nothing else is read), and the session digest
+ * (NULL: none) with its member's consent to that client, *session_st GH_OK
+ * or NOT_FOUND when it is missing or expired at now. */
+gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, const char *digest,
+                                 int64_t now, store_client_t *client, gh_status_t *session_st,
+                                 store_session_t *session, const char **consent);
 gh_status_t store_session_delete(store_t *s, const char *digest);
 /* Sets last_seen_at to now unless it moved less than `every` seconds before
  * now (so concurrent requests write at most once); GH_OK either way. */

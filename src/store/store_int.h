@@ -123,6 +123,15 @@ void store_row_authn(store_row_t *r, arena_t *a, store_authn_t *out);
  * row was read, else GH_ERR_NOMEM and *row unchanged. */
 gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, void *row);
 
+/* A client (store_client_t) from the columns STORE_CLIENT_COLS, for the
+ * statements of other stores that read a client with their own rows
+ * (clients.c). */
+#define STORE_CLIENT_COLS                                                                          \
+    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
+    "is_public, created_at, backchannel_logout_uri, backchannel_logout_session_required, "         \
+    "frontchannel_logout_uri, frontchannel_logout_session_required, require_mfa"
+gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row);
+
 /* The generic readers, each named for what *row is. */
 gh_status_t store_read_text(store_row_t *r, arena_t *a, void *row); /* const char *: one text */
 gh_status_t store_read_int(store_row_t *r, arena_t *a, void *row);  /* int64_t: one integer */

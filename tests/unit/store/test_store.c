@@ -426,6 +426,55 @@ static void test_sessions(void **state)
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_ERR_NOT_FOUND);
 }
 
+/* store_client_session: the client, and a session with its member's consent
+ * to that client (none, then given; another client's not counted), in one
+ * statement. */
+static void test_client_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-sc"), *other = add_client(f, "rp-sc2"), *consent = "x";
+    store_session_t sess = {.digest = digest(f),
+                            .sub = add_user(f, "sara"),
+                            .auth_time = T0,
+                            .expires_at = T0 + 100,
+                            .authn = {.amr = "pwd"}},
+                    got = {0};
+    store_client_t c = {0};
+    gh_status_t st = GH_ERR_INTERNAL;
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_consent_put(f->s, sess.sub, other, "openid email", T0), GH_OK);
+    assert_int_equal(
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_int_equal(st, GH_OK);
+    assert_string_equal(got.digest, sess.digest);
+    assert_string_equal(got.sub, sess.sub);
+    assert_int_equal(got.auth_time, T0);
+    assert_string_equal(got.authn.amr, "pwd");
+    assert_null(consent);
+
+    assert_int_equal(store_consent_put(f->s, sess.sub, client, "openid profile", T0), GH_OK);
+    assert_int_equal(
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
+    assert_string_equal(consent, "openid profile");
+    /* an expired, unknown or absent session: the client alone */
+    const char *digests[] = {sess.digest, digest(f), NULL};
+    for (size_t i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof c);
+        assert_int_equal(store_client_session(f->s, f->a, client, digests[i], i ? T0 : T0 + 100, &c,
+                                              &st, &got, &consent),
+                         GH_OK);
+        assert_string_equal(c.id, client);
+        assert_int_equal(st, GH_ERR_NOT_FOUND);
+    }
+    assert_int_equal(store_client_session(f->s, f->a, uniq(f, "nobody"), sess.digest, T0 + 1, &c,
+                                          &st, &got, &consent),
+                     GH_ERR_NOT_FOUND);
+}
+
 /* ---- codes ---- */
 
 static void test_code_take_once(void **state)
@@ -474,6 +523,56 @@ static void test_code_expired_or_unknown(void **state)
                      GH_ERR_NOT_FOUND);
     assert_null(got.digest);
     assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
+}
+
+/* store_code_redeem: the take and the grant's first refresh token in one
+ * step; nothing is inserted when the code is not taken. */
+static void test_code_redeem_with_refresh(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "rita"), *client = add_client(f, "rp-redeem");
+    store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
+    const char *family = digest(f);
+    store_refresh_t first = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900},
+                    stray = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900}, r;
+
+    /* another client's try: the code stays, no token */
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, "someone-else", T0 + 1, family, &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 1, &r), GH_ERR_NOT_FOUND);
+
+    assert_int_equal(store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, family, &first, &got),
+                     GH_OK);
+    assert_string_equal(got.digest, c.digest);
+    assert_string_equal(got.family, family);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.authn.idp, "naver");
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &r), GH_OK);
+    assert_string_equal(r.family, family);
+    assert_string_equal(r.client_id, client);
+    assert_string_equal(r.sub, sub);
+    assert_string_equal(r.scope, c.scope);
+    assert_int_equal(r.auth_time, c.auth_time);
+    assert_int_equal(r.issued_at, T0 + 1);
+    assert_int_equal(r.expires_at, T0 + 900);
+    assert_string_equal(r.authn.amr, "pwd");
+    assert_null(r.authn.acr);
+    assert_string_equal(r.authn.idp, "naver");
+
+    /* a replay: CONFLICT with the first family, and no second token */
+    memset(&got, 0, sizeof got);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 2, digest(f), &stray, &got),
+        GH_ERR_CONFLICT);
+    assert_string_equal(got.family, family);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
+    /* an expired code: nothing either */
+    store_code_t old = put_code(f, client, sub, T0 + 60);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, old.digest, client, T0 + 60, digest(f), &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
 }
 
 /* ---- refresh tokens ---- */
@@ -649,6 +748,57 @@ static void test_user_for_token(void **state)
                      GH_OK);
     assert_false(revoked); /* the row expired with the token */
     assert_int_equal(store_user_for_token(f->s, f->a, digest(f), jti, NULL, T0, &u, &revoked),
+                     GH_ERR_NOT_FOUND);
+}
+
+/* store_client_get_token: the client, a token's revocation (by jti or by
+ * family) and a member's username, read together. */
+static void test_client_get_token(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "cora"), *client = add_client(f, "rp-ct"),
+               *family = uniq(f, "fam-c"), *jti = uniq(f, "jti-c"), *username = "x";
+    store_client_t c = {0};
+    bool revoked = true;
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, family, sub, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_false(revoked);
+    assert_non_null(username);
+    assert_string_equal(username, uniq(f, "cora"));
+    /* no member asked for, or one that does not exist */
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, NULL, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_null(username);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, digest(f), T0, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_null(username);
+    /* revoked through its grant, then by its own jti until it expires */
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, family, sub, T0 + 1, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_true(revoked);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 50, T0), GH_OK);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 50, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_false(revoked);
+    /* an unknown client */
+    assert_int_equal(store_client_get_token(f->s, f->a, uniq(f, "nobody"), jti, NULL, sub, T0, &c,
+                                            &revoked, &username),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -1964,8 +2114,10 @@ int main(void)
         TEST(test_client_conflicts_and_missing),
         TEST(test_consents),
         TEST(test_sessions),
+        TEST(test_client_session),
         TEST(test_code_take_once),
         TEST(test_code_expired_or_unknown),
+        TEST(test_code_redeem_with_refresh),
         TEST(test_refresh_rotate),
         TEST(test_refresh_reuse_revokes_family),
         TEST(test_refresh_grace),
@@ -1974,6 +2126,7 @@ int main(void)
         TEST(test_jti_denylist),
         TEST(test_jti_denylist_family),
         TEST(test_user_for_token),
+        TEST(test_client_get_token),
         TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
