@@ -239,7 +239,7 @@ static const char *member_by_email(fed_t *f, const platform_profile_t *prof)
     store_user_t *list = NULL;
     size_t n = 0;
     if (!f->p->link_by_verified_email || !prof->email_verified || !prof->email ||
-        store_users_by_email(f->app->store, f->req->arena, prof->email, &list, &n) != GH_OK ||
+        store_user_find_by_email(f->app->store, f->req->arena, prof->email, &list, &n) != GH_OK ||
         n != 1)
         return NULL;
     return list[0].sub;

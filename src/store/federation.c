@@ -22,10 +22,6 @@ static store_sql_t SQL_LINKS_OF =
     STORE_SQL("SELECT " LINK_COLS " FROM member_links WHERE sub = ? ORDER BY platform, subject");
 static store_sql_t SQL_LINK_REMOVE =
     STORE_SQL("DELETE FROM member_links WHERE sub = ? AND platform = ?");
-static store_sql_t SQL_BY_EMAIL =
-    STORE_SQL("SELECT sub, username, password_hash, email, nickname, name, created_at FROM users "
-              "WHERE lower(email) = lower(?) ORDER BY created_at LIMIT 2");
-
 static gh_status_t read_state(store_row_t *r, arena_t *a, void *row)
 {
     store_fed_state_t g = {0};
@@ -115,11 +111,4 @@ gh_status_t store_links_of(store_t *s, arena_t *a, const char *sub, store_link_t
 gh_status_t store_link_remove(store_t *s, const char *sub, const char *platform)
 {
     return db_exec_one(s, &SQL_LINK_REMOVE, "link_remove", "ss", sub, platform);
-}
-
-gh_status_t store_users_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
-                                 size_t *count)
-{
-    return db_list(s, &SQL_BY_EMAIL, "users_by_email", store_read_user, a, sizeof **out,
-                   (void **)out, count, "s", email);
 }

@@ -45,9 +45,5 @@ gh_status_t store_links_of(store_t *s, arena_t *a, const char *sub, store_link_t
                            size_t *count);
 /* Removes the member's link to platform. NOT_FOUND when there is none. */
 gh_status_t store_link_remove(store_t *s, const char *sub, const char *platform);
-/* The members whose e-mail address is email (case-insensitive), at most two:
- * enough to tell one from several. */
-gh_status_t store_users_by_email(store_t *s, arena_t *a, const char *email, store_user_t **out,
-                                 size_t *count);
 
 #endif

@@ -69,7 +69,7 @@ static void test_member_and_links(void **state)
     assert_int_equal(store_link_remove(F.s, u.sub, "google"), GH_ERR_NOT_FOUND);
     /* found by e-mail in any case */
     store_user_t *by = NULL;
-    assert_int_equal(store_users_by_email(F.s, F.a, "SOMEONE@example.COM", &by, &n), GH_OK);
+    assert_int_equal(store_user_find_by_email(F.s, F.a, "SOMEONE@example.COM", &by, &n), GH_OK);
     assert_true(n >= 1);
     assert_string_equal(by[0].sub, u.sub);
     /* removing the member removes its links */
