@@ -21,7 +21,7 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 
 .PHONY: man install deb deb-check
-.PHONY: all setup setup-demo run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke soak
+.PHONY: all setup setup-demo run test unit unit-asan unit-valgrind e2e seed-check fuzz format format-check clean bench bench-smoke bench-cpu soak
 
 all: $(BUILD)/gatehouse
 
@@ -86,6 +86,14 @@ clean:
 bench bench-smoke: all
 	@scripts/setup.sh bench
 	@BENCH_SMOKE=$(if $(filter bench-smoke,$@),1,0) bench/run.sh
+
+# CPU per request, Gatehouse and PostgreSQL counted, on both engines, every
+# database row: what limits throughput on two dedicated cores, far less moved
+# by other load than requests per second (docs/performance.md)
+bench-cpu: all
+	@scripts/setup.sh bench
+	@CPU_SERVERS="$${CPU_SERVERS:-gatehouse gatehouse-pg}" bench/cpu-per-request.sh \
+		$${CPU_ENDPOINTS:-token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow}
 
 # gatehouse(8) and gatehouse.ini(5), from the binary's --help and settings table
 man: all

@@ -89,7 +89,9 @@ command_of() { # command_of SERVER: the command line that starts it, in CMD
 # started by the first of them on BENCH_PG_PORT (a free port by default),
 # in its own directory under /tmp; each variant gets a new database in it.
 # BENCH_PG_SETTINGS ("name=value …", none by default: PostgreSQL's defaults)
-# are set with ALTER SYSTEM before the first variant starts. What it runs with
+# are set with ALTER SYSTEM before the first variant starts, and with
+# BENCH_PG_SOCKET=1 Gatehouse connects over the cluster's Unix socket (TCP on
+# 127.0.0.1 by default, as to a database on another host). What it runs with
 # goes to OUT/env.txt.
 PG_UP=""
 pg_cluster() {
@@ -135,7 +137,9 @@ setup_gatehouse() { # setup_gatehouse SERVER: its configuration, database, clien
   local d=$WORK/$1 alg=RS256
   [[ $1 == *-es256* ]] && alg=ES256 # id_tokens stay RS256
   case $1 in
-    gatehouse-pg*) pg_up && GH_DB[$1]=$(pg_cluster newdb) || return 1 ;;
+    gatehouse-pg*) pg_up && GH_DB[$1]=$(pg_cluster newdb) || return 1 ;;&
+    gatehouse-pg*) # BENCH_PG_SOCKET=1: over the cluster's Unix socket rather than TCP
+      [ "${BENCH_PG_SOCKET:-0}" = 1 ] && GH_DB[$1]="postgres://postgres@/${GH_DB[$1]##*/}?host=$(pg_dir)&port=$BENCH_PG_PORT" ;;
     *) GH_DB[$1]=sqlite:$d/gh.db ;;
   esac
   printf '[server]\naccess_token_alg = %s\n' "$alg" >"$d/gatehouse.ini"
@@ -189,8 +193,39 @@ check() {
   return 1
 }
 
+# mfa_login SERVER: password + TOTP sign-ins (mfalogin.lua); mfa-prepare.mjs
+# makes the members once per server, and checks one whole sign-in first
+mfa_login() {
+  local srv=$1 vars
+  vars=$(node "$BENCH/tools/mfa-prepare.mjs" "$(url_of "$srv")" "$(bin_of "$srv")" "${GH_DB[$srv]}" "$WORK/$srv" \
+    2>>"$OUT/bench.log") || {
+    skip "$srv" login_totp "set-up or check failed, see $OUT/bench.log"
+    return
+  }
+  eval "$vars"
+  load "$srv" login_totp "$(url_of "$srv")$MFA_PATH" mfalogin.lua WRK_COOKIE="$MFA_COOKIE" WRK_USERS="$MFA_USERS" \
+    WRK_LOGIN_BODY="$MFA_LOGIN_BODY" WRK_OTP_BODY="$MFA_OTP_BODY" WRK_CODES="$MFA_CODES" WRK_STATE="$MFA_STATE"
+}
+
 simple() { # simple SERVER ENDPOINT URL EXPECTED [VAR=VALUE…]: check, then load with request.lua
   check "$@" && load "$1" "$2" "$3" request.lua "${@:5}"
+}
+
+# ---------------------------------------------------------------- token lists the wrk scripts spend
+fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
+  [ "$2" = refresh.lua ] || return 0
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
+    --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
+  skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
+  return 1
+}
+
+access_tokens() { # access_tokens SERVER FILE: distinct user access tokens, for tokens.lua
+  log "$1: $ACCESS_TOKENS user access tokens"
+  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
+    --access "$2" 2>>"$OUT/bench.log" && return 0
+  skip "$1" each_new "no access tokens, see $OUT/bench.log"
+  return 1
 }
 
 # each_new SERVER ENDPOINT URL [VAR=VALUE…]: userinfo or introspection with a
@@ -241,6 +276,7 @@ measure_endpoints() { # measure_endpoints SERVER ENDPOINT…  (after prepare: TO
           WRK_TOKEN_PATH="$TOKEN_PATH" WRK_AUTH="$BASIC" WRK_REDIRECT_URI="$REDIRECT_URI"
         ;;
       login) simple "$srv" login "$b$LOGIN_PATH" 302 WRK_METHOD=POST WRK_COOKIE="$LOGIN_COOKIE" WRK_BODY="$LOGIN_BODY" ;;
+      login_totp) mfa_login "$srv" ;;
       # a token never presented before on every request (docs/performance.md)
       userinfo_each_new) each_new "$srv" "$ep" "$b$USERINFO_PATH" WRK_AS=bearer ;;
       introspect_each_new) each_new "$srv" "$ep" "$b$INTROSPECT_PATH" WRK_AS=form WRK_AUTH="$BASIC" ;;

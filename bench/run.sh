@@ -57,6 +57,10 @@ export REFRESH_BATCH=${REFRESH_BATCH:-$((CONNS * 2))}
 # signature when it comes round again (1,024 per worker, src/jose/verified.c);
 # the smoke run's is too short for that and only tries the harness
 export ACCESS_TOKENS=${ACCESS_TOKENS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 256 || echo 16384)}
+# the members of the password + TOTP row (bench/tools/mfa-prepare.mjs): each
+# signs in at most once per 30-second step, so the list must outlast the
+# sign-ins of 30 s; the smoke run's only tries the harness
+export BENCH_MFA_USERS=${BENCH_MFA_USERS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 64 || echo 1024)}
 
 OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$OUT/work
@@ -119,22 +123,6 @@ load() {
 
 cpu_pct() { awk -v a="$1" -v b="$2" -v hz="$HZ" -v w="$3" 'BEGIN{printf "%.0f", (b-a)/hz/(w/1e9)*100}'; } # TICKS0 TICKS1 NS
 
-fresh_tokens() { # fresh_tokens SERVER SCRIPT: for refresh.lua, a new list of refresh tokens
-  [ "$2" = refresh.lua ] || return 0
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
-    --refresh "$WORK/$1/refresh.txt" 2>>"$OUT/bench.log" && return 0
-  skip "$1" refresh "no refresh tokens, see $OUT/bench.log"
-  return 1
-}
-
-access_tokens() { # access_tokens SERVER FILE: distinct user access tokens, for tokens.lua
-  log "$1: $ACCESS_TOKENS user access tokens"
-  SESSION_COOKIE=$SESSION_COOKIE node "$BENCH/tools/prepare.mjs" "$(kind_of "$1")" "$(url_of "$1")" "${DISC[$1]}" \
-    --access "$2" 2>>"$OUT/bench.log" && return 0
-  skip "$1" each_new "no access tokens, see $OUT/bench.log"
-  return 1
-}
-
 record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU DB_CPU: one line of summary.tsv
   local f=$3 rps p50 p99 non2xx serr rate fails
   rps=$(awk '/^Requests\/sec:/{print $2}' "$f")
@@ -150,7 +138,7 @@ record() { # record SERVER ENDPOINT WRK_OUTPUT PEAK_RSS CPU DB_CPU: one line of 
 
 endpoints_of() {
   case $1 in
-    gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login ;;
+    gatehouse) echo discovery jwks token_cc userinfo userinfo_each_new introspect introspect_each_new refresh code_flow login login_totp ;;
     gatehouse-es256) echo token_cc token_cc_refused userinfo refresh code_flow ;;
     gatehouse*) endpoints_of gatehouse ;; # the same rows on PostgreSQL and for B
     nginx) echo discovery jwks ;;

@@ -41,6 +41,7 @@ add_demo_client() {
   gh client add --id demo --name "Gatehouse demo" --secret "$1" \
     --redirect-uri https://oauth2.example.com/code \
     --redirect-uri "$CALLBACK" \
+    --post-logout-redirect-uri "$GATEWAY/" \
     --scope "openid profile email" >/dev/null
 }
 
@@ -60,7 +61,7 @@ fi
 . var/demo.txt
 
 # Another gateway port than last time: register the client again with its callback.
-if ! gh client show demo | grep -qF "\"$CALLBACK\""; then
+if ! gh client show demo | grep -qF "\"$CALLBACK\"" || ! gh client show demo | grep -qF "\"$GATEWAY/\""; then
   gh client remove demo >/dev/null
   add_demo_client "$client_secret"
 fi
@@ -81,6 +82,7 @@ issuer = $ISSUER
 client_id = $client_id
 client_secret = $client_secret
 scope = openid profile email
+single_sign_out = true
 INI
 )
 

@@ -55,6 +55,8 @@ fi
 suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
 suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
 suite cli-db bash tests/cli/test_cli_db.sh "$PWD/$BUILD/gatehouse"
+suite cli-admin bash tests/cli/test_cli_admin.sh "$PWD/$BUILD/gatehouse"
+suite cli-account bash tests/cli/test_cli_account.sh "$PWD/$BUILD/gatehouse"
 suite man bash tests/cli/test_man.sh "$PWD/$BUILD/gatehouse"
 suite install bash tests/cli/test_install.sh "$PWD/$BUILD/gatehouse"
 if [ -x ../shared/checks/seed004-flow ]; then

@@ -145,8 +145,8 @@ int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const ch
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + want]);
     if (have < want)
         return cli_usage_error(cmd, "missing argument");
-    if (want == 1)
-        *operand = argv[optind];
+    for (int i = 0; i < want; i++)
+        operand[i] = argv[optind + i];
     return CLI_CONTINUE;
 }
 
@@ -288,20 +288,22 @@ int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv
     return cli_store(c, s) == GH_OK ? CLI_CONTINUE : CLI_EXIT_FAIL;
 }
 
-int cli_remove(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, const char *what,
-               gh_status_t (*remove)(store_t *s, const char *name))
+int cli_admin(cli_t *c, admin_ctx_t *ctx)
 {
-    const char *name = NULL;
     store_t *s = NULL;
-    int code = cli_operands_and_store(c, cmd, argc, argv, 1, &name, &s);
-    if (code != CLI_CONTINUE)
-        return code;
-    gh_status_t st = remove(s, name);
-    if (st == GH_ERR_NOT_FOUND)
-        return cli_fail("no %s '%s'", what, name);
-    if (st != GH_OK)
-        return cli_fail("cannot remove %s '%s': %s", what, name, gh_status_str(st));
-    return CLI_EXIT_OK;
+    if (cli_store(c, &s) != GH_OK)
+        return CLI_EXIT_FAIL;
+    *ctx = (admin_ctx_t){
+        .store = s, .cfg = &c->cfg.server, .config = &c->cfg, .arena = c->arena, .actor = "cli"};
+    log_set_level(LOG_WARN); /* the audit rows are written; stderr is for the operator */
+    return CLI_CONTINUE;
+}
+
+int cli_admin_error(const cli_cmd_t *cmd, const admin_error_t *err)
+{
+    if (err->status == 400)
+        return cli_usage_error(cmd, "%s", err->detail);
+    return cli_fail("%s", err->detail);
 }
 
 static void wipe_string(void *s)
@@ -380,7 +382,9 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
     prepare_server(c);
-    return oauth_serve(&c->cfg);
+    const oauth_extra_routes_t admin = {ADMIN_ROUTES, ADMIN_ROUTE_COUNT, admin_api_refused,
+                                        admin_console_register};
+    return oauth_serve_with(&c->cfg, &admin);
 }
 
 static int run_gateway(cli_t *c, const cli_cmd_t *self, int argc, char **argv)

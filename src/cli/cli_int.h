@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "admin/admin.h"
 #include "cli/cli.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -63,6 +64,9 @@ enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
 extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[],
     CLI_CONFIG_COMMANDS[], CLI_DB_COMMANDS[];
 
+/* `gatehouse user mfa U [--add-totp | --reset]` (user_mfa.c). */
+int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
+
 /* `gatehouse backup FILE` (db.c). */
 int cli_run_backup(cli_t *c, const cli_cmd_t *self, int argc, char **argv);
 
@@ -78,11 +82,11 @@ int cli_next_option(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv,
                     const struct option *opts, int *code);
 
 /* Parses a command that has only the global options and exactly `want`
- * operands (0 or 1); *operand gets the one operand. */
+ * operands; operand[0..want) gets them. */
 int cli_parse_operands(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
                        const char **operand);
 
-/* Checks that exactly `want` operands (0 or 1) follow the options. */
+/* Checks that exactly `want` operands follow the options. */
 int cli_operands(const cli_cmd_t *cmd, int argc, char **argv, int want, const char **operand);
 
 /* Prints "<path>: <message> (try '<path> --help')" on stderr; returns CLI_EXIT_USAGE. */
@@ -124,9 +128,14 @@ int cli_print_json(json_t *v);
 int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, int want,
                            const char **operand, store_t **s);
 
-/* A `remove NAME` command: what names the kind of record in messages. */
-int cli_remove(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv, const char *what,
-               gh_status_t (*remove)(store_t *s, const char *name));
+/* The admin operations' context for this run (admin/admin.h): the store
+ * (opened by cli_store), the configuration, actor "cli". CLI_CONTINUE, or
+ * the exit status. */
+int cli_admin(cli_t *c, admin_ctx_t *ctx);
+
+/* An admin operation's failure: a 400 (the value given is refused) is a
+ * usage error, anything else a failure; the message is the operation's. */
+int cli_admin_error(const cli_cmd_t *cmd, const admin_error_t *err);
 
 /* Has the NUL-terminated secret s wiped when the run ends; CLI_CONTINUE, or
  * CLI_EXIT_FAIL when out of memory (s is then wiped at once). */

@@ -1,7 +1,8 @@
-/* `gatehouse client add|list|show|remove`: client registration (seed 001
- * step 1). A confidential client's secret is stored only as
- * secret_client_digest(); a generated one is printed once on stdout, and no
- * command ever shows a secret or its digest again. */
+/* `gatehouse client add|update|list|show|remove`: client registration (seed
+ * 001 step 1) on the admin operations (admin/admin.h), which the admin API
+ * shares: the options become RFC 7591 metadata, checked and stored there. A
+ * confidential client's secret is stored only as a digest; a generated one
+ * is printed once on stdout, and no command ever shows a secret again. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,17 +10,8 @@
 
 #include "cli/cli_int.h"
 #include "core/buf.h"
-#include "core/clock.h"
-#include "core/secret.h"
-#include "core/uri.h"
-#include "httpc/httpc.h"
-#include "jose/jose.h"
 #include "oidc/oidc.h"
 #include "ui/ui.h"
-
-#define DEFAULT_SCOPE "openid profile email"
-#define DEFAULT_GRANTS (STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN)
-#define NAME_MAX_LEN 200
 
 enum {
     OPT_ID = CLI_OPT_OWN,
@@ -29,69 +21,83 @@ enum {
     OPT_SCOPE,
     OPT_GRANT,
     OPT_PUBLIC,
+    OPT_CONFIDENTIAL,
     OPT_NAME,
+    OPT_BACKCHANNEL,
+    OPT_BACKCHANNEL_SID,
+    OPT_FRONTCHANNEL,
+    OPT_FRONTCHANNEL_SID,
+    OPT_REQUIRE_MFA,
     OPT_JWKS,
     OPT_JWKS_URI,
     OPT_RESOURCE,
     OPT_REQUIRE_PAR,
 };
 
-#define JWKS_FILE_MAX (64 * 1024)
-
-typedef struct {
-    store_client_t client;
-    char *secret;          /* --secret (in argv), or NULL */
-    const char *jwks_file; /* --jwks FILE, or NULL */
-} add_args_t;
-
-static int add_option(cli_t *c, const cli_cmd_t *self, add_args_t *o, int ch, char *arg)
+/* Appends value to the array member name of body (made on first use). */
+static void append(json_t *body, const char *name, const char *value)
 {
-    store_client_t *cl = &o->client;
-    unsigned bit = 0;
-    switch (ch) {
-    case OPT_ID:
-        cl->id = arg;
-        break;
-    case OPT_SECRET:
-        o->secret = arg;
-        return cli_wipe_later(c, arg);
-    case OPT_REDIRECT:
-        cl->redirect_uris[cl->redirect_uri_count++] = arg;
-        break;
-    case OPT_LOGOUT:
-        cl->post_logout_redirect_uris[cl->post_logout_redirect_uri_count++] = arg;
-        break;
-    case OPT_SCOPE:
-        cl->scope = arg;
-        break;
-    case OPT_PUBLIC:
-        cl->is_public = true;
-        break;
-    case OPT_NAME:
-        cl->name = arg;
-        break;
-    case OPT_JWKS:
-        o->jwks_file = arg;
-        break;
-    case OPT_JWKS_URI:
-        cl->jwks_uri = arg;
-        break;
-    case OPT_RESOURCE:
-        cl->resources[cl->resource_count++] = arg;
-        break;
-    case OPT_REQUIRE_PAR:
-        cl->require_par = true;
-        break;
-    case OPT_GRANT:
-        if (cli_grant_parse(arg, &bit) != GH_OK)
-            return cli_usage_error(self, "unknown grant type '%s'", arg);
-        cl->grants |= bit;
-        break;
-    }
+    json_t *arr = json_object_get(body, name);
+    if (!arr)
+        json_object_set_new(body, name, arr = json_array());
+    json_array_append_new(arr, json_string(value));
+}
+
+/* --jwks FILE: the file's JSON as the member jwks (checked by the admin
+ * operations like any other member). */
+static int jwks_option(json_t *body, const char *file)
+{
+    json_error_t error;
+    json_t *jwks = json_load_file(file, JSON_REJECT_DUPLICATES, &error);
+    if (!jwks && error.line == -1)
+        return cli_fail("cannot read --jwks file '%s'", file);
+    if (!jwks)
+        return cli_fail("--jwks file '%s' is not JSON: %s (line %d)", file, error.text, error.line);
+    json_object_set_new(body, "jwks", jwks);
     return CLI_CONTINUE;
 }
 
-static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add_args_t *o)
+/* One option of add or update into the metadata body. */
+static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
+{
+    static const char *const MEMBERS[] = {
+        [OPT_ID - CLI_OPT_OWN] = "client_id",
+        [OPT_SECRET - CLI_OPT_OWN] = "client_secret",
+        [OPT_REDIRECT - CLI_OPT_OWN] = "redirect_uris",
+        [OPT_LOGOUT - CLI_OPT_OWN] = "post_logout_redirect_uris",
+        [OPT_SCOPE - CLI_OPT_OWN] = "scope",
+        [OPT_GRANT - CLI_OPT_OWN] = "grant_types",
+        [OPT_NAME - CLI_OPT_OWN] = "client_name",
+        [OPT_BACKCHANNEL - CLI_OPT_OWN] = "backchannel_logout_uri",
+        [OPT_BACKCHANNEL_SID - CLI_OPT_OWN] = "backchannel_logout_session_required",
+        [OPT_FRONTCHANNEL - CLI_OPT_OWN] = "frontchannel_logout_uri",
+        [OPT_FRONTCHANNEL_SID - CLI_OPT_OWN] = "frontchannel_logout_session_required",
+        [OPT_REQUIRE_MFA - CLI_OPT_OWN] = "require_mfa",
+        [OPT_JWKS_URI - CLI_OPT_OWN] = "jwks_uri",
+        [OPT_RESOURCE - CLI_OPT_OWN] = "resources",
+        [OPT_REQUIRE_PAR - CLI_OPT_OWN] = "require_pushed_authorization_requests",
+    };
+    const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
+                             ? MEMBERS[ch - CLI_OPT_OWN]
+                             : NULL;
+    if (ch == OPT_PUBLIC || ch == OPT_CONFIDENTIAL)
+        json_object_set_new(body, "token_endpoint_auth_method",
+                            json_string(ch == OPT_PUBLIC ? "none" : "client_secret_basic"));
+    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT || ch == OPT_RESOURCE)
+        append(body, member, arg);
+    else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA ||
+             ch == OPT_REQUIRE_PAR)
+        json_object_set_new(body, member, json_true());
+    else if (ch == OPT_JWKS)
+        return jwks_option(body, arg);
+    else if (member)
+        json_object_set_new(body, member, json_string(arg));
+    return ch == OPT_SECRET ? cli_wipe_later(c, arg) : CLI_CONTINUE;
+}
+
+/* The options of add (update false) or update into *body (the run's). */
+static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv, bool update,
+                          json_t **body)
 {
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
@@ -102,7 +108,13 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
         {"scope", required_argument, NULL, OPT_SCOPE},
         {"grant", required_argument, NULL, OPT_GRANT},
         {"public", no_argument, NULL, OPT_PUBLIC},
+        {"confidential", no_argument, NULL, OPT_CONFIDENTIAL},
         {"name", required_argument, NULL, OPT_NAME},
+        {"backchannel-logout-uri", required_argument, NULL, OPT_BACKCHANNEL},
+        {"backchannel-logout-session-required", no_argument, NULL, OPT_BACKCHANNEL_SID},
+        {"frontchannel-logout-uri", required_argument, NULL, OPT_FRONTCHANNEL},
+        {"frontchannel-logout-session-required", no_argument, NULL, OPT_FRONTCHANNEL_SID},
+        {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
         {"jwks", required_argument, NULL, OPT_JWKS},
         {"jwks-uri", required_argument, NULL, OPT_JWKS_URI},
         {"resource", required_argument, NULL, OPT_RESOURCE},
@@ -110,146 +122,23 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, add
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
-    memset(o, 0, sizeof *o);
-    o->client.scope = DEFAULT_SCOPE;
-    o->client.redirect_uris = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
-    o->client.post_logout_redirect_uris = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
-    o->client.resources = arena_alloc(c->arena, (size_t)argc * sizeof(char *));
-    if (!o->client.redirect_uris || !o->client.post_logout_redirect_uris || !o->client.resources)
+    *body = json_object();
+    if (!*body || arena_defer(c->arena, (void (*)(void *))json_decref, *body) != 0)
         return cli_fail("out of memory");
-    while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0)
-        code = add_option(c, self, o, ch, optarg);
-    if (code != CLI_CONTINUE)
-        return code;
-    return cli_operands(self, argc, argv, 0, NULL);
-}
-
-/* RFC 6749 §3.1.2: absolute URIs without a fragment; https, or http on the
- * loopback interface only (RFC 8252 §7.3, OAuth 2.1 §2.3.1); a private-use
- * scheme (RFC 8252 §7.1) only for a public client, a native app. */
-static int check_uris(const cli_cmd_t *self, const char *const *uris, size_t count,
-                      const char *option, bool is_public)
-{
-    for (size_t i = 0; i < count; i++) {
-        uri_redirect_kind_t kind = uri_redirect_kind(uris[i]);
-        if (kind == URI_REDIRECT_INVALID)
-            return cli_usage_error(self,
-                                   "%s '%s' is not an absolute https URI (http only on loopback, "
-                                   "or a native app's com.example.app:/path) without fragment",
-                                   option, uris[i]);
-        if (kind == URI_REDIRECT_HTTP)
-            return cli_usage_error(self,
-                                   "%s '%s': http is allowed only for 127.0.0.1, [::1] and "
-                                   "localhost; use https",
-                                   option, uris[i]);
-        if (kind == URI_REDIRECT_PRIVATE_USE && !is_public)
-            return cli_usage_error(self,
-                                   "%s '%s': a private-use scheme is for native apps, which are "
-                                   "--public clients",
-                                   option, uris[i]);
+    while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
+        if (update && (ch == OPT_ID || ch == OPT_SECRET))
+            return cli_usage_error(self, "the client is the operand ID, and its secret is "
+                                         "rotated by the admin API");
+        if (!update && ch == OPT_CONFIDENTIAL)
+            return cli_usage_error(self, "a client is confidential unless --public");
+        code = metadata_option(c, *body, ch, optarg);
     }
-    return CLI_CONTINUE;
-}
-
-/* A public JWKS text that jose can use: no private members (a private key
- * registered here would be a secret shown by `client show`). */
-static bool public_jwks_ok(const char *text, size_t n)
-{
-    static const char *const PRIVATE[] = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
-    jose_keyset_t *ks = NULL;
-    json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
-    json_t *keys = json_object_get(doc, "keys");
-    bool ok = json_is_array(keys) && jose_keyset_from_jwks(text, n, &ks) == GH_OK;
-    for (size_t i = 0; ok && i < json_array_size(keys); i++)
-        for (size_t m = 0; ok && m < sizeof PRIVATE / sizeof PRIVATE[0]; m++)
-            ok = !json_object_get(json_array_get(keys, i), PRIVATE[m]);
-    jose_keyset_free(ks);
-    json_decref(doc);
-    return ok;
-}
-
-/* --jwks FILE: its text, checked, into client->jwks. */
-static int read_jwks(cli_t *c, const cli_cmd_t *self, add_args_t *o)
-{
-    FILE *f = fopen(o->jwks_file, "rb");
-    if (!f)
-        return cli_fail("cannot read --jwks file '%s'", o->jwks_file);
-    char *text = arena_alloc(c->arena, JWKS_FILE_MAX + 1);
-    size_t n = text ? fread(text, 1, JWKS_FILE_MAX + 1, f) : 0;
-    fclose(f);
-    if (!text)
-        return cli_fail("out of memory");
-    if (n > JWKS_FILE_MAX)
-        return cli_usage_error(self, "--jwks file is larger than %d bytes", JWKS_FILE_MAX);
-    text[n] = '\0';
-    if (!public_jwks_ok(text, n))
-        return cli_usage_error(self, "--jwks file is not a JWKS of usable public RS256 or ES256 "
-                                     "signing keys (no private members)");
-    o->client.jwks = text;
-    return CLI_CONTINUE;
-}
-
-/* The options of key-bound and resource-bound clients. */
-static int check_modern(cli_t *c, const cli_cmd_t *self, add_args_t *o)
-{
-    store_client_t *cl = &o->client;
-    for (size_t i = 0; i < cl->resource_count; i++)
-        if (!uri_is_resource(cl->resources[i]))
-            return cli_usage_error(self, "--resource '%s' is not an absolute URI without fragment",
-                                   cl->resources[i]);
-    if (!o->jwks_file && !cl->jwks_uri)
-        return CLI_CONTINUE;
-    if (o->jwks_file && cl->jwks_uri)
-        return cli_usage_error(self, "give --jwks or --jwks-uri, not both");
-    if (cl->is_public || o->secret)
-        return cli_usage_error(self, "a client with keys (--jwks, --jwks-uri) has no --secret and "
-                                     "is not --public");
-    if (cl->jwks_uri && (!uri_is_valid_redirect(cl->jwks_uri) || !httpc_url_allowed(cl->jwks_uri)))
-        return cli_usage_error(self, "--jwks-uri must be an https URL (http only on loopback)");
-    return o->jwks_file ? read_jwks(c, self, o) : CLI_CONTINUE;
-}
-
-static int check_add(const cli_cmd_t *self, add_args_t *o)
-{
-    store_client_t *cl = &o->client;
-    if (!cl->id)
-        return cli_usage_error(self, "--id is required");
-    if (!cli_client_id_valid(cl->id))
-        return cli_usage_error(self, "client id must be 1-64 characters of A-Z a-z 0-9 . _ -");
-    if (!cl->grants)
-        cl->grants = DEFAULT_GRANTS;
-    if ((cl->grants & STORE_GRANT_AUTHORIZATION_CODE) && cl->redirect_uri_count == 0)
-        return cli_usage_error(self, "--redirect-uri is required for authorization_code");
-    if (!cli_scope_valid(cl->scope))
-        return cli_usage_error(self, "--scope must be scope names separated by single spaces");
-    if (cl->name && (!cl->name[0] || strlen(cl->name) > NAME_MAX_LEN))
-        return cli_usage_error(self, "--name must be 1-%d bytes", NAME_MAX_LEN);
-    if (cl->is_public && o->secret)
-        return cli_usage_error(self, "a --public client has no --secret");
-    if (cl->is_public && (cl->grants & STORE_GRANT_CLIENT_CREDENTIALS))
-        return cli_usage_error(self, "a --public client cannot use client_credentials");
-    if (o->secret && !cli_client_secret_valid(o->secret))
-        return cli_usage_error(self, "--secret must be 8-512 printable ASCII characters");
-    int code = check_uris(self, cl->redirect_uris, cl->redirect_uri_count, "--redirect-uri",
-                          cl->is_public);
-    if (code != CLI_CONTINUE)
-        return code;
-    return check_uris(self, cl->post_logout_redirect_uris, cl->post_logout_redirect_uri_count,
-                      "--post-logout-redirect-uri", cl->is_public);
-}
-
-/* Digests the given secret, or generates one into *generated (wiped at exit). */
-static int make_secret(cli_t *c, add_args_t *o, char **generated)
-{
-    if (o->client.is_public || o->client.jwks || o->client.jwks_uri)
-        return CLI_CONTINUE; /* no secret: public, or private_key_jwt */
-    if (!o->secret) {
-        o->secret = *generated = secret_token(c->arena);
-        if (!o->secret || cli_wipe_later(c, o->secret) != CLI_CONTINUE)
-            return cli_fail("cannot generate a client secret");
-    }
-    o->client.secret_digest = secret_client_digest(c->arena, o->secret);
-    return o->client.secret_digest ? CLI_CONTINUE : cli_fail("cannot digest the client secret");
+    /* keys given: private_key_jwt, unless a method was given too (then the
+     * check says which does not fit) */
+    if ((json_object_get(*body, "jwks") || json_object_get(*body, "jwks_uri")) &&
+        !json_object_get(*body, "token_endpoint_auth_method"))
+        json_object_set_new(*body, "token_endpoint_auth_method", json_string("private_key_jwt"));
+    return code;
 }
 
 /* A warning on stderr for each scope the consent page has no words for: not
@@ -276,94 +165,69 @@ static void warn_unlabelled_scopes(const cli_t *c, const char *scope)
 
 static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    add_args_t o;
-    store_t *s = NULL;
-    char *generated = NULL;
-    int code = parse_add(c, self, argc, argv, &o);
+    json_t *body = NULL, *out = NULL;
+    admin_client_in_t in;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = parse_metadata(c, self, argc, argv, false, &body);
     if (code == CLI_CONTINUE)
-        code = check_add(self, &o);
-    if (code == CLI_CONTINUE)
-        code = check_modern(c, self, &o);
-    if (code == CLI_CONTINUE)
-        code = make_secret(c, &o, &generated);
+        code = cli_operands(self, argc, argv, 0, NULL);
     if (code != CLI_CONTINUE)
         return code;
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
-    o.client.created_at = clock_now();
-    gh_status_t st = store_client_add(s, &o.client);
-    if (st == GH_ERR_CONFLICT)
-        return cli_fail("client '%s' already exists", o.client.id);
-    if (st != GH_OK)
-        return cli_fail("cannot add client '%s': %s", o.client.id, gh_status_str(st));
-    printf("client_id: %s\n", o.client.id);
-    if (generated)
-        printf("client_secret: %s\n", generated);
-    warn_unlabelled_scopes(c, o.client.scope);
+    if (!json_object_get(body, "client_id"))
+        return cli_usage_error(self, "--id is required");
+    if (!admin_client_check(c->arena, body, &in, &err))
+        return cli_admin_error(self, &err);
+    if ((code = cli_admin(c, &ctx)) != CLI_CONTINUE)
+        return code;
+    if (!admin_client_create(&ctx, &in, &out, &err))
+        return cli_admin_error(self, &err);
+    const char *secret = json_string_value(json_object_get(out, "client_secret"));
+    printf("client_id: %s\n", in.client.id);
+    if (secret)
+        printf("client_secret: %s\n", secret);
+    json_decref(out);
+    warn_unlabelled_scopes(c, in.client.scope);
     return CLI_EXIT_OK;
 }
 
-static void put_list(buf_t *b, const char *const *items, size_t count, char sep)
+static int run_update(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    for (size_t i = 0; i < count; i++) {
+    json_t *patch = NULL, *out = NULL;
+    const char *id = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = parse_metadata(c, self, argc, argv, true, &patch);
+    if (code == CLI_CONTINUE)
+        code = cli_operands(self, argc, argv, 1, &id);
+    if (code != CLI_CONTINUE)
+        return code;
+    if (json_object_size(patch) == 0)
+        return cli_usage_error(self, "nothing to change");
+    if ((code = cli_admin(c, &ctx)) != CLI_CONTINUE)
+        return code;
+    if (!admin_client_update(&ctx, id, patch, &out, &err))
+        return cli_admin_error(self, &err);
+    const char *secret = json_string_value(json_object_get(out, "client_secret"));
+    if (secret) /* made confidential: its first secret, printed once */
+        printf("client_secret: %s\n", secret);
+    json_decref(out);
+    return CLI_EXIT_OK;
+}
+
+/* The strings of a JSON array, separated by sep; '-' for none. */
+static void put_json_list(buf_t *b, const json_t *arr, char sep)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
         if (i)
             buf_putc(b, sep);
-        buf_puts(b, items[i]);
+        buf_puts(b, json_string_value(v));
     }
-    if (count == 0)
+    if (json_array_size(arr) == 0)
         buf_putc(b, '-');
-}
-
-/* The grant type names of a STORE_GRANT_* set, in bit order, into names[]. */
-static size_t grant_names(unsigned grants, const char *names[32])
-{
-    size_t n = 0;
-    for (unsigned bit = 1; bit != 0 && bit <= grants; bit <<= 1)
-        if ((grants & bit) && cli_grant_name(bit))
-            names[n++] = cli_grant_name(bit);
-    return n;
-}
-
-static json_t *string_array(const char *const *items, size_t count)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < count; i++)
-        json_array_append_new(arr, json_string(items[i]));
-    return arr;
-}
-
-/* The client as RFC 7591 client metadata, without any secret material. */
-static json_t *client_json(const store_client_t *cl)
-{
-    const char *grants[32];
-    size_t ngrants = grant_names(cl->grants, grants);
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "client_id", json_string(cl->id));
-    if (cl->name)
-        json_object_set_new(o, "client_name", json_string(cl->name));
-    json_object_set_new(o, "redirect_uris",
-                        string_array(cl->redirect_uris, cl->redirect_uri_count));
-    json_object_set_new(
-        o, "post_logout_redirect_uris",
-        string_array(cl->post_logout_redirect_uris, cl->post_logout_redirect_uri_count));
-    json_object_set_new(o, "grant_types", string_array(grants, ngrants));
-    json_object_set_new(o, "scope", json_string(cl->scope ? cl->scope : ""));
-    json_object_set_new(o, "token_endpoint_auth_method",
-                        json_string(cl->is_public              ? "none"
-                                    : cl->jwks || cl->jwks_uri ? "private_key_jwt"
-                                                               : "client_secret_basic"));
-    if (cl->jwks)
-        json_object_set_new(o, "jwks", json_loads(cl->jwks, 0, NULL));
-    if (cl->jwks_uri)
-        json_object_set_new(o, "jwks_uri", json_string(cl->jwks_uri));
-    if (cl->resource_count) /* RFC 8707 resources it may ask for */
-        json_object_set_new(o, "resources", string_array(cl->resources, cl->resource_count));
-    if (cl->require_par) /* RFC 9126 §6 */
-        json_object_set_new(o, "require_pushed_authorization_requests", json_true());
-    json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
-    return o;
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -381,18 +245,19 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (json) {
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < n; i++)
-            json_array_append_new(arr, client_json(&list[i]));
+            json_array_append_new(arr, admin_client_json(&list[i]));
         return cli_print_json(arr);
     }
     puts("CLIENT_ID\tNAME\tGRANT_TYPES\tREDIRECT_URIS");
     for (size_t i = 0; i < n; i++) {
-        const char *grants[32];
+        json_t *o = admin_client_json(&list[i]);
         buf_t b;
         buf_init(&b, c->arena);
         buf_printf(&b, "%s\t%s\t", list[i].id, list[i].name ? list[i].name : "-");
-        put_list(&b, grants, grant_names(list[i].grants, grants), ',');
+        put_json_list(&b, json_object_get(o, "grant_types"), ',');
         buf_putc(&b, '\t');
-        put_list(&b, list[i].redirect_uris, list[i].redirect_uri_count, ' ');
+        put_json_list(&b, json_object_get(o, "redirect_uris"), ' ');
+        json_decref(o);
         if (!buf_cstr(&b))
             return cli_fail("out of memory");
         puts(buf_cstr(&b));
@@ -403,22 +268,30 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     const char *id = NULL;
-    store_t *s = NULL;
-    store_client_t cl;
-    int code = cli_operands_and_store(c, self, argc, argv, 1, &id, &s);
+    json_t *out = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = cli_parse_operands(c, self, argc, argv, 1, &id);
+    if (code == CLI_CONTINUE)
+        code = cli_admin(c, &ctx);
     if (code != CLI_CONTINUE)
         return code;
-    gh_status_t st = store_client_get(s, c->arena, id, &cl);
-    if (st == GH_ERR_NOT_FOUND)
-        return cli_fail("no client '%s'", id);
-    if (st != GH_OK)
-        return cli_fail("cannot read client '%s': %s", id, gh_status_str(st));
-    return cli_print_json(client_json(&cl));
+    if (!admin_client_get(&ctx, id, &out, &err))
+        return cli_admin_error(self, &err);
+    return cli_print_json(out);
 }
 
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    return cli_remove(c, self, argc, argv, "client", store_client_remove);
+    const char *id = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = cli_parse_operands(c, self, argc, argv, 1, &id);
+    if (code == CLI_CONTINUE)
+        code = cli_admin(c, &ctx);
+    if (code != CLI_CONTINUE)
+        return code;
+    return admin_client_delete(&ctx, id, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
 }
 
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
@@ -426,10 +299,17 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "usage: gatehouse client add --id ID [--secret S] --redirect-uri URI...\n"
      "                            [--post-logout-redirect-uri URI...] [--scope SCOPES]\n"
      "                            [--grant G]... [--public] [--name NAME]\n"
+     "                            [--backchannel-logout-uri URI "
+     "[--backchannel-logout-session-required]]\n"
+     "                            [--frontchannel-logout-uri URI "
+     "[--frontchannel-logout-session-required]]\n"
+     "                            [--require-mfa]\n"
      "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
      "                            [--require-par]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
-     "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
+     "secret, printed once as 'client_secret: ...'; only its digest is stored.\n"
+     "A client with keys (--jwks, --jwks-uri) has no secret: it authenticates with\n"
+     "private_key_jwt (docs/clients.md).\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
      "  --secret S              client secret, 8-512 printable ASCII characters\n"
      "  --redirect-uri URI      absolute https URI, no fragment (repeatable;\n"
@@ -437,12 +317,21 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          127.0.0.1, [::1] and localhost; a private-use scheme\n"
      "                          such as com.example.app:/cb only with --public\n"
      "  --post-logout-redirect-uri URI  where logout may return (repeatable)\n"
-     "  --scope SCOPES          scopes it may ask for (default \"" DEFAULT_SCOPE "\")\n"
-     "  --grant G               authorization_code, refresh_token, client_credentials or\n"
-     "                          urn:ietf:params:oauth:grant-type:device_code (repeatable;\n"
-     "                          default authorization_code and refresh_token)\n"
+     "  --scope SCOPES          scopes it may ask for (default \"openid profile email\")\n"
+     "  --grant G               authorization_code, refresh_token, client_credentials,\n"
+     "                          urn:ietf:params:oauth:grant-type:device_code or\n"
+     "                          urn:ietf:params:oauth:grant-type:token-exchange\n"
+     "                          (repeatable; default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
      "  --name NAME             display name for the consent page\n"
+     "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
+     "                          that got tokens for the client ends (https, or http on\n"
+     "                          loopback; no fragment)\n"
+     "  --backchannel-logout-session-required  the client needs sid in it\n"
+     "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
+     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
+     "  --require-mfa           every member signing in to it is asked for a second\n"
+     "                          factor (docs/mfa.md)\n"
      "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
      "                          such a client has no secret\n"
      "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
@@ -450,6 +339,44 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
      "  --require-par           it must push its authorization requests (RFC 9126)\n",
      run_add, NULL},
+    {"update", "gatehouse client update", "change a client's registration",
+     "usage: gatehouse client update ID [--redirect-uri URI]...\n"
+     "                               [--post-logout-redirect-uri URI]... [--scope SCOPES]\n"
+     "                               [--grant G]... [--public | --confidential] [--name NAME]\n"
+     "                               [--backchannel-logout-uri URI "
+     "[--backchannel-logout-session-required]]\n"
+     "                               [--frontchannel-logout-uri URI "
+     "[--frontchannel-logout-session-required]]\n"
+     "                               [--require-mfa] [--jwks FILE | --jwks-uri URL]\n"
+     "                               [--resource URI]... [--require-par]\n\n"
+     "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
+     "with the same checks: the options given replace those fields (a repeated\n"
+     "option gives the whole new list), the rest stays. A change that would leave\n"
+     "the client unusable is refused and nothing changes. A client made\n"
+     "--confidential gets a generated secret, printed once as 'client_secret: ...'.\n"
+     "The secret itself is not changed here (the API rotates it).\n\n"
+     "  --redirect-uri URI      the redirect URIs (repeatable), as for 'client add'\n"
+     "  --post-logout-redirect-uri URI  where logout may return (repeatable)\n"
+     "  --scope SCOPES          scopes it may ask for\n"
+     "  --grant G               its grant types (repeatable)\n"
+     "  --public                a public client from now on: no secret, PKCE\n"
+     "  --confidential          a confidential client from now on\n"
+     "  --name NAME             display name for the consent page\n"
+     "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
+     "                          that got tokens for the client ends (https, or http on\n"
+     "                          loopback; no fragment)\n"
+     "  --backchannel-logout-session-required  the client needs sid in it\n"
+     "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
+     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
+     "  --require-mfa           every member signing in to it is asked for a second\n"
+     "                          factor (docs/mfa.md)\n"
+     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
+     "                          such a client has no secret\n"
+     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
+     "                          (https; http only on loopback)\n"
+     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
+     "  --require-par           it must push its authorization requests (RFC 9126)\n",
+     run_update, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"
      "A header line, then one line per client, tab-separated: id, name, grant types,\n"

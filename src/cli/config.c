@@ -126,6 +126,8 @@ static int run_show(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     show_section(c, "server", "server");
     putchar('\n');
     show_section(c, "gateway", "gateway");
+    putchar('\n');
+    show_section(c, "smtp", "smtp");
     show_ctx_t ctx = {c};
     config_each_section(&c->cfg, "platform.", on_platform, &ctx);
     return CLI_EXIT_OK;
@@ -140,6 +142,8 @@ static int run_check(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return CLI_EXIT_FAIL;
     config_finish(&c->cfg);
     char err[256] = "";
+    if (c->cfg.smtp.url && !c->cfg.smtp.from)
+        return cli_fail("[smtp] from is required with url");
     gh_status_t st = gateway_check_platforms(&c->cfg, err, sizeof err);
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
@@ -174,6 +178,10 @@ static int run_doc(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
          "The authorization server, and the database every command uses. Also in the file's "
          "first lines before any section."},
         {"gateway", "[gateway]", "The social-login gateway (docs/gateway.md)."},
+        {"smtp", "[smtp]",
+         "The authorization server's mail: password reset, e-mail verification, invitations "
+         "(docs/account.md). Without `url` there is no mail, and the pages that need it say "
+         "so."},
         {"platform.*", "[platform.NAME]",
          "One per platform of the gateway; NAME is 1-32 of a-z 0-9 _ - (not auto, put)."},
         {"scope.*", "[scope.NAME]",

@@ -21,26 +21,6 @@ static void format_time(int64_t t, char out[21])
         snprintf(out, 21, "%lld", (long long)t);
 }
 
-/* What a key does now: its state name and, for a key that is next or
- * retiring, from or until when (else 0). */
-static const char *key_state(const store_key_t *k, bool signs, int64_t now, int64_t *when)
-{
-    *when = 0;
-    if (signs)
-        return "signing";
-    if (k->retire_at == 0 && k->activate_at > now) {
-        *when = k->activate_at;
-        return "next";
-    }
-    if (k->retire_at == 0)
-        return "verifying"; /* briefly, while two processes create the first key */
-    if (k->retire_at > now) {
-        *when = k->retire_at;
-        return "retiring";
-    }
-    return "expired";
-}
-
 static void print_key(const store_key_t *k, const char *state, int64_t when)
 {
     char created[21], at[21];
@@ -86,11 +66,8 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (!json)
         puts("KID\tALG\tCREATED\tSTATE");
     for (size_t i = 0; i < n && (arr || !json); i++) {
-        jose_alg_t alg;
         int64_t when = 0;
-        bool signs = jose_alg_parse(keys[i].alg, &alg) == GH_OK &&
-                     signing_keys_signer(keys, n, alg, now) == i;
-        const char *state = key_state(&keys[i], signs, now, &when);
+        const char *state = admin_key_state(keys, n, i, now, &when);
         if (json)
             json_array_append_new(arr, key_json(&keys[i], state, when));
         else
@@ -120,10 +97,11 @@ static int run_rotate(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *alg_name = NULL, *kids[JOSE_ALG_COUNT] = {NULL};
     jose_alg_t algs[JOSE_ALG_COUNT];
-    size_t n = 1;
+    size_t n = 0;
+    admin_error_t err;
+    admin_ctx_t ctx;
     long delay = SIGNING_KEYS_ACTIVATE_AFTER;
     bool bad_delay = false;
-    store_t *s = NULL;
     int ch, code = CLI_CONTINUE;
     while ((ch = cli_next_option(c, self, argc, argv, opts, &code)) >= OPT_ALG) {
         if (ch == OPT_ALG)
@@ -139,15 +117,11 @@ static int run_rotate(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         return cli_usage_error(self, "--alg must be RS256 or ES256");
     if (bad_delay)
         return cli_usage_error(self, "--activate-in must be whole seconds, 0 to 86400");
-    if (cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
-    if (!alg_name && signing_keys_algs(&c->cfg.server, algs, &n) != GH_OK)
-        return cli_fail("signing_alg and access_token_alg must be RS256 or ES256");
+    if ((code = cli_admin(c, &ctx)) != CLI_CONTINUE)
+        return code;
     int64_t now = clock_now();
-    gh_status_t st = signing_keys_rotate(s, algs, n, now, delay ? now + delay : 0,
-                                         signing_keys_retire_after(&c->cfg.server), kids, c->arena);
-    if (st != GH_OK)
-        return cli_fail("cannot rotate the signing keys: %s", gh_status_str(st));
+    if (!admin_keys_rotate(&ctx, algs, alg_name ? 1 : 0, delay, kids, &n, &err))
+        return cli_admin_error(self, &err);
     for (size_t i = 0; i < n; i++)
         printf("%s\n", kids[i]);
     char from[21];

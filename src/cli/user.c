@@ -1,4 +1,6 @@
-/* `gatehouse user add|list|remove|passwd`: local accounts. Passwords come
+/* `gatehouse user add|update|disable|enable|list|remove|passwd|links|unlink`: local
+ * accounts, on the admin operations (admin/admin.h) the admin API shares,
+ * so the checks and messages are the same; and their platform links. Passwords come
  * from --password, the first line of stdin (--password-stdin) or, for passwd,
  * a prompt without echo on a terminal; they are stored only as argon2id
  * hashes and every copy the program held is wiped before it exits. */
@@ -11,9 +13,8 @@
 #include "cli/cli_int.h"
 #include "core/clock.h"
 #include "core/secret.h"
+#include "mail/mail.h"
 #include "oauth/server.h"
-
-#define PROFILE_MAX_LEN 200
 
 enum {
     OPT_USERNAME = CLI_OPT_OWN,
@@ -22,6 +23,10 @@ enum {
     OPT_EMAIL,
     OPT_NICKNAME,
     OPT_NAME,
+    OPT_EMAIL_VERIFIED,
+    OPT_ADMIN,
+    OPT_NO_ADMIN,
+    OPT_LANG,
 };
 
 /* Where the password comes from. */
@@ -92,8 +97,9 @@ static int get_password(cli_t *c, const cli_cmd_t *self, const pw_source_t *src,
         code = prompt_twice(c, out);
     else
         return cli_usage_error(self, "--password or --password-stdin is required");
-    if (code == CLI_CONTINUE && !cli_password_valid(*out))
-        return cli_usage_error(self, "the password must be 8-1024 characters");
+    admin_error_t err;
+    if (code == CLI_CONTINUE && !admin_password_check(*out, "password", &err))
+        return cli_admin_error(self, &err);
     return code;
 }
 
@@ -108,16 +114,10 @@ static void password_option(cli_t *c, pw_source_t *src, int ch, char *arg, int *
     }
 }
 
-static gh_status_t hash_password(cli_t *c, const char *password, char **hash)
-{
-    gh_status_t st = secret_password_hash(c->arena, password, &SECRET_ARGON2_DEFAULT, hash);
-    if (st != GH_OK)
-        cli_fail("cannot hash the password: %s", gh_status_str(st));
-    return st;
-}
-
-static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, store_user_t *u,
-                     pw_source_t *src)
+/* The profile options of add and update (username only with add) into
+ * body, the password's source into src. */
+static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv, bool add,
+                         json_t *body, pw_source_t *src, const char **username)
 {
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
@@ -127,75 +127,121 @@ static int parse_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv, sto
         {"email", required_argument, NULL, OPT_EMAIL},
         {"nickname", required_argument, NULL, OPT_NICKNAME},
         {"name", required_argument, NULL, OPT_NAME},
+        {"email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED},
+        {"admin", no_argument, NULL, OPT_ADMIN},
+        {"no-admin", no_argument, NULL, OPT_NO_ADMIN},
         {NULL, 0, NULL, 0},
     };
+    static const char *const MEMBERS[] = {[OPT_USERNAME - CLI_OPT_OWN] = "username",
+                                          [OPT_EMAIL - CLI_OPT_OWN] = "email",
+                                          [OPT_NICKNAME - CLI_OPT_OWN] = "nickname",
+                                          [OPT_NAME - CLI_OPT_OWN] = "name"};
     int ch, code = CLI_CONTINUE;
     while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
-        switch (ch) {
-        case OPT_USERNAME:
-            u->username = optarg;
-            break;
-        case OPT_EMAIL:
-            u->email = optarg;
-            break;
-        case OPT_NICKNAME:
-            u->nickname = optarg;
-            break;
-        case OPT_NAME:
-            u->name = optarg;
-            break;
-        default:
+        if (ch == OPT_PASSWORD || ch == OPT_PASSWORD_STDIN) {
+            if (!add)
+                return cli_usage_error(self, "change a password with 'gatehouse user passwd'");
             password_option(c, src, ch, optarg, &code);
-            break;
+        } else if (ch == OPT_EMAIL_VERIFIED) {
+            json_object_set_new(body, "email_verified", json_true());
+        } else if (ch == OPT_ADMIN || ch == OPT_NO_ADMIN) {
+            json_object_set_new(body, "admin", json_boolean(ch == OPT_ADMIN));
+        } else {
+            json_object_set_new(body, MEMBERS[ch - CLI_OPT_OWN], json_string(optarg));
         }
     }
-    return code == CLI_CONTINUE ? cli_operands(self, argc, argv, 0, NULL) : code;
+    return code == CLI_CONTINUE ? cli_operands(self, argc, argv, add ? 0 : 1, username) : code;
 }
 
-static bool profile_ok(const char *s)
+/* A JSON object freed when the run ends, in *out. */
+static int run_object(cli_t *c, json_t **out)
 {
-    return !s || (s[0] && strlen(s) <= PROFILE_MAX_LEN);
-}
-
-static int check_add(const cli_cmd_t *self, const store_user_t *u)
-{
-    if (!u->username)
-        return cli_usage_error(self, "--username is required");
-    if (!cli_username_valid(u->username))
-        return cli_usage_error(self, "the username must be 1-64 characters of A-Z a-z 0-9 . _ - @");
-    if (u->email && !cli_email_valid(u->email))
-        return cli_usage_error(self, "'%s' is not an e-mail address", u->email);
-    if (!profile_ok(u->nickname) || !profile_ok(u->name))
-        return cli_usage_error(self, "--nickname and --name must be 1-%d bytes", PROFILE_MAX_LEN);
+    *out = json_object();
+    if (!*out || arena_defer(c->arena, (void (*)(void *))json_decref, *out) != 0)
+        return cli_fail("out of memory");
     return CLI_CONTINUE;
 }
 
 static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    store_user_t u = {0};
+    json_t *body = NULL, *out = NULL;
     pw_source_t src = {0};
-    char *password = NULL, *hash = NULL;
-    store_t *s = NULL;
-    int code = parse_add(c, self, argc, argv, &u, &src);
+    char *password = NULL;
+    admin_user_in_t in;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = run_object(c, &body);
     if (code == CLI_CONTINUE)
-        code = check_add(self, &u);
-    if (code == CLI_CONTINUE)
-        code = get_password(c, self, &src, false, &password);
+        code = parse_profile(c, self, argc, argv, true, body, &src, NULL);
     if (code != CLI_CONTINUE)
         return code;
-    u.sub = secret_hex_id(c->arena, 16);
-    if (!u.sub)
-        return cli_fail("cannot generate a user id");
-    if (hash_password(c, password, &hash) != GH_OK || cli_store(c, &s) != GH_OK)
-        return CLI_EXIT_FAIL;
-    u.password_hash = hash;
-    u.created_at = clock_now();
-    gh_status_t st = store_user_add(s, &u);
-    if (st == GH_ERR_CONFLICT)
-        return cli_fail("user '%s' already exists", u.username);
-    if (st != GH_OK)
-        return cli_fail("cannot add user '%s': %s", u.username, gh_status_str(st));
-    printf("%s\n", u.sub);
+    if (!json_object_get(body, "username"))
+        return cli_usage_error(self, "--username is required");
+    if ((code = get_password(c, self, &src, false, &password)) != CLI_CONTINUE)
+        return code;
+    json_object_set_new(body, "password", json_string(password));
+    if (!admin_user_check(c->arena, body, &in, &err))
+        return cli_admin_error(self, &err);
+    in.password = password; /* the body's copy is wiped below */
+    if ((code = cli_admin(c, &ctx)) == CLI_CONTINUE && !admin_user_create(&ctx, &in, &out, &err))
+        code = cli_admin_error(self, &err);
+    json_t *copy = json_object_get(body, "password");
+    secret_wipe((char *)json_string_value(copy), json_string_length(copy));
+    if (code != CLI_CONTINUE)
+        return code;
+    printf("%s\n", json_string_value(json_object_get(out, "sub")));
+    json_decref(out);
+    return CLI_EXIT_OK;
+}
+
+/* The admin context and the sub of the member named by the operand. */
+static int member(cli_t *c, const cli_cmd_t *self, const char *username, admin_ctx_t *ctx,
+                  const char **sub)
+{
+    admin_error_t err;
+    int code = cli_admin(c, ctx);
+    if (code == CLI_CONTINUE && !admin_user_sub(ctx, username, sub, &err))
+        code = cli_admin_error(self, &err);
+    return code;
+}
+
+static int run_update(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    json_t *patch = NULL, *out = NULL;
+    pw_source_t src = {0};
+    const char *sub = NULL, *username = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = run_object(c, &patch);
+    if (code == CLI_CONTINUE)
+        code = parse_profile(c, self, argc, argv, false, patch, &src, &username);
+    if (code != CLI_CONTINUE)
+        return code;
+    if (json_object_size(patch) == 0)
+        return cli_usage_error(self, "nothing to change");
+    if ((code = member(c, self, username, &ctx, &sub)) != CLI_CONTINUE)
+        return code;
+    if (!admin_user_update(&ctx, sub, patch, &out, &err))
+        return cli_admin_error(self, &err);
+    json_decref(out);
+    return CLI_EXIT_OK;
+}
+
+/* `user disable U` and `user enable U`. */
+static int run_disable(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    const char *username = NULL, *sub = NULL;
+    json_t *out = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
+    if (code == CLI_CONTINUE)
+        code = member(c, self, username, &ctx, &sub);
+    if (code != CLI_CONTINUE)
+        return code;
+    if (!admin_user_set_disabled(&ctx, sub, !strcmp(self->name, "disable"), &out, &err))
+        return cli_admin_error(self, &err);
+    json_decref(out);
     return CLI_EXIT_OK;
 }
 
@@ -206,8 +252,10 @@ static const char *or_dash(const char *s)
 
 static json_t *user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "username", u->username, "sub", u->sub,
-                     "email", u->email, "nickname", u->nickname, "name", u->name);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:s?, s:s?, s:b, s:b}", "username", u->username, "sub",
+                     u->sub, "email", u->email, "email_verified", u->email_verified, "nickname",
+                     u->nickname, "name", u->name, "disabled", u->disabled_at != 0, "admin",
+                     u->is_admin);
 }
 
 static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
@@ -239,21 +287,62 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
  * refused from now on, not only once its row is gone. */
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
+    const char *username = NULL, *sub = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
+    if (code == CLI_CONTINUE)
+        code = member(c, self, username, &ctx, &sub);
+    if (code != CLI_CONTINUE)
+        return code;
+    return admin_user_delete(&ctx, sub, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
+}
+
+/* The member's linked platform identities: platform, subject, e-mail, when. */
+static int run_links(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
     const char *username = NULL;
     store_t *s = NULL;
     store_user_t u;
+    store_link_t *links = NULL;
+    size_t n = 0;
     int code = cli_operands_and_store(c, self, argc, argv, 1, &username, &s);
     if (code != CLI_CONTINUE)
         return code;
     gh_status_t st = store_user_find(s, c->arena, username, &u);
     if (st == GH_OK)
-        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
-    if (st == GH_OK)
-        st = store_user_remove(s, username);
+        st = oauth_member_links(s, c->arena, u.sub, &links, &n);
     if (st == GH_ERR_NOT_FOUND)
         return cli_fail("no user '%s'", username);
     if (st != GH_OK)
-        return cli_fail("cannot remove user '%s': %s", username, gh_status_str(st));
+        return cli_fail("cannot list the links of '%s': %s", username, gh_status_str(st));
+    puts("PLATFORM\tSUBJECT\tEMAIL\tLINKED_AT");
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\t%s\t%lld\n", links[i].platform, links[i].subject, or_dash(links[i].email),
+               (long long)links[i].created_at);
+    return CLI_EXIT_OK;
+}
+
+static int run_unlink(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    const char *operands[2] = {NULL, NULL};
+    store_t *s = NULL;
+    store_user_t u;
+    int code = cli_operands_and_store(c, self, argc, argv, 2, operands, &s);
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = store_user_find(s, c->arena, operands[0], &u);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no user '%s'", operands[0]);
+    if (st == GH_OK)
+        st = oauth_member_unlink(s, &c->cfg, c->arena, &u, operands[1]);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("'%s' has no link to '%s'", operands[0], operands[1]);
+    if (st == GH_ERR_CONFLICT)
+        return cli_fail("'%s' would have no way to sign in: set a password first (user passwd)",
+                        operands[0]);
+    if (st != GH_OK)
+        return cli_fail("cannot unlink '%s': %s", operands[0], gh_status_str(st));
     return CLI_EXIT_OK;
 }
 
@@ -275,62 +364,160 @@ static int parse_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv, 
 static int run_passwd(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     pw_source_t src = {0};
-    const char *username = NULL;
-    char *password = NULL, *hash = NULL;
-    store_t *s = NULL;
-    store_user_t u;
+    const char *username = NULL, *sub = NULL;
+    char *password = NULL;
+    admin_error_t err;
+    admin_ctx_t ctx;
     int code = parse_passwd(c, self, argc, argv, &src, &username);
+    if (code == CLI_CONTINUE)
+        code = member(c, self, username, &ctx, &sub);
+    if (code == CLI_CONTINUE)
+        code = get_password(c, self, &src, true, &password);
     if (code != CLI_CONTINUE)
         return code;
+    if (!admin_user_set_password(&ctx, sub, password, &err))
+        return cli_admin_error(self, &err);
+    return CLI_EXIT_OK;
+}
+
+/* `user invite EMAIL`: a single-use registration link for EMAIL (a week),
+ * printed, and mailed when [smtp] is set (the outbox: a running server's
+ * worker sends it). */
+static int run_invite(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"lang", required_argument, NULL, OPT_LANG},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL, *lang = "en", *url = NULL;
+    store_t *s = NULL;
+    int ch, code = CLI_CONTINUE;
+    while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0)
+        if (ch == OPT_LANG)
+            lang = optarg;
+    if (code == CLI_CONTINUE)
+        code = cli_operands(self, argc, argv, 1, &email);
+    if (code != CLI_CONTINUE)
+        return code;
+    if (strcmp(lang, "en") && strcmp(lang, "ko"))
+        return cli_usage_error(self, "--lang is en or ko");
+    if (!mail_address_valid(email))
+        return cli_usage_error(self, "'%s' is not an e-mail address", email);
     if (cli_store(c, &s) != GH_OK)
         return CLI_EXIT_FAIL;
-    gh_status_t st = store_user_find(s, c->arena, username, &u);
-    if (st == GH_OK && (code = get_password(c, self, &src, true, &password)) != CLI_CONTINUE)
-        return code;
-    if (st == GH_OK)
-        st = hash_password(c, password, &hash);
-    if (st == GH_OK)
-        st = store_user_set_password(s, username, hash);
-    if (st == GH_OK) /* a credential change ends every session and grant (issue 17) */
-        st = oauth_user_end_all(s, &c->cfg.server, u.sub);
-    if (st == GH_ERR_NOT_FOUND)
-        return cli_fail("no user '%s'", username);
+    config_finish(&c->cfg);
+    if (c->cfg.server.registration != REGISTRATION_INVITE)
+        fprintf(stderr, "gatehouse: warning: [server] registration is not invite: the link "
+                        "works only once it is\n");
+    int64_t now = clock_now();
+    gh_status_t st = oauth_link_new(s, c->cfg.server.issuer, c->arena, STORE_LINK_INVITE, NULL,
+                                    email, now, &url);
+    mail_request_t m = {.kind = MAIL_INVITE,
+                        .lang = strcmp(lang, "ko") ? UI_LANG_EN : UI_LANG_KO,
+                        .to = email,
+                        .link = url};
+    if (st == GH_OK && mail_configured(&c->cfg.smtp))
+        st = mail_queue(s, &c->cfg.smtp, c->arena, &m, now);
     if (st != GH_OK)
-        return cli_fail("cannot change the password of '%s': %s", username, gh_status_str(st));
+        return cli_fail("cannot invite %s: %s", email, gh_status_str(st));
+    printf("%s\n", url);
     return CLI_EXIT_OK;
 }
 
 const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"add", "gatehouse user add", "create a user and print its sub",
      "usage: gatehouse user add --username U (--password P | --password-stdin)\n"
-     "                          [--email E] [--nickname N] [--name NAME]\n\n"
+     "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n"
+     "                          [--admin]\n\n"
      "Creates a user and prints its sub (its unique id).\n\n"
      "  --username U       1-64 characters of A-Z a-z 0-9 . _ - @\n"
-     "  --password P       the password, 8-1024 characters\n"
+     "  --password P       the password: [server] password_min_length characters or\n"
+     "                     more (10 by default), not a common password\n"
      "  --password-stdin   read the password from the first line of stdin\n"
      "  --email E          e-mail address\n"
+     "  --email-verified   the address is known to be the user's (the email_verified\n"
+     "                     claim is true); otherwise it is false until the user\n"
+     "                     follows a verification link\n"
      "  --nickname N       nickname (the seed 004 'nickname' claim)\n"
-     "  --name NAME        full name\n",
+     "  --name NAME        full name\n"
+     "  --admin            give the user the admin role (the admin console)\n",
      run_add, NULL},
+    {"update", "gatehouse user update", "change a user's profile",
+     "usage: gatehouse user update USERNAME [--username U] [--email E] [--nickname N]\n"
+     "                             [--name NAME] [--admin | --no-admin]\n\n"
+     "Changes the fields given, as the admin API's PATCH /admin/v1/users/SUB does,\n"
+     "with the same checks; the rest stays. 'user passwd' changes the password.\n\n"
+     "  --username U       a new username, 1-64 characters of A-Z a-z 0-9 . _ - @\n"
+     "  --email E          e-mail address\n"
+     "  --nickname N       nickname\n"
+     "  --name NAME        full name\n"
+     "  --admin            give the user the admin role: signing in to the admin\n"
+     "                     console (/admin/) and using the admin API through it\n"
+     "  --no-admin         remove it; the user's console tokens stop working at once\n",
+     run_update, NULL},
+    {"disable", "gatehouse user disable", "stop a user from signing in",
+     "usage: gatehouse user disable USERNAME\n\n"
+     "The user can no longer sign in; every sign-in session ends and every grant\n"
+     "(refresh and access tokens) is revoked at once. 'user enable' lets the user\n"
+     "sign in again (the ended sessions and grants stay ended).\n",
+     run_disable, NULL},
+    {"enable", "gatehouse user enable", "let a disabled user sign in again",
+     "usage: gatehouse user enable USERNAME\n\n"
+     "Lets a user disabled by 'user disable' sign in again.\n",
+     run_disable, NULL},
     {"list", "gatehouse user list", "list users",
      "usage: gatehouse user list [--json]\n\n"
      "A header line, then one line per user, tab-separated: username, sub, email,\n"
      "nickname, name ('-' where there is none).\n\n"
-     "  --json   an array of {\"username\", \"sub\", \"email\", \"nickname\", \"name\"}\n"
-     "           objects (null where there is none)\n",
+     "  --json   an array of {\"username\", \"sub\", \"email\", \"email_verified\",\n"
+     "           \"nickname\", \"name\", \"disabled\", \"admin\"} objects (null where there\n"
+     "           is none)\n",
      run_list, NULL},
     {"remove", "gatehouse user remove", "remove a user and its sessions and tokens",
      "usage: gatehouse user remove USERNAME\n\n"
      "Removes the user with its sessions, consents and tokens; its access tokens\n"
-     "are refused at once.\n",
+     "are refused at once. Its platform links go too, and the member is unlinked at\n"
+     "each platform (best effort, logged; never blocking the removal).\n",
      run_remove, NULL},
+    {"links", "gatehouse user links", "list a member's linked platforms",
+     "usage: gatehouse user links USERNAME\n\n"
+     "A header line, then one line per platform identity linked to the member\n"
+     "(federated sign-in), tab-separated: platform, the platform's user id,\n"
+     "e-mail as the platform gave it ('-' when none), when it was linked (unix time).\n",
+     run_links, NULL},
+    {"unlink", "gatehouse user unlink", "remove a member's link to a platform",
+     "usage: gatehouse user unlink USERNAME PLATFORM\n\n"
+     "Removes the link, then unlinks the member at the platform as the gateway's\n"
+     "revoke does (best effort: a failure there is logged). Refused when it would\n"
+     "leave the member no way to sign in (no password and no other platform).\n",
+     run_unlink, NULL},
     {"passwd", "gatehouse user passwd", "change a user's password",
      "usage: gatehouse user passwd USERNAME [--password P | --password-stdin]\n\n"
      "Sets a new password; without an option it is asked twice on the terminal.\n"
      "Ends every sign-in session of the user and revokes every grant (refresh and\n"
      "access tokens), so every application must sign the user in again.\n\n"
-     "  --password P       the new password, 8-1024 characters\n"
+     "  --password P       the new password, under the same policy as user add\n"
      "  --password-stdin   read it from the first line of stdin\n",
      run_passwd, NULL},
+    {"invite", "gatehouse user invite", "invite someone to register (registration = invite)",
+     "usage: gatehouse user invite EMAIL [--lang en|ko]\n\n"
+     "Makes a single-use registration link for EMAIL, valid for 7 days, prints it,\n"
+     "and mails it when [smtp] is set (a running server sends it). The link leads\n"
+     "to /auth/register with the address filled in and taken as verified. The link\n"
+     "starts with [server] issuer.\n\n"
+     "  --lang L   the mail's language: en (default) or ko\n",
+     run_invite, NULL},
+    {"mfa", "gatehouse user mfa", "list, add or reset a user's second factors",
+     "usage: gatehouse user mfa USERNAME [--add-totp [--key-stdin] | --reset]\n\n"
+     "Without an option, lists the user's second factors, tab-separated: factor\n"
+     "(totp, recovery), state, detail (docs/mfa.md).\n\n"
+     "  --add-totp   enrol a confirmed TOTP authenticator (replacing any) and print\n"
+     "               its otpauth:// URI once; only its sealed secret is kept\n"
+     "  --key-stdin  with --add-totp: the key of an authenticator set up elsewhere\n"
+     "               (base32, 128-512 bits) from the first line of stdin\n"
+     "  --reset      remove every second factor and recovery code, and end the\n"
+     "               user's sessions and grants\n",
+     cli_user_mfa, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

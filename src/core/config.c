@@ -51,8 +51,10 @@ bool config_key_env(const config_key_t *k, char *buf, size_t len)
 {
     if (k->flags & CONFIG_NO_ENV)
         return false;
-    const char *prefix = strcmp(k->section, "server") ? "GATEHOUSE_GATEWAY_" : "GATEHOUSE_";
-    int n = snprintf(buf, len, "%s%s", prefix, k->key);
+    /* GATEHOUSE_KEY for [server], GATEHOUSE_SECTION_KEY for the others */
+    bool server = !strcmp(k->section, "server");
+    int n =
+        snprintf(buf, len, "GATEHOUSE_%s%s%s", server ? "" : k->section, server ? "" : "_", k->key);
     if (n < 0 || (size_t)n >= len)
         return false;
     for (char *p = buf; *p; p++)

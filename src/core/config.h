@@ -22,9 +22,10 @@ typedef enum { ERROR_STYLE_SEED, ERROR_STYLE_RFC6749 } error_style_t;
 typedef enum { CODE_REPLAY_REVOKES_PUBLIC, CODE_REPLAY_REVOKES_ALL } code_replay_revokes_t;
 
 typedef struct {
-    char *listen; /* HOST:PORT, default 127.0.0.1:8080 */
-    char *issuer; /* default "http://" + listen */
-    char *db;     /* sqlite:PATH or postgres://… */
+    char *listen;       /* HOST:PORT, default 127.0.0.1:8080 */
+    char *admin_listen; /* HOST:PORT of the admin API alone; NULL: on listen */
+    char *issuer;       /* default "http://" + listen */
+    char *db;           /* sqlite:PATH or postgres://… */
     error_style_t error_style;
     code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */
@@ -50,7 +51,20 @@ typedef struct {
     long device_code_rate;        /* new device codes per address and window, default 60; 0 off */
     long device_code_rate_window; /* seconds, default 60 */
 
+    char *mfa_secret_key; /* seals TOTP secrets; NULL: generated once and kept in the store */
+
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
+    long events_retention;   /* seconds audit events are kept, default 90 days; 0 for ever */
+
+    /* back-channel logout delivery (oauth/backchannel.c) */
+    long backchannel_logout_timeout;  /* seconds per attempt, default 5 */
+    long backchannel_logout_attempts; /* tries before giving up, default 8 */
+    long backchannel_logout_backoff;  /* seconds before the first retry, default 10; doubles */
+
+    /* passkeys (WebAuthn; docs/mfa.md) */
+    int passkeys;                  /* 0 off, 1 on (default) */
+    char *passkey_rp_id;           /* NULL: the issuer's host */
+    int passkey_user_verification; /* 0 preferred (default), 1 required */
 
     /* modern clients (docs/clients.md) */
     int require_par;         /* 1: every client must use PAR (RFC 9126 §6), default 0 */
@@ -65,7 +79,30 @@ typedef struct {
 
     int log_format; /* core/log.h's log_format_t: json (default) | text */
     int log_level;  /* core/log.h's log_level_t: debug | info (default) | warn | error */
+
+    /* self-service (docs/account.md) */
+    long password_min_length; /* characters, default 10 (core/password_policy.h) */
+    int registration;         /* config_registration_t, default off */
+    long self_service_rate;   /* reset and registration requests per address and hour */
+    long mail_rate_account;   /* mails about one account per hour */
 } config_server_t;
+
+/* Who may create an account at /auth/register. */
+typedef enum { REGISTRATION_OFF, REGISTRATION_OPEN, REGISTRATION_INVITE } config_registration_t;
+
+/* The [smtp] section: mail of the authorization server (docs/account.md).
+ * No url: no mail, and what needs it (password reset, e-mail verification,
+ * invitations by mail) says so. */
+typedef struct {
+    char *url;         /* smtp://HOST[:PORT] or smtps://…; NULL: no mail */
+    char *from;        /* the From address */
+    char *user;        /* SMTP AUTH user; NULL: none */
+    char *password;    /* with user */
+    long retry_min;    /* seconds before the first retry, default 30; doubles */
+    long retry_max;    /* the longest wait between retries, default 3600 */
+    long max_attempts; /* attempts before a message is given up, default 12 */
+    long timeout;      /* seconds one delivery may take, default 30 */
+} config_smtp_t;
 
 #define CONFIG_METRICS_ALLOW "127.0.0.0/8 ::1"
 
@@ -97,6 +134,7 @@ typedef enum {
 typedef struct {
     config_server_t server;
     config_gateway_t gateway;
+    config_smtp_t smtp;
     config_entry_t *entries; /* every section.key = value seen, later ones first */
     char *file;              /* the file loaded, if any */
 } config_t;

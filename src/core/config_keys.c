@@ -12,6 +12,7 @@
 
 #define SERVER(field) offsetof(config_t, server.field)
 #define GATEWAY(field) offsetof(config_t, gateway.field)
+#define SMTP(field) offsetof(config_t, smtp.field)
 #define DAY 86400L
 
 static const char *const ERROR_STYLES[] = {"seed", "rfc6749", NULL};
@@ -19,9 +20,13 @@ static const char *const REPLAY_SCOPES[] = {"public", "all", NULL};
 static const char *const ALGS[] = {"RS256", "ES256", NULL};
 static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t's order */
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
-                                         NULL}; /* log_level_t's */
+                                         NULL};                             /* log_level_t's */
+static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* its order */
+static const char *const OFF_ON[] = {"off", "on", NULL};
+static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
 static const char *const NO_YES[] = {"no", "yes", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
+static const char *const YES_NO[] = {"false", "true", NULL};
 
 static bool http_url(const char *v, char *why, size_t len)
 {
@@ -56,11 +61,33 @@ static bool addresses(const char *v, char *why, size_t len)
     return cidr_list_parse(v, &list, why, len) == GH_OK;
 }
 
+/* smtp:// or smtps:// with a host (libcurl checks the rest when it sends). */
+static bool smtp_url(const char *v, char *why, size_t len)
+{
+    if ((!strncmp(v, "smtp://", 7) && v[7]) || (!strncmp(v, "smtps://", 8) && v[8]))
+        return true;
+    snprintf(why, len, "an smtp:// or smtps:// URL");
+    return false;
+}
+
+/* One address, as a From header holds it: something@something, no line break. */
+static bool mail_address(const char *v, char *why, size_t len)
+{
+    const char *at = strchr(v, '@');
+    if (at && at != v && at[1] && !strpbrk(v, "\r\n<>\" ,;") && strlen(v) <= 254)
+        return true;
+    snprintf(why, len, "an e-mail address (name@example.org)");
+    return false;
+}
+
 /* clang-format off */
 static const config_key_t KEYS[] = {
     /* ---- [server]: the authorization server (and the store every command uses) ---- */
     {"server", "listen", CONFIG_TEXT, "127.0.0.1:8080", NULL, 0, 0, NULL, NULL, SERVER(listen), 0,
      not_empty, "address the authorization server listens on (HOST:PORT)"},
+    {"server", "admin_listen", CONFIG_TEXT, NULL, "listen", 0, 0, NULL, NULL, SERVER(admin_listen),
+     0, NULL,
+     "address of a listener for the admin API alone (HOST:PORT), which then leaves `listen`"},
     {"server", "issuer", CONFIG_TEXT, NULL, "http:// + listen", 0, 0, NULL, NULL, SERVER(issuer), 0,
      NULL, "the `iss` of every token; https in production"},
     {"server", "db", CONFIG_TEXT, "sqlite:var/gatehouse.db", NULL, 0, 0, NULL, NULL, SERVER(db),
@@ -75,6 +102,9 @@ static const config_key_t KEYS[] = {
      SERVER(access_token_ttl), 0, NULL, "lifetime of access tokens and id_tokens"},
     {"server", "refresh_token_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds", NULL,
      SERVER(refresh_token_ttl), 0, NULL, "lifetime of a refresh token (30 days)"},
+    {"server", "events_retention", CONFIG_NUMBER, "7776000", NULL, 0, 3650 * DAY, "seconds", NULL,
+     SERVER(events_retention), 0, NULL,
+     "how long audit events (docs/admin.md) are kept (90 days); 0 = for ever"},
     {"server", "refresh_grace", CONFIG_NUMBER, "0", NULL, 0, 300, "seconds", NULL,
      SERVER(refresh_grace), 0, NULL,
      "time after its rotation in which a refresh token presented again gets a fresh pair "
@@ -146,6 +176,47 @@ static const config_key_t KEYS[] = {
      SERVER(jwks_uri_private), 0, NULL,
      "private_key_jwt: fetch a client's jwks_uri from loopback, private or link-local addresses "
      "too (no: public addresses only)"},
+    {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
+     SERVER(backchannel_logout_timeout), 0, NULL,
+     "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},
+    {"server", "backchannel_logout_attempts", CONFIG_NUMBER, "8", NULL, 1, 100, "count", NULL,
+     SERVER(backchannel_logout_attempts), 0, NULL,
+     "back-channel logout: attempts (on timeouts and 5xx answers) before a logout token is "
+     "given up (logged)"},
+    {"server", "backchannel_logout_backoff", CONFIG_NUMBER, "10", NULL, 1, 3600, "seconds", NULL,
+     SERVER(backchannel_logout_backoff), 0, NULL,
+     "back-channel logout: wait before the first retry; doubles with each further one, at most "
+     "an hour"},
+    {"server", "password_min_length", CONFIG_NUMBER, "10", NULL, 8, 128, "count", NULL,
+     SERVER(password_min_length), 0, NULL,
+     "the fewest characters a new password may have (user add, user passwd, reset, "
+     "registration); common passwords are refused at any length"},
+    {"server", "registration", CONFIG_CHOICE, "off", NULL, 0, 0, NULL, REGISTRATIONS,
+     SERVER(registration), 0, NULL,
+     "self-registration at /auth/register: off, open to anyone, or invite (only with a link "
+     "from `gatehouse user invite`)"},
+    {"server", "self_service_rate", CONFIG_NUMBER, "10", NULL, 0, 100000, "count", NULL,
+     SERVER(self_service_rate), 0, NULL,
+     "password-reset and registration requests per client address and hour; 0 = no limit"},
+    {"server", "mail_rate_account", CONFIG_NUMBER, "3", NULL, 0, 1000, "count", NULL,
+     SERVER(mail_rate_account), 0, NULL,
+     "reset and verification mails per account and hour (more are silently not sent); "
+     "0 = no limit"},
+    {"server", "mfa_secret_key", CONFIG_TEXT, NULL, "generated once, kept in the store", 0, 0,
+     NULL, NULL, SERVER(mfa_secret_key), CONFIG_SECRET, long_secret,
+     "key that seals TOTP secrets at rest (at least 32 characters; the same on every instance "
+     "and for the CLI); kept outside the database, a copy of the database alone opens none "
+     "(docs/mfa.md)"},
+    {"server", "passkeys", CONFIG_CHOICE, "on", NULL, 0, 0, NULL, OFF_ON, SERVER(passkeys), 0, NULL,
+     "passkeys (WebAuthn): sign-in with a passkey, /account/passkeys (needs a domain name in the "
+     "issuer or passkey_rp_id, not an IP address)"},
+    {"server", "passkey_rp_id", CONFIG_TEXT, NULL, "the issuer's host", 0, 0, NULL, NULL,
+     SERVER(passkey_rp_id), 0, NULL,
+     "passkeys: the WebAuthn RP ID, the issuer's host or a parent domain of it; a passkey works "
+     "only under its RP ID"},
+    {"server", "passkey_user_verification", CONFIG_CHOICE, "preferred", NULL, 0, 0, NULL,
+     USER_VERIFICATION, SERVER(passkey_user_verification), 0, NULL,
+     "passkeys: whether the authenticator must verify the person (PIN, biometrics) or should"},
 
     /* ---- [gateway]: the social-login gateway ---- */
     {"gateway", "listen", CONFIG_TEXT, "127.0.0.1:8081", NULL, 0, 0, NULL, NULL, GATEWAY(listen), 0,
@@ -178,13 +249,33 @@ static const config_key_t KEYS[] = {
     {"gateway", "login_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      GATEWAY(login_rate_window), 0, NULL, "the window of login_rate"},
 
-    /* ---- [platform.NAME]: one per sign-in platform of the gateway ---- */
+    /* ---- [smtp]: the authorization server's mail ---- */
+    {"smtp", "url", CONFIG_TEXT, NULL, "none: no mail", 0, 0, NULL, NULL, SMTP(url), CONFIG_URL,
+     smtp_url,
+     "the mail server: smtp://HOST[:PORT] (STARTTLS required unless HOST is loopback) or "
+     "smtps://HOST[:PORT]"},
+    {"smtp", "from", CONFIG_TEXT, NULL, "required with url", 0, 0, NULL, NULL, SMTP(from), 0,
+     mail_address, "the sender's address"},
+    {"smtp", "user", CONFIG_TEXT, NULL, "none: no SMTP AUTH", 0, 0, NULL, NULL, SMTP(user), 0,
+     not_empty, "the user for SMTP AUTH"},
+    {"smtp", "password", CONFIG_TEXT, NULL, "none", 0, 0, NULL, NULL, SMTP(password),
+     CONFIG_SECRET, NULL, "the password for SMTP AUTH"},
+    {"smtp", "retry_min", CONFIG_NUMBER, "30", NULL, 1, DAY, "seconds", NULL, SMTP(retry_min), 0,
+     NULL, "the wait before a failed message is tried again; doubles with each failure"},
+    {"smtp", "retry_max", CONFIG_NUMBER, "3600", NULL, 1, DAY, "seconds", NULL, SMTP(retry_max),
+     0, NULL, "the longest wait between two tries"},
+    {"smtp", "max_attempts", CONFIG_NUMBER, "12", NULL, 1, 1000, "count", NULL,
+     SMTP(max_attempts), 0, NULL, "tries before a message is given up (logged)"},
+    {"smtp", "timeout", CONFIG_NUMBER, "30", NULL, 1, 600, "seconds", NULL, SMTP(timeout), 0,
+     NULL, "the time one delivery may take"},
+
+    /* ---- [platform.NAME]: one per sign-in platform (gateway and server) ---- */
     {"platform.*", "kind", CONFIG_WORD, NULL, NULL, 0, 0, NULL, KINDS, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the platform is; decides the defaults (required)"},
     {"platform.*", "client_id", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the gateway's client id at the platform (required)"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "our client id at the platform (required)"},
     {"platform.*", "client_secret", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
-     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "the gateway's client secret there"},
+     CONFIG_NO_SLOT | CONFIG_NO_ENV | CONFIG_SECRET, NULL, "our client secret there"},
     {"platform.*", "issuer", CONFIG_TEXT, NULL, NULL, 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's issuer; endpoints come from its discovery document"},
@@ -203,6 +294,15 @@ static const config_key_t KEYS[] = {
     {"platform.*", "jwks_url", CONFIG_TEXT, NULL, "discovered", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
      "kind = oidc: the provider's JWKS, when it is not on the issuer's origin"},
+
+    {"platform.*", "single_sign_out", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "gateway, kind = oidc: signing out also ends the person's session at the platform "
+     "(RP-initiated logout; register public_url + / there as a post-logout redirect URI)"},
+    {"platform.*", "link_by_verified_email", CONFIG_WORD, "false", NULL, 0, 0, NULL, YES_NO, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "server: a first sign-in whose e-mail the platform asserts verified joins the member with "
+     "that e-mail (docs/federation.md)"},
 
     /* ---- [scope.NAME]: the words for a scope of your own on the consent page ---- */
     {"scope.*", "label_en", CONFIG_TEXT, NULL, "the scope's name", 0, 0, NULL, NULL, 0,

@@ -23,6 +23,11 @@ static const struct {
                                       "JWT signature checks."},
     [METRIC_KEY_RELOADS_UNKNOWN_KID] = {"gatehouse_key_reloads_total", "reason=\"unknown_kid\"",
                                         "Signing keys loaded again outside the periodic reload."},
+    [METRIC_DB_STATEMENTS] = {"gatehouse_db_statements_total", 0,
+                              "Statements run by the store, BEGIN and COMMIT included."},
+    [METRIC_DB_ROUND_TRIPS] = {"gatehouse_db_round_trips_total", 0,
+                               "Round trips to the database server (PostgreSQL; SQLite runs "
+                               "in the process: none)."},
 };
 
 void metrics_add(metric_t m, uint64_t n)

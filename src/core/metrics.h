@@ -18,6 +18,8 @@ typedef enum {
     METRIC_SIGNATURES_COMPUTED,     /* JWT signatures checked with the key */
     METRIC_SIGNATURES_REMEMBERED,   /* JWT signatures known good from an earlier check */
     METRIC_KEY_RELOADS_UNKNOWN_KID, /* key ring loads for a token naming a kid it lacked */
+    METRIC_DB_STATEMENTS,           /* statements the store ran, BEGIN and COMMIT included */
+    METRIC_DB_ROUND_TRIPS,          /* waits for the database server's answer (PostgreSQL) */
     METRIC_COUNT
 } metric_t;
 

@@ -132,6 +132,38 @@ uri_redirect_kind_t uri_redirect_kind(const char *uri)
     return URI_REDIRECT_PRIVATE_USE;
 }
 
+/* For an http URI on a loopback IP literal: *host_end is where the host ends
+ * and *rest where the path and query begin (after any port); false for
+ * anything else, or a malformed port. */
+static bool loopback_ip_parts(const char *uri, const char **host_end, const char **rest)
+{
+    static const char *const HOSTS[] = {"http://127.0.0.1", "http://[::1]"};
+    for (size_t i = 0; i < sizeof HOSTS / sizeof HOSTS[0]; i++) {
+        size_t n = strlen(HOSTS[i]);
+        if (strncmp(uri, HOSTS[i], n) != 0)
+            continue;
+        *host_end = uri + n;
+        *rest = scan_port(uri + n);
+        return *rest && (**rest == '\0' || **rest == '/' || **rest == '?');
+    }
+    return false;
+}
+
+bool uri_redirect_matches(const char *registered, const char *presented)
+{
+    if (!registered || !presented)
+        return false;
+    if (!strcmp(registered, presented))
+        return true;
+    const char *reg_host, *reg_rest, *pre_host, *pre_rest;
+    if (!loopback_ip_parts(registered, &reg_host, &reg_rest) ||
+        !loopback_ip_parts(presented, &pre_host, &pre_rest))
+        return false;
+    return reg_host - registered == pre_host - presented &&
+           !strncmp(registered, presented, (size_t)(reg_host - registered)) &&
+           !strcmp(reg_rest, pre_rest) && uri_is_valid_redirect(presented);
+}
+
 void uri_append_param(buf_t *b, const char *name, const char *value)
 {
     if (!value)

@@ -43,6 +43,13 @@ uri_redirect_kind_t uri_redirect_kind(const char *uri);
  * (a scheme, ':' and a non-empty rest of RFC 3986 characters, percent
  * escapes well formed) without a fragment, at most URI_MAX_LEN bytes. */
 bool uri_is_resource(const char *uri);
+/* Whether a redirect URI presented in a request is the registered one: the
+ * same bytes (RFC 9700 §4.1.3), with one exception RFC 8252 §7.3 requires:
+ * for a loopback IP literal (http://127.0.0.1 or http://[::1]) the port may
+ * be any, because a native app opens whichever port is free; scheme, host,
+ * path and query must still be the same bytes. "localhost" gets no such
+ * latitude (RFC 8252 §8.3: it may resolve elsewhere). */
+bool uri_redirect_matches(const char *registered, const char *presented);
 
 /* Appends name=value (value percent-encoded) to the URI being built in b:
  * after '?' when b holds no '?' yet, else after '&' (RFC 6749 §3.1.2: the

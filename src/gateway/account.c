@@ -10,10 +10,9 @@
 #define TITLE_USERINFO "user info"
 #define TITLE_RECONSENT "re-consent url"
 #define TITLE_REVOKE "revoke"
-#define RENEW_MARGIN 30 /* seconds: renew an upstream token this close to expiry */
 
 /* The signed-in user and its platform. */
-static gh_status_t current(const http_request_t *req, store_gw_user_t *u, gw_platform_t **p,
+static gh_status_t current(const http_request_t *req, store_gw_user_t *u, platform_t **p,
                            gw_error_t *err)
 {
     const char *user_id = NULL;
@@ -40,7 +39,7 @@ static json_t *string_or_null(const char *s)
 void gw_userinfo_handler(http_request_t *req, http_response_t *res)
 {
     store_gw_user_t u;
-    gw_platform_t *p = NULL;
+    platform_t *p = NULL;
     gw_error_t err;
     if (current(req, &u, &p, &err) != GH_OK) {
         gw_respond_error(req, res, TITLE_USERINFO, &err);
@@ -55,7 +54,7 @@ void gw_userinfo_handler(http_request_t *req, http_response_t *res)
 void gw_reconsent_handler(http_request_t *req, http_response_t *res)
 {
     store_gw_user_t u;
-    gw_platform_t *p = NULL;
+    platform_t *p = NULL;
     gw_error_t err;
     const char *url = NULL;
     gh_status_t st = gw_same_origin(req, &err);
@@ -80,24 +79,22 @@ void gw_reconsent_handler(http_request_t *req, http_response_t *res)
 }
 
 /* Unlinks at the platform, renewing an expired access token first. */
-static gh_status_t unlink_user(const http_request_t *req, gw_platform_t *p,
-                               const store_gw_user_t *u, gw_error_t *err)
+static gh_status_t unlink_user(const http_request_t *req, platform_t *p, const store_gw_user_t *u,
+                               gw_error_t *err)
 {
-    gw_tokens_t t;
-    gw_endpoints_t ep;
+    platform_tokens_t t;
+    platform_error_t pe;
     if (gw_tokens_open(req, u, &t) != GH_OK)
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
                        "the platform tokens of this account cannot be read; sign in again");
-    gh_status_t st = gw_platform_endpoints(req, p, &ep, err);
-    if (st == GH_OK && t.expires_at && t.expires_at <= clock_now() + RENEW_MARGIN)
-        st = gw_refresh_tokens(req, p, &ep, &t, err);
-    return st == GH_OK ? p->kind->revoke(req, p, &ep, &t, err) : st;
+    gh_status_t st = platform_unlink(req->arena, p, &t, &pe);
+    return st == GH_OK ? st : gw_fail_platform(err, st, &pe);
 }
 
 void gw_revoke_handler(http_request_t *req, http_response_t *res)
 {
     store_gw_user_t u;
-    gw_platform_t *p = NULL;
+    platform_t *p = NULL;
     gw_error_t err;
     gh_status_t st = gw_same_origin(req, &err);
     if (st == GH_OK)

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "gateway/gateway_int.h"
 
 #define TITLE_URL "login url"
@@ -54,57 +55,27 @@ static gh_status_t read_body(const http_request_t *req, const char **code, const
     return st == GH_OK ? st : gw_fail(err, st, GW_ERR_INTERNAL, "out of memory");
 }
 
-/* RFC 9207 §2.4: the redirect's iss, when sent, is the platform's issuer;
- * required when its metadata says it is sent. Platforms without a configured
- * issuer (the fixed kinds) have nothing to compare it with. */
-static gh_status_t check_iss(const http_request_t *req, const gw_platform_t *p,
-                             const gw_endpoints_t *ep, const char *iss, gw_error_t *err)
+/* Everything the platform must confirm: the state (bound to this browser),
+ * then the platform library's checks (iss, tokens, id_token, profile). */
+static gh_status_t ask_platform(const http_request_t *req, platform_t *p, const char *code,
+                                const char *state, const char *iss, platform_tokens_t *t,
+                                platform_profile_t *prof, gw_error_t *err)
 {
-    if (!iss && ep->iss_param)
-        return gw_fail(err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-                       arena_printf(req->arena, "%s's answer lacks its iss", p->name));
-    if (iss && p->issuer && strcmp(iss, p->issuer) != 0)
-        return gw_fail(
-            err, GH_ERR_INVALID, GW_ERR_BAD_REQUEST,
-            arena_printf(req->arena, "the answer names another issuer than %s", p->name));
-    return GH_OK;
-}
-
-/* Everything the platform must confirm: state, issuer, tokens, the id_token
- * of an OpenID provider, the user's profile. */
-static gh_status_t ask_platform(const http_request_t *req, gw_platform_t *p, const char *code,
-                                const char *state, const char *iss, gw_tokens_t *t,
-                                gw_profile_t *prof, gw_error_t *err)
-{
-    const char *nonce = NULL, *sub = NULL;
-    gw_endpoints_t ep;
-    bool oidc = p->kind->oidc;
+    const char *nonce = NULL;
+    platform_error_t pe;
     gh_status_t st = gw_state_take(req, p, state, &nonce, err);
-    if (st == GH_OK)
-        st = gw_platform_endpoints(req, p, &ep, err);
-    if (st == GH_OK)
-        st = check_iss(req, p, &ep, iss, err);
-    if (st == GH_OK)
-        st = gw_exchange_code(req, p, &ep, code, state, oidc ? gw_pkce_verifier(req, state) : NULL,
-                              t, err);
-    if (st == GH_OK && oidc)
-        st = gw_oidc_check_id_token(req, p, t->id_token, nonce, &sub, err);
-    if (st == GH_OK && !ep.userinfo)
-        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                     arena_printf(req->arena, "%s has no userinfo endpoint", p->name));
-    if (st == GH_OK)
-        st = gw_fetch_profile(req, p, &ep, t, prof, err);
-    if (st == GH_OK && oidc && strcmp(prof->id, sub) != 0) /* OpenID Connect Core §5.3.4 */
-        st = gw_fail(err, GH_ERR_INVALID, GW_ERR_UPSTREAM,
-                     arena_printf(req->arena, "%s's user info is for another user", p->name));
-    return st;
+    if (st != GH_OK)
+        return st;
+    const char *verifier = platform_pkce_verifier(req->arena, gw_app_of(req)->pkce_key, state);
+    st = platform_finish_login(req->arena, p, code, state, iss, nonce, verifier, t, prof, &pe);
+    return st == GH_OK ? st : gw_fail_platform(err, st, &pe);
 }
 
 /* Stores the user with its tokens and first refresh record; *user_id gets
  * the user's id (an existing user keeps its own). */
-static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
-                             const gw_tokens_t *t, const gw_profile_t *prof, const gw_refresh_t *r,
-                             const char **user_id, gw_error_t *err)
+static gh_status_t save_user(const http_request_t *req, const platform_t *p,
+                             const platform_tokens_t *t, const platform_profile_t *prof,
+                             const gw_refresh_t *r, const char **user_id, gw_error_t *err)
 {
     int64_t now = clock_now();
     store_gw_user_t u = {.id = secret_hex_id(req->arena, 16),
@@ -122,11 +93,11 @@ static gh_status_t save_user(const http_request_t *req, const gw_platform_t *p,
     return st == GH_OK ? st : gw_fail_store(err, st);
 }
 
-static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
+static void login(http_request_t *req, http_response_t *res, platform_t *p)
 {
     const char *code = NULL, *state = NULL, *iss = NULL, *user_id = NULL;
-    gw_tokens_t t;
-    gw_profile_t prof;
+    platform_tokens_t t;
+    platform_profile_t prof;
     gw_refresh_t r;
     gw_error_t err;
     gh_status_t st = gw_same_origin(req, &err);
@@ -149,7 +120,7 @@ static void login(http_request_t *req, http_response_t *res, gw_platform_t *p)
     gw_respond(req, res, TITLE_LOGIN, "authorized success", NULL);
 }
 
-static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *p)
+static void login_url(http_request_t *req, http_response_t *res, platform_t *p)
 {
     const char *url = NULL;
     gw_error_t err;
@@ -166,7 +137,7 @@ static void login_url(http_request_t *req, http_response_t *res, gw_platform_t *
 void gw_login_handler(http_request_t *req, http_response_t *res)
 {
     const char *name = req->path + strlen(GW_LOGIN_PREFIX);
-    gw_platform_t *p = gw_platform_find(req, name);
+    platform_t *p = gw_platform_find(req, name);
     const char *title = req->method == HTTP_POST ? TITLE_LOGIN : TITLE_URL;
     if (!p) {
         gw_error_t err = {GW_ERR_NOT_FOUND, "no such platform", NULL};
@@ -223,6 +194,29 @@ void gw_auto_login_handler(http_request_t *req, http_response_t *res)
     gw_respond(req, res, TITLE_AUTO, "auto authorized success", NULL);
 }
 
+/* Where the browser goes next to end the person's session at its platform
+ * too (single_sign_out), or NULL: read before the cookies go. A platform that
+ * cannot say is no reason to keep anyone signed in here. */
+static const char *end_session_url(const http_request_t *req)
+{
+    const char *user_id = NULL, *url = NULL;
+    store_gw_user_t u;
+    platform_tokens_t t;
+    platform_error_t pe;
+    gw_error_t err;
+    platform_t *p = NULL;
+    if (gw_access_user(req, &user_id, &err) != GH_OK ||
+        store_gw_user_get(gw_app_of(req)->store, req->arena, user_id, &u) != GH_OK ||
+        !(p = gw_platform_find(req, u.platform)) || !p->single_sign_out ||
+        gw_tokens_open(req, &u, &t) != GH_OK)
+        return NULL;
+    const char *back = arena_printf(req->arena, "%s/", gw_app_of(req)->public_url);
+    if (back && platform_end_session_url(req->arena, p, t.id_token, back, &url, &pe) != GH_OK)
+        log_event(LOG_WARN, "single_sign_out_failed", "platform", p->name, "message", pe.message,
+                  NULL);
+    return url;
+}
+
 void gw_logout_handler(http_request_t *req, http_response_t *res)
 {
     const char *digest = NULL;
@@ -231,6 +225,7 @@ void gw_logout_handler(http_request_t *req, http_response_t *res)
         gw_respond_error(req, res, TITLE_LOGOUT, &err);
         return;
     }
+    const char *next = end_session_url(req);
     gw_cookies_clear(req, res);
     if (gw_refresh_cookie(req, &digest) == GH_OK) {
         gh_status_t st = store_gw_refresh_delete(gw_app_of(req)->store, digest);
@@ -240,5 +235,6 @@ void gw_logout_handler(http_request_t *req, http_response_t *res)
             return;
         }
     }
-    gw_respond(req, res, TITLE_LOGOUT, "logout success", NULL);
+    /* body: the platform's logout URL for the page to open, or null */
+    gw_respond(req, res, TITLE_LOGOUT, "logout success", next ? json_string(next) : NULL);
 }

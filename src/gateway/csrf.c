@@ -29,19 +29,12 @@ static bool is_json(const http_request_t *req)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-size_t gw_origin_len(const char *url)
-{
-    const char *host = strstr(url, "://");
-    const char *slash = host ? strchr(host + 3, '/') : NULL;
-    return slash ? (size_t)(slash - url) : strlen(url);
-}
-
 gh_status_t gw_same_origin(const http_request_t *req, gw_error_t *err)
 {
     const char *public_url = gw_app_of(req)->public_url;
     const char *site = http_request_header(req, "Sec-Fetch-Site");
     const char *origin = http_request_header(req, "Origin");
-    size_t n = gw_origin_len(public_url);
+    size_t n = platform_origin_len(public_url);
     if (site && (!strcasecmp(site, "cross-site") || !strcasecmp(site, "same-site")))
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_FORBIDDEN,
                        "cross-site request refused: use the gateway's own page");

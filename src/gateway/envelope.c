@@ -42,6 +42,17 @@ gh_status_t gw_fail_code(gw_error_t *err, gh_status_t st, gw_error_kind_t kind, 
     return st;
 }
 
+gh_status_t gw_fail_platform(gw_error_t *err, gh_status_t st, const platform_error_t *pe)
+{
+    static const gw_error_kind_t KIND[] = {
+        [PLATFORM_ERR_BAD_REQUEST] = GW_ERR_BAD_REQUEST,
+        [PLATFORM_ERR_INTERNAL] = GW_ERR_INTERNAL,
+        [PLATFORM_ERR_UPSTREAM] = GW_ERR_UPSTREAM,
+        [PLATFORM_ERR_TIMEOUT] = GW_ERR_UPSTREAM_TIMEOUT,
+    };
+    return gw_fail(err, st, KIND[pe->kind], pe->message);
+}
+
 gh_status_t gw_fail_store(gw_error_t *err, gh_status_t st)
 {
     if (st == GH_ERR_UNAVAILABLE)

@@ -109,8 +109,10 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
     read_settings(cfg, app, listen);
     if ((st = httpc_init()) != GH_OK)
         return refuse(st, "cannot load %s, the HTTP client of the gateway", "libcurl");
-    gw_platform_set_t *set = NULL;
-    st = gw_platform_set_new(cfg, NULL, app->public_url, &set, err, sizeof err);
+    platform_set_t *set = NULL;
+    app->site = gw_platform_site(app->public_url, app->upstream_timeout_ms, app->site_prefix,
+                                 sizeof app->site_prefix);
+    st = platform_set_new(cfg, NULL, &app->site, &set, err, sizeof err);
     if (st != GH_OK)
         return refuse(st, "%s", err[0] ? err : gh_status_str(st));
     atomic_store(&app->platforms, set);
@@ -132,30 +134,8 @@ static gh_status_t prepare(const config_t *cfg, arena_t *a, gw_app_t *app, const
 static const char *reload_platforms(void *ctx)
 {
     gw_app_t *app = ctx;
-    char err[256] = "";
-    config_t *fresh = calloc(1, sizeof *fresh);
-    gw_platform_set_t *set = NULL;
-    gh_status_t st = fresh ? GH_OK : GH_ERR_NOMEM;
-    if (st == GH_OK) {
-        config_init(fresh);
-        if (app->config_file)
-            st = config_load_file(fresh, app->config_file, err, sizeof err);
-        if (st == GH_OK)
-            st = config_load_env(fresh, err, sizeof err);
-    }
-    if (st == GH_OK)
-        st = gw_platform_set_new(fresh, fresh, app->public_url, &set, err, sizeof err);
-    if (st != GH_OK) {
-        log_event(LOG_ERROR, "reload_failed", "what", "platforms", "error",
-                  err[0] ? err : gh_status_str(st), NULL);
-        if (fresh)
-            config_free(fresh);
-        free(fresh);
-        return NULL;
-    }
-    set->older = atomic_load(&app->platforms); /* a request may still hold one of its rows */
-    atomic_store(&app->platforms, set);
-    return "platforms";
+    return platform_set_reload(app->config_file, &app->site, &app->platforms) == GH_OK ? "platforms"
+                                                                                       : NULL;
 }
 
 int gateway_serve(const config_t *cfg)
@@ -195,7 +175,7 @@ int gateway_serve(const config_t *cfg)
     rc = 0;
 out:
     http_server_stop(http);
-    gw_platform_set_free(atomic_load(&app.platforms));
+    platform_set_free(atomic_load(&app.platforms));
     store_close(app.store);
     secret_wipe(&app, sizeof app);
     arena_free(a);

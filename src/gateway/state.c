@@ -11,18 +11,16 @@
  * replayed in another (a link sent to a victim) sign nobody in.
  *
  * The PKCE verifier (RFC 7636, sent to OpenID Connect platforms) is not
- * stored: it is HMAC(pkce_key, state), which only this gateway can compute
- * and which the browser never sees. */
+ * stored: it is HMAC(pkce_key, state) (platform_pkce_verifier), which only
+ * this gateway can compute and which the browser never sees. */
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/clock.h"
-#include "core/encoding.h"
 #include "gateway/gateway_int.h"
 
 #define OTHER_BROWSER "this sign-in was not started in this browser; start the login again"
 
-gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const gw_platform_t *p,
+gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const platform_t *p,
                          const char **state, const char **nonce, gw_error_t *err)
 {
     gw_app_t *app = gw_app_of(req);
@@ -45,7 +43,7 @@ gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const 
     return GH_OK;
 }
 
-gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, const char *state,
+gh_status_t gw_state_take(const http_request_t *req, const platform_t *p, const char *state,
                           const char **nonce, gw_error_t *err)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1], binding[SECRET_DIGEST_HEX_LEN + 1];
@@ -73,63 +71,24 @@ gh_status_t gw_state_take(const http_request_t *req, const gw_platform_t *p, con
     return GH_OK;
 }
 
-const char *gw_pkce_verifier(const http_request_t *req, const char *state)
-{
-    const gw_app_t *app = gw_app_of(req);
-    char *v = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);
-    if (v) /* 64 hex characters: an RFC 7636 §4.1 verifier */
-        secret_hmac_hex(app->pkce_key, sizeof app->pkce_key, state, strlen(state), v);
-    return v;
-}
-
-const char *gw_pkce_challenge(const http_request_t *req, const char *state)
-{
-    unsigned char h[32];
-    const char *v = gw_pkce_verifier(req, state);
-    if (!v)
-        return NULL;
-    secret_sha256(v, strlen(v), h);
-    return b64url_encode(req->arena, h, sizeof h);
-}
-
-static void param(buf_t *b, const char *name, const char *value)
-{
-    if (!value)
-        return;
-    buf_putc(b, '&');
-    pct_encode(b, name);
-    buf_putc(b, '=');
-    pct_encode(b, value);
-}
-
-gh_status_t gw_authorize_url(const http_request_t *req, http_response_t *res, gw_platform_t *p,
+gh_status_t gw_authorize_url(const http_request_t *req, http_response_t *res, platform_t *p,
                              const char *extra_param, const char *extra_value, const char **url,
                              gw_error_t *err)
 {
-    gw_endpoints_t ep;
-    const char *state = NULL, *nonce = NULL;
-    gh_status_t st = gw_platform_endpoints(req, p, &ep, err);
-    if (st == GH_OK)
-        st = gw_state_new(req, res, p, &state, &nonce, err);
+    platform_endpoints_t ep;
+    platform_error_t pe;
+    const char *state = NULL, *nonce = NULL, *challenge = NULL;
+    gh_status_t st = platform_endpoints(req->arena, p, &ep, &pe);
     if (st != GH_OK)
+        return gw_fail_platform(err, st, &pe);
+    if ((st = gw_state_new(req, res, p, &state, &nonce, err)) != GH_OK)
         return st;
-    const gw_kind_t *k = p->kind;
-    buf_t b;
-    buf_init(&b, req->arena);
-    buf_puts(&b, ep.authorize);
-    buf_puts(&b, strchr(ep.authorize, '?') ? "&response_type=code" : "?response_type=code");
-    param(&b, "client_id", p->client_id);
-    param(&b, "redirect_uri", p->redirect_uri);
-    param(&b, "state", state);
-    if (k->scope_on_login && *p->scope && !(extra_param && !strcmp(extra_param, "scope")))
-        param(&b, "scope", p->scope);
-    param(&b, "nonce", nonce);
-    if (k->oidc) {
-        param(&b, "code_challenge", gw_pkce_challenge(req, state));
-        param(&b, "code_challenge_method", "S256");
-    }
-    if (extra_param)
-        param(&b, extra_param, extra_value ? extra_value : p->scope);
-    *url = buf_cstr(&b);
-    return *url ? GH_OK : gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    if (p->kind->oidc &&
+        !(challenge = platform_pkce_challenge(
+              req->arena, platform_pkce_verifier(req->arena, gw_app_of(req)->pkce_key, state))))
+        return gw_fail(err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
+    const char *extra[] = {extra_param, extra_value ? extra_value : p->scope, NULL};
+    st = platform_authorize_url(req->arena, p, &ep, state, nonce, challenge,
+                                extra_param ? extra : NULL, url, &pe);
+    return st == GH_OK ? st : gw_fail_platform(err, st, &pe);
 }

@@ -5,9 +5,8 @@
  * as they are; the server's only choice is the page's language, from
  * Accept-Language (untrusted, parsed by ui_lang_pick). Everything the page
  * shows comes from the gateway's API, called by its script. The platform
- * list depends on the configuration alone, so it is built once at start-up
- * from the platforms the gateway accepted. */
-#include <stdio.h>
+ * list depends on the configuration alone, so it is built with the platform
+ * set (platform_set_new) from the platforms the gateway accepted. */
 #include <string.h>
 
 #include "core/assets.h"
@@ -42,47 +41,9 @@ static const struct {
     {"/gateway/app.css", "gateway/app.css", "text/css; charset=utf-8"},
 };
 
-/* How the page names a platform of a kind when the configuration gives no label. */
-static const struct {
-    const char *kind, *label;
-} KIND_LABELS[] = {
-    {"naver", "NAVER"},
-    {"kakao", "Kakao"},
-    {"google", "Google"},
-    {"github", "GitHub"},
-};
-
-static const char *label_of(const config_t *cfg, const gw_platform_t *p)
-{
-    char section[sizeof "platform." + 64];
-    snprintf(section, sizeof section, "platform.%s", p->name);
-    const char *label = config_get(cfg, section, "label");
-    if (label && *label)
-        return label;
-    for (size_t i = 0; i < sizeof KIND_LABELS / sizeof KIND_LABELS[0]; i++)
-        if (!strcmp(KIND_LABELS[i].kind, p->kind->name))
-            return KIND_LABELS[i].label;
-    return p->name;
-}
-
-json_t *gw_web_platform_list(const gw_platform_t *list, size_t count, const config_t *cfg)
-{
-    json_t *out = json_array();
-    for (size_t i = 0; out && i < count; i++) {
-        const gw_platform_t *p = &list[i];
-        json_t *item = json_pack("{s:s, s:s, s:s}", "name", p->name, "kind", p->kind->name, "label",
-                                 label_of(cfg, p));
-        if (json_array_append_new(out, item)) {
-            json_decref(out);
-            out = NULL;
-        }
-    }
-    return out;
-}
-
 void gw_platforms_handler(http_request_t *req, http_response_t *res)
 {
-    json_t *body = json_deep_copy(atomic_load(&gw_app_of(req)->platforms)->list_json);
+    json_t *body = json_deep_copy(atomic_load(&gw_app_of(req)->platforms)->json);
     if (!body) {
         gw_error_t err = {GW_ERR_INTERNAL, "internal error", NULL};
         gw_respond_error(req, res, "error", &err);

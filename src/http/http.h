@@ -30,6 +30,7 @@ typedef enum {
     HTTP_DELETE = 1 << 4,
     HTTP_OPTIONS = 1 << 5,
     HTTP_OTHER = 1 << 6,
+    HTTP_PATCH = 1 << 7, /* RFC 5789 */
 } http_method_t;
 
 /* One decoded name/value pair. Both NUL-terminated; value_len excludes the NUL. */

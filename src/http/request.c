@@ -22,8 +22,9 @@
 static const struct {
     http_method_t bit;
     const char *name;
-} METHODS[] = {{HTTP_GET, "GET"}, {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
-               {HTTP_PUT, "PUT"}, {HTTP_DELETE, "DELETE"}, {HTTP_OPTIONS, "OPTIONS"}};
+} METHODS[] = {{HTTP_GET, "GET"},    {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
+               {HTTP_PUT, "PUT"},    {HTTP_DELETE, "DELETE"}, {HTTP_OPTIONS, "OPTIONS"},
+               {HTTP_PATCH, "PATCH"}};
 #define N_METHODS (sizeof METHODS / sizeof METHODS[0])
 
 http_method_t http_method_parse(const char *name)

@@ -9,6 +9,7 @@
  * away from signals. The URL is checked with libcurl's own parser, the one
  * that will be used for the connection, so the check and the call agree. */
 #include "httpc/httpc.h"
+#include "httpc/httpc_int.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -22,28 +23,7 @@
 
 #define USER_AGENT "gatehouse-gateway"
 
-/* The libcurl functions called here, (prefix, name) for curl_name. */
-#define LIBCURL_FUNCTIONS(X)                                                                       \
-    X(curl_, easy_cleanup)                                                                         \
-    X(curl_, easy_getinfo)                                                                         \
-    X(curl_, easy_header)                                                                          \
-    X(curl_, easy_init)                                                                            \
-    X(curl_, easy_perform)                                                                         \
-    X(curl_, easy_setopt)                                                                          \
-    X(curl_, free)                                                                                 \
-    X(curl_, global_init)                                                                          \
-    X(curl_, slist_append)                                                                         \
-    X(curl_, slist_free_all)                                                                       \
-    X(curl_, url)                                                                                  \
-    X(curl_, url_cleanup)                                                                          \
-    X(curl_, url_get)                                                                              \
-    X(curl_, url_set)
-
-typedef struct {
-    LIBCURL_FUNCTIONS(DYNLIB_FIELD)
-} libcurl_t;
-
-static libcurl_t libcurl;
+libcurl_t libcurl;
 
 #define LIBCURL_SYMBOL(prefix, name) DYNLIB_SYMBOL(libcurl_t, prefix, name)
 static const dynlib_symbol_t LIBCURL_SYMBOLS[] = {LIBCURL_FUNCTIONS(LIBCURL_SYMBOL)};
@@ -67,8 +47,7 @@ gh_status_t httpc_init(void)
     return global_status;
 }
 
-/* 127.0.0.0/8, ::1 or localhost (the host as curl's URL parser gives it). */
-static bool host_is_loopback(const char *host)
+bool httpc_host_is_loopback(const char *host)
 {
     struct in_addr v4;
     if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
@@ -90,7 +69,7 @@ bool httpc_url_allowed(const char *url)
     if (strcmp(scheme, "https") == 0)
         ok = true;
     else if (strcmp(scheme, "http") == 0)
-        ok = host_is_loopback(host);
+        ok = httpc_host_is_loopback(host);
 out:
     libcurl.free(scheme);
     libcurl.free(host);

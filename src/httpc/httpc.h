@@ -93,6 +93,28 @@ struct sockaddr;
  * (RFC 1918, fc00::/7), shared (RFC 6598), link-local, unspecified,
  * multicast or reserved; an IPv4-mapped IPv6 address as its IPv4 one. */
 bool httpc_address_public(const struct sockaddr *sa);
+/* ---- mail (smtp.c): one message to one recipient over SMTP ---- */
+
+typedef struct {
+    const char *url;      /* smtp://HOST[:PORT] or smtps://HOST[:PORT] */
+    const char *user;     /* SMTP AUTH; NULL: none */
+    const char *password; /* with user */
+    const char *from;     /* envelope sender (MAIL FROM) */
+    const char *to;       /* envelope recipient (RCPT TO) */
+    const char *message;  /* the whole message, CRLF line ends */
+    size_t message_len;
+    long timeout_ms; /* the whole delivery; 0: HTTPC_DEFAULT_TIMEOUT_MS */
+} httpc_mail_t;
+
+/* Sends m. smtps:// speaks TLS from the start; smtp:// must upgrade with
+ * STARTTLS (a server that does not offer it is an error), except to a
+ * loopback host, where the connection stays plain. Certificates are always
+ * verified. GH_OK when the server accepted the message; GH_ERR_UNAVAILABLE
+ * when it did not, *permanent then telling a refusal for good (a 5xx
+ * answer: unknown mailbox, authentication refused) from a failure worth
+ * retrying (no connection, timeout, 4xx); GH_ERR_INVALID for a URL that is
+ * not smtp(s). why gets a short English reason (no secret) on failure. */
+gh_status_t httpc_mail_send(const httpc_mail_t *m, bool *permanent, char *why, size_t why_len);
 
 /* A short English description of an outcome ("timed out"); never NULL. */
 const char *httpc_outcome_str(httpc_outcome_t o);

@@ -5,7 +5,10 @@
  * The request travels with the person: GET carries it in the query (or a POST
  * in a form body, OpenID Connect Core §3.1.2.1); the login and consent forms
  * post it back in hidden fields (with a CSRF token and the `step`), and every
- * POST validates it again from scratch. Until the client
+ * POST validates it again from scratch. A member who needs a second factor
+ * (mfa_policy) sees the second-factor page after the password, or instead of
+ * the consent when the session has the password alone (a step-up), and every
+ * way to a code passes that check (docs/mfa.md). Until the client
  * and its exact redirect URI are known, errors are pages, never redirects
  * (RFC 6749 §4.1.2.1); after that they go back to the client. */
 #include <stddef.h>
@@ -18,13 +21,16 @@
 #include "core/metrics.h"
 #include "core/secret.h"
 #include "core/uri.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
+#include "oauth/server.h"
 #include "ui/ui.h"
 
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
         *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri,
-        *response_mode;
+        *response_mode, *acr_values;
 } authz_params_t;
 
 static const struct {
@@ -38,7 +44,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
-    P(request),   P(request_uri),  P(response_mode),
+    P(request),   P(request_uri),  P(response_mode),  P(acr_values),
 #undef P
 };
 
@@ -64,6 +70,13 @@ typedef struct {
     const http_pairs_t *src;   /* where the parameters came from (for the repeated resource) */
     http_pairs_t resolved;     /* a request object's or pushed request's (src then points here) */
     resource_list_t resources; /* RFC 8707 */
+    /* a request that is not one of our forms reads the session, and its
+     * member's consent to the client, with the client (session_client_current:
+     * one round trip); session_read once that is done */
+    bool with_session, session_read;
+    gh_status_t session_st;
+    store_session_t session;
+    const char *consent; /* the scope consented to, NULL for none */
 } authz_t;
 
 /* How long the mark of a pushed request (pushed_mark) stays good: the time
@@ -149,7 +162,7 @@ static void redirect_error_named(authz_t *z, const char *error, const char *desc
 static bool find_redirect_uri(const store_client_t *c, const char *uri)
 {
     for (size_t i = 0; i < c->redirect_uri_count; i++)
-        if (!strcmp(c->redirect_uris[i], uri)) /* exact match, RFC 9700 §4.1.3 */
+        if (uri_redirect_matches(c->redirect_uris[i], uri)) /* RFC 9700 §4.1.3, RFC 8252 §7.3 */
             return true;
     return false;
 }
@@ -161,7 +174,12 @@ static bool check_client(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
-    gh_status_t st = store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    gh_status_t st =
+        z->with_session
+            ? session_client_current(z->req, z->p.client_id, &z->client, &z->session_st,
+                                     &z->session, &z->consent)
+            : store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    z->session_read = z->with_session && st == GH_OK;
     if (st == GH_ERR_NOT_FOUND) {
         error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
         return false;
@@ -322,10 +340,11 @@ static const char *pushed_mark(const authz_t *z, int64_t exp)
     return arena_printf(z->req->arena, "%lld.%s", (long long)exp, mac);
 }
 
-/* Whether our form carries a good mark of a pushed request. */
+/* Whether the request's parameters (our form's, a link of ours, a stored
+ * request's) carry a good mark of a pushed request. */
 static bool pushed_mark_ok(const authz_t *z)
 {
-    const char *mark = z->req->method == HTTP_POST ? http_pairs_get(&z->req->form, "par") : NULL;
+    const char *mark = http_pairs_get(z->src, PUSHED_MARK_PARAM);
     char *end = NULL;
     long long exp = mark ? strtoll(mark, &end, 10) : 0;
     if (!mark || !end || *end != '.' || exp < clock_now())
@@ -397,13 +416,14 @@ static bool check_pushed(authz_t *z)
 
 /* ---- pages ---- */
 
-/* The request's parameters, the CSRF token (for session, see csrf_token) and
- * the step, as hidden fields. */
+/* The request's parameters (with its resources and, when it was pushed, a
+ * fresh mark saying so), the CSRF token (for session, see csrf_token) and
+ * the step, as hidden fields; the parameters alone when step is NULL. */
 static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
                           ui_hidden_t **out, size_t *count)
 {
     ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 3 + RESOURCE_MAX_COUNT) * sizeof *h);
-    const char *csrf = csrf_token(z->req, z->res, session);
+    const char *csrf = step ? csrf_token(z->req, z->res, session) : "";
     const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
     if (!h || !csrf || (z->pushed && !mark))
         return false;
@@ -416,9 +436,11 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
     for (size_t i = 0; i < z->resources.count; i++)
         h[n++] = (ui_hidden_t){"resource", z->resources.items[i]};
     if (mark)
-        h[n++] = (ui_hidden_t){"par", mark};
-    h[n++] = (ui_hidden_t){"csrf", csrf};
-    h[n++] = (ui_hidden_t){"step", step};
+        h[n++] = (ui_hidden_t){PUSHED_MARK_PARAM, mark};
+    if (step) {
+        h[n++] = (ui_hidden_t){"csrf", csrf};
+        h[n++] = (ui_hidden_t){"step", step};
+    }
     *out = h;
     *count = n;
     return true;
@@ -427,6 +449,26 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
 static const char *client_display_name(const authz_t *z)
 {
     return z->client.name && *z->client.name ? z->client.name : z->client.id;
+}
+
+/* The configured platforms as buttons, each a form carrying the request's
+ * parameters (not the CSRF token nor the step: starting a federated sign-in
+ * changes nothing, and its state is bound to the browser). */
+static void platform_buttons(authz_t *z, ui_login_t *page)
+{
+    const platform_set_t *set = atomic_load(&z->app->platforms);
+    ui_platform_t *list =
+        set && set->count ? arena_alloc(z->req->arena, set->count * sizeof *list) : NULL;
+    ui_hidden_t *request = NULL;
+    size_t n = 0;
+    if (!list || !hidden_fields(z, NULL, NULL, &request, &n))
+        return;
+    for (size_t i = 0; i < set->count; i++)
+        list[i] = (ui_platform_t){set->list[i].name, set->list[i].label, set->list[i].kind->name};
+    page->platforms = list;
+    page->platform_count = set->count;
+    page->request = request;
+    page->request_count = n;
 }
 
 static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char *username,
@@ -439,9 +481,13 @@ static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char 
                        .message = msg,
                        .username_max = USERNAME_MAX,
                        .password_max = PASSWORD_MAX,
-                       .retry_after = (long)retry_after};
+                       .retry_after = (long)retry_after,
+                       .reset_link = selfservice_mail_on(z->app),
+                       .register_link = z->app->cfg->registration == REGISTRATION_OPEN,
+                       .passkey = passkey_enabled(z->app)};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
+    platform_buttons(z, &page);
     if (hidden_fields(z, "login", NULL, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_login(z->req->arena, &page);
@@ -500,8 +546,12 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .session_digest = session->digest,
                       .auth_time = session->auth_time,
                       .expires_at = now + z->app->cfg->code_ttl,
+                      .authn = session->authn,
                       .resources = resource_join(z->req->arena, &z->resources)};
     gh_status_t st = store_code_put(z->app->store, &c);
+    if (st == GH_OK && session->authn.sid) /* who to tell when the session ends */
+        st = store_session_client_add(z->app->store, session->authn.sid, z->client.id, session->sub,
+                                      session->expires_at);
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;
@@ -513,15 +563,39 @@ static void issue_code(authz_t *z, const store_session_t *session)
 /* Consent given before for every requested scope? */
 static bool consented(authz_t *z, const char *sub)
 {
-    const char *granted = NULL;
+    const char *granted = z->consent;
     scope_list_t g;
-    return store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) == GH_OK &&
-           scope_parse(z->req->arena, granted, &g) == GH_OK && scope_subset(&z->scope, &g);
+    if (!z->session_read &&
+        store_consent_get(z->app->store, z->req->arena, sub, z->client.id, &granted) != GH_OK)
+        return false;
+    return granted && scope_parse(z->req->arena, granted, &g) == GH_OK &&
+           scope_subset(&z->scope, &g);
 }
 
-/* With a session: consent, then the code. */
+/* The admin console asks for the admin scope: only a member holding the
+ * admin role now may have it (docs/admin.md "Console"). True when the
+ * request may go on; otherwise access_denied has been sent back. */
+static bool admin_role_met(authz_t *z, const char *sub)
+{
+    store_user_t user;
+    if (strcmp(z->client.id, OAUTH_CONSOLE_CLIENT_ID) != 0 ||
+        !scope_has(&z->scope, OAUTH_ADMIN_SCOPE))
+        return true;
+    gh_status_t st = store_user_get(z->app->store, z->req->arena, sub, &user);
+    if (st == GH_OK && user.is_admin && !user.disabled_at)
+        return true;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        redirect_error(z, oauth_error_from_status(st), NULL);
+    else
+        redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "this account does not have the admin role");
+    return false;
+}
+
+/* With a session that meets the second-factor policy: consent, then the code. */
 static void continue_signed_in(authz_t *z, const store_session_t *session)
 {
+    if (!admin_role_met(z, session->sub))
+        return;
     if (consented(z, session->sub) && !prompt_has(z, "consent")) {
         issue_code(z, session);
         return;
@@ -539,6 +613,129 @@ static void continue_signed_in(authz_t *z, const store_session_t *session)
     consent_page(z, session, &user);
 }
 
+/* ---- the second factor (mfa_step.c) ---- */
+
+static void store_failed(authz_t *z, gh_status_t st);
+
+/* The other ways to give a second factor, as links on its page. The hook
+ * for passkeys: a factor adds its link here (page->other_ways). */
+static void second_factor_ways(authz_t *z, ui_mfa_t *page)
+{
+    (void)z;
+    page->other_ways = NULL;
+    page->other_way_count = 0;
+}
+
+/* The second-factor page's fields: the request, the CSRF token, step=mfa. */
+static bool mfa_page_init(authz_t *z, ui_mfa_t *page)
+{
+    ui_hidden_t *hidden = NULL;
+    *page = (ui_mfa_t){.lang = z->lang, .action = "/auth/authorize"};
+    if (!hidden_fields(z, "mfa", NULL, &hidden, &page->hidden_count)) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return false;
+    }
+    page->hidden = hidden;
+    second_factor_ways(z, page);
+    return true;
+}
+
+static void ask_second_factor(authz_t *z)
+{
+    ui_mfa_t page;
+    if (mfa_page_init(z, &page))
+        mfa_page(z->req, z->res, 200, &page);
+}
+
+/* A client requires a second factor the member has not enrolled (OpenID
+ * Connect Core errata 2 §3.1.2.6). */
+static void mfa_unmet(authz_t *z)
+{
+    redirect_error_named(z, "unmet_authentication_requirements",
+                         "this application requires two-step sign-in: set it up at /account/mfa");
+}
+
+/* True when session meets the second-factor policy for this request;
+ * otherwise the second-factor page (a step-up) or the error has been
+ * written. */
+static bool second_factor_met(authz_t *z, const store_session_t *session)
+{
+    mfa_need_t need = MFA_NOT_NEEDED;
+    gh_status_t st =
+        mfa_policy(z->req, session->sub, &z->client, z->p.acr_values, session->authn.amr, &need);
+    if (st != GH_OK)
+        store_failed(z, st);
+    else if (need == MFA_UNMET)
+        mfa_unmet(z);
+    else if (need == MFA_ASK && prompt_has(z, "none"))
+        redirect_error_named(z, "interaction_required", "a second factor is needed");
+    else if (need == MFA_ASK)
+        ask_second_factor(z);
+    return st == GH_OK && need == MFA_NOT_NEEDED;
+}
+
+/* Appends to b what a request carries besides PARAMS: its resources and,
+ * when it was pushed, a fresh mark saying so. False when out of memory. */
+static bool request_extras(const authz_t *z, buf_t *b)
+{
+    for (size_t i = 0; i < z->resources.count; i++)
+        uri_append_param(b, "resource", z->resources.items[i]);
+    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
+    if (z->pushed && !mark)
+        return false;
+    uri_append_param(b, PUSHED_MARK_PARAM, mark);
+    return true;
+}
+
+/* The authorization request again, as a link (after a recovery code), for
+ * the session just started: without max_age and prompt's "login", which it
+ * has met (they would ask for the password once more). */
+static const char *request_href(authz_t *z)
+{
+    buf_t b;
+    scope_list_t prompt = {0}, rest = {0};
+    if (z->p.prompt && scope_parse(z->req->arena, z->p.prompt, &prompt) == GH_OK)
+        for (size_t i = 0; i < prompt.count; i++)
+            if (strcmp(prompt.items[i], "login") != 0)
+                rest.items[rest.count++] = prompt.items[i];
+    buf_init(&b, z->req->arena);
+    buf_puts(&b, "/auth/authorize");
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = *param_slot(&z->p, i);
+        if (v == z->p.prompt)
+            v = rest.count ? scope_join(z->req->arena, &rest) : NULL;
+        if (v && v != z->p.max_age)
+            uri_append_param(&b, PARAMS[i].name, v);
+    }
+    return request_extras(z, &b) ? buf_cstr(&b) : NULL;
+}
+
+static void on_mfa(authz_t *z)
+{
+    mfa_signin_t signin;
+    mfa_check_t check = {0};
+    store_session_t session;
+    ui_mfa_t page;
+    gh_status_t st = mfa_signin_current(z->req, &signin);
+    if (st == GH_OK) {
+        mfa_code_check(z->req, signin.sub, &check);
+        if (check.status != GH_OK) {
+            if (mfa_page_init(z, &page))
+                mfa_page_failed(z->req, z->res, &page, &check);
+            return;
+        }
+        st = mfa_signin_complete(z->req, z->res, &signin, AMR_OTP, &session);
+    }
+    if (st == GH_ERR_NOT_FOUND) /* no pending sign-in of this browser (or it was used) */
+        login_page(z, 403, UI_MSG_FORM_EXPIRED, NULL);
+    else if (st != GH_OK)
+        store_failed(z, st);
+    else if (check.recovery)
+        mfa_page_recovery_used(z->req, z->res, z->lang, check.left, request_href(z));
+    else
+        continue_signed_in(z, &session);
+}
+
 /* Does this session satisfy prompt=login and max_age? */
 static bool session_fresh_enough(const authz_t *z, const store_session_t *s, bool just_signed_in)
 {
@@ -551,10 +748,11 @@ static bool session_fresh_enough(const authz_t *z, const store_session_t *s, boo
 
 static void on_get(authz_t *z)
 {
-    store_session_t session;
-    gh_status_t st = session_current(z->req, &session);
+    store_session_t session = z->session;
+    gh_status_t st = z->session_read ? z->session_st : session_current(z->req, &session);
     if (st == GH_OK && session_fresh_enough(z, &session, false)) {
-        continue_signed_in(z, &session);
+        if (second_factor_met(z, &session))
+            continue_signed_in(z, &session);
         return;
     }
     if (prompt_has(z, "none")) {
@@ -580,8 +778,11 @@ static void throttled_page(authz_t *z, int64_t retry_after, const char *username
 static void on_login(authz_t *z)
 {
     store_session_t session;
+    mfa_signin_t signin;
+    signin_next_t next = SIGNIN_DONE;
     int64_t retry_after = 0;
-    gh_status_t st = session_login(z->req, z->res, z->client.id, &session, &retry_after);
+    gh_status_t st = signin_password(z->req, z->res, &z->client, z->p.acr_values, &next, &session,
+                                     &signin, &retry_after);
     const char *username = http_pairs_get(&z->req->form, "username");
     if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
         login_page(z, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS, username);
@@ -591,10 +792,44 @@ static void on_login(authz_t *z)
         throttled_page(z, retry_after, username);
         return;
     }
+    if (st != GH_OK)
+        store_failed(z, st);
+    else if (next == SIGNIN_SECOND_FACTOR)
+        ask_second_factor(z);
+    else if (next == SIGNIN_UNMET)
+        mfa_unmet(z);
+    else
+        continue_signed_in(z, &session);
+}
+
+/* "Sign in with a passkey": the assertion the sign-in page's passkey form
+ * posted (passkey.h), then a session that says how (amr) and on as after a
+ * password. */
+static void on_passkey(authz_t *z)
+{
+    passkey_result_t r;
+    store_session_t session;
+    const char *why = NULL;
+    gh_status_t st = passkey_assert_for(z->req, NULL, &r, &why);
+    if (st == GH_ERR_UNAVAILABLE || st == GH_ERR_NOMEM || st == GH_ERR_INTERNAL) {
+        store_failed(z, st);
+        return;
+    }
+    if (st != GH_OK) {
+        metrics_add(METRIC_LOGINS_FAILED, 1);
+        log_event(LOG_INFO, "passkey_refused", "client_id", z->client.id, "why", why, NULL);
+        login_page(z, 401, UI_MSG_PASSKEY_REFUSED, NULL);
+        return;
+    }
+    /* with user verification the passkey is two factors in one (docs/mfa.md) */
+    const char *acr = oauth_words_have(z->req->arena, r.amr, AMR_MFA) ? ACR_MFA : ACR_PASSWORD;
+    st = session_start(z->req, z->res, r.sub, &(store_authn_t){.amr = r.amr, .acr = acr},
+                       clock_now(), &session);
     if (st != GH_OK) {
         store_failed(z, st);
         return;
     }
+    metrics_add(METRIC_LOGINS_OK, 1);
     continue_signed_in(z, &session);
 }
 
@@ -605,11 +840,15 @@ static void on_consent(authz_t *z)
         login_page(z, 200, UI_MSG_NONE, NULL);
         return;
     }
+    if (!second_factor_met(z, &session))
+        return;
     const char *decision = http_pairs_get(&z->req->form, "decision");
     if (!decision || strcmp(decision, "allow") != 0) {
         redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user denied the request");
         return;
     }
+    if (!admin_role_met(z, session.sub))
+        return;
     /* remember the union of what was granted before and now */
     const char *before = NULL;
     scope_list_t granted = z->scope, old;
@@ -625,14 +864,28 @@ static void on_consent(authz_t *z)
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;
     }
+    audit_event(z->req, session.sub, "consent.give", z->client.id,
+                audit_details(z->req->arena, "scope", joined, NULL));
     issue_code(z, &session);
+}
+
+/* The person gave up after a federated sign-in failed (federate.c's fault
+ * page): the application hears access_denied, or temporarily_unavailable
+ * when the platform was down. */
+static void on_give_up(authz_t *z)
+{
+    const char *reason = http_pairs_get(&z->req->form, "reason");
+    if (reason && !strcmp(reason, "temporarily_unavailable"))
+        redirect_error_named(z, reason, "the sign-in platform is unavailable");
+    else
+        redirect_error(z, OAUTH_ERR_ACCESS_DENIED, "the user cancelled the sign-in");
 }
 
 /* One of our own forms (sign-in, consent), as opposed to an authorization
  * request sent by POST, which carries none of their fields. */
 static bool is_our_form(const http_request_t *req)
 {
-    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision"};
+    static const char *const FIELDS[] = {"step", "csrf", "username", "password", "decision", "otp"};
     for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
         if (http_pairs_get(&req->form, FIELDS[i]))
             return true;
@@ -650,15 +903,21 @@ static void on_post(authz_t *z)
         on_login(z);
     else if (step && !strcmp(step, "consent"))
         on_consent(z);
+    else if (step && !strcmp(step, "mfa"))
+        on_mfa(z);
+    else if (step && !strcmp(step, "passkey"))
+        on_passkey(z);
+    else if (step && !strcmp(step, "give_up"))
+        on_give_up(z);
     else
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_UNKNOWN_STEP);
 }
 
 /* The request's parameters and language, the client and the request checked;
  * false when an answer (an error page or redirect) has been written. */
-static bool begin(authz_t *z)
+static bool begin_from(authz_t *z, const http_pairs_t *src)
 {
-    read_params(z, z->req->method == HTTP_POST ? &z->req->form : &z->req->query);
+    read_params(z, src);
     z->lang = ui_lang_pick(z->p.ui_locales, http_request_header(z->req, "Accept-Language"));
     if (z->req->method == HTTP_POST && z->req->form_malformed) {
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
@@ -666,6 +925,72 @@ static bool begin(authz_t *z)
     }
     return resolve_source(z) && check_client(z) && check_response_mode(z) && check_pushed(z) &&
            check_request(z);
+}
+
+static bool begin(authz_t *z)
+{
+    return begin_from(z, z->req->method == HTTP_POST ? &z->req->form : &z->req->query);
+}
+
+bool authorize_request_check(http_request_t *req, http_response_t *res, const char **query,
+                             ui_lang_t *lang)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    if (!begin_from(&z, &req->query))
+        return false;
+    buf_t b;
+    buf_init(&b, req->arena);
+    for (size_t i = 0; i < PARAM_COUNT; i++)
+        uri_append_param(&b, PARAMS[i].name, *param_slot(&z.p, i));
+    *query = b.len && request_extras(&z, &b) ? buf_cstr(&b) + 1 : NULL; /* without the '?' */
+    *lang = z.lang;
+    if (!*query)
+        error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+    return *query != NULL;
+}
+
+/* The stored request's parameters as pairs (PARAMS, the resources, a
+ * pushed request's mark); false when out of memory. */
+static bool stored_pairs(arena_t *a, const char *query, http_pairs_t *out)
+{
+    return http_parse_form(a, query, strlen(query), PARAM_COUNT + RESOURCE_MAX_COUNT + 1, out) ==
+           GH_OK;
+}
+
+void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
+                      const store_session_t *session)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    http_pairs_t pairs;
+    if (!stored_pairs(req->arena, query, &pairs)) {
+        error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return;
+    }
+    if (begin_from(&z, &pairs))
+        continue_signed_in(&z, session);
+}
+
+bool authorize_request_fields(http_request_t *req, http_response_t *res, const char *query,
+                              const char *reason, ui_hidden_t **request, size_t *request_count,
+                              ui_hidden_t **give_up, size_t *give_up_count)
+{
+    authz_t z = {.req = req, .res = res, .app = app_of(req)};
+    http_pairs_t pairs;
+    oauth_error_t ignored;
+    if (!stored_pairs(req->arena, query, &pairs))
+        return false;
+    read_params(&z, &pairs); /* checked when stored: the resources, the mark */
+    if (!resource_read(&pairs, &z.resources, &ignored))
+        return false;
+    z.pushed = pushed_mark_ok(&z);
+    ui_hidden_t *g = NULL;
+    if (!hidden_fields(&z, NULL, NULL, request, request_count) ||
+        !hidden_fields(&z, "give_up", NULL, &g, give_up_count) ||
+        !(*give_up = arena_alloc(req->arena, (*give_up_count + 1) * sizeof **give_up)))
+        return false;
+    memcpy(*give_up, g, *give_up_count * sizeof *g);
+    (*give_up)[(*give_up_count)++] = (ui_hidden_t){"reason", reason};
+    return true;
 }
 
 bool authorize_credential_too_long(http_request_t *req, http_response_t *res, const char *name)
@@ -690,12 +1015,13 @@ bool authorize_credential_too_long(http_request_t *req, http_response_t *res, co
 
 void authorize_handler(http_request_t *req, http_response_t *res)
 {
-    authz_t z = {.req = req, .res = res, .app = app_of(req)};
-    if (!begin(&z))
-        return;
     /* an authorization request may come by POST (OpenID Connect Core
      * §3.1.2.1); only our forms' steps need their CSRF check */
-    if (req->method == HTTP_POST && is_our_form(req))
+    bool form = req->method == HTTP_POST && is_our_form(req);
+    authz_t z = {.req = req, .res = res, .app = app_of(req), .with_session = !form};
+    if (!begin(&z))
+        return;
+    if (form)
         on_post(&z);
     else
         on_get(&z);
@@ -704,27 +1030,19 @@ void authorize_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs (RFC 6749 §3.1). */
 const http_param_spec_t AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},
-    {"redirect_uri", 2048},
-    {"response_type", 64},
-    {"scope", 1024},
-    {"state", 2048},
-    {"nonce", 512},
-    {"code_challenge", 128},
-    {"code_challenge_method", 16},
-    {"prompt", 64},
-    {"max_age", 16},
-    {"login_hint", 256},
-    {"ui_locales", 128},
+    AUTHORIZE_REQUEST_PARAMS,
     {"username", USERNAME_MAX},
     {"password", PASSWORD_MAX},
     {"csrf", 128},
     {"step", 16},
     {"decision", 16},
-    {"request", JOSE_MAX_TOKEN},
-    {"request_uri", 2048},
-    {"response_mode", 32},
-    {"par", 96},
-    RESOURCE_PARAMS,
+    {"otp", 64}, /* MFA_CODE_INPUT_MAX */
+    /* the passkey form's assertion (passkey.h) */
+    {"credential_id", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},
+    {"client_data", PASSKEY_B64_MAX(WEBAUTHN_CLIENT_DATA_MAX)},
+    {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},
+    {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},
+    {"user_handle", 128},
+    {"reason", 32},
     {NULL, 0},
 };

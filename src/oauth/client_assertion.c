@@ -91,7 +91,7 @@ static bool claims_ok(const http_request_t *req, const store_client_t *client, c
     return st == GH_OK || oauth_fail(err, oauth_error_from_status(st), NULL);
 }
 
-bool client_assertion_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err)
+bool client_assertion_id(const http_request_t *req, const char **id, oauth_error_t *err)
 {
     const char *type = http_pairs_get(&req->form, "client_assertion_type");
     const char *assertion = http_pairs_get(&req->form, "client_assertion");
@@ -103,17 +103,19 @@ bool client_assertion_verify(const http_request_t *req, store_client_t *client, 
     if (strlen(assertion) > JOSE_MAX_TOKEN ||
         jose_jwt_peek(req->arena, assertion, &unverified) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "malformed client_assertion");
-    const char *id = json_string_value(json_object_get(unverified, "sub"));
-    if (!id || (form_id && strcmp(form_id, id) != 0))
+    *id = json_string_value(json_object_get(unverified, "sub"));
+    if (!*id || !**id || (form_id && strcmp(form_id, *id) != 0))
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
                           "the assertion's sub must be the client_id");
-    gh_status_t st = store_client_get(app_of(req)->store, req->arena, id, client);
-    if (st == GH_ERR_NOT_FOUND)
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
-    if (st != GH_OK)
-        return oauth_fail(err, oauth_error_from_status(st), NULL);
+    return true;
+}
+
+bool client_assertion_check(const http_request_t *req, const store_client_t *client,
+                            oauth_error_t *err)
+{
     json_t *claims = NULL;
-    st = client_keys_verify(req, client, assertion, &claims, NULL);
+    gh_status_t st = client_keys_verify(req, client, http_pairs_get(&req->form, "client_assertion"),
+                                        &claims, NULL);
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "the client has no keys registered");
     if (st == GH_ERR_UNAVAILABLE)

@@ -10,7 +10,8 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
-bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err)
+bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
+                             oauth_error_t *err)
 {
     const char *basic_id = NULL, *basic_secret = NULL;
     gh_status_t st = http_request_basic_auth(req, &basic_id, &basic_secret);
@@ -22,7 +23,8 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
         if (st == GH_OK || form_secret)
             return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
                               "more than one client authentication method");
-        return client_assertion_verify(req, client, err);
+        *secret = NULL;
+        return client_assertion_id(req, id, err);
     }
     if (st == GH_OK && form_secret)
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
@@ -30,16 +32,22 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
     if (st == GH_OK && form_id && strcmp(form_id, basic_id) != 0)
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
                           "client_id differs from the authenticated client");
-    const char *id = st == GH_OK ? basic_id : form_id;
-    const char *secret = st == GH_OK ? basic_secret : form_secret;
-    if (!id || !*id)
+    *id = st == GH_OK ? basic_id : form_id;
+    *secret = st == GH_OK ? basic_secret : form_secret;
+    if (!*id || !**id)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication is required");
-    app_t *app = app_of(req);
-    st = store_client_get(app->store, req->arena, id, client);
+    return true;
+}
+
+bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
+                       const char *secret, oauth_error_t *err)
+{
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
+    if (client_assertion_sent(req))
+        return client_assertion_check(req, client, err);
     if (client->is_public) {
         if (secret)
             return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client has no secret");
@@ -48,6 +56,15 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
     if (!secret || !secret_client_check(client->secret_digest, secret))
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "client authentication failed");
     return true;
+}
+
+bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err)
+{
+    const char *id = NULL, *secret = NULL;
+    if (!client_auth_credentials(req, &id, &secret, err))
+        return false;
+    gh_status_t st = store_client_get(app_of(req)->store, req->arena, id, client);
+    return client_auth_check(req, st, client, secret, err);
 }
 
 bool client_auth_form_check(const http_request_t *req, oauth_error_t *err)

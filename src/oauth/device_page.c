@@ -2,8 +2,9 @@
  * the code form (`?user_code=` pre-fills it: verification_uri_complete), or
  * the sign-in form first; the person confirms the code, sees which
  * application asks for what, and allows or denies. Every POST carries a CSRF
- * token and its `step` (login, code, consent), and the code is looked up again
- * at each step.
+ * token and its `step` (login, mfa, code, consent), and the code is looked up
+ * again at each step. A member with a second factor gives it after the
+ * password (step mfa, mfa_step.c), as at /auth/authorize.
  *
  * User codes are short, so guessing is throttled (throttle.c): wrong codes are
  * counted per session and per address in the store (shared by every
@@ -26,6 +27,7 @@ typedef struct {
     const char *user_code; /* as typed or given; may be NULL */
     store_session_t session;
     bool signed_in;
+    bool needs_factor; /* signed in with the password alone; the member has a factor */
 } device_page_t;
 
 /* ---- pages ---- */
@@ -64,7 +66,9 @@ static void login_page_waiting(device_page_t *d, int status, ui_msg_t msg, int64
                        .hidden = hidden,
                        .username = http_pairs_get(&d->req->form, "username"),
                        .message = msg,
-                       .retry_after = (long)retry_after};
+                       .retry_after = (long)retry_after,
+                       .reset_link = selfservice_mail_on(d->app),
+                       .register_link = d->app->cfg->registration == REGISTRATION_OPEN};
     bool ok = hidden_fields(d, "login", d->user_code, hidden, &page.hidden_count);
     session_page_respond(d->res, status, ok ? ui_render_login(d->req->arena, &page) : NULL);
 }
@@ -146,10 +150,62 @@ static bool lookup(device_page_t *d, store_device_t *dev)
     return dev->state == STORE_DEVICE_PENDING;
 }
 
+/* The second-factor page: the CSRF token, step mfa and the user code. */
+static bool mfa_page_init(device_page_t *d, ui_mfa_t *page, ui_hidden_t hidden[3])
+{
+    *page = (ui_mfa_t){.lang = d->lang, .action = DEVICE_PAGE_PATH, .hidden = hidden};
+    return hidden_fields(d, "mfa", d->user_code, hidden, &page->hidden_count);
+}
+
+static void on_mfa(device_page_t *d)
+{
+    mfa_signin_t signin;
+    mfa_check_t check = {0};
+    ui_mfa_t page;
+    ui_hidden_t hidden[3];
+    gh_status_t st = mfa_signin_current(d->req, &signin);
+    if (st == GH_OK) {
+        mfa_code_check(d->req, signin.sub, &check);
+        if (check.status != GH_OK) {
+            if (mfa_page_init(d, &page, hidden))
+                mfa_page_failed(d->req, d->res, &page, &check);
+            else
+                server_error(d, GH_ERR_NOMEM);
+            return;
+        }
+        st = mfa_signin_complete(d->req, d->res, &signin, AMR_OTP, &d->session);
+    }
+    if (st == GH_ERR_NOT_FOUND) {
+        login_page(d, 403, UI_MSG_FORM_EXPIRED);
+        return;
+    }
+    if (st != GH_OK) {
+        server_error(d, st);
+        return;
+    }
+    d->signed_in = true;
+    code_page(d, 200, UI_MSG_NONE);
+}
+
+/* The second-factor page, for the password just checked or (a step-up) a
+ * session with the password alone of a member who has a factor. */
+static void ask_second_factor(device_page_t *d)
+{
+    ui_mfa_t page;
+    ui_hidden_t hidden[3];
+    if (mfa_page_init(d, &page, hidden))
+        mfa_page(d->req, d->res, 200, &page);
+    else
+        server_error(d, GH_ERR_NOMEM);
+}
+
 static void on_login(device_page_t *d)
 {
     int64_t retry_after = 0;
-    gh_status_t st = session_login(d->req, d->res, NULL, &d->session, &retry_after);
+    signin_next_t next = SIGNIN_DONE;
+    mfa_signin_t signin;
+    gh_status_t st =
+        signin_password(d->req, d->res, NULL, NULL, &next, &d->session, &signin, &retry_after);
     if (st == GH_ERR_INVALID || st == GH_ERR_NOT_FOUND) {
         login_page(d, st == GH_ERR_INVALID ? 400 : 401, UI_MSG_BAD_CREDENTIALS);
         return;
@@ -161,6 +217,10 @@ static void on_login(device_page_t *d)
     }
     if (st != GH_OK) {
         server_error(d, st);
+        return;
+    }
+    if (next == SIGNIN_SECOND_FACTOR) {
+        ask_second_factor(d);
         return;
     }
     d->signed_in = true;
@@ -192,7 +252,7 @@ static void on_consent(device_page_t *d)
     const char *decision = http_pairs_get(&d->req->form, "decision");
     bool allow = decision && !strcmp(decision, "allow");
     gh_status_t st = store_device_decide(d->app->store, dev.user_code_digest, clock_now(), allow,
-                                         d->session.sub, d->session.auth_time);
+                                         d->session.sub, d->session.auth_time, &d->session.authn);
     if (st == GH_ERR_CONFLICT || st == GH_ERR_NOT_FOUND) {
         code_page(d, 400, UI_MSG_USER_CODE_USED);
         return;
@@ -217,6 +277,10 @@ static void on_post(device_page_t *d)
     }
     if (step && !strcmp(step, "login"))
         on_login(d);
+    else if (step && !strcmp(step, "mfa"))
+        on_mfa(d);
+    else if (d->needs_factor)
+        ask_second_factor(d);
     else if (!d->signed_in)
         login_page(d, 200, UI_MSG_NONE);
     else if (step && !strcmp(step, "code"))
@@ -234,10 +298,17 @@ void device_page_handler(http_request_t *req, http_response_t *res)
     d.lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
     d.user_code = http_pairs_get(src, "user_code");
     d.signed_in = session_current(req, &d.session) == GH_OK;
+    mfa_need_t need = MFA_NOT_NEEDED;
+    if (d.signed_in &&
+        mfa_policy(req, d.session.sub, NULL, NULL, d.session.authn.amr, &need) != GH_OK)
+        need = MFA_ASK; /* the store failed: ask rather than let a step through */
+    d.needs_factor = need == MFA_ASK;
     if (req->method == HTTP_POST && req->form_malformed)
         error_page(&d, 400, UI_MSG_BAD_REQUEST);
     else if (req->method == HTTP_POST)
         on_post(&d);
+    else if (d.needs_factor)
+        ask_second_factor(&d);
     else if (d.signed_in)
         code_page(&d, 200, UI_MSG_NONE);
     else
@@ -248,5 +319,5 @@ void device_page_handler(http_request_t *req, http_response_t *res)
  * handler runs. */
 const http_param_spec_t DEVICE_PAGE_PARAMS[] = {
     {"user_code", 64}, {"username", 256}, {"password", 1024}, {"csrf", 128},
-    {"step", 16},      {"decision", 16},  {NULL, 0},
+    {"step", 16},      {"decision", 16},  {"otp", 64},        {NULL, 0},
 };

@@ -56,10 +56,8 @@ void introspect_refresh_answer(buf_t *b, const store_refresh_t *r, const char *i
 static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     store_client_t client;
-    const char *token = NULL;
     found_token_t found;
-    if (!presented_read(req, true, &client, &token, err) ||
-        !presented_find(req, &client, token, true, &found, err))
+    if (!presented_take(req, true, true, &client, &found, err))
         return false;
     buf_t b;
     buf_init(&b, req->arena);

@@ -10,13 +10,28 @@
  * be registered byte for byte for that client, otherwise the answer is an
  * error page, never a redirect. Without a hint for the signed-in person the
  * logout could be forged by another site (§6, logout CSRF), so the person is
- * asked first: a CSRF-protected confirmation form posted back here. */
+ * asked first: a CSRF-protected confirmation form posted back here.
+ *
+ * Logout everywhere (docs/clients.md "Logout"): the clients that received a
+ * code in the session are told. Those with a backchannel_logout_uri get a
+ * logout token from the outbox (logout_notify.c; nothing here waits for
+ * them); those with a frontchannel_logout_uri are loaded in invisible iframes
+ * of the "signed out" page (Front-Channel Logout 1.0 §3, with iss and sid
+ * when the client asked for them), whose CSP frame-src names exactly their
+ * origins, and which then goes on to post_logout_redirect_uri by a Refresh
+ * header and a link. */
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/uri.h"
 #include "oauth/oauth_int.h"
+
+/* The pages' CSP (http/response.c), to which the front-channel page adds
+ * its frame-src; and how long it lets the iframes load before going on. */
+#define LOGOUT_PAGE_CSP                                                                            \
+    "frame-ancestors 'none'; default-src 'self'; base-uri 'none'; object-src 'none'"
+#define LOGOUT_FRAMES_WAIT 2
 
 typedef struct {
     const char *id_token_hint, *post_logout_redirect_uri, *state, *client_id, *ui_locales;
@@ -156,30 +171,104 @@ static bool confirmed(logout_t *l)
     return true;
 }
 
-/* Ends the session, then back to the client or the "signed out" page. */
-static void finish(logout_t *l)
+/* The front-channel logout URL of a client (Front-Channel Logout 1.0 §3):
+ * with iss and sid when it registered frontchannel_logout_session_required. */
+static const char *frame_url(logout_t *l, const store_session_client_t *c)
 {
-    gh_status_t st = session_end(l->req, l->res);
+    buf_t b;
+    buf_init(&b, l->req->arena);
+    buf_puts(&b, c->frontchannel_logout_uri);
+    if (c->frontchannel_logout_session_required) {
+        uri_append_param(&b, "iss", l->app->cfg->issuer);
+        uri_append_param(&b, "sid", c->sid);
+    }
+    return buf_cstr(&b);
+}
+
+/* Appends the origin (scheme://host[:port]) of an absolute URI to b. */
+static void put_origin(buf_t *b, const char *uri)
+{
+    const char *host = strstr(uri, "://");
+    size_t n = host ? (size_t)(host + 3 - uri) + strcspn(host + 3, "/?#") : strlen(uri);
+    buf_putc(b, ' ');
+    buf_append(b, uri, n);
+}
+
+/* The "signed out" page with an iframe per front-channel client, then on
+ * to next (NULL: stay). */
+static void frames_page(logout_t *l, const store_session_client_t *clients, size_t count,
+                        const char *next)
+{
+    const char **frames = arena_alloc(l->req->arena, count * sizeof *frames);
+    buf_t csp;
+    buf_init(&csp, l->req->arena);
+    buf_puts(&csp, LOGOUT_PAGE_CSP "; frame-src");
+    size_t n = 0;
+    for (size_t i = 0; frames && i < count; i++) {
+        if (!clients[i].frontchannel_logout_uri)
+            continue;
+        frames[n++] = frame_url(l, &clients[i]);
+        put_origin(&csp, clients[i].frontchannel_logout_uri);
+    }
+    ui_signed_out_t page = {l->lang, frames, n, next};
+    const char *html = frames ? ui_render_signed_out(l->req->arena, &page) : NULL;
+    const char *refresh =
+        next ? arena_printf(l->req->arena, "%d; url=%s", LOGOUT_FRAMES_WAIT, next) : "";
+    if (!html || !buf_cstr(&csp) || !refresh) {
+        server_failed(l, GH_ERR_NOMEM);
+        return;
+    }
+    http_response_header(l->res, "Content-Security-Policy", buf_cstr(&csp));
+    if (next)
+        http_response_header(l->res, "Refresh", refresh);
+    http_response_html(l->res, 200, html, strlen(html));
+}
+
+static bool any_frontchannel(const store_session_client_t *clients, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (clients[i].frontchannel_logout_uri)
+            return true;
+    return false;
+}
+
+/* Ends the session (session: NULL when there is none), tells its clients,
+ * then back to the client or the "signed out" page. */
+static void finish(logout_t *l, const store_session_t *session)
+{
+    store_session_client_t *clients = NULL;
+    size_t count = 0;
+    gh_status_t st = GH_OK;
+    if (session)
+        st = logout_session_ended(l->app, l->req->arena, session, &clients, &count);
+    if (st == GH_OK)
+        st = session_end(l->req, l->res);
     if (st != GH_OK) {
         server_failed(l, st);
         return;
     }
     log_event(LOG_INFO, "logout", "client_id", l->has_client ? l->client.id : "-", NULL);
-    if (!l->p.post_logout_redirect_uri) {
+    const char *location = NULL;
+    if (l->p.post_logout_redirect_uri) {
+        buf_t b;
+        buf_init(&b, l->req->arena);
+        buf_puts(&b, l->p.post_logout_redirect_uri);
+        uri_append_param(&b, "state", l->p.state);
+        if (!(location = buf_cstr(&b))) {
+            server_failed(l, GH_ERR_NOMEM);
+            return;
+        }
+    }
+    if (any_frontchannel(clients, count)) {
+        frames_page(l, clients, count, location);
+        return;
+    }
+    if (!location) {
         const char *html = ui_render_info(l->req->arena, l->lang, UI_MSG_SIGNED_OUT);
         if (html)
             http_response_html(l->res, 200, html, strlen(html));
         else
             server_failed(l, GH_ERR_NOMEM);
-        return;
-    }
-    buf_t b;
-    buf_init(&b, l->req->arena);
-    buf_puts(&b, l->p.post_logout_redirect_uri);
-    uri_append_param(&b, "state", l->p.state);
-    const char *location = buf_cstr(&b);
-    if (!location) {
-        server_failed(l, GH_ERR_NOMEM);
         return;
     }
     /* after a POST, 303 makes the browser GET the client's page */
@@ -207,7 +296,7 @@ void logout_handler(http_request_t *req, http_response_t *res)
     bool ask = st == GH_OK && !(l.hint_sub && !strcmp(l.hint_sub, session.sub));
     if (ask && !confirmed(&l))
         return;
-    finish(&l);
+    finish(&l, st == GH_OK ? &session : NULL);
 }
 
 /* Declared parameters: repeated or over-long ones are refused (a page). */

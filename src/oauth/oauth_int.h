@@ -9,10 +9,14 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/password_policy.h"
 #include "http/http.h"
 #include "jose/jose.h"
+#include "mail/mail.h"
+#include "platform/platform.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "webauthn/webauthn.h"
 
 /* ---- the key ring: the current keyset, reloaded from the store ---- */
 
@@ -41,6 +45,8 @@ gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t 
 
 /* ---- the server context ---- */
 
+typedef struct backchannel backchannel_t;
+
 typedef struct {
     const config_server_t *cfg;
     const config_t *config; /* the whole configuration ([scope.NAME] labels); may be NULL */
@@ -54,7 +60,57 @@ typedef struct {
     bool secure_cookies;        /* issuer is https */
     const char *session_cookie; /* SESSION_COOKIE, "__Host-" prefixed when secure_cookies */
     const char *csrf_cookie;    /* CSRF_COOKIE, likewise */
+    backchannel_t *backchannel; /* the logout delivery thread; NULL outside `serve` */
+    const struct oauth_extra_routes *extra; /* oauth_serve_with's, or NULL */
+    const http_route_t *routes;             /* ROUTES, then extra's */
+    size_t route_count;
+    const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
+    mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
+    const char *mfa_cookie;    /* MFA_COOKIE, likewise */
+    unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
+    webauthn_rp_t passkey_rp;  /* RP ID and origin of the passkey ceremonies (passkey.h) */
+    /* federated sign-in (federate.c) */
+    _Atomic(platform_set_t *) platforms; /* [platform.*] sections, replaced by SIGHUP */
+    platform_site_t platform_site;       /* how they are loaded */
+    char platform_prefix[1024];          /* issuer + /auth/federate/ */
+    const char *config_file;             /* the --config file SIGHUP reads again; may be NULL */
+    const char *fed_cookie;              /* FED_COOKIE, "__Host-" prefixed when secure_cookies */
+    unsigned char fed_pkce_key[32];      /* derives PKCE verifiers from states */
+    unsigned char fed_seal_key[32];      /* seals the platforms' tokens at rest */
 } app_t;
+
+/* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
+
+/* Starts the thread that delivers the queued back-channel logout tokens
+ * (store/logout.h) of app, whose store and keys it uses until
+ * backchannel_stop. GH_ERR_NOMEM / GH_ERR_INTERNAL when it cannot start. */
+gh_status_t backchannel_start(app_t *app, backchannel_t **out);
+/* Makes the thread look at the outbox now rather than at its next poll.
+ * NULL does nothing. */
+void backchannel_wake(backchannel_t *b);
+/* Stops the thread (after an attempt under way) and frees. NULL does nothing. */
+void backchannel_stop(backchannel_t *b);
+/* Seconds before the next attempt after `attempts` failed ones: first,
+ * doubled at each further attempt, at most an hour. */
+int64_t backchannel_backoff(long first, int64_t attempts);
+
+/* The sign-in session (session) ends: queues a logout token for every
+ * client that received a code in it and has a backchannel_logout_uri, wakes
+ * the delivery thread, and revokes the session's refresh tokens granted
+ * without offline_access (docs/clients.md "Logout"). *clients gets the
+ * session's clients (for the front-channel iframes), in the arena. */
+gh_status_t logout_session_ended(app_t *app, arena_t *a, const store_session_t *session,
+                                 store_session_client_t **clients, size_t *count);
+
+/* Every session of sub ends (oauth_user_end_all): queues a logout token for
+ * every client that received a code in any of them (the grants themselves
+ * are revoked by store_user_end_all). Any process may call it: the server's
+ * delivery thread finds the rows at its next poll. */
+gh_status_t logout_user_ended(store_t *store, const char *sub);
+
+/* An access token issued just as its grant is revoked may carry an exp up to
+ * this much later than the revocation's now + access_token_ttl. */
+#define GRANT_REVOKE_MARGIN 60
 
 static inline app_t *app_of(const http_request_t *req)
 {
@@ -197,11 +253,16 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
  * client_assertion_type sent). */
 bool client_assertion_sent(const http_request_t *req);
 
-/* private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9, client_assertion.c):
- * the client the assertion names, its signature checked with the client's
- * keys and its claims (iss, sub, aud, exp, nbf, iat, a jti used once). On
- * failure fills err (invalid_client). */
-bool client_assertion_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
+/* private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9, client_assertion.c),
+ * in two halves around the store's read of the client (client_auth_credentials
+ * and client_auth_check call them): the client the assertion names (its sub,
+ * read before any check; the client_id sent, if any, must be the same), then,
+ * once that client is read, the assertion's signature checked with its keys
+ * and its claims (iss, sub, aud, exp, nbf, iat, a jti used once). On failure
+ * fill err (invalid_client). */
+bool client_assertion_id(const http_request_t *req, const char **id, oauth_error_t *err);
+bool client_assertion_check(const http_request_t *req, const store_client_t *client,
+                            oauth_error_t *err);
 
 /* The claims part of client_assertion_verify, a pure function (unit tests,
  * fuzz target): iss = sub = client_id, aud (a string or up to 8) naming one
@@ -230,6 +291,16 @@ gh_status_t client_keys_verify(const http_request_t *req, const store_client_t *
 
 /* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */
 extern const char *const CLIENT_KEYS_ALGS[];
+/* client_auth_verify in two halves around the store's read of the client,
+ * for a caller that reads more with it: the credentials the request carries
+ * (*secret NULL for none; with a client assertion, *id is the client it
+ * names and *secret NULL), then the check of the client read (st its store
+ * status) against the secret, or against the assertion the request carries
+ * (client_assertion_check). */
+bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
+                             oauth_error_t *err);
+bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
+                       const char *secret, oauth_error_t *err);
 
 /* True when the request carries an application/x-www-form-urlencoded body, as
  * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
@@ -244,14 +315,30 @@ bool client_auth_form_check(const http_request_t *req, oauth_error_t *err);
  * sibling site cannot plant them. */
 #define SESSION_COOKIE "gh_session"
 #define CSRF_COOKIE "gh_csrf"
+#define MFA_COOKIE "gh_mfa" /* a sign-in waiting for its second factor */
 #define HOST_COOKIE_PREFIX "__Host-"
 
-/* The live session of the request's cookie, or GH_ERR_NOT_FOUND. */
+/* The live session of the request's cookie, or GH_ERR_NOT_FOUND. Moves its
+ * last_seen_at to now when it is a minute old or more (one write a minute at
+ * most, not one a request). */
 gh_status_t session_current(const http_request_t *req, store_session_t *out);
+/* For an authorization request, one statement (one round trip): the
+ * client client_id (the result is its store status, NOT_FOUND when unknown,
+ * and then nothing else is set) and, as session_current does, the request's
+ * live session (*session_st) with the scope its member has consented to for
+ * that client (*consent, NULL when none). */
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent);
 
-/* Starts a session for sub (auth_time now) and sets its cookie. */
+/* Starts a session for sub (auth_time now), signed in as authn says (its
+ * strings must outlive the request), and sets its cookie; the session keeps
+ * the request's User-Agent (truncated) and address for the account page. */
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
-                          int64_t now, store_session_t *out);
+                          const store_authn_t *authn, int64_t now, store_session_t *out);
+
+/* How a password sign-in authenticates (RFC 8176). */
+#define SESSION_AMR_PASSWORD "pwd"
 
 /* Ends the request's session: deletes its record (when there is one) and
  * clears the cookie (Max-Age=0). A store failure is returned and then the
@@ -259,15 +346,16 @@ gh_status_t session_start(const http_request_t *req, http_response_t *res, const
  * not. */
 gh_status_t session_end(const http_request_t *req, http_response_t *res);
 
-/* Checks the posted username and password and starts a session (an unknown
- * username costs one password verification too, so timing does not tell them
- * apart), under the sign-in throttle (docs/security.md). GH_ERR_INVALID when
- * a field is missing; GH_ERR_NOT_FOUND for wrong credentials (counted, and
- * logged with client_id, which may be NULL); GH_ERR_THROTTLED with
- * *retry_after seconds when too many attempts failed; a store status
- * otherwise. */
-gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
-                          store_session_t *out, int64_t *retry_after);
+/* Checks the posted username and password (an unknown username costs one
+ * password verification too, so timing does not tell them apart), under the
+ * sign-in throttle (docs/security.md); *sub gets the member's (in the
+ * arena). No session is started: signin_password decides what follows.
+ * GH_ERR_INVALID when a field is missing; GH_ERR_NOT_FOUND for wrong
+ * credentials (counted, and logged with client_id, which may be NULL);
+ * GH_ERR_THROTTLED with *retry_after seconds when too many attempts failed;
+ * a store status otherwise. */
+gh_status_t session_password_check(const http_request_t *req, const char *client_id,
+                                   const char **sub, int64_t *retry_after);
 
 /* Adds Retry-After: seconds to a throttled answer. */
 void session_retry_after(const http_request_t *req, http_response_t *res, int64_t seconds);
@@ -327,6 +415,120 @@ const char *resource_join(arena_t *a, const resource_list_t *l);
  * invalid_target otherwise. */
 bool resource_narrow(const http_request_t *req, const store_client_t *client, const char *granted,
                      resource_list_t *audience, oauth_error_t *err);
+/* ---- the second-factor step (mfa_step.c, docs/mfa.md) ---- */
+
+/* RFC 8176 method values and our acr values (OpenID Connect Core §2). */
+#define AMR_OTP "otp"
+#define AMR_MFA "mfa"
+#define ACR_PASSWORD "pwd"  /* one factor */
+#define ACR_MFA "mfa"       /* a password and a second factor */
+#define MFA_PENDING_TTL 300 /* seconds a sign-in waits for its second factor */
+
+/* What a sign-in must do about a second factor. */
+typedef enum {
+    MFA_NOT_NEEDED, /* nothing asked (none asked for, or the session has one) */
+    MFA_ASK,        /* ask the member's second factor */
+    MFA_UNMET,      /* one is required and the member has none enrolled */
+} mfa_need_t;
+
+/* Whether word is one of the space-separated words (NULL: none). */
+bool oauth_words_have(arena_t *a, const char *words, const char *word);
+
+/* The policy (docs/mfa.md): a second factor is wanted when the member has
+ * one confirmed, when client (may be NULL) requires one, or when acr_values
+ * (may be NULL) names ACR_MFA; it is met by a session whose amr (may be
+ * NULL) holds "mfa". acr_values alone is voluntary (OpenID Connect Core
+ * §3.1.2.1): a member without a factor goes on, the id_token's acr saying
+ * ACR_PASSWORD. */
+gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
+                       const char *acr_values, const char *amr, mfa_need_t *need);
+
+/* A sign-in in the middle of its second-factor step: after the password (a
+ * pending sign-in, bound to the browser by the MFA_COOKIE whose digest the
+ * store keeps), or a signed-in session being stepped up. */
+typedef struct {
+    const char *sub;
+    const char *amr;            /* what the member did so far ("pwd") */
+    const char *pending_digest; /* the pending sign-in's; NULL for a step-up */
+    const char *session_digest; /* a step-up's session; NULL for a pending sign-in */
+} mfa_signin_t;
+
+/* After the right password: a pending sign-in for sub, its cookie set
+ * (MFA_PENDING_TTL seconds). */
+gh_status_t mfa_signin_begin(const http_request_t *req, http_response_t *res, const char *sub,
+                             mfa_signin_t *out);
+
+/* The request's sign-in waiting for its second factor: its pending cookie's,
+ * else (a step-up) its session's. NOT_FOUND when there is neither, or the
+ * cookie is not one of a live pending sign-in. */
+gh_status_t mfa_signin_current(const http_request_t *req, mfa_signin_t *out);
+
+/* Completes a sign-in whose second factor was just checked: the pending
+ * sign-in is used up (NOT_FOUND when it already was: a concurrent request
+ * won) and its cookie cleared, or a step-up's old session ended; a new
+ * session starts with amr = what came before + factor_amr + "mfa" and acr
+ * ACR_MFA. factor_amr is an RFC 8176 value ("otp"; a passkey's "hwk" or
+ * "swk"): other second factors (passkeys) check their own proof, then call
+ * this. */
+gh_status_t mfa_signin_complete(const http_request_t *req, http_response_t *res,
+                                const mfa_signin_t *signin, const char *factor_amr,
+                                store_session_t *out);
+
+/* The outcome of a code typed in the second-factor box. */
+typedef struct {
+    gh_status_t status;  /* GH_OK; GH_ERR_INVALID malformed; GH_ERR_NOT_FOUND wrong or
+                            used; GH_ERR_THROTTLED; a store status */
+    int64_t retry_after; /* GH_ERR_THROTTLED: seconds */
+    bool recovery;       /* a recovery code was used */
+    int64_t left;        /* recovery: how many codes are left */
+} mfa_check_t;
+
+/* Checks the posted `otp` for sub: a TOTP code (once, ±1 step) or a
+ * recovery code (used up), under the second-factor throttle. */
+void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out);
+
+/* The second-factor page (one form posting to action with hidden, which
+ * holds the CSRF token and the step) with status and message; other_ways are
+ * links to other second factors (the passkey hook), may be empty. */
+void mfa_page(const http_request_t *req, http_response_t *res, int status, const ui_mfa_t *page);
+
+/* The answer to a finished check that failed: the page again with its
+ * message (400 malformed, 401 wrong, 429 throttled, 5xx store). */
+void mfa_page_failed(const http_request_t *req, http_response_t *res, ui_mfa_t *page,
+                     const mfa_check_t *check);
+
+/* The page after a sign-in with a recovery code: how many are left, and a
+ * link on (continue_href). */
+void mfa_page_recovery_used(const http_request_t *req, http_response_t *res, ui_lang_t lang,
+                            int64_t left, const char *continue_href);
+
+/* What the sign-in form leads to. */
+typedef enum {
+    SIGNIN_DONE,          /* a session (no second factor needed) */
+    SIGNIN_SECOND_FACTOR, /* a pending sign-in: show the second-factor page */
+    SIGNIN_UNMET,         /* the client requires a factor the member has not enrolled */
+} signin_next_t;
+
+/* The sign-in form posted: the password (session_password_check), then by
+ * mfa_policy (client and acr_values may be NULL) a session with amr "pwd"
+ * (SIGNIN_DONE, and SIGNIN_UNMET: the member may then enrol at
+ * /account/mfa) in *session, or a pending sign-in (SIGNIN_SECOND_FACTOR) in
+ * *signin. Statuses as session_password_check's. */
+gh_status_t signin_password(const http_request_t *req, http_response_t *res,
+                            const store_client_t *client, const char *acr_values,
+                            signin_next_t *next, store_session_t *session, mfa_signin_t *signin,
+                            int64_t *retry_after);
+
+/* Throttling of second-factor codes: as throttle_login_begin and
+ * throttle_success, with counters of their own per member (sub). */
+gh_status_t throttle_mfa_begin(const http_request_t *req, const char *sub, int64_t now,
+                               int64_t *wait);
+void throttle_mfa_success(const http_request_t *req, const char *sub, int64_t now);
+
+/* /account/mfa: enrolment of TOTP and recovery codes (mfa_account.c). */
+#define MFA_ACCOUNT_PATH "/account/mfa"
+void mfa_account_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 
 /* ---- tokens ---- */
 
@@ -339,6 +541,7 @@ typedef struct {
     bool id_token;                   /* issue an id_token */
     const char *refresh_token;       /* already stored, to hand out; or NULL */
     const char *family;              /* the grant's family (see revoke_grant); NULL for none */
+    store_authn_t authn;             /* how the member signed in, for the id_token */
     const resource_list_t *audience; /* RFC 8707: the access token's aud; NULL or empty: issuer */
     const char *resources;           /* the grant's resources for its refresh token (joined) */
     /* token exchange (RFC 8693) */
@@ -368,6 +571,11 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
  * family. In that order, so that a token being issued meanwhile cannot slip
  * between the two (store_refresh_put refuses a denylisted family). */
 gh_status_t revoke_grant(app_t *app, const char *family);
+
+/* Withdraws sub's consent to client_id and revokes every grant of that
+ * client for sub, as revoke_grant does each (store_consent_revoke).
+ * NOT_FOUND when there was no such consent. */
+gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id);
 
 /* An access token as far as it can be checked without the store: signed by a
  * key of the ring, typ at+jwt, our issuer and audience, not expired. On
@@ -408,24 +616,24 @@ typedef struct {
     const char *username;    /* with_user: the token's member's; NULL for a client's own token */
 } found_token_t;
 
-/* Reads a revoke/introspect request: a form body, an authenticated client
- * (confidential only when confidential is set: a public client then gets
- * 10076 / invalid_client), and the token parameter (10051 when missing). The
- * token_type_hint is accepted and not needed: our access tokens (JWTs) and
- * refresh tokens (opaque) cannot be mistaken for each other. */
-bool presented_read(http_request_t *req, bool confidential, store_client_t *client,
-                    const char **token, oauth_error_t *err);
-
-/* Identifies token as a live token issued to client: an access token
- * (access_token_verify) or a live refresh token (stored digest). Anything
- * else — malformed, unknown, expired, revoked, another client's, another
- * issuer's — is FOUND_NONE. With with_user, out->username names the token's
- * member (NULL for a client's own token: no user, or sub = client_id as
- * client_credentials issues), read with an access token's revocation in one
- * statement, and a token whose member is gone is FOUND_NONE. False, with
- * err, only when the store fails. */
-bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
-                    bool with_user, found_token_t *out, oauth_error_t *err);
+/* Reads a revoke/introspect request and identifies its token: a form body,
+ * an authenticated client in *client (confidential only when confidential is
+ * set: a public client then gets 10076 / invalid_client), and the token
+ * parameter (10051 when missing). The token_type_hint is accepted and not
+ * needed: our access tokens (JWTs) and refresh tokens (opaque) cannot be
+ * mistaken for each other. *out says what the token is, as a live token
+ * issued to the client: an access token (signed, not expired, not revoked)
+ * or a live refresh token (stored digest). Anything else — malformed,
+ * unknown, expired, revoked, another client's, another issuer's — is
+ * FOUND_NONE. With with_user, out->username names the token's member (NULL
+ * for a client's own token: no user, or sub = client_id as
+ * client_credentials issues), and a token whose member is gone is
+ * FOUND_NONE. An access token's signature is checked first, so that the
+ * client, the token's revocation and its member are read in one statement
+ * (one round trip). False, with err, when the request or the client's
+ * authentication fails or the store fails. */
+bool presented_take(http_request_t *req, bool confidential, bool with_user, store_client_t *client,
+                    found_token_t *out, oauth_error_t *err);
 
 /* The RFC 7662 §2.2 answer for a live access token, from its verified claims:
  * active, scope, client_id, username (when not NULL), token_type, exp, iat,
@@ -480,6 +688,69 @@ void throttle_code_found(const http_request_t *req, const char *session_digest);
  * device_code_rate per device_code_rate_window, else the seconds until it
  * may ask again. A store failure is returned as is. */
 gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_t *retry_after);
+
+/* Counts a self-service request (a reset asked for, a registration) from the
+ * request's address: *retry_after 0 while within self_service_rate an hour,
+ * else the seconds until the next may come. A store failure as is. */
+gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after);
+
+/* Counts a mail about member sub (a reset link, an address to verify):
+ * *retry_after 0 while within mail_rate_account an hour. */
+gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, int64_t now,
+                                  int64_t *retry_after);
+
+/* ---- self-service: links sent by mail (selfservice.c, docs/account.md) ---- */
+
+#define RESET_PATH "/auth/reset"
+#define VERIFY_PATH "/auth/verify"
+#define REGISTER_PATH "/auth/register"
+#define ACCOUNT_EMAIL_PATH "/account/email"
+
+/* The language of a self-service page: ui_locales of the query or form,
+ * else Accept-Language. */
+ui_lang_t selfservice_lang(const http_request_t *req);
+
+/* Whether the server sends mail. */
+bool selfservice_mail_on(const app_t *app);
+
+/* The link of token for purpose (a STORE_LINK_* of store/mail_links.h), usable:
+ * GH_OK and *out; otherwise false and *why is the message for the page
+ * (UI_MSG_LINK_INVALID, _EXPIRED, _USED, or UI_MSG_SERVER_ERROR with *st
+ * the store's failure). */
+bool selfservice_link_find(const http_request_t *req, const char *purpose, const char *token,
+                           store_mail_link_t *out, ui_msg_t *why, gh_status_t *st);
+
+/* The page of a link selfservice_link_find refused: why, with 400 (503 or
+ * 500 for the store's failure st). */
+void selfservice_link_page(http_request_t *req, http_response_t *res, ui_lang_t lang, ui_msg_t why,
+                           gh_status_t st);
+
+/* The digest the store keeps of a link's token (already checked in shape). */
+void selfservice_token_digest(const char *token, char digest[65]);
+
+/* A new link for the person (sub) or address (email) of the request, mailed
+ * as kind in the page's language to `to` (mail_queue, then the worker is
+ * woken). GH_OK also when mail is off (nothing is sent then). */
+gh_status_t selfservice_send(http_request_t *req, mail_kind_t kind, const char *purpose,
+                             const char *sub, const char *to, const char *username);
+
+/* The page's message for a password refused by the policy. */
+ui_msg_t selfservice_password_msg(password_problem_t p);
+
+/* Writes a self-service page: an error or information page, or a rendered
+ * form (NULL: 500). */
+void selfservice_message(http_request_t *req, http_response_t *res, ui_lang_t lang, int status,
+                         ui_msg_t msg, bool error);
+
+/* Whether handler is one of the self-service pages (errors found before it
+ * runs are pages there too). */
+bool selfservice_is_page(http_handler_fn handler);
+
+void reset_handler(http_request_t *req, http_response_t *res);
+void verify_handler(http_request_t *req, http_response_t *res);
+void register_handler(http_request_t *req, http_response_t *res);
+void account_email_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t SELFSERVICE_PARAMS[];
 
 /* ---- device flow user codes (RFC 8628 §6.1) ---- */
 
@@ -537,6 +808,20 @@ bool par_is_ours(const char *request_uri);
 #define PAR_ENDPOINT_PATH "/oauth2/v1/par" /* RFC 9126 */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
+
+/* The authorization request's parameters and their limits, for the
+ * endpoints that take one (authorize, federate). */
+// clang-format off
+#define AUTHORIZE_REQUEST_PARAMS                                                                   \
+    {"client_id", 128}, {"redirect_uri", 2048}, {"response_type", 64}, {"scope", 1024},            \
+    {"state", 2048}, {"nonce", 512}, {"code_challenge", 128}, {"code_challenge_method", 16},       \
+    {"prompt", 64}, {"max_age", 16}, {"login_hint", 256}, {"ui_locales", 128},                     \
+    {"request", JOSE_MAX_TOKEN}, {"request_uri", 2048}, {"response_mode", 32},                     \
+    {"acr_values", 256}, RESOURCE_PARAMS, {PUSHED_MARK_PARAM, 96}
+/* The mark on our forms and links that their request was pushed (RFC 9126;
+ * authorize.c's pushed_mark). */
+#define PUSHED_MARK_PARAM "par"
+// clang-format on
 extern const http_param_spec_t AUTHORIZE_PARAMS[];
 
 /* Called for a request to authorize_handler whose parameter name is over its
@@ -564,7 +849,68 @@ void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
 void par_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t PAR_PARAMS[];
+
+/* ---- federated sign-in (federate.c) and its hooks in authorize.c ---- */
+
+#define FED_COOKIE "gh_fed" /* binds a federated sign-in to the browser that started it */
+
+/* GET /auth/federate/NAME, GET /auth/federate/NAME/callback and POST
+ * /auth/federate/NAME/profile. */
+void federate_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t FEDERATE_PARAMS[];
+
+/* Loads the [platform.*] sections of cfg for the server (callbacks ISSUER
+ * /auth/federate/NAME/callback; none is fine) and derives the federation
+ * keys; SIGHUP's reload (federate_reload) reads them again. */
+gh_status_t federate_start(app_t *app, const config_t *cfg, char *err, size_t err_len);
+const char *federate_reload(void *app);
+void federate_stop(app_t *app);
+
+/* The server's platform site for cfg (redirect prefix written into prefix). */
+void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out);
+
+/* A key of its own for each use (FED_KEY_*), from the shared CSRF key. */
+#define FED_KEY_PKCE "gatehouse federation pkce"
+#define FED_KEY_SEAL "gatehouse federation seal"
+void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32]);
+
+/* The profile page's fields (untrusted; fuzzed): a nickname of 1 to
+ * NICKNAME_MAX bytes, not only spaces, without control bytes; an e-mail
+ * address empty, or of at most EMAIL_MAX bytes with one '@' between
+ * something and something, without spaces or control bytes. */
+#define NICKNAME_MAX 64
+#define EMAIL_MAX 254
+bool federate_nickname_ok(const char *s);
+bool federate_email_ok(const char *s);
+
+/* What a link's sealed tokens are bound to: its platform and subject. */
+const char *federate_seal_aad(arena_t *a, const char *platform, const char *subject);
+
+/* Validates the authorization request in req's query as /auth/authorize
+ * does, answering a bad one as it would (pages until the redirect URI is
+ * verified, then redirects to it). On success *query is the request as a
+ * query string (without '?'), *lang the language of its pages. */
+bool authorize_request_check(http_request_t *req, http_response_t *res, const char **query,
+                             ui_lang_t *lang);
+
+/* Continues the stored request query (validated again) for the person just
+ * signed in with session: consent when needed, then the code. */
+void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
+                      const store_session_t *session);
+
+/* The stored request query as hidden fields of the fault page: *request for
+ * "back to sign-in" (GET /auth/authorize), *give_up for "cancel" (the
+ * request, a CSRF token, step=give_up and reason, POSTed to
+ * /auth/authorize). False when out of memory. */
+bool authorize_request_fields(http_request_t *req, http_response_t *res, const char *query,
+                              const char *reason, ui_hidden_t **request, size_t *request_count,
+                              ui_hidden_t **give_up, size_t *give_up_count);
 extern const http_param_spec_t LOGOUT_PARAMS[];
+
+/* The account page (issue 21): GET /account and the POSTs under it
+ * (account.c). */
+void account_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t ACCOUNT_PARAMS[];
 
 /* The device authorization grant (RFC 8628): the endpoint the device calls,
  * and the page where the person enters the user code. */

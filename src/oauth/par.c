@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "core/secret.h"
+#include "core/uri.h"
 #include "oauth/oauth_int.h"
 
 #define PAR_TTL 60
@@ -44,10 +45,11 @@ const char *par_encode(arena_t *a, const char *client_id, const http_pairs_t *p)
     return buf_cstr(&b);
 }
 
+/* As /auth/authorize matches it (RFC 9700 §4.1.3, RFC 8252 §7.3). */
 static bool redirect_uri_registered(const store_client_t *c, const char *uri)
 {
     for (size_t i = 0; uri && i < c->redirect_uri_count; i++)
-        if (!strcmp(c->redirect_uris[i], uri))
+        if (uri_redirect_matches(c->redirect_uris[i], uri))
             return true;
     return false;
 }
@@ -128,22 +130,7 @@ bool par_is_ours(const char *request_uri)
 /* The authorization request's parameters (as /auth/authorize declares them)
  * and client authentication's. */
 const http_param_spec_t PAR_PARAMS[] = {
-    {"client_id", 128},
-    {"redirect_uri", 2048},
-    {"response_type", 64},
-    {"scope", 1024},
-    {"state", 2048},
-    {"nonce", 512},
-    {"code_challenge", 128},
-    {"code_challenge_method", 16},
-    {"prompt", 64},
-    {"max_age", 16},
-    {"login_hint", 256},
-    {"ui_locales", 128},
-    {"response_mode", 32},
-    {"request", JOSE_MAX_TOKEN},
-    {"request_uri", 2048},
-    RESOURCE_PARAMS,
+    AUTHORIZE_REQUEST_PARAMS,
     {"client_secret", 512},
     CLIENT_ASSERTION_PARAMS,
     {NULL, 0},

@@ -9,33 +9,11 @@
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
 
-bool presented_read(http_request_t *req, bool confidential, store_client_t *client,
-                    const char **token, oauth_error_t *err)
+/* The member sub of a token of client id, when it is one (a client's own
+ * token has no user, or sub = client_id as client_credentials issues). */
+static bool is_member(const char *sub, const char *client_id)
 {
-    if (!client_auth_form_check(req, err) || !client_auth_verify(req, client, err))
-        return false;
-    if (confidential && client->is_public)
-        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
-                          "a public client cannot use this endpoint");
-    const char *t = http_pairs_get(&req->form, "token");
-    if (!t || !*t)
-        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "token is required");
-    *token = t;
-    return true;
-}
-
-/* The member sub of a token of client, when it is one (a client's own token
- * has no user, or sub = client_id as client_credentials issues). */
-static bool is_member(const char *sub, const store_client_t *client)
-{
-    return sub && strcmp(sub, client->id) != 0;
-}
-
-/* Whether an error from the store or the token: a token that is not one of
- * ours (or is revoked) is no error, it is simply not found. */
-static bool not_ours(const oauth_error_t *err)
-{
-    return err->kind == OAUTH_ERR_INVALID_TOKEN;
+    return sub && strcmp(sub, client_id) != 0;
 }
 
 /* A member's username; a member that is gone leaves out as FOUND_NONE. */
@@ -51,33 +29,25 @@ static bool member_of(http_request_t *req, gh_status_t st, const store_user_t *u
     return true;
 }
 
-/* An access token of client: live (not revoked) and issued to it; with_user,
- * its member and its revocation are read together. */
-static bool find_access(http_request_t *req, const store_client_t *client, const char *token,
-                        bool with_user, found_token_t *out, oauth_error_t *err)
+/* An access token issued to the client named client_id, as far as it can be
+ * checked without the store. */
+typedef struct {
+    json_t *claims;
+    const char *jti, *family;
+    const char *member; /* its member's sub, NULL for the client's own token */
+} access_t;
+
+static bool access_of(http_request_t *req, const char *client_id, const char *token, access_t *out)
 {
-    json_t *claims = NULL;
-    const char *jti = NULL, *family = NULL;
-    if (!access_token_claims(req, token, &claims, &jti, &family, err))
-        return not_ours(err);
-    const char *client_id = json_string_value(json_object_get(claims, "client_id"));
-    if (!client_id || strcmp(client_id, client->id) != 0)
-        return true; /* another client's: as good as unknown, nothing read */
-    const char *sub = json_string_value(json_object_get(claims, "sub"));
-    if (!with_user || !is_member(sub, client)) {
-        if (!access_token_not_revoked(req, jti, family, err))
-            return not_ours(err);
-        *out = (found_token_t){.kind = FOUND_ACCESS, .claims = claims};
-        return true;
-    }
-    store_user_t user;
-    bool revoked = true;
-    gh_status_t st = store_user_for_token(app_of(req)->store, req->arena, sub, jti, family,
-                                          clock_now(), &user, &revoked);
-    if (st == GH_OK && revoked)
-        return true;
-    *out = (found_token_t){.kind = FOUND_ACCESS, .claims = claims};
-    return member_of(req, st, &user, out, err);
+    oauth_error_t ignored = {OAUTH_ERR_SERVER_ERROR, NULL}; /* not ours: simply not found */
+    if (!access_token_claims(req, token, &out->claims, &out->jti, &out->family, &ignored))
+        return false;
+    const char *owner = json_string_value(json_object_get(out->claims, "client_id"));
+    if (!owner || strcmp(owner, client_id) != 0)
+        return false; /* another client's: as good as unknown */
+    const char *sub = json_string_value(json_object_get(out->claims, "sub"));
+    out->member = is_member(sub, client_id) ? sub : NULL;
+    return true;
 }
 
 /* A live refresh token of client, by the digest the store keeps; with_user,
@@ -97,21 +67,44 @@ static bool find_refresh(http_request_t *req, const store_client_t *client, cons
     if (strcmp(r.client_id, client->id) != 0)
         return true;
     *out = (found_token_t){.kind = FOUND_REFRESH, .refresh = r};
-    if (!with_user || !is_member(r.sub, client))
+    if (!with_user || !is_member(r.sub, client->id))
         return true;
     store_user_t user;
     return member_of(req, store_user_get(store, req->arena, r.sub, &user), &user, out, err);
 }
 
-bool presented_find(http_request_t *req, const store_client_t *client, const char *token,
-                    bool with_user, found_token_t *out, oauth_error_t *err)
+bool presented_take(http_request_t *req, bool confidential, bool with_user, store_client_t *client,
+                    found_token_t *out, oauth_error_t *err)
 {
-    *out = (found_token_t){.kind = FOUND_NONE};
-    if (!find_access(req, client, token, with_user, out, err))
+    const char *id = NULL, *secret = NULL;
+    if (!client_auth_form_check(req, err) || !client_auth_credentials(req, &id, &secret, err))
         return false;
-    if (out->kind == FOUND_NONE && strchr(token, '.'))
+    const char *token = http_pairs_get(&req->form, "token");
+    store_t *store = app_of(req)->store;
+    access_t at = {0};
+    bool access = token && *token && access_of(req, id, token, &at), revoked = true;
+    const char *username = NULL;
+    gh_status_t st = access ? store_client_get_token(store, req->arena, id, at.jti, at.family,
+                                                     with_user ? at.member : NULL, clock_now(),
+                                                     client, &revoked, &username)
+                            : store_client_get(store, req->arena, id, client);
+    if (!client_auth_check(req, st, client, secret, err))
+        return false;
+    if (confidential && client->is_public)
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
+                          "a public client cannot use this endpoint");
+    if (!token || !*token)
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "token is required");
+    *out = (found_token_t){.kind = FOUND_NONE};
+    if (access) {
+        /* revoked, or its member gone: as good as unknown */
+        if (!revoked && !(with_user && at.member && !username))
+            *out = (found_token_t){.kind = FOUND_ACCESS, .claims = at.claims, .username = username};
+        return true;
+    }
+    if (strchr(token, '.'))
         return true; /* shaped like a JWT: never one of our refresh tokens */
-    return out->kind != FOUND_NONE || find_refresh(req, client, token, with_user, out, err);
+    return find_refresh(req, client, token, with_user, out, err);
 }
 
 const http_param_spec_t PRESENTED_TOKEN_PARAMS[] = {

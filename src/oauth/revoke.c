@@ -9,10 +9,6 @@
 #include "core/log.h"
 #include "oauth/oauth_int.h"
 
-/* An access token issued just as its grant is revoked may carry an exp up to
- * this much later than the revocation's now + access_token_ttl. */
-#define GRANT_REVOKE_MARGIN 60
-
 gh_status_t revoke_grant(app_t *app, const char *family)
 {
     int64_t now = clock_now();
@@ -21,10 +17,25 @@ gh_status_t revoke_grant(app_t *app, const char *family)
     return st == GH_OK ? store_refresh_revoke_family(app->store, family) : st;
 }
 
-gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub)
+int64_t oauth_revoke_until(const config_server_t *cfg, int64_t now)
+{
+    return now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN;
+}
+
+gh_status_t oauth_user_end_all(store_t *store, const config_server_t *cfg, const char *sub,
+                               const char *keep_session)
+{
+    gh_status_t st = logout_user_ended(store, sub); /* before the sessions go */
+    if (st != GH_OK)
+        return st;
+    int64_t now = clock_now();
+    return store_user_end_all(store, sub, now, oauth_revoke_until(cfg, now), keep_session);
+}
+
+gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id)
 {
     int64_t now = clock_now();
-    return store_user_end_all(store, sub, now, now + cfg->access_token_ttl + GRANT_REVOKE_MARGIN);
+    return store_consent_revoke(app->store, sub, client_id, now, oauth_revoke_until(app->cfg, now));
 }
 
 /* Verified claims: jti is a non-empty string and exp an integer. */
@@ -38,10 +49,8 @@ static gh_status_t deny_access_token(store_t *store, const json_t *claims)
 static bool revoke(http_request_t *req, oauth_error_t *err)
 {
     store_client_t client;
-    const char *token = NULL;
     found_token_t found;
-    if (!presented_read(req, false, &client, &token, err) ||
-        !presented_find(req, &client, token, false, &found, err))
+    if (!presented_take(req, false, false, &client, &found, err))
         return false;
     gh_status_t st = GH_OK;
     if (found.kind == FOUND_REFRESH)

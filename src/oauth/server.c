@@ -10,7 +10,9 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/stop.h"
+#include "mfa/mfa.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "oauth/server.h"
 #include "oauth/signing_keys.h"
 #include "oidc/oidc.h"
@@ -46,13 +48,22 @@ static void readyz_handler(http_request_t *req, http_response_t *res)
 }
 
 /* An error found before the handler ran: a page at the browser endpoints
- * /auth/authorize, /auth/logout and /auth/device (no redirect URI is verified
- * yet) in the person's language, the configured error body elsewhere. */
+ * /auth/authorize, /auth/logout, /auth/device and /account (no redirect URI
+ * is verified yet) in the person's language, the configured error body
+ * elsewhere. */
 static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_kind_t kind,
                          int page_status, ui_detail_t detail, const char *why)
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
-    if (h == authorize_handler || h == logout_handler || h == device_page_handler) {
+    const oauth_extra_routes_t *extra = app_of(req)->extra;
+    for (size_t i = 0; h && extra && i < extra->count; i++)
+        if (extra->routes[i].handler == h) {
+            extra->on_refused(req, res, page_status);
+            return;
+        }
+    if (h == authorize_handler || h == logout_handler || h == device_page_handler ||
+        h == account_handler || selfservice_is_page(h) || h == passkey_page_handler ||
+        h == federate_handler) {
         ui_lang_t lang = ui_lang_pick(http_pairs_get(&req->query, "ui_locales"),
                                       http_request_header(req, "Accept-Language"));
         oauth_error_page(req, res, lang, page_status, UI_MSG_BAD_REQUEST, detail);
@@ -66,6 +77,14 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 static void on_param_error(http_request_t *req, http_response_t *res, http_param_problem_t problem,
                            const char *name)
 {
+    if (passkey_is_api(req)) { /* the passkey endpoints' own JSON errors */
+        passkey_refuse(req, res, problem == HTTP_PARAM_TOO_LONG ? 413 : 400, "invalid_request",
+                       arena_printf(req->arena, "%s is %s", name,
+                                    problem == HTTP_PARAM_TOO_LONG   ? "too large"
+                                    : problem == HTTP_PARAM_REPEATED ? "repeated"
+                                                                     : "malformed"));
+        return;
+    }
     if (problem == HTTP_PARAM_TOO_LONG && req->route && req->route->handler == authorize_handler &&
         authorize_credential_too_long(req, res, name))
         return; /* the sign-in form again, the attempt kept */
@@ -82,6 +101,10 @@ static void on_param_error(http_request_t *req, http_response_t *res, http_param
 
 static void on_too_large(http_request_t *req, http_response_t *res)
 {
+    if (passkey_is_api(req)) {
+        passkey_refuse(req, res, 413, "too_large", "the request is too large");
+        return;
+    }
     refuse_early(req, res, OAUTH_ERR_TOO_LARGE, 413, UI_DETAIL_TOO_LARGE,
                  "the request is too large");
 }
@@ -127,6 +150,29 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
     {HTTP_POST, PAR_ENDPOINT_PATH, par_handler, "par", PAR_PARAMS},
+    /* the account page (account.c) */
+    {HTTP_GET, "/account", account_handler, "account", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/login", account_handler, "account_login", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/profile", account_handler, "account_profile", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/password", account_handler, "account_password", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/apps/revoke", account_handler, "account_app_revoke", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/sessions/end", account_handler, "account_session_end", ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/sessions/end-others", account_handler, "account_sessions_end",
+     ACCOUNT_PARAMS},
+    {HTTP_GET | HTTP_POST, RESET_PATH, reset_handler, "reset", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, VERIFY_PATH, verify_handler, "verify", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, REGISTER_PATH, register_handler, "register", SELFSERVICE_PARAMS},
+    {HTTP_POST, ACCOUNT_EMAIL_PATH, account_email_handler, "account_email", SELFSERVICE_PARAMS},
+    {HTTP_GET | HTTP_POST, MFA_ACCOUNT_PATH, mfa_account_handler, "account_mfa",
+     MFA_ACCOUNT_PARAMS},
+    {HTTP_POST, "/auth/passkey/register/options", passkey_register_options_handler,
+     "passkey_register_options", PASSKEY_PARAMS},
+    {HTTP_POST, "/auth/passkey/register", passkey_register_handler, "passkey_register",
+     PASSKEY_PARAMS},
+    {HTTP_POST, "/auth/passkey/login/options", passkey_login_options_handler,
+     "passkey_login_options", PASSKEY_PARAMS},
+    {HTTP_GET | HTTP_POST, PASSKEY_PAGE_PATH, passkey_page_handler, "passkeys", PASSKEY_PARAMS},
+    {HTTP_GET | HTTP_POST, "/auth/federate/*", federate_handler, "federate", FEDERATE_PARAMS},
 };
 
 /* The CSRF key every instance shares, generated once and kept in the store. */
@@ -166,7 +212,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *app = (app_t){.cfg = cfg,
                    .secure_cookies = secure,
                    .session_cookie = secure ? HOST_COOKIE_PREFIX SESSION_COOKIE : SESSION_COOKIE,
-                   .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE};
+                   .csrf_cookie = secure ? HOST_COOKIE_PREFIX CSRF_COOKIE : CSRF_COOKIE,
+                   .mfa_cookie = secure ? HOST_COOKIE_PREFIX MFA_COOKIE : MFA_COOKIE};
     jose_alg_t algs[JOSE_ALG_COUNT];
     size_t alg_count = 0;
     *what = "signing_alg or access_token_alg";
@@ -178,13 +225,20 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *what = "cannot open the database";
     if ((st = store_open(cfg->db, &app->store)) != GH_OK)
         return st;
+    store_events_retention(app->store, cfg->events_retention);
     if (strcmp(store_engine(app->store), "sqlite") == 0)
         secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
     *what = "cannot prepare keys and documents";
     if ((st = keyring_start(app->store, algs, alg_count, signing_keys_retire_after(cfg),
                             &app->keys)) != GH_OK ||
-        (st = load_csrf_key(app, a)) != GH_OK || (st = build_documents(app, a)) != GH_OK)
+        (st = load_csrf_key(app, a)) != GH_OK ||
+        (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
+        (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
+    if (st == GH_OK && (st = passkey_rp_init(app, a)) != GH_OK) {
+        *what = "passkey_rp_id must be the issuer's host or a parent domain of it";
+        oauth_app_close(app);
+    }
     return st;
 }
 
@@ -200,8 +254,9 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
 {
     const config_server_t *cfg = app->cfg;
     *out = (http_server_opts_t){.listen = cfg->listen,
-                                .routes = ROUTES,
-                                .route_count = sizeof ROUTES / sizeof ROUTES[0],
+                                .routes = app->routes ? app->routes : ROUTES,
+                                .route_count = app->routes ? app->route_count
+                                                           : sizeof ROUTES / sizeof ROUTES[0],
                                 .on_param_error = on_param_error,
                                 .on_not_found = on_not_found,
                                 .on_too_large = on_too_large,
@@ -214,14 +269,98 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
 }
 
 /* SIGHUP's part here: the signing keys, at once rather than at the next
- * periodic reload. */
-static const char *reload_keys(void *keys)
+ * periodic reload, and the [platform.*] sections (a configuration that no
+ * longer loads changes nothing). */
+static const char *reload(void *ctx)
 {
-    keyring_reload(keys);
-    return "signing keys";
+    app_t *app = ctx;
+    keyring_reload(app->keys);
+    return federate_reload(app) ? "signing keys and platforms" : "signing keys";
+}
+
+store_t *oauth_request_store(const http_request_t *req)
+{
+    return app_of(req)->store;
+}
+
+const config_server_t *oauth_request_config(const http_request_t *req)
+{
+    return app_of(req)->cfg;
+}
+
+const config_t *oauth_request_whole_config(const http_request_t *req)
+{
+    return app_of(req)->config;
+}
+
+gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const char **why)
+{
+    const char *token = http_request_bearer(req);
+    oauth_error_t err = {0};
+    if (!token)
+        return GH_ERR_NOT_FOUND;
+    if (access_token_verify(req, token, claims, &err))
+        return GH_OK;
+    *why = err.description;
+    return err.kind == OAUTH_ERR_INVALID_TOKEN ? GH_ERR_INVALID : GH_ERR_UNAVAILABLE;
+}
+
+/* ROUTES, then extra's, in arena a: app->routes. */
+static gh_status_t add_routes(app_t *app, arena_t *a, const oauth_extra_routes_t *extra)
+{
+    size_t n = sizeof ROUTES / sizeof ROUTES[0];
+    http_route_t *all = arena_alloc(a, (n + extra->count) * sizeof *all);
+    if (!all)
+        return GH_ERR_NOMEM;
+    memcpy(all, ROUTES, sizeof ROUTES);
+    memcpy(all + n, extra->routes, extra->count * sizeof *all);
+    app->extra = extra;
+    app->routes = all;
+    app->route_count = n + extra->count;
+    return GH_OK;
 }
 
 int oauth_serve(const config_t *cfg)
+{
+    return oauth_serve_with(cfg, NULL);
+}
+
+/* Starts a server on listen for opts; prints why not. */
+static bool start_listener(http_server_opts_t *opts, const char *listen, http_server_t **out)
+{
+    opts->listen = listen;
+    gh_status_t st = http_server_start(opts, out);
+    if (st == GH_OK)
+        return true;
+    char why[160];
+    fprintf(stderr, "gatehouse: %s\n", http_listen_problem(st, listen, why, sizeof why));
+    return false;
+}
+
+/* The extra routes on the main listener, or on their own (admin_listen):
+ * *own gets that listener's server. */
+static bool start_extra(app_t *app, arena_t *a, const oauth_extra_routes_t *extra,
+                        http_server_t **own)
+{
+    const char *listen = app->cfg->admin_listen;
+    if (!listen || !*listen) {
+        if (add_routes(app, a, extra) == GH_OK)
+            return true;
+        fprintf(stderr, "gatehouse: out of memory\n");
+        return false;
+    }
+    http_server_opts_t opts;
+    app->extra = extra;
+    oauth_http_opts(app, &opts);
+    opts.routes = extra->routes;
+    opts.route_count = extra->count;
+    if (!start_listener(&opts, listen, own))
+        return false;
+    log_event(LOG_INFO, "listening", "admin_listen", listen, NULL);
+    return true;
+}
+
+int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
 {
     sigset_t stop_signals;
     stop_signals_block(&stop_signals);
@@ -229,7 +368,7 @@ int oauth_serve(const config_t *cfg)
     int rc = 1;
     arena_t *a = arena_new(1 << 20);
     app_t app = {0};
-    http_server_t *http = NULL;
+    http_server_t *http = NULL, *own = NULL;
     const char *what = "out of memory";
     gh_status_t st = a ? oauth_app_open(&cfg->server, a, &app, &what) : GH_ERR_NOMEM;
     if (st != GH_OK) {
@@ -237,21 +376,45 @@ int oauth_serve(const config_t *cfg)
         goto out;
     }
     app.config = cfg;
+    if (extra && extra->on_start && (st = extra->on_start(app.store, &cfg->server, a)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start: %s\n", gh_status_str(st));
+        goto out;
+    }
+    if (extra && !start_extra(&app, a, extra, &own))
+        goto out;
+    app.smtp = &cfg->smtp;
+    if (cfg->smtp.url && !cfg->smtp.from) {
+        fprintf(stderr, "gatehouse: [smtp] from is required with url\n");
+        goto out;
+    }
+    if ((st = mail_worker_start(app.store, app.smtp, &app.mail)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start the mail worker: %s\n", gh_status_str(st));
+        goto out;
+    }
+    char err[256] = "";
+    if ((st = federate_start(&app, cfg, err, sizeof err)) != GH_OK) {
+        fprintf(stderr, "gatehouse: %s\n", err[0] ? err : gh_status_str(st));
+        goto out;
+    }
     http_server_opts_t opts;
     oauth_http_opts(&app, &opts);
-    if ((st = http_server_start(&opts, &http)) != GH_OK) {
-        char why[160];
-        fprintf(stderr, "gatehouse: %s\n",
-                http_listen_problem(st, cfg->server.listen, why, sizeof why));
+    if (!start_listener(&opts, cfg->server.listen, &http))
+        goto out;
+    if ((st = backchannel_start(&app, &app.backchannel)) != GH_OK) {
+        fprintf(stderr, "gatehouse: cannot start the logout delivery: %s\n", gh_status_str(st));
         goto out;
     }
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
-    stop_signals_on_reload(reload_keys, app.keys);
+    stop_signals_on_reload(reload, &app);
     stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
     rc = 0;
 out:
     http_server_stop(http);
+    backchannel_stop(app.backchannel);
+    http_server_stop(own);
+    mail_worker_stop(app.mail); /* after the requests that may wake it */
+    federate_stop(&app);
     oauth_app_close(&app);
     arena_free(a);
     return rc;

@@ -18,9 +18,12 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 
 #define CSRF_COOKIE_LEN 43 /* secret_token: base64url of SECRET_TOKEN_BYTES */
+#define USER_AGENT_MAX 200 /* bytes of User-Agent kept with a session */
+#define SEEN_EVERY 60      /* seconds between two moves of a session's last_seen_at */
 
 /* The digest of the request's session cookie (whether or not the session
  * still lives); false when there is none. */
@@ -33,25 +36,77 @@ static bool cookie_session_digest(const http_request_t *req, char digest[SECRET_
     return true;
 }
 
+/* Last seen, for the account page: a write at most once a minute (best
+ * effort), on a live session just read. */
+static void seen(const http_request_t *req, const char *digest, int64_t now, store_session_t *s)
+{
+    if (now - s->last_seen_at >= SEEN_EVERY &&
+        store_session_touch(app_of(req)->store, digest, now, SEEN_EVERY) == GH_OK)
+        s->last_seen_at = now;
+}
+
 gh_status_t session_current(const http_request_t *req, store_session_t *out)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     if (!cookie_session_digest(req, digest))
         return GH_ERR_NOT_FOUND;
-    return store_session_get(app_of(req)->store, req->arena, digest, clock_now(), out);
+    int64_t now = clock_now();
+    gh_status_t st = store_session_get(app_of(req)->store, req->arena, digest, now, out);
+    if (st == GH_OK)
+        seen(req, digest, now, out);
+    return st;
+}
+
+gh_status_t session_client_current(const http_request_t *req, const char *client_id,
+                                   store_client_t *client, gh_status_t *session_st,
+                                   store_session_t *session, const char **consent)
+{
+    char digest[SECRET_DIGEST_HEX_LEN + 1];
+    bool cookie = cookie_session_digest(req, digest);
+    int64_t now = clock_now();
+    gh_status_t st =
+        store_client_session(app_of(req)->store, req->arena, client_id, cookie ? digest : NULL, now,
+                             client, session_st, session, consent);
+    if (st == GH_OK && *session_st == GH_OK)
+        seen(req, digest, now, session);
+    return st;
+}
+
+/* The request's User-Agent cut to USER_AGENT_MAX bytes, printable ASCII only
+ * (anything else becomes '?', so the store gets valid text), or NULL. */
+static const char *user_agent(const http_request_t *req)
+{
+    const char *ua = http_request_header(req, "User-Agent");
+    size_t n = ua ? strnlen(ua, USER_AGENT_MAX) : 0;
+    char *out = n ? arena_alloc(req->arena, n + 1) : NULL;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = ua[i] >= 0x20 && ua[i] < 0x7F ? ua[i] : '?';
+    out[n] = '\0';
+    return out;
 }
 
 gh_status_t session_start(const http_request_t *req, http_response_t *res, const char *sub,
-                          int64_t now, store_session_t *out)
+                          const store_authn_t *authn, int64_t now, store_session_t *out)
 {
     app_t *app = app_of(req);
     char *id = secret_token(req->arena);
     char *digest = arena_alloc(req->arena, SECRET_DIGEST_HEX_LEN + 1);
-    if (!id || !digest)
+    char *sid = secret_hex_id(req->arena, 16); /* its own random value: never the cookie's */
+    if (!id || !digest || !sid)
         return GH_ERR_NOMEM;
     secret_sha256_hex(id, strlen(id), digest);
-    store_session_t s = {
-        .digest = digest, .sub = sub, .auth_time = now, .expires_at = now + app->cfg->session_ttl};
+    store_session_t s = {.digest = digest,
+                         .sub = sub,
+                         .auth_time = now,
+                         .expires_at = now + app->cfg->session_ttl,
+                         .created_at = now,
+                         .last_seen_at = now,
+                         .user_agent = user_agent(req),
+                         .ip = req->remote_addr,
+                         .authn = *authn};
+    s.authn.sid = sid;
     gh_status_t st = store_session_put(app->store, &s);
     if (st != GH_OK)
         return st;
@@ -73,8 +128,8 @@ gh_status_t session_end(const http_request_t *req, http_response_t *res)
     return GH_OK;
 }
 
-gh_status_t session_login(const http_request_t *req, http_response_t *res, const char *client_id,
-                          store_session_t *out, int64_t *retry_after)
+gh_status_t session_password_check(const http_request_t *req, const char *client_id,
+                                   const char **sub, int64_t *retry_after)
 {
     app_t *app = app_of(req);
     const char *username = http_pairs_get(&req->form, "username");
@@ -88,24 +143,30 @@ gh_status_t session_login(const http_request_t *req, http_response_t *res, const
     if (*retry_after > 0) {
         metrics_add(METRIC_LOGINS_THROTTLED, 1);
         log_event(LOG_INFO, "login_throttled", "client_id", client_id, NULL);
+        audit_event(req, NULL, "signin.lockout", username,
+                    audit_details(req->arena, "client_id", client_id, NULL));
         return GH_ERR_THROTTLED;
     }
     store_user_t user;
     st = store_user_find(app->store, req->arena, username, &user);
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
-    /* unknown users cost a verification too, so timing does not tell them apart */
-    const char *hash = st == GH_OK ? user.password_hash : SECRET_ARGON2_DUMMY;
-    if (!secret_password_verify(hash, password) || st != GH_OK) {
+    /* unknown users, and members without a password (federated sign-in
+     * only), cost a verification too, so timing does not tell them apart */
+    bool has_password = st == GH_OK && strcmp(user.password_hash, STORE_NO_PASSWORD) != 0;
+    const char *hash = has_password ? user.password_hash : SECRET_ARGON2_DUMMY;
+    bool right = secret_password_verify(hash, password) && has_password;
+    if (!right || user.disabled_at) { /* a disabled member is refused as a wrong password is */
         metrics_add(METRIC_LOGINS_FAILED, 1);
         log_event(LOG_INFO, "login_failed", "client_id", client_id, NULL);
+        audit_event(req, right ? user.sub : NULL, "signin.failure", username,
+                    audit_details(req->arena, "client_id", client_id, "reason",
+                                  right ? "disabled" : "credentials", NULL));
         return GH_ERR_NOT_FOUND;
     }
     throttle_success(req, username, now);
-    st = session_start(req, res, user.sub, now, out);
-    if (st == GH_OK)
-        metrics_add(METRIC_LOGINS_OK, 1);
-    return st;
+    *sub = user.sub;
+    return GH_OK;
 }
 
 /* HMAC(csrf_key, kind ":" value) in hex, in the arena; NULL when out of memory. */

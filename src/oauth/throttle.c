@@ -14,6 +14,9 @@
  * failure, doubling per further failure up to login_lockout_max, and attempts
  * refused while locked are not counted.
  *
+ * Second-factor codes (docs/mfa.md) have the same three counters and limits
+ * under their own purpose, counting per member (sub) instead of username.
+ *
  * User codes at /auth/device (docs/device.md): user codes are short, so
  * wrong ones are counted per session and per address; past either limit no
  * code is looked up until CODE_WINDOW seconds from the first failure are over.
@@ -39,6 +42,7 @@
 #define PURPOSE_LOGIN "login:" /* migration 006 gave the older sign-in keys this prefix */
 #define PURPOSE_CODE "device:"
 #define PURPOSE_RATE "rate:" /* rate limits of unauthenticated writes */
+#define PURPOSE_MFA "mfa:"   /* second-factor codes: the sign-in counters, per member */
 #define PURPOSE_MAX 8        /* bytes, with the NUL */
 #define LABEL "throttle\n"
 
@@ -49,7 +53,7 @@
 #define MAX_DOUBLINGS 20 /* 2^20 times any lock is past every cap */
 
 _Static_assert(sizeof PURPOSE_LOGIN <= PURPOSE_MAX && sizeof PURPOSE_CODE <= PURPOSE_MAX &&
-                   sizeof PURPOSE_RATE <= PURPOSE_MAX,
+                   sizeof PURPOSE_RATE <= PURPOSE_MAX && sizeof PURPOSE_MFA <= PURPOSE_MAX,
                "a purpose fits a key");
 
 typedef enum { LOGIN_PAIR, LOGIN_ADDRESS, LOGIN_ACCOUNT, LOGIN_COUNT } login_counter_t;
@@ -149,16 +153,19 @@ static void counters_forgive(const app_t *app, const counter_t *c, size_t n)
 
 /* ---- sign-in ---- */
 
-static void login_counters(const http_request_t *req, const char *username, counter_t *c)
+/* The sign-in counters of purpose (PURPOSE_LOGIN: passwords of a username;
+ * PURPOSE_MFA: second-factor codes of a member). */
+static void login_counters(const http_request_t *req, const char *purpose, const char *who,
+                           counter_t *c)
 {
     const config_server_t *cfg = app_of(req)->cfg;
     const char *addr = address_of(req);
-    counter_set(req, &c[LOGIN_PAIR], PURPOSE_LOGIN, cfg->login_max_failures, LABEL "pair\n%s\n%s",
-                username, addr);
-    counter_set(req, &c[LOGIN_ADDRESS], PURPOSE_LOGIN, cfg->login_max_failures_address,
+    counter_set(req, &c[LOGIN_PAIR], purpose, cfg->login_max_failures, LABEL "pair\n%s\n%s", who,
+                addr);
+    counter_set(req, &c[LOGIN_ADDRESS], purpose, cfg->login_max_failures_address,
                 LABEL "address\n%s", addr);
-    counter_set(req, &c[LOGIN_ACCOUNT], PURPOSE_LOGIN, cfg->login_max_failures_account,
-                LABEL "account\n%s", username);
+    counter_set(req, &c[LOGIN_ACCOUNT], purpose, cfg->login_max_failures_account,
+                LABEL "account\n%s", who);
 }
 
 /* The longest lock at now of the counters as in got; the account counter
@@ -175,13 +182,13 @@ static int64_t login_wait(const config_server_t *cfg, const counter_t *c,
     return wait;
 }
 
-gh_status_t throttle_login_begin(const http_request_t *req, const char *username, int64_t now,
-                                 int64_t *wait)
+static gh_status_t guess_begin(const http_request_t *req, const char *purpose, const char *who,
+                               int64_t now, int64_t *wait)
 {
     const app_t *app = app_of(req);
     counter_t c[LOGIN_COUNT];
     store_attempts_t got[LOGIN_COUNT], after[LOGIN_COUNT];
-    login_counters(req, username, c);
+    login_counters(req, purpose, who, c);
     gh_status_t st = counters_get(app->store, c, LOGIN_COUNT, got);
     if (st != GH_OK)
         return st;
@@ -207,11 +214,12 @@ gh_status_t throttle_login_begin(const http_request_t *req, const char *username
     return GH_OK;
 }
 
-void throttle_success(const http_request_t *req, const char *username, int64_t now)
+static void guess_success(const http_request_t *req, const char *purpose, const char *who,
+                          int64_t now)
 {
     const app_t *app = app_of(req);
     counter_t c[LOGIN_COUNT];
-    login_counters(req, username, c);
+    login_counters(req, purpose, who, c);
     /* not the address counter: one good account must not wash a spraying
      * address clean; it only loses the guess counted for this sign-in */
     const login_counter_t cleared[] = {LOGIN_PAIR, LOGIN_ACCOUNT};
@@ -222,6 +230,28 @@ void throttle_success(const http_request_t *req, const char *username, int64_t n
                       NULL);
     }
     counters_forgive(app, &c[LOGIN_ADDRESS], 1);
+}
+
+gh_status_t throttle_login_begin(const http_request_t *req, const char *username, int64_t now,
+                                 int64_t *wait)
+{
+    return guess_begin(req, PURPOSE_LOGIN, username, now, wait);
+}
+
+void throttle_success(const http_request_t *req, const char *username, int64_t now)
+{
+    guess_success(req, PURPOSE_LOGIN, username, now);
+}
+
+gh_status_t throttle_mfa_begin(const http_request_t *req, const char *sub, int64_t now,
+                               int64_t *wait)
+{
+    return guess_begin(req, PURPOSE_MFA, sub, now, wait);
+}
+
+void throttle_mfa_success(const http_request_t *req, const char *sub, int64_t now)
+{
+    guess_success(req, PURPOSE_MFA, sub, now);
 }
 
 /* ---- user codes at /auth/device ---- */
@@ -276,5 +306,29 @@ gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_
     counter_set(req, &c, PURPOSE_RATE, cfg->device_code_rate, LABEL "device codes\n%s",
                 address_of(req));
     return store_rate_count(app_of(req)->store, c.key, now, cfg->device_code_rate_window, c.limit,
+                            retry_after);
+}
+
+/* ---- self-service: resets and registrations per address, mails per account ---- */
+
+#define SELF_SERVICE_WINDOW 3600
+
+gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->self_service_rate, LABEL "self-service\n%s",
+                address_of(req));
+    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
+                            retry_after);
+}
+
+gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, int64_t now,
+                                  int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->mail_rate_account, LABEL "mail\n%s", sub);
+    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
                             retry_after);
 }

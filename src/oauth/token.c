@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
@@ -18,28 +19,40 @@ static bool has_scope(arena_t *a, const char *scope, const char *item)
     return scope_parse(a, scope, &l) == GH_OK && scope_has(&l, item);
 }
 
+/* A new refresh token for client, when it may refresh: *value gets the
+ * token to hand out (NULL when none), *r its record with the digest and the
+ * times; the grant's part of *r is the caller's to fill. */
+static bool mint_refresh(http_request_t *req, const store_client_t *client, const char **value,
+                         store_refresh_t *r, oauth_error_t *err)
+{
+    *value = NULL;
+    if (!(client->grants & STORE_GRANT_REFRESH_TOKEN))
+        return true;
+    int64_t now = clock_now();
+    *r = (store_refresh_t){.issued_at = now,
+                           .expires_at = now + app_of(req)->cfg->refresh_token_ttl};
+    return tokens_mint(req->arena, value, &r->digest) == GH_OK ||
+           oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+}
+
 /* A user grant's first refresh token, in a new family, when the client may
  * refresh; g->refresh_token gets the value to hand out. */
 static bool start_refresh(http_request_t *req, token_grant_t *g, const char *family,
                           oauth_error_t *err)
 {
-    if (!(g->client->grants & STORE_GRANT_REFRESH_TOKEN))
+    store_refresh_t r;
+    if (!mint_refresh(req, g->client, &g->refresh_token, &r, err))
+        return false;
+    if (!g->refresh_token)
         return true;
-    app_t *app = app_of(req);
-    const char *digest = NULL;
-    int64_t now = clock_now();
-    if (tokens_mint(req->arena, &g->refresh_token, &digest) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    store_refresh_t r = {.digest = digest,
-                         .family = family,
-                         .client_id = g->client->id,
-                         .sub = g->sub,
-                         .scope = g->scope,
-                         .auth_time = g->auth_time,
-                         .issued_at = now,
-                         .expires_at = now + app->cfg->refresh_token_ttl,
-                         .resources = g->resources};
-    gh_status_t st = store_refresh_put(app->store, &r);
+    r.family = family;
+    r.client_id = g->client->id;
+    r.sub = g->sub;
+    r.scope = g->scope;
+    r.auth_time = g->auth_time;
+    r.authn = g->authn;
+    r.resources = g->resources;
+    gh_status_t st = store_refresh_put(app_of(req)->store, &r);
     if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
     return st == GH_OK || oauth_fail(err, oauth_error_from_status(st), NULL);
@@ -82,6 +95,10 @@ static bool refuse_replay(app_t *app, const store_client_t *client, const store_
     return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code was already used");
 }
 
+/* The code redeemed with the grant's first refresh token in the same step
+ * (store_code_redeem: one round trip). A code that then fails the checks of
+ * code_matches stays spent, as before, and the refresh token inserted with
+ * it, whose value nobody ever saw, is revoked with its family. */
 static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                                      store_client_t *client, oauth_error_t *err)
 {
@@ -91,33 +108,42 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "code is required");
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(code_value, strlen(code_value), digest);
-    const char *family = secret_hex_id(req->arena, 16);
+    const char *family = secret_hex_id(req->arena, 16), *refresh_token = NULL;
     if (!family)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    store_refresh_t first;
+    if (!mint_refresh(req, client, &refresh_token, &first, err))
+        return false;
     store_code_t code;
-    gh_status_t st =
-        store_code_take(app->store, req->arena, digest, client->id, clock_now(), family, &code);
-    if (st == GH_ERR_CONFLICT)
+    gh_status_t st = store_code_redeem(app->store, req->arena, digest, client->id, clock_now(),
+                                       family, refresh_token ? &first : NULL, &code);
+    if (st == GH_ERR_CONFLICT) {
+        audit_event(req, client->id, "token.code_replay", code.sub,
+                    audit_details(req->arena, "client_id", client->id, NULL));
         return refuse_replay(app, client, &code, err);
+    }
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     resource_list_t audience;
     if (!code_matches(req, &code, client, err) ||
-        !resource_narrow(req, client, code.resources, &audience, err))
+        !resource_narrow(req, client, code.resources, &audience, err)) {
+        if (refresh_token && store_refresh_revoke_family(app->store, family) != GH_OK)
+            return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
         return false;
+    }
     token_grant_t g = {.client = client,
                        .sub = code.sub,
                        .scope = code.scope,
                        .nonce = code.nonce,
                        .auth_time = code.auth_time,
                        .id_token = has_scope(req->arena, code.scope, "openid"),
+                       .refresh_token = refresh_token,
                        .family = family,
+                       .authn = code.authn,
                        .audience = &audience,
                        .resources = code.resources};
-    if (!start_refresh(req, &g, family, err))
-        return false;
     tokens_respond(req, res, &g);
     return true;
 }
@@ -162,9 +188,12 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     const char *token = NULL;
     if (tokens_mint(req->arena, &token, &next.digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    store_refresh_t old;
+    store_refresh_t old = {0};
     /* a missing token (st != OK) still goes through rotate, which detects reuse */
     st = rotate(app, req->arena, old_digest, client->id, &next, &old);
+    if (st == GH_ERR_CONFLICT) /* RFC 9700 §4.14.2: the grant is revoked */
+        audit_event(req, client->id, "token.refresh_reuse", old.sub,
+                    audit_details(req->arena, "client_id", client->id, "family", old.family, NULL));
     if (st == GH_ERR_NOT_FOUND || st == GH_ERR_CONFLICT)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
                           "the refresh token is invalid, expired or used");
@@ -180,7 +209,8 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                        .id_token =
                            old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
                        .refresh_token = token,
-                       .family = old.family};
+                       .family = old.family,
+                       .authn = old.authn};
     tokens_respond(req, res, &g);
     return true;
 }
@@ -279,6 +309,7 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .scope = d.scope,
                        .auth_time = d.auth_time,
                        .id_token = has_scope(req->arena, d.scope, "openid"),
+                       .authn = d.authn,
                        .family = family,
                        .audience = &audience};
     if (!start_refresh(req, &g, family, err))

@@ -91,7 +91,8 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
                           .access_token = access_token,
                           .iat = now,
                           .exp = now + app->cfg->access_token_ttl,
-                          .auth_time = g->auth_time};
+                          .auth_time = g->auth_time,
+                          .authn = g->authn};
     json_t *c = oidc_id_token_claims(&in);
     char *out = NULL;
     if (jose_jwt_sign(keyring_current(app->keys), app->id_token_alg, req->arena, "JWT", c, &out) !=

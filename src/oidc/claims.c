@@ -22,6 +22,19 @@ static json_t *at_hash(const char *access_token)
     return s;
 }
 
+/* amr's space-separated method values as the JSON array RFC 8176 asks for. */
+static json_t *amr_array(const char *amr)
+{
+    json_t *out = json_array();
+    for (const char *p = amr; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            json_array_append_new(out, json_stringn(p, n));
+        p += n + (p[n] == ' ');
+    }
+    return out;
+}
+
 json_t *oidc_id_token_claims(const oidc_id_token_t *in)
 {
     json_t *c = json_object();
@@ -35,6 +48,35 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
         json_object_set_new(c, "nonce", json_string(in->nonce));
     if (in->access_token)
         json_object_set_new(c, "at_hash", at_hash(in->access_token));
+    if (in->authn.amr && *in->authn.amr)
+        json_object_set_new(c, "amr", amr_array(in->authn.amr));
+    if (in->authn.acr && *in->authn.acr)
+        json_object_set_new(c, "acr", json_string(in->authn.acr));
+    if (in->authn.idp && *in->authn.idp)
+        json_object_set_new(c, "idp", json_string(in->authn.idp));
+    if (in->authn.sid && *in->authn.sid) /* Back-Channel Logout 1.0 §2.1 */
+        json_object_set_new(c, "sid", json_string(in->authn.sid));
+    return c;
+}
+
+json_t *oidc_logout_token_claims(const oidc_logout_token_t *in)
+{
+    bool has_sub = in->sub && *in->sub, has_sid = in->sid && *in->sid;
+    if (!has_sub && !has_sid)
+        return NULL;
+    json_t *c = json_object();
+    json_t *events = json_object();
+    json_object_set_new(events, OIDC_LOGOUT_EVENT, json_object());
+    json_object_set_new(c, "iss", json_string(in->issuer));
+    json_object_set_new(c, "aud", json_string(in->client_id));
+    json_object_set_new(c, "iat", json_integer(in->iat));
+    json_object_set_new(c, "exp", json_integer(in->iat + OIDC_LOGOUT_TOKEN_TTL));
+    json_object_set_new(c, "jti", json_string(in->jti));
+    json_object_set_new(c, "events", events);
+    if (has_sub)
+        json_object_set_new(c, "sub", json_string(in->sub));
+    if (has_sid)
+        json_object_set_new(c, "sid", json_string(in->sid));
     return c;
 }
 
@@ -42,15 +84,22 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
  * that release each: one table for the answer and for the consent page. */
 enum { BY_OPENID = 1, BY_PROFILE = 2, BY_EMAIL = 4 };
 
+/* A claim's value: a string of store_user_t, or email_verified, a boolean
+ * that is set when the member has an address (OpenID Connect Core §5.1). */
+typedef enum { CLAIM_TEXT, CLAIM_EMAIL_VERIFIED } claim_kind_t;
+
 static const struct {
     const char *name;
-    size_t offset; /* of the value in store_user_t */
+    size_t offset; /* of the value in store_user_t (CLAIM_TEXT) */
     unsigned by;   /* BY_* */
+    claim_kind_t kind;
 } CLAIMS[] = {
-    {"sub", offsetof(store_user_t, sub), BY_OPENID},
-    {"nickname", offsetof(store_user_t, nickname), BY_PROFILE},
-    {"email", offsetof(store_user_t, email), BY_PROFILE | BY_EMAIL}, /* seed 004 */
-    {"name", offsetof(store_user_t, name), BY_PROFILE},
+    {"sub", offsetof(store_user_t, sub), BY_OPENID, CLAIM_TEXT},
+    {"nickname", offsetof(store_user_t, nickname), BY_PROFILE, CLAIM_TEXT},
+    {"email", offsetof(store_user_t, email), BY_PROFILE | BY_EMAIL, CLAIM_TEXT}, /* seed 004 */
+    /* with the email scope only: seed 004's profile answer stays as it is */
+    {"email_verified", 0, BY_EMAIL, CLAIM_EMAIL_VERIFIED},
+    {"name", offsetof(store_user_t, name), BY_PROFILE, CLAIM_TEXT},
 };
 
 #define CLAIM_COUNT (sizeof CLAIMS / sizeof CLAIMS[0])
@@ -104,8 +153,15 @@ void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t rele
     jsonw_t w;
     jsonw_begin(&w, b);
     for (size_t i = 0; i < CLAIM_COUNT; i++) {
+        if (!released(i, release))
+            continue;
+        if (CLAIMS[i].kind == CLAIM_EMAIL_VERIFIED) {
+            if (user->email)
+                jsonw_bool(&w, CLAIMS[i].name, user->email_verified);
+            continue;
+        }
         const char *value = *(const char *const *)((const char *)user + CLAIMS[i].offset);
-        if (value && released(i, release))
+        if (value)
             jsonw_string(&w, CLAIMS[i].name, value);
     }
     jsonw_end(&w);

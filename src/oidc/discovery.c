@@ -48,9 +48,11 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
      * jose verifies (never none or HS256) */
     static const char *const client_algs[] = {"RS256", "ES256", NULL};
     static const char *const pkce[] = {"S256", NULL};
-    static const char *const claims[] = {"sub",      "iss",       "aud",   "exp",
-                                         "iat",      "auth_time", "nonce", "at_hash",
-                                         "nickname", "name",      "email", NULL};
+    static const char *const claims[] = {"sub",       "iss",      "aud",     "exp",   "iat",
+                                         "auth_time", "nonce",    "at_hash", "amr",   "acr",
+                                         "sid",       "nickname", "name",    "email", NULL};
+    /* docs/mfa.md: a password alone, or a password and a second factor */
+    static const char *const acrs[] = {"pwd", "mfa", NULL};
     static const char *const locales[] = {"en", "ko", NULL};
     static const char *const subjects[] = {"public", NULL};
     const char *const algs[] = {signing_alg, NULL};
@@ -73,6 +75,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
     json_object_set_new(d, "token_endpoint_auth_methods_supported", strings(auth_methods));
     json_object_set_new(d, "code_challenge_methods_supported", strings(pkce));
     json_object_set_new(d, "claims_supported", strings(claims));
+    json_object_set_new(d, "acr_values_supported", strings(acrs));
     json_object_set_new(d, "ui_locales_supported", strings(locales));
     json_object_set_new(d, "claims_parameter_supported", json_false());
     /* RFC 9101: request objects by value (and inside pushed requests),
@@ -97,5 +100,10 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
                         strings(client_algs));
     json_object_set_new(d, "introspection_endpoint_auth_signing_alg_values_supported",
                         strings(client_algs));
+    /* OpenID Connect Back-Channel Logout 1.0 §2.1, Front-Channel Logout 1.0 §3 */
+    json_object_set_new(d, "backchannel_logout_supported", json_true());
+    json_object_set_new(d, "backchannel_logout_session_supported", json_true());
+    json_object_set_new(d, "frontchannel_logout_supported", json_true());
+    json_object_set_new(d, "frontchannel_logout_session_supported", json_true());
     return d;
 }

@@ -22,17 +22,40 @@ typedef struct {
     const char *nonce;        /* may be NULL */
     const char *access_token; /* for at_hash; may be NULL */
     int64_t iat, exp, auth_time;
+    store_authn_t authn; /* how the member signed in; each part may be NULL */
 } oidc_id_token_t;
 
 /* The id_token claims (OpenID Connect Core §2): iss, sub, aud, exp, iat,
- * auth_time, nonce when given, at_hash when an access token is given. */
+ * auth_time, nonce when given, at_hash when an access token is given, and
+ * how the member signed in when known: amr (RFC 8176, an array), acr, idp,
+ * and sid, the sign-in session's id (Back-Channel Logout 1.0 §2.1). */
 json_t *oidc_id_token_claims(const oidc_id_token_t *in);
+
+/* OpenID Connect Back-Channel Logout 1.0 §2.4: the event a logout token
+ * carries, and the typ of its header (§2.4: "logout+jwt"). */
+#define OIDC_LOGOUT_EVENT "http://schemas.openid.net/event/backchannel-logout"
+#define OIDC_LOGOUT_TOKEN_TYP "logout+jwt"
+/* How long a logout token is good for: a short time, it is delivered at once. */
+#define OIDC_LOGOUT_TOKEN_TTL 120
+
+typedef struct {
+    const char *issuer, *client_id, *jti;
+    const char *sub; /* may be NULL when sid is given */
+    const char *sid; /* may be NULL when sub is given */
+    int64_t iat;
+} oidc_logout_token_t;
+
+/* The logout token claims (Back-Channel Logout 1.0 §2.4): iss, aud, iat,
+ * exp (iat + OIDC_LOGOUT_TOKEN_TTL), jti, events {OIDC_LOGOUT_EVENT: {}},
+ * sub and sid when given; never a nonce (§2.4 forbids it). NULL when neither
+ * sub nor sid is given (§2.4 requires one). A new reference. */
+json_t *oidc_logout_token_claims(const oidc_logout_token_t *in);
 
 /* What the granted scopes release at userinfo (OpenID Connect Core §5.4). */
 typedef struct {
     bool openid;  /* sub; without openid userinfo answers nothing at all */
     bool profile; /* nickname, name — and email, as seed 004's answer shows */
-    bool email;   /* email */
+    bool email;   /* email and email_verified */
 } oidc_release_t;
 
 /* Whether scope is one that releases claims (openid, profile, email). */
@@ -42,7 +65,7 @@ bool oidc_scope_releases(const char *scope);
 oidc_release_t oidc_release_of(const char *const *scopes, size_t count);
 
 /* Most claims userinfo can release. */
-#define OIDC_CLAIM_MAX 4
+#define OIDC_CLAIM_MAX 5
 
 /* The names of the claims userinfo answers under release (when the user has
  * them set), in its order, "sub" first: what a consent page must name. Fills

@@ -9,15 +9,30 @@
 #include "store/db.h"
 
 #define JOIN_ARENA_CAP (1u << 20)
-#define CLIENT_COLS                                                                                \
-    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
-    "is_public, created_at, jwks, jwks_uri, resources, require_par"
+#define CLIENT_COLS STORE_CLIENT_COLS
 
-static store_sql_t SQL_ADD = STORE_SQL("INSERT INTO clients (" CLIENT_COLS
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_ADD = STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES "
+                                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
+/* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
+ * jti again), ?4 now, ?5 sub; the denylist with two seeks, as grants.c's
+ * lookup does */
+static store_sql_t SQL_GET_TOKEN =
+    STORE_SQL("SELECT " CLIENT_COLS ", "
+              "EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2 AND expires_at > ?4) "
+              "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4), "
+              "(SELECT username FROM users WHERE sub = ?5) FROM clients WHERE id = ?1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
+static store_sql_t SQL_PAGE =
+    STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id > ? ORDER BY id LIMIT ?");
+/* every column but id and created_at, then the id */
+static store_sql_t SQL_UPDATE = STORE_SQL(
+    "UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
+    "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
+    "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
+    "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ?, "
+    "jwks = ?, jwks_uri = ?, resources = ?, require_par = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -61,7 +76,7 @@ static gh_status_t split_lines(arena_t *a, char *joined, const char ***out, size
 }
 
 /* store_client_t: the columns of CLIENT_COLS */
-static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
+gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
 {
     store_client_t c = {0};
     c.id = store_row_text(r, a);
@@ -73,6 +88,11 @@ static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
     c.grants = (unsigned)store_row_int(r);
     c.is_public = store_row_int(r) != 0;
     c.created_at = store_row_int(r);
+    c.backchannel_logout_uri = store_row_text(r, a);
+    c.backchannel_logout_session_required = store_row_int(r) != 0;
+    c.frontchannel_logout_uri = store_row_text(r, a);
+    c.frontchannel_logout_session_required = store_row_int(r) != 0;
+    c.require_mfa = store_row_int(r) != 0;
     c.jwks = store_row_text(r, a);
     c.jwks_uri = store_row_text(r, a);
     char *resources = store_row_text(r, a);
@@ -90,7 +110,26 @@ static gh_status_t read_client(store_row_t *r, arena_t *a, void *row)
     return st;
 }
 
-gh_status_t store_client_add(store_t *s, const store_client_t *c)
+/* A client, whether a token is revoked, and a member's username. */
+typedef struct {
+    store_client_t client;
+    bool revoked;
+    const char *username;
+} client_token_t;
+
+static gh_status_t read_client_token(store_row_t *r, arena_t *a, void *row)
+{
+    client_token_t *t = row;
+    gh_status_t st = store_read_client(r, a, &t->client);
+    if (st == GH_OK) {
+        t->revoked = store_row_int(r) != 0;
+        st = store_read_text(r, a, &t->username);
+    }
+    return st;
+}
+
+/* Writes c with sql: SQL_ADD's columns, or SQL_UPDATE's (update true). */
+static gh_status_t client_write(store_t *s, const store_client_t *c, bool update)
 {
     if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
         !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count) ||
@@ -104,26 +143,69 @@ gh_status_t store_client_add(store_t *s, const store_client_t *c)
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     const char *resources = join_lines(a, c->resources, c->resource_count);
     gh_status_t st = GH_ERR_NOMEM;
-    if (uris && logout_uris && resources)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisssi", c->id, c->secret_digest, c->name,
-                     uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
-                     c->created_at, c->jwks, c->jwks_uri, resources, (int64_t)c->require_par);
+    if (uris && logout_uris && resources && update)
+        st =
+            db_exec_one(s, &SQL_UPDATE, "client_update", "sssssiisisiisssis", c->secret_digest,
+                        c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                        (int64_t)c->is_public, c->backchannel_logout_uri,
+                        (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
+                        (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
+                        c->jwks, c->jwks_uri, resources, (int64_t)c->require_par, c->id);
+    else if (uris && logout_uris && resources)
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssi", c->id, c->secret_digest,
+                     c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                     (int64_t)c->is_public, c->created_at, c->backchannel_logout_uri,
+                     (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
+                     (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
+                     c->jwks, c->jwks_uri, resources, (int64_t)c->require_par);
     arena_free(a);
     return st;
 }
 
+gh_status_t store_client_add(store_t *s, const store_client_t *c)
+{
+    return client_write(s, c, false);
+}
+
+gh_status_t store_client_update(store_t *s, const store_client_t *c)
+{
+    return client_write(s, c, true);
+}
+
+gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t limit,
+                              store_client_t **out, size_t *count)
+{
+    return db_list(s, &SQL_PAGE, "client_page", store_read_client, a, sizeof **out, (void **)out,
+                   count, "si", after ? after : "", (int64_t)limit);
+}
+
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out)
 {
-    return db_get(s, &SQL_GET, "client_get", read_client, a, out, "s", id);
+    return db_get(s, &SQL_GET, "client_get", store_read_client, a, out, "s", id);
 }
 
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count)
 {
-    return db_list(s, &SQL_LIST, "client_list", read_client, a, sizeof **out, (void **)out, count,
-                   "");
+    return db_list(s, &SQL_LIST, "client_list", store_read_client, a, sizeof **out, (void **)out,
+                   count, "");
 }
 
 gh_status_t store_client_remove(store_t *s, const char *id)
 {
     return db_exec_one(s, &SQL_REMOVE, "client_remove", "s", id);
+}
+
+gh_status_t store_client_get_token(store_t *s, arena_t *a, const char *id, const char *jti,
+                                   const char *family, const char *sub, int64_t now,
+                                   store_client_t *out, bool *revoked, const char **username)
+{
+    client_token_t t;
+    gh_status_t st = db_get(s, &SQL_GET_TOKEN, "client_get_token", read_client_token, a, &t,
+                            "sssis", id, jti, family ? family : jti, now, sub);
+    if (st == GH_OK) {
+        *out = t.client;
+        *revoked = t.revoked;
+        *username = t.username;
+    }
+    return st;
 }

@@ -25,6 +25,14 @@ typedef struct {
     unsigned grants;   /* STORE_GRANT_* */
     bool is_public;
     int64_t created_at;
+    /* OpenID Connect Back-Channel / Front-Channel Logout 1.0: where the
+     * client hears that a session ended (NULL: not at all), and whether it
+     * needs the session's sid to act on it */
+    const char *backchannel_logout_uri;
+    bool backchannel_logout_session_required;
+    const char *frontchannel_logout_uri;
+    bool frontchannel_logout_session_required;
+    bool require_mfa; /* every member is asked for a second factor (docs/mfa.md) */
     /* private_key_jwt (RFC 7523 §2.2): the client's public keys, as an inline
      * JWKS document or a jwks_uri to fetch; both NULL for a client that
      * authenticates with a secret (or none). */
@@ -39,6 +47,21 @@ typedef struct {
 gh_status_t store_client_add(store_t *s, const store_client_t *c); /* CONFLICT: id taken */
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out);
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count);
+/* Replaces every field of client c->id but its id and created_at (the
+ * secret digest too); NOT_FOUND when there is none. */
+gh_status_t store_client_update(store_t *s, const store_client_t *c);
+/* At most limit clients whose id sorts after `after` ("" from the start), by id. */
+gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t limit,
+                              store_client_t **out, size_t *count);
 gh_status_t store_client_remove(store_t *s, const char *id); /* also its consents, codes, tokens */
+/* store_client_get, and in the same statement (one round trip) what the
+ * revocation and introspection endpoints need of an access token the client
+ * presents: *revoked whether its jti or its grant's family (NULL for none)
+ * is on the denylist at now (store_jti_is_revoked), and *username the
+ * username of the member sub (NULL when sub is NULL or no member has it).
+ * NOT_FOUND when there is no such client. */
+gh_status_t store_client_get_token(store_t *s, arena_t *a, const char *id, const char *jti,
+                                   const char *family, const char *sub, int64_t now,
+                                   store_client_t *out, bool *revoked, const char **username);
 
 #endif

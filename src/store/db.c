@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/metrics.h"
+
 static atomic_int last_slot;
 
 int store_sql_slot(store_sql_t *sql)
@@ -70,6 +72,7 @@ static gh_status_t query_va(store_t *s, store_sql_t *sql, const char *op, store_
 {
     memset(c, 0, sizeof *c);
     c->op = op;
+    metrics_add(METRIC_DB_STATEMENTS, 1);
     gh_status_t st = s->engine->query(s, sql, c, fmt, ap);
     return st == GH_OK && !c->has_row ? GH_ERR_NOT_FOUND : st;
 }
@@ -102,6 +105,7 @@ static gh_status_t exec_va(store_t *s, store_sql_t *sql, const char *op, int *ch
     store_cursor_t c;
     memset(&c, 0, sizeof c);
     c.op = op;
+    metrics_add(METRIC_DB_STATEMENTS, 1);
     gh_status_t st = s->engine->query(s, sql, &c, fmt, ap); /* rows or none: it ran */
     *changes = st == GH_OK ? s->engine->changes(&c) : 0;
     db_end(&c);

@@ -6,7 +6,7 @@
 
 #define DEVICE_COLS                                                                                \
     "digest, user_code_digest, client_id, scope, state, sub, auth_time, poll_interval, "           \
-    "last_poll, expires_at"
+    "last_poll, expires_at, " AUTHN_COLS
 #define POLL_FIND "SELECT " DEVICE_COLS " FROM device_codes WHERE digest = ? AND client_id = ?"
 
 static store_sql_t SQL_PUT = STORE_SQL("INSERT INTO device_codes (digest, user_code_digest, "
@@ -16,9 +16,9 @@ static store_sql_t SQL_FIND = STORE_SQL("SELECT " DEVICE_COLS " FROM device_code
                                         "WHERE user_code_digest = ? AND expires_at > ?");
 static store_sql_t SQL_STATE =
     STORE_SQL("SELECT state FROM device_codes WHERE user_code_digest = ? AND expires_at > ?");
-static store_sql_t SQL_DECIDE =
-    STORE_SQL("UPDATE device_codes SET state = ?, sub = ?, auth_time = ? "
-              "WHERE user_code_digest = ? AND state = 0 AND expires_at > ?");
+static store_sql_t SQL_DECIDE = STORE_SQL(
+    "UPDATE device_codes SET state = ?, sub = ?, auth_time = ?, amr = ?, acr = ?, idp = ? "
+    "WHERE user_code_digest = ? AND state = 0 AND expires_at > ?");
 static store_sql_t SQL_POLL_FIND = STORE_SQL2(POLL_FIND, POLL_FIND " FOR UPDATE");
 static store_sql_t SQL_POLLED =
     STORE_SQL("UPDATE device_codes SET poll_interval = ?, last_poll = ? WHERE digest = ?");
@@ -39,6 +39,7 @@ static gh_status_t read_device(store_row_t *r, arena_t *a, void *row)
     d.interval = store_row_int(r);
     d.last_poll = store_row_int(r);
     d.expires_at = store_row_int(r);
+    store_row_authn(r, a, &d.authn);
     return store_row_done(r, &d, sizeof d, row);
 }
 
@@ -71,13 +72,15 @@ gh_status_t store_device_find(store_t *s, arena_t *a, const char *user_code_dige
 /* When the update touched nothing, a live authorization was decided before
  * (CONFLICT), else it is unknown or expired (NOT_FOUND). */
 gh_status_t store_device_decide(store_t *s, const char *user_code_digest, int64_t now, bool approve,
-                                const char *sub, int64_t auth_time)
+                                const char *sub, int64_t auth_time, const store_authn_t *authn)
 {
     int64_t state = 0;
     int n = 0;
-    gh_status_t st = db_exec_count(s, &SQL_DECIDE, "device_decide", &n, "isisi",
-                                   (int64_t)(approve ? STORE_DEVICE_APPROVED : STORE_DEVICE_DENIED),
-                                   sub, auth_time, user_code_digest, now);
+    const store_authn_t none = {0}, *an = authn ? authn : &none;
+    gh_status_t st =
+        db_exec_count(s, &SQL_DECIDE, "device_decide", &n, "isissssi",
+                      (int64_t)(approve ? STORE_DEVICE_APPROVED : STORE_DEVICE_DENIED), sub,
+                      auth_time, an->amr, an->acr, an->idp, user_code_digest, now);
     if (st != GH_OK || n > 0)
         return st;
     st = db_get(s, &SQL_STATE, "device_decide", store_read_int, NULL, &state, "si",

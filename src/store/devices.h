@@ -27,6 +27,7 @@ typedef struct {
     int64_t interval;  /* seconds the client must leave between two polls */
     int64_t last_poll; /* 0 before the first poll */
     int64_t expires_at;
+    store_authn_t authn; /* how that person signed in; all NULL while pending */
 } store_device_t;
 
 /* ---- device authorizations (RFC 8628) ---- */
@@ -38,10 +39,11 @@ gh_status_t store_device_put(store_t *s, const store_device_t *d);
 gh_status_t store_device_find(store_t *s, arena_t *a, const char *user_code_digest, int64_t now,
                               store_device_t *out);
 /* Atomically records the person's decision on a pending authorization:
- * approved (approve) or denied, by sub signed in at auth_time. NOT_FOUND when
+ * approved (approve) or denied, by sub signed in at auth_time as authn says
+ * (may be NULL: nothing said). NOT_FOUND when
  * unknown or expired; CONFLICT when it was decided already (single use). */
 gh_status_t store_device_decide(store_t *s, const char *user_code_digest, int64_t now, bool approve,
-                                const char *sub, int64_t auth_time);
+                                const char *sub, int64_t auth_time, const store_authn_t *authn);
 /* A poll of the token endpoint, in one transaction: finds client_id's
  * authorization by device code digest and sets its last_poll to now. When it
  * is pending and polled sooner than interval seconds after the previous poll,

@@ -12,6 +12,11 @@
  *     is the row read again, to tell a replay (CONFLICT, with the winner's
  *     family) from an unknown code. The client is compared in the same
  *     statement, so another client's attempt leaves the code unspent.
+ *   - store_code_redeem is store_code_take and the grant's first refresh
+ *     token together: one statement on PostgreSQL (a data-modifying WITH: one
+ *     round trip and one commit), one write transaction on SQLite. The
+ *     family is new (the caller's), so no denylist entry can name it yet,
+ *     and a replay that follows finds the token there to revoke.
  *   - store_refresh_rotate marks the old token used and inserts its successor
  *     together: in one statement on PostgreSQL (a data-modifying WITH, one
  *     round trip), in one write transaction on SQLite. A loser finds the
@@ -23,9 +28,10 @@
 
 #define CODE_COLS                                                                                  \
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
-    "family, auth_time, expires_at, resources"
+    "family, auth_time, expires_at, resources, " AUTHN_COLS
 #define REFRESH_COLS                                                                               \
-    "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, resources"
+    "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, "                    \
+    "resources, " AUTHN_COLS
 
 static store_sql_t SQL_CONSENT_GET =
     STORE_SQL("SELECT scope FROM consents WHERE sub = ? AND client_id = ?");
@@ -33,20 +39,60 @@ static store_sql_t SQL_CONSENT_PUT =
     STORE_SQL("INSERT INTO consents (sub, client_id, scope, updated_at) VALUES (?, ?, ?, ?) "
               "ON CONFLICT (sub, client_id) DO UPDATE SET scope = excluded.scope, "
               "updated_at = excluded.updated_at");
+/* a member's consents, with the latest use of each: the newest refresh
+ * token of the client's grants (issued at each rotation) and the latest
+ * code redeemed, both read here rather than written on the token path */
+static store_sql_t SQL_CONSENT_LIST =
+    STORE_SQL("SELECT c.client_id, k.name, c.scope, c.updated_at, "
+              "coalesce((SELECT max(r.issued_at) FROM refresh_tokens r "
+              "WHERE r.sub = c.sub AND r.client_id = c.client_id), 0), "
+              "coalesce((SELECT max(d.used_at) FROM codes d "
+              "WHERE d.sub = c.sub AND d.client_id = c.client_id), 0) "
+              "FROM consents c JOIN clients k ON k.id = c.client_id WHERE c.sub = ? "
+              "ORDER BY c.client_id");
+/* ?1 sub, ?2 client_id ('' for every client) */
+static store_sql_t SQL_CONSENT_DELETE =
+    STORE_SQL("DELETE FROM consents WHERE sub = ?1 AND (?2 = '' OR client_id = ?2)");
 
-static store_sql_t SQL_CODE_PUT =
-    STORE_SQL("INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+/* store_grants_end, in order: ?1 sub, ?2 client_id ('' for every client),
+ * ?3 until when the grants' families stay denied */
+#define OF_CLIENT " AND (?2 = '' OR client_id = ?2)"
+static store_sql_t SQL_END_DENY = STORE_SQL(
+    "INSERT INTO revoked_tokens (jti, expires_at) "
+    "SELECT family, ?3 FROM refresh_tokens WHERE sub = ?1" OF_CLIENT
+    " UNION SELECT family, ?3 FROM codes WHERE sub = ?1" OF_CLIENT " AND family IS NOT NULL "
+    "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
+    "WHERE revoked_tokens.expires_at < excluded.expires_at");
+static store_sql_t SQL_END_REFRESH =
+    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1" OF_CLIENT);
+static store_sql_t SQL_END_CODES =
+    STORE_SQL("DELETE FROM codes WHERE sub = ?1" OF_CLIENT " AND used_at IS NULL");
+static store_sql_t SQL_END_DEVICES =
+    STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
+
+static store_sql_t SQL_CODE_PUT = STORE_SQL(
+    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
-static store_sql_t SQL_CODE_TAKE =
-    STORE_SQL("UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "
-              "AND used_at IS NULL AND expires_at > ?2 RETURNING " CODE_COLS);
+#define CODE_TAKE                                                                                  \
+    "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
+    "AND used_at IS NULL AND expires_at > ?2 RETURNING " CODE_COLS
+static store_sql_t SQL_CODE_TAKE = STORE_SQL(CODE_TAKE);
+/* store_code_redeem on PostgreSQL: the take and the grant's first refresh
+ * token as one statement (one round trip, one commit); ?1-?4 as
+ * SQL_CODE_TAKE, ?5 the token's digest, ?6 issued_at, ?7 expires_at */
+static store_sql_t SQL_CODE_REDEEM =
+    STORE_SQL("WITH taken AS (" CODE_TAKE "), "
+              "fresh AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
+              " FROM taken) "
+              "SELECT " CODE_COLS " FROM taken");
 static store_sql_t SQL_CODE_FIND = STORE_SQL(
     "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ? AND client_id = ?");
 
 /* a family's first token, unless the whole grant was revoked meanwhile */
 static store_sql_t SQL_REFRESH_START =
     STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE NOT EXISTS "
               "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)");
 static store_sql_t SQL_REFRESH_GET =
     STORE_SQL("SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
@@ -59,12 +105,13 @@ static store_sql_t SQL_REFRESH_GET =
     "WHERE digest = ?1 AND client_id = ?2 AND (used_at IS NULL OR used_at > ?3 - ?4) "             \
     "AND revoked = 0 AND expires_at > ?3 RETURNING " REFRESH_COLS
 static store_sql_t SQL_REFRESH_USE = STORE_SQL(REFRESH_USE);
-static store_sql_t SQL_REFRESH_PUT =
-    STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_REFRESH_PUT = STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_REFRESH_ROTATE =
     STORE_SQL("WITH old AS (" REFRESH_USE "), "
               "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources FROM old) "
+              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
+              " FROM old) "
               "SELECT " REFRESH_COLS " FROM old");
 static store_sql_t SQL_REFRESH_STATE =
     STORE_SQL("SELECT family, used_at IS NOT NULL, revoked FROM refresh_tokens "
@@ -98,6 +145,7 @@ static gh_status_t read_code(store_row_t *r, arena_t *a, void *row)
     c.auth_time = store_row_int(r);
     c.expires_at = store_row_int(r);
     c.resources = store_row_text(r, a);
+    store_row_authn(r, a, &c.authn);
     return store_row_done(r, &c, sizeof c, row);
 }
 
@@ -129,6 +177,7 @@ static gh_status_t read_refresh(store_row_t *r, arena_t *a, void *row)
     t.issued_at = store_row_int(r);
     t.expires_at = store_row_int(r);
     t.resources = store_row_text(r, a);
+    store_row_authn(r, a, &t.authn);
     return store_row_done(r, &t, sizeof t, row);
 }
 
@@ -147,7 +196,56 @@ static gh_status_t read_refresh_state(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &t, sizeof t, row);
 }
 
+/* store_consent_t: client_id, client_name, scope, updated_at, and the two
+ * latest uses, of which the later is last_used_at */
+static gh_status_t read_consent(store_row_t *r, arena_t *a, void *row)
+{
+    store_consent_t c = {0};
+    c.client_id = store_row_text(r, a);
+    c.client_name = store_row_text(r, a);
+    c.scope = store_row_text(r, a);
+    c.updated_at = store_row_int(r);
+    int64_t refreshed = store_row_int(r), redeemed = store_row_int(r);
+    c.last_used_at = refreshed > redeemed ? refreshed : redeemed;
+    return store_row_done(r, &c, sizeof c, row);
+}
+
 /* ---- consents ---- */
+
+gh_status_t store_consent_list(store_t *s, arena_t *a, const char *sub, store_consent_t **out,
+                               size_t *count)
+{
+    return db_list(s, &SQL_CONSENT_LIST, "consent_list", read_consent, a, sizeof **out,
+                   (void **)out, count, "s", sub);
+}
+
+gh_status_t store_grants_end(store_t *s, const char *op, const char *sub, const char *client_id,
+                             int64_t revoke_until)
+{
+    store_sql_t *const steps[] = {&SQL_END_DENY, &SQL_END_REFRESH, &SQL_END_CODES,
+                                  &SQL_END_DEVICES};
+    const char *client = client_id ? client_id : "";
+    gh_status_t st = GH_OK;
+    for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
+        st = i == 0 ? db_exec(s, steps[i], op, "ssi", sub, client, revoke_until)
+                    : db_exec(s, steps[i], op, "ss", sub, client);
+    return st;
+}
+
+gh_status_t store_consent_revoke(store_t *s, const char *sub, const char *client_id, int64_t now,
+                                 int64_t revoke_until)
+{
+    const char *op = "consent_revoke";
+    store_purge(s, now);
+    gh_status_t st = db_begin(s, op);
+    if (st != GH_OK)
+        return st;
+    st = db_exec(s, &SQL_CONSENT_DELETE, op, "ss", sub, client_id ? client_id : "");
+    if (st == GH_OK)
+        st = store_grants_end(s, op, sub, client_id, revoke_until);
+    gh_status_t end = db_finish(s, op, st == GH_OK);
+    return st != GH_OK ? st : end;
+}
 
 gh_status_t store_consent_get(store_t *s, arena_t *a, const char *sub, const char *client_id,
                               const char **scope)
@@ -166,10 +264,11 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiis", c->digest, c->client_id,
+    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisssss", c->digest, c->client_id,
                    c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
                    c->session_digest, c->family, c->auth_time, c->expires_at,
-                   c->resources ? c->resources : "");
+                   c->resources ? c->resources : "", c->authn.amr, c->authn.acr, c->authn.idp,
+                   c->authn.sid);
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
@@ -188,13 +287,46 @@ static gh_status_t code_replayed(store_t *s, arena_t *a, const char *digest, con
     return GH_ERR_CONFLICT;
 }
 
+/* Marks a redeemable code used and, with first, inserts the grant's first
+ * refresh token, as one: *c gets the code; GH_ERR_NOT_FOUND when it was not
+ * redeemable. */
+static gh_status_t take_live(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                             int64_t now, const char *family, const store_refresh_t *first,
+                             store_code_t *c)
+{
+    const char *op = "code_take";
+    if (!first)
+        return db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family,
+                      client_id);
+    if (db_dialect(s)->writable_cte)
+        return db_get(s, &SQL_CODE_REDEEM, op, read_code, a, c, "sisssii", digest, now, family,
+                      client_id, first->digest, first->issued_at, first->expires_at);
+    gh_status_t st = db_begin(s, op);
+    if (st != GH_OK)
+        return st;
+    st = db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family, client_id);
+    if (st == GH_OK)
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", first->digest, c->family,
+                     c->client_id, c->sub, c->scope, c->auth_time, first->issued_at,
+                     first->expires_at, c->resources ? c->resources : "", c->authn.amr,
+                     c->authn.acr, c->authn.idp, c->authn.sid);
+    gh_status_t end = db_finish(s, op, st == GH_OK);
+    return st != GH_OK ? st : end;
+}
+
 gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
                             int64_t now, const char *family, store_code_t *out)
 {
+    return store_code_redeem(s, a, digest, client_id, now, family, NULL, out);
+}
+
+gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                              int64_t now, const char *family, const store_refresh_t *first,
+                              store_code_t *out)
+{
     store_code_t c = {0};
     store_purge(s, now);
-    gh_status_t st = db_get(s, &SQL_CODE_TAKE, "code_take", read_code, a, &c, "siss", digest, now,
-                            family, client_id);
+    gh_status_t st = take_live(s, a, digest, client_id, now, family, first, &c);
     if (st == GH_ERR_NOT_FOUND)
         st = code_replayed(s, a, digest, client_id, &c);
     if (st == GH_OK || st == GH_ERR_CONFLICT)
@@ -206,9 +338,10 @@ gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const ch
 
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
 {
-    gh_status_t st = db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiis", r->digest,
+    gh_status_t st = db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiisssss", r->digest,
                                  r->family, r->client_id, r->sub, r->scope, r->auth_time,
-                                 r->issued_at, r->expires_at, r->resources ? r->resources : "");
+                                 r->issued_at, r->expires_at, r->resources ? r->resources : "",
+                                 r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
@@ -233,9 +366,10 @@ static gh_status_t rotate_live(store_t *s, arena_t *a, const char *digest, const
         return st;
     st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssii", digest, client_id, now, grace);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiis", next->digest, r->family, r->client_id,
-                     r->sub, r->scope, r->auth_time, next->issued_at, next->expires_at,
-                     r->resources ? r->resources : "");
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", next->digest, r->family,
+                     r->client_id, r->sub, r->scope, r->auth_time, next->issued_at,
+                     next->expires_at, r->resources ? r->resources : "", r->authn.amr, r->authn.acr,
+                     r->authn.idp, r->authn.sid);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }

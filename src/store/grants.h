@@ -19,6 +19,7 @@ typedef struct {
     int64_t auth_time;
     int64_t expires_at;
     const char *resources; /* RFC 8707 resources granted, newline-joined; NULL or "" for none */
+    store_authn_t authn;   /* how the member signed in */
 } store_code_t;
 
 typedef struct {
@@ -31,7 +32,18 @@ typedef struct {
     int64_t issued_at;
     int64_t expires_at;
     const char *resources; /* RFC 8707 resources of the grant, newline-joined; "" for none */
+    store_authn_t authn;   /* how the member signed in (NULLs for client grants) */
 } store_refresh_t;
+
+/* A client holding a member's consent, as the account page lists it. */
+typedef struct {
+    const char *client_id;
+    const char *client_name; /* may be NULL */
+    const char *scope;       /* granted, space-separated */
+    int64_t updated_at;      /* when the consent was last given */
+    int64_t last_used_at;    /* the latest token issued to the client for the member (a code
+                                redeemed, a refresh token rotated) still on record; 0 for none */
+} store_consent_t;
 
 /* ---- consents: the scopes a user has granted a client ---- */
 /* *scope gets the granted scopes (space-separated); NOT_FOUND when none. */
@@ -40,6 +52,25 @@ gh_status_t store_consent_get(store_t *s, arena_t *a, const char *sub, const cha
 /* Replaces the granted scopes for (sub, client_id). */
 gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id, const char *scope,
                               int64_t now);
+
+/* Every client holding sub's consent, by client id; *out is an arena array
+ * (NULL when there are none). */
+gh_status_t store_consent_list(store_t *s, arena_t *a, const char *sub, store_consent_t **out,
+                               size_t *count);
+/* In one transaction: removes sub's consent to client_id and ends that
+ * client's grants for sub (store_grants_end), also grants made without a
+ * consent; with client_id NULL every consent and grant of sub. GH_OK also
+ * when there was nothing. */
+gh_status_t store_consent_revoke(store_t *s, const char *sub, const char *client_id, int64_t now,
+                                 int64_t revoke_until);
+/* Inside the caller's transaction (op names it for the log): ends every
+ * grant sub holds, of client_id only when it is not NULL: puts each grant's
+ * family (from its refresh tokens and redeemed codes) on the denylist until
+ * revoke_until, revokes the refresh tokens, deletes the codes not yet
+ * redeemed and denies the approved device authorizations not yet redeemed.
+ * Used by store_user_end_all and store_consent_revoke. */
+gh_status_t store_grants_end(store_t *s, const char *op, const char *sub, const char *client_id,
+                             int64_t revoke_until);
 
 /* ---- authorization codes (single use) ---- */
 gh_status_t store_code_put(store_t *s, const store_code_t *c);
@@ -52,6 +83,13 @@ gh_status_t store_code_put(store_t *s, const store_code_t *c);
  * CONFLICT after it expires, so a late replay is still seen. */
 gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const char *client_id,
                             int64_t now, const char *family, store_code_t *out);
+/* store_code_take, and when the code is taken, in the same atomic step the
+ * first refresh token of the new family: first->digest, issued_at and
+ * expires_at are the caller's, the rest (family, client, sub, scope,
+ * auth_time, authn) is the code's. first NULL: store_code_take. */
+gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const char *client_id,
+                              int64_t now, const char *family, const store_refresh_t *first,
+                              store_code_t *out);
 
 /* ---- refresh tokens (rotated) ---- */
 /* Stores the first token of a new family; CONFLICT when that family is

@@ -30,8 +30,9 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 
-#define MAX_PARAMS 16
+#define MAX_PARAMS 24 /* the most a statement binds (clients.c SQL_ADD: 18) */
 #define STMT_NAME_MAX 16
 #define SQL_MAX 4096 /* bytes of a statement's text, placeholders rewritten */
 #define OID_INT8 20
@@ -246,6 +247,7 @@ static gh_status_t prepare(pg_conn_t *c, store_sql_t *sql, const char *fmt, cons
     if (!store_sql_numbered(store_sql_text(sql, true), text, sizeof text))
         return GH_ERR_INTERNAL;
     stmt_name(name, slot);
+    metrics_add(METRIC_DB_ROUND_TRIPS, 1);
     PGresult *res = libpq.prepare(c->db, name, text, n, types);
     gh_status_t st = status_of(c, res, op);
     libpq.clear(res);
@@ -291,6 +293,7 @@ static gh_status_t exec_once(pg_store_t *s, store_sql_t *sql, store_cursor_t *cu
     st = prepare(c, sql, fmt, cur->op);
     if (st == GH_OK) {
         stmt_name(name, store_sql_slot(sql));
+        metrics_add(METRIC_DB_ROUND_TRIPS, 1);
         pq_of(cur)->res = libpq.execPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
         st = status_of(c, pq_of(cur)->res, cur->op);
     }
@@ -373,6 +376,8 @@ gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
     gh_status_t st = conn_get(s, &c);
     if (st != GH_OK)
         return st;
+    metrics_add(METRIC_DB_STATEMENTS, 1);
+    metrics_add(METRIC_DB_ROUND_TRIPS, 1);
     PGresult *res = libpq.exec(c->db, sql);
     st = status_of(c, res, op);
     libpq.clear(res);

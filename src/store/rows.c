@@ -18,6 +18,14 @@ int64_t store_row_int(store_row_t *r)
     return r->ops->integer(r);
 }
 
+void store_row_authn(store_row_t *r, arena_t *a, store_authn_t *out)
+{
+    out->amr = store_row_text(r, a);
+    out->acr = store_row_text(r, a);
+    out->idp = store_row_text(r, a);
+    out->sid = store_row_text(r, a);
+}
+
 gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, void *row)
 {
     if (r->oom)

@@ -1,5 +1,6 @@
 /* Storage: the handle, and the stores per feature (included at the end:
  * accounts, clients, sessions, grants, keys, settings, attempts, devices,
+ * second factors (mfa),
  * the gateway's), each written once over both engines (SQLite and
  * PostgreSQL; docs/architecture.md).
  *
@@ -93,15 +94,36 @@ void store_read_end(store_t *s);
  * GH_ERR_UNAVAILABLE when it cannot be reached or stays locked. */
 gh_status_t store_ping(store_t *s);
 
+/* How a member signed in, carried from the sign-in session to the codes and
+ * refresh tokens it leads to and into their id_tokens: amr, the RFC 8176
+ * method values separated by spaces ("pwd", "otp mfa", ...); acr, the
+ * authentication context class (OpenID Connect Core §2); idp, the platform a
+ * federated sign-in came through; sid, the random id of the sign-in session
+ * (OpenID Connect Back-Channel Logout 1.0 §2.1), never its cookie or the
+ * cookie's digest. Each NULL when it does not apply. */
+typedef struct {
+    const char *amr;
+    const char *acr;
+    const char *idp;
+    const char *sid;
+} store_authn_t;
+
 /* The stores per feature. */
 #include "store/accounts.h"
 #include "store/attempts.h"
 #include "store/clients.h"
 #include "store/devices.h"
+#include "store/events.h"
+#include "store/federation.h"
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
 #include "store/pushed.h"
+#include "store/logout.h"
+#include "store/mail_links.h"
+#include "store/outbox.h"
+#include "store/mfa.h"
+#include "store/passkeys.h"
 #include "store/sessions.h"
 #include "store/settings.h"
 

@@ -17,6 +17,7 @@
 struct store {
     const struct store_engine *engine; /* db.h */
     _Atomic int64_t next_purge;        /* earliest `now` at which expired rows go again */
+    _Atomic int64_t events_retention;  /* seconds audit events are kept; 0: for ever */
 };
 
 /* Engine constructors. Each receives the whole URL (scheme included) and
@@ -112,14 +113,32 @@ typedef gh_status_t (*store_read_fn)(store_row_t *r, arena_t *a, void *row);
  * 1 or 0 on either engine). */
 char *store_row_text(store_row_t *r, arena_t *a);
 int64_t store_row_int(store_row_t *r);
+/* The next four columns, amr, acr, idp and sid (AUTHN_COLS), into *out. */
+void store_row_authn(store_row_t *r, arena_t *a, store_authn_t *out);
+
+/* The columns of a store_authn_t, in store_row_authn's order. */
+#define AUTHN_COLS "amr, acr, idp, sid"
 
 /* Ends a reader: copies the record rec (size bytes) into *row when the whole
  * row was read, else GH_ERR_NOMEM and *row unchanged. */
 gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, void *row);
 
+/* A client (store_client_t) from the columns STORE_CLIENT_COLS, for the
+ * statements of other stores that read a client with their own rows
+ * (clients.c). */
+#define STORE_CLIENT_COLS                                                                          \
+    "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, scope, grants, "           \
+    "is_public, created_at, backchannel_logout_uri, backchannel_logout_session_required, "         \
+    "frontchannel_logout_uri, frontchannel_logout_session_required, require_mfa, jwks, "           \
+    "jwks_uri, resources, require_par"
+gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row);
+
 /* The generic readers, each named for what *row is. */
 gh_status_t store_read_text(store_row_t *r, arena_t *a, void *row); /* const char *: one text */
 gh_status_t store_read_int(store_row_t *r, arena_t *a, void *row);  /* int64_t: one integer */
 gh_status_t store_read_bool(store_row_t *r, arena_t *a, void *row); /* bool: one integer, != 0 */
+/* store_user_t from the columns sub, username, password_hash, email,
+ * nickname, name, created_at (accounts.c) */
+gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row);
 
 #endif

@@ -19,11 +19,46 @@ static const char CLAIM_TPL[] = "<li class=\"scope claim\" data-claim=\"{{name}}
 static const char ALERT_TPL[] = "<p class=\"alert\" id=\"form-error\" role=\"alert\">{{text}}</p>";
 /* An input the alert is about (WCAG 3.3.1: the error is tied to its field). */
 static const char INVALID_ATTRS[] = " aria-invalid=\"true\" aria-describedby=\"form-error\"";
+static const char FRAME_TPL[] = "<iframe class=\"frontchannel-logout\" src=\"{{src}}\" "
+                                "title=\"{{title}}\" hidden></iframe>\n";
+static const char NEXT_TPL[] =
+    "<p class=\"actions\"><a class=\"button button-primary\" href=\"{{href}}\">{{text}}</a></p>\n";
 static const char DETAIL_TPL[] =
     "<p class=\"detail\"><span class=\"detail-label\">{{label}}</span> {{detail}}</p>";
 
-/* tpl expanded once with vars, in the arena; NULL when out of memory. */
-static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
+static const char FED_OR_TPL[] = "<div class=\"fed\"><p class=\"fed-or\"><span>{{or}}</span></p>\n";
+static const char FED_BUTTON_TPL[] =
+    "<form class=\"fed-form\" method=\"get\" action=\"/auth/federate/{{name}}\">\n"
+    "{{{hidden}}}<button class=\"button fed-button fed-{{kind}}\" type=\"submit\">"
+    "<span class=\"fed-mark\" aria-hidden=\"true\"></span>{{{text}}}</button>\n</form>\n";
+/* The profile page's way to link: the password of an existing member, or
+ * the member this browser signed in as a moment ago. */
+static const char LINK_PASSWORD_TPL[] =
+    "<form class=\"form\" method=\"post\" action=\"{{action}}\">\n{{{hidden}}}"
+    "<div class=\"field\">\n<label for=\"username\">{{username_label}}</label>\n"
+    "<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" "
+    "autocapitalize=\"none\" spellcheck=\"false\" required{{{username_maxlength}}}"
+    "{{{link_invalid}}}>\n</div>\n<div class=\"field\">\n"
+    "<label for=\"password\">{{password_label}}</label>\n"
+    "<input id=\"password\" name=\"password\" type=\"password\" "
+    "autocomplete=\"current-password\" required{{{password_maxlength}}}{{{link_invalid}}}>\n"
+    "</div>\n<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
+    "value=\"link\">{{link}}</button>\n</form>\n";
+static const char LINK_SESSION_TPL[] =
+    "<form class=\"form\" method=\"post\" action=\"{{action}}\">\n{{{hidden}}}"
+    "<p class=\"account\"><span class=\"account-label\">{{account_label}}</span> "
+    "<span class=\"account-name\">{{signed_in_as}}</span></p>\n"
+    "<button class=\"button button-secondary\" type=\"submit\" name=\"action\" "
+    "value=\"link\">{{link}}</button>\n</form>\n";
+static const char FED_WAYS_TPL[] =
+    "<div class=\"actions\">\n"
+    "<form method=\"get\" action=\"/auth/authorize\">\n{{{request}}}"
+    "<button class=\"button button-primary\" type=\"submit\">{{back}}</button>\n</form>\n"
+    "<form method=\"post\" action=\"/auth/authorize\">\n{{{give_up}}}"
+    "<button class=\"button button-secondary\" type=\"submit\">{{cancel}}</button>\n</form>\n"
+    "</div>\n";
+
+const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -35,10 +70,10 @@ static const char *expand(arena_t *a, const char *tpl, const tpl_var_t *vars, si
 static const char *text_html(arena_t *a, ui_lang_t lang, ui_text_t id, const char *client)
 {
     const tpl_var_t vars[] = {{"client", client, false}};
-    return expand(a, ui_text(lang, id), vars, COUNT(vars));
+    return ui_expand(a, ui_text(lang, id), vars, COUNT(vars));
 }
 
-static const char *hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
+const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
 {
     buf_t b;
     buf_init(&b, a);
@@ -71,7 +106,7 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
 
 /* How long to wait, in words: "1 second", "30 seconds", from two minutes on
  * "3 minutes" (rounded up), "a moment" when not known. */
-static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
+const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds)
 {
     if (seconds <= 0)
         return ui_text(lang, TXT_WAIT_MOMENT);
@@ -80,27 +115,26 @@ static const char *wait_text(arena_t *a, ui_lang_t lang, long seconds)
     bool minutes = seconds >= 120;
     const char *n = arena_printf(a, "%ld", minutes ? (seconds + 59) / 60 : seconds);
     const tpl_var_t vars[] = {{"n", n, false}};
-    return n ? expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
-                      COUNT(vars))
+    return n ? ui_expand(a, ui_text(lang, minutes ? TXT_WAIT_MINUTES : TXT_WAIT_SECONDS), vars,
+                         COUNT(vars))
              : NULL;
 }
 
 /* A message's sentence; retry_after fills the {{wait}} of a lock's message. */
 static const char *sentence_text(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
-    const char *wait = wait_text(a, lang, retry_after);
+    const char *wait = ui_wait_text(a, lang, retry_after);
     const tpl_var_t vars[] = {{"wait", wait, false}};
-    return wait ? expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
+    return wait ? ui_expand(a, ui_msg_sentence(lang, msg), vars, COUNT(vars)) : NULL;
 }
 
-/* The alert above a form. */
-static const char *alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
 {
     if (msg == UI_MSG_NONE)
         return "";
     const char *sentence = sentence_text(a, lang, msg, retry_after);
     const tpl_var_t vars[] = {{"text", sentence, false}};
-    return sentence ? expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
+    return sentence ? ui_expand(a, ALERT_TPL, vars, COUNT(vars)) : NULL;
 }
 
 static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
@@ -109,7 +143,7 @@ static const char *detail_html(arena_t *a, ui_lang_t lang, ui_detail_t detail)
     if (!text)
         return "";
     const tpl_var_t vars[] = {{"label", ui_text(lang, TXT_DETAIL), false}, {"detail", text, false}};
-    return expand(a, DETAIL_TPL, vars, COUNT(vars));
+    return ui_expand(a, DETAIL_TPL, vars, COUNT(vars));
 }
 
 /* Whether every trusted fragment among vars was built (NULL means out of memory). */
@@ -121,9 +155,10 @@ static bool fragments_ok(const tpl_var_t *vars, size_t count)
     return true;
 }
 
-/* The page template at path expanded with vars, inside the layout. */
-static const char *render(arena_t *a, ui_lang_t lang, const char *title, const char *path,
-                          const tpl_var_t *vars, size_t count)
+/* The page template at path expanded with vars, inside the layout, whose
+ * card carries card_class ("" or " card-wide"). */
+static const char *render_card(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                               const tpl_var_t *vars, size_t count, const char *card_class)
 {
     if (!fragments_ok(vars, count))
         return NULL;
@@ -136,12 +171,19 @@ static const char *render(arena_t *a, ui_lang_t lang, const char *title, const c
         {"title", title, false},
         {"footer", ui_text(lang, TXT_PRODUCT_FOOTER), false},
         {"content", buf_cstr(&content), true},
+        {"card_class", card_class, false},
     };
     buf_t out;
     buf_init(&out, a);
     if (tpl_render(&out, "templates/layout.html", page, COUNT(page)) != GH_OK)
         return NULL;
     return buf_cstr(&out);
+}
+
+const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                           const tpl_var_t *vars, size_t count)
+{
+    return render_card(a, lang, title, path, vars, count, "");
 }
 
 /* " maxlength=\"N\"" for an input, or nothing when n is 0. */
@@ -155,6 +197,34 @@ static const char *maxlength_html(arena_t *a, size_t n)
     return buf_cstr(&b);
 }
 
+static const char *passkey_signin_html(arena_t *a, const ui_login_t *p);
+/* One GET form per platform, carrying the authorization request, after an
+ * "or"; nothing when there are none. */
+static const char *platforms_html(arena_t *a, const ui_login_t *p)
+{
+    if (p->platform_count == 0)
+        return "";
+    const char *request = ui_hidden_html(a, p->request, p->request_count);
+    buf_t b;
+    buf_init(&b, a);
+    const tpl_var_t or_vars[] = {{"or", ui_text(p->lang, TXT_FED_OR), false}};
+    tpl_expand(&b, FED_OR_TPL, sizeof FED_OR_TPL - 1, or_vars, COUNT(or_vars));
+    for (size_t i = 0; request && i < p->platform_count; i++) {
+        const ui_platform_t *f = &p->platforms[i];
+        const tpl_var_t vars[] = {
+            {"name", f->name, false},
+            {"kind", f->kind, false},
+            {"hidden", request, true},
+            {"text", text_html(a, p->lang, TXT_FED_CONTINUE, f->label), true},
+        };
+        if (!vars[3].value)
+            return NULL;
+        tpl_expand(&b, FED_BUTTON_TPL, sizeof FED_BUTTON_TPL - 1, vars, COUNT(vars));
+    }
+    buf_puts(&b, "</div>\n");
+    return request ? buf_cstr(&b) : NULL;
+}
+
 const char *ui_render_login(arena_t *a, const ui_login_t *p)
 {
     ui_lang_t lang = p->lang;
@@ -165,9 +235,9 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
                         : ui_text(lang, TXT_LOGIN_HEADING),
          true},
         {"lead", ui_text(lang, TXT_LOGIN_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid", p->message == UI_MSG_BAD_CREDENTIALS ? INVALID_ATTRS : "", true},
         {"username_label", ui_text(lang, TXT_USERNAME), false},
         {"username", p->username, false},
@@ -177,9 +247,12 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"password_focus", has_user ? "autofocus" : "", true},
         {"username_maxlength", maxlength_html(a, p->username_max), true},
         {"password_maxlength", maxlength_html(a, p->password_max), true},
+        {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
+        {"passkey", passkey_signin_html(a, p), true},
+        {"platforms", platforms_html(a, p), true},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGIN_TITLE), "templates/login.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
@@ -194,12 +267,12 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"scopes", scopes_html(a, p), true},
         {"note", ui_text(lang, TXT_CONSENT_NOTE), false},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"allow", ui_text(lang, TXT_ALLOW), false},
         {"deny", ui_text(lang, TXT_DENY), false},
     };
-    return render(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_CONSENT_TITLE), "templates/consent.html", vars,
+                          COUNT(vars));
 }
 
 const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
@@ -212,12 +285,34 @@ const char *ui_render_logout(arena_t *a, const ui_logout_t *p)
                         : ui_text(lang, TXT_LOGOUT_LEAD),
          true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"submit", ui_text(lang, TXT_SIGN_OUT), false},
         {"hint", ui_text(lang, TXT_LOGOUT_HINT), false},
     };
-    return render(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_LOGOUT_TITLE), "templates/logout.html", vars,
+                          COUNT(vars));
+}
+
+const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *p)
+{
+    ui_lang_t lang = p->lang;
+    buf_t frames;
+    buf_init(&frames, a);
+    for (size_t i = 0; i < p->frame_count; i++) {
+        const tpl_var_t vars[] = {{"src", p->frames[i], false},
+                                  {"title", ui_text(lang, TXT_LOGOUT_FRAME), false}};
+        tpl_expand(&frames, FRAME_TPL, sizeof FRAME_TPL - 1, vars, COUNT(vars));
+    }
+    const tpl_var_t next[] = {{"href", p->next, false},
+                              {"text", ui_text(lang, TXT_CONTINUE), false}};
+    const char *title = ui_msg_title(lang, UI_MSG_SIGNED_OUT);
+    const tpl_var_t vars[] = {
+        {"title", title, false},
+        {"sentence", ui_msg_sentence(lang, UI_MSG_SIGNED_OUT), false},
+        {"frames", buf_cstr(&frames), true},
+        {"next", p->next ? ui_expand(a, NEXT_TPL, next, COUNT(next)) : "", true},
+    };
+    return ui_render_page(a, lang, title, "templates/signed_out.html", vars, COUNT(vars));
 }
 
 const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
@@ -227,11 +322,11 @@ const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
         {"heading", ui_text(lang, TXT_FORM_POST_TITLE), false},
         {"lead", ui_text(lang, TXT_FORM_POST_LEAD), false},
         {"action", action, false},
-        {"hidden", hidden_html(a, hidden, hidden_count), true},
+        {"hidden", ui_hidden_html(a, hidden, hidden_count), true},
         {"submit", ui_text(lang, TXT_CONTINUE), false},
     };
-    return render(a, lang, ui_text(lang, TXT_FORM_POST_TITLE), "templates/form_post.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_FORM_POST_TITLE), "templates/form_post.html",
+                          vars, COUNT(vars));
 }
 
 const char *ui_render_device(arena_t *a, const ui_device_t *p)
@@ -240,9 +335,9 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
     const tpl_var_t vars[] = {
         {"heading", ui_text(lang, TXT_DEVICE_TITLE), false},
         {"lead", ui_text(lang, TXT_DEVICE_LEAD), false},
-        {"alert", alert_html(a, lang, p->message, p->retry_after), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
-        {"hidden", hidden_html(a, p->hidden, p->hidden_count), true},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid",
          p->message == UI_MSG_USER_CODE_INVALID || p->message == UI_MSG_USER_CODE_USED
              ? INVALID_ATTRS
@@ -252,8 +347,8 @@ const char *ui_render_device(arena_t *a, const ui_device_t *p)
         {"user_code", p->user_code, false},
         {"submit", ui_text(lang, TXT_CONTINUE), false},
     };
-    return render(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
-                  COUNT(vars));
+    return ui_render_page(a, lang, ui_text(lang, TXT_DEVICE_TITLE), "templates/device.html", vars,
+                          COUNT(vars));
 }
 
 /* The error and information pages share templates/message.html. */
@@ -269,7 +364,7 @@ static const char *render_message(arena_t *a, ui_lang_t lang, ui_msg_t msg, ui_d
         {"detail", detail_html(a, lang, detail), true},
         {"hint", ui_text(lang, error ? TXT_ERROR_HINT : TXT_INFO_HINT), false},
     };
-    return render(a, lang, title, "templates/message.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, title, "templates/message.html", vars, COUNT(vars));
 }
 
 const char *ui_render_error(arena_t *a, ui_lang_t lang, ui_msg_t message, ui_detail_t detail)
@@ -301,5 +396,322 @@ const char *ui_render_home(arena_t *a, ui_lang_t lang)
         {"lead", ui_text(lang, TXT_HOME_LEAD), false},
         {"discovery", ui_text(lang, TXT_HOME_DISCOVERY), false},
     };
-    return render(a, lang, heading, "templates/home.html", vars, COUNT(vars));
+    return ui_render_page(a, lang, heading, "templates/home.html", vars, COUNT(vars));
+}
+
+/* ---- for the pages built in other files (ui_int.h) ---- */
+
+const char *page_sentence(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_after)
+{
+    return sentence_text(a, lang, msg, retry_after);
+}
+
+const char *page_render_wide(arena_t *a, ui_lang_t lang, const char *title, const char *path,
+                             const tpl_var_t *vars, size_t count)
+{
+    return render_card(a, lang, title, path, vars, count, " card-wide");
+}
+
+/* ---- second factors (docs/mfa.md) ---- */
+
+static const char LINK_ITEM_TPL[] = "<li><a href=\"{{href}}\">{{text}}</a></li>\n";
+static const char OTHER_WAYS_TPL[] =
+    "<nav class=\"other-ways\" aria-labelledby=\"other-ways\"><h2 id=\"other-ways\" "
+    "class=\"detail-label\">{{label}}</h2><ul>\n{{{items}}}</ul></nav>";
+static const char CODE_ITEM_TPL[] = "<li><code>{{code}}</code></li>\n";
+
+/* The other ways to give a second factor, as a labelled list of links; ""
+ * when there are none. */
+static const char *other_ways_html(arena_t *a, const ui_mfa_t *p)
+{
+    if (p->other_way_count == 0)
+        return "";
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < p->other_way_count; i++) {
+        const tpl_var_t vars[] = {{"href", p->other_ways[i].href, false},
+                                  {"text", p->other_ways[i].text, false}};
+        tpl_expand(&b, LINK_ITEM_TPL, sizeof LINK_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    const tpl_var_t vars[] = {{"label", ui_text(p->lang, TXT_MFA_OTHER_WAYS), false},
+                              {"items", buf_cstr(&b), true}};
+    return buf_cstr(&b) ? ui_expand(a, OTHER_WAYS_TPL, vars, COUNT(vars)) : NULL;
+}
+
+static bool code_message(ui_msg_t msg)
+{
+    return msg == UI_MSG_MFA_BAD_CODE || msg == UI_MSG_MFA_MALFORMED;
+}
+
+const char *ui_render_mfa(arena_t *a, const ui_mfa_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_MFA_TITLE), false},
+        {"lead", ui_text(lang, TXT_MFA_LEAD), false},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
+        {"code_label", ui_text(lang, TXT_MFA_CODE), false},
+        {"submit", ui_text(lang, TXT_MFA_VERIFY), false},
+        {"recovery_summary", ui_text(lang, TXT_MFA_RECOVERY_SUMMARY), false},
+        {"recovery_help", ui_text(lang, TXT_MFA_RECOVERY_HELP), false},
+        {"other_ways", other_ways_html(a, p), true},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_TITLE), "templates/mfa.html", vars,
+                          COUNT(vars));
+}
+
+/* A fixed text with {{n}} replaced by a number. */
+static const char *count_text(arena_t *a, ui_lang_t lang, ui_text_t id, long n)
+{
+    const char *num = arena_printf(a, "%ld", n);
+    const tpl_var_t vars[] = {{"n", num, false}};
+    return num ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
+}
+
+const char *ui_render_recovery_used(arena_t *a, ui_lang_t lang, long left,
+                                    const char *continue_href)
+{
+    const char *sentence = count_text(a, lang, TXT_MFA_USED_LEFT, left);
+    const tpl_var_t vars[] = {
+        {"title", ui_text(lang, TXT_MFA_USED_TITLE), false},
+        {"sentence", sentence, false},
+        {"continue_href", continue_href, false},
+        {"continue", ui_text(lang, TXT_CONTINUE), false},
+        {"account_href", "/account/mfa", false},
+        {"account", ui_text(lang, TXT_MFA_MANAGE), false},
+    };
+    if (!sentence)
+        return NULL;
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_USED_TITLE), "templates/mfa_used.html",
+                          vars, COUNT(vars));
+}
+
+static const char *codes_html(arena_t *a, char *const *codes, size_t count)
+{
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < count; i++) {
+        const tpl_var_t vars[] = {{"code", codes[i], false}};
+        tpl_expand(&b, CODE_ITEM_TPL, sizeof CODE_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    return buf_cstr(&b);
+}
+
+const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *alert = ui_alert_html(a, lang, p->message, p->retry_after);
+    const char *hidden = ui_hidden_html(a, p->hidden, p->hidden_count);
+    if (p->state == UI_MFA_CODES) {
+        const tpl_var_t vars[] = {
+            {"heading", ui_text(lang, TXT_MFA_CODES_TITLE), false},
+            {"lead", ui_text(lang, TXT_MFA_CODES_LEAD), false},
+            {"codes", codes_html(a, p->codes, p->code_count), true},
+            {"done_href", p->action, false},
+            {"done", ui_text(lang, TXT_MFA_DONE), false},
+        };
+        return ui_render_page(a, lang, ui_text(lang, TXT_MFA_CODES_TITLE),
+                              "templates/mfa_codes.html", vars, COUNT(vars));
+    }
+    if (p->state == UI_MFA_ON) {
+        const tpl_var_t vars[] = {
+            {"heading", ui_text(lang, TXT_MFA_ON_TITLE), false},
+            {"lead", ui_text(lang, TXT_MFA_ON_LEAD), false},
+            {"alert", alert, true},
+            {"left", count_text(a, lang, TXT_MFA_LEFT, p->left), false},
+            {"action", p->action, false},
+            {"hidden", hidden, true},
+            {"note", ui_text(lang, TXT_MFA_NEW_CODES_NOTE), false},
+            {"submit", ui_text(lang, TXT_MFA_NEW_CODES), false},
+        };
+        return ui_render_page(a, lang, ui_text(lang, TXT_MFA_ON_TITLE), "templates/mfa_status.html",
+                              vars, COUNT(vars));
+    }
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_MFA_SETUP_TITLE), false},
+        {"lead", ui_text(lang, TXT_MFA_SETUP_LEAD), false},
+        {"alert", alert, true},
+        {"qr", p->uri ? ui_qr_svg(a, p->uri, ui_text(lang, TXT_MFA_QR_TITLE)) : NULL, true},
+        {"key_label", ui_text(lang, TXT_MFA_KEY), false},
+        {"key", p->key, false},
+        {"action", p->action, false},
+        {"hidden", hidden, true},
+        {"invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
+        {"code_label", ui_text(lang, TXT_MFA_CODE), false},
+        {"submit", ui_text(lang, TXT_MFA_VERIFY), false},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_MFA_SETUP_TITLE), "templates/mfa_setup.html",
+                          vars, COUNT(vars));
+}
+
+/* ---- passkeys ---- */
+
+static const char PASSKEY_ITEM_TPL[] =
+    "<li class=\"passkey\"><span class=\"passkey-name\">{{name}}</span> "
+    "<span class=\"passkey-dates\">{{added}} · {{used}}</span>\n"
+    "<form method=\"post\" action=\"{{action}}\"><input type=\"hidden\" name=\"csrf\" "
+    "value=\"{{csrf}}\"><button class=\"button\" type=\"submit\" name=\"remove\" value=\"{{id}}\" "
+    "aria-label=\"{{label}}\">{{remove}}</button></form></li>\n";
+
+/* A text holding {{name}} value (escaped later, as the text is expanded again). */
+static const char *text_with(arena_t *a, ui_lang_t lang, ui_text_t id, const char *name,
+                             const char *value)
+{
+    const tpl_var_t vars[] = {{name, value, false}};
+    return value ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
+}
+
+/* The "Sign in with a passkey" form under the password form: the same hidden
+ * fields (the pending request, the CSRF token) with step "passkey", and the
+ * assertion's fields that /static/passkey.js fills in. */
+static const char *passkey_signin_html(arena_t *a, const ui_login_t *p)
+{
+    if (!p->passkey)
+        return "";
+    ui_hidden_t *h = arena_alloc(a, (p->hidden_count + 1) * sizeof *h);
+    if (!h)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < p->hidden_count; i++)
+        if (strcmp(p->hidden[i].name, "step") != 0)
+            h[n++] = p->hidden[i];
+    h[n++] = (ui_hidden_t){"step", "passkey"};
+    const tpl_var_t vars[] = {
+        {"or", ui_text(p->lang, TXT_PASSKEY_OR), false},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, h, n), true},
+        {"label", ui_text(p->lang, TXT_PASSKEY_SIGN_IN), false},
+        {"failed", ui_text(p->lang, TXT_PASSKEY_FAILED), false},
+        {"unsupported", ui_text(p->lang, TXT_PASSKEY_UNSUPPORTED), false},
+    };
+    buf_t b;
+    buf_init(&b, a);
+    if (!fragments_ok(vars, COUNT(vars)) ||
+        tpl_render(&b, "templates/passkey_signin.html", vars, COUNT(vars)) != GH_OK)
+        return NULL;
+    return buf_cstr(&b);
+}
+
+static const char *passkey_items_html(arena_t *a, const ui_passkeys_t *p)
+{
+    if (p->count == 0) {
+        const tpl_var_t vars[] = {{"text", ui_text(p->lang, TXT_PASSKEYS_NONE), false}};
+        return ui_expand(a, "<p class=\"passkeys-none\">{{text}}</p>", vars, COUNT(vars));
+    }
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, "<ul class=\"passkeys\">\n");
+    for (size_t i = 0; i < p->count; i++) {
+        const ui_passkey_item_t *it = &p->items[i];
+        const char *used = it->last_used
+                               ? text_with(a, p->lang, TXT_PASSKEY_LAST_USED, "date", it->last_used)
+                               : ui_text(p->lang, TXT_PASSKEY_NEVER_USED);
+        const tpl_var_t vars[] = {
+            {"name", it->name, false},
+            {"added", text_with(a, p->lang, TXT_PASSKEY_ADDED, "date", it->created), false},
+            {"used", used, false},
+            {"action", p->action, false},
+            {"csrf", p->csrf, false},
+            {"id", it->id, false},
+            {"label", text_with(a, p->lang, TXT_PASSKEY_REMOVE_LABEL, "name", it->name), false},
+            {"remove", ui_text(p->lang, TXT_PASSKEY_REMOVE), false},
+        };
+        tpl_expand(&b, PASSKEY_ITEM_TPL, sizeof PASSKEY_ITEM_TPL - 1, vars, COUNT(vars));
+    }
+    buf_puts(&b, "</ul>\n");
+    return buf_cstr(&b);
+}
+
+const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *name_max = arena_printf(a, "%zu", p->name_max);
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_PASSKEYS_TITLE), false},
+        {"lead", ui_text(lang, TXT_PASSKEYS_LEAD), false},
+        {"account_label", ui_text(lang, TXT_PASSKEYS_ACCOUNT), false},
+        {"username", p->username, false},
+        {"list", passkey_items_html(a, p), true},
+        {"csrf", p->csrf, false},
+        {"failed", ui_text(lang, TXT_PASSKEY_FAILED), false},
+        {"unsupported", ui_text(lang, TXT_PASSKEY_UNSUPPORTED), false},
+        {"working", ui_text(lang, TXT_PASSKEY_WORKING), false},
+        {"name_label", ui_text(lang, TXT_PASSKEY_NAME), false},
+        {"name_hint", ui_text(lang, TXT_PASSKEY_NAME_HINT), false},
+        {"name_max", name_max, false},
+        {"add", ui_text(lang, TXT_PASSKEY_ADD), false},
+    };
+    return name_max ? ui_render_page(a, lang, ui_text(lang, TXT_PASSKEYS_TITLE),
+                                     "templates/passkeys.html", vars, COUNT(vars))
+                    : NULL;
+}
+
+const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *p)
+{
+    ui_lang_t lang = p->lang;
+    bool link_failed =
+        p->message == UI_MSG_BAD_CREDENTIALS || p->message == UI_MSG_TOO_MANY_ATTEMPTS;
+    const tpl_var_t link[] = {
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"username_label", ui_text(lang, TXT_USERNAME), false},
+        {"password_label", ui_text(lang, TXT_PASSWORD), false},
+        {"username_maxlength", maxlength_html(a, p->username_max), true},
+        {"password_maxlength", maxlength_html(a, p->password_max), true},
+        {"link_invalid", link_failed ? INVALID_ATTRS : "", true},
+        {"link", ui_text(lang, TXT_PROFILE_LINK), false},
+        {"account_label", ui_text(lang, TXT_CONSENT_ACCOUNT), false},
+        {"signed_in_as", p->signed_in_as, false},
+    };
+    const char *tpl = p->signed_in_as ? LINK_SESSION_TPL : LINK_PASSWORD_TPL;
+    const char *link_form =
+        fragments_ok(link, COUNT(link)) ? ui_expand(a, tpl, link, COUNT(link)) : NULL;
+    const tpl_var_t vars[] = {
+        {"title", ui_text(lang, TXT_PROFILE_TITLE), false},
+        {"lead", text_html(a, lang, TXT_PROFILE_LEAD, p->platform_label), true},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
+        {"action", p->action, false},
+        {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
+        {"nickname_label", ui_text(lang, TXT_NICKNAME), false},
+        {"nickname", p->nickname, false},
+        {"email_label", ui_text(lang, TXT_EMAIL), false},
+        {"email", p->email, false},
+        {"profile_invalid", p->message == UI_MSG_FED_PROFILE_INVALID ? INVALID_ATTRS : "", true},
+        {"create", ui_text(lang, TXT_PROFILE_CREATE), false},
+        {"link_heading", ui_text(lang, TXT_PROFILE_LINK_HEADING), false},
+        {"link_lead",
+         text_html(a, lang, p->signed_in_as ? TXT_PROFILE_LINK_SESSION : TXT_PROFILE_LINK_LEAD,
+                   p->platform_label),
+         true},
+        {"link_form", link_form, true},
+        {"cancel", ui_text(lang, TXT_CANCEL), false},
+        {"give_up", ui_hidden_html(a, p->give_up, p->give_up_count), true},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_PROFILE_TITLE),
+                          "templates/federate_profile.html", vars, COUNT(vars));
+}
+
+const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const char *title = ui_msg_title(lang, p->message);
+    const char *ways = "";
+    if (p->request_count) {
+        const tpl_var_t w[] = {
+            {"request", ui_hidden_html(a, p->request, p->request_count), true},
+            {"give_up", ui_hidden_html(a, p->give_up, p->give_up_count), true},
+            {"back", ui_text(lang, TXT_BACK_TO_SIGN_IN), false},
+            {"cancel", ui_text(lang, TXT_GIVE_UP), false},
+        };
+        ways = fragments_ok(w, COUNT(w)) ? ui_expand(a, FED_WAYS_TPL, w, COUNT(w)) : NULL;
+    }
+    const tpl_var_t vars[] = {
+        {"title", title, false},
+        {"sentence", sentence_text(a, lang, p->message, 0), false},
+        {"ways", ways, true},
+    };
+    return ui_render_page(a, lang, title, "templates/federate_fault.html", vars, COUNT(vars));
 }

@@ -9,7 +9,9 @@
 #ifndef GH_UI_UI_H
 #define GH_UI_UI_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/assets.h"
@@ -45,6 +47,42 @@ typedef enum {
     UI_MSG_DEVICE_APPROVED,   /* device flow: the device is signed in (information) */
     UI_MSG_DEVICE_DENIED,     /* device flow: access was denied (information) */
     UI_MSG_FIELD_TOO_LONG,    /* sign-in: the username or password is over its limit */
+    UI_MSG_PROFILE_SAVED,     /* account page: confirmations and errors of its forms */
+    UI_MSG_PROFILE_INVALID,
+    UI_MSG_PASSWORD_CHANGED,
+    UI_MSG_PASSWORD_WRONG,
+    UI_MSG_PASSWORDS_DIFFER,
+    UI_MSG_PASSWORD_WEAK,
+    UI_MSG_APP_REVOKED,
+    UI_MSG_SESSION_ENDED,
+    UI_MSG_SESSIONS_ENDED,
+    /* self-service (docs/account.md) */
+    UI_MSG_RESET_SENT,            /* the same answer whether or not an account matched */
+    UI_MSG_PASSWORD_RESET_DONE,   /* information: reset done, signed out everywhere */
+    UI_MSG_LINK_INVALID,          /* a mailed link that is not ours (forged, cut short) */
+    UI_MSG_LINK_EXPIRED,          /* a mailed link past its time */
+    UI_MSG_LINK_USED,             /* a mailed link used already */
+    UI_MSG_MAIL_UNAVAILABLE,      /* the server sends no mail: reset and the like are off */
+    UI_MSG_PASSWORD_TOO_SHORT,    /* the policy (core/password_policy.h), one per problem */
+    UI_MSG_PASSWORD_COMMON,       /* */
+    UI_MSG_PASSWORD_HAS_USERNAME, /* */
+    UI_MSG_PASSWORD_TOO_SIMPLE,   /* */
+    UI_MSG_EMAIL_INVALID,         /* not an e-mail address */
+    UI_MSG_USERNAME_INVALID,      /* not 1-64 of A-Z a-z 0-9 . _ - @ */
+    UI_MSG_USERNAME_TAKEN,        /* registration: the username is someone's */
+    UI_MSG_REGISTERED,            /* information: the account exists, a link was mailed */
+    UI_MSG_REGISTRATION_CLOSED,   /* registration is off, or needs an invitation */
+    UI_MSG_EMAIL_VERIFIED,        /* information: the address is confirmed */
+    UI_MSG_EMAIL_CHANGE_SENT,     /* information: a link went to the new address */
+    UI_MSG_SIGN_IN_FIRST,         /* an account action without a session */
+    UI_MSG_MFA_BAD_CODE,          /* second factor: wrong or already used code */
+    UI_MSG_MFA_MALFORMED,         /* second factor: not six digits nor a recovery code */
+    UI_MSG_MFA_ENABLED,           /* enrolment: the authenticator was confirmed (information) */
+    UI_MSG_PASSKEY_REFUSED,       /* sign-in: the passkey did not sign the person in */
+    UI_MSG_FED_DENIED,            /* federated sign-in: not allowed at the platform */
+    UI_MSG_FED_UNAVAILABLE,       /* federated sign-in: the platform is down, slow or garbled */
+    UI_MSG_FED_EXPIRED,           /* federated sign-in: unknown, used or another browser's */
+    UI_MSG_FED_PROFILE_INVALID,   /* profile page: a nickname and a valid e-mail are needed */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -72,25 +110,65 @@ typedef struct {
     const char *name, *value;
 } ui_hidden_t;
 
+/* A sign-in platform as a button: "Continue with {label}", in its kind's
+ * colours (class fed-KIND), targeting GET /auth/federate/{name}. */
+typedef struct {
+    const char *name, *label, *kind;
+} ui_platform_t;
+
 typedef struct {
     ui_lang_t lang;
     const char *action;        /* form action (path and query), e.g. "/auth/authorize?…" */
     const ui_hidden_t *hidden; /* includes the CSRF token */
     size_t hidden_count;
+    const ui_platform_t *platforms; /* federated sign-in: one form each, after the password's */
+    size_t platform_count;
+    const ui_hidden_t *request; /* the authorization request the platform forms carry */
+    size_t request_count;
     const char *client_name; /* the application asking; may be NULL */
     const char *username;    /* pre-filled (login_hint or the last attempt); may be NULL */
     ui_msg_t message;        /* an error to show above the form, or UI_MSG_NONE */
     size_t username_max;     /* the inputs' maxlength: the endpoint's declared limits */
     size_t password_max;     /* (0: no maxlength) */
     long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
+    bool reset_link;         /* link to /auth/reset (mail is configured) */
+    bool register_link;      /* link to /auth/register (registration = open) */
+    bool passkey;            /* offer "Sign in with a passkey" (passkeys are enabled) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
  * (each with maxlength when its limit is set), the hidden fields, and a
  * submit button. The message, if any, is an alert (id "form-error"); wrong
  * credentials mark both inputs aria-invalid and described by it. A lock's
- * message says the time left ("30 seconds"). NULL when the arena is full. */
+ * message says the time left ("30 seconds"). Under the form, links to
+ * /auth/reset and /auth/register when asked for (with ui_locales of the
+ * page's language). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
+
+/* One passkey on the passkeys page. */
+typedef struct {
+    const char *id;        /* credential id, base64url: the value of its remove button */
+    const char *name;      /* the member's label */
+    const char *created;   /* "2026-12-07" */
+    const char *last_used; /* likewise; NULL when never used */
+} ui_passkey_item_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action; /* where the remove forms post */
+    const char *csrf;   /* the session's CSRF token */
+    const char *username;
+    const ui_passkey_item_t *items;
+    size_t count;
+    size_t name_max; /* the name input's maxlength */
+} ui_passkeys_t;
+
+/* The passkeys page (/account/passkeys): the member's passkeys, each with a
+ * <form method="post"> holding csrf and a button name="remove" value=ID; a
+ * form id="passkey-add" with an input name="name" that /static/passkey.js
+ * turns into a registration; a live region id="passkey-status" for its
+ * outcome. NULL when the arena is full. */
+const char *ui_render_passkeys(arena_t *a, const ui_passkeys_t *page);
 
 typedef struct {
     ui_lang_t lang;
@@ -119,6 +197,18 @@ typedef struct {
     size_t hidden_count;
     const char *client_name; /* the application asking to sign out; may be NULL */
 } ui_logout_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *const *frames; /* front-channel logout URLs (Front-Channel Logout 1.0 §2) */
+    size_t frame_count;
+    const char *next; /* where the person goes on (post_logout_redirect_uri + state), or NULL */
+} ui_signed_out_t;
+
+/* The "signed out" page after a logout: an invisible <iframe
+ * class="frontchannel-logout"> per frame URL, and, when next is set, a
+ * "Continue" link there (the caller sends a Refresh header to it). */
+const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *page);
 
 /* The sign-out confirmation page (RP-initiated logout without a valid
  * id_token_hint): one <form method="post"> with the hidden fields and one
@@ -149,6 +239,186 @@ const char *ui_render_device(arena_t *a, const ui_device_t *page);
  * arena is full. */
 const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
                                 const ui_hidden_t *hidden, size_t hidden_count);
+/* ---- the account page (issue 21) ---- */
+
+/* A client holding the member's consent. */
+typedef struct {
+    const char *client_id;     /* what its revoke form posts */
+    const char *client_name;   /* may be NULL: the id is shown */
+    const char *const *claims; /* named as the consent page names them (scope_consent_items) */
+    size_t claim_count;
+    const char *const *scopes;
+    size_t scope_count;
+    int64_t last_used_at; /* 0: no use on record */
+} ui_account_app_t;
+
+/* A sign-in session of the member. */
+typedef struct {
+    const char *handle;     /* what its sign-out form posts (not the session's digest) */
+    const char *user_agent; /* may be NULL */
+    const char *ip;         /* may be NULL */
+    int64_t created_at;     /* 0: not known */
+    int64_t last_seen_at;
+    bool current; /* the session showing the page */
+} ui_account_session_t;
+
+/* Inputs an error of the account page is about (marked aria-invalid). */
+enum {
+    UI_ACCOUNT_BAD_PROFILE = 1, /* nickname and name */
+    UI_ACCOUNT_BAD_CURRENT = 2, /* current_password */
+    UI_ACCOUNT_BAD_NEW = 4,     /* new_password, new_password_again */
+};
+
+typedef struct {
+    ui_lang_t lang;
+    const char *csrf; /* the session's CSRF token, in every form */
+    const char *username;
+    const char *nickname, *name, *email; /* may be NULL */
+    ui_msg_t message; /* above the sections: an error, or a confirmation when notice */
+    bool notice;
+    long retry_after; /* UI_MSG_TOO_MANY_ATTEMPTS */
+    int invalid;      /* UI_ACCOUNT_BAD_* */
+    const ui_account_app_t *apps;
+    size_t app_count;
+    const ui_account_session_t *sessions;
+    size_t session_count;
+    /* Hooks where other features plug in their sections: trusted HTML built
+     * by this module (escaped), or NULL for nothing. */
+    const char *factors_html;                    /* second factors and passkeys */
+    const char *platforms_html;                  /* linked platforms */
+    size_t nickname_max, name_max, password_max; /* the inputs' maxlength */
+    const config_t *config;                      /* the [scope.NAME] labels; may be NULL */
+} ui_account_t;
+
+/* The account page: profile (POST /account/profile: nickname, name), the
+ * e-mail address (POST /account/email: email), the password (POST
+ * /account/password: current_password, new_password, new_password_again),
+ * the hooks, the connected applications (each a POST /account/apps/revoke
+ * with client_id; <li data-client="ID">) and the sessions (each a POST
+ * /account/sessions/end with session; <li data-session="HANDLE">, the
+ * current one marked; POST /account/sessions/end-others). Every form holds
+ * the CSRF token as `csrf`. Times are shown in UTC. NULL when the arena is
+ * full. */
+const char *ui_render_account(arena_t *a, const ui_account_t *page);
+/* The self-service forms (docs/account.md), one template for all. */
+typedef enum {
+    UI_FORM_RESET_REQUEST,  /* /auth/reset: input login (username or e-mail) */
+    UI_FORM_RESET_PASSWORD, /* the reset link's page: input password (new) */
+    UI_FORM_VERIFY,         /* a verification link's page: a confirm button */
+    UI_FORM_REGISTER,       /* /auth/register: inputs username, email, password */
+} ui_form_kind_t;
+
+typedef struct {
+    ui_form_kind_t kind;
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden; /* includes the CSRF token */
+    size_t hidden_count;
+    const char *login, *username, *email; /* pre-filled values; may be NULL */
+    bool email_fixed;                     /* the email input is read-only (an invitation) */
+    long min_length;                      /* the policy's, said in the lead */
+    ui_msg_t message;                     /* an error above the form, or UI_MSG_NONE */
+    const char *invalid;                  /* the input the message is about; may be NULL */
+    long retry_after;                     /* UI_MSG_TOO_MANY_ATTEMPTS */
+} ui_form_t;
+
+/* A self-service form: <form method="post"> with the kind's inputs, the
+ * hidden fields and one submit button; the message, if any, is an alert the
+ * invalid input is described by. NULL when the arena is full. */
+const char *ui_render_form(arena_t *a, const ui_form_t *page);
+/* A link: where and its words. */
+typedef struct {
+    const char *href, *text;
+} ui_link_t;
+
+typedef struct {
+    ui_lang_t lang;
+    const char *action;        /* form action */
+    const ui_hidden_t *hidden; /* the request's fields, the CSRF token and the step */
+    size_t hidden_count;
+    ui_msg_t message; /* UI_MSG_MFA_BAD_CODE, …, or UI_MSG_NONE */
+    long retry_after; /* UI_MSG_TOO_MANY_CODES: seconds */
+    /* other ways to give a second factor (the passkey hook): links under the
+     * form, in a list labelled "Other ways to sign in"; none: no list */
+    const ui_link_t *other_ways;
+    size_t other_way_count;
+} ui_mfa_t;
+
+/* The second-factor page: one <form method="post"> with an input named otp
+ * (inputmode numeric, autocomplete one-time-code, maxlength 64) for a TOTP
+ * or a recovery code, the hidden fields and a submit button; a disclosure
+ * "Use a recovery code" saying how; the other ways as links. A wrong code
+ * marks the input aria-invalid, described by the alert. */
+const char *ui_render_mfa(arena_t *a, const ui_mfa_t *page);
+
+/* After a sign-in with a recovery code: how many are left (in
+ * #recovery-left), a link on to continue_href and one to /account/mfa. */
+const char *ui_render_recovery_used(arena_t *a, ui_lang_t lang, long left,
+                                    const char *continue_href);
+
+/* /account/mfa in its three states. */
+typedef enum {
+    UI_MFA_SETUP, /* not enrolled: the QR code, the key as text, a form for the first code */
+    UI_MFA_CODES, /* just enrolled or renewed: the recovery codes, shown once */
+    UI_MFA_ON,    /* enrolled: recovery codes left, a form for a new set */
+} ui_mfa_state_t;
+
+typedef struct {
+    ui_lang_t lang;
+    ui_mfa_state_t state;
+    const char *action;
+    const ui_hidden_t *hidden; /* the CSRF token and the form's action field */
+    size_t hidden_count;
+    ui_msg_t message;
+    long retry_after;
+    const char *uri;    /* SETUP: the otpauth:// URI, drawn as a QR code (ui_qr_svg) */
+    const char *key;    /* SETUP: the secret in base32 (shown in #totp-key) */
+    char *const *codes; /* CODES: the recovery codes, in <ol class="recovery-codes"> */
+    size_t code_count;
+    long left; /* ON: recovery codes left */
+} ui_mfa_account_t;
+
+const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *page);
+/* The "check your profile" page of a first federated sign-in: one
+ * <form method="post"> with inputs nickname and email and a submit button
+ * name="action" value="create"; a second <form method="post"> to link the
+ * platform to an existing member with inputs username and password (value
+ * "link"), both carrying the hidden fields (CSRF token, the pending sign-in's
+ * token); and a cancel form that gives up as the fault page's does. */
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden;
+    size_t hidden_count;
+    const ui_hidden_t *give_up; /* the cancel form's (ui_fed_fault_t) */
+    size_t give_up_count;
+    const char *platform_label;
+    const char *nickname, *email; /* pre-filled from the platform */
+    const char *signed_in_as;     /* a member this browser signed in as just now, offered to
+                                     link without a password; NULL: link with a password */
+    ui_msg_t message;             /* UI_MSG_PROFILE_INVALID, UI_MSG_BAD_CREDENTIALS, … */
+    size_t username_max, password_max;
+    long retry_after;
+} ui_profile_t;
+
+const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *page);
+
+/* A federated sign-in that did not succeed: the message naming the platform,
+ * then (when the authorization request is known) a way back to the sign-in
+ * page (<form method="get" action="/auth/authorize"> with the request) and a
+ * way to give up (<form method="post" action="/auth/authorize"> with the
+ * request, the CSRF token, step=give_up and the reason), which sends the
+ * application its error. */
+typedef struct {
+    ui_lang_t lang;
+    ui_msg_t message;
+    const ui_hidden_t *request; /* may be empty: no way back */
+    size_t request_count;
+    const ui_hidden_t *give_up; /* request + csrf + step + reason */
+    size_t give_up_count;
+} ui_fed_fault_t;
+
+const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *page);
 
 /* A page that explains an error and offers no way onward but back (never a
  * redirect to an unverified place), with a detail (UI_DETAIL_NONE: none). */
@@ -196,6 +466,12 @@ void ui_static_handler(http_request_t *req, http_response_t *res);
  * empty, holds anything but [A-Za-z0-9._-], starts with '.' or contains "..",
  * and for a file type we do not serve. Used by ui_static_handler. */
 const asset_t *ui_static_find(const char *path, const char **content_type);
+
+/* text (an otpauth:// URI) as a QR code (libqrencode, error correction M)
+ * drawn as an inline <svg role="img"> with title_text as its accessible
+ * name and one path of dark modules, in the arena; NULL when it cannot be
+ * encoded or the arena is full (ui/qr.c). */
+const char *ui_qr_svg(arena_t *a, const char *text, const char *title_text);
 
 /* Appends s HTML-escaped (&, <, >, ", ') to b. */
 void ui_html_escape(buf_t *b, const char *s);

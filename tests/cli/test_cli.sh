@@ -17,7 +17,8 @@ in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
-    user "user add" "user list" "user remove" "user passwd" keys "keys list" "keys rotate" \
+    user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" "user links" "user unlink" \
+    keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help
@@ -102,13 +103,22 @@ check "user list shows no password hash" out_lacks 'argon2'
 check "password hashes are argon2id" in_db '$argon2id$'
 check "no password in the database" eval "! in_db 'pa55-Word!x'"
 rc=0
-printf 'new-Pass-123\n' | "$bin" --db "$db" user passwd alice --password-stdin >out 2>err || rc=$?
+printf 'new-Kayak-123\n' | "$bin" --db "$db" user passwd alice --password-stdin >out 2>err || rc=$?
 check "user passwd --password-stdin exits 0" status_is 0
 rc=0
 "$bin" --db "$db" user passwd alice </dev/null >out 2>err || rc=$?
 check "user passwd without a password off a terminal exits 2" usage_error
-gh --db "$db" user passwd nobody --password 'new-Pass-123'
+gh --db "$db" user passwd nobody --password 'new-Kayak-123'
 check "user passwd of an unknown user exits 1" eval 'status_is 1 && one_error_line'
+# platform links (federated sign-in; the linking itself: e2e federation.test.mjs)
+gh --db "$db" user links alice
+check "user links of a member without links: the header alone" eval 'status_is 0 && [ "$(cat out)" = "PLATFORM	SUBJECT	EMAIL	LINKED_AT" ]'
+gh --db "$db" user links nobody
+check "user links of an unknown user exits 1 with one line" eval 'status_is 1 && one_error_line'
+gh --db "$db" user unlink alice kakao
+check "user unlink of a link the member lacks exits 1 naming it" eval "status_is 1 && one_error_line && err_has \"no link to 'kakao'\""
+gh --db "$db" user unlink alice
+check "usage: user unlink without the platform exits 2" usage_error
 gh --db "$db" user remove alice
 check "user remove exits 0" status_is 0
 gh --db "$db" user list
@@ -155,7 +165,40 @@ done
 gh --db "$db" client add --id web-http --secret 's3cret-web-http' \
     --redirect-uri https://rp.example/cb --post-logout-redirect-uri http://rp.example/bye
 check "client add: http post-logout URI off loopback exits 2" \
-    eval 'usage_error && err_has "post-logout-redirect-uri"'
+    eval 'usage_error && err_has "post_logout_redirect_uris"'
+# ---- logout URIs (Back-Channel / Front-Channel Logout 1.0) ----
+gh --db "$db" client add --id rp-logout --secret 's3cret-rp-logout' --redirect-uri https://rp.example/cb \
+    --backchannel-logout-uri https://rp.example/bc --backchannel-logout-session-required \
+    --frontchannel-logout-uri 'https://rp.example/fc?a=1'
+check "client add: back- and front-channel logout URIs accepted" status_is 0
+gh --db "$db" client show rp-logout
+check "client show: the logout URIs and session_required as registered" eval \
+    'out_has "\"backchannel_logout_uri\": \"https://rp.example/bc\"" &&
+     out_has "\"backchannel_logout_session_required\": true" &&
+     grep -qF "\"frontchannel_logout_uri\": \"https://rp.example/fc?a=1\"" out &&
+     out_has "\"frontchannel_logout_session_required\": false"'
+for uri in 'https://rp.example/bc#x' /bc 'ftp://rp.example/bc'; do
+    gh --db "$db" client add --id rp-logout2 --secret 's3cret-rp-logout' \
+        --redirect-uri https://rp.example/cb --backchannel-logout-uri "$uri"
+    check "client add: backchannel logout URI '$uri' exits 2" \
+        eval 'usage_error && err_has "backchannel_logout_uri"'
+done
+printf '[server]\nissuer = https://id.example\n' >"$tmp/https-issuer.ini"
+gh --db "$db" --config "$tmp/https-issuer.ini" client add --id rp-logout2 \
+    --secret 's3cret-rp-logout' --redirect-uri https://rp.example/cb \
+    --frontchannel-logout-uri http://rp.example/fc
+check "client add: http front-channel logout URI off loopback under an https issuer exits 2" \
+    eval 'usage_error && err_has "frontchannel_logout_uri"'
+gh --db "$db" client add --id rp-logout3 --secret 's3cret-rp-logout' \
+    --redirect-uri https://rp.example/cb --frontchannel-logout-uri http://rp.example/fc
+check "client add: http front-channel logout URI off loopback exits 2 under an http issuer too" \
+    eval 'usage_error && err_has "frontchannel_logout_uri"'
+gh --db "$db" client update rp-logout --backchannel-logout-uri http://127.0.0.1:9/bc
+check "client update: a new back-channel logout URI (http on loopback)" status_is 0
+gh --db "$db" client show rp-logout
+check "client update: kept the front-channel URI it did not name" eval \
+    'out_has "\"backchannel_logout_uri\": \"http://127.0.0.1:9/bc\"" &&
+     grep -qF "\"frontchannel_logout_uri\": \"https://rp.example/fc?a=1\"" out'
 for uri in http://localhost:8000/cb 'http://[::1]:8000/cb'; do
     gh --db "$db" client add --id "loop$((++loops))" --public --redirect-uri "$uri"
     check "client add: loopback http redirect URI $uri accepted" status_is 0
@@ -291,6 +334,10 @@ printf '[platform.x]\nkind = oidc\nclient_id = a\n' >bad.ini
 gh --config bad.ini config check
 check "config check: a platform section missing its issuer exits 1" eval 'status_is 1 &&
     one_error_line && err_has "\[platform.x\]"'
+printf '[server]\npasskey_rp_id = evil.example\n' >bad.ini
+gh --db "sqlite:$tmp/rp.db" --config bad.ini serve --create --listen 127.0.0.1:1 --issuer http://login.example.com
+check "serve: a passkey_rp_id that is not the issuer's domain stops the start, naming it" eval 'status_is 1 &&
+    err_has "passkey_rp_id must be the issuer.s host or a parent domain of it"'
 GATEHOUSE_GATEWAY_STATE_TTL=x gh config check
 check "config check: a bad environment variable is named" eval 'status_is 1 && one_error_line &&
     err_has "^gatehouse: GATEHOUSE_GATEWAY_STATE_TTL: "'

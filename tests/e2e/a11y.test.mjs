@@ -112,9 +112,13 @@ describe('accessibility of every page, in chromium', { timeout: 400000 }, () => 
     await signIn(page);
     await allowOnce(page);
     await audit('gateway signed in');
-    await page.locator('#reconsent').click();
-    await page.locator('#signedin-notice').waitFor();
+    await page.route('**/oauth2/api/userinfo', (r) => r.abort()); /* a notice on the page */
+    await page.reload();
+    await page.locator('#signin-notice').waitFor();
     await audit('gateway with a notice');
+    await page.unroute('**/oauth2/api/userinfo');
+    await page.reload();
+    await page.locator('#view-signedin').waitFor();
     await page.locator('#revoke').click();
     await audit('gateway unlink question');
   }

@@ -17,7 +17,7 @@ let user;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-post', secret: 'rp-post-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'paula', password: 'paula-Pass-1234', email: 'paula@example.com', nickname: 'pau' });
+  user = await gh.addUser({ username: 'paula', password: 'p_aula-Pass-1234', email: 'paula@example.com', nickname: 'pau' });
 });
 
 const params = (extra = {}) => ({

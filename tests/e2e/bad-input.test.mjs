@@ -29,7 +29,7 @@ let user;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-bad', secret: 'rp-bad-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'frank', password: 'frank-Pass-1234', email: 'frank@example.com', nickname: 'fr' });
+  user = await gh.addUser({ username: 'frank', password: 'f_rank-Pass-1234', email: 'frank@example.com', nickname: 'fr' });
 });
 
 afterEach(async () => {
@@ -196,7 +196,7 @@ test('token: a used code answers 10051', async () => {
 
 test('token: an expired code answers 10051 (code_ttl = 1)', async () => {
   const c = await shortCodes.addClient({ id: 'rp-ttl', secret: 'rp-ttl-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  const u = await shortCodes.addUser({ username: 'gina', password: 'gina-Pass-1234', email: 'gina@example.com', nickname: 'gi' });
+  const u = await shortCodes.addUser({ username: 'gina', password: 'g_ina-Pass-1234', email: 'gina@example.com', nickname: 'gi' });
   const { code } = await shortCodes.obtainCode(c, u);
   await sleep(2500);
   assertSeedError(await shortCodes.token(codeGrant(c, code)), '10051', 'expired code');

@@ -107,8 +107,8 @@ describe('the consent page names every released claim, in chromium', { timeout: 
   }
 
   test('each claim has its own words, different in the two languages', () => {
-    assert.deepEqual(Object.keys(texts).sort(), ['email', 'name', 'nickname', 'sub']);
+    assert.deepEqual(Object.keys(texts).sort(), ['email', 'email_verified', 'name', 'nickname', 'sub']); // email_verified: issue 21
     for (const [claim, t] of Object.entries(texts)) assert.notEqual(t.en, t.ko, claim);
-    assert.equal(new Set(Object.values(texts).map((t) => t.en)).size, 4, 'four different descriptions');
+    assert.equal(new Set(Object.values(texts).map((t) => t.en)).size, 5, 'five different descriptions');
   });
 });

@@ -34,7 +34,7 @@ describe('dead ends in chromium', { timeout: 120000 }, () => {
 
   setup(async () => {
     await as.addClient({ id: 'rp-browser-dead-ends', secret: 'rp-browser-dead-ends-secret', redirectUris: REDIRECT_URI });
-    user = await as.addUser({ username: 'jisoo', password: 'jisoo-Pass-1234', email: 'jisoo@example.com', nickname: 'jisoo' });
+    user = await as.addUser({ username: 'jisoo', password: 'j_isoo-Pass-1234', email: 'jisoo@example.com', nickname: 'jisoo' });
   });
   before(async () => {
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });

@@ -22,7 +22,7 @@ const c = {};
 
 setup(async () => {
   for (const [name, s] of Object.entries(spec)) c[name] = await server.addClient(s);
-  c.user = await server.addUser({ username: 'ona', password: 'ona-Pass-12345', email: 'ona@example.test', nickname: 'ona' });
+  c.user = await server.addUser({ username: 'ona', password: 'o_na-Pass-12345', email: 'ona@example.test', nickname: 'ona' });
 });
 
 test("another confidential client cannot spend a code: refused, and the rightful client still redeems it", async () => {

@@ -27,7 +27,7 @@ setup(async () => {
   for (const server of [lenient, strict]) {
     const c = {};
     for (const [name, s] of Object.entries(spec)) c[name] = await server.addClient(s);
-    c.user = await server.addUser({ username: 'paz', password: 'paz-Pass-12345', email: 'paz@example.test', nickname: 'paz' });
+    c.user = await server.addUser({ username: 'paz', password: 'p_az-Pass-12345', email: 'paz@example.test', nickname: 'paz' });
     clients.set(server, c);
   }
 });

@@ -13,8 +13,8 @@ import { postForms } from './lib/html.mjs';
 const gh = useGatehouse({ label: 'credential-change' });
 const REDIRECT = 'https://rp.example/cb';
 let web;
-const ada = { username: 'ada', password: 'ada-first-pw-123', email: 'ada@example.test', nickname: 'ada' };
-const bob = { username: 'bob', password: 'bob-first-pw-123', email: 'bob@example.test', nickname: 'bob' };
+const ada = { username: 'ada', password: 'a_da-first-pw-123', email: 'ada@example.test', nickname: 'ada' };
+const bob = { username: 'bob', password: 'b_ob-first-pw-123', email: 'bob@example.test', nickname: 'bob' };
 
 setup(async () => {
   web = await gh.addClient({ id: 'web', secret: 'web-secret-0123456789', redirectUris: REDIRECT });
@@ -54,7 +54,7 @@ test('user passwd ends the sessions and every grant of the person, and only thei
   assert.equal(await authorizeWith(a.jar), 'code', 'the session works before');
   assert.equal((await gh.userinfo(a.tokens.access_token)).status, 200, 'the access token works before');
 
-  const r = await gh.cli(['user', 'passwd', ada.username, '--password', 'ada-second-pw-456']);
+  const r = await gh.cli(['user', 'passwd', ada.username, '--password', 'a_da-second-pw-456']);
   assert.equal(r.code, 0, r.stderr);
 
   assert.equal(await authorizeWith(a.jar), 'login', 'the old session needs a new sign-in');
@@ -68,12 +68,12 @@ test('user passwd ends the sessions and every grant of the person, and only thei
   assert.equal((await gh.token(refreshGrant(web, b.tokens.refresh_token))).status, 200);
 
   // the new password signs in and its tokens work
-  const again = await signedIn({ ...ada, password: 'ada-second-pw-456' });
+  const again = await signedIn({ ...ada, password: 'a_da-second-pw-456' });
   assert.equal((await gh.userinfo(again.tokens.access_token)).status, 200, 'new tokens work');
 });
 
 test('user remove: no old token of the person keeps working', async () => {
-  const carl = { username: 'carl', password: 'carl-first-pw-123', email: 'carl@example.test', nickname: 'carl' };
+  const carl = { username: 'carl', password: 'c_arl-first-pw-123', email: 'carl@example.test', nickname: 'carl' };
   await gh.addUser(carl);
   const c = await signedIn(carl);
   const r = await gh.cli(['user', 'remove', carl.username]);

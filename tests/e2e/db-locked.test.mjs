@@ -36,7 +36,7 @@ let jar;
 setup(async () => {
   if (SKIP) return;
   client = await gh.addClient({ id: 'rp-locked', secret: 'rp-locked-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'lena', password: 'lena-Pass-1234', email: 'lena@example.com', nickname: 'lena' });
+  user = await gh.addUser({ username: 'lena', password: 'l_ena-Pass-1234', email: 'lena@example.com', nickname: 'lena' });
   jar = new CookieJar(); // signed in and consented once: later authorizations need no form
 });
 

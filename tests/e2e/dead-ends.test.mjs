@@ -32,7 +32,7 @@ let user;
 
 setup(async () => {
   client = await as.addClient({ id: 'rp-dead-ends', secret: 'rp-dead-ends-secret-0123', redirectUris: 'https://rp.example/cb' });
-  user = await as.addUser({ username: 'hana', password: 'hana-Pass-1234', email: 'hana@example.com', nickname: 'hana' });
+  user = await as.addUser({ username: 'hana', password: 'h_ana-Pass-1234', email: 'hana@example.com', nickname: 'hana' });
 });
 
 const params = (extra = {}) => ({

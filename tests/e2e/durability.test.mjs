@@ -35,7 +35,7 @@ let jar;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-durable', secret: 'rp-durable-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  const user = await gh.addUser({ username: 'dora', password: 'dora-Pass-1234', email: 'dora@example.com', nickname: 'dora' });
+  const user = await gh.addUser({ username: 'dora', password: 'd_ora-Pass-1234', email: 'dora@example.com', nickname: 'dora' });
   jar = new CookieJar(); // signed in and consented once: each authorization is then one GET
   await gh.obtainCode(client, user, { jar });
 });

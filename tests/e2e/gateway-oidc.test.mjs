@@ -28,7 +28,7 @@ let registered;
 function register() {
   registered ??= (async () => {
     await gh.addClient({ id: 'gateway', secret: SECRET, redirectUris: [`${gw.base}/oauth2/callback?platform=ottm`] });
-    user = await gh.addUser({ username: 'alice', password: 'pa55-Word!alice', email: 'alice@example.com', nickname: 'alice' });
+    user = await gh.addUser({ username: 'alice', password: 'pa55-Word!a_lice', email: 'alice@example.com', nickname: 'alice' });
   })();
   return registered;
 }

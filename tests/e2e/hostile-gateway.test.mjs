@@ -73,7 +73,7 @@ afterEach(async () => {
 let user;
 setup(async () => {
   await gh.addClient({ id: 'gateway', secret: SECRET, redirectUris: PLATFORMS.map((p) => `${gw.base}/oauth2/callback?platform=${p}`) });
-  user = await gh.addUser({ username: 'eve', password: 'pa55-Word!eve', email: 'eve@example.com', nickname: 'eve' });
+  user = await gh.addUser({ username: 'eve', password: 'pa55-Word!e_ve', email: 'eve@example.com', nickname: 'eve' });
 });
 
 function accounts() {

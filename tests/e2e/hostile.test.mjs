@@ -33,7 +33,7 @@ let client;
 let user;
 setup(async () => {
   client = await gh.addClient({ id: 'rp-hostile', secret: 'rp-hostile-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'mallory', password: 'mallory-Pass-1234', email: 'm@example.com', nickname: 'mal' });
+  user = await gh.addUser({ username: 'mallory', password: 'm_allory-Pass-1234', email: 'm@example.com', nickname: 'mal' });
 });
 
 afterEach(async () => {

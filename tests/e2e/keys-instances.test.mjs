@@ -46,7 +46,7 @@ let user;
 setup(async () => {
   client = await a.addClient({ id: 'rp-keys', secret: 'rp-keys-secret-0123456789', redirectUris: 'https://rp.example/cb' });
   service = await a.addClient({ id: 'svc-keys', secret: 'svc-keys-secret-0123456789', redirectUris: 'https://svc.example/cb', scope: 'profile', grants: ['client_credentials'] });
-  user = await b.addUser({ username: 'kim', password: 'kim-Pass-1234', email: 'kim@example.com', nickname: 'kk' });
+  user = await b.addUser({ username: 'kim', password: 'k_im-Pass-1234', email: 'kim@example.com', nickname: 'kk' });
 });
 
 async function kids(gh) {

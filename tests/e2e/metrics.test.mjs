@@ -25,7 +25,7 @@ let user;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-metrics', secret: 'rp-metrics-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'hank', password: 'hank-Pass-1234', email: 'hank@example.com', nickname: 'hk' });
+  user = await gh.addUser({ username: 'hank', password: 'h_ank-Pass-1234', email: 'hank@example.com', nickname: 'hk' });
 });
 
 function parseLabels(text = '') {
@@ -127,7 +127,7 @@ test('the access-token counter moves once per access token issued, not on failur
 
 test('a token presented again is remembered by the worker that checked it; a forged one is checked every time', async () => {
   const c = await two.addClient({ id: 'rp-remember', secret: 'rp-remember-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  const u = await two.addUser({ username: 'ida', password: 'ida-Pass-1234', email: 'ida@example.com', nickname: 'ida' });
+  const u = await two.addUser({ username: 'ida', password: 'i_da-Pass-1234', email: 'ida@example.com', nickname: 'ida' });
   const { access_token: token } = await two.obtainTokens(c, u, { scope: 'openid profile' });
   const sig = token.slice(token.lastIndexOf('.') + 1);
   const i = Math.floor(sig.length / 2);

@@ -58,7 +58,7 @@ async function flow(jar, extra = {}) {
   const r = await gh.authorize(url.href, { username: user.username, password: user.password, jar });
   assert.ok(r.redirect, r.response?.describe());
   const tokens = await oidc.authorizationCodeGrant(config, r.redirect, { expectedState: state, expectedNonce: nonce, idTokenExpected: true, maxAge: extra.max_age === undefined ? undefined : Number(extra.max_age) });
-  return { claims: tokens.claims(), forms: r.history.filter((h) => h.form).map((h) => h.form), nonce };
+  return { claims: tokens.claims(), forms: r.history.filter((h) => h.form).map((h) => h.form), nonce, tokens };
 }
 
 test('prompt=none without a session: login_required, sent back to the client', async () => {
@@ -135,4 +135,12 @@ test('ui_locales=ko gives the Korean page; the first supported tag wins', async 
   assert.match(en.text, /<html lang="en">/);
   const header = await gh.get(`/auth/authorize?${new URLSearchParams(params())}`, { headers: { 'accept-language': 'ko-KR,ko;q=0.9' } });
   assert.match(header.text, /<html lang="ko">/, 'Accept-Language when ui_locales is absent');
+});
+
+test('the id_token says how the member signed in (amr, RFC 8176), also after a refresh', async () => {
+  const { claims, tokens } = await flow(new CookieJar());
+  assert.deepEqual(claims.amr, ['pwd']);
+  assert.equal(claims.idp, undefined);
+  const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token);
+  assert.deepEqual(refreshed.claims().amr, ['pwd']);
 });

@@ -25,7 +25,7 @@ let user;
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-ops', secret: 'rp-ops-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'olga', password: 'olga-Pass-1234', email: 'olga@example.com', nickname: 'olga' });
+  user = await gh.addUser({ username: 'olga', password: 'o_lga-Pass-1234', email: 'olga@example.com', nickname: 'olga' });
 });
 
 /** Rotates one refresh-token chain until stop() is called; counts the rotations. */

@@ -17,8 +17,8 @@ const jar = new CookieJar(); // the signed-in browser, from the successful login
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-pages', secret: 'rp-pages-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'dora', password: 'dora-Pass-1234', email: 'dora@example.com', nickname: 'dee' });
-  other = await gh.addUser({ username: 'eve', password: 'eve-Pass-1234', email: 'eve@example.com', nickname: 'evie' });
+  user = await gh.addUser({ username: 'dora', password: 'd_ora-Pass-1234', email: 'dora@example.com', nickname: 'dee' });
+  other = await gh.addUser({ username: 'eve', password: 'e_ve-Pass-1234', email: 'eve@example.com', nickname: 'evie' });
 });
 
 const params = (extra = {}) => ({

@@ -30,7 +30,7 @@ let user;
 setup(async () => {
   if (!gh) return;
   client = await gh.addClient({ id: 'rp-reconnect', secret: 'rp-reconnect-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'rita', password: 'rita-Pass-1234', email: 'rita@example.com', nickname: 'ri' });
+  user = await gh.addUser({ username: 'rita', password: 'r_ita-Pass-1234', email: 'rita@example.com', nickname: 'ri' });
 });
 
 if (gh) after(() => cluster('start')); // never leave the cluster down for the next file

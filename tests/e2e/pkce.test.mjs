@@ -19,7 +19,7 @@ let user;
 setup(async () => {
   spa = await gh.addClient({ id: 'spa', redirectUris: 'https://spa.example/cb', isPublic: true, scope: 'openid profile' });
   web = await gh.addClient({ id: 'rp-pkce', secret: 'rp-pkce-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'ivan', password: 'ivan-Pass-1234', email: 'ivan@example.com', nickname: 'iv' });
+  user = await gh.addUser({ username: 'ivan', password: 'i_van-Pass-1234', email: 'ivan@example.com', nickname: 'iv' });
 });
 
 /** An error in the seed 004 shape; the contract leaves the code open for PKCE failures. */

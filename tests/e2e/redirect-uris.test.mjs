@@ -18,7 +18,7 @@ let user;
 
 setup(async () => {
   native = await gh.addClient({ id: 'native-app', redirectUris: NATIVE_REDIRECT, isPublic: true, scope: 'openid profile' });
-  user = await gh.addUser({ username: 'nadia', password: 'nadia-Pass-1234', email: 'nadia@example.com', nickname: 'nad' });
+  user = await gh.addUser({ username: 'nadia', password: 'n_adia-Pass-1234', email: 'nadia@example.com', nickname: 'nad' });
 });
 
 test('a native app with a private-use scheme redirect URI gets its code there and redeems it', async () => {
@@ -69,5 +69,24 @@ test('client add: http only on loopback, private-use schemes only for public cli
   for (const uri of ['http://127.0.0.1:7777/cb', 'http://[::1]:7777/cb', 'http://localhost:7777/cb']) {
     const r = await gh.cli(['client', 'add', '--id', `loop-${randomString(4)}`, '--secret', 'loop-secret-0123456789', '--redirect-uri', uri]);
     assert.equal(r.code, 0, `${uri}: ${r.stderr}`);
+  }
+});
+
+test('a loopback IP redirect URI accepts any port the app opened (RFC 8252 §7.3); localhost and other paths do not', async () => {
+  const app = await gh.addClient({ id: 'loopback-app', redirectUris: ['http://127.0.0.1/oauth2/cb', 'http://localhost:7777/cb'], isPublic: true, scope: 'openid' });
+  const verifier = randomString(32);
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  const presented = 'http://127.0.0.1:51234/oauth2/cb';
+  const params = { client_id: app.id, redirect_uri: presented, response_type: 'code', scope: 'openid', state: 'loop', code_challenge: challenge, code_challenge_method: 'S256' };
+  const r = await gh.authorize(params, { username: user.username, password: user.password });
+  assert.ok(r.redirect, `a redirect to the app's port: ${r.response.describe()}`);
+  const back = new URL(r.response.header('location'));
+  assert.equal(`${back.origin}${back.pathname}`, presented);
+  const res = await gh.token(codeGrant(app, back.searchParams.get('code'), { code_verifier: verifier, redirect_uri: presented }));
+  assert.equal(res.status, 200, res.describe());
+  for (const uri of ['http://127.0.0.1:51234/oauth2/other', 'http://localhost:7778/cb', 'http://127.0.0.1:51234/oauth2/cb#f', 'http://[::1]:51234/oauth2/cb']) {
+    const bad = await gh.get(`/auth/authorize?${new URLSearchParams({ ...params, redirect_uri: uri })}`);
+    assert.equal(bad.status, 400, `${uri}: ${bad.describe()}`);
+    assert.equal(bad.header('location'), undefined, `${uri}: no redirect`);
   }
 });

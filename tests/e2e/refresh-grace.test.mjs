@@ -16,7 +16,7 @@ const graceful = useGatehouse({ config: { refresh_grace: GRACE }, label: `refres
 const strict = useGatehouse({ label: 'default (no grace)' });
 
 const spec = { id: 'tabs', secret: 'tabs-secret-0123456789', redirectUris: 'https://rp.example/cb' };
-const person = { username: 'tab', password: 'tab-Pass-12345', email: 'tab@example.test', nickname: 'tab' };
+const person = { username: 'tab', password: 'Qv7-Pelx-52345', email: 'tab@example.test', nickname: 'tab' };
 const clients = new Map();
 
 setup(async () => {

@@ -21,7 +21,7 @@ const REQUEST_OBJECT = `${Buffer.from('{"alg":"none"}').toString('base64url')}.$
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-reqobj', secret: 'rp-reqobj-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await gh.addUser({ username: 'rita', password: 'rita-Pass-1234', email: 'rita@example.com', nickname: 'ri' });
+  user = await gh.addUser({ username: 'rita', password: 'r_ita-Pass-1234', email: 'rita@example.com', nickname: 'ri' });
 });
 
 const params = (extra = {}) => ({

@@ -41,7 +41,7 @@ before(async () => {
   alpha = await gh.addClient({ id: 'alpha', secret: 'alpha-secret-0123456789', redirectUris: REDIRECT_URI, grants: GRANTS });
   beta = await gh.addClient({ id: 'beta', secret: 'beta-secret-0123456789', redirectUris: REDIRECT_URI, grants: GRANTS });
   pub = await gh.addClient({ id: 'pub', redirectUris: REDIRECT_URI, isPublic: true });
-  user = await gh.addUser({ username: 'rita', password: 'pa55-Word!rita', email: 'rita@example.test', nickname: 'rita' });
+  user = await gh.addUser({ username: 'rita', password: 'pa55-Word!r_ita', email: 'rita@example.test', nickname: 'rita' });
   await rfc.addClient({ id: 'alpha', secret: 'alpha-secret-0123456789', redirectUris: REDIRECT_URI, grants: GRANTS });
   await rfc.addClient({ id: 'pub', redirectUris: REDIRECT_URI, isPublic: true });
 });

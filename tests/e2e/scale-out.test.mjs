@@ -71,7 +71,7 @@ let user;
 setup(async () => {
   if (!database) return;
   client = await a.addClient({ id: 'rp-scale', secret: 'rp-scale-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-  user = await b.addUser({ username: 'sam', password: 'sam-Pass-1234', email: 'sam@example.com', nickname: 'sammy' });
+  user = await b.addUser({ username: 'sam', password: 's_am-Pass-1234', email: 'sam@example.com', nickname: 'sammy' });
 });
 
 const authorizeParams = (state) => ({

@@ -34,7 +34,7 @@ setup(async () => {
     redirectUris: 'https://narrow.example/cb',
     scope: 'openid profile',
   });
-  user = await gh.addUser({ username: 'bob', password: 'bob-Pass-1234', email: 'bob@example.com', nickname: 'bobby' });
+  user = await gh.addUser({ username: 'bob', password: 'b_ob-Pass-1234', email: 'bob@example.com', nickname: 'bobby' });
 });
 
 /** A form body with name repeated: [['a','1'],['a','1']] keeps both. */
@@ -139,7 +139,7 @@ describe('10075 Invalid oauth2 token', () => {
 
   test('userinfo with an expired access token', async () => {
     const c = await shortLived.addClient({ id: 'rp-ttl', secret: 'rp-ttl-secret-0123456789', redirectUris: 'https://rp.example/cb' });
-    const u = await shortLived.addUser({ username: 'carol', password: 'carol-Pass-1234', email: 'carol@example.com', nickname: 'caz' });
+    const u = await shortLived.addUser({ username: 'carol', password: 'c_arol-Pass-1234', email: 'carol@example.com', nickname: 'caz' });
     const t = await shortLived.obtainTokens(c, u);
     assert.equal(t.expires_in, SHORT_TTL, 'expires_in follows access_token_ttl');
     assert.equal((await shortLived.userinfo(t.access_token)).status, 200, 'valid before it expires');

@@ -50,7 +50,7 @@ const authorizeSample = () =>
 
 setup(async () => {
   client = await gh.addClient({ id: 'ottm-game', secret: 'ottm-game-secret-0123456789', redirectUris: REDIRECT });
-  user = await gh.addUser({ username: 'test', password: 'test-Pass-1234', email: 'test@flask.global', nickname: 'test' });
+  user = await gh.addUser({ username: 'test', password: 'Rm4-Golx-1234', email: 'test@flask.global', nickname: 'test' });
 });
 
 test('sample 1: the authorize URL without a session answers the login page', async () => {

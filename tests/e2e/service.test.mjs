@@ -101,7 +101,7 @@ test('serve: READY=1 once it answers, SIGHUP reloads log settings and keys (RELO
   await notes.waitFor('READY=1', 2);
   assert.ok(notes.lines.includes('RELOADING=1'), JSON.stringify(notes.lines));
   const reloaded = server.log().trim().split('\n').at(-1);
-  assert.match(reloaded, /^\d{4}-\d\d-\d\dT[\d:.]+Z info reloaded signal=SIGHUP what="log settings, signing keys"$/, 'a text line naming what was reloaded');
+  assert.match(reloaded, /^\d{4}-\d\d-\d\dT[\d:.]+Z info reloaded signal=SIGHUP what="log settings, signing keys and platforms"$/, 'a text line naming what was reloaded');
   assert.equal((await request('GET', `http://127.0.0.1:${port}${DISCOVERY_PATH}`)).status, 200, 'still serving');
 
   fs.writeFileSync(ini, '[server]\nlog_format = text\nlog_level = error\n');

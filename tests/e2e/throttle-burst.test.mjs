@@ -18,8 +18,8 @@ const BURST = 40;
 const gh = useGatehouse({ config: { login_max_failures: LIMIT, login_lockout: 60, threads: 16 }, label: 'throttle-burst' });
 
 let client;
-const user = { username: 'burst', password: 'burst-right-pw-1' };
-const devUser = { username: 'devburst', password: 'devburst-pw-123' };
+const user = { username: 'burst', password: 'b_urst-right-pw-1' };
+const devUser = { username: 'devburst', password: 'd_evburst-pw-123' };
 
 setup(async () => {
   client = await gh.addClient({ id: 'rp-burst', secret: 'rp-burst-secret-0123', redirectUris: 'https://rp.example/cb' });

@@ -28,7 +28,7 @@ const users = {};
 setup(async () => {
   client = await gh.addClient({ id: 'rp-throttle', secret: 'rp-throttle-secret-0123', redirectUris: 'https://rp.example/cb' });
   for (const name of ['alice', 'carol', 'erin', 'dave', 'frank']) {
-    users[name] = await gh.addUser({ username: name, password: `${name}-right-pw-1`, email: `${name}@example.com`, nickname: name });
+    users[name] = await gh.addUser({ username: name, password: `Lantern-right-pw-${name.length}1`, email: `${name}@example.com`, nickname: name });
   }
 });
 

@@ -1,8 +1,8 @@
 /* Fuzzes how the gateway reads a platform's answers (untrusted even over
- * TLS): gw_answer_parse and gw_answer_refused, then the same JSON as a
- * token answer (gw_tokens_from_answer), as a userinfo answer mapped to
- * email/name/profile by every platform kind (gw_profile_from_answer), and
- * as github's e-mail list (gw_primary_email).
+ * TLS): platform_answer_parse and platform_answer_refused, then the same JSON as a
+ * token answer (platform_tokens_from_answer), as a userinfo answer mapped to
+ * email/name/profile by every platform kind (platform_profile_from_answer), and
+ * as github's e-mail list (platform_primary_email).
  *
  * Checks: a refusal's code, when shown, is a short plain token; a token
  * answer has a non-empty access token and keeps the old refresh token when
@@ -10,7 +10,7 @@
 #include <ctype.h>
 
 #include "fuzz.h"
-#include "gateway/gateway_int.h"
+#include "platform/platform_int.h"
 
 static const char *const KIND_NAMES[] = {"naver", "kakao", "google", "github", "oidc"};
 #define NKINDS (sizeof KIND_NAMES / sizeof KIND_NAMES[0])
@@ -18,7 +18,7 @@ static const char *const KIND_NAMES[] = {"naver", "kakao", "google", "github", "
 static void check_refusal(const json_t *v)
 {
     const char *code = NULL;
-    if (!gw_answer_refused(v, &code) || !code)
+    if (!platform_answer_refused(v, &code) || !code)
         return;
     FUZZ_CHECK(*code && strlen(code) <= 40);
     if (!strcmp(code, "a numeric error"))
@@ -29,8 +29,8 @@ static void check_refusal(const json_t *v)
 
 static void check_tokens(const json_t *v)
 {
-    gw_tokens_t t;
-    if (gw_tokens_from_answer(v, "kept", 1000, &t) != GH_OK)
+    platform_tokens_t t;
+    if (platform_tokens_from_answer(v, "kept", 1000, &t) != GH_OK)
         return;
     FUZZ_CHECK(t.access_token && *t.access_token);
     FUZZ_CHECK(t.refresh_token &&
@@ -41,10 +41,10 @@ static void check_tokens(const json_t *v)
 static void check_profiles(arena_t *a, const json_t *v)
 {
     for (size_t i = 0; i < NKINDS; i++) {
-        const gw_kind_t *k = gw_kind_find(KIND_NAMES[i]);
-        gw_profile_t prof;
+        const platform_kind_t *k = platform_kind_find(KIND_NAMES[i]);
+        platform_profile_t prof;
         FUZZ_CHECK(k != NULL);
-        if (gw_profile_from_answer(a, k, v, &prof) == GH_OK)
+        if (platform_profile_from_answer(a, k, v, &prof) == GH_OK)
             FUZZ_CHECK(prof.id && *prof.id);
     }
 }
@@ -53,12 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     arena_t *a = arena_new(FUZZ_ARENA_CAP);
     json_t *v = NULL;
-    if (a && gw_answer_parse(a, (const char *)data, size, &v) == GH_OK) {
+    if (a && platform_answer_parse(a, (const char *)data, size, &v) == GH_OK) {
         FUZZ_CHECK(json_is_object(v) || json_is_array(v));
         check_refusal(v);
         check_tokens(v);
         check_profiles(a, v);
-        const char *email = gw_primary_email(a, v);
+        const char *email = platform_primary_email(a, v);
         FUZZ_CHECK(!email || json_is_array(v));
     }
     arena_free(a);

@@ -9,7 +9,8 @@
 // platform documents. Faults (timeout, 5xx, garbage, huge, error, trickle,
 // tls, redirect, huge-chunked: see #applyFault) apply to
 // the API endpoints named in `faultOn` (default: all of them). Control them
-// in process (platform.fault = 'timeout') or over HTTP: POST /_control with
+// in process (platform.fault = 'timeout'; platform.deny = 'access_denied' for
+// the authorize endpoint) or over HTTP: POST /_control with
 // JSON {"fault": "timeout", "faultOn": ["token"], "user": {...}}.
 
 import crypto from 'node:crypto';
@@ -59,6 +60,7 @@ export class Platform {
     this.user = { ...user };
     this.fault = null;
     this.faultOn = null; // null: every API endpoint
+    this.deny = null; // an error the authorize endpoint answers with instead of a code
     this.requests = []; // { name, method, path, headers, fields, body }
     this.codes = new Map(); // code -> { redirectUri, state, scope }
     this.tokens = new Map(); // access token -> { refresh }
@@ -142,7 +144,8 @@ export class Platform {
     this.lastAuthorize = q;
     if (q.client_id !== this.clientId || !q.redirect_uri || q.response_type !== 'code') return ctx.json(400, { error: 'invalid_request' });
     const target = new URL(q.redirect_uri);
-    target.searchParams.set('code', this.issueCode(q.redirect_uri, q.state, q.scope));
+    if (this.deny) target.searchParams.set('error', this.deny); // the user said no (RFC 6749 §4.1.2.1)
+    else target.searchParams.set('code', this.issueCode(q.redirect_uri, q.state, q.scope));
     if (q.state !== undefined) target.searchParams.set('state', q.state);
     ctx.res.writeHead(302, { location: target.href });
     ctx.res.end();

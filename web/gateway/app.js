@@ -33,14 +33,14 @@ const TEXTS = {
     cancel: 'Cancel',
     signedOut: 'You are signed out.',
     revoked: 'Your account is unlinked and its data deleted.',
-    reconsentUnavailable: 'Re-consent is not available for this platform.',
+    reconsentUnavailable: 'Re-consent is not available for {label}.',
     errNetwork: 'The gateway could not be reached. Check your connection and try again.',
     errLoginUrl: 'The sign-in page of {label} could not be prepared. Please try again.',
     errLogin: 'Sign-in could not be completed. Please try again.',
     errCallback: 'The answer from the sign-in platform was incomplete. Please start again.',
     errDenied: 'You did not agree to share your information, so you were not signed in.',
-    errPlatform: 'The sign-in platform could not sign you in. Please try again.',
-    errPlatformBusy: 'The sign-in platform is busy right now. Please try again in a moment.',
+    errPlatform: '{label} could not sign you in. Please try again.',
+    errPlatformBusy: '{label} is busy right now. Please try again in a moment.',
     errSession: 'Your session has ended. Please sign in again.',
     errLogout: 'Signing out failed. Please try again.',
     errRevoke: 'Unlinking failed. Please try again.',
@@ -85,14 +85,14 @@ const TEXTS = {
     cancel: '취소',
     signedOut: '로그아웃했습니다.',
     revoked: '계정 연결을 끊고 데이터를 삭제했습니다.',
-    reconsentUnavailable: '이 플랫폼은 동의 다시 하기를 지원하지 않습니다.',
+    reconsentUnavailable: '{label}에서는 동의 다시 하기를 지원하지 않습니다.',
     errNetwork: '게이트웨이에 연결할 수 없습니다. 연결 상태를 확인하고 다시 시도해 주세요.',
     errLoginUrl: '{label} 로그인 페이지를 준비하지 못했습니다. 다시 시도해 주세요.',
     errLogin: '로그인을 완료하지 못했습니다. 다시 시도해 주세요.',
     errCallback: '로그인 플랫폼의 응답이 완전하지 않습니다. 처음부터 다시 시도해 주세요.',
     errDenied: '정보 제공에 동의하지 않아 로그인하지 않았습니다.',
-    errPlatform: '로그인 플랫폼에서 로그인을 완료하지 못했습니다. 다시 시도해 주세요.',
-    errPlatformBusy: '로그인 플랫폼이 지금 바쁩니다. 잠시 후 다시 시도해 주세요.',
+    errPlatform: '{label}에서 로그인을 완료하지 못했습니다. 다시 시도해 주세요.',
+    errPlatformBusy: '{label} 서비스가 지금 바쁩니다. 잠시 후 다시 시도해 주세요.',
     errSession: '로그인이 만료되었습니다. 다시 로그인해 주세요.',
     errLogout: '로그아웃하지 못했습니다. 다시 시도해 주세요.',
     errRevoke: '연결을 끊지 못했습니다. 다시 시도해 주세요.',
@@ -123,6 +123,7 @@ const PLATFORM_ERRORS = {
 };
 
 const LANG_KEY = 'gatehouse.lang';
+const SIGNED_OUT_KEY = 'gatehouse.signedOut';
 const API = '/oauth2/api';
 const $ = (id) => document.getElementById(id);
 
@@ -307,6 +308,8 @@ function renderUser() {
   $('user-name').textContent = name;
   $('user-email').textContent = u.email || t('noEmail');
   $('user-platform').textContent = labelOf(u.platform);
+  /* only platforms with a consent screen of their own can be asked again */
+  $('reconsent').hidden = !state.platforms.find((p) => p.name === u.platform)?.reconsent;
   $('user-initial').textContent = name.slice(0, 1).toUpperCase();
   const pic = $('user-picture');
   const hasPicture = typeof u.profile === 'string' && isWebUrl(u.profile);
@@ -361,7 +364,7 @@ async function finishLogin(params) {
   const platform = params.get('platform');
   const error = params.get('error');
   window.history.replaceState(null, '', '/'); /* the code is single-use: keep it out of history */
-  if (error) return showSignIn({ key: PLATFORM_ERRORS[error] || 'errPlatform' });
+  if (error) return showSignIn({ key: PLATFORM_ERRORS[error] || 'errPlatform', vars: { label: labelOf(platform) } });
   const code = params.get('code');
   const st = params.get('state');
   if (!platform || !code || !st) return showSignIn({ key: 'errCallback' });
@@ -384,12 +387,18 @@ async function reconsent() {
   if (r.status === 401) return showSignIn({ key: 'errSession' });
   /* a 4xx flag:false is the platform's answer (no separate consent), not a fault */
   const refused = r.status >= 400 && r.status < 500;
-  notify(failure(r, refused ? 'reconsentUnavailable' : 'errGeneric'), refused ? 'info' : 'error');
+  notify(failure(r, refused ? 'reconsentUnavailable' : 'errGeneric', { label: labelOf(state.user?.platform) }), refused ? 'info' : 'error');
 }
 
 async function logout() {
   const r = await api('POST', '/logout');
   if (!r.ok) return notify(failure(r, 'errLogout'));
+  /* single sign-out: the platform ends its own session too, then sends the browser back here */
+  if (typeof r.env.body === 'string' && isWebUrl(r.env.body)) {
+    sessionStorage.setItem(SIGNED_OUT_KEY, '1'); /* for the page the platform sends back to */
+    window.location.assign(r.env.body);
+    return undefined;
+  }
   return showSignIn({ key: 'signedOut' }, 'ok');
 }
 
@@ -437,6 +446,9 @@ async function main() {
   const [auto, list] = await Promise.all([api('POST', '/login/auto'), platforms]);
   applyTexts();
   if (auto.ok) return showSignedIn();
+  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) === '1'; /* back from the platform's sign-out */
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  if (signedOut) return showSignIn({ key: 'signedOut' }, 'ok');
   return showSignIn(list.status === 0 ? { key: 'errNetwork' } : null);
 }
 

@@ -567,13 +567,15 @@ export class Gatehouse {
   }
 
   /** `client add`; throws unless it exits 0. */
-  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false }) {
+  async addClient({ id, secret, redirectUris, postLogoutRedirectUris = [], scope = 'openid profile email', grants = [], isPublic = false, requireMfa = false, extraArgs = [] }) {
     const args = ['client', 'add', '--id', id, '--scope', scope];
+    if (requireMfa) args.push('--require-mfa');
     if (secret) args.push('--secret', secret);
     for (const u of [].concat(redirectUris)) args.push('--redirect-uri', u);
     for (const u of [].concat(postLogoutRedirectUris)) args.push('--post-logout-redirect-uri', u);
     for (const g of grants) args.push('--grant', g);
     if (isPublic) args.push('--public');
+    args.push(...extraArgs);
     const r = await this.cli(args);
     assert.equal(r.code, 0, `gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
     return { id, secret, redirectUri: [].concat(redirectUris)[0], scope, isPublic };
@@ -649,9 +651,9 @@ export class Gatehouse {
    * consent page. Resolves like authorize(); response is the last page (the
    * "device connected" page when all went well).
    */
-  async device(target, { username, password, userCode, decision = 'allow', jar = new CookieJar() } = {}) {
+  async device(target, { username, password, userCode, otp, decision = 'allow', jar = new CookieJar() } = {}) {
     await this.ready;
-    return this.authorize(target ?? this.url(DEVICE_PATH), { username, password, userCode, decision, jar });
+    return this.authorize(target ?? this.url(DEVICE_PATH), { username, password, userCode, otp, decision, jar });
   }
 
   /** POST /oauth2/v1/device/authorize with form fields. */
@@ -664,9 +666,9 @@ export class Gatehouse {
    * The whole front channel for one client and user, which must end in a
    * redirect with a code. Resolves to { code, redirect, jar, state }.
    */
-  async obtainCode(client, user, { scope = 'openid profile', state = randomString(), jar, extra = {} } = {}) {
+  async obtainCode(client, user, { scope = 'openid profile', state = randomString(), jar, extra = {}, otp } = {}) {
     const params = { scope, response_type: 'code', state, redirect_uri: client.redirectUri, client_id: client.id, ...extra };
-    const r = await this.authorize(params, { username: user.username, password: user.password, jar });
+    const r = await this.authorize(params, { username: user.username, password: user.password, jar, otp });
     const code = r.redirect?.searchParams.get('code');
     assert.ok(code, `expected a redirect with a code, got ${r.redirect ?? r.response.describe()}`);
     return { code, redirect: r.redirect, jar: r.jar, state };
@@ -694,7 +696,7 @@ export class Gatehouse {
  * Resolves to { redirect, response, jar, history: [{ method, url, status, form }] }.
  * localAddress: the source address to send from (see request).
  */
-export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, userCode, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
+export async function walkAuthorize(start, { origin = new URL(start).origin, username, password, userCode, otp, decision = 'allow', jar = new CookieJar(), maxSteps = 12, localAddress } = {}) {
   let url = start;
   let method = 'GET';
   let body;
@@ -713,7 +715,7 @@ export async function walkAuthorize(start, { origin = new URL(start).origin, use
       url = next.href;
       continue;
     }
-    const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode }) : null;
+    const next = res.status === 200 ? nextForm(res, { username, password, decision, userCode, otp: typeof otp === 'function' ? otp() : otp }) : null;
     if (!next || posted.has(next.kind)) return { redirect: null, response: res, jar, history };
     posted.add(next.kind);
     entry.form = next.kind;
@@ -722,14 +724,20 @@ export async function walkAuthorize(start, { origin = new URL(start).origin, use
   throw new Error(`authorize: no end after ${maxSteps} steps: ${history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
 }
 
-function nextForm(res, { username, password, decision, userCode }) {
+function nextForm(res, { username, password, decision, userCode, otp }) {
   if (!/text\/html/i.test(res.header('content-type') ?? '')) return null;
   const forms = postForms(res.text);
-  if (forms.length !== 1) return null;
-  const [form] = forms;
+  /* the sign-in page may offer other ways beside the password form (a passkey) */
+  const login = forms.find((f) => f.inputs.some((i) => i.name === 'password'));
+  if (forms.length !== 1 && !login) return null;
+  const form = login ?? forms[0];
   if (form.inputs.some((i) => i.name === 'password')) {
     const submit = form.buttons.find((b) => b.name) ?? null;
     return { kind: 'login', form, data: formData(form, { username, password }, submit) };
+  }
+  if (form.inputs.some((i) => i.name === 'otp')) {
+    /* the second-factor step (docs/mfa.md): only when the walk was given a code */
+    return otp === undefined ? null : { kind: 'mfa', form, data: formData(form, { otp }, form.buttons[0] ?? null) };
   }
   if (form.inputs.some((i) => i.name === 'user_code' && i.type !== 'hidden')) {
     const fill = userCode === undefined ? {} : { user_code: userCode };

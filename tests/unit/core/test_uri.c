@@ -1,5 +1,6 @@
 /* Unit tests for uri_is_valid_redirect(): what a client may register as a
- * redirect URI; and uri_append_param(), how parameters are added to one. */
+ * redirect URI; uri_redirect_matches(), which presented URI is the registered
+ * one; and uri_append_param(), how parameters are added to one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,9 +141,39 @@ static void test_private_use_schemes(void **state)
     assert_false(uri_is_valid_redirect("com.example.app:/cb")); /* not http(s) */
 }
 
+/* Byte for byte, but for the port of a loopback IP literal (RFC 8252 §7.3). */
+static void test_redirect_matches(void **state)
+{
+    (void)state;
+    assert_true(uri_redirect_matches("https://rp.example/cb", "https://rp.example/cb"));
+    assert_false(uri_redirect_matches("https://rp.example/cb", "https://rp.example/cb/"));
+    assert_false(uri_redirect_matches("https://rp.example/cb", "https://rp.example:443/cb"));
+    assert_false(uri_redirect_matches("https://rp.example:8443/cb", "https://rp.example:9443/cb"));
+    /* loopback IP literals: any port, the rest the same bytes */
+    assert_true(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:51004/cb"));
+    assert_true(uri_redirect_matches("http://127.0.0.1:7777/cb?a=1", "http://127.0.0.1:8/cb?a=1"));
+    assert_true(uri_redirect_matches("http://[::1]:7777/cb", "http://[::1]:65535/cb"));
+    assert_true(uri_redirect_matches("http://127.0.0.1:7777", "http://127.0.0.1:7778"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:51004/cb2"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb?a=1", "http://127.0.0.1:5/cb?a=2"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://[::1]:51004/cb"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.10:5/cb"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "https://127.0.0.1:5/cb"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:0/cb"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:65536/cb"));
+    assert_false(
+        uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:80@evil.example/cb"));
+    assert_false(uri_redirect_matches("http://127.0.0.1/cb", "http://127.0.0.1:80/cb#x"));
+    /* localhost is a name, not the interface: exact only (RFC 8252 §8.3) */
+    assert_false(uri_redirect_matches("http://localhost:7777/cb", "http://localhost:7778/cb"));
+    assert_false(uri_redirect_matches(NULL, "https://rp.example/cb"));
+    assert_false(uri_redirect_matches("https://rp.example/cb", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_redirect_matches),
         cmocka_unit_test(test_accepts_plain_uris),
         cmocka_unit_test(test_refuses_other_schemes),
         cmocka_unit_test(test_refuses_fragment_and_userinfo),

@@ -102,11 +102,12 @@ static json_t *platforms_answer(config_t *cfg)
 {
     fixture_t f;
     gw_app_t app = {0};
-    gw_platform_set_t *set = NULL;
+    platform_set_t *set = NULL;
     char err[256] = "";
     setup(&f, "/oauth2/api/platforms", NULL);
-    assert_int_equal(gw_platform_set_new(cfg, NULL, "http://127.0.0.1:8081", &set, err, sizeof err),
-                     GH_OK);
+    char prefix[256];
+    platform_site_t site = gw_platform_site("http://127.0.0.1:8081", 1000, prefix, sizeof prefix);
+    assert_int_equal(platform_set_new(cfg, NULL, &site, &set, err, sizeof err), GH_OK);
     atomic_store(&app.platforms, set);
     f.req.app = &app;
     gw_platforms_handler(&f.req, &f.res);
@@ -114,7 +115,7 @@ static json_t *platforms_answer(config_t *cfg)
     assert_int_equal(f.res.kind, HTTP_KIND_JSON);
     json_t *env = json_loadb(f.res.body, f.res.body_len, 0, NULL);
     assert_non_null(env);
-    gw_platform_set_free(set);
+    platform_set_free(set);
     arena_free(f.arena);
     return env;
 }
@@ -154,7 +155,7 @@ static void platform_list(void **state)
                 "{\"flag\":true,\"title\":\"success\","
                 "\"message\":\"platform list response success\",\"body\":["
                 "{\"name\":\"ottm\",\"kind\":\"oidc\",\"label\":\"OTTM \\\"membership\\\"\"},"
-                "{\"name\":\"nv\",\"kind\":\"naver\",\"label\":\"NAVER\"},"
+                "{\"name\":\"nv\",\"kind\":\"naver\",\"label\":\"NAVER\",\"reconsent\":true},"
                 "{\"name\":\"op\",\"kind\":\"oidc\",\"label\":\"op\"},"
                 "{\"name\":\"gh\",\"kind\":\"github\",\"label\":\"GitHub\"}]}");
     config_free(&cfg);

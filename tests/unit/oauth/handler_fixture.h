@@ -440,7 +440,10 @@ static inline const char *hf_session(hf_server_t *s)
 {
     hf_req_t *r = hf_request(s, "GET", "/");
     store_session_t session;
-    assert_int_equal(session_start(&r->req, &r->res, HF_SUB, clock_now(), &session), GH_OK);
+    assert_int_equal(session_start(&r->req, &r->res, HF_SUB,
+                                   &(store_authn_t){.amr = SESSION_AMR_PASSWORD}, clock_now(),
+                                   &session),
+                     GH_OK);
     const char *id = hf_set_cookie(r, s->app.session_cookie);
     assert_non_null(id);
     return id;

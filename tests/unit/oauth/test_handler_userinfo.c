@@ -67,7 +67,8 @@ static void claims_follow_the_scope(void **state)
     r = hf_request(s, "GET", "/oauth2/v1/userinfo");
     hf_bearer(r, access_token(s, "openid email"));
     assert_int_equal(hf_run(r), 200);
-    assert_body(r, "{\"sub\":\"" HF_SUB "\",\"email\":\"alice@example.com\"}");
+    assert_body(r, "{\"sub\":\"" HF_SUB
+                   "\",\"email\":\"alice@example.com\",\"email_verified\":false}");
 }
 
 /* ---- refusals ---- */

@@ -43,7 +43,7 @@ static void test_release_of_scopes(void **state)
     names(of("openid", "profile", NULL), s, sizeof s);
     assert_string_equal(s, "sub nickname email name"); /* seed 004: profile releases email */
     names(of("openid", "email", NULL), s, sizeof s);
-    assert_string_equal(s, "sub email");
+    assert_string_equal(s, "sub email email_verified"); /* issue 21: with the email scope */
     names(of("openid", "offline_access", NULL), s, sizeof s);
     assert_string_equal(s, "sub");
     names(of("profile", "email", NULL), s, sizeof s);

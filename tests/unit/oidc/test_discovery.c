@@ -41,7 +41,8 @@ static const char WANT[] =
     "\"introspection_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
-    "\"at_hash\",\"nickname\",\"name\",\"email\"],"
+    "\"at_hash\",\"amr\",\"acr\",\"sid\",\"nickname\",\"name\",\"email\"],"
+    "\"acr_values_supported\":[\"pwd\",\"mfa\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
     "\"request_parameter_supported\":true,"
@@ -50,7 +51,9 @@ static const char WANT[] =
     "\"require_signed_request_object\":false,"
     "\"pushed_authorization_request_endpoint\":\"https://id.example/oauth2/v1/par\","
     "\"require_pushed_authorization_requests\":false,"
-    "\"authorization_response_iss_parameter_supported\":true}";
+    "\"authorization_response_iss_parameter_supported\":true,"
+    "\"backchannel_logout_supported\":true,\"backchannel_logout_session_supported\":true,"
+    "\"frontchannel_logout_supported\":true,\"frontchannel_logout_session_supported\":true}";
 
 static void assert_json_equal(json_t *got, const char *want_text)
 {

@@ -61,6 +61,28 @@ static void test_claims_without_nonce_or_access_token(void **state)
     json_decref(c);
 }
 
+/* amr is RFC 8176's array of method values; acr and idp plain strings. */
+static void test_claims_say_how_the_member_signed_in(void **state)
+{
+    (void)state;
+    oidc_id_token_t in = {.issuer = "https://id.example",
+                          .sub = "s",
+                          .client_id = "c",
+                          .iat = 10,
+                          .exp = 20,
+                          .auth_time = 5,
+                          .authn = {.amr = "pwd otp mfa",
+                                    .acr = "mfa",
+                                    .idp = "kakao",
+                                    .sid = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}};
+    json_t *c = oidc_id_token_claims(&in);
+    assert_json_equal(c, "{\"iss\":\"https://id.example\",\"sub\":\"s\",\"aud\":\"c\","
+                         "\"exp\":20,\"iat\":10,\"auth_time\":5,"
+                         "\"amr\":[\"pwd\",\"otp\",\"mfa\"],\"acr\":\"mfa\",\"idp\":\"kakao\","
+                         "\"sid\":\"0f1e2d3c4b5a69788796a5b4c3d2e1f0\"}");
+    json_decref(c);
+}
+
 static const char *userinfo(arena_t *a, const store_user_t *u, oidc_release_t r)
 {
     buf_t b;
@@ -97,6 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_claims_with_nonce_and_at_hash),
+        cmocka_unit_test(test_claims_say_how_the_member_signed_in),
         cmocka_unit_test(test_claims_without_nonce_or_access_token),
         cmocka_unit_test(test_userinfo_values_and_omissions),
     };

@@ -151,7 +151,8 @@ static store_code_t put_code(fixture_t *f, const char *client, const char *sub, 
                       .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
                       .session_digest = digest(f),
                       .auth_time = T0,
-                      .expires_at = expires};
+                      .expires_at = expires,
+                      .authn = {.amr = "pwd", .idp = "naver"}};
     assert_int_equal(store_code_put(f->s, &c), GH_OK);
     return c;
 }
@@ -166,7 +167,8 @@ static store_refresh_t put_refresh(fixture_t *f, const char *client, const char 
                          .scope = "openid profile offline_access",
                          .auth_time = T0 - 5,
                          .issued_at = T0,
-                         .expires_at = expires};
+                         .expires_at = expires,
+                         .authn = {.amr = "hwk user", .acr = "phr"}};
     assert_int_equal(store_refresh_put(f->s, &r), GH_OK);
     return r;
 }
@@ -405,7 +407,8 @@ static void test_sessions(void **state)
     store_session_t sess = {.digest = digest(f),
                             .sub = add_user(f, "erin"),
                             .auth_time = T0,
-                            .expires_at = T0 + 100},
+                            .expires_at = T0 + 100,
+                            .authn = {.amr = "pwd otp mfa", .acr = "mfa", .idp = "kakao"}},
                     got = {0};
     assert_int_equal(store_session_put(f->s, &sess), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 99, &got), GH_OK);
@@ -413,11 +416,63 @@ static void test_sessions(void **state)
     assert_string_equal(got.sub, sess.sub);
     assert_int_equal(got.auth_time, T0);
     assert_int_equal(got.expires_at, T0 + 100);
+    assert_string_equal(got.authn.amr, "pwd otp mfa");
+    assert_string_equal(got.authn.acr, "mfa");
+    assert_string_equal(got.authn.idp, "kakao");
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0 + 100, &got), GH_ERR_NOT_FOUND);
 
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_session_delete(f->s, sess.digest), GH_ERR_NOT_FOUND);
+}
+
+/* store_client_session: the client, and a session with its member's consent
+ * to that client (none, then given; another client's not counted), in one
+ * statement. */
+static void test_client_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-sc"), *other = add_client(f, "rp-sc2"), *consent = "x";
+    store_session_t sess = {.digest = digest(f),
+                            .sub = add_user(f, "sara"),
+                            .auth_time = T0,
+                            .expires_at = T0 + 100,
+                            .authn = {.amr = "pwd"}},
+                    got = {0};
+    store_client_t c = {0};
+    gh_status_t st = GH_ERR_INTERNAL;
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    assert_int_equal(store_consent_put(f->s, sess.sub, other, "openid email", T0), GH_OK);
+    assert_int_equal(
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_int_equal(st, GH_OK);
+    assert_string_equal(got.digest, sess.digest);
+    assert_string_equal(got.sub, sess.sub);
+    assert_int_equal(got.auth_time, T0);
+    assert_string_equal(got.authn.amr, "pwd");
+    assert_null(consent);
+
+    assert_int_equal(store_consent_put(f->s, sess.sub, client, "openid profile", T0), GH_OK);
+    assert_int_equal(
+        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
+        GH_OK);
+    assert_string_equal(consent, "openid profile");
+    /* an expired, unknown or absent session: the client alone */
+    const char *digests[] = {sess.digest, digest(f), NULL};
+    for (size_t i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof c);
+        assert_int_equal(store_client_session(f->s, f->a, client, digests[i], i ? T0 : T0 + 100, &c,
+                                              &st, &got, &consent),
+                         GH_OK);
+        assert_string_equal(c.id, client);
+        assert_int_equal(st, GH_ERR_NOT_FOUND);
+    }
+    assert_int_equal(store_client_session(f->s, f->a, uniq(f, "nobody"), sess.digest, T0 + 1, &c,
+                                          &st, &got, &consent),
+                     GH_ERR_NOT_FOUND);
 }
 
 /* ---- codes ---- */
@@ -443,6 +498,9 @@ static void test_code_take_once(void **state)
     assert_string_equal(got.family, family);
     assert_int_equal(got.auth_time, T0);
     assert_int_equal(got.expires_at, T0 + 60);
+    assert_string_equal(got.authn.amr, "pwd");
+    assert_null(got.authn.acr);
+    assert_string_equal(got.authn.idp, "naver");
 
     memset(&got, 0, sizeof got);
     assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 2, digest(f), &got),
@@ -465,6 +523,56 @@ static void test_code_expired_or_unknown(void **state)
                      GH_ERR_NOT_FOUND);
     assert_null(got.digest);
     assert_int_equal(store_code_put(f->s, &c), GH_ERR_CONFLICT);
+}
+
+/* store_code_redeem: the take and the grant's first refresh token in one
+ * step; nothing is inserted when the code is not taken. */
+static void test_code_redeem_with_refresh(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "rita"), *client = add_client(f, "rp-redeem");
+    store_code_t c = put_code(f, client, sub, T0 + 60), got = {0};
+    const char *family = digest(f);
+    store_refresh_t first = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900},
+                    stray = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900}, r;
+
+    /* another client's try: the code stays, no token */
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, "someone-else", T0 + 1, family, &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 1, &r), GH_ERR_NOT_FOUND);
+
+    assert_int_equal(store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, family, &first, &got),
+                     GH_OK);
+    assert_string_equal(got.digest, c.digest);
+    assert_string_equal(got.family, family);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.authn.idp, "naver");
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &r), GH_OK);
+    assert_string_equal(r.family, family);
+    assert_string_equal(r.client_id, client);
+    assert_string_equal(r.sub, sub);
+    assert_string_equal(r.scope, c.scope);
+    assert_int_equal(r.auth_time, c.auth_time);
+    assert_int_equal(r.issued_at, T0 + 1);
+    assert_int_equal(r.expires_at, T0 + 900);
+    assert_string_equal(r.authn.amr, "pwd");
+    assert_null(r.authn.acr);
+    assert_string_equal(r.authn.idp, "naver");
+
+    /* a replay: CONFLICT with the first family, and no second token */
+    memset(&got, 0, sizeof got);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 2, digest(f), &stray, &got),
+        GH_ERR_CONFLICT);
+    assert_string_equal(got.family, family);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
+    /* an expired code: nothing either */
+    store_code_t old = put_code(f, client, sub, T0 + 60);
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, old.digest, client, T0 + 60, digest(f), &stray, &got),
+        GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, stray.digest, T0 + 2, &r), GH_ERR_NOT_FOUND);
 }
 
 /* ---- refresh tokens ---- */
@@ -492,6 +600,9 @@ static void test_refresh_rotate(void **state)
     assert_string_equal(got.sub, sub);
     assert_string_equal(got.scope, r.scope);
     assert_int_equal(got.auth_time, r.auth_time);
+    assert_string_equal(got.authn.amr, "hwk user"); /* and how the member signed in */
+    assert_string_equal(got.authn.acr, "phr");
+    assert_null(got.authn.idp);
     assert_int_equal(got.issued_at, T0 + 10);
     assert_int_equal(got.expires_at, T0 + 10 + 3600);
 }
@@ -640,6 +751,57 @@ static void test_user_for_token(void **state)
                      GH_ERR_NOT_FOUND);
 }
 
+/* store_client_get_token: the client, a token's revocation (by jti or by
+ * family) and a member's username, read together. */
+static void test_client_get_token(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "cora"), *client = add_client(f, "rp-ct"),
+               *family = uniq(f, "fam-c"), *jti = uniq(f, "jti-c"), *username = "x";
+    store_client_t c = {0};
+    bool revoked = true;
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, family, sub, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_string_equal(c.id, client);
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_false(revoked);
+    assert_non_null(username);
+    assert_string_equal(username, uniq(f, "cora"));
+    /* no member asked for, or one that does not exist */
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, NULL, T0, &c, &revoked, &username),
+        GH_OK);
+    assert_null(username);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, digest(f), T0, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_null(username);
+    /* revoked through its grant, then by its own jti until it expires */
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, family, sub, T0 + 1, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_true(revoked);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_jti_revoke(f->s, jti, T0 + 50, T0), GH_OK);
+    assert_int_equal(
+        store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 1, &c, &revoked, &username),
+        GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_client_get_token(f->s, f->a, client, jti, NULL, sub, T0 + 50, &c,
+                                            &revoked, &username),
+                     GH_OK);
+    assert_false(revoked);
+    /* an unknown client */
+    assert_int_equal(store_client_get_token(f->s, f->a, uniq(f, "nobody"), jti, NULL, sub, T0, &c,
+                                            &revoked, &username),
+                     GH_ERR_NOT_FOUND);
+}
+
 static void test_refresh_put_refused_for_revoked_family(void **state)
 {
     fixture_t *f = *state;
@@ -750,7 +912,7 @@ static void test_user_end_all(void **state)
     store_refresh_t r2 = put_refresh(f, client, other, T0 + 100);
     bool revoked = false;
 
-    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, NULL), GH_OK);
     assert_int_equal(store_session_get(f->s, f->a, sess.digest, T0, &got), GH_ERR_NOT_FOUND);
     assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0, "fam", &got_code),
                      GH_ERR_NOT_FOUND);
@@ -765,7 +927,7 @@ static void test_user_end_all(void **state)
     assert_int_equal(store_jti_is_revoked(f->s, "x", r2.family, T0, &revoked), GH_OK);
     assert_false(revoked);
     /* nothing to end is no error */
-    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50), GH_OK);
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, NULL), GH_OK);
 }
 
 static void test_user_remove_cascades(void **state)
@@ -1178,9 +1340,9 @@ static void test_device_approve_redeem_once(void **state)
     assert_string_equal(got.scope, "openid profile");
     assert_null(got.sub);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT); /* not approved */
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 1, true, sub, T0 - 9, NULL),
                      GH_OK);
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0),
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0, NULL),
                      GH_ERR_CONFLICT);
     assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 3, &got, &slow), GH_OK);
     assert_false(slow);
@@ -1201,14 +1363,15 @@ static void test_device_deny_and_expiry(void **state)
     store_device_t d = put_device(f, client, T0 + 600), late = put_device(f, client, T0 + 10);
     store_device_t got = {0};
     bool slow = false;
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, false, sub, T0, NULL),
+                     GH_OK);
     assert_int_equal(store_device_find(f->s, f->a, d.user_code_digest, T0, &got), GH_OK);
     assert_int_equal(got.state, STORE_DEVICE_DENIED);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
     /* expired: not found by user code, but a poll still tells the caller */
     assert_int_equal(store_device_find(f->s, f->a, late.user_code_digest, T0 + 10, &got),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0),
+    assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0, NULL),
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, T0 + 10, &got, &slow),
                      GH_OK);
@@ -1251,7 +1414,7 @@ static void test_race_device_redeem(void **state)
     const char *sub = add_user(f, "race-dev"), *client = add_client(f, "rp-race-dev");
     store_device_t d = put_device(f, client, T0 + 600);
     racer_t r[RACERS];
-    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0), GH_OK);
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, NULL), GH_OK);
     for (int i = 0; i < RACERS; i++)
         r[i] = (racer_t){.s = f->s, .digest = d.digest};
     race(r, redeem_device);
@@ -1326,6 +1489,17 @@ static void test_code_and_refresh_keep_resources(void **state)
     assert_string_equal(old.resources, "urn:x");
     assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 11, &old), GH_OK);
     assert_string_equal(old.resources, "urn:x"); /* the successor keeps them */
+
+    /* store_code_redeem: the grant's first refresh token gets the code's
+     * resources in the same step (one statement on PostgreSQL) */
+    c.digest = digest(f);
+    assert_int_equal(store_code_put(f->s, &c), GH_OK);
+    store_refresh_t first = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900};
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, digest(f), &first, &got), GH_OK);
+    assert_string_equal(got.resources, "https://api.example/\nurn:x");
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &old), GH_OK);
+    assert_string_equal(old.resources, "https://api.example/\nurn:x");
 }
 
 static void test_pushed_requests_single_use(void **state)
@@ -1355,6 +1529,683 @@ static void test_jti_use_once(void **state)
     assert_int_equal(store_jti_use_once(f->s, uniq(f, "assertion:rp:2"), T0 + 300, T0), GH_OK);
 }
 
+/* ---- the account page (issue 21) ---- */
+
+/* A session with its details, of sub, last seen at seen. */
+static store_session_t put_session(fixture_t *f, const char *sub, int64_t seen)
+{
+    store_session_t sess = {.digest = digest(f),
+                            .sub = sub,
+                            .auth_time = T0,
+                            .expires_at = T0 + 1000,
+                            .created_at = T0,
+                            .last_seen_at = seen,
+                            .user_agent = "Mozilla/5.0 (X11; Linux x86_64)",
+                            .ip = "192.0.2.7"};
+    assert_int_equal(store_session_put(f->s, &sess), GH_OK);
+    return sess;
+}
+
+static void test_session_details_and_list(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "sora"), *other = add_user(f, "seo");
+    store_session_t old = put_session(f, sub, T0), recent = put_session(f, sub, T0 + 30), got = {0};
+    store_session_t theirs = put_session(f, other, T0 + 40);
+    store_session_t gone = {.digest = digest(f), .sub = sub, .expires_at = T0 + 10};
+    assert_int_equal(store_session_put(f->s, &gone), GH_OK);
+
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.created_at, T0);
+    assert_string_equal(got.user_agent, old.user_agent);
+    assert_string_equal(got.ip, "192.0.2.7");
+
+    /* last seen moves at most once per `every` seconds */
+    assert_int_equal(store_session_touch(f->s, old.digest, T0 + 59, 60), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.last_seen_at, T0);
+    assert_int_equal(store_session_touch(f->s, old.digest, T0 + 60, 60), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(got.last_seen_at, T0 + 60);
+
+    /* the member's live sessions, the most recently seen first */
+    store_session_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_session_list(f->s, f->a, sub, T0 + 20, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].digest, old.digest);
+    assert_string_equal(list[1].digest, recent.digest);
+    assert_string_equal(list[1].user_agent, recent.user_agent);
+
+    /* one ends only the member's own */
+    assert_int_equal(store_session_end(f->s, sub, theirs.digest), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_session_end(f->s, sub, recent.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, recent.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_session_get(f->s, f->a, old.digest, T0, &got), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, theirs.digest, T0, &got), GH_OK);
+}
+
+/* A password changed on the account page ends every other session only. */
+static void test_user_end_all_keeps_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "hana"), *client = add_client(f, "rp-end-keep");
+    store_session_t here = put_session(f, sub, T0), there = put_session(f, sub, T0), got = {0};
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 100), got_rt = {0};
+    bool revoked = false;
+    assert_int_equal(store_user_end_all(f->s, sub, T0, T0 + 50, here.digest), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, here.digest, T0, &got), GH_OK);
+    assert_int_equal(store_session_get(f->s, f->a, there.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &got_rt), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+}
+
+static void test_user_set_profile(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "jiwoo");
+    store_user_t got = {0};
+    assert_int_equal(store_user_set_profile(f->s, sub, "jw", "Park Jiwoo"), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &got), GH_OK);
+    assert_string_equal(got.nickname, "jw");
+    assert_string_equal(got.name, "Park Jiwoo");
+    assert_int_equal(store_user_set_profile(f->s, sub, "jw", NULL), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &got), GH_OK);
+    assert_null(got.name);
+    assert_int_equal(store_user_set_profile(f->s, digest(f), "x", NULL), GH_ERR_NOT_FOUND);
+}
+
+/* The connected applications: listed with their last use; revoking one
+ * withdraws its consent and its grants, and nothing of another client's. */
+static void test_consent_list_and_revoke(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "yuna");
+    const char *app = add_client(f, "rp-apps-a"), *kept = add_client(f, "rp-apps-b");
+    assert_int_equal(store_consent_put(f->s, sub, app, "openid profile", T0 - 100), GH_OK);
+    assert_int_equal(store_consent_put(f->s, sub, kept, "openid", T0 - 100), GH_OK);
+    store_refresh_t r = put_refresh(f, app, sub, T0 + 3600), old = {0}, got_rt = {0};
+    store_refresh_t next = next_refresh(f, T0 + 70);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, r.digest, app, T0 + 70, 0, &next, &old),
+                     GH_OK);
+    store_refresh_t rk = put_refresh(f, kept, sub, T0 + 3600);
+    store_code_t unused = put_code(f, app, sub, T0 + 60), got_code = {0};
+
+    store_consent_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_consent_list(f->s, f->a, sub, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    const store_consent_t *a = !strcmp(list[0].client_id, app) ? &list[0] : &list[1];
+    assert_string_equal(a->client_id, app);
+    assert_string_equal(a->scope, "openid profile");
+    assert_int_equal(a->updated_at, T0 - 100);
+    assert_int_equal(a->last_used_at, T0 + 70); /* the latest rotation */
+
+    bool revoked = false;
+    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_OK);
+    assert_int_equal(store_consent_get(f->s, f->a, sub, app, &(const char *){NULL}),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 80, &got_rt),
+                     GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r.family, T0 + 80, &revoked), GH_OK);
+    assert_true(revoked); /* the access tokens of the grant */
+    assert_int_equal(store_code_take(f->s, f->a, unused.digest, app, T0, "fam", &got_code),
+                     GH_ERR_NOT_FOUND);
+    /* the other client keeps everything */
+    assert_int_equal(store_refresh_get(f->s, f->a, rk.digest, T0 + 80, &got_rt), GH_OK);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", rk.family, T0 + 80, &revoked), GH_OK);
+    assert_false(revoked);
+    assert_int_equal(store_consent_list(f->s, f->a, sub, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, kept);
+    /* nothing left to revoke: nothing changes */
+    assert_int_equal(store_consent_revoke(f->s, sub, app, T0 + 80, T0 + 500), GH_OK);
+}
+
+/* ---- logout everywhere (store/logout.h) ---- */
+
+#define LEASE 60
+
+/* A client with the given back- and front-channel logout URIs (NULL: none). */
+static const char *add_logout_client(fixture_t *f, const char *base, const char *back,
+                                     const char *front)
+{
+    static const char *uris[] = {"https://rp.example/cb"};
+    store_client_t c = {.id = uniq(f, base),
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE,
+                        .created_at = T0,
+                        .backchannel_logout_uri = back,
+                        .frontchannel_logout_uri = front,
+                        .frontchannel_logout_session_required = front != NULL};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    return c.id;
+}
+
+/* Claims every message due at now, deletes those not of this run, and
+ * returns how many of this run's came back, the last into *out. */
+static int claim_mine(fixture_t *f, int64_t now, store_logout_msg_t *out)
+{
+    store_logout_msg_t m;
+    int mine = 0;
+    while (store_logout_claim(f->s, f->a, now, LEASE, &m) == GH_OK) {
+        if (!strstr(m.client_id, f->run)) {
+            assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+            continue;
+        }
+        mine++;
+        *out = m;
+    }
+    return mine;
+}
+
+/* A refresh token issued in session sid with scope. */
+static store_refresh_t put_session_refresh(fixture_t *f, const char *client, const char *sub,
+                                           const char *sid, const char *scope)
+{
+    store_refresh_t r = {.digest = digest(f),
+                         .family = digest(f),
+                         .client_id = client,
+                         .sub = sub,
+                         .scope = scope,
+                         .issued_at = T0,
+                         .expires_at = T0 + 1000,
+                         .authn = {.amr = "pwd", .sid = sid}};
+    assert_int_equal(store_refresh_put(f->s, &r), GH_OK);
+    return r;
+}
+
+/* A session's end lists its clients, queues a logout token for each with a
+ * back-channel URI, forgets them, and revokes the session's refresh tokens
+ * but those granted offline_access; another session stays as it was. */
+static void test_logout_session(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "lena"), *sid = digest(f), *sid2 = digest(f);
+    const char *a = add_logout_client(f, "rp-back", "https://a.example/bc", "https://a.example/fc");
+    const char *b = add_logout_client(f, "rp-none", NULL, NULL);
+    const char *c = add_logout_client(f, "rp-other", "https://c.example/bc", NULL);
+    store_logout_msg_t m = {0};
+    store_refresh_t got;
+    bool revoked = true;
+    claim_mine(f, T0 + 10000, &m); /* nothing left from before */
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 200), GH_OK); /* again */
+    assert_int_equal(store_session_client_add(f->s, sid, b, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_session_client_add(f->s, sid2, c, sub, T0 + 100), GH_OK);
+    store_refresh_t online = put_session_refresh(f, a, sub, sid, "openid profile");
+    store_refresh_t offline = put_session_refresh(f, a, sub, sid, "openid offline_access");
+    store_refresh_t other = put_session_refresh(f, c, sub, sid2, "openid");
+
+    store_session_client_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, T0 + 50, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].client_id, a); /* ordered by client id */
+    assert_string_equal(list[0].backchannel_logout_uri, "https://a.example/bc");
+    assert_string_equal(list[0].frontchannel_logout_uri, "https://a.example/fc");
+    assert_true(list[0].frontchannel_logout_session_required);
+    assert_string_equal(list[0].sid, sid);
+    assert_null(list[1].backchannel_logout_uri);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_string_equal(m.client_id, a);
+    assert_string_equal(m.uri, "https://a.example/bc");
+    assert_string_equal(m.sub, sub);
+    assert_string_equal(m.sid, sid);
+    assert_int_equal(m.attempts, 1);
+    assert_int_equal(m.created_at, T0);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+
+    assert_int_equal(store_refresh_get(f->s, f->a, online.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", online.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_refresh_get(f->s, f->a, offline.digest, T0, &got), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
+    assert_string_equal(got.authn.sid, sid2);
+
+    /* told once: the session's clients are forgotten */
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, T0 + 50, &list, &n), GH_OK);
+    assert_int_equal(n, 0);
+    /* every session of a member (sid NULL): the other one's client */
+    assert_int_equal(store_logout_session(f->s, f->a, NULL, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_string_equal(m.client_id, c);
+    assert_string_equal(m.sid, sid2);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
+}
+
+/* A claimed message is hidden until its lease ends; a retry brings it back
+ * at its time, with the attempts counted; done deletes it. */
+static void test_logout_claim_lease_retry(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "lior"), *sid = digest(f);
+    const char *a = add_logout_client(f, "rp-lease", "https://a.example/bc", NULL);
+    store_session_client_t *list = NULL;
+    store_logout_msg_t m = {0};
+    size_t n = 0;
+    bool due = false;
+    claim_mine(f, T0 + 10000, &m);
+    assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(store_logout_due(f->s, T0 - 1, &due), GH_OK);
+    assert_false(due);
+    assert_int_equal(store_logout_due(f->s, T0, &due), GH_OK);
+    assert_true(due);
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_int_equal(claim_mine(f, T0 + LEASE - 1, &m), 0); /* held */
+    assert_int_equal(claim_mine(f, T0 + LEASE, &m), 1);     /* its worker died: again */
+    assert_int_equal(m.attempts, 2);
+    assert_int_equal(store_logout_retry(f->s, m.jti, T0 + 500), GH_OK);
+    assert_int_equal(claim_mine(f, T0 + 499, &m), 0);
+    assert_int_equal(claim_mine(f, T0 + 500, &m), 1);
+    assert_int_equal(m.attempts, 3);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+    assert_int_equal(claim_mine(f, T0 + 10000, &m), 0);
+}
+
+typedef struct {
+    store_t *s;
+    pthread_barrier_t *go;
+    const char *run;
+    int claimed; /* this run's messages this racer got */
+} claimer_t;
+
+static void *claim_all(void *p)
+{
+    claimer_t *r = p;
+    arena_t *a = arena_new(1 << 16);
+    store_logout_msg_t m;
+    pthread_barrier_wait(r->go);
+    while (store_logout_claim(r->s, a, T0 + 1, LEASE, &m) == GH_OK)
+        r->claimed += strstr(m.client_id, r->run) != NULL;
+    arena_free(a);
+    return NULL;
+}
+
+/* Workers claiming together (instances on one database) get each message
+ * exactly once. */
+static void test_race_logout_claim(void **state)
+{
+    fixture_t *f = *state;
+    enum { MESSAGES = 20 };
+    const char *sub = add_user(f, "lucas");
+    const char *a = add_logout_client(f, "rp-race", "https://a.example/bc", NULL);
+    store_session_client_t *list = NULL;
+    store_logout_msg_t m;
+    size_t n = 0;
+    claim_mine(f, T0 + 10000, &m);
+    for (int i = 0; i < MESSAGES; i++) {
+        const char *sid = digest(f);
+        assert_int_equal(store_session_client_add(f->s, sid, a, sub, T0 + 100), GH_OK);
+        assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    }
+    claimer_t r[RACERS];
+    pthread_t t[RACERS];
+    pthread_barrier_t go;
+    assert_int_equal(pthread_barrier_init(&go, NULL, RACERS), 0);
+    for (int i = 0; i < RACERS; i++) {
+        r[i] = (claimer_t){.s = f->s, .go = &go, .run = f->run};
+        assert_int_equal(pthread_create(&t[i], NULL, claim_all, &r[i]), 0);
+    }
+    int total = 0;
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(t[i], NULL);
+        total += r[i].claimed;
+    }
+    pthread_barrier_destroy(&go);
+    assert_int_equal(total, MESSAGES);
+    assert_int_equal(claim_mine(f, T0 + 10000, &m), MESSAGES); /* leases over: clean up */
+}
+
+/* ---- the admin API's store operations (issue 22) ---- */
+
+static void test_user_page_update_disable(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "pagey");
+    add_user(f, "pagez");
+    store_user_t *list = NULL, u;
+    size_t n = 0;
+    const char *pattern = arena_printf(f->a, "page_-%s", f->run); /* _: any one character */
+    assert_int_equal(store_user_page(f->s, f->a, NULL, pattern, 10, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].username, uniq(f, "pagey"));
+    assert_int_equal(list[0].disabled_at, 0);
+    /* after the first: the second alone; limit 1: the first alone */
+    assert_int_equal(store_user_page(f->s, f->a, list[0].username, pattern, 10, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].username, uniq(f, "pagez"));
+    assert_int_equal(store_user_page(f->s, f->a, "", pattern, 1, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    /* the pattern is matched against the lower-cased email too */
+    const char *by_mail = "%pagez@example.test%";
+    assert_int_equal(store_user_page(f->s, f->a, NULL, by_mail, 200, &list, &n), GH_OK);
+    assert_true(n >= 1);
+
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    u.username = uniq(f, "pagez");
+    assert_int_equal(store_user_update(f->s, &u), GH_ERR_CONFLICT);
+    u.username = uniq(f, "renamed");
+    u.email = NULL;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_string_equal(u.username, uniq(f, "renamed"));
+    assert_null(u.email);
+    /* the admin role (the console): off by default, kept by an update */
+    assert_false(u.is_admin);
+    u.is_admin = true;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_true(u.is_admin);
+    u.is_admin = false;
+    assert_int_equal(store_user_update(f->s, &u), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_false(u.is_admin);
+    assert_int_equal(store_user_set_disabled(f->s, sub, T0 + 5), GH_OK);
+    assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
+    assert_int_equal(u.disabled_at, T0 + 5);
+    assert_int_equal(store_user_set_disabled(f->s, "no-such-sub", T0), GH_ERR_NOT_FOUND);
+    u.sub = "no-such-sub";
+    assert_int_equal(store_user_update(f->s, &u), GH_ERR_NOT_FOUND);
+}
+
+static void test_client_update_page(void **state)
+{
+    fixture_t *f = *state;
+    static const char *uris[] = {"https://two.example/cb", "https://three.example/cb"};
+    const char *id = add_client(f, "upd");
+    store_client_t c, *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_client_get(f->s, f->a, id, &c), GH_OK);
+    c.redirect_uris = uris;
+    c.redirect_uri_count = 2;
+    c.scope = "openid";
+    c.is_public = true;
+    c.secret_digest = NULL;
+    assert_int_equal(store_client_update(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, id, &c), GH_OK);
+    assert_int_equal(c.redirect_uri_count, 2);
+    assert_string_equal(c.redirect_uris[1], "https://three.example/cb");
+    assert_true(c.is_public);
+    assert_null(c.secret_digest);
+    assert_int_equal(c.created_at, T0);
+    c.id = "no-such-client";
+    assert_int_equal(store_client_update(f->s, &c), GH_ERR_NOT_FOUND);
+    /* a page after the id before this one starts with this one */
+    const char *before = arena_printf(f->a, "upc-%s", f->run);
+    assert_int_equal(store_client_page(f->s, f->a, before, 1, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].id, id);
+}
+
+static void test_grants_of_member(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "granty");
+    const char *c1 = add_client(f, "gr1"), *c2 = add_client(f, "gr2");
+    store_grant_t *list = NULL;
+    size_t n = 0;
+    bool revoked = false;
+    assert_int_equal(store_consent_put(f->s, sub, c1, "openid profile", T0), GH_OK);
+    store_refresh_t r1 = put_refresh(f, c1, sub, T0 + 3600);
+    store_refresh_t r2 = put_refresh(f, c2, sub, T0 + 3600);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].client_id, c1);
+    assert_string_equal(list[0].scope, "openid profile");
+    assert_int_equal(list[0].consented_at, T0);
+    assert_int_equal(list[0].refresh_families, 1);
+    assert_null(list[1].scope); /* a grant without a consent (c2) */
+    assert_int_equal(list[1].refresh_expires_at, T0 + 3600);
+    /* one client's: its consent, its refresh family and the family's access tokens */
+    assert_int_equal(store_consent_revoke(f->s, sub, c1, T0, T0 + 7200), GH_OK);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, c2);
+    assert_int_equal(store_refresh_get(f->s, f->a, r1.digest, T0, &r1), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_jti_is_revoked(f->s, "x", r1.family, T0, &revoked), GH_OK);
+    assert_true(revoked);
+    assert_int_equal(store_refresh_get(f->s, f->a, r2.digest, T0, &r2), GH_OK);
+    /* every client's, also one holding a grant without a consent */
+    assert_int_equal(store_consent_revoke(f->s, sub, NULL, T0, T0 + 7200), GH_OK);
+    assert_int_equal(store_grant_list(f->s, f->a, sub, T0, &list, &n), GH_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_events(void **state)
+{
+    fixture_t *f = *state;
+    const char *actor = uniq(f, "auditor");
+    const int64_t base = T0 + 10000000; /* after every other test's times */
+    for (int i = 0; i < 5; i++) {
+        store_event_t e = {.time = base - 1000 + i * 250,
+                           .actor = actor,
+                           .action = i % 2 ? "client.update" : "client.create",
+                           .target = arena_printf(f->a, "t%d", i),
+                           .ip = "127.0.0.1",
+                           .details = i == 4 ? NULL : "{\"n\":1}"};
+        assert_int_equal(store_event_add(f->s, &e), GH_OK);
+    }
+    store_event_t *list = NULL;
+    size_t n = 0;
+    store_event_filter_t all = {.actor = actor, .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &all, &list, &n), GH_OK);
+    assert_int_equal(n, 5);
+    assert_string_equal(list[0].target, "t4"); /* newest first */
+    assert_string_equal(list[0].details, "{}");
+    assert_string_equal(list[4].details, "{\"n\":1}");
+    assert_true(list[0].id > list[1].id);
+    store_event_filter_t action = {.actor = actor, .action = "client.update", .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &action, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    store_event_filter_t window = {
+        .actor = actor, .since = base - 750, .until = base - 250, .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &window, &list, &n), GH_OK);
+    assert_int_equal(n, 3);
+    store_event_filter_t target = {.actor = actor, .target = "t2", .limit = 10};
+    assert_int_equal(store_event_list(f->s, f->a, &target, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    /* pages of two through the cursor */
+    store_event_filter_t page = {.actor = actor, .limit = 2};
+    assert_int_equal(store_event_list(f->s, f->a, &page, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    page.before_id = list[1].id;
+    assert_int_equal(store_event_list(f->s, f->a, &page, &list, &n), GH_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].target, "t2");
+    /* retention: what is older than 600 s at base goes at the next purge (which
+     * store_user_end_all runs) */
+    store_events_retention(f->s, 600);
+    assert_int_equal(store_user_end_all(f->s, add_user(f, "purger"), base, base, NULL), GH_OK);
+    store_events_retention(f->s, 0);
+    assert_int_equal(store_event_list(f->s, f->a, &all, &list, &n), GH_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[2].target, "t2");
+}
+
+/* ---- second factors (store/mfa.h) ---- */
+
+static void test_mfa_totp_enrol_and_confirm(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-enrol");
+    store_mfa_totp_t t;
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
+    store_mfa_totp_t begin = {.sub = sub, .secret = "v1.first", .created_at = T0};
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_OK);
+    begin.secret = "v1.second"; /* a new unconfirmed secret replaces the old */
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_OK);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.second");
+    assert_false(t.confirmed);
+    /* a code cannot be used before the secret is confirmed */
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 5), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_confirm(f->s, sub, 7), GH_OK);
+    assert_int_equal(store_mfa_totp_confirm(f->s, sub, 8), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_true(t.confirmed);
+    assert_int_equal(t.last_step, 7);
+    begin.secret = "v1.third"; /* a confirmed secret is not replaced by enrolment */
+    assert_int_equal(store_mfa_totp_begin(f->s, &begin), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.second");
+    store_mfa_totp_t set = {.sub = sub, .secret = "v1.cli", .created_at = T0 + 1};
+    assert_int_equal(store_mfa_totp_set(f->s, &set), GH_OK); /* the CLI replaces it */
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_OK);
+    assert_string_equal(t.secret, "v1.cli");
+    assert_int_equal(t.last_step, 0);
+    set.sub = "no-such-member";
+    assert_int_equal(store_mfa_totp_set(f->s, &set), GH_ERR_NOT_FOUND);
+}
+
+static void test_mfa_totp_steps_only_forward(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-steps");
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_OK);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 10), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 9), GH_ERR_CONFLICT);
+    assert_int_equal(store_mfa_totp_use(f->s, sub, 11), GH_OK);
+}
+
+static void *use_step(void *p)
+{
+    racer_t *r = p;
+    pthread_barrier_wait(r->go);
+    r->st = store_mfa_totp_use(r->s, r->digest, 100);
+    return NULL;
+}
+
+static void *use_recovery(void *p)
+{
+    racer_t *r = p;
+    int64_t left = 0;
+    pthread_barrier_wait(r->go);
+    r->st = store_mfa_recovery_use(r->s, r->client_id, r->digest, &left);
+    return NULL;
+}
+
+/* One code (one step, one recovery code) for RACERS concurrent sign-ins:
+ * exactly one gets through. */
+static void test_mfa_race(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-race");
+    char *codes[] = {(char *)digest(f), (char *)digest(f)};
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, codes, 2, T0), GH_OK);
+    racer_t r[RACERS];
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = sub};
+    race(r, use_step);
+    for (int i = 0; i < RACERS; i++)
+        r[i] = (racer_t){.s = f->s, .digest = codes[0], .client_id = sub};
+    race(r, use_recovery);
+    int64_t left = 0;
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 1);
+}
+
+static void test_mfa_recovery_and_reset(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-recovery");
+    const char *other = add_user(f, "mfa-other");
+    char *first[] = {(char *)digest(f), (char *)digest(f), (char *)digest(f)};
+    char *second[] = {(char *)digest(f)};
+    int64_t left = -1;
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, first, 3, T0), GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, other, second, 1, T0), GH_OK);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[1], &left), GH_OK);
+    assert_int_equal(left, 2);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[1], &left), GH_ERR_NOT_FOUND);
+    /* another member's code is not this member's */
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, second[0], &left), GH_ERR_NOT_FOUND);
+    /* a new set replaces the old */
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, second, 1, T0 + 1), GH_OK);
+    assert_int_equal(store_mfa_recovery_use(f->s, sub, first[0], &left), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 1);
+    /* a reset removes everything of the member, nothing of another */
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
+    assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    assert_int_equal(store_mfa_reset(f->s, sub), GH_OK);
+    store_mfa_totp_t t;
+    store_mfa_pending_t got;
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 0);
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, other, &left), GH_OK);
+    assert_int_equal(left, 1);
+}
+
+static void test_mfa_pending(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-pending");
+    store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
+    store_mfa_pending_t got;
+    assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_OK);
+    assert_string_equal(got.sub, sub);
+    assert_string_equal(got.amr, "pwd");
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0 + 300, &got),
+                     GH_ERR_NOT_FOUND); /* expired */
+    assert_int_equal(store_mfa_pending_take(f->s, p.digest), GH_OK);
+    assert_int_equal(store_mfa_pending_take(f->s, p.digest), GH_ERR_NOT_FOUND); /* once */
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_ERR_NOT_FOUND);
+}
+
+static void test_client_require_mfa(void **state)
+{
+    fixture_t *f = *state;
+    static const char *uris[] = {"https://rp.example/cb"};
+    store_client_t c = {.id = uniq(f, "strict"),
+                        .secret_digest = "hmac-sha256$00$11",
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE,
+                        .require_mfa = true,
+                        .created_at = T0};
+    store_client_t got;
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_OK);
+    assert_true(got.require_mfa);
+    assert_int_equal(store_client_get(f->s, f->a, add_client(f, "lax"), &got), GH_OK);
+    assert_false(got.require_mfa);
+}
+
+static void test_device_keeps_authn(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dev-authn"), *client = add_client(f, "rp-dev-authn");
+    store_device_t d = put_device(f, client, T0 + 600), got;
+    store_authn_t authn = {.amr = "pwd otp mfa", .acr = "mfa"};
+    bool slow = false;
+    assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, &authn),
+                     GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 1, &got, &slow), GH_OK);
+    assert_string_equal(got.authn.amr, "pwd otp mfa");
+    assert_string_equal(got.authn.acr, "mfa");
+    assert_null(got.authn.idp);
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1376,8 +2227,10 @@ int main(void)
         TEST(test_client_conflicts_and_missing),
         TEST(test_consents),
         TEST(test_sessions),
+        TEST(test_client_session),
         TEST(test_code_take_once),
         TEST(test_code_expired_or_unknown),
+        TEST(test_code_redeem_with_refresh),
         TEST(test_refresh_rotate),
         TEST(test_refresh_reuse_revokes_family),
         TEST(test_refresh_grace),
@@ -1386,6 +2239,7 @@ int main(void)
         TEST(test_jti_denylist),
         TEST(test_jti_denylist_family),
         TEST(test_user_for_token),
+        TEST(test_client_get_token),
         TEST(test_refresh_put_refused_for_revoked_family),
         TEST(test_jti_expired_rows_pruned),
         TEST(test_read_snapshot),
@@ -1404,6 +2258,25 @@ int main(void)
         TEST(test_device_deny_and_expiry),
         TEST(test_device_poll_slow_down),
         TEST(test_race_device_redeem),
+        TEST(test_session_details_and_list),
+        TEST(test_user_end_all_keeps_session),
+        TEST(test_user_set_profile),
+        TEST(test_consent_list_and_revoke),
+        TEST(test_logout_session),
+        TEST(test_logout_claim_lease_retry),
+        TEST(test_race_logout_claim),
+        TEST(test_user_page_update_disable),
+        TEST(test_client_update_page),
+        TEST(test_grants_of_member),
+        TEST(test_events),
+
+        TEST(test_mfa_totp_enrol_and_confirm),
+        TEST(test_mfa_totp_steps_only_forward),
+        TEST(test_mfa_race),
+        TEST(test_mfa_recovery_and_reset),
+        TEST(test_mfa_pending),
+        TEST(test_client_require_mfa),
+        TEST(test_device_keeps_authn),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

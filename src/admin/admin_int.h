@@ -1,0 +1,53 @@
+/* Private to admin/: the error setters and the JSON member readers the
+ * operations share, so that every field is checked, and named, one way. */
+#ifndef GH_ADMIN_INT_H
+#define GH_ADMIN_INT_H
+
+#include "admin/admin.h"
+
+/* Limits of what a body may hold. */
+#define ADMIN_LIST_MAX 32    /* redirect URIs, post-logout URIs, grant types */
+#define ADMIN_URI_MAX 2000   /* bytes of one URI */
+#define ADMIN_TEXT_MAX 200   /* client_name, nickname, name */
+#define ADMIN_CURSOR_MAX 200 /* bytes of a page cursor */
+
+/* Sets *err (detail printed into a, "field: " first when field is set) and
+ * returns false. */
+bool admin_fail(admin_error_t *err, arena_t *a, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* A store failure as an error: NOT_FOUND 404 ("no <what> '<name>'"),
+ * CONFLICT 409 ("<what> '<name>' already exists"), UNAVAILABLE 503, else 500. */
+bool admin_store_fail(admin_error_t *err, arena_t *a, gh_status_t st, const char *what,
+                      const char *name);
+
+/* Refuses a member of obj not among names (ended by NULL): 400 naming it. */
+bool admin_known_members(arena_t *a, const json_t *obj, const char *const *names,
+                         admin_error_t *err);
+
+/* Member name of obj as a string: absent or null gives *out NULL (true);
+ * another type is 400. */
+bool admin_get_string(arena_t *a, const json_t *obj, const char *name, const char **out,
+                      admin_error_t *err);
+
+/* Member name of obj as a boolean: absent or null gives *out false (true);
+ * another type is 400. */
+bool admin_get_bool(arena_t *a, const json_t *obj, const char *name, bool *out, admin_error_t *err);
+
+/* Member name of obj as an array of at most ADMIN_LIST_MAX strings of at
+ * most max bytes each, into an arena array: absent gives *present false. */
+bool admin_get_strings(arena_t *a, const json_t *obj, const char *name, size_t max,
+                       const char ***out, size_t *count, bool *present, admin_error_t *err);
+
+/* A JSON array of the strings items[0..count). */
+json_t *admin_string_array(const char *const *items, size_t count);
+
+/* {"items": items, "next_cursor": next or null}, taking items. */
+json_t *admin_page_json(json_t *items, const char *next);
+
+/* The console's handlers (console.c): GET /admin/ and /admin/callback (the
+ * page), /admin/console.js and /admin/console.css; 404 with admin_listen. */
+void admin_console_page(http_request_t *req, http_response_t *res);
+void admin_console_asset(http_request_t *req, http_response_t *res);
+
+#endif

@@ -1,0 +1,145 @@
+/* `gatehouse user mfa U [--add-totp | --reset]`: a member's second factors
+ * (docs/mfa.md). Without an option it lists them; --reset removes them all
+ * and ends the member's sessions and grants (a member who lost the
+ * authenticator and the recovery codes signs in with the password again and
+ * enrols anew); --add-totp puts a confirmed TOTP secret in place (replacing
+ * any) for provisioning and prints its otpauth:// URI once: only its sealed
+ * form is kept. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli_int.h"
+#include "core/clock.h"
+#include "core/secret.h"
+#include "mfa/mfa.h"
+#include "oauth/server.h"
+
+enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN };
+
+static int list_factors(cli_t *c, store_t *s, const store_user_t *u)
+{
+    store_mfa_totp_t t;
+    int64_t left = 0;
+    gh_status_t st = store_mfa_totp_get(s, c->arena, u->sub, &t);
+    gh_status_t st2 = store_mfa_recovery_count(s, u->sub, &left);
+    if ((st != GH_OK && st != GH_ERR_NOT_FOUND) || st2 != GH_OK)
+        return cli_fail("cannot read the factors of '%s': %s", u->username,
+                        gh_status_str(st2 != GH_OK ? st2 : st));
+    puts("FACTOR\tSTATE\tDETAIL");
+    if (st == GH_OK) {
+        char when[32];
+        time_t at = (time_t)t.created_at;
+        struct tm tm;
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&at, &tm));
+        printf("totp\t%s\tsince %s\n", t.confirmed ? "confirmed" : "unconfirmed", when);
+    }
+    if (left > 0)
+        printf("recovery\tconfirmed\t%lld left\n", (long long)left);
+    return CLI_EXIT_OK;
+}
+
+/* The key of an authenticator set up elsewhere: the first line of stdin. */
+static int read_key(cli_t *c, unsigned char **raw, size_t *n, char **base32)
+{
+    char line[256];
+    if (!fgets(line, sizeof line, stdin))
+        return cli_fail("no key on standard input");
+    line[strcspn(line, "\r\n")] = '\0';
+    gh_status_t st = mfa_totp_from_base32(c->arena, line, raw, n);
+    secret_wipe(line, sizeof line);
+    if (st != GH_OK)
+        return cli_fail("the key is not base32 of 16 to 64 bytes");
+    *base32 = mfa_totp_base32(c->arena, *raw, *n);
+    return *base32 ? CLI_CONTINUE : cli_fail("out of memory");
+}
+
+static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
+{
+    unsigned char key[32], *raw = NULL;
+    char *base32 = NULL, *sealed = NULL;
+    size_t n = MFA_TOTP_SECRET_BYTES;
+    int code = key_stdin ? read_key(c, &raw, &n, &base32) : CLI_CONTINUE;
+    if (code != CLI_CONTINUE)
+        return code;
+    gh_status_t st = mfa_key_load(s, c->arena, c->cfg.server.mfa_secret_key, key);
+    if (st == GH_OK && !raw)
+        st = mfa_totp_new(c->arena, &raw, &base32);
+    if (st == GH_OK)
+        st = mfa_totp_seal(c->arena, key, u->sub, raw, n, &sealed);
+    secret_wipe(key, sizeof key);
+    if (st == GH_OK)
+        st = store_mfa_totp_set(
+            s, &(store_mfa_totp_t){
+                   .sub = u->sub, .secret = sealed, .confirmed = true, .created_at = clock_now()});
+    /* the issuer names the server in the app; serve's default when none is set */
+    const char *issuer =
+        c->cfg.server.issuer
+            ? c->cfg.server.issuer
+            : arena_printf(c->arena, "http://%s",
+                           c->cfg.server.listen ? c->cfg.server.listen : "127.0.0.1:8080");
+    const char *uri =
+        st == GH_OK && issuer ? mfa_totp_uri(c->arena, issuer, u->username, base32) : NULL;
+    if (st == GH_OK && !uri)
+        st = GH_ERR_NOMEM;
+    if (st != GH_OK)
+        return cli_fail("cannot add TOTP for '%s': %s", u->username, gh_status_str(st));
+    puts(uri);
+    cli_wipe_later(c, base32);
+    return CLI_EXIT_OK;
+}
+
+/* The admin API's reset (DELETE /admin/v1/users/SUB/mfa): the factors go,
+ * then every session and grant of the member. */
+static int reset(cli_t *c, const cli_cmd_t *self, const store_user_t *u)
+{
+    admin_ctx_t ctx;
+    admin_error_t err;
+    int code = cli_admin(c, &ctx);
+    if (code != CLI_CONTINUE)
+        return code;
+    return admin_user_reset_mfa(&ctx, u->sub, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
+}
+
+int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"add-totp", no_argument, NULL, OPT_ADD_TOTP},
+        {"reset", no_argument, NULL, OPT_RESET},
+        {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
+        {NULL, 0, NULL, 0},
+    };
+    int ch, code = CLI_CONTINUE, what = 0;
+    bool key_stdin = false;
+    const char *username = NULL;
+    while (code == CLI_CONTINUE && (ch = cli_next_option(c, self, argc, argv, opts, &code)) >= 0) {
+        if (ch == OPT_KEY_STDIN) {
+            key_stdin = true;
+            continue;
+        }
+        if (what && what != ch)
+            return cli_usage_error(self, "give either --add-totp or --reset");
+        what = ch;
+    }
+    if (code == CLI_CONTINUE && key_stdin && what != OPT_ADD_TOTP)
+        return cli_usage_error(self, "--key-stdin goes with --add-totp");
+    if (code == CLI_CONTINUE)
+        code = cli_operands(self, argc, argv, 1, &username);
+    if (code != CLI_CONTINUE)
+        return code;
+    store_t *s = NULL;
+    store_user_t u;
+    if (cli_store(c, &s) != GH_OK)
+        return CLI_EXIT_FAIL;
+    gh_status_t st = store_user_find(s, c->arena, username, &u);
+    if (st == GH_ERR_NOT_FOUND)
+        return cli_fail("no user '%s'", username);
+    if (st != GH_OK)
+        return cli_fail("cannot read user '%s': %s", username, gh_status_str(st));
+    if (what == OPT_ADD_TOTP)
+        return add_totp(c, s, &u, key_stdin);
+    if (what == OPT_RESET)
+        return reset(c, self, &u);
+    return list_factors(c, s, &u);
+}

@@ -1,0 +1,101 @@
+/* Second factors, the parts that need no HTTP: TOTP (RFC 6238, through
+ * liboath), recovery codes, what a person types in the second-factor box, the
+ * key that seals TOTP secrets at rest. liboath's types stay inside this
+ * module (the QR code of an otpauth:// URI is ui_qr_svg's); the store (store/mfa.h) keeps what
+ * these functions make.
+ *
+ * A TOTP secret is 160 random bits (RFC 4226 §4's recommended length),
+ * shown as base32 and kept sealed with AES-256-GCM (core/secret.h) under the
+ * MFA key, its additional data naming the member, so a sealed secret copied
+ * to another member's row does not open. Codes are six digits, 30-second
+ * steps, HMAC-SHA1: what every authenticator app reads from otpauth://. */
+#ifndef GH_MFA_MFA_H
+#define GH_MFA_MFA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/status.h"
+#include "store/store.h"
+
+#define MFA_TOTP_SECRET_BYTES 20 /* 160 bits */
+#define MFA_TOTP_DIGITS 6
+#define MFA_TOTP_STEP 30  /* seconds (RFC 6238 §4.1's X) */
+#define MFA_TOTP_WINDOW 1 /* steps either side of now that are accepted */
+#define MFA_RECOVERY_COUNT 10
+#define MFA_RECOVERY_DIGITS 20 /* about 66 bits; shown as five groups of four */
+#define MFA_CODE_INPUT_MAX 64  /* the longest input the second-factor box takes */
+
+/* ---- the key that seals TOTP secrets ---- */
+
+/* The MFA key: SHA-256 over a label and `configured` ([server]
+ * mfa_secret_key, at least 32 characters) when it is set, else over a 256-bit
+ * secret generated once and kept in the store's settings (mfa_key), so every
+ * instance and the CLI agree. */
+gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured, unsigned char key[32]);
+
+/* ---- TOTP (RFC 6238) ---- */
+
+/* A new random secret: *raw (MFA_TOTP_SECRET_BYTES bytes) and its base32 text
+ * (RFC 4648 §6, no padding), both in the arena. */
+gh_status_t mfa_totp_new(arena_t *a, unsigned char **raw, char **base32);
+
+/* A secret given as base32 text (an authenticator set up elsewhere,
+ * imported): upper or lower case, spaces and padding ignored; *raw in the
+ * arena. GH_ERR_INVALID unless it is base32 of 16 to 64 bytes (RFC 4226 §4:
+ * at least 128 bits). */
+gh_status_t mfa_totp_from_base32(arena_t *a, const char *text, unsigned char **raw, size_t *n);
+
+/* The base32 text of a raw secret, in the arena (NULL when out of memory). */
+char *mfa_totp_base32(arena_t *a, const unsigned char *raw, size_t n);
+
+/* The step of unix time now (floor(now / MFA_TOTP_STEP)). */
+int64_t mfa_totp_step(int64_t now);
+
+/* The code of secret at step, as MFA_TOTP_DIGITS digits into out. */
+gh_status_t mfa_totp_code(const unsigned char *secret, size_t n, int64_t step,
+                          char out[MFA_TOTP_DIGITS + 1]);
+
+/* Checks a six-digit code against the steps now-1 .. now+1 (MFA_TOTP_WINDOW)
+ * that come after last_step (the last step a code was accepted for: a code
+ * is good once, and never one older than the last used). On a match *step
+ * gets the step it matched (the caller stores it as the new last_step,
+ * atomically) and true is returned. Constant time in the code compared. */
+bool mfa_totp_match(const unsigned char *secret, size_t n, const char *code, int64_t now,
+                    int64_t last_step, int64_t *step);
+
+/* The otpauth:// URI (Key Uri Format) for account at the server whose
+ * issuer URL is issuer: the app shows the issuer's host ("Gatehouse
+ * (host)") beside the account. In the arena. */
+char *mfa_totp_uri(arena_t *a, const char *issuer_url, const char *account, const char *base32);
+
+/* Seals / opens a raw TOTP secret for member sub under key. */
+gh_status_t mfa_totp_seal(arena_t *a, const unsigned char key[32], const char *sub,
+                          const unsigned char *raw, size_t n, char **sealed);
+gh_status_t mfa_totp_open(arena_t *a, const unsigned char key[32], const char *sub,
+                          const char *sealed, unsigned char **raw, size_t *n);
+
+/* ---- what was typed in the second-factor box ---- */
+
+typedef enum { MFA_CODE_TOTP, MFA_CODE_RECOVERY } mfa_code_kind_t;
+
+/* Reads what a person typed: spaces and dashes do not count; six digits are
+ * a TOTP code, MFA_RECOVERY_DIGITS digits a recovery code, written into out
+ * without separators. GH_ERR_INVALID for anything else (other characters, other
+ * lengths, over MFA_CODE_INPUT_MAX bytes). */
+gh_status_t mfa_code_parse(const char *in, size_t len, mfa_code_kind_t *kind,
+                           char out[MFA_RECOVERY_DIGITS + 1]);
+
+/* ---- recovery codes ---- */
+
+/* MFA_RECOVERY_COUNT new codes (shown form, "1234-5678-…") and their digests
+ * for member sub (mfa_recovery_digest), both arrays in the arena. */
+gh_status_t mfa_recovery_new(arena_t *a, const char *sub, char ***shown, char ***digests);
+
+/* The digest the store keeps of a recovery code (its digits without
+ * separators) of member sub: hex SHA-256 of a label, sub and the code. */
+void mfa_recovery_digest(const char *sub, const char *digits, char out[65]);
+
+#endif
