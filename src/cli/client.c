@@ -119,7 +119,7 @@ static void warn_unlabelled_scopes(const cli_t *c, const char *scope)
         if (n < sizeof name) {
             memcpy(name, p, n);
             name[n] = '\0';
-            if (!oidc_scope_releases(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
+            if (!oidc_scope_standard(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
                 fprintf(stderr,
                         "gatehouse: warning: scope '%s' has no words for the consent page, which "
                         "will show its name; give it label_en and label_ko in a [scope.%s] "

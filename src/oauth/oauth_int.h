@@ -13,6 +13,7 @@
 #include "http/http.h"
 #include "jose/jose.h"
 #include "mail/mail.h"
+#include "oidc/oidc.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -64,8 +65,9 @@ typedef struct {
     size_t route_count;
     const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
     mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
-    const char *mfa_cookie;     /* MFA_COOKIE, likewise */
-    unsigned char mfa_key[32];  /* seals TOTP secrets (mfa_key_load) */
+    const char *mfa_cookie;    /* MFA_COOKIE, likewise */
+    unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
+    oidc_scopes_t scopes;      /* the custom scopes of config (oauth_app_configure) */
 } app_t;
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
@@ -113,6 +115,12 @@ static inline app_t *app_of(const http_request_t *req)
  * names the step for the operator's message and what was opened is closed
  * again. `gatehouse serve` and the handlers' unit tests build it this way. */
 gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, const char **what);
+
+/* Takes config (borrowed; must outlive app) into app: its custom scopes
+ * ([scope.NAME] claims, checked: GH_ERR_INVALID with the key named in err)
+ * and the discovery document that lists them. */
+gh_status_t oauth_app_configure(app_t *app, arena_t *a, const config_t *config, char *err,
+                                size_t err_len);
 
 /* Closes what oauth_app_open opened; a zeroed app_t does nothing. */
 void oauth_app_close(app_t *app);
@@ -210,7 +218,8 @@ void scope_union(scope_list_t *into, const scope_list_t *other);
  * releases at userinfo (page->claims, from oidc_released_claims, the table
  * userinfo answers from) and the scopes that release no claim (page->scopes:
  * offline_access, …). Both lists in the arena; false when out of memory. */
-bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page);
+bool scope_consent_items(arena_t *a, const oidc_scopes_t *custom, const scope_list_t *scope,
+                         ui_consent_t *page);
 
 /* ---- PKCE (RFC 7636), S256 only ---- */
 

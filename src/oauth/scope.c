@@ -75,7 +75,8 @@ void scope_union(scope_list_t *into, const scope_list_t *other)
             into->items[into->count++] = other->items[i];
 }
 
-bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page)
+bool scope_consent_items(arena_t *a, const oidc_scopes_t *custom, const scope_list_t *scope,
+                         ui_consent_t *page)
 {
     const char **claims = arena_alloc(a, OIDC_CLAIM_MAX * sizeof *claims);
     const char **others = arena_alloc(a, SCOPE_MAX_ITEMS * sizeof *others);
@@ -83,10 +84,11 @@ bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *pa
         return false;
     size_t n = 0;
     for (size_t i = 0; i < scope->count; i++)
-        if (!oidc_scope_releases(scope->items[i]))
+        if (!oidc_scope_releases(custom, scope->items[i]))
             others[n++] = scope->items[i];
     page->claims = claims;
-    page->claim_count = oidc_released_claims(oidc_release_of(scope->items, scope->count), claims);
+    oidc_release_t release = oidc_release_of(custom, scope->items, scope->count);
+    page->claim_count = oidc_released_claims(&release, claims);
     page->scopes = others;
     page->scope_count = n;
     return true;

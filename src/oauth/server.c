@@ -169,7 +169,7 @@ static gh_status_t load_csrf_key(app_t *app, arena_t *a)
 
 static gh_status_t build_documents(app_t *app, arena_t *a)
 {
-    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg);
+    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes);
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)
@@ -210,6 +210,14 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
     return st;
+}
+
+gh_status_t oauth_app_configure(app_t *app, arena_t *a, const config_t *config, char *err,
+                                size_t err_len)
+{
+    app->config = config;
+    gh_status_t st = oidc_scopes_load(config, a, &app->scopes, err, err_len);
+    return st == GH_OK ? build_documents(app, a) : st;
 }
 
 void oauth_app_close(app_t *app)
@@ -338,7 +346,11 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
         fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
         goto out;
     }
-    app.config = cfg;
+    char why[300] = "";
+    if ((st = oauth_app_configure(&app, a, cfg, why, sizeof why)) != GH_OK) {
+        fprintf(stderr, "gatehouse: %s\n", *why ? why : gh_status_str(st));
+        goto out;
+    }
     if (extra && !start_extra(&app, a, extra, &own))
         goto out;
     app.smtp = &cfg->smtp;

@@ -73,10 +73,10 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
     store_user_t user;
     if (!token_user(req, claims, jti, family, &user, err))
         return false;
-    oidc_release_t release = oidc_release_of(scope.items, scope.count);
+    oidc_release_t release = oidc_release_of(&app_of(req)->scopes, scope.items, scope.count);
     buf_t b;
     buf_init(&b, req->arena);
-    oidc_userinfo_write(&b, &user, release);
+    oidc_userinfo_write(&b, &user, NULL, &release);
     http_response_json_text(res, 200, &b);
     return true;
 }

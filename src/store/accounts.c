@@ -5,10 +5,12 @@
 #include "store/db.h"
 
 #define USER_COLS                                                                                  \
-    "sub, username, password_hash, email, nickname, name, created_at, disabled_at, email_verified"
+    "sub, username, password_hash, email, nickname, name, created_at, disabled_at, "               \
+    "email_verified, "                                                                             \
+    "attributes, member_groups"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
 static store_sql_t SQL_BY_EMAIL = STORE_SQL(
@@ -32,7 +34,7 @@ static store_sql_t SQL_PAGE = STORE_SQL(
     "OR lower(coalesce(name, '')) LIKE ?2 ESCAPE '\\') ORDER BY username LIMIT ?3");
 static store_sql_t SQL_UPDATE =
     STORE_SQL("UPDATE users SET username = ?, email = ?, email_verified = ?, nickname = ?, "
-              "name = ? WHERE sub = ?");
+              "name = ?, attributes = ?, member_groups = ? WHERE sub = ?");
 static store_sql_t SQL_SET_DISABLED = STORE_SQL("UPDATE users SET disabled_at = ? WHERE sub = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
@@ -65,6 +67,8 @@ static gh_status_t read_user(store_row_t *r, arena_t *a, void *row)
     u.created_at = store_row_int(r);
     u.disabled_at = store_row_int(r);
     u.email_verified = store_row_int(r) != 0;
+    u.attributes = store_row_text(r, a);
+    u.groups = store_row_text(r, a);
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -85,9 +89,9 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssiii", u->sub, u->username, u->password_hash,
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssiiiss", u->sub, u->username, u->password_hash,
                    u->email, u->nickname, u->name, u->created_at, u->disabled_at,
-                   (int64_t)u->email_verified);
+                   (int64_t)u->email_verified, u->attributes, u->groups);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -114,8 +118,9 @@ gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const cha
 
 gh_status_t store_user_update(store_t *s, const store_user_t *u)
 {
-    return db_exec_one(s, &SQL_UPDATE, "user_update", "ssisss", u->username, u->email,
-                       (int64_t)u->email_verified, u->nickname, u->name, u->sub);
+    return db_exec_one(s, &SQL_UPDATE, "user_update", "ssisssss", u->username, u->email,
+                       (int64_t)u->email_verified, u->nickname, u->name, u->attributes, u->groups,
+                       u->sub);
 }
 
 gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)

@@ -407,6 +407,8 @@ static const scope_text_t CLAIMS[] = {
     {"email", {"Your email address", "이메일 주소"}},
     {"email_verified", {"Whether your email address is confirmed", "이메일 주소 확인 여부"}},
     {"name", {"Your name", "이름"}},
+    {"preferred_username", {"Your username", "사용자 이름"}},
+    {"groups", {"The groups you belong to", "소속 그룹"}},
 };
 
 static size_t lang_index(ui_lang_t lang)

@@ -197,7 +197,7 @@ describe('the account page', { timeout: 180000 }, () => {
     const { context, page } = await signedInBrowser(user);
     try {
       const item = page.locator(`#applications li[data-client="${rp.id}"]`);
-      assert.deepEqual(await item.locator('li[data-claim]').evaluateAll((els) => els.map((e) => e.dataset.claim)), ['sub', 'nickname', 'email', 'name']);
+      assert.deepEqual(await item.locator('li[data-claim]').evaluateAll((els) => els.map((e) => e.dataset.claim)), ['sub', 'nickname', 'email', 'name', 'preferred_username']);
       assert.match(await item.textContent(), /Stay connected/, 'offline_access is named as the consent page names it');
       assert.match(await item.locator('time').getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/, 'the last use is shown');
       await submit(page, item.locator('button[type="submit"]'));

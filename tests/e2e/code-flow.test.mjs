@@ -102,12 +102,12 @@ test('code flow: login, consent, code grant with a validated id_token (client_se
 
 test('userinfo answers the seed 004 claims for openid profile', async () => {
   const info = await oidc.fetchUserInfo(state.config, state.tokens.access_token, user.sub);
-  assert.deepEqual(info, { sub: user.sub, nickname: user.nickname, email: user.email });
+  assert.deepEqual(info, { sub: user.sub, nickname: user.nickname, email: user.email, preferred_username: user.username });
 });
 
 test('userinfo takes the token from the header, a POST form body, or the query (seed 001)', async () => {
   const token = state.tokens.access_token;
-  const expected = { sub: user.sub, nickname: user.nickname, email: user.email };
+  const expected = { sub: user.sub, nickname: user.nickname, email: user.email, preferred_username: user.username };
   const answers = {
     header: await gh.userinfo(token),
     form: await gh.post(USERINFO_PATH, { access_token: token }),

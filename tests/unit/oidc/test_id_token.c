@@ -87,7 +87,7 @@ static const char *userinfo(arena_t *a, const store_user_t *u, oidc_release_t r)
 {
     buf_t b;
     buf_init(&b, a);
-    oidc_userinfo_write(&b, u, r);
+    oidc_userinfo_write(&b, u, NULL, &r);
     return buf_cstr(&b);
 }
 
@@ -105,11 +105,13 @@ static void test_userinfo_values_and_omissions(void **state)
                       .name = "Kim \"MJ\" Minji"};
     assert_string_equal(userinfo(a, &u, profile),
                         "{\"sub\":\"0123456789abcdef0123456789abcdef\",\"nickname\":\"mj\","
-                        "\"email\":\"minji@example.com\",\"name\":\"Kim \\\"MJ\\\" Minji\"}");
+                        "\"email\":\"minji@example.com\",\"name\":\"Kim \\\"MJ\\\" Minji\","
+                        "\"preferred_username\":\"minji\"}");
     u.email = NULL;
     u.nickname = NULL;
     assert_string_equal(userinfo(a, &u, profile), "{\"sub\":\"0123456789abcdef0123456789abcdef\","
-                                                  "\"name\":\"Kim \\\"MJ\\\" Minji\"}");
+                                                  "\"name\":\"Kim \\\"MJ\\\" Minji\","
+                                                  "\"preferred_username\":\"minji\"}");
     /* without openid, nothing at all */
     assert_string_equal(userinfo(a, &u, (oidc_release_t){.profile = true, .email = true}), "{}");
     arena_free(a);
