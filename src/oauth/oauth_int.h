@@ -63,12 +63,29 @@ typedef struct {
     const struct oauth_extra_routes *extra; /* oauth_serve_with's, or NULL */
     const http_route_t *routes;             /* ROUTES, then extra's */
     size_t route_count;
-    const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
-    mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
-    const char *mfa_cookie;    /* MFA_COOKIE, likewise */
-    unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
-    oidc_scopes_t scopes;      /* the custom scopes of config (oauth_app_configure) */
+    const config_smtp_t *smtp;      /* [smtp]; NULL or without url: no mail */
+    mail_worker_t *mail;            /* the outbox's sender; NULL without mail */
+    const char *mfa_cookie;         /* MFA_COOKIE, likewise */
+    unsigned char mfa_key[32];      /* seals TOTP secrets (mfa_key_load) */
+    oidc_scopes_t scopes;           /* the custom scopes of config (oauth_app_configure) */
+    unsigned char pairwise_key[32]; /* keys pairwise subs (store setting pairwise_key) */
 } app_t;
+
+/* ---- what a client learns of a member (subject.c, docs/claims.md) ---- */
+
+/* The sub client sees for member sub: sub itself, or for a pairwise client
+ * its pairwise sub (oidc_pairwise_sub of its sector), in a. NULL when none
+ * can be made (a pairwise client without one sector: never stored). */
+const char *oauth_subject(const app_t *app, arena_t *a, const store_client_t *client,
+                          const char *sub);
+/* oauth_subject for the client client_id (read from the store); sub when
+ * client_id is NULL, NULL when the client is gone. */
+const char *oauth_subject_of(const app_t *app, arena_t *a, const char *client_id, const char *sub);
+/* Adds to an id_token's claims the member's claims that client names in its
+ * id_token_claims, of those scope releases, leaving the protocol's as they
+ * are. GH_OK at once when the client names none. */
+gh_status_t oauth_id_token_claims_add(const app_t *app, arena_t *a, const store_client_t *client,
+                                      const char *sub, const char *scope, json_t *claims);
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
 

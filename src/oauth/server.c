@@ -149,8 +149,9 @@ static const http_route_t ROUTES[] = {
      MFA_ACCOUNT_PARAMS},
 };
 
-/* The CSRF key every instance shares, generated once and kept in the store. */
-static gh_status_t load_csrf_key(app_t *app, arena_t *a)
+/* A key every instance shares (the store setting name: csrf_key,
+ * pairwise_key), generated once and kept in the store, into out. */
+static gh_status_t load_shared_key(app_t *app, arena_t *a, const char *name, unsigned char out[32])
 {
     unsigned char raw[32];
     char hex[65];
@@ -159,10 +160,10 @@ static gh_status_t load_csrf_key(app_t *app, arena_t *a)
     if (st != GH_OK)
         return st;
     hex_encode(raw, sizeof raw, hex);
-    st = store_setting_init(app->store, a, "csrf_key", hex, &stored);
+    st = store_setting_init(app->store, a, name, hex, &stored);
     if (st != GH_OK)
         return st;
-    secret_sha256(stored, strlen(stored), app->csrf_key);
+    secret_sha256(stored, strlen(stored), out);
     secret_wipe(raw, sizeof raw);
     return GH_OK;
 }
@@ -205,7 +206,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *what = "cannot prepare keys and documents";
     if ((st = keyring_start(app->store, algs, alg_count, signing_keys_retire_after(cfg),
                             &app->keys)) != GH_OK ||
-        (st = load_csrf_key(app, a)) != GH_OK ||
+        (st = load_shared_key(app, a, "csrf_key", app->csrf_key)) != GH_OK ||
+        (st = load_shared_key(app, a, "pairwise_key", app->pairwise_key)) != GH_OK ||
         (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);

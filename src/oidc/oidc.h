@@ -118,6 +118,29 @@ gh_status_t oidc_attributes_parse(const char *text, size_t len, json_t **out, ch
 /* A group name: 1-OIDC_GROUP_NAME_MAX of A-Z a-z 0-9 _ . : @ / -. */
 bool oidc_group_name_valid(const char *name);
 
+/* ---- pairwise subject identifiers (pairwise.c) ---- */
+
+#define OIDC_SECTOR_MAX 256      /* bytes of a sector (a host name) */
+#define OIDC_PAIRWISE_SUB_LEN 64 /* hex of HMAC-SHA256 */
+
+typedef enum {
+    OIDC_SECTOR_OK,
+    OIDC_SECTOR_NONE,    /* no redirect URI */
+    OIDC_SECTOR_NO_HOST, /* a redirect URI without a host (a private-use scheme) */
+    OIDC_SECTOR_MIXED,   /* redirect URIs on more than one host */
+} oidc_sector_t;
+
+/* The sector of a client whose redirect URIs are uris[0..count) (OpenID
+ * Connect Core §8.1 without sector_identifier_uri): the one host they all
+ * share, lower-cased, into out[size]. */
+oidc_sector_t oidc_sector_of(const char *const *uris, size_t count, char *out, size_t size);
+
+/* The sub member sub has in sector: lower-case hex of HMAC-SHA256(key,
+ * sector "\n" sub). The same for every client of the sector, different
+ * between sectors, and not reversible without the key. */
+void oidc_pairwise_sub(const unsigned char key[32], const char *sector, const char *sub,
+                       char out[OIDC_PAIRWISE_SUB_LEN + 1]);
+
 /* ---- what the granted scopes release ---- */
 
 /* What the granted scopes release at userinfo (OpenID Connect Core §5.4). */

@@ -25,10 +25,10 @@ static void assert_body(hf_req_t *r, const char *want_text)
     json_decref(want);
 }
 
-/* seed 004: profile releases nickname, name and email */
+/* seed 004: profile releases nickname, name and email; and preferred_username */
 #define ALICE_PROFILE                                                                              \
     "{\"sub\":\"" HF_SUB "\",\"nickname\":\"Al\",\"name\":\"Alice Liddell\","                      \
-    "\"email\":\"alice@example.com\"}"
+    "\"email\":\"alice@example.com\",\"preferred_username\":\"alice\"}"
 
 static void token_in_the_header(void **state)
 {
