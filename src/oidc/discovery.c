@@ -79,7 +79,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_s
     /* docs/mfa.md: a password alone, or a password and a second factor */
     static const char *const acrs[] = {"pwd", "mfa", NULL};
     static const char *const locales[] = {"en", "ko", NULL};
-    static const char *const subjects[] = {"public", NULL};
+    static const char *const subjects[] = {"public", "pairwise", NULL}; /* docs/claims.md */
     const char *const algs[] = {signing_alg, NULL};
 
     json_t *d = json_object();

@@ -28,7 +28,7 @@ static const char WANT[] =
     "\"response_modes_supported\":[\"query\"],"
     "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"client_credentials\","
     "\"urn:ietf:params:oauth:grant-type:device_code\"],"
-    "\"subject_types_supported\":[\"public\"],"
+    "\"subject_types_supported\":[\"public\",\"pairwise\"],"
     "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
     "\"token_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"revocation_endpoint_auth_methods_supported\":" AUTH_METHODS ","
