@@ -139,11 +139,15 @@ typedef struct {
     const char *const *scopes; /* requested scopes that release no claim ("offline_access") */
     size_t scope_count;
     const config_t *config; /* the [scope.NAME] labels (ui_scope_label); may be NULL */
+    /* parallel to claims, may be NULL: the custom scope that releases a claim
+     * with no words of its own (a member attribute), whose label names it */
+    const char *const *claim_scopes;
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two
  * submit buttons name="decision" value="allow" / value="deny". It lists each
- * claim in words, <li class="scope claim" data-claim="NAME">, then each scope
+ * claim in words, <li class="scope claim" data-claim="NAME"> (an attribute
+ * claim as "<its scope's label>: NAME"), then each scope
  * in words (ui_scope_label; its name when it has none), <li class="scope">. */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
 
