@@ -97,7 +97,8 @@ test('sample 3: userinfo with the Authorization header answers the seed 004 clai
   const r = await curl([`${gh.base}/oauth2/v1/userinfo`, '-H', `Authorization: Bearer ${flow.accessToken}`]);
   assert.equal(r.exit, 0, r.stderr);
   assert.equal(r.status, 200, r.body);
-  assert.deepEqual(JSON.parse(r.body), { sub: user.sub, nickname: 'test', email: 'test@flask.global' });
+  // seed 004's members, and preferred_username (profile, issue 22: docs/claims.md)
+  assert.deepEqual(JSON.parse(r.body), { sub: user.sub, nickname: 'test', email: 'test@flask.global', preferred_username: user.username });
 });
 
 test('error sample: a wrong client secret answers the seed 004 error body exactly', async () => {
