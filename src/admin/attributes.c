@@ -102,6 +102,15 @@ json_t *admin_json_text(const char *text, bool array)
     return v;
 }
 
+/* Whether the array list (may be NULL) holds v. */
+static bool holds(const json_t *list, const json_t *v)
+{
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (json_equal(json_array_get(list, i), v))
+            return true;
+    return false;
+}
+
 bool admin_user_groups_edit(const admin_ctx_t *ctx, const char *sub, const json_t *add,
                             const json_t *drop, json_t **out, admin_error_t *err)
 {
@@ -109,20 +118,16 @@ bool admin_user_groups_edit(const admin_ctx_t *ctx, const char *sub, const json_
     gh_status_t st = store_user_get(ctx->store, ctx->arena, sub, &u);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "member", sub);
-    json_t *groups = admin_json_text(u.groups, true);
-    size_t i;
-    json_t *g;
-    json_array_foreach((json_t *)add, i, g) json_array_append(groups, g);
-    for (size_t k = json_array_size(groups); k-- > 0;) {
-        const char *name = json_string_value(json_array_get(groups, k));
-        json_array_foreach((json_t *)drop, i,
-                           g) if (name && json_equal(g, json_array_get(groups, k)))
-        {
-            json_array_remove(groups, k);
-            break;
-        }
+    json_t *now = admin_json_text(u.groups, true), *groups = json_array();
+    if (add)
+        json_array_extend(now, (json_t *)add);
+    for (size_t i = 0; groups && i < json_array_size(now); i++) {
+        json_t *g = json_array_get(now, i);
+        if (!holds(drop, g))
+            json_array_append(groups, g); /* duplicates go in admin_read_groups */
     }
-    json_t *patch = json_pack("{s:o}", "groups", groups);
+    json_decref(now);
+    json_t *patch = groups ? json_pack("{s:o}", "groups", groups) : NULL;
     bool ok = patch && admin_user_update(ctx, sub, patch, out, err);
     json_decref(patch);
     return patch ? ok : admin_fail(err, ctx->arena, 500, NULL, "out of memory");
@@ -152,7 +157,9 @@ bool admin_groups_list(const admin_ctx_t *ctx, json_t **out, admin_error_t *err)
     const char *name;
     json_t *c;
     json_object_foreach(counts, name, c)
+    {
         json_array_append_new(items, json_pack("{s:s, s:O}", "name", name, "members", c));
+    }
     json_decref(counts);
     *out = items ? json_pack("{s:o}", "items", items) : NULL;
     return *out ? true : admin_fail(err, ctx->arena, 500, NULL, "out of memory");

@@ -81,7 +81,9 @@ static const char *custom_scope_of(const oidc_scopes_t *custom, const scope_list
 {
     for (size_t i = 0; custom && i < custom->count; i++) {
         const oidc_scope_t *sc = &custom->items[i];
-        for (size_t k = 0; k < sc->claim_count && scope_has(granted, sc->name); k++)
+        if (!scope_has(granted, sc->name))
+            continue;
+        for (size_t k = 0; k < sc->claim_count; k++)
             if (!strcmp(sc->claims[k], claim))
                 return sc->name;
     }

@@ -59,9 +59,11 @@ gh_status_t oauth_id_token_claims_add(const app_t *app, arena_t *a, const store_
     const char *name;
     json_t *value;
     /* only what the granted scopes release; never one the protocol set */
-    json_object_foreach(all, name, value) if (listed(client->id_token_claims, name) &&
-                                              !json_object_get(claims, name))
-        json_object_set(claims, name, value);
+    json_object_foreach(all, name, value)
+    {
+        if (listed(client->id_token_claims, name) && !json_object_get(claims, name))
+            json_object_set(claims, name, value);
+    }
     json_decref(all);
     return GH_OK;
 }

@@ -80,7 +80,11 @@ static bool value_ok(const json_t *v, const char **why)
         return (*why = "an array holds at most 32 items", false);
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) if (!scalar_ok(item, why)) return false;
+    json_array_foreach(v, i, item)
+    {
+        if (!scalar_ok(item, why))
+            return false;
+    }
     return true;
 }
 

@@ -112,7 +112,6 @@ gh_status_t oidc_scopes_load(const config_t *cfg, arena_t *a, oidc_scopes_t *out
     *out = (oidc_scopes_t){NULL, 0};
     if (!l)
         return GH_ERR_NOMEM;
-    memset(l, 0, sizeof *l);
     *l = (load_t){.cfg = cfg, .a = a, .out = out, .err = err, .err_len = err_len, .st = GH_OK};
     if (cfg)
         config_each_section(cfg, PREFIX, on_section, l);
