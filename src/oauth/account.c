@@ -116,6 +116,7 @@ static gh_status_t list_apps(account_t *c, ui_account_t *page)
         apps[i] = (ui_account_app_t){.client_id = consents[i].client_id,
                                      .client_name = consents[i].client_name,
                                      .claims = items.claims,
+                                     .claim_scopes = items.claim_scopes,
                                      .claim_count = items.claim_count,
                                      .scopes = items.scopes,
                                      .scope_count = items.scope_count,

@@ -475,3 +475,13 @@ const char *ui_claim_text(ui_lang_t lang, const char *claim)
 {
     return find_text(CLAIMS, sizeof CLAIMS / sizeof CLAIMS[0], lang, claim);
 }
+
+const char *ui_claim_label(arena_t *a, const config_t *cfg, ui_lang_t lang, const char *claim,
+                           const char *scope)
+{
+    const char *text = ui_claim_text(lang, claim);
+    const char *label = !text && scope ? ui_scope_label(cfg, lang, scope) : NULL;
+    if (label) /* a member attribute: named with the words of the scope releasing it */
+        text = arena_printf(a, "%s: %s", label, claim);
+    return text ? text : claim;
+}

@@ -202,7 +202,8 @@ typedef struct {
     size_t claim_count;
     const char *const *scopes;
     size_t scope_count;
-    int64_t last_used_at; /* 0: no use on record */
+    int64_t last_used_at;            /* 0: no use on record */
+    const char *const *claim_scopes; /* as ui_consent_t's; may be NULL */
 } ui_account_app_t;
 
 /* A sign-in session of the member. */
@@ -370,6 +371,13 @@ const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scop
 /* The words for a userinfo claim in a language ("email" → "Your email
  * address"); unknown claims give NULL (the page then shows the claim name). */
 const char *ui_claim_text(ui_lang_t lang, const char *claim);
+
+/* What a page shows for claim in lang: its words (ui_claim_text), or for a
+ * member attribute released by the custom scope scope (may be NULL) that
+ * scope's label and the claim's name ("Your work details: department"),
+ * else the name itself. In a when it has to be made. */
+const char *ui_claim_label(arena_t *a, const config_t *cfg, ui_lang_t lang, const char *claim,
+                           const char *scope);
 
 /* GET /static/<file>: serves embedded web/static files with a long cache life. */
 void ui_static_handler(http_request_t *req, http_response_t *res);
