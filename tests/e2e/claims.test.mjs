@@ -7,7 +7,8 @@
 // and the refusals of bad input, each naming its field.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import http from 'node:http';
+import { after, test } from 'node:test';
 
 import * as oidc from 'openid-client';
 
@@ -181,14 +182,31 @@ test('pairwise subs: one per sector, stable, and the same at the id_token, useri
   assertProblem(await api('PATCH', '/clients/pw-a1', { redirect_uris: ['https://a.example/cb', 'https://c.example/cb'] }), 'redirect_uris');
 });
 
-test('a pairwise id_token_hint signs out without asking', async () => {
-  const c = await gh.addClient({ id: 'pw-logout', secret: SECRET, redirectUris: 'https://a.example/cb', postLogoutRedirectUris: 'https://a.example/bye', extraArgs: ['--subject-type', 'pairwise'] });
+/** A back-channel logout receiver on loopback: resolves each posted logout_token. */
+const received = [];
+const receiver = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    received.push(new URLSearchParams(body).get('logout_token'));
+    res.writeHead(200).end();
+  });
+});
+after(() => new Promise((resolve) => receiver.close(resolve)));
+
+test('a pairwise id_token_hint signs out without asking, and the logout token carries the pairwise sub', async () => {
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const bc = `http://127.0.0.1:${receiver.address().port}/bc`;
+  const c = await gh.addClient({ id: 'pw-logout', secret: SECRET, redirectUris: 'https://a.example/cb', postLogoutRedirectUris: 'https://a.example/bye', extraArgs: ['--subject-type', 'pairwise', '--backchannel-logout-uri', bc] });
   const jar = new CookieJar();
   const { tokens } = await signIn(c, 'openid', jar);
   assert.notEqual(decodeJwt(tokens.id_token).payload.sub, ada.sub);
   const res = await gh.get(`/auth/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: 'https://a.example/bye' })}`, { headers: jar.headers() });
   assert.equal(res.status, 302, res.describe());
   assert.equal(res.header('location'), 'https://a.example/bye');
+  for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(received.length, 1, 'one logout token delivered');
+  assert.equal(decodeJwt(received[0]).payload.sub, decodeJwt(tokens.id_token).payload.sub);
 });
 
 test('every admin answer above is what the OpenAPI document says', async () => {
