@@ -215,7 +215,7 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     /* no person stands behind the token, so no scope that releases a
-     * person's claims (openid, profile, email) */
+     * person's claims (openid, profile, email, groups, a custom scope's) */
     const char *requested = http_pairs_get(&req->form, "scope");
     if (requested) {
         bool personal = false;
