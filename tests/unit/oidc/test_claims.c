@@ -41,7 +41,8 @@ static void test_release_of_scopes(void **state)
     (void)state;
     char s[128];
     names(of("openid", "profile", NULL), s, sizeof s);
-    assert_string_equal(s, "sub nickname email name preferred_username"); /* seed 004: profile releases email */
+    assert_string_equal(
+        s, "sub nickname email name preferred_username"); /* seed 004: profile releases email */
     names(of("openid", "email", NULL), s, sizeof s);
     assert_string_equal(s, "sub email email_verified"); /* issue 21: with the email scope */
     names(of("openid", "offline_access", NULL), s, sizeof s);

@@ -53,9 +53,10 @@ static void test_custom_scope_releases_attributes(void **state)
 {
     (void)state;
     arena_t *a = arena_new(1 << 16);
-    const char *const pairs[] = {"scope.work", "claims", "department level nickname",
+    const char *const pairs[] = {"scope.work", "claims",   "department level nickname",
                                  "scope.work", "label_en", "Your work details",
-                                 "scope.note", "label_en", "no claims: a label only", NULL};
+                                 "scope.note", "label_en", "no claims: a label only",
+                                 NULL};
     oidc_scopes_t s;
     char err[256] = "";
     assert_int_equal(load(a, pairs, &s, err, sizeof err), GH_OK);
@@ -134,9 +135,9 @@ static void test_attribute_limits(void **state)
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         json_t *out = NULL;
         char err[256] = "";
-        assert_int_equal(oidc_attributes_parse(CASES[i].text, strlen(CASES[i].text), &out, err,
-                                               sizeof err),
-                         GH_ERR_INVALID);
+        assert_int_equal(
+            oidc_attributes_parse(CASES[i].text, strlen(CASES[i].text), &out, err, sizeof err),
+            GH_ERR_INVALID);
         assert_null(out);
         if (strncmp(err, CASES[i].want, strlen(CASES[i].want)))
             fail_msg("case %zu: got '%s'", i, err);
