@@ -28,6 +28,8 @@ enum {
     OPT_FRONTCHANNEL,
     OPT_FRONTCHANNEL_SID,
     OPT_REQUIRE_MFA,
+    OPT_ID_TOKEN_CLAIM,
+    OPT_SUBJECT_TYPE,
 };
 
 /* Appends value to the array member name of body (made on first use). */
@@ -55,6 +57,8 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_FRONTCHANNEL - CLI_OPT_OWN] = "frontchannel_logout_uri",
         [OPT_FRONTCHANNEL_SID - CLI_OPT_OWN] = "frontchannel_logout_session_required",
         [OPT_REQUIRE_MFA - CLI_OPT_OWN] = "require_mfa",
+        [OPT_ID_TOKEN_CLAIM - CLI_OPT_OWN] = "id_token_claims",
+        [OPT_SUBJECT_TYPE - CLI_OPT_OWN] = "subject_type",
     };
     const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
                              ? MEMBERS[ch - CLI_OPT_OWN]
@@ -62,7 +66,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
     if (ch == OPT_PUBLIC || ch == OPT_CONFIDENTIAL)
         json_object_set_new(body, "token_endpoint_auth_method",
                             json_string(ch == OPT_PUBLIC ? "none" : "client_secret_basic"));
-    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT)
+    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT || ch == OPT_ID_TOKEN_CLAIM)
         append(body, member, arg);
     else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA)
         json_object_set_new(body, member, json_true());
@@ -91,6 +95,8 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"frontchannel-logout-uri", required_argument, NULL, OPT_FRONTCHANNEL},
         {"frontchannel-logout-session-required", no_argument, NULL, OPT_FRONTCHANNEL_SID},
         {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
+        {"id-token-claim", required_argument, NULL, OPT_ID_TOKEN_CLAIM},
+        {"subject-type", required_argument, NULL, OPT_SUBJECT_TYPE},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -119,7 +125,7 @@ static void warn_unlabelled_scopes(const cli_t *c, const char *scope)
         if (n < sizeof name) {
             memcpy(name, p, n);
             name[n] = '\0';
-            if (!oidc_scope_releases(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
+            if (!oidc_scope_standard(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
                 fprintf(stderr,
                         "gatehouse: warning: scope '%s' has no words for the consent page, which "
                         "will show its name; give it label_en and label_ko in a [scope.%s] "
@@ -270,7 +276,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "[--backchannel-logout-session-required]]\n"
      "                            [--frontchannel-logout-uri URI "
      "[--frontchannel-logout-session-required]]\n"
-     "                            [--require-mfa]\n\n"
+     "                            [--require-mfa] [--id-token-claim CLAIM]...\n"
+     "                            [--subject-type public|pairwise]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
@@ -293,7 +300,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
      "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
      "  --require-mfa           every member signing in to it is asked for a second\n"
-     "                          factor (docs/mfa.md)\n",
+     "                          factor (docs/mfa.md)\n"
+     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
+     "                          when the granted scopes release it (repeatable;\n"
+     "                          docs/claims.md)\n"
+     "  --subject-type T        public (default): every client sees the member's sub;\n"
+     "                          pairwise: a sub of its own, shared only with clients\n"
+     "                          on the same host (its redirect URIs must share one)\n",
      run_add, NULL},
     {"update", "gatehouse client update", "change a client's registration",
      "usage: gatehouse client update ID [--redirect-uri URI]...\n"
@@ -302,7 +315,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                               [--backchannel-logout-uri URI "
      "[--backchannel-logout-session-required]]\n"
      "                               [--frontchannel-logout-uri URI "
-     "[--frontchannel-logout-session-required]]\n\n"
+     "[--frontchannel-logout-session-required]]\n"
+     "                               [--require-mfa] [--id-token-claim CLAIM]...\n"
+     "                               [--subject-type public|pairwise]\n\n"
      "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
      "with the same checks: the options given replace those fields (a repeated\n"
      "option gives the whole new list), the rest stays. A change that would leave\n"
@@ -323,7 +338,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
      "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
      "  --require-mfa           every member signing in to it is asked for a second\n"
-     "                          factor (docs/mfa.md)\n",
+     "                          factor (docs/mfa.md)\n"
+     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
+     "                          when the granted scopes release it (repeatable;\n"
+     "                          docs/claims.md)\n"
+     "  --subject-type T        public (default): every client sees the member's sub;\n"
+     "                          pairwise: a sub of its own, shared only with clients\n"
+     "                          on the same host (its redirect URIs must share one)\n",
      run_update, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

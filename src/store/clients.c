@@ -9,10 +9,11 @@
 #include "store/db.h"
 
 #define JOIN_ARENA_CAP (1u << 20)
+#define SUBJECT_PAIRWISE "pairwise" /* clients.subject_type, else "public" */
 #define CLIENT_COLS STORE_CLIENT_COLS
 
 static store_sql_t SQL_ADD = STORE_SQL("INSERT INTO clients (" CLIENT_COLS
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 /* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
@@ -31,8 +32,8 @@ static store_sql_t SQL_UPDATE = STORE_SQL(
     "UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
     "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
     "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
-    "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ? "
-    "WHERE id = ?");
+    "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ?, "
+    "id_token_claims = ?, subject_type = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -93,6 +94,9 @@ gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
     c.frontchannel_logout_uri = store_row_text(r, a);
     c.frontchannel_logout_session_required = store_row_int(r) != 0;
     c.require_mfa = store_row_int(r) != 0;
+    c.id_token_claims = store_row_text(r, a);
+    const char *subject_type = store_row_text(r, a);
+    c.pairwise = subject_type && !strcmp(subject_type, SUBJECT_PAIRWISE);
     gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
     if (st == GH_OK)
         st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
@@ -134,20 +138,22 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
     const char *uris = join_lines(a, c->redirect_uris, c->redirect_uri_count);
     const char *logout_uris =
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
+    const char *subject = c->pairwise ? SUBJECT_PAIRWISE : "public";
     gh_status_t st = GH_ERR_NOMEM;
     if (uris && logout_uris && update)
         st = db_exec_one(
-            s, &SQL_UPDATE, "client_update", "sssssiisisiis", c->secret_digest, c->name, uris,
+            s, &SQL_UPDATE, "client_update", "sssssiisisiisss", c->secret_digest, c->name, uris,
             logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
             c->backchannel_logout_uri, (int64_t)c->backchannel_logout_session_required,
             c->frontchannel_logout_uri, (int64_t)c->frontchannel_logout_session_required,
-            (int64_t)c->require_mfa, c->id);
+            (int64_t)c->require_mfa, c->id_token_claims, subject, c->id);
     else if (uris && logout_uris)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisii", c->id, c->secret_digest, c->name,
-                     uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
-                     c->created_at, c->backchannel_logout_uri,
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiiss", c->id, c->secret_digest,
+                     c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+                     (int64_t)c->is_public, c->created_at, c->backchannel_logout_uri,
                      (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
-                     (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa);
+                     (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
+                     c->id_token_claims, subject);
     arena_free(a);
     return st;
 }

@@ -32,6 +32,11 @@ typedef struct {
     const char *frontchannel_logout_uri;
     bool frontchannel_logout_session_required;
     bool require_mfa; /* every member is asked for a second factor (docs/mfa.md) */
+    /* docs/claims.md: the claims (space-separated; NULL: none) put into the
+     * id_token as well as userinfo, and a pairwise sub (OpenID Connect Core
+     * §8.1) rather than the public one */
+    const char *id_token_claims;
+    bool pairwise;
 } store_client_t;
 
 /* ---- clients ---- */
