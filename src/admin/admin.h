@@ -129,7 +129,8 @@ bool admin_user_list(const admin_ctx_t *ctx, const admin_page_t *page, const cha
                      admin_error_t *err);
 
 /* The member as the API shows it: sub, username, email, nickname, name,
- * created_at, disabled, disabled_at; never the password hash. */
+ * created_at, disabled, disabled_at, groups, attributes; never the password
+ * hash. */
 json_t *admin_user_json(const store_user_t *u);
 
 bool admin_user_get(const admin_ctx_t *ctx, const char *sub, json_t **out, admin_error_t *err);
@@ -142,6 +143,16 @@ bool admin_user_sub(const admin_ctx_t *ctx, const char *username, const char **s
  * ones) into member sub, checked as admin_user_check checks. */
 bool admin_user_update(const admin_ctx_t *ctx, const char *sub, const json_t *patch, json_t **out,
                        admin_error_t *err);
+
+/* Adds the group names of add to member sub's groups and removes those of
+ * drop (arrays of strings, either may be NULL), checked as a PATCH of
+ * groups is; *out: the member. */
+bool admin_user_groups_edit(const admin_ctx_t *ctx, const char *sub, const json_t *add,
+                            const json_t *drop, json_t **out, admin_error_t *err);
+
+/* {"items":[{"name","members"}]}: every group some member is in, with how
+ * many members, in the order first met by username. */
+bool admin_groups_list(const admin_ctx_t *ctx, json_t **out, admin_error_t *err);
 
 /* Disables member sub (it cannot sign in, and every session and grant ends:
  * store_user_end_all) or enables it again. */

@@ -39,6 +39,20 @@ bool admin_get_bool(arena_t *a, const json_t *obj, const char *name, bool *out, 
 bool admin_get_strings(arena_t *a, const json_t *obj, const char *name, size_t max,
                        const char ***out, size_t *count, bool *present, admin_error_t *err);
 
+/* Member attributes of body (RFC 7396 merged into base, the member's JSON
+ * text or NULL) into *out, checked (oidc_attributes_check: 400 naming
+ * "attributes.KEY"): JSON text in a, NULL when none is left. Absent: base. */
+bool admin_read_attributes(arena_t *a, const json_t *body, const char *base, const char **out,
+                           admin_error_t *err);
+
+/* Member groups of body (an array of group names, duplicates dropped, null
+ * for none) into *out as JSON text in a (NULL when none). Absent: base. */
+bool admin_read_groups(arena_t *a, const json_t *body, const char *base, const char **out,
+                       admin_error_t *err);
+
+/* The JSON object (array) text holds, or an empty one. A new reference. */
+json_t *admin_json_text(const char *text, bool array);
+
 /* A JSON array of the strings items[0..count). */
 json_t *admin_string_array(const char *const *items, size_t count);
 

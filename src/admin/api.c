@@ -403,6 +403,13 @@ static void keys_list(api_t *x)
     reply(x, admin_keys_list(&x->ctx, &out, &err), &out, &err, 200, NULL);
 }
 
+static void groups_list(api_t *x)
+{
+    admin_error_t err;
+    json_t *out = NULL;
+    reply(x, admin_groups_list(&x->ctx, &out, &err), &out, &err, 200, NULL);
+}
+
 static void keys_rotate(api_t *x)
 {
     static const char *const FIELDS[] = {"activate_in", NULL};
@@ -484,6 +491,7 @@ static const api_op_t OPS[] = {
     {HTTP_GET, "users/{}/grants", NULL, grants_list},
     {HTTP_DELETE, "users/{}/grants", NULL, grants_revoke},
     {HTTP_DELETE, "users/{}/grants/{}", NULL, grants_revoke},
+    {HTTP_GET, "groups", NULL, groups_list},
     {HTTP_GET, "keys", NULL, keys_list},
     {HTTP_POST, "keys/rotate", NULL, keys_rotate},
     {HTTP_GET, "events", EVENT_QUERY, events_list},

@@ -11,6 +11,7 @@
 #include "core/uri.h"
 #include "jose/jose.h"
 #include "oauth/audit.h"
+#include "oidc/oidc.h"
 
 #define DEFAULT_SCOPE "openid profile email"
 #define DEFAULT_GRANTS (STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN)
@@ -32,6 +33,8 @@ static const char *const FIELDS[] = {"client_id",
                                      "frontchannel_logout_uri",
                                      "frontchannel_logout_session_required",
                                      "require_mfa",
+                                     "id_token_claims",
+                                     "subject_type",
                                      "jwks",
                                      "jwks_uri",
                                      "resources",
@@ -191,6 +194,70 @@ static bool check_resources(arena_t *a, const store_client_t *cl, admin_error_t 
     return true;
 }
 
+/* id_token_claims (docs/claims.md): claim names, none of the protocol's,
+ * into cl as space-separated text (NULL for none). */
+static bool read_id_token_claims(arena_t *a, const json_t *body, store_client_t *cl,
+                                 admin_error_t *err)
+{
+    const char **names = NULL;
+    size_t n = 0;
+    bool present = false;
+    if (!admin_get_strings(a, body, "id_token_claims", OIDC_CLAIM_NAME_MAX, &names, &n, &present,
+                           err))
+        return false;
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n; i++) {
+        if (!oidc_claim_name_valid(names[i]))
+            return admin_fail(err, a, 400, "id_token_claims",
+                              "'%s' is not a claim name (1-64 of A-Z a-z 0-9 _ . : - starting "
+                              "with a letter)",
+                              names[i]);
+        if (oidc_claim_protocol(names[i]))
+            return admin_fail(err, a, 400, "id_token_claims",
+                              "'%s' is a protocol claim the id_token sets itself", names[i]);
+        buf_printf(&b, "%s%s", i ? " " : "", names[i]);
+    }
+    cl->id_token_claims = n ? buf_cstr(&b) : NULL;
+    return n == 0 || cl->id_token_claims ? true : admin_fail(err, a, 500, NULL, "out of memory");
+}
+
+/* subject_type (OpenID Connect Core §8): public (the default) or pairwise. */
+static bool read_subject_type(arena_t *a, const json_t *body, store_client_t *cl,
+                              admin_error_t *err)
+{
+    const char *type = NULL;
+    if (!admin_get_string(a, body, "subject_type", &type, err))
+        return false;
+    if (type && strcmp(type, "public") != 0 && strcmp(type, "pairwise") != 0)
+        return admin_fail(err, a, 400, "subject_type", "must be public or pairwise");
+    cl->pairwise = type && !strcmp(type, "pairwise");
+    return true;
+}
+
+/* A pairwise client's sector is the one host of its redirect URIs (no
+ * sector_identifier_uri: docs/claims.md). */
+static bool check_sector(arena_t *a, const store_client_t *cl, admin_error_t *err)
+{
+    char sector[OIDC_SECTOR_MAX];
+    if (!cl->pairwise)
+        return true;
+    switch (oidc_sector_of((const char *const *)cl->redirect_uris, cl->redirect_uri_count, sector,
+                           sizeof sector)) {
+    case OIDC_SECTOR_OK:
+        return true;
+    case OIDC_SECTOR_NONE:
+        return admin_fail(err, a, 400, "subject_type",
+                          "pairwise needs redirect_uris (their host is the sector)");
+    case OIDC_SECTOR_NO_HOST:
+        return admin_fail(err, a, 400, "subject_type",
+                          "pairwise needs redirect_uris with a host (their host is the sector)");
+    default:
+        return admin_fail(err, a, 400, "redirect_uris",
+                          "a pairwise client's redirect URIs must share one host (the sector)");
+    }
+}
+
 /* The members of body into in, each checked on its own. */
 static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err)
 {
@@ -215,6 +282,7 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
         !admin_get_bool(a, body, "frontchannel_logout_session_required",
                         &cl->frontchannel_logout_session_required, err) ||
         !admin_get_bool(a, body, "require_mfa", &cl->require_mfa, err) ||
+        !read_id_token_claims(a, body, cl, err) || !read_subject_type(a, body, cl, err) ||
         !read_jwks(a, body, &cl->jwks, err) ||
         !admin_get_string(a, body, "jwks_uri", &cl->jwks_uri, err) ||
         !admin_get_strings(a, body, "resources", ADMIN_URI_MAX, &cl->resources, &cl->resource_count,
@@ -257,7 +325,7 @@ bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, a
                       "post_logout_redirect_uris", cl->is_public, err) &&
            check_https_uri(a, cl->backchannel_logout_uri, "backchannel_logout_uri", err) &&
            check_https_uri(a, cl->frontchannel_logout_uri, "frontchannel_logout_uri", err) &&
-           check_keys(a, in, err) && check_resources(a, cl, err);
+           check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err);
 }
 
 /* The grant type names of a STORE_GRANT_* set, in bit order, into names[]. */
@@ -268,6 +336,18 @@ static size_t grant_names(unsigned grants, const char *names[32])
         if ((grants & bit) && admin_grant_name(bit))
             names[n++] = admin_grant_name(bit);
     return n;
+}
+
+/* Space-separated names as a JSON array. */
+static json_t *id_token_claims_json(const char *names)
+{
+    json_t *arr = json_array();
+    for (const char *p = names; arr && p && *p;) {
+        size_t n = strcspn(p, " ");
+        json_array_append_new(arr, json_stringn(p, n));
+        p += n + (p[n] == ' ');
+    }
+    return arr;
 }
 
 /* The fields an update may change, as the client has them now. */
@@ -293,6 +373,8 @@ static json_t *writable_json(const store_client_t *cl)
                                     : cl->jwks || cl->jwks_uri ? AUTH_KEYS
                                                                : AUTH_DEFAULT));
     json_object_set_new(o, "require_mfa", json_boolean(cl->require_mfa)); /* docs/mfa.md */
+    json_object_set_new(o, "id_token_claims", id_token_claims_json(cl->id_token_claims));
+    json_object_set_new(o, "subject_type", json_string(cl->pairwise ? "pairwise" : "public"));
     if (cl->jwks) /* RFC 7591 §2, private_key_jwt */
         json_object_set_new(o, "jwks", json_loads(cl->jwks, 0, NULL));
     if (cl->jwks_uri)

@@ -13,10 +13,11 @@
 #include "oauth/audit.h"
 #include "oauth/server.h"
 
-static const char *const FIELDS[] = {"username", "password", "email", "email_verified",
-                                     "nickname", "name",     "admin", NULL};
-static const char *const PATCH_FIELDS[] = {
-    "username", "email", "email_verified", "nickname", "name", "admin", NULL};
+static const char *const FIELDS[] = {"username", "password", "email",  "email_verified", "nickname",
+                                     "name",     "admin",    "groups", "attributes",     NULL};
+static const char *const PATCH_FIELDS[] = {"username", "email",      "email_verified",
+                                           "nickname", "name",       "admin",
+                                           "groups",   "attributes", NULL};
 
 /* The password policy ([server] password_min_length, common passwords:
  * core/password_policy.h) for username's new password. */
@@ -76,7 +77,9 @@ static bool read_profile(arena_t *a, const json_t *body, const char *const *name
            admin_get_bool(a, body, "email_verified", &u->email_verified, err) &&
            admin_get_string(a, body, "nickname", &u->nickname, err) &&
            admin_get_string(a, body, "name", &u->name, err) &&
-           admin_get_bool(a, body, "admin", &u->is_admin, err);
+           admin_get_bool(a, body, "admin", &u->is_admin, err) &&
+           admin_read_groups(a, body, u->groups, &u->groups, err) &&
+           admin_read_attributes(a, body, u->attributes, &u->attributes, err);
 }
 
 bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin_error_t *err)
@@ -93,11 +96,13 @@ bool admin_user_check(arena_t *a, const json_t *body, admin_user_in_t *in, admin
 
 json_t *admin_user_json(const store_user_t *u)
 {
-    return json_pack("{s:s, s:s, s:s*, s:b, s:s*, s:s*, s:I, s:b, s:I, s:b}", "sub", u->sub,
-                     "username", u->username, "email", u->email, "email_verified",
+    return json_pack("{s:s, s:s, s:s*, s:b, s:s*, s:s*, s:I, s:b, s:I, s:b, s:o, s:o}", "sub",
+                     u->sub, "username", u->username, "email", u->email, "email_verified",
                      u->email_verified, "nickname", u->nickname, "name", u->name, "created_at",
                      (json_int_t)u->created_at, "disabled", u->disabled_at != 0, "disabled_at",
-                     (json_int_t)u->disabled_at, "admin", u->is_admin);
+                     (json_int_t)u->disabled_at, "admin", u->is_admin, "groups",
+                     admin_json_text(u->groups, true), "attributes",
+                     admin_json_text(u->attributes, false));
 }
 
 static bool user_answer(arena_t *a, const store_user_t *u, json_t **out, admin_error_t *err)
@@ -199,8 +204,14 @@ bool admin_user_update(const admin_ctx_t *ctx, const char *sub, const json_t *pa
                        admin_error_t *err)
 {
     store_user_t u, p = {0};
-    if (!get_user(ctx, sub, &u, err) || !read_profile(ctx->arena, patch, PATCH_FIELDS, &p, err))
+    if (!get_user(ctx, sub, &u, err))
         return false;
+    p.attributes = u.attributes; /* merged into (RFC 7396) */
+    p.groups = u.groups;
+    if (!read_profile(ctx->arena, patch, PATCH_FIELDS, &p, err))
+        return false;
+    u.attributes = p.attributes;
+    u.groups = p.groups;
     /* RFC 7396: a member given replaces, null removes (username cannot go) */
     if (json_object_get(patch, "username"))
         u.username = p.username;

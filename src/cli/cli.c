@@ -51,6 +51,8 @@ static const cli_cmd_t ROOT_SUBS[] = {
     {"client", "gatehouse client", "register and manage clients", NULL, cli_run_group,
      CLI_CLIENT_COMMANDS},
     {"user", "gatehouse user", "create and manage users", NULL, cli_run_group, CLI_USER_COMMANDS},
+    {"group", "gatehouse group", "put users in groups (the groups claim)", NULL, cli_run_group,
+     CLI_GROUP_COMMANDS},
     {"keys", "gatehouse keys", "list and rotate the signing keys", NULL, cli_run_group,
      CLI_KEYS_COMMANDS},
     {"config", "gatehouse config", "show, check and document the settings", NULL, cli_run_group,

@@ -61,6 +61,7 @@ enum { CLI_OPT_DB = 0x100, CLI_OPT_CONFIG, CLI_OPT_CREATE, CLI_OPT_OWN = 0x110 }
 enum { CLI_OPT_END = -1, CLI_OPT_STOP = -2 };
 
 /* The commands of each group, each table in its own file. */
+extern const cli_cmd_t CLI_GROUP_COMMANDS[];
 extern const cli_cmd_t CLI_CLIENT_COMMANDS[], CLI_USER_COMMANDS[], CLI_KEYS_COMMANDS[],
     CLI_CONFIG_COMMANDS[], CLI_DB_COMMANDS[];
 
@@ -132,6 +133,21 @@ int cli_operands_and_store(cli_t *c, const cli_cmd_t *cmd, int argc, char **argv
  * (opened by cli_store), the configuration, actor "cli". CLI_CONTINUE, or
  * the exit status. */
 int cli_admin(cli_t *c, admin_ctx_t *ctx);
+
+/* ---- a member's attributes and groups (user_claims.c) ---- */
+
+/* The groups --group (add) and --remove-group (drop) name: JSON arrays, NULL
+ * while none is given. */
+typedef struct {
+    json_t *add, *drop;
+} cli_groups_t;
+
+/* --attribute KEY=VALUE (remove false) or --remove-attribute KEY into
+ * body's "attributes" object (a merge patch). */
+int cli_attribute_option(const cli_cmd_t *self, json_t *body, const char *arg, bool remove);
+/* --group G (drop false) or --remove-group G into g. */
+int cli_group_option(cli_groups_t *g, const char *name, bool drop);
+void cli_groups_free(cli_groups_t *g);
 
 /* An admin operation's failure: a 400 (the value given is refused) is a
  * usage error, anything else a failure; the message is the operation's. */

@@ -28,6 +28,8 @@ enum {
     OPT_FRONTCHANNEL,
     OPT_FRONTCHANNEL_SID,
     OPT_REQUIRE_MFA,
+    OPT_ID_TOKEN_CLAIM,
+    OPT_SUBJECT_TYPE,
     OPT_JWKS,
     OPT_JWKS_URI,
     OPT_RESOURCE,
@@ -73,6 +75,8 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_FRONTCHANNEL - CLI_OPT_OWN] = "frontchannel_logout_uri",
         [OPT_FRONTCHANNEL_SID - CLI_OPT_OWN] = "frontchannel_logout_session_required",
         [OPT_REQUIRE_MFA - CLI_OPT_OWN] = "require_mfa",
+        [OPT_ID_TOKEN_CLAIM - CLI_OPT_OWN] = "id_token_claims",
+        [OPT_SUBJECT_TYPE - CLI_OPT_OWN] = "subject_type",
         [OPT_JWKS_URI - CLI_OPT_OWN] = "jwks_uri",
         [OPT_RESOURCE - CLI_OPT_OWN] = "resources",
         [OPT_REQUIRE_PAR - CLI_OPT_OWN] = "require_pushed_authorization_requests",
@@ -83,7 +87,8 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
     if (ch == OPT_PUBLIC || ch == OPT_CONFIDENTIAL)
         json_object_set_new(body, "token_endpoint_auth_method",
                             json_string(ch == OPT_PUBLIC ? "none" : "client_secret_basic"));
-    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT || ch == OPT_RESOURCE)
+    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT ||
+             ch == OPT_ID_TOKEN_CLAIM || ch == OPT_RESOURCE)
         append(body, member, arg);
     else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA ||
              ch == OPT_REQUIRE_PAR)
@@ -115,6 +120,8 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"frontchannel-logout-uri", required_argument, NULL, OPT_FRONTCHANNEL},
         {"frontchannel-logout-session-required", no_argument, NULL, OPT_FRONTCHANNEL_SID},
         {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
+        {"id-token-claim", required_argument, NULL, OPT_ID_TOKEN_CLAIM},
+        {"subject-type", required_argument, NULL, OPT_SUBJECT_TYPE},
         {"jwks", required_argument, NULL, OPT_JWKS},
         {"jwks-uri", required_argument, NULL, OPT_JWKS_URI},
         {"resource", required_argument, NULL, OPT_RESOURCE},
@@ -152,7 +159,7 @@ static void warn_unlabelled_scopes(const cli_t *c, const char *scope)
         if (n < sizeof name) {
             memcpy(name, p, n);
             name[n] = '\0';
-            if (!oidc_scope_releases(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
+            if (!oidc_scope_standard(name) && !ui_scope_label(&c->cfg, UI_LANG_EN, name))
                 fprintf(stderr,
                         "gatehouse: warning: scope '%s' has no words for the consent page, which "
                         "will show its name; give it label_en and label_ko in a [scope.%s] "
@@ -303,7 +310,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "[--backchannel-logout-session-required]]\n"
      "                            [--frontchannel-logout-uri URI "
      "[--frontchannel-logout-session-required]]\n"
-     "                            [--require-mfa]\n"
+     "                            [--require-mfa] [--id-token-claim CLAIM]...\n"
+     "                            [--subject-type public|pairwise]\n"
      "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
      "                            [--require-par]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
@@ -332,6 +340,12 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
      "  --require-mfa           every member signing in to it is asked for a second\n"
      "                          factor (docs/mfa.md)\n"
+     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
+     "                          when the granted scopes release it (repeatable;\n"
+     "                          docs/claims.md)\n"
+     "  --subject-type T        public (default): every client sees the member's sub;\n"
+     "                          pairwise: a sub of its own, shared only with clients\n"
+     "                          on the same host (its redirect URIs must share one)\n"
      "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
      "                          such a client has no secret\n"
      "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
@@ -347,7 +361,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "[--backchannel-logout-session-required]]\n"
      "                               [--frontchannel-logout-uri URI "
      "[--frontchannel-logout-session-required]]\n"
-     "                               [--require-mfa] [--jwks FILE | --jwks-uri URL]\n"
+     "                               [--require-mfa] [--id-token-claim CLAIM]...\n"
+     "                               [--subject-type public|pairwise]\n"
+     "                               [--jwks FILE | --jwks-uri URL]\n"
      "                               [--resource URI]... [--require-par]\n\n"
      "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
      "with the same checks: the options given replace those fields (a repeated\n"
@@ -370,6 +386,12 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
      "  --require-mfa           every member signing in to it is asked for a second\n"
      "                          factor (docs/mfa.md)\n"
+     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
+     "                          when the granted scopes release it (repeatable;\n"
+     "                          docs/claims.md)\n"
+     "  --subject-type T        public (default): every client sees the member's sub;\n"
+     "                          pairwise: a sub of its own, shared only with clients\n"
+     "                          on the same host (its redirect URIs must share one)\n"
      "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
      "                          such a client has no secret\n"
      "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"

@@ -27,6 +27,10 @@ enum {
     OPT_ADMIN,
     OPT_NO_ADMIN,
     OPT_LANG,
+    OPT_ATTRIBUTE,
+    OPT_REMOVE_ATTRIBUTE,
+    OPT_GROUP,
+    OPT_REMOVE_GROUP,
 };
 
 /* Where the password comes from. */
@@ -115,9 +119,11 @@ static void password_option(cli_t *c, pw_source_t *src, int ch, char *arg, int *
 }
 
 /* The profile options of add and update (username only with add) into
- * body, the password's source into src. */
+ * body, the password's source into src, --group and --remove-group into
+ * groups (cli_claims.c). */
 static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv, bool add,
-                         json_t *body, pw_source_t *src, const char **username)
+                         json_t *body, pw_source_t *src, const char **username,
+                         cli_groups_t *groups)
 {
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
@@ -130,6 +136,10 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
         {"email-verified", no_argument, NULL, OPT_EMAIL_VERIFIED},
         {"admin", no_argument, NULL, OPT_ADMIN},
         {"no-admin", no_argument, NULL, OPT_NO_ADMIN},
+        {"attribute", required_argument, NULL, OPT_ATTRIBUTE},
+        {"remove-attribute", required_argument, NULL, OPT_REMOVE_ATTRIBUTE},
+        {"group", required_argument, NULL, OPT_GROUP},
+        {"remove-group", required_argument, NULL, OPT_REMOVE_GROUP},
         {NULL, 0, NULL, 0},
     };
     static const char *const MEMBERS[] = {[OPT_USERNAME - CLI_OPT_OWN] = "username",
@@ -146,6 +156,10 @@ static int parse_profile(cli_t *c, const cli_cmd_t *self, int argc, char **argv,
             json_object_set_new(body, "email_verified", json_true());
         } else if (ch == OPT_ADMIN || ch == OPT_NO_ADMIN) {
             json_object_set_new(body, "admin", json_boolean(ch == OPT_ADMIN));
+        } else if (ch == OPT_ATTRIBUTE || ch == OPT_REMOVE_ATTRIBUTE) {
+            code = cli_attribute_option(self, body, optarg, ch == OPT_REMOVE_ATTRIBUTE);
+        } else if (ch == OPT_GROUP || ch == OPT_REMOVE_GROUP) {
+            code = cli_group_option(groups, optarg, ch == OPT_REMOVE_GROUP);
         } else {
             json_object_set_new(body, MEMBERS[ch - CLI_OPT_OWN], json_string(optarg));
         }
@@ -166,13 +180,19 @@ static int run_add(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     json_t *body = NULL, *out = NULL;
     pw_source_t src = {0};
+    cli_groups_t groups = {NULL, NULL};
     char *password = NULL;
     admin_user_in_t in;
     admin_error_t err;
     admin_ctx_t ctx;
     int code = run_object(c, &body);
     if (code == CLI_CONTINUE)
-        code = parse_profile(c, self, argc, argv, true, body, &src, NULL);
+        code = parse_profile(c, self, argc, argv, true, body, &src, NULL, &groups);
+    if (code == CLI_CONTINUE && groups.drop)
+        code = cli_usage_error(self, "--remove-group is for 'user update'");
+    if (code == CLI_CONTINUE && groups.add)
+        json_object_set(body, "groups", groups.add);
+    cli_groups_free(&groups);
     if (code != CLI_CONTINUE)
         return code;
     if (!json_object_get(body, "username"))
@@ -209,22 +229,29 @@ static int run_update(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     json_t *patch = NULL, *out = NULL;
     pw_source_t src = {0};
+    cli_groups_t groups = {NULL, NULL};
     const char *sub = NULL, *username = NULL;
     admin_error_t err;
     admin_ctx_t ctx;
     int code = run_object(c, &patch);
     if (code == CLI_CONTINUE)
-        code = parse_profile(c, self, argc, argv, false, patch, &src, &username);
-    if (code != CLI_CONTINUE)
-        return code;
-    if (json_object_size(patch) == 0)
-        return cli_usage_error(self, "nothing to change");
-    if ((code = member(c, self, username, &ctx, &sub)) != CLI_CONTINUE)
-        return code;
-    if (!admin_user_update(&ctx, sub, patch, &out, &err))
-        return cli_admin_error(self, &err);
+        code = parse_profile(c, self, argc, argv, false, patch, &src, &username, &groups);
+    if (code == CLI_CONTINUE && json_object_size(patch) == 0 && !groups.add && !groups.drop)
+        code = cli_usage_error(self, "nothing to change");
+    if (code == CLI_CONTINUE)
+        code = member(c, self, username, &ctx, &sub);
+    /* the profile first (one check of all its fields), then the groups */
+    if (code == CLI_CONTINUE && json_object_size(patch) &&
+        !admin_user_update(&ctx, sub, patch, &out, &err))
+        code = cli_admin_error(self, &err);
     json_decref(out);
-    return CLI_EXIT_OK;
+    out = NULL;
+    if (code == CLI_CONTINUE && (groups.add || groups.drop) &&
+        !admin_user_groups_edit(&ctx, sub, groups.add, groups.drop, &out, &err))
+        code = cli_admin_error(self, &err);
+    json_decref(out);
+    cli_groups_free(&groups);
+    return code == CLI_CONTINUE ? CLI_EXIT_OK : code;
 }
 
 /* `user disable U` and `user enable U`. */
@@ -429,7 +456,7 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"add", "gatehouse user add", "create a user and print its sub",
      "usage: gatehouse user add --username U (--password P | --password-stdin)\n"
      "                          [--email E [--email-verified]] [--nickname N] [--name NAME]\n"
-     "                          [--admin]\n\n"
+     "                          [--attribute KEY=VALUE]... [--group G]... [--admin]\n\n"
      "Creates a user and prints its sub (its unique id).\n\n"
      "  --username U       1-64 characters of A-Z a-z 0-9 . _ - @\n"
      "  --password P       the password: [server] password_min_length characters or\n"
@@ -441,17 +468,30 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "                     follows a verification link\n"
      "  --nickname N       nickname (the seed 004 'nickname' claim)\n"
      "  --name NAME        full name\n"
+     "  --attribute KEY=VALUE\n"
+     "                     a custom attribute, as with 'user update'\n"
+     "  --group G          puts the user in group G\n"
      "  --admin            give the user the admin role (the admin console)\n",
      run_add, NULL},
     {"update", "gatehouse user update", "change a user's profile",
      "usage: gatehouse user update USERNAME [--username U] [--email E] [--nickname N]\n"
-     "                             [--name NAME] [--admin | --no-admin]\n\n"
+     "                             [--name NAME] [--attribute KEY=VALUE]...\n"
+     "                             [--remove-attribute KEY]... [--group G]...\n"
+     "                             [--remove-group G]... [--admin | --no-admin]\n\n"
      "Changes the fields given, as the admin API's PATCH /admin/v1/users/SUB does,\n"
      "with the same checks; the rest stays. 'user passwd' changes the password.\n\n"
      "  --username U       a new username, 1-64 characters of A-Z a-z 0-9 . _ - @\n"
      "  --email E          e-mail address\n"
      "  --nickname N       nickname\n"
      "  --name NAME        full name\n"
+     "  --attribute KEY=VALUE\n"
+     "                     sets a custom attribute (docs/claims.md); VALUE is taken\n"
+     "                     as JSON when it is a number, true, false, an array or a\n"
+     "                     \"quoted string\", else as the text itself\n"
+     "  --remove-attribute KEY\n"
+     "                     removes a custom attribute\n"
+     "  --group G          adds the user to group G (the groups claim)\n"
+     "  --remove-group G   takes the user out of group G\n"
      "  --admin            give the user the admin role: signing in to the admin\n"
      "                     console (/admin/) and using the admin API through it\n"
      "  --no-admin         remove it; the user's console tokens stop working at once\n",

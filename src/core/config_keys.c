@@ -304,11 +304,15 @@ static const config_key_t KEYS[] = {
      "server: a first sign-in whose e-mail the platform asserts verified joins the member with "
      "that e-mail (docs/federation.md)"},
 
-    /* ---- [scope.NAME]: the words for a scope of your own on the consent page ---- */
+    /* ---- [scope.NAME]: a scope of your own: its words on the consent page, its claims ---- */
     {"scope.*", "label_en", CONFIG_TEXT, NULL, "the scope's name", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "what the scope lets an application do, in English"},
     {"scope.*", "label_ko", CONFIG_TEXT, NULL, "label_en", 0, 0, NULL, NULL, 0,
      CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL, "the same in Korean"},
+    {"scope.*", "claims", CONFIG_TEXT, NULL, "none", 0, 0, NULL, NULL, 0,
+     CONFIG_NO_SLOT | CONFIG_NO_ENV, NULL,
+     "the claims the scope releases (space-separated): standard claims, or member attributes "
+     "of those names (docs/claims.md)"},
 };
 /* clang-format on */
 

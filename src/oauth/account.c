@@ -111,11 +111,12 @@ static gh_status_t list_apps(account_t *c, ui_account_t *page)
         ui_consent_t items = {0};
         if (scope_parse(c->req->arena, consents[i].scope, &scope) != GH_OK)
             scope.count = 0; /* stored by us; a bad one names nothing */
-        if (!scope_consent_items(c->req->arena, &scope, &items))
+        if (!scope_consent_items(c->req->arena, &c->app->scopes, &scope, &items))
             return GH_ERR_NOMEM;
         apps[i] = (ui_account_app_t){.client_id = consents[i].client_id,
                                      .client_name = consents[i].client_name,
                                      .claims = items.claims,
+                                     .claim_scopes = items.claim_scopes,
                                      .claim_count = items.claim_count,
                                      .scopes = items.scopes,
                                      .scope_count = items.scope_count,

@@ -513,7 +513,7 @@ static void consent_page(authz_t *z, const store_session_t *session, const store
                          .username = user->nickname ? user->nickname : user->username};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
-    if (scope_consent_items(z->req->arena, &z->scope, &page) &&
+    if (scope_consent_items(z->req->arena, &app_of(z->req)->scopes, &z->scope, &page) &&
         hidden_fields(z, "consent", session, &hidden, &page.hidden_count)) {
         page.hidden = hidden;
         html = ui_render_consent(z->req->arena, &page);

@@ -48,7 +48,8 @@ static const char *logout_token(app_t *app, arena_t *a, const store_logout_msg_t
     oidc_logout_token_t in = {.issuer = app->cfg->issuer,
                               .client_id = m->client_id,
                               .jti = m->jti,
-                              .sub = m->sub,
+                              /* the sub the client knows: pairwise for a pairwise client */
+                              .sub = m->sub ? oauth_subject_of(app, a, m->client_id, m->sub) : NULL,
                               .sid = m->sid,
                               .iat = clock_now()};
     json_t *claims = oidc_logout_token_claims(&in);

@@ -108,7 +108,7 @@ static void consent_page(device_page_t *d, const store_device_t *dev, const stor
                          .client_name = client->name && *client->name ? client->name : client->id,
                          .username = user->nickname ? user->nickname : user->username};
     bool ok = scope_parse(d->req->arena, dev->scope, &scope) == GH_OK &&
-              scope_consent_items(d->req->arena, &scope, &page) &&
+              scope_consent_items(d->req->arena, &d->app->scopes, &scope, &page) &&
               hidden_fields(d, "consent", d->user_code, hidden, &page.hidden_count);
     session_page_respond(d->res, 200, ok ? ui_render_consent(d->req->arena, &page) : NULL);
 }

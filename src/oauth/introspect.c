@@ -53,6 +53,26 @@ void introspect_refresh_answer(buf_t *b, const store_refresh_t *r, const char *i
     jsonw_end(&w);
 }
 
+/* The token's sub as the client sees it (a pairwise client its pairwise
+ * sub, as in its id_token and at userinfo: oauth_subject). */
+static bool client_subject(http_request_t *req, const store_client_t *client, found_token_t *found)
+{
+    json_t *claims = found->claims;
+    const char *sub = found->kind == FOUND_ACCESS
+                          ? json_string_value(json_object_get(claims, "sub"))
+                          : found->refresh.sub;
+    if (!client->pairwise || !sub)
+        return true;
+    const char *seen = oauth_subject(app_of(req), req->arena, client, sub);
+    if (!seen)
+        return false;
+    if (found->kind == FOUND_REFRESH)
+        found->refresh.sub = seen;
+    else
+        json_object_set_new(claims, "sub", json_string(seen));
+    return true;
+}
+
 static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     store_client_t client;
@@ -61,6 +81,8 @@ static bool introspect(http_request_t *req, http_response_t *res, oauth_error_t 
         return false;
     buf_t b;
     buf_init(&b, req->arena);
+    if (found.username && !client_subject(req, &client, &found)) /* a member's token */
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     if (found.kind == FOUND_ACCESS)
         introspect_access_answer(&b, found.claims, found.username);
     else if (found.kind == FOUND_REFRESH)

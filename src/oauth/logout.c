@@ -293,7 +293,10 @@ void logout_handler(http_request_t *req, http_response_t *res)
         return;
     }
     /* nothing to end, or the hint names who is signed in: no need to ask */
-    bool ask = st == GH_OK && !(l.hint_sub && !strcmp(l.hint_sub, session.sub));
+    const char *seen = st == GH_OK && l.hint_sub /* the hint's sub is the client's (pairwise) */
+                           ? oauth_subject_of(l.app, req->arena, l.p.client_id, session.sub)
+                           : NULL;
+    bool ask = st == GH_OK && !(seen && !strcmp(l.hint_sub, seen));
     if (ask && !confirmed(&l))
         return;
     finish(&l, st == GH_OK ? &session : NULL);

@@ -14,6 +14,7 @@
 #include "jose/jose.h"
 #include "mail/mail.h"
 #include "platform/platform.h"
+#include "oidc/oidc.h"
 #include "store/store.h"
 #include "ui/ui.h"
 #include "webauthn/webauthn.h"
@@ -77,7 +78,25 @@ typedef struct {
     const char *fed_cookie;              /* FED_COOKIE, "__Host-" prefixed when secure_cookies */
     unsigned char fed_pkce_key[32];      /* derives PKCE verifiers from states */
     unsigned char fed_seal_key[32];      /* seals the platforms' tokens at rest */
+    oidc_scopes_t scopes;                /* the custom scopes of config (oauth_app_configure) */
+    unsigned char pairwise_key[32];      /* keys pairwise subs (store setting pairwise_key) */
 } app_t;
+
+/* ---- what a client learns of a member (subject.c, docs/claims.md) ---- */
+
+/* The sub client sees for member sub: sub itself, or for a pairwise client
+ * its pairwise sub (oidc_pairwise_sub of its sector), in a. NULL when none
+ * can be made (a pairwise client without one sector: never stored). */
+const char *oauth_subject(const app_t *app, arena_t *a, const store_client_t *client,
+                          const char *sub);
+/* oauth_subject for the client client_id (read from the store); sub when
+ * client_id is NULL, NULL when the client is gone. */
+const char *oauth_subject_of(const app_t *app, arena_t *a, const char *client_id, const char *sub);
+/* Adds to an id_token's claims the member's claims that client names in its
+ * id_token_claims, of those scope releases, leaving the protocol's as they
+ * are. GH_OK at once when the client names none. */
+gh_status_t oauth_id_token_claims_add(const app_t *app, arena_t *a, const store_client_t *client,
+                                      const char *sub, const char *scope, json_t *claims);
 
 /* ---- logout everywhere (backchannel.c, logout_notify.c) ---- */
 
@@ -124,6 +143,12 @@ static inline app_t *app_of(const http_request_t *req)
  * names the step for the operator's message and what was opened is closed
  * again. `gatehouse serve` and the handlers' unit tests build it this way. */
 gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, const char **what);
+
+/* Takes config (borrowed; must outlive app) into app: its custom scopes
+ * ([scope.NAME] claims, checked: GH_ERR_INVALID with the key named in err)
+ * and the discovery document that lists them. */
+gh_status_t oauth_app_configure(app_t *app, arena_t *a, const config_t *config, char *err,
+                                size_t err_len);
 
 /* Closes what oauth_app_open opened; a zeroed app_t does nothing. */
 void oauth_app_close(app_t *app);
@@ -229,7 +254,8 @@ void scope_union(scope_list_t *into, const scope_list_t *other);
  * releases at userinfo (page->claims, from oidc_released_claims, the table
  * userinfo answers from) and the scopes that release no claim (page->scopes:
  * offline_access, …). Both lists in the arena; false when out of memory. */
-bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page);
+bool scope_consent_items(arena_t *a, const oidc_scopes_t *custom, const scope_list_t *scope,
+                         ui_consent_t *page);
 
 /* ---- PKCE (RFC 7636), S256 only ---- */
 

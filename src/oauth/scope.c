@@ -75,7 +75,23 @@ void scope_union(scope_list_t *into, const scope_list_t *other)
             into->items[into->count++] = other->items[i];
 }
 
-bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *page)
+/* The first granted custom scope that releases claim, or NULL. */
+static const char *custom_scope_of(const oidc_scopes_t *custom, const scope_list_t *granted,
+                                   const char *claim)
+{
+    for (size_t i = 0; custom && i < custom->count; i++) {
+        const oidc_scope_t *sc = &custom->items[i];
+        if (!scope_has(granted, sc->name))
+            continue;
+        for (size_t k = 0; k < sc->claim_count; k++)
+            if (!strcmp(sc->claims[k], claim))
+                return sc->name;
+    }
+    return NULL;
+}
+
+bool scope_consent_items(arena_t *a, const oidc_scopes_t *custom, const scope_list_t *scope,
+                         ui_consent_t *page)
 {
     const char **claims = arena_alloc(a, OIDC_CLAIM_MAX * sizeof *claims);
     const char **others = arena_alloc(a, SCOPE_MAX_ITEMS * sizeof *others);
@@ -83,10 +99,17 @@ bool scope_consent_items(arena_t *a, const scope_list_t *scope, ui_consent_t *pa
         return false;
     size_t n = 0;
     for (size_t i = 0; i < scope->count; i++)
-        if (!oidc_scope_releases(scope->items[i]))
+        if (!oidc_scope_releases(custom, scope->items[i]))
             others[n++] = scope->items[i];
     page->claims = claims;
-    page->claim_count = oidc_released_claims(oidc_release_of(scope->items, scope->count), claims);
+    oidc_release_t release = oidc_release_of(custom, scope->items, scope->count);
+    page->claim_count = oidc_released_claims(&release, claims);
+    const char **by = arena_alloc(a, OIDC_CLAIM_MAX * sizeof *by);
+    if (!by)
+        return false;
+    for (size_t i = 0; i < page->claim_count; i++)
+        by[i] = custom_scope_of(custom, scope, claims[i]);
+    page->claim_scopes = by;
     page->scopes = others;
     page->scope_count = n;
     return true;

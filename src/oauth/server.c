@@ -175,8 +175,9 @@ static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/auth/federate/*", federate_handler, "federate", FEDERATE_PARAMS},
 };
 
-/* The CSRF key every instance shares, generated once and kept in the store. */
-static gh_status_t load_csrf_key(app_t *app, arena_t *a)
+/* A key every instance shares (the store setting name: csrf_key,
+ * pairwise_key), generated once and kept in the store, into out. */
+static gh_status_t load_shared_key(app_t *app, arena_t *a, const char *name, unsigned char out[32])
 {
     unsigned char raw[32];
     char hex[65];
@@ -185,17 +186,18 @@ static gh_status_t load_csrf_key(app_t *app, arena_t *a)
     if (st != GH_OK)
         return st;
     hex_encode(raw, sizeof raw, hex);
-    st = store_setting_init(app->store, a, "csrf_key", hex, &stored);
+    st = store_setting_init(app->store, a, name, hex, &stored);
     if (st != GH_OK)
         return st;
-    secret_sha256(stored, strlen(stored), app->csrf_key);
+    secret_sha256(stored, strlen(stored), out);
     secret_wipe(raw, sizeof raw);
     return GH_OK;
 }
 
 static gh_status_t build_documents(app_t *app, arena_t *a)
 {
-    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, app->cfg->require_par);
+    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes,
+                               app->cfg->require_par);
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)
@@ -231,7 +233,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     *what = "cannot prepare keys and documents";
     if ((st = keyring_start(app->store, algs, alg_count, signing_keys_retire_after(cfg),
                             &app->keys)) != GH_OK ||
-        (st = load_csrf_key(app, a)) != GH_OK ||
+        (st = load_shared_key(app, a, "csrf_key", app->csrf_key)) != GH_OK ||
+        (st = load_shared_key(app, a, "pairwise_key", app->pairwise_key)) != GH_OK ||
         (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
@@ -240,6 +243,14 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
         oauth_app_close(app);
     }
     return st;
+}
+
+gh_status_t oauth_app_configure(app_t *app, arena_t *a, const config_t *config, char *err,
+                                size_t err_len)
+{
+    app->config = config;
+    gh_status_t st = oidc_scopes_load(config, a, &app->scopes, err, err_len);
+    return st == GH_OK ? build_documents(app, a) : st;
 }
 
 void oauth_app_close(app_t *app)
@@ -375,7 +386,11 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
         fprintf(stderr, "gatehouse: %s: %s\n", what, gh_status_str(st));
         goto out;
     }
-    app.config = cfg;
+    char why[300] = "";
+    if ((st = oauth_app_configure(&app, a, cfg, why, sizeof why)) != GH_OK) {
+        fprintf(stderr, "gatehouse: %s\n", *why ? why : gh_status_str(st));
+        goto out;
+    }
     if (extra && extra->on_start && (st = extra->on_start(app.store, &cfg->server, a)) != GH_OK) {
         fprintf(stderr, "gatehouse: cannot start: %s\n", gh_status_str(st));
         goto out;

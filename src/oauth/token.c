@@ -225,21 +225,21 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     if (scope_parse(req->arena, client->scope, &allowed) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     /* no person stands behind the token, so no scope that releases a
-     * person's claims (openid, profile, email) */
+     * person's claims (openid, profile, email, groups, a custom scope's) */
     const char *requested = http_pairs_get(&req->form, "scope");
     if (requested) {
         bool personal = false;
         if (scope_parse(req->arena, requested, &want) != GH_OK || !scope_subset(&want, &allowed))
             return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope not allowed for this client");
         for (size_t i = 0; i < want.count && !personal; i++)
-            personal = oidc_scope_releases(want.items[i]);
+            personal = oidc_scope_releases(&app_of(req)->scopes, want.items[i]);
         if (personal)
             return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE,
                               "client_credentials grants no scope of a person's claims");
     } else {
         want.count = 0; /* default: every registered scope except the person's */
         for (size_t i = 0; i < allowed.count; i++)
-            if (!oidc_scope_releases(allowed.items[i]))
+            if (!oidc_scope_releases(&app_of(req)->scopes, allowed.items[i]))
                 want.items[want.count++] = allowed.items[i];
     }
     resource_list_t audience;

@@ -84,8 +84,11 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
                            int64_t now)
 {
     app_t *app = app_of(req);
+    const char *sub = oauth_subject(app, req->arena, g->client, g->sub);
+    if (!sub)
+        return NULL;
     oidc_id_token_t in = {.issuer = app->cfg->issuer,
-                          .sub = g->sub,
+                          .sub = sub,
                           .client_id = g->client->id,
                           .nonce = g->nonce,
                           .access_token = access_token,
@@ -95,8 +98,9 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
                           .authn = g->authn};
     json_t *c = oidc_id_token_claims(&in);
     char *out = NULL;
-    if (jose_jwt_sign(keyring_current(app->keys), app->id_token_alg, req->arena, "JWT", c, &out) !=
-        GH_OK)
+    if (oauth_id_token_claims_add(app, req->arena, g->client, g->sub, g->scope, c) == GH_OK &&
+        jose_jwt_sign(keyring_current(app->keys), app->id_token_alg, req->arena, "JWT", c, &out) !=
+            GH_OK)
         out = NULL;
     json_decref(c);
     return out;

@@ -75,10 +75,15 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
     store_user_t user;
     if (!token_user(req, claims, jti, family, &user, err))
         return false;
-    oidc_release_t release = oidc_release_of(scope.items, scope.count);
+    oidc_release_t release = oidc_release_of(&app_of(req)->scopes, scope.items, scope.count);
     buf_t b;
     buf_init(&b, req->arena);
-    oidc_userinfo_write(&b, &user, release);
+    /* the sub the token's client sees: pairwise for a pairwise client */
+    const char *client_id = json_string_value(json_object_get(claims, "client_id"));
+    const char *sub = oauth_subject_of(app_of(req), req->arena, client_id, user.sub);
+    if (!sub)
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the client no longer exists");
+    oidc_userinfo_write(&b, &user, sub, &release);
     http_response_json_text(res, 200, &b);
     return true;
 }

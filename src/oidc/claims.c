@@ -1,11 +1,11 @@
 /* id_token and userinfo claims, and which scopes release which userinfo
  * claims (the table the consent page names them from). */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/encoding.h"
-#include "core/jsonw.h"
 #include "core/secret.h"
 #include "oidc/oidc.h"
 
@@ -82,15 +82,16 @@ json_t *oidc_logout_token_claims(const oidc_logout_token_t *in)
 
 /* The claims userinfo releases, in the order it writes them, and the scopes
  * that release each: one table for the answer and for the consent page. */
-enum { BY_OPENID = 1, BY_PROFILE = 2, BY_EMAIL = 4 };
+enum { BY_OPENID = 1, BY_PROFILE = 2, BY_EMAIL = 4, BY_GROUPS = 8, BY_USERNAME = 16 };
 
-/* A claim's value: a string of store_user_t, or email_verified, a boolean
- * that is set when the member has an address (OpenID Connect Core §5.1). */
-typedef enum { CLAIM_TEXT, CLAIM_EMAIL_VERIFIED } claim_kind_t;
+/* A claim's value: a string of store_user_t; email_verified, a boolean that
+ * is set when the member has an address (OpenID Connect Core §5.1); or a
+ * JSON array text of store_user_t (groups). */
+typedef enum { CLAIM_TEXT, CLAIM_EMAIL_VERIFIED, CLAIM_JSON } claim_kind_t;
 
 static const struct {
     const char *name;
-    size_t offset; /* of the value in store_user_t (CLAIM_TEXT) */
+    size_t offset; /* of the value in store_user_t (CLAIM_TEXT, CLAIM_JSON) */
     unsigned by;   /* BY_* */
     claim_kind_t kind;
 } CLAIMS[] = {
@@ -100,15 +101,23 @@ static const struct {
     /* with the email scope only: seed 004's profile answer stays as it is */
     {"email_verified", 0, BY_EMAIL, CLAIM_EMAIL_VERIFIED},
     {"name", offsetof(store_user_t, name), BY_PROFILE, CLAIM_TEXT},
+    /* a scope of its own: seed 004's answer for openid profile stays exactly
+     * {sub, nickname, email} (docs/claims.md) */
+    {"preferred_username", offsetof(store_user_t, username), BY_USERNAME, CLAIM_TEXT},
+    {"groups", offsetof(store_user_t, groups), BY_GROUPS, CLAIM_JSON},
 };
 
 #define CLAIM_COUNT (sizeof CLAIMS / sizeof CLAIMS[0])
-_Static_assert(CLAIM_COUNT <= OIDC_CLAIM_MAX, "OIDC_CLAIM_MAX too small");
+_Static_assert(CLAIM_COUNT + OIDC_CUSTOM_CLAIM_MAX <= OIDC_CLAIM_MAX, "OIDC_CLAIM_MAX too small");
 
 static const struct {
     const char *scope;
     unsigned bit;
-} SCOPES[] = {{"openid", BY_OPENID}, {"profile", BY_PROFILE}, {"email", BY_EMAIL}};
+} SCOPES[] = {{"openid", BY_OPENID},
+              {"profile", BY_PROFILE},
+              {"email", BY_EMAIL},
+              {OIDC_SCOPE_GROUPS, BY_GROUPS},
+              {OIDC_SCOPE_USERNAME, BY_USERNAME}};
 
 static unsigned scope_bit(const char *scope)
 {
@@ -118,51 +127,140 @@ static unsigned scope_bit(const char *scope)
     return 0;
 }
 
-bool oidc_scope_releases(const char *scope)
+bool oidc_claim_standard(const char *name)
 {
-    return scope && scope_bit(scope) != 0;
+    for (size_t i = 0; i < CLAIM_COUNT; i++)
+        if (!strcmp(CLAIMS[i].name, name))
+            return true;
+    return false;
 }
 
-oidc_release_t oidc_release_of(const char *const *scopes, size_t count)
+bool oidc_scope_standard(const char *scope)
+{
+    return scope_bit(scope) != 0;
+}
+
+static const oidc_scope_t *custom_scope(const oidc_scopes_t *custom, const char *scope)
+{
+    for (size_t i = 0; custom && i < custom->count; i++)
+        if (!strcmp(custom->items[i].name, scope))
+            return &custom->items[i];
+    return NULL;
+}
+
+bool oidc_scope_releases(const oidc_scopes_t *custom, const char *scope)
+{
+    return scope && (scope_bit(scope) != 0 || custom_scope(custom, scope) != NULL);
+}
+
+/* Adds claim to r's custom claims once. */
+static void add_custom(oidc_release_t *r, const char *claim)
+{
+    for (size_t i = 0; i < r->custom_count; i++)
+        if (!strcmp(r->custom[i], claim))
+            return;
+    if (r->custom_count < OIDC_CUSTOM_CLAIM_MAX)
+        r->custom[r->custom_count++] = claim;
+}
+
+oidc_release_t oidc_release_of(const oidc_scopes_t *custom, const char *const *scopes, size_t count)
 {
     unsigned bits = 0;
-    for (size_t i = 0; i < count; i++)
-        bits |= scopes[i] ? scope_bit(scopes[i]) : 0;
-    return (oidc_release_t){
-        .openid = bits & BY_OPENID, .profile = bits & BY_PROFILE, .email = bits & BY_EMAIL};
+    oidc_release_t r = {.openid = false};
+    for (size_t i = 0; i < count; i++) {
+        if (!scopes[i])
+            continue;
+        bits |= scope_bit(scopes[i]);
+        const oidc_scope_t *c = custom_scope(custom, scopes[i]);
+        for (size_t k = 0; c && k < c->claim_count; k++)
+            add_custom(&r, c->claims[k]);
+    }
+    r.openid = bits & BY_OPENID;
+    r.profile = bits & BY_PROFILE;
+    r.email = bits & BY_EMAIL;
+    r.groups = bits & BY_GROUPS;
+    r.username = bits & BY_USERNAME;
+    return r;
 }
 
-static bool released(size_t i, oidc_release_t r)
+static unsigned release_bits(const oidc_release_t *r)
 {
-    unsigned bits =
-        (r.openid ? BY_OPENID : 0) | (r.profile ? BY_PROFILE : 0) | (r.email ? BY_EMAIL : 0);
-    return r.openid && (CLAIMS[i].by & bits);
+    return (r->openid ? BY_OPENID : 0) | (r->profile ? BY_PROFILE : 0) | (r->email ? BY_EMAIL : 0) |
+           (r->groups ? BY_GROUPS : 0) | (r->username ? BY_USERNAME : 0);
 }
 
-size_t oidc_released_claims(oidc_release_t release, const char *out[OIDC_CLAIM_MAX])
+/* Whether table claim i is released: by a standard scope, or named by a
+ * custom scope granted. */
+static bool released(size_t i, const oidc_release_t *r)
+{
+    if (!r->openid)
+        return false;
+    if (CLAIMS[i].by & release_bits(r))
+        return true;
+    for (size_t k = 0; k < r->custom_count; k++)
+        if (!strcmp(r->custom[k], CLAIMS[i].name))
+            return true;
+    return false;
+}
+
+size_t oidc_released_claims(const oidc_release_t *release, const char *out[OIDC_CLAIM_MAX])
 {
     size_t n = 0;
+    if (!release->openid)
+        return 0;
     for (size_t i = 0; i < CLAIM_COUNT; i++)
         if (released(i, release))
             out[n++] = CLAIMS[i].name;
+    for (size_t k = 0; k < release->custom_count; k++)
+        if (!oidc_claim_standard(release->custom[k]))
+            out[n++] = release->custom[k];
     return n;
 }
 
-void oidc_userinfo_write(buf_t *b, const store_user_t *user, oidc_release_t release)
+/* Table claim i of user into c, when the user has it. */
+static void set_table_claim(json_t *c, size_t i, const store_user_t *user)
 {
-    jsonw_t w;
-    jsonw_begin(&w, b);
-    for (size_t i = 0; i < CLAIM_COUNT; i++) {
-        if (!released(i, release))
-            continue;
-        if (CLAIMS[i].kind == CLAIM_EMAIL_VERIFIED) {
-            if (user->email)
-                jsonw_bool(&w, CLAIMS[i].name, user->email_verified);
-            continue;
-        }
-        const char *value = *(const char *const *)((const char *)user + CLAIMS[i].offset);
-        if (value)
-            jsonw_string(&w, CLAIMS[i].name, value);
+    if (CLAIMS[i].kind == CLAIM_EMAIL_VERIFIED) {
+        if (user->email)
+            json_object_set_new(c, CLAIMS[i].name, json_boolean(user->email_verified));
+        return;
     }
-    jsonw_end(&w);
+    const char *value = *(const char *const *)((const char *)user + CLAIMS[i].offset);
+    if (!value)
+        return;
+    json_t *v = CLAIMS[i].kind == CLAIM_JSON ? json_loads(value, 0, NULL) : json_string(value);
+    if (v && (CLAIMS[i].kind == CLAIM_TEXT || json_array_size(v) > 0))
+        json_object_set(c, CLAIMS[i].name, v);
+    json_decref(v);
+}
+
+json_t *oidc_user_claims(const store_user_t *user, const char *sub, const oidc_release_t *release)
+{
+    json_t *c = json_object();
+    if (!c || !release->openid)
+        return c;
+    for (size_t i = 0; i < CLAIM_COUNT; i++)
+        if (released(i, release))
+            set_table_claim(c, i, user);
+    if (sub)
+        json_object_set_new(c, "sub", json_string(sub));
+    json_t *attrs = user->attributes ? json_loads(user->attributes, 0, NULL) : NULL;
+    for (size_t k = 0; json_is_object(attrs) && k < release->custom_count; k++) {
+        const char *name = release->custom[k];
+        json_t *v = json_object_get(attrs, name);
+        if (v && !oidc_claim_standard(name))
+            json_object_set(c, name, v);
+    }
+    json_decref(attrs);
+    return c;
+}
+
+void oidc_userinfo_write(buf_t *b, const store_user_t *user, const char *sub,
+                         const oidc_release_t *release)
+{
+    json_t *c = oidc_user_claims(user, sub, release);
+    char *text = c ? json_dumps(c, JSON_COMPACT) : NULL;
+    buf_puts(b, text ? text : "{}");
+    free(text);
+    json_decref(c);
 }

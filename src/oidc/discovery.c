@@ -28,9 +28,29 @@ static json_t *endpoint(const char *issuer, const char *path)
     return s;
 }
 
-json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require_par)
+/* names, then each custom scope's name (scopes) or claims not yet listed. */
+static json_t *with_custom(const char *const *names, const oidc_scopes_t *custom, bool scopes)
 {
-    static const char *const scopes[] = {"openid", "profile", "email", NULL};
+    json_t *a = strings(names);
+    for (size_t i = 0; custom && i < custom->count; i++) {
+        const oidc_scope_t *sc = &custom->items[i];
+        for (size_t k = 0; k < (scopes ? 1 : sc->claim_count); k++) {
+            const char *name = scopes ? sc->name : sc->claims[k];
+            bool listed = false;
+            for (size_t j = 0; j < json_array_size(a) && !listed; j++)
+                listed = !strcmp(json_string_value(json_array_get(a, j)), name);
+            if (!listed)
+                json_array_append_new(a, json_string(name));
+        }
+    }
+    return a;
+}
+
+json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_scopes_t *custom,
+                       bool require_par)
+{
+    static const char *const scopes[] = {"openid",          "profile",           "email",
+                                         OIDC_SCOPE_GROUPS, OIDC_SCOPE_USERNAME, NULL};
     static const char *const response_types[] = {"code", NULL};
     static const char *const response_modes[] = {"query", "form_post", NULL};
     static const char *const grants[] = {"authorization_code",
@@ -48,13 +68,28 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
      * jose verifies (never none or HS256) */
     static const char *const client_algs[] = {"RS256", "ES256", NULL};
     static const char *const pkce[] = {"S256", NULL};
-    static const char *const claims[] = {"sub",       "iss",      "aud",     "exp",   "iat",
-                                         "auth_time", "nonce",    "at_hash", "amr",   "acr",
-                                         "sid",       "nickname", "name",    "email", NULL};
+    static const char *const claims[] = {"sub",
+                                         "iss",
+                                         "aud",
+                                         "exp",
+                                         "iat",
+                                         "auth_time",
+                                         "nonce",
+                                         "at_hash",
+                                         "amr",
+                                         "acr",
+                                         "sid",
+                                         "nickname",
+                                         "name",
+                                         "email",
+                                         "email_verified",
+                                         "preferred_username",
+                                         "groups",
+                                         NULL};
     /* docs/mfa.md: a password alone, or a password and a second factor */
     static const char *const acrs[] = {"pwd", "mfa", NULL};
     static const char *const locales[] = {"en", "ko", NULL};
-    static const char *const subjects[] = {"public", NULL};
+    static const char *const subjects[] = {"public", "pairwise", NULL}; /* docs/claims.md */
     const char *const algs[] = {signing_alg, NULL};
 
     json_t *d = json_object();
@@ -66,7 +101,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
     json_object_set_new(d, "end_session_endpoint", endpoint(issuer, "/auth/logout"));
     json_object_set_new(d, "device_authorization_endpoint",
                         endpoint(issuer, "/oauth2/v1/device/authorize")); /* RFC 8628 §4 */
-    json_object_set_new(d, "scopes_supported", strings(scopes));
+    json_object_set_new(d, "scopes_supported", with_custom(scopes, custom, true));
     json_object_set_new(d, "response_types_supported", strings(response_types));
     json_object_set_new(d, "response_modes_supported", strings(response_modes));
     json_object_set_new(d, "grant_types_supported", strings(grants));
@@ -74,7 +109,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, bool require
     json_object_set_new(d, "id_token_signing_alg_values_supported", strings(algs));
     json_object_set_new(d, "token_endpoint_auth_methods_supported", strings(auth_methods));
     json_object_set_new(d, "code_challenge_methods_supported", strings(pkce));
-    json_object_set_new(d, "claims_supported", strings(claims));
+    json_object_set_new(d, "claims_supported", with_custom(claims, custom, false));
     json_object_set_new(d, "acr_values_supported", strings(acrs));
     json_object_set_new(d, "ui_locales_supported", strings(locales));
     json_object_set_new(d, "claims_parameter_supported", json_false());

@@ -7,10 +7,10 @@
 #define USER_COLS                                                                                  \
     "sub, username, password_hash, email, nickname, name, created_at, disabled_at, "               \
     "email_verified, "                                                                             \
-    "is_admin"
+    "is_admin, attributes, member_groups"
 
 static store_sql_t SQL_ADD =
-    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    STORE_SQL("INSERT INTO users (" USER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " USER_COLS " FROM users WHERE sub = ?");
 static store_sql_t SQL_FIND = STORE_SQL("SELECT " USER_COLS " FROM users WHERE username = ?");
 static store_sql_t SQL_BY_EMAIL = STORE_SQL(
@@ -34,7 +34,7 @@ static store_sql_t SQL_PAGE = STORE_SQL(
     "OR lower(coalesce(name, '')) LIKE ?2 ESCAPE '\\') ORDER BY username LIMIT ?3");
 static store_sql_t SQL_UPDATE =
     STORE_SQL("UPDATE users SET username = ?, email = ?, email_verified = ?, nickname = ?, "
-              "name = ?, is_admin = ? WHERE sub = ?");
+              "name = ?, is_admin = ?, attributes = ?, member_groups = ? WHERE sub = ?");
 static store_sql_t SQL_SET_DISABLED = STORE_SQL("UPDATE users SET disabled_at = ? WHERE sub = ?");
 static store_sql_t SQL_SET_PASSWORD =
     STORE_SQL("UPDATE users SET password_hash = ? WHERE username = ?");
@@ -68,6 +68,8 @@ gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row)
     u.disabled_at = store_row_int(r);
     u.email_verified = store_row_int(r) != 0;
     u.is_admin = store_row_int(r) != 0;
+    u.attributes = store_row_text(r, a);
+    u.groups = store_row_text(r, a);
     return store_row_done(r, &u, sizeof u, row);
 }
 
@@ -88,9 +90,9 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
 {
-    return db_exec(s, &SQL_ADD, "user_add", "ssssssiiii", u->sub, u->username, u->password_hash,
+    return db_exec(s, &SQL_ADD, "user_add", "ssssssiiiiss", u->sub, u->username, u->password_hash,
                    u->email, u->nickname, u->name, u->created_at, u->disabled_at,
-                   (int64_t)u->email_verified, (int64_t)u->is_admin);
+                   (int64_t)u->email_verified, (int64_t)u->is_admin, u->attributes, u->groups);
 }
 
 gh_status_t store_user_get(store_t *s, arena_t *a, const char *sub, store_user_t *out)
@@ -118,9 +120,9 @@ gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const cha
 
 gh_status_t store_user_update(store_t *s, const store_user_t *u)
 {
-    return db_exec_one(s, &SQL_UPDATE, "user_update", "ssissis", u->username, u->email,
+    return db_exec_one(s, &SQL_UPDATE, "user_update", "ssississs", u->username, u->email,
                        (int64_t)u->email_verified, u->nickname, u->name, (int64_t)u->is_admin,
-                       u->sub);
+                       u->attributes, u->groups, u->sub);
 }
 
 gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disabled_at)

@@ -13,9 +13,11 @@ typedef struct {
     const char *nickname;      /* may be NULL */
     const char *name;          /* may be NULL */
     int64_t created_at;
-    int64_t disabled_at; /* 0, or when the member was disabled (cannot sign in) */
-    bool email_verified; /* the member showed they receive mail at email */
-    bool is_admin;       /* the admin role: may use the admin console (docs/admin.md) */
+    int64_t disabled_at;    /* 0, or when the member was disabled (cannot sign in) */
+    bool email_verified;    /* the member showed they receive mail at email */
+    bool is_admin;          /* the admin role: may use the admin console (docs/admin.md) */
+    const char *attributes; /* JSON object text of custom attributes, or NULL (docs/claims.md) */
+    const char *groups;     /* JSON array text of the member's group names, or NULL */
 } store_user_t;
 
 /* The password hash of a member who has none (signs in through platforms
@@ -34,7 +36,7 @@ gh_status_t store_user_remove(store_t *s,
  * the LIKE pattern (with a backslash escaping; NULL or "%" for all). */
 gh_status_t store_user_page(store_t *s, arena_t *a, const char *after, const char *pattern,
                             size_t limit, store_user_t **out, size_t *count);
-/* Replaces username, email, nickname and name of member u->sub. NOT_FOUND
+/* Replaces username, email, nickname, name, attributes and groups of member u->sub. NOT_FOUND
  * when there is none; CONFLICT when the username is taken. */
 gh_status_t store_user_update(store_t *s, const store_user_t *u);
 /* Sets disabled_at (0 enables) of member sub; NOT_FOUND when there is none. */

@@ -33,6 +33,11 @@ typedef struct {
     const char *frontchannel_logout_uri;
     bool frontchannel_logout_session_required;
     bool require_mfa; /* every member is asked for a second factor (docs/mfa.md) */
+    /* docs/claims.md: the claims (space-separated; NULL: none) put into the
+     * id_token as well as userinfo, and a pairwise sub (OpenID Connect Core
+     * §8.1) rather than the public one */
+    const char *id_token_claims;
+    bool pairwise;
     /* private_key_jwt (RFC 7523 §2.2): the client's public keys, as an inline
      * JWKS document or a jwks_uri to fetch; both NULL for a client that
      * authenticates with a secret (or none). */

@@ -74,9 +74,10 @@ static const char *time_html(arena_t *a, ui_lang_t lang, int64_t t)
 static void scopes_html(buf_t *b, const ui_account_t *p, const ui_account_app_t *app)
 {
     for (size_t i = 0; i < app->claim_count; i++) {
-        const char *text = ui_claim_text(p->lang, app->claims[i]);
-        const tpl_var_t vars[] = {{"name", app->claims[i], false},
-                                  {"text", text ? text : app->claims[i], false}};
+        const char *scope = app->claim_scopes ? app->claim_scopes[i] : NULL;
+        const tpl_var_t vars[] = {
+            {"name", app->claims[i], false},
+            {"text", ui_claim_label(b->arena, p->config, p->lang, app->claims[i], scope), false}};
         tpl_expand(b, CLAIM_TPL, sizeof CLAIM_TPL - 1, vars, COUNT(vars));
     }
     for (size_t i = 0; i < app->scope_count; i++) {

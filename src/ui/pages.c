@@ -91,9 +91,10 @@ static const char *scopes_html(arena_t *a, const ui_consent_t *p)
     buf_t b;
     buf_init(&b, a);
     for (size_t i = 0; i < p->claim_count; i++) {
-        const char *text = ui_claim_text(p->lang, p->claims[i]);
-        const tpl_var_t vars[] = {{"name", p->claims[i], false},
-                                  {"text", text ? text : p->claims[i], false}};
+        const char *scope = p->claim_scopes ? p->claim_scopes[i] : NULL;
+        const tpl_var_t vars[] = {
+            {"name", p->claims[i], false},
+            {"text", ui_claim_label(a, p->config, p->lang, p->claims[i], scope), false}};
         tpl_expand(&b, CLAIM_TPL, sizeof CLAIM_TPL - 1, vars, COUNT(vars));
     }
     for (size_t i = 0; i < p->scope_count; i++) {

@@ -491,6 +491,8 @@ static const scope_text_t CLAIMS[] = {
     {"email", {"Your email address", "이메일 주소"}},
     {"email_verified", {"Whether your email address is confirmed", "이메일 주소 확인 여부"}},
     {"name", {"Your name", "이름"}},
+    {"preferred_username", {"Your username", "사용자 이름"}},
+    {"groups", {"The groups you belong to", "소속 그룹"}},
 };
 
 static size_t lang_index(ui_lang_t lang)
@@ -556,4 +558,14 @@ const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scop
 const char *ui_claim_text(ui_lang_t lang, const char *claim)
 {
     return find_text(CLAIMS, sizeof CLAIMS / sizeof CLAIMS[0], lang, claim);
+}
+
+const char *ui_claim_label(arena_t *a, const config_t *cfg, ui_lang_t lang, const char *claim,
+                           const char *scope)
+{
+    const char *text = ui_claim_text(lang, claim);
+    const char *label = !text && scope ? ui_scope_label(cfg, lang, scope) : NULL;
+    if (label) /* a member attribute: named with the words of the scope releasing it */
+        text = arena_printf(a, "%s: %s", label, claim);
+    return text ? text : claim;
 }

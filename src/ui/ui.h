@@ -182,11 +182,15 @@ typedef struct {
     const char *const *scopes; /* requested scopes that release no claim ("offline_access") */
     size_t scope_count;
     const config_t *config; /* the [scope.NAME] labels (ui_scope_label); may be NULL */
+    /* parallel to claims, may be NULL: the custom scope that releases a claim
+     * with no words of its own (a member attribute), whose label names it */
+    const char *const *claim_scopes;
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two
  * submit buttons name="decision" value="allow" / value="deny". It lists each
- * claim in words, <li class="scope claim" data-claim="NAME">, then each scope
+ * claim in words, <li class="scope claim" data-claim="NAME"> (an attribute
+ * claim as "<its scope's label>: NAME"), then each scope
  * in words (ui_scope_label; its name when it has none), <li class="scope">. */
 const char *ui_render_consent(arena_t *a, const ui_consent_t *page);
 
@@ -249,7 +253,8 @@ typedef struct {
     size_t claim_count;
     const char *const *scopes;
     size_t scope_count;
-    int64_t last_used_at; /* 0: no use on record */
+    int64_t last_used_at;            /* 0: no use on record */
+    const char *const *claim_scopes; /* as ui_consent_t's; may be NULL */
 } ui_account_app_t;
 
 /* A sign-in session of the member. */
@@ -457,6 +462,13 @@ const char *ui_scope_label(const config_t *cfg, ui_lang_t lang, const char *scop
 /* The words for a userinfo claim in a language ("email" → "Your email
  * address"); unknown claims give NULL (the page then shows the claim name). */
 const char *ui_claim_text(ui_lang_t lang, const char *claim);
+
+/* What a page shows for claim in lang: its words (ui_claim_text), or for a
+ * member attribute released by the custom scope scope (may be NULL) that
+ * scope's label and the claim's name ("Your work details: department"),
+ * else the name itself. In a when it has to be made. */
+const char *ui_claim_label(arena_t *a, const config_t *cfg, ui_lang_t lang, const char *claim,
+                           const char *scope);
 
 /* GET /static/<file>: serves embedded web/static files with a long cache life. */
 void ui_static_handler(http_request_t *req, http_response_t *res);

@@ -18,7 +18,7 @@ in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 # ---- --help everywhere ----
 for cmd in "" serve client "client add" "client list" "client show" "client remove" \
     user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" "user links" "user unlink" \
-    keys "keys list" "keys rotate" \
+    group "group list" "group add" "group remove" keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
     # shellcheck disable=SC2086
     gh $cmd --help
@@ -358,6 +358,48 @@ printf '[scope.photos:read]\nlabel = x\n' >bad.ini
 gh --config bad.ini config check
 check "config check: [scope.NAME] refuses other keys" eval 'status_is 1 && one_error_line &&
     err_has "label"'
+
+# ---- claims and scopes (docs/claims.md) ----
+gh --db "$db" user add --username claimer --password 'Lantern-first-pw-123'
+gh --db "$db" user update claimer --attribute department=Sales --attribute level=3 --group staff \
+    --group ops
+check "user update: --attribute and --group are kept" eval 'status_is 0 &&
+    in_db "{\"department\":\"Sales\",\"level\":3}" && in_db "[\"staff\",\"ops\"]"'
+gh --db "$db" user update claimer --remove-attribute level --remove-group ops
+check "user update: --remove-attribute and --remove-group take them away" eval 'status_is 0 &&
+    in_db "{\"department\":\"Sales\"}" && in_db "[\"staff\"]"'
+gh --db "$db" group add readers claimer
+gh --db "$db" group list
+check "group list: each group with its number of members" eval 'status_is 0 && out_has "^readers\s1$" &&
+    out_has "^staff\s1$"'
+gh --db "$db" user update claimer --attribute sub=forged
+check "user update: a reserved attribute name exits 2 naming it" eval 'status_is 2 && one_error_line &&
+    err_has "attributes\.sub: "'
+gh --db "$db" user update claimer --attribute novalue
+check "user update: --attribute without = exits 2" usage_error
+gh --db "$db" group add 'bad group' claimer
+check "group add: a bad group name exits 2 naming groups" eval 'status_is 2 && err_has "groups: "'
+gh --db "$db" group add readers
+check "group add: without a user exits 2" usage_error
+gh --db "$db" client add --id pw --redirect-uri https://a.example/cb --redirect-uri \
+    https://b.example/cb --subject-type pairwise
+check "client add: pairwise over two hosts exits 2 naming redirect_uris" eval 'status_is 2 &&
+    one_error_line && err_has "redirect_uris: .*one host"'
+gh --db "$db" client add --id pw --redirect-uri https://a.example/cb --subject-type pairwise \
+    --id-token-claim groups --id-token-claim department
+gh --db "$db" client show pw
+check "client add: --subject-type and --id-token-claim are shown" eval 'status_is 0 &&
+    out_has "\"subject_type\": *\"pairwise\"" && out_has "\"department\""'
+gh --db "$db" client update pw --id-token-claim nonce
+check "client update: a protocol claim in id_token_claims exits 2" eval 'status_is 2 &&
+    err_has "id_token_claims: "'
+printf '[scope.work]\nlabel_en = Work\nclaims = department sub\n' >bad.ini
+gh --config bad.ini config check
+check "config check: [scope.NAME] claims refuses a protocol claim, naming the key" eval 'status_is 1 &&
+    one_error_line && err_has "scope\.work\.claims: .sub."'
+printf '[scope.work]\nlabel_en = Work\nclaims = department level\n' >good.ini
+gh --config good.ini config check
+check "config check: [scope.NAME] takes claims" eval 'status_is 0'
 
 gh config doc
 check "config doc: docs/settings.md is what the table says (every key documented)" \

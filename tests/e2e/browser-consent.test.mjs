@@ -1,7 +1,9 @@
 // The consent page names everything the grant releases, in a real browser
 // (Debian's chromium through playwright-core, as browser.test.mjs): for
 // `scope=openid profile` (seed 004's request, whose userinfo answer carries
-// email too) and `openid email`, in English and in Korean, every claim that
+// email too), `openid email`, and `openid groups work` (the groups claim and a
+// scope of the configuration releasing a member attribute, named with that
+// scope's words: issue 22), in English and in Korean, every claim that
 // userinfo then returns is named on the consent page, in words of that
 // language, and nothing is named that is not released.
 //
@@ -25,16 +27,25 @@ const STEP_MS = 15000;
 const REDIRECT = 'https://rp.example/cb';
 
 const USER = { username: 'jiwoo', password: `pw-${randomString()}`, email: 'jiwoo@example.com', nickname: 'jw', name: 'Lee Jiwoo' };
-const CLIENT = { id: 'rp-consent', secret: `rp-consent-${randomString(24)}`, redirectUris: REDIRECT, scope: 'openid profile email offline_access' };
+const CLIENT = { id: 'rp-consent', secret: `rp-consent-${randomString(24)}`, redirectUris: REDIRECT, scope: 'openid profile email offline_access groups work' };
+
+/** A server whose configuration has the scope work, releasing the attribute department. */
+class WorkScopeServer extends Gatehouse {
+  configText() {
+    return `${super.configText() ?? ''}\n[scope.work]\nlabel_en = Your work details\nlabel_ko = 업무 정보\nclaims = department\n`;
+  }
+}
 
 describe('the consent page names every released claim, in chromium', { timeout: 180000 }, () => {
-  const as = useServer(new Gatehouse({ label: 'authorization server' }));
+  const as = useServer(new WorkScopeServer({ label: 'authorization server' }));
   let browser;
   let client;
 
   before(async () => {
     client = await as.addClient(CLIENT);
     await as.addUser(USER);
+    const r = await as.cli(['user', 'update', USER.username, '--attribute', 'department=Design', '--group', 'staff']);
+    assert.equal(r.code, 0, r.stderr);
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60000 });
@@ -87,7 +98,7 @@ describe('the consent page names every released claim, in chromium', { timeout: 
   }
 
   const texts = {};
-  for (const scope of ['openid profile', 'openid email']) {
+  for (const scope of ['openid profile', 'openid email', 'openid groups work']) {
     for (const lang of ['en', 'ko']) {
       test(`${lang}, scope=${scope}: every claim userinfo returns is named`, async () => {
         const { items, code } = await consentAndCode(lang, scope);
@@ -107,8 +118,10 @@ describe('the consent page names every released claim, in chromium', { timeout: 
   }
 
   test('each claim has its own words, different in the two languages', () => {
-    assert.deepEqual(Object.keys(texts).sort(), ['email', 'email_verified', 'name', 'nickname', 'sub']); // email_verified: issue 21
+    // email_verified: issue 21 (preferred_username has a scope of its own: claims.test)
+    assert.deepEqual(Object.keys(texts).sort(), ['department', 'email', 'email_verified', 'groups', 'name', 'nickname', 'sub']);
     for (const [claim, t] of Object.entries(texts)) assert.notEqual(t.en, t.ko, claim);
-    assert.equal(new Set(Object.values(texts).map((t) => t.en)).size, 5, 'five different descriptions');
+    assert.equal(new Set(Object.values(texts).map((t) => t.en)).size, 7, 'seven different descriptions');
+    assert.deepEqual(texts.department, { en: 'Your work details: department', ko: '업무 정보: department' });
   });
 });

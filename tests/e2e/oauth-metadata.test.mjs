@@ -29,7 +29,7 @@ setup(async () => {
   const file = writeJwks(gh.dir, 'meta', Object.values(keys));
   let r = await gh.cli(['client', 'add', '--id', 'meta-keys', '--jwks', file, '--redirect-uri', REDIRECT, '--grant', 'authorization_code', '--grant', 'client_credentials', '--scope', 'openid']);
   assert.equal(r.code, 0, r.stderr);
-  r = await gh.cli(['client', 'add', '--id', secret.id, '--secret', secret.secret, '--redirect-uri', REDIRECT, '--scope', 'openid profile email',
+  r = await gh.cli(['client', 'add', '--id', secret.id, '--secret', secret.secret, '--redirect-uri', REDIRECT, '--scope', 'openid profile email groups username',
     '--grant', 'authorization_code', '--grant', 'refresh_token', '--grant', 'client_credentials', '--grant', DEVICE_GRANT, '--grant', EXCHANGE]);
   assert.equal(r.code, 0, r.stderr);
   await gh.addClient({ id: pub.id, isPublic: true, redirectUris: REDIRECT, scope: 'openid' });
@@ -147,9 +147,9 @@ test('every value listed works', async () => {
     assert.equal(res.status, 200, `a request object signed ${alg}`);
   }
   assert.deepEqual(d.code_challenge_methods_supported, ['S256']);
-  const t = await tokens(secret, {}, 'openid profile email');
-  assert.deepEqual(d.scopes_supported, ['openid', 'profile', 'email']);
-  assert.deepEqual(t.scope.split(' ').sort(), ['email', 'openid', 'profile']);
+  const t = await tokens(secret, {}, 'openid profile email groups username');
+  assert.deepEqual(d.scopes_supported, ['openid', 'profile', 'email', 'groups', 'username']);
+  assert.deepEqual(t.scope.split(' ').sort(), ['email', 'groups', 'openid', 'profile', 'username']);
   assert.deepEqual(d.id_token_signing_alg_values_supported, [decodeJwt(t.id_token).header.alg]);
   for (const lang of d.ui_locales_supported) {
     const page = await gh.get(`/auth/authorize?${new URLSearchParams({ client_id: secret.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', ui_locales: lang })}`);

@@ -3,7 +3,7 @@
 // status, and the body against the JSON Schema of that answer's media type.
 // JSON Schema is checked as far as the admin API's document uses it: $ref
 // (local), type (one or a list), enum, const, required, properties,
-// additionalProperties: false, items, minItems/maxItems, minLength/
+// additionalProperties (false, or a schema), items, minItems/maxItems, minLength/
 // maxLength, pattern, minimum/maximum. An unknown keyword is an error, so a
 // document that outgrows the checker says so instead of passing.
 
@@ -55,6 +55,7 @@ export function validate(root, schema, v, at = '$') {
       const p = schema.properties?.[k];
       if (p) errors.push(...validate(root, p, item, `${at}.${k}`));
       else if (schema.additionalProperties === false) errors.push(`${at}: ${k} is not in the schema`);
+      else if (typeof schema.additionalProperties === 'object') errors.push(...validate(root, schema.additionalProperties, item, `${at}.${k}`));
     }
   }
   return errors;

@@ -25,7 +25,8 @@ static void assert_body(hf_req_t *r, const char *want_text)
     json_decref(want);
 }
 
-/* seed 004: profile releases nickname, name and email */
+/* seed 004: profile releases nickname, name and email (and nothing more:
+ * preferred_username has the scope username) */
 #define ALICE_PROFILE                                                                              \
     "{\"sub\":\"" HF_SUB "\",\"nickname\":\"Al\",\"name\":\"Alice Liddell\","                      \
     "\"email\":\"alice@example.com\"}"

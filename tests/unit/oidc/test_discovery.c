@@ -24,13 +24,13 @@ static const char WANT[] =
     "\"device_authorization_endpoint\":\"https://id.example/oauth2/v1/device/authorize\","
     "\"revocation_endpoint\":\"https://id.example/oauth2/v1/revoke\","
     "\"introspection_endpoint\":\"https://id.example/oauth2/v1/introspect\","
-    "\"scopes_supported\":[\"openid\",\"profile\",\"email\"],"
+    "\"scopes_supported\":[\"openid\",\"profile\",\"email\",\"groups\",\"username\"],"
     "\"response_types_supported\":[\"code\"],"
     "\"response_modes_supported\":[\"query\",\"form_post\"],"
     "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"client_credentials\","
     "\"urn:ietf:params:oauth:grant-type:device_code\","
     "\"urn:ietf:params:oauth:grant-type:token-exchange\"],"
-    "\"subject_types_supported\":[\"public\"],"
+    "\"subject_types_supported\":[\"public\",\"pairwise\"],"
     "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
     "\"token_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"revocation_endpoint_auth_methods_supported\":" AUTH_METHODS ","
@@ -41,7 +41,8 @@ static const char WANT[] =
     "\"introspection_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
-    "\"at_hash\",\"amr\",\"acr\",\"sid\",\"nickname\",\"name\",\"email\"],"
+    "\"at_hash\",\"amr\",\"acr\",\"sid\",\"nickname\",\"name\",\"email\",\"email_verified\","
+    "\"preferred_username\",\"groups\"],"
     "\"acr_values_supported\":[\"pwd\",\"mfa\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
@@ -70,7 +71,7 @@ static void assert_json_equal(json_t *got, const char *want_text)
 static void test_the_whole_document(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example", "RS256", false);
+    json_t *d = oidc_discovery("https://id.example", "RS256", NULL, false);
     assert_non_null(d);
     assert_json_equal(d, WANT);
     json_decref(d);
@@ -81,7 +82,7 @@ static void test_the_whole_document(void **state)
 static void test_issuer_with_a_path_and_es256(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example/tenant", "ES256", true);
+    json_t *d = oidc_discovery("https://id.example/tenant", "ES256", NULL, true);
     assert_non_null(d);
     assert_string_equal(json_string_value(json_object_get(d, "issuer")),
                         "https://id.example/tenant");

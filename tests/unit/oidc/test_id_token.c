@@ -87,7 +87,7 @@ static const char *userinfo(arena_t *a, const store_user_t *u, oidc_release_t r)
 {
     buf_t b;
     buf_init(&b, a);
-    oidc_userinfo_write(&b, u, r);
+    oidc_userinfo_write(&b, u, NULL, &r);
     return buf_cstr(&b);
 }
 

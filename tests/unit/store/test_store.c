@@ -1893,10 +1893,14 @@ static void test_user_page_update_disable(void **state)
     assert_int_equal(store_user_update(f->s, &u), GH_ERR_CONFLICT);
     u.username = uniq(f, "renamed");
     u.email = NULL;
+    u.attributes = "{\"department\":\"Sales\"}"; /* docs/claims.md */
+    u.groups = "[\"staff\"]";
     assert_int_equal(store_user_update(f->s, &u), GH_OK);
     assert_int_equal(store_user_get(f->s, f->a, sub, &u), GH_OK);
     assert_string_equal(u.username, uniq(f, "renamed"));
     assert_null(u.email);
+    assert_string_equal(u.attributes, "{\"department\":\"Sales\"}");
+    assert_string_equal(u.groups, "[\"staff\"]");
     /* the admin role (the console): off by default, kept by an update */
     assert_false(u.is_admin);
     u.is_admin = true;
@@ -1928,8 +1932,14 @@ static void test_client_update_page(void **state)
     c.scope = "openid";
     c.is_public = true;
     c.secret_digest = NULL;
+    assert_false(c.pairwise); /* the default subject type */
+    assert_null(c.id_token_claims);
+    c.pairwise = true;
+    c.id_token_claims = "groups department";
     assert_int_equal(store_client_update(f->s, &c), GH_OK);
     assert_int_equal(store_client_get(f->s, f->a, id, &c), GH_OK);
+    assert_true(c.pairwise);
+    assert_string_equal(c.id_token_claims, "groups department");
     assert_int_equal(c.redirect_uri_count, 2);
     assert_string_equal(c.redirect_uris[1], "https://three.example/cb");
     assert_true(c.is_public);

@@ -36,8 +36,8 @@ static int teardown(void **state)
 static const char *const CLAIMS[] = {"sub", "nickname"};
 static const char *const SCOPES[] = {"offline_access"};
 static const ui_account_app_t APPS[] = {
-    {"rp-one", "Shop " XSS, CLAIMS, COUNT(CLAIMS), SCOPES, COUNT(SCOPES), T1},
-    {"rp-" XSS, NULL, CLAIMS, 1, NULL, 0, 0},
+    {"rp-one", "Shop " XSS, CLAIMS, COUNT(CLAIMS), SCOPES, COUNT(SCOPES), T1, NULL},
+    {"rp-" XSS, NULL, CLAIMS, 1, NULL, 0, 0, NULL},
 };
 static const ui_account_session_t SESSIONS[] = {
     {"aaaa", "Mozilla/5.0 " XSS, "192.0.2.1", T1, T1, true},
@@ -189,9 +189,33 @@ static void test_out_of_memory_is_all_or_nothing(void **state)
     assert_true(nulls > 0);
 }
 
+/* issue 22: an attribute a custom scope released is named as on the
+ * consent page, with that scope's words. */
+static void test_attribute_claims_named_by_their_scope(void **state)
+{
+    (void)state;
+    config_t cfg;
+    char why[128];
+    config_init(&cfg);
+    assert_int_equal(config_set(&cfg, "scope.work", "label_ko", "업무 정보", why, 128), 0);
+    static const char *const claims[] = {"sub", "department"};
+    static const char *const by[] = {NULL, "work"};
+    const ui_account_app_t apps[] = {{"rp", NULL, claims, 2, NULL, 0, 0, by}};
+    ui_account_t p = page_of(UI_LANG_KO);
+    p.apps = apps;
+    p.app_count = 1;
+    p.config = &cfg;
+    const char *page = ui_render_account(arena, &p);
+    assert_non_null(page);
+    assert_true(contains(page, "data-claim=\"department\">업무 정보: department<"));
+    config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_attribute_claims_named_by_their_scope, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_forms_and_csrf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escapes_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),

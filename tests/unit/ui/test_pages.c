@@ -499,10 +499,39 @@ static void test_device_korean_message_and_escaping(void **state)
     assert_true(contains(page, "Too many wrong codes were entered"));
 }
 
+/* issue 22: a member attribute a custom scope releases is named with the
+ * words of that scope, in the page's language; standard claims keep theirs. */
+static void test_consent_names_attribute_claims(void **state)
+{
+    (void)state;
+    config_t cfg;
+    char why[128];
+    config_init(&cfg);
+    assert_int_equal(config_set(&cfg, "scope.work", "label_en", "Your work details", why, 128), 0);
+    assert_int_equal(config_set(&cfg, "scope.work", "label_ko", "업무 정보", why, 128), 0);
+    static const char *const claims[] = {"sub", "groups", "department"};
+    static const char *const by[] = {NULL, NULL, "work"};
+    for (int ko = 0; ko < 2; ko++) {
+        const ui_consent_t p = {.lang = ko ? UI_LANG_KO : UI_LANG_EN,
+                                .action = "/auth/authorize",
+                                .client_name = "Demo",
+                                .username = "alice",
+                                .claims = claims,
+                                .claim_count = 3,
+                                .config = &cfg,
+                                .claim_scopes = by};
+        const char *page = ui_render_consent(arena, &p);
+        assert_non_null(page);
+        assert_true(contains(page, ko ? "업무 정보: department" : "Your work details: department"));
+        assert_true(contains(page, ko ? "소속 그룹" : "The groups you belong to"));
+    }
+    config_free(&cfg);
+}
+
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN), "Demo", "alice",
-                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL};
+                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL,   NULL};
     const char *full = ui_render_consent(arena, &p);
     assert_non_null(full);
     size_t nulls = 0;
@@ -542,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_error_details_in_both_languages),
         cmocka_unit_test(test_info_page),
         cmocka_unit_test(test_out_of_memory_is_all_or_nothing),
+        cmocka_unit_test(test_consent_names_attribute_claims),
         cmocka_unit_test(test_logout_form),
         cmocka_unit_test(test_logout_korean_and_escaped),
         cmocka_unit_test(test_device_form),
