@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "mail/mail.h"
+#include "oauth/audit.h"
 #include "oauth/server.h"
 
 enum {
@@ -336,6 +337,8 @@ static int run_unlink(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
                         operands[0]);
     if (st != GH_OK)
         return cli_fail("cannot unlink '%s': %s", operands[0], gh_status_str(st));
+    audit_record(s, "cli", NULL, "link.remove", u.sub,
+                 audit_details(c->arena, "platform", operands[1], NULL));
     return CLI_EXIT_OK;
 }
 

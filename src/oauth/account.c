@@ -24,6 +24,7 @@
 #include "core/password_policy.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "oauth/server.h"
 
 #define ACCOUNT_PATH "/account"
@@ -416,12 +417,13 @@ static void on_get(account_t *c)
 
 /* The second-factor page of the account's own sign-in (posting step=mfa to
  * /account/login), fresh or (check) after a code that failed. */
-static void second_factor_page(account_t *c, const mfa_check_t *check)
+static void second_factor_page(account_t *c, const mfa_signin_t *signin, const mfa_check_t *check)
 {
     const char *csrf = csrf_token(c->req, c->res, NULL);
     const ui_hidden_t hidden[] = {{"csrf", csrf}, {"step", "mfa"}};
     ui_mfa_t page = {
         .lang = c->lang, .action = ACCOUNT_PATH "/login", .hidden = hidden, .hidden_count = 2};
+    mfa_page_ways(c->req, signin->sub, signin->amr, &page);
     if (!csrf)
         error_page(c, GH_ERR_NOMEM);
     else if (check)
@@ -437,12 +439,12 @@ static void on_login_code(account_t *c)
     mfa_check_t check = {0};
     gh_status_t st = mfa_signin_current(c->req, &signin);
     if (st == GH_OK) {
-        mfa_code_check(c->req, signin.sub, &check);
+        mfa_factor_check(c->req, &signin, &check);
         if (check.status != GH_OK) {
-            second_factor_page(c, &check);
+            second_factor_page(c, &signin, &check);
             return;
         }
-        st = mfa_signin_complete(c->req, c->res, &signin, AMR_OTP, &c->session);
+        st = mfa_signin_complete(c->req, c->res, &signin, check.amr, &c->session);
     }
     if (st == GH_ERR_NOT_FOUND)
         login_page(c, 403, UI_MSG_FORM_EXPIRED, 0);
@@ -478,7 +480,7 @@ static void on_login(account_t *c)
     } else if (st != GH_OK)
         error_page(c, st);
     else if (next == SIGNIN_SECOND_FACTOR)
-        second_factor_page(c, NULL);
+        second_factor_page(c, &signin, NULL);
     else
         http_response_redirect(c->res, 303, ACCOUNT_PATH);
 }
@@ -550,5 +552,6 @@ const http_param_spec_t ACCOUNT_PARAMS[] = {
     {"done", 16},
     {"step", 8},
     {"otp", 64},
+    PASSKEY_ASSERTION_PARAMS,
     {NULL, 0},
 };
