@@ -15,14 +15,16 @@
  * handle derived from its digest, never the digest itself.
  *
  * E-mail changes are posted to /account/email, which the mail feature
- * serves; second factors, passkeys and linked platforms plug in where
- * render_page says. */
+ * serves; the sections of second factors and linked platforms come from
+ * account_sections.c, and a platform is unlinked as `gatehouse user unlink`
+ * does (member_unlink_served: never the last way to sign in). */
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/password_policy.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 #include "oauth/passkey.h"
 #include "oauth/server.h"
@@ -167,10 +169,13 @@ static void render_page(account_t *c, int status, const outcome_t *o)
                          .name_max = NAME_CHARS,
                          .password_max = PASSWORD_MAX_CHARS,
                          .config = c->app->config};
-    /* Hooks: the second factors and passkeys set page.factors_html, the
-     * linked platforms page.platforms_html (each a section built by ui/);
-     * nothing is shown for them until those features are here. */
-    gh_status_t st = list_apps(c, &page);
+    /* the sections of other features (account_sections.c) */
+    gh_status_t st = account_factors_section(c->req, c->lang, c->user.sub, &page.factors_html);
+    if (st == GH_OK && page.csrf)
+        st = account_platforms_section(c->req, c->lang, c->user.sub, page.csrf,
+                                       &page.platforms_html);
+    if (st == GH_OK)
+        st = list_apps(c, &page);
     if (st == GH_OK)
         st = list_sessions(c, &page);
     if (st != GH_OK) {
@@ -380,6 +385,30 @@ static void on_end_others(account_t *c)
     done(c, "others");
 }
 
+/* POST /account/links/unlink (platform): the link goes, and the member is
+ * unlinked at the platform, unless it is the last way to sign in. */
+static void on_unlink(account_t *c)
+{
+    const char *platform = http_pairs_get(&c->req->form, "platform");
+    gh_status_t st =
+        platform && *platform ? member_unlink_served(c->req, &c->user, platform) : GH_ERR_NOT_FOUND;
+    if (st == GH_ERR_CONFLICT) {
+        page_error(c, 409, UI_MSG_PLATFORM_LAST_WAY, 0);
+        return;
+    }
+    if (st == GH_ERR_NOT_FOUND) {
+        page_error(c, 404, UI_MSG_NOT_FOUND, 0);
+        return;
+    }
+    if (st != GH_OK) {
+        error_page(c, st);
+        return;
+    }
+    audit_event(c->req, c->user.sub, "link.remove", c->user.sub,
+                audit_details(c->req->arena, "platform", platform, NULL));
+    done(c, "unlinked");
+}
+
 /* ---- dispatch ---- */
 
 typedef struct {
@@ -393,6 +422,7 @@ static const action_t ACTIONS[] = {
     {ACCOUNT_PATH "/apps/revoke", on_app_revoke},
     {ACCOUNT_PATH "/sessions/end", on_session_end},
     {ACCOUNT_PATH "/sessions/end-others", on_end_others},
+    {ACCOUNT_PATH "/links/unlink", on_unlink},
 };
 
 /* What ?done= says happened: the confirmation to show. */
@@ -402,7 +432,7 @@ static const struct {
 } DONE[] = {
     {"profile", UI_MSG_PROFILE_SAVED}, {"password", UI_MSG_PASSWORD_CHANGED},
     {"app", UI_MSG_APP_REVOKED},       {"session", UI_MSG_SESSION_ENDED},
-    {"others", UI_MSG_SESSIONS_ENDED},
+    {"others", UI_MSG_SESSIONS_ENDED}, {"unlinked", UI_MSG_PLATFORM_UNLINKED},
 };
 
 static void on_get(account_t *c)
@@ -552,6 +582,7 @@ const http_param_spec_t ACCOUNT_PARAMS[] = {
     {"done", 16},
     {"step", 8},
     {"otp", 64},
+    {"platform", 64},
     PASSKEY_ASSERTION_PARAMS,
     {NULL, 0},
 };

@@ -810,7 +810,7 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"request", 16384},
     {"request_uri", 2048},
     {"acr_values", 256},
-    {"otp", 64}, /* MFA_CODE_INPUT_MAX */
+    {"otp", 64},              /* MFA_CODE_INPUT_MAX */
     PASSKEY_ASSERTION_PARAMS, /* the passkey forms' assertion (passkey.h) */
     {"reason", 32},
     {NULL, 0},

@@ -321,7 +321,6 @@ void device_page_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs. */
 const http_param_spec_t DEVICE_PAGE_PARAMS[] = {
-    {"user_code", 64}, {"username", 256}, {"password", 1024}, {"csrf", 128},
-    {"step", 16},      {"decision", 16},  {"otp", 64},        PASSKEY_ASSERTION_PARAMS,
-    {NULL, 0},
+    {"user_code", 64}, {"username", 256}, {"password", 1024},       {"csrf", 128}, {"step", 16},
+    {"decision", 16},  {"otp", 64},       PASSKEY_ASSERTION_PARAMS, {NULL, 0},
 };

@@ -308,13 +308,29 @@ bool session_csrf_check(const http_request_t *req);
  * ran out while rendering). */
 void session_page_respond(http_response_t *res, int status, const char *html);
 
+/* ---- the member's platform links, from the server (members.c) ---- */
+
+/* As oauth_member_unlink (the same rule: GH_ERR_CONFLICT when it is the
+ * member's last way to sign in, GH_ERR_NOT_FOUND without such a link), with
+ * the running server's platforms and seal key to unlink at the platform. */
+gh_status_t member_unlink_served(const http_request_t *req, const store_user_t *member,
+                                 const char *platform);
+
+/* The account page's sections of second factors and linked platforms
+ * (account_sections.c): *out the HTML of each (ui_account_factors_html,
+ * ui_account_platforms_html), or a store status. */
+gh_status_t account_factors_section(const http_request_t *req, ui_lang_t lang, const char *sub,
+                                    const char **out);
+gh_status_t account_platforms_section(const http_request_t *req, ui_lang_t lang, const char *sub,
+                                      const char *csrf, const char **out);
+
 /* ---- the second-factor step (mfa_step.c, docs/mfa.md) ---- */
 
 /* RFC 8176 method values and our acr values (OpenID Connect Core §2). */
 #define AMR_OTP "otp"
 #define AMR_MFA "mfa"
-#define AMR_HWK "hwk" /* a passkey bound to its device */
-#define AMR_SWK "swk" /* a passkey that may be synced */
+#define AMR_HWK "hwk"       /* a passkey bound to its device */
+#define AMR_SWK "swk"       /* a passkey that may be synced */
 #define ACR_PASSWORD "pwd"  /* one factor */
 #define ACR_MFA "mfa"       /* a password and a second factor */
 #define MFA_PENDING_TTL 300 /* seconds a sign-in waits for its second factor */
@@ -340,11 +356,10 @@ typedef struct {
 gh_status_t mfa_factors(const http_request_t *req, const char *sub, mfa_factors_t *out);
 
 /* The policy (docs/mfa.md): a second factor is wanted when the member has
- * one confirmed (TOTP, or a passkey when amr has none yet), when client (may be NULL) requires one, or when acr_values
- * (may be NULL) names ACR_MFA; it is met by a session whose amr (may be
- * NULL) holds "mfa". acr_values alone is voluntary (OpenID Connect Core
- * §3.1.2.1): a member without a factor goes on, the id_token's acr saying
- * ACR_PASSWORD. */
+ * one confirmed (TOTP, or a passkey when amr has none yet), when client (may be NULL) requires one,
+ * or when acr_values (may be NULL) names ACR_MFA; it is met by a session whose amr (may be NULL)
+ * holds "mfa". acr_values alone is voluntary (OpenID Connect Core §3.1.2.1): a member without a
+ * factor goes on, the id_token's acr saying ACR_PASSWORD. */
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
                        const char *acr_values, const char *amr, mfa_need_t *need);
 

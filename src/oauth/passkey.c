@@ -401,7 +401,8 @@ void passkey_login_options_handler(http_request_t *req, http_response_t *res)
         return;
     }
     if (st == GH_ERR_NOT_FOUND) {
-        passkey_refuse(req, res, 401, "login_required", "no sign-in is waiting for a second factor");
+        passkey_refuse(req, res, 401, "login_required",
+                       "no sign-in is waiting for a second factor");
         return;
     }
     if (st == GH_OK)
@@ -411,13 +412,13 @@ void passkey_login_options_handler(http_request_t *req, http_response_t *res)
     json_t *allow = json_array();
     for (size_t i = 0; allow && i < n; i++)
         json_array_append_new(allow, credential_descriptor(&have[i]));
-    json_t *options = st == GH_OK && allow
-                          ? json_pack("{s:s,s:s,s:i,s:s,s:O}", "challenge", challenge, "rpId",
-                                      app->passkey_rp.rp_id, "timeout", TIMEOUT_MS,
-                                      "userVerification",
-                                      app->passkey_rp.require_uv ? "required" : "preferred",
-                                      "allowCredentials", allow)
-                          : NULL;
+    json_t *options =
+        st == GH_OK && allow
+            ? json_pack("{s:s,s:s,s:i,s:s,s:O}", "challenge", challenge, "rpId",
+                        app->passkey_rp.rp_id, "timeout", TIMEOUT_MS, "userVerification",
+                        app->passkey_rp.require_uv ? "required" : "preferred", "allowCredentials",
+                        allow)
+            : NULL;
     json_decref(allow);
     if (!options) {
         refuse_status(req, res, st == GH_OK ? GH_ERR_NOMEM : st, NULL);

@@ -27,7 +27,10 @@
     {"credential_id", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},                                \
         {"client_data", PASSKEY_B64_MAX(WEBAUTHN_CLIENT_DATA_MAX)},                                \
         {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},                            \
-        {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)}, {"user_handle", 128}
+        {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},                                    \
+    {                                                                                              \
+        "user_handle", 128                                                                         \
+    }
 
 /* Whether passkeys are on (`passkeys = on`) and the issuer's host can be an
  * RP ID (a domain name: WebAuthn refuses IP addresses). */

@@ -358,8 +358,8 @@ typedef struct {
     size_t hidden_count;
     ui_msg_t message; /* UI_MSG_MFA_BAD_CODE, …, or UI_MSG_NONE */
     long retry_after; /* UI_MSG_TOO_MANY_CODES: seconds */
-    bool passkey; /* a "Use a passkey" button (the member has passkeys) */
-    bool no_code; /* no code form: passkeys are the member's only factor (said in the lead) */
+    bool passkey;     /* a "Use a passkey" button (the member has passkeys) */
+    bool no_code;     /* no code form: passkeys are the member's only factor (said in the lead) */
     /* other ways to give a second factor: links under the form, in a list
      * labelled "Other ways to sign in"; none: no list */
     const ui_link_t *other_ways;

@@ -1875,8 +1875,12 @@ static void test_mfa_recovery_and_reset(void **state)
     store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
     assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
     /* passkeys are second factors too: the member's go, another's stay */
-    store_passkey_t key = {.credential_id = "reset-key", .sub = sub, .public_key = "pk",
-                           .alg = -7, .name = "Laptop", .created_at = T0};
+    store_passkey_t key = {.credential_id = "reset-key",
+                           .sub = sub,
+                           .public_key = "pk",
+                           .alg = -7,
+                           .name = "Laptop",
+                           .created_at = T0};
     assert_int_equal(store_passkey_add(f->s, &key), GH_OK);
     key.credential_id = "other-key";
     key.sub = other;
