@@ -23,8 +23,9 @@ static store_sql_t SQL_LINKS_OF =
 static store_sql_t SQL_LINK_REMOVE =
     STORE_SQL("DELETE FROM member_links WHERE sub = ? AND platform = ?");
 static store_sql_t SQL_BY_EMAIL =
-    STORE_SQL("SELECT sub, username, password_hash, email, nickname, name, created_at FROM users "
-              "WHERE lower(email) = lower(?) ORDER BY created_at LIMIT 2");
+    STORE_SQL("SELECT sub, username, password_hash, email, nickname, name, created_at, "
+              "disabled_at, email_verified FROM users WHERE lower(email) = lower(?) "
+              "ORDER BY created_at LIMIT 2"); /* store_read_user's columns */
 
 static gh_status_t read_state(store_row_t *r, arena_t *a, void *row)
 {
