@@ -63,10 +63,21 @@ static bool amr_has_passkey(arena_t *a, const char *amr)
 static gh_status_t has_factor(const http_request_t *req, const char *sub, const char *amr,
                               bool *has)
 {
-    mfa_factors_t f;
-    gh_status_t st = mfa_factors(req, sub, &f);
-    *has = st == GH_OK && (f.totp || (f.passkeys && !amr_has_passkey(req->arena, amr)));
-    return st;
+    app_t *app = app_of(req);
+    store_mfa_totp_t t;
+    store_passkey_t *keys = NULL;
+    size_t n = 0;
+    gh_status_t st = store_mfa_totp_get(app->store, req->arena, sub, &t);
+    *has = st == GH_OK && t.confirmed;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    /* on every authorization request of a session: one query when TOTP decides */
+    if (!*has && passkey_enabled(app) && !amr_has_passkey(req->arena, amr)) {
+        if ((st = store_passkey_list(app->store, req->arena, sub, &keys, &n)) != GH_OK)
+            return st;
+        *has = n > 0;
+    }
+    return GH_OK;
 }
 
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
