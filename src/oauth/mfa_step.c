@@ -274,13 +274,14 @@ void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out
     }
     secret_wipe(digits, sizeof digits);
     out->amr = AMR_OTP;
-    if (out->status == GH_OK)
+    if (out->status == GH_OK) {
         throttle_mfa_success(req, sub, now);
-    if (out->status == GH_OK && out->recovery)
-        audit_event(req, sub, "mfa.recovery_used", sub,
-                    audit_details(req->arena, "left",
-                                  arena_printf(req->arena, "%lld", (long long)out->left), NULL));
-    else if (out->status == GH_ERR_NOT_FOUND)
+        if (out->recovery)
+            audit_event(req, sub, "mfa.recovery_used", sub,
+                        audit_details(req->arena, "left",
+                                      arena_printf(req->arena, "%lld", (long long)out->left),
+                                      NULL));
+    } else if (out->status == GH_ERR_NOT_FOUND)
         log_event(LOG_INFO, "mfa_failed", "kind", out->recovery ? "recovery" : "totp", NULL);
 }
 
