@@ -15,6 +15,7 @@ import { naver } from '../platforms/naver.mjs';
 import { CookieJar, querySql, request, setup, useServer } from './lib/harness.mjs';
 import { allow, choose, FederatedServer, submit } from './lib/federation.mjs';
 import { formData, parseForms, visibleText } from './lib/html.mjs';
+import { checkAnswer } from './lib/openapi.mjs';
 
 const stands = { kakao: kakao(), naver: naver() };
 before(() => Promise.all(Object.values(stands).map((p) => p.start())));
@@ -94,6 +95,30 @@ describe('linked platforms on the account page', () => {
     const after = await request('GET', gh.url(done.header('location')), { headers: jar.headers() });
     assert.match(visibleText(after.text), /You can no longer sign in with that platform/);
     assert.doesNotMatch(after.text, /data-platform="naver"/);
+  });
+
+  test('the admin API lists the links and removes one, with the same rule (409 for the last way in), as OpenAPI documents', async () => {
+    const r = await gh.cli(['client', 'add', '--id', 'ops', '--grant', 'client_credentials', '--scope', 'gatehouse:admin']);
+    assert.equal(r.code, 0, r.stderr);
+    const secret = /client_secret: (\S+)/.exec(r.stdout)[1];
+    const tok = await gh.token({ grant_type: 'client_credentials', scope: 'gatehouse:admin' }, { basic: { id: 'ops', secret } });
+    assert.equal(tok.status, 200, tok.describe());
+    const doc = await (await fetch(gh.url('/admin/v1/openapi.json'))).json();
+    const api = async (method, path) => {
+      const res = await fetch(gh.url(`/admin/v1${path}`), { method, headers: { authorization: `Bearer ${tok.json.access_token}` } });
+      const text = await res.text();
+      assert.deepEqual(checkAnswer(doc, { method, path: `/admin/v1${path}`, status: res.status, contentType: res.headers.get('content-type'), body: text }), []);
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    };
+    const listed = await api('GET', `/users/${sub}/links`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.json.items.map((l) => [l.platform, l.subject]), [['kakao', '770001']]);
+    assert.equal((await api('DELETE', `/users/${sub}/links/naver`)).status, 404, 'no such link');
+    const kakaoRevoked = stands.kakao.revoked.length;
+    assert.equal((await api('DELETE', `/users/${sub}/links/kakao`)).status, 409, 'the only way in stays');
+    assert.equal(stands.kakao.revoked.length, kakaoRevoked, 'nothing unlinked at kakao');
+    assert.equal(querySql(gh.db, `SELECT COUNT(*) FROM member_links WHERE sub = '${sub}'`), '1');
+    assert.equal((await api('GET', '/users/no-such-member/links')).status, 404);
   });
 
   test('in Korean', async () => {
