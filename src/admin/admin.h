@@ -193,6 +193,16 @@ bool admin_grants_list(const admin_ctx_t *ctx, const char *sub, json_t **out, ad
 bool admin_grants_revoke(const admin_ctx_t *ctx, const char *sub, const char *client_id,
                          admin_error_t *err);
 
+/* A member's linked platform identities (federated sign-in):
+ * {"items":[{"platform","subject","email","linked_at"}],"next_cursor":null}. */
+bool admin_links_list(const admin_ctx_t *ctx, const char *sub, json_t **out, admin_error_t *err);
+
+/* Removes the member's link to platform and unlinks at the platform, as
+ * `gatehouse user unlink` does: 404 when there is no such link, 409 when it
+ * would leave the member no way to sign in. */
+bool admin_links_remove(const admin_ctx_t *ctx, const char *sub, const char *platform,
+                        admin_error_t *err);
+
 /* ---- signing keys ---- */
 
 /* {"items":[{"kid","alg","state","created_at","activate_at","retire_at"}]}

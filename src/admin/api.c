@@ -394,6 +394,22 @@ static void grants_revoke(api_t *x)
         fail(x, &err);
 }
 
+static void links_list(api_t *x)
+{
+    admin_error_t err;
+    json_t *out = NULL;
+    reply(x, admin_links_list(&x->ctx, x->args[0], &out, &err), &out, &err, 200, NULL);
+}
+
+static void links_remove(api_t *x)
+{
+    admin_error_t err;
+    if (admin_links_remove(&x->ctx, x->args[0], x->args[1], &err))
+        no_content(x);
+    else
+        fail(x, &err);
+}
+
 /* ---- keys and events ---- */
 
 static void keys_list(api_t *x)
@@ -491,6 +507,8 @@ static const api_op_t OPS[] = {
     {HTTP_GET, "users/{}/grants", NULL, grants_list},
     {HTTP_DELETE, "users/{}/grants", NULL, grants_revoke},
     {HTTP_DELETE, "users/{}/grants/{}", NULL, grants_revoke},
+    {HTTP_GET, "users/{}/links", NULL, links_list},
+    {HTTP_DELETE, "users/{}/links/{}", NULL, links_remove},
     {HTTP_GET, "groups", NULL, groups_list},
     {HTTP_GET, "keys", NULL, keys_list},
     {HTTP_POST, "keys/rotate", NULL, keys_rotate},

@@ -108,3 +108,44 @@ bool admin_grants_revoke(const admin_ctx_t *ctx, const char *sub, const char *cl
                 audit_details(ctx->arena, "client_id", client_id ? client_id : "all", NULL));
     return true;
 }
+
+bool admin_links_list(const admin_ctx_t *ctx, const char *sub, json_t **out, admin_error_t *err)
+{
+    store_link_t *list = NULL;
+    size_t n = 0;
+    if (!member_exists(ctx, sub, err))
+        return false;
+    gh_status_t st = oauth_member_links(ctx->store, ctx->arena, sub, &list, &n);
+    if (st != GH_OK)
+        return admin_store_fail(err, ctx->arena, st, "member", sub);
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < n; i++)
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s, s:s*, s:I}", "platform", list[i].platform,
+                                        "subject", list[i].subject, "email", list[i].email,
+                                        "linked_at", (json_int_t)list[i].created_at));
+    *out = admin_page_json(items, NULL);
+    return *out ? true : admin_fail(err, ctx->arena, 500, NULL, "out of memory");
+}
+
+bool admin_links_remove(const admin_ctx_t *ctx, const char *sub, const char *platform,
+                        admin_error_t *err)
+{
+    store_user_t u;
+    gh_status_t st = store_user_get(ctx->store, ctx->arena, sub, &u);
+    if (st != GH_OK)
+        return admin_store_fail(err, ctx->arena, st, "member", sub);
+    st = ctx->config ? oauth_member_unlink(ctx->store, ctx->config, ctx->arena, &u, platform)
+                     : GH_ERR_INTERNAL;
+    if (st == GH_ERR_NOT_FOUND)
+        return admin_fail(err, ctx->arena, 404, NULL, "member '%s' has no link to '%s'", sub,
+                          platform);
+    if (st == GH_ERR_CONFLICT)
+        return admin_fail(err, ctx->arena, 409, NULL,
+                          "unlinking '%s' would leave member '%s' no way to sign in", platform,
+                          sub);
+    if (st != GH_OK)
+        return admin_store_fail(err, ctx->arena, st, "member", sub);
+    admin_audit(ctx, "link.remove", sub, audit_details(ctx->arena, "platform", platform, NULL));
+    return true;
+}

@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "mail/mail.h"
+#include "oauth/audit.h"
 #include "oauth/server.h"
 
 enum {
@@ -370,6 +371,8 @@ static int run_unlink(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
                         operands[0]);
     if (st != GH_OK)
         return cli_fail("cannot unlink '%s': %s", operands[0], gh_status_str(st));
+    audit_record(s, "cli", NULL, "link.remove", u.sub,
+                 audit_details(c->arena, "platform", operands[1], NULL));
     return CLI_EXIT_OK;
 }
 
@@ -551,13 +554,13 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
     {"mfa", "gatehouse user mfa", "list, add or reset a user's second factors",
      "usage: gatehouse user mfa USERNAME [--add-totp [--key-stdin] | --reset]\n\n"
      "Without an option, lists the user's second factors, tab-separated: factor\n"
-     "(totp, recovery), state, detail (docs/mfa.md).\n\n"
+     "(totp, recovery, passkey), state, detail (docs/mfa.md).\n\n"
      "  --add-totp   enrol a confirmed TOTP authenticator (replacing any) and print\n"
      "               its otpauth:// URI once; only its sealed secret is kept\n"
      "  --key-stdin  with --add-totp: the key of an authenticator set up elsewhere\n"
      "               (base32, 128-512 bits) from the first line of stdin\n"
-     "  --reset      remove every second factor and recovery code, and end the\n"
-     "               user's sessions and grants\n",
+     "  --reset      remove every second factor (TOTP, recovery codes, passkeys),\n"
+     "               and end the user's sessions and grants\n",
      cli_user_mfa, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -1,5 +1,6 @@
 /* `gatehouse user mfa U [--add-totp | --reset]`: a member's second factors
- * (docs/mfa.md). Without an option it lists them; --reset removes them all
+ * (docs/mfa.md). Without an option it lists them (TOTP, recovery codes,
+ * passkeys); --reset removes them all (passkeys too)
  * and ends the member's sessions and grants (a member who lost the
  * authenticator and the recovery codes signs in with the password again and
  * enrols anew); --add-totp puts a confirmed TOTP secret in place (replacing
@@ -13,29 +14,44 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "mfa/mfa.h"
+#include "oauth/audit.h"
 #include "oauth/server.h"
 
 enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN };
 
+/* t as 2006-01-02T15:04:05Z into when. */
+static const char *utc(char when[32], int64_t t)
+{
+    time_t at = (time_t)t;
+    struct tm tm;
+    strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&at, &tm));
+    return when;
+}
+
 static int list_factors(cli_t *c, store_t *s, const store_user_t *u)
 {
     store_mfa_totp_t t;
+    store_passkey_t *keys = NULL;
+    size_t n = 0;
     int64_t left = 0;
+    char when[32], used[32];
     gh_status_t st = store_mfa_totp_get(s, c->arena, u->sub, &t);
     gh_status_t st2 = store_mfa_recovery_count(s, u->sub, &left);
+    if (st2 == GH_OK)
+        st2 = store_passkey_list(s, c->arena, u->sub, &keys, &n);
     if ((st != GH_OK && st != GH_ERR_NOT_FOUND) || st2 != GH_OK)
         return cli_fail("cannot read the factors of '%s': %s", u->username,
                         gh_status_str(st2 != GH_OK ? st2 : st));
     puts("FACTOR\tSTATE\tDETAIL");
-    if (st == GH_OK) {
-        char when[32];
-        time_t at = (time_t)t.created_at;
-        struct tm tm;
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&at, &tm));
-        printf("totp\t%s\tsince %s\n", t.confirmed ? "confirmed" : "unconfirmed", when);
-    }
+    if (st == GH_OK)
+        printf("totp\t%s\tsince %s\n", t.confirmed ? "confirmed" : "unconfirmed",
+               utc(when, t.created_at));
     if (left > 0)
         printf("recovery\tconfirmed\t%lld left\n", (long long)left);
+    for (size_t i = 0; i < n; i++) /* the name is the member's: printed as it is */
+        printf("passkey\tconfirmed\t%s, since %s, last used %s\n", keys[i].name,
+               utc(when, keys[i].created_at),
+               keys[i].last_used_at ? utc(used, keys[i].last_used_at) : "never");
     return CLI_EXIT_OK;
 }
 
@@ -86,6 +102,8 @@ static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
         return cli_fail("cannot add TOTP for '%s': %s", u->username, gh_status_str(st));
     puts(uri);
     cli_wipe_later(c, base32);
+    audit_record(s, "cli", NULL, "mfa.enroll", u->sub,
+                 audit_details(c->arena, "method", "totp", NULL));
     return CLI_EXIT_OK;
 }
 

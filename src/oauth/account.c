@@ -15,15 +15,18 @@
  * handle derived from its digest, never the digest itself.
  *
  * E-mail changes are posted to /account/email, which the mail feature
- * serves; second factors, passkeys and linked platforms plug in where
- * render_page says. */
+ * serves; the sections of second factors and linked platforms come from
+ * account_sections.c, and a platform is unlinked as `gatehouse user unlink`
+ * does (member_unlink_served: never the last way to sign in). */
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/password_policy.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "oauth/server.h"
 
 #define ACCOUNT_PATH "/account"
@@ -167,10 +170,13 @@ static void render_page(account_t *c, int status, const outcome_t *o)
                          .name_max = NAME_CHARS,
                          .password_max = PASSWORD_MAX_CHARS,
                          .config = c->app->config};
-    /* Hooks: the second factors and passkeys set page.factors_html, the
-     * linked platforms page.platforms_html (each a section built by ui/);
-     * nothing is shown for them until those features are here. */
-    gh_status_t st = list_apps(c, &page);
+    /* the sections of other features (account_sections.c) */
+    gh_status_t st = account_factors_section(c->req, c->lang, c->user.sub, &page.factors_html);
+    if (st == GH_OK && page.csrf)
+        st = account_platforms_section(c->req, c->lang, c->user.sub, page.csrf,
+                                       &page.platforms_html);
+    if (st == GH_OK)
+        st = list_apps(c, &page);
     if (st == GH_OK)
         st = list_sessions(c, &page);
     if (st != GH_OK) {
@@ -380,6 +386,30 @@ static void on_end_others(account_t *c)
     done(c, "others");
 }
 
+/* POST /account/links/unlink (platform): the link goes, and the member is
+ * unlinked at the platform, unless it is the last way to sign in. */
+static void on_unlink(account_t *c)
+{
+    const char *platform = http_pairs_get(&c->req->form, "platform");
+    gh_status_t st =
+        platform && *platform ? member_unlink_served(c->req, &c->user, platform) : GH_ERR_NOT_FOUND;
+    if (st == GH_ERR_CONFLICT) {
+        page_error(c, 409, UI_MSG_PLATFORM_LAST_WAY, 0);
+        return;
+    }
+    if (st == GH_ERR_NOT_FOUND) {
+        page_error(c, 404, UI_MSG_NOT_FOUND, 0);
+        return;
+    }
+    if (st != GH_OK) {
+        error_page(c, st);
+        return;
+    }
+    audit_event(c->req, c->user.sub, "link.remove", c->user.sub,
+                audit_details(c->req->arena, "platform", platform, NULL));
+    done(c, "unlinked");
+}
+
 /* ---- dispatch ---- */
 
 typedef struct {
@@ -393,6 +423,7 @@ static const action_t ACTIONS[] = {
     {ACCOUNT_PATH "/apps/revoke", on_app_revoke},
     {ACCOUNT_PATH "/sessions/end", on_session_end},
     {ACCOUNT_PATH "/sessions/end-others", on_end_others},
+    {ACCOUNT_PATH "/links/unlink", on_unlink},
 };
 
 /* What ?done= says happened: the confirmation to show. */
@@ -402,7 +433,7 @@ static const struct {
 } DONE[] = {
     {"profile", UI_MSG_PROFILE_SAVED}, {"password", UI_MSG_PASSWORD_CHANGED},
     {"app", UI_MSG_APP_REVOKED},       {"session", UI_MSG_SESSION_ENDED},
-    {"others", UI_MSG_SESSIONS_ENDED},
+    {"others", UI_MSG_SESSIONS_ENDED}, {"unlinked", UI_MSG_PLATFORM_UNLINKED},
 };
 
 static void on_get(account_t *c)
@@ -417,12 +448,13 @@ static void on_get(account_t *c)
 
 /* The second-factor page of the account's own sign-in (posting step=mfa to
  * /account/login), fresh or (check) after a code that failed. */
-static void second_factor_page(account_t *c, const mfa_check_t *check)
+static void second_factor_page(account_t *c, const mfa_signin_t *signin, const mfa_check_t *check)
 {
     const char *csrf = csrf_token(c->req, c->res, NULL);
     const ui_hidden_t hidden[] = {{"csrf", csrf}, {"step", "mfa"}};
     ui_mfa_t page = {
         .lang = c->lang, .action = ACCOUNT_PATH "/login", .hidden = hidden, .hidden_count = 2};
+    mfa_page_ways(c->req, signin->sub, signin->amr, &page);
     if (!csrf)
         error_page(c, GH_ERR_NOMEM);
     else if (check)
@@ -438,12 +470,12 @@ static void on_login_code(account_t *c)
     mfa_check_t check = {0};
     gh_status_t st = mfa_signin_current(c->req, &signin);
     if (st == GH_OK) {
-        mfa_code_check(c->req, signin.sub, &check);
+        mfa_factor_check(c->req, &signin, &check);
         if (check.status != GH_OK) {
-            second_factor_page(c, &check);
+            second_factor_page(c, &signin, &check);
             return;
         }
-        st = mfa_signin_complete(c->req, c->res, &signin, AMR_OTP, &c->session);
+        st = mfa_signin_complete(c->req, c->res, &signin, check.amr, &c->session);
     }
     if (st == GH_ERR_NOT_FOUND)
         login_page(c, 403, UI_MSG_FORM_EXPIRED, 0);
@@ -479,7 +511,7 @@ static void on_login(account_t *c)
     } else if (st != GH_OK)
         error_page(c, st);
     else if (next == SIGNIN_SECOND_FACTOR)
-        second_factor_page(c, NULL);
+        second_factor_page(c, &signin, NULL);
     else
         http_response_redirect(c->res, 303, ACCOUNT_PATH);
 }
@@ -551,5 +583,7 @@ const http_param_spec_t ACCOUNT_PARAMS[] = {
     {"done", 16},
     {"step", 8},
     {"otp", 64},
+    {"platform", 64},
+    PASSKEY_ASSERTION_PARAMS,
     {NULL, 0},
 };

@@ -617,17 +617,18 @@ static void continue_signed_in(authz_t *z, const store_session_t *session)
 
 static void store_failed(authz_t *z, gh_status_t st);
 
-/* The other ways to give a second factor, as links on its page. The hook
- * for passkeys: a factor adds its link here (page->other_ways). */
-static void second_factor_ways(authz_t *z, ui_mfa_t *page)
+/* The ways to give a second factor on its page for sub (whose sign-in has
+ * amr so far): the code form, a passkey (mfa_page_ways), and other ways as
+ * links (page->other_ways; none yet). */
+static void second_factor_ways(authz_t *z, const char *sub, const char *amr, ui_mfa_t *page)
 {
-    (void)z;
+    mfa_page_ways(z->req, sub, amr, page);
     page->other_ways = NULL;
     page->other_way_count = 0;
 }
 
 /* The second-factor page's fields: the request, the CSRF token, step=mfa. */
-static bool mfa_page_init(authz_t *z, ui_mfa_t *page)
+static bool mfa_page_init(authz_t *z, const char *sub, const char *amr, ui_mfa_t *page)
 {
     ui_hidden_t *hidden = NULL;
     *page = (ui_mfa_t){.lang = z->lang, .action = "/auth/authorize"};
@@ -636,14 +637,14 @@ static bool mfa_page_init(authz_t *z, ui_mfa_t *page)
         return false;
     }
     page->hidden = hidden;
-    second_factor_ways(z, page);
+    second_factor_ways(z, sub, amr, page);
     return true;
 }
 
-static void ask_second_factor(authz_t *z)
+static void ask_second_factor(authz_t *z, const char *sub, const char *amr)
 {
     ui_mfa_t page;
-    if (mfa_page_init(z, &page))
+    if (mfa_page_init(z, sub, amr, &page))
         mfa_page(z->req, z->res, 200, &page);
 }
 
@@ -670,7 +671,7 @@ static bool second_factor_met(authz_t *z, const store_session_t *session)
     else if (need == MFA_ASK && prompt_has(z, "none"))
         redirect_error_named(z, "interaction_required", "a second factor is needed");
     else if (need == MFA_ASK)
-        ask_second_factor(z);
+        ask_second_factor(z, session->sub, session->authn.amr);
     return st == GH_OK && need == MFA_NOT_NEEDED;
 }
 
@@ -718,13 +719,13 @@ static void on_mfa(authz_t *z)
     ui_mfa_t page;
     gh_status_t st = mfa_signin_current(z->req, &signin);
     if (st == GH_OK) {
-        mfa_code_check(z->req, signin.sub, &check);
+        mfa_factor_check(z->req, &signin, &check);
         if (check.status != GH_OK) {
-            if (mfa_page_init(z, &page))
+            if (mfa_page_init(z, signin.sub, signin.amr, &page))
                 mfa_page_failed(z->req, z->res, &page, &check);
             return;
         }
-        st = mfa_signin_complete(z->req, z->res, &signin, AMR_OTP, &session);
+        st = mfa_signin_complete(z->req, z->res, &signin, check.amr, &session);
     }
     if (st == GH_ERR_NOT_FOUND) /* no pending sign-in of this browser (or it was used) */
         login_page(z, 403, UI_MSG_FORM_EXPIRED, NULL);
@@ -795,7 +796,7 @@ static void on_login(authz_t *z)
     if (st != GH_OK)
         store_failed(z, st);
     else if (next == SIGNIN_SECOND_FACTOR)
-        ask_second_factor(z);
+        ask_second_factor(z, signin.sub, signin.amr);
     else if (next == SIGNIN_UNMET)
         mfa_unmet(z);
     else
@@ -1036,13 +1037,8 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"csrf", 128},
     {"step", 16},
     {"decision", 16},
-    {"otp", 64}, /* MFA_CODE_INPUT_MAX */
-    /* the passkey form's assertion (passkey.h) */
-    {"credential_id", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},
-    {"client_data", PASSKEY_B64_MAX(WEBAUTHN_CLIENT_DATA_MAX)},
-    {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},
-    {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},
-    {"user_handle", 128},
+    {"otp", 64},              /* MFA_CODE_INPUT_MAX */
+    PASSKEY_ASSERTION_PARAMS, /* the passkey forms' assertion (passkey.h) */
     {"reason", 32},
     {NULL, 0},
 };

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 #include "ui/ui.h"
 
 typedef struct {
@@ -151,9 +152,11 @@ static bool lookup(device_page_t *d, store_device_t *dev)
 }
 
 /* The second-factor page: the CSRF token, step mfa and the user code. */
-static bool mfa_page_init(device_page_t *d, ui_mfa_t *page, ui_hidden_t hidden[3])
+static bool mfa_page_init(device_page_t *d, const char *sub, const char *amr, ui_mfa_t *page,
+                          ui_hidden_t hidden[3])
 {
     *page = (ui_mfa_t){.lang = d->lang, .action = DEVICE_PAGE_PATH, .hidden = hidden};
+    mfa_page_ways(d->req, sub, amr, page);
     return hidden_fields(d, "mfa", d->user_code, hidden, &page->hidden_count);
 }
 
@@ -165,15 +168,15 @@ static void on_mfa(device_page_t *d)
     ui_hidden_t hidden[3];
     gh_status_t st = mfa_signin_current(d->req, &signin);
     if (st == GH_OK) {
-        mfa_code_check(d->req, signin.sub, &check);
+        mfa_factor_check(d->req, &signin, &check);
         if (check.status != GH_OK) {
-            if (mfa_page_init(d, &page, hidden))
+            if (mfa_page_init(d, signin.sub, signin.amr, &page, hidden))
                 mfa_page_failed(d->req, d->res, &page, &check);
             else
                 server_error(d, GH_ERR_NOMEM);
             return;
         }
-        st = mfa_signin_complete(d->req, d->res, &signin, AMR_OTP, &d->session);
+        st = mfa_signin_complete(d->req, d->res, &signin, check.amr, &d->session);
     }
     if (st == GH_ERR_NOT_FOUND) {
         login_page(d, 403, UI_MSG_FORM_EXPIRED);
@@ -189,11 +192,11 @@ static void on_mfa(device_page_t *d)
 
 /* The second-factor page, for the password just checked or (a step-up) a
  * session with the password alone of a member who has a factor. */
-static void ask_second_factor(device_page_t *d)
+static void ask_second_factor(device_page_t *d, const char *sub, const char *amr)
 {
     ui_mfa_t page;
     ui_hidden_t hidden[3];
-    if (mfa_page_init(d, &page, hidden))
+    if (mfa_page_init(d, sub, amr, &page, hidden))
         mfa_page(d->req, d->res, 200, &page);
     else
         server_error(d, GH_ERR_NOMEM);
@@ -220,7 +223,7 @@ static void on_login(device_page_t *d)
         return;
     }
     if (next == SIGNIN_SECOND_FACTOR) {
-        ask_second_factor(d);
+        ask_second_factor(d, signin.sub, signin.amr);
         return;
     }
     d->signed_in = true;
@@ -280,7 +283,7 @@ static void on_post(device_page_t *d)
     else if (step && !strcmp(step, "mfa"))
         on_mfa(d);
     else if (d->needs_factor)
-        ask_second_factor(d);
+        ask_second_factor(d, d->session.sub, d->session.authn.amr);
     else if (!d->signed_in)
         login_page(d, 200, UI_MSG_NONE);
     else if (step && !strcmp(step, "code"))
@@ -308,7 +311,7 @@ void device_page_handler(http_request_t *req, http_response_t *res)
     else if (req->method == HTTP_POST)
         on_post(&d);
     else if (d.needs_factor)
-        ask_second_factor(&d);
+        ask_second_factor(&d, d.session.sub, d.session.authn.amr);
     else if (d.signed_in)
         code_page(&d, 200, UI_MSG_NONE);
     else
@@ -318,6 +321,6 @@ void device_page_handler(http_request_t *req, http_response_t *res)
 /* Declared parameters: repeated or over-long ones are refused before the
  * handler runs. */
 const http_param_spec_t DEVICE_PAGE_PARAMS[] = {
-    {"user_code", 64}, {"username", 256}, {"password", 1024}, {"csrf", 128},
-    {"step", 16},      {"decision", 16},  {"otp", 64},        {NULL, 0},
+    {"user_code", 64}, {"username", 256}, {"password", 1024},       {"csrf", 128}, {"step", 16},
+    {"decision", 16},  {"otp", 64},       PASSKEY_ASSERTION_PARAMS, {NULL, 0},
 };

@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "httpc/httpc.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 
 #define PREFIX "/auth/federate/"
@@ -232,6 +233,14 @@ static void sign_in(fed_t *f, const char *sub, const char *query)
     authorize_resume(f->req, f->res, query, &session);
 }
 
+/* A new link of member sub to this platform, as an audit event; how says
+ * what proved the member (new_member, password, session, verified_email). */
+static void link_audit(fed_t *f, const char *sub, const char *how)
+{
+    audit_event(f->req, sub, "link.add", sub,
+                audit_details(f->req->arena, "platform", f->p->name, "by", how, NULL));
+}
+
 /* The one member with this e-mail address, when the platform asserts it
  * verified and the platform's section allows linking on it; else NULL. */
 static const char *member_by_email(fed_t *f, const platform_profile_t *prof)
@@ -391,6 +400,8 @@ static void callback(fed_t *f)
             store_failed(f, st);
             return;
         }
+        if (st == GH_OK)
+            link_audit(f, sub, "verified_email");
         sign_in(f, sub, row.request);
         return;
     }
@@ -470,6 +481,7 @@ static void create_member(fed_t *f, const store_fed_state_t *row, const identity
         return;
     }
     log_event(LOG_INFO, "member_created", "platform", f->p->name, "sub", sub, NULL);
+    link_audit(f, sub, "new_member");
     sign_in(f, sub, row->request);
 }
 
@@ -528,6 +540,7 @@ static void link_member(fed_t *f, const store_fed_state_t *row, const identity_t
         return;
     }
     log_event(LOG_INFO, "member_linked", "platform", f->p->name, "sub", session.sub, NULL);
+    link_audit(f, session.sub, by_password ? "password" : "session");
     if (by_password) /* the session just started says pwd: the person typed it */
         authorize_resume(f->req, f->res, row->request, &session);
     else /* signed in now through this platform */

@@ -5,7 +5,9 @@
  * the server sealed at the first sign-in. Unlinking at the platform is best
  * effort: a platform that is down, no longer configured or refusing is
  * logged, never an error, so that removing a member is never blocked by a
- * third party. */
+ * third party. The account page (member_unlink_served) applies the same
+ * rule with the running server's platforms. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -70,8 +72,11 @@ static void unlink_at_platform(const unlinker_t *u, arena_t *a, const store_link
                   pe.message, NULL);
 }
 
-gh_status_t oauth_member_unlink(store_t *store, const config_t *cfg, arena_t *a,
-                                const store_user_t *member, const char *platform)
+/* Removes member's link to platform (*removed: the link as it was), unless
+ * it is the member's last way to sign in: no password and no other link
+ * (GH_ERR_CONFLICT). GH_ERR_NOT_FOUND when there is no such link. */
+static gh_status_t remove_link(store_t *store, arena_t *a, const store_user_t *member,
+                               const char *platform, store_link_t *removed)
 {
     store_link_t *links = NULL, *found = NULL;
     size_t n = 0;
@@ -87,10 +92,37 @@ gh_status_t oauth_member_unlink(store_t *store, const config_t *cfg, arena_t *a,
         return GH_ERR_CONFLICT; /* its last way to sign in */
     if ((st = store_link_remove(store, member->sub, platform)) != GH_OK)
         return st;
+    *removed = *found;
+    return GH_OK;
+}
+
+gh_status_t oauth_member_unlink(store_t *store, const config_t *cfg, arena_t *a,
+                                const store_user_t *member, const char *platform)
+{
+    store_link_t removed;
+    gh_status_t st = remove_link(store, a, member, platform, &removed);
+    if (st != GH_OK)
+        return st;
     unlinker_t u;
     if (unlinker_open(store, cfg, a, &u) == GH_OK)
-        unlink_at_platform(&u, a, found);
+        unlink_at_platform(&u, a, &removed);
     unlinker_close(&u);
+    return GH_OK;
+}
+
+gh_status_t member_unlink_served(const http_request_t *req, const store_user_t *member,
+                                 const char *platform)
+{
+    app_t *app = app_of(req);
+    store_link_t removed;
+    gh_status_t st = remove_link(app->store, req->arena, member, platform, &removed);
+    if (st != GH_OK)
+        return st;
+    /* the server's own platforms and seal key, as its sign-ins use them */
+    unlinker_t u = {.set = atomic_load(&app->platforms)};
+    memcpy(u.seal_key, app->fed_seal_key, sizeof u.seal_key);
+    unlink_at_platform(&u, req->arena, &removed);
+    secret_wipe(u.seal_key, sizeof u.seal_key);
     return GH_OK;
 }
 

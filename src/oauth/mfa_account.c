@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "mfa/mfa.h"
+#include "oauth/audit.h"
 #include "oauth/oauth_int.h"
 
 typedef struct {
@@ -103,6 +104,7 @@ static void new_codes(account_t *c)
         return;
     }
     log_event(LOG_INFO, "mfa_recovery_codes_made", NULL);
+    audit_event(c->req, c->session.sub, "mfa.recovery_new", c->session.sub, NULL);
     c->page.codes = shown;
     c->page.code_count = MFA_RECOVERY_COUNT;
     respond(c, 200, UI_MFA_CODES, "");
@@ -161,6 +163,8 @@ static void on_confirm(account_t *c, const store_mfa_totp_t *t)
     }
     throttle_mfa_success(c->req, c->session.sub, now);
     log_event(LOG_INFO, "mfa_totp_enrolled", NULL);
+    audit_event(c->req, c->session.sub, "mfa.enroll", c->session.sub,
+                audit_details(c->req->arena, "method", "totp", NULL));
     new_codes(c);
 }
 

@@ -25,6 +25,7 @@
 #include "mfa/mfa.h"
 #include "oauth/audit.h"
 #include "oauth/oauth_int.h"
+#include "oauth/passkey.h"
 
 /* ---- policy ---- */
 
@@ -34,20 +35,56 @@ bool oauth_words_have(arena_t *a, const char *words, const char *word)
     return words && scope_parse(a, words, &l) == GH_OK && scope_has(&l, word);
 }
 
-/* Whether sub has a confirmed second factor (TOTP; passkeys add theirs). */
-static gh_status_t has_factor(const http_request_t *req, const char *sub, bool *has)
+gh_status_t mfa_factors(const http_request_t *req, const char *sub, mfa_factors_t *out)
 {
+    app_t *app = app_of(req);
     store_mfa_totp_t t;
-    gh_status_t st = store_mfa_totp_get(app_of(req)->store, req->arena, sub, &t);
+    store_passkey_t *keys = NULL;
+    *out = (mfa_factors_t){0};
+    gh_status_t st = store_mfa_totp_get(app->store, req->arena, sub, &t);
+    if (st == GH_OK)
+        out->totp = t.confirmed;
+    else if (st != GH_ERR_NOT_FOUND)
+        return st;
+    st = store_mfa_recovery_count(app->store, sub, &out->recovery);
+    if (st == GH_OK && passkey_enabled(app))
+        st = store_passkey_list(app->store, req->arena, sub, &keys, &out->passkeys);
+    return st;
+}
+
+/* Whether amr (may be NULL) holds a passkey's method value. */
+static bool amr_has_passkey(arena_t *a, const char *amr)
+{
+    return oauth_words_have(a, amr, AMR_HWK) || oauth_words_have(a, amr, AMR_SWK);
+}
+
+/* Whether the member has a second factor beyond what amr says was done: a
+ * confirmed TOTP, or a passkey when the sign-in did not use one already. */
+static gh_status_t has_factor(const http_request_t *req, const char *sub, const char *amr,
+                              bool *has)
+{
+    app_t *app = app_of(req);
+    store_mfa_totp_t t;
+    store_passkey_t *keys = NULL;
+    size_t n = 0;
+    gh_status_t st = store_mfa_totp_get(app->store, req->arena, sub, &t);
     *has = st == GH_OK && t.confirmed;
-    return st == GH_ERR_NOT_FOUND ? GH_OK : st;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
+        return st;
+    /* on every authorization request of a session: one query when TOTP decides */
+    if (!*has && passkey_enabled(app) && !amr_has_passkey(req->arena, amr)) {
+        if ((st = store_passkey_list(app->store, req->arena, sub, &keys, &n)) != GH_OK)
+            return st;
+        *has = n > 0;
+    }
+    return GH_OK;
 }
 
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
                        const char *acr_values, const char *amr, mfa_need_t *need)
 {
     bool has = false;
-    gh_status_t st = has_factor(req, sub, &has);
+    gh_status_t st = has_factor(req, sub, amr, &has);
     if (st != GH_OK)
         return st;
     bool required = client && client->require_mfa;
@@ -110,13 +147,16 @@ gh_status_t mfa_signin_current(const http_request_t *req, mfa_signin_t *out)
     return st;
 }
 
-/* prior's method values, then factor and "mfa", each once. */
+/* prior's method values, then factor's and "mfa", each once. */
 static const char *combined_amr(arena_t *a, const char *prior, const char *factor)
 {
-    scope_list_t l = {0}, add = {.items = {factor, AMR_MFA}, .count = 2};
+    scope_list_t l = {0}, add = {0}, mfa = {.items = {AMR_MFA}, .count = 1};
     if (prior && scope_parse(a, prior, &l) != GH_OK)
         l.count = 0;
+    if (scope_parse(a, factor, &add) != GH_OK)
+        return NULL;
     scope_union(&l, &add);
+    scope_union(&l, &mfa);
     return scope_join(a, &l);
 }
 
@@ -233,10 +273,59 @@ void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out
         out->status = store_mfa_recovery_use(app_of(req)->store, sub, digest, &out->left);
     }
     secret_wipe(digits, sizeof digits);
-    if (out->status == GH_OK)
+    out->amr = AMR_OTP;
+    if (out->status == GH_OK) {
         throttle_mfa_success(req, sub, now);
-    else if (out->status == GH_ERR_NOT_FOUND)
+        if (out->recovery)
+            audit_event(req, sub, "mfa.recovery_used", sub,
+                        audit_details(req->arena, "left",
+                                      arena_printf(req->arena, "%lld", (long long)out->left),
+                                      NULL));
+    } else if (out->status == GH_ERR_NOT_FOUND)
         log_event(LOG_INFO, "mfa_failed", "kind", out->recovery ? "recovery" : "totp", NULL);
+}
+
+/* A passkey's assertion for the member of signin, as its second factor: the
+ * challenge must be one the page got for this member (passkey_login_options
+ * with purpose=mfa), and a sign-in that used a passkey already needs another
+ * kind of factor. amr "hwk" or "swk". */
+static void passkey_check(const http_request_t *req, const mfa_signin_t *signin, mfa_check_t *out)
+{
+    passkey_result_t r;
+    const char *why = "the sign-in used a passkey already";
+    out->passkey = true;
+    out->status = amr_has_passkey(req->arena, signin->amr)
+                      ? GH_ERR_NOT_FOUND
+                      : passkey_assert_for(req, signin->sub, &r, &why);
+    if (out->status == GH_OK) {
+        out->amr = oauth_words_have(req->arena, r.amr, AMR_HWK) ? AMR_HWK : AMR_SWK;
+        return;
+    }
+    if (out->status == GH_ERR_UNAVAILABLE || out->status == GH_ERR_NOMEM ||
+        out->status == GH_ERR_INTERNAL || out->status == GH_ERR_IO)
+        return;
+    log_event(LOG_INFO, "passkey_refused", "step", "mfa", "why", why, NULL);
+    out->status = GH_ERR_NOT_FOUND; /* refused, whatever the reason: the page says so */
+}
+
+void mfa_factor_check(const http_request_t *req, const mfa_signin_t *signin, mfa_check_t *out)
+{
+    const char *id = http_pairs_get(&req->form, "credential_id");
+    if (id && *id) {
+        *out = (mfa_check_t){0};
+        passkey_check(req, signin, out);
+    } else {
+        mfa_code_check(req, signin->sub, out);
+    }
+}
+
+void mfa_page_ways(const http_request_t *req, const char *sub, const char *amr, ui_mfa_t *page)
+{
+    mfa_factors_t f;
+    if (mfa_factors(req, sub, &f) != GH_OK)
+        return; /* the code form alone, as before passkeys */
+    page->passkey = f.passkeys > 0 && !amr_has_passkey(req->arena, amr);
+    page->no_code = page->passkey && !f.totp && f.recovery == 0;
 }
 
 /* ---- pages ---- */
@@ -250,7 +339,7 @@ void mfa_page_failed(const http_request_t *req, http_response_t *res, ui_mfa_t *
                      const mfa_check_t *check)
 {
     int status = 401;
-    page->message = UI_MSG_MFA_BAD_CODE;
+    page->message = check->passkey ? UI_MSG_PASSKEY_REFUSED : UI_MSG_MFA_BAD_CODE;
     if (check->status == GH_ERR_INVALID) {
         status = 400;
         page->message = UI_MSG_MFA_MALFORMED;

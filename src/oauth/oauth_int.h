@@ -441,11 +441,29 @@ const char *resource_join(arena_t *a, const resource_list_t *l);
  * invalid_target otherwise. */
 bool resource_narrow(const http_request_t *req, const store_client_t *client, const char *granted,
                      resource_list_t *audience, oauth_error_t *err);
+/* ---- the member's platform links, from the server (members.c) ---- */
+
+/* As oauth_member_unlink (the same rule: GH_ERR_CONFLICT when it is the
+ * member's last way to sign in, GH_ERR_NOT_FOUND without such a link), with
+ * the running server's platforms and seal key to unlink at the platform. */
+gh_status_t member_unlink_served(const http_request_t *req, const store_user_t *member,
+                                 const char *platform);
+
+/* The account page's sections of second factors and linked platforms
+ * (account_sections.c): *out the HTML of each (ui_account_factors_html,
+ * ui_account_platforms_html), or a store status. */
+gh_status_t account_factors_section(const http_request_t *req, ui_lang_t lang, const char *sub,
+                                    const char **out);
+gh_status_t account_platforms_section(const http_request_t *req, ui_lang_t lang, const char *sub,
+                                      const char *csrf, const char **out);
+
 /* ---- the second-factor step (mfa_step.c, docs/mfa.md) ---- */
 
 /* RFC 8176 method values and our acr values (OpenID Connect Core §2). */
 #define AMR_OTP "otp"
 #define AMR_MFA "mfa"
+#define AMR_HWK "hwk"       /* a passkey bound to its device */
+#define AMR_SWK "swk"       /* a passkey that may be synced */
 #define ACR_PASSWORD "pwd"  /* one factor */
 #define ACR_MFA "mfa"       /* a password and a second factor */
 #define MFA_PENDING_TTL 300 /* seconds a sign-in waits for its second factor */
@@ -460,12 +478,21 @@ typedef enum {
 /* Whether word is one of the space-separated words (NULL: none). */
 bool oauth_words_have(arena_t *a, const char *words, const char *word);
 
+/* The second factors a member has. */
+typedef struct {
+    bool totp;        /* a confirmed TOTP secret */
+    int64_t recovery; /* recovery codes left */
+    size_t passkeys;  /* passkeys (0 while passkeys are off: none can be used) */
+} mfa_factors_t;
+
+/* What second factors sub has; a store status on failure. */
+gh_status_t mfa_factors(const http_request_t *req, const char *sub, mfa_factors_t *out);
+
 /* The policy (docs/mfa.md): a second factor is wanted when the member has
- * one confirmed, when client (may be NULL) requires one, or when acr_values
- * (may be NULL) names ACR_MFA; it is met by a session whose amr (may be
- * NULL) holds "mfa". acr_values alone is voluntary (OpenID Connect Core
- * §3.1.2.1): a member without a factor goes on, the id_token's acr saying
- * ACR_PASSWORD. */
+ * one confirmed (TOTP, or a passkey when amr has none yet), when client (may be NULL) requires one,
+ * or when acr_values (may be NULL) names ACR_MFA; it is met by a session whose amr (may be NULL)
+ * holds "mfa". acr_values alone is voluntary (OpenID Connect Core §3.1.2.1): a member without a
+ * factor goes on, the id_token's acr saying ACR_PASSWORD. */
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
                        const char *acr_values, const char *amr, mfa_need_t *need);
 
@@ -507,11 +534,26 @@ typedef struct {
     int64_t retry_after; /* GH_ERR_THROTTLED: seconds */
     bool recovery;       /* a recovery code was used */
     int64_t left;        /* recovery: how many codes are left */
+    bool passkey;        /* a passkey's assertion was checked */
+    const char *amr;     /* GH_OK: the factor's RFC 8176 value (AMR_OTP, AMR_HWK, AMR_SWK) */
 } mfa_check_t;
 
 /* Checks the posted `otp` for sub: a TOTP code (once, ±1 step) or a
  * recovery code (used up), under the second-factor throttle. */
 void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out);
+
+/* Checks the second factor the page posted for signin: a passkey's
+ * assertion when credential_id is there (passkey_assert_for, restricted to
+ * the member, not counted by the code throttle: it cannot be guessed), else
+ * the code (mfa_code_check). A refused passkey is GH_ERR_NOT_FOUND with
+ * out->passkey set. */
+void mfa_factor_check(const http_request_t *req, const mfa_signin_t *signin, mfa_check_t *out);
+
+/* The ways the second-factor page offers sub (whose sign-in has amr so
+ * far): a passkey button when sub has passkeys (and amr none), the code
+ * form unless passkeys are all sub has. A store failure leaves the code form
+ * alone. */
+void mfa_page_ways(const http_request_t *req, const char *sub, const char *amr, ui_mfa_t *page);
 
 /* The second-factor page (one form posting to action with hidden, which
  * holds the CSRF token and the step) with status and message; other_ways are

@@ -15,6 +15,7 @@
 #include "core/encoding.h"
 #include "core/log.h"
 #include "core/secret.h"
+#include "oauth/audit.h"
 #include "oauth/passkey.h"
 
 #define TIMEOUT_MS 120000 /* the browser's ceremony timeout we suggest */
@@ -356,6 +357,8 @@ void passkey_register_handler(http_request_t *req, http_response_t *res)
         return;
     }
     log_event(LOG_INFO, "passkey_registered", "fmt", cred.fmt, NULL);
+    audit_event(req, user.sub, "passkey.add", user.sub,
+                audit_details(req->arena, "credential_id", p.credential_id, "name", name, NULL));
     json_t *body = json_pack("{s:b,s:s}", "registered", 1, "name", name);
     http_response_json(req, res, 200, body);
     json_decref(body);
@@ -363,22 +366,64 @@ void passkey_register_handler(http_request_t *req, http_response_t *res)
 
 /* ---- authentication ---- */
 
+/* The member whose passkey the options are for: with purpose=mfa, the
+ * member of this browser's sign-in waiting for its second factor (*sub set,
+ * *have its passkeys); else none (*sub NULL: discoverable credentials). */
+static gh_status_t options_member(http_request_t *req, const char **sub, store_passkey_t **have,
+                                  size_t *n)
+{
+    const char *purpose = http_pairs_get(&req->form, "purpose");
+    mfa_signin_t signin;
+    *sub = NULL;
+    if (!purpose || !*purpose)
+        return GH_OK;
+    if (strcmp(purpose, "mfa") != 0)
+        return GH_ERR_INVALID;
+    gh_status_t st = mfa_signin_current(req, &signin);
+    if (st == GH_OK)
+        st = store_passkey_list(app_of(req)->store, req->arena, signin.sub, have, n);
+    if (st == GH_OK)
+        *sub = signin.sub;
+    return st;
+}
+
 void passkey_login_options_handler(http_request_t *req, http_response_t *res)
 {
-    const char *challenge = NULL;
+    const char *challenge = NULL, *sub = NULL;
+    store_passkey_t *have = NULL;
+    size_t n = 0;
     if (!begin(req, res))
         return;
     app_t *app = app_of(req);
-    gh_status_t st = challenge_new(req, STORE_PASSKEY_SIGN_IN, NULL, &challenge);
-    if (st != GH_OK) {
-        refuse_status(req, res, st, NULL);
+    gh_status_t st = options_member(req, &sub, &have, &n);
+    if (st == GH_ERR_INVALID) {
+        passkey_refuse(req, res, 400, "invalid_request", "purpose must be mfa or absent");
         return;
     }
-    /* discoverable credentials: the authenticator offers the member's own */
+    if (st == GH_ERR_NOT_FOUND) {
+        passkey_refuse(req, res, 401, "login_required",
+                       "no sign-in is waiting for a second factor");
+        return;
+    }
+    if (st == GH_OK)
+        st = challenge_new(req, STORE_PASSKEY_SIGN_IN, sub, &challenge);
+    /* a second factor: the member's own credentials; else discoverable ones
+     * (the authenticator offers the member's own) */
+    json_t *allow = json_array();
+    for (size_t i = 0; allow && i < n; i++)
+        json_array_append_new(allow, credential_descriptor(&have[i]));
     json_t *options =
-        json_pack("{s:s,s:s,s:i,s:s,s:[]}", "challenge", challenge, "rpId", app->passkey_rp.rp_id,
-                  "timeout", TIMEOUT_MS, "userVerification",
-                  app->passkey_rp.require_uv ? "required" : "preferred", "allowCredentials");
+        st == GH_OK && allow
+            ? json_pack("{s:s,s:s,s:i,s:s,s:O}", "challenge", challenge, "rpId",
+                        app->passkey_rp.rp_id, "timeout", TIMEOUT_MS, "userVerification",
+                        app->passkey_rp.require_uv ? "required" : "preferred", "allowCredentials",
+                        allow)
+            : NULL;
+    json_decref(allow);
+    if (!options) {
+        refuse_status(req, res, st == GH_OK ? GH_ERR_NOMEM : st, NULL);
+        return;
+    }
     http_response_json(req, res, 200, options);
     json_decref(options);
 }
@@ -470,7 +515,7 @@ gh_status_t passkey_assert_for(const http_request_t *req, const char *sub, passk
     }
     gh_status_t st = read_assertion(req, &f, why);
     if (st == GH_OK)
-        st = challenge_take(req, f.cd, f.cd_len, STORE_PASSKEY_SIGN_IN, NULL, challenge, why);
+        st = challenge_take(req, f.cd, f.cd_len, STORE_PASSKEY_SIGN_IN, sub, challenge, why);
     if (st == GH_OK)
         st = find_credential(req, sub, &p, &f, why);
     if (st == GH_OK)
@@ -506,5 +551,6 @@ const http_param_spec_t PASSKEY_PARAMS[] = {
     {"attestation_object", PASSKEY_B64_MAX(WEBAUTHN_ATTESTATION_MAX)},
     {"transports", 128},
     {"remove", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},
+    {"purpose", 8},
     {NULL, 0},
 };

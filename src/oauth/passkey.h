@@ -21,6 +21,17 @@
 /* How long each assertion field may be (base64url of the webauthn limits). */
 #define PASSKEY_B64_MAX(n) (((n)*4 + 2) / 3)
 
+/* The declared fields of an assertion a page posts (passkey_assert_for),
+ * for the declarations of the pages that take one. */
+#define PASSKEY_ASSERTION_PARAMS                                                                   \
+    {"credential_id", PASSKEY_B64_MAX(WEBAUTHN_CREDENTIAL_ID_MAX)},                                \
+        {"client_data", PASSKEY_B64_MAX(WEBAUTHN_CLIENT_DATA_MAX)},                                \
+        {"authenticator_data", PASSKEY_B64_MAX(WEBAUTHN_AUTHDATA_MAX)},                            \
+        {"signature", PASSKEY_B64_MAX(WEBAUTHN_SIGNATURE_MAX)},                                    \
+    {                                                                                              \
+        "user_handle", 128                                                                         \
+    }
+
 /* Whether passkeys are on (`passkeys = on`) and the issuer's host can be an
  * RP ID (a domain name: WebAuthn refuses IP addresses). */
 bool passkey_enabled(const app_t *app);
@@ -41,8 +52,11 @@ void passkey_register_options_handler(http_request_t *req, http_response_t *res)
 void passkey_register_handler(http_request_t *req, http_response_t *res);
 
 /* POST /auth/passkey/login/options: a sign-in challenge and the
- * PublicKeyCredentialRequestOptions (discoverable credentials: no
- * allowCredentials), for the sign-in page and the second-factor page. */
+ * PublicKeyCredentialRequestOptions, for the sign-in page (discoverable
+ * credentials: empty allowCredentials) and, with purpose=mfa, for the
+ * second-factor page: the challenge bound to the member of this browser's
+ * sign-in waiting for its second factor (401 login_required without one)
+ * and allowCredentials that member's passkeys. */
 void passkey_login_options_handler(http_request_t *req, http_response_t *res);
 
 /* GET /account/passkeys: the member's passkeys, a form to add one (named)
@@ -77,7 +91,8 @@ typedef struct {
  * sub NULL: passwordless sign-in, any member's discoverable credential (the
  * user handle must be present and name the credential's member). sub set:
  * the SECOND FACTOR of member sub (the MFA step after the password): only
- * sub's own credentials are accepted. GH_OK fills *out (strings in the
+ * sub's own credentials are accepted, against a challenge the options gave
+ * for sub (purpose=mfa). GH_OK fills *out (strings in the
  * request arena); a refusal is GH_ERR_NOT_FOUND (no such challenge or
  * credential, or another member's), GH_ERR_INVALID / GH_ERR_CRYPTO /
  * GH_ERR_TOO_LARGE (the assertion does not verify) or GH_ERR_CONFLICT (a

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "oauth/audit.h"
 #include "oauth/passkey.h"
 
 static const char *day_of(arena_t *a, int64_t t)
@@ -68,8 +69,11 @@ static void remove_one(http_request_t *req, http_response_t *res, ui_lang_t lang
         page_error(req, res, lang, st == GH_ERR_UNAVAILABLE ? 503 : 500, UI_MSG_SERVER_ERROR);
         return;
     }
-    if (st == GH_OK)
+    if (st == GH_OK) {
         log_event(LOG_INFO, "passkey_removed", NULL);
+        audit_event(req, user->sub, "passkey.remove", user->sub,
+                    audit_details(req->arena, "credential_id", id, NULL));
+    }
     http_response_redirect(res, 303, PASSKEY_PAGE_PATH);
 }
 

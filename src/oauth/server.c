@@ -159,6 +159,7 @@ static const http_route_t ROUTES[] = {
     {HTTP_POST, "/account/sessions/end", account_handler, "account_session_end", ACCOUNT_PARAMS},
     {HTTP_POST, "/account/sessions/end-others", account_handler, "account_sessions_end",
      ACCOUNT_PARAMS},
+    {HTTP_POST, "/account/links/unlink", account_handler, "account_link_unlink", ACCOUNT_PARAMS},
     {HTTP_GET | HTTP_POST, RESET_PATH, reset_handler, "reset", SELFSERVICE_PARAMS},
     {HTTP_GET | HTTP_POST, VERIFY_PATH, verify_handler, "verify", SELFSERVICE_PARAMS},
     {HTTP_GET | HTTP_POST, REGISTER_PATH, register_handler, "register", SELFSERVICE_PARAMS},

@@ -118,6 +118,8 @@ gh_status_t store_mfa_reset(store_t *s, const char *sub)
     store_sql_t *steps[] = {&SQL_RESET_TOTP, &SQL_RECOVERY_CLEAR, &SQL_RESET_PENDING};
     for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
         st = db_exec(s, steps[i], "mfa_reset", "s", sub);
+    if (st == GH_OK) /* passkeys are second factors too */
+        st = store_passkey_remove_all(s, sub);
     gh_status_t done = db_finish(s, "mfa_reset", st == GH_OK);
     return st == GH_OK ? done : st;
 }

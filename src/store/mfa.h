@@ -47,8 +47,9 @@ gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *dige
 /* How many unused recovery codes the member has. */
 gh_status_t store_mfa_recovery_count(store_t *s, const char *sub, int64_t *count);
 
-/* Removes every second factor of the member (TOTP, recovery codes, pending
- * sign-ins). GH_OK also when there were none. */
+/* Removes every second factor of the member (TOTP, recovery codes,
+ * passkeys, pending sign-ins), in one transaction. GH_OK also when there
+ * were none. */
 gh_status_t store_mfa_reset(store_t *s, const char *sub);
 
 /* ---- sign-ins waiting for their second factor ---- */

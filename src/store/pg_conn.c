@@ -323,6 +323,8 @@ static int64_t cursor_int(store_row_t *r)
 {
     pq_t *q = pq_of((store_cursor_t *)r);
     const char *v = libpq.getvalue(q->res, q->row, r->col++);
+    if (!v) /* a column the query does not have: a reader's bug, not a crash */
+        return 0;
     if (v[0] == 't' || v[0] == 'f')
         return v[0] == 't';
     return strtoll(v, NULL, 10);

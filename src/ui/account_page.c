@@ -6,7 +6,8 @@
  * wide card), the lists from the fragment templates below; every value the
  * caller gives is escaped. Times are written as UTC in a <time> element. The
  * sections of second factors and linked platforms are hooks the caller
- * fills (ui_account_t.factors_html, .platforms_html). */
+ * fills (ui_account_t.factors_html, .platforms_html) with the HTML of
+ * ui_account_factors_html and ui_account_platforms_html. */
 #include "ui/ui_int.h"
 
 #include <string.h>
@@ -177,6 +178,113 @@ static const char *email_html(arena_t *a, const ui_account_t *p)
         return ui_text(p->lang, TXT_EMAIL_NONE);
     const tpl_var_t vars[] = {{"email", p->email, false}};
     return ui_expand(a, ui_text(p->lang, TXT_EMAIL_CURRENT), vars, COUNT(vars));
+}
+
+/* ---- the sections of other features (the hooks) ---- */
+
+static const char FACTORS_TPL[] =
+    "<section class=\"section\" id=\"factors\" aria-labelledby=\"factors-heading\">\n"
+    "<h2 class=\"section-title\" id=\"factors-heading\">{{heading}}</h2>\n"
+    "<ul class=\"items factors\">\n"
+    "<li class=\"item\" data-factor=\"totp\" data-state=\"{{totp_state}}\"><div "
+    "class=\"item-body\"><p class=\"item-title\">{{totp}}</p>{{{recovery}}}</div>"
+    "<a class=\"button button-secondary\" href=\"/account/mfa\">{{manage_totp}}</a></li>\n"
+    "{{{passkeys}}}</ul>\n"
+    "</section>\n";
+static const char RECOVERY_TPL[] = "<p class=\"meta\" data-recovery-left=\"{{n}}\">{{text}}</p>";
+static const char PASSKEYS_TPL[] =
+    "<li class=\"item\" data-factor=\"passkeys\" data-count=\"{{n}}\"><div "
+    "class=\"item-body\"><p class=\"item-title\">{{text}}</p></div>"
+    "<a class=\"button button-secondary\" href=\"/account/passkeys\">{{manage}}</a></li>\n";
+
+/* A text of lang holding {{n}}, with n. */
+static const char *with_count(arena_t *a, ui_lang_t lang, ui_text_t id, const char *n)
+{
+    const tpl_var_t vars[] = {{"n", n, false}};
+    return n ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
+}
+
+const char *ui_account_factors_html(arena_t *a, ui_lang_t lang, const ui_account_factors_t *f)
+{
+    const char *left = arena_printf(a, "%ld", f->recovery_left);
+    const char *keys = arena_printf(a, "%ld", f->passkeys);
+    const char *recovery = "", *passkeys = "";
+    if (f->totp || f->recovery_left > 0) {
+        const tpl_var_t vars[] = {{"n", left, false},
+                                  {"text", with_count(a, lang, TXT_FACTORS_RECOVERY, left), false}};
+        recovery = vars[1].value ? ui_expand(a, RECOVERY_TPL, vars, COUNT(vars)) : NULL;
+    }
+    if (f->passkeys_on) {
+        const tpl_var_t vars[] = {{"n", keys, false},
+                                  {"text", with_count(a, lang, TXT_FACTORS_PASSKEYS, keys), false},
+                                  {"manage", ui_text(lang, TXT_FACTORS_MANAGE_PASSKEYS), false}};
+        passkeys = vars[1].value ? ui_expand(a, PASSKEYS_TPL, vars, COUNT(vars)) : NULL;
+    }
+    if (!recovery || !passkeys)
+        return NULL;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_FACTORS), false},
+        {"totp_state", f->totp ? "on" : "off", false},
+        {"totp", ui_text(lang, f->totp ? TXT_FACTORS_TOTP_ON : TXT_FACTORS_TOTP_OFF), false},
+        {"recovery", recovery, true},
+        {"manage_totp", ui_text(lang, TXT_FACTORS_MANAGE_TOTP), false},
+        {"passkeys", passkeys, true},
+    };
+    return ui_expand(a, FACTORS_TPL, vars, COUNT(vars));
+}
+
+static const char PLATFORMS_TPL[] =
+    "<section class=\"section\" id=\"platforms\" aria-labelledby=\"platforms-heading\">\n"
+    "<h2 class=\"section-title\" id=\"platforms-heading\">{{heading}}</h2>\n"
+    "{{{list}}}</section>\n";
+static const char LINK_TPL[] =
+    "<li class=\"item\" data-platform=\"{{platform}}\">\n"
+    "<div class=\"item-body\">\n"
+    "<p class=\"item-title\" id=\"platform-{{n}}\">{{label}}</p>\n"
+    "<p class=\"meta\">{{email}}{{linked_label}} {{{since}}}</p>\n"
+    "</div>\n"
+    "<form method=\"post\" action=\"/account/links/unlink\">\n"
+    "{{{csrf}}}<input type=\"hidden\" name=\"platform\" value=\"{{platform}}\">\n"
+    "<button class=\"button button-secondary\" type=\"submit\" "
+    "aria-describedby=\"platform-{{n}}\">{{unlink}}</button>\n"
+    "</form>\n"
+    "</li>\n";
+
+const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *csrf,
+                                      const ui_account_link_t *links, size_t count)
+{
+    const ui_hidden_t hidden[] = {{"csrf", csrf}};
+    const char *csrf_html = ui_hidden_html(a, hidden, COUNT(hidden));
+    buf_t b;
+    buf_init(&b, a);
+    if (count == 0) {
+        const tpl_var_t vars[] = {{"text", ui_text(lang, TXT_PLATFORMS_NONE), false}};
+        tpl_expand(&b, EMPTY_TPL, sizeof EMPTY_TPL - 1, vars, COUNT(vars));
+    } else {
+        buf_puts(&b, "<ul class=\"items\">\n");
+    }
+    for (size_t i = 0; i < count; i++) {
+        const ui_account_link_t *l = &links[i];
+        const char *email = l->email && *l->email ? arena_printf(a, "%s · ", l->email) : "";
+        const tpl_var_t vars[] = {
+            {"platform", l->platform, false},
+            {"n", arena_printf(a, "%zu", i), false},
+            {"label", l->label, false},
+            {"email", email, false},
+            {"linked_label", ui_text(lang, TXT_PLATFORM_LINKED), false},
+            {"since", time_html(a, lang, l->since), true},
+            {"csrf", csrf_html, true},
+            {"unlink", ui_text(lang, TXT_PLATFORM_UNLINK), false},
+        };
+        if (!email || !vars[1].value || !vars[5].value || !csrf_html)
+            return NULL;
+        tpl_expand(&b, LINK_TPL, sizeof LINK_TPL - 1, vars, COUNT(vars));
+    }
+    if (count)
+        buf_puts(&b, "</ul>\n");
+    const tpl_var_t vars[] = {{"heading", ui_text(lang, TXT_PLATFORMS), false},
+                              {"list", buf_cstr(&b), true}};
+    return vars[1].value ? ui_expand(a, PLATFORMS_TPL, vars, COUNT(vars)) : NULL;
 }
 
 const char *ui_render_account(arena_t *a, const ui_account_t *p)

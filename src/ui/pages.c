@@ -199,6 +199,7 @@ static const char *maxlength_html(arena_t *a, size_t n)
 }
 
 static const char *passkey_signin_html(arena_t *a, const ui_login_t *p);
+static const char *passkey_factor_html(arena_t *a, const ui_mfa_t *p);
 /* One GET form per platform, carrying the authorization request, after an
  * "or"; nothing when there are none. */
 static const char *platforms_html(arena_t *a, const ui_login_t *p)
@@ -444,13 +445,11 @@ static bool code_message(ui_msg_t msg)
     return msg == UI_MSG_MFA_BAD_CODE || msg == UI_MSG_MFA_MALFORMED;
 }
 
-const char *ui_render_mfa(arena_t *a, const ui_mfa_t *p)
+/* The code form and its recovery-code disclosure (templates/mfa_code.html). */
+static const char *code_form_html(arena_t *a, const ui_mfa_t *p)
 {
     ui_lang_t lang = p->lang;
     const tpl_var_t vars[] = {
-        {"heading", ui_text(lang, TXT_MFA_TITLE), false},
-        {"lead", ui_text(lang, TXT_MFA_LEAD), false},
-        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
         {"action", p->action, false},
         {"hidden", ui_hidden_html(a, p->hidden, p->hidden_count), true},
         {"invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
@@ -458,6 +457,24 @@ const char *ui_render_mfa(arena_t *a, const ui_mfa_t *p)
         {"submit", ui_text(lang, TXT_MFA_VERIFY), false},
         {"recovery_summary", ui_text(lang, TXT_MFA_RECOVERY_SUMMARY), false},
         {"recovery_help", ui_text(lang, TXT_MFA_RECOVERY_HELP), false},
+    };
+    buf_t b;
+    buf_init(&b, a);
+    if (!fragments_ok(vars, COUNT(vars)) ||
+        tpl_render(&b, "templates/mfa_code.html", vars, COUNT(vars)) != GH_OK)
+        return NULL;
+    return buf_cstr(&b);
+}
+
+const char *ui_render_mfa(arena_t *a, const ui_mfa_t *p)
+{
+    ui_lang_t lang = p->lang;
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_MFA_TITLE), false},
+        {"lead", ui_text(lang, p->no_code ? TXT_MFA_PASSKEY_ONLY : TXT_MFA_LEAD), false},
+        {"alert", ui_alert_html(a, lang, p->message, p->retry_after), true},
+        {"code_form", p->no_code ? "" : code_form_html(a, p), true},
+        {"passkey", passkey_factor_html(a, p), true},
         {"other_ways", other_ways_html(a, p), true},
     };
     return ui_render_page(a, lang, ui_text(lang, TXT_MFA_TITLE), "templates/mfa.html", vars,
@@ -565,28 +582,43 @@ static const char *text_with(arena_t *a, ui_lang_t lang, ui_text_t id, const cha
     return value ? ui_expand(a, ui_text(lang, id), vars, COUNT(vars)) : NULL;
 }
 
-/* The "Sign in with a passkey" form under the password form: the same hidden
- * fields (the pending request, the CSRF token) with step "passkey", and the
- * assertion's fields that /static/passkey.js fills in. */
-static const char *passkey_signin_html(arena_t *a, const ui_login_t *p)
+/* A passkey form: hidden (the pending request, the CSRF token) with step
+ * set to step (NULL: kept as it is), the assertion's fields that
+ * /static/passkey.js fills in, and a button labelled label; purpose, when
+ * set, goes with the options request (passkey.h). Under a divider when
+ * divider. */
+typedef struct {
+    ui_lang_t lang;
+    const char *action;
+    const ui_hidden_t *hidden;
+    size_t hidden_count;
+    const char *step, *purpose;
+    ui_text_t label;
+    bool divider;
+} passkey_form_t;
+
+static const char DIVIDER_TPL[] = "<p class=\"divider\"><span>{{or}}</span></p>";
+
+static const char *passkey_form_html(arena_t *a, const passkey_form_t *f)
 {
-    if (!p->passkey)
-        return "";
-    ui_hidden_t *h = arena_alloc(a, (p->hidden_count + 1) * sizeof *h);
+    ui_hidden_t *h = arena_alloc(a, (f->hidden_count + 1) * sizeof *h);
     if (!h)
         return NULL;
     size_t n = 0;
-    for (size_t i = 0; i < p->hidden_count; i++)
-        if (strcmp(p->hidden[i].name, "step") != 0)
-            h[n++] = p->hidden[i];
-    h[n++] = (ui_hidden_t){"step", "passkey"};
+    for (size_t i = 0; i < f->hidden_count; i++)
+        if (!f->step || strcmp(f->hidden[i].name, "step") != 0)
+            h[n++] = f->hidden[i];
+    if (f->step)
+        h[n++] = (ui_hidden_t){"step", f->step};
+    const tpl_var_t divider[] = {{"or", ui_text(f->lang, TXT_PASSKEY_OR), false}};
     const tpl_var_t vars[] = {
-        {"or", ui_text(p->lang, TXT_PASSKEY_OR), false},
-        {"action", p->action, false},
+        {"divider", f->divider ? ui_expand(a, DIVIDER_TPL, divider, COUNT(divider)) : "", true},
+        {"action", f->action, false},
+        {"purpose", f->purpose ? f->purpose : "", false},
         {"hidden", ui_hidden_html(a, h, n), true},
-        {"label", ui_text(p->lang, TXT_PASSKEY_SIGN_IN), false},
-        {"failed", ui_text(p->lang, TXT_PASSKEY_FAILED), false},
-        {"unsupported", ui_text(p->lang, TXT_PASSKEY_UNSUPPORTED), false},
+        {"label", ui_text(f->lang, f->label), false},
+        {"failed", ui_text(f->lang, TXT_PASSKEY_FAILED), false},
+        {"unsupported", ui_text(f->lang, TXT_PASSKEY_UNSUPPORTED), false},
     };
     buf_t b;
     buf_init(&b, a);
@@ -594,6 +626,38 @@ static const char *passkey_signin_html(arena_t *a, const ui_login_t *p)
         tpl_render(&b, "templates/passkey_signin.html", vars, COUNT(vars)) != GH_OK)
         return NULL;
     return buf_cstr(&b);
+}
+
+/* The "Sign in with a passkey" form under the password form, step
+ * "passkey". */
+static const char *passkey_signin_html(arena_t *a, const ui_login_t *p)
+{
+    if (!p->passkey)
+        return "";
+    const passkey_form_t f = {.lang = p->lang,
+                              .action = p->action,
+                              .hidden = p->hidden,
+                              .hidden_count = p->hidden_count,
+                              .step = "passkey",
+                              .label = TXT_PASSKEY_SIGN_IN,
+                              .divider = true};
+    return passkey_form_html(a, &f);
+}
+
+/* The second-factor page's "Use a passkey" form: its own hidden fields
+ * (step "mfa"), the options for the pending member. */
+static const char *passkey_factor_html(arena_t *a, const ui_mfa_t *p)
+{
+    if (!p->passkey)
+        return "";
+    const passkey_form_t f = {.lang = p->lang,
+                              .action = p->action,
+                              .hidden = p->hidden,
+                              .hidden_count = p->hidden_count,
+                              .purpose = "mfa",
+                              .label = TXT_MFA_PASSKEY,
+                              .divider = !p->no_code};
+    return passkey_form_html(a, &f);
 }
 
 static const char *passkey_items_html(arena_t *a, const ui_passkeys_t *p)

@@ -197,6 +197,24 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                              "브라우저의 안내를 따라 주세요…"},
     [TXT_FED_CONTINUE] = {"Continue with {{client}}", "{{client}} 계정으로 계속하기"},
     [TXT_FED_OR] = {"or", "또는"},
+    [TXT_MFA_PASSKEY] = {"Use a passkey", "패스키 사용"},
+    [TXT_MFA_PASSKEY_ONLY] = {"Your second step is a passkey. You have no authenticator app set "
+                              "up, so there is no code to type: use your passkey to finish "
+                              "signing in.",
+                              "2단계 인증 수단은 패스키입니다. 인증 앱을 설정하지 않았으므로 "
+                              "입력할 코드가 없습니다. 패스키로 로그인을 마무리하세요."},
+    [TXT_FACTORS] = {"Second factors and passkeys", "2단계 인증과 패스키"},
+    [TXT_FACTORS_TOTP_ON] = {"Authenticator app: on", "인증 앱: 사용 중"},
+    [TXT_FACTORS_TOTP_OFF] = {"Authenticator app: off", "인증 앱: 사용 안 함"},
+    [TXT_FACTORS_RECOVERY] = {"Recovery codes left: {{n}}", "남은 복구 코드: {{n}}개"},
+    [TXT_FACTORS_PASSKEYS] = {"Passkeys: {{n}}", "패스키: {{n}}개"},
+    [TXT_FACTORS_MANAGE_TOTP] = {"Two-step sign-in settings", "2단계 로그인 설정"},
+    [TXT_FACTORS_MANAGE_PASSKEYS] = {"Manage passkeys", "패스키 관리"},
+    [TXT_PLATFORMS] = {"Linked platforms", "연결된 플랫폼"},
+    [TXT_PLATFORMS_NONE] = {"No platform is linked to your account.",
+                            "계정에 연결된 플랫폼이 없습니다."},
+    [TXT_PLATFORM_LINKED] = {"Linked", "연결한 때"},
+    [TXT_PLATFORM_UNLINK] = {"Unlink", "연결 해제"},
     [TXT_PROFILE_TITLE] = {"Check your profile", "프로필 확인"},
     [TXT_PROFILE_LEAD] =
         {"This is your first sign-in with {{client}}. Check what we will keep "
@@ -398,6 +416,14 @@ static const msg_text_t MESSAGES[] = {
                                "인증 앱의 6자리 숫자 또는 20자리 복구 코드를 입력해 주세요."}},
     [UI_MSG_MFA_ENABLED] = {{"Two-step sign-in is on", "2단계 로그인이 켜졌습니다"},
                             {"Your authenticator app is set up.", "인증 앱이 설정되었습니다."}},
+    [UI_MSG_PLATFORM_UNLINKED] = {{"Platform unlinked", "플랫폼 연결을 해제했습니다"},
+                                  {"You can no longer sign in with that platform.",
+                                   "이제 그 플랫폼으로는 로그인할 수 없습니다."}},
+    [UI_MSG_PLATFORM_LAST_WAY] = {{"Not unlinked", "연결을 해제하지 않았습니다"},
+                                  {"This platform is your only way to sign in. Link another "
+                                   "platform first, or ask your administrator for a password.",
+                                   "이 플랫폼이 유일한 로그인 수단입니다. 먼저 다른 플랫폼을 "
+                                   "연결하거나 관리자에게 비밀번호를 요청하세요."}},
     [UI_MSG_PASSKEY_REFUSED] = {{"Passkey not accepted", "패스키를 사용할 수 없습니다"},
                                 {"That passkey could not sign you in. Try again, or sign in with "
                                  "your password.",

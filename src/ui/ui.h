@@ -83,6 +83,8 @@ typedef enum {
     UI_MSG_FED_UNAVAILABLE,       /* federated sign-in: the platform is down, slow or garbled */
     UI_MSG_FED_EXPIRED,           /* federated sign-in: unknown, used or another browser's */
     UI_MSG_FED_PROFILE_INVALID,   /* profile page: a nickname and a valid e-mail are needed */
+    UI_MSG_PLATFORM_UNLINKED,     /* account: a platform was unlinked (information) */
+    UI_MSG_PLATFORM_LAST_WAY,     /* account: unlinking would leave no way to sign in */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -295,6 +297,34 @@ typedef struct {
     const config_t *config;                      /* the [scope.NAME] labels; may be NULL */
 } ui_account_t;
 
+/* What the account page's "Second factors and passkeys" section says. */
+typedef struct {
+    bool totp;          /* the authenticator app is on */
+    long recovery_left; /* recovery codes left */
+    long passkeys;      /* passkeys registered */
+    bool passkeys_on;   /* passkeys are enabled (else no passkey line) */
+} ui_account_factors_t;
+
+/* The section (id "factors"): TOTP on or off with a link to /account/mfa,
+ * the recovery codes left, the passkeys with a link to /account/passkeys.
+ * For ui_account_t.factors_html; NULL when the arena is full. */
+const char *ui_account_factors_html(arena_t *a, ui_lang_t lang, const ui_account_factors_t *f);
+
+/* One platform the member is linked to. */
+typedef struct {
+    const char *platform; /* the [platform.NAME] name (posted back) */
+    const char *label;    /* its label, or the name */
+    const char *email;    /* as the platform gave it; may be NULL */
+    int64_t since;
+} ui_account_link_t;
+
+/* The section (id "platforms"): each link as <li data-platform="NAME"> with
+ * an Unlink button (POST /account/links/unlink: csrf, platform), or a line
+ * saying there is none. For ui_account_t.platforms_html; NULL when the arena
+ * is full. */
+const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *csrf,
+                                      const ui_account_link_t *links, size_t count);
+
 /* The account page: profile (POST /account/profile: nickname, name), the
  * e-mail address (POST /account/email: email), the password (POST
  * /account/password: current_password, new_password, new_password_again),
@@ -343,8 +373,10 @@ typedef struct {
     size_t hidden_count;
     ui_msg_t message; /* UI_MSG_MFA_BAD_CODE, …, or UI_MSG_NONE */
     long retry_after; /* UI_MSG_TOO_MANY_CODES: seconds */
-    /* other ways to give a second factor (the passkey hook): links under the
-     * form, in a list labelled "Other ways to sign in"; none: no list */
+    bool passkey;     /* a "Use a passkey" button (the member has passkeys) */
+    bool no_code;     /* no code form: passkeys are the member's only factor (said in the lead) */
+    /* other ways to give a second factor: links under the form, in a list
+     * labelled "Other ways to sign in"; none: no list */
     const ui_link_t *other_ways;
     size_t other_way_count;
 } ui_mfa_t;
@@ -352,8 +384,12 @@ typedef struct {
 /* The second-factor page: one <form method="post"> with an input named otp
  * (inputmode numeric, autocomplete one-time-code, maxlength 64) for a TOTP
  * or a recovery code, the hidden fields and a submit button; a disclosure
- * "Use a recovery code" saying how; the other ways as links. A wrong code
- * marks the input aria-invalid, described by the alert. */
+ * "Use a recovery code" saying how; with passkey, a form id="passkey-form"
+ * (the hidden fields and the assertion's, data-purpose="mfa") whose "Use a
+ * passkey" button /static/passkey.js turns into a ceremony; without the code
+ * form when no_code, the lead then saying the passkey is the way; the other
+ * ways as links. A wrong code marks the input aria-invalid, described by
+ * the alert. */
 const char *ui_render_mfa(arena_t *a, const ui_mfa_t *page);
 
 /* After a sign-in with a recovery code: how many are left (in

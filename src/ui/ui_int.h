@@ -182,6 +182,19 @@ typedef enum {
     TXT_CANCEL,
     TXT_BACK_TO_SIGN_IN,
     TXT_GIVE_UP,
+    TXT_MFA_PASSKEY,      /* the second-factor page's passkey button */
+    TXT_MFA_PASSKEY_ONLY, /* its lead when passkeys are the member's only factor */
+    TXT_FACTORS,          /* the account page's second factors */
+    TXT_FACTORS_TOTP_ON,
+    TXT_FACTORS_TOTP_OFF,
+    TXT_FACTORS_RECOVERY, /* holds {{n}} */
+    TXT_FACTORS_PASSKEYS, /* holds {{n}} */
+    TXT_FACTORS_MANAGE_TOTP,
+    TXT_FACTORS_MANAGE_PASSKEYS,
+    TXT_PLATFORMS, /* the account page's linked platforms */
+    TXT_PLATFORMS_NONE,
+    TXT_PLATFORM_LINKED, /* before the date */
+    TXT_PLATFORM_UNLINK,
     TXT_FORM_POST_TITLE, /* response_mode=form_post: the page that carries the answer back */
     TXT_FORM_POST_LEAD,
     TXT_COUNT

@@ -366,3 +366,14 @@ test("the account page's own sign-in asks a member with a factor for the code to
   assert.match(visibleText(account.text), new RegExp(user.username));
   assert.ok(!postForms(account.text).some((f) => f.inputs.some((i) => i.name === 'password' && !f.action.includes('password'))), 'signed in');
 });
+
+test('audit: a confirmed enrolment, a new set of recovery codes and a recovery code used are audit events', async () => {
+  const user = await newUser();
+  const rows = (action) => querySql(gh.db, `SELECT details FROM events WHERE action = '${action}' AND target = '${user.sub}' AND actor = '${user.sub}'`);
+  const { codes } = await enrol(await signedIn(user));
+  assert.match(rows('mfa.enroll'), /"method":\s*"totp"/);
+  assert.equal(rows('mfa.recovery_new').split('\n').length, 1, 'the first set');
+  assert.equal(rows('mfa.recovery_used'), '');
+  assert.equal((await postCode(await pending(user), codes[0])).status, 200);
+  assert.match(rows('mfa.recovery_used'), /"left":\s*"9"/);
+});

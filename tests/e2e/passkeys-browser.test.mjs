@@ -23,6 +23,8 @@ const ORIGIN = `http://localhost:${port}`;
 /* the partner's redirect URI: a page of our own server, so that the browser lands somewhere real */
 const REDIRECT = `${ORIGIN}/healthz`;
 const USER = { username: 'jiwoo', password: 'pw-correct-horse-9', email: 'jiwoo@example.com', nickname: 'Jiwoo' };
+/* a member without passkeys: a password alone signs in (a passkey would be asked as a second factor) */
+const PLAIN = { username: 'seoyeon', password: 'Quiet-river-pw-771', email: 'seoyeon@example.com', nickname: 'Seoyeon' };
 const CLIENT = { id: 'rp-passkeys', secret: 'rp-passkeys-secret-0123456789', redirectUris: REDIRECT, scope: 'openid profile' };
 
 /** fetch with localhost sent to 127.0.0.1, where the server listens (node may try ::1 alone). */
@@ -41,6 +43,7 @@ describe('passkeys in chromium', { timeout: 120000 }, () => {
   setup(async () => {
     await gh.addClient(CLIENT);
     user = await gh.addUser(USER);
+    await gh.addUser(PLAIN);
     config = await oidc.discovery(new URL(ORIGIN), CLIENT.id, { client_secret: CLIENT.secret }, oidc.ClientSecretPost(CLIENT.secret), {
       execute: [oidc.allowInsecureRequests],
       [oidc.customFetch]: loopbackFetch,
@@ -137,10 +140,10 @@ describe('passkeys in chromium', { timeout: 120000 }, () => {
       await p.locator('#passkey-button').waitFor(); /* shown once the script finds WebAuthn */
       for (const v of await seriousViolations(p)) found.push(`${lang} sign-in: ${v}`);
       if (lang === 'ko') for (const s of latinOnlySentences(await readableText(p))) found.push(`ko sign-in in English: ${s}`);
-      await p.getByLabel(lang === 'ko' ? '아이디' : 'Username').fill(USER.username);
-      await p.locator('#password').fill(USER.password);
+      await p.getByLabel(lang === 'ko' ? '아이디' : 'Username').fill(PLAIN.username);
+      await p.locator('#password').fill(PLAIN.password);
       await p.locator('form:not(#passkey-form) button[type=submit]').click();
-      await p.waitForURL((u) => u.href.startsWith(`${REDIRECT}?`));
+      await p.locator('button[name=decision]').first().waitFor(); /* signed in: the consent page */
       await p.goto(`${ORIGIN}/account/passkeys`);
       assert.equal(await p.locator('html').getAttribute('lang'), lang);
       for (const v of await seriousViolations(p)) found.push(`${lang} passkeys: ${v}`);

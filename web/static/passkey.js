@@ -1,5 +1,6 @@
 // Passkeys in the browser (WebAuthn): the sign-in page's "Sign in with a
-// passkey" and the /account/passkeys page's "Add a passkey". The server sends
+// passkey", the second-factor page's "Use a passkey" and the
+// /account/passkeys page's "Add a passkey". The server sends
 // the options as JSON with binary members in base64url and takes the results
 // as form fields in base64url (src/oauth/passkey.h); this file only converts
 // between the two and calls navigator.credentials. No inline script: the
@@ -45,12 +46,19 @@
   function signIn(form) {
     var status = form.querySelector("#passkey-status");
     var csrf = form.elements.csrf.value;
+    var fields = {csrf: csrf};
+    // purpose=mfa: the second factor of the sign-in waiting for it, whose
+    // member's passkeys the server lists in allowCredentials
+    if (form.dataset.purpose) fields.purpose = form.dataset.purpose;
     say(status, "");
-    post("/auth/passkey/login/options", {csrf: csrf})
+    post("/auth/passkey/login/options", fields)
       .then(function (o) {
         return navigator.credentials.get({publicKey: {
           challenge: toBytes(o.challenge), rpId: o.rpId, timeout: o.timeout,
-          userVerification: o.userVerification, allowCredentials: []}});
+          userVerification: o.userVerification,
+          allowCredentials: (o.allowCredentials || []).map(function (c) {
+            return {type: c.type, id: toBytes(c.id), transports: c.transports};
+          })}});
       })
       .then(function (cred) {
         var r = cred.response;

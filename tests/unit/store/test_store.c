@@ -2153,7 +2153,24 @@ static void test_mfa_recovery_and_reset(void **state)
                      GH_OK);
     store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
     assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    /* passkeys are second factors too: the member's go, another's stay */
+    store_passkey_t key = {.credential_id = "reset-key",
+                           .sub = sub,
+                           .public_key = "pk",
+                           .alg = -7,
+                           .name = "Laptop",
+                           .created_at = T0};
+    assert_int_equal(store_passkey_add(f->s, &key), GH_OK);
+    key.credential_id = "other-key";
+    key.sub = other;
+    assert_int_equal(store_passkey_add(f->s, &key), GH_OK);
     assert_int_equal(store_mfa_reset(f->s, sub), GH_OK);
+    store_passkey_t *keys = NULL;
+    size_t n = 0;
+    assert_int_equal(store_passkey_list(f->s, f->a, sub, &keys, &n), GH_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_passkey_list(f->s, f->a, other, &keys, &n), GH_OK);
+    assert_int_equal(n, 1);
     store_mfa_totp_t t;
     store_mfa_pending_t got;
     assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
