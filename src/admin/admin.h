@@ -69,11 +69,13 @@ typedef struct {
 
 /* Checks a registration (client_id, client_secret, client_name,
  * redirect_uris, post_logout_redirect_uris, grant_types, scope,
- * token_endpoint_auth_method) and fills *in (strings borrowed from body or
- * in arena a). Defaults: grant_types authorization_code and refresh_token,
- * scope "openid profile email", token_endpoint_auth_method
- * client_secret_basic. Pure: the command line checks before it opens a
- * store. */
+ * token_endpoint_auth_method, the logout members, require_mfa; for
+ * private_key_jwt jwks or jwks_uri, RFC 8707 resources,
+ * require_pushed_authorization_requests) and fills *in (strings borrowed
+ * from body or in arena a). Defaults: grant_types authorization_code and
+ * refresh_token, scope "openid profile email", token_endpoint_auth_method
+ * client_secret_basic, or private_key_jwt for a client with keys (which has
+ * no secret). Pure: the command line checks before it opens a store. */
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err);
 
 /* Registers in (admin_client_check'ed). *out: the client, with

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "core/uri.h"
+#include "jose/jose.h"
 #include "oauth/audit.h"
 #include "oidc/oidc.h"
 
@@ -16,6 +17,8 @@
 #define DEFAULT_GRANTS (STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN)
 #define AUTH_NONE "none"
 #define AUTH_DEFAULT "client_secret_basic"
+#define AUTH_KEYS "private_key_jwt" /* RFC 7523: the client's jwks or jwks_uri, no secret */
+#define JWKS_MAX (64 * 1024)        /* bytes of an inline jwks, as JSON text */
 
 static const char *const FIELDS[] = {"client_id",
                                      "client_secret",
@@ -32,9 +35,14 @@ static const char *const FIELDS[] = {"client_id",
                                      "require_mfa",
                                      "id_token_claims",
                                      "subject_type",
+                                     "jwks",
+                                     "jwks_uri",
+                                     "resources",
+                                     "require_pushed_authorization_requests",
                                      NULL};
 
-static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", NULL};
+static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", AUTH_KEYS,
+                                           NULL};
 
 /* RFC 6749 §3.1.2: absolute URIs without a fragment; https, or http on the
  * loopback interface only (RFC 8252 §7.3, OAuth 2.1 §2.3.1); a private-use
@@ -63,9 +71,10 @@ static bool check_uris(arena_t *a, const char *const *uris, size_t count, const 
     return true;
 }
 
-/* A logout URI (Back-Channel Logout 1.0 §2.2, Front-Channel Logout 1.0 §2):
- * absolute, no fragment; https, or http on the loopback interface. */
-static bool check_logout_uri(arena_t *a, const char *uri, const char *field, admin_error_t *err)
+/* A logout URI (Back-Channel Logout 1.0 §2.2, Front-Channel Logout 1.0 §2)
+ * or a jwks_uri (RFC 7591 §2): absolute, no fragment; https, or http on the
+ * loopback interface. */
+static bool check_https_uri(arena_t *a, const char *uri, const char *field, admin_error_t *err)
 {
     uri_redirect_kind_t kind = uri ? uri_redirect_kind(uri) : URI_REDIRECT_HTTPS;
     if (kind == URI_REDIRECT_HTTPS || kind == URI_REDIRECT_HTTP_LOOPBACK)
@@ -94,9 +103,14 @@ static bool read_grants(arena_t *a, const json_t *body, unsigned *grants, admin_
     return true;
 }
 
-static bool read_auth_method(arena_t *a, const json_t *body, bool *is_public, admin_error_t *err)
+/* token_endpoint_auth_method into in: none makes the client public;
+ * private_key_jwt (also the default for a client with keys) wants jwks or
+ * jwks_uri, which no other method may have. */
+static bool read_auth_method(arena_t *a, const json_t *body, admin_client_in_t *in,
+                             admin_error_t *err)
 {
     const char *method = NULL;
+    bool keys = in->client.jwks || in->client.jwks_uri;
     if (!admin_get_string(a, body, "token_endpoint_auth_method", &method, err))
         return false;
     const char *const *m = AUTH_METHODS;
@@ -104,8 +118,79 @@ static bool read_auth_method(arena_t *a, const json_t *body, bool *is_public, ad
         m++;
     if (method && !*m)
         return admin_fail(err, a, 400, "token_endpoint_auth_method",
-                          "must be none, client_secret_basic or client_secret_post");
-    *is_public = method && !strcmp(method, AUTH_NONE);
+                          "must be none, client_secret_basic, client_secret_post or "
+                          "private_key_jwt");
+    if (!method)
+        method = keys ? AUTH_KEYS : AUTH_DEFAULT;
+    if (!strcmp(method, AUTH_KEYS) && !keys)
+        return admin_fail(err, a, 400, "token_endpoint_auth_method",
+                          "private_key_jwt needs the client's jwks or jwks_uri");
+    if (strcmp(method, AUTH_KEYS) != 0 && keys)
+        return admin_fail(err, a, 400, "token_endpoint_auth_method",
+                          "a client with jwks or jwks_uri authenticates with private_key_jwt");
+    in->client.is_public = !strcmp(method, AUTH_NONE);
+    return true;
+}
+
+/* A public JWKS text that jose can use: no private members (a private key
+ * registered here would be a secret shown by every read of the client). */
+static bool public_jwks_ok(const char *text, size_t n)
+{
+    static const char *const PRIVATE[] = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
+    jose_keyset_t *ks = NULL;
+    json_t *doc = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+    json_t *keys = json_object_get(doc, "keys");
+    bool ok = json_is_array(keys) && jose_keyset_from_jwks(text, n, &ks) == GH_OK;
+    for (size_t i = 0; ok && i < json_array_size(keys); i++)
+        for (size_t m = 0; ok && m < sizeof PRIVATE / sizeof PRIVATE[0]; m++)
+            ok = !json_object_get(json_array_get(keys, i), PRIVATE[m]);
+    jose_keyset_free(ks);
+    json_decref(doc);
+    return ok;
+}
+
+/* jwks (RFC 7591 §2: the client's public keys as a JWKS object) into *out
+ * as compact JSON text in the arena; NULL when absent. */
+static bool read_jwks(arena_t *a, const json_t *body, const char **out, admin_error_t *err)
+{
+    json_t *v = json_object_get(body, "jwks");
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_object(v))
+        return admin_fail(err, a, 400, "jwks", "must be a JWKS object ({\"keys\":[…]})");
+    char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    size_t n = text ? strlen(text) : 0;
+    bool ok = text && n <= JWKS_MAX && public_jwks_ok(text, n);
+    *out = ok ? arena_strdup(a, text) : NULL;
+    free(text);
+    if (!ok)
+        return admin_fail(err, a, 400, "jwks",
+                          "must be a JWKS of at most %d bytes of usable public RS256 or ES256 "
+                          "signing keys (no private members)",
+                          JWKS_MAX);
+    return *out ? true : admin_fail(err, a, 500, NULL, "out of memory");
+}
+
+/* private_key_jwt: one source of keys, and no secret besides. */
+static bool check_keys(arena_t *a, const admin_client_in_t *in, admin_error_t *err)
+{
+    const store_client_t *cl = &in->client;
+    if (cl->jwks && cl->jwks_uri)
+        return admin_fail(err, a, 400, "jwks_uri", "give jwks or jwks_uri, not both");
+    if ((cl->jwks || cl->jwks_uri) && in->secret)
+        return admin_fail(err, a, 400, "client_secret",
+                          "a client with keys (private_key_jwt) has no secret");
+    return check_https_uri(a, cl->jwks_uri, "jwks_uri", err);
+}
+
+/* RFC 8707: each resource an absolute URI without fragment. */
+static bool check_resources(arena_t *a, const store_client_t *cl, admin_error_t *err)
+{
+    for (size_t i = 0; i < cl->resource_count; i++)
+        if (!uri_is_resource(cl->resources[i]))
+            return admin_fail(err, a, 400, "resources",
+                              "'%s' is not an absolute URI without fragment", cl->resources[i]);
     return true;
 }
 
@@ -198,7 +283,12 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
                         &cl->frontchannel_logout_session_required, err) ||
         !admin_get_bool(a, body, "require_mfa", &cl->require_mfa, err) ||
         !read_id_token_claims(a, body, cl, err) || !read_subject_type(a, body, cl, err) ||
-        !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, &cl->is_public, err))
+        !read_jwks(a, body, &cl->jwks, err) ||
+        !admin_get_string(a, body, "jwks_uri", &cl->jwks_uri, err) ||
+        !admin_get_strings(a, body, "resources", ADMIN_URI_MAX, &cl->resources, &cl->resource_count,
+                           &present, err) ||
+        !admin_get_bool(a, body, "require_pushed_authorization_requests", &cl->require_par, err) ||
+        !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, in, err))
         return false;
     if (!cl->id)
         return admin_fail(err, a, 400, "client_id", "is required");
@@ -233,9 +323,9 @@ bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, a
                       err) &&
            check_uris(a, cl->post_logout_redirect_uris, cl->post_logout_redirect_uri_count,
                       "post_logout_redirect_uris", cl->is_public, err) &&
-           check_logout_uri(a, cl->backchannel_logout_uri, "backchannel_logout_uri", err) &&
-           check_logout_uri(a, cl->frontchannel_logout_uri, "frontchannel_logout_uri", err) &&
-           check_sector(a, cl, err);
+           check_https_uri(a, cl->backchannel_logout_uri, "backchannel_logout_uri", err) &&
+           check_https_uri(a, cl->frontchannel_logout_uri, "frontchannel_logout_uri", err) &&
+           check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err);
 }
 
 /* The grant type names of a STORE_GRANT_* set, in bit order, into names[]. */
@@ -279,10 +369,20 @@ static json_t *writable_json(const store_client_t *cl)
     json_object_set_new(o, "grant_types", admin_string_array(grants, ngrants));
     json_object_set_new(o, "scope", json_string(cl->scope ? cl->scope : ""));
     json_object_set_new(o, "token_endpoint_auth_method",
-                        json_string(cl->is_public ? AUTH_NONE : AUTH_DEFAULT));
+                        json_string(cl->is_public              ? AUTH_NONE
+                                    : cl->jwks || cl->jwks_uri ? AUTH_KEYS
+                                                               : AUTH_DEFAULT));
     json_object_set_new(o, "require_mfa", json_boolean(cl->require_mfa)); /* docs/mfa.md */
     json_object_set_new(o, "id_token_claims", id_token_claims_json(cl->id_token_claims));
     json_object_set_new(o, "subject_type", json_string(cl->pairwise ? "pairwise" : "public"));
+    if (cl->jwks) /* RFC 7591 §2, private_key_jwt */
+        json_object_set_new(o, "jwks", json_loads(cl->jwks, 0, NULL));
+    if (cl->jwks_uri)
+        json_object_set_new(o, "jwks_uri", json_string(cl->jwks_uri));
+    json_object_set_new(o, "resources", /* RFC 8707: what its tokens may be for */
+                        admin_string_array(cl->resources, cl->resource_count));
+    json_object_set_new(o, "require_pushed_authorization_requests", /* RFC 9126 §6 */
+                        json_boolean(cl->require_par));
     if (cl->backchannel_logout_uri) { /* Back-Channel Logout 1.0 §2.2 */
         json_object_set_new(o, "backchannel_logout_uri", json_string(cl->backchannel_logout_uri));
         json_object_set_new(o, "backchannel_logout_session_required",
@@ -327,11 +427,12 @@ bool admin_client_create(const admin_ctx_t *ctx, const admin_client_in_t *in, js
 {
     store_client_t cl = in->client;
     const char *generated = NULL;
-    if (!cl.is_public && in->secret)
+    bool secretless = cl.is_public || cl.jwks || cl.jwks_uri; /* none, or private_key_jwt */
+    if (!secretless && in->secret)
         cl.secret_digest = secret_client_digest(ctx->arena, in->secret);
-    else if (!cl.is_public && !new_secret(ctx->arena, &cl, &generated, err))
+    else if (!secretless && !new_secret(ctx->arena, &cl, &generated, err))
         return false;
-    if (!cl.is_public && !cl.secret_digest)
+    if (!secretless && !cl.secret_digest)
         return admin_fail(err, ctx->arena, 500, NULL, "cannot digest the client secret");
     cl.created_at = clock_now();
     gh_status_t st = store_client_add(ctx->store, &cl);
@@ -413,9 +514,9 @@ static bool update_checked(const admin_ctx_t *ctx, const store_client_t *old, js
     if (!admin_client_check(ctx->arena, doc, &in, err))
         return false;
     in.client.created_at = old->created_at;
-    in.client.secret_digest = in.client.is_public ? NULL : old->secret_digest;
-    if (!in.client.is_public && !old->secret_digest &&
-        !new_secret(ctx->arena, &in.client, &generated, err))
+    bool secretless = in.client.is_public || in.client.jwks || in.client.jwks_uri;
+    in.client.secret_digest = secretless ? NULL : old->secret_digest;
+    if (!secretless && !old->secret_digest && !new_secret(ctx->arena, &in.client, &generated, err))
         return false;
     gh_status_t st = store_client_update(ctx->store, &in.client);
     if (st != GH_OK)
@@ -459,6 +560,9 @@ bool admin_client_rotate(const admin_ctx_t *ctx, const char *id, json_t **out, a
     if (cl.is_public)
         return admin_fail(err, ctx->arena, 400, "token_endpoint_auth_method",
                           "a public client (none) has no secret to rotate");
+    if (cl.jwks || cl.jwks_uri)
+        return admin_fail(err, ctx->arena, 400, "token_endpoint_auth_method",
+                          "a private_key_jwt client has no secret to rotate; change its keys");
     if (!new_secret(ctx->arena, &cl, &secret, err))
         return false;
     st = store_client_update(ctx->store, &cl);

@@ -12,6 +12,7 @@ static const struct {
     {"refresh_token", STORE_GRANT_REFRESH_TOKEN},
     {"client_credentials", STORE_GRANT_CLIENT_CREDENTIALS},
     {"urn:ietf:params:oauth:grant-type:device_code", STORE_GRANT_DEVICE_CODE},
+    {"urn:ietf:params:oauth:grant-type:token-exchange", STORE_GRANT_TOKEN_EXCHANGE},
 };
 
 #define GRANT_COUNT (sizeof GRANTS / sizeof GRANTS[0])

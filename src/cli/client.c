@@ -30,6 +30,10 @@ enum {
     OPT_REQUIRE_MFA,
     OPT_ID_TOKEN_CLAIM,
     OPT_SUBJECT_TYPE,
+    OPT_JWKS,
+    OPT_JWKS_URI,
+    OPT_RESOURCE,
+    OPT_REQUIRE_PAR,
 };
 
 /* Appends value to the array member name of body (made on first use). */
@@ -39,6 +43,20 @@ static void append(json_t *body, const char *name, const char *value)
     if (!arr)
         json_object_set_new(body, name, arr = json_array());
     json_array_append_new(arr, json_string(value));
+}
+
+/* --jwks FILE: the file's JSON as the member jwks (checked by the admin
+ * operations like any other member). */
+static int jwks_option(json_t *body, const char *file)
+{
+    json_error_t error;
+    json_t *jwks = json_load_file(file, JSON_REJECT_DUPLICATES, &error);
+    if (!jwks && error.line == -1)
+        return cli_fail("cannot read --jwks file '%s'", file);
+    if (!jwks)
+        return cli_fail("--jwks file '%s' is not JSON: %s (line %d)", file, error.text, error.line);
+    json_object_set_new(body, "jwks", jwks);
+    return CLI_CONTINUE;
 }
 
 /* One option of add or update into the metadata body. */
@@ -59,6 +77,9 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_REQUIRE_MFA - CLI_OPT_OWN] = "require_mfa",
         [OPT_ID_TOKEN_CLAIM - CLI_OPT_OWN] = "id_token_claims",
         [OPT_SUBJECT_TYPE - CLI_OPT_OWN] = "subject_type",
+        [OPT_JWKS_URI - CLI_OPT_OWN] = "jwks_uri",
+        [OPT_RESOURCE - CLI_OPT_OWN] = "resources",
+        [OPT_REQUIRE_PAR - CLI_OPT_OWN] = "require_pushed_authorization_requests",
     };
     const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
                              ? MEMBERS[ch - CLI_OPT_OWN]
@@ -66,10 +87,14 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
     if (ch == OPT_PUBLIC || ch == OPT_CONFIDENTIAL)
         json_object_set_new(body, "token_endpoint_auth_method",
                             json_string(ch == OPT_PUBLIC ? "none" : "client_secret_basic"));
-    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT || ch == OPT_ID_TOKEN_CLAIM)
+    else if (ch == OPT_REDIRECT || ch == OPT_LOGOUT || ch == OPT_GRANT ||
+             ch == OPT_ID_TOKEN_CLAIM || ch == OPT_RESOURCE)
         append(body, member, arg);
-    else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA)
+    else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA ||
+             ch == OPT_REQUIRE_PAR)
         json_object_set_new(body, member, json_true());
+    else if (ch == OPT_JWKS)
+        return jwks_option(body, arg);
     else if (member)
         json_object_set_new(body, member, json_string(arg));
     return ch == OPT_SECRET ? cli_wipe_later(c, arg) : CLI_CONTINUE;
@@ -97,6 +122,10 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"require-mfa", no_argument, NULL, OPT_REQUIRE_MFA},
         {"id-token-claim", required_argument, NULL, OPT_ID_TOKEN_CLAIM},
         {"subject-type", required_argument, NULL, OPT_SUBJECT_TYPE},
+        {"jwks", required_argument, NULL, OPT_JWKS},
+        {"jwks-uri", required_argument, NULL, OPT_JWKS_URI},
+        {"resource", required_argument, NULL, OPT_RESOURCE},
+        {"require-par", no_argument, NULL, OPT_REQUIRE_PAR},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -111,6 +140,11 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
             return cli_usage_error(self, "a client is confidential unless --public");
         code = metadata_option(c, *body, ch, optarg);
     }
+    /* keys given: private_key_jwt, unless a method was given too (then the
+     * check says which does not fit) */
+    if ((json_object_get(*body, "jwks") || json_object_get(*body, "jwks_uri")) &&
+        !json_object_get(*body, "token_endpoint_auth_method"))
+        json_object_set_new(*body, "token_endpoint_auth_method", json_string("private_key_jwt"));
     return code;
 }
 
@@ -277,9 +311,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                            [--frontchannel-logout-uri URI "
      "[--frontchannel-logout-session-required]]\n"
      "                            [--require-mfa] [--id-token-claim CLAIM]...\n"
-     "                            [--subject-type public|pairwise]\n\n"
+     "                            [--subject-type public|pairwise]\n"
+     "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
+     "                            [--require-par]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
-     "secret, printed once as 'client_secret: ...'; only its digest is stored.\n\n"
+     "secret, printed once as 'client_secret: ...'; only its digest is stored.\n"
+     "A client with keys (--jwks, --jwks-uri) has no secret: it authenticates with\n"
+     "private_key_jwt (docs/clients.md).\n\n"
      "  --id ID                 1-64 characters of A-Z a-z 0-9 . _ -\n"
      "  --secret S              client secret, 8-512 printable ASCII characters\n"
      "  --redirect-uri URI      absolute https URI, no fragment (repeatable;\n"
@@ -288,9 +326,10 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          such as com.example.app:/cb only with --public\n"
      "  --post-logout-redirect-uri URI  where logout may return (repeatable)\n"
      "  --scope SCOPES          scopes it may ask for (default \"openid profile email\")\n"
-     "  --grant G               authorization_code, refresh_token, client_credentials or\n"
-     "                          urn:ietf:params:oauth:grant-type:device_code (repeatable;\n"
-     "                          default authorization_code and refresh_token)\n"
+     "  --grant G               authorization_code, refresh_token, client_credentials,\n"
+     "                          urn:ietf:params:oauth:grant-type:device_code or\n"
+     "                          urn:ietf:params:oauth:grant-type:token-exchange\n"
+     "                          (repeatable; default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
      "  --name NAME             display name for the consent page\n"
      "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
@@ -306,7 +345,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          docs/claims.md)\n"
      "  --subject-type T        public (default): every client sees the member's sub;\n"
      "                          pairwise: a sub of its own, shared only with clients\n"
-     "                          on the same host (its redirect URIs must share one)\n",
+     "                          on the same host (its redirect URIs must share one)\n"
+     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
+     "                          such a client has no secret\n"
+     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
+     "                          (https; http only on loopback)\n"
+     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
+     "  --require-par           it must push its authorization requests (RFC 9126)\n",
      run_add, NULL},
     {"update", "gatehouse client update", "change a client's registration",
      "usage: gatehouse client update ID [--redirect-uri URI]...\n"
@@ -317,7 +362,9 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                               [--frontchannel-logout-uri URI "
      "[--frontchannel-logout-session-required]]\n"
      "                               [--require-mfa] [--id-token-claim CLAIM]...\n"
-     "                               [--subject-type public|pairwise]\n\n"
+     "                               [--subject-type public|pairwise]\n"
+     "                               [--jwks FILE | --jwks-uri URL]\n"
+     "                               [--resource URI]... [--require-par]\n\n"
      "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
      "with the same checks: the options given replace those fields (a repeated\n"
      "option gives the whole new list), the rest stays. A change that would leave\n"
@@ -344,7 +391,13 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          docs/claims.md)\n"
      "  --subject-type T        public (default): every client sees the member's sub;\n"
      "                          pairwise: a sub of its own, shared only with clients\n"
-     "                          on the same host (its redirect URIs must share one)\n",
+     "                          on the same host (its redirect URIs must share one)\n"
+     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
+     "                          such a client has no secret\n"
+     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
+     "                          (https; http only on loopback)\n"
+     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
+     "  --require-par           it must push its authorization requests (RFC 9126)\n",
      run_update, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

@@ -66,6 +66,13 @@ typedef struct {
     char *passkey_rp_id;           /* NULL: the issuer's host */
     int passkey_user_verification; /* 0 preferred (default), 1 required */
 
+    /* modern clients (docs/clients.md) */
+    int require_par;         /* 1: every client must use PAR (RFC 9126 §6), default 0 */
+    long jwks_uri_timeout;   /* seconds a client's jwks_uri fetch may take, default 3 */
+    long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
+    long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
+    int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
+
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
     char *metrics_allow;

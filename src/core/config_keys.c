@@ -24,6 +24,7 @@ static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
 static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* its order */
 static const char *const OFF_ON[] = {"off", "on", NULL};
 static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
+static const char *const NO_YES[] = {"no", "yes", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
 static const char *const YES_NO[] = {"false", "true", NULL};
 
@@ -159,6 +160,22 @@ static const config_key_t KEYS[] = {
      "device flow: new device codes per client address and window, then 429; 0 = no limit"},
     {"server", "device_code_rate_window", CONFIG_NUMBER, "60", NULL, 1, DAY, "seconds", NULL,
      SERVER(device_code_rate_window), 0, NULL, "device flow: the window of device_code_rate"},
+    {"server", "require_pushed_authorization_requests", CONFIG_CHOICE, "no", NULL, 0, 0, NULL,
+     NO_YES, SERVER(require_par), 0, NULL,
+     "every client must push its authorization requests first (RFC 9126); per client: "
+     "client add --require-par"},
+    {"server", "jwks_uri_timeout", CONFIG_NUMBER, "3", NULL, 1, 30, "seconds", NULL,
+     SERVER(jwks_uri_timeout), 0, NULL,
+     "private_key_jwt: longest fetch of a client's jwks_uri (connection included)"},
+    {"server", "jwks_uri_max_bytes", CONFIG_NUMBER, "65536", NULL, 1024, 1048576, "bytes", NULL,
+     SERVER(jwks_uri_max_bytes), 0, NULL, "private_key_jwt: largest jwks_uri document read"},
+    {"server", "jwks_uri_cache", CONFIG_NUMBER, "300", NULL, 0, DAY, "seconds", NULL,
+     SERVER(jwks_uri_cache), 0, NULL,
+     "private_key_jwt: how long a fetched jwks_uri document is used before it is fetched again"},
+    {"server", "jwks_uri_private", CONFIG_CHOICE, "no", NULL, 0, 0, NULL, NO_YES,
+     SERVER(jwks_uri_private), 0, NULL,
+     "private_key_jwt: fetch a client's jwks_uri from loopback, private or link-local addresses "
+     "too (no: public addresses only)"},
     {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
      SERVER(backchannel_logout_timeout), 0, NULL,
      "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},

@@ -174,3 +174,13 @@ void uri_append_param(buf_t *b, const char *name, const char *value)
     buf_putc(b, '=');
     pct_encode(b, value);
 }
+
+bool uri_is_resource(const char *uri)
+{
+    const char *p = uri;
+    if (!uri || strlen(uri) > URI_MAX_LEN || !isalpha((unsigned char)*p))
+        return false;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return *p == ':' && p[1] && path_query_ok(p + 1);
+}

@@ -39,6 +39,10 @@ typedef enum {
  * query of RFC 3986 characters; no fragment, at most URI_MAX_LEN bytes. */
 uri_redirect_kind_t uri_redirect_kind(const char *uri);
 
+/* True when uri may be a resource indicator (RFC 8707 §2): an absolute URI
+ * (a scheme, ':' and a non-empty rest of RFC 3986 characters, percent
+ * escapes well formed) without a fragment, at most URI_MAX_LEN bytes. */
+bool uri_is_resource(const char *uri);
 /* Whether a redirect URI presented in a request is the registered one: the
  * same bytes (RFC 9700 §4.1.3), with one exception RFC 8252 §7.3 requires:
  * for a loopback IP literal (http://127.0.0.1 or http://[::1]) the port may

@@ -179,7 +179,8 @@ gh_status_t http_parse_cookies(arena_t *a, const char *s, size_t n, size_t max_p
 /* ---- parameter declarations ---- */
 
 /* What an endpoint accepts, checked before its handler runs (RFC 6749 §3.1:
- * parameters must not be repeated). */
+ * parameters must not be repeated). A name declared k times may appear up to
+ * k times (RFC 8707's resource may repeat). */
 typedef struct {
     const char *name;
     size_t max_len; /* longest accepted value in bytes */

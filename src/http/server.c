@@ -160,6 +160,15 @@ static size_t longest(const http_pairs_t *p, const char *name)
     return n;
 }
 
+/* How many times spec declares name: how often it may appear. */
+static size_t declared(const http_param_spec_t *spec, const char *name)
+{
+    size_t n = 0;
+    for (; spec->name; spec++)
+        n += strcmp(spec->name, name) == 0;
+    return n;
+}
+
 static http_param_problem_t check_params(const http_request_t *req, const char **name)
 {
     *name = req->query_malformed ? "query" : "form";
@@ -167,7 +176,9 @@ static http_param_problem_t check_params(const http_request_t *req, const char *
         return HTTP_PARAM_MALFORMED;
     for (const http_param_spec_t *p = req->route->params; p && p->name; p++) {
         *name = p->name;
-        if (http_pairs_count(&req->query, p->name) + http_pairs_count(&req->form, p->name) > 1)
+        size_t count =
+            http_pairs_count(&req->query, p->name) + http_pairs_count(&req->form, p->name);
+        if (count > 1 && count > declared(req->route->params, p->name))
             return HTTP_PARAM_REPEATED; /* RFC 6749 §3.1 */
         if (longest(&req->query, p->name) > p->max_len || longest(&req->form, p->name) > p->max_len)
             return HTTP_PARAM_TOO_LONG;

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
@@ -140,6 +141,54 @@ static bool set_common(CURL *h, const httpc_request_t *req, struct curl_slist *h
            libcurl.easy_setopt(h, CURLOPT_WRITEDATA, sink) == CURLE_OK;
 }
 
+/* Whether an IPv4 address (host order) is one anybody may reach: not
+ * "this network", loopback, private (RFC 1918), shared (RFC 6598),
+ * link-local, benchmarking, multicast or reserved. */
+static bool v4_public(uint32_t a)
+{
+    static const struct {
+        uint32_t net, mask;
+    } CLOSED[] = {
+        {0x00000000, 0xff000000}, {0x0a000000, 0xff000000}, {0x64400000, 0xffc00000},
+        {0x7f000000, 0xff000000}, {0xa9fe0000, 0xffff0000}, {0xac100000, 0xfff00000},
+        {0xc0000000, 0xffffff00}, {0xc0a80000, 0xffff0000}, {0xc6120000, 0xfffe0000},
+        {0xe0000000, 0xe0000000},
+    };
+    for (size_t i = 0; i < sizeof CLOSED / sizeof CLOSED[0]; i++)
+        if ((a & CLOSED[i].mask) == CLOSED[i].net)
+            return false;
+    return true;
+}
+
+bool httpc_address_public(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return v4_public(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+    if (sa->sa_family != AF_INET6)
+        return false;
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    const uint8_t *b = a->s6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+        uint32_t v4 =
+            ((uint32_t)b[12] << 24) | ((uint32_t)b[13] << 16) | ((uint32_t)b[14] << 8) | b[15];
+        return v4_public(v4);
+    }
+    /* loopback, unspecified, link-local fe80::/10, unique local fc00::/7, multicast */
+    return !IN6_IS_ADDR_LOOPBACK(a) && !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LINKLOCAL(a) &&
+           (b[0] & 0xfe) != 0xfc && b[0] != 0xff;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION of a call limited to public addresses: the
+ * address curl resolved is checked just before it connects, so a name that
+ * resolves elsewhere the second time (DNS rebinding) is caught too. */
+static curl_socket_t open_public(void *ctx, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    (void)ctx;
+    if (purpose != CURLSOCKTYPE_IPCXN || !httpc_address_public(&address->addr))
+        return CURL_SOCKET_BAD;
+    return socket(address->family, address->socktype, address->protocol);
+}
+
 /* The method, its body and the Basic credentials. */
 static bool set_method(CURL *h, const httpc_request_t *req)
 {
@@ -229,7 +278,9 @@ gh_status_t httpc_send(arena_t *a, const httpc_request_t *req, httpc_response_t 
     CURL *h = libcurl.easy_init();
     struct curl_slist *hdrs = h ? build_headers(a, req) : NULL;
     buf_init(&sink.body, a);
-    if (!hdrs || !set_common(h, req, hdrs, &sink) || !set_method(h, req))
+    if (!hdrs || !set_common(h, req, hdrs, &sink) || !set_method(h, req) ||
+        (req->public_only &&
+         libcurl.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public) != CURLE_OK))
         goto out;
     res->outcome = outcome_of(libcurl.easy_perform(h), &sink);
     if (res->outcome == HTTPC_OK)

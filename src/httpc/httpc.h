@@ -53,6 +53,11 @@ typedef struct {
     long connect_timeout_ms;    /* 0: HTTPC_DEFAULT_CONNECT_TIMEOUT_MS */
     long timeout_ms;            /* the whole call; 0: HTTPC_DEFAULT_TIMEOUT_MS */
     size_t max_response;        /* body cap in bytes; 0: HTTPC_DEFAULT_MAX_RESPONSE */
+    /* connect only to public addresses (httpc_address_public), checked on the
+     * address actually connected to: a URL a third party chose (a client's
+     * jwks_uri) cannot reach this host's or its network's services (SSRF);
+     * a refused address is HTTPC_FAIL_CONNECT */
+    bool public_only;
 } httpc_request_t;
 
 typedef struct {
@@ -82,6 +87,12 @@ bool httpc_url_allowed(const char *url);
  * written. */
 gh_status_t httpc_send(arena_t *a, const httpc_request_t *req, httpc_response_t *res);
 
+struct sockaddr;
+
+/* True when sa (IPv4 or IPv6) is a public address: not loopback, private
+ * (RFC 1918, fc00::/7), shared (RFC 6598), link-local, unspecified,
+ * multicast or reserved; an IPv4-mapped IPv6 address as its IPv4 one. */
+bool httpc_address_public(const struct sockaddr *sa);
 /* ---- mail (smtp.c): one message to one recipient over SMTP ---- */
 
 typedef struct {

@@ -56,13 +56,13 @@ gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_key
 #define JOSE_JWKS_MAX_KEYS 32
 
 /* A verification-only keyset from another party's public JWKS document (an
- * OpenID provider's jwks_uri), for jose_jwt_verify. Each key is kept when it
- * has a kid not seen before, `use` absent or "sig", and is an RSA key of at
- * least 2048 bits (RS256) or a P-256 key (ES256) whose `alg`, when present,
- * names exactly that; other keys (encryption keys, other algorithms) are
- * skipped. GH_ERR_INVALID when the text is not a JWKS of at most
- * JOSE_JWKS_MAX_KEYS keys or no key is usable. Such a keyset has no signing
- * key: jose_jwt_sign refuses it and jose_keyset_kid gives NULL. */
+ * OpenID provider's jwks_uri, a client's keys), for jose_jwt_verify. Each key
+ * is kept when it has no kid (a token without kid then names it when it is
+ * the keyset's only key of the token's alg) or a kid not seen before, `use` absent or "sig", and is
+ * an RSA key of at least 2048 bits (RS256) or a P-256 key (ES256) whose `alg`, when present, names
+ * exactly that; other keys (encryption keys, other algorithms) are skipped. GH_ERR_INVALID when the
+ * text is not a JWKS of at most JOSE_JWKS_MAX_KEYS keys or no key is usable. Such a keyset has no
+ * signing key: jose_jwt_sign refuses it and jose_keyset_kid gives NULL. */
 gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **out);
 void jose_keyset_free(jose_keyset_t *ks);
 

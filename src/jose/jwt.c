@@ -184,6 +184,26 @@ gh_status_t jose_jwt_sign(const jose_keyset_t *ks, jose_alg_t alg, arena_t *a, c
     return text ? jose_jwt_sign_text(ks, alg, a, typ, text, b.len, out) : GH_ERR_NOMEM;
 }
 
+/* For a token without kid: the one key of alg in a keyset built from another
+ * party's JWKS (OpenID Connect Core §10.1: kid may be left out when the
+ * choice is unambiguous); NULL when there is none or more than one, and
+ * always for the server's own keyset, whose tokens all name their key. */
+static const jose_key_t *sole_key(const jose_keyset_t *ks, const char *alg)
+{
+    const jose_key_t *found = NULL;
+    for (size_t i = 0; i < JOSE_ALG_COUNT; i++)
+        if (ks->signers[i])
+            return NULL;
+    for (size_t i = 0; i < ks->count; i++) {
+        if (strcmp(ks->keys[i].ops->name, alg) != 0)
+            continue;
+        if (found)
+            return NULL;
+        found = &ks->keys[i];
+    }
+    return found;
+}
+
 /* The key the header names, if its alg is exactly that key's (RFC 8725 §3.1). */
 static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, const jose_key_t **key,
                                 const char **typ)
@@ -192,7 +212,8 @@ static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, cons
     const json_t *t = json_object_get(hdr, "typ");
     if (!alg || json_object_get(hdr, "crit") || (t && !json_is_string(t)))
         return GH_ERR_INVALID; /* no extension is understood (RFC 7515 §4.1.11) */
-    const jose_key_t *k = jose_keyset_find(ks, jose_member_str(hdr, "kid"));
+    const char *kid = jose_member_str(hdr, "kid");
+    const jose_key_t *k = kid ? jose_keyset_find(ks, kid) : sole_key(ks, alg);
     if (!k || strcmp(alg, k->ops->name) != 0)
         return GH_ERR_CRYPTO;
     *key = k;

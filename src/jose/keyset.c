@@ -40,6 +40,8 @@ static json_t *public_jwk(const json_t *jwk, const jose_key_t *key)
             pub = NULL;
         }
     }
+    if (pub && !*key->kid) /* a key without kid is published without one */
+        json_object_del(pub, "kid");
     return pub;
 }
 
@@ -168,13 +170,13 @@ static gh_status_t load_public(const json_t *jwk, jose_key_t *key)
     const jose_alg_ops_t *ops = public_ops(jwk);
     const char *use = jose_member_str(jwk, "use");
     const char *kid = jose_member_str(jwk, "kid");
-    if (!ops || !kid || !*kid || (json_object_get(jwk, "use") && (!use || strcmp(use, "sig"))))
+    if (!ops || (kid && !*kid) || (json_object_get(jwk, "use") && (!use || strcmp(use, "sig"))))
         return GH_ERR_INVALID;
     gh_status_t st = ops->import_public(jwk, &key->pkey);
     if (st != GH_OK)
         return st == GH_ERR_NOMEM ? st : GH_ERR_INVALID;
     key->ops = ops;
-    key->kid = strdup(kid);
+    key->kid = strdup(kid ? kid : ""); /* "": a key without kid (OpenID Connect Core §10.1) */
     return key->kid ? GH_OK : GH_ERR_NOMEM;
 }
 
@@ -183,7 +185,7 @@ static gh_status_t add_public(jose_keyset_t *ks, const json_t *jwk, json_t *entr
 {
     jose_key_t *key = &ks->keys[ks->count];
     gh_status_t st = load_public(jwk, key);
-    if (st == GH_OK && jose_keyset_find(ks, key->kid))
+    if (st == GH_OK && *key->kid && jose_keyset_find(ks, key->kid))
         st = GH_ERR_INVALID;
     if (st == GH_OK)
         st = jose_key_prepare(key, false);

@@ -1,6 +1,7 @@
 /* Verifying one of our access tokens (RFC 9068 JWTs), shared by userinfo,
  * revocation and introspection: a signature by one of the key ring's keys,
- * typ at+jwt, our issuer and audience, not expired, and its jti not on the
+ * typ at+jwt, our issuer, an audience we write (this server, or RFC 8707
+ * resources), not expired, and its jti not on the
  * denylist of revoked tokens. Trusts nothing in the token before the
  * signature has been checked. */
 #include <string.h>
@@ -13,6 +14,31 @@ static bool claim_is(json_t *claims, const char *name, const char *want)
 {
     const char *v = json_string_value(json_object_get(claims, name));
     return v && !strcmp(v, want);
+}
+
+/* What we write as aud: the issuer, or the resources of RFC 8707 (a string
+ * or an array of strings); the signature says it is ours. */
+static bool audience_ok(const json_t *aud)
+{
+    if (json_is_string(aud))
+        return true;
+    if (!json_is_array(aud) || json_array_size(aud) == 0)
+        return false;
+    for (size_t i = 0; i < json_array_size(aud); i++)
+        if (!json_is_string(json_array_get(aud, i)))
+            return false;
+    return true;
+}
+
+bool access_token_audience_has(const json_t *claims, const char *want)
+{
+    const json_t *aud = json_object_get(claims, "aud");
+    if (json_is_string(aud))
+        return !strcmp(json_string_value(aud), want);
+    for (size_t i = 0; i < json_array_size(aud); i++)
+        if (!strcmp(json_string_value(json_array_get(aud, i)), want))
+            return true;
+    return false;
 }
 
 /* The jti and the grant's family id (the jti's part before
@@ -41,7 +67,7 @@ bool access_token_claims(http_request_t *req, const char *token, json_t **claims
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
     if (!typ || strcasecmp(typ, "at+jwt") != 0) /* RFC 9068 §4: not an id_token */
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "not an access token");
-    if (!claim_is(c, "iss", app->cfg->issuer) || !claim_is(c, "aud", app->cfg->issuer))
+    if (!claim_is(c, "iss", app->cfg->issuer) || !audience_ok(json_object_get(c, "aud")))
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is not for this server");
     json_t *exp = json_object_get(c, "exp");
     if (!json_is_integer(exp) || json_integer_value(exp) <= clock_now())

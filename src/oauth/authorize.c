@@ -30,7 +30,7 @@
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
         *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri,
-        *acr_values;
+        *response_mode, *acr_values;
 } authz_params_t;
 
 static const struct {
@@ -44,7 +44,7 @@ static const struct {
     P(client_id), P(redirect_uri), P(response_type),  P(scope),
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
-    P(request),   P(request_uri),  P(acr_values),
+    P(request),   P(request_uri),  P(response_mode),  P(acr_values),
 #undef P
 };
 
@@ -64,7 +64,12 @@ typedef struct {
     ui_lang_t lang;
     store_client_t client;
     scope_list_t scope;
-    long max_age; /* -1 when absent */
+    long max_age;              /* -1 when absent */
+    bool form_post;            /* response_mode=form_post: answers go back in a posted form */
+    bool pushed;               /* the parameters came from a pushed request (RFC 9126) */
+    const http_pairs_t *src;   /* where the parameters came from (for the repeated resource) */
+    http_pairs_t resolved;     /* a request object's or pushed request's (src then points here) */
+    resource_list_t resources; /* RFC 8707 */
     /* a request that is not one of our forms reads the session, and its
      * member's consent to the client, with the client (session_client_current:
      * one round trip); session_read once that is done */
@@ -74,6 +79,10 @@ typedef struct {
     const char *consent; /* the scope consented to, NULL for none */
 } authz_t;
 
+/* How long the mark of a pushed request (pushed_mark) stays good: the time
+ * a person may take to sign in and consent. */
+#define PUSHED_MARK_TTL 3600
+
 static const char **param_slot(authz_params_t *p, size_t i)
 {
     return (const char **)((char *)p + PARAMS[i].offset);
@@ -81,6 +90,7 @@ static const char **param_slot(authz_params_t *p, size_t i)
 
 static void read_params(authz_t *z, const http_pairs_t *src)
 {
+    z->src = src;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
         const char *v = http_pairs_get(src, PARAMS[i].name);
         *param_slot(&z->p, i) = v && *v ? v : NULL;
@@ -94,10 +104,34 @@ static void error_page(authz_t *z, int status, ui_msg_t msg, ui_detail_t detail)
     oauth_error_page(z->req, z->res, z->lang, status, msg, detail);
 }
 
-/* Redirects to the verified redirect_uri with the given parameters + state + iss. */
+/* OAuth 2.0 Form Post Response Mode §2: the answer's parameters (those of
+ * them that are set) posted to the verified redirect_uri by the browser. */
+static void post_back(authz_t *z, const ui_hidden_t *fields, size_t count)
+{
+    ui_hidden_t set[4];
+    size_t n = 0;
+    for (size_t i = 0; i < count && n < sizeof set / sizeof set[0]; i++)
+        if (fields[i].name && fields[i].value)
+            set[n++] = fields[i];
+    const char *html = ui_render_form_post(z->req->arena, z->lang, z->p.redirect_uri, set, n);
+    if (!html) {
+        error_page(z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
+        return;
+    }
+    http_response_html(z->res, 200, html, strlen(html));
+}
+
+/* Sends the given parameters + state + iss back to the verified
+ * redirect_uri: a redirect with them in the query, or a posted form. */
 static void redirect_back(authz_t *z, const char *k1, const char *v1, const char *k2,
                           const char *v2)
 {
+    if (z->form_post) {
+        const ui_hidden_t fields[] = {
+            {k1, v1}, {k2, v2}, {"state", z->p.state}, {"iss", z->app->cfg->issuer}};
+        post_back(z, fields, sizeof fields / sizeof fields[0]);
+        return;
+    }
     buf_t b;
     buf_init(&b, z->req->arena);
     buf_puts(&b, z->p.redirect_uri);
@@ -206,15 +240,39 @@ static bool prompt_has(const authz_t *z, const char *value)
            scope_has(&l, value);
 }
 
+/* OAuth 2.0 Multiple Response Type Encoding Practices §2.1 and Form Post
+ * Response Mode §2: query (the default for code) or form_post. An unknown
+ * mode is answered in the default one. */
+static bool check_response_mode(authz_t *z)
+{
+    const char *mode = z->p.response_mode;
+    z->form_post = mode && !strcmp(mode, "form_post");
+    if (mode && !z->form_post && strcmp(mode, "query") != 0) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "response_mode must be query or form_post");
+        return false;
+    }
+    return true;
+}
+
+/* RFC 8707 §2: the resources asked for, each one the client may ask for. */
+static bool check_resources(authz_t *z)
+{
+    oauth_error_t err;
+    if (!resource_read(z->src, &z->resources, &err) ||
+        !resource_allowed(&z->resources, z->client.resources, z->client.resource_count, &err)) {
+        redirect_error(z, err.kind, err.description);
+        return false;
+    }
+    return true;
+}
+
 /* The rest of the request, answered by redirect on failure. */
 static bool check_request(authz_t *z)
 {
-    if (z->p.request) { /* OpenID Connect Core §6: request objects are not supported */
-        redirect_error_named(z, "request_not_supported", "request objects are not supported");
-        return false;
-    }
-    if (z->p.request_uri) {
-        redirect_error_named(z, "request_uri_not_supported", "request_uri is not supported");
+    if (z->p.request_uri) { /* only our own pushed requests' (resolve_source) */
+        redirect_error_named(
+            z, "request_uri_not_supported",
+            "request_uri must come from the pushed authorization request endpoint");
         return false;
     }
     if (!z->p.response_type) {
@@ -248,19 +306,126 @@ static bool check_request(authz_t *z)
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt=none cannot be combined");
         return false;
     }
-    return check_pkce(z) && parse_max_age(z);
+    return check_pkce(z) && parse_max_age(z) && check_resources(z);
+}
+
+/* ---- request objects and pushed requests ---- */
+
+/* The mark that the parameters on our forms came from a pushed request, so
+ * that the steps after it (sign-in, consent) still count as pushed:
+ * "EXP.HMAC", HMAC(csrf_key) over EXP and every parameter, good until EXP.
+ * NULL when out of memory. */
+static const char *pushed_mark(const authz_t *z, int64_t exp)
+{
+    buf_t b;
+    buf_init(&b, z->req->arena);
+    buf_printf(&b, "pushed %lld", (long long)exp);
+    for (size_t i = 0; i < PARAM_COUNT; i++) {
+        const char *v = *param_slot((authz_params_t *)&z->p, i);
+        buf_putc(&b, '\0');
+        buf_puts(&b, PARAMS[i].name);
+        buf_putc(&b, '\0');
+        buf_puts(&b, v ? v : "");
+    }
+    for (size_t i = 0; i < z->resources.count; i++) {
+        buf_putc(&b, '\0');
+        buf_puts(&b, "resource");
+        buf_putc(&b, '\0');
+        buf_puts(&b, z->resources.items[i]);
+    }
+    char mac[SECRET_DIGEST_HEX_LEN + 1];
+    if (!buf_cstr(&b))
+        return NULL;
+    secret_hmac_hex(z->app->csrf_key, sizeof z->app->csrf_key, b.data, b.len, mac);
+    return arena_printf(z->req->arena, "%lld.%s", (long long)exp, mac);
+}
+
+/* Whether the request's parameters (our form's, a link of ours, a stored
+ * request's) carry a good mark of a pushed request. */
+static bool pushed_mark_ok(const authz_t *z)
+{
+    const char *mark = http_pairs_get(z->src, PUSHED_MARK_PARAM);
+    char *end = NULL;
+    long long exp = mark ? strtoll(mark, &end, 10) : 0;
+    if (!mark || !end || *end != '.' || exp < clock_now())
+        return false;
+    const char *want = pushed_mark(z, exp);
+    return want && secret_equal_str(mark, want);
+}
+
+/* RFC 9101 §5, RFC 9126 §4: a request object, or a pushed request, replaces
+ * the request's parameters (the outer client_id stays, and the inner one must
+ * be the same). Until the redirect URI inside is verified, errors are pages.
+ * A request_uri that is not ours is left for check_request to refuse. */
+static bool resolve_source(authz_t *z)
+{
+    const char *outer_id = z->p.client_id, *uri = z->p.request_uri;
+    if ((!z->p.request && !uri) || (uri && !par_is_ours(uri) && !z->p.request))
+        return true;
+    if (!outer_id) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
+        return false;
+    }
+    oauth_error_t err;
+    if (z->p.request && uri) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
+        return false;
+    }
+    if (uri && !par_take(z->req, outer_id, uri, &z->resolved)) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_URI_INVALID);
+        return false;
+    }
+    if (!uri) {
+        gh_status_t st = store_client_get(z->app->store, z->req->arena, outer_id, &z->client);
+        if (st != GH_OK) {
+            error_page(z, st == GH_ERR_NOT_FOUND ? 400 : 503,
+                       st == GH_ERR_NOT_FOUND ? UI_MSG_UNKNOWN_CLIENT : UI_MSG_SERVER_ERROR,
+                       UI_DETAIL_NONE);
+            return false;
+        }
+        if (!request_object_read(z->req, &z->client, z->p.request, &z->resolved, &err)) {
+            error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_REQUEST_OBJECT_INVALID);
+            return false;
+        }
+    }
+    const char *inner_id = http_pairs_get(&z->resolved, "client_id");
+    if (inner_id && strcmp(inner_id, outer_id) != 0) {
+        error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_PARAMS_MALFORMED);
+        return false;
+    }
+    read_params(z, &z->resolved);
+    z->p.client_id = outer_id;
+    z->pushed = uri != NULL;
+    return true;
+}
+
+/* RFC 9126 §5: a client (or the server) that requires pushed requests takes
+ * no other. */
+static bool check_pushed(authz_t *z)
+{
+    oauth_error_t err; /* a bad resource is told by check_resources */
+    if (!z->pushed && resource_read(z->src, &z->resources, &err))
+        z->pushed = pushed_mark_ok(z);
+    if (!z->pushed && (z->client.require_par || z->app->cfg->require_par)) {
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
+                       "authorization requests must be pushed first (RFC 9126)");
+        return false;
+    }
+    return true;
 }
 
 /* ---- pages ---- */
 
-/* The request's parameters, the CSRF token (for session, see csrf_token) and
+/* The request's parameters (with its resources and, when it was pushed, a
+ * fresh mark saying so), the CSRF token (for session, see csrf_token) and
  * the step, as hidden fields; the parameters alone when step is NULL. */
 static bool hidden_fields(authz_t *z, const char *step, const store_session_t *session,
                           ui_hidden_t **out, size_t *count)
 {
-    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 2) * sizeof *h);
+    ui_hidden_t *h = arena_alloc(z->req->arena, (PARAM_COUNT + 3 + RESOURCE_MAX_COUNT) * sizeof *h);
     const char *csrf = step ? csrf_token(z->req, z->res, session) : "";
-    if (!h || !csrf)
+    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
+    if (!h || !csrf || (z->pushed && !mark))
         return false;
     size_t n = 0;
     for (size_t i = 0; i < PARAM_COUNT; i++) {
@@ -268,6 +433,10 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
         if (v)
             h[n++] = (ui_hidden_t){PARAMS[i].name, v};
     }
+    for (size_t i = 0; i < z->resources.count; i++)
+        h[n++] = (ui_hidden_t){"resource", z->resources.items[i]};
+    if (mark)
+        h[n++] = (ui_hidden_t){PUSHED_MARK_PARAM, mark};
     if (step) {
         h[n++] = (ui_hidden_t){"csrf", csrf};
         h[n++] = (ui_hidden_t){"step", step};
@@ -377,7 +546,8 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .session_digest = session->digest,
                       .auth_time = session->auth_time,
                       .expires_at = now + z->app->cfg->code_ttl,
-                      .authn = session->authn};
+                      .authn = session->authn,
+                      .resources = resource_join(z->req->arena, &z->resources)};
     gh_status_t st = store_code_put(z->app->store, &c);
     if (st == GH_OK && session->authn.sid) /* who to tell when the session ends */
         st = store_session_client_add(z->app->store, session->authn.sid, z->client.id, session->sub,
@@ -505,6 +675,19 @@ static bool second_factor_met(authz_t *z, const store_session_t *session)
     return st == GH_OK && need == MFA_NOT_NEEDED;
 }
 
+/* Appends to b what a request carries besides PARAMS: its resources and,
+ * when it was pushed, a fresh mark saying so. False when out of memory. */
+static bool request_extras(const authz_t *z, buf_t *b)
+{
+    for (size_t i = 0; i < z->resources.count; i++)
+        uri_append_param(b, "resource", z->resources.items[i]);
+    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
+    if (z->pushed && !mark)
+        return false;
+    uri_append_param(b, PUSHED_MARK_PARAM, mark);
+    return true;
+}
+
 /* The authorization request again, as a link (after a recovery code), for
  * the session just started: without max_age and prompt's "login", which it
  * has met (they would ask for the password once more). */
@@ -525,7 +708,7 @@ static const char *request_href(authz_t *z)
         if (v && v != z->p.max_age)
             uri_append_param(&b, PARAMS[i].name, v);
     }
-    return buf_cstr(&b);
+    return request_extras(z, &b) ? buf_cstr(&b) : NULL;
 }
 
 static void on_mfa(authz_t *z)
@@ -741,7 +924,8 @@ static bool begin_from(authz_t *z, const http_pairs_t *src)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
         return false;
     }
-    return check_client(z) && check_request(z);
+    return resolve_source(z) && check_client(z) && check_response_mode(z) && check_pushed(z) &&
+           check_request(z);
 }
 
 static bool begin(authz_t *z)
@@ -759,17 +943,19 @@ bool authorize_request_check(http_request_t *req, http_response_t *res, const ch
     buf_init(&b, req->arena);
     for (size_t i = 0; i < PARAM_COUNT; i++)
         uri_append_param(&b, PARAMS[i].name, *param_slot(&z.p, i));
-    *query = b.len ? buf_cstr(&b) + 1 : NULL; /* without the '?' */
+    *query = b.len && request_extras(&z, &b) ? buf_cstr(&b) + 1 : NULL; /* without the '?' */
     *lang = z.lang;
     if (!*query)
         error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);
     return *query != NULL;
 }
 
-/* The stored request's parameters as pairs; false when out of memory. */
+/* The stored request's parameters as pairs (PARAMS, the resources, a
+ * pushed request's mark); false when out of memory. */
 static bool stored_pairs(arena_t *a, const char *query, http_pairs_t *out)
 {
-    return http_parse_form(a, query, strlen(query), PARAM_COUNT, out) == GH_OK;
+    return http_parse_form(a, query, strlen(query), PARAM_COUNT + RESOURCE_MAX_COUNT + 1, out) ==
+           GH_OK;
 }
 
 void authorize_resume(http_request_t *req, http_response_t *res, const char *query,
@@ -791,9 +977,13 @@ bool authorize_request_fields(http_request_t *req, http_response_t *res, const c
 {
     authz_t z = {.req = req, .res = res, .app = app_of(req)};
     http_pairs_t pairs;
+    oauth_error_t ignored;
     if (!stored_pairs(req->arena, query, &pairs))
         return false;
-    read_params(&z, &pairs);
+    read_params(&z, &pairs); /* checked when stored: the resources, the mark */
+    if (!resource_read(&pairs, &z.resources, &ignored))
+        return false;
+    z.pushed = pushed_mark_ok(&z);
     ui_hidden_t *g = NULL;
     if (!hidden_fields(&z, NULL, NULL, request, request_count) ||
         !hidden_fields(&z, "give_up", NULL, &g, give_up_count) ||
@@ -847,9 +1037,6 @@ const http_param_spec_t AUTHORIZE_PARAMS[] = {
     {"csrf", 128},
     {"step", 16},
     {"decision", 16},
-    {"request", 16384},
-    {"request_uri", 2048},
-    {"acr_values", 256},
     {"otp", 64},              /* MFA_CODE_INPUT_MAX */
     PASSKEY_ASSERTION_PARAMS, /* the passkey forms' assertion (passkey.h) */
     {"reason", 32},

@@ -1,5 +1,7 @@
 /* Client authentication at the token-style endpoints (RFC 6749 §2.3.1):
- * client_secret_basic, client_secret_post, or "none" for public clients. A
+ * client_secret_basic, client_secret_post, private_key_jwt (RFC 7523,
+ * client_assertion.c), or "none" for public clients. A client registered
+ * with keys has no secret, so only its assertions authenticate it. A
  * request may use one method only. Secrets are compared through their stored
  * HMAC digests in constant time. Also the form-body check those endpoints
  * share. */
@@ -17,6 +19,13 @@ bool client_auth_credentials(const http_request_t *req, const char **id, const c
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "malformed Basic authorization");
     const char *form_id = http_pairs_get(&req->form, "client_id");
     const char *form_secret = http_pairs_get(&req->form, "client_secret");
+    if (client_assertion_sent(req)) {
+        if (st == GH_OK || form_secret)
+            return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                              "more than one client authentication method");
+        *secret = NULL;
+        return client_assertion_id(req, id, err);
+    }
     if (st == GH_OK && form_secret)
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
                           "more than one client authentication method");
@@ -30,13 +39,15 @@ bool client_auth_credentials(const http_request_t *req, const char **id, const c
     return true;
 }
 
-bool client_auth_check(gh_status_t st, const store_client_t *client, const char *secret,
-                       oauth_error_t *err)
+bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
+                       const char *secret, oauth_error_t *err)
 {
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
+    if (client_assertion_sent(req))
+        return client_assertion_check(req, client, err);
     if (client->is_public) {
         if (secret)
             return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client has no secret");
@@ -53,7 +64,7 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
     if (!client_auth_credentials(req, &id, &secret, err))
         return false;
     gh_status_t st = store_client_get(app_of(req)->store, req->arena, id, client);
-    return client_auth_check(st, client, secret, err);
+    return client_auth_check(req, st, client, secret, err);
 }
 
 bool client_auth_form_check(const http_request_t *req, oauth_error_t *err)

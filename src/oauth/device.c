@@ -124,8 +124,5 @@ void device_authorize_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t DEVICE_AUTHORIZE_PARAMS[] = {
-    {"client_id", 128},
-    {"client_secret", 512},
-    {"scope", 1024},
-    {NULL, 0},
+    {"client_id", 128}, {"client_secret", 512}, {"scope", 1024}, CLIENT_ASSERTION_PARAMS, {NULL, 0},
 };

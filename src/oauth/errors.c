@@ -41,6 +41,12 @@ static const struct {
     /* RFC 6585 §4; RFC 6749 has no code for it: temporarily_unavailable is nearest */
     [OAUTH_ERR_TOO_MANY_REQUESTS] = {"temporarily_unavailable", "10429", "Too many requests", 429,
                                      429, false},
+    /* RFC 9101 §6.2, RFC 9126 §2.3, RFC 8707 §2 */
+    [OAUTH_ERR_INVALID_REQUEST_OBJECT] = {"invalid_request_object", "10051", "Invalid request", 400,
+                                          400, false},
+    [OAUTH_ERR_INVALID_REQUEST_URI] = {"invalid_request_uri", "10051", "Invalid request", 400, 400,
+                                       false},
+    [OAUTH_ERR_INVALID_TARGET] = {"invalid_target", "10051", "Invalid request", 400, 400, false},
 };
 
 const char *oauth_error_name(oauth_error_kind_t kind)

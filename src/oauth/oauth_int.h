@@ -178,7 +178,10 @@ typedef enum {
     OAUTH_ERR_AUTHORIZATION_PENDING, /* RFC 8628 §3.5: polling errors, always RFC 6749 shape */
     OAUTH_ERR_SLOW_DOWN,
     OAUTH_ERR_EXPIRED_TOKEN,
-    OAUTH_ERR_TOO_MANY_REQUESTS, /* a rate limit (429, with Retry-After) */
+    OAUTH_ERR_TOO_MANY_REQUESTS,      /* a rate limit (429, with Retry-After) */
+    OAUTH_ERR_INVALID_REQUEST_OBJECT, /* RFC 9101 §6.2: a request object that does not verify */
+    OAUTH_ERR_INVALID_REQUEST_URI,    /* RFC 9126 §4: an unknown, used or expired request_uri */
+    OAUTH_ERR_INVALID_TARGET,         /* RFC 8707 §2: a resource not allowed */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -239,6 +242,11 @@ bool scope_subset(const scope_list_t *sub, const scope_list_t *super);
 /* The items joined by single spaces, in the arena. */
 const char *scope_join(arena_t *a, const scope_list_t *l);
 
+/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
+ * NULL requested keeps granted. invalid_scope otherwise. */
+bool scope_narrow(arena_t *a, const char *requested, const char *granted, const char **out,
+                  oauth_error_t *err);
+
 /* The union of two lists (a's order, then b's new items). */
 void scope_union(scope_list_t *into, const scope_list_t *other);
 
@@ -267,14 +275,58 @@ bool pkce_verify(const char *challenge, const char *verifier);
  * client_id. On failure fills err (10076 / invalid_client). */
 bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
 
+/* Whether the request tries private_key_jwt (client_assertion or
+ * client_assertion_type sent). */
+bool client_assertion_sent(const http_request_t *req);
+
+/* private_key_jwt (RFC 7523 §2.2, OpenID Connect Core §9, client_assertion.c),
+ * in two halves around the store's read of the client (client_auth_credentials
+ * and client_auth_check call them): the client the assertion names (its sub,
+ * read before any check; the client_id sent, if any, must be the same), then,
+ * once that client is read, the assertion's signature checked with its keys
+ * and its claims (iss, sub, aud, exp, nbf, iat, a jti used once). On failure
+ * fill err (invalid_client). */
+bool client_assertion_id(const http_request_t *req, const char **id, oauth_error_t *err);
+bool client_assertion_check(const http_request_t *req, const store_client_t *client,
+                            oauth_error_t *err);
+
+/* The claims part of client_assertion_verify, a pure function (unit tests,
+ * fuzz target): iss = sub = client_id, aud (a string or up to 8) naming one
+ * of audiences (NULL-ended), exp after now and at most 5 minutes (and a
+ * minute's skew) ahead, nbf and iat not past now + skew, a jti of 1-256
+ * bytes. On true *exp and *jti are set; on false *why says what failed. */
+bool client_assertion_claims_valid(const json_t *claims, const char *client_id,
+                                   const char *const *audiences, int64_t now, int64_t *exp,
+                                   const char **jti, const char **why);
+
+/* Verifies token's signature with client's own keys (client_keys.c): its
+ * inline jwks, or its jwks_uri fetched with httpc and cached. On GH_OK *claims
+ * is the payload (arena-released) and *typ (when not NULL) the header's typ.
+ * GH_ERR_NOT_FOUND when the client has no keys, GH_ERR_UNAVAILABLE when its
+ * jwks_uri cannot be read, GH_ERR_INVALID / GH_ERR_CRYPTO as jose_jwt_verify. */
+gh_status_t client_keys_verify(const http_request_t *req, const store_client_t *client,
+                               const char *token, json_t **claims, const char **typ);
+
+/* The declared limits of private_key_jwt's two parameters, for the
+ * parameter tables of the endpoints that authenticate clients. */
+#define CLIENT_ASSERTION_PARAMS                                                                    \
+    {"client_assertion", JOSE_MAX_TOKEN},                                                          \
+    {                                                                                              \
+        "client_assertion_type", 128                                                               \
+    }
+
+/* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */
+extern const char *const CLIENT_KEYS_ALGS[];
 /* client_auth_verify in two halves around the store's read of the client,
  * for a caller that reads more with it: the credentials the request carries
- * (*secret NULL for none), then the check of the client read (st its
- * store status) against the secret. */
+ * (*secret NULL for none; with a client assertion, *id is the client it
+ * names and *secret NULL), then the check of the client read (st its store
+ * status) against the secret, or against the assertion the request carries
+ * (client_assertion_check). */
 bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
                              oauth_error_t *err);
-bool client_auth_check(gh_status_t st, const store_client_t *client, const char *secret,
-                       oauth_error_t *err);
+bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
+                       const char *secret, oauth_error_t *err);
 
 /* True when the request carries an application/x-www-form-urlencoded body, as
  * the token-style endpoints require (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662
@@ -351,6 +403,44 @@ bool session_csrf_check(const http_request_t *req);
  * ran out while rendering). */
 void session_page_respond(http_response_t *res, int status, const char *html);
 
+/* ---- resource indicators (RFC 8707) ---- */
+
+/* Most resource indicators (RFC 8707) one request names, and their
+ * declaration in an endpoint's parameters (a name declared k times may
+ * appear k times). */
+#define RESOURCE_MAX_COUNT 8
+/* clang-format off */
+#define REPEATED_PARAM(name) {name, 2048}
+#define REPEATED_PARAMS(name)                                                                      \
+    REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name),      \
+    REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name), REPEATED_PARAM(name)
+#define RESOURCE_PARAMS REPEATED_PARAMS("resource")
+#define AUDIENCE_PARAMS REPEATED_PARAMS("audience") /* RFC 8693 */
+/* clang-format on */
+
+typedef struct {
+    const char *items[RESOURCE_MAX_COUNT];
+    size_t count;
+} resource_list_t;
+
+/* The distinct resource parameters of p (resource.c); invalid_target when
+ * one is not an absolute URI without fragment or there are too many. Items
+ * borrow p's values. */
+bool resource_read(const http_pairs_t *p, resource_list_t *out, oauth_error_t *err);
+
+/* True when every item of want is one of allowed[0..n); else invalid_target. */
+bool resource_allowed(const resource_list_t *want, const char *const *allowed, size_t n,
+                      oauth_error_t *err);
+
+/* The list newline-joined, as the store keeps it ("" for none), in the arena. */
+const char *resource_join(arena_t *a, const resource_list_t *l);
+
+/* The audience of a token request (RFC 8707 §2.2): the form's resources,
+ * which must be among granted (the grant's newline-joined resources), or,
+ * for a grant of none, among the client's; none asked gives all granted.
+ * invalid_target otherwise. */
+bool resource_narrow(const http_request_t *req, const store_client_t *client, const char *granted,
+                     resource_list_t *audience, oauth_error_t *err);
 /* ---- the member's platform links, from the server (members.c) ---- */
 
 /* As oauth_member_unlink (the same rule: GH_ERR_CONFLICT when it is the
@@ -512,14 +602,20 @@ extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 
 typedef struct {
     const store_client_t *client;
-    const char *sub;           /* the user; NULL for client_credentials */
-    const char *scope;         /* granted, space-separated */
-    const char *nonce;         /* for the id_token; may be NULL */
-    int64_t auth_time;         /* 0 when not a user grant */
-    bool id_token;             /* issue an id_token */
-    const char *refresh_token; /* already stored, to hand out; or NULL */
-    const char *family;        /* the grant's family (see revoke_grant); NULL for none */
-    store_authn_t authn;       /* how the member signed in, for the id_token */
+    const char *sub;                 /* the user; NULL for client_credentials */
+    const char *scope;               /* granted, space-separated */
+    const char *nonce;               /* for the id_token; may be NULL */
+    int64_t auth_time;               /* 0 when not a user grant */
+    bool id_token;                   /* issue an id_token */
+    const char *refresh_token;       /* already stored, to hand out; or NULL */
+    const char *family;              /* the grant's family (see revoke_grant); NULL for none */
+    store_authn_t authn;             /* how the member signed in, for the id_token */
+    const resource_list_t *audience; /* RFC 8707: the access token's aud; NULL or empty: issuer */
+    const char *resources;           /* the grant's resources for its refresh token (joined) */
+    /* token exchange (RFC 8693) */
+    const json_t *act;             /* the act claim; NULL for none */
+    int64_t expires_at_max;        /* the access token lives no longer; 0: no cap */
+    const char *issued_token_type; /* answered as issued_token_type; NULL: not said */
 } token_grant_t;
 
 /* A new opaque single-use value (an authorization code, a refresh token, a
@@ -557,6 +653,11 @@ gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id);
  * or with the token's user: store_user_for_token). */
 bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
                          const char **family, oauth_error_t *err);
+
+/* True when the verified access token's aud (a string or an array) names
+ * want: userinfo takes only tokens for this server (aud = the issuer), not
+ * those audience-restricted to another resource (RFC 8707). */
+bool access_token_audience_has(const json_t *claims, const char *want);
 
 /* The denylist's part: true when neither jti nor family is on it; else err
  * is invalid_token, or the store's failure. */
@@ -736,7 +837,43 @@ gh_status_t user_code_normalize(const char *in, char out[USER_CODE_LEN + 1]);
 /* The digest the store keeps of a normalised user code. */
 void user_code_digest(const char normalized[USER_CODE_LEN + 1], char out[65]);
 
+/* ---- request objects (RFC 9101) and pushed requests (RFC 9126) ---- */
+
+/* Most parameters one pushed request holds. */
+#define PAR_MAX_PARAMS 64
+
+/* A request object of client (request_object.c): its signature checked with
+ * the client's keys, its iss, aud, exp, nbf and typ, and no nested request
+ * or request_uri; *out gets its claims as the authorization request's
+ * parameters (arena). On failure err is invalid_request_object. */
+bool request_object_read(const http_request_t *req, const store_client_t *client, const char *jwt,
+                         http_pairs_t *out, oauth_error_t *err);
+
+/* The parameter part of request_object_read: a verified request object's
+ * claims as parameters, without the JWT claims; false when a value is not a
+ * string, a whole number or an array of strings, or there are too many.
+ * Exposed for the fuzz target. */
+bool request_object_params(const json_t *claims, arena_t *a, http_pairs_t *out);
+
+/* The parameters of a pushed request as the store keeps them: one
+ * form-encoded string, client_id first, then p's pairs in order except
+ * client_id and client authentication's (client_secret, client_assertion,
+ * client_assertion_type); NULL when out of memory. */
+const char *par_encode(arena_t *a, const char *client_id, const http_pairs_t *p);
+
+/* Takes (single use) the pushed request request_uri names for client_id
+ * (par.c) and parses its parameters into *out; false when request_uri is not
+ * ours, unknown, used, expired or another client's. */
+bool par_take(const http_request_t *req, const char *client_id, const char *request_uri,
+              http_pairs_t *out);
+
+/* True when request_uri has the form of ours (urn:ietf:params:oauth:request_uri:…). */
+bool par_is_ours(const char *request_uri);
+
 /* ---- endpoints ---- */
+
+#define TOKEN_ENDPOINT_PATH "/oauth2/v1/token"
+#define PAR_ENDPOINT_PATH "/oauth2/v1/par" /* RFC 9126 */
 
 void authorize_handler(http_request_t *req, http_response_t *res);
 
@@ -747,7 +884,11 @@ void authorize_handler(http_request_t *req, http_response_t *res);
     {"client_id", 128}, {"redirect_uri", 2048}, {"response_type", 64}, {"scope", 1024},            \
     {"state", 2048}, {"nonce", 512}, {"code_challenge", 128}, {"code_challenge_method", 16},       \
     {"prompt", 64}, {"max_age", 16}, {"login_hint", 256}, {"ui_locales", 128},                     \
-    {"request", 16384}, {"request_uri", 2048}
+    {"request", JOSE_MAX_TOKEN}, {"request_uri", 2048}, {"response_mode", 32},                     \
+    {"acr_values", 256}, RESOURCE_PARAMS, {PUSHED_MARK_PARAM, 96}
+/* The mark on our forms and links that their request was pushed (RFC 9126;
+ * authorize.c's pushed_mark). */
+#define PUSHED_MARK_PARAM "par"
 // clang-format on
 extern const http_param_spec_t AUTHORIZE_PARAMS[];
 
@@ -761,6 +902,12 @@ bool authorize_credential_too_long(http_request_t *req, http_response_t *res, co
 extern const http_param_spec_t TOKEN_PARAMS[];
 extern const http_param_spec_t USERINFO_PARAMS[];
 void token_handler(http_request_t *req, http_response_t *res);
+
+/* The token exchange grant (RFC 8693, token_exchange.c), a row of the token
+ * endpoint's grant table. */
+#define TOKEN_EXCHANGE_GRANT "urn:ietf:params:oauth:grant-type:token-exchange"
+bool token_exchange_grant(http_request_t *req, http_response_t *res, store_client_t *client,
+                          oauth_error_t *err);
 void userinfo_handler(http_request_t *req, http_response_t *res);
 void server_discovery_handler(http_request_t *req, http_response_t *res);
 void server_jwks_handler(http_request_t *req, http_response_t *res);
@@ -768,6 +915,8 @@ extern const http_param_spec_t PRESENTED_TOKEN_PARAMS[]; /* revoke and introspec
 void revoke_handler(http_request_t *req, http_response_t *res);
 void introspect_handler(http_request_t *req, http_response_t *res);
 void logout_handler(http_request_t *req, http_response_t *res);
+void par_handler(http_request_t *req, http_response_t *res);
+extern const http_param_spec_t PAR_PARAMS[];
 
 /* ---- federated sign-in (federate.c) and its hooks in authorize.c ---- */
 

@@ -88,7 +88,7 @@ bool presented_take(http_request_t *req, bool confidential, bool with_user, stor
                                                      with_user ? at.member : NULL, clock_now(),
                                                      client, &revoked, &username)
                             : store_client_get(store, req->arena, id, client);
-    if (!client_auth_check(st, client, secret, err))
+    if (!client_auth_check(req, st, client, secret, err))
         return false;
     if (confidential && client->is_public)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
@@ -108,9 +108,6 @@ bool presented_take(http_request_t *req, bool confidential, bool with_user, stor
 }
 
 const http_param_spec_t PRESENTED_TOKEN_PARAMS[] = {
-    {"token", JOSE_MAX_TOKEN},
-    {"token_type_hint", 64},
-    {"client_id", 128},
-    {"client_secret", 512},
-    {NULL, 0},
+    {"token", JOSE_MAX_TOKEN}, {"token_type_hint", 64}, {"client_id", 128},
+    {"client_secret", 512},    CLIENT_ASSERTION_PARAMS, {NULL, 0},
 };

@@ -114,3 +114,23 @@ bool scope_consent_items(arena_t *a, const oidc_scopes_t *custom, const scope_li
     page->scope_count = n;
     return true;
 }
+
+/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
+ * NULL or absent keeps granted. */
+bool scope_narrow(arena_t *a, const char *requested, const char *granted, const char **out,
+                  oauth_error_t *err)
+{
+    scope_list_t want, have;
+    if (scope_parse(a, granted, &have) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (!requested) {
+        *out = granted;
+        return true;
+    }
+    if (scope_parse(a, requested, &want) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
+    if (!scope_subset(&want, &have))
+        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
+    *out = scope_join(a, &want);
+    return *out != NULL || oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+}

@@ -132,10 +132,13 @@ static void on_not_found(http_request_t *req, http_response_t *res)
 
 static const http_route_t ROUTES[] = {
     {HTTP_GET | HTTP_POST, "/auth/authorize", authorize_handler, "authorize", AUTHORIZE_PARAMS},
-    {HTTP_POST, "/oauth2/v1/token", token_handler, "token", TOKEN_PARAMS},
+    {HTTP_POST, TOKEN_ENDPOINT_PATH, token_handler, "token", TOKEN_PARAMS},
     {HTTP_GET | HTTP_POST, "/oauth2/v1/userinfo", userinfo_handler, "userinfo", USERINFO_PARAMS},
     {HTTP_GET, "/oauth2/v1/keys", server_jwks_handler, "keys", NULL},
     {HTTP_GET, "/.well-known/openid-configuration", server_discovery_handler, "discovery", NULL},
+    /* RFC 8414 §3: the same metadata at the OAuth well-known path */
+    {HTTP_GET, "/.well-known/oauth-authorization-server", server_discovery_handler,
+     "oauth_metadata", NULL},
     {HTTP_GET, "/healthz", http_health_handler, "healthz", NULL},
     {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
     {HTTP_GET, "/static/*", ui_static_handler, "static", NULL},
@@ -146,6 +149,7 @@ static const http_route_t ROUTES[] = {
      DEVICE_AUTHORIZE_PARAMS},
     {HTTP_GET | HTTP_POST, DEVICE_PAGE_PATH, device_page_handler, "device", DEVICE_PAGE_PARAMS},
     {HTTP_GET, "/readyz", readyz_handler, "readyz", NULL},
+    {HTTP_POST, PAR_ENDPOINT_PATH, par_handler, "par", PAR_PARAMS},
     /* the account page (account.c) */
     {HTTP_GET, "/account", account_handler, "account", ACCOUNT_PARAMS},
     {HTTP_POST, "/account/login", account_handler, "account_login", ACCOUNT_PARAMS},
@@ -193,7 +197,8 @@ static gh_status_t load_shared_key(app_t *app, arena_t *a, const char *name, uns
 
 static gh_status_t build_documents(app_t *app, arena_t *a)
 {
-    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes);
+    json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes,
+                               app->cfg->require_par);
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)

@@ -13,26 +13,6 @@
 typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
                          oauth_error_t *err);
 
-/* The requested scope narrowed within granted (RFC 6749 §6: no new scopes);
- * NULL or absent keeps granted. */
-static bool narrow_scope(arena_t *a, const char *requested, const char *granted, const char **out,
-                         oauth_error_t *err)
-{
-    scope_list_t want, have;
-    if (scope_parse(a, granted, &have) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-    if (!requested) {
-        *out = granted;
-        return true;
-    }
-    if (scope_parse(a, requested, &want) != GH_OK)
-        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "malformed scope");
-    if (!scope_subset(&want, &have))
-        return oauth_fail(err, OAUTH_ERR_INVALID_SCOPE, "scope exceeds what was granted");
-    *out = scope_join(a, &want);
-    return *out != NULL || oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
-}
-
 static bool has_scope(arena_t *a, const char *scope, const char *item)
 {
     scope_list_t l;
@@ -71,6 +51,7 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
     r.scope = g->scope;
     r.auth_time = g->auth_time;
     r.authn = g->authn;
+    r.resources = g->resources;
     gh_status_t st = store_refresh_put(app_of(req)->store, &r);
     if (st == GH_ERR_CONFLICT) /* a replay of its code revoked the grant meanwhile */
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the grant has been revoked");
@@ -145,7 +126,9 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the code is invalid or expired");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
-    if (!code_matches(req, &code, client, err)) {
+    resource_list_t audience;
+    if (!code_matches(req, &code, client, err) ||
+        !resource_narrow(req, client, code.resources, &audience, err)) {
         if (refresh_token && store_refresh_revoke_family(app->store, family) != GH_OK)
             return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
         return false;
@@ -158,7 +141,9 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .id_token = has_scope(req->arena, code.scope, "openid"),
                        .refresh_token = refresh_token,
                        .family = family,
-                       .authn = code.authn};
+                       .authn = code.authn,
+                       .audience = &audience,
+                       .resources = code.resources};
     tokens_respond(req, res, &g);
     return true;
 }
@@ -186,16 +171,18 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     char old_digest[SECRET_DIGEST_HEX_LEN + 1];
     secret_sha256_hex(value, strlen(value), old_digest);
     int64_t now = clock_now();
-    /* a narrower scope asked for is checked before the token is spent (one
-     * read more, only then) */
+    /* a narrower scope or resource (RFC 8707) asked for is checked before
+     * the token is spent (one read more, only then) */
     const char *requested = http_pairs_get(&req->form, "scope"), *scope = NULL;
     store_refresh_t cur;
+    resource_list_t audience;
     gh_status_t st = GH_ERR_NOT_FOUND;
-    if (requested)
+    if (requested || http_pairs_get(&req->form, "resource"))
         st = store_refresh_get(app->store, req->arena, old_digest, now, &cur);
     if (st == GH_OK && strcmp(cur.client_id, client->id) != 0)
         st = GH_ERR_NOT_FOUND;
-    if (st == GH_OK && !narrow_scope(req->arena, requested, cur.scope, &scope, err))
+    if (st == GH_OK && (!scope_narrow(req->arena, requested, cur.scope, &scope, err) ||
+                        !resource_narrow(req, client, cur.resources, &audience, err)))
         return false;
     store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
     const char *token = NULL;
@@ -212,7 +199,10 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                           "the refresh token is invalid, expired or used");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
+    if (!resource_narrow(req, client, old.resources, &audience, err))
+        return false;
     token_grant_t g = {.client = client,
+                       .audience = &audience,
                        .sub = old.sub,
                        .scope = scope ? scope : old.scope,
                        .auth_time = old.auth_time,
@@ -252,7 +242,11 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
             if (!oidc_scope_releases(&app_of(req)->scopes, allowed.items[i]))
                 want.items[want.count++] = allowed.items[i];
     }
-    token_grant_t g = {.client = client, .scope = scope_join(req->arena, &want)};
+    resource_list_t audience;
+    if (!resource_narrow(req, client, NULL, &audience, err))
+        return false;
+    token_grant_t g = {
+        .client = client, .scope = scope_join(req->arena, &want), .audience = &audience};
     if (!g.scope)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     tokens_respond(req, res, &g);
@@ -299,6 +293,9 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (!device_ready(&d, slow_down, now, err))
         return false;
+    resource_list_t audience;
+    if (!resource_narrow(req, client, NULL, &audience, err))
+        return false;
     st = store_device_redeem(app->store, digest);
     if (st == GH_ERR_CONFLICT)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the device code was already used");
@@ -313,7 +310,8 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .auth_time = d.auth_time,
                        .id_token = has_scope(req->arena, d.scope, "openid"),
                        .authn = d.authn,
-                       .family = family};
+                       .family = family,
+                       .audience = &audience};
     if (!start_refresh(req, &g, family, err))
         return false;
     tokens_respond(req, res, &g);
@@ -329,6 +327,7 @@ static const struct {
     {"refresh_token", STORE_GRANT_REFRESH_TOKEN, grant_refresh_token},
     {"client_credentials", STORE_GRANT_CLIENT_CREDENTIALS, grant_client_credentials},
     {"urn:ietf:params:oauth:grant-type:device_code", STORE_GRANT_DEVICE_CODE, grant_device_code},
+    {TOKEN_EXCHANGE_GRANT, STORE_GRANT_TOKEN_EXCHANGE, token_exchange_grant}, /* RFC 8693 */
 };
 
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
@@ -360,9 +359,7 @@ void token_handler(http_request_t *req, http_response_t *res)
 }
 
 const http_param_spec_t TOKEN_PARAMS[] = {
-    {"grant_type", 128},    {"code", 256},
-    {"redirect_uri", 2048}, {"client_id", 128},
-    {"client_secret", 512}, {"code_verifier", 128},
-    {"refresh_token", 256}, {"scope", 1024},
-    {"device_code", 256},   {NULL, 0},
+    {"grant_type", 128},    {"code", 256},           {"redirect_uri", 2048}, {"client_id", 128},
+    {"client_secret", 512}, {"code_verifier", 128},  {"refresh_token", 256}, {"scope", 1024},
+    {"device_code", 256},   CLIENT_ASSERTION_PARAMS, RESOURCE_PARAMS,        {NULL, 0},
 };

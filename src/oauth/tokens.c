@@ -22,6 +22,30 @@ gh_status_t tokens_mint(arena_t *a, const char **token, const char **digest)
     return GH_OK;
 }
 
+/* RFC 8707 §2: the resources asked for, else this server (the issuer). */
+static void write_audience(jsonw_t *w, const resource_list_t *aud, const char *issuer)
+{
+    if (!aud || aud->count == 0) {
+        jsonw_string(w, "aud", issuer);
+        return;
+    }
+    if (aud->count == 1) {
+        jsonw_string(w, "aud", aud->items[0]);
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < aud->count; i++)
+        json_array_append_new(list, json_string(aud->items[i]));
+    jsonw_value(w, "aud", list);
+    json_decref(list);
+}
+
+/* The access token's exp: the usual one, or the cap of its grant. */
+static int64_t access_exp(const token_grant_t *g, int64_t usual)
+{
+    return g->expires_at_max && g->expires_at_max < usual ? g->expires_at_max : usual;
+}
+
 /* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, scope (+ auth_time). */
 static char *sign_access_token(http_request_t *req, const token_grant_t *g, int64_t now)
 {
@@ -37,14 +61,16 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
     jsonw_begin(&w, &b);
     jsonw_string(&w, "iss", app->cfg->issuer);
     jsonw_string(&w, "sub", g->sub ? g->sub : g->client->id);
-    jsonw_string(&w, "aud", app->cfg->issuer);
+    write_audience(&w, g->audience, app->cfg->issuer);
     jsonw_string(&w, "client_id", g->client->id);
     jsonw_string(&w, "scope", g->scope);
     jsonw_int(&w, "iat", now);
-    jsonw_int(&w, "exp", now + app->cfg->access_token_ttl);
+    jsonw_int(&w, "exp", access_exp(g, now + app->cfg->access_token_ttl));
     jsonw_string(&w, "jti", jti);
     if (g->auth_time)
         jsonw_int(&w, "auth_time", g->auth_time);
+    if (g->act)
+        jsonw_value(&w, "act", g->act); /* RFC 8693 §4.1 */
     jsonw_end(&w);
     const char *claims = buf_cstr(&b);
     char *out = NULL;
@@ -101,8 +127,10 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
     jsonw_string(&w, "scope", g->scope);
     if (id_token)
         jsonw_string(&w, "id_token", id_token);
+    if (g->issued_token_type)
+        jsonw_string(&w, "issued_token_type", g->issued_token_type); /* RFC 8693 §2.2.1 */
     jsonw_string(&w, "token_type", "Bearer");
-    jsonw_int(&w, "expires_in", app_of(req)->cfg->access_token_ttl);
+    jsonw_int(&w, "expires_in", access_exp(g, now + app_of(req)->cfg->access_token_ttl) - now);
     jsonw_end(&w);
     http_response_json_text(res, 200, &b);
     metrics_add(METRIC_TOKENS_ACCESS, 1);

@@ -61,6 +61,8 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
     json_t *claims = NULL;
     if (!token || !access_token_claims(req, token, &claims, &jti, &family, err))
         return false;
+    if (!access_token_audience_has(claims, app_of(req)->cfg->issuer)) /* RFC 8707 */
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is for another resource");
     scope_list_t scope;
     const char *scope_text = json_string_value(json_object_get(claims, "scope"));
     if (!scope_text || scope_parse(req->arena, scope_text, &scope) != GH_OK ||

@@ -1,5 +1,7 @@
 /* The discovery document (OpenID Connect Discovery 1.0 §3, RFC 8414 §2): the
- * endpoints under the issuer and exactly the features Gatehouse implements. */
+ * endpoints under the issuer and exactly the features Gatehouse implements.
+ * One document serves both well-known paths (RFC 8414 §3: the OpenID members
+ * are metadata too). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +46,27 @@ static json_t *with_custom(const char *const *names, const oidc_scopes_t *custom
     return a;
 }
 
-json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_scopes_t *custom)
+json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_scopes_t *custom,
+                       bool require_par)
 {
-    static const char *const scopes[] = {"openid", "profile", "email", OIDC_SCOPE_GROUPS,
-                                         OIDC_SCOPE_USERNAME, NULL};
+    static const char *const scopes[] = {"openid",          "profile",           "email",
+                                         OIDC_SCOPE_GROUPS, OIDC_SCOPE_USERNAME, NULL};
     static const char *const response_types[] = {"code", NULL};
-    static const char *const response_modes[] = {"query", NULL};
-    static const char *const grants[] = {"authorization_code", "refresh_token",
+    static const char *const response_modes[] = {"query", "form_post", NULL};
+    static const char *const grants[] = {"authorization_code",
+                                         "refresh_token",
                                          "client_credentials",
-                                         "urn:ietf:params:oauth:grant-type:device_code", NULL};
-    static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post", "none",
-                                               NULL};
+                                         "urn:ietf:params:oauth:grant-type:device_code",
+                                         "urn:ietf:params:oauth:grant-type:token-exchange",
+                                         NULL};
+    static const char *const auth_methods[] = {"client_secret_basic", "client_secret_post",
+                                               "private_key_jwt", "none", NULL};
     /* introspection is for confidential clients only */
-    static const char *const confidential_auth_methods[] = {"client_secret_basic",
-                                                            "client_secret_post", NULL};
+    static const char *const confidential_auth_methods[] = {
+        "client_secret_basic", "client_secret_post", "private_key_jwt", NULL};
+    /* what a client may sign its assertions and request objects with: what
+     * jose verifies (never none or HS256) */
+    static const char *const client_algs[] = {"RS256", "ES256", NULL};
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",
                                          "iss",
@@ -104,14 +113,28 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_s
     json_object_set_new(d, "acr_values_supported", strings(acrs));
     json_object_set_new(d, "ui_locales_supported", strings(locales));
     json_object_set_new(d, "claims_parameter_supported", json_false());
-    json_object_set_new(d, "request_parameter_supported", json_false());
+    /* RFC 9101: request objects by value (and inside pushed requests),
+     * signed with the client's keys; request_uri only as RFC 9126 hands it
+     * out (nothing is fetched), hence request_uri_parameter_supported false */
+    json_object_set_new(d, "request_parameter_supported", json_true());
     json_object_set_new(d, "request_uri_parameter_supported", json_false());
+    json_object_set_new(d, "request_object_signing_alg_values_supported", strings(client_algs));
+    json_object_set_new(d, "require_signed_request_object", json_false());
+    json_object_set_new(d, "pushed_authorization_request_endpoint",
+                        endpoint(issuer, "/oauth2/v1/par")); /* RFC 9126 §5 */
+    json_object_set_new(d, "require_pushed_authorization_requests", json_boolean(require_par));
     json_object_set_new(d, "authorization_response_iss_parameter_supported", json_true());
     json_object_set_new(d, "revocation_endpoint", endpoint(issuer, "/oauth2/v1/revoke"));
     json_object_set_new(d, "revocation_endpoint_auth_methods_supported", strings(auth_methods));
     json_object_set_new(d, "introspection_endpoint", endpoint(issuer, "/oauth2/v1/introspect"));
     json_object_set_new(d, "introspection_endpoint_auth_methods_supported",
                         strings(confidential_auth_methods));
+    json_object_set_new(d, "token_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs)); /* RFC 8414 §2 */
+    json_object_set_new(d, "revocation_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs));
+    json_object_set_new(d, "introspection_endpoint_auth_signing_alg_values_supported",
+                        strings(client_algs));
     /* OpenID Connect Back-Channel Logout 1.0 §2.1, Front-Channel Logout 1.0 §3 */
     json_object_set_new(d, "backchannel_logout_supported", json_true());
     json_object_set_new(d, "backchannel_logout_session_supported", json_true());

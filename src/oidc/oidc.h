@@ -17,9 +17,11 @@
 struct oidc_scopes; /* below */
 
 /* The OpenID Connect Discovery 1.0 / RFC 8414 metadata for issuer, listing
- * exactly what the server supports. A new reference (json_decref it). */
+ * exactly what the server supports (custom: the configured scopes, may be
+ * NULL); require_par: every client must push its authorization requests
+ * (RFC 9126 §5). A new reference (json_decref it). */
 json_t *oidc_discovery(const char *issuer, const char *signing_alg,
-                       const struct oidc_scopes *custom);
+                       const struct oidc_scopes *custom, bool require_par);
 
 typedef struct {
     const char *issuer, *sub, *client_id;
@@ -145,11 +147,11 @@ void oidc_pairwise_sub(const unsigned char key[32], const char *sector, const ch
 
 /* What the granted scopes release at userinfo (OpenID Connect Core §5.4). */
 typedef struct {
-    bool openid;  /* sub; without openid userinfo answers nothing at all */
-    bool profile; /* nickname, name — and email, as seed 004's answer shows */
-    bool email;   /* email and email_verified */
-    bool groups;  /* groups: the member's groups */
-    bool username;                             /* preferred_username (OIDC_SCOPE_USERNAME) */
+    bool openid;   /* sub; without openid userinfo answers nothing at all */
+    bool profile;  /* nickname, name — and email, as seed 004's answer shows */
+    bool email;    /* email and email_verified */
+    bool groups;   /* groups: the member's groups */
+    bool username; /* preferred_username (OIDC_SCOPE_USERNAME) */
     const char *custom[OIDC_CUSTOM_CLAIM_MAX]; /* claims of the custom scopes granted */
     size_t custom_count;
 } oidc_release_t;

@@ -12,8 +12,9 @@
 #define SUBJECT_PAIRWISE "pairwise" /* clients.subject_type, else "public" */
 #define CLIENT_COLS STORE_CLIENT_COLS
 
-static store_sql_t SQL_ADD = STORE_SQL("INSERT INTO clients (" CLIENT_COLS
-                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_ADD =
+    STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES "
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 /* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
@@ -33,7 +34,8 @@ static store_sql_t SQL_UPDATE = STORE_SQL(
     "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
     "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
     "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ?, "
-    "id_token_claims = ?, subject_type = ? WHERE id = ?");
+    "id_token_claims = ?, subject_type = ?, jwks = ?, jwks_uri = ?, resources = ?, "
+    "require_par = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -97,12 +99,18 @@ gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
     c.id_token_claims = store_row_text(r, a);
     const char *subject_type = store_row_text(r, a);
     c.pairwise = subject_type && !strcmp(subject_type, SUBJECT_PAIRWISE);
+    c.jwks = store_row_text(r, a);
+    c.jwks_uri = store_row_text(r, a);
+    char *resources = store_row_text(r, a);
+    c.require_par = store_row_int(r) != 0;
     gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
     if (st == GH_OK)
         st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
     if (st == GH_OK)
         st = split_lines(a, logout_uris, &c.post_logout_redirect_uris,
                          &c.post_logout_redirect_uri_count);
+    if (st == GH_OK)
+        st = split_lines(a, resources, &c.resources, &c.resource_count);
     if (st == GH_OK)
         *(store_client_t *)row = c;
     return st;
@@ -130,7 +138,8 @@ static gh_status_t read_client_token(store_row_t *r, arena_t *a, void *row)
 static gh_status_t client_write(store_t *s, const store_client_t *c, bool update)
 {
     if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
-        !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count))
+        !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count) ||
+        !lines_ok(c->resources, c->resource_count))
         return GH_ERR_INVALID;
     arena_t *a = arena_new(JOIN_ARENA_CAP);
     if (!a)
@@ -138,22 +147,25 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
     const char *uris = join_lines(a, c->redirect_uris, c->redirect_uri_count);
     const char *logout_uris =
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
+    const char *resources = join_lines(a, c->resources, c->resource_count);
     const char *subject = c->pairwise ? SUBJECT_PAIRWISE : "public";
     gh_status_t st = GH_ERR_NOMEM;
-    if (uris && logout_uris && update)
+    if (uris && logout_uris && resources && update)
         st = db_exec_one(
-            s, &SQL_UPDATE, "client_update", "sssssiisisiisss", c->secret_digest, c->name, uris,
+            s, &SQL_UPDATE, "client_update", "sssssiisisiisssssis", c->secret_digest, c->name, uris,
             logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
             c->backchannel_logout_uri, (int64_t)c->backchannel_logout_session_required,
             c->frontchannel_logout_uri, (int64_t)c->frontchannel_logout_session_required,
-            (int64_t)c->require_mfa, c->id_token_claims, subject, c->id);
-    else if (uris && logout_uris)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiiss", c->id, c->secret_digest,
+            (int64_t)c->require_mfa, c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
+            (int64_t)c->require_par, c->id);
+    else if (uris && logout_uris && resources)
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssssi", c->id, c->secret_digest,
                      c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
                      (int64_t)c->is_public, c->created_at, c->backchannel_logout_uri,
                      (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
                      (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
-                     c->id_token_claims, subject);
+                     c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
+                     (int64_t)c->require_par);
     arena_free(a);
     return st;
 }

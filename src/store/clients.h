@@ -10,6 +10,7 @@ enum {
     STORE_GRANT_REFRESH_TOKEN = 1 << 1,
     STORE_GRANT_CLIENT_CREDENTIALS = 1 << 2,
     STORE_GRANT_DEVICE_CODE = 1 << 3,
+    STORE_GRANT_TOKEN_EXCHANGE = 1 << 4, /* RFC 8693 */
 };
 
 typedef struct {
@@ -37,6 +38,14 @@ typedef struct {
      * §8.1) rather than the public one */
     const char *id_token_claims;
     bool pairwise;
+    /* private_key_jwt (RFC 7523 §2.2): the client's public keys, as an inline
+     * JWKS document or a jwks_uri to fetch; both NULL for a client that
+     * authenticates with a secret (or none). */
+    const char *jwks;
+    const char *jwks_uri;
+    const char **resources; /* RFC 8707 resources it may ask tokens for, exact strings */
+    size_t resource_count;
+    bool require_par; /* must push its authorization requests (RFC 9126 §6) */
 } store_client_t;
 
 /* ---- clients ---- */

@@ -28,9 +28,10 @@
 
 #define CODE_COLS                                                                                  \
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
-    "family, auth_time, expires_at, " AUTHN_COLS
+    "family, auth_time, expires_at, resources, " AUTHN_COLS
 #define REFRESH_COLS                                                                               \
-    "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, " AUTHN_COLS
+    "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, "                    \
+    "resources, " AUTHN_COLS
 
 static store_sql_t SQL_CONSENT_GET =
     STORE_SQL("SELECT scope FROM consents WHERE sub = ? AND client_id = ?");
@@ -70,7 +71,7 @@ static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
 static store_sql_t SQL_CODE_PUT = STORE_SQL(
-    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 #define CODE_TAKE                                                                                  \
     "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
@@ -79,18 +80,19 @@ static store_sql_t SQL_CODE_TAKE = STORE_SQL(CODE_TAKE);
 /* store_code_redeem on PostgreSQL: the take and the grant's first refresh
  * token as one statement (one round trip, one commit); ?1-?4 as
  * SQL_CODE_TAKE, ?5 the token's digest, ?6 issued_at, ?7 expires_at */
-static store_sql_t SQL_CODE_REDEEM = STORE_SQL(
-    "WITH taken AS (" CODE_TAKE "), "
-    "fresh AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-    "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, " AUTHN_COLS " FROM taken) "
-    "SELECT " CODE_COLS " FROM taken");
+static store_sql_t SQL_CODE_REDEEM =
+    STORE_SQL("WITH taken AS (" CODE_TAKE "), "
+              "fresh AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
+              " FROM taken) "
+              "SELECT " CODE_COLS " FROM taken");
 static store_sql_t SQL_CODE_FIND = STORE_SQL(
     "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ? AND client_id = ?");
 
 /* a family's first token, unless the whole grant was revoked meanwhile */
 static store_sql_t SQL_REFRESH_START =
     STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE NOT EXISTS "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE NOT EXISTS "
               "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)");
 static store_sql_t SQL_REFRESH_GET =
     STORE_SQL("SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
@@ -104,12 +106,13 @@ static store_sql_t SQL_REFRESH_GET =
     "AND revoked = 0 AND expires_at > ?3 RETURNING " REFRESH_COLS
 static store_sql_t SQL_REFRESH_USE = STORE_SQL(REFRESH_USE);
 static store_sql_t SQL_REFRESH_PUT = STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-static store_sql_t SQL_REFRESH_ROTATE = STORE_SQL(
-    "WITH old AS (" REFRESH_USE "), "
-    "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-    "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, " AUTHN_COLS " FROM old) "
-    "SELECT " REFRESH_COLS " FROM old");
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+static store_sql_t SQL_REFRESH_ROTATE =
+    STORE_SQL("WITH old AS (" REFRESH_USE "), "
+              "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
+              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
+              " FROM old) "
+              "SELECT " REFRESH_COLS " FROM old");
 static store_sql_t SQL_REFRESH_STATE =
     STORE_SQL("SELECT family, used_at IS NOT NULL, revoked FROM refresh_tokens "
               "WHERE digest = ? AND client_id = ?");
@@ -141,6 +144,7 @@ static gh_status_t read_code(store_row_t *r, arena_t *a, void *row)
     c.family = store_row_text(r, a);
     c.auth_time = store_row_int(r);
     c.expires_at = store_row_int(r);
+    c.resources = store_row_text(r, a);
     store_row_authn(r, a, &c.authn);
     return store_row_done(r, &c, sizeof c, row);
 }
@@ -172,6 +176,7 @@ static gh_status_t read_refresh(store_row_t *r, arena_t *a, void *row)
     t.auth_time = store_row_int(r);
     t.issued_at = store_row_int(r);
     t.expires_at = store_row_int(r);
+    t.resources = store_row_text(r, a);
     store_row_authn(r, a, &t.authn);
     return store_row_done(r, &t, sizeof t, row);
 }
@@ -259,10 +264,11 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiissss", c->digest, c->client_id,
+    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisssss", c->digest, c->client_id,
                    c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
-                   c->session_digest, c->family, c->auth_time, c->expires_at, c->authn.amr,
-                   c->authn.acr, c->authn.idp, c->authn.sid);
+                   c->session_digest, c->family, c->auth_time, c->expires_at,
+                   c->resources ? c->resources : "", c->authn.amr, c->authn.acr, c->authn.idp,
+                   c->authn.sid);
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
@@ -300,9 +306,10 @@ static gh_status_t take_live(store_t *s, arena_t *a, const char *digest, const c
         return st;
     st = db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family, client_id);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissss", first->digest, c->family,
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", first->digest, c->family,
                      c->client_id, c->sub, c->scope, c->auth_time, first->issued_at,
-                     first->expires_at, c->authn.amr, c->authn.acr, c->authn.idp, c->authn.sid);
+                     first->expires_at, c->resources ? c->resources : "", c->authn.amr,
+                     c->authn.acr, c->authn.idp, c->authn.sid);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }
@@ -331,10 +338,10 @@ gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const 
 
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
 {
-    gh_status_t st =
-        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiissss", r->digest, r->family,
-                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at,
-                    r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
+    gh_status_t st = db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiisssss", r->digest,
+                                 r->family, r->client_id, r->sub, r->scope, r->auth_time,
+                                 r->issued_at, r->expires_at, r->resources ? r->resources : "",
+                                 r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
@@ -359,9 +366,10 @@ static gh_status_t rotate_live(store_t *s, arena_t *a, const char *digest, const
         return st;
     st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssii", digest, client_id, now, grace);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissss", next->digest, r->family, r->client_id,
-                     r->sub, r->scope, r->auth_time, next->issued_at, next->expires_at,
-                     r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", next->digest, r->family,
+                     r->client_id, r->sub, r->scope, r->auth_time, next->issued_at,
+                     next->expires_at, r->resources ? r->resources : "", r->authn.amr, r->authn.acr,
+                     r->authn.idp, r->authn.sid);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }
@@ -410,6 +418,15 @@ gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, in
 {
     store_purge(s, now);
     return db_exec(s, &SQL_JTI_REVOKE, "jti_revoke", "si", jti, expires_at);
+}
+
+gh_status_t store_jti_use_once(store_t *s, const char *jti, int64_t expires_at, int64_t now)
+{
+    int changes = 0;
+    store_purge(s, now);
+    gh_status_t st =
+        db_exec_count(s, &SQL_JTI_REVOKE, "jti_use_once", &changes, "si", jti, expires_at);
+    return st == GH_OK && changes == 0 ? GH_ERR_CONFLICT : st;
 }
 
 gh_status_t store_jti_is_revoked(store_t *s, const char *jti, const char *family, int64_t now,

@@ -18,7 +18,8 @@ typedef struct {
     const char *family;         /* refresh-token family created at redemption; NULL before */
     int64_t auth_time;
     int64_t expires_at;
-    store_authn_t authn; /* how the member signed in */
+    const char *resources; /* RFC 8707 resources granted, newline-joined; NULL or "" for none */
+    store_authn_t authn;   /* how the member signed in */
 } store_code_t;
 
 typedef struct {
@@ -30,7 +31,8 @@ typedef struct {
     int64_t auth_time;
     int64_t issued_at;
     int64_t expires_at;
-    store_authn_t authn; /* how the member signed in (NULLs for client grants) */
+    const char *resources; /* RFC 8707 resources of the grant, newline-joined; "" for none */
+    store_authn_t authn;   /* how the member signed in (NULLs for client grants) */
 } store_refresh_t;
 
 /* A client holding a member's consent, as the account page lists it. */
@@ -119,6 +121,10 @@ gh_status_t store_refresh_revoke_family(store_t *s, const char *family);
  * or the latest exp of the family's access tokens); revoking it again does
  * nothing. now lets the engine prune rows whose tokens have expired. */
 gh_status_t store_jti_revoke(store_t *s, const char *jti, int64_t expires_at, int64_t now);
+/* Records a one-time value (a client assertion's jti, RFC 7523 §3) on the
+ * same list until expires_at: GH_OK the first time, GH_ERR_CONFLICT when it
+ * is already there (a replay). Atomic: of two concurrent callers one wins. */
+gh_status_t store_jti_use_once(store_t *s, const char *jti, int64_t expires_at, int64_t now);
 /* *revoked is true when jti, or family (NULL when the token has none), is on
  * the denylist with a row not expired at now. One indexed lookup: it sits on
  * the path of every userinfo call. */

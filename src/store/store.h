@@ -118,6 +118,7 @@ typedef struct {
 #include "store/gateway.h"
 #include "store/grants.h"
 #include "store/keys.h"
+#include "store/pushed.h"
 #include "store/logout.h"
 #include "store/mail_links.h"
 #include "store/outbox.h"

@@ -317,6 +317,20 @@ const char *ui_render_signed_out(arena_t *a, const ui_signed_out_t *p)
     return ui_render_page(a, lang, title, "templates/signed_out.html", vars, COUNT(vars));
 }
 
+const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
+                                const ui_hidden_t *hidden, size_t hidden_count)
+{
+    const tpl_var_t vars[] = {
+        {"heading", ui_text(lang, TXT_FORM_POST_TITLE), false},
+        {"lead", ui_text(lang, TXT_FORM_POST_LEAD), false},
+        {"action", action, false},
+        {"hidden", ui_hidden_html(a, hidden, hidden_count), true},
+        {"submit", ui_text(lang, TXT_CONTINUE), false},
+    };
+    return ui_render_page(a, lang, ui_text(lang, TXT_FORM_POST_TITLE), "templates/form_post.html",
+                          vars, COUNT(vars));
+}
+
 const char *ui_render_device(arena_t *a, const ui_device_t *p)
 {
     ui_lang_t lang = p->lang;

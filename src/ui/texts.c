@@ -65,6 +65,9 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                           "page.",
                           "이 페이지를 사용하려면 JavaScript가 필요합니다. 브라우저에서 "
                           "JavaScript를 켜고 페이지를 새로 고쳐 주세요."},
+    [TXT_FORM_POST_TITLE] = {"Returning to the application", "애플리케이션으로 돌아가는 중"},
+    [TXT_FORM_POST_LEAD] = {"Press Continue to return to the application.",
+                            "애플리케이션으로 돌아가려면 계속을 누르세요."},
     [TXT_ACCOUNT_TITLE] = {"Your account", "내 계정"},
     [TXT_PROFILE] = {"Profile", "프로필"},
     [TXT_NICKNAME] = {"Nickname", "닉네임"},
@@ -481,6 +484,15 @@ static const char *const DETAILS[UI_DETAIL_COUNT][LANGS] = {
                                            "client_id).",
                                            "돌아갈 주소를 쓰려면 애플리케이션(id_token_hint 또는 "
                                            "client_id)을 알려야 합니다."},
+    [UI_DETAIL_REQUEST_URI_INVALID] = {"The pushed request (request_uri) is unknown, was used "
+                                       "already or has expired: the application must send it "
+                                       "again.",
+                                       "전달된 요청(request_uri)을 찾을 수 없거나 이미 쓰였거나 "
+                                       "만료되었습니다. 애플리케이션이 다시 보내야 합니다."},
+    [UI_DETAIL_REQUEST_OBJECT_INVALID] = {"The signed request (request) of the application "
+                                          "could not be verified.",
+                                          "애플리케이션의 서명된 요청(request)을 확인할 수 "
+                                          "없습니다."},
 };
 
 typedef struct {

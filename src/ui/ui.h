@@ -102,6 +102,8 @@ typedef enum {
     UI_DETAIL_HINT_NOT_OURS,           /* logout: id_token_hint is not an ID token of ours */
     UI_DETAIL_HINT_AUDIENCE,           /* logout: client_id is not the hint's audience */
     UI_DETAIL_LOGOUT_URI_NEEDS_CLIENT, /* logout: a return address without a client */
+    UI_DETAIL_REQUEST_URI_INVALID,     /* PAR: the request_uri is unknown, used or expired */
+    UI_DETAIL_REQUEST_OBJECT_INVALID,  /* JAR: the request object does not verify */
     UI_DETAIL_COUNT
 } ui_detail_t;
 
@@ -235,6 +237,14 @@ typedef struct {
  * aria-invalid and described by the alert. NULL when the arena is full. */
 const char *ui_render_device(arena_t *a, const ui_device_t *page);
 
+/* The OAuth 2.0 Form Post Response Mode page: one <form method="post"
+ * id="form-post"> to action (the client's verified redirect URI) holding the
+ * answer's parameters as hidden fields, submitted at once by
+ * /static/form_post.js (a script of our own origin, so the CSP needs no
+ * inline script), with a Continue button inside <noscript>. NULL when the
+ * arena is full. */
+const char *ui_render_form_post(arena_t *a, ui_lang_t lang, const char *action,
+                                const ui_hidden_t *hidden, size_t hidden_count);
 /* ---- the account page (issue 21) ---- */
 
 /* A client holding the member's consent. */

@@ -195,6 +195,8 @@ typedef enum {
     TXT_PLATFORMS_NONE,
     TXT_PLATFORM_LINKED, /* before the date */
     TXT_PLATFORM_UNLINK,
+    TXT_FORM_POST_TITLE, /* response_mode=form_post: the page that carries the answer back */
+    TXT_FORM_POST_LEAD,
     TXT_COUNT
 } ui_text_t;
 

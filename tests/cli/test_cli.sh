@@ -219,6 +219,36 @@ done
 gh --db "$db" client show native2
 check "a refused client is not registered" eval 'status_is 1 && one_error_line'
 
+# ---- modern clients (issue 23): keys, resources, PAR ----
+cat >pub.jwks <<'JWKS'
+{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","kid":"k1","alg":"ES256","use":"sig"}]}
+JWKS
+gh --db "$db" client add --id keyed --jwks pub.jwks --grant client_credentials \
+    --resource https://api.example/ --resource urn:example:files --require-par
+check "client add --jwks --resource --require-par exits 0 without a secret" \
+    eval 'status_is 0 && out_has "^client_id: keyed$" && ! grep -q client_secret out'
+gh --db "$db" client show keyed
+check "client show: private_key_jwt, the keys, the resources and require-par" eval 'status_is 0 &&
+    out_has "\"token_endpoint_auth_method\": \"private_key_jwt\"" && out_has "\"kid\": \"k1\"" &&
+    out_has "\"urn:example:files\"" && out_has "\"require_pushed_authorization_requests\": true"'
+gh --db "$db" client add --id keyed-uri --jwks-uri https://rp.example/jwks.json \
+    --grant urn:ietf:params:oauth:grant-type:token-exchange
+check "client add --jwks-uri and the token-exchange grant exit 0" status_is 0
+gh --db "$db" client show keyed-uri
+check "client show: jwks_uri and the token-exchange grant" eval 'out_has "\"jwks_uri\": \"https://rp.example/jwks.json\"" &&
+    out_has "grant-type:token-exchange"'
+sed 's/"kty":"EC"/"kty":"EC","d":"secret"/' pub.jwks >priv.jwks
+echo '{"keys":[{"kty":"oct","k":"AAAA"}]}' >oct.jwks
+for args in "--jwks priv.jwks" "--jwks oct.jwks" "--jwks missing.jwks" "--jwks-uri http://rp.example/jwks" \
+    "--jwks pub.jwks --secret s3cret-abcdef" "--jwks pub.jwks --jwks-uri https://rp.example/j" \
+    "--resource api" "--resource https://api.example/#f"; do
+    # shellcheck disable=SC2086
+    gh --db "$db" client add --id refused-modern --grant client_credentials $args
+    check "client add $args is refused with one line" eval '[ "$rc" != 0 ] && one_error_line'
+done
+gh --db "$db" client show refused-modern
+check "a refused key-bound client is not registered" eval 'status_is 1'
+
 gh --db "$db" client remove spa
 check "client remove exits 0" status_is 0
 gh --db "$db" client show spa

@@ -1,10 +1,11 @@
-// Request objects (OpenID Connect Core §6) are not supported: an authorization
-// request carrying `request` or `request_uri` is refused with
-// request_not_supported / request_uri_not_supported, sent back to the
-// client's redirect URI once the client and the redirect URI are verified
-// (never silently ignored, which would sign the person in under parameters
-// the client did not mean). Before that, an error page, as for every
-// authorization error. Discovery says both are unsupported.
+// Request objects (RFC 9101) are verified with the client's keys
+// (par-jar.test.mjs has the working ones): one that does not verify (here:
+// alg none, from a client without keys) gets an error page, never a redirect
+// and never silently ignored (which would sign the person in under
+// parameters the client did not mean). request_uri is only what the PAR
+// endpoint hands out (RFC 9126): another URL is refused with
+// request_uri_not_supported at the verified redirect URI, nothing fetched; an
+// unknown pushed request gets a page. Discovery says so.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -42,19 +43,26 @@ function assertRedirectError(res, error, what) {
   assert.equal(back.searchParams.get('code'), null, `${what}: no code`);
 }
 
-test('request and request_uri are refused at the redirect URI, by GET and by POST, signed in or not', async () => {
+test('an unverifiable request, a foreign request_uri and an unknown pushed request are refused, by GET and by POST, signed in or not', async () => {
   const signedIn = (await gh.obtainCode(client, user, { extra: {} })).jar;
   const cases = [
-    [{ request: REQUEST_OBJECT }, 'request_not_supported'],
+    [{ request: REQUEST_OBJECT }, null],
     [{ request_uri: 'https://rp.example/request.jwt' }, 'request_uri_not_supported'],
-    [{ request_uri: 'urn:ietf:params:oauth:request_uri:abc' }, 'request_uri_not_supported'],
+    [{ request_uri: 'urn:ietf:params:oauth:request_uri:abc' }, null],
   ];
   for (const [extra, error] of cases) {
     for (const jar of [new CookieJar(), signedIn]) {
       const what = `${Object.keys(extra)[0]} (${jar === signedIn ? 'signed in' : 'signed out'})`;
-      assertRedirectError(await gh.get(gh.authorizeUrl(params(extra)).slice(gh.base.length), { headers: jar.headers() }), error, `GET ${what}`);
+      const got = await gh.get(gh.authorizeUrl(params(extra)).slice(gh.base.length), { headers: jar.headers() });
       const posted = await request('POST', gh.url(AUTHORIZE_PATH), { headers: jar.headers(), body: new URLSearchParams(params(extra)) });
-      assertRedirectError(posted, error, `POST ${what}`);
+      for (const [how, res] of [['GET', got], ['POST', posted]]) {
+        if (error) {
+          assertRedirectError(res, error, `${how} ${what}`);
+        } else {
+          assert.equal(res.status, 400, `${how} ${what}: ${res.describe()}`);
+          assert.equal(res.header('location'), undefined, `${how} ${what}: no redirect`);
+        }
+      }
     }
   }
 });
@@ -67,8 +75,9 @@ test('with an unknown client or redirect URI, request is answered by an error pa
   }
 });
 
-test('discovery says request objects are not supported', async () => {
+test('discovery says request objects are supported, request_uri only from the PAR endpoint', async () => {
   const d = (await gh.get(DISCOVERY_PATH)).json;
-  assert.equal(d.request_parameter_supported, false);
+  assert.equal(d.request_parameter_supported, true);
   assert.equal(d.request_uri_parameter_supported, false);
+  assert.equal(d.pushed_authorization_request_endpoint, gh.url('/oauth2/v1/par'));
 });

@@ -83,8 +83,8 @@ test('discovery advertises both endpoints and how clients authenticate there', a
   const d = (await gh.get(DISCOVERY_PATH)).json;
   assert.equal(d.revocation_endpoint, gh.url(REVOKE_PATH));
   assert.equal(d.introspection_endpoint, gh.url(INTROSPECT_PATH));
-  assert.deepEqual(d.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
-  assert.deepEqual(d.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+  assert.deepEqual(d.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+  assert.deepEqual(d.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
 });
 
 test('a live access token introspects with the RFC 7662 members (openid-client, Basic)', async () => {

@@ -11,6 +11,12 @@
 
 #include "admin/admin.h"
 
+/* A public ES256 key (RFC 7517 Appendix A.1's). */
+#define EC_JWKS                                                                                    \
+    "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":"                                          \
+    "\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":"                                       \
+    "\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\",\"kid\":\"k1\",\"alg\":\"ES256\"}]}"
+
 /* admin_client_check of JSON text: true when accepted; else *err. */
 static bool client(arena_t *a, const char *text, admin_client_in_t *in, admin_error_t *err)
 {
@@ -51,6 +57,33 @@ static void test_client_defaults(void **state)
                        &in, &err));
     assert_true(in.client.is_public);
     assert_string_equal(in.client.name, "SPA");
+    /* keys: private_key_jwt by default, no secret; resources, PAR, token exchange */
+    assert_true(client(a,
+                       "{\"client_id\":\"keyed\",\"jwks\":" EC_JWKS ",\"grant_types\":"
+                       "[\"urn:ietf:params:oauth:grant-type:token-exchange\"],"
+                       "\"resources\":[\"https://api.example/\",\"urn:example:files\"],"
+                       "\"require_pushed_authorization_requests\":true}",
+                       &in, &err));
+    assert_false(in.client.is_public);
+    assert_non_null(strstr(in.client.jwks, "\"kid\":\"k1\""));
+    assert_null(in.client.jwks_uri);
+    assert_int_equal(in.client.grants, STORE_GRANT_TOKEN_EXCHANGE);
+    assert_int_equal(in.client.resource_count, 2);
+    assert_string_equal(in.client.resources[1], "urn:example:files");
+    assert_true(in.client.require_par);
+    json_t *shown = admin_client_json(&in.client);
+    assert_string_equal(json_string_value(json_object_get(shown, "token_endpoint_auth_method")),
+                        "private_key_jwt");
+    assert_true(json_is_true(json_object_get(shown, "require_pushed_authorization_requests")));
+    assert_int_equal(json_array_size(json_object_get(shown, "resources")), 2);
+    assert_true(json_is_object(json_object_get(shown, "jwks")));
+    json_decref(shown);
+    assert_true(client(a,
+                       "{\"client_id\":\"keyed2\",\"grant_types\":[\"client_credentials\"],"
+                       "\"jwks_uri\":\"https://rp.example/jwks\","
+                       "\"token_endpoint_auth_method\":\"private_key_jwt\"}",
+                       &in, &err));
+    assert_string_equal(in.client.jwks_uri, "https://rp.example/jwks");
     arena_free(a);
 }
 
@@ -97,7 +130,42 @@ static void test_client_refusals(void **state)
     refused(a,
             "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],"
             "\"token_endpoint_auth_method\":\"private_key_jwt\"}",
+            "token_endpoint_auth_method", "needs the client's jwks or jwks_uri");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],"
+            "\"token_endpoint_auth_method\":\"tls_client_auth\"}",
             "token_endpoint_auth_method", "none, client_secret_basic");
+    /* private_key_jwt (RFC 7523), resources (RFC 8707) */
+    refused(a, "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"jwks\":[]}", "jwks",
+            "JWKS object");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"jwks\":{\"keys\":[{"
+            "\"kty\":\"oct\",\"k\":\"AAAA\"}]}}",
+            "jwks", "no private members");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"jwks\":" EC_JWKS
+            ",\"token_endpoint_auth_method\":\"client_secret_basic\"}",
+            "token_endpoint_auth_method", "authenticates with private_key_jwt");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"jwks\":" EC_JWKS
+            ",\"client_secret\":\"abcdefgh1\"}",
+            "client_secret", "no secret");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],\"jwks\":" EC_JWKS
+            ",\"jwks_uri\":\"https://rp.example/jwks\"}",
+            "jwks_uri", "not both");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],"
+            "\"jwks_uri\":\"http://rp.example/jwks\"}",
+            "jwks_uri", "https");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],"
+            "\"resources\":[\"https://api.example/#f\"]}",
+            "resources", "without fragment");
+    refused(a,
+            "{\"client_id\":\"x\",\"grant_types\":[\"client_credentials\"],"
+            "\"require_pushed_authorization_requests\":1}",
+            "require_pushed_authorization_requests", "true or false");
     /* 33 redirect URIs: over the list limit */
     char text[2048] = "{\"client_id\":\"x\",\"redirect_uris\":[";
     for (int i = 0; i < 33; i++)

@@ -13,6 +13,9 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "httpc/httpc.h"
 #include "http/http.h"
 
@@ -249,10 +252,45 @@ static void test_urls(void **state)
     assert_int_equal(res.outcome, HTTPC_FAIL_URL);
 }
 
+static bool public_address(const char *text)
+{
+    struct sockaddr_in v4 = {.sin_family = AF_INET};
+    struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
+    if (inet_pton(AF_INET, text, &v4.sin_addr) == 1)
+        return httpc_address_public((const struct sockaddr *)&v4);
+    assert_int_equal(inet_pton(AF_INET6, text, &v6.sin6_addr), 1);
+    return httpc_address_public((const struct sockaddr *)&v6);
+}
+
+/* Which addresses a public_only call may connect to (SSRF). */
+static void test_public_addresses(void **state)
+{
+    static const char *const closed[] = {
+        "127.0.0.1",        "10.1.2.3",        "172.16.0.1", "172.31.255.255",
+        "192.168.1.1",      "169.254.169.254", "100.64.0.1", "0.0.0.0",
+        "224.0.0.1",        "255.255.255.255", "::1",        "::",
+        "fe80::1",          "fd00::1",         "fc00::1",    "ff02::1",
+        "::ffff:127.0.0.1", "::ffff:10.0.0.1"};
+    static const char *const open[] = {"93.184.216.34", "8.8.8.8", "172.32.0.1",
+                                       "2606:2800:220:1::1", "::ffff:8.8.8.8"};
+    for (size_t i = 0; i < sizeof closed / sizeof closed[0]; i++)
+        if (public_address(closed[i]))
+            fail_msg("%s taken for public", closed[i]);
+    for (size_t i = 0; i < sizeof open / sizeof open[0]; i++)
+        if (!public_address(open[i]))
+            fail_msg("%s taken for closed", open[i]);
+    /* a call limited to public addresses does not connect to loopback */
+    httpc_request_t req = {.method = HTTPC_GET, .url = url("/echo"), .public_only = true};
+    httpc_response_t res;
+    assert_int_equal(httpc_send(arena, &req, &res), GH_ERR_UNAVAILABLE);
+    assert_int_equal(res.outcome, HTTPC_FAIL_CONNECT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_get, new_arena, free_arena),
+        cmocka_unit_test_setup_teardown(test_public_addresses, new_arena, free_arena),
         cmocka_unit_test_setup_teardown(test_post_form_with_basic, new_arena, free_arena),
         cmocka_unit_test_setup_teardown(test_delete_with_json, new_arena, free_arena),
         cmocka_unit_test_setup_teardown(test_header_injection_refused, new_arena, free_arena),

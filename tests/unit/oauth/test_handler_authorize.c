@@ -129,8 +129,8 @@ static void bad_requests_go_back_to_the_client(void **state)
     assert_redirect_error(hf_authorize(s, NULL, HF_CONF, cb, "openid  profile", NULL), cb,
                           "invalid_request");
     hf_req_t *r = conf_request(s, NULL);
-    hf_query(r, "request", "eyJhbGciOiJub25lIn0.e30.");
-    assert_redirect_error(r, cb, "request_not_supported");
+    hf_query(r, "request", "eyJhbGciOiJub25lIn0.e30."); /* RFC 9101: alg none never verifies */
+    assert_page(r, 400);
     r = conf_request(s, NULL);
     hf_query(r, "request_uri", "https://rp.example/req");
     assert_redirect_error(r, cb, "request_uri_not_supported");

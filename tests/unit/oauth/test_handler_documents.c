@@ -54,9 +54,21 @@ static void discovery_document(void **state)
     assert_list(d, "id_token_signing_alg_values_supported", "[\"RS256\"]");
     assert_list(d, "code_challenge_methods_supported", "[\"S256\"]");
     assert_list(d, "introspection_endpoint_auth_methods_supported",
-                "[\"client_secret_basic\",\"client_secret_post\"]");
+                "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\"]");
     assert_true(json_is_true(json_object_get(d, "authorization_response_iss_parameter_supported")));
-    assert_true(json_is_false(json_object_get(d, "request_parameter_supported")));
+    assert_true(json_is_true(json_object_get(d, "request_parameter_supported")));
+    assert_url(s, d, "pushed_authorization_request_endpoint", "/oauth2/v1/par");
+}
+
+/* RFC 8414 §3: the same metadata at /.well-known/oauth-authorization-server. */
+static void oauth_metadata_is_the_same_document(void **state)
+{
+    hf_server_t *s = *state;
+    json_t *d = discovery(s);
+    hf_req_t *r = hf_request(s, "GET", "/.well-known/oauth-authorization-server");
+    assert_int_equal(hf_run(r), 200);
+    assert_true(r->res.cacheable);
+    assert_true(json_equal(hf_json(r), d));
 }
 
 /* Every endpoint the document names answers something other than 404. */
@@ -84,7 +96,7 @@ static void every_named_endpoint_is_routed(void **state)
             fail_msg("%s (%s) is not routed", name, value);
         checked++;
     }
-    assert_int_equal(checked, 8);
+    assert_int_equal(checked, 9);
 }
 
 static void jwks(void **state)
@@ -146,6 +158,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         hf_test(discovery_document),
+        hf_test(oauth_metadata_is_the_same_document),
         hf_test(every_named_endpoint_is_routed),
         hf_test(jwks),
         hf_test(health),

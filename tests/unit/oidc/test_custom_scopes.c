@@ -171,7 +171,7 @@ static void test_discovery_lists_custom_scopes(void **state)
     oidc_scopes_t s;
     char err[256];
     assert_int_equal(load(a, pairs, &s, err, sizeof err), GH_OK);
-    json_t *d = oidc_discovery("https://id.example", "RS256", &s);
+    json_t *d = oidc_discovery("https://id.example", "RS256", &s, false);
     char *scopes = json_dumps(json_object_get(d, "scopes_supported"), JSON_COMPACT);
     char *claims = json_dumps(json_object_get(d, "claims_supported"), JSON_COMPACT);
     assert_string_equal(scopes,

@@ -11,7 +11,8 @@
 
 #include "oidc/oidc.h"
 
-#define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"none\"]"
+#define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\",\"none\"]"
+#define CLIENT_ALGS "[\"RS256\",\"ES256\"]"
 
 static const char WANT[] =
     "{\"issuer\":\"https://id.example\","
@@ -25,15 +26,19 @@ static const char WANT[] =
     "\"introspection_endpoint\":\"https://id.example/oauth2/v1/introspect\","
     "\"scopes_supported\":[\"openid\",\"profile\",\"email\",\"groups\",\"username\"],"
     "\"response_types_supported\":[\"code\"],"
-    "\"response_modes_supported\":[\"query\"],"
+    "\"response_modes_supported\":[\"query\",\"form_post\"],"
     "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"client_credentials\","
-    "\"urn:ietf:params:oauth:grant-type:device_code\"],"
+    "\"urn:ietf:params:oauth:grant-type:device_code\","
+    "\"urn:ietf:params:oauth:grant-type:token-exchange\"],"
     "\"subject_types_supported\":[\"public\",\"pairwise\"],"
     "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
     "\"token_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"revocation_endpoint_auth_methods_supported\":" AUTH_METHODS ","
     "\"introspection_endpoint_auth_methods_supported\":"
-    "[\"client_secret_basic\",\"client_secret_post\"],"
+    "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\"],"
+    "\"token_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"revocation_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"introspection_endpoint_auth_signing_alg_values_supported\":" CLIENT_ALGS ","
     "\"code_challenge_methods_supported\":[\"S256\"],"
     "\"claims_supported\":[\"sub\",\"iss\",\"aud\",\"exp\",\"iat\",\"auth_time\",\"nonce\","
     "\"at_hash\",\"amr\",\"acr\",\"sid\",\"nickname\",\"name\",\"email\",\"email_verified\","
@@ -41,8 +46,12 @@ static const char WANT[] =
     "\"acr_values_supported\":[\"pwd\",\"mfa\"],"
     "\"ui_locales_supported\":[\"en\",\"ko\"],"
     "\"claims_parameter_supported\":false,"
-    "\"request_parameter_supported\":false,"
+    "\"request_parameter_supported\":true,"
     "\"request_uri_parameter_supported\":false,"
+    "\"request_object_signing_alg_values_supported\":" CLIENT_ALGS ","
+    "\"require_signed_request_object\":false,"
+    "\"pushed_authorization_request_endpoint\":\"https://id.example/oauth2/v1/par\","
+    "\"require_pushed_authorization_requests\":false,"
     "\"authorization_response_iss_parameter_supported\":true,"
     "\"backchannel_logout_supported\":true,\"backchannel_logout_session_supported\":true,"
     "\"frontchannel_logout_supported\":true,\"frontchannel_logout_session_supported\":true}";
@@ -62,7 +71,7 @@ static void assert_json_equal(json_t *got, const char *want_text)
 static void test_the_whole_document(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example", "RS256", NULL);
+    json_t *d = oidc_discovery("https://id.example", "RS256", NULL, false);
     assert_non_null(d);
     assert_json_equal(d, WANT);
     json_decref(d);
@@ -73,7 +82,7 @@ static void test_the_whole_document(void **state)
 static void test_issuer_with_a_path_and_es256(void **state)
 {
     (void)state;
-    json_t *d = oidc_discovery("https://id.example/tenant", "ES256", NULL);
+    json_t *d = oidc_discovery("https://id.example/tenant", "ES256", NULL, true);
     assert_non_null(d);
     assert_string_equal(json_string_value(json_object_get(d, "issuer")),
                         "https://id.example/tenant");
@@ -82,6 +91,7 @@ static void test_issuer_with_a_path_and_es256(void **state)
     assert_string_equal(json_string_value(json_object_get(d, "jwks_uri")),
                         "https://id.example/tenant/oauth2/v1/keys");
     assert_json_equal(json_object_get(d, "id_token_signing_alg_values_supported"), "[\"ES256\"]");
+    assert_true(json_is_true(json_object_get(d, "require_pushed_authorization_requests")));
     json_decref(d);
 }
 

@@ -1420,6 +1420,115 @@ static void test_race_device_redeem(void **state)
     race(r, redeem_device);
 }
 
+/* ---- modern clients (issue 23): keys, resources, PAR, assertion jti ---- */
+
+static void test_client_keys_resources_par(void **state)
+{
+    fixture_t *f = *state;
+    const char *res[] = {"https://api.example/", "urn:example:files"};
+    store_client_t c = {.id = uniq(f, "keyed"),
+                        .scope = "api",
+                        .grants = STORE_GRANT_CLIENT_CREDENTIALS | STORE_GRANT_TOKEN_EXCHANGE,
+                        .jwks = "{\"keys\":[]}",
+                        .jwks_uri = NULL,
+                        .resources = res,
+                        .resource_count = 2,
+                        .require_par = true,
+                        .created_at = T0},
+                   got = {0};
+    assert_int_equal(store_client_add(f->s, &c), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, c.id, &got), GH_OK);
+    assert_null(got.secret_digest);
+    assert_string_equal(got.jwks, "{\"keys\":[]}");
+    assert_null(got.jwks_uri);
+    assert_int_equal(got.resource_count, 2);
+    assert_string_equal(got.resources[1], "urn:example:files");
+    assert_true(got.require_par);
+    assert_int_equal(got.grants, STORE_GRANT_CLIENT_CREDENTIALS | STORE_GRANT_TOKEN_EXCHANGE);
+    const char *bad[] = {"a\nb"};
+    store_client_t nl = {.id = uniq(f, "nl"), .scope = "x", .resources = bad, .resource_count = 1};
+    assert_int_equal(store_client_add(f->s, &nl), GH_ERR_INVALID);
+    /* an older client reads with none */
+    assert_int_equal(store_client_get(f->s, f->a, add_client(f, "plain"), &got), GH_OK);
+    assert_int_equal(got.resource_count, 0);
+    assert_false(got.require_par);
+    assert_null(got.jwks);
+}
+
+static void test_code_and_refresh_keep_resources(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "rosa"), *client = add_client(f, "rp-res");
+    store_code_t c = {.digest = digest(f),
+                      .client_id = client,
+                      .redirect_uri = "https://rp.example/cb",
+                      .scope = "openid",
+                      .sub = sub,
+                      .auth_time = T0,
+                      .expires_at = T0 + 60,
+                      .resources = "https://api.example/\nurn:x"},
+                 got = {0};
+    assert_int_equal(store_code_put(f->s, &c), GH_OK);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, client, T0 + 1, digest(f), &got), GH_OK);
+    assert_string_equal(got.resources, "https://api.example/\nurn:x");
+    store_refresh_t r = put_refresh(f, client, sub, T0 + 3600), old = {0};
+    assert_int_equal(store_refresh_get(f->s, f->a, r.digest, T0, &old), GH_OK);
+    assert_string_equal(old.resources, ""); /* none */
+    store_refresh_t with = {.digest = digest(f),
+                            .family = digest(f),
+                            .client_id = client,
+                            .sub = sub,
+                            .scope = "openid",
+                            .issued_at = T0,
+                            .expires_at = T0 + 3600,
+                            .resources = "urn:x"};
+    assert_int_equal(store_refresh_put(f->s, &with), GH_OK);
+    store_refresh_t next = next_refresh(f, T0 + 10);
+    assert_int_equal(store_refresh_rotate(f->s, f->a, with.digest, client, T0 + 10, 0, &next, &old),
+                     GH_OK);
+    assert_string_equal(old.resources, "urn:x");
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 11, &old), GH_OK);
+    assert_string_equal(old.resources, "urn:x"); /* the successor keeps them */
+
+    /* store_code_redeem: the grant's first refresh token gets the code's
+     * resources in the same step (one statement on PostgreSQL) */
+    c.digest = digest(f);
+    assert_int_equal(store_code_put(f->s, &c), GH_OK);
+    store_refresh_t first = {.digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900};
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, digest(f), &first, &got), GH_OK);
+    assert_string_equal(got.resources, "https://api.example/\nurn:x");
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &old), GH_OK);
+    assert_string_equal(old.resources, "https://api.example/\nurn:x");
+}
+
+static void test_pushed_requests_single_use(void **state)
+{
+    fixture_t *f = *state;
+    const char *client = add_client(f, "rp-par"), *d = digest(f), *params = NULL;
+    assert_int_equal(store_pushed_put(f->s, d, client, "client_id=x&scope=openid", T0 + 60, T0),
+                     GH_OK);
+    assert_int_equal(store_pushed_take(f->s, f->a, d, "someone-else", T0 + 1, &params),
+                     GH_ERR_NOT_FOUND); /* another client's try leaves it */
+    assert_int_equal(store_pushed_take(f->s, f->a, d, client, T0 + 1, &params), GH_OK);
+    assert_string_equal(params, "client_id=x&scope=openid");
+    assert_int_equal(store_pushed_take(f->s, f->a, d, client, T0 + 2, &params), GH_ERR_NOT_FOUND);
+    const char *late = digest(f);
+    assert_int_equal(store_pushed_put(f->s, late, client, "a=b", T0 + 60, T0), GH_OK);
+    assert_int_equal(store_pushed_take(f->s, f->a, late, client, T0 + 60, &params),
+                     GH_ERR_NOT_FOUND); /* expired */
+    assert_int_equal(store_pushed_put(f->s, NULL, client, "a=b", T0, T0), GH_ERR_INVALID);
+}
+
+static void test_jti_use_once(void **state)
+{
+    fixture_t *f = *state;
+    const char *jti = uniq(f, "assertion:rp:1");
+    assert_int_equal(store_jti_use_once(f->s, jti, T0 + 300, T0), GH_OK);
+    assert_int_equal(store_jti_use_once(f->s, jti, T0 + 300, T0 + 1), GH_ERR_CONFLICT);
+    assert_int_equal(store_jti_use_once(f->s, uniq(f, "assertion:rp:2"), T0 + 300, T0), GH_OK);
+}
+
 /* ---- the account page (issue 21) ---- */
 
 /* A session with its details, of sub, last seen at seen. */
@@ -2137,6 +2246,10 @@ int main(void)
         TEST(test_user_missing_fields_invalid),
         TEST(test_user_set_password_and_remove),
         TEST(test_client_add_get),
+        TEST(test_client_keys_resources_par),
+        TEST(test_code_and_refresh_keep_resources),
+        TEST(test_pushed_requests_single_use),
+        TEST(test_jti_use_once),
         TEST(test_client_public_without_uris),
         TEST(test_client_conflicts_and_missing),
         TEST(test_consents),
