@@ -31,16 +31,6 @@ static const struct {
     {"/admin/console.css", "admin/console.css", "text/css; charset=utf-8"},
 };
 
-static void not_found(http_request_t *req, http_response_t *res)
-{
-    ui_lang_t lang = ui_lang_pick(NULL, http_request_header(req, "Accept-Language"));
-    const char *page = ui_render_error(req->arena, lang, UI_MSG_NOT_FOUND, UI_DETAIL_NONE);
-    if (page)
-        http_response_html(res, 404, page, strlen(page));
-    else
-        http_response_text(res, 404, "not found");
-}
-
 static bool served_here(http_request_t *req)
 {
     const char *own = oauth_request_config(req)->admin_listen;
@@ -54,7 +44,7 @@ void admin_console_page(http_request_t *req, http_response_t *res)
     const char *page =
         served_here(req) ? ui_render_app_page(req->arena, "admin/index.html", lang) : NULL;
     if (!page) {
-        not_found(req, res);
+        ui_respond_not_found(req, res);
         return;
     }
     if (!http_response_header(res, "Content-Security-Policy", CONSOLE_CSP) ||
@@ -72,16 +62,10 @@ void admin_console_asset(http_request_t *req, http_response_t *res)
             strcmp(req->path, FILES[i].path) ? NULL : asset_find(ASSETS, FILES[i].asset);
         if (!file)
             continue;
-        res->status = 200;
-        res->kind = HTTP_KIND_STATIC;
-        res->content_type = FILES[i].content_type;
-        res->body = file->data;
-        res->body_len = file->len;
-        res->cacheable = true;
-        res->max_age = CONSOLE_MAX_AGE;
+        ui_respond_asset(res, file, FILES[i].content_type, CONSOLE_MAX_AGE);
         return;
     }
-    not_found(req, res);
+    ui_respond_not_found(req, res);
 }
 
 /* The console's registration for issuer: a public client with PKCE. */

@@ -226,6 +226,15 @@ static int member(cli_t *c, const cli_cmd_t *self, const char *username, admin_c
     return code;
 }
 
+/* member() for the one operand USERNAME of a command without options. */
+static int member_operand(cli_t *c, const cli_cmd_t *self, int argc, char **argv, admin_ctx_t *ctx,
+                          const char **sub)
+{
+    const char *username = NULL;
+    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
+    return code == CLI_CONTINUE ? member(c, self, username, ctx, sub) : code;
+}
+
 static int run_update(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
     json_t *patch = NULL, *out = NULL;
@@ -258,13 +267,11 @@ static int run_update(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 /* `user disable U` and `user enable U`. */
 static int run_disable(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    const char *username = NULL, *sub = NULL;
+    const char *sub = NULL;
     json_t *out = NULL;
     admin_error_t err;
     admin_ctx_t ctx;
-    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
-    if (code == CLI_CONTINUE)
-        code = member(c, self, username, &ctx, &sub);
+    int code = member_operand(c, self, argc, argv, &ctx, &sub);
     if (code != CLI_CONTINUE)
         return code;
     if (!admin_user_set_disabled(&ctx, sub, !strcmp(self->name, "disable"), &out, &err))
@@ -315,12 +322,10 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
  * refused from now on, not only once its row is gone. */
 static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
 {
-    const char *username = NULL, *sub = NULL;
+    const char *sub = NULL;
     admin_error_t err;
     admin_ctx_t ctx;
-    int code = cli_parse_operands(c, self, argc, argv, 1, &username);
-    if (code == CLI_CONTINUE)
-        code = member(c, self, username, &ctx, &sub);
+    int code = member_operand(c, self, argc, argv, &ctx, &sub);
     if (code != CLI_CONTINUE)
         return code;
     return admin_user_delete(&ctx, sub, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);

@@ -71,13 +71,7 @@ void gw_asset_handler(http_request_t *req, http_response_t *res)
             strcmp(req->path, FILES[i].path) ? NULL : asset_find(ASSETS, FILES[i].asset);
         if (!file)
             continue;
-        res->status = 200;
-        res->kind = HTTP_KIND_STATIC;
-        res->content_type = FILES[i].content_type;
-        res->body = file->data;
-        res->body_len = file->len;
-        res->cacheable = true;
-        res->max_age = ASSET_MAX_AGE;
+        ui_respond_asset(res, file, FILES[i].content_type, ASSET_MAX_AGE);
         return;
     }
     gw_error_t err = {GW_ERR_NOT_FOUND, "no such file", NULL};

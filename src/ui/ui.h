@@ -509,6 +509,14 @@ const char *ui_claim_label(arena_t *a, const config_t *cfg, ui_lang_t lang, cons
 /* GET /static/<file>: serves embedded web/static files with a long cache life. */
 void ui_static_handler(http_request_t *req, http_response_t *res);
 
+/* Answers with the embedded file as content_type, cacheable for max_age
+ * seconds (the files change only with the binary). For every static route. */
+void ui_respond_asset(http_response_t *res, const asset_t *file, const char *content_type,
+                      int max_age);
+
+/* Answers 404 with the not-found page in the visitor's language. */
+void ui_respond_not_found(http_request_t *req, http_response_t *res);
+
 /* The embedded web/static file that path ("/static/<name>") names, with its
  * Content-Type in *content_type. NULL for any other path, for a name that is
  * empty, holds anything but [A-Za-z0-9._-], starts with '.' or contains "..",
