@@ -195,6 +195,12 @@ typedef enum {
     TXT_PLATFORMS_NONE,
     TXT_PLATFORM_LINKED, /* before the date */
     TXT_PLATFORM_UNLINK,
+    TXT_PLATFORM_LINK,
+    TXT_PLATFORMS_LINK_MORE,
+    TXT_MFA_OFF_HEADING,
+    TXT_MFA_OFF_NOTE,
+    TXT_MFA_OFF_CODE,
+    TXT_MFA_OFF,
     TXT_COUNT
 } ui_text_t;
 
