@@ -9,8 +9,11 @@
  * identity to an existing member who proves it with its password. Then the
  * authorization request continues (consent, code) as after a password.
  *
- * From the account page, GET /auth/federate/NAME?purpose=link (no
- * authorization request) links another platform to the member signed in:
+ * From the account page, POST /auth/federate/NAME (purpose=link and the
+ * session's CSRF token, so no other site can start it: linking an identity
+ * some page logged this browser into at the platform would hand the account
+ * over; no authorization request) links another platform to the member
+ * signed in:
  * the state then holds "purpose=link&sub=SUB" where a sign-in's holds the
  * authorization request (which always has a client_id), and the callback
  * links the identity to that member if this browser still has a session of
@@ -235,10 +238,19 @@ static void start(fed_t *f)
         to_platform(f, query, query);
 }
 
-/* ?purpose=link: another platform for the member signed in here. */
+/* POST purpose=link: another platform for the member signed in here. */
 static void start_link(fed_t *f)
 {
     store_session_t s;
+    const char *purpose = http_pairs_get(&f->req->form, "purpose");
+    if (!purpose || strcmp(purpose, "link") != 0) {
+        oauth_error_page(f->req, f->res, f->lang, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
+        return;
+    }
+    if (f->req->form_malformed || !session_csrf_check(f->req)) {
+        oauth_error_page(f->req, f->res, f->lang, 403, UI_MSG_FORM_EXPIRED, UI_DETAIL_NONE);
+        return;
+    }
     gh_status_t st = session_current(f->req, &s);
     if (st == GH_ERR_NOT_FOUND) {
         page(f, 401, ui_render_info(f->req->arena, f->lang, UI_MSG_SIGN_IN_FIRST));
@@ -696,8 +708,7 @@ void federate_handler(http_request_t *req, http_response_t *res)
         f.p = platform_set_find(atomic_load(&f.app->platforms), platform);
     }
     bool get = req->method == HTTP_GET;
-    const char *purpose = http_pairs_get(&req->query, "purpose");
-    if (f.p && get && !*rest && purpose && !strcmp(purpose, "link"))
+    if (f.p && !get && !*rest)
         start_link(&f);
     else if (f.p && get && !*rest)
         start(&f);

@@ -240,20 +240,20 @@ static const char PLATFORMS_TPL[] =
 static const char MORE_TPL[] = "<h3 class=\"section-subtitle\" id=\"link-more-heading\">{{heading}}"
                                "</h3>\n<ul class=\"items link-more\" "
                                "aria-labelledby=\"link-more-heading\">\n{{{items}}}</ul>\n";
-/* GET, so the platform's page is reached as from the sign-in page; the
- * server keeps the purpose with the state (federate.c), never trusting the
+/* A POST with the CSRF token (no other site may start a link); the server
+ * keeps the purpose with the state (federate.c), never trusting the
  * callback for it. */
 static const char LINK_MORE_TPL[] =
     "<li class=\"item\" data-link=\"{{platform}}\">\n"
-    "<form method=\"get\" action=\"/auth/federate/{{platform}}\">\n"
-    "<input type=\"hidden\" name=\"purpose\" value=\"link\">\n"
+    "<form method=\"post\" action=\"/auth/federate/{{platform}}\">\n"
+    "{{{csrf}}}<input type=\"hidden\" name=\"purpose\" value=\"link\">\n"
     "<button class=\"button button-secondary fed-{{kind}}\" type=\"submit\">{{text}}</button>\n"
     "</form>\n"
     "</li>\n";
 
 /* "Link another platform" with a button for each of more; "" when none. */
-static const char *link_more_html(arena_t *a, ui_lang_t lang, const ui_platform_t *more,
-                                  size_t count)
+static const char *link_more_html(arena_t *a, ui_lang_t lang, const char *csrf,
+                                  const ui_platform_t *more, size_t count)
 {
     if (count == 0)
         return "";
@@ -264,9 +264,10 @@ static const char *link_more_html(arena_t *a, ui_lang_t lang, const ui_platform_
         const tpl_var_t vars[] = {
             {"platform", more[i].name, false},
             {"kind", more[i].kind, false},
+            {"csrf", csrf, true},
             {"text", ui_expand(a, ui_text(lang, TXT_PLATFORM_LINK), label, COUNT(label)), false},
         };
-        if (!vars[2].value)
+        if (!vars[3].value || !csrf)
             return NULL;
         tpl_expand(&b, LINK_MORE_TPL, sizeof LINK_MORE_TPL - 1, vars, COUNT(vars));
     }
@@ -322,7 +323,7 @@ const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *cs
         buf_puts(&b, "</ul>\n");
     const tpl_var_t vars[] = {{"heading", ui_text(lang, TXT_PLATFORMS), false},
                               {"list", buf_cstr(&b), true},
-                              {"more", link_more_html(a, lang, more, more_count), true}};
+                              {"more", link_more_html(a, lang, csrf_html, more, more_count), true}};
     return vars[1].value && vars[2].value ? ui_expand(a, PLATFORMS_TPL, vars, COUNT(vars)) : NULL;
 }
 

@@ -315,8 +315,8 @@ typedef struct {
 /* The section (id "platforms"): each link as <li data-platform="NAME"> with
  * an Unlink button (POST /account/links/unlink: csrf, platform), or a line
  * saying there is none; then "Link another platform": for each of more (the
- * configured platforms not linked yet) a button "Link LABEL" (GET
- * /auth/federate/NAME?purpose=link, <li data-link="NAME">). For
+ * configured platforms not linked yet) a button "Link LABEL" (POST
+ * /auth/federate/NAME: csrf, purpose=link; <li data-link="NAME">). For
  * ui_account_t.platforms_html; NULL when the arena is full. */
 const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *csrf,
                                       const ui_account_link_t *links, size_t count,

@@ -1,8 +1,8 @@
 // "Link another platform" on the account page (issue 21 item 1,
 // docs/federation.md): for each configured platform the member has no link
 // to, a button that starts the federated sign-in without a partner's
-// request (GET /auth/federate/NAME?purpose=link, the purpose kept with the
-// browser-bound state); at the callback the identity is linked to the
+// request (POST /auth/federate/NAME, purpose=link and the CSRF token, the
+// purpose kept with the browser-bound state); at the callback the identity is linked to the
 // member signed in here, audited as link.add, and the browser goes back to
 // /account?done=linked (the only way back). An identity linked to another
 // member is refused with a clear page; linking needs a session.
@@ -43,11 +43,14 @@ async function member(name) {
   return { user, jar };
 }
 
-/** The "Link NAME" form of an account page, as the URL a click opens (or null). */
+/** The "Link NAME" form of an account page (or null). */
 function linkButton(page, name) {
-  const form = parseForms(page.text).find((f) => f.method === 'get' && f.action === `/auth/federate/${name}`);
-  return form ? `${gh.base}${form.action}?${formData(form)}` : null;
+  return parseForms(page.text).find((f) => f.method === 'post' && f.action === `/auth/federate/${name}`) ?? null;
 }
+
+/** Clicks a "Link NAME" form (fields overridden by fill), following redirects until /account or a page. */
+const clickLink = (jar, form, { fill = {}, headers = {} } = {}) =>
+  follow(gh.url(form.action), { jar, stopAt: gh.url('/account'), method: 'POST', body: formData(form, fill).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
 
 const links = (sub) => querySql(gh.db, `SELECT platform || ':' || subject FROM member_links WHERE sub = '${sub}' ORDER BY platform`);
 const audits = (action, sub) => Number(querySql(gh.db, `SELECT COUNT(*) FROM events WHERE action = '${action}' AND target = '${sub}'`));
@@ -60,10 +63,12 @@ test('the account page offers each platform not linked yet; linking kakao and th
   const toKakao = linkButton(page, 'kakao');
   assert.ok(toKakao, 'a Link kakao button');
   assert.ok(linkButton(page, 'naver'), 'a Link naver button');
-  assert.match(toKakao, /purpose=link/);
+  assert.equal(toKakao.inputs.find((i) => i.name === 'purpose')?.value, 'link');
+  const forged = await clickLink(jar, toKakao, { fill: { csrf: 'not-the-token' } });
+  assert.equal(forged.res.status, 403, 'CSRF-checked: no other site starts a link');
 
   stands.kakao.user = { ...KAKAO_USER, id: 880001 };
-  const done = await follow(toKakao, { jar, stopAt: gh.url('/account') });
+  const done = await clickLink(jar, toKakao);
   assert.ok(done.redirect, `back to the account page: ${done.res.status} ${visibleText(done.res.text ?? '').slice(0, 300)}`);
   assert.equal(done.redirect.href, gh.url('/account?done=linked'));
   assert.equal(links(user.sub), 'kakao:880001');
@@ -75,7 +80,7 @@ test('the account page offers each platform not linked yet; linking kakao and th
   assert.equal(linkButton(after, 'kakao'), null, 'a linked platform is not offered again');
 
   stands.naver.user = { ...NAVER_USER, id: 'n-link-more-1' };
-  const second = await follow(linkButton(after, 'naver'), { jar, stopAt: gh.url('/account') });
+  const second = await clickLink(jar, linkButton(after, 'naver'));
   assert.equal(second.redirect?.href, gh.url('/account?done=linked'));
   assert.equal(links(user.sub), 'kakao:880001\nnaver:n-link-more-1');
   const full = await account(jar, 'ko');
@@ -86,11 +91,11 @@ test('the account page offers each platform not linked yet; linking kakao and th
 test('an identity linked to another member is refused with a clear page; nothing changes', async () => {
   const first = await member('first-owner');
   stands.kakao.user = { ...KAKAO_USER, id: 880002 };
-  const owned = await follow(linkButton(await account(first.jar), 'kakao'), { jar: first.jar, stopAt: gh.url('/account') });
+  const owned = await clickLink(first.jar, linkButton(await account(first.jar), 'kakao'));
   assert.ok(owned.redirect, 'linked to the first member');
 
   const { user, jar } = await member('second-try');
-  const out = await follow(linkButton(await account(jar), 'kakao'), { jar, stopAt: gh.url('/account') });
+  const out = await clickLink(jar, linkButton(await account(jar), 'kakao'));
   assert.equal(out.redirect, undefined, 'not sent back as done');
   assert.equal(out.res.status, 409, out.res.describe());
   assert.match(visibleText(out.res.text), /already linked to another member/);
@@ -99,25 +104,33 @@ test('an identity linked to another member is refused with a clear page; nothing
   assert.equal(links(first.user.sub), 'kakao:880002', 'the first member keeps it');
   assert.equal(audits('link.add', user.sub), 0);
 
-  const ko = await follow(linkButton(await account(jar, 'ko'), 'kakao'), { jar, stopAt: gh.url('/account'), headers: { 'accept-language': 'ko' } });
+  const ko = await clickLink(jar, linkButton(await account(jar, 'ko'), 'kakao'), { headers: { 'accept-language': 'ko' } });
   assert.match(visibleText(ko.res.text), /이미 다른 회원에게 연결/);
 });
 
-test('linking needs a session; a callback cannot be steered elsewhere', async () => {
-  const anon = await request('GET', gh.url('/auth/federate/kakao?purpose=link'));
-  assert.equal(anon.status, 401, 'no session, no link');
-  assert.equal(anon.header('location'), undefined);
-
-  /* the purpose is the server's: a sign-in's state stays a sign-in, whatever the callback says */
+test('linking needs a session and a POST; a state taken to another browser is refused', async () => {
   const { user, jar } = await member('steered');
-  const start = await request('GET', gh.url('/auth/federate/kakao?purpose=link'), { headers: jar.headers() });
+  const form = linkButton(await account(jar), 'kakao');
+  const anon = new CookieJar();
+  const noSession = await request('POST', gh.url(form.action), {
+    headers: anon.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+    body: formData(form).toString(),
+  });
+  assert.equal(noSession.status, 403, 'without the session its CSRF token is no good');
+  const get = await request('GET', gh.url('/auth/federate/kakao?purpose=link'), { headers: jar.headers() });
+  assert.equal(get.status, 400, 'a GET is a sign-in and needs an authorization request');
+  assert.equal(get.header('location'), undefined);
+
+  const start = await request('POST', gh.url(form.action), {
+    headers: jar.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+    body: formData(form).toString(),
+  });
   jar.take(start);
-  assert.equal(start.status, 302);
+  assert.ok([302, 303].includes(start.status), start.describe());
   const to = new URL(start.header('location'));
   assert.equal(to.origin, new URL(stands.kakao.url('/')).origin);
   /* the same state from another browser (no binding cookie) is refused */
-  const other = new CookieJar();
-  const cb = await follow(to.href, { jar: other, stopAt: gh.url('/account') });
+  const cb = await follow(to.href, { jar: new CookieJar(), stopAt: gh.url('/account') });
   assert.equal(cb.redirect, undefined);
   assert.equal(cb.res.status, 400, cb.res.describe());
   assert.equal(links(user.sub), '');
