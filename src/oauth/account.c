@@ -434,6 +434,7 @@ static const struct {
     {"profile", UI_MSG_PROFILE_SAVED}, {"password", UI_MSG_PASSWORD_CHANGED},
     {"app", UI_MSG_APP_REVOKED},       {"session", UI_MSG_SESSION_ENDED},
     {"others", UI_MSG_SESSIONS_ENDED}, {"unlinked", UI_MSG_PLATFORM_UNLINKED},
+    {"mfa_off", UI_MSG_MFA_OFF},       {"linked", UI_MSG_PLATFORM_LINKED},
 };
 
 static void on_get(account_t *c)

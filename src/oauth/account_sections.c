@@ -1,9 +1,12 @@
 /* The account page's sections that join other features (docs/account.md):
  * the member's second factors and passkeys (mfa_factors: what the
  * second-factor step counts), and the platforms the member is linked to
- * (the federation store), each with its Unlink form. The page itself
+ * (the federation store), each with its Unlink form, and a Link button for
+ * each configured platform not linked yet (federate.c's purpose=link). The
+ * page itself
  * (account.c) calls these for its hooks; ui/ writes the HTML. */
 #include <stdatomic.h>
+#include <string.h>
 
 #include "oauth/oauth_int.h"
 #include "oauth/passkey.h"
@@ -42,6 +45,18 @@ gh_status_t account_platforms_section(const http_request_t *req, ui_lang_t lang,
                                        .email = links[i].email,
                                        .since = links[i].created_at};
     }
-    *out = ui_account_platforms_html(req->arena, lang, csrf, shown, n);
+    size_t more_n = 0, total = set ? set->count : 0;
+    ui_platform_t *more = total ? arena_alloc(req->arena, total * sizeof *more) : NULL;
+    if (total && !more)
+        return GH_ERR_NOMEM;
+    for (size_t i = 0; i < total; i++) {
+        const platform_t *p = &set->list[i];
+        bool linked = false;
+        for (size_t j = 0; j < n && !linked; j++)
+            linked = !strcmp(links[j].platform, p->name);
+        if (!linked)
+            more[more_n++] = (ui_platform_t){p->name, p->label ? p->label : p->name, p->kind->name};
+    }
+    *out = ui_account_platforms_html(req->arena, lang, csrf, shown, n, more, more_n);
     return *out ? GH_OK : GH_ERR_NOMEM;
 }

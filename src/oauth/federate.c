@@ -9,6 +9,17 @@
  * identity to an existing member who proves it with its password. Then the
  * authorization request continues (consent, code) as after a password.
  *
+ * From the account page, POST /auth/federate/NAME (purpose=link and the
+ * session's CSRF token, so no other site can start it: linking an identity
+ * some page logged this browser into at the platform would hand the account
+ * over; no authorization request) links another platform to the member
+ * signed in:
+ * the state then holds "purpose=link&sub=SUB" where a sign-in's holds the
+ * authorization request (which always has a client_id), and the callback
+ * links the identity to that member if this browser still has a session of
+ * it (refused when the identity is another member's), then goes back to
+ * /account, the only way back (docs/federation.md).
+ *
  * Each state is single use and bound to the browser that started it (the
  * gh_fed cookie's random value, stored as its digest: the gateway's lesson
  * of issue 17); the PKCE verifier is derived from the state with a key only
@@ -33,6 +44,7 @@
 #define STATE_TTL 600 /* seconds a sign-in through a platform may take */
 #define USERNAME_MAX 256
 #define PASSWORD_MAX 1024
+#define LINK_REQUEST "purpose=link&sub=" /* a state's request when linking (start_link) */
 #define LINK_FRESH 600 /* seconds a sign-in proves its member for linking another platform */
 
 /* One request to the federation endpoints. */
@@ -175,14 +187,15 @@ static void forwarded(fed_t *f, const char **extra)
     extra[n] = NULL;
 }
 
-static void start(fed_t *f)
+/* Sends the browser to the platform under a new state holding request (the
+ * authorization request, or a link's purpose); query is the authorization
+ * request for the fault pages' ways back, NULL when linking. */
+static void to_platform(fed_t *f, const char *request, const char *query)
 {
-    const char *query = NULL, *url = NULL, *extra[9];
+    const char *url = NULL, *extra[9];
     platform_endpoints_t ep;
     platform_error_t pe;
     arena_t *a = f->req->arena;
-    if (!authorize_request_check(f->req, f->res, &query, &f->lang))
-        return;
     if (platform_endpoints(a, f->p, &ep, &pe) != GH_OK) {
         platform_failed(f, &pe, query);
         return;
@@ -197,7 +210,7 @@ static void start(fed_t *f)
     digest_of(state, digest);
     digest_of(cookie, binding);
     store_fed_state_t row = {
-        digest, f->p->name, nonce, binding, query, NULL, clock_now() + STATE_TTL};
+        digest, f->p->name, nonce, binding, request, NULL, clock_now() + STATE_TTL};
     gh_status_t st = store_fed_state_put(f->app->store, &row);
     if (st != GH_OK) {
         store_failed(f, st);
@@ -216,6 +229,55 @@ static void start(fed_t *f)
         return;
     }
     http_response_redirect(f->res, 302, url);
+}
+
+static void start(fed_t *f)
+{
+    const char *query = NULL;
+    if (authorize_request_check(f->req, f->res, &query, &f->lang))
+        to_platform(f, query, query);
+}
+
+/* POST purpose=link: another platform for the member signed in here. */
+static void start_link(fed_t *f)
+{
+    store_session_t s;
+    const char *purpose = http_pairs_get(&f->req->form, "purpose");
+    if (!purpose || strcmp(purpose, "link") != 0) {
+        oauth_error_page(f->req, f->res, f->lang, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_NONE);
+        return;
+    }
+    if (f->req->form_malformed || !session_csrf_check(f->req)) {
+        oauth_error_page(f->req, f->res, f->lang, 403, UI_MSG_FORM_EXPIRED, UI_DETAIL_NONE);
+        return;
+    }
+    gh_status_t st = session_current(f->req, &s);
+    if (st == GH_ERR_NOT_FOUND) {
+        page(f, 401, ui_render_info(f->req->arena, f->lang, UI_MSG_SIGN_IN_FIRST));
+        return;
+    }
+    if (st != GH_OK) {
+        store_failed(f, st);
+        return;
+    }
+    const char *request = arena_printf(f->req->arena, LINK_REQUEST "%s", s.sub);
+    if (!request) {
+        page(f, 500, NULL);
+        return;
+    }
+    to_platform(f, request, NULL);
+}
+
+/* The member a state's request links for (start_link), or NULL when the
+ * state is a sign-in's (an authorization request has a client_id). */
+static const char *link_for(fed_t *f, const char *request)
+{
+    http_pairs_t pairs;
+    if (strncmp(request, LINK_REQUEST, strlen(LINK_REQUEST)) != 0 ||
+        http_parse_form(f->req->arena, request, strlen(request), 4, &pairs) != GH_OK ||
+        http_pairs_get(&pairs, "client_id"))
+        return NULL;
+    return http_pairs_get(&pairs, "sub");
 }
 
 /* ---- signing in as the linked member ---- */
@@ -350,6 +412,55 @@ static void platform_refused(fed_t *f, const char *error, const char *query)
         fault(f, 502, UI_MSG_FED_UNAVAILABLE, query, "temporarily_unavailable");
 }
 
+/* The callback of start_link: the identity goes to the member sub if this
+ * browser still has a session of it; the way back is /account only. */
+static void link_callback(fed_t *f, const char *sub, const platform_profile_t *prof,
+                          const platform_tokens_t *t)
+{
+    arena_t *a = f->req->arena;
+    store_session_t s;
+    store_link_t link;
+    gh_status_t st = session_current(f->req, &s);
+    if (st == GH_ERR_NOT_FOUND || (st == GH_OK && strcmp(s.sub, sub) != 0)) {
+        page(f, 401, ui_render_info(a, f->lang, UI_MSG_SIGN_IN_FIRST));
+        return;
+    }
+    if (st == GH_OK)
+        st = store_link_get(f->app->store, a, f->p->name, prof->id, &link);
+    if (st == GH_OK && strcmp(link.sub, sub) != 0) {
+        log_event(LOG_INFO, "link_refused", "platform", f->p->name, "why", "taken", NULL);
+        fault(f, 409, UI_MSG_LINK_TAKEN, NULL, NULL);
+        return;
+    }
+    if (st == GH_OK) { /* linked to this member already: nothing to do */
+        http_response_redirect(f->res, 303, "/account?done=linked");
+        return;
+    }
+    identity_t id = {prof->id, prof->email, prof->name, NULL, prof->email_verified};
+    const char *aad = st == GH_ERR_NOT_FOUND ? seal_aad(f, prof->id) : NULL;
+    if (st == GH_ERR_NOT_FOUND)
+        st = aad ? platform_tokens_seal(a, f->app->fed_seal_key, aad, t, &id.tokens) : GH_ERR_NOMEM;
+    if (st == GH_OK) {
+        link = link_of(f, &id, sub);
+        st = store_link_add(f->app->store, &link);
+    }
+    if (st == GH_ERR_CONFLICT) { /* the member has this platform, or a race took the identity */
+        fault(f, 409,
+              store_link_get(f->app->store, a, f->p->name, prof->id, &link) == GH_OK
+                  ? UI_MSG_LINK_TAKEN
+                  : UI_MSG_LINK_HAS_ONE,
+              NULL, NULL);
+        return;
+    }
+    if (st != GH_OK) {
+        store_failed(f, st);
+        return;
+    }
+    log_event(LOG_INFO, "member_linked", "platform", f->p->name, "sub", sub, NULL);
+    link_audit(f, sub, "account");
+    http_response_redirect(f->res, 303, "/account?done=linked");
+}
+
 static void callback(fed_t *f)
 {
     const http_pairs_t *q = &f->req->query;
@@ -358,6 +469,9 @@ static void callback(fed_t *f)
     store_fed_state_t row;
     if (!take_state(f, state, &row))
         return;
+    const char *linking = link_for(f, row.request);
+    if (linking)
+        row.request = NULL; /* no authorization request to go back to */
     if (error) {
         platform_refused(f, error, row.request);
         return;
@@ -374,6 +488,10 @@ static void callback(fed_t *f)
     if (platform_finish_login(a, f->p, code, state, http_pairs_get(q, "iss"), row.nonce, verifier,
                               &t, &prof, &pe) != GH_OK) {
         platform_failed(f, &pe, row.request);
+        return;
+    }
+    if (linking) {
+        link_callback(f, linking, &prof, &t);
         return;
     }
     store_link_t link;
@@ -590,7 +708,9 @@ void federate_handler(http_request_t *req, http_response_t *res)
         f.p = platform_set_find(atomic_load(&f.app->platforms), platform);
     }
     bool get = req->method == HTTP_GET;
-    if (f.p && get && !*rest)
+    if (f.p && !get && !*rest)
+        start_link(&f);
+    else if (f.p && get && !*rest)
         start(&f);
     else if (f.p && get && !strcmp(rest, "/callback"))
         callback(&f);
@@ -608,6 +728,8 @@ const http_param_spec_t FEDERATE_PARAMS[] = {
     {"error", 128},
     {"error_description", 1024},
     {"error_uri", 1024},
+    /* the account page's "Link another platform" */
+    {"purpose", 8},
     /* the profile page */
     {"csrf", 128},
     {"pending", 128},

@@ -7,8 +7,12 @@
  * code. POST action=confirm checks that code (±1 step, throttled as at
  * sign-in); the secret then counts, and ten recovery codes are made and shown
  * once. With a confirmed TOTP, GET says so with the recovery codes left, and
- * POST action=recovery makes a new set that replaces the old. Every POST
- * carries the session's CSRF token. */
+ * POST action=recovery makes a new set that replaces the old; POST
+ * action=off with a current code or a recovery code (mfa_code_check: proof
+ * of possession, throttled) turns the authenticator app off: the TOTP secret
+ * and the recovery codes go (passkeys stay), the member's other sessions end,
+ * and the browser goes back to /account?done=mfa_off. Every POST carries the
+ * session's CSRF token. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -17,6 +21,7 @@
 #include "mfa/mfa.h"
 #include "oauth/audit.h"
 #include "oauth/oauth_int.h"
+#include "oauth/server.h"
 
 typedef struct {
     http_request_t *req;
@@ -25,6 +30,7 @@ typedef struct {
     ui_lang_t lang;
     store_session_t session;
     ui_hidden_t hidden[2];
+    ui_hidden_t off_hidden[2];
     ui_mfa_account_t page;
 } account_t;
 
@@ -45,6 +51,10 @@ static void respond(account_t *c, int status, ui_mfa_state_t state, const char *
     c->page.action = MFA_ACCOUNT_PATH;
     c->page.hidden = c->hidden;
     c->page.hidden_count = 2;
+    c->off_hidden[0] = c->hidden[0];
+    c->off_hidden[1] = (ui_hidden_t){"action", "off"};
+    c->page.off_hidden = c->off_hidden;
+    c->page.off_hidden_count = 2;
     const char *html = csrf ? ui_render_mfa_account(c->req->arena, &c->page) : NULL;
     http_response_header(c->res, "Cache-Control", "no-store"); /* secrets on the page */
     session_page_respond(c->res, status, html);
@@ -168,6 +178,42 @@ static void on_confirm(account_t *c, const store_mfa_totp_t *t)
     new_codes(c);
 }
 
+/* action=off: a code proves the member holds the app (or its recovery
+ * codes); then the app is off and every other session of the member ends. */
+static void on_off(account_t *c)
+{
+    mfa_check_t check;
+    mfa_code_check(c->req, c->session.sub, &check);
+    if (check.status == GH_ERR_INVALID || check.status == GH_ERR_NOT_FOUND ||
+        check.status == GH_ERR_THROTTLED) {
+        int status = check.status == GH_ERR_INVALID ? 400 : 401;
+        c->page.message =
+            check.status == GH_ERR_INVALID ? UI_MSG_MFA_MALFORMED : UI_MSG_MFA_BAD_CODE;
+        if (check.status == GH_ERR_THROTTLED) {
+            session_retry_after(c->req, c->res, check.retry_after);
+            c->page.message = UI_MSG_TOO_MANY_CODES;
+            c->page.retry_after = (long)check.retry_after;
+            status = 429;
+        }
+        status_page(c, status);
+        return;
+    }
+    gh_status_t st = check.status;
+    if (st == GH_OK)
+        st = store_mfa_totp_remove(c->app->store, c->session.sub);
+    if (st == GH_OK)
+        st = oauth_user_end_all(c->app->store, c->app->cfg, c->session.sub, c->session.digest);
+    if (st != GH_OK) {
+        server_error(c, st);
+        return;
+    }
+    log_event(LOG_INFO, "mfa_totp_removed", NULL);
+    audit_event(c->req, c->session.sub, "mfa.remove", c->session.sub,
+                audit_details(c->req->arena, "method", "totp", "by",
+                              check.recovery ? "recovery" : "totp", NULL));
+    http_response_redirect(c->res, 303, "/account?done=mfa_off");
+}
+
 static void on_post(account_t *c, const store_mfa_totp_t *t, bool enrolled)
 {
     const char *action = http_pairs_get(&c->req->form, "action");
@@ -183,6 +229,8 @@ static void on_post(account_t *c, const store_mfa_totp_t *t, bool enrolled)
         on_confirm(c, t);
     else if (action && !strcmp(action, "recovery") && enrolled)
         new_codes(c);
+    else if (action && !strcmp(action, "off") && enrolled)
+        on_off(c);
     else if (enrolled)
         status_page(c, 200);
     else

@@ -110,18 +110,31 @@ gh_status_t store_mfa_recovery_use(store_t *s, const char *sub, const char *dige
     return st == GH_OK ? store_mfa_recovery_count(s, sub, left) : st;
 }
 
-gh_status_t store_mfa_reset(store_t *s, const char *sub)
+/* Removes the member's TOTP secret and recovery codes (and pending sign-ins
+ * waiting for a code), with the passkeys too when all_factors, in one
+ * transaction named what. */
+static gh_status_t remove_factors(store_t *s, const char *sub, bool all_factors, const char *what)
 {
-    gh_status_t st = db_begin(s, "mfa_reset");
+    gh_status_t st = db_begin(s, what);
     if (st != GH_OK)
         return st;
     store_sql_t *steps[] = {&SQL_RESET_TOTP, &SQL_RECOVERY_CLEAR, &SQL_RESET_PENDING};
     for (size_t i = 0; st == GH_OK && i < sizeof steps / sizeof steps[0]; i++)
-        st = db_exec(s, steps[i], "mfa_reset", "s", sub);
-    if (st == GH_OK) /* passkeys are second factors too */
+        st = db_exec(s, steps[i], what, "s", sub);
+    if (st == GH_OK && all_factors) /* passkeys are second factors too */
         st = store_passkey_remove_all(s, sub);
-    gh_status_t done = db_finish(s, "mfa_reset", st == GH_OK);
+    gh_status_t done = db_finish(s, what, st == GH_OK);
     return st == GH_OK ? done : st;
+}
+
+gh_status_t store_mfa_reset(store_t *s, const char *sub)
+{
+    return remove_factors(s, sub, true, "mfa_reset");
+}
+
+gh_status_t store_mfa_totp_remove(store_t *s, const char *sub)
+{
+    return remove_factors(s, sub, false, "mfa_totp_remove");
 }
 
 gh_status_t store_mfa_pending_put(store_t *s, const store_mfa_pending_t *p)

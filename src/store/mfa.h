@@ -52,6 +52,11 @@ gh_status_t store_mfa_recovery_count(store_t *s, const char *sub, int64_t *count
  * were none. */
 gh_status_t store_mfa_reset(store_t *s, const char *sub);
 
+/* Removes the member's TOTP secret and recovery codes (and sign-ins
+ * pending a code), in one transaction; passkeys stay. GH_OK also when there
+ * were none (the member turning the authenticator app off, docs/mfa.md). */
+gh_status_t store_mfa_totp_remove(store_t *s, const char *sub);
+
 /* ---- sign-ins waiting for their second factor ---- */
 
 typedef struct {

@@ -236,7 +236,45 @@ const char *ui_account_factors_html(arena_t *a, ui_lang_t lang, const ui_account
 static const char PLATFORMS_TPL[] =
     "<section class=\"section\" id=\"platforms\" aria-labelledby=\"platforms-heading\">\n"
     "<h2 class=\"section-title\" id=\"platforms-heading\">{{heading}}</h2>\n"
-    "{{{list}}}</section>\n";
+    "{{{list}}}{{{more}}}</section>\n";
+static const char MORE_TPL[] = "<h3 class=\"section-subtitle\" id=\"link-more-heading\">{{heading}}"
+                               "</h3>\n<ul class=\"items link-more\" "
+                               "aria-labelledby=\"link-more-heading\">\n{{{items}}}</ul>\n";
+/* A POST with the CSRF token (no other site may start a link); the server
+ * keeps the purpose with the state (federate.c), never trusting the
+ * callback for it. */
+static const char LINK_MORE_TPL[] =
+    "<li class=\"item\" data-link=\"{{platform}}\">\n"
+    "<form method=\"post\" action=\"/auth/federate/{{platform}}\">\n"
+    "{{{csrf}}}<input type=\"hidden\" name=\"purpose\" value=\"link\">\n"
+    "<button class=\"button button-secondary fed-{{kind}}\" type=\"submit\">{{text}}</button>\n"
+    "</form>\n"
+    "</li>\n";
+
+/* "Link another platform" with a button for each of more; "" when none. */
+static const char *link_more_html(arena_t *a, ui_lang_t lang, const char *csrf,
+                                  const ui_platform_t *more, size_t count)
+{
+    if (count == 0)
+        return "";
+    buf_t b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < count; i++) {
+        const tpl_var_t label[] = {{"label", more[i].label, false}};
+        const tpl_var_t vars[] = {
+            {"platform", more[i].name, false},
+            {"kind", more[i].kind, false},
+            {"csrf", csrf, true},
+            {"text", ui_expand(a, ui_text(lang, TXT_PLATFORM_LINK), label, COUNT(label)), false},
+        };
+        if (!vars[3].value || !csrf)
+            return NULL;
+        tpl_expand(&b, LINK_MORE_TPL, sizeof LINK_MORE_TPL - 1, vars, COUNT(vars));
+    }
+    const tpl_var_t vars[] = {{"heading", ui_text(lang, TXT_PLATFORMS_LINK_MORE), false},
+                              {"items", buf_cstr(&b), true}};
+    return vars[1].value ? ui_expand(a, MORE_TPL, vars, COUNT(vars)) : NULL;
+}
 static const char LINK_TPL[] =
     "<li class=\"item\" data-platform=\"{{platform}}\">\n"
     "<div class=\"item-body\">\n"
@@ -251,7 +289,8 @@ static const char LINK_TPL[] =
     "</li>\n";
 
 const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *csrf,
-                                      const ui_account_link_t *links, size_t count)
+                                      const ui_account_link_t *links, size_t count,
+                                      const ui_platform_t *more, size_t more_count)
 {
     const ui_hidden_t hidden[] = {{"csrf", csrf}};
     const char *csrf_html = ui_hidden_html(a, hidden, COUNT(hidden));
@@ -283,8 +322,9 @@ const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *cs
     if (count)
         buf_puts(&b, "</ul>\n");
     const tpl_var_t vars[] = {{"heading", ui_text(lang, TXT_PLATFORMS), false},
-                              {"list", buf_cstr(&b), true}};
-    return vars[1].value ? ui_expand(a, PLATFORMS_TPL, vars, COUNT(vars)) : NULL;
+                              {"list", buf_cstr(&b), true},
+                              {"more", link_more_html(a, lang, csrf_html, more, more_count), true}};
+    return vars[1].value && vars[2].value ? ui_expand(a, PLATFORMS_TPL, vars, COUNT(vars)) : NULL;
 }
 
 const char *ui_render_account(arena_t *a, const ui_account_t *p)

@@ -544,6 +544,12 @@ const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *p)
             {"hidden", hidden, true},
             {"note", ui_text(lang, TXT_MFA_NEW_CODES_NOTE), false},
             {"submit", ui_text(lang, TXT_MFA_NEW_CODES), false},
+            {"off_heading", ui_text(lang, TXT_MFA_OFF_HEADING), false},
+            {"off_hidden", ui_hidden_html(a, p->off_hidden, p->off_hidden_count), true},
+            {"off_note", ui_text(lang, TXT_MFA_OFF_NOTE), false},
+            {"off_code_label", ui_text(lang, TXT_MFA_OFF_CODE), false},
+            {"off_invalid", code_message(p->message) ? INVALID_ATTRS : "", true},
+            {"off_submit", ui_text(lang, TXT_MFA_OFF), false},
         };
         return ui_render_page(a, lang, ui_text(lang, TXT_MFA_ON_TITLE), "templates/mfa_status.html",
                               vars, COUNT(vars));

@@ -215,6 +215,16 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                             "계정에 연결된 플랫폼이 없습니다."},
     [TXT_PLATFORM_LINKED] = {"Linked", "연결한 때"},
     [TXT_PLATFORM_UNLINK] = {"Unlink", "연결 해제"},
+    [TXT_PLATFORM_LINK] = {"Link {{label}}", "{{label}} 연결"},
+    [TXT_PLATFORMS_LINK_MORE] = {"Link another platform", "다른 플랫폼 연결"},
+    [TXT_MFA_OFF_HEADING] = {"Turn off the authenticator app", "인증 앱 사용 중지"},
+    [TXT_MFA_OFF_NOTE] = {"Enter a code from your authenticator app, or a recovery code. Your "
+                          "recovery codes are removed too, your passkeys stay, and your other "
+                          "sessions are signed out.",
+                          "인증 앱의 코드 또는 복구 코드를 입력하세요. 복구 코드도 함께 "
+                          "삭제되며, 패스키는 그대로 남고 다른 세션은 로그아웃됩니다."},
+    [TXT_MFA_OFF_CODE] = {"Code or recovery code", "인증 코드 또는 복구 코드"},
+    [TXT_MFA_OFF] = {"Turn off", "사용 중지"},
     [TXT_PROFILE_TITLE] = {"Check your profile", "프로필 확인"},
     [TXT_PROFILE_LEAD] =
         {"This is your first sign-in with {{client}}. Check what we will keep "
@@ -424,6 +434,24 @@ static const msg_text_t MESSAGES[] = {
                                    "platform first, or ask your administrator for a password.",
                                    "이 플랫폼이 유일한 로그인 수단입니다. 먼저 다른 플랫폼을 "
                                    "연결하거나 관리자에게 비밀번호를 요청하세요."}},
+    [UI_MSG_MFA_OFF] = {{"Authenticator app turned off", "인증 앱을 사용하지 않습니다"},
+                        {"Sign-ins no longer ask for its codes, your recovery codes were removed, "
+                         "and your other sessions were signed out.",
+                         "이제 로그인할 때 인증 코드를 묻지 않으며, 복구 코드는 삭제되었고 다른 "
+                         "세션은 로그아웃되었습니다."}},
+    [UI_MSG_PLATFORM_LINKED] = {{"Platform linked", "플랫폼을 연결했습니다"},
+                                {"You can now sign in with that platform too.",
+                                 "이제 그 플랫폼으로도 로그인할 수 있습니다."}},
+    [UI_MSG_LINK_TAKEN] = {{"Not linked", "연결하지 않았습니다"},
+                           {"That account at the platform is already linked to another member. "
+                            "Sign in as that member to unlink it first.",
+                            "그 플랫폼 계정은 이미 다른 회원에게 연결되어 있습니다. 먼저 그 "
+                            "회원으로 로그인해 연결을 해제하세요."}},
+    [UI_MSG_LINK_HAS_ONE] = {{"Not linked", "연결하지 않았습니다"},
+                             {"Your account is already linked to another account at that "
+                              "platform. Unlink it first.",
+                              "회원님의 계정은 이미 그 플랫폼의 다른 계정과 연결되어 있습니다. "
+                              "먼저 연결을 해제하세요."}},
     [UI_MSG_PASSKEY_REFUSED] = {{"Passkey not accepted", "패스키를 사용할 수 없습니다"},
                                 {"That passkey could not sign you in. Try again, or sign in with "
                                  "your password.",

@@ -85,6 +85,10 @@ typedef enum {
     UI_MSG_FED_PROFILE_INVALID,   /* profile page: a nickname and a valid e-mail are needed */
     UI_MSG_PLATFORM_UNLINKED,     /* account: a platform was unlinked (information) */
     UI_MSG_PLATFORM_LAST_WAY,     /* account: unlinking would leave no way to sign in */
+    UI_MSG_MFA_OFF,               /* account: the member turned the authenticator app off */
+    UI_MSG_PLATFORM_LINKED,       /* account: another platform was linked (information) */
+    UI_MSG_LINK_TAKEN,            /* linking: the identity belongs to another member */
+    UI_MSG_LINK_HAS_ONE,          /* linking: the member is linked to the platform already */
 } ui_msg_t;
 
 /* Details an error page may add under its message, each in English and
@@ -320,10 +324,13 @@ typedef struct {
 
 /* The section (id "platforms"): each link as <li data-platform="NAME"> with
  * an Unlink button (POST /account/links/unlink: csrf, platform), or a line
- * saying there is none. For ui_account_t.platforms_html; NULL when the arena
- * is full. */
+ * saying there is none; then "Link another platform": for each of more (the
+ * configured platforms not linked yet) a button "Link LABEL" (POST
+ * /auth/federate/NAME: csrf, purpose=link; <li data-link="NAME">). For
+ * ui_account_t.platforms_html; NULL when the arena is full. */
 const char *ui_account_platforms_html(arena_t *a, ui_lang_t lang, const char *csrf,
-                                      const ui_account_link_t *links, size_t count);
+                                      const ui_account_link_t *links, size_t count,
+                                      const ui_platform_t *more, size_t more_count);
 
 /* The account page: profile (POST /account/profile: nickname, name), the
  * e-mail address (POST /account/email: email), the password (POST
@@ -417,6 +424,9 @@ typedef struct {
     char *const *codes; /* CODES: the recovery codes, in <ol class="recovery-codes"> */
     size_t code_count;
     long left; /* ON: recovery codes left */
+    /* ON: the hidden fields of the "Turn off" form (CSRF token, action=off) */
+    const ui_hidden_t *off_hidden;
+    size_t off_hidden_count;
 } ui_mfa_account_t;
 
 const char *ui_render_mfa_account(arena_t *a, const ui_mfa_account_t *page);

@@ -197,6 +197,12 @@ typedef enum {
     TXT_PLATFORM_UNLINK,
     TXT_FORM_POST_TITLE, /* response_mode=form_post: the page that carries the answer back */
     TXT_FORM_POST_LEAD,
+    TXT_PLATFORM_LINK,
+    TXT_PLATFORMS_LINK_MORE,
+    TXT_MFA_OFF_HEADING,
+    TXT_MFA_OFF_NOTE,
+    TXT_MFA_OFF_CODE,
+    TXT_MFA_OFF,
     TXT_COUNT
 } ui_text_t;
 

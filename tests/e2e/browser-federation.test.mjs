@@ -141,4 +141,30 @@ describe('federated sign-in in chromium', { timeout: 180000 }, () => {
       await context.close();
     }
   });
+
+  test('the account page: Link another platform (NAVER) and back, passing axe', async () => {
+    const { context, page } = await openPage(browser, 'en');
+    stands.kakao.user = { ...stands.kakao.user, id: 5151 };
+    stands.naver.user = { ...stands.naver.user, id: 'n-browser-link' };
+    try {
+      await page.goto(authorizeUrl());
+      await page.getByRole('button', { name: 'Continue with Kakao' }).click();
+      await page.getByRole('button', { name: 'Create my account' }).click();
+      await page.locator('button[name="decision"][value="allow"]').click();
+      await page.getByRole('heading', { name: 'Back at the partner' }).waitFor();
+      await page.goto(gh.url('/account'));
+      const link = page.getByRole('button', { name: 'Link NAVER' });
+      await link.waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Link Kakao' }).count(), 0, 'kakao is linked already');
+      assert.deepEqual(await seriousViolations(page), [], 'the account page with Link another platform');
+      await shot(page, '07-account-link-more');
+      await link.click();
+      await page.waitForURL(/\/account\?done=linked$/);
+      assert.match(await readableText(page), /You can now sign in with that platform too/);
+      assert.equal(await page.locator('li[data-platform="naver"]').count(), 1);
+      assert.deepEqual(await seriousViolations(page), [], 'the account page after linking');
+    } finally {
+      await context.close();
+    }
+  });
 });

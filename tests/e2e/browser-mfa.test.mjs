@@ -25,6 +25,7 @@ describe('second factors in chromium', { timeout: 180000 }, () => {
   const as = useServer(new Gatehouse({ label: 'authorization server' }));
   let browser;
   let secret;
+  let codes = [];
 
   before(async () => {
     await as.addClient(RP);
@@ -71,6 +72,7 @@ describe('second factors in chromium', { timeout: 180000 }, () => {
       await page.click('button[type=submit]');
       await page.waitForSelector('ol.recovery-codes');
       assert.equal(await page.locator('ol.recovery-codes li').count(), 10);
+      codes = (await page.locator('ol.recovery-codes li').allTextContents()).map((c) => c.trim());
       assert.deepEqual(await seriousViolations(page), [], 'the recovery codes page');
     } finally {
       await context.close();
@@ -112,6 +114,35 @@ describe('second factors in chromium', { timeout: 180000 }, () => {
       await page.click('summary');
       assert.deepEqual(latinOnlySentences(await readableText(page)), []);
       assert.deepEqual(await seriousViolations(page), [], 'the Korean second-factor page');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('turning the app off: the Turn off form passes axe, a wrong code is marked, a recovery code turns it off', async () => {
+    assert.ok(codes.length === 10, 'recovery codes from the enrolment test');
+    const { context, page } = await open('en');
+    try {
+      await page.goto(authorizeUrl());
+      await password(page);
+      await page.fill('#otp', codes[0]);
+      await page.click('button[type=submit]');
+      await page.click('a:has-text("Continue")');
+      await page.waitForURL(/^https:\/\/rp\.example\/cb\?code=/);
+      await page.goto(as.url('/account/mfa'));
+      const field = page.locator('#off-otp');
+      await field.waitFor();
+      assert.deepEqual(await seriousViolations(page), [], 'the status page with its Turn off form');
+      await field.fill('000000' === (await totp(secret, 1)) ? '111111' : '000000');
+      await page.click('#mfa-off button[type=submit]');
+      await page.waitForSelector('#form-error');
+      assert.equal(await page.locator('#off-otp').getAttribute('aria-invalid'), 'true');
+      assert.deepEqual(await seriousViolations(page), [], 'the Turn off form with its error');
+      await page.fill('#off-otp', codes[1]);
+      await page.click('#mfa-off button[type=submit]');
+      await page.waitForURL(/\/account\?done=mfa_off$/);
+      assert.match(await readableText(page), /Sign-ins no longer ask for its codes/);
+      assert.deepEqual(await seriousViolations(page), [], 'the account page saying so');
     } finally {
       await context.close();
     }

@@ -2181,6 +2181,51 @@ static void test_mfa_recovery_and_reset(void **state)
     assert_int_equal(left, 1);
 }
 
+/* Turning the authenticator app off: the member's TOTP secret, recovery
+ * codes and pending code sign-ins go; the member's passkeys and another
+ * member's codes stay. */
+static void test_mfa_totp_remove(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "mfa-off"), *other = add_user(f, "mfa-off-other");
+    char *codes[] = {(char *)digest(f), (char *)digest(f)};
+    char *others[] = {(char *)digest(f)};
+    int64_t left = 0;
+    store_mfa_totp_t t;
+    store_mfa_pending_t got;
+    assert_int_equal(store_mfa_totp_set(
+                         f->s, &(store_mfa_totp_t){.sub = sub, .secret = "v1.x", .created_at = T0}),
+                     GH_OK);
+    assert_int_equal(
+        store_mfa_totp_set(f->s,
+                           &(store_mfa_totp_t){.sub = other, .secret = "v1.y", .created_at = T0}),
+        GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, sub, codes, 2, T0), GH_OK);
+    assert_int_equal(store_mfa_recovery_replace(f->s, other, others, 1, T0), GH_OK);
+    store_mfa_pending_t p = {.digest = digest(f), .sub = sub, .amr = "pwd", .expires_at = T0 + 300};
+    assert_int_equal(store_mfa_pending_put(f->s, &p), GH_OK);
+    store_passkey_t key = {.credential_id = "off-key",
+                           .sub = sub,
+                           .public_key = "pk",
+                           .alg = -7,
+                           .name = "Laptop",
+                           .created_at = T0};
+    assert_int_equal(store_passkey_add(f->s, &key), GH_OK);
+    assert_int_equal(store_mfa_totp_remove(f->s, sub), GH_OK);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, sub, &t), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_recovery_count(f->s, sub, &left), GH_OK);
+    assert_int_equal(left, 0);
+    assert_int_equal(store_mfa_pending_get(f->s, f->a, p.digest, T0, &got), GH_ERR_NOT_FOUND);
+    store_passkey_t *keys = NULL;
+    size_t n = 0;
+    assert_int_equal(store_passkey_list(f->s, f->a, sub, &keys, &n), GH_OK);
+    assert_int_equal(n, 1); /* passkeys are not the authenticator app */
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, other, &t), GH_OK);
+    assert_int_equal(store_mfa_recovery_count(f->s, other, &left), GH_OK);
+    assert_int_equal(left, 1);
+    assert_int_equal(store_mfa_totp_remove(f->s, sub), GH_OK); /* again: nothing to remove */
+}
+
 static void test_mfa_pending(void **state)
 {
     fixture_t *f = *state;
@@ -2301,6 +2346,7 @@ int main(void)
         TEST(test_mfa_totp_steps_only_forward),
         TEST(test_mfa_race),
         TEST(test_mfa_recovery_and_reset),
+        TEST(test_mfa_totp_remove),
         TEST(test_mfa_pending),
         TEST(test_client_require_mfa),
         TEST(test_device_keeps_authn),
