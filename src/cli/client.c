@@ -301,6 +301,29 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     return admin_client_delete(&ctx, id, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
 }
 
+/* The help of the options add and update share beyond the basic ones. */
+#define METADATA_OPTIONS_HELP                                                                      \
+    "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"             \
+    "                          that got tokens for the client ends (https, or http on\n"           \
+    "                          loopback; no fragment)\n"                                           \
+    "  --backchannel-logout-session-required  the client needs sid in it\n"                        \
+    "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"                \
+    "  --frontchannel-logout-session-required  with iss and sid query parameters\n"                \
+    "  --require-mfa           every member signing in to it is asked for a second\n"              \
+    "                          factor (docs/mfa.md)\n"                                             \
+    "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"               \
+    "                          when the granted scopes release it (repeatable;\n"                  \
+    "                          docs/claims.md)\n"                                                  \
+    "  --subject-type T        public (default): every client sees the member's sub;\n"            \
+    "                          pairwise: a sub of its own, shared only with clients\n"             \
+    "                          on the same host (its redirect URIs must share one)\n"              \
+    "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"         \
+    "                          such a client has no secret\n"                                      \
+    "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"             \
+    "                          (https; http only on loopback)\n"                                   \
+    "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"         \
+    "  --require-par           it must push its authorization requests (RFC 9126)\n"
+
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
      "usage: gatehouse client add --id ID [--secret S] --redirect-uri URI...\n"
@@ -331,27 +354,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                          urn:ietf:params:oauth:grant-type:token-exchange\n"
      "                          (repeatable; default authorization_code and refresh_token)\n"
      "  --public                a public client: no secret, must use PKCE\n"
-     "  --name NAME             display name for the consent page\n"
-     "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
-     "                          that got tokens for the client ends (https, or http on\n"
-     "                          loopback; no fragment)\n"
-     "  --backchannel-logout-session-required  the client needs sid in it\n"
-     "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
-     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
-     "  --require-mfa           every member signing in to it is asked for a second\n"
-     "                          factor (docs/mfa.md)\n"
-     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
-     "                          when the granted scopes release it (repeatable;\n"
-     "                          docs/claims.md)\n"
-     "  --subject-type T        public (default): every client sees the member's sub;\n"
-     "                          pairwise: a sub of its own, shared only with clients\n"
-     "                          on the same host (its redirect URIs must share one)\n"
-     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
-     "                          such a client has no secret\n"
-     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
-     "                          (https; http only on loopback)\n"
-     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
-     "  --require-par           it must push its authorization requests (RFC 9126)\n",
+     "  --name NAME             display name for the consent page\n" METADATA_OPTIONS_HELP,
      run_add, NULL},
     {"update", "gatehouse client update", "change a client's registration",
      "usage: gatehouse client update ID [--redirect-uri URI]...\n"
@@ -377,27 +380,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "  --grant G               its grant types (repeatable)\n"
      "  --public                a public client from now on: no secret, PKCE\n"
      "  --confidential          a confidential client from now on\n"
-     "  --name NAME             display name for the consent page\n"
-     "  --backchannel-logout-uri URI   where a logout token is posted when a session\n"
-     "                          that got tokens for the client ends (https, or http on\n"
-     "                          loopback; no fragment)\n"
-     "  --backchannel-logout-session-required  the client needs sid in it\n"
-     "  --frontchannel-logout-uri URI  loaded in an iframe of the signed-out page\n"
-     "  --frontchannel-logout-session-required  with iss and sid query parameters\n"
-     "  --require-mfa           every member signing in to it is asked for a second\n"
-     "                          factor (docs/mfa.md)\n"
-     "  --id-token-claim CLAIM  a claim put into its id_token as well as userinfo,\n"
-     "                          when the granted scopes release it (repeatable;\n"
-     "                          docs/claims.md)\n"
-     "  --subject-type T        public (default): every client sees the member's sub;\n"
-     "                          pairwise: a sub of its own, shared only with clients\n"
-     "                          on the same host (its redirect URIs must share one)\n"
-     "  --jwks FILE             private_key_jwt: the client's public keys (a JWKS file);\n"
-     "                          such a client has no secret\n"
-     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"
-     "                          (https; http only on loopback)\n"
-     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"
-     "  --require-par           it must push its authorization requests (RFC 9126)\n",
+     "  --name NAME             display name for the consent page\n" METADATA_OPTIONS_HELP,
      run_update, NULL},
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"

@@ -83,13 +83,16 @@ static gh_status_t has_factor(const http_request_t *req, const char *sub, const 
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
                        const char *acr_values, const char *amr, mfa_need_t *need)
 {
+    *need = MFA_NOT_NEEDED;
+    if (oauth_words_have(req->arena, amr, AMR_MFA))
+        return GH_OK; /* met already: no need to read the member's factors */
     bool has = false;
     gh_status_t st = has_factor(req, sub, amr, &has);
     if (st != GH_OK)
         return st;
     bool required = client && client->require_mfa;
     bool wanted = has || required || oauth_words_have(req->arena, acr_values, ACR_MFA);
-    if (!wanted || oauth_words_have(req->arena, amr, AMR_MFA))
+    if (!wanted)
         *need = MFA_NOT_NEEDED;
     else if (has)
         *need = MFA_ASK;
