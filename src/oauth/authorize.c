@@ -446,6 +446,30 @@ static bool hidden_fields(authz_t *z, const char *step, const store_session_t *s
     return true;
 }
 
+/* Appends to b what a request carries besides PARAMS: its resources and,
+ * when it was pushed, a fresh mark saying so. False when out of memory. */
+static bool request_extras(const authz_t *z, buf_t *b)
+{
+    for (size_t i = 0; i < z->resources.count; i++)
+        uri_append_param(b, "resource", z->resources.items[i]);
+    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
+    if (z->pushed && !mark)
+        return false;
+    uri_append_param(b, PUSHED_MARK_PARAM, mark);
+    return true;
+}
+
+/* The request's parameters as a query string (without the '?'), as
+ * authorize_resume takes them; NULL when out of memory. */
+static const char *request_query(authz_t *z)
+{
+    buf_t b;
+    buf_init(&b, z->req->arena);
+    for (size_t i = 0; i < PARAM_COUNT; i++)
+        uri_append_param(&b, PARAMS[i].name, *param_slot(&z->p, i));
+    return b.len && request_extras(z, &b) ? buf_cstr(&b) + 1 : NULL;
+}
+
 static const char *client_display_name(const authz_t *z)
 {
     return z->client.name && *z->client.name ? z->client.name : z->client.id;
@@ -485,6 +509,8 @@ static void login_page_waiting(authz_t *z, int status, ui_msg_t msg, const char 
                        .reset_link = selfservice_mail_on(z->app),
                        .register_link = z->app->cfg->registration == REGISTRATION_OPEN,
                        .passkey = passkey_enabled(z->app)};
+    if (page.register_link)
+        page.register_query = request_query(z);
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     platform_buttons(z, &page);
@@ -673,19 +699,6 @@ static bool second_factor_met(authz_t *z, const store_session_t *session)
     else if (need == MFA_ASK)
         ask_second_factor(z, session->sub, session->authn.amr);
     return st == GH_OK && need == MFA_NOT_NEEDED;
-}
-
-/* Appends to b what a request carries besides PARAMS: its resources and,
- * when it was pushed, a fresh mark saying so. False when out of memory. */
-static bool request_extras(const authz_t *z, buf_t *b)
-{
-    for (size_t i = 0; i < z->resources.count; i++)
-        uri_append_param(b, "resource", z->resources.items[i]);
-    const char *mark = z->pushed ? pushed_mark(z, clock_now() + PUSHED_MARK_TTL) : NULL;
-    if (z->pushed && !mark)
-        return false;
-    uri_append_param(b, PUSHED_MARK_PARAM, mark);
-    return true;
 }
 
 /* The authorization request again, as a link (after a recovery code), for
@@ -939,11 +952,7 @@ bool authorize_request_check(http_request_t *req, http_response_t *res, const ch
     authz_t z = {.req = req, .res = res, .app = app_of(req)};
     if (!begin_from(&z, &req->query))
         return false;
-    buf_t b;
-    buf_init(&b, req->arena);
-    for (size_t i = 0; i < PARAM_COUNT; i++)
-        uri_append_param(&b, PARAMS[i].name, *param_slot(&z.p, i));
-    *query = b.len && request_extras(&z, &b) ? buf_cstr(&b) + 1 : NULL; /* without the '?' */
+    *query = request_query(&z);
     *lang = z.lang;
     if (!*query)
         error_page(&z, 500, UI_MSG_SERVER_ERROR, UI_DETAIL_NONE);

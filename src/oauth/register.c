@@ -7,7 +7,12 @@
  * anything else; the username must be free and well-formed, the address an
  * address, the password within the policy. An open registration's address
  * gets a verification mail (when the server sends mail); the account can sign
- * in at once, its email_verified claim false until the link is followed. */
+ * in at once, its email_verified claim false until the link is followed.
+ *
+ * Reached from the sign-in page, the link carries the pending authorization
+ * request (checked as /auth/authorize checks it); the form keeps it, and a
+ * registration then signs the new member in and continues that request
+ * (authorize_resume validates it again), as a sign-in would. */
 #include <string.h>
 
 #include "core/clock.h"
@@ -23,6 +28,7 @@ typedef struct {
     app_t *app;
     ui_lang_t lang;
     const char *invite;     /* the invitation's token (invite mode) */
+    const char *request;    /* the pending authorization request's query, or NULL */
     store_mail_link_t link; /* the invitation */
 } reg_t;
 
@@ -48,13 +54,15 @@ static void fail(reg_t *g, gh_status_t st)
 static void form(reg_t *g, int status, ui_msg_t msg, const char *invalid, int64_t retry_after)
 {
     const char *csrf = csrf_token(g->req, g->res, NULL);
-    const ui_hidden_t hidden[] = {
-        {"csrf", csrf}, {"ui_locales", ui_lang_tag(g->lang)}, {"invite", g->invite}};
+    const ui_hidden_t hidden[] = {{"csrf", csrf},
+                                  {"ui_locales", ui_lang_tag(g->lang)},
+                                  {"invite", g->invite},
+                                  {"request", g->request}};
     ui_form_t page = {.kind = UI_FORM_REGISTER,
                       .lang = g->lang,
                       .action = REGISTER_PATH,
                       .hidden = hidden,
-                      .hidden_count = g->invite ? 3 : 2,
+                      .hidden_count = sizeof hidden / sizeof hidden[0],
                       .username = http_pairs_get(&g->req->form, "username"),
                       .email = g->invite ? g->link.email : http_pairs_get(&g->req->form, "email"),
                       .email_fixed = g->invite != NULL,
@@ -134,6 +142,19 @@ static gh_status_t create(reg_t *g, store_user_t *u, const char *password)
     return st == GH_OK ? store_user_add(g->app->store, u) : st;
 }
 
+/* The new member, signed in with the password just chosen, goes on with
+ * the authorization request that sent them here. */
+static void continue_request(reg_t *g, const char *sub)
+{
+    store_session_t session;
+    store_authn_t authn = {.amr = SESSION_AMR_PASSWORD, .acr = ACR_PASSWORD};
+    gh_status_t st = session_start(g->req, g->res, sub, &authn, clock_now(), &session);
+    if (st != GH_OK)
+        fail(g, st);
+    else
+        authorize_resume(g->req, g->res, g->request, &session);
+}
+
 static void on_post(reg_t *g)
 {
     store_user_t u = {0};
@@ -166,7 +187,10 @@ static void on_post(reg_t *g)
         return;
     }
     log_event(LOG_INFO, "registered", "sub", u.sub, "invited", g->invite ? "yes" : "no", NULL);
-    selfservice_message(g->req, g->res, g->lang, 201, UI_MSG_REGISTERED, false);
+    if (g->request)
+        continue_request(g, u.sub);
+    else
+        selfservice_message(g->req, g->res, g->lang, 201, UI_MSG_REGISTERED, false);
 }
 
 void register_handler(http_request_t *req, http_response_t *res)
@@ -174,10 +198,14 @@ void register_handler(http_request_t *req, http_response_t *res)
     reg_t g = {.req = req, .res = res, .app = app_of(req), .lang = selfservice_lang(req)};
     bool post = req->method == HTTP_POST;
     g.invite = http_pairs_get(post ? &req->form : &req->query, "invite");
+    g.request = post ? http_pairs_get(&req->form, "request") : NULL;
     if (post && req->form_malformed)
         selfservice_message(req, res, g.lang, 400, UI_MSG_BAD_REQUEST, true);
     else if (!admitted(&g))
         return;
+    else if (!post && http_pairs_get(&req->query, "client_id") &&
+             !authorize_request_check(req, res, &g.request, &g.lang))
+        return; /* its error page is written */
     else if (post && !session_csrf_check(req))
         form(&g, 403, UI_MSG_FORM_EXPIRED, NULL, 0);
     else if (post)

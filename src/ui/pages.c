@@ -78,6 +78,8 @@ const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count)
     buf_t b;
     buf_init(&b, a);
     for (size_t i = 0; i < count; i++) {
+        if (!hidden[i].value)
+            continue; /* absent */
         const tpl_var_t vars[] = {{"name", hidden[i].name, false},
                                   {"value", hidden[i].value, false}};
         tpl_expand(&b, HIDDEN_TPL, sizeof HIDDEN_TPL - 1, vars, COUNT(vars));
@@ -249,7 +251,8 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
         {"password_focus", has_user ? "autofocus" : "", true},
         {"username_maxlength", maxlength_html(a, p->username_max), true},
         {"password_maxlength", maxlength_html(a, p->password_max), true},
-        {"links", ui_login_links(a, lang, p->reset_link, p->register_link), true},
+        {"links", ui_login_links(a, lang, p->reset_link, p->register_link, p->register_query),
+         true},
         {"passkey", passkey_signin_html(a, p), true},
         {"platforms", platforms_html(a, p), true},
     };

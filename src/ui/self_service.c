@@ -112,7 +112,7 @@ const char *ui_render_form(arena_t *a, const ui_form_t *p)
     return ui_render_page(a, p->lang, title, "templates/form.html", vars, COUNT(vars));
 }
 
-const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg)
+const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg, const char *reg_query)
 {
     if (!reset && !reg)
         return "";
@@ -128,7 +128,10 @@ const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg)
     for (size_t i = 0; i < COUNT(links); i++) {
         if (!links[i].on)
             continue;
-        const char *href = arena_printf(a, "%s?ui_locales=%s", links[i].path, ui_lang_tag(lang));
+        const char *href =
+            links[i].text == TXT_REGISTER_LINK && reg_query
+                ? arena_printf(a, "%s?%s", links[i].path, reg_query)
+                : arena_printf(a, "%s?ui_locales=%s", links[i].path, ui_lang_tag(lang));
         const tpl_var_t vars[] = {{"href", href, false},
                                   {"text", ui_text(lang, links[i].text), false}};
         if (!href)

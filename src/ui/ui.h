@@ -139,7 +139,8 @@ typedef struct {
     long retry_after;        /* UI_MSG_TOO_MANY_ATTEMPTS: seconds the lock has left (0: unknown) */
     bool reset_link;         /* link to /auth/reset (mail is configured) */
     bool register_link;      /* link to /auth/register (registration = open) */
-    bool passkey;            /* offer "Sign in with a passkey" (passkeys are enabled) */
+    const char *register_query; /* the pending request, carried by that link (may be NULL) */
+    bool passkey;               /* offer "Sign in with a passkey" (passkeys are enabled) */
 } ui_login_t;
 
 /* The sign-in page: one <form method="post"> with inputs username, password
@@ -148,7 +149,8 @@ typedef struct {
  * credentials mark both inputs aria-invalid and described by it. A lock's
  * message says the time left ("30 seconds"). Under the form, links to
  * /auth/reset and /auth/register when asked for (with ui_locales of the
- * page's language). NULL when the arena is full. */
+ * page's language; the registration link with the pending request when
+ * register_query is set, so registering continues it). NULL when the arena is full. */
 const char *ui_render_login(arena_t *a, const ui_login_t *page);
 
 /* One passkey on the passkeys page. */

@@ -214,7 +214,8 @@ const char *ui_render_page(arena_t *a, ui_lang_t lang, const char *title, const 
 /* tpl expanded once with vars, in the arena; NULL when out of memory. */
 const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count);
 
-/* The hidden inputs of a form as a trusted fragment. */
+/* The hidden inputs of a form as a trusted fragment (those with a NULL value
+ * left out). */
 const char *ui_hidden_html(arena_t *a, const ui_hidden_t *hidden, size_t count);
 
 /* The alert above a form (id "form-error"), retry_after filling a lock's
@@ -225,8 +226,9 @@ const char *ui_alert_html(arena_t *a, ui_lang_t lang, ui_msg_t msg, long retry_a
 const char *ui_wait_text(arena_t *a, ui_lang_t lang, long seconds);
 
 /* The sign-in page's links to /auth/reset (reset) and /auth/register (reg)
- * as a trusted fragment; "" when neither. */
-const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg);
+ * as a trusted fragment; "" when neither. reg_query, when not NULL, is the
+ * pending authorization request the registration link carries. */
+const char *ui_login_links(arena_t *a, ui_lang_t lang, bool reset, bool reg, const char *reg_query);
 
 /* The text id in lang; never NULL. */
 const char *ui_text(ui_lang_t lang, ui_text_t id);

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
-import { CookieJar, Gatehouse, codeGrant, querySql, request, setup, useServer } from './lib/harness.mjs';
+import { CookieJar, Gatehouse, codeGrant, decodeJwt, querySql, request, setup, useServer } from './lib/harness.mjs';
 import { formData, postForms, visibleText } from './lib/html.mjs';
 import { Mailbox, MailGatehouse, linkIn } from './lib/mailbox.mjs';
 
@@ -93,7 +93,7 @@ test('POST /account/email mails the new address; the old stays until the link is
 
 test('open registration: the sign-in page links to it; rules, policy, verification mail, sign-in', async () => {
   const url = open.authorizeUrl({ client_id: web.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's' });
-  assert.match((await request('GET', url)).text, /<a href="\/auth\/register\?ui_locales=en">Create an account<\/a>/);
+  assert.match((await request('GET', url)).text, /<a href="\/auth\/register\?client_id=web&amp;[^"]*">Create an account<\/a>/);
 
   const weak = await follow(open.url('/auth/register'), { username: 'wren', email: 'wren@mail.test', password: 'password' });
   assert.equal(weak.res.status, 400);
@@ -141,6 +141,38 @@ test('invite: no registration without an invitation; the link registers once, th
   assert.equal(querySql(invite.db, "SELECT email_verified FROM users WHERE username = 'yara'"), '1');
   const replay = await request('GET', link);
   assert.equal(replay.status, 400);
+});
+
+test('registering from the sign-in page signs the new member in and continues the request', async () => {
+  const client = await nomail.addClient({ id: 'reg', secret: 'reg-secret-0123456789', redirectUris: REDIRECT, scope: 'openid username' });
+  const url = nomail.authorizeUrl({ client_id: 'reg', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid username', state: 'st-9', nonce: 'n-9' });
+  const jar = new CookieJar();
+  const signIn = await request('GET', url, { headers: jar.headers() });
+  jar.take(signIn);
+  const href = signIn.text.match(/<a href="([^"]*\/auth\/register[^"]*)">/)[1].replaceAll('&amp;', '&');
+  const { res } = await follow(nomail.url(href), { username: 'yara', email: 'yara@mail.test', password: 'Lantern-first-pw-123' }, jar);
+  // Signed in: the consent page for this client comes next, not "registered".
+  assert.equal(res.status, 200, res.describe());
+  const [consent] = postForms(res.text);
+  assert.ok(consent && consent.buttons?.some((b) => b.name === 'decision'), res.text.slice(0, 3000));
+  const done = await request('POST', new URL(consent.action, url).href, {
+    headers: jar.headers(),
+    body: formData(consent, {}, { name: 'decision', value: 'allow' }),
+  });
+  assert.equal(done.status, 302, done.describe());
+  const back = new URL(done.header('location'));
+  assert.equal(back.searchParams.get('state'), 'st-9');
+  const t = await nomail.token(codeGrant(client, back.searchParams.get('code')));
+  assert.equal(t.status, 200, t.describe());
+  const claims = decodeJwt(t.json.id_token).payload;
+  assert.equal(claims.nonce, 'n-9');
+  assert.deepEqual(claims.amr, ['pwd']);
+  assert.equal((await nomail.userinfo(t.json.access_token)).json.preferred_username, 'yara');
+
+  // A tampered request is checked again: an unknown client gets the error page, no redirect.
+  const bad = await request('GET', nomail.url('/auth/register?client_id=nobody&redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code&scope=openid'));
+  assert.equal(bad.status, 400, bad.describe());
+  assert.equal(postForms(bad.text).length, 0, 'no registration form for an unknown client');
 });
 
 test('without [smtp]: no reset link on the sign-in page, /auth/reset says mail is not available', async () => {
