@@ -54,6 +54,7 @@ typedef struct {
     app_t *app;
     platform_t *p;
     ui_lang_t lang;
+    bool linking; /* a link from the account page: its faults lead back there */
 } fed_t;
 
 /* A platform identity waiting on the profile page (kept as JSON in its state). */
@@ -70,10 +71,11 @@ static void page(fed_t *f, int status, const char *html)
 }
 
 /* The fault page; with the request (query) known, a way back and a way to
- * give up, which tells the application reason. */
+ * give up, which tells the application reason; when linking, a way back to
+ * the account page. */
 static void fault(fed_t *f, int status, ui_msg_t msg, const char *query, const char *reason)
 {
-    ui_fed_fault_t pg = {.lang = f->lang, .message = msg};
+    ui_fed_fault_t pg = {.lang = f->lang, .message = msg, .to_account = f->linking};
     ui_hidden_t *request = NULL, *give_up = NULL;
     if (query && !authorize_request_fields(f->req, f->res, query, reason, &request,
                                            &pg.request_count, &give_up, &pg.give_up_count)) {
@@ -470,6 +472,7 @@ static void callback(fed_t *f)
     if (!take_state(f, state, &row))
         return;
     const char *linking = link_for(f, row.request);
+    f->linking = linking != NULL;
     if (linking)
         row.request = NULL; /* no authorization request to go back to */
     if (error) {

@@ -57,6 +57,9 @@ static const char FED_WAYS_TPL[] =
     "<form method=\"post\" action=\"/auth/authorize\">\n{{{give_up}}}"
     "<button class=\"button button-secondary\" type=\"submit\">{{cancel}}</button>\n</form>\n"
     "</div>\n";
+static const char ACCOUNT_WAY_TPL[] =
+    "<div class=\"actions\">\n"
+    "<a class=\"button button-primary\" href=\"/account\">{{back}}</a>\n</div>\n";
 
 const char *ui_expand(arena_t *a, const char *tpl, const tpl_var_t *vars, size_t count)
 {
@@ -781,6 +784,9 @@ const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *p)
             {"cancel", ui_text(lang, TXT_GIVE_UP), false},
         };
         ways = fragments_ok(w, COUNT(w)) ? ui_expand(a, FED_WAYS_TPL, w, COUNT(w)) : NULL;
+    } else if (p->to_account) {
+        const tpl_var_t w[] = {{"back", ui_text(lang, TXT_BACK_TO_ACCOUNT), false}};
+        ways = ui_expand(a, ACCOUNT_WAY_TPL, w, COUNT(w));
     }
     const tpl_var_t vars[] = {
         {"title", title, false},

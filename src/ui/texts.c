@@ -240,6 +240,7 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                                   "방금 로그인한 계정에 {{client}} 계정을 연결할까요?"},
     [TXT_CANCEL] = {"Cancel", "취소"},
     [TXT_BACK_TO_SIGN_IN] = {"Back to sign-in", "로그인 화면으로 돌아가기"},
+    [TXT_BACK_TO_ACCOUNT] = {"Back to your account", "내 계정으로 돌아가기"},
     [TXT_GIVE_UP] = {"Cancel sign-in", "로그인 취소"},
 };
 

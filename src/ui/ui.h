@@ -461,7 +461,8 @@ const char *ui_render_fed_profile(arena_t *a, const ui_profile_t *page);
  * page (<form method="get" action="/auth/authorize"> with the request) and a
  * way to give up (<form method="post" action="/auth/authorize"> with the
  * request, the CSRF token, step=give_up and the reason), which sends the
- * application its error. */
+ * application its error; a link from the account page (to_account) leads
+ * back to /account instead. */
 typedef struct {
     ui_lang_t lang;
     ui_msg_t message;
@@ -469,6 +470,7 @@ typedef struct {
     size_t request_count;
     const ui_hidden_t *give_up; /* request + csrf + step + reason */
     size_t give_up_count;
+    bool to_account; /* no request: a link back to /account */
 } ui_fed_fault_t;
 
 const char *ui_render_fed_fault(arena_t *a, const ui_fed_fault_t *page);

@@ -181,6 +181,7 @@ typedef enum {
     TXT_PROFILE_LINK_SESSION, /* holds {{client}}: the platform's label */
     TXT_CANCEL,
     TXT_BACK_TO_SIGN_IN,
+    TXT_BACK_TO_ACCOUNT,
     TXT_GIVE_UP,
     TXT_MFA_PASSKEY,      /* the second-factor page's passkey button */
     TXT_MFA_PASSKEY_ONLY, /* its lead when passkeys are the member's only factor */

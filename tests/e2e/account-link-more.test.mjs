@@ -100,6 +100,7 @@ test('an identity linked to another member is refused with a clear page; nothing
   assert.equal(out.res.status, 409, out.res.describe());
   assert.match(visibleText(out.res.text), /already linked to another member/);
   assert.match(out.res.text, /role="alert"/);
+  assert.match(out.res.text, /<a class="button button-primary" href="\/account">Back to your account<\/a>/, 'a way back');
   assert.equal(links(user.sub), '', 'nothing linked to the second member');
   assert.equal(links(first.user.sub), 'kakao:880002', 'the first member keeps it');
   assert.equal(audits('link.add', user.sub), 0);
