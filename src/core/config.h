@@ -69,6 +69,7 @@ typedef struct {
     /* modern clients (docs/clients.md) */
     int require_par;         /* 1: every client must use PAR (RFC 9126 §6), default 0 */
     long jwks_uri_timeout;   /* seconds a client's jwks_uri fetch may take, default 3 */
+    long platform_timeout;   /* seconds each call to a [platform.NAME] may take, default 10 */
     long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
     long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
     int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */

@@ -164,6 +164,10 @@ static const config_key_t KEYS[] = {
      NO_YES, SERVER(require_par), 0, NULL,
      "every client must push its authorization requests first (RFC 9126); per client: "
      "client add --require-par"},
+    {"server", "platform_timeout", CONFIG_NUMBER, "10", NULL, 1, 120, "seconds", NULL,
+     SERVER(platform_timeout), 0, NULL,
+     "federated sign-in: time allowed for each call to a [platform.NAME] (the gateway has its "
+     "own: [gateway] upstream_timeout)"},
     {"server", "jwks_uri_timeout", CONFIG_NUMBER, "3", NULL, 1, 30, "seconds", NULL,
      SERVER(jwks_uri_timeout), 0, NULL,
      "private_key_jwt: longest fetch of a client's jwks_uri (connection included)"},

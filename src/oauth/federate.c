@@ -758,7 +758,7 @@ void federate_key(const unsigned char csrf_key[32], const char *label, unsigned 
 void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out)
 {
     snprintf(prefix, len, "%s" PREFIX, cfg->server.issuer);
-    *out = (platform_site_t){prefix, "/callback", cfg->gateway.upstream_timeout * 1000, false};
+    *out = (platform_site_t){prefix, "/callback", cfg->server.platform_timeout * 1000, false};
 }
 
 gh_status_t federate_start(app_t *app, const config_t *cfg, char *err, size_t err_len)

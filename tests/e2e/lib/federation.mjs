@@ -26,7 +26,7 @@ export class FederatedServer extends Gatehouse {
   }
 
   configText() {
-    const sections = { server: this.serverKeys, gateway: { upstream_timeout: 3 } };
+    const sections = { server: { platform_timeout: 2, ...this.serverKeys }, gateway: { upstream_timeout: 30 } };
     for (const [name, keys] of Object.entries(this.platforms())) sections[`platform.${name}`] = keys;
     return sectionsText(sections);
   }
