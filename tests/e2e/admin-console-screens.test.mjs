@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { latinOnlySentences, launch, openPage, seriousViolations } from './lib/browser.mjs';
 import { clientKey, signJwt } from './lib/client-keys.mjs';
 import { gotoScreen, signInConsole } from './lib/console.mjs';
-import { Gatehouse, decodeJwt, setup, useServer } from './lib/harness.mjs';
+import { Gatehouse, decodeJwt, querySql, setup, useServer } from './lib/harness.mjs';
 
 /** A server with the custom scope work, which releases the attribute department. */
 class WorkScope extends Gatehouse {
@@ -119,6 +119,21 @@ describe('an operator in the console', () => {
     assert.deepEqual((await shown('client', 'par-rp')).jwks.keys.map((k) => k.kid), [key.kid]);
   });
 
+  test('sets a back-channel logout URI with its sid switch, then removes it by emptying the field', async () => {
+    await gotoScreen(page, '#clients/rp');
+    const uri = page.getByLabel('Back-channel logout URI', { exact: false });
+    await uri.fill('https://rp.example/logout');
+    await page.getByLabel('Back-channel logout needs the session id (sid)').check();
+    await save(page);
+    let c = await shown('client', 'rp');
+    assert.equal(c.backchannel_logout_uri, 'https://rp.example/logout');
+    assert.equal(c.backchannel_logout_session_required, true);
+    await uri.fill('');
+    await save(page);
+    c = await shown('client', 'rp');
+    assert.equal(c.backchannel_logout_uri, undefined);
+  });
+
   test('gives a member a group and attributes, seen in userinfo and the id_token with the matching scopes', async () => {
     await gotoScreen(page, `#members/${ADA.sub}`);
     await page.getByLabel('Add to group').fill('staff');
@@ -168,6 +183,20 @@ describe('an operator in the console', () => {
     const u = await shown('user', ADA.sub);
     assert.deepEqual(u.groups, []);
     assert.deepEqual(u.attributes, { department: 'Sales' });
+  });
+
+  test('shows a member\'s linked platforms and unlinks one', async () => {
+    /* a link as federated sign-in leaves it (docs/federation.md), written straight into the store */
+    querySql(gh.db, `INSERT INTO member_links (platform, subject, sub, email, created_at) VALUES ('naver', 'nv-4711', '${ADA.sub}', 'ada@naver.example', 1700000000)`);
+    await gotoScreen(page, '#groups');
+    await gotoScreen(page, `#members/${ADA.sub}`);
+    const row = page.locator('tr', { hasText: 'nv-4711' });
+    assert.match(await row.textContent(), /naver.*nv-4711.*ada@naver\.example/);
+    await page.getByRole('button', { name: 'Unlink naver' }).click();
+    await page.locator('.notice', { hasText: 'Unlinked.' }).waitFor();
+    assert.equal(await row.count(), 0);
+    const res = await fetch(gh.url(`/admin/v1/users/${ADA.sub}/links`), { headers: { authorization: `Bearer ${opsToken}` } });
+    assert.deepEqual((await res.json()).items, []);
   });
 });
 
