@@ -185,6 +185,24 @@ describe('an operator in the console', () => {
     assert.deepEqual(u.attributes, { department: 'Sales' });
   });
 
+  test('creates a member with groups and attributes', async () => {
+    await gotoScreen(page, '#members/new');
+    await page.getByLabel('Username').fill('bea');
+    await page.getByLabel('Password').fill('Orchard-fourth-pw-321');
+    await page.getByLabel('Groups (names separated by spaces)').fill('ops night-shift');
+    const attrs = page.getByLabel('Attributes (a JSON object', { exact: false });
+    await attrs.fill('{"department": 7');
+    await page.getByRole('button', { name: 'Create' }).click();
+    assert.match(await fieldError(attrs), /^attributes: must be a JSON object/);
+    await attrs.fill('{"department": "Ops"}');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('#screen-title', { hasText: 'bea' }).waitFor();
+    const sub = decodeURIComponent(new URL(page.url()).hash.split('/')[1]);
+    const u = await shown('user', sub);
+    assert.deepEqual([...u.groups].sort(), ['night-shift', 'ops']);
+    assert.deepEqual(u.attributes, { department: 'Ops' });
+  });
+
   test('shows a member\'s linked platforms and unlinks one', async () => {
     /* a link as federated sign-in leaves it (docs/federation.md), written straight into the store */
     querySql(gh.db, `INSERT INTO member_links (platform, subject, sub, email, created_at) VALUES ('naver', 'nv-4711', '${ADA.sub}', 'ada@naver.example', 1700000000)`);
@@ -208,7 +226,7 @@ test('the new screens pass axe-core, and in Korean their labels are Korean', asy
       await page.locator('nav a[href="#clients"][aria-current="page"]').waitFor();
       const seen = {};
       const words = {};
-      for (const hash of ['#clients/par-rp', '#clients/rp', '#clients/new', `#members/${ADA.sub}`, '#groups']) {
+      for (const hash of ['#clients/par-rp', '#clients/rp', '#clients/new', '#members/new', `#members/${ADA.sub}`, '#groups']) {
         await gotoScreen(page, hash);
         seen[hash] = await seriousViolations(page);
         words[hash] = await page.locator('main label, main legend, main button, main h1, main h2, main th, main option, main p')

@@ -67,6 +67,7 @@
       group: 'Group', groupMembers: 'Members', addGroup: 'Add to group', add: 'Add', remove: 'Remove',
       removeGroup: 'Remove from group {0}', noGroups: 'In no group.',
       attributesTitle: 'Attributes', noAttributes: 'No attributes.', apply: 'Apply',
+      newGroups: 'Groups (names separated by spaces)', newAttributes: 'Attributes (a JSON object, e.g. {"department": "Sales"})',
       attributesPatch: 'Change attributes: a JSON merge patch (RFC 7396; a member null removes that attribute)',
     },
     ko: {
@@ -120,6 +121,7 @@
       group: '그룹', groupMembers: '회원 수', addGroup: '그룹에 추가', add: '추가', remove: '제거',
       removeGroup: '{0} 그룹에서 제거', noGroups: '속한 그룹이 없습니다.',
       attributesTitle: '속성', noAttributes: '속성이 없습니다.', apply: '적용',
+      newGroups: '그룹 (이름을 공백으로 구분)', newAttributes: '속성 (JSON 객체, 예: {"department": "Sales"})',
       attributesPatch: '속성 변경: JSON 병합 패치 (RFC 7396, 값이 null인 항목은 그 속성을 삭제)',
     },
   };
@@ -585,6 +587,9 @@
       field('nickname', t('nickname'), 'text', u.nickname),
       field('name', t('name'), 'text', u.name),
       field('admin', t('adminRole'), 'checkbox', u.admin),
+      /* on an existing member these have sections of their own (memberGroups, memberAttributes) */
+      isNew ? field('groups', t('newGroups'), 'text', '') : '',
+      isNew ? field('attributes', t('newAttributes'), 'textarea', '', { rows: 3, spellcheck: 'false', class: 'code' }) : '',
     ];
   }
 
@@ -596,6 +601,9 @@
     };
     if (!before) {
       body.password = form.elements.password.value;
+      const groups = lines(form.elements.groups.value);
+      if (groups.length) body.groups = groups;
+      body.attributes = jsonValue(form.elements.attributes.value.trim());
       for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
       return body;
     }
