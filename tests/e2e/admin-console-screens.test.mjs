@@ -174,6 +174,8 @@ describe('an operator in the console', () => {
     await attrs.fill('{"sub": "someone-else"}');
     await page.getByRole('button', { name: 'Apply' }).click();
     assert.match(await fieldError(attrs), /^attributes\.sub: /);
+    await attrs.fill('');
+    await page.getByRole('button', { name: 'Apply' }).click(); /* an empty patch changes nothing (null would remove all) */
     await attrs.fill('{"level": null}');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('.notice', { hasText: 'Saved.' }).waitFor();

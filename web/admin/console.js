@@ -68,7 +68,7 @@
       removeGroup: 'Remove from group {0}', noGroups: 'In no group.',
       attributesTitle: 'Attributes', noAttributes: 'No attributes.', apply: 'Apply',
       newGroups: 'Groups (names separated by spaces)', newAttributes: 'Attributes (a JSON object, e.g. {"department": "Sales"})',
-      attributesPatch: 'Change attributes: a JSON merge patch (RFC 7396; a member null removes that attribute)',
+      attributesPatch: 'Change attributes: a JSON merge patch (RFC 7396; a member null removes that attribute, null alone removes all)',
     },
     ko: {
       skip: '본문으로 건너뛰기', navClients: '클라이언트', navMembers: '회원', navKeys: '키',
@@ -122,7 +122,7 @@
       removeGroup: '{0} 그룹에서 제거', noGroups: '속한 그룹이 없습니다.',
       attributesTitle: '속성', noAttributes: '속성이 없습니다.', apply: '적용',
       newGroups: '그룹 (이름을 공백으로 구분)', newAttributes: '속성 (JSON 객체, 예: {"department": "Sales"})',
-      attributesPatch: '속성 변경: JSON 병합 패치 (RFC 7396, 값이 null인 항목은 그 속성을 삭제)',
+      attributesPatch: '속성 변경: JSON 병합 패치 (RFC 7396, 값이 null인 항목은 그 속성을 삭제, null만 쓰면 모두 삭제)',
     },
   };
 
@@ -148,7 +148,7 @@
       else if (k === 'checked') el.checked = true;
       else el.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       el.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -439,8 +439,7 @@
       field('client_name', t('clientName'), 'text', c.client_name),
       field('redirect_uris', t('redirectUris'), 'textarea', (c.redirect_uris || []).join('\n')),
       field('post_logout_redirect_uris', t('postLogoutUris'), 'textarea', (c.post_logout_redirect_uris || []).join('\n')),
-      h('fieldset', { class: 'field' }, h('legend', {}, t('grantTypes')),
-        h('input', { type: 'hidden', name: 'grant_types' }),
+      fieldset(t('grantTypes'), h('input', { type: 'hidden', name: 'grant_types' }),
         GRANTS.map((g) => field('grant:' + g, g, 'checkbox', (c.grant_types || ['authorization_code', 'refresh_token']).includes(g)))),
       field('scope', t('scope'), 'text', c.scope || 'openid profile email'),
       field('resources', t('resources'), 'textarea', (c.resources || []).join('\n')),
@@ -725,7 +724,9 @@
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       try {
-        await api('PATCH', path, { attributes: jsonValue(form.elements.attributes.value.trim()) });
+        const text = form.elements.attributes.value.trim();
+        if (!text) return; /* nothing to change; "null" removes them all */
+        await api('PATCH', path, { attributes: jsonValue(text) });
         await again(t('saved'));
       } catch (err) { showError(box, err, form); }
     });
