@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launch, openPage, seriousViolations } from './lib/browser.mjs';
+import { gotoScreen, signInConsole } from './lib/console.mjs';
 import { CookieJar, randomString, setup, useGatehouse, walkAuthorize } from './lib/harness.mjs';
 
 const gh = useGatehouse({ label: 'admin-console' });
@@ -33,18 +34,8 @@ after(async () => {
   await browser?.close();
 });
 
-/** Signs user in through the console: the sign-in screen, the server's login and consent pages, back. */
-async function signIn(page, user, { consent = true } = {}) {
-  await page.goto(gh.url('/admin/'));
-  await page.locator('#signin').click();
-  await page.locator('input[name="username"]').fill(user.username);
-  await page.locator('input[name="password"]').fill(user.password);
-  await page.locator('form button[type="submit"]').first().click();
-  if (consent) {
-    const allow = page.locator('button[name="decision"][value="allow"]');
-    await allow.waitFor();
-    await allow.click();
-  }
+function signIn(page, user, opts) {
+  return signInConsole(page, gh, user, opts);
 }
 
 async function heading(page) {
@@ -206,9 +197,7 @@ test('the console screens pass axe-core in English and Korean', async () => {
       await page.locator('nav a[href="#clients"][aria-current="page"]').waitFor();
       seen['#clients'] = await seriousViolations(page);
       for (const hash of ['#clients/new', '#clients/shop', '#members', '#members/new', `#members/${ROOT.sub}`, '#keys', '#events']) {
-        await page.locator('#screen-title').evaluate((el) => el.setAttribute('data-old', ''));
-        await page.evaluate((h) => (location.hash = h), hash);
-        await page.locator('#screen-title:not([data-old])').waitFor();
+        await gotoScreen(page, hash);
         assert.equal(await page.evaluate(() => document.activeElement?.id), 'screen-title', `${hash}: the focus moves to the new screen's heading`);
         seen[hash] = await seriousViolations(page);
       }

@@ -1,6 +1,8 @@
 // Issue 22 item 1, optional part: with `admin_listen` the admin API is
 // served on that address alone, and the server's own listener has no
-// /admin/v1/ at all (a firewall or proxy can then keep it inside).
+// /admin/v1/ at all (a firewall or proxy can then keep it inside); the
+// console is then served on neither listener (docs/admin.md says why) and
+// the start log says so.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -39,4 +41,17 @@ test('the admin API answers on admin_listen, and only there', async () => {
   assert.equal(main.status, 404, 'no admin API on the main listener');
   const other = await fetch(`http://127.0.0.1:${gh.adminPort}/oauth2/v1/keys`);
   assert.equal(other.status, 404, 'nothing but the admin API on its listener');
+});
+
+test('with admin_listen the console is served on neither listener, and the start log says why', async () => {
+  for (const base of [gh.base, `http://127.0.0.1:${gh.adminPort}`]) {
+    for (const p of ['/admin/', '/admin/callback', '/admin/console.js']) {
+      assert.equal((await fetch(`${base}${p}`)).status, 404, `${base}${p}`);
+    }
+  }
+  const off = gh.logSince(0, 1e6).split('\n').filter((l) => l.includes('"admin_console_off"'));
+  assert.equal(off.length, 1, 'one line at start');
+  assert.match(off[0], /admin_listen is set/);
+  const r = await gh.cli(['client', 'show', 'gatehouse-console']);
+  assert.notEqual(r.code, 0, 'the console\'s client is not registered');
 });

@@ -51,6 +51,24 @@
       ip: 'Address', details: 'Details', since: 'Since', until: 'Until', filter: 'Filter',
       error: 'Error', errorField: '{0}: {1}', network: 'The server cannot be reached.',
       yes: 'Yes', no: 'No', actions: 'Actions',
+      navGroups: 'Groups', resources: 'Resources the client may ask tokens for (RFC 8707; one URI per line)',
+      requirePar: 'Require pushed authorization requests (PAR, RFC 9126)',
+      requireMfa: 'Require a second factor of every member signing in', authentication: 'Authentication at the token endpoint',
+      methodKeys: 'private_key_jwt (signed with the client’s keys)', jwks: 'Public keys, a JWKS in JSON ({"keys": […]}), for private_key_jwt',
+      jwksUri: 'Or the address of the client’s JWKS (jwks_uri)', openidConnect: 'OpenID Connect',
+      idTokenClaims: 'Claims also put into the id_token (names separated by spaces)', subjectType: 'Subject identifier (sub)',
+      subjectPublic: 'public: the same for every client', subjectPairwise: 'pairwise: one per host of the redirect URIs',
+      logoutTitle: 'Logout', backchannelUri: 'Back-channel logout URI (a logout token is posted to it)',
+      backchannelSid: 'Back-channel logout needs the session id (sid)', frontchannelUri: 'Front-channel logout URI (loaded in a frame)',
+      frontchannelSid: 'Front-channel logout gets iss and sid',
+      links: 'Linked platforms', platform: 'Platform', platformSubject: 'Account at the platform', linkedAt: 'Linked',
+      unlink: 'Unlink', unlinkNamed: 'Unlink {0}', confirmUnlink: 'Unlink {0} from this member?', unlinked: 'Unlinked.',
+      groupsTitle: 'Groups', groupsLead: 'Every group some member is in (released as the groups claim by the groups scope). A member joins or leaves a group on their page.',
+      group: 'Group', groupMembers: 'Members', addGroup: 'Add to group', add: 'Add', remove: 'Remove',
+      removeGroup: 'Remove from group {0}', noGroups: 'In no group.',
+      attributesTitle: 'Attributes', noAttributes: 'No attributes.', apply: 'Apply',
+      newGroups: 'Groups (names separated by spaces)', newAttributes: 'Attributes (a JSON object, e.g. {"department": "Sales"})',
+      attributesPatch: 'Change attributes: a JSON merge patch (RFC 7396; a member null removes that attribute, null alone removes all)',
     },
     ko: {
       skip: '본문으로 건너뛰기', navClients: '클라이언트', navMembers: '회원', navKeys: '키',
@@ -87,6 +105,24 @@
       ip: '주소', details: '세부 정보', since: '시작', until: '끝', filter: '필터',
       error: '오류', errorField: '{0}: {1}', network: '서버에 연결할 수 없습니다.',
       yes: '예', no: '아니요', actions: '작업',
+      navGroups: '그룹', resources: '클라이언트가 토큰을 요청할 수 있는 리소스 (RFC 8707, 한 줄에 URI 하나)',
+      requirePar: '푸시된 인가 요청(PAR, RFC 9126) 필수',
+      requireMfa: '로그인하는 모든 회원에게 2단계 인증 요구', authentication: '토큰 엔드포인트에서의 인증',
+      methodKeys: 'private_key_jwt (클라이언트 키로 서명)', jwks: '공개 키, JSON 형식의 JWKS ({"keys": […]}), private_key_jwt용',
+      jwksUri: '또는 클라이언트 JWKS의 주소 (jwks_uri)', openidConnect: 'OpenID Connect 설정',
+      idTokenClaims: 'id_token에도 넣을 클레임 (이름을 공백으로 구분)', subjectType: '주체 식별자 (sub)',
+      subjectPublic: 'public: 모든 클라이언트에 같은 값', subjectPairwise: 'pairwise: 리디렉션 URI의 호스트마다 다른 값',
+      logoutTitle: '로그아웃', backchannelUri: '백채널 로그아웃 URI (로그아웃 토큰을 이 주소로 보냄)',
+      backchannelSid: '백채널 로그아웃에 세션 ID(sid) 필요', frontchannelUri: '프런트채널 로그아웃 URI (프레임에서 열림)',
+      frontchannelSid: '프런트채널 로그아웃에 iss와 sid 전달',
+      links: '연결된 플랫폼', platform: '플랫폼', platformSubject: '플랫폼의 계정', linkedAt: '연결 시각',
+      unlink: '연결 해제', unlinkNamed: '{0} 연결 해제', confirmUnlink: '이 회원의 {0} 연결을 해제할까요?', unlinked: '연결을 해제했습니다.',
+      groupsTitle: '그룹', groupsLead: '회원이 한 명 이상 속한 모든 그룹입니다 (groups 스코프가 groups 클레임으로 제공). 회원의 그룹은 회원 페이지에서 추가하거나 제거합니다.',
+      group: '그룹', groupMembers: '회원 수', addGroup: '그룹에 추가', add: '추가', remove: '제거',
+      removeGroup: '{0} 그룹에서 제거', noGroups: '속한 그룹이 없습니다.',
+      attributesTitle: '속성', noAttributes: '속성이 없습니다.', apply: '적용',
+      newGroups: '그룹 (이름을 공백으로 구분)', newAttributes: '속성 (JSON 객체, 예: {"department": "Sales"})',
+      attributesPatch: '속성 변경: JSON 병합 패치 (RFC 7396, 값이 null인 항목은 그 속성을 삭제, null만 쓰면 모두 삭제)',
     },
   };
 
@@ -112,7 +148,7 @@
       else if (k === 'checked') el.checked = true;
       else el.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       el.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -128,7 +164,7 @@
   /* Replaces the screen and moves the focus to its heading. */
   function show(title, ...content) {
     const heading = h('h1', { class: 'title', tabindex: '-1', id: 'screen-title' }, title);
-    main.replaceChildren(heading, ...content);
+    main.replaceChildren(heading, ...content.flat(Infinity).filter((c) => c !== '' && c != null));
     document.title = title + ' · Gatehouse';
     heading.focus();
   }
@@ -287,7 +323,9 @@
     if (form) {
       for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
       for (const el of form.querySelectorAll('.field-error')) el.remove();
-      const input = p.field && form.querySelector(`[name="${CSS.escape(p.field)}"]`);
+      /* "attributes.department" names a member of the attributes input */
+      const named = (n) => form.querySelector(`[name="${CSS.escape(n)}"]`);
+      const input = p.field && (named(p.field) || named(p.field.split('.')[0]));
       if (input) {
         const id = 'err-' + p.field;
         input.setAttribute('aria-invalid', 'true');
@@ -335,8 +373,11 @@
       h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
   }
 
-  function button(label, onclick, cls) {
-    return h('button', { type: 'button', class: 'button ' + (cls || 'button-secondary'), onclick }, label);
+  /* label: the visible words; name: a fuller accessible name when several
+   * buttons share the words ("Remove" beside each group). */
+  function button(label, onclick, cls, name) {
+    const extra = cls === 'small' ? 'button-secondary small' : cls || 'button-secondary';
+    return h('button', { type: 'button', class: 'button ' + extra, onclick, 'aria-label': name }, label);
   }
 
   /* Paging: the cursors of the pages seen, so "first page" and "next". */
@@ -366,9 +407,31 @@
       pager(page.next_cursor, go));
   }
 
-  const GRANTS = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
-  const METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+  const GRANTS = ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code',
+    'urn:ietf:params:oauth:grant-type:token-exchange'];
+  const METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+  /* The members a client answer leaves out when off or empty (compared so). */
+  const CLIENT_DEFAULTS = {
+    require_mfa: false, require_pushed_authorization_requests: false, backchannel_logout_session_required: false,
+    frontchannel_logout_session_required: false, resources: [], id_token_claims: [], subject_type: 'public',
+  };
 
+  /* A JSON text area's value: the object it holds, null when empty, else the
+   * text itself, so that the API refuses it naming the field (one check). */
+  function jsonValue(text) {
+    if (!text) return null;
+    try { return JSON.parse(text); } catch (e) { return text; }
+  }
+  function jsonText(value) {
+    return value && Object.keys(value).length ? JSON.stringify(value, null, 2) : '';
+  }
+
+  function fieldset(legend, ...fields) {
+    return h('fieldset', { class: 'field' }, h('legend', {}, legend), fields);
+  }
+
+  /* Every writable member of web/admin/openapi.json's ClientInput but
+   * client_secret (generated, shown once, rotated). */
   function clientForm(c, isNew) {
     const form = h('form', { class: 'form', novalidate: true });
     if (isNew) form.append(field('client_id', t('clientId'), 'text', '', { required: true }));
@@ -376,33 +439,62 @@
       field('client_name', t('clientName'), 'text', c.client_name),
       field('redirect_uris', t('redirectUris'), 'textarea', (c.redirect_uris || []).join('\n')),
       field('post_logout_redirect_uris', t('postLogoutUris'), 'textarea', (c.post_logout_redirect_uris || []).join('\n')),
-      h('fieldset', { class: 'field' }, h('legend', {}, t('grantTypes')),
-        h('input', { type: 'hidden', name: 'grant_types' }),
+      fieldset(t('grantTypes'), h('input', { type: 'hidden', name: 'grant_types' }),
         GRANTS.map((g) => field('grant:' + g, g, 'checkbox', (c.grant_types || ['authorization_code', 'refresh_token']).includes(g)))),
       field('scope', t('scope'), 'text', c.scope || 'openid profile email'),
-      field('token_endpoint_auth_method', t('authMethod'), 'select', c.token_endpoint_auth_method || 'client_secret_basic',
-        { options: METHODS.map((m) => [m, m === 'none' ? t('methodNone') : m]) }));
+      field('resources', t('resources'), 'textarea', (c.resources || []).join('\n')),
+      field('require_pushed_authorization_requests', t('requirePar'), 'checkbox', c.require_pushed_authorization_requests),
+      field('require_mfa', t('requireMfa'), 'checkbox', c.require_mfa),
+      fieldset(t('authentication'),
+        field('token_endpoint_auth_method', t('authMethod'), 'select', c.token_endpoint_auth_method || 'client_secret_basic',
+          { options: METHODS.map((m) => [m, m === 'none' ? t('methodNone') : m === 'private_key_jwt' ? t('methodKeys') : m]) }),
+        field('jwks', t('jwks'), 'textarea', jsonText(c.jwks), { rows: 6, spellcheck: 'false', class: 'code' }),
+        field('jwks_uri', t('jwksUri'), 'url', c.jwks_uri)),
+      fieldset(t('openidConnect'),
+        field('id_token_claims', t('idTokenClaims'), 'text', (c.id_token_claims || []).join(' ')),
+        field('subject_type', t('subjectType'), 'select', c.subject_type || 'public',
+          { options: [['public', t('subjectPublic')], ['pairwise', t('subjectPairwise')]] })),
+      fieldset(t('logoutTitle'),
+        field('backchannel_logout_uri', t('backchannelUri'), 'url', c.backchannel_logout_uri),
+        field('backchannel_logout_session_required', t('backchannelSid'), 'checkbox', c.backchannel_logout_session_required),
+        field('frontchannel_logout_uri', t('frontchannelUri'), 'url', c.frontchannel_logout_uri),
+        field('frontchannel_logout_session_required', t('frontchannelSid'), 'checkbox', c.frontchannel_logout_session_required)));
     return form;
   }
 
-  /* The form as RFC 7591 members; on an edit only those that changed. */
+  /* The form as RFC 7591 members; on an edit only those that changed (a
+   * merge patch: null removes a member or resets it to its default). */
   function clientBody(form, before) {
     const v = (n) => form.elements[n] && form.elements[n].value.trim();
+    const on = (n) => form.elements[n].checked;
     const body = {
       client_name: v('client_name') || null,
       redirect_uris: lines(v('redirect_uris')),
       post_logout_redirect_uris: lines(v('post_logout_redirect_uris')),
       grant_types: GRANTS.filter((g) => form.elements['grant:' + g].checked),
       scope: v('scope'),
+      resources: lines(v('resources')),
+      require_pushed_authorization_requests: on('require_pushed_authorization_requests'),
+      require_mfa: on('require_mfa'),
       token_endpoint_auth_method: v('token_endpoint_auth_method'),
+      jwks: jsonValue(v('jwks')),
+      jwks_uri: v('jwks_uri') || null,
+      id_token_claims: lines(v('id_token_claims')),
+      subject_type: v('subject_type'),
+      backchannel_logout_uri: v('backchannel_logout_uri') || null,
+      backchannel_logout_session_required: on('backchannel_logout_session_required'),
+      frontchannel_logout_uri: v('frontchannel_logout_uri') || null,
+      frontchannel_logout_session_required: on('frontchannel_logout_session_required'),
     };
     if (!before) {
       body.client_id = v('client_id');
-      for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
+      for (const k of Object.keys(body)) {
+        if (body[k] === null || JSON.stringify(body[k]) === JSON.stringify(CLIENT_DEFAULTS[k])) delete body[k];
+      }
       return body;
     }
     for (const k of Object.keys(body)) {
-      const was = before[k] === undefined ? null : before[k];
+      const was = before[k] !== undefined ? before[k] : CLIENT_DEFAULTS[k] !== undefined ? CLIENT_DEFAULTS[k] : null;
       if (JSON.stringify(was) === JSON.stringify(body[k])) delete body[k];
     }
     return body;
@@ -494,6 +586,9 @@
       field('nickname', t('nickname'), 'text', u.nickname),
       field('name', t('name'), 'text', u.name),
       field('admin', t('adminRole'), 'checkbox', u.admin),
+      /* on an existing member these have sections of their own (memberGroups, memberAttributes) */
+      isNew ? field('groups', t('newGroups'), 'text', '') : '',
+      isNew ? field('attributes', t('newAttributes'), 'textarea', '', { rows: 3, spellcheck: 'false', class: 'code' }) : '',
     ];
   }
 
@@ -505,6 +600,9 @@
     };
     if (!before) {
       body.password = form.elements.password.value;
+      const groups = lines(form.elements.groups.value);
+      if (groups.length) body.groups = groups;
+      body.attributes = jsonValue(form.elements.attributes.value.trim());
       for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
       return body;
     }
@@ -533,7 +631,8 @@
 
   async function memberScreen(sub, message) {
     const path = 'users/' + encodeURIComponent(sub);
-    const [u, sessions, grants] = await Promise.all([api('GET', path), api('GET', path + '/sessions'), api('GET', path + '/grants')]);
+    const [u, sessions, grants, links] = await Promise.all([api('GET', path), api('GET', path + '/sessions'),
+      api('GET', path + '/grants'), api('GET', path + '/links')]);
     const again = (m) => memberScreen(sub, m).catch(screenError);
     const box = errorBox();
     const act = (fn, done) => async () => {
@@ -577,7 +676,74 @@
       table(t('grants'), [t('client'), t('scope'), t('consentedAt'), t('families'), t('actions')],
         grantItems.map((g) => [g.client_id, g.scope || '–', fmtTime(g.consented_at), String(g.refresh_families ?? g.families ?? 0),
           button(t('revoke'), act(() => api('DELETE', path + '/grants/' + encodeURIComponent(g.client_id)), t('revoked')))])),
-      grantItems.length ? h('div', { class: 'row' }, button(t('revokeAll'), act(() => api('DELETE', path + '/grants'), t('revoked')))) : '');
+      grantItems.length ? h('div', { class: 'row' }, button(t('revokeAll'), act(() => api('DELETE', path + '/grants'), t('revoked')))) : '',
+      memberGroups(u, path, again, box),
+      memberAttributes(u, path, again),
+      h('h2', { class: 'subtitle' }, t('links')),
+      table(t('links'), [t('platform'), t('platformSubject'), t('email'), t('linkedAt'), t('actions')],
+        links.items.map((l) => [l.platform, h('code', {}, l.subject), l.email || '–', fmtTime(l.linked_at),
+          button(t('unlink'), async () => {
+            if (confirm(t('confirmUnlink', l.platform))) await act(() => api('DELETE', path + '/links/' + encodeURIComponent(l.platform)), t('unlinked'))();
+          }, 'button-danger', t('unlinkNamed', l.platform))])));
+  }
+
+  /* The member's groups (the groups claim): each with a remove button, and
+   * a form to add one; both PATCH the whole list, as the API takes it. */
+  function memberGroups(u, path, again, box) {
+    const setGroups = async (list, form, done) => {
+      try { await api('PATCH', path, { groups: list.length ? list : null }); await again(done); } catch (err) { showError(box, err, form); }
+    };
+    const add = h('form', { class: 'form inline-form', novalidate: true, id: 'group-add' },
+      field('groups', t('addGroup'), 'text', '', { list: 'known-groups' }),
+      h('datalist', { id: 'known-groups' }),
+      h('button', { class: 'button button-secondary', type: 'submit' }, t('add')));
+    add.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const name = add.elements.groups.value.trim();
+      if (name && !u.groups.includes(name)) setGroups([...u.groups, name], add, t('saved'));
+    });
+    /* the groups other members are in, offered as suggestions */
+    api('GET', 'groups').then((g) => add.querySelector('datalist').replaceChildren(
+      ...g.items.map((x) => h('option', { value: x.name })))).catch(() => {});
+    return [
+      h('h2', { class: 'subtitle' }, t('groupsTitle')),
+      u.groups.length ? h('ul', { class: 'chips', id: 'member-groups' }, u.groups.map((g) => h('li', {}, h('span', {}, g),
+        button(t('remove'), () => setGroups(u.groups.filter((x) => x !== g), null, t('saved')), 'small', t('removeGroup', g)))))
+        : h('p', { class: 'hint' }, t('noGroups')),
+      add,
+    ];
+  }
+
+  /* The member's attributes (docs/claims.md) as JSON, and an RFC 7396 merge
+   * patch to apply: a member null removes that attribute. */
+  function memberAttributes(u, path, again) {
+    const box = errorBox();
+    const form = h('form', { class: 'form', novalidate: true, id: 'attributes-form' },
+      field('attributes', t('attributesPatch'), 'textarea', '', { rows: 4, spellcheck: 'false', class: 'code', placeholder: '{"department": "Sales", "level": null}' }),
+      h('div', { class: 'row' }, h('button', { class: 'button button-secondary', type: 'submit' }, t('apply'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const text = form.elements.attributes.value.trim();
+        if (!text) return; /* nothing to change; "null" removes them all */
+        await api('PATCH', path, { attributes: jsonValue(text) });
+        await again(t('saved'));
+      } catch (err) { showError(box, err, form); }
+    });
+    const has = Object.keys(u.attributes || {}).length > 0;
+    return [
+      h('h2', { class: 'subtitle' }, t('attributesTitle')),
+      has ? h('pre', { class: 'code', id: 'member-attributes', tabindex: '0', 'aria-label': t('attributesTitle') }, JSON.stringify(u.attributes, null, 2))
+        : h('p', { class: 'hint', id: 'member-attributes' }, t('noAttributes')),
+      box, form,
+    ];
+  }
+
+  /* ---- groups ---- */
+  async function groupsScreen() {
+    const groups = await api('GET', 'groups');
+    show(t('groupsTitle'), h('p', { class: 'hint' }, t('groupsLead')),
+      table(t('groupsTitle'), [t('group'), t('groupMembers')], groups.items.map((g) => [g.name, String(g.members)])));
   }
 
   /* ---- keys ---- */
@@ -660,6 +826,7 @@
       else if (name === 'members' && arg === 'new') newMemberScreen();
       else if (name === 'members' && arg) await memberScreen(arg);
       else if (name === 'members') await membersScreen(null, '');
+      else if (name === 'groups') await groupsScreen();
       else if (name === 'keys') await keysScreen();
       else if (name === 'events') await eventsScreen({});
       else await clientsScreen(null);
