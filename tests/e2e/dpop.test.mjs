@@ -20,13 +20,16 @@ const gh = useGatehouse({ config: { error_style: 'rfc6749' } });
 const REDIRECT = 'https://rp.example/cb';
 const PAR_PATH = '/oauth2/v1/par';
 const INTROSPECT_PATH = '/oauth2/v1/introspect';
-let user, pub, conf, bound, nonce;
+let user, pub, conf, bound, ops, nonce;
 
 setup(async () => {
   user = await gh.addUser({ username: 'dora', password: 'Lantern-first-pw-123', email: 'dora@example.com', nickname: 'dora' });
   pub = await gh.addClient({ id: 'dpop-pub', redirectUris: REDIRECT, isPublic: true, grants: ['authorization_code', 'refresh_token'] });
   conf = await gh.addClient({ id: 'dpop-conf', secret: 'dpop-conf-secret-0123', redirectUris: REDIRECT, grants: ['authorization_code', 'refresh_token', 'client_credentials'], scope: 'openid profile email api' });
   bound = await gh.addClient({ id: 'dpop-bound', secret: 'dpop-bound-secret-0123', redirectUris: REDIRECT, grants: ['client_credentials'], scope: 'api', extraArgs: ['--dpop-bound'] });
+  ops = await gh.addClient({ id: 'dpop-ops', secret: 'dpop-ops-secret-0123', redirectUris: [], grants: ['client_credentials'], scope: 'gatehouse:admin' });
+  /* the server's nonce for the proofs made by hand (dpop_nonce = yes, the default) */
+  nonce = (await tokenRequest(ccFields(conf), proof(ecKey()))).header('dpop-nonce');
 });
 
 /* ------------------------------------------------ proofs made by hand -- */
@@ -320,4 +323,15 @@ test('introspection by hand: a Bearer token says Bearer and has no cnf', async (
   const res = await gh.postForm(INTROSPECT_PATH, { token: at, client_id: conf.id, client_secret: conf.secret });
   assert.equal(res.json.token_type, 'Bearer');
   assert.equal(res.json.cnf, undefined);
+});
+
+test('the admin API takes no DPoP-bound token as a bearer token', async () => {
+  const fields = { grant_type: 'client_credentials', client_id: ops.id, client_secret: ops.secret, scope: 'gatehouse:admin' };
+  const plain = (await tokenRequest(fields)).json.access_token;
+  assert.equal((await gh.get('/admin/v1/clients', { headers: { authorization: `Bearer ${plain}` } })).status, 200);
+  const issued = await tokenRequest(fields, proof(ecKey()));
+  assert.equal(issued.json.token_type, 'DPoP', issued.describe());
+  const boundToken = issued.json.access_token;
+  const res = await gh.get('/admin/v1/clients', { headers: { authorization: `Bearer ${boundToken}` } });
+  assert.equal(res.status, 401, res.describe());
 });
