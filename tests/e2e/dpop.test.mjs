@@ -135,6 +135,24 @@ test('openid-client: a confidential client with DPoP; introspection says DPoP an
   assert.deepEqual(intro.cnf, { jkt });
 });
 
+test('openid-client: PAR with a DPoP proof binds the code to the key; another key cannot redeem it', async () => {
+  const config = await configFor(conf.id, oidc.ClientSecretPost(conf.secret));
+  const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+  const flow = async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: REDIRECT, scope: 'openid', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }, { DPoP });
+    const r = await gh.authorize(url.href, { username: user.username, password: user.password, jar: new CookieJar() });
+    return { back: r.redirect, checks: { pkceCodeVerifier: verifier, expectedState: state } };
+  };
+  const first = await flow();
+  const other = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+  await assert.rejects(oidc.authorizationCodeGrant(config, first.back, first.checks, undefined, { DPoP: other }), (e) => e.error === 'invalid_grant');
+  const second = await flow();
+  const tokens = await oidc.authorizationCodeGrant(config, second.back, second.checks, undefined, { DPoP });
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+});
+
 /** An oauth4webapi request, retried once after use_dpop_nonce (the library's documented way). */
 async function withNonce(send, process) {
   try {
