@@ -20,7 +20,7 @@ const gh = useGatehouse({ config: { error_style: 'rfc6749' } });
 const REDIRECT = 'https://rp.example/cb';
 const PAR_PATH = '/oauth2/v1/par';
 const INTROSPECT_PATH = '/oauth2/v1/introspect';
-let user, pub, conf, bound, ops, nonce;
+let user, pub, conf, bound, ops, tx, nonce;
 
 setup(async () => {
   user = await gh.addUser({ username: 'dora', password: 'Lantern-first-pw-123', email: 'dora@example.com', nickname: 'dora' });
@@ -28,6 +28,7 @@ setup(async () => {
   conf = await gh.addClient({ id: 'dpop-conf', secret: 'dpop-conf-secret-0123', redirectUris: REDIRECT, grants: ['authorization_code', 'refresh_token', 'client_credentials'], scope: 'openid profile email api' });
   bound = await gh.addClient({ id: 'dpop-bound', secret: 'dpop-bound-secret-0123', redirectUris: REDIRECT, grants: ['client_credentials'], scope: 'api', extraArgs: ['--dpop-bound'] });
   ops = await gh.addClient({ id: 'dpop-ops', secret: 'dpop-ops-secret-0123', redirectUris: [], grants: ['client_credentials'], scope: 'gatehouse:admin' });
+  tx = await gh.addClient({ id: 'dpop-tx', secret: 'dpop-tx-secret-0123', redirectUris: [], grants: ['urn:ietf:params:oauth:grant-type:token-exchange'], scope: 'api' });
   /* the server's nonce for the proofs made by hand (dpop_nonce = yes, the default) */
   nonce = (await tokenRequest(ccFields(conf), proof(ecKey()))).header('dpop-nonce');
 });
@@ -352,4 +353,15 @@ test('the admin API takes no DPoP-bound token as a bearer token', async () => {
   const boundToken = issued.json.access_token;
   const res = await gh.get('/admin/v1/clients', { headers: { authorization: `Bearer ${boundToken}` } });
   assert.equal(res.status, 401, res.describe());
+});
+
+test('token exchange binds the new token to the key the request proves', async () => {
+  const subject = (await tokenRequest(ccFields(conf))).json.access_token;
+  const key = ecKey();
+  const fields = { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', client_id: tx.id, client_secret: tx.secret, subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' };
+  const res = await tokenRequest(fields, proof(key));
+  assert.equal(res.status, 200, res.describe());
+  assert.equal(res.json.token_type, 'DPoP');
+  assert.equal(decodeJwt(res.json.access_token).payload.cnf.jkt, key.jkt);
+  assert.equal((await tokenRequest(fields)).json.token_type, 'Bearer');
 });
