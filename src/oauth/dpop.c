@@ -137,10 +137,16 @@ static const char *dpop_header(const http_request_t *req, bool *many)
     return found;
 }
 
-bool dpop_sent(const http_request_t *req)
+/* Answers a DPoP request with the current nonce (§8.2: a fresh one with
+ * every answer, so a client never runs on a stale one). */
+static void nonce_header(const http_request_t *req, http_response_t *res,
+                         const unsigned char key[32], int64_t now)
 {
-    bool many;
-    return dpop_header(req, &many) != NULL;
+    char *nonce = arena_alloc(req->arena, DPOP_NONCE_LEN + 1);
+    if (!nonce)
+        return;
+    dpop_nonce_for(key, now, 0, nonce);
+    http_response_header(res, "DPoP-Nonce", nonce);
 }
 
 bool dpop_request(const http_request_t *req, http_response_t *res, const char *access_token,
@@ -154,25 +160,22 @@ bool dpop_request(const http_request_t *req, http_response_t *res, const char *a
         return true;
     if (many)
         return oauth_fail(err, OAUTH_ERR_INVALID_DPOP_PROOF, "more than one DPoP header");
+    const char *url = arena_printf(req->arena, "%s%s", app->cfg->issuer, req->path);
+    if (!url)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     unsigned char key[32];
     federate_key(app->csrf_key, DPOP_NONCE_LABEL, key);
     dpop_expect_t x = {.method = req->method_name,
-                       .url = arena_printf(req->arena, "%s%s", app->cfg->issuer, req->path),
+                       .url = url,
                        .access_token = access_token,
                        .now = clock_now(),
                        .lifetime = app->cfg->dpop_proof_lifetime,
                        .nonce_key = app->cfg->dpop_nonce ? key : NULL};
-    if (!x.url)
-        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     dpop_proof_t p;
     dpop_verdict_t v = dpop_proof_check(req->arena, proof, &x, &p, &why);
-    if (x.nonce_key) { /* a fresh nonce with every answer to a DPoP request (§8.2) */
-        char *nonce = arena_alloc(req->arena, DPOP_NONCE_LEN + 1);
-        if (nonce) {
-            dpop_nonce_for(key, x.now, 0, nonce);
-            http_response_header(res, "DPoP-Nonce", nonce);
-        }
-    }
+    if (x.nonce_key)
+        nonce_header(req, res, key, x.now);
+    secret_wipe(key, sizeof key);
     if (v == DPOP_NONCE)
         return oauth_fail(err, OAUTH_ERR_USE_DPOP_NONCE, why);
     if (v != DPOP_OK)

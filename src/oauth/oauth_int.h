@@ -641,9 +641,6 @@ dpop_verdict_t dpop_proof_check(arena_t *a, const char *proof, const dpop_expect
 void dpop_nonce_for(const unsigned char key[32], int64_t now, int back,
                     char out[DPOP_NONCE_LEN + 1]);
 
-/* Whether the request carries a DPoP header. */
-bool dpop_sent(const http_request_t *req);
-
 /* The request's DPoP proof, when it has one, checked for this endpoint
  * (issuer + path, its method; with access_token, the ath of that token) and
  * its jti spent: *jkt its key's thumbprint, or NULL when the request carries
