@@ -192,6 +192,11 @@ bool dpop_request(const http_request_t *req, http_response_t *res, const char *a
     return true;
 }
 
+bool dpop_required(const store_client_t *client)
+{
+    return client->dpop_bound;
+}
+
 const char *dpop_bound_jkt(const json_t *claims)
 {
     return json_string_value(json_object_get(json_object_get(claims, "cnf"), "jkt"));

@@ -650,6 +650,11 @@ void dpop_nonce_for(const unsigned char key[32], int64_t now, int back,
 bool dpop_request(const http_request_t *req, http_response_t *res, const char *access_token,
                   const char **jkt, oauth_error_t *err);
 
+/* Whether every token request of client must carry a DPoP proof: its
+ * dpop_bound_access_tokens (RFC 9449 §5.2). The one place a profile that
+ * requires DPoP (FAPI 2.0) adds its own rule. */
+bool dpop_required(const store_client_t *client);
+
 /* The cnf.jkt of an access token's claims: the key it is bound to, or NULL. */
 const char *dpop_bound_jkt(const json_t *claims);
 

@@ -356,7 +356,7 @@ static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *e
     store_client_t client;
     if (!dpop_request(req, res, NULL, &jkt, err) || !client_auth_verify(req, &client, err))
         return false;
-    if (client.dpop_bound && !jkt) /* RFC 9449 §5.2 */
+    if (!jkt && dpop_required(&client)) /* RFC 9449 §5.2 */
         return oauth_fail(err, OAUTH_ERR_INVALID_DPOP_PROOF, "this client must send a DPoP proof");
     for (size_t i = 0; i < sizeof GRANTS / sizeof GRANTS[0]; i++) {
         if (strcmp(grant_type, GRANTS[i].name) != 0)
