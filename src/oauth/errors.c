@@ -112,7 +112,7 @@ static void add_bearer_challenge(const http_request_t *req, http_response_t *res
                                  const oauth_error_t *err)
 {
     bool dpop = dpop_kind(err->kind);
-    const char *value = dpop ? "DPoP algs=\"" DPOP_ALGS "\"" : "Bearer";
+    const char *value = "Bearer";
     if (err->kind == OAUTH_ERR_INVALID_TOKEN || err->kind == OAUTH_ERR_INSUFFICIENT_SCOPE ||
         err->kind == OAUTH_ERR_INVALID_REQUEST || dpop_kind(err->kind))
         value = arena_printf(req->arena, "%s error=\"%s\"%s", dpop ? "DPoP" : "Bearer",
