@@ -39,6 +39,7 @@ static const char *const FIELDS[] = {"client_id",
                                      "jwks_uri",
                                      "resources",
                                      "require_pushed_authorization_requests",
+                                     "dpop_bound_access_tokens",
                                      NULL};
 
 static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", AUTH_KEYS,
@@ -288,6 +289,7 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
         !admin_get_strings(a, body, "resources", ADMIN_URI_MAX, &cl->resources, &cl->resource_count,
                            &present, err) ||
         !admin_get_bool(a, body, "require_pushed_authorization_requests", &cl->require_par, err) ||
+        !admin_get_bool(a, body, "dpop_bound_access_tokens", &cl->dpop_bound, err) ||
         !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, in, err))
         return false;
     if (!cl->id)
@@ -383,6 +385,8 @@ static json_t *writable_json(const store_client_t *cl)
                         admin_string_array(cl->resources, cl->resource_count));
     json_object_set_new(o, "require_pushed_authorization_requests", /* RFC 9126 §6 */
                         json_boolean(cl->require_par));
+    json_object_set_new(o, "dpop_bound_access_tokens", /* RFC 9449 §5.2 */
+                        json_boolean(cl->dpop_bound));
     if (cl->backchannel_logout_uri) { /* Back-Channel Logout 1.0 §2.2 */
         json_object_set_new(o, "backchannel_logout_uri", json_string(cl->backchannel_logout_uri));
         json_object_set_new(o, "backchannel_logout_session_required",

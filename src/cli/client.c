@@ -34,6 +34,7 @@ enum {
     OPT_JWKS_URI,
     OPT_RESOURCE,
     OPT_REQUIRE_PAR,
+    OPT_DPOP_BOUND,
 };
 
 /* Appends value to the array member name of body (made on first use). */
@@ -80,6 +81,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_JWKS_URI - CLI_OPT_OWN] = "jwks_uri",
         [OPT_RESOURCE - CLI_OPT_OWN] = "resources",
         [OPT_REQUIRE_PAR - CLI_OPT_OWN] = "require_pushed_authorization_requests",
+        [OPT_DPOP_BOUND - CLI_OPT_OWN] = "dpop_bound_access_tokens",
     };
     const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
                              ? MEMBERS[ch - CLI_OPT_OWN]
@@ -91,7 +93,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
              ch == OPT_ID_TOKEN_CLAIM || ch == OPT_RESOURCE)
         append(body, member, arg);
     else if (ch == OPT_BACKCHANNEL_SID || ch == OPT_FRONTCHANNEL_SID || ch == OPT_REQUIRE_MFA ||
-             ch == OPT_REQUIRE_PAR)
+             ch == OPT_REQUIRE_PAR || ch == OPT_DPOP_BOUND)
         json_object_set_new(body, member, json_true());
     else if (ch == OPT_JWKS)
         return jwks_option(body, arg);
@@ -126,6 +128,7 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"jwks-uri", required_argument, NULL, OPT_JWKS_URI},
         {"resource", required_argument, NULL, OPT_RESOURCE},
         {"require-par", no_argument, NULL, OPT_REQUIRE_PAR},
+        {"dpop-bound", no_argument, NULL, OPT_DPOP_BOUND},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -322,7 +325,8 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     "  --jwks-uri URL          private_key_jwt: where its public keys are published\n"             \
     "                          (https; http only on loopback)\n"                                   \
     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"         \
-    "  --require-par           it must push its authorization requests (RFC 9126)\n"
+    "  --require-par           it must push its authorization requests (RFC 9126)\n"               \
+    "  --dpop-bound            its tokens must all be DPoP-bound (RFC 9449)\n"
 
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
@@ -336,7 +340,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                            [--require-mfa] [--id-token-claim CLAIM]...\n"
      "                            [--subject-type public|pairwise]\n"
      "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
-     "                            [--require-par]\n\n"
+     "                            [--require-par] [--dpop-bound]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n"
      "A client with keys (--jwks, --jwks-uri) has no secret: it authenticates with\n"
@@ -367,7 +371,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                               [--require-mfa] [--id-token-claim CLAIM]...\n"
      "                               [--subject-type public|pairwise]\n"
      "                               [--jwks FILE | --jwks-uri URL]\n"
-     "                               [--resource URI]... [--require-par]\n\n"
+     "                               [--resource URI]... [--require-par] [--dpop-bound]\n\n"
      "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
      "with the same checks: the options given replace those fields (a repeated\n"
      "option gives the whole new list), the rest stays. A change that would leave\n"

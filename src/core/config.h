@@ -67,12 +67,14 @@ typedef struct {
     int passkey_user_verification; /* 0 preferred (default), 1 required */
 
     /* modern clients (docs/clients.md) */
-    int require_par;         /* 1: every client must use PAR (RFC 9126 §6), default 0 */
-    long jwks_uri_timeout;   /* seconds a client's jwks_uri fetch may take, default 3 */
-    long platform_timeout;   /* seconds each call to a [platform.NAME] may take, default 10 */
-    long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
-    long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
-    int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
+    int require_par;          /* 1: every client must use PAR (RFC 9126 §6), default 0 */
+    long jwks_uri_timeout;    /* seconds a client's jwks_uri fetch may take, default 3 */
+    long platform_timeout;    /* seconds each call to a [platform.NAME] may take, default 10 */
+    long jwks_uri_max_bytes;  /* largest jwks_uri document, default 64 KiB */
+    long jwks_uri_cache;      /* seconds a fetched client JWKS is kept, default 300 */
+    int jwks_uri_private;     /* 1: a jwks_uri may be on a loopback or private address */
+    long dpop_proof_lifetime; /* seconds a DPoP proof's iat may lie in the past, default 60 */
+    int dpop_nonce;           /* 1 (default): DPoP proofs carry a server nonce (RFC 9449 §8) */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */

@@ -180,6 +180,14 @@ static const config_key_t KEYS[] = {
      SERVER(jwks_uri_private), 0, NULL,
      "private_key_jwt: fetch a client's jwks_uri from loopback, private or link-local addresses "
      "too (no: public addresses only)"},
+    {"server", "dpop_proof_lifetime", CONFIG_NUMBER, "60", NULL, 5, 600, "seconds", NULL,
+     SERVER(dpop_proof_lifetime), 0, NULL,
+     "DPoP (RFC 9449): how old a proof's iat may be (and 5 s ahead at most); its jti is kept as "
+     "long"},
+    {"server", "dpop_nonce", CONFIG_CHOICE, "yes", NULL, 0, 0, NULL, NO_YES, SERVER(dpop_nonce), 0,
+     NULL,
+     "DPoP: proofs must carry a nonce of this server (RFC 9449 §8; a DPoP-Nonce header gives it, "
+     "valid 5 to 10 minutes on every instance)"},
     {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
      SERVER(backchannel_logout_timeout), 0, NULL,
      "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},

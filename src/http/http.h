@@ -162,6 +162,8 @@ gh_status_t http_request_basic_auth(const http_request_t *req, const char **user
 
 /* The token of an `Authorization: Bearer` header (RFC 6750 §2.1), or NULL. */
 const char *http_request_bearer(const http_request_t *req);
+/* The same for another scheme that carries a token68 ("DPoP", RFC 9449 §7.1). */
+const char *http_request_token(const http_request_t *req, const char *scheme);
 
 /* ---- parsing (exposed for unit tests and the fuzzers) ---- */
 

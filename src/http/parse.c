@@ -309,9 +309,14 @@ static bool is_b64token(const char *t)
     return t[n] == '\0';
 }
 
-const char *http_request_bearer(const http_request_t *req)
+const char *http_request_token(const http_request_t *req, const char *scheme)
 {
     const char *h = http_request_header(req, "Authorization");
-    const char *token = h ? scheme_value(h, "Bearer") : NULL;
+    const char *token = h ? scheme_value(h, scheme) : NULL;
     return token && is_b64token(token) ? token : NULL;
+}
+
+const char *http_request_bearer(const http_request_t *req)
+{
+    return http_request_token(req, "Bearer");
 }

@@ -94,6 +94,21 @@ gh_status_t jose_jwt_sign_text(const jose_keyset_t *ks, jose_alg_t alg, arena_t 
 gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *token, json_t **claims,
                             const char **typ);
 
+/* Longest header part (base64url) jose_jwt_verify_embedded looks at: room
+ * for an RSA-4096 key. */
+#define JOSE_EMBEDDED_MAX_HEADER 2048
+
+/* Verifies a token signed with the public key its header carries (`jwk`,
+ * RFC 7515 §4.1.3; a DPoP proof, RFC 9449 §4.2): alg RS256 or ES256 and
+ * exactly the key's, the key public (no private or symmetric members) and
+ * usable as jose_keyset_from_jwks requires. On GH_OK *header and *claims
+ * are the header and payload objects (released with the arena) and *jkt the
+ * key's RFC 7638 thumbprint (SHA-256, base64url). GH_ERR_INVALID for
+ * anything malformed or a header over JOSE_EMBEDDED_MAX_HEADER, GH_ERR_CRYPTO
+ * for a bad signature. What typ and the claims say is the caller's. */
+gh_status_t jose_jwt_verify_embedded(arena_t *a, const char *token, json_t **header,
+                                     json_t **claims, char **jkt);
+
 /* True when token's header parses and names a kid that ks does not hold: a
  * key the caller may not have loaded yet. Checks nothing else. */
 bool jose_jwt_kid_unknown(const jose_keyset_t *ks, arena_t *a, const char *token);

@@ -30,7 +30,7 @@
 typedef struct {
     const char *client_id, *redirect_uri, *response_type, *scope, *state, *nonce, *code_challenge,
         *code_challenge_method, *prompt, *max_age, *login_hint, *ui_locales, *request, *request_uri,
-        *response_mode, *acr_values;
+        *response_mode, *acr_values, *dpop_jkt;
 } authz_params_t;
 
 static const struct {
@@ -45,6 +45,7 @@ static const struct {
     P(state),     P(nonce),        P(code_challenge), P(code_challenge_method),
     P(prompt),    P(max_age),      P(login_hint),     P(ui_locales),
     P(request),   P(request_uri),  P(response_mode),  P(acr_values),
+    P(dpop_jkt),
 #undef P
 };
 
@@ -218,6 +219,16 @@ static bool check_pkce(authz_t *z)
     return true;
 }
 
+/* RFC 9449 §10: dpop_jkt, an RFC 7638 SHA-256 thumbprint, binds the code. */
+static bool check_dpop_jkt(authz_t *z)
+{
+    const char *jkt = z->p.dpop_jkt;
+    if (!jkt || (strlen(jkt) == DPOP_JKT_LEN && strspn(jkt, B64URL_CHARS) == DPOP_JKT_LEN))
+        return true;
+    redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "malformed dpop_jkt");
+    return false;
+}
+
 static bool parse_max_age(authz_t *z)
 {
     z->max_age = -1;
@@ -306,7 +317,7 @@ static bool check_request(authz_t *z)
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "prompt=none cannot be combined");
         return false;
     }
-    return check_pkce(z) && parse_max_age(z) && check_resources(z);
+    return check_pkce(z) && check_dpop_jkt(z) && parse_max_age(z) && check_resources(z);
 }
 
 /* ---- request objects and pushed requests ---- */
@@ -573,7 +584,8 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .auth_time = session->auth_time,
                       .expires_at = now + z->app->cfg->code_ttl,
                       .authn = session->authn,
-                      .resources = resource_join(z->req->arena, &z->resources)};
+                      .resources = resource_join(z->req->arena, &z->resources),
+                      .dpop_jkt = z->p.dpop_jkt};
     gh_status_t st = store_code_put(z->app->store, &c);
     if (st == GH_OK && session->authn.sid) /* who to tell when the session ends */
         st = store_session_client_add(z->app->store, session->authn.sid, z->client.id, session->sub,

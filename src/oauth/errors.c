@@ -47,7 +47,21 @@ static const struct {
     [OAUTH_ERR_INVALID_REQUEST_URI] = {"invalid_request_uri", "10051", "Invalid request", 400, 400,
                                        false},
     [OAUTH_ERR_INVALID_TARGET] = {"invalid_target", "10051", "Invalid request", 400, 400, false},
+    /* RFC 9449 §5, §8: DPoP clients read these (and retry use_dpop_nonce), so
+     * RFC shape in both styles; 401 at a resource (respond_rfc) */
+    [OAUTH_ERR_INVALID_DPOP_PROOF] = {"invalid_dpop_proof", "10051", "Invalid request", 400, 400,
+                                      true},
+    [OAUTH_ERR_USE_DPOP_NONCE] = {"use_dpop_nonce", "10051", "Invalid request", 400, 400, true},
+    [OAUTH_ERR_INVALID_DPOP_TOKEN] = {"invalid_token", "10075", "Invalid oauth2 token", 400, 401,
+                                      false},
 };
+
+/* The errors a resource answers with a DPoP challenge. */
+static bool dpop_kind(oauth_error_kind_t kind)
+{
+    return kind == OAUTH_ERR_INVALID_DPOP_PROOF || kind == OAUTH_ERR_USE_DPOP_NONCE ||
+           kind == OAUTH_ERR_INVALID_DPOP_TOKEN;
+}
 
 const char *oauth_error_name(oauth_error_kind_t kind)
 {
@@ -91,14 +105,18 @@ static void respond_seed(const http_request_t *req, http_response_t *res, const 
     json_decref(body);
 }
 
-/* RFC 6750 §3: a resource answers with a Bearer challenge naming the error. */
+/* RFC 6750 §3: a resource answers with a Bearer challenge naming the error;
+ * about a DPoP-bound token or a DPoP proof, a DPoP one (RFC 9449 §7.1) with
+ * the algorithms it takes. */
 static void add_bearer_challenge(const http_request_t *req, http_response_t *res,
                                  const oauth_error_t *err)
 {
+    bool dpop = dpop_kind(err->kind);
     const char *value = "Bearer";
     if (err->kind == OAUTH_ERR_INVALID_TOKEN || err->kind == OAUTH_ERR_INSUFFICIENT_SCOPE ||
-        err->kind == OAUTH_ERR_INVALID_REQUEST)
-        value = arena_printf(req->arena, "Bearer error=\"%s\"", ERRORS[err->kind].name);
+        err->kind == OAUTH_ERR_INVALID_REQUEST || dpop_kind(err->kind))
+        value = arena_printf(req->arena, "%s error=\"%s\"%s", dpop ? "DPoP" : "Bearer",
+                             ERRORS[err->kind].name, dpop ? ", algs=\"" DPOP_ALGS "\"" : "");
     if (value)
         http_response_header(res, "WWW-Authenticate", value);
 }
@@ -121,6 +139,8 @@ static void respond_rfc(const http_request_t *req, http_response_t *res, oauth_e
     if (site == OAUTH_AT_RESOURCE) {
         if (err->kind == OAUTH_ERR_INVALID_REQUEST)
             status = 400;
+        if (dpop_kind(err->kind))
+            status = 401;
         add_bearer_challenge(req, res, err);
     }
     http_response_json(req, res, status, body);

@@ -31,9 +31,10 @@ static void begin_active(jsonw_t *w, buf_t *b, const char *username, const char 
 void introspect_access_answer(buf_t *b, const json_t *claims, const char *username)
 {
     static const char *const members[] = {"scope", "client_id", "exp", "iat", "sub",
-                                          "aud",   "iss",       "jti", NULL};
+                                          "aud",   "iss",       "jti", "cnf", NULL};
     jsonw_t w;
-    begin_active(&w, b, username, "Bearer");
+    /* RFC 9449 §6.2: a bound token says so, with its cnf.jkt */
+    begin_active(&w, b, username, dpop_bound_jkt(claims) ? "DPoP" : "Bearer");
     copy_members(&w, claims, members);
     jsonw_end(&w);
 }

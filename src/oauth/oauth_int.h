@@ -182,6 +182,9 @@ typedef enum {
     OAUTH_ERR_INVALID_REQUEST_OBJECT, /* RFC 9101 §6.2: a request object that does not verify */
     OAUTH_ERR_INVALID_REQUEST_URI,    /* RFC 9126 §4: an unknown, used or expired request_uri */
     OAUTH_ERR_INVALID_TARGET,         /* RFC 8707 §2: a resource not allowed */
+    OAUTH_ERR_INVALID_DPOP_PROOF,     /* RFC 9449 §5, §7.1: a DPoP proof missing or refused */
+    OAUTH_ERR_USE_DPOP_NONCE,         /* RFC 9449 §8: prove again with the DPoP-Nonce given */
+    OAUTH_ERR_INVALID_DPOP_TOKEN,     /* invalid_token with a DPoP challenge (RFC 9449 §7.1) */
 } oauth_error_kind_t;
 
 typedef struct {
@@ -598,6 +601,72 @@ void throttle_mfa_success(const http_request_t *req, const char *sub, int64_t no
 void mfa_account_handler(http_request_t *req, http_response_t *res);
 extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 
+/* ---- DPoP: proofs of possession (RFC 9449, dpop.c, docs/clients.md) ---- */
+
+#define DPOP_HEADER "DPoP"
+#define DPOP_ALGS "RS256 ES256" /* proofs' algorithms, as discovery's client_algs */
+#define DPOP_MAX_PROOF 4096     /* bytes of a DPoP header: an RSA-4096 key's proof fits */
+#define DPOP_NONCE_LEN 64       /* hex */
+#define DPOP_JKT_LEN 43         /* an RFC 7638 SHA-256 thumbprint, base64url */
+#define B64URL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+/* What a proof must say. */
+typedef struct {
+    const char *method;       /* htm */
+    const char *url;          /* htu (query and fragment not compared) */
+    const char *access_token; /* at a resource: ath hashes it; NULL at the token endpoint */
+    int64_t now;
+    long lifetime;                  /* seconds iat may lie in the past */
+    const unsigned char *nonce_key; /* NULL: no nonce asked; else the nonce key */
+} dpop_expect_t;
+
+/* A proof that checked. */
+typedef struct {
+    const char *jkt; /* RFC 7638 thumbprint of its key */
+    const char *jti;
+    int64_t iat;
+} dpop_proof_t;
+
+typedef enum { DPOP_OK, DPOP_BAD, DPOP_NONCE } dpop_verdict_t;
+
+/* Checks a DPoP proof against x without the store (the jti's single use is
+ * dpop_request's): DPOP_OK with *out, DPOP_NONCE when all is right but the
+ * nonce (missing, stale, not ours; *out is set), DPOP_BAD otherwise; *why
+ * says what failed (NULL when out of memory). Pure, for the unit tests and
+ * the fuzz target. */
+dpop_verdict_t dpop_proof_check(arena_t *a, const char *proof, const dpop_expect_t *x,
+                                dpop_proof_t *out, const char **why);
+
+/* The nonce of the window `back` windows before now's, under key. */
+void dpop_nonce_for(const unsigned char key[32], int64_t now, int back,
+                    char out[DPOP_NONCE_LEN + 1]);
+
+/* The request's DPoP proof, when it has one, checked for this endpoint
+ * (issuer + path, its method; with access_token, the ath of that token) and
+ * its jti spent: *jkt its key's thumbprint, or NULL when the request carries
+ * none (true either way). False with invalid_dpop_proof (more than one
+ * header, a refused or replayed proof), use_dpop_nonce, or the store's
+ * error. With dpop_nonce on, res gets a DPoP-Nonce header. */
+bool dpop_request(const http_request_t *req, http_response_t *res, const char *access_token,
+                  const char **jkt, oauth_error_t *err);
+
+/* Whether every token request of client must carry a DPoP proof: its
+ * dpop_bound_access_tokens (RFC 9449 §5.2). The one place a profile that
+ * requires DPoP (FAPI 2.0) adds its own rule. */
+bool dpop_required(const store_client_t *client);
+
+/* The cnf.jkt of an access token's claims: the key it is bound to, or NULL. */
+const char *dpop_bound_jkt(const json_t *claims);
+
+/* At a resource, for an access token (claims verified) presented with the
+ * DPoP scheme (dpop_scheme) or as a bearer token: a bound token must come
+ * with the DPoP scheme and a proof (with its ath) of its key; an unbound
+ * one must not come with the DPoP scheme. No store access for a bearer
+ * token. False with invalid_token (a DPoP challenge), invalid_dpop_proof,
+ * use_dpop_nonce or a store error. */
+bool dpop_resource_check(const http_request_t *req, http_response_t *res, const char *token,
+                         bool dpop_scheme, const json_t *claims, oauth_error_t *err);
+
 /* ---- tokens ---- */
 
 typedef struct {
@@ -616,6 +685,7 @@ typedef struct {
     const json_t *act;             /* the act claim; NULL for none */
     int64_t expires_at_max;        /* the access token lives no longer; 0: no cap */
     const char *issued_token_type; /* answered as issued_token_type; NULL: not said */
+    const char *jkt; /* RFC 9449: the key the access token is bound to (cnf.jkt); NULL: Bearer */
 } token_grant_t;
 
 /* A new opaque single-use value (an authorization code, a refresh token, a
@@ -885,7 +955,7 @@ void authorize_handler(http_request_t *req, http_response_t *res);
     {"state", 2048}, {"nonce", 512}, {"code_challenge", 128}, {"code_challenge_method", 16},       \
     {"prompt", 64}, {"max_age", 16}, {"login_hint", 256}, {"ui_locales", 128},                     \
     {"request", JOSE_MAX_TOKEN}, {"request_uri", 2048}, {"response_mode", 32},                     \
-    {"acr_values", 256}, RESOURCE_PARAMS, {PUSHED_MARK_PARAM, 96}
+    {"acr_values", 256}, RESOURCE_PARAMS, {PUSHED_MARK_PARAM, 96}, {"dpop_jkt", 64}
 /* The mark on our forms and links that their request was pushed (RFC 9126;
  * authorize.c's pushed_mark). */
 #define PUSHED_MARK_PARAM "par"
@@ -907,7 +977,7 @@ void token_handler(http_request_t *req, http_response_t *res);
  * endpoint's grant table. */
 #define TOKEN_EXCHANGE_GRANT "urn:ietf:params:oauth:grant-type:token-exchange"
 bool token_exchange_grant(http_request_t *req, http_response_t *res, store_client_t *client,
-                          oauth_error_t *err);
+                          const char *jkt, oauth_error_t *err);
 void userinfo_handler(http_request_t *req, http_response_t *res);
 void server_discovery_handler(http_request_t *req, http_response_t *res);
 void server_jwks_handler(http_request_t *req, http_response_t *res);

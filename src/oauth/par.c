@@ -73,12 +73,32 @@ static bool pushed_params(const http_request_t *req, const store_client_t *clien
     return true;
 }
 
+/* RFC 9449 §10.1: a DPoP proof sent with the pushed request binds its code
+ * to the proof's key (jkt), as dpop_jkt would; both must then agree. */
+static bool bind_dpop(http_request_t *req, const char *jkt, http_pairs_t *p, oauth_error_t *err)
+{
+    const char *given = http_pairs_get(p, "dpop_jkt");
+    if (!jkt || given)
+        return !jkt || !strcmp(given, jkt) ||
+               oauth_fail(err, OAUTH_ERR_INVALID_DPOP_PROOF, "dpop_jkt is not the proof's key");
+    http_pair_t *items = arena_alloc(req->arena, (p->count + 1) * sizeof *items);
+    if (!items)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    if (p->count)
+        memcpy(items, p->items, p->count * sizeof *items);
+    items[p->count] = (http_pair_t){"dpop_jkt", jkt, strlen(jkt)};
+    *p = (http_pairs_t){items, p->count + 1};
+    return true;
+}
+
 static bool push(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     store_client_t client;
     http_pairs_t p;
-    if (!client_auth_form_check(req, err) || !client_auth_verify(req, &client, err) ||
-        !pushed_params(req, &client, &p, err))
+    const char *jkt = NULL;
+    if (!client_auth_form_check(req, err) || !dpop_request(req, res, NULL, &jkt, err) ||
+        !client_auth_verify(req, &client, err) || !pushed_params(req, &client, &p, err) ||
+        !bind_dpop(req, jkt, &p, err))
         return false;
     if (!redirect_uri_registered(&client, http_pairs_get(&p, "redirect_uri")))
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,

@@ -311,10 +311,15 @@ gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const cha
     oauth_error_t err = {0};
     if (!token)
         return GH_ERR_NOT_FOUND;
-    if (access_token_verify(req, token, claims, &err))
-        return GH_OK;
-    *why = err.description;
-    return err.kind == OAUTH_ERR_INVALID_TOKEN ? GH_ERR_INVALID : GH_ERR_UNAVAILABLE;
+    if (!access_token_verify(req, token, claims, &err)) {
+        *why = err.description;
+        return err.kind == OAUTH_ERR_INVALID_TOKEN ? GH_ERR_INVALID : GH_ERR_UNAVAILABLE;
+    }
+    if (dpop_bound_jkt(*claims)) { /* RFC 9449 §7.2: a bound token is no bearer token */
+        *why = "a DPoP-bound access token is not accepted as a bearer token";
+        return GH_ERR_INVALID;
+    }
+    return GH_OK;
 }
 
 /* ROUTES, then extra's, in arena a: app->routes. */

@@ -48,7 +48,8 @@ const config_t *oauth_request_whole_config(const http_request_t *req);
 /* The request's `Authorization: Bearer` access token, verified as userinfo
  * does (signature, typ, issuer, audience, expiry, revocation): GH_OK with
  * *claims (released with the request); GH_ERR_NOT_FOUND when there is no
- * bearer token; GH_ERR_INVALID when it is not a valid token of this server,
+ * bearer token; GH_ERR_INVALID when it is not a valid token of this server
+ * or is DPoP-bound (RFC 9449: it needs a proof, not only the token),
  * with *why saying why (never secret); a store status when the denylist
  * cannot be read. */
 gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const char **why);

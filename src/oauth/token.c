@@ -10,8 +10,9 @@
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
+/* jkt: the key of the request's DPoP proof (RFC 9449), NULL without one */
 typedef bool (*grant_fn)(http_request_t *req, http_response_t *res, store_client_t *client,
-                         oauth_error_t *err);
+                         const char *jkt, oauth_error_t *err);
 
 static bool has_scope(arena_t *a, const char *scope, const char *item)
 {
@@ -20,17 +21,20 @@ static bool has_scope(arena_t *a, const char *scope, const char *item)
 }
 
 /* A new refresh token for client, when it may refresh: *value gets the
- * token to hand out (NULL when none), *r its record with the digest and the
- * times; the grant's part of *r is the caller's to fill. */
-static bool mint_refresh(http_request_t *req, const store_client_t *client, const char **value,
-                         store_refresh_t *r, oauth_error_t *err)
+ * token to hand out (NULL when none), *r its record with the digest, the
+ * times and, for a public client, the key jkt of its DPoP proof (RFC 9449
+ * §5: a confidential client's token is bound by its authentication); the
+ * grant's part of *r is the caller's to fill. */
+static bool mint_refresh(http_request_t *req, const store_client_t *client, const char *jkt,
+                         const char **value, store_refresh_t *r, oauth_error_t *err)
 {
     *value = NULL;
     if (!(client->grants & STORE_GRANT_REFRESH_TOKEN))
         return true;
     int64_t now = clock_now();
     *r = (store_refresh_t){.issued_at = now,
-                           .expires_at = now + app_of(req)->cfg->refresh_token_ttl};
+                           .expires_at = now + app_of(req)->cfg->refresh_token_ttl,
+                           .dpop_jkt = client->is_public ? jkt : NULL};
     return tokens_mint(req->arena, value, &r->digest) == GH_OK ||
            oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
 }
@@ -41,7 +45,7 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
                           oauth_error_t *err)
 {
     store_refresh_t r;
-    if (!mint_refresh(req, g->client, &g->refresh_token, &r, err))
+    if (!mint_refresh(req, g->client, g->jkt, &g->refresh_token, &r, err))
         return false;
     if (!g->refresh_token)
         return true;
@@ -59,7 +63,7 @@ static bool start_refresh(http_request_t *req, token_grant_t *g, const char *fam
 }
 
 static bool code_matches(const http_request_t *req, const store_code_t *code,
-                         const store_client_t *client, oauth_error_t *err)
+                         const store_client_t *client, const char *jkt, oauth_error_t *err)
 {
     const char *redirect_uri = http_pairs_get(&req->form, "redirect_uri");
     const char *verifier = http_pairs_get(&req->form, "code_verifier");
@@ -73,6 +77,9 @@ static bool code_matches(const http_request_t *req, const store_code_t *code,
     if (!code->code_challenge && (verifier || client->is_public)) /* public clients: PKCE always */
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
                           "code_verifier and code_challenge must go together");
+    if (code->dpop_jkt && (!jkt || strcmp(code->dpop_jkt, jkt) != 0)) /* RFC 9449 §10 */
+        return oauth_fail(err, OAUTH_ERR_INVALID_GRANT,
+                          "the code is bound to a DPoP key this request does not prove");
     return true;
 }
 
@@ -100,7 +107,7 @@ static bool refuse_replay(app_t *app, const store_client_t *client, const store_
  * code_matches stays spent, as before, and the refresh token inserted with
  * it, whose value nobody ever saw, is revoked with its family. */
 static bool grant_authorization_code(http_request_t *req, http_response_t *res,
-                                     store_client_t *client, oauth_error_t *err)
+                                     store_client_t *client, const char *jkt, oauth_error_t *err)
 {
     app_t *app = app_of(req);
     const char *code_value = http_pairs_get(&req->form, "code");
@@ -112,7 +119,7 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
     if (!family)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     store_refresh_t first;
-    if (!mint_refresh(req, client, &refresh_token, &first, err))
+    if (!mint_refresh(req, client, jkt, &refresh_token, &first, err))
         return false;
     store_code_t code;
     gh_status_t st = store_code_redeem(app->store, req->arena, digest, client->id, clock_now(),
@@ -127,7 +134,7 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     resource_list_t audience;
-    if (!code_matches(req, &code, client, err) ||
+    if (!code_matches(req, &code, client, jkt, err) ||
         !resource_narrow(req, client, code.resources, &audience, err)) {
         if (refresh_token && store_refresh_revoke_family(app->store, family) != GH_OK)
             return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
@@ -143,7 +150,8 @@ static bool grant_authorization_code(http_request_t *req, http_response_t *res,
                        .family = family,
                        .authn = code.authn,
                        .audience = &audience,
-                       .resources = code.resources};
+                       .resources = code.resources,
+                       .jkt = jkt};
     tokens_respond(req, res, &g);
     return true;
 }
@@ -162,7 +170,7 @@ static gh_status_t rotate(app_t *app, arena_t *a, const char *old_digest, const 
 }
 
 static bool grant_refresh_token(http_request_t *req, http_response_t *res, store_client_t *client,
-                                oauth_error_t *err)
+                                const char *jkt, oauth_error_t *err)
 {
     app_t *app = app_of(req);
     const char *value = http_pairs_get(&req->form, "refresh_token");
@@ -184,7 +192,9 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
     if (st == GH_OK && (!scope_narrow(req->arena, requested, cur.scope, &scope, err) ||
                         !resource_narrow(req, client, cur.resources, &audience, err)))
         return false;
-    store_refresh_t next = {.issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl};
+    /* a token bound to a key rotates only with a proof of that key */
+    store_refresh_t next = {
+        .issued_at = now, .expires_at = now + app->cfg->refresh_token_ttl, .dpop_jkt = jkt};
     const char *token = NULL;
     if (tokens_mint(req->arena, &token, &next.digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
@@ -210,13 +220,14 @@ static bool grant_refresh_token(http_request_t *req, http_response_t *res, store
                            old.sub && has_scope(req->arena, scope ? scope : old.scope, "openid"),
                        .refresh_token = token,
                        .family = old.family,
-                       .authn = old.authn};
+                       .authn = old.authn,
+                       .jkt = jkt};
     tokens_respond(req, res, &g);
     return true;
 }
 
 static bool grant_client_credentials(http_request_t *req, http_response_t *res,
-                                     store_client_t *client, oauth_error_t *err)
+                                     store_client_t *client, const char *jkt, oauth_error_t *err)
 {
     if (client->is_public)
         return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
@@ -245,8 +256,10 @@ static bool grant_client_credentials(http_request_t *req, http_response_t *res,
     resource_list_t audience;
     if (!resource_narrow(req, client, NULL, &audience, err))
         return false;
-    token_grant_t g = {
-        .client = client, .scope = scope_join(req->arena, &want), .audience = &audience};
+    token_grant_t g = {.client = client,
+                       .scope = scope_join(req->arena, &want),
+                       .audience = &audience,
+                       .jkt = jkt};
     if (!g.scope)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     tokens_respond(req, res, &g);
@@ -274,7 +287,7 @@ static bool device_ready(const store_device_t *d, bool slow_down, int64_t now, o
 /* RFC 8628 §3.4: the device polls with its device_code until the person has
  * answered; the code gives tokens once (the store redeems it atomically). */
 static bool grant_device_code(http_request_t *req, http_response_t *res, store_client_t *client,
-                              oauth_error_t *err)
+                              const char *jkt, oauth_error_t *err)
 {
     app_t *app = app_of(req);
     const char *value = http_pairs_get(&req->form, "device_code");
@@ -311,7 +324,8 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
                        .id_token = has_scope(req->arena, d.scope, "openid"),
                        .authn = d.authn,
                        .family = family,
-                       .audience = &audience};
+                       .audience = &audience,
+                       .jkt = jkt};
     if (!start_refresh(req, &g, family, err))
         return false;
     tokens_respond(req, res, &g);
@@ -337,16 +351,20 @@ static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *e
     const char *grant_type = http_pairs_get(&req->form, "grant_type");
     if (!grant_type || !*grant_type)
         return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "grant_type is required");
+    /* the proof first: a retry for a nonce then costs no client assertion */
+    const char *jkt = NULL;
     store_client_t client;
-    if (!client_auth_verify(req, &client, err))
+    if (!dpop_request(req, res, NULL, &jkt, err) || !client_auth_verify(req, &client, err))
         return false;
+    if (!jkt && dpop_required(&client)) /* RFC 9449 §5.2 */
+        return oauth_fail(err, OAUTH_ERR_INVALID_DPOP_PROOF, "this client must send a DPoP proof");
     for (size_t i = 0; i < sizeof GRANTS / sizeof GRANTS[0]; i++) {
         if (strcmp(grant_type, GRANTS[i].name) != 0)
             continue;
         if (!(client.grants & GRANTS[i].grant))
             return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
                               "grant type not allowed for this client");
-        return GRANTS[i].fn(req, res, &client, err);
+        return GRANTS[i].fn(req, res, &client, jkt, err);
     }
     return oauth_fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
 }

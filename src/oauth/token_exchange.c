@@ -109,7 +109,7 @@ static json_t *act_claim(http_request_t *req, const json_t *subject, const json_
 }
 
 bool token_exchange_grant(http_request_t *req, http_response_t *res, store_client_t *client,
-                          oauth_error_t *err)
+                          const char *jkt, oauth_error_t *err)
 {
     const http_pairs_t *f = &req->form;
     const char *subject_token = http_pairs_get(f, "subject_token");
@@ -146,7 +146,8 @@ bool token_exchange_grant(http_request_t *req, http_response_t *res, store_clien
                        .audience = &audience,
                        .act = actor ? act_claim(req, subject, actor) : NULL,
                        .expires_at_max = json_integer_value(exp),
-                       .issued_token_type = ACCESS_TOKEN_TYPE};
+                       .issued_token_type = ACCESS_TOKEN_TYPE,
+                       .jkt = jkt}; /* RFC 9449: bound to the key the request proves */
     if (actor && !g.act)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     tokens_respond(req, res, &g);

@@ -71,6 +71,13 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
         jsonw_int(&w, "auth_time", g->auth_time);
     if (g->act)
         jsonw_value(&w, "act", g->act); /* RFC 8693 §4.1 */
+    if (g->jkt) {                       /* RFC 9449 §6.1 */
+        json_t *cnf = json_pack("{s:s}", "jkt", g->jkt);
+        if (!cnf)
+            return NULL;
+        jsonw_value(&w, "cnf", cnf);
+        json_decref(cnf);
+    }
     jsonw_end(&w);
     const char *claims = buf_cstr(&b);
     char *out = NULL;
@@ -129,7 +136,7 @@ void tokens_respond(http_request_t *req, http_response_t *res, const token_grant
         jsonw_string(&w, "id_token", id_token);
     if (g->issued_token_type)
         jsonw_string(&w, "issued_token_type", g->issued_token_type); /* RFC 8693 §2.2.1 */
-    jsonw_string(&w, "token_type", "Bearer");
+    jsonw_string(&w, "token_type", g->jkt ? "DPoP" : "Bearer");      /* RFC 9449 §5 */
     jsonw_int(&w, "expires_in", access_exp(g, now + app_of(req)->cfg->access_token_ttl) - now);
     jsonw_end(&w);
     http_response_json_text(res, 200, &b);

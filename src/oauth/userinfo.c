@@ -16,10 +16,13 @@ static bool bearer_scheme(const char *auth)
     return auth && !strncasecmp(auth, "Bearer", 6) && (auth[6] == ' ' || auth[6] == '\0');
 }
 
-/* The one presented token, or NULL with err set. */
-static const char *presented_token(const http_request_t *req, oauth_error_t *err)
+/* The one presented token, or NULL with err set; *dpop when it came with
+ * the DPoP scheme (RFC 9449 §7.1). */
+static const char *presented_token(const http_request_t *req, bool *dpop, oauth_error_t *err)
 {
-    const char *header = http_request_bearer(req);
+    const char *dpop_token = http_request_token(req, DPOP_HEADER);
+    const char *header = dpop_token ? dpop_token : http_request_bearer(req);
+    *dpop = dpop_token != NULL;
     const char *form = http_pairs_get(&req->form, "access_token");
     const char *query = http_pairs_get(&req->query, "access_token");
     int ways = (header != NULL) + (form != NULL) + (query != NULL);
@@ -57,9 +60,11 @@ static bool token_user(http_request_t *req, json_t *claims, const char *jti, con
 
 static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
-    const char *token = presented_token(req, err), *jti = NULL, *family = NULL;
+    bool dpop = false;
+    const char *token = presented_token(req, &dpop, err), *jti = NULL, *family = NULL;
     json_t *claims = NULL;
-    if (!token || !access_token_claims(req, token, &claims, &jti, &family, err))
+    if (!token || !access_token_claims(req, token, &claims, &jti, &family, err) ||
+        !dpop_resource_check(req, res, token, dpop, claims, err))
         return false;
     if (!access_token_audience_has(claims, app_of(req)->cfg->issuer)) /* RFC 8707 */
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is for another resource");

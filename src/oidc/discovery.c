@@ -123,6 +123,8 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_s
     json_object_set_new(d, "pushed_authorization_request_endpoint",
                         endpoint(issuer, "/oauth2/v1/par")); /* RFC 9126 §5 */
     json_object_set_new(d, "require_pushed_authorization_requests", json_boolean(require_par));
+    /* RFC 9449 §5.1: DPoP proofs' keys are read as the clients' own keys are */
+    json_object_set_new(d, "dpop_signing_alg_values_supported", strings(client_algs));
     json_object_set_new(d, "authorization_response_iss_parameter_supported", json_true());
     json_object_set_new(d, "revocation_endpoint", endpoint(issuer, "/oauth2/v1/revoke"));
     json_object_set_new(d, "revocation_endpoint_auth_methods_supported", strings(auth_methods));

@@ -46,6 +46,8 @@ typedef struct {
     const char **resources; /* RFC 8707 resources it may ask tokens for, exact strings */
     size_t resource_count;
     bool require_par; /* must push its authorization requests (RFC 9126 §6) */
+    bool dpop_bound;  /* dpop_bound_access_tokens: every token request carries a DPoP proof
+                         (RFC 9449 §5.2) */
 } store_client_t;
 
 /* ---- clients ---- */

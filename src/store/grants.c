@@ -28,10 +28,10 @@
 
 #define CODE_COLS                                                                                  \
     "digest, client_id, redirect_uri, scope, sub, nonce, code_challenge, session_digest, "         \
-    "family, auth_time, expires_at, resources, " AUTHN_COLS
+    "family, auth_time, expires_at, resources, " AUTHN_COLS ", dpop_jkt"
 #define REFRESH_COLS                                                                               \
     "digest, family, client_id, sub, scope, auth_time, issued_at, expires_at, "                    \
-    "resources, " AUTHN_COLS
+    "resources, " AUTHN_COLS ", dpop_jkt"
 
 static store_sql_t SQL_CONSENT_GET =
     STORE_SQL("SELECT scope FROM consents WHERE sub = ? AND client_id = ?");
@@ -71,7 +71,7 @@ static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
 static store_sql_t SQL_CODE_PUT = STORE_SQL(
-    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 #define CODE_TAKE                                                                                  \
     "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
@@ -79,12 +79,13 @@ static store_sql_t SQL_CODE_PUT = STORE_SQL(
 static store_sql_t SQL_CODE_TAKE = STORE_SQL(CODE_TAKE);
 /* store_code_redeem on PostgreSQL: the take and the grant's first refresh
  * token as one statement (one round trip, one commit); ?1-?4 as
- * SQL_CODE_TAKE, ?5 the token's digest, ?6 issued_at, ?7 expires_at */
+ * SQL_CODE_TAKE, ?5 the token's digest, ?6 issued_at, ?7 expires_at, ?8 the key
+ * it is bound to (DPoP) or NULL */
 static store_sql_t SQL_CODE_REDEEM =
     STORE_SQL("WITH taken AS (" CODE_TAKE "), "
               "fresh AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
               "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
-              " FROM taken) "
+              ", CAST(?8 AS TEXT) FROM taken) "
               "SELECT " CODE_COLS " FROM taken");
 static store_sql_t SQL_CODE_FIND = STORE_SQL(
     "SELECT " CODE_COLS ", used_at IS NOT NULL FROM codes WHERE digest = ? AND client_id = ?");
@@ -92,26 +93,29 @@ static store_sql_t SQL_CODE_FIND = STORE_SQL(
 /* a family's first token, unless the whole grant was revoked meanwhile */
 static store_sql_t SQL_REFRESH_START =
     STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 WHERE NOT EXISTS "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, CAST(?14 AS TEXT) "
+              "WHERE NOT EXISTS "
               "(SELECT 1 FROM revoked_tokens WHERE jti = ?2)");
 static store_sql_t SQL_REFRESH_GET =
     STORE_SQL("SELECT " REFRESH_COLS " FROM refresh_tokens WHERE digest = ? "
               "AND used_at IS NULL AND revoked = 0 AND expires_at > ?");
-/* ?1 digest, ?2 client_id, ?3 now, ?4 grace: the token when it is live (or
- * was rotated less than the grace ago), marked used at its first rotation's
- * time */
+/* ?1 digest, ?2 client_id, ?3 now, ?4 grace, ?5 the key of the request's
+ * DPoP proof ('' for none): the token when it is live (or was rotated less
+ * than the grace ago) and bound to no key or to that one (RFC 9449 §5),
+ * marked used at its first rotation's time */
 #define REFRESH_USE                                                                                \
     "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?3) "                                   \
     "WHERE digest = ?1 AND client_id = ?2 AND (used_at IS NULL OR used_at > ?3 - ?4) "             \
-    "AND revoked = 0 AND expires_at > ?3 RETURNING " REFRESH_COLS
+    "AND revoked = 0 AND expires_at > ?3 AND (dpop_jkt IS NULL OR dpop_jkt = ?5) "                 \
+    "RETURNING " REFRESH_COLS
 static store_sql_t SQL_REFRESH_USE = STORE_SQL(REFRESH_USE);
 static store_sql_t SQL_REFRESH_PUT = STORE_SQL("INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_REFRESH_ROTATE =
     STORE_SQL("WITH old AS (" REFRESH_USE "), "
               "successor AS (INSERT INTO refresh_tokens (" REFRESH_COLS ") "
-              "SELECT ?5, family, client_id, sub, scope, auth_time, ?6, ?7, resources, " AUTHN_COLS
-              " FROM old) "
+              "SELECT ?6, family, client_id, sub, scope, auth_time, ?7, ?8, resources, " AUTHN_COLS
+              ", dpop_jkt FROM old) "
               "SELECT " REFRESH_COLS " FROM old");
 static store_sql_t SQL_REFRESH_STATE =
     STORE_SQL("SELECT family, used_at IS NOT NULL, revoked FROM refresh_tokens "
@@ -146,6 +150,7 @@ static gh_status_t read_code(store_row_t *r, arena_t *a, void *row)
     c.expires_at = store_row_int(r);
     c.resources = store_row_text(r, a);
     store_row_authn(r, a, &c.authn);
+    c.dpop_jkt = store_row_text(r, a);
     return store_row_done(r, &c, sizeof c, row);
 }
 
@@ -178,6 +183,7 @@ static gh_status_t read_refresh(store_row_t *r, arena_t *a, void *row)
     t.expires_at = store_row_int(r);
     t.resources = store_row_text(r, a);
     store_row_authn(r, a, &t.authn);
+    t.dpop_jkt = store_row_text(r, a);
     return store_row_done(r, &t, sizeof t, row);
 }
 
@@ -264,11 +270,11 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisssss", c->digest, c->client_id,
+    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiissssss", c->digest, c->client_id,
                    c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
                    c->session_digest, c->family, c->auth_time, c->expires_at,
                    c->resources ? c->resources : "", c->authn.amr, c->authn.acr, c->authn.idp,
-                   c->authn.sid);
+                   c->authn.sid, c->dpop_jkt);
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
@@ -299,17 +305,18 @@ static gh_status_t take_live(store_t *s, arena_t *a, const char *digest, const c
         return db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family,
                       client_id);
     if (db_dialect(s)->writable_cte)
-        return db_get(s, &SQL_CODE_REDEEM, op, read_code, a, c, "sisssii", digest, now, family,
-                      client_id, first->digest, first->issued_at, first->expires_at);
+        return db_get(s, &SQL_CODE_REDEEM, op, read_code, a, c, "sisssiis", digest, now, family,
+                      client_id, first->digest, first->issued_at, first->expires_at,
+                      first->dpop_jkt);
     gh_status_t st = db_begin(s, op);
     if (st != GH_OK)
         return st;
     st = db_get(s, &SQL_CODE_TAKE, op, read_code, a, c, "siss", digest, now, family, client_id);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", first->digest, c->family,
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissssss", first->digest, c->family,
                      c->client_id, c->sub, c->scope, c->auth_time, first->issued_at,
                      first->expires_at, c->resources ? c->resources : "", c->authn.amr,
-                     c->authn.acr, c->authn.idp, c->authn.sid);
+                     c->authn.acr, c->authn.idp, c->authn.sid, first->dpop_jkt);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }
@@ -338,10 +345,11 @@ gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const 
 
 gh_status_t store_refresh_put(store_t *s, const store_refresh_t *r)
 {
-    gh_status_t st = db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiisssss", r->digest,
-                                 r->family, r->client_id, r->sub, r->scope, r->auth_time,
-                                 r->issued_at, r->expires_at, r->resources ? r->resources : "",
-                                 r->authn.amr, r->authn.acr, r->authn.idp, r->authn.sid);
+    gh_status_t st =
+        db_exec_one(s, &SQL_REFRESH_START, "refresh_put", "sssssiiissssss", r->digest, r->family,
+                    r->client_id, r->sub, r->scope, r->auth_time, r->issued_at, r->expires_at,
+                    r->resources ? r->resources : "", r->authn.amr, r->authn.acr, r->authn.idp,
+                    r->authn.sid, r->dpop_jkt);
     return st == GH_ERR_NOT_FOUND ? GH_ERR_CONFLICT : st;
 }
 
@@ -357,19 +365,20 @@ static gh_status_t rotate_live(store_t *s, arena_t *a, const char *digest, const
                                int64_t now, int64_t grace, const store_refresh_t *next,
                                store_refresh_t *r)
 {
-    const char *op = "refresh_rotate";
+    const char *op = "refresh_rotate", *jkt = next->dpop_jkt ? next->dpop_jkt : "";
     if (db_dialect(s)->writable_cte)
-        return db_get(s, &SQL_REFRESH_ROTATE, op, read_refresh, a, r, "ssiisii", digest, client_id,
-                      now, grace, next->digest, next->issued_at, next->expires_at);
+        return db_get(s, &SQL_REFRESH_ROTATE, op, read_refresh, a, r, "ssiissii", digest, client_id,
+                      now, grace, jkt, next->digest, next->issued_at, next->expires_at);
     gh_status_t st = db_begin(s, op);
     if (st != GH_OK)
         return st;
-    st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssii", digest, client_id, now, grace);
+    st = db_get(s, &SQL_REFRESH_USE, op, read_refresh, a, r, "ssiis", digest, client_id, now, grace,
+                jkt);
     if (st == GH_OK)
-        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiisssss", next->digest, r->family,
+        st = db_exec(s, &SQL_REFRESH_PUT, op, "sssssiiissssss", next->digest, r->family,
                      r->client_id, r->sub, r->scope, r->auth_time, next->issued_at,
                      next->expires_at, r->resources ? r->resources : "", r->authn.amr, r->authn.acr,
-                     r->authn.idp, r->authn.sid);
+                     r->authn.idp, r->authn.sid, r->dpop_jkt);
     gh_status_t end = db_finish(s, op, st == GH_OK);
     return st != GH_OK ? st : end;
 }

@@ -20,6 +20,7 @@ typedef struct {
     int64_t expires_at;
     const char *resources; /* RFC 8707 resources granted, newline-joined; NULL or "" for none */
     store_authn_t authn;   /* how the member signed in */
+    const char *dpop_jkt; /* RFC 9449 §10: the key (thumbprint) redeeming it must prove; or NULL */
 } store_code_t;
 
 typedef struct {
@@ -33,6 +34,7 @@ typedef struct {
     int64_t expires_at;
     const char *resources; /* RFC 8707 resources of the grant, newline-joined; "" for none */
     store_authn_t authn;   /* how the member signed in (NULLs for client grants) */
+    const char *dpop_jkt;  /* RFC 9449 §5: the key (thumbprint) it is bound to; NULL for none */
 } store_refresh_t;
 
 /* A client holding a member's consent, as the account page lists it. */
@@ -85,8 +87,9 @@ gh_status_t store_code_take(store_t *s, arena_t *a, const char *digest, const ch
                             int64_t now, const char *family, store_code_t *out);
 /* store_code_take, and when the code is taken, in the same atomic step the
  * first refresh token of the new family: first->digest, issued_at and
- * expires_at are the caller's, the rest (family, client, sub, scope,
- * auth_time, authn) is the code's. first NULL: store_code_take. */
+ * expires_at are the caller's, and so is first->dpop_jkt (the key it is
+ * bound to, or NULL); the rest (family, client, sub, scope, auth_time,
+ * authn) is the code's. first NULL: store_code_take. */
 gh_status_t store_code_redeem(store_t *s, arena_t *a, const char *digest, const char *client_id,
                               int64_t now, const char *family, const store_refresh_t *first,
                               store_code_t *out);
@@ -107,7 +110,10 @@ gh_status_t store_refresh_get(store_t *s, arena_t *a, const char *digest, int64_
  * is never extended); grace 0 turns that off. NOT_FOUND when unknown,
  * expired, revoked or another client's; CONFLICT when it was already used
  * (past the grace), and then the whole family is revoked (RFC 9700 §4.14.2
- * reuse detection) and old->family names it. */
+ * reuse detection) and old->family names it. next->dpop_jkt is the key of
+ * the request's DPoP proof (NULL: none): a token bound to another key (RFC
+ * 9449 §5) is NOT_FOUND and stays unspent; the successor keeps the old
+ * token's binding. */
 gh_status_t store_refresh_rotate(store_t *s, arena_t *a, const char *old_digest,
                                  const char *client_id, int64_t now, int64_t grace,
                                  const store_refresh_t *next, store_refresh_t *old);

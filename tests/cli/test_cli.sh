@@ -231,6 +231,12 @@ gh --db "$db" client show keyed
 check "client show: private_key_jwt, the keys, the resources and require-par" eval 'status_is 0 &&
     out_has "\"token_endpoint_auth_method\": \"private_key_jwt\"" && out_has "\"kid\": \"k1\"" &&
     out_has "\"urn:example:files\"" && out_has "\"require_pushed_authorization_requests\": true"'
+gh --db "$db" client add --id dpop-only --public --redirect-uri https://spa.example/cb --dpop-bound
+check "client add --dpop-bound exits 0" status_is 0
+gh --db "$db" client show dpop-only
+check "client show: dpop_bound_access_tokens (RFC 9449)" out_has "\"dpop_bound_access_tokens\": true"
+gh --db "$db" client show keyed
+check "client show: dpop_bound_access_tokens false by default" out_has "\"dpop_bound_access_tokens\": false"
 gh --db "$db" client add --id keyed-uri --jwks-uri https://rp.example/jwks.json \
     --grant urn:ietf:params:oauth:grant-type:token-exchange
 check "client add --jwks-uri and the token-exchange grant exit 0" status_is 0

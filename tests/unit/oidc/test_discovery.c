@@ -22,6 +22,7 @@ static const char WANT[] =
     "\"jwks_uri\":\"https://id.example/oauth2/v1/keys\","
     "\"end_session_endpoint\":\"https://id.example/auth/logout\","
     "\"device_authorization_endpoint\":\"https://id.example/oauth2/v1/device/authorize\","
+    "\"dpop_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
     "\"revocation_endpoint\":\"https://id.example/oauth2/v1/revoke\","
     "\"introspection_endpoint\":\"https://id.example/oauth2/v1/introspect\","
     "\"scopes_supported\":[\"openid\",\"profile\",\"email\",\"groups\",\"username\"],"

@@ -1502,6 +1502,67 @@ static void test_code_and_refresh_keep_resources(void **state)
     assert_string_equal(old.resources, "https://api.example/\nurn:x");
 }
 
+/* DPoP (RFC 9449): a client that must use it, a code bound to a key, and a
+ * refresh token that rotates only with a proof of its key (the binding
+ * given at redemption in the same step, kept by the successor). */
+static void test_dpop_bindings(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "dpop"), *client = add_client(f, "rp-dpop");
+    store_client_t bound = {.id = uniq(f, "dpop-bound"), .scope = "api", .dpop_bound = true},
+                   got_client = {0};
+    assert_int_equal(store_client_add(f->s, &bound), GH_OK);
+    assert_int_equal(store_client_get(f->s, f->a, bound.id, &got_client), GH_OK);
+    assert_true(got_client.dpop_bound);
+    assert_int_equal(store_client_get(f->s, f->a, client, &got_client), GH_OK);
+    assert_false(got_client.dpop_bound);
+
+    const char *jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+    store_code_t c = {.digest = digest(f),
+                      .client_id = client,
+                      .redirect_uri = "https://rp.example/cb",
+                      .scope = "openid",
+                      .sub = sub,
+                      .auth_time = T0,
+                      .expires_at = T0 + 60,
+                      .dpop_jkt = jkt},
+                 got = {0};
+    assert_int_equal(store_code_put(f->s, &c), GH_OK);
+    store_refresh_t first = {
+        .digest = digest(f), .issued_at = T0 + 1, .expires_at = T0 + 900, .dpop_jkt = jkt};
+    assert_int_equal(
+        store_code_redeem(f->s, f->a, c.digest, client, T0 + 1, digest(f), &first, &got), GH_OK);
+    assert_string_equal(got.dpop_jkt, jkt);
+    store_refresh_t old = {0};
+    assert_int_equal(store_refresh_get(f->s, f->a, first.digest, T0 + 1, &old), GH_OK);
+    assert_string_equal(old.dpop_jkt, jkt);
+
+    /* another key, or none: not rotated, and not spent either */
+    store_refresh_t next = next_refresh(f, T0 + 10);
+    next.dpop_jkt = "another-key-thumbprint-aaaaaaaaaaaaaaaaaaaa";
+    assert_int_equal(
+        store_refresh_rotate(f->s, f->a, first.digest, client, T0 + 10, 0, &next, &old),
+        GH_ERR_NOT_FOUND);
+    next.dpop_jkt = NULL;
+    assert_int_equal(
+        store_refresh_rotate(f->s, f->a, first.digest, client, T0 + 10, 0, &next, &old),
+        GH_ERR_NOT_FOUND);
+    next.dpop_jkt = jkt;
+    assert_int_equal(
+        store_refresh_rotate(f->s, f->a, first.digest, client, T0 + 10, 0, &next, &old), GH_OK);
+    assert_int_equal(store_refresh_get(f->s, f->a, next.digest, T0 + 11, &old), GH_OK);
+    assert_string_equal(old.dpop_jkt, jkt); /* the successor stays bound */
+
+    /* an unbound token rotates with a proof or without, and stays unbound */
+    store_refresh_t plain = put_refresh(f, client, sub, T0 + 3600), n2 = next_refresh(f, T0 + 10);
+    n2.dpop_jkt = jkt;
+    assert_int_equal(store_refresh_rotate(f->s, f->a, plain.digest, client, T0 + 10, 0, &n2, &old),
+                     GH_OK);
+    assert_null(old.dpop_jkt);
+    assert_int_equal(store_refresh_get(f->s, f->a, n2.digest, T0 + 11, &old), GH_OK);
+    assert_null(old.dpop_jkt);
+}
+
 static void test_pushed_requests_single_use(void **state)
 {
     fixture_t *f = *state;
@@ -2293,6 +2354,7 @@ int main(void)
         TEST(test_client_add_get),
         TEST(test_client_keys_resources_par),
         TEST(test_code_and_refresh_keep_resources),
+        TEST(test_dpop_bindings),
         TEST(test_pushed_requests_single_use),
         TEST(test_jti_use_once),
         TEST(test_client_public_without_uris),
