@@ -72,6 +72,14 @@ typedef struct {
     long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
     long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
     int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
+    /* Client ID Metadata Documents (docs/clients.md): an https URL as client_id */
+    int client_documents;           /* 1: such client_ids are fetched and used, default 0 */
+    long client_document_timeout;   /* seconds a document fetch may take, default 3 */
+    long client_document_max_bytes; /* largest document, default 5 KiB */
+    long client_document_cache_min; /* seconds a document is kept at least, default 60 */
+    long client_document_cache_max; /* and at most, default 3600 */
+    int client_document_private;    /* 1: documents may be on loopback or private addresses */
+    char *outside_ca_file; /* PEM CAs trusted for jwks_uri and documents; NULL: the system's */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
