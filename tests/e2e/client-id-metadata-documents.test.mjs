@@ -87,6 +87,12 @@ test('oauth4webapi: the code flow with PKCE and an https URL as client_id; conse
   assert.equal(bare.status, 302, bare.describe());
   assert.equal(new URL(bare.header('location')).searchParams.get('error'), 'invalid_request');
   assert.match(await clientRows(gh), /agent\.json/, 'the client is kept as a row for its grants');
+
+  /* the operator removes it like any client: its grants end */
+  const rm = await gh.cli(['client', 'remove', client.client_id]);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.doesNotMatch(await clientRows(gh), /agent\.json/);
+  assert.equal((await gh.userinfo(tokens.access_token)).status, 401, 'its access token is revoked with it');
 });
 
 test('the redirect URI must match the document exactly', async () => {
