@@ -5,7 +5,8 @@
 // client_document_private = yes allows). oauth4webapi, unmodified, runs the
 // code flow with PKCE; the metadata says the feature is there; the cache
 // keeps a document for its max-age and never one marked no-store; PAR takes
-// such a client; hostile documents (huge, slow, redirecting, mismatched,
+// such a client; openid-client 6 runs the flow and a refresh for a client
+// whose document carries its keys (private_key_jwt); hostile documents (huge, slow, redirecting, mismatched,
 // not JSON, asking for a secret, on a private address) change nothing, cost
 // bounded time, and give an error page at authorize and invalid_client at
 // the token endpoint.
@@ -14,8 +15,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
 import * as oauth from 'oauth4webapi';
+import * as oidc from 'openid-client';
 
 import { CookieJar, assertErrorPage, setup, useGatehouse } from './lib/harness.mjs';
+import { clientKey } from './lib/client-keys.mjs';
 import { documentServer, testAuthority } from './lib/document-server.mjs';
 
 const ca = testAuthority();
@@ -93,6 +96,23 @@ test('oauth4webapi: the code flow with PKCE and an https URL as client_id; conse
   assert.equal(rm.code, 0, rm.stderr);
   assert.doesNotMatch(await clientRows(gh), /agent\.json/);
   assert.equal((await gh.userinfo(tokens.access_token)).status, 401, 'its access token is revoked with it');
+});
+
+test('openid-client 6: private_key_jwt with the keys in the document, code flow and refresh', async () => {
+  const key = await clientKey('ES256');
+  const p = '/keyed.json';
+  docs.serve(p, documentAt(p, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } }));
+  const config = await oidc.discovery(new URL(gh.base), docs.url(p), {}, oidc.PrivateKeyJwt({ key: key.privateKey, kid: key.kid }), { execute: [oidc.allowInsecureRequests] });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid offline_access', state: 'ks', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  const r = await gh.authorize(url.href, { username: user.username, password: user.password, jar: new CookieJar() });
+  assert.ok(r.redirect, r.response.describe());
+  const tokens = await oidc.authorizationCodeGrant(config, r.redirect, { pkceCodeVerifier: verifier, expectedState: 'ks' });
+  assert.ok(tokens.refresh_token, 'offline_access gives a refresh token');
+  assert.ok((await oidc.refreshTokenGrant(config, tokens.refresh_token)).access_token);
+  /* without the assertion, the client is not authenticated */
+  const bare = await gh.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: docs.url(p) });
+  assert.equal(bare.json.error, 'invalid_client', bare.text);
 });
 
 test('the redirect URI must match the document exactly', async () => {
