@@ -54,6 +54,32 @@ static bool has_dot_segment(const char *path)
     return false;
 }
 
+/* Whether the n bytes at p are only digits, 1 to 5 of them (a port). */
+static bool port_valid(const char *p, size_t n)
+{
+    return n >= 1 && n <= 5 && strspn(p, "0123456789") >= n;
+}
+
+/* host[:port] of n bytes: a name of letters, digits, '-' and '.', or an
+ * IPv6 literal in brackets. */
+static bool authority_valid(const char *a, size_t n)
+{
+    size_t host;
+    if (n && a[0] == '[') {
+        const char *end = memchr(a, ']', n);
+        host = end ? (size_t)(end - a) + 1 : 0;
+        if (host < 3 || strspn(a + 1, "0123456789abcdefABCDEF:.") != host - 2)
+            return false;
+    } else {
+        host = strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
+        if (host == 0 || host > n)
+            return false;
+    }
+    if (host == n)
+        return true;
+    return a[host] == ':' && port_valid(a + host + 1, n - host - 1);
+}
+
 bool client_document_url_valid(const char *url)
 {
     size_t len = url ? strlen(url) : 0;
@@ -65,9 +91,9 @@ bool client_document_url_valid(const char *url)
             return false;
     const char *host = url + strlen(SCHEME), *path = strchr(host, '/');
     size_t authority = path ? (size_t)(path - host) : 0;
-    /* a host, no userinfo, a path with more than "/" (the draft) */
-    return path && authority > 0 && !memchr(host, '@', authority) && path[1] && path[1] != '?' &&
-           !memchr(host, '?', authority) && !has_dot_segment(path);
+    /* a host (no userinfo), a path with more than "/" (the draft) */
+    return path && authority_valid(host, authority) && path[1] && path[1] != '?' &&
+           !has_dot_segment(path);
 }
 
 const char *client_document_host(arena_t *a, const char *url)

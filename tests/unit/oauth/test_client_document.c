@@ -27,6 +27,14 @@ static void urls(void **state)
                              "https://agent.example?x=/c",  NULL};
     for (const char **u = refused; *u; u++)
         assert_false(client_document_url_valid(*u));
+    /* authorities that are no host[:port] (the fuzzer's first finding among them) */
+    const char *odd[] = {"https://::[1]:8443/k.json", "https://[::1/c",
+                         "https://agent.example:/c",  "https://agent.example:123456/c",
+                         "https://ag%65nt.example/c", NULL};
+    for (const char **u = odd; *u; u++)
+        assert_false(client_document_url_valid(*u));
+    assert_true(client_document_url_valid("https://[::1]:8443/c.json"));
+    assert_true(client_document_url_valid("https://127.0.0.1/c.json"));
     char longer[CLIENT_DOCUMENT_URL_MAX + 2];
     size_t prefix = strlen("https://agent.example/");
     memcpy(longer, "https://agent.example/", prefix);
