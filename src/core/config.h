@@ -79,6 +79,7 @@ typedef struct {
     long client_document_cache_min; /* seconds a document is kept at least, default 60 */
     long client_document_cache_max; /* and at most, default 3600 */
     int client_document_private;    /* 1: documents may be on loopback or private addresses */
+    long client_document_fetches;   /* documents fetched at once per instance, default 1 */
     char *outside_ca_file; /* PEM CAs trusted for jwks_uri and documents; NULL: the system's */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback

@@ -198,6 +198,11 @@ static const config_key_t KEYS[] = {
      SERVER(client_document_private), 0, NULL,
      "client metadata documents: fetch them from loopback, private or link-local addresses too "
      "(no: public addresses only)"},
+    {"server", "client_document_fetches", CONFIG_NUMBER, "1", NULL, 1, 64, "count", NULL,
+     SERVER(client_document_fetches), 0, NULL,
+     "client metadata documents: fetches at once per instance (each holds an HTTP worker up to "
+     "client_document_timeout); a client whose document is not cached is refused for now (503) "
+     "beyond it"},
     {"server", "outside_ca_file", CONFIG_TEXT, NULL, "the system's CA certificates", 0, 0, NULL,
      NULL, SERVER(outside_ca_file), 0, NULL,
      "a PEM file of CA certificates trusted, instead of the system's, when fetching a client's "

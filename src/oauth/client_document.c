@@ -15,7 +15,10 @@
  * document's Cache-Control max-age, held within client_document_cache_min
  * and _max; no-store or no-cache is never kept; a refused or failed fetch
  * is remembered for FAILURE_GAP seconds, so a hostile document costs one
- * bounded fetch per gap. Until a row is current again it is not used. */
+ * bounded fetch per gap. Until a row is current again it is not used. At
+ * most client_document_fetches documents are fetched at once per instance
+ * (each holds an HTTP worker); beyond that a client not cached is refused
+ * for now (GH_ERR_UNAVAILABLE), so slow documents cannot hold every worker. */
 #include <pthread.h>
 #include <string.h>
 
@@ -36,6 +39,7 @@ typedef struct {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static slot_t cache[CACHE_SLOTS];
+static long fetching; /* fetches under way, under lock */
 
 bool client_document_id(const char *client_id)
 {
@@ -219,13 +223,22 @@ gh_status_t client_document_prepare(const http_request_t *req, const char *clien
     slot_t *s = slot_for(client_id);
     bool known = !strcmp(s->url, client_id) && now < s->until;
     bool usable = known && s->usable;
+    bool busy = !known && fetching >= app_of(req)->cfg->client_document_fetches;
+    fetching += !known && !busy;
     pthread_mutex_unlock(&lock);
     if (known)
         return usable ? GH_OK : GH_ERR_NOT_FOUND;
+    if (busy) { /* slow documents may not hold every worker */
+        log_event(LOG_WARN, "client_document_busy", "client_id", client_id, NULL);
+        return GH_ERR_UNAVAILABLE;
+    }
     gh_status_t st = refresh(req, client_id, &keep);
-    if (st != GH_OK && st != GH_ERR_NOT_FOUND)
-        return st; /* the store's: nothing to remember */
     pthread_mutex_lock(&lock);
+    fetching--;
+    if (st != GH_OK && st != GH_ERR_NOT_FOUND) {
+        pthread_mutex_unlock(&lock);
+        return st; /* the store's: nothing to remember */
+    }
     s = slot_for(client_id);
     memcpy(s->url, client_id, strlen(client_id) + 1);
     s->usable = st == GH_OK;

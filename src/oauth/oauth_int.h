@@ -372,7 +372,8 @@ bool client_document_parse(arena_t *a, const char *url, const char *body, size_t
  * when the store may be read (also for any other client_id);
  * GH_ERR_NOT_FOUND when documents are off ([server]
  * client_id_metadata_documents) or this one is refused (an unknown client);
- * a store failure otherwise. */
+ * GH_ERR_UNAVAILABLE when client_document_fetches are already under way; a
+ * store failure otherwise. */
 gh_status_t client_document_prepare(const http_request_t *req, const char *client_id);
 
 /* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */

@@ -9,7 +9,7 @@
 // whose document carries its keys (private_key_jwt); hostile documents (huge, slow, redirecting, mismatched,
 // not JSON, asking for a secret, on a private address) change nothing, cost
 // bounded time, and give an error page at authorize and invalid_client at
-// the token endpoint.
+// the token endpoint; and slow documents cannot hold every worker.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -23,7 +23,7 @@ import { documentServer, testAuthority } from './lib/document-server.mjs';
 
 const ca = testAuthority();
 const base = { error_style: 'rfc6749', outside_ca_file: ca.caFile, client_document_timeout: 1 };
-const gh = useGatehouse({ config: { ...base, client_id_metadata_documents: 'yes', client_document_private: 'yes' } });
+const gh = useGatehouse({ config: { ...base, client_id_metadata_documents: 'yes', client_document_private: 'yes', threads: 4 } });
 const guarded = useGatehouse({ config: { ...base, client_id_metadata_documents: 'yes' }, label: 'client_document_private = no (default)' });
 const off = useGatehouse({ config: { ...base, client_document_private: 'yes' }, label: 'client_id_metadata_documents = no (default)' });
 
@@ -188,6 +188,24 @@ test('hostile documents change nothing, cost bounded time, and give the document
   assert.equal(docs.hits('/private.json'), 0, 'no connection to a private address');
   const tok = await guarded.token({ grant_type: 'authorization_code', code: 'nope', client_id: docs.url('/private.json'), redirect_uri: REDIRECT, code_verifier: 'v'.repeat(43) });
   assert.equal(tok.json?.error, 'invalid_client', tok.text);
+});
+
+test('slow documents cannot hold every worker: one fetch at a time, others refused for now (503)', async () => {
+  const slow = (req, res) => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 3000);
+  docs.handle('/busy-1.json', slow);
+  docs.handle('/busy-2.json', slow);
+  const start = (p) => gh.get(`/auth/authorize?${new URLSearchParams(pkceParams(docs.url(p), 'x'.repeat(43)))}`);
+  const first = start('/busy-1.json');
+  while (docs.hits('/busy-1.json') === 0) await new Promise((r) => setTimeout(r, 20));
+  const t0 = Date.now();
+  const second = await start('/busy-2.json');
+  assert.equal(second.status, 503, second.describe());
+  assert.ok(Date.now() - t0 < 500, 'refused at once');
+  assert.equal(docs.hits('/busy-2.json'), 0, 'not fetched');
+  assertErrorPage(await first, 'the slow one times out');
+  /* the worker is free again: a good document is used */
+  docs.serve('/after-busy.json', documentAt('/after-busy.json'));
+  assert.equal((await start('/after-busy.json')).status, 200);
 });
 
 test('client_id URLs the draft forbids are unknown clients, never fetched', async () => {
