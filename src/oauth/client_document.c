@@ -32,9 +32,9 @@
 #define SCHEME "https://"
 
 typedef struct {
-    char url[CLIENT_DOCUMENT_URL_MAX + 1];
     int64_t until; /* the row is current before this time */
     bool usable;   /* false: refused until `until` */
+    char url[CLIENT_DOCUMENT_URL_MAX + 1];
 } slot_t;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
