@@ -115,6 +115,23 @@ test('openid-client 6: private_key_jwt with the keys in the document, code flow 
   assert.equal(bare.json.error, 'invalid_client', bare.text);
 });
 
+test('revocation authenticates the client by its document as it is now', async () => {
+  const p = '/revoking.json';
+  docs.serve(p, documentAt(p), { 'cache-control': 'no-store' });
+  const id = docs.url(p);
+  const verifier = oauth.generateRandomCodeVerifier();
+  const r = await gh.authorize(pkceParams(id, await oauth.calculatePKCECodeChallenge(verifier), { scope: 'openid offline_access' }), { username: user.username, password: user.password, jar: new CookieJar() });
+  assert.ok(r.redirect, r.response.describe());
+  const tok = await gh.token({ grant_type: 'authorization_code', code: r.redirect.searchParams.get('code'), client_id: id, redirect_uri: REDIRECT, code_verifier: verifier });
+  assert.equal(tok.status, 200, tok.text);
+  docs.serve(p, documentAt('/someone-else.json'), { 'cache-control': 'no-store' });
+  const refused = await gh.revoke({ token: tok.json.refresh_token, client_id: id });
+  assert.equal(refused.json?.error, 'invalid_client', `a refused document is no client at revocation either: ${refused.text}`);
+  /* the refusal is remembered for half a minute, mended document or not */
+  docs.serve(p, documentAt(p), { 'cache-control': 'no-store' });
+  assert.equal((await gh.revoke({ token: tok.json.refresh_token, client_id: id })).json?.error, 'invalid_client');
+});
+
 test('the redirect URI must match the document exactly', async () => {
   docs.serve('/exact.json', documentAt('/exact.json'));
   const r = await gh.get(`/auth/authorize?${new URLSearchParams(pkceParams(docs.url('/exact.json'), 'x'.repeat(43), { redirect_uri: `${REDIRECT}/other` }))}`);
