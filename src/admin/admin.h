@@ -78,6 +78,20 @@ typedef struct {
  * no secret). Pure: the command line checks before it opens a store. */
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err);
 
+/* Checks a Client ID Metadata Document (docs/clients.md) as
+ * admin_client_check checks a registration, into *out: the members a
+ * document may set (client_id, client_name, redirect_uris,
+ * post_logout_redirect_uris, grant_types, scope, token_endpoint_auth_method,
+ * jwks, jwks_uri; others are ignored), with no shared secret
+ * (token_endpoint_auth_method none, the default without keys, or
+ * private_key_jwt), response_types code only, grant_types authorization_code
+ * and refresh_token only, never the admin scope. Strings live in doc or a;
+ * the client_id (a URL) is the caller's to check. False with *why (one line
+ * naming the member) when the document is refused. The server calls it
+ * through oauth_extra_routes_t.client_document. */
+bool admin_client_document_check(arena_t *a, const json_t *doc, store_client_t *out,
+                                 const char **why);
+
 /* Registers in (admin_client_check'ed). *out: the client, with
  * client_secret when one was generated. 409 when the id is taken. */
 bool admin_client_create(const admin_ctx_t *ctx, const admin_client_in_t *in, json_t **out,

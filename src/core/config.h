@@ -75,6 +75,15 @@ typedef struct {
     int jwks_uri_private;     /* 1: a jwks_uri may be on a loopback or private address */
     long dpop_proof_lifetime; /* seconds a DPoP proof's iat may lie in the past, default 60 */
     int dpop_nonce;           /* 1 (default): DPoP proofs carry a server nonce (RFC 9449 §8) */
+    /* Client ID Metadata Documents (docs/clients.md): an https URL as client_id */
+    int client_documents;           /* 1: such client_ids are fetched and used, default 0 */
+    long client_document_timeout;   /* seconds a document fetch may take, default 3 */
+    long client_document_max_bytes; /* largest document, default 5 KiB */
+    long client_document_cache_min; /* seconds a document is kept at least, default 60 */
+    long client_document_cache_max; /* and at most, default 3600 */
+    int client_document_private;    /* 1: documents may be on loopback or private addresses */
+    long client_document_fetches;   /* documents fetched at once per instance, default 1 */
+    char *outside_ca_file; /* PEM CAs trusted for jwks_uri and documents; NULL: the system's */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */

@@ -188,6 +188,37 @@ static const config_key_t KEYS[] = {
      NULL,
      "DPoP: proofs must carry a nonce of this server (RFC 9449 §8; a DPoP-Nonce header gives it, "
      "valid 5 to 10 minutes on every instance)"},
+    {"server", "client_id_metadata_documents", CONFIG_CHOICE, "no", NULL, 0, 0, NULL, NO_YES,
+     SERVER(client_documents), 0, NULL,
+     "accept an https URL as client_id and fetch the client's metadata from it (Client ID "
+     "Metadata Documents, as MCP clients use; docs/clients.md)"},
+    {"server", "client_document_timeout", CONFIG_NUMBER, "3", NULL, 1, 30, "seconds", NULL,
+     SERVER(client_document_timeout), 0, NULL,
+     "client metadata documents: longest fetch of one (connection included)"},
+    {"server", "client_document_max_bytes", CONFIG_NUMBER, "5120", NULL, 1024, 65536, "bytes",
+     NULL, SERVER(client_document_max_bytes), 0, NULL,
+     "client metadata documents: largest document read"},
+    {"server", "client_document_cache_min", CONFIG_NUMBER, "60", NULL, 0, DAY, "seconds", NULL,
+     SERVER(client_document_cache_min), 0, NULL,
+     "client metadata documents: shortest time a fetched document is used (its Cache-Control "
+     "max-age is raised to it; no-store is never kept)"},
+    {"server", "client_document_cache_max", CONFIG_NUMBER, "3600", NULL, 0, DAY, "seconds", NULL,
+     SERVER(client_document_cache_max), 0, NULL,
+     "client metadata documents: longest time a fetched document is used (max-age is lowered "
+     "to it)"},
+    {"server", "client_document_private", CONFIG_CHOICE, "no", NULL, 0, 0, NULL, NO_YES,
+     SERVER(client_document_private), 0, NULL,
+     "client metadata documents: fetch them from loopback, private or link-local addresses too "
+     "(no: public addresses only)"},
+    {"server", "client_document_fetches", CONFIG_NUMBER, "1", NULL, 1, 64, "count", NULL,
+     SERVER(client_document_fetches), 0, NULL,
+     "client metadata documents: fetches at once per instance (each holds an HTTP worker up to "
+     "client_document_timeout); a client whose document is not cached is refused for now (503) "
+     "beyond it"},
+    {"server", "outside_ca_file", CONFIG_TEXT, NULL, "the system's CA certificates", 0, 0, NULL,
+     NULL, SERVER(outside_ca_file), 0, NULL,
+     "a PEM file of CA certificates trusted, instead of the system's, when fetching a client's "
+     "jwks_uri or metadata document (a private CA; the tests)"},
     {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
      SERVER(backchannel_logout_timeout), 0, NULL,
      "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},

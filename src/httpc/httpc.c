@@ -250,10 +250,12 @@ static gh_status_t status_of(httpc_outcome_t o)
 /* Fills res from a finished transfer. */
 static void read_answer(arena_t *a, CURL *h, const sink_t *sink, httpc_response_t *res)
 {
-    struct curl_header *ct = NULL;
+    struct curl_header *ct = NULL, *cc = NULL;
     libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
     if (libcurl.easy_header(h, "Content-Type", 0, CURLH_HEADER, -1, &ct) == CURLHE_OK)
         res->content_type = arena_strdup(a, ct->value);
+    if (libcurl.easy_header(h, "Cache-Control", 0, CURLH_HEADER, -1, &cc) == CURLHE_OK)
+        res->cache_control = arena_strdup(a, cc->value);
     res->body = buf_cstr(&sink->body);
     res->body_len = sink->body.len;
     if (!res->body) {
@@ -280,7 +282,9 @@ gh_status_t httpc_send(arena_t *a, const httpc_request_t *req, httpc_response_t 
     buf_init(&sink.body, a);
     if (!hdrs || !set_common(h, req, hdrs, &sink) || !set_method(h, req) ||
         (req->public_only &&
-         libcurl.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public) != CURLE_OK))
+         libcurl.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_public) != CURLE_OK) ||
+        (req->ca_file && (libcurl.easy_setopt(h, CURLOPT_CAINFO, req->ca_file) != CURLE_OK ||
+                          libcurl.easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK)))
         goto out;
     res->outcome = outcome_of(libcurl.easy_perform(h), &sink);
     if (res->outcome == HTTPC_OK)

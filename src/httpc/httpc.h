@@ -58,14 +58,16 @@ typedef struct {
      * jwks_uri) cannot reach this host's or its network's services (SSRF);
      * a refused address is HTTPC_FAIL_CONNECT */
     bool public_only;
+    const char *ca_file; /* PEM CA certificates trusted instead of the system's; NULL: those */
 } httpc_request_t;
 
 typedef struct {
     httpc_outcome_t outcome;
-    long status;              /* HTTP status, 0 when no answer came */
-    const char *body;         /* NUL-terminated, in the arena ("" when empty) */
-    size_t body_len;          /* excluding the NUL */
-    const char *content_type; /* as sent, in the arena; NULL when absent */
+    long status;               /* HTTP status, 0 when no answer came */
+    const char *body;          /* NUL-terminated, in the arena ("" when empty) */
+    size_t body_len;           /* excluding the NUL */
+    const char *content_type;  /* as sent, in the arena; NULL when absent */
+    const char *cache_control; /* the Cache-Control header, in the arena; NULL when absent */
 } httpc_response_t;
 
 /* Opens libcurl and initializes it, once per process (later calls return

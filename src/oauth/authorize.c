@@ -175,11 +175,12 @@ static bool check_client(authz_t *z)
         error_page(z, 400, UI_MSG_BAD_REQUEST, UI_DETAIL_CLIENT_ID_MISSING);
         return false;
     }
-    gh_status_t st =
-        z->with_session
-            ? session_client_current(z->req, z->p.client_id, &z->client, &z->session_st,
-                                     &z->session, &z->consent)
-            : store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
+    gh_status_t st = client_document_prepare(z->req, z->p.client_id);
+    if (st == GH_OK)
+        st = z->with_session
+                 ? session_client_current(z->req, z->p.client_id, &z->client, &z->session_st,
+                                          &z->session, &z->consent)
+                 : store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
     z->session_read = z->with_session && st == GH_OK;
     if (st == GH_ERR_NOT_FOUND) {
         error_page(z, 400, UI_MSG_UNKNOWN_CLIENT, UI_DETAIL_NONE);
@@ -387,7 +388,9 @@ static bool resolve_source(authz_t *z)
         return false;
     }
     if (!uri) {
-        gh_status_t st = store_client_get(z->app->store, z->req->arena, outer_id, &z->client);
+        gh_status_t st = client_document_prepare(z->req, outer_id);
+        if (st == GH_OK)
+            st = store_client_get(z->app->store, z->req->arena, outer_id, &z->client);
         if (st != GH_OK) {
             error_page(z, st == GH_ERR_NOT_FOUND ? 400 : 503,
                        st == GH_ERR_NOT_FOUND ? UI_MSG_UNKNOWN_CLIENT : UI_MSG_SERVER_ERROR,
@@ -547,7 +550,8 @@ static void consent_page(authz_t *z, const store_session_t *session, const store
                          .config = z->app->config,
                          .action = "/auth/authorize",
                          .client_name = client_display_name(z),
-                         .username = user->nickname ? user->nickname : user->username};
+                         .username = user->nickname ? user->nickname : user->username,
+                         .unverified_host = client_document_host(z->req->arena, z->client.id)};
     ui_hidden_t *hidden = NULL;
     const char *html = NULL;
     if (scope_consent_items(z->req->arena, &app_of(z->req)->scopes, &z->scope, &page) &&

@@ -63,7 +63,9 @@ bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth
     const char *id = NULL, *secret = NULL;
     if (!client_auth_credentials(req, &id, &secret, err))
         return false;
-    gh_status_t st = store_client_get(app_of(req)->store, req->arena, id, client);
+    gh_status_t st = client_document_prepare(req, id);
+    if (st == GH_OK)
+        st = store_client_get(app_of(req)->store, req->arena, id, client);
     return client_auth_check(req, st, client, secret, err);
 }
 

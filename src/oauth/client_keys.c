@@ -1,6 +1,6 @@
 /* A client's own public keys, for what it signs: private_key_jwt assertions
  * (RFC 7523 §2.2) and request objects (RFC 9101). They come from its inline
- * `jwks` (parsed per use) or its `jwks_uri`, fetched with httpc (https, or
+ * `jwks` (parsed per use) or its `jwks_uri`, fetched safely (outside.c: https, or
  * http to loopback; no redirects; a size cap and a time limit from the
  * settings; only public addresses unless jwks_uri_private = yes) and kept
  * in a small process-wide cache for jwks_uri_cache
@@ -50,18 +50,14 @@ static slot_t *slot_for(const char *uri)
 static jose_keyset_t *fetch(const http_request_t *req, const char *uri)
 {
     const config_server_t *cfg = app_of(req)->cfg;
-    httpc_header_t accept = {"Accept", "application/jwk-set+json, application/json"};
-    httpc_request_t r = {.method = HTTPC_GET,
-                         .url = uri,
-                         .headers = &accept,
-                         .header_count = 1,
-                         .connect_timeout_ms = cfg->jwks_uri_timeout * 1000,
-                         .timeout_ms = cfg->jwks_uri_timeout * 1000,
-                         .max_response = (size_t)cfg->jwks_uri_max_bytes,
-                         .public_only = !cfg->jwks_uri_private};
+    outside_fetch_t f = {.url = uri,
+                         .accept = "application/jwk-set+json, application/json",
+                         .timeout_s = cfg->jwks_uri_timeout,
+                         .max_bytes = (size_t)cfg->jwks_uri_max_bytes,
+                         .private_ok = cfg->jwks_uri_private};
     httpc_response_t res;
     jose_keyset_t *ks = NULL;
-    if (httpc_send(req->arena, &r, &res) == GH_OK &&
+    if (outside_fetch(req, &f, &res) == GH_OK &&
         jose_keyset_from_jwks(res.body, res.body_len, &ks) == GH_OK)
         return ks;
     log_event(LOG_WARN, "client_jwks_uri", "uri", uri, "error",

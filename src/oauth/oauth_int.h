@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/password_policy.h"
 #include "http/http.h"
+#include "httpc/httpc.h"
 #include "jose/jose.h"
 #include "mail/mail.h"
 #include "platform/platform.h"
@@ -317,6 +318,66 @@ gh_status_t client_keys_verify(const http_request_t *req, const store_client_t *
     {                                                                                              \
         "client_assertion_type", 128                                                               \
     }
+
+/* ---- documents from outside (outside.c) ---- */
+
+/* A document at an address a third party chose (a jwks_uri, a client
+ * metadata document): where, what to accept, and the caller's limits. */
+typedef struct {
+    const char *url;
+    const char *accept; /* the Accept header */
+    long timeout_s;     /* connection and answer together */
+    size_t max_bytes;
+    bool private_ok; /* loopback, private and link-local addresses too */
+} outside_fetch_t;
+
+/* Fetches f->url with httpc, safely (no redirects, verified TLS trusting
+ * [server] outside_ca_file when set, public addresses only unless
+ * f->private_ok); as httpc_send. */
+gh_status_t outside_fetch(const http_request_t *req, const outside_fetch_t *f,
+                          httpc_response_t *res);
+
+typedef enum {
+    OUTSIDE_CACHE_DEFAULT, /* no Cache-Control, or none that says how long */
+    OUTSIDE_CACHE_MAX_AGE, /* max-age=N: *max_age */
+    OUTSIDE_CACHE_NONE,    /* no-store or no-cache: not to be kept */
+} outside_cache_t;
+
+#define OUTSIDE_MAX_AGE_CAP 31536000L /* a year: larger max-ages count as it */
+
+/* What a Cache-Control header value (NULL for none) says about keeping the
+ * answer (RFC 9111 §5.2.2): directives case-insensitive, comma-separated. */
+outside_cache_t outside_cache_control(const char *value, long *max_age);
+
+/* ---- Client ID Metadata Documents (client_document.c) ---- */
+
+#define CLIENT_DOCUMENT_URL_MAX 2048
+
+/* oauth_extra_routes_t.client_document's type: the client model's reading. */
+typedef bool (*client_document_check_fn)(arena_t *a, const json_t *doc, store_client_t *out,
+                                         const char **why);
+
+/* Whether client_id is meant as a document's URL (it starts with https://). */
+bool client_document_id(const char *client_id);
+/* Whether url may name a document: https, a host without userinfo, a path
+ * of more than "/" without dot segments, no fragment, no spaces or control
+ * bytes, at most CLIENT_DOCUMENT_URL_MAX bytes. */
+bool client_document_url_valid(const char *url);
+/* The host of a document URL (no port), in a; NULL when it is none. */
+const char *client_document_host(arena_t *a, const char *url);
+/* Reads a fetched document (body, len bytes) of url: a JSON object whose
+ * client_id is url exactly, read by check into *out (strings kept with a).
+ * False with *why (one line) when it is refused. */
+bool client_document_parse(arena_t *a, const char *url, const char *body, size_t len,
+                           client_document_check_fn check, store_client_t *out, const char **why);
+/* Before a client_id is looked up in the store: for a document URL, makes
+ * its row current (fetching the document when the cache says so). GH_OK
+ * when the store may be read (also for any other client_id);
+ * GH_ERR_NOT_FOUND when documents are off ([server]
+ * client_id_metadata_documents) or this one is refused (an unknown client);
+ * GH_ERR_UNAVAILABLE when client_document_fetches are already under way; a
+ * store failure otherwise. */
+gh_status_t client_document_prepare(const http_request_t *req, const char *client_id);
 
 /* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */
 extern const char *const CLIENT_KEYS_ALGS[];

@@ -84,10 +84,12 @@ bool presented_take(http_request_t *req, bool confidential, bool with_user, stor
     access_t at = {0};
     bool access = token && *token && access_of(req, id, token, &at), revoked = true;
     const char *username = NULL;
-    gh_status_t st = access ? store_client_get_token(store, req->arena, id, at.jti, at.family,
-                                                     with_user ? at.member : NULL, clock_now(),
-                                                     client, &revoked, &username)
-                            : store_client_get(store, req->arena, id, client);
+    gh_status_t st = client_document_prepare(req, id); /* its document still holds */
+    if (st == GH_OK)
+        st = access ? store_client_get_token(store, req->arena, id, at.jti, at.family,
+                                             with_user ? at.member : NULL, clock_now(), client,
+                                             &revoked, &username)
+                    : store_client_get(store, req->arena, id, client);
     if (!client_auth_check(req, st, client, secret, err))
         return false;
     if (confidential && client->is_public)

@@ -199,6 +199,10 @@ static gh_status_t build_documents(app_t *app, arena_t *a)
 {
     json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes,
                                app->cfg->require_par);
+    /* draft-ietf-oauth-client-id-metadata-document: https URLs as client_id */
+    if (d)
+        json_object_set_new(d, "client_id_metadata_document_supported",
+                            json_boolean(app->cfg->client_documents));
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)

@@ -33,6 +33,10 @@ typedef struct oauth_extra_routes {
     /* run once the store is open, before serving (NULL: nothing); a failure
      * stops the start */
     gh_status_t (*on_start)(store_t *store, const config_server_t *cfg, arena_t *a);
+    /* the client model above (admin_client_document_check): reads a Client ID
+     * Metadata Document into *out, or refuses it with *why (NULL: such
+     * clients are unknown) */
+    bool (*client_document)(arena_t *a, const json_t *doc, store_client_t *out, const char **why);
 } oauth_extra_routes_t;
 
 /* oauth_serve with extra routes (NULL: none): on the server's listener, or

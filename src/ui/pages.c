@@ -17,6 +17,9 @@ static const char HIDDEN_TPL[] = "<input type=\"hidden\" name=\"{{name}}\" value
 static const char SCOPE_TPL[] = "<li class=\"scope\">{{text}}</li>\n";
 static const char CLAIM_TPL[] = "<li class=\"scope claim\" data-claim=\"{{name}}\">{{text}}</li>\n";
 static const char ALERT_TPL[] = "<p class=\"alert\" id=\"form-error\" role=\"alert\">{{text}}</p>";
+/* The consent page's note on a client known only by its metadata document. */
+static const char UNVERIFIED_TPL[] =
+    "<p class=\"alert unverified\" id=\"client-unverified\">{{{text}}}</p>\n";
 /* An input the alert is about (WCAG 3.3.1: the error is tied to its field). */
 static const char INVALID_ATTRS[] = " aria-invalid=\"true\" aria-describedby=\"form-error\"";
 static const char FRAME_TPL[] = "<iframe class=\"frontchannel-logout\" src=\"{{src}}\" "
@@ -263,6 +266,15 @@ const char *ui_render_login(arena_t *a, const ui_login_t *p)
                           COUNT(vars));
 }
 
+/* The consent page's warning about an unverified client from host. */
+static const char *unverified_html(arena_t *a, ui_lang_t lang, const char *host)
+{
+    if (!host)
+        return "";
+    const tpl_var_t vars[] = {{"text", text_html(a, lang, TXT_CONSENT_UNVERIFIED, host), true}};
+    return vars[0].value ? ui_expand(a, UNVERIFIED_TPL, vars, COUNT(vars)) : NULL;
+}
+
 const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
 {
     ui_lang_t lang = p->lang;
@@ -271,6 +283,7 @@ const char *ui_render_consent(arena_t *a, const ui_consent_t *p)
         {"heading", text_html(a, lang, TXT_CONSENT_HEADING, client), true},
         {"account_label", ui_text(lang, TXT_CONSENT_ACCOUNT), false},
         {"username", p->username, false},
+        {"unverified", unverified_html(a, lang, p->unverified_host), true},
         {"intro", ui_text(lang, TXT_CONSENT_INTRO), false},
         {"scopes", scopes_html(a, p), true},
         {"note", ui_text(lang, TXT_CONSENT_NOTE), false},

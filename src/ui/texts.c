@@ -29,6 +29,13 @@ static const char *const TEXTS[TXT_COUNT][LANGS] = {
                            "허용하면 이 애플리케이션이 다음 권한을 갖게 됩니다:"},
     [TXT_CONSENT_NOTE] = {"Only allow applications you trust. Your password is never shared.",
                           "신뢰하는 애플리케이션만 허용하세요. 비밀번호는 공유되지 않습니다."},
+    [TXT_CONSENT_UNVERIFIED] =
+        {"Unverified application: Gatehouse has not checked it. Its name and "
+         "addresses come from {{client}}; allow it only if you trust "
+         "{{client}}.",
+         "확인되지 않은 애플리케이션: Gatehouse가 검증하지 않았습니다. 이름과 "
+         "주소는 {{client}}에서 제공한 것이니, {{client}}를 신뢰하는 경우에만 "
+         "허용하세요."},
     [TXT_ALLOW] = {"Allow and continue", "동의하고 계속"},
     [TXT_DENY] = {"Deny", "거부"},
     [TXT_UNKNOWN_APP] = {"An application", "애플리케이션"},

@@ -193,6 +193,10 @@ typedef struct {
     /* parallel to claims, may be NULL: the custom scope that releases a claim
      * with no words of its own (a member attribute), whose label names it */
     const char *const *claim_scopes;
+    /* a client known only by its metadata document (docs/clients.md): the
+     * host it came from, shown with a warning that it is unverified; NULL
+     * for a registered client */
+    const char *unverified_host;
 } ui_consent_t;
 
 /* The consent page: one <form method="post"> with the hidden fields and two

@@ -59,6 +59,7 @@ typedef enum {
     TXT_CONSENT_ACCOUNT,
     TXT_CONSENT_INTRO,
     TXT_CONSENT_NOTE,
+    TXT_CONSENT_UNVERIFIED, /* holds {{client}}: the host of a metadata document */
     TXT_ALLOW,
     TXT_DENY,
     TXT_UNKNOWN_APP,

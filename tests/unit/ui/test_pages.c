@@ -531,7 +531,8 @@ static void test_consent_names_attribute_claims(void **state)
 static void test_out_of_memory_is_all_or_nothing(void **state)
 {
     const ui_consent_t p = {UI_LANG_KO, "/auth/authorize", HIDDEN, COUNT(HIDDEN), "Demo", "alice",
-                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL,   NULL};
+                            CLAIMS,     COUNT(CLAIMS),     SCOPES, COUNT(SCOPES), NULL,   NULL,
+                            NULL};
     const char *full = ui_render_consent(arena, &p);
     assert_non_null(full);
     size_t nulls = 0;
