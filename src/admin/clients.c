@@ -40,6 +40,7 @@ static const char *const FIELDS[] = {"client_id",
                                      "resources",
                                      "require_pushed_authorization_requests",
                                      "dpop_bound_access_tokens",
+                                     "security_profile",
                                      NULL};
 
 static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", AUTH_KEYS,
@@ -236,6 +237,46 @@ static bool read_subject_type(arena_t *a, const json_t *body, store_client_t *cl
     return true;
 }
 
+/* security_profile: fapi2 (the FAPI 2.0 Security Profile, docs/clients.md)
+ * or none (the default). */
+static bool read_security_profile(arena_t *a, const json_t *body, store_client_t *cl,
+                                  admin_error_t *err)
+{
+    const char *profile = NULL;
+    if (!admin_get_string(a, body, "security_profile", &profile, err))
+        return false;
+    if (profile && strcmp(profile, STORE_PROFILE_FAPI2) != 0 && strcmp(profile, "none") != 0)
+        return admin_fail(err, a, 400, "security_profile", "must be fapi2 or none");
+    cl->fapi2 = profile && !strcmp(profile, STORE_PROFILE_FAPI2);
+    return true;
+}
+
+/* What the FAPI 2.0 Security Profile asks of a client's registration
+ * (§5.3.2.1, §5.3.3): confidential and authenticated by its keys
+ * (private_key_jwt; mTLS is not offered), https redirect URIs, and only the
+ * grants the profile covers. Its run-time rules are oauth/fapi.c's. */
+static bool check_fapi2(arena_t *a, const store_client_t *cl, admin_error_t *err)
+{
+    const unsigned covered =
+        STORE_GRANT_AUTHORIZATION_CODE | STORE_GRANT_REFRESH_TOKEN | STORE_GRANT_CLIENT_CREDENTIALS;
+    if (!cl->fapi2)
+        return true;
+    if (cl->is_public || !(cl->jwks || cl->jwks_uri))
+        return admin_fail(err, a, 400, "security_profile",
+                          "fapi2 needs a confidential client with jwks or jwks_uri "
+                          "(token_endpoint_auth_method private_key_jwt)");
+    if (cl->grants & ~covered)
+        return admin_fail(err, a, 400, "grant_types",
+                          "a fapi2 client uses authorization_code, refresh_token and "
+                          "client_credentials only");
+    for (size_t i = 0; i < cl->redirect_uri_count; i++)
+        if (uri_redirect_kind(cl->redirect_uris[i]) != URI_REDIRECT_HTTPS)
+            return admin_fail(err, a, 400, "redirect_uris",
+                              "'%s': a fapi2 client's redirect URIs are https",
+                              cl->redirect_uris[i]);
+    return true;
+}
+
 /* A pairwise client's sector is the one host of its redirect URIs (no
  * sector_identifier_uri: docs/claims.md). */
 static bool check_sector(arena_t *a, const store_client_t *cl, admin_error_t *err)
@@ -290,7 +331,8 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
                            &present, err) ||
         !admin_get_bool(a, body, "require_pushed_authorization_requests", &cl->require_par, err) ||
         !admin_get_bool(a, body, "dpop_bound_access_tokens", &cl->dpop_bound, err) ||
-        !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, in, err))
+        !read_security_profile(a, body, cl, err) || !read_grants(a, body, &cl->grants, err) ||
+        !read_auth_method(a, body, in, err))
         return false;
     if (!cl->id)
         return admin_fail(err, a, 400, "client_id", "is required");
@@ -323,7 +365,8 @@ static bool check_client(arena_t *a, admin_client_in_t *in, admin_error_t *err)
                       "post_logout_redirect_uris", cl->is_public, err) &&
            check_https_uri(a, cl->backchannel_logout_uri, "backchannel_logout_uri", err) &&
            check_https_uri(a, cl->frontchannel_logout_uri, "frontchannel_logout_uri", err) &&
-           check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err);
+           check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err) &&
+           check_fapi2(a, cl, err);
 }
 
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err)
@@ -487,6 +530,8 @@ static json_t *writable_json(const store_client_t *cl)
                         json_boolean(cl->require_par));
     json_object_set_new(o, "dpop_bound_access_tokens", /* RFC 9449 §5.2 */
                         json_boolean(cl->dpop_bound));
+    if (cl->fapi2) /* docs/clients.md */
+        json_object_set_new(o, "security_profile", json_string(STORE_PROFILE_FAPI2));
     if (cl->backchannel_logout_uri) { /* Back-Channel Logout 1.0 §2.2 */
         json_object_set_new(o, "backchannel_logout_uri", json_string(cl->backchannel_logout_uri));
         json_object_set_new(o, "backchannel_logout_session_required",

@@ -35,6 +35,7 @@ enum {
     OPT_RESOURCE,
     OPT_REQUIRE_PAR,
     OPT_DPOP_BOUND,
+    OPT_SECURITY_PROFILE,
 };
 
 /* Appends value to the array member name of body (made on first use). */
@@ -82,6 +83,7 @@ static int metadata_option(cli_t *c, json_t *body, int ch, char *arg)
         [OPT_RESOURCE - CLI_OPT_OWN] = "resources",
         [OPT_REQUIRE_PAR - CLI_OPT_OWN] = "require_pushed_authorization_requests",
         [OPT_DPOP_BOUND - CLI_OPT_OWN] = "dpop_bound_access_tokens",
+        [OPT_SECURITY_PROFILE - CLI_OPT_OWN] = "security_profile",
     };
     const char *member = ch - CLI_OPT_OWN < (int)(sizeof MEMBERS / sizeof MEMBERS[0])
                              ? MEMBERS[ch - CLI_OPT_OWN]
@@ -129,6 +131,7 @@ static int parse_metadata(cli_t *c, const cli_cmd_t *self, int argc, char **argv
         {"resource", required_argument, NULL, OPT_RESOURCE},
         {"require-par", no_argument, NULL, OPT_REQUIRE_PAR},
         {"dpop-bound", no_argument, NULL, OPT_DPOP_BOUND},
+        {"security-profile", required_argument, NULL, OPT_SECURITY_PROFILE},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE;
@@ -326,7 +329,10 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     "                          (https; http only on loopback)\n"                                   \
     "  --resource URI          a resource (RFC 8707) it may ask tokens for (repeatable)\n"         \
     "  --require-par           it must push its authorization requests (RFC 9126)\n"               \
-    "  --dpop-bound            its tokens must all be DPoP-bound (RFC 9449)\n"
+    "  --dpop-bound            its tokens must all be DPoP-bound (RFC 9449)\n"                     \
+    "  --security-profile P    fapi2: the FAPI 2.0 Security Profile (PAR, PKCE,\n"                 \
+    "                          private_key_jwt with ES256 and DPoP, all required;\n"               \
+    "                          docs/clients.md); none: no profile (default)\n"
 
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"add", "gatehouse client add", "register a client",
@@ -340,7 +346,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                            [--require-mfa] [--id-token-claim CLAIM]...\n"
      "                            [--subject-type public|pairwise]\n"
      "                            [--jwks FILE | --jwks-uri URL] [--resource URI]...\n"
-     "                            [--require-par] [--dpop-bound]\n\n"
+     "                            [--require-par] [--dpop-bound]\n"
+     "                            [--security-profile fapi2|none]\n\n"
      "Registers a client. A confidential client without --secret gets a generated\n"
      "secret, printed once as 'client_secret: ...'; only its digest is stored.\n"
      "A client with keys (--jwks, --jwks-uri) has no secret: it authenticates with\n"
@@ -371,7 +378,8 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "                               [--require-mfa] [--id-token-claim CLAIM]...\n"
      "                               [--subject-type public|pairwise]\n"
      "                               [--jwks FILE | --jwks-uri URL]\n"
-     "                               [--resource URI]... [--require-par] [--dpop-bound]\n\n"
+     "                               [--resource URI]... [--require-par] [--dpop-bound]\n"
+     "                               [--security-profile fapi2|none]\n\n"
      "Changes the registration as the admin API's PATCH /admin/v1/clients/ID does,\n"
      "with the same checks: the options given replace those fields (a repeated\n"
      "option gives the whole new list), the rest stays. A change that would leave\n"

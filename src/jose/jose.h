@@ -117,6 +117,8 @@ bool jose_jwt_kid_unknown(const jose_keyset_t *ks, arena_t *a, const char *token
  * (released with the arena): for reading an expired id_token_hint's claims
  * after jose_jwt_verify has checked its signature. */
 gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims);
+/* Likewise its header (after jose_jwt_verify: the alg it was signed with). */
+gh_status_t jose_jwt_peek_header(arena_t *a, const char *token, json_t **header);
 
 /* ---- HS256: tokens a server issues to itself, under its own secret ---- */
 

@@ -323,16 +323,27 @@ bool jose_jwt_kid_unknown(const jose_keyset_t *ks, arena_t *a, const char *token
     return unknown;
 }
 
-gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims)
+/* Part i (0 header, 1 payload) of a compact JWS as an object in the arena. */
+static gh_status_t peek_part(arena_t *a, const char *token, int i, json_t **out)
 {
     jose_part_t parts[3];
-    json_t *payload = NULL;
+    json_t *object = NULL;
     gh_status_t st = jose_split(token, parts);
     if (st == GH_OK)
-        st = jose_decode_object(a, parts[1], &payload);
+        st = jose_decode_object(a, parts[i], &object);
     if (st == GH_OK)
-        st = jose_adopt(a, payload);
+        st = jose_adopt(a, object);
     if (st == GH_OK)
-        *claims = payload;
+        *out = object;
     return st;
+}
+
+gh_status_t jose_jwt_peek(arena_t *a, const char *token, json_t **claims)
+{
+    return peek_part(a, token, 1, claims);
+}
+
+gh_status_t jose_jwt_peek_header(arena_t *a, const char *token, json_t **header)
+{
+    return peek_part(a, token, 0, header);
 }

@@ -213,8 +213,10 @@ static bool check_pkce(authz_t *z)
                        "code_challenge_method without code_challenge");
         return false;
     }
-    if (!challenge && z->client.is_public) {
-        redirect_error(z, OAUTH_ERR_INVALID_REQUEST, "a public client must use PKCE");
+    if (!challenge && (z->client.is_public || z->client.fapi2)) { /* FAPI 2.0 §5.3.2.2 */
+        redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
+                       z->client.fapi2 ? "a FAPI 2.0 client must use PKCE"
+                                       : "a public client must use PKCE");
         return false;
     }
     return true;
@@ -420,7 +422,7 @@ static bool check_pushed(authz_t *z)
     oauth_error_t err; /* a bad resource is told by check_resources */
     if (!z->pushed && resource_read(z->src, &z->resources, &err))
         z->pushed = pushed_mark_ok(z);
-    if (!z->pushed && (z->client.require_par || z->app->cfg->require_par)) {
+    if (!z->pushed && (z->client.require_par || z->app->cfg->require_par || z->client.fapi2)) {
         redirect_error(z, OAUTH_ERR_INVALID_REQUEST,
                        "authorization requests must be pushed first (RFC 9126)");
         return false;
@@ -586,7 +588,7 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .code_challenge = z->p.code_challenge,
                       .session_digest = session->digest,
                       .auth_time = session->auth_time,
-                      .expires_at = now + z->app->cfg->code_ttl,
+                      .expires_at = now + fapi2_code_ttl(&z->client, z->app->cfg->code_ttl),
                       .authn = session->authn,
                       .resources = resource_join(z->req->arena, &z->resources),
                       .dpop_jkt = z->p.dpop_jkt};

@@ -113,9 +113,9 @@ bool client_assertion_id(const http_request_t *req, const char **id, oauth_error
 bool client_assertion_check(const http_request_t *req, const store_client_t *client,
                             oauth_error_t *err)
 {
-    json_t *claims = NULL;
-    gh_status_t st = client_keys_verify(req, client, http_pairs_get(&req->form, "client_assertion"),
-                                        &claims, NULL);
+    json_t *claims = NULL, *header = NULL;
+    const char *assertion = http_pairs_get(&req->form, "client_assertion");
+    gh_status_t st = client_keys_verify(req, client, assertion, &claims, NULL);
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "the client has no keys registered");
     if (st == GH_ERR_UNAVAILABLE)
@@ -123,5 +123,8 @@ bool client_assertion_check(const http_request_t *req, const store_client_t *cli
     if (st != GH_OK)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
                           "the assertion's signature does not verify");
-    return claims_ok(req, client, claims, err);
+    if (client->fapi2 && jose_jwt_peek_header(req->arena, assertion, &header) != GH_OK)
+        return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
+    return fapi2_assertion_ok(client, header, claims, app_of(req)->cfg->issuer, err) &&
+           claims_ok(req, client, claims, err);
 }

@@ -48,6 +48,9 @@ bool client_auth_check(const http_request_t *req, gh_status_t st, const store_cl
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (client_assertion_sent(req))
         return client_assertion_check(req, client, err);
+    if (client->fapi2) /* FAPI 2.0 §5.3.2.1: private_key_jwt (or mTLS, not offered) */
+        return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
+                          "a FAPI 2.0 client authenticates with private_key_jwt");
     if (client->is_public) {
         if (secret)
             return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "a public client has no secret");

@@ -194,7 +194,7 @@ bool dpop_request(const http_request_t *req, http_response_t *res, const char *a
 
 bool dpop_required(const store_client_t *client)
 {
-    return client->dpop_bound;
+    return client->dpop_bound || client->fapi2; /* FAPI 2.0 §5.3.2.1: sender-constrained */
 }
 
 const char *dpop_bound_jkt(const json_t *claims)

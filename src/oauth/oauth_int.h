@@ -712,8 +712,7 @@ bool dpop_request(const http_request_t *req, http_response_t *res, const char *a
                   const char **jkt, oauth_error_t *err);
 
 /* Whether every token request of client must carry a DPoP proof: its
- * dpop_bound_access_tokens (RFC 9449 §5.2). The one place a profile that
- * requires DPoP (FAPI 2.0) adds its own rule. */
+ * dpop_bound_access_tokens (RFC 9449 §5.2), or the FAPI 2.0 profile. */
 bool dpop_required(const store_client_t *client);
 
 /* The cnf.jkt of an access token's claims: the key it is bound to, or NULL. */
@@ -727,6 +726,23 @@ const char *dpop_bound_jkt(const json_t *claims);
  * use_dpop_nonce or a store error. */
 bool dpop_resource_check(const http_request_t *req, http_response_t *res, const char *token,
                          bool dpop_scheme, const json_t *claims, oauth_error_t *err);
+
+/* ---- the FAPI 2.0 Security Profile (fapi.c, docs/clients.md) ---- */
+
+/* True unless client is a FAPI 2.0 client and this server signs its id or
+ * access tokens with an algorithm the profile does not allow (RS256): then
+ * false with unauthorized_client saying so. */
+bool fapi2_signing_ok(const store_client_t *client, const config_server_t *cfg, oauth_error_t *err);
+
+/* True unless client is a FAPI 2.0 client and its verified assertion
+ * (header, claims) is signed with another algorithm than ES256 or has
+ * another aud than the issuer alone: then false with invalid_client. */
+bool fapi2_assertion_ok(const store_client_t *client, const json_t *header, const json_t *claims,
+                        const char *issuer, oauth_error_t *err);
+
+/* The lifetime of client's codes: configured, at most 60 s for a FAPI 2.0
+ * client. */
+int64_t fapi2_code_ttl(const store_client_t *client, int64_t configured);
 
 /* ---- tokens ---- */
 

@@ -106,6 +106,10 @@ static bool push(http_request_t *req, http_response_t *res, oauth_error_t *err)
     const char *type = http_pairs_get(&p, "response_type");
     if (!type || strcmp(type, "code") != 0)
         return oauth_fail(err, OAUTH_ERR_UNSUPPORTED_RESPONSE_TYPE, "only response_type=code");
+    if (client.fapi2 && !http_pairs_get(&p, "code_challenge")) /* FAPI 2.0 §5.3.2.2 */
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST, "a FAPI 2.0 client must use PKCE");
+    if (!fapi2_signing_ok(&client, app_of(req)->cfg, err))
+        return false;
     const char *params = par_encode(req->arena, client.id, &p), *token = NULL, *digest = NULL;
     if (!params || tokens_mint(req->arena, &token, &digest) != GH_OK)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);

@@ -14,7 +14,7 @@
 
 static store_sql_t SQL_ADD =
     STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES "
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 /* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
@@ -35,7 +35,7 @@ static store_sql_t SQL_UPDATE = STORE_SQL(
     "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
     "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ?, "
     "id_token_claims = ?, subject_type = ?, jwks = ?, jwks_uri = ?, resources = ?, "
-    "require_par = ?, dpop_bound_access_tokens = ? WHERE id = ?");
+    "require_par = ?, dpop_bound_access_tokens = ?, security_profile = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -104,6 +104,8 @@ gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
     char *resources = store_row_text(r, a);
     c.require_par = store_row_int(r) != 0;
     c.dpop_bound = store_row_int(r) != 0;
+    const char *profile = store_row_text(r, a);
+    c.fapi2 = profile && !strcmp(profile, STORE_PROFILE_FAPI2);
     gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
     if (st == GH_OK)
         st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
@@ -150,23 +152,24 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     const char *resources = join_lines(a, c->resources, c->resource_count);
     const char *subject = c->pairwise ? SUBJECT_PAIRWISE : "public";
+    const char *profile = c->fapi2 ? STORE_PROFILE_FAPI2 : NULL;
     gh_status_t st = GH_ERR_NOMEM;
     if (uris && logout_uris && resources && update)
         st = db_exec_one(
-            s, &SQL_UPDATE, "client_update", "sssssiisisiisssssiis", c->secret_digest, c->name,
+            s, &SQL_UPDATE, "client_update", "sssssiisisiisssssiiss", c->secret_digest, c->name,
             uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
             c->backchannel_logout_uri, (int64_t)c->backchannel_logout_session_required,
             c->frontchannel_logout_uri, (int64_t)c->frontchannel_logout_session_required,
             (int64_t)c->require_mfa, c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
-            (int64_t)c->require_par, (int64_t)c->dpop_bound, c->id);
+            (int64_t)c->require_par, (int64_t)c->dpop_bound, profile, c->id);
     else if (uris && logout_uris && resources)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssssii", c->id, c->secret_digest,
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssssiis", c->id, c->secret_digest,
                      c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
                      (int64_t)c->is_public, c->created_at, c->backchannel_logout_uri,
                      (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
                      (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
                      c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
-                     (int64_t)c->require_par, (int64_t)c->dpop_bound);
+                     (int64_t)c->require_par, (int64_t)c->dpop_bound, profile);
     arena_free(a);
     return st;
 }

@@ -4,6 +4,9 @@
 
 #include "store/store.h"
 
+/* The security_profile column's one value (NULL: none). */
+#define STORE_PROFILE_FAPI2 "fapi2"
+
 /* Grant types a client may use (bit flags). */
 enum {
     STORE_GRANT_AUTHORIZATION_CODE = 1 << 0,
@@ -48,6 +51,8 @@ typedef struct {
     bool require_par; /* must push its authorization requests (RFC 9126 §6) */
     bool dpop_bound;  /* dpop_bound_access_tokens: every token request carries a DPoP proof
                          (RFC 9449 §5.2) */
+    bool fapi2;       /* security_profile "fapi2": the FAPI 2.0 Security Profile's rules
+                         (oauth/fapi.c) */
 } store_client_t;
 
 /* ---- clients ---- */

@@ -119,6 +119,30 @@ describe('an operator in the console', () => {
     assert.deepEqual((await shown('client', 'par-rp')).jwks.keys.map((k) => k.kid), [key.kid]);
   });
 
+  test('turns on DPoP-bound tokens and the FAPI 2.0 profile, in effect at once, then off again', async () => {
+    await gotoScreen(page, '#clients');
+    await gotoScreen(page, '#clients/par-rp');
+    await page.getByLabel('Require DPoP-bound tokens', { exact: false }).check();
+    await page.getByLabel('Security profile').selectOption('fapi2');
+    await save(page);
+    let c = await shown('client', 'par-rp');
+    assert.equal(c.dpop_bound_access_tokens, true);
+    assert.equal(c.security_profile, 'fapi2');
+    /* in effect: a FAPI 2.0 client's pushed request without PKCE is refused */
+    const push = async () => gh.postForm('/oauth2/v1/par', { client_id: 'par-rp', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await signJwt(key, { iss: 'par-rp', sub: 'par-rp', aud: gh.base, exp: Math.floor(Date.now() / 1000) + 60, jti: crypto.randomUUID() }), response_type: 'code', redirect_uri: REDIRECT, scope: 'openid' });
+    const refused = await push();
+    assert.equal(refused.status, 400, refused.describe());
+    assert.equal(refused.json.error.code, '10051', 'invalid_request (the same request is taken below, without the profile)');
+    assert.equal(await page.getByLabel('Security profile').inputValue(), 'fapi2');
+    await page.getByLabel('Security profile').selectOption('none');
+    await page.getByLabel('Require DPoP-bound tokens', { exact: false }).uncheck();
+    await save(page);
+    c = await shown('client', 'par-rp');
+    assert.equal(c.dpop_bound_access_tokens, false);
+    assert.equal(c.security_profile, undefined);
+    assert.equal((await push()).status, 201);
+  });
+
   test('sets a back-channel logout URI with its sid switch, then removes it by emptying the field', async () => {
     await gotoScreen(page, '#clients/rp');
     const uri = page.getByLabel('Back-channel logout URI', { exact: false });

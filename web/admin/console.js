@@ -53,6 +53,8 @@
       yes: 'Yes', no: 'No', actions: 'Actions',
       navGroups: 'Groups', resources: 'Resources the client may ask tokens for (RFC 8707; one URI per line)',
       requirePar: 'Require pushed authorization requests (PAR, RFC 9126)',
+      dpopBound: 'Require DPoP-bound tokens (RFC 9449)', securityProfile: 'Security profile',
+      profileNone: 'none', profileFapi2: 'FAPI 2.0 (PAR, PKCE, private_key_jwt with ES256 and DPoP, all required)',
       requireMfa: 'Require a second factor of every member signing in', authentication: 'Authentication at the token endpoint',
       methodKeys: 'private_key_jwt (signed with the client’s keys)', jwks: 'Public keys, a JWKS in JSON ({"keys": […]}), for private_key_jwt',
       jwksUri: 'Or the address of the client’s JWKS (jwks_uri)', openidConnect: 'OpenID Connect',
@@ -107,6 +109,8 @@
       yes: '예', no: '아니요', actions: '작업',
       navGroups: '그룹', resources: '클라이언트가 토큰을 요청할 수 있는 리소스 (RFC 8707, 한 줄에 URI 하나)',
       requirePar: '푸시된 인가 요청(PAR, RFC 9126) 필수',
+      dpopBound: 'DPoP로 묶인 토큰만 발급(RFC 9449)', securityProfile: '보안 프로필',
+      profileNone: '없음', profileFapi2: 'FAPI 2.0 (PAR, PKCE, ES256 private_key_jwt, DPoP 모두 필수)',
       requireMfa: '로그인하는 모든 회원에게 2단계 인증 요구', authentication: '토큰 엔드포인트에서의 인증',
       methodKeys: 'private_key_jwt (클라이언트 키로 서명)', jwks: '공개 키, JSON 형식의 JWKS ({"keys": […]}), private_key_jwt용',
       jwksUri: '또는 클라이언트 JWKS의 주소 (jwks_uri)', openidConnect: 'OpenID Connect 설정',
@@ -414,6 +418,7 @@
   const CLIENT_DEFAULTS = {
     require_mfa: false, require_pushed_authorization_requests: false, backchannel_logout_session_required: false,
     frontchannel_logout_session_required: false, resources: [], id_token_claims: [], subject_type: 'public',
+    dpop_bound_access_tokens: false, security_profile: 'none',
   };
 
   /* A JSON text area's value: the object it holds, null when empty, else the
@@ -445,6 +450,9 @@
       field('resources', t('resources'), 'textarea', (c.resources || []).join('\n')),
       field('require_pushed_authorization_requests', t('requirePar'), 'checkbox', c.require_pushed_authorization_requests),
       field('require_mfa', t('requireMfa'), 'checkbox', c.require_mfa),
+      field('dpop_bound_access_tokens', t('dpopBound'), 'checkbox', c.dpop_bound_access_tokens),
+      field('security_profile', t('securityProfile'), 'select', c.security_profile || 'none',
+        { options: [['none', t('profileNone')], ['fapi2', t('profileFapi2')]] }),
       fieldset(t('authentication'),
         field('token_endpoint_auth_method', t('authMethod'), 'select', c.token_endpoint_auth_method || 'client_secret_basic',
           { options: METHODS.map((m) => [m, m === 'none' ? t('methodNone') : m === 'private_key_jwt' ? t('methodKeys') : m]) }),
@@ -476,6 +484,8 @@
       resources: lines(v('resources')),
       require_pushed_authorization_requests: on('require_pushed_authorization_requests'),
       require_mfa: on('require_mfa'),
+      dpop_bound_access_tokens: on('dpop_bound_access_tokens'),
+      security_profile: v('security_profile'),
       token_endpoint_auth_method: v('token_endpoint_auth_method'),
       jwks: jsonValue(v('jwks')),
       jwks_uri: v('jwks_uri') || null,
