@@ -70,8 +70,16 @@ static store_sql_t SQL_END_CODES =
 static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
-static store_sql_t SQL_CODE_PUT = STORE_SQL(
-    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+#define CODE_PUT                                                                                   \
+    "INSERT INTO codes (" CODE_COLS ") VALUES "                                                    \
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+static store_sql_t SQL_CODE_PUT = STORE_SQL(CODE_PUT);
+/* store_code_put_tracked on PostgreSQL: the code and its session's client
+ * (back-channel logout) as one statement (one round trip, one commit);
+ * ?1-?16 as SQL_CODE_PUT (?2 the client, ?5 the member, ?16 the sid), ?17
+ * the session's expiry */
+static store_sql_t SQL_CODE_PUT_TRACKED =
+    STORE_SQL("WITH tracked AS (" STORE_SESSION_CLIENT_ADD("?16", "?2", "?5", "?17") ") " CODE_PUT);
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 #define CODE_TAKE                                                                                  \
     "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
@@ -262,13 +270,31 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 /* ---- codes ---- */
 
+/* SQL_CODE_PUT's arguments, then (for SQL_CODE_PUT_TRACKED) the session's
+ * expiry */
+#define CODE_ARGS(c)                                                                               \
+    (c)->digest, (c)->client_id, (c)->redirect_uri, (c)->scope, (c)->sub, (c)->nonce,              \
+        (c)->code_challenge, (c)->session_digest, (c)->family, (c)->auth_time, (c)->expires_at,    \
+        (c)->resources ? (c)->resources : "", (c)->authn.amr, (c)->authn.acr, (c)->authn.idp,      \
+        (c)->authn.sid
+#define CODE_FMT "sssssssssiisssss"
+
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiisssss", c->digest, c->client_id,
-                   c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
-                   c->session_digest, c->family, c->auth_time, c->expires_at,
-                   c->resources ? c->resources : "", c->authn.amr, c->authn.acr, c->authn.idp,
-                   c->authn.sid);
+    return db_exec(s, &SQL_CODE_PUT, "code_put", CODE_FMT, CODE_ARGS(c));
+}
+
+gh_status_t store_code_put_tracked(store_t *s, const store_code_t *c, int64_t session_expires_at)
+{
+    if (!c->authn.sid)
+        return store_code_put(s, c);
+    if (db_dialect(s)->writable_cte)
+        return db_exec(s, &SQL_CODE_PUT_TRACKED, "code_put", CODE_FMT "i", CODE_ARGS(c),
+                       session_expires_at);
+    gh_status_t st = store_code_put(s, c);
+    return st == GH_OK
+               ? store_session_client_add(s, c->authn.sid, c->client_id, c->sub, session_expires_at)
+               : st;
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay
