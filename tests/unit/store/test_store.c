@@ -1823,6 +1823,46 @@ static void test_logout_session(void **state)
     assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
 }
 
+/* store_code_put_tracked: the code and, in a session (sid), the record of
+ * its client for that session's end, written together; again only extends
+ * the record; without a sid the code alone. */
+static void test_code_put_tracked(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "tara"), *sid = digest(f);
+    const char *a = add_logout_client(f, "rp-tracked", "https://t.example/bc", NULL);
+    store_code_t c = {.digest = digest(f),
+                      .client_id = a,
+                      .redirect_uri = "https://rp.example/cb",
+                      .scope = "openid",
+                      .sub = sub,
+                      .session_digest = digest(f),
+                      .auth_time = T0,
+                      .expires_at = T0 + 60,
+                      .authn = {.amr = "pwd", .sid = sid}},
+                 got, alone = c;
+    store_session_client_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_code_put_tracked(f->s, &c, T0 + 100), GH_OK);
+    c.digest = digest(f);
+    assert_int_equal(store_code_put_tracked(f->s, &c, T0 + 200), GH_OK); /* the same session */
+    alone.digest = digest(f);
+    alone.authn.sid = NULL;
+    assert_int_equal(store_code_put_tracked(f->s, &alone, T0 + 100), GH_OK);
+    assert_int_equal(store_code_put_tracked(f->s, &alone, T0 + 100), GH_ERR_CONFLICT);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, a, T0, digest(f), &got), GH_OK);
+    assert_string_equal(got.authn.sid, sid);
+    assert_int_equal(store_code_take(f->s, f->a, alone.digest, a, T0, digest(f), &got), GH_OK);
+    assert_null(got.authn.sid);
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, a);
+    assert_string_equal(list[0].sub, sub);
+    store_logout_msg_t m = {0};
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+}
+
 /* A claimed message is hidden until its lease ends; a retry brings it back
  * at its time, with the attempts counted; done deletes it. */
 static void test_logout_claim_lease_retry(void **state)
@@ -2379,6 +2419,7 @@ int main(void)
         TEST(test_user_set_profile),
         TEST(test_consent_list_and_revoke),
         TEST(test_logout_session),
+        TEST(test_code_put_tracked),
         TEST(test_logout_claim_lease_retry),
         TEST(test_race_logout_claim),
         TEST(test_user_page_update_disable),
