@@ -14,7 +14,7 @@
 # stops with pg_down on exit.
 # shellcheck shell=bash disable=SC2034,SC2153 # the variables set here are read by the sourcing scripts, GH_BIN is set by them
 export CLIENT_ID=bench-client CLIENT_SECRET=bench-secret-0123456789 REDIRECT_URI=http://127.0.0.1:9/cb
-export BENCH_USER=user1 BENCH_PASSWORD=user1-password-0123
+export BENCH_USER=user1 BENCH_PASSWORD=Lantern-bench-pw-0123
 
 BASIC="Basic $(printf %s "$CLIENT_ID:$CLIENT_SECRET" | base64 -w0)"
 HZ=$(getconf CLK_TCK)

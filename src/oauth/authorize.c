@@ -77,7 +77,8 @@ typedef struct {
     bool with_session, session_read;
     gh_status_t session_st;
     store_session_t session;
-    const char *consent; /* the scope consented to, NULL for none */
+    const char *consent;     /* the scope consented to, NULL for none */
+    store_factors_t factors; /* the member's second factors (mfa_policy_known) */
 } authz_t;
 
 /* How long the mark of a pushed request (pushed_mark) stays good: the time
@@ -179,7 +180,7 @@ static bool check_client(authz_t *z)
     if (st == GH_OK)
         st = z->with_session
                  ? session_client_current(z->req, z->p.client_id, &z->client, &z->session_st,
-                                          &z->session, &z->consent)
+                                          &z->session, &z->consent, &z->factors)
                  : store_client_get(z->app->store, z->req->arena, z->p.client_id, &z->client);
     z->session_read = z->with_session && st == GH_OK;
     if (st == GH_ERR_NOT_FOUND) {
@@ -592,10 +593,8 @@ static void issue_code(authz_t *z, const store_session_t *session)
                       .authn = session->authn,
                       .resources = resource_join(z->req->arena, &z->resources),
                       .dpop_jkt = z->p.dpop_jkt};
-    gh_status_t st = store_code_put(z->app->store, &c);
-    if (st == GH_OK && session->authn.sid) /* who to tell when the session ends */
-        st = store_session_client_add(z->app->store, session->authn.sid, z->client.id, session->sub,
-                                      session->expires_at);
+    /* with who to tell when the session ends */
+    gh_status_t st = store_code_put_tracked(z->app->store, &c, session->expires_at);
     if (st != GH_OK) {
         redirect_error(z, oauth_error_from_status(st), NULL);
         return;
@@ -700,14 +699,16 @@ static void mfa_unmet(authz_t *z)
                          "this application requires two-step sign-in: set it up at /account/mfa");
 }
 
-/* True when session meets the second-factor policy for this request;
+/* True when session meets the second-factor policy for this request (its
+ * member's factors known, read with the session, or NULL: read here);
  * otherwise the second-factor page (a step-up) or the error has been
  * written. */
-static bool second_factor_met(authz_t *z, const store_session_t *session)
+static bool second_factor_met(authz_t *z, const store_session_t *session,
+                              const store_factors_t *known)
 {
     mfa_need_t need = MFA_NOT_NEEDED;
-    gh_status_t st =
-        mfa_policy(z->req, session->sub, &z->client, z->p.acr_values, session->authn.amr, &need);
+    gh_status_t st = mfa_policy_known(z->req, session->sub, known, &z->client, z->p.acr_values,
+                                      session->authn.amr, &need);
     if (st != GH_OK)
         store_failed(z, st);
     else if (need == MFA_UNMET)
@@ -783,7 +784,7 @@ static void on_get(authz_t *z)
     store_session_t session = z->session;
     gh_status_t st = z->session_read ? z->session_st : session_current(z->req, &session);
     if (st == GH_OK && session_fresh_enough(z, &session, false)) {
-        if (second_factor_met(z, &session))
+        if (second_factor_met(z, &session, z->session_read ? &z->factors : NULL))
             continue_signed_in(z, &session);
         return;
     }
@@ -872,7 +873,7 @@ static void on_consent(authz_t *z)
         login_page(z, 200, UI_MSG_NONE, NULL);
         return;
     }
-    if (!second_factor_met(z, &session))
+    if (!second_factor_met(z, &session, NULL))
         return;
     const char *decision = http_pairs_get(&z->req->form, "decision");
     if (!decision || strcmp(decision, "allow") != 0) {

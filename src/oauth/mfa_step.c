@@ -58,38 +58,53 @@ static bool amr_has_passkey(arena_t *a, const char *amr)
     return oauth_words_have(a, amr, AMR_HWK) || oauth_words_have(a, amr, AMR_SWK);
 }
 
-/* Whether the member has a second factor beyond what amr says was done: a
- * confirmed TOTP, or a passkey when the sign-in did not use one already. */
-static gh_status_t has_factor(const http_request_t *req, const char *sub, const char *amr,
-                              bool *has)
+/* The member's second factors as the policy needs them: TOTP first, then
+ * passkeys only when TOTP does not decide and they could count (amr has
+ * none yet). */
+static gh_status_t read_factors(const http_request_t *req, const char *sub, const char *amr,
+                                store_factors_t *out)
 {
     app_t *app = app_of(req);
     store_mfa_totp_t t;
     store_passkey_t *keys = NULL;
     size_t n = 0;
+    *out = (store_factors_t){0};
     gh_status_t st = store_mfa_totp_get(app->store, req->arena, sub, &t);
-    *has = st == GH_OK && t.confirmed;
+    out->totp = st == GH_OK && t.confirmed;
     if (st != GH_OK && st != GH_ERR_NOT_FOUND)
         return st;
     /* on every authorization request of a session: one query when TOTP decides */
-    if (!*has && passkey_enabled(app) && !amr_has_passkey(req->arena, amr)) {
+    if (!out->totp && passkey_enabled(app) && !amr_has_passkey(req->arena, amr)) {
         if ((st = store_passkey_list(app->store, req->arena, sub, &keys, &n)) != GH_OK)
             return st;
-        *has = n > 0;
+        out->passkey = n > 0;
     }
     return GH_OK;
 }
 
-gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
-                       const char *acr_values, const char *amr, mfa_need_t *need)
+/* Whether the member has a second factor beyond what amr says was done: a
+ * confirmed TOTP, or a passkey when the sign-in did not use one already. */
+static bool has_factor(const http_request_t *req, const store_factors_t *f, const char *amr)
+{
+    return f->totp ||
+           (f->passkey && passkey_enabled(app_of(req)) && !amr_has_passkey(req->arena, amr));
+}
+
+gh_status_t mfa_policy_known(const http_request_t *req, const char *sub,
+                             const store_factors_t *known, const store_client_t *client,
+                             const char *acr_values, const char *amr, mfa_need_t *need)
 {
     *need = MFA_NOT_NEEDED;
     if (oauth_words_have(req->arena, amr, AMR_MFA))
         return GH_OK; /* met already: no need to read the member's factors */
-    bool has = false;
-    gh_status_t st = has_factor(req, sub, amr, &has);
-    if (st != GH_OK)
-        return st;
+    store_factors_t read;
+    if (!known) {
+        gh_status_t st = read_factors(req, sub, amr, &read);
+        if (st != GH_OK)
+            return st;
+        known = &read;
+    }
+    bool has = has_factor(req, known, amr);
     bool required = client && client->require_mfa;
     bool wanted = has || required || oauth_words_have(req->arena, acr_values, ACR_MFA);
     if (!wanted)
@@ -99,6 +114,12 @@ gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_c
     else
         *need = required ? MFA_UNMET : MFA_NOT_NEEDED;
     return GH_OK;
+}
+
+gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
+                       const char *acr_values, const char *amr, mfa_need_t *need)
+{
+    return mfa_policy_known(req, sub, NULL, client, acr_values, amr, need);
 }
 
 /* ---- pending sign-ins ---- */

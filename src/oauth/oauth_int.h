@@ -416,10 +416,12 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out);
  * client client_id (the result is its store status, NOT_FOUND when unknown,
  * and then nothing else is set) and, as session_current does, the request's
  * live session (*session_st) with the scope its member has consented to for
- * that client (*consent, NULL when none). */
+ * that client (*consent, NULL when none) and its member's second factors
+ * (*factors, for mfa_policy_known). */
 gh_status_t session_client_current(const http_request_t *req, const char *client_id,
                                    store_client_t *client, gh_status_t *session_st,
-                                   store_session_t *session, const char **consent);
+                                   store_session_t *session, const char **consent,
+                                   store_factors_t *factors);
 
 /* Starts a session for sub (auth_time now), signed in as authn says (its
  * strings must outlive the request), and sets its cookie; the session keeps
@@ -559,6 +561,11 @@ gh_status_t mfa_factors(const http_request_t *req, const char *sub, mfa_factors_
  * factor goes on, the id_token's acr saying ACR_PASSWORD. */
 gh_status_t mfa_policy(const http_request_t *req, const char *sub, const store_client_t *client,
                        const char *acr_values, const char *amr, mfa_need_t *need);
+/* mfa_policy with the member's factors known already (known, read with the
+ * session by store_client_session; NULL: read them here). */
+gh_status_t mfa_policy_known(const http_request_t *req, const char *sub,
+                             const store_factors_t *known, const store_client_t *client,
+                             const char *acr_values, const char *amr, mfa_need_t *need);
 
 /* A sign-in in the middle of its second-factor step: after the password (a
  * pending sign-in, bound to the browser by the MFA_COOKIE whose digest the

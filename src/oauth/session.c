@@ -59,14 +59,15 @@ gh_status_t session_current(const http_request_t *req, store_session_t *out)
 
 gh_status_t session_client_current(const http_request_t *req, const char *client_id,
                                    store_client_t *client, gh_status_t *session_st,
-                                   store_session_t *session, const char **consent)
+                                   store_session_t *session, const char **consent,
+                                   store_factors_t *factors)
 {
     char digest[SECRET_DIGEST_HEX_LEN + 1];
     bool cookie = cookie_session_digest(req, digest);
     int64_t now = clock_now();
     gh_status_t st =
         store_client_session(app_of(req)->store, req->arena, client_id, cookie ? digest : NULL, now,
-                             client, session_st, session, consent);
+                             client, session_st, session, consent, factors);
     if (st == GH_OK && *session_st == GH_OK)
         seen(req, digest, now, session);
     return st;

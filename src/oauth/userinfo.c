@@ -40,21 +40,31 @@ static const char *presented_token(const http_request_t *req, bool *dpop, oauth_
     return NULL;
 }
 
-/* The member the token speaks for, read with the token's revocation in one
- * statement (one round trip to the database). */
+/* The member the token speaks for, read with the token's revocation and
+ * its client (for the sub that client sees) in one statement (one round
+ * trip to the database); *sub the member's sub as the client sees it. */
 static bool token_user(http_request_t *req, json_t *claims, const char *jti, const char *family,
-                       store_user_t *user, oauth_error_t *err)
+                       store_user_t *user, const char **sub, oauth_error_t *err)
 {
-    const char *sub = json_string_value(json_object_get(claims, "sub"));
+    app_t *app = app_of(req);
+    const char *token_sub = json_string_value(json_object_get(claims, "sub"));
+    const char *client_id = json_string_value(json_object_get(claims, "client_id"));
     bool revoked = true;
-    gh_status_t st = store_user_for_token(app_of(req)->store, req->arena, sub ? sub : "", jti,
-                                          family, clock_now(), user, &revoked);
+    store_client_t client;
+    gh_status_t st = store_user_for_token(app->store, req->arena, token_sub ? token_sub : "", jti,
+                                          family, client_id, clock_now(), user, &revoked, &client);
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the user no longer exists");
     if (st != GH_OK)
         return oauth_fail(err, oauth_error_from_status(st), NULL);
     if (revoked)
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has been revoked");
+    /* the sub the token's client sees: pairwise for a pairwise client */
+    *sub = client_id && !client.id
+               ? NULL
+               : oauth_subject(app, req->arena, client_id ? &client : NULL, user->sub);
+    if (!*sub)
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the client no longer exists");
     return true;
 }
 
@@ -78,16 +88,12 @@ static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err
         return oauth_fail(err, OAUTH_ERR_INSUFFICIENT_SCOPE, "the token lacks the openid scope");
     }
     store_user_t user;
-    if (!token_user(req, claims, jti, family, &user, err))
+    const char *sub = NULL;
+    if (!token_user(req, claims, jti, family, &user, &sub, err))
         return false;
     oidc_release_t release = oidc_release_of(&app_of(req)->scopes, scope.items, scope.count);
     buf_t b;
     buf_init(&b, req->arena);
-    /* the sub the token's client sees: pairwise for a pairwise client */
-    const char *client_id = json_string_value(json_object_get(claims, "client_id"));
-    const char *sub = oauth_subject_of(app_of(req), req->arena, client_id, user.sub);
-    if (!sub)
-        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the client no longer exists");
     oidc_userinfo_write(&b, &user, sub, &release);
     http_response_json_text(res, 200, &b);
     return true;

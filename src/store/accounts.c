@@ -19,13 +19,16 @@ static store_sql_t SQL_CONFIRM_EMAIL =
     STORE_SQL("UPDATE users SET email = ?2, email_verified = 1 WHERE sub = ?1 AND "
               "(?3 = 0 OR lower(email) = lower(?2))");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " USER_COLS " FROM users ORDER BY username");
-/* ?1 sub, ?2 jti, ?3 family, ?4 now: two seeks in the denylist, as
- * grants.c's lookup does */
+/* ?1 sub, ?2 jti, ?3 family, ?4 now, ?5 client id: two seeks in the
+ * denylist, as grants.c's lookup does; the member and the client in derived
+ * tables, so that their columns keep their own names (both have a
+ * created_at and a name); no such client gives its columns NULL */
 static store_sql_t SQL_FOR_TOKEN =
-    STORE_SQL("SELECT " USER_COLS ", "
+    STORE_SQL("SELECT u.*, "
               "EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2 AND expires_at > ?4) "
-              "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4) "
-              "FROM users WHERE sub = ?1");
+              "OR EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?3 AND expires_at > ?4), c.* "
+              "FROM (SELECT " USER_COLS " FROM users WHERE sub = ?1) u "
+              "LEFT JOIN (SELECT " STORE_CLIENT_COLS " FROM clients WHERE id = ?5) c ON 1 = 1");
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM users WHERE username = ?");
 /* ?1 after this username, ?2 a LIKE pattern ('%' for all), ?3 at most this many */
 static store_sql_t SQL_PAGE = STORE_SQL(
@@ -73,10 +76,11 @@ gh_status_t store_read_user(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &u, sizeof u, row);
 }
 
-/* A user and whether the token presented for it is revoked. */
+/* A user, whether the token presented for it is revoked, and its client. */
 typedef struct {
     store_user_t user;
     bool revoked;
+    store_client_t client;
 } user_token_t;
 
 static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
@@ -85,7 +89,7 @@ static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
     gh_status_t st = store_read_user(r, a, &t->user);
     if (st == GH_OK)
         t->revoked = store_row_int(r) != 0;
-    return st;
+    return st == GH_OK ? store_read_client(r, a, &t->client) : st;
 }
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
@@ -131,14 +135,16 @@ gh_status_t store_user_set_disabled(store_t *s, const char *sub, int64_t disable
 }
 
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
-                                 const char *family, int64_t now, store_user_t *out, bool *revoked)
+                                 const char *family, const char *client_id, int64_t now,
+                                 store_user_t *out, bool *revoked, store_client_t *client)
 {
     user_token_t t;
-    gh_status_t st = db_get(s, &SQL_FOR_TOKEN, "user_for_token", read_user_token, a, &t, "sssi",
-                            sub, jti, family ? family : jti, now);
+    gh_status_t st = db_get(s, &SQL_FOR_TOKEN, "user_for_token", read_user_token, a, &t, "sssis",
+                            sub, jti, family ? family : jti, now, client_id);
     if (st == GH_OK) {
         *out = t.user;
         *revoked = t.revoked;
+        *client = t.client;
     }
     return st;
 }

@@ -3,6 +3,7 @@
 #ifndef GH_STORE_ACCOUNTS_H
 #define GH_STORE_ACCOUNTS_H
 
+#include "store/clients.h"
 #include "store/store.h"
 
 typedef struct {
@@ -67,12 +68,15 @@ gh_status_t store_user_confirm_email(store_t *s, const char *sub, const char *em
  * nothing. */
 gh_status_t store_user_end_all(store_t *s, const char *sub, int64_t now, int64_t revoke_until,
                                const char *keep_session);
-/* The member an access token speaks for, and whether that token (jti) or its
+/* The member an access token speaks for, whether that token (jti) or its
  * grant (family, NULL when it has none) is on the denylist with a row not
- * expired at now: one read, so a resource request costs one round trip.
- * NOT_FOUND when the member is gone (*revoked is then not known). */
+ * expired at now, and the token's client client_id (*client, its id NULL
+ * when client_id is NULL or there is no such client): one read, so a
+ * resource request costs one round trip. NOT_FOUND when the member is gone
+ * (*revoked and *client are then not known). */
 gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const char *jti,
-                                 const char *family, int64_t now, store_user_t *out, bool *revoked);
+                                 const char *family, const char *client_id, int64_t now,
+                                 store_user_t *out, bool *revoked, store_client_t *client);
 
 /* What a member gave one client: the consent (scope NULL when none) and the
  * live refresh-token families (grants the client holds). */

@@ -70,8 +70,22 @@ static store_sql_t SQL_END_CODES =
 static store_sql_t SQL_END_DEVICES =
     STORE_SQL("UPDATE device_codes SET state = 2 WHERE sub = ?1" OF_CLIENT " AND state = 1");
 
-static store_sql_t SQL_CODE_PUT = STORE_SQL(
-    "INSERT INTO codes (" CODE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+#define CODE_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
+static store_sql_t SQL_CODE_PUT =
+    STORE_SQL("INSERT INTO codes (" CODE_COLS ") VALUES (" CODE_VALUES ")");
+/* store_code_put_tracked on PostgreSQL: the code and its session's client
+ * (back-channel logout) as one statement (one round trip), committed without
+ * waiting for the WAL flush (docs/durability.md: a code lost in a crash of
+ * the database fails closed; its redemption's flushed commit flushes it
+ * too); ?1-?17 as SQL_CODE_PUT (?2 the client, ?5 the member, ?16 the sid),
+ * ?18 the session's expiry. The SELECT from `relaxed` makes set_config run
+ * (a WITH that nothing reads is not), local to the statement's
+ * transaction. */
+#define CODE_TRACKED STORE_SESSION_CLIENT_ADD("?16", "?2", "?5", "?18")
+static store_sql_t SQL_CODE_PUT_TRACKED =
+    STORE_SQL("WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
+              "tracked AS (" CODE_TRACKED ") "
+              "INSERT INTO codes (" CODE_COLS ") SELECT " CODE_VALUES " FROM relaxed");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 #define CODE_TAKE                                                                                  \
     "UPDATE codes SET used_at = ?2, family = ?3 WHERE digest = ?1 AND client_id = ?4 "             \
@@ -268,13 +282,29 @@ gh_status_t store_consent_put(store_t *s, const char *sub, const char *client_id
 
 /* ---- codes ---- */
 
+/* SQL_CODE_PUT's arguments, then (for SQL_CODE_PUT_TRACKED) the session's
+ * expiry */
+#define CODE_ARGS(c)                                                                               \
+    (c)->digest, (c)->client_id, (c)->redirect_uri, (c)->scope, (c)->sub, (c)->nonce,              \
+        (c)->code_challenge, (c)->session_digest, (c)->family, (c)->auth_time, (c)->expires_at,    \
+        (c)->resources ? (c)->resources : "", (c)->authn.amr, (c)->authn.acr, (c)->authn.idp,      \
+        (c)->authn.sid, (c)->dpop_jkt
+#define CODE_FMT "sssssssssiissssss"
+
 gh_status_t store_code_put(store_t *s, const store_code_t *c)
 {
-    return db_exec(s, &SQL_CODE_PUT, "code_put", "sssssssssiissssss", c->digest, c->client_id,
-                   c->redirect_uri, c->scope, c->sub, c->nonce, c->code_challenge,
-                   c->session_digest, c->family, c->auth_time, c->expires_at,
-                   c->resources ? c->resources : "", c->authn.amr, c->authn.acr, c->authn.idp,
-                   c->authn.sid, c->dpop_jkt);
+    return db_exec(s, &SQL_CODE_PUT, "code_put", CODE_FMT, CODE_ARGS(c));
+}
+
+gh_status_t store_code_put_tracked(store_t *s, const store_code_t *c, int64_t session_expires_at)
+{
+    if (db_dialect(s)->writable_cte)
+        return db_exec(s, &SQL_CODE_PUT_TRACKED, "code_put", CODE_FMT "i", CODE_ARGS(c),
+                       session_expires_at);
+    gh_status_t st = store_code_put(s, c);
+    return st == GH_OK && c->authn.sid
+               ? store_session_client_add(s, c->authn.sid, c->client_id, c->sub, session_expires_at)
+               : st;
 }
 
 /* After code_take's update found no redeemable code: a used one is a replay

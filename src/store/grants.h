@@ -76,6 +76,11 @@ gh_status_t store_grants_end(store_t *s, const char *op, const char *sub, const 
 
 /* ---- authorization codes (single use) ---- */
 gh_status_t store_code_put(store_t *s, const store_code_t *c);
+/* store_code_put and, when c->authn.sid is set, the record that c's client
+ * received a code in that session of c->sub until session_expires_at
+ * (store_session_client_add): one statement on PostgreSQL (a data-modifying
+ * WITH: one round trip), the two in turn on SQLite. */
+gh_status_t store_code_put_tracked(store_t *s, const store_code_t *c, int64_t session_expires_at);
 /* Atomically marks client_id's code used and returns it, recording family
  * (the refresh family the redemption will create) on it. NOT_FOUND when
  * unknown, expired at now or another client's (compared in the same atomic

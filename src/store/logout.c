@@ -15,9 +15,7 @@
 #include "core/secret.h"
 #include "store/db.h"
 
-static store_sql_t SQL_CLIENT_ADD =
-    STORE_SQL("INSERT INTO session_clients (sid, client_id, sub, expires_at) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT (sid, client_id) DO UPDATE SET expires_at = excluded.expires_at");
+static store_sql_t SQL_CLIENT_ADD = STORE_SQL(STORE_SESSION_CLIENT_ADD("?1", "?2", "?3", "?4"));
 /* ?1 sid (NULL: every session of ?2 sub) */
 static store_sql_t SQL_CLIENTS = STORE_SQL(
     "SELECT sc.sid, sc.sub, sc.client_id, c.backchannel_logout_uri, c.frontchannel_logout_uri, "

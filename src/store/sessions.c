@@ -17,11 +17,15 @@ static store_sql_t SQL_GET = STORE_SQL("SELECT " SESSION_COLS " FROM sessions "
                                        "WHERE digest = ? AND expires_at > ?");
 /* store_client_session: ?1 client id, ?2 session digest, ?3 now. Both sides
  * in derived tables, so that their columns keep their own names (both have
- * a created_at); no session gives one row with the session's columns NULL. */
+ * a created_at); no session gives one row with the session's columns NULL.
+ * The member's consent and second factors are seeks by sub in the session's
+ * side. */
 static store_sql_t SQL_CLIENT_SESSION =
     STORE_SQL("SELECT * FROM (SELECT " STORE_CLIENT_COLS " FROM clients WHERE id = ?1) c "
               "LEFT JOIN (SELECT " SESSION_COLS ", (SELECT k.scope FROM consents k "
-              "WHERE k.sub = sessions.sub AND k.client_id = ?1) FROM sessions "
+              "WHERE k.sub = sessions.sub AND k.client_id = ?1), "
+              "(SELECT t.confirmed FROM mfa_totp t WHERE t.sub = sessions.sub), "
+              "EXISTS (SELECT 1 FROM passkeys p WHERE p.sub = sessions.sub) FROM sessions "
               "WHERE digest = ?2 AND expires_at > ?3) s ON 1 = 1");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM sessions WHERE digest = ?");
 /* ?1 digest, ?2 now, ?3 the least time between two moves */
@@ -48,10 +52,11 @@ static gh_status_t read_session(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &sess, sizeof sess, row);
 }
 
-/* A session and its member's consent to one client. */
+/* A session, its member's consent to one client and second factors. */
 typedef struct {
     store_session_t session;
     const char *consent;
+    store_factors_t factors;
 } session_consent_t;
 
 static gh_status_t read_session_consent(store_row_t *r, arena_t *a, void *row)
@@ -60,6 +65,8 @@ static gh_status_t read_session_consent(store_row_t *r, arena_t *a, void *row)
     gh_status_t st = read_session(r, a, &sc->session);
     if (st == GH_OK)
         st = store_read_text(r, a, &sc->consent);
+    sc->factors.totp = store_row_int(r) != 0;
+    sc->factors.passkey = store_row_int(r) != 0;
     return st;
 }
 
@@ -115,7 +122,8 @@ gh_status_t store_session_end(store_t *s, const char *sub, const char *digest)
 
 gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, const char *digest,
                                  int64_t now, store_client_t *client, gh_status_t *session_st,
-                                 store_session_t *session, const char **consent)
+                                 store_session_t *session, const char **consent,
+                                 store_factors_t *factors)
 {
     client_session_t cs;
     gh_status_t st = db_get(s, &SQL_CLIENT_SESSION, "client_session", read_client_session, a, &cs,
@@ -127,6 +135,7 @@ gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, 
     if (*session_st == GH_OK) {
         *session = cs.sc.session;
         *consent = cs.sc.consent;
+        *factors = cs.sc.factors;
     }
     return GH_OK;
 }

@@ -18,6 +18,13 @@ typedef struct {
     store_authn_t authn;    /* how the member signed in */
 } store_session_t;
 
+/* Which second factors a session's member has: the MFA policy's input,
+ * read with the session at authorize (store_client_session). */
+typedef struct {
+    bool totp;    /* a confirmed TOTP */
+    bool passkey; /* at least one passkey */
+} store_factors_t;
+
 /* ---- login sessions ---- */
 gh_status_t store_session_put(store_t *s, const store_session_t *sess);
 /* NOT_FOUND when missing or expired at now. */
@@ -26,11 +33,12 @@ gh_status_t store_session_get(store_t *s, arena_t *a, const char *digest, int64_
 /* store_client_get and store_session_get in one statement (one round trip),
  * for an authorization request: the client client_id (NOT_FOUND
  * when unknown, and then nothing else is read), and the session digest
- * (NULL: none) with its member's consent to that client, *session_st GH_OK
- * or NOT_FOUND when it is missing or expired at now. */
+ * (NULL: none) with its member's consent to that client and second factors,
+ * *session_st GH_OK or NOT_FOUND when it is missing or expired at now. */
 gh_status_t store_client_session(store_t *s, arena_t *a, const char *client_id, const char *digest,
                                  int64_t now, store_client_t *client, gh_status_t *session_st,
-                                 store_session_t *session, const char **consent);
+                                 store_session_t *session, const char **consent,
+                                 store_factors_t *factors);
 gh_status_t store_session_delete(store_t *s, const char *digest);
 /* Sets last_seen_at to now unless it moved less than `every` seconds before
  * now (so concurrent requests write at most once); GH_OK either way. */

@@ -134,6 +134,15 @@ gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, v
     "dpop_bound_access_tokens, security_profile"
 gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row);
 
+/* The record that client received a code in session sid of sub, kept until
+ * expires (store_session_client_add), with the values as placeholders, so
+ * that another store's write can carry it (store_code_put_tracked); a NULL
+ * sid records nothing. Recording it again only extends it. */
+#define STORE_SESSION_CLIENT_ADD(sid, client, sub, expires)                                        \
+    "INSERT INTO session_clients (sid, client_id, sub, expires_at) SELECT " sid ", " client        \
+    ", " sub ", " expires " WHERE " sid " IS NOT NULL "                                            \
+    "ON CONFLICT (sid, client_id) DO UPDATE SET expires_at = excluded.expires_at"
+
 /* The generic readers, each named for what *row is. */
 gh_status_t store_read_text(store_row_t *r, arena_t *a, void *row); /* const char *: one text */
 gh_status_t store_read_int(store_row_t *r, arena_t *a, void *row);  /* int64_t: one integer */

@@ -218,3 +218,15 @@ test('every admin answer above is what the OpenAPI document says', async () => {
   assert.ok(answers.length > 20, `checked ${answers.length} answers`);
   assert.deepEqual(answers.flatMap((a) => checkAnswer(doc, a)), []);
 });
+
+test('userinfo reads the token\'s client with its member: a removed client\'s token gets invalid_token, not the public sub', async () => {
+  const c = await addClient('pw-gone', 'https://gone.example/cb', ['--subject-type', 'pairwise']);
+  const { tokens, claims } = await signIn(c, 'openid');
+  assert.notEqual(claims.sub, ada.sub);
+  const r = await gh.cli(['client', 'remove', c.id]);
+  assert.equal(r.code, 0, r.stderr);
+  const res = await gh.userinfo(tokens.access_token);
+  assert.equal(res.status, 400, res.describe()); // the seed's format: 10075, invalid token
+  assert.equal(res.json.error.code, '10075', res.describe());
+  assert.ok(!res.text.includes(ada.sub), 'the public sub is never answered');
+});

@@ -427,8 +427,9 @@ static void test_sessions(void **state)
 }
 
 /* store_client_session: the client, and a session with its member's consent
- * to that client (none, then given; another client's not counted), in one
- * statement. */
+ * to that client (none, then given; another client's not counted) and
+ * second factors (none; an unconfirmed TOTP; a confirmed one; a passkey), in
+ * one statement. */
 static void test_client_session(void **state)
 {
     fixture_t *f = *state;
@@ -440,12 +441,13 @@ static void test_client_session(void **state)
                             .authn = {.amr = "pwd"}},
                     got = {0};
     store_client_t c = {0};
+    store_factors_t factors = {.totp = true, .passkey = true};
     gh_status_t st = GH_ERR_INTERNAL;
     assert_int_equal(store_session_put(f->s, &sess), GH_OK);
     assert_int_equal(store_consent_put(f->s, sess.sub, other, "openid email", T0), GH_OK);
-    assert_int_equal(
-        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
-        GH_OK);
+    assert_int_equal(store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got,
+                                          &consent, &factors),
+                     GH_OK);
     assert_string_equal(c.id, client);
     assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
     assert_int_equal(st, GH_OK);
@@ -454,24 +456,46 @@ static void test_client_session(void **state)
     assert_int_equal(got.auth_time, T0);
     assert_string_equal(got.authn.amr, "pwd");
     assert_null(consent);
+    assert_false(factors.totp);
+    assert_false(factors.passkey);
 
     assert_int_equal(store_consent_put(f->s, sess.sub, client, "openid profile", T0), GH_OK);
-    assert_int_equal(
-        store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got, &consent),
-        GH_OK);
+    assert_int_equal(store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got,
+                                          &consent, &factors),
+                     GH_OK);
     assert_string_equal(consent, "openid profile");
+    /* the member's second factors: a TOTP counts once confirmed */
+    store_mfa_totp_t totp = {.sub = sess.sub, .secret = "sealed", .created_at = T0};
+    store_passkey_t key = {.credential_id = uniq(f, "cred-sc"),
+                           .sub = sess.sub,
+                           .public_key = "pk",
+                           .alg = -7,
+                           .name = "Laptop",
+                           .created_at = T0};
+    assert_int_equal(store_mfa_totp_begin(f->s, &totp), GH_OK);
+    assert_int_equal(store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got,
+                                          &consent, &factors),
+                     GH_OK);
+    assert_false(factors.totp);
+    assert_int_equal(store_mfa_totp_confirm(f->s, sess.sub, 1), GH_OK);
+    assert_int_equal(store_passkey_add(f->s, &key), GH_OK);
+    assert_int_equal(store_client_session(f->s, f->a, client, sess.digest, T0 + 1, &c, &st, &got,
+                                          &consent, &factors),
+                     GH_OK);
+    assert_true(factors.totp);
+    assert_true(factors.passkey);
     /* an expired, unknown or absent session: the client alone */
     const char *digests[] = {sess.digest, digest(f), NULL};
     for (size_t i = 0; i < 3; i++) {
         memset(&c, 0, sizeof c);
         assert_int_equal(store_client_session(f->s, f->a, client, digests[i], i ? T0 : T0 + 100, &c,
-                                              &st, &got, &consent),
+                                              &st, &got, &consent, &factors),
                          GH_OK);
         assert_string_equal(c.id, client);
         assert_int_equal(st, GH_ERR_NOT_FOUND);
     }
     assert_int_equal(store_client_session(f->s, f->a, uniq(f, "nobody"), sess.digest, T0 + 1, &c,
-                                          &st, &got, &consent),
+                                          &st, &got, &consent, &factors),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -725,30 +749,50 @@ static void test_jti_denylist_family(void **state)
     assert_false(revoked);
 }
 
-/* The user of a token and the token's revocation, read together. */
+/* The user of a token, the token's revocation and its client, read
+ * together. */
 static void test_user_for_token(void **state)
 {
     fixture_t *f = *state;
-    const char *sub = add_user(f, "tess"), *family = uniq(f, "fam-u"), *jti = uniq(f, "jti-u");
+    const char *sub = add_user(f, "tess"), *client = add_client(f, "rp-ut"),
+               *family = uniq(f, "fam-u"), *jti = uniq(f, "jti-u");
     store_user_t u = {0};
+    store_client_t c = {0};
     bool revoked = true;
-    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, family, T0, &u, &revoked), GH_OK);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, family, client, T0, &u, &revoked, &c), GH_OK);
     assert_string_equal(u.sub, sub);
+    assert_string_equal(u.username, uniq(f, "tess"));
     assert_false(revoked);
-    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
-    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, family, T0 + 1, &u, &revoked),
+    assert_string_equal(c.id, client); /* the client's columns, not the member's */
+    assert_string_equal(c.redirect_uris[0], "https://rp.example/cb");
+    assert_false(c.pairwise);
+    /* no client asked for, or one that does not exist: the member all the same */
+    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, family, NULL, T0, &u, &revoked, &c),
                      GH_OK);
+    assert_null(c.id);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, family, digest(f), T0, &u, &revoked, &c), GH_OK);
+    assert_null(c.id);
+    assert_string_equal(u.sub, sub);
+    assert_int_equal(store_jti_revoke(f->s, family, T0 + 100, T0), GH_OK);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, family, client, T0 + 1, &u, &revoked, &c),
+        GH_OK);
     assert_true(revoked); /* through its grant */
-    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 1, &u, &revoked), GH_OK);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, NULL, client, T0 + 1, &u, &revoked, &c), GH_OK);
     assert_false(revoked);
     assert_int_equal(store_jti_revoke(f->s, jti, T0 + 50, T0), GH_OK);
-    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 1, &u, &revoked), GH_OK);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, NULL, client, T0 + 1, &u, &revoked, &c), GH_OK);
     assert_true(revoked); /* by its own jti */
-    assert_int_equal(store_user_for_token(f->s, f->a, sub, jti, NULL, T0 + 50, &u, &revoked),
-                     GH_OK);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, sub, jti, NULL, client, T0 + 50, &u, &revoked, &c), GH_OK);
     assert_false(revoked); /* the row expired with the token */
-    assert_int_equal(store_user_for_token(f->s, f->a, digest(f), jti, NULL, T0, &u, &revoked),
-                     GH_ERR_NOT_FOUND);
+    assert_int_equal(
+        store_user_for_token(f->s, f->a, digest(f), jti, NULL, client, T0, &u, &revoked, &c),
+        GH_ERR_NOT_FOUND);
 }
 
 /* store_client_get_token: the client, a token's revocation (by jti or by
@@ -1840,6 +1884,46 @@ static void test_logout_session(void **state)
     assert_int_equal(store_refresh_get(f->s, f->a, other.digest, T0, &got), GH_OK);
 }
 
+/* store_code_put_tracked: the code and, in a session (sid), the record of
+ * its client for that session's end, written together; again only extends
+ * the record; without a sid the code alone. */
+static void test_code_put_tracked(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "tara"), *sid = digest(f);
+    const char *a = add_logout_client(f, "rp-tracked", "https://t.example/bc", NULL);
+    store_code_t c = {.digest = digest(f),
+                      .client_id = a,
+                      .redirect_uri = "https://rp.example/cb",
+                      .scope = "openid",
+                      .sub = sub,
+                      .session_digest = digest(f),
+                      .auth_time = T0,
+                      .expires_at = T0 + 60,
+                      .authn = {.amr = "pwd", .sid = sid}},
+                 got, alone = c;
+    store_session_client_t *list = NULL;
+    size_t n = 0;
+    assert_int_equal(store_code_put_tracked(f->s, &c, T0 + 100), GH_OK);
+    c.digest = digest(f);
+    assert_int_equal(store_code_put_tracked(f->s, &c, T0 + 200), GH_OK); /* the same session */
+    alone.digest = digest(f);
+    alone.authn.sid = NULL;
+    assert_int_equal(store_code_put_tracked(f->s, &alone, T0 + 100), GH_OK);
+    assert_int_equal(store_code_put_tracked(f->s, &alone, T0 + 100), GH_ERR_CONFLICT);
+    assert_int_equal(store_code_take(f->s, f->a, c.digest, a, T0, digest(f), &got), GH_OK);
+    assert_string_equal(got.authn.sid, sid);
+    assert_int_equal(store_code_take(f->s, f->a, alone.digest, a, T0, digest(f), &got), GH_OK);
+    assert_null(got.authn.sid);
+    assert_int_equal(store_logout_session(f->s, f->a, sid, sub, T0, 0, &list, &n), GH_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].client_id, a);
+    assert_string_equal(list[0].sub, sub);
+    store_logout_msg_t m = {0};
+    assert_int_equal(claim_mine(f, T0, &m), 1);
+    assert_int_equal(store_logout_done(f->s, m.jti), GH_OK);
+}
+
 /* A claimed message is hidden until its lease ends; a retry brings it back
  * at its time, with the attempts counted; done deletes it. */
 static void test_logout_claim_lease_retry(void **state)
@@ -2397,6 +2481,7 @@ int main(void)
         TEST(test_user_set_profile),
         TEST(test_consent_list_and_revoke),
         TEST(test_logout_session),
+        TEST(test_code_put_tracked),
         TEST(test_logout_claim_lease_retry),
         TEST(test_race_logout_claim),
         TEST(test_user_page_update_disable),
