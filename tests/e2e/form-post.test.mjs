@@ -13,9 +13,10 @@ import * as oidc from 'openid-client';
 
 import { CookieJar, setup, useGatehouse } from './lib/harness.mjs';
 import { parseForms } from './lib/html.mjs';
-import { latinOnlySentences, launch, openPage, seriousViolations } from './lib/browser.mjs';
+import { latinOnlySentences, openPage, seriousViolations, useBrowser } from './lib/browser.mjs';
 
 const gh = useGatehouse();
+const chromium = useBrowser();
 
 let client, user, rp;
 
@@ -109,54 +110,46 @@ test('an unknown response_mode is refused in the default mode; an unverified red
 });
 
 test('chromium: the page submits itself under its CSP; without JavaScript, Continue does it (en and ko)', async () => {
-  const browser = await launch();
-  try {
-    for (const [javaScript, lang] of [[true, 'en'], [false, 'en'], [false, 'ko']]) {
-      const { context, page } = await openPage(browser, lang, { javaScript });
-      const violations = [];
-      page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
-      const before = rp.posts.length;
-      await page.goto(gh.authorizeUrl(params({ state: `st-js-${javaScript}-${lang}`, prompt: 'consent' })));
-      await page.fill('input[name=username]', user.username);
-      await page.fill('input[name=password]', user.password);
-      await page.click('button[type=submit]');
-      await page.click('button[name=decision][value=allow]');
-      if (!javaScript) {
-        const words = [await page.locator('h1').innerText(), await page.locator('form#form-post p').innerText(), await page.locator('form#form-post button').innerText()];
-        if (lang === 'ko') assert.deepEqual(latinOnlySentences(words.join('\n')), [], 'ko: no English sentence left');
-        else assert.doesNotMatch(words.join(' '), /\p{Script=Hangul}/u, 'en: English');
-        await page.click('form#form-post button[type=submit]');
-      }
-      await page.waitForURL(rp.url);
-      assert.equal(rp.posts.length, before + 1);
-      const post = rp.posts.at(-1);
-      assert.equal(post.method, 'POST');
-      assert.equal(post.body.get('state'), `st-js-${javaScript}-${lang}`);
-      assert.ok(post.body.get('code'));
-      assert.deepEqual(violations, []);
-      await context.close();
+  const browser = await chromium();
+  for (const [javaScript, lang] of [[true, 'en'], [false, 'en'], [false, 'ko']]) {
+    const { context, page } = await openPage(browser, lang, { javaScript });
+    const violations = [];
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+    const before = rp.posts.length;
+    await page.goto(gh.authorizeUrl(params({ state: `st-js-${javaScript}-${lang}`, prompt: 'consent' })));
+    await page.fill('input[name=username]', user.username);
+    await page.fill('input[name=password]', user.password);
+    await page.click('button[type=submit]');
+    await page.click('button[name=decision][value=allow]');
+    if (!javaScript) {
+      const words = [await page.locator('h1').innerText(), await page.locator('form#form-post p').innerText(), await page.locator('form#form-post button').innerText()];
+      if (lang === 'ko') assert.deepEqual(latinOnlySentences(words.join('\n')), [], 'ko: no English sentence left');
+      else assert.doesNotMatch(words.join(' '), /\p{Script=Hangul}/u, 'en: English');
+      await page.click('form#form-post button[type=submit]');
     }
-  } finally {
-    await browser.close();
+    await page.waitForURL(rp.url);
+    assert.equal(rp.posts.length, before + 1);
+    const post = rp.posts.at(-1);
+    assert.equal(post.method, 'POST');
+    assert.equal(post.body.get('state'), `st-js-${javaScript}-${lang}`);
+    assert.ok(post.body.get('code'));
+    assert.deepEqual(violations, []);
+    await context.close();
   }
 });
 
 test('chromium: axe finds nothing serious on the page (its script held back)', async () => {
-  const browser = await launch();
-  try {
-    for (const lang of ['en', 'ko']) {
-      const { context, page } = await openPage(browser, lang);
-      await page.route('**/static/form_post.js', (route) => route.abort());
-      await page.goto(gh.authorizeUrl(params({ state: `st-axe-${lang}`, prompt: 'consent' })));
-      await page.fill('input[name=username]', user.username);
-      await page.fill('input[name=password]', user.password);
-      await page.click('button[type=submit]');
-      await page.click('button[name=decision][value=allow]');
-      await page.locator('form#form-post').waitFor({ state: 'attached' });
-      assert.deepEqual(await seriousViolations(page), [], lang);
-      await context.close();
-    }
-  } finally {
-    await browser.close();
+  const browser = await chromium();
+  for (const lang of ['en', 'ko']) {
+    const { context, page } = await openPage(browser, lang);
+    await page.route('**/static/form_post.js', (route) => route.abort());
+    await page.goto(gh.authorizeUrl(params({ state: `st-axe-${lang}`, prompt: 'consent' })));
+    await page.fill('input[name=username]', user.username);
+    await page.fill('input[name=password]', user.password);
+    await page.click('button[type=submit]');
+    await page.click('button[name=decision][value=allow]');
+    await page.locator('form#form-post').waitFor({ state: 'attached' });
+    assert.deepEqual(await seriousViolations(page), [], lang);
+    await context.close();
   }
 });

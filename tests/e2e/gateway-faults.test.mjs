@@ -19,7 +19,7 @@ import { naver } from '../platforms/naver.mjs';
 import { freePort, querySql, sleep } from './lib/harness.mjs';
 import { assertEnvelope, followAuthorize, useGateway } from './lib/gateway.mjs';
 
-const UPSTREAM_TIMEOUT_S = 3;
+const UPSTREAM_TIMEOUT_S = 2;
 // Expiry counts whole seconds: a state lives between STATE_TTL_S - 1 and
 // STATE_TTL_S seconds, so 1 would let a state made just before a second ends
 // expire at once.

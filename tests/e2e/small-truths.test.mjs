@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { STANDINS } from '../platforms/index.mjs';
-import { launch, openPage } from './lib/browser.mjs';
+import { openPage, useBrowser } from './lib/browser.mjs';
 import { Gateway } from './lib/gateway.mjs';
 import { Gatehouse, randomString, useServer } from './lib/harness.mjs';
 import { visibleText } from './lib/html.mjs';
@@ -18,6 +18,7 @@ import { visibleText } from './lib/html.mjs';
 const REDIRECT = 'https://rp.example/cb';
 const USER = { username: 'sora', password: `pw-${randomString()}`, email: 'sora@example.com', nickname: 'sora', name: 'Han Sora' };
 const RP = { id: 'rp-truths', secret: `rp-truths-${randomString(24)}`, redirectUris: REDIRECT, scope: 'openid profile photos:read' };
+const chromium = useBrowser(); /* one for both halves */
 const LABELS = { en: 'See the photos in your albums', ko: '앨범의 사진 보기' };
 
 /** A server whose configuration also labels the scope photos:read. */
@@ -34,10 +35,7 @@ describe('the pages tell the truth', { timeout: 180000 }, () => {
   before(async () => {
     await as.addClient(RP);
     await as.addUser(USER);
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
+    browser = await chromium();
   });
 
   test('a locked sign-in says the time the lock has left, as Retry-After does', async () => {
@@ -78,10 +76,7 @@ describe('the gateway\'s sign-in buttons carry the platforms\' marks', { timeout
   const gw = useServer(new Gateway({ platforms: () => Object.fromEntries(Object.entries(standins).map(([n, p]) => [n, p.config()])) }));
   let browser;
   before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
+    browser = await chromium();
   });
 
   /* each brand's sign-in colours: the tile behind the mark, and the mark's own */

@@ -30,6 +30,20 @@ export function launch() {
 }
 
 /**
+ * One chromium for a whole test file (call at the file's top level): the
+ * function returned launches it at first use and gives the same one after;
+ * it is closed when the file ends. A launch costs a second or two of CPU, so
+ * tests share it and open a context each (openPage).
+ */
+export function useBrowser() {
+  let launched = null;
+  after(async () => {
+    if (launched) await (await launched).close();
+  });
+  return () => (launched ??= launch());
+}
+
+/**
  * A fresh context and page of browser in locale ('en' or 'ko'), light or dark,
  * with its script turned on or off. Resolves to { context, page }.
  */
