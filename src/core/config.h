@@ -72,6 +72,9 @@ typedef struct {
     long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
     long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
     int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
+    int registration_policy; /* config_registration_policy_t, default off (RFC 7591) */
+    long registration_rate;  /* dynamic registrations per address and hour */
+    long registration_unused_ttl; /* seconds an unused dynamic client lives */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
@@ -86,6 +89,13 @@ typedef struct {
     long self_service_rate;   /* reset and registration requests per address and hour */
     long mail_rate_account;   /* mails about one account per hour */
 } config_server_t;
+
+/* Who may register a client at /oauth2/v1/register (RFC 7591). */
+typedef enum {
+    REGISTRATION_POLICY_OFF,
+    REGISTRATION_POLICY_INITIAL_TOKEN,
+    REGISTRATION_POLICY_OPEN
+} config_registration_policy_t;
 
 /* Who may create an account at /auth/register. */
 typedef enum { REGISTRATION_OFF, REGISTRATION_OPEN, REGISTRATION_INVITE } config_registration_t;
