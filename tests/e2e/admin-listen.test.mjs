@@ -11,7 +11,7 @@ import { Gatehouse, freePort, setup, useServer } from './lib/harness.mjs';
 class AdminListen extends Gatehouse {
   async start() {
     this.adminPort ??= await freePort();
-    this.config = { admin_listen: `127.0.0.1:${this.adminPort}` };
+    this.config = { admin_listen: `127.0.0.1:${this.adminPort}`, registration_policy: 'open' };
     return super.start();
   }
 }
@@ -39,4 +39,13 @@ test('the admin API answers on admin_listen, and only there', async () => {
   assert.equal(main.status, 404, 'no admin API on the main listener');
   const other = await fetch(`http://127.0.0.1:${gh.adminPort}/oauth2/v1/keys`);
   assert.equal(other.status, 404, 'nothing but the admin API on its listener');
+});
+
+test('dynamic client registration stays on the main listener (RFC 7591), not on admin_listen', async () => {
+  const body = JSON.stringify({ application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' });
+  const headers = { 'content-type': 'application/json' };
+  const main = await fetch(gh.url('/oauth2/v1/register'), { method: 'POST', headers, body });
+  assert.equal(main.status, 201, await main.text());
+  const admin = await fetch(`http://127.0.0.1:${gh.adminPort}/oauth2/v1/register`, { method: 'POST', headers, body });
+  assert.equal(admin.status, 404);
 });
