@@ -293,9 +293,9 @@ bool admin_registration_refused(http_request_t *req, http_response_t *res, int s
  * RFC 7591 §2), client_id set to client_id, admin_client_check'ed, no admin
  * scope, and with open the limits of an open registration (docs/clients.md).
  * *in as admin_client_check fills it, *accepted the filtered body (released
- * with arena a; in's strings are borrowed from it). On failure *code is the RFC 7591 §3.2.2 error code
- * (invalid_redirect_uri or invalid_client_metadata) and *err says why
- * (status 413 for a body too large, else 400). Pure. */
+ * with arena a; in's strings are borrowed from it). On failure *code is the RFC 7591 §3.2.2 error
+ * code (invalid_redirect_uri or invalid_client_metadata) and *err says why (status 413 for a body
+ * too large, else 400). Pure. */
 bool admin_registration_read(arena_t *a, const char *text, size_t len, bool open,
                              const char *client_id, admin_client_in_t *in, json_t **accepted,
                              const char **code, admin_error_t *err);

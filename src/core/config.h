@@ -67,13 +67,13 @@ typedef struct {
     int passkey_user_verification; /* 0 preferred (default), 1 required */
 
     /* modern clients (docs/clients.md) */
-    int require_par;         /* 1: every client must use PAR (RFC 9126 §6), default 0 */
-    long jwks_uri_timeout;   /* seconds a client's jwks_uri fetch may take, default 3 */
-    long jwks_uri_max_bytes; /* largest jwks_uri document, default 64 KiB */
-    long jwks_uri_cache;     /* seconds a fetched client JWKS is kept, default 300 */
-    int jwks_uri_private;    /* 1: a jwks_uri may be on a loopback or private address */
-    int registration_policy; /* config_registration_policy_t, default off (RFC 7591) */
-    long registration_rate;  /* dynamic registrations per address and hour */
+    int require_par;              /* 1: every client must use PAR (RFC 9126 §6), default 0 */
+    long jwks_uri_timeout;        /* seconds a client's jwks_uri fetch may take, default 3 */
+    long jwks_uri_max_bytes;      /* largest jwks_uri document, default 64 KiB */
+    long jwks_uri_cache;          /* seconds a fetched client JWKS is kept, default 300 */
+    int jwks_uri_private;         /* 1: a jwks_uri may be on a loopback or private address */
+    int registration_policy;      /* config_registration_policy_t, default off (RFC 7591) */
+    long registration_rate;       /* dynamic registrations per address and hour */
     long registration_unused_ttl; /* seconds an unused dynamic client lives */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
