@@ -332,13 +332,15 @@ static const struct {
 
 /* A dynamically registered client that got a token lives on
  * (registration_unused_ttl, docs/clients.md): its last use is written at
- * most once a TOUCH_EVERY seconds; a failure is logged, the token stands. */
+ * most once a TOUCH_EVERY seconds (or half the ttl, when shorter); a
+ * failure is logged, the token stands. */
 #define TOUCH_EVERY 60
 
 static void note_use(http_request_t *req, const store_client_t *client)
 {
-    int64_t now = clock_now();
-    if (!client->dynamic || client->last_used_at > now - TOUCH_EVERY)
+    int64_t now = clock_now(), every = app_of(req)->cfg->registration_unused_ttl / 2;
+    if (!client->dynamic ||
+        client->last_used_at > now - (every < TOUCH_EVERY ? every : TOUCH_EVERY))
         return;
     gh_status_t st = store_client_touch(app_of(req)->store, client->id, now);
     if (st != GH_OK)

@@ -28,8 +28,8 @@ const open = useGatehouse({ config: { error_style: 'rfc6749', registration_polic
 const iat = useGatehouse({ config: { error_style: 'rfc6749', registration_policy: 'initial_access_token', registration_rate: 0 }, label: 'initial_access_token' });
 const off = useGatehouse({ config: { error_style: 'rfc6749' }, label: 'off (default)' });
 const small = useGatehouse({
-  config: { error_style: 'rfc6749', registration_policy: 'open', registration_rate: 4, registration_unused_ttl: 2 },
-  label: 'open, 4 per hour, unused ttl 2 s',
+  config: { error_style: 'rfc6749', registration_policy: 'open', registration_rate: 4, registration_unused_ttl: 4 },
+  label: 'open, 4 per hour, unused ttl 4 s',
 });
 
 const NATIVE = { application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' };
@@ -252,15 +252,31 @@ test('initial access tokens: required, single-use under concurrency, expiring', 
   assertRefused(await register(iat, NATIVE, { token: brief }), 'invalid_token', 'an expired token', 401);
 });
 
-test('a dynamic client nobody uses is deleted after registration_unused_ttl; operators\' clients stay', async () => {
+test('a dynamic client nobody uses is deleted after registration_unused_ttl; one in use and operators\' clients stay', async () => {
+  const member = await small.addUser({ username: 'ttl-user', password: 'Lantern-first-pw-123', email: 'ttl@example.com', nickname: 'ttl' });
   await small.addClient({ id: 'operator-app', redirectUris: 'https://op.example/cb' });
-  const first = await register(small, NATIVE, { localAddress: '127.0.0.20' });
-  assert.equal(first.status, 201, first.describe());
-  const { client_id: id, registration_client_uri: uri, registration_access_token: token } = first.json;
+  const unused = await register(small, NATIVE, { localAddress: '127.0.0.20' });
+  const used = await register(small, NATIVE, { localAddress: '127.0.0.20' });
+  assert.equal(unused.status, 201, unused.describe());
+  const { client_id: id, registration_client_uri: uri, registration_access_token: token } = unused.json;
   assert.equal((await manage('GET', uri, token)).status, 200);
-  await sleep(3100);
+  /* whole seconds: a use 2 s in is written (every ttl/2), the sweep 5 s in
+   * takes what was last used 4 s before, and keeps what was used 3 s before */
+  await sleep(2100);
+  const config = new oidc.Configuration({ issuer: small.base, authorization_endpoint: small.url('/auth/authorize'), token_endpoint: small.url('/oauth2/v1/token') }, used.json.client_id, {}, oidc.None());
+  oidc.allowInsecureRequests(config);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://127.0.0.1/cb', scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  const r = await small.authorize(url.href, { username: member.username, password: member.password, jar: new CookieJar() });
+  assert.ok(r.redirect, r.response.describe());
+  const code = await small.token({ grant_type: 'authorization_code', code: r.redirect.searchParams.get('code'), redirect_uri: 'http://127.0.0.1/cb', client_id: used.json.client_id, code_verifier: verifier });
+  assert.equal(code.status, 200, code.describe());
+  await sleep(3000);
   assert.equal((await register(small, NATIVE, { localAddress: '127.0.0.21' })).status, 201);
   assertRefused(await manage('GET', uri, token), 'invalid_token', 'an expired registration', 401);
   assert.notEqual((await small.cli(['client', 'show', id])).code, 0, 'the unused client is gone');
+  const kept = await small.cli(['client', 'show', used.json.client_id]);
+  assert.equal(kept.code, 0, 'the client in use stays');
+  assert.ok(JSON.parse(kept.stdout).last_used_at > used.json.client_id_issued_at, 'its last use is recorded');
   assert.equal((await small.cli(['client', 'show', 'operator-app'])).code, 0, "an operator's client stays");
 });

@@ -13,6 +13,15 @@
 
 #define ID "0123456789abcdef0123456789abcdef"
 
+/* Whether scope has the scope-token name. */
+static bool has_scope(const char *scope, const char *name)
+{
+    for (const char *p = scope; *p; p += strcspn(p, " "), p += *p == ' ')
+        if (strcspn(p, " ") == strlen(name) && !strncmp(p, name, strlen(name)))
+            return true;
+    return false;
+}
+
 static bool safe_scope(const char *scope)
 {
     static const char *const SAFE[] = {"openid", "profile", "email", "offline_access"};
@@ -42,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 &code, &err)) {
         const store_client_t *cl = &in.client;
         FUZZ_CHECK(accepted && !strcmp(cl->id, ID) && !in.secret);
-        FUZZ_CHECK(!strstr(cl->scope, "gatehouse:admin"));
+        FUZZ_CHECK(!has_scope(cl->scope, "gatehouse:admin"));
         FUZZ_CHECK(!open || (cl->is_public && !cl->jwks && !cl->jwks_uri &&
                              !cl->backchannel_logout_uri && !cl->frontchannel_logout_uri));
         FUZZ_CHECK(!open || !(cl->grants & ~(unsigned)(STORE_GRANT_AUTHORIZATION_CODE |
