@@ -164,6 +164,7 @@ bool admin_registration_read(arena_t *a, const char *text, size_t len, bool open
               (!open || open_limits(a, doc, &in->client, err));
     if (!ok) {
         *code = error_code(err);
+        err->field = err->field ? arena_strdup(a, err->field) : NULL; /* may be doc's key */
         json_decref(doc);
         return false;
     }
@@ -188,12 +189,10 @@ static void reg_error(http_request_t *req, http_response_t *res, int status, con
 static void reg_fail(http_request_t *req, http_response_t *res, const char *code,
                      const admin_error_t *err)
 {
-    const char *detail =
-        err->field ? arena_printf(req->arena, "%s: %s", err->field, err->detail) : err->detail;
-    if (err->status >= 500)
-        reg_error(req, res, err->status, "server_error", detail);
+    if (err->status >= 500) /* err->detail already names the field */
+        reg_error(req, res, err->status, "server_error", err->detail);
     else
-        reg_error(req, res, err->status == 413 ? 413 : 400, code, detail);
+        reg_error(req, res, err->status == 413 ? 413 : 400, code, err->detail);
 }
 
 /* The client as its registrant sees it (RFC 7591 §3.2.1, RFC 7592 §3):
@@ -410,11 +409,13 @@ static void replace_client(http_request_t *req, http_response_t *res, const stor
         return;
     }
     admin_ctx_t ctx = context(req, cl->id);
-    bool ok =
-        token && admin_client_apply(&ctx, cl->id, accepted, true, token_digest(req->arena, token),
-                                    "client.register_update", &out, &err);
-    json_decref(accepted);
-    if (!ok)
+    const char *digest = token ? token_digest(req->arena, token) : NULL;
+    if (!digest) {
+        reg_error(req, res, 500, "server_error", "out of memory");
+        return;
+    }
+    if (!admin_client_apply(&ctx, cl->id, accepted, true, digest, "client.register_update", &out,
+                            &err))
         reg_fail(req, res, ERR_METADATA, &err);
     else
         reg_answer(req, res, 200, out, token);

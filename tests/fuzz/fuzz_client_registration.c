@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(!strcmp(code, "invalid_redirect_uri") ||
                    !strcmp(code, "invalid_client_metadata"));
         FUZZ_CHECK(err.status == 400 || err.status == 413);
+        FUZZ_CHECK(!err.field || strstr(err.detail, err.field) == err.detail); /* still readable */
     }
     arena_free(a);
     return 0;
