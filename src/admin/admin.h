@@ -290,6 +290,36 @@ extern const http_route_t ADMIN_ROUTES[];
 extern const size_t ADMIN_ROUTE_COUNT;
 void admin_api_refused(http_request_t *req, http_response_t *res, int status);
 
+/* ---- dynamic client registration (registration.c, RFC 7591/7592) ---- */
+
+/* POST /oauth2/v1/register and GET/PUT/DELETE /oauth2/v1/register/{id}, for
+ * oauth_serve_with's public routes (served on the server's own listener). */
+extern const http_route_t REGISTRATION_ROUTES[];
+extern const size_t REGISTRATION_ROUTE_COUNT;
+
+/* Writes the RFC 7591 error of a refusal found before a registration
+ * handler ran (413, 400, 405) and returns true; false (nothing written) when
+ * req is not at a registration path. admin_api_refused calls it first. */
+bool admin_registration_refused(http_request_t *req, http_response_t *res, int status);
+
+/* Parses and checks a registration body (text, len; at most 32 KiB): the
+ * members a registrant may set (unknown ones and the operator's ignored,
+ * RFC 7591 §2), client_id set to client_id, admin_client_check'ed, no admin
+ * scope, and with open the limits of an open registration (docs/clients.md).
+ * *in as admin_client_check fills it, *accepted the filtered body (released
+ * with arena a; in's strings are borrowed from it). On failure *code is the RFC 7591 §3.2.2 error
+ * code (invalid_redirect_uri or invalid_client_metadata) and *err says why (status 413 for a body
+ * too large, else 400). Pure. */
+bool admin_registration_read(arena_t *a, const char *text, size_t len, bool open,
+                             const char *client_id, admin_client_in_t *in, json_t **accepted,
+                             const char **code, admin_error_t *err);
+
+/* A new initial access token (RFC 7591 §3) good for uses registrations
+ * within ttl seconds: *token (in ctx's arena, shown once; only its digest is
+ * stored) and *expires_at. */
+bool admin_initial_token_new(const admin_ctx_t *ctx, long ttl, long uses, const char **token,
+                             int64_t *expires_at, admin_error_t *err);
+
 /* ---- the console (console.c) ---- */
 
 /* Registers the console's public client gatehouse-console for cfg's issuer

@@ -64,4 +64,25 @@ json_t *admin_page_json(json_t *items, const char *next);
 void admin_console_page(http_request_t *req, http_response_t *res);
 void admin_console_asset(http_request_t *req, http_response_t *res);
 
+/* ---- the client operations under another audit action (clients.c), for
+ * dynamic registration (registration.c) ---- */
+
+/* admin_client_create, recorded as action; in->client.dynamic and
+ * registration_token_digest are stored as given (a dynamic client's
+ * last_used_at starts at its creation). */
+bool admin_client_insert(const admin_ctx_t *ctx, const admin_client_in_t *in, const char *action,
+                         json_t **out, admin_error_t *err);
+
+/* admin_client_update (replace false: body merged into the client), or
+ * body replacing the client's metadata whole (RFC 7592 §2.2: a member left
+ * out is removed); token_digest (NULL: kept) becomes its registration access
+ * token's digest. Recorded as action. */
+bool admin_client_apply(const admin_ctx_t *ctx, const char *id, const json_t *body, bool replace,
+                        const char *token_digest, const char *action, json_t **out,
+                        admin_error_t *err);
+
+/* admin_client_delete, recorded as action. */
+bool admin_client_remove(const admin_ctx_t *ctx, const char *id, const char *action,
+                         admin_error_t *err);
+
 #endif

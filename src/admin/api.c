@@ -99,6 +99,8 @@ static void fail(api_t *x, const admin_error_t *err)
 
 void admin_api_refused(http_request_t *req, http_response_t *res, int status)
 {
+    if (admin_registration_refused(req, res, status))
+        return;
     const char *detail = status == 413   ? "the request body is too large"
                          : status == 405 ? "the method is not allowed here"
                                          : "the request is malformed (a query parameter "

@@ -19,6 +19,10 @@
 #define AUTH_DEFAULT "client_secret_basic"
 #define AUTH_KEYS "private_key_jwt" /* RFC 7523: the client's jwks or jwks_uri, no secret */
 #define JWKS_MAX (64 * 1024)        /* bytes of an inline jwks, as JSON text */
+#define APP_WEB "web"               /* OpenID Connect Dynamic Client Registration §2 */
+#define APP_NATIVE "native"
+#define REGISTERED_DYNAMIC "dynamic" /* registered_by: RFC 7591 at /oauth2/v1/register */
+#define REGISTERED_OPERATOR "operator"
 
 static const char *const FIELDS[] = {"client_id",
                                      "client_secret",
@@ -41,6 +45,9 @@ static const char *const FIELDS[] = {"client_id",
                                      "require_pushed_authorization_requests",
                                      "dpop_bound_access_tokens",
                                      "security_profile",
+                                     "application_type",
+                                     "contacts",
+                                     "response_types",
                                      NULL};
 
 static const char *const AUTH_METHODS[] = {AUTH_NONE, AUTH_DEFAULT, "client_secret_post", AUTH_KEYS,
@@ -70,6 +77,59 @@ static bool check_uris(arena_t *a, const char *const *uris, size_t count, const 
                               "clients (token_endpoint_auth_method none)",
                               uris[i]);
     }
+    return true;
+}
+
+/* OpenID Connect Dynamic Client Registration 1.0 §2: a web application's
+ * redirect URIs are https and not on localhost; a native app's a
+ * private-use scheme, http on the loopback interface (RFC 8252 §7.1, §7.3)
+ * or https (a claimed URI, RFC 8252 §7.2). No application_type: only the
+ * rules of every client (check_uris). */
+static bool check_application_type(arena_t *a, const store_client_t *cl, admin_error_t *err)
+{
+    const char *type = cl->application_type;
+    if (type && strcmp(type, APP_WEB) != 0 && strcmp(type, APP_NATIVE) != 0)
+        return admin_fail(err, a, 400, "application_type", "must be web or native");
+    for (size_t i = 0; type && !strcmp(type, APP_WEB) && i < cl->redirect_uri_count; i++)
+        if (uri_redirect_kind(cl->redirect_uris[i]) != URI_REDIRECT_HTTPS ||
+            uri_host_is_loopback(cl->redirect_uris[i]))
+            return admin_fail(err, a, 400, "redirect_uris",
+                              "'%s': a web application's redirect URIs are https and not on "
+                              "localhost (application_type native is for apps on a device)",
+                              cl->redirect_uris[i]);
+    return true;
+}
+
+/* contacts (RFC 7591 §2): e-mail addresses. */
+static bool check_contacts(arena_t *a, const store_client_t *cl, admin_error_t *err)
+{
+    for (size_t i = 0; i < cl->contact_count; i++)
+        if (!admin_email_valid(cl->contacts[i]))
+            return admin_fail(err, a, 400, "contacts", "'%s' is not an e-mail address",
+                              cl->contacts[i]);
+    return true;
+}
+
+/* response_types (RFC 7591 §2.1): only "code", the one this server issues,
+ * and only with the authorization_code grant; absent: as the grants say. */
+static bool check_response_types(arena_t *a, const json_t *body, unsigned grants,
+                                 admin_error_t *err)
+{
+    const char **types = NULL;
+    size_t n = 0;
+    bool present = false;
+    if (!admin_get_strings(a, body, "response_types", 8, &types, &n, &present, err))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(types[i], "code") != 0)
+            return admin_fail(err, a, 400, "response_types",
+                              "'%s' is not supported: only code (and no implicit flow)", types[i]);
+    if (n && !(grants & STORE_GRANT_AUTHORIZATION_CODE))
+        return admin_fail(err, a, 400, "response_types",
+                          "code needs the grant type authorization_code (RFC 7591 §2.1)");
+    if (present && !n && (grants & STORE_GRANT_AUTHORIZATION_CODE))
+        return admin_fail(err, a, 400, "response_types",
+                          "authorization_code needs the response type code (RFC 7591 §2.1)");
     return true;
 }
 
@@ -331,8 +391,12 @@ static bool read_client(arena_t *a, const json_t *body, admin_client_in_t *in, a
                            &present, err) ||
         !admin_get_bool(a, body, "require_pushed_authorization_requests", &cl->require_par, err) ||
         !admin_get_bool(a, body, "dpop_bound_access_tokens", &cl->dpop_bound, err) ||
-        !read_security_profile(a, body, cl, err) || !read_grants(a, body, &cl->grants, err) ||
-        !read_auth_method(a, body, in, err))
+        !read_security_profile(a, body, cl, err) ||
+        !admin_get_string(a, body, "application_type", &cl->application_type, err) ||
+        !admin_get_strings(a, body, "contacts", 254, &cl->contacts, &cl->contact_count, &present,
+                           err) ||
+        !read_grants(a, body, &cl->grants, err) || !read_auth_method(a, body, in, err) ||
+        !check_response_types(a, body, cl->grants, err))
         return false;
     if (!cl->id)
         return admin_fail(err, a, 400, "client_id", "is required");
@@ -366,7 +430,8 @@ static bool check_client(arena_t *a, admin_client_in_t *in, admin_error_t *err)
            check_https_uri(a, cl->backchannel_logout_uri, "backchannel_logout_uri", err) &&
            check_https_uri(a, cl->frontchannel_logout_uri, "frontchannel_logout_uri", err) &&
            check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err) &&
-           check_fapi2(a, cl, err);
+           check_fapi2(a, cl, err) && check_application_type(a, cl, err) &&
+           check_contacts(a, cl, err);
 }
 
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err)
@@ -512,6 +577,9 @@ static json_t *writable_json(const store_client_t *cl)
         o, "post_logout_redirect_uris",
         admin_string_array(cl->post_logout_redirect_uris, cl->post_logout_redirect_uri_count));
     json_object_set_new(o, "grant_types", admin_string_array(grants, ngrants));
+    if (cl->application_type)
+        json_object_set_new(o, "application_type", json_string(cl->application_type));
+    json_object_set_new(o, "contacts", admin_string_array(cl->contacts, cl->contact_count));
     json_object_set_new(o, "scope", json_string(cl->scope ? cl->scope : ""));
     json_object_set_new(o, "token_endpoint_auth_method",
                         json_string(cl->is_public              ? AUTH_NONE
@@ -548,8 +616,17 @@ static json_t *writable_json(const store_client_t *cl)
 json_t *admin_client_json(const store_client_t *cl)
 {
     json_t *o = writable_json(cl);
-    if (o)
-        json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "client_id_issued_at", json_integer(cl->created_at));
+    const char *code[] = {"code"}; /* RFC 7591 §2.1: what its grant types need */
+    json_object_set_new(
+        o, "response_types",
+        admin_string_array(code, cl->grants & STORE_GRANT_AUTHORIZATION_CODE ? 1 : 0));
+    json_object_set_new(o, "registered_by",
+                        json_string(cl->dynamic ? REGISTERED_DYNAMIC : REGISTERED_OPERATOR));
+    if (cl->dynamic) /* registration_unused_ttl counts from here */
+        json_object_set_new(o, "last_used_at", json_integer(cl->last_used_at));
     return o;
 }
 
@@ -574,6 +651,12 @@ static bool new_secret(arena_t *a, store_client_t *cl, const char **secret, admi
 bool admin_client_create(const admin_ctx_t *ctx, const admin_client_in_t *in, json_t **out,
                          admin_error_t *err)
 {
+    return admin_client_insert(ctx, in, "client.create", out, err);
+}
+
+bool admin_client_insert(const admin_ctx_t *ctx, const admin_client_in_t *in, const char *action,
+                         json_t **out, admin_error_t *err)
+{
     store_client_t cl = in->client;
     const char *generated = NULL;
     bool secretless = cl.is_public || cl.jwks || cl.jwks_uri; /* none, or private_key_jwt */
@@ -584,10 +667,11 @@ bool admin_client_create(const admin_ctx_t *ctx, const admin_client_in_t *in, js
     if (!secretless && !cl.secret_digest)
         return admin_fail(err, ctx->arena, 500, NULL, "cannot digest the client secret");
     cl.created_at = clock_now();
+    cl.last_used_at = cl.dynamic ? cl.created_at : 0; /* registration_unused_ttl from here */
     gh_status_t st = store_client_add(ctx->store, &cl);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "client", cl.id);
-    admin_audit(ctx, "client.create", cl.id, NULL);
+    admin_audit(ctx, action, cl.id, NULL);
     return client_answer(ctx->arena, &cl, generated, out, err);
 }
 
@@ -651,8 +735,16 @@ static bool merge(arena_t *a, json_t *doc, const json_t *patch, admin_error_t *e
     return true;
 }
 
+/* How an update is written: the registration access token's new digest
+ * (NULL: kept) and the audit action. */
+typedef struct {
+    const char *token_digest;
+    const char *action;
+} update_how_t;
+
 static bool update_checked(const admin_ctx_t *ctx, const store_client_t *old, json_t *doc,
-                           const json_t *patch, json_t **out, admin_error_t *err)
+                           const json_t *patch, const update_how_t *how, json_t **out,
+                           admin_error_t *err)
 {
     admin_client_in_t in;
     const char *generated = NULL;
@@ -663,6 +755,10 @@ static bool update_checked(const admin_ctx_t *ctx, const store_client_t *old, js
     if (!admin_client_check(ctx->arena, doc, &in, err))
         return false;
     in.client.created_at = old->created_at;
+    in.client.dynamic = old->dynamic;
+    in.client.last_used_at = old->last_used_at;
+    in.client.registration_token_digest =
+        how->token_digest ? how->token_digest : old->registration_token_digest;
     bool secretless = in.client.is_public || in.client.jwks || in.client.jwks_uri;
     in.client.secret_digest = secretless ? NULL : old->secret_digest;
     if (!secretless && !old->secret_digest && !new_secret(ctx->arena, &in.client, &generated, err))
@@ -670,7 +766,7 @@ static bool update_checked(const admin_ctx_t *ctx, const store_client_t *old, js
     gh_status_t st = store_client_update(ctx->store, &in.client);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "client", old->id);
-    admin_audit(ctx, "client.update", old->id,
+    admin_audit(ctx, how->action, old->id,
                 audit_details(ctx->arena, "fields", member_names(ctx->arena, patch), NULL));
     return client_answer(ctx->arena, &in.client, generated, out, err);
 }
@@ -678,24 +774,39 @@ static bool update_checked(const admin_ctx_t *ctx, const store_client_t *old, js
 bool admin_client_update(const admin_ctx_t *ctx, const char *id, const json_t *patch, json_t **out,
                          admin_error_t *err)
 {
+    return admin_client_apply(ctx, id, patch, false, NULL, "client.update", out, err);
+}
+
+bool admin_client_apply(const admin_ctx_t *ctx, const char *id, const json_t *body, bool replace,
+                        const char *token_digest, const char *action, json_t **out,
+                        admin_error_t *err)
+{
     store_client_t old;
     gh_status_t st = store_client_get(ctx->store, ctx->arena, id, &old);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "client", id);
-    json_t *doc = writable_json(&old);
+    json_t *doc = replace ? json_deep_copy(body) : writable_json(&old);
     if (!doc)
         return admin_fail(err, ctx->arena, 500, NULL, "out of memory");
-    bool ok = merge(ctx->arena, doc, patch, err) && update_checked(ctx, &old, doc, patch, out, err);
+    update_how_t how = {token_digest, action};
+    bool ok = (replace || merge(ctx->arena, doc, body, err)) &&
+              update_checked(ctx, &old, doc, body, &how, out, err);
     json_decref(doc);
     return ok;
 }
 
 bool admin_client_delete(const admin_ctx_t *ctx, const char *id, admin_error_t *err)
 {
+    return admin_client_remove(ctx, id, "client.delete", err);
+}
+
+bool admin_client_remove(const admin_ctx_t *ctx, const char *id, const char *action,
+                         admin_error_t *err)
+{
     gh_status_t st = store_client_remove(ctx->store, id);
     if (st != GH_OK)
         return admin_store_fail(err, ctx->arena, st, "client", id);
-    admin_audit(ctx, "client.delete", id, NULL);
+    admin_audit(ctx, action, id, NULL);
     return true;
 }
 

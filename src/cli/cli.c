@@ -384,8 +384,13 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (st != GH_OK)
         return cli_fail("%s", err[0] ? err : gh_status_str(st));
     prepare_server(c);
-    const oauth_extra_routes_t admin = {ADMIN_ROUTES, ADMIN_ROUTE_COUNT, admin_api_refused,
-                                        admin_console_register, admin_client_document_check};
+    const oauth_extra_routes_t admin = {ADMIN_ROUTES,
+                                        ADMIN_ROUTE_COUNT,
+                                        admin_api_refused,
+                                        admin_console_register,
+                                        admin_client_document_check,
+                                        REGISTRATION_ROUTES,
+                                        REGISTRATION_ROUTE_COUNT};
     return oauth_serve_with(&c->cfg, &admin);
 }
 

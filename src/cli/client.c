@@ -261,7 +261,7 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
             json_array_append_new(arr, admin_client_json(&list[i]));
         return cli_print_json(arr);
     }
-    puts("CLIENT_ID\tNAME\tGRANT_TYPES\tREDIRECT_URIS");
+    puts("CLIENT_ID\tNAME\tGRANT_TYPES\tREDIRECT_URIS\tREGISTERED_BY");
     for (size_t i = 0; i < n; i++) {
         json_t *o = admin_client_json(&list[i]);
         buf_t b;
@@ -270,6 +270,7 @@ static int run_list(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         put_json_list(&b, json_object_get(o, "grant_types"), ',');
         buf_putc(&b, '\t');
         put_json_list(&b, json_object_get(o, "redirect_uris"), ' ');
+        buf_printf(&b, "\t%s", json_string_value(json_object_get(o, "registered_by")));
         json_decref(o);
         if (!buf_cstr(&b))
             return cli_fail("out of memory");
@@ -305,6 +306,50 @@ static int run_remove(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (code != CLI_CONTINUE)
         return code;
     return admin_client_delete(&ctx, id, &err) ? CLI_EXIT_OK : cli_admin_error(self, &err);
+}
+
+/* --ttl and --uses: whole numbers from 1 to max. */
+static bool parse_count(const char *text, long max, long *out)
+{
+    char *end = NULL;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || v < 1 || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* `client initial-token`: a token for registration_policy
+ * initial_access_token (RFC 7591 §3), printed once. */
+static int run_initial_token(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
+{
+    enum { OPT_TTL = CLI_OPT_OWN, OPT_USES };
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"ttl", required_argument, NULL, OPT_TTL},
+                                         {"uses", required_argument, NULL, OPT_USES},
+                                         {NULL, 0, NULL, 0}};
+    long ttl = 86400, uses = 1;
+    const char *token = NULL;
+    int64_t expires_at = 0;
+    admin_error_t err;
+    admin_ctx_t ctx;
+    int ch, code = CLI_CONTINUE;
+    while ((ch = cli_next_option(c, self, argc, argv, opts, &code)) >= OPT_TTL)
+        if (!parse_count(optarg, ch == OPT_TTL ? 365 * 86400L : 1000000L,
+                         ch == OPT_TTL ? &ttl : &uses))
+            return cli_usage_error(self, "%s must be a whole number from 1 to %ld",
+                                   ch == OPT_TTL ? "--ttl" : "--uses",
+                                   ch == OPT_TTL ? 365 * 86400L : 1000000L);
+    if (ch == CLI_OPT_STOP)
+        return code;
+    if ((code = cli_operands(self, argc, argv, 0, NULL)) != CLI_CONTINUE ||
+        (code = cli_admin(c, &ctx)) != CLI_CONTINUE)
+        return code;
+    if (!admin_initial_token_new(&ctx, ttl, uses, &token, &expires_at, &err))
+        return cli_admin_error(self, &err);
+    printf("initial_access_token: %s\nexpires_at: %lld\nuses: %ld\n", token, (long long)expires_at,
+           uses);
+    return CLI_EXIT_OK;
 }
 
 /* The help of the options add and update share beyond the basic ones. */
@@ -397,7 +442,7 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
     {"list", "gatehouse client list", "list clients",
      "usage: gatehouse client list [--json]\n\n"
      "A header line, then one line per client, tab-separated: id, name, grant types,\n"
-     "redirect URIs.\n\n"
+     "redirect URIs, and who registered it (operator, or dynamic: RFC 7591).\n\n"
      "  --json   an array of the clients as 'client show' prints each\n",
      run_list, NULL},
     {"show", "gatehouse client show", "show one client as JSON",
@@ -408,5 +453,14 @@ const cli_cmd_t CLI_CLIENT_COMMANDS[] = {
      "usage: gatehouse client remove ID\n\n"
      "Removes the client with its consents, codes and tokens.\n",
      run_remove, NULL},
+    {"initial-token", "gatehouse client initial-token",
+     "make an initial access token for dynamic registration",
+     "usage: gatehouse client initial-token [--ttl SECONDS] [--uses N]\n\n"
+     "With registration_policy = initial_access_token, a client registers itself at\n"
+     "/oauth2/v1/register (RFC 7591) with 'Authorization: Bearer TOKEN'. Prints a new\n"
+     "token once as 'initial_access_token: ...'; only its digest is stored.\n\n"
+     "  --ttl SECONDS   how long it is good for (default 86400, at most a year)\n"
+     "  --uses N        how many registrations it makes (default 1)\n",
+     run_initial_token, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

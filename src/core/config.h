@@ -83,7 +83,10 @@ typedef struct {
     long client_document_cache_max; /* and at most, default 3600 */
     int client_document_private;    /* 1: documents may be on loopback or private addresses */
     long client_document_fetches;   /* documents fetched at once per instance, default 1 */
-    char *outside_ca_file; /* PEM CAs trusted for jwks_uri and documents; NULL: the system's */
+    char *outside_ca_file;   /* PEM CAs trusted for jwks_uri and documents; NULL: the system's */
+    int registration_policy; /* config_registration_policy_t, default off (RFC 7591) */
+    long registration_rate;  /* dynamic registrations per address and hour */
+    long registration_unused_ttl; /* seconds an unused dynamic client lives */
 
     /* who may read /metrics: a core/cidr.h list, or "any"; default loopback
      * (CONFIG_METRICS_ALLOW). The gateway's [gateway] metrics_allow overrides. */
@@ -98,6 +101,13 @@ typedef struct {
     long self_service_rate;   /* reset and registration requests per address and hour */
     long mail_rate_account;   /* mails about one account per hour */
 } config_server_t;
+
+/* Who may register a client at /oauth2/v1/register (RFC 7591). */
+typedef enum {
+    REGISTRATION_POLICY_OFF,
+    REGISTRATION_POLICY_INITIAL_TOKEN,
+    REGISTRATION_POLICY_OPEN
+} config_registration_policy_t;
 
 /* Who may create an account at /auth/register. */
 typedef enum { REGISTRATION_OFF, REGISTRATION_OPEN, REGISTRATION_INVITE } config_registration_t;

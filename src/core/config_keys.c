@@ -23,6 +23,8 @@ static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
                                          NULL};                             /* log_level_t's */
 static const char *const REGISTRATIONS[] = {"off", "open", "invite", NULL}; /* its order */
 static const char *const OFF_ON[] = {"off", "on", NULL};
+static const char *const REGISTRATION_POLICIES[] = {"off", "initial_access_token", "open",
+                                                    NULL}; /* config_registration_policy_t */
 static const char *const USER_VERIFICATION[] = {"preferred", "required", NULL};
 static const char *const NO_YES[] = {"no", "yes", NULL};
 static const char *const KINDS[] = {"oidc", "naver", "kakao", "google", "github", NULL};
@@ -219,6 +221,19 @@ static const config_key_t KEYS[] = {
      NULL, SERVER(outside_ca_file), 0, NULL,
      "a PEM file of CA certificates trusted, instead of the system's, when fetching a client's "
      "jwks_uri or metadata document (a private CA; the tests)"},
+    {"server", "registration_policy", CONFIG_CHOICE, "off", NULL, 0, 0, NULL,
+     REGISTRATION_POLICIES, SERVER(registration_policy), 0, NULL,
+     "dynamic client registration at /oauth2/v1/register (RFC 7591/7592, docs/clients.md): off, "
+     "initial_access_token (a token from `gatehouse client initial-token` is required) or open "
+     "(anyone may register a public client with PKCE and the scopes openid profile email "
+     "offline_access)"},
+    {"server", "registration_rate", CONFIG_NUMBER, "10", NULL, 0, 100000, "count", NULL,
+     SERVER(registration_rate), 0, NULL,
+     "dynamic client registrations per client address and hour; 0 = no limit"},
+    {"server", "registration_unused_ttl", CONFIG_NUMBER, "2592000", NULL, 1, 3650 * DAY, "seconds",
+     NULL, SERVER(registration_unused_ttl), 0, NULL,
+     "a dynamically registered client that gets no token for this long is deleted (operators' "
+     "clients never are)"},
     {"server", "backchannel_logout_timeout", CONFIG_NUMBER, "5", NULL, 1, 60, "seconds", NULL,
      SERVER(backchannel_logout_timeout), 0, NULL,
      "back-channel logout: time a client's backchannel_logout_uri has to answer each attempt"},

@@ -132,6 +132,14 @@ uri_redirect_kind_t uri_redirect_kind(const char *uri)
     return URI_REDIRECT_PRIVATE_USE;
 }
 
+bool uri_host_is_loopback(const char *uri)
+{
+    if (!uri_is_valid_redirect(uri))
+        return false;
+    const char *host = uri + (strncmp(uri, "https://", 8) ? 7 : 8);
+    return is_loopback(host, scan_host(host));
+}
+
 /* For an http URI on a loopback IP literal: *host_end is where the host ends
  * and *rest where the path and query begin (after any port); false for
  * anything else, or a malformed port. */

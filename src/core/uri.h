@@ -39,6 +39,12 @@ typedef enum {
  * query of RFC 3986 characters; no fragment, at most URI_MAX_LEN bytes. */
 uri_redirect_kind_t uri_redirect_kind(const char *uri);
 
+/* True when uri is an http or https URI (uri_is_valid_redirect) whose host
+ * is the loopback interface by RFC 8252 §7.3's names (127.0.0.1, [::1],
+ * localhost): what a web application may not register (OpenID Connect
+ * Dynamic Client Registration 1.0 §2, application_type). */
+bool uri_host_is_loopback(const char *uri);
+
 /* True when uri may be a resource indicator (RFC 8707 §2): an absolute URI
  * (a scheme, ':' and a non-empty rest of RFC 3986 characters, percent
  * escapes well formed) without a fragment, at most URI_MAX_LEN bytes. */

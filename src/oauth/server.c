@@ -56,8 +56,9 @@ static void refuse_early(http_request_t *req, http_response_t *res, oauth_error_
 {
     http_handler_fn h = req->route ? req->route->handler : NULL;
     const oauth_extra_routes_t *extra = app_of(req)->extra;
-    for (size_t i = 0; h && extra && i < extra->count; i++)
-        if (extra->routes[i].handler == h) {
+    for (size_t i = 0; h && extra && i < extra->count + extra->public_count; i++)
+        if ((i < extra->count ? extra->routes[i] : extra->public_routes[i - extra->count])
+                .handler == h) {
             extra->on_refused(req, res, page_status);
             return;
         }
@@ -203,6 +204,8 @@ static gh_status_t build_documents(app_t *app, arena_t *a)
     if (d)
         json_object_set_new(d, "client_id_metadata_document_supported",
                             json_boolean(app->cfg->client_documents));
+    if (d && app->cfg->registration_policy != REGISTRATION_POLICY_OFF)
+        oidc_discovery_add_registration(d, app->cfg->issuer);
     char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!text)
@@ -326,18 +329,23 @@ gh_status_t oauth_request_bearer(http_request_t *req, json_t **claims, const cha
     return GH_OK;
 }
 
-/* ROUTES, then extra's, in arena a: app->routes. */
-static gh_status_t add_routes(app_t *app, arena_t *a, const oauth_extra_routes_t *extra)
+/* ROUTES, then extra's (all of them, or with_admin false: only its public
+ * routes), in arena a: app->routes. */
+static gh_status_t add_routes(app_t *app, arena_t *a, const oauth_extra_routes_t *extra,
+                              bool with_admin)
 {
-    size_t n = sizeof ROUTES / sizeof ROUTES[0];
-    http_route_t *all = arena_alloc(a, (n + extra->count) * sizeof *all);
+    size_t n = sizeof ROUTES / sizeof ROUTES[0], k = with_admin ? extra->count : 0;
+    http_route_t *all = arena_alloc(a, (n + k + extra->public_count) * sizeof *all);
     if (!all)
         return GH_ERR_NOMEM;
     memcpy(all, ROUTES, sizeof ROUTES);
-    memcpy(all + n, extra->routes, extra->count * sizeof *all);
+    if (k)
+        memcpy(all + n, extra->routes, k * sizeof *all);
+    if (extra->public_count)
+        memcpy(all + n + k, extra->public_routes, extra->public_count * sizeof *all);
     app->extra = extra;
     app->routes = all;
-    app->route_count = n + extra->count;
+    app->route_count = n + k + extra->public_count;
     return GH_OK;
 }
 
@@ -364,12 +372,13 @@ static bool start_extra(app_t *app, arena_t *a, const oauth_extra_routes_t *extr
                         http_server_t **own)
 {
     const char *listen = app->cfg->admin_listen;
-    if (!listen || !*listen) {
-        if (add_routes(app, a, extra) == GH_OK)
-            return true;
+    bool own_listener = listen && *listen;
+    if (add_routes(app, a, extra, !own_listener) != GH_OK) {
         fprintf(stderr, "gatehouse: out of memory\n");
         return false;
     }
+    if (!own_listener)
+        return true;
     http_server_opts_t opts;
     app->extra = extra;
     oauth_http_opts(app, &opts);

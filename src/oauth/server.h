@@ -37,6 +37,11 @@ typedef struct oauth_extra_routes {
      * Metadata Document into *out, or refuses it with *why (NULL: such
      * clients are unknown) */
     bool (*client_document)(arena_t *a, const json_t *doc, store_client_t *out, const char **why);
+    /* routes served on the server's own listener even when admin_listen
+     * names another (dynamic client registration); refusals go to on_refused
+     * as well. May be NULL. */
+    const http_route_t *public_routes;
+    size_t public_count;
 } oauth_extra_routes_t;
 
 /* oauth_serve with extra routes (NULL: none): on the server's listener, or
@@ -48,6 +53,13 @@ store_t *oauth_request_store(const http_request_t *req);
 const config_server_t *oauth_request_config(const http_request_t *req);
 /* The whole configuration the request's server runs with (its platforms too). */
 const config_t *oauth_request_whole_config(const http_request_t *req);
+
+/* Counts one dynamic client registration from the request's address
+ * (registration_rate per hour, atomically in the store): GH_OK with
+ * *retry_after 0 when it is within the limit, else the seconds to wait; a
+ * store status when the counter cannot be written. */
+gh_status_t oauth_throttle_registration(const http_request_t *req, int64_t now,
+                                        int64_t *retry_after);
 
 /* The request's `Authorization: Bearer` access token, verified as userinfo
  * does (signature, typ, issuer, audience, expiry, revocation): GH_OK with

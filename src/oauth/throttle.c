@@ -38,6 +38,7 @@
 #include "core/log.h"
 #include "core/secret.h"
 #include "oauth/oauth_int.h"
+#include "oauth/server.h"
 
 #define PURPOSE_LOGIN "login:" /* migration 006 gave the older sign-in keys this prefix */
 #define PURPOSE_CODE "device:"
@@ -329,6 +330,19 @@ gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, in
     const config_server_t *cfg = app_of(req)->cfg;
     counter_t c;
     counter_set(req, &c, PURPOSE_RATE, cfg->mail_rate_account, LABEL "mail\n%s", sub);
+    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
+                            retry_after);
+}
+
+/* ---- dynamic client registrations (RFC 7591), per address ---- */
+
+gh_status_t oauth_throttle_registration(const http_request_t *req, int64_t now,
+                                        int64_t *retry_after)
+{
+    const config_server_t *cfg = app_of(req)->cfg;
+    counter_t c;
+    counter_set(req, &c, PURPOSE_RATE, cfg->registration_rate, LABEL "client registrations\n%s",
+                address_of(req));
     return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
                             retry_after);
 }

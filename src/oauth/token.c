@@ -344,6 +344,23 @@ static const struct {
     {TOKEN_EXCHANGE_GRANT, STORE_GRANT_TOKEN_EXCHANGE, token_exchange_grant}, /* RFC 8693 */
 };
 
+/* A dynamically registered client that got a token lives on
+ * (registration_unused_ttl, docs/clients.md): its last use is written at
+ * most once a TOUCH_EVERY seconds (or half the ttl, when shorter); a
+ * failure is logged, the token stands. */
+#define TOUCH_EVERY 60
+
+static void note_use(http_request_t *req, const store_client_t *client)
+{
+    int64_t now = clock_now(), every = app_of(req)->cfg->registration_unused_ttl / 2;
+    if (!client->dynamic ||
+        client->last_used_at > now - (every < TOUCH_EVERY ? every : TOUCH_EVERY))
+        return;
+    gh_status_t st = store_client_touch(app_of(req)->store, client->id, now);
+    if (st != GH_OK)
+        log_event(LOG_WARN, "registration", "op", "touch", "error", gh_status_str(st), NULL);
+}
+
 static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *err)
 {
     if (!client_auth_form_check(req, err))
@@ -364,7 +381,10 @@ static bool dispatch(http_request_t *req, http_response_t *res, oauth_error_t *e
         if (!(client.grants & GRANTS[i].grant))
             return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
                               "grant type not allowed for this client");
-        return GRANTS[i].fn(req, res, &client, jkt, err);
+        bool ok = GRANTS[i].fn(req, res, &client, jkt, err);
+        if (ok)
+            note_use(req, &client);
+        return ok;
     }
     return oauth_fail(err, OAUTH_ERR_UNSUPPORTED_GRANT_TYPE, "unsupported grant_type");
 }

@@ -144,3 +144,8 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_s
     json_object_set_new(d, "frontchannel_logout_session_supported", json_true());
     return d;
 }
+
+void oidc_discovery_add_registration(json_t *d, const char *issuer)
+{
+    json_object_set_new(d, "registration_endpoint", endpoint(issuer, OIDC_REGISTRATION_PATH));
+}

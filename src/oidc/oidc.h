@@ -23,6 +23,15 @@ struct oidc_scopes; /* below */
 json_t *oidc_discovery(const char *issuer, const char *signing_alg,
                        const struct oidc_scopes *custom, bool require_par);
 
+/* Dynamic client registration (RFC 7591 §3, RFC 7592 §1: the management
+ * URI of a client is this path, '/' and its client_id). */
+#define OIDC_REGISTRATION_PATH "/oauth2/v1/register"
+
+/* Adds registration_endpoint (OpenID Connect Discovery 1.0 §3, RFC 8414 §2)
+ * to discovery document d: only where a registration_policy lets anyone
+ * register. */
+void oidc_discovery_add_registration(json_t *d, const char *issuer);
+
 typedef struct {
     const char *issuer, *sub, *client_id;
     const char *nonce;        /* may be NULL */

@@ -14,7 +14,7 @@
 
 static store_sql_t SQL_ADD =
     STORE_SQL("INSERT INTO clients (" CLIENT_COLS ") VALUES "
-              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 static store_sql_t SQL_GET = STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id = ?");
 static store_sql_t SQL_LIST = STORE_SQL("SELECT " CLIENT_COLS " FROM clients ORDER BY id");
 /* store_client_get_token, in order: ?1 client id, ?2 jti, ?3 family (or the
@@ -28,14 +28,15 @@ static store_sql_t SQL_GET_TOKEN =
 static store_sql_t SQL_REMOVE = STORE_SQL("DELETE FROM clients WHERE id = ?");
 static store_sql_t SQL_PAGE =
     STORE_SQL("SELECT " CLIENT_COLS " FROM clients WHERE id > ? ORDER BY id LIMIT ?");
-/* every column but id and created_at, then the id */
+/* every column but id, created_at, dynamic and last_used_at, then the id */
 static store_sql_t SQL_UPDATE = STORE_SQL(
     "UPDATE clients SET secret_digest = ?, name = ?, redirect_uris = ?, "
     "post_logout_redirect_uris = ?, scope = ?, grants = ?, is_public = ?, "
     "backchannel_logout_uri = ?, backchannel_logout_session_required = ?, "
     "frontchannel_logout_uri = ?, frontchannel_logout_session_required = ?, require_mfa = ?, "
     "id_token_claims = ?, subject_type = ?, jwks = ?, jwks_uri = ?, resources = ?, "
-    "require_par = ?, dpop_bound_access_tokens = ?, security_profile = ? WHERE id = ?");
+    "require_par = ?, dpop_bound_access_tokens = ?, security_profile = ?, application_type = ?, "
+    "contacts = ?, registration_token_digest = ? WHERE id = ?");
 
 static bool lines_ok(const char **v, size_t n)
 {
@@ -106,6 +107,11 @@ gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
     c.dpop_bound = store_row_int(r) != 0;
     const char *profile = store_row_text(r, a);
     c.fapi2 = profile && !strcmp(profile, STORE_PROFILE_FAPI2);
+    c.application_type = store_row_text(r, a);
+    char *contacts = store_row_text(r, a);
+    c.dynamic = store_row_int(r) != 0;
+    c.registration_token_digest = store_row_text(r, a);
+    c.last_used_at = store_row_int(r);
     gh_status_t st = r->oom ? GH_ERR_NOMEM : GH_OK;
     if (st == GH_OK)
         st = split_lines(a, uris, &c.redirect_uris, &c.redirect_uri_count);
@@ -114,6 +120,8 @@ gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row)
                          &c.post_logout_redirect_uri_count);
     if (st == GH_OK)
         st = split_lines(a, resources, &c.resources, &c.resource_count);
+    if (st == GH_OK)
+        st = split_lines(a, contacts, &c.contacts, &c.contact_count);
     if (st == GH_OK)
         *(store_client_t *)row = c;
     return st;
@@ -142,7 +150,7 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
 {
     if (!lines_ok(c->redirect_uris, c->redirect_uri_count) ||
         !lines_ok(c->post_logout_redirect_uris, c->post_logout_redirect_uri_count) ||
-        !lines_ok(c->resources, c->resource_count))
+        !lines_ok(c->resources, c->resource_count) || !lines_ok(c->contacts, c->contact_count))
         return GH_ERR_INVALID;
     arena_t *a = arena_new(JOIN_ARENA_CAP);
     if (!a)
@@ -151,25 +159,29 @@ static gh_status_t client_write(store_t *s, const store_client_t *c, bool update
     const char *logout_uris =
         join_lines(a, c->post_logout_redirect_uris, c->post_logout_redirect_uri_count);
     const char *resources = join_lines(a, c->resources, c->resource_count);
+    const char *contacts = join_lines(a, c->contacts, c->contact_count);
     const char *subject = c->pairwise ? SUBJECT_PAIRWISE : "public";
     const char *profile = c->fapi2 ? STORE_PROFILE_FAPI2 : NULL;
     gh_status_t st = GH_ERR_NOMEM;
-    if (uris && logout_uris && resources && update)
+    bool joined = uris && logout_uris && resources && contacts;
+    if (joined && update)
         st = db_exec_one(
-            s, &SQL_UPDATE, "client_update", "sssssiisisiisssssiiss", c->secret_digest, c->name,
+            s, &SQL_UPDATE, "client_update", "sssssiisisiisssssiisssss", c->secret_digest, c->name,
             uris, logout_uris, c->scope, (int64_t)c->grants, (int64_t)c->is_public,
             c->backchannel_logout_uri, (int64_t)c->backchannel_logout_session_required,
             c->frontchannel_logout_uri, (int64_t)c->frontchannel_logout_session_required,
             (int64_t)c->require_mfa, c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
-            (int64_t)c->require_par, (int64_t)c->dpop_bound, profile, c->id);
-    else if (uris && logout_uris && resources)
-        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssssiis", c->id, c->secret_digest,
-                     c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
+            (int64_t)c->require_par, (int64_t)c->dpop_bound, profile, c->application_type, contacts,
+            c->registration_token_digest, c->id);
+    else if (joined)
+        st = db_exec(s, &SQL_ADD, "client_add", "ssssssiiisisiisssssiisssisi", c->id,
+                     c->secret_digest, c->name, uris, logout_uris, c->scope, (int64_t)c->grants,
                      (int64_t)c->is_public, c->created_at, c->backchannel_logout_uri,
                      (int64_t)c->backchannel_logout_session_required, c->frontchannel_logout_uri,
                      (int64_t)c->frontchannel_logout_session_required, (int64_t)c->require_mfa,
                      c->id_token_claims, subject, c->jwks, c->jwks_uri, resources,
-                     (int64_t)c->require_par, (int64_t)c->dpop_bound, profile);
+                     (int64_t)c->require_par, (int64_t)c->dpop_bound, profile, c->application_type,
+                     contacts, (int64_t)c->dynamic, c->registration_token_digest, c->last_used_at);
     arena_free(a);
     return st;
 }

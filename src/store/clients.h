@@ -53,6 +53,19 @@ typedef struct {
                          (RFC 9449 §5.2) */
     bool fapi2;       /* security_profile "fapi2": the FAPI 2.0 Security Profile's rules
                          (oauth/fapi.c) */
+    /* OpenID Connect Dynamic Client Registration §2: "web", "native" or NULL
+     * (not said: the redirect URI rules of every client only) */
+    const char *application_type;
+    const char **contacts; /* RFC 7591 §2: e-mail addresses of its people */
+    size_t contact_count;
+    /* Dynamic registration (RFC 7591/7592, registrations.h): registered at
+     * /oauth2/v1/register, not by an operator; its registration access
+     * token's digest (NULL for an operator's client); when it last got a
+     * token (0: never). store_client_update leaves dynamic and last_used_at
+     * as they are. */
+    bool dynamic;
+    const char *registration_token_digest;
+    int64_t last_used_at;
 } store_client_t;
 
 /* ---- clients ---- */

@@ -32,7 +32,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 
-#define MAX_PARAMS 32 /* the most a statement binds (clients.c SQL_ADD: 22) */
+#define MAX_PARAMS 32 /* the most a statement binds (clients.c SQL_ADD: 27) */
 #define STMT_NAME_MAX 16
 #define SQL_MAX 4096 /* bytes of a statement's text, placeholders rewritten */
 #define OID_INT8 20

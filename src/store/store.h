@@ -119,6 +119,7 @@ typedef struct {
 #include "store/grants.h"
 #include "store/keys.h"
 #include "store/pushed.h"
+#include "store/registrations.h"
 #include "store/logout.h"
 #include "store/mail_links.h"
 #include "store/outbox.h"

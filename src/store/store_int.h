@@ -131,7 +131,8 @@ gh_status_t store_row_done(const store_row_t *r, const void *rec, size_t size, v
     "is_public, created_at, backchannel_logout_uri, backchannel_logout_session_required, "         \
     "frontchannel_logout_uri, frontchannel_logout_session_required, require_mfa, "                 \
     "id_token_claims, subject_type, jwks, jwks_uri, resources, require_par, "                      \
-    "dpop_bound_access_tokens, security_profile"
+    "dpop_bound_access_tokens, security_profile, application_type, contacts, dynamic, "            \
+    "registration_token_digest, last_used_at"
 gh_status_t store_read_client(store_row_t *r, arena_t *a, void *row);
 
 /* The record that client received a code in session sid of sub, kept until

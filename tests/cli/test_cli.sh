@@ -16,7 +16,7 @@ loops=0
 in_db() { grep -aqF -- "$1" "$tmp"/main.db*; }
 
 # ---- --help everywhere ----
-for cmd in "" serve client "client add" "client list" "client show" "client remove" \
+for cmd in "" serve client "client add" "client list" "client show" "client remove" "client initial-token" \
     user "user add" "user list" "user remove" "user passwd" "user invite" "user mfa" "user links" "user unlink" \
     group "group list" "group add" "group remove" keys "keys list" "keys rotate" \
     config "config show" "config check" "config doc" db "db status" "db migrate" backup; do
@@ -144,8 +144,16 @@ check "client show never shows the secret" out_lacks "$secret"
 check "client show never shows the digest" eval 'out_lacks hmac-sha256 && out_lacks digest'
 gh --db "$db" client list
 check "client list: one tab-separated line" \
-    eval 'out_has "^game1	Game One	authorization_code,refresh_token	https://oauth2.example.com/code$"'
+    eval 'out_has "^game1	Game One	authorization_code,refresh_token	https://oauth2.example.com/code	operator$"'
 check "client list never shows the secret" out_lacks "$secret"
+gh --db "$db" client initial-token --ttl 600 --uses 2
+check "client initial-token prints a token once, with its expiry and uses" \
+    eval 'status_is 0 && out_has "^initial_access_token: [A-Za-z0-9_-]{43}$" && out_has "^uses: 2$"'
+iat=$(sed -n 's/^initial_access_token: //p' out)
+check "client initial-token: only a digest is stored" \
+    eval '[ -n "$iat" ] && ! in_db "$iat"'
+gh --db "$db" client initial-token --uses 0
+check "client initial-token --uses 0 is a usage error" eval 'status_is 2 && one_error_line' 
 gh --db "$db" client add --id game1 --redirect-uri https://oauth2.example.com/code
 check "client add: duplicate exits 1 with one line" eval 'status_is 1 && one_error_line'
 check "client add: duplicate prints no secret" eval '! grep -q client_secret out'

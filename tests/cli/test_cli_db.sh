@@ -49,7 +49,7 @@ gh --db "$db" user list
 check "user list: header line first" eval '[ "$(head -1 out)" = "USERNAME	SUB	EMAIL	NICKNAME	NAME" ]'
 gh --db "$db" client list
 check "client list: header line first" \
-    eval '[ "$(head -1 out)" = "CLIENT_ID	NAME	GRANT_TYPES	REDIRECT_URIS" ] && [ "$(wc -l <out)" = 2 ]'
+    eval '[ "$(head -1 out)" = "CLIENT_ID	NAME	GRANT_TYPES	REDIRECT_URIS	REGISTERED_BY" ] && [ "$(wc -l <out)" = 2 ]'
 gh --db "$db" keys list
 check "keys list: header line first" eval '[ "$(head -1 out)" = "KID	ALG	CREATED	STATE" ]'
 gh --db "$db" user list --json

@@ -13,7 +13,7 @@ import { Gatehouse, freePort, setup, useServer } from './lib/harness.mjs';
 class AdminListen extends Gatehouse {
   async start() {
     this.adminPort ??= await freePort();
-    this.config = { admin_listen: `127.0.0.1:${this.adminPort}` };
+    this.config = { admin_listen: `127.0.0.1:${this.adminPort}`, registration_policy: 'open' };
     return super.start();
   }
 }
@@ -54,4 +54,13 @@ test('with admin_listen the console is served on neither listener, and the start
   assert.match(off[0], /admin_listen is set/);
   const r = await gh.cli(['client', 'show', 'gatehouse-console']);
   assert.notEqual(r.code, 0, 'the console\'s client is not registered');
+});
+
+test('dynamic client registration stays on the main listener (RFC 7591), not on admin_listen', async () => {
+  const body = JSON.stringify({ application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' });
+  const headers = { 'content-type': 'application/json' };
+  const main = await fetch(gh.url('/oauth2/v1/register'), { method: 'POST', headers, body });
+  assert.equal(main.status, 201, await main.text());
+  const admin = await fetch(`http://127.0.0.1:${gh.adminPort}/oauth2/v1/register`, { method: 'POST', headers, body });
+  assert.equal(admin.status, 404);
 });
