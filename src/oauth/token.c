@@ -297,9 +297,9 @@ static bool grant_device_code(http_request_t *req, http_response_t *res, store_c
     secret_sha256_hex(value, strlen(value), digest);
     store_device_t d;
     bool slow_down = false;
-    int64_t now = clock_now();
+    int64_t now_ms = clock_now_ms(), now = now_ms / 1000;
     gh_status_t st =
-        store_device_poll(app->store, req->arena, digest, client->id, now, &d, &slow_down);
+        store_device_poll(app->store, req->arena, digest, client->id, now_ms, &d, &slow_down);
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_GRANT, "the device code is invalid");
     if (st != GH_OK)

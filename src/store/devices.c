@@ -43,17 +43,17 @@ static gh_status_t read_device(store_row_t *r, arena_t *a, void *row)
     return store_row_done(r, &d, sizeof d, row);
 }
 
-/* Records a token-endpoint poll of d at now (RFC 8628 §3.5): d->last_poll
- * becomes now, and when d is pending and was polled less than d->interval
+/* Records a token-endpoint poll of d at now_ms (RFC 8628 §3.5): d->last_poll
+ * becomes now_ms, and when d is pending and was polled less than d->interval
  * seconds before, d->interval grows by STORE_DEVICE_SLOW_DOWN and the result
  * is true (the client must slow down). */
-static bool polled(store_device_t *d, int64_t now)
+static bool polled(store_device_t *d, int64_t now_ms)
 {
-    bool slow =
-        d->state == STORE_DEVICE_PENDING && d->last_poll && now - d->last_poll < d->interval;
+    bool slow = d->state == STORE_DEVICE_PENDING && d->last_poll &&
+                now_ms - d->last_poll < d->interval * 1000;
     if (slow)
         d->interval += STORE_DEVICE_SLOW_DOWN;
-    d->last_poll = now;
+    d->last_poll = now_ms;
     return slow;
 }
 
@@ -89,18 +89,18 @@ gh_status_t store_device_decide(store_t *s, const char *user_code_digest, int64_
 }
 
 gh_status_t store_device_poll(store_t *s, arena_t *a, const char *digest, const char *client_id,
-                              int64_t now, store_device_t *out, bool *slow_down)
+                              int64_t now_ms, store_device_t *out, bool *slow_down)
 {
     store_device_t d;
     bool slow = false;
-    store_purge(s, now);
+    store_purge(s, now_ms / 1000);
     gh_status_t st = db_begin(s, "device_poll");
     if (st != GH_OK)
         return st;
     st = db_get(s, &SQL_POLL_FIND, "device_poll", read_device, a, &d, "ss", digest, client_id);
     if (st == GH_OK) {
-        slow = polled(&d, now);
-        st = db_exec(s, &SQL_POLLED, "device_poll", "iis", d.interval, now, digest);
+        slow = polled(&d, now_ms);
+        st = db_exec(s, &SQL_POLLED, "device_poll", "iis", d.interval, now_ms, digest);
     }
     gh_status_t end = db_finish(s, "device_poll", st == GH_OK);
     if (st == GH_OK && end == GH_OK) {

@@ -25,7 +25,7 @@ typedef struct {
     const char *sub;   /* who approved or denied; NULL while pending */
     int64_t auth_time; /* of that person's sign-in; 0 while pending */
     int64_t interval;  /* seconds the client must leave between two polls */
-    int64_t last_poll; /* 0 before the first poll */
+    int64_t last_poll; /* milliseconds since the epoch; 0 before the first poll */
     int64_t expires_at;
     store_authn_t authn; /* how that person signed in; all NULL while pending */
 } store_device_t;
@@ -45,14 +45,16 @@ gh_status_t store_device_find(store_t *s, arena_t *a, const char *user_code_dige
 gh_status_t store_device_decide(store_t *s, const char *user_code_digest, int64_t now, bool approve,
                                 const char *sub, int64_t auth_time, const store_authn_t *authn);
 /* A poll of the token endpoint, in one transaction: finds client_id's
- * authorization by device code digest and sets its last_poll to now. When it
- * is pending and polled sooner than interval seconds after the previous poll,
+ * authorization by device code digest and sets its last_poll to now_ms (in
+ * milliseconds: a poll a moment after another is too soon even across a
+ * second's boundary). When it is pending and polled sooner than interval
+ * seconds after the previous poll,
  * its interval grows by STORE_DEVICE_SLOW_DOWN and *slow_down is true. *out
  * gets the record (with the new interval) in any state, also when it expired
  * (the caller compares expires_at). NOT_FOUND when unknown or another
  * client's. */
 gh_status_t store_device_poll(store_t *s, arena_t *a, const char *digest, const char *client_id,
-                              int64_t now, store_device_t *out, bool *slow_down);
+                              int64_t now_ms, store_device_t *out, bool *slow_down);
 /* Atomically moves an approved authorization to redeemed: of two concurrent
  * callers exactly one gets GH_OK, the other CONFLICT (also when it is not
  * approved). */

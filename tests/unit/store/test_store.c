@@ -22,6 +22,7 @@
 #include "store/store.h"
 
 #define T0 INT64_C(1700000000)
+#define MS(t) ((t)*1000) /* a time in seconds in milliseconds */
 #define RACERS 8
 #define HASH "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
 
@@ -1388,14 +1389,16 @@ static void test_device_approve_redeem_once(void **state)
                      GH_OK);
     assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0 + 2, false, sub, T0, NULL),
                      GH_ERR_CONFLICT);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 3, &got, &slow), GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0 + 3), &got, &slow),
+                     GH_OK);
     assert_false(slow);
     assert_int_equal(got.state, STORE_DEVICE_APPROVED);
     assert_string_equal(got.sub, sub);
     assert_int_equal(got.auth_time, T0 - 9);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_OK);
     assert_int_equal(store_device_redeem(f->s, d.digest), GH_ERR_CONFLICT);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 4, &got, &slow), GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0 + 4), &got, &slow),
+                     GH_OK);
     assert_int_equal(got.state, STORE_DEVICE_REDEEMED);
     assert_int_equal(store_device_put(f->s, &d), GH_ERR_CONFLICT);
 }
@@ -1417,7 +1420,7 @@ static void test_device_deny_and_expiry(void **state)
                      GH_ERR_NOT_FOUND);
     assert_int_equal(store_device_decide(f->s, late.user_code_digest, T0 + 10, true, sub, T0, NULL),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, T0 + 10, &got, &slow),
+    assert_int_equal(store_device_poll(f->s, f->a, late.digest, client, MS(T0 + 10), &got, &slow),
                      GH_OK);
     assert_int_equal(got.expires_at, T0 + 10);
     assert_int_equal(store_device_find(f->s, f->a, digest(f), T0, &got), GH_ERR_NOT_FOUND);
@@ -1429,18 +1432,29 @@ static void test_device_poll_slow_down(void **state)
     const char *client = add_client(f, "rp-dev3"), *other = add_client(f, "rp-dev4");
     store_device_t d = put_device(f, client, T0 + 600), got = {0};
     bool slow = true;
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0, &got, &slow), GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0), &got, &slow), GH_OK);
     assert_false(slow); /* the first poll is never too early */
-    assert_int_equal(got.last_poll, T0);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 4, &got, &slow), GH_OK);
+    assert_int_equal(got.last_poll, MS(T0));
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0 + 4), &got, &slow),
+                     GH_OK);
     assert_true(slow);
     assert_int_equal(got.interval, 5 + STORE_DEVICE_SLOW_DOWN);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 14, &got, &slow), GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0 + 14), &got, &slow),
+                     GH_OK);
     assert_false(slow);
     assert_int_equal(got.interval, 5 + STORE_DEVICE_SLOW_DOWN);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, other, T0 + 30, &got, &slow),
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, other, MS(T0 + 30), &got, &slow),
                      GH_ERR_NOT_FOUND);
-    assert_int_equal(store_device_poll(f->s, f->a, digest(f), client, T0 + 30, &got, &slow),
+    /* 4.02 s apart, across second boundaries: too soon for an interval of 5 s
+     * (counted in whole seconds, 45 - 40, it was not) */
+    store_device_t e = put_device(f, client, T0 + 600);
+    assert_int_equal(
+        store_device_poll(f->s, f->a, e.digest, client, MS(T0 + 40) + 990, &got, &slow), GH_OK);
+    assert_false(slow);
+    assert_int_equal(store_device_poll(f->s, f->a, e.digest, client, MS(T0 + 45) + 10, &got, &slow),
+                     GH_OK);
+    assert_true(slow);
+    assert_int_equal(store_device_poll(f->s, f->a, digest(f), client, MS(T0 + 30), &got, &slow),
                      GH_ERR_NOT_FOUND);
 }
 
@@ -2417,7 +2431,8 @@ static void test_device_keeps_authn(void **state)
     bool slow = false;
     assert_int_equal(store_device_decide(f->s, d.user_code_digest, T0, true, sub, T0, &authn),
                      GH_OK);
-    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, T0 + 1, &got, &slow), GH_OK);
+    assert_int_equal(store_device_poll(f->s, f->a, d.digest, client, MS(T0 + 1), &got, &slow),
+                     GH_OK);
     assert_string_equal(got.authn.amr, "pwd otp mfa");
     assert_string_equal(got.authn.acr, "mfa");
     assert_null(got.authn.idp);
