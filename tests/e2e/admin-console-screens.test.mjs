@@ -143,6 +143,22 @@ describe('an operator in the console', () => {
     assert.equal((await push()).status, 201);
   });
 
+  test('sets the application type and contacts; the list says who registered each client', async () => {
+    await gotoScreen(page, '#clients');
+    const row = page.locator('tr', { has: page.locator('a', { hasText: /^par-rp$/ }) });
+    assert.match(await row.innerText(), /an operator/);
+    await gotoScreen(page, '#clients/par-rp');
+    await page.getByLabel('Application type').selectOption('web');
+    await page.getByLabel('Contacts', { exact: false }).fill('ops@rp.example\nsec@rp.example');
+    await save(page);
+    const c = await shown('client', 'par-rp');
+    assert.equal(c.application_type, 'web');
+    assert.deepEqual(c.contacts, ['ops@rp.example', 'sec@rp.example']);
+    await page.getByLabel('Application type').selectOption('');
+    await save(page);
+    assert.equal((await shown('client', 'par-rp')).application_type, undefined);
+  });
+
   test('sets a back-channel logout URI with its sid switch, then removes it by emptying the field', async () => {
     await gotoScreen(page, '#clients/rp');
     const uri = page.getByLabel('Back-channel logout URI', { exact: false });

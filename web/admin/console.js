@@ -54,6 +54,9 @@
       navGroups: 'Groups', resources: 'Resources the client may ask tokens for (RFC 8707; one URI per line)',
       requirePar: 'Require pushed authorization requests (PAR, RFC 9126)',
       dpopBound: 'Require DPoP-bound tokens (RFC 9449)', securityProfile: 'Security profile',
+      registeredBy: 'Registered by', byOperator: 'an operator', byDynamic: 'itself (RFC 7591)',
+      applicationType: 'Application type', appUnsaid: 'not said', appWeb: 'web', appNative: 'native',
+      contacts: 'Contacts (e-mail addresses, one per line)',
       profileNone: 'none', profileFapi2: 'FAPI 2.0 (PAR, PKCE, private_key_jwt with ES256 and DPoP, all required)',
       requireMfa: 'Require a second factor of every member signing in', authentication: 'Authentication at the token endpoint',
       methodKeys: 'private_key_jwt (signed with the client’s keys)', jwks: 'Public keys, a JWKS in JSON ({"keys": […]}), for private_key_jwt',
@@ -110,6 +113,9 @@
       navGroups: '그룹', resources: '클라이언트가 토큰을 요청할 수 있는 리소스 (RFC 8707, 한 줄에 URI 하나)',
       requirePar: '푸시된 인가 요청(PAR, RFC 9126) 필수',
       dpopBound: 'DPoP로 묶인 토큰만 발급(RFC 9449)', securityProfile: '보안 프로필',
+      registeredBy: '등록한 주체', byOperator: '운영자', byDynamic: '클라이언트 자신(RFC 7591)',
+      applicationType: '애플리케이션 유형', appUnsaid: '지정 안 함', appWeb: '웹', appNative: '네이티브',
+      contacts: '연락처(이메일 주소, 한 줄에 하나)',
       profileNone: '없음', profileFapi2: 'FAPI 2.0 (PAR, PKCE, ES256 private_key_jwt, DPoP 모두 필수)',
       requireMfa: '로그인하는 모든 회원에게 2단계 인증 요구', authentication: '토큰 엔드포인트에서의 인증',
       methodKeys: 'private_key_jwt (클라이언트 키로 서명)', jwks: '공개 키, JSON 형식의 JWKS ({"keys": […]}), private_key_jwt용',
@@ -405,9 +411,10 @@
     go.cursor = cursor;
     show(t('clientsTitle'),
       h('div', { class: 'row' }, h('a', { class: 'button button-primary', href: '#clients/new' }, t('newClient'))),
-      table(t('clientsTitle'), [t('clientId'), t('clientName'), t('grantTypes'), t('authMethod')],
+      table(t('clientsTitle'), [t('clientId'), t('clientName'), t('grantTypes'), t('authMethod'), t('registeredBy')],
         page.items.map((c) => [h('a', { href: '#clients/' + encodeURIComponent(c.client_id) }, c.client_id),
-          c.client_name || '–', c.grant_types.join(' '), c.token_endpoint_auth_method])),
+          c.client_name || '–', c.grant_types.join(' '), c.token_endpoint_auth_method,
+          t(c.registered_by === 'dynamic' ? 'byDynamic' : 'byOperator')])),
       pager(page.next_cursor, go));
   }
 
@@ -418,7 +425,7 @@
   const CLIENT_DEFAULTS = {
     require_mfa: false, require_pushed_authorization_requests: false, backchannel_logout_session_required: false,
     frontchannel_logout_session_required: false, resources: [], id_token_claims: [], subject_type: 'public',
-    dpop_bound_access_tokens: false, security_profile: 'none',
+    dpop_bound_access_tokens: false, security_profile: 'none', application_type: null, contacts: [],
   };
 
   /* A JSON text area's value: the object it holds, null when empty, else the
@@ -442,6 +449,9 @@
     if (isNew) form.append(field('client_id', t('clientId'), 'text', '', { required: true }));
     form.append(
       field('client_name', t('clientName'), 'text', c.client_name),
+      field('application_type', t('applicationType'), 'select', c.application_type || '',
+        { options: [['', t('appUnsaid')], ['web', t('appWeb')], ['native', t('appNative')]] }),
+      field('contacts', t('contacts'), 'textarea', (c.contacts || []).join('\n')),
       field('redirect_uris', t('redirectUris'), 'textarea', (c.redirect_uris || []).join('\n')),
       field('post_logout_redirect_uris', t('postLogoutUris'), 'textarea', (c.post_logout_redirect_uris || []).join('\n')),
       fieldset(t('grantTypes'), h('input', { type: 'hidden', name: 'grant_types' }),
@@ -477,6 +487,8 @@
     const on = (n) => form.elements[n].checked;
     const body = {
       client_name: v('client_name') || null,
+      application_type: v('application_type') || null,
+      contacts: lines(v('contacts')),
       redirect_uris: lines(v('redirect_uris')),
       post_logout_redirect_uris: lines(v('post_logout_redirect_uris')),
       grant_types: GRANTS.filter((g) => form.elements['grant:' + g].checked),
