@@ -8,8 +8,11 @@
  * Readers take the current pointer with one atomic load and no lock. A
  * replaced keyset is not freed at once but parked for RETIRE_GRACE_US, far
  * longer than any request may hold it (connections time out sooner). Loading
- * (the fingerprint, the parked list) is under one mutex, which requests only
- * try: a request never waits for another's reload. */
+ * (the fingerprint, the parked list) is under one mutex. A request with an
+ * unknown kid waits for a reload under way (the periodic one may have read
+ * the keys just before the rotation that made the kid) and then looks again;
+ * only a request whose kid is still unknown loads, at most once per
+ * UNKNOWN_KID_RELOAD_US, so made-up kids cost one load a second. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -145,21 +148,23 @@ void keyring_stop(keyring_t *kr)
     free(kr);
 }
 
-/* A reload for a token whose kid the ring lacks, unless one was made less
- * than UNKNOWN_KID_RELOAD_US ago or another is under way (the periodic one,
- * which loads the same keys). */
-static void reload_for_unknown_kid(keyring_t *kr)
+/* The keyset holding token's kid, which the ring lacked: after a reload
+ * under way (waited for), or one made here unless one was made less than
+ * UNKNOWN_KID_RELOAD_US ago; NULL when the kid is still unknown. */
+static const jose_keyset_t *reload_for_unknown_kid(keyring_t *kr, arena_t *a, const char *token)
 {
+    pthread_mutex_lock(&kr->lock);
     uint64_t now = clock_mono_us();
-    uint64_t last = atomic_load(&kr->unknown_kid_at);
-    if (now - last < UNKNOWN_KID_RELOAD_US ||
-        !atomic_compare_exchange_strong(&kr->unknown_kid_at, &last, now) ||
-        pthread_mutex_trylock(&kr->lock) != 0)
-        return;
-    metrics_add(METRIC_KEY_RELOADS_UNKNOWN_KID, 1);
-    if (reload(kr, false) != GH_OK)
-        log_event(LOG_WARN, "keys_reload_failed", "reason", "unknown_kid", NULL);
+    if (jose_jwt_kid_unknown(keyring_current(kr), a, token) &&
+        now - atomic_load(&kr->unknown_kid_at) >= UNKNOWN_KID_RELOAD_US) {
+        atomic_store(&kr->unknown_kid_at, now);
+        metrics_add(METRIC_KEY_RELOADS_UNKNOWN_KID, 1);
+        if (reload(kr, false) != GH_OK)
+            log_event(LOG_WARN, "keys_reload_failed", "reason", "unknown_kid", NULL);
+    }
+    const jose_keyset_t *ks = keyring_current(kr);
     pthread_mutex_unlock(&kr->lock);
+    return jose_jwt_kid_unknown(ks, a, token) ? NULL : ks;
 }
 
 gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t **claims,
@@ -169,10 +174,8 @@ gh_status_t keyring_verify(keyring_t *kr, arena_t *a, const char *token, json_t 
     gh_status_t st = jose_jwt_verify(ks, a, token, claims, typ);
     if (st == GH_OK || !jose_jwt_kid_unknown(ks, a, token))
         return st;
-    reload_for_unknown_kid(kr);
-    if (keyring_current(kr) != ks) /* loaded again, here or by the periodic reload */
-        st = jose_jwt_verify(keyring_current(kr), a, token, claims, typ);
-    return st;
+    const jose_keyset_t *now_ks = reload_for_unknown_kid(kr, a, token);
+    return now_ks ? jose_jwt_verify(now_ks, a, token, claims, typ) : st;
 }
 
 gh_status_t keyring_start(store_t *store, const jose_alg_t *algs, size_t alg_count,

@@ -130,7 +130,8 @@ test('keys rotate: every instance publishes the new key before any instance sign
   assert.equal(published.size, nodes.length, `every JWKS lists the new key: ${report}`);
   for (const [label, ms] of published) {
     assert.ok(ms < firstSigned, `${label} published the new key (${ms} ms) before any token of it appeared (${firstSigned} ms): ${report}`);
-    assert.ok(ms < 2500, `${label} published the new key within a reload (${ms} ms)`);
+    // the periodic reload runs every 2 s; two periods leave room for a loaded machine
+    assert.ok(ms < 4500, `${label} published the new key within a reload or two (${ms} ms)`);
   }
   assert.ok(firstSigned >= (ACTIVATE_IN_S - 1) * 1000, `no token of the new key before its activation: first at ${firstSigned} ms`);
   // the old key stays published and its tokens keep working everywhere
@@ -142,6 +143,9 @@ test('keys rotate: every instance publishes the new key before any instance sign
 
 test('a token signed with a key loaded elsewhere but not here is accepted at once (the ring reloads on an unknown kid)', async () => {
   const tokens = await a.obtainTokens(client, user, { state: `st-${randomString(8)}` });
+  // a reload for an unknown kid happens at most once a second (the last test
+  // may have made one): start past that second
+  await sleep(1100);
   const r = await c.cli(['keys', 'rotate', '--now']);
   assert.equal(r.code, 0, `keys rotate --now: ${r.stderr}`);
   const newKid = r.stdout.trim();
