@@ -57,8 +57,10 @@ async function shown(kind, id) {
 }
 
 async function save(page, button = 'Save') {
+  /* the notice of an earlier save is marked, so only this save's counts */
+  await page.evaluate(() => document.querySelectorAll('.notice').forEach((n) => n.setAttribute('data-old', '')));
   await page.getByRole('button', { name: button, exact: true }).click();
-  await page.locator('.notice', { hasText: 'Saved.' }).waitFor();
+  await page.locator('.notice:not([data-old])', { hasText: 'Saved.' }).waitFor();
 }
 
 /** The error beside input: its text (the input is marked invalid, described by it and focused). */
