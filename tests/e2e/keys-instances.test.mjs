@@ -142,23 +142,31 @@ test('keys rotate: every instance publishes the new key before any instance sign
 });
 
 test('a token signed with a key loaded elsewhere but not here is accepted at once (the ring reloads on an unknown kid)', async () => {
-  const tokens = await a.obtainTokens(client, user, { state: `st-${randomString(8)}` });
-  // a reload for an unknown kid happens at most once a second (the last test
-  // may have made one): start past that second
-  await sleep(1100);
-  const r = await c.cli(['keys', 'rotate', '--now']);
-  assert.equal(r.code, 0, `keys rotate --now: ${r.stderr}`);
-  const newKid = r.stdout.trim();
-  const t0 = Date.now();
-  // what instance 1 would issue once it has loaded the new key: the same token, signed by it
-  const fresh = resign(tokens.access_token, storedKey(newKid));
-  const [info, intro] = await Promise.all([b.userinfo(fresh), introspect(c, fresh)]);
-  const ms = Date.now() - t0;
-  assert.equal(info.status, 200, `${b.label} accepts the new key's token at userinfo (${ms} ms after the rotation): ${info.describe()}`);
-  assert.equal(info.json.sub, user.sub);
-  assert.equal(intro.json?.active, true, `${c.label} accepts it at introspection: ${intro.describe()}`);
-  assert.ok(ms < 1500, `answered within ${ms} ms`);
-  assert.ok((await metric(b, RELOADS)) >= 1, `${b.label} counted the reload`);
+  // The periodic reload (every 2 s) may load the new key first, and then
+  // nothing is counted: up to three rotations, of which one at least must
+  // show the reload for the unknown kid; every one must be accepted at once.
+  let counted = false;
+  for (let attempt = 0; attempt < 3 && !counted; attempt++) {
+    const tokens = await a.obtainTokens(client, user, { state: `st-${randomString(8)}` });
+    // a reload for an unknown kid happens at most once a second (the last
+    // test, or attempt, may have made one): start past that second
+    await sleep(1100);
+    const before = await metric(b, RELOADS);
+    const r = await c.cli(['keys', 'rotate', '--now']);
+    assert.equal(r.code, 0, `keys rotate --now: ${r.stderr}`);
+    const newKid = r.stdout.trim();
+    const t0 = Date.now();
+    // what instance 1 would issue once it has loaded the new key: the same token, signed by it
+    const fresh = resign(tokens.access_token, storedKey(newKid));
+    const [info, intro] = await Promise.all([b.userinfo(fresh), introspect(c, fresh)]);
+    const ms = Date.now() - t0;
+    assert.equal(info.status, 200, `${b.label} accepts the new key's token at userinfo (${ms} ms after the rotation): ${info.describe()}`);
+    assert.equal(info.json.sub, user.sub);
+    assert.equal(intro.json?.active, true, `${c.label} accepts it at introspection: ${intro.describe()}`);
+    assert.ok(ms < 1500, `answered within ${ms} ms`);
+    counted = (await metric(b, RELOADS)) > before;
+  }
+  assert.ok(counted, `${b.label} counted a reload for the unknown kid`);
 });
 
 test('a flood of unknown kids loads the keys at most once a second', async () => {
