@@ -314,24 +314,27 @@ gh_status_t throttle_device_codes(const http_request_t *req, int64_t now, int64_
 
 #define SELF_SERVICE_WINDOW 3600
 
-gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after)
+/* One more of what by who in the hour (SELF_SERVICE_WINDOW), at most limit;
+ * *retry_after > 0 past it. */
+static gh_status_t hourly(const http_request_t *req, long limit, const char *what, const char *who,
+                          int64_t now, int64_t *retry_after)
 {
-    const config_server_t *cfg = app_of(req)->cfg;
     counter_t c;
-    counter_set(req, &c, PURPOSE_RATE, cfg->self_service_rate, LABEL "self-service\n%s",
-                address_of(req));
+    counter_set(req, &c, PURPOSE_RATE, limit, LABEL "%s\n%s", what, who);
     return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
                             retry_after);
+}
+
+gh_status_t throttle_self_service(const http_request_t *req, int64_t now, int64_t *retry_after)
+{
+    return hourly(req, app_of(req)->cfg->self_service_rate, "self-service", address_of(req), now,
+                  retry_after);
 }
 
 gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, int64_t now,
                                   int64_t *retry_after)
 {
-    const config_server_t *cfg = app_of(req)->cfg;
-    counter_t c;
-    counter_set(req, &c, PURPOSE_RATE, cfg->mail_rate_account, LABEL "mail\n%s", sub);
-    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
-                            retry_after);
+    return hourly(req, app_of(req)->cfg->mail_rate_account, "mail", sub, now, retry_after);
 }
 
 /* ---- dynamic client registrations (RFC 7591), per address ---- */
@@ -339,10 +342,6 @@ gh_status_t throttle_mail_account(const http_request_t *req, const char *sub, in
 gh_status_t oauth_throttle_registration(const http_request_t *req, int64_t now,
                                         int64_t *retry_after)
 {
-    const config_server_t *cfg = app_of(req)->cfg;
-    counter_t c;
-    counter_set(req, &c, PURPOSE_RATE, cfg->registration_rate, LABEL "client registrations\n%s",
-                address_of(req));
-    return store_rate_count(app_of(req)->store, c.key, now, SELF_SERVICE_WINDOW, c.limit,
-                            retry_after);
+    return hourly(req, app_of(req)->cfg->registration_rate, "client registrations", address_of(req),
+                  now, retry_after);
 }
