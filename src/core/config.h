@@ -26,6 +26,7 @@ typedef struct {
     char *admin_listen; /* HOST:PORT of the admin API alone; NULL: on listen */
     char *issuer;       /* default "http://" + listen */
     char *db;           /* sqlite:PATH or postgres://… */
+    int db_cache;       /* 1 (default): store_cache_start on PostgreSQL */
     error_style_t error_style;
     code_replay_revokes_t code_replay_revokes; /* default: every client's grants */
     long access_token_ttl;                     /* seconds, default 3599 (seed 004 expires_in) */

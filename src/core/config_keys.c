@@ -94,6 +94,10 @@ static const config_key_t KEYS[] = {
      NULL, "the `iss` of every token; https in production"},
     {"server", "db", CONFIG_TEXT, "sqlite:var/gatehouse.db", NULL, 0, 0, NULL, NULL, SERVER(db),
      CONFIG_URL, not_empty, "sqlite:PATH or postgres://... (also --db)"},
+    {"server", "db_cache", CONFIG_CHOICE, "yes", NULL, 0, 0, NULL, NO_YES, SERVER(db_cache), 0,
+     NULL,
+     "PostgreSQL: answer resource requests (a token's member and client, the denylist) from "
+     "memory kept exact across instances (docs/scaling.md)"},
     {"server", "error_style", CONFIG_CHOICE, "seed", NULL, 0, 0, NULL, ERROR_STYLES,
      SERVER(error_style), 0, NULL, "error answers in seed 004's envelope or RFC 6749's shape"},
     {"server", "code_replay_revokes", CONFIG_CHOICE, "all", NULL, 0, 0, NULL, REPLAY_SCOPES,

@@ -28,6 +28,10 @@ static const struct {
     [METRIC_DB_ROUND_TRIPS] = {"gatehouse_db_round_trips_total", 0,
                                "Round trips to the database server (PostgreSQL; SQLite runs "
                                "in the process: none)."},
+    [METRIC_DB_CACHE_HITS] = {"gatehouse_db_cache_reads_total", "result=\"hit\"",
+                              "Rows looked for in the store's memory (PostgreSQL)."},
+    [METRIC_DB_CACHE_MISSES] = {"gatehouse_db_cache_reads_total", "result=\"miss\"",
+                                "Rows looked for in the store's memory (PostgreSQL)."},
 };
 
 void metrics_add(metric_t m, uint64_t n)

@@ -20,6 +20,8 @@ typedef enum {
     METRIC_KEY_RELOADS_UNKNOWN_KID, /* key ring loads for a token naming a kid it lacked */
     METRIC_DB_STATEMENTS,           /* statements the store ran, BEGIN and COMMIT included */
     METRIC_DB_ROUND_TRIPS,          /* waits for the database server's answer (PostgreSQL) */
+    METRIC_DB_CACHE_HITS,           /* rows read from the store's memory (store_cache_start) */
+    METRIC_DB_CACHE_MISSES,         /* rows looked for there and not found */
     METRIC_COUNT
 } metric_t;
 

@@ -236,6 +236,11 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
     if ((st = store_open(cfg->db, &app->store)) != GH_OK)
         return st;
     store_events_retention(app->store, cfg->events_retention);
+    if (cfg->db_cache && (st = store_cache_start(app->store)) != GH_OK) {
+        store_close(app->store);
+        app->store = NULL;
+        return st;
+    }
     if (strcmp(store_engine(app->store), "sqlite") == 0)
         secret_skip_error_texts(); /* before the first use of OpenSSL, the key ring's */
     *what = "cannot prepare keys and documents";

@@ -2,6 +2,9 @@
  * everything a member holds when a credential changes (accounts.h). Removing
  * a member cascades through foreign keys to its sessions, consents and
  * tokens. */
+#include <string.h>
+
+#include "store/cache.h"
 #include "store/db.h"
 
 #define USER_COLS                                                                                  \
@@ -81,15 +84,39 @@ typedef struct {
     store_user_t user;
     bool revoked;
     store_client_t client;
+    store_cache_t *cache; /* where the member and the client are kept; NULL: nowhere */
+    uint64_t generation;  /* the cache's before the read */
 } user_token_t;
 
+/* The member, the revocation and the client, the member and the client
+ * also kept in memory (cache.h). */
 static gh_status_t read_user_token(store_row_t *r, arena_t *a, void *row)
 {
     user_token_t *t = row;
-    gh_status_t st = store_read_user(r, a, &t->user);
-    if (st == GH_OK)
-        t->revoked = store_row_int(r) != 0;
-    return st == GH_OK ? store_read_client(r, a, &t->client) : st;
+    cache_tape_t tape;
+    gh_status_t st = store_read_user(cache_tape_start(&tape, r, t->cache), a, &t->user);
+    cache_tape_keep(t->cache, CACHE_MEMBERS, t->user.sub, t->generation, &tape, st == GH_OK);
+    if (st != GH_OK)
+        return st;
+    t->revoked = store_row_int(r) != 0;
+    st = store_read_client(cache_tape_start(&tape, r, t->cache), a, &t->client);
+    cache_tape_keep(t->cache, CACHE_CLIENTS, t->client.id, t->generation, &tape, st == GH_OK);
+    return st;
+}
+
+/* store_user_for_token from memory: true when the member and the client
+ * were both there. */
+static bool for_token_remembered(store_cache_t *m, arena_t *a, const char *sub, const char *jti,
+                                 const char *family, const char *client_id, int64_t now,
+                                 user_token_t *t)
+{
+    if (!cache_trusted(m) || !cache_row_get(m, CACHE_MEMBERS, sub, store_read_user, a, &t->user))
+        return false;
+    memset(&t->client, 0, sizeof t->client);
+    if (client_id && !cache_row_get(m, CACHE_CLIENTS, client_id, store_read_client, a, &t->client))
+        return false;
+    t->revoked = cache_token_denied(m, jti, family, now);
+    return true;
 }
 
 gh_status_t store_user_add(store_t *s, const store_user_t *u)
@@ -138,9 +165,11 @@ gh_status_t store_user_for_token(store_t *s, arena_t *a, const char *sub, const 
                                  const char *family, const char *client_id, int64_t now,
                                  store_user_t *out, bool *revoked, store_client_t *client)
 {
-    user_token_t t;
-    gh_status_t st = db_get(s, &SQL_FOR_TOKEN, "user_for_token", read_user_token, a, &t, "sssis",
-                            sub, jti, family ? family : jti, now, client_id);
+    user_token_t t = {.cache = s->cache, .generation = cache_generation(s->cache)};
+    gh_status_t st = GH_OK;
+    if (!for_token_remembered(s->cache, a, sub, jti, family, client_id, now, &t))
+        st = db_get(s, &SQL_FOR_TOKEN, "user_for_token", read_user_token, a, &t, "sssis", sub, jti,
+                    family ? family : jti, now, client_id);
     if (st == GH_OK) {
         *out = t.user;
         *revoked = t.revoked;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/cache.h"
 #include "store/db.h"
 
 #define JOIN_ARENA_CAP (1u << 20)
@@ -132,17 +133,44 @@ typedef struct {
     store_client_t client;
     bool revoked;
     const char *username;
+    store_cache_t *cache; /* where the client is kept; NULL: nowhere */
+    uint64_t generation;  /* the cache's before the read */
 } client_token_t;
+
+/* The client, also kept in memory (cache.h). */
+static gh_status_t read_client_kept(store_row_t *r, arena_t *a, void *row)
+{
+    client_token_t *t = row;
+    cache_tape_t tape;
+    gh_status_t st = store_read_client(cache_tape_start(&tape, r, t->cache), a, &t->client);
+    cache_tape_keep(t->cache, CACHE_CLIENTS, t->client.id, t->generation, &tape, st == GH_OK);
+    return st;
+}
 
 static gh_status_t read_client_token(store_row_t *r, arena_t *a, void *row)
 {
     client_token_t *t = row;
-    gh_status_t st = store_read_client(r, a, &t->client);
+    gh_status_t st = read_client_kept(r, a, t);
     if (st == GH_OK) {
         t->revoked = store_row_int(r) != 0;
         st = store_read_text(r, a, &t->username);
     }
     return st;
+}
+
+/* store_client_get_token from memory: true when the client, and the
+ * member when sub is not NULL, were there. */
+static bool token_remembered(store_cache_t *m, arena_t *a, const char *id, const char *jti,
+                             const char *family, const char *sub, int64_t now, client_token_t *t)
+{
+    store_user_t member;
+    if (!cache_trusted(m) || !cache_row_get(m, CACHE_CLIENTS, id, store_read_client, a, &t->client))
+        return false;
+    if (sub && !cache_row_get(m, CACHE_MEMBERS, sub, store_read_user, a, &member))
+        return false;
+    t->username = sub ? member.username : NULL;
+    t->revoked = cache_token_denied(m, jti, family, now);
+    return true;
 }
 
 /* Writes c with sql: SQL_ADD's columns, or SQL_UPDATE's (update true). */
@@ -205,7 +233,14 @@ gh_status_t store_client_page(store_t *s, arena_t *a, const char *after, size_t 
 
 gh_status_t store_client_get(store_t *s, arena_t *a, const char *id, store_client_t *out)
 {
-    return db_get(s, &SQL_GET, "client_get", store_read_client, a, out, "s", id);
+    if (cache_trusted(s->cache) &&
+        cache_row_get(s->cache, CACHE_CLIENTS, id, store_read_client, a, out))
+        return GH_OK;
+    client_token_t t = {.cache = s->cache, .generation = cache_generation(s->cache)};
+    gh_status_t st = db_get(s, &SQL_GET, "client_get", read_client_kept, a, &t, "s", id);
+    if (st == GH_OK)
+        *out = t.client;
+    return st;
 }
 
 gh_status_t store_client_list(store_t *s, arena_t *a, store_client_t **out, size_t *count)
@@ -223,9 +258,11 @@ gh_status_t store_client_get_token(store_t *s, arena_t *a, const char *id, const
                                    const char *family, const char *sub, int64_t now,
                                    store_client_t *out, bool *revoked, const char **username)
 {
-    client_token_t t;
-    gh_status_t st = db_get(s, &SQL_GET_TOKEN, "client_get_token", read_client_token, a, &t,
-                            "sssis", id, jti, family ? family : jti, now, sub);
+    client_token_t t = {.cache = s->cache, .generation = cache_generation(s->cache)};
+    gh_status_t st = GH_OK;
+    if (!token_remembered(s->cache, a, id, jti, family, sub, now, &t))
+        st = db_get(s, &SQL_GET_TOKEN, "client_get_token", read_client_token, a, &t, "sssis", id,
+                    jti, family ? family : jti, now, sub);
     if (st == GH_OK) {
         *out = t.client;
         *revoked = t.revoked;

@@ -79,6 +79,8 @@ typedef struct store_engine {
     gh_status_t (*migrate)(store_t *s);
     /* store_backup; NULL where the engine has its own tools. */
     gh_status_t (*backup)(store_t *s, const char *path);
+    /* store_cache_start; NULL where reading the database is as cheap. */
+    gh_status_t (*cache_start)(store_t *s);
 } store_engine_t;
 
 /* The slot of sql, assigned on its first use (engines index their caches

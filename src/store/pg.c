@@ -71,9 +71,25 @@ static gh_status_t pg_migrate(store_t *base)
     return st == GH_OK ? end : st;
 }
 
+static gh_status_t pg_cache_start(store_t *base)
+{
+    pg_store_t *s = (pg_store_t *)base;
+    if (s->listener)
+        return GH_OK;
+    store_cache_t *cache = cache_new();
+    gh_status_t st = cache ? pq_listen_start(s, cache, &s->listener) : GH_ERR_NOMEM;
+    if (st != GH_OK)
+        cache_free(cache);
+    else
+        s->base.cache = cache;
+    return st;
+}
+
 static void pg_close(store_t *base)
 {
     pg_store_t *s = (pg_store_t *)base;
+    pq_listen_stop(s->listener);
+    cache_free(s->base.cache);
     pq_close_all(s);
     free(s->url);
     free(s);
@@ -115,4 +131,5 @@ const store_engine_t PG_ENGINE = {
     .schema_dir = SCHEMA_DIR,
     .migrate = pg_migrate,
     .backup = NULL, /* pg_dump (docs/operations.md) */
+    .cache_start = pg_cache_start,
 };

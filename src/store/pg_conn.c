@@ -42,6 +42,8 @@ struct pg_conn {
     store_conn_t link; /* first: the per-thread registry's part */
     PGconn *db;
     bool prepared[STORE_MAX_SQL]; /* by store_sql_slot() - 1 */
+    bool tells[STORE_MAX_SQL];    /* the statement changes what instances keep in memory */
+    bool told;                    /* such a statement ran in the open transaction */
     bool stale;                   /* reset before the next use, though libpq still thinks it fine */
 };
 
@@ -155,7 +157,7 @@ static gh_status_t conn_reset(pg_conn_t *c)
 {
     libpq.reset(c->db);
     memset(c->prepared, 0, sizeof c->prepared);
-    c->stale = false;
+    c->stale = c->told = false;
     if (libpq.status(c->db) != CONNECTION_OK) {
         log_pg("reconnect", NULL, libpq.errorMessage(c->db));
         return GH_ERR_UNAVAILABLE;
@@ -232,6 +234,23 @@ static void stmt_name(char name[STMT_NAME_MAX], int slot)
     snprintf(name, STMT_NAME_MAX, "gh_%d", slot);
 }
 
+/* Whether a statement changes a row that instances keep in memory (the
+ * tables whose triggers migration 023 adds: a member or a client changed or
+ * removed, a token denied), so that its writer must wait for every instance
+ * to drop it (tell_wait). A new member or client is no one's memory yet. A
+ * single-use mark (grants.c's SQL_JTI_USE_ONCE) is spelled so as not to
+ * match: its trigger tells no one. */
+static bool statement_tells(const char *text)
+{
+    static const char *const WRITES[] = {"UPDATE users ",   "DELETE FROM users ",
+                                         "UPDATE clients ", "DELETE FROM clients ",
+                                         "INTO revoked_tokens (", NULL};
+    for (const char *const *w = WRITES; *w; w++)
+        if (strstr(text, *w))
+            return true;
+    return false;
+}
+
 /* Prepares sql on c once, its placeholders numbered and its parameters typed
  * from fmt (text or bigint), so the SQL needs no casts. */
 static gh_status_t prepare(pg_conn_t *c, store_sql_t *sql, const char *fmt, const char *op)
@@ -246,6 +265,7 @@ static gh_status_t prepare(pg_conn_t *c, store_sql_t *sql, const char *fmt, cons
         types[n] = fmt[n] == 'i' ? OID_INT8 : OID_TEXT;
     if (!store_sql_numbered(store_sql_text(sql, true), text, sizeof text))
         return GH_ERR_INTERNAL;
+    c->tells[slot - 1] = statement_tells(text);
     stmt_name(name, slot);
     metrics_add(METRIC_DB_ROUND_TRIPS, 1);
     PGresult *res = libpq.prepare(c->db, name, text, n, types);
@@ -277,6 +297,23 @@ static void params_build(params_t *p, const char *fmt, va_list ap)
     }
 }
 
+/* After a commit that changed what instances keep in memory: waits until
+ * each instance whose lease runs has dropped it (pg_listen.c), so that the
+ * change holds everywhere once the caller answers. The write stands
+ * whatever happens here; a wait that failed or ran out is logged. */
+static void tell_wait(pg_conn_t *c, const char *op)
+{
+    c->told = false;
+    metrics_add(METRIC_DB_STATEMENTS, 1);
+    metrics_add(METRIC_DB_ROUND_TRIPS, 1);
+    PGresult *res = libpq.exec(c->db, "SELECT gatehouse_cache_wait()");
+    if (status_of(c, res, op) == GH_OK && libpq.ntuples(res) == 1 &&
+        libpq.getvalue(res, 0, 0)[0] != 't')
+        log_event(LOG_WARN, "store", "op", op, "error",
+                  "an instance did not drop a changed row from its memory in time", NULL);
+    libpq.clear(res);
+}
+
 /* Runs a prepared statement once; *again says whether it failed only
  * because an idle connection had broken or was on a standby, so that a rerun
  * on a reset connection is safe. */
@@ -296,6 +333,12 @@ static gh_status_t exec_once(pg_store_t *s, store_sql_t *sql, store_cursor_t *cu
         metrics_add(METRIC_DB_ROUND_TRIPS, 1);
         pq_of(cur)->res = libpq.execPrepared(c->db, name, p->count, p->values, NULL, NULL, 0);
         st = status_of(c, pq_of(cur)->res, cur->op);
+    }
+    if (st == GH_OK && c->tells[store_sql_slot(sql) - 1]) {
+        if (libpq.transactionStatus(c->db) == PQTRANS_IDLE)
+            tell_wait(c, cur->op);
+        else
+            c->told = true; /* waited for after the commit */
     }
     *again =
         st == GH_ERR_UNAVAILABLE && idle && (c->stale || libpq.status(c->db) == CONNECTION_BAD);
@@ -397,5 +440,32 @@ gh_status_t pq_finish(store_t *base, const char *op, bool commit)
     gh_status_t st = commit ? pq_script(s, op, "COMMIT") : GH_OK;
     if (!(commit && st == GH_OK))
         pq_script(s, op, "ROLLBACK");
+    pg_conn_t *c = (pg_conn_t *)store_conns_current(&s->conns);
+    if (c && c->told && commit && st == GH_OK)
+        tell_wait(c, op);
+    if (c)
+        c->told = false;
     return st;
+}
+
+int pq_socket(pg_store_t *s)
+{
+    pg_conn_t *c = NULL;
+    return conn_get(s, &c) == GH_OK ? libpq.socket(c->db) : -1;
+}
+
+int pq_backend_pid(pg_store_t *s)
+{
+    pg_conn_t *c = (pg_conn_t *)store_conns_current(&s->conns);
+    return c ? libpq.backendPID(c->db) : 0;
+}
+
+bool pq_notifications(pg_store_t *s, void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+    pg_conn_t *c = (pg_conn_t *)store_conns_current(&s->conns);
+    if (!c || !libpq.consumeInput(c->db))
+        return false;
+    for (PGnotify *n; (n = libpq.notifies(c->db)) != NULL; libpq.freemem(n))
+        fn(ctx, n->extra);
+    return libpq.status(c->db) == CONNECTION_OK;
 }

@@ -18,15 +18,18 @@
 #include <stdbool.h>
 
 #include "core/dynlib.h"
+#include "store/cache.h"
 #include "store/db.h"
 
 /* The libpq functions the engine calls, (prefix, name) for PQname. */
 #define LIBPQ_FUNCTIONS(X)                                                                         \
+    X(PQ, backendPID)                                                                              \
     X(PQ, clear)                                                                                   \
     X(PQ, cmdTuples)                                                                               \
     X(PQ, conninfoFree)                                                                            \
     X(PQ, conninfoParse)                                                                           \
     X(PQ, connectdbParams)                                                                         \
+    X(PQ, consumeInput)                                                                            \
     X(PQ, errorMessage)                                                                            \
     X(PQ, exec)                                                                                    \
     X(PQ, execPrepared)                                                                            \
@@ -35,12 +38,14 @@
     X(PQ, getisnull)                                                                               \
     X(PQ, getlength)                                                                               \
     X(PQ, getvalue)                                                                                \
+    X(PQ, notifies)                                                                                \
     X(PQ, ntuples)                                                                                 \
     X(PQ, prepare)                                                                                 \
     X(PQ, reset)                                                                                   \
     X(PQ, resultErrorField)                                                                        \
     X(PQ, resultStatus)                                                                            \
     X(PQ, setNoticeProcessor)                                                                      \
+    X(PQ, socket)                                                                                  \
     X(PQ, status)                                                                                  \
     X(PQ, transactionStatus)
 
@@ -51,13 +56,19 @@ typedef struct {
 /* Filled by pq_init (the first PostgreSQL store of the process opens libpq). */
 extern libpq_t libpq;
 
+typedef struct pg_listener pg_listener_t;
+
 typedef struct {
-    store_t base;        /* first: the handle callers hold */
-    char *url;           /* the libpq connection URI (may hold a password: never logged) */
-    store_conns_t conns; /* one connection per thread */
+    store_t base;            /* first: the handle callers hold */
+    char *url;               /* the libpq connection URI (may hold a password: never logged) */
+    store_conns_t conns;     /* one connection per thread */
+    pg_listener_t *listener; /* keeps base.cache exact (pg_listen.c); NULL without one */
 } pg_store_t;
 
 typedef struct pg_conn pg_conn_t;
+
+/* The advisory lock under which changes are numbered (migration 023). */
+#define PG_CACHE_LOCK_KEY INT64_C(78483890193249)
 
 /* The engine's table (pg.c). */
 extern const store_engine_t PG_ENGINE;
@@ -84,5 +95,17 @@ int pq_changes(store_cursor_t *c);
 void pq_end(store_cursor_t *c);
 gh_status_t pq_begin(store_t *s, const char *op);
 gh_status_t pq_finish(store_t *s, const char *op, bool commit);
+
+/* This thread's connection: its socket (-1 when it cannot connect), its
+ * server process (0 when none), and the notifications that came on it,
+ * each payload handed to fn; false when the connection broke. */
+int pq_socket(pg_store_t *s);
+int pq_backend_pid(pg_store_t *s);
+bool pq_notifications(pg_store_t *s, void (*fn)(void *ctx, const char *payload), void *ctx);
+
+/* Starts the thread that keeps cache exact (pg_listen.c); stops it and
+ * gives up its lease. */
+gh_status_t pq_listen_start(pg_store_t *s, store_cache_t *cache, pg_listener_t **out);
+void pq_listen_stop(pg_listener_t *l);
 
 #endif

@@ -62,6 +62,11 @@ void store_close(store_t *s)
         s->engine->close(s);
 }
 
+gh_status_t store_cache_start(store_t *s)
+{
+    return s->engine->cache_start ? s->engine->cache_start(s) : GH_OK;
+}
+
 const char *store_engine(const store_t *s)
 {
     assert(s);

@@ -76,6 +76,12 @@ gh_status_t store_backup(store_t *s, const char *path);
 /* Closes every per-thread connection and frees. NULL does nothing. */
 void store_close(store_t *s);
 
+/* Lets this process answer the reads of resource requests (a token's
+ * member and client, the denylist) from memory, kept exact while any
+ * number of instances write (docs/scaling.md): a server calls it once
+ * before it serves. No effect on SQLite, whose reads cost no round trip. */
+gh_status_t store_cache_start(store_t *s);
+
 /* The engine's name ("sqlite" or "postgresql"). */
 const char *store_engine(const store_t *s);
 

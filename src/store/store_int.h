@@ -18,6 +18,7 @@ struct store {
     const struct store_engine *engine; /* db.h */
     _Atomic int64_t next_purge;        /* earliest `now` at which expired rows go again */
     _Atomic int64_t events_retention;  /* seconds audit events are kept; 0: for ever */
+    struct store_cache *cache;         /* store_cache_start's (cache.h); NULL: none */
 };
 
 /* Engine constructors. Each receives the whole URL (scheme included) and
