@@ -125,7 +125,8 @@ static const config_key_t KEYS[] = {
      SERVER(access_token_alg), 0, NULL,
      "algorithm of access tokens; each algorithm in use gets its own signing key"},
     {"server", "threads", CONFIG_NUMBER, "0", NULL, 0, 256, "count", NULL, SERVER(threads), 0, NULL,
-     "HTTP worker threads; 0: one per core (also read by gateway)"},
+     "HTTP worker threads; 0: one per core, four per core on PostgreSQL, where workers wait for "
+     "the database (also read by gateway: one per core)"},
     {"server", "max_body", CONFIG_NUMBER, "65536", NULL, 0, 16L << 20, "bytes", NULL,
      SERVER(max_body), 0, NULL, "larger request bodies get 413 (also read by gateway)"},
     {"server", "connection_timeout", CONFIG_NUMBER, "30", NULL, 0, 3600, "seconds", NULL,

@@ -235,7 +235,8 @@ typedef struct {
     http_handler_fn on_too_large; /* writes the 413 body (req->route set when known); may be NULL */
     http_refusal_fn on_refused;   /* writes 400/405/501 bodies; may be NULL (plain text) */
     void *app;
-    unsigned threads;            /* 0 = one per core */
+    unsigned threads;            /* 0 = threads_per_core per core */
+    unsigned threads_per_core;   /* 0 = 1 */
     size_t max_body;             /* bigger bodies get 413, default 64 KiB */
     size_t arena_cap;            /* per-request arena cap, default 1 MiB */
     unsigned connection_timeout; /* seconds a connection may sit idle, default 30 */

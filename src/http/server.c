@@ -478,7 +478,8 @@ static void fill_defaults(http_server_opts_t *o)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (o->threads == 0)
-        o->threads = cores > 0 ? (unsigned)cores : 1;
+        o->threads =
+            (cores > 0 ? (unsigned)cores : 1) * (o->threads_per_core ? o->threads_per_core : 1);
     if (o->max_body == 0)
         o->max_body = DEFAULT_MAX_BODY;
     if (o->arena_cap == 0)

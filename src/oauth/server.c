@@ -274,9 +274,15 @@ void oauth_app_close(app_t *app)
     app->store = NULL;
 }
 
+/* Workers per core when `threads` is 0 and the store is PostgreSQL: a
+ * worker there waits for the database (a round trip, a flushed commit) with
+ * its core idle, so more of them keep the cores busy (docs/performance.md). */
+#define PG_THREADS_PER_CORE 4
+
 void oauth_http_opts(app_t *app, http_server_opts_t *out)
 {
     const config_server_t *cfg = app->cfg;
+    bool on_pg = !strcmp(store_engine(app->store), "postgresql");
     *out = (http_server_opts_t){.listen = cfg->listen,
                                 .routes = app->routes ? app->routes : ROUTES,
                                 .route_count = app->routes ? app->route_count
@@ -287,6 +293,7 @@ void oauth_http_opts(app_t *app, http_server_opts_t *out)
                                 .on_refused = on_refused,
                                 .app = app,
                                 .threads = (unsigned)cfg->threads,
+                                .threads_per_core = on_pg ? PG_THREADS_PER_CORE : 1,
                                 .max_body = (size_t)cfg->max_body,
                                 .connection_timeout = (unsigned)cfg->connection_timeout,
                                 .metrics_allow = cfg->metrics_allow};

@@ -142,8 +142,9 @@ static store_sql_t SQL_JTI_REVOKE = STORE_SQL(
 /* a single-use value's mark (its key holds a colon): nobody's token, so no
  * instance's memory changes (migration 023's trigger skips it), and the
  * alias keeps its writer from waiting for them (pg_conn.c statement_tells) */
-static store_sql_t SQL_JTI_USE_ONCE = STORE_SQL("INSERT INTO revoked_tokens AS once (jti, expires_at) "
-                                                "VALUES (?, ?) ON CONFLICT (jti) DO NOTHING");
+static store_sql_t SQL_JTI_USE_ONCE =
+    STORE_SQL("INSERT INTO revoked_tokens AS once (jti, expires_at) "
+              "VALUES (?, ?) ON CONFLICT (jti) DO NOTHING");
 /* two seeks: SQLite runs "jti IN (?, ?)" (or an OR of the two) through a
  * temporary b-tree built at every execution, 4 times the cost */
 static store_sql_t SQL_JTI_GET = STORE_SQL(

@@ -242,8 +242,8 @@ static void stmt_name(char name[STMT_NAME_MAX], int slot)
  * match: its trigger tells no one. */
 static bool statement_tells(const char *text)
 {
-    static const char *const WRITES[] = {"UPDATE users ",   "DELETE FROM users ",
-                                         "UPDATE clients ", "DELETE FROM clients ",
+    static const char *const WRITES[] = {"UPDATE users ",         "DELETE FROM users ",
+                                         "UPDATE clients ",       "DELETE FROM clients ",
                                          "INTO revoked_tokens (", NULL};
     for (const char *const *w = WRITES; *w; w++)
         if (strstr(text, *w))

@@ -52,13 +52,14 @@ static store_sql_t SQL_JOIN = STORE_SQL(
 static store_sql_t SQL_DENIED = STORE_SQL(
     "SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > ? AND position(':' in jti) = 0");
 /* ?1 id, ?2 seen, ?3 lease ms: only while the lease still runs */
-static store_sql_t SQL_RENEW = STORE_SQL(
-    "UPDATE gatehouse_cache_instances SET seen = greatest(seen, ?2), "
-    "lease_until = clock_timestamp() + ?3 * interval '1 millisecond' "
-    "WHERE id = ?1 AND lease_until > clock_timestamp()");
+static store_sql_t SQL_RENEW =
+    STORE_SQL("UPDATE gatehouse_cache_instances SET seen = greatest(seen, ?2), "
+              "lease_until = clock_timestamp() + ?3 * interval '1 millisecond' "
+              "WHERE id = ?1 AND lease_until > clock_timestamp()");
 static store_sql_t SQL_LEAVE = STORE_SQL("DELETE FROM gatehouse_cache_instances WHERE id = ?");
-static store_sql_t SQL_PRUNE = STORE_SQL("DELETE FROM gatehouse_cache_instances "
-                                         "WHERE lease_until < clock_timestamp() - interval '1 hour'");
+static store_sql_t SQL_PRUNE =
+    STORE_SQL("DELETE FROM gatehouse_cache_instances "
+              "WHERE lease_until < clock_timestamp() - interval '1 hour'");
 
 struct pg_listener {
     pg_store_t *s;
@@ -196,17 +197,25 @@ static gh_status_t lease_keep(pg_listener_t *l)
     return GH_OK;
 }
 
+/* Starts a lease and keeps it, again and again until stopped; a failure
+ * is logged once until a lease starts again (an outage would otherwise log
+ * twice a second). */
 static void *listen_main(void *arg)
 {
     pg_listener_t *l = arg;
+    bool failing = false;
     while (!atomic_load(&l->stop)) {
         gh_status_t st = lease_join(l);
-        if (st == GH_OK)
+        if (st == GH_OK) {
+            failing = false;
             st = lease_keep(l);
+        }
         cache_clear(l->cache);
         if (st != GH_OK && !atomic_load(&l->stop)) {
-            log_event(LOG_WARN, "store", "op", "cache", "error", gh_status_str(st), "then",
-                      "reading the database until the lease starts again", NULL);
+            if (!failing)
+                log_event(LOG_WARN, "store", "op", "cache", "error", gh_status_str(st), "then",
+                          "reading the database until a lease starts again", NULL);
+            failing = true;
             struct pollfd wake = {.fd = l->wake_fd, .events = POLLIN};
             poll(&wake, 1, RETRY_MS);
         }

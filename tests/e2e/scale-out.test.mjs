@@ -4,8 +4,10 @@
 // one is posted to another, the code is redeemed at a second, refreshed at a
 // third; a token revoked at one is refused at the others; single use holds
 // across instances (30 concurrent spends of one refresh token, exactly one
-// succeeds); a key rotation made with the CLI is served by every instance's
-// JWKS within seconds. Likewise two `gatehouse gateway` instances with one
+// succeeds); each instance answers from memory, and a change made anywhere
+// holds on all of them once made, even on one frozen meanwhile; a key
+// rotation made with the CLI is served by every instance's JWKS within
+// seconds. Likewise two `gatehouse gateway` instances with one
 // configuration (public URL, jwt_secret) on one database: a login URL made by
 // one is completed at the other, its state spent once across both, and a
 // refresh cookie rotated at one is refused as reused at the other.
@@ -168,6 +170,40 @@ describe('scale-out: three instances on one PostgreSQL database', { skip: SKIP }
     assert.deepEqual(introspected.json, { active: false }, `introspection at ${a.label}`);
     assert.equal((await c.revoke({ ...auth, token: tokens.refresh_token })).status, 200, 'refresh token revoked at 3');
     assertSeedError(await a.token(refreshGrant(client, tokens.refresh_token)), '10051', `the revoked refresh token at ${a.label}`);
+  });
+
+  // Each instance answers userinfo from memory (docs/scaling.md); a change made anywhere (here by
+  // the CLI, which keeps no memory) holds on every instance once it has returned, and an instance
+  // frozen meanwhile holds the writer for its lease (3 s) at most and, thawed, does not answer
+  // from what it remembered.
+  test('instances answer from memory, and a change made anywhere holds everywhere once made', async () => {
+    const tokens = await a.obtainTokens(client, user, { state: 'st-scale-memory' });
+    const hits = async (node) => {
+      const text = (await node.get('/metrics')).text;
+      return Number(/^gatehouse_db_cache_reads_total\{result="hit"\} (\d+)/m.exec(text)?.[1]);
+    };
+    for (const node of nodes) assert.equal((await node.userinfo(tokens.access_token)).status, 200);
+    const before = await hits(c);
+    const seen = await c.userinfo(tokens.access_token);
+    assert.equal(seen.json.nickname, 'sammy');
+    assert.ok((await hits(c)) > before, 'userinfo read from memory');
+
+    const changed = await a.cli(['user', 'update', user.username, '--nickname', 'samwise']);
+    assert.equal(changed.code, 0, changed.stderr);
+    for (const node of nodes) assert.equal((await node.userinfo(tokens.access_token)).json.nickname, 'samwise', node.label);
+
+    const auth = { client_id: client.id, client_secret: client.secret };
+    c.proc.kill('SIGSTOP');
+    let waited;
+    try {
+      const start = Date.now();
+      assert.equal((await a.revoke({ ...auth, token: tokens.access_token })).status, 200);
+      waited = Date.now() - start;
+    } finally {
+      c.proc.kill('SIGCONT');
+    }
+    assert.ok(waited < 4500, `the revocation waited ${waited} ms for the frozen instance`);
+    for (const node of [b, c]) assertSeedError(await node.userinfo(tokens.access_token), '10075', `the revoked token at ${node.label}`);
   });
 
   test(`${SPENDERS} concurrent spends of one refresh token over three instances: exactly one succeeds`, async () => {

@@ -55,8 +55,11 @@ static int instances_teardown(void **state)
 
 static const char *member(const char *tag)
 {
-    store_user_t u = {.sub = name(tag), .username = name(tag), .password_hash = "!",
-                      .name = "Before", .created_at = T0};
+    store_user_t u = {.sub = name(tag),
+                      .username = name(tag),
+                      .password_hash = "!",
+                      .name = "Before",
+                      .created_at = T0};
     assert_int_equal(store_user_add(F.s, &u), GH_OK);
     return u.sub;
 }
@@ -64,9 +67,13 @@ static const char *member(const char *tag)
 static const char *client(const char *tag)
 {
     static const char *uris[] = {"http://127.0.0.1/cb"};
-    store_client_t c = {.id = name(tag), .name = "Before", .redirect_uris = uris,
-                        .redirect_uri_count = 1, .scope = "openid",
-                        .grants = STORE_GRANT_AUTHORIZATION_CODE, .is_public = true,
+    store_client_t c = {.id = name(tag),
+                        .name = "Before",
+                        .redirect_uris = uris,
+                        .redirect_uri_count = 1,
+                        .scope = "openid",
+                        .grants = STORE_GRANT_AUTHORIZATION_CODE,
+                        .is_public = true,
                         .created_at = T0};
     assert_int_equal(store_client_add(F.s, &c), GH_OK);
     return c.id;
@@ -81,8 +88,8 @@ typedef struct {
 static gh_status_t for_token(store_t *s, const char *sub, const char *jti, const char *family,
                              const char *client_id, seen_t *out)
 {
-    return store_user_for_token(s, F.a, sub, jti, family, client_id, NOW, &out->user,
-                                &out->revoked, &out->client);
+    return store_user_for_token(s, F.a, sub, jti, family, client_id, NOW, &out->user, &out->revoked,
+                                &out->client);
 }
 
 static void on_sqlite_nothing_is_kept(void **state)
@@ -123,9 +130,9 @@ static void the_second_read_is_from_memory(void **state)
     assert_int_equal(metrics_get(METRIC_DB_ROUND_TRIPS), trips);
     const char *username = NULL;
     bool revoked = true;
-    assert_int_equal(store_client_get_token(A, F.a, id, "jti-2", NULL, sub, NOW, &c, &revoked,
-                                            &username),
-                     GH_OK);
+    assert_int_equal(
+        store_client_get_token(A, F.a, id, "jti-2", NULL, sub, NOW, &c, &revoked, &username),
+        GH_OK);
     assert_int_equal(metrics_get(METRIC_DB_ROUND_TRIPS), trips);
     assert_string_equal(username, seen.user.username);
     assert_false(revoked);
@@ -204,9 +211,9 @@ static void single_use_marks_are_not_told(void **state)
                      GH_ERR_CONFLICT);
 }
 
-static store_sql_t SQL_GHOST = STORE_SQL(
-    "INSERT INTO gatehouse_cache_instances (id, lease_until, seen) "
-    "VALUES (?, clock_timestamp() + interval '2 seconds', 0)");
+static store_sql_t SQL_GHOST =
+    STORE_SQL("INSERT INTO gatehouse_cache_instances (id, lease_until, seen) "
+              "VALUES (?, clock_timestamp() + interval '2 seconds', 0)");
 
 static double seconds_since(uint64_t start_us)
 {
