@@ -9,8 +9,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/encoding.h"
 
@@ -124,6 +127,32 @@ bool secret_equal_str(const char *a, const char *b)
     return secret_equal(a, strlen(a), b, strlen(b));
 }
 
+/* At most one argon2id computation per core at once. Each holds a core
+ * for tens of milliseconds and its m_cost of memory: more of them at once
+ * (PostgreSQL runs four workers per core) only share the cores and their
+ * caches, each taking longer, and raise the peak memory. The others wait
+ * their turn. */
+static pthread_once_t argon2_once = PTHREAD_ONCE_INIT;
+static sem_t argon2_turns;
+
+static void argon2_turns_init(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    sem_init(&argon2_turns, 0, cores > 0 ? (unsigned)cores : 1);
+}
+
+static void argon2_turn_take(void)
+{
+    pthread_once(&argon2_once, argon2_turns_init);
+    while (sem_wait(&argon2_turns) != 0 && errno == EINTR)
+        ;
+}
+
+static void argon2_turn_give(void)
+{
+    sem_post(&argon2_turns);
+}
+
 gh_status_t secret_password_hash(arena_t *a, const char *password, const secret_argon2_cost_t *cost,
                                  char **out)
 {
@@ -135,8 +164,10 @@ gh_status_t secret_password_hash(arena_t *a, const char *password, const secret_
     char *enc = arena_alloc(a, len);
     if (!enc)
         return GH_ERR_NOMEM;
+    argon2_turn_take();
     int rc = argon2id_hash_encoded(cost->t_cost, cost->m_cost_kib, cost->parallelism, password,
                                    strlen(password), salt, sizeof salt, 32, enc, len);
+    argon2_turn_give();
     if (rc != ARGON2_OK)
         return GH_ERR_CRYPTO;
     *out = enc;
@@ -147,7 +178,10 @@ bool secret_password_verify(const char *encoded, const char *password)
 {
     if (!encoded || !password || strncmp(encoded, "$argon2id$", 10) != 0)
         return false;
-    return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+    argon2_turn_take();
+    bool right = argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+    argon2_turn_give();
+    return right;
 }
 
 void secret_wipe(void *p, size_t n)

@@ -25,7 +25,7 @@
  * increment, and the count it got decides whether it may be checked: of
  * concurrent guesses each gets its own count, so a burst checks no more
  * than the limit (issue 17). A guess that turns out right, or that is
- * refused, is then taken off the counters again (store_attempts_forgive).
+ * refused, is then taken off the counters again (store_attempts_forgive_many).
  *
  * A counter's key starts with its purpose, so sign-in and user-code counters
  * never share a row, then an HMAC (with the server's shared CSRF key, under a
@@ -112,44 +112,42 @@ static void counter_set(const http_request_t *req, counter_t *c, const char *pur
     c->limit = limit;
 }
 
-/* Reads n counters into got; one never counted reads as zeros. */
+/* The keys of n counters (n <= STORE_ATTEMPTS_MAX): all of them, or only
+ * those that are on (limit > 0), the others NULL. */
+static void counter_keys(const counter_t *c, size_t n, bool only_on, const char **keys)
+{
+    for (size_t i = 0; i < n; i++)
+        keys[i] = only_on && c[i].limit <= 0 ? NULL : c[i].key;
+}
+
+/* Reads n counters into got, in one read; one never counted reads as zeros. */
 static gh_status_t counters_get(store_t *store, const counter_t *c, size_t n, store_attempts_t *got)
 {
-    for (size_t i = 0; i < n; i++) {
-        gh_status_t st = store_attempts_get(store, c[i].key, &got[i]);
-        if (st == GH_ERR_NOT_FOUND)
-            got[i] = (store_attempts_t){0};
-        else if (st != GH_OK)
-            return st;
-    }
-    return GH_OK;
+    const char *keys[STORE_ATTEMPTS_MAX];
+    counter_keys(c, n, false, keys);
+    return store_attempts_get_many(store, keys, n, got);
 }
 
 /* Counts one guess at now on each of n counters that is on, in windows of
- * `window` seconds; after[i] gets counter i with it (zeros when off). */
+ * `window` seconds, in one statement; after[i] gets counter i with it
+ * (zeros when off). */
 static gh_status_t counters_count(const app_t *app, const counter_t *c, size_t n, int64_t now,
                                   int64_t window, store_attempts_t *after)
 {
-    for (size_t i = 0; i < n; i++) {
-        after[i] = (store_attempts_t){0};
-        if (c[i].limit <= 0)
-            continue;
-        gh_status_t st = store_attempts_fail(app->store, c[i].key, now, window, &after[i]);
-        if (st != GH_OK)
-            return st;
-    }
-    return GH_OK;
+    const char *keys[STORE_ATTEMPTS_MAX];
+    counter_keys(c, n, true, keys);
+    return store_attempts_fail_many(app->store, keys, n, now, window, after);
 }
 
 /* Takes one counted guess off each of n counters that is on. Best effort: a
- * counter that cannot be written is logged (and errs on the safe side). */
+ * failure is logged (and errs on the safe side). */
 static void counters_forgive(const app_t *app, const counter_t *c, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        gh_status_t st = c[i].limit > 0 ? store_attempts_forgive(app->store, c[i].key) : GH_OK;
-        if (st != GH_OK)
-            log_event(LOG_WARN, "throttle", "op", "forgive", "error", gh_status_str(st), NULL);
-    }
+    const char *keys[STORE_ATTEMPTS_MAX];
+    counter_keys(c, n, true, keys);
+    gh_status_t st = store_attempts_forgive_many(app->store, keys, n);
+    if (st != GH_OK)
+        log_event(LOG_WARN, "throttle", "op", "forgive", "error", gh_status_str(st), NULL);
 }
 
 /* ---- sign-in ---- */
@@ -223,13 +221,10 @@ static void guess_success(const http_request_t *req, const char *purpose, const 
     login_counters(req, purpose, who, c);
     /* not the address counter: one good account must not wash a spraying
      * address clean; it only loses the guess counted for this sign-in */
-    const login_counter_t cleared[] = {LOGIN_PAIR, LOGIN_ACCOUNT};
-    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) {
-        gh_status_t st = store_attempts_succeed(app->store, c[cleared[i]].key, now);
-        if (st != GH_OK)
-            log_event(LOG_WARN, "throttle", "op", "count_success", "error", gh_status_str(st),
-                      NULL);
-    }
+    const char *cleared[] = {c[LOGIN_PAIR].key, c[LOGIN_ACCOUNT].key};
+    gh_status_t st = store_attempts_succeed_many(app->store, cleared, 2, now);
+    if (st != GH_OK)
+        log_event(LOG_WARN, "throttle", "op", "count_success", "error", gh_status_str(st), NULL);
     counters_forgive(app, &c[LOGIN_ADDRESS], 1);
 }
 

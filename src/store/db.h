@@ -39,6 +39,13 @@ typedef struct {
         .text = (t), .pg = (p)                                                                     \
     }
 
+/* A common table expression that makes the statement's commit return
+ * before the write-ahead log reaches the disk (PostgreSQL; local to its
+ * transaction), for writes whose loss in a crash fails closed
+ * (docs/durability.md): "WITH " STORE_PG_UNFLUSHED " INSERT … FROM …,
+ * relaxed". A CTE nothing reads is not run, so the statement must read it. */
+#define STORE_PG_UNFLUSHED "relaxed AS (SELECT set_config('synchronous_commit', 'off', true))"
+
 /* What an engine's SQL can do beyond the portable part. */
 typedef struct {
     /* PostgreSQL: data-modifying statements in WITH, so an operation that

@@ -83,8 +83,7 @@ static store_sql_t SQL_CODE_PUT =
  * transaction. */
 #define CODE_TRACKED STORE_SESSION_CLIENT_ADD("?16", "?2", "?5", "?18")
 static store_sql_t SQL_CODE_PUT_TRACKED =
-    STORE_SQL("WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
-              "tracked AS (" CODE_TRACKED ") "
+    STORE_SQL("WITH " STORE_PG_UNFLUSHED ", tracked AS (" CODE_TRACKED ") "
               "INSERT INTO codes (" CODE_COLS ") SELECT " CODE_VALUES " FROM relaxed");
 /* ?1 digest, ?2 now, ?3 family, ?4 client_id */
 #define CODE_TAKE                                                                                  \

@@ -211,6 +211,8 @@ static void *listen_main(void *arg)
             st = lease_keep(l);
         }
         cache_clear(l->cache);
+        if (st != GH_OK && l->id[0]) /* writers need not wait for it to run out */
+            db_exec(&l->s->base, &SQL_LEAVE, "cache_leave", "s", l->id);
         if (st != GH_OK && !atomic_load(&l->stop)) {
             if (!failing)
                 log_event(LOG_WARN, "store", "op", "cache", "error", gh_status_str(st), "then",
