@@ -60,7 +60,7 @@ export ACCESS_TOKENS=${ACCESS_TOKENS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 256 
 # the members of the password + TOTP row (bench/tools/mfa-prepare.mjs): each
 # signs in at most once per 30-second step, so the list must outlast the
 # sign-ins of 30 s; the smoke run's only tries the harness
-export BENCH_MFA_USERS=${BENCH_MFA_USERS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 64 || echo 1024)}
+export BENCH_MFA_USERS=${BENCH_MFA_USERS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 64 || echo 4096)}
 
 OUT=${BENCH_OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$OUT/work

@@ -1,5 +1,5 @@
 // Prepares the "password + TOTP sign-in" row (bench/lua/mfalogin.lua) on one
-// running Gatehouse: COUNT members (BENCH_MFA_USERS, default 1024), made once
+// running Gatehouse: COUNT members (BENCH_MFA_USERS, default 4096), made once
 // per server, all with the benchmark's password and one shared TOTP key
 // (`user mfa --add-totp --key-stdin`; a code is still good once per member,
 // the replay rule being per member) and their consent given; the login
@@ -25,7 +25,7 @@ import { formData, postForms } from '../../tests/e2e/lib/html.mjs';
 
 const [base, bin, db, work] = process.argv.slice(2);
 const env = process.env;
-const COUNT = Number(env.BENCH_MFA_USERS ?? 1024);
+const COUNT = Number(env.BENCH_MFA_USERS ?? 4096);
 const PASSWORD = env.BENCH_PASSWORD;
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

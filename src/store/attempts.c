@@ -80,23 +80,33 @@ static void keyed_spread(const keyed_t *rows, size_t count, const char *const *k
 
 #define KEYED_ARENA 4096 /* three keyed rows */
 
+/* Reads (count false) or counts one failure at now in windows of window
+ * seconds on (count true) the counters of keys[0..n), into out. */
+static gh_status_t keyed_run(store_t *s, bool count, const char *const *keys, size_t n, int64_t now,
+                             int64_t window, store_attempts_t *out)
+{
+    const char *k[3];
+    keyed_t *rows = NULL;
+    size_t got = 0;
+    if (n > STORE_ATTEMPTS_MAX)
+        return GH_ERR_INVALID;
+    keys_of(keys, n, k);
+    arena_t *a = arena_new(KEYED_ARENA);
+    gh_status_t st = !a      ? GH_ERR_NOMEM
+                     : count ? db_list(s, &SQL_FAIL, "attempts_fail", read_keyed, a, sizeof *rows,
+                                       (void **)&rows, &got, "sssii", k[0], k[1], k[2], now, window)
+                             : db_list(s, &SQL_GET, "attempts_get", read_keyed, a, sizeof *rows,
+                                       (void **)&rows, &got, "sss", k[0], k[1], k[2]);
+    if (st == GH_OK)
+        keyed_spread(rows, got, keys, n, out);
+    arena_free(a);
+    return st;
+}
+
 gh_status_t store_attempts_get_many(store_t *s, const char *const *keys, size_t n,
                                     store_attempts_t *out)
 {
-    const char *three[3];
-    keyed_t *rows = NULL;
-    size_t count = 0;
-    if (n > STORE_ATTEMPTS_MAX)
-        return GH_ERR_INVALID;
-    keys_of(keys, n, three);
-    arena_t *a = arena_new(KEYED_ARENA);
-    gh_status_t st = a ? db_list(s, &SQL_GET, "attempts_get", read_keyed, a, sizeof *rows,
-                                 (void **)&rows, &count, "sss", three[0], three[1], three[2])
-                       : GH_ERR_NOMEM;
-    if (st == GH_OK)
-        keyed_spread(rows, count, keys, n, out);
-    arena_free(a);
-    return st;
+    return keyed_run(s, false, keys, n, 0, 0, out);
 }
 
 gh_status_t store_attempts_get(store_t *s, const char *key, store_attempts_t *out)
@@ -111,22 +121,8 @@ gh_status_t store_attempts_get(store_t *s, const char *key, store_attempts_t *ou
 gh_status_t store_attempts_fail_many(store_t *s, const char *const *keys, size_t n, int64_t now,
                                      int64_t window, store_attempts_t *out)
 {
-    const char *three[3];
-    keyed_t *rows = NULL;
-    size_t count = 0;
-    if (n > STORE_ATTEMPTS_MAX)
-        return GH_ERR_INVALID;
-    keys_of(keys, n, three);
     store_purge(s, now);
-    arena_t *a = arena_new(KEYED_ARENA);
-    gh_status_t st =
-        a ? db_list(s, &SQL_FAIL, "attempts_fail", read_keyed, a, sizeof *rows, (void **)&rows,
-                    &count, "sssii", three[0], three[1], three[2], now, window)
-          : GH_ERR_NOMEM;
-    if (st == GH_OK)
-        keyed_spread(rows, count, keys, n, out);
-    arena_free(a);
-    return st;
+    return keyed_run(s, true, keys, n, now, window, out);
 }
 
 gh_status_t store_attempts_fail(store_t *s, const char *key, int64_t now, int64_t window,
