@@ -19,9 +19,10 @@
 # lane (format, unit, the CLI scripts, seed 004, then unit-pg and e2e-pg) and
 # the sanitizer lane (the ASan build, its unit tests, e2e-asan). An
 # end-to-end file spends most of its time waiting (on timeouts it tests, its
-# servers, chromium), so the SQLite and ASan runs take E2E_JOBS files at a
-# time (default 2; 1 for one at a time), the PostgreSQL run one (its files
-# share one cluster, which pg-reconnect.test.mjs restarts). The lanes share
+# servers, chromium), so every run takes E2E_JOBS files at a time (default
+# 2; 1 for one at a time), but for pg-reconnect.test.mjs, which restarts the
+# cluster the PostgreSQL run's files share and so runs alone after them
+# (e2e-pg-reconnect). The lanes share
 # no port (each server takes a free one), no database (each test makes its
 # own) and no file but their logs; `make all` has built build/ before, so
 # the checks' `make install` finds nothing to rebuild under the running e2e.
@@ -116,10 +117,10 @@ store_on_pg() {
     export GH_TEST_DB GH_TEST_DB_FRESH && cd "$BUILD" && ctest --output-on-failure -R '^store/'
 }
 
-# The checks lane: the quick checks on build/, then everything on PostgreSQL
-# (one file at a time: pg-reconnect.test.mjs restarts the cluster every file
-# of the run shares). unit and unit-pg share build/'s ctest, so they stay in
-# this one lane.
+# The checks lane: the quick checks on build/, then everything on PostgreSQL:
+# E2E_JOBS files at a time, but for pg-reconnect.test.mjs, which restarts the
+# cluster every file of the run shares and so runs alone, last. unit and
+# unit-pg share build/'s ctest, so they stay in this one lane.
 lane_checks_pg() {
   if command -v clang-format >/dev/null; then
     suite format bash -c "clang-format --dry-run --Werror \$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')"
@@ -136,8 +137,13 @@ lane_checks_pg() {
   fi
   suite postgresql scripts/pg-test-cluster.sh start
   suite unit-pg bash -c "$(declare -f store_on_pg); BUILD='$BUILD' store_on_pg"
-  e2e_run e2e-pg "$BUILD/gatehouse" 1 "$(e2e_files pg)" \
-    GATEHOUSE_E2E_PG="'$(scripts/pg-test-cluster.sh url)'" GATEHOUSE_E2E_PG_CLUSTER="'$PWD/scripts/pg-test-cluster.sh'"
+  local files pg_env
+  files=$(e2e_files pg)
+  pg_env=(GATEHOUSE_E2E_PG="'$(scripts/pg-test-cluster.sh url)'" GATEHOUSE_E2E_PG_CLUSTER="'$PWD/scripts/pg-test-cluster.sh'")
+  e2e_run e2e-pg "$BUILD/gatehouse" "$E2E_JOBS" "${files//pg-reconnect.test.mjs/}" "${pg_env[@]}"
+  case " $files " in
+  *" pg-reconnect.test.mjs "*) e2e_run e2e-pg-reconnect "$BUILD/gatehouse" 1 pg-reconnect.test.mjs "${pg_env[@]}" ;;
+  esac
 }
 
 lane_sanitizers &

@@ -10,7 +10,9 @@
  * parameter, each attempt bounded by backchannel_logout_timeout. A 2xx answer
  * deletes the row; a timeout, connection failure or 5xx answer brings it back
  * after backchannel_logout_backoff, doubled at each further attempt (at most
- * an hour), until backchannel_logout_attempts; any other answer (a 4xx: the
+ * an hour; at least the wait, the store keeping whole seconds: the next
+ * attempt is due at the first whole second past it), until
+ * backchannel_logout_attempts; any other answer (a 4xx: the
  * client refused the token) or the last failed attempt gives the row up,
  * logged. Rows stay in the store across restarts. When idle the thread polls
  * the store once a second with a read. libcurl is opened at the first
@@ -121,8 +123,9 @@ static void deliver(app_t *app, arena_t *a, const store_logout_msg_t *m)
     }
     const char *why = httpc_outcome_str(o);
     if (retryable(o, status) && m->attempts < app->cfg->backchannel_logout_attempts) {
-        int64_t next =
-            clock_now() + backchannel_backoff(app->cfg->backchannel_logout_backoff, m->attempts);
+        /* clock_now() + 1 is past this moment: the wait is never cut short */
+        int64_t next = clock_now() + 1 +
+                       backchannel_backoff(app->cfg->backchannel_logout_backoff, m->attempts);
         store_logout_retry(app->store, m->jti, next);
         log_event(LOG_INFO, "backchannel_logout_retry", "client_id", m->client_id, "why", why,
                   "status", code, "attempts", attempts, NULL);

@@ -9,31 +9,38 @@
 #include "store/db.h"
 
 #define ATTEMPTS_COLS "failures, window_start, last_failure, last_success"
-/* the keys ?1-?3 as rows, the NULL ones left out by the WHERE that follows */
-#define KEYS "(SELECT ?1 AS k UNION ALL SELECT ?2 UNION ALL SELECT ?3) AS v"
+/* The keys ?1-?3 as rows, the NULL ones left out, in the order of the keys:
+ * every statement that writes several counters locks their rows in that
+ * one order, so two of them never wait for each other's locks (a
+ * deadlock). An UPDATE would lock in whatever order its plan reads. */
+#define KEYS                                                                                       \
+    "(SELECT ?1 AS k UNION ALL SELECT ?2 UNION ALL SELECT ?3) AS v WHERE k IS NOT NULL ORDER BY k"
 
 static store_sql_t SQL_GET =
     STORE_SQL("SELECT key, " ATTEMPTS_COLS " FROM attempts WHERE key IN (?1, ?2, ?3)");
-/* ?1-?3 keys, ?4 now, ?5 window. SQLite needs the SELECT's WHERE to read
- * ON CONFLICT as the upsert's. */
+/* ?1-?3 keys, ?4 now, ?5 window. SQLite needs the SELECT's WHERE (in KEYS)
+ * to read ON CONFLICT as the upsert's. */
 static store_sql_t SQL_FAIL = STORE_SQL(
     "INSERT INTO attempts (key, " ATTEMPTS_COLS ") SELECT k, 1, ?4, ?4, 0 FROM " KEYS
-    " WHERE k IS NOT NULL ON CONFLICT (key) DO UPDATE SET "
+    " ON CONFLICT (key) DO UPDATE SET "
     "failures = CASE WHEN attempts.window_start > ?4 - ?5 THEN attempts.failures + 1 ELSE 1 END, "
     "window_start = CASE WHEN attempts.window_start > ?4 - ?5 THEN attempts.window_start "
     "ELSE ?4 END, last_failure = ?4 RETURNING key, " ATTEMPTS_COLS);
 /* ?1-?3 keys, ?4 now; unflushed on PostgreSQL (STORE_PG_UNFLUSHED) */
-#define SUCCEED(with, from)                                                                        \
-    with "INSERT INTO attempts (key, " ATTEMPTS_COLS ") SELECT k, 0, 0, 0, ?4 FROM " KEYS from     \
-         " WHERE k IS NOT NULL ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "   \
+#define SUCCEED(with, join)                                                                        \
+    with "INSERT INTO attempts (key, " ATTEMPTS_COLS ") SELECT k, 0, 0, 0, ?4 FROM " join KEYS     \
+         " ON CONFLICT (key) DO UPDATE SET failures = 0, window_start = 0, "                       \
          "last_success = excluded.last_success"
 static store_sql_t SQL_SUCCEED =
-    STORE_SQL2(SUCCEED("", ""), SUCCEED("WITH " STORE_PG_UNFLUSHED " ", ", relaxed"));
-#define FORGIVE(with, from)                                                                        \
-    with "UPDATE attempts SET failures = failures - 1" from                                        \
-         " WHERE key IN (?1, ?2, ?3) AND failures > 0"
+    STORE_SQL2(SUCCEED("", ""), SUCCEED("WITH " STORE_PG_UNFLUSHED " ", "relaxed, "));
+/* ?1-?3 keys: an upsert too, for the order of its locks (a key not counted
+ * before gets an empty counter) */
+#define FORGIVE(with, join)                                                                        \
+    with "INSERT INTO attempts (key, " ATTEMPTS_COLS ") SELECT k, 0, 0, 0, 0 FROM " join KEYS      \
+         " ON CONFLICT (key) DO UPDATE SET failures = "                                            \
+         "CASE WHEN attempts.failures > 0 THEN attempts.failures - 1 ELSE 0 END"
 static store_sql_t SQL_FORGIVE =
-    STORE_SQL2(FORGIVE("", ""), FORGIVE("WITH " STORE_PG_UNFLUSHED " ", " FROM relaxed"));
+    STORE_SQL2(FORGIVE("", ""), FORGIVE("WITH " STORE_PG_UNFLUSHED " ", "relaxed, "));
 
 /* store_attempts_t: the columns of ATTEMPTS_COLS */
 static gh_status_t read_attempts(store_row_t *r, arena_t *a, void *row)

@@ -314,6 +314,15 @@ static void tell_wait(pg_conn_t *c, const char *op)
     libpq.clear(res);
 }
 
+/* Whether a statement that failed with st on c, which was idle (no
+ * transaction open) before it, failed only because the connection had
+ * broken or was on a standby, so that running it again on the reset
+ * connection is safe. */
+static bool rerun_safe(pg_conn_t *c, bool idle, gh_status_t st)
+{
+    return st == GH_ERR_UNAVAILABLE && idle && (c->stale || libpq.status(c->db) == CONNECTION_BAD);
+}
+
 /* Runs a prepared statement once; *again says whether it failed only
  * because an idle connection had broken or was on a standby, so that a rerun
  * on a reset connection is safe. */
@@ -340,8 +349,7 @@ static gh_status_t exec_once(pg_store_t *s, store_sql_t *sql, store_cursor_t *cu
         else
             c->told = true; /* waited for after the commit */
     }
-    *again =
-        st == GH_ERR_UNAVAILABLE && idle && (c->stale || libpq.status(c->db) == CONNECTION_BAD);
+    *again = rerun_safe(c, idle, st);
     return st;
 }
 
@@ -415,18 +423,25 @@ void pq_end(store_cursor_t *c)
     q->res = NULL;
 }
 
+/* As exec_once's callers do, a script that failed only because an idle
+ * connection had broken (a BEGIN after a database restart) runs once more
+ * on the reset connection. */
 gh_status_t pq_script(pg_store_t *s, const char *op, const char *sql)
 {
-    pg_conn_t *c = NULL;
-    gh_status_t st = conn_get(s, &c);
-    if (st != GH_OK)
-        return st;
-    metrics_add(METRIC_DB_STATEMENTS, 1);
-    metrics_add(METRIC_DB_ROUND_TRIPS, 1);
-    PGresult *res = libpq.exec(c->db, sql);
-    st = status_of(c, res, op);
-    libpq.clear(res);
-    return st;
+    for (int attempt = 0;; attempt++) {
+        pg_conn_t *c = NULL;
+        gh_status_t st = conn_get(s, &c);
+        if (st != GH_OK)
+            return st;
+        bool idle = libpq.transactionStatus(c->db) == PQTRANS_IDLE;
+        metrics_add(METRIC_DB_STATEMENTS, 1);
+        metrics_add(METRIC_DB_ROUND_TRIPS, 1);
+        PGresult *res = libpq.exec(c->db, sql);
+        st = status_of(c, res, op);
+        libpq.clear(res);
+        if (attempt > 0 || !rerun_safe(c, idle, st))
+            return st;
+    }
 }
 
 gh_status_t pq_begin(store_t *s, const char *op)

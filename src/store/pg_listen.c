@@ -32,11 +32,12 @@
 #include "core/secret.h"
 #include "store/pg_int.h"
 
-#define LEASE_MS 3000  /* how long a renewal lets writers wait for this instance */
-#define RENEW_MS 1000  /* how often it is renewed */
-#define MARGIN_MS 1000 /* how much sooner than the database this instance stops trusting */
-#define RETRY_MS 500   /* between attempts to start a lease */
-#define PRUNE_EVERY 60 /* renewals between prunings of leases long ended */
+#define LEASE_MS 3000     /* how long a renewal lets writers wait for this instance */
+#define RENEW_MS 1000     /* how often it is renewed */
+#define MARGIN_MS 1000    /* how much sooner than the database this instance stops trusting */
+#define RETRY_MS 500      /* between attempts to start a lease, doubled while they fail, */
+#define RETRY_MAX_MS 8000 /* up to this: an outage logs each failed connection */
+#define PRUNE_EVERY 60    /* renewals between prunings of leases long ended */
 #define CHANNEL "gatehouse_cache"
 #define DENIED_ARENA (1u << 20) /* bytes for the denylist's keys as it is read */
 
@@ -198,32 +199,30 @@ static gh_status_t lease_keep(pg_listener_t *l)
 }
 
 /* Starts a lease and keeps it, again and again until stopped; a failure
- * is logged once until a lease starts again (an outage would otherwise log
- * twice a second). */
+ * is logged once until a lease starts again (the engine logs each failed
+ * connection, so the attempts space out while they fail). A lease given up
+ * is left at once, so that writers need not wait for it to run out. */
 static void *listen_main(void *arg)
 {
     pg_listener_t *l = arg;
-    bool failing = false;
+    int retry_ms = 0; /* 0: the last attempt did not fail */
     while (!atomic_load(&l->stop)) {
         gh_status_t st = lease_join(l);
         if (st == GH_OK) {
-            failing = false;
+            retry_ms = 0;
             st = lease_keep(l);
+            db_exec(&l->s->base, &SQL_LEAVE, "cache_leave", "s", l->id);
         }
         cache_clear(l->cache);
-        if (st != GH_OK && l->id[0]) /* writers need not wait for it to run out */
-            db_exec(&l->s->base, &SQL_LEAVE, "cache_leave", "s", l->id);
-        if (st != GH_OK && !atomic_load(&l->stop)) {
-            if (!failing)
-                log_event(LOG_WARN, "store", "op", "cache", "error", gh_status_str(st), "then",
-                          "reading the database until a lease starts again", NULL);
-            failing = true;
-            struct pollfd wake = {.fd = l->wake_fd, .events = POLLIN};
-            poll(&wake, 1, RETRY_MS);
-        }
+        if (st == GH_OK || atomic_load(&l->stop))
+            continue;
+        if (!retry_ms)
+            log_event(LOG_WARN, "store", "op", "cache", "error", gh_status_str(st), "then",
+                      "reading the database until a lease starts again", NULL);
+        retry_ms = !retry_ms ? RETRY_MS : retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : retry_ms * 2;
+        struct pollfd wake = {.fd = l->wake_fd, .events = POLLIN};
+        poll(&wake, 1, retry_ms);
     }
-    if (l->id[0])
-        db_exec(&l->s->base, &SQL_LEAVE, "cache_leave", "s", l->id);
     return NULL;
 }
 

@@ -32,10 +32,11 @@ let web;
 const ruth = { username: 'ruth', password: 'first-Kayak-71', email: 'ruth@mail.test', nickname: 'ruth' };
 const sven = { username: 'sven', password: 'first-Lumen-72', email: 'sven@mail.test', nickname: 'sven' };
 const tove = { username: 'tove', password: 'first-Ochre-73', email: 'tove@mail.test', nickname: 'tove' };
+const uma = { username: 'uma', password: 'first-Tundra-74', email: 'uma@mail.test', nickname: 'uma' }; // timing only
 
 setup(async () => {
   web = await gh.addClient({ id: 'web', secret: 'web-secret-0123456789', redirectUris: REDIRECT });
-  for (const u of [ruth, sven, tove]) await gh.addUser(u);
+  for (const u of [ruth, sven, tove, uma]) await gh.addUser(u);
 });
 
 /** GET a page with the jar, then POST its one form with fill; resolves to the answer. */
@@ -74,8 +75,6 @@ test('a reset by username mails a link with a text and an HTML part; the same pa
   assert.equal(unknown.status, 200, unknown.describe());
   assert.equal(known.text, unknown.text, 'the same answer, byte for byte');
   assert.match(visibleText(known.text), /If an account matches/);
-  assert.ok(Math.abs(knownMs - unknownMs) < 250, `similar time: ${knownMs} ms and ${unknownMs} ms`);
-
   const m = await mailbox.waitFor(ruth.email, { after: before });
   assert.equal(m.parsed.subject, 'Reset your Gatehouse password');
   assert.equal(m.parsed.from.value[0].address, 'noreply@gatehouse.test');
@@ -87,6 +86,21 @@ test('a reset by username mails a link with a text and an HTML part; the same pa
   assert.ok(linkIn(m, '/auth/reset'), 'the text part holds the link');
   await sleep(500);
   assert.equal(mailbox.messages.length, before + 1, 'one mail: none for the unknown name');
+
+  // the least of four tries each, so that one request slowed by other load on the machine
+  // does not decide (uma's three mails stay within mail_rate_account)
+  const times = { known: [knownMs], unknown: [unknownMs] };
+  for (let i = 0; i < 3; i++) {
+    for (const [kind, login] of [['known', uma.username], ['unknown', `nobody-${randomString(4)}`]]) {
+      const t = Date.now();
+      assert.equal((await askReset(login)).status, 200);
+      times[kind].push(Date.now() - t);
+    }
+  }
+  const least = (l) => Math.min(...l);
+  assert.ok(Math.abs(least(times.known) - least(times.unknown)) < 250, `similar time: ${JSON.stringify(times)} ms`);
+  for (let i = 0; i < 50 && mailbox.to(uma.email).length < 3; i++) await sleep(100); // before the next test counts
+  assert.equal(mailbox.to(uma.email).length, 3);
 });
 
 test('a reset by address in Korean: an RFC 2047 subject, Korean parts', async () => {
