@@ -17,7 +17,7 @@
 # test", has the figures), the suites run in three lanes side by side, all
 # started at once: the SQLite lane (e2e, then the Debian package), the checks
 # lane (format, unit, the CLI scripts, seed 004, then unit-pg and e2e-pg) and
-# the sanitizer lane (the ASan build, its unit tests, e2e-asan). An
+# the sanitizer lane (the ASan build, then its unit tests beside e2e-asan). An
 # end-to-end file spends most of its time waiting (on timeouts it tests, its
 # servers, chromium), so every run takes E2E_JOBS files at a time (default
 # 2; 1 for one at a time), but for pg-reconnect.test.mjs, which restarts the
@@ -92,9 +92,13 @@ e2e_run() {
 # against its binary (the harness fails a file whose server logged a
 # sanitizer report).
 lane_sanitizers() {
-  suite unit-asan bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure"
+  suite asan-build bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build"
+  # the unit tests beside the e2e run, which mostly waits: the lane was the longest
+  suite unit-asan bash -c "cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure" &
+  local unit=$!
   e2e_run e2e-asan "$BUILD_ASAN/gatehouse" "$E2E_JOBS" "${E2E_ASAN_FILES:-$(e2e_files asan)}" \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  wait "$unit"
   if [ "${GH_TEST_VALGRIND:-0}" = 1 ]; then
     suite unit-valgrind scripts/unit-valgrind.sh "$BUILD"
   fi

@@ -11,8 +11,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
 
@@ -43,7 +43,7 @@ struct store_cache {
     table_t denied;
     bool overflow; /* the denylist outgrew DENIED_MAX: not trusted until cleared */
     _Atomic uint64_t generation;
-    _Atomic uint64_t trusted_until; /* clock_mono_us; 0: not trusted */
+    _Atomic uint64_t trusted_until; /* cache_clock_us; 0: not trusted */
 };
 
 /* FNV-1a: the keys are our own (subs, client ids, token ids from signed tokens) */
@@ -154,12 +154,19 @@ void cache_free(store_cache_t *c)
     free(c);
 }
 
+uint64_t cache_clock_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_BOOTTIME, &t);
+    return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
 bool cache_trusted(store_cache_t *c)
 {
     if (!c)
         return false;
     uint64_t until = atomic_load_explicit(&c->trusted_until, memory_order_acquire);
-    return until && clock_mono_us() < until;
+    return until && cache_clock_us() < until;
 }
 
 void cache_trust_until(store_cache_t *c, uint64_t until_us)

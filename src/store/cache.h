@@ -28,8 +28,12 @@ void cache_free(store_cache_t *c);
  * whole. */
 bool cache_trusted(store_cache_t *c);
 
-/* Trust c until the monotonic time until_us (clock_mono_us); 0: from now
- * on, not at all. */
+/* The clock leases are measured on, in microseconds: CLOCK_BOOTTIME, which
+ * goes on while the machine is suspended (CLOCK_MONOTONIC stops, and a
+ * lease would outlive the database's count of it). */
+uint64_t cache_clock_us(void);
+
+/* Trust c until until_us on cache_clock_us; 0: from now on, not at all. */
 void cache_trust_until(store_cache_t *c, uint64_t until_us);
 
 /* Forgets every row and the denylist (a new lease starts from nothing),

@@ -85,7 +85,7 @@ static gh_status_t lease_join(pg_listener_t *l)
     snprintf(l->id, sizeof l->id, "%s", id);
     arena_free(a);
     cache_clear(l->cache);
-    uint64_t sent = clock_mono_us();
+    uint64_t sent = cache_clock_us();
     gh_status_t st = db_begin(s, "cache_join");
     if (st == GH_OK)
         st = db_exec(s, &SQL_LOCK, "cache_join", "i", PG_CACHE_LOCK_KEY);
@@ -154,7 +154,7 @@ static void apply(void *ctx, const char *payload)
  * for a lease less the margin from when the renewal was sent. */
 static gh_status_t lease_renew(pg_listener_t *l)
 {
-    uint64_t sent = clock_mono_us();
+    uint64_t sent = cache_clock_us();
     gh_status_t st = db_exec_one(&l->s->base, &SQL_RENEW, "cache_renew", "sii", l->id, l->seen,
                                  (int64_t)LEASE_MS);
     if (st == GH_ERR_NOT_FOUND)
@@ -172,13 +172,13 @@ static gh_status_t lease_renew(pg_listener_t *l)
 static gh_status_t lease_keep(pg_listener_t *l)
 {
     int fd = pq_socket(l->s);
-    uint64_t next_renewal = clock_mono_us() + RENEW_MS * UINT64_C(1000);
+    uint64_t next_renewal = cache_clock_us() + RENEW_MS * UINT64_C(1000);
     unsigned renewals = 0;
     while (!atomic_load(&l->stop)) {
         int64_t before = l->seen;
         if (!pq_notifications(l->s, apply, l))
             return GH_ERR_UNAVAILABLE;
-        uint64_t now = clock_mono_us();
+        uint64_t now = cache_clock_us();
         if (l->seen != before || now >= next_renewal) {
             gh_status_t st = lease_renew(l);
             if (st != GH_OK)

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "store/cache.h"
 
 /* An engine's row made of fixed values: texts (NULL for SQL NULL) and
@@ -150,11 +149,11 @@ static void trusted_only_while_the_lease_runs(void **state)
     store_cache_t *c = cache_new();
     assert_false(cache_trusted(NULL));
     assert_false(cache_trusted(c));
-    cache_trust_until(c, clock_mono_us() + 1000000);
+    cache_trust_until(c, cache_clock_us() + 1000000);
     assert_true(cache_trusted(c));
-    cache_trust_until(c, clock_mono_us() - 1);
+    cache_trust_until(c, cache_clock_us() - 1);
     assert_false(cache_trusted(c));
-    cache_trust_until(c, clock_mono_us() + 1000000);
+    cache_trust_until(c, cache_clock_us() + 1000000);
     cache_clear(c);
     assert_false(cache_trusted(c));
     cache_free(c);
@@ -163,17 +162,17 @@ static void trusted_only_while_the_lease_runs(void **state)
 static void a_denylist_past_its_bound_is_not_trusted(void **state)
 {
     store_cache_t *c = cache_new();
-    cache_trust_until(c, clock_mono_us() + 60000000);
+    cache_trust_until(c, cache_clock_us() + 60000000);
     char key[32];
     for (unsigned i = 0; i <= (1u << 20); i++) {
         snprintf(key, sizeof key, "jti-%u", i);
         cache_deny(c, key, 100);
     }
     assert_false(cache_trusted(c));
-    cache_trust_until(c, clock_mono_us() + 60000000); /* renewals do not restore it */
+    cache_trust_until(c, cache_clock_us() + 60000000); /* renewals do not restore it */
     assert_false(cache_trusted(c));
     cache_clear(c); /* a new lease starts from nothing */
-    cache_trust_until(c, clock_mono_us() + 60000000);
+    cache_trust_until(c, cache_clock_us() + 60000000);
     assert_true(cache_trusted(c));
     cache_free(c);
 }
