@@ -132,7 +132,11 @@ describe('an operator with the admin role', () => {
     await page.locator('nav a', { hasText: 'Events' }).click();
     await page.getByLabel('Actor').fill(ROOT.sub);
     await page.getByRole('button', { name: 'Filter' }).click();
-    await page.locator('td', { hasText: 'user.disable' }).first().waitFor();
+    // the filtered list replaces the whole one, which also holds user.disable: wait for it
+    await page.waitForFunction((sub) => {
+      const actors = [...document.querySelectorAll('tbody tr')].map((tr) => tr.cells[1]?.textContent);
+      return actors.length > 0 && actors.every((a) => a === sub) && document.querySelector('tbody').textContent.includes('user.disable');
+    }, ROOT.sub);
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
     const mine = rows.map(([, actor, action, target]) => `${actor} ${action} ${target}`);
     for (const want of [`${ROOT.sub} client.create shop`, `${ROOT.sub} client.update shop`, `${ROOT.sub} user.create ${carol.sub}`, `${ROOT.sub} user.disable ${carol.sub}`]) {
