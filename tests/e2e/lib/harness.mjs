@@ -50,6 +50,9 @@ export const DEVICE_AUTHORIZE_PATH = '/oauth2/v1/device/authorize';
 export const DEVICE_PATH = '/auth/device';
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
+/* The line serve and gateway log once their listener is bound. */
+const LISTENING = /"event":"listening"/;
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
@@ -352,10 +355,13 @@ function waitExit(proc, ms) {
  * URL as issuer; several instances of one deployment share a database URL
  * (db, which the caller creates and drops) and an issuer (issuer). openFiles
  * limits the process's open files (run under prlimit), to test running out.
+ * pickPort picks the port when no test reserved one (freePort; the harness's
+ * own test gives one that answers a taken port).
  */
 export class Gatehouse {
-  constructor({ config = null, label = 'gatehouse', db = null, issuer = null, openFiles = null } = {}) {
+  constructor({ config = null, label = 'gatehouse', db = null, issuer = null, openFiles = null, pickPort = freePort } = {}) {
     this.config = config;
+    this.pickPort = pickPort;
     this.openFiles = openFiles; /* a limit on the server's open files (RLIMIT_NOFILE), or none */
     this.label = label;
     this.sharedDb = db;
@@ -405,7 +411,19 @@ export class Gatehouse {
     if (missing) throw new Error(missing);
     /* a start after crash() keeps the directory, port and database */
     this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-'));
-    this.port ??= await freePort(); /* a test may reserve it first (callback URLs) */
+    /* a test may reserve the port first (callback URLs); one picked here may be
+       taken by another file's server (E2E_JOBS) before this one binds it, and
+       is then picked again */
+    const picked = this.port == null;
+    this.port ??= await this.pickPort();
+    for (let attempt = 1; !(await this.#launch({ portMayBeTaken: picked && attempt < 5 })); attempt++) {
+      this.port = await this.pickPort();
+      fs.truncateSync(this.logPath);
+    }
+  }
+
+  /** Spawns the server and waits for it; false when it exited because its picked port was taken. */
+  async #launch({ portMayBeTaken }) {
     this.base = `http://127.0.0.1:${this.port}`;
     if (this.sharedDb) {
       this.db = this.sharedDb;
@@ -422,6 +440,7 @@ export class Gatehouse {
       args.push('--config', this.configPath);
     }
     args.push(...this.commandArgs());
+    this.launchedAt = this.logSize();
     const log = fs.openSync(this.logPath, 'a');
     const [cmd, argv] = this.openFiles ? ['prlimit', [`--nofile=${this.openFiles}`, '--', BIN, ...args]] : [BIN, args];
     this.proc = spawn(cmd, argv, { stdio: ['ignore', log, log], env: childEnv() });
@@ -430,7 +449,7 @@ export class Gatehouse {
     proc.on('error', (e) => (proc.spawnError = e));
     this.onExit = () => proc.kill('SIGKILL');
     process.on('exit', this.onExit);
-    await this.waitReady();
+    return this.waitReady({ portMayBeTaken });
   }
 
   /** The INI text of the config file, or null for none. */
@@ -448,17 +467,25 @@ export class Gatehouse {
     return DISCOVERY_PATH;
   }
 
-  async waitReady() {
+  /** Resolves to true once ready; false when portMayBeTaken and the server exited because its port was. */
+  async waitReady({ portMayBeTaken = false } = {}) {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (exited(this.proc)) {
+        if (portMayBeTaken && /Address already in use/.test(this.logSince(this.launchedAt, Infinity))) {
+          process.removeListener('exit', this.onExit);
+          this.proc = null;
+          return false;
+        }
         const why = describeExit(this.proc);
         await this.stop();
         throw new Error(`${this.label} exited before it was ready (${why})\n${this.logTail()}`);
       }
       try {
+        /* the 200 is ours only once our log says we listen: another file's
+           server may hold the port we picked (and we then exit) */
         const r = await request('GET', this.url(this.readyPath), { timeout: 1000 });
-        if (r.status === 200) return;
+        if (r.status === 200 && LISTENING.test(this.logSince(this.launchedAt, Infinity))) return true;
       } catch {
         // not listening yet
       }
