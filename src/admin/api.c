@@ -697,12 +697,12 @@ static const http_param_spec_t PARAMS[] = {
 };
 
 const http_route_t ADMIN_ROUTES[] = {
-    {HTTP_GET, API_PREFIX "openapi.json", openapi_handler, "admin_openapi", NULL},
-    {HTTP_GET, "/admin/", admin_console_page, "admin_console", NULL},
-    {HTTP_GET, "/admin/callback", admin_console_page, "admin_console", NULL},
-    {HTTP_GET, "/admin/console.js", admin_console_asset, "admin_console", NULL},
-    {HTTP_GET, "/admin/console.css", admin_console_asset, "admin_console", NULL},
+    {HTTP_GET, API_PREFIX "openapi.json", openapi_handler, "admin_openapi", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/admin/", admin_console_page, "admin_console", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/admin/callback", admin_console_page, "admin_console", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/admin/console.js", admin_console_asset, "admin_console", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/admin/console.css", admin_console_asset, "admin_console", NULL, HTTP_CORS_NONE},
     {HTTP_GET | HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE | HTTP_OPTIONS, API_PREFIX "*",
-     api_handler, "admin", PARAMS},
+     api_handler, "admin", PARAMS, HTTP_CORS_NONE},
 };
 const size_t ADMIN_ROUTE_COUNT = sizeof ADMIN_ROUTES / sizeof ADMIN_ROUTES[0];

@@ -459,9 +459,9 @@ bool admin_registration_refused(http_request_t *req, http_response_t *res, int s
 }
 
 const http_route_t REGISTRATION_ROUTES[] = {
-    {HTTP_POST, OIDC_REGISTRATION_PATH, register_handler, "client_register", NULL},
+    {HTTP_POST, OIDC_REGISTRATION_PATH, register_handler, "client_register", NULL, HTTP_CORS_NONE},
     {HTTP_GET | HTTP_PUT | HTTP_DELETE, MANAGE_PREFIX "*", manage_handler, "client_registration",
-     NULL},
+     NULL, HTTP_CORS_NONE},
 };
 const size_t REGISTRATION_ROUTE_COUNT = sizeof REGISTRATION_ROUTES / sizeof REGISTRATION_ROUTES[0];
 

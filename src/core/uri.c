@@ -2,11 +2,14 @@
  * http/https scheme, host, port, path, query; no user information, no
  * fragment), and their kind (https, loopback http, other http, a native
  * app's private-use scheme). Reads its input only; allocates nothing. And the
- * one way parameters are added to a redirect URI. */
+ * one way parameters are added to a redirect URI, and whether a URI belongs
+ * to a browser's origin. */
 #include "core/uri.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/encoding.h"
 
@@ -170,6 +173,41 @@ bool uri_redirect_matches(const char *registered, const char *presented)
     return reg_host - registered == pre_host - presented &&
            !strncmp(registered, presented, (size_t)(reg_host - registered)) &&
            !strcmp(reg_rest, pre_rest) && uri_is_valid_redirect(presented);
+}
+
+/* The origin an http or https URI starts with: its scheme, host and port
+ * (the default one when absent); *rest where the rest begins. */
+typedef struct {
+    bool https;
+    const char *host, *host_end, *rest;
+    long port;
+} origin_t;
+
+static bool origin_parts(const char *s, origin_t *o)
+{
+    if (!strncasecmp(s, "https://", 8))
+        *o = (origin_t){.https = true, .host = s + 8, .port = 443};
+    else if (!strncasecmp(s, "http://", 7))
+        *o = (origin_t){.https = false, .host = s + 7, .port = 80};
+    else
+        return false;
+    if (!(o->host_end = scan_host(o->host)) || !(o->rest = scan_port(o->host_end)))
+        return false;
+    if (o->rest != o->host_end)
+        o->port = strtol(o->host_end + 1, NULL, 10);
+    return true;
+}
+
+bool uri_same_origin(const char *uri, const char *origin)
+{
+    origin_t u, o;
+    if (!uri || !origin || strlen(uri) > URI_MAX_LEN || strlen(origin) > URI_MAX_LEN ||
+        !origin_parts(uri, &u) || !origin_parts(origin, &o) || *o.rest != '\0' ||
+        (*u.rest != '\0' && *u.rest != '/' && *u.rest != '?'))
+        return false;
+    size_t n = (size_t)(u.host_end - u.host);
+    return u.https == o.https && u.port == o.port && n == (size_t)(o.host_end - o.host) &&
+           !strncasecmp(u.host, o.host, n);
 }
 
 void uri_append_param(buf_t *b, const char *name, const char *value)

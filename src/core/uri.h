@@ -57,6 +57,13 @@ bool uri_is_resource(const char *uri);
  * latitude (RFC 8252 §8.3: it may resolve elsewhere). */
 bool uri_redirect_matches(const char *registered, const char *presented);
 
+/* Whether uri (an http or https URI) belongs to the serialised origin
+ * (RFC 6454 §6.2, what a browser sends as Origin): the same scheme, host
+ * (compared case-insensitively) and port, an absent port being the scheme's
+ * default. False when either is not of that form (a path, query or anything
+ * else after the origin, "null", another scheme). */
+bool uri_same_origin(const char *uri, const char *origin);
+
 /* Appends name=value (value percent-encoded) to the URI being built in b:
  * after '?' when b holds no '?' yet, else after '&' (RFC 6749 §3.1.2: the
  * registered query is kept). A NULL value appends nothing. */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/uri.h"
 #include "gateway/gateway_int.h"
 
 #define JSON_TYPE "application/json"
@@ -34,11 +35,10 @@ gh_status_t gw_same_origin(const http_request_t *req, gw_error_t *err)
     const char *public_url = gw_app_of(req)->public_url;
     const char *site = http_request_header(req, "Sec-Fetch-Site");
     const char *origin = http_request_header(req, "Origin");
-    size_t n = platform_origin_len(public_url);
     if (site && (!strcasecmp(site, "cross-site") || !strcasecmp(site, "same-site")))
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_FORBIDDEN,
                        "cross-site request refused: use the gateway's own page");
-    if (origin && (strlen(origin) != n || strncasecmp(origin, public_url, n) != 0))
+    if (origin && !uri_same_origin(public_url, origin))
         return gw_fail(err, GH_ERR_INVALID, GW_ERR_FORBIDDEN,
                        "request from another origin refused: use the gateway's own page");
     if (!is_json(req))

@@ -71,6 +71,8 @@ typedef struct http_request {
     const char *remote_addr; /* client IP as text */
     void *app;               /* http_server_opts_t.app */
     const struct http_route *route;
+    bool origin_allowed; /* set by the handler: the page of Origin may read the answer
+                            (a route's HTTP_CORS_CALLER) */
 } http_request_t;
 
 typedef enum {
@@ -215,13 +217,24 @@ typedef void (*http_param_error_fn)(http_request_t *req, http_response_t *res,
  * Allow on a 405) afterwards. */
 typedef void (*http_refusal_fn)(http_request_t *req, http_response_t *res, int status);
 
+/* Which pages of other origins may read a route's answers (CORS, the Fetch
+ * standard). Never with credentials: no cookie crosses origins. */
+typedef enum {
+    HTTP_CORS_NONE,   /* none: no CORS header, OPTIONS is a 405 */
+    HTTP_CORS_ANY,    /* any (public documents): every answer says Allow-Origin: * */
+    HTTP_CORS_CALLER, /* the caller's: any page may read an error; an answer that is
+                         not, once the handler knew who calls and allowed its origin
+                         (req->origin_allowed); preflights are answered */
+} http_cors_t;
+
 typedef struct http_route {
     unsigned methods; /* bitwise OR of http_method_t */
     const char *path; /* exact path, or a prefix when it ends in '*' */
     http_handler_fn handler;
     const char *label; /* metrics label, e.g. "token" */
     const http_param_spec_t
-        *params; /* declared query+form parameters, ended by {NULL}; may be NULL */
+        *params;      /* declared query+form parameters, ended by {NULL}; may be NULL */
+    http_cors_t cors; /* HTTP_CORS_NONE unless given */
 } http_route_t;
 
 /* Options of http_server_start; zero fields take the defaults shown. The route

@@ -76,6 +76,19 @@ gh_status_t http_body_append(arena_t *a, http_body_t *b, const char *p, size_t n
  * decoding failure). GH_ERR_NOMEM only. */
 gh_status_t http_request_set_body(http_request_t *req, const http_body_t *b);
 
+/* ---- cors.c ---- */
+
+/* Answers an OPTIONS request to a route that allows other origins (a CORS
+ * preflight, or a plain OPTIONS): 204 with the methods and headers it takes. */
+void http_cors_preflight(const http_request_t *req, http_response_t *res);
+
+/* Adds the CORS headers req's route gives this answer: Allow-Origin * on
+ * every answer of an HTTP_CORS_ANY route; on an HTTP_CORS_CALLER route, to
+ * a request with an Origin header, that origin on an error (status 400 or
+ * more) or when req->origin_allowed, with Vary: Origin and the headers the
+ * page may read (WWW-Authenticate, DPoP-Nonce). */
+void http_cors_finish(const http_request_t *req, http_response_t *res);
+
 /* ---- metrics.c ---- */
 
 typedef struct http_metrics http_metrics_t;

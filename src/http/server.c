@@ -268,6 +268,9 @@ void http_route_request(const http_server_opts_t *o, http_request_t *req, http_r
     req->route = i < o->route_count ? &o->routes[i] : NULL;
     if (!req->route) {
         (o->on_not_found ? o->on_not_found : not_found)(req, res);
+    } else if (req->method == HTTP_OPTIONS && req->route->cors != HTTP_CORS_NONE &&
+               !(allowed & HTTP_OPTIONS)) {
+        http_cors_preflight(req, res);
     } else if (!(allowed & req->method)) {
         const char *allow = http_methods_text(req->arena, allowed);
         write_refusal(o, req, res, 405);
@@ -276,6 +279,7 @@ void http_route_request(const http_server_opts_t *o, http_request_t *req, http_r
     } else {
         run_route(o, req, res);
     }
+    http_cors_finish(req, res);
     if (res->status < 100 || res->status > 599 || (!res->body && res->body_len > 0) ||
         (unsigned)res->kind > HTTP_KIND_STATIC)
         http_response_internal_error(res);

@@ -3,11 +3,13 @@
  * client_assertion.c), or "none" for public clients. A client registered
  * with keys has no secret, so only its assertions authenticate it. A
  * request may use one method only. Secrets are compared through their stored
- * HMAC digests in constant time. Also the form-body check those endpoints
+ * HMAC digests in constant time. A browser page calling them must be on
+ * one of the client's origins. Also the form-body check those endpoints
  * share. */
 #include <string.h>
 
 #include "core/secret.h"
+#include "core/uri.h"
 #include "oauth/oauth_int.h"
 
 bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
@@ -39,8 +41,9 @@ bool client_auth_credentials(const http_request_t *req, const char **id, const c
     return true;
 }
 
-bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
-                       const char *secret, oauth_error_t *err)
+/* The authentication proper (client_auth_check without the origin). */
+static bool authenticated(const http_request_t *req, gh_status_t st, const store_client_t *client,
+                          const char *secret, oauth_error_t *err)
 {
     if (st == GH_ERR_NOT_FOUND)
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT, "unknown client");
@@ -61,7 +64,29 @@ bool client_auth_check(const http_request_t *req, gh_status_t st, const store_cl
     return true;
 }
 
-bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err)
+bool client_origin_check(http_request_t *req, const store_client_t *client, oauth_error_t *err)
+{
+    const char *origin = http_request_header(req, "Origin");
+    if (!origin)
+        return true;
+    bool ours = uri_same_origin(app_of(req)->cfg->issuer, origin);
+    for (size_t i = 0; client && !ours && i < client->redirect_uri_count; i++)
+        ours = uri_same_origin(client->redirect_uris[i], origin);
+    if (!ours)
+        return oauth_fail(err, OAUTH_ERR_INVALID_REQUEST,
+                          "a request from this origin is not this client's: the origin of a "
+                          "page must be that of one of its redirect URIs");
+    req->origin_allowed = true;
+    return true;
+}
+
+bool client_auth_check(http_request_t *req, gh_status_t st, const store_client_t *client,
+                       const char *secret, oauth_error_t *err)
+{
+    return authenticated(req, st, client, secret, err) && client_origin_check(req, client, err);
+}
+
+bool client_auth_verify(http_request_t *req, store_client_t *client, oauth_error_t *err)
 {
     const char *id = NULL, *secret = NULL;
     if (!client_auth_credentials(req, &id, &secret, err))

@@ -276,8 +276,18 @@ bool pkce_verify(const char *challenge, const char *verifier);
 
 /* Authenticates the client of a token/revoke/introspect request:
  * client_secret_basic, client_secret_post, or a public client's bare
- * client_id. On failure fills err (10076 / invalid_client). */
-bool client_auth_verify(const http_request_t *req, store_client_t *client, oauth_error_t *err);
+ * client_id; then its origin (client_origin_check). On failure fills err
+ * (10076 / invalid_client). */
+bool client_auth_verify(http_request_t *req, store_client_t *client, oauth_error_t *err);
+
+/* A request from a page of another origin (its Origin header) is the
+ * client's only when that origin is the issuer's or one of the client's
+ * redirect URIs' (client NULL: the issuer's only); then the page may read
+ * the answer (req->origin_allowed, on routes that allow callers' origins).
+ * Otherwise fills err (invalid_request): a page elsewhere cannot spend the
+ * client's codes or tokens. A request without Origin (not a browser's)
+ * passes. */
+bool client_origin_check(http_request_t *req, const store_client_t *client, oauth_error_t *err);
 
 /* Whether the request tries private_key_jwt (client_assertion or
  * client_assertion_type sent). */
@@ -389,7 +399,7 @@ extern const char *const CLIENT_KEYS_ALGS[];
  * (client_assertion_check). */
 bool client_auth_credentials(const http_request_t *req, const char **id, const char **secret,
                              oauth_error_t *err);
-bool client_auth_check(const http_request_t *req, gh_status_t st, const store_client_t *client,
+bool client_auth_check(http_request_t *req, gh_status_t st, const store_client_t *client,
                        const char *secret, oauth_error_t *err);
 
 /* True when the request carries an application/x-www-form-urlencoded body, as

@@ -65,7 +65,7 @@ static bool token_user(http_request_t *req, json_t *claims, const char *jti, con
                : oauth_subject(app, req->arena, client_id ? &client : NULL, user->sub);
     if (!*sub)
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the client no longer exists");
-    return true;
+    return client_origin_check(req, client_id ? &client : NULL, err);
 }
 
 static bool answer(http_request_t *req, http_response_t *res, oauth_error_t *err)

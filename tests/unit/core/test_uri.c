@@ -170,9 +170,36 @@ static void test_redirect_matches(void **state)
     assert_false(uri_redirect_matches("https://rp.example/cb", NULL));
 }
 
+/* Scheme, host (any case) and port, the default port whether written or not. */
+static void test_same_origin(void **state)
+{
+    (void)state;
+    assert_true(uri_same_origin("https://app.example/cb", "https://app.example"));
+    assert_true(uri_same_origin("https://App.Example:443/cb?x=1", "https://app.example"));
+    assert_true(uri_same_origin("https://app.example", "https://app.example:443"));
+    assert_true(uri_same_origin("http://127.0.0.1:3000/cb", "http://127.0.0.1:3000"));
+    assert_true(uri_same_origin("http://[::1]:3000/cb", "http://[::1]:3000"));
+    assert_true(uri_same_origin("http://app.example/cb", "http://app.example:80"));
+    assert_false(uri_same_origin("https://app.example/cb", "http://app.example"));
+    assert_false(uri_same_origin("https://app.example/cb", "https://app.example:8443"));
+    assert_false(uri_same_origin("http://127.0.0.1:3000/cb", "http://127.0.0.1:3001"));
+    assert_false(uri_same_origin("https://app.example/cb", "https://app.example.evil"));
+    assert_false(uri_same_origin("https://app.example.evil/cb", "https://app.example"));
+    assert_false(uri_same_origin("https://app.example/cb", "https://app.example/"));
+    assert_false(uri_same_origin("https://app.example/cb", "null"));
+    assert_false(uri_same_origin("https://app.example/cb", ""));
+    assert_false(uri_same_origin("https://app.example@evil.example/", "https://app.example"));
+    assert_false(uri_same_origin("com.example.app:/cb", "com.example.app:"));
+    assert_false(uri_same_origin("https://app.example:/cb", "https://app.example"));
+    assert_false(uri_same_origin("https://app.example:99999/cb", "https://app.example:99999"));
+    assert_false(uri_same_origin(NULL, "https://app.example"));
+    assert_false(uri_same_origin("https://app.example/cb", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_origin),
         cmocka_unit_test(test_redirect_matches),
         cmocka_unit_test(test_accepts_plain_uris),
         cmocka_unit_test(test_refuses_other_schemes),

@@ -90,16 +90,16 @@ static void on_param_error(http_request_t *req, http_response_t *res, http_param
 static const http_param_spec_t ECHO_PARAMS[] = {{"name", 16}, {"q", 64}, {NULL, 0}};
 
 static const http_route_t ROUTES[] = {
-    {HTTP_GET, "/hello", on_hello, "hello", NULL},
-    {HTTP_GET, "/counted", on_hello, "counted", NULL},
-    {HTTP_GET, "/page", on_page, "page", NULL},
-    {HTTP_GET | HTTP_POST, "/echo", on_echo, "echo", ECHO_PARAMS},
-    {HTTP_GET, "/files/*", on_echo, "files", NULL},
-    {HTTP_DELETE, "/files/x", on_hello, "files", NULL},
-    {HTTP_GET, "/nothing", on_nothing, "nothing", NULL},
-    {HTTP_GET, "/worker", on_worker, "worker", NULL},
-    {HTTP_GET, "/broken", on_broken, "broken", NULL},
-    {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL},
+    {HTTP_GET, "/hello", on_hello, "hello", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/counted", on_hello, "counted", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/page", on_page, "page", NULL, HTTP_CORS_NONE},
+    {HTTP_GET | HTTP_POST, "/echo", on_echo, "echo", ECHO_PARAMS, HTTP_CORS_NONE},
+    {HTTP_GET, "/files/*", on_echo, "files", NULL, HTTP_CORS_NONE},
+    {HTTP_DELETE, "/files/x", on_hello, "files", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/nothing", on_nothing, "nothing", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/worker", on_worker, "worker", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/broken", on_broken, "broken", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/metrics", http_metrics_handler, "metrics", NULL, HTTP_CORS_NONE},
 };
 
 static int start(void **state)
@@ -586,7 +586,8 @@ static void test_listen_problem_names_the_holder(void **state)
     snprintf(want, sizeof want, "%s is already in use by something that is not Gatehouse", taken);
     assert_string_equal(http_listen_problem(GH_ERR_CONFLICT, taken, why, sizeof why), want);
 
-    static const http_route_t health[] = {{HTTP_GET, "/healthz", http_health_handler, "h", NULL}};
+    static const http_route_t health[] = {
+        {HTTP_GET, "/healthz", http_health_handler, "h", NULL, HTTP_CORS_NONE}};
     http_server_opts_t o = {.listen = "127.0.0.1:0", .routes = health, .route_count = 1};
     http_server_t *s = NULL;
     assert_int_equal(http_server_start(&o, &s), GH_OK);
@@ -613,7 +614,7 @@ static void test_listen_problem_names_the_holder(void **state)
 
 static void test_stop_finishes_requests_in_flight(void **state)
 {
-    static const http_route_t slow[] = {{HTTP_GET, "/slow", on_slow, "slow", NULL}};
+    static const http_route_t slow[] = {{HTTP_GET, "/slow", on_slow, "slow", NULL, HTTP_CORS_NONE}};
     http_server_opts_t o = {.listen = "127.0.0.1:0", .routes = slow, .route_count = 1};
     http_server_t *s = NULL;
     assert_int_equal(http_server_start(&o, &s), GH_OK);

@@ -60,11 +60,11 @@ static void on_moved(http_request_t *req, http_response_t *res)
 }
 
 static const http_route_t ROUTES[] = {
-    {HTTP_GET | HTTP_POST | HTTP_DELETE, "/echo", on_echo, "echo", NULL},
-    {HTTP_GET, "/fail", on_fail, "fail", NULL},
-    {HTTP_GET, "/slow", on_slow, "slow", NULL},
-    {HTTP_GET, "/big", on_big, "big", NULL},
-    {HTTP_GET, "/moved", on_moved, "moved", NULL},
+    {HTTP_GET | HTTP_POST | HTTP_DELETE, "/echo", on_echo, "echo", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/fail", on_fail, "fail", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/slow", on_slow, "slow", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/big", on_big, "big", NULL, HTTP_CORS_NONE},
+    {HTTP_GET, "/moved", on_moved, "moved", NULL, HTTP_CORS_NONE},
 };
 
 static int start(void **state)

@@ -527,6 +527,18 @@ static inline hf_req_t *hf_token_request(hf_server_t *s, const char *grant_type)
     return r;
 }
 
+/* The public client's redemption of code (PKCE, RFC 7636 Appendix B's verifier). */
+static inline hf_req_t *hf_public_code_request(hf_server_t *s, const char *code)
+{
+    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_form(r, "grant_type", "authorization_code");
+    hf_form(r, "client_id", HF_PUB);
+    hf_form(r, "code", code);
+    hf_form(r, "redirect_uri", HF_PUB_REDIRECT);
+    hf_form(r, "code_verifier", HF_VERIFIER);
+    return r;
+}
+
 /* The token answer of the confidential client's code grant for scope. */
 static inline hf_req_t *hf_tokens(hf_server_t *s, const char *scope)
 {

@@ -103,12 +103,7 @@ static void public_client_with_pkce(void **state)
 {
     hf_server_t *s = *state;
     const char *code = hf_code_for(s, HF_PUB, HF_PUB_REDIRECT, "openid", HF_CHALLENGE, NULL);
-    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_form(r, "grant_type", "authorization_code");
-    hf_form(r, "client_id", HF_PUB);
-    hf_form(r, "code", code);
-    hf_form(r, "redirect_uri", HF_PUB_REDIRECT);
-    hf_form(r, "code_verifier", HF_VERIFIER);
+    hf_req_t *r = hf_public_code_request(s, code);
     if (hf_run(r) != 200)
         fail_msg("%s", hf_text(r));
     static const char *const members[] = {"access_token", "refresh_token", "scope", "id_token",
@@ -497,12 +492,7 @@ static hf_req_t *unknown_refresh_token(hf_server_t *s)
 static hf_req_t *another_clients_refresh_token(hf_server_t *s)
 {
     const char *code = hf_code_for(s, HF_PUB, HF_PUB_REDIRECT, "openid", HF_CHALLENGE, NULL);
-    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_form(r, "grant_type", "authorization_code");
-    hf_form(r, "client_id", HF_PUB);
-    hf_form(r, "code", code);
-    hf_form(r, "redirect_uri", HF_PUB_REDIRECT);
-    hf_form(r, "code_verifier", HF_VERIFIER);
+    hf_req_t *r = hf_public_code_request(s, code);
     assert_int_equal(hf_run(r), 200);
     return refresh_request(s, hf_str(r, "refresh_token"), NULL);
 }
@@ -527,12 +517,8 @@ static hf_req_t *client_credentials_beyond_registration(hf_server_t *s)
 static void another_clients_refresh_token_is_not_spent(void **state)
 {
     hf_server_t *s = *state;
-    hf_req_t *pub = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_form(pub, "grant_type", "authorization_code");
-    hf_form(pub, "client_id", HF_PUB);
-    hf_form(pub, "code", hf_code_for(s, HF_PUB, HF_PUB_REDIRECT, "openid", HF_CHALLENGE, NULL));
-    hf_form(pub, "redirect_uri", HF_PUB_REDIRECT);
-    hf_form(pub, "code_verifier", HF_VERIFIER);
+    hf_req_t *pub = hf_public_code_request(
+        s, hf_code_for(s, HF_PUB, HF_PUB_REDIRECT, "openid", HF_CHALLENGE, NULL));
     assert_int_equal(hf_run(pub), 200);
     const char *rt = hf_str(pub, "refresh_token");
     hf_req_t *r = refresh_request(s, rt, NULL);
