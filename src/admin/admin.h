@@ -297,6 +297,12 @@ void admin_api_refused(http_request_t *req, http_response_t *res, int status);
 extern const http_route_t REGISTRATION_ROUTES[];
 extern const size_t REGISTRATION_ROUTE_COUNT;
 
+/* oauth_serve_with's chore: deletes the dynamic clients nobody used for
+ * registration_unused_ttl, at most every REGISTRATION_SWEEP_EVERY seconds
+ * (every ttl / 2 when that is shorter), so that they go on time whether or
+ * not anyone registers. Main thread only. */
+void admin_registration_chore(store_t *store, const config_server_t *cfg, int64_t now);
+
 /* Writes the RFC 7591 error of a refusal found before a registration
  * handler ran (413, 400, 405) and returns true; false (nothing written) when
  * req is not at a registration path. admin_api_refused calls it first. */

@@ -15,7 +15,8 @@
  * operator's members (id_token_claims, resources) or a client_id of its
  * choosing. Registrations are counted per client address (registration_rate,
  * oauth_throttle_registration); dynamic clients unused for
- * registration_unused_ttl are deleted at the next registration.
+ * registration_unused_ttl are deleted at the next registration and by the
+ * server's chore (admin_registration_chore).
  *
  * The registration access token (RFC 7592 §1) is random, kept only as its
  * SHA-256 digest, compared in constant time, and replaced by each update.
@@ -252,7 +253,11 @@ static bool body_ok(http_request_t *req, http_response_t *res)
     return true;
 }
 
-/* Deletes the dynamic clients nobody used for registration_unused_ttl. */
+#define REGISTRATION_SWEEP_EVERY 60 /* seconds between two chores' sweeps, at most */
+
+/* Deletes the dynamic clients nobody used for registration_unused_ttl (one
+ * statement: of instances sweeping at once, each client goes, and is told in
+ * the audit trail, once). */
 static void sweep_unused(const admin_ctx_t *ctx, int64_t now)
 {
     const char **ids = NULL;
@@ -264,6 +269,23 @@ static void sweep_unused(const admin_ctx_t *ctx, int64_t now)
                   NULL);
     for (size_t i = 0; i < n; i++)
         admin_audit(ctx, "client.register_expire", ids[i], NULL);
+}
+
+void admin_registration_chore(store_t *store, const config_server_t *cfg, int64_t now)
+{
+    static int64_t next_sweep; /* the main thread's alone */
+    int64_t every = cfg->registration_unused_ttl / 2;
+    if (now < next_sweep)
+        return;
+    next_sweep = now + (every < 1                          ? 1
+                        : every > REGISTRATION_SWEEP_EVERY ? REGISTRATION_SWEEP_EVERY
+                                                           : every);
+    arena_t *a = arena_new(64u << 10);
+    if (!a)
+        return;
+    admin_ctx_t ctx = {.store = store, .cfg = cfg, .arena = a, .actor = ACTOR};
+    sweep_unused(&ctx, now);
+    arena_free(a);
 }
 
 /* RFC 7591 §3 with registration_policy initial_access_token: the bearer

@@ -390,7 +390,8 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
                                         admin_console_register,
                                         admin_client_document_check,
                                         REGISTRATION_ROUTES,
-                                        REGISTRATION_ROUTE_COUNT};
+                                        REGISTRATION_ROUTE_COUNT,
+                                        admin_registration_chore};
     return oauth_serve_with(&c->cfg, &admin);
 }
 

@@ -419,6 +419,16 @@ static bool start_extra(app_t *app, arena_t *a, const oauth_extra_routes_t *extr
     return true;
 }
 
+/* The main thread's periodic work: the key ring's reload (keys another
+ * instance added or retired), and the extra routes' chore. */
+static void chore(void *ctx)
+{
+    app_t *app = ctx;
+    keyring_reload(app->keys);
+    if (app->extra && app->extra->chore)
+        app->extra->chore(app->store, app->cfg, clock_now());
+}
+
 int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
 {
     sigset_t stop_signals;
@@ -470,7 +480,7 @@ int oauth_serve_with(const config_t *cfg, const oauth_extra_routes_t *extra)
     log_event(LOG_INFO, "listening", "listen", cfg->server.listen, "issuer", cfg->server.issuer,
               "db", store_engine(app.store), NULL);
     stop_signals_on_reload(reload, &app);
-    stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, keyring_reload, app.keys);
+    stop_signals_wait(&stop_signals, SIGNING_KEYS_RELOAD_SECONDS, chore, &app);
     rc = 0;
 out:
     http_server_stop(http);

@@ -42,6 +42,9 @@ typedef struct oauth_extra_routes {
      * as well. May be NULL. */
     const http_route_t *public_routes;
     size_t public_count;
+    /* called from the main thread every SIGNING_KEYS_RELOAD_SECONDS with the
+     * time (housekeeping: the expiry of unused dynamic clients); may be NULL */
+    void (*chore)(store_t *store, const config_server_t *cfg, int64_t now);
 } oauth_extra_routes_t;
 
 /* oauth_serve with extra routes (NULL: none): on the server's listener, or
