@@ -557,7 +557,8 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "  --lang L   the mail's language: en (default) or ko\n",
      run_invite, NULL},
     {"mfa", "gatehouse user mfa", "list, add or reset a user's second factors",
-     "usage: gatehouse user mfa USERNAME [--add-totp [--key-stdin] | --reset]\n\n"
+     "usage: gatehouse user mfa USERNAME [--add-totp [--key-stdin] | --reset]\n"
+     "       gatehouse user mfa --reseal\n\n"
      "Without an option, lists the user's second factors, tab-separated: factor\n"
      "(totp, recovery, passkey), state, detail (docs/mfa.md).\n\n"
      "  --add-totp   enrol a confirmed TOTP authenticator (replacing any) and print\n"
@@ -565,7 +566,10 @@ const cli_cmd_t CLI_USER_COMMANDS[] = {
      "  --key-stdin  with --add-totp: the key of an authenticator set up elsewhere\n"
      "               (base32, 128-512 bits) from the first line of stdin\n"
      "  --reset      remove every second factor (TOTP, recovery codes, passkeys),\n"
-     "               and end the user's sessions and grants\n",
+     "               and end the user's sessions and grants\n"
+     "  --reseal     after a change of mfa_secret_key: re-seal every user's TOTP\n"
+     "               secret sealed under mfa_secret_key_previous (or the generated\n"
+     "               key) under mfa_secret_key; prints the counts\n",
      cli_user_mfa, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };

@@ -1,11 +1,10 @@
 /* `gatehouse user mfa U [--add-totp | --reset]`: a member's second factors
- * (docs/mfa.md). Without an option it lists them (TOTP, recovery codes,
- * passkeys); --reset removes them all (passkeys too)
- * and ends the member's sessions and grants (a member who lost the
- * authenticator and the recovery codes signs in with the password again and
- * enrols anew); --add-totp puts a confirmed TOTP secret in place (replacing
- * any) for provisioning and prints its otpauth:// URI once: only its sealed
- * form is kept. */
+ * (docs/mfa.md); `gatehouse user mfa --reseal`: every member's TOTP secret
+ * re-sealed under mfa_secret_key after a rotation. Without an option it lists them (TOTP, recovery
+ * codes, passkeys); --reset removes them all (passkeys too) and ends the member's sessions and
+ * grants (a member who lost the authenticator and the recovery codes signs in with the password
+ * again and enrols anew); --add-totp puts a confirmed TOTP secret in place (replacing any) for
+ * provisioning and prints its otpauth:// URI once: only its sealed form is kept. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,7 +16,7 @@
 #include "oauth/audit.h"
 #include "oauth/server.h"
 
-enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN };
+enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN, OPT_RESEAL };
 
 /* t as 2006-01-02T15:04:05Z into when. */
 static const char *utc(char when[32], int64_t t)
@@ -78,7 +77,11 @@ static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
     int code = key_stdin ? read_key(c, &raw, &n, &base32) : CLI_CONTINUE;
     if (code != CLI_CONTINUE)
         return code;
-    gh_status_t st = mfa_key_load(s, c->arena, c->cfg.server.mfa_secret_key, key);
+    mfa_keys_t keys;
+    gh_status_t st = mfa_keys_load(s, c->arena, c->cfg.server.mfa_secret_key,
+                                   c->cfg.server.mfa_secret_key_previous, &keys);
+    memcpy(key, keys.current, sizeof key);
+    secret_wipe(&keys, sizeof keys);
     if (st == GH_OK && !raw)
         st = mfa_totp_new(c->arena, &raw, &base32);
     if (st == GH_OK)
@@ -107,6 +110,81 @@ static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
     return CLI_EXIT_OK;
 }
 
+#define RESEAL_PAGE 256 /* secrets read at once */
+
+/* Re-seals every member's TOTP secret sealed under an older key under the
+ * current one (mfa_secret_key), counted in *done; *current counts those
+ * already under it, *unreadable those no key opens. */
+static gh_status_t reseal_each(cli_t *c, store_t *s, const mfa_keys_t *keys, size_t *done,
+                               size_t *current, size_t *unreadable)
+{
+    const char *after = "";
+    for (;;) {
+        arena_t *a = arena_new(1u << 20);
+        store_mfa_totp_t *rows = NULL;
+        size_t n = 0;
+        gh_status_t st =
+            a ? store_mfa_totp_page(s, a, after, RESEAL_PAGE, &rows, &n) : GH_ERR_NOMEM;
+        for (size_t i = 0; st == GH_OK && i < n; i++) {
+            unsigned char *raw = NULL;
+            size_t len = 0;
+            char *resealed = NULL;
+            if (mfa_totp_open_any(a, keys, rows[i].sub, rows[i].secret, &raw, &len, &resealed) !=
+                GH_OK) {
+                ++*unreadable;
+                continue;
+            }
+            secret_wipe(raw, len);
+            if (!resealed) {
+                ++*current;
+                continue;
+            }
+            st = store_mfa_totp_reseal(s, rows[i].sub, rows[i].secret, resealed);
+            if (st == GH_OK)
+                ++*done;
+            else if (st == GH_ERR_NOT_FOUND) /* replaced meanwhile, under the current key */
+                st = GH_OK, ++*current;
+        }
+        if (st == GH_OK && n > 0 && !(after = arena_strdup(c->arena, rows[n - 1].sub)))
+            st = GH_ERR_NOMEM;
+        arena_free(a);
+        if (st != GH_OK || n < RESEAL_PAGE)
+            return st;
+    }
+}
+
+/* `--reseal`: every secret under the current key; then, when mfa_secret_key
+ * is set and no secret needs it any more, the generated key is deleted
+ * from the database. */
+static int reseal(cli_t *c, store_t *s)
+{
+    mfa_keys_t keys;
+    size_t done = 0, current = 0, unreadable = 0;
+    gh_status_t st = mfa_keys_load(s, c->arena, c->cfg.server.mfa_secret_key,
+                                   c->cfg.server.mfa_secret_key_previous, &keys);
+    if (st == GH_OK)
+        st = reseal_each(c, s, &keys, &done, &current, &unreadable);
+    bool forget = st == GH_OK && keys.stored_older && unreadable == 0;
+    secret_wipe(&keys, sizeof keys);
+    if (forget)
+        st = mfa_keys_forget_stored(s);
+    if (st != GH_OK)
+        return cli_fail("cannot re-seal the TOTP secrets: %s (%zu re-sealed so far)",
+                        gh_status_str(st), done);
+    printf("re-sealed %zu, already under mfa_secret_key %zu, unreadable %zu\n", done, current,
+           unreadable);
+    if (forget)
+        puts("the generated key is deleted from the database: only mfa_secret_key opens the "
+             "secrets now");
+    audit_record(s, "cli", NULL, "mfa.reseal", NULL,
+                 audit_details(c->arena, "resealed", arena_printf(c->arena, "%zu", done), NULL));
+    if (unreadable)
+        return cli_fail("%zu secrets open under no configured key (sealed under a key no longer "
+                        "given): those members enrol again (gatehouse user mfa USER --reset)",
+                        unreadable);
+    return CLI_EXIT_OK;
+}
+
 /* The admin API's reset (DELETE /admin/v1/users/SUB/mfa): the factors go,
  * then every session and grant of the member. */
 static int reset(cli_t *c, const cli_cmd_t *self, const store_user_t *u)
@@ -126,6 +204,7 @@ int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
         {"add-totp", no_argument, NULL, OPT_ADD_TOTP},
         {"reset", no_argument, NULL, OPT_RESET},
         {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
+        {"reseal", no_argument, NULL, OPT_RESEAL},
         {NULL, 0, NULL, 0},
     };
     int ch, code = CLI_CONTINUE, what = 0;
@@ -137,19 +216,21 @@ int cli_user_mfa(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
             continue;
         }
         if (what && what != ch)
-            return cli_usage_error(self, "give either --add-totp or --reset");
+            return cli_usage_error(self, "give one of --add-totp, --reset, --reseal");
         what = ch;
     }
     if (code == CLI_CONTINUE && key_stdin && what != OPT_ADD_TOTP)
         return cli_usage_error(self, "--key-stdin goes with --add-totp");
     if (code == CLI_CONTINUE)
-        code = cli_operands(self, argc, argv, 1, &username);
+        code = cli_operands(self, argc, argv, what == OPT_RESEAL ? 0 : 1, &username);
     if (code != CLI_CONTINUE)
         return code;
     store_t *s = NULL;
     store_user_t u;
     if (cli_store(c, &s) != GH_OK)
         return CLI_EXIT_FAIL;
+    if (what == OPT_RESEAL)
+        return reseal(c, s);
     gh_status_t st = store_user_find(s, c->arena, username, &u);
     if (st == GH_ERR_NOT_FOUND)
         return cli_fail("no user '%s'", username);

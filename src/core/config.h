@@ -53,6 +53,7 @@ typedef struct {
     long device_code_rate_window; /* seconds, default 60 */
 
     char *mfa_secret_key; /* seals TOTP secrets; NULL: generated once and kept in the store */
+    char *mfa_secret_key_previous; /* opens secrets sealed before a rotation; NULL: none */
 
     long connection_timeout; /* seconds an idle or stalled connection is kept, default 30 */
     long events_retention;   /* seconds audit events are kept, default 90 days; 0 for ever */

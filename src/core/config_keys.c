@@ -270,6 +270,11 @@ static const config_key_t KEYS[] = {
      "key that seals TOTP secrets at rest (at least 32 characters; the same on every instance "
      "and for the CLI); kept outside the database, a copy of the database alone opens none "
      "(docs/mfa.md)"},
+    {"server", "mfa_secret_key_previous", CONFIG_TEXT, NULL, "none", 0, 0, NULL, NULL,
+     SERVER(mfa_secret_key_previous), CONFIG_SECRET, long_secret,
+     "the mfa_secret_key before a rotation: secrets sealed under it still open and are "
+     "re-sealed under mfa_secret_key as they are used or by `gatehouse user mfa --reseal` "
+     "(docs/mfa.md)"},
     {"server", "passkeys", CONFIG_CHOICE, "on", NULL, 0, 0, NULL, OFF_ON, SERVER(passkeys), 0, NULL,
      "passkeys (WebAuthn): sign-in with a passkey, /account/passkeys (needs a domain name in the "
      "issuer or passkey_rp_id, not an IP address)"},

@@ -30,11 +30,28 @@
 
 /* ---- the key that seals TOTP secrets ---- */
 
-/* The MFA key: SHA-256 over a label and `configured` ([server]
- * mfa_secret_key, at least 32 characters) when it is set, else over a 256-bit
- * secret generated once and kept in the store's settings (mfa_key), so every
- * instance and the CLI agree. */
-gh_status_t mfa_key_load(store_t *store, arena_t *a, const char *configured, unsigned char key[32]);
+/* The keys TOTP secrets are sealed under: current seals and opens; the
+ * older ones only open (a rotation under way), tried in order. */
+typedef struct {
+    unsigned char current[32];
+    unsigned char older[2][32];
+    size_t older_count;
+    bool stored_older; /* the last older key is the generated one in the store */
+} mfa_keys_t;
+
+/* Loads them. current: SHA-256 over a label and `configured` ([server]
+ * mfa_secret_key, at least 32 characters) when it is set, else over a
+ * 256-bit secret generated once and kept in the store's settings (mfa_key),
+ * so every instance and the CLI agree. older: `previous`
+ * (mfa_secret_key_previous) when set, and the generated secret when
+ * `configured` is set and one is still stored (moving to a configured key). */
+gh_status_t mfa_keys_load(store_t *store, arena_t *a, const char *configured, const char *previous,
+                          mfa_keys_t *out);
+
+/* Deletes the generated secret from the store (once no secret is sealed
+ * under it: `gatehouse user mfa --reseal`); a copy of the database then
+ * opens no secret. */
+gh_status_t mfa_keys_forget_stored(store_t *store);
 
 /* ---- TOTP (RFC 6238) ---- */
 
@@ -76,6 +93,13 @@ gh_status_t mfa_totp_seal(arena_t *a, const unsigned char key[32], const char *s
                           const unsigned char *raw, size_t n, char **sealed);
 gh_status_t mfa_totp_open(arena_t *a, const unsigned char key[32], const char *sub,
                           const char *sealed, unsigned char **raw, size_t *n);
+
+/* Opens a sealed secret with the current key, else with an older one; then
+ * *resealed gets it sealed under the current key, for the caller to store
+ * in place of `sealed` (NULL when the current key opened it). The error of
+ * the current key when none opens it. */
+gh_status_t mfa_totp_open_any(arena_t *a, const mfa_keys_t *keys, const char *sub,
+                              const char *sealed, unsigned char **raw, size_t *n, char **resealed);
 
 /* ---- what was typed in the second-factor box ---- */
 

@@ -171,3 +171,16 @@ gh_status_t mfa_totp_open(arena_t *a, const unsigned char key[32], const char *s
         *raw = (unsigned char *)plain;
     return st;
 }
+
+gh_status_t mfa_totp_open_any(arena_t *a, const mfa_keys_t *keys, const char *sub,
+                              const char *sealed, unsigned char **raw, size_t *n, char **resealed)
+{
+    *resealed = NULL;
+    gh_status_t st = mfa_totp_open(a, keys->current, sub, sealed, raw, n);
+    for (size_t i = 0; i < keys->older_count && (st == GH_ERR_CRYPTO || st == GH_ERR_INVALID);
+         i++) {
+        if (mfa_totp_open(a, keys->older[i], sub, sealed, raw, n) == GH_OK)
+            return mfa_totp_seal(a, keys->current, sub, *raw, *n, resealed);
+    }
+    return st;
+}

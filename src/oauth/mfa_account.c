@@ -73,13 +73,13 @@ static void setup_page(account_t *c, int status)
     char *key = NULL;
     gh_status_t st = store_mfa_totp_get(s, a, c->session.sub, &t);
     if (st == GH_OK)
-        st = mfa_totp_open(a, c->app->mfa_key, c->session.sub, t.secret, &raw, &n);
+        st = mfa_totp_read(c->app, a, &t, &raw, &n);
     if (st != GH_OK) { /* none yet, or one sealed under an older key: a new one */
         char *sealed = NULL;
         st = mfa_totp_new(a, &raw, &key);
         n = MFA_TOTP_SECRET_BYTES;
         if (st == GH_OK)
-            st = mfa_totp_seal(a, c->app->mfa_key, c->session.sub, raw, n, &sealed);
+            st = mfa_totp_seal(a, c->app->mfa_keys.current, c->session.sub, raw, n, &sealed);
         if (st == GH_OK)
             st = store_mfa_totp_begin(s, &(store_mfa_totp_t){.sub = c->session.sub,
                                                              .secret = sealed,
@@ -155,7 +155,7 @@ static void on_confirm(account_t *c, const store_mfa_totp_t *t)
         return;
     }
     if (st == GH_OK)
-        st = mfa_totp_open(c->req->arena, c->app->mfa_key, c->session.sub, t->secret, &raw, &n);
+        st = mfa_totp_read(c->app, c->req->arena, t, &raw, &n);
     if (st == GH_OK && !mfa_totp_match(raw, n, digits, now, t->last_step, &step)) {
         c->page.message = UI_MSG_MFA_BAD_CODE;
         setup_page(c, 401);

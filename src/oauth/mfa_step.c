@@ -257,7 +257,7 @@ static gh_status_t check_totp(const http_request_t *req, const char *sub, const 
     if (st == GH_OK && !t.confirmed)
         st = GH_ERR_NOT_FOUND;
     if (st == GH_OK)
-        st = mfa_totp_open(req->arena, app->mfa_key, sub, t.secret, &raw, &n);
+        st = mfa_totp_read(app, req->arena, &t, &raw, &n);
     if (st == GH_ERR_CRYPTO || st == GH_ERR_INVALID) {
         log_event(LOG_ERROR, "mfa_secret_unreadable", "error", gh_status_str(st), NULL);
         return GH_ERR_INTERNAL; /* another mfa_secret_key: the operator's to fix */
@@ -270,6 +270,21 @@ static gh_status_t check_totp(const http_request_t *req, const char *sub, const 
         return GH_ERR_NOT_FOUND;
     st = store_mfa_totp_use(app->store, sub, step); /* the replay rule, atomically */
     return st == GH_ERR_CONFLICT ? GH_ERR_NOT_FOUND : st;
+}
+
+gh_status_t mfa_totp_read(app_t *app, arena_t *a, const store_mfa_totp_t *t, unsigned char **raw,
+                          size_t *n)
+{
+    char *resealed = NULL;
+    gh_status_t st = mfa_totp_open_any(a, &app->mfa_keys, t->sub, t->secret, raw, n, &resealed);
+    if (st != GH_OK || !resealed)
+        return st;
+    gh_status_t put = store_mfa_totp_reseal(app->store, t->sub, t->secret, resealed);
+    if (put == GH_OK)
+        log_event(LOG_INFO, "mfa_secret_resealed", NULL);
+    else if (put != GH_ERR_NOT_FOUND) /* NOT_FOUND: replaced meanwhile */
+        log_event(LOG_WARN, "mfa_secret_resealed", "error", gh_status_str(put), NULL);
+    return st;
 }
 
 void mfa_code_check(const http_request_t *req, const char *sub, mfa_check_t *out)

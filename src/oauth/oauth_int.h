@@ -14,6 +14,7 @@
 #include "httpc/httpc.h"
 #include "jose/jose.h"
 #include "mail/mail.h"
+#include "mfa/mfa.h"
 #include "platform/platform.h"
 #include "oidc/oidc.h"
 #include "store/store.h"
@@ -69,7 +70,7 @@ typedef struct {
     const config_smtp_t *smtp; /* [smtp]; NULL or without url: no mail */
     mail_worker_t *mail;       /* the outbox's sender; NULL without mail */
     const char *mfa_cookie;    /* MFA_COOKIE, likewise */
-    unsigned char mfa_key[32]; /* seals TOTP secrets (mfa_key_load) */
+    mfa_keys_t mfa_keys;       /* seal and open TOTP secrets (mfa_keys_load) */
     webauthn_rp_t passkey_rp;  /* RP ID and origin of the passkey ceremonies (passkey.h) */
     /* federated sign-in (federate.c) */
     _Atomic(platform_set_t *) platforms; /* [platform.*] sections, replaced by SIGHUP */
@@ -618,6 +619,12 @@ typedef struct {
     bool passkey;        /* a passkey's assertion was checked */
     const char *amr;     /* GH_OK: the factor's RFC 8176 value (AMR_OTP, AMR_HWK, AMR_SWK) */
 } mfa_check_t;
+
+/* Opens the member's sealed TOTP secret t (mfa_totp_open_any); one sealed
+ * under an older key (a rotation under way) is re-sealed under the current
+ * key in the store as it is read. */
+gh_status_t mfa_totp_read(app_t *app, arena_t *a, const store_mfa_totp_t *t, unsigned char **raw,
+                          size_t *n);
 
 /* Checks the posted `otp` for sub: a TOTP code (once, ±1 step) or a
  * recovery code (used up), under the second-factor throttle. */

@@ -265,7 +265,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
                             &app->keys)) != GH_OK ||
         (st = load_shared_key(app, a, "csrf_key", app->csrf_key)) != GH_OK ||
         (st = load_shared_key(app, a, "pairwise_key", app->pairwise_key)) != GH_OK ||
-        (st = mfa_key_load(app->store, a, cfg->mfa_secret_key, app->mfa_key)) != GH_OK ||
+        (st = mfa_keys_load(app->store, a, cfg->mfa_secret_key, cfg->mfa_secret_key_previous,
+                            &app->mfa_keys)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
     if (st == GH_OK && (st = passkey_rp_init(app, a)) != GH_OK) {

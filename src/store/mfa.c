@@ -19,6 +19,10 @@ static store_sql_t SQL_TOTP_CONFIRM =
     STORE_SQL("UPDATE mfa_totp SET confirmed = 1, last_step = ? WHERE sub = ? AND confirmed = 0");
 static store_sql_t SQL_TOTP_USE = STORE_SQL(
     "UPDATE mfa_totp SET last_step = ?1 WHERE sub = ?2 AND confirmed = 1 AND last_step < ?1");
+static store_sql_t SQL_TOTP_PAGE =
+    STORE_SQL("SELECT " TOTP_COLS " FROM mfa_totp WHERE sub > ? ORDER BY sub LIMIT ?");
+static store_sql_t SQL_TOTP_RESEAL =
+    STORE_SQL("UPDATE mfa_totp SET secret = ? WHERE sub = ? AND secret = ?");
 static store_sql_t SQL_RECOVERY_CLEAR = STORE_SQL("DELETE FROM mfa_recovery WHERE sub = ?");
 static store_sql_t SQL_RECOVERY_ADD =
     STORE_SQL("INSERT INTO mfa_recovery (sub, digest, created_at) VALUES (?, ?, ?)");
@@ -72,6 +76,18 @@ gh_status_t store_mfa_totp_set(store_t *s, const store_mfa_totp_t *t)
 {
     return db_exec(s, &SQL_TOTP_SET, "mfa_totp_set", "ssii", t->sub, t->secret, t->last_step,
                    t->created_at);
+}
+
+gh_status_t store_mfa_totp_page(store_t *s, arena_t *a, const char *after, int64_t limit,
+                                store_mfa_totp_t **rows, size_t *count)
+{
+    return db_list(s, &SQL_TOTP_PAGE, "mfa_totp_page", read_totp, a, sizeof **rows, (void **)rows,
+                   count, "si", after, limit);
+}
+
+gh_status_t store_mfa_totp_reseal(store_t *s, const char *sub, const char *old, const char *sealed)
+{
+    return db_exec_one(s, &SQL_TOTP_RESEAL, "mfa_totp_reseal", "sss", sealed, sub, old);
 }
 
 gh_status_t store_mfa_totp_confirm(store_t *s, const char *sub, int64_t step)

@@ -27,6 +27,16 @@ gh_status_t store_mfa_totp_begin(store_t *s, const store_mfa_totp_t *t);
  * (`gatehouse user mfa --add-totp`). NOT_FOUND when no such member. */
 gh_status_t store_mfa_totp_set(store_t *s, const store_mfa_totp_t *t);
 
+/* Up to limit TOTP records, by sub, of the members after `after` ("" from
+ * the start): a walk over every secret (re-sealing them under a new key). */
+gh_status_t store_mfa_totp_page(store_t *s, arena_t *a, const char *after, int64_t limit,
+                                store_mfa_totp_t **rows, size_t *count);
+
+/* Replaces the member's sealed secret `old` by `sealed` (the same secret
+ * sealed under another key): NOT_FOUND when the member's secret is no
+ * longer `old` (replaced or removed meanwhile), which stays as it is. */
+gh_status_t store_mfa_totp_reseal(store_t *s, const char *sub, const char *old, const char *sealed);
+
 /* Confirms the member's unconfirmed secret with a code accepted for step:
  * NOT_FOUND when there is no unconfirmed one (someone confirmed it meanwhile). */
 gh_status_t store_mfa_totp_confirm(store_t *s, const char *sub, int64_t step);

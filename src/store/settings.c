@@ -6,6 +6,7 @@
 static store_sql_t SQL_GET = STORE_SQL("SELECT value FROM settings WHERE name = ?");
 static store_sql_t SQL_INIT = STORE_SQL("INSERT INTO settings (name, value) VALUES (?, ?) "
                                         "ON CONFLICT (name) DO NOTHING");
+static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM settings WHERE name = ?");
 
 gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const char **value)
 {
@@ -17,4 +18,9 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
 {
     gh_status_t st = db_exec(s, &SQL_INIT, "setting_init", "ss", name, value);
     return st == GH_OK ? store_setting_get(s, a, name, value_out) : st;
+}
+
+gh_status_t store_setting_delete(store_t *s, const char *name)
+{
+    return db_exec(s, &SQL_DELETE, "setting_delete", "s", name);
 }

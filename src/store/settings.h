@@ -12,4 +12,7 @@ gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const ch
 gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
                                const char **value_out);
 
+/* Removes name (a generated secret no longer used); GH_OK also when absent. */
+gh_status_t store_setting_delete(store_t *s, const char *name);
+
 #endif

@@ -150,6 +150,40 @@ static void sealed_secret_opens_for_its_member_only(void **state)
     arena_free(a);
 }
 
+/* During a rotation an older key opens, and the secret comes back sealed
+ * under the current one; a key that is not given opens nothing. */
+static void older_keys_open_and_reseal(void **state)
+{
+    arena_t *a = arena_new(1 << 20);
+    mfa_keys_t keys = {.current = {3}, .older = {{2}, {1}}, .older_count = 2};
+    unsigned char old[32] = {1}, stranger[32] = {9}, *raw = NULL, *back = NULL;
+    char *b32 = NULL, *sealed = NULL, *resealed = NULL;
+    size_t n = 0;
+    assert_int_equal(mfa_totp_new(a, &raw, &b32), GH_OK);
+    assert_int_equal(mfa_totp_seal(a, old, "alice", raw, MFA_TOTP_SECRET_BYTES, &sealed), GH_OK);
+    assert_int_equal(mfa_totp_open_any(a, &keys, "alice", sealed, &back, &n, &resealed), GH_OK);
+    assert_memory_equal(back, raw, MFA_TOTP_SECRET_BYTES);
+    assert_non_null(resealed);
+    assert_int_equal(mfa_totp_open(a, keys.current, "alice", resealed, &back, &n), GH_OK);
+    assert_memory_equal(back, raw, MFA_TOTP_SECRET_BYTES);
+    /* under the current key: opened as it is, nothing to re-seal */
+    assert_int_equal(mfa_totp_open_any(a, &keys, "alice", resealed, &back, &n, &sealed), GH_OK);
+    assert_null(sealed);
+    /* another member's, or a key no one gave: the current key's error */
+    assert_int_equal(mfa_totp_open_any(a, &keys, "mallory", resealed, &back, &n, &sealed),
+                     GH_ERR_CRYPTO);
+    assert_int_equal(mfa_totp_seal(a, stranger, "alice", raw, MFA_TOTP_SECRET_BYTES, &sealed),
+                     GH_OK);
+    assert_int_equal(mfa_totp_open_any(a, &keys, "alice", sealed, &back, &n, &resealed),
+                     GH_ERR_CRYPTO);
+    assert_null(resealed);
+    keys.older_count = 0; /* the rotation over: the old seal no longer opens */
+    assert_int_equal(mfa_totp_seal(a, old, "alice", raw, MFA_TOTP_SECRET_BYTES, &sealed), GH_OK);
+    assert_int_equal(mfa_totp_open_any(a, &keys, "alice", sealed, &back, &n, &resealed),
+                     GH_ERR_CRYPTO);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +194,7 @@ int main(void)
         cmocka_unit_test(code_parse),
         cmocka_unit_test(recovery_codes),
         cmocka_unit_test(sealed_secret_opens_for_its_member_only),
+        cmocka_unit_test(older_keys_open_and_reseal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2246,6 +2246,41 @@ static void test_mfa_totp_steps_only_forward(void **state)
     assert_int_equal(store_mfa_totp_use(f->s, sub, 11), GH_OK);
 }
 
+/* A walk over every secret, by sub, and a re-seal that only replaces the
+ * secret it read (one replaced meanwhile stays). */
+static void test_mfa_totp_page_and_reseal(void **state)
+{
+    fixture_t *f = *state;
+    const char *subs[3];
+    for (int i = 0; i < 3; i++) {
+        subs[i] = add_user(f, arena_printf(f->a, "mfa-walk-%d", i));
+        assert_int_equal(
+            store_mfa_totp_set(
+                f->s, &(store_mfa_totp_t){.sub = subs[i], .secret = "v1.old", .created_at = T0}),
+            GH_OK);
+    }
+    size_t seen = 0, n = 0;
+    const char *after = "";
+    store_mfa_totp_t *rows = NULL;
+    do {
+        assert_int_equal(store_mfa_totp_page(f->s, f->a, after, 2, &rows, &n), GH_OK);
+        assert_true(n <= 2);
+        for (size_t i = 0; i < n; i++, seen++) {
+            assert_true(strcmp(rows[i].sub, after) > 0);
+            after = rows[i].sub;
+        }
+    } while (n == 2);
+    assert_true(seen >= 3);
+    assert_int_equal(store_mfa_totp_reseal(f->s, subs[0], "v1.old", "v1.new"), GH_OK);
+    store_mfa_totp_t t;
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, subs[0], &t), GH_OK);
+    assert_string_equal(t.secret, "v1.new");
+    assert_true(t.confirmed);
+    assert_int_equal(store_mfa_totp_reseal(f->s, subs[0], "v1.old", "v1.other"), GH_ERR_NOT_FOUND);
+    assert_int_equal(store_mfa_totp_get(f->s, f->a, subs[0], &t), GH_OK);
+    assert_string_equal(t.secret, "v1.new");
+}
+
 static void *use_step(void *p)
 {
     racer_t *r = p;
@@ -2506,6 +2541,7 @@ int main(void)
 
         TEST(test_mfa_totp_enrol_and_confirm),
         TEST(test_mfa_totp_steps_only_forward),
+        TEST(test_mfa_totp_page_and_reseal),
         TEST(test_mfa_race),
         TEST(test_mfa_recovery_and_reset),
         TEST(test_mfa_totp_remove),
