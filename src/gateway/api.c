@@ -58,12 +58,12 @@ static gh_status_t read_body(const http_request_t *req, const char **code, const
 /* Everything the platform must confirm: the state (bound to this browser),
  * then the platform library's checks (iss, tokens, id_token, profile). */
 static gh_status_t ask_platform(const http_request_t *req, platform_t *p, const char *code,
-                                const char *state, const char *iss, platform_tokens_t *t,
-                                platform_profile_t *prof, gw_error_t *err)
+                                const char *state, const char *iss, const char **rest,
+                                platform_tokens_t *t, platform_profile_t *prof, gw_error_t *err)
 {
     const char *nonce = NULL;
     platform_error_t pe;
-    gh_status_t st = gw_state_take(req, p, state, &nonce, err);
+    gh_status_t st = gw_state_take(req, p, state, &nonce, rest, err);
     if (st != GH_OK)
         return st;
     const char *verifier = platform_pkce_verifier(req->arena, gw_app_of(req)->pkce_key, state);
@@ -95,7 +95,7 @@ static gh_status_t save_user(const http_request_t *req, const platform_t *p,
 
 static void login(http_request_t *req, http_response_t *res, platform_t *p)
 {
-    const char *code = NULL, *state = NULL, *iss = NULL, *user_id = NULL;
+    const char *code = NULL, *state = NULL, *iss = NULL, *user_id = NULL, *rest = NULL;
     platform_tokens_t t;
     platform_profile_t prof;
     gw_refresh_t r;
@@ -104,7 +104,7 @@ static void login(http_request_t *req, http_response_t *res, platform_t *p)
     if (st == GH_OK)
         st = read_body(req, &code, &state, &iss, &err);
     if (st == GH_OK)
-        st = ask_platform(req, p, code, state, iss, &t, &prof, &err);
+        st = ask_platform(req, p, code, state, iss, &rest, &t, &prof, &err);
     if (st == GH_OK && gw_refresh_new(req, &r) != GH_OK)
         st = gw_fail(&err, GH_ERR_NOMEM, GW_ERR_INTERNAL, "out of memory");
     if (st == GH_OK)
@@ -116,7 +116,10 @@ static void login(http_request_t *req, http_response_t *res, platform_t *p)
         gw_respond_error(req, res, TITLE_LOGIN, &err);
         return;
     }
-    gw_login_cookie_clear(req, res); /* its state is spent */
+    if (rest) /* other logins under way in this browser keep theirs */
+        gw_login_cookie_set(req, res, rest);
+    else
+        gw_login_cookie_clear(req, res); /* its state is spent */
     gw_respond(req, res, TITLE_LOGIN, "authorized success", NULL);
 }
 

@@ -134,16 +134,28 @@ platform_t *gw_platform_find(const http_request_t *req, const char *name);
 gh_status_t gw_login_rate(const http_request_t *req, http_response_t *res, gw_error_t *err);
 
 /* A fresh single-use state for p (and a nonce for oidc platforms), stored
- * with its expiry and bound to this browser: res gets the login cookie, a
- * random value whose digest is stored with the state. Both in the arena. */
+ * with its expiry and bound to this browser: res gets the login cookie with
+ * a new random binding added (the oldest dropped past four logins under
+ * way), whose digest is stored with the state. Both in the arena. */
 gh_status_t gw_state_new(const http_request_t *req, http_response_t *res, const platform_t *p,
                          const char **state, const char **nonce, gw_error_t *err);
 
+/* Logins under way at once in one browser: the login cookie holds one
+ * binding of each, the newest last, joined by '.'. */
+#define GW_LOGIN_BINDINGS 4
+
+/* The bindings of a login cookie value v (NULL: none) into out, the newest
+ * last, at most max of them (the oldest dropped); pieces that are not
+ * bindings (43 base64url characters) are dropped too. Each in the arena. */
+size_t gw_login_bindings(arena_t *a, const char *v, const char **out, size_t max);
+
 /* Takes the state (single use): refused when unknown, used, expired, made
- * for another platform or for another browser (the login cookie's digest,
- * compared in constant time). *nonce gets the bound nonce (or NULL). */
+ * for another platform or for another browser (no binding of the login
+ * cookie has the stored digest; each compared in constant time). *nonce
+ * gets the bound nonce (or NULL), *rest the login cookie's value without
+ * this login's binding (NULL when none is left: clear the cookie). */
 gh_status_t gw_state_take(const http_request_t *req, const platform_t *p, const char *state,
-                          const char **nonce, gw_error_t *err);
+                          const char **nonce, const char **rest, gw_error_t *err);
 
 /* The platform's authorize URL with a fresh state (its login cookie set on
  * res); extra_param/value adds one more parameter (re-consent) when not NULL. */
@@ -170,8 +182,9 @@ gh_status_t gw_cookies_set(const http_request_t *req, http_response_t *res, cons
 /* Overwrites both cookies with Max-Age=0. */
 void gw_cookies_clear(const http_request_t *req, http_response_t *res);
 
-/* The login cookie: its name (with the __Host- prefix under https), setting
- * it to value for state_ttl seconds, and clearing it. */
+/* The login cookie (the bindings of the logins under way, state.c): its
+ * name (with the __Host- prefix under https), setting it to value for
+ * state_ttl seconds, and clearing it. */
 const char *gw_login_cookie_name(const http_request_t *req);
 bool gw_login_cookie_set(const http_request_t *req, http_response_t *res, const char *value);
 void gw_login_cookie_clear(const http_request_t *req, http_response_t *res);

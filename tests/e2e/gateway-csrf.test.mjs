@@ -73,6 +73,22 @@ for (const name of Object.keys(platforms)) {
       assert.equal(victim.get('refresh'), undefined);
     });
 
+    test('logins started in several tabs of one browser each complete, in any order; past four the oldest is given up', async () => {
+      const jar = new CookieJar();
+      const tabs = [];
+      for (let i = 0; i < 5; i++) tabs.push(await followAuthorize(await gw.loginUrl(name, jar), gw.base));
+      assert.equal(jar.get('gw_login').split('.').length, 4, 'four logins under way');
+      const users = accounts(gw);
+      assertNobody(gw, await post(gw, name, jar, tabs[0]), users, 'the fifth login gave up the first');
+      for (const [i, left] of [[4, 3], [2, 2], [1, 1]]) {
+        assertEnvelope(await post(gw, name, jar, tabs[i]), 200, true, `tab ${i}`);
+        assert.equal(jar.get('gw_login').split('.').length, left, `after tab ${i}, the others' logins are still under way`);
+      }
+      const last = await post(gw, name, jar, tabs[3]);
+      assertEnvelope(last, 200, true, 'the last tab');
+      assertCookie(setCookies(last).gw_login, { maxAge: 0 });
+    });
+
     test('the browser that asked signs in, and its login cookie is cleared', async () => {
       const mine = await attackerCallback(gw, name);
       const res = await post(gw, name, mine.jar, mine);
