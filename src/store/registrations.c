@@ -1,7 +1,8 @@
 /* The registrations store (registrations.h). An initial access token is
  * spent by one conditional UPDATE, so a token with one use left registers
  * one client however many ask at once; unused dynamic clients go by one
- * DELETE … RETURNING over the index (dynamic, last_used_at). A dynamic
+ * DELETE … RETURNING over the index (dynamic, last_used_at), run only when a
+ * read has found one due (no write, and no write lock, otherwise). A dynamic
  * client's last_used_at starts at its registration. */
 #include "store/db.h"
 
@@ -17,6 +18,12 @@ static store_sql_t SQL_TOUCH =
     STORE_SQL("UPDATE clients SET last_used_at = ? WHERE id = ? AND dynamic = 1");
 static store_sql_t SQL_EXPIRE =
     STORE_SQL("DELETE FROM clients WHERE dynamic = 1 AND last_used_at < ? RETURNING id");
+/* whether the two deletions above have anything to do: a read, which takes
+ * no write lock (the server's chore asks every minute) */
+static store_sql_t SQL_DUE = STORE_SQL(
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM clients WHERE dynamic = 1 AND last_used_at < ?1) "
+    "OR EXISTS (SELECT 1 FROM initial_access_tokens WHERE expires_at <= ?1 OR uses_left <= 0) "
+    "THEN 1 ELSE 0 END");
 
 gh_status_t store_initial_token_add(store_t *s, const char *digest, int64_t created_at,
                                     int64_t expires_at, long uses)
@@ -42,7 +49,11 @@ gh_status_t store_client_expire_unused(store_t *s, arena_t *a, int64_t before, c
 {
     *ids = NULL;
     *count = 0;
-    gh_status_t st = db_exec(s, &SQL_TOKEN_PRUNE, "initial_token_prune", "i", before);
+    int64_t due = 0;
+    gh_status_t st = db_get(s, &SQL_DUE, "client_expire_due", store_read_int, a, &due, "i", before);
+    if (st != GH_OK || !due)
+        return st;
+    st = db_exec(s, &SQL_TOKEN_PRUNE, "initial_token_prune", "i", before);
     if (st != GH_OK)
         return st;
     return db_list(s, &SQL_EXPIRE, "client_expire_unused", store_read_text, a, sizeof **ids,
