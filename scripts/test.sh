@@ -129,7 +129,7 @@ lane_checks_pg() {
   if command -v clang-format >/dev/null; then
     suite format bash -c "clang-format --dry-run --Werror \$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')"
   fi
-  suite unit bash -c "cd '$BUILD' && ctest --output-on-failure"
+  suite unit bash -c "cd '$BUILD' && ctest -j '$JOBS' --output-on-failure"
   suite cli env GATEHOUSE_BIN="$PWD/$BUILD/gatehouse" bash tests/cli/test_cli.sh
   suite cli-db bash tests/cli/test_cli_db.sh "$PWD/$BUILD/gatehouse"
   suite cli-admin bash tests/cli/test_cli_admin.sh "$PWD/$BUILD/gatehouse"
