@@ -223,6 +223,14 @@ static bool utf8_sequence_valid(const unsigned char *s, size_t len)
              (b0 == 0xf4 && b1 > 0x8f));
 }
 
+size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 bool utf8_valid(const char *p, size_t n)
 {
     const unsigned char *s = (const unsigned char *)p;

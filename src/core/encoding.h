@@ -36,6 +36,11 @@ gh_status_t pct_decode(arena_t *a, const char *s, size_t n, bool plus_is_space, 
  * no surrogates, nothing past U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
 
+/* How many characters (code points) UTF-8 text s holds: its bytes that do
+ * not continue a character. What a form's maxlength counts, near enough
+ * (maxlength counts UTF-16 units; a character past U+FFFF is two of them). */
+size_t utf8_chars(const char *s);
+
 /* Appends s percent-encoded so that only RFC 3986 unreserved bytes stay as they are. */
 void pct_encode(buf_t *b, const char *s);
 

@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/encoding.h"
 #include "core/password_policy.h"
 #include "core/secret.h"
 #include "oauth/audit.h"
@@ -30,7 +31,6 @@
 #include "oauth/server.h"
 
 #define ACCOUNT_PATH "/account"
-#define NICKNAME_CHARS 64
 #define NAME_CHARS 128
 #define PASSWORD_MAX_CHARS 1024
 #define HANDLE_LEN 32 /* hex digits of a session's handle */
@@ -193,15 +193,6 @@ static void page_error(account_t *c, int status, ui_msg_t msg, int invalid)
 }
 
 /* ---- checks ---- */
-
-/* Characters (not bytes) of UTF-8 text s (the form parser let only UTF-8 in). */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* A nickname or a name: up to max characters, no control characters; ""
  * becomes NULL (cleared). */

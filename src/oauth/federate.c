@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/encoding.h"
 #include "core/log.h"
 #include "core/secret.h"
 #include "httpc/httpc.h"
@@ -549,7 +550,7 @@ static bool read_identity(arena_t *a, const char *text, identity_t *out)
 bool federate_nickname_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > NICKNAME_MAX || strspn(s, " ") == n)
+    if (n == 0 || utf8_chars(s) > NICKNAME_CHARS || strspn(s, " ") == n)
         return false;
     for (const unsigned char *c = (const unsigned char *)s; *c; c++)
         if (*c < 0x20 || *c == 0x7f)
@@ -737,7 +738,7 @@ const http_param_spec_t FEDERATE_PARAMS[] = {
     {"csrf", 128},
     {"pending", 128},
     {"action", 16},
-    {"nickname", NICKNAME_MAX},
+    {"nickname", 4 * NICKNAME_CHARS}, /* UTF-8: up to four bytes a character */
     {"email", EMAIL_MAX},
     {"username", USERNAME_MAX},
     {"password", PASSWORD_MAX},

@@ -1114,10 +1114,10 @@ void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_
 void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32]);
 
 /* The profile page's fields (untrusted; fuzzed): a nickname of 1 to
- * NICKNAME_MAX bytes, not only spaces, without control bytes; an e-mail
- * address empty, or of at most EMAIL_MAX bytes with one '@' between
+ * NICKNAME_CHARS characters, not only spaces, without control bytes; an
+ * e-mail address empty, or of at most EMAIL_MAX bytes with one '@' between
  * something and something, without spaces or control bytes. */
-#define NICKNAME_MAX 64
+#define NICKNAME_CHARS 64 /* characters, as a form's maxlength counts (also the account page's) */
 #define EMAIL_MAX 254
 bool federate_nickname_ok(const char *s);
 bool federate_email_ok(const char *s);

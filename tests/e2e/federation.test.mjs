@@ -98,6 +98,8 @@ describe('the sign-in page', () => {
   }
 });
 
+const NICKNAME = '길동'.repeat(32); // 64 characters, 192 bytes of UTF-8
+
 describe('kakao', () => {
   let member;
   test('first sign-in: check the profile, create the member, consent, tokens with idp', async () => {
@@ -116,12 +118,16 @@ describe('kakao', () => {
     assert.equal(form.inputs.find((i) => i.name === 'nickname').value, '홍길동');
     assert.equal(form.inputs.find((i) => i.name === 'email').value, 'sample@sample.com');
     assert.equal((await members()).length, before, 'nobody is created before the profile is confirmed');
-    const created = await submit(out.res, out.url, { jar: out.jar, button: 'create', fill: { nickname: 'Gildong' }, stopAt: REDIRECT });
+    // the nickname's limit is 64 characters, as the field's maxlength counts them, not bytes
+    const tooLong = await submit(out.res, out.url, { jar: out.jar, button: 'create', fill: { nickname: '길'.repeat(65) }, stopAt: REDIRECT });
+    assert.ok(visibleText(tooLong.res.text).includes('Check your profile'), 'the profile page again');
+    assert.equal((await members()).length, before, 'nobody created');
+    const created = await submit(tooLong.res, tooLong.url, { jar: out.jar, button: 'create', fill: { nickname: NICKNAME }, stopAt: REDIRECT });
     const redirect = await consentIfAsked(created, out.jar);
     const { idToken, info } = await tokensFor(redirect);
     assert.equal(idToken.idp, 'kakao');
     assert.equal(idToken.amr, undefined, 'RFC 8176 has no value for a federated sign-in');
-    assert.deepEqual(info, { sub: idToken.sub, nickname: 'Gildong', email: 'sample@sample.com', email_verified: false });
+    assert.deepEqual(info, { sub: idToken.sub, nickname: NICKNAME, email: 'sample@sample.com', email_verified: false });
     member = { sub: idToken.sub, jar: out.jar, id: stands.kakao.user.id };
     const list = await members();
     assert.equal(list.length, before + 1);
@@ -139,7 +145,7 @@ describe('kakao', () => {
   test('a second platform links to the same member after a fresh sign-in with the first', async () => {
     const out = await choose(gh, authorizeUrl({ prompt: 'login' }), 'naver', { jar: member.jar, stopAt: REDIRECT });
     assert.equal(out.res.status, 200);
-    assert.ok(visibleText(out.res.text).includes('Gildong'), 'offers the member signed in a moment ago');
+    assert.ok(visibleText(out.res.text).includes(NICKNAME), 'offers the member signed in a moment ago');
     const linked = await submit(out.res, out.url, { jar: member.jar, button: 'link', stopAt: REDIRECT });
     const { idToken } = await tokensFor(await consentIfAsked(linked, member.jar));
     assert.equal(idToken.sub, member.sub);

@@ -5,6 +5,7 @@
  * address is empty or has exactly one '@' with something on each side. */
 #include <stdlib.h>
 
+#include "core/encoding.h"
 #include "fuzz.h"
 #include "oauth/oauth_int.h"
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *nickname = strndup((const char *)data, n);
     char *email = nl ? strndup(nl + 1, size - n - 1) : strdup("");
     if (nickname && federate_nickname_ok(nickname)) {
-        FUZZ_CHECK(*nickname && strlen(nickname) <= NICKNAME_MAX);
+        FUZZ_CHECK(*nickname && utf8_chars(nickname) <= NICKNAME_CHARS);
         FUZZ_CHECK(no_control(nickname, true));
         FUZZ_CHECK(strspn(nickname, " ") < strlen(nickname));
     }
