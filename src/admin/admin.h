@@ -326,6 +326,16 @@ bool admin_registration_read(arena_t *a, const char *text, size_t len, bool open
 bool admin_initial_token_new(const admin_ctx_t *ctx, long ttl, long uses, const char **token,
                              int64_t *expires_at, admin_error_t *err);
 
+/* Logs a warning (client_refused_today) for each stored client that
+ * today's registration rules refuse (a redirect URI registered before http
+ * was kept to loopback, say), naming the member and why; the client keeps
+ * working as registered. Run once at start (admin_on_start). */
+void admin_clients_recheck(store_t *store);
+
+/* oauth_serve_with's on_start: the console's client (admin_console_register),
+ * then admin_clients_recheck. */
+gh_status_t admin_on_start(store_t *store, const config_server_t *cfg, arena_t *a);
+
 /* ---- the console (console.c) ---- */
 
 /* Registers the console's public client gatehouse-console for cfg's issuer

@@ -2,11 +2,13 @@
  * and update passes, and the operations on it (admin.h). A confidential
  * client's secret is stored only as secret_client_digest(); a generated one
  * is returned once and never again. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin/admin_int.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "core/uri.h"
 #include "jose/jose.h"
@@ -432,6 +434,41 @@ static bool check_client(arena_t *a, admin_client_in_t *in, admin_error_t *err)
            check_sector(a, cl, err) && check_keys(a, in, err) && check_resources(a, cl, err) &&
            check_fapi2(a, cl, err) && check_application_type(a, cl, err) &&
            check_contacts(a, cl, err);
+}
+
+#define RECHECK_PAGE 256 /* clients read at once */
+
+void admin_clients_recheck(store_t *store)
+{
+    char *after = strdup("");
+    for (size_t n = RECHECK_PAGE; after && n == RECHECK_PAGE;) {
+        arena_t *a = arena_new(8u << 20);
+        store_client_t *page = NULL;
+        n = 0;
+        if (!a || store_client_page(store, a, after, RECHECK_PAGE, &page, &n) != GH_OK)
+            n = 0; /* the first request will say what is wrong with the store */
+        for (size_t i = 0; i < n; i++) {
+            admin_client_in_t in = {.client = page[i]};
+            admin_error_t err = {0};
+            if (!check_client(a, &in, &err))
+                log_event(LOG_WARN, "client_refused_today", "client_id", page[i].id, "field",
+                          err.field ? err.field : "", "error", err.detail ? err.detail : "", "fix",
+                          "gatehouse client update (docs/operations.md)", NULL);
+        }
+        if (n > 0) {
+            free(after);
+            after = strdup(page[n - 1].id);
+        }
+        arena_free(a);
+    }
+    free(after);
+}
+
+gh_status_t admin_on_start(store_t *store, const config_server_t *cfg, arena_t *a)
+{
+    gh_status_t st = admin_console_register(store, cfg, a);
+    admin_clients_recheck(store);
+    return st;
 }
 
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err)

@@ -2,13 +2,15 @@
 // app, registered as a public client with a private-use scheme redirect URI
 // (com.example.app:/cb), completes the code flow: the 302 goes to that URI,
 // exactly as registered, with the code; the code buys tokens with PKCE. http
-// redirect URIs are registered only for the loopback interface.
+// redirect URIs are registered only for the loopback interface; a client
+// stored before that rule is named at start (client_refused_today) and keeps
+// working as registered.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
 
-import { codeGrant, randomString, setup, useGatehouse } from './lib/harness.mjs';
+import { codeGrant, querySql, randomString, setup, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -89,4 +91,24 @@ test('a loopback IP redirect URI accepts any port the app opened (RFC 8252 §7.3
     assert.equal(bad.status, 400, `${uri}: ${bad.describe()}`);
     assert.equal(bad.header('location'), undefined, `${uri}: no redirect`);
   }
+});
+
+test("a client stored before today's rules is named at start, with its member and why, and keeps working", async () => {
+  const old = await gh.addClient({ id: 'old-rp', secret: 'old-rp-secret-0123456789', redirectUris: 'https://old.example/cb', scope: 'openid' });
+  // what an older version let through: http on a host that is not loopback
+  querySql(gh.db, `UPDATE clients SET redirect_uris = 'http://old.example/cb' WHERE id = '${old.id}'`);
+  assert.equal(await gh.stop(), null);
+  const from = gh.logSize();
+  await gh.start();
+  const warned = gh
+    .logSince(from, Infinity)
+    .split('\n')
+    .filter((l) => l.includes('"event":"client_refused_today"'))
+    .map((l) => JSON.parse(l));
+  assert.equal(warned.length, 1, `one warning, for old-rp only: ${JSON.stringify(warned)}`);
+  assert.equal(warned[0].client_id, old.id);
+  assert.equal(warned[0].field, 'redirect_uris');
+  assert.match(warned[0].error, /http is allowed only for 127\.0\.0\.1/);
+  const r = await gh.authorize({ client_id: old.id, redirect_uri: 'http://old.example/cb', response_type: 'code', scope: 'openid', state: 's' }, { username: user.username, password: user.password });
+  assert.ok(r.redirect?.searchParams.get('code'), `still served as registered: ${r.response.describe()}`);
 });
