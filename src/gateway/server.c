@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/encoding.h"
 #include "core/log.h"
 #include "core/stop.h"
 #include "gateway/gateway.h"
@@ -82,15 +81,7 @@ static gh_status_t load_secret(const config_t *cfg, arena_t *a, store_t *store, 
         *out = cfg->gateway.jwt_secret;
         return GH_OK;
     }
-    unsigned char raw[32];
-    char hex[65];
-    gh_status_t st = secret_random(raw, sizeof raw);
-    hex_encode(raw, sizeof raw, hex);
-    secret_wipe(raw, sizeof raw);
-    if (st == GH_OK)
-        st = store_setting_init(store, a, "gateway_jwt_secret", hex, out);
-    secret_wipe(hex, sizeof hex);
-    return st;
+    return store_setting_secret(store, a, "gateway_jwt_secret", out);
 }
 
 static void derive(arena_t *a, const char *label, const char *secret, unsigned char key[32])

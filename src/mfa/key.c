@@ -8,7 +8,6 @@
  * for nothing else. */
 #include <string.h>
 
-#include "core/encoding.h"
 #include "core/secret.h"
 #include "mfa/mfa.h"
 #include "store/settings.h"
@@ -25,27 +24,13 @@ static gh_status_t derive(arena_t *a, const char *secret, unsigned char key[32])
     return GH_OK;
 }
 
-/* The generated secret, made and stored once when there is none. */
-static gh_status_t generated(store_t *store, arena_t *a, const char **secret)
-{
-    unsigned char raw[32];
-    char hex[65];
-    gh_status_t st = secret_random(raw, sizeof raw);
-    hex_encode(raw, sizeof raw, hex);
-    secret_wipe(raw, sizeof raw);
-    if (st == GH_OK)
-        st = store_setting_init(store, a, STORED_NAME, hex, secret);
-    secret_wipe(hex, sizeof hex);
-    return st;
-}
-
 gh_status_t mfa_keys_load(store_t *store, arena_t *a, const char *configured, const char *previous,
                           mfa_keys_t *out)
 {
     *out = (mfa_keys_t){0};
     const char *secret = configured, *stored = NULL;
     gh_status_t st = configured ? store_setting_get(store, a, STORED_NAME, &stored)
-                                : generated(store, a, &secret);
+                                : store_setting_secret(store, a, STORED_NAME, &secret);
     if (st == GH_ERR_NOT_FOUND)
         st = GH_OK; /* configured from the start: nothing to move from */
     if (st == GH_OK)

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/encoding.h"
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/stop.h"
@@ -198,19 +197,11 @@ static const http_route_t ROUTES[] = {
  * pairwise_key), generated once and kept in the store, into out. */
 static gh_status_t load_shared_key(app_t *app, arena_t *a, const char *name, unsigned char out[32])
 {
-    unsigned char raw[32];
-    char hex[65];
     const char *stored = NULL;
-    gh_status_t st = secret_random(raw, sizeof raw);
-    if (st != GH_OK)
-        return st;
-    hex_encode(raw, sizeof raw, hex);
-    st = store_setting_init(app->store, a, name, hex, &stored);
-    if (st != GH_OK)
-        return st;
-    secret_sha256(stored, strlen(stored), out);
-    secret_wipe(raw, sizeof raw);
-    return GH_OK;
+    gh_status_t st = store_setting_secret(app->store, a, name, &stored);
+    if (st == GH_OK)
+        secret_sha256(stored, strlen(stored), out);
+    return st;
 }
 
 static gh_status_t build_documents(app_t *app, arena_t *a)

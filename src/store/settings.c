@@ -1,6 +1,9 @@
 /* The settings store: small named values (settings.h). A first value is
  * inserted unless one exists and then read back, so instances starting
- * together on one database agree on whichever insert won. */
+ * together on one database agree on whichever insert won (also for the
+ * secrets generated once, store_setting_secret). */
+#include "core/encoding.h"
+#include "core/secret.h"
 #include "store/db.h"
 
 static store_sql_t SQL_GET = STORE_SQL("SELECT value FROM settings WHERE name = ?");
@@ -18,6 +21,19 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
 {
     gh_status_t st = db_exec(s, &SQL_INIT, "setting_init", "ss", name, value);
     return st == GH_OK ? store_setting_get(s, a, name, value_out) : st;
+}
+
+gh_status_t store_setting_secret(store_t *s, arena_t *a, const char *name, const char **value)
+{
+    unsigned char raw[32];
+    char hex[65];
+    gh_status_t st = secret_random(raw, sizeof raw);
+    hex_encode(raw, sizeof raw, hex);
+    secret_wipe(raw, sizeof raw);
+    if (st == GH_OK)
+        st = store_setting_init(s, a, name, hex, value);
+    secret_wipe(hex, sizeof hex);
+    return st;
 }
 
 gh_status_t store_setting_delete(store_t *s, const char *name)

@@ -12,6 +12,10 @@ gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const ch
 gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const char *value,
                                const char **value_out);
 
+/* A 256-bit random secret (64 hex digits) stored under name when none is,
+ * into *value: every instance sharing the store gets the same one. */
+gh_status_t store_setting_secret(store_t *s, arena_t *a, const char *name, const char **value);
+
 /* Removes name (a generated secret no longer used); GH_OK also when absent. */
 gh_status_t store_setting_delete(store_t *s, const char *name);
 
