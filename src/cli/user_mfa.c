@@ -1,10 +1,13 @@
 /* `gatehouse user mfa U [--add-totp | --reset]`: a member's second factors
- * (docs/mfa.md); `gatehouse user mfa --reseal`: every member's TOTP secret
- * re-sealed under mfa_secret_key after a rotation. Without an option it lists them (TOTP, recovery
- * codes, passkeys); --reset removes them all (passkeys too) and ends the member's sessions and
- * grants (a member who lost the authenticator and the recovery codes signs in with the password
- * again and enrols anew); --add-totp puts a confirmed TOTP secret in place (replacing any) for
- * provisioning and prints its otpauth:// URI once: only its sealed form is kept. */
+ * (docs/mfa.md). Without an option it lists them (TOTP, recovery codes,
+ * passkeys); --reset removes them all (passkeys too) and ends the member's
+ * sessions and grants (a member who lost the authenticator and the recovery
+ * codes signs in with the password again and enrols anew); --add-totp puts
+ * a confirmed TOTP secret in place (replacing any) for provisioning and
+ * prints its otpauth:// URI once: only its sealed form is kept.
+ * `gatehouse user mfa --reseal`: after a change of mfa_secret_key, every
+ * member's TOTP secret re-sealed under it. Both seal only under the key the
+ * servers use (the one the database records). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +20,12 @@
 #include "oauth/server.h"
 
 enum { OPT_ADD_TOTP = CLI_OPT_OWN, OPT_RESET, OPT_KEY_STDIN, OPT_RESEAL };
+
+/* Said when this command's mfa_secret_key is not the one the servers use:
+ * what it sealed would open nowhere (docs/mfa.md "Changing the key"). */
+#define NOT_THE_SERVERS_KEY                                                                        \
+    "mfa_secret_key here is not the key the servers use (the database records another): give "     \
+    "this command the servers' [server] mfa_secret_key (--config or GATEHOUSE_MFA_SECRET_KEY)"
 
 /* t as 2006-01-02T15:04:05Z into when. */
 static const char *utc(char when[32], int64_t t)
@@ -71,7 +80,7 @@ static int read_key(cli_t *c, unsigned char **raw, size_t *n, char **base32)
 
 static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
 {
-    unsigned char key[32], *raw = NULL;
+    unsigned char *raw = NULL;
     char *base32 = NULL, *sealed = NULL;
     size_t n = MFA_TOTP_SECRET_BYTES;
     int code = key_stdin ? read_key(c, &raw, &n, &base32) : CLI_CONTINUE;
@@ -79,14 +88,16 @@ static int add_totp(cli_t *c, store_t *s, const store_user_t *u, bool key_stdin)
         return code;
     mfa_keys_t keys;
     gh_status_t st = mfa_keys_load(s, c->arena, c->cfg.server.mfa_secret_key,
-                                   c->cfg.server.mfa_secret_key_previous, &keys);
-    memcpy(key, keys.current, sizeof key);
-    secret_wipe(&keys, sizeof keys);
+                                   c->cfg.server.mfa_secret_key_previous, false, &keys);
+    if (st == GH_OK && !keys.recorded && !keys.none_recorded) {
+        secret_wipe(&keys, sizeof keys);
+        return cli_fail(NOT_THE_SERVERS_KEY);
+    }
     if (st == GH_OK && !raw)
         st = mfa_totp_new(c->arena, &raw, &base32);
     if (st == GH_OK)
-        st = mfa_totp_seal(c->arena, key, u->sub, raw, n, &sealed);
-    secret_wipe(key, sizeof key);
+        st = mfa_totp_seal(c->arena, keys.current, u->sub, raw, n, &sealed);
+    secret_wipe(&keys, sizeof keys);
     if (st == GH_OK)
         st = store_mfa_totp_set(
             s, &(store_mfa_totp_t){
@@ -161,7 +172,13 @@ static int reseal(cli_t *c, store_t *s)
     mfa_keys_t keys;
     size_t done = 0, current = 0, unreadable = 0;
     gh_status_t st = mfa_keys_load(s, c->arena, c->cfg.server.mfa_secret_key,
-                                   c->cfg.server.mfa_secret_key_previous, &keys);
+                                   c->cfg.server.mfa_secret_key_previous, false, &keys);
+    if (st == GH_OK && !keys.recorded) {
+        secret_wipe(&keys, sizeof keys);
+        return cli_fail(keys.none_recorded ? "no server has started on this database yet: start "
+                                             "them with mfa_secret_key first"
+                                           : NOT_THE_SERVERS_KEY);
+    }
     if (st == GH_OK)
         st = reseal_each(c, s, &keys, &done, &current, &unreadable);
     bool forget = st == GH_OK && keys.stored_older && unreadable == 0;

@@ -37,6 +37,11 @@ typedef struct {
     unsigned char older[2][32];
     size_t older_count;
     bool stored_older; /* the last older key is the generated one in the store */
+    /* current is the key the database records as the one secrets are sealed
+     * under (its check value, "mfa_key_check"); false: another is recorded,
+     * so what this key seals would not open on the instances that use it */
+    bool recorded;
+    bool none_recorded; /* no key recorded yet (a database no server has used) */
 } mfa_keys_t;
 
 /* Loads them. current: SHA-256 over a label and `configured` ([server]
@@ -44,9 +49,16 @@ typedef struct {
  * 256-bit secret generated once and kept in the store's settings (mfa_key),
  * so every instance and the CLI agree. older: `previous`
  * (mfa_secret_key_previous) when set, and the generated secret when
- * `configured` is set and one is still stored (moving to a configured key). */
+ * `configured` is set and one is still stored (moving to a configured key).
+ *
+ * The database records a check value of the key in use (a digest of it,
+ * which opens nothing). With `record` (a server starting) current is
+ * recorded when none is, or in place of one of the older keys (a change of
+ * key: the first instance restarted with the new key records it); without
+ * (the CLI) nothing is written. out->recorded tells whether current is the
+ * recorded key. */
 gh_status_t mfa_keys_load(store_t *store, arena_t *a, const char *configured, const char *previous,
-                          mfa_keys_t *out);
+                          bool record, mfa_keys_t *out);
 
 /* Deletes the generated secret from the store (once no secret is sealed
  * under it: `gatehouse user mfa --reseal`); a copy of the database then

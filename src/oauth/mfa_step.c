@@ -277,7 +277,7 @@ gh_status_t mfa_totp_read(app_t *app, arena_t *a, const store_mfa_totp_t *t, uns
 {
     char *resealed = NULL;
     gh_status_t st = mfa_totp_open_any(a, &app->mfa_keys, t->sub, t->secret, raw, n, &resealed);
-    if (st != GH_OK || !resealed)
+    if (st != GH_OK || !resealed || !app->mfa_keys.recorded) /* never under a key not in use */
         return st;
     gh_status_t put = store_mfa_totp_reseal(app->store, t->sub, t->secret, resealed);
     if (put == GH_OK)

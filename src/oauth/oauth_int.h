@@ -622,7 +622,8 @@ typedef struct {
 
 /* Opens the member's sealed TOTP secret t (mfa_totp_open_any); one sealed
  * under an older key (a rotation under way) is re-sealed under the current
- * key in the store as it is read. */
+ * key in the store as it is read, when the current key is the one the
+ * database records as in use (mfa_keys_t.recorded). */
 gh_status_t mfa_totp_read(app_t *app, arena_t *a, const store_mfa_totp_t *t, unsigned char **raw,
                           size_t *n);
 

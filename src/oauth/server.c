@@ -256,7 +256,7 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
                             &app->keys)) != GH_OK ||
         (st = load_shared_key(app, a, "csrf_key", app->csrf_key)) != GH_OK ||
         (st = load_shared_key(app, a, "pairwise_key", app->pairwise_key)) != GH_OK ||
-        (st = mfa_keys_load(app->store, a, cfg->mfa_secret_key, cfg->mfa_secret_key_previous,
+        (st = mfa_keys_load(app->store, a, cfg->mfa_secret_key, cfg->mfa_secret_key_previous, true,
                             &app->mfa_keys)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
@@ -264,6 +264,12 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
         *what = "passkey_rp_id must be the issuer's host or a parent domain of it";
         oauth_app_close(app);
     }
+    if (st == GH_OK && !app->mfa_keys.recorded) /* docs/mfa.md "Changing the key" */
+        log_event(LOG_ERROR, "mfa_key_mismatch", "why",
+                  "mfa_secret_key is not the key the database records as in use: give every "
+                  "instance the same one (with the old one as mfa_secret_key_previous while it "
+                  "changes); TOTP secrets are not re-sealed meanwhile",
+                  NULL);
     return st;
 }
 

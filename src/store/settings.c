@@ -10,6 +10,8 @@ static store_sql_t SQL_GET = STORE_SQL("SELECT value FROM settings WHERE name = 
 static store_sql_t SQL_INIT = STORE_SQL("INSERT INTO settings (name, value) VALUES (?, ?) "
                                         "ON CONFLICT (name) DO NOTHING");
 static store_sql_t SQL_DELETE = STORE_SQL("DELETE FROM settings WHERE name = ?");
+static store_sql_t SQL_REPLACE =
+    STORE_SQL("UPDATE settings SET value = ? WHERE name = ? AND value = ?");
 
 gh_status_t store_setting_get(store_t *s, arena_t *a, const char *name, const char **value)
 {
@@ -39,4 +41,9 @@ gh_status_t store_setting_secret(store_t *s, arena_t *a, const char *name, const
 gh_status_t store_setting_delete(store_t *s, const char *name)
 {
     return db_exec(s, &SQL_DELETE, "setting_delete", "s", name);
+}
+
+gh_status_t store_setting_replace(store_t *s, const char *name, const char *old, const char *value)
+{
+    return db_exec_one(s, &SQL_REPLACE, "setting_replace", "sss", value, name, old);
 }

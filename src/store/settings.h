@@ -16,6 +16,10 @@ gh_status_t store_setting_init(store_t *s, arena_t *a, const char *name, const c
  * into *value: every instance sharing the store gets the same one. */
 gh_status_t store_setting_secret(store_t *s, arena_t *a, const char *name, const char **value);
 
+/* Sets name to value only while it is still old: NOT_FOUND when it is not
+ * (another instance changed it first), which leaves it as it is. */
+gh_status_t store_setting_replace(store_t *s, const char *name, const char *old, const char *value);
+
 /* Removes name (a generated secret no longer used); GH_OK also when absent. */
 gh_status_t store_setting_delete(store_t *s, const char *name);
 

@@ -4,7 +4,9 @@
 // mfa_secret_key_previous. A secret sealed under an older key still opens at
 // sign-in and is re-sealed under the current key as it is read; `gatehouse
 // user mfa --reseal` re-seals the rest at once and deletes the generated key
-// from the database once nothing needs it. Codes come from otplib.
+// from the database once nothing needs it. The database records which key
+// is in use: an instance or a command with another key is told, and seals
+// nothing under it. Codes come from otplib.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -78,16 +80,20 @@ test('from the generated key to mfa_secret_key, then to another: every sign-in k
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /re-sealed 1, already under mfa_secret_key 0, unreadable 0/);
 
-  // 3. the previous key can go: every secret is under the new one (two
-  // sign-ins in all: a code is good once, two steps are at hand)
-  await restartWith({ mfa_secret_key: K2 });
-  const last = await signIn();
-  assert.ok(last.redirect, last.response.describe());
-
-  // 4. a key that opens nothing: counted, and the command fails
+  // 3. an instance or a command left with the old key: told, and nothing is sealed under it
+  const before = gh.logSize();
   await restartWith({ mfa_secret_key: K1 });
+  assert.match(gh.logSince(before, Infinity), /"event":"mfa_key_mismatch"/);
   r = await reseal();
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /unreadable 1/);
-  assert.match(r.stderr, /enrol again/);
+  assert.match(r.stderr, /not the key the servers use/);
+  r = await gh.cli(['--config', gh.configPath, 'user', 'mfa', user.username, '--add-totp']);
+  assert.equal(r.code, 1, 'no secret sealed under a key the servers do not use');
+  assert.match(r.stderr, /not the key the servers use/);
+
+  // 4. the previous key can go: every secret is under the new one (two
+  // sign-ins in all: a code is good once, and two steps are at hand)
+  await restartWith({ mfa_secret_key: K2 });
+  const last = await signIn();
+  assert.ok(last.redirect, `the authenticator works with the new key alone: ${last.response.describe()}`);
 });

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/secret.h"
+#include "mfa/mfa.h"
 #include "store/store.h"
 
 #define T0 INT64_C(1700000000)
@@ -2281,6 +2282,37 @@ static void test_mfa_totp_page_and_reseal(void **state)
     assert_string_equal(t.secret, "v1.new");
 }
 
+/* The database records which MFA key is in use: a server records its own
+ * when none is, or in place of an older key of its (a change of key); a
+ * command never writes it, and a key that is not the recorded one is told. */
+static void test_mfa_key_recorded(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const K1 = "first-mfa-secret-key-0123456789-abcdef";
+    static const char *const K2 = "second-mfa-secret-key-0123456789-abcdef";
+    mfa_keys_t k;
+    assert_int_equal(mfa_keys_load(f->s, f->a, NULL, NULL, false, &k), GH_OK);
+    assert_true(k.none_recorded && !k.recorded); /* a command before any server */
+    assert_int_equal(mfa_keys_load(f->s, f->a, NULL, NULL, true, &k), GH_OK);
+    assert_true(k.recorded && !k.none_recorded); /* the first server: the generated key */
+    assert_int_equal(mfa_keys_load(f->s, f->a, K1, NULL, false, &k), GH_OK);
+    assert_false(k.recorded); /* a command with K1 before any server has it */
+    assert_true(k.stored_older && k.older_count == 1);
+    assert_int_equal(mfa_keys_load(f->s, f->a, K1, NULL, true, &k), GH_OK);
+    assert_true(k.recorded); /* a server moving to K1 (the generated key is older) */
+    assert_int_equal(mfa_keys_load(f->s, f->a, K2, NULL, true, &k), GH_OK);
+    assert_false(k.recorded); /* K2 without K1 as previous: not a change, a mistake */
+    assert_int_equal(mfa_keys_load(f->s, f->a, K1, NULL, false, &k), GH_OK);
+    assert_true(k.recorded); /* ...which changed nothing */
+    assert_int_equal(mfa_keys_load(f->s, f->a, K2, K1, true, &k), GH_OK);
+    assert_true(k.recorded); /* the rotation */
+    assert_int_equal(mfa_keys_load(f->s, f->a, K1, NULL, true, &k), GH_OK);
+    assert_false(k.recorded); /* an instance left with the old key */
+    assert_int_equal(mfa_keys_forget_stored(f->s), GH_OK);
+    assert_int_equal(mfa_keys_load(f->s, f->a, K2, NULL, false, &k), GH_OK);
+    assert_true(k.recorded && !k.stored_older && k.older_count == 0);
+}
+
 static void *use_step(void *p)
 {
     racer_t *r = p;
@@ -2542,6 +2574,7 @@ int main(void)
         TEST(test_mfa_totp_enrol_and_confirm),
         TEST(test_mfa_totp_steps_only_forward),
         TEST(test_mfa_totp_page_and_reseal),
+        TEST(test_mfa_key_recorded),
         TEST(test_mfa_race),
         TEST(test_mfa_recovery_and_reset),
         TEST(test_mfa_totp_remove),
