@@ -329,12 +329,13 @@ bool admin_initial_token_new(const admin_ctx_t *ctx, long ttl, long uses, const 
 /* Logs a warning (client_refused_today) for each stored client that
  * today's registration rules refuse (a redirect URI registered before http
  * was kept to loopback, say), naming the member and why; the client keeps
- * working as registered. Run once at start (admin_on_start). */
+ * working as registered. */
 void admin_clients_recheck(store_t *store);
 
-/* oauth_serve_with's on_start: the console's client (admin_console_register),
- * then admin_clients_recheck. */
-gh_status_t admin_on_start(store_t *store, const config_server_t *cfg, arena_t *a);
+/* oauth_serve_with's chore (main thread, after the server listens, so off
+ * the start): admin_clients_recheck the first time, then
+ * admin_registration_chore. */
+void admin_chore(store_t *store, const config_server_t *cfg, int64_t now);
 
 /* ---- the console (console.c) ---- */
 

@@ -464,11 +464,14 @@ void admin_clients_recheck(store_t *store)
     free(after);
 }
 
-gh_status_t admin_on_start(store_t *store, const config_server_t *cfg, arena_t *a)
+void admin_chore(store_t *store, const config_server_t *cfg, int64_t now)
 {
-    gh_status_t st = admin_console_register(store, cfg, a);
-    admin_clients_recheck(store);
-    return st;
+    static bool rechecked; /* the main thread's alone */
+    if (!rechecked) {
+        rechecked = true;
+        admin_clients_recheck(store);
+    }
+    admin_registration_chore(store, cfg, now);
 }
 
 bool admin_client_check(arena_t *a, const json_t *body, admin_client_in_t *in, admin_error_t *err)

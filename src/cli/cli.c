@@ -387,11 +387,11 @@ static int run_serve(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     const oauth_extra_routes_t admin = {ADMIN_ROUTES,
                                         ADMIN_ROUTE_COUNT,
                                         admin_api_refused,
-                                        admin_on_start,
+                                        admin_console_register,
                                         admin_client_document_check,
                                         REGISTRATION_ROUTES,
                                         REGISTRATION_ROUTE_COUNT,
-                                        admin_registration_chore};
+                                        admin_chore};
     return oauth_serve_with(&c->cfg, &admin);
 }
 

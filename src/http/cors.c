@@ -57,7 +57,8 @@ void http_cors_preflight(const http_request_t *req, http_response_t *res)
 void http_cors_finish(const http_request_t *req, http_response_t *res)
 {
     const http_route_t *route = req->route;
-    if (!route || req->method == HTTP_OPTIONS || has_header(res, "Access-Control-Allow-Origin"))
+    if (!route || route->cors == HTTP_CORS_NONE || req->method == HTTP_OPTIONS ||
+        has_header(res, "Access-Control-Allow-Origin"))
         return;
     if (route->cors == HTTP_CORS_ANY) {
         add(res, "Access-Control-Allow-Origin", "*");

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
 
-import { codeGrant, querySql, randomString, setup, useGatehouse } from './lib/harness.mjs';
+import { codeGrant, querySql, randomString, setup, sleep, useGatehouse } from './lib/harness.mjs';
 
 const gh = useGatehouse();
 
@@ -100,11 +100,10 @@ test("a client stored before today's rules is named at start, with its member an
   assert.equal(await gh.stop(), null);
   const from = gh.logSize();
   await gh.start();
-  const warned = gh
-    .logSince(from, Infinity)
-    .split('\n')
-    .filter((l) => l.includes('"event":"client_refused_today"'))
-    .map((l) => JSON.parse(l));
+  /* the check runs once the server listens, at its first chore (every 2 s) */
+  const found = () => gh.logSince(from, Infinity).split('\n').filter((l) => l.includes('"event":"client_refused_today"'));
+  for (let waited = 0; found().length === 0 && waited < 5000; waited += 100) await sleep(100);
+  const warned = found().map((l) => JSON.parse(l));
   assert.equal(warned.length, 1, `one warning, for old-rp only: ${JSON.stringify(warned)}`);
   assert.equal(warned[0].client_id, old.id);
   assert.equal(warned[0].field, 'redirect_uris');
