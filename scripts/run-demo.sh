@@ -2,9 +2,10 @@
 # `make run`: the demo. Starts the authorization server on 127.0.0.1:8080 and
 # the social-login gateway with its web page on 127.0.0.1:8081 (other ports:
 # GATEHOUSE_DEMO_PORT and GATEHOUSE_DEMO_GATEWAY_PORT), SQLite under var/. On
-# first start it creates a demo client (registered for seed 004's example
-# redirect URI; the gateway's callback on the chosen port is added on every
-# start) and a demo user, and writes the gateway's configuration
+# first start it writes the demo's credentials (var/demo.txt) and creates a
+# demo client from them (registered for seed 004's example redirect URI; the
+# gateway's callback on the chosen port is added on every start) and a demo
+# user, and writes the gateway's configuration
 # (var/gateway.ini: platform `ottm`, our own server as an OpenID provider).
 # Prints how to use both once both answer; when either cannot start (its port
 # is taken: the server says by what), prints no banner and exits 1. Ctrl-C
@@ -45,25 +46,38 @@ add_demo_client() {
     --scope "openid profile email" >/dev/null
 }
 
-if ! gh client show demo >/dev/null 2>&1; then
+# The demo's credentials are written (var/demo.txt, owner only) before the
+# client and the user are made from them, so a first start stopped half-way
+# (Ctrl-C) leaves credentials the next start registers, never a client or a
+# user whose secret no file keeps. Credentials written by this start (none
+# yet, or the file was removed) replace the demo client's and user's.
+fresh=0
+if [ ! -s var/demo.txt ]; then
   secret=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   password=$(head -c 12 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-  add_demo_client "$secret"
-  gh user add --username demo --password "$password" --email demo@example.com \
-    --nickname demo --name "Demo User" >/dev/null
   (
     umask 077
-    printf 'client_id=demo\nclient_secret=%s\nusername=demo\npassword=%s\n' "$secret" "$password" >var/demo.txt
+    printf 'client_id=demo\nclient_secret=%s\nusername=demo\npassword=%s\n' "$secret" "$password" >var/demo.txt.new
+    mv var/demo.txt.new var/demo.txt
   )
+  fresh=1
 fi
 
 # shellcheck disable=SC1091
 . var/demo.txt
 
-# Another gateway port than last time: register the client again with its callback.
-if ! gh client show demo | grep -qF "\"$CALLBACK\"" || ! gh client show demo | grep -qF "\"$GATEWAY/\""; then
-  gh client remove demo >/dev/null
+# The client again when the credentials are new, or when the gateway's port
+# is not the one it was registered for.
+registered=$(gh client show demo 2>/dev/null || true)
+if [ "$fresh" = 1 ] || [[ "$registered" != *"\"$CALLBACK\""* ]] || [[ "$registered" != *"\"$GATEWAY/\""* ]]; then
+  [ -z "$registered" ] || gh client remove demo >/dev/null
   add_demo_client "$client_secret"
+fi
+if ! gh user links demo >/dev/null 2>&1; then
+  gh user add --username demo --password "$password" --email demo@example.com \
+    --nickname demo --name "Demo User" >/dev/null
+elif [ "$fresh" = 1 ]; then
+  gh user passwd demo --password "$password" >/dev/null
 fi
 
 # The gateway's configuration, from the demo client (it holds the secret: owner only).

@@ -2,6 +2,9 @@
 // shared SQLite file, or PostgreSQL when GATEHOUSE_E2E_PG is set) under one
 // issuer, as behind a load balancer.
 //
+// - Instances started together on an empty database each make a first key
+//   and agree on one of them: within a reload or two all sign with it, and
+//   every token any of them signed meanwhile verifies with every JWKS.
 // - `keys rotate` publishes the new key in every instance's JWKS before any
 //   instance signs with it (it signs only from its activation time), so a
 //   relying party that honours the JWKS Cache-Control never meets its kid
@@ -92,6 +95,24 @@ function resign(token, jwk) {
   const sig = jwk.alg === 'ES256' ? crypto.sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : crypto.sign('sha256', input, key);
   return `${h}.${p}.${sig.toString('base64url')}`;
 }
+
+test('instances started together on an empty database agree on one signing key within a reload or two', async () => {
+  // Each made a first key; one won (signing_keys_ensure). One that loaded its
+  // keys while a losing key was still signing may sign with it until its next
+  // reload (2 s); such tokens verify everywhere (the loser stays published).
+  const t0 = Date.now();
+  for (;;) {
+    const tokens = await Promise.all(nodes.map(serviceToken));
+    for (const m of nodes) {
+      const jwks = (await m.get('/oauth2/v1/keys')).json;
+      for (const [i, t] of tokens.entries()) assert.ok(verifyJwt(t, jwks), `a token of ${nodes[i].label} verifies with the JWKS of ${m.label}`);
+    }
+    const kidsSigning = new Set(tokens.map((t) => decodeJwt(t).header.kid));
+    if (kidsSigning.size === 1) break;
+    assert.ok(Date.now() - t0 < 4500, `one signing key within 4500 ms: ${[...kidsSigning]}`);
+    await sleep(POLL_MS);
+  }
+});
 
 test('keys rotate: every instance publishes the new key before any instance signs with it', async () => {
   const oldToken = await serviceToken(a);

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { BIN, Gatehouse, PG_URL, freePort, request, sleep, useServer } from './lib/harness.mjs';
+import { BIN, Gatehouse, PG_URL, codeGrant, freePort, request, sleep, useServer, walkAuthorize } from './lib/harness.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = path.join(ROOT, 'scripts/run-demo.sh');
@@ -68,6 +68,13 @@ async function endsWithin(run, ms) {
     assert.fail(`the demo still runs after ${ms} ms:\n${run.out}\n${run.err}`);
   }
   return code;
+}
+
+/** Waits for the demo's banner within ms (fails, with what it printed, otherwise). */
+async function bannerWithin(run, ms) {
+  const deadline = Date.now() + ms;
+  while (!run.out.includes('Ctrl-C stops both') && Date.now() < deadline) await sleep(100);
+  assert.ok(run.out.includes('Ctrl-C stops both'), `the demo prints its banner within ${ms} ms:\n${run.out}\n${run.err}`);
 }
 
 /** Whether something accepts connections on 127.0.0.1:port. */
@@ -203,8 +210,7 @@ describe('make run on other ports', { timeout: 120000, ...SQLITE_ONLY }, () => {
     const gatewayPort = await freePort();
     const run = runDemo(dir, port, gatewayPort);
     try {
-      const deadline = Date.now() + START_TIMEOUT_MS;
-      while (!run.out.includes('Ctrl-C stops both') && Date.now() < deadline) await sleep(100);
+      await bannerWithin(run, START_TIMEOUT_MS);
       assert.ok(run.out.includes(`http://127.0.0.1:${gatewayPort}/`), `the banner names the gateway's port:\n${run.out}\n${run.err}`);
       assert.ok(run.out.includes(`http://127.0.0.1:${port}/auth/authorize`), 'the banner names the server port');
 
@@ -227,5 +233,39 @@ describe('make run on other ports', { timeout: 120000, ...SQLITE_ONLY }, () => {
     }
     assert.equal(await accepts(port), false, 'the authorization server is stopped');
     assert.equal(await accepts(gatewayPort), false, 'the gateway is stopped');
+  });
+
+  test('a first start stopped after the client was registered: the next start makes credentials that work', async () => {
+    // The state a first start interrupted (Ctrl-C) between registering the
+    // demo client and user and writing var/demo.txt left: neither secret is
+    // kept anywhere.
+    const tree = demoTree();
+    const port = await freePort();
+    const gatewayPort = await freePort();
+    const gh = (...args) => execFileSync(BIN, ['--db', 'sqlite:var/gatehouse.db', '--create', ...args], { cwd: tree, stdio: 'pipe' });
+    fs.mkdirSync(path.join(tree, 'var'));
+    gh('client', 'add', '--id', 'demo', '--secret', 'lost-secret-0123456789abcdef', '--redirect-uri', 'https://oauth2.example.com/code');
+    gh('user', 'add', '--username', 'demo', '--password', 'Lantern-lost-pw-123', '--email', 'demo@example.com');
+    const run = runDemo(tree, port, gatewayPort);
+    try {
+      await bannerWithin(run, START_TIMEOUT_MS);
+      const password = run.out.match(/password: (\S+)/)?.[1];
+      const secret = run.out.match(/client_secret: (\S+)/)?.[1];
+      assert.ok(password && secret, `the banner gives the credentials:\n${run.out}`);
+      assert.equal(fs.readFileSync(path.join(tree, 'var/demo.txt'), 'utf8').includes(`client_secret=${secret}\n`), true, 'var/demo.txt keeps them');
+
+      // the banner's partner flow, with the banner's credentials
+      const client = { id: 'demo', secret, redirectUri: 'https://oauth2.example.com/code' };
+      const start = `http://127.0.0.1:${port}/auth/authorize?` + new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid profile', state: 'xyz' });
+      const walk = await walkAuthorize(start, { username: 'demo', password });
+      const code = walk.redirect?.searchParams.get('code');
+      assert.ok(code, `the demo user signs in with the banner's password: ${walk.history.map((h) => `${h.method} ${h.url} ${h.status}`).join(' | ')}`);
+      const token = await request('POST', `http://127.0.0.1:${port}/oauth2/v1/token`, { body: codeGrant(client, code) });
+      assert.equal(token.status, 200, `the demo client authenticates with the banner's secret: ${token.describe()}`);
+    } finally {
+      process.kill(run.proc.pid, 'SIGTERM');
+      await endsWithin(run, FAIL_TIMEOUT_MS);
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
   });
 });
