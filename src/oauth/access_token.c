@@ -57,6 +57,23 @@ static bool token_ids(http_request_t *req, json_t *claims, const char **jti, con
     return true;
 }
 
+/* A pairwise client's token names the member in ACCESS_MEMBER_CLAIM, sealed:
+ * from here on sub is the member's own (what a client is shown is its own
+ * view again: oauth_subject), and the sealed claim is gone. */
+static bool member_opened(http_request_t *req, json_t *claims, const char *jti, oauth_error_t *err)
+{
+    const json_t *sealed = json_object_get(claims, ACCESS_MEMBER_CLAIM);
+    if (!sealed)
+        return true;
+    const char *sub = json_is_string(sealed) ? oauth_member_open(app_of(req), req->arena, jti,
+                                                                 json_string_value(sealed))
+                                             : NULL;
+    if (!sub || json_object_set_new(claims, "sub", json_string(sub)) != 0)
+        return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token is invalid");
+    json_object_del(claims, ACCESS_MEMBER_CLAIM);
+    return true;
+}
+
 bool access_token_claims(http_request_t *req, const char *token, json_t **claims, const char **jti,
                          const char **family, oauth_error_t *err)
 {
@@ -72,7 +89,7 @@ bool access_token_claims(http_request_t *req, const char *token, json_t **claims
     json_t *exp = json_object_get(c, "exp");
     if (!json_is_integer(exp) || json_integer_value(exp) <= clock_now())
         return oauth_fail(err, OAUTH_ERR_INVALID_TOKEN, "the access token has expired");
-    if (!token_ids(req, c, jti, family, err))
+    if (!token_ids(req, c, jti, family, err) || !member_opened(req, c, *jti, err))
         return false;
     *claims = c;
     return true;

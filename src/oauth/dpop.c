@@ -164,7 +164,7 @@ bool dpop_request(const http_request_t *req, http_response_t *res, const char *a
     if (!url)
         return oauth_fail(err, OAUTH_ERR_SERVER_ERROR, NULL);
     unsigned char key[32];
-    federate_key(app->csrf_key, DPOP_NONCE_LABEL, key);
+    oauth_key_derive(app->csrf_key, DPOP_NONCE_LABEL, key);
     dpop_expect_t x = {.method = req->method_name,
                        .url = url,
                        .access_token = access_token,

@@ -747,15 +747,6 @@ const http_param_spec_t FEDERATE_PARAMS[] = {
 
 /* ---- start-up and SIGHUP ---- */
 
-/* A key of its own for each use, from the shared CSRF key. */
-void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32])
-{
-    char mac[SECRET_DIGEST_HEX_LEN + 1];
-    secret_hmac_hex(csrf_key, 32, label, strlen(label), mac);
-    secret_sha256(mac, strlen(mac), out);
-    secret_wipe(mac, sizeof mac);
-}
-
 void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out)
 {
     snprintf(prefix, len, "%s" PREFIX, cfg->server.issuer);
@@ -767,8 +758,8 @@ gh_status_t federate_start(app_t *app, const config_t *cfg, char *err, size_t er
     federate_site(cfg, app->platform_prefix, sizeof app->platform_prefix, &app->platform_site);
     app->config_file = cfg->file;
     app->fed_cookie = app->secure_cookies ? HOST_COOKIE_PREFIX FED_COOKIE : FED_COOKIE;
-    federate_key(app->csrf_key, FED_KEY_PKCE, app->fed_pkce_key);
-    federate_key(app->csrf_key, FED_KEY_SEAL, app->fed_seal_key);
+    oauth_key_derive(app->csrf_key, FED_KEY_PKCE, app->fed_pkce_key);
+    oauth_key_derive(app->csrf_key, FED_KEY_SEAL, app->fed_seal_key);
     platform_set_t *set = NULL;
     gh_status_t st = platform_set_new(cfg, NULL, &app->platform_site, &set, err, err_len);
     if (st != GH_OK)

@@ -34,7 +34,7 @@ static gh_status_t unlinker_open(store_t *store, const config_t *cfg, arena_t *a
     if (st != GH_OK) /* no server ever ran on this store: nothing was sealed either */
         return st;
     secret_sha256(stored, strlen(stored), csrf_key);
-    federate_key(csrf_key, FED_KEY_SEAL, u->seal_key);
+    oauth_key_derive(csrf_key, FED_KEY_SEAL, u->seal_key);
     secret_wipe(csrf_key, sizeof csrf_key);
     st = platform_set_new(cfg, NULL, &site, &u->set, err, sizeof err);
     if (st != GH_OK)

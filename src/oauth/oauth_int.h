@@ -82,7 +82,12 @@ typedef struct {
     unsigned char fed_seal_key[32];      /* seals the platforms' tokens at rest */
     oidc_scopes_t scopes;                /* the custom scopes of config (oauth_app_configure) */
     unsigned char pairwise_key[32];      /* keys pairwise subs (store setting pairwise_key) */
+    unsigned char member_seal_key[32];   /* seals the member in pairwise access tokens */
 } app_t;
+
+/* A key of its own for each use (label), from a shared key (csrf_key,
+ * pairwise_key): HMAC-SHA256 of the label, hashed again. */
+void oauth_key_derive(const unsigned char shared[32], const char *label, unsigned char out[32]);
 
 /* ---- what a client learns of a member (subject.c, docs/claims.md) ---- */
 
@@ -94,6 +99,18 @@ const char *oauth_subject(const app_t *app, arena_t *a, const store_client_t *cl
 /* oauth_subject for the client client_id (read from the store); sub when
  * client_id is NULL, NULL when the client is gone. */
 const char *oauth_subject_of(const app_t *app, arena_t *a, const char *client_id, const char *sub);
+/* RFC 9068 §6: a pairwise client's access token carries the sub that client
+ * sees, and the member it speaks for sealed in ACCESS_MEMBER_CLAIM for this
+ * server alone (AES-256-GCM under app->member_seal_key, derived from
+ * pairwise_key by MEMBER_SEAL_KEY_LABEL; a fresh nonce each time, so no two
+ * tokens carry the same text; the token's jti as additional data).
+ * oauth_member_seal: the claim's value, in a (NULL on failure).
+ * oauth_member_open: the member's sub, or NULL when the value is not one
+ * this server sealed for that jti. */
+#define ACCESS_MEMBER_CLAIM "gh_member"
+#define MEMBER_SEAL_KEY_LABEL "gatehouse access token member"
+const char *oauth_member_seal(const app_t *app, arena_t *a, const char *jti, const char *sub);
+const char *oauth_member_open(const app_t *app, arena_t *a, const char *jti, const char *sealed);
 /* Adds to an id_token's claims the member's claims that client names in its
  * id_token_claims, of those scope releases, leaving the protocol's as they
  * are. GH_OK at once when the client names none. */
@@ -819,7 +836,9 @@ gh_status_t revoke_consent(app_t *app, const char *sub, const char *client_id);
 
 /* An access token as far as it can be checked without the store: signed by a
  * key of the ring, typ at+jwt, our issuer and audience, not expired. On
- * success *claims is the payload and *jti and *family (NULL when it has
+ * success *claims is the payload, its sub the member's own sub even for a
+ * pairwise client's token (ACCESS_MEMBER_CLAIM opened and removed; a client
+ * is shown its own view with oauth_subject), and *jti and *family (NULL when it has
  * none) name what the denylist may hold of it; otherwise err is 10075 /
  * invalid_token. The caller still checks the denylist (access_token_verify,
  * or with the token's user: store_user_for_token). */
@@ -1109,10 +1128,9 @@ void federate_stop(app_t *app);
 /* The server's platform site for cfg (redirect prefix written into prefix). */
 void federate_site(const config_t *cfg, char *prefix, size_t len, platform_site_t *out);
 
-/* A key of its own for each use (FED_KEY_*), from the shared CSRF key. */
+/* The labels of the federation's keys (oauth_key_derive from the CSRF key). */
 #define FED_KEY_PKCE "gatehouse federation pkce"
 #define FED_KEY_SEAL "gatehouse federation seal"
-void federate_key(const unsigned char csrf_key[32], const char *label, unsigned char out[32]);
 
 /* The profile page's fields (untrusted; fuzzed): a nickname of 1 to
  * NICKNAME_CHARS characters, not only spaces, without control bytes; an

@@ -204,6 +204,14 @@ static gh_status_t load_shared_key(app_t *app, arena_t *a, const char *name, uns
     return st;
 }
 
+void oauth_key_derive(const unsigned char shared[32], const char *label, unsigned char out[32])
+{
+    char mac[SECRET_DIGEST_HEX_LEN + 1];
+    secret_hmac_hex(shared, 32, label, strlen(label), mac);
+    secret_sha256(mac, strlen(mac), out);
+    secret_wipe(mac, sizeof mac);
+}
+
 static gh_status_t build_documents(app_t *app, arena_t *a)
 {
     json_t *d = oidc_discovery(app->cfg->issuer, app->cfg->signing_alg, &app->scopes,
@@ -260,6 +268,8 @@ gh_status_t oauth_app_open(const config_server_t *cfg, arena_t *a, app_t *app, c
                             &app->mfa_keys)) != GH_OK ||
         (st = build_documents(app, a)) != GH_OK)
         oauth_app_close(app);
+    if (st == GH_OK)
+        oauth_key_derive(app->pairwise_key, MEMBER_SEAL_KEY_LABEL, app->member_seal_key);
     if (st == GH_OK && (st = passkey_rp_init(app, a)) != GH_OK) {
         *what = "passkey_rp_id must be the issuer's host or a parent domain of it";
         oauth_app_close(app);

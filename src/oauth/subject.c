@@ -1,8 +1,10 @@
 /* What a client learns of a member (docs/claims.md): the sub it sees, public
- * or pairwise (OpenID Connect Core §8.1), and the claims its id_token carries
- * beyond the protocol's (the client's id_token_claims). */
+ * or pairwise (OpenID Connect Core §8.1), the member sealed in a pairwise
+ * client's access tokens, and the claims its id_token carries beyond the
+ * protocol's (the client's id_token_claims). */
 #include <string.h>
 
+#include "core/secret.h"
 #include "oauth/oauth_int.h"
 #include "oidc/oidc.h"
 
@@ -27,6 +29,22 @@ const char *oauth_subject_of(const app_t *app, arena_t *a, const char *client_id
     if (!client_id || store_client_get(app->store, a, client_id, &client) != GH_OK)
         return client_id ? NULL : sub;
     return oauth_subject(app, a, &client, sub);
+}
+
+const char *oauth_member_seal(const app_t *app, arena_t *a, const char *jti, const char *sub)
+{
+    char *out = NULL;
+    return secret_seal(a, app->member_seal_key, jti, sub, strlen(sub), &out) == GH_OK ? out : NULL;
+}
+
+const char *oauth_member_open(const app_t *app, arena_t *a, const char *jti, const char *sealed)
+{
+    char *sub = NULL;
+    size_t n = 0;
+    if (secret_open(a, app->member_seal_key, jti, sealed, &sub, &n) != GH_OK || n == 0 ||
+        strlen(sub) != n)
+        return NULL;
+    return sub;
 }
 
 /* Whether name is among the space-separated names of list. */

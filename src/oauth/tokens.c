@@ -46,7 +46,8 @@ static int64_t access_exp(const token_grant_t *g, int64_t usual)
     return g->expires_at_max && g->expires_at_max < usual ? g->expires_at_max : usual;
 }
 
-/* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, scope (+ auth_time). */
+/* RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti, scope (+ auth_time);
+ * for a pairwise client its own sub and the member sealed (§6). */
 static char *sign_access_token(http_request_t *req, const token_grant_t *g, int64_t now)
 {
     app_t *app = app_of(req);
@@ -58,9 +59,17 @@ static char *sign_access_token(http_request_t *req, const token_grant_t *g, int6
     buf_t b;
     jsonw_t w;
     buf_init(&b, req->arena);
+    /* the sub the client sees; a pairwise one with the member sealed beside it */
+    const char *sub = g->sub ? oauth_subject(app, req->arena, g->client, g->sub) : g->client->id;
+    bool seal = g->sub && g->client->pairwise;
+    const char *sealed = seal && sub ? oauth_member_seal(app, req->arena, jti, g->sub) : NULL;
+    if (!sub || (seal && !sealed))
+        return NULL;
     jsonw_begin(&w, &b);
     jsonw_string(&w, "iss", app->cfg->issuer);
-    jsonw_string(&w, "sub", g->sub ? g->sub : g->client->id);
+    jsonw_string(&w, "sub", sub);
+    if (sealed)
+        jsonw_string(&w, ACCESS_MEMBER_CLAIM, sealed);
     write_audience(&w, g->audience, app->cfg->issuer);
     jsonw_string(&w, "client_id", g->client->id);
     jsonw_string(&w, "scope", g->scope);

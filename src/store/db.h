@@ -39,6 +39,16 @@ typedef struct {
         .text = (t), .pg = (p)                                                                     \
     }
 
+/* UPDATE table SET set WHERE where, that on PostgreSQL first locks the rows
+ * in the order of key (a unique column) with FOR UPDATE in a subquery: two
+ * such statements meeting on some of the same rows, each reading the table
+ * its own way (an index, the table's order), then wait for one another
+ * instead of deadlocking. For updates of many rows that run concurrently. */
+#define STORE_SQL_UPDATE_ORDERED(table, set, key, where)                                           \
+    STORE_SQL2("UPDATE " table " SET " set " WHERE " where,                                        \
+               "UPDATE " table " SET " set " WHERE " key " IN (SELECT " key " FROM " table         \
+               " WHERE " where " ORDER BY " key " FOR UPDATE)")
+
 /* A common table expression that makes the statement's commit return
  * before the write-ahead log reaches the disk (PostgreSQL; local to its
  * transaction), for writes whose loss in a crash fails closed

@@ -63,8 +63,8 @@ static store_sql_t SQL_END_DENY = STORE_SQL(
     " UNION SELECT family, ?3 FROM codes WHERE sub = ?1" OF_CLIENT " AND family IS NOT NULL "
     "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
     "WHERE revoked_tokens.expires_at < excluded.expires_at");
-static store_sql_t SQL_END_REFRESH =
-    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sub = ?1" OF_CLIENT);
+static store_sql_t SQL_END_REFRESH = STORE_SQL_UPDATE_ORDERED(
+    "refresh_tokens", "revoked = 1", "digest", "sub = ?1" OF_CLIENT " AND revoked = 0");
 static store_sql_t SQL_END_CODES =
     STORE_SQL("DELETE FROM codes WHERE sub = ?1" OF_CLIENT " AND used_at IS NULL");
 static store_sql_t SQL_END_DEVICES =
@@ -133,8 +133,11 @@ static store_sql_t SQL_REFRESH_ROTATE =
 static store_sql_t SQL_REFRESH_STATE =
     STORE_SQL("SELECT family, used_at IS NOT NULL, revoked FROM refresh_tokens "
               "WHERE digest = ? AND client_id = ?");
-static store_sql_t SQL_REFRESH_REVOKE_FAMILY =
-    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?");
+/* Many may revoke one family at once (every losing spend of a reused
+ * token, then the grant's revocation): ordered, or two of them reading the
+ * table two ways met in a deadlock on PostgreSQL (test_race_family_revocations). */
+static store_sql_t SQL_REFRESH_REVOKE_FAMILY = STORE_SQL_UPDATE_ORDERED(
+    "refresh_tokens", "revoked = 1", "digest", "family = ? AND revoked = 0");
 
 static store_sql_t SQL_JTI_REVOKE = STORE_SQL(
     "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING");

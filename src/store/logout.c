@@ -35,8 +35,8 @@ static store_sql_t SQL_DENY = STORE_SQL(
     "WHERE sid = ?1 AND revoked = 0 AND " NOT_OFFLINE " "
     "ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at "
     "WHERE revoked_tokens.expires_at < excluded.expires_at");
-static store_sql_t SQL_REVOKE =
-    STORE_SQL("UPDATE refresh_tokens SET revoked = 1 WHERE sid = ?1 AND " NOT_OFFLINE);
+static store_sql_t SQL_REVOKE = STORE_SQL_UPDATE_ORDERED(
+    "refresh_tokens", "revoked = 1", "digest", "sid = ?1 AND revoked = 0 AND " NOT_OFFLINE);
 
 static store_sql_t SQL_DUE =
     STORE_SQL("SELECT 1 FROM logout_outbox WHERE next_at <= ?1 AND claimed_until <= ?1 LIMIT 1");

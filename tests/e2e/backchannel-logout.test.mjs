@@ -250,7 +250,8 @@ test('a slow client does not delay the logout page', async () => {
   const res = await logout(jar, tokens.id_token);
   const took = Date.now() - t0;
   assert.equal(res.status, 200, res.describe());
-  assert.ok(took < 1000, `the page took ${took} ms`);
+  // the client answers after 4 s: well under that, on a loaded machine too
+  assert.ok(took < 2500, `the page took ${took} ms`);
   await rp.waitFor('/bc-slow', 1);
 });
 

@@ -168,8 +168,18 @@ test('pairwise subs: one per sector, stable, and the same at the id_token, useri
   for (const c of [a1, a2, b, pub]) {
     const { claims, info, tokens } = await signIn(c, 'openid profile');
     assert.equal(info.sub, claims.sub, `${c.id}: userinfo and id_token agree`);
+    // RFC 9068 §6: the access token, which the client can read too, carries
+    // the same sub; the member's own is sealed in it, for this server alone
+    const at = decodeJwt(tokens.access_token).payload;
+    assert.equal(at.sub, claims.sub, `${c.id}: the access token carries the sub the client sees`);
+    if (c === pub) assert.equal(at.gh_member, undefined, 'a public client\'s token seals nothing');
+    else {
+      assert.ok(!tokens.access_token.includes(ada.sub) && !JSON.stringify(at).includes(ada.sub), `${c.id}: the member's own sub is nowhere in its access token`);
+      assert.match(at.gh_member, /^v1\.[A-Za-z0-9_-]+$/);
+    }
     const intro = await gh.introspect({ token: tokens.access_token }, { basic: { id: c.id, secret: SECRET } });
     assert.equal(intro.json.sub, claims.sub, `${c.id}: introspection agrees`);
+    assert.equal(intro.json.gh_member, undefined, 'introspection answers no sealed member');
     const refresh = await gh.introspect({ token: tokens.refresh_token }, { basic: { id: c.id, secret: SECRET } });
     assert.equal(refresh.json.sub, claims.sub, `${c.id}: refresh token introspection agrees`);
     seen[c.id] = claims.sub;
@@ -181,6 +191,13 @@ test('pairwise subs: one per sector, stable, and the same at the id_token, useri
   assert.notEqual(seen['pw-a1'], ada.sub);
   const again = await signIn(a1, 'openid');
   assert.equal(again.claims.sub, seen['pw-a1'], 'stable across sign-ins');
+  const first = await signIn(a1, 'openid');
+  assert.notEqual(decodeJwt(again.tokens.access_token).payload.gh_member, decodeJwt(first.tokens.access_token).payload.gh_member, 'no two tokens carry the same sealed text');
+  assert.equal((await gh.userinfo(again.tokens.access_token)).json.sub, seen['pw-a1']);
+  const refreshed = await oidc.refreshTokenGrant(again.config, again.tokens.refresh_token);
+  assert.equal(decodeJwt(refreshed.access_token).payload.sub, seen['pw-a1'], 'a refreshed access token too');
+  assert.ok(!refreshed.access_token.includes(ada.sub));
+  assert.equal((await gh.userinfo(refreshed.access_token)).json.sub, seen['pw-a1']);
   // the API's view of the client, and a PATCH spreading it over two hosts refused
   assert.equal((await api('GET', '/clients/pw-a1')).json.subject_type, 'pairwise');
   assertProblem(await api('PATCH', '/clients/pw-a1', { redirect_uris: ['https://a.example/cb', 'https://c.example/cb'] }), 'redirect_uris');

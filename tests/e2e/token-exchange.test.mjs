@@ -71,6 +71,19 @@ test('oauth4webapi: a person\'s token exchanged for one to the orders service, n
   assert.equal(after.act, undefined, 'no actor: no act');
 });
 
+test('a pairwise client\'s token (its sub the client\'s own, the member sealed): exchanged for one with the sub the service sees', async () => {
+  const pw = { id: 'web-pw', secret: 'web-pw-secret-0123456789', redirectUri: 'https://pw.example/cb' };
+  await gh.addClient({ ...pw, redirectUris: pw.redirectUri, scope: 'openid profile orders:read', extraArgs: ['--subject-type', 'pairwise'] });
+  const tokens = await gh.obtainTokens(pw, user, { scope: 'openid orders:read' });
+  const before = decodeJwt(tokens.access_token).payload;
+  assert.notEqual(before.sub, user.sub, 'the pairwise client\'s token carries its own sub');
+  const res = await exchange(svc, { subject_token: tokens.access_token, subject_token_type: AT, resource: ORDERS });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  const after = decodeJwt(res.json.access_token).payload;
+  assert.equal(after.sub, user.sub, 'the service (public subject type) sees the member\'s own sub');
+  assert.equal(after.gh_member, undefined);
+});
+
 test('delegation: act names the actor, nested along the chain', async () => {
   const tokens = await gh.obtainTokens(web, user, { scope: 'openid orders:read' });
   const svcToken = (await gh.token({ grant_type: 'client_credentials', client_id: svc.id, client_secret: svc.secret, scope: 'orders:read' })).json.access_token;

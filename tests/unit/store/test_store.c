@@ -1267,6 +1267,71 @@ static void test_race_refresh_rotate(void **state)
                              GH_ERR_NOT_FOUND);
 }
 
+static void *revoke_family(void *p)
+{
+    racer_t *r = p;
+    pthread_barrier_wait(r->go);
+    r->st = store_refresh_revoke_family(r->s, r->family);
+    return NULL;
+}
+
+/* A second store on the same database whose planner reads refresh_tokens
+ * another way (PostgreSQL: opt is a libpq "options" value), or f's own. */
+static store_t *other_planner(fixture_t *f, const char *opt)
+{
+    char *url = NULL;
+    store_t *s = NULL;
+    if (strncmp(f->url, "postgres", 8) != 0)
+        return f->s;
+    assert_int_not_equal(
+        asprintf(&url, "%s%coptions=%s", f->url, strchr(f->url, '?') ? '&' : '?', opt), -1);
+    assert_int_equal(store_open(url, &s), GH_OK);
+    free(url);
+    return s;
+}
+
+/* Many revoking one family at once (reuse detection in every losing spend
+ * of a refresh token, and the grant's revocation after it) lock its rows in
+ * one order, whatever way each reads the table: none of them meets a
+ * deadlock (PostgreSQL answered "deadlock detected", a 503, to one of 30
+ * spends of one token over three instances when one read the rows by index
+ * and another in the table's order). */
+static void test_race_family_revocations(void **state)
+{
+    fixture_t *f = *state;
+    const char *sub = add_user(f, "race-family"), *client = add_client(f, "rp-race-family");
+    store_t *by_index =
+        other_planner(f, "-c%20enable_seqscan%3Doff%20-c%20enable_bitmapscan%3Doff");
+    store_t *by_table = other_planner(f, "-c%20enable_indexscan%3Doff%20-c%20enable_bitmapscan%"
+                                         "3Doff%20-c%20enable_indexonlyscan%3Doff");
+    for (int round = 0; round < 20; round++) {
+        /* a family of a few tokens, each rotated into the next */
+        store_refresh_t first = put_refresh(f, client, sub, T0 + 1000), old = {0};
+        const char *digests[4] = {first.digest};
+        for (int i = 1; i < 4; i++) {
+            store_refresh_t next = next_refresh(f, T0 + i);
+            assert_int_equal(
+                store_refresh_rotate(f->s, f->a, digests[i - 1], client, T0 + i, 0, &next, &old),
+                GH_OK);
+            digests[i] = next.digest;
+        }
+        racer_t r[RACERS];
+        for (int i = 0; i < RACERS; i++)
+            r[i] = (racer_t){.s = i % 2 ? by_index : by_table, .family = first.family};
+        run_racers(r, revoke_family);
+        for (int i = 0; i < RACERS; i++)
+            assert_int_equal(r[i].st, GH_OK);
+        store_refresh_t got;
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(store_refresh_get(f->s, f->a, digests[i], T0 + 5, &got),
+                             GH_ERR_NOT_FOUND);
+    }
+    if (by_index != f->s) {
+        store_close(by_index);
+        store_close(by_table);
+    }
+}
+
 /* ---- reopening ---- */
 
 static void *count_failure(void *arg)
@@ -2550,6 +2615,7 @@ int main(void)
         TEST(test_settings),
         TEST(test_race_code_take),
         TEST(test_race_refresh_rotate),
+        TEST(test_race_family_revocations),
         TEST(test_reopen_keeps_data),
         TEST(test_concurrent_first_open),
         TEST(test_attempts),
