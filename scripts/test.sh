@@ -17,8 +17,9 @@
 # test", has the figures), the suites run in three lanes side by side, all
 # started at once: the SQLite lane (e2e, then the Debian package), the checks
 # lane (format, unit, the CLI scripts, seed 004, then unit-pg and e2e-pg) and
-# the sanitizer lane (the ASan build, then its unit tests beside e2e-asan). An
-# end-to-end file spends most of its time waiting (on timeouts it tests, its
+# the sanitizer lane (the ASan build of the server, then its e2e run beside the
+# build and run of its unit tests).
+# An end-to-end file spends most of its time waiting (on timeouts it tests, its
 # servers, chromium), so every run takes E2E_JOBS files at a time (default
 # 2; 1 for one at a time), but for pg-reconnect.test.mjs, which restarts the
 # cluster the PostgreSQL run's files share and so runs alone after them
@@ -56,9 +57,11 @@ suite() {
   fi
 }
 
+# The ASan+UBSan build: asan_build the server alone (the end-to-end run
+# starts on it), asan_build all the unit tests and fuzz replays beside it.
 asan_build() {
   cmake -S . -B "$BUILD_ASAN" -DGH_SANITIZE=ON >/dev/null &&
-    cmake --build "$BUILD_ASAN" -j "$JOBS"
+    cmake --build "$BUILD_ASAN" -j "$JOBS" "$@"
 }
 
 # e2e_files RUN: the end-to-end files of one run (pg or asan): every
@@ -92,9 +95,12 @@ e2e_run() {
 # against its binary (the harness fails a file whose server logged a
 # sanitizer report).
 lane_sanitizers() {
-  suite asan-build bash -c "$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build"
-  # the unit tests beside the e2e run, which mostly waits: the lane was the longest
-  suite unit-asan bash -c "cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure" &
+  local build
+  build="$(declare -f asan_build); BUILD_ASAN='$BUILD_ASAN' JOBS='$JOBS' asan_build"
+  suite asan-build bash -c "$build --target gatehouse"
+  # the unit tests (built, then run) beside the e2e run, which mostly waits:
+  # the lane was the longest
+  suite unit-asan bash -c "$build && cd '$BUILD_ASAN' && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure" &
   local unit=$!
   e2e_run e2e-asan "$BUILD_ASAN/gatehouse" "$E2E_JOBS" "${E2E_ASAN_FILES:-$(e2e_files asan)}" \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
