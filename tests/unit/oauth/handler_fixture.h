@@ -539,16 +539,27 @@ static inline hf_req_t *hf_public_code_request(hf_server_t *s, const char *code)
     return r;
 }
 
-/* The token answer of the confidential client's code grant for scope. */
-static inline hf_req_t *hf_tokens(hf_server_t *s, const char *scope)
+/* The token answer of a confidential client's code grant for scope
+ * (client_secret_post). */
+static inline hf_req_t *hf_tokens_for(hf_server_t *s, const char *client_id, const char *secret,
+                                      const char *redirect_uri, const char *scope)
 {
-    const char *code = hf_code(s, scope);
-    hf_req_t *r = hf_token_request(s, "authorization_code");
+    const char *code = hf_code_for(s, client_id, redirect_uri, scope, NULL, NULL);
+    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
+    hf_form(r, "grant_type", "authorization_code");
+    hf_form(r, "client_id", client_id);
+    hf_form(r, "client_secret", secret);
     hf_form(r, "code", code);
-    hf_form(r, "redirect_uri", HF_CONF_REDIRECT);
+    hf_form(r, "redirect_uri", redirect_uri);
     if (hf_run(r) != 200)
         fail_msg("token answered %d: %s", r->res.status, hf_text(r));
     return r;
+}
+
+/* The token answer of the confidential client's code grant for scope. */
+static inline hf_req_t *hf_tokens(hf_server_t *s, const char *scope)
+{
+    return hf_tokens_for(s, HF_CONF, HF_CONF_SECRET, HF_CONF_REDIRECT, scope);
 }
 
 /* The verified claims of one of our JWTs (released with r), and its typ. */

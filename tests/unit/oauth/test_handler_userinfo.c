@@ -220,16 +220,7 @@ static hf_req_t *pairwise_tokens(hf_server_t *s, const char *scope)
         assert_int_equal(store_client_add(s->app.store, &c), GH_OK);
         registered = true;
     }
-    const char *code = hf_code_for(s, PW, PW_REDIRECT, scope, NULL, NULL);
-    hf_req_t *r = hf_request(s, "POST", "/oauth2/v1/token");
-    hf_form(r, "grant_type", "authorization_code");
-    hf_form(r, "client_id", PW);
-    hf_form(r, "client_secret", PW_SECRET);
-    hf_form(r, "code", code);
-    hf_form(r, "redirect_uri", PW_REDIRECT);
-    if (hf_run(r) != 200)
-        fail_msg("token answered %d: %s", r->res.status, hf_text(r));
-    return r;
+    return hf_tokens_for(s, PW, PW_SECRET, PW_REDIRECT, scope);
 }
 
 /* The userinfo answer to token. */
