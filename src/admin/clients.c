@@ -229,10 +229,11 @@ static bool read_jwks(arena_t *a, const json_t *body, const char **out, admin_er
     *out = ok ? arena_strdup(a, text) : NULL;
     free(text);
     if (!ok)
-        return admin_fail(err, a, 400, "jwks",
-                          "must be a JWKS of at most %d bytes of usable public RS256 or ES256 "
-                          "signing keys (no private members)",
-                          JWKS_MAX);
+        return admin_fail(
+            err, a, 400, "jwks",
+            "must be a JWKS of at most %d bytes of usable public RS256, ES256 or EdDSA "
+            "signing keys (no private members)",
+            JWKS_MAX);
     return *out ? true : admin_fail(err, a, 500, NULL, "out of memory");
 }
 

@@ -62,6 +62,12 @@ void secret_sha256(const void *s, size_t n, unsigned char out[32])
     EVP_Digest(s, n, out, &len, EVP_sha256(), NULL);
 }
 
+void secret_sha512(const void *s, size_t n, unsigned char out[64])
+{
+    unsigned int len = 64;
+    EVP_Digest(s, n, out, &len, EVP_sha512(), NULL);
+}
+
 void secret_sha256_hex(const char *s, size_t n, char *out)
 {
     unsigned char d[32];

@@ -43,6 +43,9 @@ void secret_hmac_hex(const void *key, size_t key_len, const char *s, size_t n, c
 /* Raw SHA-256 of s into out[32]. */
 void secret_sha256(const void *s, size_t n, unsigned char out[32]);
 
+/* Raw SHA-512 of s into out[64]. */
+void secret_sha512(const void *s, size_t n, unsigned char out[64]);
+
 /* A storable digest of a client secret: "hmac-sha256$<salt>$<mac>", a random
  * 128-bit salt and HMAC-SHA256(salt, secret), both hex. In the arena. */
 char *secret_client_digest(arena_t *a, const char *secret);

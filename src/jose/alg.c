@@ -1,6 +1,7 @@
 /* The signature algorithms this server signs and verifies with (RFC 7518
- * §3.1): RS256 over RSA keys, ES256 over P-256 keys. Nothing else is ever
- * accepted, so `none`, the HS* family and other hash sizes have no row. */
+ * §3.1, RFC 8037 §3.1): RS256 over RSA keys, ES256 over P-256 keys, EdDSA
+ * over Ed25519 keys. Nothing else is ever accepted, so `none`, the HS*
+ * family, other hash sizes and Ed448 have no row. */
 #include <string.h>
 
 #include <pthread.h>
@@ -9,6 +10,7 @@
 
 static const char *const RSA_MEMBERS[] = {"n", "e", NULL};
 static const char *const EC_MEMBERS[] = {"crv", "x", "y", NULL};
+static const char *const OKP_MEMBERS[] = {"crv", "x", NULL};
 
 static const jose_alg_ops_t JOSE_ALGS[] = {
     {
@@ -33,6 +35,18 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
         .sig_to_jws = jose_ec_sig_to_jws,
         .sig_from_jws = jose_ec_sig_from_jws,
     },
+    {
+        .alg = JOSE_EDDSA,
+        .name = "EdDSA",
+        .alias = "Ed25519", /* RFC 9864: the fully-specified name (oauth4webapi's DPoP proofs) */
+        .kty = "OKP",
+        .members = OKP_MEMBERS,
+        .generate = jose_okp_generate,
+        .export_jwk = jose_okp_export,
+        .import = jose_okp_import,
+        .import_public = jose_okp_import_public,
+        .whole_message = true,
+    },
 };
 
 #define NALGS (sizeof JOSE_ALGS / sizeof JOSE_ALGS[0])
@@ -46,10 +60,15 @@ const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg)
     return NULL;
 }
 
+bool jose_alg_named(const jose_alg_ops_t *ops, const char *alg)
+{
+    return alg && (!strcmp(ops->name, alg) || (ops->alias && !strcmp(ops->alias, alg)));
+}
+
 const jose_alg_ops_t *jose_alg_ops_by_name(const char *name)
 {
     for (size_t i = 0; name && i < NALGS; i++)
-        if (strcmp(JOSE_ALGS[i].name, name) == 0)
+        if (jose_alg_named(&JOSE_ALGS[i], name))
             return &JOSE_ALGS[i];
     return NULL;
 }

@@ -22,7 +22,8 @@
 
 typedef struct {
     jose_alg_t alg;
-    const char *name;           /* "RS256" */
+    const char *name;           /* "RS256": what this server writes */
+    const char *alias;          /* another name it accepts (RFC 9864's "Ed25519"), or NULL */
     const char *kty;            /* "RSA" */
     const char *const *members; /* public members besides kty, JWKS order, NULL-ended */
     /* A fresh key pair (OpenSSL's key generation); NULL on failure. */
@@ -40,6 +41,8 @@ typedef struct {
     /* The reverse, for verification; NULL when the two are the same. */
     gh_status_t (*sig_from_jws)(const unsigned char *sig, size_t n, unsigned char *out,
                                 size_t *out_len);
+    /* Signs the message itself, not its SHA-256 digest (EdDSA). */
+    bool whole_message;
 } jose_alg_ops_t;
 
 /* The row of alg, or of the first algorithm for a key type; NULL if none. */
@@ -49,7 +52,10 @@ typedef struct {
 EVP_MD *jose_sha256(void);
 
 const jose_alg_ops_t *jose_alg_ops(jose_alg_t alg);
+/* By a header's or JWK's alg: the row's name or alias. */
 const jose_alg_ops_t *jose_alg_ops_by_name(const char *name);
+/* Whether alg names ops' algorithm (its name or alias). */
+bool jose_alg_named(const jose_alg_ops_t *ops, const char *alg);
 const jose_alg_ops_t *jose_alg_ops_by_kty(const char *kty);
 
 /* How many typ values (none among them) have a header prepared per key. */
@@ -132,7 +138,7 @@ gh_status_t jose_pkey_from_params(const char *type, OSSL_PARAM_BLD *bld, int sel
 /* The RFC 7638 thumbprint of a parsed JWK whose key type is ops'. */
 gh_status_t jose_thumbprint(arena_t *a, const json_t *jwk, const jose_alg_ops_t *ops, char **out);
 
-/* The algorithm rows' own functions (rsa.c, ec.c). */
+/* The algorithm rows' own functions (rsa.c, ec.c, okp.c). */
 EVP_PKEY *jose_rsa_generate(void);
 gh_status_t jose_rsa_export(const EVP_PKEY *pkey, json_t *jwk);
 gh_status_t jose_rsa_import(const json_t *jwk, EVP_PKEY **out);
@@ -145,6 +151,10 @@ gh_status_t jose_ec_sig_to_jws(const unsigned char *der, size_t n, unsigned char
                                size_t *out_len);
 gh_status_t jose_ec_sig_from_jws(const unsigned char *sig, size_t n, unsigned char *out,
                                  size_t *out_len);
+EVP_PKEY *jose_okp_generate(void);
+gh_status_t jose_okp_export(const EVP_PKEY *pkey, json_t *jwk);
+gh_status_t jose_okp_import(const json_t *jwk, EVP_PKEY **out);
+gh_status_t jose_okp_import_public(const json_t *jwk, EVP_PKEY **out);
 
 /* ---- the compact serialisation (jws.c) ---- */
 

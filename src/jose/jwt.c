@@ -20,13 +20,14 @@
  * itself: each operation works on a copy (use_ctx), which spares OpenSSL's
  * algorithm and key look-ups of an EVP_DigestSignInit per call. FINALISE
  * lets OpenSSL finish an operation in place rather than on another copy. */
-static EVP_MD_CTX *ready_ctx(EVP_PKEY *pkey, bool sign)
+static EVP_MD_CTX *ready_ctx(const jose_key_t *key, bool sign)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_MD *md = key->ops->whole_message ? NULL : jose_sha256();
     if (ctx)
         EVP_MD_CTX_set_flags(ctx, EVP_MD_CTX_FLAG_FINALISE);
-    int ok = ctx && (sign ? EVP_DigestSignInit(ctx, NULL, jose_sha256(), NULL, pkey)
-                          : EVP_DigestVerifyInit(ctx, NULL, jose_sha256(), NULL, pkey)) == 1;
+    int ok = ctx && (sign ? EVP_DigestSignInit(ctx, NULL, md, NULL, key->pkey)
+                          : EVP_DigestVerifyInit(ctx, NULL, md, NULL, key->pkey)) == 1;
     if (!ok) {
         EVP_MD_CTX_free(ctx);
         ERR_clear_error();
@@ -71,8 +72,8 @@ static gh_status_t prepare_headers(jose_key_t *key)
 
 gh_status_t jose_key_prepare(jose_key_t *key, bool sign)
 {
-    key->verify_ready = ready_ctx(key->pkey, false);
-    key->sign_ready = sign ? ready_ctx(key->pkey, true) : NULL;
+    key->verify_ready = ready_ctx(key, false);
+    key->sign_ready = sign ? ready_ctx(key, true) : NULL;
     if (!key->verify_ready || (sign && !key->sign_ready))
         return GH_ERR_CRYPTO;
     return prepare_headers(key);
@@ -195,7 +196,7 @@ static const jose_key_t *sole_key(const jose_keyset_t *ks, const char *alg)
         if (ks->signers[i])
             return NULL;
     for (size_t i = 0; i < ks->count; i++) {
-        if (strcmp(ks->keys[i].ops->name, alg) != 0)
+        if (!jose_alg_named(ks->keys[i].ops, alg))
             continue;
         if (found)
             return NULL;
@@ -214,7 +215,7 @@ static gh_status_t check_header(const jose_keyset_t *ks, const json_t *hdr, cons
         return GH_ERR_INVALID; /* no extension is understood (RFC 7515 §4.1.11) */
     const char *kid = jose_member_str(hdr, "kid");
     const jose_key_t *k = kid ? jose_keyset_find(ks, kid) : sole_key(ks, alg);
-    if (!k || strcmp(alg, k->ops->name) != 0)
+    if (!k || !jose_alg_named(k->ops, alg))
         return GH_ERR_CRYPTO;
     *key = k;
     *typ = json_string_value(t);

@@ -4,7 +4,7 @@
  * Nothing here changes after jose_keyset_new returns; signing and verifying
  * only read the keyset, so threads share it freely. Kids are unique, and
  * every key names an algorithm of its own key type (RS256 for RSA, ES256 for
- * P-256). */
+ * P-256, EdDSA for Ed25519). */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>

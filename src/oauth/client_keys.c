@@ -28,8 +28,6 @@ typedef struct {
     int64_t fetched_at;
 } slot_t;
 
-const char *const CLIENT_KEYS_ALGS[] = {"RS256", "ES256", NULL};
-
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static slot_t cache[CACHE_SLOTS];
 

@@ -2,7 +2,7 @@
  * DPoP header to bind its tokens to that key.
  *
  * A proof is a JWT signed with the public key its header carries
- * (jose_jwt_verify_embedded): typ dpop+jwt, alg ES256 or RS256, htm the
+ * (jose_jwt_verify_embedded): typ dpop+jwt, alg ES256, RS256 or EdDSA, htm the
  * request's method, htu the endpoint's URL under our issuer (query and
  * fragment ignored), iat no older than dpop_proof_lifetime (nor more than a
  * few seconds ahead), a jti seen once (the denylist store keeps it, keyed by

@@ -407,8 +407,6 @@ bool client_document_parse(arena_t *a, const char *url, const char *body, size_t
  * store failure otherwise. */
 gh_status_t client_document_prepare(const http_request_t *req, const char *client_id);
 
-/* The signing algorithms client_keys_verify accepts, NULL-ended (metadata). */
-extern const char *const CLIENT_KEYS_ALGS[];
 /* client_auth_verify in two halves around the store's read of the client,
  * for a caller that reads more with it: the credentials the request carries
  * (*secret NULL for none; with a client assertion, *id is the client it
@@ -707,10 +705,10 @@ extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 /* ---- DPoP: proofs of possession (RFC 9449, dpop.c, docs/clients.md) ---- */
 
 #define DPOP_HEADER "DPoP"
-#define DPOP_ALGS "RS256 ES256" /* proofs' algorithms, as discovery's client_algs */
-#define DPOP_MAX_PROOF 4096     /* bytes of a DPoP header: an RSA-4096 key's proof fits */
-#define DPOP_NONCE_LEN 64       /* hex */
-#define DPOP_JKT_LEN 43         /* an RFC 7638 SHA-256 thumbprint, base64url */
+#define DPOP_ALGS "RS256 ES256 EdDSA Ed25519" /* proofs' algorithms, as discovery's client_algs */
+#define DPOP_MAX_PROOF 4096 /* bytes of a DPoP header: an RSA-4096 key's proof fits */
+#define DPOP_NONCE_LEN 64   /* hex */
+#define DPOP_JKT_LEN 43     /* an RFC 7638 SHA-256 thumbprint, base64url */
 #define B64URL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 /* What a proof must say. */

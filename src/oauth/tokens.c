@@ -108,6 +108,7 @@ static char *sign_id_token(http_request_t *req, const token_grant_t *g, const ch
                           .client_id = g->client->id,
                           .nonce = g->nonce,
                           .access_token = access_token,
+                          .alg = jose_alg_name(app->id_token_alg),
                           .iat = now,
                           .exp = now + app->cfg->access_token_ttl,
                           .auth_time = g->auth_time,

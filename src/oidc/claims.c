@@ -10,13 +10,20 @@
 #include "oidc/oidc.h"
 
 /* at_hash (OpenID Connect Core §3.1.3.6): base64url of the left half of
- * SHA-256 of the access token, for RS256 and ES256 alike. */
-static json_t *at_hash(const char *access_token)
+ * the hash of the access token that the id_token's alg names: SHA-256 for
+ * RS256 and ES256, SHA-512 for EdDSA over Ed25519 (as OpenID libraries
+ * check it: oauth4webapi, openid-client). */
+static json_t *at_hash(const char *access_token, const char *alg)
 {
-    unsigned char d[32];
-    secret_sha256(access_token, strlen(access_token), d);
+    unsigned char d[64];
+    bool sha512 = alg && !strcmp(alg, "EdDSA");
+    size_t n = sha512 ? 64 : 32;
+    if (sha512)
+        secret_sha512(access_token, strlen(access_token), d);
+    else
+        secret_sha256(access_token, strlen(access_token), d);
     arena_t *a = arena_new(256);
-    char *enc = a ? b64url_encode(a, d, 16) : NULL;
+    char *enc = a ? b64url_encode(a, d, n / 2) : NULL;
     json_t *s = enc ? json_string(enc) : json_null();
     arena_free(a);
     return s;
@@ -47,7 +54,7 @@ json_t *oidc_id_token_claims(const oidc_id_token_t *in)
     if (in->nonce)
         json_object_set_new(c, "nonce", json_string(in->nonce));
     if (in->access_token)
-        json_object_set_new(c, "at_hash", at_hash(in->access_token));
+        json_object_set_new(c, "at_hash", at_hash(in->access_token, in->alg));
     if (in->authn.amr && *in->authn.amr)
         json_object_set_new(c, "amr", amr_array(in->authn.amr));
     if (in->authn.acr && *in->authn.acr)

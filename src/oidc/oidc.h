@@ -36,6 +36,7 @@ typedef struct {
     const char *issuer, *sub, *client_id;
     const char *nonce;        /* may be NULL */
     const char *access_token; /* for at_hash; may be NULL */
+    const char *alg;          /* the id_token's alg, whose hash at_hash takes (NULL: RS256) */
     int64_t iat, exp, auth_time;
     store_authn_t authn; /* how the member signed in; each part may be NULL */
 } oidc_id_token_t;

@@ -6,7 +6,7 @@
 
 typedef struct {
     const char *kid;
-    const char *alg;         /* "RS256" or "ES256" */
+    const char *alg;         /* "RS256", "ES256" or "EdDSA" */
     const char *private_jwk; /* JSON text of the private JWK */
     int64_t created_at;
     int64_t retire_at;   /* 0 while it signs; after rotation, when to drop it from the JWKS */

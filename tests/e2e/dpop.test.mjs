@@ -89,7 +89,7 @@ function assertProofRefused(res, what, error = 'invalid_dpop_proof') {
 
 test('metadata: dpop_signing_alg_values_supported in both discovery documents', async () => {
   for (const p of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])
-    assert.deepEqual((await gh.get(p)).json.dpop_signing_alg_values_supported, ['RS256', 'ES256'], p);
+    assert.deepEqual((await gh.get(p)).json.dpop_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA', 'Ed25519'], p);
 });
 
 /* -------------------------------------------------- unmodified clients -- */
@@ -138,6 +138,20 @@ test('openid-client: a confidential client with DPoP; introspection says DPoP an
   const plainIntro = await oidc.tokenIntrospection(config, plain.access_token);
   assert.equal(plainIntro.token_type, 'Bearer');
   assert.equal(plainIntro.cnf, undefined);
+});
+
+test('openid-client: an Ed25519 key (EdDSA proofs) binds the tokens; userinfo with DPoP; the jkt is RFC 8037\'s thumbprint', async () => {
+  const config = await configFor(conf.id, oidc.ClientSecretPost(conf.secret));
+  const keyPair = await oidc.randomDPoPKeyPair('EdDSA');
+  const DPoP = oidc.getDPoPHandle(config, keyPair);
+  const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api' }, { DPoP });
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  const jwk = await crypto.subtle.exportKey('jwk', keyPair.publicKey);
+  assert.equal(jwk.kty, 'OKP');
+  const jkt = b64u(crypto.createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest());
+  assert.equal(decodeJwt(tokens.access_token).payload.cnf.jkt, jkt);
+  const intro = await oidc.tokenIntrospection(config, tokens.access_token);
+  assert.deepEqual([intro.active, intro.token_type, intro.cnf?.jkt], [true, 'DPoP', jkt]);
 });
 
 test('openid-client: PAR with a DPoP proof binds the code to the key; another key cannot redeem it', async () => {

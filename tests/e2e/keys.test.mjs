@@ -4,9 +4,10 @@
 // id_tokens and access tokens that a certified relying party (openid-client)
 // validates, and `access_token_alg = ES256` signs access tokens with an ES256
 // key while id_tokens stay RS256, each algorithm with its own key (and its own
-// rotation).
+// rotation); `signing_alg = EdDSA` signs with Ed25519 keys (RFC 8037).
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { test } from 'node:test';
 
 import * as oidc from 'openid-client';
@@ -16,12 +17,13 @@ import { USERINFO_PATH, codeGrant, decodeJwt, setup, sleep, useGatehouse, verify
 const rs = useGatehouse({ label: 'gatehouse-rs256' });
 const es = useGatehouse({ label: 'gatehouse-es256', config: { signing_alg: 'ES256' } });
 const mixed = useGatehouse({ label: 'gatehouse-mixed', config: { access_token_alg: 'ES256' } });
+const ed = useGatehouse({ label: 'gatehouse-eddsa', config: { signing_alg: 'EdDSA' } });
 
 const user = { username: 'keyuser', password: 'pa55-Word!x', email: 'k@example.com', nickname: 'k' };
 const clients = {};
 
 setup(async () => {
-  for (const [name, gh] of Object.entries({ rs, es, mixed })) {
+  for (const [name, gh] of Object.entries({ rs, es, mixed, ed })) {
     clients[name] = await gh.addClient({ id: `keys-${name}`, secret: `keys-${name}-secret-0123`, redirectUris: 'https://rp.example/cb' });
     await gh.addUser(user);
   }
@@ -92,6 +94,34 @@ test('signing_alg = ES256: discovery, JWKS and tokens use ES256, and openid-clie
   const t = await relyingPartyFlow(es, clients.es, 'es');
   assert.equal(decodeJwt(t.id_token).header.alg, 'ES256');
   assert.equal(decodeJwt(t.access_token).header.alg, 'ES256');
+});
+
+test('signing_alg = EdDSA: Ed25519 keys in the JWKS, EdDSA tokens that openid-client validates, at_hash over SHA-512', async () => {
+  const d = (await ed.get('/.well-known/openid-configuration')).json;
+  assert.deepEqual(d.id_token_signing_alg_values_supported, ['EdDSA']);
+  const set = await jwks(ed);
+  assert.ok(set.keys.length >= 1 && set.keys.every((k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.alg === 'EdDSA' && !k.d), JSON.stringify(set));
+
+  const t = await relyingPartyFlow(ed, clients.ed, 'ed');
+  const id = decodeJwt(t.id_token), at = decodeJwt(t.access_token);
+  assert.deepEqual([id.header.alg, at.header.alg, at.header.typ], ['EdDSA', 'EdDSA', 'at+jwt']);
+  assert.ok(verifyJwt(t.id_token, set) && verifyJwt(t.access_token, set), 'both verify against the JWKS');
+  // OpenID Connect Core §3.1.3.6 with the hash EdDSA over Ed25519 takes (SHA-512), as oauth4webapi checks it
+  const digest = crypto.createHash('sha512').update(t.access_token).digest();
+  assert.equal(id.payload.at_hash, digest.subarray(0, 32).toString('base64url'));
+
+  // a rotation makes another Ed25519 key, which signs at once with --now
+  const r = await ed.cli(['--config', ed.configPath, 'keys', 'rotate', '--alg', 'EdDSA', '--now']);
+  assert.equal(r.code, 0, r.stderr);
+  const newKid = r.stdout.trim();
+  let after;
+  for (let i = 0; i < 40; i++) { // the key ring reloads every 2 s
+    after = await tokens(ed, clients.ed);
+    if (decodeJwt(after.access_token).header.kid === newKid) break;
+    await sleep(250);
+  }
+  assert.equal(decodeJwt(after.access_token).header.kid, newKid, 'the new Ed25519 key signs');
+  assert.equal((await ed.get(USERINFO_PATH, { headers: { authorization: `Bearer ${t.access_token}` } })).status, 200, 'the old key\'s token still works');
 });
 
 /** The kids `keys list` shows as signing, by algorithm. */

@@ -25,7 +25,7 @@ let d, user, keys;
 
 setup(async () => {
   d = (await gh.get('/.well-known/oauth-authorization-server')).json;
-  keys = { RS256: await clientKey('RS256'), ES256: await clientKey('ES256') };
+  keys = { RS256: await clientKey('RS256'), ES256: await clientKey('ES256'), EdDSA: await clientKey('EdDSA') };
   const file = writeJwks(gh.dir, 'meta', Object.values(keys));
   let r = await gh.cli(['client', 'add', '--id', 'meta-keys', '--jwks', file, '--redirect-uri', REDIRECT, '--grant', 'authorization_code', '--grant', 'client_credentials', '--scope', 'openid']);
   assert.equal(r.code, 0, r.stderr);
@@ -40,9 +40,12 @@ async function tokens(client = secret, extra = {}, scope = 'openid profile') {
   return gh.obtainTokens(client, user, { scope, extra });
 }
 
+/** The client's key of a JWS alg (RFC 9864's Ed25519 names the EdDSA key's algorithm). */
+const keyOf = (alg) => keys[alg === 'Ed25519' ? 'EdDSA' : alg];
+
 function assertion(alg, clientId = 'meta-keys', aud = gh.base) {
   const now = Math.floor(Date.now() / 1000);
-  return signJwt(keys[alg], { iss: clientId, sub: clientId, aud, exp: now + 60, iat: now, jti: crypto.randomUUID() });
+  return signJwt(keyOf(alg), { iss: clientId, sub: clientId, aud, exp: now + 60, iat: now, jti: crypto.randomUUID() }, { alg });
 }
 
 async function pkjwt(alg) {
@@ -137,12 +140,12 @@ test('every value listed works', async () => {
   }
   for (const member of ['token_endpoint_auth_signing_alg_values_supported', 'revocation_endpoint_auth_signing_alg_values_supported',
     'introspection_endpoint_auth_signing_alg_values_supported', 'request_object_signing_alg_values_supported']) {
-    assert.deepEqual(d[member], ['RS256', 'ES256'], member);
+    assert.deepEqual(d[member], ['RS256', 'ES256', 'EdDSA', 'Ed25519'], member);
   }
-  for (const alg of ['RS256', 'ES256']) {
+  for (const alg of ['RS256', 'ES256', 'EdDSA', 'Ed25519']) {
     assert.equal((await gh.token({ grant_type: 'client_credentials', ...(await pkjwt(alg)) })).status, 200, `an assertion signed ${alg}`);
     const now = Math.floor(Date.now() / 1000);
-    const request = await signJwt(keys[alg], { iss: 'meta-keys', aud: gh.base, response_type: 'code', client_id: 'meta-keys', redirect_uri: REDIRECT, scope: 'openid', exp: now + 60 });
+    const request = await signJwt(keyOf(alg), { iss: 'meta-keys', aud: gh.base, response_type: 'code', client_id: 'meta-keys', redirect_uri: REDIRECT, scope: 'openid', exp: now + 60 }, { alg });
     const res = await gh.get(`/auth/authorize?${new URLSearchParams({ client_id: 'meta-keys', request })}`);
     assert.equal(res.status, 200, `a request object signed ${alg}`);
   }

@@ -1,7 +1,7 @@
-/* Fuzzes the JWT readers: jose_jwt_verify with a fixed keyset (an RS256
- * and an ES256 key: the keys below are test keys made for this file and
- * used nowhere else), jose_jwt_peek, and jose_hs256_verify (the gateway's
- * cookies) under a fixed key.
+/* Fuzzes the JWT readers: jose_jwt_verify with a fixed keyset (an RS256,
+ * an ES256 and an EdDSA key: the first two are test keys made for this
+ * file and used nowhere else, the third RFC 8037's published example), jose_jwt_peek, and
+ * jose_hs256_verify (the gateway's cookies) under a fixed key.
  *
  * The keys are fixed so that the seed corpus can hold tokens they really
  * signed: mutations of those reach the signature check and the payload,
@@ -39,6 +39,11 @@ static const char EC_JWK[] =
     "OK770skGuJv1vAZP6xQPEnjts\",\"kid\":\"Y0SNjIVLhY2C4y8y4fcbr_WBcUBBdw67qW0Bi5ArLBM\","
     "\"alg\":\"ES256\",\"use\":\"sig\"}";
 
+static const char ED_JWK[] =
+    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"d\":\"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A\","
+    "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\","
+    "\"kid\":\"kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k\",\"alg\":\"EdDSA\",\"use\":\"sig\"}";
+
 static const unsigned char HS_KEY[JOSE_HS256_MIN_KEY] = "fuzz-hs256-key-of-32-bytes-long";
 
 /* Built once; lives as long as the process. */
@@ -46,8 +51,8 @@ static const jose_keyset_t *keyset(void)
 {
     static jose_keyset_t *ks;
     if (!ks) {
-        const jose_key_input_t keys[] = {{RSA_JWK, true}, {EC_JWK, false}};
-        FUZZ_CHECK(jose_keyset_new(keys, 2, &ks) == GH_OK);
+        const jose_key_input_t keys[] = {{RSA_JWK, true}, {EC_JWK, false}, {ED_JWK, false}};
+        FUZZ_CHECK(jose_keyset_new(keys, 3, &ks) == GH_OK);
     }
     return ks;
 }

@@ -10,7 +10,10 @@ import path from 'node:path';
 const PARAMS = {
   ES256: { name: 'ECDSA', namedCurve: 'P-256' },
   RS256: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+  EdDSA: { name: 'Ed25519' },
 };
+/* WebCrypto's signing parameters of each JWS alg */
+const SIGN = { ES256: { name: 'ECDSA', hash: 'SHA-256' }, RS256: { name: 'RSASSA-PKCS1-v1_5' }, EdDSA: { name: 'Ed25519' } };
 
 /** A new key pair of alg: { alg, kid, privateKey (CryptoKey), publicJwk }. */
 export async function clientKey(alg = 'ES256', kid = `k-${Math.random().toString(36).slice(2, 10)}`) {
@@ -66,8 +69,7 @@ export async function signJwt(key, claims, { typ, alg = key.alg, kid = key.kid, 
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const h = { alg, ...(kid ? { kid } : {}), ...(typ ? { typ } : {}), ...header };
   const input = `${b64(h)}.${b64(claims)}`;
-  const algo = key.alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
-  const sig = await crypto.subtle.sign(algo, key.privateKey, Buffer.from(input));
+  const sig = await crypto.subtle.sign(SIGN[key.alg], key.privateKey, Buffer.from(input));
   return `${input}.${Buffer.from(sig).toString('base64url')}`;
 }
 

@@ -904,7 +904,7 @@ export function decodeJwt(token) {
   };
 }
 
-/** True when token's signature verifies with the JWKS key named by its kid (RS256 or ES256). */
+/** True when token's signature verifies with the JWKS key named by its kid (RS256, ES256 or EdDSA). */
 export function verifyJwt(token, jwks) {
   const { header, signingInput, signature } = decodeJwt(token);
   const jwk = jwks.keys.find((k) => k.kid === header.kid);
@@ -912,6 +912,7 @@ export function verifyJwt(token, jwks) {
   const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
   if (header.alg === 'RS256') return crypto.verify('sha256', signingInput, key, signature);
   if (header.alg === 'ES256') return crypto.verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  if (header.alg === 'EdDSA' && jwk.crv === 'Ed25519') return crypto.verify(null, signingInput, key, signature);
   return false;
 }
 

@@ -33,12 +33,23 @@ static const char RFC7638_JWK[] =
     "\"e\":\"AQAB\",\"alg\":\"RS256\",\"kid\":\"2011-04-29\"}";
 static const char RFC7638_THUMBPRINT[] = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
 
+/* RFC 8037 Appendix A.1 (the Ed25519 key), A.3 (its thumbprint), A.4 (a
+ * signature: Ed25519 is deterministic) */
+#define RFC8037_X "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+static const char RFC8037_PRIVATE[] = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+                                      "\"d\":\"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A\","
+                                      "\"x\":\"" RFC8037_X "\"}";
+static const char RFC8037_THUMBPRINT[] = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k";
+static const char RFC8037_INPUT[] = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
+static const char RFC8037_SIGNATURE[] =
+    "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
+
 /* Keys made once for all tests: rsa (signs in ks_rsa), old (kept in ks_rsa
  * as a non-signing key; signs in ks_old), ec (ks_ec), other (ks_other). */
 static struct {
     arena_t *arena;
-    char *rsa, *rsa_kid, *old, *old_kid, *ec, *ec_kid, *other, *other_kid;
-    jose_keyset_t *ks_rsa, *ks_old, *ks_ec, *ks_other;
+    char *rsa, *rsa_kid, *old, *old_kid, *ec, *ec_kid, *other, *other_kid, *ed, *ed_kid;
+    jose_keyset_t *ks_rsa, *ks_old, *ks_ec, *ks_other, *ks_ed;
 } F;
 
 static jose_keyset_t *keyset(const char *signer, const char *extra)
@@ -52,7 +63,9 @@ static jose_keyset_t *keyset(const char *signer, const char *extra)
 /* The algorithm the one signing key of ks signs. */
 static jose_alg_t alg_of(const jose_keyset_t *ks)
 {
-    return jose_keyset_kid(ks, JOSE_RS256) ? JOSE_RS256 : JOSE_ES256;
+    return jose_keyset_kid(ks, JOSE_RS256)   ? JOSE_RS256
+           : jose_keyset_kid(ks, JOSE_ES256) ? JOSE_ES256
+                                             : JOSE_EDDSA;
 }
 
 static int setup(void **state)
@@ -62,10 +75,12 @@ static int setup(void **state)
     assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.old_kid, &F.old), GH_OK);
     assert_int_equal(jose_key_generate(F.arena, JOSE_ES256, &F.ec_kid, &F.ec), GH_OK);
     assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.other_kid, &F.other), GH_OK);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_EDDSA, &F.ed_kid, &F.ed), GH_OK);
     F.ks_rsa = keyset(F.rsa, F.old);
     F.ks_old = keyset(F.old, NULL);
     F.ks_ec = keyset(F.ec, NULL);
     F.ks_other = keyset(F.other, NULL);
+    F.ks_ed = keyset(F.ed, NULL);
     return 0;
 }
 
@@ -75,6 +90,7 @@ static int teardown(void **state)
     jose_keyset_free(F.ks_old);
     jose_keyset_free(F.ks_ec);
     jose_keyset_free(F.ks_other);
+    jose_keyset_free(F.ks_ed);
     arena_free(F.arena);
     return 0;
 }
@@ -155,7 +171,12 @@ static void test_alg_names(void **state)
     assert_int_equal(alg, JOSE_ES256);
     assert_string_equal(jose_alg_name(JOSE_RS256), "RS256");
     assert_string_equal(jose_alg_name(JOSE_ES256), "ES256");
-    const char *bad[] = {"none", "HS256", "RS384", "rs256", "", NULL};
+    assert_int_equal(jose_alg_parse("EdDSA", &alg), GH_OK);
+    assert_int_equal(alg, JOSE_EDDSA);
+    assert_string_equal(jose_alg_name(JOSE_EDDSA), "EdDSA");
+    assert_int_equal(jose_alg_parse("Ed25519", &alg), GH_OK); /* RFC 9864's name */
+    assert_int_equal(alg, JOSE_EDDSA);
+    const char *bad[] = {"none", "HS256", "RS384", "rs256", "", "Ed448", "eddsa", NULL};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(jose_alg_parse(bad[i], &alg), GH_ERR_INVALID);
 }
@@ -189,6 +210,40 @@ static void test_thumbprint_rfc7638(void **state)
     assert_int_equal(jose_jwk_thumbprint(a, "not json", &t), GH_ERR_INVALID);
 }
 
+/* RFC 8037: the thumbprint of an OKP key, and the signature of the
+ * appendix's private key as jose imports it. */
+static void test_ed25519_rfc8037(void **state)
+{
+    arena_t *a = *state;
+    char *t = NULL;
+    assert_int_equal(jose_jwk_thumbprint(a, RFC8037_PRIVATE, &t), GH_OK);
+    assert_string_equal(t, RFC8037_THUMBPRINT);
+    json_t *jwk = json_loads(RFC8037_PRIVATE, 0, NULL);
+    const jose_alg_ops_t *ops = jose_alg_ops(JOSE_EDDSA);
+    EVP_PKEY *pkey = NULL;
+    assert_int_equal(ops->import(jwk, &pkey), GH_OK);
+    unsigned char sig[64];
+    size_t n = sizeof sig;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    assert_int_equal(EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey), 1);
+    assert_int_equal(
+        EVP_DigestSign(ctx, sig, &n, (const unsigned char *)RFC8037_INPUT, strlen(RFC8037_INPUT)),
+        1);
+    assert_string_equal(b64url_encode(a, sig, n), RFC8037_SIGNATURE);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    /* a private key whose x is not its d's public key is refused */
+    json_object_set_new(jwk, "x", json_string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    assert_int_equal(ops->import(jwk, &pkey), GH_ERR_INVALID);
+    json_object_set_new(jwk, "x", json_string(RFC8037_X));
+    json_object_set_new(jwk, "crv", json_string("Ed448"));
+    assert_int_equal(ops->import(jwk, &pkey), GH_ERR_INVALID);
+    json_object_set_new(jwk, "crv", json_string("Ed25519"));
+    json_object_set_new(jwk, "d", json_string("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyu"));
+    assert_int_equal(ops->import(jwk, &pkey), GH_ERR_INVALID); /* 30 bytes */
+    json_decref(jwk);
+}
+
 /* The generated JWK carries kid = thumbprint, alg and use, and its private part. */
 static void check_generated(arena_t *a, const char *jwk_text, const char *kid, const char *alg,
                             const char *private_member)
@@ -210,6 +265,13 @@ static void test_generate(void **state)
     arena_t *a = *state;
     check_generated(a, F.rsa, F.rsa_kid, "RS256", "d");
     check_generated(a, F.ec, F.ec_kid, "ES256", "d");
+    check_generated(a, F.ed, F.ed_kid, "EdDSA", "d");
+    json_t *ed = json_loads(F.ed, 0, NULL);
+    assert_string_equal(jose_member_str(ed, "kty"), "OKP");
+    assert_string_equal(jose_member_str(ed, "crv"), "Ed25519");
+    for (const char *const *m = (const char *const[]){"x", "d", NULL}; *m; m++)
+        assert_int_equal(strlen(jose_member_str(ed, *m)), 43); /* 32 bytes */
+    json_decref(ed);
     json_t *jwk = json_loads(F.ec, 0, NULL);
     assert_string_equal(jose_member_str(jwk, "crv"), "P-256");
     assert_string_equal(jose_member_str(jwk, "kty"), "EC");
@@ -264,6 +326,9 @@ static void test_jwks_public_only(void **state)
     static const char *const ec[] = {"kty", "kid", "use", "alg", "crv", "x", "y", NULL};
     check_jwks(a, F.ks_rsa, 2, rsa);
     check_jwks(a, F.ks_ec, 1, ec);
+    static const char *const okp[] = {"kty", "kid", "use", "alg", "crv", "x", NULL};
+    check_jwks(a, F.ks_ed, 1, okp);
+    assert_null(strstr(jose_keyset_jwks(F.ks_ed, NULL), "\"d\""));
     const char *jwks = jose_keyset_jwks(F.ks_rsa, NULL);
     assert_non_null(strstr(jwks, F.rsa_kid));
     assert_non_null(strstr(jwks, F.old_kid));
@@ -316,6 +381,30 @@ static void test_roundtrip_rs256(void **state)
 static void test_roundtrip_es256(void **state)
 {
     roundtrip(*state, F.ks_ec, "ES256", 64); /* raw R || S, not DER */
+}
+
+static void test_roundtrip_eddsa(void **state)
+{
+    roundtrip(*state, F.ks_ed, "EdDSA", 64);
+}
+
+/* A relying party's keyset from the public JWKS verifies what ks_ed signs;
+ * a token naming EdDSA with another key type's kid is refused. */
+static void test_eddsa_public_jwks(void **state)
+{
+    arena_t *a = *state;
+    size_t len = 0;
+    const char *jwks = jose_keyset_jwks(F.ks_ed, &len);
+    jose_keyset_t *rp = NULL;
+    assert_int_equal(jose_keyset_from_jwks(jwks, len, &rp), GH_OK);
+    json_t *claims = json_pack("{ss}", "sub", "alice"), *got = NULL;
+    char *token = NULL;
+    assert_int_equal(jose_jwt_sign(F.ks_ed, JOSE_EDDSA, a, "JWT", claims, &token), GH_OK);
+    assert_int_equal(jose_jwt_verify(rp, a, token, &got, NULL), GH_OK);
+    assert_true(json_equal(got, claims));
+    assert_int_equal(jose_jwt_verify(F.ks_rsa, a, token, &got, NULL), GH_ERR_CRYPTO);
+    jose_keyset_free(rp);
+    json_decref(claims);
 }
 
 static void test_forge_sanity(void **state)
@@ -737,10 +826,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_alg_names),
         T(test_thumbprint_rfc7638),
+        T(test_ed25519_rfc8037),
         T(test_generate),
         T(test_jwks_public_only),
         T(test_roundtrip_rs256),
         T(test_roundtrip_es256),
+        T(test_roundtrip_eddsa),
+        T(test_eddsa_public_jwks),
         T(test_forge_sanity),
         T(test_refuse_alg_none),
         T(test_refuse_hs256),

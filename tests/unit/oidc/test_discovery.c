@@ -12,7 +12,7 @@
 #include "oidc/oidc.h"
 
 #define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\",\"none\"]"
-#define CLIENT_ALGS "[\"RS256\",\"ES256\"]"
+#define CLIENT_ALGS "[\"RS256\",\"ES256\",\"EdDSA\",\"Ed25519\"]"
 
 static const char WANT[] =
     "{\"issuer\":\"https://id.example\","
@@ -22,7 +22,7 @@ static const char WANT[] =
     "\"jwks_uri\":\"https://id.example/oauth2/v1/keys\","
     "\"end_session_endpoint\":\"https://id.example/auth/logout\","
     "\"device_authorization_endpoint\":\"https://id.example/oauth2/v1/device/authorize\","
-    "\"dpop_signing_alg_values_supported\":[\"RS256\",\"ES256\"],"
+    "\"dpop_signing_alg_values_supported\":" CLIENT_ALGS ","
     "\"revocation_endpoint\":\"https://id.example/oauth2/v1/revoke\","
     "\"introspection_endpoint\":\"https://id.example/oauth2/v1/introspect\","
     "\"scopes_supported\":[\"openid\",\"profile\",\"email\",\"groups\",\"username\"],"
