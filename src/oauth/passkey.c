@@ -215,14 +215,15 @@ static json_t *creation_options(const app_t *app, const store_user_t *user, cons
         json_array_append_new(exclude, credential_descriptor(&have[i]));
     const char *display = user->nickname && *user->nickname ? user->nickname : user->username;
     return json_pack(
-        "{s:s,s:{s:s,s:s},s:{s:s,s:s,s:s},s:[{s:s,s:i},{s:s,s:i}],s:i,s:s,s:{s:s,s:b,s:s},s:o}",
+        "{s:s,s:{s:s,s:s},s:{s:s,s:s,s:s},s:[{s:s,s:i},{s:s,s:i},{s:s,s:i}],s:i,s:s,s:{s:s,s:b,s:"
+        "s},s:o}",
         "challenge", challenge, "rp", "id", app->passkey_rp.rp_id, "name", "Gatehouse", "user",
         "id", user_id, "name", user->username, "displayName", display, "pubKeyCredParams", "type",
-        "public-key", "alg", WEBAUTHN_ALG_ES256, "type", "public-key", "alg", WEBAUTHN_ALG_RS256,
-        "timeout", TIMEOUT_MS, "attestation", "none", "authenticatorSelection", "residentKey",
-        "required", "requireResidentKey", 1, "userVerification",
-        app->passkey_rp.require_uv ? "required" : "preferred", "excludeCredentials",
-        exclude ? exclude : json_array());
+        "public-key", "alg", WEBAUTHN_ALG_ES256, "type", "public-key", "alg", WEBAUTHN_ALG_EDDSA,
+        "type", "public-key", "alg", WEBAUTHN_ALG_RS256, "timeout", TIMEOUT_MS, "attestation",
+        "none", "authenticatorSelection", "residentKey", "required", "requireResidentKey", 1,
+        "userVerification", app->passkey_rp.require_uv ? "required" : "preferred",
+        "excludeCredentials", exclude ? exclude : json_array());
 }
 
 /* The signed-in member, or a refusal written. */

@@ -1,6 +1,8 @@
-/* COSE_Key (RFC 9052 §7, RFC 9053 §7.1.1, RFC 8230 §4) to an OpenSSL public
- * key, and signature checks with it. Two kinds are accepted: EC2 on P-256
- * with ES256 (kty 2, crv 1, 32-byte x and y, the point on the curve), and RSA
+/* COSE_Key (RFC 9052 §7, RFC 9053 §7.1.1 and §7.2, RFC 8230 §4) to an
+ * OpenSSL public key, and signature checks with it. Three kinds are
+ * accepted: EC2 on P-256 with ES256 (kty 2, crv 1, 32-byte x and y, the
+ * point on the curve), OKP on Ed25519 with EdDSA (kty 1, crv 6, 32-byte x:
+ * security keys offer it), and RSA
  * with RS256 (kty 3, n odd, of 2048-4096 bits, without a small factor; e odd,
  * over 2^16 and at most 4 bytes, as SP 800-56B §6.2 asks). */
 #include <openssl/core_names.h>
@@ -19,9 +21,13 @@
 #define COSE_EC2_Y (-3)
 #define COSE_RSA_N (-1)
 #define COSE_RSA_E (-2)
+#define COSE_OKP_CRV (-1)
+#define COSE_OKP_X (-2)
+#define COSE_KTY_OKP 1
 #define COSE_KTY_EC2 2
 #define COSE_KTY_RSA 3
 #define COSE_CRV_P256 1
+#define COSE_CRV_ED25519 6
 
 /* An EVP_PKEY of type from the parameters in bld; NULL when invalid. With
  * check, OpenSSL's public key check must pass too (EC: the point is on the
@@ -73,6 +79,20 @@ static EVP_PKEY *ec2_key(const cbor_item_t *map, const char **why)
     OSSL_PARAM_BLD_free(bld);
     if (!pkey)
         *why = "COSE key: the point is not on P-256";
+    return pkey;
+}
+
+static EVP_PKEY *okp_key(const cbor_item_t *map, const char **why)
+{
+    int64_t crv = 0;
+    const uint8_t *x;
+    size_t xn = 0;
+    EVP_PKEY *pkey = NULL;
+    if (wa_cbor_int(wa_cbor_map_int(map, COSE_OKP_CRV), &crv) && crv == COSE_CRV_ED25519 &&
+        wa_cbor_bytes(wa_cbor_map_int(map, COSE_OKP_X), &x, &xn) && xn == 32)
+        pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, xn);
+    if (!pkey)
+        *why = "COSE key: not an Ed25519 public key";
     return pkey;
 }
 
@@ -143,10 +163,12 @@ static EVP_PKEY *cose_load(const uint8_t *key, size_t len, int *alg, const char 
         *why = "COSE key: not a map with kty and alg";
     else if (kty == COSE_KTY_EC2 && a == WEBAUTHN_ALG_ES256)
         pkey = ec2_key(map, why);
+    else if (kty == COSE_KTY_OKP && a == WEBAUTHN_ALG_EDDSA)
+        pkey = okp_key(map, why);
     else if (kty == COSE_KTY_RSA && a == WEBAUTHN_ALG_RS256)
         pkey = rsa_key(map, why);
     else
-        *why = "COSE key: algorithm not supported (ES256 and RS256 are)";
+        *why = "COSE key: algorithm not supported (ES256, EdDSA and RS256 are)";
     cbor_decref(&map);
     if (pkey)
         *alg = (int)a;
@@ -179,8 +201,10 @@ gh_status_t webauthn_cose_verify(const uint8_t *key, size_t key_len, const uint8
     if (!pkey)
         return GH_ERR_INVALID;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
-    /* both algorithms hash with SHA-256; ES256's signature is DER (§6.5.6) */
-    bool ok = md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+    /* ES256 and RS256 hash with SHA-256 (ES256's signature is DER, §6.5.6);
+     * EdDSA signs the message itself */
+    const EVP_MD *digest = alg == WEBAUTHN_ALG_EDDSA ? NULL : EVP_sha256();
+    bool ok = md && EVP_DigestVerifyInit(md, NULL, digest, NULL, pkey) == 1 &&
               EVP_DigestVerify(md, sig, sig_len, msg, msg_len) == 1;
     EVP_MD_CTX_free(md);
     EVP_PKEY_free(pkey);

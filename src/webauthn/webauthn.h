@@ -40,6 +40,7 @@
 
 /* COSE algorithms accepted (RFC 9053, IANA COSE Algorithms). */
 #define WEBAUTHN_ALG_ES256 (-7)
+#define WEBAUTHN_ALG_EDDSA (-8) /* over Ed25519 (crv 6) */
 #define WEBAUTHN_ALG_RS256 (-257)
 
 /* Who we are, as the checks need it. */
@@ -71,12 +72,14 @@ gh_status_t webauthn_authdata_parse(const uint8_t *data, size_t len, webauthn_au
                                     const char **why);
 
 /* Checks that a COSE_Key of len bytes is one we accept: EC2 P-256 with alg
- * ES256, or RSA (2048-4096 bits) with alg RS256, a valid public key. *alg
+ * ES256, OKP Ed25519 with alg EdDSA, or RSA (2048-4096 bits) with alg
+ * RS256, a valid public key. *alg
  * gets its COSE algorithm. GH_ERR_INVALID with *why otherwise. */
 gh_status_t webauthn_cose_check(const uint8_t *key, size_t len, int *alg, const char **why);
 
 /* Verifies sig over msg with the COSE_Key (ES256: an ASN.1 DER ECDSA
- * signature over SHA-256, §6.5.6; RS256: PKCS#1 v1.5 with SHA-256).
+ * signature over SHA-256, §6.5.6; EdDSA: the 64-byte Ed25519 signature of
+ * msg itself; RS256: PKCS#1 v1.5 with SHA-256).
  * GH_ERR_CRYPTO for a wrong signature, GH_ERR_INVALID for a bad key. */
 gh_status_t webauthn_cose_verify(const uint8_t *key, size_t key_len, const uint8_t *msg,
                                  size_t msg_len, const uint8_t *sig, size_t sig_len,

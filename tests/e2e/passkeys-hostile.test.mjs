@@ -86,7 +86,7 @@ test('registration: the options ask for a discoverable credential, ES256 or RS25
   assert.equal(o.rp.id, 'localhost');
   assert.equal(Buffer.from(o.user.id, 'base64url').toString(), alice.sub);
   assert.equal(o.user.name, 'alice');
-  assert.deepEqual(o.pubKeyCredParams.map((p) => p.alg), [-7, -257]);
+  assert.deepEqual(o.pubKeyCredParams.map((p) => p.alg), [-7, -8, -257]);
   assert.equal(o.authenticatorSelection.residentKey, 'required');
   assert.equal(o.authenticatorSelection.userVerification, 'preferred');
   assert.equal(o.attestation, 'none');

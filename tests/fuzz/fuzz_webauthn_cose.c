@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(verified != GH_OK);
     FUZZ_CHECK((checked == GH_OK) == (verified == GH_ERR_CRYPTO));
     if (checked == GH_OK)
-        FUZZ_CHECK(alg == WEBAUTHN_ALG_ES256 || alg == WEBAUTHN_ALG_RS256);
+        FUZZ_CHECK(alg == WEBAUTHN_ALG_ES256 || alg == WEBAUTHN_ALG_EDDSA ||
+                   alg == WEBAUTHN_ALG_RS256);
     return 0;
 }

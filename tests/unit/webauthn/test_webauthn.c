@@ -47,8 +47,8 @@ static gh_status_t reg_verify(reg_t *r, const webauthn_rp_t *rp, webauthn_creden
 
 static void registration_accepted(void **state)
 {
-    int algs[] = {WEBAUTHN_ALG_ES256, WEBAUTHN_ALG_RS256};
-    for (size_t i = 0; i < 2; i++) {
+    int algs[] = {WEBAUTHN_ALG_ES256, WEBAUTHN_ALG_EDDSA, WEBAUTHN_ALG_RS256};
+    for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
         reg_t r;
         webauthn_credential_t c;
         const char *why;
@@ -219,14 +219,15 @@ static void repeated_key(reg_t *r)
     r->att.len = 0;
     vec_cbor(&r->att, m);
 }
-/* a COSE key whose algorithm we do not take (EdDSA) */
+/* a COSE key whose algorithm we do not take (ES384 on P-384) */
 static void unsupported_alg(reg_t *r)
 {
-    cbor_item_t *m = cbor_new_definite_map(4);
-    map_add(m, vec_int(1), vec_int(1));
-    map_add(m, vec_int(3), vec_int(-8));
-    map_add(m, vec_int(-1), vec_int(6));
-    map_add(m, vec_int(-2), cbor_build_bytestring(r->key.cose, 32));
+    cbor_item_t *m = cbor_new_definite_map(5);
+    map_add(m, vec_int(1), vec_int(2));
+    map_add(m, vec_int(3), vec_int(-35));
+    map_add(m, vec_int(-1), vec_int(2));
+    map_add(m, vec_int(-2), cbor_build_bytestring(r->key.cose, 48));
+    map_add(m, vec_int(-3), cbor_build_bytestring(r->key.cose, 48));
     vec_buf_t k = {0};
     vec_cbor(&k, m);
     vec_authdata(&r->ad, VEC_RP_ID, UP_UV_AT, 0, k.bytes, k.len, 16, 1);
@@ -263,7 +264,7 @@ static const refusal_t REFUSALS[] = {
     {"CBOR length past the end", attestation_huge_length, GH_ERR_INVALID},
     {"indefinite-length CBOR", attestation_indefinite, GH_ERR_INVALID},
     {"a repeated map key", repeated_key, GH_ERR_INVALID},
-    {"EdDSA key", unsupported_alg, GH_ERR_INVALID},
+    {"ES384 key", unsupported_alg, GH_ERR_INVALID},
     {"point off the curve", point_off_curve, GH_ERR_INVALID},
 };
 
@@ -329,8 +330,8 @@ static gh_status_t asn_verify(asn_t *s, uint32_t stored, webauthn_assertion_t *o
 
 static void assertion_accepted(void **state)
 {
-    int algs[] = {WEBAUTHN_ALG_ES256, WEBAUTHN_ALG_RS256};
-    for (size_t i = 0; i < 2; i++) {
+    int algs[] = {WEBAUTHN_ALG_ES256, WEBAUTHN_ALG_EDDSA, WEBAUTHN_ALG_RS256};
+    for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
         asn_t s;
         webauthn_assertion_t out;
         const char *why;
@@ -419,6 +420,40 @@ static void rsa_cose(vec_buf_t *out, const uint8_t *n, const uint8_t *e, size_t 
     vec_cbor(out, m);
 }
 
+/* An OKP COSE key {kty 1, alg, crv, x} with x of xn bytes. */
+static void okp_cose(vec_buf_t *out, int64_t alg, int64_t crv, const uint8_t *x, size_t xn)
+{
+    cbor_item_t *m = cbor_new_definite_map(4);
+    map_add(m, vec_int(1), vec_int(1));
+    map_add(m, vec_int(3), vec_int(alg));
+    map_add(m, vec_int(-1), vec_int(crv));
+    map_add(m, vec_int(-2), cbor_build_bytestring(x, xn));
+    out->len = 0;
+    vec_cbor(out, m);
+}
+
+/* An Ed25519 key (crv 6, a 32-byte x) with alg EdDSA is accepted; Ed448, a
+ * short x or another alg is not. */
+static void okp_key_rules(void **state)
+{
+    static const uint8_t x[32] = {
+        0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe,
+        0xd3, 0xc9, 0x64, 0x07, 0x3a, 0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6,
+        0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a}; /* RFC 8032 */
+    vec_buf_t c;
+    int alg = 0;
+    const char *why;
+    okp_cose(&c, WEBAUTHN_ALG_EDDSA, 6, x, 32);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_OK);
+    assert_int_equal(alg, WEBAUTHN_ALG_EDDSA);
+    okp_cose(&c, WEBAUTHN_ALG_EDDSA, 7, x, 32);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+    okp_cose(&c, WEBAUTHN_ALG_EDDSA, 6, x, 31);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+    okp_cose(&c, WEBAUTHN_ALG_ES256, 6, x, 32);
+    assert_int_equal(webauthn_cose_check(c.bytes, c.len, &alg, &why), GH_ERR_INVALID);
+}
+
 /* RSA keys are judged the same way every time: a small exponent or an even
  * modulus is refused, a good key accepted, whatever OpenSSL's random draw. */
 static void rsa_key_rules(void **state)
@@ -458,15 +493,11 @@ static void client_data_challenge_read(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(registration_accepted),
-        cmocka_unit_test(packed_self_attestation),
-        cmocka_unit_test(registration_refusals),
-        cmocka_unit_test(user_verification_required),
-        cmocka_unit_test(assertion_accepted),
-        cmocka_unit_test(assertion_refusals),
-        cmocka_unit_test(client_data_challenge_read),
-        cmocka_unit_test(rsa_small_factor_refused),
-        cmocka_unit_test(rsa_key_rules),
+        cmocka_unit_test(registration_accepted),    cmocka_unit_test(packed_self_attestation),
+        cmocka_unit_test(registration_refusals),    cmocka_unit_test(user_verification_required),
+        cmocka_unit_test(assertion_accepted),       cmocka_unit_test(okp_key_rules),
+        cmocka_unit_test(assertion_refusals),       cmocka_unit_test(client_data_challenge_read),
+        cmocka_unit_test(rsa_small_factor_refused), cmocka_unit_test(rsa_key_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,14 @@ static inline void vec_cose(vec_key_t *k)
         map_add(m, vec_int(-1), vec_int(1));
         map_add(m, vec_int(-2), cbor_build_bytestring(pub + 1, 32));
         map_add(m, vec_int(-3), cbor_build_bytestring(pub + 33, 32));
+    } else if (k->alg == WEBAUTHN_ALG_EDDSA) {
+        uint8_t x[32];
+        size_t n = sizeof x;
+        EVP_PKEY_get_raw_public_key(k->pkey, x, &n);
+        map_add(m, vec_int(1), vec_int(1));
+        map_add(m, vec_int(3), vec_int(-8));
+        map_add(m, vec_int(-1), vec_int(6));
+        map_add(m, vec_int(-2), cbor_build_bytestring(x, n));
     } else {
         BIGNUM *n = NULL, *e = NULL;
         uint8_t nb[512], eb[8];
@@ -99,7 +107,9 @@ static inline void vec_cose(vec_key_t *k)
 static inline void vec_key_new(vec_key_t *k, int alg)
 {
     k->alg = alg;
-    k->pkey = alg == WEBAUTHN_ALG_ES256 ? EVP_EC_gen("P-256") : EVP_RSA_gen(2048);
+    k->pkey = alg == WEBAUTHN_ALG_ES256   ? EVP_EC_gen("P-256")
+              : alg == WEBAUTHN_ALG_EDDSA ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")
+                                          : EVP_RSA_gen(2048);
     if (!k->pkey)
         abort();
     vec_cose(k);
@@ -155,7 +165,8 @@ static inline void vec_sign(vec_buf_t *sig, const vec_key_t *k, const vec_buf_t 
     vec_put(&msg, h, 32);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     size_t n = sizeof sig->bytes;
-    if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
+    const EVP_MD *digest = k->alg == WEBAUTHN_ALG_EDDSA ? NULL : EVP_sha256();
+    if (EVP_DigestSignInit(md, NULL, digest, NULL, k->pkey) != 1 ||
         EVP_DigestSign(md, sig->bytes, &n, msg.bytes, msg.len) != 1)
         abort();
     sig->len = n;
