@@ -231,7 +231,7 @@ static bool read_jwks(arena_t *a, const json_t *body, const char **out, admin_er
     if (!ok)
         return admin_fail(
             err, a, 400, "jwks",
-            "must be a JWKS of at most %d bytes of usable public RS256, ES256 or EdDSA "
+            "must be a JWKS of at most %d bytes of usable public RS256, PS256, ES256 or EdDSA "
             "signing keys (no private members)",
             JWKS_MAX);
     return *out ? true : admin_fail(err, a, 500, NULL, "out of memory");

@@ -57,8 +57,9 @@ bool admin_keys_rotate(const admin_ctx_t *ctx, const jose_alg_t *algs, size_t n,
     jose_alg_t configured[JOSE_ALG_COUNT];
     if (n == 0) {
         if (signing_keys_algs(ctx->cfg, configured, &n) != GH_OK)
-            return admin_fail(err, ctx->arena, 500, NULL,
-                              "signing_alg and access_token_alg must be RS256, ES256 or EdDSA");
+            return admin_fail(
+                err, ctx->arena, 500, NULL,
+                "signing_alg and access_token_alg must be RS256, PS256, ES256 or EdDSA");
         algs = configured;
     }
     int64_t now = clock_now();

@@ -376,8 +376,8 @@ static int run_initial_token(cli_t *c, const cli_cmd_t *self, int argc, char **a
     "  --require-par           it must push its authorization requests (RFC 9126)\n"               \
     "  --dpop-bound            its tokens must all be DPoP-bound (RFC 9449)\n"                     \
     "  --security-profile P    fapi2: the FAPI 2.0 Security Profile (PAR, PKCE,\n"                 \
-    "                          private_key_jwt with ES256 or EdDSA, and DPoP, all\n"               \
-    "                          required;\n"                                                        \
+    "                          private_key_jwt with PS256, ES256 or EdDSA, and DPoP,\n"            \
+    "                          all required;\n"                                                    \
     "                          docs/clients.md); none: no profile (default)\n"
 
 const cli_cmd_t CLI_CLIENT_COMMANDS[] = {

@@ -114,7 +114,7 @@ static int run_rotate(cli_t *c, const cli_cmd_t *self, int argc, char **argv)
     if (ch == CLI_OPT_STOP || (code = cli_operands(self, argc, argv, 0, NULL)) != CLI_CONTINUE)
         return code;
     if (alg_name && jose_alg_parse(alg_name, &algs[0]) != GH_OK)
-        return cli_usage_error(self, "--alg must be RS256, ES256 or EdDSA");
+        return cli_usage_error(self, "--alg must be RS256, PS256, ES256 or EdDSA");
     if (bad_delay)
         return cli_usage_error(self, "--activate-in must be whole seconds, 0 to 86400");
     if ((code = cli_admin(c, &ctx)) != CLI_CONTINUE)
@@ -143,7 +143,8 @@ const cli_cmd_t CLI_KEYS_COMMANDS[] = {
      "           \"signing_from\" or \"retiring_until\" where they apply\n",
      run_list, NULL},
     {"rotate", "gatehouse keys rotate", "add new signing keys, published first, signing later",
-     "usage: gatehouse keys rotate [--alg RS256|ES256|EdDSA] [--now | --activate-in SECONDS]\n\n"
+     "usage: gatehouse keys rotate [--alg RS256|PS256|ES256|EdDSA] [--now | --activate-in "
+     "SECONDS]\n\n"
      "Adds a new signing key for each algorithm the configuration signs with\n"
      "(signing_alg, then access_token_alg when it differs) and prints their kids.\n"
      "Running servers publish the new keys in their JWKS within 2 s, and sign with\n"
@@ -152,8 +153,8 @@ const cli_cmd_t CLI_KEYS_COMMANDS[] = {
      "Every previous key keeps signing until then, and stays in the JWKS until the\n"
      "tokens it signed have expired (access_token_ttl + 60 s). A server that signs\n"
      "with an algorithm left out makes a new key for it at once.\n\n"
-     "  --alg ALG            a new key of ALG only (RS256, ES256 or EdDSA). Servers\n"
-     "                       sign with the algorithms of their own configuration\n"
+     "  --alg ALG            a new key of ALG only (RS256, PS256, ES256, EdDSA).\n"
+     "                       Servers sign with the algorithms of their own configuration\n"
      "                       (signing_alg, access_token_alg): to change algorithm,\n"
      "                       change those, then rotate, which retires the previous\n"
      "                       algorithm's key.\n"

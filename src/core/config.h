@@ -34,8 +34,8 @@ typedef struct {
     long refresh_grace;     /* seconds a rotated refresh token may come again, default 0 (off) */
     long code_ttl;          /* seconds, default 60 */
     long session_ttl;       /* login session, seconds, default 8 hours */
-    char *signing_alg;      /* RS256 (default), ES256 or EdDSA: id tokens */
-    char *access_token_alg; /* RS256, ES256 or EdDSA; NULL: signing_alg */
+    char *signing_alg;      /* RS256 (default), PS256, ES256 or EdDSA: id tokens */
+    char *access_token_alg; /* as signing_alg; NULL: signing_alg */
     long threads;           /* HTTP worker threads, 0 = one per core */
     long max_body;          /* request body cap in bytes, default 64 KiB */
     /* sign-in throttling (docs/security.md); a limit of 0 turns its counter off */

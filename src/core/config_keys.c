@@ -17,7 +17,7 @@
 
 static const char *const ERROR_STYLES[] = {"seed", "rfc6749", NULL};
 static const char *const REPLAY_SCOPES[] = {"public", "all", NULL};
-static const char *const ALGS[] = {"RS256", "ES256", "EdDSA", NULL};
+static const char *const ALGS[] = {"RS256", "PS256", "ES256", "EdDSA", NULL};
 static const char *const LOG_FORMATS[] = {"json", "text", NULL}; /* log_format_t's order */
 static const char *const LOG_LEVELS[] = {"debug", "info", "warn", "error",
                                          NULL};                             /* log_level_t's */

@@ -1,7 +1,8 @@
 /* The signature algorithms this server signs and verifies with (RFC 7518
- * §3.1, RFC 8037 §3.1): RS256 over RSA keys, ES256 over P-256 keys, EdDSA
- * over Ed25519 keys. Nothing else is ever accepted, so `none`, the HS*
- * family, other hash sizes and Ed448 have no row. */
+ * §3.1, RFC 8037 §3.1): RS256 and PS256 over RSA keys, ES256 over P-256
+ * keys, EdDSA over Ed25519 keys. Nothing else is ever accepted, so `none`,
+ * the HS* family, other hash sizes and Ed448 have no row. An RSA JWK
+ * without `alg` is taken as RS256 (the first row of its key type). */
 #include <string.h>
 
 #include <pthread.h>
@@ -46,6 +47,17 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
         .import = jose_okp_import,
         .import_public = jose_okp_import_public,
         .whole_message = true,
+    },
+    {
+        .alg = JOSE_PS256,
+        .name = "PS256",
+        .kty = "RSA",
+        .members = RSA_MEMBERS,
+        .generate = jose_rsa_generate,
+        .export_jwk = jose_rsa_export,
+        .import = jose_rsa_import,
+        .import_public = jose_rsa_import_public,
+        .pss = true,
     },
 };
 

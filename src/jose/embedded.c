@@ -29,13 +29,22 @@ static gh_status_t header_key(const json_t *hdr, const json_t **jwk, const jose_
             return GH_ERR_INVALID;
     *ops = jose_alg_ops(parsed);
     const char *kty = jose_member_str(*jwk, "kty");
-    return *ops && kty && !strcmp(kty, (*ops)->kty) ? GH_OK : GH_ERR_INVALID;
+    const json_t *key_alg = json_object_get(*jwk, "alg"); /* when given, the header's too */
+    return *ops && kty && !strcmp(kty, (*ops)->kty) &&
+                   (!key_alg || jose_alg_named(*ops, json_string_value(key_alg)))
+               ? GH_OK
+               : GH_ERR_INVALID;
 }
 
 /* A verification keyset of the one key jwk. */
-static gh_status_t keyset_of(const json_t *jwk, jose_keyset_t **out)
+static gh_status_t keyset_of(const json_t *jwk, const jose_alg_ops_t *ops, jose_keyset_t **out)
 {
-    json_t *doc = json_pack("{s[O]}", "keys", jwk);
+    /* the key's algorithm is the header's (an RSA key serves RS256 and PS256) */
+    json_t *key = json_deep_copy(jwk);
+    json_t *doc = key && json_object_set_new(key, "alg", json_string(ops->name)) == 0
+                      ? json_pack("{s[O]}", "keys", key)
+                      : NULL;
+    json_decref(key);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     gh_status_t st = text ? jose_keyset_from_jwks(text, strlen(text), out) : GH_ERR_NOMEM;
     free(text);
@@ -59,7 +68,7 @@ gh_status_t jose_jwt_verify_embedded(arena_t *a, const char *token, json_t **hea
     if (st == GH_OK)
         st = header_key(hdr, &jwk, &ops);
     if (st == GH_OK)
-        st = keyset_of(jwk, &ks);
+        st = keyset_of(jwk, ops, &ks);
     if (st == GH_OK)
         st = jose_jwt_verify(ks, a, token, claims, NULL);
     if (st == GH_OK)

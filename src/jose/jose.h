@@ -24,15 +24,15 @@
 #include "core/arena.h"
 #include "core/status.h"
 
-typedef enum { JOSE_RS256, JOSE_ES256, JOSE_EDDSA } jose_alg_t;
-#define JOSE_ALG_COUNT 3 /* how many algorithms jose_alg_t names */
+typedef enum { JOSE_RS256, JOSE_ES256, JOSE_EDDSA, JOSE_PS256 } jose_alg_t;
+#define JOSE_ALG_COUNT 4 /* how many algorithms jose_alg_t names */
 
 /* "RS256" → JOSE_RS256 …; GH_ERR_INVALID for anything else. */
 gh_status_t jose_alg_parse(const char *name, jose_alg_t *out);
 const char *jose_alg_name(jose_alg_t alg);
 
-/* Generates a new key pair (RSA-2048 for RS256, P-256 for ES256, Ed25519 for
- * EdDSA). *kid is its
+/* Generates a new key pair (RSA-2048 for RS256 and PS256, P-256 for ES256,
+ * Ed25519 for EdDSA). *kid is its
  * RFC 7638 thumbprint; *private_jwk the private JWK as JSON text with kid, alg
  * and use set. Both in the arena. */
 gh_status_t jose_key_generate(arena_t *a, jose_alg_t alg, char **kid, char **private_jwk);
@@ -60,11 +60,11 @@ gh_status_t jose_keyset_new(const jose_key_input_t *keys, size_t count, jose_key
  * OpenID provider's jwks_uri, a client's keys), for jose_jwt_verify. Each key
  * is kept when it has no kid (a token without kid then names it when it is
  * the keyset's only key of the token's alg) or a kid not seen before, `use` absent or "sig", and is
- * an RSA key of at least 2048 bits (RS256), a P-256 key (ES256) or an Ed25519 key (EdDSA) whose
- * `alg`, when present, names exactly that; other keys (encryption keys, other algorithms) are
- * skipped. GH_ERR_INVALID when the text is not a JWKS of at most JOSE_JWKS_MAX_KEYS keys or no key
- * is usable. Such a keyset has no signing key: jose_jwt_sign refuses it and jose_keyset_kid gives
- * NULL. */
+ * an RSA key of at least 2048 bits (RS256, or PS256 when its `alg` says so), a P-256 key (ES256)
+ * or an Ed25519 key (EdDSA) whose `alg`, when present, names exactly that; other keys (encryption
+ * keys, other algorithms) are skipped. GH_ERR_INVALID when the text is not a JWKS of at most
+ * JOSE_JWKS_MAX_KEYS keys or no key is usable. Such a keyset has no signing key: jose_jwt_sign
+ * refuses it and jose_keyset_kid gives NULL. */
 gh_status_t jose_keyset_from_jwks(const char *json, size_t len, jose_keyset_t **out);
 void jose_keyset_free(jose_keyset_t *ks);
 
@@ -101,13 +101,13 @@ gh_status_t jose_jwt_verify(const jose_keyset_t *ks, arena_t *a, const char *tok
 #define JOSE_EMBEDDED_MAX_HEADER 2048
 
 /* Verifies a token signed with the public key its header carries (`jwk`,
- * RFC 7515 §4.1.3; a DPoP proof, RFC 9449 §4.2): alg RS256, ES256 or EdDSA and
- * exactly the key's, the key public (no private or symmetric members) and
- * usable as jose_keyset_from_jwks requires. On GH_OK *header and *claims
- * are the header and payload objects (released with the arena) and *jkt the
- * key's RFC 7638 thumbprint (SHA-256, base64url). GH_ERR_INVALID for
- * anything malformed or a header over JOSE_EMBEDDED_MAX_HEADER, GH_ERR_CRYPTO
- * for a bad signature. What typ and the claims say is the caller's. */
+ * RFC 7515 §4.1.3; a DPoP proof, RFC 9449 §4.2): alg RS256, PS256, ES256 or EdDSA and
+ * exactly the key's (the key's own `alg`, when it has one, the same), the key public (no private or
+ * symmetric members) and usable as jose_keyset_from_jwks requires. On GH_OK *header and *claims are
+ * the header and payload objects (released with the arena) and *jkt the key's RFC 7638 thumbprint
+ * (SHA-256, base64url). GH_ERR_INVALID for anything malformed or a header over
+ * JOSE_EMBEDDED_MAX_HEADER, GH_ERR_CRYPTO for a bad signature. What typ and the claims say is the
+ * caller's. */
 gh_status_t jose_jwt_verify_embedded(arena_t *a, const char *token, json_t **header,
                                      json_t **claims, char **jkt);
 

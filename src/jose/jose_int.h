@@ -43,6 +43,9 @@ typedef struct {
                                 size_t *out_len);
     /* Signs the message itself, not its SHA-256 digest (EdDSA). */
     bool whole_message;
+    /* RSASSA-PSS with MGF1 over SHA-256 and a 32-byte salt (RFC 7518 §3.5),
+     * not PKCS #1 v1.5 (PS256). */
+    bool pss;
 } jose_alg_ops_t;
 
 /* The row of alg, or of the first algorithm for a key type; NULL if none. */

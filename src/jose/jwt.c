@@ -9,6 +9,7 @@
  * only after the signature is good. A signature this thread has accepted
  * before under the same keyset is not checked again (verified.c). */
 #include <openssl/err.h>
+#include <openssl/rsa.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,17 @@ static EVP_MD_CTX *ready_ctx(const jose_key_t *key, bool sign)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_MD *md = key->ops->whole_message ? NULL : jose_sha256();
+    EVP_PKEY_CTX *pctx = NULL;
     if (ctx)
         EVP_MD_CTX_set_flags(ctx, EVP_MD_CTX_FLAG_FINALISE);
-    int ok = ctx && (sign ? EVP_DigestSignInit(ctx, NULL, md, NULL, key->pkey)
-                          : EVP_DigestVerifyInit(ctx, NULL, md, NULL, key->pkey)) == 1;
+    int ok = ctx && (sign ? EVP_DigestSignInit(ctx, &pctx, md, NULL, key->pkey)
+                          : EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key->pkey)) == 1;
+    /* RFC 7518 §3.5: PSS, MGF1 with the same SHA-256, a salt as long as the
+     * hash (the copies each call makes keep these settings) */
+    if (ok && key->ops->pss)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
     if (!ok) {
         EVP_MD_CTX_free(ctx);
         ERR_clear_error();

@@ -8,7 +8,7 @@
  * requests only pushed (authorize.c), PKCE S256 always (authorize.c, par.c),
  * DPoP-bound access tokens (dpop_required), private_key_jwt only
  * (client_auth_check). Written here: what an assertion of such a client may
- * be (ES256, PS256 and EdDSA only: jose verifies ES256 and EdDSA of those; its issuer
+ * be (PS256, ES256 and EdDSA only; its issuer
  * as the sole aud, §5.3.2.1), how long its codes live (60 s at most,
  * §5.3.2.2), and that this server signs what it gives it with an algorithm
  * the profile allows (§5.4.1). */
@@ -20,8 +20,9 @@
 
 static bool alg_allowed(const char *alg)
 {
-    /* PS256: neither signed nor verified here; Ed25519 is RFC 9864's name of EdDSA's */
-    return alg && (!strcmp(alg, "ES256") || !strcmp(alg, "EdDSA") || !strcmp(alg, "Ed25519"));
+    /* Ed25519 is RFC 9864's name of EdDSA over Ed25519 */
+    return alg && (!strcmp(alg, "PS256") || !strcmp(alg, "ES256") || !strcmp(alg, "EdDSA") ||
+                   !strcmp(alg, "Ed25519"));
 }
 
 bool fapi2_signing_ok(const store_client_t *client, const config_server_t *cfg, oauth_error_t *err)
@@ -30,8 +31,8 @@ bool fapi2_signing_ok(const store_client_t *client, const config_server_t *cfg, 
     if (!client->fapi2 || (alg_allowed(cfg->signing_alg) && alg_allowed(token_alg)))
         return true;
     return oauth_fail(err, OAUTH_ERR_UNAUTHORIZED_CLIENT,
-                      "a FAPI 2.0 client needs this server to sign with ES256 or EdDSA "
-                      "(signing_alg, access_token_alg)");
+                      "a FAPI 2.0 client needs this server to sign with PS256, ES256 or "
+                      "EdDSA (signing_alg, access_token_alg)");
 }
 
 bool fapi2_assertion_ok(const store_client_t *client, const json_t *header, const json_t *claims,
@@ -41,7 +42,7 @@ bool fapi2_assertion_ok(const store_client_t *client, const json_t *header, cons
         return true;
     if (!alg_allowed(json_string_value(json_object_get(header, "alg"))))
         return oauth_fail(err, OAUTH_ERR_INVALID_CLIENT,
-                          "a FAPI 2.0 client signs its assertions with ES256 or EdDSA");
+                          "a FAPI 2.0 client signs its assertions with PS256, ES256 or EdDSA");
     const json_t *aud = json_object_get(claims, "aud");
     if (json_is_array(aud) && json_array_size(aud) == 1)
         aud = json_array_get(aud, 0);

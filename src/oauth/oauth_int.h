@@ -705,10 +705,11 @@ extern const http_param_spec_t MFA_ACCOUNT_PARAMS[];
 /* ---- DPoP: proofs of possession (RFC 9449, dpop.c, docs/clients.md) ---- */
 
 #define DPOP_HEADER "DPoP"
-#define DPOP_ALGS "RS256 ES256 EdDSA Ed25519" /* proofs' algorithms, as discovery's client_algs */
-#define DPOP_MAX_PROOF 4096 /* bytes of a DPoP header: an RSA-4096 key's proof fits */
-#define DPOP_NONCE_LEN 64   /* hex */
-#define DPOP_JKT_LEN 43     /* an RFC 7638 SHA-256 thumbprint, base64url */
+#define DPOP_ALGS                                                                                  \
+    "RS256 PS256 ES256 EdDSA Ed25519" /* proofs' algorithms: discovery's client_algs */
+#define DPOP_MAX_PROOF 4096           /* bytes of a DPoP header: an RSA-4096 key's proof fits */
+#define DPOP_NONCE_LEN 64             /* hex */
+#define DPOP_JKT_LEN 43               /* an RFC 7638 SHA-256 thumbprint, base64url */
 #define B64URL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 /* What a proof must say. */

@@ -51,7 +51,7 @@ int64_t signing_keys_retire_after(const config_server_t *srv);
 /* The algorithms srv signs with: algs[0] for id tokens (signing_alg), then
  * the access tokens' (access_token_alg, by default signing_alg) when it is
  * another; *n gets 1 or 2, and algs[*n - 1] is the access tokens'.
- * GH_ERR_INVALID for a name that is not RS256, ES256 or EdDSA. */
+ * GH_ERR_INVALID for a name that is not RS256, PS256, ES256 or EdDSA. */
 gh_status_t signing_keys_algs(const config_server_t *srv, jose_alg_t algs[JOSE_ALG_COUNT],
                               size_t *n);
 

@@ -66,7 +66,7 @@ json_t *oidc_discovery(const char *issuer, const char *signing_alg, const oidc_s
         "client_secret_basic", "client_secret_post", "private_key_jwt", NULL};
     /* what a client may sign its assertions and request objects with: what
      * jose verifies (never none or HS256) */
-    static const char *const client_algs[] = {"RS256", "ES256", "EdDSA", "Ed25519", NULL};
+    static const char *const client_algs[] = {"RS256", "PS256", "ES256", "EdDSA", "Ed25519", NULL};
     static const char *const pkce[] = {"S256", NULL};
     static const char *const claims[] = {"sub",
                                          "iss",

@@ -89,7 +89,7 @@ function assertProofRefused(res, what, error = 'invalid_dpop_proof') {
 
 test('metadata: dpop_signing_alg_values_supported in both discovery documents', async () => {
   for (const p of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])
-    assert.deepEqual((await gh.get(p)).json.dpop_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA', 'Ed25519'], p);
+    assert.deepEqual((await gh.get(p)).json.dpop_signing_alg_values_supported, ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'], p);
 });
 
 /* -------------------------------------------------- unmodified clients -- */
@@ -152,6 +152,20 @@ test('openid-client: an Ed25519 key (EdDSA proofs) binds the tokens; userinfo wi
   assert.equal(decodeJwt(tokens.access_token).payload.cnf.jkt, jkt);
   const intro = await oidc.tokenIntrospection(config, tokens.access_token);
   assert.deepEqual([intro.active, intro.token_type, intro.cnf?.jkt], [true, 'DPoP', jkt]);
+});
+
+test('oauth4webapi: a PS256 proof (an RSA-PSS key) binds a client_credentials token', async () => {
+  const issuer = new URL(gh.base);
+  const insecure = { [oauth.allowInsecureRequests]: true };
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+  const cc = { client_id: conf.id };
+  const DPoP = oauth.DPoP(cc, await oauth.generateKeyPair('PS256'));
+  const result = await withNonce(
+    () => oauth.clientCredentialsGrantRequest(as, cc, oauth.ClientSecretPost(conf.secret), new URLSearchParams({ scope: 'api' }), { DPoP, ...insecure }),
+    (res) => oauth.processClientCredentialsResponse(as, cc, res),
+  );
+  assert.equal(result.token_type, 'dpop');
+  assert.match(decodeJwt(result.access_token).payload.cnf.jkt, /^[A-Za-z0-9_-]{43}$/);
 });
 
 test('openid-client: PAR with a DPoP proof binds the code to the key; another key cannot redeem it', async () => {

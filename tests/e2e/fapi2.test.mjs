@@ -23,14 +23,15 @@ const rs = useGatehouse({ label: 'signing_alg RS256', config: { error_style: 'rf
 const REDIRECT = 'https://bank.example/cb';
 const PAR_PATH = '/oauth2/v1/par';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-let esKey, rsKey, edKey, user;
+let esKey, rsKey, edKey, psKey, user;
 
 setup(async () => {
   esKey = await clientKey('ES256');
   rsKey = await clientKey('RS256');
   edKey = await clientKey('EdDSA');
+  psKey = await clientKey('PS256');
   for (const server of [gh, rs]) {
-    const file = writeJwks(server.dir, 'fapi', [esKey, rsKey, edKey]);
+    const file = writeJwks(server.dir, 'fapi', [esKey, rsKey, edKey, psKey]);
     const r = await server.cli(['client', 'add', '--id', 'fapi', '--jwks', file, '--redirect-uri', REDIRECT, '--scope', 'openid profile', '--security-profile', 'fapi2']);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -132,8 +133,10 @@ test('PAR: no PKCE, an RS256 assertion, another aud: refused', async () => {
   }
   res = await pushed(gh, request(challenge), { aud: [gh.base] });
   assert.equal(res.status, 201, `the issuer alone, in an array: ${res.describe()}`);
-  res = await pushed(gh, request(challenge), { key: edKey });
-  assert.equal(res.status, 201, `an EdDSA assertion (FAPI 2.0 §5.4.1 allows it): ${res.describe()}`);
+  for (const [alg, key] of [['EdDSA', edKey], ['PS256', psKey]]) {
+    res = await pushed(gh, request(challenge), { key });
+    assert.equal(res.status, 201, `a ${alg} assertion (FAPI 2.0 §5.4.1 allows it): ${res.describe()}`);
+  }
 });
 
 test('the token request needs a DPoP proof; the code lives 60 s at most (code_ttl is 300 here)', async () => {

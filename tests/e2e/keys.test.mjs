@@ -18,12 +18,13 @@ const rs = useGatehouse({ label: 'gatehouse-rs256' });
 const es = useGatehouse({ label: 'gatehouse-es256', config: { signing_alg: 'ES256' } });
 const mixed = useGatehouse({ label: 'gatehouse-mixed', config: { access_token_alg: 'ES256' } });
 const ed = useGatehouse({ label: 'gatehouse-eddsa', config: { signing_alg: 'EdDSA' } });
+const ps = useGatehouse({ label: 'gatehouse-ps256', config: { signing_alg: 'PS256' } });
 
 const user = { username: 'keyuser', password: 'pa55-Word!x', email: 'k@example.com', nickname: 'k' };
 const clients = {};
 
 setup(async () => {
-  for (const [name, gh] of Object.entries({ rs, es, mixed, ed })) {
+  for (const [name, gh] of Object.entries({ rs, es, mixed, ed, ps })) {
     clients[name] = await gh.addClient({ id: `keys-${name}`, secret: `keys-${name}-secret-0123`, redirectUris: 'https://rp.example/cb' });
     await gh.addUser(user);
   }
@@ -122,6 +123,20 @@ test('signing_alg = EdDSA: Ed25519 keys in the JWKS, EdDSA tokens that openid-cl
   }
   assert.equal(decodeJwt(after.access_token).header.kid, newKid, 'the new Ed25519 key signs');
   assert.equal((await ed.get(USERINFO_PATH, { headers: { authorization: `Bearer ${t.access_token}` } })).status, 200, 'the old key\'s token still works');
+});
+
+test('signing_alg = PS256: RSA keys named PS256 in the JWKS, RSASSA-PSS tokens that openid-client validates', async () => {
+  const d = (await ps.get('/.well-known/openid-configuration')).json;
+  assert.deepEqual(d.id_token_signing_alg_values_supported, ['PS256']);
+  const set = await jwks(ps);
+  assert.ok(set.keys.length >= 1 && set.keys.every((k) => k.kty === 'RSA' && k.alg === 'PS256' && !k.d), JSON.stringify(set));
+  const t = await relyingPartyFlow(ps, clients.ps, 'ps');
+  const id = decodeJwt(t.id_token), at = decodeJwt(t.access_token);
+  assert.deepEqual([id.header.alg, at.header.alg], ['PS256', 'PS256']);
+  assert.ok(verifyJwt(t.id_token, set) && verifyJwt(t.access_token, set), 'both verify as PSS against the JWKS');
+  // the same signing input signed twice differs (PSS's salt): a fresh access token's signature is not the old one's
+  const again = await tokens(ps, clients.ps);
+  assert.notEqual(again.access_token.split('.')[2], t.access_token.split('.')[2]);
 });
 
 /** The kids `keys list` shows as signing, by algorithm. */

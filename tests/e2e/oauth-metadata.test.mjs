@@ -25,7 +25,7 @@ let d, user, keys;
 
 setup(async () => {
   d = (await gh.get('/.well-known/oauth-authorization-server')).json;
-  keys = { RS256: await clientKey('RS256'), ES256: await clientKey('ES256'), EdDSA: await clientKey('EdDSA') };
+  keys = { RS256: await clientKey('RS256'), PS256: await clientKey('PS256'), ES256: await clientKey('ES256'), EdDSA: await clientKey('EdDSA') };
   const file = writeJwks(gh.dir, 'meta', Object.values(keys));
   let r = await gh.cli(['client', 'add', '--id', 'meta-keys', '--jwks', file, '--redirect-uri', REDIRECT, '--grant', 'authorization_code', '--grant', 'client_credentials', '--scope', 'openid']);
   assert.equal(r.code, 0, r.stderr);
@@ -140,9 +140,9 @@ test('every value listed works', async () => {
   }
   for (const member of ['token_endpoint_auth_signing_alg_values_supported', 'revocation_endpoint_auth_signing_alg_values_supported',
     'introspection_endpoint_auth_signing_alg_values_supported', 'request_object_signing_alg_values_supported']) {
-    assert.deepEqual(d[member], ['RS256', 'ES256', 'EdDSA', 'Ed25519'], member);
+    assert.deepEqual(d[member], ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'], member);
   }
-  for (const alg of ['RS256', 'ES256', 'EdDSA', 'Ed25519']) {
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']) {
     assert.equal((await gh.token({ grant_type: 'client_credentials', ...(await pkjwt(alg)) })).status, 200, `an assertion signed ${alg}`);
     const now = Math.floor(Date.now() / 1000);
     const request = await signJwt(keyOf(alg), { iss: 'meta-keys', aud: gh.base, response_type: 'code', client_id: 'meta-keys', redirect_uri: REDIRECT, scope: 'openid', exp: now + 60 }, { alg });

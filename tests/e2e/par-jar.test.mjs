@@ -66,7 +66,7 @@ test('metadata: the PAR endpoint, request objects and what is required', async (
   assert.equal(d.pushed_authorization_request_endpoint, gh.url(PAR_PATH));
   assert.equal(d.require_pushed_authorization_requests, false);
   assert.equal(d.request_parameter_supported, true);
-  assert.deepEqual(d.request_object_signing_alg_values_supported, ['RS256', 'ES256', 'EdDSA', 'Ed25519']);
+  assert.deepEqual(d.request_object_signing_alg_values_supported, ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']);
   assert.equal((await strict.get('/.well-known/oauth-authorization-server')).json.require_pushed_authorization_requests, true);
 });
 

@@ -61,7 +61,7 @@ test('metadata advertises private_key_jwt and only the algorithms verified', asy
   const d = (await gh.get('/.well-known/oauth-authorization-server')).json;
   for (const m of ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint']) {
     assert.ok(d[`${m}_auth_methods_supported`].includes('private_key_jwt'), m);
-    assert.deepEqual(d[`${m}_auth_signing_alg_values_supported`], ['RS256', 'ES256', 'EdDSA', 'Ed25519'], m);
+    assert.deepEqual(d[`${m}_auth_signing_alg_values_supported`], ['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'], m);
   }
 });
 

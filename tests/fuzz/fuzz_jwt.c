@@ -1,6 +1,7 @@
 /* Fuzzes the JWT readers: jose_jwt_verify with a fixed keyset (an RS256,
  * an ES256 and an EdDSA key: the first two are test keys made for this
- * file and used nowhere else, the third RFC 8037's published example), jose_jwt_peek, and
+ * file and used nowhere else, the third RFC 8037's published example; and
+ * the RS256 key's material again as a PS256 key, kid "fuzz-ps256"), jose_jwt_peek, and
  * jose_hs256_verify (the gateway's cookies) under a fixed key.
  *
  * The keys are fixed so that the seed corpus can hold tokens they really
@@ -51,8 +52,15 @@ static const jose_keyset_t *keyset(void)
 {
     static jose_keyset_t *ks;
     if (!ks) {
-        const jose_key_input_t keys[] = {{RSA_JWK, true}, {EC_JWK, false}, {ED_JWK, false}};
-        FUZZ_CHECK(jose_keyset_new(keys, 3, &ks) == GH_OK);
+        json_t *ps = json_loads(RSA_JWK, 0, NULL);
+        FUZZ_CHECK(ps && json_object_set_new(ps, "alg", json_string("PS256")) == 0 &&
+                   json_object_set_new(ps, "kid", json_string("fuzz-ps256")) == 0);
+        char *ps_jwk = json_dumps(ps, JSON_COMPACT);
+        const jose_key_input_t keys[] = {
+            {RSA_JWK, true}, {EC_JWK, false}, {ED_JWK, false}, {ps_jwk, false}};
+        FUZZ_CHECK(jose_keyset_new(keys, 4, &ks) == GH_OK);
+        free(ps_jwk);
+        json_decref(ps);
     }
     return ks;
 }

@@ -11,9 +11,15 @@ const PARAMS = {
   ES256: { name: 'ECDSA', namedCurve: 'P-256' },
   RS256: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
   EdDSA: { name: 'Ed25519' },
+  PS256: { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
 };
 /* WebCrypto's signing parameters of each JWS alg */
-const SIGN = { ES256: { name: 'ECDSA', hash: 'SHA-256' }, RS256: { name: 'RSASSA-PKCS1-v1_5' }, EdDSA: { name: 'Ed25519' } };
+const SIGN = {
+  ES256: { name: 'ECDSA', hash: 'SHA-256' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5' },
+  EdDSA: { name: 'Ed25519' },
+  PS256: { name: 'RSA-PSS', saltLength: 32 }, // RFC 7518 §3.5: a salt as long as the hash
+};
 
 /** A new key pair of alg: { alg, kid, privateKey (CryptoKey), publicJwk }. */
 export async function clientKey(alg = 'ES256', kid = `k-${Math.random().toString(36).slice(2, 10)}`) {

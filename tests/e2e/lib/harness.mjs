@@ -904,13 +904,15 @@ export function decodeJwt(token) {
   };
 }
 
-/** True when token's signature verifies with the JWKS key named by its kid (RS256, ES256 or EdDSA). */
+/** True when token's signature verifies with the JWKS key named by its kid (RS256, PS256, ES256 or EdDSA). */
 export function verifyJwt(token, jwks) {
   const { header, signingInput, signature } = decodeJwt(token);
   const jwk = jwks.keys.find((k) => k.kid === header.kid);
   if (!jwk) return false;
   const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  if (header.alg !== jwk.alg) return false;
   if (header.alg === 'RS256') return crypto.verify('sha256', signingInput, key, signature);
+  if (header.alg === 'PS256') return crypto.verify('sha256', signingInput, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   if (header.alg === 'ES256') return crypto.verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
   if (header.alg === 'EdDSA' && jwk.crv === 'Ed25519') return crypto.verify(null, signingInput, key, signature);
   return false;

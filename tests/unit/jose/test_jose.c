@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <openssl/hmac.h>
+#include <openssl/rsa.h>
 
 #include "core/arena.h"
 #include "core/clock.h"
@@ -48,8 +49,9 @@ static const char RFC8037_SIGNATURE[] =
  * as a non-signing key; signs in ks_old), ec (ks_ec), other (ks_other). */
 static struct {
     arena_t *arena;
-    char *rsa, *rsa_kid, *old, *old_kid, *ec, *ec_kid, *other, *other_kid, *ed, *ed_kid;
-    jose_keyset_t *ks_rsa, *ks_old, *ks_ec, *ks_other, *ks_ed;
+    char *rsa, *rsa_kid, *old, *old_kid, *ec, *ec_kid, *other, *other_kid, *ed, *ed_kid, *ps,
+        *ps_kid;
+    jose_keyset_t *ks_rsa, *ks_old, *ks_ec, *ks_other, *ks_ed, *ks_ps;
 } F;
 
 static jose_keyset_t *keyset(const char *signer, const char *extra)
@@ -63,9 +65,11 @@ static jose_keyset_t *keyset(const char *signer, const char *extra)
 /* The algorithm the one signing key of ks signs. */
 static jose_alg_t alg_of(const jose_keyset_t *ks)
 {
-    return jose_keyset_kid(ks, JOSE_RS256)   ? JOSE_RS256
-           : jose_keyset_kid(ks, JOSE_ES256) ? JOSE_ES256
-                                             : JOSE_EDDSA;
+    for (jose_alg_t alg = 0; alg < JOSE_ALG_COUNT; alg++)
+        if (jose_keyset_kid(ks, alg))
+            return alg;
+    fail_msg("the keyset signs nothing");
+    return JOSE_RS256;
 }
 
 static int setup(void **state)
@@ -76,11 +80,13 @@ static int setup(void **state)
     assert_int_equal(jose_key_generate(F.arena, JOSE_ES256, &F.ec_kid, &F.ec), GH_OK);
     assert_int_equal(jose_key_generate(F.arena, JOSE_RS256, &F.other_kid, &F.other), GH_OK);
     assert_int_equal(jose_key_generate(F.arena, JOSE_EDDSA, &F.ed_kid, &F.ed), GH_OK);
+    assert_int_equal(jose_key_generate(F.arena, JOSE_PS256, &F.ps_kid, &F.ps), GH_OK);
     F.ks_rsa = keyset(F.rsa, F.old);
     F.ks_old = keyset(F.old, NULL);
     F.ks_ec = keyset(F.ec, NULL);
     F.ks_other = keyset(F.other, NULL);
     F.ks_ed = keyset(F.ed, NULL);
+    F.ks_ps = keyset(F.ps, NULL);
     return 0;
 }
 
@@ -91,6 +97,7 @@ static int teardown(void **state)
     jose_keyset_free(F.ks_ec);
     jose_keyset_free(F.ks_other);
     jose_keyset_free(F.ks_ed);
+    jose_keyset_free(F.ks_ps);
     arena_free(F.arena);
     return 0;
 }
@@ -386,6 +393,51 @@ static void test_roundtrip_es256(void **state)
 static void test_roundtrip_eddsa(void **state)
 {
     roundtrip(*state, F.ks_ed, "EdDSA", 64);
+}
+
+static void test_roundtrip_ps256(void **state)
+{
+    roundtrip(*state, F.ks_ps, "PS256", 256);
+}
+
+/* PS256 (RFC 7518 §3.5): a randomised signature, PSS with a 32-byte salt,
+ * which OpenSSL checks independently; the same token named RS256 is refused
+ * (its key says PS256), and an RS256 key's token named PS256 too. */
+static void test_ps256_is_pss(void **state)
+{
+    arena_t *a = *state;
+    json_t *claims = json_pack("{ss}", "sub", "alice"), *got = NULL;
+    char *one = NULL, *two = NULL;
+    assert_int_equal(jose_jwt_sign(F.ks_ps, JOSE_PS256, a, "JWT", claims, &one), GH_OK);
+    assert_int_equal(jose_jwt_sign(F.ks_ps, JOSE_PS256, a, "JWT", claims, &two), GH_OK);
+    assert_string_not_equal(one, two); /* a fresh salt each time */
+    /* OpenSSL on its own: PSS, MGF1-SHA256, salt 32 */
+    json_t *jwk = json_loads(F.ps, 0, NULL);
+    EVP_PKEY *pkey = NULL;
+    assert_int_equal(jose_alg_ops(JOSE_PS256)->import(jwk, &pkey), GH_OK);
+    size_t in_len = (size_t)(strrchr(one, '.') - one), sig_len = 0;
+    unsigned char sig[512];
+    const char *s = strrchr(one, '.') + 1;
+    assert_int_equal(b64url_decode(s, strlen(s), sig, sizeof sig, &sig_len), GH_OK);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, pkey), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32), 1);
+    assert_int_equal(EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)one, in_len), 1);
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pkey);
+    json_decref(jwk);
+    /* the header's alg must be the key's */
+    char *h = header_for(a, "RS256", F.ps_kid);
+    char *as_rs = arena_printf(a, "%s%s", b64url_encode(a, h, strlen(h)), strchr(one, '.'));
+    assert_int_equal(jose_jwt_verify(F.ks_ps, a, as_rs, &got, NULL), GH_ERR_CRYPTO);
+    char *rs = NULL;
+    assert_int_equal(jose_jwt_sign(F.ks_rsa, JOSE_RS256, a, "JWT", claims, &rs), GH_OK);
+    h = header_for(a, "PS256", F.rsa_kid);
+    char *as_ps = arena_printf(a, "%s%s", b64url_encode(a, h, strlen(h)), strchr(rs, '.'));
+    assert_int_equal(jose_jwt_verify(F.ks_rsa, a, as_ps, &got, NULL), GH_ERR_CRYPTO);
+    json_decref(claims);
 }
 
 /* A relying party's keyset from the public JWKS verifies what ks_ed signs;
@@ -832,6 +884,8 @@ int main(void)
         T(test_roundtrip_rs256),
         T(test_roundtrip_es256),
         T(test_roundtrip_eddsa),
+        T(test_roundtrip_ps256),
+        T(test_ps256_is_pss),
         T(test_eddsa_public_jwks),
         T(test_forge_sanity),
         T(test_refuse_alg_none),

@@ -12,7 +12,7 @@
 #include "oidc/oidc.h"
 
 #define AUTH_METHODS "[\"client_secret_basic\",\"client_secret_post\",\"private_key_jwt\",\"none\"]"
-#define CLIENT_ALGS "[\"RS256\",\"ES256\",\"EdDSA\",\"Ed25519\"]"
+#define CLIENT_ALGS "[\"RS256\",\"PS256\",\"ES256\",\"EdDSA\",\"Ed25519\"]"
 
 static const char WANT[] =
     "{\"issuer\":\"https://id.example\","
