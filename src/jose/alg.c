@@ -13,16 +13,17 @@ static const char *const RSA_MEMBERS[] = {"n", "e", NULL};
 static const char *const EC_MEMBERS[] = {"crv", "x", "y", NULL};
 static const char *const OKP_MEMBERS[] = {"crv", "x", NULL};
 
+/* What RS256 and PS256 share: RSA keys, their JWK members and functions. */
+#define RSA_KEYS                                                                                   \
+    .kty = "RSA", .members = RSA_MEMBERS, .generate = jose_rsa_generate,                           \
+    .export_jwk = jose_rsa_export, .import = jose_rsa_import,                                      \
+    .import_public = jose_rsa_import_public
+
 static const jose_alg_ops_t JOSE_ALGS[] = {
     {
         .alg = JOSE_RS256,
         .name = "RS256",
-        .kty = "RSA",
-        .members = RSA_MEMBERS,
-        .generate = jose_rsa_generate,
-        .export_jwk = jose_rsa_export,
-        .import = jose_rsa_import,
-        .import_public = jose_rsa_import_public,
+        RSA_KEYS,
     },
     {
         .alg = JOSE_ES256,
@@ -51,12 +52,7 @@ static const jose_alg_ops_t JOSE_ALGS[] = {
     {
         .alg = JOSE_PS256,
         .name = "PS256",
-        .kty = "RSA",
-        .members = RSA_MEMBERS,
-        .generate = jose_rsa_generate,
-        .export_jwk = jose_rsa_export,
-        .import = jose_rsa_import,
-        .import_public = jose_rsa_import_public,
+        RSA_KEYS,
         .pss = true,
     },
 };
