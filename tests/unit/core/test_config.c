@@ -61,7 +61,8 @@ static void test_signing_algs(void **state)
     assert_string_equal(c.server.access_token_alg, "ES256");
     assert_int_equal(config_set(&c, "server", "access_token_alg", "HS256", err, sizeof err),
                      GH_ERR_INVALID);
-    assert_string_equal(err, "access_token_alg: expected RS256, PS256, ES256 or EdDSA, got 'HS256'");
+    assert_string_equal(err,
+                        "access_token_alg: expected RS256, PS256, ES256 or EdDSA, got 'HS256'");
     assert_string_equal(c.server.access_token_alg, "ES256");
     assert_int_equal(config_set(&c, "server", "signing_alg", "none", err, sizeof err),
                      GH_ERR_INVALID);
